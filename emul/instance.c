@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * instance.c - one instance: an MDIO bus whose accesses go to the host's
+ * hardware model, and a minimal MAC (a net_device) that attaches the PHY
+ * the way a MAC driver does and records every link change phylib reports.
+ *
+ * The operations are what a MAC driver and ethtool do, with the locks their
+ * real callers hold: ndo_open/ndo_stop and ethtool run under the RTNL.
+ */
+#include <linux/kernel.h>
+#include <linux/phy.h>
+#include <linux/mdio.h>
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
+#include <linux/linkmode.h>
+#if __has_include(<linux/phy_link_topology.h>)
+#include <linux/phy_link_topology.h>
+#define EMUL_HAVE_LINK_TOPOLOGY 1
+#endif
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xarray.h>
+
+#include "emul.h"
+
+struct refdrv_kinst {
+	void *cookie;
+	int impl;
+	struct mii_bus *bus;
+	struct net_device *ndev;
+	struct phy_device *phydev;   /* attached PHY, or NULL */
+	int last_state;              /* last phylib state reported, -1 none */
+	struct phy_device *observed; /* the PHY whose state is reported */
+};
+
+struct emul_netdev_priv {
+	struct refdrv_kinst *ki;
+};
+
+int emul_kinst_impl(const struct refdrv_kinst *ki)
+{
+	return ki->impl;
+}
+
+const char *emul_lock_describe(const struct mutex *lock)
+{
+	struct refdrv_kinst *ki = emul_current.ki;
+
+	if (ki && ki->bus && lock == &ki->bus->mdio_lock)
+		return "mii_bus->mdio_lock";
+	if (ki && ki->bus && lock == &ki->bus->shared_lock)
+		return "mii_bus->shared_lock";
+	if (ki && ki->observed && lock == &ki->observed->lock)
+		return "phydev->lock";
+	return "(mutex)";
+}
+
+void emul_observe_state(struct phy_device *phydev)
+{
+	struct refdrv_kinst *ki = emul_current.ki;
+
+	if (!ki || !phydev)
+		return;
+	if (ki->observed != phydev) {
+		ki->observed = phydev;
+		ki->last_state = -1;
+	}
+	if ((int)phydev->state == ki->last_state)
+		return;
+	emul_trace(REFDRV_TR_STATE, phydev->mdio.addr, emul_phy_state_name(phydev->state),
+		   ki->last_state < 0 ? NULL : emul_phy_state_name(ki->last_state), phydev->state);
+	ki->last_state = phydev->state;
+}
+
+/* ---- MDIO: the only way software reaches the hardware model ---- */
+
+static int emul_mdio_read(struct mii_bus *bus, int addr, int regnum)
+{
+	struct refdrv_kinst *ki = bus->priv;
+
+	return emul_host->mdio_read(ki->cookie, addr, regnum);
+}
+
+static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
+{
+	struct refdrv_kinst *ki = bus->priv;
+
+	return emul_host->mdio_write(ki->cookie, addr, regnum, val);
+}
+
+/* ---- MAC side ---- */
+
+static void emul_adjust_link(struct net_device *ndev)
+{
+	struct phy_device *phydev = ndev->phydev;
+	struct refdrv_trace_event ev = {
+		.kind = REFDRV_TR_LINK,
+		.addr = phydev->mdio.addr,
+		.name = phydev->link ? "up" : "down",
+		.link = phydev->link,
+		.speed = phydev->speed,
+		.duplex = phydev->duplex,
+		.pause = phydev->pause,
+		.asym_pause = phydev->asym_pause,
+	};
+
+	emul_host->trace(emul_current.cookie, &ev);
+}
+
+static struct net_device *emul_alloc_netdev(struct refdrv_kinst *ki)
+{
+	size_t size = ALIGN(sizeof(struct net_device), NETDEV_ALIGN) + sizeof(struct emul_netdev_priv);
+	struct net_device *ndev = kzalloc(size, GFP_KERNEL);
+	struct emul_netdev_priv *priv;
+
+	if (!ndev)
+		return NULL;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	ndev->ethtool = kzalloc(sizeof(*ndev->ethtool), GFP_KERNEL);
+	if (!ndev->ethtool) {
+		kfree(ndev);
+		return NULL;
+	}
+#endif
+	strscpy(ndev->name, "eth0", sizeof(ndev->name));
+	ndev->reg_state = NETREG_REGISTERED;
+	ndev->dev.init_name = ndev->name;
+	set_bit(__LINK_STATE_PRESENT, &ndev->state);
+	set_bit(__LINK_STATE_START, &ndev->state);
+	priv = netdev_priv(ndev);
+	priv->ki = ki;
+	return ndev;
+}
+
+static void emul_free_netdev(struct net_device *ndev)
+{
+#ifdef EMUL_HAVE_LINK_TOPOLOGY
+	/* netdev_free_phy_link_topology() */
+	if (ndev->link_topo) {
+		xa_destroy(&ndev->link_topo->phys);
+		kfree(ndev->link_topo);
+	}
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+	kfree(ndev->ethtool);
+#endif
+	kfree(ndev);
+}
+
+void netif_carrier_on(struct net_device *dev)
+{
+	if (test_and_clear_bit(__LINK_STATE_NOCARRIER, &dev->state)) {
+		if (dev->reg_state == NETREG_UNINITIALIZED)
+			return;
+		atomic_inc(&dev->carrier_up_count);
+		emul_trace(REFDRV_TR_CARRIER, -1, "on", NULL, 1);
+		linkwatch_fire_event(dev);
+	}
+}
+
+void netif_carrier_off(struct net_device *dev)
+{
+	if (!test_and_set_bit(__LINK_STATE_NOCARRIER, &dev->state)) {
+		if (dev->reg_state == NETREG_UNINITIALIZED)
+			return;
+		atomic_inc(&dev->carrier_down_count);
+		emul_trace(REFDRV_TR_CARRIER, -1, "off", NULL, 0);
+		linkwatch_fire_event(dev);
+	}
+}
+
+/* The operstate work a real kernel schedules has no observer here. */
+void linkwatch_fire_event(struct net_device *dev)
+{
+}
+
+/* ---- instance lifecycle ---- */
+
+struct refdrv_kinst *emul_instance_create(void *cookie, const struct refdrv_instance_config *cfg, int *err)
+{
+	struct refdrv_kinst *ki;
+	int ret;
+
+	emul_enter(cookie, NULL);
+	ki = kzalloc(sizeof(*ki), GFP_KERNEL);
+	if (!ki) {
+		*err = -ENOMEM;
+		emul_leave();
+		return NULL;
+	}
+	ki->cookie = cookie;
+	ki->impl = cfg->impl;
+	ki->last_state = -1;
+	emul_current.ki = ki;
+
+	ki->ndev = emul_alloc_netdev(ki);
+	ki->bus = mdiobus_alloc();
+	if (!ki->ndev || !ki->bus) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ki->bus->name = "refdrv MDIO bus";
+	snprintf(ki->bus->id, MII_BUS_ID_SIZE, "%s", cfg->bus_id);
+	ki->bus->read = emul_mdio_read;
+	ki->bus->write = emul_mdio_write;
+	ki->bus->priv = ki;
+	ki->bus->phy_mask = cfg->phy_mask;
+
+	ret = mdiobus_register(ki->bus);
+	if (ret) {
+		mdiobus_free(ki->bus);
+		ki->bus = NULL;
+		goto fail;
+	}
+	*err = 0;
+	emul_leave();
+	return ki;
+fail:
+	if (ki->bus)
+		mdiobus_free(ki->bus);
+	if (ki->ndev)
+		emul_free_netdev(ki->ndev);
+	kfree(ki);
+	*err = ret;
+	emul_leave();
+	return NULL;
+}
+
+void emul_instance_destroy(struct refdrv_kinst *ki)
+{
+	emul_enter(ki->cookie, ki);
+	if (ki->phydev) {
+		rtnl_lock();
+		phy_disconnect(ki->phydev);
+		rtnl_unlock();
+		ki->phydev = NULL;
+	}
+	mdiobus_unregister(ki->bus);
+	mdiobus_free(ki->bus);
+	emul_free_netdev(ki->ndev);
+	kfree(ki);
+	emul_leave();
+}
+
+
+void emul_instance_abandon(struct refdrv_kinst *ki)
+{
+	emul_locks_abandon();
+	emul_context_abandon();
+	if (ki)
+		emul_drivercore_forget_instance(ki);
+}
+
+/* ---- operations ---- */
+
+static u32 emul_linkmode_to_adv(const unsigned long *modes)
+{
+	u32 adv = 0;
+
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_10baseT_Half_BIT, modes))
+		adv |= REFDRV_ADV_10HALF;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_10baseT_Full_BIT, modes))
+		adv |= REFDRV_ADV_10FULL;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_100baseT_Half_BIT, modes))
+		adv |= REFDRV_ADV_100HALF;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_100baseT_Full_BIT, modes))
+		adv |= REFDRV_ADV_100FULL;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_1000baseT_Half_BIT, modes))
+		adv |= REFDRV_ADV_1000HALF;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_1000baseT_Full_BIT, modes))
+		adv |= REFDRV_ADV_1000FULL;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_Pause_BIT, modes))
+		adv |= REFDRV_ADV_PAUSE;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_Asym_Pause_BIT, modes))
+		adv |= REFDRV_ADV_ASYM;
+	return adv;
+}
+
+static void emul_adv_to_linkmode(u32 adv, unsigned long *modes)
+{
+	linkmode_zero(modes);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_10baseT_Half_BIT, modes, adv & REFDRV_ADV_10HALF);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_10baseT_Full_BIT, modes, adv & REFDRV_ADV_10FULL);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_100baseT_Half_BIT, modes, adv & REFDRV_ADV_100HALF);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_100baseT_Full_BIT, modes, adv & REFDRV_ADV_100FULL);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_1000baseT_Half_BIT, modes, adv & REFDRV_ADV_1000HALF);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_1000baseT_Full_BIT, modes, adv & REFDRV_ADV_1000FULL);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_Pause_BIT, modes, adv & REFDRV_ADV_PAUSE);
+	linkmode_mod_bit(ETHTOOL_LINK_MODE_Asym_Pause_BIT, modes, adv & REFDRV_ADV_ASYM);
+}
+
+/* `ethtool -s`: read the current settings, change what was asked, write. */
+static int emul_ksettings_set(struct phy_device *phydev, long autoneg, long speed, long duplex,
+			      long adv)
+{
+	struct ethtool_link_ksettings cmd;
+
+	memset(&cmd, 0, sizeof(cmd));
+	phy_ethtool_ksettings_get(phydev, &cmd);
+	cmd.base.autoneg = autoneg ? AUTONEG_ENABLE : AUTONEG_DISABLE;
+	if (!autoneg) {
+		cmd.base.speed = speed;
+		cmd.base.duplex = duplex ? DUPLEX_FULL : DUPLEX_HALF;
+	}
+	if (adv >= 0) {
+		emul_adv_to_linkmode(adv, cmd.link_modes.advertising);
+		linkmode_mod_bit(ETHTOOL_LINK_MODE_Autoneg_BIT, cmd.link_modes.advertising, autoneg);
+	}
+	return phy_ethtool_ksettings_set(phydev, &cmd);
+}
+
+static const char *emul_op_name(int op)
+{
+	switch (op) {
+	case REFDRV_OP_ATTACH: return "phy_connect_direct";
+	case REFDRV_OP_DETACH: return "phy_disconnect";
+	case REFDRV_OP_START: return "phy_start";
+	case REFDRV_OP_STOP: return "phy_stop";
+	case REFDRV_OP_SUSPEND: return "phy_suspend";
+	case REFDRV_OP_RESUME: return "phy_resume";
+	case REFDRV_OP_INIT_HW: return "phy_init_hw";
+	case REFDRV_OP_START_ANEG: return "phy_start_aneg";
+	case REFDRV_OP_RESTART_ANEG: return "phy_restart_aneg";
+	case REFDRV_OP_KSETTINGS_SET: return "phy_ethtool_ksettings_set";
+	case REFDRV_OP_MDIO_READ: return "mdiobus_read";
+	case REFDRV_OP_MDIO_WRITE: return "mdiobus_write";
+	case REFDRV_OP_GENPHY_SOFT_RESET: return "genphy_soft_reset";
+	}
+	return "unknown";
+}
+
+static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, long d)
+{
+	struct phy_device *phydev = ki->phydev;
+	int ret = 0;
+
+	if (op == REFDRV_OP_ATTACH) {
+		struct phy_device *target;
+
+		if (phydev)
+			return -EBUSY;
+		target = mdiobus_get_phy(ki->bus, a);
+		if (!target)
+			return -ENODEV;
+		rtnl_lock();
+		ret = phy_connect_direct(ki->ndev, target, emul_adjust_link, PHY_INTERFACE_MODE_MII);
+		rtnl_unlock();
+		if (!ret)
+			ki->phydev = target;
+		return ret;
+	}
+	if (op == REFDRV_OP_MDIO_READ)
+		return mdiobus_read(ki->bus, a, b);
+	if (op == REFDRV_OP_MDIO_WRITE)
+		return mdiobus_write(ki->bus, a, b, c);
+	if (!phydev)
+		return -ENODEV;
+
+	switch (op) {
+	case REFDRV_OP_DETACH:
+		rtnl_lock();
+		phy_disconnect(phydev);
+		rtnl_unlock();
+		ki->phydev = NULL;
+		break;
+	case REFDRV_OP_START:
+		rtnl_lock();
+		phy_start(phydev);
+		rtnl_unlock();
+		break;
+	case REFDRV_OP_STOP:
+		rtnl_lock();
+		phy_stop(phydev);
+		rtnl_unlock();
+		break;
+	case REFDRV_OP_SUSPEND:
+		ret = phy_suspend(phydev);
+		break;
+	case REFDRV_OP_RESUME:
+		ret = phy_resume(phydev);
+		break;
+	case REFDRV_OP_INIT_HW:
+		ret = phy_init_hw(phydev);
+		break;
+	case REFDRV_OP_START_ANEG:
+		ret = phy_start_aneg(phydev);
+		break;
+	case REFDRV_OP_RESTART_ANEG:
+		ret = phy_restart_aneg(phydev);
+		break;
+	case REFDRV_OP_GENPHY_SOFT_RESET:
+		ret = genphy_soft_reset(phydev);
+		break;
+	case REFDRV_OP_KSETTINGS_SET:
+		rtnl_lock();
+		ret = emul_ksettings_set(phydev, a, b, c, d);
+		rtnl_unlock();
+		break;
+	default:
+		ret = -EOPNOTSUPP;
+	}
+	return ret;
+}
+
+int emul_instance_op(struct refdrv_kinst *ki, int op, long a, long b, long c, long d)
+{
+	const char *name = emul_op_name(op);
+	int ret;
+
+	emul_enter(ki->cookie, ki);
+	emul_trace(REFDRV_TR_API_ENTER, ki->phydev ? ki->phydev->mdio.addr : -1, name, NULL, 0);
+	ret = emul_do_op(ki, op, a, b, c, d);
+	emul_observe_state(ki->phydev);
+	emul_trace(REFDRV_TR_API_EXIT, ki->phydev ? ki->phydev->mdio.addr : -1, name, NULL, ret);
+	emul_leave();
+	return ret;
+}
+
+int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out)
+{
+	struct phy_device *phydev = ki->phydev;
+
+	memset(out, 0, sizeof(*out));
+	out->carrier = netif_carrier_ok(ki->ndev);
+	if (!phydev) {
+		/* Not attached: report the first PHY found on the bus. */
+		int addr;
+
+		for (addr = 0; addr < PHY_MAX_ADDR && !phydev; addr++)
+			phydev = mdiobus_get_phy(ki->bus, addr);
+		if (!phydev)
+			return -ENODEV;
+	}
+	if (phydev->drv) {
+		struct emul_module *m = emul_driver_module(&phydev->drv->mdiodrv.driver);
+
+		out->bound = 1;
+		strscpy(out->driver, phydev->drv->name, sizeof(out->driver));
+		out->impl = m ? emul_module_impl(m) : REFDRV_IMPL_NONE;
+	}
+	out->phy_id = phydev->phy_id;
+	out->state = phydev->state;
+	strscpy(out->state_name, emul_phy_state_name(phydev->state), sizeof(out->state_name));
+	out->link = phydev->link;
+	out->speed = phydev->speed;
+	out->duplex = phydev->duplex;
+	out->pause = phydev->pause;
+	out->asym_pause = phydev->asym_pause;
+	out->autoneg = phydev->autoneg;
+	out->autoneg_complete = phydev->autoneg_complete;
+	out->supported = emul_linkmode_to_adv(phydev->supported);
+	out->advertising = emul_linkmode_to_adv(phydev->advertising);
+	out->lp_advertising = emul_linkmode_to_adv(phydev->lp_advertising);
+	return 0;
+}
+
+void emul_run_event(void *cookie, struct refdrv_kinst *ki, void (*fn)(void *key), void *key)
+{
+	emul_enter(cookie, ki);
+	fn(key);
+	if (ki)
+		emul_observe_state(ki->phydev ? ki->phydev : ki->observed);
+	emul_leave();
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * modules.c - built-in modules: running initcalls and exitcalls, module
+ * information, and modules registered from outside the object (Rust
+ * modules linked in, C++ modules of the host).
+ *
+ * While a module's initcall runs it is the "current module", so the driver
+ * core can attribute each registered driver to it; that attribution is what
+ * lets an instance bind only the implementation it selected.
+ */
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/string.h>
+#include <linux/slab.h>
+
+#include "emul.h"
+#include "modules.h"
+
+#define EMUL_MAX_MODULES 32
+#define EMUL_MAX_MODULE_DRIVERS 16
+
+struct emul_module {
+	const char *name;
+	const char *source;
+	const char *kconfig;
+	int impl;
+	const char *author, *description, *license;
+	unsigned int ndrivers;
+	const char *drivers[EMUL_MAX_MODULE_DRIVERS];
+	u32 ids[EMUL_MAX_MODULE_DRIVERS], masks[EMUL_MAX_MODULE_DRIVERS];
+	const struct refdrv_foreign_module *foreign;
+};
+
+static struct emul_module emul_modules[EMUL_MAX_MODULES];
+static unsigned int emul_nmodules;
+static struct emul_module *emul_cur_module;
+
+
+struct emul_module *emul_module_current(void)
+{
+	return emul_cur_module;
+}
+
+int emul_module_impl(const struct emul_module *m)
+{
+	return m->impl;
+}
+
+const char *emul_module_kconfig(const struct emul_module *m)
+{
+	return m->kconfig;
+}
+
+const char *emul_module_name(const struct emul_module *m)
+{
+	return m->name;
+}
+
+/* Whether a module of `impl` registered drivers for the Kconfig symbol. */
+bool emul_kconfig_has_impl(const char *kconfig, int impl)
+{
+	unsigned int i;
+
+	for (i = 0; i < emul_nmodules; i++)
+		if (emul_modules[i].kconfig && !strcmp(emul_modules[i].kconfig, kconfig) &&
+		    emul_modules[i].impl == impl && emul_modules[i].ndrivers)
+			return true;
+	return false;
+}
+
+void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask)
+{
+	if (m->ndrivers == EMUL_MAX_MODULE_DRIVERS)
+		return;
+	m->drivers[m->ndrivers] = drv_name;
+	m->ids[m->ndrivers] = phy_id;
+	m->masks[m->ndrivers] = mask;
+	m->ndrivers++;
+}
+
+static struct emul_module *emul_module_get(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < emul_nmodules; i++)
+		if (!strcmp(emul_modules[i].name, name))
+			return &emul_modules[i];
+	if (emul_nmodules == EMUL_MAX_MODULES)
+		emul_fatal("more than %d modules", EMUL_MAX_MODULES);
+	emul_modules[emul_nmodules].name = name;
+	return &emul_modules[emul_nmodules++];
+}
+
+/* .modinfo holds NUL-separated "modname.key=value" strings for built-in code. */
+static void emul_parse_modinfo(struct emul_module *m, const char *p, const char *end)
+{
+	size_t prefix = strlen(m->name);
+
+	for (; p && p < end; p += strlen(p) + 1) {
+		const char *kv = p;
+
+		if (!*p)
+			continue;
+		if (!strncmp(kv, m->name, prefix) && kv[prefix] == '.')
+			kv += prefix + 1;
+		if (!strncmp(kv, "author=", 7) && !m->author)
+			m->author = kv + 7;
+		else if (!strncmp(kv, "description=", 12) && !m->description)
+			m->description = kv + 12;
+		else if (!strncmp(kv, "license=", 8) && !m->license)
+			m->license = kv + 8;
+	}
+}
+
+static void emul_run_initcalls(const struct emul_object *o, unsigned int level)
+{
+	const struct emul_initcall_range *r = &o->initcalls[level];
+	initcall_entry_t *e;
+
+	if (!r->start)
+		return;
+	for (e = r->start; e < r->stop; e++) {
+		initcall_t fn = initcall_from_entry(e);
+		int ret = fn();
+
+		if (ret)
+			pr_warn("initcall %ps of %s returned %d\n", fn, o->modname, ret);
+	}
+}
+
+static int emul_register_foreign(const struct refdrv_foreign_module *mod, bool builtin)
+{
+	struct emul_module *m = emul_module_get(mod->name);
+	struct emul_module *outer = emul_cur_module;
+	int ret;
+
+	if (m->foreign)
+		return -EEXIST;
+	m->source = mod->source;
+	m->kconfig = mod->kconfig;
+	m->impl = mod->impl;
+	m->author = mod->author;
+	m->description = mod->description;
+	m->license = mod->license;
+	m->foreign = mod;
+	emul_cur_module = m;
+	ret = emul_foreign_register_drivers(mod);
+	emul_cur_module = outer;
+	if (ret)
+		pr_warn("module %s: registering its drivers failed: %d\n", mod->name, ret);
+	return ret;
+}
+
+int emul_register_foreign_module(const struct refdrv_foreign_module *mod)
+{
+	return emul_register_foreign(mod, false);
+}
+
+void emul_unregister_foreign_module(const struct refdrv_foreign_module *mod)
+{
+	unsigned int i;
+
+	emul_foreign_unregister_drivers(mod);
+	for (i = 0; i < emul_nmodules; i++)
+		if (emul_modules[i].foreign == mod) {
+			emul_modules[i].foreign = NULL;
+			emul_modules[i].ndrivers = 0;
+		}
+}
+
+/* The index of the device level (6) in the level order. */
+#define EMUL_DEVICE_LEVEL 14
+
+int emul_modules_init(void)
+{
+	unsigned int i, level;
+
+	for (i = 0; i < emul_nobjects; i++) {
+		const struct emul_object *o = &emul_objects[i];
+		struct emul_module *m = emul_module_get(o->modname);
+
+		if (!m->source)
+			m->source = o->source;
+		if (o->kconfig) {
+			m->kconfig = o->kconfig;
+			m->impl = o->impl;
+		}
+		emul_parse_modinfo(m, o->modinfo_start, o->modinfo_stop);
+	}
+
+	for (level = 0; level < EMUL_INITCALL_LEVELS; level++) {
+		for (i = 0; i < emul_nobjects; i++) {
+			emul_cur_module = emul_module_get(emul_objects[i].modname);
+			emul_run_initcalls(&emul_objects[i], level);
+			emul_cur_module = NULL;
+		}
+		if (level == EMUL_DEVICE_LEVEL)
+			for (i = 0; i < emul_nbuiltin_foreign; i++)
+				emul_register_foreign(emul_builtin_foreign[i].mod, true);
+	}
+	return 0;
+}
+
+void emul_modules_exit(void)
+{
+	unsigned int i;
+
+	emul_foreign_unregister_all();
+	for (i = emul_nobjects; i-- > 0;) {
+		const struct emul_object *o = &emul_objects[i];
+		exitcall_t *e;
+
+		if (!o->exit_start)
+			continue;
+		emul_cur_module = emul_module_get(o->modname);
+		for (e = o->exit_stop; e-- > o->exit_start;)
+			(*e)();
+		emul_cur_module = NULL;
+	}
+}
+
+unsigned int emul_module_count(void)
+{
+	return emul_nmodules;
+}
+
+int emul_module_info(unsigned int idx, struct refdrv_module_info *out)
+{
+	const struct emul_module *m;
+	unsigned int i;
+
+	if (idx >= emul_nmodules)
+		return -ENOENT;
+	m = &emul_modules[idx];
+	memset(out, 0, sizeof(*out));
+	out->name = m->name;
+	out->source = m->source;
+	out->kconfig = m->kconfig;
+	out->impl = m->impl;
+	out->author = m->author;
+	out->description = m->description;
+	out->license = m->license;
+	out->ndrivers = m->ndrivers;
+	for (i = 0; i < m->ndrivers; i++) {
+		out->drivers[i] = m->drivers[i];
+		out->ids[i] = m->ids[i];
+		out->masks[i] = m->masks[i];
+	}
+	out->nids = m->ndrivers;
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * modules.h - the table the build generates (modules_table.c) describing
+ * every kernel-side object and its module.
+ *
+ * The build renames each object's .initcall<level>.init, .exitcall.exit and
+ * .modinfo sections to names unique to that object, so the generated table
+ * can point at each object's own initcalls (through the __start_/__stop_
+ * symbols the linker provides) and attribute what an initcall registers to
+ * the module it belongs to.  Levels run in the kernel's order; within a
+ * level, objects run in link order, as in vmlinux.
+ */
+#ifndef REFDRV_EMUL_MODULES_H
+#define REFDRV_EMUL_MODULES_H
+
+#include <linux/init.h>
+
+#include "refdrv_phy_helpers.h"
+
+/* early, 0, 0s, 1, 1s, 2, 2s, 3, 3s, 4, 4s, 5, 5s, rootfs, 6, 6s, 7, 7s */
+#define EMUL_INITCALL_LEVELS 18
+
+struct emul_initcall_range {
+	initcall_entry_t *start, *stop;
+};
+
+struct emul_object {
+	const char *modname;   /* KBUILD_MODNAME */
+	const char *source;    /* path in the tree */
+	const char *kconfig;   /* reference-driver group (Kconfig symbol), or NULL */
+	int impl;              /* enum refdrv_impl */
+	struct emul_initcall_range initcalls[EMUL_INITCALL_LEVELS];
+	const char *modinfo_start, *modinfo_stop;
+	exitcall_t *exit_start, *exit_stop;
+};
+
+extern const struct emul_object emul_objects[];
+extern const unsigned int emul_nobjects;
+
+/* Rust modules linked into the object, registered after the C initcalls of
+ * the device level (where module_init of built-in code runs). */
+struct emul_builtin_foreign {
+	const struct refdrv_foreign_module *mod;
+};
+extern const struct emul_builtin_foreign emul_builtin_foreign[];
+extern const unsigned int emul_nbuiltin_foreign;
+
+#endif /* REFDRV_EMUL_MODULES_H */

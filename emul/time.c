@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * time.c - virtual time: jiffies, ktime, sleeps and delays.
+ *
+ * Real time is never read.  The host owns one virtual clock per instance;
+ * ktime_get() reads it and jiffies follow it (starting at INITIAL_JIFFIES, as
+ * the kernel does, so wrap-around arithmetic is exercised).  A sleep lets the
+ * clock run: the hardware model sees the time pass.
+ *
+ * How long each primitive sleeps, deterministically:
+ *  - msleep(m): the kernel sleeps msecs_to_jiffies(m) + 1 jiffies from the
+ *    current tick (schedule_timeout), i.e. until a later tick boundary.
+ *  - usleep_range(min, max): an hrtimer with slack; refdrv wakes at `max`,
+ *    where an idle system's coalesced hrtimer typically fires.
+ *  - udelay/ndelay: a busy wait of exactly that long.
+ */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+#include <linux/sched.h>
+
+#include "emul.h"
+
+unsigned long volatile __cacheline_aligned_in_smp __jiffy_arch_data jiffies = INITIAL_JIFFIES;
+u64 __cacheline_aligned_in_smp jiffies_64 = INITIAL_JIFFIES;
+
+unsigned long long emul_now_ns(void)
+{
+	return emul_host->now_ns(emul_current.cookie);
+}
+
+void emul_sync_clock(void)
+{
+	u64 ticks = emul_now_ns() / TICK_NSEC;
+
+	jiffies_64 = (u64)INITIAL_JIFFIES + ticks;
+	jiffies = (unsigned long)jiffies_64;
+}
+
+/* The virtual time at which jiffies reaches `j` (now if it already has). */
+unsigned long long emul_jiffies_to_ns(unsigned long j)
+{
+	long delta = (long)(j - jiffies);
+
+	if (delta <= 0)
+		return emul_now_ns();
+	/* Ticks happen on multiples of TICK_NSEC since the clock started. */
+	return ((u64)(jiffies_64 - (u64)INITIAL_JIFFIES) + (u64)delta) * TICK_NSEC;
+}
+
+static void emul_sleep_ns(u64 ns)
+{
+	emul_host->sleep_ns(emul_current.cookie, ns);
+	emul_sync_clock();
+}
+
+static void emul_sleep_until_jiffies(unsigned long j)
+{
+	u64 target = emul_jiffies_to_ns(j), now = emul_now_ns();
+
+	if (target > now)
+		emul_sleep_ns(target - now);
+}
+
+ktime_t ktime_get(void)
+{
+	return (ktime_t)emul_now_ns();
+}
+
+ktime_t ktime_get_raw(void)
+{
+	return (ktime_t)emul_now_ns();
+}
+
+ktime_t ktime_get_with_offset(enum tk_offsets offs)
+{
+	return (ktime_t)emul_now_ns();
+}
+
+u64 ktime_get_mono_fast_ns(void)
+{
+	return emul_now_ns();
+}
+
+void msleep(unsigned int msecs)
+{
+	emul_sleep_until_jiffies(jiffies + msecs_to_jiffies(msecs) + 1);
+}
+
+unsigned long msleep_interruptible(unsigned int msecs)
+{
+	msleep(msecs);
+	return 0;
+}
+
+void usleep_range_state(unsigned long min, unsigned long max, unsigned int state)
+{
+	emul_sleep_ns((u64)max * NSEC_PER_USEC);
+}
+
+void __udelay(unsigned long usecs)
+{
+	emul_sleep_ns((u64)usecs * NSEC_PER_USEC);
+}
+
+void __ndelay(unsigned long nsecs)
+{
+	emul_sleep_ns(nsecs);
+}
+
+/* udelay(constant) passes usecs * 2^32 / 10^6 (rounded up: 0x10c7). */
+void __const_udelay(unsigned long xloops)
+{
+	emul_sleep_ns(((u64)xloops * NSEC_PER_SEC) >> 32);
+}
+
+void __delay(unsigned long loops)
+{
+	/* Calibrated as one loop per nanosecond. */
+	emul_sleep_ns(loops);
+}
+
+signed long schedule_timeout(signed long timeout)
+{
+	if (timeout == MAX_SCHEDULE_TIMEOUT)
+		emul_fatal("schedule_timeout(MAX_SCHEDULE_TIMEOUT): nothing can wake this single-threaded context");
+	emul_sleep_until_jiffies(jiffies + timeout);
+	return 0;
+}
+
+signed long schedule_timeout_uninterruptible(signed long timeout)
+{
+	return schedule_timeout(timeout);
+}
+
+unsigned long __msecs_to_jiffies(const unsigned int m)
+{
+	if ((int)m < 0)
+		return MAX_JIFFY_OFFSET;
+	return _msecs_to_jiffies(m);
+}
+
+unsigned long __usecs_to_jiffies(const unsigned int u)
+{
+	if (u > jiffies_to_usecs(MAX_JIFFY_OFFSET))
+		return MAX_JIFFY_OFFSET;
+	return _usecs_to_jiffies(u);
+}
+
+unsigned int jiffies_to_msecs(const unsigned long j)
+{
+	return (unsigned int)(((u64)j * MSEC_PER_SEC) / HZ);
+}
+
+unsigned int jiffies_to_usecs(const unsigned long j)
+{
+	return (unsigned int)(((u64)j * USEC_PER_SEC) / HZ);
+}

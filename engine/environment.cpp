@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/environment.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace refdrv {
+
+Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
+  kernel::BuildOptions bo;
+  bo.jobs = options.jobs;
+  if (!options.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
+
+  auto tree = options.kernel.empty() ? kernel::debian_tree(options.series, bo.progress)
+                                     : kernel::open_tree(options.kernel);
+  if (!tree) return std::unexpected(tree.error());
+  auto built = kernel::build_kernel(*tree, bo);
+  if (!built) return std::unexpected(built.error());
+
+  auto env = std::unique_ptr<Environment>(new Environment());
+  env->built_ = std::move(*built);
+  auto image = KernelImage::load(env->built_.object, env->built_.symbols);
+  if (!image) return std::unexpected(image.error());
+  env->image_ = std::move(*image);
+  return env;
+}
+
+}  // namespace refdrv

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+// Everything a refdrv command needs before it can run an instance: the Linux
+// tree (given, or Debian's default), the kernel side built for it, loaded.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "host/kernel_image.hpp"
+#include "kernel/kbuild.hpp"
+
+namespace refdrv {
+
+struct EnvironmentOptions {
+  std::string kernel;  // --kernel PATH; empty: Debian's linux-source-<series>
+  std::string series = kernel::kDefaultSeries;
+  int jobs = 0;
+  bool quiet = false;  // no progress lines on stderr
+};
+
+class Environment {
+ public:
+  static Result<std::unique_ptr<Environment>> open(const EnvironmentOptions& options);
+
+  [[nodiscard]] const kernel::BuiltKernel& built() const { return built_; }
+  [[nodiscard]] const kernel::LinuxTree& tree() const { return built_.tree; }
+  [[nodiscard]] KernelImage& image() { return *image_; }
+
+ private:
+  kernel::BuiltKernel built_;
+  std::unique_ptr<KernelImage> image_;
+};
+
+}  // namespace refdrv

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * refdrv_abi.h - the seam between the kernel side and the host side.
+ *
+ * The kernel side (real phylib, the drivers, refdrv's kernel-services
+ * emulation and helpers) is compiled per Linux tree with that tree's headers
+ * and linked into one shared object.  The host side (C++) is compiled once
+ * with the project.  They never include each other's headers; this file is
+ * the only thing both see, so it uses plain C types only (no libc, no kernel
+ * headers, no fixed-width typedefs from either world).
+ *
+ * Direction host -> kernel: the shared object exports exactly one symbol,
+ * refdrv_kernel_entry(), which receives the host's services and returns the
+ * kernel side's operations.
+ *
+ * Every host service receives the `cookie` of the context on whose behalf the
+ * kernel side runs: the image itself while initcalls run, otherwise the
+ * instance whose event or API call is being executed.
+ */
+#ifndef REFDRV_ABI_H
+#define REFDRV_ABI_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever a structure below changes layout or meaning. */
+#define REFDRV_ABI_VERSION 1
+
+/* Which implementation of a reference-driver group a module provides. */
+enum refdrv_impl {
+	REFDRV_IMPL_NONE = 0, /* not part of a reference-driver group */
+	REFDRV_IMPL_C = 1,
+	REFDRV_IMPL_RUST = 2,
+	REFDRV_IMPL_CXX = 3,
+};
+
+/* Log levels, as the kernel's KERN_* levels (0 = KERN_EMERG ... 7 = KERN_DEBUG). */
+
+/* What crossed a seam, reported by the kernel side. MDIO accesses are
+ * recorded by the host itself at the bus bridge. */
+enum refdrv_trace_kind {
+	REFDRV_TR_CALLBACK_ENTER = 1, /* name = callback, detail = driver name */
+	REFDRV_TR_CALLBACK_EXIT,      /* name = callback, value = return code (0 for void) */
+	REFDRV_TR_STATE,              /* name = new state, detail = old state, value = new state */
+	REFDRV_TR_LINK,               /* MAC's adjust_link: link/speed/duplex/pause/asym_pause */
+	REFDRV_TR_CARRIER,            /* value = 1 on, 0 off */
+	REFDRV_TR_BIND,               /* name = driver, detail = module, value = enum refdrv_impl */
+	REFDRV_TR_UNBIND,             /* name = driver */
+	REFDRV_TR_API_ENTER,          /* name = API operation (phy_start, ...) */
+	REFDRV_TR_API_EXIT,           /* name = API operation, value = return code */
+	REFDRV_TR_WARN,               /* name = what, detail = where: a kernel-side assertion failed */
+};
+
+struct refdrv_trace_event {
+	int kind;          /* enum refdrv_trace_kind */
+	int addr;          /* MDIO address of the PHY concerned, -1 if none */
+	const char *name;  /* see enum refdrv_trace_kind; never NULL */
+	const char *detail;/* may be NULL */
+	long value;
+	int link, speed, duplex, pause, asym_pause; /* REFDRV_TR_LINK only */
+};
+
+/* Services the host gives the kernel side. All function pointers are set. */
+struct refdrv_host_ops {
+	unsigned int abi_version;
+
+	/* Memory. Returned memory is not zeroed; alignment is a power of two. */
+	void *(*alloc)(void *cookie, unsigned long size, unsigned long align);
+	void (*free)(void *cookie, void *ptr);
+
+	/* Virtual time, in nanoseconds since the context was created. */
+	unsigned long long (*now_ns)(void *cookie);
+	/* Let `ns` of virtual time pass (sleep or busy-wait). The hardware model
+	 * sees the time pass; queued events do not run until the kernel side
+	 * returns to the host. */
+	void (*sleep_ns)(void *cookie, unsigned long long ns);
+
+	/* Deferred execution. An event is identified by `key` (a timer or work
+	 * item address): scheduling a key that is already queued moves it.
+	 * At `at_ns` the host calls kernel_ops->run_event(ctx, fn, key). */
+	void (*event_schedule)(void *cookie, unsigned long long at_ns, void (*fn)(void *key), void *key);
+	/* Returns 1 if the key was queued (and is now removed), 0 otherwise. */
+	int (*event_cancel)(void *cookie, void *key);
+	int (*event_pending)(void *cookie, void *key);
+
+	/* One formatted kernel log line (no trailing newline). */
+	void (*log)(void *cookie, int level, const char *line);
+
+	/* The MDIO bus of an instance: Clause-22 read/write. A read returns the
+	 * 16-bit value or a negative errno; a write returns 0 or a negative errno. */
+	int (*mdio_read)(void *cookie, int addr, int regnum);
+	int (*mdio_write)(void *cookie, int addr, int regnum, unsigned short val);
+
+	void (*trace)(void *cookie, const struct refdrv_trace_event *ev);
+
+	/* A function that must never run was reached (trace-and-stop stub, BUG(),
+	 * deadlock). Does not return. */
+	void (*fatal)(void *cookie, const char *what) __attribute__((noreturn));
+};
+
+/* How an instance's bus looks and which implementation may bind. */
+struct refdrv_instance_config {
+	const char *bus_id;          /* e.g. "refdrv-0" */
+	unsigned int phy_mask;       /* bit set = address not scanned (mii_bus.phy_mask) */
+	int impl;                    /* enum refdrv_impl selected for reference-driver groups */
+};
+
+/* Operations a MAC driver or ethtool performs on the attached PHY. */
+enum refdrv_op {
+	REFDRV_OP_ATTACH = 1,      /* phy_connect_direct(); a = MDIO address */
+	REFDRV_OP_DETACH,          /* phy_disconnect() */
+	REFDRV_OP_START,           /* phy_start() */
+	REFDRV_OP_STOP,            /* phy_stop() */
+	REFDRV_OP_SUSPEND,         /* phy_suspend() */
+	REFDRV_OP_RESUME,          /* phy_resume() */
+	REFDRV_OP_INIT_HW,         /* phy_init_hw() */
+	REFDRV_OP_START_ANEG,      /* phy_start_aneg() */
+	REFDRV_OP_RESTART_ANEG,    /* phy_restart_aneg() */
+	REFDRV_OP_KSETTINGS_SET,   /* phy_ethtool_ksettings_set(): a = autoneg, b = speed, c = duplex, d = advertised mask */
+	REFDRV_OP_MDIO_READ,       /* mdiobus_read() by an MDIO-ioctl-like user: a = addr, b = reg */
+	REFDRV_OP_MDIO_WRITE,      /* mdiobus_write(): a = addr, b = reg, c = value */
+	REFDRV_OP_GENPHY_SOFT_RESET, /* genphy_soft_reset() on the attached PHY, whatever its driver */
+};
+
+/* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a
+ * Clause-22 PHY knows). */
+#define REFDRV_ADV_10HALF   (1u << 0)
+#define REFDRV_ADV_10FULL   (1u << 1)
+#define REFDRV_ADV_100HALF  (1u << 2)
+#define REFDRV_ADV_100FULL  (1u << 3)
+#define REFDRV_ADV_1000HALF (1u << 4)
+#define REFDRV_ADV_1000FULL (1u << 5)
+#define REFDRV_ADV_PAUSE    (1u << 6)
+#define REFDRV_ADV_ASYM     (1u << 7)
+
+/* A snapshot of what phylib knows about the attached PHY. */
+struct refdrv_phy_status {
+	int bound;                 /* a driver is bound */
+	char driver[64];           /* bound driver's name */
+	int impl;                  /* enum refdrv_impl of the bound driver's module */
+	unsigned int phy_id;
+	int state;                 /* enum phy_state value */
+	char state_name[16];       /* phy_state_to_str() */
+	int link, speed, duplex, pause, asym_pause;
+	int autoneg, autoneg_complete;
+	unsigned int supported;    /* REFDRV_ADV_* bits of phydev->supported */
+	unsigned int advertising;  /* REFDRV_ADV_* bits of phydev->advertising */
+	unsigned int lp_advertising;
+	int carrier;               /* netif_carrier_ok() of the MAC side */
+};
+
+/* Module information as `modinfo` shows it. */
+struct refdrv_module_info {
+	const char *name;          /* e.g. "ax88796b", "rust_asix_phy" */
+	const char *source;        /* e.g. "drivers/net/phy/ax88796b.c" */
+	const char *kconfig;       /* e.g. "AX88796B_PHY"; NULL if not a reference group */
+	int impl;                  /* enum refdrv_impl */
+	const char *author, *description, *license;
+	unsigned int ndrivers;
+	const char *drivers[16];   /* names of the phy_drivers it registers */
+	unsigned int nids;
+	unsigned int ids[16], masks[16]; /* its device table (phy_id, phy_id_mask) */
+};
+
+struct refdrv_kinst;       /* a kernel-side instance (bus, MAC side) */
+struct refdrv_foreign_module; /* see refdrv_phy_helpers.h */
+struct refdrv_phy_helpers;    /* see refdrv_phy_helpers.h */
+
+/* What the kernel side offers the host. */
+struct refdrv_kernel_ops {
+	unsigned int abi_version;
+	const char *uts_release;   /* the tree's UTS_RELEASE */
+
+	/* Runs the initcalls (phylib, then the drivers) on behalf of `cookie`.
+	 * Returns 0 or a negative errno. */
+	int (*image_init)(void *cookie);
+	/* Unregisters every module (foreign ones first), running the exitcalls. */
+	void (*image_exit)(void *cookie);
+
+	unsigned int (*module_count)(void);
+	int (*module_info)(unsigned int idx, struct refdrv_module_info *out);
+	/* Registers a module built with the host (the C++ drivers). */
+	int (*register_foreign_module)(void *cookie, const struct refdrv_foreign_module *mod);
+	void (*unregister_foreign_module)(void *cookie, const struct refdrv_foreign_module *mod);
+
+	/* Creates an MDIO bus and registers it (the real scan and probe run). */
+	struct refdrv_kinst *(*instance_create)(void *cookie, const struct refdrv_instance_config *cfg, int *err);
+	void (*instance_destroy)(struct refdrv_kinst *ki);
+	int (*instance_op)(struct refdrv_kinst *ki, int op, long a, long b, long c, long d);
+	int (*instance_status)(struct refdrv_kinst *ki, struct refdrv_phy_status *out);
+	/* Runs a due event (see host_ops.event_schedule) for `cookie`; `ki` is
+	 * the instance it belongs to, NULL for the image's own events. */
+	void (*run_event)(void *cookie, struct refdrv_kinst *ki, void (*fn)(void *key), void *key);
+	/* After host_ops.fatal unwound out of the kernel side: forget the
+	 * execution context and release every mutex the abandoned code held, so
+	 * other instances can go on. The abandoned instance must not be used
+	 * again (destroying it is best effort). */
+	void (*abandon)(struct refdrv_kinst *ki);
+
+	const struct refdrv_phy_helpers *phy_helpers;
+};
+
+/* The one symbol the kernel-side shared object exports. */
+const struct refdrv_kernel_ops *refdrv_kernel_entry(const struct refdrv_host_ops *host);
+typedef const struct refdrv_kernel_ops *(*refdrv_kernel_entry_fn)(const struct refdrv_host_ops *host);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* REFDRV_ABI_H */

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/context.hpp"
+
+#include <fmt/format.h>
+
+#include "host/kernel_gate.hpp"
+#include "host/kernel_image.hpp"
+#include "refdrv_abi.h"
+
+namespace refdrv {
+
+void* ContextBase::alloc(unsigned long size, unsigned long align) { return memory_.allocate(size, align); }
+
+void ContextBase::free(void* ptr) {
+  if (memory_.release(ptr)) return;
+  // Memory may be freed by a context other than the one that allocated it
+  // only when the image allocated it (module and driver registration).
+  if (this != &image_.context() && image_.context().memory_.release(ptr)) return;
+  gate::stop("kfree() of memory that is not a live kmalloc allocation (double free or invalid pointer)");
+}
+
+void ContextBase::sleep_ns(std::uint64_t ns) {
+  now_ += ns;
+  if (time_budget_ && now_ > time_budget_)
+    gate::stop("virtual time budget exhausted while the kernel side was sleeping or polling: hang");
+}
+
+void ContextBase::log(int level, const char* line) {
+  log_.push_back({now_, level, line});
+  TraceEvent ev;
+  ev.time_ns = now_;
+  ev.kind = TraceKind::kLog;
+  ev.value = level;
+  ev.detail = line;
+  trace_.add(std::move(ev));
+}
+
+void ContextBase::trace_kernel(const refdrv_trace_event& e) {
+  TraceEvent ev;
+  ev.time_ns = now_;
+  ev.addr = e.addr;
+  ev.name = e.name;
+  if (e.detail) ev.detail = e.detail;
+  ev.value = e.value;
+  switch (e.kind) {
+    case REFDRV_TR_CALLBACK_ENTER: ev.kind = TraceKind::kCallbackEnter; break;
+    case REFDRV_TR_CALLBACK_EXIT: ev.kind = TraceKind::kCallbackExit; break;
+    case REFDRV_TR_STATE: ev.kind = TraceKind::kState; break;
+    case REFDRV_TR_LINK:
+      ev.kind = TraceKind::kLink;
+      ev.link = e.link;
+      ev.speed = e.speed;
+      ev.duplex = e.duplex;
+      ev.pause = e.pause;
+      ev.asym_pause = e.asym_pause;
+      break;
+    case REFDRV_TR_CARRIER: ev.kind = TraceKind::kCarrier; break;
+    case REFDRV_TR_BIND: ev.kind = TraceKind::kBind; break;
+    case REFDRV_TR_UNBIND: ev.kind = TraceKind::kUnbind; break;
+    case REFDRV_TR_API_ENTER: ev.kind = TraceKind::kApiEnter; break;
+    case REFDRV_TR_API_EXIT: ev.kind = TraceKind::kApiExit; break;
+    case REFDRV_TR_WARN: ev.kind = TraceKind::kWarn; break;
+    default:
+      ev.kind = TraceKind::kWarn;
+      ev.name = fmt::format("unknown trace event kind {}", e.kind);
+      break;
+  }
+  trace_.add(std::move(ev));
+}
+
+int ContextBase::mdio_read(int, int) { gate::stop("MDIO read in a context without a bus"); }
+
+int ContextBase::mdio_write(int, int, unsigned short) { gate::stop("MDIO write in a context without a bus"); }
+
+}  // namespace refdrv

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+// A context the kernel side runs on behalf of: the image while its initcalls
+// run, or an instance. It owns a virtual clock, an event queue, a memory
+// account, a trace and a log; the host services given to the kernel side
+// (refdrv_host_ops) dispatch to the context by their cookie.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/event_queue.hpp"
+#include "host/memory.hpp"
+#include "host/trace.hpp"
+
+struct refdrv_trace_event;
+
+namespace refdrv {
+
+class KernelImage;
+
+struct LogLine {
+  std::uint64_t time_ns = 0;
+  int level = 0;
+  std::string text;
+};
+
+class ContextBase {
+ public:
+  explicit ContextBase(KernelImage& image) : image_(image) {}
+  virtual ~ContextBase() = default;
+  ContextBase(const ContextBase&) = delete;
+  ContextBase& operator=(const ContextBase&) = delete;
+
+  // ---- services for the kernel side ----
+  void* alloc(unsigned long size, unsigned long align);
+  void free(void* ptr);
+  [[nodiscard]] std::uint64_t now_ns() const { return now_; }
+  void sleep_ns(std::uint64_t ns);
+  void event_schedule(std::uint64_t at, EventQueue::Fn fn, void* key) { events_.schedule(at, fn, key); }
+  int event_cancel(void* key) { return events_.cancel(key) ? 1 : 0; }
+  int event_pending(void* key) const { return events_.pending(key) ? 1 : 0; }
+  void log(int level, const char* line);
+  void trace_kernel(const refdrv_trace_event& ev);
+  virtual int mdio_read(int addr, int regnum);
+  virtual int mdio_write(int addr, int regnum, unsigned short val);
+
+  // ---- for the host ----
+  [[nodiscard]] KernelImage& image() { return image_; }
+  [[nodiscard]] const Trace& trace() const { return trace_; }
+  [[nodiscard]] Trace& trace() { return trace_; }
+  [[nodiscard]] const std::vector<LogLine>& log_lines() const { return log_; }
+  [[nodiscard]] const MemoryAccount& memory() const { return memory_; }
+  [[nodiscard]] EventQueue& events() { return events_; }
+  // Virtual time budget: a sleep past it stops the context as a hang.
+  void set_time_budget(std::uint64_t ns) { time_budget_ = ns; }
+  void add_trace(TraceEvent ev) { trace_.add(std::move(ev)); }
+
+ protected:
+  KernelImage& image_;
+  std::uint64_t now_ = 0;
+  std::uint64_t time_budget_ = 0;  // 0: none
+  EventQueue events_;
+  MemoryAccount memory_;
+  Trace trace_;
+  std::vector<LogLine> log_;
+  std::string partial_line_;
+};
+
+}  // namespace refdrv

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+// Errors the tool reports to its user, and kernel errno values.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <utility>
+
+namespace refdrv {
+
+// Exit codes of the refdrv command (see README): 0 all good, 1 a failed
+// expectation or a divergence, 2 bad input or environment.
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+// A problem the user must act on: the message names what is wrong (file and
+// line, device, path) and what to do.
+struct Error {
+  std::string message;
+  int exit_code = kExitBadInput;
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+[[nodiscard]] inline std::unexpected<Error> fail(std::string message, int exit_code = kExitBadInput) {
+  return std::unexpected(Error{std::move(message), exit_code});
+}
+
+// A negative errno returned by the kernel side, e.g. -ETIMEDOUT.
+struct Errno {
+  int value = 0;
+  bool operator==(const Errno&) const = default;
+};
+
+// "ETIMEDOUT" for 110, or the number.
+[[nodiscard]] std::string errno_name(int positive_errno);
+
+}  // namespace refdrv

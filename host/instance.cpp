@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/instance.hpp"
+
+#include <fmt/format.h>
+
+namespace refdrv {
+
+Instance::Instance(KernelImage& image, InstanceConfig config)
+    : ContextBase(image), config_(std::move(config)), faults_({}, config_.fault_seed) {
+  time_budget_ = config_.time_budget_ns;
+}
+
+Instance::~Instance() { destroy(); }
+
+void Instance::add_device(int addr, std::unique_ptr<hw::MdioDevice> device) { devices_[addr] = std::move(device); }
+
+hw::PhyModel* Instance::phy(int addr) {
+  auto it = devices_.find(addr);
+  return it == devices_.end() ? nullptr : dynamic_cast<hw::PhyModel*>(it->second.get());
+}
+
+void Instance::record_stop(const gate::Stop& stop) {
+  std::string reason = stop.reason;
+  if (stop.pc) reason += fmt::format(" ({})", image_.symbolize(stop.pc));
+  stop_ = reason;
+  mark(TraceKind::kFatal, reason);
+  // Forget the abandoned execution context; the instance is not resumed.
+  image_.ops().abandon(ki_);
+}
+
+template <class F>
+bool Instance::enter(F&& f) {
+  if (stop_) return false;
+  if (auto stop = gate::run(std::forward<F>(f))) {
+    record_stop(*stop);
+    return false;
+  }
+  return true;
+}
+
+CallResult Instance::create() {
+  CallResult r;
+  const refdrv_instance_config cfg{config_.bus_id.c_str(), config_.phy_mask, static_cast<int>(config_.impl)};
+  enter([&] {
+    int err = 0;
+    ki_ = image_.ops().instance_create(this, &cfg, &err);
+    r.ret = err;
+  });
+  r.stop = stop_;
+  if (!stop_) run_until(now_);
+  return r;
+}
+
+CallResult Instance::op(int op, long a, long b, long c, long d) {
+  CallResult r;
+  if (!ki_ && !stop_) {
+    r.ret = -19;  // -ENODEV: the bus was never created
+    return r;
+  }
+  enter([&] { r.ret = image_.ops().instance_op(ki_, op, a, b, c, d); });
+  r.stop = stop_;
+  if (!stop_) run_until(now_);
+  return r;
+}
+
+std::optional<refdrv_phy_status> Instance::status() {
+  if (!ki_ || stop_) return std::nullopt;
+  refdrv_phy_status st{};
+  int ret = 0;
+  if (!enter([&] { ret = image_.ops().instance_status(ki_, &st); })) return std::nullopt;
+  if (ret) return std::nullopt;
+  return st;
+}
+
+void Instance::run_until(std::uint64_t t) {
+  while (!stop_) {
+    auto ev = events_.pop_due(t);
+    if (!ev) break;
+    if (ev->at > now_) now_ = ev->at;
+    enter([&] { image_.ops().run_event(this, ki_, ev->fn, ev->key); });
+  }
+  if (!stop_ && t > now_) now_ = t;
+}
+
+void Instance::destroy() {
+  if (destroyed_) return;
+  destroyed_ = true;
+  if (ki_ && !stop_) enter([&] { image_.ops().instance_destroy(ki_); });
+  // RCU callbacks and work queued by the teardown itself.
+  while (!stop_) {
+    auto ev = events_.pop_due(~0ULL);
+    if (!ev) break;
+    enter([&] { image_.ops().run_event(this, nullptr, ev->fn, ev->key); });
+  }
+  ki_ = nullptr;
+  events_.clear();
+  if (!stop_ && memory_.live_allocations()) {
+    leaked_bytes_ = memory_.live_bytes();
+    TraceEvent ev;
+    ev.time_ns = now_;
+    ev.kind = TraceKind::kLeak;
+    ev.value = static_cast<long>(memory_.live_bytes());
+    ev.detail = std::to_string(memory_.live_allocations());
+    trace_.add(std::move(ev));
+  }
+  memory_.release_all();
+}
+
+void Instance::mark(TraceKind kind, std::string name, std::string detail, long value) {
+  TraceEvent ev;
+  ev.time_ns = now_;
+  ev.kind = kind;
+  ev.name = std::move(name);
+  ev.detail = std::move(detail);
+  ev.value = value;
+  trace_.add(std::move(ev));
+}
+
+int Instance::mdio_read(int addr, int regnum) {
+  ++mdio_accesses_;
+  const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, regnum, false);
+  int result;
+  if (d.suppress) {
+    result = d.read_override ? *d.read_override : d.error;
+  } else {
+    auto it = devices_.find(addr);
+    // An address with no device reads as the bus pull-ups: 0xffff.
+    std::uint16_t v = it == devices_.end() ? 0xffff : it->second->read(static_cast<unsigned>(regnum), now_);
+    v = static_cast<std::uint16_t>(((v & d.and_mask) | d.or_mask) ^ d.xor_mask);
+    result = v;
+  }
+  TraceEvent ev;
+  ev.time_ns = now_;
+  ev.kind = TraceKind::kMdioRead;
+  ev.addr = addr;
+  ev.reg = regnum;
+  ev.value = result;
+  ev.fault = d.fault;
+  trace_.add(std::move(ev));
+  return result;
+}
+
+int Instance::mdio_write(int addr, int regnum, unsigned short val) {
+  ++mdio_accesses_;
+  const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, regnum, true);
+  int result = 0;
+  if (d.suppress) {
+    result = d.error;
+  } else {
+    auto it = devices_.find(addr);
+    if (it != devices_.end()) it->second->write(static_cast<unsigned>(regnum), val, now_);
+  }
+  TraceEvent ev;
+  ev.time_ns = now_;
+  ev.kind = TraceKind::kMdioWrite;
+  ev.addr = addr;
+  ev.reg = regnum;
+  ev.value = val;
+  ev.result = result;
+  ev.fault = d.fault;
+  trace_.add(std::move(ev));
+  return result;
+}
+
+}  // namespace refdrv

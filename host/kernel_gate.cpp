@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/kernel_gate.hpp"
+
+#include <fmt/format.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <ucontext.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+namespace refdrv::gate {
+
+namespace {
+
+struct TextRange {
+  std::uintptr_t begin = 0, end = 0;
+  const void* owner = nullptr;
+};
+
+// Read from signal handlers: a fixed array, written only outside kernel calls.
+constexpr std::size_t kMaxRanges = 16;
+std::array<TextRange, kMaxRanges> g_ranges;
+std::atomic<std::uint64_t> g_emulated{0};
+
+thread_local sigjmp_buf* t_jmp = nullptr;
+thread_local int t_signal = 0;
+thread_local std::uintptr_t t_pc = 0;
+thread_local std::uintptr_t t_addr = 0;
+thread_local std::string* t_reason = nullptr;
+
+constexpr std::array<int, 4> kSignals = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+struct sigaction g_previous[64];
+bool g_installed = false;
+
+const TextRange* find_range(std::uintptr_t pc) {
+  for (const auto& r : g_ranges)
+    if (r.owner && pc >= r.begin && pc < r.end) return &r;
+  return nullptr;
+}
+
+void chain(int sig, siginfo_t* si, void* uc) {
+  const struct sigaction& prev = g_previous[sig];
+  if (prev.sa_flags & SA_SIGINFO) {
+    if (prev.sa_sigaction) {
+      prev.sa_sigaction(sig, si, uc);
+      return;
+    }
+  } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+    return;
+  }
+  // Default action: restore it; returning re-executes the instruction.
+  signal(sig, SIG_DFL);
+}
+
+void on_signal(int sig, siginfo_t* si, void* ucv) {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  const auto pc = static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  if (find_range(pc)) {
+    if (sig == SIGSEGV) {
+      const auto op = *reinterpret_cast<const std::uint8_t*>(pc);
+      // cli (0xfa) and sti (0xfb): privileged, harmless to skip here.
+      if (op == 0xfa || op == 0xfb) {
+        uc->uc_mcontext.gregs[REG_RIP] += 1;
+        g_emulated.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
+    }
+    if (t_jmp) {
+      t_signal = sig;
+      t_pc = pc;
+      t_addr = reinterpret_cast<std::uintptr_t>(si->si_addr);
+      siglongjmp(*t_jmp, 2);
+    }
+  }
+  chain(sig, si, ucv);
+}
+
+const char* signal_text(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "page fault (SIGSEGV)";
+    case SIGBUS: return "bus error (SIGBUS)";
+    case SIGILL: return "invalid opcode (SIGILL; BUG() and ud2 land here)";
+    case SIGFPE: return "divide error (SIGFPE)";
+    default: return "signal";
+  }
+}
+
+}  // namespace
+
+void install() {
+  // An alternate stack per thread so a kernel-side stack overflow still
+  // reaches the handler.
+  thread_local std::vector<char> alt_stack;
+  if (alt_stack.empty()) {
+    alt_stack.resize(1 << 16);
+    stack_t ss{};
+    ss.ss_sp = alt_stack.data();
+    ss.ss_size = alt_stack.size();
+    sigaltstack(&ss, nullptr);
+  }
+  if (g_installed) return;
+  g_installed = true;
+  for (int sig : kSignals) {
+    struct sigaction sa {};
+    sa.sa_sigaction = on_signal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, &g_previous[sig]);
+  }
+}
+
+void register_text(std::uintptr_t begin, std::uintptr_t end, const void* owner) {
+  for (auto& r : g_ranges) {
+    if (r.owner) continue;
+    r.begin = begin;
+    r.end = end;
+    r.owner = owner;
+    return;
+  }
+  std::fprintf(stderr, "refdrv: more than %zu kernel text ranges\n", kMaxRanges);
+  std::abort();
+}
+
+void unregister_text(const void* owner) {
+  for (auto& r : g_ranges)
+    if (r.owner == owner) r = TextRange{};
+}
+
+const void* text_owner(std::uintptr_t pc) {
+  const TextRange* r = find_range(pc);
+  return r ? r->owner : nullptr;
+}
+
+std::optional<Stop> run(void (*fn)(void*), void* arg) {
+  sigjmp_buf jb;
+  sigjmp_buf* outer = t_jmp;
+  std::string* outer_reason = t_reason;
+  std::string reason;
+  t_reason = &reason;
+  t_jmp = &jb;
+  const int how = sigsetjmp(jb, 1);
+  if (how == 0) {
+    fn(arg);
+    t_jmp = outer;
+    t_reason = outer_reason;
+    return std::nullopt;
+  }
+  t_jmp = outer;
+  t_reason = outer_reason;
+  if (how == 2) {
+    return Stop{fmt::format("kernel oops: {} at pc {:#x}, address {:#x}", signal_text(t_signal), t_pc, t_addr),
+                t_pc};
+  }
+  return Stop{reason, 0};
+}
+
+void stop(const char* reason) {
+  if (!t_jmp) {
+    std::fprintf(stderr, "refdrv: kernel side stopped outside any instance call: %s\n", reason);
+    std::abort();
+  }
+  *t_reason = reason;
+  siglongjmp(*t_jmp, 1);
+}
+
+bool inside() { return t_jmp != nullptr; }
+
+std::uint64_t emulated_instructions() { return g_emulated.load(std::memory_order_relaxed); }
+
+}  // namespace refdrv::gate

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+// Every entry into kernel-side code goes through the gate. It turns what
+// would take the process down into a stop of the one context concerned:
+//  - host_ops.fatal (a trace-and-stop stub, BUG(), a deadlock the emulation
+//    detected) unwinds here;
+//  - a fault in kernel-side code (SIGSEGV, SIGBUS, SIGILL from ud2 or an
+//    invalid opcode, SIGFPE) unwinds here too, with its address.
+// It also emulates the two privileged instructions the kernel's irqsave
+// primitives execute (cli/sti): userspace may not run them, the kernel code
+// only needs them to behave, and nothing else here can interrupt.
+//
+// Unwinding skips the frames in between without running their destructors:
+// the stopped instance is abandoned, never resumed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace refdrv::gate {
+
+struct Stop {
+  std::string reason;
+  std::uintptr_t pc = 0;  // faulting instruction, 0 for a fatal call
+};
+
+// Installs the signal handlers (once per process) and an alternate signal
+// stack for the calling thread, so that a kernel stack overflow is caught.
+void install();
+
+// Kernel text ranges the handlers consider kernel-side code.
+void register_text(std::uintptr_t begin, std::uintptr_t end, const void* owner);
+void unregister_text(const void* owner);
+[[nodiscard]] const void* text_owner(std::uintptr_t pc);
+
+// Runs fn(arg). Returns the reason if the kernel side stopped.
+std::optional<Stop> run(void (*fn)(void*), void* arg);
+
+template <class F>
+std::optional<Stop> run(F&& f) {
+  return run([](void* p) { (*static_cast<F*>(p))(); }, static_cast<void*>(&f));
+}
+
+// Stops the innermost gate::run with `reason` (from host_ops.fatal).
+[[noreturn]] void stop(const char* reason);
+
+[[nodiscard]] bool inside();
+
+// Number of cli/sti instructions emulated so far (for tests and reports).
+[[nodiscard]] std::uint64_t emulated_instructions();
+
+}  // namespace refdrv::gate

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/kernel_image.hpp"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <fmt/format.h>
+#include <link.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace refdrv {
+
+const char* impl_name(Impl impl) {
+  switch (impl) {
+    case Impl::kC: return "c";
+    case Impl::kRust: return "rust";
+    case Impl::kCxx: return "cxx";
+    case Impl::kNone: return "none";
+  }
+  return "?";
+}
+
+const char* impl_title(Impl impl) {
+  switch (impl) {
+    case Impl::kC: return "C";
+    case Impl::kRust: return "Rust";
+    case Impl::kCxx: return "C++";
+    case Impl::kNone: return "none";
+  }
+  return "?";
+}
+
+std::optional<Impl> impl_from(std::string_view name) {
+  for (Impl i : {Impl::kC, Impl::kRust, Impl::kCxx, Impl::kNone})
+    if (name == impl_name(i)) return i;
+  return std::nullopt;
+}
+
+// ---- host services, dispatched to the context the cookie names ----
+
+namespace {
+
+ContextBase& ctx(void* cookie) { return *static_cast<ContextBase*>(cookie); }
+
+[[noreturn]] void host_fatal(void*, const char* what) { gate::stop(what); }
+
+const refdrv_host_ops kHostOps = {
+    .abi_version = REFDRV_ABI_VERSION,
+    .alloc = [](void* c, unsigned long size, unsigned long align) { return ctx(c).alloc(size, align); },
+    .free = [](void* c, void* p) { ctx(c).free(p); },
+    .now_ns = [](void* c) -> unsigned long long { return ctx(c).now_ns(); },
+    .sleep_ns = [](void* c, unsigned long long ns) { ctx(c).sleep_ns(ns); },
+    .event_schedule = [](void* c, unsigned long long at, void (*fn)(void*), void* key) {
+      ctx(c).event_schedule(at, fn, key);
+    },
+    .event_cancel = [](void* c, void* key) { return ctx(c).event_cancel(key); },
+    .event_pending = [](void* c, void* key) { return ctx(c).event_pending(key); },
+    .log = [](void* c, int level, const char* line) { ctx(c).log(level, line); },
+    .mdio_read = [](void* c, int addr, int reg) { return ctx(c).mdio_read(addr, reg); },
+    .mdio_write = [](void* c, int addr, int reg, unsigned short v) { return ctx(c).mdio_write(addr, reg, v); },
+    .trace = [](void* c, const refdrv_trace_event* ev) { ctx(c).trace_kernel(*ev); },
+    .fatal = host_fatal,
+};
+
+struct PhdrSearch {
+  std::uintptr_t base = 0;
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> text;
+};
+
+int collect_text(dl_phdr_info* info, size_t, void* data) {
+  auto* s = static_cast<PhdrSearch*>(data);
+  if (info->dlpi_addr != s->base) return 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
+      s->text.emplace_back(info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+  }
+  return 1;
+}
+
+}  // namespace
+
+const refdrv_host_ops& KernelImage::host_ops() { return kHostOps; }
+
+int ImageContext::mdio_read(int, int) { gate::stop("MDIO read outside an instance"); }
+
+int ImageContext::mdio_write(int, int, unsigned short) { gate::stop("MDIO write outside an instance"); }
+
+Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::path& object,
+                                                         const std::filesystem::path& symbols) {
+  gate::install();
+  std::unique_ptr<KernelImage> img(new KernelImage());
+  img->path_ = object;
+  // RTLD_LOCAL + a private copy of every kernel symbol: two trees can be
+  // loaded side by side, and none of their symbols can interpose on glibc.
+  img->handle_ = dlopen(object.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!img->handle_) return fail(fmt::format("cannot load the kernel side {}: {}", object.string(), dlerror()));
+  auto entry = reinterpret_cast<refdrv_kernel_entry_fn>(dlsym(img->handle_, "refdrv_kernel_entry"));
+  if (!entry) return fail(fmt::format("{} has no refdrv_kernel_entry: not a refdrv kernel side", object.string()));
+  img->ops_ = entry(&kHostOps);
+  if (!img->ops_)
+    return fail(fmt::format("{} was built for another refdrv ABI version; rebuild it (it is cached, delete the "
+                            "cache directory to force a rebuild)",
+                            object.string()));
+
+  link_map* lm = nullptr;
+  if (dlinfo(img->handle_, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
+    img->base_ = lm->l_addr;
+    PhdrSearch search{img->base_, {}};
+    dl_iterate_phdr(collect_text, &search);
+    for (const auto& [b, e] : search.text) gate::register_text(b, e, img.get());
+  }
+  if (!symbols.empty()) {
+    std::ifstream in(symbols);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string addr, type, name;
+      if (!(ls >> addr >> type >> name)) continue;
+      if (type != "t" && type != "T" && type != "W" && type != "w") continue;
+      img->symbols_.emplace_back(std::strtoull(addr.c_str(), nullptr, 16), name);
+    }
+    std::sort(img->symbols_.begin(), img->symbols_.end());
+  }
+
+  img->context_ = std::make_unique<ImageContext>(*img);
+  ImageContext* c = img->context_.get();
+  int ret = 0;
+  auto stop = gate::run([&] {
+    ret = img->ops_->image_init(c);
+    // Deferred work queued by initcalls (RCU callbacks) runs now.
+    while (auto ev = c->events().pop_due(~0ULL)) img->ops_->run_event(c, nullptr, ev->fn, ev->key);
+  });
+  if (stop) return fail(fmt::format("the kernel side stopped while running its initcalls: {}", stop->reason));
+  if (ret) return fail(fmt::format("the kernel side's initcalls failed with {}", ret));
+  img->initialised_ = true;
+  return img;
+}
+
+KernelImage::~KernelImage() {
+  if (ops_ && initialised_) {
+    ImageContext* c = context_.get();
+    auto stop = gate::run([&] {
+      ops_->image_exit(c);
+      while (auto ev = c->events().pop_due(~0ULL)) ops_->run_event(c, nullptr, ev->fn, ev->key);
+    });
+    (void)stop;  // nothing left to report to at teardown
+  }
+  gate::unregister_text(this);
+  context_.reset();
+  if (handle_) dlclose(handle_);
+}
+
+std::vector<ModuleInfo> KernelImage::modules() const {
+  std::vector<ModuleInfo> out;
+  const unsigned n = ops_->module_count();
+  for (unsigned i = 0; i < n; ++i) {
+    refdrv_module_info mi{};
+    if (ops_->module_info(i, &mi) != 0) continue;
+    ModuleInfo m;
+    m.name = mi.name ? mi.name : "";
+    m.source = mi.source ? mi.source : "";
+    m.kconfig = mi.kconfig ? mi.kconfig : "";
+    m.impl = static_cast<Impl>(mi.impl);
+    m.author = mi.author ? mi.author : "";
+    m.description = mi.description ? mi.description : "";
+    m.license = mi.license ? mi.license : "";
+    for (unsigned d = 0; d < mi.ndrivers; ++d) m.drivers.push_back({mi.drivers[d], mi.ids[d], mi.masks[d]});
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+bool KernelImage::has_impl(Impl impl, std::string_view kconfig) const {
+  for (const auto& m : modules())
+    if (m.impl == impl && m.kconfig == kconfig && !m.drivers.empty()) return true;
+  return false;
+}
+
+Result<void> KernelImage::register_foreign_module(const refdrv_foreign_module& mod) {
+  int ret = 0;
+  ImageContext* c = context_.get();
+  auto stop = gate::run([&] {
+    ret = ops_->register_foreign_module(c, &mod);
+    while (auto ev = c->events().pop_due(~0ULL)) ops_->run_event(c, nullptr, ev->fn, ev->key);
+  });
+  if (stop) return fail(fmt::format("registering module {} stopped the kernel side: {}", mod.name, stop->reason));
+  if (ret) return fail(fmt::format("registering module {} failed: {}", mod.name, errno_name(-ret)));
+  foreign_.push_back(&mod);
+  return {};
+}
+
+std::string KernelImage::symbolize(std::uintptr_t pc) const {
+  if (pc < base_ || symbols_.empty()) return fmt::format("{:#x}", pc);
+  const std::uintptr_t off = pc - base_;
+  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), std::make_pair(off, std::string(1, '\x7f')));
+  if (it == symbols_.begin()) return fmt::format("{:#x}", pc);
+  --it;
+  return fmt::format("{}+{:#x}", it->second, off - it->first);
+}
+
+}  // namespace refdrv

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+// A loaded kernel side: the shared object built for one Linux tree (real
+// phylib, the drivers, refdrv's emulation), its initcalls run, its modules
+// registered. Several images (trees) can be loaded side by side: each has
+// only one exported symbol and its own state.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/context.hpp"
+#include "host/error.hpp"
+#include "host/kernel_gate.hpp"
+#include "refdrv_abi.h"
+#include "refdrv_phy_helpers.h"
+
+namespace refdrv {
+
+enum class Impl : int { kNone = REFDRV_IMPL_NONE, kC = REFDRV_IMPL_C, kRust = REFDRV_IMPL_RUST, kCxx = REFDRV_IMPL_CXX };
+
+[[nodiscard]] const char* impl_name(Impl impl);          // "c", "rust", "cxx", "none"
+[[nodiscard]] const char* impl_title(Impl impl);         // "C", "Rust", "C++", "none"
+[[nodiscard]] std::optional<Impl> impl_from(std::string_view name);
+
+struct ModuleInfo {
+  std::string name, source, kconfig;
+  Impl impl = Impl::kNone;
+  std::string author, description, license;
+  struct Driver {
+    std::string name;
+    std::uint32_t phy_id = 0, mask = 0;
+  };
+  std::vector<Driver> drivers;
+};
+
+class KernelImage;
+
+// The image's own context: initcalls and module registration run in it.
+class ImageContext final : public ContextBase {
+ public:
+  explicit ImageContext(KernelImage& image) : ContextBase(image) {}
+  int mdio_read(int addr, int regnum) override;
+  int mdio_write(int addr, int regnum, unsigned short val) override;
+};
+
+class KernelImage {
+ public:
+  // Loads the shared object and runs its initcalls. `symbols` is the
+  // `nm -n` listing written by the build, used to name faulting addresses.
+  static Result<std::unique_ptr<KernelImage>> load(const std::filesystem::path& object,
+                                                   const std::filesystem::path& symbols = {});
+  ~KernelImage();
+  KernelImage(const KernelImage&) = delete;
+  KernelImage& operator=(const KernelImage&) = delete;
+
+  [[nodiscard]] const refdrv_kernel_ops& ops() const { return *ops_; }
+  [[nodiscard]] const refdrv_phy_helpers& helpers() const { return *ops_->phy_helpers; }
+  [[nodiscard]] std::string release() const { return ops_->uts_release; }
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] std::vector<ModuleInfo> modules() const;
+  [[nodiscard]] bool has_impl(Impl impl, std::string_view kconfig) const;
+
+  // Registers a module built with the host (a C++ driver module).
+  Result<void> register_foreign_module(const refdrv_foreign_module& mod);
+
+  [[nodiscard]] ImageContext& context() { return *context_; }
+
+  // "phy_probe+0x3c" for an address inside the image, else hex.
+  [[nodiscard]] std::string symbolize(std::uintptr_t pc) const;
+
+  static const refdrv_host_ops& host_ops();
+
+ private:
+  KernelImage() = default;
+  std::filesystem::path path_;
+  void* handle_ = nullptr;
+  const refdrv_kernel_ops* ops_ = nullptr;
+  std::uintptr_t base_ = 0;
+  std::vector<std::pair<std::uintptr_t, std::string>> symbols_;
+  std::unique_ptr<ImageContext> context_;
+  std::vector<const refdrv_foreign_module*> foreign_;
+  bool initialised_ = false;
+};
+
+}  // namespace refdrv

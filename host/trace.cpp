@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/trace.hpp"
+
+#include <fmt/format.h>
+
+#include "hw/regdump.hpp"
+
+namespace refdrv {
+
+const char* trace_kind_name(TraceKind k) {
+  switch (k) {
+    case TraceKind::kMdioRead: return "mdio-read";
+    case TraceKind::kMdioWrite: return "mdio-write";
+    case TraceKind::kCallbackEnter: return "callback-enter";
+    case TraceKind::kCallbackExit: return "callback-exit";
+    case TraceKind::kState: return "state";
+    case TraceKind::kLink: return "link";
+    case TraceKind::kCarrier: return "carrier";
+    case TraceKind::kBind: return "bind";
+    case TraceKind::kUnbind: return "unbind";
+    case TraceKind::kApiEnter: return "api-enter";
+    case TraceKind::kApiExit: return "api-exit";
+    case TraceKind::kWarn: return "warn";
+    case TraceKind::kLog: return "log";
+    case TraceKind::kStep: return "step";
+    case TraceKind::kExpect: return "expect";
+    case TraceKind::kFatal: return "fatal";
+    case TraceKind::kLeak: return "leak";
+  }
+  return "?";
+}
+
+std::string speed_duplex_name(int speed, int duplex) {
+  // phylib: SPEED_UNKNOWN is -1, DUPLEX_HALF 0, DUPLEX_FULL 1, DUPLEX_UNKNOWN 0xff.
+  std::string s = speed > 0 ? std::to_string(speed) : "Unknown";
+  const char* d = duplex == 1 ? "Full" : duplex == 0 ? "Half" : "Unknown";
+  return s + "/" + d;
+}
+
+namespace {
+
+std::string errno_or_value(long v, bool sixteen_bits) {
+  if (v < 0) return fmt::format("error {}", v);
+  return sixteen_bits ? fmt::format("0x{:04x}", v) : std::to_string(v);
+}
+
+}  // namespace
+
+std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
+  const std::string t = fmt::format("{:>4}.{:06}", ev.time_ns / 1'000'000'000, (ev.time_ns / 1000) % 1'000'000);
+  const char* faulted = ev.fault ? "  [fault injected]" : "";
+  switch (ev.kind) {
+    case TraceKind::kMdioRead: {
+      std::string line = fmt::format("{}  mdio   rd {:2}.{:02} {:<9} -> {}{}", t, ev.addr, ev.reg,
+                                     hw::register_name(static_cast<unsigned>(ev.reg)), errno_or_value(ev.value, true),
+                                     faulted);
+      if (f.decode_registers && ev.value >= 0)
+        line += "\n" + std::string(16, ' ') + hw::decode_register(static_cast<unsigned>(ev.reg),
+                                                                   static_cast<std::uint16_t>(ev.value));
+      return line;
+    }
+    case TraceKind::kMdioWrite: {
+      std::string line = fmt::format("{}  mdio   wr {:2}.{:02} {:<9} <- 0x{:04x}{}{}", t, ev.addr, ev.reg,
+                                     hw::register_name(static_cast<unsigned>(ev.reg)), ev.value,
+                                     ev.result < 0 ? fmt::format(" = error {}", ev.result) : "", faulted);
+      if (f.decode_registers)
+        line += "\n" + std::string(16, ' ') + hw::decode_register(static_cast<unsigned>(ev.reg),
+                                                                   static_cast<std::uint16_t>(ev.value));
+      return line;
+    }
+    case TraceKind::kCallbackEnter:
+      return fmt::format("{}  call   {}() [{}]", t, ev.name, ev.detail);
+    case TraceKind::kCallbackExit:
+      return fmt::format("{}  ret    {}() = {}", t, ev.name, ev.value);
+    case TraceKind::kState:
+      return ev.detail.empty() ? fmt::format("{}  state  {}", t, ev.name)
+                               : fmt::format("{}  state  {} -> {}", t, ev.detail, ev.name);
+    case TraceKind::kLink:
+      if (!ev.link) return fmt::format("{}  mac    link down", t);
+      return fmt::format("{}  mac    link up {}{}{}", t, speed_duplex_name(ev.speed, ev.duplex),
+                         ev.pause ? " pause" : "", ev.asym_pause ? " asym-pause" : "");
+    case TraceKind::kCarrier:
+      return fmt::format("{}  mac    carrier {}", t, ev.value ? "on" : "off");
+    case TraceKind::kBind:
+      return fmt::format("{}  bind   {} (module {}, {})", t, ev.name, ev.detail.empty() ? "built-in" : ev.detail,
+                         ev.value == 1 ? "C" : ev.value == 2 ? "Rust" : ev.value == 3 ? "C++" : "core");
+    case TraceKind::kUnbind:
+      return fmt::format("{}  unbind {}", t, ev.name);
+    case TraceKind::kApiEnter:
+      return fmt::format("{}  api    {}()", t, ev.name);
+    case TraceKind::kApiExit:
+      return fmt::format("{}  api    {}() = {}", t, ev.name, ev.value);
+    case TraceKind::kWarn:
+      return fmt::format("{}  WARN   {} at {}", t, ev.name, ev.detail);
+    case TraceKind::kLog:
+      return fmt::format("{}  log<{}> {}", t, ev.value, ev.detail);
+    case TraceKind::kStep:
+      return fmt::format("{}  step   {}{}{}", t, ev.name, ev.detail.empty() ? "" : " ", ev.detail);
+    case TraceKind::kExpect:
+      return fmt::format("{}  expect {} {}: {}", t, ev.value ? "ok  " : "FAIL", ev.name, ev.detail);
+    case TraceKind::kFatal:
+      return fmt::format("{}  STOP   {}", t, ev.name);
+    case TraceKind::kLeak:
+      return fmt::format("{}  LEAK   {} bytes in {} allocations", t, ev.value, ev.detail);
+  }
+  return t;
+}
+
+std::string Trace::format(const TraceFormat& f) const {
+  std::string out;
+  for (const auto& ev : events_) {
+    if (ev.kind == TraceKind::kLog && !f.logs) continue;
+    out += format_event(ev, f);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace refdrv

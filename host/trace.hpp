@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+// A trace: the ordered record of what crossed the seams of one instance,
+// with virtual timestamps. Traces are what implementations are compared by.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace refdrv {
+
+enum class TraceKind : std::uint8_t {
+  kMdioRead,       // addr, reg, value (or negative errno in `value`)
+  kMdioWrite,      // addr, reg, value, result in `result`
+  kCallbackEnter,  // name = callback, detail = driver
+  kCallbackExit,   // name = callback, value = return code
+  kState,          // name = new state, detail = old state
+  kLink,           // what the MAC's adjust_link saw
+  kCarrier,        // value = 1 on / 0 off
+  kBind,           // name = driver, detail = module, value = implementation
+  kUnbind,         // name = driver
+  kApiEnter,       // name = API (phy_start, ...)
+  kApiExit,        // name = API, value = return code
+  kWarn,           // a kernel-side assertion failed: name = what, detail = where
+  kLog,            // kernel log line: value = level, detail = text
+  kStep,           // scenario step marker: name = step, detail = arguments
+  kExpect,         // expectation result: name = what, detail = message, value = 1 ok / 0 failed
+  kFatal,          // the instance stopped: name = reason
+  kLeak,           // memory not freed at teardown: value = bytes, detail = count
+};
+
+[[nodiscard]] const char* trace_kind_name(TraceKind k);
+
+struct TraceEvent {
+  std::uint64_t time_ns = 0;
+  TraceKind kind = TraceKind::kLog;
+  int addr = -1;
+  int reg = -1;
+  long value = 0;
+  int result = 0;
+  bool fault = false;  // MDIO access altered by fault injection
+  std::string name;
+  std::string detail;
+  int link = 0, speed = 0, duplex = 0, pause = 0, asym_pause = 0;
+
+  bool operator==(const TraceEvent&) const = default;
+};
+
+struct TraceFormat {
+  bool decode_registers = false;  // add the register decoding to MDIO lines
+  bool logs = true;
+};
+
+// One human-readable line, e.g. "     2.056000  mdio  rd  16.01 BMSR    -> 0x786d".
+[[nodiscard]] std::string format_event(const TraceEvent& ev, const TraceFormat& fmt = {});
+
+class Trace {
+ public:
+  void add(TraceEvent ev) { events_.push_back(std::move(ev)); }
+  [[nodiscard]] const std::vector<TraceEvent>& events() const { return events_; }
+  [[nodiscard]] std::size_t size() const { return events_.size(); }
+  void clear() { events_.clear(); }
+  [[nodiscard]] std::string format(const TraceFormat& fmt = {}) const;
+
+ private:
+  std::vector<TraceEvent> events_;
+};
+
+// Speed and duplex as phylib reports them ("100/Full", "Unknown").
+[[nodiscard]] std::string speed_duplex_name(int speed, int duplex);
+
+}  // namespace refdrv

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "hw/catalog.hpp"
+
+#include <array>
+
+namespace refdrv::hw {
+
+namespace {
+
+using c22::adv::k100Full;
+using c22::adv::k100Half;
+using c22::adv::k10Full;
+using c22::adv::k10Half;
+using c22::adv::kSelector8023;
+
+constexpr std::uint16_t kAdv10_100 = kSelector8023 | k10Half | k10Full | k100Half | k100Full;  // 0x01e1
+constexpr std::uint16_t kBmcrAutoneg100Full =
+    c22::bmcr::kAnEnable | c22::bmcr::kSpeed100 | c22::bmcr::kFullDuplex;  // 0x3100
+
+const ModeSet k10_100{Mode::k10Half, Mode::k10Full, Mode::k100Half, Mode::k100Full};
+const ModeSet k10_100_1000{Mode::k10Half, Mode::k10Full, Mode::k100Half, Mode::k100Full, Mode::k1000Half,
+                           Mode::k1000Full};
+
+PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, bool internal, Quirks quirks) {
+  PhyModelSpec s;
+  s.name = std::move(name);
+  s.description = std::move(description);
+  s.phy_id = id;
+  s.default_addr = 0x10;  // where the Asix MACs place their PHY
+  s.internal = internal;
+  s.abilities = k10_100;
+  s.bmcr_default = kBmcrAutoneg100Full;
+  s.advertise_default = kAdv10_100;
+  // A 10/100 PHY predating EEE: registers 13/14 are reserved and read 0, so
+  // phylib's probe finds no EEE abilities.
+  s.mmd = MmdAccess::kNotImplemented;
+  s.mmd_reserved_value = 0;
+  s.quirks = quirks;
+  return s;
+}
+
+std::array<PhyModelSpec, 5> build_models() {
+  PhyModelSpec generic;
+  generic.name = "generic";
+  generic.description = "Clause-22 10/100 PHY with no vendor driver (ID configurable)";
+  generic.phy_id = 0x0a0b0c10;
+  generic.default_addr = 1;
+  generic.abilities = k10_100;
+  generic.bmcr_default = kBmcrAutoneg100Full;
+  generic.advertise_default = kAdv10_100;
+
+  PhyModelSpec generic_gbit = generic;
+  generic_gbit.name = "generic-gigabit";
+  generic_gbit.description = "Clause-22 10/100/1000 PHY with EEE through registers 13/14";
+  generic_gbit.phy_id = 0x0a0b0c20;
+  generic_gbit.abilities = k10_100_1000;
+  generic_gbit.bmcr_default = c22::bmcr::kAnEnable | c22::bmcr::kSpeed1000 | c22::bmcr::kFullDuplex;
+  generic_gbit.ctrl1000_default = c22::gbit::kAdv1000Half | c22::gbit::kAdv1000Full;
+  generic_gbit.mmd = MmdAccess::kIndirect;
+  // 3.20 EEE capability: 100BASE-TX and 1000BASE-T EEE (45.2.3.10).
+  generic_gbit.mmd_defaults = {{(3u << 16) | 20u, 0x0006}, {(7u << 16) | 60u, 0x0006}};
+
+  return {
+      asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
+           Quirks{.lpa_zero_with_legacy_partner = true, .lpa_stale_after_link_drop = true}),
+      asix("AX88772C", 0x003b1881, "Asix AX88772C USB Ethernet, integrated 10/100 PHY", true, Quirks{}),
+      asix("AX88796B", 0x003b1841, "Asix AX88796B (X-Surf 100), 10/100 PHY; revisions in the low nibble", false,
+           Quirks{.reset_needs_toggle = true}),
+      generic,
+      generic_gbit,
+  };
+}
+
+const std::array<PhyModelSpec, 5>& models() {
+  static const std::array<PhyModelSpec, 5> m = build_models();
+  return m;
+}
+
+PartnerProfile partner(std::string name, std::string description, bool negotiates, ModeSet abilities,
+                       Mode forced, bool pause, bool asym, bool legacy) {
+  PartnerProfile p;
+  p.name = std::move(name);
+  p.description = std::move(description);
+  p.negotiates = negotiates;
+  p.abilities = abilities;
+  p.forced_mode = forced;
+  p.pause = pause;
+  p.asym_pause = asym;
+  p.legacy_an = legacy;
+  return p;
+}
+
+const std::array<PartnerProfile, 6>& partners() {
+  static const std::array<PartnerProfile, 6> p = {
+      partner("switch-10-100", "modern 10/100 switch, negotiates, symmetric pause", true, k10_100, Mode::k100Full,
+              true, false, false),
+      partner("switch-gigabit", "gigabit switch, negotiates 10/100/1000, symmetric and asymmetric pause", true,
+              k10_100_1000, Mode::k1000Full, true, true, false),
+      partner("forced-100-full", "port forced to 100/full, no auto-negotiation", false, ModeSet{Mode::k100Full},
+              Mode::k100Full, false, false, false),
+      partner("forced-10-half", "port forced to 10/half, no auto-negotiation (a hub)", false, ModeSet{Mode::k10Half},
+              Mode::k10Half, false, false, false),
+      partner("old-switch", "old 10/100 switch of the NETGEAR EN 108TP kind (legacy auto-negotiation)", true, k10_100,
+              Mode::k100Full, false, false, true),
+      partner("switch-100-only", "switch port limited to 100BASE-TX, negotiates half and full duplex", true,
+              ModeSet{Mode::k100Half, Mode::k100Full}, Mode::k100Full, false, false, false),
+  };
+  return p;
+}
+
+constexpr std::array<QuirkInfo, 3> kQuirks = {{
+    {"reset-needs-toggle", "AX88796B",
+     "drivers/net/phy/ax88796b.c, asix_soft_reset(): \"Asix PHY won't reset unless reset bit toggles\"; "
+     "kernel-doc: \"Toggle BMCR_RESET bit off to accommodate broken AX8796B PHY implementation such as used on "
+     "the Individual Computers' X-Surf 100 Zorro card\"",
+     &Quirks::reset_needs_toggle},
+    {"lpa-zero-with-old-switch", "AX88772A",
+     "drivers/net/phy/ax88796b.c, above asix_ax88772a_read_status(): \"AX88772A is not working properly with "
+     "some old switches (NETGEAR EN 108TP): after autoneg is done and the link status is reported as active, the "
+     "MII_LPA register is 0. This issue is not reproducible on AX88772C.\"",
+     &Quirks::lpa_zero_with_legacy_partner},
+    {"lpa-stale-after-link-drop", "AX88772A",
+     "drivers/net/phy/ax88796b.c, asix_ax88772a_link_change_notify(): \"Reset PHY, otherwise MII_LPA will "
+     "provide outdated information. This issue is reproducible only with some link partner PHYs\"",
+     &Quirks::lpa_stale_after_link_drop},
+}};
+
+}  // namespace
+
+std::span<const PhyModelSpec> phy_models() { return models(); }
+
+std::optional<PhyModelSpec> find_phy_model(std::string_view name) {
+  for (const auto& m : models())
+    if (m.name == name) return m;
+  return std::nullopt;
+}
+
+std::span<const PartnerProfile> partner_profiles() { return partners(); }
+
+std::optional<PartnerProfile> find_partner(std::string_view name) {
+  for (const auto& p : partners())
+    if (p.name == name) return p;
+  return std::nullopt;
+}
+
+std::span<const QuirkInfo> quirk_catalog() { return kQuirks; }
+
+}  // namespace refdrv::hw

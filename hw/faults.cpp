@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "hw/faults.hpp"
+
+#include <array>
+#include <utility>
+
+namespace refdrv::hw {
+
+namespace {
+constexpr std::array<std::pair<FaultKind, const char*>, 6> kNames = {{
+    {FaultKind::kReadError, "read-error"},
+    {FaultKind::kWriteError, "write-error"},
+    {FaultKind::kTimeout, "timeout"},
+    {FaultKind::kBusAbsent, "bus-absent"},
+    {FaultKind::kStuckBits, "stuck-bits"},
+    {FaultKind::kFlipBits, "flip-bits"},
+}};
+}  // namespace
+
+std::string fault_kind_name(FaultKind k) {
+  for (const auto& [kind, name] : kNames)
+    if (kind == k) return name;
+  return "?";
+}
+
+std::optional<FaultKind> fault_kind_from(const std::string& name) {
+  for (const auto& [kind, n] : kNames)
+    if (name == n) return kind;
+  return std::nullopt;
+}
+
+FaultInjector::FaultInjector(std::vector<FaultRule> rules, std::uint64_t seed)
+    : rules_(std::move(rules)), reg_counts_(rules_.size(), 0), state_(seed ? seed : 0x853c49e6748fea9bULL) {}
+
+std::uint64_t FaultInjector::next_random() {
+  // splitmix64: fully specified, so the same seed gives the same faults on
+  // every platform and library version.
+  std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
+  FaultDecision d;
+  const std::uint64_t index = accesses_++;
+  if (reg_counts_.size() != rules_.size()) reg_counts_.resize(rules_.size(), 0);
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    const FaultRule& r = rules_[i];
+    if (r.addr >= 0 && r.addr != addr) continue;
+    // Kinds that only make sense for one direction do not consume triggers of the other.
+    const bool applies = !((r.kind == FaultKind::kReadError || r.kind == FaultKind::kStuckBits ||
+                            r.kind == FaultKind::kFlipBits) && write) &&
+                         !(r.kind == FaultKind::kWriteError && !write);
+    bool hit = false;
+    switch (r.trigger) {
+      case FaultTrigger::kAccessIndex:
+        hit = index == r.index;
+        break;
+      case FaultTrigger::kRegister:
+        if (reg == r.reg && applies) {
+          const std::uint64_t n = reg_counts_[i]++;
+          hit = r.nth < 0 || n == static_cast<std::uint64_t>(r.nth);
+        }
+        break;
+      case FaultTrigger::kProbability: {
+        const double u = static_cast<double>(next_random() >> 11) * 0x1.0p-53;
+        hit = u < r.probability;
+        break;
+      }
+    }
+    if (!hit || !applies) continue;
+    d.fault = true;
+    d.rule = &r;
+    switch (r.kind) {
+      case FaultKind::kReadError:
+      case FaultKind::kWriteError:
+        d.error = -kEIO;
+        d.suppress = true;
+        break;
+      case FaultKind::kTimeout:
+        d.error = -kETIMEDOUT;
+        d.suppress = true;
+        break;
+      case FaultKind::kBusAbsent:
+        d.suppress = true;
+        if (!write) d.read_override = 0xffff;
+        break;
+      case FaultKind::kStuckBits:
+        d.and_mask = static_cast<std::uint16_t>(~r.mask);
+        d.or_mask = static_cast<std::uint16_t>(r.value & r.mask);
+        break;
+      case FaultKind::kFlipBits:
+        d.xor_mask = r.mask;
+        break;
+    }
+    ++injected_;
+    break;
+  }
+  return d;
+}
+
+}  // namespace refdrv::hw

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+// MDIO-level fault injection: what a flaky bus, an absent device or a broken
+// chip looks like to the software, scheduled deterministically.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace refdrv::hw {
+
+// The errno values a real MDIO bus driver returns (positive, as in errno.h).
+inline constexpr int kEIO = 5;
+inline constexpr int kETIMEDOUT = 110;
+
+enum class FaultKind : std::uint8_t {
+  kReadError,   // the read returns -EIO
+  kWriteError,  // the write returns -EIO and does not reach the device
+  kTimeout,     // the access returns -ETIMEDOUT and does not reach the device
+  kBusAbsent,   // reads return 0xffff (pull-ups), writes vanish
+  kStuckBits,   // read value: (v & ~mask) | (value & mask)
+  kFlipBits,    // read value: v ^ mask
+};
+
+enum class FaultTrigger : std::uint8_t {
+  kAccessIndex,  // the index-th MDIO access of the instance (0-based)
+  kRegister,     // accesses to `reg`: the nth one only, or all when nth < 0
+  kProbability,  // each access with probability `probability` (seeded)
+};
+
+struct FaultRule {
+  FaultKind kind = FaultKind::kReadError;
+  FaultTrigger trigger = FaultTrigger::kAccessIndex;
+  std::uint64_t index = 0;
+  unsigned reg = 0;
+  long nth = -1;
+  double probability = 0.0;
+  std::uint16_t mask = 0;
+  std::uint16_t value = 0;
+  int addr = -1;  // -1: any address
+};
+
+[[nodiscard]] std::string fault_kind_name(FaultKind k);
+[[nodiscard]] std::optional<FaultKind> fault_kind_from(const std::string& name);
+
+// What to do with one access.
+struct FaultDecision {
+  bool fault = false;
+  int error = 0;               // negative errno to return, 0 = none
+  bool suppress = false;       // the access does not reach the device
+  std::optional<std::uint16_t> read_override;  // value to return instead
+  std::uint16_t or_mask = 0, and_mask = 0xffff, xor_mask = 0;  // applied to the device's value
+  const FaultRule* rule = nullptr;
+};
+
+class FaultInjector {
+ public:
+  FaultInjector() = default;
+  FaultInjector(std::vector<FaultRule> rules, std::uint64_t seed);
+
+  // Decide for the next access; `write` tells whether it is a write.
+  FaultDecision decide(int addr, unsigned reg, bool write);
+
+  [[nodiscard]] std::uint64_t accesses() const { return accesses_; }
+  [[nodiscard]] std::uint64_t injected() const { return injected_; }
+  [[nodiscard]] bool empty() const { return rules_.empty(); }
+  void add(FaultRule rule) { rules_.push_back(rule); }
+
+ private:
+  std::uint64_t next_random();
+  std::vector<FaultRule> rules_;
+  std::vector<std::uint64_t> reg_counts_;  // per rule
+  std::uint64_t state_ = 0x853c49e6748fea9bULL;
+  std::uint64_t accesses_ = 0;
+  std::uint64_t injected_ = 0;
+};
+
+}  // namespace refdrv::hw

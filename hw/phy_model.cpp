@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "hw/phy_model.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace refdrv::hw {
+
+using namespace c22;
+
+// ---- modes ----
+
+std::optional<Mode> ModeSet::highest() const {
+  for (int m = static_cast<int>(Mode::k1000Full); m >= 0; --m)
+    if (has(static_cast<Mode>(m))) return static_cast<Mode>(m);
+  return std::nullopt;
+}
+
+int mode_speed(Mode m) {
+  switch (m) {
+    case Mode::k10Half:
+    case Mode::k10Full:
+      return 10;
+    case Mode::k100Half:
+    case Mode::k100Full:
+      return 100;
+    case Mode::k1000Half:
+    case Mode::k1000Full:
+      return 1000;
+  }
+  return 0;
+}
+
+bool mode_full_duplex(Mode m) {
+  return m == Mode::k10Full || m == Mode::k100Full || m == Mode::k1000Full;
+}
+
+std::string mode_name(Mode m) {
+  return std::to_string(mode_speed(m)) + (mode_full_duplex(m) ? "-full" : "-half");
+}
+
+std::optional<Mode> mode_from(int speed, bool full) {
+  switch (speed) {
+    case 10:
+      return full ? Mode::k10Full : Mode::k10Half;
+    case 100:
+      return full ? Mode::k100Full : Mode::k100Half;
+    case 1000:
+      return full ? Mode::k1000Full : Mode::k1000Half;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Mode> mode_from_name(const std::string& name) {
+  for (int m = 0; m <= static_cast<int>(Mode::k1000Full); ++m)
+    if (mode_name(static_cast<Mode>(m)) == name) return static_cast<Mode>(m);
+  return std::nullopt;
+}
+
+std::string modes_name(ModeSet s) {
+  std::string out;
+  for (int m = 0; m <= static_cast<int>(Mode::k1000Full); ++m) {
+    if (!s.has(static_cast<Mode>(m))) continue;
+    if (!out.empty()) out += ',';
+    out += mode_name(static_cast<Mode>(m));
+  }
+  return out.empty() ? "none" : out;
+}
+
+namespace {
+
+bool has_gigabit(const ModeSet& s) { return s.has(Mode::k1000Half) || s.has(Mode::k1000Full); }
+
+// Annex 28B.2: the technology bits of a base page for a set of modes.
+std::uint16_t tech_bits(ModeSet s) {
+  std::uint16_t v = 0;
+  if (s.has(Mode::k10Half)) v |= adv::k10Half;
+  if (s.has(Mode::k10Full)) v |= adv::k10Full;
+  if (s.has(Mode::k100Half)) v |= adv::k100Half;
+  if (s.has(Mode::k100Full)) v |= adv::k100Full;
+  return v;
+}
+
+ModeSet modes_of_tech_bits(std::uint16_t v) {
+  ModeSet s;
+  if (v & adv::k10Half) s.add(Mode::k10Half);
+  if (v & adv::k10Full) s.add(Mode::k10Full);
+  if (v & adv::k100Half) s.add(Mode::k100Half);
+  if (v & adv::k100Full) s.add(Mode::k100Full);
+  return s;
+}
+
+}  // namespace
+
+// ---- model ----
+
+PhyModel::PhyModel(PhyModelSpec spec) : spec_(std::move(spec)) {
+  load_defaults();
+  if (spec_.quirks.reset_needs_toggle) {
+    // Power-on state of the quirk: the reset bit reads as set until written 0.
+    regs_[kBmcr] |= bmcr::kReset;
+    reset_armed_ = false;
+  }
+}
+
+void PhyModel::load_defaults() {
+  regs_.fill(0);
+  regs_[kBmcr] = spec_.bmcr_default;
+  regs_[kAdvertise] = spec_.advertise_default;
+  regs_[kCtrl1000] = spec_.ctrl1000_default;
+  for (unsigned i = 0; i < spec_.vendor_defaults.size(); ++i) regs_[kFirstVendor + i] = spec_.vendor_defaults[i];
+  mmd_ctrl_ = 0;
+  mmd_addr_.fill(0);
+  mmd_regs_ = spec_.mmd_defaults;
+}
+
+bool PhyModel::medium_active() const {
+  return plugged_ && partner_ && !(regs_[kBmcr] & bmcr::kPowerDown) && !reset_done_at_;
+}
+
+ModeSet PhyModel::local_advertised() const {
+  ModeSet s = modes_of_tech_bits(regs_[kAdvertise]);
+  if (has_gigabit(spec_.abilities)) {
+    if (regs_[kCtrl1000] & gbit::kAdv1000Half) s.add(Mode::k1000Half);
+    if (regs_[kCtrl1000] & gbit::kAdv1000Full) s.add(Mode::k1000Full);
+  }
+  return s & spec_.abilities;
+}
+
+std::optional<Mode> PhyModel::forced_mode() const {
+  // 22.2.4.1.3: speed selection bits 0.6 (MSB) and 0.13 (LSB); 0.8 duplex.
+  // Both speed bits set is reserved: no link.
+  const std::uint16_t b = regs_[kBmcr];
+  if ((b & bmcr::kSpeed1000) && (b & bmcr::kSpeed100)) return std::nullopt;
+  const int speed = (b & bmcr::kSpeed1000) ? 1000 : (b & bmcr::kSpeed100) ? 100 : 10;
+  auto m = mode_from(speed, (b & bmcr::kFullDuplex) != 0);
+  if (!m || !spec_.abilities.has(*m)) return std::nullopt;
+  return m;
+}
+
+std::uint16_t PhyModel::partner_base_page() const {
+  const PartnerProfile& p = *partner_;
+  std::uint16_t v = adv::kSelector8023 | tech_bits(p.abilities);
+  if (p.pause) v |= adv::kPause;
+  if (p.asym_pause) v |= adv::kAsymPause;
+  if (p.remote_fault) v |= adv::kRemoteFault;
+  return v;
+}
+
+void PhyModel::link_down(Nanos) {
+  const bool was_up = phase_ == LinkPhase::kUp;
+  if (was_up) {
+    lstatus_latched_low_ = true;  // 22.2.4.2.13: latches low until read
+    if (spec_.quirks.lpa_stale_after_link_drop) lpa_frozen_ = true;
+  }
+  phase_ = LinkPhase::kDown;
+  mode_.reset();
+  an_complete_ = false;
+  if (!lpa_frozen_) {
+    regs_[kLpa] = 0;
+    regs_[kStat1000] = 0;
+    regs_[kExpansion] = 0;
+  }
+}
+
+void PhyModel::start_link(Nanos t) {
+  if (!medium_active()) {
+    phase_ = LinkPhase::kDown;
+    return;
+  }
+  const PartnerProfile& p = *partner_;
+  const bool an = spec_.autoneg_capable && (regs_[kBmcr] & bmcr::kAnEnable);
+  if (an) {
+    phase_ = LinkPhase::kNegotiating;
+    phase_done_at_ = t + (p.negotiates ? spec_.autoneg_duration : spec_.parallel_detect_duration);
+    return;
+  }
+  // Forced mode: a negotiating partner parallel-detects our speed; a forced
+  // partner links when the speeds agree (a duplex mismatch still links).
+  auto fm = forced_mode();
+  bool compatible = false;
+  if (fm) {
+    const int speed = mode_speed(*fm);
+    if (p.negotiates)
+      compatible = speed != 1000 && (p.abilities.has(*mode_from(speed, false)) || p.abilities.has(*mode_from(speed, true)));
+    else
+      compatible = mode_speed(p.forced_mode) == speed;
+  }
+  if (!compatible) {
+    phase_ = LinkPhase::kDown;
+    return;
+  }
+  phase_ = LinkPhase::kLinking;
+  phase_done_at_ = t + spec_.forced_link_duration;
+}
+
+void PhyModel::finish_link(Nanos) {
+  const PartnerProfile& p = *partner_;
+  if (phase_ == LinkPhase::kLinking) {
+    mode_ = forced_mode();
+    phase_ = LinkPhase::kUp;
+    return;
+  }
+  // Negotiating.
+  std::uint16_t lpa = 0;
+  std::uint16_t expansion = 0;  // page received is latched separately
+  std::uint16_t stat1000 = 0;
+  if (p.negotiates) {
+    auto hcd = (local_advertised() & p.abilities).highest();  // Annex 28B.3
+    if (!hcd) {
+      // No common technology: arbitration never reaches FLP LINK GOOD.
+      phase_ = LinkPhase::kDown;
+      return;
+    }
+    mode_ = hcd;
+    lpa = partner_base_page() | adv::kAck;
+    expansion |= expansion::kLpAnAble;
+    if (has_gigabit(spec_.abilities)) {
+      if (p.abilities.has(Mode::k1000Half)) stat1000 |= gbit::kLp1000Half;
+      if (p.abilities.has(Mode::k1000Full)) stat1000 |= gbit::kLp1000Full;
+    }
+    if (p.remote_fault) rfault_latched_ = true;  // 22.2.4.2.11
+    if (p.legacy_an && spec_.quirks.lpa_zero_with_legacy_partner) lpa = 0;
+  } else {
+    // 28.2.3.1 parallel detection: link at the partner's technology, half
+    // duplex; the LPA bit of the detected technology is set; the partner is
+    // not AN able. 1000BASE-T cannot be parallel-detected.
+    const int speed = mode_speed(p.forced_mode);
+    auto half = mode_from(speed, false);
+    auto full = mode_from(speed, true);
+    if (speed == 1000 || !(spec_.abilities.has(*half) || spec_.abilities.has(*full))) {
+      phase_ = LinkPhase::kDown;
+      return;
+    }
+    mode_ = half;
+    lpa = tech_bits(ModeSet{*half});
+  }
+  an_complete_ = true;
+  page_received_latched_ = true;
+  phase_ = LinkPhase::kUp;
+  ++negotiations_completed_;
+  if (!lpa_frozen_) {
+    regs_[kLpa] = lpa;
+    regs_[kExpansion] = expansion;
+    regs_[kStat1000] = stat1000;
+  }
+}
+
+void PhyModel::begin_reset(Nanos t) {
+  link_down(t);
+  reset_done_at_ = t + spec_.reset_duration;
+  regs_[kBmcr] |= bmcr::kReset;
+}
+
+void PhyModel::finish_reset(Nanos t) {
+  reset_done_at_.reset();
+  load_defaults();
+  lpa_frozen_ = false;
+  reset_armed_ = true;
+  ++resets_completed_;
+  start_link(t);
+}
+
+void PhyModel::apply_cable_event(const CableEvent& ev) {
+  switch (ev.kind) {
+    case CableEvent::Kind::kPlug:
+      link_down(ev.at);
+      plugged_ = true;
+      partner_ = ev.partner;
+      start_link(ev.at);
+      break;
+    case CableEvent::Kind::kUnplug:
+      link_down(ev.at);
+      plugged_ = false;
+      break;
+    case CableEvent::Kind::kPartnerRestartAneg:
+      if (plugged_ && partner_ && partner_->negotiates) {
+        link_down(ev.at);
+        start_link(ev.at);
+      }
+      break;
+  }
+}
+
+void PhyModel::advance(Nanos now) {
+  for (;;) {
+    std::optional<Nanos> next;
+    auto consider = [&next](Nanos t) {
+      if (!next || t < *next) next = t;
+    };
+    if (reset_done_at_) consider(*reset_done_at_);
+    if (phase_ == LinkPhase::kNegotiating || phase_ == LinkPhase::kLinking) consider(phase_done_at_);
+    if (!pending_.empty()) consider(pending_.front().at);
+    if (!next || *next > now) break;
+
+    if (reset_done_at_ && *reset_done_at_ == *next) {
+      finish_reset(*next);
+    } else if ((phase_ == LinkPhase::kNegotiating || phase_ == LinkPhase::kLinking) && phase_done_at_ == *next) {
+      finish_link(*next);
+    } else {
+      CableEvent ev = std::move(pending_.front());
+      pending_.erase(pending_.begin());
+      apply_cable_event(ev);
+    }
+  }
+  now_ = std::max(now_, now);
+}
+
+void PhyModel::plug(const PartnerProfile& partner, Nanos at) {
+  CableEvent ev{at, CableEvent::Kind::kPlug, partner};
+  if (at <= now_) {
+    advance(now_);
+    ev.at = now_;
+    apply_cable_event(ev);
+    return;
+  }
+  auto pos = std::upper_bound(pending_.begin(), pending_.end(), at,
+                              [](Nanos t, const CableEvent& e) { return t < e.at; });
+  pending_.insert(pos, std::move(ev));
+}
+
+void PhyModel::unplug(Nanos at) {
+  CableEvent ev{at, CableEvent::Kind::kUnplug, {}};
+  if (at <= now_) {
+    advance(now_);
+    ev.at = now_;
+    apply_cable_event(ev);
+    return;
+  }
+  auto pos = std::upper_bound(pending_.begin(), pending_.end(), at,
+                              [](Nanos t, const CableEvent& e) { return t < e.at; });
+  pending_.insert(pos, std::move(ev));
+}
+
+void PhyModel::partner_restart_aneg(Nanos at) {
+  CableEvent ev{at, CableEvent::Kind::kPartnerRestartAneg, {}};
+  if (at <= now_) {
+    advance(now_);
+    ev.at = now_;
+    apply_cable_event(ev);
+    return;
+  }
+  auto pos = std::upper_bound(pending_.begin(), pending_.end(), at,
+                              [](Nanos t, const CableEvent& e) { return t < e.at; });
+  pending_.insert(pos, std::move(ev));
+}
+
+void PhyModel::flap(Nanos at, Nanos duration) {
+  advance(std::max(now_, at));
+  if (!partner_) return;
+  PartnerProfile p = *partner_;
+  unplug(at);
+  plug(p, at + duration);
+}
+
+bool PhyModel::resetting(Nanos now) {
+  advance(now);
+  return reset_done_at_.has_value();
+}
+
+bool PhyModel::link_up(Nanos now) {
+  advance(now);
+  if (regs_[kBmcr] & bmcr::kLoopback) return true;
+  return phase_ == LinkPhase::kUp;
+}
+
+std::optional<Mode> PhyModel::link_mode(Nanos now) {
+  advance(now);
+  return phase_ == LinkPhase::kUp ? mode_ : std::nullopt;
+}
+
+std::uint16_t PhyModel::compose_bmsr() const {
+  std::uint16_t v = bmsr::kExtendedCapability;
+  if (spec_.abilities.has(Mode::k10Half)) v |= bmsr::k10Half;
+  if (spec_.abilities.has(Mode::k10Full)) v |= bmsr::k10Full;
+  if (spec_.abilities.has(Mode::k100Half)) v |= bmsr::k100Half;
+  if (spec_.abilities.has(Mode::k100Full)) v |= bmsr::k100Full;
+  if (has_gigabit(spec_.abilities)) v |= bmsr::kExtendedStatus;
+  if (spec_.autoneg_capable) v |= bmsr::kAnAbility;
+  const bool loopback = regs_[kBmcr] & bmcr::kLoopback;
+  if (loopback || (phase_ == LinkPhase::kUp && !lstatus_latched_low_)) v |= bmsr::kLinkStatus;
+  if (an_complete_ && (regs_[kBmcr] & bmcr::kAnEnable)) v |= bmsr::kAnComplete;
+  if (rfault_latched_) v |= bmsr::kRemoteFault;
+  return v;
+}
+
+std::uint16_t PhyModel::compose(unsigned reg) const {
+  switch (reg) {
+    case kBmcr:
+      return reset_done_at_ ? static_cast<std::uint16_t>(regs_[kBmcr] | bmcr::kReset) : regs_[kBmcr];
+    case kBmsr:
+      return compose_bmsr();
+    case kPhyId1:
+      return static_cast<std::uint16_t>(spec_.phy_id >> 16);
+    case kPhyId2:
+      return static_cast<std::uint16_t>(spec_.phy_id & 0xffff);
+    case kExpansion:
+      return static_cast<std::uint16_t>(regs_[kExpansion] | (page_received_latched_ ? expansion::kPageReceived : 0));
+    case kCtrl1000:
+    case kStat1000:
+      return has_gigabit(spec_.abilities) ? regs_[reg] : 0;
+    case kEstatus: {
+      std::uint16_t v = 0;
+      if (spec_.abilities.has(Mode::k1000Half)) v |= estatus::k1000THalf;
+      if (spec_.abilities.has(Mode::k1000Full)) v |= estatus::k1000TFull;
+      return v;
+    }
+    case kMmdCtrl:
+      return spec_.mmd == MmdAccess::kIndirect ? mmd_ctrl_ : spec_.mmd_reserved_value;
+    case kMmdData: {
+      if (spec_.mmd != MmdAccess::kIndirect) return spec_.mmd_reserved_value;
+      const unsigned devad = mmd_ctrl_ & mmd::kDevadMask;
+      if ((mmd_ctrl_ & mmd::kFunctionMask) == mmd::kFunctionAddress) return mmd_addr_[devad];
+      return mmd_register(devad, mmd_addr_[devad]);
+    }
+    default:
+      return reg < kNumRegs ? regs_[reg] : 0xffff;
+  }
+}
+
+std::uint16_t PhyModel::mmd_register(unsigned devad, unsigned reg) const {
+  const std::uint32_t key = (devad << 16) | reg;
+  for (const auto& [k, v] : mmd_regs_)
+    if (k == key) return v;
+  return 0;
+}
+
+std::uint16_t PhyModel::mmd_access(bool is_write, std::uint16_t value) {
+  const unsigned devad = mmd_ctrl_ & mmd::kDevadMask;
+  const std::uint16_t function = mmd_ctrl_ & mmd::kFunctionMask;
+  if (function == mmd::kFunctionAddress) {
+    if (is_write) mmd_addr_[devad] = value;
+    return mmd_addr_[devad];
+  }
+  const std::uint32_t key = (devad << 16) | mmd_addr_[devad];
+  std::uint16_t result = mmd_register(devad, mmd_addr_[devad]);
+  if (is_write) {
+    auto it = std::find_if(mmd_regs_.begin(), mmd_regs_.end(), [key](const auto& kv) { return kv.first == key; });
+    if (it != mmd_regs_.end())
+      it->second = value;
+    else
+      mmd_regs_.emplace_back(key, value);
+  }
+  // 22.2.4.3.11: post-increment on read+write, or on write only.
+  if (function == mmd::kFunctionDataPostIncRw || (function == mmd::kFunctionDataPostIncW && is_write))
+    ++mmd_addr_[devad];
+  return result;
+}
+
+std::uint16_t PhyModel::peek(unsigned reg, Nanos now) {
+  advance(now);
+  return compose(reg);
+}
+
+std::uint16_t PhyModel::read(unsigned reg, Nanos now) {
+  advance(now);
+  if (reg == kMmdData && spec_.mmd == MmdAccess::kIndirect) return mmd_access(false, 0);
+  const std::uint16_t v = compose(reg);
+  if (reg == kBmsr) {
+    // Reading clears the latches (22.2.4.2.11, 22.2.4.2.13).
+    lstatus_latched_low_ = false;
+    rfault_latched_ = false;
+  } else if (reg == kExpansion) {
+    page_received_latched_ = false;  // 28.2.4.1.5: latching high, cleared on read
+  }
+  return v;
+}
+
+void PhyModel::write(unsigned reg, std::uint16_t value, Nanos now) {
+  advance(now);
+  if (reset_done_at_) return;  // the PHY is resetting: writes are not accepted
+  switch (reg) {
+    case kBmcr: {
+      const std::uint16_t old = regs_[kBmcr];
+      if (value & bmcr::kReset) {
+        if (!spec_.quirks.reset_needs_toggle || reset_armed_) {
+          begin_reset(now_);
+          return;
+        }
+        // Quirk: no 0 -> 1 transition, the request is ignored and the bit stays set.
+      } else {
+        reset_armed_ = true;
+      }
+      const std::uint16_t stored = value & static_cast<std::uint16_t>(~bmcr::kAnRestart);
+      regs_[kBmcr] = stored;
+      const std::uint16_t changed = old ^ stored;
+      const bool an_enabled = spec_.autoneg_capable && (stored & bmcr::kAnEnable);
+      if (stored & bmcr::kPowerDown) {
+        if (!(old & bmcr::kPowerDown)) link_down(now_);
+        phase_ = LinkPhase::kDown;
+        return;
+      }
+      const bool relink = (changed & (bmcr::kPowerDown | bmcr::kAnEnable | bmcr::kLoopback)) ||
+                          (!an_enabled && (changed & (bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex))) ||
+                          (an_enabled && (value & bmcr::kAnRestart));
+      if (relink) {
+        link_down(now_);
+        start_link(now_);
+      }
+      return;
+    }
+    case kAdvertise:
+    case kNextPageTx:
+      regs_[reg] = value;
+      return;
+    case kCtrl1000:
+      if (has_gigabit(spec_.abilities)) regs_[reg] = value;
+      return;
+    case kMmdCtrl:
+      if (spec_.mmd == MmdAccess::kIndirect) mmd_ctrl_ = value;
+      return;
+    case kMmdData:
+      if (spec_.mmd == MmdAccess::kIndirect) mmd_access(true, value);
+      return;
+    default:
+      if (reg >= kFirstVendor && reg < kNumRegs) regs_[reg] = value;
+      // Read-only and reserved registers ignore writes.
+      return;
+  }
+}
+
+}  // namespace refdrv::hw

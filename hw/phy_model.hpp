@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+// Hardware models of Clause-22 PHYs, their link partners and the cable.
+//
+// A PhyModel is what sits at one MDIO address. It is evaluated lazily in
+// virtual time: every register access brings the model up to the access's
+// timestamp first (reset completing, auto-negotiation finishing, scheduled
+// cable events), so no host event is needed for the hardware's own timing.
+// What a register read has as side effect (latched bits clearing) is applied
+// exactly as IEEE 802.3 Clause 22 says; peek() observes without side effects.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hw/clause22.hpp"
+
+namespace refdrv::hw {
+
+using Nanos = std::uint64_t;
+
+inline constexpr Nanos kMs = 1'000'000;
+
+// One technology a twisted-pair PHY can run, in the priority order of
+// Annex 28B.3 (lowest first).
+enum class Mode : std::uint8_t { k10Half, k10Full, k100Half, k100Full, k1000Half, k1000Full };
+
+// A set of Modes as a bitmask over their enumerator values.
+class ModeSet {
+ public:
+  constexpr ModeSet() = default;
+  constexpr ModeSet(std::initializer_list<Mode> modes) {
+    for (Mode m : modes) bits_ |= bit(m);
+  }
+  static constexpr ModeSet from_bits(std::uint8_t bits) {
+    ModeSet s;
+    s.bits_ = bits;
+    return s;
+  }
+  [[nodiscard]] constexpr bool has(Mode m) const { return (bits_ & bit(m)) != 0; }
+  constexpr void add(Mode m) { bits_ |= bit(m); }
+  [[nodiscard]] constexpr bool empty() const { return bits_ == 0; }
+  [[nodiscard]] constexpr std::uint8_t bits() const { return bits_; }
+  [[nodiscard]] constexpr ModeSet operator&(ModeSet o) const { return from_bits(bits_ & o.bits_); }
+  constexpr bool operator==(const ModeSet&) const = default;
+  // Highest common denominator, Annex 28B.3.
+  [[nodiscard]] std::optional<Mode> highest() const;
+
+ private:
+  static constexpr std::uint8_t bit(Mode m) { return static_cast<std::uint8_t>(1u << static_cast<unsigned>(m)); }
+  std::uint8_t bits_ = 0;
+};
+
+[[nodiscard]] int mode_speed(Mode m);        // 10, 100, 1000
+[[nodiscard]] bool mode_full_duplex(Mode m);
+[[nodiscard]] std::string mode_name(Mode m);  // "100-full"
+[[nodiscard]] std::optional<Mode> mode_from(int speed, bool full_duplex);
+[[nodiscard]] std::optional<Mode> mode_from_name(const std::string& name);
+[[nodiscard]] std::string modes_name(ModeSet s);  // "10-half,100-full"
+
+// A link partner as seen on the wire. Profiles are data (see catalog.cpp).
+struct PartnerProfile {
+  std::string name;
+  std::string description;
+  bool negotiates = true;      // sends fast link pulses (Clause 28)
+  ModeSet abilities;           // advertised when negotiating, supported when not
+  Mode forced_mode = Mode::k100Full;  // what it runs when not negotiating
+  bool pause = false;
+  bool asym_pause = false;
+  bool remote_fault = false;   // sets RF in its base page (28.2.1.2.4)
+  // Trait of some old switches (the Linux driver names a NETGEAR EN 108TP):
+  // with them AX88772A reports LPA as 0 after negotiation (see Quirks).
+  bool legacy_an = false;
+};
+
+// Deviations from Clause 22 of real chips, each switchable. The public
+// record of each is the Linux driver's comment quoted in catalog.cpp.
+struct Quirks {
+  // The BMCR reset bit reads 1 after power-on and a reset starts only on a
+  // written 0 -> 1 transition of the bit, so a reset request that does not
+  // first write the bit as 0 is ignored and the bit stays set.
+  bool reset_needs_toggle = false;
+  // With a legacy_an partner, LPA reads 0 after negotiation completes even
+  // though the link is reported up.
+  bool lpa_zero_with_legacy_partner = false;
+  // After the link drops, LPA keeps its content (and later negotiations do not
+  // update it) until the PHY is reset.
+  bool lpa_stale_after_link_drop = false;
+};
+
+// What registers 13/14 do (22.2.4.3.11-12). phylib's probe reads the EEE
+// abilities through them, so a chip without MMDs must be modelled too.
+enum class MmdAccess : std::uint8_t {
+  kNotImplemented,  // reserved registers: read as mmd_reserved_value, writes ignored
+  kIndirect,        // Clause 45 MMD registers reachable through 13/14
+};
+
+struct PhyModelSpec {
+  std::string name;          // "AX88772A"
+  std::string description;
+  std::uint32_t phy_id = 0;  // PHYSID1 << 16 | PHYSID2
+  unsigned default_addr = 1;
+  bool internal = false;     // integrated in the MAC chip
+  ModeSet abilities;
+  bool autoneg_capable = true;
+  std::uint16_t bmcr_default = 0;
+  std::uint16_t advertise_default = 0;
+  std::uint16_t ctrl1000_default = 0;
+  std::array<std::uint16_t, 16> vendor_defaults{};  // registers 16..31
+  MmdAccess mmd = MmdAccess::kNotImplemented;
+  std::uint16_t mmd_reserved_value = 0;
+  // Initial MMD registers for kIndirect: (devad << 16 | register, value).
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> mmd_defaults;
+  Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
+  Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
+  Nanos parallel_detect_duration = 800 * kMs;
+  Nanos forced_link_duration = 150 * kMs;
+  Quirks quirks;
+};
+
+// A scheduled change of the cable or of the partner.
+struct CableEvent {
+  enum class Kind : std::uint8_t { kPlug, kUnplug, kPartnerRestartAneg };
+  Nanos at = 0;
+  Kind kind = Kind::kPlug;
+  PartnerProfile partner;  // kPlug only
+};
+
+class MdioDevice {
+ public:
+  virtual ~MdioDevice() = default;
+  virtual std::uint16_t read(unsigned reg, Nanos now) = 0;
+  virtual void write(unsigned reg, std::uint16_t value, Nanos now) = 0;
+};
+
+class PhyModel final : public MdioDevice {
+ public:
+  explicit PhyModel(PhyModelSpec spec);
+
+  std::uint16_t read(unsigned reg, Nanos now) override;
+  void write(unsigned reg, std::uint16_t value, Nanos now) override;
+
+  // The value a read would return, without its side effects.
+  [[nodiscard]] std::uint16_t peek(unsigned reg, Nanos now);
+
+  // Cable and partner, now or later (later events are applied lazily).
+  void plug(const PartnerProfile& partner, Nanos at);
+  void unplug(Nanos at);
+  void partner_restart_aneg(Nanos at);
+  // Unplug now and plug the same partner back `duration` later.
+  void flap(Nanos at, Nanos duration);
+
+  // Observation for tests and reports.
+  [[nodiscard]] const PhyModelSpec& spec() const { return spec_; }
+  [[nodiscard]] bool link_up(Nanos now);
+  [[nodiscard]] std::optional<Mode> link_mode(Nanos now);
+  [[nodiscard]] bool resetting(Nanos now);
+  [[nodiscard]] unsigned resets_completed() const { return resets_completed_; }
+  [[nodiscard]] unsigned negotiations_completed() const { return negotiations_completed_; }
+  [[nodiscard]] const std::optional<PartnerProfile>& partner() const { return partner_; }
+  [[nodiscard]] std::uint16_t mmd_register(unsigned devad, unsigned reg) const;
+  Quirks& quirks() { return spec_.quirks; }
+
+ private:
+  enum class LinkPhase : std::uint8_t { kDown, kNegotiating, kLinking, kUp };
+
+  void advance(Nanos now);
+  void apply_cable_event(const CableEvent& ev);
+  void begin_reset(Nanos t);
+  void finish_reset(Nanos t);
+  void link_down(Nanos t);
+  void start_link(Nanos t);
+  void finish_link(Nanos t);
+  void load_defaults();
+  [[nodiscard]] bool medium_active() const;
+  [[nodiscard]] std::uint16_t compose_bmsr() const;
+  [[nodiscard]] std::uint16_t compose(unsigned reg) const;
+  [[nodiscard]] std::uint16_t partner_base_page() const;
+  [[nodiscard]] ModeSet local_advertised() const;
+  [[nodiscard]] std::optional<Mode> forced_mode() const;
+  std::uint16_t mmd_access(bool is_write, std::uint16_t value);
+
+  PhyModelSpec spec_;
+  std::array<std::uint16_t, c22::kNumRegs> regs_{};
+  Nanos now_ = 0;
+
+  std::optional<Nanos> reset_done_at_;
+  bool reset_armed_ = true;   // reset_needs_toggle: bit was written as 0
+
+  LinkPhase phase_ = LinkPhase::kDown;
+  Nanos phase_done_at_ = 0;
+  std::optional<Mode> mode_;
+  bool an_complete_ = false;
+  bool lstatus_latched_low_ = false;
+  bool rfault_latched_ = false;
+  bool page_received_latched_ = false;
+  bool lpa_frozen_ = false;
+
+  bool plugged_ = false;
+  std::optional<PartnerProfile> partner_;
+  std::vector<CableEvent> pending_;  // sorted by time
+
+  // MMD (22.2.4.3.11-12): address latch per device and a small register file.
+  std::uint16_t mmd_ctrl_ = 0;
+  std::array<std::uint16_t, 32> mmd_addr_{};
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> mmd_regs_;
+
+  unsigned resets_completed_ = 0;
+  unsigned negotiations_completed_ = 0;
+};
+
+}  // namespace refdrv::hw

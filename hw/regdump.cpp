@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "hw/regdump.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <utility>
+#include <vector>
+
+namespace refdrv::hw {
+
+using namespace c22;
+
+namespace {
+
+using Flag = std::pair<std::uint16_t, const char*>;
+
+std::string flags(std::uint16_t value, std::initializer_list<Flag> list) {
+  std::string out;
+  for (const auto& [bit, name] : list) {
+    if (!out.empty()) out += ' ';
+    out += (value & bit) ? '+' : '-';
+    out += name;
+  }
+  return out;
+}
+
+std::string tech(std::uint16_t v) {
+  std::vector<std::string> modes;
+  if (v & adv::k100T4) modes.emplace_back("100-t4");
+  if (v & adv::k100Full) modes.emplace_back("100-full");
+  if (v & adv::k100Half) modes.emplace_back("100-half");
+  if (v & adv::k10Full) modes.emplace_back("10-full");
+  if (v & adv::k10Half) modes.emplace_back("10-half");
+  std::string out;
+  for (const auto& m : modes) out += (out.empty() ? "" : ",") + m;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+std::string register_name(unsigned reg) {
+  static constexpr std::array<const char*, 16> kNames = {
+      "BMCR", "BMSR", "PHYSID1", "PHYSID2", "ADVERTISE", "LPA", "EXPANSION", "NPAGE",
+      "LPA_NP", "CTRL1000", "STAT1000", "RESV11", "RESV12", "MMD_CTRL", "MMD_DATA", "ESTATUS"};
+  if (reg < kNames.size()) return kNames[reg];
+  return fmt::format("VENDOR{:02d}", reg);
+}
+
+std::string decode_register(unsigned reg, std::uint16_t v) {
+  std::string head = fmt::format("{}(0x{:02x}): 0x{:04x}", register_name(reg), reg, v);
+  switch (reg) {
+    case kBmcr: {
+      std::string speed;
+      if (v & bmcr::kAnEnable)
+        speed = "autoneg";
+      else if ((v & bmcr::kSpeed1000) && (v & bmcr::kSpeed100))
+        speed = "reserved";
+      else
+        speed = fmt::format("{}-{}", (v & bmcr::kSpeed1000) ? 1000 : (v & bmcr::kSpeed100) ? 100 : 10,
+                            (v & bmcr::kFullDuplex) ? "full" : "half");
+      return fmt::format("{}  {}  speed: {}", head,
+                         flags(v, {{bmcr::kReset, "reset"},
+                                   {bmcr::kLoopback, "loopback"},
+                                   {bmcr::kAnEnable, "aneg-enable"},
+                                   {bmcr::kPowerDown, "power-down"},
+                                   {bmcr::kIsolate, "isolate"},
+                                   {bmcr::kAnRestart, "aneg-restart"},
+                                   {bmcr::kCollisionTest, "collision-test"}}),
+                         speed);
+    }
+    case kBmsr:
+      return fmt::format("{}  {}  {}", head,
+                         flags(v, {{bmsr::k100T4, "100-t4"},
+                                   {bmsr::k100Full, "100-full"},
+                                   {bmsr::k100Half, "100-half"},
+                                   {bmsr::k10Full, "10-full"},
+                                   {bmsr::k10Half, "10-half"}}),
+                         flags(v, {{bmsr::kExtendedStatus, "ext-status"},
+                                   {bmsr::kAnComplete, "aneg-complete"},
+                                   {bmsr::kRemoteFault, "remote-fault"},
+                                   {bmsr::kAnAbility, "aneg-capable"},
+                                   {bmsr::kLinkStatus, "link"},
+                                   {bmsr::kJabber, "jabber"},
+                                   {bmsr::kExtendedCapability, "ext-register"}}));
+    case kAdvertise:
+    case kLpa:
+      return fmt::format("{}  modes: {}  {}", head, tech(v),
+                         flags(v, {{adv::kPause, "pause"},
+                                   {adv::kAsymPause, "asym-pause"},
+                                   {adv::kRemoteFault, "remote-fault"},
+                                   {adv::kAck, "ack"},
+                                   {adv::kNextPage, "next-page"}}));
+    case kExpansion:
+      return fmt::format("{}  {}", head,
+                         flags(v, {{expansion::kParallelDetectionFault, "pd-fault"},
+                                   {expansion::kLpNextPageAble, "lp-next-page"},
+                                   {expansion::kNextPageAble, "next-page"},
+                                   {expansion::kPageReceived, "page-received"},
+                                   {expansion::kLpAnAble, "lp-aneg-able"}}));
+    case kCtrl1000:
+      return fmt::format("{}  {}", head, flags(v, {{gbit::kAdv1000Full, "1000-full"}, {gbit::kAdv1000Half, "1000-half"}}));
+    case kStat1000:
+      return fmt::format("{}  {}", head,
+                         flags(v, {{gbit::kMsFault, "ms-fault"},
+                                   {gbit::kLp1000Full, "lp-1000-full"},
+                                   {gbit::kLp1000Half, "lp-1000-half"}}));
+    case kEstatus:
+      return fmt::format("{}  {}", head,
+                         flags(v, {{estatus::k1000TFull, "1000-t-full"}, {estatus::k1000THalf, "1000-t-half"}}));
+    default:
+      return head;
+  }
+}
+
+std::string dump_registers(PhyModel& phy, Nanos now) {
+  std::string out;
+  for (unsigned reg = 0; reg < kNumRegs; ++reg) {
+    const std::uint16_t v = phy.peek(reg, now);
+    if (reg >= kFirstVendor && v == 0) continue;
+    if (reg == kMmdCtrl || reg == kMmdData) {
+      const char* how = phy.spec().mmd == MmdAccess::kIndirect ? "MMD access (22.2.4.3.11)"
+                                                                : "not implemented, reads as the reserved value";
+      out += fmt::format("{}  {}\n", decode_register(reg, v), how);
+      continue;
+    }
+    out += decode_register(reg, v) + '\n';
+  }
+  return out;
+}
+
+}  // namespace refdrv::hw

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/cache.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#ifndef REFDRV_DEFAULT_DATA_DIR
+#error "REFDRV_DEFAULT_DATA_DIR must be defined by the build"
+#endif
+
+namespace refdrv::kernel {
+
+std::filesystem::path cache_root() {
+  if (const char* d = std::getenv("REFDRV_CACHE_DIR"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "refdrv";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "refdrv";
+  return std::filesystem::temp_directory_path() / "refdrv-cache";
+}
+
+std::filesystem::path data_dir() {
+  if (const char* d = std::getenv("REFDRV_DATA_DIR"); d && *d) return d;
+  return REFDRV_DEFAULT_DATA_DIR;
+}
+
+std::string hash_hex(std::string_view data) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<void> write_file(const std::filesystem::path& path, std::string_view content) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return fail(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+    out << content;
+    if (!out) return fail(fmt::format("cannot write {}", tmp));
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return fail(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+  return {};
+}
+
+Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(fmt::format("cannot open lock file {}: {}", path.string(), std::strerror(errno)));
+  while (flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      ::close(fd);
+      return fail(fmt::format("cannot lock {}: {}", path.string(), std::strerror(errno)));
+    }
+  }
+  return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace refdrv::kernel

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/debian.hpp"
+
+#include <fmt/format.h>
+
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+
+namespace refdrv::kernel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+Result<LinuxTree> debian_tree(const std::string& series, const Progress& progress) {
+  const std::string package = "linux-source-" + series;
+  const fs::path dir = cache_root() / "trees" / package;
+  const fs::path tree_dir = dir / package;
+  const fs::path ready = dir / "READY";
+
+  auto lock = FileLock::acquire(cache_root() / "trees" / (package + ".lock"));
+  if (!lock) return std::unexpected(lock.error());
+
+  if (fs::exists(ready)) {
+    auto version = read_file(ready);
+    return open_tree(tree_dir, fmt::format("Debian {} {}", package, version ? trim(*version) : "?"));
+  }
+
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return fail(fmt::format("cannot create the cache directory {}: {}", dir.string(), ec.message()));
+  const fs::path log = dir / "fetch.log";
+
+  fs::path tarball = fs::path("/usr/src") / (package + ".tar.xz");
+  std::string version;
+  std::string member;  // path of the tarball inside the .deb, when downloaded
+  fs::path deb;
+  if (fs::exists(tarball)) {
+    auto v = capture({{"dpkg-query", "-W", "-f", "${Version}", package}, {}, {}, {}});
+    version = v ? trim(*v) : "installed";
+    progress(fmt::format("using the installed {} ({})", package, tarball.string()));
+  } else {
+    progress(fmt::format("downloading Debian's {} (about 150 MB, once)", package));
+    auto st = run({{"apt-get", "download", package}, dir, log, {}});
+    if (!st || *st != 0) {
+      return fail(fmt::format(
+          "could not download Debian's {} with `apt-get download {}`{}.\n{}"
+          "Fix: run `sudo apt-get update` (the package lists may be missing), or install it with "
+          "`sudo apt-get install {}` (refdrv then uses /usr/src/{}.tar.xz), or point refdrv at a Linux tree "
+          "with --kernel PATH.",
+          package, package, st ? "" : (": " + st.error().message), tail_of(log, 5), package, package));
+    }
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".deb") deb = e.path();
+    if (deb.empty()) return fail(fmt::format("apt-get download {} produced no .deb in {}", package, dir.string()));
+    auto v = capture({{"dpkg-deb", "-f", deb.string(), "Version"}, {}, {}, {}});
+    version = v ? trim(*v) : "?";
+    member = "./usr/src/" + package + ".tar.xz";
+  }
+
+  progress(fmt::format("unpacking {} {} into {}", package, version, dir.string()));
+  const fs::path staging = dir / "unpack";
+  fs::create_directories(staging, ec);
+  const std::string script =
+      deb.empty() ? "tar -xJf \"$1\" -C \"$2\""
+                  : "dpkg-deb --fsys-tarfile \"$1\" | tar -xO \"$3\" | tar -xJ -C \"$2\"";
+  auto st = run({{"sh", "-ec", script, "sh", deb.empty() ? tarball.string() : deb.string(), staging.string(), member},
+                 {},
+                 log,
+                 {}});
+  if (!st || *st != 0)
+    return fail(fmt::format("could not unpack {} (is xz-utils installed?):\n{}", package, tail_of(log, 5)));
+  fs::rename(staging / package, tree_dir, ec);
+  if (ec) return fail(fmt::format("{} did not contain {}/: {}", package, package, ec.message()));
+  fs::remove_all(staging, ec);
+  if (!deb.empty()) fs::remove(deb, ec);
+  if (auto w = write_file(ready, version + "\n"); !w) return std::unexpected(w.error());
+  return open_tree(tree_dir, fmt::format("Debian {} {}", package, version));
+}
+
+}  // namespace refdrv::kernel

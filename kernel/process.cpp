@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/process.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+
+extern char** environ;
+
+namespace refdrv::kernel {
+
+namespace {
+
+struct SpawnResult {
+  pid_t pid = -1;
+  int error = 0;
+};
+
+SpawnResult spawn(const Command& cmd, int out_fd, int err_fd) {
+  std::vector<char*> argv;
+  for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  for (const auto& e : cmd.env) env_strings.push_back(e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (out_fd >= 0) posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+  if (err_fd >= 0) posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
+  if (!cmd.cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cmd.cwd.c_str());
+  SpawnResult r;
+  r.error = posix_spawnp(&r.pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  return r;
+}
+
+Result<int> wait_for(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return fail(fmt::format("waitpid failed: {}", std::strerror(errno)));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+Result<int> run(const Command& cmd) {
+  int fd = -1;
+  if (!cmd.log.empty()) {
+    fd = ::open(cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(fmt::format("cannot write log {}: {}", cmd.log.string(), std::strerror(errno)));
+    std::string header = "$";
+    for (const auto& a : cmd.argv) header += " " + shell_quote(a);
+    header += "\n";
+    (void)!::write(fd, header.data(), header.size());
+  }
+  SpawnResult s = spawn(cmd, fd, fd);
+  if (fd >= 0) ::close(fd);
+  if (s.error)
+    return fail(fmt::format("cannot run {}: {}", cmd.argv.empty() ? "?" : cmd.argv[0], std::strerror(s.error)));
+  return wait_for(s.pid);
+}
+
+Result<std::string> capture(const Command& cmd) {
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) != 0) return fail("pipe failed");
+  SpawnResult s = spawn(cmd, pipefd[1], -1);
+  ::close(pipefd[1]);
+  if (s.error) {
+    ::close(pipefd[0]);
+    return fail(fmt::format("cannot run {}: {}", cmd.argv.empty() ? "?" : cmd.argv[0], std::strerror(s.error)));
+  }
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(pipefd[0], buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(pipefd[0]);
+  auto status = wait_for(s.pid);
+  if (!status) return std::unexpected(status.error());
+  if (*status != 0) return fail(fmt::format("{} exited with status {}", cmd.argv[0], *status));
+  return out;
+}
+
+bool on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  if (!path) return false;
+  std::string p = path;
+  std::size_t start = 0;
+  while (start <= p.size()) {
+    std::size_t end = p.find(':', start);
+    if (end == std::string::npos) end = p.size();
+    std::filesystem::path candidate = std::filesystem::path(p.substr(start, end - start)) / program;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+std::string shell_quote(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                              "_-+=/.,:@%") == std::string::npos)
+    return word;
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+Result<std::vector<std::string>> shell_split(const std::string& line) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool in_word = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == '\'') {
+      auto end = line.find('\'', i + 1);
+      if (end == std::string::npos) return fail("unbalanced single quote in command line");
+      cur += line.substr(i + 1, end - i - 1);
+      i = end;
+      in_word = true;
+    } else if (c == '"') {
+      ++i;
+      for (; i < line.size() && line[i] != '"'; ++i) {
+        if (line[i] == '\\' && i + 1 < line.size() && std::strchr("\"\\$`", line[i + 1])) ++i;
+        cur += line[i];
+      }
+      if (i >= line.size()) return fail("unbalanced double quote in command line");
+      in_word = true;
+    } else if (c == '\\' && i + 1 < line.size()) {
+      cur += line[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(cur));
+      cur.clear();
+      in_word = false;
+    } else {
+      cur += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(cur));
+  return words;
+}
+
+std::string tail_of(const std::filesystem::path& file, int lines) {
+  std::ifstream in(file);
+  std::deque<std::string> last;
+  std::string l;
+  while (std::getline(in, l)) {
+    last.push_back(l);
+    if (static_cast<int>(last.size()) > lines) last.pop_front();
+  }
+  std::string out;
+  for (const auto& x : last) out += "    " + x + "\n";
+  return out;
+}
+
+}  // namespace refdrv::kernel

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/tree.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "kernel/cache.hpp"
+
+namespace refdrv::kernel {
+
+namespace fs = std::filesystem;
+
+std::string how_to_get_a_tree() {
+  return "To get a tree: run refdrv without --kernel (it downloads Debian's linux-source-6.12 into its cache), or\n"
+         "  apt-get download linux-source-6.12 && dpkg-deb --fsys-tarfile linux-source-6.12_*.deb | "
+         "tar -xO ./usr/src/linux-source-6.12.tar.xz | tar -xJ\n"
+         "  (linux-source-6.1 for Debian 12's own series), or\n"
+         "  git clone https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git";
+}
+
+namespace {
+
+std::string makefile_var(const std::string& text, const std::string& name) {
+  std::regex re("^" + name + "[ \t]*=[ \t]*([^\\s#]*)", std::regex::multiline);
+  std::smatch m;
+  if (std::regex_search(text, m, re)) return m[1];
+  return {};
+}
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t");
+  const auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+std::vector<ReferenceGroup> find_reference_groups(const fs::path& root) {
+  std::vector<ReferenceGroup> groups;
+  auto makefile = read_file(root / "drivers/net/phy/Makefile");
+  if (!makefile) return groups;
+  const std::regex ifdef_re(R"(^\s*ifdef\s+CONFIG_(\w+)\s*$)");
+  const std::regex obj_re(R"(^\s*obj-\$\(CONFIG_(\w+)\)\s*\+=\s*([\w-]+)\.o\s*$)");
+  std::istringstream in(*makefile);
+  std::string line, cond;
+  int branch = 0;  // 0 outside, 1 if-branch, 2 else-branch
+  std::string if_obj, else_obj, if_sym, else_sym;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, m, ifdef_re)) {
+      cond = m[1];
+      branch = 1;
+      if_obj.clear();
+      else_obj.clear();
+      continue;
+    }
+    if (branch && trim(line) == "else") {
+      branch = 2;
+      continue;
+    }
+    if (branch && trim(line) == "endif") {
+      // A pair when the condition is a Rust option and the two branches build
+      // the same Kconfig symbol from a .rs and a .c file.
+      if (cond.find("RUST") != std::string::npos && !if_obj.empty() && !else_obj.empty() && if_sym == else_sym &&
+          fs::exists(root / "drivers/net/phy" / (if_obj + ".rs")) &&
+          fs::exists(root / "drivers/net/phy" / (else_obj + ".c"))) {
+        ReferenceGroup g;
+        g.kconfig = if_sym;
+        g.c_source = "drivers/net/phy/" + else_obj + ".c";
+        g.rust_kconfig = cond;
+        g.rust_source = "drivers/net/phy/" + if_obj + ".rs";
+        groups.push_back(std::move(g));
+      }
+      branch = 0;
+      continue;
+    }
+    if (branch && std::regex_match(line, m, obj_re)) {
+      (branch == 1 ? if_obj : else_obj) = m[2];
+      (branch == 1 ? if_sym : else_sym) = m[1];
+    }
+  }
+  // The Rust option's dependencies, from Kconfig.
+  if (auto kconfig = read_file(root / "drivers/net/phy/Kconfig")) {
+    for (auto& g : groups) {
+      std::regex block("config " + g.rust_kconfig + "\\b([\\s\\S]*?)(\\nconfig |\\nendmenu|\\nsource |$)");
+      std::smatch bm;
+      if (!std::regex_search(*kconfig, bm, block)) continue;
+      std::string body = bm[1];
+      std::smatch dm;
+      if (std::regex_search(body, dm, std::regex(R"(depends on\s+([^\n]+))"))) g.rust_depends = trim(dm[1]);
+    }
+  }
+  return groups;
+}
+
+Result<LinuxTree> open_tree(const fs::path& root_in, std::string origin) {
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(root_in, ec);
+  if (ec || !fs::is_directory(root))
+    return fail(fmt::format("{} is not a directory.\n{}", root_in.string(), how_to_get_a_tree()));
+  auto makefile = read_file(root / "Makefile");
+  if (!makefile || makefile_var(*makefile, "VERSION").empty() || makefile_var(*makefile, "PATCHLEVEL").empty())
+    return fail(fmt::format("{} is not a Linux source tree: it has no top-level Makefile with VERSION and "
+                            "PATCHLEVEL.\n{}",
+                            root.string(), how_to_get_a_tree()));
+  LinuxTree t;
+  t.root = root;
+  t.version = makefile_var(*makefile, "VERSION") + "." + makefile_var(*makefile, "PATCHLEVEL");
+  if (auto sub = makefile_var(*makefile, "SUBLEVEL"); !sub.empty()) t.version += "." + sub;
+  t.version += makefile_var(*makefile, "EXTRAVERSION");
+  t.git = fs::exists(root / ".git");
+  t.origin = origin.empty() ? fmt::format("{}{}", root.string(), t.git ? " (git checkout)" : "") : origin;
+
+  const char* phylib[] = {"drivers/net/phy/phy.c", "drivers/net/phy/phy_device.c", "drivers/net/phy/mdio_bus.c",
+                          "drivers/net/phy/Makefile"};
+  for (const char* f : phylib)
+    if (!fs::exists(root / f))
+      return fail(fmt::format("the Linux tree at {} (version {}) lacks phylib: {} is missing.\n{}", root.string(),
+                              t.version, f, how_to_get_a_tree()));
+  if (!fs::exists(root / "drivers/net/phy/ax88796b.c"))
+    return fail(fmt::format("the Linux tree at {} (version {}) has no Asix PHY driver "
+                            "(drivers/net/phy/ax88796b.c, in Linux since 5.2).\n{}",
+                            root.string(), t.version, how_to_get_a_tree()));
+  if (!fs::exists(root / "scripts/kconfig/merge_config.sh") || !fs::exists(root / "arch/x86/Makefile"))
+    return fail(fmt::format("the Linux tree at {} is incomplete (no scripts/kconfig/merge_config.sh or "
+                            "arch/x86).\n{}",
+                            root.string(), how_to_get_a_tree()));
+  if (fs::exists(root / ".config") || fs::exists(root / "include/config"))
+    return fail(fmt::format("the Linux tree at {} was configured in place ({}/.config exists). refdrv builds out "
+                            "of tree (O=) and never writes into your tree, and kbuild refuses O= builds of a "
+                            "configured tree. Use a clean copy (git worktree add, or a fresh unpack), or run "
+                            "'make mrproper' there if you do not need that configuration.",
+                            root.string(), root.string()));
+
+  t.groups = find_reference_groups(root);
+  if (auto mk = read_file(root / "drivers/net/phy/Makefile")) {
+    const std::regex obj_re(R"(obj-\$\(CONFIG_(\w+)\)\s*\+=\s*([\w-]+)\.o)");
+    for (auto it = std::sregex_iterator(mk->begin(), mk->end(), obj_re); it != std::sregex_iterator(); ++it)
+      t.object_kconfig.emplace("drivers/net/phy/" + (*it)[2].str() + ".o", (*it)[1].str());
+  }
+  return t;
+}
+
+}  // namespace refdrv::kernel

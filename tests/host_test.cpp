@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+// Host-side building blocks: the event queue's ordering, memory accounting,
+// trace formatting.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "host/error.hpp"
+#include "host/event_queue.hpp"
+#include "host/memory.hpp"
+#include "host/trace.hpp"
+
+namespace refdrv {
+namespace {
+
+std::vector<int> order;
+void record(void* key) { order.push_back(*static_cast<int*>(key)); }
+
+TEST(EventQueue, RunsByTimeThenInQueueingOrder) {
+  EventQueue q;
+  int a = 1, b = 2, c = 3, d = 4;
+  q.schedule(20, record, &a);
+  q.schedule(10, record, &b);
+  q.schedule(10, record, &c);
+  q.schedule(5, record, &d);
+  order.clear();
+  while (auto ev = q.pop_due(100)) ev->fn(ev->key);
+  EXPECT_THAT(order, ::testing::ElementsAre(4, 2, 3, 1));
+}
+
+TEST(EventQueue, ReschedulingAKeyMovesIt) {
+  EventQueue q;
+  int a = 1, b = 2;
+  q.schedule(10, record, &a);
+  q.schedule(20, record, &b);
+  q.schedule(30, record, &a);  // mod_timer() on a pending timer
+  EXPECT_EQ(q.size(), 2u);
+  order.clear();
+  while (auto ev = q.pop_due(100)) ev->fn(ev->key);
+  EXPECT_THAT(order, ::testing::ElementsAre(2, 1));
+}
+
+TEST(EventQueue, CancelAndPendingAndLimit) {
+  EventQueue q;
+  int a = 1;
+  q.schedule(10, record, &a);
+  EXPECT_TRUE(q.pending(&a));
+  EXPECT_FALSE(q.pop_due(9));
+  EXPECT_TRUE(q.cancel(&a));
+  EXPECT_FALSE(q.pending(&a));
+  EXPECT_FALSE(q.cancel(&a));
+  EXPECT_FALSE(q.next_time());
+}
+
+TEST(MemoryAccount, TracksLiveAllocationsAndRejectsForeignFrees) {
+  MemoryAccount m;
+  void* p = m.allocate(100, 64);
+  void* q = m.allocate(28, 8);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 64, 0u);
+  EXPECT_EQ(m.live_allocations(), 2u);
+  EXPECT_EQ(m.live_bytes(), 128u);
+  EXPECT_TRUE(m.release(p));
+  EXPECT_FALSE(m.release(p)) << "double free";
+  int stack_var = 0;
+  EXPECT_FALSE(m.release(&stack_var)) << "not kmalloc memory";
+  EXPECT_EQ(m.live_bytes(), 28u);
+  EXPECT_EQ(m.peak_bytes(), 128u);
+  m.release(q);
+}
+
+TEST(Trace, FormatsWhatCrossedTheSeams) {
+  TraceEvent rd{.time_ns = 2'056'000'000, .kind = TraceKind::kMdioRead, .addr = 16, .reg = 1, .value = 0x786d};
+  EXPECT_EQ(format_event(rd), "   2.056000  mdio   rd 16.01 BMSR      -> 0x786d");
+  TraceEvent err{.time_ns = 0, .kind = TraceKind::kMdioRead, .addr = 16, .reg = 1, .value = -5, .fault = true};
+  EXPECT_EQ(format_event(err), "   0.000000  mdio   rd 16.01 BMSR      -> error -5  [fault injected]");
+  TraceEvent link{.time_ns = 0, .kind = TraceKind::kLink, .link = 1, .speed = 100, .duplex = 1, .pause = 1};
+  EXPECT_EQ(format_event(link), "   0.000000  mac    link up 100/Full pause");
+  TraceEvent st{.time_ns = 0, .kind = TraceKind::kState, .name = "RUNNING", .detail = "NOLINK"};
+  EXPECT_EQ(format_event(st), "   0.000000  state  NOLINK -> RUNNING");
+  EXPECT_THAT(format_event(rd, {.decode_registers = true}), ::testing::HasSubstr("+link"));
+}
+
+TEST(Errno, NamesKernelAndUserErrnos) {
+  EXPECT_EQ(errno_name(110), "ETIMEDOUT");
+  EXPECT_EQ(errno_name(5), "EIO");
+  EXPECT_EQ(errno_name(517), "EPROBE_DEFER");
+}
+
+}  // namespace
+}  // namespace refdrv

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+// The hardware models on their own: each test is named after the IEEE 802.3
+// clause or the Asix quirk it pins.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "hw/catalog.hpp"
+#include "hw/faults.hpp"
+#include "hw/regdump.hpp"
+
+namespace refdrv::hw {
+namespace {
+
+using namespace c22;
+
+constexpr Nanos kMsec = kMs;
+constexpr Nanos kSec = 1000 * kMs;
+
+PhyModel model(const char* name) { return PhyModel(*find_phy_model(name)); }
+PartnerProfile partner(const char* name) { return *find_partner(name); }
+
+// The generic 10/100 PHY without quirks, negotiating with a 10/100 switch.
+PhyModel linked_generic(Nanos* t) {
+  PhyModel p = model("generic");
+  p.plug(partner("switch-10-100"), 0);
+  *t = p.spec().autoneg_duration + 1;
+  EXPECT_TRUE(p.link_up(*t));
+  return p;
+}
+
+TEST(Clause22_2_4_1_1_Reset, SelfClearsAfterTheResetTimeAndRestoresDefaults) {
+  PhyModel p = model("generic");
+  p.write(kAdvertise, 0x0021, 0);
+  p.write(kBmcr, bmcr::kReset, 10 * kMsec);
+  EXPECT_TRUE(p.read(kBmcr, 10 * kMsec) & bmcr::kReset);
+  EXPECT_TRUE(p.read(kBmcr, 11 * kMsec) & bmcr::kReset);
+  EXPECT_EQ(p.read(kBmcr, 12 * kMsec), p.spec().bmcr_default);
+  EXPECT_EQ(p.read(kAdvertise, 12 * kMsec), p.spec().advertise_default);
+  EXPECT_EQ(p.resets_completed(), 1u);
+}
+
+TEST(Clause22_2_4_1_1_Reset, WritesDuringResetAreNotAccepted) {
+  PhyModel p = model("generic");
+  p.write(kBmcr, bmcr::kReset, 0);
+  p.write(kAdvertise, 0x0021, 1 * kMsec);
+  EXPECT_EQ(p.read(kAdvertise, 5 * kMsec), p.spec().advertise_default);
+}
+
+TEST(Clause22_2_4_1_3_SpeedSelection, HonouredWhenAutonegotiationIsOff) {
+  PhyModel p = model("generic");
+  p.plug(partner("forced-10-half"), 0);
+  p.write(kBmcr, 0x0000, 0);  // AN off, 10 Mb/s, half duplex
+  EXPECT_FALSE(p.link_up(100 * kMsec));
+  EXPECT_TRUE(p.link_up(p.spec().forced_link_duration));
+  EXPECT_EQ(p.link_mode(p.spec().forced_link_duration), Mode::k10Half);
+}
+
+TEST(Clause22_2_4_1_3_SpeedSelection, ForcedSpeedTheForcedPartnerDoesNotRunGivesNoLink) {
+  PhyModel p = model("generic");
+  p.plug(partner("forced-10-half"), 0);
+  p.write(kBmcr, bmcr::kSpeed100 | bmcr::kFullDuplex, 0);
+  EXPECT_FALSE(p.link_up(5 * kSec));
+}
+
+TEST(Clause22_2_4_1_3_SpeedSelection, ForcedModeAgainstANegotiatingPartnerLinksByParallelDetection) {
+  PhyModel p = model("generic");
+  p.plug(partner("switch-10-100"), 0);
+  p.write(kBmcr, bmcr::kSpeed100 | bmcr::kFullDuplex, 0);
+  EXPECT_EQ(p.link_mode(1 * kSec), Mode::k100Full);
+}
+
+TEST(Clause22_2_4_1_5_PowerDown, NoLinkWhilePoweredDownAndRenegotiationAfter) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.write(kBmcr, p.spec().bmcr_default | bmcr::kPowerDown, t);
+  EXPECT_FALSE(p.link_up(t + 5 * kSec));
+  // Management access keeps working while powered down.
+  EXPECT_EQ(p.read(kPhyId1, t + 5 * kSec), 0x0a0b);
+  p.write(kBmcr, p.spec().bmcr_default, t + 5 * kSec);
+  EXPECT_FALSE(p.link_up(t + 5 * kSec + p.spec().autoneg_duration - 1));
+  EXPECT_TRUE(p.link_up(t + 5 * kSec + p.spec().autoneg_duration));
+}
+
+TEST(Clause22_2_4_1_2_Loopback, ReportsLinkWhileLooped) {
+  PhyModel p = model("generic");
+  p.write(kBmcr, bmcr::kLoopback | bmcr::kSpeed100 | bmcr::kFullDuplex, 0);
+  EXPECT_TRUE(p.read(kBmsr, 1) & bmsr::kLinkStatus);
+}
+
+TEST(Clause22_2_4_1_6_Isolate, IsStoredAndLeavesTheLinkAlone) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.write(kBmcr, p.spec().bmcr_default | bmcr::kIsolate, t);
+  EXPECT_TRUE(p.read(kBmcr, t) & bmcr::kIsolate);
+  EXPECT_TRUE(p.link_up(t + 1));
+}
+
+TEST(Clause22_2_4_1_7_RestartAutonegotiation, SelfClearsAndRenegotiates) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.write(kBmcr, p.spec().bmcr_default | bmcr::kAnRestart, t);
+  EXPECT_FALSE(p.read(kBmcr, t) & bmcr::kAnRestart);
+  EXPECT_FALSE(p.link_up(t + 1));
+  EXPECT_TRUE(p.link_up(t + p.spec().autoneg_duration));
+  EXPECT_EQ(p.negotiations_completed(), 2u);
+}
+
+TEST(Clause22_2_4_2_13_LinkStatus, LatchesLowUntilRead) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  EXPECT_TRUE(p.read(kBmsr, t) & bmsr::kLinkStatus);
+  // A flap the software never saw: the link is back by the next read ...
+  p.write(kBmcr, bmcr::kSpeed100 | bmcr::kFullDuplex, t);  // forced: relinks fast
+  const Nanos up = t + p.spec().forced_link_duration + 1;
+  ASSERT_TRUE(p.link_up(up));
+  p.read(kBmsr, up);  // consume the latch left by the AN -> forced change
+  p.flap(up + 1, 10 * kMsec);
+  const Nanos later = up + 1 + 10 * kMsec + p.spec().forced_link_duration + 1;
+  ASSERT_TRUE(p.link_up(later));
+  // ... but the first read shows it down, the second the current state.
+  EXPECT_FALSE(p.read(kBmsr, later) & bmsr::kLinkStatus);
+  EXPECT_TRUE(p.read(kBmsr, later) & bmsr::kLinkStatus);
+}
+
+TEST(Clause22_2_4_2_13_LinkStatus, PeekHasNoSideEffect) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.unplug(t);
+  p.plug(partner("switch-10-100"), t + 1);
+  const Nanos later = t + 1 + p.spec().autoneg_duration;
+  EXPECT_FALSE(p.peek(kBmsr, later) & bmsr::kLinkStatus);
+  EXPECT_FALSE(p.peek(kBmsr, later) & bmsr::kLinkStatus);
+  EXPECT_FALSE(p.read(kBmsr, later) & bmsr::kLinkStatus);
+  EXPECT_TRUE(p.read(kBmsr, later) & bmsr::kLinkStatus);
+}
+
+TEST(Clause22_2_4_2_11_RemoteFault, LatchesHighUntilRead) {
+  PhyModel p = model("generic");
+  PartnerProfile rf = partner("switch-10-100");
+  rf.remote_fault = true;
+  p.plug(rf, 0);
+  const Nanos t = p.spec().autoneg_duration;
+  EXPECT_TRUE(p.read(kBmsr, t) & bmsr::kRemoteFault);
+  EXPECT_FALSE(p.read(kBmsr, t) & bmsr::kRemoteFault);
+}
+
+TEST(Clause22_2_4_2_Abilities, BmsrShowsTheModelsAbilities) {
+  PhyModel p = model("AX88772A");
+  const std::uint16_t v = p.read(kBmsr, 0);
+  EXPECT_EQ(v & 0xf800, bmsr::k100Full | bmsr::k100Half | bmsr::k10Full | bmsr::k10Half);
+  EXPECT_TRUE(v & bmsr::kAnAbility);
+  EXPECT_TRUE(v & bmsr::kExtendedCapability);
+  EXPECT_FALSE(v & bmsr::kExtendedStatus);
+  PhyModel g = model("generic-gigabit");
+  EXPECT_TRUE(g.read(kBmsr, 0) & bmsr::kExtendedStatus);
+  EXPECT_EQ(g.read(kEstatus, 0), estatus::k1000TFull | estatus::k1000THalf);
+}
+
+TEST(Clause22_2_4_3_1_PhyIdentifier, ComesFromTheModelsId) {
+  PhyModel p = model("AX88796B");
+  EXPECT_EQ(p.read(kPhyId1, 0), 0x003b);
+  EXPECT_EQ(p.read(kPhyId2, 0), 0x1841);
+  p.write(kPhyId1, 0x1234, 0);  // read only
+  EXPECT_EQ(p.read(kPhyId1, 0), 0x003b);
+}
+
+TEST(Clause28_2_4_1_4_LinkPartnerAbility, FilledWithAckWhenNegotiationCompletes) {
+  PhyModel p = model("generic");
+  p.plug(partner("switch-10-100"), 0);
+  EXPECT_EQ(p.read(kLpa, p.spec().autoneg_duration - 1), 0);
+  const std::uint16_t lpa = p.read(kLpa, p.spec().autoneg_duration);
+  EXPECT_EQ(lpa, adv::kSelector8023 | adv::k10Half | adv::k10Full | adv::k100Half | adv::k100Full | adv::kPause |
+                     adv::kAck);
+  EXPECT_TRUE(p.read(kBmsr, p.spec().autoneg_duration) & bmsr::kAnComplete);
+}
+
+TEST(Clause28_2_4_1_5_Expansion, PartnerAbleAndPageReceivedLatchedHigh) {
+  PhyModel p = model("generic");
+  p.plug(partner("switch-10-100"), 0);
+  const Nanos t = p.spec().autoneg_duration;
+  EXPECT_EQ(p.read(kExpansion, t), expansion::kLpAnAble | expansion::kPageReceived);
+  EXPECT_EQ(p.read(kExpansion, t), expansion::kLpAnAble);
+}
+
+TEST(Annex28B_3_PriorityResolution, HighestCommonModeWins) {
+  PhyModel p = model("generic-gigabit");
+  p.plug(partner("switch-gigabit"), 0);
+  EXPECT_EQ(p.link_mode(p.spec().autoneg_duration), Mode::k1000Full);
+  PhyModel q = model("generic");
+  q.plug(partner("switch-gigabit"), 0);
+  EXPECT_EQ(q.link_mode(q.spec().autoneg_duration), Mode::k100Full);
+  // Advertising less changes the outcome at the next negotiation.
+  q.write(kAdvertise, adv::kSelector8023 | adv::k10Full | adv::k100Half, q.spec().autoneg_duration);
+  q.write(kBmcr, q.spec().bmcr_default | bmcr::kAnRestart, q.spec().autoneg_duration);
+  EXPECT_EQ(q.link_mode(2 * q.spec().autoneg_duration + 1), Mode::k100Half);
+}
+
+TEST(Annex28B_3_PriorityResolution, NoCommonModeNoLink) {
+  PhyModel p = model("generic");
+  p.write(kAdvertise, adv::kSelector8023 | adv::k10Half, 0);
+  p.plug(partner("switch-100-only"), 0);
+  EXPECT_FALSE(p.link_up(10 * kSec));
+}
+
+TEST(Clause28_2_3_1_ParallelDetection, PartnerSpeedHalfDuplexPartnerNotAnAble) {
+  PhyModel p = model("generic");
+  p.plug(partner("forced-100-full"), 0);
+  const Nanos t = p.spec().parallel_detect_duration;
+  EXPECT_FALSE(p.link_up(t - 1));
+  EXPECT_EQ(p.link_mode(t), Mode::k100Half);
+  EXPECT_EQ(p.read(kLpa, t), adv::k100Half);
+  EXPECT_FALSE(p.read(kExpansion, t) & expansion::kLpAnAble);
+  EXPECT_TRUE(p.read(kBmsr, t) & bmsr::kAnComplete);
+}
+
+TEST(Clause22_2_4_3_11_MmdAccess, NotImplementedRegistersReadTheReservedValue) {
+  PhyModel p = model("AX88772A");
+  p.write(kMmdCtrl, 3, 0);
+  p.write(kMmdData, 20, 0);
+  p.write(kMmdCtrl, mmd::kFunctionData | 3, 0);
+  EXPECT_EQ(p.read(kMmdData, 0), 0);
+  EXPECT_THAT(dump_registers(p, 0), ::testing::HasSubstr("MMD_DATA(0x0e): 0x0000  not implemented"));
+}
+
+TEST(Clause22_2_4_3_11_MmdAccess, IndirectAccessReachesMmdRegisters) {
+  PhyModel p = model("generic-gigabit");
+  p.write(kMmdCtrl, 3, 0);                          // function: address, devad 3
+  p.write(kMmdData, 20, 0);                         // register 3.20
+  p.write(kMmdCtrl, mmd::kFunctionData | 3, 0);     // function: data
+  EXPECT_EQ(p.read(kMmdData, 0), 0x0006);           // EEE capability
+  p.write(kMmdCtrl, 7, 0);
+  p.write(kMmdData, 60, 0);
+  p.write(kMmdCtrl, mmd::kFunctionDataPostIncRw | 7, 0);
+  p.write(kMmdData, 0x0002, 0);                     // 7.60 <- 2, address -> 61
+  EXPECT_EQ(p.mmd_register(7, 60), 0x0002);
+  EXPECT_EQ(p.read(kMmdCtrl, 0), mmd::kFunctionDataPostIncRw | 7);
+}
+
+TEST(Clause22_2_4_VendorRegisters, WritesAreStored) {
+  PhyModel p = model("generic");
+  p.write(0x1f, 0xbeef, 0);
+  EXPECT_EQ(p.read(0x1f, 0), 0xbeef);
+}
+
+TEST(QuirkResetNeedsToggle, Ax88796bIgnoresAResetWithoutAZeroFirst) {
+  PhyModel p = model("AX88796B");
+  EXPECT_TRUE(p.read(kBmcr, 0) & bmcr::kReset) << "the bit reads set after power-on";
+  p.write(kBmcr, bmcr::kReset | bmcr::kAnEnable | bmcr::kAnRestart, 0);  // genphy_soft_reset alone
+  EXPECT_TRUE(p.read(kBmcr, 1 * kSec) & bmcr::kReset) << "ignored: the bit never clears";
+  EXPECT_EQ(p.resets_completed(), 0u);
+  p.write(kBmcr, 0, 1 * kSec);  // asix_soft_reset's toggle
+  p.write(kBmcr, bmcr::kReset, 1 * kSec);
+  EXPECT_FALSE(p.read(kBmcr, 1 * kSec + p.spec().reset_duration) & bmcr::kReset);
+  EXPECT_EQ(p.resets_completed(), 1u);
+}
+
+TEST(QuirkResetNeedsToggle, CanBeSwitchedOff) {
+  PhyModel p = model("AX88796B");
+  p.quirks().reset_needs_toggle = false;
+  p.write(kBmcr, bmcr::kReset, 0);
+  EXPECT_FALSE(p.read(kBmcr, p.spec().reset_duration) & bmcr::kReset);
+  EXPECT_EQ(p.resets_completed(), 1u);
+}
+
+TEST(QuirkLpaZeroWithOldSwitch, Ax88772aReportsLinkButLpaZero) {
+  PhyModel p = model("AX88772A");
+  p.plug(partner("old-switch"), 0);
+  const Nanos t = p.spec().autoneg_duration;
+  EXPECT_TRUE(p.read(kBmsr, t) & bmsr::kLinkStatus);
+  EXPECT_EQ(p.read(kLpa, t), 0);
+  // A modern switch is latched normally.
+  PhyModel q = model("AX88772A");
+  q.plug(partner("switch-10-100"), 0);
+  EXPECT_NE(q.read(kLpa, t), 0);
+}
+
+TEST(QuirkLpaZeroWithOldSwitch, Ax88772cDoesNotHaveIt) {
+  PhyModel p = model("AX88772C");
+  p.plug(partner("old-switch"), 0);
+  EXPECT_NE(p.read(kLpa, p.spec().autoneg_duration), 0);
+}
+
+TEST(QuirkLpaStaleAfterLinkDrop, Ax88772aKeepsTheOldPartnerUntilReset) {
+  PhyModel p = model("AX88772A");
+  p.plug(partner("switch-10-100"), 0);
+  const Nanos t = p.spec().autoneg_duration;
+  const std::uint16_t old_lpa = p.read(kLpa, t);
+  p.unplug(t);
+  p.plug(partner("switch-100-only"), t + kSec);
+  const Nanos t2 = t + kSec + p.spec().autoneg_duration;
+  EXPECT_TRUE(p.link_up(t2));
+  EXPECT_EQ(p.read(kLpa, t2), old_lpa) << "outdated: still the first partner's page";
+  p.write(kBmcr, bmcr::kReset, t2);  // what the driver's link_change_notify does
+  const Nanos t3 = t2 + p.spec().reset_duration + p.spec().autoneg_duration;
+  EXPECT_EQ(p.read(kLpa, t3) & adv::kTechMask, adv::k100Half | adv::k100Full);
+}
+
+TEST(QuirkLpaStaleAfterLinkDrop, WithoutTheQuirkLpaFollowsThePartner) {
+  PhyModel p = model("AX88772C");
+  p.plug(partner("switch-10-100"), 0);
+  const Nanos t = p.spec().autoneg_duration;
+  p.unplug(t);
+  p.plug(partner("switch-100-only"), t + kSec);
+  const Nanos t2 = t + kSec + p.spec().autoneg_duration;
+  EXPECT_EQ(p.read(kLpa, t2) & adv::kTechMask, adv::k100Half | adv::k100Full);
+}
+
+TEST(CableEvents, PartnerChangeWhileLinkedRenegotiates) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.plug(partner("forced-10-half"), t);
+  EXPECT_FALSE(p.link_up(t + 1));
+  EXPECT_EQ(p.link_mode(t + p.spec().parallel_detect_duration), Mode::k10Half);
+}
+
+TEST(CableEvents, PartnerRestartingNegotiationDropsTheLinkBriefly) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.partner_restart_aneg(t + 10);
+  EXPECT_TRUE(p.link_up(t + 9));
+  EXPECT_FALSE(p.link_up(t + 10));
+  EXPECT_TRUE(p.link_up(t + 10 + p.spec().autoneg_duration));
+}
+
+TEST(CableEvents, NoPartnerNoLink) {
+  PhyModel p = model("generic");
+  EXPECT_FALSE(p.link_up(100 * kSec));
+  EXPECT_FALSE(p.read(kBmsr, 100 * kSec) & bmsr::kAnComplete);
+}
+
+TEST(Faults, ByAccessIndexHitsExactlyThatAccess) {
+  FaultInjector f({{.kind = FaultKind::kReadError, .trigger = FaultTrigger::kAccessIndex, .index = 2}}, 1);
+  EXPECT_FALSE(f.decide(1, 0, false).fault);
+  EXPECT_FALSE(f.decide(1, 1, false).fault);
+  auto d = f.decide(1, 1, false);
+  EXPECT_TRUE(d.fault);
+  EXPECT_EQ(d.error, -kEIO);
+  EXPECT_FALSE(f.decide(1, 1, false).fault);
+}
+
+TEST(Faults, ByRegisterNthAccessAndKinds) {
+  FaultInjector f({{.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}}, 1);
+  EXPECT_FALSE(f.decide(1, 1, false).fault);
+  EXPECT_FALSE(f.decide(1, 0, false).fault);
+  auto d = f.decide(1, 1, false);
+  EXPECT_EQ(d.error, -kETIMEDOUT);
+  EXPECT_TRUE(d.suppress);
+  FaultInjector absent({{.kind = FaultKind::kBusAbsent, .trigger = FaultTrigger::kRegister, .reg = 2}}, 1);
+  EXPECT_EQ(*absent.decide(1, 2, false).read_override, 0xffff);
+  FaultInjector stuck({{.kind = FaultKind::kStuckBits, .trigger = FaultTrigger::kRegister, .reg = 1,
+                        .mask = 0x0004, .value = 0}},
+                      1);
+  auto s = stuck.decide(1, 1, false);
+  EXPECT_EQ((0x786d & s.and_mask) | s.or_mask, 0x7869);
+}
+
+TEST(Faults, SeededProbabilityIsDeterministic) {
+  auto pattern = [](std::uint64_t seed) {
+    FaultInjector f({{.kind = FaultKind::kReadError, .trigger = FaultTrigger::kProbability, .probability = 0.3}},
+                    seed);
+    std::string s;
+    for (int i = 0; i < 200; ++i) s += f.decide(1, 1, false).fault ? '1' : '0';
+    return s;
+  };
+  EXPECT_EQ(pattern(42), pattern(42));
+  EXPECT_NE(pattern(42), pattern(43));
+  const auto p = pattern(42);
+  const auto ones = std::count(p.begin(), p.end(), '1');
+  EXPECT_GT(ones, 30);
+  EXPECT_LT(ones, 90);
+}
+
+TEST(RegisterDump, PhytoolStyleDecoding) {
+  EXPECT_EQ(decode_register(kBmcr, 0x3100),
+            "BMCR(0x00): 0x3100  -reset -loopback +aneg-enable -power-down -isolate -aneg-restart "
+            "-collision-test  speed: autoneg");
+  EXPECT_THAT(decode_register(kBmcr, 0x2100), ::testing::EndsWith("speed: 100-full"));
+  EXPECT_THAT(decode_register(kBmsr, 0x786d), ::testing::HasSubstr("+link"));
+  EXPECT_THAT(decode_register(kLpa, 0x45e1), ::testing::HasSubstr("modes: 100-full,100-half,10-full,10-half"));
+}
+
+}  // namespace
+}  // namespace refdrv::hw

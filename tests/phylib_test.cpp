@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+// The real phylib and the real C Asix driver of each Linux series, in
+// userspace, against the hardware models: binding, the soft-reset sequence,
+// the state machine, the MAC side, suspend/resume, the quirks, determinism.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/test_support.hpp"
+
+namespace refdrv::test {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr hw::Nanos kSec = 1'000'000'000;
+
+class Phylib : public ::testing::TestWithParam<std::string> {
+ protected:
+  Environment& env() { return environment(GetParam()); }
+};
+
+std::string bound_driver(const Trace& t) {
+  for (const auto& e : t.events())
+    if (e.kind == TraceKind::kBind) return e.name;
+  return "";
+}
+
+TEST_P(Phylib, BusScanBindsTheAsixDriverMatchingEachPhyId) {
+  struct Case {
+    const char* model;
+    std::optional<std::uint32_t> id;
+    const char* driver;
+  };
+  const Case cases[] = {
+      {"AX88772A", std::nullopt, "Asix Electronics AX88772A"},
+      {"AX88772C", std::nullopt, "Asix Electronics AX88772C"},
+      {"AX88796B", std::nullopt, "Asix Electronics AX88796B"},
+      // A revision variant: the AX88796B driver matches with a model mask.
+      {"AX88796B", 0x003b1842, "Asix Electronics AX88796B"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.model);
+    Rig r = make_rig(env(), c.model, "", Impl::kC, c.id);
+    // Bound at registration: the real mdiobus_scan -> phy_device_register -> probe.
+    EXPECT_EQ(bound_driver(r.inst->trace()), c.driver);
+    auto st = r.inst->status();
+    ASSERT_TRUE(st);
+    EXPECT_STREQ(st->driver, c.driver);
+    EXPECT_EQ(st->phy_id, c.id.value_or(r.phy->spec().phy_id));
+    EXPECT_EQ(st->impl, REFDRV_IMPL_C);
+  }
+}
+
+TEST_P(Phylib, UnknownIdBindsTheGenericPhyDriverAtAttach) {
+  Rig r = make_rig(env(), "generic", "", Impl::kC);
+  EXPECT_EQ(bound_driver(r.inst->trace()), "") << "no driver matches 0x0a0b0c10 at scan time";
+  ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0);
+  EXPECT_EQ(bound_driver(r.inst->trace()), "Generic PHY");
+}
+
+TEST_P(Phylib, InitHwRunsTheAsixSoftResetToggleThenGenericReset) {
+  // A reset that takes 120 ms makes phy_poll_reset() poll more than once.
+  Rig r = make_rig(env(), "AX88772C", "", Impl::kC, std::nullopt, 120 * hw::kMs);
+  ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0);  // phy_attach_direct -> phy_init_hw
+  // asix_soft_reset: BMCR written 0 first (the bit toggles), then
+  // genphy_soft_reset: read-modify-write of RESET|ANRESTART, then
+  // phy_poll_reset: sleep 50 ms before each read until RESET clears.
+  EXPECT_THAT(mdio_in_callback(r.inst->trace(), "soft_reset"),
+              ElementsAre("wr 00 0x0000", "rd 00 0x0000", "wr 00 0x8200", "rd 00 0x8000", "rd 00 0x8000",
+                          "rd 00 0x3100"));
+  // The polls happen in virtual time: 50 ms apart, the last after the reset.
+  std::vector<std::uint64_t> poll_times;
+  bool in = false;
+  for (const auto& e : r.inst->trace().events()) {
+    if (e.kind == TraceKind::kCallbackEnter && e.name == "soft_reset") in = true;
+    if (e.kind == TraceKind::kCallbackExit && e.name == "soft_reset") break;
+    if (in && e.kind == TraceKind::kMdioRead && poll_times.size() < 4) poll_times.push_back(e.time_ns);
+  }
+  ASSERT_EQ(poll_times.size(), 4u);
+  EXPECT_EQ(poll_times[2] - poll_times[1], 50 * hw::kMs);
+  EXPECT_EQ(poll_times[3] - poll_times[2], 50 * hw::kMs);
+  EXPECT_EQ(r.phy->resets_completed(), 1u);
+}
+
+TEST_P(Phylib, LinkUpReachesRunningAndTheMacSeesSpeedAndDuplex) {
+  Rig r = make_rig(env(), "AX88772C", "switch-10-100", Impl::kC);
+  ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0);
+  r.inst->op(REFDRV_OP_START);
+  r.inst->run_for(5 * kSec);
+  auto st = r.inst->status();
+  ASSERT_TRUE(st);
+  EXPECT_STREQ(st->state_name, "RUNNING");
+  EXPECT_EQ(st->link, 1);
+  EXPECT_EQ(st->speed, 100);
+  EXPECT_EQ(st->duplex, 1);
+  EXPECT_EQ(st->carrier, 1);
+  auto links = events_of(r.inst->trace(), {TraceKind::kLink});
+  ASSERT_FALSE(links.empty());
+  EXPECT_EQ(links.back().link, 1);
+  EXPECT_EQ(links.back().speed, 100);
+  EXPECT_EQ(links.back().duplex, 1);
+}
+
+TEST_P(Phylib, UnplugGivesNolinkAndLinkDownAtTheMac) {
+  Rig r = make_rig(env(), "AX88772C", "switch-10-100", Impl::kC);
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  r.inst->op(REFDRV_OP_START);
+  r.inst->run_for(5 * kSec);
+  r.phy->unplug(r.inst->now_ns());
+  r.inst->run_for(2 * kSec);
+  auto st = r.inst->status();
+  ASSERT_TRUE(st);
+  EXPECT_STREQ(st->state_name, "NOLINK");
+  EXPECT_EQ(st->link, 0);
+  EXPECT_EQ(st->carrier, 0);
+  auto links = events_of(r.inst->trace(), {TraceKind::kLink});
+  ASSERT_GE(links.size(), 2u);
+  EXPECT_EQ(links[links.size() - 2].link, 1);
+  EXPECT_EQ(links.back().link, 0);
+}
+
+TEST_P(Phylib, SuspendSetsAndResumeClearsBmcrPowerDown) {
+  Rig r = make_rig(env(), "AX88772C", "switch-10-100", Impl::kC);
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  ASSERT_EQ(r.inst->op(REFDRV_OP_SUSPEND).ret, 0);
+  EXPECT_TRUE(r.phy->peek(hw::c22::kBmcr, r.inst->now_ns()) & hw::c22::bmcr::kPowerDown);
+  EXPECT_THAT(mdio_in_callback(r.inst->trace(), "suspend"), ElementsAre("rd 00 0x3100", "wr 00 0x3900"));
+  ASSERT_EQ(r.inst->op(REFDRV_OP_RESUME).ret, 0);
+  EXPECT_FALSE(r.phy->peek(hw::c22::kBmcr, r.inst->now_ns()) & hw::c22::bmcr::kPowerDown);
+}
+
+TEST_P(Phylib, Ax88796bHasNoSuspendSoPowerDownIsNeverSet) {
+  Rig r = make_rig(env(), "AX88796B", "switch-10-100", Impl::kC);
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  ASSERT_EQ(r.inst->op(REFDRV_OP_SUSPEND).ret, 0);
+  EXPECT_FALSE(r.phy->peek(hw::c22::kBmcr, r.inst->now_ns()) & hw::c22::bmcr::kPowerDown);
+}
+
+TEST_P(Phylib, Ax88796bResetQuirkAsixResetSucceedsGenericResetTimesOut) {
+  // The C driver toggles BMCR_RESET: the reset happens.
+  Rig asix = make_rig(env(), "AX88796B", "", Impl::kC);
+  ASSERT_EQ(asix.inst->op(REFDRV_OP_ATTACH, asix.addr).ret, 0);
+  EXPECT_EQ(asix.phy->resets_completed(), 1u);
+  // Without the Asix driver (CONFIG_AX88796B_PHY=n) the Generic PHY binds; a
+  // plain genphy_soft_reset() is ignored by the chip and phy_poll_reset()
+  // gives up after 600 ms with -ETIMEDOUT.
+  Rig generic = make_rig(env(), "AX88796B", "", Impl::kNone);
+  ASSERT_EQ(generic.inst->op(REFDRV_OP_ATTACH, generic.addr).ret, 0);
+  EXPECT_EQ(bound_driver(generic.inst->trace()), "Generic PHY");
+  const auto t0 = generic.inst->now_ns();
+  EXPECT_EQ(generic.inst->op(REFDRV_OP_GENPHY_SOFT_RESET).ret, -110);
+  EXPECT_GE(generic.inst->now_ns() - t0, 600 * hw::kMs);
+  EXPECT_EQ(generic.phy->resets_completed(), 0u);
+}
+
+TEST_P(Phylib, Ax88772aWithOldSwitchFallsBackToBmcrWhileAx88772cResolvesLpa) {
+  Rig a = make_rig(env(), "AX88772A", "old-switch", Impl::kC);
+  a.inst->op(REFDRV_OP_ATTACH, a.addr);
+  a.inst->op(REFDRV_OP_START);
+  a.inst->run_for(5 * kSec);
+  auto sa = a.inst->status();
+  ASSERT_TRUE(sa);
+  EXPECT_STREQ(sa->state_name, "RUNNING");
+  EXPECT_EQ(sa->speed, 100);  // from BMCR (0x3100: SPEED100 | FULLDPLX)
+  EXPECT_EQ(sa->duplex, 1);
+  EXPECT_EQ(sa->lp_advertising, 0u) << "LPA read 0: nothing to resolve";
+  EXPECT_EQ(a.phy->peek(hw::c22::kLpa, a.inst->now_ns()), 0);
+
+  Rig c = make_rig(env(), "AX88772C", "old-switch", Impl::kC);
+  c.inst->op(REFDRV_OP_ATTACH, c.addr);
+  c.inst->op(REFDRV_OP_START);
+  c.inst->run_for(5 * kSec);
+  auto sc = c.inst->status();
+  ASSERT_TRUE(sc);
+  EXPECT_EQ(sc->speed, 100);
+  EXPECT_EQ(sc->duplex, 1);
+  EXPECT_NE(sc->lp_advertising, 0u) << "AX88772C latches the partner's base page";
+
+  // The generic path on the AX88772A cannot resolve anything from LPA = 0.
+  Rig g = make_rig(env(), "AX88772A", "old-switch", Impl::kNone);
+  g.inst->op(REFDRV_OP_ATTACH, g.addr);
+  g.inst->op(REFDRV_OP_START);
+  g.inst->run_for(5 * kSec);
+  auto sg = g.inst->status();
+  ASSERT_TRUE(sg);
+  EXPECT_EQ(sg->link, 1);
+  EXPECT_EQ(sg->speed, -1) << "SPEED_UNKNOWN";
+}
+
+TEST_P(Phylib, FlapShorterThanAPollIsSeenThroughTheLatchedLowBit) {
+  // Forced 100/full on both sides: the link is back 150 ms after the cable,
+  // so a 200 ms flap is over before the next 1 s poll; only BMSR's
+  // latching-low link bit tells phylib.
+  Rig r = make_rig(env(), "AX88772C", "forced-100-full", Impl::kC);
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  ASSERT_EQ(r.inst->op(REFDRV_OP_KSETTINGS_SET, 0, 100, 1, -1).ret, 0);
+  r.inst->op(REFDRV_OP_START);
+  r.inst->run_for(4 * kSec);
+  ASSERT_STREQ(r.inst->status()->state_name, "RUNNING");
+  const auto before = events_of(r.inst->trace(), {TraceKind::kLink}).size();
+  // Find the next poll and flap right after it.
+  r.inst->run_for(1 * kSec / 10);
+  r.phy->flap(r.inst->now_ns(), 200 * hw::kMs);
+  r.inst->run_for(600 * hw::kMs);
+  ASSERT_TRUE(r.phy->link_up(r.inst->now_ns())) << "the model's link is back before any poll saw it down";
+  r.inst->run_for(3 * kSec);
+  auto links = events_of(r.inst->trace(), {TraceKind::kLink});
+  ASSERT_GE(links.size(), before + 2);
+  EXPECT_EQ(links[before].link, 0);
+  EXPECT_EQ(links[before + 1].link, 1);
+  EXPECT_STREQ(r.inst->status()->state_name, "RUNNING");
+}
+
+TEST_P(Phylib, TheSameRunTwiceGivesIdenticalTraces) {
+  auto run = [&] {
+    Rig r = make_rig(env(), "AX88772A", "switch-10-100", Impl::kC);
+    r.inst->op(REFDRV_OP_ATTACH, r.addr);
+    r.inst->op(REFDRV_OP_START);
+    r.inst->run_for(3 * kSec);
+    r.phy->unplug(r.inst->now_ns());
+    r.inst->run_for(2 * kSec);
+    r.phy->plug(*hw::find_partner("forced-10-half"), r.inst->now_ns());
+    r.inst->run_for(4 * kSec);
+    r.inst->destroy();
+    return r.inst->trace().events();
+  };
+  const auto first = run();
+  const auto second = run();
+  ASSERT_GT(first.size(), 100u);
+  EXPECT_EQ(first, second);
+}
+
+TEST_P(Phylib, TeardownFreesEverythingTheInstanceAllocated) {
+  Rig r = make_rig(env(), "AX88772A", "switch-10-100", Impl::kC);
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  r.inst->op(REFDRV_OP_START);
+  r.inst->run_for(3 * kSec);
+  EXPECT_GT(r.inst->memory().live_allocations(), 0u);
+  r.inst->destroy();
+  EXPECT_FALSE(r.inst->stopped()) << r.inst->stop_reason().value_or("");
+  EXPECT_EQ(r.inst->leaked_bytes(), 0u);
+  EXPECT_TRUE(events_of(r.inst->trace(), {TraceKind::kLeak}).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Trees, Phylib, ::testing::Values("6.12", "6.1"),
+                         [](const auto& info) { return "linux_" + std::string(info.param == "6.12" ? "6_12" : "6_1"); });
+
+}  // namespace
+}  // namespace refdrv::test

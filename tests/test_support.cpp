@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tests/test_support.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace refdrv::test {
+
+Environment& environment(const std::string& series) {
+  static std::map<std::string, std::unique_ptr<Environment>> envs;
+  auto it = envs.find(series);
+  if (it == envs.end()) {
+    EnvironmentOptions o;
+    o.series = series;
+    o.quiet = true;
+    auto env = Environment::open(o);
+    if (!env) {
+      ADD_FAILURE() << "cannot prepare Linux " << series << ": " << env.error().message;
+      std::abort();
+    }
+    it = envs.emplace(series, std::move(*env)).first;
+  }
+  return *it->second;
+}
+
+Rig make_rig(Environment& env, const std::string& model, const std::string& partner, Impl impl,
+             std::optional<std::uint32_t> phy_id, hw::Nanos reset_duration) {
+  auto spec = hw::find_phy_model(model);
+  EXPECT_TRUE(spec) << model;
+  if (phy_id) spec->phy_id = *phy_id;
+  if (reset_duration) spec->reset_duration = reset_duration;
+  Rig r;
+  r.inst = std::make_unique<Instance>(env.image(), InstanceConfig{.impl = impl});
+  r.addr = static_cast<int>(spec->default_addr);
+  r.inst->add_device(r.addr, std::make_unique<hw::PhyModel>(*spec));
+  r.phy = r.inst->phy(r.addr);
+  if (!partner.empty()) {
+    auto p = hw::find_partner(partner);
+    EXPECT_TRUE(p) << partner;
+    r.phy->plug(*p, 0);
+  }
+  auto c = r.inst->create();
+  EXPECT_TRUE(c.ok()) << c.ret << " " << c.stop.value_or("");
+  return r;
+}
+
+std::vector<TraceEvent> events_of(const Trace& trace, std::initializer_list<TraceKind> kinds) {
+  std::vector<TraceEvent> out;
+  for (const auto& e : trace.events())
+    for (auto k : kinds)
+      if (e.kind == k) out.push_back(e);
+  return out;
+}
+
+std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string& callback) {
+  std::vector<std::string> out;
+  int depth = 0;
+  bool done = false;
+  for (const auto& e : trace.events()) {
+    if (done) break;
+    if (e.kind == TraceKind::kCallbackEnter && e.name == callback) ++depth;
+    if (e.kind == TraceKind::kCallbackExit && e.name == callback && depth && --depth == 0) done = true;
+    if (!depth) continue;
+    if (e.kind == TraceKind::kMdioRead) out.push_back(fmt::format("rd {:02} 0x{:04x}", e.reg, e.value));
+    if (e.kind == TraceKind::kMdioWrite) out.push_back(fmt::format("wr {:02} 0x{:04x}", e.reg, e.value));
+  }
+  return out;
+}
+
+std::vector<std::string> mdio_lines(const Trace& trace) {
+  std::vector<std::string> out;
+  for (const auto& e : trace.events()) {
+    if (e.kind == TraceKind::kMdioRead) out.push_back(fmt::format("rd {}.{:02} 0x{:04x}", e.addr, e.reg, e.value));
+    if (e.kind == TraceKind::kMdioWrite) out.push_back(fmt::format("wr {}.{:02} 0x{:04x}", e.addr, e.reg, e.value));
+  }
+  return out;
+}
+
+}  // namespace refdrv::test

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+// Shared by the tests that run the real phylib: one kernel side per Linux
+// series, built (or found in refdrv's cache) once per test process.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/environment.hpp"
+#include "host/instance.hpp"
+#include "hw/catalog.hpp"
+
+namespace refdrv::test {
+
+// The environment for Debian's linux-source-<series>; fails the test if it
+// cannot be prepared.
+Environment& environment(const std::string& series);
+
+struct Rig {
+  std::unique_ptr<Instance> inst;
+  int addr = 0;
+  hw::PhyModel* phy = nullptr;
+};
+
+// An instance with one PHY model at its default address, a partner plugged
+// at time 0 (none if empty), the bus created (scan + probe done).
+Rig make_rig(Environment& env, const std::string& model, const std::string& partner, Impl impl,
+             std::optional<std::uint32_t> phy_id = std::nullopt, hw::Nanos reset_duration = 0);
+
+// The trace events of the given kinds.
+std::vector<TraceEvent> events_of(const Trace& trace, std::initializer_list<TraceKind> kinds);
+
+// MDIO accesses between the first entry into `callback` and its return,
+// as "wr 00 0x0000" / "rd 00 0x3100" strings.
+std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string& callback);
+
+// Every MDIO access as "rd 16.01 0x7809", "wr 16.00 0x8200".
+std::vector<std::string> mdio_lines(const Trace& trace);
+
+}  // namespace refdrv::test

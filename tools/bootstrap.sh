@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# tools/bootstrap.sh - make this machine able to build and run refdrv.
+#
+# Sourced by ./refdrv and ./run-tests. Installs the Debian packages refdrv
+# needs when they are missing (with apt-get, as root or through sudo), then
+# configures and builds the project with CMake into $REFDRV_BUILD_DIR
+# (default: build/). When packages are missing and apt cannot be used, it
+# prints the exact command to run and exits with status 2.
+set -eu
+
+REFDRV_ROOT=${REFDRV_ROOT:-$(cd "$(dirname "$0")" && pwd)}
+REFDRV_BUILD_DIR=${REFDRV_BUILD_DIR:-$REFDRV_ROOT/build}
+
+# Packages, by what needs them:
+#   project build: C++ toolchain, CMake/Ninja, libraries, GoogleTest, Google Benchmark
+#   per-tree kernel build: make, gcc, flex, bison, bc, libelf-dev (objtool), xz-utils
+#   Linux source: apt-get download + dpkg-deb (always present with apt)
+refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificates xz-utils
+	flex bison bc libelf-dev
+	libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libgit2-dev
+	googletest libgtest-dev libgmock-dev libbenchmark-dev"
+
+refdrv_missing_packages() {
+	missing=""
+	for p in $refdrv_packages; do
+		if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+			missing="$missing $p"
+		fi
+	done
+	# The Rust side needs a rustc; Debian's (1.63) when none is on PATH.
+	if ! command -v rustc >/dev/null 2>&1; then
+		missing="$missing rustc"
+	fi
+	echo "$missing"
+}
+
+refdrv_install_packages() {
+	missing=$(refdrv_missing_packages)
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" = 0 ]; then
+		as_root=""
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+		as_root="sudo"
+	else
+		cat >&2 <<MSG
+refdrv: these Debian packages are missing:$missing
+refdrv: install them (as root) with:
+    sudo apt-get update && sudo apt-get install -y$missing
+refdrv: the Linux tree comes from Debian's linux-source-6.12 package; without
+refdrv: network access, install it too (sudo apt-get install linux-source-6.12),
+refdrv: or point refdrv at an existing tree with --kernel PATH.
+MSG
+		exit 2
+	fi
+	echo "refdrv: installing missing Debian packages:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	if ! { $as_root apt-get update -qq && $as_root apt-get install -y -qq --no-install-recommends $missing; } >&2; then
+		cat >&2 <<MSG
+refdrv: apt-get could not install:$missing
+refdrv: (no network, or the package lists are unusable). Install them by hand:
+    sudo apt-get update && sudo apt-get install -y$missing
+MSG
+		exit 2
+	fi
+}
+
+refdrv_build() {
+	if [ ! -f "$REFDRV_BUILD_DIR/build.ninja" ]; then
+		cmake -S "$REFDRV_ROOT" -B "$REFDRV_BUILD_DIR" -G Ninja ${REFDRV_CMAKE_ARGS:-} >&2
+	fi
+	cmake --build "$REFDRV_BUILD_DIR" >&2
+}
