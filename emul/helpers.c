@@ -29,27 +29,27 @@ static struct phy_device *to_phydev(const struct refdrv_phy *dev)
 	return (struct phy_device *)dev;
 }
 
-static unsigned int h_phy_id(const struct refdrv_phy *dev)
+unsigned int refdrv_phy_id(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->phy_id;
 }
 
-static int h_state(const struct refdrv_phy *dev)
+int refdrv_phy_state(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->state;
 }
 
-static int h_link(const struct refdrv_phy *dev)
+int refdrv_phy_link(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->link;
 }
 
-static int h_autoneg(const struct refdrv_phy *dev)
+int refdrv_phy_autoneg(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->autoneg;
 }
 
-static int h_autoneg_complete(const struct refdrv_phy *dev)
+int refdrv_phy_autoneg_complete(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->autoneg_complete;
 }
@@ -64,12 +64,12 @@ static int h_duplex(const struct refdrv_phy *dev)
 	return to_phydev(dev)->duplex;
 }
 
-static void h_set_speed(struct refdrv_phy *dev, int speed)
+void refdrv_phy_set_speed(struct refdrv_phy *dev, int speed)
 {
 	to_phydev(dev)->speed = speed;
 }
 
-static void h_set_duplex(struct refdrv_phy *dev, int duplex)
+void refdrv_phy_set_duplex(struct refdrv_phy *dev, int duplex)
 {
 	to_phydev(dev)->duplex = duplex;
 }
@@ -84,17 +84,23 @@ static const char *h_dev_name(const struct refdrv_phy *dev)
 	return phydev_name(to_phydev(dev));
 }
 
-static int h_read(struct refdrv_phy *dev, unsigned int regnum)
+struct refdrv_device *refdrv_phy_device(struct refdrv_phy *dev)
+{
+	return (struct refdrv_device *)&to_phydev(dev)->mdio.dev;
+}
+
+/* phy_read(): mdiobus_read(bus, addr, reg), which takes the bus lock. */
+int refdrv_phy_read(struct refdrv_phy *dev, unsigned int regnum)
 {
 	return phy_read(to_phydev(dev), regnum);
 }
 
-static int h_write(struct refdrv_phy *dev, unsigned int regnum, unsigned short val)
+int refdrv_phy_write(struct refdrv_phy *dev, unsigned int regnum, unsigned short val)
 {
 	return phy_write(to_phydev(dev), regnum, val);
 }
 
-static int h_read_paged(struct refdrv_phy *dev, int page, unsigned int regnum)
+int refdrv_phy_read_paged(struct refdrv_phy *dev, int page, unsigned int regnum)
 {
 	return phy_read_paged(to_phydev(dev), page, regnum);
 }
@@ -104,23 +110,23 @@ static int h_write_paged(struct refdrv_phy *dev, int page, unsigned int regnum, 
 	return phy_write_paged(to_phydev(dev), page, regnum, val);
 }
 
-static int h_read_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum)
+int refdrv_phy_read_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum)
 {
 	return phy_read_mmd(to_phydev(dev), devad, regnum);
 }
 
-static int h_write_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum, unsigned short val)
+int refdrv_phy_write_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum, unsigned short val)
 {
 	return phy_write_mmd(to_phydev(dev), devad, regnum, val);
 }
 
-static void h_resolve_aneg_linkmode(struct refdrv_phy *dev)
+void refdrv_phy_resolve_aneg_linkmode(struct refdrv_phy *dev)
 {
 	phy_resolve_aneg_linkmode(to_phydev(dev));
 }
 
 #define EMUL_HELPER_INT(name, call)					\
-	static int h_##name(struct refdrv_phy *dev)			\
+	int refdrv_phy_##name(struct refdrv_phy *dev)			\
 	{								\
 		return call(to_phydev(dev));				\
 	}
@@ -141,17 +147,52 @@ EMUL_HELPER_INT(genphy_c45_read_status, genphy_c45_read_status)
 EMUL_HELPER_INT(genphy_update_link, genphy_update_link)
 EMUL_HELPER_INT(genphy_read_lpa, genphy_read_lpa)
 EMUL_HELPER_INT(genphy_read_abilities, genphy_read_abilities)
-EMUL_HELPER_INT(genphy_config_aneg, genphy_config_aneg)
-EMUL_HELPER_INT(genphy_aneg_done, genphy_aneg_done)
+
+static int h_genphy_config_aneg(struct refdrv_phy *dev)
+{
+	return genphy_config_aneg(to_phydev(dev));
+}
+
+static int h_genphy_aneg_done(struct refdrv_phy *dev)
+{
+	return genphy_aneg_done(to_phydev(dev));
+}
+
+void refdrv_dev_log(const struct refdrv_device *dev, int level, const char *msg)
+{
+	dev_printk_emit(level, (const struct device *)dev, "%s\n", msg);
+}
 
 static void h_dev_log(const struct refdrv_phy *dev, int level, const char *msg)
 {
 	dev_printk_emit(level, &to_phydev(dev)->mdio.dev, "%s\n", msg);
 }
 
-static void __noreturn h_bug(const char *what)
+void refdrv_log(int level, const char *msg)
 {
-	emul_fatal("BUG: %s", what);
+	printk("%c%d%s\n", KERN_SOH_ASCII, level, msg);
+}
+
+void refdrv_bug(const char *msg)
+{
+	emul_fatal("BUG: %s", msg);
+}
+
+/* refdrv ships no firmware: request_firmware() fails as for a missing file. */
+int refdrv_request_firmware(const char *name, struct refdrv_device *dev, const unsigned char **data,
+			    unsigned long *size, void **handle)
+{
+	dev_printk_emit(LOGLEVEL_WARNING, (const struct device *)dev,
+			"Direct firmware load for %s failed with error -2 (refdrv has no firmware files)\n",
+			name);
+	*data = NULL;
+	*size = 0;
+	*handle = NULL;
+	return -ENOENT;
+}
+
+void refdrv_release_firmware(void *handle)
+{
 }
 
 static const struct refdrv_phy_consts emul_phy_consts = {
@@ -182,49 +223,50 @@ static const struct refdrv_phy_consts emul_phy_consts = {
 const struct refdrv_phy_helpers refdrv_phy_helpers_table = {
 	.abi_version = REFDRV_ABI_VERSION,
 	.consts = &emul_phy_consts,
-	.phy_id = h_phy_id,
-	.state = h_state,
-	.link = h_link,
-	.autoneg = h_autoneg,
-	.autoneg_complete = h_autoneg_complete,
+	.phy_id = refdrv_phy_id,
+	.state = refdrv_phy_state,
+	.link = refdrv_phy_link,
+	.autoneg = refdrv_phy_autoneg,
+	.autoneg_complete = refdrv_phy_autoneg_complete,
 	.speed = h_speed,
 	.duplex = h_duplex,
-	.set_speed = h_set_speed,
-	.set_duplex = h_set_duplex,
+	.set_speed = refdrv_phy_set_speed,
+	.set_duplex = refdrv_phy_set_duplex,
 	.mdio_addr = h_mdio_addr,
 	.dev_name = h_dev_name,
-	.read = h_read,
-	.write = h_write,
-	.read_paged = h_read_paged,
+	.read = refdrv_phy_read,
+	.write = refdrv_phy_write,
+	.read_paged = refdrv_phy_read_paged,
 	.write_paged = h_write_paged,
-	.read_mmd = h_read_mmd,
-	.write_mmd = h_write_mmd,
-	.resolve_aneg_linkmode = h_resolve_aneg_linkmode,
-	.genphy_soft_reset = h_genphy_soft_reset,
-	.init_hw = h_init_hw,
-	.start_aneg = h_start_aneg,
-	.genphy_resume = h_genphy_resume,
-	.genphy_suspend = h_genphy_suspend,
-	.genphy_read_status = h_genphy_read_status,
-	.genphy_c45_read_status = h_genphy_c45_read_status,
-	.genphy_update_link = h_genphy_update_link,
-	.genphy_read_lpa = h_genphy_read_lpa,
-	.genphy_read_abilities = h_genphy_read_abilities,
+	.read_mmd = refdrv_phy_read_mmd,
+	.write_mmd = refdrv_phy_write_mmd,
+	.resolve_aneg_linkmode = refdrv_phy_resolve_aneg_linkmode,
+	.genphy_soft_reset = refdrv_phy_genphy_soft_reset,
+	.init_hw = refdrv_phy_init_hw,
+	.start_aneg = refdrv_phy_start_aneg,
+	.genphy_resume = refdrv_phy_genphy_resume,
+	.genphy_suspend = refdrv_phy_genphy_suspend,
+	.genphy_read_status = refdrv_phy_genphy_read_status,
+	.genphy_c45_read_status = refdrv_phy_genphy_c45_read_status,
+	.genphy_update_link = refdrv_phy_genphy_update_link,
+	.genphy_read_lpa = refdrv_phy_genphy_read_lpa,
+	.genphy_read_abilities = refdrv_phy_genphy_read_abilities,
 	.genphy_config_aneg = h_genphy_config_aneg,
 	.genphy_aneg_done = h_genphy_aneg_done,
 	.dev_log = h_dev_log,
-	.bug = h_bug,
+	.bug = refdrv_bug,
 };
 
-/* ---- 2. foreign modules ---- */
+/* ---- 2. foreign drivers ---- */
 
 struct emul_foreign_phy_driver {
 	struct phy_driver drv;
 	const struct refdrv_foreign_driver *fd;
 };
 
+/* One registered array of foreign drivers (a module registers one). */
 struct emul_foreign_registration {
-	const struct refdrv_foreign_module *mod;
+	const struct refdrv_foreign_driver *key;
 	struct emul_foreign_phy_driver *drivers;
 	unsigned int n;
 	struct emul_foreign_registration *next;
@@ -328,26 +370,30 @@ static void emul_fill_foreign(struct emul_foreign_phy_driver *fpd, const struct 
 #undef EMUL_SET
 }
 
-/* Called by modules.c with the module context set (so driver_register()
- * attributes the drivers to it). */
-int emul_foreign_register_drivers(const struct refdrv_foreign_module *mod)
+/*
+ * phy_drivers_register() for drivers described by plain callbacks: the
+ * current module (set by the module loader) owns them.
+ */
+int refdrv_phy_drivers_register(struct refdrv_foreign_driver *drivers, unsigned int n)
 {
 	struct emul_foreign_registration *reg;
 	unsigned int i;
 	int ret;
 
+	if (!n)
+		return -EINVAL;
 	reg = kzalloc(sizeof(*reg), GFP_KERNEL);
 	if (!reg)
 		return -ENOMEM;
-	reg->drivers = kcalloc(mod->ndrivers, sizeof(*reg->drivers), GFP_KERNEL);
+	reg->drivers = kcalloc(n, sizeof(*reg->drivers), GFP_KERNEL);
 	if (!reg->drivers) {
 		kfree(reg);
 		return -ENOMEM;
 	}
-	reg->mod = mod;
-	reg->n = mod->ndrivers;
-	for (i = 0; i < mod->ndrivers; i++)
-		emul_fill_foreign(&reg->drivers[i], &mod->drivers[i]);
+	reg->key = drivers;
+	reg->n = n;
+	for (i = 0; i < n; i++)
+		emul_fill_foreign(&reg->drivers[i], &drivers[i]);
 
 	for (i = 0; i < reg->n; i++) {
 		ret = phy_driver_register(&reg->drivers[i].drv, NULL);
@@ -364,13 +410,13 @@ int emul_foreign_register_drivers(const struct refdrv_foreign_module *mod)
 	return 0;
 }
 
-void emul_foreign_unregister_drivers(const struct refdrv_foreign_module *mod)
+void refdrv_phy_drivers_unregister(struct refdrv_foreign_driver *drivers, unsigned int n)
 {
 	struct emul_foreign_registration **pp, *reg;
 	unsigned int i;
 
 	for (pp = &emul_foreign_list; (reg = *pp); pp = &reg->next) {
-		if (reg->mod != mod)
+		if (reg->key != drivers)
 			continue;
 		*pp = reg->next;
 		for (i = reg->n; i-- > 0;)
@@ -381,10 +427,21 @@ void emul_foreign_unregister_drivers(const struct refdrv_foreign_module *mod)
 	}
 }
 
+int emul_foreign_register_drivers(const struct refdrv_foreign_module *mod)
+{
+	return refdrv_phy_drivers_register((struct refdrv_foreign_driver *)mod->drivers, mod->ndrivers);
+}
+
+void emul_foreign_unregister_drivers(const struct refdrv_foreign_module *mod)
+{
+	refdrv_phy_drivers_unregister((struct refdrv_foreign_driver *)mod->drivers, mod->ndrivers);
+}
+
 void emul_foreign_unregister_all(void)
 {
 	while (emul_foreign_list)
-		emul_foreign_unregister_drivers(emul_foreign_list->mod);
+		refdrv_phy_drivers_unregister((struct refdrv_foreign_driver *)emul_foreign_list->key,
+					      emul_foreign_list->n);
 }
 
 /* ---- 3. tracing ---- */

@@ -29,6 +29,8 @@ struct emul_module {
 	const char *drivers[EMUL_MAX_MODULE_DRIVERS];
 	u32 ids[EMUL_MAX_MODULE_DRIVERS], masks[EMUL_MAX_MODULE_DRIVERS];
 	const struct refdrv_foreign_module *foreign;
+	const struct refdrv_rust_module *rust;
+	bool loaded;
 };
 
 static struct emul_module emul_modules[EMUL_MAX_MODULES];
@@ -128,7 +130,30 @@ static void emul_run_initcalls(const struct emul_object *o, unsigned int level)
 	}
 }
 
-static int emul_register_foreign(const struct refdrv_foreign_module *mod, bool builtin)
+/* Loads a Rust module the way the kernel runs a built-in module's init. */
+static void emul_load_rust_module(const struct emul_rust_object *o)
+{
+	const struct refdrv_rust_module *mod = o->mod;
+	struct emul_module *m = emul_module_get(mod->name);
+	int ret;
+
+	m->source = o->source;
+	m->kconfig = o->kconfig;
+	m->impl = REFDRV_IMPL_RUST;
+	m->author = mod->author;
+	m->description = mod->description;
+	m->license = mod->license;
+	m->rust = mod;
+	emul_cur_module = m;
+	ret = mod->init();
+	emul_cur_module = NULL;
+	if (ret)
+		pr_warn("module %s: init failed with %d\n", mod->name, ret);
+	else
+		m->loaded = true;
+}
+
+static int emul_register_foreign(const struct refdrv_foreign_module *mod)
 {
 	struct emul_module *m = emul_module_get(mod->name);
 	struct emul_module *outer = emul_cur_module;
@@ -153,7 +178,7 @@ static int emul_register_foreign(const struct refdrv_foreign_module *mod, bool b
 
 int emul_register_foreign_module(const struct refdrv_foreign_module *mod)
 {
-	return emul_register_foreign(mod, false);
+	return emul_register_foreign(mod);
 }
 
 void emul_unregister_foreign_module(const struct refdrv_foreign_module *mod)
@@ -195,8 +220,8 @@ int emul_modules_init(void)
 			emul_cur_module = NULL;
 		}
 		if (level == EMUL_DEVICE_LEVEL)
-			for (i = 0; i < emul_nbuiltin_foreign; i++)
-				emul_register_foreign(emul_builtin_foreign[i].mod, true);
+			for (i = 0; i < emul_nrust_objects; i++)
+				emul_load_rust_module(&emul_rust_objects[i]);
 	}
 	return 0;
 }
@@ -205,6 +230,16 @@ void emul_modules_exit(void)
 {
 	unsigned int i;
 
+	for (i = emul_nmodules; i-- > 0;) {
+		struct emul_module *m = &emul_modules[i];
+
+		if (!m->rust || !m->loaded)
+			continue;
+		emul_cur_module = m;
+		m->rust->exit();
+		emul_cur_module = NULL;
+		m->loaded = false;
+	}
 	emul_foreign_unregister_all();
 	for (i = emul_nobjects; i-- > 0;) {
 		const struct emul_object *o = &emul_objects[i];

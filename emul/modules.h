@@ -37,12 +37,14 @@ struct emul_object {
 extern const struct emul_object emul_objects[];
 extern const unsigned int emul_nobjects;
 
-/* Rust modules linked into the object, registered after the C initcalls of
+/* Rust modules linked into the object, initialised after the C initcalls of
  * the device level (where module_init of built-in code runs). */
-struct emul_builtin_foreign {
-	const struct refdrv_foreign_module *mod;
+struct emul_rust_object {
+	const struct refdrv_rust_module *mod;
+	const char *source;    /* e.g. drivers/net/phy/ax88796b_rust.rs */
+	const char *kconfig;   /* its reference group, or NULL */
 };
-extern const struct emul_builtin_foreign emul_builtin_foreign[];
-extern const unsigned int emul_nbuiltin_foreign;
+extern const struct emul_rust_object emul_rust_objects[];
+extern const unsigned int emul_nrust_objects;
 
 #endif /* REFDRV_EMUL_MODULES_H */

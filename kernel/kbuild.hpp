@@ -37,6 +37,22 @@ struct KernelObject {
   std::vector<std::string> argv;  // userspace compile command, without -c/-o/source
 };
 
+// A Rust driver of the tree built into the kernel side.
+struct RustDriver {
+  std::string crate;    // "ax88796b_rust"
+  std::string source;   // "drivers/net/phy/ax88796b_rust.rs"
+  std::string kconfig;  // reference group or the driver's own symbol
+};
+
+// The Rust toolchain used for the tree's Rust drivers.
+struct RustToolchain {
+  std::string rustc;    // path or name; empty: none found
+  std::string version;  // `rustc --version`
+};
+
+// $REFDRV_RUSTC, else `rustc` on PATH (rustup's or Debian's).
+[[nodiscard]] RustToolchain find_rust_toolchain();
+
 struct BuiltKernel {
   LinuxTree tree;
   std::string key;
@@ -45,6 +61,9 @@ struct BuiltKernel {
   std::filesystem::path symbols;  // nm -n listing of it
   std::vector<KernelObject> objects;
   std::vector<std::string> stubbed;  // functions replaced by trace-and-stop stubs
+  RustToolchain rust;
+  std::vector<RustDriver> rust_drivers;  // built and linked in
+  std::string rust_note;                 // why no Rust driver was built, if none
 };
 
 // The tree's compile command (from its .cmd file) adjusted for userspace:

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -14,9 +16,16 @@ using ::testing::ElementsAre;
 
 constexpr hw::Nanos kSec = 1'000'000'000;
 
-class Phylib : public ::testing::TestWithParam<std::string> {
+// A Linux series and the implementation of the Asix driver under test.
+struct Target {
+  std::string series;
+  Impl impl;
+};
+
+class Phylib : public ::testing::TestWithParam<Target> {
  protected:
-  Environment& env() { return environment(GetParam()); }
+  Environment& env() { return environment(GetParam().series); }
+  Impl impl() const { return GetParam().impl; }
 };
 
 std::string bound_driver(const Trace& t) {
@@ -40,19 +49,19 @@ TEST_P(Phylib, BusScanBindsTheAsixDriverMatchingEachPhyId) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.model);
-    Rig r = make_rig(env(), c.model, "", Impl::kC, c.id);
+    Rig r = make_rig(env(), c.model, "", impl(), c.id);
     // Bound at registration: the real mdiobus_scan -> phy_device_register -> probe.
     EXPECT_EQ(bound_driver(r.inst->trace()), c.driver);
     auto st = r.inst->status();
     ASSERT_TRUE(st);
     EXPECT_STREQ(st->driver, c.driver);
     EXPECT_EQ(st->phy_id, c.id.value_or(r.phy->spec().phy_id));
-    EXPECT_EQ(st->impl, REFDRV_IMPL_C);
+    EXPECT_EQ(st->impl, static_cast<int>(impl()));
   }
 }
 
 TEST_P(Phylib, UnknownIdBindsTheGenericPhyDriverAtAttach) {
-  Rig r = make_rig(env(), "generic", "", Impl::kC);
+  Rig r = make_rig(env(), "generic", "", impl());
   EXPECT_EQ(bound_driver(r.inst->trace()), "") << "no driver matches 0x0a0b0c10 at scan time";
   ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0);
   EXPECT_EQ(bound_driver(r.inst->trace()), "Generic PHY");
@@ -60,7 +69,7 @@ TEST_P(Phylib, UnknownIdBindsTheGenericPhyDriverAtAttach) {
 
 TEST_P(Phylib, InitHwRunsTheAsixSoftResetToggleThenGenericReset) {
   // A reset that takes 120 ms makes phy_poll_reset() poll more than once.
-  Rig r = make_rig(env(), "AX88772C", "", Impl::kC, std::nullopt, 120 * hw::kMs);
+  Rig r = make_rig(env(), "AX88772C", "", impl(), std::nullopt, 120 * hw::kMs);
   ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0);  // phy_attach_direct -> phy_init_hw
   // asix_soft_reset: BMCR written 0 first (the bit toggles), then
   // genphy_soft_reset: read-modify-write of RESET|ANRESTART, then
@@ -83,7 +92,7 @@ TEST_P(Phylib, InitHwRunsTheAsixSoftResetToggleThenGenericReset) {
 }
 
 TEST_P(Phylib, LinkUpReachesRunningAndTheMacSeesSpeedAndDuplex) {
-  Rig r = make_rig(env(), "AX88772C", "switch-10-100", Impl::kC);
+  Rig r = make_rig(env(), "AX88772C", "switch-10-100", impl());
   ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0);
   r.inst->op(REFDRV_OP_START);
   r.inst->run_for(5 * kSec);
@@ -102,7 +111,7 @@ TEST_P(Phylib, LinkUpReachesRunningAndTheMacSeesSpeedAndDuplex) {
 }
 
 TEST_P(Phylib, UnplugGivesNolinkAndLinkDownAtTheMac) {
-  Rig r = make_rig(env(), "AX88772C", "switch-10-100", Impl::kC);
+  Rig r = make_rig(env(), "AX88772C", "switch-10-100", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
   r.inst->op(REFDRV_OP_START);
   r.inst->run_for(5 * kSec);
@@ -120,7 +129,7 @@ TEST_P(Phylib, UnplugGivesNolinkAndLinkDownAtTheMac) {
 }
 
 TEST_P(Phylib, SuspendSetsAndResumeClearsBmcrPowerDown) {
-  Rig r = make_rig(env(), "AX88772C", "switch-10-100", Impl::kC);
+  Rig r = make_rig(env(), "AX88772C", "switch-10-100", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
   ASSERT_EQ(r.inst->op(REFDRV_OP_SUSPEND).ret, 0);
   EXPECT_TRUE(r.phy->peek(hw::c22::kBmcr, r.inst->now_ns()) & hw::c22::bmcr::kPowerDown);
@@ -130,7 +139,7 @@ TEST_P(Phylib, SuspendSetsAndResumeClearsBmcrPowerDown) {
 }
 
 TEST_P(Phylib, Ax88796bHasNoSuspendSoPowerDownIsNeverSet) {
-  Rig r = make_rig(env(), "AX88796B", "switch-10-100", Impl::kC);
+  Rig r = make_rig(env(), "AX88796B", "switch-10-100", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
   ASSERT_EQ(r.inst->op(REFDRV_OP_SUSPEND).ret, 0);
   EXPECT_FALSE(r.phy->peek(hw::c22::kBmcr, r.inst->now_ns()) & hw::c22::bmcr::kPowerDown);
@@ -138,7 +147,7 @@ TEST_P(Phylib, Ax88796bHasNoSuspendSoPowerDownIsNeverSet) {
 
 TEST_P(Phylib, Ax88796bResetQuirkAsixResetSucceedsGenericResetTimesOut) {
   // The C driver toggles BMCR_RESET: the reset happens.
-  Rig asix = make_rig(env(), "AX88796B", "", Impl::kC);
+  Rig asix = make_rig(env(), "AX88796B", "", impl());
   ASSERT_EQ(asix.inst->op(REFDRV_OP_ATTACH, asix.addr).ret, 0);
   EXPECT_EQ(asix.phy->resets_completed(), 1u);
   // Without the Asix driver (CONFIG_AX88796B_PHY=n) the Generic PHY binds; a
@@ -154,7 +163,7 @@ TEST_P(Phylib, Ax88796bResetQuirkAsixResetSucceedsGenericResetTimesOut) {
 }
 
 TEST_P(Phylib, Ax88772aWithOldSwitchFallsBackToBmcrWhileAx88772cResolvesLpa) {
-  Rig a = make_rig(env(), "AX88772A", "old-switch", Impl::kC);
+  Rig a = make_rig(env(), "AX88772A", "old-switch", impl());
   a.inst->op(REFDRV_OP_ATTACH, a.addr);
   a.inst->op(REFDRV_OP_START);
   a.inst->run_for(5 * kSec);
@@ -166,7 +175,7 @@ TEST_P(Phylib, Ax88772aWithOldSwitchFallsBackToBmcrWhileAx88772cResolvesLpa) {
   EXPECT_EQ(sa->lp_advertising, 0u) << "LPA read 0: nothing to resolve";
   EXPECT_EQ(a.phy->peek(hw::c22::kLpa, a.inst->now_ns()), 0);
 
-  Rig c = make_rig(env(), "AX88772C", "old-switch", Impl::kC);
+  Rig c = make_rig(env(), "AX88772C", "old-switch", impl());
   c.inst->op(REFDRV_OP_ATTACH, c.addr);
   c.inst->op(REFDRV_OP_START);
   c.inst->run_for(5 * kSec);
@@ -191,7 +200,7 @@ TEST_P(Phylib, FlapShorterThanAPollIsSeenThroughTheLatchedLowBit) {
   // Forced 100/full on both sides: the link is back 150 ms after the cable,
   // so a 200 ms flap is over before the next 1 s poll; only BMSR's
   // latching-low link bit tells phylib.
-  Rig r = make_rig(env(), "AX88772C", "forced-100-full", Impl::kC);
+  Rig r = make_rig(env(), "AX88772C", "forced-100-full", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
   ASSERT_EQ(r.inst->op(REFDRV_OP_KSETTINGS_SET, 0, 100, 1, -1).ret, 0);
   r.inst->op(REFDRV_OP_START);
@@ -213,7 +222,7 @@ TEST_P(Phylib, FlapShorterThanAPollIsSeenThroughTheLatchedLowBit) {
 
 TEST_P(Phylib, TheSameRunTwiceGivesIdenticalTraces) {
   auto run = [&] {
-    Rig r = make_rig(env(), "AX88772A", "switch-10-100", Impl::kC);
+    Rig r = make_rig(env(), "AX88772A", "switch-10-100", impl());
     r.inst->op(REFDRV_OP_ATTACH, r.addr);
     r.inst->op(REFDRV_OP_START);
     r.inst->run_for(3 * kSec);
@@ -231,7 +240,7 @@ TEST_P(Phylib, TheSameRunTwiceGivesIdenticalTraces) {
 }
 
 TEST_P(Phylib, TeardownFreesEverythingTheInstanceAllocated) {
-  Rig r = make_rig(env(), "AX88772A", "switch-10-100", Impl::kC);
+  Rig r = make_rig(env(), "AX88772A", "switch-10-100", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
   r.inst->op(REFDRV_OP_START);
   r.inst->run_for(3 * kSec);
@@ -242,8 +251,115 @@ TEST_P(Phylib, TeardownFreesEverythingTheInstanceAllocated) {
   EXPECT_TRUE(events_of(r.inst->trace(), {TraceKind::kLeak}).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Trees, Phylib, ::testing::Values("6.12", "6.1"),
-                         [](const auto& info) { return "linux_" + std::string(info.param == "6.12" ? "6_12" : "6_1"); });
+INSTANTIATE_TEST_SUITE_P(Drivers, Phylib,
+                         ::testing::Values(Target{"6.12", Impl::kC}, Target{"6.12", Impl::kRust},
+                                           Target{"6.1", Impl::kC}),
+                         [](const auto& info) {
+                           std::string s = "linux_" + info.param.series + "_" + impl_name(info.param.impl);
+                           std::replace(s.begin(), s.end(), '.', '_');
+                           return s;
+                         });
+
+// ---- the Rust reference driver against the C driver ----
+
+struct Scenario {
+  const char* name;
+  const char* model;
+  const char* partner;
+  void (*steps)(Rig&);
+};
+
+void start_and_run(Rig& r) {
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  r.inst->op(REFDRV_OP_START);
+  r.inst->run_for(4 * kSec);
+}
+
+void relink_new_partner(Rig& r) {
+  start_and_run(r);
+  r.phy->unplug(r.inst->now_ns());
+  r.inst->run_for(2 * kSec);
+  r.phy->plug(*hw::find_partner("switch-100-only"), r.inst->now_ns());
+  r.inst->run_for(4 * kSec);
+}
+
+void suspend_resume(Rig& r) {
+  start_and_run(r);
+  r.inst->op(REFDRV_OP_SUSPEND);
+  r.inst->run_for(2 * kSec);
+  r.inst->op(REFDRV_OP_RESUME);
+  r.inst->run_for(4 * kSec);
+}
+
+void forced_mode(Rig& r) {
+  r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  r.inst->op(REFDRV_OP_KSETTINGS_SET, 0, 10, 0, -1);
+  r.inst->op(REFDRV_OP_START);
+  r.inst->run_for(4 * kSec);
+}
+
+class RustAgainstC : public ::testing::TestWithParam<Scenario> {};
+
+TEST_P(RustAgainstC, IdenticalMdioTraceStatesAndLinkEvents) {
+  Environment& env = environment("6.12");
+  ASSERT_TRUE(env.image().has_impl(Impl::kRust, "AX88796B_PHY")) << env.built().rust_note;
+  auto run = [&](Impl impl) {
+    Rig r = make_rig(env, GetParam().model, GetParam().partner, impl);
+    GetParam().steps(r);
+    EXPECT_FALSE(r.inst->stopped()) << r.inst->stop_reason().value_or("");
+    return r;
+  };
+  Rig c = run(Impl::kC);
+  Rig rust = run(Impl::kRust);
+  EXPECT_EQ(mdio_lines(c.inst->trace()), mdio_lines(rust.inst->trace()));
+  const auto kinds = {TraceKind::kState, TraceKind::kLink, TraceKind::kCallbackEnter, TraceKind::kCallbackExit};
+  auto strip = [&](std::vector<TraceEvent> v) {
+    for (auto& e : v) e.detail.clear();  // the callback's driver name is the same, the module is not
+    return v;
+  };
+  EXPECT_EQ(strip(events_of(c.inst->trace(), kinds)), strip(events_of(rust.inst->trace(), kinds)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Scenarios, RustAgainstC,
+    ::testing::Values(Scenario{"ax88772a_link", "AX88772A", "switch-10-100", start_and_run},
+                      Scenario{"ax88772a_old_switch", "AX88772A", "old-switch", start_and_run},
+                      Scenario{"ax88772a_relink", "AX88772A", "switch-10-100", relink_new_partner},
+                      Scenario{"ax88772c_suspend", "AX88772C", "switch-10-100", suspend_resume},
+                      Scenario{"ax88796b_link", "AX88796B", "switch-10-100", start_and_run},
+                      Scenario{"ax88796b_forced", "AX88796B", "forced-10-half", forced_mode}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(RustReference, Linux61HasNoRustDriverAndSaysSo) {
+  Environment& env = environment("6.1");
+  EXPECT_FALSE(env.image().has_impl(Impl::kRust, "AX88796B_PHY"));
+  EXPECT_TRUE(env.built().rust_drivers.empty());
+  EXPECT_THAT(env.built().rust_note, ::testing::HasSubstr("no Rust driver in this tree"));
+  EXPECT_TRUE(env.tree().groups.empty());
+}
+
+TEST(RustReference, Linux612HostsTheTreesRustModulesWithTheirModinfo) {
+  Environment& env = environment("6.12");
+  ASSERT_EQ(env.tree().groups.size(), 1u);
+  EXPECT_EQ(env.tree().groups[0].rust_depends, "RUST_PHYLIB_ABSTRACTIONS && AX88796B_PHY");
+  bool asix = false, qt2025 = false;
+  for (const auto& m : env.image().modules()) {
+    if (m.name == "rust_asix_phy") {
+      asix = true;
+      EXPECT_EQ(m.impl, Impl::kRust);
+      EXPECT_EQ(m.kconfig, "AX88796B_PHY");
+      EXPECT_EQ(m.author, "FUJITA Tomonori <fujita.tomonori@gmail.com>");
+      EXPECT_EQ(m.description, "Rust Asix PHYs driver");
+      EXPECT_EQ(m.license, "GPL");
+      ASSERT_EQ(m.drivers.size(), 3u);
+      EXPECT_EQ(m.drivers[2].name, "Asix Electronics AX88796B");
+      EXPECT_EQ(m.drivers[2].mask, 0xfffffff0u);
+    }
+    if (m.name == "qt2025_phy") qt2025 = true;  // compiled and registered, never bound here
+  }
+  EXPECT_TRUE(asix);
+  EXPECT_TRUE(qt2025);
+}
 
 }  // namespace
 }  // namespace refdrv::test
