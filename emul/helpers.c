@@ -287,12 +287,12 @@ static struct refdrv_phy *to_rphy(struct phy_device *phydev)
 #define EMUL_FOREIGN_INT(cb)							\
 	static int foreign_##cb(struct phy_device *phydev)			\
 	{									\
-		return to_fd(phydev)->cb(to_rphy(phydev));			\
+		return to_fd(phydev)->cb(to_rphy(phydev), &refdrv_phy_helpers_table); \
 	}
 #define EMUL_FOREIGN_VOID(cb)							\
 	static void foreign_##cb(struct phy_device *phydev)			\
 	{									\
-		to_fd(phydev)->cb(to_rphy(phydev));				\
+		to_fd(phydev)->cb(to_rphy(phydev), &refdrv_phy_helpers_table);	\
 	}
 
 EMUL_FOREIGN_INT(soft_reset)
@@ -317,27 +317,27 @@ static int foreign_match_phy_device(struct phy_device *phydev)
 	struct emul_foreign_phy_driver *fpd =
 		container_of(emul_matching_driver, struct emul_foreign_phy_driver, drv);
 
-	return fpd->fd->match_phy_device(to_rphy(phydev));
+	return fpd->fd->match_phy_device(to_rphy(phydev), &refdrv_phy_helpers_table);
 }
 
 static int foreign_read_mmd(struct phy_device *phydev, int devnum, u16 regnum)
 {
-	return to_fd(phydev)->read_mmd(to_rphy(phydev), devnum, regnum);
+	return to_fd(phydev)->read_mmd(to_rphy(phydev), &refdrv_phy_helpers_table, devnum, regnum);
 }
 
 static int foreign_write_mmd(struct phy_device *phydev, int devnum, u16 regnum, u16 val)
 {
-	return to_fd(phydev)->write_mmd(to_rphy(phydev), devnum, regnum, val);
+	return to_fd(phydev)->write_mmd(to_rphy(phydev), &refdrv_phy_helpers_table, devnum, regnum, val);
 }
 
 static int foreign_write_page(struct phy_device *phydev, int page)
 {
-	return to_fd(phydev)->write_page(to_rphy(phydev), page);
+	return to_fd(phydev)->write_page(to_rphy(phydev), &refdrv_phy_helpers_table, page);
 }
 
 static int foreign_set_loopback(struct phy_device *phydev, bool enable)
 {
-	return to_fd(phydev)->set_loopback(to_rphy(phydev), enable);
+	return to_fd(phydev)->set_loopback(to_rphy(phydev), &refdrv_phy_helpers_table, enable);
 }
 
 static void emul_fill_foreign(struct emul_foreign_phy_driver *fpd, const struct refdrv_foreign_driver *fd)

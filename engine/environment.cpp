@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "cxx/drivers/modules.hpp"
+
 namespace refdrv {
 
 Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
@@ -23,7 +25,17 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   auto image = KernelImage::load(env->built_.object, env->built_.symbols);
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);
+  for (const phy::ModuleDescriptor& m : drivers::cxx_modules()) {
+    auto reg = phy::Registration::register_module(*env->image_, m);
+    if (!reg) return std::unexpected(reg.error());
+    env->cxx_.push_back(std::move(*reg));
+  }
   return env;
+}
+
+Environment::~Environment() {
+  cxx_.clear();
+  image_.reset();
 }
 
 }  // namespace refdrv

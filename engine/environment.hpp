@@ -6,8 +6,11 @@
 #include <memory>
 #include <string>
 
+#include <vector>
+
 #include "host/kernel_image.hpp"
 #include "kernel/kbuild.hpp"
+#include "refdrv/phy/registration.hpp"
 
 namespace refdrv {
 
@@ -25,10 +28,14 @@ class Environment {
   [[nodiscard]] const kernel::BuiltKernel& built() const { return built_; }
   [[nodiscard]] const kernel::LinuxTree& tree() const { return built_.tree; }
   [[nodiscard]] KernelImage& image() { return *image_; }
+  ~Environment();
 
  private:
+  Environment() = default;
   kernel::BuiltKernel built_;
   std::unique_ptr<KernelImage> image_;
+  // The C++ modules registered with image_ (unregistered before it unloads).
+  std::vector<std::unique_ptr<phy::Registration>> cxx_;
 };
 
 }  // namespace refdrv

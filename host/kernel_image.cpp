@@ -193,6 +193,16 @@ Result<void> KernelImage::register_foreign_module(const refdrv_foreign_module& m
   return {};
 }
 
+void KernelImage::unregister_foreign_module(const refdrv_foreign_module& mod) {
+  ImageContext* c = context_.get();
+  auto stop = gate::run([&] {
+    ops_->unregister_foreign_module(c, &mod);
+    while (auto ev = c->events().pop_due(~0ULL)) ops_->run_event(c, nullptr, ev->fn, ev->key);
+  });
+  (void)stop;  // at teardown there is nobody left to report to
+  std::erase(foreign_, &mod);
+}
+
 std::string KernelImage::symbolize(std::uintptr_t pc) const {
   if (pc < base_ || symbols_.empty()) return fmt::format("{:#x}", pc);
   const std::uintptr_t off = pc - base_;

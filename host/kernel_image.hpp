@@ -66,6 +66,7 @@ class KernelImage {
 
   // Registers a module built with the host (a C++ driver module).
   Result<void> register_foreign_module(const refdrv_foreign_module& mod);
+  void unregister_foreign_module(const refdrv_foreign_module& mod);
 
   [[nodiscard]] ImageContext& context() { return *context_; }
 

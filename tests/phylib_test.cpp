@@ -253,7 +253,8 @@ TEST_P(Phylib, TeardownFreesEverythingTheInstanceAllocated) {
 
 INSTANTIATE_TEST_SUITE_P(Drivers, Phylib,
                          ::testing::Values(Target{"6.12", Impl::kC}, Target{"6.12", Impl::kRust},
-                                           Target{"6.1", Impl::kC}),
+                                           Target{"6.12", Impl::kCxx}, Target{"6.1", Impl::kC},
+                                           Target{"6.1", Impl::kCxx}),
                          [](const auto& info) {
                            std::string s = "linux_" + info.param.series + "_" + impl_name(info.param.impl);
                            std::replace(s.begin(), s.end(), '.', '_');
@@ -298,37 +299,61 @@ void forced_mode(Rig& r) {
   r.inst->run_for(4 * kSec);
 }
 
-class RustAgainstC : public ::testing::TestWithParam<Scenario> {};
+// The reference drivers (Rust on 6.12, C++ on both) against the C driver.
+struct Comparison {
+  std::string series;
+  Impl impl;
+  Scenario scenario;
+};
 
-TEST_P(RustAgainstC, IdenticalMdioTraceStatesAndLinkEvents) {
-  Environment& env = environment("6.12");
-  ASSERT_TRUE(env.image().has_impl(Impl::kRust, "AX88796B_PHY")) << env.built().rust_note;
+class AgainstC : public ::testing::TestWithParam<Comparison> {};
+
+TEST_P(AgainstC, IdenticalMdioTraceStatesAndLinkEvents) {
+  Environment& env = environment(GetParam().series);
+  const Scenario& sc = GetParam().scenario;
+  ASSERT_TRUE(env.image().has_impl(GetParam().impl, "AX88796B_PHY")) << env.built().rust_note;
   auto run = [&](Impl impl) {
-    Rig r = make_rig(env, GetParam().model, GetParam().partner, impl);
-    GetParam().steps(r);
+    Rig r = make_rig(env, sc.model, sc.partner, impl);
+    sc.steps(r);
     EXPECT_FALSE(r.inst->stopped()) << r.inst->stop_reason().value_or("");
     return r;
   };
   Rig c = run(Impl::kC);
-  Rig rust = run(Impl::kRust);
-  EXPECT_EQ(mdio_lines(c.inst->trace()), mdio_lines(rust.inst->trace()));
+  Rig other = run(GetParam().impl);
+  EXPECT_EQ(mdio_lines(c.inst->trace()), mdio_lines(other.inst->trace()));
   const auto kinds = {TraceKind::kState, TraceKind::kLink, TraceKind::kCallbackEnter, TraceKind::kCallbackExit};
   auto strip = [&](std::vector<TraceEvent> v) {
     for (auto& e : v) e.detail.clear();  // the callback's driver name is the same, the module is not
     return v;
   };
-  EXPECT_EQ(strip(events_of(c.inst->trace(), kinds)), strip(events_of(rust.inst->trace(), kinds)));
+  EXPECT_EQ(strip(events_of(c.inst->trace(), kinds)), strip(events_of(other.inst->trace(), kinds)));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Scenarios, RustAgainstC,
-    ::testing::Values(Scenario{"ax88772a_link", "AX88772A", "switch-10-100", start_and_run},
-                      Scenario{"ax88772a_old_switch", "AX88772A", "old-switch", start_and_run},
-                      Scenario{"ax88772a_relink", "AX88772A", "switch-10-100", relink_new_partner},
-                      Scenario{"ax88772c_suspend", "AX88772C", "switch-10-100", suspend_resume},
-                      Scenario{"ax88796b_link", "AX88796B", "switch-10-100", start_and_run},
-                      Scenario{"ax88796b_forced", "AX88796B", "forced-10-half", forced_mode}),
-    [](const auto& info) { return std::string(info.param.name); });
+const Scenario kScenarios[] = {
+    {"ax88772a_link", "AX88772A", "switch-10-100", start_and_run},
+    {"ax88772a_old_switch", "AX88772A", "old-switch", start_and_run},
+    {"ax88772a_relink", "AX88772A", "switch-10-100", relink_new_partner},
+    {"ax88772c_suspend", "AX88772C", "switch-10-100", suspend_resume},
+    {"ax88796b_link", "AX88796B", "switch-10-100", start_and_run},
+    {"ax88796b_forced", "AX88796B", "forced-10-half", forced_mode},
+};
+
+std::vector<Comparison> comparisons() {
+  std::vector<Comparison> out;
+  for (const auto& s : kScenarios) {
+    out.push_back({"6.12", Impl::kRust, s});
+    out.push_back({"6.12", Impl::kCxx, s});
+    out.push_back({"6.1", Impl::kCxx, s});
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, AgainstC, ::testing::ValuesIn(comparisons()), [](const auto& info) {
+  std::string s = std::string(impl_name(info.param.impl)) + "_linux_" + info.param.series + "_" +
+                  info.param.scenario.name;
+  std::replace(s.begin(), s.end(), '.', '_');
+  return s;
+});
 
 TEST(RustReference, Linux61HasNoRustDriverAndSaysSo) {
   Environment& env = environment("6.1");

@@ -19,7 +19,8 @@ REFDRV_BUILD_DIR=${REFDRV_BUILD_DIR:-$REFDRV_ROOT/build}
 refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificates xz-utils
 	flex bison bc libelf-dev
 	libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libgit2-dev
-	googletest libgtest-dev libgmock-dev libbenchmark-dev"
+	googletest libgtest-dev libgmock-dev libbenchmark-dev
+	clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev"
 
 refdrv_missing_packages() {
 	missing=""

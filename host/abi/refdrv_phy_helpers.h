@@ -26,32 +26,35 @@ extern "C" {
 #endif
 
 struct refdrv_phy; /* is a struct phy_device */
+struct refdrv_phy_helpers;
 
 /* Callbacks of struct phy_driver that a foreign driver may provide. The
  * signatures are phylib's, with struct phy_device replaced by the opaque
- * type. */
+ * type and the helper table of the kernel side that calls (several kernel
+ * sides may be loaded, one per tree) passed along. */
 struct refdrv_foreign_driver {
 	const char *name;
 	unsigned int phy_id;
 	unsigned int phy_id_mask;
 	unsigned int flags;          /* PHY_IS_INTERNAL, ... (phylib's values) */
-	int (*soft_reset)(struct refdrv_phy *dev);
-	int (*config_init)(struct refdrv_phy *dev);
-	int (*probe)(struct refdrv_phy *dev);
-	int (*get_features)(struct refdrv_phy *dev);
-	int (*suspend)(struct refdrv_phy *dev);
-	int (*resume)(struct refdrv_phy *dev);
-	int (*config_aneg)(struct refdrv_phy *dev);
-	int (*aneg_done)(struct refdrv_phy *dev);
-	int (*read_status)(struct refdrv_phy *dev);
-	int (*match_phy_device)(struct refdrv_phy *dev);
-	void (*remove)(struct refdrv_phy *dev);
-	void (*link_change_notify)(struct refdrv_phy *dev);
-	int (*read_mmd)(struct refdrv_phy *dev, int devnum, unsigned short regnum);
-	int (*write_mmd)(struct refdrv_phy *dev, int devnum, unsigned short regnum, unsigned short val);
-	int (*read_page)(struct refdrv_phy *dev);
-	int (*write_page)(struct refdrv_phy *dev, int page);
-	int (*set_loopback)(struct refdrv_phy *dev, int enable);
+	int (*soft_reset)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*config_init)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*probe)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*get_features)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*suspend)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*resume)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*config_aneg)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*aneg_done)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*read_status)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*match_phy_device)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	void (*remove)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	void (*link_change_notify)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*read_mmd)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int devnum, unsigned short regnum);
+	int (*write_mmd)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int devnum,
+			 unsigned short regnum, unsigned short val);
+	int (*read_page)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
+	int (*write_page)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int page);
+	int (*set_loopback)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int enable);
 };
 
 struct refdrv_foreign_module {

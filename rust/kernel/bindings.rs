@@ -24,8 +24,16 @@ pub struct refdrv_device {
     _private: [u8; 0],
 }
 
-pub type PhyCallback = unsafe extern "C" fn(*mut refdrv_phy) -> c_int;
-pub type PhyVoidCallback = unsafe extern "C" fn(*mut refdrv_phy);
+/// `struct refdrv_phy_helpers`, only ever behind a pointer (the Rust crate
+/// calls the helper functions directly).
+#[repr(C)]
+pub struct refdrv_phy_helpers {
+    _private: [u8; 0],
+}
+
+pub type Helpers = *const refdrv_phy_helpers;
+pub type PhyCallback = unsafe extern "C" fn(*mut refdrv_phy, Helpers) -> c_int;
+pub type PhyVoidCallback = unsafe extern "C" fn(*mut refdrv_phy, Helpers);
 
 /// `struct refdrv_foreign_driver`: a `struct phy_driver` described by plain
 /// callback pointers; `None` stays NULL in the `phy_driver` refdrv builds.
@@ -47,11 +55,11 @@ pub struct refdrv_foreign_driver {
     pub match_phy_device: Option<PhyCallback>,
     pub remove: Option<PhyVoidCallback>,
     pub link_change_notify: Option<PhyVoidCallback>,
-    pub read_mmd: Option<unsafe extern "C" fn(*mut refdrv_phy, c_int, u16) -> c_int>,
-    pub write_mmd: Option<unsafe extern "C" fn(*mut refdrv_phy, c_int, u16, u16) -> c_int>,
+    pub read_mmd: Option<unsafe extern "C" fn(*mut refdrv_phy, Helpers, c_int, u16) -> c_int>,
+    pub write_mmd: Option<unsafe extern "C" fn(*mut refdrv_phy, Helpers, c_int, u16, u16) -> c_int>,
     pub read_page: Option<PhyCallback>,
-    pub write_page: Option<unsafe extern "C" fn(*mut refdrv_phy, c_int) -> c_int>,
-    pub set_loopback: Option<unsafe extern "C" fn(*mut refdrv_phy, c_int) -> c_int>,
+    pub write_page: Option<unsafe extern "C" fn(*mut refdrv_phy, Helpers, c_int) -> c_int>,
+    pub set_loopback: Option<unsafe extern "C" fn(*mut refdrv_phy, Helpers, c_int) -> c_int>,
 }
 
 /// `struct refdrv_rust_module`: what `module!` exports for the loader.

@@ -260,7 +260,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn soft_reset_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn soft_reset_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: this callback runs only where phylib holds
             // `phydev->lock` (or has exclusive access), so the accessors on
@@ -274,7 +274,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn probe_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn probe_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: the device is not published yet, so this context has
             // exclusive access and the accessors on `Device` are okay to call.
@@ -287,7 +287,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn get_features_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn get_features_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: called from probe: exclusive access.
             let dev = unsafe { Device::from_raw(phydev) };
@@ -299,7 +299,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn suspend_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn suspend_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: phylib serialises suspend with the state machine even
             // though `phydev->lock` may not be held.
@@ -312,7 +312,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn resume_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn resume_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: phylib serialises resume with the state machine even
             // though `phydev->lock` may not be held.
@@ -325,7 +325,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn config_aneg_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn config_aneg_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: phylib holds `phydev->lock`.
             let dev = unsafe { Device::from_raw(phydev) };
@@ -337,7 +337,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn read_status_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn read_status_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         from_result(|| {
             // SAFETY: phylib holds `phydev->lock`.
             let dev = unsafe { Device::from_raw(phydev) };
@@ -349,7 +349,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn match_phy_device_callback(phydev: *mut bindings::refdrv_phy) -> c_int {
+    unsafe extern "C" fn match_phy_device_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) -> c_int {
         // SAFETY: called by the driver core while matching: exclusive access.
         let dev = unsafe { Device::from_raw(phydev) };
         T::match_phy_device(dev) as c_int
@@ -358,7 +358,12 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn read_mmd_callback(phydev: *mut bindings::refdrv_phy, devnum: c_int, regnum: u16) -> c_int {
+    unsafe extern "C" fn read_mmd_callback(
+        phydev: *mut bindings::refdrv_phy,
+        _h: bindings::Helpers,
+        devnum: c_int,
+        regnum: u16,
+    ) -> c_int {
         from_result(|| {
             // SAFETY: phylib holds the bus lock.
             let dev = unsafe { Device::from_raw(phydev) };
@@ -373,6 +378,7 @@ impl<T: Driver> Adapter<T> {
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
     unsafe extern "C" fn write_mmd_callback(
         phydev: *mut bindings::refdrv_phy,
+        _h: bindings::Helpers,
         devnum: c_int,
         regnum: u16,
         val: u16,
@@ -389,7 +395,7 @@ impl<T: Driver> Adapter<T> {
     /// # Safety
     ///
     /// `phydev` must be passed by the corresponding callback in `phy_driver`.
-    unsafe extern "C" fn link_change_notify_callback(phydev: *mut bindings::refdrv_phy) {
+    unsafe extern "C" fn link_change_notify_callback(phydev: *mut bindings::refdrv_phy, _h: bindings::Helpers) {
         // SAFETY: phylib holds `phydev->lock`.
         let dev = unsafe { Device::from_raw(phydev) };
         T::link_change_notify(dev);

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+// Registering C++ modules with a loaded kernel side (host code only; drivers
+// never include this).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "host/error.hpp"
+#include "refdrv/phy/module.hpp"
+
+namespace refdrv {
+class KernelImage;
+}
+
+namespace refdrv::phy {
+
+// A module registered with one kernel side; unregistered on destruction.
+//
+// # Invariants
+//
+// While it exists, `drivers_` (with the tree's flag values) and `module_`
+// are registered with `image_`, which outlives it.
+class Registration {
+ public:
+  [[nodiscard]] static ::refdrv::Result<std::unique_ptr<Registration>> register_module(KernelImage& image,
+                                                                                       const ModuleDescriptor& m);
+  ~Registration();
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+
+ private:
+  explicit Registration(KernelImage& image) : image_(image) {}
+  KernelImage& image_;
+  std::vector<refdrv_foreign_driver> drivers_;
+  std::vector<unsigned int> ids_, masks_;
+  refdrv_foreign_module module_{};
+};
+
+}  // namespace refdrv::phy

@@ -1,0 +1,13 @@
+// The control: a correct driver compiles with the same command.
+#include "driver_prelude.hpp"
+
+struct Phy {
+  static constexpr CStr name = "phy";
+  static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(1);
+  static constexpr Flags flags = {};
+  static constexpr Callbacks callbacks = Callback::resume | Callback::read_status;
+  static Result<> resume(Device& dev) { return dev.genphy_resume(); }
+  static Result<std::uint16_t> read_status(Device& dev) { return dev.genphy_read_status<reg::C22>(); }
+};
+
+TEST_MODULE(Phy)

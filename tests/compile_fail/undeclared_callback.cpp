@@ -1,0 +1,13 @@
+// A callback defined but not listed in `callbacks`: the two must agree.
+#include "driver_prelude.hpp"
+
+struct Phy {
+  static constexpr CStr name = "phy";
+  static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(1);
+  static constexpr Flags flags = {};
+  static constexpr Callbacks callbacks = Callback::resume;
+  static Result<> resume(Device&) { return {}; }
+  static Result<> suspend(Device&) { return {}; }
+};
+
+TEST_MODULE(Phy)
