@@ -376,7 +376,8 @@ int driver_register(struct device_driver *drv)
 
 			if (dp->module)
 				emul_module_add_driver(dp->module, drv->name, phydrv->phy_id,
-						       phydrv->phy_id_mask);
+						       phydrv->phy_id_mask,
+						       emul_phy_driver_callbacks(phydrv));
 			emul_wrap_phy_driver(phydrv);
 		}
 	}

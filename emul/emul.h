@@ -71,7 +71,8 @@ int emul_module_impl(const struct emul_module *m);
 const char *emul_module_kconfig(const struct emul_module *m);
 const char *emul_module_name(const struct emul_module *m);
 bool emul_kconfig_has_impl(const char *kconfig, int impl);
-void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask);
+void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask,
+			    unsigned int callbacks);
 int emul_modules_init(void);
 void emul_modules_exit(void);
 unsigned int emul_module_count(void);
@@ -100,6 +101,7 @@ void emul_observe_state(struct phy_device *phydev);
 void emul_wrap_phy_driver(struct phy_driver *drv);
 void emul_unwrap_phy_driver(struct phy_driver *drv);
 void emul_set_matching_driver(struct phy_driver *drv);
+unsigned int emul_phy_driver_callbacks(const struct phy_driver *drv);
 const char *emul_phy_state_name(int state);
 int emul_foreign_register_drivers(const struct refdrv_foreign_module *mod);
 void emul_foreign_unregister_all(void);

@@ -634,6 +634,17 @@ void emul_set_matching_driver(struct phy_driver *drv)
 	X(link_change_notify) X(read_mmd) X(write_mmd) X(read_page)		\
 	X(write_page) X(set_loopback)
 
+/* The bits of enum refdrv_callback in EMUL_CALLBACKS order. */
+unsigned int emul_phy_driver_callbacks(const struct phy_driver *drv)
+{
+	unsigned int bits = 0, bit = 0;
+
+#define EMUL_BIT(cb) if (drv->cb) bits |= 1u << bit; bit++;
+	EMUL_CALLBACKS(EMUL_BIT)
+#undef EMUL_BIT
+	return bits;
+}
+
 void emul_wrap_phy_driver(struct phy_driver *drv)
 {
 	struct emul_phy_orig *o = kzalloc(sizeof(*o), GFP_KERNEL);

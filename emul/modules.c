@@ -28,6 +28,7 @@ struct emul_module {
 	unsigned int ndrivers;
 	const char *drivers[EMUL_MAX_MODULE_DRIVERS];
 	u32 ids[EMUL_MAX_MODULE_DRIVERS], masks[EMUL_MAX_MODULE_DRIVERS];
+	unsigned int callbacks[EMUL_MAX_MODULE_DRIVERS];
 	const struct refdrv_foreign_module *foreign;
 	const struct refdrv_rust_module *rust;
 	bool loaded;
@@ -70,13 +71,15 @@ bool emul_kconfig_has_impl(const char *kconfig, int impl)
 	return false;
 }
 
-void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask)
+void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask,
+			    unsigned int callbacks)
 {
 	if (m->ndrivers == EMUL_MAX_MODULE_DRIVERS)
 		return;
 	m->drivers[m->ndrivers] = drv_name;
 	m->ids[m->ndrivers] = phy_id;
 	m->masks[m->ndrivers] = mask;
+	m->callbacks[m->ndrivers] = callbacks;
 	m->ndrivers++;
 }
 
@@ -280,6 +283,7 @@ int emul_module_info(unsigned int idx, struct refdrv_module_info *out)
 		out->drivers[i] = m->drivers[i];
 		out->ids[i] = m->ids[i];
 		out->masks[i] = m->masks[i];
+		out->callbacks[i] = m->callbacks[i];
 	}
 	out->nids = m->ndrivers;
 	return 0;

@@ -26,6 +26,7 @@ void ContextBase::sleep_ns(std::uint64_t ns) {
 }
 
 void ContextBase::log(int level, const char* line) {
+  if (!record_logs_) return;
   log_.push_back({now_, level, line});
   TraceEvent ev;
   ev.time_ns = now_;

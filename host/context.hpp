@@ -54,12 +54,15 @@ class ContextBase {
   [[nodiscard]] EventQueue& events() { return events_; }
   // Virtual time budget: a sleep past it stops the context as a hang.
   void set_time_budget(std::uint64_t ns) { time_budget_ = ns; }
+  // Whether kernel log lines go into the trace (and the log); off for speed.
+  void set_record_logs(bool on) { record_logs_ = on; }
   void add_trace(TraceEvent ev) { trace_.add(std::move(ev)); }
 
  protected:
   KernelImage& image_;
   std::uint64_t now_ = 0;
   std::uint64_t time_budget_ = 0;  // 0: none
+  bool record_logs_ = true;
   EventQueue events_;
   MemoryAccount memory_;
   Trace trace_;

@@ -7,6 +7,7 @@
 #include <link.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -36,6 +37,22 @@ const char* impl_title(Impl impl) {
 std::optional<Impl> impl_from(std::string_view name) {
   for (Impl i : {Impl::kC, Impl::kRust, Impl::kCxx, Impl::kNone})
     if (name == impl_name(i)) return i;
+  return std::nullopt;
+}
+
+namespace {
+constexpr std::array<const char*, REFDRV_CB_COUNT> kCallbackNames = {
+    "soft_reset", "config_init",      "probe",      "get_features",     "suspend",
+    "resume",     "config_aneg",      "aneg_done",  "read_status",      "config_intr",
+    "handle_interrupt", "remove",     "match_phy_device", "link_change_notify", "read_mmd",
+    "write_mmd",  "read_page",        "write_page", "set_loopback"};
+}  // namespace
+
+const char* callback_name(int cb) { return cb >= 0 && cb < REFDRV_CB_COUNT ? kCallbackNames[cb] : "?"; }
+
+std::optional<int> callback_from(std::string_view name) {
+  for (int i = 0; i < REFDRV_CB_COUNT; ++i)
+    if (name == kCallbackNames[i]) return i;
   return std::nullopt;
 }
 
@@ -168,7 +185,8 @@ std::vector<ModuleInfo> KernelImage::modules() const {
     m.author = mi.author ? mi.author : "";
     m.description = mi.description ? mi.description : "";
     m.license = mi.license ? mi.license : "";
-    for (unsigned d = 0; d < mi.ndrivers; ++d) m.drivers.push_back({mi.drivers[d], mi.ids[d], mi.masks[d]});
+    for (unsigned d = 0; d < mi.ndrivers; ++d)
+      m.drivers.push_back({mi.drivers[d], mi.ids[d], mi.masks[d], mi.callbacks[d]});
     out.push_back(std::move(m));
   }
   return out;

@@ -26,6 +26,10 @@ enum class Impl : int { kNone = REFDRV_IMPL_NONE, kC = REFDRV_IMPL_C, kRust = RE
 [[nodiscard]] const char* impl_title(Impl impl);         // "C", "Rust", "C++", "none"
 [[nodiscard]] std::optional<Impl> impl_from(std::string_view name);
 
+// phy_driver callback names, indexed by enum refdrv_callback.
+[[nodiscard]] const char* callback_name(int cb);
+[[nodiscard]] std::optional<int> callback_from(std::string_view name);
+
 struct ModuleInfo {
   std::string name, source, kconfig;
   Impl impl = Impl::kNone;
@@ -33,6 +37,7 @@ struct ModuleInfo {
   struct Driver {
     std::string name;
     std::uint32_t phy_id = 0, mask = 0;
+    std::uint32_t callbacks = 0;  // 1 << enum refdrv_callback, the ones it implements
   };
   std::vector<Driver> drivers;
 };

@@ -65,7 +65,15 @@ class FaultInjector {
   [[nodiscard]] std::uint64_t accesses() const { return accesses_; }
   [[nodiscard]] std::uint64_t injected() const { return injected_; }
   [[nodiscard]] bool empty() const { return rules_.empty(); }
-  void add(FaultRule rule) { rules_.push_back(rule); }
+  void add(FaultRule rule) {
+    rules_.push_back(rule);
+    reg_counts_.push_back(0);
+  }
+  // Removes every rule; the access count goes on.
+  void clear_rules() {
+    rules_.clear();
+    reg_counts_.clear();
+  }
 
  private:
   std::uint64_t next_random();

@@ -150,6 +150,17 @@ struct refdrv_phy_status {
 	int carrier;               /* netif_carrier_ok() of the MAC side */
 };
 
+/* The phy_driver callbacks refdrv traces, as bits of
+ * refdrv_module_info.callbacks (which ones a driver implements). */
+enum refdrv_callback {
+	REFDRV_CB_SOFT_RESET, REFDRV_CB_CONFIG_INIT, REFDRV_CB_PROBE, REFDRV_CB_GET_FEATURES,
+	REFDRV_CB_SUSPEND, REFDRV_CB_RESUME, REFDRV_CB_CONFIG_ANEG, REFDRV_CB_ANEG_DONE,
+	REFDRV_CB_READ_STATUS, REFDRV_CB_CONFIG_INTR, REFDRV_CB_HANDLE_INTERRUPT, REFDRV_CB_REMOVE,
+	REFDRV_CB_MATCH_PHY_DEVICE, REFDRV_CB_LINK_CHANGE_NOTIFY, REFDRV_CB_READ_MMD, REFDRV_CB_WRITE_MMD,
+	REFDRV_CB_READ_PAGE, REFDRV_CB_WRITE_PAGE, REFDRV_CB_SET_LOOPBACK,
+	REFDRV_CB_COUNT
+};
+
 /* Module information as `modinfo` shows it. */
 struct refdrv_module_info {
 	const char *name;          /* e.g. "ax88796b", "rust_asix_phy" */
@@ -161,6 +172,7 @@ struct refdrv_module_info {
 	const char *drivers[16];   /* names of the phy_drivers it registers */
 	unsigned int nids;
 	unsigned int ids[16], masks[16]; /* its device table (phy_id, phy_id_mask) */
+	unsigned int callbacks[16];      /* per driver: 1 << enum refdrv_callback it implements */
 };
 
 struct refdrv_kinst;       /* a kernel-side instance (bus, MAC side) */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/check.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "engine/environment.hpp"
+#include "engine/isolate.hpp"
+
+namespace refdrv {
+
+namespace {
+constexpr const char* kAsixGroup = "AX88796B_PHY";
+}
+
+bool CheckRow::equivalent() const {
+  for (const auto& d : divergence)
+    if (d) return false;
+  return true;
+}
+
+bool CheckRow::passed() const {
+  for (const auto& r : runs)
+    if (!r.passed()) return false;
+  return true;
+}
+
+bool CheckReport::all_passed() const {
+  for (const auto& r : rows)
+    if (!r.passed()) return false;
+  return true;
+}
+
+bool CheckReport::all_equivalent() const {
+  for (const auto& r : rows)
+    if (!r.equivalent()) return false;
+  return true;
+}
+
+int CheckReport::exit_code() const { return all_passed() && all_equivalent() ? 0 : kExitFailure; }
+
+std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent) {
+  std::vector<Impl> out;
+  for (Impl i : {Impl::kC, Impl::kRust, Impl::kCxx}) {
+    if (env.image().has_impl(i, kAsixGroup)) {
+      out.push_back(i);
+      continue;
+    }
+    if (!absent) continue;
+    if (i == Impl::kRust)
+      (*absent)[i] = env.built().rust_note.empty() ? "the Rust driver did not register" : env.built().rust_note;
+    else
+      (*absent)[i] = fmt::format("no {} module for CONFIG_{} registered", impl_title(i), kAsixGroup);
+  }
+  return out;
+}
+
+namespace {
+
+std::string slug(std::string s) {
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  return s;
+}
+
+void gather_coverage(Environment& env, CheckReport& report) {
+  // (implementation, driver) -> callbacks that ran.
+  std::map<std::pair<Impl, std::string>, std::set<std::string>> ran;
+  for (const auto& row : report.rows)
+    for (const auto& run : row.runs)
+      for (const auto& e : run.trace.events())
+        if (e.kind == TraceKind::kCallbackEnter) ran[{run.impl, e.detail}].insert(e.name);
+  for (const auto& m : env.image().modules()) {
+    if (m.kconfig != kAsixGroup) continue;
+    if (std::find(report.impls.begin(), report.impls.end(), m.impl) == report.impls.end()) continue;
+    for (const auto& d : m.drivers) {
+      CoverageEntry c;
+      c.impl = m.impl;
+      c.module = m.name;
+      c.driver = d.name;
+      const auto& seen = ran[{m.impl, d.name}];
+      for (int cb = 0; cb < REFDRV_CB_COUNT; ++cb) {
+        if (!(d.callbacks & (1u << cb))) continue;
+        c.implemented.emplace_back(callback_name(cb));
+        if (seen.contains(callback_name(cb))) c.covered.emplace_back(callback_name(cb));
+      }
+      report.coverage.push_back(std::move(c));
+    }
+  }
+}
+
+}  // namespace
+
+CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  CheckReport report;
+  report.tree_version = env.tree().version;
+  report.tree_origin = env.tree().origin;
+  report.rustc = env.built().rust.version;
+  report.impls = opt.impls;
+
+  std::size_t total = 0, done = 0;
+  for (const auto& sc : scenarios) total += sc.models.size() * opt.impls.size();
+
+  RunOptions ro;
+  ro.logs = opt.logs;
+  auto run_one = [&](const Scenario& sc, const std::string& model, Impl impl, const RunOptions& o) {
+    return opt.isolate ? run_isolated(env, sc, model, impl, o, {opt.isolate_wall_seconds})
+                       : run_scenario(env, sc, model, impl, o);
+  };
+
+  for (const auto& sc : scenarios) {
+    for (const auto& model : sc.models) {
+      CheckRow row;
+      row.scenario = &sc;
+      row.model = model;
+      for (Impl impl : opt.impls) {
+        if (opt.progress) opt.progress(done, total, fmt::format("{} on {} ({})", sc.name, model, impl_title(impl)));
+        row.runs.push_back(run_one(sc, model, impl, ro));
+        ++done;
+        ++report.instances;
+      }
+      row.divergence.resize(opt.impls.size());
+      row.reproducers.resize(opt.impls.size());
+      for (std::size_t i = 1; i < opt.impls.size(); ++i) {
+        row.divergence[i] = compare(sc, row.runs[0], row.runs[i]);
+        if (!row.divergence[i] || opt.repro_dir.empty()) continue;
+        const Level level = row.divergence[i]->level;
+        const std::size_t k = shortest_diverging_prefix(
+            sc, level,
+            [&](Impl impl, std::size_t steps) {
+              RunOptions p = ro;
+              p.max_steps = steps;
+              return run_one(sc, model, impl, p);
+            },
+            opt.impls[0], opt.impls[i]);
+        std::filesystem::create_directories(opt.repro_dir);
+        const std::string path = fmt::format("{}/{}-{}-{}-vs-{}.yaml", opt.repro_dir, slug(sc.name), slug(model),
+                                             impl_name(opt.impls[0]), impl_name(opt.impls[i]));
+        Scenario repro = sc;
+        repro.models = {model};
+        std::ofstream(path) << scenario_to_yaml(
+            repro, k,
+            fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} level within the first {} "
+                        "step(s) of {} ({}).",
+                        impl_title(opt.impls[0]), impl_title(opt.impls[i]), level_name(level), k, sc.name, sc.file));
+        row.reproducers[i] = path;
+      }
+      report.rows.push_back(std::move(row));
+    }
+  }
+  gather_coverage(env, report);
+  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+}  // namespace refdrv

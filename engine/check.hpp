@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+// `refdrv check`: every scenario on every model with every implementation,
+// each in its own instance; expectations verified per run, implementations
+// compared against the C driver, callback coverage gathered.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compare.hpp"
+#include "engine/runner.hpp"
+
+namespace refdrv {
+
+class Environment;
+
+struct CheckOptions {
+  std::vector<Impl> impls;          // in column order; the first is the reference (C)
+  bool isolate = false;             // each instance in a forked child
+  double isolate_wall_seconds = 60;
+  std::string repro_dir;            // where reproducers are written ("" = none)
+  bool logs = true;                 // keep kernel log lines in traces
+  std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
+};
+
+struct CheckRow {
+  const Scenario* scenario = nullptr;
+  std::string model;
+  std::vector<RunResult> runs;                     // per implementation, in CheckOptions::impls order
+  std::vector<std::optional<Divergence>> divergence;  // per implementation, against impls[0]
+  std::vector<std::string> reproducers;            // per implementation ("" if none)
+  [[nodiscard]] bool equivalent() const;
+  [[nodiscard]] bool passed() const;
+};
+
+// Which callbacks each driver of an implementation has, and which ran.
+struct CoverageEntry {
+  Impl impl = Impl::kC;
+  std::string module;
+  std::string driver;
+  std::vector<std::string> implemented;
+  std::vector<std::string> covered;
+};
+
+struct CheckReport {
+  std::string tree_version, tree_origin, rustc;
+  std::vector<Impl> impls;
+  std::map<Impl, std::string> absent;  // implementations asked for but not available, and why
+  std::vector<CheckRow> rows;
+  std::vector<CoverageEntry> coverage;
+  double wall_seconds = 0;
+  std::size_t instances = 0;
+
+  [[nodiscard]] bool all_passed() const;
+  [[nodiscard]] bool all_equivalent() const;
+  [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence
+};
+
+// The implementations of the Asix reference group this environment has, and
+// for those it lacks, why.
+std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent);
+
+CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& options);
+
+}  // namespace refdrv

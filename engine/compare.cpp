@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/compare.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace refdrv {
+
+const char* level_name(Level l) {
+  switch (l) {
+    case Level::kMdio: return "MDIO sequence";
+    case Level::kEvents: return "state transitions and link events";
+    case Level::kOutcome: return "link outcome at the MAC";
+  }
+  return "?";
+}
+
+namespace {
+
+struct Entry {
+  std::string key;
+  std::size_t event;  // index in the trace
+};
+
+std::vector<Entry> project(const RunResult& r, Level level) {
+  std::vector<Entry> out;
+  const auto& ev = r.trace.events();
+  if (level == Level::kOutcome) {
+    std::size_t step = 0;
+    for (std::size_t i = 0; i < ev.size(); ++i) {
+      if (ev[i].kind != TraceKind::kStep) continue;
+      if (step < r.mac_after_step.size()) {
+        const MacView& v = r.mac_after_step[step];
+        out.push_back({fmt::format("after step {} ({}): MAC link {} {} pause {}/{} carrier {}", step + 1, ev[i].name,
+                                   v.link ? "up" : "down", speed_duplex_name(v.speed, v.duplex), v.pause,
+                                   v.asym_pause, v.carrier ? "on" : "off"),
+                       i});
+      }
+      ++step;
+    }
+    if (r.stop) out.push_back({"stopped: " + *r.stop, ev.empty() ? 0 : ev.size() - 1});
+    return out;
+  }
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const TraceEvent& e = ev[i];
+    bool keep = false;
+    if (level == Level::kMdio)
+      keep = e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite;
+    else
+      keep = e.kind == TraceKind::kState || e.kind == TraceKind::kLink || e.kind == TraceKind::kCarrier ||
+             e.kind == TraceKind::kFatal || e.kind == TraceKind::kWarn || e.kind == TraceKind::kLeak;
+    if (keep) out.push_back({format_event(e), i});
+  }
+  return out;
+}
+
+std::vector<std::string> context(const RunResult& r, std::size_t event) {
+  std::vector<std::string> out;
+  const auto& ev = r.trace.events();
+  const std::size_t from = event > 4 ? event - 4 : 0;
+  for (std::size_t i = from; i < ev.size() && i <= event + 3; ++i) {
+    if (ev[i].kind == TraceKind::kLog) continue;
+    out.push_back((i == event ? "> " : "  ") + format_event(ev[i]));
+  }
+  return out;
+}
+
+std::size_t step_of(const RunResult& r, std::size_t event) {
+  std::size_t step = 0;
+  bool any = false;
+  const auto& ev = r.trace.events();
+  for (std::size_t i = 0; i <= event && i < ev.size(); ++i)
+    if (ev[i].kind == TraceKind::kStep) {
+      step = static_cast<std::size_t>(ev[i].value);
+      any = true;
+    }
+  return any ? step : 0;
+}
+
+}  // namespace
+
+std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level) {
+  const auto pa = project(a, level);
+  const auto pb = project(b, level);
+  const std::size_t n = std::min(pa.size(), pb.size());
+  std::size_t i = 0;
+  while (i < n && pa[i].key == pb[i].key) ++i;
+  if (i == pa.size() && i == pb.size()) return std::nullopt;
+  Divergence d;
+  d.level = level;
+  d.index = i;
+  d.a = i < pa.size() ? pa[i].key : "(nothing more)";
+  d.b = i < pb.size() ? pb[i].key : "(nothing more)";
+  const std::size_t ea = i < pa.size() ? pa[i].event : (a.trace.size() ? a.trace.size() - 1 : 0);
+  const std::size_t eb = i < pb.size() ? pb[i].event : (b.trace.size() ? b.trace.size() - 1 : 0);
+  d.step = step_of(i < pa.size() ? a : b, i < pa.size() ? ea : eb);
+  if (d.step < sc.steps.size()) {
+    d.step_name = step_name(sc.steps[d.step].kind);
+    d.where = sc.steps[d.step].where.str();
+  } else {
+    d.step_name = "(bus registration)";
+    d.where = sc.file;
+  }
+  d.context_a = context(a, ea);
+  d.context_b = context(b, eb);
+  return d;
+}
+
+std::optional<Divergence> compare(const Scenario& sc, const RunResult& a, const RunResult& b) {
+  for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome})
+    if (auto d = compare_at(sc, a, b, l)) return d;
+  return std::nullopt;
+}
+
+std::size_t shortest_diverging_prefix(const Scenario& sc, Level level,
+                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a, Impl b) {
+  // Runs are cheap (milliseconds): try prefixes from the shortest.
+  for (std::size_t k = 0; k <= sc.steps.size(); ++k) {
+    const RunResult ra = run(a, k);
+    const RunResult rb = run(b, k);
+    if (compare_at(sc, ra, rb, level)) return k;
+  }
+  return sc.steps.size();
+}
+
+}  // namespace refdrv

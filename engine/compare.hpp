@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+// Comparing what two implementations did on the same scenario, at three
+// strictness levels, and finding the shortest scenario prefix that still
+// shows a difference.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/runner.hpp"
+
+namespace refdrv {
+
+enum class Level : int {
+  kMdio = 1,     // identical MDIO sequence (operation, address, register, value, time)
+  kEvents = 2,   // identical phylib state transitions and link events (and stops, warnings)
+  kOutcome = 3,  // identical link outcome at the MAC after every step
+};
+
+[[nodiscard]] const char* level_name(Level l);
+
+struct Divergence {
+  Level level = Level::kMdio;
+  std::size_t index = 0;        // position in the projected sequences
+  std::string a, b;             // the first differing entries ("" if one sequence ended)
+  std::size_t step = 0;         // scenario step during which it happened
+  std::string step_name;
+  std::string where;            // the step's file:line:column
+  std::vector<std::string> context_a, context_b;  // surrounding trace lines
+};
+
+// The first difference at exactly this level, if any.
+std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level);
+
+// The first difference at the strictest level that differs.
+std::optional<Divergence> compare(const Scenario& sc, const RunResult& a, const RunResult& b);
+
+// The shortest prefix (number of steps) of `sc` whose runs still differ at
+// `level`; `run` runs a prefix for one implementation.
+std::size_t shortest_diverging_prefix(const Scenario& sc, Level level,
+                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a, Impl b);
+
+}  // namespace refdrv

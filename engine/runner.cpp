@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/runner.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/environment.hpp"
+#include "hw/catalog.hpp"
+#include "hw/regdump.hpp"
+
+namespace refdrv {
+
+std::size_t RunResult::failures() const {
+  std::size_t n = 0;
+  for (const auto& e : expectations)
+    if (!e.ok) ++n;
+  if (stop) ++n;
+  if (leaked_bytes) ++n;
+  return n;
+}
+
+std::string RunResult::failure_summary() const {
+  if (stop) return "stopped: " + *stop;
+  for (const auto& e : expectations)
+    if (!e.ok) return e.where + ": " + e.message;
+  if (leaked_bytes) return fmt::format("teardown leaked {} bytes", leaked_bytes);
+  return {};
+}
+
+namespace {
+
+const char* duplex_name(int d) { return d == 1 ? "full" : d == 0 ? "half" : "unknown"; }
+
+std::string step_detail(const Step& st) {
+  switch (st.kind) {
+    case Step::Kind::kWait:
+    case Step::Kind::kFlap:
+      return fmt::format("{}ms", st.ns / 1000000.0);
+    case Step::Kind::kPlug:
+      return st.partner;
+    case Step::Kind::kFault:
+      return fmt::format("{} ({})", hw::fault_kind_name(st.fault.kind), st.where.str());
+    case Step::Kind::kMdioRead:
+    case Step::Kind::kMdioWrite:
+      return hw::register_name(static_cast<unsigned>(st.reg));
+    default:
+      return {};
+  }
+}
+
+class Run {
+ public:
+  Run(Environment& env, const Scenario& sc, const std::string& model, Impl impl, const RunOptions& opt)
+      : env_(env), sc_(sc), impl_(impl), opt_(opt) {
+    result_.scenario = sc.name;
+    result_.model = model;
+    result_.impl = impl;
+  }
+
+  RunResult run() {
+    const auto wall0 = std::chrono::steady_clock::now();
+    auto spec = hw::find_phy_model(result_.model);
+    if (!spec) {
+      result_.stop = "unknown model " + result_.model;
+      return std::move(result_);
+    }
+    if (sc_.phy_id) spec->phy_id = *sc_.phy_id;
+    InstanceConfig cfg;
+    cfg.impl = impl_;
+    cfg.time_budget_ns = sc_.time_budget_ns ? sc_.time_budget_ns : opt_.time_budget_ns;
+    inst_ = std::make_unique<Instance>(env_.image(), cfg);
+    inst_->set_record_logs(opt_.logs);
+    addr_ = static_cast<int>(spec->default_addr);
+    inst_->add_device(addr_, std::make_unique<hw::PhyModel>(*spec));
+    phy_ = inst_->phy(addr_);
+    if (sc_.partner != "none") phy_->plug(*hw::find_partner(sc_.partner), 0);
+    if (opt_.extra_fault) inst_->faults().add(*opt_.extra_fault);
+    inst_->create();
+
+    for (std::size_t i = 0; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
+      const Step& st = sc_.steps[i];
+      inst_->mark(TraceKind::kStep, step_name(st.kind), step_detail(st), static_cast<long>(i));
+      step(i, st);
+      result_.mac_after_step.push_back(mac_view());
+      result_.steps_run = i + 1;
+    }
+    finish();
+    result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    return std::move(result_);
+  }
+
+ private:
+  void expect(std::size_t i, const Step& st, bool ok, std::string message) {
+    inst_->mark(TraceKind::kExpect, step_name(st.kind), message, ok ? 1 : 0);
+    result_.expectations.push_back({i, st.where.str(), ok, std::move(message)});
+  }
+
+  MacView mac_view() {
+    MacView v;
+    for (auto it = inst_->trace().events().rbegin(); it != inst_->trace().events().rend(); ++it) {
+      if (it->kind != TraceKind::kLink) continue;
+      v.link = it->link;
+      v.speed = it->speed;
+      v.duplex = it->duplex;
+      v.pause = it->pause;
+      v.asym_pause = it->asym_pause;
+      break;
+    }
+    if (auto st = inst_->status()) v.carrier = st->carrier;
+    return v;
+  }
+
+  void operation(std::size_t i, const Step& st) {
+    long a = 0, b = 0, c = 0, d = 0;
+    int op = 0;
+    switch (st.kind) {
+      case Step::Kind::kAttach: op = REFDRV_OP_ATTACH; a = addr_; break;
+      case Step::Kind::kDetach: op = REFDRV_OP_DETACH; break;
+      case Step::Kind::kStart: op = REFDRV_OP_START; break;
+      case Step::Kind::kStop: op = REFDRV_OP_STOP; break;
+      case Step::Kind::kSuspend: op = REFDRV_OP_SUSPEND; break;
+      case Step::Kind::kResume: op = REFDRV_OP_RESUME; break;
+      case Step::Kind::kInitHw: op = REFDRV_OP_INIT_HW; break;
+      case Step::Kind::kStartAneg: op = REFDRV_OP_START_ANEG; break;
+      case Step::Kind::kRestartAneg: op = REFDRV_OP_RESTART_ANEG; break;
+      case Step::Kind::kGenphySoftReset: op = REFDRV_OP_GENPHY_SOFT_RESET; break;
+      case Step::Kind::kEthtool: {
+        op = REFDRV_OP_KSETTINGS_SET;
+        auto cur = inst_->status();
+        const bool autoneg = st.ethtool.autoneg.value_or(cur ? cur->autoneg != 0 : true);
+        a = autoneg ? 1 : 0;
+        b = st.ethtool.speed.value_or(cur && cur->speed > 0 ? cur->speed : 100);
+        c = st.ethtool.full_duplex.value_or(cur ? cur->duplex == 1 : true) ? 1 : 0;
+        d = st.ethtool.advertise ? static_cast<long>(*st.ethtool.advertise) : -1;
+        break;
+      }
+      case Step::Kind::kMdioRead:
+        op = REFDRV_OP_MDIO_READ;
+        a = st.addr >= 0 ? st.addr : addr_;
+        b = st.reg;
+        break;
+      case Step::Kind::kMdioWrite:
+        op = REFDRV_OP_MDIO_WRITE;
+        a = st.addr >= 0 ? st.addr : addr_;
+        b = st.reg;
+        c = st.value;
+        break;
+      default:
+        return;
+    }
+    const CallResult r = inst_->op(op, a, b, c, d);
+    if (r.stop || !st.returns) return;
+    const bool ok = r.ret == *st.returns;
+    auto name = [](int v) { return v < 0 ? "-" + errno_name(-v) : std::to_string(v); };
+    expect(i, st, ok,
+           ok ? fmt::format("{} returned {}", step_name(st.kind), name(r.ret))
+              : fmt::format("{} returned {}, expected {}", step_name(st.kind), name(r.ret), name(*st.returns)));
+  }
+
+  void check(std::size_t i, const Step& st) {
+    const Expectation& e = st.expect;
+    if (!e.models.empty() && std::find(e.models.begin(), e.models.end(), result_.model) == e.models.end()) return;
+    auto status = inst_->status();
+    if (!status) {
+      expect(i, st, false, "no PHY on the bus to check");
+      return;
+    }
+    std::vector<std::string> bad, good;
+    auto cmp = [&](bool ok, std::string what) { (ok ? good : bad).push_back(std::move(what)); };
+    if (e.link) cmp((status->link != 0) == *e.link, fmt::format("link {} (phylib: {})", *e.link ? "up" : "down", status->link ? "up" : "down"));
+    if (e.speed) cmp(status->speed == *e.speed, fmt::format("speed {} (phylib: {})", *e.speed, status->speed));
+    if (e.duplex) cmp(status->duplex == *e.duplex, fmt::format("duplex {} (phylib: {})", duplex_name(*e.duplex), duplex_name(status->duplex)));
+    if (!e.states.empty())
+      cmp(std::find(e.states.begin(), e.states.end(), status->state_name) != e.states.end(),
+          fmt::format("state {} (phylib: {})", fmt::join(e.states, " or "), status->state_name));
+    if (e.carrier) cmp((status->carrier != 0) == *e.carrier, fmt::format("carrier {} (MAC: {})", *e.carrier ? "on" : "off", status->carrier ? "on" : "off"));
+    if (e.mac_link) {
+      const MacView v = mac_view();
+      cmp(v.link == *e.mac_link, fmt::format("MAC link {} (MAC saw: {})", *e.mac_link ? "up" : "down", v.link ? "up" : "down"));
+    }
+    if (e.mac_link_events) {
+      std::vector<bool> seen;
+      std::string seen_text, want_text;
+      const auto& ev = inst_->trace().events();
+      for (std::size_t k = last_expect_event_; k < ev.size(); ++k)
+        if (ev[k].kind == TraceKind::kLink) {
+          seen.push_back(ev[k].link != 0);
+          seen_text += std::string(seen_text.empty() ? "" : ",") + (ev[k].link ? "up" : "down");
+        }
+      for (bool b : *e.mac_link_events) want_text += std::string(want_text.empty() ? "" : ",") + (b ? "up" : "down");
+      cmp(seen == *e.mac_link_events, fmt::format("MAC link changes [{}] (MAC saw: [{}])", want_text, seen_text));
+    }
+    if (e.bound) cmp((status->bound != 0) == *e.bound, fmt::format("a driver {}bound (bound: {})", *e.bound ? "" : "not ", status->bound ? status->driver : "none"));
+    if (e.driver) cmp(status->driver == *e.driver, fmt::format("driver \"{}\" (bound: \"{}\")", *e.driver, status->driver));
+    if (e.powered_down) {
+      const bool pd = phy_->peek(hw::c22::kBmcr, inst_->now_ns()) & hw::c22::bmcr::kPowerDown;
+      cmp(pd == *e.powered_down, fmt::format("BMCR power-down {} (model: {})", *e.powered_down ? "set" : "clear", pd ? "set" : "clear"));
+    }
+    for (const auto& r : e.registers) {
+      const std::uint16_t v = phy_->peek(r.reg, inst_->now_ns());
+      cmp((v & r.mask) == r.value, fmt::format("{} & 0x{:04x} == 0x{:04x} (model: 0x{:04x})", hw::register_name(r.reg), r.mask, r.value, v));
+    }
+    if (e.mac_link_events) last_expect_event_ = inst_->trace().size();
+    if (bad.empty()) {
+      std::string msg;
+      for (const auto& g : good) msg += (msg.empty() ? "" : ", ") + g;
+      expect(i, st, true, msg);
+    } else {
+      std::string msg = "expected ";
+      for (std::size_t k = 0; k < bad.size(); ++k) msg += (k ? ", " : "") + bad[k];
+      expect(i, st, false, msg);
+    }
+  }
+
+  void step(std::size_t i, const Step& st) {
+    const std::uint64_t now = inst_->now_ns();
+    switch (st.kind) {
+      case Step::Kind::kWait:
+        inst_->run_for(st.ns);
+        return;
+      case Step::Kind::kPlug:
+        phy_->plug(*hw::find_partner(st.partner), now);
+        return;
+      case Step::Kind::kUnplug:
+        phy_->unplug(now);
+        return;
+      case Step::Kind::kFlap:
+        phy_->flap(now, st.ns);
+        return;
+      case Step::Kind::kPartnerRestartAneg:
+        phy_->partner_restart_aneg(now);
+        return;
+      case Step::Kind::kFault: {
+        hw::FaultRule rule = st.fault;
+        // A scenario's access index counts from the fault step on.
+        if (rule.trigger == hw::FaultTrigger::kAccessIndex) rule.index += inst_->faults().accesses();
+        inst_->faults().add(rule);
+        return;
+      }
+      case Step::Kind::kClearFaults:
+        inst_->faults().clear_rules();
+        return;
+      case Step::Kind::kExpect:
+        check(i, st);
+        return;
+      default:
+        operation(i, st);
+        return;
+    }
+  }
+
+  void finish() {
+    for (const auto& e : inst_->trace().events())
+      if (e.kind == TraceKind::kCallbackEnter) result_.callbacks.insert(e.name);
+    result_.mdio_accesses = inst_->mdio_accesses();
+    result_.virtual_ns = inst_->now_ns();
+    inst_->destroy();
+    result_.stop = inst_->stop_reason();
+    result_.leaked_bytes = inst_->leaked_bytes();
+    result_.trace = std::move(inst_->trace());
+  }
+
+  Environment& env_;
+  const Scenario& sc_;
+  Impl impl_;
+  const RunOptions& opt_;
+  RunResult result_;
+  std::unique_ptr<Instance> inst_;
+  hw::PhyModel* phy_ = nullptr;
+  int addr_ = 0;
+  std::size_t last_expect_event_ = 0;
+};
+
+}  // namespace
+
+RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,
+                       const RunOptions& options) {
+  return Run(env, scenario, model, impl, options).run();
+}
+
+}  // namespace refdrv

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+// Runs one scenario on one model with one implementation, in one instance,
+// and records what happened: the trace, every expectation's verdict, the
+// callbacks that ran, what the MAC saw after each step.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/scenario.hpp"
+#include "host/instance.hpp"
+
+namespace refdrv {
+
+class Environment;
+
+struct ExpectationResult {
+  std::size_t step = 0;  // 0-based index of the step
+  std::string where;     // file:line:column
+  bool ok = true;
+  std::string message;   // what was expected and what was found
+};
+
+// What the MAC knows after a step: the last link change phylib reported
+// and the carrier.
+struct MacView {
+  bool link = false;
+  int speed = 0, duplex = 0, pause = 0, asym_pause = 0;
+  bool carrier = false;
+  bool operator==(const MacView&) const = default;
+};
+
+struct RunResult {
+  std::string scenario;
+  std::string model;
+  Impl impl = Impl::kC;
+  std::size_t steps_run = 0;
+  Trace trace;
+  std::vector<ExpectationResult> expectations;
+  std::set<std::string> callbacks;  // entered at least once
+  std::vector<MacView> mac_after_step;
+  std::optional<std::string> stop;  // the instance stopped: why
+  std::size_t leaked_bytes = 0;
+  std::uint64_t virtual_ns = 0;
+  std::uint64_t mdio_accesses = 0;
+  double wall_seconds = 0;
+
+  [[nodiscard]] std::size_t failures() const;
+  [[nodiscard]] bool passed() const { return failures() == 0; }
+  // One line on what failed, for tables.
+  [[nodiscard]] std::string failure_summary() const;
+};
+
+struct RunOptions {
+  std::size_t max_steps = ~std::size_t{0};    // run only a prefix (reproducers)
+  std::uint64_t time_budget_ns = 3600ULL * 1000000000ULL;  // virtual; a hang past it is a finding
+  std::optional<hw::FaultRule> extra_fault;   // installed before the bus is created (fault sweep)
+  bool logs = true;                           // keep kernel log lines in the trace
+};
+
+RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,
+                       const RunOptions& options = {});
+
+}  // namespace refdrv

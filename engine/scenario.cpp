@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/scenario.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "hw/catalog.hpp"
+#include "hw/regdump.hpp"
+#include "refdrv_abi.h"
+
+namespace refdrv {
+
+std::string SourceLocation::str() const { return fmt::format("{}:{}:{}", file, line, column); }
+
+namespace {
+
+struct StepName {
+  Step::Kind kind;
+  const char* name;
+  bool operation;  // runs kernel-side code and has a return value
+};
+
+constexpr std::array<StepName, 21> kSteps = {{
+    {Step::Kind::kAttach, "attach", true},
+    {Step::Kind::kDetach, "detach", true},
+    {Step::Kind::kStart, "start", true},
+    {Step::Kind::kStop, "stop", true},
+    {Step::Kind::kSuspend, "suspend", true},
+    {Step::Kind::kResume, "resume", true},
+    {Step::Kind::kInitHw, "init-hw", true},
+    {Step::Kind::kStartAneg, "start-aneg", true},
+    {Step::Kind::kRestartAneg, "restart-aneg", true},
+    {Step::Kind::kGenphySoftReset, "genphy-soft-reset", true},
+    {Step::Kind::kEthtool, "ethtool", true},
+    {Step::Kind::kMdioRead, "mdio-read", true},
+    {Step::Kind::kMdioWrite, "mdio-write", true},
+    {Step::Kind::kWait, "wait", false},
+    {Step::Kind::kPlug, "plug", false},
+    {Step::Kind::kUnplug, "unplug", false},
+    {Step::Kind::kFlap, "flap", false},
+    {Step::Kind::kPartnerRestartAneg, "partner-restart-aneg", false},
+    {Step::Kind::kFault, "fault", false},
+    {Step::Kind::kClearFaults, "clear-faults", false},
+    {Step::Kind::kExpect, "expect", false},
+}};
+
+std::string step_names() {
+  std::string out;
+  for (const auto& s : kSteps) out += (out.empty() ? "" : ", ") + std::string(s.name);
+  return out;
+}
+
+// Linux errno names a scenario may use.
+constexpr std::array<std::pair<const char*, int>, 14> kErrnos = {{
+    {"EPERM", 1}, {"ENOENT", 2}, {"EIO", 5}, {"ENXIO", 6}, {"EAGAIN", 11}, {"ENOMEM", 12}, {"EBUSY", 16},
+    {"ENODEV", 19}, {"EINVAL", 22}, {"ENOLINK", 67}, {"EOPNOTSUPP", 95}, {"ETIMEDOUT", 110},
+    {"EPROBE_DEFER", 517}, {"ENOTSUPP", 524},
+}};
+
+class Parser {
+ public:
+  explicit Parser(std::string file) : file_(std::move(file)) {}
+
+  SourceLocation at(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    return {file_, m.line + 1, m.column + 1};
+  }
+
+  [[nodiscard]] std::unexpected<Error> error(const YAML::Node& n, const std::string& what) const {
+    return fail(fmt::format("{}: {}", at(n).str(), what));
+  }
+
+  Result<std::string> str(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) return error(n, fmt::format("{} must be a string", what));
+    return n.Scalar();
+  }
+
+  Result<long long> integer(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) return error(n, fmt::format("{} must be a number", what));
+    const std::string s = n.Scalar();
+    std::size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(s, &used, 0);
+    } catch (...) {
+      used = 0;
+    }
+    if (used != s.size() || s.empty()) return error(n, fmt::format("{} must be a number, got '{}'", what, s));
+    return v;
+  }
+
+  Result<bool> boolean(const YAML::Node& n, const std::string& what) const {
+    bool b = false;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b))
+      return error(n, fmt::format("{} must be on/off (or true/false)", what));
+    return b;
+  }
+
+  Result<std::uint64_t> duration(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s", what));
+    auto d = parse_duration(n.Scalar());
+    if (!d) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s, got '{}'", what, n.Scalar()));
+    return *d;
+  }
+
+  Result<unsigned> reg(const YAML::Node& n) const {
+    if (n.IsScalar()) {
+      for (unsigned r = 0; r < 16; ++r)
+        if (hw::register_name(r) == n.Scalar()) return r;
+    }
+    auto v = integer(n, "a register");
+    if (!v || *v < 0 || *v > 31)
+      return error(n, fmt::format("expected a Clause-22 register (BMCR, BMSR, ..., or 0-31), got '{}'",
+                                  n.IsScalar() ? n.Scalar() : "?"));
+    return static_cast<unsigned>(*v);
+  }
+
+  Result<int> errno_value(const YAML::Node& n) const {
+    if (n.IsScalar()) {
+      const std::string s = n.Scalar();
+      if (s == "0" || s == "ok") return 0;
+      for (const auto& [name, v] : kErrnos)
+        if (s == name || s == std::string("-") + name) return -v;
+    }
+    auto v = integer(n, "returns");
+    if (!v || *v > 0) {
+      std::string names;
+      for (const auto& [name, v2] : kErrnos) names += (names.empty() ? "" : ", ") + std::string(name);
+      return error(n, fmt::format("returns must be 0, ok, a negative number or an errno name ({})", names));
+    }
+    return static_cast<int>(*v);
+  }
+
+  Result<void> check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+                          const std::string& what) const {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.Scalar();
+      if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end())
+        continue;
+      std::string list;
+      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      return error(kv.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, what, list));
+    }
+    return {};
+  }
+
+  Result<std::uint32_t> advertise(const YAML::Node& n) const {
+    if (!n.IsSequence()) return error(n, "advertise must be a list like [10-half, 100-full, pause]");
+    std::uint32_t bits = 0;
+    for (const auto& item : n) {
+      auto s = str(item, "an advertised mode");
+      if (!s) return std::unexpected(s.error());
+      static constexpr std::array<std::pair<const char*, std::uint32_t>, 8> kModes = {{
+          {"10-half", REFDRV_ADV_10HALF}, {"10-full", REFDRV_ADV_10FULL}, {"100-half", REFDRV_ADV_100HALF},
+          {"100-full", REFDRV_ADV_100FULL}, {"1000-half", REFDRV_ADV_1000HALF}, {"1000-full", REFDRV_ADV_1000FULL},
+          {"pause", REFDRV_ADV_PAUSE}, {"asym-pause", REFDRV_ADV_ASYM},
+      }};
+      auto it = std::find_if(kModes.begin(), kModes.end(), [&](const auto& m) { return *s == m.first; });
+      if (it == kModes.end())
+        return error(item, fmt::format("unknown mode '{}' (10-half, 10-full, 100-half, 100-full, 1000-half, "
+                                       "1000-full, pause, asym-pause)",
+                                       *s));
+      bits |= it->second;
+    }
+    return bits;
+  }
+
+  Result<EthtoolSettings> ethtool(const YAML::Node& n) const {
+    if (!n.IsMap()) return error(n, "ethtool takes a map: {autoneg: on|off, speed: 10|100|1000, duplex: half|full, "
+                                    "advertise: [...]}");
+    if (auto r = check_keys(n, {"autoneg", "speed", "duplex", "advertise"}, "ethtool"); !r)
+      return std::unexpected(r.error());
+    EthtoolSettings e;
+    if (n["autoneg"]) {
+      auto b = boolean(n["autoneg"], "autoneg");
+      if (!b) return std::unexpected(b.error());
+      e.autoneg = *b;
+    }
+    if (n["speed"]) {
+      auto v = integer(n["speed"], "speed");
+      if (!v || (*v != 10 && *v != 100 && *v != 1000)) return error(n["speed"], "speed must be 10, 100 or 1000");
+      e.speed = static_cast<int>(*v);
+    }
+    if (n["duplex"]) {
+      auto d = str(n["duplex"], "duplex");
+      if (!d || (*d != "half" && *d != "full")) return error(n["duplex"], "duplex must be half or full");
+      e.full_duplex = *d == "full";
+    }
+    if (n["advertise"]) {
+      auto a = advertise(n["advertise"]);
+      if (!a) return std::unexpected(a.error());
+      e.advertise = *a;
+    }
+    if (e.autoneg && !*e.autoneg && (!e.speed || !e.full_duplex))
+      return error(n, "autoneg: off needs speed and duplex");
+    return e;
+  }
+
+  Result<hw::FaultRule> fault(const YAML::Node& n) const {
+    if (!n.IsMap())
+      return error(n, "fault takes a map: {kind: read-error|write-error|timeout|bus-absent|stuck-bits|flip-bits, "
+                      "register: BMSR, nth: 0 | access: 12 | probability: 0.1, mask: 0x4, value: 0}");
+    if (auto r = check_keys(n, {"kind", "register", "nth", "access", "probability", "mask", "value", "address"},
+                            "fault");
+        !r)
+      return std::unexpected(r.error());
+    hw::FaultRule f;
+    if (!n["kind"]) return error(n, "fault needs a kind");
+    auto kind = str(n["kind"], "kind");
+    if (!kind) return std::unexpected(kind.error());
+    auto k = hw::fault_kind_from(*kind);
+    if (!k)
+      return error(n["kind"], fmt::format("unknown fault kind '{}' (read-error, write-error, timeout, bus-absent, "
+                                          "stuck-bits, flip-bits)",
+                                          *kind));
+    f.kind = *k;
+    const int triggers = (n["register"] ? 1 : 0) + (n["access"] ? 1 : 0) + (n["probability"] ? 1 : 0);
+    if (triggers != 1) return error(n, "a fault needs exactly one trigger: register (with nth), access or probability");
+    if (n["register"]) {
+      auto r = reg(n["register"]);
+      if (!r) return std::unexpected(r.error());
+      f.trigger = hw::FaultTrigger::kRegister;
+      f.reg = *r;
+      if (n["nth"]) {
+        auto v = integer(n["nth"], "nth");
+        if (!v || *v < 0) return error(n["nth"], "nth must be 0 or more (the nth access to that register from now)");
+        f.nth = *v;
+      }
+    } else if (n["access"]) {
+      auto v = integer(n["access"], "access");
+      if (!v || *v < 0) return error(n["access"], "access must be the 0-based index of an MDIO access");
+      f.trigger = hw::FaultTrigger::kAccessIndex;
+      f.index = static_cast<std::uint64_t>(*v);
+    } else {
+      double p = -1;
+      try {
+        p = n["probability"].as<double>();
+      } catch (...) {
+      }
+      if (p < 0 || p > 1) return error(n["probability"], "probability must be between 0 and 1");
+      f.trigger = hw::FaultTrigger::kProbability;
+      f.probability = p;
+    }
+    if (n["nth"] && !n["register"]) return error(n["nth"], "nth goes with register");
+    if (n["mask"]) {
+      auto v = integer(n["mask"], "mask");
+      if (!v || *v < 0 || *v > 0xffff) return error(n["mask"], "mask must be a 16-bit value");
+      f.mask = static_cast<std::uint16_t>(*v);
+    }
+    if (n["value"]) {
+      auto v = integer(n["value"], "value");
+      if (!v || *v < 0 || *v > 0xffff) return error(n["value"], "value must be a 16-bit value");
+      f.value = static_cast<std::uint16_t>(*v);
+    }
+    if ((f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits) && !n["mask"])
+      return error(n, fmt::format("{} needs a mask", *kind));
+    if (n["address"]) {
+      auto v = integer(n["address"], "address");
+      if (!v || *v < 0 || *v > 31) return error(n["address"], "address must be an MDIO address (0-31)");
+      f.addr = static_cast<int>(*v);
+    }
+    return f;
+  }
+
+  Result<Expectation> expectation(const YAML::Node& n) const {
+    if (!n.IsMap()) return error(n, "expect takes a map, e.g. {link: up, speed: 100, duplex: full, state: RUNNING}");
+    if (auto r = check_keys(n, {"link", "speed", "duplex", "state", "carrier", "mac-link", "mac-link-events",
+                                "driver", "bound", "powered-down", "registers", "models"},
+                            "expect");
+        !r)
+      return std::unexpected(r.error());
+    Expectation e;
+    auto updown = [&](const char* key, std::optional<bool>& out) -> Result<void> {
+      if (!n[key]) return {};
+      auto s = str(n[key], key);
+      if (s && (*s == "up" || *s == "down")) {
+        out = *s == "up";
+        return {};
+      }
+      auto b = boolean(n[key], key);
+      if (!b) return error(n[key], fmt::format("{} must be up or down", key));
+      out = *b;
+      return {};
+    };
+    if (auto r = updown("link", e.link); !r) return std::unexpected(r.error());
+    if (auto r = updown("carrier", e.carrier); !r) return std::unexpected(r.error());
+    if (auto r = updown("mac-link", e.mac_link); !r) return std::unexpected(r.error());
+    if (n["mac-link-events"]) {
+      const YAML::Node ev = n["mac-link-events"];
+      if (!ev.IsSequence()) return error(ev, "mac-link-events must be a list like [down, up] (or [])");
+      std::vector<bool> v;
+      for (const auto& x : ev) {
+        auto s = str(x, "a link event");
+        if (!s || (*s != "up" && *s != "down")) return error(x, "a link event is up or down");
+        v.push_back(*s == "up");
+      }
+      e.mac_link_events = v;
+    }
+    if (n["speed"]) {
+      if (n["speed"].IsScalar() && n["speed"].Scalar() == "unknown") {
+        e.speed = -1;
+      } else {
+        auto v = integer(n["speed"], "speed");
+        if (!v) return std::unexpected(v.error());
+        e.speed = static_cast<int>(*v);
+      }
+    }
+    if (n["duplex"]) {
+      auto d = str(n["duplex"], "duplex");
+      if (!d || (*d != "half" && *d != "full" && *d != "unknown"))
+        return error(n["duplex"], "duplex must be half, full or unknown");
+      e.duplex = *d == "half" ? 0 : *d == "full" ? 1 : 255;
+    }
+    if (n["state"]) {
+      static constexpr std::array<const char*, 8> kStates = {"DOWN", "READY", "HALTED", "ERROR", "UP", "RUNNING",
+                                                             "NOLINK", "CABLETEST"};
+      const YAML::Node sn = n["state"];
+      std::vector<YAML::Node> items;
+      if (sn.IsSequence())
+        for (const auto& x : sn) items.push_back(x);
+      else
+        items.push_back(sn);
+      for (const auto& x : items) {
+        auto s = str(x, "state");
+        if (!s || std::find(kStates.begin(), kStates.end(), *s) == kStates.end())
+          return error(x, "state must be one of DOWN, READY, HALTED, ERROR, UP, RUNNING, NOLINK, CABLETEST "
+                          "(or a list of them: any one will do)");
+        e.states.push_back(*s);
+      }
+    }
+    if (n["driver"]) {
+      auto s = str(n["driver"], "driver");
+      if (!s) return std::unexpected(s.error());
+      e.driver = *s;
+    }
+    for (auto [key, out] : {std::pair{"bound", &e.bound}, std::pair{"powered-down", &e.powered_down}}) {
+      if (!n[key]) continue;
+      auto b = boolean(n[key], key);
+      if (!b) return std::unexpected(b.error());
+      *out = *b;
+    }
+    if (n["registers"]) {
+      const YAML::Node regs = n["registers"];
+      if (!regs.IsMap()) return error(regs, "registers takes a map: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}");
+      for (const auto& kv : regs) {
+        auto r = reg(kv.first);
+        if (!r) return std::unexpected(r.error());
+        RegisterExpectation re;
+        re.reg = *r;
+        if (kv.second.IsMap()) {
+          if (auto c = check_keys(kv.second, {"mask", "value"}, "a register expectation"); !c)
+            return std::unexpected(c.error());
+          auto m = integer(kv.second["mask"], "mask");
+          auto v = integer(kv.second["value"], "value");
+          if (!m) return std::unexpected(m.error());
+          if (!v) return std::unexpected(v.error());
+          re.mask = static_cast<std::uint16_t>(*m);
+          re.value = static_cast<std::uint16_t>(*v);
+        } else {
+          auto v = integer(kv.second, "a register value");
+          if (!v) return std::unexpected(v.error());
+          re.value = static_cast<std::uint16_t>(*v);
+        }
+        e.registers.push_back(re);
+      }
+    }
+    if (n["models"]) {
+      if (!n["models"].IsSequence()) return error(n["models"], "models must be a list of model names");
+      for (const auto& m : n["models"]) {
+        auto s = str(m, "a model");
+        if (!s) return std::unexpected(s.error());
+        if (!hw::find_phy_model(*s)) return error(m, fmt::format("unknown model '{}'", *s));
+        e.models.push_back(*s);
+      }
+    }
+    return e;
+  }
+
+  Result<Step> step(const YAML::Node& n, std::size_t index) const {
+    Step st;
+    st.where = at(n);
+    st.source = YAML::Clone(n);
+    std::string name;
+    YAML::Node arg;
+    bool has_arg = false;
+    if (n.IsScalar()) {
+      name = n.Scalar();
+    } else if (n.IsMap() && n.size() == 1) {
+      name = n.begin()->first.Scalar();
+      arg = n.begin()->second;
+      has_arg = !arg.IsNull();
+    } else {
+      return error(n, fmt::format("step {} must be a name or a one-key map (one of: {})", index + 1, step_names()));
+    }
+    auto it = std::find_if(kSteps.begin(), kSteps.end(), [&](const StepName& s) { return name == s.name; });
+    if (it == kSteps.end())
+      return error(n, fmt::format("step {}: unknown step '{}' (expected one of: {})", index + 1, name, step_names()));
+    st.kind = it->kind;
+    const std::string what = fmt::format("step {} ({})", index + 1, name);
+    auto need_arg = [&](const char* form) -> Result<void> {
+      if (!has_arg) return error(n, fmt::format("{} needs an argument: {}", what, form));
+      return {};
+    };
+    switch (st.kind) {
+      case Step::Kind::kWait:
+      case Step::Kind::kFlap: {
+        if (auto r = need_arg("a duration like 200ms"); !r) return std::unexpected(r.error());
+        auto d = duration(arg, what);
+        if (!d) return std::unexpected(d.error());
+        st.ns = *d;
+        return st;
+      }
+      case Step::Kind::kPlug: {
+        if (auto r = need_arg("a partner profile (refdrv models lists them)"); !r) return std::unexpected(r.error());
+        auto p = str(arg, what);
+        if (!p) return std::unexpected(p.error());
+        if (!hw::find_partner(*p)) return error(arg, fmt::format("{}: unknown partner '{}' (refdrv models lists them)", what, *p));
+        st.partner = *p;
+        return st;
+      }
+      case Step::Kind::kFault: {
+        if (auto r = need_arg("a fault rule"); !r) return std::unexpected(r.error());
+        auto f = fault(arg);
+        if (!f) return std::unexpected(f.error());
+        st.fault = *f;
+        return st;
+      }
+      case Step::Kind::kExpect: {
+        if (auto r = need_arg("what to expect"); !r) return std::unexpected(r.error());
+        auto e = expectation(arg);
+        if (!e) return std::unexpected(e.error());
+        st.expect = *e;
+        return st;
+      }
+      case Step::Kind::kEthtool: {
+        if (auto r = need_arg("the settings"); !r) return std::unexpected(r.error());
+        YAML::Node settings = YAML::Clone(arg);
+        YAML::Node returns;
+        if (settings.IsMap() && settings["returns"]) {
+          returns = settings["returns"];
+          settings.remove("returns");
+        }
+        auto e = ethtool(settings);
+        if (!e) return std::unexpected(e.error());
+        st.ethtool = *e;
+        if (returns) {
+          auto r = errno_value(returns);
+          if (!r) return std::unexpected(r.error());
+          st.returns = *r;
+        }
+        return st;
+      }
+      case Step::Kind::kMdioRead:
+      case Step::Kind::kMdioWrite: {
+        if (auto r = need_arg("{register: BMSR}"); !r) return std::unexpected(r.error());
+        if (!arg.IsMap()) return error(arg, fmt::format("{} takes a map: {{register: BMSR{}}}", what,
+                                                         st.kind == Step::Kind::kMdioWrite ? ", value: 0x1200" : ""));
+        if (auto r = check_keys(arg, {"register", "value", "address", "returns"}, what); !r)
+          return std::unexpected(r.error());
+        if (!arg["register"]) return error(arg, fmt::format("{} needs a register", what));
+        auto r = reg(arg["register"]);
+        if (!r) return std::unexpected(r.error());
+        st.reg = static_cast<int>(*r);
+        if (arg["address"]) {
+          auto a = integer(arg["address"], "address");
+          if (!a || *a < 0 || *a > 31) return error(arg["address"], "address must be 0-31");
+          st.addr = static_cast<int>(*a);
+        }
+        if (st.kind == Step::Kind::kMdioWrite) {
+          if (!arg["value"]) return error(arg, fmt::format("{} needs a value", what));
+          auto v = integer(arg["value"], "value");
+          if (!v || *v < 0 || *v > 0xffff) return error(arg["value"], "value must be a 16-bit value");
+          st.value = static_cast<int>(*v);
+        } else if (arg["value"]) {
+          return error(arg["value"], fmt::format("{} takes no value", what));
+        }
+        if (arg["returns"]) {
+          auto rv = integer(arg["returns"], "returns");
+          if (!rv) {
+            auto e = errno_value(arg["returns"]);
+            if (!e) return std::unexpected(e.error());
+            st.returns = *e;
+          } else {
+            st.returns = static_cast<int>(*rv);
+          }
+        }
+        return st;
+      }
+      default:
+        break;
+    }
+    // Operations and wire events without parameters; operations may say
+    // what they must return.
+    if (has_arg) {
+      if (!it->operation || !arg.IsMap())
+        return error(arg, fmt::format("{} takes no argument{}", what, it->operation ? " but {returns: ...}" : ""));
+      if (auto r = check_keys(arg, {"returns"}, what); !r) return std::unexpected(r.error());
+      auto r = errno_value(arg["returns"]);
+      if (!r) return std::unexpected(r.error());
+      st.returns = *r;
+    }
+    return st;
+  }
+
+  Result<Scenario> scenario(const YAML::Node& root) const {
+    if (!root.IsMap()) return error(root, "a scenario is a map with name, models, steps (see docs/scenarios.md)");
+    if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "tags", "time-budget",
+                                   "steps"},
+                            "the scenario");
+        !r)
+      return std::unexpected(r.error());
+    Scenario s;
+    s.file = file_;
+    if (!root["name"]) return error(root, "the scenario needs a name");
+    auto name = str(root["name"], "name");
+    if (!name) return std::unexpected(name.error());
+    s.name = *name;
+    if (root["description"]) {
+      auto d = str(root["description"], "description");
+      if (!d) return std::unexpected(d.error());
+      s.description = *d;
+    }
+    if (!root["models"]) return error(root, "the scenario needs models: [AX88772A, ...]");
+    const YAML::Node models = root["models"];
+    if (!models.IsSequence() || models.size() == 0) return error(models, "models must be a non-empty list of model names");
+    for (const auto& m : models) {
+      auto mn = str(m, "a model");
+      if (!mn) return std::unexpected(mn.error());
+      if (!hw::find_phy_model(*mn)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *mn));
+      s.models.push_back(*mn);
+    }
+    if (root["partner"]) {
+      auto p = str(root["partner"], "partner");
+      if (!p) return std::unexpected(p.error());
+      if (*p != "none" && !hw::find_partner(*p))
+        return error(root["partner"], fmt::format("unknown partner '{}' (refdrv models lists them)", *p));
+      s.partner = *p;
+    }
+    if (root["phy-id"]) {
+      auto v = integer(root["phy-id"], "phy-id");
+      if (!v || *v < 0 || *v > 0xffffffffLL) return error(root["phy-id"], "phy-id must be a 32-bit PHY identifier");
+      s.phy_id = static_cast<std::uint32_t>(*v);
+    }
+    if (root["tags"]) {
+      if (!root["tags"].IsSequence()) return error(root["tags"], "tags must be a list");
+      for (const auto& t : root["tags"]) {
+        auto ts = str(t, "a tag");
+        if (!ts) return std::unexpected(ts.error());
+        s.tags.push_back(*ts);
+      }
+    }
+    if (root["time-budget"]) {
+      auto d = duration(root["time-budget"], "time-budget");
+      if (!d) return std::unexpected(d.error());
+      s.time_budget_ns = *d;
+    }
+    if (!root["steps"]) return error(root, "the scenario needs steps");
+    const YAML::Node steps = root["steps"];
+    if (!steps.IsSequence()) return error(steps, "steps must be a list");
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      auto st = step(steps[i], i);
+      if (!st) return std::unexpected(st.error());
+      s.steps.push_back(std::move(*st));
+    }
+    return s;
+  }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace
+
+const char* step_name(Step::Kind k) {
+  for (const auto& s : kSteps)
+    if (s.kind == k) return s.name;
+  return "?";
+}
+
+bool is_operation(Step::Kind k) {
+  for (const auto& s : kSteps)
+    if (s.kind == k) return s.operation;
+  return false;
+}
+
+std::optional<std::uint64_t> parse_duration(const std::string& text) {
+  static constexpr std::array<std::pair<const char*, double>, 5> kUnits = {
+      {{"ms", 1e6}, {"us", 1e3}, {"ns", 1.0}, {"s", 1e9}, {"min", 60e9}}};
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (...) {
+    return std::nullopt;
+  }
+  const std::string unit = text.substr(used);
+  double scale = 0;
+  if (unit.empty()) scale = 1e9;
+  for (const auto& [u, s] : kUnits)
+    if (unit == u) scale = s;
+  if (scale == 0 || v < 0 || !std::isfinite(v) || v * scale > 1e18) return std::nullopt;
+  return static_cast<std::uint64_t>(std::llround(v * scale));
+}
+
+Result<Scenario> parse_scenario(const std::string& text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    return fail(fmt::format("{}:{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!root) return fail(fmt::format("{}:1:1: empty scenario", file));
+  return Parser(file).scenario(root);
+}
+
+Result<Scenario> load_scenario(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(fmt::format("cannot read scenario {}", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), path);
+}
+
+std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment) {
+  YAML::Emitter out;
+  if (!comment.empty()) out << YAML::Comment(comment) << YAML::Newline;
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << s.name;
+  if (!s.description.empty()) out << YAML::Key << "description" << YAML::Value << s.description;
+  out << YAML::Key << "models" << YAML::Value << YAML::Flow << s.models;
+  out << YAML::Key << "partner" << YAML::Value << s.partner;
+  if (s.phy_id) out << YAML::Key << "phy-id" << YAML::Value << fmt::format("0x{:08x}", *s.phy_id);
+  if (!s.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::Flow << s.tags;
+  if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << fmt::format("{}ms", s.time_budget_ns / 1000000);
+  out << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
+  for (std::size_t i = 0; i < steps && i < s.steps.size(); ++i) out << s.steps[i].source;
+  out << YAML::EndSeq << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace refdrv

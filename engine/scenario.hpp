@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+// Scenarios: a script of hardware events, MAC/ethtool operations, time
+// steps, fault injection and expectations, run identically on every
+// implementation. Format: docs/scenarios.md.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/error.hpp"
+#include "hw/faults.hpp"
+
+namespace refdrv {
+
+// Where something was written: for error messages and reports.
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+  [[nodiscard]] std::string str() const;
+};
+
+struct RegisterExpectation {
+  unsigned reg = 0;
+  std::uint16_t mask = 0xffff;
+  std::uint16_t value = 0;
+};
+
+// What must hold after a step.
+struct Expectation {
+  std::optional<bool> link;             // phylib's phydev->link
+  std::optional<int> speed;             // 10, 100, 1000, -1 (unknown)
+  std::optional<int> duplex;            // 0 half, 1 full, 255 unknown
+  std::vector<std::string> states;      // RUNNING, NOLINK, ... (any of them)
+  std::optional<bool> carrier;          // netif_carrier_ok() at the MAC
+  std::optional<bool> mac_link;         // the last link change the MAC saw
+  // The link changes the MAC saw since the previous expectation of them.
+  std::optional<std::vector<bool>> mac_link_events;
+  std::optional<std::string> driver;    // bound driver's name
+  std::optional<bool> bound;            // a driver is bound at all
+  std::optional<bool> powered_down;     // BMCR power-down bit of the model
+  std::vector<RegisterExpectation> registers;  // the model's registers (no read side effects)
+  std::vector<std::string> models;      // only for these models (empty: all)
+};
+
+// Ethtool-like settings (`ethtool -s`): what is not given stays as it is.
+struct EthtoolSettings {
+  std::optional<bool> autoneg;
+  std::optional<int> speed;
+  std::optional<bool> full_duplex;
+  std::optional<std::uint32_t> advertise;  // REFDRV_ADV_* bits
+};
+
+struct Step {
+  enum class Kind {
+    kAttach, kDetach, kStart, kStop, kSuspend, kResume, kInitHw, kStartAneg, kRestartAneg, kGenphySoftReset,
+    kEthtool, kMdioRead, kMdioWrite,                                  // kernel-side operations
+    kWait, kPlug, kUnplug, kFlap, kPartnerRestartAneg,                // time and the wire
+    kFault, kClearFaults,                                             // MDIO faults
+    kExpect,
+  };
+  Kind kind = Kind::kWait;
+  SourceLocation where;
+  std::uint64_t ns = 0;          // wait, flap
+  std::string partner;           // plug
+  EthtoolSettings ethtool;
+  hw::FaultRule fault;
+  int reg = 0, value = 0;        // mdio-read / mdio-write
+  int addr = -1;                 // mdio-read / mdio-write: -1 is the PHY's address
+  std::optional<int> returns;    // expected return of an operation (0 or -errno)
+  Expectation expect;
+  YAML::Node source;             // the step as written, for reproducers
+};
+
+[[nodiscard]] const char* step_name(Step::Kind k);
+[[nodiscard]] bool is_operation(Step::Kind k);
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string file;                 // where it was loaded from ("(default suite)/x.yaml")
+  std::vector<std::string> models;  // run on each
+  std::string partner = "none";     // plugged at time 0
+  std::optional<std::uint32_t> phy_id;  // overrides the model's (revision variants)
+  std::vector<std::string> tags;    // what it covers (quirk names, "faults", ...)
+  std::uint64_t time_budget_ns = 0; // 0: the default
+  std::vector<Step> steps;
+};
+
+// Parses a scenario; errors name file:line:column and what was expected.
+Result<Scenario> parse_scenario(const std::string& text, const std::string& file);
+Result<Scenario> load_scenario(const std::string& path);
+
+// The scenario as YAML (the steps as written), e.g. for a reproducer that
+// keeps only the first `steps` steps.
+[[nodiscard]] std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment = {});
+
+// "1.5s", "200ms", "10us", "3" (seconds) -> nanoseconds.
+std::optional<std::uint64_t> parse_duration(const std::string& text);
+
+}  // namespace refdrv

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/serialize.hpp"
+
+namespace refdrv {
+
+using nlohmann::json;
+
+json trace_event_to_json(const TraceEvent& e) {
+  json j = {{"t", e.time_ns}, {"kind", trace_kind_name(e.kind)}};
+  if (e.addr >= 0) j["addr"] = e.addr;
+  if (e.reg >= 0) j["reg"] = e.reg;
+  if (e.value) j["value"] = e.value;
+  if (e.result) j["result"] = e.result;
+  if (e.fault) j["fault"] = true;
+  if (!e.name.empty()) j["name"] = e.name;
+  if (!e.detail.empty()) j["detail"] = e.detail;
+  if (e.kind == TraceKind::kLink)
+    j["mac"] = {{"link", e.link}, {"speed", e.speed}, {"duplex", e.duplex}, {"pause", e.pause},
+                {"asym_pause", e.asym_pause}};
+  return j;
+}
+
+TraceEvent trace_event_from_json(const json& j) {
+  TraceEvent e;
+  e.time_ns = j.at("t").get<std::uint64_t>();
+  const std::string kind = j.at("kind").get<std::string>();
+  for (int k = 0; k <= static_cast<int>(TraceKind::kLeak); ++k)
+    if (kind == trace_kind_name(static_cast<TraceKind>(k))) e.kind = static_cast<TraceKind>(k);
+  e.addr = j.value("addr", -1);
+  e.reg = j.value("reg", -1);
+  e.value = j.value("value", 0L);
+  e.result = j.value("result", 0);
+  e.fault = j.value("fault", false);
+  e.name = j.value("name", "");
+  e.detail = j.value("detail", "");
+  if (j.contains("mac")) {
+    const json& m = j["mac"];
+    e.link = m.value("link", 0);
+    e.speed = m.value("speed", 0);
+    e.duplex = m.value("duplex", 0);
+    e.pause = m.value("pause", 0);
+    e.asym_pause = m.value("asym_pause", 0);
+  }
+  return e;
+}
+
+json run_result_to_json(const RunResult& r, bool with_trace) {
+  json j = {{"scenario", r.scenario},
+            {"model", r.model},
+            {"implementation", impl_name(r.impl)},
+            {"passed", r.passed()},
+            {"steps_run", r.steps_run},
+            {"virtual_ns", r.virtual_ns},
+            {"mdio_accesses", r.mdio_accesses},
+            {"wall_seconds", r.wall_seconds},
+            {"leaked_bytes", r.leaked_bytes}};
+  j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
+  j["callbacks"] = r.callbacks;
+  json ex = json::array();
+  for (const auto& e : r.expectations)
+    ex.push_back({{"step", e.step}, {"where", e.where}, {"ok", e.ok}, {"message", e.message}});
+  j["expectations"] = ex;
+  json mac = json::array();
+  for (const auto& m : r.mac_after_step)
+    mac.push_back({{"link", m.link}, {"speed", m.speed}, {"duplex", m.duplex}, {"pause", m.pause},
+                   {"asym_pause", m.asym_pause}, {"carrier", m.carrier}});
+  j["mac_after_step"] = mac;
+  if (with_trace) {
+    json t = json::array();
+    for (const auto& e : r.trace.events()) t.push_back(trace_event_to_json(e));
+    j["trace"] = t;
+  }
+  return j;
+}
+
+RunResult run_result_from_json(const json& j) {
+  RunResult r;
+  r.scenario = j.at("scenario").get<std::string>();
+  r.model = j.at("model").get<std::string>();
+  r.impl = impl_from(j.at("implementation").get<std::string>()).value_or(Impl::kNone);
+  r.steps_run = j.value("steps_run", std::size_t{0});
+  r.virtual_ns = j.value("virtual_ns", std::uint64_t{0});
+  r.mdio_accesses = j.value("mdio_accesses", std::uint64_t{0});
+  r.wall_seconds = j.value("wall_seconds", 0.0);
+  r.leaked_bytes = j.value("leaked_bytes", std::size_t{0});
+  if (j.contains("stop") && !j["stop"].is_null()) r.stop = j["stop"].get<std::string>();
+  for (const auto& c : j.value("callbacks", json::array())) r.callbacks.insert(c.get<std::string>());
+  for (const auto& e : j.value("expectations", json::array()))
+    r.expectations.push_back({e.at("step").get<std::size_t>(), e.at("where").get<std::string>(),
+                              e.at("ok").get<bool>(), e.at("message").get<std::string>()});
+  for (const auto& m : j.value("mac_after_step", json::array()))
+    r.mac_after_step.push_back({m.at("link").get<bool>(), m.at("speed").get<int>(), m.at("duplex").get<int>(),
+                                m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>()});
+  for (const auto& e : j.value("trace", json::array())) r.trace.add(trace_event_from_json(e));
+  return r;
+}
+
+}  // namespace refdrv

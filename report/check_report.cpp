@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "report/check_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/serialize.hpp"
+
+namespace refdrv {
+
+namespace {
+
+struct Colors {
+  const char *red = "", *green = "", *yellow = "", *bold = "", *reset = "";
+};
+
+Colors colors(bool on) {
+  if (!on) return {};
+  return {"\033[31m", "\033[32m", "\033[33m", "\033[1m", "\033[0m"};
+}
+
+std::string verdict(const RunResult& r) { return r.passed() ? "pass" : "FAIL"; }
+
+std::string ktap_escape(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '#', ' ');
+  return s;
+}
+
+}  // namespace
+
+std::string format_divergence(const Divergence& d, Impl a, Impl b) {
+  std::string out = fmt::format("first divergence ({}) in step {} ({}, {}):\n", level_name(d.level), d.step + 1,
+                                d.step_name, d.where);
+  out += fmt::format("  {:<5} {}\n  {:<5} {}\n", impl_title(a), d.a, impl_title(b), d.b);
+  out += fmt::format("  {} trace:\n", impl_title(a));
+  for (const auto& l : d.context_a) out += "    " + l + "\n";
+  out += fmt::format("  {} trace:\n", impl_title(b));
+  for (const auto& l : d.context_b) out += "    " + l + "\n";
+  return out;
+}
+
+std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) {
+  const Colors c = colors(style.color);
+  std::string out = fmt::format("{}refdrv check{}: Linux {} ({}){}\n", c.bold, c.reset, rep.tree_version,
+                                rep.tree_origin, rep.rustc.empty() ? "" : ", " + rep.rustc);
+  for (const auto& [impl, why] : rep.absent) out += fmt::format("{}: not run: {}\n", impl_title(impl), why);
+  std::size_t w = 8;
+  for (const auto& row : rep.rows) w = std::max(w, row.scenario->name.size());
+  out += fmt::format("\n{:<{}}  {:<9}", "scenario", w, "model");
+  for (Impl i : rep.impls) out += fmt::format("  {:<5}", impl_title(i));
+  out += rep.impls.size() > 1 ? "  equivalent\n" : "\n";
+  for (const auto& row : rep.rows) {
+    out += fmt::format("{:<{}}  {:<9}", row.scenario->name, w, row.model);
+    for (const auto& r : row.runs)
+      out += fmt::format("  {}{:<5}{}", r.passed() ? c.green : c.red, verdict(r), c.reset);
+    if (rep.impls.size() > 1) {
+      std::string eq = "yes";
+      for (std::size_t i = 1; i < row.divergence.size(); ++i)
+        if (row.divergence[i])
+          eq = fmt::format("{} differs ({})", impl_title(rep.impls[i]), level_name(row.divergence[i]->level));
+      out += fmt::format("  {}{}{}", eq == "yes" ? c.green : c.red, eq, c.reset);
+    }
+    out += "\n";
+  }
+
+  out += "\ncallback coverage (callbacks a driver implements that the suite ran):\n";
+  for (const auto& cov : rep.coverage) {
+    std::string missing;
+    for (const auto& cb : cov.implemented)
+      if (std::find(cov.covered.begin(), cov.covered.end(), cb) == cov.covered.end()) missing += " " + cb;
+    out += fmt::format("  {:<5} {:<28} {}/{}{}\n", impl_title(cov.impl), cov.driver, cov.covered.size(),
+                       cov.implemented.size(), missing.empty() ? "" : fmt::format("  (not run:{})", missing));
+  }
+
+  if (style.details) {
+    for (const auto& row : rep.rows) {
+      for (const auto& r : row.runs) {
+        if (r.passed()) continue;
+        out += fmt::format("\n{}FAIL{} {} on {} ({}):\n", c.red, c.reset, row.scenario->name, row.model,
+                           impl_title(r.impl));
+        for (const auto& e : r.expectations)
+          if (!e.ok) out += fmt::format("  {}: {}\n", e.where, e.message);
+        if (r.stop) out += fmt::format("  stopped: {}\n", *r.stop);
+        if (r.leaked_bytes) out += fmt::format("  teardown leaked {} bytes\n", r.leaked_bytes);
+      }
+      for (std::size_t i = 1; i < row.divergence.size(); ++i) {
+        if (!row.divergence[i]) continue;
+        out += fmt::format("\n{}DIVERGENCE{} {} on {}: {} vs {}\n", c.red, c.reset, row.scenario->name, row.model,
+                           impl_title(rep.impls[0]), impl_title(rep.impls[i]));
+        out += format_divergence(*row.divergence[i], rep.impls[0], rep.impls[i]);
+        if (!row.reproducers[i].empty()) out += fmt::format("  reproducer: {}\n", row.reproducers[i]);
+      }
+    }
+  }
+
+  std::size_t failed = 0, diverged = 0;
+  for (const auto& row : rep.rows) {
+    for (const auto& r : row.runs) failed += r.passed() ? 0 : 1;
+    diverged += row.equivalent() ? 0 : 1;
+  }
+  out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
+                     rep.wall_seconds);
+  if (!failed && !diverged)
+    out += fmt::format("{}all expectations hold, all implementations equivalent{}.\n", c.green, c.reset);
+  else
+    out += fmt::format("{}{} failed run(s), {} divergence(s){}.\n", c.red, failed, diverged, c.reset);
+  return out;
+}
+
+std::string format_ktap(const CheckReport& rep) {
+  // Group rows by scenario (rows are in scenario order).
+  std::vector<std::vector<const CheckRow*>> groups;
+  for (const auto& row : rep.rows) {
+    if (groups.empty() || groups.back().front()->scenario != row.scenario) groups.emplace_back();
+    groups.back().push_back(&row);
+  }
+  std::string out = "KTAP version 1\n";
+  out += fmt::format("# refdrv check: Linux {} ({})\n", rep.tree_version, ktap_escape(rep.tree_origin));
+  out += fmt::format("1..{}\n", groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const Scenario& sc = *groups[g].front()->scenario;
+    bool scenario_ok = true;
+    out += "    KTAP version 1\n";
+    out += fmt::format("    # Subtest: {}\n", sc.name);
+    out += fmt::format("    1..{}\n", groups[g].size());
+    for (std::size_t m = 0; m < groups[g].size(); ++m) {
+      const CheckRow& row = *groups[g][m];
+      const std::size_t cases = rep.impls.size() + rep.absent.size() + (rep.impls.size() > 1 ? 1 : 0);
+      out += "        KTAP version 1\n";
+      out += fmt::format("        # Subtest: {}\n", row.model);
+      out += fmt::format("        1..{}\n", cases);
+      std::size_t n = 0;
+      for (const auto& r : row.runs) {
+        if (!r.passed()) {
+          for (const auto& e : r.expectations)
+            if (!e.ok) out += fmt::format("        # {}: {}\n", e.where, ktap_escape(e.message));
+          if (r.stop) out += fmt::format("        # stopped: {}\n", ktap_escape(*r.stop));
+          if (r.leaked_bytes) out += fmt::format("        # teardown leaked {} bytes\n", r.leaked_bytes);
+        }
+        out += fmt::format("        {} {} {}\n", r.passed() ? "ok" : "not ok", ++n, impl_name(r.impl));
+      }
+      for (const auto& [impl, why] : rep.absent)
+        out += fmt::format("        ok {} {} # SKIP {}\n", ++n, impl_name(impl), ktap_escape(why));
+      if (rep.impls.size() > 1) {
+        for (std::size_t i = 1; i < row.divergence.size(); ++i)
+          if (row.divergence[i])
+            out += fmt::format("        # {} differs from {} ({}) in step {}: {} / {}\n", impl_name(rep.impls[i]),
+                               impl_name(rep.impls[0]), level_name(row.divergence[i]->level),
+                               row.divergence[i]->step + 1, ktap_escape(row.divergence[i]->a),
+                               ktap_escape(row.divergence[i]->b));
+        out += fmt::format("        {} {} equivalent\n", row.equivalent() ? "ok" : "not ok", ++n);
+      }
+      const bool ok = row.passed() && row.equivalent();
+      scenario_ok = scenario_ok && ok;
+      out += fmt::format("    {} {} {}\n", ok ? "ok" : "not ok", m + 1, row.model);
+    }
+    out += fmt::format("{} {} {}\n", scenario_ok ? "ok" : "not ok", g + 1, sc.name);
+  }
+  return out;
+}
+
+nlohmann::json check_report_json(const CheckReport& rep) {
+  using nlohmann::json;
+  json j;
+  j["schema"] = "refdrv-check-report/1";
+  j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
+  j["rustc"] = rep.rustc;
+  json impls = json::array();
+  for (Impl i : rep.impls) impls.push_back(impl_name(i));
+  j["implementations"] = impls;
+  json absent = json::object();
+  for (const auto& [i, why] : rep.absent) absent[impl_name(i)] = why;
+  j["absent"] = absent;
+  json rows = json::array();
+  for (const auto& row : rep.rows) {
+    json r = {{"scenario", row.scenario->name},
+              {"file", row.scenario->file},
+              {"model", row.model},
+              {"passed", row.passed()},
+              {"equivalent", row.equivalent()}};
+    json runs = json::array();
+    for (const auto& run : row.runs) runs.push_back(run_result_to_json(run, false));
+    r["runs"] = runs;
+    json divs = json::array();
+    for (std::size_t i = 1; i < row.divergence.size(); ++i) {
+      if (!row.divergence[i]) continue;
+      const Divergence& d = *row.divergence[i];
+      divs.push_back({{"implementation", impl_name(rep.impls[i])},
+                      {"against", impl_name(rep.impls[0])},
+                      {"level", static_cast<int>(d.level)},
+                      {"level_name", level_name(d.level)},
+                      {"step", d.step + 1},
+                      {"step_name", d.step_name},
+                      {"where", d.where},
+                      {"reference", d.a},
+                      {"other", d.b},
+                      {"context_reference", d.context_a},
+                      {"context_other", d.context_b},
+                      {"reproducer", row.reproducers[i]}});
+    }
+    r["divergences"] = divs;
+    rows.push_back(r);
+  }
+  j["results"] = rows;
+  json cov = json::array();
+  for (const auto& c : rep.coverage)
+    cov.push_back({{"implementation", impl_name(c.impl)},
+                   {"module", c.module},
+                   {"driver", c.driver},
+                   {"implemented", c.implemented},
+                   {"covered", c.covered}});
+  j["coverage"] = cov;
+  j["timings"] = {{"wall_seconds", rep.wall_seconds}, {"instances", rep.instances}};
+  j["passed"] = rep.all_passed();
+  j["equivalent"] = rep.all_equivalent();
+  return j;
+}
+
+}  // namespace refdrv
