@@ -113,10 +113,12 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
                        : run_scenario(env, sc, model, impl, o);
   };
 
-  for (const auto& sc : scenarios) {
+  for (const auto& scenario : scenarios) {
+    auto shared = std::make_shared<const Scenario>(scenario);
+    const Scenario& sc = *shared;
     for (const auto& model : sc.models) {
       CheckRow row;
-      row.scenario = &sc;
+      row.scenario = shared;
       row.model = model;
       for (Impl impl : opt.impls) {
         if (opt.progress) opt.progress(done, total, fmt::format("{} on {} ({})", sc.name, model, impl_title(impl)));

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +28,7 @@ struct CheckOptions {
 };
 
 struct CheckRow {
-  const Scenario* scenario = nullptr;
+  std::shared_ptr<const Scenario> scenario;  // shared by the rows of its models
   std::string model;
   std::vector<RunResult> runs;                     // per implementation, in CheckOptions::impls order
   std::vector<std::optional<Divergence>> divergence;  // per implementation, against impls[0]

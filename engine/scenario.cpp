@@ -68,7 +68,8 @@ class Parser {
 
   SourceLocation at(const YAML::Node& n) const {
     const YAML::Mark m = n.Mark();
-    return {file_, m.line + 1, m.column + 1};
+    // Nodes without a position (none here but defensive) point at the file start.
+    return {file_, m.line < 0 ? 1 : m.line + 1, m.column < 0 ? 1 : m.column + 1};
   }
 
   [[nodiscard]] std::unexpected<Error> error(const YAML::Node& n, const std::string& what) const {
@@ -173,7 +174,7 @@ class Parser {
   Result<EthtoolSettings> ethtool(const YAML::Node& n) const {
     if (!n.IsMap()) return error(n, "ethtool takes a map: {autoneg: on|off, speed: 10|100|1000, duplex: half|full, "
                                     "advertise: [...]}");
-    if (auto r = check_keys(n, {"autoneg", "speed", "duplex", "advertise"}, "ethtool"); !r)
+    if (auto r = check_keys(n, {"autoneg", "speed", "duplex", "advertise", "returns"}, "ethtool"); !r)
       return std::unexpected(r.error());
     EthtoolSettings e;
     if (n["autoneg"]) {
@@ -439,17 +440,11 @@ class Parser {
       }
       case Step::Kind::kEthtool: {
         if (auto r = need_arg("the settings"); !r) return std::unexpected(r.error());
-        YAML::Node settings = YAML::Clone(arg);
-        YAML::Node returns;
-        if (settings.IsMap() && settings["returns"]) {
-          returns = settings["returns"];
-          settings.remove("returns");
-        }
-        auto e = ethtool(settings);
+        auto e = ethtool(arg);
         if (!e) return std::unexpected(e.error());
         st.ethtool = *e;
-        if (returns) {
-          auto r = errno_value(returns);
+        if (arg["returns"]) {
+          auto r = errno_value(arg["returns"]);
           if (!r) return std::unexpected(r.error());
           st.returns = *r;
         }
@@ -614,7 +609,7 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
   } catch (const YAML::ParserException& e) {
     return fail(fmt::format("{}:{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  if (!root) return fail(fmt::format("{}:1:1: empty scenario", file));
+  if (!root || root.IsNull()) return fail(fmt::format("{}:1:1: empty scenario", file));
   return Parser(file).scenario(root);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/check.hpp"
 #include "engine/environment.hpp"
 #include "host/instance.hpp"
 #include "hw/catalog.hpp"

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv check end to end: the default suite, its reports (KTAP read by the
+// tree's own kunit parser, JSON checked against its schema), fork isolation,
+// and a deliberately altered C driver that must be caught.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/check.hpp"
+#include "engine/suite.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+#include "report/check_report.hpp"
+#include "tests/test_support.hpp"
+
+namespace refdrv::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+std::vector<Scenario> suite() {
+  auto s = load_default_suite();
+  EXPECT_TRUE(s);
+  return *s;
+}
+
+std::vector<Scenario> only(const std::vector<Scenario>& all, std::initializer_list<const char*> names) {
+  std::vector<Scenario> out;
+  for (const auto& s : all)
+    for (const char* n : names)
+      if (s.name == n) out.push_back(s);
+  return out;
+}
+
+CheckReport check(Environment& env, const std::vector<Scenario>& scenarios, bool isolate = false) {
+  CheckOptions o;
+  o.impls = available_impls(env, nullptr);
+  o.isolate = isolate;
+  o.repro_dir = (fs::temp_directory_path() / ("refdrv-repro-" + std::to_string(::getpid()))).string();
+  return run_check(env, scenarios, o);
+}
+
+fs::path temp_file(const std::string& name) {
+  return fs::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
+}
+
+TEST(Check, TheDefaultSuiteHoldsAndAllThreeImplementationsAreEquivalentOnLinux612) {
+  Environment& env = environment("6.12");
+  const CheckReport rep = check(env, suite());
+  ASSERT_EQ(rep.impls, (std::vector<Impl>{Impl::kC, Impl::kRust, Impl::kCxx}));
+  EXPECT_TRUE(rep.all_passed()) << format_terminal(rep, {});
+  EXPECT_TRUE(rep.all_equivalent()) << format_terminal(rep, {});
+  EXPECT_EQ(rep.exit_code(), 0);
+  // Every callback every Asix driver of every implementation has ran.
+  ASSERT_EQ(rep.coverage.size(), 9u);
+  for (const auto& c : rep.coverage) EXPECT_EQ(c.covered, c.implemented) << impl_name(c.impl) << " " << c.driver;
+  EXPECT_THAT(format_terminal(rep, {}), HasSubstr("all expectations hold, all implementations equivalent"));
+}
+
+TEST(Check, OnLinux61RustIsReportedAbsentAndCAndCxxAgree) {
+  Environment& env = environment("6.1");
+  std::map<Impl, std::string> absent;
+  const auto impls = available_impls(env, &absent);
+  EXPECT_EQ(impls, (std::vector<Impl>{Impl::kC, Impl::kCxx}));
+  EXPECT_THAT(absent[Impl::kRust], HasSubstr("no Rust driver in this tree"));
+  CheckReport rep = check(env, suite());
+  rep.absent = absent;
+  EXPECT_TRUE(rep.all_passed()) << format_terminal(rep, {});
+  EXPECT_TRUE(rep.all_equivalent());
+  EXPECT_THAT(format_ktap(rep), HasSubstr("ok 3 rust # SKIP no Rust driver in this tree"));
+}
+
+std::optional<std::string> kunit_parse(const fs::path& ktap) {
+  const fs::path parser = environment("6.12").tree().root / "tools/testing/kunit/kunit.py";
+  if (!kernel::on_path("python3") || !fs::exists(parser)) return std::nullopt;
+  // kunit.py exits 1 when a test failed; its output is what is checked.
+  auto out = kernel::capture(
+      {{"sh", "-c", "python3 \"$0\" parse \"$1\"; true", parser.string(), ktap.string()}, {}, {}, {}});
+  return out ? *out : out.error().message;
+}
+
+TEST(Check, KtapOutputIsReadByTheTreesOwnKunitParser) {
+  Environment& env = environment("6.12");
+  const CheckReport rep = check(env, suite());
+  const fs::path file = temp_file("check.ktap");
+  std::ofstream(file) << format_ktap(rep);
+  auto out = kunit_parse(file);
+  if (!out) GTEST_SKIP() << "python3 is not installed: cannot run tools/testing/kunit/kunit.py";
+  // kunit counts the leaves: scenarios x models x (3 implementations + equivalence).
+  const std::size_t leaves = rep.rows.size() * 4;
+  EXPECT_THAT(*out, HasSubstr(fmt::format("Testing complete. Ran {} tests: passed: {}", leaves, leaves)))
+      << out->substr(out->size() > 400 ? out->size() - 400 : 0);
+}
+
+TEST(Check, AFailedExpectationIsNotOkInKtapAndExitsWithOne) {
+  Environment& env = environment("6.12");
+  auto bad = parse_scenario("name: wrong-speed\nmodels: [AX88772C]\npartner: switch-10-100\nsteps:\n"
+                            "  - attach\n  - start\n  - wait: 3s\n  - expect: {speed: 10}\n",
+                            "wrong.yaml");
+  ASSERT_TRUE(bad);
+  const CheckReport rep = check(env, {*bad});
+  EXPECT_EQ(rep.exit_code(), 1);
+  const std::string ktap = format_ktap(rep);
+  EXPECT_THAT(ktap, HasSubstr("# wrong.yaml:8:5: expected speed 10 (phylib: 100)"));
+  EXPECT_THAT(ktap, HasSubstr("not ok 1 c"));
+  EXPECT_THAT(ktap, HasSubstr("not ok 1 wrong-speed"));
+  const fs::path file = temp_file("fail.ktap");
+  std::ofstream(file) << ktap;
+  auto out = kunit_parse(file);
+  if (!out) GTEST_SKIP() << "python3 is not installed";
+  EXPECT_THAT(*out, HasSubstr("Ran 4 tests: passed: 1, failed: 3"))
+      << out->substr(out->size() > 400 ? out->size() - 400 : 0);
+}
+
+TEST(Check, TheJsonReportValidatesAgainstItsSchema) {
+  Environment& env = environment("6.12");
+  const CheckReport rep = check(env, only(suite(), {"link-up-switch-10-100", "fault-read-status-lpa"}));
+  const fs::path file = temp_file("check.json");
+  std::ofstream(file) << check_report_json(rep).dump(2);
+  const fs::path root = kernel::data_dir();
+  auto st = kernel::run({{(root / "tools/validate-json").string(), (root / "docs/schema/check-report.schema.json").string(),
+                          file.string()},
+                         {},
+                         {},
+                         {}});
+  ASSERT_TRUE(st);
+  if (*st == 2) GTEST_SKIP() << "python3-jsonschema is not installed";
+  EXPECT_EQ(*st, 0);
+}
+
+TEST(Check, IsolatedRunsGiveByteIdenticalTracesToInProcessRuns) {
+  Environment& env = environment("6.12");
+  const auto scenarios = only(suite(), {"unplug-replug", "fault-soft-reset-poll", "quirk-ax88772a-stale-lpa"});
+  const CheckReport in = check(env, scenarios, false);
+  const CheckReport forked = check(env, scenarios, true);
+  ASSERT_EQ(in.rows.size(), forked.rows.size());
+  for (std::size_t r = 0; r < in.rows.size(); ++r)
+    for (std::size_t i = 0; i < in.rows[r].runs.size(); ++i) {
+      const auto& a = in.rows[r].runs[i];
+      const auto& b = forked.rows[r].runs[i];
+      EXPECT_EQ(a.trace.format(), b.trace.format()) << a.scenario << " " << a.model << " " << impl_name(a.impl);
+      EXPECT_EQ(a.passed(), b.passed());
+    }
+}
+
+// A copy of the 6.12 tree (hard links, so it is cheap) whose ax88796b.c no
+// longer toggles BMCR_RESET before the generic reset.
+fs::path altered_tree() {
+  const fs::path src = environment("6.12").tree().root;
+  const fs::path dst = kernel::cache_root() / "test-trees" / "linux-6.12-asix-no-toggle";
+  const fs::path file = dst / "drivers/net/phy/ax88796b.c";
+  auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
+  if (fs::exists(dst / "READY")) return dst;
+  fs::remove_all(dst);
+  fs::create_directories(dst.parent_path());
+  auto st = kernel::run({{"cp", "-al", src.string(), dst.string()}, {}, {}, {}});
+  EXPECT_TRUE(st && *st == 0);
+  auto text = kernel::read_file(file);
+  EXPECT_TRUE(text);
+  const std::string toggle = "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n";
+  const auto pos = text->find(toggle);
+  EXPECT_NE(pos, std::string::npos) << "the toggle is not where Linux 6.12 has it";
+  text->erase(pos, toggle.size());
+  fs::remove(file);  // break the hard link before writing
+  std::ofstream(file) << *text;
+  std::ofstream(dst / "READY") << "altered copy for refdrv's tests\n";
+  return dst;
+}
+
+TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
+  const fs::path tree = altered_tree();
+  EnvironmentOptions o;
+  o.kernel = tree.string();
+  o.quiet = true;
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  const CheckReport rep = check(**env, only(suite(), {"link-up-switch-10-100", "quirk-ax88796b-reset-toggle"}));
+  EXPECT_EQ(rep.exit_code(), 1);
+  EXPECT_FALSE(rep.all_equivalent());
+  // The first divergence: the Rust driver writes BMCR first, the altered C
+  // driver reads it first, in step 1 (attach).
+  const CheckRow& row = rep.rows.front();
+  ASSERT_TRUE(row.divergence[1]);
+  EXPECT_EQ(row.divergence[1]->level, Level::kMdio);
+  EXPECT_EQ(row.divergence[1]->step, 0u);
+  EXPECT_EQ(row.divergence[1]->step_name, "attach");
+  EXPECT_THAT(row.divergence[1]->a, HasSubstr("rd 16.00 BMCR"));
+  EXPECT_THAT(row.divergence[1]->b, HasSubstr("wr 16.00 BMCR      <- 0x0000"));
+  const std::string text = format_terminal(rep, {});
+  EXPECT_THAT(text, HasSubstr("DIVERGENCE link-up-switch-10-100 on AX88772A: C vs Rust"));
+  EXPECT_THAT(text, HasSubstr("first divergence (MDIO sequence) in step 1 (attach, scenarios/link-up-switch-10-100.yaml"));
+  // The reproducer keeps only what it takes: the attach.
+  ASSERT_FALSE(row.reproducers[1].empty());
+  auto repro = load_scenario(row.reproducers[1]);
+  ASSERT_TRUE(repro) << repro.error().message;
+  ASSERT_EQ(repro->steps.size(), 1u);
+  EXPECT_EQ(repro->steps[0].kind, Step::Kind::kAttach);
+  EXPECT_EQ(repro->models, (std::vector<std::string>{"AX88772A"}));
+  // On the AX88796B the altered driver's reset no longer happens at all.
+  const CheckRow& quirk = rep.rows.back();
+  EXPECT_FALSE(quirk.runs[0].passed()) << "C without the toggle must fail the reset-toggle scenario";
+  EXPECT_TRUE(quirk.runs[1].passed());
+}
+
+}  // namespace
+}  // namespace refdrv::test

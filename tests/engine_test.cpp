@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+// The scenario format (what it accepts, and what each rejection says) and
+// the comparator, without running a kernel.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "engine/compare.hpp"
+#include "engine/scenario.hpp"
+#include "engine/suite.hpp"
+
+namespace refdrv {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string error_of(const std::string& yaml) {
+  auto s = parse_scenario(yaml, "test.yaml");
+  EXPECT_FALSE(s) << "accepted:\n" << yaml;
+  return s ? "" : s.error().message;
+}
+
+const char* kValid = R"(name: demo
+description: "a demo: with a colon"
+models: [AX88772A, AX88796B]
+partner: switch-10-100
+phy-id: 0x003b1842
+tags: [demo]
+steps:
+  - attach: {returns: 0}
+  - start
+  - wait: 1.5s
+  - flap: 200ms
+  - plug: forced-10-half
+  - ethtool: {autoneg: off, speed: 100, duplex: full, returns: EINVAL}
+  - fault: {kind: stuck-bits, register: BMSR, nth: 2, mask: 0x4, value: 0}
+  - fault: {kind: timeout, access: 3}
+  - fault: {kind: read-error, probability: 0.25}
+  - clear-faults
+  - mdio-write: {register: 0x1f, value: 0xbeef}
+  - expect: {link: up, speed: 100, duplex: full, state: [RUNNING, NOLINK], registers: {BMCR: {mask: 0x1000, value: 0}, LPA: 0}, models: [AX88772A]}
+  - genphy-soft-reset: {returns: ETIMEDOUT}
+)";
+
+TEST(ScenarioFormat, AValidScenarioIsReadCompletely) {
+  auto s = parse_scenario(kValid, "test.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->name, "demo");
+  EXPECT_EQ(s->models, (std::vector<std::string>{"AX88772A", "AX88796B"}));
+  EXPECT_EQ(*s->phy_id, 0x003b1842u);
+  ASSERT_EQ(s->steps.size(), 13u);
+  EXPECT_EQ(s->steps[0].kind, Step::Kind::kAttach);
+  EXPECT_EQ(*s->steps[0].returns, 0);
+  EXPECT_EQ(s->steps[2].ns, 1'500'000'000u);
+  EXPECT_EQ(s->steps[3].ns, 200'000'000u);
+  EXPECT_EQ(s->steps[4].partner, "forced-10-half");
+  EXPECT_EQ(*s->steps[5].ethtool.autoneg, false);
+  EXPECT_EQ(*s->steps[5].returns, -22);
+  EXPECT_EQ(s->steps[6].fault.kind, hw::FaultKind::kStuckBits);
+  EXPECT_EQ(s->steps[6].fault.reg, 1u);
+  EXPECT_EQ(s->steps[6].fault.nth, 2);
+  EXPECT_EQ(s->steps[7].fault.trigger, hw::FaultTrigger::kAccessIndex);
+  EXPECT_DOUBLE_EQ(s->steps[8].fault.probability, 0.25);
+  EXPECT_EQ(s->steps[10].reg, 0x1f);
+  EXPECT_EQ(s->steps[10].value, 0xbeef);
+  const Expectation& e = s->steps[11].expect;
+  EXPECT_EQ(e.states, (std::vector<std::string>{"RUNNING", "NOLINK"}));
+  ASSERT_EQ(e.registers.size(), 2u);
+  EXPECT_EQ(e.registers[0].mask, 0x1000);
+  EXPECT_EQ(e.registers[1].reg, 5u);
+  EXPECT_EQ(*s->steps[12].returns, -110);
+  EXPECT_EQ(s->steps[12].where.str(), "test.yaml:20:5");
+}
+
+TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: soon\n"),
+            "test.yaml:4:11: step 1 (wait) must be a duration like 200ms or 1.5s, got 'soon'");
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n  - jump\n"),
+              HasSubstr("test.yaml:5:5: step 2: unknown step 'jump' (expected one of: attach, detach"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX99]\nsteps: []\n"), HasSubstr("test.yaml:2:10: unknown model 'AX99'"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\npartner: cat\nsteps: []\n"),
+              HasSubstr("test.yaml:3:10: unknown partner 'cat'"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nstep: []\n"),
+              HasSubstr("test.yaml:3:1: unknown key 'step' in the scenario (expected one of: name, description"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: read-error}\n"),
+              HasSubstr("test.yaml:4:12: a fault needs exactly one trigger"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach: {returns: EWHAT}\n"),
+              HasSubstr("test.yaml:4:23: returns must be 0, ok, a negative number or an errno name"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {link: sideways}\n"),
+              HasSubstr("test.yaml:4:20: link must be up or down"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - ethtool: {autoneg: off}\n"),
+              HasSubstr("test.yaml:4:14: autoneg: off needs speed and duplex"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - start: now\n"),
+              HasSubstr("test.yaml:4:12: step 1 (start) takes no argument but {returns: ...}"));
+  EXPECT_THAT(error_of("name: [x\n"), HasSubstr("test.yaml:"));
+  EXPECT_THAT(error_of("name: [x\n"), HasSubstr("not valid YAML"));
+  EXPECT_THAT(error_of("models: [AX88772A]\nsteps: []\n"), HasSubstr("test.yaml:1:1: the scenario needs a name"));
+  EXPECT_THAT(error_of(""), HasSubstr("test.yaml:1:1: empty scenario"));
+}
+
+TEST(ScenarioFormat, Durations) {
+  EXPECT_EQ(parse_duration("3"), 3'000'000'000u);
+  EXPECT_EQ(parse_duration("1.5s"), 1'500'000'000u);
+  EXPECT_EQ(parse_duration("200ms"), 200'000'000u);
+  EXPECT_EQ(parse_duration("10us"), 10'000u);
+  EXPECT_FALSE(parse_duration("-1s"));
+  EXPECT_FALSE(parse_duration("3 fortnights"));
+}
+
+TEST(ScenarioFormat, APrefixIsWrittenBackAsAReplayableScenario) {
+  auto s = parse_scenario(kValid, "test.yaml");
+  ASSERT_TRUE(s);
+  const std::string yaml = scenario_to_yaml(*s, 3, "reproducer");
+  auto again = parse_scenario(yaml, "repro.yaml");
+  ASSERT_TRUE(again) << again.error().message << "\n" << yaml;
+  ASSERT_EQ(again->steps.size(), 3u);
+  EXPECT_EQ(again->steps[2].ns, 1'500'000'000u);
+  EXPECT_EQ(*again->phy_id, 0x003b1842u);
+  EXPECT_THAT(yaml, HasSubstr("# reproducer"));
+}
+
+TEST(DefaultSuite, EveryEmbeddedScenarioParses) {
+  auto suite = load_default_suite();
+  ASSERT_TRUE(suite) << suite.error().message;
+  EXPECT_GE(suite->size(), 25u);
+  std::set<std::string> names;
+  for (const auto& s : *suite) EXPECT_TRUE(names.insert(s.name).second) << "duplicate " << s.name;
+}
+
+RunResult synthetic(std::vector<TraceEvent> events, std::vector<MacView> mac) {
+  RunResult r;
+  for (auto& e : events) r.trace.add(e);
+  r.mac_after_step = std::move(mac);
+  return r;
+}
+
+TEST(Comparator, FindsTheFirstMdioDifferenceAndItsStep) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n  - start\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto step = [](long i, const char* n) {
+    return TraceEvent{.kind = TraceKind::kStep, .value = i, .name = n};
+  };
+  auto rd = [](int reg, long v) { return TraceEvent{.kind = TraceKind::kMdioRead, .addr = 16, .reg = reg, .value = v}; };
+  auto wr = [](int reg, long v) { return TraceEvent{.kind = TraceKind::kMdioWrite, .addr = 16, .reg = reg, .value = v}; };
+  RunResult a = synthetic({step(0, "attach"), wr(0, 0), rd(0, 0), wr(0, 0x8200), step(1, "start"), rd(1, 0x7809)}, {});
+  RunResult b = synthetic({step(0, "attach"), rd(0, 0), wr(0, 0x8200), step(1, "start"), rd(1, 0x7809)}, {});
+  auto d = compare(*sc, a, b);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->level, Level::kMdio);
+  EXPECT_EQ(d->index, 0u);
+  EXPECT_EQ(d->step, 0u);
+  EXPECT_EQ(d->step_name, "attach");
+  EXPECT_EQ(d->where, "c.yaml:4:5");
+  EXPECT_THAT(d->a, HasSubstr("wr 16.00"));
+  EXPECT_THAT(d->b, HasSubstr("rd 16.00"));
+  EXPECT_FALSE(compare(*sc, a, a));
+}
+
+TEST(Comparator, OutcomeLevelComparesWhatTheMacSawAfterEachStep) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - start\n  - wait: 1s\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto step = [](long i, const char* n) { return TraceEvent{.kind = TraceKind::kStep, .value = i, .name = n}; };
+  RunResult a = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, MacView{.link = true, .speed = 100, .duplex = 1}});
+  RunResult b = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, MacView{.link = true, .speed = 10, .duplex = 1}});
+  EXPECT_FALSE(compare_at(*sc, a, b, Level::kMdio));
+  auto d = compare_at(*sc, a, b, Level::kOutcome);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->step, 1u);
+  EXPECT_THAT(d->a, HasSubstr("100/Full"));
+  EXPECT_THAT(d->b, HasSubstr("10/Full"));
+}
+
+}  // namespace
+}  // namespace refdrv
