@@ -337,6 +337,7 @@ int main(int argc, char** argv) {
   run->add_option("--json", ra.json, "write the JSON report to this file (- for stdout)");
   run->add_option("--repro-dir", ra.repro_dir, "where reproducers of divergences are written");
   run->add_flag("--isolate", ra.isolate, "run each instance in a forked child");
+  run->add_flag("--no-logs", ra.no_logs, "do not keep kernel log lines in traces");
   run->add_option("--color", common.color, "auto, always, never");
 
   TraceArgs ta;

@@ -5,37 +5,44 @@ namespace refdrv {
 
 void EventQueue::schedule(std::uint64_t at, Fn fn, void* key) {
   cancel(key);
-  const Slot slot{at, next_seq_++};
-  by_time_.emplace(slot, Event{at, fn, key});
-  by_key_.emplace(key, slot);
+  events_.push_back({Event{at, fn, key}, next_seq_++});
 }
 
 bool EventQueue::cancel(void* key) {
-  auto it = by_key_.find(key);
-  if (it == by_key_.end()) return false;
-  by_time_.erase(it->second);
-  by_key_.erase(it);
-  return true;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (events_[i].ev.key != key) continue;
+    events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(i));
+    return true;
+  }
+  return false;
+}
+
+bool EventQueue::pending(void* key) const {
+  for (const auto& s : events_)
+    if (s.ev.key == key) return true;
+  return false;
 }
 
 std::optional<EventQueue::Event> EventQueue::pop_due(std::uint64_t limit) {
-  if (by_time_.empty()) return std::nullopt;
-  auto it = by_time_.begin();
-  if (it->first.first > limit) return std::nullopt;
-  Event ev = it->second;
-  by_key_.erase(ev.key);
-  by_time_.erase(it);
+  std::size_t best = events_.size();
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const Slot& s = events_[i];
+    if (s.ev.at > limit) continue;
+    if (best == events_.size() || s.ev.at < events_[best].ev.at ||
+        (s.ev.at == events_[best].ev.at && s.seq < events_[best].seq))
+      best = i;
+  }
+  if (best == events_.size()) return std::nullopt;
+  const Event ev = events_[best].ev;
+  events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(best));
   return ev;
 }
 
 std::optional<std::uint64_t> EventQueue::next_time() const {
-  if (by_time_.empty()) return std::nullopt;
-  return by_time_.begin()->first.first;
-}
-
-void EventQueue::clear() {
-  by_time_.clear();
-  by_key_.clear();
+  std::optional<std::uint64_t> t;
+  for (const auto& s : events_)
+    if (!t || s.ev.at < *t) t = s.ev.at;
+  return t;
 }
 
 }  // namespace refdrv

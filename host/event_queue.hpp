@@ -3,13 +3,15 @@
 // callbacks) in virtual time. Events due at the same time run in the order
 // they were queued; an event is identified by its key (the timer or work
 // item address) so that rescheduling moves it, as mod_timer() does.
+//
+// An instance has a handful of pending events at most (the state machine's
+// delayed work, its timer, an RCU callback), so the queue is a flat vector
+// searched linearly: no allocation once it has grown to that size.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
-#include <unordered_map>
-#include <utility>
+#include <vector>
 
 namespace refdrv {
 
@@ -27,17 +29,19 @@ class EventQueue {
   void schedule(std::uint64_t at, Fn fn, void* key);
   // Remove the event of `key`; true if there was one.
   bool cancel(void* key);
-  [[nodiscard]] bool pending(void* key) const { return by_key_.contains(key); }
+  [[nodiscard]] bool pending(void* key) const;
   // The earliest event due at or before `limit`, removed from the queue.
   std::optional<Event> pop_due(std::uint64_t limit);
   [[nodiscard]] std::optional<std::uint64_t> next_time() const;
-  [[nodiscard]] std::size_t size() const { return by_time_.size(); }
-  void clear();
+  [[nodiscard]] std::size_t size() const { return events_.size(); }
+  void clear() { events_.clear(); }
 
  private:
-  using Slot = std::pair<std::uint64_t, std::uint64_t>;  // (time, sequence)
-  std::map<Slot, Event> by_time_;
-  std::unordered_map<void*, Slot> by_key_;
+  struct Slot {
+    Event ev;
+    std::uint64_t seq;
+  };
+  std::vector<Slot> events_;
   std::uint64_t next_seq_ = 0;
 };
 

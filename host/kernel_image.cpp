@@ -62,7 +62,7 @@ namespace {
 
 ContextBase& ctx(void* cookie) { return *static_cast<ContextBase*>(cookie); }
 
-[[noreturn]] void host_fatal(void*, const char* what) { gate::stop(what); }
+__attribute__((noreturn)) void host_fatal(void*, const char* what) { gate::stop(what); }
 
 const refdrv_host_ops kHostOps = {
     .abi_version = REFDRV_ABI_VERSION,

@@ -20,7 +20,8 @@ refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificate
 	flex bison bc libelf-dev
 	libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libgit2-dev
 	googletest libgtest-dev libgmock-dev libbenchmark-dev
-	clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev"
+	clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
+	python3 python3-jsonschema valgrind"
 
 refdrv_missing_packages() {
 	missing=""
@@ -66,9 +67,14 @@ MSG
 	fi
 }
 
+# refdrv_build [PRESET]: configure (once) and build a CMake preset (default:
+# "default", into build/).
 refdrv_build() {
-	if [ ! -f "$REFDRV_BUILD_DIR/build.ninja" ]; then
-		cmake -S "$REFDRV_ROOT" -B "$REFDRV_BUILD_DIR" -G Ninja ${REFDRV_CMAKE_ARGS:-} >&2
+	preset=${1:-default}
+	dir=$REFDRV_BUILD_DIR
+	[ "$preset" = default ] || dir=$REFDRV_ROOT/build-$preset
+	if [ ! -f "$dir/build.ninja" ]; then
+		(cd "$REFDRV_ROOT" && cmake --preset "$preset" -B "$dir" ${REFDRV_CMAKE_ARGS:-}) >&2
 	fi
-	cmake --build "$REFDRV_BUILD_DIR" >&2
+	cmake --build "$dir" >&2
 }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+// Google Benchmark: the hardware model alone, the host's event queue, and
+// the full stack (real phylib + driver + model) per implementation.
+//   build/bench/refdrv_bench [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+
+#include <memory>
+
+#include "engine/check.hpp"
+#include "engine/environment.hpp"
+#include "engine/suite.hpp"
+#include "host/event_queue.hpp"
+#include "host/instance.hpp"
+#include "hw/catalog.hpp"
+
+namespace {
+
+using namespace refdrv;
+
+// ---- the model alone ----
+
+void BM_ModelReadBmsrLinked(benchmark::State& state) {
+  hw::PhyModel phy(*hw::find_phy_model("AX88772A"));
+  phy.plug(*hw::find_partner("switch-10-100"), 0);
+  hw::Nanos t = 2'000'000'000;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(phy.read(hw::c22::kBmsr, t));
+    t += 1000;  // time moves: every read brings the model up to date first
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel("register reads");
+}
+BENCHMARK(BM_ModelReadBmsrLinked);
+
+void BM_ModelNegotiation(benchmark::State& state) {
+  const auto spec = *hw::find_phy_model("AX88772C");
+  const auto partner = *hw::find_partner("switch-gigabit");
+  for (auto _ : state) {
+    hw::PhyModel phy(spec);
+    phy.plug(partner, 0);
+    benchmark::DoNotOptimize(phy.read(hw::c22::kLpa, 2'000'000'000));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ModelNegotiation);
+
+void noop(void*) {}
+
+void BM_EventQueueReschedule(benchmark::State& state) {
+  EventQueue q;
+  int keys[4];
+  std::uint64_t t = 0;
+  for (auto _ : state) {
+    for (int& k : keys) q.schedule(t + 1000, noop, &k);
+    while (auto ev = q.pop_due(t + 1000)) benchmark::DoNotOptimize(ev->key);
+    t += 1000;
+  }
+  state.SetItemsProcessed(state.iterations() * 4);
+}
+BENCHMARK(BM_EventQueueReschedule);
+
+// ---- the full stack ----
+
+Environment& env() {
+  static std::unique_ptr<Environment> e = [] {
+    EnvironmentOptions o;
+    o.quiet = true;
+    auto r = Environment::open(o);
+    if (!r) {
+      fprintf(stderr, "refdrv_bench: %s\n", r.error().message.c_str());
+      std::exit(2);
+    }
+    return std::move(*r);
+  }();
+  return *e;
+}
+
+std::unique_ptr<Instance> linked_instance(Impl impl) {
+  auto inst = std::make_unique<Instance>(env().image(), InstanceConfig{.impl = impl});
+  inst->set_record_logs(false);
+  const auto spec = *hw::find_phy_model("AX88772A");
+  inst->add_device(16, std::make_unique<hw::PhyModel>(spec));
+  inst->phy(16)->plug(*hw::find_partner("switch-10-100"), 0);
+  inst->create();
+  inst->op(REFDRV_OP_ATTACH, 16);
+  inst->op(REFDRV_OP_START);
+  inst->run_for(3'000'000'000);
+  return inst;
+}
+
+// One virtual second of a linked PHY: one phylib poll (read_status).
+void BM_VirtualSecondLinked(benchmark::State& state) {
+  auto inst = linked_instance(static_cast<Impl>(state.range(0)));
+  for (auto _ : state) {
+    inst->run_for(1'000'000'000);
+    if (inst->trace().size() > 1'000'000) {
+      state.PauseTiming();
+      inst->trace().clear();
+      state.ResumeTiming();
+    }
+  }
+  state.counters["virtual_s_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
+}
+BENCHMARK(BM_VirtualSecondLinked)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
+
+// One MDIO read through mdiobus_read() (bus lock, statistics, the bridge, the model).
+void BM_MdioReadFullStack(benchmark::State& state) {
+  auto inst = linked_instance(Impl::kC);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(inst->op(REFDRV_OP_MDIO_READ, 16, 1).ret);
+    if (inst->trace().size() > 1'000'000) {
+      state.PauseTiming();
+      inst->trace().clear();
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MdioReadFullStack);
+
+void BM_ScenarioLinkUp(benchmark::State& state) {
+  auto suite = *load_default_suite();
+  const Scenario* sc = nullptr;
+  for (const auto& s : suite)
+    if (s.name == "link-up-switch-10-100") sc = &s;
+  RunOptions ro;
+  ro.logs = false;
+  for (auto _ : state) benchmark::DoNotOptimize(run_scenario(env(), *sc, "AX88772A", static_cast<Impl>(state.range(0)), ro));
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
+}
+BENCHMARK(BM_ScenarioLinkUp)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
+
+void BM_DefaultSuiteAllImplementations(benchmark::State& state) {
+  const auto suite = *load_default_suite();
+  CheckOptions o;
+  o.impls = available_impls(env(), nullptr);
+  o.logs = false;
+  for (auto _ : state) benchmark::DoNotOptimize(run_check(env(), suite, o).exit_code());
+  state.SetLabel(std::to_string(suite.size()) + " scenarios");
+}
+BENCHMARK(BM_DefaultSuiteAllImplementations)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
