@@ -89,10 +89,18 @@ Result<void> write_text(const std::string& path, const std::string& text) {
 struct CheckArgs {
   std::vector<std::string> scenarios;
   std::string ktap, json, repro_dir = "refdrv-repro";
-  bool isolate = false;
-  double wall = 60;
+  bool in_process = false;
+  double wall = 30;
   bool no_logs = false;
 };
+
+void add_containment_options(CLI::App* cmd, CheckArgs& a) {
+  cmd->add_flag("--in-process", a.in_process,
+                "run the instances in this process: faster, but a crash or busy loop in host code (the C++ driver) "
+                "ends the run instead of becoming a finding");
+  cmd->add_option("--wall-budget", a.wall, "wall-clock seconds one instance may take before it is a hang")
+      ->check(CLI::PositiveNumber);
+}
 
 int cmd_check(const Common& c, const CheckArgs& a) {
   auto scenarios = scenarios_from(a.scenarios);
@@ -104,15 +112,15 @@ int cmd_check(const Common& c, const CheckArgs& a) {
   auto impls = select_impls(**env, c.impls, &absent);
   if (!impls) return report_error(impls.error());
   opt.impls = *impls;
-  opt.isolate = a.isolate;
-  opt.isolate_wall_seconds = a.wall;
+  opt.containment = a.in_process ? Containment::kInProcess : Containment::kFork;
+  opt.wall_seconds = a.wall;
   opt.repro_dir = a.repro_dir;
   opt.logs = !a.no_logs;
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (!c.env.quiet && tty)
     opt.progress = [](std::size_t done, std::size_t total, const std::string& what) {
-      fmt::print(stderr, "\r\033[K[{}/{}] {}", done + 1, total, what);
-      if (done + 1 == total) fmt::print(stderr, "\r\033[K");
+      fmt::print(stderr, "\r\033[K[{}/{}] {}", done, total, what);
+      if (done == total) fmt::print(stderr, "\r\033[K");
     };
   CheckReport rep = run_check(**env, *scenarios, opt);
   rep.absent = absent;
@@ -323,8 +331,7 @@ int main(int argc, char** argv) {
   check->add_option("--ktap", ca.ktap, "write KTAP to this file (- for stdout)");
   check->add_option("--json", ca.json, "write the JSON report to this file (- for stdout)");
   check->add_option("--repro-dir", ca.repro_dir, "where reproducers of divergences are written");
-  check->add_flag("--isolate", ca.isolate, "run each instance in a forked child (crash and hang containment)");
-  check->add_option("--wall-budget", ca.wall, "with --isolate: wall-clock seconds per instance");
+  add_containment_options(check, ca);
   check->add_flag("--no-logs", ca.no_logs, "do not keep kernel log lines in traces");
   check->add_option("--color", common.color, "auto, always, never");
 
@@ -336,7 +343,7 @@ int main(int argc, char** argv) {
   run->add_option("--ktap", ra.ktap, "write KTAP to this file (- for stdout)");
   run->add_option("--json", ra.json, "write the JSON report to this file (- for stdout)");
   run->add_option("--repro-dir", ra.repro_dir, "where reproducers of divergences are written");
-  run->add_flag("--isolate", ra.isolate, "run each instance in a forked child");
+  add_containment_options(run, ra);
   run->add_flag("--no-logs", ra.no_logs, "do not keep kernel log lines in traces");
   run->add_option("--color", common.color, "auto, always, never");
 

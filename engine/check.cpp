@@ -9,7 +9,6 @@
 #include <set>
 
 #include "engine/environment.hpp"
-#include "engine/isolate.hpp"
 
 namespace refdrv {
 
@@ -103,29 +102,37 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   report.rustc = env.built().rust.version;
   report.impls = opt.impls;
 
-  std::size_t total = 0, done = 0;
-  for (const auto& sc : scenarios) total += sc.models.size() * opt.impls.size();
-
   RunOptions ro;
   ro.logs = opt.logs;
-  auto run_one = [&](const Scenario& sc, const std::string& model, Impl impl, const RunOptions& o) {
-    return opt.isolate ? run_isolated(env, sc, model, impl, o, {opt.isolate_wall_seconds})
-                       : run_scenario(env, sc, model, impl, o);
-  };
+  SupervisorOptions so;
+  so.containment = opt.containment;
+  so.wall_seconds = opt.wall_seconds;
 
+  // Every run of the check is one job; the rows take their results in order.
+  std::vector<std::shared_ptr<const Scenario>> shared;
+  std::vector<Job> jobs;
   for (const auto& scenario : scenarios) {
-    auto shared = std::make_shared<const Scenario>(scenario);
-    const Scenario& sc = *shared;
+    shared.push_back(std::make_shared<const Scenario>(scenario));
+    for (const auto& model : scenario.models)
+      for (Impl impl : opt.impls) jobs.push_back({shared.back(), model, impl, ro});
+  }
+  if (opt.progress)
+    so.on_result = [&](std::size_t i, const RunResult&) {
+      const Job& j = jobs[i];
+      opt.progress(i + 1, jobs.size(), fmt::format("{} on {} ({})", j.scenario->name, j.model, impl_title(j.impl)));
+    };
+  std::vector<RunResult> results = run_jobs(env, jobs, so);
+  so.on_result = nullptr;
+  report.instances = results.size();
+
+  std::size_t next = 0;
+  for (const auto& sp : shared) {
+    const Scenario& sc = *sp;
     for (const auto& model : sc.models) {
       CheckRow row;
-      row.scenario = shared;
+      row.scenario = sp;
       row.model = model;
-      for (Impl impl : opt.impls) {
-        if (opt.progress) opt.progress(done, total, fmt::format("{} on {} ({})", sc.name, model, impl_title(impl)));
-        row.runs.push_back(run_one(sc, model, impl, ro));
-        ++done;
-        ++report.instances;
-      }
+      for (std::size_t i = 0; i < opt.impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
       row.divergence.resize(opt.impls.size());
       row.reproducers.resize(opt.impls.size());
       for (std::size_t i = 1; i < opt.impls.size(); ++i) {
@@ -137,7 +144,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
             [&](Impl impl, std::size_t steps) {
               RunOptions p = ro;
               p.max_steps = steps;
-              return run_one(sc, model, impl, p);
+              return run_contained(env, {sp, model, impl, p}, so);
             },
             opt.impls[0], opt.impls[i]);
         std::filesystem::create_directories(opt.repro_dir);

@@ -13,6 +13,7 @@
 
 #include "engine/compare.hpp"
 #include "engine/runner.hpp"
+#include "engine/supervisor.hpp"
 
 namespace refdrv {
 
@@ -20,8 +21,8 @@ class Environment;
 
 struct CheckOptions {
   std::vector<Impl> impls;          // in column order; the first is the reference (C)
-  bool isolate = false;             // each instance in a forked child
-  double isolate_wall_seconds = 60;
+  Containment containment = Containment::kFork;  // supervisor.hpp
+  double wall_seconds = 30;         // per instance (fork mode)
   std::string repro_dir;            // where reproducers are written ("" = none)
   bool logs = true;                 // keep kernel log lines in traces
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <type_traits>
 
 namespace refdrv {
 
@@ -22,6 +23,12 @@ struct Entry {
   std::string key;
   std::size_t event;  // index in the trace
 };
+
+bool kept(const TraceEvent& e, Level level) {
+  if (level == Level::kMdio) return e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite;
+  return e.kind == TraceKind::kState || e.kind == TraceKind::kLink || e.kind == TraceKind::kCarrier ||
+         e.kind == TraceKind::kFatal || e.kind == TraceKind::kWarn || e.kind == TraceKind::kLeak;
+}
 
 std::vector<Entry> project(const RunResult& r, Level level) {
   std::vector<Entry> out;
@@ -44,13 +51,7 @@ std::vector<Entry> project(const RunResult& r, Level level) {
   }
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
-    bool keep = false;
-    if (level == Level::kMdio)
-      keep = e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite;
-    else
-      keep = e.kind == TraceKind::kState || e.kind == TraceKind::kLink || e.kind == TraceKind::kCarrier ||
-             e.kind == TraceKind::kFatal || e.kind == TraceKind::kWarn || e.kind == TraceKind::kLeak;
-    if (keep) out.push_back({format_event(e), i});
+    if (kept(e, level)) out.push_back({format_event(e), i});
   }
   return out;
 }
@@ -78,7 +79,70 @@ std::size_t step_of(const RunResult& r, std::size_t event) {
   return any ? step : 0;
 }
 
+// FNV-1a over the fields, as bytes.
+class Hasher {
+ public:
+  template <class T>
+  void add(const T& v) {
+    static_assert(std::is_integral_v<T>);
+    bytes(&v, sizeof v);
+  }
+  void add(const std::string& s) {
+    add(s.size());
+    bytes(s.data(), s.size());
+  }
+  [[nodiscard]] std::uint64_t value() const { return h_; }
+
+ private:
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h_ = (h_ ^ c[i]) * 0x100000001b3ULL;
+  }
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
+
 }  // namespace
+
+std::uint64_t level_digest(const RunResult& r, Level level) {
+  Hasher h;
+  if (level == Level::kOutcome) {
+    for (const auto& ev : r.trace.events())
+      if (ev.kind == TraceKind::kStep) h.add(ev.name);
+    for (const MacView& v : r.mac_after_step) {
+      h.add(v.link);
+      h.add(v.speed);
+      h.add(v.duplex);
+      h.add(v.pause);
+      h.add(v.asym_pause);
+      h.add(v.carrier);
+    }
+    h.add(r.stop.value_or(std::string{}));
+    return h.value();
+  }
+  for (const auto& e : r.trace.events()) {
+    if (!kept(e, level)) continue;
+    h.add(e.time_ns);
+    h.add(static_cast<std::uint8_t>(e.kind));
+    h.add(e.addr);
+    h.add(e.reg);
+    h.add(e.value);
+    h.add(e.result);
+    h.add(e.fault);
+    h.add(e.name);
+    h.add(e.detail);
+    h.add(e.link);
+    h.add(e.speed);
+    h.add(e.duplex);
+    h.add(e.pause);
+    h.add(e.asym_pause);
+  }
+  return h.value();
+}
+
+std::array<std::uint64_t, 3> digests(const RunResult& r) {
+  return {level_digest(r, Level::kMdio), level_digest(r, Level::kEvents), level_digest(r, Level::kOutcome)};
+}
 
 std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level) {
   const auto pa = project(a, level);

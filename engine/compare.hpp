@@ -31,6 +31,11 @@ struct Divergence {
   std::vector<std::string> context_a, context_b;  // surrounding trace lines
 };
 
+// A hash of what `level` compares in `r` (its trace and MAC views): equal
+// projections give equal digests. RunResult::digest holds them per level.
+[[nodiscard]] std::uint64_t level_digest(const RunResult& r, Level level);
+[[nodiscard]] std::array<std::uint64_t, 3> digests(const RunResult& r);
+
 // The first difference at exactly this level, if any.
 std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "engine/compare.hpp"
 #include "engine/environment.hpp"
 #include "hw/catalog.hpp"
 #include "hw/regdump.hpp"
@@ -70,6 +71,8 @@ class Run {
     if (sc_.phy_id) spec->phy_id = *sc_.phy_id;
     InstanceConfig cfg;
     cfg.impl = impl_;
+    cfg.phy_mask = spec->bus_mask;
+    cfg.mdio_budget = opt_.mdio_budget;
     cfg.time_budget_ns = sc_.time_budget_ns ? sc_.time_budget_ns : opt_.time_budget_ns;
     inst_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_->set_record_logs(opt_.logs);
@@ -261,6 +264,7 @@ class Run {
     result_.stop = inst_->stop_reason();
     result_.leaked_bytes = inst_->leaked_bytes();
     result_.trace = std::move(inst_->trace());
+    result_.digest = digests(result_);
   }
 
   Environment& env_;

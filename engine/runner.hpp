@@ -4,6 +4,7 @@
 // callbacks that ran, what the MAC saw after each step.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -47,6 +48,13 @@ struct RunResult {
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   double wall_seconds = 0;
+  // A crash or hang contained in fork mode: the last trace lines before it
+  // and what the run printed on stderr (a sanitizer report, an abort).
+  std::vector<std::string> last_lines;
+  std::string output;
+  // Per comparison level (compare.hpp, index level - 1): a hash of exactly
+  // what that level compares, so runs can be compared without their traces.
+  std::array<std::uint64_t, 3> digest{};
 
   [[nodiscard]] std::size_t failures() const;
   [[nodiscard]] bool passed() const { return failures() == 0; }
@@ -57,6 +65,7 @@ struct RunResult {
 struct RunOptions {
   std::size_t max_steps = ~std::size_t{0};    // run only a prefix (reproducers)
   std::uint64_t time_budget_ns = 3600ULL * 1000000000ULL;  // virtual; a hang past it is a finding
+  std::uint64_t mdio_budget = 200000;         // MDIO accesses; past it the run stops as a hang
   std::optional<hw::FaultRule> extra_fault;   // installed before the bus is created (fault sweep)
   bool logs = true;                           // keep kernel log lines in the trace
 };

@@ -65,6 +65,8 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
     mac.push_back({{"link", m.link}, {"speed", m.speed}, {"duplex", m.duplex}, {"pause", m.pause},
                    {"asym_pause", m.asym_pause}, {"carrier", m.carrier}});
   j["mac_after_step"] = mac;
+  if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
+  if (!r.output.empty()) j["output"] = r.output;
   if (with_trace) {
     json t = json::array();
     for (const auto& e : r.trace.events()) t.push_back(trace_event_to_json(e));
@@ -91,6 +93,8 @@ RunResult run_result_from_json(const json& j) {
   for (const auto& m : j.value("mac_after_step", json::array()))
     r.mac_after_step.push_back({m.at("link").get<bool>(), m.at("speed").get<int>(), m.at("duplex").get<int>(),
                                 m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>()});
+  r.last_lines = j.value("last_lines", std::vector<std::string>{});
+  r.output = j.value("output", "");
   for (const auto& e : j.value("trace", json::array())) r.trace.add(trace_event_from_json(e));
   return r;
 }

@@ -8,6 +8,7 @@ namespace refdrv {
 Instance::Instance(KernelImage& image, InstanceConfig config)
     : ContextBase(image), config_(std::move(config)), faults_({}, config_.fault_seed) {
   time_budget_ = config_.time_budget_ns;
+  trace_.reserve(512);  // a short scenario's worth: no regrowth on the hot path
 }
 
 Instance::~Instance() { destroy(); }
@@ -116,8 +117,18 @@ void Instance::mark(TraceKind kind, std::string name, std::string detail, long v
   trace_.add(std::move(ev));
 }
 
+void Instance::count_access() {
+  if (++mdio_accesses_ > config_.mdio_budget && config_.mdio_budget) {
+    budget_reason_ = fmt::format(
+        "MDIO access budget exhausted ({} accesses) without the scenario ending: hang (the kernel side keeps "
+        "using the bus)",
+        config_.mdio_budget);
+    gate::stop(budget_reason_.c_str());
+  }
+}
+
 int Instance::mdio_read(int addr, int regnum) {
-  ++mdio_accesses_;
+  count_access();
   const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, regnum, false);
   int result;
   if (d.suppress) {
@@ -141,7 +152,7 @@ int Instance::mdio_read(int addr, int regnum) {
 }
 
 int Instance::mdio_write(int addr, int regnum, unsigned short val) {
-  ++mdio_accesses_;
+  count_access();
   const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, regnum, true);
   int result = 0;
   if (d.suppress) {

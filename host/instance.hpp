@@ -22,6 +22,10 @@ struct InstanceConfig {
   std::uint32_t phy_mask = 0;     // mii_bus.phy_mask: set bits are not scanned
   std::uint64_t time_budget_ns = 0;  // 0: unlimited
   std::uint64_t fault_seed = 1;
+  // MDIO accesses the instance may make (0: unlimited). Exhausting it stops
+  // the instance as a hang: the kernel side keeps using the bus while no
+  // virtual time passes (a driver polling in a loop without sleeping).
+  std::uint64_t mdio_budget = 0;
 };
 
 // What a kernel-side call did: its return value, or why the instance stopped.
@@ -71,6 +75,7 @@ class Instance final : public ContextBase {
   template <class F>
   bool enter(F&& f);
   void record_stop(const gate::Stop& stop);
+  void count_access();
 
   InstanceConfig config_;
   refdrv_kinst* ki_ = nullptr;
@@ -80,6 +85,7 @@ class Instance final : public ContextBase {
   std::uint64_t mdio_accesses_ = 0;
   std::size_t leaked_bytes_ = 0;
   bool destroyed_ = false;
+  std::string budget_reason_;
 };
 
 }  // namespace refdrv

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -26,6 +28,7 @@ struct TextRange {
 constexpr std::size_t kMaxRanges = 16;
 std::array<TextRange, kMaxRanges> g_ranges;
 std::atomic<std::uint64_t> g_emulated{0};
+std::atomic<std::uint64_t> g_patched{0};
 
 thread_local sigjmp_buf* t_jmp = nullptr;
 thread_local int t_signal = 0;
@@ -64,10 +67,21 @@ void on_signal(int sig, siginfo_t* si, void* ucv) {
   if (find_range(pc)) {
     if (sig == SIGSEGV) {
       const auto op = *reinterpret_cast<const std::uint8_t*>(pc);
-      // cli (0xfa) and sti (0xfb): privileged, harmless to skip here.
+      // cli (0xfa) and sti (0xfb): privileged, harmless to skip here. The
+      // fault proves `pc` is an instruction boundary, so the byte is then
+      // patched to a nop, as paravirt patching replaces the kernel's irq
+      // instructions under a hypervisor: skipping it again would cost a
+      // signal each time a spinlock is taken with irqsave.
       if (op == 0xfa || op == 0xfb) {
         uc->uc_mcontext.gregs[REG_RIP] += 1;
         g_emulated.fetch_add(1, std::memory_order_relaxed);
+        static const long page = sysconf(_SC_PAGESIZE);
+        auto* base = reinterpret_cast<void*>(pc & ~static_cast<std::uintptr_t>(page - 1));
+        if (mprotect(base, static_cast<std::size_t>(page), PROT_READ | PROT_WRITE | PROT_EXEC) == 0) {
+          *reinterpret_cast<volatile std::uint8_t*>(pc) = 0x90;
+          mprotect(base, static_cast<std::size_t>(page), PROT_READ | PROT_EXEC);
+          g_patched.fetch_add(1, std::memory_order_relaxed);
+        }
         return;
       }
     }
@@ -144,7 +158,10 @@ std::optional<Stop> run(void (*fn)(void*), void* arg) {
   std::string reason;
   t_reason = &reason;
   t_jmp = &jb;
-  const int how = sigsetjmp(jb, 1);
+  // The signal mask need not be saved: the handlers run with SA_NODEFER and
+  // nothing else here blocks signals, and saving it costs a system call on
+  // every entry into kernel-side code.
+  const int how = sigsetjmp(jb, 0);
   if (how == 0) {
     fn(arg);
     t_jmp = outer;
@@ -172,5 +189,6 @@ void stop(const char* reason) {
 bool inside() { return t_jmp != nullptr; }
 
 std::uint64_t emulated_instructions() { return g_emulated.load(std::memory_order_relaxed); }
+std::uint64_t patched_instructions() { return g_patched.load(std::memory_order_relaxed); }
 
 }  // namespace refdrv::gate

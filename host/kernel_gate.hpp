@@ -7,7 +7,8 @@
 //    invalid opcode, SIGFPE) unwinds here too, with its address.
 // It also emulates the two privileged instructions the kernel's irqsave
 // primitives execute (cli/sti): userspace may not run them, the kernel code
-// only needs them to behave, and nothing else here can interrupt.
+// only needs them to behave, and nothing else here can interrupt. Each site
+// is patched to a nop once it has faulted (see on_signal).
 //
 // Unwinding skips the frames in between without running their destructors:
 // the stopped instance is abandoned, never resumed.
@@ -46,7 +47,9 @@ std::optional<Stop> run(F&& f) {
 
 [[nodiscard]] bool inside();
 
-// Number of cli/sti instructions emulated so far (for tests and reports).
+// Number of cli/sti instructions emulated so far (for tests and reports),
+// and how many of those sites were then patched to a nop.
 [[nodiscard]] std::uint64_t emulated_instructions();
+[[nodiscard]] std::uint64_t patched_instructions();
 
 }  // namespace refdrv::gate

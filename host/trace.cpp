@@ -7,6 +7,11 @@
 
 namespace refdrv {
 
+namespace detail {
+TraceTap g_trace_tap = nullptr;
+}
+void set_trace_tap(TraceTap tap) { detail::g_trace_tap = tap; }
+
 const char* trace_kind_name(TraceKind k) {
   switch (k) {
     case TraceKind::kMdioRead: return "mdio-read";

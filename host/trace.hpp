@@ -54,12 +54,25 @@ struct TraceFormat {
 // One human-readable line, e.g. "     2.056000  mdio  rd  16.01 BMSR    -> 0x786d".
 [[nodiscard]] std::string format_event(const TraceEvent& ev, const TraceFormat& fmt = {});
 
+// A process-wide observer of every event added to any trace. Fork-mode
+// workers set one that mirrors events into memory shared with the parent, so
+// the last lines before a crash survive the process.
+using TraceTap = void (*)(const TraceEvent&);
+void set_trace_tap(TraceTap tap);
+namespace detail {
+extern TraceTap g_trace_tap;
+}
+
 class Trace {
  public:
-  void add(TraceEvent ev) { events_.push_back(std::move(ev)); }
+  void add(TraceEvent ev) {
+    if (detail::g_trace_tap) detail::g_trace_tap(ev);
+    events_.push_back(std::move(ev));
+  }
   [[nodiscard]] const std::vector<TraceEvent>& events() const { return events_; }
   [[nodiscard]] std::size_t size() const { return events_.size(); }
   void clear() { events_.clear(); }
+  void reserve(std::size_t n) { events_.reserve(n); }
   [[nodiscard]] std::string format(const TraceFormat& fmt = {}) const;
 
  private:

@@ -36,6 +36,11 @@ PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, b
   s.mmd = MmdAccess::kNotImplemented;
   s.mmd_reserved_value = 0;
   s.quirks = quirks;
+  if (internal)
+    // drivers/net/usb/asix_devices.c (ax88772_init_mdio) leaves only the PHY's
+    // address and the embedded PHY's (AX_EMBD_PHY_ADDR, 0x10) to the scan.
+    s.bus_mask = ~((1u << s.default_addr) | (1u << 0x10));
+  // ax88796.c (AX88796B) registers its bit-banged bus unmasked.
   return s;
 }
 

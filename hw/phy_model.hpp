@@ -103,6 +103,9 @@ struct PhyModelSpec {
   std::uint32_t phy_id = 0;  // PHYSID1 << 16 | PHYSID2
   unsigned default_addr = 1;
   bool internal = false;     // integrated in the MAC chip
+  // mii_bus.phy_mask as the MAC driver sets it (set bits are not scanned);
+  // 0: the MAC driver lets phylib scan all 32 addresses.
+  std::uint32_t bus_mask = 0;
   ModeSet abilities;
   bool autoneg_capable = true;
   std::uint16_t bmcr_default = 0;

@@ -48,6 +48,7 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 }
 
 Result<void> write_file(const std::filesystem::path& path, std::string_view content) {
+  if (auto old = read_file(path); old && *old == content) return {};
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   const auto tmp = path.string() + ".tmp";

@@ -23,6 +23,8 @@ namespace refdrv::kernel {
 [[nodiscard]] std::string hash_hex(std::string_view data);
 
 [[nodiscard]] Result<std::string> read_file(const std::filesystem::path& path);
+// Writes atomically (temporary file, rename). A file that already holds
+// `content` is left alone, mtime included, so ninja sees nothing new.
 Result<void> write_file(const std::filesystem::path& path, std::string_view content);
 
 // An exclusive advisory lock on a file, held for the object's lifetime, so

@@ -509,7 +509,10 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   ninja += fmt::format("default {}\n", ninja_path(b.symbols.string()));
   if (auto w = write_file(b.build_dir / "build.ninja", ninja); !w) return std::unexpected(w.error());
 
-  opt.progress(fmt::format("building the kernel side for Linux {} ({})", tree.version, b.build_dir.string()));
+  // A dry run first: an up-to-date build stays silent.
+  const auto dry = capture(Command{{"ninja", "-C", b.build_dir.string(), "-n"}, {}, {}, {"LC_ALL=C"}});
+  if (!dry || dry->find("no work to do") == std::string::npos)
+    opt.progress(fmt::format("building the kernel side for Linux {} ({})", tree.version, b.build_dir.string()));
   const std::string jobs = fmt::format("-j{}", opt.jobs > 0 ? opt.jobs : default_jobs());
   if (auto r = run_logged(Command{{"ninja", "-C", b.build_dir.string(), jobs}, {}, log, {"LC_ALL=C"}},
                           "building the kernel side");

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <sstream>
+
 #include <algorithm>
 
 #include "engine/serialize.hpp"
@@ -82,7 +84,17 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                            impl_title(r.impl));
         for (const auto& e : r.expectations)
           if (!e.ok) out += fmt::format("  {}: {}\n", e.where, e.message);
-        if (r.stop) out += fmt::format("  stopped: {}\n", *r.stop);
+        if (r.stop) {
+          out += fmt::format("  stopped: {}\n", *r.stop);
+          if (!r.last_lines.empty()) out += "  last trace lines:\n";
+          for (const auto& l : r.last_lines) out += fmt::format("    {}\n", l);
+          if (!r.output.empty()) {
+            out += "  its output (stderr):\n";
+            std::istringstream in(r.output);
+            int n = 0;
+            for (std::string line; std::getline(in, line) && n < 40; ++n) out += fmt::format("    {}\n", line);
+          }
+        }
         if (r.leaked_bytes) out += fmt::format("  teardown leaked {} bytes\n", r.leaked_bytes);
       }
       for (std::size_t i = 1; i < row.divergence.size(); ++i) {

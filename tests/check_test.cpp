@@ -37,10 +37,11 @@ std::vector<Scenario> only(const std::vector<Scenario>& all, std::initializer_li
   return out;
 }
 
-CheckReport check(Environment& env, const std::vector<Scenario>& scenarios, bool isolate = false) {
+CheckReport check(Environment& env, const std::vector<Scenario>& scenarios,
+                  Containment containment = Containment::kFork) {
   CheckOptions o;
   o.impls = available_impls(env, nullptr);
-  o.isolate = isolate;
+  o.containment = containment;
   o.repro_dir = (fs::temp_directory_path() / ("refdrv-repro-" + std::to_string(::getpid()))).string();
   return run_check(env, scenarios, o);
 }
@@ -133,17 +134,22 @@ TEST(Check, TheJsonReportValidatesAgainstItsSchema) {
   EXPECT_EQ(*st, 0);
 }
 
-TEST(Check, IsolatedRunsGiveByteIdenticalTracesToInProcessRuns) {
+TEST(Check, ForkedRunsGiveByteIdenticalTracesToInProcessRunsAndToThemselves) {
   Environment& env = environment("6.12");
   const auto scenarios = only(suite(), {"unplug-replug", "fault-soft-reset-poll", "quirk-ax88772a-stale-lpa"});
-  const CheckReport in = check(env, scenarios, false);
-  const CheckReport forked = check(env, scenarios, true);
+  const CheckReport in = check(env, scenarios, Containment::kInProcess);
+  const CheckReport in_again = check(env, scenarios, Containment::kInProcess);
+  const CheckReport forked = check(env, scenarios, Containment::kFork);
   ASSERT_EQ(in.rows.size(), forked.rows.size());
   for (std::size_t r = 0; r < in.rows.size(); ++r)
     for (std::size_t i = 0; i < in.rows[r].runs.size(); ++i) {
       const auto& a = in.rows[r].runs[i];
       const auto& b = forked.rows[r].runs[i];
-      EXPECT_EQ(a.trace.format(), b.trace.format()) << a.scenario << " " << a.model << " " << impl_name(a.impl);
+      const std::string what = a.scenario + " " + a.model + " " + impl_name(a.impl);
+      ASSERT_GT(a.trace.size(), 10u) << what;
+      EXPECT_EQ(a.trace.format(), in_again.rows[r].runs[i].trace.format()) << what;
+      EXPECT_EQ(a.trace.format(), b.trace.format()) << what;
+      EXPECT_EQ(a.digest, b.digest) << what;
       EXPECT_EQ(a.passed(), b.passed());
     }
 }

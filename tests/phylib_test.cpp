@@ -21,6 +21,7 @@ struct Target {
   std::string series;
   Impl impl;
 };
+void PrintTo(const Target& t, std::ostream* os) { *os << impl_title(t.impl) << " on Linux " << t.series; }
 
 class Phylib : public ::testing::TestWithParam<Target> {
  protected:
@@ -305,6 +306,9 @@ struct Comparison {
   Impl impl;
   Scenario scenario;
 };
+void PrintTo(const Comparison& c, std::ostream* os) {
+  *os << impl_title(c.impl) << " against C on Linux " << c.series << ": " << c.scenario.name;
+}
 
 class AgainstC : public ::testing::TestWithParam<Comparison> {};
 

@@ -109,6 +109,16 @@ class DeviceId {
 
 namespace detail {
 
+// A driver's flags: `static constexpr Flags flags` when it declares them,
+// none otherwise (Rust's `const FLAGS: u32 = 0` default).
+template <class T>
+constexpr Flags flags_of() {
+  if constexpr (requires { T::flags; })
+    return T::flags;
+  else
+    return Flags{};
+}
+
 // "Does the driver have a member named X?" and "is it exactly the expected
 // static function?", per callback.
 #define REFDRV_PHY_CALLBACK_TRAITS(cb, signature)                          \

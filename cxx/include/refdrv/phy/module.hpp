@@ -39,7 +39,7 @@ class PhyModule {
 
  private:
   static constexpr std::array<refdrv_foreign_driver, sizeof...(Drivers)> kDrivers = {detail::describe<Drivers>()...};
-  static constexpr std::array<Flags, sizeof...(Drivers)> kFlags = {Drivers::flags...};
+  static constexpr std::array<Flags, sizeof...(Drivers)> kFlags = {detail::flags_of<Drivers>()...};
   static constexpr std::array<DeviceId, sizeof...(Drivers)> kDeviceTable = {DeviceId::new_with_driver<Drivers>()...};
   ModuleInfo info_;
 };
