@@ -207,7 +207,9 @@ struct refdrv_kinst *emul_instance_create(void *cookie, const struct refdrv_inst
 	ki->bus->priv = ki;
 	ki->bus->phy_mask = cfg->phy_mask;
 
+	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_register", NULL, 0);
 	ret = mdiobus_register(ki->bus);
+	emul_trace(REFDRV_TR_API_EXIT, -1, "mdiobus_register", NULL, ret);
 	if (ret) {
 		mdiobus_free(ki->bus);
 		ki->bus = NULL;
@@ -230,13 +232,19 @@ fail:
 void emul_instance_destroy(struct refdrv_kinst *ki)
 {
 	emul_enter(ki->cookie, ki);
+	/* Teardown as a MAC driver's remove does it: the PHY first, then the bus. */
 	if (ki->phydev) {
+		emul_trace(REFDRV_TR_API_ENTER, ki->phydev->mdio.addr, "phy_disconnect", NULL, 0);
 		rtnl_lock();
 		phy_disconnect(ki->phydev);
 		rtnl_unlock();
+		emul_observe_state(ki->phydev);
+		emul_trace(REFDRV_TR_API_EXIT, ki->phydev->mdio.addr, "phy_disconnect", NULL, 0);
 		ki->phydev = NULL;
 	}
+	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_unregister(ki->bus);
+	emul_trace(REFDRV_TR_API_EXIT, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_free(ki->bus);
 	emul_free_netdev(ki->ndev);
 	kfree(ki);

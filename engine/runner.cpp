@@ -73,6 +73,7 @@ class Run {
     cfg.impl = impl_;
     cfg.phy_mask = spec->bus_mask;
     cfg.mdio_budget = opt_.mdio_budget;
+    cfg.fault_seed = sc_.seed;
     cfg.time_budget_ns = sc_.time_budget_ns ? sc_.time_budget_ns : opt_.time_budget_ns;
     inst_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_->set_record_logs(opt_.logs);
@@ -80,6 +81,7 @@ class Run {
     inst_->add_device(addr_, std::make_unique<hw::PhyModel>(*spec));
     phy_ = inst_->phy(addr_);
     if (sc_.partner != "none") phy_->plug(*hw::find_partner(sc_.partner), 0);
+    for (const auto& f : sc_.faults) inst_->faults().add(f);
     if (opt_.extra_fault) inst_->faults().add(*opt_.extra_fault);
     inst_->create();
 
@@ -265,6 +267,8 @@ class Run {
     result_.leaked_bytes = inst_->leaked_bytes();
     result_.trace = std::move(inst_->trace());
     result_.digest = digests(result_);
+    if (opt_.extra_fault && opt_.extra_fault->trigger == hw::FaultTrigger::kAccessIndex)
+      result_.fault = fault_effect(result_.trace, opt_.extra_fault->index);
   }
 
   Environment& env_;
@@ -279,6 +283,66 @@ class Run {
 };
 
 }  // namespace
+
+FaultEffect fault_effect(const Trace& trace, std::uint64_t index) {
+  FaultEffect fx;
+  const auto& ev = trace.events();
+  std::vector<std::size_t> callbacks, apis;  // open frames (event indexes)
+  std::uint64_t accesses = 0;
+  std::size_t at = ev.size();
+  std::string step;
+  for (std::size_t i = 0; i < ev.size() && at == ev.size(); ++i) {
+    const TraceEvent& e = ev[i];
+    switch (e.kind) {
+      case TraceKind::kStep: step = e.name; break;
+      case TraceKind::kCallbackEnter: callbacks.push_back(i); break;
+      case TraceKind::kCallbackExit: if (!callbacks.empty()) callbacks.pop_back(); break;
+      case TraceKind::kApiEnter: apis.push_back(i); break;
+      case TraceKind::kApiExit: if (!apis.empty()) apis.pop_back(); break;
+      case TraceKind::kMdioRead:
+      case TraceKind::kMdioWrite:
+        if (accesses++ == index) at = i;
+        break;
+      default: break;
+    }
+  }
+  if (at == ev.size()) return fx;
+  fx.reached = true;
+  fx.event = at;
+  fx.step = step;
+  const TraceEvent& a = ev[at];
+  fx.access = a.kind == TraceKind::kMdioRead
+                  ? fmt::format("rd {:2}.{:02} {}", a.addr, a.reg, hw::register_name(static_cast<unsigned>(a.reg)))
+                  : fmt::format("wr {:2}.{:02} {} <- 0x{:04x}", a.addr, a.reg,
+                                hw::register_name(static_cast<unsigned>(a.reg)), a.value);
+  // Each open frame's return: the exit that closes it.
+  auto returned = [&](std::size_t open, TraceKind enter, TraceKind exit) {
+    int depth = 0;
+    for (std::size_t i = open; i < ev.size(); ++i) {
+      if (ev[i].kind == enter) ++depth;
+      if (ev[i].kind == exit && --depth == 0) return ev[i].value;
+    }
+    return FaultEffect::kNoReturn;
+  };
+  for (auto it = callbacks.rbegin(); it != callbacks.rend(); ++it)
+    fx.callbacks.emplace_back(ev[*it].name, returned(*it, TraceKind::kCallbackEnter, TraceKind::kCallbackExit));
+  if (!apis.empty()) {
+    fx.api = ev[apis.front()].name;
+    fx.api_ret = returned(apis.front(), TraceKind::kApiEnter, TraceKind::kApiExit);
+  }
+  // ERROR (HALTED before Linux 6.5) entered other than by phy_stop().
+  std::vector<std::string> api_stack;
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const TraceEvent& e = ev[i];
+    if (e.kind == TraceKind::kApiEnter) api_stack.push_back(e.name);
+    if (e.kind == TraceKind::kApiExit && !api_stack.empty()) api_stack.pop_back();
+    if (i <= at || e.kind != TraceKind::kState) continue;
+    auto in = [&](const char* api) { return std::find(api_stack.begin(), api_stack.end(), api) != api_stack.end(); };
+    const bool stopping = in("phy_stop") || in("phy_disconnect") || in("mdiobus_unregister");
+    if (e.name == "ERROR" || (e.name == "HALTED" && !stopping)) ++fx.error_states_after;
+  }
+  return fx;
+}
 
 RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,
                        const RunOptions& options) {

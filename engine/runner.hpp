@@ -34,6 +34,25 @@ struct MacView {
   bool operator==(const MacView&) const = default;
 };
 
+// What became of a fault injected at one MDIO access (RunOptions::extra_fault
+// with an access-index trigger): where it happened and who saw the error.
+struct FaultEffect {
+  bool reached = false;         // the access was made
+  std::size_t event = 0;        // its index in the trace
+  std::string access;           // "rd 16.01 BMSR", "wr 16.00 BMCR <- 0x8000"
+  std::string step;             // the step it happened in ("" during bus registration)
+  // The driver callbacks it happened in, innermost first, with what each
+  // returned (void callbacks return 0; kNoReturn if it never returned).
+  static constexpr long kNoReturn = -1000000;
+  std::vector<std::pair<std::string, long>> callbacks;
+  std::string api;              // the outermost phylib call it happened in ("": the state machine)
+  long api_ret = 0;
+  std::size_t error_states_after = 0;  // ERROR/HALTED entered outside phy_stop() after it
+};
+
+// The same analysis for access `index` of any trace (a baseline, for one).
+[[nodiscard]] FaultEffect fault_effect(const Trace& trace, std::uint64_t index);
+
 struct RunResult {
   std::string scenario;
   std::string model;
@@ -55,6 +74,7 @@ struct RunResult {
   // Per comparison level (compare.hpp, index level - 1): a hash of exactly
   // what that level compares, so runs can be compared without their traces.
   std::array<std::uint64_t, 3> digest{};
+  std::optional<FaultEffect> fault;  // with RunOptions::extra_fault (access index)
 
   [[nodiscard]] std::size_t failures() const;
   [[nodiscard]] bool passed() const { return failures() == 0; }

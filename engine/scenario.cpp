@@ -62,6 +62,12 @@ constexpr std::array<std::pair<const char*, int>, 14> kErrnos = {{
     {"EPROBE_DEFER", 517}, {"ENOTSUPP", 524},
 }};
 
+constexpr std::array<std::pair<const char*, std::uint32_t>, 8> kAdvertiseModes = {{
+    {"10-half", REFDRV_ADV_10HALF}, {"10-full", REFDRV_ADV_10FULL}, {"100-half", REFDRV_ADV_100HALF},
+    {"100-full", REFDRV_ADV_100FULL}, {"1000-half", REFDRV_ADV_1000HALF}, {"1000-full", REFDRV_ADV_1000FULL},
+    {"pause", REFDRV_ADV_PAUSE}, {"asym-pause", REFDRV_ADV_ASYM},
+}};
+
 class Parser {
  public:
   explicit Parser(std::string file) : file_(std::move(file)) {}
@@ -156,13 +162,8 @@ class Parser {
     for (const auto& item : n) {
       auto s = str(item, "an advertised mode");
       if (!s) return std::unexpected(s.error());
-      static constexpr std::array<std::pair<const char*, std::uint32_t>, 8> kModes = {{
-          {"10-half", REFDRV_ADV_10HALF}, {"10-full", REFDRV_ADV_10FULL}, {"100-half", REFDRV_ADV_100HALF},
-          {"100-full", REFDRV_ADV_100FULL}, {"1000-half", REFDRV_ADV_1000HALF}, {"1000-full", REFDRV_ADV_1000FULL},
-          {"pause", REFDRV_ADV_PAUSE}, {"asym-pause", REFDRV_ADV_ASYM},
-      }};
-      auto it = std::find_if(kModes.begin(), kModes.end(), [&](const auto& m) { return *s == m.first; });
-      if (it == kModes.end())
+      auto it = std::find_if(kAdvertiseModes.begin(), kAdvertiseModes.end(), [&](const auto& m) { return *s == m.first; });
+      if (it == kAdvertiseModes.end())
         return error(item, fmt::format("unknown mode '{}' (10-half, 10-full, 100-half, 100-full, 1000-half, "
                                        "1000-full, pause, asym-pause)",
                                        *s));
@@ -204,7 +205,7 @@ class Parser {
 
   Result<hw::FaultRule> fault(const YAML::Node& n) const {
     if (!n.IsMap())
-      return error(n, "fault takes a map: {kind: read-error|write-error|timeout|bus-absent|stuck-bits|flip-bits, "
+      return error(n, "fault takes a map: {kind: error|read-error|write-error|timeout|bus-absent|stuck-bits|flip-bits, "
                       "register: BMSR, nth: 0 | access: 12 | probability: 0.1, mask: 0x4, value: 0}");
     if (auto r = check_keys(n, {"kind", "register", "nth", "access", "probability", "mask", "value", "address"},
                             "fault");
@@ -216,7 +217,7 @@ class Parser {
     if (!kind) return std::unexpected(kind.error());
     auto k = hw::fault_kind_from(*kind);
     if (!k)
-      return error(n["kind"], fmt::format("unknown fault kind '{}' (read-error, write-error, timeout, bus-absent, "
+      return error(n["kind"], fmt::format("unknown fault kind '{}' (error, read-error, write-error, timeout, bus-absent, "
                                           "stuck-bits, flip-bits)",
                                           *kind));
     f.kind = *k;
@@ -505,7 +506,7 @@ class Parser {
   Result<Scenario> scenario(const YAML::Node& root) const {
     if (!root.IsMap()) return error(root, "a scenario is a map with name, models, steps (see docs/scenarios.md)");
     if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "tags", "time-budget",
-                                   "steps"},
+                                   "faults", "seed", "steps"},
                             "the scenario");
         !r)
       return std::unexpected(r.error());
@@ -553,6 +554,20 @@ class Parser {
       auto d = duration(root["time-budget"], "time-budget");
       if (!d) return std::unexpected(d.error());
       s.time_budget_ns = *d;
+    }
+    if (root["faults"]) {
+      const YAML::Node fl = root["faults"];
+      if (!fl.IsSequence()) return error(fl, "faults must be a list of fault rules, e.g. [{kind: error, access: 17}]");
+      for (const auto& f : fl) {
+        auto rule = fault(f);
+        if (!rule) return std::unexpected(rule.error());
+        s.faults.push_back(*rule);
+      }
+    }
+    if (root["seed"]) {
+      auto v = integer(root["seed"], "seed");
+      if (!v || *v < 0) return error(root["seed"], "seed must be a non-negative number");
+      s.seed = static_cast<std::uint64_t>(*v);
     }
     if (!root["steps"]) return error(root, "the scenario needs steps");
     const YAML::Node steps = root["steps"];
@@ -621,6 +636,149 @@ Result<Scenario> load_scenario(const std::string& path) {
   return parse_scenario(ss.str(), path);
 }
 
+
+namespace {
+
+std::string duration_text(std::uint64_t ns) {
+  if (ns && ns % 1000000000ULL == 0) return fmt::format("{}s", ns / 1000000000ULL);
+  if (ns % 1000000ULL == 0) return fmt::format("{}ms", ns / 1000000ULL);
+  if (ns % 1000ULL == 0) return fmt::format("{}us", ns / 1000ULL);
+  return fmt::format("{}ns", ns);
+}
+
+std::string register_text(unsigned reg) { return reg < 16 ? hw::register_name(reg) : std::to_string(reg); }
+
+std::string hex16(unsigned v) { return fmt::format("0x{:04x}", v); }
+
+std::string errno_text(int ret) {
+  if (ret == 0) return "0";
+  for (const auto& [name, v] : kErrnos)
+    if (ret == -v) return name;
+  return std::to_string(ret);
+}
+
+YAML::Node flow(YAML::Node n) {
+  n.SetStyle(YAML::EmitterStyle::Flow);
+  return n;
+}
+
+YAML::Node fault_node(const hw::FaultRule& f) {
+  YAML::Node n;
+  n["kind"] = hw::fault_kind_name(f.kind);
+  switch (f.trigger) {
+    case hw::FaultTrigger::kRegister:
+      n["register"] = register_text(f.reg);
+      if (f.nth >= 0) n["nth"] = f.nth;
+      break;
+    case hw::FaultTrigger::kAccessIndex:
+      n["access"] = f.index;
+      break;
+    case hw::FaultTrigger::kProbability:
+      n["probability"] = f.probability;
+      break;
+  }
+  if (f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits) n["mask"] = hex16(f.mask);
+  if (f.kind == hw::FaultKind::kStuckBits) n["value"] = hex16(f.value);
+  if (f.addr >= 0) n["address"] = f.addr;
+  return flow(n);
+}
+
+YAML::Node updown(bool b) { return YAML::Node(b ? "up" : "down"); }
+
+YAML::Node expectation_node(const Expectation& e) {
+  YAML::Node n;
+  if (e.link) n["link"] = updown(*e.link);
+  if (e.speed) n["speed"] = *e.speed < 0 ? YAML::Node("unknown") : YAML::Node(*e.speed);
+  if (e.duplex) n["duplex"] = *e.duplex == 0 ? "half" : *e.duplex == 1 ? "full" : "unknown";
+  if (e.states.size() == 1) n["state"] = e.states[0];
+  if (e.states.size() > 1) n["state"] = flow(YAML::Node(e.states));
+  if (e.carrier) n["carrier"] = *e.carrier ? "on" : "off";
+  if (e.mac_link) n["mac-link"] = updown(*e.mac_link);
+  if (e.mac_link_events) {
+    YAML::Node ev(YAML::NodeType::Sequence);
+    for (bool b : *e.mac_link_events) ev.push_back(updown(b));
+    n["mac-link-events"] = flow(ev);
+  }
+  if (e.driver) n["driver"] = *e.driver;
+  if (e.bound) n["bound"] = *e.bound;
+  if (e.powered_down) n["powered-down"] = *e.powered_down;
+  if (!e.registers.empty()) {
+    YAML::Node regs;
+    for (const auto& r : e.registers) {
+      if (r.mask == 0xffff) {
+        regs[register_text(r.reg)] = hex16(r.value);
+      } else {
+        YAML::Node mv;
+        mv["mask"] = hex16(r.mask);
+        mv["value"] = hex16(r.value);
+        regs[register_text(r.reg)] = flow(mv);
+      }
+    }
+    n["registers"] = flow(regs);
+  }
+  if (!e.models.empty()) n["models"] = flow(YAML::Node(e.models));
+  return flow(n);
+}
+
+YAML::Node ethtool_node(const EthtoolSettings& e) {
+  YAML::Node n;
+  if (e.autoneg) n["autoneg"] = *e.autoneg ? "on" : "off";
+  if (e.speed) n["speed"] = *e.speed;
+  if (e.full_duplex) n["duplex"] = *e.full_duplex ? "full" : "half";
+  if (e.advertise) {
+    YAML::Node modes(YAML::NodeType::Sequence);
+    for (const auto& [name, bit] : kAdvertiseModes)
+      if (*e.advertise & bit) modes.push_back(name);
+    n["advertise"] = flow(modes);
+  }
+  return n;
+}
+
+}  // namespace
+
+YAML::Node step_to_yaml(const Step& st) {
+  const std::string name = step_name(st.kind);
+  YAML::Node arg;
+  switch (st.kind) {
+    case Step::Kind::kWait:
+    case Step::Kind::kFlap:
+      arg = duration_text(st.ns);
+      break;
+    case Step::Kind::kPlug:
+      arg = st.partner;
+      break;
+    case Step::Kind::kFault:
+      arg = fault_node(st.fault);
+      break;
+    case Step::Kind::kExpect:
+      arg = expectation_node(st.expect);
+      break;
+    case Step::Kind::kEthtool:
+      arg = ethtool_node(st.ethtool);
+      if (st.returns) arg["returns"] = errno_text(*st.returns);
+      arg = flow(arg);
+      break;
+    case Step::Kind::kMdioRead:
+    case Step::Kind::kMdioWrite:
+      arg["register"] = register_text(static_cast<unsigned>(st.reg));
+      if (st.kind == Step::Kind::kMdioWrite) arg["value"] = hex16(static_cast<unsigned>(st.value));
+      if (st.addr >= 0) arg["address"] = st.addr;
+      if (st.returns) arg["returns"] = *st.returns >= 0 ? hex16(static_cast<unsigned>(*st.returns)) : errno_text(*st.returns);
+      arg = flow(arg);
+      break;
+    default:
+      if (st.returns) {
+        arg["returns"] = errno_text(*st.returns);
+        arg = flow(arg);
+      }
+      break;
+  }
+  if (!arg.IsDefined() || arg.IsNull()) return YAML::Node(name);
+  YAML::Node n;
+  n[name] = arg;
+  return n;
+}
+
 std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment) {
   YAML::Emitter out;
   if (!comment.empty()) out << YAML::Comment(comment) << YAML::Newline;
@@ -631,9 +789,16 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
   out << YAML::Key << "partner" << YAML::Value << s.partner;
   if (s.phy_id) out << YAML::Key << "phy-id" << YAML::Value << fmt::format("0x{:08x}", *s.phy_id);
   if (!s.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::Flow << s.tags;
-  if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << fmt::format("{}ms", s.time_budget_ns / 1000000);
+  if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << duration_text(s.time_budget_ns);
+  if (!s.faults.empty()) {
+    out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
+    for (const auto& f : s.faults) out << fault_node(f);
+    out << YAML::EndSeq;
+  }
+  if (s.seed != 1) out << YAML::Key << "seed" << YAML::Value << s.seed;
   out << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
-  for (std::size_t i = 0; i < steps && i < s.steps.size(); ++i) out << s.steps[i].source;
+  for (std::size_t i = 0; i < steps && i < s.steps.size(); ++i)
+    out << (s.steps[i].source.IsDefined() && !s.steps[i].source.IsNull() ? s.steps[i].source : step_to_yaml(s.steps[i]));
   out << YAML::EndSeq << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -88,6 +88,8 @@ struct Scenario {
   std::optional<std::uint32_t> phy_id;  // overrides the model's (revision variants)
   std::vector<std::string> tags;    // what it covers (quirk names, "faults", ...)
   std::uint64_t time_budget_ns = 0; // 0: the default
+  std::vector<hw::FaultRule> faults;  // installed before the bus is registered
+  std::uint64_t seed = 1;           // of the fault injector (probability rules)
   std::vector<Step> steps;
 };
 
@@ -95,8 +97,12 @@ struct Scenario {
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file);
 Result<Scenario> load_scenario(const std::string& path);
 
-// The scenario as YAML (the steps as written), e.g. for a reproducer that
-// keeps only the first `steps` steps.
+// A step as YAML, built from its fields (what `source` holds when parsed).
+[[nodiscard]] YAML::Node step_to_yaml(const Step& st);
+
+// The scenario as YAML (the steps as written, or built from their fields
+// when they were not parsed), e.g. for a reproducer that keeps only the
+// first `steps` steps.
 [[nodiscard]] std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment = {});
 
 // "1.5s", "200ms", "10us", "3" (seconds) -> nanoseconds.

@@ -67,6 +67,14 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
+  if (r.fault) {
+    const FaultEffect& f = *r.fault;
+    json cbs = json::array();
+    for (const auto& [name, ret] : f.callbacks) cbs.push_back({{"callback", name}, {"returned", ret}});
+    j["fault_effect"] = {{"reached", f.reached},       {"event", f.event},     {"access", f.access},
+                         {"step", f.step},             {"callbacks", cbs},     {"api", f.api},
+                         {"api_returned", f.api_ret},  {"error_states_after", f.error_states_after}};
+  }
   if (with_trace) {
     json t = json::array();
     for (const auto& e : r.trace.events()) t.push_back(trace_event_to_json(e));
@@ -95,6 +103,19 @@ RunResult run_result_from_json(const json& j) {
                                 m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>()});
   r.last_lines = j.value("last_lines", std::vector<std::string>{});
   r.output = j.value("output", "");
+  if (j.contains("fault_effect")) {
+    const json& f = j["fault_effect"];
+    FaultEffect fx;
+    fx.reached = f.at("reached").get<bool>();
+    fx.event = f.at("event").get<std::size_t>();
+    fx.access = f.at("access").get<std::string>();
+    fx.step = f.at("step").get<std::string>();
+    for (const auto& c : f.at("callbacks")) fx.callbacks.emplace_back(c.at("callback").get<std::string>(), c.at("returned").get<long>());
+    fx.api = f.at("api").get<std::string>();
+    fx.api_ret = f.at("api_returned").get<long>();
+    fx.error_states_after = f.at("error_states_after").get<std::size_t>();
+    r.fault = fx;
+  }
   for (const auto& e : j.value("trace", json::array())) r.trace.add(trace_event_from_json(e));
   return r;
 }

@@ -7,7 +7,8 @@
 namespace refdrv::hw {
 
 namespace {
-constexpr std::array<std::pair<FaultKind, const char*>, 6> kNames = {{
+constexpr std::array<std::pair<FaultKind, const char*>, 7> kNames = {{
+    {FaultKind::kError, "error"},
     {FaultKind::kReadError, "read-error"},
     {FaultKind::kWriteError, "write-error"},
     {FaultKind::kTimeout, "timeout"},
@@ -73,6 +74,7 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
     d.fault = true;
     d.rule = &r;
     switch (r.kind) {
+      case FaultKind::kError:
       case FaultKind::kReadError:
       case FaultKind::kWriteError:
         d.error = -kEIO;

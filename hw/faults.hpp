@@ -15,6 +15,7 @@ inline constexpr int kEIO = 5;
 inline constexpr int kETIMEDOUT = 110;
 
 enum class FaultKind : std::uint8_t {
+  kError,       // the access, read or write, returns -EIO and does not reach the device
   kReadError,   // the read returns -EIO
   kWriteError,  // the write returns -EIO and does not reach the device
   kTimeout,     // the access returns -ETIMEDOUT and does not reach the device

@@ -154,30 +154,6 @@ TEST(Check, ForkedRunsGiveByteIdenticalTracesToInProcessRunsAndToThemselves) {
     }
 }
 
-// A copy of the 6.12 tree (hard links, so it is cheap) whose ax88796b.c no
-// longer toggles BMCR_RESET before the generic reset.
-fs::path altered_tree() {
-  const fs::path src = environment("6.12").tree().root;
-  const fs::path dst = kernel::cache_root() / "test-trees" / "linux-6.12-asix-no-toggle";
-  const fs::path file = dst / "drivers/net/phy/ax88796b.c";
-  auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
-  if (fs::exists(dst / "READY")) return dst;
-  fs::remove_all(dst);
-  fs::create_directories(dst.parent_path());
-  auto st = kernel::run({{"cp", "-al", src.string(), dst.string()}, {}, {}, {}});
-  EXPECT_TRUE(st && *st == 0);
-  auto text = kernel::read_file(file);
-  EXPECT_TRUE(text);
-  const std::string toggle = "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n";
-  const auto pos = text->find(toggle);
-  EXPECT_NE(pos, std::string::npos) << "the toggle is not where Linux 6.12 has it";
-  text->erase(pos, toggle.size());
-  fs::remove(file);  // break the hard link before writing
-  std::ofstream(file) << *text;
-  std::ofstream(dst / "READY") << "altered copy for refdrv's tests\n";
-  return dst;
-}
-
 TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   const fs::path tree = altered_tree();
   EnvironmentOptions o;

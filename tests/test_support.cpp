@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
 
 namespace refdrv::test {
 
@@ -76,6 +80,31 @@ std::vector<std::string> mdio_lines(const Trace& trace) {
     if (e.kind == TraceKind::kMdioWrite) out.push_back(fmt::format("wr {}.{:02} 0x{:04x}", e.addr, e.reg, e.value));
   }
   return out;
+}
+
+// A copy of the 6.12 tree (hard links, so it is cheap) whose ax88796b.c no
+// longer toggles BMCR_RESET before the generic reset.
+std::filesystem::path altered_tree() {
+  namespace fs = std::filesystem;
+  const fs::path src = environment("6.12").tree().root;
+  const fs::path dst = kernel::cache_root() / "test-trees" / "linux-6.12-asix-no-toggle";
+  const fs::path file = dst / "drivers/net/phy/ax88796b.c";
+  auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
+  if (fs::exists(dst / "READY")) return dst;
+  fs::remove_all(dst);
+  fs::create_directories(dst.parent_path());
+  auto st = kernel::run({{"cp", "-al", src.string(), dst.string()}, {}, {}, {}});
+  if (!st || *st != 0) ADD_FAILURE() << "cp -al failed";
+  auto text = kernel::read_file(file);
+  if (!text) ADD_FAILURE() << "cannot read " << file;
+  const std::string toggle = "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n";
+  const auto pos = text->find(toggle);
+  if (pos == std::string::npos) ADD_FAILURE() << "the toggle is not where Linux 6.12 has it";
+  text->erase(pos, toggle.size());
+  fs::remove(file);  // break the hard link before writing
+  std::ofstream(file) << *text;
+  std::ofstream(dst / "READY") << "altered copy for refdrv's tests\n";
+  return dst;
 }
 
 }  // namespace refdrv::test

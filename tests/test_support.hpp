@@ -3,6 +3,7 @@
 // series, built (or found in refdrv's cache) once per test process.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,5 +40,9 @@ std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string&
 
 // Every MDIO access as "rd 16.01 0x7809", "wr 16.00 0x8200".
 std::vector<std::string> mdio_lines(const Trace& trace);
+
+// A copy of the 6.12 tree (hard links, so it is cheap) whose ax88796b.c no
+// longer toggles BMCR_RESET before the generic reset, in refdrv's cache.
+std::filesystem::path altered_tree();
 
 }  // namespace refdrv::test

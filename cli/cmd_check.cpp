@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv check (the main job: the default suite) and refdrv run (given
+// scenario files): every implementation, compared.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/common.hpp"
+#include "engine/check.hpp"
+#include "report/check_report.hpp"
+
+namespace refdrv::cli {
+
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> scenarios;
+  std::string ktap, json, repro_dir = "refdrv-repro";
+  ContainmentArgs containment;
+  bool no_logs = false;
+};
+
+int cmd_check(const Common& c, const CheckArgs& a) {
+  auto scenarios = scenarios_from(a.scenarios);
+  if (!scenarios) return report_error(scenarios.error());
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  CheckOptions opt;
+  std::map<Impl, std::string> absent;
+  auto impls = select_impls(**env, c.impls, &absent);
+  if (!impls) return report_error(impls.error());
+  opt.impls = *impls;
+  opt.containment = a.containment.containment();
+  opt.wall_seconds = a.containment.wall;
+  opt.repro_dir = a.repro_dir;
+  opt.logs = !a.no_logs;
+  opt.progress = progress_line(c);
+  CheckReport rep = run_check(**env, *scenarios, opt);
+  rep.absent = absent;
+  fmt::print("{}", format_terminal(rep, {.color = use_color(c.color)}));
+  if (!a.ktap.empty())
+    if (auto w = write_text(a.ktap, format_ktap(rep)); !w) return report_error(w.error());
+  if (!a.json.empty())
+    if (auto w = write_text(a.json, check_report_json(rep).dump(2) + "\n"); !w) return report_error(w.error());
+  return rep.exit_code();
+}
+
+void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
+  add_env_options(cmd, common);
+  add_impl_option(cmd, common);
+  cmd->add_option("--ktap", a.ktap, "write KTAP to this file (- for stdout)");
+  cmd->add_option("--json", a.json, "write the JSON report to this file (- for stdout)");
+  cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written");
+  add_containment_options(cmd, a.containment);
+  cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces");
+  cmd->add_option("--color", common.color, "auto, always, never");
+}
+
+}  // namespace
+
+std::vector<Command> check_commands(CLI::App& app, Common& common) {
+  auto ca = std::make_shared<CheckArgs>();
+  auto* check = app.add_subcommand("check", "run the scenarios on every implementation and compare them (main job)");
+  check->add_option("--scenario", ca->scenarios, "scenario files or directories (default: the embedded suite)");
+  add_check_options(check, common, *ca);
+
+  auto ra = std::make_shared<CheckArgs>();
+  auto* run = app.add_subcommand("run", "run scenario files on the selected implementations");
+  run->add_option("scenario", ra->scenarios, "scenario files or directories")->required();
+  add_check_options(run, common, *ra);
+  return {{check, [&common, ca] { return cmd_check(common, *ca); }},
+          {run, [&common, ra] { return cmd_check(common, *ra); }}};
+}
+
+}  // namespace refdrv::cli

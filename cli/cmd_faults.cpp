@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv faults: the exhaustive single-fault sweep.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/common.hpp"
+#include "engine/fault_sweep.hpp"
+#include "report/fault_report.hpp"
+
+namespace refdrv::cli {
+
+namespace {
+
+struct FaultArgs {
+  std::vector<std::string> scenarios;
+  std::string json, repro_dir = "refdrv-repro";
+  ContainmentArgs containment;
+  bool all = false;
+};
+
+int cmd_faults(const Common& c, const FaultArgs& a) {
+  auto scenarios = scenarios_from(a.scenarios);
+  if (!scenarios) return report_error(scenarios.error());
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  auto impls = select_impls(**env, c.impls, nullptr);
+  if (!impls) return report_error(impls.error());
+  SweepOptions opt;
+  opt.impls = *impls;
+  opt.containment = a.containment.containment();
+  opt.wall_seconds = a.containment.wall;
+  opt.repro_dir = a.repro_dir;
+  if (auto line = progress_line(c))
+    opt.progress = [line](std::size_t done, std::size_t total) {
+      if (done % 256 == 0 || done == total) line(done, total, "single-fault runs");
+    };
+  const SweepReport rep = run_fault_sweep(**env, *scenarios, opt);
+  fmt::print("{}", format_fault_terminal(rep, {.color = use_color(c.color), .all_points = a.all}));
+  if (!a.json.empty())
+    if (auto w = write_text(a.json, fault_report_json(rep).dump(1) + "\n"); !w) return report_error(w.error());
+  return rep.exit_code();
+}
+
+}  // namespace
+
+std::vector<Command> fault_commands(CLI::App& app, Common& common) {
+  auto fa = std::make_shared<FaultArgs>();
+  auto* faults = app.add_subcommand(
+      "faults", "single-fault sweep: fail each MDIO access of each scenario once, on every implementation");
+  add_env_options(faults, common);
+  add_impl_option(faults, common);
+  faults->add_option("--scenario", fa->scenarios, "scenario files or directories (default: the embedded suite)");
+  faults->add_option("--json", fa->json, "write the JSON report (every point) to this file (- for stdout)");
+  faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written");
+  faults->add_flag("--all", fa->all, "list every point, not only where the implementations differ");
+  add_containment_options(faults, fa->containment);
+  faults->add_option("--color", common.color, "auto, always, never");
+  return {{faults, [&common, fa] { return cmd_faults(common, *fa); }}};
+}
+
+}  // namespace refdrv::cli

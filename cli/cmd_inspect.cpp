@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+// Looking at one run or at the environment: refdrv trace, diff, list,
+// modinfo, models, suite.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <memory>
+
+#include "cli/common.hpp"
+#include "engine/check.hpp"
+#include "engine/compare.hpp"
+#include "engine/suite.hpp"
+#include "hw/catalog.hpp"
+#include "report/check_report.hpp"
+
+namespace refdrv::cli {
+
+namespace {
+
+struct TraceArgs {
+  std::string scenario;
+  std::string model;
+  std::string partner = "switch-10-100";
+  double seconds = 5.0;
+  bool decode = false;
+  bool logs = true;
+};
+
+// A scenario for `trace` without a file: attach, start, run.
+Scenario quick_scenario(const std::string& model, const std::string& partner, double seconds) {
+  const std::string yaml = fmt::format(
+      "name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}s\n", model, partner,
+      seconds);
+  return *parse_scenario(yaml, "(command line)");
+}
+
+int cmd_trace(const Common& c, const TraceArgs& t) {
+  Scenario sc;
+  if (!t.scenario.empty()) {
+    auto s = load_scenario(t.scenario);
+    if (!s) return report_error(s.error());
+    sc = std::move(*s);
+  } else {
+    const std::string model = t.model.empty() ? "AX88772A" : t.model;
+    if (!hw::find_phy_model(model)) return report_error({fmt::format("unknown model '{}'; `refdrv models` lists them", model)});
+    if (t.partner != "none" && !hw::find_partner(t.partner))
+      return report_error({fmt::format("unknown partner '{}'; `refdrv models` lists them", t.partner)});
+    sc = quick_scenario(model, t.partner, t.seconds);
+  }
+  const std::string model = t.model.empty() ? sc.models.front() : t.model;
+  if (std::find(sc.models.begin(), sc.models.end(), model) == sc.models.end())
+    return report_error({fmt::format("{} does not run on model {} (its models: {})", sc.file, model,
+                                     fmt::join(sc.models, ", "))});
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  auto impls = select_impls(**env, c.impls == "all" ? "c" : c.impls, nullptr);
+  if (!impls) return report_error(impls.error());
+  int status = 0;
+  for (Impl impl : *impls) {
+    RunOptions ro;
+    ro.logs = t.logs;
+    const RunResult r = run_scenario(**env, sc, model, impl, ro);
+    fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, model,
+               impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
+    fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = t.logs}));
+    for (const auto& e : r.expectations)
+      if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message);
+    fmt::print("# {}\n", r.passed() ? "all expectations hold" : r.failure_summary());
+    if (!r.passed()) status = kExitFailure;
+  }
+  return status;
+}
+
+struct DiffArgs {
+  std::string scenario;
+  std::string model;
+  int lines = 20;
+};
+
+int cmd_diff(const Common& c, const DiffArgs& d) {
+  auto s = load_scenario(d.scenario);
+  if (!s) return report_error(s.error());
+  const std::string model = d.model.empty() ? s->models.front() : d.model;
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  auto impls = select_impls(**env, c.impls == "all" ? "c,rust" : c.impls, nullptr);
+  if (!impls) return report_error(impls.error());
+  if (impls->size() != 2) return report_error({"diff compares exactly two implementations: --impl c,rust"});
+  const RunResult a = run_scenario(**env, *s, model, (*impls)[0]);
+  const RunResult b = run_scenario(**env, *s, model, (*impls)[1]);
+  auto div = compare(*s, a, b);
+  if (!div) {
+    fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
+               impl_title((*impls)[1]), s->name, model);
+    return 0;
+  }
+  fmt::print("{}\n", format_divergence(*div, (*impls)[0], (*impls)[1]));
+  // Side by side from a few events before the divergence.
+  auto lines_of = [](const RunResult& r) {
+    std::vector<std::string> v;
+    for (const auto& e : r.trace.events())
+      if (e.kind != TraceKind::kLog) v.push_back(format_event(e));
+    return v;
+  };
+  const auto la = lines_of(a), lb = lines_of(b);
+  std::size_t first = 0;
+  while (first < la.size() && first < lb.size() && la[first] == lb[first]) ++first;
+  const std::size_t from = first > 3 ? first - 3 : 0;
+  fmt::print("{:<64} | {}\n", impl_title((*impls)[0]), impl_title((*impls)[1]));
+  for (std::size_t i = from; i < from + static_cast<std::size_t>(d.lines) && (i < la.size() || i < lb.size()); ++i) {
+    const std::string l = i < la.size() ? la[i] : "";
+    const std::string r = i < lb.size() ? lb[i] : "";
+    fmt::print("{}{:<64.64} | {}\n", l == r ? " " : "*", l, r);
+  }
+  return kExitFailure;
+}
+
+int cmd_list(const Common& c) {
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  const auto& tree = (*env)->tree();
+  fmt::print("Linux {} ({})\n\n", tree.version, tree.origin);
+  fmt::print("Reference-driver pairs declared by the tree (drivers/net/phy/Makefile + Kconfig):\n");
+  if (tree.groups.empty()) fmt::print("  none: no Rust reference driver in this tree\n");
+  for (const auto& g : tree.groups)
+    fmt::print("  CONFIG_{}: C {} | Rust {} (CONFIG_{}, depends on {})\n", g.kconfig, g.c_source, g.rust_source,
+               g.rust_kconfig, g.rust_depends);
+  fmt::print("\nImplementations of CONFIG_AX88796B_PHY hosted by refdrv:\n");
+  std::map<Impl, std::string> absent;
+  const auto avail = available_impls(**env, &absent);
+  for (const auto& m : (*env)->image().modules()) {
+    if (m.kconfig != "AX88796B_PHY" || m.drivers.empty()) continue;
+    std::string sel = m.impl == Impl::kC      ? "CONFIG_AX88796B_PHY (default)"
+                      : m.impl == Impl::kRust ? "CONFIG_AX88796B_RUST_PHY (depends on RUST_PHYLIB_ABSTRACTIONS && AX88796B_PHY)"
+                                              : "CONFIG_AX88796B_CXX_PHY (depends on CXX_PHYLIB_ABSTRACTIONS && AX88796B_PHY)";
+    fmt::print("  {:<5} {:<14} {:<34} --impl {}  selected by {}\n", impl_title(m.impl), m.name, m.source,
+               impl_name(m.impl), sel);
+  }
+  for (const auto& [impl, why] : absent) fmt::print("  {:<5} not hosted: {}\n", impl_title(impl), why);
+  fmt::print("\nOther Rust drivers built from the tree:\n");
+  bool any = false;
+  for (const auto& d : (*env)->built().rust_drivers)
+    if (d.kconfig != "AX88796B_PHY") {
+      fmt::print("  {} (CONFIG_{}): compiled and registered, not exercised\n", d.source, d.kconfig);
+      any = true;
+    }
+  if (!any) fmt::print("  none\n");
+  (void)avail;
+  return 0;
+}
+
+int cmd_modinfo(const Common& c) {
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  for (const auto& m : (*env)->image().modules()) {
+    if (m.drivers.empty()) continue;
+    fmt::print("module:      {}\n", m.name);
+    fmt::print("source:      {}\n", m.source);
+    fmt::print("language:    {}\n", m.impl == Impl::kNone ? "C (phylib core)" : impl_title(m.impl));
+    if (!m.kconfig.empty()) fmt::print("kconfig:     CONFIG_{}\n", m.kconfig);
+    if (!m.author.empty()) fmt::print("author:      {}\n", m.author);
+    if (!m.description.empty()) fmt::print("description: {}\n", m.description);
+    if (!m.license.empty()) fmt::print("license:     {}\n", m.license);
+    for (const auto& d : m.drivers) {
+      std::string cbs;
+      for (int cb = 0; cb < REFDRV_CB_COUNT; ++cb)
+        if (d.callbacks & (1u << cb)) cbs += std::string(cbs.empty() ? "" : " ") + callback_name(cb);
+      fmt::print("driver:      {} (phy_id 0x{:08x} mask 0x{:08x}; {})\n", d.name, d.phy_id, d.mask,
+                 cbs.empty() ? "no callbacks" : cbs);
+    }
+    fmt::print("\n");
+  }
+  return 0;
+}
+
+int cmd_models() {
+  fmt::print("PHY models:\n");
+  for (const auto& m : hw::phy_models()) fmt::print("  {:<16} 0x{:08x}  {}\n", m.name, m.phy_id, m.description);
+  fmt::print("\nLink partners:\n");
+  for (const auto& p : hw::partner_profiles()) fmt::print("  {:<16} {}\n", p.name, p.description);
+  fmt::print("  {:<16} {}\n", "none", "no cable / no partner");
+  fmt::print("\nQuirks:\n");
+  for (const auto& q : hw::quirk_catalog()) fmt::print("  {:<26} {:<10} {}\n", q.name, q.models, q.record);
+  return 0;
+}
+
+int cmd_suite(bool show, const std::string& name) {
+  for (const auto& e : embedded_suite()) {
+    auto s = parse_scenario(e.text, e.file);
+    if (!s) return report_error(s.error());
+    if (show) {
+      if (s->name == name || e.file == name) {
+        fmt::print("{}", e.text);
+        return 0;
+      }
+      continue;
+    }
+    fmt::print("{:<34} {:<30} {}\n", s->name, fmt::join(s->models, ","), s->description);
+  }
+  if (show) return report_error({fmt::format("no scenario '{}' in the default suite", name)});
+  return 0;
+}
+
+}  // namespace
+
+std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
+  std::vector<Command> out;
+  auto ta = std::make_shared<TraceArgs>();
+  auto* trace = app.add_subcommand("trace", "print one implementation's trace of a scenario (or of a quick attach/start)");
+  add_env_options(trace, common);
+  add_impl_option(trace, common);
+  trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
+  trace->add_option("--model", ta->model, "PHY model (refdrv models)");
+  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none");
+  trace->add_option("--seconds", ta->seconds, "without a scenario: virtual seconds to run after phy_start");
+  trace->add_flag("--decode", ta->decode, "decode every MDIO register value");
+  trace->add_flag("!--no-logs", ta->logs, "omit kernel log lines");
+  out.push_back({trace, [&common, ta] { return cmd_trace(common, *ta); }});
+
+  auto da = std::make_shared<DiffArgs>();
+  auto* diff = app.add_subcommand("diff", "two implementations side by side from their first divergence");
+  add_env_options(diff, common);
+  add_impl_option(diff, common);
+  diff->add_option("scenario", da->scenario, "scenario file")->required();
+  diff->add_option("--model", da->model, "PHY model (default: the scenario's first)");
+  diff->add_option("--lines", da->lines, "lines of trace to show");
+  out.push_back({diff, [&common, da] { return cmd_diff(common, *da); }});
+
+  auto* list = app.add_subcommand("list", "implementations and reference-driver pairs in the tree, and which are hosted");
+  add_env_options(list, common);
+  out.push_back({list, [&common] { return cmd_list(common); }});
+  auto* modinfo = app.add_subcommand("modinfo", "modules and drivers the kernel side registered");
+  add_env_options(modinfo, common);
+  out.push_back({modinfo, [&common] { return cmd_modinfo(common); }});
+  auto* models = app.add_subcommand("models", "hardware models, link partners and quirks");
+  out.push_back({models, [] { return cmd_models(); }});
+
+  auto show = std::make_shared<std::string>();
+  auto* suite = app.add_subcommand("suite", "the embedded default suite");
+  suite->add_option("--show", *show, "print one scenario's YAML");
+  out.push_back({suite, [show] { return cmd_suite(!show->empty(), *show); }});
+  return out;
+}
+
+}  // namespace refdrv::cli

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/fault_sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "engine/environment.hpp"
+
+namespace refdrv {
+
+const char* fault_outcome_name(FaultOutcome o) {
+  switch (o) {
+    case FaultOutcome::kCrash: return "crash";
+    case FaultOutcome::kHang: return "hang";
+    case FaultOutcome::kErrorState: return "phylib error state";
+    case FaultOutcome::kReturned: return "error returned";
+    case FaultOutcome::kIgnored: return "ignored";
+    case FaultOutcome::kNotReached: return "not reached";
+  }
+  return "?";
+}
+
+std::size_t SweepReport::differing() const {
+  std::size_t n = 0;
+  for (const auto& p : points) n += p.differs ? 1 : 0;
+  return n;
+}
+
+int SweepReport::exit_code() const { return differing() ? kExitFailure : 0; }
+
+namespace {
+
+std::string ret_text(long v) {
+  if (v == FaultEffect::kNoReturn) return "never returned";
+  return v < 0 ? "-" + errno_name(static_cast<int>(-v)) : std::to_string(v);
+}
+
+std::string slug(std::string s) {
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  return s;
+}
+
+hw::FaultRule fault_at(std::uint64_t index) {
+  hw::FaultRule f;
+  f.kind = hw::FaultKind::kError;
+  f.trigger = hw::FaultTrigger::kAccessIndex;
+  f.index = index;
+  return f;
+}
+
+std::uint64_t mdio_events(const Trace& t) {
+  std::uint64_t n = 0;
+  for (const auto& e : t.events()) n += (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) ? 1 : 0;
+  return n;
+}
+
+}  // namespace
+
+SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::uint64_t index) {
+  SweepRun s;
+  s.digest = r.digest;
+  s.mac_outcome_changed = r.digest[2] != baseline.digest[2];
+  s.last_lines = r.last_lines;
+  if (r.stop && !baseline.stop) {
+    s.outcome = classify_stop(r) == StopClass::kHang ? FaultOutcome::kHang : FaultOutcome::kCrash;
+    s.detail = *r.stop;
+    return s;
+  }
+  if (!r.fault || !r.fault->reached) {
+    s.outcome = FaultOutcome::kNotReached;
+    s.detail = "the run made fewer MDIO accesses";
+    return s;
+  }
+  const FaultEffect& fx = *r.fault;
+  std::string chain;
+  for (const auto& [name, ret] : fx.callbacks)
+    chain += fmt::format("{}{} returned {}", chain.empty() ? "" : ", then ", name, ret_text(ret));
+  const std::string api = fx.api.empty() ? "the state machine" : fx.api + "()";
+  const std::size_t base_after = fault_effect(baseline.trace, index).error_states_after;
+  if (fx.error_states_after > base_after) {
+    s.outcome = FaultOutcome::kErrorState;
+    s.detail = chain.empty() ? fmt::format("in {}: phylib gave up on the PHY", api)
+                             : fmt::format("{}: phylib gave up on the PHY", chain);
+  } else if (!fx.callbacks.empty() && fx.callbacks.front().second < 0) {
+    s.outcome = FaultOutcome::kReturned;
+    s.detail = chain + " (to phylib)";
+  } else if (fx.callbacks.empty() && !fx.api.empty() && fx.api_ret < 0) {
+    s.outcome = FaultOutcome::kReturned;
+    s.detail = fmt::format("{} returned {} to the MAC", api, ret_text(fx.api_ret));
+  } else {
+    s.outcome = FaultOutcome::kIgnored;
+    s.detail = chain.empty() ? fmt::format("phylib's own access in {}, not reported", api) : chain;
+  }
+  return s;
+}
+
+SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SweepReport rep;
+  rep.tree_version = env.tree().version;
+  rep.tree_origin = env.tree().origin;
+  rep.impls = opt.impls;
+  SupervisorOptions so;
+  so.containment = opt.containment;
+  so.wall_seconds = opt.wall_seconds;
+  RunOptions ro;
+  ro.logs = false;
+
+  // The runs without a fault: how many accesses each pair makes.
+  std::vector<Job> base_jobs;
+  for (const auto& sc : scenarios) {
+    auto shared = std::make_shared<const Scenario>(sc);
+    for (const auto& model : sc.models)
+      for (Impl impl : opt.impls) base_jobs.push_back({shared, model, impl, ro});
+  }
+  const std::vector<RunResult> base = run_jobs(env, base_jobs, so);
+  rep.runs += base.size();
+  const std::size_t n_impls = opt.impls.size();
+  std::vector<Job> jobs;
+  for (std::size_t p = 0; p * n_impls < base_jobs.size(); ++p) {
+    SweepPair pair;
+    pair.scenario = base_jobs[p * n_impls].scenario;
+    pair.model = base_jobs[p * n_impls].model;
+    for (std::size_t i = 0; i < n_impls; ++i) {
+      pair.accesses = std::max(pair.accesses, mdio_events(base[p * n_impls + i].trace));
+      pair.baseline_ok = pair.baseline_ok && !base[p * n_impls + i].stop;
+    }
+    for (std::uint64_t k = 0; k < pair.accesses; ++k)
+      for (Impl impl : opt.impls) {
+        RunOptions o = ro;
+        o.extra_fault = fault_at(k);
+        jobs.push_back({pair.scenario, pair.model, impl, o});
+      }
+    rep.pairs.push_back(std::move(pair));
+  }
+
+  so.with_trace = false;
+  if (opt.progress) so.on_result = [&](std::size_t i, const RunResult&) { opt.progress(i + 1, jobs.size()); };
+  const std::vector<RunResult> results = run_jobs(env, jobs, so);
+  so.on_result = nullptr;
+  rep.runs += results.size();
+
+  for (Impl impl : opt.impls) rep.counts[impl] = {};
+  std::size_t next = 0;
+  for (std::size_t p = 0; p < rep.pairs.size(); ++p) {
+    const SweepPair& pair = rep.pairs[p];
+    for (std::uint64_t k = 0; k < pair.accesses; ++k) {
+      SweepPoint pt;
+      pt.scenario = pair.scenario;
+      pt.model = pair.model;
+      pt.index = k;
+      for (std::size_t i = 0; i < n_impls; ++i) {
+        const RunResult& r = results[next + i];
+        pt.runs.push_back(classify_fault_run(r, base[p * n_impls + i], k));
+        if (pt.access.empty() && r.fault && r.fault->reached) {
+          pt.access = r.fault->access;
+          pt.step = r.fault->step;
+        }
+        ++rep.counts[opt.impls[i]][static_cast<std::size_t>(pt.runs.back().outcome)];
+        rep.mac_outcome_changed[opt.impls[i]] += pt.runs.back().mac_outcome_changed ? 1 : 0;
+      }
+      next += n_impls;
+      pt.divergence.resize(n_impls);
+      for (std::size_t i = 1; i < n_impls; ++i)
+        if (pt.runs[i].outcome != pt.runs[0].outcome || pt.runs[i].digest != pt.runs[0].digest) pt.differs = true;
+      if (pt.differs) {
+        // Rerun the differing implementations with their traces for the
+        // first difference, and write the scenario that shows it.
+        RunOptions o = ro;
+        o.extra_fault = fault_at(k);
+        SupervisorOptions with_traces = so;
+        with_traces.with_trace = true;
+        const RunResult a = run_contained(env, {pt.scenario, pt.model, opt.impls[0], o}, with_traces);
+        for (std::size_t i = 1; i < n_impls; ++i) {
+          const RunResult b = run_contained(env, {pt.scenario, pt.model, opt.impls[i], o}, with_traces);
+          pt.divergence[i] = compare(*pt.scenario, a, b);
+        }
+        if (!opt.repro_dir.empty()) {
+          Scenario repro = *pt.scenario;
+          repro.name = fmt::format("{}-error-at-access-{}", pt.scenario->name, k);
+          repro.models = {pt.model};
+          repro.faults.push_back(fault_at(k));
+          std::filesystem::create_directories(opt.repro_dir);
+          pt.reproducer = fmt::format("{}/{}-{}.yaml", opt.repro_dir, slug(repro.name), slug(pt.model));
+          std::string outcomes;
+          for (std::size_t i = 0; i < n_impls; ++i)
+            outcomes += fmt::format("{}{}: {}", i ? "; " : "", impl_title(opt.impls[i]),
+                                    fault_outcome_name(pt.runs[i].outcome));
+          std::ofstream(pt.reproducer) << scenario_to_yaml(
+              repro, repro.steps.size(),
+              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails with -EIO. "
+                          "The implementations differ: {}.",
+                          k, pt.access, pt.scenario->name, pt.model, outcomes));
+        }
+      }
+      rep.points.push_back(std::move(pt));
+    }
+  }
+  rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+}  // namespace refdrv

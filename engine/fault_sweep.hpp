@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+// The exhaustive single-fault sweep (`refdrv faults`): for each scenario and
+// model, and each MDIO access the scenario makes, rerun it with that one
+// access failing (-EIO, the access does not reach the device), on every
+// implementation; classify what became of the error and report where the
+// implementations differ.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compare.hpp"
+#include "engine/runner.hpp"
+#include "engine/supervisor.hpp"
+
+namespace refdrv {
+
+class Environment;
+
+// What became of the injected error, most severe first.
+enum class FaultOutcome : std::uint8_t {
+  kCrash,        // the instance stopped: a fault, BUG(), a stub, a sanitizer report
+  kHang,         // virtual-time, MDIO or wall-clock budget exhausted
+  kErrorState,   // phylib gave up on the PHY (ERROR; HALTED before Linux 6.5)
+  kReturned,     // the error was returned: by the driver callback to phylib, or by phylib to the MAC
+  kIgnored,      // nobody returned it: the driver (or phylib) went on as if the access had worked
+  kNotReached,   // this implementation made fewer accesses: nothing was injected
+};
+inline constexpr std::size_t kFaultOutcomes = 6;
+
+[[nodiscard]] const char* fault_outcome_name(FaultOutcome o);  // "crash", "error returned", ...
+
+// One implementation's run with the fault at one access.
+struct SweepRun {
+  FaultOutcome outcome = FaultOutcome::kIgnored;
+  std::string detail;         // who returned or ignored it, or why it stopped
+  bool mac_outcome_changed = false;  // what the MAC saw differs from the run without the fault
+  std::array<std::uint64_t, 3> digest{};
+  std::vector<std::string> last_lines;  // for a crash or hang
+};
+
+// One (scenario, model, access index): the runs of every implementation.
+struct SweepPoint {
+  std::shared_ptr<const Scenario> scenario;
+  std::string model;
+  std::uint64_t index = 0;
+  std::string access;   // "rd 16.01 BMSR" (the first implementation's access)
+  std::string step;     // the step it happened in
+  std::vector<SweepRun> runs;  // per implementation
+  // Outcome or traces differ between the implementations: the first
+  // difference against the first implementation, and a reproducer.
+  bool differs = false;
+  std::vector<std::optional<Divergence>> divergence;
+  std::string reproducer;
+};
+
+struct SweepOptions {
+  std::vector<Impl> impls;   // the first is the reference
+  Containment containment = Containment::kFork;
+  double wall_seconds = 30;
+  std::string repro_dir;     // where reproducers of differences go ("" = none)
+  std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+struct SweepPair {
+  std::shared_ptr<const Scenario> scenario;
+  std::string model;
+  std::uint64_t accesses = 0;  // in the run without a fault (max over implementations)
+  bool baseline_ok = true;     // the runs without a fault passed
+};
+
+struct SweepReport {
+  std::string tree_version, tree_origin;
+  std::vector<Impl> impls;
+  std::vector<SweepPair> pairs;
+  std::vector<SweepPoint> points;  // every point, in order
+  // Per implementation, per outcome: how many points.
+  std::map<Impl, std::array<std::size_t, kFaultOutcomes>> counts;
+  std::map<Impl, std::size_t> mac_outcome_changed;
+  std::size_t runs = 0;
+  double wall_seconds = 0;
+
+  [[nodiscard]] std::size_t differing() const;
+  [[nodiscard]] int exit_code() const;  // 0: no difference, 1: implementations differ somewhere
+};
+
+SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& options);
+
+// Classifies one run of the sweep against the run without the fault.
+[[nodiscard]] SweepRun classify_fault_run(const RunResult& faulted, const RunResult& baseline, std::uint64_t index);
+
+}  // namespace refdrv

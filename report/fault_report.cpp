@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "report/fault_report.hpp"
+
+#include <fmt/format.h>
+
+#include "report/check_report.hpp"
+
+namespace refdrv {
+
+namespace {
+
+constexpr std::array<FaultOutcome, kFaultOutcomes> kOutcomes = {
+    FaultOutcome::kIgnored, FaultOutcome::kReturned, FaultOutcome::kErrorState,
+    FaultOutcome::kCrash,   FaultOutcome::kHang,     FaultOutcome::kNotReached};
+
+std::string outcome_key(FaultOutcome o) {
+  std::string s = fault_outcome_name(o);
+  for (char& c : s)
+    if (c == ' ') c = '_';
+  return s;
+}
+
+}  // namespace
+
+std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle& style) {
+  const char* red = style.color ? "\033[31m" : "";
+  const char* green = style.color ? "\033[32m" : "";
+  const char* reset = style.color ? "\033[0m" : "";
+  std::string out = fmt::format("refdrv faults: Linux {} ({})\n", rep.tree_version, rep.tree_origin);
+  std::size_t points = rep.points.size();
+  out += fmt::format(
+      "Every MDIO access of {} scenario/model pairs failed once with -EIO: {} points, {} runs on {} "
+      "implementation(s), {:.1f} s.\n\n",
+      rep.pairs.size(), points, rep.runs, rep.impls.size(), rep.wall_seconds);
+
+  out += fmt::format("{:<22}", "outcome");
+  for (Impl i : rep.impls) out += fmt::format("{:>9}", impl_title(i));
+  out += "\n";
+  for (FaultOutcome o : kOutcomes) {
+    out += fmt::format("{:<22}", fault_outcome_name(o));
+    for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.counts.at(i)[static_cast<std::size_t>(o)]);
+    out += "\n";
+  }
+  out += fmt::format("{:<22}", "MAC saw a difference");
+  for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.mac_outcome_changed.at(i));
+  out += "\n";
+
+  for (const auto& p : rep.pairs)
+    if (!p.baseline_ok)
+      out += fmt::format("\nnote: {} on {} already stops without a fault; its points are not meaningful\n",
+                         p.scenario->name, p.model);
+
+  for (const auto& pt : rep.points) {
+    if (!pt.differs && !style.all_points) continue;
+    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs ? red : "",
+                       pt.differs ? "DIFFERS" : "point", pt.differs ? reset : "", pt.scenario->name, pt.model,
+                       pt.index, pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
+    for (std::size_t i = 0; i < rep.impls.size(); ++i) {
+      const SweepRun& r = pt.runs[i];
+      out += fmt::format("  {:<5} {:<20} {}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome), r.detail,
+                         r.mac_outcome_changed ? " [MAC saw a difference]" : "");
+      for (const auto& l : r.last_lines) out += "          " + l + "\n";
+    }
+    for (std::size_t i = 1; i < pt.divergence.size(); ++i)
+      if (pt.divergence[i]) out += format_divergence(*pt.divergence[i], rep.impls[0], rep.impls[i]);
+    if (!pt.reproducer.empty()) out += fmt::format("  reproducer: {}\n", pt.reproducer);
+  }
+  const std::size_t d = rep.differing();
+  if (d)
+    out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
+  else
+    out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
+                       reset);
+  return out;
+}
+
+nlohmann::json fault_report_json(const SweepReport& rep) {
+  using nlohmann::json;
+  json j;
+  j["tool"] = "refdrv faults";
+  j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
+  json impls = json::array();
+  for (Impl i : rep.impls) impls.push_back(impl_name(i));
+  j["implementations"] = impls;
+  j["runs"] = rep.runs;
+  j["wall_seconds"] = rep.wall_seconds;
+  j["differing_points"] = rep.differing();
+  json pairs = json::array();
+  for (const auto& p : rep.pairs)
+    pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},
+                     {"baseline_ok", p.baseline_ok}});
+  j["pairs"] = pairs;
+  json counts = json::object();
+  for (Impl i : rep.impls) {
+    json c = json::object();
+    for (FaultOutcome o : kOutcomes) c[outcome_key(o)] = rep.counts.at(i)[static_cast<std::size_t>(o)];
+    c["mac_saw_a_difference"] = rep.mac_outcome_changed.at(i);
+    counts[impl_name(i)] = c;
+  }
+  j["counts"] = counts;
+  json points = json::array();
+  for (const auto& pt : rep.points) {
+    json runs = json::array();
+    for (std::size_t i = 0; i < rep.impls.size(); ++i) {
+      const SweepRun& r = pt.runs[i];
+      json jr = {{"implementation", impl_name(rep.impls[i])},
+                 {"outcome", outcome_key(r.outcome)},
+                 {"detail", r.detail},
+                 {"mac_saw_a_difference", r.mac_outcome_changed}};
+      if (!r.last_lines.empty()) jr["last_lines"] = r.last_lines;
+      runs.push_back(jr);
+    }
+    json jp = {{"scenario", pt.scenario->name}, {"model", pt.model}, {"access", pt.index},
+               {"what", pt.access},             {"step", pt.step},   {"differs", pt.differs},
+               {"runs", runs}};
+    if (!pt.reproducer.empty()) jp["reproducer"] = pt.reproducer;
+    points.push_back(jp);
+  }
+  j["points"] = points;
+  return j;
+}
+
+}  // namespace refdrv

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+// The single-fault sweep: every access of a scenario failed once, each
+// outcome classified; implementations that handle an error differently are
+// reported with a reproducer that replays.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <numeric>
+
+#include "engine/fault_sweep.hpp"
+#include "engine/suite.hpp"
+#include "kernel/process.hpp"
+#include "report/fault_report.hpp"
+#include "tests/test_support.hpp"
+
+namespace refdrv::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+std::vector<Scenario> scenarios(std::initializer_list<const char*> names) {
+  std::vector<Scenario> out;
+  const auto suite = load_default_suite();
+  if (!suite) ADD_FAILURE() << suite.error().message;
+  for (const auto& s : *suite)
+    for (const char* n : names)
+      if (s.name == n) out.push_back(s);
+  EXPECT_EQ(out.size(), names.size());
+  return out;
+}
+
+const SweepPoint* find_point(const SweepReport& rep, const std::string& model, const std::string& step,
+                             const std::string& access) {
+  for (const auto& p : rep.points)
+    if (p.model == model && p.step == step && p.access == access) return &p;
+  return nullptr;
+}
+
+TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) {
+  Environment& env = environment("6.12");
+  SweepOptions opt;
+  opt.impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  const SweepReport rep = run_fault_sweep(env, scenarios({"link-up-switch-10-100"}), opt);
+  ASSERT_EQ(rep.pairs.size(), 3u);
+  const std::uint64_t accesses = std::accumulate(rep.pairs.begin(), rep.pairs.end(), std::uint64_t{0},
+                                                 [](std::uint64_t n, const SweepPair& p) { return n + p.accesses; });
+  EXPECT_GT(accesses, 60u);
+  EXPECT_EQ(rep.points.size(), accesses);
+  EXPECT_EQ(rep.runs, 3 * 3 + 3 * accesses);
+  EXPECT_EQ(rep.differing(), 0u) << format_fault_terminal(rep, {});
+  EXPECT_EQ(rep.exit_code(), 0);
+  EXPECT_EQ(rep.counts.at(Impl::kC), rep.counts.at(Impl::kRust));
+  EXPECT_EQ(rep.counts.at(Impl::kC), rep.counts.at(Impl::kCxx));
+  EXPECT_EQ(rep.counts.at(Impl::kC)[static_cast<int>(FaultOutcome::kCrash)], 0u);
+
+  // The AX88796B's reset toggle (BMCR written 0) fails: soft_reset returns
+  // the error to phy_init_hw, and attach fails.
+  const SweepPoint* toggle = find_point(rep, "AX88796B", "attach", "wr 16.00 BMCR <- 0x0000");
+  ASSERT_NE(toggle, nullptr);
+  for (const auto& r : toggle->runs) {
+    EXPECT_EQ(r.outcome, FaultOutcome::kReturned);
+    EXPECT_THAT(r.detail, HasSubstr("soft_reset returned -EIO"));
+    EXPECT_TRUE(r.mac_outcome_changed);
+  }
+  // BMSR in the AX88772A's read_status while polling: phylib gives up.
+  bool error_state = false;
+  for (const auto& p : rep.points)
+    if (p.model == "AX88772A" && p.step == "wait" && p.access == "rd 16.01 BMSR" &&
+        p.runs[0].outcome == FaultOutcome::kErrorState) {
+      error_state = true;
+      for (const auto& r : p.runs) EXPECT_THAT(r.detail, HasSubstr("read_status returned -EIO: phylib gave up"));
+    }
+  EXPECT_TRUE(error_state);
+  // The PHY's own ID read during the bus scan: phylib finds no PHY and says
+  // nothing; the MAC never sees a link.
+  const SweepPoint* id = find_point(rep, "AX88772C", "", "rd 16.02 PHYSID1");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->runs[0].outcome, FaultOutcome::kIgnored);
+  EXPECT_THAT(id->runs[0].detail, HasSubstr("mdiobus_register"));
+  EXPECT_TRUE(id->runs[0].mac_outcome_changed);
+
+  const auto j = fault_report_json(rep);
+  EXPECT_EQ(j["points"].size(), rep.points.size());
+  EXPECT_EQ(j["counts"]["rust"]["phylib_error_state"], rep.counts.at(Impl::kRust)[2]);
+}
+
+TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
+  Environment& env = environment("6.12");
+  SweepOptions opt;
+  opt.impls = {Impl::kC, Impl::kCxx};
+  const auto sc = scenarios({"suspend-resume"});
+  const SweepReport forked = run_fault_sweep(env, sc, opt);
+  opt.containment = Containment::kInProcess;
+  const SweepReport in = run_fault_sweep(env, sc, opt);
+  ASSERT_EQ(in.points.size(), forked.points.size());
+  for (std::size_t i = 0; i < in.points.size(); ++i)
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_EQ(in.points[i].runs[k].outcome, forked.points[i].runs[k].outcome);
+      EXPECT_EQ(in.points[i].runs[k].detail, forked.points[i].runs[k].detail);
+      EXPECT_EQ(in.points[i].runs[k].digest, forked.points[i].runs[k].digest);
+    }
+}
+
+TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
+  EnvironmentOptions eo;
+  eo.kernel = altered_tree().string();
+  eo.quiet = true;
+  auto env = Environment::open(eo);
+  ASSERT_TRUE(env) << env.error().message;
+  SweepOptions opt;
+  opt.impls = {Impl::kC, Impl::kCxx};
+  opt.repro_dir = (fs::temp_directory_path() / ("refdrv-sweep-" + std::to_string(::getpid()))).string();
+  auto sc = scenarios({"quirk-ax88796b-reset-toggle"});
+  const SweepReport rep = run_fault_sweep(**env, sc, opt);
+  EXPECT_GT(rep.differing(), 0u);
+  EXPECT_EQ(rep.exit_code(), 1);
+  const SweepPoint* first = nullptr;
+  for (const auto& p : rep.points)
+    if (p.differs) {
+      first = &p;
+      break;
+    }
+  ASSERT_NE(first, nullptr);
+  ASSERT_TRUE(first->divergence[1]);
+  ASSERT_FALSE(first->reproducer.empty());
+  auto repro = load_scenario(first->reproducer);
+  ASSERT_TRUE(repro) << repro.error().message;
+  ASSERT_EQ(repro->faults.size(), 1u);
+  EXPECT_EQ(repro->faults[0].index, first->index);
+  EXPECT_EQ(repro->faults[0].kind, hw::FaultKind::kError);
+  // Replayed as a plain scenario, it shows the same first difference.
+  const RunResult a = run_scenario(**env, *repro, repro->models[0], Impl::kC);
+  const RunResult b = run_scenario(**env, *repro, repro->models[0], Impl::kCxx);
+  auto d = compare(*repro, a, b);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->a, first->divergence[1]->a);
+  EXPECT_THAT(format_fault_terminal(rep, {}), HasSubstr("DIFFERS quirk-ax88796b-reset-toggle on AX88796B"));
+  fs::remove_all(opt.repro_dir);
+}
+
+}  // namespace
+}  // namespace refdrv::test
