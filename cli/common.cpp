@@ -81,6 +81,14 @@ void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
       ->check(CLI::PositiveNumber);
 }
 
+std::vector<Command> build_app(CLI::App& app, Common& common) {
+  app.require_subcommand(1);
+  std::vector<Command> commands;
+  for (auto add : {check_commands, inspect_commands, fault_commands, fuzz_commands})
+    for (auto& c : add(app, common)) commands.push_back(std::move(c));
+  return commands;
+}
+
 std::function<void(std::size_t, std::size_t, const std::string&)> progress_line(const Common& c) {
   if (c.env.quiet || !isatty(STDERR_FILENO)) return nullptr;
   return [](std::size_t done, std::size_t total, const std::string& what) {

@@ -56,8 +56,12 @@ struct Command {
   std::function<int()> run;
 };
 
+// Every subcommand of refdrv, registered on `app` (which must outlive them).
+std::vector<Command> build_app(CLI::App& app, Common& common);
+
 std::vector<Command> check_commands(CLI::App& app, Common& common);    // check, run
 std::vector<Command> inspect_commands(CLI::App& app, Common& common);  // trace, diff, list, modinfo, models, suite
 std::vector<Command> fault_commands(CLI::App& app, Common& common);    // faults
+std::vector<Command> fuzz_commands(CLI::App& app, Common& common);     // fuzz
 
 }  // namespace refdrv::cli

@@ -8,11 +8,8 @@
 int main(int argc, char** argv) {
   using namespace refdrv::cli;
   CLI::App app{"refdrv: reference-driver workbench (C, Rust and C++ PHY drivers on the real phylib)"};
-  app.require_subcommand(1);
   Common common;
-  std::vector<Command> commands;
-  for (auto add : {check_commands, inspect_commands, fault_commands})
-    for (auto& c : add(app, common)) commands.push_back(std::move(c));
+  const std::vector<Command> commands = build_app(app, common);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 #include <type_traits>
 
 namespace refdrv {
@@ -79,24 +81,25 @@ std::size_t step_of(const RunResult& r, std::size_t event) {
   return any ? step : 0;
 }
 
-// FNV-1a over the fields, as bytes.
+// A 64-bit hash over the fields: one multiply-xorshift round per field,
+// strings through std::hash. Not for adversaries, only to tell runs apart.
 class Hasher {
  public:
   template <class T>
   void add(const T& v) {
     static_assert(std::is_integral_v<T>);
-    bytes(&v, sizeof v);
+    mix(static_cast<std::uint64_t>(v));
   }
   void add(const std::string& s) {
-    add(s.size());
-    bytes(s.data(), s.size());
+    mix(s.size());
+    if (!s.empty()) mix(std::hash<std::string_view>{}(s));
   }
   [[nodiscard]] std::uint64_t value() const { return h_; }
 
  private:
-  void bytes(const void* p, std::size_t n) {
-    const auto* c = static_cast<const unsigned char*>(p);
-    for (std::size_t i = 0; i < n; ++i) h_ = (h_ ^ c[i]) * 0x100000001b3ULL;
+  void mix(std::uint64_t v) {
+    h_ = (h_ ^ v) * 0x9e3779b97f4a7c15ULL;
+    h_ ^= h_ >> 29;
   }
   std::uint64_t h_ = 0xcbf29ce484222325ULL;
 };
@@ -104,31 +107,17 @@ class Hasher {
 
 }  // namespace
 
-std::uint64_t level_digest(const RunResult& r, Level level) {
-  Hasher h;
-  if (level == Level::kOutcome) {
-    for (const auto& ev : r.trace.events())
-      if (ev.kind == TraceKind::kStep) h.add(ev.name);
-    for (const MacView& v : r.mac_after_step) {
-      h.add(v.link);
-      h.add(v.speed);
-      h.add(v.duplex);
-      h.add(v.pause);
-      h.add(v.asym_pause);
-      h.add(v.carrier);
-    }
-    h.add(r.stop.value_or(std::string{}));
-    return h.value();
-  }
-  for (const auto& e : r.trace.events()) {
-    if (!kept(e, level)) continue;
-    h.add(e.time_ns);
-    h.add(static_cast<std::uint8_t>(e.kind));
-    h.add(e.addr);
-    h.add(e.reg);
-    h.add(e.value);
-    h.add(e.result);
-    h.add(e.fault);
+namespace {
+
+void hash_event(Hasher& h, const TraceEvent& e) {
+  h.add(e.time_ns);
+  h.add(static_cast<std::uint8_t>(e.kind));
+  h.add(e.addr);
+  h.add(e.reg);
+  h.add(e.value);
+  h.add(e.result);
+  h.add(e.fault);
+  if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite) {
     h.add(e.name);
     h.add(e.detail);
     h.add(e.link);
@@ -137,11 +126,32 @@ std::uint64_t level_digest(const RunResult& r, Level level) {
     h.add(e.pause);
     h.add(e.asym_pause);
   }
-  return h.value();
 }
 
+}  // namespace
+
 std::array<std::uint64_t, 3> digests(const RunResult& r) {
-  return {level_digest(r, Level::kMdio), level_digest(r, Level::kEvents), level_digest(r, Level::kOutcome)};
+  // One pass over the trace for all three levels.
+  Hasher mdio, events, outcome;
+  for (const auto& e : r.trace.events()) {
+    if (kept(e, Level::kMdio)) hash_event(mdio, e);
+    else if (kept(e, Level::kEvents)) hash_event(events, e);
+    else if (e.kind == TraceKind::kStep) outcome.add(e.name);
+  }
+  for (const MacView& v : r.mac_after_step) {
+    outcome.add(v.link);
+    outcome.add(v.speed);
+    outcome.add(v.duplex);
+    outcome.add(v.pause);
+    outcome.add(v.asym_pause);
+    outcome.add(v.carrier);
+  }
+  outcome.add(r.stop.value_or(std::string{}));
+  return {mdio.value(), events.value(), outcome.value()};
+}
+
+std::uint64_t level_digest(const RunResult& r, Level level) {
+  return digests(r)[static_cast<std::size_t>(level) - 1];
 }
 
 std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level) {

@@ -19,9 +19,18 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   if (!tree) return std::unexpected(tree.error());
   auto built = kernel::build_kernel(*tree, bo);
   if (!built) return std::unexpected(built.error());
+  return load(std::move(*built));
+}
 
+Result<std::unique_ptr<Environment>> Environment::open_prebuilt(const std::filesystem::path& dir) {
+  auto built = kernel::load_prebuilt(dir);
+  if (!built) return std::unexpected(built.error());
+  return load(std::move(*built));
+}
+
+Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built) {
   auto env = std::unique_ptr<Environment>(new Environment());
-  env->built_ = std::move(*built);
+  env->built_ = std::move(built);
   auto image = KernelImage::load(env->built_.object, env->built_.symbols);
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);

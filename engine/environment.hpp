@@ -24,6 +24,9 @@ struct EnvironmentOptions {
 class Environment {
  public:
   static Result<std::unique_ptr<Environment>> open(const EnvironmentOptions& options);
+  // A kernel side built beforehand (a build directory with its manifest),
+  // without its tree: what a fuzzer on another machine gets.
+  static Result<std::unique_ptr<Environment>> open_prebuilt(const std::filesystem::path& dir);
 
   [[nodiscard]] const kernel::BuiltKernel& built() const { return built_; }
   [[nodiscard]] const kernel::LinuxTree& tree() const { return built_.tree; }
@@ -32,6 +35,7 @@ class Environment {
 
  private:
   Environment() = default;
+  static Result<std::unique_ptr<Environment>> load(kernel::BuiltKernel built);
   kernel::BuiltKernel built_;
   std::unique_ptr<KernelImage> image_;
   // The C++ modules registered with image_ (unregistered before it unloads).

@@ -103,17 +103,20 @@ class Run {
     result_.expectations.push_back({i, st.where.str(), ok, std::move(message)});
   }
 
+  // The last link change the MAC saw (read from the trace events added since
+  // the previous call) and the carrier now.
   MacView mac_view() {
-    MacView v;
-    for (auto it = inst_->trace().events().rbegin(); it != inst_->trace().events().rend(); ++it) {
-      if (it->kind != TraceKind::kLink) continue;
-      v.link = it->link;
-      v.speed = it->speed;
-      v.duplex = it->duplex;
-      v.pause = it->pause;
-      v.asym_pause = it->asym_pause;
-      break;
+    const auto& ev = inst_->trace().events();
+    for (; mac_scanned_ < ev.size(); ++mac_scanned_) {
+      const TraceEvent& e = ev[mac_scanned_];
+      if (e.kind != TraceKind::kLink) continue;
+      mac_.link = e.link;
+      mac_.speed = e.speed;
+      mac_.duplex = e.duplex;
+      mac_.pause = e.pause;
+      mac_.asym_pause = e.asym_pause;
     }
+    MacView v = mac_;
     if (auto st = inst_->status()) v.carrier = st->carrier;
     return v;
   }
@@ -280,6 +283,8 @@ class Run {
   hw::PhyModel* phy_ = nullptr;
   int addr_ = 0;
   std::size_t last_expect_event_ = 0;
+  MacView mac_;
+  std::size_t mac_scanned_ = 0;
 };
 
 }  // namespace

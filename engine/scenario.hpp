@@ -97,6 +97,10 @@ struct Scenario {
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file);
 Result<Scenario> load_scenario(const std::string& path);
 
+// How often the parser's safety net caught a YAML shape it should have
+// checked and did not (a parser bug; the parser fuzzer watches it).
+[[nodiscard]] std::uint64_t scenario_parser_safety_net_hits();
+
 // A step as YAML, built from its fields (what `source` holds when parsed).
 [[nodiscard]] YAML::Node step_to_yaml(const Step& st);
 

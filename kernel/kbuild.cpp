@@ -2,6 +2,7 @@
 #include "kernel/kbuild.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
@@ -525,7 +526,51 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
       if (line.rfind("void ", 0) == 0 && line.find(';') == line.size() - 1 && line.find("(void);") != std::string::npos)
         b.stubbed.push_back(line.substr(5, line.find('(') - 5));
   }
+  if (auto w = write_file(b.build_dir / kManifest, manifest_json(b)); !w) return std::unexpected(w.error());
   return b;
+}
+
+std::string manifest_json(const BuiltKernel& b) {
+  nlohmann::json j;
+  j["tree"] = {{"root", b.tree.root.string()}, {"version", b.tree.version}, {"origin", b.tree.origin}};
+  j["object"] = b.object.filename().string();
+  j["symbols"] = b.symbols.filename().string();
+  j["rustc"] = {{"path", b.rust.rustc}, {"version", b.rust.version}};
+  j["rust_note"] = b.rust_note;
+  nlohmann::json drivers = nlohmann::json::array();
+  for (const auto& d : b.rust_drivers) drivers.push_back({{"crate", d.crate}, {"source", d.source}, {"kconfig", d.kconfig}});
+  j["rust_drivers"] = drivers;
+  j["stubbed"] = b.stubbed;
+  return j.dump(2) + "\n";
+}
+
+Result<BuiltKernel> load_prebuilt(const fs::path& dir) {
+  auto text = read_file(dir / kManifest);
+  if (!text)
+    return fail(fmt::format("{} is not a prebuilt kernel side: no {} (copy a build directory of refdrv's cache, "
+                            "~/.cache/refdrv/builds/<version>-<key>)",
+                            dir.string(), kManifest));
+  try {
+    const auto j = nlohmann::json::parse(*text);
+    BuiltKernel b;
+    b.build_dir = dir;
+    b.tree.root = j.at("tree").at("root").get<std::string>();
+    b.tree.version = j.at("tree").at("version").get<std::string>();
+    b.tree.origin = j.at("tree").at("origin").get<std::string>() + " (prebuilt: " + dir.string() + ")";
+    b.object = dir / j.at("object").get<std::string>();
+    b.symbols = dir / j.at("symbols").get<std::string>();
+    b.rust.rustc = j.at("rustc").at("path").get<std::string>();
+    b.rust.version = j.at("rustc").at("version").get<std::string>();
+    b.rust_note = j.at("rust_note").get<std::string>();
+    for (const auto& d : j.at("rust_drivers"))
+      b.rust_drivers.push_back({d.at("crate").get<std::string>(), d.at("source").get<std::string>(),
+                                d.at("kconfig").get<std::string>()});
+    b.stubbed = j.at("stubbed").get<std::vector<std::string>>();
+    if (!fs::exists(b.object)) return fail(fmt::format("{}: the kernel side {} is missing", dir.string(), b.object.string()));
+    return b;
+  } catch (const std::exception& e) {
+    return fail(fmt::format("{}: unreadable: {}", (dir / kManifest).string(), e.what()));
+  }
 }
 
 }  // namespace refdrv::kernel

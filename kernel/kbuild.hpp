@@ -79,4 +79,10 @@ struct BuiltKernel {
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
 
+// Every build directory holds a manifest describing what it built, so the
+// kernel side can be used without its tree (a fuzzer on another machine).
+inline constexpr const char* kManifest = "refdrv-kernel.json";
+[[nodiscard]] std::string manifest_json(const BuiltKernel& b);
+Result<BuiltKernel> load_prebuilt(const std::filesystem::path& dir);
+
 }  // namespace refdrv::kernel

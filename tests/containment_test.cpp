@@ -93,7 +93,7 @@ TEST(Containment, ACrashAndAHangBecomeFindingsAndTheBatchGoesOn) {
   // build, ASan reported the SEGV); the last lines show where it was.
   ASSERT_TRUE(r[1].stop) << r[1].trace.format();
   EXPECT_EQ(classify_stop(r[1]), StopClass::kCrash);
-  EXPECT_THAT(*r[1].stop, ContainsRegex("^crash: .*(SIGSEGV|signal 11|Segmentation fault|SEGV)"));
+  EXPECT_THAT(*r[1].stop, ContainsRegex("^crash: .*(SIGSEGV|signal 11|Segmentation fault|SEGV|null pointer)"));
   EXPECT_TRUE(mentions(r[1].last_lines, "read_status")) << ::testing::PrintToString(r[1].last_lines);
   EXPECT_TRUE(mentions(r[1].last_lines, "NULL dereference in read_status"));
   EXPECT_EQ(r[1].scenario, "link-up-0bad0001");

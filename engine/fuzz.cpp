@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/fuzz.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/compare.hpp"
+#include "engine/environment.hpp"
+#include "report/check_report.hpp"
+
+namespace refdrv {
+
+namespace {
+
+const char* level_slug(Level l) {
+  switch (l) {
+    case Level::kMdio: return "mdio";
+    case Level::kEvents: return "events";
+    case Level::kOutcome: return "outcome";
+  }
+  return "?";
+}
+
+}  // namespace
+
+FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunResult& r = runs[i];
+    if (r.stop) {
+      const bool hang = classify_stop(r) == StopClass::kHang;
+      return {true, fmt::format("{}-{}", hang ? "hang" : "crash", impl_name(impls[i])),
+              fmt::format("the {} implementation stopped: {}", impl_title(impls[i]), *r.stop)};
+    }
+    if (r.leaked_bytes)
+      return {true, fmt::format("leak-{}", impl_name(impls[i])),
+              fmt::format("the {} implementation leaked {} bytes at teardown", impl_title(impls[i]), r.leaked_bytes)};
+  }
+  for (std::size_t i = 1; i < runs.size(); ++i)
+    for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome}) {
+      const auto k = static_cast<std::size_t>(l) - 1;
+      if (runs[i].digest[k] == runs[0].digest[k]) continue;
+      return {true, fmt::format("divergence-{}-{}", impl_name(impls[i]), level_slug(l)),
+              fmt::format("{} and {} differ: {}", impl_title(impls[0]), impl_title(impls[i]), level_name(l))};
+    }
+  return {};
+}
+
+FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vector<Impl>& impls,
+                             std::vector<RunResult>* runs) {
+  std::vector<RunResult> local;
+  std::vector<RunResult>& out = runs ? *runs : local;
+  out.clear();
+  RunOptions ro;
+  ro.logs = false;
+  for (Impl impl : impls) out.push_back(run_scenario(env, s, s.models.front(), impl, ro));
+  return judge_runs(impls, out);
+}
+
+Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const ReproduceOptions& opt) {
+  Reproducer rep;
+  auto run_all = [&](const Scenario& s, std::vector<RunResult>* keep) {
+    auto shared = std::make_shared<const Scenario>(s);
+    std::vector<Job> jobs;
+    RunOptions ro;
+    ro.logs = false;
+    for (Impl impl : opt.impls) jobs.push_back({shared, s.models.front(), impl, ro});
+    std::vector<RunResult> runs = run_jobs(env, jobs, opt.supervisor);
+    FuzzVerdict v = judge_runs(opt.impls, runs);
+    if (keep) *keep = std::move(runs);
+    return v;
+  };
+  rep.verdict = run_all(decoded, nullptr);
+  rep.scenario = decoded;
+  if (!rep.verdict.finding) return rep;
+
+  const std::string signature = rep.verdict.signature;
+  rep.scenario = shrink_scenario(
+      decoded, [&](const Scenario& c) { return run_all(c, nullptr).signature == signature; }, &rep.stats,
+      opt.max_shrink_tests);
+  rep.scenario.name = "fuzz-" + signature;
+  rep.scenario.description = rep.verdict.description;
+
+  // What the shrunk scenario shows, for the header and the terminal.
+  std::vector<RunResult> runs;
+  const FuzzVerdict shrunk = run_all(rep.scenario, &runs);
+  for (std::size_t i = 0; i < runs.size(); ++i)
+    if (runs[i].stop) {
+      rep.notes.push_back(fmt::format("{} stopped: {}", impl_title(opt.impls[i]), *runs[i].stop));
+      for (const auto& l : runs[i].last_lines) rep.notes.push_back("  " + l);
+    }
+  for (std::size_t i = 1; i < runs.size(); ++i)
+    if (auto d = compare(rep.scenario, runs[0], runs[i])) {
+      std::istringstream in(format_divergence(*d, opt.impls[0], opt.impls[i]));
+      for (std::string line; std::getline(in, line);) rep.notes.push_back(line);
+    }
+
+  std::filesystem::create_directories(opt.out_dir);
+  rep.path = (std::filesystem::path(opt.out_dir) / (signature + ".yaml")).string();
+  std::string header = fmt::format(
+      "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run {}",
+      opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests, rep.path);
+  if (shrunk.signature != signature) header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
+  std::ofstream(rep.path) << scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header);
+  return rep;
+}
+
+}  // namespace refdrv

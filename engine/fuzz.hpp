@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+// Differential fuzzing: what counts as a finding (a divergence between
+// implementations, a crash, a hang, a leak), and turning a finding into a
+// minimal, readable scenario that `refdrv run` replays.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/runner.hpp"
+#include "engine/shrink.hpp"
+#include "engine/supervisor.hpp"
+
+namespace refdrv {
+
+class Environment;
+
+struct FuzzVerdict {
+  bool finding = false;
+  std::string signature;    // stable across shrinking: "divergence-rust-mdio", "crash-cxx", "hang-c", "leak-c"
+  std::string description;  // one line
+};
+
+// The runs of one scenario, one per implementation (impls[0] the reference).
+[[nodiscard]] FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs);
+
+// Runs `s` on its first model with every implementation (in process, as the
+// libFuzzer target does) and judges.
+FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vector<Impl>& impls,
+                             std::vector<RunResult>* runs = nullptr);
+
+struct ReproduceOptions {
+  std::vector<Impl> impls;
+  SupervisorOptions supervisor;  // containment for every run (a crash must not end the shrinking)
+  std::size_t max_shrink_tests = 2000;
+  std::string out_dir;           // where the YAML goes
+  std::string origin;            // where the finding came from (input file), for the header
+};
+
+struct Reproducer {
+  FuzzVerdict verdict;          // of the original input
+  Scenario scenario;            // shrunk
+  ShrinkStats stats;
+  std::string path;             // the YAML written ("" if nothing reproduced)
+  std::vector<std::string> notes;  // the divergence or the stop, for the terminal
+};
+
+// Runs a decoded input contained; if it shows a finding, shrinks it (same
+// signature) and writes it as <out_dir>/<signature>.yaml.
+Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const ReproduceOptions& options);
+
+}  // namespace refdrv

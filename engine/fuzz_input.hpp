@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+// The fuzzers' input format: any byte string decodes into a valid scenario
+// (hardware model and revision, link partner, fault seed, then steps:
+// operations, ethtool settings, time steps, cable events, MDIO faults, raw
+// MDIO accesses). Every decoded scenario can be written as YAML that
+// `refdrv run` replays, and scenarios encode back into bytes, so the default
+// suite seeds the corpus.
+//
+// Layout: three header bytes (model, partner, seed), then steps. A step is an
+// opcode byte (low 5 bits: the kind; bit 7: the long form of its arguments)
+// and its argument bytes; missing bytes read as 0.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/scenario.hpp"
+
+namespace refdrv {
+
+struct FuzzLimits {
+  std::size_t max_steps = 32;
+  std::uint64_t max_virtual_ns = 120ULL * 1000000000ULL;  // waits and flaps beyond are cut
+};
+
+// The models the differential fuzzer drives (those with implementations to compare).
+[[nodiscard]] std::span<const char* const> fuzz_models();
+
+[[nodiscard]] Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits& limits = {});
+
+// The bytes that decode into `s` on its first model, as far as the format
+// can say it: expectations and `returns` are dropped (the fuzzer's oracle is
+// the comparison), durations are kept exactly.
+[[nodiscard]] std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s);
+
+}  // namespace refdrv

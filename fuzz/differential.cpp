@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+// libFuzzer target: differential fuzzing of the PHY driver implementations.
+// Each input decodes into a scenario (engine/fuzz_input.hpp) that runs, in
+// its own instance, on every available implementation on the real phylib; a
+// divergence between them, a stop (a fault in kernel code, BUG(), a stub
+// reached, a hang) or a leak is a finding.
+//
+// A plain libFuzzer entry point, usable as is by OSS-Fuzz/ClusterFuzz: a
+// finding aborts, so the engine saves the input. Under `refdrv fuzz`
+// (REFDRV_FUZZ_FINDINGS set) it records the first input of each kind of
+// finding there instead and goes on; refdrv then shrinks them.
+//
+// Environment: REFDRV_FUZZ_KERNEL (a Linux tree; default Debian's
+// linux-source-<REFDRV_FUZZ_SERIES>, 6.12) or REFDRV_PREBUILT (a kernel side
+// built beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
+// c,rust,cxx).
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "engine/check.hpp"
+#include "engine/environment.hpp"
+#include "engine/fuzz.hpp"
+#include "engine/fuzz_input.hpp"
+
+namespace {
+
+using namespace refdrv;
+
+std::unique_ptr<Environment> g_env;
+std::vector<Impl> g_impls;
+std::string g_findings;
+
+[[noreturn]] void die(const std::string& why) {
+  std::fprintf(stderr, "refdrv-fuzz-differential: %s\n", why.c_str());
+  std::exit(2);
+}
+
+std::string getenv_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
+  EnvironmentOptions eo;
+  eo.quiet = true;
+  eo.kernel = getenv_or("REFDRV_FUZZ_KERNEL", "");
+  eo.series = getenv_or("REFDRV_FUZZ_SERIES", eo.series);
+  // Next to the binary (OSS-Fuzz's $OUT), or named.
+  std::string prebuilt = getenv_or("REFDRV_PREBUILT", "");
+  const auto beside = std::filesystem::path((*argv)[0]).parent_path() / "refdrv-kernel";
+  if (prebuilt.empty() && std::filesystem::exists(beside / "refdrv-kernel.json")) prebuilt = beside.string();
+  auto env = prebuilt.empty() ? Environment::open(eo) : Environment::open_prebuilt(prebuilt);
+  if (!env) die(env.error().message);
+  g_env = std::move(*env);
+  const auto available = available_impls(*g_env, nullptr);
+  const std::string spec = getenv_or("REFDRV_FUZZ_IMPLS", "all");
+  if (spec == "all") {
+    g_impls = available;
+  } else {
+    std::stringstream ss(spec);
+    for (std::string item; std::getline(ss, item, ',');) {
+      auto impl = impl_from(item);
+      if (!impl || std::find(available.begin(), available.end(), *impl) == available.end())
+        die(fmt::format("REFDRV_FUZZ_IMPLS: '{}' is not an available implementation", item));
+      g_impls.push_back(*impl);
+    }
+  }
+  if (g_impls.empty()) die("no implementation to fuzz");
+  g_findings = getenv_or("REFDRV_FUZZ_FINDINGS", "");
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const Scenario s = decode_fuzz_input({data, size});
+  const FuzzVerdict v = judge_in_process(*g_env, s, g_impls);
+  if (!v.finding) return 0;
+  if (!g_findings.empty()) {
+    // The first input of each kind of finding; refdrv shrinks it later.
+    const auto file = std::filesystem::path(g_findings) / ("finding-" + v.signature);
+    if (!std::filesystem::exists(file)) {
+      std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+      std::fprintf(stderr, "refdrv-fuzz-differential: new finding %s: %s\n", v.signature.c_str(), v.description.c_str());
+    }
+    return 0;
+  }
+  std::fprintf(stderr, "refdrv-fuzz-differential: FINDING %s: %s\nThe input as a scenario:\n%s\n", v.signature.c_str(),
+               v.description.c_str(), scenario_to_yaml(s, s.steps.size()).c_str());
+  std::abort();
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+// The fuzz input format (any bytes are a valid, replayable scenario; the
+// default suite encodes into seeds) and the shrinker, without a kernel.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "engine/fuzz_input.hpp"
+#include "engine/shrink.hpp"
+#include "engine/suite.hpp"
+
+namespace refdrv {
+namespace {
+
+Scenario bare(Scenario s) {
+  for (auto& st : s.steps) st.source = YAML::Node();
+  return s;
+}
+
+TEST(FuzzInput, AnyBytesDecodeIntoAScenarioThatReadsBackFromYaml) {
+  std::mt19937_64 rng(12345);
+  std::size_t steps = 0;
+  for (int i = 0; i < 2000; ++i) {
+    std::vector<std::uint8_t> bytes(rng() % 96);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+    const Scenario s = decode_fuzz_input(bytes);
+    ASSERT_EQ(s.models.size(), 1u);
+    ASSERT_LE(s.steps.size(), FuzzLimits{}.max_steps);
+    const std::string yaml = scenario_to_yaml(s, s.steps.size());
+    auto again = parse_scenario(yaml, "fuzz.yaml");
+    ASSERT_TRUE(again) << again.error().message << "\n" << yaml;
+    ASSERT_EQ(scenario_to_yaml(bare(*again), again->steps.size()), yaml);
+    // Decoding is a function of the bytes.
+    ASSERT_EQ(scenario_to_yaml(decode_fuzz_input(bytes), s.steps.size()), yaml);
+    steps += s.steps.size();
+  }
+  EXPECT_GT(steps, 10000u);
+}
+
+TEST(FuzzInput, TheEmptyInputIsAnAx88772aWithNothingToDo) {
+  const Scenario s = decode_fuzz_input({});
+  EXPECT_EQ(s.models, std::vector<std::string>{"AX88772A"});
+  EXPECT_EQ(s.partner, "none");
+  EXPECT_TRUE(s.steps.empty());
+}
+
+TEST(FuzzInput, DefaultScenariosEncodeIntoSeedsThatDecodeToTheirSteps) {
+  auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  std::size_t encoded = 0;
+  for (const auto& original : *suite) {
+    Scenario s = original;
+    s.models = {original.models.front()};
+    const Scenario d = decode_fuzz_input(encode_fuzz_input(s));
+    // What the format keeps: model, revision, partner, seed, and every step
+    // but expectations, without `returns`.
+    Scenario want = bare(s);
+    want.steps.clear();
+    for (const auto& st : s.steps) {
+      if (st.kind == Step::Kind::kExpect) continue;
+      Step k = st;
+      k.source = YAML::Node();
+      k.returns.reset();
+      want.steps.push_back(k);
+    }
+    want.name = d.name;
+    want.description = d.description;
+    want.tags = d.tags;
+    want.faults.clear();
+    if (want.phy_id == 0x003b1841u) want.phy_id.reset();  // the AX88796B's own ID, written out
+    EXPECT_EQ(scenario_to_yaml(d, d.steps.size()), scenario_to_yaml(want, want.steps.size())) << original.name;
+    ++encoded;
+  }
+  EXPECT_GE(encoded, 30u);
+}
+
+Step step(Step::Kind k, std::uint64_t ns = 0) {
+  Step s;
+  s.kind = k;
+  s.ns = ns;
+  return s;
+}
+
+TEST(Shrink, DeltaDebuggingKeepsOnlyWhatTheFindingNeeds) {
+  Scenario s;
+  s.name = "x";
+  s.models = {"AX88772A"};
+  for (int i = 0; i < 9; ++i) {
+    s.steps.push_back(step(Step::Kind::kStart));
+    s.steps.push_back(step(Step::Kind::kWait, 100000000));
+  }
+  s.steps.insert(s.steps.begin() + 7, step(Step::Kind::kUnplug));
+  s.steps.push_back(step(Step::Kind::kWait, 8000000000ULL));
+  hw::FaultRule f;
+  s.faults = {f, f};
+  // The "finding": an unplug, later followed by a wait of at least 1 s.
+  auto fails = [](const Scenario& c) {
+    bool unplugged = false;
+    for (const auto& st : c.steps) {
+      if (st.kind == Step::Kind::kUnplug) unplugged = true;
+      if (unplugged && st.kind == Step::Kind::kWait && st.ns >= 1000000000ULL) return true;
+    }
+    return false;
+  };
+  ShrinkStats stats;
+  const Scenario m = shrink_scenario(s, fails, &stats);
+  ASSERT_EQ(m.steps.size(), 2u);
+  EXPECT_EQ(m.steps[0].kind, Step::Kind::kUnplug);
+  EXPECT_EQ(m.steps[1].kind, Step::Kind::kWait);
+  EXPECT_EQ(m.steps[1].ns, 1000000000ULL);  // halved from 8 s while it still failed
+  EXPECT_TRUE(m.faults.empty());
+  EXPECT_EQ(stats.steps_before, 20u);
+  EXPECT_EQ(stats.steps_after, 2u);
+  EXPECT_LT(stats.tests, 200u);
+  EXPECT_TRUE(fails(m));
+}
+
+TEST(Shrink, ABudgetOfZeroLeavesTheScenarioAlone) {
+  Scenario s;
+  s.steps = {step(Step::Kind::kStart), step(Step::Kind::kStop)};
+  const Scenario m = shrink_scenario(s, [](const Scenario&) { return true; }, nullptr, 0);
+  EXPECT_EQ(m.steps.size(), 2u);
+}
+
+}  // namespace
+}  // namespace refdrv

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+// Differential fuzzing on the real phylib: the seeds are quiet, decoding and
+// running is deterministic (in process and forked), and a real divergence
+// becomes a shrunk scenario that replays.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "engine/compare.hpp"
+#include "engine/fuzz.hpp"
+#include "engine/fuzz_input.hpp"
+#include "engine/suite.hpp"
+#include "tests/test_support.hpp"
+
+namespace refdrv::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+TEST(Fuzz, EverySeedOfTheDefaultSuiteRunsEquivalentlyOnAllThreeImplementations) {
+  Environment& env = environment("6.12");
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  const std::vector<Impl> impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  std::size_t seeds = 0;
+  for (const auto& sc : *suite)
+    for (const auto& model : sc.models) {
+      Scenario one = sc;
+      one.models = {model};
+      const Scenario decoded = decode_fuzz_input(encode_fuzz_input(one));
+      std::vector<RunResult> runs;
+      const FuzzVerdict v = judge_in_process(env, decoded, impls, &runs);
+      EXPECT_FALSE(v.finding) << sc.name << " on " << model << ": " << v.description;
+      EXPECT_GT(runs[0].mdio_accesses, 0u);
+      ++seeds;
+    }
+  EXPECT_GE(seeds, 80u);
+}
+
+TEST(Fuzz, TheSameInputGivesByteIdenticalTracesInProcessForkedAndAgain) {
+  Environment& env = environment("6.12");
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 40; ++i) {
+    std::vector<std::uint8_t> bytes(24 + rng() % 40);
+    for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+    auto sc = std::make_shared<const Scenario>(decode_fuzz_input(bytes));
+    RunOptions ro;
+    ro.logs = false;
+    const RunResult a = run_scenario(env, *sc, sc->models[0], Impl::kRust, ro);
+    const RunResult b = run_scenario(env, *sc, sc->models[0], Impl::kRust, ro);
+    SupervisorOptions forked;
+    const RunResult c = run_contained(env, {sc, sc->models[0], Impl::kRust, ro}, forked);
+    ASSERT_EQ(a.trace.format(), b.trace.format()) << i;
+    ASSERT_EQ(a.trace.format(), c.trace.format()) << i;
+    ASSERT_EQ(a.digest, c.digest) << i;
+  }
+}
+
+TEST(Fuzz, ARealDivergenceIsShrunkToTheStepThatShowsItAndReplays) {
+  EnvironmentOptions eo;
+  eo.kernel = altered_tree().string();
+  eo.quiet = true;
+  auto env = Environment::open(eo);
+  ASSERT_TRUE(env) << env.error().message;
+  // A seed: the link-up scenario on the AX88796B, with everything after it.
+  const auto suite = load_default_suite();
+  Scenario seed;
+  for (const auto& s : *suite)
+    if (s.name == "unplug-replug") seed = s;
+  seed.models = {"AX88796B"};
+  const Scenario decoded = decode_fuzz_input(encode_fuzz_input(seed));
+  ASSERT_GT(decoded.steps.size(), 4u);
+  ReproduceOptions ro;
+  ro.impls = {Impl::kC, Impl::kCxx};
+  ro.out_dir = (fs::temp_directory_path() / ("refdrv-fuzz-" + std::to_string(::getpid()))).string();
+  ro.origin = "test input";
+  const Reproducer r = reproduce_finding(**env, decoded, ro);
+  ASSERT_TRUE(r.verdict.finding);
+  EXPECT_EQ(r.verdict.signature, "divergence-cxx-mdio");
+  // The altered C driver differs as soon as it resets the PHY: at attach.
+  ASSERT_EQ(r.scenario.steps.size(), 1u);
+  EXPECT_EQ(r.scenario.steps[0].kind, Step::Kind::kAttach);
+  EXPECT_EQ(r.stats.steps_before, decoded.steps.size());
+  ASSERT_TRUE(fs::exists(r.path));
+  auto replay = load_scenario(r.path);
+  ASSERT_TRUE(replay) << replay.error().message;
+  const RunResult a = run_scenario(**env, *replay, "AX88796B", Impl::kC);
+  const RunResult b = run_scenario(**env, *replay, "AX88796B", Impl::kCxx);
+  auto d = compare(*replay, a, b);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->level, Level::kMdio);
+  bool mentions_divergence = false;
+  for (const auto& n : r.notes) mentions_divergence |= n.find("first divergence (MDIO sequence)") != std::string::npos;
+  EXPECT_TRUE(mentions_divergence);
+  fs::remove_all(ro.out_dir);
+}
+
+}  // namespace
+}  // namespace refdrv::test
