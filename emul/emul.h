@@ -95,6 +95,8 @@ int emul_instance_op(struct refdrv_kinst *ki, int op, long a, long b, long c, lo
 int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out);
 void emul_run_event(void *cookie, struct refdrv_kinst *ki, void (*fn)(void *key), void *key);
 void emul_context_abandon(void);
+void emul_workqueue_abandon(void);
+void emul_printk_abandon(void);
 void emul_observe_state(struct phy_device *phydev);
 
 /* Callback tracing (emul/helpers.c): wraps every phy_driver's callbacks. */

@@ -254,8 +254,12 @@ void emul_instance_destroy(struct refdrv_kinst *ki)
 
 void emul_instance_abandon(struct refdrv_kinst *ki)
 {
+	/* Everything that describes "what is running now" goes back to idle. */
 	emul_locks_abandon();
 	emul_context_abandon();
+	emul_workqueue_abandon();
+	emul_printk_abandon();
+	emul_set_matching_driver(NULL);
 	if (ki)
 		emul_drivercore_forget_instance(ki);
 }

@@ -32,6 +32,14 @@ static void emul_flush_line(void)
 	emul_line_level = -1;
 }
 
+/* An abandoned instance may have stopped in the middle of a line: drop it,
+ * it must not become the start of the next instance's first line. */
+void emul_printk_abandon(void)
+{
+	emul_line_len = 0;
+	emul_line_level = -1;
+}
+
 /* Append text (which may contain several lines) at `level`. */
 static void emul_log_text(int level, bool cont, const char *text)
 {

@@ -199,6 +199,12 @@ bool cancel_delayed_work(struct delayed_work *dwork)
 	return pending;
 }
 
+/* An abandoned instance may have stopped inside a work item. */
+void emul_workqueue_abandon(void)
+{
+	emul_running_work = NULL;
+}
+
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
 	if (emul_running_work == &dwork->work)

@@ -98,5 +98,27 @@ TEST(Fuzz, ARealDivergenceIsShrunkToTheStepThatShowsItAndReplays) {
   fs::remove_all(ro.out_dir);
 }
 
+TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
+  // What OSS-Fuzz's build.sh ships next to the fuzz targets.
+  Environment& env = environment("6.12");
+  const fs::path dir = fs::temp_directory_path() / ("refdrv-prebuilt-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const fs::path& f : {env.built().object, env.built().symbols, env.built().build_dir / kernel::kManifest})
+    fs::copy_file(f, dir / f.filename(), fs::copy_options::overwrite_existing);
+  {
+    auto pre = Environment::open_prebuilt(dir);
+    ASSERT_TRUE(pre) << pre.error().message;
+    EXPECT_EQ((*pre)->tree().version, env.tree().version);
+    EXPECT_THAT((*pre)->tree().origin, HasSubstr("prebuilt"));
+    const auto suite = load_default_suite();
+    const Scenario seed = decode_fuzz_input(encode_fuzz_input((*suite)[0]));
+    EXPECT_FALSE(judge_in_process(**pre, seed, {Impl::kC, Impl::kRust, Impl::kCxx}).finding);
+  }
+  fs::remove_all(dir);
+  auto none = Environment::open_prebuilt(dir);
+  ASSERT_FALSE(none);
+  EXPECT_THAT(none.error().message, HasSubstr("is not a prebuilt kernel side: no refdrv-kernel.json"));
+}
+
 }  // namespace
 }  // namespace refdrv::test

@@ -16,16 +16,22 @@ REFDRV_BUILD_DIR=${REFDRV_BUILD_DIR:-$REFDRV_ROOT/build}
 #   project build: C++ toolchain, CMake/Ninja, libraries, GoogleTest, Google Benchmark
 #   per-tree kernel build: make, gcc, flex, bison, bc, libelf-dev (objtool), xz-utils
 #   Linux source: apt-get download + dpkg-deb (always present with apt)
+#   refdrv report: libgit2 (history), mustache templates, valgrind (instruction counts)
 refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificates xz-utils
 	flex bison bc libelf-dev
-	libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libgit2-dev
-	googletest libgtest-dev libgmock-dev libbenchmark-dev
-	clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
-	python3 python3-jsonschema valgrind"
+	libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libgit2-dev libkainjow-mustache-dev
+	googletest libgtest-dev libgmock-dev libbenchmark-dev valgrind"
+# ./run-tests also needs: clang-19 with libFuzzer and the sanitizers, clang-tidy
+# and clang-query (the C++ escape-hatch check), python3 (kunit.py,
+# jsonschema), Chromium (the report's browser test).
+refdrv_test_packages="clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
+	python3 python3-jsonschema chromium"
 
 refdrv_missing_packages() {
 	missing=""
-	for p in $refdrv_packages; do
+	wanted=$refdrv_packages
+	[ "${1:-main}" = test ] && wanted="$wanted $refdrv_test_packages"
+	for p in $wanted; do
 		if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 			missing="$missing $p"
 		fi
@@ -37,8 +43,9 @@ refdrv_missing_packages() {
 	echo "$missing"
 }
 
+# refdrv_install_packages [main|test]: what ./refdrv needs, or what ./run-tests needs.
 refdrv_install_packages() {
-	missing=$(refdrv_missing_packages)
+	missing=$(refdrv_missing_packages "${1:-main}")
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" = 0 ]; then
 		as_root=""

@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "refdrv/phy/detail/context.hpp"
+#include "refdrv/phy/driver.hpp"  // the callback traits; includes this file at its end
 #include "refdrv/phy/device.hpp"
 #include "refdrv/phy/error.hpp"
 #include "refdrv_phy_helpers.h"
@@ -32,72 +33,50 @@ inline int from_result(const Result<>& r) { return r ? 0 : r.error().to_errno();
 
 template <class T>
 struct Adapter {
-  // Each function: phylib passed a valid phy_device for the duration of the
-  // callback and the helper table of its kernel side; the lock phylib holds
-  // for this callback (or its exclusive access) makes Device's methods valid.
-  // That is the Device invariant.
+  // Runs `body` with the Device of the phy_device phylib called back for.
+  template <class F>
+  static int with_device(refdrv_phy* phy, const refdrv_phy_helpers* h, F&& body) noexcept {
+    return guarded(h, [&] {
+      // SAFETY: phylib passes a phy_device that stays valid for the whole
+      // callback and is protected by the lock phylib holds for it (or is
+      // exclusively ours, during probe), with the helper table of the kernel
+      // side that calls: exactly the Device invariant. `dev` does not
+      // outlive the callback.
+      DeviceContext ctx{phy, h};
+      Device dev(ctx);
+      return body(dev);
+    });
+  }
 
   static int soft_reset(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
-      return from_result(T::soft_reset(dev));
-    });
+    return with_device(phy, h, [](Device& dev) { return from_result(T::soft_reset(dev)); });
   }
   static int probe(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
-      return from_result(T::probe(dev));
-    });
+    return with_device(phy, h, [](Device& dev) { return from_result(T::probe(dev)); });
   }
   static int get_features(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
-      return from_result(T::get_features(dev));
-    });
+    return with_device(phy, h, [](Device& dev) { return from_result(T::get_features(dev)); });
   }
   static int match_phy_device(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      const Device dev(ctx);
-      return T::match_phy_device(dev) ? 1 : 0;
-    });
+    return with_device(phy, h, [](const Device& dev) { return T::match_phy_device(dev) ? 1 : 0; });
   }
   static int config_aneg(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
-      return from_result(T::config_aneg(dev));
-    });
+    return with_device(phy, h, [](Device& dev) { return from_result(T::config_aneg(dev)); });
   }
   static int read_status(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
+    return with_device(phy, h, [](Device& dev) {
       const Result<std::uint16_t> r = T::read_status(dev);
       return r ? 0 : r.error().to_errno();
     });
   }
   static int suspend(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
-      return from_result(T::suspend(dev));
-    });
+    return with_device(phy, h, [](Device& dev) { return from_result(T::suspend(dev)); });
   }
   static int resume(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
-      return from_result(T::resume(dev));
-    });
+    return with_device(phy, h, [](Device& dev) { return from_result(T::resume(dev)); });
   }
   static int read_mmd(refdrv_phy* phy, const refdrv_phy_helpers* h, int devnum, unsigned short regnum) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
+    return with_device(phy, h, [&](Device& dev) {
       // CAST: phylib checks devnum < 32.
       const Result<std::uint16_t> r = T::read_mmd(dev, static_cast<std::uint8_t>(devnum), regnum);
       return r ? static_cast<int>(*r) : r.error().to_errno();
@@ -105,17 +84,15 @@ struct Adapter {
   }
   static int write_mmd(refdrv_phy* phy, const refdrv_phy_helpers* h, int devnum, unsigned short regnum,
                        unsigned short val) noexcept {
-    return guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
+    return with_device(phy, h, [&](Device& dev) {
       // CAST: phylib checks devnum < 32.
       return from_result(T::write_mmd(dev, static_cast<std::uint8_t>(devnum), regnum, val));
     });
   }
   static void link_change_notify(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    (void)guarded(h, [&] {
-      DeviceContext ctx{phy, h};
-      Device dev(ctx);
+    // phylib's link_change_notify returns nothing; a failure inside has
+    // already stopped the instance through bug().
+    (void)with_device(phy, h, [](Device& dev) {
       T::link_change_notify(dev);
       return 0;
     });
