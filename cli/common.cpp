@@ -84,7 +84,7 @@ void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
 std::vector<Command> build_app(CLI::App& app, Common& common) {
   app.require_subcommand(1);
   std::vector<Command> commands;
-  for (auto add : {check_commands, inspect_commands, fault_commands, fuzz_commands})
+  for (auto add : {check_commands, inspect_commands, fault_commands, fuzz_commands, report_commands})
     for (auto& c : add(app, common)) commands.push_back(std::move(c));
   return commands;
 }

@@ -63,5 +63,6 @@ std::vector<Command> check_commands(CLI::App& app, Common& common);    // check,
 std::vector<Command> inspect_commands(CLI::App& app, Common& common);  // trace, diff, list, modinfo, models, suite
 std::vector<Command> fault_commands(CLI::App& app, Common& common);    // faults
 std::vector<Command> fuzz_commands(CLI::App& app, Common& common);     // fuzz
+std::vector<Command> report_commands(CLI::App& app, Common& common);   // report, cost-worker
 
 }  // namespace refdrv::cli

@@ -65,7 +65,8 @@ void on_signal(int sig, siginfo_t* si, void* ucv) {
   auto* uc = static_cast<ucontext_t*>(ucv);
   const auto pc = static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
   if (find_range(pc)) {
-    if (sig == SIGSEGV) {
+    // SIGILL: the same instructions under valgrind, which does not emulate them.
+    if (sig == SIGSEGV || sig == SIGILL) {
       const auto op = *reinterpret_cast<const std::uint8_t*>(pc);
       // cli (0xfa) and sti (0xfb): privileged, harmless to skip here. The
       // fault proves `pc` is an instruction boundary, so the byte is then
@@ -75,13 +76,7 @@ void on_signal(int sig, siginfo_t* si, void* ucv) {
       if (op == 0xfa || op == 0xfb) {
         uc->uc_mcontext.gregs[REG_RIP] += 1;
         g_emulated.fetch_add(1, std::memory_order_relaxed);
-        static const long page = sysconf(_SC_PAGESIZE);
-        auto* base = reinterpret_cast<void*>(pc & ~static_cast<std::uintptr_t>(page - 1));
-        if (mprotect(base, static_cast<std::size_t>(page), PROT_READ | PROT_WRITE | PROT_EXEC) == 0) {
-          *reinterpret_cast<volatile std::uint8_t*>(pc) = 0x90;
-          mprotect(base, static_cast<std::size_t>(page), PROT_READ | PROT_EXEC);
-          g_patched.fetch_add(1, std::memory_order_relaxed);
-        }
+        patch_irq_instruction(pc);
         return;
       }
     }
@@ -106,6 +101,19 @@ const char* signal_text(int sig) {
 }
 
 }  // namespace
+
+bool patch_irq_instruction(std::uintptr_t pc) {
+  // Async-signal-safe: called from the handler too.
+  const auto op = *reinterpret_cast<const std::uint8_t*>(pc);
+  if (op != 0xfa && op != 0xfb) return false;
+  static const long page = sysconf(_SC_PAGESIZE);
+  auto* base = reinterpret_cast<void*>(pc & ~static_cast<std::uintptr_t>(page - 1));
+  if (mprotect(base, static_cast<std::size_t>(page), PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return false;
+  *reinterpret_cast<volatile std::uint8_t*>(pc) = 0x90;
+  mprotect(base, static_cast<std::size_t>(page), PROT_READ | PROT_EXEC);
+  g_patched.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
 
 void install() {
   // An alternate stack per thread so a kernel-side stack overflow still

@@ -47,6 +47,10 @@ std::optional<Stop> run(F&& f) {
 
 [[nodiscard]] bool inside();
 
+// Replaces the cli or sti at `pc` (kernel text) with a nop, as paravirt
+// patching does under a hypervisor; false if `pc` holds neither.
+bool patch_irq_instruction(std::uintptr_t pc);
+
 // Number of cli/sti instructions emulated so far (for tests and reports),
 // and how many of those sites were then patched to a nop.
 [[nodiscard]] std::uint64_t emulated_instructions();

@@ -130,6 +130,13 @@ Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::pa
     dl_iterate_phdr(collect_text, &search);
     for (const auto& [b, e] : search.text) gate::register_text(b, e, img.get());
   }
+  // cli/sti sites found by the build: nops before any kernel code runs, so
+  // neither the signal path nor a tool that cannot run them (valgrind) meets them.
+  if (!symbols.empty() && img->base_) {
+    std::ifstream sites(symbols.parent_path() / "kernel.irqsites");
+    for (std::string off; std::getline(sites, off);)
+      if (!off.empty()) gate::patch_irq_instruction(img->base_ + std::strtoull(off.c_str(), nullptr, 16));
+  }
   if (!symbols.empty()) {
     std::ifstream in(symbols);
     std::string line;

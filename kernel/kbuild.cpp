@@ -402,6 +402,11 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   // rustc's objects, the installed nm does not).
   ninja += "rule syms\n  command = readelf -sW $in | awk '$$4 == \"FUNC\" && $$7 != \"UND\" { print $$2, \"t\", $$8 }' "
            "| sort > $out\n  description = SYMS $out\n\n";
+  // Where the image executes cli/sti (the kernel's irqsave primitives):
+  // patched to nops at load (host/kernel_gate.hpp).
+  ninja += "rule irqsites\n  command = objdump -d --no-show-raw-insn $in | "
+           "awk '$$2 == \"cli\" || $$2 == \"sti\" { sub(\":\", \"\", $$1); print $$1 }' > $out\n"
+           "  description = IRQSITES $out\n\n";
 
   std::string renames;
   std::vector<std::string> link_inputs;
@@ -507,7 +512,9 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
                        ninja_path(all), ninja_path(stubs_o), ninja_path(stubs_c),
                        ninja_path((gen / "refdrv.map").string()), ninja_value(stubs_c));
   ninja += fmt::format("build {}: syms {}\n", ninja_path(b.symbols.string()), ninja_path(b.object.string()));
-  ninja += fmt::format("default {}\n", ninja_path(b.symbols.string()));
+  ninja += fmt::format("build {}: irqsites {}\n", ninja_path((b.build_dir / kIrqSites).string()),
+                       ninja_path(b.object.string()));
+  ninja += fmt::format("default {} {}\n", ninja_path(b.symbols.string()), ninja_path((b.build_dir / kIrqSites).string()));
   if (auto w = write_file(b.build_dir / "build.ninja", ninja); !w) return std::unexpected(w.error());
 
   // A dry run first: an up-to-date build stays silent.

@@ -82,6 +82,8 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opti
 // Every build directory holds a manifest describing what it built, so the
 // kernel side can be used without its tree (a fuzzer on another machine).
 inline constexpr const char* kManifest = "refdrv-kernel.json";
+// Next to the symbols: the image's cli/sti instruction offsets (objdump).
+inline constexpr const char* kIrqSites = "kernel.irqsites";
 [[nodiscard]] std::string manifest_json(const BuiltKernel& b);
 Result<BuiltKernel> load_prebuilt(const std::filesystem::path& dir);
 

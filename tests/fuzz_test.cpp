@@ -103,7 +103,8 @@ TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
   Environment& env = environment("6.12");
   const fs::path dir = fs::temp_directory_path() / ("refdrv-prebuilt-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  for (const fs::path& f : {env.built().object, env.built().symbols, env.built().build_dir / kernel::kManifest})
+  for (const fs::path& f : {env.built().object, env.built().symbols, env.built().build_dir / kernel::kManifest,
+                            env.built().build_dir / kernel::kIrqSites})
     fs::copy_file(f, dir / f.filename(), fs::copy_options::overwrite_existing);
   {
     auto pre = Environment::open_prebuilt(dir);

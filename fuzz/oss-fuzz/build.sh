@@ -55,6 +55,7 @@ m = json.load(open(os.path.join(src, "refdrv-kernel.json")))
 for key in ("object", "symbols"):
     shutil.copy(os.path.join(src, m[key]), dst)
 shutil.copy(os.path.join(src, "refdrv-kernel.json"), dst)
+shutil.copy(os.path.join(src, "kernel.irqsites"), dst)
 PY
 
 # Seed corpora.

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv report: the evaluation report (HTML, Markdown, JSON), and the
+// hidden cost-worker it runs under callgrind.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "cli/common.hpp"
+#include "report/cost.hpp"
+#include "report/evaluation.hpp"
+
+namespace refdrv::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportArgs {
+  std::string out = "refdrv-report";
+  std::string git;
+  std::vector<std::string> scenarios;
+  ContainmentArgs containment;
+  bool no_sweep = false, no_cost = false, no_escape_hatches = false;
+};
+
+int cmd_report(const Common& c, const ReportArgs& a) {
+  auto scenarios = scenarios_from(a.scenarios);
+  if (!scenarios) return report_error(scenarios.error());
+  if (!a.git.empty() && !fs::exists(a.git))
+    return report_error({fmt::format("--git {}: no such directory (a git checkout of Linux)", a.git)});
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  auto impls = select_impls(**env, c.impls, nullptr);
+  if (!impls) return report_error(impls.error());
+  std::error_code ec;
+  fs::create_directories(a.out, ec);
+  if (ec) return report_error({fmt::format("cannot create {}: {}", a.out, ec.message())});
+
+  report::ReportOptions ro;
+  ro.impls = *impls;
+  ro.containment = a.containment.containment();
+  ro.git = a.git;
+  ro.out_dir = a.out;
+  ro.fault_sweep = !a.no_sweep;
+  ro.cost = !a.no_cost;
+  ro.escape_hatches = !a.no_escape_hatches;
+  ro.refdrv_exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!c.env.quiet) ro.progress = [](const std::string& what) { fmt::print(stderr, "refdrv report: {}\n", what); };
+  // The callgrind worker: this program, same tree and scenarios.
+  ro.cost_worker = {ro.refdrv_exe.string(), "cost-worker", "-q"};
+  if (!c.env.kernel.empty()) ro.cost_worker.insert(ro.cost_worker.end(), {"--kernel", c.env.kernel});
+  else ro.cost_worker.insert(ro.cost_worker.end(), {"--series", c.env.series});
+  std::string impl_list;
+  for (Impl i : *impls) impl_list += (impl_list.empty() ? "" : ",") + std::string(impl_name(i));
+  ro.cost_worker.insert(ro.cost_worker.end(), {"--impl", impl_list});
+  for (const auto& s : a.scenarios) ro.cost_worker.insert(ro.cost_worker.end(), {"--scenario", fs::absolute(s).string()});
+
+  const nlohmann::json data = report::build_report(**env, *scenarios, ro);
+  for (const auto& [name, text] : {std::pair{"report.json", data.dump(1) + "\n"},
+                                   std::pair{"report.html", report::render_html(data)},
+                                   std::pair{"report.md", report::render_markdown(data)}})
+    if (auto w = write_text((fs::path(a.out) / name).string(), text); !w) return report_error(w.error());
+  fmt::print("refdrv report: wrote {0}/report.html, {0}/report.md and {0}/report.json ({1:.1f} s)\n", a.out,
+             data.value("seconds", 0.0));
+  return 0;
+}
+
+struct WorkerArgs {
+  std::vector<std::string> scenarios;
+};
+
+int cmd_cost_worker(const Common& c, const WorkerArgs& a) {
+  auto scenarios = scenarios_from(a.scenarios);
+  if (!scenarios) return report_error(scenarios.error());
+  auto env = Environment::open(c.env);
+  if (!env) return report_error(env.error());
+  auto impls = select_impls(**env, c.impls, nullptr);
+  if (!impls) return report_error(impls.error());
+  return report::cost_worker(**env, *scenarios, *impls);
+}
+
+}  // namespace
+
+std::vector<Command> report_commands(CLI::App& app, Common& common) {
+  auto ra = std::make_shared<ReportArgs>();
+  auto* report = app.add_subcommand(
+      "report", "the evaluation report: equivalence, safe code, faults, cost, history, maintenance, side by side");
+  add_env_options(report, common);
+  add_impl_option(report, common);
+  report->add_option("-o,--out", ra->out, "directory for report.html, report.md and report.json");
+  report->add_option("--git", ra->git, "a git checkout of Linux, for the history section");
+  report->add_option("--scenario", ra->scenarios, "scenario files or directories (default: the embedded suite)");
+  report->add_flag("--no-sweep", ra->no_sweep, "skip the single-fault sweep");
+  report->add_flag("--no-cost", ra->no_cost, "skip the instruction counts (callgrind)");
+  report->add_flag("--no-escape-hatches", ra->no_escape_hatches, "skip the C++ escape-hatch check (clang tools)");
+  add_containment_options(report, ra->containment);
+
+  auto wa = std::make_shared<WorkerArgs>();
+  auto* worker = app.add_subcommand("cost-worker", "internal: the runs refdrv report measures under callgrind");
+  worker->group("");  // hidden
+  add_env_options(worker, common);
+  add_impl_option(worker, common);
+  worker->add_option("--scenario", wa->scenarios, "scenario files or directories");
+  return {{report, [&common, ra] { return cmd_report(common, *ra); }},
+          {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
+}
+
+}  // namespace refdrv::cli

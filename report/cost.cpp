@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "report/cost.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <valgrind/callgrind.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "engine/environment.hpp"
+#include "engine/runner.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+
+namespace refdrv::report {
+
+namespace fs = std::filesystem;
+
+int cost_worker(Environment& env, const std::vector<Scenario>& scenarios, const std::vector<Impl>& impls) {
+  RunOptions ro;
+  ro.logs = false;
+  // Natively first (the kernel gate patches its cli/sti sites on first use),
+  // so that every measured run executes the same code.
+  for (const auto& sc : scenarios)
+    for (const auto& model : sc.models)
+      for (Impl impl : impls) (void)run_scenario(env, sc, model, impl, ro);  // warm-up: its result is not needed
+  CALLGRIND_START_INSTRUMENTATION;
+  for (const auto& sc : scenarios)
+    for (const auto& model : sc.models)
+      for (Impl impl : impls) {
+        const std::string label = fmt::format("{}|{}|{}", sc.name, model, impl_name(impl));
+        CALLGRIND_ZERO_STATS;
+        const RunResult r = run_scenario(env, sc, model, impl, ro);
+        CALLGRIND_DUMP_STATS_AT(label.c_str());
+        if (r.stop) fmt::print(stderr, "refdrv cost-worker: {} stopped: {}\n", label, *r.stop);
+      }
+  return 0;
+}
+
+CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
+  CostReport rep;
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!kernel::on_path("valgrind")) {
+    rep.note = "valgrind is not installed (apt-get install valgrind): no instruction counts";
+    return rep;
+  }
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-callgrind-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::vector<std::string> argv = {"valgrind", "--tool=callgrind", "--instr-atstart=no",
+                                   "--callgrind-out-file=" + (dir / "cg.out").string()};
+  argv.insert(argv.end(), worker_argv.begin(), worker_argv.end());
+  auto st = kernel::run({argv, {}, dir / "valgrind.log", {}});
+  if (!st || *st != 0) {
+    rep.note = fmt::format("the callgrind run failed ({}): {}", st ? fmt::format("status {}", *st) : st.error().message,
+                           kernel::tail_of(dir / "valgrind.log", 12));
+    fs::remove_all(dir);
+    return rep;
+  }
+  static const std::regex trigger(R"(^desc: Trigger: Client Request: (.*)$)");
+  static const std::regex summary(R"(^summary: (\d+))");
+  std::map<std::pair<std::string, std::string>, std::size_t> row_of;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().rfind("cg.out.", 0) != 0) continue;
+    std::ifstream in(e.path());
+    std::string line, label;
+    std::uint64_t ir = 0;
+    bool have = false;
+    while (std::getline(in, line)) {
+      std::smatch m;
+      if (std::regex_match(line, m, trigger)) label = m[1];
+      if (std::regex_search(line, m, summary)) {
+        ir = std::stoull(m[1]);
+        have = true;
+      }
+    }
+    const auto a = label.find('|'), b = label.rfind('|');
+    if (!have || a == std::string::npos || a == b) continue;
+    const std::string scenario = label.substr(0, a), model = label.substr(a + 1, b - a - 1);
+    const auto impl = impl_from(label.substr(b + 1));
+    if (!impl) continue;
+    auto [it, fresh] = row_of.try_emplace({scenario, model}, rep.rows.size());
+    if (fresh) rep.rows.push_back({scenario, model, {}});
+    rep.rows[it->second].instructions[*impl] = ir;
+    rep.total[*impl] += ir;
+  }
+  fs::remove_all(dir);
+  rep.measured = !rep.rows.empty();
+  if (!rep.measured) rep.note = "callgrind wrote no per-run dumps";
+  else
+    rep.note = "valgrind --tool=callgrind: instructions (Ir) of each run, from bus registration to teardown, "
+               "after a native warm-up run; deterministic";
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+namespace {
+
+// .text* and the data sections of one ELF object, with binutils' size -A.
+std::optional<DriverSize> section_sizes(const fs::path& object) {
+  auto out = kernel::capture({{"size", "-A", "-d", object.string()}, {}, {}, {"LC_ALL=C"}});
+  if (!out) return std::nullopt;
+  DriverSize d;
+  d.object = object.string();
+  std::istringstream in(*out);
+  std::string name;
+  std::uint64_t size = 0, addr = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream l(line);
+    if (!(l >> name >> size >> addr)) continue;
+    if (name.rfind(".text", 0) == 0) d.text += size;
+    else if (name.rfind(".rodata", 0) == 0 || name.rfind(".data", 0) == 0 || name.rfind(".bss", 0) == 0)
+      d.data += size;
+  }
+  return d;
+}
+
+}  // namespace
+
+void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vector<std::string>& cxx_names,
+                   CostReport& out) {
+  const fs::path b = env.built().build_dir;
+  for (const auto& [label, rel, how] :
+       {std::tuple{"C (kernel build)", "kbuild/drivers/net/phy/ax88796b.o", "the tree's kbuild object, kernel flags"},
+        std::tuple{"C (userspace)", "obj/drivers/net/phy/ax88796b.o", "refdrv's userspace recompile of it"}}) {
+    if (auto d = section_sizes(b / rel)) {
+      d->how = how;
+      out.sizes[label] = *d;
+    }
+  }
+  // The Rust driver crate: the object files in its rlib (its own code and
+  // the generic abstraction code instantiated for it).
+  for (const auto& drv : env.built().rust_drivers) {
+    if (drv.kconfig != "AX88796B_PHY") continue;
+    const fs::path rlib = b / "rust" / ("lib" + drv.crate + ".rlib");
+    const fs::path tmp = fs::temp_directory_path() / fmt::format("refdrv-rlib-{}", ::getpid());
+    fs::create_directories(tmp);
+    auto members = kernel::capture({{"ar", "t", rlib.string()}, {}, {}, {}});
+    DriverSize total;
+    total.object = rlib.string();
+    total.how = "the driver crate's objects in its rlib (rustc -O, userspace)";
+    bool any = false;
+    std::istringstream in(members.value_or(""));
+    for (std::string m; std::getline(in, m);) {
+      if (!m.ends_with(".o")) continue;
+      if (!kernel::run({{"ar", "x", rlib.string(), m}, tmp, {}, {}})) continue;
+      if (auto d = section_sizes(tmp / m)) {
+        total.text += d->text;
+        total.data += d->data;
+        any = true;
+      }
+    }
+    fs::remove_all(tmp);
+    if (any) out.sizes["Rust"] = total;
+  }
+  // The C++ driver: its symbols in the refdrv executable (driver types,
+  // helpers and the adapters instantiated for them), from nm -S.
+  if (auto nm = kernel::capture({{"nm", "-S", "-C", "--defined-only", refdrv_exe.string()}, {}, {}, {"LC_ALL=C"}})) {
+    DriverSize d;
+    d.object = refdrv_exe.string();
+    d.how = "symbols of the C++ driver and the adapters instantiated for it in the refdrv executable (g++ -O2)";
+    std::istringstream in(*nm);
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream l(line);
+      std::string addr, size, type;
+      if (!(l >> addr >> size >> type)) continue;
+      std::string name;
+      std::getline(l, name);
+      if (name.find("refdrv::drivers::") == std::string::npos &&
+          name.find("refdrv::phy::detail::Adapter<refdrv::drivers::") == std::string::npos)
+        continue;
+      bool ours = false;
+      for (const auto& n : cxx_names) ours = ours || name.find(n) != std::string::npos;
+      if (!ours) continue;
+      const std::uint64_t sz = std::stoull(size, nullptr, 16);
+      (type == "t" || type == "T" || type == "W" || type == "w" ? d.text : d.data) += sz;
+    }
+    if (d.text) out.sizes["C++"] = d;
+  }
+}
+
+}  // namespace refdrv::report

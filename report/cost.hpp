@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+// What each implementation costs: instructions executed per scenario
+// (valgrind's callgrind, deterministic) and the size of each driver's code.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/scenario.hpp"
+#include "host/error.hpp"
+#include "host/kernel_image.hpp"
+
+namespace refdrv {
+class Environment;
+}
+
+namespace refdrv::report {
+
+struct CostRow {
+  std::string scenario, model;
+  std::map<Impl, std::uint64_t> instructions;
+};
+
+struct DriverSize {
+  std::string object;      // what was measured
+  std::string how;         // "kbuild object (kernel flags)", ...
+  std::uint64_t text = 0;  // .text*
+  std::uint64_t data = 0;  // .rodata*, .data*, .bss*
+};
+
+struct CostReport {
+  bool measured = false;
+  std::string note;  // why not, or how
+  std::vector<CostRow> rows;
+  std::map<Impl, std::uint64_t> total;
+  std::map<std::string, DriverSize> sizes;  // by implementation label
+  double seconds = 0;
+};
+
+// Runs in the process valgrind started: every (scenario, model,
+// implementation) once natively, then once measured, each measured run
+// dumped by callgrind as "scenario|model|impl". Returns the exit status.
+int cost_worker(Environment& env, const std::vector<Scenario>& scenarios, const std::vector<Impl>& impls);
+
+// Starts `worker_argv` (refdrv cost-worker ...) under callgrind and reads its
+// dumps. Without valgrind, says how to get it.
+CostReport measure_instructions(const std::vector<std::string>& worker_argv);
+
+// Section sizes of the drivers: the C driver's kbuild object (kernel flags)
+// and its userspace object, the Rust driver crate, the C++ driver's symbols
+// in `refdrv_exe`.
+void measure_sizes(Environment& env, const std::filesystem::path& refdrv_exe,
+                   const std::vector<std::string>& cxx_names, CostReport& out);
+
+}  // namespace refdrv::report

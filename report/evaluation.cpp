@@ -1,0 +1,842 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "report/evaluation.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "engine/check.hpp"
+#include "engine/environment.hpp"
+#include "engine/fault_sweep.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+#include "report/cost.hpp"
+#include "report/history.hpp"
+#include "report/source_scan.hpp"
+
+namespace refdrv::report {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kAsixGroup = "AX88796B_PHY";
+
+// The sources the report reads. Relative paths are as a maintainer knows them.
+struct Source {
+  std::string path;  // "drivers/net/phy/ax88796b.c" or "cxx/drivers/ax88796b_cxx.cpp"
+  std::string origin;  // "tree" or "refdrv"
+  std::string text;
+  bool present = false;
+};
+
+Source load(const fs::path& root, const std::string& rel, const std::string& origin) {
+  Source s;
+  s.path = rel;
+  s.origin = origin;
+  if (auto t = kernel::read_file(root / rel)) {
+    s.text = *t;
+    s.present = true;
+  }
+  return s;
+}
+
+std::vector<std::string> files_under(const fs::path& root, const std::string& rel, const std::string& ext) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root / rel, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file() && it->path().extension() == ext) out.push_back(fs::relative(it->path(), root).string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Sources {
+  Source c_driver, rust_driver, tree_phy, tree_reg, phy_h, cxx_driver, ours_phy, ours_reg;
+  std::vector<Source> ours_crate;      // every file of refdrv's `kernel` crate
+  std::vector<Source> cxx_abstraction; // public headers, detail headers, .cpp
+};
+
+Sources read_sources(Environment& env) {
+  const fs::path tree = env.tree().root, data = kernel::data_dir();
+  Sources s;
+  s.c_driver = load(tree, "drivers/net/phy/ax88796b.c", "tree");
+  s.rust_driver = load(tree, "drivers/net/phy/ax88796b_rust.rs", "tree");
+  s.tree_phy = load(tree, "rust/kernel/net/phy.rs", "tree");
+  s.tree_reg = load(tree, "rust/kernel/net/phy/reg.rs", "tree");
+  s.phy_h = load(tree, "include/linux/phy.h", "tree");
+  s.cxx_driver = load(data, "cxx/drivers/ax88796b_cxx.cpp", "refdrv");
+  s.ours_phy = load(data, "rust/kernel/net/phy.rs", "refdrv");
+  s.ours_reg = load(data, "rust/kernel/net/phy/reg.rs", "refdrv");
+  for (const auto& f : files_under(data, "rust/kernel", ".rs")) s.ours_crate.push_back(load(data, f, "refdrv"));
+  for (const auto& f : files_under(data, "cxx/include/refdrv/phy", ".hpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
+  for (const auto& f : files_under(data, "cxx/abstractions", ".cpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
+  return s;
+}
+
+std::string now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+std::string date_of(std::int64_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+double ratio(std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
+
+std::string pct(std::size_t a, std::size_t b) { return b ? fmt::format("{:.0f}%", 100.0 * a / b) : "-"; }
+
+// ---------------------------------------------------------------------------
+// 1. Equivalence
+
+json equivalence(const CheckReport& rep) {
+  json j;
+  j["method"] =
+      "refdrv check on the embedded default suite: every scenario on every model with every implementation, each in "
+      "its own instance; expectations checked per run; each implementation compared with C at three levels (MDIO "
+      "sequence, state transitions and link events, link outcome at the MAC).";
+  j["runs"] = rep.instances;
+  j["pairs"] = rep.rows.size();
+  j["all_passed"] = rep.all_passed();
+  j["all_equivalent"] = rep.all_equivalent();
+  json impls = json::array();
+  for (Impl i : rep.impls) impls.push_back(impl_title(i));
+  j["implementations"] = impls;
+  json rows = json::array();
+  std::size_t failed = 0, diverged = 0;
+  for (const auto& r : rep.rows) {
+    json cells = json::array();
+    for (std::size_t i = 0; i < r.runs.size(); ++i) {
+      const bool ok = r.runs[i].passed();
+      failed += ok ? 0 : 1;
+      cells.push_back({{"ok", ok}, {"text", ok ? "pass" : "FAIL"}, {"why", ok ? "" : r.runs[i].failure_summary()}});
+    }
+    std::string eq = "yes";
+    for (std::size_t i = 1; i < r.divergence.size(); ++i)
+      if (r.divergence[i]) eq = fmt::format("{} differs ({})", impl_title(rep.impls[i]), level_name(r.divergence[i]->level));
+    diverged += eq == "yes" ? 0 : 1;
+    rows.push_back({{"scenario", r.scenario->name}, {"model", r.model}, {"cells", cells}, {"equivalent", eq == "yes"},
+                    {"equivalence", eq}});
+  }
+  j["rows"] = rows;
+  j["failed_runs"] = failed;
+  j["diverging_pairs"] = diverged;
+  json cov = json::array();
+  for (const auto& c : rep.coverage) {
+    std::string missing;
+    for (const auto& cb : c.implemented)
+      if (std::find(c.covered.begin(), c.covered.end(), cb) == c.covered.end()) missing += (missing.empty() ? "" : ", ") + cb;
+    cov.push_back({{"implementation", impl_title(c.impl)},
+                   {"module", c.module},
+                   {"driver", c.driver},
+                   {"implemented", c.implemented.size()},
+                   {"covered", c.covered.size()},
+                   {"percent", c.implemented.empty() ? 100 : 100 * c.covered.size() / c.implemented.size()},
+                   {"not_run", missing}});
+  }
+  j["coverage"] = cov;
+  return j;
+}
+
+// ---------------------------------------------------------------------------
+// 2. Safe code
+
+json rust_file(const Source& s) {
+  const RustUnsafe u = scan_rust_unsafe(s.text);
+  const LineCounts l = count_lines(s.text, Lang::kRust);
+  std::size_t c_calls = 0;
+  for (const auto& site : u.sites) c_calls += site.calls_c ? 1 : 0;
+  return {{"path", s.path},          {"origin", s.origin},           {"code_lines", l.code},
+          {"unsafe_blocks", u.blocks}, {"unsafe_fns", u.fns},        {"unsafe_impls", u.impls},
+          {"unsafe_traits", u.traits}, {"unsafe_other", u.others},   {"unsafe_total", u.total()},
+          {"blocks_calling_c", c_calls}, {"safety_comments", u.safety_comments}};
+}
+
+json rust_group(const std::string& label, const std::vector<const Source*>& files) {
+  json j;
+  j["label"] = label;
+  json fl = json::array();
+  std::map<std::string, std::size_t> where;
+  json totals = {{"code_lines", 0}, {"unsafe_blocks", 0}, {"unsafe_fns", 0}, {"unsafe_impls", 0},
+                 {"unsafe_traits", 0}, {"unsafe_other", 0}, {"unsafe_total", 0}, {"blocks_calling_c", 0},
+                 {"safety_comments", 0}};
+  for (const Source* s : files) {
+    if (!s->present) continue;
+    json f = rust_file(*s);
+    for (auto& [k, v] : totals.items()) v = v.get<std::size_t>() + f[k].get<std::size_t>();
+    fl.push_back(f);
+    for (const auto& site : scan_rust_unsafe(s->text).sites) {
+      std::string ctx = site.context.substr(0, site.context.find(", "));
+      ++where[ctx];
+    }
+  }
+  j["files"] = fl;
+  j["totals"] = totals;
+  std::vector<std::pair<std::size_t, std::string>> top;
+  for (const auto& [ctx, n] : where) top.emplace_back(n, ctx);
+  std::sort(top.rbegin(), top.rend());
+  json conc = json::array();
+  for (const auto& [n, ctx] : top) conc.push_back({{"where", ctx}, {"count", n}});
+  j["concentration"] = conc;
+  return j;
+}
+
+// tools/check-escape-hatches on the given files, cached by their content.
+json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
+  json j;
+  j["method"] = "tools/check-escape-hatches (clang-tidy C++ Core Guidelines type/bounds profile and clang-query "
+                "matchers: raw pointers, casts, address taken, C API calls, new/delete, unexplained discards), "
+                "the check CI enforces on the C++ drivers";
+  const fs::path tool = kernel::data_dir() / "tools/check-escape-hatches";
+  if (!run_tool || !kernel::on_path("clang-query-19") || !kernel::on_path("clang-tidy-19")) {
+    j["available"] = false;
+    j["note"] = "clang-tidy-19 and clang-tools-19 are not installed: no escape-hatch count "
+                "(apt-get install clang-tidy-19 clang-tools-19)";
+    return j;
+  }
+  std::string key_text = kernel::read_file(tool).value_or("");
+  for (const Source* s : files) key_text += s->path + "\n" + s->text;
+  const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
+  std::string out;
+  if (auto cached = kernel::read_file(cache)) {
+    out = *cached;
+  } else {
+    std::vector<std::string> argv = {tool.string()};
+    for (const Source* s : files) argv.push_back((kernel::data_dir() / s->path).string());
+    const auto r = kernel::capture({argv, kernel::data_dir(), {}, {}});
+    // The tool exits 1 when it finds something; capture() then fails but
+    // the findings are what we want: run it again through a file.
+    if (r) {
+      out = *r;
+    } else {
+      const fs::path tmp = fs::temp_directory_path() / fmt::format("refdrv-hatches-{}.txt", ::getpid());
+      (void)kernel::run({argv, kernel::data_dir(), tmp, {}});  // status 1 = findings, read below
+      out = kernel::read_file(tmp).value_or("");
+      fs::remove(tmp);
+    }
+    (void)kernel::write_file(cache, out);  // a cache: failing to write it only costs time
+  }
+  j["available"] = true;
+  std::map<std::string, std::map<std::string, std::size_t>> per_file;
+  std::istringstream in(out);
+  static const std::regex finding(R"(^(.+?):([0-9]+): (.+)$)");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_match(line, m, finding)) continue;
+    std::string file = fs::path(m[1].str()).lexically_relative(kernel::data_dir()).string();
+    if (file.empty() || file.starts_with("..")) file = m[1].str();
+    std::string what = m[3].str();
+    if (what.find("[clang-diagnostic-error]") != std::string::npos) what = "compile error (not counted)";
+    else if (what.find("[cppcoreguidelines") != std::string::npos || what.find("[bugprone") != std::string::npos)
+      what = "clang-tidy: " + what.substr(what.rfind('[') + 1, what.size() - what.rfind('[') - 2);
+    ++per_file[file][what];
+  }
+  json fl = json::array();
+  std::map<std::string, std::size_t> by_kind;
+  std::size_t total = 0;
+  for (const Source* s : files) {
+    json kinds = json::object();
+    std::size_t n = 0;
+    for (const auto& [what, count] : per_file[s->path]) {
+      kinds[what] = count;
+      if (what.starts_with("compile error")) continue;
+      n += count;
+      by_kind[what] += count;
+    }
+    total += n;
+    fl.push_back({{"path", s->path},
+                  {"escape_hatches", n},
+                  {"by_kind", kinds},
+                  {"safety_comments", count_safety_comments(s->text, Lang::kCxx)},
+                  {"code_lines", count_lines(s->text, Lang::kCxx).code}});
+  }
+  j["files"] = fl;
+  j["total"] = total;
+  json k = json::array();
+  for (const auto& [what, n] : by_kind) k.push_back({{"kind", what}, {"count", n}});
+  j["by_kind"] = k;
+  return j;
+}
+
+json safe_code(const Sources& s, bool run_tool) {
+  json j;
+  j["method"] = "Rust: a tokenizer-level scan (comments, strings, raw strings, char literals and lifetimes "
+                "excluded) counting `unsafe {` blocks, `unsafe fn`, `unsafe impl`, `unsafe trait` and other uses. "
+                "C++: the escape-hatch check. C: code lines (every line is outside a language-level safety "
+                "boundary).";
+  const LineCounts c = count_lines(s.c_driver.text, Lang::kC);
+  j["c"] = {{"path", s.c_driver.path}, {"code_lines", c.code}, {"comment_lines", c.comment}};
+  j["rust_in_tree"] = s.rust_driver.present;
+  if (s.rust_driver.present) {
+    j["rust_driver"] = rust_group("Rust driver (tree)", {&s.rust_driver});
+    j["rust_abstraction_tree"] = rust_group("Rust abstraction (tree: rust/kernel/net/phy.rs + phy/reg.rs)",
+                                            {&s.tree_phy, &s.tree_reg});
+  }
+  j["rust_abstraction_refdrv"] =
+      rust_group("refdrv's userspace crate: net/phy.rs + net/phy/reg.rs", {&s.ours_phy, &s.ours_reg});
+  std::vector<const Source*> crate;
+  for (const auto& f : s.ours_crate) crate.push_back(&f);
+  j["rust_crate_refdrv"] = rust_group("refdrv's userspace `kernel` crate, every file", crate);
+  std::vector<const Source*> cxx = {&s.cxx_driver};
+  for (const auto& f : s.cxx_abstraction) cxx.push_back(&f);
+  json hatches = escape_hatches(cxx, run_tool);
+  j["cxx"] = hatches;
+
+  // Where the unsafe code concentrates, in words.
+  std::string text;
+  if (s.rust_driver.present) {
+    const json& d = j["rust_driver"]["totals"];
+    const json& a = j["rust_abstraction_tree"];
+    text += fmt::format(
+        "The Rust driver has {} unsafe site(s) in {} code lines. The tree's abstraction has {} ({} blocks, {} of "
+        "them calling C through bindings::, {} unsafe fn, {} unsafe impl) in {} code lines",
+        d["unsafe_total"].get<std::size_t>(), d["code_lines"].get<std::size_t>(),
+        a["totals"]["unsafe_total"].get<std::size_t>(), a["totals"]["unsafe_blocks"].get<std::size_t>(),
+        a["totals"]["blocks_calling_c"].get<std::size_t>(), a["totals"]["unsafe_fns"].get<std::size_t>(),
+        a["totals"]["unsafe_impls"].get<std::size_t>(), a["totals"]["code_lines"].get<std::size_t>());
+    std::string where;
+    std::size_t shown = 0;
+    for (const auto& c2 : a["concentration"]) {
+      if (shown++ == 3) break;
+      where += fmt::format("{}{} in {}", where.empty() ? "" : ", ", c2["count"].get<std::size_t>(),
+                           c2["where"].get<std::string>());
+    }
+    if (!where.empty()) text += ": " + where;
+    text += ". Every unsafe operation the driver needs sits behind the abstraction; the driver itself is safe code.";
+  } else {
+    text += "This tree has no Rust reference driver. ";
+  }
+  const json& o = j["rust_abstraction_refdrv"]["totals"];
+  text += fmt::format(" refdrv's userspace re-implementation of the same API has {} unsafe site(s) in {} code lines "
+                      "(it reaches phylib through C helpers instead of bindgen'd structs).",
+                      o["unsafe_total"].get<std::size_t>(), o["code_lines"].get<std::size_t>());
+  if (hatches.value("available", false)) {
+    std::size_t driver = 0, abstraction = 0, safety = 0;
+    for (const auto& f : hatches["files"]) {
+      (f["path"] == s.cxx_driver.path ? driver : abstraction) += f["escape_hatches"].get<std::size_t>();
+      safety += f["safety_comments"].get<std::size_t>();
+    }
+    text += fmt::format(" On the C++ side the driver has {} escape hatch(es) and the abstraction {} (with {} SAFETY "
+                        "comments).",
+                        driver, abstraction, safety);
+  }
+  text += fmt::format(" The C driver's {} code lines are all outside any language-level safety boundary.", c.code);
+  j["summary"] = text;
+  return j;
+}
+
+// ---------------------------------------------------------------------------
+// 3. Fault handling
+
+std::set<std::string> int_functions(const std::string& header) {
+  std::set<std::string> out;
+  const auto toks = tokenize(header, Lang::kC);
+  std::vector<std::string_view> w;
+  for (const auto& t : toks)
+    if (t.kind != Tok::kSpace && t.kind != Tok::kComment && t.kind != Tok::kPreproc)
+      w.push_back(std::string_view(header).substr(t.begin, t.end - t.begin));
+  for (std::size_t k = 0; k + 2 < w.size(); ++k)
+    if (w[k] == "int" && w[k + 2] == "(" && (k == 0 || w[k - 1] != "unsigned")) out.emplace(w[k + 1]);
+  return out;
+}
+
+json dropped_json(const std::vector<DroppedResult>& d) {
+  json a = json::array();
+  for (const auto& x : d)
+    a.push_back({{"line", x.line}, {"call", x.call}, {"how", x.how}, {"explained", x.explained}});
+  return a;
+}
+
+json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& opt, const Sources& s) {
+  json j;
+  j["method"] =
+      "refdrv faults: for each scenario and model, every MDIO access of the run fails once (-EIO, the access does "
+      "not reach the device), on each implementation; the outcome is classified (crash, hang, phylib error state, "
+      "error returned, ignored) and compared.";
+  if (opt.fault_sweep) {
+    if (opt.progress) opt.progress("single-fault sweep");
+    SweepOptions so;
+    so.impls = opt.impls;
+    so.containment = opt.containment;
+    so.repro_dir = (opt.out_dir / "reproducers").string();
+    const SweepReport rep = run_fault_sweep(env, suite, so);
+    j["swept"] = true;
+    j["points"] = rep.points.size();
+    j["runs"] = rep.runs;
+    j["seconds"] = rep.wall_seconds;
+    json counts = json::array();
+    for (Impl i : rep.impls) {
+      json c = {{"implementation", impl_title(i)}};
+      for (std::size_t o = 0; o < kFaultOutcomes; ++o) {
+        std::string key = fault_outcome_name(static_cast<FaultOutcome>(o));
+        std::replace(key.begin(), key.end(), ' ', '_');
+        c[key] = rep.counts.at(i)[o];
+      }
+      c["mac_saw_a_difference"] = rep.mac_outcome_changed.at(i);
+      counts.push_back(c);
+    }
+    j["counts"] = counts;
+    json diffs = json::array();
+    for (const auto& p : rep.points) {
+      if (!p.differs) continue;
+      json outs = json::array();
+      for (std::size_t i = 0; i < rep.impls.size(); ++i)
+        outs.push_back({{"implementation", impl_title(rep.impls[i])},
+                        {"outcome", fault_outcome_name(p.runs[i].outcome)},
+                        {"detail", p.runs[i].detail}});
+      diffs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"access", p.index},
+                       {"what", p.access}, {"step", p.step}, {"outcomes", outs},
+                       {"reproducer", p.reproducer}});
+    }
+    j["differences"] = diffs;
+    j["identical"] = diffs.empty();
+  } else {
+    j["swept"] = false;
+  }
+  // Dropped results, statically.
+  const std::set<std::string> ints = int_functions(s.phy_h.text);
+  json dropped = json::array();
+  auto add = [&](const std::string& impl, const Source& src, Lang lang) {
+    if (!src.present) return;
+    const auto d = dropped_results(src.text, lang, ints);
+    std::size_t unexplained = 0;
+    for (const auto& x : d) unexplained += x.explained ? 0 : 1;
+    dropped.push_back({{"implementation", impl}, {"path", src.path}, {"count", d.size()},
+                       {"unexplained", unexplained}, {"sites", dropped_json(d)}});
+  };
+  add("C", s.c_driver, Lang::kC);
+  add("Rust", s.rust_driver, Lang::kRust);
+  add("C++", s.cxx_driver, Lang::kCxx);
+  j["dropped_results"] = dropped;
+  j["dropped_method"] = "C: a call of a phylib function declared to return int in include/linux/phy.h, used as a "
+                        "statement; Rust: `let _ = ...` (an unused Result is a compiler warning otherwise); C++: "
+                        "`std::ignore = ...` or `(void)...` ([[nodiscard]] makes any other drop an error). "
+                        "\"explained\": a comment on the line or the line before.";
+  return j;
+}
+
+// ---------------------------------------------------------------------------
+// 4. Cost
+
+json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
+  CostReport c;
+  if (opt.cost && !opt.cost_worker.empty()) {
+    if (opt.progress) opt.progress("instruction counts (callgrind)");
+    c = measure_instructions(opt.cost_worker);
+  } else {
+    c.note = "not measured (--no-cost)";
+  }
+  std::vector<std::string> cxx_names;
+  for (const auto& d : cxx_driver_structs(s.cxx_driver.text)) cxx_names.push_back(d.type);
+  for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) cxx_names.push_back(f);
+  cxx_names.push_back("cxx_asix_phy");
+  if (!opt.refdrv_exe.empty()) measure_sizes(env, opt.refdrv_exe, cxx_names, c);
+  json j;
+  j["method"] = c.note;
+  j["measured"] = c.measured;
+  json impls = json::array();
+  for (Impl i : opt.impls) impls.push_back(impl_title(i));
+  j["implementations"] = impls;
+  json rows = json::array();
+  for (const auto& r : c.rows) {
+    json cells = json::array();
+    const std::uint64_t base = r.instructions.count(Impl::kC) ? r.instructions.at(Impl::kC) : 0;
+    for (Impl i : opt.impls) {
+      const std::uint64_t v = r.instructions.count(i) ? r.instructions.at(i) : 0;
+      cells.push_back({{"instructions", v}, {"ratio", fmt::format("{:.3f}", ratio(v, base))}});
+    }
+    rows.push_back({{"scenario", r.scenario}, {"model", r.model}, {"cells", cells}});
+  }
+  j["rows"] = rows;
+  json totals = json::array();
+  const std::uint64_t base = c.total.count(Impl::kC) ? c.total.at(Impl::kC) : 0;
+  for (Impl i : opt.impls) {
+    const std::uint64_t v = c.total.count(i) ? c.total.at(i) : 0;
+    totals.push_back({{"implementation", impl_title(i)}, {"instructions", v},
+                      {"ratio", fmt::format("{:.3f}", ratio(v, base))}});
+  }
+  j["totals"] = totals;
+  json sizes = json::array();
+  for (const auto& [label, d] : c.sizes)
+    sizes.push_back({{"what", label}, {"text", d.text}, {"data", d.data}, {"total", d.text + d.data},
+                     {"how", d.how}});
+  j["sizes"] = sizes;
+  j["seconds"] = c.seconds;
+  return j;
+}
+
+// ---------------------------------------------------------------------------
+// 5. History
+
+json history_json(const History& h) {
+  json groups = json::array();
+  for (const auto& g : h.groups) {
+    json commits = json::array();
+    json fixes = json::array();
+    for (const auto& c : g.commits) {
+      json cj = {{"id", c.id.substr(0, 12)}, {"date", date_of(c.time)}, {"subject", c.subject},
+                 {"author", c.author}, {"fix", c.is_fix()}, {"fixes_trailer", c.fixes_trailer},
+                 {"introduced_bug", c.introduced_bug}, {"memory_safety", c.memory_safety}};
+      commits.push_back(cj);
+      if (c.is_fix()) fixes.push_back(cj);
+    }
+    json years = json::array();
+    for (const auto& [y, cf] : commits_per_year(g)) years.push_back({{"year", y}, {"commits", cf.first}, {"fixes", cf.second}});
+    json churn = json::array();
+    for (const auto& [p, fc] : g.churn)
+      churn.push_back({{"path", p}, {"commits", fc.commits}, {"added", fc.added}, {"deleted", fc.deleted}});
+    groups.push_back({{"label", g.group.label},
+                      {"paths", g.group.paths},
+                      {"followed_renames", g.followed},
+                      {"commits", g.commits.size()},
+                      {"fixes", g.fixes},
+                      {"fix_share", pct(g.fixes, g.commits.size())},
+                      {"memory_safety_fixes", g.memory_safety_fixes},
+                      {"introduced_bugs", g.introduced_bugs},
+                      {"authors", g.authors.size()},
+                      {"first", g.commits.empty() ? "" : date_of(g.commits.front().time)},
+                      {"last", g.commits.empty() ? "" : date_of(g.commits.back().time)},
+                      {"per_year", years},
+                      {"fix_commits", fixes},
+                      {"all_commits", commits},
+                      {"churn", churn}});
+  }
+  return {{"repo", h.repo}, {"head", h.head}, {"commits_walked", h.commits_walked}, {"seconds", h.seconds},
+          {"groups", groups}, {"svg", history_svg(h)}};
+}
+
+json history(const ReportOptions& opt) {
+  json j;
+  std::string pats;
+  for (const auto& [label, re] : memory_safety_patterns()) pats += (pats.empty() ? "" : ", ") + label;
+  j["method"] = fmt::format(
+      "libgit2 walk of HEAD's non-merge commits touching each file (renames followed). A commit is a fix when it has "
+      "a Fixes: trailer or its subject says fix/fixes/fixed; a commit named by a Fixes: trailer introduced a bug; a "
+      "fix is a memory-safety fix when its message mentions: {}. The method of the published null_blk/rnull "
+      "bug-fix comparisons.",
+      pats);
+  if (opt.git.empty()) {
+    j["available"] = false;
+    j["note"] = "No git checkout given. Run `refdrv report --git PATH` with a clone of Linux (git clone "
+                "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git; Debian's linux-source "
+                "package has no history).";
+    return j;
+  }
+  const std::vector<HistoryGroup> groups = {
+      {"C driver", {"drivers/net/phy/ax88796b.c"}},
+      {"Rust driver", {"drivers/net/phy/ax88796b_rust.rs"}},
+      {"Rust abstraction", {"rust/kernel/net/phy.rs", "rust/kernel/net/phy/reg.rs"}},
+  };
+  if (opt.progress) opt.progress("history (libgit2): " + opt.git);
+  auto h = read_history(opt.git, groups, [&](std::size_t n) {
+    if (opt.progress) opt.progress(fmt::format("history: {} commits read", n));
+  });
+  if (!h) {
+    j["available"] = false;
+    j["note"] = h.error().message;
+    return j;
+  }
+  j["available"] = true;
+  j.update(history_json(*h));
+  return j;
+}
+
+// ---------------------------------------------------------------------------
+// 6. Maintenance
+
+std::set<std::string> all_rust_fn_names(const std::string& src) {
+  std::set<std::string> out;
+  const auto toks = tokenize(src, Lang::kRust);
+  std::string_view prev;
+  for (const auto& t : toks) {
+    if (t.kind == Tok::kSpace || t.kind == Tok::kComment) continue;
+    const std::string_view w = std::string_view(src).substr(t.begin, t.end - t.begin);
+    if (prev == "fn") out.emplace(w);
+    prev = w;
+  }
+  return out;
+}
+
+std::set<std::string> words(const std::string& src, Lang lang) {
+  std::set<std::string> out;
+  for (const auto& t : tokenize(src, lang))
+    if (t.kind == Tok::kIdent) out.emplace(std::string_view(src).substr(t.begin, t.end - t.begin));
+  return out;
+}
+
+json maintenance(const Sources& s, const json& hist) {
+  json j;
+  j["method"] = "Code lines by the same tokenizer; callbacks per driver from each driver's own declarations; API "
+                "surface: the phylib functions (C) or abstraction methods (Rust, C++) each driver calls; churn from "
+                "the history section.";
+  json impls = json::array();
+  auto api = [](const std::set<std::string>& called, const std::set<std::string>& offered) {
+    json a = json::array();
+    for (const auto& c : called) {
+      const std::string base = c.substr(c.rfind(':') == std::string::npos ? 0 : c.rfind(':') + 1);
+      if (offered.contains(base)) a.push_back(c);
+    }
+    return a;
+  };
+  {
+    std::set<std::string> offered;
+    for (const auto& w : words(s.phy_h.text, Lang::kC)) offered.insert(w);
+    std::size_t callbacks = 0;
+    json drivers = json::array();
+    for (const auto& e : c_phy_driver_table(s.c_driver.text)) {
+      std::size_t n = 0;
+      for (const auto& [f, v] : e.fields)
+        if (f != ".name" && f != ".flags" && f != ".phy_id" && f != ".phy_id_mask" && f != "match" && f != ".features") ++n;
+      callbacks += n;
+      drivers.push_back({{"driver", e.name}, {"callbacks", n}});
+    }
+    // Called, or set as a callback in the table (`.suspend = genphy_suspend`).
+    std::set<std::string> called = called_names(s.c_driver.text, Lang::kC);
+    for (const auto& e : c_phy_driver_table(s.c_driver.text))
+      for (const auto& [f, v] : e.fields) called.insert(v);
+    const json used = api(called, offered);
+    impls.push_back({{"implementation", "C"}, {"path", s.c_driver.path},
+                     {"code_lines", count_lines(s.c_driver.text, Lang::kC).code}, {"drivers", drivers},
+                     {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
+                     {"abstraction", "phylib's C API (include/linux/phy.h)"}, {"abstraction_lines", 0}});
+  }
+  if (s.rust_driver.present) {
+    std::set<std::string> offered = all_rust_fn_names(s.tree_phy.text);
+    for (const auto& f : all_rust_fn_names(s.tree_reg.text)) offered.insert(f);
+    std::size_t callbacks = 0;
+    json drivers = json::array();
+    for (const auto& d : rust_driver_impls(s.rust_driver.text)) {
+      callbacks += d.functions.size();
+      drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
+    }
+    const json used = api(called_names(s.rust_driver.text, Lang::kRust), offered);
+    impls.push_back({{"implementation", "Rust"}, {"path", s.rust_driver.path},
+                     {"code_lines", count_lines(s.rust_driver.text, Lang::kRust).code}, {"drivers", drivers},
+                     {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
+                     {"abstraction", "rust/kernel/net/phy.rs + phy/reg.rs"},
+                     {"abstraction_lines", count_lines(s.tree_phy.text, Lang::kRust).code +
+                                               count_lines(s.tree_reg.text, Lang::kRust).code}});
+  }
+  {
+    std::set<std::string> offered;
+    std::size_t abstraction_lines = 0;
+    for (const auto& f : s.cxx_abstraction) {
+      for (const auto& w : words(f.text, Lang::kCxx)) offered.insert(w);
+      abstraction_lines += count_lines(f.text, Lang::kCxx).code;
+    }
+    std::size_t callbacks = 0;
+    json drivers = json::array();
+    for (const auto& d : cxx_driver_structs(s.cxx_driver.text)) {
+      callbacks += d.functions.size();
+      drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
+    }
+    std::set<std::string> called = called_names(s.cxx_driver.text, Lang::kCxx);
+    for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) called.erase(f);
+    for (const auto& d : cxx_driver_structs(s.cxx_driver.text))
+      for (const auto& f : d.functions) called.erase(f);  // its own callbacks' definitions
+    const json used = api(called, offered);
+    impls.push_back({{"implementation", "C++"}, {"path", s.cxx_driver.path},
+                     {"code_lines", count_lines(s.cxx_driver.text, Lang::kCxx).code}, {"drivers", drivers},
+                     {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
+                     {"abstraction", "cxx/include/refdrv/phy + cxx/abstractions"},
+                     {"abstraction_lines", abstraction_lines}});
+  }
+  j["implementations"] = impls;
+  json churn = json::array();
+  if (hist.value("available", false))
+    for (const auto& g : hist["groups"])
+      for (const auto& c : g["churn"]) churn.push_back({{"group", g["label"]}, {"path", c["path"]}, {"commits", c["commits"]},
+                                                        {"added", c["added"]}, {"deleted", c["deleted"]}});
+  j["has_churn"] = !churn.empty();
+  j["churn"] = churn;
+  return j;
+}
+
+// ---------------------------------------------------------------------------
+// 7. Side by side
+
+struct Exercised {
+  std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> scenarios;  // (impl, driver, cb)
+  std::map<std::string, std::vector<std::string>> divergences;  // driver -> descriptions
+};
+
+Exercised exercised(const CheckReport& rep) {
+  Exercised e;
+  for (const auto& row : rep.rows) {
+    std::string driver;
+    for (const auto& run : row.runs)
+      for (const auto& ev : run.trace.events()) {
+        if (ev.kind == TraceKind::kBind && driver.empty()) driver = ev.name;
+        if (ev.kind == TraceKind::kCallbackEnter)
+          e.scenarios[{impl_title(run.impl), ev.detail, ev.name}].insert(row.scenario->name);
+      }
+    for (std::size_t i = 1; i < row.divergence.size(); ++i)
+      if (row.divergence[i])
+        e.divergences[driver].push_back(fmt::format("{} on {}: {} differs from C ({}, step {})", row.scenario->name,
+                                                    row.model, impl_title(rep.impls[i]),
+                                                    level_name(row.divergence[i]->level), row.divergence[i]->step + 1));
+  }
+  return e;
+}
+
+json code_cell(const std::optional<Snippet>& sn, Lang lang, const std::string& path, const std::string& fallback) {
+  if (!sn) return {{"present", false}, {"note", fallback}, {"html", ""}, {"code", ""}};
+  return {{"present", true},  {"html", highlight_html(sn->code, lang)}, {"code", sn->code},
+          {"where", fmt::format("{}:{}-{}", path, sn->first_line, sn->last_line)}, {"note", fallback}};
+}
+
+json side_by_side(const Sources& s, const CheckReport& rep) {
+  json j;
+  j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
+                "same tokenizer: each driver's callbacks matched by driver name and callback, with the scenarios of "
+                "the suite that exercised each one per implementation, and any divergence on that driver's model.";
+  const Exercised ex = exercised(rep);
+  const auto c_table = c_phy_driver_table(s.c_driver.text);
+  const auto rust = s.rust_driver.present ? rust_driver_impls(s.rust_driver.text) : std::vector<DriverType>{};
+  const auto cxx = cxx_driver_structs(s.cxx_driver.text);
+  static const std::set<std::string> kNotCallbacks = {".name", ".flags", ".phy_id", ".phy_id_mask", "match", ".features"};
+  json drivers = json::array();
+  for (const auto& e : c_table) {
+    const DriverType* r = nullptr;
+    const DriverType* x = nullptr;
+    for (const auto& d : rust)
+      if (d.name == e.name) r = &d;
+    for (const auto& d : cxx)
+      if (d.name == e.name) x = &d;
+    std::vector<std::string> callbacks;  // in the C table's order, then the others'
+    for (const auto& f : e.order)
+      if (!kNotCallbacks.contains(f)) callbacks.push_back(f.substr(1));
+    for (const DriverType* d : {r, x})
+      if (d)
+        for (const auto& f : d->functions)
+          if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
+    json rows = json::array();
+    for (const auto& cb : callbacks) {
+      json row;
+      row["callback"] = cb;
+      const auto field = e.fields.find("." + cb);
+      std::optional<Snippet> c_code;
+      std::string c_note;
+      if (field != e.fields.end()) {
+        c_code = find_function(s.c_driver.text, Lang::kC, field->second);
+        if (!c_code) c_note = fmt::format("phylib's {}() directly, as .{} = {}", field->second, cb, field->second);
+      } else {
+        c_note = "not set: phylib's generic routine";
+      }
+      row["c"] = code_cell(c_code, Lang::kC, s.c_driver.path, c_note);
+      row["rust"] = code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust,
+                              s.rust_driver.path, s.rust_driver.present ? "not implemented: phylib's generic routine" : "no Rust driver in this tree");
+      row["cxx"] = code_cell(x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx,
+                             s.cxx_driver.path, "not implemented: phylib's generic routine");
+      json exercised_by = json::array();
+      for (const char* impl : {"C", "Rust", "C++"}) {
+        const auto it = ex.scenarios.find({impl, e.name, cb});
+        const std::size_t n = it == ex.scenarios.end() ? 0 : it->second.size();
+        std::string names;
+        if (it != ex.scenarios.end()) {
+          std::size_t k = 0;
+          for (const auto& sc : it->second) {
+            if (k++ == 4) {
+              names += ", ...";
+              break;
+            }
+            names += (names.empty() ? "" : ", ") + sc;
+          }
+        }
+        exercised_by.push_back({{"implementation", impl}, {"scenarios", n}, {"names", names}});
+      }
+      row["exercised"] = exercised_by;
+      rows.push_back(row);
+    }
+    json div = json::array();
+    if (auto it = ex.divergences.find(e.name); it != ex.divergences.end())
+      for (const auto& d : it->second) div.push_back(d);
+    drivers.push_back({{"driver", e.name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
+                       {"callbacks", rows}, {"divergences", div}});
+  }
+  j["drivers"] = drivers;
+  // Helpers the drivers share (functions outside the drivers' types: the
+  // Rust and C++ soft_reset callbacks call asix_soft_reset, which C sets as
+  // its callback directly), and how each registers its module.
+  std::vector<std::string> helper_names;
+  auto add_helper = [&](const std::string& f) {
+    if (std::find(helper_names.begin(), helper_names.end(), f) == helper_names.end()) helper_names.push_back(f);
+  };
+  for (const auto& f : free_functions(s.c_driver.text, Lang::kC)) {
+    bool callback = false;
+    for (const auto& e : c_table)
+      for (const auto& [k, v] : e.fields) callback = callback || v == f;
+    if (!callback) add_helper(f);
+  }
+  if (s.rust_driver.present)
+    for (const auto& f : free_functions(s.rust_driver.text, Lang::kRust)) add_helper(f);
+  for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) add_helper(f);
+  json helpers = json::array();
+  for (const auto& f : helper_names)
+    helpers.push_back({{"name", f},
+                       {"c", code_cell(find_function(s.c_driver.text, Lang::kC, f), Lang::kC, s.c_driver.path, "none")},
+                       {"rust", code_cell(s.rust_driver.present ? find_rust_fn(s.rust_driver.text, "", f) : std::nullopt,
+                                          Lang::kRust, s.rust_driver.path, "none")},
+                       {"cxx", code_cell(find_function(s.cxx_driver.text, Lang::kCxx, f), Lang::kCxx, s.cxx_driver.path, "none")}});
+  j["helpers"] = helpers;
+  j["module"] = {
+      {"c", code_cell(find_invocation(s.c_driver.text, Lang::kC, "module_phy_driver"), Lang::kC, s.c_driver.path, "")},
+      {"rust", code_cell(s.rust_driver.present ? find_invocation(s.rust_driver.text, Lang::kRust, "module_phy_driver")
+                                               : std::nullopt,
+                         Lang::kRust, s.rust_driver.path, "no Rust driver in this tree")},
+      {"cxx", code_cell(find_invocation(s.cxx_driver.text, Lang::kCxx, "REFDRV_MODULE_PHY_DRIVER"), Lang::kCxx,
+                        s.cxx_driver.path, "")}};
+  return j;
+}
+
+}  // namespace
+
+json build_report(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  json r;
+  r["tool"] = "refdrv report";
+  r["generated"] = now_utc();
+  r["tree"] = {{"version", env.tree().version}, {"origin", env.tree().origin}, {"root", env.tree().root.string()}};
+  r["rustc"] = env.built().rust.version.empty() ? "none" : env.built().rust.version;
+  json impls = json::array();
+  for (Impl i : opt.impls) impls.push_back(impl_title(i));
+  r["implementations"] = impls;
+  const Sources s = read_sources(env);
+
+  if (opt.progress) opt.progress("equivalence (refdrv check)");
+  CheckOptions co;
+  co.impls = opt.impls;
+  co.containment = opt.containment;
+  co.logs = false;
+  co.repro_dir = (opt.out_dir / "reproducers").string();
+  CheckReport check = run_check(env, suite, co);
+  available_impls(env, &check.absent);
+  r["equivalence"] = equivalence(check);
+  if (opt.progress) opt.progress("safe code");
+  r["safe_code"] = safe_code(s, opt.escape_hatches);
+  r["faults"] = faults(env, suite, opt, s);
+  r["cost"] = cost(env, opt, s);
+  r["history"] = history(opt);
+  r["maintenance"] = maintenance(s, r["history"]);
+  r["side_by_side"] = side_by_side(s, check);
+  r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace refdrv::report

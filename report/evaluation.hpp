@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+// `refdrv report`: the evaluation maintainers asked of a reference driver —
+// equivalence, safe code, fault handling, cost, history, maintenance and a
+// live side-by-side page — gathered as one JSON document of figures
+// (docs/schema/report.schema.json) and rendered from it as a self-contained
+// HTML page and a Markdown summary.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/scenario.hpp"
+#include "engine/supervisor.hpp"
+#include "host/kernel_image.hpp"
+
+namespace refdrv {
+class Environment;
+}
+
+namespace refdrv::report {
+
+struct ReportOptions {
+  std::vector<Impl> impls;
+  Containment containment = Containment::kFork;
+  std::string git;                        // a git checkout of Linux for the history ("" = none)
+  std::filesystem::path out_dir;          // where reproducers of differences go (next to the report)
+  bool fault_sweep = true;
+  bool cost = true;                       // callgrind (needs valgrind)
+  std::vector<std::string> cost_worker;   // argv of `refdrv cost-worker ...` for this environment
+  std::filesystem::path refdrv_exe;       // for the C++ driver's size
+  bool escape_hatches = true;             // run tools/check-escape-hatches (needs clang tools)
+  std::function<void(const std::string&)> progress;
+};
+
+// Every figure of the report.
+nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& options);
+
+// The same data, rendered.
+[[nodiscard]] std::string render_html(const nlohmann::json& report);
+[[nodiscard]] std::string render_markdown(const nlohmann::json& report);
+
+}  // namespace refdrv::report

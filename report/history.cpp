@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "report/history.hpp"
+
+#include <fmt/format.h>
+#include <git2.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <sstream>
+
+namespace refdrv::report {
+
+namespace {
+
+template <class T, void (*F)(T*)>
+struct Free {
+  void operator()(T* p) const { F(p); }
+};
+using Repo = std::unique_ptr<git_repository, Free<git_repository, git_repository_free>>;
+using Walk = std::unique_ptr<git_revwalk, Free<git_revwalk, git_revwalk_free>>;
+using Commit = std::unique_ptr<git_commit, Free<git_commit, git_commit_free>>;
+using TreeP = std::unique_ptr<git_tree, Free<git_tree, git_tree_free>>;
+using Entry = std::unique_ptr<git_tree_entry, Free<git_tree_entry, git_tree_entry_free>>;
+using Blob = std::unique_ptr<git_blob, Free<git_blob, git_blob_free>>;
+using Patch = std::unique_ptr<git_patch, Free<git_patch, git_patch_free>>;
+using Diff = std::unique_ptr<git_diff, Free<git_diff, git_diff_free>>;
+
+std::string last_git_error() {
+  const ::git_error* e = git_error_last();
+  return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+std::string hex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+std::optional<git_oid> entry_id(git_tree* tree, const std::string& path) {
+  if (!tree) return std::nullopt;
+  git_tree_entry* e = nullptr;
+  if (git_tree_entry_bypath(&e, tree, path.c_str()) != 0) return std::nullopt;
+  Entry hold(e);
+  return *git_tree_entry_id(e);
+}
+
+bool same(const std::optional<git_oid>& a, const std::optional<git_oid>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  return !a || git_oid_equal(&*a, &*b);
+}
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+std::pair<std::size_t, std::size_t> line_stats(git_repository* repo, const std::optional<git_oid>& a,
+                                               const std::optional<git_oid>& b, const std::string& path) {
+  git_blob* ba = nullptr;
+  git_blob* bb = nullptr;
+  if (a) git_blob_lookup(&ba, repo, &*a);
+  if (b) git_blob_lookup(&bb, repo, &*b);
+  Blob ha(ba), hb(bb);
+  git_patch* p = nullptr;
+  if (git_patch_from_blobs(&p, ba, path.c_str(), bb, path.c_str(), nullptr) != 0) return {0, 0};
+  Patch hp(p);
+  std::size_t ctx = 0, add = 0, del = 0;
+  git_patch_line_stats(&ctx, &add, &del, p);
+  return {add, del};
+}
+
+// The path `path` had in `parent`, if `commit` renamed it.
+std::optional<std::string> renamed_from(git_repository* repo, git_tree* parent, git_tree* tree, const std::string& path) {
+  git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+  const std::string dir = dir_of(path);
+  char* spec = const_cast<char*>(dir.c_str());  // libgit2's strarray is not const
+  if (!dir.empty()) {
+    opts.pathspec.strings = &spec;
+    opts.pathspec.count = 1;
+  }
+  git_diff* d = nullptr;
+  if (git_diff_tree_to_tree(&d, repo, parent, tree, &opts) != 0) return std::nullopt;
+  Diff hold(d);
+  git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
+  fopts.flags = GIT_DIFF_FIND_RENAMES;
+  if (git_diff_find_similar(d, &fopts) != 0) return std::nullopt;
+  for (std::size_t i = 0; i < git_diff_num_deltas(d); ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(d, i);
+    if (delta->status == GIT_DELTA_RENAMED && delta->new_file.path == path) return std::string(delta->old_file.path);
+  }
+  return std::nullopt;
+}
+
+struct Message {
+  std::string subject;
+  std::vector<std::string> fixes;
+  bool fix_subject = false;
+  std::vector<std::string> memory_safety;
+};
+
+Message parse_message(const std::string& msg) {
+  Message m;
+  m.subject = msg.substr(0, msg.find('\n'));
+  static const std::regex fixes(R"(^Fixes:\s*([0-9a-fA-F]{7,40}))", std::regex::multiline);
+  for (auto it = std::sregex_iterator(msg.begin(), msg.end(), fixes); it != std::sregex_iterator(); ++it)
+    m.fixes.push_back((*it)[1].str());
+  static const std::regex fix_word(R"(\bfix(es|ed|ing)?\b)", std::regex::icase);
+  m.fix_subject = std::regex_search(m.subject, fix_word);
+  for (const auto& [label, pattern] : memory_safety_patterns()) {
+    const std::regex re(pattern, std::regex::icase);
+    if (std::regex_search(msg, re)) m.memory_safety.push_back(label);
+  }
+  return m;
+}
+
+int year_of(std::int64_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return tm.tm_year + 1900;
+}
+
+double fractional_year(std::int64_t t) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  return tm.tm_year + 1900 + tm.tm_yday / 366.0;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '&': o += "&amp;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& memory_safety_patterns() {
+  static const std::vector<std::pair<std::string, std::string>> p = {
+      {"use-after-free", R"(use[- ]after[- ]free|\bUAF\b)"},
+      {"NULL dereference", R"(null[- ](pointer|ptr)([- ]deref(erence)?)?|NULL[- ]deref)"},
+      {"out-of-bounds", R"(out[- ]of[- ]bounds|\bOOB\b|buffer overflow)"},
+      {"double free", R"(double[- ]free)"},
+      {"memory leak", R"(memory leak|\bleaks?\b)"},
+      {"uninitialized memory", R"(uninitiali[sz]ed)"},
+      {"data race", R"(data[- ]race|race condition)"},
+  };
+  return p;
+}
+
+Result<History> read_history(const std::string& path, const std::vector<HistoryGroup>& groups,
+                             const std::function<void(std::size_t)>& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  git_libgit2_init();
+  struct Shutdown {
+    ~Shutdown() { git_libgit2_shutdown(); }
+  } shutdown;
+  git_repository* r = nullptr;
+  if (git_repository_open_ext(&r, path.c_str(), 0, nullptr) != 0)
+    return fail(fmt::format("{} is not a git repository ({}); the history section needs a git checkout of Linux, "
+                            "e.g. git clone https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git",
+                            path, last_git_error()));
+  Repo repo(r);
+  git_revwalk* w = nullptr;
+  if (git_revwalk_new(&w, r) != 0) return fail(fmt::format("{}: {}", path, last_git_error()));
+  Walk walk(w);
+  git_revwalk_sorting(w, GIT_SORT_TIME);
+  if (git_revwalk_push_head(w) != 0) return fail(fmt::format("{}: no HEAD to read history from: {}", path, last_git_error()));
+
+  History h;
+  h.repo = path;
+  git_oid head_id;
+  if (git_reference_name_to_id(&head_id, r, "HEAD") == 0) h.head = hex(head_id);
+  std::vector<std::vector<std::string>> paths;  // per group, growing with renames
+  for (const auto& g : groups) {
+    GroupHistory gh;
+    gh.group = g;
+    h.groups.push_back(gh);
+    paths.push_back(g.paths);
+  }
+  std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>> by_id;  // id -> (group, commit index)
+
+  git_oid oid;
+  while (git_revwalk_next(&oid, w) == 0) {
+    ++h.commits_walked;
+    if (progress && h.commits_walked % 20000 == 0) progress(h.commits_walked);
+    git_commit* c = nullptr;
+    if (git_commit_lookup(&c, r, &oid) != 0) continue;
+    Commit commit(c);
+    const unsigned parents = git_commit_parentcount(c);
+    if (parents > 1) continue;  // merges change nothing of their own
+    git_tree* t = nullptr;
+    if (git_commit_tree(&t, c) != 0) continue;
+    TreeP tree(t);
+    TreeP parent_tree;
+    if (parents == 1) {
+      git_commit* p = nullptr;
+      if (git_commit_parent(&p, c, 0) != 0) continue;
+      Commit parent(p);
+      git_tree* pt = nullptr;
+      if (git_commit_tree(&pt, p) != 0) continue;
+      parent_tree.reset(pt);
+    }
+    // Directories first: most commits change none of them.
+    std::map<std::string, bool> dir_changed;
+    std::optional<Message> msg;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      CommitRecord rec;
+      for (std::size_t pi = 0; pi < paths[g].size(); ++pi) {
+        const std::string p = paths[g][pi];
+        const std::string dir = dir_of(p);
+        auto [it, fresh] = dir_changed.try_emplace(dir, true);
+        if (fresh && !dir.empty())
+          it->second = !same(entry_id(t, dir), entry_id(parent_tree.get(), dir));
+        if (!it->second) continue;
+        const auto now = entry_id(t, p);
+        const auto before = entry_id(parent_tree.get(), p);
+        if (same(now, before)) continue;
+        if (now && !before && parent_tree) {
+          if (auto old = renamed_from(r, parent_tree.get(), t, p)) {
+            if (std::find(paths[g].begin(), paths[g].end(), *old) == paths[g].end()) {
+              paths[g].push_back(*old);
+              h.groups[g].followed.push_back(*old);
+            }
+          }
+        }
+        rec.churn[p] = line_stats(r, before, now, p);
+      }
+      if (rec.churn.empty()) continue;
+      if (!msg) msg = parse_message(git_commit_message(c) ? git_commit_message(c) : "");
+      const git_signature* a = git_commit_author(c);
+      rec.id = hex(oid);
+      rec.subject = msg->subject;
+      rec.author = fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : "");
+      rec.time = a->when.time;
+      rec.fixes = msg->fixes;
+      rec.fixes_trailer = !msg->fixes.empty();
+      rec.fix_subject = msg->fix_subject;
+      if (rec.is_fix()) rec.memory_safety = msg->memory_safety;
+      by_id[rec.id].emplace_back(g, h.groups[g].commits.size());
+      h.groups[g].commits.push_back(std::move(rec));
+    }
+  }
+
+  // Commits that a tracked fix names introduced a bug.
+  for (const auto& gh : h.groups)
+    for (const auto& c : gh.commits)
+      for (const auto& f : c.fixes)
+        for (auto it = by_id.lower_bound(f); it != by_id.end() && it->first.starts_with(f); ++it)
+          for (const auto& [g, i] : it->second) h.groups[g].commits[i].introduced_bug = true;
+
+  for (auto& gh : h.groups) {
+    std::reverse(gh.commits.begin(), gh.commits.end());  // oldest first
+    for (const auto& c : gh.commits) {
+      gh.authors.insert(c.author);
+      if (c.is_fix()) ++gh.fixes;
+      if (c.is_fix() && !c.memory_safety.empty()) ++gh.memory_safety_fixes;
+      if (c.introduced_bug) ++gh.introduced_bugs;
+      for (const auto& [p, ad] : c.churn) {
+        FileChurn& fc = gh.churn[p];
+        ++fc.commits;
+        fc.added += ad.first;
+        fc.deleted += ad.second;
+      }
+    }
+  }
+  h.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return h;
+}
+
+std::string history_svg(const History& h) {
+  std::int64_t lo = 0, hi = 0;
+  for (const auto& g : h.groups)
+    for (const auto& c : g.commits) {
+      if (!lo || c.time < lo) lo = c.time;
+      hi = std::max(hi, c.time);
+    }
+  const int lanes = static_cast<int>(h.groups.size());
+  const int width = 900, left = 170, right = 20, lane_h = 46, top = 24;
+  const int height = top + lanes * lane_h + 40;
+  std::string svg = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" role="img" )"
+      R"(aria-label="Commits over time, fixes marked" font-family="sans-serif" font-size="12">)"
+      "\n",
+      width, height);
+  if (!lo) {
+    svg += fmt::format(R"(<text x="{}" y="{}">no commits</text></svg>)", left, top + 20);
+    return svg;
+  }
+  const double y0 = std::floor(fractional_year(lo)), y1 = std::floor(fractional_year(hi)) + 1;
+  auto x = [&](double year) { return left + (year - y0) / (y1 - y0) * (width - left - right); };
+  for (int y = static_cast<int>(y0); y <= static_cast<int>(y1); ++y) {
+    svg += fmt::format(R"(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2}" stroke="#ddd"/>)"
+                       "\n",
+                       x(y), top - 6, top + lanes * lane_h);
+    if (y < y1)
+      svg += fmt::format(R"(<text x="{:.1f}" y="{}" fill="#555">{}</text>)"
+                         "\n",
+                         x(y) + 2, height - 12, y);
+  }
+  for (int l = 0; l < lanes; ++l) {
+    const GroupHistory& g = h.groups[static_cast<std::size_t>(l)];
+    const int cy = top + l * lane_h + lane_h / 2;
+    svg += fmt::format(R"(<text x="8" y="{}" font-weight="bold">{}</text>)"
+                       "\n"
+                       R"(<text x="8" y="{}" fill="#555">{} commits, {} fixes</text>)"
+                       "\n",
+                       cy - 2, xml_escape(g.group.label), cy + 13, g.commits.size(), g.fixes);
+    svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#999"/>)"
+                       "\n",
+                       left, width - right, cy, cy);
+    for (const auto& c : g.commits) {
+      const char* color = !c.is_fix() ? "#3b6ea8" : c.memory_safety.empty() ? "#e08a00" : "#c0392b";
+      svg += fmt::format(R"(<circle cx="{:.1f}" cy="{}" r="{}" fill="{}" fill-opacity="0.8"><title>{} {}{}</title></circle>)"
+                         "\n",
+                         x(fractional_year(c.time)), cy, c.is_fix() ? 6 : 4, color, c.id.substr(0, 12),
+                         xml_escape(c.subject), c.is_fix() ? " (fix)" : "");
+    }
+  }
+  const int ly = height - 28;
+  svg += fmt::format(
+      R"(<circle cx="{0}" cy="{1}" r="4" fill="#3b6ea8"/><text x="{2}" y="{3}">commit</text>)"
+      R"(<circle cx="{4}" cy="{1}" r="6" fill="#e08a00"/><text x="{5}" y="{3}">fix</text>)"
+      R"(<circle cx="{6}" cy="{1}" r="6" fill="#c0392b"/><text x="{7}" y="{3}">memory-safety fix</text>)"
+      "\n</svg>\n",
+      left, ly, left + 8, ly + 4, left + 80, left + 90, left + 130, left + 140);
+  return svg;
+}
+
+std::map<int, std::pair<std::size_t, std::size_t>> commits_per_year(const GroupHistory& g) {
+  std::map<int, std::pair<std::size_t, std::size_t>> out;
+  for (const auto& c : g.commits) {
+    auto& [commits, fixes] = out[year_of(c.time)];
+    ++commits;
+    if (c.is_fix()) ++fixes;
+  }
+  return out;
+}
+
+}  // namespace refdrv::report

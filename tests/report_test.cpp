@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv report: the safe-code counts against an independent count, the
+// history on a repository the test builds, and the whole report on the
+// Debian 6.12 and 6.1 trees (JSON checked against its schema).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/suite.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+#include "report/evaluation.hpp"
+#include "report/history.hpp"
+#include "report/source_scan.hpp"
+#include "tests/test_support.hpp"
+
+namespace refdrv::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::UnorderedElementsAre;
+
+TEST(SafeCode, TokenizerCountsMatchAnIndependentCountOnTheTreesRustFiles) {
+  Environment& env = environment("6.12");
+  const fs::path tree = env.tree().root, data = kernel::data_dir();
+  std::vector<fs::path> files = {tree / "rust/kernel/net/phy.rs", tree / "rust/kernel/net/phy/reg.rs",
+                                 tree / "drivers/net/phy/ax88796b_rust.rs", tree / "drivers/net/phy/qt2025.rs",
+                                 tree / "rust/kernel/lib.rs", tree / "rust/kernel/sync/arc.rs"};
+  for (const auto& e : fs::recursive_directory_iterator(data / "rust/kernel"))
+    if (e.path().extension() == ".rs") files.push_back(e.path());
+  std::vector<std::string> argv = {(data / "tests/report/count-unsafe").string()};
+  for (const auto& f : files) argv.push_back(f.string());
+  auto out = kernel::capture({argv, {}, {}, {}});
+  if (!out) GTEST_SKIP() << "python3 is not installed: " << out.error().message;
+  std::istringstream in(*out);
+  std::size_t checked = 0, total = 0;
+  for (std::string path; in >> path;) {
+    std::size_t blocks, fns, impls, traits;
+    in >> blocks >> fns >> impls >> traits;
+    const report::RustUnsafe u = report::scan_rust_unsafe(*kernel::read_file(path));
+    EXPECT_EQ(u.blocks, blocks) << path;
+    EXPECT_EQ(u.fns, fns) << path;
+    EXPECT_EQ(u.impls, impls) << path;
+    EXPECT_EQ(u.traits, traits) << path;
+    total += u.total();
+    ++checked;
+  }
+  EXPECT_EQ(checked, files.size());
+  EXPECT_GT(total, 100u);
+}
+
+// A repository with a known history, built with git.
+class SyntheticRepo {
+ public:
+  SyntheticRepo() : dir_(fs::temp_directory_path() / fmt::format("refdrv-history-{}", ::getpid())) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    git({"init", "-q", "-b", "master"});
+  }
+  ~SyntheticRepo() { fs::remove_all(dir_); }
+  const fs::path& dir() const { return dir_; }
+
+  void write(const std::string& path, const std::string& text) {
+    fs::create_directories((dir_ / path).parent_path());
+    std::ofstream(dir_ / path) << text;
+  }
+  // Commits everything as `who` at `date`; returns the commit id.
+  std::string commit(const std::string& who, const std::string& date, const std::string& message) {
+    git({"add", "-A"});
+    git({"commit", "-q", "-m", message}, who, date);
+    return head();
+  }
+  std::string head() {
+    auto out = kernel::capture({{"git", "-C", dir_.string(), "rev-parse", "HEAD"}, {}, {}, {}});
+    return out ? out->substr(0, 40) : "";
+  }
+  void git(std::vector<std::string> args, const std::string& who = "Setup", const std::string& date = "2019-01-01T00:00:00") {
+    args.insert(args.begin(), {"git", "-C", dir_.string()});
+    const std::vector<std::string> env = {
+        "GIT_AUTHOR_NAME=" + who,      "GIT_AUTHOR_EMAIL=" + who + "@example.org",
+        "GIT_COMMITTER_NAME=" + who,   "GIT_COMMITTER_EMAIL=" + who + "@example.org",
+        "GIT_AUTHOR_DATE=" + date,     "GIT_COMMITTER_DATE=" + date,
+        "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"};
+    auto st = kernel::run({args, {}, {}, env});
+    ASSERT_TRUE(st && *st == 0) << fmt::format("{}", fmt::join(args, " "));
+  }
+
+ private:
+  fs::path dir_;
+};
+
+const report::GroupHistory& group(const report::History& h, const std::string& label) {
+  for (const auto& g : h.groups)
+    if (g.group.label == label) return g;
+  throw std::runtime_error("no group " + label);
+}
+
+TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
+  SyntheticRepo repo;
+  const std::string c1 = "int a;\nint b;\n";
+  repo.write("drivers/net/phy/asix.c", c1);
+  repo.commit("Alice", "2019-03-01T10:00:00", "net: phy: add Asix PHY driver");
+  repo.write("drivers/net/phy/asix.c", c1 + "int c;\n");
+  const std::string fix_target = repo.commit("Alice", "2019-06-01T10:00:00", "net: phy: asix: fix reset of the AX88796B");
+  repo.git({"mv", "drivers/net/phy/asix.c", "drivers/net/phy/ax88796b.c"});
+  repo.commit("Bob", "2020-01-10T10:00:00", "net: phy: rename Asix PHY driver to ax88796b");
+  repo.write("drivers/net/phy/ax88796b.c", c1 + "int c;\nint d;\n");
+  repo.commit("Bob", "2020-02-01T10:00:00",
+              "net: phy: ax88796b: handle the reset timeout\n\nFixes: " + fix_target.substr(0, 12) +
+                  " (\"net: phy: asix: fix reset of the AX88796B\")\n");
+  repo.write("drivers/net/phy/ax88796b_rust.rs", "fn a() {}\n");
+  repo.write("rust/kernel/net/phy.rs", "pub struct Device;\n");
+  const std::string rust_intro = repo.commit("Carol", "2023-12-01T10:00:00", "net: phy: add Rust Asix PHY driver");
+  repo.write("rust/kernel/net/phy.rs", "pub struct Device;\npub struct Registration;\n");
+  repo.commit("Dave", "2024-02-01T10:00:00",
+              "rust: net::phy: fix use-after-free of the registration\n\nThe drivers were freed while registered.\n\n"
+              "Fixes: " + rust_intro.substr(0, 12) + " (\"net: phy: add Rust Asix PHY driver\")\n");
+  repo.write("README", "unrelated\n");
+  repo.commit("Eve", "2024-03-01T10:00:00", "docs: fix a typo elsewhere");
+  repo.git({"checkout", "-q", "-b", "reg"});
+  repo.write("rust/kernel/net/phy/reg.rs", "pub struct C22;\n");
+  repo.commit("Frank", "2024-04-01T10:00:00", "rust: net::phy: add the reg module");
+  repo.git({"checkout", "-q", "master"});
+  repo.git({"merge", "-q", "--no-ff", "-m", "Merge branch 'reg'", "reg"}, "Merger", "2024-04-02T10:00:00");
+
+  auto h = report::read_history(repo.dir().string(),
+                                {{"C driver", {"drivers/net/phy/ax88796b.c"}},
+                                 {"Rust driver", {"drivers/net/phy/ax88796b_rust.rs"}},
+                                 {"Rust abstraction", {"rust/kernel/net/phy.rs", "rust/kernel/net/phy/reg.rs"}}});
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ(h->commits_walked, 9u);  // 8 commits and the merge
+
+  const auto& c = group(*h, "C driver");
+  ASSERT_EQ(c.commits.size(), 4u);
+  EXPECT_EQ(c.commits.front().subject, "net: phy: add Asix PHY driver");  // oldest first, across the rename
+  EXPECT_THAT(c.followed, ElementsAre("drivers/net/phy/asix.c"));
+  EXPECT_EQ(c.fixes, 2u);  // a "fix" subject and a Fixes: trailer
+  EXPECT_EQ(c.memory_safety_fixes, 0u);
+  EXPECT_EQ(c.introduced_bugs, 1u);
+  EXPECT_TRUE(c.commits[1].introduced_bug);
+  EXPECT_TRUE(c.commits[1].fix_subject);
+  EXPECT_TRUE(c.commits[3].fixes_trailer);
+  EXPECT_EQ(c.authors.size(), 2u);
+  EXPECT_EQ(c.churn.at("drivers/net/phy/asix.c").commits, 3u);
+  EXPECT_EQ(c.churn.at("drivers/net/phy/asix.c").added, 3u);
+  EXPECT_EQ(c.churn.at("drivers/net/phy/asix.c").deleted, 3u);  // removed by the rename
+  EXPECT_EQ(c.churn.at("drivers/net/phy/ax88796b.c").commits, 2u);
+
+  const auto& rd = group(*h, "Rust driver");
+  ASSERT_EQ(rd.commits.size(), 1u);
+  EXPECT_EQ(rd.fixes, 0u);
+  EXPECT_EQ(rd.introduced_bugs, 1u);  // the same commit added the abstraction
+
+  const auto& ra = group(*h, "Rust abstraction");
+  ASSERT_EQ(ra.commits.size(), 3u);  // the merge itself is not counted
+  EXPECT_EQ(ra.fixes, 1u);
+  EXPECT_EQ(ra.memory_safety_fixes, 1u);
+  EXPECT_THAT(ra.commits[1].memory_safety, ElementsAre("use-after-free"));
+  EXPECT_EQ(ra.introduced_bugs, 1u);
+  EXPECT_EQ(ra.authors.size(), 3u);
+  const auto years = report::commits_per_year(ra);
+  EXPECT_EQ(years.at(2023).first, 1u);
+  EXPECT_EQ(years.at(2024).first, 2u);
+  EXPECT_EQ(years.at(2024).second, 1u);
+
+  const std::string svg = report::history_svg(*h);
+  EXPECT_THAT(svg, HasSubstr("<svg"));
+  EXPECT_THAT(svg, HasSubstr("fix use-after-free of the registration (fix)"));
+}
+
+TEST(History, ADirectoryWithoutGitSaysHowToGetOne) {
+  auto h = report::read_history(fs::temp_directory_path().string(), {{"C driver", {"x.c"}}});
+  ASSERT_FALSE(h);
+  EXPECT_THAT(h.error().message, HasSubstr("git clone https://git.kernel.org"));
+}
+
+nlohmann::json report_for(Environment& env, const fs::path& out) {
+  report::ReportOptions o;
+  o.impls = available_impls(env, nullptr);
+  o.out_dir = out;
+  o.cost = false;  // callgrind has its own test below
+  o.refdrv_exe = "";
+  auto suite = load_default_suite();
+  return report::build_report(env, *suite, o);
+}
+
+TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
+  Environment& env = environment("6.12");
+  const fs::path out = fs::temp_directory_path() / fmt::format("refdrv-report-{}", ::getpid());
+  const auto r = report_for(env, out);
+  EXPECT_TRUE(r["equivalence"]["all_passed"].get<bool>());
+  EXPECT_TRUE(r["equivalence"]["all_equivalent"].get<bool>());
+  EXPECT_EQ(r["equivalence"]["coverage"].size(), 9u);
+  EXPECT_EQ(r["safe_code"]["rust_driver"]["totals"]["unsafe_total"], 0);
+  EXPECT_GT(r["safe_code"]["rust_abstraction_tree"]["totals"]["unsafe_blocks"].get<int>(), 20);
+  EXPECT_THAT(r["safe_code"]["summary"].get<std::string>(), HasSubstr("the driver itself is safe code"));
+  EXPECT_TRUE(r["faults"]["identical"].get<bool>());
+  EXPECT_GT(r["faults"]["points"].get<int>(), 1000);
+  // Each side drops the two results of its link_change_notify re-initialisation.
+  for (const auto& d : r["faults"]["dropped_results"]) EXPECT_EQ(d["count"], 2) << d["implementation"];
+  EXPECT_FALSE(r["history"]["available"].get<bool>());
+  const auto& drivers = r["side_by_side"]["drivers"];
+  ASSERT_EQ(drivers.size(), 3u);
+  EXPECT_EQ(drivers[0]["driver"], "Asix Electronics AX88772A");
+  std::vector<std::string> cbs;
+  for (const auto& c : drivers[0]["callbacks"]) cbs.push_back(c["callback"]);
+  EXPECT_THAT(cbs, ElementsAre("read_status", "suspend", "resume", "soft_reset", "link_change_notify"));
+  for (const auto& c : drivers[0]["callbacks"]) {
+    EXPECT_TRUE(c["rust"]["present"].get<bool>()) << c["callback"];
+    EXPECT_TRUE(c["cxx"]["present"].get<bool>()) << c["callback"];
+    for (const auto& e : c["exercised"]) EXPECT_GT(e["scenarios"].get<int>(), 0) << c["callback"];
+  }
+  EXPECT_THAT(drivers[0]["callbacks"][0]["c"]["code"].get<std::string>(), HasSubstr("asix_ax88772a_read_status"));
+  ASSERT_EQ(r["side_by_side"]["helpers"].size(), 1u);
+  EXPECT_EQ(r["side_by_side"]["helpers"].at(0)["name"], "asix_soft_reset");  // C's is its soft_reset callback
+  EXPECT_TRUE(r["side_by_side"]["helpers"].at(0)["c"]["present"].get<bool>());
+  EXPECT_TRUE(r["side_by_side"]["helpers"].at(0)["rust"]["present"].get<bool>());
+
+  fs::create_directories(out);
+  std::ofstream(out / "report.json") << r.dump(1);
+  const fs::path root = kernel::data_dir();
+  auto st = kernel::run({{(root / "tools/validate-json").string(), (root / "docs/schema/report.schema.json").string(),
+                          (out / "report.json").string()},
+                         {}, {}, {}});
+  ASSERT_TRUE(st);
+  if (*st == 2) GTEST_SKIP() << "python3-jsonschema is not installed";
+  EXPECT_EQ(*st, 0);
+
+  const std::string html = report::render_html(r);
+  for (const char* id : {"equivalence", "safe-code", "faults", "cost", "history", "maintenance", "side-by-side"})
+    EXPECT_THAT(html, HasSubstr(fmt::format("data-section=\"{}\"", id)));
+  EXPECT_THAT(html, HasSubstr("<span class=\"k\">fn</span> read_status"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("{{")));
+  const std::string md = report::render_markdown(r);
+  EXPECT_THAT(md, HasSubstr("## 1. Equivalence"));
+  EXPECT_THAT(md, HasSubstr("| Rust driver (tree) | "));
+  fs::remove_all(out);
+}
+
+TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
+  Environment& env = environment("6.1");
+  const fs::path out = fs::temp_directory_path() / fmt::format("refdrv-report61-{}", ::getpid());
+  const auto r = report_for(env, out);
+  EXPECT_FALSE(r["safe_code"]["rust_in_tree"].get<bool>());
+  EXPECT_THAT(r["safe_code"]["summary"].get<std::string>(), HasSubstr("This tree has no Rust reference driver"));
+  const auto& cb = r["side_by_side"]["drivers"][0]["callbacks"][0];
+  EXPECT_FALSE(cb["rust"]["present"].get<bool>());
+  EXPECT_EQ(cb["rust"]["note"], "no Rust driver in this tree");
+  EXPECT_EQ(r["equivalence"]["implementations"], nlohmann::json::array({"C", "C++"}));
+  fs::remove_all(out);
+}
+
+}  // namespace
+}  // namespace refdrv::test
