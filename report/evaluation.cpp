@@ -27,7 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr const char* kAsixGroup = "AX88796B_PHY";
 
 // The sources the report reads. Relative paths are as a maintainer knows them.
 struct Source {

@@ -154,6 +154,33 @@ TEST(Check, ForkedRunsGiveByteIdenticalTracesToInProcessRunsAndToThemselves) {
     }
 }
 
+// Issue 9: the Rust side must build with Debian 12's own rustc (1.63) as
+// well as with a newer one (whatever rustc is on PATH builds the others).
+TEST(RustToolchains, WithDebiansRustc163TheRustDriverBuildsAndIsEquivalent) {
+  const fs::path debian_rustc = "/usr/bin/rustc";
+  if (!fs::exists(debian_rustc)) GTEST_SKIP() << "Debian's rustc is not installed (apt-get install rustc)";
+  auto version = kernel::capture({{debian_rustc.string(), "--version"}, {}, {}, {}});
+  ASSERT_TRUE(version);
+  ::setenv("REFDRV_RUSTC", debian_rustc.c_str(), 1);
+  EnvironmentOptions o;
+  o.quiet = true;
+  auto env = Environment::open(o);
+  ::unsetenv("REFDRV_RUSTC");
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ((*env)->built().rust.version + "\n", *version);
+  EXPECT_THAT((*env)->built().rust.version, HasSubstr("rustc 1.63"));
+  ASSERT_TRUE((*env)->image().has_impl(Impl::kRust, "AX88796B_PHY")) << (*env)->built().rust_note;
+  CheckOptions co;
+  co.impls = {Impl::kC, Impl::kRust};
+  const CheckReport rep = run_check(**env, only(suite(), {"link-up-switch-10-100", "quirk-ax88772a-stale-lpa",
+                                                           "fault-soft-reset-poll", "suspend-resume"}),
+                                    co);
+  EXPECT_TRUE(rep.all_passed()) << format_terminal(rep, {});
+  EXPECT_TRUE(rep.all_equivalent()) << format_terminal(rep, {});
+  // A different rustc is a different build: the newer one's is untouched.
+  EXPECT_NE((*env)->built().build_dir, environment("6.12").built().build_dir);
+}
+
 TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   const fs::path tree = altered_tree();
   EnvironmentOptions o;

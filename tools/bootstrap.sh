@@ -23,9 +23,10 @@ refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificate
 	googletest libgtest-dev libgmock-dev libbenchmark-dev valgrind"
 # ./run-tests also needs: clang-19 with libFuzzer and the sanitizers, clang-tidy
 # and clang-query (the C++ escape-hatch check), python3 (kunit.py,
-# jsonschema), Chromium (the report's browser test).
+# jsonschema), Chromium (the report's browser test), Debian's rustc (the Rust
+# side is tested with it as well as with a newer rustc on PATH).
 refdrv_test_packages="clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
-	python3 python3-jsonschema chromium"
+	python3 python3-jsonschema chromium rustc"
 
 refdrv_missing_packages() {
 	missing=""
