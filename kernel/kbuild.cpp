@@ -278,20 +278,31 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   b.key = hash_hex(tree.root.string() + "\n" + tree.version + "\n" + *fragment + kRecipeVersion + data.string() +
                    "\n" + b.rust.rustc + " " + b.rust.version);
   b.build_dir = cache_root() / "builds" / (tree.version + "-" + b.key);
-  const fs::path kb = b.build_dir / "kbuild";
   const fs::path log = b.build_dir / "build.log";
   auto lock = FileLock::acquire(b.build_dir / ".lock");
   if (!lock) return std::unexpected(lock.error());
 
   // ---- 1. configure (cached) ----
+  // The configured tree does not depend on the Rust toolchain or on which
+  // refdrv checkout asks, so builds that differ only in those (Debian's
+  // rustc next to rustup's, a second clone) share it. Its lock is taken
+  // after the build's own, always in this order.
+  const fs::path configured =
+      cache_root() / "configured" / (tree.version + "-" + hash_hex(tree.root.string() + "\n" + tree.version + "\n" +
+                                                                    *fragment + kRecipeVersion));
+  const fs::path kb = configured / "kbuild";
+  auto configure_lock = FileLock::acquire(configured / ".lock");
+  if (!configure_lock) return std::unexpected(configure_lock.error());
   const std::string stamp = fragment_stamp(tree, *fragment);
-  const fs::path stamp_file = b.build_dir / "stamp.configure";
+  const fs::path stamp_file = configured / "stamp.configure";
   auto old_stamp = read_file(stamp_file);
   if (!old_stamp || *old_stamp != stamp) {
+    const fs::path configure_log = configured / "configure.log";
     std::error_code ec;
     fs::remove(stamp_file, ec);
-    fs::remove(log, ec);
-    if (auto r = configure(tree, kb, fragment_file, *fragment, opt, log); !r) return std::unexpected(r.error());
+    fs::remove(configure_log, ec);
+    if (auto r = configure(tree, kb, fragment_file, *fragment, opt, configure_log); !r)
+      return std::unexpected(r.error());
     if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
   }
 

@@ -75,14 +75,19 @@ MSG
 	fi
 }
 
-# refdrv_build [PRESET]: configure (once) and build a CMake preset (default:
-# "default", into build/).
+# refdrv_build [PRESET [TARGET...]]: configure (once) and build a CMake
+# preset (default: "default", into build/); all of it, or only the targets.
 refdrv_build() {
 	preset=${1:-default}
+	[ $# -gt 0 ] && shift
 	dir=$REFDRV_BUILD_DIR
 	[ "$preset" = default ] || dir=$REFDRV_ROOT/build-$preset
 	if [ ! -f "$dir/build.ninja" ]; then
 		(cd "$REFDRV_ROOT" && cmake --preset "$preset" -B "$dir" ${REFDRV_CMAKE_ARGS:-}) >&2
 	fi
-	cmake --build "$dir" >&2
+	if [ $# -gt 0 ]; then
+		cmake --build "$dir" --target "$@" >&2
+	else
+		cmake --build "$dir" >&2
+	fi
 }
