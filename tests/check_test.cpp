@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -161,11 +162,17 @@ TEST(RustToolchains, WithDebiansRustc163TheRustDriverBuildsAndIsEquivalent) {
   if (!fs::exists(debian_rustc)) GTEST_SKIP() << "Debian's rustc is not installed (apt-get install rustc)";
   auto version = kernel::capture({{debian_rustc.string(), "--version"}, {}, {}, {}});
   ASSERT_TRUE(version);
+  // Restored afterwards: CI runs these tests with REFDRV_RUSTC naming a newer toolchain.
+  const char* before = std::getenv("REFDRV_RUSTC");
+  const std::string saved = before ? before : "";
   ::setenv("REFDRV_RUSTC", debian_rustc.c_str(), 1);
   EnvironmentOptions o;
   o.quiet = true;
   auto env = Environment::open(o);
-  ::unsetenv("REFDRV_RUSTC");
+  if (before)
+    ::setenv("REFDRV_RUSTC", saved.c_str(), 1);
+  else
+    ::unsetenv("REFDRV_RUSTC");
   ASSERT_TRUE(env) << env.error().message;
   EXPECT_EQ((*env)->built().rust.version + "\n", *version);
   EXPECT_THAT((*env)->built().rust.version, HasSubstr("rustc 1.63"));
