@@ -308,40 +308,26 @@ void PhyModel::advance(Nanos now) {
 }
 
 void PhyModel::plug(const PartnerProfile& partner, Nanos at) {
-  CableEvent ev{at, CableEvent::Kind::kPlug, partner};
-  if (at <= now_) {
-    advance(now_);
-    ev.at = now_;
-    apply_cable_event(ev);
-    return;
-  }
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), at,
-                              [](Nanos t, const CableEvent& e) { return t < e.at; });
-  pending_.insert(pos, std::move(ev));
+  schedule_cable_event({at, CableEvent::Kind::kPlug, partner});
 }
 
-void PhyModel::unplug(Nanos at) {
-  CableEvent ev{at, CableEvent::Kind::kUnplug, {}};
-  if (at <= now_) {
-    advance(now_);
-    ev.at = now_;
-    apply_cable_event(ev);
-    return;
-  }
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), at,
-                              [](Nanos t, const CableEvent& e) { return t < e.at; });
-  pending_.insert(pos, std::move(ev));
-}
+void PhyModel::unplug(Nanos at) { schedule_cable_event({at, CableEvent::Kind::kUnplug, {}}); }
 
 void PhyModel::partner_restart_aneg(Nanos at) {
-  CableEvent ev{at, CableEvent::Kind::kPartnerRestartAneg, {}};
-  if (at <= now_) {
+  schedule_cable_event({at, CableEvent::Kind::kPartnerRestartAneg, {}});
+}
+
+// An event due now (or in the past) happens at once, after the model caught
+// up to now; a later one waits in time order, after those due at the same
+// time that were scheduled before it.
+void PhyModel::schedule_cable_event(CableEvent ev) {
+  if (ev.at <= now_) {
     advance(now_);
     ev.at = now_;
     apply_cable_event(ev);
     return;
   }
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), at,
+  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.at,
                               [](Nanos t, const CableEvent& e) { return t < e.at; });
   pending_.insert(pos, std::move(ev));
 }

@@ -170,6 +170,7 @@ class PhyModel final : public MdioDevice {
   enum class LinkPhase : std::uint8_t { kDown, kNegotiating, kLinking, kUp };
 
   void advance(Nanos now);
+  void schedule_cable_event(CableEvent ev);
   void apply_cable_event(const CableEvent& ev);
   void begin_reset(Nanos t);
   void finish_reset(Nanos t);
