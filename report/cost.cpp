@@ -110,7 +110,11 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
 namespace {
 
 // .text* and the data sections of one ELF object, with binutils' size -A.
+// An object that was not built (the kbuild one exists only after a full
+// kernel build of the tree) is simply absent from the table.
 std::optional<DriverSize> section_sizes(const fs::path& object) {
+  std::error_code ec;
+  if (!fs::is_regular_file(object, ec)) return std::nullopt;
   auto out = kernel::capture({{"size", "-A", "-d", object.string()}, {}, {}, {"LC_ALL=C"}});
   if (!out) return std::nullopt;
   DriverSize d;
