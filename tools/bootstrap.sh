@@ -27,11 +27,16 @@ refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificate
 # side is tested with it as well as with a newer rustc on PATH).
 refdrv_test_packages="clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
 	python3 python3-jsonschema chromium rustc"
+# ./refdrv fuzz needs libFuzzer only.
+refdrv_fuzz_packages="clang-19 libclang-rt-19-dev"
 
 refdrv_missing_packages() {
 	missing=""
 	wanted=$refdrv_packages
-	[ "${1:-main}" = test ] && wanted="$wanted $refdrv_test_packages"
+	case ${1:-main} in
+	test) wanted="$wanted $refdrv_test_packages" ;;
+	fuzz) wanted="$wanted $refdrv_fuzz_packages" ;;
+	esac
 	for p in $wanted; do
 		if ! dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 			missing="$missing $p"
@@ -44,7 +49,8 @@ refdrv_missing_packages() {
 	echo "$missing"
 }
 
-# refdrv_install_packages [main|test]: what ./refdrv needs, or what ./run-tests needs.
+# refdrv_install_packages [main|test|fuzz]: what ./refdrv needs, what
+# ./run-tests needs, or what ./refdrv fuzz needs.
 refdrv_install_packages() {
 	missing=$(refdrv_missing_packages "${1:-main}")
 	[ -z "$missing" ] && return 0
