@@ -141,7 +141,14 @@ TEST(Check, ForkedRunsGiveByteIdenticalTracesToInProcessRunsAndToThemselves) {
   const CheckReport in = check(env, scenarios, Containment::kInProcess);
   const CheckReport in_again = check(env, scenarios, Containment::kInProcess);
   const CheckReport forked = check(env, scenarios, Containment::kFork);
+  ASSERT_FALSE(in.rows.empty());
   ASSERT_EQ(in.rows.size(), forked.rows.size());
+  ASSERT_EQ(in.rows.size(), in_again.rows.size());
+  for (std::size_t r = 0; r < in.rows.size(); ++r) {
+    ASSERT_EQ(in.rows[r].runs.size(), 3u) << in.rows[r].model;  // C, Rust, C++
+    ASSERT_EQ(forked.rows[r].runs.size(), 3u);
+    ASSERT_EQ(in_again.rows[r].runs.size(), 3u);
+  }
   for (std::size_t r = 0; r < in.rows.size(); ++r)
     for (std::size_t i = 0; i < in.rows[r].runs.size(); ++i) {
       const auto& a = in.rows[r].runs[i];

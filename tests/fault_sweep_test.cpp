@@ -94,7 +94,12 @@ TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
   const SweepReport forked = run_fault_sweep(env, sc, opt);
   opt.containment = Containment::kInProcess;
   const SweepReport in = run_fault_sweep(env, sc, opt);
+  ASSERT_GT(in.points.size(), 10u);  // suspend-resume makes dozens of MDIO accesses
   ASSERT_EQ(in.points.size(), forked.points.size());
+  for (std::size_t i = 0; i < in.points.size(); ++i) {
+    ASSERT_EQ(in.points[i].runs.size(), 2u);
+    ASSERT_EQ(forked.points[i].runs.size(), 2u);
+  }
   for (std::size_t i = 0; i < in.points.size(); ++i)
     for (std::size_t k = 0; k < 2; ++k) {
       EXPECT_EQ(in.points[i].runs[k].outcome, forked.points[i].runs[k].outcome);

@@ -42,7 +42,14 @@ TEST(Clause22_2_4_1_1_Reset, SelfClearsAfterTheResetTimeAndRestoresDefaults) {
 TEST(Clause22_2_4_1_1_Reset, WritesDuringResetAreNotAccepted) {
   PhyModel p = model("generic");
   p.write(kBmcr, bmcr::kReset, 0);
+  ASSERT_GT(p.spec().reset_duration, 1 * kMsec + 1);
   p.write(kAdvertise, 0x0021, 1 * kMsec);
+  // Observed while the reset still runs: the end of the reset restores the
+  // defaults anyway, so only a read before it shows the write was refused.
+  EXPECT_EQ(p.peek(kAdvertise, 1 * kMsec + 1), p.spec().advertise_default);
+  // Clearing BMCR.RESET does not cut the reset short either.
+  p.write(kBmcr, 0x0000, 1 * kMsec + 1);
+  EXPECT_TRUE(p.read(kBmcr, 1 * kMsec + 2) & bmcr::kReset);
   EXPECT_EQ(p.read(kAdvertise, 5 * kMsec), p.spec().advertise_default);
 }
 

@@ -142,8 +142,16 @@ TEST_P(Phylib, SuspendSetsAndResumeClearsBmcrPowerDown) {
 TEST_P(Phylib, Ax88796bHasNoSuspendSoPowerDownIsNeverSet) {
   Rig r = make_rig(env(), "AX88796B", "switch-10-100", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
+  const std::size_t before = r.inst->trace().events().size();
   ASSERT_EQ(r.inst->op(REFDRV_OP_SUSPEND).ret, 0);
   EXPECT_FALSE(r.phy->peek(hw::c22::kBmcr, r.inst->now_ns()) & hw::c22::bmcr::kPowerDown);
+  // No suspend callback ran, and nothing else wrote BMCR in its place.
+  const auto& events = r.inst->trace().events();
+  ASSERT_GE(events.size(), before);
+  for (std::size_t i = before; i < events.size(); ++i) {
+    EXPECT_FALSE(events[i].kind == TraceKind::kCallbackEnter && events[i].name == "suspend") << i;
+    EXPECT_FALSE(events[i].kind == TraceKind::kMdioWrite && events[i].reg == hw::c22::kBmcr) << i;
+  }
 }
 
 TEST_P(Phylib, Ax88796bResetQuirkAsixResetSucceedsGenericResetTimesOut) {
