@@ -800,6 +800,11 @@ YAML::Node step_to_yaml(const Step& st) {
   return n;
 }
 
+Scenario without_sources(Scenario s) {
+  for (auto& st : s.steps) st.source = YAML::Node();
+  return s;
+}
+
 std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment) {
   YAML::Emitter out;
   if (!comment.empty()) out << YAML::Comment(comment) << YAML::Newline;

@@ -109,6 +109,11 @@ Result<Scenario> load_scenario(const std::string& path);
 // first `steps` steps.
 [[nodiscard]] std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment = {});
 
+// The scenario with its steps' YAML sources dropped, so that
+// scenario_to_yaml writes every step from its fields: the canonical form, in
+// which two scenarios that mean the same are the same text.
+[[nodiscard]] Scenario without_sources(Scenario s);
+
 // "1.5s", "200ms", "10us", "3" (seconds) -> nanoseconds.
 std::optional<std::uint64_t> parse_duration(const std::string& text);
 

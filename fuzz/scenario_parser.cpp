@@ -11,15 +11,6 @@
 
 #include "engine/scenario.hpp"
 
-namespace {
-
-refdrv::Scenario bare(refdrv::Scenario s) {
-  for (auto& st : s.steps) st.source = YAML::Node();
-  return s;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   const std::uint64_t net = refdrv::scenario_parser_safety_net_hits();
@@ -43,10 +34,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  yaml.c_str());
     std::abort();
   }
-  // The same scenario: both written out without the steps' original YAML
-  // (which scenario_to_yaml would otherwise copy through) are the same text.
-  const std::string canonical = refdrv::scenario_to_yaml(bare(*s), s->steps.size());
-  const std::string canonical_again = refdrv::scenario_to_yaml(bare(*again), again->steps.size());
+  // The same scenario: the canonical forms of both are the same text.
+  const std::string canonical = refdrv::scenario_to_yaml(refdrv::without_sources(*s), s->steps.size());
+  const std::string canonical_again = refdrv::scenario_to_yaml(refdrv::without_sources(*again), again->steps.size());
   if (canonical != canonical_again) {
     std::fprintf(stderr, "an accepted scenario read back differently:\n---\n%s\n--- read back as\n%s\n",
                  canonical.c_str(), canonical_again.c_str());

@@ -120,11 +120,6 @@ TEST(ScenarioFormat, APrefixIsWrittenBackAsAReplayableScenario) {
 
 // Without their YAML sources, scenarios are written from their fields: what
 // the fuzzer's decoded scenarios and the fault sweep's reproducers rely on.
-Scenario without_sources(Scenario s) {
-  for (auto& st : s.steps) st.source = YAML::Node();
-  return s;
-}
-
 TEST(ScenarioFormat, StepsWrittenFromTheirFieldsReadBackTheSame) {
   auto suite = load_default_suite();
   ASSERT_TRUE(suite);

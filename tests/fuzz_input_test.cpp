@@ -13,11 +13,6 @@
 namespace refdrv {
 namespace {
 
-Scenario bare(Scenario s) {
-  for (auto& st : s.steps) st.source = YAML::Node();
-  return s;
-}
-
 TEST(FuzzInput, AnyBytesDecodeIntoAScenarioThatReadsBackFromYaml) {
   std::mt19937_64 rng(12345);
   std::size_t steps = 0;
@@ -30,7 +25,7 @@ TEST(FuzzInput, AnyBytesDecodeIntoAScenarioThatReadsBackFromYaml) {
     const std::string yaml = scenario_to_yaml(s, s.steps.size());
     auto again = parse_scenario(yaml, "fuzz.yaml");
     ASSERT_TRUE(again) << again.error().message << "\n" << yaml;
-    ASSERT_EQ(scenario_to_yaml(bare(*again), again->steps.size()), yaml);
+    ASSERT_EQ(scenario_to_yaml(without_sources(*again), again->steps.size()), yaml);
     // Decoding is a function of the bytes.
     ASSERT_EQ(scenario_to_yaml(decode_fuzz_input(bytes), s.steps.size()), yaml);
     steps += s.steps.size();
@@ -55,7 +50,7 @@ TEST(FuzzInput, DefaultScenariosEncodeIntoSeedsThatDecodeToTheirSteps) {
     const Scenario d = decode_fuzz_input(encode_fuzz_input(s));
     // What the format keeps: model, revision, partner, seed, and every step
     // but expectations, without `returns`.
-    Scenario want = bare(s);
+    Scenario want = without_sources(s);
     want.steps.clear();
     for (const auto& st : s.steps) {
       if (st.kind == Step::Kind::kExpect) continue;
