@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // Google Benchmark: the hardware model alone, the host's event queue, and
-// the full stack (real phylib + driver + model) per implementation.
+// the full stack (real phylib + driver + model) per implementation, and one
+// differential-fuzz input as the fuzzer runs it, without libFuzzer.
 //   build/bench/refdrv_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
@@ -8,6 +9,8 @@
 
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
+#include "engine/fuzz.hpp"
+#include "engine/fuzz_input.hpp"
 #include "engine/suite.hpp"
 #include "host/event_queue.hpp"
 #include "host/instance.hpp"
@@ -141,6 +144,45 @@ void BM_DefaultSuiteAllImplementations(benchmark::State& state) {
   state.SetLabel(std::to_string(suite.size()) + " scenarios");
 }
 BENCHMARK(BM_DefaultSuiteAllImplementations)->Unit(benchmark::kMillisecond);
+
+// ---- the differential fuzzer's execution, without libFuzzer ----
+// What one fuzz input costs before any coverage instrumentation or mutation:
+// decode it, run it on every available implementation (fresh instance each),
+// compare. items_per_second is the most `refdrv fuzz` could do on one core.
+
+void fuzz_execs(benchmark::State& state, const std::vector<std::vector<std::uint8_t>>& inputs) {
+  const auto impls = available_impls(env(), nullptr);
+  std::vector<RunResult> runs;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Scenario s = decode_fuzz_input(inputs[i]);
+    benchmark::DoNotOptimize(judge_in_process(env(), s, impls, &runs).finding);
+    i = (i + 1) % inputs.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(std::to_string(impls.size()) + " implementations per input, " + std::to_string(inputs.size()) +
+                 " input(s)");
+}
+
+// The smallest input that reaches a driver: header bytes, then one attach.
+// Bus registration, probe, phy_attach_direct, teardown: a floor per exec.
+void BM_FuzzExecAttachOnly(benchmark::State& state) { fuzz_execs(state, {{0, 0, 0, 0}}); }
+BENCHMARK(BM_FuzzExecAttachOnly);
+
+// The seed corpus: the default suite encoded, one model each, in turn.
+void BM_FuzzExecSeedCorpus(benchmark::State& state) {
+  const auto suite = *load_default_suite();
+  std::vector<std::vector<std::uint8_t>> inputs;
+  for (const auto& sc : suite)
+    for (const auto& model : sc.models) {
+      if (std::find(fuzz_models().begin(), fuzz_models().end(), model) == fuzz_models().end()) continue;
+      Scenario one = sc;
+      one.models = {model};
+      inputs.push_back(encode_fuzz_input(one));
+    }
+  fuzz_execs(state, inputs);
+}
+BENCHMARK(BM_FuzzExecSeedCorpus);
 
 }  // namespace
 
