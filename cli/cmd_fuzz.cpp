@@ -19,6 +19,7 @@
 #include "engine/fuzz_input.hpp"
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
+#include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
 
 namespace refdrv::cli {
@@ -32,6 +33,7 @@ struct FuzzArgs {
   std::string corpus, findings = "refdrv-findings", fuzzer;
   std::vector<std::string> replay;
   std::string write_seeds;
+  std::string coverage_of;
   std::vector<std::string> extra;  // passed to libFuzzer
   double wall = 10;
   bool no_build = false;
@@ -113,7 +115,34 @@ Stats parse_stats(const std::string& log) {
   return s;
 }
 
+// Replays a corpus through the kernel side built with coverage and counts
+// the counters it reaches: how much of phylib and the kernel drivers a
+// corpus drives, comparable between corpora.
+int cmd_coverage_of(const Common& c, const fs::path& dir) {
+  if (!fs::is_directory(dir)) return report_error({fmt::format("--coverage-of {}: not a directory", dir.string())});
+  EnvironmentOptions eo = c.env;
+  eo.kernel_coverage = true;
+  auto env = Environment::open(eo);
+  if (!env) return report_error(env.error());
+  auto impls = select_impls(**env, c.impls, nullptr);
+  if (!impls) return report_error(impls.error());
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::uint8_t> counters(kKernelCoverageCounters);
+  (*env)->image().ops().set_coverage(counters.data(), counters.size());
+  for (const auto& f : files) judge_in_process(**env, decode_fuzz_input(read_bytes(f)), *impls);
+  (*env)->image().ops().set_coverage(nullptr, 0);
+  const auto hit = std::count_if(counters.begin(), counters.end(), [](std::uint8_t v) { return v != 0; });
+  fmt::print("{}: {} inputs reach {} of {} kernel-side coverage counters ({}; Linux {})\n", dir.string(), files.size(),
+             hit, counters.size(), fmt::join(*impls | std::views::transform(impl_title), ", "),
+             (*env)->tree().version);
+  return 0;
+}
+
 int cmd_fuzz(const Common& c, const FuzzArgs& a) {
+  if (!a.coverage_of.empty()) return cmd_coverage_of(c, a.coverage_of);
   if (!a.write_seeds.empty()) {
     seed_corpus(a.write_seeds);
     fmt::print("seed corpus (the default suite, encoded) in {}\n", a.write_seeds);
@@ -141,6 +170,14 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   } else {
     auto bin = fuzzer_binary(a, c.env.quiet);
     if (!bin) return report_error(bin.error());
+    // The fuzz target loads the kernel side built with coverage
+    // instrumentation; build it here, with progress lines, rather than
+    // silently inside the target.
+    kernel::BuildOptions bo;
+    bo.jobs = c.env.jobs;
+    bo.coverage = true;
+    if (!c.env.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
+    if (auto built = kernel::build_kernel((*env)->tree(), bo); !built) return report_error(built.error());
     const fs::path corpus =
         a.corpus.empty() ? kernel::cache_root() / "fuzz" / ("corpus-" + (*env)->tree().version) : fs::path(a.corpus);
     seed_corpus(corpus);
@@ -225,6 +262,9 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing");
   fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop");
   fuzz->add_option("--libfuzzer-arg", fa->extra, "extra argument for libFuzzer (repeatable)");
+  fuzz->add_option("--coverage-of", fa->coverage_of,
+                   "run every input of DIR (a corpus) and count the kernel-side coverage counters it reaches; no "
+                   "fuzzing");
   return {{fuzz, [&common, fa] { return cmd_fuzz(common, *fa); }}};
 }
 

@@ -170,6 +170,11 @@ int cmd_modinfo(const Common& c) {
     }
     fmt::print("\n");
   }
+  if ((*env)->built().coverage)
+    fmt::print("coverage:    phylib and the C drivers (gcc -fsanitize-coverage=trace-pc){} call "
+               "__sanitizer_cov_trace_pc (in {})\n",
+               (*env)->built().rust_drivers.empty() ? "" : " and the Rust drivers (LLVM sancov trace-pc)",
+               (*env)->built().build_dir.string());
   return 0;
 }
 
@@ -231,6 +236,9 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   out.push_back({list, [&common] { return cmd_list(common); }});
   auto* modinfo = app.add_subcommand("modinfo", "modules and drivers the kernel side registered");
   add_env_options(modinfo, common);
+  modinfo->add_flag("--kernel-coverage", common.env.kernel_coverage,
+                    "the kernel side built with coverage instrumentation, as the differential fuzz target loads it "
+                    "(builds it: OSS-Fuzz's build.sh ships it)");
   out.push_back({modinfo, [&common] { return cmd_modinfo(common); }});
   auto* models = app.add_subcommand("models", "hardware models, link partners and quirks");
   out.push_back({models, [] { return cmd_models(); }});

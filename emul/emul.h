@@ -32,6 +32,9 @@ struct phy_driver;
 
 extern const struct refdrv_host_ops *emul_host;
 
+/* coverage.c: where __sanitizer_cov_trace_pc() counts (NULL: nowhere). */
+void emul_set_coverage(unsigned char *counters, unsigned long size);
+
 /* The context the kernel side currently runs for (instance or image). */
 struct emul_ctx {
 	void *cookie;              /* the host's cookie for host_ops calls */

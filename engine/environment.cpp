@@ -12,6 +12,7 @@ namespace refdrv {
 Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
   kernel::BuildOptions bo;
   bo.jobs = options.jobs;
+  bo.coverage = options.kernel_coverage;
   if (!options.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
 
   auto tree = options.kernel.empty() ? kernel::debian_tree(options.series, bo.progress)

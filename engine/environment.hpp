@@ -19,6 +19,9 @@ struct EnvironmentOptions {
   std::string series = kernel::kDefaultSeries;
   int jobs = 0;
   bool quiet = false;  // no progress lines on stderr
+  // The kernel side built with coverage instrumentation (the fuzz target's;
+  // kernel::BuildOptions::coverage).
+  bool kernel_coverage = false;
 };
 
 class Environment {

@@ -16,6 +16,11 @@ namespace refdrv {
 
 class Environment;
 
+// The kernel side's coverage counters (refdrv_kernel_ops.set_coverage) the
+// differential fuzz target gives libFuzzer, and `refdrv fuzz --coverage-of`
+// counts.
+constexpr std::size_t kKernelCoverageCounters = std::size_t{1} << 16;
+
 struct FuzzVerdict {
   bool finding = false;
   std::string signature;    // stable across shrinking: "divergence-rust-mdio", "crash-cxx", "hang-c", "leak-c"

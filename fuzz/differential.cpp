@@ -10,12 +10,20 @@
 // (REFDRV_FUZZ_FINDINGS set) it records the first input of each kind of
 // finding there instead and goes on; refdrv then shrinks them.
 //
+// Coverage feedback comes from what clang instrumented (models, bus, C++
+// driver) and, through libFuzzer's extra counters, from the kernel side:
+// its phylib and C drivers are built with gcc's -fsanitize-coverage=trace-pc
+// and its Rust drivers with LLVM's equivalent (kernel::BuildOptions::coverage),
+// and every basic block they run bumps a counter of g_kernel_counters.
+//
 // Environment: REFDRV_FUZZ_KERNEL (a Linux tree; default Debian's
 // linux-source-<REFDRV_FUZZ_SERIES>, 6.12) or REFDRV_PREBUILT (a kernel side
 // built beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
-// c,rust,cxx).
+// c,rust,cxx), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
+// without coverage instrumentation).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,6 +39,11 @@
 namespace {
 
 using namespace refdrv;
+
+// libFuzzer collects the counters of this section as coverage features and
+// clears them before each input (its "extra counters"; other engines ignore
+// the section).
+__attribute__((used, section("__libfuzzer_extra_counters"))) std::uint8_t g_kernel_counters[kKernelCoverageCounters];
 
 std::unique_ptr<Environment> g_env;
 std::vector<Impl> g_impls;
@@ -53,6 +66,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   eo.quiet = true;
   eo.kernel = getenv_or("REFDRV_FUZZ_KERNEL", "");
   eo.series = getenv_or("REFDRV_FUZZ_SERIES", eo.series);
+  eo.kernel_coverage = getenv_or("REFDRV_FUZZ_KERNEL_COVERAGE", "1") != "0";
   // Next to the binary (OSS-Fuzz's $OUT), or named.
   std::string prebuilt = getenv_or("REFDRV_PREBUILT", "");
   const auto beside = std::filesystem::path((*argv)[0]).parent_path() / "refdrv-kernel";
@@ -74,6 +88,22 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     }
   }
   if (g_impls.empty()) die("no implementation to fuzz");
+  if (g_env->built().coverage) {
+    g_env->image().ops().set_coverage(g_kernel_counters, sizeof g_kernel_counters);
+    // A campaign without the kernel side's feedback would go on unguided
+    // there without a word: check that an attach moves the counters.
+    const std::uint8_t attach_only[] = {0, 0, 0, 0};
+    judge_in_process(*g_env, decode_fuzz_input(attach_only), g_impls);
+    const auto hit = std::count_if(std::begin(g_kernel_counters), std::end(g_kernel_counters),
+                                   [](std::uint8_t c) { return c != 0; });
+    if (hit == 0) die("the kernel side was built with coverage instrumentation, but an attach moved no counter");
+    std::fill(std::begin(g_kernel_counters), std::end(g_kernel_counters), 0);
+    std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage on (%ld of %zu counters hit by one attach)\n",
+                 static_cast<long>(hit), sizeof g_kernel_counters);
+  } else {
+    std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage off (phylib and the C and Rust drivers give "
+                         "no feedback)\n");
+  }
   g_findings = getenv_or("REFDRV_FUZZ_FINDINGS", "");
   return 0;
 }

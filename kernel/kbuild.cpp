@@ -22,6 +22,10 @@ namespace {
 
 // Bump when the recipe (flags, steps, generated files) changes meaning.
 constexpr const char* kRecipeVersion = "refdrv-recipe-1";
+constexpr const char* kCoveredDir = "drivers/net/phy/";
+constexpr const char* kCoverageFlag = "-fsanitize-coverage=trace-pc";
+constexpr const char* kRustCoverageFlags =
+    "-C passes=sancov-module -C llvm-args=-sanitizer-coverage-level=3 -C llvm-args=-sanitizer-coverage-trace-pc";
 
 // lib/ and kernel/ files phylib (through lib/vsprintf.c, lib/xarray.c, ...)
 // needs. Files a tree does not have or does not build are skipped: what they
@@ -276,7 +280,8 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   b.tree = tree;
   b.rust = find_rust_toolchain();
   b.key = hash_hex(tree.root.string() + "\n" + tree.version + "\n" + *fragment + kRecipeVersion + data.string() +
-                   "\n" + b.rust.rustc + " " + b.rust.version);
+                   "\n" + b.rust.rustc + " " + b.rust.version + (opt.coverage ? "\ncoverage" : ""));
+  b.coverage = opt.coverage;
   b.build_dir = cache_root() / "builds" / (tree.version + "-" + b.key);
   const fs::path log = b.build_dir / "build.log";
   auto lock = FileLock::acquire(b.build_dir / ".lock");
@@ -430,8 +435,12 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
     // EXPORT_SYMBOL's records are for modpost; a PIC link has no use for them.
     r += " --remove-section=.export_symbol";
     const std::string out = (b.build_dir / "obj" / k.path).string();
+    // Coverage: phylib and the drivers, not the lib/ helpers they call
+    // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
+    std::vector<std::string> argv = k.argv;
+    if (opt.coverage && k.path.rfind(kCoveredDir, 0) == 0) argv.insert(argv.begin() + 1, kCoverageFlag);
     ninja += fmt::format("build {}: kcc {}\n  cmd = {}\n  renames = {}\n", ninja_path(out), ninja_path(k.source),
-                         ninja_value(join_quoted(k.argv)), ninja_value(r));
+                         ninja_value(join_quoted(argv)), ninja_value(r));
     link_inputs.push_back(out);
   }
   std::vector<std::string> emul_sources;
@@ -460,7 +469,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
              "  description = RUSTC $out\n\n";
     ninja += "rule rustlib\n  command = env REFDRV_RUST_GEN=" + ninja_value(shell_quote(rgen.string())) +
              " REFDRV_RUST_CRATE=$crate " + rustc + " " + common +
-             " $lints --crate-type $type --crate-name $crate $externs -L dependency=" +
+             " $lints $coverage --crate-type $type --crate-name $crate $externs -L dependency=" +
              ninja_value(shell_quote(rdir.string())) +
              " --emit=link,dep-info=$out.d -o $out $in\n  depfile = $out.d\n  deps = gcc\n"
              "  description = RUSTC $out\n\n";
@@ -493,10 +502,15 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
           !w)
         return std::unexpected(w.error());
       const std::string rlib = (rdir / ("lib" + d.crate + ".rlib")).string();
+      // Coverage: LLVM's sanitizer-coverage pass emits the same
+      // __sanitizer_cov_trace_pc() calls as gcc's flag (the driver only,
+      // not refdrv's kernel crate).
       ninja += fmt::format("build {}: rustlib {} | {} {}\n  crate = {}\n  type = rlib\n"
-                           "  lints = --cap-lints warn\n  externs = --extern kernel={} --extern macros={}\n",
+                           "  lints = --cap-lints warn\n  externs = --extern kernel={} --extern macros={}\n"
+                           "  coverage = {}\n",
                            ninja_path(rlib), ninja_path(wrapper.string()), ninja_path(kernel_rlib), ninja_path(macros),
-                           d.crate, ninja_value(shell_quote(kernel_rlib)), ninja_value(shell_quote(macros)));
+                           d.crate, ninja_value(shell_quote(kernel_rlib)), ninja_value(shell_quote(macros)),
+                           opt.coverage ? kRustCoverageFlags : "");
       top += "extern crate " + d.crate + ";\n";
       top_externs += " --extern " + d.crate + "=" + ninja_value(shell_quote(rlib));
       top_deps += " " + ninja_path(rlib);
@@ -559,6 +573,7 @@ std::string manifest_json(const BuiltKernel& b) {
   for (const auto& d : b.rust_drivers) drivers.push_back({{"crate", d.crate}, {"source", d.source}, {"kconfig", d.kconfig}});
   j["rust_drivers"] = drivers;
   j["stubbed"] = b.stubbed;
+  j["coverage"] = b.coverage;
   return j.dump(2) + "\n";
 }
 
@@ -584,6 +599,7 @@ Result<BuiltKernel> load_prebuilt(const fs::path& dir) {
       b.rust_drivers.push_back({d.at("crate").get<std::string>(), d.at("source").get<std::string>(),
                                 d.at("kconfig").get<std::string>()});
     b.stubbed = j.at("stubbed").get<std::vector<std::string>>();
+    b.coverage = j.value("coverage", false);
     if (!fs::exists(b.object)) return fail(fmt::format("{}: the kernel side {} is missing", dir.string(), b.object.string()));
     return b;
   } catch (const std::exception& e) {

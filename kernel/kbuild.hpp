@@ -26,6 +26,11 @@ namespace refdrv::kernel {
 
 struct BuildOptions {
   int jobs = 0;  // 0: number of CPUs
+  // Compile the tree's phylib and C drivers (drivers/net/phy) with gcc's
+  // -fsanitize-coverage=trace-pc and its Rust drivers with LLVM's
+  // equivalent, for the fuzzers' coverage feedback
+  // (refdrv_kernel_ops.set_coverage). A separate build in the cache.
+  bool coverage = false;
   Progress progress = [](const std::string&) {};
 };
 
@@ -64,6 +69,7 @@ struct BuiltKernel {
   RustToolchain rust;
   std::vector<RustDriver> rust_drivers;  // built and linked in
   std::string rust_note;                 // why no Rust driver was built, if none
+  bool coverage = false;                 // built with BuildOptions::coverage
 };
 
 // The tree's compile command (from its .cmd file) adjusted for userspace:

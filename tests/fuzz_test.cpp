@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <random>
 
@@ -119,6 +121,48 @@ TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
   auto none = Environment::open_prebuilt(dir);
   ASSERT_FALSE(none);
   EXPECT_THAT(none.error().message, HasSubstr("is not a prebuilt kernel side: no refdrv-kernel.json"));
+}
+
+TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehavesTheSame) {
+  Environment& plain = environment("6.12");
+  EnvironmentOptions o;
+  o.series = "6.12";
+  o.quiet = true;
+  o.kernel_coverage = true;
+  auto cov = Environment::open(o);
+  ASSERT_TRUE(cov) << cov.error().message;
+  EXPECT_TRUE((*cov)->built().coverage);
+  EXPECT_FALSE(plain.built().coverage);
+  EXPECT_NE((*cov)->built().build_dir, plain.built().build_dir);
+
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  const auto it = std::find_if(suite->begin(), suite->end(),
+                               [](const Scenario& s) { return s.name == "link-up-switch-10-100"; });
+  ASSERT_NE(it, suite->end());
+  RunOptions ro;
+  ro.logs = false;
+  static std::array<std::uint8_t, 1 << 16> counters;
+  (*cov)->image().ops().set_coverage(counters.data(), counters.size());
+  auto hits = [&](Impl impl) {
+    counters.fill(0);
+    const RunResult r = run_scenario(**cov, *it, "AX88772A", impl, ro);
+    EXPECT_FALSE(r.stop) << *r.stop;
+    // Instrumentation changes no behaviour: the same trace as without it.
+    EXPECT_EQ(r.trace.format(), run_scenario(plain, *it, "AX88772A", impl, ro).trace.format()) << impl_name(impl);
+    return std::count_if(counters.begin(), counters.end(), [](std::uint8_t c) { return c != 0; });
+  };
+  // The C++ driver is not instrumented (clang's own coverage covers it), so
+  // its run counts phylib alone; the C and Rust drivers add their blocks.
+  const auto phylib = hits(Impl::kCxx);
+  EXPECT_GT(phylib, 200);
+  EXPECT_GT(hits(Impl::kC), phylib);
+  EXPECT_GT(hits(Impl::kRust), phylib);
+
+  (*cov)->image().ops().set_coverage(nullptr, 0);
+  counters.fill(0);
+  run_scenario(**cov, *it, "AX88772A", Impl::kC, ro);
+  EXPECT_EQ(std::count(counters.begin(), counters.end(), 0), static_cast<long>(counters.size()));
 }
 
 }  // namespace

@@ -39,13 +39,15 @@ for f in refdrv-fuzz-differential refdrv-fuzz-scenario-parser refdrv-fuzz-cli-ar
 done
 
 # The kernel side, built once here from the tree; the runtime needs no tree.
-# The tree's compiler is the system gcc, without the fuzzing flags.
+# The tree's compiler is the system gcc, without the fuzzing flags; phylib and
+# the C drivers get its coverage instrumentation (-fsanitize-coverage=trace-pc),
+# which the differential target reads as extra counters.
 if [ -z "$LINUX_TREE" ]; then
   echo "build.sh: no Linux tree (set LINUX_TREE, or unpack linux-source-6.12 in \$SRC/linux)" >&2
   exit 1
 fi
 export REFDRV_CACHE_DIR=$WORK/refdrv-cache
-env -u CFLAGS -u CXXFLAGS -u CC -u CXX $WORK/build-refdrv/refdrv modinfo --kernel "$LINUX_TREE" -q > /dev/null
+env -u CFLAGS -u CXXFLAGS -u CC -u CXX $WORK/build-refdrv/refdrv modinfo --kernel "$LINUX_TREE" --kernel-coverage -q > /dev/null
 BUILT=$(dirname "$(ls $REFDRV_CACHE_DIR/builds/*/refdrv-kernel.json | head -1)")
 rm -rf $OUT/refdrv-kernel && mkdir -p $OUT/refdrv-kernel
 python3 - "$BUILT" "$OUT/refdrv-kernel" <<'PY'

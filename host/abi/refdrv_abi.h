@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 1
+#define REFDRV_ABI_VERSION 2
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -211,6 +211,15 @@ struct refdrv_kernel_ops {
 	void (*abandon)(struct refdrv_kinst *ki);
 
 	const struct refdrv_phy_helpers *phy_helpers;
+
+	/* Coverage feedback for fuzzers. A kernel side built with coverage
+	 * (kernel::BuildOptions::coverage) has the tree's phylib and C drivers
+	 * compiled with -fsanitize-coverage=trace-pc (its Rust drivers with
+	 * LLVM's equivalent): while `counters` is set, every basic block they
+	 * run sets the counter its address hashes to to 1 (a flag: hit counts
+	 * of polling loops would reward longer waits). `size` is a power of
+	 * two; NULL turns it off. */
+	void (*set_coverage)(unsigned char *counters, unsigned long size);
 };
 
 /* The one symbol the kernel-side shared object exports. */
