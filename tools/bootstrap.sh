@@ -24,9 +24,10 @@ refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificate
 # ./run-tests also needs: clang-19 with libFuzzer and the sanitizers, clang-tidy
 # and clang-query (the C++ escape-hatch check), python3 (kunit.py,
 # jsonschema), Chromium (the report's browser test), Debian's rustc (the Rust
-# side is tested with it as well as with a newer rustc on PATH).
+# side is tested with it as well as with a newer rustc on PATH), zip (OSS-Fuzz's
+# build.sh packs the seed corpora).
 refdrv_test_packages="clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
-	python3 python3-jsonschema chromium rustc"
+	python3 python3-jsonschema chromium rustc zip"
 # ./refdrv fuzz needs libFuzzer only.
 refdrv_fuzz_packages="clang-19 libclang-rt-19-dev"
 

@@ -9,23 +9,35 @@
 #                            compiled for userspace), found next to the binaries
 #                            at run time, so the fuzzing machines need no tree.
 # Outside OSS-Fuzz the same script works with the system's libraries when
-# REFDRV_SYSTEM_DEPS=1 (used by refdrv's own test of this script).
+# REFDRV_SYSTEM_DEPS=1, and with an existing refdrv cache when
+# REFDRV_CACHE_DIR is set (refdrv's own test of this script,
+# fuzz/oss-fuzz/test-build, uses both).
 REFDRV_SRC=${REFDRV_SRC:-$SRC/refdrv}
 LINUX_TREE=${LINUX_TREE:-$(ls -d $SRC/linux/linux-source-6.12 2>/dev/null || true)}
 PREFIX=$WORK/deps
 JOBS=${JOBS:-$(nproc)}
 
 if [ "${REFDRV_SYSTEM_DEPS:-0}" != 1 ]; then
-  # The C++ dependencies, with the fuzzing compiler and flags (its C++
-  # standard library must be the one the fuzzers link with).
-  for dep in fmt yaml-cpp CLI11 json; do
+  # The dependencies, with the fuzzing compiler and flags (its C++ standard
+  # library must be the one the fuzzers link with), static: ClusterFuzz bots
+  # have none of them installed. libgit2 (the report's history) without
+  # network transports, with its bundled zlib and regex. This path needs
+  # OSS-Fuzz's Docker image; refdrv's own test runs the REFDRV_SYSTEM_DEPS=1
+  # path.
+  for dep in fmt yaml-cpp CLI11 json libgit2; do
     cmake -S $SRC/deps/$dep -B $WORK/build-$dep -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_INSTALL_PREFIX=$PREFIX -DBUILD_SHARED_LIBS=OFF -DFMT_TEST=OFF -DFMT_DOC=OFF \
       -DYAML_CPP_BUILD_TESTS=OFF -DYAML_CPP_BUILD_TOOLS=OFF -DCLI11_BUILD_TESTS=OFF \
-      -DCLI11_BUILD_EXAMPLES=OFF -DJSON_BuildTests=OFF
+      -DCLI11_BUILD_EXAMPLES=OFF -DJSON_BuildTests=OFF \
+      -DBUILD_TESTS=OFF -DBUILD_CLI=OFF -DUSE_SSH=OFF -DUSE_HTTPS=OFF -DUSE_NTLMCLIENT=OFF \
+      -DUSE_BUNDLED_ZLIB=ON -DREGEX_BACKEND=builtin
     cmake --build $WORK/build-$dep -j$JOBS
     cmake --install $WORK/build-$dep
   done
+  # kainjow's mustache (the report's templates) is one header.
+  install -D -m 644 $SRC/deps/mustache/mustache.hpp $PREFIX/include/kainjow/mustache.hpp
+  export CPATH=$PREFIX/include${CPATH:+:$CPATH}
+  export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 fi
 
 cmake -S $REFDRV_SRC -B $WORK/build-refdrv -G Ninja \
@@ -46,9 +58,13 @@ if [ -z "$LINUX_TREE" ]; then
   echo "build.sh: no Linux tree (set LINUX_TREE, or unpack linux-source-6.12 in \$SRC/linux)" >&2
   exit 1
 fi
-export REFDRV_CACHE_DIR=$WORK/refdrv-cache
-env -u CFLAGS -u CXXFLAGS -u CC -u CXX $WORK/build-refdrv/refdrv modinfo --kernel "$LINUX_TREE" --kernel-coverage -q > /dev/null
-BUILT=$(dirname "$(ls $REFDRV_CACHE_DIR/builds/*/refdrv-kernel.json | head -1)")
+export REFDRV_CACHE_DIR=${REFDRV_CACHE_DIR:-$WORK/refdrv-cache}
+BUILT=$(env -u CFLAGS -u CXXFLAGS -u CC -u CXX -u CPATH $WORK/build-refdrv/refdrv modinfo --kernel "$LINUX_TREE" \
+          --kernel-coverage -q | sed -n 's/^coverage:.* (in \(.*\))$/\1/p')
+if [ ! -f "$BUILT/refdrv-kernel.json" ]; then
+  echo "build.sh: refdrv modinfo --kernel-coverage did not name the kernel side it built" >&2
+  exit 1
+fi
 rm -rf $OUT/refdrv-kernel && mkdir -p $OUT/refdrv-kernel
 python3 - "$BUILT" "$OUT/refdrv-kernel" <<'PY'
 import json, shutil, sys, os
