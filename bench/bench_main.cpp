@@ -171,15 +171,8 @@ BENCHMARK(BM_FuzzExecAttachOnly);
 
 // The seed corpus: the default suite encoded, one model each, in turn.
 void BM_FuzzExecSeedCorpus(benchmark::State& state) {
-  const auto suite = *load_default_suite();
   std::vector<std::vector<std::uint8_t>> inputs;
-  for (const auto& sc : suite)
-    for (const auto& model : sc.models) {
-      if (std::find(fuzz_models().begin(), fuzz_models().end(), model) == fuzz_models().end()) continue;
-      Scenario one = sc;
-      one.models = {model};
-      inputs.push_back(encode_fuzz_input(one));
-    }
+  for (auto& seed : fuzz_seeds(*load_default_suite())) inputs.push_back(std::move(seed.bytes));
   fuzz_execs(state, inputs);
 }
 BENCHMARK(BM_FuzzExecSeedCorpus);

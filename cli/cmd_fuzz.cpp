@@ -75,17 +75,12 @@ void seed_corpus(const fs::path& dir) {
   fs::create_directories(dir);
   auto suite = load_default_suite();
   if (!suite) return;
-  for (const auto& sc : *suite)
-    for (const auto& model : sc.models) {
-      if (std::find(fuzz_models().begin(), fuzz_models().end(), model) == fuzz_models().end()) continue;
-      Scenario one = sc;
-      one.models = {model};
-      const auto bytes = encode_fuzz_input(one);
-      const fs::path f = dir / fmt::format("seed-{}-{}", sc.name, model);
-      if (fs::exists(f)) continue;
-      std::ofstream(f, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                               static_cast<std::streamsize>(bytes.size()));
-    }
+  for (const auto& seed : fuzz_seeds(*suite)) {
+    const fs::path f = dir / seed.name;
+    if (fs::exists(f)) continue;
+    std::ofstream(f, std::ios::binary).write(reinterpret_cast<const char*>(seed.bytes.data()),
+                                             static_cast<std::streamsize>(seed.bytes.size()));
+  }
 }
 
 std::vector<std::uint8_t> read_bytes(const fs::path& p) {
@@ -134,7 +129,7 @@ int cmd_coverage_of(const Common& c, const fs::path& dir) {
   (*env)->image().ops().set_coverage(counters.data(), counters.size());
   for (const auto& f : files) judge_in_process(**env, decode_fuzz_input(read_bytes(f)), *impls);
   (*env)->image().ops().set_coverage(nullptr, 0);
-  const auto hit = std::count_if(counters.begin(), counters.end(), [](std::uint8_t v) { return v != 0; });
+  const std::size_t hit = kernel_coverage_hits(counters);
   fmt::print("{}: {} inputs reach {} of {} kernel-side coverage counters ({}; Linux {})\n", dir.string(), files.size(),
              hit, counters.size(), fmt::join(*impls | std::views::transform(impl_title), ", "),
              (*env)->tree().version);
@@ -173,11 +168,10 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     // The fuzz target loads the kernel side built with coverage
     // instrumentation; build it here, with progress lines, rather than
     // silently inside the target.
-    kernel::BuildOptions bo;
-    bo.jobs = c.env.jobs;
-    bo.coverage = true;
-    if (!c.env.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
-    if (auto built = kernel::build_kernel((*env)->tree(), bo); !built) return report_error(built.error());
+    EnvironmentOptions with_coverage = c.env;
+    with_coverage.kernel_coverage = true;
+    if (auto built = kernel::build_kernel((*env)->tree(), build_options(with_coverage)); !built)
+      return report_error(built.error());
     const fs::path corpus =
         a.corpus.empty() ? kernel::cache_root() / "fuzz" / ("corpus-" + (*env)->tree().version) : fs::path(a.corpus);
     seed_corpus(corpus);

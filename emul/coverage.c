@@ -43,11 +43,11 @@ void __sanitizer_cov_trace_pc(void)
 	off = (unsigned long)__builtin_return_address(0) - (unsigned long)&refdrv_kernel_entry;
 	/*
 	 * A flag, not a count.  Counts would turn into libFuzzer's hit-count
-	 * features, and the blocks phylib runs most are those of its once-a-second
-	 * poll: every longer wait would look like new coverage, and the corpus
-	 * would fill with ever longer inputs (measured on a kept corpus: a third
-	 * fewer executions per second, and no block more).  Fibonacci hashing spreads neighbouring
-	 * blocks over the table.
+	 * features, and the blocks phylib runs most are those of its
+	 * once-a-second poll: every longer wait would look like new coverage,
+	 * and the corpus would fill with ever longer inputs (measured on a kept
+	 * corpus: a third fewer executions per second, and no block more).
+	 * Fibonacci hashing spreads neighbouring blocks over the table.
 	 */
 	emul_cov_counters[(off * 0x9e3779b97f4a7c15ul) >> emul_cov_shift] = 1;
 }

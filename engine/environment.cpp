@@ -9,11 +9,16 @@
 
 namespace refdrv {
 
-Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
+kernel::BuildOptions build_options(const EnvironmentOptions& options) {
   kernel::BuildOptions bo;
   bo.jobs = options.jobs;
   bo.coverage = options.kernel_coverage;
   if (!options.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
+  return bo;
+}
+
+Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
+  const kernel::BuildOptions bo = build_options(options);
 
   auto tree = options.kernel.empty() ? kernel::debian_tree(options.series, bo.progress)
                                      : kernel::open_tree(options.kernel);

@@ -24,6 +24,10 @@ struct EnvironmentOptions {
   bool kernel_coverage = false;
 };
 
+// The kernel-side build `options` ask for (jobs, coverage, progress lines
+// unless quiet).
+[[nodiscard]] kernel::BuildOptions build_options(const EnvironmentOptions& options);
+
 class Environment {
  public:
   static Result<std::unique_ptr<Environment>> open(const EnvironmentOptions& options);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +26,10 @@ const char* level_slug(Level l) {
 }
 
 }  // namespace
+
+std::size_t kernel_coverage_hits(std::span<const std::uint8_t> counters) {
+  return static_cast<std::size_t>(std::count_if(counters.begin(), counters.end(), [](std::uint8_t c) { return c != 0; }));
+}
 
 FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs) {
   for (std::size_t i = 0; i < runs.size(); ++i) {

@@ -4,6 +4,7 @@
 // minimal, readable scenario that `refdrv run` replays.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ class Environment;
 // differential fuzz target gives libFuzzer, and `refdrv fuzz --coverage-of`
 // counts.
 constexpr std::size_t kKernelCoverageCounters = std::size_t{1} << 16;
+// How many of them a run set.
+[[nodiscard]] std::size_t kernel_coverage_hits(std::span<const std::uint8_t> counters);
 
 struct FuzzVerdict {
   bool finding = false;

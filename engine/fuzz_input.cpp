@@ -100,6 +100,18 @@ EthtoolSettings read_ethtool(Reader& r) {
 
 std::span<const char* const> fuzz_models() { return kModels; }
 
+std::vector<FuzzSeed> fuzz_seeds(const std::vector<Scenario>& suite) {
+  std::vector<FuzzSeed> out;
+  for (const auto& sc : suite)
+    for (const auto& model : sc.models) {
+      if (std::find(kModels.begin(), kModels.end(), model) == kModels.end()) continue;
+      Scenario one = sc;
+      one.models = {model};
+      out.push_back({fmt::format("seed-{}-{}", sc.name, model), encode_fuzz_input(one)});
+    }
+  return out;
+}
+
 Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits& limits) {
   Scenario s;
   s.file = "(fuzz input)";

@@ -28,6 +28,14 @@ struct FuzzLimits {
 // The models the differential fuzzer drives (those with implementations to compare).
 [[nodiscard]] std::span<const char* const> fuzz_models();
 
+// The seed corpus: every scenario of `suite` on each of its models the
+// fuzzer drives, encoded; named "seed-<scenario>-<model>".
+struct FuzzSeed {
+  std::string name;
+  std::vector<std::uint8_t> bytes;
+};
+[[nodiscard]] std::vector<FuzzSeed> fuzz_seeds(const std::vector<Scenario>& suite);
+
 [[nodiscard]] Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits& limits = {});
 
 // The bytes that decode into `s` on its first model, as far as the format

@@ -94,12 +94,11 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     // there without a word: check that an attach moves the counters.
     const std::uint8_t attach_only[] = {0, 0, 0, 0};
     judge_in_process(*g_env, decode_fuzz_input(attach_only), g_impls);
-    const auto hit = std::count_if(std::begin(g_kernel_counters), std::end(g_kernel_counters),
-                                   [](std::uint8_t c) { return c != 0; });
+    const std::size_t hit = kernel_coverage_hits(g_kernel_counters);
     if (hit == 0) die("the kernel side was built with coverage instrumentation, but an attach moved no counter");
     std::fill(std::begin(g_kernel_counters), std::end(g_kernel_counters), 0);
-    std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage on (%ld of %zu counters hit by one attach)\n",
-                 static_cast<long>(hit), sizeof g_kernel_counters);
+    std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage on (%zu of %zu counters hit by one attach)\n",
+                 hit, sizeof g_kernel_counters);
   } else {
     std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage off (phylib and the C and Rust drivers give "
                          "no feedback)\n");
