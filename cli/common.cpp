@@ -41,6 +41,7 @@ Result<std::vector<Impl>> select_impls(Environment& env, const std::string& spec
   std::map<Impl, std::string> missing;
   const auto available = available_impls(env, &missing);
   if (spec == "all") {
+    if (auto r = require_declared_impls(env); !r) return std::unexpected(r.error());
     if (absent) *absent = missing;
     return available;
   }

@@ -29,27 +29,27 @@ static struct phy_device *to_phydev(const struct refdrv_phy *dev)
 	return (struct phy_device *)dev;
 }
 
-unsigned int refdrv_phy_id(const struct refdrv_phy *dev)
+static unsigned int refdrv_phy_id(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->phy_id;
 }
 
-int refdrv_phy_state(const struct refdrv_phy *dev)
+static int refdrv_phy_state(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->state;
 }
 
-int refdrv_phy_link(const struct refdrv_phy *dev)
+static int refdrv_phy_link(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->link;
 }
 
-int refdrv_phy_autoneg(const struct refdrv_phy *dev)
+static int refdrv_phy_autoneg(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->autoneg;
 }
 
-int refdrv_phy_autoneg_complete(const struct refdrv_phy *dev)
+static int refdrv_phy_autoneg_complete(const struct refdrv_phy *dev)
 {
 	return to_phydev(dev)->autoneg_complete;
 }
@@ -64,12 +64,12 @@ static int h_duplex(const struct refdrv_phy *dev)
 	return to_phydev(dev)->duplex;
 }
 
-void refdrv_phy_set_speed(struct refdrv_phy *dev, int speed)
+static void refdrv_phy_set_speed(struct refdrv_phy *dev, int speed)
 {
 	to_phydev(dev)->speed = speed;
 }
 
-void refdrv_phy_set_duplex(struct refdrv_phy *dev, int duplex)
+static void refdrv_phy_set_duplex(struct refdrv_phy *dev, int duplex)
 {
 	to_phydev(dev)->duplex = duplex;
 }
@@ -84,23 +84,18 @@ static const char *h_dev_name(const struct refdrv_phy *dev)
 	return phydev_name(to_phydev(dev));
 }
 
-struct refdrv_device *refdrv_phy_device(struct refdrv_phy *dev)
-{
-	return (struct refdrv_device *)&to_phydev(dev)->mdio.dev;
-}
-
 /* phy_read(): mdiobus_read(bus, addr, reg), which takes the bus lock. */
-int refdrv_phy_read(struct refdrv_phy *dev, unsigned int regnum)
+static int refdrv_phy_read(struct refdrv_phy *dev, unsigned int regnum)
 {
 	return phy_read(to_phydev(dev), regnum);
 }
 
-int refdrv_phy_write(struct refdrv_phy *dev, unsigned int regnum, unsigned short val)
+static int refdrv_phy_write(struct refdrv_phy *dev, unsigned int regnum, unsigned short val)
 {
 	return phy_write(to_phydev(dev), regnum, val);
 }
 
-int refdrv_phy_read_paged(struct refdrv_phy *dev, int page, unsigned int regnum)
+static int refdrv_phy_read_paged(struct refdrv_phy *dev, int page, unsigned int regnum)
 {
 	return phy_read_paged(to_phydev(dev), page, regnum);
 }
@@ -110,23 +105,23 @@ static int h_write_paged(struct refdrv_phy *dev, int page, unsigned int regnum, 
 	return phy_write_paged(to_phydev(dev), page, regnum, val);
 }
 
-int refdrv_phy_read_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum)
+static int refdrv_phy_read_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum)
 {
 	return phy_read_mmd(to_phydev(dev), devad, regnum);
 }
 
-int refdrv_phy_write_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum, unsigned short val)
+static int refdrv_phy_write_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum, unsigned short val)
 {
 	return phy_write_mmd(to_phydev(dev), devad, regnum, val);
 }
 
-void refdrv_phy_resolve_aneg_linkmode(struct refdrv_phy *dev)
+static void refdrv_phy_resolve_aneg_linkmode(struct refdrv_phy *dev)
 {
 	phy_resolve_aneg_linkmode(to_phydev(dev));
 }
 
 #define EMUL_HELPER_INT(name, call)					\
-	int refdrv_phy_##name(struct refdrv_phy *dev)			\
+	static int refdrv_phy_##name(struct refdrv_phy *dev)		\
 	{								\
 		return call(to_phydev(dev));				\
 	}
@@ -158,41 +153,14 @@ static int h_genphy_aneg_done(struct refdrv_phy *dev)
 	return genphy_aneg_done(to_phydev(dev));
 }
 
-void refdrv_dev_log(const struct refdrv_device *dev, int level, const char *msg)
-{
-	dev_printk_emit(level, (const struct device *)dev, "%s\n", msg);
-}
-
 static void h_dev_log(const struct refdrv_phy *dev, int level, const char *msg)
 {
 	dev_printk_emit(level, &to_phydev(dev)->mdio.dev, "%s\n", msg);
 }
 
-void refdrv_log(int level, const char *msg)
-{
-	printk("%c%d%s\n", KERN_SOH_ASCII, level, msg);
-}
-
-void refdrv_bug(const char *msg)
+static void __noreturn refdrv_bug(const char *msg)
 {
 	emul_fatal("BUG: %s", msg);
-}
-
-/* refdrv ships no firmware: request_firmware() fails as for a missing file. */
-int refdrv_request_firmware(const char *name, struct refdrv_device *dev, const unsigned char **data,
-			    unsigned long *size, void **handle)
-{
-	dev_printk_emit(LOGLEVEL_WARNING, (const struct device *)dev,
-			"Direct firmware load for %s failed with error -2 (refdrv has no firmware files)\n",
-			name);
-	*data = NULL;
-	*size = 0;
-	*handle = NULL;
-	return -ENOENT;
-}
-
-void refdrv_release_firmware(void *handle)
-{
 }
 
 static const struct refdrv_phy_consts emul_phy_consts = {
@@ -374,7 +342,7 @@ static void emul_fill_foreign(struct emul_foreign_phy_driver *fpd, const struct 
  * phy_drivers_register() for drivers described by plain callbacks: the
  * current module (set by the module loader) owns them.
  */
-int refdrv_phy_drivers_register(struct refdrv_foreign_driver *drivers, unsigned int n)
+static int refdrv_phy_drivers_register(struct refdrv_foreign_driver *drivers, unsigned int n)
 {
 	struct emul_foreign_registration *reg;
 	unsigned int i;
@@ -410,7 +378,7 @@ int refdrv_phy_drivers_register(struct refdrv_foreign_driver *drivers, unsigned 
 	return 0;
 }
 
-void refdrv_phy_drivers_unregister(struct refdrv_foreign_driver *drivers, unsigned int n)
+static void refdrv_phy_drivers_unregister(struct refdrv_foreign_driver *drivers, unsigned int n)
 {
 	struct emul_foreign_registration **pp, *reg;
 	unsigned int i;

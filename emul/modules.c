@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * modules.c - built-in modules: running initcalls and exitcalls, module
- * information, and modules registered from outside the object (Rust
- * modules linked in, C++ modules of the host).
+ * information, and modules registered from outside the object (the C++
+ * modules of the host).
  *
  * While a module's initcall runs it is the "current module", so the driver
  * core can attribute each registered driver to it; that attribution is what
@@ -30,8 +30,6 @@ struct emul_module {
 	u32 ids[EMUL_MAX_MODULE_DRIVERS], masks[EMUL_MAX_MODULE_DRIVERS];
 	unsigned int callbacks[EMUL_MAX_MODULE_DRIVERS];
 	const struct refdrv_foreign_module *foreign;
-	const struct refdrv_rust_module *rust;
-	bool loaded;
 };
 
 static struct emul_module emul_modules[EMUL_MAX_MODULES];
@@ -133,29 +131,6 @@ static void emul_run_initcalls(const struct emul_object *o, unsigned int level)
 	}
 }
 
-/* Loads a Rust module the way the kernel runs a built-in module's init. */
-static void emul_load_rust_module(const struct emul_rust_object *o)
-{
-	const struct refdrv_rust_module *mod = o->mod;
-	struct emul_module *m = emul_module_get(mod->name);
-	int ret;
-
-	m->source = o->source;
-	m->kconfig = o->kconfig;
-	m->impl = REFDRV_IMPL_RUST;
-	m->author = mod->author;
-	m->description = mod->description;
-	m->license = mod->license;
-	m->rust = mod;
-	emul_cur_module = m;
-	ret = mod->init();
-	emul_cur_module = NULL;
-	if (ret)
-		pr_warn("module %s: init failed with %d\n", mod->name, ret);
-	else
-		m->loaded = true;
-}
-
 static int emul_register_foreign(const struct refdrv_foreign_module *mod)
 {
 	struct emul_module *m = emul_module_get(mod->name);
@@ -196,9 +171,6 @@ void emul_unregister_foreign_module(const struct refdrv_foreign_module *mod)
 		}
 }
 
-/* The index of the device level (6) in the level order. */
-#define EMUL_DEVICE_LEVEL 14
-
 int emul_modules_init(void)
 {
 	unsigned int i, level;
@@ -222,9 +194,6 @@ int emul_modules_init(void)
 			emul_run_initcalls(&emul_objects[i], level);
 			emul_cur_module = NULL;
 		}
-		if (level == EMUL_DEVICE_LEVEL)
-			for (i = 0; i < emul_nrust_objects; i++)
-				emul_load_rust_module(&emul_rust_objects[i]);
 	}
 	return 0;
 }
@@ -233,25 +202,15 @@ void emul_modules_exit(void)
 {
 	unsigned int i;
 
-	for (i = emul_nmodules; i-- > 0;) {
-		struct emul_module *m = &emul_modules[i];
-
-		if (!m->rust || !m->loaded)
-			continue;
-		emul_cur_module = m;
-		m->rust->exit();
-		emul_cur_module = NULL;
-		m->loaded = false;
-	}
 	emul_foreign_unregister_all();
 	for (i = emul_nobjects; i-- > 0;) {
 		const struct emul_object *o = &emul_objects[i];
 		exitcall_t *e;
 
-		if (!o->exit_start)
-			continue;
 		emul_cur_module = emul_module_get(o->modname);
-		for (e = o->exit_stop; e-- > o->exit_start;)
+		if (o->rust_exit)
+			o->rust_exit();
+		for (e = o->exit_stop; o->exit_start && e-- > o->exit_start;)
 			(*e)();
 		emul_cur_module = NULL;
 	}

@@ -9,6 +9,11 @@
  * symbols the linker provides) and attribute what an initcall registers to
  * the module it belongs to.  Levels run in the kernel's order; within a
  * level, objects run in link order, as in vmlinux.
+ *
+ * The tree's Rust drivers are objects like the C ones: module! puts their
+ * init into .initcall6.init and their metadata into .modinfo when built in.
+ * It gives a built-in module no exitcall; refdrv unloads one with the
+ * __<name>_exit function module! also defines (rust_exit).
  */
 #ifndef REFDRV_EMUL_MODULES_H
 #define REFDRV_EMUL_MODULES_H
@@ -25,26 +30,17 @@ struct emul_initcall_range {
 };
 
 struct emul_object {
-	const char *modname;   /* KBUILD_MODNAME */
+	const char *modname;   /* KBUILD_MODNAME, or the module! name of a Rust driver */
 	const char *source;    /* path in the tree */
 	const char *kconfig;   /* reference-driver group (Kconfig symbol), or NULL */
 	int impl;              /* enum refdrv_impl */
 	struct emul_initcall_range initcalls[EMUL_INITCALL_LEVELS];
 	const char *modinfo_start, *modinfo_stop;
 	exitcall_t *exit_start, *exit_stop;
+	void (*rust_exit)(void); /* a Rust driver's __<name>_exit, or NULL */
 };
 
 extern const struct emul_object emul_objects[];
 extern const unsigned int emul_nobjects;
-
-/* Rust modules linked into the object, initialised after the C initcalls of
- * the device level (where module_init of built-in code runs). */
-struct emul_rust_object {
-	const struct refdrv_rust_module *mod;
-	const char *source;    /* e.g. drivers/net/phy/ax88796b_rust.rs */
-	const char *kconfig;   /* its reference group, or NULL */
-};
-extern const struct emul_rust_object emul_rust_objects[];
-extern const unsigned int emul_nrust_objects;
 
 #endif /* REFDRV_EMUL_MODULES_H */

@@ -58,6 +58,20 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
   return out;
 }
 
+Result<void> require_declared_impls(Environment& env) {
+  const kernel::BuiltKernel& b = env.built();
+  for (const auto& g : env.tree().groups) {
+    if (g.kconfig != kAsixGroup || g.rust_source.empty() || env.image().has_impl(Impl::kRust, kAsixGroup)) continue;
+    const std::string why = b.rust_note.empty()
+                                ? "its module did not register a driver (see the kernel log: refdrv modinfo)"
+                                : b.rust_note;
+    return fail(fmt::format("the tree declares the Rust reference driver {} (CONFIG_{}), but refdrv could not run "
+                            "it: {}\nTo compare the other implementations without it: --impl c,cxx",
+                            g.rust_source, g.rust_kconfig, why));
+  }
+  return {};
+}
+
 namespace {
 
 std::string slug(std::string s) {
@@ -99,7 +113,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   CheckReport report;
   report.tree_version = env.tree().version;
   report.tree_origin = env.tree().origin;
-  report.rustc = env.built().rust.version;
+  if (!env.built().rust.rustc.empty()) report.rustc = env.built().rust.describe();
   report.impls = opt.impls;
 
   RunOptions ro;

@@ -65,6 +65,11 @@ struct CheckReport {
 // for those it lacks, why.
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent);
 
+// When the tree declares a Rust reference driver that refdrv could not
+// build or register, comparing "all" implementations would compare less
+// than the tree has: an error naming the cause and the fix.
+Result<void> require_declared_impls(Environment& env);
+
 CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& options);
 
 }  // namespace refdrv

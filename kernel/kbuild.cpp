@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <array>
+#include <cstdlib>
+#include <optional>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -21,7 +24,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bump when the recipe (flags, steps, generated files) changes meaning.
-constexpr const char* kRecipeVersion = "refdrv-recipe-1";
+constexpr const char* kRecipeVersion = "refdrv-recipe-2";
 constexpr const char* kCoveredDir = "drivers/net/phy/";
 constexpr const char* kCoverageFlag = "-fsanitize-coverage=trace-pc";
 constexpr const char* kRustCoverageFlags =
@@ -90,7 +93,16 @@ Result<void> run_logged(const Command& cmd, const std::string& what) {
   return {};
 }
 
-Result<std::vector<std::string>> read_cmd_file(const fs::path& kb, const std::string& obj) {
+// A kbuild .cmd file's saved command: the NAME=value words before the
+// compiler, the compiler's words, and what runs after it (`; objcopy ...`),
+// without objtool (which checks kernel code generation, not ours).
+struct SavedCommand {
+  std::vector<std::string> env;
+  std::vector<std::string> argv;
+  std::vector<std::vector<std::string>> post;
+};
+
+Result<SavedCommand> read_saved_command(const fs::path& kb, const std::string& obj) {
   const fs::path p = kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd");
   auto text = read_file(p);
   if (!text) return std::unexpected(text.error());
@@ -100,10 +112,32 @@ Result<std::vector<std::string>> read_cmd_file(const fs::path& kb, const std::st
   if (first.rfind("savedcmd_", 0) != 0 && first.rfind("cmd_", 0) != 0)
     return fail(fmt::format("{} does not start with a saved command", p.string()));
   if (eq == std::string::npos) return fail(fmt::format("{}: no ':=' in the saved command", p.string()));
+  SavedCommand sc;
   std::string line = first.substr(eq + 2);
-  // Everything after the compiler invocation (`; objtool ...`) is dropped.
-  if (auto semi = line.find(';'); semi != std::string::npos) line = line.substr(0, semi);
-  return shell_split(line);
+  std::size_t start = 0;
+  bool main = true;
+  while (start <= line.size()) {
+    std::size_t semi = line.find(';', start);
+    if (semi == std::string::npos) semi = line.size();
+    auto words = shell_split(line.substr(start, semi - start));
+    if (!words) return fail(fmt::format("{}: {}", p.string(), words.error().message));
+    start = semi + 1;
+    if (words->empty()) continue;
+    if (main) {
+      std::size_t i = 0;
+      while (i < words->size() && (*words)[i].find('=') != std::string::npos && (*words)[i][0] != '-')
+        sc.env.push_back((*words)[i++]);
+      sc.argv.assign(words->begin() + static_cast<std::ptrdiff_t>(i), words->end());
+      main = false;
+      continue;
+    }
+    if (fs::path((*words)[0]).filename() == "objtool") continue;
+    for (auto& w : *words)
+      if (w == obj) w = "$out";  // the caller's output path
+    sc.post.push_back(std::move(*words));
+  }
+  if (sc.argv.empty()) return fail(fmt::format("{}: empty saved command", p.string()));
+  return sc;
 }
 
 std::string modname_of(const std::vector<std::string>& argv) {
@@ -116,11 +150,22 @@ std::string modname_of(const std::vector<std::string>& argv) {
   return "vmlinux";
 }
 
+// A built-in module's name as its .modinfo records it ("rust_asix_phy" of
+// "rust_asix_phy.author=..."): the module! name of a Rust driver.
+std::string modinfo_module_name(const fs::path& object) {
+  auto out = capture({{"readelf", "-p", ".modinfo", object.string()}, {}, {}, {"LC_ALL=C"}});
+  if (!out) return {};
+  static const std::regex re(R"(\]\s+([A-Za-z0-9_]+)\.[a-z_]+=)");
+  std::smatch m;
+  return std::regex_search(*out, m, re) ? m[1].str() : std::string();
+}
+
+// The files whose content decides the configured tree.
 std::string fragment_stamp(const LinuxTree& tree, const std::string& fragment) {
   std::string s = kRecipeVersion;
   s += fragment;
   for (const char* f : {"Makefile", "drivers/net/phy/Makefile", "drivers/net/phy/Kconfig", "lib/Makefile",
-                        "arch/x86/Makefile", "scripts/Makefile.build"})
+                        "arch/x86/Makefile", "scripts/Makefile.build", "rust/Makefile", "init/Kconfig"})
     if (auto t = read_file(tree.root / f)) s += hash_hex(*t);
   return hash_hex(s);
 }
@@ -134,7 +179,7 @@ Result<void> check_config(const fs::path& config, const std::string& fragment) {
     if (line.rfind("CONFIG_", 0) == 0) {
       if (cfg->find("\n" + line + "\n") == std::string::npos)
         return fail(fmt::format("the tree's Kconfig did not keep {} (a dependency is missing in this tree); refdrv "
-                                "needs it to build phylib and the driver",
+                                "needs it to build phylib and the drivers",
                                 line));
     } else if (line.rfind("# CONFIG_", 0) == 0) {
       const std::string sym = line.substr(2, line.find(' ', 2) - 2);
@@ -145,90 +190,434 @@ Result<void> check_config(const fs::path& config, const std::string& fragment) {
   return {};
 }
 
-Result<void> configure(const LinuxTree& tree, const fs::path& kb, const fs::path& fragment_file,
-                       const std::string& fragment, const BuildOptions& opt, const fs::path& log) {
-  const std::vector<std::string> env = {"ARCH=x86_64", "LC_ALL=C", "KBUILD_VERBOSE=0"};
-  const std::string jobs = fmt::format("-j{}", opt.jobs > 0 ? opt.jobs : default_jobs());
-  std::error_code ec;
-  fs::create_directories(kb, ec);
-  auto make = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {"make", "-C", tree.root.string(), "O=" + kb.string(), "ARCH=x86_64"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return Command{argv, {}, log, env};
-  };
-  opt.progress(fmt::format("configuring Linux {} out of tree in {}", tree.version, kb.string()));
-  if (auto r = run_logged(make({"tinyconfig"}), "make tinyconfig"); !r) return r;
-  if (auto r = run_logged(Command{{(tree.root / "scripts/kconfig/merge_config.sh").string(), "-m", "-O", kb.string(),
-                                   (kb / ".config").string(), fragment_file.string()},
-                                  tree.root, log, env},
-                          "merging refdrv.config into the configuration");
-      !r)
-    return r;
-  if (auto r = run_logged(make({"olddefconfig"}), "make olddefconfig"); !r) return r;
-  if (auto r = check_config(kb / ".config", fragment); !r) return r;
-  opt.progress("make prepare (generated headers, once per tree)");
-  if (auto r = run_logged(make({jobs, "prepare"}), "make prepare"); !r) return r;
-  opt.progress("compiling phylib and the driver with kbuild (to record the tree's compile lines)");
-  if (auto r = run_logged(make({jobs, "drivers/net/phy/"}), "building drivers/net/phy with kbuild"); !r) return r;
-  std::vector<std::string> lib_targets = {jobs, "-k"};
-  for (const char* o : kLibObjects) {
-    fs::path src = tree.root / fs::path(o).replace_extension(".c");
-    if (fs::exists(src)) lib_targets.emplace_back(o);
-  }
-  // -k: a lib file this tree does not build is simply left out.
-  (void)run(make(lib_targets));
-  return {};
+// Whether the tree's Kconfig declares `sym` where refdrv's Rust fragment
+// expects it (init/, phylib's and the firmware loader's Kconfig).
+bool kconfig_declares(const LinuxTree& tree, const std::string& sym) {
+  const std::regex re("(^|\\n)(menu)?config " + sym + "\\s*\\n");
+  for (const char* f : {"init/Kconfig", "drivers/net/phy/Kconfig", "drivers/base/firmware_loader/Kconfig"})
+    if (auto t = read_file(tree.root / f); t && std::regex_search(*t, re)) return true;
+  return false;
 }
 
-// The userspace compile line of one kbuild object.
-Result<KernelObject> kernel_object(const LinuxTree& tree, const fs::path& kb, const std::string& obj) {
-  auto argv = read_cmd_file(kb, obj);
-  if (!argv) return std::unexpected(argv.error());
-  if (argv->size() < 3) return fail(fmt::format("{}: unexpected compile command", obj));
-  KernelObject k;
-  k.path = obj;
-  k.source = argv->back();
-  if (!fs::path(k.source).is_absolute()) k.source = (tree.root / k.source).string();
-  k.modname = modname_of(*argv);
-  if (auto it = tree.object_kconfig.find(obj); it != tree.object_kconfig.end()) k.kconfig = it->second;
-  k.argv = userspace_flags(*argv, kb);
-  return k;
-}
-
-std::vector<RustDriver> rust_drivers_of(const LinuxTree& tree) {
-  std::vector<RustDriver> out;
-  for (const auto& [obj, kconfig] : tree.object_kconfig) {
-    fs::path rs = tree.root / fs::path(obj).replace_extension(".rs");
-    if (!fs::exists(rs)) continue;
-    RustDriver d;
-    d.crate = fs::path(obj).stem().string();
-    std::replace(d.crate.begin(), d.crate.end(), '-', '_');
-    d.source = fs::path(obj).replace_extension(".rs").string();
-    d.kconfig = kconfig;
-    out.push_back(std::move(d));
+// refdrv-rust.config without the symbols this tree does not declare.
+Result<std::string> rust_fragment(const LinuxTree& tree, const fs::path& data) {
+  auto text = read_file(data / "kernel/refdrv-rust.config");
+  if (!text) return std::unexpected(text.error());
+  std::string out;
+  std::istringstream in(*text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("CONFIG_", 0) == 0) {
+      const std::string sym = line.substr(7, line.find('=') - 7);
+      if (!kconfig_declares(tree, sym)) continue;
+    }
+    out += line + "\n";
   }
   return out;
 }
 
-}  // namespace
-
-RustToolchain find_rust_toolchain() {
-  RustToolchain t;
-  if (const char* r = std::getenv("REFDRV_RUSTC"); r && *r)
-    t.rustc = r;
-  else if (on_path("rustc"))
-    t.rustc = "rustc";
-  else
-    return t;
-  auto v = capture({{t.rustc, "--version"}, {}, {}, {}});
-  if (!v) {
-    t.rustc.clear();
-    return t;
+// How kbuild is run: the tree, the output directory, the environment.
+struct Kbuild {
+  const LinuxTree& tree;
+  fs::path kb;
+  std::vector<std::string> env;
+  std::vector<std::string> vars;  // make variables (command line)
+  fs::path log;
+  int jobs;
+  [[nodiscard]] Command make(std::vector<std::string> args) const {
+    std::vector<std::string> argv = {"make", "-C", tree.root.string(), "O=" + kb.string(), "ARCH=x86_64"};
+    argv.insert(argv.end(), vars.begin(), vars.end());
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Command{argv, {}, log, env};
   }
-  t.version = *v;
-  while (!t.version.empty() && t.version.back() == '\n') t.version.pop_back();
-  return t;
+  [[nodiscard]] std::string j() const { return fmt::format("-j{}", jobs); }
+};
+
+Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std::string& fragment,
+                       const BuildOptions& opt) {
+  std::error_code ec;
+  fs::create_directories(k.kb, ec);
+  opt.progress(fmt::format("configuring Linux {} out of tree in {}", k.tree.version, k.kb.string()));
+  if (auto r = run_logged(k.make({"tinyconfig"}), "make tinyconfig"); !r) return r;
+  if (auto r = run_logged(Command{{(k.tree.root / "scripts/kconfig/merge_config.sh").string(), "-m", "-O",
+                                   k.kb.string(), (k.kb / ".config").string(), fragment_file.string()},
+                                  k.tree.root, k.log, k.env},
+                          "merging refdrv.config into the configuration");
+      !r)
+    return r;
+  if (auto r = run_logged(k.make({"olddefconfig"}), "make olddefconfig"); !r) return r;
+  if (auto r = check_config(k.kb / ".config", fragment); !r) return r;
+  const bool rust = fragment.find("\nCONFIG_RUST=y\n") != std::string::npos;
+  opt.progress(rust ? "make prepare (generated headers and the tree's rust/ crates, once per tree and toolchain)"
+                    : "make prepare (generated headers, once per tree)");
+  if (auto r = run_logged(k.make({k.j(), "prepare"}), "make prepare"); !r) return r;
+  opt.progress("compiling phylib and the drivers with kbuild (to record the tree's compile lines)");
+  if (auto r = run_logged(k.make({k.j(), "drivers/net/phy/"}), "building drivers/net/phy with kbuild"); !r) return r;
+  // The C side of each reference group: with its Rust option set, the
+  // tree's Makefile builds only the Rust object; refdrv hosts both.
+  std::vector<std::string> singles = {k.j()};
+  for (const auto& g : k.tree.groups) {
+    const std::string obj = fs::path(g.c_source).replace_extension(".o").string();
+    if (!fs::exists(k.kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd")))
+      singles.push_back(obj);
+  }
+  if (singles.size() > 1)
+    if (auto r = run_logged(k.make(singles), "building the C side of the reference groups with kbuild"); !r) return r;
+  std::vector<std::string> lib_targets = {k.j(), "-k"};
+  for (const char* o : kLibObjects) {
+    fs::path src = k.tree.root / fs::path(o).replace_extension(".c");
+    if (fs::exists(src)) lib_targets.emplace_back(o);
+  }
+  // -k: a lib file this tree does not build is simply left out.
+  (void)run(k.make(lib_targets));
+  return {};
 }
+
+// The configured tree for `fragment` (cached in the configured/ cache,
+// keyed by the tree, the fragment and the Rust toolchain).
+Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
+                                 const RustToolchain* rust, const BuildOptions& opt) {
+  const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + fragment + kRecipeVersion +
+                               (rust ? "\n" + rust->describe() + "\n" + rust->rustc + "\n" + rust->lib_src : "");
+  const fs::path configured = cache_root() / "configured" / (tree.version + "-" + hash_hex(identity));
+  Kbuild k{tree, configured / "kbuild", {"ARCH=x86_64", "LC_ALL=C", "KBUILD_VERBOSE=0"}, {},
+           configured / "configure.log", opt.jobs > 0 ? opt.jobs : default_jobs()};
+  if (rust) {
+    k.vars = rust->make_vars(data);
+    for (auto& e : rust->wrapper_env()) k.env.push_back(std::move(e));
+  }
+  auto lock = FileLock::acquire(configured / ".lock");
+  if (!lock) return std::unexpected(lock.error());
+  const std::string stamp = fragment_stamp(tree, fragment);
+  const fs::path stamp_file = configured / "stamp.configure";
+  const fs::path failed_file = configured / "failed";
+  // A configuration that failed for this stamp is not retried (the Rust
+  // side with a toolchain the tree rejects): the same error, at once.
+  if (auto failed = read_file(failed_file); failed && failed->rfind(stamp + "\n", 0) == 0)
+    return fail(failed->substr(stamp.size() + 1));
+  if (auto old = read_file(stamp_file); old && *old == stamp) return k.kb;
+  std::error_code ec;
+  fs::remove(stamp_file, ec);
+  fs::remove(k.log, ec);
+  const fs::path fragment_file = configured / "refdrv.config";
+  if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
+  if (auto r = configure(k, fragment_file, fragment, opt); !r) {
+    if (rust) (void)write_file(failed_file, stamp + "\n" + r.error().message);
+    return std::unexpected(r.error());
+  }
+  if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
+  return k.kb;
+}
+
+// The userspace compile line of one kbuild object (C or Rust).
+Result<KernelObject> kernel_object(const LinuxTree& tree, const fs::path& kb, const std::string& obj) {
+  auto sc = read_saved_command(kb, obj);
+  if (!sc) return std::unexpected(sc.error());
+  if (sc->argv.size() < 3) return fail(fmt::format("{}: unexpected compile command", obj));
+  KernelObject k;
+  k.path = obj;
+  if (auto it = tree.object_kconfig.find(obj); it != tree.object_kconfig.end()) k.kconfig = it->second;
+  if (fs::path(sc->argv[0]).filename() == "rustc" ||
+      std::any_of(sc->argv.begin(), sc->argv.end(), [](const std::string& a) { return a.rfind("--crate-name", 0) == 0; })) {
+    k.lang = Lang::kRust;
+    k.env = sc->env;
+    k.post = sc->post;
+    k.argv = rust_userspace_args(sc->argv);
+    const auto src = std::find_if(sc->argv.rbegin(), sc->argv.rend(),
+                                  [](const std::string& a) { return fs::path(a).extension() == ".rs"; });
+    if (src == sc->argv.rend()) return fail(fmt::format("{}: no .rs source in its rustc command", obj));
+    k.source = fs::path(*src).is_absolute() ? *src : (kb / *src).lexically_normal().string();
+    if (!k.rust_crate()) {
+      k.modname = modinfo_module_name(kb / obj);
+      if (k.modname.empty())
+        return fail(fmt::format("{}: kbuild's object has no .modinfo naming its module (module! writes one)", obj));
+    }
+    return k;
+  }
+  k.source = sc->argv.back();
+  if (!fs::path(k.source).is_absolute()) k.source = (tree.root / k.source).string();
+  k.modname = modname_of(sc->argv);
+  k.argv = userspace_flags(sc->argv, kb);
+  return k;
+}
+
+// The tree's Rust crates, in dependency order (ffi exists from 6.13 on and
+// in some stable backports), and the C helpers they call.
+constexpr std::array kRustCrates = {"core", "compiler_builtins", "ffi", "build_error", "bindings", "uapi", "kernel"};
+
+std::string cmd_file_of(const fs::path& kb, const std::string& obj) {
+  return (kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd")).string();
+}
+
+// Every object of the kernel side: phylib and the drivers (C and Rust, as
+// kbuild built drivers/net/phy), the C side of each reference group, the
+// lib/ files, and with Rust the tree's crates and rust/helpers.
+Result<std::vector<KernelObject>> collect_objects(const LinuxTree& tree, const fs::path& kb, bool rust) {
+  auto members = capture({{"ar", "t", (kb / "drivers/net/phy/built-in.a").string()}, {}, {}, {}});
+  if (!members) return fail(fmt::format("cannot list drivers/net/phy/built-in.a: {}", members.error().message));
+  std::vector<std::string> objs;
+  std::istringstream ms(*members);
+  for (std::string m; std::getline(ms, m);) {
+    if (m.empty()) continue;
+    fs::path p(m);
+    objs.push_back(p.is_absolute() ? p.lexically_relative(kb).string() : m);
+  }
+  for (const auto& g : tree.groups) {
+    const std::string obj = fs::path(g.c_source).replace_extension(".o").string();
+    if (std::find(objs.begin(), objs.end(), obj) == objs.end() && fs::exists(cmd_file_of(kb, obj)))
+      objs.push_back(obj);
+  }
+  for (const char* o : kLibObjects)
+    if (fs::exists(cmd_file_of(kb, o))) objs.emplace_back(o);
+  if (rust) {
+    for (const char* o : {"rust/helpers/helpers.o", "rust/helpers.o"})
+      if (fs::exists(cmd_file_of(kb, o))) objs.emplace_back(o);
+    for (const char* c : kRustCrates) {
+      const std::string o = fmt::format("rust/{}.o", c);
+      if (fs::exists(cmd_file_of(kb, o))) objs.push_back(o);
+    }
+  }
+  std::vector<KernelObject> out;
+  for (const auto& o : objs) {
+    auto k = kernel_object(tree, kb, o);
+    if (!k) return std::unexpected(k.error());
+    out.push_back(std::move(*k));
+  }
+  return out;
+}
+
+// The tree's Rust sources kbuild compiled into rust/kernel.o and the other
+// crates refdrv links (from the deps_ lists of their .cmd files).
+std::vector<std::string> rust_sources_compiled(const LinuxTree& tree, const fs::path& kb) {
+  std::set<std::string> files;
+  const std::string root = tree.root.string() + "/";
+  for (const char* c : kRustCrates) {
+    if (std::string_view(c) == "core") continue;  // Rust's library, not the kernel's
+    auto text = read_file(cmd_file_of(kb, fmt::format("rust/{}.o", c)));
+    if (!text) continue;
+    std::istringstream in(*text);
+    for (std::string line; std::getline(in, line);) {
+      std::string w = line;
+      // source_rust/kernel.o := /tree/rust/kernel/lib.rs, then the deps_ list.
+      if (w.rfind("source_", 0) == 0 && w.find(":= ") != std::string::npos) w = w.substr(w.find(":= ") + 3);
+      w.erase(0, w.find_first_not_of(" \t"));
+      if (w.size() > 2 && w.substr(w.size() - 2) == " \\") w.resize(w.size() - 2);
+      if (w.rfind(root, 0) == 0 && fs::path(w).extension() == ".rs") files.insert(w.substr(root.size()));
+    }
+  }
+  return {files.begin(), files.end()};
+}
+
+std::string object_dir_name(const KernelObject& k) { return fs::path(k.path).parent_path().string(); }
+
+// The metadata file rustc writes beside a crate's object (kbuild's layout).
+std::string rmeta_of(const fs::path& obj_dir, const std::string& crate) {
+  return (obj_dir / ("lib" + crate + ".rmeta")).string();
+}
+
+std::string crate_of(const KernelObject& k) { return fs::path(k.path).stem().string(); }
+
+// The crates a Rust object uses: core and compiler_builtins (implicit, found
+// through -L) and its --extern names.
+std::vector<std::string> crate_deps(const KernelObject& k) {
+  std::vector<std::string> deps;
+  const std::string self = crate_of(k);
+  if (self != "core") deps.emplace_back("core");
+  if (self != "core" && self != "compiler_builtins") deps.emplace_back("compiler_builtins");
+  for (std::size_t i = 0; i + 1 < k.argv.size(); ++i)
+    if (k.argv[i] == "--extern") {
+      std::string n = k.argv[i + 1];
+      n = n.substr(0, n.find('='));
+      if (std::find(deps.begin(), deps.end(), n) == deps.end()) deps.push_back(n);
+    }
+  return deps;
+}
+
+// The generated modules table: every object with its initcall, exitcall and
+// modinfo sections, its module and its implementation (see emul/modules.h).
+std::string modules_table(const BuiltKernel& b) {
+  std::string table =
+      "/* Generated by refdrv (kernel/kbuild.cpp) for this tree: do not edit.\n"
+      " * Every kernel-side object with a module, and the sections its\n"
+      " * initcalls, exitcalls and modinfo were renamed to. */\n"
+      "#include <linux/kernel.h>\n#include \"modules.h\"\n#include \"refdrv_abi.h\"\n\n"
+      "#define EMUL_SECTION_SYMBOL __weak __attribute__((visibility(\"hidden\")))\n";
+  std::string entries;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < b.objects.size(); ++i) {
+    const auto& k = b.objects[i];
+    if (k.rust_crate()) continue;
+    ++n;
+    std::string ics;
+    for (std::size_t l = 0; l < kInitcallLevels.size(); ++l) {
+      table += fmt::format("extern initcall_entry_t __start_refdrv_ic_{0}_{1}[] EMUL_SECTION_SYMBOL, "
+                           "__stop_refdrv_ic_{0}_{1}[] EMUL_SECTION_SYMBOL;\n",
+                           l, i);
+      ics += fmt::format("{{ __start_refdrv_ic_{0}_{1}, __stop_refdrv_ic_{0}_{1} }}, ", l, i);
+    }
+    table += fmt::format("extern const char __start_refdrv_mi_{0}[] EMUL_SECTION_SYMBOL, __stop_refdrv_mi_{0}[] "
+                         "EMUL_SECTION_SYMBOL;\n"
+                         "extern exitcall_t __start_refdrv_ex_{0}[] EMUL_SECTION_SYMBOL, __stop_refdrv_ex_{0}[] "
+                         "EMUL_SECTION_SYMBOL;\n",
+                         i);
+    // A built-in Rust module has no exitcall section; module! names its
+    // exit function __<name>_exit (weak: NULL if the name is not that).
+    std::string rust_exit = "NULL";
+    if (k.lang == Lang::kRust && !k.modname.empty()) {
+      table += fmt::format("extern void __{}_exit(void) __weak;\n", k.modname);
+      rust_exit = fmt::format("__{}_exit", k.modname);
+    }
+    const std::string source = fs::path(k.source).lexically_relative(b.tree.root).string();
+    const char* impl = k.kconfig.empty() ? "REFDRV_IMPL_NONE" : k.lang == Lang::kRust ? "REFDRV_IMPL_RUST" : "REFDRV_IMPL_C";
+    entries += fmt::format(
+        "\t{{ .modname = {}, .source = {}, .kconfig = {}, .impl = {}, .initcalls = {{ {}}},\n"
+        "\t  .modinfo_start = __start_refdrv_mi_{}, .modinfo_stop = __stop_refdrv_mi_{},\n"
+        "\t  .exit_start = __start_refdrv_ex_{}, .exit_stop = __stop_refdrv_ex_{}, .rust_exit = {} }},\n",
+        c_string(k.modname), c_string(source),
+        k.kconfig.empty() ? "NULL" : c_string(k.kconfig), impl, ics, i, i, i, i, rust_exit);
+  }
+  table += "\nconst struct emul_object emul_objects[] = {\n" + entries + "};\n";
+  table += fmt::format("const unsigned int emul_nobjects = {};\n", n);
+  return table;
+}
+
+// Section renames that give each object's initcalls, exitcalls and modinfo
+// names of their own (modules_table refers to them by index).
+std::string section_renames(std::size_t i) {
+  std::string r;
+  for (std::size_t l = 0; l < kInitcallLevels.size(); ++l)
+    r += fmt::format(" --rename-section .initcall{}.init=refdrv_ic_{}_{}", kInitcallLevels[l], l, i);
+  r += fmt::format(" --rename-section .exitcall.exit=refdrv_ex_{0} --rename-section .modinfo=refdrv_mi_{0}", i);
+  // EXPORT_SYMBOL's records are for modpost; a PIC link has no use for them.
+  r += " --remove-section=.export_symbol";
+  return r;
+}
+
+struct NinjaPaths {
+  fs::path data, gen, kb, hook;
+};
+
+// build.ninja: every object recompiled for userspace, linked into one
+// shared object with generated stubs for what nothing defines.
+std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const NinjaPaths& p,
+                        const std::vector<std::string>& emul_argv) {
+  std::string ninja = "# Generated by refdrv (kernel/kbuild.cpp): the userspace build of the kernel side.\n"
+                      "ninja_required_version = 1.10\n\n";
+  const std::string hook = ninja_value(shell_quote(p.hook.string()));
+  ninja += "rule kcc\n  command = $cmd -include " + hook +
+           " -MD -MF $out.d -c -o $out $in && objcopy $renames $out\n"
+           "  depfile = $out.d\n  deps = gcc\n  description = CC $in\n\n";
+  ninja += "rule ecc\n  command = $cmd -include " + hook +
+           " -MD -MF $out.d -c -o $out $in\n  depfile = $out.d\n  deps = gcc\n  description = CC $in\n\n";
+  // kbuild's rustc line, retargeted, run where kbuild runs it (relative
+  // paths such as @./include/generated/rustc_cfg), with kbuild's
+  // RUSTC_BOOTSTRAP. rustc's dep-info has `# env-dep:` comment lines that
+  // ninja's depfile reader does not take.
+  ninja += "rule krustc\n  command = cd " + ninja_value(shell_quote(p.kb.string())) +
+           " && env RUSTC_BOOTSTRAP=1 $env $cmd $coverage -L $libdir --emit=dep-info=$out.d --emit=obj=$out "
+           "--emit=metadata=$meta && sed -i '/^#/d' $out.d$post\n"
+           "  depfile = $out.d\n  deps = gcc\n  description = RUSTC $in\n\n";
+  ninja += "rule copy\n  command = cp $in $out\n  description = CP $out\n\n";
+  ninja += "rule ldr\n  command = ld -r -o $out $in\n  description = LD $out\n\n";
+  ninja += "rule stubs\n  command = sh " + ninja_value(shell_quote((p.data / "emul/gen-stubs.sh").string())) +
+           " $in $out $out.args\n  description = STUBS $out\n\n";
+  ninja += "rule scc\n  command = gcc -O2 -fPIC -ffreestanding -fno-builtin -nostdinc -c -o $out $in\n"
+           "  description = CC $in\n\n";
+  ninja += "rule so\n  command = gcc -shared -nostdlib -Wl,--version-script=" +
+           ninja_value(shell_quote((p.gen / "refdrv.map").string())) +
+           " -Wl,-z,defs -Wl,--build-id -o $out $in @$args -lgcc\n  description = LINK $out\n\n";
+  // Function symbols as `nm -n` would list them (readelf reads newer
+  // rustc's objects, the installed nm does not).
+  ninja += "rule syms\n  command = readelf -sW $in | awk '$$4 == \"FUNC\" && $$7 != \"UND\" { print $$2, \"t\", $$8 }' "
+           "| sort > $out\n  description = SYMS $out\n\n";
+  // Where the image executes cli/sti (the kernel's irqsave primitives):
+  // patched to nops at load (host/kernel_gate.hpp).
+  ninja += "rule irqsites\n  command = objdump -d --no-show-raw-insn $in | "
+           "awk '$$2 == \"cli\" || $$2 == \"sti\" { sub(\":\", \"\", $$1); print $$1 }' > $out\n"
+           "  description = IRQSITES $out\n\n";
+
+  const fs::path objdir = b.build_dir / "obj";
+  const fs::path rust_libdir = objdir / "rust";
+  std::vector<std::string> link_inputs;
+  bool macros_copied = false;
+  for (std::size_t i = 0; i < b.objects.size(); ++i) {
+    const auto& k = b.objects[i];
+    const std::string out = (objdir / k.path).string();
+    // Coverage: phylib and the drivers, not the lib/ helpers they call
+    // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
+    const bool covered = opt.coverage && (k.path.rfind(kCoveredDir, 0) == 0 || k.path == "rust/kernel.o");
+    if (k.lang == Lang::kC) {
+      std::vector<std::string> argv = k.argv;
+      if (covered) argv.insert(argv.begin() + 1, kCoverageFlag);
+      ninja += fmt::format("build {}: kcc {}\n  cmd = {}\n  renames = {}\n", ninja_path(out), ninja_path(k.source),
+                           ninja_value(join_quoted(argv)), ninja_value(section_renames(i)));
+      link_inputs.push_back(out);
+      continue;
+    }
+    std::string deps;
+    for (const auto& d : crate_deps(k)) {
+      if (d == "macros") {
+        const std::string so = (rust_libdir / "libmacros.so").string();
+        if (!macros_copied) {
+          ninja += fmt::format("build {}: copy {}\n", ninja_path(so), ninja_path((p.kb / "rust/libmacros.so").string()));
+          macros_copied = true;
+        }
+        deps += " " + ninja_path(so);
+      } else {
+        deps += " " + ninja_path(rmeta_of(rust_libdir, d));
+      }
+    }
+    std::string post;
+    for (auto cmd : k.post) {
+      std::replace(cmd.begin(), cmd.end(), std::string("$out"), out);
+      post += " && " + join_quoted(cmd);
+    }
+    if (!k.rust_crate()) post += " && objcopy" + section_renames(i) + " " + shell_quote(out);
+    const std::string meta = rmeta_of(objdir / object_dir_name(k), crate_of(k));
+    ninja += fmt::format("build {} | {}: krustc {} |{}\n  cmd = {}\n  env = {}\n  libdir = {}\n  meta = {}\n"
+                         "  post = {}\n  coverage = {}\n",
+                         ninja_path(out), ninja_path(meta), ninja_path(k.source), deps, ninja_value(join_quoted(k.argv)),
+                         ninja_value(join_quoted(k.env)), ninja_value(shell_quote(rust_libdir.string())),
+                         ninja_value(shell_quote(meta)), ninja_value(post), covered ? kRustCoverageFlags : "");
+    link_inputs.push_back(out);
+  }
+  std::vector<std::string> emul_sources;
+  for (const auto& e : fs::directory_iterator(p.data / "emul"))
+    if (e.path().extension() == ".c") emul_sources.push_back(e.path().string());
+  std::sort(emul_sources.begin(), emul_sources.end());
+  emul_sources.push_back((p.gen / "modules_table.c").string());
+  for (const auto& src : emul_sources) {
+    const std::string out = (b.build_dir / "emul" / fs::path(src).filename()).replace_extension(".o").string();
+    ninja += fmt::format("build {}: ecc {}\n  cmd = {}\n", ninja_path(out), ninja_path(src),
+                         ninja_value(join_quoted(emul_argv)));
+    link_inputs.push_back(out);
+  }
+  std::string all_inputs;
+  for (const auto& i : link_inputs) all_inputs += " " + ninja_path(i);
+  const std::string all = (b.build_dir / "all.o").string();
+  const std::string stubs_c = (p.gen / "stubs.c").string();
+  const std::string stubs_o = (b.build_dir / "stubs.o").string();
+  ninja += fmt::format("build {}: ldr{}\n", ninja_path(all), all_inputs);
+  ninja += fmt::format("build {} | {}.args: stubs {} | {}\n", ninja_path(stubs_c), ninja_path(stubs_c),
+                       ninja_path(all), ninja_path((p.data / "emul/gen-stubs.sh").string()));
+  ninja += fmt::format("build {}: scc {}\n", ninja_path(stubs_o), ninja_path(stubs_c));
+  ninja += fmt::format("build {}: so {} {} | {}.args {}\n  args = {}.args\n", ninja_path(b.object.string()),
+                       ninja_path(all), ninja_path(stubs_o), ninja_path(stubs_c),
+                       ninja_path((p.gen / "refdrv.map").string()), ninja_value(stubs_c));
+  ninja += fmt::format("build {}: syms {}\n", ninja_path(b.symbols.string()), ninja_path(b.object.string()));
+  ninja += fmt::format("build {}: irqsites {}\n", ninja_path((b.build_dir / kIrqSites).string()),
+                       ninja_path(b.object.string()));
+  ninja += fmt::format("default {} {}\n", ninja_path(b.symbols.string()), ninja_path((b.build_dir / kIrqSites).string()));
+  return ninja;
+}
+
+// The Rust drivers of the tree (.rs objects of drivers/net/phy).
+bool tree_has_rust_drivers(const LinuxTree& tree) {
+  for (const auto& [obj, kconfig] : tree.object_kconfig)
+    if (fs::exists(tree.root / fs::path(obj).replace_extension(".rs"))) return true;
+  return false;
+}
+
+}  // namespace
 
 std::vector<std::string> userspace_flags(const std::vector<std::string>& in, const fs::path& kb) {
   static constexpr std::array kDropPrefixes = {
@@ -262,15 +651,36 @@ std::vector<std::string> userspace_flags(const std::vector<std::string>& in, con
   return out;
 }
 
+std::vector<std::string> rust_userspace_args(const std::vector<std::string>& in) {
+  static constexpr std::array kDropPrefixes = {"--target=", "-Ctarget-feature=", "-Ztune-cpu=", "-Cno-redzone",
+                                               "-Ccode-model=", "-Crelocation-model=", "--emit=", "--out-dir=",
+                                               "-Zcf-protection", "-Zpatchable-function-entry"};
+  // Options that take the next word as their value.
+  static constexpr std::array kDropWithValue = {"--target", "--out-dir", "-L", "--emit"};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const std::string& a = in[i];
+    if (std::any_of(kDropWithValue.begin(), kDropWithValue.end(), [&](const char* d) { return a == d; })) {
+      ++i;
+      continue;
+    }
+    if (a.rfind("-L", 0) == 0) continue;
+    if (std::any_of(kDropPrefixes.begin(), kDropPrefixes.end(), [&](const char* p) { return a.rfind(p, 0) == 0; }))
+      continue;
+    out.push_back(a);
+  }
+  out.insert(out.begin() + 1, {"--target=x86_64-unknown-linux-gnu", "-Crelocation-model=pic"});
+  return out;
+}
+
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
   const fs::path data = data_dir();
-  const fs::path fragment_file = data / "kernel/refdrv.config";
-  auto fragment = read_file(fragment_file);
+  auto fragment = read_file(data / "kernel/refdrv.config");
   if (!fragment)
     return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
                             "directory",
                             fragment.error().message));
-  for (const char* tool : {"make", "gcc", "ld", "nm", "objcopy", "ninja", "flex", "bison", "bc"})
+  for (const char* tool : {"make", "gcc", "ld", "nm", "objcopy", "readelf", "ninja", "flex", "bison", "bc"})
     if (!on_path(tool))
       return fail(fmt::format("`{}` is not installed; the per-tree build needs it. Install the build dependencies "
                               "with: sudo apt-get install build-essential flex bison bc libelf-dev ninja-build",
@@ -278,112 +688,69 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
 
   BuiltKernel b;
   b.tree = tree;
-  b.rust = find_rust_toolchain();
-  b.key = hash_hex(tree.root.string() + "\n" + tree.version + "\n" + *fragment + kRecipeVersion + data.string() +
-                   "\n" + b.rust.rustc + " " + b.rust.version + (opt.coverage ? "\ncoverage" : ""));
   b.coverage = opt.coverage;
+
+  // ---- 1. configure (cached): with the tree's Rust when it can be built ----
+  b.rust_declared = tree_has_rust_drivers(tree);
+  std::optional<fs::path> kb;
+  if (!b.rust_declared) {
+    b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
+  } else {
+    b.rust = find_rust_toolchain(tree);
+    if (!b.rust.usable()) {
+      b.rust_note = b.rust.problem;
+    } else {
+      auto rf = rust_fragment(tree, data);
+      if (!rf) return std::unexpected(rf.error());
+      auto with_rust = configured_tree(tree, data, *fragment + *rf, &b.rust, opt);
+      if (with_rust)
+        kb = *with_rust;
+      else
+        b.rust_note = fmt::format("the tree's Rust side did not build with {}: {}", b.rust.describe(),
+                                  with_rust.error().message);
+    }
+    if (!kb) opt.progress(fmt::format("the Rust drivers are left out: {}", b.rust_note));
+  }
+  if (!kb) {
+    auto c_only = configured_tree(tree, data, *fragment, nullptr, opt);
+    if (!c_only) return std::unexpected(c_only.error());
+    kb = *c_only;
+  }
+  b.kbuild_dir = *kb;
+  const bool with_rust = b.rust_declared && b.rust_note.empty();
+  if (!with_rust) b.rust = {};
+
+  // ---- 2. the objects and their userspace compile lines ----
+  auto objects = collect_objects(tree, *kb, with_rust);
+  if (!objects) return std::unexpected(objects.error());
+  b.objects = std::move(*objects);
+  const auto phy = std::find_if(b.objects.begin(), b.objects.end(),
+                                [](const KernelObject& k) { return k.path == "drivers/net/phy/phy.o"; });
+  if (phy == b.objects.end()) return fail("kbuild did not build drivers/net/phy/phy.o: is CONFIG_PHYLIB=y?");
+  for (const auto& k : b.objects)
+    if (k.lang == Lang::kRust && !k.rust_crate()) {
+      RustDriver d{fs::path(k.path).stem().string(), fs::path(k.source).lexically_relative(tree.root).string(),
+                   k.kconfig, k.modname};
+      b.rust_drivers.push_back(std::move(d));
+    }
+  if (b.rust_declared && b.rust_note.empty() && b.rust_drivers.empty())
+    b.rust_note = "kbuild built no Rust driver although the tree declares some (see the configure log)";
+  if (!b.rust_drivers.empty()) b.rust_sources = rust_sources_compiled(tree, *kb);
+
+  // The build directory: keyed by everything that goes into the objects.
+  std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" + kRecipeVersion +
+                         data.string() + (opt.coverage ? "\ncoverage" : "");
+  b.key = hash_hex(identity);
   b.build_dir = cache_root() / "builds" / (tree.version + "-" + b.key);
+  b.object = b.build_dir / "libkernel.so";
+  b.symbols = b.build_dir / "kernel.syms";
   const fs::path log = b.build_dir / "build.log";
   auto lock = FileLock::acquire(b.build_dir / ".lock");
   if (!lock) return std::unexpected(lock.error());
 
-  // ---- 1. configure (cached) ----
-  // The configured tree does not depend on the Rust toolchain or on which
-  // refdrv checkout asks, so builds that differ only in those (Debian's
-  // rustc next to rustup's, a second clone) share it. Its lock is taken
-  // after the build's own, always in this order.
-  const fs::path configured =
-      cache_root() / "configured" / (tree.version + "-" + hash_hex(tree.root.string() + "\n" + tree.version + "\n" +
-                                                                    *fragment + kRecipeVersion));
-  const fs::path kb = configured / "kbuild";
-  auto configure_lock = FileLock::acquire(configured / ".lock");
-  if (!configure_lock) return std::unexpected(configure_lock.error());
-  const std::string stamp = fragment_stamp(tree, *fragment);
-  const fs::path stamp_file = configured / "stamp.configure";
-  auto old_stamp = read_file(stamp_file);
-  if (!old_stamp || *old_stamp != stamp) {
-    const fs::path configure_log = configured / "configure.log";
-    std::error_code ec;
-    fs::remove(stamp_file, ec);
-    fs::remove(configure_log, ec);
-    if (auto r = configure(tree, kb, fragment_file, *fragment, opt, configure_log); !r)
-      return std::unexpected(r.error());
-    if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
-  }
-
-  // ---- 2. the objects and their userspace compile lines ----
-  auto members = capture({{"ar", "t", (kb / "drivers/net/phy/built-in.a").string()}, {}, {}, {}});
-  if (!members) return fail(fmt::format("cannot list drivers/net/phy/built-in.a: {}", members.error().message));
-  std::vector<std::string> objs;
-  std::istringstream ms(*members);
-  for (std::string m; std::getline(ms, m);) {
-    if (m.empty()) continue;
-    fs::path p(m);
-    objs.push_back(p.is_absolute() ? p.lexically_relative(kb).string() : m);
-  }
-  for (const char* o : kLibObjects) {
-    fs::path cmd = kb / fs::path(o).parent_path() / ("." + fs::path(o).filename().string() + ".cmd");
-    if (fs::exists(cmd)) objs.emplace_back(o);
-  }
-  for (const auto& o : objs) {
-    auto k = kernel_object(tree, kb, o);
-    if (!k) return std::unexpected(k.error());
-    b.objects.push_back(std::move(*k));
-  }
-  const auto phy = std::find_if(b.objects.begin(), b.objects.end(),
-                                [](const KernelObject& k) { return k.path == "drivers/net/phy/phy.o"; });
-  if (phy == b.objects.end()) return fail("kbuild did not build drivers/net/phy/phy.o: is CONFIG_PHYLIB=y?");
-
   // ---- 3. generated files and build.ninja ----
   const fs::path gen = b.build_dir / "gen";
-  const auto rust_candidates = rust_drivers_of(tree);
-  if (rust_candidates.empty())
-    b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
-  else if (b.rust.rustc.empty())
-    b.rust_note = "no rustc found (install Debian's rustc, or set REFDRV_RUSTC)";
-  else
-    b.rust_drivers = rust_candidates;
-  const fs::path hook = data / "emul/lockdep_hook.h";
-  std::string table =
-      "/* Generated by refdrv (kernel/kbuild.cpp) for this tree: do not edit.\n"
-      " * Every kernel-side object, its module, and the sections its initcalls,\n"
-      " * exitcalls and modinfo were renamed to. */\n"
-      "#include <linux/kernel.h>\n#include \"modules.h\"\n#include \"refdrv_abi.h\"\n\n"
-      "#define EMUL_SECTION_SYMBOL __weak __attribute__((visibility(\"hidden\")))\n";
-  std::string entries;
-  for (std::size_t i = 0; i < b.objects.size(); ++i) {
-    const auto& k = b.objects[i];
-    std::string ics;
-    for (std::size_t l = 0; l < kInitcallLevels.size(); ++l) {
-      table += fmt::format("extern initcall_entry_t __start_refdrv_ic_{0}_{1}[] EMUL_SECTION_SYMBOL, "
-                           "__stop_refdrv_ic_{0}_{1}[] EMUL_SECTION_SYMBOL;\n",
-                           l, i);
-      ics += fmt::format("{{ __start_refdrv_ic_{0}_{1}, __stop_refdrv_ic_{0}_{1} }}, ", l, i);
-    }
-    table += fmt::format("extern const char __start_refdrv_mi_{0}[] EMUL_SECTION_SYMBOL, __stop_refdrv_mi_{0}[] "
-                         "EMUL_SECTION_SYMBOL;\n"
-                         "extern exitcall_t __start_refdrv_ex_{0}[] EMUL_SECTION_SYMBOL, __stop_refdrv_ex_{0}[] "
-                         "EMUL_SECTION_SYMBOL;\n",
-                         i);
-    const std::string source = fs::path(k.source).lexically_relative(tree.root).string();
-    entries += fmt::format(
-        "\t{{ .modname = {}, .source = {}, .kconfig = {}, .impl = {}, .initcalls = {{ {}}},\n"
-        "\t  .modinfo_start = __start_refdrv_mi_{}, .modinfo_stop = __stop_refdrv_mi_{},\n"
-        "\t  .exit_start = __start_refdrv_ex_{}, .exit_stop = __stop_refdrv_ex_{} }},\n",
-        c_string(k.modname), c_string(source), k.kconfig.empty() ? "NULL" : c_string(k.kconfig),
-        k.kconfig.empty() ? "REFDRV_IMPL_NONE" : "REFDRV_IMPL_C", ics, i, i, i, i);
-  }
-  table += "\nconst struct emul_object emul_objects[] = {\n" + entries + "};\n";
-  table += fmt::format("const unsigned int emul_nobjects = {};\n", b.objects.size());
-  std::string rust_entries;
-  for (const auto& d : b.rust_drivers) {
-    table += fmt::format("extern const struct refdrv_rust_module __refdrv_rust_module_{};\n", d.crate);
-    rust_entries += fmt::format("\t{{ &__refdrv_rust_module_{}, {}, {} }},\n", d.crate, c_string(d.source),
-                                c_string(d.kconfig));
-  }
-  table += "\nconst struct emul_rust_object emul_rust_objects[] = {\n" + rust_entries + "\t{ NULL, NULL, NULL }\n};\n";
-  table += fmt::format("const unsigned int emul_nrust_objects = {};\n", b.rust_drivers.size());
-  if (auto w = write_file(gen / "modules_table.c", table); !w) return std::unexpected(w.error());
+  if (auto w = write_file(gen / "modules_table.c", modules_table(b)); !w) return std::unexpected(w.error());
   if (auto w = write_file(gen / "refdrv.map", "/* Generated by refdrv: only the entry point is global. */\n"
                                               "{ global: refdrv_kernel_entry; local: *; };\n");
       !w)
@@ -399,148 +766,9 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   emul_argv.push_back("-I" + (data / "emul").string());
   emul_argv.push_back("-I" + (data / "host/abi").string());
 
-  std::string ninja = "# Generated by refdrv (kernel/kbuild.cpp): the userspace build of the kernel side.\n"
-                      "ninja_required_version = 1.10\n\n";
-  ninja += "rule kcc\n  command = $cmd -include " + ninja_value(shell_quote(hook.string())) +
-           " -MD -MF $out.d -c -o $out $in && objcopy $renames $out\n"
-           "  depfile = $out.d\n  deps = gcc\n  description = CC $in\n\n";
-  ninja += "rule ecc\n  command = $cmd -include " + ninja_value(shell_quote(hook.string())) +
-           " -MD -MF $out.d -c -o $out $in\n  depfile = $out.d\n  deps = gcc\n  description = CC $in\n\n";
-  ninja += "rule ldr\n  command = ld -r -o $out $in\n  description = LD $out\n\n";
-  ninja += "rule stubs\n  command = sh " + ninja_value(shell_quote((data / "emul/gen-stubs.sh").string())) +
-           " $in $out $out.args\n  description = STUBS $out\n\n";
-  ninja += "rule scc\n  command = gcc -O2 -fPIC -ffreestanding -fno-builtin -nostdinc -c -o $out $in\n"
-           "  description = CC $in\n\n";
-  ninja += "rule so\n  command = gcc -shared -nostdlib -Wl,--version-script=" +
-           ninja_value(shell_quote((gen / "refdrv.map").string())) +
-           " -Wl,-z,defs -Wl,--build-id -o $out $in @$args -lgcc\n  description = LINK $out\n\n";
-  // Function symbols as `nm -n` would list them (readelf reads newer
-  // rustc's objects, the installed nm does not).
-  ninja += "rule syms\n  command = readelf -sW $in | awk '$$4 == \"FUNC\" && $$7 != \"UND\" { print $$2, \"t\", $$8 }' "
-           "| sort > $out\n  description = SYMS $out\n\n";
-  // Where the image executes cli/sti (the kernel's irqsave primitives):
-  // patched to nops at load (host/kernel_gate.hpp).
-  ninja += "rule irqsites\n  command = objdump -d --no-show-raw-insn $in | "
-           "awk '$$2 == \"cli\" || $$2 == \"sti\" { sub(\":\", \"\", $$1); print $$1 }' > $out\n"
-           "  description = IRQSITES $out\n\n";
-
-  std::string renames;
-  std::vector<std::string> link_inputs;
-  for (std::size_t i = 0; i < b.objects.size(); ++i) {
-    const auto& k = b.objects[i];
-    std::string r;
-    for (std::size_t l = 0; l < kInitcallLevels.size(); ++l)
-      r += fmt::format(" --rename-section .initcall{}.init=refdrv_ic_{}_{}", kInitcallLevels[l], l, i);
-    r += fmt::format(" --rename-section .exitcall.exit=refdrv_ex_{0} --rename-section .modinfo=refdrv_mi_{0}", i);
-    // EXPORT_SYMBOL's records are for modpost; a PIC link has no use for them.
-    r += " --remove-section=.export_symbol";
-    const std::string out = (b.build_dir / "obj" / k.path).string();
-    // Coverage: phylib and the drivers, not the lib/ helpers they call
-    // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
-    std::vector<std::string> argv = k.argv;
-    if (opt.coverage && k.path.rfind(kCoveredDir, 0) == 0) argv.insert(argv.begin() + 1, kCoverageFlag);
-    ninja += fmt::format("build {}: kcc {}\n  cmd = {}\n  renames = {}\n", ninja_path(out), ninja_path(k.source),
-                         ninja_value(join_quoted(argv)), ninja_value(r));
-    link_inputs.push_back(out);
-  }
-  std::vector<std::string> emul_sources;
-  for (const auto& e : fs::directory_iterator(data / "emul"))
-    if (e.path().extension() == ".c") emul_sources.push_back(e.path().string());
-  std::sort(emul_sources.begin(), emul_sources.end());
-  emul_sources.push_back((gen / "modules_table.c").string());
-  for (const auto& src : emul_sources) {
-    const std::string out = (b.build_dir / "emul" / fs::path(src).filename()).replace_extension(".o").string();
-    ninja += fmt::format("build {}: ecc {}\n  cmd = {}\n", ninja_path(out), ninja_path(src),
-                         ninja_value(join_quoted(emul_argv)));
-    link_inputs.push_back(out);
-  }
-  if (!b.rust_drivers.empty()) {
-    const fs::path rdir = b.build_dir / "rust";
-    const fs::path rgen = rdir / "gen";
-    const std::string rustc = ninja_value(shell_quote(b.rust.rustc));
-    // The version is part of every command, so a new toolchain rebuilds.
-    const std::string common = "--edition=2021 -C opt-level=2 -C panic=abort -C debuginfo=1";
-    ninja += "rule rustgen\n  command = sh " + ninja_value(shell_quote((data / "rust/gen-consts.sh").string())) +
-             " " + ninja_value(shell_quote(rgen.string())) + " $cmd -include " +
-             ninja_value(shell_quote(hook.string())) + "\n  description = RUSTGEN $out\n\n";
-    ninja += "rule rustmacros\n  command = " + rustc +
-             " --edition=2021 -C opt-level=1 -D warnings --crate-type proc-macro --crate-name macros"
-             " --emit=link,dep-info=$out.d -o $out $in\n  depfile = $out.d\n  deps = gcc\n"
-             "  description = RUSTC $out\n\n";
-    ninja += "rule rustlib\n  command = env REFDRV_RUST_GEN=" + ninja_value(shell_quote(rgen.string())) +
-             " REFDRV_RUST_CRATE=$crate " + rustc + " " + common +
-             " $lints $coverage --crate-type $type --crate-name $crate $externs -L dependency=" +
-             ninja_value(shell_quote(rdir.string())) +
-             " --emit=link,dep-info=$out.d -o $out $in\n  depfile = $out.d\n  deps = gcc\n"
-             "  description = RUSTC $out\n\n";
-    const std::string uapi_rs = (rgen / "uapi_generated.rs").string();
-    const std::string bind_rs = (rgen / "bindings_generated.rs").string();
-    ninja += fmt::format("build {} {}: rustgen | {} {} {}\n  cmd = {}\n", ninja_path(uapi_rs), ninja_path(bind_rs),
-                         ninja_path((data / "rust/gen-consts.sh").string()),
-                         ninja_path((data / "host/abi/refdrv_phy_helpers.h").string()),
-                         ninja_path((data / "host/abi/refdrv_abi.h").string()), ninja_value(join_quoted(emul_argv)));
-    const std::string macros = (rdir / "libmacros.so").string();
-    const std::string kernel_rlib = (rdir / "libkernel.rlib").string();
-    ninja += fmt::format("build {}: rustmacros {}\n", ninja_path(macros),
-                         ninja_path((data / "rust/macros/lib.rs").string()));
-    ninja += fmt::format("build {}: rustlib {} | {} {} {}\n  crate = kernel\n  type = rlib\n  lints = -D warnings\n"
-                         "  externs = --extern macros={}\n",
-                         ninja_path(kernel_rlib), ninja_path((data / "rust/kernel/lib.rs").string()),
-                         ninja_path(macros), ninja_path(uapi_rs), ninja_path(bind_rs),
-                         ninja_value(shell_quote(macros)));
-    std::string top = "// Generated by refdrv (kernel/kbuild.cpp): every hosted Rust driver in one\n"
-                      "// static library, with one copy of core.\n#![no_std]\nextern crate kernel;\n";
-    std::string top_externs = "--extern kernel=" + ninja_value(shell_quote(kernel_rlib));
-    std::string top_deps = ninja_path(kernel_rlib);
-    for (const auto& d : b.rust_drivers) {
-      // The tree's driver becomes a module of a generated no_std crate (the
-      // kernel adds no_std with -Zcrate-attr; stable rustc cannot).
-      const fs::path wrapper = gen / (d.crate + ".rs");
-      if (auto w = write_file(wrapper, fmt::format("// Generated by refdrv: {} as a module of a no_std crate.\n"
-                                                   "#![no_std]\n#[path = {}]\nmod driver;\n",
-                                                   d.source, c_string((tree.root / d.source).string())));
-          !w)
-        return std::unexpected(w.error());
-      const std::string rlib = (rdir / ("lib" + d.crate + ".rlib")).string();
-      // Coverage: LLVM's sanitizer-coverage pass emits the same
-      // __sanitizer_cov_trace_pc() calls as gcc's flag (the driver only,
-      // not refdrv's kernel crate).
-      ninja += fmt::format("build {}: rustlib {} | {} {}\n  crate = {}\n  type = rlib\n"
-                           "  lints = --cap-lints warn\n  externs = --extern kernel={} --extern macros={}\n"
-                           "  coverage = {}\n",
-                           ninja_path(rlib), ninja_path(wrapper.string()), ninja_path(kernel_rlib), ninja_path(macros),
-                           d.crate, ninja_value(shell_quote(kernel_rlib)), ninja_value(shell_quote(macros)),
-                           opt.coverage ? kRustCoverageFlags : "");
-      top += "extern crate " + d.crate + ";\n";
-      top_externs += " --extern " + d.crate + "=" + ninja_value(shell_quote(rlib));
-      top_deps += " " + ninja_path(rlib);
-    }
-    if (auto w = write_file(gen / "refdrv_rust.rs", top); !w) return std::unexpected(w.error());
-    const std::string staticlib = (rdir / "librefdrv_rust.a").string();
-    ninja += fmt::format("build {}: rustlib {} | {}\n  crate = refdrv_rust\n  type = staticlib\n"
-                         "  lints = -D warnings\n  externs = {}\n",
-                         ninja_path(staticlib), ninja_path((gen / "refdrv_rust.rs").string()), top_deps, top_externs);
-    link_inputs.push_back(staticlib);
-  }
-  std::string all_inputs;
-  for (const auto& i : link_inputs) all_inputs += " " + ninja_path(i);
-  const std::string all = (b.build_dir / "all.o").string();
-  const std::string stubs_c = (gen / "stubs.c").string();
-  const std::string stubs_o = (b.build_dir / "stubs.o").string();
-  b.object = b.build_dir / "libkernel.so";
-  b.symbols = b.build_dir / "kernel.syms";
-  ninja += fmt::format("build {}: ldr{}\n", ninja_path(all), all_inputs);
-  ninja += fmt::format("build {} | {}.args: stubs {} | {}\n", ninja_path(stubs_c), ninja_path(stubs_c),
-                       ninja_path(all), ninja_path((data / "emul/gen-stubs.sh").string()));
-  ninja += fmt::format("build {}: scc {}\n", ninja_path(stubs_o), ninja_path(stubs_c));
-  ninja += fmt::format("build {}: so {} {} | {}.args {}\n  args = {}.args\n", ninja_path(b.object.string()),
-                       ninja_path(all), ninja_path(stubs_o), ninja_path(stubs_c),
-                       ninja_path((gen / "refdrv.map").string()), ninja_value(stubs_c));
-  ninja += fmt::format("build {}: syms {}\n", ninja_path(b.symbols.string()), ninja_path(b.object.string()));
-  ninja += fmt::format("build {}: irqsites {}\n", ninja_path((b.build_dir / kIrqSites).string()),
-                       ninja_path(b.object.string()));
-  ninja += fmt::format("default {} {}\n", ninja_path(b.symbols.string()), ninja_path((b.build_dir / kIrqSites).string()));
-  if (auto w = write_file(b.build_dir / "build.ninja", ninja); !w) return std::unexpected(w.error());
+  const NinjaPaths paths{data, gen, *kb, data / "emul/lockdep_hook.h"};
+  if (auto w = write_file(b.build_dir / "build.ninja", build_ninja(b, opt, paths, emul_argv)); !w)
+    return std::unexpected(w.error());
 
   // A dry run first: an up-to-date build stays silent.
   const auto dry = capture(Command{{"ninja", "-C", b.build_dir.string(), "-n"}, {}, {}, {"LC_ALL=C"}});
@@ -552,7 +780,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
       !r)
     return std::unexpected(r.error());
 
-  if (auto stubs = read_file(stubs_c)) {
+  if (auto stubs = read_file(gen / "stubs.c")) {
     std::istringstream in(*stubs);
     for (std::string line; std::getline(in, line);)
       if (line.rfind("void ", 0) == 0 && line.find(';') == line.size() - 1 && line.find("(void);") != std::string::npos)
@@ -566,11 +794,16 @@ std::string manifest_json(const BuiltKernel& b) {
   nlohmann::json j;
   j["tree"] = {{"root", b.tree.root.string()}, {"version", b.tree.version}, {"origin", b.tree.origin}};
   j["object"] = b.object.filename().string();
+  j["kbuild_dir"] = b.kbuild_dir.string();
   j["symbols"] = b.symbols.filename().string();
-  j["rustc"] = {{"path", b.rust.rustc}, {"version", b.rust.version}};
+  j["rust"] = {{"rustc", b.rust.rustc},     {"version", b.rust.version},         {"lib_src", b.rust.lib_src},
+               {"bindgen", b.rust.bindgen}, {"bindgen_version", b.rust.bindgen_version}, {"bindgen_as", b.rust.bindgen_as}};
   j["rust_note"] = b.rust_note;
+  j["rust_declared"] = b.rust_declared;
+  j["rust_sources"] = b.rust_sources;
   nlohmann::json drivers = nlohmann::json::array();
-  for (const auto& d : b.rust_drivers) drivers.push_back({{"crate", d.crate}, {"source", d.source}, {"kconfig", d.kconfig}});
+  for (const auto& d : b.rust_drivers)
+    drivers.push_back({{"crate", d.crate}, {"source", d.source}, {"kconfig", d.kconfig}, {"module", d.module}});
   j["rust_drivers"] = drivers;
   j["stubbed"] = b.stubbed;
   j["coverage"] = b.coverage;
@@ -591,13 +824,21 @@ Result<BuiltKernel> load_prebuilt(const fs::path& dir) {
     b.tree.version = j.at("tree").at("version").get<std::string>();
     b.tree.origin = j.at("tree").at("origin").get<std::string>() + " (prebuilt: " + dir.string() + ")";
     b.object = dir / j.at("object").get<std::string>();
+    b.kbuild_dir = j.at("kbuild_dir").get<std::string>();
     b.symbols = dir / j.at("symbols").get<std::string>();
-    b.rust.rustc = j.at("rustc").at("path").get<std::string>();
-    b.rust.version = j.at("rustc").at("version").get<std::string>();
+    const auto& r = j.at("rust");
+    b.rust.rustc = r.at("rustc").get<std::string>();
+    b.rust.version = r.at("version").get<std::string>();
+    b.rust.lib_src = r.at("lib_src").get<std::string>();
+    b.rust.bindgen = r.at("bindgen").get<std::string>();
+    b.rust.bindgen_version = r.at("bindgen_version").get<std::string>();
+    b.rust.bindgen_as = r.at("bindgen_as").get<std::string>();
     b.rust_note = j.at("rust_note").get<std::string>();
+    b.rust_declared = j.at("rust_declared").get<bool>();
+    b.rust_sources = j.at("rust_sources").get<std::vector<std::string>>();
     for (const auto& d : j.at("rust_drivers"))
       b.rust_drivers.push_back({d.at("crate").get<std::string>(), d.at("source").get<std::string>(),
-                                d.at("kconfig").get<std::string>()});
+                                d.at("kconfig").get<std::string>(), d.at("module").get<std::string>()});
     b.stubbed = j.at("stubbed").get<std::vector<std::string>>();
     b.coverage = j.value("coverage", false);
     if (!fs::exists(b.object)) return fail(fmt::format("{}: the kernel side {} is missing", dir.string(), b.object.string()));

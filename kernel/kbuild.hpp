@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 // The per-tree build of the kernel side.
 //
-// 1. Configure out of tree (O=): tinyconfig + refdrv.config -> olddefconfig
-//    -> make prepare, and let kbuild compile phylib, the driver and the lib/
-//    files once, so that its .cmd files hold the tree's own compile lines.
-//    Cached; redone only when the tree's build files or the fragment change.
+// 1. Configure out of tree (O=): tinyconfig + refdrv.config (+ the Rust
+//    fragment, refdrv-rust.config, when the tree has Rust PHY drivers and a
+//    toolchain it accepts) -> olddefconfig -> make prepare (which builds the
+//    tree's rust/ crates), and let kbuild compile phylib, the drivers (C and
+//    Rust) and the lib/ files once, so that its .cmd files hold the tree's
+//    own compile lines. Cached; redone only when the tree's build files, the
+//    fragment or the toolchain change. When the Rust side fails to
+//    configure or build, the tree is configured again without it, and the
+//    reason is kept (BuiltKernel::rust_note).
 // 2. Recompile those objects with the tree's command lines adjusted for
-//    userspace (see userspace_flags), plus refdrv's emulation and helpers.
+//    userspace (userspace_flags for gcc, rust_userspace_args for rustc:
+//    core, compiler_builtins, ffi, build_error, bindings, uapi, kernel and
+//    the Rust drivers, retargeted to x86_64-unknown-linux-gnu), plus
+//    refdrv's emulation and helpers.
 // 3. Link everything into one shared object whose only global symbol is
 //    refdrv_kernel_entry; a generated trace-and-stop stub stands in for every
 //    referenced function nothing defines.
-// Steps 2-3 are a generated build.ninja, so a one-line change rebuilds one
-// object and relinks.
+// Steps 2-3 are a generated build.ninja, so a one-line change (in a driver,
+// in phylib, in the tree's rust/kernel) rebuilds what depends on it and
+// relinks.
 #pragma once
 
 #include <filesystem>
@@ -20,6 +29,7 @@
 
 #include "host/error.hpp"
 #include "kernel/debian.hpp"
+#include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"
 
 namespace refdrv::kernel {
@@ -34,12 +44,23 @@ struct BuildOptions {
   Progress progress = [](const std::string&) {};
 };
 
+enum class Lang : unsigned char { kC, kRust };
+
 struct KernelObject {
   std::string path;     // "drivers/net/phy/phy.o", relative to the tree
-  std::string source;   // absolute path of the .c file
-  std::string modname;  // KBUILD_MODNAME
+  std::string source;   // absolute path of the .c or .rs file
+  std::string modname;  // KBUILD_MODNAME (C); the module! name of a Rust driver
   std::string kconfig;  // Kconfig symbol of a driver object, else empty
-  std::vector<std::string> argv;  // userspace compile command, without -c/-o/source
+  Lang lang = Lang::kC;
+  // C: the userspace compile command, without -c/-o/source. Rust: the
+  // retargeted rustc command (rust_userspace_args), source included.
+  std::vector<std::string> argv;
+  // Rust: NAME=value assignments kbuild puts before rustc (OBJTREE, ...),
+  // and the commands it runs on the object afterwards (objcopy), with the
+  // object's path as "$out".
+  std::vector<std::string> env;
+  std::vector<std::vector<std::string>> post;
+  [[nodiscard]] bool rust_crate() const { return lang == Lang::kRust && path.rfind("rust/", 0) == 0; }
 };
 
 // A Rust driver of the tree built into the kernel side.
@@ -47,20 +68,13 @@ struct RustDriver {
   std::string crate;    // "ax88796b_rust"
   std::string source;   // "drivers/net/phy/ax88796b_rust.rs"
   std::string kconfig;  // reference group or the driver's own symbol
+  std::string module;   // its module! name: "rust_asix_phy"
 };
-
-// The Rust toolchain used for the tree's Rust drivers.
-struct RustToolchain {
-  std::string rustc;    // path or name; empty: none found
-  std::string version;  // `rustc --version`
-};
-
-// $REFDRV_RUSTC, else `rustc` on PATH (rustup's or Debian's).
-[[nodiscard]] RustToolchain find_rust_toolchain();
 
 struct BuiltKernel {
   LinuxTree tree;
   std::string key;
+  std::filesystem::path kbuild_dir;  // the configured tree kbuild built in (O=)
   std::filesystem::path build_dir;
   std::filesystem::path object;   // the shared object to load
   std::filesystem::path symbols;  // nm -n listing of it
@@ -68,7 +82,14 @@ struct BuiltKernel {
   std::vector<std::string> stubbed;  // functions replaced by trace-and-stop stubs
   RustToolchain rust;
   std::vector<RustDriver> rust_drivers;  // built and linked in
-  std::string rust_note;                 // why no Rust driver was built, if none
+  // Why the tree's Rust drivers are not built, if they are not: the tree has
+  // none, or its Rust side could not be built (with the cause and the fix).
+  std::string rust_note;
+  // The tree declares Rust PHY drivers (so their absence is a problem).
+  bool rust_declared = false;
+  // The tree's Rust abstraction sources compiled into the kernel side, as
+  // kbuild's dependency records list them (relative to the tree).
+  std::vector<std::string> rust_sources;
   bool coverage = false;                 // built with BuildOptions::coverage
 };
 
@@ -81,6 +102,14 @@ struct BuiltKernel {
 // (relative to `kbuild_dir`); -o/-c/the source removed.
 [[nodiscard]] std::vector<std::string> userspace_flags(const std::vector<std::string>& kbuild_argv,
                                                        const std::filesystem::path& kbuild_dir);
+
+// kbuild's rustc command (without the NAME=value words before it) adjusted
+// for userspace: --target x86_64-unknown-linux-gnu -Crelocation-model=pic
+// instead of --target=scripts/target.json, -Ccode-model=kernel,
+// -Crelocation-model=static, -Cno-redzone, the soft-float target features
+// and -Ztune-cpu; without its --emit, --out-dir and -L (the caller chooses
+// where objects and crate metadata go).
+[[nodiscard]] std::vector<std::string> rust_userspace_args(const std::vector<std::string>& kbuild_argv);
 
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);

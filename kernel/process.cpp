@@ -98,19 +98,21 @@ Result<std::string> capture(const Command& cmd) {
   return out;
 }
 
-bool on_path(const std::string& program) {
+bool on_path(const std::string& program) { return !find_on_path(program).empty(); }
+
+std::filesystem::path find_on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
-  if (!path) return false;
+  if (!path) return {};
   std::string p = path;
   std::size_t start = 0;
   while (start <= p.size()) {
     std::size_t end = p.find(':', start);
     if (end == std::string::npos) end = p.size();
     std::filesystem::path candidate = std::filesystem::path(p.substr(start, end - start)) / program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     start = end + 1;
   }
-  return false;
+  return {};
 }
 
 std::string shell_quote(const std::string& word) {

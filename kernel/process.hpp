@@ -27,6 +27,8 @@ Result<std::string> capture(const Command& cmd);
 
 // True if `program` is found on PATH.
 [[nodiscard]] bool on_path(const std::string& program);
+// Where `program` is found on PATH (the first match), or empty.
+[[nodiscard]] std::filesystem::path find_on_path(const std::string& program);
 
 // Quotes a word for /bin/sh.
 [[nodiscard]] std::string shell_quote(const std::string& word);

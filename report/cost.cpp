@@ -110,15 +110,21 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
 namespace {
 
 // .text* and the data sections of one ELF object, with binutils' size -A.
-// An object that was not built (the kbuild one exists only after a full
-// kernel build of the tree) is simply absent from the table.
-std::optional<DriverSize> section_sizes(const fs::path& object) {
-  std::error_code ec;
-  if (!fs::is_regular_file(object, ec)) return std::nullopt;
-  auto out = kernel::capture({{"size", "-A", "-d", object.string()}, {}, {}, {"LC_ALL=C"}});
-  if (!out) return std::nullopt;
+DriverSize section_sizes(const fs::path& object, std::string how) {
   DriverSize d;
   d.object = object.string();
+  d.how = std::move(how);
+  std::error_code ec;
+  if (!fs::is_regular_file(object, ec)) {
+    d.error = fmt::format("{} is missing (the kernel-side cache is incomplete: delete it and run again)",
+                          object.string());
+    return d;
+  }
+  auto out = kernel::capture({{"size", "-A", "-d", object.string()}, {}, {}, {"LC_ALL=C"}});
+  if (!out) {
+    d.error = fmt::format("size -A {} failed: {}", object.string(), out.error().message);
+    return d;
+  }
   std::istringstream in(*out);
   std::string name;
   std::uint64_t size = 0, addr = 0;
@@ -136,39 +142,18 @@ std::optional<DriverSize> section_sizes(const fs::path& object) {
 
 void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vector<std::string>& cxx_names,
                    CostReport& out) {
-  const fs::path b = env.built().build_dir;
-  for (const auto& [label, rel, how] :
-       {std::tuple{"C (kernel build)", "kbuild/drivers/net/phy/ax88796b.o", "the tree's kbuild object, kernel flags"},
-        std::tuple{"C (userspace)", "obj/drivers/net/phy/ax88796b.o", "refdrv's userspace recompile of it"}}) {
-    if (auto d = section_sizes(b / rel)) {
-      d->how = how;
-      out.sizes[label] = *d;
-    }
-  }
-  // The Rust driver crate: the object files in its rlib (its own code and
-  // the generic abstraction code instantiated for it).
-  for (const auto& drv : env.built().rust_drivers) {
+  const kernel::BuiltKernel& b = env.built();
+  const fs::path c_obj = "drivers/net/phy/ax88796b.o";
+  out.sizes["C (kernel build)"] = section_sizes(b.kbuild_dir / c_obj, "the tree's kbuild object (kernel flags)");
+  out.sizes["C (userspace)"] = section_sizes(b.build_dir / "obj" / c_obj, "refdrv's userspace recompile of it");
+  for (const auto& drv : b.rust_drivers) {
     if (drv.kconfig != "AX88796B_PHY") continue;
-    const fs::path rlib = b / "rust" / ("lib" + drv.crate + ".rlib");
-    const fs::path tmp = fs::temp_directory_path() / fmt::format("refdrv-rlib-{}", ::getpid());
-    fs::create_directories(tmp);
-    auto members = kernel::capture({{"ar", "t", rlib.string()}, {}, {}, {}});
-    DriverSize total;
-    total.object = rlib.string();
-    total.how = "the driver crate's objects in its rlib (rustc -O, userspace)";
-    bool any = false;
-    std::istringstream in(members.value_or(""));
-    for (std::string m; std::getline(in, m);) {
-      if (!m.ends_with(".o")) continue;
-      if (!kernel::run({{"ar", "x", rlib.string(), m}, tmp, {}, {}})) continue;
-      if (auto d = section_sizes(tmp / m)) {
-        total.text += d->text;
-        total.data += d->data;
-        any = true;
-      }
-    }
-    fs::remove_all(tmp);
-    if (any) out.sizes["Rust"] = total;
+    const fs::path rust_obj = fs::path(drv.source).replace_extension(".o");
+    out.sizes["Rust (kernel build)"] =
+        section_sizes(b.kbuild_dir / rust_obj,
+                      "the tree's kbuild object (kernel flags): the driver crate with the abstraction's generic "
+                      "code instantiated for it");
+    out.sizes["Rust (userspace)"] = section_sizes(b.build_dir / "obj" / rust_obj, "refdrv's userspace recompile of it");
   }
   // The C++ driver: its symbols in the refdrv executable (driver types,
   // helpers and the adapters instantiated for them), from nm -S.

@@ -29,6 +29,7 @@ struct DriverSize {
   std::string how;         // "kbuild object (kernel flags)", ...
   std::uint64_t text = 0;  // .text*
   std::uint64_t data = 0;  // .rodata*, .data*, .bss*
+  std::string error;       // why it could not be measured (then text and data mean nothing)
 };
 
 struct CostReport {
@@ -49,9 +50,10 @@ int cost_worker(Environment& env, const std::vector<Scenario>& scenarios, const 
 // dumps. Without valgrind, says how to get it.
 CostReport measure_instructions(const std::vector<std::string>& worker_argv);
 
-// Section sizes of the drivers: the C driver's kbuild object (kernel flags)
-// and its userspace object, the Rust driver crate, the C++ driver's symbols
-// in `refdrv_exe`.
+// Section sizes of the drivers: the C and Rust drivers' kbuild objects
+// (kernel flags) and their userspace recompiles, the C++ driver's symbols in
+// `refdrv_exe`. An object that should exist and does not is a row with an
+// error, never a silently missing row.
 void measure_sizes(Environment& env, const std::filesystem::path& refdrv_exe,
                    const std::vector<std::string>& cxx_names, CostReport& out);
 

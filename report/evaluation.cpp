@@ -57,8 +57,10 @@ std::vector<std::string> files_under(const fs::path& root, const std::string& re
 }
 
 struct Sources {
-  Source c_driver, rust_driver, tree_phy, tree_reg, phy_h, cxx_driver, ours_phy, ours_reg;
-  std::vector<Source> ours_crate;      // every file of refdrv's `kernel` crate
+  Source c_driver, rust_driver, tree_phy, tree_reg, phy_h, cxx_driver;
+  // The tree's Rust crates as refdrv compiled them (kbuild's dependency
+  // records of rust/kernel.o and the other crates): empty without Rust.
+  std::vector<Source> rust_compiled;
   std::vector<Source> cxx_abstraction; // public headers, detail headers, .cpp
 };
 
@@ -71,9 +73,7 @@ Sources read_sources(Environment& env) {
   s.tree_reg = load(tree, "rust/kernel/net/phy/reg.rs", "tree");
   s.phy_h = load(tree, "include/linux/phy.h", "tree");
   s.cxx_driver = load(data, "cxx/drivers/ax88796b_cxx.cpp", "refdrv");
-  s.ours_phy = load(data, "rust/kernel/net/phy.rs", "refdrv");
-  s.ours_reg = load(data, "rust/kernel/net/phy/reg.rs", "refdrv");
-  for (const auto& f : files_under(data, "rust/kernel", ".rs")) s.ours_crate.push_back(load(data, f, "refdrv"));
+  for (const auto& f : env.built().rust_sources) s.rust_compiled.push_back(load(tree, f, "tree"));
   for (const auto& f : files_under(data, "cxx/include/refdrv/phy", ".hpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
   for (const auto& f : files_under(data, "cxx/abstractions", ".cpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
   return s;
@@ -185,6 +185,7 @@ json rust_group(const std::string& label, const std::vector<const Source*>& file
       ++where[ctx];
     }
   }
+  totals["file_count"] = fl.size();
   j["files"] = fl;
   j["totals"] = totals;
   std::vector<std::pair<std::size_t, std::string>> top;
@@ -287,11 +288,10 @@ json safe_code(const Sources& s, bool run_tool) {
     j["rust_abstraction_tree"] = rust_group("Rust abstraction (tree: rust/kernel/net/phy.rs + phy/reg.rs)",
                                             {&s.tree_phy, &s.tree_reg});
   }
-  j["rust_abstraction_refdrv"] =
-      rust_group("refdrv's userspace crate: net/phy.rs + net/phy/reg.rs", {&s.ours_phy, &s.ours_reg});
-  std::vector<const Source*> crate;
-  for (const auto& f : s.ours_crate) crate.push_back(&f);
-  j["rust_crate_refdrv"] = rust_group("refdrv's userspace `kernel` crate, every file", crate);
+  std::vector<const Source*> compiled;
+  for (const auto& f : s.rust_compiled) compiled.push_back(&f);
+  j["rust_compiled"] = rust_group("the tree's Rust crates as refdrv compiled them (kbuild's dependency records)",
+                                  compiled);
   std::vector<const Source*> cxx = {&s.cxx_driver};
   for (const auto& f : s.cxx_abstraction) cxx.push_back(&f);
   json hatches = escape_hatches(cxx, run_tool);
@@ -317,14 +317,20 @@ json safe_code(const Sources& s, bool run_tool) {
                            c2["where"].get<std::string>());
     }
     if (!where.empty()) text += ": " + where;
-    text += ". Every unsafe operation the driver needs sits behind the abstraction; the driver itself is safe code.";
+    text += d["unsafe_total"].get<std::size_t>() == 0
+                ? ". Every unsafe operation the driver needs sits behind the abstraction; the driver itself is safe "
+                  "code."
+                : ". The driver itself is not free of unsafe code.";
   } else {
     text += "This tree has no Rust reference driver. ";
   }
-  const json& o = j["rust_abstraction_refdrv"]["totals"];
-  text += fmt::format(" refdrv's userspace re-implementation of the same API has {} unsafe site(s) in {} code lines "
-                      "(it reaches phylib through C helpers instead of bindgen'd structs).",
-                      o["unsafe_total"].get<std::size_t>(), o["code_lines"].get<std::size_t>());
+  if (!s.rust_compiled.empty()) {
+    const json& o = j["rust_compiled"]["totals"];
+    text += fmt::format(" The tree's Rust crates that refdrv compiled and ran them on ({} files of rust/) have {} "
+                        "unsafe site(s) in {} code lines.",
+                        s.rust_compiled.size(), o["unsafe_total"].get<std::size_t>(),
+                        o["code_lines"].get<std::size_t>());
+  }
   if (hatches.value("available", false)) {
     std::size_t driver = 0, abstraction = 0, safety = 0;
     for (const auto& f : hatches["files"]) {
@@ -472,9 +478,14 @@ json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
   }
   j["totals"] = totals;
   json sizes = json::array();
-  for (const auto& [label, d] : c.sizes)
+  for (const auto& [label, d] : c.sizes) {
+    if (!d.error.empty()) {
+      sizes.push_back({{"what", label}, {"how", d.how}, {"error", d.error}});
+      continue;
+    }
     sizes.push_back({{"what", label}, {"text", d.text}, {"data", d.data}, {"total", d.text + d.data},
                      {"how", d.how}});
+  }
   j["sizes"] = sizes;
   j["seconds"] = c.seconds;
   return j;

@@ -9,7 +9,9 @@
 #include <fstream>
 
 #include "kernel/kbuild.hpp"
+#include "kernel/cache.hpp"
 #include "kernel/process.hpp"
+#include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"
 
 namespace refdrv::kernel {
@@ -121,6 +123,90 @@ TEST(ShellSplit, HandlesKbuildQuoting) {
   EXPECT_FALSE(shell_split("gcc 'unterminated"));
   EXPECT_EQ(shell_quote("a b'c"), "'a b'\\''c'");
   EXPECT_EQ(shell_quote("-O2"), "-O2");
+}
+
+TEST(RustUserspaceArgs, RetargetsKbuildsRustcLine) {
+  // kbuild's saved line for a Rust driver (6.12), shortened.
+  const std::vector<std::string> kbuild = {
+      "/usr/bin/rustc", "--edition=2021", "-Cpanic=abort", "-Crelocation-model=static", "-Zfunction-sections=n",
+      "--target=./scripts/target.json", "-Ctarget-feature=-sse,-sse2,-avx", "-Ztune-cpu=generic", "-Cno-redzone=y",
+      "-Ccode-model=kernel", "-Copt-level=2", "@./include/generated/rustc_cfg", "-Zcrate-attr=no_std", "--extern",
+      "kernel", "--crate-type", "rlib", "-L", "./rust/", "--crate-name", "ax88796b_rust", "--sysroot=/dev/null",
+      "--out-dir", "drivers/net/phy/", "--emit=dep-info=drivers/net/phy/.ax88796b_rust.o.d",
+      "--emit=obj=drivers/net/phy/ax88796b_rust.o", "/src/drivers/net/phy/ax88796b_rust.rs"};
+  EXPECT_THAT(rust_userspace_args(kbuild),
+              ::testing::ElementsAre("/usr/bin/rustc", "--target=x86_64-unknown-linux-gnu", "-Crelocation-model=pic",
+                                     "--edition=2021", "-Cpanic=abort", "-Zfunction-sections=n", "-Copt-level=2",
+                                     "@./include/generated/rustc_cfg", "-Zcrate-attr=no_std", "--extern", "kernel",
+                                     "--crate-type", "rlib", "--crate-name", "ax88796b_rust", "--sysroot=/dev/null",
+                                     "/src/drivers/net/phy/ax88796b_rust.rs"));
+}
+
+TEST(Toolchain, VersionsCompareAsTheKernelsScriptsDo) {
+  EXPECT_EQ(version_number("1.78.0"), 107800);
+  EXPECT_EQ(version_number("0.65.1"), 6501);
+  EXPECT_LT(version_number("0.60.1"), version_number("0.65.1"));
+  EXPECT_LT(version_number("1.63.0"), version_number("1.78.0"));
+  EXPECT_GT(version_number("1.96.0"), version_number("1.78.0"));
+  EXPECT_EQ(version_number("no version"), 0);
+  EXPECT_EQ(first_version("rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)"), "1.96.0");
+  EXPECT_EQ(first_version("bindgen 0.60.1"), "0.60.1");
+  EXPECT_EQ(first_version("none"), "");
+}
+
+// kernel/bindgen-compat in front of a fake "real" bindgen that records its
+// arguments and environment, as 0.60.1 would answer.
+class BindgenCompat : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("refdrv-bindgen-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "bindgen") << "#!/bin/sh\n"
+                                       "case \"$1\" in --version) echo 'bindgen 0.60.1'; exit 0;; --help)\n"
+                                       "  echo '    --rust-target <rust-target>'\n"
+                                       "  echo '        Valid options are: [\"1.0\", \"1.19\", \"1.40\", \"1.47\",'\n"
+                                       "  echo '        \"nightly\"]. Defaults to \"1.47\".'; exit 0;; esac\n"
+                                       "printf '%s\\n' \"$@\" > \"$ARGS\"; echo \"LIBCLANG_PATH=$LIBCLANG_PATH\" >> \"$ARGS\"\n"
+                                       "while [ $# -gt 0 ]; do [ \"$1\" = -o ] && printf "
+                                       "'extern \"C\" {\\n    pub fn rust_helper_BUG();\\n}\\n' > \"$2\"; shift; done\n";
+    fs::permissions(dir_ / "bindgen", fs::perms::owner_all);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  Result<std::string> run(std::vector<std::string> args, const std::string& as = "0.65.1") {
+    std::vector<std::string> argv = {(data_dir() / "kernel/bindgen-compat").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return capture({argv, {}, {}, {"REFDRV_BINDGEN=" + (dir_ / "bindgen").string(), "REFDRV_BINDGEN_AS=" + as,
+                                   "REFDRV_LIBCLANG_PATH=/usr/lib/llvm-14/lib", "ARGS=" + (dir_ / "args").string()}});
+  }
+  std::string args() { return read_file(dir_ / "args").value_or(""); }
+  fs::path dir_;
+};
+
+TEST_F(BindgenCompat, StandsInForTheVersionTheTreeAsksForAndSaysSo) {
+  auto v = run({"--version", "workaround-for-0.69.0"});
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(*v, "bindgen 0.60.1 (refdrv's bindgen-compat, standing in for bindgen 0.65.1)\n");
+  // What the tree's scripts/rust_is_available.sh reads from that line.
+  auto seen = capture({{"sh", "-c", "printf '%s' \"$1\" | sed -nE '1s:.*bindgen ([0-9]+\\.[0-9]+\\.[0-9]+).*:\\1:p'",
+                        "sh", *v},
+                       {}, {}, {}});
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(*seen, "0.65.1\n");
+  // A bindgen new enough is reported as it is.
+  EXPECT_EQ(run({"--version"}, "").value_or(""), "bindgen 0.60.1\n");
+}
+
+TEST_F(BindgenCompat, MapsAnUnknownRustTargetRestoresNoreturnAndPinsLibclang) {
+  const std::string out = (dir_ / "bindings.rs").string();
+  auto r = run({"header.h", "--rust-target", "1.68", "--use-core", "-o", out, "--", "-DMODULE"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(args(), "header.h\n--rust-target\n1.47\n--use-core\n-o\n" + out +
+                        "\n--\n-DMODULE\nLIBCLANG_PATH=/usr/lib/llvm-14/lib\n");
+  EXPECT_THAT(read_file(out).value_or(""), HasSubstr("pub fn rust_helper_BUG() -> !;"));
+  // A target the real bindgen knows is passed as it is.
+  ASSERT_TRUE(run({"header.h", "--rust-target", "1.40", "-o", out}));
+  EXPECT_THAT(args(), HasSubstr("--rust-target\n1.40\n"));
 }
 
 }  // namespace

@@ -82,29 +82,39 @@ std::vector<std::string> mdio_lines(const Trace& trace) {
   return out;
 }
 
-// A copy of the 6.12 tree (hard links, so it is cheap) whose ax88796b.c no
-// longer toggles BMCR_RESET before the generic reset.
-std::filesystem::path altered_tree() {
+std::filesystem::path altered_copy(const std::string& name, const std::string& file, const std::string& find,
+                                   const std::string& replace) {
   namespace fs = std::filesystem;
   const fs::path src = environment("6.12").tree().root;
-  const fs::path dst = kernel::cache_root() / "test-trees" / "linux-6.12-asix-no-toggle";
-  const fs::path file = dst / "drivers/net/phy/ax88796b.c";
+  const fs::path dst = kernel::cache_root() / "test-trees" / name;
+  const fs::path path = dst / file;
   auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
   if (fs::exists(dst / "READY")) return dst;
   fs::remove_all(dst);
   fs::create_directories(dst.parent_path());
   auto st = kernel::run({{"cp", "-al", src.string(), dst.string()}, {}, {}, {}});
   if (!st || *st != 0) ADD_FAILURE() << "cp -al failed";
-  auto text = kernel::read_file(file);
-  if (!text) ADD_FAILURE() << "cannot read " << file;
-  const std::string toggle = "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n";
-  const auto pos = text->find(toggle);
-  if (pos == std::string::npos) ADD_FAILURE() << "the toggle is not where Linux 6.12 has it";
-  text->erase(pos, toggle.size());
-  fs::remove(file);  // break the hard link before writing
-  std::ofstream(file) << *text;
+  auto text = kernel::read_file(path);
+  if (!text) ADD_FAILURE() << "cannot read " << path;
+  const auto pos = text->find(find);
+  if (pos == std::string::npos) ADD_FAILURE() << "the text to alter is not where Linux 6.12 has it in " << file;
+  text->replace(pos, find.size(), replace);
+  fs::remove(path);  // break the hard link before writing
+  std::ofstream(path) << *text;
   std::ofstream(dst / "READY") << "altered copy for refdrv's tests\n";
   return dst;
+}
+
+std::filesystem::path altered_tree() {
+  return altered_copy("linux-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
+                      "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");
+}
+
+std::filesystem::path altered_rust_abstraction_tree() {
+  // is_autoneg_completed() reads bit 16 of phy_device's bitfield
+  // (`interrupts`, 0 when polling) instead of bit 15 (`autoneg_complete`).
+  return altered_copy("linux-6.12-phy-rs-wrong-bit", "rust/kernel/net/phy.rs",
+                      "bit_field.get(15, 1) == AUTONEG_COMPLETED", "bit_field.get(16, 1) == AUTONEG_COMPLETED");
 }
 
 }  // namespace refdrv::test

@@ -44,5 +44,12 @@ std::vector<std::string> mdio_lines(const Trace& trace);
 // A copy of the 6.12 tree (hard links, so it is cheap) whose ax88796b.c no
 // longer toggles BMCR_RESET before the generic reset, in refdrv's cache.
 std::filesystem::path altered_tree();
+// A copy of the 6.12 tree (hard links) with `find` in `file` replaced, in
+// refdrv's cache under test-trees/<name>; made once.
+std::filesystem::path altered_copy(const std::string& name, const std::string& file, const std::string& find,
+                                   const std::string& replace);
+// A copy of the 6.12 tree whose rust/kernel/net/phy.rs reads
+// is_autoneg_completed() from the wrong bit of phy_device's bitfield.
+std::filesystem::path altered_rust_abstraction_tree();
 
 }  // namespace refdrv::test

@@ -17,17 +17,20 @@ REFDRV_BUILD_DIR=${REFDRV_BUILD_DIR:-$REFDRV_ROOT/build}
 #   per-tree kernel build: make, gcc, flex, bison, bc, libelf-dev (objtool), xz-utils
 #   Linux source: apt-get download + dpkg-deb (always present with apt)
 #   refdrv report: libgit2 (history), mustache templates, valgrind (instruction counts)
+#   the tree's own Rust (rust/ crates, Rust drivers): Debian 12's rustc-web
+#   with its library source (kbuild builds core from source), bindgen and
+#   the libclang bindgen loads (kernel/toolchain.hpp)
 refdrv_packages="build-essential cmake ninja-build pkg-config git ca-certificates xz-utils
 	flex bison bc libelf-dev
 	libfmt-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libgit2-dev libkainjow-mustache-dev
-	googletest libgtest-dev libgmock-dev libbenchmark-dev valgrind"
+	googletest libgtest-dev libgmock-dev libbenchmark-dev valgrind
+	rustc-web rust-web-src bindgen libclang1-14"
 # ./run-tests also needs: clang-19 with libFuzzer and the sanitizers, clang-tidy
 # and clang-query (the C++ escape-hatch check), python3 (kunit.py,
-# jsonschema), Chromium (the report's browser test), Debian's rustc (the Rust
-# side is tested with it as well as with a newer rustc on PATH), zip (OSS-Fuzz's
+# jsonschema), Chromium (the report's browser test), zip (OSS-Fuzz's
 # build.sh packs the seed corpora).
 refdrv_test_packages="clang-19 clang-tidy-19 clang-tools-19 libclang-rt-19-dev
-	python3 python3-jsonschema chromium rustc zip"
+	python3 python3-jsonschema chromium zip"
 # ./refdrv fuzz needs libFuzzer only.
 refdrv_fuzz_packages="clang-19 libclang-rt-19-dev"
 
@@ -43,10 +46,6 @@ refdrv_missing_packages() {
 			missing="$missing $p"
 		fi
 	done
-	# The Rust side needs a rustc; Debian's (1.63) when none is on PATH.
-	if ! command -v rustc >/dev/null 2>&1; then
-		missing="$missing rustc"
-	fi
 	echo "$missing"
 }
 

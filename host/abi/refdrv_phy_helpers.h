@@ -2,18 +2,18 @@
 /*
  * refdrv_phy_helpers.h - how drivers written in Rust or C++ reach phylib.
  *
- * Neither the Rust `kernel` crate nor the C++ abstractions mirror a kernel
- * structure layout.  Everything they need from `struct phy_device` and every
- * phylib function they call goes through the helpers below, which are C
- * compiled with the tree's own headers (what bindgen plus rust/helpers do in
- * the kernel).  A phy_device is seen only as the opaque `struct refdrv_phy`.
+ * The C++ abstractions never mirror a kernel structure layout.  Everything
+ * they need from `struct phy_device` and every phylib function they call
+ * goes through the helpers below, which are C compiled with the tree's own
+ * headers (what bindgen plus rust/helpers do for the tree's Rust, which
+ * refdrv builds as the tree does).  A phy_device is seen only as the opaque
+ * `struct refdrv_phy`.
  *
  * A driver is described by `struct refdrv_foreign_driver`: plain callback
  * pointers, NULL where the driver has no such callback, so that phylib falls
  * back to its generic routine exactly as for a C driver.
  *
- * The Rust crate links these functions statically (they are in the same
- * shared object); the C++ abstractions call them through the table that
+ * The C++ abstractions call them through the table that
  * refdrv_kernel_ops.phy_helpers points to. Modules are registered through
  * refdrv_kernel_ops (register_foreign_module), which enters the kernel side
  * properly; these helpers are only called from inside driver callbacks.
@@ -128,57 +128,6 @@ struct refdrv_phy_helpers {
 };
 
 extern const struct refdrv_phy_helpers refdrv_phy_helpers_table;
-
-/*
- * Rust modules are linked into the kernel-side object; `module!` exports a
- * `struct refdrv_rust_module` named __refdrv_rust_module_<crate>, which the
- * module loader runs the way the kernel runs a built-in module's initcall.
- */
-struct refdrv_rust_module {
-	const char *name, *author, *description, *license;
-	const char *const *firmware;   /* NULL-terminated */
-	int (*init)(void);
-	void (*exit)(void);
-};
-
-/*
- * The functions behind the table, called directly by the Rust crate (in the
- * kernel they are phylib's exported functions and rust/helpers).
- */
-struct refdrv_device; /* is a struct device */
-
-int refdrv_phy_drivers_register(struct refdrv_foreign_driver *drivers, unsigned int n);
-void refdrv_phy_drivers_unregister(struct refdrv_foreign_driver *drivers, unsigned int n);
-unsigned int refdrv_phy_id(const struct refdrv_phy *dev);
-int refdrv_phy_state(const struct refdrv_phy *dev);
-int refdrv_phy_link(const struct refdrv_phy *dev);
-int refdrv_phy_autoneg(const struct refdrv_phy *dev);
-int refdrv_phy_autoneg_complete(const struct refdrv_phy *dev);
-void refdrv_phy_set_speed(struct refdrv_phy *dev, int speed);
-void refdrv_phy_set_duplex(struct refdrv_phy *dev, int duplex);
-struct refdrv_device *refdrv_phy_device(struct refdrv_phy *dev);
-int refdrv_phy_read(struct refdrv_phy *dev, unsigned int regnum);
-int refdrv_phy_write(struct refdrv_phy *dev, unsigned int regnum, unsigned short val);
-int refdrv_phy_read_paged(struct refdrv_phy *dev, int page, unsigned int regnum);
-int refdrv_phy_read_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum);
-int refdrv_phy_write_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum, unsigned short val);
-void refdrv_phy_resolve_aneg_linkmode(struct refdrv_phy *dev);
-int refdrv_phy_genphy_soft_reset(struct refdrv_phy *dev);
-int refdrv_phy_init_hw(struct refdrv_phy *dev);
-int refdrv_phy_start_aneg(struct refdrv_phy *dev);
-int refdrv_phy_genphy_resume(struct refdrv_phy *dev);
-int refdrv_phy_genphy_suspend(struct refdrv_phy *dev);
-int refdrv_phy_genphy_read_status(struct refdrv_phy *dev);
-int refdrv_phy_genphy_c45_read_status(struct refdrv_phy *dev);
-int refdrv_phy_genphy_update_link(struct refdrv_phy *dev);
-int refdrv_phy_genphy_read_lpa(struct refdrv_phy *dev);
-int refdrv_phy_genphy_read_abilities(struct refdrv_phy *dev);
-void refdrv_dev_log(const struct refdrv_device *dev, int level, const char *msg);
-void refdrv_log(int level, const char *msg);
-void refdrv_bug(const char *msg) __attribute__((noreturn));
-int refdrv_request_firmware(const char *name, struct refdrv_device *dev, const unsigned char **data,
-			    unsigned long *size, void **handle);
-void refdrv_release_firmware(void *handle);
 
 #ifdef __cplusplus
 }

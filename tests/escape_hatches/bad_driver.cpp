@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "refdrv/phy/module.hpp"
+#include "refdrv_abi.h"
 #include "refdrv_phy_helpers.h"
 
 using namespace refdrv::phy;
@@ -23,7 +24,8 @@ struct BadPhy {
     int* counter = &g_counter;                            // raw pointer, address taken
     ++*counter;
     const auto raw = reinterpret_cast<refdrv_phy*>(&dev);  // cast to the C type
-    refdrv_phy_genphy_soft_reset(raw);                    // C API call, result dropped
+    refdrv_kernel_entry(nullptr);                         // C API call, result dropped
+    std::ignore = raw;
     std::printf("reset\n");                               // C API call, varargs
     return {};
   }
