@@ -53,7 +53,7 @@ void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
   cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written");
   add_containment_options(cmd, a.containment);
   cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces");
-  cmd->add_option("--color", common.color, "auto, always, never");
+  add_color_option(cmd, common);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ std::vector<Command> fault_commands(CLI::App& app, Common& common) {
   faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written");
   faults->add_flag("--all", fa->all, "list every point, not only where the implementations differ");
   add_containment_options(faults, fa->containment);
-  faults->add_option("--color", common.color, "auto, always, never");
+  add_color_option(faults, common);
   return {{faults, [&common, fa] { return cmd_faults(common, *fa); }}};
 }
 

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "cli/common.hpp"
@@ -27,11 +29,32 @@ struct TraceArgs {
 };
 
 // A scenario for `trace` without a file: attach, start, run.
-Scenario quick_scenario(const std::string& model, const std::string& partner, double seconds) {
-  const std::string yaml = fmt::format(
-      "name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}s\n", model, partner,
-      seconds);
-  return *parse_scenario(yaml, "(command line)");
+Result<Scenario> quick_scenario(const std::string& model, const std::string& partner, double seconds) {
+  const std::string yaml =
+      fmt::format("name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}ms\n",
+                  model, partner, std::llround(seconds * 1000));
+  return parse_scenario(yaml, "(command line)");
+}
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> out;
+  for (const auto& m : hw::phy_models()) out.push_back(m.name);
+  return out;
+}
+
+std::vector<std::string> partner_names() {
+  std::vector<std::string> out;
+  for (const auto& p : hw::partner_profiles()) out.push_back(p.name);
+  out.emplace_back("none");
+  return out;
+}
+
+// --model, when given, must be one the scenario runs on.
+Result<std::string> model_of(const Scenario& sc, const std::string& given) {
+  if (given.empty()) return sc.models.front();
+  if (std::find(sc.models.begin(), sc.models.end(), given) == sc.models.end())
+    return fail(fmt::format("{} does not run on model {} (its models: {})", sc.file, given, fmt::join(sc.models, ", ")));
+  return given;
 }
 
 int cmd_trace(const Common& c, const TraceArgs& t) {
@@ -41,26 +64,23 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     if (!s) return report_error(s.error());
     sc = std::move(*s);
   } else {
-    const std::string model = t.model.empty() ? "AX88772A" : t.model;
-    if (!hw::find_phy_model(model)) return report_error({fmt::format("unknown model '{}'; `refdrv models` lists them", model)});
-    if (t.partner != "none" && !hw::find_partner(t.partner))
-      return report_error({fmt::format("unknown partner '{}'; `refdrv models` lists them", t.partner)});
-    sc = quick_scenario(model, t.partner, t.seconds);
+    auto s = quick_scenario(t.model.empty() ? "AX88772A" : t.model, t.partner, t.seconds);
+    if (!s) return report_error(s.error());
+    sc = std::move(*s);
   }
-  const std::string model = t.model.empty() ? sc.models.front() : t.model;
-  if (std::find(sc.models.begin(), sc.models.end(), model) == sc.models.end())
-    return report_error({fmt::format("{} does not run on model {} (its models: {})", sc.file, model,
-                                     fmt::join(sc.models, ", "))});
+  const auto model = model_of(sc, t.model);
+  if (!model) return report_error(model.error());
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
+  // --impl cannot be "all" here (its validator says so): "all" is the unset default.
   auto impls = select_impls(**env, c.impls == "all" ? "c" : c.impls, nullptr);
   if (!impls) return report_error(impls.error());
   int status = 0;
   for (Impl impl : *impls) {
     RunOptions ro;
     ro.logs = t.logs;
-    const RunResult r = run_scenario(**env, sc, model, impl, ro);
-    fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, model,
+    const RunResult r = run_scenario(**env, sc, *model, impl, ro);
+    fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, *model,
                impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = t.logs}));
     for (const auto& e : r.expectations)
@@ -80,12 +100,14 @@ struct DiffArgs {
 int cmd_diff(const Common& c, const DiffArgs& d) {
   auto s = load_scenario(d.scenario);
   if (!s) return report_error(s.error());
-  const std::string model = d.model.empty() ? s->models.front() : d.model;
+  const auto model_or = model_of(*s, d.model);
+  if (!model_or) return report_error(model_or.error());
+  const std::string& model = *model_or;
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
+  // --impl cannot be "all" here (its validator says so): "all" is the unset default.
   auto impls = select_impls(**env, c.impls == "all" ? "c,rust" : c.impls, nullptr);
   if (!impls) return report_error(impls.error());
-  if (impls->size() != 2) return report_error({"diff compares exactly two implementations: --impl c,rust"});
   const RunResult a = run_scenario(**env, *s, model, (*impls)[0]);
   const RunResult b = run_scenario(**env, *s, model, (*impls)[1]);
   auto div = compare(*s, a, b);
@@ -213,11 +235,18 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   auto ta = std::make_shared<TraceArgs>();
   auto* trace = app.add_subcommand("trace", "print one implementation's trace of a scenario (or of a quick attach/start)");
   add_env_options(trace, common);
-  add_impl_option(trace, common);
-  trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
-  trace->add_option("--model", ta->model, "PHY model (refdrv models)");
-  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none");
-  trace->add_option("--seconds", ta->seconds, "without a scenario: virtual seconds to run after phy_start");
+  add_impl_option(trace, common, ImplChoice::kList);
+  auto* file = trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
+  trace->add_option("--model", ta->model, "PHY model (refdrv models; default: the scenario's first, or AX88772A)")
+      ->check(one_of(model_names(), "model", "refdrv models lists them"));
+  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none (default: switch-10-100)")
+      ->check(one_of(partner_names(), "partner", "refdrv models lists them"))
+      ->excludes(file);
+  trace->add_option("--seconds", ta->seconds,
+                    fmt::format("without a scenario: virtual seconds to run after phy_start, up to {} (default: 5)",
+                                kMaxVirtualSeconds))
+      ->check(number_in(0, kMaxVirtualSeconds))
+      ->excludes(file);
   trace->add_flag("--decode", ta->decode, "decode every MDIO register value");
   trace->add_flag("!--no-logs", ta->logs, "omit kernel log lines");
   out.push_back({trace, [&common, ta] { return cmd_trace(common, *ta); }});
@@ -225,10 +254,12 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   auto da = std::make_shared<DiffArgs>();
   auto* diff = app.add_subcommand("diff", "two implementations side by side from their first divergence");
   add_env_options(diff, common);
-  add_impl_option(diff, common);
+  add_impl_option(diff, common, ImplChoice::kPair);
   diff->add_option("scenario", da->scenario, "scenario file")->required();
-  diff->add_option("--model", da->model, "PHY model (default: the scenario's first)");
-  diff->add_option("--lines", da->lines, "lines of trace to show");
+  diff->add_option("--model", da->model, "PHY model (default: the scenario's first)")
+      ->check(one_of(model_names(), "model", "refdrv models lists them"));
+  diff->add_option("--lines", da->lines, "rows of the side-by-side view, 1 to 100000 (default: 20)")
+      ->check(integer_in(1, 100000));
   out.push_back({diff, [&common, da] { return cmd_diff(common, *da); }});
 
   auto* list = app.add_subcommand("list", "implementations and reference-driver pairs in the tree, and which are hosted");

@@ -579,9 +579,17 @@ class Parser {
     if (!root["steps"]) return error(root, "the scenario needs steps");
     const YAML::Node steps = root["steps"];
     if (!steps.IsSequence()) return error(steps, "steps must be a list");
+    std::uint64_t waited_ns = 0;
     for (std::size_t i = 0; i < steps.size(); ++i) {
       auto st = step(steps[i], i);
       if (!st) return std::unexpected(st.error());
+      if (st->kind == Step::Kind::kWait) {
+        waited_ns += st->ns;
+        if (waited_ns > kMaxVirtualSeconds * 1'000'000'000ULL)
+          return error(steps[i], fmt::format("step {} (wait): the scenario's waits add up to more than {} s, the most "
+                                             "virtual time a scenario may ask for",
+                                             i + 1, kMaxVirtualSeconds));
+      }
       s.steps.push_back(std::move(*st));
     }
     return s;

@@ -93,6 +93,11 @@ struct Scenario {
   std::vector<Step> steps;
 };
 
+// The most virtual time a scenario may ask for (its waits together), in
+// seconds: 11.6 days of phylib polling. A run's budgets scale with what it
+// asks for (docs/scenarios.md, "Budgets").
+inline constexpr std::uint64_t kMaxVirtualSeconds = 1'000'000;
+
 // Parses a scenario; errors name file:line:column and what was expected.
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file);
 Result<Scenario> load_scenario(const std::string& path);
