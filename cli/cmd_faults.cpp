@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv faults: the exhaustive single-fault sweep.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <memory>
 
@@ -20,6 +21,7 @@ struct FaultArgs {
 };
 
 int cmd_faults(const Common& c, const FaultArgs& a) {
+  const bool machine_stdout = to_stdout(a.json);
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
   auto env = Environment::open(c.env);
@@ -36,7 +38,11 @@ int cmd_faults(const Common& c, const FaultArgs& a) {
       if (done % 256 == 0 || done == total) line(done, total, "single-fault runs");
     };
   const SweepReport rep = run_fault_sweep(**env, *scenarios, opt);
-  fmt::print("{}", format_fault_terminal(rep, {.color = use_color(c.color), .all_points = a.all}));
+  // With --json -, stdout holds the JSON alone; the summary goes to stderr.
+  if (!machine_stdout)
+    fmt::print("{}", format_fault_terminal(rep, {.color = use_color(c.color), .all_points = a.all}));
+  else if (!c.env.quiet)
+    fmt::print(stderr, "{}", format_fault_terminal(rep, {.color = use_color(c.color, STDERR_FILENO), .all_points = a.all}));
   if (!a.json.empty())
     if (auto w = write_text(a.json, fault_report_json(rep).dump(1) + "\n"); !w) return report_error(w.error());
   return rep.exit_code();

@@ -63,6 +63,11 @@ Result<std::vector<Scenario>> scenarios_from(const std::vector<std::string>& pat
 // Writes `text` to `path` ("-": stdout).
 Result<void> write_text(const std::string& path, const std::string& text);
 
+// Machine output (KTAP, JSON) goes to a file, or to stdout for "-". With
+// "-", stdout holds that format alone: whatever else the command prints
+// (its table, progress) goes to stderr.
+[[nodiscard]] inline bool to_stdout(const std::string& path) { return path == "-"; }
+
 // Containment options: --in-process, --wall-budget.
 struct ContainmentArgs {
   bool in_process = false;

@@ -23,6 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<Scenario> suite() {
   auto s = load_default_suite();
@@ -97,6 +98,28 @@ TEST(Check, KtapOutputIsReadByTheTreesOwnKunitParser) {
   const std::size_t leaves = rep.rows.size() * 4;
   EXPECT_THAT(*out, HasSubstr(fmt::format("Testing complete. Ran {} tests: passed: {}", leaves, leaves)))
       << out->substr(out->size() > 400 ? out->size() - 400 : 0);
+}
+
+// Issue 19: `refdrv check --ktap -` writes KTAP alone on stdout, so it pipes
+// straight into the tree's kunit parser (the table goes to stderr).
+TEST(Check, KtapOnStdoutPipesIntoTheTreesKunitParser) {
+  const fs::path kunit = environment("6.12").tree().root / "tools/testing/kunit/kunit.py";
+  if (!kernel::on_path("python3") || !fs::exists(kunit)) GTEST_SKIP() << "python3 or kunit.py missing";
+  const fs::path status = temp_file("refdrv-status");
+  const std::string script = fmt::format(
+      "{{ \"$0\" check --ktap - 2>/dev/null; echo $? >\"$2\"; }} | python3 \"$1\" parse; echo \"kunit.py exit $?\"");
+  auto out = kernel::capture({{"sh", "-c", script, REFDRV_EXE, kunit.string(), status.string()}, {}, {}, {}});
+  ASSERT_TRUE(out) << out.error().message;
+  auto refdrv_status = kernel::read_file(status);
+  ASSERT_TRUE(refdrv_status);
+  EXPECT_EQ(*refdrv_status, "0\n");
+  // Every leaf: scenarios x models x (3 implementations + equivalence), all passed.
+  std::size_t pairs = 0;
+  for (const auto& sc : suite()) pairs += sc.models.size();
+  EXPECT_THAT(*out, HasSubstr(fmt::format("Testing complete. Ran {} tests: passed: {}\n", pairs * 4, pairs * 4)))
+      << out->substr(out->size() > 600 ? out->size() - 600 : 0);
+  EXPECT_THAT(*out, HasSubstr("kunit.py exit 0"));
+  EXPECT_THAT(*out, Not(HasSubstr("[ERROR]")));
 }
 
 TEST(Check, AFailedExpectationIsNotOkInKtapAndExitsWithOne) {
