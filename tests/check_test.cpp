@@ -190,6 +190,11 @@ TEST(Check, ForkedRunsGiveByteIdenticalTracesToInProcessRunsAndToThemselves) {
 TEST(RustToolchains, WithDebiansRustc163TheRustDriverBuildsAndIsEquivalent) {
   const fs::path debian_rustc = "/usr/bin/rustc";
   if (!fs::exists(debian_rustc)) GTEST_SKIP() << "Debian's rustc is not installed (apt-get install rustc)";
+  // Debian 12 also ships a newer rustc at the same path (rustc-web, for the
+  // browsers); only the rustc package is the 1.63 this test is about.
+  auto owner = kernel::capture({{"dpkg-query", "-S", debian_rustc.string()}, {}, {}, {}});
+  if (owner && owner->rfind("rustc:", 0) != 0)
+    GTEST_SKIP() << debian_rustc << " is not Debian's rustc 1.63 but from " << owner->substr(0, owner->find(':'));
   auto version = kernel::capture({{debian_rustc.string(), "--version"}, {}, {}, {}});
   ASSERT_TRUE(version);
   // Restored afterwards: CI runs these tests with REFDRV_RUSTC naming a newer toolchain.

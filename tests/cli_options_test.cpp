@@ -38,6 +38,8 @@ struct NumericOption {
   std::string type;                  // CLI11's type name, e.g. "FLOAT"
 };
 
+void PrintTo(const NumericOption& o, std::ostream* os) { *os << "refdrv " << o.command << " " << o.flag << " " << o.type; }
+
 bool numeric(const std::string& type) {
   for (const char* t : {"FLOAT", "INT", "UINT", "NUMBER"})
     if (type.rfind(t, 0) == 0) return true;
