@@ -114,7 +114,15 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   if (!div) {
     fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
                impl_title((*impls)[1]), s->name, model);
-    return 0;
+    // Equivalent is not good: runs that stopped (a hang, a crash) or failed
+    // an expectation the same way are still a finding.
+    int status = 0;
+    for (const RunResult* r : {&a, &b})
+      if (!r->passed()) {
+        fmt::print("but the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
+        status = kExitFailure;
+      }
+    return status;
   }
   fmt::print("{}\n", format_divergence(*div, (*impls)[0], (*impls)[1]));
   // Side by side from a few events before the divergence.

@@ -29,7 +29,13 @@ std::size_t SweepReport::differing() const {
   return n;
 }
 
-int SweepReport::exit_code() const { return differing() ? kExitFailure : 0; }
+int SweepReport::exit_code() const {
+  // A pair whose run already stops without a fault has no meaningful points:
+  // that is a finding too, never a clean sweep.
+  for (const auto& p : pairs)
+    if (!p.baseline_ok) return kExitFailure;
+  return differing() ? kExitFailure : 0;
+}
 
 namespace {
 

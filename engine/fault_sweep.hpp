@@ -86,7 +86,9 @@ struct SweepReport {
   double wall_seconds = 0;
 
   [[nodiscard]] std::size_t differing() const;
-  [[nodiscard]] int exit_code() const;  // 0: no difference, 1: implementations differ somewhere
+  // 0: no difference; 1: implementations differ somewhere, or a run already
+  // stops (a hang, a crash) without a fault.
+  [[nodiscard]] int exit_code() const;
 };
 
 SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& options);

@@ -72,9 +72,10 @@ class Run {
     InstanceConfig cfg;
     cfg.impl = impl_;
     cfg.phy_mask = spec->bus_mask;
-    cfg.mdio_budget = opt_.mdio_budget;
+    const RunBudgets budgets = run_budgets(sc_, opt_);
+    cfg.mdio_budget = budgets.mdio_accesses;
     cfg.fault_seed = sc_.seed;
-    cfg.time_budget_ns = sc_.time_budget_ns ? sc_.time_budget_ns : opt_.time_budget_ns;
+    cfg.time_budget_ns = budgets.virtual_ns;
     inst_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_->set_record_logs(opt_.logs);
     addr_ = static_cast<int>(spec->default_addr);
@@ -347,6 +348,17 @@ FaultEffect fault_effect(const Trace& trace, std::uint64_t index) {
     if (e.name == "ERROR" || (e.name == "HALTED" && !stopping)) ++fx.error_states_after;
   }
   return fx;
+}
+
+RunBudgets run_budgets(const Scenario& sc, const RunOptions& o) {
+  std::uint64_t waits_ns = 0;
+  for (std::size_t i = 0; i < sc.steps.size() && i < o.max_steps; ++i)
+    if (sc.steps[i].kind == Step::Kind::kWait) waits_ns += sc.steps[i].ns;
+  RunBudgets b;
+  b.virtual_ns = sc.time_budget_ns ? sc.time_budget_ns : waits_ns + o.time_slack_ns;
+  // Rounded up: a wait of 1.5 s earns two seconds' worth of accesses.
+  b.mdio_accesses = o.mdio_budget + o.mdio_per_virtual_second * ((waits_ns + 999'999'999) / 1'000'000'000);
+  return b;
 }
 
 RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,

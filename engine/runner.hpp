@@ -84,11 +84,27 @@ struct RunResult {
 
 struct RunOptions {
   std::size_t max_steps = ~std::size_t{0};    // run only a prefix (reproducers)
-  std::uint64_t time_budget_ns = 3600ULL * 1000000000ULL;  // virtual; a hang past it is a finding
-  std::uint64_t mdio_budget = 200000;         // MDIO accesses; past it the run stops as a hang
+  // Budgets: past one the run stops as a hang, a finding (never a pass).
+  // They scale with the virtual time the scenario asks for (its waits), so
+  // that a long wait is not mistaken for a hang (docs/scenarios.md, Budgets).
+  std::uint64_t time_slack_ns = 3600ULL * 1000000000ULL;  // virtual time beyond the waits
+  std::uint64_t mdio_budget = 200000;         // MDIO accesses, plus:
+  std::uint64_t mdio_per_virtual_second = 100;  // for each second the waits ask for
   std::optional<hw::FaultRule> extra_fault;   // installed before the bus is created (fault sweep)
   bool logs = true;                           // keep kernel log lines in the trace
 };
+
+// What one run may use before it is a hang.
+struct RunBudgets {
+  std::uint64_t virtual_ns = 0;     // the clock may not pass it while the kernel side sleeps
+  std::uint64_t mdio_accesses = 0;  // accesses the kernel side may make
+};
+
+// The budgets of a run of `sc` (its first `options.max_steps` steps): the
+// virtual time its waits ask for plus time_slack_ns (a scenario's own
+// time-budget replaces this), and mdio_budget plus mdio_per_virtual_second
+// for every second the waits ask for.
+[[nodiscard]] RunBudgets run_budgets(const Scenario& sc, const RunOptions& options);
 
 RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,
                        const RunOptions& options = {});

@@ -94,9 +94,11 @@ struct Scenario {
 };
 
 // The most virtual time a scenario may ask for (its waits together), in
-// seconds: 11.6 days of phylib polling. A run's budgets scale with what it
-// asks for (docs/scenarios.md, "Budgets").
-inline constexpr std::uint64_t kMaxVirtualSeconds = 1'000'000;
+// seconds: 2.3 days of phylib polling. A run keeps its whole trace, about
+// 3 KB per virtual second of a linked PHY, so this bounds its memory (a
+// run of 100 000 s peaks at about 315 MB). A run's budgets scale with what
+// it asks for (docs/scenarios.md, "Budgets").
+inline constexpr std::uint64_t kMaxVirtualSeconds = 200'000;
 
 // Parses a scenario; errors name file:line:column and what was expected.
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file);

@@ -66,9 +66,14 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     if (!pt.reproducer.empty()) out += fmt::format("  reproducer: {}\n", pt.reproducer);
   }
   const std::size_t d = rep.differing();
+  std::size_t broken = 0;
+  for (const auto& p : rep.pairs) broken += p.baseline_ok ? 0 : 1;
+  if (broken)
+    out += fmt::format("\n{}{} scenario/model pair(s) already stop without a fault: their points say nothing.{}\n",
+                       red, broken, reset);
   if (d)
     out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
-  else
+  else if (!broken)
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
   return out;

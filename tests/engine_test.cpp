@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/compare.hpp"
+#include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "engine/suite.hpp"
 
@@ -104,6 +105,30 @@ TEST(ScenarioFormat, Durations) {
   EXPECT_EQ(parse_duration("10us"), 10'000u);
   EXPECT_FALSE(parse_duration("-1s"));
   EXPECT_FALSE(parse_duration("3 fortnights"));
+}
+
+// Issue 19: a long wait is not a hang. The budgets grow with the virtual
+// time the waits ask for; a scenario's own time-budget is taken as written.
+TEST(RunBudgets, ScaleWithTheVirtualTimeTheWaitsAskFor) {
+  auto s = parse_scenario("name: long\nmodels: [AX88772C]\nsteps:\n  - attach\n  - wait: 100000s\n  - wait: 1.5s\n",
+                          "long.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  const RunOptions defaults;
+  const RunBudgets b = run_budgets(*s, defaults);
+  EXPECT_EQ(b.virtual_ns, 100'001'500'000'000ULL + 3'600'000'000'000ULL);  // 100001.5 s of waits + 3600 s
+  EXPECT_EQ(b.mdio_accesses, 200000u + 100u * 100002u);
+  RunOptions prefix;
+  prefix.max_steps = 1;  // the attach alone asks for no time
+  EXPECT_EQ(run_budgets(*s, prefix).virtual_ns, 3600ULL * 1'000'000'000ULL);
+  EXPECT_EQ(run_budgets(*s, prefix).mdio_accesses, 200000u);
+  s->time_budget_ns = 2'000'000'000ULL;
+  EXPECT_EQ(run_budgets(*s, defaults).virtual_ns, 2'000'000'000ULL);
+}
+
+TEST(ScenarioFormat, WaitsMayAskForAtMost200000Seconds) {
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 150000s\n  - wait: 50001s\n"),
+              HasSubstr("test.yaml:5:5: step 2 (wait): the scenario's waits add up to more than 200000 s"));
+  EXPECT_TRUE(parse_scenario("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 150000s\n  - wait: 50000s\n", "t"));
 }
 
 TEST(ScenarioFormat, APrefixIsWrittenBackAsAReplayableScenario) {
