@@ -5,8 +5,11 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
+#include <span>
+#include <string_view>
 
 #include "cli/common.hpp"
 #include "engine/check.hpp"
@@ -91,6 +94,28 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
   return status;
 }
 
+// The lines `diff` shows of a run (its trace without kernel log lines), and
+// what they are aligned by: what happened without when (once one side
+// sleeps longer, every later line has another time), and for a bind the
+// driver alone (module and language differ between implementations by
+// design, as the comparator's normalisation says).
+struct TraceView {
+  std::vector<std::string> lines, keys;
+};
+
+TraceView trace_view(const RunResult& r) {
+  TraceView v;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == TraceKind::kLog) continue;
+    v.lines.push_back(format_event(e));
+    TraceEvent timeless = e;
+    timeless.time_ns = 0;
+    if (e.kind == TraceKind::kBind) timeless.detail.clear(), timeless.value = 0;
+    v.keys.push_back(format_event(timeless));
+  }
+  return v;
+}
+
 struct DiffArgs {
   std::string scenario;
   std::string model;
@@ -125,22 +150,29 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
     return status;
   }
   fmt::print("{}\n", format_divergence(*div, (*impls)[0], (*impls)[1]));
-  // Side by side from a few events before the divergence.
-  auto lines_of = [](const RunResult& r) {
-    std::vector<std::string> v;
-    for (const auto& e : r.trace.events())
-      if (e.kind != TraceKind::kLog) v.push_back(format_event(e));
-    return v;
-  };
-  const auto la = lines_of(a), lb = lines_of(b);
-  std::size_t first = 0;
-  while (first < la.size() && first < lb.size() && la[first] == lb[first]) ++first;
-  const std::size_t from = first > 3 ? first - 3 : 0;
-  fmt::print("{:<64} | {}\n", impl_title((*impls)[0]), impl_title((*impls)[1]));
-  for (std::size_t i = from; i < from + static_cast<std::size_t>(d.lines) && (i < la.size() || i < lb.size()); ++i) {
-    const std::string l = i < la.size() ? la[i] : "";
-    const std::string r = i < lb.size() ? lb[i] : "";
-    fmt::print("{}{:<64.64} | {}\n", l == r ? " " : "*", l, r);
+  // Side by side from the first line that differs, the two traces aligned
+  // (an extra line on one side is one row, the rest lines up again).
+  const TraceView va = trace_view(a), vb = trace_view(b);
+  std::size_t same = 0;
+  while (same < va.lines.size() && same < vb.lines.size() && va.keys[same] == vb.keys[same] &&
+         va.lines[same] == vb.lines[same])
+    ++same;
+  const auto rows = align(std::span(va.keys).subspan(same), std::span(vb.keys).subspan(same),
+                          static_cast<std::size_t>(d.lines));
+  using Kind = AlignedRow::Kind;
+  std::size_t width = std::string_view(impl_title((*impls)[0])).size();
+  for (const auto& r : rows)
+    if (r.kind != Kind::kRightOnly) width = std::max(width, va.lines[same + r.a].size());
+  fmt::print("The first {} trace lines are the same. From the first that differs: '|' changed, '<' or '>' only on "
+             "that side, '~' the same at another time.\n",
+             same);
+  fmt::print("  {:<{}} | {}\n", impl_title((*impls)[0]), width, impl_title((*impls)[1]));
+  for (const auto& r : rows) {
+    const std::string left = r.kind == Kind::kRightOnly ? "" : va.lines[same + r.a];
+    const std::string right = r.kind == Kind::kLeftOnly ? "" : vb.lines[same + r.b];
+    char mark = r.kind == Kind::kChanged ? '|' : r.kind == Kind::kLeftOnly ? '<' : r.kind == Kind::kRightOnly ? '>' : ' ';
+    if (r.kind == Kind::kSame && left != right) mark = '~';
+    fmt::print("{} {:<{}} {} {}\n", mark, left, width, mark == ' ' ? '|' : mark, right);
   }
   return kExitFailure;
 }
@@ -160,11 +192,10 @@ int cmd_list(const Common& c) {
   const auto avail = available_impls(**env, &absent);
   for (const auto& m : (*env)->image().modules()) {
     if (m.kconfig != "AX88796B_PHY" || m.drivers.empty()) continue;
-    std::string sel = m.impl == Impl::kC      ? "CONFIG_AX88796B_PHY (default)"
-                      : m.impl == Impl::kRust ? "CONFIG_AX88796B_RUST_PHY (depends on RUST_PHYLIB_ABSTRACTIONS && AX88796B_PHY)"
-                                              : "CONFIG_AX88796B_CXX_PHY (depends on CXX_PHYLIB_ABSTRACTIONS && AX88796B_PHY)";
-    fmt::print("  {:<5} {:<14} {:<34} --impl {}  selected by {}\n", impl_title(m.impl), m.name, m.source,
-               impl_name(m.impl), sel);
+    const Selection sel = selection_of(**env, m);
+    fmt::print("  {:<5} {:<14} {:<34} --impl {:<5} selected by CONFIG_{}{}\n", impl_title(m.impl), m.name, m.source,
+               impl_name(m.impl), sel.symbol,
+               sel.depends.empty() ? " (default)" : fmt::format(" (depends on {})", sel.depends));
   }
   for (const auto& [impl, why] : absent) fmt::print("  {:<5} not hosted: {}\n", impl_title(impl), why);
   fmt::print("\nOther Rust drivers built from the tree:\n");
@@ -187,7 +218,11 @@ int cmd_modinfo(const Common& c) {
     fmt::print("module:      {}\n", m.name);
     fmt::print("source:      {}\n", m.source);
     fmt::print("language:    {}\n", m.impl == Impl::kNone ? "C (phylib core)" : impl_title(m.impl));
-    if (!m.kconfig.empty()) fmt::print("kconfig:     CONFIG_{}\n", m.kconfig);
+    if (!m.kconfig.empty()) {
+      const Selection sel = selection_of(**env, m);
+      fmt::print("kconfig:     CONFIG_{}{}\n", sel.symbol,
+                 sel.depends.empty() ? "" : fmt::format(" (depends on {})", sel.depends));
+    }
     if (!m.author.empty()) fmt::print("author:      {}\n", m.author);
     if (!m.description.empty()) fmt::print("description: {}\n", m.description);
     if (!m.license.empty()) fmt::print("license:     {}\n", m.license);
@@ -220,19 +255,22 @@ int cmd_models() {
 }
 
 int cmd_suite(bool show, const std::string& name) {
+  std::vector<std::array<std::string, 3>> rows = {{"scenario", "models", "description"}};
   for (const auto& e : embedded_suite()) {
     auto s = parse_scenario(e.text, e.file);
     if (!s) return report_error(s.error());
-    if (show) {
-      if (s->name == name || e.file == name) {
-        fmt::print("{}", e.text);
-        return 0;
-      }
-      continue;
+    if (show && (s->name == name || e.file == name)) {
+      fmt::print("{}", e.text);
+      return 0;
     }
-    fmt::print("{:<34} {:<30} {}\n", s->name, fmt::join(s->models, ","), s->description);
+    rows.push_back({s->name, fmt::format("{}", fmt::join(s->models, ",")), s->description});
   }
-  if (show) return report_error({fmt::format("no scenario '{}' in the default suite", name)});
+  if (show)
+    return report_error({fmt::format("no scenario '{}' in the default suite (refdrv suite lists them)", name)});
+  // Columns as wide as their widest entry: a long name never shifts a row.
+  std::size_t w0 = 0, w1 = 0;
+  for (const auto& r : rows) w0 = std::max(w0, r[0].size()), w1 = std::max(w1, r[1].size());
+  for (const auto& r : rows) fmt::print("{:<{}}  {:<{}}  {}\n", r[0], w0, r[1], w1, r[2]);
   return 0;
 }
 

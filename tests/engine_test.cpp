@@ -199,6 +199,42 @@ RunResult synthetic(std::vector<TraceEvent> events, std::vector<MacView> mac) {
   return r;
 }
 
+// Issue 19: diff pairs rows by alignment, not by position, so one extra line
+// is one row and the rest lines up again.
+TEST(Align, OneExtraEntryIsOneRowAndTheRestLinesUp) {
+  using Kind = AlignedRow::Kind;
+  const std::vector<std::string> a = {"x", "y", "z", "w", "v"};
+  const std::vector<std::string> b = {"x", "EXTRA", "y", "Z", "w", "v"};
+  const auto rows = align(a, b, 100);
+  ASSERT_EQ(rows.size(), 6u);
+  const std::vector<Kind> kinds = {Kind::kSame, Kind::kRightOnly, Kind::kSame, Kind::kChanged, Kind::kSame, Kind::kSame};
+  for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].kind, kinds[i]) << "row " << i;
+  EXPECT_EQ(rows[1].b, 1u);
+  EXPECT_EQ(rows[3].a, 2u);
+  EXPECT_EQ(rows[3].b, 3u);
+  EXPECT_EQ(align(a, b, 2).size(), 2u);  // max_rows
+}
+
+TEST(Align, LongSequencesAreAlignedWindowByWindow) {
+  std::vector<std::string> a, b;
+  for (int i = 0; i < 5000; ++i) a.push_back("line " + std::to_string(i));
+  b = a;
+  b.insert(b.begin() + 4000, "extra on the right");
+  a.insert(a.begin() + 10, "extra on the left");
+  const auto rows = align(a, b, 100000);
+  std::size_t same = 0, left = 0, right = 0, changed = 0;
+  for (const auto& r : rows) {
+    same += r.kind == AlignedRow::Kind::kSame;
+    left += r.kind == AlignedRow::Kind::kLeftOnly;
+    right += r.kind == AlignedRow::Kind::kRightOnly;
+    changed += r.kind == AlignedRow::Kind::kChanged;
+  }
+  EXPECT_EQ(same, 5000u);
+  EXPECT_EQ(left, 1u);
+  EXPECT_EQ(right, 1u);
+  EXPECT_EQ(changed, 0u);
+}
+
 TEST(Comparator, FindsTheFirstMdioDifferenceAndItsStep) {
   auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n  - start\n", "c.yaml");
   ASSERT_TRUE(sc);
