@@ -35,8 +35,17 @@ inline constexpr std::size_t kFaultOutcomes = 6;
 
 [[nodiscard]] const char* fault_outcome_name(FaultOutcome o);  // "crash", "error returned", ...
 
+// Whose access failed: the driver's (made inside one of its callbacks) or
+// phylib's own (the bus scan and registration, the state machine, phylib's
+// API before or after a callback). Most of phylib's are the bus
+// registration every run repeats, so the two are counted apart.
+enum class AccessOrigin : std::uint8_t { kDriver, kPhylib };
+inline constexpr std::size_t kAccessOrigins = 2;
+[[nodiscard]] const char* access_origin_name(AccessOrigin o);  // "driver", "phylib"
+
 // One implementation's run with the fault at one access.
 struct SweepRun {
+  AccessOrigin origin = AccessOrigin::kPhylib;
   FaultOutcome outcome = FaultOutcome::kIgnored;
   std::string detail;         // who returned or ignored it, or why it stopped
   bool mac_outcome_changed = false;  // what the MAC saw differs from the run without the fault
@@ -82,6 +91,9 @@ struct SweepReport {
   // Per implementation, per outcome: how many points.
   std::map<Impl, std::array<std::size_t, kFaultOutcomes>> counts;
   std::map<Impl, std::size_t> mac_outcome_changed;
+  // The same, per origin of the failed access.
+  std::map<Impl, std::array<std::array<std::size_t, kFaultOutcomes>, kAccessOrigins>> counts_by_origin;
+  std::map<Impl, std::array<std::size_t, kAccessOrigins>> mac_outcome_changed_by_origin;
   std::size_t runs = 0;
   double wall_seconds = 0;
 
