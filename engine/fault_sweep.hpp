@@ -58,7 +58,7 @@ struct SweepPoint {
   std::shared_ptr<const Scenario> scenario;
   std::string model;
   std::uint64_t index = 0;
-  std::string access;   // "rd 16.01 BMSR" (the first implementation's access)
+  std::string access;   // "rd phy:0x10 reg:0x01 BMSR" (the first implementation's access)
   std::string step;     // the step it happened in
   std::vector<SweepRun> runs;  // per implementation
   // Outcome or traces differ between the implementations: the first

@@ -33,7 +33,10 @@ std::string RunResult::failure_summary() const {
 
 namespace {
 
+// phylib's values as ethtool names them: SPEED_UNKNOWN (-1) and
+// DUPLEX_UNKNOWN (0xff) are "unknown".
 const char* duplex_name(int d) { return d == 1 ? "full" : d == 0 ? "half" : "unknown"; }
+std::string speed_name(int s) { return s > 0 ? std::to_string(s) : "unknown"; }
 
 std::string step_detail(const Step& st) {
   switch (st.kind) {
@@ -163,7 +166,7 @@ class Run {
     const CallResult r = inst_->op(op, a, b, c, d);
     if (r.stop || !st.returns) return;
     const bool ok = r.ret == *st.returns;
-    auto name = [](int v) { return v < 0 ? "-" + errno_name(-v) : std::to_string(v); };
+    auto name = [](int v) { return return_text(v); };
     expect(i, st, ok,
            ok ? fmt::format("{} returned {}", step_name(st.kind), name(r.ret))
               : fmt::format("{} returned {}, expected {}", step_name(st.kind), name(r.ret), name(*st.returns)));
@@ -180,7 +183,8 @@ class Run {
     std::vector<std::string> bad, good;
     auto cmp = [&](bool ok, std::string what) { (ok ? good : bad).push_back(std::move(what)); };
     if (e.link) cmp((status->link != 0) == *e.link, fmt::format("link {} (phylib: {})", *e.link ? "up" : "down", status->link ? "up" : "down"));
-    if (e.speed) cmp(status->speed == *e.speed, fmt::format("speed {} (phylib: {})", *e.speed, status->speed));
+    if (e.speed)
+      cmp(status->speed == *e.speed, fmt::format("speed {} (phylib: {})", speed_name(*e.speed), speed_name(status->speed)));
     if (e.duplex) cmp(status->duplex == *e.duplex, fmt::format("duplex {} (phylib: {})", duplex_name(*e.duplex), duplex_name(status->duplex)));
     if (!e.states.empty())
       cmp(std::find(e.states.begin(), e.states.end(), status->state_name) != e.states.end(),
@@ -318,8 +322,9 @@ FaultEffect fault_effect(const Trace& trace, std::uint64_t index) {
   fx.step = step;
   const TraceEvent& a = ev[at];
   fx.access = a.kind == TraceKind::kMdioRead
-                  ? fmt::format("rd {:2}.{:02} {}", a.addr, a.reg, hw::register_name(static_cast<unsigned>(a.reg)))
-                  : fmt::format("wr {:2}.{:02} {} <- 0x{:04x}", a.addr, a.reg,
+                  ? fmt::format("rd phy:0x{:02x} reg:0x{:02x} {}", a.addr, a.reg,
+                                hw::register_name(static_cast<unsigned>(a.reg)))
+                  : fmt::format("wr phy:0x{:02x} reg:0x{:02x} {} <- 0x{:04x}", a.addr, a.reg,
                                 hw::register_name(static_cast<unsigned>(a.reg)), a.value);
   // Each open frame's return: the exit that closes it.
   auto returned = [&](std::size_t open, TraceKind enter, TraceKind exit) {

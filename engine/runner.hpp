@@ -29,7 +29,8 @@ struct ExpectationResult {
 // and the carrier.
 struct MacView {
   bool link = false;
-  int speed = 0, duplex = 0, pause = 0, asym_pause = 0;
+  // Before any link change the MAC has been told nothing: phylib's unknowns.
+  int speed = -1 /* SPEED_UNKNOWN */, duplex = 0xff /* DUPLEX_UNKNOWN */, pause = 0, asym_pause = 0;
   bool carrier = false;
   bool operator==(const MacView&) const = default;
 };
@@ -39,7 +40,7 @@ struct MacView {
 struct FaultEffect {
   bool reached = false;         // the access was made
   std::size_t event = 0;        // its index in the trace
-  std::string access;           // "rd 16.01 BMSR", "wr 16.00 BMCR <- 0x8000"
+  std::string access;           // "rd phy:0x10 reg:0x01 BMSR", "wr phy:0x10 reg:0x00 BMCR <- 0x8000"
   std::string step;             // the step it happened in ("" during bus registration)
   // The driver callbacks it happened in, innermost first, with what each
   // returned (void callbacks return 0; kNoReturn if it never returned).

@@ -240,8 +240,8 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   EXPECT_EQ(row.divergence[1]->level, Level::kMdio);
   EXPECT_EQ(row.divergence[1]->step, 0u);
   EXPECT_EQ(row.divergence[1]->step_name, "attach");
-  EXPECT_THAT(row.divergence[1]->a, HasSubstr("rd 16.00 BMCR"));
-  EXPECT_THAT(row.divergence[1]->b, HasSubstr("wr 16.00 BMCR      <- 0x0000"));
+  EXPECT_THAT(row.divergence[1]->a, HasSubstr("rd phy:0x10 reg:0x00 BMCR"));
+  EXPECT_THAT(row.divergence[1]->b, HasSubstr("wr phy:0x10 reg:0x00 BMCR      <- 0x0000"));
   const std::string text = format_terminal(rep, {});
   EXPECT_THAT(text, HasSubstr("DIVERGENCE link-up-switch-10-100 on AX88772A: C vs Rust"));
   EXPECT_THAT(text, HasSubstr("first divergence (MDIO sequence) in step 1 (attach, scenarios/link-up-switch-10-100.yaml"));

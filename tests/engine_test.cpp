@@ -252,8 +252,8 @@ TEST(Comparator, FindsTheFirstMdioDifferenceAndItsStep) {
   EXPECT_EQ(d->step, 0u);
   EXPECT_EQ(d->step_name, "attach");
   EXPECT_EQ(d->where, "c.yaml:4:5");
-  EXPECT_THAT(d->a, HasSubstr("wr 16.00"));
-  EXPECT_THAT(d->b, HasSubstr("rd 16.00"));
+  EXPECT_THAT(d->a, HasSubstr("wr phy:0x10 reg:0x00"));
+  EXPECT_THAT(d->b, HasSubstr("rd phy:0x10 reg:0x00"));
   EXPECT_FALSE(compare(*sc, a, a));
 }
 

@@ -57,7 +57,7 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
 
   // The AX88796B's reset toggle (BMCR written 0) fails: soft_reset returns
   // the error to phy_init_hw, and attach fails.
-  const SweepPoint* toggle = find_point(rep, "AX88796B", "attach", "wr 16.00 BMCR <- 0x0000");
+  const SweepPoint* toggle = find_point(rep, "AX88796B", "attach", "wr phy:0x10 reg:0x00 BMCR <- 0x0000");
   ASSERT_NE(toggle, nullptr);
   for (const auto& r : toggle->runs) {
     EXPECT_EQ(r.origin, AccessOrigin::kDriver);  // asix_soft_reset's own write
@@ -68,7 +68,7 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   // BMSR in the AX88772A's read_status while polling: phylib gives up.
   bool error_state = false;
   for (const auto& p : rep.points)
-    if (p.model == "AX88772A" && p.step == "wait" && p.access == "rd 16.01 BMSR" &&
+    if (p.model == "AX88772A" && p.step == "wait" && p.access == "rd phy:0x10 reg:0x01 BMSR" &&
         p.runs[0].outcome == FaultOutcome::kErrorState) {
       error_state = true;
       for (const auto& r : p.runs) EXPECT_THAT(r.detail, HasSubstr("read_status returned -EIO: phylib gave up"));
@@ -76,7 +76,7 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   EXPECT_TRUE(error_state);
   // The PHY's own ID read during the bus scan: phylib finds no PHY and says
   // nothing; the MAC never sees a link.
-  const SweepPoint* id = find_point(rep, "AX88772C", "", "rd 16.02 PHYSID1");
+  const SweepPoint* id = find_point(rep, "AX88772C", "", "rd phy:0x10 reg:0x02 PHYSID1");
   ASSERT_NE(id, nullptr);
   EXPECT_EQ(id->runs[0].outcome, FaultOutcome::kIgnored);
   EXPECT_EQ(id->runs[0].origin, AccessOrigin::kPhylib);
