@@ -249,6 +249,10 @@ int cmd_models() {
   fmt::print("\nLink partners:\n");
   for (const auto& p : hw::partner_profiles()) fmt::print("  {:<16} {}\n", p.name, p.description);
   fmt::print("  {:<16} {}\n", "none", "no cable / no partner");
+  fmt::print("  or written inline in a scenario (docs/scenarios.md, Link partners):\n"
+             "    {{advertise: [10-half, 100-full, pause, asym-pause]}}  negotiates, advertising exactly those\n"
+             "    {{autoneg: false, speed: 100, duplex: full}}         does not negotiate: parallel detection\n"
+             "    with phy-id: 0x00221556, legacy-an: true, remote-fault: true as needed\n");
   fmt::print("\nQuirks:\n");
   for (const auto& q : hw::quirk_catalog()) fmt::print("  {:<26} {:<10} {}\n", q.name, q.models, q.record);
   return 0;

@@ -44,7 +44,7 @@ std::string step_detail(const Step& st) {
     case Step::Kind::kFlap:
       return fmt::format("{}ms", st.ns / 1000000.0);
     case Step::Kind::kPlug:
-      return st.partner;
+      return partner_text(st.partner);
     case Step::Kind::kFault:
       return fmt::format("{} ({})", hw::fault_kind_name(st.fault.kind), st.where.str());
     case Step::Kind::kMdioRead:
@@ -84,7 +84,7 @@ class Run {
     addr_ = static_cast<int>(spec->default_addr);
     inst_->add_device(addr_, std::make_unique<hw::PhyModel>(*spec));
     phy_ = inst_->phy(addr_);
-    if (sc_.partner != "none") phy_->plug(*hw::find_partner(sc_.partner), 0);
+    if (sc_.partner) phy_->plug(*sc_.partner, 0);
     for (const auto& f : sc_.faults) inst_->faults().add(f);
     if (opt_.extra_fault) inst_->faults().add(*opt_.extra_fault);
     inst_->create();
@@ -235,7 +235,7 @@ class Run {
         inst_->run_for(st.ns);
         return;
       case Step::Kind::kPlug:
-        phy_->plug(*hw::find_partner(st.partner), now);
+        phy_->plug(st.partner, now);
         return;
       case Step::Kind::kUnplug:
         phy_->unplug(now);

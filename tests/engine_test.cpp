@@ -8,6 +8,7 @@
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "engine/suite.hpp"
+#include "hw/catalog.hpp"
 
 namespace refdrv {
 namespace {
@@ -53,7 +54,7 @@ TEST(ScenarioFormat, AValidScenarioIsReadCompletely) {
   EXPECT_EQ(*s->steps[0].returns, 0);
   EXPECT_EQ(s->steps[2].ns, 1'500'000'000u);
   EXPECT_EQ(s->steps[3].ns, 200'000'000u);
-  EXPECT_EQ(s->steps[4].partner, "forced-10-half");
+  EXPECT_EQ(s->steps[4].partner, *hw::find_partner("forced-10-half"));
   EXPECT_EQ(*s->steps[5].ethtool.autoneg, false);
   EXPECT_EQ(*s->steps[5].returns, -22);
   EXPECT_EQ(s->steps[6].fault.kind, hw::FaultKind::kStuckBits);
@@ -70,6 +71,70 @@ TEST(ScenarioFormat, AValidScenarioIsReadCompletely) {
   EXPECT_EQ(e.registers[1].reg, 5u);
   EXPECT_EQ(*s->steps[12].returns, -110);
   EXPECT_EQ(s->steps[12].where.str(), "test.yaml:20:5");
+}
+
+// Issue 19: a link partner beyond the six profiles is written inline
+// (IEEE 802.3 Clause 28): what it advertises, or that it does not negotiate.
+TEST(ScenarioFormat, LinkPartnersAreWrittenInline) {
+  auto s = parse_scenario(R"(name: partners
+models: [AX88772C]
+partner: {advertise: [10-half], phy-id: 0x00221556}
+steps:
+  - plug: {advertise: [100-full, pause]}
+  - plug: {advertise: [100-half, asym-pause], legacy-an: true, remote-fault: on}
+  - plug: {autoneg: false, speed: 100, duplex: full}
+  - plug: switch-10-100
+)",
+                          "p.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s->partner);
+  EXPECT_TRUE(s->partner->negotiates);
+  EXPECT_EQ(s->partner->abilities, hw::ModeSet{hw::Mode::k10Half});
+  EXPECT_FALSE(s->partner->pause);
+  EXPECT_EQ(s->partner->phy_id, 0x00221556u);
+  EXPECT_EQ(partner_text(*s->partner), "advertising 10-half (phy-id 0x00221556)");
+  const hw::PartnerProfile& pause = s->steps[0].partner;
+  EXPECT_TRUE(pause.pause);
+  EXPECT_FALSE(pause.asym_pause);
+  EXPECT_EQ(pause.abilities, hw::ModeSet{hw::Mode::k100Full});
+  const hw::PartnerProfile& odd = s->steps[1].partner;
+  EXPECT_TRUE(odd.asym_pause && odd.legacy_an && odd.remote_fault && !odd.pause);
+  const hw::PartnerProfile& forced = s->steps[2].partner;
+  EXPECT_FALSE(forced.negotiates);  // parallel detection
+  EXPECT_EQ(forced.forced_mode, hw::Mode::k100Full);
+  EXPECT_EQ(forced.abilities, hw::ModeSet{hw::Mode::k100Full});
+  EXPECT_EQ(s->steps[3].partner, *hw::find_partner("switch-10-100"));
+  // Written back: profiles by name, the others inline; read back the same.
+  const std::string yaml = scenario_to_yaml(without_sources(*s), s->steps.size());
+  EXPECT_THAT(yaml, HasSubstr("partner: {advertise: [10-half], phy-id: 0x00221556}"));
+  EXPECT_THAT(yaml, HasSubstr("- plug: {autoneg: false, speed: 100, duplex: full}"));
+  EXPECT_THAT(yaml, HasSubstr("- plug: switch-10-100"));
+  auto again = parse_scenario(yaml, "again.yaml");
+  ASSERT_TRUE(again) << again.error().message << "\n" << yaml;
+  EXPECT_EQ(again->partner, s->partner);
+  for (std::size_t i = 0; i < s->steps.size(); ++i) EXPECT_EQ(again->steps[i].partner, s->steps[i].partner) << i;
+  auto none = parse_scenario("name: x\nmodels: [AX88772A]\npartner: none\nsteps: []\n", "t");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->partner);
+}
+
+TEST(ScenarioFormat, InlinePartnersSayWhatIsWrong) {
+  const std::string head = "name: x\nmodels: [AX88772A]\nsteps:\n  - plug: ";
+  EXPECT_THAT(error_of(head + "{advertise: [pause]}\n"),
+              HasSubstr("test.yaml:4:23: a partner must advertise at least one technology"));
+  EXPECT_THAT(error_of(head + "{autoneg: false, speed: 1000, duplex: full}\n"),
+              HasSubstr("test.yaml:4:35: 1000BASE-T cannot run without auto-negotiation (IEEE 802.3 40.5.1)"));
+  EXPECT_THAT(error_of(head + "{autoneg: false, speed: 10}\n"),
+              HasSubstr("test.yaml:4:11: autoneg: false needs speed (10 or 100) and duplex (half or full)"));
+  EXPECT_THAT(error_of(head + "{advertise: [10-half], duplex: half}\n"),
+              HasSubstr("test.yaml:4:42: duplex goes with autoneg: false"));
+  EXPECT_THAT(error_of(head + "{autoneg: false, speed: 10, duplex: half, advertise: [10-half]}\n"),
+              HasSubstr("test.yaml:4:64: advertise goes with a negotiating partner"));
+  EXPECT_THAT(error_of(head + "{advertise: [10-half], vendor: acme}\n"),
+              HasSubstr("test.yaml:4:34: unknown key 'vendor' in a link partner"));
+  EXPECT_THAT(error_of(head + "{advertise: [10-half], phy-id: -1}\n"),
+              HasSubstr("test.yaml:4:42: phy-id must be a 32-bit PHY identifier"));
+  EXPECT_THAT(error_of(head + "[10-half]\n"), HasSubstr("test.yaml:4:11: step 1 (plug) must be a profile name"));
 }
 
 TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
