@@ -68,7 +68,10 @@ CLI::Validator one_of(std::vector<std::string> names, const std::string& what, c
 }
 
 void add_env_options(CLI::App* cmd, Common& c) {
-  auto* kernel = cmd->add_option("--kernel", c.env.kernel, "Linux source tree or git checkout (default: Debian's linux-source)");
+  auto* kernel = cmd->add_option("--kernel", c.env.kernel, "Linux source tree or git checkout (default: Debian's linux-source)")
+                     ->check(CLI::Validator(
+                         [](std::string& in) -> std::string { return in.empty() ? "an empty path is no Linux tree" : ""; },
+                         ""));
   cmd->add_option("--series", c.env.series,
                   fmt::format("Debian linux-source series when --kernel is not given ({})", fmt::join(kDebianSeries, ", ")))
       ->check(CLI::Validator(

@@ -59,7 +59,9 @@ std::string mdio_target(const TraceEvent& ev) { return fmt::format("phy:0x{:02x}
 std::string return_text(long v) {
   if (v >= 0) return std::to_string(v);
   if (v < -4095) return std::to_string(v);  // not an errno
-  return "-" + errno_name(static_cast<int>(-v));
+  std::string out = "-";  // not "-" + name: GCC 12 at -O3 warns (-Wrestrict) on that falsely
+  out += errno_name(static_cast<int>(-v));
+  return out;
 }
 
 std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
