@@ -2,6 +2,7 @@
 // refdrv check (the main job: the default suite) and refdrv run (given
 // scenario files): every implementation, compared.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <memory>
 
@@ -21,6 +22,9 @@ struct CheckArgs {
 };
 
 int cmd_check(const Common& c, const CheckArgs& a) {
+  if (to_stdout(a.ktap) && to_stdout(a.json))
+    return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
+  const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
   auto env = Environment::open(c.env);
@@ -37,7 +41,12 @@ int cmd_check(const Common& c, const CheckArgs& a) {
   opt.progress = progress_line(c);
   CheckReport rep = run_check(**env, *scenarios, opt);
   rep.absent = absent;
-  fmt::print("{}", format_terminal(rep, {.color = use_color(c.color)}));
+  // With --ktap - or --json -, stdout holds that format alone; the table goes
+  // to stderr (unless --quiet), like the progress lines.
+  if (!machine_stdout)
+    fmt::print("{}", format_terminal(rep, {.color = use_color(c.color)}));
+  else if (!c.env.quiet)
+    fmt::print(stderr, "{}", format_terminal(rep, {.color = use_color(c.color, STDERR_FILENO)}));
   if (!a.ktap.empty())
     if (auto w = write_text(a.ktap, format_ktap(rep)); !w) return report_error(w.error());
   if (!a.json.empty())
@@ -53,7 +62,7 @@ void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
   cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written");
   add_containment_options(cmd, a.containment);
   cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces");
-  cmd->add_option("--color", common.color, "auto, always, never");
+  add_color_option(cmd, common);
 }
 
 }  // namespace

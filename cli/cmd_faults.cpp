@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv faults: the exhaustive single-fault sweep.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <memory>
 
@@ -20,6 +21,7 @@ struct FaultArgs {
 };
 
 int cmd_faults(const Common& c, const FaultArgs& a) {
+  const bool machine_stdout = to_stdout(a.json);
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
   auto env = Environment::open(c.env);
@@ -36,7 +38,11 @@ int cmd_faults(const Common& c, const FaultArgs& a) {
       if (done % 256 == 0 || done == total) line(done, total, "single-fault runs");
     };
   const SweepReport rep = run_fault_sweep(**env, *scenarios, opt);
-  fmt::print("{}", format_fault_terminal(rep, {.color = use_color(c.color), .all_points = a.all}));
+  // With --json -, stdout holds the JSON alone; the summary goes to stderr.
+  if (!machine_stdout)
+    fmt::print("{}", format_fault_terminal(rep, {.color = use_color(c.color), .all_points = a.all}));
+  else if (!c.env.quiet)
+    fmt::print(stderr, "{}", format_fault_terminal(rep, {.color = use_color(c.color, STDERR_FILENO), .all_points = a.all}));
   if (!a.json.empty())
     if (auto w = write_text(a.json, fault_report_json(rep).dump(1) + "\n"); !w) return report_error(w.error());
   return rep.exit_code();
@@ -55,7 +61,7 @@ std::vector<Command> fault_commands(CLI::App& app, Common& common) {
   faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written");
   faults->add_flag("--all", fa->all, "list every point, not only where the implementations differ");
   add_containment_options(faults, fa->containment);
-  faults->add_option("--color", common.color, "auto, always, never");
+  add_color_option(faults, common);
   return {{faults, [&common, fa] { return cmd_faults(common, *fa); }}};
 }
 

@@ -4,7 +4,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <memory>
+#include <span>
+#include <string_view>
 
 #include "cli/common.hpp"
 #include "engine/check.hpp"
@@ -27,11 +32,32 @@ struct TraceArgs {
 };
 
 // A scenario for `trace` without a file: attach, start, run.
-Scenario quick_scenario(const std::string& model, const std::string& partner, double seconds) {
-  const std::string yaml = fmt::format(
-      "name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}s\n", model, partner,
-      seconds);
-  return *parse_scenario(yaml, "(command line)");
+Result<Scenario> quick_scenario(const std::string& model, const std::string& partner, double seconds) {
+  const std::string yaml =
+      fmt::format("name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}ms\n",
+                  model, partner, std::llround(seconds * 1000));
+  return parse_scenario(yaml, "(command line)");
+}
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> out;
+  for (const auto& m : hw::phy_models()) out.push_back(m.name);
+  return out;
+}
+
+std::vector<std::string> partner_names() {
+  std::vector<std::string> out;
+  for (const auto& p : hw::partner_profiles()) out.push_back(p.name);
+  out.emplace_back("none");
+  return out;
+}
+
+// --model, when given, must be one the scenario runs on.
+Result<std::string> model_of(const Scenario& sc, const std::string& given) {
+  if (given.empty()) return sc.models.front();
+  if (std::find(sc.models.begin(), sc.models.end(), given) == sc.models.end())
+    return fail(fmt::format("{} does not run on model {} (its models: {})", sc.file, given, fmt::join(sc.models, ", ")));
+  return given;
 }
 
 int cmd_trace(const Common& c, const TraceArgs& t) {
@@ -41,26 +67,23 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     if (!s) return report_error(s.error());
     sc = std::move(*s);
   } else {
-    const std::string model = t.model.empty() ? "AX88772A" : t.model;
-    if (!hw::find_phy_model(model)) return report_error({fmt::format("unknown model '{}'; `refdrv models` lists them", model)});
-    if (t.partner != "none" && !hw::find_partner(t.partner))
-      return report_error({fmt::format("unknown partner '{}'; `refdrv models` lists them", t.partner)});
-    sc = quick_scenario(model, t.partner, t.seconds);
+    auto s = quick_scenario(t.model.empty() ? "AX88772A" : t.model, t.partner, t.seconds);
+    if (!s) return report_error(s.error());
+    sc = std::move(*s);
   }
-  const std::string model = t.model.empty() ? sc.models.front() : t.model;
-  if (std::find(sc.models.begin(), sc.models.end(), model) == sc.models.end())
-    return report_error({fmt::format("{} does not run on model {} (its models: {})", sc.file, model,
-                                     fmt::join(sc.models, ", "))});
+  const auto model = model_of(sc, t.model);
+  if (!model) return report_error(model.error());
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
+  // --impl cannot be "all" here (its validator says so): "all" is the unset default.
   auto impls = select_impls(**env, c.impls == "all" ? "c" : c.impls, nullptr);
   if (!impls) return report_error(impls.error());
   int status = 0;
   for (Impl impl : *impls) {
     RunOptions ro;
     ro.logs = t.logs;
-    const RunResult r = run_scenario(**env, sc, model, impl, ro);
-    fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, model,
+    const RunResult r = run_scenario(**env, sc, *model, impl, ro);
+    fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, *model,
                impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = t.logs}));
     for (const auto& e : r.expectations)
@@ -69,6 +92,28 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     if (!r.passed()) status = kExitFailure;
   }
   return status;
+}
+
+// The lines `diff` shows of a run (its trace without kernel log lines), and
+// what they are aligned by: what happened without when (once one side
+// sleeps longer, every later line has another time), and for a bind the
+// driver alone (module and language differ between implementations by
+// design, as the comparator's normalisation says).
+struct TraceView {
+  std::vector<std::string> lines, keys;
+};
+
+TraceView trace_view(const RunResult& r) {
+  TraceView v;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == TraceKind::kLog) continue;
+    v.lines.push_back(format_event(e));
+    TraceEvent timeless = e;
+    timeless.time_ns = 0;
+    if (e.kind == TraceKind::kBind) timeless.detail.clear(), timeless.value = 0;
+    v.keys.push_back(format_event(timeless));
+  }
+  return v;
 }
 
 struct DiffArgs {
@@ -80,37 +125,54 @@ struct DiffArgs {
 int cmd_diff(const Common& c, const DiffArgs& d) {
   auto s = load_scenario(d.scenario);
   if (!s) return report_error(s.error());
-  const std::string model = d.model.empty() ? s->models.front() : d.model;
+  const auto model_or = model_of(*s, d.model);
+  if (!model_or) return report_error(model_or.error());
+  const std::string& model = *model_or;
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
+  // --impl cannot be "all" here (its validator says so): "all" is the unset default.
   auto impls = select_impls(**env, c.impls == "all" ? "c,rust" : c.impls, nullptr);
   if (!impls) return report_error(impls.error());
-  if (impls->size() != 2) return report_error({"diff compares exactly two implementations: --impl c,rust"});
   const RunResult a = run_scenario(**env, *s, model, (*impls)[0]);
   const RunResult b = run_scenario(**env, *s, model, (*impls)[1]);
   auto div = compare(*s, a, b);
   if (!div) {
     fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
                impl_title((*impls)[1]), s->name, model);
-    return 0;
+    // Equivalent is not good: runs that stopped (a hang, a crash) or failed
+    // an expectation the same way are still a finding.
+    int status = 0;
+    for (const RunResult* r : {&a, &b})
+      if (!r->passed()) {
+        fmt::print("but the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
+        status = kExitFailure;
+      }
+    return status;
   }
   fmt::print("{}\n", format_divergence(*div, (*impls)[0], (*impls)[1]));
-  // Side by side from a few events before the divergence.
-  auto lines_of = [](const RunResult& r) {
-    std::vector<std::string> v;
-    for (const auto& e : r.trace.events())
-      if (e.kind != TraceKind::kLog) v.push_back(format_event(e));
-    return v;
-  };
-  const auto la = lines_of(a), lb = lines_of(b);
-  std::size_t first = 0;
-  while (first < la.size() && first < lb.size() && la[first] == lb[first]) ++first;
-  const std::size_t from = first > 3 ? first - 3 : 0;
-  fmt::print("{:<64} | {}\n", impl_title((*impls)[0]), impl_title((*impls)[1]));
-  for (std::size_t i = from; i < from + static_cast<std::size_t>(d.lines) && (i < la.size() || i < lb.size()); ++i) {
-    const std::string l = i < la.size() ? la[i] : "";
-    const std::string r = i < lb.size() ? lb[i] : "";
-    fmt::print("{}{:<64.64} | {}\n", l == r ? " " : "*", l, r);
+  // Side by side from the first line that differs, the two traces aligned
+  // (an extra line on one side is one row, the rest lines up again).
+  const TraceView va = trace_view(a), vb = trace_view(b);
+  std::size_t same = 0;
+  while (same < va.lines.size() && same < vb.lines.size() && va.keys[same] == vb.keys[same] &&
+         va.lines[same] == vb.lines[same])
+    ++same;
+  const auto rows = align(std::span(va.keys).subspan(same), std::span(vb.keys).subspan(same),
+                          static_cast<std::size_t>(d.lines));
+  using Kind = AlignedRow::Kind;
+  std::size_t width = std::string_view(impl_title((*impls)[0])).size();
+  for (const auto& r : rows)
+    if (r.kind != Kind::kRightOnly) width = std::max(width, va.lines[same + r.a].size());
+  fmt::print("The first {} trace lines are the same. From the first that differs: '|' changed, '<' or '>' only on "
+             "that side, '~' the same at another time.\n",
+             same);
+  fmt::print("  {:<{}} | {}\n", impl_title((*impls)[0]), width, impl_title((*impls)[1]));
+  for (const auto& r : rows) {
+    const std::string left = r.kind == Kind::kRightOnly ? "" : va.lines[same + r.a];
+    const std::string right = r.kind == Kind::kLeftOnly ? "" : vb.lines[same + r.b];
+    char mark = r.kind == Kind::kChanged ? '|' : r.kind == Kind::kLeftOnly ? '<' : r.kind == Kind::kRightOnly ? '>' : ' ';
+    if (r.kind == Kind::kSame && left != right) mark = '~';
+    fmt::print("{} {:<{}} {} {}\n", mark, left, width, mark == ' ' ? '|' : mark, right);
   }
   return kExitFailure;
 }
@@ -130,11 +192,10 @@ int cmd_list(const Common& c) {
   const auto avail = available_impls(**env, &absent);
   for (const auto& m : (*env)->image().modules()) {
     if (m.kconfig != "AX88796B_PHY" || m.drivers.empty()) continue;
-    std::string sel = m.impl == Impl::kC      ? "CONFIG_AX88796B_PHY (default)"
-                      : m.impl == Impl::kRust ? "CONFIG_AX88796B_RUST_PHY (depends on RUST_PHYLIB_ABSTRACTIONS && AX88796B_PHY)"
-                                              : "CONFIG_AX88796B_CXX_PHY (depends on CXX_PHYLIB_ABSTRACTIONS && AX88796B_PHY)";
-    fmt::print("  {:<5} {:<14} {:<34} --impl {}  selected by {}\n", impl_title(m.impl), m.name, m.source,
-               impl_name(m.impl), sel);
+    const Selection sel = selection_of(**env, m);
+    fmt::print("  {:<5} {:<14} {:<34} --impl {:<5} selected by CONFIG_{}{}\n", impl_title(m.impl), m.name, m.source,
+               impl_name(m.impl), sel.symbol,
+               sel.depends.empty() ? " (default)" : fmt::format(" (depends on {})", sel.depends));
   }
   for (const auto& [impl, why] : absent) fmt::print("  {:<5} not hosted: {}\n", impl_title(impl), why);
   fmt::print("\nOther Rust drivers built from the tree:\n");
@@ -157,7 +218,11 @@ int cmd_modinfo(const Common& c) {
     fmt::print("module:      {}\n", m.name);
     fmt::print("source:      {}\n", m.source);
     fmt::print("language:    {}\n", m.impl == Impl::kNone ? "C (phylib core)" : impl_title(m.impl));
-    if (!m.kconfig.empty()) fmt::print("kconfig:     CONFIG_{}\n", m.kconfig);
+    if (!m.kconfig.empty()) {
+      const Selection sel = selection_of(**env, m);
+      fmt::print("kconfig:     CONFIG_{}{}\n", sel.symbol,
+                 sel.depends.empty() ? "" : fmt::format(" (depends on {})", sel.depends));
+    }
     if (!m.author.empty()) fmt::print("author:      {}\n", m.author);
     if (!m.description.empty()) fmt::print("description: {}\n", m.description);
     if (!m.license.empty()) fmt::print("license:     {}\n", m.license);
@@ -184,25 +249,32 @@ int cmd_models() {
   fmt::print("\nLink partners:\n");
   for (const auto& p : hw::partner_profiles()) fmt::print("  {:<16} {}\n", p.name, p.description);
   fmt::print("  {:<16} {}\n", "none", "no cable / no partner");
+  fmt::print("  or written inline in a scenario (docs/scenarios.md, Link partners):\n"
+             "    {{advertise: [10-half, 100-full, pause, asym-pause]}}  negotiates, advertising exactly those\n"
+             "    {{autoneg: false, speed: 100, duplex: full}}         does not negotiate: parallel detection\n"
+             "    with phy-id: 0x00221556, legacy-an: true, remote-fault: true as needed\n");
   fmt::print("\nQuirks:\n");
   for (const auto& q : hw::quirk_catalog()) fmt::print("  {:<26} {:<10} {}\n", q.name, q.models, q.record);
   return 0;
 }
 
 int cmd_suite(bool show, const std::string& name) {
+  std::vector<std::array<std::string, 3>> rows = {{"scenario", "models", "description"}};
   for (const auto& e : embedded_suite()) {
     auto s = parse_scenario(e.text, e.file);
     if (!s) return report_error(s.error());
-    if (show) {
-      if (s->name == name || e.file == name) {
-        fmt::print("{}", e.text);
-        return 0;
-      }
-      continue;
+    if (show && (s->name == name || e.file == name)) {
+      fmt::print("{}", e.text);
+      return 0;
     }
-    fmt::print("{:<34} {:<30} {}\n", s->name, fmt::join(s->models, ","), s->description);
+    rows.push_back({s->name, fmt::format("{}", fmt::join(s->models, ",")), s->description});
   }
-  if (show) return report_error({fmt::format("no scenario '{}' in the default suite", name)});
+  if (show)
+    return report_error({fmt::format("no scenario '{}' in the default suite (refdrv suite lists them)", name)});
+  // Columns as wide as their widest entry: a long name never shifts a row.
+  std::size_t w0 = 0, w1 = 0;
+  for (const auto& r : rows) w0 = std::max(w0, r[0].size()), w1 = std::max(w1, r[1].size());
+  for (const auto& r : rows) fmt::print("{:<{}}  {:<{}}  {}\n", r[0], w0, r[1], w1, r[2]);
   return 0;
 }
 
@@ -213,11 +285,18 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   auto ta = std::make_shared<TraceArgs>();
   auto* trace = app.add_subcommand("trace", "print one implementation's trace of a scenario (or of a quick attach/start)");
   add_env_options(trace, common);
-  add_impl_option(trace, common);
-  trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
-  trace->add_option("--model", ta->model, "PHY model (refdrv models)");
-  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none");
-  trace->add_option("--seconds", ta->seconds, "without a scenario: virtual seconds to run after phy_start");
+  add_impl_option(trace, common, ImplChoice::kList);
+  auto* file = trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
+  trace->add_option("--model", ta->model, "PHY model (refdrv models; default: the scenario's first, or AX88772A)")
+      ->check(one_of(model_names(), "model", "refdrv models lists them"));
+  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none (default: switch-10-100)")
+      ->check(one_of(partner_names(), "partner", "refdrv models lists them"))
+      ->excludes(file);
+  trace->add_option("--seconds", ta->seconds,
+                    fmt::format("without a scenario: virtual seconds to run after phy_start, up to {} (default: 5)",
+                                kMaxVirtualSeconds))
+      ->check(number_in(0, kMaxVirtualSeconds))
+      ->excludes(file);
   trace->add_flag("--decode", ta->decode, "decode every MDIO register value");
   trace->add_flag("!--no-logs", ta->logs, "omit kernel log lines");
   out.push_back({trace, [&common, ta] { return cmd_trace(common, *ta); }});
@@ -225,10 +304,12 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   auto da = std::make_shared<DiffArgs>();
   auto* diff = app.add_subcommand("diff", "two implementations side by side from their first divergence");
   add_env_options(diff, common);
-  add_impl_option(diff, common);
+  add_impl_option(diff, common, ImplChoice::kPair);
   diff->add_option("scenario", da->scenario, "scenario file")->required();
-  diff->add_option("--model", da->model, "PHY model (default: the scenario's first)");
-  diff->add_option("--lines", da->lines, "lines of trace to show");
+  diff->add_option("--model", da->model, "PHY model (default: the scenario's first)")
+      ->check(one_of(model_names(), "model", "refdrv models lists them"));
+  diff->add_option("--lines", da->lines, "rows of the side-by-side view, 1 to 100000 (default: 20)")
+      ->check(integer_in(1, 100000));
   out.push_back({diff, [&common, da] { return cmd_diff(common, *da); }});
 
   auto* list = app.add_subcommand("list", "implementations and reference-driver pairs in the tree, and which are hosted");

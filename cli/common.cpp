@@ -2,14 +2,18 @@
 #include "cli/common.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "engine/check.hpp"
+#include "engine/environment.hpp"
 #include "engine/suite.hpp"
 
 namespace refdrv::cli {
@@ -19,43 +23,135 @@ int report_error(const Error& e) {
   return e.exit_code;
 }
 
+namespace {
+
+// A value as the user typed it, for messages ("" stays visible).
+std::string shown(const std::string& v) { return fmt::format("'{}'", v.size() > 40 ? v.substr(0, 40) + "..." : v); }
+
+}  // namespace
+
+CLI::Validator number_in(double min, double max, bool min_exclusive) {
+  const std::string range = min_exclusive ? fmt::format("greater than {} and at most {}", min, max)
+                                          : fmt::format("from {} to {}", min, max);
+  return CLI::Validator(
+      [=](std::string& in) -> std::string {
+        double v = 0;
+        const auto [end, ec] = std::from_chars(in.data(), in.data() + in.size(), v);
+        const bool parsed = ec == std::errc() && end == in.data() + in.size() && !in.empty();
+        if (!parsed || !std::isfinite(v) || v > max || v < min || (min_exclusive && v == min))
+          return fmt::format("must be a number {}, got {}", range, shown(in));
+        return {};
+      },
+      "");
+}
+
+CLI::Validator integer_in(long long min, long long max) {
+  return CLI::Validator(
+      [=](std::string& in) -> std::string {
+        long long v = 0;
+        const auto [end, ec] = std::from_chars(in.data(), in.data() + in.size(), v);
+        if (ec != std::errc() || end != in.data() + in.size() || in.empty() || v < min || v > max)
+          return fmt::format("must be a whole number from {} to {}, got {}", min, max, shown(in));
+        return {};
+      },
+      "");
+}
+
+CLI::Validator one_of(std::vector<std::string> names, const std::string& what, const std::string& listed_by) {
+  return CLI::Validator(
+      [=](std::string& in) -> std::string {
+        if (std::find(names.begin(), names.end(), in) != names.end()) return {};
+        return fmt::format("unknown {} {} (one of: {}{})", what, shown(in), fmt::join(names, ", "),
+                           listed_by.empty() ? "" : "; " + listed_by);
+      },
+      "");
+}
+
 void add_env_options(CLI::App* cmd, Common& c) {
-  cmd->add_option("--kernel", c.env.kernel, "Linux source tree or git checkout (default: Debian's linux-source)");
-  cmd->add_option("--series", c.env.series, "Debian linux-source series when --kernel is not given (6.12, 6.1)");
-  cmd->add_option("-j,--jobs", c.env.jobs, "parallel jobs for the per-tree build (default: CPUs)");
+  auto* kernel = cmd->add_option("--kernel", c.env.kernel, "Linux source tree or git checkout (default: Debian's linux-source)")
+                     ->check(CLI::Validator(
+                         [](std::string& in) -> std::string { return in.empty() ? "an empty path is no Linux tree" : ""; },
+                         ""));
+  cmd->add_option("--series", c.env.series,
+                  fmt::format("Debian linux-source series when --kernel is not given ({})", fmt::join(kDebianSeries, ", ")))
+      ->check(CLI::Validator(
+          [](std::string& in) -> std::string {
+            auto ok = check_series(in);
+            return ok ? std::string() : ok.error().message;
+          },
+          ""))
+      ->excludes(kernel);
+  cmd->add_option("-j,--jobs", c.env.jobs, "parallel jobs for the per-tree build, 1 to 1024 (default: CPUs)")
+      ->check(integer_in(1, 1024));
   cmd->add_flag("-q,--quiet", c.env.quiet, "no progress lines");
 }
 
-void add_impl_option(CLI::App* cmd, Common& c) {
-  cmd->add_option("--impl", c.impls, "implementations: all, or a list of c,rust,cxx (none = Generic PHY)");
+Result<std::vector<Impl>> parse_impls(const std::string& spec) {
+  if (spec == "all") return std::vector<Impl>{};
+  std::vector<Impl> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = spec.find(',', start);
+    const std::string item = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto impl = impl_from(item);
+    if (!impl) {
+      if (item == "all") return fail("all cannot be combined with other implementations");
+      return fail(fmt::format("unknown implementation {} (c, rust, cxx, none, or all)", shown(item)));
+    }
+    if (std::find(out.begin(), out.end(), *impl) != out.end())
+      return fail(fmt::format("{} is named twice", impl_name(*impl)));
+    out.push_back(*impl);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
-bool use_color(const std::string& mode) {
+void add_impl_option(CLI::App* cmd, Common& c, ImplChoice choice) {
+  const char* help = choice == ImplChoice::kPair ? "the two implementations to compare, e.g. c,rust (default: c,rust; none = Generic PHY)"
+                     : choice == ImplChoice::kList ? "implementations, a list of c,rust,cxx,none (default: c; none = Generic PHY)"
+                                                   : "implementations: all, or a list of c,rust,cxx (none = Generic PHY)";
+  cmd->add_option("--impl", c.impls, help)
+      ->check(CLI::Validator(
+          [choice](std::string& in) -> std::string {
+            auto impls = parse_impls(in);
+            if (!impls) return impls.error().message;
+            if (choice != ImplChoice::kAll && impls->empty())
+              return choice == ImplChoice::kPair ? "all: name exactly two implementations to compare, e.g. c,rust"
+                                                 : "all: name the implementations, e.g. c,rust,cxx";
+            if (choice == ImplChoice::kPair && impls->size() != 2)
+              return fmt::format("{}: name exactly two implementations to compare, e.g. c,rust", shown(in));
+            return {};
+          },
+          ""));
+}
+
+void add_color_option(CLI::App* cmd, Common& c) {
+  cmd->add_option("--color", c.color, "auto, always, never")->check(one_of({"auto", "always", "never"}, "value"));
+}
+
+bool use_color(const std::string& mode, int fd) {
   if (mode == "always") return true;
   if (mode == "never" || std::getenv("NO_COLOR")) return false;
-  return isatty(STDOUT_FILENO) != 0;
+  return isatty(fd) != 0;
 }
 
 // The implementations to run: all available, or the ones named (each must exist).
 Result<std::vector<Impl>> select_impls(Environment& env, const std::string& spec, std::map<Impl, std::string>* absent) {
   std::map<Impl, std::string> missing;
   const auto available = available_impls(env, &missing);
-  if (spec == "all") {
+  auto named = parse_impls(spec);
+  if (!named) return fail("--impl: " + named.error().message);
+  if (named->empty()) {
     if (auto r = require_declared_impls(env); !r) return std::unexpected(r.error());
     if (absent) *absent = missing;
+    if (available.empty()) return fail("no implementation of the Asix group is available in this tree");
     return available;
   }
-  std::vector<Impl> out;
-  std::stringstream ss(spec);
-  for (std::string item; std::getline(ss, item, ',');) {
-    auto impl = impl_from(item);
-    if (!impl) return fail(fmt::format("--impl: unknown implementation '{}' (c, rust, cxx, none, or all)", item));
-    if (*impl != Impl::kNone && std::find(available.begin(), available.end(), *impl) == available.end())
-      return fail(fmt::format("the {} implementation is not available: {}", impl_title(*impl), missing[*impl]));
-    out.push_back(*impl);
-  }
-  if (out.empty()) return fail("--impl: no implementation given");
-  return out;
+  for (Impl impl : *named)
+    if (impl != Impl::kNone && std::find(available.begin(), available.end(), impl) == available.end())
+      return fail(fmt::format("the {} implementation is not available: {}", impl_title(impl), missing[impl]));
+  return *named;
 }
 
 Result<std::vector<Scenario>> scenarios_from(const std::vector<std::string>& paths) {
@@ -78,14 +174,17 @@ void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
   cmd->add_flag("--in-process", a.in_process,
                 "run the instances in this process: faster, but a crash or busy loop in host code (the C++ driver) "
                 "ends the run instead of becoming a finding");
-  cmd->add_option("--wall-budget", a.wall, "wall-clock seconds one instance may take before it is a hang")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("--wall-budget", a.wall,
+                  "wall-clock seconds one instance may take before it is a hang (up to 86400; default 30)")
+      ->check(number_in(0, 86400, true));
 }
 
 std::vector<Command> build_app(CLI::App& app, Common& common) {
   app.require_subcommand(1);
+  app.failure_message(failure_line);
+  app.footer("refdrv help COMMAND prints the options of a command.");
   std::vector<Command> commands;
-  for (auto add : {check_commands, inspect_commands, fault_commands, fuzz_commands, report_commands})
+  for (auto add : {check_commands, inspect_commands, fault_commands, fuzz_commands, report_commands, help_commands})
     for (auto& c : add(app, common)) commands.push_back(std::move(c));
   return commands;
 }

@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/environment.hpp"
@@ -21,14 +23,36 @@ struct Common {
   EnvironmentOptions env;
   std::string impls = "all";
   std::string color = "auto";
+  std::string help_topic;  // refdrv help COMMAND
 };
 
 // Prints "refdrv: error: ..." and returns the error's exit code.
 int report_error(const Error& e);
 
+// Validators for option values. Each rejects what it cannot take (empty,
+// not a number, NaN, infinite, out of range, not one of the names) with a
+// one-line message naming the value, before any work is done.
+[[nodiscard]] CLI::Validator number_in(double min, double max, bool min_exclusive = false);
+[[nodiscard]] CLI::Validator integer_in(long long min, long long max);
+[[nodiscard]] CLI::Validator one_of(std::vector<std::string> names, const std::string& what,
+                                    const std::string& listed_by = {});
+
 void add_env_options(CLI::App* cmd, Common& c);
-void add_impl_option(CLI::App* cmd, Common& c);
-[[nodiscard]] bool use_color(const std::string& mode);
+
+// What --impl may name on a command.
+enum class ImplChoice {
+  kAll,   // "all" (the default) or a list
+  kList,  // a list only; not given: the command's default
+  kPair,  // exactly two; not given: the command's default
+};
+void add_impl_option(CLI::App* cmd, Common& c, ImplChoice choice = ImplChoice::kAll);
+// --color: always, never, or auto (when `fd` is a terminal and NO_COLOR is unset).
+[[nodiscard]] bool use_color(const std::string& mode, int fd = 1);
+void add_color_option(CLI::App* cmd, Common& c);
+
+// An --impl value: empty for "all", else the implementations named, each
+// once (c, rust, cxx, none).
+Result<std::vector<Impl>> parse_impls(const std::string& spec);
 
 // The implementations to run: all available, or the ones named (each must exist).
 Result<std::vector<Impl>> select_impls(Environment& env, const std::string& spec, std::map<Impl, std::string>* absent);
@@ -38,6 +62,11 @@ Result<std::vector<Scenario>> scenarios_from(const std::vector<std::string>& pat
 
 // Writes `text` to `path` ("-": stdout).
 Result<void> write_text(const std::string& path, const std::string& text);
+
+// Machine output (KTAP, JSON) goes to a file, or to stdout for "-". With
+// "-", stdout holds that format alone: whatever else the command prints
+// (its table, progress) goes to stderr.
+[[nodiscard]] inline bool to_stdout(const std::string& path) { return path == "-"; }
 
 // Containment options: --in-process, --wall-budget.
 struct ContainmentArgs {
@@ -64,5 +93,14 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common);  // trace,
 std::vector<Command> fault_commands(CLI::App& app, Common& common);    // faults
 std::vector<Command> fuzz_commands(CLI::App& app, Common& common);     // fuzz
 std::vector<Command> report_commands(CLI::App& app, Common& common);   // report, cost-worker
+std::vector<Command> help_commands(CLI::App& app, Common& common);     // help
+
+// "unknown command 'chek' (did you mean 'check'?); commands: ..." when
+// `word` is not a command (nor an option); empty otherwise.
+[[nodiscard]] std::string unknown_command(CLI::App& app, std::string_view word);
+
+// The one line refdrv prints for an argument error CLI11 raised (set as the
+// app's failure message by build_app).
+[[nodiscard]] std::string failure_line(const CLI::App* app, const CLI::Error& e);
 
 }  // namespace refdrv::cli

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "cxx/drivers/modules.hpp"
 #include "engine/environment.hpp"
 
 namespace refdrv {
@@ -70,6 +71,17 @@ Result<void> require_declared_impls(Environment& env) {
                             g.rust_source, g.rust_kconfig, why));
   }
   return {};
+}
+
+Selection selection_of(const Environment& env, const ModuleInfo& m) {
+  if (m.impl == Impl::kRust)
+    for (const auto& g : env.tree().groups)
+      if (g.kconfig == m.kconfig) return {g.rust_kconfig, g.rust_depends};
+  if (m.impl == Impl::kCxx)
+    for (const phy::ModuleDescriptor& d : drivers::cxx_modules())
+      if (m.name == d.info.name.c_str() && d.info.impl_kconfig.size() > 0)
+        return {d.info.impl_kconfig.c_str(), d.info.depends.c_str()};
+  return {m.kconfig, {}};
 }
 
 namespace {

@@ -70,6 +70,18 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
 // than the tree has: an error naming the cause and the fix.
 Result<void> require_declared_impls(Environment& env);
 
+// How the kernel configuration selects a module's implementation: the one
+// source `refdrv list` and `refdrv modinfo` both print. The C driver is
+// selected by its group's symbol; the tree's Rust reference driver by the
+// symbol its Kconfig declares (AX88796B_RUST_PHY); refdrv's C++ one by the
+// symbol its module descriptor declares (AX88796B_CXX_PHY); any other
+// module by its own symbol.
+struct Selection {
+  std::string symbol;   // without CONFIG_
+  std::string depends;  // Kconfig expression, empty if none
+};
+[[nodiscard]] Selection selection_of(const Environment& env, const ModuleInfo& module);
+
 CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& options);
 
 }  // namespace refdrv

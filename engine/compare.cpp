@@ -176,6 +176,8 @@ std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, con
     d.step_name = "(bus registration)";
     d.where = sc.file;
   }
+  d.event_a = i < pa.size() ? pa[i].event : a.trace.size();
+  d.event_b = i < pb.size() ? pb[i].event : b.trace.size();
   d.context_a = context(a, ea);
   d.context_b = context(b, eb);
   return d;
@@ -185,6 +187,56 @@ std::optional<Divergence> compare(const Scenario& sc, const RunResult& a, const 
   for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome})
     if (auto d = compare_at(sc, a, b, l)) return d;
   return std::nullopt;
+}
+
+std::vector<AlignedRow> align(std::span<const std::string> a, std::span<const std::string> b, std::size_t max_rows) {
+  using Kind = AlignedRow::Kind;
+  std::vector<AlignedRow> rows;
+  // Windows of at most kWindow entries a side: the LCS table is (kWindow+1)^2
+  // 16-bit cells (4.5 MB). Half of each window is kept before realigning, so
+  // a row is never decided by the window's cut.
+  constexpr std::size_t kWindow = 1500;
+  std::size_t i = 0, j = 0;
+  std::vector<std::uint16_t> lcs;
+  while (rows.size() < max_rows && (i < a.size() || j < b.size())) {
+    const std::size_t n = std::min(kWindow, a.size() - i), m = std::min(kWindow, b.size() - j);
+    const bool last = i + n == a.size() && j + m == b.size();
+    // lcs[x][y]: the LCS length of a[i+x..i+n) and b[j+y..j+m).
+    lcs.assign((n + 1) * (m + 1), 0);
+    auto at = [&](std::size_t x, std::size_t y) -> std::uint16_t& { return lcs[x * (m + 1) + y]; };
+    for (std::size_t x = n; x-- > 0;)
+      for (std::size_t y = m; y-- > 0;)
+        at(x, y) = a[i + x] == b[j + y] ? static_cast<std::uint16_t>(at(x + 1, y + 1) + 1)
+                                        : std::max(at(x + 1, y), at(x, y + 1));
+    const std::size_t keep_a = last ? n : std::max<std::size_t>(1, n / 2);
+    const std::size_t keep_b = last ? m : std::max<std::size_t>(1, m / 2);
+    std::size_t x = 0, y = 0;
+    std::vector<std::size_t> left, right;  // a run of differences
+    auto flush = [&] {
+      std::size_t k = 0;
+      for (; k < left.size() && k < right.size(); ++k) rows.push_back({Kind::kChanged, left[k], right[k]});
+      for (std::size_t l = k; l < left.size(); ++l) rows.push_back({Kind::kLeftOnly, left[l], 0});
+      for (std::size_t r = k; r < right.size(); ++r) rows.push_back({Kind::kRightOnly, 0, right[r]});
+      left.clear();
+      right.clear();
+    };
+    while ((x < keep_a || y < keep_b) && (x < n || y < m)) {
+      if (x < n && y < m && a[i + x] == b[j + y]) {
+        flush();
+        rows.push_back({Kind::kSame, i + x, j + y});
+        ++x, ++y;
+      } else if (y == m || (x < n && at(x + 1, y) >= at(x, y + 1))) {
+        left.push_back(i + x++);
+      } else {
+        right.push_back(j + y++);
+      }
+    }
+    flush();
+    i += x;
+    j += y;
+  }
+  if (rows.size() > max_rows) rows.resize(max_rows);
+  return rows;
 }
 
 std::size_t shortest_diverging_prefix(const Scenario& sc, Level level,

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct Divergence {
   Level level = Level::kMdio;
   std::size_t index = 0;        // position in the projected sequences
   std::string a, b;             // the first differing entries ("" if one sequence ended)
+  std::size_t event_a = 0, event_b = 0;  // where in each trace (an index of its events)
   std::size_t step = 0;         // scenario step during which it happened
   std::string step_name;
   std::string where;            // the step's file:line:column
@@ -41,6 +43,22 @@ std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, con
 
 // The first difference at the strictest level that differs.
 std::optional<Divergence> compare(const Scenario& sc, const RunResult& a, const RunResult& b);
+
+// One row of two sequences side by side (like `diff -y`): the same entry on
+// both sides, a changed pair, or an entry only one side has.
+struct AlignedRow {
+  enum class Kind : std::uint8_t { kSame, kChanged, kLeftOnly, kRightOnly };
+  Kind kind = Kind::kSame;
+  std::size_t a = 0, b = 0;  // indexes into the sequences (a for kRightOnly, b for kLeftOnly unused)
+};
+
+// Aligns `a` and `b` on a longest common subsequence, so that one extra entry
+// on one side shows as one row and the rest lines up again; within a run of
+// differences, entries are paired as changed rows, the surplus as one-sided.
+// Stops after `max_rows` rows. Works window by window, so memory stays
+// bounded however long the sequences are.
+[[nodiscard]] std::vector<AlignedRow> align(std::span<const std::string> a, std::span<const std::string> b,
+                                            std::size_t max_rows);
 
 // The shortest prefix (number of steps) of `sc` whose runs still differ at
 // `level`; `run` runs a prefix for one implementation.

@@ -3,11 +3,37 @@
 
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
+
+#include "kernel/cache.hpp"
 
 #include "cxx/drivers/modules.hpp"
 
 namespace refdrv {
+
+Result<void> check_series(const std::string& series) {
+  if (std::find(kDebianSeries.begin(), kDebianSeries.end(), series) != kDebianSeries.end()) return {};
+  // "6.6": digits and single dots, so the name cannot leave the cache directory.
+  auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  const bool well_formed = !series.empty() && series.size() <= 8 && digit(series.front()) && digit(series.back()) &&
+                           std::all_of(series.begin(), series.end(), [&](char c) { return digit(c) || c == '.'; }) &&
+                           series.find("..") == std::string::npos;
+  if (well_formed) {
+    const std::string package = "linux-source-" + series;
+    std::error_code ec;
+    if (std::filesystem::exists(kernel::cache_root() / "trees" / package / "READY", ec) ||
+        std::filesystem::exists(std::filesystem::path("/usr/src") / (package + ".tar.xz"), ec))
+      return {};
+  }
+  return fail(fmt::format("no Debian linux-source series '{}' that refdrv can fetch (it fetches {}; another series "
+                          "works once its linux-source package is installed); or give a tree with --kernel PATH",
+                          series, fmt::join(kDebianSeries, ", ")));
+}
 
 kernel::BuildOptions build_options(const EnvironmentOptions& options) {
   kernel::BuildOptions bo;

@@ -3,9 +3,10 @@
 // tree (given, or Debian's default), the kernel side built for it, loaded.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
-
+#include <string_view>
 #include <vector>
 
 #include "host/kernel_image.hpp"
@@ -23,6 +24,17 @@ struct EnvironmentOptions {
   // kernel::BuildOptions::coverage).
   bool kernel_coverage = false;
 };
+
+// The Debian linux-source series refdrv fetches with `apt-get download
+// linux-source-<series>` on Debian 12, newest first.
+inline constexpr std::array<std::string_view, 2> kDebianSeries = {"6.12", "6.1"};
+
+// Whether refdrv can get the tree of `series` without a failed download: a
+// series of kDebianSeries, one already unpacked in refdrv's cache, or one
+// whose linux-source package is installed (/usr/src/linux-source-<series>.tar.xz).
+// Checked before any work, so a typo never starts a download or leaves lock
+// files in the cache.
+Result<void> check_series(const std::string& series);
 
 // The kernel-side build `options` ask for (jobs, coverage, progress lines
 // unless quiet).

@@ -23,13 +23,21 @@ const char* fault_outcome_name(FaultOutcome o) {
   return "?";
 }
 
+const char* access_origin_name(AccessOrigin o) { return o == AccessOrigin::kDriver ? "driver" : "phylib"; }
+
 std::size_t SweepReport::differing() const {
   std::size_t n = 0;
   for (const auto& p : points) n += p.differs ? 1 : 0;
   return n;
 }
 
-int SweepReport::exit_code() const { return differing() ? kExitFailure : 0; }
+int SweepReport::exit_code() const {
+  // A pair whose run already stops without a fault has no meaningful points:
+  // that is a finding too, never a clean sweep.
+  for (const auto& p : pairs)
+    if (!p.baseline_ok) return kExitFailure;
+  return differing() ? kExitFailure : 0;
+}
 
 namespace {
 
@@ -62,6 +70,11 @@ std::uint64_t mdio_events(const Trace& t) {
 
 SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::uint64_t index) {
   SweepRun s;
+  // Where the access is: in the run without the fault (it is there even when
+  // the faulted run crashed before reporting), else in the faulted run.
+  const FaultEffect base = fault_effect(baseline.trace, index);
+  const bool in_callback = base.reached ? !base.callbacks.empty() : (r.fault && !r.fault->callbacks.empty());
+  s.origin = in_callback ? AccessOrigin::kDriver : AccessOrigin::kPhylib;
   s.digest = r.digest;
   s.mac_outcome_changed = r.digest[2] != baseline.digest[2];
   s.last_lines = r.last_lines;
@@ -80,7 +93,7 @@ SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::
   for (const auto& [name, ret] : fx.callbacks)
     chain += fmt::format("{}{} returned {}", chain.empty() ? "" : ", then ", name, ret_text(ret));
   const std::string api = fx.api.empty() ? "the state machine" : fx.api + "()";
-  const std::size_t base_after = fault_effect(baseline.trace, index).error_states_after;
+  const std::size_t base_after = base.error_states_after;
   if (fx.error_states_after > base_after) {
     s.outcome = FaultOutcome::kErrorState;
     s.detail = chain.empty() ? fmt::format("in {}: phylib gave up on the PHY", api)
@@ -144,7 +157,12 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   so.on_result = nullptr;
   rep.runs += results.size();
 
-  for (Impl impl : opt.impls) rep.counts[impl] = {};
+  for (Impl impl : opt.impls) {
+    rep.counts[impl] = {};
+    rep.counts_by_origin[impl] = {};
+    rep.mac_outcome_changed[impl] = 0;
+    rep.mac_outcome_changed_by_origin[impl] = {};
+  }
   std::size_t next = 0;
   for (std::size_t p = 0; p < rep.pairs.size(); ++p) {
     const SweepPair& pair = rep.pairs[p];
@@ -160,8 +178,13 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
           pt.access = r.fault->access;
           pt.step = r.fault->step;
         }
-        ++rep.counts[opt.impls[i]][static_cast<std::size_t>(pt.runs.back().outcome)];
-        rep.mac_outcome_changed[opt.impls[i]] += pt.runs.back().mac_outcome_changed ? 1 : 0;
+        const SweepRun& run = pt.runs.back();
+        const auto outcome = static_cast<std::size_t>(run.outcome);
+        const auto origin = static_cast<std::size_t>(run.origin);
+        ++rep.counts[opt.impls[i]][outcome];
+        ++rep.counts_by_origin[opt.impls[i]][origin][outcome];
+        rep.mac_outcome_changed[opt.impls[i]] += run.mac_outcome_changed ? 1 : 0;
+        rep.mac_outcome_changed_by_origin[opt.impls[i]][origin] += run.mac_outcome_changed ? 1 : 0;
       }
       next += n_impls;
       pt.divergence.resize(n_impls);

@@ -35,8 +35,17 @@ inline constexpr std::size_t kFaultOutcomes = 6;
 
 [[nodiscard]] const char* fault_outcome_name(FaultOutcome o);  // "crash", "error returned", ...
 
+// Whose access failed: the driver's (made inside one of its callbacks) or
+// phylib's own (the bus scan and registration, the state machine, phylib's
+// API before or after a callback). Most of phylib's are the bus
+// registration every run repeats, so the two are counted apart.
+enum class AccessOrigin : std::uint8_t { kDriver, kPhylib };
+inline constexpr std::size_t kAccessOrigins = 2;
+[[nodiscard]] const char* access_origin_name(AccessOrigin o);  // "driver", "phylib"
+
 // One implementation's run with the fault at one access.
 struct SweepRun {
+  AccessOrigin origin = AccessOrigin::kPhylib;
   FaultOutcome outcome = FaultOutcome::kIgnored;
   std::string detail;         // who returned or ignored it, or why it stopped
   bool mac_outcome_changed = false;  // what the MAC saw differs from the run without the fault
@@ -49,7 +58,7 @@ struct SweepPoint {
   std::shared_ptr<const Scenario> scenario;
   std::string model;
   std::uint64_t index = 0;
-  std::string access;   // "rd 16.01 BMSR" (the first implementation's access)
+  std::string access;   // "rd phy:0x10 reg:0x01 BMSR" (the first implementation's access)
   std::string step;     // the step it happened in
   std::vector<SweepRun> runs;  // per implementation
   // Outcome or traces differ between the implementations: the first
@@ -82,11 +91,16 @@ struct SweepReport {
   // Per implementation, per outcome: how many points.
   std::map<Impl, std::array<std::size_t, kFaultOutcomes>> counts;
   std::map<Impl, std::size_t> mac_outcome_changed;
+  // The same, per origin of the failed access.
+  std::map<Impl, std::array<std::array<std::size_t, kFaultOutcomes>, kAccessOrigins>> counts_by_origin;
+  std::map<Impl, std::array<std::size_t, kAccessOrigins>> mac_outcome_changed_by_origin;
   std::size_t runs = 0;
   double wall_seconds = 0;
 
   [[nodiscard]] std::size_t differing() const;
-  [[nodiscard]] int exit_code() const;  // 0: no difference, 1: implementations differ somewhere
+  // 0: no difference; 1: implementations differ somewhere, or a run already
+  // stops (a hang, a crash) without a fault.
+  [[nodiscard]] int exit_code() const;
 };
 
 SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& options);

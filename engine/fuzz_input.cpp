@@ -54,6 +54,49 @@ std::uint64_t read_duration(Reader& r, bool long_form) {
   return (1 + d * d / 8) * kMs;
 }
 
+// A link partner byte: below 0x80 a catalog profile (the header's 0 is no
+// partner); from 0x80 a partner written inline, from three more bytes:
+// flags (0x01 negotiates, 0x02 pause, 0x04 asym-pause, 0x08 legacy-an,
+// 0x10 remote fault, 0x20 a PHY ID follows), the advertised technologies
+// (bits in hw::Mode order; none reads as 100-full) and, for a forced
+// partner, its mode (10/100 half/full: forced 1000BASE-T does not exist).
+constexpr std::uint8_t kInlinePartner = 0x80;
+
+hw::PartnerProfile read_inline_partner(Reader& r) {
+  const std::uint8_t flags = r.u8();
+  const std::uint8_t modes = r.u8() & 0x3f;
+  const auto forced = static_cast<hw::Mode>(r.u8() % 4);
+  std::optional<std::uint32_t> phy_id;
+  if (flags & 0x20) {
+    const std::uint32_t hi = r.u16();
+    phy_id = hi << 16 | r.u16();
+  }
+  hw::ModeSet abilities = hw::ModeSet::from_bits(modes);
+  if (abilities.empty()) abilities = hw::ModeSet{hw::Mode::k100Full};
+  return inline_partner((flags & 0x01) != 0, abilities, forced, (flags & 0x02) != 0, (flags & 0x04) != 0,
+                        (flags & 0x08) != 0, (flags & 0x10) != 0, phy_id);
+}
+
+void write_partner(std::vector<std::uint8_t>& out, const hw::PartnerProfile& p, bool header) {
+  const auto partners = hw::partner_profiles();
+  for (std::size_t i = 0; i < partners.size(); ++i)
+    if (partners[i] == p) {
+      out.push_back(static_cast<std::uint8_t>(header ? i + 1 : i));
+      return;
+    }
+  out.push_back(kInlinePartner);
+  out.push_back(static_cast<std::uint8_t>((p.negotiates ? 0x01 : 0) | (p.pause ? 0x02 : 0) | (p.asym_pause ? 0x04 : 0) |
+                                          (p.legacy_an ? 0x08 : 0) | (p.remote_fault ? 0x10 : 0) | (p.phy_id ? 0x20 : 0)));
+  out.push_back(p.abilities.bits());
+  out.push_back(static_cast<std::uint8_t>(p.forced_mode));
+  if (p.phy_id) {
+    for (unsigned v : {*p.phy_id >> 16, *p.phy_id & 0xffff}) {
+      out.push_back(static_cast<std::uint8_t>(v & 0xff));
+      out.push_back(static_cast<std::uint8_t>(v >> 8));
+    }
+  }
+}
+
 hw::FaultRule read_fault(Reader& r, bool long_form) {
   hw::FaultRule f;
   const std::uint8_t k = r.u8();
@@ -128,8 +171,10 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits&
     if (rev != (kAx88796bId & 0xf)) s.phy_id = (kAx88796bId & ~0xfu) | rev;
   }
   const auto partners = hw::partner_profiles();
-  const std::size_t p = r.u8() % (partners.size() + 1);
-  s.partner = p == 0 ? "none" : partners[p - 1].name;
+  if (const std::uint8_t p = r.u8(); p & kInlinePartner)
+    s.partner = read_inline_partner(r);
+  else if (p % (partners.size() + 1) != 0)
+    s.partner = partners[p % (partners.size() + 1) - 1];
   s.seed = static_cast<std::uint64_t>(r.u8()) + 1;
   s.tags = {"fuzz"};
 
@@ -151,7 +196,10 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits&
         break;
       }
       case Step::Kind::kPlug:
-        st.partner = partners[r.u8() % partners.size()].name;
+        if (const std::uint8_t p = r.u8(); p & kInlinePartner)
+          st.partner = read_inline_partner(r);
+        else
+          st.partner = partners[p % partners.size()];
         break;
       case Step::Kind::kEthtool:
         st.ethtool = read_ethtool(r);
@@ -184,11 +232,10 @@ std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s) {
   const std::size_t model_index = mi == kModels.end() ? 0 : static_cast<std::size_t>(mi - kModels.begin());
   const std::uint32_t rev = model == "AX88796B" ? (s.phy_id.value_or(kAx88796bId) & 0xf) : 0;
   out.push_back(static_cast<std::uint8_t>(model_index + kModels.size() * rev));
-  const auto partners = hw::partner_profiles();
-  std::size_t p = 0;
-  for (std::size_t i = 0; i < partners.size(); ++i)
-    if (partners[i].name == s.partner) p = i + 1;
-  out.push_back(static_cast<std::uint8_t>(p));
+  if (s.partner)
+    write_partner(out, *s.partner, true);
+  else
+    out.push_back(0);
   out.push_back(static_cast<std::uint8_t>(std::clamp<std::uint64_t>(s.seed, 1, 256) - 1));
   for (const Step& st : s.steps) {
     const auto k = std::find(kKinds.begin(), kKinds.end(), st.kind);
@@ -200,14 +247,10 @@ std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s) {
         out.push_back(op | kLongForm);
         u16(static_cast<unsigned>(std::clamp<std::uint64_t>(st.ns / kMs, 1, 0xffff)));
         break;
-      case Step::Kind::kPlug: {
+      case Step::Kind::kPlug:
         out.push_back(op);
-        std::size_t pi = 0;
-        for (std::size_t i = 0; i < partners.size(); ++i)
-          if (partners[i].name == st.partner) pi = i;
-        out.push_back(static_cast<std::uint8_t>(pi));
+        write_partner(out, st.partner, false);
         break;
-      }
       case Step::Kind::kEthtool: {
         out.push_back(op);
         const EthtoolSettings& e = st.ethtool;

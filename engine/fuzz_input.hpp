@@ -6,7 +6,8 @@
 // `refdrv run` replays, and scenarios encode back into bytes, so the default
 // suite seeds the corpus.
 //
-// Layout: three header bytes (model, partner, seed), then steps. A step is an
+// Layout: three header bytes (model, partner, seed; a partner byte from 0x80
+// starts a partner written inline, see read_inline_partner), then steps. A step is an
 // opcode byte (low 5 bits: the kind; bit 7: the long form of its arguments)
 // and its argument bytes; missing bytes read as 0.
 #pragma once

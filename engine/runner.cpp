@@ -33,7 +33,10 @@ std::string RunResult::failure_summary() const {
 
 namespace {
 
+// phylib's values as ethtool names them: SPEED_UNKNOWN (-1) and
+// DUPLEX_UNKNOWN (0xff) are "unknown".
 const char* duplex_name(int d) { return d == 1 ? "full" : d == 0 ? "half" : "unknown"; }
+std::string speed_name(int s) { return s > 0 ? std::to_string(s) : "unknown"; }
 
 std::string step_detail(const Step& st) {
   switch (st.kind) {
@@ -41,7 +44,7 @@ std::string step_detail(const Step& st) {
     case Step::Kind::kFlap:
       return fmt::format("{}ms", st.ns / 1000000.0);
     case Step::Kind::kPlug:
-      return st.partner;
+      return partner_text(st.partner);
     case Step::Kind::kFault:
       return fmt::format("{} ({})", hw::fault_kind_name(st.fault.kind), st.where.str());
     case Step::Kind::kMdioRead:
@@ -72,15 +75,16 @@ class Run {
     InstanceConfig cfg;
     cfg.impl = impl_;
     cfg.phy_mask = spec->bus_mask;
-    cfg.mdio_budget = opt_.mdio_budget;
+    const RunBudgets budgets = run_budgets(sc_, opt_);
+    cfg.mdio_budget = budgets.mdio_accesses;
     cfg.fault_seed = sc_.seed;
-    cfg.time_budget_ns = sc_.time_budget_ns ? sc_.time_budget_ns : opt_.time_budget_ns;
+    cfg.time_budget_ns = budgets.virtual_ns;
     inst_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_->set_record_logs(opt_.logs);
     addr_ = static_cast<int>(spec->default_addr);
     inst_->add_device(addr_, std::make_unique<hw::PhyModel>(*spec));
     phy_ = inst_->phy(addr_);
-    if (sc_.partner != "none") phy_->plug(*hw::find_partner(sc_.partner), 0);
+    if (sc_.partner) phy_->plug(*sc_.partner, 0);
     for (const auto& f : sc_.faults) inst_->faults().add(f);
     if (opt_.extra_fault) inst_->faults().add(*opt_.extra_fault);
     inst_->create();
@@ -162,7 +166,7 @@ class Run {
     const CallResult r = inst_->op(op, a, b, c, d);
     if (r.stop || !st.returns) return;
     const bool ok = r.ret == *st.returns;
-    auto name = [](int v) { return v < 0 ? "-" + errno_name(-v) : std::to_string(v); };
+    auto name = [](int v) { return return_text(v); };
     expect(i, st, ok,
            ok ? fmt::format("{} returned {}", step_name(st.kind), name(r.ret))
               : fmt::format("{} returned {}, expected {}", step_name(st.kind), name(r.ret), name(*st.returns)));
@@ -179,7 +183,8 @@ class Run {
     std::vector<std::string> bad, good;
     auto cmp = [&](bool ok, std::string what) { (ok ? good : bad).push_back(std::move(what)); };
     if (e.link) cmp((status->link != 0) == *e.link, fmt::format("link {} (phylib: {})", *e.link ? "up" : "down", status->link ? "up" : "down"));
-    if (e.speed) cmp(status->speed == *e.speed, fmt::format("speed {} (phylib: {})", *e.speed, status->speed));
+    if (e.speed)
+      cmp(status->speed == *e.speed, fmt::format("speed {} (phylib: {})", speed_name(*e.speed), speed_name(status->speed)));
     if (e.duplex) cmp(status->duplex == *e.duplex, fmt::format("duplex {} (phylib: {})", duplex_name(*e.duplex), duplex_name(status->duplex)));
     if (!e.states.empty())
       cmp(std::find(e.states.begin(), e.states.end(), status->state_name) != e.states.end(),
@@ -230,7 +235,7 @@ class Run {
         inst_->run_for(st.ns);
         return;
       case Step::Kind::kPlug:
-        phy_->plug(*hw::find_partner(st.partner), now);
+        phy_->plug(st.partner, now);
         return;
       case Step::Kind::kUnplug:
         phy_->unplug(now);
@@ -317,8 +322,9 @@ FaultEffect fault_effect(const Trace& trace, std::uint64_t index) {
   fx.step = step;
   const TraceEvent& a = ev[at];
   fx.access = a.kind == TraceKind::kMdioRead
-                  ? fmt::format("rd {:2}.{:02} {}", a.addr, a.reg, hw::register_name(static_cast<unsigned>(a.reg)))
-                  : fmt::format("wr {:2}.{:02} {} <- 0x{:04x}", a.addr, a.reg,
+                  ? fmt::format("rd phy:0x{:02x} reg:0x{:02x} {}", a.addr, a.reg,
+                                hw::register_name(static_cast<unsigned>(a.reg)))
+                  : fmt::format("wr phy:0x{:02x} reg:0x{:02x} {} <- 0x{:04x}", a.addr, a.reg,
                                 hw::register_name(static_cast<unsigned>(a.reg)), a.value);
   // Each open frame's return: the exit that closes it.
   auto returned = [&](std::size_t open, TraceKind enter, TraceKind exit) {
@@ -347,6 +353,17 @@ FaultEffect fault_effect(const Trace& trace, std::uint64_t index) {
     if (e.name == "ERROR" || (e.name == "HALTED" && !stopping)) ++fx.error_states_after;
   }
   return fx;
+}
+
+RunBudgets run_budgets(const Scenario& sc, const RunOptions& o) {
+  std::uint64_t waits_ns = 0;
+  for (std::size_t i = 0; i < sc.steps.size() && i < o.max_steps; ++i)
+    if (sc.steps[i].kind == Step::Kind::kWait) waits_ns += sc.steps[i].ns;
+  RunBudgets b;
+  b.virtual_ns = sc.time_budget_ns ? sc.time_budget_ns : waits_ns + o.time_slack_ns;
+  // Rounded up: a wait of 1.5 s earns two seconds' worth of accesses.
+  b.mdio_accesses = o.mdio_budget + o.mdio_per_virtual_second * ((waits_ns + 999'999'999) / 1'000'000'000);
+  return b;
 }
 
 RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,

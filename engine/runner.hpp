@@ -29,7 +29,8 @@ struct ExpectationResult {
 // and the carrier.
 struct MacView {
   bool link = false;
-  int speed = 0, duplex = 0, pause = 0, asym_pause = 0;
+  // Before any link change the MAC has been told nothing: phylib's unknowns.
+  int speed = -1 /* SPEED_UNKNOWN */, duplex = 0xff /* DUPLEX_UNKNOWN */, pause = 0, asym_pause = 0;
   bool carrier = false;
   bool operator==(const MacView&) const = default;
 };
@@ -39,7 +40,7 @@ struct MacView {
 struct FaultEffect {
   bool reached = false;         // the access was made
   std::size_t event = 0;        // its index in the trace
-  std::string access;           // "rd 16.01 BMSR", "wr 16.00 BMCR <- 0x8000"
+  std::string access;           // "rd phy:0x10 reg:0x01 BMSR", "wr phy:0x10 reg:0x00 BMCR <- 0x8000"
   std::string step;             // the step it happened in ("" during bus registration)
   // The driver callbacks it happened in, innermost first, with what each
   // returned (void callbacks return 0; kNoReturn if it never returned).
@@ -84,11 +85,27 @@ struct RunResult {
 
 struct RunOptions {
   std::size_t max_steps = ~std::size_t{0};    // run only a prefix (reproducers)
-  std::uint64_t time_budget_ns = 3600ULL * 1000000000ULL;  // virtual; a hang past it is a finding
-  std::uint64_t mdio_budget = 200000;         // MDIO accesses; past it the run stops as a hang
+  // Budgets: past one the run stops as a hang, a finding (never a pass).
+  // They scale with the virtual time the scenario asks for (its waits), so
+  // that a long wait is not mistaken for a hang (docs/scenarios.md, Budgets).
+  std::uint64_t time_slack_ns = 3600ULL * 1000000000ULL;  // virtual time beyond the waits
+  std::uint64_t mdio_budget = 200000;         // MDIO accesses, plus:
+  std::uint64_t mdio_per_virtual_second = 100;  // for each second the waits ask for
   std::optional<hw::FaultRule> extra_fault;   // installed before the bus is created (fault sweep)
   bool logs = true;                           // keep kernel log lines in the trace
 };
+
+// What one run may use before it is a hang.
+struct RunBudgets {
+  std::uint64_t virtual_ns = 0;     // the clock may not pass it while the kernel side sleeps
+  std::uint64_t mdio_accesses = 0;  // accesses the kernel side may make
+};
+
+// The budgets of a run of `sc` (its first `options.max_steps` steps): the
+// virtual time its waits ask for plus time_slack_ns (a scenario's own
+// time-budget replaces this), and mdio_budget plus mdio_per_virtual_second
+// for every second the waits ask for.
+[[nodiscard]] RunBudgets run_budgets(const Scenario& sc, const RunOptions& options);
 
 RunResult run_scenario(Environment& env, const Scenario& scenario, const std::string& model, Impl impl,
                        const RunOptions& options = {});

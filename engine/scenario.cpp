@@ -69,6 +69,13 @@ constexpr std::array<std::pair<const char*, std::uint32_t>, 8> kAdvertiseModes =
     {"pause", REFDRV_ADV_PAUSE}, {"asym-pause", REFDRV_ADV_ASYM},
 }};
 
+// The technologies of the advertise list, as hardware-model modes.
+constexpr std::array<std::pair<std::uint32_t, hw::Mode>, 6> kAdvertisedModes = {{
+    {REFDRV_ADV_10HALF, hw::Mode::k10Half}, {REFDRV_ADV_10FULL, hw::Mode::k10Full},
+    {REFDRV_ADV_100HALF, hw::Mode::k100Half}, {REFDRV_ADV_100FULL, hw::Mode::k100Full},
+    {REFDRV_ADV_1000HALF, hw::Mode::k1000Half}, {REFDRV_ADV_1000FULL, hw::Mode::k1000Full},
+}};
+
 class Parser {
  public:
   explicit Parser(std::string file) : file_(std::move(file)) {}
@@ -171,6 +178,80 @@ class Parser {
       bits |= it->second;
     }
     return bits;
+  }
+
+  // A link partner: a profile's name, or inline (IEEE 802.3 Clause 28): what
+  // it advertises when it negotiates, or the one speed and duplex it runs
+  // when it does not (the local PHY then parallel-detects it, 28.2.3.1).
+  Result<hw::PartnerProfile> partner(const YAML::Node& n, const std::string& what) const {
+    const char* form = "a profile name (refdrv models lists them) or a map: {advertise: [10-half, pause]} or "
+                       "{autoneg: false, speed: 100, duplex: full}";
+    if (n.IsScalar()) {
+      if (auto p = hw::find_partner(n.Scalar())) return *p;
+      return error(n, fmt::format("{}unknown partner '{}' ({})", what == "partner" ? "" : what + ": ", n.Scalar(), form));
+    }
+    if (!n.IsMap()) return error(n, fmt::format("{} must be {}", what, form));
+    if (auto r = check_keys(n, {"autoneg", "advertise", "speed", "duplex", "phy-id", "legacy-an", "remote-fault"},
+                            "a link partner");
+        !r)
+      return std::unexpected(r.error());
+    bool negotiates = true;
+    if (n["autoneg"]) {
+      auto b = boolean(n["autoneg"], "autoneg");
+      if (!b) return std::unexpected(b.error());
+      negotiates = *b;
+    }
+    hw::ModeSet abilities;
+    hw::Mode forced = hw::Mode::k100Full;
+    bool pause = false, asym = false, legacy = false, rfault = false;
+    if (negotiates) {
+      if (!n["advertise"])
+        return error(n, "a negotiating partner needs advertise: [...] (or autoneg: false with speed and duplex)");
+      for (const char* key : {"speed", "duplex"})
+        if (n[key])
+          return error(n[key], fmt::format("{} goes with autoneg: false; a negotiating partner says what it "
+                                           "advertises",
+                                           key));
+      auto bits = advertise(n["advertise"]);
+      if (!bits) return std::unexpected(bits.error());
+      for (const auto& [bit, mode] : kAdvertisedModes)
+        if (*bits & bit) abilities.add(mode);
+      if (abilities.empty())
+        return error(n["advertise"], "a partner must advertise at least one technology (10-half ... 1000-full)");
+      forced = *abilities.highest();
+      pause = (*bits & REFDRV_ADV_PAUSE) != 0;
+      asym = (*bits & REFDRV_ADV_ASYM) != 0;
+      for (auto [key, out] : {std::pair{"legacy-an", &legacy}, std::pair{"remote-fault", &rfault}}) {
+        if (!n[key]) continue;
+        auto b = boolean(n[key], key);
+        if (!b) return std::unexpected(b.error());
+        *out = *b;
+      }
+    } else {
+      for (const char* key : {"advertise", "legacy-an", "remote-fault"})
+        if (n[key])
+          return error(n[key], fmt::format("{} goes with a negotiating partner; with autoneg: false it sends no "
+                                           "link code words, only its one speed and duplex",
+                                           key));
+      if (!n["speed"] || !n["duplex"]) return error(n, "autoneg: false needs speed (10 or 100) and duplex (half or full)");
+      auto v = integer(n["speed"], "speed");
+      if (!v) return std::unexpected(v.error());
+      if (*v == 1000)
+        return error(n["speed"], "1000BASE-T cannot run without auto-negotiation (IEEE 802.3 40.5.1), so a "
+                                 "forced partner runs 10 or 100");
+      if (*v != 10 && *v != 100) return error(n["speed"], "speed must be 10 or 100");
+      auto d = str(n["duplex"], "duplex");
+      if (!d || (*d != "half" && *d != "full")) return error(n["duplex"], "duplex must be half or full");
+      forced = *hw::mode_from(static_cast<int>(*v), *d == "full");
+      abilities = hw::ModeSet{forced};
+    }
+    std::optional<std::uint32_t> phy_id;
+    if (n["phy-id"]) {
+      auto v = integer(n["phy-id"], "phy-id");
+      if (!v || *v < 0 || *v > 0xffffffffLL) return error(n["phy-id"], "phy-id must be a 32-bit PHY identifier");
+      phy_id = static_cast<std::uint32_t>(*v);
+    }
+    return inline_partner(negotiates, abilities, forced, pause, asym, legacy, rfault, phy_id);
   }
 
   Result<EthtoolSettings> ethtool(const YAML::Node& n) const {
@@ -424,10 +505,9 @@ class Parser {
         return st;
       }
       case Step::Kind::kPlug: {
-        if (auto r = need_arg("a partner profile (refdrv models lists them)"); !r) return std::unexpected(r.error());
-        auto p = str(arg, what);
+        if (auto r = need_arg("a link partner (a profile name or a map)"); !r) return std::unexpected(r.error());
+        auto p = partner(arg, what);
         if (!p) return std::unexpected(p.error());
-        if (!hw::find_partner(*p)) return error(arg, fmt::format("{}: unknown partner '{}' (refdrv models lists them)", what, *p));
         st.partner = *p;
         return st;
       }
@@ -537,11 +617,9 @@ class Parser {
       if (!hw::find_phy_model(*mn)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *mn));
       s.models.push_back(*mn);
     }
-    if (root["partner"]) {
-      auto p = str(root["partner"], "partner");
+    if (root["partner"] && !(root["partner"].IsScalar() && root["partner"].Scalar() == "none")) {
+      auto p = partner(root["partner"], "partner");
       if (!p) return std::unexpected(p.error());
-      if (*p != "none" && !hw::find_partner(*p))
-        return error(root["partner"], fmt::format("unknown partner '{}' (refdrv models lists them)", *p));
       s.partner = *p;
     }
     if (root["phy-id"]) {
@@ -579,9 +657,17 @@ class Parser {
     if (!root["steps"]) return error(root, "the scenario needs steps");
     const YAML::Node steps = root["steps"];
     if (!steps.IsSequence()) return error(steps, "steps must be a list");
+    std::uint64_t waited_ns = 0;
     for (std::size_t i = 0; i < steps.size(); ++i) {
       auto st = step(steps[i], i);
       if (!st) return std::unexpected(st.error());
+      if (st->kind == Step::Kind::kWait) {
+        waited_ns += st->ns;
+        if (waited_ns > kMaxVirtualSeconds * 1'000'000'000ULL)
+          return error(steps[i], fmt::format("step {} (wait): the scenario's waits add up to more than {} s, the most "
+                                             "virtual time a scenario may ask for",
+                                             i + 1, kMaxVirtualSeconds));
+      }
       s.steps.push_back(std::move(*st));
     }
     return s;
@@ -757,6 +843,55 @@ YAML::Node ethtool_node(const EthtoolSettings& e) {
 
 }  // namespace
 
+std::string partner_text(const hw::PartnerProfile& p) {
+  return p.phy_id ? fmt::format("{} (phy-id 0x{:08x})", p.name, *p.phy_id) : p.name;
+}
+
+hw::PartnerProfile inline_partner(bool negotiates, hw::ModeSet abilities, hw::Mode forced, bool pause, bool asym,
+                                  bool legacy_an, bool remote_fault, std::optional<std::uint32_t> phy_id) {
+  hw::PartnerProfile p;
+  p.negotiates = negotiates;
+  p.abilities = negotiates ? abilities : hw::ModeSet{forced};
+  p.forced_mode = negotiates ? abilities.highest().value_or(forced) : forced;
+  p.pause = negotiates && pause;
+  p.asym_pause = negotiates && asym;
+  p.legacy_an = negotiates && legacy_an;
+  p.remote_fault = negotiates && remote_fault;
+  p.phy_id = phy_id;
+  if (negotiates) {
+    p.name = "advertising " + hw::modes_name(p.abilities) + (p.pause ? ",pause" : "") + (p.asym_pause ? ",asym-pause" : "");
+    p.description = "written inline: negotiates (Clause 28) and advertises " + p.name.substr(12);
+  } else {
+    p.name = "forced " + hw::mode_name(forced);
+    p.description = "written inline: runs " + hw::mode_name(forced) +
+                    " without auto-negotiation, so a negotiating PHY parallel-detects it (28.2.3.1)";
+  }
+  if (p.legacy_an) p.description += ", legacy auto-negotiation (the old-switch trait)";
+  if (p.remote_fault) p.description += ", remote fault set";
+  return p;
+}
+
+YAML::Node partner_to_yaml(const hw::PartnerProfile& p) {
+  if (const auto named = hw::find_partner(p.name); named && *named == p) return YAML::Node(p.name);
+  YAML::Node n(YAML::NodeType::Map);
+  if (p.negotiates) {
+    YAML::Node modes(YAML::NodeType::Sequence);
+    for (const auto& [bit, mode] : kAdvertisedModes)
+      if (p.abilities.has(mode)) modes.push_back(hw::mode_name(mode));
+    if (p.pause) modes.push_back("pause");
+    if (p.asym_pause) modes.push_back("asym-pause");
+    n["advertise"] = flow(modes);
+    if (p.legacy_an) n["legacy-an"] = true;
+    if (p.remote_fault) n["remote-fault"] = true;
+  } else {
+    n["autoneg"] = false;
+    n["speed"] = hw::mode_speed(p.forced_mode);
+    n["duplex"] = hw::mode_full_duplex(p.forced_mode) ? "full" : "half";
+  }
+  if (p.phy_id) n["phy-id"] = fmt::format("0x{:08x}", *p.phy_id);
+  return flow(n);
+}
+
 YAML::Node step_to_yaml(const Step& st) {
   const std::string name = step_name(st.kind);
   YAML::Node arg;
@@ -766,7 +901,7 @@ YAML::Node step_to_yaml(const Step& st) {
       arg = duration_text(st.ns);
       break;
     case Step::Kind::kPlug:
-      arg = st.partner;
+      arg = partner_to_yaml(st.partner);
       break;
     case Step::Kind::kFault:
       arg = fault_node(st.fault);
@@ -812,7 +947,7 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
   out << YAML::Key << "name" << YAML::Value << s.name;
   if (!s.description.empty()) out << YAML::Key << "description" << YAML::Value << s.description;
   out << YAML::Key << "models" << YAML::Value << YAML::Flow << s.models;
-  out << YAML::Key << "partner" << YAML::Value << s.partner;
+  out << YAML::Key << "partner" << YAML::Value << (s.partner ? partner_to_yaml(*s.partner) : YAML::Node("none"));
   if (s.phy_id) out << YAML::Key << "phy-id" << YAML::Value << fmt::format("0x{:08x}", *s.phy_id);
   if (!s.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::Flow << s.tags;
   if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << duration_text(s.time_budget_ns);

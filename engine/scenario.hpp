@@ -13,6 +13,7 @@
 
 #include "host/error.hpp"
 #include "hw/faults.hpp"
+#include "hw/phy_model.hpp"
 
 namespace refdrv {
 
@@ -66,7 +67,7 @@ struct Step {
   Kind kind = Kind::kWait;
   SourceLocation where;
   std::uint64_t ns = 0;          // wait, flap
-  std::string partner;           // plug
+  hw::PartnerProfile partner;    // plug
   EthtoolSettings ethtool;
   hw::FaultRule fault;
   int reg = 0, value = 0;        // mdio-read / mdio-write
@@ -84,7 +85,7 @@ struct Scenario {
   std::string description;
   std::string file;                 // where it was loaded from ("(default suite)/x.yaml")
   std::vector<std::string> models;  // run on each
-  std::string partner = "none";     // plugged at time 0
+  std::optional<hw::PartnerProfile> partner;  // plugged at time 0; none: no cable
   std::optional<std::uint32_t> phy_id;  // overrides the model's (revision variants)
   std::vector<std::string> tags;    // what it covers (quirk names, "faults", ...)
   std::uint64_t time_budget_ns = 0; // 0: the default
@@ -92,6 +93,27 @@ struct Scenario {
   std::uint64_t seed = 1;           // of the fault injector (probability rules)
   std::vector<Step> steps;
 };
+
+// The most virtual time a scenario may ask for (its waits together), in
+// seconds: 2.3 days of phylib polling. A run keeps its whole trace, about
+// 3 KB per virtual second of a linked PHY, so this bounds its memory (a
+// run of 100 000 s peaks at about 315 MB). A run's budgets scale with what
+// it asks for (docs/scenarios.md, "Budgets").
+inline constexpr std::uint64_t kMaxVirtualSeconds = 200'000;
+
+// A link partner as a user reads it: a profile's name, or what an inline
+// partner advertises ("advertising 10-half,pause") or runs ("forced
+// 100-full, no auto-negotiation"), with its PHY ID when given.
+[[nodiscard]] std::string partner_text(const hw::PartnerProfile& p);
+
+// A link partner in scenario YAML: the profile's name when it is one of the
+// catalog's unchanged, else the inline map (docs/scenarios.md).
+[[nodiscard]] YAML::Node partner_to_yaml(const hw::PartnerProfile& p);
+
+// A partner written inline: the profile it stands for, named by what it does.
+[[nodiscard]] hw::PartnerProfile inline_partner(bool negotiates, hw::ModeSet abilities, hw::Mode forced, bool pause,
+                                                bool asym_pause, bool legacy_an, bool remote_fault,
+                                                std::optional<std::uint32_t> phy_id);
 
 // Parses a scenario; errors name file:line:column and what was expected.
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file);

@@ -5,6 +5,29 @@ namespace refdrv {
 
 using nlohmann::json;
 
+namespace {
+
+// Speed and duplex in JSON as ethtool names them: phylib's SPEED_UNKNOWN
+// (-1) and DUPLEX_UNKNOWN (0xff) are "unknown", duplex "half" or "full".
+// Lossless: the fork channel reads them back.
+json speed_json(int speed) { return speed == -1 ? json("unknown") : json(speed); }
+int speed_from(const json& j) { return j.is_string() ? -1 : j.get<int>(); }
+json duplex_json(int duplex) {
+  switch (duplex) {
+    case 0: return "half";
+    case 1: return "full";
+    case 0xff: return "unknown";
+    default: return duplex;
+  }
+}
+int duplex_from(const json& j) {
+  if (!j.is_string()) return j.get<int>();
+  const auto s = j.get<std::string>();
+  return s == "half" ? 0 : s == "full" ? 1 : 0xff;
+}
+
+}  // namespace
+
 json trace_event_to_json(const TraceEvent& e) {
   json j = {{"t", e.time_ns}, {"kind", trace_kind_name(e.kind)}};
   if (e.addr >= 0) j["addr"] = e.addr;
@@ -15,8 +38,8 @@ json trace_event_to_json(const TraceEvent& e) {
   if (!e.name.empty()) j["name"] = e.name;
   if (!e.detail.empty()) j["detail"] = e.detail;
   if (e.kind == TraceKind::kLink)
-    j["mac"] = {{"link", e.link}, {"speed", e.speed}, {"duplex", e.duplex}, {"pause", e.pause},
-                {"asym_pause", e.asym_pause}};
+    j["mac"] = {{"link", e.link}, {"speed", speed_json(e.speed)}, {"duplex", duplex_json(e.duplex)},
+                {"pause", e.pause}, {"asym_pause", e.asym_pause}};
   return j;
 }
 
@@ -36,8 +59,8 @@ TraceEvent trace_event_from_json(const json& j) {
   if (j.contains("mac")) {
     const json& m = j["mac"];
     e.link = m.value("link", 0);
-    e.speed = m.value("speed", 0);
-    e.duplex = m.value("duplex", 0);
+    e.speed = m.contains("speed") ? speed_from(m["speed"]) : 0;
+    e.duplex = m.contains("duplex") ? duplex_from(m["duplex"]) : 0;
     e.pause = m.value("pause", 0);
     e.asym_pause = m.value("asym_pause", 0);
   }
@@ -62,8 +85,8 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   j["expectations"] = ex;
   json mac = json::array();
   for (const auto& m : r.mac_after_step)
-    mac.push_back({{"link", m.link}, {"speed", m.speed}, {"duplex", m.duplex}, {"pause", m.pause},
-                   {"asym_pause", m.asym_pause}, {"carrier", m.carrier}});
+    mac.push_back({{"link", m.link}, {"speed", speed_json(m.speed)}, {"duplex", duplex_json(m.duplex)},
+                   {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}});
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
@@ -99,7 +122,7 @@ RunResult run_result_from_json(const json& j) {
     r.expectations.push_back({e.at("step").get<std::size_t>(), e.at("where").get<std::string>(),
                               e.at("ok").get<bool>(), e.at("message").get<std::string>()});
   for (const auto& m : j.value("mac_after_step", json::array()))
-    r.mac_after_step.push_back({m.at("link").get<bool>(), m.at("speed").get<int>(), m.at("duplex").get<int>(),
+    r.mac_after_step.push_back({m.at("link").get<bool>(), speed_from(m.at("speed")), duplex_from(m.at("duplex")),
                                 m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>()});
   r.last_lines = j.value("last_lines", std::vector<std::string>{});
   r.output = j.value("output", "");

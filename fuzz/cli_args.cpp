@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 // libFuzzer target: refdrv's command line. The input is split into
 // arguments at NUL and newline bytes; parsing them either succeeds or throws
-// CLI11's ParseError (which refdrv prints, exiting with status 2, or 0 for
-// --help). Any other exception or a crash is a finding. Commands are not run.
+// CLI11's ParseError (which refdrv prints as one "refdrv: error:" line,
+// exiting with status 2, or 0 for --help). Any other exception, a crash or a
+// message of another shape is a finding. Commands are not run.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -44,6 +45,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (e.get_exit_code() != 0 && std::string(e.what()).empty()) {
       std::fprintf(stderr, "a rejection without a message\n");
       std::abort();
+    }
+    // What refdrv prints for it: exactly one line, "refdrv: error: ...".
+    if (e.get_exit_code() != 0) {
+      const std::string line = refdrv::cli::failure_line(&cli->app, e);
+      if (line.rfind("refdrv: error: ", 0) != 0 || line.find('\n') != line.size() - 1) {
+        std::fprintf(stderr, "a rejection that is not one 'refdrv: error:' line: %s\n", line.c_str());
+        std::abort();
+      }
     }
   }
   return 0;

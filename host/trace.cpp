@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "host/error.hpp"
 #include "hw/regdump.hpp"
 
 namespace refdrv {
@@ -45,18 +46,30 @@ std::string speed_duplex_name(int speed, int duplex) {
 namespace {
 
 std::string errno_or_value(long v, bool sixteen_bits) {
-  if (v < 0) return fmt::format("error {}", v);
+  if (v < 0) return return_text(v);
   return sixteen_bits ? fmt::format("0x{:04x}", v) : std::to_string(v);
 }
 
+// An MDIO access's PHY and register, in hex as the kernel's mdio tracepoint
+// and its device names ("refdrv-0:10") print them.
+std::string mdio_target(const TraceEvent& ev) { return fmt::format("phy:0x{:02x} reg:0x{:02x}", ev.addr, ev.reg); }
+
 }  // namespace
+
+std::string return_text(long v) {
+  if (v >= 0) return std::to_string(v);
+  if (v < -4095) return std::to_string(v);  // not an errno
+  std::string out = "-";  // not "-" + name: GCC 12 at -O3 warns (-Wrestrict) on that falsely
+  out += errno_name(static_cast<int>(-v));
+  return out;
+}
 
 std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
   const std::string t = fmt::format("{:>4}.{:06}", ev.time_ns / 1'000'000'000, (ev.time_ns / 1000) % 1'000'000);
   const char* faulted = ev.fault ? "  [fault injected]" : "";
   switch (ev.kind) {
     case TraceKind::kMdioRead: {
-      std::string line = fmt::format("{}  mdio   rd {:2}.{:02} {:<9} -> {}{}", t, ev.addr, ev.reg,
+      std::string line = fmt::format("{}  mdio   rd {} {:<9} -> {}{}", t, mdio_target(ev),
                                      hw::register_name(static_cast<unsigned>(ev.reg)), errno_or_value(ev.value, true),
                                      faulted);
       if (f.decode_registers && ev.value >= 0)
@@ -65,9 +78,9 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
       return line;
     }
     case TraceKind::kMdioWrite: {
-      std::string line = fmt::format("{}  mdio   wr {:2}.{:02} {:<9} <- 0x{:04x}{}{}", t, ev.addr, ev.reg,
+      std::string line = fmt::format("{}  mdio   wr {} {:<9} <- 0x{:04x}{}{}", t, mdio_target(ev),
                                      hw::register_name(static_cast<unsigned>(ev.reg)), ev.value,
-                                     ev.result < 0 ? fmt::format(" = error {}", ev.result) : "", faulted);
+                                     ev.result < 0 ? " = " + return_text(ev.result) : "", faulted);
       if (f.decode_registers)
         line += "\n" + std::string(16, ' ') + hw::decode_register(static_cast<unsigned>(ev.reg),
                                                                    static_cast<std::uint16_t>(ev.value));
@@ -76,7 +89,7 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
     case TraceKind::kCallbackEnter:
       return fmt::format("{}  call   {}() [{}]", t, ev.name, ev.detail);
     case TraceKind::kCallbackExit:
-      return fmt::format("{}  ret    {}() = {}", t, ev.name, ev.value);
+      return fmt::format("{}  ret    {}() = {}", t, ev.name, return_text(ev.value));
     case TraceKind::kState:
       return ev.detail.empty() ? fmt::format("{}  state  {}", t, ev.name)
                                : fmt::format("{}  state  {} -> {}", t, ev.detail, ev.name);
@@ -94,7 +107,7 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
     case TraceKind::kApiEnter:
       return fmt::format("{}  api    {}()", t, ev.name);
     case TraceKind::kApiExit:
-      return fmt::format("{}  api    {}() = {}", t, ev.name, ev.value);
+      return fmt::format("{}  api    {}() = {}", t, ev.name, return_text(ev.value));
     case TraceKind::kWarn:
       return fmt::format("{}  WARN   {} at {}", t, ev.name, ev.detail);
     case TraceKind::kLog:

@@ -51,7 +51,9 @@ struct TraceFormat {
   bool logs = true;
 };
 
-// One human-readable line, e.g. "     2.056000  mdio  rd  16.01 BMSR    -> 0x786d".
+// One human-readable line, e.g. "   2.056000  mdio   rd phy:0x10 reg:0x01 BMSR      -> 0x786d".
+// Values are in the kernel's terms: MDIO addresses in hex, negative returns
+// as errno names (-EIO), speed and duplex as phylib names them.
 [[nodiscard]] std::string format_event(const TraceEvent& ev, const TraceFormat& fmt = {});
 
 // A process-wide observer of every event added to any trace. Fork-mode
@@ -78,6 +80,9 @@ class Trace {
  private:
   std::vector<TraceEvent> events_;
 };
+
+// A kernel return value: "0", "3", or an errno name ("-ETIMEDOUT").
+[[nodiscard]] std::string return_text(long value);
 
 // Speed and duplex as phylib reports them ("100/Full", "Unknown").
 [[nodiscard]] std::string speed_duplex_name(int speed, int duplex);

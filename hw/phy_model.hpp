@@ -73,6 +73,12 @@ struct PartnerProfile {
   // Trait of some old switches (the Linux driver names a NETGEAR EN 108TP):
   // with them AX88772A reports LPA as 0 after negotiation (see Quirks).
   bool legacy_an = false;
+  // The identifier of the partner's PHY, when a scenario names it. It is
+  // identification only: Clause 28 base pages carry no identifier (only a
+  // next-page message, Annex 28C code 6, could, and these 10/100 PHYs
+  // exchange none), so the local PHY never sees it.
+  std::optional<std::uint32_t> phy_id;
+  bool operator==(const PartnerProfile&) const = default;
 };
 
 // Deviations from Clause 22 of real chips, each switchable. The public

@@ -33,17 +33,34 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
       "implementation(s), {:.1f} s.\n\n",
       rep.pairs.size(), points, rep.runs, rep.impls.size(), rep.wall_seconds);
 
-  out += fmt::format("{:<22}", "outcome");
-  for (Impl i : rep.impls) out += fmt::format("{:>9}", impl_title(i));
-  out += "\n";
-  for (FaultOutcome o : kOutcomes) {
-    out += fmt::format("{:<22}", fault_outcome_name(o));
-    for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.counts.at(i)[static_cast<std::size_t>(o)]);
+  // Two tables: what the drivers did with their own failed accesses, and
+  // what happened when one of phylib's own accesses failed (mostly the bus
+  // registration every run repeats, before any driver is bound).
+  for (AccessOrigin origin : {AccessOrigin::kDriver, AccessOrigin::kPhylib}) {
+    const auto oi = static_cast<std::size_t>(origin);
+    out += origin == AccessOrigin::kDriver
+               ? "Accesses the driver made (in its callbacks):\n"
+               : "\nAccesses phylib made itself (bus registration, state machine, phylib calls):\n";
+    out += fmt::format("{:<22}", "outcome");
+    for (Impl i : rep.impls) out += fmt::format("{:>9}", impl_title(i));
+    out += "\n";
+    for (FaultOutcome o : kOutcomes) {
+      out += fmt::format("{:<22}", fault_outcome_name(o));
+      for (Impl i : rep.impls)
+        out += fmt::format("{:>9}", rep.counts_by_origin.at(i)[oi][static_cast<std::size_t>(o)]);
+      out += "\n";
+    }
+    out += fmt::format("{:<22}", "MAC saw a difference");
+    for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.mac_outcome_changed_by_origin.at(i)[oi]);
+    out += "\n";
+    out += fmt::format("{:<22}", "points");
+    for (Impl i : rep.impls) {
+      std::size_t n = 0;
+      for (std::size_t c : rep.counts_by_origin.at(i)[oi]) n += c;
+      out += fmt::format("{:>9}", n);
+    }
     out += "\n";
   }
-  out += fmt::format("{:<22}", "MAC saw a difference");
-  for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.mac_outcome_changed.at(i));
-  out += "\n";
 
   for (const auto& p : rep.pairs)
     if (!p.baseline_ok)
@@ -57,7 +74,8 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                        pt.index, pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
     for (std::size_t i = 0; i < rep.impls.size(); ++i) {
       const SweepRun& r = pt.runs[i];
-      out += fmt::format("  {:<5} {:<20} {}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome), r.detail,
+      out += fmt::format("  {:<5} {:<20} {} access: {}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome),
+                         access_origin_name(r.origin), r.detail,
                          r.mac_outcome_changed ? " [MAC saw a difference]" : "");
       for (const auto& l : r.last_lines) out += "          " + l + "\n";
     }
@@ -66,9 +84,14 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     if (!pt.reproducer.empty()) out += fmt::format("  reproducer: {}\n", pt.reproducer);
   }
   const std::size_t d = rep.differing();
+  std::size_t broken = 0;
+  for (const auto& p : rep.pairs) broken += p.baseline_ok ? 0 : 1;
+  if (broken)
+    out += fmt::format("\n{}{} scenario/model pair(s) already stop without a fault: their points say nothing.{}\n",
+                       red, broken, reset);
   if (d)
     out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
-  else
+  else if (!broken)
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
   return out;
@@ -98,12 +121,26 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
     counts[impl_name(i)] = c;
   }
   j["counts"] = counts;
+  json by_origin = json::object();
+  for (AccessOrigin origin : {AccessOrigin::kDriver, AccessOrigin::kPhylib}) {
+    const auto oi = static_cast<std::size_t>(origin);
+    json per_impl = json::object();
+    for (Impl i : rep.impls) {
+      json c = json::object();
+      for (FaultOutcome o : kOutcomes) c[outcome_key(o)] = rep.counts_by_origin.at(i)[oi][static_cast<std::size_t>(o)];
+      c["mac_saw_a_difference"] = rep.mac_outcome_changed_by_origin.at(i)[oi];
+      per_impl[impl_name(i)] = c;
+    }
+    by_origin[access_origin_name(origin)] = per_impl;
+  }
+  j["counts_by_origin"] = by_origin;
   json points = json::array();
   for (const auto& pt : rep.points) {
     json runs = json::array();
     for (std::size_t i = 0; i < rep.impls.size(); ++i) {
       const SweepRun& r = pt.runs[i];
       json jr = {{"implementation", impl_name(rep.impls[i])},
+                 {"origin", access_origin_name(r.origin)},
                  {"outcome", outcome_key(r.outcome)},
                  {"detail", r.detail},
                  {"mac_saw_a_difference", r.mac_outcome_changed}};

@@ -112,6 +112,7 @@ TEST(Containment, APollingLoopWithoutSleepIsAHangEvenInProcess) {
   BrokenDrivers broken(env);
   Job j = job(link_up(REFDRV_TEST_PHY_MDIO_LOOP), Impl::kCxx);
   j.options.mdio_budget = 5000;
+  j.options.mdio_per_virtual_second = 0;  // exactly 5000, whatever the scenario waits
   for (Containment c : {Containment::kInProcess, Containment::kFork}) {
     SupervisorOptions opt;
     opt.containment = c;

@@ -57,9 +57,10 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
 
   // The AX88796B's reset toggle (BMCR written 0) fails: soft_reset returns
   // the error to phy_init_hw, and attach fails.
-  const SweepPoint* toggle = find_point(rep, "AX88796B", "attach", "wr 16.00 BMCR <- 0x0000");
+  const SweepPoint* toggle = find_point(rep, "AX88796B", "attach", "wr phy:0x10 reg:0x00 BMCR <- 0x0000");
   ASSERT_NE(toggle, nullptr);
   for (const auto& r : toggle->runs) {
+    EXPECT_EQ(r.origin, AccessOrigin::kDriver);  // asix_soft_reset's own write
     EXPECT_EQ(r.outcome, FaultOutcome::kReturned);
     EXPECT_THAT(r.detail, HasSubstr("soft_reset returned -EIO"));
     EXPECT_TRUE(r.mac_outcome_changed);
@@ -67,7 +68,7 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   // BMSR in the AX88772A's read_status while polling: phylib gives up.
   bool error_state = false;
   for (const auto& p : rep.points)
-    if (p.model == "AX88772A" && p.step == "wait" && p.access == "rd 16.01 BMSR" &&
+    if (p.model == "AX88772A" && p.step == "wait" && p.access == "rd phy:0x10 reg:0x01 BMSR" &&
         p.runs[0].outcome == FaultOutcome::kErrorState) {
       error_state = true;
       for (const auto& r : p.runs) EXPECT_THAT(r.detail, HasSubstr("read_status returned -EIO: phylib gave up"));
@@ -75,13 +76,28 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   EXPECT_TRUE(error_state);
   // The PHY's own ID read during the bus scan: phylib finds no PHY and says
   // nothing; the MAC never sees a link.
-  const SweepPoint* id = find_point(rep, "AX88772C", "", "rd 16.02 PHYSID1");
+  const SweepPoint* id = find_point(rep, "AX88772C", "", "rd phy:0x10 reg:0x02 PHYSID1");
   ASSERT_NE(id, nullptr);
   EXPECT_EQ(id->runs[0].outcome, FaultOutcome::kIgnored);
+  EXPECT_EQ(id->runs[0].origin, AccessOrigin::kPhylib);
   EXPECT_THAT(id->runs[0].detail, HasSubstr("mdiobus_register"));
   EXPECT_TRUE(id->runs[0].mac_outcome_changed);
 
+  // Issue 19: the summary separates phylib's own accesses (the bus
+  // registration every run repeats) from the driver's, and the two add up.
+  for (Impl impl : opt.impls)
+    for (std::size_t o = 0; o < kFaultOutcomes; ++o)
+      EXPECT_EQ(rep.counts_by_origin.at(impl)[0][o] + rep.counts_by_origin.at(impl)[1][o], rep.counts.at(impl)[o]);
+  const auto ignored = static_cast<std::size_t>(FaultOutcome::kIgnored);
+  const auto driver = static_cast<std::size_t>(AccessOrigin::kDriver), phylib = static_cast<std::size_t>(AccessOrigin::kPhylib);
+  EXPECT_GT(rep.counts_by_origin.at(Impl::kC)[phylib][ignored], rep.counts_by_origin.at(Impl::kC)[driver][ignored]);
+  EXPECT_GT(rep.counts_by_origin.at(Impl::kC)[driver][static_cast<std::size_t>(FaultOutcome::kReturned)], 0u);
+  const std::string text = format_fault_terminal(rep, {});
+  EXPECT_THAT(text, HasSubstr("Accesses the driver made (in its callbacks):"));
+  EXPECT_THAT(text, HasSubstr("Accesses phylib made itself (bus registration, state machine, phylib calls):"));
+
   const auto j = fault_report_json(rep);
+  EXPECT_EQ(j["counts_by_origin"]["driver"]["c"]["ignored"], rep.counts_by_origin.at(Impl::kC)[driver][ignored]);
   EXPECT_EQ(j["points"].size(), rep.points.size());
   EXPECT_EQ(j["counts"]["rust"]["phylib_error_state"], rep.counts.at(Impl::kRust)[2]);
 }
@@ -103,6 +119,7 @@ TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
   for (std::size_t i = 0; i < in.points.size(); ++i)
     for (std::size_t k = 0; k < 2; ++k) {
       EXPECT_EQ(in.points[i].runs[k].outcome, forked.points[i].runs[k].outcome);
+      EXPECT_EQ(in.points[i].runs[k].origin, forked.points[i].runs[k].origin);
       EXPECT_EQ(in.points[i].runs[k].detail, forked.points[i].runs[k].detail);
       EXPECT_EQ(in.points[i].runs[k].digest, forked.points[i].runs[k].digest);
     }

@@ -36,8 +36,38 @@ TEST(FuzzInput, AnyBytesDecodeIntoAScenarioThatReadsBackFromYaml) {
 TEST(FuzzInput, TheEmptyInputIsAnAx88772aWithNothingToDo) {
   const Scenario s = decode_fuzz_input({});
   EXPECT_EQ(s.models, std::vector<std::string>{"AX88772A"});
-  EXPECT_EQ(s.partner, "none");
+  EXPECT_FALSE(s.partner);
   EXPECT_TRUE(s.steps.empty());
+}
+
+// A partner byte from 0x80 is a partner written inline (issue 19), so the
+// fuzzer reaches any advertisement and parallel detection, not only the six
+// profiles; it is written back inline and replays.
+TEST(FuzzInput, InlinePartnersDecodeAndReplay) {
+  // model AX88772A, inline partner: not negotiating, 10-full; seed; then a
+  // plug of an inline partner: negotiating with pause and a PHY ID,
+  // advertising 10-half and 100-full.
+  const std::vector<std::uint8_t> bytes = {0, 0x80, 0x00, 0x00, 0x01, 0};
+  const Scenario s = decode_fuzz_input(bytes);
+  ASSERT_TRUE(s.partner);
+  EXPECT_FALSE(s.partner->negotiates);
+  EXPECT_EQ(s.partner->forced_mode, hw::Mode::k10Full);
+  Scenario with_plug = s;
+  Step plug;
+  plug.kind = Step::Kind::kPlug;
+  plug.partner = inline_partner(true, hw::ModeSet{hw::Mode::k10Half, hw::Mode::k100Full}, hw::Mode::k100Full, true,
+                                false, false, false, 0x00221556u);
+  with_plug.steps.push_back(plug);
+  const Scenario back = decode_fuzz_input(encode_fuzz_input(with_plug));
+  ASSERT_EQ(back.steps.size(), 1u);
+  EXPECT_EQ(back.partner, s.partner);
+  EXPECT_EQ(back.steps[0].partner, plug.partner);
+  const std::string yaml = scenario_to_yaml(back, 1);
+  EXPECT_THAT(yaml, ::testing::HasSubstr("partner: {autoneg: false, speed: 10, duplex: full}"));
+  EXPECT_THAT(yaml, ::testing::HasSubstr("- plug: {advertise: [10-half, 100-full, pause], phy-id: 0x00221556}"));
+  auto replayed = parse_scenario(yaml, "finding.yaml");
+  ASSERT_TRUE(replayed) << replayed.error().message;
+  EXPECT_EQ(replayed->steps[0].partner, plug.partner);
 }
 
 TEST(FuzzInput, DefaultScenariosEncodeIntoSeedsThatDecodeToTheirSteps) {

@@ -69,9 +69,16 @@ TEST(MemoryAccount, TracksLiveAllocationsAndRejectsForeignFrees) {
 
 TEST(Trace, FormatsWhatCrossedTheSeams) {
   TraceEvent rd{.time_ns = 2'056'000'000, .kind = TraceKind::kMdioRead, .addr = 16, .reg = 1, .value = 0x786d};
-  EXPECT_EQ(format_event(rd), "   2.056000  mdio   rd 16.01 BMSR      -> 0x786d");
+  // Addresses in hex, as the kernel log ("refdrv-0:10") and its mdio tracepoint print them.
+  EXPECT_EQ(format_event(rd), "   2.056000  mdio   rd phy:0x10 reg:0x01 BMSR      -> 0x786d");
   TraceEvent err{.time_ns = 0, .kind = TraceKind::kMdioRead, .addr = 16, .reg = 1, .value = -5, .fault = true};
-  EXPECT_EQ(format_event(err), "   0.000000  mdio   rd 16.01 BMSR      -> error -5  [fault injected]");
+  EXPECT_EQ(format_event(err), "   0.000000  mdio   rd phy:0x10 reg:0x01 BMSR      -> -EIO  [fault injected]");
+  TraceEvent wr{.time_ns = 0, .kind = TraceKind::kMdioWrite, .addr = 3, .reg = 0x1f, .value = 0xbeef, .result = -110};
+  EXPECT_EQ(format_event(wr), "   0.000000  mdio   wr phy:0x03 reg:0x1f VENDOR31  <- 0xbeef = -ETIMEDOUT");
+  TraceEvent ret{.time_ns = 0, .kind = TraceKind::kCallbackExit, .value = -5, .name = "soft_reset"};
+  EXPECT_EQ(format_event(ret), "   0.000000  ret    soft_reset() = -EIO");
+  TraceEvent unknown{.time_ns = 0, .kind = TraceKind::kLink, .link = 1, .speed = -1, .duplex = 0xff};
+  EXPECT_EQ(format_event(unknown), "   0.000000  mac    link up Unknown/Unknown");
   TraceEvent link{.time_ns = 0, .kind = TraceKind::kLink, .link = 1, .speed = 100, .duplex = 1, .pause = 1};
   EXPECT_EQ(format_event(link), "   0.000000  mac    link up 100/Full pause");
   TraceEvent st{.time_ns = 0, .kind = TraceKind::kState, .name = "RUNNING", .detail = "NOLINK"};

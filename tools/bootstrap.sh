@@ -83,17 +83,40 @@ MSG
 
 # refdrv_build [PRESET [TARGET...]]: configure (once) and build a CMake
 # preset (default: "default", into build/); all of it, or only the targets.
+# With REFDRV_BUILD_QUIET=1 (./refdrv) the build tools' output goes to
+# $dir/refdrv-build.log and is shown only when the build fails, so that
+# `./refdrv --help` or `./refdrv check --json -` print refdrv's output alone.
 refdrv_build() {
 	preset=${1:-default}
 	[ $# -gt 0 ] && shift
 	dir=$REFDRV_BUILD_DIR
 	[ "$preset" = default ] || dir=$REFDRV_ROOT/build-$preset
+	if [ "${REFDRV_BUILD_QUIET:-0}" = 1 ]; then
+		log=$dir/refdrv-build.log
+		mkdir -p "$dir"
+		: >"$log"
+		if [ ! -f "$dir/build.ninja" ]; then
+			echo "refdrv: configuring and building refdrv in $dir (log: $log)" >&2
+		fi
+		if ! refdrv_build_steps "$preset" "$dir" "$@" >>"$log" 2>&1; then
+			tail -n 40 "$log" >&2
+			echo "refdrv: the build failed; its whole output is in $log" >&2
+			exit 2
+		fi
+		return 0
+	fi
+	refdrv_build_steps "$preset" "$dir" "$@" >&2
+}
+
+refdrv_build_steps() {
+	preset=$1 dir=$2
+	shift 2
 	if [ ! -f "$dir/build.ninja" ]; then
-		(cd "$REFDRV_ROOT" && cmake --preset "$preset" -B "$dir" ${REFDRV_CMAKE_ARGS:-}) >&2
+		(cd "$REFDRV_ROOT" && cmake --preset "$preset" -B "$dir" ${REFDRV_CMAKE_ARGS:-}) || return 1
 	fi
 	if [ $# -gt 0 ]; then
-		cmake --build "$dir" --target "$@" >&2
+		cmake --build "$dir" --target "$@"
 	else
-		cmake --build "$dir" >&2
+		cmake --build "$dir"
 	fi
 }
