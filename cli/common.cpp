@@ -84,6 +84,9 @@ void add_env_options(CLI::App* cmd, Common& c) {
   cmd->add_option("-j,--jobs", c.env.jobs, "parallel jobs for the per-tree build, 1 to 1024 (default: CPUs)")
       ->check(integer_in(1, 1024));
   cmd->add_flag("-q,--quiet", c.env.quiet, "no progress lines");
+  cmd->add_option("--firmware", c.env.firmware_dir,
+                  "directory request_firmware() looks in (default: /lib/firmware, then refdrv's test images)")
+      ->check(CLI::ExistingDirectory);
 }
 
 Result<std::vector<Impl>> parse_impls(const std::string& spec) {

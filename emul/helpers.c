@@ -17,6 +17,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/phy.h>
+#include <linux/firmware.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -153,6 +154,23 @@ static int h_genphy_aneg_done(struct refdrv_phy *dev)
 	return genphy_aneg_done(to_phydev(dev));
 }
 
+static int h_request_firmware(struct refdrv_phy *dev, const char *name, const unsigned char **data,
+			      unsigned long *size, void **handle)
+{
+	const struct firmware *fw = NULL;
+	int ret = request_firmware(&fw, name, &to_phydev(dev)->mdio.dev);
+
+	*data = ret ? NULL : fw->data;
+	*size = ret ? 0 : fw->size;
+	*handle = (void *)fw;
+	return ret;
+}
+
+static void h_release_firmware(void *handle)
+{
+	release_firmware(handle);
+}
+
 static void h_dev_log(const struct refdrv_phy *dev, int level, const char *msg)
 {
 	dev_printk_emit(level, &to_phydev(dev)->mdio.dev, "%s\n", msg);
@@ -221,6 +239,8 @@ const struct refdrv_phy_helpers refdrv_phy_helpers_table = {
 	.genphy_read_abilities = refdrv_phy_genphy_read_abilities,
 	.genphy_config_aneg = h_genphy_config_aneg,
 	.genphy_aneg_done = h_genphy_aneg_done,
+	.request_firmware = h_request_firmware,
+	.release_firmware = h_release_firmware,
 	.dev_log = h_dev_log,
 	.bug = refdrv_bug,
 };

@@ -27,6 +27,7 @@
 struct refdrv_kinst {
 	void *cookie;
 	int impl;
+	phy_interface_t interface;   /* what the MAC connects with */
 	struct mii_bus *bus;
 	struct net_device *ndev;
 	struct phy_device *phydev;   /* attached PHY, or NULL */
@@ -75,10 +76,21 @@ void emul_observe_state(struct phy_device *phydev)
 
 /* ---- MDIO: the only way software reaches the hardware model ---- */
 
+/* Before 6.3 a Clause-45 access came through mii_bus.read/write with
+ * MII_ADDR_C45 in the register number. */
+#ifdef MII_ADDR_C45
+#define EMUL_C45_IN_REGNUM 1
+#define EMUL_C45_DEVAD(regnum) (((regnum) >> MII_DEVADDR_C45_SHIFT) & 0x1f)
+#endif
+
 static int emul_mdio_read(struct mii_bus *bus, int addr, int regnum)
 {
 	struct refdrv_kinst *ki = bus->priv;
 
+#ifdef EMUL_C45_IN_REGNUM
+	if (regnum & MII_ADDR_C45)
+		return emul_host->mdio_read_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff);
+#endif
 	return emul_host->mdio_read(ki->cookie, addr, regnum);
 }
 
@@ -86,8 +98,28 @@ static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 {
 	struct refdrv_kinst *ki = bus->priv;
 
+#ifdef EMUL_C45_IN_REGNUM
+	if (regnum & MII_ADDR_C45)
+		return emul_host->mdio_write_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff, val);
+#endif
 	return emul_host->mdio_write(ki->cookie, addr, regnum, val);
 }
+
+#ifndef EMUL_C45_IN_REGNUM
+static int emul_mdio_read_c45(struct mii_bus *bus, int addr, int devad, int regnum)
+{
+	struct refdrv_kinst *ki = bus->priv;
+
+	return emul_host->mdio_read_c45(ki->cookie, addr, devad, regnum);
+}
+
+static int emul_mdio_write_c45(struct mii_bus *bus, int addr, int devad, int regnum, u16 val)
+{
+	struct refdrv_kinst *ki = bus->priv;
+
+	return emul_host->mdio_write_c45(ki->cookie, addr, devad, regnum, val);
+}
+#endif
 
 /* ---- MAC side ---- */
 
@@ -191,6 +223,7 @@ struct refdrv_kinst *emul_instance_create(void *cookie, const struct refdrv_inst
 	}
 	ki->cookie = cookie;
 	ki->impl = cfg->impl;
+	ki->interface = cfg->interface == REFDRV_IF_XAUI ? PHY_INTERFACE_MODE_XAUI : PHY_INTERFACE_MODE_MII;
 	ki->last_state = -1;
 	emul_current.ki = ki;
 
@@ -202,8 +235,23 @@ struct refdrv_kinst *emul_instance_create(void *cookie, const struct refdrv_inst
 	}
 	ki->bus->name = "refdrv MDIO bus";
 	snprintf(ki->bus->id, MII_BUS_ID_SIZE, "%s", cfg->bus_id);
+	/* What the MAC's MDIO controller can do: phylib scans and accesses the
+	 * bus by the callbacks that are set (a Clause-45-only controller has
+	 * no read/write). */
+#ifdef EMUL_C45_IN_REGNUM
 	ki->bus->read = emul_mdio_read;
 	ki->bus->write = emul_mdio_write;
+	ki->bus->probe_capabilities = cfg->mdio_c45 ? (cfg->mdio_c22 ? MDIOBUS_C22_C45 : MDIOBUS_C45) : MDIOBUS_C22;
+#else
+	if (cfg->mdio_c22) {
+		ki->bus->read = emul_mdio_read;
+		ki->bus->write = emul_mdio_write;
+	}
+	if (cfg->mdio_c45) {
+		ki->bus->read_c45 = emul_mdio_read_c45;
+		ki->bus->write_c45 = emul_mdio_write_c45;
+	}
+#endif
 	ki->bus->priv = ki;
 	ki->bus->phy_mask = cfg->phy_mask;
 
@@ -286,6 +334,11 @@ static u32 emul_linkmode_to_adv(const unsigned long *modes)
 		adv |= REFDRV_ADV_PAUSE;
 	if (linkmode_test_bit(ETHTOOL_LINK_MODE_Asym_Pause_BIT, modes))
 		adv |= REFDRV_ADV_ASYM;
+	if (linkmode_test_bit(ETHTOOL_LINK_MODE_10000baseSR_Full_BIT, modes) ||
+	    linkmode_test_bit(ETHTOOL_LINK_MODE_10000baseLR_Full_BIT, modes) ||
+	    linkmode_test_bit(ETHTOOL_LINK_MODE_10000baseLRM_Full_BIT, modes) ||
+	    linkmode_test_bit(ETHTOOL_LINK_MODE_10000baseER_Full_BIT, modes))
+		adv |= REFDRV_ADV_10GBASER;
 	return adv;
 }
 
@@ -338,6 +391,8 @@ static const char *emul_op_name(int op)
 	case REFDRV_OP_MDIO_READ: return "mdiobus_read";
 	case REFDRV_OP_MDIO_WRITE: return "mdiobus_write";
 	case REFDRV_OP_GENPHY_SOFT_RESET: return "genphy_soft_reset";
+	case REFDRV_OP_MDIO_READ_C45: return "mdiobus_c45_read";
+	case REFDRV_OP_MDIO_WRITE_C45: return "mdiobus_c45_write";
 	}
 	return "unknown";
 }
@@ -356,7 +411,7 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		if (!target)
 			return -ENODEV;
 		rtnl_lock();
-		ret = phy_connect_direct(ki->ndev, target, emul_adjust_link, PHY_INTERFACE_MODE_MII);
+		ret = phy_connect_direct(ki->ndev, target, emul_adjust_link, ki->interface);
 		rtnl_unlock();
 		if (!ret)
 			ki->phydev = target;
@@ -366,6 +421,10 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		return mdiobus_read(ki->bus, a, b);
 	if (op == REFDRV_OP_MDIO_WRITE)
 		return mdiobus_write(ki->bus, a, b, c);
+	if (op == REFDRV_OP_MDIO_READ_C45)
+		return mdiobus_c45_read(ki->bus, a, b, c);
+	if (op == REFDRV_OP_MDIO_WRITE_C45)
+		return mdiobus_c45_write(ki->bus, a, b, c, d);
 	if (!phydev)
 		return -ENODEV;
 
@@ -444,11 +503,15 @@ int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out)
 		if (!phydev)
 			return -ENODEV;
 	}
-	if (phydev->drv) {
-		struct emul_module *m = emul_driver_module(&phydev->drv->mdiodrv.driver);
+	/* Bound is what the driver core says (dev->driver): after a failed
+	 * probe phy_probe() leaves phydev->drv pointing at the driver that
+	 * refused the device, while the device has no driver. */
+	if (phydev->mdio.dev.driver) {
+		struct phy_driver *drv = to_phy_driver(phydev->mdio.dev.driver);
+		struct emul_module *m = emul_driver_module(phydev->mdio.dev.driver);
 
 		out->bound = 1;
-		strscpy(out->driver, phydev->drv->name, sizeof(out->driver));
+		strscpy(out->driver, drv->name, sizeof(out->driver));
 		out->impl = m ? emul_module_impl(m) : REFDRV_IMPL_NONE;
 	}
 	out->phy_id = phydev->phy_id;

@@ -10,6 +10,7 @@
 
 #include "cxx/drivers/modules.hpp"
 #include "engine/environment.hpp"
+#include "engine/groups.hpp"
 
 namespace refdrv {
 
@@ -24,9 +25,16 @@ bool CheckRow::equivalent() const {
 }
 
 bool CheckRow::passed() const {
+  if (runs.empty()) return false;
   for (const auto& r : runs)
     if (!r.passed()) return false;
   return true;
+}
+
+const RunResult* CheckRow::run_of(Impl impl) const {
+  for (std::size_t i = 0; i < impls.size(); ++i)
+    if (impls[i] == impl) return &runs[i];
+  return nullptr;
 }
 
 bool CheckReport::all_passed() const {
@@ -100,7 +108,9 @@ void gather_coverage(Environment& env, CheckReport& report) {
       for (const auto& e : run.trace.events())
         if (e.kind == TraceKind::kCallbackEnter) ran[{run.impl, e.detail}].insert(e.name);
   for (const auto& m : env.image().modules()) {
-    if (m.kconfig != kAsixGroup) continue;
+    const bool grouped = std::any_of(driver_groups().begin(), driver_groups().end(),
+                                     [&](const DriverGroup& g) { return g.kconfig == m.kconfig; });
+    if (!grouped) continue;
     if (std::find(report.impls.begin(), report.impls.end(), m.impl) == report.impls.end()) continue;
     for (const auto& d : m.drivers) {
       CoverageEntry c;
@@ -137,10 +147,13 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   // Every run of the check is one job; the rows take their results in order.
   std::vector<std::shared_ptr<const Scenario>> shared;
   std::vector<Job> jobs;
+  std::map<std::string, std::vector<Impl>> row_impls;  // by model
   for (const auto& scenario : scenarios) {
     shared.push_back(std::make_shared<const Scenario>(scenario));
-    for (const auto& model : scenario.models)
-      for (Impl impl : opt.impls) jobs.push_back({shared.back(), model, impl, ro});
+    for (const auto& model : scenario.models) {
+      if (!row_impls.contains(model)) row_impls[model] = impls_for_model(env, model, opt.impls);
+      for (Impl impl : row_impls[model]) jobs.push_back({shared.back(), model, impl, ro});
+    }
   }
   if (opt.progress)
     so.on_result = [&](std::size_t i, const RunResult&) {
@@ -158,10 +171,12 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       CheckRow row;
       row.scenario = sp;
       row.model = model;
-      for (std::size_t i = 0; i < opt.impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
-      row.divergence.resize(opt.impls.size());
-      row.reproducers.resize(opt.impls.size());
-      for (std::size_t i = 1; i < opt.impls.size(); ++i) {
+      row.impls = row_impls[model];
+      const std::vector<Impl>& impls = row.impls;
+      for (std::size_t i = 0; i < impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
+      row.divergence.resize(impls.size());
+      row.reproducers.resize(impls.size());
+      for (std::size_t i = 1; i < impls.size(); ++i) {
         row.divergence[i] = compare(sc, row.runs[0], row.runs[i]);
         if (!row.divergence[i] || opt.repro_dir.empty()) continue;
         const Level level = row.divergence[i]->level;
@@ -172,17 +187,17 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
               p.max_steps = steps;
               return run_contained(env, {sp, model, impl, p}, so);
             },
-            opt.impls[0], opt.impls[i]);
+            impls[0], impls[i]);
         std::filesystem::create_directories(opt.repro_dir);
         const std::string path = fmt::format("{}/{}-{}-{}-vs-{}.yaml", opt.repro_dir, slug(sc.name), slug(model),
-                                             impl_name(opt.impls[0]), impl_name(opt.impls[i]));
+                                             impl_name(impls[0]), impl_name(impls[i]));
         Scenario repro = sc;
         repro.models = {model};
         std::ofstream(path) << scenario_to_yaml(
             repro, k,
             fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} level within the first {} "
                         "step(s) of {} ({}).",
-                        impl_title(opt.impls[0]), impl_title(opt.impls[i]), level_name(level), k, sc.name, sc.file));
+                        impl_title(impls[0]), impl_title(impls[i]), level_name(level), k, sc.name, sc.file));
         row.reproducers[i] = path;
       }
       report.rows.push_back(std::move(row));

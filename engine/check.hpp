@@ -31,11 +31,20 @@ struct CheckOptions {
 struct CheckRow {
   std::shared_ptr<const Scenario> scenario;  // shared by the rows of its models
   std::string model;
-  std::vector<RunResult> runs;                     // per implementation, in CheckOptions::impls order
+  // The implementations that ran: those selected that the model's driver
+  // group has (the QT2025 has no C driver), in column order. The first is
+  // the reference the others are compared with.
+  std::vector<Impl> impls;
+  std::vector<RunResult> runs;                     // per implementation, in `impls` order
   std::vector<std::optional<Divergence>> divergence;  // per implementation, against impls[0]
   std::vector<std::string> reproducers;            // per implementation ("" if none)
   [[nodiscard]] bool equivalent() const;
+  // Every run passed, and at least one ran.
   [[nodiscard]] bool passed() const;
+  // The run of `impl`, or null when it did not run on this row.
+  [[nodiscard]] const RunResult* run_of(Impl impl) const;
+  // At least two implementations ran, so there was something to compare.
+  [[nodiscard]] bool compared() const { return runs.size() > 1; }
 };
 
 // Which callbacks each driver of an implementation has, and which ran.

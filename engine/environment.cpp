@@ -45,13 +45,19 @@ kernel::BuildOptions build_options(const EnvironmentOptions& options) {
 
 Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
   const kernel::BuildOptions bo = build_options(options);
+  if (!options.firmware_dir.empty() && !std::filesystem::is_directory(options.firmware_dir))
+    return fail(fmt::format("--firmware {}: not a directory (the directory request_firmware() looks in, like "
+                            "/lib/firmware)",
+                            options.firmware_dir));
 
   auto tree = options.kernel.empty() ? kernel::debian_tree(options.series, bo.progress)
                                      : kernel::open_tree(options.kernel);
   if (!tree) return std::unexpected(tree.error());
   auto built = kernel::build_kernel(*tree, bo);
   if (!built) return std::unexpected(built.error());
-  return load(std::move(*built));
+  auto env = load(std::move(*built));
+  if (env) (*env)->firmware_.dir = options.firmware_dir;
+  return env;
 }
 
 Result<std::unique_ptr<Environment>> Environment::open_prebuilt(const std::filesystem::path& dir) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/firmware.hpp"
 #include "host/kernel_image.hpp"
 #include "kernel/kbuild.hpp"
 #include "refdrv/phy/registration.hpp"
@@ -23,6 +24,8 @@ struct EnvironmentOptions {
   // The kernel side built with coverage instrumentation (the fuzz target's;
   // kernel::BuildOptions::coverage).
   bool kernel_coverage = false;
+  // --firmware DIR: where request_firmware() looks (engine/firmware.hpp).
+  std::string firmware_dir;
 };
 
 // The Debian linux-source series refdrv fetches with `apt-get download
@@ -50,12 +53,14 @@ class Environment {
   [[nodiscard]] const kernel::BuiltKernel& built() const { return built_; }
   [[nodiscard]] const kernel::LinuxTree& tree() const { return built_.tree; }
   [[nodiscard]] KernelImage& image() { return *image_; }
+  [[nodiscard]] const FirmwareSource& firmware() const { return firmware_; }
   ~Environment();
 
  private:
   Environment() = default;
   static Result<std::unique_ptr<Environment>> load(kernel::BuiltKernel built);
   kernel::BuiltKernel built_;
+  FirmwareSource firmware_;
   std::unique_ptr<KernelImage> image_;
   // The C++ modules registered with image_ (unregistered before it unloads).
   std::vector<std::unique_ptr<phy::Registration>> cxx_;

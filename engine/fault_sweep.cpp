@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "engine/fault_sweep.hpp"
 
+#include "engine/groups.hpp"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -127,8 +129,20 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   std::vector<Job> base_jobs;
   for (const auto& sc : scenarios) {
     auto shared = std::make_shared<const Scenario>(sc);
-    for (const auto& model : sc.models)
+    for (const auto& model : sc.models) {
+      // Every point compares the same implementations; a model whose
+      // group lacks one of them is left out, and said so.
+      const std::vector<Impl> here = impls_for_model(env, model, opt.impls);
+      if (here.size() != opt.impls.size()) {
+        std::string lacking;
+        for (Impl i : opt.impls)
+          if (std::find(here.begin(), here.end(), i) == here.end())
+            lacking += std::string(lacking.empty() ? "" : ", ") + impl_title(i);
+        rep.skipped.push_back({sc.name, model, fmt::format("no {} driver for {} in this tree", lacking, model)});
+        continue;
+      }
       for (Impl impl : opt.impls) base_jobs.push_back({shared, model, impl, ro});
+    }
   }
   const std::vector<RunResult> base = run_jobs(env, base_jobs, so);
   rep.runs += base.size();

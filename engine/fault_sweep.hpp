@@ -87,6 +87,12 @@ struct SweepReport {
   std::string tree_version, tree_origin;
   std::vector<Impl> impls;
   std::vector<SweepPair> pairs;
+  // Scenario/model pairs not swept: the model's driver group lacks one of
+  // the implementations compared (the QT2025 has no C driver). Each with why.
+  struct Skipped {
+    std::string scenario, model, reason;
+  };
+  std::vector<Skipped> skipped;
   std::vector<SweepPoint> points;  // every point, in order
   // Per implementation, per outcome: how many points.
   std::map<Impl, std::array<std::size_t, kFaultOutcomes>> counts;

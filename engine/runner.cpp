@@ -9,6 +9,7 @@
 
 #include "engine/compare.hpp"
 #include "engine/environment.hpp"
+#include "engine/firmware.hpp"
 #include "hw/catalog.hpp"
 #include "hw/regdump.hpp"
 
@@ -66,24 +67,27 @@ class Run {
 
   RunResult run() {
     const auto wall0 = std::chrono::steady_clock::now();
-    auto spec = hw::find_phy_model(result_.model);
-    if (!spec) {
+    const auto info = hw::find_model(result_.model);
+    if (!info) {
       result_.stop = "unknown model " + result_.model;
       return std::move(result_);
     }
-    if (sc_.phy_id) spec->phy_id = *sc_.phy_id;
     InstanceConfig cfg;
     cfg.impl = impl_;
-    cfg.phy_mask = spec->bus_mask;
+    cfg.phy_mask = info->bus_mask;
+    cfg.mdio_c22 = info->clause22;
+    cfg.mdio_c45 = info->clause45;
+    cfg.interface = info->ten_gig ? REFDRV_IF_XAUI : REFDRV_IF_MII;
     const RunBudgets budgets = run_budgets(sc_, opt_);
     cfg.mdio_budget = budgets.mdio_accesses;
     cfg.fault_seed = sc_.seed;
     cfg.time_budget_ns = budgets.virtual_ns;
+    cfg.firmware = [this](const std::string& name) { return firmware_file(env_.firmware(), sc_, name); };
     inst_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_->set_record_logs(opt_.logs);
-    addr_ = static_cast<int>(spec->default_addr);
-    inst_->add_device(addr_, std::make_unique<hw::PhyModel>(*spec));
-    phy_ = inst_->phy(addr_);
+    addr_ = static_cast<int>(info->default_addr);
+    inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id));
+    phy_ = inst_->device(addr_);
     if (sc_.partner) phy_->plug(*sc_.partner, 0);
     for (const auto& f : sc_.faults) inst_->faults().add(f);
     if (opt_.extra_fault) inst_->faults().add(*opt_.extra_fault);
@@ -209,8 +213,37 @@ class Run {
     if (e.bound) cmp((status->bound != 0) == *e.bound, fmt::format("a driver {}bound (bound: {})", *e.bound ? "" : "not ", status->bound ? status->driver : "none"));
     if (e.driver) cmp(status->driver == *e.driver, fmt::format("driver \"{}\" (bound: \"{}\")", *e.driver, status->driver));
     if (e.powered_down) {
-      const bool pd = phy_->peek(hw::c22::kBmcr, inst_->now_ns()) & hw::c22::bmcr::kPowerDown;
-      cmp(pd == *e.powered_down, fmt::format("BMCR power-down {} (model: {})", *e.powered_down ? "set" : "clear", pd ? "set" : "clear"));
+      const bool pd = phy_->powered_down(inst_->now_ns());
+      cmp(pd == *e.powered_down, fmt::format("powered down {} (model: {})", *e.powered_down ? "yes" : "no", pd ? "yes" : "no"));
+    }
+    if (e.firmware_loaded) {
+      const auto running = phy_->running_firmware();
+      std::optional<std::vector<std::uint8_t>> given;
+      for (const auto& [name, bytes] : inst_->firmware_requests())
+        if (bytes) given = bytes;  // the last file the driver was given
+      std::string model;
+      bool same = false;
+      if (!running) {
+        model = "runs no program from its memory";
+      } else if (!given) {
+        model = fmt::format("runs {} bytes, but the driver was given no firmware", running->size());
+      } else if (*running == *given) {
+        same = true;
+        model = fmt::format("runs the {} bytes given, byte for byte", given->size());
+      } else {
+        std::size_t k = 0;
+        while (k < running->size() && k < given->size() && (*running)[k] == (*given)[k]) ++k;
+        model = fmt::format("runs {} bytes; the {} given differ from byte {}", running->size(), given->size(), k);
+      }
+      cmp(same == *e.firmware_loaded,
+          fmt::format("firmware {} (model: {})", *e.firmware_loaded ? "loaded" : "not loaded", model));
+    }
+    for (const auto& [cb, want] : e.returned) {
+      std::optional<long> got;
+      for (const auto& ev : inst_->trace().events())
+        if (ev.kind == TraceKind::kCallbackExit && ev.name == cb) got = ev.value;
+      cmp(got && *got == want, fmt::format("{}() returned {} ({})", cb, return_text(want),
+                                           got ? "it returned " + return_text(*got) : "it never ran"));
     }
     for (const auto& r : e.registers) {
       const std::uint16_t v = phy_->peek(r.reg, inst_->now_ns());
@@ -285,7 +318,7 @@ class Run {
   const RunOptions& opt_;
   RunResult result_;
   std::unique_ptr<Instance> inst_;
-  hw::PhyModel* phy_ = nullptr;
+  hw::WiredPhy* phy_ = nullptr;
   int addr_ = 0;
   std::size_t last_expect_event_ = 0;
   MacView mac_;

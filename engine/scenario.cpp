@@ -10,7 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "host/kernel_image.hpp"
 #include "hw/catalog.hpp"
+#include "hw/clause45.hpp"
 #include "hw/regdump.hpp"
 #include "refdrv_abi.h"
 
@@ -57,9 +59,9 @@ std::string step_names() {
 }
 
 // Linux errno names a scenario may use.
-constexpr std::array<std::pair<const char*, int>, 14> kErrnos = {{
+constexpr std::array<std::pair<const char*, int>, 15> kErrnos = {{
     {"EPERM", 1}, {"ENOENT", 2}, {"EIO", 5}, {"ENXIO", 6}, {"EAGAIN", 11}, {"ENOMEM", 12}, {"EBUSY", 16},
-    {"ENODEV", 19}, {"EINVAL", 22}, {"ENOLINK", 67}, {"EOPNOTSUPP", 95}, {"ETIMEDOUT", 110},
+    {"ENODEV", 19}, {"EINVAL", 22}, {"EFBIG", 27}, {"ENOLINK", 67}, {"EOPNOTSUPP", 95}, {"ETIMEDOUT", 110},
     {"EPROBE_DEFER", 517}, {"ENOTSUPP", 524},
 }};
 
@@ -75,6 +77,19 @@ constexpr std::array<std::pair<std::uint32_t, hw::Mode>, 6> kAdvertisedModes = {
     {REFDRV_ADV_100HALF, hw::Mode::k100Half}, {REFDRV_ADV_100FULL, hw::Mode::k100Full},
     {REFDRV_ADV_1000HALF, hw::Mode::k1000Half}, {REFDRV_ADV_1000FULL, hw::Mode::k1000Full},
 }};
+
+// A whole decimal, hex (0x) or octal number, or nothing.
+std::optional<long long> parse_number(const std::string& s) {
+  std::size_t used = 0;
+  long long v = 0;
+  try {
+    v = std::stoll(s, &used, 0);
+  } catch (...) {
+    return std::nullopt;
+  }
+  if (used != s.size() || s.empty()) return std::nullopt;
+  return v;
+}
 
 class Parser {
  public:
@@ -98,15 +113,9 @@ class Parser {
   Result<long long> integer(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) return error(n, fmt::format("{} must be a number", what));
     const std::string s = n.Scalar();
-    std::size_t used = 0;
-    long long v = 0;
-    try {
-      v = std::stoll(s, &used, 0);
-    } catch (...) {
-      used = 0;
-    }
-    if (used != s.size() || s.empty()) return error(n, fmt::format("{} must be a number, got '{}'", what, s));
-    return v;
+    const auto v = parse_number(s);
+    if (!v) return error(n, fmt::format("{} must be a number, got '{}'", what, s));
+    return *v;
   }
 
   Result<bool> boolean(const YAML::Node& n, const std::string& what) const {
@@ -127,10 +136,22 @@ class Parser {
     if (n.IsScalar()) {
       for (unsigned r = 0; r < 16; ++r)
         if (hw::register_name(r) == n.Scalar()) return r;
+      // A Clause-45 register as MMD.register: "1.0xd001" (45.2).
+      const std::string t = n.Scalar();
+      if (const auto dot = t.find('.'); dot != std::string::npos && dot > 0) {
+        const auto devad = parse_number(t.substr(0, dot));
+        const auto r = parse_number(t.substr(dot + 1));
+        if (devad && r && *devad >= 0 && *devad < 32 && *r >= 0 && *r <= 0xffff)
+          return hw::c45::encode(static_cast<unsigned>(*devad), static_cast<unsigned>(*r));
+        return error(n, fmt::format("expected a Clause-45 register as MMD.register (1.0xd001: MMD 0-31, register "
+                                    "0-0xffff), got '{}'",
+                                    t));
+      }
     }
     auto v = integer(n, "a register");
     if (!v || *v < 0 || *v > 31)
-      return error(n, fmt::format("expected a Clause-22 register (BMCR, BMSR, ..., or 0-31), got '{}'",
+      return error(n, fmt::format("expected a Clause-22 register (BMCR, BMSR, ..., or 0-31) or a Clause-45 one "
+                                  "(MMD.register, e.g. 1.0xd001), got '{}'",
                                   n.IsScalar() ? n.Scalar() : "?"));
     return static_cast<unsigned>(*v);
   }
@@ -354,7 +375,8 @@ class Parser {
   Result<Expectation> expectation(const YAML::Node& n) const {
     if (!n.IsMap()) return error(n, "expect takes a map, e.g. {link: up, speed: 100, duplex: full, state: RUNNING}");
     if (auto r = check_keys(n, {"link", "speed", "duplex", "state", "carrier", "mac-link", "mac-link-events",
-                                "driver", "bound", "powered-down", "registers", "models"},
+                                "driver", "bound", "powered-down", "registers", "firmware-loaded", "returned",
+                                "models"},
                             "expect");
         !r)
       return std::unexpected(r.error());
@@ -458,12 +480,33 @@ class Parser {
         e.registers.push_back(re);
       }
     }
+    if (n["firmware-loaded"]) {
+      auto b = boolean(n["firmware-loaded"], "firmware-loaded");
+      if (!b) return std::unexpected(b.error());
+      e.firmware_loaded = *b;
+    }
+    if (n["returned"]) {
+      const YAML::Node rn = n["returned"];
+      if (!rn.IsMap() || rn.size() == 0)
+        return error(rn, "returned takes a map of driver callbacks to what they returned: {probe: ENODEV}");
+      for (const auto& kv : rn) {
+        auto cb = str(kv.first, "a callback");
+        if (!cb) return std::unexpected(cb.error());
+        if (!callback_from(*cb))
+          return error(kv.first, fmt::format("unknown driver callback '{}' (a phy_driver callback: probe, "
+                                             "soft_reset, read_status, ...)",
+                                             *cb));
+        auto v = errno_value(kv.second);
+        if (!v) return std::unexpected(v.error());
+        e.returned[*cb] = *v;
+      }
+    }
     if (n["models"]) {
       if (!n["models"].IsSequence()) return error(n["models"], "models must be a list of model names");
       for (const auto& m : n["models"]) {
         auto s = str(m, "a model");
         if (!s) return std::unexpected(s.error());
-        if (!hw::find_phy_model(*s)) return error(m, fmt::format("unknown model '{}'", *s));
+        if (!hw::find_model(*s)) return error(m, fmt::format("unknown model '{}'", *s));
         e.models.push_back(*s);
       }
     }
@@ -593,7 +636,7 @@ class Parser {
   Result<Scenario> scenario(const YAML::Node& root) const {
     if (!root.IsMap()) return error(root, "a scenario is a map with name, models, steps (see docs/scenarios.md)");
     if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "tags", "time-budget",
-                                   "faults", "seed", "steps"},
+                                   "faults", "seed", "firmware", "steps"},
                             "the scenario");
         !r)
       return std::unexpected(r.error());
@@ -614,7 +657,7 @@ class Parser {
     for (const auto& m : models) {
       auto mn = str(m, "a model");
       if (!mn) return std::unexpected(mn.error());
-      if (!hw::find_phy_model(*mn)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *mn));
+      if (!hw::find_model(*mn)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *mn));
       s.models.push_back(*mn);
     }
     if (root["partner"] && !(root["partner"].IsScalar() && root["partner"].Scalar() == "none")) {
@@ -653,6 +696,34 @@ class Parser {
       auto v = integer(root["seed"], "seed");
       if (!v || *v < 0) return error(root["seed"], "seed must be a non-negative number");
       s.seed = static_cast<std::uint64_t>(*v);
+    }
+    if (root["firmware"]) {
+      const YAML::Node fw = root["firmware"];
+      if (!fw.IsMap() || fw.size() == 0)
+        return error(fw, "firmware takes a map of file names: {qt2025-2.0.3.3.fw: missing} (or default, {size: N})");
+      for (const auto& kv : fw) {
+        auto name = str(kv.first, "a firmware file name");
+        if (!name) return std::unexpected(name.error());
+        if (name->empty() || name->find('/') == 0)
+          return error(kv.first, "a firmware file name is relative to the firmware directory, like the kernel's");
+        FirmwareFile f;
+        if (kv.second.IsScalar() && kv.second.Scalar() == "missing") {
+          f.kind = FirmwareFile::Kind::kMissing;
+        } else if (kv.second.IsScalar() && kv.second.Scalar() == "default") {
+          f.kind = FirmwareFile::Kind::kDefault;
+        } else if (kv.second.IsMap()) {
+          if (auto c = check_keys(kv.second, {"size"}, "a firmware file"); !c) return std::unexpected(c.error());
+          auto sz = integer(kv.second["size"], "size");
+          if (!kv.second["size"] || !sz || *sz < 0 || *sz > kMaxFirmwareBytes)
+            return error(kv.second, fmt::format("a generated firmware image is {{size: N}}, N from 0 to {} bytes",
+                                                kMaxFirmwareBytes));
+          f.kind = FirmwareFile::Kind::kTestImage;
+          f.size = static_cast<std::size_t>(*sz);
+        } else {
+          return error(kv.second, "a firmware file is missing, default, or {size: N} (refdrv's test image)");
+        }
+        s.firmware[*name] = f;
+      }
     }
     if (!root["steps"]) return error(root, "the scenario needs steps");
     const YAML::Node steps = root["steps"];
@@ -753,7 +824,10 @@ std::string duration_text(std::uint64_t ns) {
   return fmt::format("{}ns", ns);
 }
 
-std::string register_text(unsigned reg) { return reg < 16 ? hw::register_name(reg) : std::to_string(reg); }
+std::string register_text(unsigned reg) {
+  if (hw::c45::is_c45(reg)) return fmt::format("{}.0x{:04x}", hw::c45::devad_of(reg), hw::c45::reg_of(reg));
+  return reg < 16 ? hw::register_name(reg) : std::to_string(reg);
+}
 
 std::string hex16(unsigned v) { return fmt::format("0x{:04x}", v); }
 
@@ -822,6 +896,12 @@ YAML::Node expectation_node(const Expectation& e) {
       }
     }
     n["registers"] = flow(regs);
+  }
+  if (e.firmware_loaded) n["firmware-loaded"] = *e.firmware_loaded;
+  if (!e.returned.empty()) {
+    YAML::Node rn(YAML::NodeType::Map);
+    for (const auto& [cb, v] : e.returned) rn[cb] = errno_text(v);
+    n["returned"] = flow(rn);
   }
   if (!e.models.empty()) n["models"] = flow(YAML::Node(e.models));
   return flow(n);
@@ -957,6 +1037,19 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
     out << YAML::EndSeq;
   }
   if (s.seed != 1) out << YAML::Key << "seed" << YAML::Value << s.seed;
+  if (!s.firmware.empty()) {
+    YAML::Node fw(YAML::NodeType::Map);
+    for (const auto& [name, f] : s.firmware) {
+      if (f.kind == FirmwareFile::Kind::kTestImage) {
+        YAML::Node size;
+        size["size"] = f.size;
+        fw[name] = flow(size);
+      } else {
+        fw[name] = f.kind == FirmwareFile::Kind::kMissing ? "missing" : "default";
+      }
+    }
+    out << YAML::Key << "firmware" << YAML::Value << fw;
+  }
   out << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
   for (std::size_t i = 0; i < steps && i < s.steps.size(); ++i)
     out << (s.steps[i].source.IsDefined() && !s.steps[i].source.IsNull() ? s.steps[i].source : step_to_yaml(s.steps[i]));

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,7 +46,27 @@ struct Expectation {
   std::optional<bool> bound;            // a driver is bound at all
   std::optional<bool> powered_down;     // BMCR power-down bit of the model
   std::vector<RegisterExpectation> registers;  // the model's registers (no read side effects)
+  // The model runs, from its program memory, byte for byte the firmware the
+  // driver was given (true), or runs none (false).
+  std::optional<bool> firmware_loaded;
+  // What the driver's callbacks last returned: callback name -> 0 or -errno.
+  std::map<std::string, int> returned;
   std::vector<std::string> models;      // only for these models (empty: all)
+};
+
+// The largest firmware image a scenario may have refdrv generate.
+inline constexpr long long kMaxFirmwareBytes = 1 << 20;
+
+// A firmware file as request_firmware() finds it in a run.
+struct FirmwareFile {
+  enum class Kind {
+    kDefault,    // from --firmware DIR, /lib/firmware, or refdrv's test image (engine/firmware.hpp)
+    kMissing,    // not there: -ENOENT
+    kTestImage,  // refdrv's generated test image of `size` bytes
+  };
+  Kind kind = Kind::kDefault;
+  std::size_t size = 0;
+  bool operator==(const FirmwareFile&) const = default;
 };
 
 // Ethtool-like settings (`ethtool -s`): what is not given stays as it is.
@@ -91,6 +112,7 @@ struct Scenario {
   std::uint64_t time_budget_ns = 0; // 0: the default
   std::vector<hw::FaultRule> faults;  // installed before the bus is registered
   std::uint64_t seed = 1;           // of the fault injector (probability rules)
+  std::map<std::string, FirmwareFile> firmware;  // by file name; others: default
   std::vector<Step> steps;
 };
 

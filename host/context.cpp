@@ -73,4 +73,12 @@ int ContextBase::mdio_read(int, int) { gate::stop("MDIO read in a context withou
 
 int ContextBase::mdio_write(int, int, unsigned short) { gate::stop("MDIO write in a context without a bus"); }
 
+int ContextBase::mdio_read_c45(int, int, int) { gate::stop("MDIO read in a context without a bus"); }
+
+int ContextBase::mdio_write_c45(int, int, int, unsigned short) { gate::stop("MDIO write in a context without a bus"); }
+
+// No context but an instance has firmware files: like a kernel with an
+// empty /lib/firmware.
+int ContextBase::firmware(const char*, const unsigned char**, unsigned long*) { return -2; /* -ENOENT */ }
+
 }  // namespace refdrv

@@ -44,6 +44,10 @@ class ContextBase {
   void trace_kernel(const refdrv_trace_event& ev);
   virtual int mdio_read(int addr, int regnum);
   virtual int mdio_write(int addr, int regnum, unsigned short val);
+  virtual int mdio_read_c45(int addr, int devad, int regnum);
+  virtual int mdio_write_c45(int addr, int devad, int regnum, unsigned short val);
+  // A firmware file for request_firmware(): 0 and its bytes, or -ENOENT.
+  virtual int firmware(const char* name, const unsigned char** data, unsigned long* size);
 
   // ---- for the host ----
   [[nodiscard]] KernelImage& image() { return image_; }

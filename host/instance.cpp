@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "hw/clause45.hpp"
+
 namespace refdrv {
 
 Instance::Instance(KernelImage& image, InstanceConfig config)
@@ -18,6 +20,11 @@ void Instance::add_device(int addr, std::unique_ptr<hw::MdioDevice> device) { de
 hw::PhyModel* Instance::phy(int addr) {
   auto it = devices_.find(addr);
   return it == devices_.end() ? nullptr : dynamic_cast<hw::PhyModel*>(it->second.get());
+}
+
+hw::WiredPhy* Instance::device(int addr) {
+  auto it = devices_.find(addr);
+  return it == devices_.end() ? nullptr : dynamic_cast<hw::WiredPhy*>(it->second.get());
 }
 
 void Instance::record_stop(const gate::Stop& stop) {
@@ -41,7 +48,9 @@ bool Instance::enter(F&& f) {
 
 CallResult Instance::create() {
   CallResult r;
-  const refdrv_instance_config cfg{config_.bus_id.c_str(), config_.phy_mask, static_cast<int>(config_.impl)};
+  const refdrv_instance_config cfg{config_.bus_id.c_str(), config_.phy_mask, static_cast<int>(config_.impl),
+                                   config_.mdio_c22 ? 1 : 0,     config_.mdio_c45 ? 1 : 0,
+                                   config_.interface};
   enter([&] {
     int err = 0;
     ki_ = image_.ops().instance_create(this, &cfg, &err);
@@ -127,50 +136,66 @@ void Instance::count_access() {
   }
 }
 
-int Instance::mdio_read(int addr, int regnum) {
+int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
   count_access();
-  const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, regnum, false);
-  int result;
-  if (d.suppress) {
+  const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, reg, write);
+  const bool c45 = hw::c45::is_c45(reg);
+  auto it = devices_.find(addr);
+  hw::MdioDevice* dev = it == devices_.end() ? nullptr : it->second.get();
+  int result = 0;
+  if (write) {
+    if (d.suppress) {
+      result = d.error;
+    } else if (dev) {
+      if (c45)
+        dev->write_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), val, now_);
+      else
+        dev->write(reg, val, now_);
+    }
+  } else if (d.suppress) {
     result = d.read_override ? *d.read_override : d.error;
   } else {
-    auto it = devices_.find(addr);
     // An address with no device reads as the bus pull-ups: 0xffff.
-    std::uint16_t v = it == devices_.end() ? 0xffff : it->second->read(static_cast<unsigned>(regnum), now_);
+    std::uint16_t v = 0xffff;
+    if (dev) v = c45 ? dev->read_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), now_) : dev->read(reg, now_);
     v = static_cast<std::uint16_t>(((v & d.and_mask) | d.or_mask) ^ d.xor_mask);
     result = v;
   }
   TraceEvent ev;
   ev.time_ns = now_;
-  ev.kind = TraceKind::kMdioRead;
+  ev.kind = write ? TraceKind::kMdioWrite : TraceKind::kMdioRead;
   ev.addr = addr;
-  ev.reg = regnum;
-  ev.value = result;
+  ev.reg = static_cast<int>(reg);
+  ev.value = write ? val : result;
+  ev.result = write ? result : 0;
   ev.fault = d.fault;
   trace_.add(std::move(ev));
   return result;
 }
 
+int Instance::mdio_read(int addr, int regnum) { return access(addr, static_cast<unsigned>(regnum), false, 0); }
+
 int Instance::mdio_write(int addr, int regnum, unsigned short val) {
-  count_access();
-  const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, regnum, true);
-  int result = 0;
-  if (d.suppress) {
-    result = d.error;
-  } else {
-    auto it = devices_.find(addr);
-    if (it != devices_.end()) it->second->write(static_cast<unsigned>(regnum), val, now_);
-  }
-  TraceEvent ev;
-  ev.time_ns = now_;
-  ev.kind = TraceKind::kMdioWrite;
-  ev.addr = addr;
-  ev.reg = regnum;
-  ev.value = val;
-  ev.result = result;
-  ev.fault = d.fault;
-  trace_.add(std::move(ev));
-  return result;
+  return access(addr, static_cast<unsigned>(regnum), true, val);
+}
+
+int Instance::mdio_read_c45(int addr, int devad, int regnum) {
+  return access(addr, hw::c45::encode(static_cast<unsigned>(devad), static_cast<unsigned>(regnum)), false, 0);
+}
+
+int Instance::mdio_write_c45(int addr, int devad, int regnum, unsigned short val) {
+  return access(addr, hw::c45::encode(static_cast<unsigned>(devad), static_cast<unsigned>(regnum)), true, val);
+}
+
+int Instance::firmware(const char* name, const unsigned char** data, unsigned long* size) {
+  std::optional<std::vector<std::uint8_t>> bytes;
+  if (config_.firmware) bytes = config_.firmware(name);
+  firmware_served_.emplace_back(name, std::move(bytes));
+  const auto& served = firmware_served_.back().second;
+  if (!served) return -2;  // -ENOENT
+  *data = served->data();
+  *size = served->size();
+  return 0;
 }
 
 }  // namespace refdrv

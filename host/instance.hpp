@@ -4,10 +4,12 @@
 // one image share nothing but the image's registered drivers.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "host/context.hpp"
 #include "host/kernel_image.hpp"
@@ -26,6 +28,13 @@ struct InstanceConfig {
   // the instance as a hang: the kernel side keeps using the bus while no
   // virtual time passes (a driver polling in a loop without sleeping).
   std::uint64_t mdio_budget = 0;
+  // What the MAC's MDIO controller does, and how the MAC connects.
+  bool mdio_c22 = true;
+  bool mdio_c45 = false;
+  int interface = REFDRV_IF_MII;
+  // The firmware files request_firmware() finds: the bytes of `name`, or
+  // nothing (-ENOENT). Unset: none at all.
+  std::function<std::optional<std::vector<std::uint8_t>>(const std::string& name)> firmware;
 };
 
 // What a kernel-side call did: its return value, or why the instance stopped.
@@ -42,7 +51,10 @@ class Instance final : public ContextBase {
 
   // Hardware, set up before create().
   void add_device(int addr, std::unique_ptr<hw::MdioDevice> device);
+  // The Clause-22 PHY model at `addr` (tests of the Asix models), or null.
   [[nodiscard]] hw::PhyModel* phy(int addr);
+  // Any PHY model with a line side at `addr`, or null.
+  [[nodiscard]] hw::WiredPhy* device(int addr);
   [[nodiscard]] hw::FaultInjector& faults() { return faults_; }
 
   // Allocates and registers the MDIO bus: the real bus scan and probe run.
@@ -67,6 +79,14 @@ class Instance final : public ContextBase {
 
   int mdio_read(int addr, int regnum) override;
   int mdio_write(int addr, int regnum, unsigned short val) override;
+  int mdio_read_c45(int addr, int devad, int regnum) override;
+  int mdio_write_c45(int addr, int devad, int regnum, unsigned short val) override;
+  int firmware(const char* name, const unsigned char** data, unsigned long* size) override;
+  // The firmware files the kernel side asked for, in order, and what they held.
+  [[nodiscard]] const std::vector<std::pair<std::string, std::optional<std::vector<std::uint8_t>>>>&
+  firmware_requests() const {
+    return firmware_served_;
+  }
 
   // Records a step or expectation marker in the trace.
   void mark(TraceKind kind, std::string name, std::string detail = {}, long value = 0);
@@ -76,6 +96,9 @@ class Instance final : public ContextBase {
   bool enter(F&& f);
   void record_stop(const gate::Stop& stop);
   void count_access();
+  // One MDIO access: fault injection, the device, the trace. `reg` is a
+  // Clause-22 register or hw::c45::encode(devad, reg).
+  int access(int addr, unsigned reg, bool write, unsigned short val);
 
   InstanceConfig config_;
   refdrv_kinst* ki_ = nullptr;
@@ -86,6 +109,8 @@ class Instance final : public ContextBase {
   std::size_t leaked_bytes_ = 0;
   bool destroyed_ = false;
   std::string budget_reason_;
+  // Served firmware, in the order asked; the data stays put until the end.
+  std::vector<std::pair<std::string, std::optional<std::vector<std::uint8_t>>>> firmware_served_;
 };
 
 }  // namespace refdrv

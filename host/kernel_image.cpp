@@ -78,6 +78,13 @@ const refdrv_host_ops kHostOps = {
     .log = [](void* c, int level, const char* line) { ctx(c).log(level, line); },
     .mdio_read = [](void* c, int addr, int reg) { return ctx(c).mdio_read(addr, reg); },
     .mdio_write = [](void* c, int addr, int reg, unsigned short v) { return ctx(c).mdio_write(addr, reg, v); },
+    .mdio_read_c45 = [](void* c, int addr, int devad, int reg) { return ctx(c).mdio_read_c45(addr, devad, reg); },
+    .mdio_write_c45 = [](void* c, int addr, int devad, int reg, unsigned short v) {
+      return ctx(c).mdio_write_c45(addr, devad, reg, v);
+    },
+    .firmware = [](void* c, const char* name, const unsigned char** data, unsigned long* size) {
+      return ctx(c).firmware(name, data, size);
+    },
     .trace = [](void* c, const refdrv_trace_event* ev) { ctx(c).trace_kernel(*ev); },
     .fatal = host_fatal,
 };

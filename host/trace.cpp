@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "host/error.hpp"
+#include "hw/clause45.hpp"
 #include "hw/regdump.hpp"
 
 namespace refdrv {
@@ -52,7 +53,13 @@ std::string errno_or_value(long v, bool sixteen_bits) {
 
 // An MDIO access's PHY and register, in hex as the kernel's mdio tracepoint
 // and its device names ("refdrv-0:10") print them.
-std::string mdio_target(const TraceEvent& ev) { return fmt::format("phy:0x{:02x} reg:0x{:02x}", ev.addr, ev.reg); }
+// A Clause-45 access also names its MMD.
+std::string mdio_target(const TraceEvent& ev) {
+  const auto reg = static_cast<unsigned>(ev.reg);
+  if (hw::c45::is_c45(reg))
+    return fmt::format("phy:0x{:02x} dev:0x{:02x} reg:0x{:04x}", ev.addr, hw::c45::devad_of(reg), hw::c45::reg_of(reg));
+  return fmt::format("phy:0x{:02x} reg:0x{:02x}", ev.addr, ev.reg);
+}
 
 }  // namespace
 

@@ -95,8 +95,17 @@ PartnerProfile partner(std::string name, std::string description, bool negotiate
   return p;
 }
 
-const std::array<PartnerProfile, 6>& partners() {
-  static const std::array<PartnerProfile, 6> p = {
+PartnerProfile fiber(std::string name, std::string description) {
+  PartnerProfile p;
+  p.name = std::move(name);
+  p.description = std::move(description);
+  p.medium = Medium::kFiber10G;
+  p.negotiates = false;  // 10GBASE-R has no auto-negotiation
+  return p;
+}
+
+const std::array<PartnerProfile, 7>& partners() {
+  static const std::array<PartnerProfile, 7> p = {
       partner("switch-10-100", "modern 10/100 switch, negotiates, symmetric pause", true, k10_100, Mode::k100Full,
               true, false, false),
       partner("switch-gigabit", "gigabit switch, negotiates 10/100/1000, symmetric and asymmetric pause", true,
@@ -109,8 +118,26 @@ const std::array<PartnerProfile, 6>& partners() {
               Mode::k100Full, false, false, true),
       partner("switch-100-only", "switch port limited to 100BASE-TX, negotiates half and full duplex", true,
               ModeSet{Mode::k100Half, Mode::k100Full}, Mode::k100Full, false, false, false),
+      fiber("10gbase-sr", "10GBASE-SR optical port at the other end of an SFP+ module's fiber"),
   };
   return p;
+}
+
+const std::array<Qt2025Spec, 2>& qt2025s() {
+  static const std::array<Qt2025Spec, 2> q = [] {
+    Qt2025Spec b3;
+    b3.name = "QT2025";
+    b3.description = "AMCC QT2025 10GBASE-R SFP+ PHY, hardware revision 0xb3 (the one Linux's driver supports)";
+    // The Tehuti TN40xx MAC's MDIO controller speaks Clause 45 only and
+    // knows where its PHY is.
+    b3.default_addr = 1;
+    Qt2025Spec a3 = b3;
+    a3.name = "QT2025-A3";
+    a3.description = "AMCC QT2025 of another hardware revision (0xa3): the driver must refuse it";
+    a3.revision = 0xa3;
+    return std::array<Qt2025Spec, 2>{b3, a3};
+  }();
+  return q;
 }
 
 constexpr std::array<QuirkInfo, 3> kQuirks = {{
@@ -138,6 +165,36 @@ std::optional<PhyModelSpec> find_phy_model(std::string_view name) {
   for (const auto& m : models())
     if (m.name == name) return m;
   return std::nullopt;
+}
+
+std::span<const Qt2025Spec> qt2025_models() { return qt2025s(); }
+
+std::vector<ModelInfo> all_models() {
+  std::vector<ModelInfo> out;
+  for (const auto& m : models())
+    out.push_back({m.name, m.description, m.default_addr, m.bus_mask, true, false, false});
+  for (const auto& q : qt2025s())
+    out.push_back({q.name, q.description, q.default_addr, ~(1u << q.default_addr), false, true, true});
+  return out;
+}
+
+std::optional<ModelInfo> find_model(std::string_view name) {
+  for (auto& m : all_models())
+    if (m.name == name) return m;
+  return std::nullopt;
+}
+
+std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id) {
+  if (auto spec = find_phy_model(name)) {
+    if (phy_id) spec->phy_id = *phy_id;
+    return std::make_unique<PhyModel>(*spec);
+  }
+  for (auto q : qt2025s())
+    if (q.name == name) {
+      if (phy_id) q.phy_id = *phy_id;
+      return std::make_unique<Qt2025Model>(q);
+    }
+  return nullptr;
 }
 
 std::span<const PartnerProfile> partner_profiles() { return partners(); }

@@ -2,18 +2,41 @@
 // The hardware refdrv knows: PHY models and link-partner profiles, as data.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hw/phy_model.hpp"
+#include "hw/qt2025.hpp"
 
 namespace refdrv::hw {
 
 // All built-in PHY models (AX88772A, AX88772C, AX88796B, generic ones).
 [[nodiscard]] std::span<const PhyModelSpec> phy_models();
 [[nodiscard]] std::optional<PhyModelSpec> find_phy_model(std::string_view name);
+
+// Every model a scenario can name, whatever its kind (the Clause-22 models
+// above, the Clause-45 QT2025), with what the MAC around it is like.
+struct ModelInfo {
+  std::string name;
+  std::string description;
+  unsigned default_addr = 0;
+  std::uint32_t bus_mask = 0;  // mii_bus.phy_mask as the MAC sets it
+  bool clause22 = true;        // the MAC's MDIO controller does Clause-22 frames
+  bool clause45 = false;       // ... and Clause-45 frames
+  bool ten_gig = false;        // the MAC connects by XAUI (else MII)
+};
+[[nodiscard]] std::vector<ModelInfo> all_models();
+[[nodiscard]] std::optional<ModelInfo> find_model(std::string_view name);
+// A fresh model of that name; `phy_id` overrides its identifier (revision
+// variants). Null for an unknown name.
+[[nodiscard]] std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id = {});
+
+// The QT2025 models: the revision the Linux driver supports, and another.
+[[nodiscard]] std::span<const Qt2025Spec> qt2025_models();
 
 // All built-in link-partner profiles.
 [[nodiscard]] std::span<const PartnerProfile> partner_profiles();

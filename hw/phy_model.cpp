@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hw/phy_model.hpp"
 
+#include "hw/clause45.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -116,8 +118,11 @@ void PhyModel::load_defaults() {
 }
 
 bool PhyModel::medium_active() const {
-  return plugged_ && partner_ && !(regs_[kBmcr] & bmcr::kPowerDown) && !reset_done_at_;
+  return plugged_ && partner_ && partner_->medium == Medium::kTwistedPair && !(regs_[kBmcr] & bmcr::kPowerDown) &&
+         !reset_done_at_;
 }
+
+bool PhyModel::powered_down(Nanos now) { return (peek(kBmcr, now) & bmcr::kPowerDown) != 0; }
 
 ModeSet PhyModel::local_advertised() const {
   ModeSet s = modes_of_tech_bits(regs_[kAdvertise]);
@@ -436,6 +441,9 @@ std::uint16_t PhyModel::mmd_access(bool is_write, std::uint16_t value) {
 
 std::uint16_t PhyModel::peek(unsigned reg, Nanos now) {
   advance(now);
+  // An MMD register is what the indirect access through 13/14 would reach.
+  if (c45::is_c45(reg)) return mmd_register(c45::devad_of(reg), c45::reg_of(reg));
+  if (reg >= c22::kNumRegs) return 0xffff;
   return compose(reg);
 }
 

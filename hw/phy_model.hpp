@@ -60,10 +60,16 @@ class ModeSet {
 [[nodiscard]] std::optional<Mode> mode_from_name(const std::string& name);
 [[nodiscard]] std::string modes_name(ModeSet s);  // "10-half,100-full"
 
+// What carries the link: twisted pair (Clauses 22/28, the Asix PHYs) or
+// an optical 10GBASE-R link through an SFP+ module (Clause 49, the QT2025).
+// A PHY sees no signal at all from a partner on the other medium.
+enum class Medium : std::uint8_t { kTwistedPair, kFiber10G };
+
 // A link partner as seen on the wire. Profiles are data (see catalog.cpp).
 struct PartnerProfile {
   std::string name;
   std::string description;
+  Medium medium = Medium::kTwistedPair;
   bool negotiates = true;      // sends fast link pulses (Clause 28)
   ModeSet abilities;           // advertised when negotiating, supported when not
   Mode forced_mode = Mode::k100Full;  // what it runs when not negotiating
@@ -137,14 +143,40 @@ struct CableEvent {
   PartnerProfile partner;  // kPlug only
 };
 
+// What sits at one MDIO address, as the bus sees it.
 class MdioDevice {
  public:
   virtual ~MdioDevice() = default;
+  // Clause 22 frames (22.2.4).
   virtual std::uint16_t read(unsigned reg, Nanos now) = 0;
   virtual void write(unsigned reg, std::uint16_t value, Nanos now) = 0;
+  // Clause 45 frames (45.2): MMD `devad`, register `reg`. A Clause-22-only
+  // device does not answer them: the bus reads its pull-ups.
+  virtual std::uint16_t read_c45(unsigned /*devad*/, unsigned /*reg*/, Nanos /*now*/) { return 0xffff; }
+  virtual void write_c45(unsigned /*devad*/, unsigned /*reg*/, std::uint16_t /*value*/, Nanos /*now*/) {}
 };
 
-class PhyModel final : public MdioDevice {
+// A PHY with a line side: what a scenario does to the cable and the
+// partner, and what it observes of the chip without disturbing it.
+class WiredPhy : public MdioDevice {
+ public:
+  // Cable and partner, now or later (later events are applied lazily).
+  virtual void plug(const PartnerProfile& partner, Nanos at) = 0;
+  virtual void unplug(Nanos at) = 0;
+  virtual void partner_restart_aneg(Nanos at) = 0;
+  // Unplug now and plug the same partner back `duration` later.
+  virtual void flap(Nanos at, Nanos duration) = 0;
+  // The value a read would return, without its side effects: a Clause-22
+  // register, or a Clause-45 one written as c45::encode(devad, reg).
+  [[nodiscard]] virtual std::uint16_t peek(unsigned reg, Nanos now) = 0;
+  [[nodiscard]] virtual bool link_up(Nanos now) = 0;
+  [[nodiscard]] virtual bool powered_down(Nanos now) = 0;
+  // The program a PHY with a microcontroller runs from its RAM: the bytes
+  // written to its program memory, when it was started from there.
+  [[nodiscard]] virtual std::optional<std::vector<std::uint8_t>> running_firmware() const { return std::nullopt; }
+};
+
+class PhyModel final : public WiredPhy {
  public:
   explicit PhyModel(PhyModelSpec spec);
 
@@ -152,18 +184,17 @@ class PhyModel final : public MdioDevice {
   void write(unsigned reg, std::uint16_t value, Nanos now) override;
 
   // The value a read would return, without its side effects.
-  [[nodiscard]] std::uint16_t peek(unsigned reg, Nanos now);
+  [[nodiscard]] std::uint16_t peek(unsigned reg, Nanos now) override;
 
-  // Cable and partner, now or later (later events are applied lazily).
-  void plug(const PartnerProfile& partner, Nanos at);
-  void unplug(Nanos at);
-  void partner_restart_aneg(Nanos at);
-  // Unplug now and plug the same partner back `duration` later.
-  void flap(Nanos at, Nanos duration);
+  void plug(const PartnerProfile& partner, Nanos at) override;
+  void unplug(Nanos at) override;
+  void partner_restart_aneg(Nanos at) override;
+  void flap(Nanos at, Nanos duration) override;
 
   // Observation for tests and reports.
   [[nodiscard]] const PhyModelSpec& spec() const { return spec_; }
-  [[nodiscard]] bool link_up(Nanos now);
+  [[nodiscard]] bool link_up(Nanos now) override;
+  [[nodiscard]] bool powered_down(Nanos now) override;
   [[nodiscard]] std::optional<Mode> link_mode(Nanos now);
   [[nodiscard]] bool resetting(Nanos now);
   [[nodiscard]] unsigned resets_completed() const { return resets_completed_; }

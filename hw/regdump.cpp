@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "hw/clause45.hpp"
+
 #include <array>
 #include <utility>
 #include <vector>
@@ -39,7 +41,35 @@ std::string tech(std::uint16_t v) {
 
 }  // namespace
 
+namespace {
+
+// Clause-45 registers by MMD and address (45.2) and the QT2025's vendor
+// registers its Linux driver names; "PMA:CTRL1", "PCS:PROG+0x0012".
+std::string c45_name(unsigned devad, unsigned reg) {
+  static constexpr std::array<const char*, 9> kCommon = {"CTRL1", "STAT1", "DEVID1", "DEVID2", "SPEED",
+                                                         "DEVS1", "DEVS2", "CTRL2", "STAT2"};
+  const char* mmd = devad == c45::kPmaPmd ? "PMA"
+                    : devad == c45::kPcs  ? "PCS"
+                    : devad == c45::kPhyXs ? "PHYXS"
+                    : devad == c45::kAn    ? "AN"
+                                           : nullptr;
+  const std::string m = mmd ? mmd : fmt::format("MMD{}", devad);
+  if (reg < kCommon.size()) return m + ":" + kCommon[reg];
+  if (devad == c45::kPcs && reg == c45::kPcs10GbrStat1) return m + ":10GBR_STAT1";
+  if (devad == c45::kPhyXs && reg == c45::kPhyXsLaneStatus) return m + ":LANES";
+  if (devad == c45::kPmaPmd && reg == 0xd001) return m + ":HW_REV";
+  if (devad == c45::kPmaPmd && reg == 0xc300) return m + ":MICRO_RESETN";
+  if (devad == c45::kPcs && reg == 0xe854) return m + ":BOOT_CTRL";
+  if (devad == c45::kPcs && reg >= 0x8000 && reg < 0xc000) return fmt::format("{}:PROG+0x{:04x}", m, reg - 0x8000);
+  if (devad == c45::kPhyXs && reg >= 0x8000 && reg < 0xa000)
+    return fmt::format("{}:PROG+0x{:04x}", m, reg - 0x8000 + 0x4000);
+  return fmt::format("{}:0x{:04x}", m, reg);
+}
+
+}  // namespace
+
 std::string register_name(unsigned reg) {
+  if (c45::is_c45(reg)) return c45_name(c45::devad_of(reg), c45::reg_of(reg));
   static constexpr std::array<const char*, 16> kNames = {
       "BMCR", "BMSR", "PHYSID1", "PHYSID2", "ADVERTISE", "LPA", "EXPANSION", "NPAGE",
       "LPA_NP", "CTRL1000", "STAT1000", "RESV11", "RESV12", "MMD_CTRL", "MMD_DATA", "ESTATUS"};
@@ -48,6 +78,7 @@ std::string register_name(unsigned reg) {
 }
 
 std::string decode_register(unsigned reg, std::uint16_t v) {
+  if (c45::is_c45(reg)) return fmt::format("{}: 0x{:04x}", register_name(reg), v);
   std::string head = fmt::format("{}(0x{:02x}): 0x{:04x}", register_name(reg), reg, v);
   switch (reg) {
     case kBmcr: {

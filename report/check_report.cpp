@@ -24,6 +24,13 @@ Colors colors(bool on) {
 
 std::string verdict(const RunResult& r) { return r.passed() ? "pass" : "FAIL"; }
 
+// Why a selected implementation did not run on a row: its driver group
+// (the model's hardware) has none.
+std::string not_applicable(const CheckRow& row, Impl impl) {
+  return fmt::format("no {} driver for {} in this tree", impl_title(impl), row.model);
+}
+
+
 std::string ktap_escape(std::string s) {
   std::replace(s.begin(), s.end(), '\n', ' ');
   std::replace(s.begin(), s.end(), '#', ' ');
@@ -31,6 +38,16 @@ std::string ktap_escape(std::string s) {
 }
 
 }  // namespace
+
+std::string equivalence_text(const CheckRow& row) {
+  if (row.runs.empty()) return "nothing ran";
+  if (!row.compared()) return fmt::format("only {} ran: not compared", impl_title(row.impls[0]));
+  for (std::size_t i = 1; i < row.divergence.size(); ++i)
+    if (row.divergence[i])
+      return fmt::format("{} differs from {} ({})", impl_title(row.impls[i]), impl_title(row.impls[0]),
+                         level_name(row.divergence[i]->level));
+  return "yes";
+}
 
 std::string format_divergence(const Divergence& d, Impl a, Impl b) {
   std::string out = fmt::format("first divergence ({}) in step {} ({}, {}):\n", level_name(d.level), d.step + 1,
@@ -55,14 +72,16 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   out += rep.impls.size() > 1 ? "  equivalent\n" : "\n";
   for (const auto& row : rep.rows) {
     out += fmt::format("{:<{}}  {:<9}", row.scenario->name, w, row.model);
-    for (const auto& r : row.runs)
-      out += fmt::format("  {}{:<5}{}", r.passed() ? c.green : c.red, verdict(r), c.reset);
+    for (Impl impl : rep.impls) {
+      const RunResult* r = row.run_of(impl);
+      if (!r)
+        out += fmt::format("  {:<5}", "n/a");
+      else
+        out += fmt::format("  {}{:<5}{}", r->passed() ? c.green : c.red, verdict(*r), c.reset);
+    }
     if (rep.impls.size() > 1) {
-      std::string eq = "yes";
-      for (std::size_t i = 1; i < row.divergence.size(); ++i)
-        if (row.divergence[i])
-          eq = fmt::format("{} differs ({})", impl_title(rep.impls[i]), level_name(row.divergence[i]->level));
-      out += fmt::format("  {}{}{}", eq == "yes" ? c.green : c.red, eq, c.reset);
+      const std::string eq = equivalence_text(row);
+      out += fmt::format("  {}{}{}", eq == "yes" ? c.green : row.equivalent() ? c.yellow : c.red, eq, c.reset);
     }
     out += "\n";
   }
@@ -100,24 +119,31 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
       for (std::size_t i = 1; i < row.divergence.size(); ++i) {
         if (!row.divergence[i]) continue;
         out += fmt::format("\n{}DIVERGENCE{} {} on {}: {} vs {}\n", c.red, c.reset, row.scenario->name, row.model,
-                           impl_title(rep.impls[0]), impl_title(rep.impls[i]));
-        out += format_divergence(*row.divergence[i], rep.impls[0], rep.impls[i]);
+                           impl_title(row.impls[0]), impl_title(row.impls[i]));
+        out += format_divergence(*row.divergence[i], row.impls[0], row.impls[i]);
         if (!row.reproducers[i].empty()) out += fmt::format("  reproducer: {}\n", row.reproducers[i]);
       }
     }
   }
 
-  std::size_t failed = 0, diverged = 0;
+  std::size_t failed = 0, diverged = 0, empty = 0, single = 0;
   for (const auto& row : rep.rows) {
     for (const auto& r : row.runs) failed += r.passed() ? 0 : 1;
     diverged += row.equivalent() ? 0 : 1;
+    empty += row.runs.empty() ? 1 : 0;
+    single += row.runs.size() == 1 && rep.impls.size() > 1 ? 1 : 0;
   }
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds);
-  if (!failed && !diverged)
-    out += fmt::format("{}all expectations hold, all implementations equivalent{}.\n", c.green, c.reset);
-  else
-    out += fmt::format("{}{} failed run(s), {} divergence(s){}.\n", c.red, failed, diverged, c.reset);
+  if (!failed && !diverged && !empty) {
+    out += fmt::format("{}all expectations hold, all implementations equivalent{}", c.green, c.reset);
+    if (single) out += fmt::format(" ({} pair(s) had a single implementation to run, so nothing to compare)", single);
+    out += ".\n";
+  } else {
+    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}.\n", c.red, failed, diverged,
+                       empty ? fmt::format(", {} pair(s) where no selected implementation could run", empty) : "",
+                       c.reset);
+  }
   return out;
 }
 
@@ -153,16 +179,22 @@ std::string format_ktap(const CheckReport& rep) {
         }
         out += fmt::format("        {} {} {}\n", r.passed() ? "ok" : "not ok", ++n, impl_name(r.impl));
       }
+      for (Impl impl : rep.impls)
+        if (!row.run_of(impl))
+          out += fmt::format("        ok {} {} # SKIP {}\n", ++n, impl_name(impl), ktap_escape(not_applicable(row, impl)));
       for (const auto& [impl, why] : rep.absent)
         out += fmt::format("        ok {} {} # SKIP {}\n", ++n, impl_name(impl), ktap_escape(why));
       if (rep.impls.size() > 1) {
         for (std::size_t i = 1; i < row.divergence.size(); ++i)
           if (row.divergence[i])
-            out += fmt::format("        # {} differs from {} ({}) in step {}: {} / {}\n", impl_name(rep.impls[i]),
-                               impl_name(rep.impls[0]), level_name(row.divergence[i]->level),
+            out += fmt::format("        # {} differs from {} ({}) in step {}: {} / {}\n", impl_name(row.impls[i]),
+                               impl_name(row.impls[0]), level_name(row.divergence[i]->level),
                                row.divergence[i]->step + 1, ktap_escape(row.divergence[i]->a),
                                ktap_escape(row.divergence[i]->b));
-        out += fmt::format("        {} {} equivalent\n", row.equivalent() ? "ok" : "not ok", ++n);
+        if (row.compared())
+          out += fmt::format("        {} {} equivalent\n", row.equivalent() ? "ok" : "not ok", ++n);
+        else
+          out += fmt::format("        ok {} equivalent # SKIP {}\n", ++n, ktap_escape(equivalence_text(row)));
       }
       const bool ok = row.passed() && row.equivalent();
       scenario_ok = scenario_ok && ok;
@@ -191,7 +223,15 @@ nlohmann::json check_report_json(const CheckReport& rep) {
               {"file", row.scenario->file},
               {"model", row.model},
               {"passed", row.passed()},
-              {"equivalent", row.equivalent()}};
+              {"equivalent", row.equivalent()},
+              {"compared", row.compared()}};
+    json ran = json::array();
+    for (Impl i : row.impls) ran.push_back(impl_name(i));
+    r["implementations"] = ran;
+    json na = json::object();
+    for (Impl i : rep.impls)
+      if (!row.run_of(i)) na[impl_name(i)] = not_applicable(row, i);
+    r["not_applicable"] = na;
     json runs = json::array();
     for (const auto& run : row.runs) runs.push_back(run_result_to_json(run, false));
     r["runs"] = runs;
@@ -199,8 +239,8 @@ nlohmann::json check_report_json(const CheckReport& rep) {
     for (std::size_t i = 1; i < row.divergence.size(); ++i) {
       if (!row.divergence[i]) continue;
       const Divergence& d = *row.divergence[i];
-      divs.push_back({{"implementation", impl_name(rep.impls[i])},
-                      {"against", impl_name(rep.impls[0])},
+      divs.push_back({{"implementation", impl_name(row.impls[i])},
+                      {"against", impl_name(row.impls[0])},
                       {"level", static_cast<int>(d.level)},
                       {"level_name", level_name(d.level)},
                       {"step", d.step + 1},

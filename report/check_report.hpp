@@ -21,6 +21,10 @@ struct TerminalStyle {
 [[nodiscard]] nlohmann::json check_report_json(const CheckReport& report);
 
 // A divergence as text: level, step, the two entries and their context.
-[[nodiscard]] std::string format_divergence(const Divergence& d, Impl a, Impl b);
+[[nodiscard]] // The equivalence column of a row: "yes", "Rust differs from C (...)",
+// "only Rust ran: not compared".
+[[nodiscard]] std::string equivalence_text(const CheckRow& row);
+
+std::string format_divergence(const Divergence& d, Impl a, Impl b);
 
 }  // namespace refdrv

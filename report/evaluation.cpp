@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "report/evaluation.hpp"
+#include "report/check_report.hpp"
 
 #include <fmt/format.h>
 
@@ -58,6 +59,7 @@ std::vector<std::string> files_under(const fs::path& root, const std::string& re
 
 struct Sources {
   Source c_driver, rust_driver, tree_phy, tree_reg, phy_h, cxx_driver;
+  Source qt2025_rust, qt2025_cxx;  // the QT2025 group: the tree's Rust-only driver, refdrv's C++ one
   // The tree's Rust crates as refdrv compiled them (kbuild's dependency
   // records of rust/kernel.o and the other crates): empty without Rust.
   std::vector<Source> rust_compiled;
@@ -73,6 +75,8 @@ Sources read_sources(Environment& env) {
   s.tree_reg = load(tree, "rust/kernel/net/phy/reg.rs", "tree");
   s.phy_h = load(tree, "include/linux/phy.h", "tree");
   s.cxx_driver = load(data, "cxx/drivers/ax88796b_cxx.cpp", "refdrv");
+  s.qt2025_rust = load(tree, "drivers/net/phy/qt2025.rs", "tree");
+  s.qt2025_cxx = load(data, "cxx/drivers/qt2025_cxx.cpp", "refdrv");
   for (const auto& f : env.built().rust_sources) s.rust_compiled.push_back(load(tree, f, "tree"));
   for (const auto& f : files_under(data, "cxx/include/refdrv/phy", ".hpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
   for (const auto& f : files_under(data, "cxx/abstractions", ".cpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
@@ -121,15 +125,18 @@ json equivalence(const CheckReport& rep) {
   std::size_t failed = 0, diverged = 0;
   for (const auto& r : rep.rows) {
     json cells = json::array();
-    for (std::size_t i = 0; i < r.runs.size(); ++i) {
-      const bool ok = r.runs[i].passed();
+    for (Impl impl : rep.impls) {
+      const RunResult* run = r.run_of(impl);
+      if (!run) {
+        cells.push_back({{"ok", true}, {"text", "n/a"}, {"why", fmt::format("no {} driver for {}", impl_title(impl), r.model)}});
+        continue;
+      }
+      const bool ok = run->passed();
       failed += ok ? 0 : 1;
-      cells.push_back({{"ok", ok}, {"text", ok ? "pass" : "FAIL"}, {"why", ok ? "" : r.runs[i].failure_summary()}});
+      cells.push_back({{"ok", ok}, {"text", ok ? "pass" : "FAIL"}, {"why", ok ? "" : run->failure_summary()}});
     }
-    std::string eq = "yes";
-    for (std::size_t i = 1; i < r.divergence.size(); ++i)
-      if (r.divergence[i]) eq = fmt::format("{} differs ({})", impl_title(rep.impls[i]), level_name(r.divergence[i]->level));
-    diverged += eq == "yes" ? 0 : 1;
+    const std::string eq = equivalence_text(r);
+    diverged += r.equivalent() ? 0 : 1;
     rows.push_back({{"scenario", r.scenario->name}, {"model", r.model}, {"cells", cells}, {"equivalent", eq == "yes"},
                     {"equivalence", eq}});
   }
@@ -292,7 +299,8 @@ json safe_code(const Sources& s, bool run_tool) {
   for (const auto& f : s.rust_compiled) compiled.push_back(&f);
   j["rust_compiled"] = rust_group("the tree's Rust crates as refdrv compiled them (kbuild's dependency records)",
                                   compiled);
-  std::vector<const Source*> cxx = {&s.cxx_driver};
+  if (s.qt2025_rust.present) j["rust_qt2025"] = rust_group("QT2025 driver (tree, Rust only)", {&s.qt2025_rust});
+  std::vector<const Source*> cxx = {&s.cxx_driver, &s.qt2025_cxx};
   for (const auto& f : s.cxx_abstraction) cxx.push_back(&f);
   json hatches = escape_hatches(cxx, run_tool);
   j["cxx"] = hatches;
@@ -334,10 +342,11 @@ json safe_code(const Sources& s, bool run_tool) {
   if (hatches.value("available", false)) {
     std::size_t driver = 0, abstraction = 0, safety = 0;
     for (const auto& f : hatches["files"]) {
-      (f["path"] == s.cxx_driver.path ? driver : abstraction) += f["escape_hatches"].get<std::size_t>();
+      const bool is_driver = f["path"] == s.cxx_driver.path || f["path"] == s.qt2025_cxx.path;
+      (is_driver ? driver : abstraction) += f["escape_hatches"].get<std::size_t>();
       safety += f["safety_comments"].get<std::size_t>();
     }
-    text += fmt::format(" On the C++ side the driver has {} escape hatch(es) and the abstraction {} (with {} SAFETY "
+    text += fmt::format(" On the C++ side the drivers (Asix and QT2025) have {} escape hatch(es) and the abstraction {} (with {} SAFETY "
                         "comments).",
                         driver, abstraction, safety);
   }
@@ -698,8 +707,8 @@ Exercised exercised(const CheckReport& rep) {
       }
     for (std::size_t i = 1; i < row.divergence.size(); ++i)
       if (row.divergence[i])
-        e.divergences[driver].push_back(fmt::format("{} on {}: {} differs from C ({}, step {})", row.scenario->name,
-                                                    row.model, impl_title(rep.impls[i]),
+        e.divergences[driver].push_back(fmt::format("{} on {}: {} differs from {} ({}, step {})", row.scenario->name,
+                                                    row.model, impl_title(row.impls[i]), impl_title(row.impls[0]),
                                                     level_name(row.divergence[i]->level), row.divergence[i]->step + 1));
   }
   return e;

@@ -32,6 +32,12 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
       "Every MDIO access of {} scenario/model pairs failed once with -EIO: {} points, {} runs on {} "
       "implementation(s), {:.1f} s.\n\n",
       rep.pairs.size(), points, rep.runs, rep.impls.size(), rep.wall_seconds);
+  if (!rep.skipped.empty()) {
+    out += fmt::format("Not swept ({} pair(s): every point compares {} implementation(s)):\n", rep.skipped.size(),
+                       rep.impls.size());
+    for (const auto& s : rep.skipped) out += fmt::format("  {} on {}: {}\n", s.scenario, s.model, s.reason);
+    out += "\n";
+  }
 
   // Two tables: what the drivers did with their own failed accesses, and
   // what happened when one of phylib's own accesses failed (mostly the bus
@@ -113,6 +119,9 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
     pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},
                      {"baseline_ok", p.baseline_ok}});
   j["pairs"] = pairs;
+  json skipped = json::array();
+  for (const auto& s : rep.skipped) skipped.push_back({{"scenario", s.scenario}, {"model", s.model}, {"reason", s.reason}});
+  j["skipped"] = skipped;
   json counts = json::object();
   for (Impl i : rep.impls) {
     json c = json::object();

@@ -3,12 +3,18 @@
 // the comparator, without running a kernel.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+#include <filesystem>
+#include <set>
+#include <fstream>
 
 #include "engine/compare.hpp"
+#include "engine/firmware.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "engine/suite.hpp"
 #include "hw/catalog.hpp"
+#include "hw/clause45.hpp"
 
 namespace refdrv {
 namespace {
@@ -161,6 +167,68 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_THAT(error_of("name: [x\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(error_of("models: [AX88772A]\nsteps: []\n"), HasSubstr("test.yaml:1:1: the scenario needs a name"));
   EXPECT_THAT(error_of(""), HasSubstr("test.yaml:1:1: empty scenario"));
+}
+
+TEST(ScenarioFormat, FirmwareClause45RegistersAndCallbackReturns) {
+  auto s = parse_scenario(
+      "name: q\nmodels: [QT2025]\npartner: 10gbase-sr\n"
+      "firmware: {qt2025-2.0.3.3.fw: missing, big.fw: {size: 30000}, x.fw: default}\n"
+      "steps:\n  - expect: {returned: {probe: ENOENT, read_status: 0}, firmware-loaded: false,"
+      " registers: {1.0xd001: {mask: 0xff00, value: 0xb300}, 3.0xe854: 0x00c0}}\n",
+      "q.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->firmware.at("qt2025-2.0.3.3.fw").kind, FirmwareFile::Kind::kMissing);
+  EXPECT_EQ(s->firmware.at("big.fw").kind, FirmwareFile::Kind::kTestImage);
+  EXPECT_EQ(s->firmware.at("big.fw").size, 30000u);
+  EXPECT_EQ(s->firmware.at("x.fw").kind, FirmwareFile::Kind::kDefault);
+  const Expectation& e = s->steps.at(0).expect;
+  EXPECT_EQ(e.returned.at("probe"), -2);
+  EXPECT_EQ(e.returned.at("read_status"), 0);
+  EXPECT_EQ(e.firmware_loaded, false);
+  ASSERT_EQ(e.registers.size(), 2u);
+  EXPECT_EQ(e.registers[0].reg, hw::c45::encode(1, 0xd001));
+  EXPECT_EQ(e.registers[0].mask, 0xff00);
+  // Written back, it reads the same (reproducers keep all of it).
+  auto again = parse_scenario(scenario_to_yaml(without_sources(*s), s->steps.size()), "again.yaml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(scenario_to_yaml(without_sources(*again), 1), scenario_to_yaml(without_sources(*s), 1));
+  EXPECT_EQ(again->firmware, s->firmware);
+  EXPECT_EQ(again->steps.at(0).expect.returned, e.returned);
+
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nfirmware: {a.fw: {size: 9999999}}\nsteps: []\n"),
+              HasSubstr("test.yaml:3:18: a generated firmware image is {size: N}, N from 0 to 1048576 bytes"));
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nfirmware: {a.fw: maybe}\nsteps: []\n"),
+              HasSubstr("test.yaml:3:18: a firmware file is missing, default, or {size: N}"));
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nsteps:\n  - expect: {returned: {prob: 0}}\n"),
+              HasSubstr("test.yaml:4:25: unknown driver callback 'prob'"));
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nsteps:\n  - expect: {registers: {40.0x1: 0}}\n"),
+              HasSubstr("test.yaml:4:26: expected a Clause-45 register as MMD.register"));
+}
+
+TEST(Firmware, TheScenarioThenTheDirectoryThenTheTestImageDecide) {
+  Scenario sc;
+  sc.firmware["gone.fw"] = {FirmwareFile::Kind::kMissing, 0};
+  sc.firmware["made.fw"] = {FirmwareFile::Kind::kTestImage, 100};
+  const FirmwareSource none{};
+  EXPECT_FALSE(firmware_file(none, sc, "gone.fw"));
+  EXPECT_EQ(firmware_file(none, sc, "made.fw"), test_image("made.fw", 100));
+  EXPECT_FALSE(firmware_file(none, sc, "unknown-to-refdrv.fw"));
+  // The QT2025's file: refdrv's 20 KiB stand-in, unless the machine has it.
+  if (!std::filesystem::exists("/lib/firmware/qt2025-2.0.3.3.fw")) {
+    EXPECT_EQ(firmware_file(none, sc, "qt2025-2.0.3.3.fw"), test_image("qt2025-2.0.3.3.fw", 20 * 1024));
+  }
+  // A directory given is the only place looked in.
+  const auto dir = std::filesystem::temp_directory_path() / ("refdrv-fw-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir / "a.fw") << "abc"; }
+  EXPECT_EQ(firmware_file({dir}, sc, "a.fw"), (std::vector<std::uint8_t>{'a', 'b', 'c'}));
+  EXPECT_FALSE(firmware_file({dir}, sc, "qt2025-2.0.3.3.fw"));
+  std::filesystem::remove_all(dir);
+  // The test image depends on the name only, and is not a constant fill.
+  const auto img = test_image("x.fw", 4096);
+  EXPECT_EQ(img, test_image("x.fw", 4096));
+  EXPECT_NE(img, test_image("y.fw", 4096));
+  EXPECT_GT(std::set<std::uint8_t>(img.begin(), img.end()).size(), 200u);
 }
 
 TEST(ScenarioFormat, Durations) {

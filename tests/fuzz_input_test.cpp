@@ -74,7 +74,15 @@ TEST(FuzzInput, DefaultScenariosEncodeIntoSeedsThatDecodeToTheirSteps) {
   auto suite = load_default_suite();
   ASSERT_TRUE(suite);
   std::size_t encoded = 0;
+  std::size_t other_groups = 0;
   for (const auto& original : *suite) {
+    // The fuzz format covers the Asix group's models (fuzz_models()); the
+    // QT2025 scenarios are left out of it.
+    const auto fm = fuzz_models();
+    if (std::find(fm.begin(), fm.end(), original.models.front()) == fm.end()) {
+      ++other_groups;
+      continue;
+    }
     Scenario s = original;
     s.models = {original.models.front()};
     const Scenario d = decode_fuzz_input(encode_fuzz_input(s));
@@ -98,6 +106,7 @@ TEST(FuzzInput, DefaultScenariosEncodeIntoSeedsThatDecodeToTheirSteps) {
     ++encoded;
   }
   EXPECT_GE(encoded, 30u);
+  EXPECT_EQ(other_groups, 6u);  // the QT2025 scenarios
 }
 
 Step step(Step::Kind k, std::uint64_t ns = 0) {

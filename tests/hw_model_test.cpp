@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hw/catalog.hpp"
+#include "hw/clause45.hpp"
 #include "hw/faults.hpp"
 #include "hw/regdump.hpp"
 
@@ -384,6 +385,105 @@ TEST(RegisterDump, PhytoolStyleDecoding) {
   EXPECT_THAT(decode_register(kBmcr, 0x2100), ::testing::EndsWith("speed: 100-full"));
   EXPECT_THAT(decode_register(kBmsr, 0x786d), ::testing::HasSubstr("+link"));
   EXPECT_THAT(decode_register(kLpa, 0x45e1), ::testing::HasSubstr("modes: 100-full,100-half,10-full,10-half"));
+}
+
+
+// ---- the QT2025 (Clause 45) ----
+
+namespace qt {
+
+Qt2025Model make(const char* name = "QT2025") {
+  for (const auto& q : qt2025_models())
+    if (q.name == name) return Qt2025Model(q);
+  ADD_FAILURE() << name;
+  return Qt2025Model(Qt2025Spec{});
+}
+
+// What qt2025.rs does at probe, with a `size`-byte image.
+void load(Qt2025Model& m, std::size_t size, Nanos t) {
+  m.write_c45(c45::kPmaPmd, 0xc300, 0x0000, t);
+  m.write_c45(c45::kPmaPmd, 0xc300, 0x0002, t);
+  m.write_c45(c45::kPcs, 0xe854, 0x00c0, t);
+  for (std::size_t i = 0; i < size; ++i) {
+    const unsigned mmd = i < Qt2025Model::kWindow1 ? c45::kPcs : c45::kPhyXs;
+    const unsigned off = static_cast<unsigned>(i < Qt2025Model::kWindow1 ? i : i - Qt2025Model::kWindow1);
+    m.write_c45(mmd, 0x8000 + off, static_cast<std::uint16_t>(0x100 | (i & 0xff)), t);  // low byte kept
+  }
+  m.write_c45(c45::kPcs, 0xe854, 0x0040, t);
+}
+
+}  // namespace qt
+
+TEST(Clause45_2_1_Qt2025, AnswersClause45OnlyWithItsMmdsAndIdentifiers) {
+  Qt2025Model m = qt::make();
+  EXPECT_EQ(m.read(2, 0), 0xffff);  // no Clause-22 answer
+  // 45.2.1.5: PMA/PMD, PCS, PHY XS in the package; no AN, no Clause-22 bit.
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kDevs1, 0), 0x001a);
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kDevs2, 0), 0x0000);
+  for (unsigned mmd : {c45::kPmaPmd, c45::kPcs, c45::kPhyXs}) {
+    EXPECT_EQ(m.read_c45(mmd, c45::kDevId1, 0), 0x0043) << mmd;
+    EXPECT_EQ(m.read_c45(mmd, c45::kDevId2, 0), 0xa400) << mmd;
+    EXPECT_EQ(m.read_c45(mmd, c45::kStat2, 0) & c45::stat2::kDevicePresentMask, c45::stat2::kDevicePresent) << mmd;
+  }
+  EXPECT_EQ(m.read_c45(c45::kAn, c45::kStat1, 0), 0xffff);  // an MMD not in the package
+  // 45.2.1.7: 10GBASE-SR and -LR; 45.2.1.1: control 1 reads 10 Gb/s.
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kStat2, 0), 0x80c0);
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kCtrl1, 0), 0x2040);
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, 0xd001, 0) >> 8, 0xb3);
+  EXPECT_EQ(qt::make("QT2025-A3").read_c45(c45::kPmaPmd, 0xd001, 0) >> 8, 0xa3);
+}
+
+TEST(Clause45_2_1_Qt2025, ProgramMemoryIsTwoWindowsOfOneBytePerRegister) {
+  Qt2025Model m = qt::make();
+  qt::load(m, 20 * 1024, 0);
+  ASSERT_TRUE(m.running_from_sram());
+  const auto fw = m.running_firmware();
+  ASSERT_TRUE(fw);
+  ASSERT_EQ(fw->size(), 20u * 1024);
+  for (std::size_t i = 0; i < fw->size(); ++i) ASSERT_EQ((*fw)[i], i & 0xff) << i;
+  EXPECT_EQ(m.peek(c45::encode(c45::kPcs, 0x8000 + 0x3fff), 0), 0xff);  // last byte of window 1
+  EXPECT_EQ(m.peek(c45::encode(c45::kPhyXs, 0x8000), 0), 0x00);        // byte 16384
+  EXPECT_EQ(m.peek(c45::encode(c45::kPhyXs, 0x8000 + 0x2000), 0), 0);  // past window 2: vendor space
+}
+
+TEST(Clause45_2_1_Qt2025, NoProgramRunsWithoutSramStartOrWithTheMicroInReset) {
+  Qt2025Model m = qt::make();
+  m.write_c45(c45::kPcs, 0x8000, 0x12, 0);
+  m.write_c45(c45::kPcs, 0xe854, 0x0040, 0);  // still held in reset (MICRO_RESETN never released)
+  EXPECT_FALSE(m.running_firmware());
+  Qt2025Model rom = qt::make();
+  rom.write_c45(c45::kPmaPmd, 0xc300, 0x0002, 0);
+  rom.write_c45(c45::kPcs, 0x8000, 0x12, 0);
+  rom.write_c45(c45::kPcs, 0xe854, 0x00c0, 0);  // boot ROM
+  EXPECT_FALSE(rom.running_firmware());
+}
+
+TEST(Clause45_2_1_2_Qt2025, LinkNeedsAProgramAndLightAndLatchesLowUntilRead) {
+  constexpr Nanos kSec = 1000 * kMs;
+  Qt2025Model m = qt::make();
+  m.plug(*find_partner("10gbase-sr"), 0);
+  EXPECT_FALSE(m.link_up(1 * kSec));  // no program yet
+  qt::load(m, 100, 1 * kSec);
+  EXPECT_FALSE(m.link_up(1 * kSec + m.spec().link_up_delay - 1));
+  EXPECT_TRUE(m.link_up(1 * kSec + m.spec().link_up_delay));
+  const Nanos t = 2 * kSec;
+  EXPECT_TRUE(m.read_c45(c45::kPmaPmd, c45::kStat1, t) & c45::stat1::kLinkStatus);
+  EXPECT_EQ(m.read_c45(c45::kPcs, c45::kPcs10GbrStat1, t), c45::pcs_10gbr::kBlockLock | c45::pcs_10gbr::kReceiveLink);
+  // A momentary loss (shorter than a poll) stays visible in status 1 until read.
+  m.flap(t, 50 * kMs);
+  EXPECT_TRUE(m.link_up(t + 100 * kMs));
+  EXPECT_FALSE(m.read_c45(c45::kPmaPmd, c45::kStat1, t + 100 * kMs) & c45::stat1::kLinkStatus);
+  EXPECT_TRUE(m.read_c45(c45::kPmaPmd, c45::kStat1, t + 100 * kMs) & c45::stat1::kLinkStatus);
+  // A twisted-pair partner gives no light.
+  m.unplug(3 * kSec);
+  m.plug(*find_partner("switch-10-100"), 3 * kSec);
+  EXPECT_FALSE(m.link_up(5 * kSec));
+}
+
+TEST(Clause22_Medium, ATwistedPairPhyDoesNotSeeAnOpticalPartner) {
+  PhyModel p = model("generic");
+  p.plug(partner("10gbase-sr"), 0);
+  EXPECT_FALSE(p.link_up(5 * kSec));
 }
 
 }  // namespace

@@ -5,8 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "engine/firmware.hpp"
+#include "engine/runner.hpp"
+#include "engine/scenario.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -392,11 +397,49 @@ TEST(RustReference, Linux612HostsTheTreesRustModulesWithTheirModinfo) {
       EXPECT_EQ(m.drivers[2].name, "Asix Electronics AX88796B");
       EXPECT_EQ(m.drivers[2].mask, 0xfffffff0u);
     }
-    if (m.name == "qt2025_phy") qt2025 = true;  // compiled and registered, never bound here
+    if (m.name == "qt2025_phy") {
+      qt2025 = true;
+      EXPECT_EQ(m.impl, Impl::kRust);
+      EXPECT_EQ(m.kconfig, "AMCC_QT2025_PHY");
+      EXPECT_EQ(m.description, "AMCC QT2025 PHY driver");
+      ASSERT_EQ(m.drivers.size(), 1u);
+      EXPECT_EQ(m.drivers[0].phy_id, 0x0043a400u);
+    }
   }
   EXPECT_TRUE(asix);
   EXPECT_TRUE(qt2025);
 }
+
+// The tree's Rust-only qt2025.rs and refdrv's C++ one on the QT2025 model:
+// the probe sequence, pinned, and the whole firmware upload.
+class Qt2025 : public ::testing::TestWithParam<Impl> {};
+
+TEST_P(Qt2025, ProbeChecksTheRevisionConfiguresTheMicroAndUploadsTheFirmware) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario("name: q\nmodels: [QT2025]\nsteps: []\n", "q.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult r = run_scenario(env, *sc, "QT2025", GetParam());
+  ASSERT_FALSE(r.stop) << *r.stop;
+  const auto probe = mdio_in_callback(r.trace, "probe");
+  const std::size_t image = 20 * 1024;  // refdrv's stand-in for qt2025-2.0.3.3.fw
+  ASSERT_EQ(probe.size(), 12 + image + 1);
+  // Clause-45 accesses, as "rd MMD.REG value" of mdio_in_callback.
+  EXPECT_THAT(std::vector<std::string>(probe.begin(), probe.begin() + 12),
+              ::testing::ElementsAre("rd 1.d001 0xb300", "wr 1.c300 0x0000", "wr 1.c302 0x0004", "wr 1.c319 0x0038",
+                                     "wr 1.c31a 0x0098", "wr 3.0026 0x0e00", "wr 3.0027 0x0893", "wr 3.0028 0xa528",
+                                     "wr 3.0029 0x0003", "wr 1.a30a 0x06e1", "wr 1.c300 0x0002",
+                                     "wr 3.e854 0x00c0"));
+  const auto bytes = test_image("qt2025-2.0.3.3.fw", image);
+  for (std::size_t i = 0; i < image; ++i) {
+    const std::string want = i < 16384 ? fmt::format("wr 3.{:04x} 0x{:04x}", 0x8000 + i, bytes[i])
+                                       : fmt::format("wr 4.{:04x} 0x{:04x}", 0x8000 + i - 16384, bytes[i]);
+    ASSERT_EQ(probe[12 + i], want) << "byte " << i;
+  }
+  EXPECT_EQ(probe.back(), "wr 3.e854 0x0040");
+}
+
+INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl::kCxx),
+                         [](const auto& info) { return std::string(impl_name(info.param)); });
 
 }  // namespace
 }  // namespace refdrv::test

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "hw/clause45.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 
@@ -67,8 +68,13 @@ std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string&
     if (e.kind == TraceKind::kCallbackEnter && e.name == callback) ++depth;
     if (e.kind == TraceKind::kCallbackExit && e.name == callback && depth && --depth == 0) done = true;
     if (!depth) continue;
-    if (e.kind == TraceKind::kMdioRead) out.push_back(fmt::format("rd {:02} 0x{:04x}", e.reg, e.value));
-    if (e.kind == TraceKind::kMdioWrite) out.push_back(fmt::format("wr {:02} 0x{:04x}", e.reg, e.value));
+    if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite) continue;
+    const auto reg = static_cast<unsigned>(e.reg);
+    // Clause 45 as MMD.register in hex, Clause 22 as the register number.
+    const std::string where = hw::c45::is_c45(reg)
+                                  ? fmt::format("{}.{:04x}", hw::c45::devad_of(reg), hw::c45::reg_of(reg))
+                                  : fmt::format("{:02}", e.reg);
+    out.push_back(fmt::format("{} {} 0x{:04x}", e.kind == TraceKind::kMdioRead ? "rd" : "wr", where, e.value));
   }
   return out;
 }

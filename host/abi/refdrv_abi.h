@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 2
+#define REFDRV_ABI_VERSION 3
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -91,6 +91,15 @@ struct refdrv_host_ops {
 	 * 16-bit value or a negative errno; a write returns 0 or a negative errno. */
 	int (*mdio_read)(void *cookie, int addr, int regnum);
 	int (*mdio_write)(void *cookie, int addr, int regnum, unsigned short val);
+	/* The same bus, Clause 45 (mii_bus.read_c45/write_c45): an MMD (devad)
+	 * and a 16-bit register address within it (IEEE 802.3 45.2). */
+	int (*mdio_read_c45)(void *cookie, int addr, int devad, int regnum);
+	int (*mdio_write_c45)(void *cookie, int addr, int devad, int regnum, unsigned short val);
+
+	/* A firmware file as request_firmware() finds it for the instance: 0
+	 * with its bytes (valid until the instance ends), or a negative errno
+	 * (-ENOENT: no such file). */
+	int (*firmware)(void *cookie, const char *name, const unsigned char **data, unsigned long *size);
 
 	void (*trace)(void *cookie, const struct refdrv_trace_event *ev);
 
@@ -99,16 +108,25 @@ struct refdrv_host_ops {
 	void (*fatal)(void *cookie, const char *what) __attribute__((noreturn));
 };
 
+/* The MAC's side of the PHY link (phy_interface_t as the MAC connects). */
+enum refdrv_interface {
+	REFDRV_IF_MII = 0,           /* PHY_INTERFACE_MODE_MII: a Fast Ethernet MAC */
+	REFDRV_IF_XAUI = 1,          /* PHY_INTERFACE_MODE_XAUI: a 10G MAC */
+};
+
 /* How an instance's bus looks and which implementation may bind. */
 struct refdrv_instance_config {
 	const char *bus_id;          /* e.g. "refdrv-0" */
 	unsigned int phy_mask;       /* bit set = address not scanned (mii_bus.phy_mask) */
 	int impl;                    /* enum refdrv_impl selected for reference-driver groups */
+	int mdio_c22;                /* the bus does Clause-22 accesses (mii_bus.read/write) */
+	int mdio_c45;                /* the bus does Clause-45 accesses (read_c45/write_c45) */
+	int interface;               /* enum refdrv_interface */
 };
 
 /* Operations a MAC driver or ethtool performs on the attached PHY. */
 enum refdrv_op {
-	REFDRV_OP_ATTACH = 1,      /* phy_connect_direct(); a = MDIO address */
+	REFDRV_OP_ATTACH = 1,      /* phy_connect_direct() (the configured interface); a = MDIO address */
 	REFDRV_OP_DETACH,          /* phy_disconnect() */
 	REFDRV_OP_START,           /* phy_start() */
 	REFDRV_OP_STOP,            /* phy_stop() */
@@ -121,6 +139,8 @@ enum refdrv_op {
 	REFDRV_OP_MDIO_READ,       /* mdiobus_read() by an MDIO-ioctl-like user: a = addr, b = reg */
 	REFDRV_OP_MDIO_WRITE,      /* mdiobus_write(): a = addr, b = reg, c = value */
 	REFDRV_OP_GENPHY_SOFT_RESET, /* genphy_soft_reset() on the attached PHY, whatever its driver */
+	REFDRV_OP_MDIO_READ_C45,   /* mdiobus_c45_read(): a = addr, b = devad, c = reg */
+	REFDRV_OP_MDIO_WRITE_C45,  /* mdiobus_c45_write(): a = addr, b = devad, c = reg, d = value */
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a
@@ -133,6 +153,8 @@ enum refdrv_op {
 #define REFDRV_ADV_1000FULL (1u << 5)
 #define REFDRV_ADV_PAUSE    (1u << 6)
 #define REFDRV_ADV_ASYM     (1u << 7)
+/* Any 10GBASE-R PMD (SR, LR, LRM, ER): in refdrv_phy_status only. */
+#define REFDRV_ADV_10GBASER (1u << 8)
 
 /* A snapshot of what phylib knows about the attached PHY. */
 struct refdrv_phy_status {

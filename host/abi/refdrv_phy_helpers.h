@@ -121,6 +121,13 @@ struct refdrv_phy_helpers {
 	int (*genphy_config_aneg)(struct refdrv_phy *dev);
 	int (*genphy_aneg_done)(struct refdrv_phy *dev);
 
+	/* request_firmware(&fw, name, &phydev->mdio.dev): 0 with the file's
+	 * bytes and a handle for release_firmware(), or a negative errno. The
+	 * bytes stay valid until the handle is released. */
+	int (*request_firmware)(struct refdrv_phy *dev, const char *name, const unsigned char **data,
+				unsigned long *size, void **handle);
+	void (*release_firmware)(void *handle);
+
 	/* dev_printk() on the PHY's device; level as KERN_* (0..7) */
 	void (*dev_log)(const struct refdrv_phy *dev, int level, const char *msg);
 	/* BUG(): the calling driver cannot continue. Does not return. */

@@ -8,6 +8,10 @@
 #include "refdrv/phy/error.hpp"
 #include "refdrv/phy/reg.hpp"
 
+namespace refdrv::firmware {
+class Firmware;
+}
+
 namespace refdrv::phy {
 
 namespace detail {
@@ -71,6 +75,7 @@ class Device {
  private:
   template <class T>
   friend struct detail::Adapter;
+  friend class firmware::Firmware;  // requests files for this device
   explicit Device(detail::DeviceContext& ctx) : ctx_(ctx) {}
   [[nodiscard]] Result<std::uint16_t> genphy_read_status_c22();
   [[nodiscard]] Result<std::uint16_t> genphy_read_status_c45();

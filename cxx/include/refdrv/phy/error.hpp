@@ -62,6 +62,9 @@ using Result = std::expected<T, Errno>;
   return {};
 }
 
+// A failed Result, as Rust's Err(code::ENODEV): `return Err(code::enodev);`
+[[nodiscard]] constexpr std::unexpected<Errno> Err(Errno e) { return std::unexpected<Errno>(e); }
+
 namespace detail {
 template <class T>
 T release_value(std::expected<T, Errno>&& r) {
