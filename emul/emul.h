@@ -101,6 +101,8 @@ void emul_context_abandon(void);
 void emul_workqueue_abandon(void);
 void emul_printk_abandon(void);
 void emul_observe_state(struct phy_device *phydev);
+/* Observes the state of the instance's observed PHY, if any (instance.c). */
+void emul_observe_current(void);
 
 /* Callback tracing (emul/helpers.c): wraps every phy_driver's callbacks. */
 void emul_wrap_phy_driver(struct phy_driver *drv);

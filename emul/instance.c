@@ -74,6 +74,22 @@ void emul_observe_state(struct phy_device *phydev)
 	ki->last_state = phydev->state;
 }
 
+/*
+ * phylib writes phydev->state in place; there is no hook on the store. It is
+ * observed wherever another context could see it or it could matter to the
+ * hardware: around every driver callback and phylib API call, at every
+ * mutex lock and unlock (phylib changes the state under phydev->lock), before
+ * every MDIO access and after every event. A state entered and left without
+ * any of these in between is seen by no other kernel code either.
+ */
+void emul_observe_current(void)
+{
+	struct refdrv_kinst *ki = emul_current.ki;
+
+	if (ki && ki->observed)
+		emul_observe_state(ki->observed);
+}
+
 /* ---- MDIO: the only way software reaches the hardware model ---- */
 
 /* Before 6.3 a Clause-45 access came through mii_bus.read/write with
@@ -87,6 +103,7 @@ static int emul_mdio_read(struct mii_bus *bus, int addr, int regnum)
 {
 	struct refdrv_kinst *ki = bus->priv;
 
+	emul_observe_current();
 #ifdef EMUL_C45_IN_REGNUM
 	if (regnum & MII_ADDR_C45)
 		return emul_host->mdio_read_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff);
@@ -98,6 +115,7 @@ static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 {
 	struct refdrv_kinst *ki = bus->priv;
 
+	emul_observe_current();
 #ifdef EMUL_C45_IN_REGNUM
 	if (regnum & MII_ADDR_C45)
 		return emul_host->mdio_write_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff, val);
@@ -110,6 +128,7 @@ static int emul_mdio_read_c45(struct mii_bus *bus, int addr, int devad, int regn
 {
 	struct refdrv_kinst *ki = bus->priv;
 
+	emul_observe_current();
 	return emul_host->mdio_read_c45(ki->cookie, addr, devad, regnum);
 }
 
@@ -117,6 +136,7 @@ static int emul_mdio_write_c45(struct mii_bus *bus, int addr, int devad, int reg
 {
 	struct refdrv_kinst *ki = bus->priv;
 
+	emul_observe_current();
 	return emul_host->mdio_write_c45(ki->cookie, addr, devad, regnum, val);
 }
 #endif

@@ -93,6 +93,7 @@ void mutex_lock(struct mutex *lock)
 			   emul_lock_describe(lock));
 	if (emul_nheld == EMUL_MAX_HELD)
 		emul_fatal("more than %d mutexes held at once", EMUL_MAX_HELD);
+	emul_observe_current();
 	atomic_long_set(&lock->owner, emul_lock_owner_token());
 	emul_held[emul_nheld++] = lock;
 }
@@ -128,6 +129,7 @@ void mutex_unlock(struct mutex *lock)
 			emul_held[i] = emul_held[i + 1];
 		emul_nheld--;
 		atomic_long_set(&lock->owner, 0);
+		emul_observe_current();
 		return;
 	}
 	emul_fatal("mutex_unlock(%s) of a mutex this context does not hold", emul_lock_describe(lock));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <regex>
 #include <string_view>
 #include <type_traits>
 
@@ -28,13 +29,41 @@ struct Entry {
 
 bool kept(const TraceEvent& e, Level level) {
   if (level == Level::kMdio) return e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite;
-  return e.kind == TraceKind::kState || e.kind == TraceKind::kLink || e.kind == TraceKind::kCarrier ||
-         e.kind == TraceKind::kFatal || e.kind == TraceKind::kWarn || e.kind == TraceKind::kLeak;
+  switch (e.kind) {
+    case TraceKind::kState: case TraceKind::kLink: case TraceKind::kCarrier: case TraceKind::kFatal:
+    case TraceKind::kWarn: case TraceKind::kLeak:
+    // What each driver callback returned, and what phylib's API returned to
+    // the MAC: two drivers that fail with different errors are not equivalent.
+    case TraceKind::kCallbackEnter: case TraceKind::kCallbackExit: case TraceKind::kApiEnter: case TraceKind::kApiExit:
+    // The kernel log, normalised (normalized_log_line).
+    case TraceKind::kLog:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The modules the run's drivers were bound from (kBind's detail).
+std::vector<std::string> bound_modules(const Trace& t) {
+  std::vector<std::string> out;
+  for (const auto& e : t.events())
+    if (e.kind == TraceKind::kBind && !e.detail.empty() &&
+        std::find(out.begin(), out.end(), e.detail) == out.end())
+      out.push_back(e.detail);
+  return out;
+}
+
+// The text a kept event is compared by.
+std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules) {
+  if (e.kind == TraceKind::kLog)
+    return fmt::format("log<{}> {}", e.value, normalized_log_line(e.detail, modules));
+  return format_event(e);
 }
 
 std::vector<Entry> project(const RunResult& r, Level level) {
   std::vector<Entry> out;
   const auto& ev = r.trace.events();
+  const std::vector<std::string> modules = bound_modules(r.trace);
   if (level == Level::kOutcome) {
     std::size_t step = 0;
     for (std::size_t i = 0; i < ev.size(); ++i) {
@@ -53,7 +82,7 @@ std::vector<Entry> project(const RunResult& r, Level level) {
   }
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
-    if (kept(e, level)) out.push_back({format_event(e), i});
+    if (kept(e, level)) out.push_back({key_of(e, modules), i});
   }
   return out;
 }
@@ -109,7 +138,13 @@ class Hasher {
 
 namespace {
 
-void hash_event(Hasher& h, const TraceEvent& e) {
+void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& modules) {
+  if (e.kind == TraceKind::kLog) {  // as compared: normalised
+    h.add(e.time_ns);
+    h.add(e.value);
+    h.add(normalized_log_line(e.detail, modules));
+    return;
+  }
   h.add(e.time_ns);
   h.add(static_cast<std::uint8_t>(e.kind));
   h.add(e.addr);
@@ -133,9 +168,10 @@ void hash_event(Hasher& h, const TraceEvent& e) {
 std::array<std::uint64_t, 3> digests(const RunResult& r) {
   // One pass over the trace for all three levels.
   Hasher mdio, events, outcome;
+  const std::vector<std::string> modules = bound_modules(r.trace);
   for (const auto& e : r.trace.events()) {
-    if (kept(e, Level::kMdio)) hash_event(mdio, e);
-    else if (kept(e, Level::kEvents)) hash_event(events, e);
+    if (kept(e, Level::kMdio)) hash_event(mdio, e, modules);
+    else if (kept(e, Level::kEvents)) hash_event(events, e, modules);
     else if (e.kind == TraceKind::kStep) outcome.add(e.name);
   }
   for (const MacView& v : r.mac_after_step) {
@@ -152,6 +188,18 @@ std::array<std::uint64_t, 3> digests(const RunResult& r) {
 
 std::uint64_t level_digest(const RunResult& r, Level level) {
   return digests(r)[static_cast<std::size_t>(level) - 1];
+}
+
+std::string normalized_log_line(std::string line, const std::vector<std::string>& modules) {
+  static const std::regex symbol(R"([A-Za-z_$][A-Za-z0-9_.$]*\+0x[0-9a-f]+/0x[0-9a-f]+)");
+  static const std::regex address(R"(\b[0-9a-f]{16}\b)");
+  line = std::regex_replace(line, symbol, "<symbol>");
+  line = std::regex_replace(line, address, "<address>");
+  for (const auto& m : modules) {
+    const std::regex word("\\b" + m + "\\b");
+    line = std::regex_replace(line, word, "<module>");
+  }
+  return line;
 }
 
 std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level) {

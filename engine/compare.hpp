@@ -22,6 +22,14 @@ enum class Level : int {
 
 [[nodiscard]] const char* level_name(Level l);
 
+// A kernel log line as the comparison sees it: what legitimately differs
+// between implementations replaced by a placeholder (docs/robustness.md,
+// "What the comparison normalises"): the names of the run's bound modules
+// (`modules`, e.g. ax88796b / rust_asix_phy / cxx_asix_phy) by <module>, a
+// function symbol with its offset (func+0x1c/0x80, as %pS prints it) by
+// <symbol>, a pointer printed in full (16 hex digits, %px) by <address>.
+[[nodiscard]] std::string normalized_log_line(std::string line, const std::vector<std::string>& modules);
+
 struct Divergence {
   Level level = Level::kMdio;
   std::size_t index = 0;        // position in the projected sequences

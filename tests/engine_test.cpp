@@ -390,6 +390,50 @@ TEST(Comparator, FindsTheFirstMdioDifferenceAndItsStep) {
   EXPECT_FALSE(compare(*sc, a, a));
 }
 
+// Issue 17: the same MDIO traffic and states, but another error code, is a
+// divergence at the event level; so is another result of a phylib call.
+TEST(Comparator, ReturnCodesOfCallbacksAndApiCallsAreCompared) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto run = [](long cb_ret, long api_ret) {
+    return synthetic({TraceEvent{.kind = TraceKind::kStep, .value = 0, .name = "attach"},
+                      TraceEvent{.kind = TraceKind::kApiEnter, .name = "phy_connect_direct"},
+                      TraceEvent{.kind = TraceKind::kCallbackEnter, .name = "soft_reset", .detail = "Asix"},
+                      TraceEvent{.kind = TraceKind::kCallbackExit, .value = cb_ret, .name = "soft_reset"},
+                      TraceEvent{.kind = TraceKind::kApiExit, .value = api_ret, .name = "phy_connect_direct"}},
+                     {});
+  };
+  EXPECT_FALSE(compare(*sc, run(-5, -5), run(-5, -5)));
+  auto d = compare(*sc, run(-5, -5), run(-22, -5));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->level, Level::kEvents);
+  EXPECT_THAT(d->a, HasSubstr("soft_reset() = -EIO"));
+  EXPECT_THAT(d->b, HasSubstr("soft_reset() = -EINVAL"));
+  auto api = compare(*sc, run(0, -5), run(0, -110));
+  ASSERT_TRUE(api);
+  EXPECT_THAT(api->b, HasSubstr("phy_connect_direct() = -ETIMEDOUT"));
+  // The digests agree with the comparison.
+  EXPECT_NE(digests(run(-5, -5))[1], digests(run(-22, -5))[1]);
+}
+
+TEST(Comparator, TheKernelLogIsComparedWithWhatLegitimatelyDiffersNormalised) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto run = [](const char* module, const char* line) {
+    return synthetic({TraceEvent{.kind = TraceKind::kBind, .value = 1, .name = "Asix", .detail = module},
+                      TraceEvent{.kind = TraceKind::kStep, .value = 0, .name = "attach"},
+                      TraceEvent{.kind = TraceKind::kLog, .value = 4, .detail = line}},
+                     {});
+  };
+  EXPECT_FALSE(compare(*sc, run("ax88796b", "ax88796b: at asix_soft_reset+0x1c/0x80 ffff888001234000"),
+                       run("rust_asix_phy", "rust_asix_phy: at _RNvX_soft_reset+0x2a/0x90 ffff888004321000")));
+  auto d = compare(*sc, run("ax88796b", "Direct firmware load failed"), run("rust_asix_phy", "something else"));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->level, Level::kEvents);
+  EXPECT_EQ(normalized_log_line("x_y: f+0x1/0x2 at 00000000deadbeef", {"x_y"}), "<module>: <symbol> at <address>");
+  EXPECT_EQ(normalized_log_line("x_yz stays", {"x_y"}), "x_yz stays");
+}
+
 TEST(Comparator, OutcomeLevelComparesWhatTheMacSawAfterEachStep) {
   auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - start\n  - wait: 1s\n", "c.yaml");
   ASSERT_TRUE(sc);

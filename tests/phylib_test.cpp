@@ -12,6 +12,7 @@
 #include "engine/firmware.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
+#include "engine/suite.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -436,6 +437,27 @@ TEST_P(Qt2025, ProbeChecksTheRevisionConfiguresTheMicroAndUploadsTheFirmware) {
     ASSERT_EQ(probe[12 + i], want) << "byte " << i;
   }
   EXPECT_EQ(probe.back(), "wr 3.e854 0x0040");
+}
+
+// Issue 17: state changes are observed where other code could see them (at
+// every lock, MDIO access, callback, call and event), not only around the
+// driver's callbacks. A QT2025 the driver refused runs on the generic
+// Clause-45 driver; at teardown phy_disconnect() stops it (HALTED) and
+// detaches it (DOWN) within one call, around no driver callback: sampled only
+// at callbacks and call boundaries, HALTED went unseen.
+TEST_P(Qt2025, EveryStateTheGenericDriverPassesThroughIsInTheTrace) {
+  Environment& env = environment("6.12");
+  auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  auto sc = std::find_if(suite->begin(), suite->end(), [](const refdrv::Scenario& s) { return s.name == "qt2025-wrong-revision"; });
+  ASSERT_NE(sc, suite->end());
+  const RunResult r = run_scenario(env, *sc, "QT2025-A3", GetParam());
+  ASSERT_TRUE(r.passed()) << r.failure_summary();
+  std::vector<std::string> states;
+  for (const auto& e : r.trace.events())
+    if (e.kind == TraceKind::kState) states.push_back(e.detail + "->" + e.name);
+  EXPECT_THAT(states, ::testing::ElementsAre("->DOWN", "DOWN->READY", "READY->UP", "UP->NOLINK", "NOLINK->HALTED",
+                                             "HALTED->DOWN"));
 }
 
 INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl::kCxx),
