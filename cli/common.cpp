@@ -87,6 +87,28 @@ void add_env_options(CLI::App* cmd, Common& c) {
   cmd->add_option("--firmware", c.env.firmware_dir,
                   "directory request_firmware() looks in (default: /lib/firmware, then refdrv's test images)")
       ->check(CLI::ExistingDirectory);
+  cmd->add_option_function<std::vector<std::string>>(
+         "--replace",
+         [&c](const std::vector<std::string>& items) {
+           for (const auto& item : items) {
+             const auto eq = item.find('=');
+             c.env.overlay[item.substr(0, eq)] = item.substr(eq + 1);
+           }
+         },
+         "TREE_PATH=FILE: compile FILE instead of the tree's TREE_PATH (a driver, phylib or Rust source), "
+         "rebuilding only that object; repeatable")
+      ->type_name("TREE_PATH=FILE")
+      ->check(CLI::Validator(
+          [](std::string& in) -> std::string {
+            const auto eq = in.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == in.size())
+              return fmt::format("{}: expected TREE_PATH=FILE, e.g. drivers/net/phy/ax88796b.c=patched.c", shown(in));
+            if (in[0] == '/') return fmt::format("{}: TREE_PATH is relative to the tree", shown(in));
+            if (!std::filesystem::is_regular_file(in.substr(eq + 1)))
+              return fmt::format("{}: no such file", shown(in.substr(eq + 1)));
+            return {};
+          },
+          ""));
 }
 
 Result<std::vector<Impl>> parse_impls(const std::string& spec) {

@@ -119,6 +119,11 @@ void emul_unregister_foreign_module(const struct refdrv_foreign_module *mod);
 void *emul_alloc(size_t size, gfp_t flags);
 void emul_mm_init(void);
 
+/* WARN and BUG (emul/bug.c). */
+int emul_report_bug(unsigned long pc, char *what, unsigned long size);
+void emul_bug_new_boot(void);
+int emul_selftest_trap(long kind);
+
 /* printk (emul/printk.c). */
 void emul_log_line(int level, const char *text);
 

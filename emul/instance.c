@@ -235,6 +235,7 @@ struct refdrv_kinst *emul_instance_create(void *cookie, const struct refdrv_inst
 	int ret;
 
 	emul_enter(cookie, NULL);
+	emul_bug_new_boot();
 	ki = kzalloc(sizeof(*ki), GFP_KERNEL);
 	if (!ki) {
 		*err = -ENOMEM;
@@ -413,6 +414,7 @@ static const char *emul_op_name(int op)
 	case REFDRV_OP_GENPHY_SOFT_RESET: return "genphy_soft_reset";
 	case REFDRV_OP_MDIO_READ_C45: return "mdiobus_c45_read";
 	case REFDRV_OP_MDIO_WRITE_C45: return "mdiobus_c45_write";
+	case REFDRV_OP_SELFTEST_TRAP: return "refdrv_selftest_trap";
 	}
 	return "unknown";
 }
@@ -445,6 +447,8 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		return mdiobus_c45_read(ki->bus, a, b, c);
 	if (op == REFDRV_OP_MDIO_WRITE_C45)
 		return mdiobus_c45_write(ki->bus, a, b, c, d);
+	if (op == REFDRV_OP_SELFTEST_TRAP)
+		return emul_selftest_trap(a);
 	if (!phydev)
 		return -ENODEV;
 

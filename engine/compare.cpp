@@ -191,10 +191,11 @@ std::uint64_t level_digest(const RunResult& r, Level level) {
 }
 
 std::string normalized_log_line(std::string line, const std::vector<std::string>& modules) {
-  static const std::regex symbol(R"([A-Za-z_$][A-Za-z0-9_.$]*\+0x[0-9a-f]+/0x[0-9a-f]+)");
-  static const std::regex address(R"(\b[0-9a-f]{16}\b)");
-  line = std::regex_replace(line, symbol, "<symbol>");
-  line = std::regex_replace(line, address, "<address>");
+  // A symbolised %pS, or a full-width pointer: a C++ driver's functions are
+  // host code, which the kernel's %pS prints as a bare address.
+  static const std::regex pointer(
+      R"([A-Za-z_$][A-Za-z0-9_.$]*\+0x[0-9a-f]+/0x[0-9a-f]+|\b(0x)?[0-9a-f]{16}\b)");
+  line = std::regex_replace(line, pointer, "<pointer>");
   for (const auto& m : modules) {
     const std::regex word("\\b" + m + "\\b");
     line = std::regex_replace(line, word, "<module>");

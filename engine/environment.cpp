@@ -39,6 +39,7 @@ kernel::BuildOptions build_options(const EnvironmentOptions& options) {
   kernel::BuildOptions bo;
   bo.jobs = options.jobs;
   bo.coverage = options.kernel_coverage;
+  bo.overlay = options.overlay;
   if (!options.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
   return bo;
 }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +28,9 @@ struct EnvironmentOptions {
   bool kernel_coverage = false;
   // --firmware DIR: where request_firmware() looks (engine/firmware.hpp).
   std::string firmware_dir;
+  // --replace TREE_PATH=FILE: sources compiled instead of the tree's
+  // (kernel::BuildOptions::overlay).
+  std::map<std::string, std::filesystem::path> overlay;
 };
 
 // The Debian linux-source series refdrv fetches with `apt-get download

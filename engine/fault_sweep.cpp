@@ -79,6 +79,7 @@ SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::
   s.origin = in_callback ? AccessOrigin::kDriver : AccessOrigin::kPhylib;
   s.digest = r.digest;
   s.mac_outcome_changed = r.digest[2] != baseline.digest[2];
+  s.warned = r.warnings > baseline.warnings;
   s.last_lines = r.last_lines;
   if (r.stop && !baseline.stop) {
     s.outcome = classify_stop(r) == StopClass::kHang ? FaultOutcome::kHang : FaultOutcome::kCrash;
@@ -88,6 +89,13 @@ SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::
   if (!r.fault || !r.fault->reached) {
     s.outcome = FaultOutcome::kNotReached;
     s.detail = "the run made fewer MDIO accesses";
+    return s;
+  }
+  if (!r.fault->injected) {
+    // Made, but not failed by the sweep (a scenario's own fault took it):
+    // nothing of what follows is the sweep's doing.
+    s.outcome = FaultOutcome::kNotReached;
+    s.detail = "the access was made but the sweep's fault was not injected";
     return s;
   }
   const FaultEffect& fx = *r.fault;
@@ -123,7 +131,6 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   so.containment = opt.containment;
   so.wall_seconds = opt.wall_seconds;
   RunOptions ro;
-  ro.logs = false;
 
   // The runs without a fault: how many accesses each pair makes.
   std::vector<Job> base_jobs;
@@ -176,6 +183,8 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
     rep.counts_by_origin[impl] = {};
     rep.mac_outcome_changed[impl] = 0;
     rep.mac_outcome_changed_by_origin[impl] = {};
+    rep.warned[impl] = 0;
+    rep.warned_by_origin[impl] = {};
   }
   std::size_t next = 0;
   for (std::size_t p = 0; p < rep.pairs.size(); ++p) {
@@ -188,7 +197,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
       for (std::size_t i = 0; i < n_impls; ++i) {
         const RunResult& r = results[next + i];
         pt.runs.push_back(classify_fault_run(r, base[p * n_impls + i], k));
-        if (pt.access.empty() && r.fault && r.fault->reached) {
+        if (pt.access.empty() && r.fault && r.fault->reached && r.fault->injected) {
           pt.access = r.fault->access;
           pt.step = r.fault->step;
         }
@@ -199,6 +208,8 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
         ++rep.counts_by_origin[opt.impls[i]][origin][outcome];
         rep.mac_outcome_changed[opt.impls[i]] += run.mac_outcome_changed ? 1 : 0;
         rep.mac_outcome_changed_by_origin[opt.impls[i]][origin] += run.mac_outcome_changed ? 1 : 0;
+        rep.warned[opt.impls[i]] += run.warned ? 1 : 0;
+        rep.warned_by_origin[opt.impls[i]][origin] += run.warned ? 1 : 0;
       }
       next += n_impls;
       pt.divergence.resize(n_impls);

@@ -49,6 +49,7 @@ struct SweepRun {
   FaultOutcome outcome = FaultOutcome::kIgnored;
   std::string detail;         // who returned or ignored it, or why it stopped
   bool mac_outcome_changed = false;  // what the MAC saw differs from the run without the fault
+  bool warned = false;  // the kernel side hit more WARN()s than in the run without the fault
   std::array<std::uint64_t, 3> digest{};
   std::vector<std::string> last_lines;  // for a crash or hang
 };
@@ -97,9 +98,11 @@ struct SweepReport {
   // Per implementation, per outcome: how many points.
   std::map<Impl, std::array<std::size_t, kFaultOutcomes>> counts;
   std::map<Impl, std::size_t> mac_outcome_changed;
+  std::map<Impl, std::size_t> warned;  // points at which the fault made the kernel WARN
   // The same, per origin of the failed access.
   std::map<Impl, std::array<std::array<std::size_t, kFaultOutcomes>, kAccessOrigins>> counts_by_origin;
   std::map<Impl, std::array<std::size_t, kAccessOrigins>> mac_outcome_changed_by_origin;
+  std::map<Impl, std::array<std::size_t, kAccessOrigins>> warned_by_origin;
   std::size_t runs = 0;
   double wall_seconds = 0;
 

@@ -59,7 +59,6 @@ FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vec
   std::vector<RunResult>& out = runs ? *runs : local;
   out.clear();
   RunOptions ro;
-  ro.logs = false;
   for (Impl impl : impls) out.push_back(run_scenario(env, s, s.models.front(), impl, ro));
   return judge_runs(impls, out);
 }
@@ -70,7 +69,6 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
     auto shared = std::make_shared<const Scenario>(s);
     std::vector<Job> jobs;
     RunOptions ro;
-    ro.logs = false;
     for (Impl impl : opt.impls) jobs.push_back({shared, s.models.front(), impl, ro});
     std::vector<RunResult> runs = run_jobs(env, jobs, opt.supervisor);
     FuzzVerdict v = judge_runs(opt.impls, runs);

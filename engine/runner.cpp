@@ -90,7 +90,11 @@ class Run {
     phy_ = inst_->device(addr_);
     if (sc_.partner) phy_->plug(*sc_.partner, 0);
     for (const auto& f : sc_.faults) inst_->faults().add(f);
-    if (opt_.extra_fault) inst_->faults().add(*opt_.extra_fault);
+    if (opt_.extra_fault) {
+      hw::FaultRule rule = *opt_.extra_fault;
+      rule.harness = true;
+      inst_->faults().add(rule);
+    }
     inst_->create();
 
     for (std::size_t i = 0; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
@@ -299,8 +303,10 @@ class Run {
   }
 
   void finish() {
-    for (const auto& e : inst_->trace().events())
+    for (const auto& e : inst_->trace().events()) {
       if (e.kind == TraceKind::kCallbackEnter) result_.callbacks.insert(e.name);
+      if (e.kind == TraceKind::kWarn) ++result_.warnings;
+    }
     result_.mdio_accesses = inst_->mdio_accesses();
     result_.virtual_ns = inst_->now_ns();
     inst_->destroy();
@@ -308,8 +314,11 @@ class Run {
     result_.leaked_bytes = inst_->leaked_bytes();
     result_.trace = std::move(inst_->trace());
     result_.digest = digests(result_);
-    if (opt_.extra_fault && opt_.extra_fault->trigger == hw::FaultTrigger::kAccessIndex)
+    if (opt_.extra_fault && opt_.extra_fault->trigger == hw::FaultTrigger::kAccessIndex) {
       result_.fault = fault_effect(result_.trace, opt_.extra_fault->index);
+      const auto& hits = inst_->faults().harness_hits();
+      result_.fault->injected = std::find(hits.begin(), hits.end(), opt_.extra_fault->index) != hits.end();
+    }
   }
 
   Environment& env_;

@@ -39,6 +39,7 @@ struct MacView {
 // with an access-index trigger): where it happened and who saw the error.
 struct FaultEffect {
   bool reached = false;         // the access was made
+  bool injected = false;        // and the harness's fault failed it (RunOptions::extra_fault)
   std::size_t event = 0;        // its index in the trace
   std::string access;           // "rd phy:0x10 reg:0x01 BMSR", "wr phy:0x10 reg:0x00 BMCR <- 0x8000"
   std::string step;             // the step it happened in ("" during bus registration)
@@ -65,6 +66,7 @@ struct RunResult {
   std::vector<MacView> mac_after_step;
   std::optional<std::string> stop;  // the instance stopped: why
   std::size_t leaked_bytes = 0;
+  std::size_t warnings = 0;  // WARN()s the kernel side hit (kWarn events)
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   double wall_seconds = 0;

@@ -76,7 +76,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
             {"virtual_ns", r.virtual_ns},
             {"mdio_accesses", r.mdio_accesses},
             {"wall_seconds", r.wall_seconds},
-            {"leaked_bytes", r.leaked_bytes}};
+            {"leaked_bytes", r.leaked_bytes}, {"warnings", r.warnings}};
   j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
   j["callbacks"] = r.callbacks;
   json ex = json::array();
@@ -94,7 +94,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
     const FaultEffect& f = *r.fault;
     json cbs = json::array();
     for (const auto& [name, ret] : f.callbacks) cbs.push_back({{"callback", name}, {"returned", ret}});
-    j["fault_effect"] = {{"reached", f.reached},       {"event", f.event},     {"access", f.access},
+    j["fault_effect"] = {{"reached", f.reached},       {"injected", f.injected}, {"event", f.event},     {"access", f.access},
                          {"step", f.step},             {"callbacks", cbs},     {"api", f.api},
                          {"api_returned", f.api_ret},  {"error_states_after", f.error_states_after}};
   }
@@ -116,6 +116,7 @@ RunResult run_result_from_json(const json& j) {
   r.mdio_accesses = j.value("mdio_accesses", std::uint64_t{0});
   r.wall_seconds = j.value("wall_seconds", 0.0);
   r.leaked_bytes = j.value("leaked_bytes", std::size_t{0});
+  r.warnings = j.value("warnings", std::size_t{0});
   if (j.contains("stop") && !j["stop"].is_null()) r.stop = j["stop"].get<std::string>();
   for (const auto& c : j.value("callbacks", json::array())) r.callbacks.insert(c.get<std::string>());
   for (const auto& e : j.value("expectations", json::array()))
@@ -130,6 +131,7 @@ RunResult run_result_from_json(const json& j) {
     const json& f = j["fault_effect"];
     FaultEffect fx;
     fx.reached = f.at("reached").get<bool>();
+    fx.injected = f.at("injected").get<bool>();
     fx.event = f.at("event").get<std::size_t>();
     fx.access = f.at("access").get<std::string>();
     fx.step = f.at("step").get<std::string>();

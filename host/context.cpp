@@ -27,12 +27,12 @@ void ContextBase::sleep_ns(std::uint64_t ns) {
 
 void ContextBase::log(int level, const char* line) {
   if (!record_logs_) return;
-  log_.push_back({now_, level, line});
+  log_.push_back({now_, level, image_.symbolize_line(line)});
   TraceEvent ev;
   ev.time_ns = now_;
   ev.kind = TraceKind::kLog;
   ev.value = level;
-  ev.detail = line;
+  ev.detail = log_.back().text;
   trace_.add(std::move(ev));
 }
 

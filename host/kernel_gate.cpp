@@ -15,6 +15,9 @@
 #include <cstring>
 #include <vector>
 
+// Defined below in assembly: see refdrv_bug_trap.
+extern "C" void refdrv_bug_trampoline();
+
 namespace refdrv::gate {
 
 namespace {
@@ -22,6 +25,7 @@ namespace {
 struct TextRange {
   std::uintptr_t begin = 0, end = 0;
   const void* owner = nullptr;
+  BugReporter bugs = nullptr;
 };
 
 // Read from signal handlers: a fixed array, written only outside kernel calls.
@@ -80,6 +84,16 @@ void on_signal(int sig, siginfo_t* si, void* ucv) {
         return;
       }
     }
+    // ud2 (0f 0b) at a WARN()/BUG() site: "call" the trap handler from
+    // there, returning after the ud2 (the kernel's do_error_trap path).
+    const auto* insn = reinterpret_cast<const std::uint8_t*>(pc);
+    if (sig == SIGILL && t_jmp && insn[0] == 0x0f && insn[1] == 0x0b && find_range(pc)->bugs) {
+      auto& g = uc->uc_mcontext.gregs;
+      g[REG_RSP] -= 8;
+      *reinterpret_cast<std::uintptr_t*>(g[REG_RSP]) = pc + 2;
+      g[REG_RIP] = static_cast<greg_t>(reinterpret_cast<std::uintptr_t>(&refdrv_bug_trampoline));
+      return;
+    }
     if (t_jmp) {
       t_signal = sig;
       t_pc = pc;
@@ -90,11 +104,75 @@ void on_signal(int sig, siginfo_t* si, void* ucv) {
   chain(sig, si, ucv);
 }
 
+}  // namespace
+
+// The trap of a WARN()/BUG() ud2, entered from the signal handler as if the
+// kernel code had called refdrv_bug_trampoline() at the ud2 (see on_signal):
+// every register the interrupted code may still use is saved and restored,
+// the stack is aligned for the C++ call, and it returns after the ud2 when
+// the kernel side says it was a WARN. Kernel-side C is built without SSE and
+// without a red zone, so neither vector registers nor the 128 bytes below
+// the interrupted stack pointer hold anything of its own.
+extern "C" void refdrv_bug_trap(std::uintptr_t pc);
+asm(R"(
+  .text
+  .globl refdrv_bug_trampoline
+  .type refdrv_bug_trampoline, @function
+refdrv_bug_trampoline:
+  pushfq
+  push %rax
+  push %rcx
+  push %rdx
+  push %rsi
+  push %rdi
+  push %r8
+  push %r9
+  push %r10
+  push %r11
+  push %rbx
+  mov %rsp, %rbx
+  and $-16, %rsp
+  mov 88(%rbx), %rdi
+  sub $2, %rdi
+  call refdrv_bug_trap
+  mov %rbx, %rsp
+  pop %rbx
+  pop %r11
+  pop %r10
+  pop %r9
+  pop %r8
+  pop %rdi
+  pop %rsi
+  pop %rdx
+  pop %rcx
+  pop %rax
+  popfq
+  ret
+  .size refdrv_bug_trampoline, .-refdrv_bug_trampoline
+)");
+extern "C" void refdrv_bug_trap(std::uintptr_t pc) {
+  const TextRange* r = find_range(pc);
+  char what[256] = "";
+  const int kind = r && r->bugs ? r->bugs(pc, what, sizeof what) : 0;
+  if (kind == 1) return;  // a WARN: printed and traced; go on after the ud2
+  if (kind == 2) {
+    *t_reason = what;
+    t_pc = pc;
+    siglongjmp(*t_jmp, 3);
+  }
+  // A ud2 no BUG()/WARN() claims: an invalid opcode, as any other.
+  t_signal = SIGILL;
+  t_pc = t_addr = pc;
+  siglongjmp(*t_jmp, 2);
+}
+
+namespace {
+
 const char* signal_text(int sig) {
   switch (sig) {
     case SIGSEGV: return "page fault (SIGSEGV)";
     case SIGBUS: return "bus error (SIGBUS)";
-    case SIGILL: return "invalid opcode (SIGILL; BUG() and ud2 land here)";
+    case SIGILL: return "invalid opcode (SIGILL)";
     case SIGFPE: return "divide error (SIGFPE)";
     default: return "signal";
   }
@@ -137,12 +215,13 @@ void install() {
   }
 }
 
-void register_text(std::uintptr_t begin, std::uintptr_t end, const void* owner) {
+void register_text(std::uintptr_t begin, std::uintptr_t end, const void* owner, BugReporter bugs) {
   for (auto& r : g_ranges) {
     if (r.owner) continue;
     r.begin = begin;
     r.end = end;
     r.owner = owner;
+    r.bugs = bugs;
     return;
   }
   std::fprintf(stderr, "refdrv: more than %zu kernel text ranges\n", kMaxRanges);
@@ -182,6 +261,7 @@ std::optional<Stop> run(void (*fn)(void*), void* arg) {
     return Stop{fmt::format("kernel oops: {} at pc {:#x}, address {:#x}", signal_text(t_signal), t_pc, t_addr),
                 t_pc};
   }
+  if (how == 3) return Stop{reason, t_pc};  // BUG(): "kernel BUG at file:line!"
   return Stop{reason, 0};
 }
 

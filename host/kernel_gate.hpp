@@ -3,8 +3,11 @@
 // would take the process down into a stop of the one context concerned:
 //  - host_ops.fatal (a trace-and-stop stub, BUG(), a deadlock the emulation
 //    detected) unwinds here;
-//  - a fault in kernel-side code (SIGSEGV, SIGBUS, SIGILL from ud2 or an
-//    invalid opcode, SIGFPE) unwinds here too, with its address.
+//  - a fault in kernel-side code (SIGSEGV, SIGBUS, SIGILL from an invalid
+//    opcode, SIGFPE) unwinds here too, with its address;
+//  - a ud2 at a WARN() site (x86's trap for WARN and BUG) is reported by
+//    the kernel side, as the kernel's trap handler does, and execution goes
+//    on after it; at a BUG() site it stops the context, naming file:line.
 // It also emulates the two privileged instructions the kernel's irqsave
 // primitives execute (cli/sti): userspace may not run them, the kernel code
 // only needs them to behave, and nothing else here can interrupt. Each site
@@ -29,8 +32,13 @@ struct Stop {
 // stack for the calling thread, so that a kernel stack overflow is caught.
 void install();
 
-// Kernel text ranges the handlers consider kernel-side code.
-void register_text(std::uintptr_t begin, std::uintptr_t end, const void* owner);
+// What a ud2 at `pc` of a text range is (x86's WARN() and BUG()): 1 a WARN
+// (execution resumes after it), 2 a BUG (`what` says where), 0 neither.
+using BugReporter = int (*)(unsigned long pc, char* what, unsigned long size);
+
+// Kernel text ranges the handlers consider kernel-side code, and who reports
+// their bug sites (null: a ud2 there is an invalid opcode).
+void register_text(std::uintptr_t begin, std::uintptr_t end, const void* owner, BugReporter bugs = nullptr);
 void unregister_text(const void* owner);
 [[nodiscard]] const void* text_owner(std::uintptr_t pc);
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -135,7 +136,7 @@ Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::pa
     img->base_ = lm->l_addr;
     PhdrSearch search{img->base_, {}};
     dl_iterate_phdr(collect_text, &search);
-    for (const auto& [b, e] : search.text) gate::register_text(b, e, img.get());
+    for (const auto& [b, e] : search.text) gate::register_text(b, e, img.get(), img->ops_->report_bug);
   }
   // cli/sti sites found by the build: nops before any kernel code runs, so
   // neither the signal path nor a tool that cannot run them (valgrind) meets them.
@@ -242,6 +243,35 @@ std::string KernelImage::symbolize(std::uintptr_t pc) const {
   if (it == symbols_.begin()) return fmt::format("{:#x}", pc);
   --it;
   return fmt::format("{}+{:#x}", it->second, off - it->first);
+}
+
+std::optional<std::string> KernelImage::kallsyms(std::uintptr_t addr) const {
+  if (addr < base_ || symbols_.empty()) return std::nullopt;
+  const std::uintptr_t off = addr - base_;
+  auto next = std::upper_bound(symbols_.begin(), symbols_.end(), std::make_pair(off, std::string(1, '\x7f')));
+  if (next == symbols_.begin() || next == symbols_.end()) return std::nullopt;
+  const auto sym = std::prev(next);
+  return fmt::format("{}+{:#x}/{:#x}", sym->second, off - sym->first, next->first - sym->first);
+}
+
+std::string KernelImage::symbolize_line(std::string_view line) const {
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t at = line.find("0x"); at != std::string_view::npos; at = line.find("0x", at + 1)) {
+    const std::size_t end = at + 18;
+    if (end > line.size() || (end < line.size() && std::isxdigit(static_cast<unsigned char>(line[end])))) continue;
+    if (at > 0 && std::isalnum(static_cast<unsigned char>(line[at - 1]))) continue;
+    const std::string_view digits = line.substr(at + 2, 16);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+      continue;
+    const auto sym = kallsyms(std::strtoull(std::string(digits).c_str(), nullptr, 16));
+    if (!sym) continue;
+    out.append(line.substr(from, at - from));
+    out += *sym;
+    from = end;
+  }
+  out.append(line.substr(from));
+  return out;
 }
 
 }  // namespace refdrv

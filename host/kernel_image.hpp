@@ -78,6 +78,16 @@ class KernelImage {
   // "phy_probe+0x3c" for an address inside the image, else hex.
   [[nodiscard]] std::string symbolize(std::uintptr_t pc) const;
 
+  // What the kernel's %pS prints for `addr` when it is in the image's text
+  // ("phy_state_machine+0x9c/0x3a0", the size running to the next symbol as
+  // kallsyms has it), else nothing.
+  [[nodiscard]] std::optional<std::string> kallsyms(std::uintptr_t addr) const;
+
+  // `line` with every full-width pointer ("0x" and 16 hex digits) into the
+  // image's text printed as %pS would with CONFIG_KALLSYMS: the kernel side
+  // is built without kallsyms tables, so its %pS prints the raw address.
+  [[nodiscard]] std::string symbolize_line(std::string_view line) const;
+
   static const refdrv_host_ops& host_ops();
 
  private:

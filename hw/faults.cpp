@@ -97,9 +97,23 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
         break;
     }
     ++injected_;
+    if (r.harness) harness_hits_.push_back(index);
     break;
   }
   return d;
+}
+
+void FaultInjector::clear_rules() {
+  if (reg_counts_.size() != rules_.size()) reg_counts_.resize(rules_.size(), 0);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < rules_.size(); ++i) {
+    if (!rules_[i].harness) continue;
+    rules_[kept] = rules_[i];
+    reg_counts_[kept] = reg_counts_[i];
+    ++kept;
+  }
+  rules_.resize(kept);
+  reg_counts_.resize(kept);
 }
 
 }  // namespace refdrv::hw

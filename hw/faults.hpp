@@ -40,6 +40,10 @@ struct FaultRule {
   std::uint16_t mask = 0;
   std::uint16_t value = 0;
   int addr = -1;  // -1: any address
+  // Added by refdrv itself (the fault sweep's one failed access), not by the
+  // scenario: a `clear-faults` step leaves it in place, and the accesses it
+  // failed are recorded (FaultInjector::harness_hits).
+  bool harness = false;
 };
 
 [[nodiscard]] std::string fault_kind_name(FaultKind k);
@@ -70,11 +74,11 @@ class FaultInjector {
     rules_.push_back(rule);
     reg_counts_.push_back(0);
   }
-  // Removes every rule; the access count goes on.
-  void clear_rules() {
-    rules_.clear();
-    reg_counts_.clear();
-  }
+  // Removes every rule the scenario added (not the harness's); the access
+  // count goes on.
+  void clear_rules();
+  // The indexes of the accesses a harness rule failed.
+  [[nodiscard]] const std::vector<std::uint64_t>& harness_hits() const { return harness_hits_; }
 
  private:
   std::uint64_t next_random();
@@ -83,6 +87,7 @@ class FaultInjector {
   std::uint64_t state_ = 0x853c49e6748fea9bULL;
   std::uint64_t accesses_ = 0;
   std::uint64_t injected_ = 0;
+  std::vector<std::uint64_t> harness_hits_;
 };
 
 }  // namespace refdrv::hw

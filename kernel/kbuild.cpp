@@ -37,6 +37,7 @@ constexpr std::array kLibObjects = {
     "lib/bitmap.o",   "lib/find_bit.o",       "lib/string.o",  "lib/ctype.o",  "lib/vsprintf.o",
     "lib/kasprintf.o", "lib/refcount.o",      "lib/xarray.o",  "lib/kstrtox.o", "lib/hexdump.o",
     "lib/string_helpers.o", "lib/siphash.o", "lib/uuid.o",    "lib/hweight.o", "kernel/time/timeconv.o",
+    "lib/bug.o",
 };
 
 // The 18 initcall levels in the order the kernel runs them (see modules.h).
@@ -496,6 +497,13 @@ struct NinjaPaths {
   fs::path data, gen, kb, hook;
 };
 
+// The file compiled for `k`: its overlay replacement, else its source.
+std::optional<fs::path> overlay_of(const BuiltKernel& b, const KernelObject& k) {
+  const auto it = b.overlay.find(fs::path(k.source).lexically_relative(b.tree.root).string());
+  if (it == b.overlay.end()) return std::nullopt;
+  return it->second;
+}
+
 // build.ninja: every object recompiled for userspace, linked into one
 // shared object with generated stubs for what nothing defines.
 std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const NinjaPaths& p,
@@ -536,19 +544,30 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
            "  description = IRQSITES $out\n\n";
 
   const fs::path objdir = b.build_dir / "obj";
-  const fs::path rust_libdir = objdir / "rust";
+  // With an overlay, what it does not replace comes from the tree's own build.
+  const bool overlaid = !b.base_build_dir.empty();
+  const fs::path base_objdir = b.base_build_dir / "obj";
+  const fs::path rust_libdir = (overlaid ? base_objdir : objdir) / "rust";
   std::vector<std::string> link_inputs;
-  bool macros_copied = false;
+  bool macros_copied = overlaid;
   for (std::size_t i = 0; i < b.objects.size(); ++i) {
     const auto& k = b.objects[i];
     const std::string out = (objdir / k.path).string();
+    const std::optional<fs::path> replaced = overlay_of(b, k);
+    if (overlaid && !replaced) {
+      link_inputs.push_back((base_objdir / k.path).string());
+      continue;
+    }
+    const std::string source = replaced ? replaced->string() : k.source;
     // Coverage: phylib and the drivers, not the lib/ helpers they call
     // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
     const bool covered = opt.coverage && (k.path.rfind(kCoveredDir, 0) == 0 || k.path == "rust/kernel.o");
     if (k.lang == Lang::kC) {
       std::vector<std::string> argv = k.argv;
       if (covered) argv.insert(argv.begin() + 1, kCoverageFlag);
-      ninja += fmt::format("build {}: kcc {}\n  cmd = {}\n  renames = {}\n", ninja_path(out), ninja_path(k.source),
+      // A replacement elsewhere still finds the headers beside the original.
+      if (replaced) argv.push_back("-iquote" + fs::path(k.source).parent_path().string());
+      ninja += fmt::format("build {}: kcc {}\n  cmd = {}\n  renames = {}\n", ninja_path(out), ninja_path(source),
                            ninja_value(join_quoted(argv)), ninja_value(section_renames(i)));
       link_inputs.push_back(out);
       continue;
@@ -573,9 +592,11 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
     }
     if (!k.rust_crate()) post += " && objcopy" + section_renames(i) + " " + shell_quote(out);
     const std::string meta = rmeta_of(objdir / object_dir_name(k), crate_of(k));
+    std::vector<std::string> argv = k.argv;
+    if (replaced) std::replace(argv.begin(), argv.end(), k.source, source);
     ninja += fmt::format("build {} | {}: krustc {} |{}\n  cmd = {}\n  env = {}\n  libdir = {}\n  meta = {}\n"
                          "  post = {}\n  coverage = {}\n",
-                         ninja_path(out), ninja_path(meta), ninja_path(k.source), deps, ninja_value(join_quoted(k.argv)),
+                         ninja_path(out), ninja_path(meta), ninja_path(source), deps, ninja_value(join_quoted(argv)),
                          ninja_value(join_quoted(k.env)), ninja_value(shell_quote(rust_libdir.string())),
                          ninja_value(shell_quote(meta)), ninja_value(post), covered ? kRustCoverageFlags : "");
     link_inputs.push_back(out);
@@ -586,7 +607,12 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
   std::sort(emul_sources.begin(), emul_sources.end());
   emul_sources.push_back((p.gen / "modules_table.c").string());
   for (const auto& src : emul_sources) {
-    const std::string out = (b.build_dir / "emul" / fs::path(src).filename()).replace_extension(".o").string();
+    const fs::path obj = fs::path("emul") / fs::path(src).filename().replace_extension(".o");
+    if (overlaid) {  // the same emulation and modules table as the tree's build
+      link_inputs.push_back((b.base_build_dir / obj).string());
+      continue;
+    }
+    const std::string out = (b.build_dir / obj).string();
     ninja += fmt::format("build {}: ecc {}\n  cmd = {}\n", ninja_path(out), ninja_path(src),
                          ninja_value(join_quoted(emul_argv)));
     link_inputs.push_back(out);
@@ -689,6 +715,24 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   BuiltKernel b;
   b.tree = tree;
   b.coverage = opt.coverage;
+  if (!opt.overlay.empty()) {
+    // The tree's own build first: the overlay's links its other objects.
+    BuildOptions base_opt = opt;
+    base_opt.overlay.clear();
+    auto base = build_kernel(tree, base_opt);
+    if (!base) return std::unexpected(base.error());
+    for (const auto& [rel, file] : opt.overlay) {
+      if (std::none_of(base->objects.begin(), base->objects.end(), [&](const KernelObject& k) {
+            return fs::path(k.source).lexically_relative(tree.root) == fs::path(rel);
+          }))
+        return fail(fmt::format("{} is not the source of an object refdrv builds for the kernel side of Linux {} "
+                                "(phylib, the PHY drivers, the Rust crates): only those can be replaced",
+                                rel, tree.version));
+      if (!read_file(file)) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
+      b.overlay[rel] = fs::absolute(file);
+    }
+    b.base_build_dir = base->build_dir;
+  }
 
   // ---- 1. configure (cached): with the tree's Rust when it can be built ----
   b.rust_declared = tree_has_rust_drivers(tree);
@@ -740,6 +784,8 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   // The build directory: keyed by everything that goes into the objects.
   std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" + kRecipeVersion +
                          data.string() + (opt.coverage ? "\ncoverage" : "");
+  for (const auto& [rel, file] : b.overlay)
+    identity += fmt::format("\noverlay {} {}", rel, hash_hex(read_file(file).value_or("")));
   b.key = hash_hex(identity);
   b.build_dir = cache_root() / "builds" / (tree.version + "-" + b.key);
   b.object = b.build_dir / "libkernel.so";

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ struct BuildOptions {
   // equivalent, for the fuzzers' coverage feedback
   // (refdrv_kernel_ops.set_coverage). A separate build in the cache.
   bool coverage = false;
+  // Sources compiled instead of the tree's own (tree-relative source path ->
+  // the file to compile): a patched driver or phylib file (a mutant of
+  // `refdrv mutate`). The tree's own build is made first; the overlay's build
+  // compiles only the replaced objects and links them with the tree build's
+  // other objects: seconds, not a configure. Only the sources of objects
+  // refdrv builds may be replaced (headers, Kconfig and Makefiles decide the
+  // configuration and are not overlaid).
+  std::map<std::string, std::filesystem::path> overlay;
   Progress progress = [](const std::string&) {};
 };
 
@@ -91,6 +100,8 @@ struct BuiltKernel {
   // kbuild's dependency records list them (relative to the tree).
   std::vector<std::string> rust_sources;
   bool coverage = false;                 // built with BuildOptions::coverage
+  std::map<std::string, std::filesystem::path> overlay;  // BuildOptions::overlay
+  std::filesystem::path base_build_dir;  // with an overlay: the tree's own build it links from
 };
 
 // The tree's compile command (from its .cmd file) adjusted for userspace:

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -217,7 +219,10 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
                 "(apt-get install clang-tidy-19 clang-tools-19)";
     return j;
   }
+  // The key: the tool, the tools it runs (CLANG_TIDY, CLANG_QUERY) and the files.
   std::string key_text = kernel::read_file(tool).value_or("");
+  for (const char* var : {"CLANG_TIDY", "CLANG_QUERY"})
+    if (const char* v = std::getenv(var)) key_text += fmt::format("{}={}\n", var, v);
   for (const Source* s : files) key_text += s->path + "\n" + s->text;
   const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
   std::string out;
@@ -226,16 +231,20 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   } else {
     std::vector<std::string> argv = {tool.string()};
     for (const Source* s : files) argv.push_back((kernel::data_dir() / s->path).string());
-    const auto r = kernel::capture({argv, kernel::data_dir(), {}, {}});
-    // The tool exits 1 when it finds something; capture() then fails but
-    // the findings are what we want: run it again through a file.
-    if (r) {
-      out = *r;
-    } else {
-      const fs::path tmp = fs::temp_directory_path() / fmt::format("refdrv-hatches-{}.txt", ::getpid());
-      (void)kernel::run({argv, kernel::data_dir(), tmp, {}});  // status 1 = findings, read below
-      out = kernel::read_file(tmp).value_or("");
-      fs::remove(tmp);
+    // 0: clean, 1: findings (one line each); anything else is the tool
+    // failing, which is no count at all (and is not cached).
+    const fs::path tmp = fs::temp_directory_path() / fmt::format("refdrv-hatches-{}.txt", ::getpid());
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    const auto status = kernel::run({argv, kernel::data_dir(), tmp, {}});
+    out = kernel::read_file(tmp).value_or("");
+    const std::string tail = kernel::tail_of(tmp, 5);
+    fs::remove(tmp, ec);
+    if (!status || (*status != 0 && *status != 1)) {
+      j["available"] = false;
+      j["note"] = fmt::format("tools/check-escape-hatches failed ({}): no escape-hatch count. {}",
+                              status ? fmt::format("exit status {}", *status) : status.error().message, tail);
+      return j;
     }
     (void)kernel::write_file(cache, out);  // a cache: failing to write it only costs time
   }
@@ -403,6 +412,7 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
         c[key] = rep.counts.at(i)[o];
       }
       c["mac_saw_a_difference"] = rep.mac_outcome_changed.at(i);
+      c["kernel_warn"] = rep.warned.at(i);
       counts.push_back(c);
     }
     j["counts"] = counts;
@@ -856,6 +866,14 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   r["side_by_side"] = side_by_side(s, check);
   r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
+}
+
+nlohmann::json escape_hatch_check(const std::vector<std::string>& paths) {
+  std::vector<Source> sources;
+  for (const auto& p : paths) sources.push_back(load(kernel::data_dir(), p, "refdrv"));
+  std::vector<const Source*> files;
+  for (const auto& s : sources) files.push_back(&s);
+  return escape_hatches(files, true);
 }
 
 }  // namespace refdrv::report

@@ -41,6 +41,11 @@ nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite
 
 // The same data, rendered.
 [[nodiscard]] std::string render_html(const nlohmann::json& report);
+
+// The safe-code section's escape-hatch count for these files (paths relative
+// to refdrv's data directory): {"available": false, "note": why} when the
+// tools are missing or tools/check-escape-hatches fails.
+[[nodiscard]] nlohmann::json escape_hatch_check(const std::vector<std::string>& paths);
 [[nodiscard]] std::string render_markdown(const nlohmann::json& report);
 
 }  // namespace refdrv::report

@@ -59,6 +59,9 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     out += fmt::format("{:<22}", "MAC saw a difference");
     for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.mac_outcome_changed_by_origin.at(i)[oi]);
     out += "\n";
+    out += fmt::format("{:<22}", "kernel WARN");
+    for (Impl i : rep.impls) out += fmt::format("{:>9}", rep.warned_by_origin.at(i)[oi]);
+    out += "\n";
     out += fmt::format("{:<22}", "points");
     for (Impl i : rep.impls) {
       std::size_t n = 0;
@@ -80,9 +83,9 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                        pt.index, pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
     for (std::size_t i = 0; i < rep.impls.size(); ++i) {
       const SweepRun& r = pt.runs[i];
-      out += fmt::format("  {:<5} {:<20} {} access: {}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome),
+      out += fmt::format("  {:<5} {:<20} {} access: {}{}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome),
                          access_origin_name(r.origin), r.detail,
-                         r.mac_outcome_changed ? " [MAC saw a difference]" : "");
+                         r.mac_outcome_changed ? " [MAC saw a difference]" : "", r.warned ? " [kernel WARN]" : "");
       for (const auto& l : r.last_lines) out += "          " + l + "\n";
     }
     for (std::size_t i = 1; i < pt.divergence.size(); ++i)
@@ -127,6 +130,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
     json c = json::object();
     for (FaultOutcome o : kOutcomes) c[outcome_key(o)] = rep.counts.at(i)[static_cast<std::size_t>(o)];
     c["mac_saw_a_difference"] = rep.mac_outcome_changed.at(i);
+    c["kernel_warn"] = rep.warned.at(i);
     counts[impl_name(i)] = c;
   }
   j["counts"] = counts;
@@ -138,6 +142,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
       json c = json::object();
       for (FaultOutcome o : kOutcomes) c[outcome_key(o)] = rep.counts_by_origin.at(i)[oi][static_cast<std::size_t>(o)];
       c["mac_saw_a_difference"] = rep.mac_outcome_changed_by_origin.at(i)[oi];
+      c["kernel_warn"] = rep.warned_by_origin.at(i)[oi];
       per_impl[impl_name(i)] = c;
     }
     by_origin[access_origin_name(origin)] = per_impl;
@@ -152,7 +157,8 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
                  {"origin", access_origin_name(r.origin)},
                  {"outcome", outcome_key(r.outcome)},
                  {"detail", r.detail},
-                 {"mac_saw_a_difference", r.mac_outcome_changed}};
+                 {"mac_saw_a_difference", r.mac_outcome_changed},
+                 {"kernel_warn", r.warned}};
       if (!r.last_lines.empty()) jr["last_lines"] = r.last_lines;
       runs.push_back(jr);
     }

@@ -292,5 +292,51 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   EXPECT_TRUE(quirk.runs[1].passed());
 }
 
+// Issue 17: mutants of the tree's C driver that change only the errno a
+// callback returns (the MDIO traffic and the states stay the same) are not
+// equivalent: the comparison sees return codes. Each is the tree's build
+// plus the one recompiled driver object (an overlay).
+TEST(Check, MutantsThatOnlyChangeAReturnedErrnoAreNotEquivalent) {
+  struct Mutant {
+    const char* name;
+    const char* find;     // in drivers/net/phy/ax88796b.c of Linux 6.12
+    const char* replace;
+    const char* scenario;  // the suite's scenario that fails that path
+    const char* changed;   // the callback return the C run now shows
+  };
+  const Mutant mutants[] = {
+      {"soft-reset-einval", "MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;", "MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn -EINVAL;",
+       "fault-soft-reset-write-toggle", "soft_reset() = -EINVAL"},
+      {"update-link-einval", "ret = genphy_update_link(phydev);\n\tif (ret)\n\t\treturn ret;",
+       "ret = genphy_update_link(phydev);\n\tif (ret)\n\t\treturn -EINVAL;", "fault-read-status-bmsr",
+       "read_status() = -EINVAL"},
+      {"read-lpa-eagain", "ret = genphy_read_lpa(phydev);\n\tif (ret < 0)\n\t\treturn ret;",
+       "ret = genphy_read_lpa(phydev);\n\tif (ret < 0)\n\t\treturn -EAGAIN;", "fault-read-status-lpa",
+       "read_status() = -EAGAIN"},
+  };
+  for (const Mutant& m : mutants) {
+    SCOPED_TRACE(m.name);
+    EnvironmentOptions o;
+    o.quiet = true;
+    o.overlay = altered_source(std::string("mutant-") + m.name, "drivers/net/phy/ax88796b.c", m.find, m.replace);
+    auto env = Environment::open(o);
+    ASSERT_TRUE(env) << env.error().message;
+    CheckOptions co;
+    co.impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+    const CheckReport rep = run_check(**env, only(suite(), {m.scenario}), co);
+    EXPECT_EQ(rep.exit_code(), 1);
+    EXPECT_FALSE(rep.all_equivalent());
+    bool seen = false;
+    for (const CheckRow& row : rep.rows)
+      for (std::size_t i = 1; i < row.divergence.size(); ++i) {
+        if (!row.divergence[i]) continue;
+        // Not the MDIO level: the traffic is the same; the return code is not.
+        EXPECT_EQ(row.divergence[i]->level, Level::kEvents) << row.divergence[i]->a;
+        if (row.divergence[i]->a.find(m.changed) != std::string::npos) seen = true;
+      }
+    EXPECT_TRUE(seen) << format_terminal(rep, {});
+  }
+}
+
 }  // namespace
 }  // namespace refdrv::test

@@ -102,6 +102,59 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   EXPECT_EQ(j["counts"]["rust"]["phylib_error_state"], rep.counts.at(Impl::kRust)[2]);
 }
 
+// Issue 17: the sweep's fault is the harness's, not the scenario's: a
+// `clear-faults` step does not remove it, and a point counts as reached only
+// when the fault was injected (before, the access after clear-faults went
+// through and the point was classified as "ignored").
+TEST(FaultSweep, AClearFaultsStepKeepsTheSweepsOwnFaultAndAPointIsReachedOnlyWhenInjected) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(R"(name: cleared
+models: [AX88772A]
+partner: switch-10-100
+steps:
+  - attach
+  - start
+  - wait: 3s
+  - clear-faults
+  - wait: 3s
+)", "cleared.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult base = run_scenario(env, *sc, "AX88772A", Impl::kC);
+  ASSERT_FALSE(base.stop) << *base.stop;
+  // The first access after the clear-faults step.
+  std::uint64_t k = 0;
+  bool after = false;
+  for (const auto& e : base.trace.events()) {
+    if (e.kind == TraceKind::kStep && e.name == "clear-faults") after = true;
+    if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) {
+      if (after) break;
+      ++k;
+    }
+  }
+  ASSERT_TRUE(after);
+  ASSERT_LT(k, base.mdio_accesses);
+  hw::FaultRule rule;
+  rule.kind = hw::FaultKind::kError;
+  rule.trigger = hw::FaultTrigger::kAccessIndex;
+  rule.index = k;
+  RunOptions o;
+  o.extra_fault = rule;
+  const RunResult r = run_scenario(env, *sc, "AX88772A", Impl::kC, o);
+  ASSERT_TRUE(r.fault);
+  EXPECT_TRUE(r.fault->reached);
+  EXPECT_TRUE(r.fault->injected);
+  EXPECT_NE(r.digest, base.digest);  // the failed access changed the run
+  const SweepRun run = classify_fault_run(r, base, k);
+  EXPECT_NE(run.outcome, FaultOutcome::kNotReached) << run.detail;
+  EXPECT_NE(run.outcome, FaultOutcome::kIgnored) << run.detail;
+
+  // A run the fault did not touch (its rule matched no access) is "not
+  // reached", whatever its access count says.
+  RunResult untouched = r;
+  untouched.fault->injected = false;
+  EXPECT_EQ(classify_fault_run(untouched, base, k).outcome, FaultOutcome::kNotReached);
+}
+
 TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
   Environment& env = environment("6.12");
   SweepOptions opt;
@@ -127,7 +180,7 @@ TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
 
 TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   EnvironmentOptions eo;
-  eo.kernel = altered_tree().string();
+  eo.overlay = altered_driver_overlay();
   eo.quiet = true;
   auto env = Environment::open(eo);
   ASSERT_TRUE(env) << env.error().message;

@@ -63,7 +63,7 @@ TEST(Fuzz, TheSameInputGivesByteIdenticalTracesInProcessForkedAndAgain) {
 
 TEST(Fuzz, ARealDivergenceIsShrunkToTheStepThatShowsItAndReplays) {
   EnvironmentOptions eo;
-  eo.kernel = altered_tree().string();
+  eo.overlay = altered_driver_overlay();
   eo.quiet = true;
   auto env = Environment::open(eo);
   ASSERT_TRUE(env) << env.error().message;

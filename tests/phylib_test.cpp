@@ -463,5 +463,96 @@ TEST_P(Qt2025, EveryStateTheGenericDriverPassesThroughIsInTheTrace) {
 INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl::kCxx),
                          [](const auto& info) { return std::string(impl_name(info.param)); });
 
+// Issue 17: CONFIG_BUG=y, and x86's ud2-based WARN and BUG handled as the
+// kernel's trap handler does. Each trap runs in code compiled with the
+// kernel's flags (REFDRV_OP_SELFTEST_TRAP, emul/bug.c).
+class Traps : public ::testing::Test {
+ protected:
+  // A fresh instance with one PHY, and the result of the trap of `kind`.
+  CallResult trap(int kind) {
+    rig_ = make_rig(environment("6.12"), "generic", "", Impl::kC);
+    return rig_.inst->op(REFDRV_OP_SELFTEST_TRAP, kind);
+  }
+  std::vector<std::string> log() const {
+    std::vector<std::string> out;
+    for (const auto& l : rig_.inst->log_lines()) out.push_back(l.text);
+    return out;
+  }
+  Rig rig_;
+};
+
+TEST_F(Traps, WarnOnOncePrintsTheWarningOnceTaintsAndExecutionGoesOn) {
+  for (int boot = 0; boot < 2; ++boot) {  // once per instance: each is a fresh boot
+    const CallResult r = trap(REFDRV_SELFTEST_WARN_ON_ONCE);
+    ASSERT_FALSE(r.stop) << *r.stop;
+    EXPECT_EQ(r.ret, 0);
+    const auto warns = events_of(rig_.inst->trace(), {TraceKind::kWarn});
+    ASSERT_EQ(warns.size(), 1u) << "boot " << boot;
+    EXPECT_EQ(warns[0].name, "WARNING");
+    EXPECT_THAT(warns[0].detail, ::testing::MatchesRegex(".*emul/bug\\.c:[0-9]+"));
+    EXPECT_EQ(warns[0].value, 9);  // TAINT_WARN
+    const auto lines = log();
+    EXPECT_THAT(lines, ::testing::Contains("------------[ cut here ]------------"));
+    EXPECT_THAT(lines, ::testing::Contains(::testing::MatchesRegex(
+                           "WARNING: CPU: 0 PID: 0 at .*emul/bug\\.c:[0-9]+ emul_selftest_warn_once\\+0x[0-9a-f]+/0x[0-9a-f]+")));
+    EXPECT_THAT(lines, ::testing::Contains(::testing::HasSubstr("Tainted: G        W")));
+    EXPECT_THAT(lines, ::testing::Contains("---[ end trace 0000000000000000 ]---"));
+  }
+}
+
+TEST_F(Traps, BugStopsTheInstanceNamingFileAndLine) {
+  const CallResult r = trap(REFDRV_SELFTEST_BUG);
+  ASSERT_TRUE(r.stop);
+  EXPECT_THAT(*r.stop, ::testing::MatchesRegex("kernel BUG at .*emul/bug\\.c:[0-9]+!.*"));
+  EXPECT_THAT(log(), ::testing::Contains(::testing::HasSubstr("kernel BUG at")));
+  EXPECT_TRUE(rig_.inst->stopped());
+}
+
+TEST_F(Traps, DivideErrorNullDereferenceAndStrayUd2AreOopsesWithTheirSymbol) {
+  const struct {
+    int kind;
+    const char* what;
+  } cases[] = {
+      {REFDRV_SELFTEST_DIVIDE_ERROR, "divide error (SIGFPE)"},
+      {REFDRV_SELFTEST_NULL_DEREF, "page fault (SIGSEGV)"},
+      {REFDRV_SELFTEST_INVALID_OPCODE, "invalid opcode"},
+  };
+  for (const auto& c : cases) {
+    const CallResult r = trap(c.kind);
+    ASSERT_TRUE(r.stop) << c.what;
+    EXPECT_THAT(*r.stop, ::testing::HasSubstr(c.what));
+    EXPECT_THAT(*r.stop, ::testing::HasSubstr("emul_selftest_trap+0x"));
+  }
+  // The process and the image are fine: the next instance runs.
+  EXPECT_FALSE(trap(REFDRV_SELFTEST_WARN_ON_ONCE).stop);
+}
+
+// phylib's own WARN: phy_error_precise() names the callback that failed and
+// its error, the way a kernel log shows it, on every implementation.
+TEST_P(Qt2025, PhylibsWarnOnAFailedCallbackIsTracedWithTheKernelsText) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(R"(name: w
+models: [QT2025]
+partner: 10gbase-sr
+steps:
+  - attach
+  - start
+  - wait: 2s
+  - fault: {kind: read-error, register: 1.0x0001, nth: 0}
+  - wait: 2s
+)", "w.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult r = run_scenario(env, *sc, "QT2025", GetParam());
+  ASSERT_FALSE(r.stop) << *r.stop;
+  const auto warns = events_of(r.trace, {TraceKind::kWarn});
+  ASSERT_EQ(warns.size(), 1u);
+  EXPECT_EQ(warns[0].detail, "drivers/net/phy/phy.c:1313");
+  std::vector<std::string> logs;
+  for (const auto& e : events_of(r.trace, {TraceKind::kLog})) logs.push_back(e.detail);
+  EXPECT_THAT(logs, ::testing::Contains(::testing::MatchesRegex(
+                        "WARNING: CPU: 0 PID: 0 at drivers/net/phy/phy.c:1313 _phy_state_machine\\+0x[0-9a-f]+/0x[0-9a-f]+")));
+  EXPECT_THAT(logs, ::testing::Contains(::testing::EndsWith(": returned: -5")));
+}
+
 }  // namespace
 }  // namespace refdrv::test

@@ -182,6 +182,25 @@ TEST(History, ADirectoryWithoutGitSaysHowToGetOne) {
   EXPECT_THAT(h.error().message, HasSubstr("git clone https://git.kernel.org"));
 }
 
+// Issue 17: a failing check tool is no count, never "0 escape hatches", and
+// its failure is not cached. (CLANG_TIDY=false: clang-tidy exits non-zero
+// without a finding, which the tool reports as its own failure, exit 2.)
+TEST(Report, AFailedEscapeHatchCheckIsNoCountAndIsNotCached) {
+  if (!kernel::on_path("clang-tidy-19") || !kernel::on_path("clang-query-19")) GTEST_SKIP() << "no clang tools";
+  const std::vector<std::string> files = {"cxx/drivers/ax88796b_cxx.cpp"};
+  ::setenv("CLANG_TIDY", "false", 1);
+  for (int i = 0; i < 2; ++i) {
+    const auto j = report::escape_hatch_check(files);
+    EXPECT_FALSE(j["available"].get<bool>()) << "run " << i << ": " << j.dump();
+    EXPECT_FALSE(j.contains("total"));
+    EXPECT_THAT(j.value("note", ""), HasSubstr("exit status 2"));
+  }
+  ::unsetenv("CLANG_TIDY");
+  const auto ok = report::escape_hatch_check(files);
+  ASSERT_TRUE(ok["available"].get<bool>()) << ok.dump();
+  EXPECT_EQ(ok["total"], 0);
+}
+
 nlohmann::json report_for(Environment& env, const fs::path& out) {
   report::ReportOptions o;
   o.impls = available_impls(env, nullptr);

@@ -111,6 +111,25 @@ std::filesystem::path altered_copy(const std::string& name, const std::string& f
   return dst;
 }
 
+std::map<std::string, std::filesystem::path> altered_source(const std::string& name, const std::string& file,
+                                                            const std::string& find, const std::string& replace) {
+  namespace fs = std::filesystem;
+  const fs::path src = environment("6.12").tree().root / file;
+  const fs::path dst = kernel::cache_root() / "test-trees" / (name + fs::path(file).extension().string());
+  auto text = kernel::read_file(src);
+  if (!text) ADD_FAILURE() << "cannot read " << src;
+  const auto pos = text ? text->find(find) : std::string::npos;
+  if (pos == std::string::npos) ADD_FAILURE() << "the text to alter is not where Linux 6.12 has it in " << file;
+  else text->replace(pos, find.size(), replace);
+  if (auto w = kernel::write_file(dst, text.value_or("")); !w) ADD_FAILURE() << w.error().message;
+  return {{file, dst}};
+}
+
+std::map<std::string, std::filesystem::path> altered_driver_overlay() {
+  return altered_source("asix-no-toggle", "drivers/net/phy/ax88796b.c",
+                        "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");
+}
+
 std::filesystem::path altered_tree() {
   return altered_copy("linux-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
                       "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");

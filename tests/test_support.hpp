@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,14 @@ std::filesystem::path altered_tree();
 // refdrv's cache under test-trees/<name>; made once.
 std::filesystem::path altered_copy(const std::string& name, const std::string& file, const std::string& find,
                                    const std::string& replace);
+// The 6.12 tree's `file` with its first `find` replaced by `replace`,
+// written to refdrv's cache under test-trees/<name> and returned as the
+// overlay EnvironmentOptions::overlay takes (kernel::BuildOptions::overlay):
+// the tree's own build plus one recompiled object.
+std::map<std::string, std::filesystem::path> altered_source(const std::string& name, const std::string& file,
+                                                            const std::string& find, const std::string& replace);
+// ax88796b.c without the BMCR_RESET toggle (as altered_tree()), as an overlay.
+std::map<std::string, std::filesystem::path> altered_driver_overlay();
 // A copy of the 6.12 tree whose rust/kernel/net/phy.rs reads
 // is_autoneg_completed() from the wrong bit of phy_device's bitfield.
 std::filesystem::path altered_rust_abstraction_tree();

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 3
+#define REFDRV_ABI_VERSION 4
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -141,6 +141,18 @@ enum refdrv_op {
 	REFDRV_OP_GENPHY_SOFT_RESET, /* genphy_soft_reset() on the attached PHY, whatever its driver */
 	REFDRV_OP_MDIO_READ_C45,   /* mdiobus_c45_read(): a = addr, b = devad, c = reg */
 	REFDRV_OP_MDIO_WRITE_C45,  /* mdiobus_c45_write(): a = addr, b = devad, c = reg, d = value */
+	REFDRV_OP_SELFTEST_TRAP,   /* kernel-side code that traps: a = enum refdrv_selftest_trap */
+};
+
+/* What REFDRV_OP_SELFTEST_TRAP runs in kernel-side code (emul/bug.c), so that
+ * refdrv's tests prove each trap path of the kernel gate with the code the
+ * kernel's compiler emits for it, not with a host-side imitation. */
+enum refdrv_selftest_trap {
+	REFDRV_SELFTEST_WARN_ON_ONCE = 1, /* WARN_ON_ONCE(1) twice: one WARN, returns 0 */
+	REFDRV_SELFTEST_BUG,              /* BUG() */
+	REFDRV_SELFTEST_DIVIDE_ERROR,     /* an integer division by zero */
+	REFDRV_SELFTEST_NULL_DEREF,       /* a read through a NULL pointer */
+	REFDRV_SELFTEST_INVALID_OPCODE,   /* a ud2 that is no BUG()/WARN() site */
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a
@@ -242,6 +254,13 @@ struct refdrv_kernel_ops {
 	 * of polling loops would reward longer waits). `size` is a power of
 	 * two; NULL turns it off. */
 	void (*set_coverage)(unsigned char *counters, unsigned long size);
+
+	/* A ud2 trapped at `pc` in kernel-side code (x86's BUG() and WARN()),
+	 * called while the context that hit it is current: looks `pc` up in
+	 * the __bug_table as the kernel's report_bug() does and prints what
+	 * the kernel prints. 1: a WARN (resume after the ud2); 2: a BUG (`what`
+	 * holds "kernel BUG at file:line!"); 0: not a bug site. */
+	int (*report_bug)(unsigned long pc, char *what, unsigned long size);
 };
 
 /* The one symbol the kernel-side shared object exports. */

@@ -2,6 +2,7 @@
 // A deliberately bad C++ PHY driver: every escape hatch the driver check
 // must reject (tests/CMakeLists.txt expects each to be reported). Never built.
 #include <cstdio>
+#include <cstdlib>
 #include <tuple>
 
 #include "refdrv/phy/module.hpp"
@@ -13,6 +14,15 @@ using namespace refdrv::phy;
 namespace {
 
 int g_counter;
+
+union Bits {  // union
+  std::uint16_t word;
+  std::uint8_t bytes[2];
+};
+
+struct Regs {
+  std::uint16_t bmcr;
+};
 
 struct BadPhy {
   static constexpr CStr name = "Bad PHY";
@@ -34,6 +44,17 @@ struct BadPhy {
     std::ignore = dev.genphy_update_link();
     auto* scratch = new int(0);
     delete scratch;
+    void* block = std::malloc(16);                       // malloc (a C API call)
+    std::free(block);
+    const int limit = 3;
+    int& writable = const_cast<int&>(limit);             // const_cast
+    writable = (int)2.5;                                 // C-style cast
+    std::uint16_t Regs::*field = &Regs::bmcr;            // member pointer
+    Regs regs{};
+    regs.*field = 1;
+    Bits bits{};
+    bits.word = 0;
+    asm volatile("nop");                                 // inline assembly
     return static_cast<std::uint16_t>(0);
   }
 };

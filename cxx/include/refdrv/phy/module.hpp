@@ -55,9 +55,17 @@ class PhyModule {
 //       .license = "GPL", .kconfig = "AX88796B_PHY", .source = "cxx/drivers/x.cpp"});
 //
 // The device table is each driver's phy_device_id, in order.
+#ifdef REFDRV_ESCAPE_CHECK
+// As tools/check-escape-hatches sees it: the drivers and the module
+// information the driver wrote, and no code of the abstractions'.
+#define REFDRV_MODULE_PHY_DRIVER(ident, drivers, ...)                      \
+  using ident##_escape_check_drivers = ::refdrv::phy::PhyModule<REFDRV_PHY_UNPAREN drivers>; \
+  [[maybe_unused]] static const ::refdrv::phy::ModuleInfo ident##_escape_check_info __VA_ARGS__;
+#else
 #define REFDRV_MODULE_PHY_DRIVER(ident, drivers, ...)                                                    \
   const ::refdrv::phy::ModuleDescriptor& ident() {                                                       \
     static const ::refdrv::phy::PhyModule<REFDRV_PHY_UNPAREN drivers> module(::refdrv::phy::ModuleInfo __VA_ARGS__); \
     static const ::refdrv::phy::ModuleDescriptor descriptor = module.descriptor();                       \
     return descriptor;                                                                                   \
   }
+#endif

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bug.c - WARN and BUG as x86 has them. A WARN_ON() or BUG() is a ud2 with a
+ * __bug_table entry (address, file, line, flags); the trap is taken by the
+ * host (host/kernel_gate.cpp), which asks emul_report_bug() here what the
+ * address is. That runs the tree's own lib/bug.c (report_bug(): the table
+ * lookup, WARN_ON_ONCE's once flag, "cut here", "kernel BUG at"), with the
+ * pieces of kernel/panic.c and the x86 trap code it needs written here:
+ * is_valid_bugaddr(), __warn(), __warn_printk(), add_taint().
+ *
+ * A WARN prints what the kernel prints (the WARNING line with file:line and
+ * the function, the modules and taint lines, the end marker), becomes a
+ * REFDRV_TR_WARN event, taints the image, and execution resumes after the
+ * ud2. A BUG prints "kernel BUG at file:line!" and stops the instance.
+ */
+#include <linux/kernel.h>
+#include <linux/bug.h>
+#include <linux/panic.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <linux/errno.h>
+
+#include "emul.h"
+
+static unsigned long emul_tainted_mask;
+
+int is_valid_bugaddr(unsigned long addr)
+{
+	const u8 *insn = (const u8 *)addr;
+
+	/* ud2 (0f 0b): the instruction x86's BUG() and WARN() emit. */
+	return insn[0] == 0x0f && insn[1] == 0x0b;
+}
+
+/*
+ * What kernel/panic.c hands __warn() for a WARN with a message and no trap
+ * (warn_slowpath_fmt(); x86's WARN() traps instead, so this stays unused
+ * unless a tree routes a message here): the format and its arguments.
+ */
+struct warn_args {
+	const char *fmt;
+	va_list args;
+};
+
+void add_taint(unsigned flag, enum lockdep_ok lockdep_ok)
+{
+	emul_tainted_mask |= 1UL << flag;
+}
+
+/* print_tainted(): "Tainted: G        W  " once a WARN happened. */
+static const char *emul_taint_text(void)
+{
+	return emul_tainted_mask & (1UL << TAINT_WARN) ? "Tainted: G        W" : "Not tainted";
+}
+
+void __warn_printk(const char *fmt, ...)
+{
+	va_list args;
+
+	pr_warn(CUT_HERE);
+	va_start(args, fmt);
+	vprintk(fmt, args);
+	va_end(args);
+}
+
+void __warn(const char *file, int line, void *caller, unsigned taint, struct pt_regs *regs,
+	    struct warn_args *args)
+{
+	static char where[192];
+
+	if (file)
+		pr_warn("WARNING: CPU: 0 PID: 0 at %s:%d %pS\n", file, line, caller);
+	else
+		pr_warn("WARNING: CPU: 0 PID: 0 at %pS\n", caller);
+	if (args)
+		vprintk(args->fmt, args->args);
+	pr_warn("Modules linked in:\n");  /* every module is built in */
+	add_taint(taint, LOCKDEP_STILL_OK);
+	pr_warn("CPU: 0 UID: 0 PID: 0 Comm: refdrv %s\n", emul_taint_text());
+	pr_warn("---[ end trace 0000000000000000 ]---\n");
+	if (file)
+		snprintf(where, sizeof(where), "%s:%d", file, line);
+	else
+		snprintf(where, sizeof(where), "%pS", caller);
+	emul_trace(REFDRV_TR_WARN, -1, "WARNING", where, taint);
+}
+
+/*
+ * The trap at `pc`: 1 a WARN (printed; resume after the ud2), 2 a BUG
+ * (printed; `what` says where), 0 not a bug site (a plain ud2).
+ */
+int emul_report_bug(unsigned long pc, char *what, unsigned long size)
+{
+	const struct bug_entry *bug = find_bug(pc);
+	const char *file = NULL;
+	unsigned int line = 0;
+
+	switch (report_bug(pc, NULL)) {
+	case BUG_TRAP_TYPE_WARN:
+		return 1;
+	case BUG_TRAP_TYPE_BUG:
+		if (bug)
+			bug_get_file_line((struct bug_entry *)bug, &file, &line);
+		if (file)
+			snprintf(what, size, "kernel BUG at %s:%u!", file, line);
+		else
+			snprintf(what, size, "kernel BUG at %pS", (void *)pc);
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Each instance starts as a fresh boot: WARN_ON_ONCE() warns once per
+ * instance and the taint starts clean, so no run depends on the ones before.
+ */
+void emul_bug_new_boot(void)
+{
+	generic_bug_clear_once();
+	emul_tainted_mask = 0;
+}
+
+/*
+ * REFDRV_OP_SELFTEST_TRAP: each trap path, reached by code compiled here
+ * with the kernel's flags (the tests check what each becomes).
+ */
+static noinline void emul_selftest_warn_once(void)
+{
+	WARN_ON_ONCE(1);
+}
+
+int emul_selftest_trap(long kind)
+{
+	static int *volatile nowhere;
+	static volatile int zero, one = 1;
+	int i;
+
+	switch (kind) {
+	case REFDRV_SELFTEST_WARN_ON_ONCE:
+		for (i = 0; i < 2; i++)
+			emul_selftest_warn_once();  /* one site, reached twice */
+		return 0;
+	case REFDRV_SELFTEST_BUG:
+		BUG();
+	case REFDRV_SELFTEST_DIVIDE_ERROR:
+		return one / zero;
+	case REFDRV_SELFTEST_NULL_DEREF:
+		return *nowhere;
+	case REFDRV_SELFTEST_INVALID_OPCODE:
+		asm volatile("ud2");
+		return 0;
+	}
+	return -EINVAL;
+}
