@@ -209,7 +209,7 @@ std::vector<Command> build_app(CLI::App& app, Common& common) {
   app.failure_message(failure_line);
   app.footer("refdrv help COMMAND prints the options of a command.");
   std::vector<Command> commands;
-  for (auto add : {check_commands, inspect_commands, fault_commands, fuzz_commands, report_commands, help_commands})
+  for (auto add : {check_commands, inspect_commands, fault_commands, mutate_commands, fuzz_commands, report_commands, help_commands})
     for (auto& c : add(app, common)) commands.push_back(std::move(c));
   return commands;
 }

@@ -91,6 +91,7 @@ std::vector<Command> build_app(CLI::App& app, Common& common);
 std::vector<Command> check_commands(CLI::App& app, Common& common);    // check, run
 std::vector<Command> inspect_commands(CLI::App& app, Common& common);  // trace, diff, list, modinfo, models, suite
 std::vector<Command> fault_commands(CLI::App& app, Common& common);    // faults
+std::vector<Command> mutate_commands(CLI::App& app, Common& common);   // mutate
 std::vector<Command> fuzz_commands(CLI::App& app, Common& common);     // fuzz
 std::vector<Command> report_commands(CLI::App& app, Common& common);   // report, cost-worker
 std::vector<Command> help_commands(CLI::App& app, Common& common);     // help

@@ -518,6 +518,7 @@ int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out)
 
 	memset(out, 0, sizeof(*out));
 	out->carrier = netif_carrier_ok(ki->ndev);
+	out->transceiver_internal = phydev && phy_is_internal(phydev);
 	if (!phydev) {
 		/* Not attached: report the first PHY found on the bus. */
 		int addr;

@@ -70,9 +70,9 @@ std::vector<Entry> project(const RunResult& r, Level level) {
       if (ev[i].kind != TraceKind::kStep) continue;
       if (step < r.mac_after_step.size()) {
         const MacView& v = r.mac_after_step[step];
-        out.push_back({fmt::format("after step {} ({}): MAC link {} {} pause {}/{} carrier {}", step + 1, ev[i].name,
+        out.push_back({fmt::format("after step {} ({}): MAC link {} {} pause {}/{} carrier {} transceiver {}", step + 1, ev[i].name,
                                    v.link ? "up" : "down", speed_duplex_name(v.speed, v.duplex), v.pause,
-                                   v.asym_pause, v.carrier ? "on" : "off"),
+                                   v.asym_pause, v.carrier ? "on" : "off", v.internal ? "internal" : "external"),
                        i});
       }
       ++step;
@@ -181,6 +181,7 @@ std::array<std::uint64_t, 3> digests(const RunResult& r) {
     outcome.add(v.pause);
     outcome.add(v.asym_pause);
     outcome.add(v.carrier);
+    outcome.add(v.internal);
   }
   outcome.add(r.stop.value_or(std::string{}));
   return {mdio.value(), events.value(), outcome.value()};

@@ -129,7 +129,10 @@ class Run {
       mac_.asym_pause = e.asym_pause;
     }
     MacView v = mac_;
-    if (auto st = inst_->status()) v.carrier = st->carrier;
+    if (auto st = inst_->status()) {
+      v.carrier = st->carrier;
+      v.internal = st->transceiver_internal;
+    }
     return v;
   }
 

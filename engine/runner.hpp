@@ -32,6 +32,8 @@ struct MacView {
   // Before any link change the MAC has been told nothing: phylib's unknowns.
   int speed = -1 /* SPEED_UNKNOWN */, duplex = 0xff /* DUPLEX_UNKNOWN */, pause = 0, asym_pause = 0;
   bool carrier = false;
+  // What ethtool shows as the transceiver once attached (phy_is_internal()).
+  bool internal = false;
   bool operator==(const MacView&) const = default;
 };
 

@@ -86,7 +86,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   json mac = json::array();
   for (const auto& m : r.mac_after_step)
     mac.push_back({{"link", m.link}, {"speed", speed_json(m.speed)}, {"duplex", duplex_json(m.duplex)},
-                   {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}});
+                   {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}, {"internal", m.internal}});
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
@@ -124,7 +124,8 @@ RunResult run_result_from_json(const json& j) {
                               e.at("ok").get<bool>(), e.at("message").get<std::string>()});
   for (const auto& m : j.value("mac_after_step", json::array()))
     r.mac_after_step.push_back({m.at("link").get<bool>(), speed_from(m.at("speed")), duplex_from(m.at("duplex")),
-                                m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>()});
+                                m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>(),
+                                m.value("internal", false)});
   r.last_lines = j.value("last_lines", std::vector<std::string>{});
   r.output = j.value("output", "");
   if (j.contains("fault_effect")) {

@@ -40,7 +40,7 @@ void ContextBase::trace_kernel(const refdrv_trace_event& e) {
   TraceEvent ev;
   ev.time_ns = now_;
   ev.addr = e.addr;
-  ev.name = e.name;
+  if (e.name) ev.name = e.name;  // a driver without a name (a mutant) has none
   if (e.detail) ev.detail = e.detail;
   ev.value = e.value;
   switch (e.kind) {

@@ -201,7 +201,8 @@ std::vector<ModuleInfo> KernelImage::modules() const {
     m.description = mi.description ? mi.description : "";
     m.license = mi.license ? mi.license : "";
     for (unsigned d = 0; d < mi.ndrivers; ++d)
-      m.drivers.push_back({mi.drivers[d], mi.ids[d], mi.masks[d], mi.callbacks[d]});
+      // A driver without a name (a mutant that lost its .name) is still listed.
+      m.drivers.push_back({mi.drivers[d] ? mi.drivers[d] : "(no name)", mi.ids[d], mi.masks[d], mi.callbacks[d]});
     out.push_back(std::move(m));
   }
   return out;

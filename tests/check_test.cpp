@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "engine/check.hpp"
+#include "engine/mutate.hpp"
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
@@ -336,6 +337,39 @@ TEST(Check, MutantsThatOnlyChangeAReturnedErrnoAreNotEquivalent) {
       }
     EXPECT_TRUE(seen) << format_terminal(rep, {});
   }
+}
+
+// Issue 18: refdrv mutate on the tree's C driver. The first mutants (in
+// source order: asix_soft_reset's write of BMCR and its error check) are
+// each rebuilt as an overlay and killed by the suite. refdrv's C++ driver is
+// not a tree source: mutating it is refused.
+TEST(Mutate, TheFirstMutantsOfTheCDriverAreKilledByTheSuite) {
+  MutateOptions o;
+  o.impl = Impl::kC;
+  o.env.quiet = true;
+  o.suite = suite();
+  o.limit = 6;
+  auto rep = run_mutation(o);
+  ASSERT_TRUE(rep) << rep.error().message;
+  EXPECT_EQ(rep->source, "drivers/net/phy/ax88796b.c");
+  ASSERT_EQ(rep->results.size(), 6u);
+  for (const auto& r : rep->results) {
+    EXPECT_EQ(r.status, MutantResult::Status::kKilled) << r.mutant.line << ": " << r.mutant.after;
+    EXPECT_FALSE(r.by.empty());
+  }
+  EXPECT_EQ(rep->score(), 100.0);
+  // The errno mutant of the write's error path: killed by the scenario that
+  // fails that write, on the errno.
+  const auto errno_mutant = std::find_if(rep->results.begin(), rep->results.end(),
+                                         [](const MutantResult& r) { return r.mutant.op == "errno"; });
+  ASSERT_NE(errno_mutant, rep->results.end());
+  EXPECT_THAT(errno_mutant->by, HasSubstr("-EINVAL"));
+
+  Environment& env = environment("6.12");
+  EXPECT_EQ(mutation_source(env, Impl::kRust).value_or(""), "drivers/net/phy/ax88796b_rust.rs");
+  const auto cxx = mutation_source(env, Impl::kCxx);
+  ASSERT_FALSE(cxx);
+  EXPECT_THAT(cxx.error().message, HasSubstr("built into refdrv"));
 }
 
 }  // namespace

@@ -74,6 +74,19 @@ TEST_P(Phylib, UnknownIdBindsTheGenericPhyDriverAtAttach) {
   EXPECT_EQ(bound_driver(r.inst->trace()), "Generic PHY");
 }
 
+// What ethtool shows as the transceiver: the AX88772A and AX88772C are
+// internal to their MAC (PHY_IS_INTERNAL); the AX88796B's driver and the
+// generic PHY's do not say so; nothing before attach.
+TEST_P(Phylib, EthtoolSeesTheAx88772PhysAsInternalTransceivers) {
+  for (const char* model : {"AX88772A", "AX88772C", "AX88796B", "generic"}) {
+    Rig r = make_rig(env(), model, "", impl());
+    EXPECT_FALSE(r.inst->status()->transceiver_internal) << model << " before attach";
+    ASSERT_EQ(r.inst->op(REFDRV_OP_ATTACH, r.addr).ret, 0) << model;
+    const bool internal = std::string(model) == "AX88772A" || std::string(model) == "AX88772C";
+    EXPECT_EQ(r.inst->status()->transceiver_internal != 0, internal) << model;
+  }
+}
+
 TEST_P(Phylib, InitHwRunsTheAsixSoftResetToggleThenGenericReset) {
   // A reset that takes 120 ms makes phy_poll_reset() poll more than once.
   Rig r = make_rig(env(), "AX88772C", "", impl(), std::nullopt, 120 * hw::kMs);

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 4
+#define REFDRV_ABI_VERSION 5
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -182,6 +182,9 @@ struct refdrv_phy_status {
 	unsigned int advertising;  /* REFDRV_ADV_* bits of phydev->advertising */
 	unsigned int lp_advertising;
 	int carrier;               /* netif_carrier_ok() of the MAC side */
+	/* What `ethtool DEV` shows as "Transceiver" once the PHY is attached:
+	 * phy_ethtool_ksettings_get()'s phy_is_internal(); 0 when not attached. */
+	int transceiver_internal;
 };
 
 /* The phy_driver callbacks refdrv traces, as bits of

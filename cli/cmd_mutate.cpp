@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv mutate: mutation testing of a tree driver against the suite.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+#include "cli/common.hpp"
+#include "engine/mutate.hpp"
+
+namespace refdrv::cli {
+
+namespace {
+
+struct MutateArgs {
+  std::string impl = "c";
+  std::vector<std::string> scenarios;
+  std::string ktap, json;
+  double min_score = 95;
+  std::size_t limit = 0;
+  bool quiet_survivors = false;
+};
+
+// The mutant as a unified-diff hunk of its line(s).
+std::string diff_of(const Mutant& m) {
+  std::string out = fmt::format("    @@ line {} @@\n    -{}\n", m.line, m.before);
+  if (!m.after.empty()) out += fmt::format("    +{}\n", m.after);
+  return out;
+}
+
+std::string line_of(const MutantResult& r) {
+  const Mutant& m = r.mutant;
+  std::string out = fmt::format("{:<10} #{:<3} line {:<4} {:<20} {}", mutant_status_name(r.status), m.id, m.line,
+                                m.op, m.after.empty() ? "deleted: " + m.before : m.after);
+  if (!r.by.empty()) out += fmt::format("\n           {}", r.by);
+  return out;
+}
+
+std::string ktap_of(const MutationReport& rep) {
+  std::string out = fmt::format("KTAP version 1\n# refdrv mutate: {} on Linux {}\n1..{}\n", rep.source,
+                                rep.tree_version, rep.results.size());
+  for (std::size_t i = 0; i < rep.results.size(); ++i) {
+    const MutantResult& r = rep.results[i];
+    const std::string name = fmt::format("mutant_{}_line_{}", r.mutant.id, r.mutant.line);
+    switch (r.status) {
+      case MutantResult::Status::kKilled:
+        out += fmt::format("ok {} {}\n", i + 1, name);
+        out += fmt::format("# killed by {}\n", r.by);
+        break;
+      case MutantResult::Status::kSurvived:
+        out += fmt::format("# survived: {} -> {}\n", r.mutant.before, r.mutant.after.empty() ? "(deleted)" : r.mutant.after);
+        out += fmt::format("not ok {} {}\n", i + 1, name);
+        break;
+      default:
+        out += fmt::format("ok {} {} # SKIP {}: {}\n", i + 1, name, mutant_status_name(r.status), r.by);
+    }
+  }
+  return out;
+}
+
+nlohmann::json json_of(const MutationReport& rep, double min_score) {
+  nlohmann::json j;
+  j["tool"] = "refdrv mutate";
+  j["tree"] = {{"version", rep.tree_version}};
+  j["source"] = rep.source;
+  nlohmann::json impls = nlohmann::json::array();
+  for (Impl i : rep.impls) impls.push_back(impl_name(i));
+  j["implementations"] = impls;
+  j["wall_seconds"] = rep.wall_seconds;
+  nlohmann::json ms = nlohmann::json::array();
+  for (const auto& r : rep.results)
+    ms.push_back({{"id", r.mutant.id},
+                  {"line", r.mutant.line},
+                  {"operator", r.mutant.op},
+                  {"before", r.mutant.before},
+                  {"after", r.mutant.after},
+                  {"status", mutant_status_name(r.status)},
+                  {"detail", r.by}});
+  j["mutants"] = ms;
+  j["counts"] = {{"killed", rep.count(MutantResult::Status::kKilled)},
+                 {"survived", rep.count(MutantResult::Status::kSurvived)},
+                 {"equivalent", rep.count(MutantResult::Status::kEquivalent)},
+                 {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
+  j["score"] = rep.score();
+  j["min_score"] = min_score;
+  return j;
+}
+
+int cmd_mutate(const Common& c, const MutateArgs& a) {
+  if (to_stdout(a.ktap) && to_stdout(a.json))
+    return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
+  const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
+  auto impl = impl_from(a.impl);
+  if (!impl) return report_error({fmt::format("--impl: unknown implementation '{}' (c or rust)", a.impl)});
+  auto scenarios = scenarios_from(a.scenarios);
+  if (!scenarios) return report_error(scenarios.error());
+  MutateOptions opt;
+  opt.impl = *impl;
+  opt.env = c.env;
+  opt.suite = std::move(*scenarios);
+  opt.limit = a.limit;
+  std::FILE* text = machine_stdout ? stderr : stdout;
+  opt.on_result = [&](const MutantResult& r, std::size_t done, std::size_t total) {
+    if (c.env.quiet && r.status != MutantResult::Status::kSurvived) return;
+    fmt::print(text, "[{}/{}] {}\n", done, total, line_of(r));
+    if (r.status == MutantResult::Status::kSurvived) fmt::print(text, "{}", diff_of(r.mutant));
+  };
+  auto rep = run_mutation(opt);
+  if (!rep) return report_error(rep.error());
+  const double score = rep->score();
+  const std::size_t killed = rep->count(MutantResult::Status::kKilled);
+  const std::size_t scored = killed + rep->count(MutantResult::Status::kSurvived);
+  fmt::print(text,
+             "\n{}: {} mutants on Linux {} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged), "
+             "{} stillborn (do not compile)\n",
+             rep->source, rep->results.size(), rep->tree_version, rep->wall_seconds, killed,
+             rep->count(MutantResult::Status::kSurvived), rep->count(MutantResult::Status::kEquivalent),
+             rep->count(MutantResult::Status::kStillborn));
+  if (!a.ktap.empty())
+    if (auto w = write_text(a.ktap, ktap_of(*rep)); !w) return report_error(w.error());
+  if (!a.json.empty())
+    if (auto w = write_text(a.json, json_of(*rep, a.min_score).dump(1) + "\n"); !w) return report_error(w.error());
+  if (scored == 0) {
+    fmt::print(text, "mutation score: none (no mutant was scored)\n");
+    return kExitFailure;
+  }
+  fmt::print(text, "mutation score: {}/{} = {:.1f}% (minimum {:g}%)\n", killed, scored, score, a.min_score);
+  return score + 1e-9 >= a.min_score ? 0 : kExitFailure;
+}
+
+}  // namespace
+
+std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
+  auto ma = std::make_shared<MutateArgs>();
+  auto* cmd = app.add_subcommand(
+      "mutate", "mutation testing: small changes to a tree driver, each rebuilt and checked; the survivors and the score");
+  add_env_options(cmd, common);
+  cmd->add_option("--impl", ma->impl, "whose driver to mutate: c (the tree's C driver) or rust (the tree's Rust one)")
+      ->check(one_of({"c", "rust"}, "implementation to mutate"));
+  cmd->add_option("--scenario", ma->scenarios, "scenario files or directories (default: the embedded suite)");
+  cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1")
+      ->check(number_in(0, 100));
+  cmd->add_option("--limit", ma->limit, "only the first N mutants (in source order)")->check(integer_in(1, 100000));
+  cmd->add_option("--ktap", ma->ktap, "write KTAP to this file (- for stdout): a mutant per test, survivors not ok");
+  cmd->add_option("--json", ma->json, "write the JSON report to this file (- for stdout)");
+  return {{cmd, [&common, ma] { return cmd_mutate(common, *ma); }}};
+}
+
+}  // namespace refdrv::cli

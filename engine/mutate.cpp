@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/mutate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <regex>
+
+#include <unistd.h>
+
+#include "engine/check.hpp"
+#include "engine/groups.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+
+namespace refdrv {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Which bytes of `s` are code: not in a comment, a string, a character
+// literal, a preprocessor line (C) or an attribute (Rust).
+std::vector<bool> code_mask(const std::string& s, MutantLang lang) {
+  std::vector<bool> code(s.size(), true);
+  auto mask = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to && k < s.size(); ++k) code[k] = false;
+  };
+  std::size_t i = 0;
+  bool line_start = true;
+  while (i < s.size()) {
+    if (line_start) {
+      std::size_t j = i;
+      while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+      if (j < s.size() && s[j] == '#') {  // #include/#define (with continuations), #[attr]
+        std::size_t e = j;
+        while (e < s.size() && !(s[e] == '\n' && s[e - 1] != '\\')) ++e;
+        mask(i, e);
+        i = e;
+        continue;
+      }
+    }
+    const char c = s[i];
+    const char n = i + 1 < s.size() ? s[i + 1] : '\0';
+    line_start = c == '\n';
+    if (c == '/' && n == '/') {
+      const std::size_t e = std::min(s.find('\n', i), s.size());
+      mask(i, e);
+      i = e;
+    } else if (c == '/' && n == '*') {
+      int depth = 0;
+      std::size_t e = i;
+      while (e + 1 < s.size()) {
+        if (s[e] == '/' && s[e + 1] == '*') depth += 1, e += 2;
+        else if (s[e] == '*' && s[e + 1] == '/') {
+          e += 2;
+          if (--depth == 0 || lang == MutantLang::kC) break;
+        } else ++e;
+      }
+      mask(i, e);
+      i = e;
+    } else if (lang == MutantLang::kRust && c == 'r' && (n == '"' || n == '#') && (i == 0 || !ident_char(s[i - 1]))) {
+      std::size_t j = i + 1, hashes = 0;
+      while (j < s.size() && s[j] == '#') ++hashes, ++j;
+      if (j >= s.size() || s[j] != '"') {
+        ++i;
+        continue;
+      }
+      const std::string close = "\"" + std::string(hashes, '#');
+      const std::size_t e = std::min(s.find(close, j + 1), s.size()) + close.size();
+      mask(i, e);
+      i = e;
+    } else if (c == '"' || (c == '\'' && (lang == MutantLang::kC || n == '\\' ||
+                                          (i + 2 < s.size() && s[i + 2] == '\'')))) {
+      std::size_t e = i + 1;
+      while (e < s.size() && s[e] != c) e += s[e] == '\\' ? 2 : 1;
+      mask(i, e + 1);
+      i = e + 1;
+    } else {
+      ++i;
+    }
+  }
+  return code;
+}
+
+bool all_code(const std::vector<bool>& code, std::size_t pos, std::size_t len) {
+  for (std::size_t k = pos; k < pos + len; ++k)
+    if (k >= code.size() || !code[k]) return false;
+  return true;
+}
+
+std::string trimmed(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+struct Generator {
+  const std::string& src;
+  MutantLang lang;
+  std::vector<bool> code;
+  std::vector<std::size_t> line_starts;  // offset of each line
+  std::vector<Mutant> out;
+
+  Generator(const std::string& s, MutantLang l) : src(s), lang(l), code(code_mask(s, l)) {
+    line_starts.push_back(0);
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if (s[i] == '\n') line_starts.push_back(i + 1);
+  }
+
+  std::size_t line_of(std::size_t pos) const {
+    return static_cast<std::size_t>(std::upper_bound(line_starts.begin(), line_starts.end(), pos) -
+                                    line_starts.begin());
+  }
+  std::string_view line_text(std::size_t line) const {  // 1-based, without '\n'
+    const std::size_t b = line_starts[line - 1];
+    const std::size_t e = line < line_starts.size() ? line_starts[line] - 1 : src.size();
+    return std::string_view(src).substr(b, e - b);
+  }
+  // The line's code only (comments blanked), for line-shaped operators.
+  std::string line_code(std::size_t line) const {
+    std::string t(line_text(line));
+    const std::size_t b = line_starts[line - 1];
+    for (std::size_t k = 0; k < t.size(); ++k)
+      if (!code[b + k]) t[k] = ' ';
+    return t;
+  }
+
+  // Replaces [pos, pos+len) with `with`.
+  void replace(const std::string& op, std::size_t pos, std::size_t len, const std::string& with) {
+    Mutant m;
+    m.op = op;
+    m.line = line_of(pos);
+    m.source = src;
+    m.source.replace(pos, len, with);
+    m.before = trimmed(line_text(m.line));
+    const std::size_t b = line_starts[m.line - 1];
+    const std::size_t e = m.source.find('\n', b);
+    m.after = trimmed(std::string_view(m.source).substr(b, (e == std::string::npos ? m.source.size() : e) - b));
+    out.push_back(std::move(m));
+  }
+  // Empties lines [first, last] (1-based), keeping the line count.
+  void delete_lines(const std::string& op, std::size_t first, std::size_t last) {
+    Mutant m;
+    m.op = op;
+    m.line = first;
+    std::string before;
+    for (std::size_t l = first; l <= last; ++l) before += (before.empty() ? "" : " ") + trimmed(line_text(l));
+    m.before = before;
+    const std::size_t b = line_starts[first - 1];
+    const std::size_t e = last < line_starts.size() ? line_starts[last] - 1 : src.size();
+    m.source = src.substr(0, b) + std::string(last - first, '\n') + src.substr(e);
+    out.push_back(std::move(m));
+  }
+
+  void binary_operators() {
+    static const std::vector<std::pair<std::string, std::string>> kOps = {
+        {" == ", " != "}, {" != ", " == "}, {" <= ", " < "}, {" >= ", " > "},
+        {" < ", " <= "},  {" > ", " >= "},  {" && ", " || "}, {" || ", " && "},
+    };
+    for (const auto& [from, to] : kOps)
+      for (std::size_t p = src.find(from); p != std::string::npos; p = src.find(from, p + 1))
+        if (all_code(code, p, from.size()))
+          replace(from == " && " || from == " || " ? "logical" : "relational", p, from.size(), to);
+  }
+
+  void negated_conditions() {
+    for (std::size_t p = src.find("if "); p != std::string::npos; p = src.find("if ", p + 1)) {
+      if ((p > 0 && ident_char(src[p - 1])) || !all_code(code, p, 3)) continue;
+      if (lang == MutantLang::kC) {
+        if (p + 3 >= src.size() || src[p + 3] != '(') continue;
+        int depth = 0;
+        std::size_t e = p + 3;
+        for (; e < src.size(); ++e) {
+          if (!code[e]) continue;
+          if (src[e] == '(') ++depth;
+          if (src[e] == ')' && --depth == 0) break;
+        }
+        if (e >= src.size()) continue;
+        const std::string cond = src.substr(p + 4, e - p - 4);
+        replace("negated condition", p, e + 1 - p, "if (!(" + cond + "))");
+      } else {
+        if (src.compare(p + 3, 4, "let ") == 0) continue;
+        const std::size_t eol = std::min(src.find('\n', p), src.size());
+        const std::size_t brace = src.rfind(" {", eol);
+        if (brace == std::string::npos || brace <= p + 3 || !all_code(code, brace, 2)) continue;
+        const std::string cond = src.substr(p + 3, brace - p - 3);
+        replace("negated condition", p, brace - p, "if !(" + cond + ")");
+      }
+    }
+  }
+
+  void constants() {
+    static const std::regex number(R"((0x[0-9a-fA-F]+|[0-9]+))");
+    for (auto it = std::sregex_iterator(src.begin(), src.end(), number); it != std::sregex_iterator(); ++it) {
+      const std::size_t p = static_cast<std::size_t>(it->position());
+      const std::string lit = it->str();
+      if ((p > 0 && (ident_char(src[p - 1]) || src[p - 1] == '.')) ||
+          (p + lit.size() < src.size() && (ident_char(src[p + lit.size()]) || src[p + lit.size()] == '.')))
+        continue;
+      if (!all_code(code, p, lit.size())) continue;
+      const bool hex = lit.rfind("0x", 0) == 0;
+      const unsigned long long v = std::stoull(hex ? lit.substr(2) : lit, nullptr, hex ? 16 : 10);
+      replace("constant", p, lit.size(), hex ? fmt::format("0x{:x}", v + 1) : std::to_string(v + 1));
+    }
+  }
+
+  void errnos() {
+    const std::regex err(lang == MutantLang::kC ? R"(-E[A-Z0-9]+\b)" : R"(code::E[A-Z0-9]+\b)");
+    for (auto it = std::sregex_iterator(src.begin(), src.end(), err); it != std::sregex_iterator(); ++it) {
+      const std::size_t p = static_cast<std::size_t>(it->position());
+      if (!all_code(code, p, it->length())) continue;
+      const std::string prefix = lang == MutantLang::kC ? "-" : "code::";
+      const std::string name = it->str().substr(prefix.size());
+      replace("errno", p, it->length(), prefix + (name == "EINVAL" ? "EIO" : "EINVAL"));
+    }
+    if (lang != MutantLang::kC) return;
+    // `return ret;` under an `if`: the error a callback passes on.
+    static const std::regex ret(R"(^(\s*)return ([a-z_][a-z0-9_]*);\s*$)");
+    static const std::regex cond(R"(^\s*if \()");
+    for (std::size_t l = 2; l <= line_starts.size(); ++l) {
+      const std::string c = line_code(l);
+      std::smatch m;
+      if (!std::regex_match(c, m, ret) || !std::regex_search(line_code(l - 1), cond)) continue;
+      replace("errno", line_starts[l - 1] + m.position(2), m.length(2), "-EINVAL");
+    }
+  }
+
+  void line_operators() {
+    static const std::regex c_check(R"(^\s*if \(([a-z_][a-z0-9_]*)( < 0)?\)\s*$)");
+    static const std::regex c_call(R"(^\s*[a-z_][a-z0-9_]*\(.*\);\s*$)");
+    static const std::regex c_init(R"(^\s*\.[a-z_][a-z0-9_]*\s*=.*,\s*$)");
+    static const std::regex rust_try(R"(^(\s*)(.+)\?;\s*$)");
+    static const std::regex rust_const(R"(^\s*const [A-Z_][A-Z0-9_]*\s*:.*;\s*$)");
+    for (std::size_t l = 1; l <= line_starts.size(); ++l) {
+      const std::string c = line_code(l);
+      std::smatch m;
+      if (lang == MutantLang::kC) {
+        if (std::regex_match(c, m, c_check) && l < line_starts.size()) {
+          const std::string next = trimmed(line_code(l + 1));
+          if (next == "return " + m[1].str() + ";") delete_lines("dropped error check", l, l + 1);
+        }
+        if (std::regex_match(c, c_call) && trimmed(c).rfind("return", 0) != 0) delete_lines("deleted statement", l, l);
+        if (std::regex_match(c, c_init)) delete_lines("removed initialiser", l, l);
+      } else {
+        if (std::regex_match(c, m, rust_try) && trimmed(m[2].str()).rfind("let ", 0) != 0 &&
+            trimmed(m[2].str()).rfind("return", 0) != 0) {
+          // The error ignored, then the call gone altogether.
+          replace("dropped error check", line_starts[l - 1], c.size(),
+                  m[1].str() + "let _ = " + trimmed(m[2].str()) + ";");
+          delete_lines("deleted statement", l, l);
+        }
+        if (std::regex_match(c, rust_const)) delete_lines("removed initialiser", l, l);
+      }
+    }
+  }
+};
+
+std::string short_text(std::string s, std::size_t max) {
+  if (s.size() > max) s = s.substr(0, max - 3) + "...";
+  return s;
+}
+
+// The first row that fails or diverges, in words.
+std::string killed_by(const CheckReport& rep) {
+  for (const auto& row : rep.rows) {
+    for (std::size_t i = 0; i < row.runs.size(); ++i)
+      if (!row.runs[i].passed())
+        return fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
+                           short_text(row.runs[i].failure_summary(), 120));
+    for (std::size_t i = 1; i < row.divergence.size(); ++i)
+      if (row.divergence[i])
+        return fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model,
+                           impl_title(row.impls[0]), impl_title(row.impls[i]), level_name(row.divergence[i]->level));
+  }
+  return "check exited 1";
+}
+
+// The object's code and data without debug information: equal bytes mean
+// the mutant compiled to the same thing.
+std::optional<std::string> stripped(const fs::path& obj, const fs::path& tmp) {
+  const fs::path log = tmp.string() + ".log";
+  auto st = kernel::run({{"objcopy", "--strip-debug", "--remove-section=.comment", obj.string(), tmp.string()},
+                         {}, log, {}});
+  if (!st || *st != 0) return std::nullopt;
+  auto bytes = kernel::read_file(tmp);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  fs::remove(log, ec);
+  if (!bytes) return std::nullopt;
+  return *bytes;
+}
+
+}  // namespace
+
+std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang) {
+  Generator g(source, lang);
+  g.binary_operators();
+  g.negated_conditions();
+  g.constants();
+  g.errnos();
+  g.line_operators();
+  std::stable_sort(g.out.begin(), g.out.end(), [](const Mutant& a, const Mutant& b) { return a.line < b.line; });
+  // The same text from two operators is one mutant.
+  std::vector<Mutant> unique;
+  for (auto& m : g.out)
+    if (m.source != source && std::none_of(unique.begin(), unique.end(), [&](const Mutant& u) { return u.source == m.source; }))
+      unique.push_back(std::move(m));
+  for (std::size_t i = 0; i < unique.size(); ++i) unique[i].id = i + 1;
+  return unique;
+}
+
+const char* mutant_status_name(MutantResult::Status s) {
+  switch (s) {
+    case MutantResult::Status::kKilled: return "killed";
+    case MutantResult::Status::kSurvived: return "survived";
+    case MutantResult::Status::kEquivalent: return "equivalent";
+    case MutantResult::Status::kStillborn: return "stillborn";
+  }
+  return "?";
+}
+
+std::size_t MutationReport::count(MutantResult::Status s) const {
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [&](const MutantResult& r) { return r.status == s; }));
+}
+
+double MutationReport::score() const {
+  const std::size_t killed = count(MutantResult::Status::kKilled);
+  const std::size_t scored = killed + count(MutantResult::Status::kSurvived);
+  return scored ? 100.0 * static_cast<double>(killed) / static_cast<double>(scored) : 100.0;
+}
+
+Result<std::string> mutation_source(const Environment& env, Impl impl) {
+  if (impl == Impl::kCxx)
+    return fail("--impl cxx: refdrv's C++ driver is built into refdrv, not into the kernel side, so a mutant of it "
+                "needs a rebuild of refdrv; refdrv mutate mutates the tree's drivers (--impl c or rust)");
+  if (impl != Impl::kC && impl != Impl::kRust) return fail("refdrv mutate mutates a C or a Rust driver (--impl c|rust)");
+  const std::string rel = impl == Impl::kC ? "drivers/net/phy/ax88796b.c" : "drivers/net/phy/ax88796b_rust.rs";
+  const auto& objs = env.built().objects;
+  const bool built = std::any_of(objs.begin(), objs.end(), [&](const kernel::KernelObject& k) {
+    return fs::path(k.source).lexically_relative(env.tree().root) == fs::path(rel);
+  });
+  if (!built)
+    return fail(fmt::format("Linux {} has no {} built into the kernel side{}", env.tree().version, rel,
+                            impl == Impl::kRust && !env.built().rust_note.empty() ? ": " + env.built().rust_note : ""));
+  return rel;
+}
+
+Result<MutationReport> run_mutation(const MutateOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  MutationReport rep;
+  std::string rel, original;
+  fs::path base_obj;
+  std::string object_path;
+  {
+    auto env = Environment::open(opt.env);
+    if (!env) return std::unexpected(env.error());
+    auto r = mutation_source(**env, opt.impl);
+    if (!r) return std::unexpected(r.error());
+    rel = *r;
+    rep.tree_version = (*env)->tree().version;
+    auto text = kernel::read_file((*env)->tree().root / rel);
+    if (!text) return std::unexpected(text.error());
+    original = *text;
+    for (const auto& k : (*env)->built().objects)
+      if (fs::path(k.source).lexically_relative((*env)->tree().root) == fs::path(rel)) object_path = k.path;
+    base_obj = (*env)->built().build_dir / "obj" / object_path;
+    const DriverGroup* group = group_of_model("AX88772A");
+    if (group) rep.impls = group_impls(**env, *group);
+  }
+  rep.source = rel;
+  std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
+  if (opt.limit && mutants.size() > opt.limit) mutants.resize(opt.limit);
+  // The suite's scenarios on the mutated driver's models, and on the models
+  // no driver group claims (generic PHYs: a mutant that binds them, with a
+  // lost or widened ID mask, is caught there). Other groups' models (the
+  // QT2025) have no driver this mutant could change.
+  std::vector<Scenario> suite;
+  for (const auto& sc : opt.suite) {
+    Scenario s = sc;
+    std::erase_if(s.models, [](const std::string& m) {
+      const DriverGroup* g = group_of_model(m);
+      return g && g->kconfig != "AX88796B_PHY";
+    });
+    if (!s.models.empty()) suite.push_back(std::move(s));
+  }
+  const fs::path dir = kernel::cache_root() / "mutants" / rep.tree_version;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path tmp = dir / fmt::format("strip-{}.o", ::getpid());
+  const auto base_bytes = stripped(base_obj, tmp);
+  for (const Mutant& m : mutants) {
+    MutantResult res;
+    res.mutant = m;
+    const fs::path file = dir / (kernel::hash_hex(m.source) + fs::path(rel).extension().string());
+    if (auto w = kernel::write_file(file, m.source); !w) return std::unexpected(w.error());
+    EnvironmentOptions eo = opt.env;
+    eo.quiet = true;
+    eo.overlay = {{rel, file}};
+    auto env = Environment::open(eo);
+    if (!env) {
+      res.status = MutantResult::Status::kStillborn;
+      const std::string& msg = env.error().message;
+      static const std::regex diag(R"((error(\[E[0-9]+\])?: [^\n]*))");
+      std::smatch dm;
+      res.by = std::regex_search(msg, dm, diag) ? dm[1].str() : short_text(msg, 160);
+    } else {
+      const auto bytes = stripped((*env)->built().build_dir / "obj" / object_path, tmp);
+      const DriverGroup* group = group_of_model("AX88772A");
+      const std::vector<Impl> now = group ? group_impls(**env, *group) : std::vector<Impl>{};
+      if (std::find(now.begin(), now.end(), opt.impl) == now.end()) {
+        // The mutant's driver no longer registers: check would compare the
+        // others alone, which is no pass for it.
+        res.status = MutantResult::Status::kKilled;
+        res.by = fmt::format("the {} driver no longer registers (no {} module for AX88796B_PHY)",
+                             impl_title(opt.impl), impl_title(opt.impl));
+      } else if (base_bytes && bytes && *bytes == *base_bytes) {
+        res.status = MutantResult::Status::kEquivalent;
+        res.by = "the compiled object is unchanged";
+      } else {
+        CheckOptions co;
+        co.impls = rep.impls;
+        const CheckReport cr = run_check(**env, suite, co);
+        if (cr.exit_code() == 0) {
+          res.status = MutantResult::Status::kSurvived;
+        } else {
+          res.status = MutantResult::Status::kKilled;
+          res.by = killed_by(cr);
+        }
+      }
+    }
+    rep.results.push_back(std::move(res));
+    if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+  }
+  rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+}  // namespace refdrv

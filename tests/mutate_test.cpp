@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv mutate's generator: each operator on refdrv's own sample sources
+// (written here, in the style of a PHY driver), and what it must never touch.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/mutate.hpp"
+
+namespace refdrv {
+namespace {
+
+using ::testing::Contains;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+const char* const kC = R"(#include <linux/phy.h>
+/* a comment with a == b and 42 */
+static int sample_reset(struct phy_device *dev)
+{
+	int ret;
+
+	ret = phy_write(dev, MII_BMCR, 0);
+	if (ret < 0)
+		return ret;
+	if (dev->link && dev->speed == SPEED_100)
+		return -EIO;
+	pr_info("x != y\n");
+	return genphy_soft_reset(dev);
+}
+
+static struct phy_driver sample_driver[] = { {
+	.soft_reset = sample_reset,
+} };
+)";
+
+std::vector<std::string> afters(const std::vector<Mutant>& ms, const std::string& op) {
+  std::vector<std::string> out;
+  for (const auto& m : ms)
+    if (m.op == op) out.push_back(m.after.empty() ? "deleted: " + m.before : m.after);
+  return out;
+}
+
+TEST(Mutate, EachCOperatorMakesItsMutantsAndLeavesCommentsStringsAndIncludesAlone) {
+  const auto ms = generate_mutants(kC, MutantLang::kC);
+  EXPECT_THAT(afters(ms, "relational"),
+              ::testing::UnorderedElementsAre("if (ret <= 0)", "if (dev->link && dev->speed != SPEED_100)"));
+  EXPECT_THAT(afters(ms, "logical"), ::testing::ElementsAre("if (dev->link || dev->speed == SPEED_100)"));
+  EXPECT_THAT(afters(ms, "negated condition"),
+              ::testing::ElementsAre("if (!(ret < 0))", "if (!(dev->link && dev->speed == SPEED_100))"));
+  EXPECT_THAT(afters(ms, "constant"), ::testing::ElementsAre("ret = phy_write(dev, MII_BMCR, 1);", "if (ret < 1)"));
+  EXPECT_THAT(afters(ms, "errno"), ::testing::ElementsAre("return -EINVAL;", "return -EINVAL;"));
+  EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("deleted: if (ret < 0) return ret;"));
+  EXPECT_THAT(afters(ms, "deleted statement"), ::testing::ElementsAre("deleted: pr_info(\"x != y\\n\");"));
+  EXPECT_THAT(afters(ms, "removed initialiser"), ::testing::ElementsAre("deleted: .soft_reset = sample_reset,"));
+  for (const auto& m : ms) {
+    // Never in the comment, the string, the #include, the `->`.
+    EXPECT_NE(m.line, 1u) << m.after;
+    EXPECT_NE(m.line, 2u) << m.after;
+    EXPECT_EQ(m.after.find("x == y"), std::string::npos);
+    EXPECT_EQ(m.after.find("->="), std::string::npos);
+    // Line numbers stay the original's: a deletion leaves empty lines.
+    EXPECT_EQ(std::count(m.source.begin(), m.source.end(), '\n'), std::count(kC, kC + std::strlen(kC), '\n'));
+  }
+  for (std::size_t i = 0; i < ms.size(); ++i) EXPECT_EQ(ms[i].id, i + 1);
+}
+
+const char* const kRust = R"(// SPDX-License-Identifier: GPL-2.0
+#[vtable]
+impl Driver for PhySample {
+    const FLAGS: u32 = phy::flags::IS_INTERNAL;
+    fn soft_reset<'a>(dev: &'a mut phy::Device) -> Result<u16> {
+        dev.write(C22::BMCR, 0)?;
+        let v = dev.read(C22::BMSR)?;
+        if v & 0x4 == 0 {
+            return Err(code::EIO);
+        }
+        let s = "a < b";
+        Ok(v)
+    }
+}
+)";
+
+TEST(Mutate, RustOperatorsKeepGenericsLifetimesAttributesAndStringsIntact) {
+  const auto ms = generate_mutants(kRust, MutantLang::kRust);
+  EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("let _ = dev.write(C22::BMCR, 0);"));
+  EXPECT_THAT(afters(ms, "deleted statement"), ::testing::ElementsAre("deleted: dev.write(C22::BMCR, 0)?;"));
+  EXPECT_THAT(afters(ms, "errno"), ::testing::ElementsAre("return Err(code::EINVAL);"));
+  EXPECT_THAT(afters(ms, "negated condition"), ::testing::ElementsAre("if !(v & 0x4 == 0) {"));
+  EXPECT_THAT(afters(ms, "relational"), ::testing::ElementsAre("if v & 0x4 != 0 {"));
+  EXPECT_THAT(afters(ms, "removed initialiser"), ::testing::ElementsAre("deleted: const FLAGS: u32 = phy::flags::IS_INTERNAL;"));
+  for (const auto& m : ms) {
+    EXPECT_NE(m.line, 2u) << "the attribute: " << m.after;
+    EXPECT_NE(m.line, 11u) << "the string: " << m.after;
+    EXPECT_EQ(m.after.find("Result<="), std::string::npos);
+  }
+}
+
+TEST(Mutate, TheScoreCountsOnlyKilledAndSurvivedMutants) {
+  MutationReport rep;
+  auto add = [&](MutantResult::Status s, int n) {
+    for (int i = 0; i < n; ++i) rep.results.push_back({.status = s});
+  };
+  EXPECT_EQ(rep.score(), 100.0);
+  add(MutantResult::Status::kKilled, 19);
+  add(MutantResult::Status::kSurvived, 1);
+  add(MutantResult::Status::kEquivalent, 5);
+  add(MutantResult::Status::kStillborn, 7);
+  EXPECT_DOUBLE_EQ(rep.score(), 95.0);
+  EXPECT_EQ(rep.count(MutantResult::Status::kStillborn), 7u);
+}
+
+}  // namespace
+}  // namespace refdrv
