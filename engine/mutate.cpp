@@ -260,6 +260,14 @@ struct Generator {
   }
 };
 
+// The group whose drivers refdrv mutate changes: the Asix PHYs.
+const DriverGroup& mutated_group() {
+  const auto groups = driver_groups();
+  const auto it = std::find_if(groups.begin(), groups.end(),
+                               [](const DriverGroup& g) { return g.kconfig == "AX88796B_PHY"; });
+  return *it;
+}
+
 std::string short_text(std::string s, std::size_t max) {
   if (s.size() > max) s = s.substr(0, max - 3) + "...";
   return s;
@@ -341,11 +349,7 @@ Result<std::string> mutation_source(const Environment& env, Impl impl) {
                 "needs a rebuild of refdrv; refdrv mutate mutates the tree's drivers (--impl c or rust)");
   if (impl != Impl::kC && impl != Impl::kRust) return fail("refdrv mutate mutates a C or a Rust driver (--impl c|rust)");
   const std::string rel = impl == Impl::kC ? "drivers/net/phy/ax88796b.c" : "drivers/net/phy/ax88796b_rust.rs";
-  const auto& objs = env.built().objects;
-  const bool built = std::any_of(objs.begin(), objs.end(), [&](const kernel::KernelObject& k) {
-    return fs::path(k.source).lexically_relative(env.tree().root) == fs::path(rel);
-  });
-  if (!built)
+  if (!kernel::object_built_from(env.built(), rel))
     return fail(fmt::format("Linux {} has no {} built into the kernel side{}", env.tree().version, rel,
                             impl == Impl::kRust && !env.built().rust_note.empty() ? ": " + env.built().rust_note : ""));
   return rel;
@@ -354,6 +358,7 @@ Result<std::string> mutation_source(const Environment& env, Impl impl) {
 Result<MutationReport> run_mutation(const MutateOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   MutationReport rep;
+  const DriverGroup& group = mutated_group();
   std::string rel, original;
   fs::path base_obj;
   std::string object_path;
@@ -367,11 +372,9 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     auto text = kernel::read_file((*env)->tree().root / rel);
     if (!text) return std::unexpected(text.error());
     original = *text;
-    for (const auto& k : (*env)->built().objects)
-      if (fs::path(k.source).lexically_relative((*env)->tree().root) == fs::path(rel)) object_path = k.path;
+    object_path = kernel::object_built_from((*env)->built(), rel)->path;  // mutation_source checked it
     base_obj = (*env)->built().build_dir / "obj" / object_path;
-    const DriverGroup* group = group_of_model("AX88772A");
-    if (group) rep.impls = group_impls(**env, *group);
+    rep.impls = group_impls(**env, group);
   }
   rep.source = rel;
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
@@ -383,9 +386,9 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   std::vector<Scenario> suite;
   for (const auto& sc : opt.suite) {
     Scenario s = sc;
-    std::erase_if(s.models, [](const std::string& m) {
+    std::erase_if(s.models, [&](const std::string& m) {
       const DriverGroup* g = group_of_model(m);
-      return g && g->kconfig != "AX88796B_PHY";
+      return g && g != &group;
     });
     if (!s.models.empty()) suite.push_back(std::move(s));
   }
@@ -411,14 +414,12 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       res.by = std::regex_search(msg, dm, diag) ? dm[1].str() : short_text(msg, 160);
     } else {
       const auto bytes = stripped((*env)->built().build_dir / "obj" / object_path, tmp);
-      const DriverGroup* group = group_of_model("AX88772A");
-      const std::vector<Impl> now = group ? group_impls(**env, *group) : std::vector<Impl>{};
-      if (std::find(now.begin(), now.end(), opt.impl) == now.end()) {
+      if (!(*env)->image().has_impl(opt.impl, group.kconfig)) {
         // The mutant's driver no longer registers: check would compare the
         // others alone, which is no pass for it.
         res.status = MutantResult::Status::kKilled;
-        res.by = fmt::format("the {} driver no longer registers (no {} module for AX88796B_PHY)",
-                             impl_title(opt.impl), impl_title(opt.impl));
+        res.by = fmt::format("the {} driver no longer registers (no {} module for {})", impl_title(opt.impl),
+                             impl_title(opt.impl), group.kconfig);
       } else if (base_bytes && bytes && *bytes == *base_bytes) {
         res.status = MutantResult::Status::kEquivalent;
         res.by = "the compiled object is unchanged";

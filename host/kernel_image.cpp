@@ -237,22 +237,24 @@ void KernelImage::unregister_foreign_module(const refdrv_foreign_module& mod) {
   std::erase(foreign_, &mod);
 }
 
+KernelImage::Symbols::const_iterator KernelImage::symbol_after(std::uintptr_t addr) const {
+  if (addr < base_) return symbols_.begin();
+  return std::upper_bound(symbols_.begin(), symbols_.end(), std::make_pair(addr - base_, std::string(1, '\x7f')));
+}
+
 std::string KernelImage::symbolize(std::uintptr_t pc) const {
-  if (pc < base_ || symbols_.empty()) return fmt::format("{:#x}", pc);
-  const std::uintptr_t off = pc - base_;
-  auto it = std::upper_bound(symbols_.begin(), symbols_.end(), std::make_pair(off, std::string(1, '\x7f')));
-  if (it == symbols_.begin()) return fmt::format("{:#x}", pc);
-  --it;
-  return fmt::format("{}+{:#x}", it->second, off - it->first);
+  const auto next = symbol_after(pc);
+  if (next == symbols_.begin()) return fmt::format("{:#x}", pc);
+  const auto& [start, name] = *std::prev(next);
+  return fmt::format("{}+{:#x}", name, pc - base_ - start);
 }
 
 std::optional<std::string> KernelImage::kallsyms(std::uintptr_t addr) const {
-  if (addr < base_ || symbols_.empty()) return std::nullopt;
-  const std::uintptr_t off = addr - base_;
-  auto next = std::upper_bound(symbols_.begin(), symbols_.end(), std::make_pair(off, std::string(1, '\x7f')));
+  const auto next = symbol_after(addr);
+  // The last symbol has no size (nothing after it): not a known function.
   if (next == symbols_.begin() || next == symbols_.end()) return std::nullopt;
-  const auto sym = std::prev(next);
-  return fmt::format("{}+{:#x}/{:#x}", sym->second, off - sym->first, next->first - sym->first);
+  const auto& [start, name] = *std::prev(next);
+  return fmt::format("{}+{:#x}/{:#x}", name, addr - base_ - start, next->first - start);
 }
 
 std::string KernelImage::symbolize_line(std::string_view line) const {

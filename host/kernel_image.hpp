@@ -96,7 +96,10 @@ class KernelImage {
   void* handle_ = nullptr;
   const refdrv_kernel_ops* ops_ = nullptr;
   std::uintptr_t base_ = 0;
-  std::vector<std::pair<std::uintptr_t, std::string>> symbols_;
+  using Symbols = std::vector<std::pair<std::uintptr_t, std::string>>;  // (offset in the image, name), sorted
+  // The first symbol starting after `addr` (begin() when `addr` is before them all).
+  [[nodiscard]] Symbols::const_iterator symbol_after(std::uintptr_t addr) const;
+  Symbols symbols_;
   std::unique_ptr<ImageContext> context_;
   std::vector<const refdrv_foreign_module*> foreign_;
   bool initialised_ = false;

@@ -467,7 +467,7 @@ std::string modules_table(const BuiltKernel& b) {
       table += fmt::format("extern void __{}_exit(void) __weak;\n", k.modname);
       rust_exit = fmt::format("__{}_exit", k.modname);
     }
-    const std::string source = fs::path(k.source).lexically_relative(b.tree.root).string();
+    const std::string source = tree_source(b.tree, k);
     const char* impl = k.kconfig.empty() ? "REFDRV_IMPL_NONE" : k.lang == Lang::kRust ? "REFDRV_IMPL_RUST" : "REFDRV_IMPL_C";
     entries += fmt::format(
         "\t{{ .modname = {}, .source = {}, .kconfig = {}, .impl = {}, .initcalls = {{ {}}},\n"
@@ -499,7 +499,7 @@ struct NinjaPaths {
 
 // The file compiled for `k`: its overlay replacement, else its source.
 std::optional<fs::path> overlay_of(const BuiltKernel& b, const KernelObject& k) {
-  const auto it = b.overlay.find(fs::path(k.source).lexically_relative(b.tree.root).string());
+  const auto it = b.overlay.find(tree_source(b.tree, k));
   if (it == b.overlay.end()) return std::nullopt;
   return it->second;
 }
@@ -699,6 +699,16 @@ std::vector<std::string> rust_userspace_args(const std::vector<std::string>& in)
   return out;
 }
 
+std::string tree_source(const LinuxTree& tree, const KernelObject& k) {
+  return fs::path(k.source).lexically_relative(tree.root).string();
+}
+
+const KernelObject* object_built_from(const BuiltKernel& b, const std::string& rel) {
+  const auto it = std::find_if(b.objects.begin(), b.objects.end(),
+                               [&](const KernelObject& k) { return tree_source(b.tree, k) == rel; });
+  return it == b.objects.end() ? nullptr : &*it;
+}
+
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
   const fs::path data = data_dir();
   auto fragment = read_file(data / "kernel/refdrv.config");
@@ -715,6 +725,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   BuiltKernel b;
   b.tree = tree;
   b.coverage = opt.coverage;
+  std::string overlay_identity;  // each replacement's path and content, for the build key
   if (!opt.overlay.empty()) {
     // The tree's own build first: the overlay's links its other objects.
     BuildOptions base_opt = opt;
@@ -722,14 +733,14 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
     auto base = build_kernel(tree, base_opt);
     if (!base) return std::unexpected(base.error());
     for (const auto& [rel, file] : opt.overlay) {
-      if (std::none_of(base->objects.begin(), base->objects.end(), [&](const KernelObject& k) {
-            return fs::path(k.source).lexically_relative(tree.root) == fs::path(rel);
-          }))
+      if (!object_built_from(*base, rel))
         return fail(fmt::format("{} is not the source of an object refdrv builds for the kernel side of Linux {} "
                                 "(phylib, the PHY drivers, the Rust crates): only those can be replaced",
                                 rel, tree.version));
-      if (!read_file(file)) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
+      const auto text = read_file(file);
+      if (!text) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
       b.overlay[rel] = fs::absolute(file);
+      overlay_identity += fmt::format("\noverlay {} {}", rel, hash_hex(*text));
     }
     b.base_build_dir = base->build_dir;
   }
@@ -773,7 +784,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   if (phy == b.objects.end()) return fail("kbuild did not build drivers/net/phy/phy.o: is CONFIG_PHYLIB=y?");
   for (const auto& k : b.objects)
     if (k.lang == Lang::kRust && !k.rust_crate()) {
-      RustDriver d{fs::path(k.path).stem().string(), fs::path(k.source).lexically_relative(tree.root).string(),
+      RustDriver d{fs::path(k.path).stem().string(), tree_source(tree, k),
                    k.kconfig, k.modname};
       b.rust_drivers.push_back(std::move(d));
     }
@@ -783,9 +794,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
 
   // The build directory: keyed by everything that goes into the objects.
   std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" + kRecipeVersion +
-                         data.string() + (opt.coverage ? "\ncoverage" : "");
-  for (const auto& [rel, file] : b.overlay)
-    identity += fmt::format("\noverlay {} {}", rel, hash_hex(read_file(file).value_or("")));
+                         data.string() + (opt.coverage ? "\ncoverage" : "") + overlay_identity;
   b.key = hash_hex(identity);
   b.build_dir = cache_root() / "builds" / (tree.version + "-" + b.key);
   b.object = b.build_dir / "libkernel.so";

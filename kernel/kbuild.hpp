@@ -72,6 +72,9 @@ struct KernelObject {
   [[nodiscard]] bool rust_crate() const { return lang == Lang::kRust && path.rfind("rust/", 0) == 0; }
 };
 
+// `k`'s source relative to `tree` ("drivers/net/phy/ax88796b.c").
+[[nodiscard]] std::string tree_source(const LinuxTree& tree, const KernelObject& k);
+
 // A Rust driver of the tree built into the kernel side.
 struct RustDriver {
   std::string crate;    // "ax88796b_rust"
@@ -124,6 +127,9 @@ struct BuiltKernel {
 
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
+
+// The object of `b` built from the tree source `rel`, or null.
+[[nodiscard]] const KernelObject* object_built_from(const BuiltKernel& b, const std::string& rel);
 
 // Every build directory holds a manifest describing what it built, so the
 // kernel side can be used without its tree (a fuzzer on another machine).
