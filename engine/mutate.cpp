@@ -369,11 +369,17 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     if (!r) return std::unexpected(r.error());
     rel = *r;
     rep.tree_version = (*env)->tree().version;
-    auto text = kernel::read_file((*env)->tree().root / rel);
+    // The source as built: a --replace of the same file is what is mutated.
+    const auto replaced = opt.env.overlay.find(rel);
+    auto text = kernel::read_file(replaced != opt.env.overlay.end() ? replaced->second : (*env)->tree().root / rel);
     if (!text) return std::unexpected(text.error());
     original = *text;
     object_path = kernel::object_built_from((*env)->built(), rel)->path;  // mutation_source checked it
-    base_obj = (*env)->built().build_dir / "obj" / object_path;
+    // Where the unmutated object was compiled: this build, or the tree build
+    // an overlay of other files (--replace) links it from.
+    const auto& built = (*env)->built();
+    const bool here = built.base_build_dir.empty() || built.overlay.contains(rel);
+    base_obj = (here ? built.build_dir : built.base_build_dir) / "obj" / object_path;
     rep.impls = group_impls(**env, group);
   }
   rep.source = rel;
@@ -404,7 +410,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     if (auto w = kernel::write_file(file, m.source); !w) return std::unexpected(w.error());
     EnvironmentOptions eo = opt.env;
     eo.quiet = true;
-    eo.overlay = {{rel, file}};
+    eo.overlay[rel] = file;  // with the other --replace files, if any
     auto env = Environment::open(eo);
     if (!env) {
       res.status = MutantResult::Status::kStillborn;

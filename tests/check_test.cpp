@@ -365,6 +365,17 @@ TEST(Mutate, TheFirstMutantsOfTheCDriverAreKilledByTheSuite) {
   ASSERT_NE(errno_mutant, rep->results.end());
   EXPECT_THAT(errno_mutant->by, HasSubstr("-EINVAL"));
 
+  // With the driver itself replaced (--replace), the replacement is what is
+  // mutated: the altered copy has no BMCR write before the generic reset.
+  MutateOptions replaced = o;
+  replaced.env.overlay = altered_driver_overlay();
+  replaced.limit = 1;
+  auto rep2 = run_mutation(replaced);
+  ASSERT_TRUE(rep2) << rep2.error().message;
+  ASSERT_EQ(rep2->results.size(), 1u);
+  EXPECT_EQ(rep->results[0].mutant.before, "ret = phy_write(phydev, MII_BMCR, 0);");
+  EXPECT_NE(rep2->results[0].mutant.before, rep->results[0].mutant.before);
+
   Environment& env = environment("6.12");
   EXPECT_EQ(mutation_source(env, Impl::kRust).value_or(""), "drivers/net/phy/ax88796b_rust.rs");
   const auto cxx = mutation_source(env, Impl::kCxx);
