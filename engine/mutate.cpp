@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <regex>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -312,7 +313,12 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
   g.constants();
   g.errnos();
   g.line_operators();
-  std::stable_sort(g.out.begin(), g.out.end(), [](const Mutant& a, const Mutant& b) { return a.line < b.line; });
+  // In source order, operators in the order above within a line (std::sort
+  // on (line, generation order): libstdc++'s stable_sort uses an API clang
+  // warns about as deprecated).
+  for (std::size_t i = 0; i < g.out.size(); ++i) g.out[i].id = i;
+  std::sort(g.out.begin(), g.out.end(),
+            [](const Mutant& a, const Mutant& b) { return std::tie(a.line, a.id) < std::tie(b.line, b.id); });
   // The same text from two operators is one mutant.
   std::vector<Mutant> unique;
   for (auto& m : g.out)
