@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv mutate: mutation testing of a tree driver against the suite.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <memory>
 
@@ -23,7 +22,7 @@ struct MutateArgs {
 
 // The mutant as a unified-diff hunk of its line(s).
 std::string diff_of(const Mutant& m) {
-  std::string out = fmt::format("    @@ line {} @@\n    -{}\n", m.line, m.before);
+  std::string out = fmt::format("    @@ line {} @@{}\n    -{}\n", m.line, m.function.empty() ? "" : " " + m.function + "()", m.before);
   if (!m.after.empty()) out += fmt::format("    +{}\n", m.after);
   return out;
 }
@@ -58,34 +57,6 @@ std::string ktap_of(const MutationReport& rep) {
   return out;
 }
 
-nlohmann::json json_of(const MutationReport& rep, double min_score) {
-  nlohmann::json j;
-  j["tool"] = "refdrv mutate";
-  j["tree"] = {{"version", rep.tree_version}};
-  j["source"] = rep.source;
-  nlohmann::json impls = nlohmann::json::array();
-  for (Impl i : rep.impls) impls.push_back(impl_name(i));
-  j["implementations"] = impls;
-  j["wall_seconds"] = rep.wall_seconds;
-  nlohmann::json ms = nlohmann::json::array();
-  for (const auto& r : rep.results)
-    ms.push_back({{"id", r.mutant.id},
-                  {"line", r.mutant.line},
-                  {"operator", r.mutant.op},
-                  {"before", r.mutant.before},
-                  {"after", r.mutant.after},
-                  {"status", mutant_status_name(r.status)},
-                  {"detail", r.by}});
-  j["mutants"] = ms;
-  j["counts"] = {{"killed", rep.count(MutantResult::Status::kKilled)},
-                 {"survived", rep.count(MutantResult::Status::kSurvived)},
-                 {"equivalent", rep.count(MutantResult::Status::kEquivalent)},
-                 {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
-  j["score"] = rep.score();
-  j["min_score"] = min_score;
-  return j;
-}
-
 int cmd_mutate(const Common& c, const MutateArgs& a) {
   if (to_stdout(a.ktap) && to_stdout(a.json))
     return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
@@ -111,7 +82,7 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   const std::size_t killed = rep->count(MutantResult::Status::kKilled);
   const std::size_t scored = killed + rep->count(MutantResult::Status::kSurvived);
   fmt::print(text,
-             "\n{}: {} mutants on Linux {} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged), "
+             "\n{}: {} mutants on Linux {} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged or value dropped), "
              "{} stillborn (do not compile)\n",
              rep->source, rep->results.size(), rep->tree_version, rep->wall_seconds, killed,
              rep->count(MutantResult::Status::kSurvived), rep->count(MutantResult::Status::kEquivalent),
@@ -119,7 +90,7 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   if (!a.ktap.empty())
     if (auto w = write_text(a.ktap, ktap_of(*rep)); !w) return report_error(w.error());
   if (!a.json.empty())
-    if (auto w = write_text(a.json, json_of(*rep, a.min_score).dump(1) + "\n"); !w) return report_error(w.error());
+    if (auto w = write_text(a.json, mutation_report_json(*rep, a.min_score).dump(1) + "\n"); !w) return report_error(w.error());
   if (scored == 0) {
     fmt::print(text, "mutation score: none (no mutant was scored)\n");
     return kExitFailure;

@@ -22,7 +22,7 @@ struct ReportArgs {
   std::string git;
   std::vector<std::string> scenarios;
   ContainmentArgs containment;
-  bool no_sweep = false, no_cost = false, no_escape_hatches = false;
+  bool no_sweep = false, no_cost = false, no_escape_hatches = false, no_mutate = false;
 };
 
 int cmd_report(const Common& c, const ReportArgs& a) {
@@ -48,14 +48,18 @@ int cmd_report(const Common& c, const ReportArgs& a) {
   ro.escape_hatches = !a.no_escape_hatches;
   ro.refdrv_exe = fs::read_symlink("/proc/self/exe", ec);
   if (!c.env.quiet) ro.progress = [](const std::string& what) { fmt::print(stderr, "refdrv report: {}\n", what); };
-  // The callgrind worker: this program, same tree and scenarios.
-  ro.cost_worker = {ro.refdrv_exe.string(), "cost-worker", "-q"};
-  if (!c.env.kernel.empty()) ro.cost_worker.insert(ro.cost_worker.end(), {"--kernel", c.env.kernel});
-  else ro.cost_worker.insert(ro.cost_worker.end(), {"--series", c.env.series});
+  // The callgrind and mutation workers: this program, same tree, scenarios
+  // and implementations.
+  std::vector<std::string> same = env_args(c.env);
+  for (const auto& s : a.scenarios) same.insert(same.end(), {"--scenario", fs::absolute(s).string()});
   std::string impl_list;
   for (Impl i : *impls) impl_list += (impl_list.empty() ? "" : ",") + std::string(impl_name(i));
-  ro.cost_worker.insert(ro.cost_worker.end(), {"--impl", impl_list});
-  for (const auto& s : a.scenarios) ro.cost_worker.insert(ro.cost_worker.end(), {"--scenario", fs::absolute(s).string()});
+  ro.cost_worker = {ro.refdrv_exe.string(), "cost-worker", "-q", "--impl", impl_list};
+  ro.cost_worker.insert(ro.cost_worker.end(), same.begin(), same.end());
+  if (!a.no_mutate) {
+    ro.mutate_worker = {ro.refdrv_exe.string(), "mutate", "-q"};
+    ro.mutate_worker.insert(ro.mutate_worker.end(), same.begin(), same.end());
+  }
 
   const nlohmann::json data = report::build_report(**env, *scenarios, ro);
   for (const auto& [name, text] : {std::pair{"report.json", data.dump(1) + "\n"},
@@ -95,6 +99,7 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   report->add_flag("--no-sweep", ra->no_sweep, "skip the single-fault sweep");
   report->add_flag("--no-cost", ra->no_cost, "skip the instruction counts (callgrind)");
   report->add_flag("--no-escape-hatches", ra->no_escape_hatches, "skip the C++ escape-hatch check (clang tools)");
+  report->add_flag("--no-mutate", ra->no_mutate, "skip mutation testing of the tree's C and Rust drivers (refdrv mutate)");
   add_containment_options(report, ra->containment);
 
   auto wa = std::make_shared<WorkerArgs>();

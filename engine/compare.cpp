@@ -14,8 +14,8 @@ namespace refdrv {
 const char* level_name(Level l) {
   switch (l) {
     case Level::kMdio: return "MDIO sequence";
-    case Level::kEvents: return "state transitions and link events";
-    case Level::kOutcome: return "link outcome at the MAC";
+    case Level::kEvents: return "events: states, return codes, link changes, WARNs, log";
+    case Level::kOutcome: return "outcome at the MAC and in ethtool";
   }
   return "?";
 }
@@ -70,9 +70,15 @@ std::vector<Entry> project(const RunResult& r, Level level) {
       if (ev[i].kind != TraceKind::kStep) continue;
       if (step < r.mac_after_step.size()) {
         const MacView& v = r.mac_after_step[step];
-        out.push_back({fmt::format("after step {} ({}): MAC link {} {} pause {}/{} carrier {} transceiver {}", step + 1, ev[i].name,
+        out.push_back({fmt::format("after step {} ({}): MAC link {} {} pause {}/{} carrier {}", step + 1, ev[i].name,
                                    v.link ? "up" : "down", speed_duplex_name(v.speed, v.duplex), v.pause,
-                                   v.asym_pause, v.carrier ? "on" : "off", v.internal ? "internal" : "external"),
+                                   v.asym_pause, v.carrier ? "on" : "off"),
+                       i});
+        out.push_back({fmt::format("after step {} ({}): ethtool transceiver {} autoneg {} supported {} advertised {} "
+                                   "link partner {}",
+                                   step + 1, ev[i].name, v.internal ? "internal" : "external", v.autoneg ? "on" : "off",
+                                   link_mode_names(v.supported), link_mode_names(v.advertising),
+                                   link_mode_names(v.lp_advertising)),
                        i});
       }
       ++step;
@@ -182,6 +188,10 @@ std::array<std::uint64_t, 3> digests(const RunResult& r) {
     outcome.add(v.asym_pause);
     outcome.add(v.carrier);
     outcome.add(v.internal);
+    outcome.add(v.autoneg);
+    outcome.add(v.supported);
+    outcome.add(v.advertising);
+    outcome.add(v.lp_advertising);
   }
   outcome.add(r.stop.value_or(std::string{}));
   return {mdio.value(), events.value(), outcome.value()};

@@ -17,7 +17,7 @@ namespace refdrv {
 enum class Level : int {
   kMdio = 1,     // identical MDIO sequence (operation, address, register, value, time)
   kEvents = 2,   // identical phylib state transitions and link events (and stops, warnings)
-  kOutcome = 3,  // identical link outcome at the MAC after every step
+  kOutcome = 3,  // identical link at the MAC and ethtool view after every step
 };
 
 [[nodiscard]] const char* level_name(Level l);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <regex>
+#include <sstream>
 #include <tuple>
 
 #include <unistd.h>
@@ -131,11 +132,44 @@ struct Generator {
     return t;
   }
 
+  // The function whose body holds `line`, "" outside one. C (kernel style):
+  // the body opens with `{` at column 0 under the line naming the function.
+  std::string enclosing_c_function(std::size_t line) const {
+    static const std::regex head(R"(\b([a-z_][a-z0-9_]*)\()");
+    for (std::size_t l = line; l >= 2; --l) {
+      const std::string c = line_code(l);
+      if (l != line && c.rfind('}', 0) == 0) return "";
+      if (c.rfind('{', 0) != 0) continue;
+      std::smatch m;
+      const std::string prev = line_code(l - 1);
+      return std::regex_search(prev, m, head) ? m[1].str() : "";
+    }
+    return "";
+  }
+  // Rust: the last `fn name(` at or above it that is not closed before it at
+  // column 0 or 4 (rustfmt's items).
+  std::string enclosing_fn(std::size_t line) const {
+    static const std::regex fn_head(R"(^\s*(pub(\([a-z]+\))? )?(unsafe )?(extern "C" )?fn ([a-z_][a-z0-9_]*)\b)");
+    static const std::regex item_end(R"(^( {4})?\}\s*$)");
+    for (std::size_t l = line; l >= 1; --l) {
+      const std::string c = line_code(l);
+      std::smatch m;
+      if (std::regex_search(c, m, fn_head)) return m[5].str();
+      if (l != line && std::regex_match(c, item_end)) return "";
+    }
+    return "";
+  }
+
   // Replaces [pos, pos+len) with `with`.
   void replace(const std::string& op, std::size_t pos, std::size_t len, const std::string& with) {
     Mutant m;
     m.op = op;
     m.line = line_of(pos);
+    m.function = lang == MutantLang::kC ? enclosing_c_function(m.line) : "";
+    if (lang == MutantLang::kRust) {
+      m.function = enclosing_fn(m.line);
+      m.ok_value = pos >= 3 && src.compare(pos - 3, 3, "Ok(") == 0 && src.compare(pos + len, 1, ")") == 0;
+    }
     m.source = src;
     m.source.replace(pos, len, with);
     m.before = trimmed(line_text(m.line));
@@ -149,6 +183,7 @@ struct Generator {
     Mutant m;
     m.op = op;
     m.line = first;
+    m.function = lang == MutantLang::kC ? enclosing_c_function(first) : enclosing_fn(first);
     std::string before;
     for (std::size_t l = first; l <= last; ++l) before += (before.empty() ? "" : " ") + trimmed(line_text(l));
     m.before = before;
@@ -206,7 +241,12 @@ struct Generator {
       if (!all_code(code, p, lit.size())) continue;
       const bool hex = lit.rfind("0x", 0) == 0;
       const unsigned long long v = std::stoull(hex ? lit.substr(2) : lit, nullptr, hex ? 16 : 10);
-      replace("constant", p, lit.size(), hex ? fmt::format("0x{:x}", v + 1) : std::to_string(v + 1));
+      // A PHY ID matched under the model mask (Rust's DeviceId::new_with_model_mask,
+      // 0xfffffff0) ignores its revision nibble: off by one in the model number.
+      static const std::string kModelMask = "new_with_model_mask(";
+      const bool model_id = p >= kModelMask.size() && src.compare(p - kModelMask.size(), kModelMask.size(), kModelMask) == 0;
+      const unsigned long long to = v + (model_id ? 0x10 : 1);
+      replace("constant", p, lit.size(), hex ? fmt::format("0x{:x}", to) : std::to_string(to));
     }
   }
 
@@ -235,6 +275,8 @@ struct Generator {
     static const std::regex c_check(R"(^\s*if \(([a-z_][a-z0-9_]*)( < 0)?\)\s*$)");
     static const std::regex c_call(R"(^\s*[a-z_][a-z0-9_]*\(.*\);\s*$)");
     static const std::regex c_init(R"(^\s*\.[a-z_][a-z0-9_]*\s*=.*,\s*$)");
+    static const std::regex c_unbraced(R"(^\s*((if|for|while)\b.*\)|else)\s*$)");
+    static const std::regex rust_call(R"(^\s*[a-z_][a-z0-9_]*(\.|::)[a-z_][a-z0-9_.:]*\(.*\);\s*$)");
     static const std::regex rust_try(R"(^(\s*)(.+)\?;\s*$)");
     static const std::regex rust_const(R"(^\s*const [A-Z_][A-Z0-9_]*\s*:.*;\s*$)");
     for (std::size_t l = 1; l <= line_starts.size(); ++l) {
@@ -245,7 +287,14 @@ struct Generator {
           const std::string next = trimmed(line_code(l + 1));
           if (next == "return " + m[1].str() + ";") delete_lines("dropped error check", l, l + 1);
         }
-        if (std::regex_match(c, c_call) && trimmed(c).rfind("return", 0) != 0) delete_lines("deleted statement", l, l);
+        if (std::regex_match(c, c_call) && trimmed(c).rfind("return", 0) != 0) {
+          // The only statement under an unbraced if/else/loop becomes an
+          // empty one: deleting the line would hand the body to the next.
+          if (l > 1 && std::regex_search(line_code(l - 1), c_unbraced))
+            replace("deleted statement", line_starts[l - 1], c.size(), std::string(c.substr(0, c.find_first_not_of(" \t"))) + ";");
+          else
+            delete_lines("deleted statement", l, l);
+        }
         if (std::regex_match(c, c_init)) delete_lines("removed initialiser", l, l);
       } else {
         if (std::regex_match(c, m, rust_try) && trimmed(m[2].str()).rfind("let ", 0) != 0 &&
@@ -255,6 +304,8 @@ struct Generator {
                   m[1].str() + "let _ = " + trimmed(m[2].str()) + ";");
           delete_lines("deleted statement", l, l);
         }
+        // A call made for its effect (`dev.set_speed(...);`): gone.
+        if (std::regex_match(c, rust_call)) delete_lines("deleted statement", l, l);
         if (std::regex_match(c, rust_const)) delete_lines("removed initialiser", l, l);
       }
     }
@@ -305,6 +356,18 @@ std::optional<std::string> stripped(const fs::path& obj, const fs::path& tmp) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> discarded_rust_values(const std::string& abstraction, const std::string& where) {
+  static const std::regex call(R"(^\s*T::([a-z_][a-z0-9_]*)\(dev\)\?;\s*$)");
+  std::map<std::string, std::string> out;
+  std::istringstream in(abstraction);
+  std::string line;
+  for (std::size_t n = 1; std::getline(in, line); ++n) {
+    std::smatch m;
+    if (std::regex_match(line, m, call)) out.emplace(m[1].str(), fmt::format("{}:{}", where, n));
+  }
+  return out;
+}
 
 std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang) {
   Generator g(source, lang);
@@ -368,6 +431,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   std::string rel, original;
   fs::path base_obj;
   std::string object_path;
+  std::map<std::string, std::string> discarded;  // Rust: trait methods whose Ok value the abstraction drops
   {
     auto env = Environment::open(opt.env);
     if (!env) return std::unexpected(env.error());
@@ -387,6 +451,10 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     const bool here = built.base_build_dir.empty() || built.overlay.contains(rel);
     base_obj = (here ? built.build_dir : built.base_build_dir) / "obj" / object_path;
     rep.impls = group_impls(**env, group);
+    if (opt.impl == Impl::kRust) {
+      const std::string abs_rel = "rust/kernel/net/phy.rs";
+      if (auto a = kernel::read_file((*env)->tree().root / abs_rel)) discarded = discarded_rust_values(*a, abs_rel);
+    }
   }
   rep.source = rel;
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
@@ -412,6 +480,15 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   for (const Mutant& m : mutants) {
     MutantResult res;
     res.mutant = m;
+    if (const auto d = discarded.find(m.function); m.ok_value && d != discarded.end()) {
+      // Nothing to build: the tree's abstraction says so.
+      res.status = MutantResult::Status::kEquivalent;
+      res.by = fmt::format("the abstraction drops {}()'s Ok value ({}: `T::{}(dev)?;`)", m.function, d->second,
+                           m.function);
+      rep.results.push_back(std::move(res));
+      if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+      continue;
+    }
     const fs::path file = dir / (kernel::hash_hex(m.source) + fs::path(rel).extension().string());
     if (auto w = kernel::write_file(file, m.source); !w) return std::unexpected(w.error());
     EnvironmentOptions eo = opt.env;
@@ -452,6 +529,35 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   }
   rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;
+}
+
+nlohmann::json mutation_report_json(const MutationReport& rep, double min_score) {
+  nlohmann::json j;
+  j["tool"] = "refdrv mutate";
+  j["tree"] = {{"version", rep.tree_version}};
+  j["source"] = rep.source;
+  nlohmann::json impls = nlohmann::json::array();
+  for (Impl i : rep.impls) impls.push_back(impl_name(i));
+  j["implementations"] = impls;
+  j["wall_seconds"] = rep.wall_seconds;
+  nlohmann::json ms = nlohmann::json::array();
+  for (const auto& r : rep.results)
+    ms.push_back({{"id", r.mutant.id},
+                  {"line", r.mutant.line},
+                  {"function", r.mutant.function},
+                  {"operator", r.mutant.op},
+                  {"before", r.mutant.before},
+                  {"after", r.mutant.after},
+                  {"status", mutant_status_name(r.status)},
+                  {"detail", r.by}});
+  j["mutants"] = ms;
+  j["counts"] = {{"killed", rep.count(MutantResult::Status::kKilled)},
+                 {"survived", rep.count(MutantResult::Status::kSurvived)},
+                 {"equivalent", rep.count(MutantResult::Status::kEquivalent)},
+                 {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
+  j["score"] = rep.score();
+  j["min_score"] = min_score;
+  return j;
 }
 
 }  // namespace refdrv

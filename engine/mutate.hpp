@@ -6,9 +6,12 @@
 // survived.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,7 +32,16 @@ struct Mutant {
   std::string before;     // the original line(s), trimmed
   std::string after;      // the mutated line(s), trimmed ("" when deleted)
   std::string source;     // the whole mutated file
+  std::string function;   // the function the change is in ("" outside one)
+  bool ok_value = false;  // Rust: the change is the value of an `Ok(...)`
 };
+
+// The trait methods whose value the tree's Rust PHY abstraction
+// (rust/kernel/net/phy.rs) throws away: its C callback calls `T::name(dev)?;`
+// and returns 0 itself. Name -> that line ("rust/kernel/net/phy.rs:414").
+// A mutant that only changes such a method's Ok value is equivalent.
+[[nodiscard]] std::map<std::string, std::string> discarded_rust_values(const std::string& abstraction,
+                                                                       const std::string& where);
 
 // Every mutant of `source` the operators make, in source order. Comments,
 // strings, character literals, preprocessor lines and Rust attributes are
@@ -77,5 +89,10 @@ struct MutationReport {
 Result<std::string> mutation_source(const Environment& env, Impl impl);
 
 Result<MutationReport> run_mutation(const MutateOptions& options);
+
+// The report as `refdrv mutate --json` writes it: every mutant with its
+// operator, function, line, before and after, verdict and detail; counts,
+// score and the minimum it was held to.
+[[nodiscard]] nlohmann::json mutation_report_json(const MutationReport& rep, double min_score);
 
 }  // namespace refdrv

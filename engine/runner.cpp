@@ -132,6 +132,10 @@ class Run {
     if (auto st = inst_->status()) {
       v.carrier = st->carrier;
       v.internal = st->transceiver_internal;
+      v.autoneg = st->autoneg;
+      v.supported = st->supported;
+      v.advertising = st->advertising;
+      v.lp_advertising = st->lp_advertising;
     }
     return v;
   }
@@ -201,6 +205,13 @@ class Run {
       cmp(std::find(e.states.begin(), e.states.end(), status->state_name) != e.states.end(),
           fmt::format("state {} (phylib: {})", fmt::join(e.states, " or "), status->state_name));
     if (e.carrier) cmp((status->carrier != 0) == *e.carrier, fmt::format("carrier {} (MAC: {})", *e.carrier ? "on" : "off", status->carrier ? "on" : "off"));
+    if (e.advertising)
+      cmp(status->advertising == *e.advertising, fmt::format("advertised {} (phylib: {})", link_mode_names(*e.advertising),
+                                                             link_mode_names(status->advertising)));
+    if (e.lp_advertising)
+      cmp(status->lp_advertising == *e.lp_advertising,
+          fmt::format("link partner advertised {} (phylib: {})", link_mode_names(*e.lp_advertising),
+                      link_mode_names(status->lp_advertising)));
     if (e.mac_link) {
       const MacView v = mac_view();
       cmp(v.link == *e.mac_link, fmt::format("MAC link {} (MAC saw: {})", *e.mac_link ? "up" : "down", v.link ? "up" : "down"));

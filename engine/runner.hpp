@@ -26,7 +26,9 @@ struct ExpectationResult {
 };
 
 // What the MAC knows after a step: the last link change phylib reported
-// and the carrier.
+// and the carrier; and what `ethtool DEV` shows of the PHY: the transceiver,
+// auto-negotiation, and the supported, advertised and link partner's link
+// modes (phy_ethtool_ksettings_get() reads phydev's fields, as here).
 struct MacView {
   bool link = false;
   // Before any link change the MAC has been told nothing: phylib's unknowns.
@@ -34,6 +36,8 @@ struct MacView {
   bool carrier = false;
   // What ethtool shows as the transceiver once attached (phy_is_internal()).
   bool internal = false;
+  int autoneg = 0;
+  std::uint32_t supported = 0, advertising = 0, lp_advertising = 0;  // REFDRV_ADV_* bits
   bool operator==(const MacView&) const = default;
 };
 

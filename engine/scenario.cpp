@@ -2,6 +2,7 @@
 #include "engine/scenario.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
@@ -183,6 +184,24 @@ class Parser {
       return error(kv.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, what, list));
     }
     return {};
+  }
+
+  // The link modes of an expectation: like an advertise list, or none.
+  Result<std::uint32_t> link_modes(const YAML::Node& n, const char* key) const {
+    if (!n.IsSequence())
+      return error(n, fmt::format("{} must be a list like [10-half, 100-full, pause], or none", key));
+    std::uint32_t bits = 0;
+    for (const auto& item : n) {
+      auto s = str(item, "a link mode");
+      if (!s) return std::unexpected(s.error());
+      auto bit = link_mode_bit(*s);
+      if (!bit)
+        return error(item, fmt::format("unknown link mode '{}' (10-half, 10-full, 100-half, 100-full, 1000-half, "
+                                       "1000-full, pause, asym-pause, 10gbase-r)",
+                                       *s));
+      bits |= *bit;
+    }
+    return bits;
   }
 
   Result<std::uint32_t> advertise(const YAML::Node& n) const {
@@ -376,7 +395,7 @@ class Parser {
     if (!n.IsMap()) return error(n, "expect takes a map, e.g. {link: up, speed: 100, duplex: full, state: RUNNING}");
     if (auto r = check_keys(n, {"link", "speed", "duplex", "state", "carrier", "mac-link", "mac-link-events",
                                 "driver", "bound", "powered-down", "registers", "firmware-loaded", "returned",
-                                "models"},
+                                "advertised", "link-partner", "models"},
                             "expect");
         !r)
       return std::unexpected(r.error());
@@ -406,6 +425,16 @@ class Parser {
         v.push_back(*s == "up");
       }
       e.mac_link_events = v;
+    }
+    for (auto [key, out] : {std::pair{"advertised", &e.advertising}, std::pair{"link-partner", &e.lp_advertising}}) {
+      if (!n[key]) continue;
+      if (n[key].IsScalar() && n[key].Scalar() == "none") {
+        *out = 0;
+        continue;
+      }
+      auto bits = link_modes(n[key], key);
+      if (!bits) return std::unexpected(bits.error());
+      *out = *bits;
     }
     if (n["speed"]) {
       if (n["speed"].IsScalar() && n["speed"].Scalar() == "unknown") {
@@ -866,6 +895,11 @@ YAML::Node fault_node(const hw::FaultRule& f) {
 
 YAML::Node updown(bool b) { return YAML::Node(b ? "up" : "down"); }
 
+YAML::Node link_modes_node(std::uint32_t bits) {
+  if (bits == 0) return YAML::Node("none");
+  return flow(YAML::Node(link_mode_list(bits)));
+}
+
 YAML::Node expectation_node(const Expectation& e) {
   YAML::Node n;
   if (e.link) n["link"] = updown(*e.link);
@@ -875,6 +909,8 @@ YAML::Node expectation_node(const Expectation& e) {
   if (e.states.size() > 1) n["state"] = flow(YAML::Node(e.states));
   if (e.carrier) n["carrier"] = *e.carrier ? "on" : "off";
   if (e.mac_link) n["mac-link"] = updown(*e.mac_link);
+  if (e.advertising) n["advertised"] = link_modes_node(*e.advertising);
+  if (e.lp_advertising) n["link-partner"] = link_modes_node(*e.lp_advertising);
   if (e.mac_link_events) {
     YAML::Node ev(YAML::NodeType::Sequence);
     for (bool b : *e.mac_link_events) ev.push_back(updown(b));
@@ -912,16 +948,31 @@ YAML::Node ethtool_node(const EthtoolSettings& e) {
   if (e.autoneg) n["autoneg"] = *e.autoneg ? "on" : "off";
   if (e.speed) n["speed"] = *e.speed;
   if (e.full_duplex) n["duplex"] = *e.full_duplex ? "full" : "half";
-  if (e.advertise) {
-    YAML::Node modes(YAML::NodeType::Sequence);
-    for (const auto& [name, bit] : kAdvertiseModes)
-      if (*e.advertise & bit) modes.push_back(name);
-    n["advertise"] = flow(modes);
-  }
+  if (e.advertise) n["advertise"] = flow(YAML::Node(link_mode_list(*e.advertise)));
   return n;
 }
 
 }  // namespace
+
+std::vector<std::string> link_mode_list(std::uint32_t bits) {
+  std::vector<std::string> out;
+  for (const auto& [name, bit] : kAdvertiseModes)
+    if (bits & bit) out.emplace_back(name);
+  if (bits & REFDRV_ADV_10GBASER) out.emplace_back("10gbase-r");
+  return out;
+}
+
+std::string link_mode_names(std::uint32_t bits) {
+  const std::vector<std::string> names = link_mode_list(bits);
+  return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ","));
+}
+
+std::optional<std::uint32_t> link_mode_bit(std::string_view name) {
+  if (name == "10gbase-r") return REFDRV_ADV_10GBASER;
+  for (const auto& [n, bit] : kAdvertiseModes)
+    if (name == n) return bit;
+  return std::nullopt;
+}
 
 std::string partner_text(const hw::PartnerProfile& p) {
   return p.phy_id ? fmt::format("{} (phy-id 0x{:08x})", p.name, *p.phy_id) : p.name;

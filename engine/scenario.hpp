@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/error.hpp"
@@ -40,6 +41,9 @@ struct Expectation {
   std::vector<std::string> states;      // RUNNING, NOLINK, ... (any of them)
   std::optional<bool> carrier;          // netif_carrier_ok() at the MAC
   std::optional<bool> mac_link;         // the last link change the MAC saw
+  // What ethtool shows as "Advertised link modes" and "Link partner
+  // advertised link modes": REFDRV_ADV_* bits of phydev's masks, exactly.
+  std::optional<std::uint32_t> advertising, lp_advertising;
   // The link changes the MAC saw since the previous expectation of them.
   std::optional<std::vector<bool>> mac_link_events;
   std::optional<std::string> driver;    // bound driver's name
@@ -122,6 +126,13 @@ struct Scenario {
 // run of 100 000 s peaks at about 315 MB). A run's budgets scale with what
 // it asks for (docs/scenarios.md, "Budgets").
 inline constexpr std::uint64_t kMaxVirtualSeconds = 200'000;
+
+// Link modes (REFDRV_ADV_* bits) by the names the scenario language gives
+// them ("10-half", "100-full", "pause", "asym-pause", ... and "10gbase-r"):
+// as a list, as one comma-separated string ("none" for no bits), and back.
+[[nodiscard]] std::vector<std::string> link_mode_list(std::uint32_t bits);
+[[nodiscard]] std::string link_mode_names(std::uint32_t bits);
+[[nodiscard]] std::optional<std::uint32_t> link_mode_bit(std::string_view name);
 
 // A link partner as a user reads it: a profile's name, or what an inline
 // partner advertises ("advertising 10-half,pause") or runs ("forced

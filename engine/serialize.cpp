@@ -20,6 +20,13 @@ json duplex_json(int duplex) {
     default: return duplex;
   }
 }
+json link_mode_json(std::uint32_t bits) { return link_mode_list(bits); }
+std::uint32_t link_modes_from(const json& mac, const char* key) {
+  std::uint32_t bits = 0;
+  for (const auto& name : mac.value(key, json::array()))
+    if (auto bit = link_mode_bit(name.get<std::string>())) bits |= *bit;
+  return bits;
+}
 int duplex_from(const json& j) {
   if (!j.is_string()) return j.get<int>();
   const auto s = j.get<std::string>();
@@ -86,7 +93,9 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   json mac = json::array();
   for (const auto& m : r.mac_after_step)
     mac.push_back({{"link", m.link}, {"speed", speed_json(m.speed)}, {"duplex", duplex_json(m.duplex)},
-                   {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}, {"internal", m.internal}});
+                   {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}, {"internal", m.internal},
+                   {"autoneg", m.autoneg != 0}, {"supported", link_mode_json(m.supported)},
+                   {"advertising", link_mode_json(m.advertising)}, {"lp_advertising", link_mode_json(m.lp_advertising)}});
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
@@ -125,7 +134,9 @@ RunResult run_result_from_json(const json& j) {
   for (const auto& m : j.value("mac_after_step", json::array()))
     r.mac_after_step.push_back({m.at("link").get<bool>(), speed_from(m.at("speed")), duplex_from(m.at("duplex")),
                                 m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>(),
-                                m.value("internal", false)});
+                                m.value("internal", false), m.value("autoneg", false) ? 1 : 0,
+                                link_modes_from(m, "supported"), link_modes_from(m, "advertising"),
+                                link_modes_from(m, "lp_advertising")});
   r.last_lines = j.value("last_lines", std::vector<std::string>{});
   r.output = j.value("output", "");
   if (j.contains("fault_effect")) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -14,9 +15,12 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
 #include "engine/fault_sweep.hpp"
+#include "engine/mutate.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 #include "report/cost.hpp"
@@ -115,7 +119,8 @@ json equivalence(const CheckReport& rep) {
   j["method"] =
       "refdrv check on the embedded default suite: every scenario on every model with every implementation, each in "
       "its own instance; expectations checked per run; each implementation compared with C at three levels (MDIO "
-      "sequence, state transitions and link events, link outcome at the MAC).";
+      "sequence; events: state transitions, callback and phylib API return codes, link changes, WARNs and the "
+      "kernel log; outcome at the MAC and in ethtool after every step).";
   j["runs"] = rep.instances;
   j["pairs"] = rep.rows.size();
   j["all_passed"] = rep.all_passed();
@@ -384,6 +389,85 @@ json dropped_json(const std::vector<DroppedResult>& d) {
   for (const auto& x : d)
     a.push_back({{"line", x.line}, {"call", x.call}, {"how", x.how}, {"explained", x.explained}});
   return a;
+}
+
+// How strong the suite is: refdrv mutate on each tree driver, each in a
+// process of its own (every mutant loads its own kernel side).
+json mutation(const Environment& env, const ReportOptions& opt) {
+  constexpr double kMinScore = 95;
+  json j;
+  j["method"] =
+      "refdrv mutate (docs/mutate.md): small changes to the tree's driver source (operators, conditions, constants, "
+      "errnos, dropped error checks, deleted statements, removed initialisers), each compiled as an overlay of the "
+      "tree's build and checked on the suite against the unchanged implementations; the score is killed / (killed + "
+      "survived).";
+  j["min_score"] = kMinScore;
+  if (opt.mutate_worker.empty()) {
+    j["ran"] = false;
+    j["note"] = "Mutation testing was not run (--no-mutate).";
+    return j;
+  }
+  json drivers = json::array();
+  bool all_ran = true, all_reach = true;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-mutate-{}", ::getpid());
+  fs::create_directories(dir);
+  for (Impl impl : {Impl::kC, Impl::kRust}) {
+    json d = {{"implementation", impl_title(impl)}};
+    if (auto src = mutation_source(env, impl); !src) {
+      // A tree without the Rust driver (6.1) has nothing to mutate there.
+      d["ran"] = false;
+      d["note"] = src.error().message;
+      if (impl == Impl::kC) all_ran = false;
+      drivers.push_back(d);
+      continue;
+    }
+    if (opt.progress) opt.progress(fmt::format("mutation testing ({} driver)", impl_title(impl)));
+    const fs::path out = dir / fmt::format("{}.json", impl_name(impl)), log = dir / fmt::format("{}.log", impl_name(impl));
+    std::vector<std::string> argv = opt.mutate_worker;
+    argv.insert(argv.end(), {"--impl", impl_name(impl), "--min-score", fmt::format("{}", kMinScore), "--json", out.string()});
+    auto st = kernel::run({argv, {}, log, {}});
+    auto text = kernel::read_file(out);
+    json full;
+    // 0 and 1 are verdicts (the score against the minimum); anything else is
+    // a failure of the run, which has no score.
+    if (st && (*st == 0 || *st == 1) && text) full = json::parse(*text, nullptr, false);
+    if (full.is_discarded() || !full.contains("mutants")) {
+      d["ran"] = false;
+      d["note"] = fmt::format("refdrv mutate failed ({}): {}", st ? fmt::format("exit status {}", *st) : st.error().message,
+                              kernel::tail_of(log, 6));
+      all_ran = false;
+      drivers.push_back(d);
+      continue;
+    }
+    const auto count = [&](const char* k) { return full["counts"].value(k, std::size_t{0}); };
+    d["ran"] = true;
+    d["source"] = full["source"];
+    d["mutants"] = full["mutants"].size();
+    d["counts"] = full["counts"];
+    const double score = full["score"].get<double>();
+    d["score"] = std::round(score * 10) / 10;
+    d["reaches_minimum"] = count("killed") + count("survived") > 0 && score + 1e-9 >= kMinScore;
+    d["seconds"] = std::round(full.value("wall_seconds", 0.0));
+    json survivors = json::array(), equivalent = json::array();
+    for (const auto& m : full["mutants"]) {
+      json x = {{"line", m["line"]}, {"function", m["function"]}, {"operator", m["operator"]}, {"before", m["before"]},
+                {"after", m["after"].get<std::string>().empty() ? json("(deleted)") : m["after"]}};
+      if (m["status"] == "survived") survivors.push_back(x);
+      if (m["status"] == "equivalent") {
+        x["detail"] = m["detail"];
+        equivalent.push_back(x);
+      }
+    }
+    d["survivors"] = survivors;
+    d["equivalent"] = equivalent;
+    all_reach = all_reach && d["reaches_minimum"].get<bool>();
+    drivers.push_back(d);
+  }
+  fs::remove_all(dir);
+  j["ran"] = all_ran;
+  j["drivers"] = drivers;
+  j["all_reach_minimum"] = all_ran && all_reach;
+  return j;
 }
 
 json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& opt, const Sources& s) {
@@ -857,6 +941,7 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   CheckReport check = run_check(env, suite, co);
   available_impls(env, &check.absent);
   r["equivalence"] = equivalence(check);
+  r["mutation"] = mutation(env, opt);
   if (opt.progress) opt.progress("safe code");
   r["safe_code"] = safe_code(s, opt.escape_hatches);
   r["faults"] = faults(env, suite, opt, s);

@@ -33,6 +33,10 @@ struct ReportOptions {
   std::vector<std::string> cost_worker;   // argv of `refdrv cost-worker ...` for this environment
   std::filesystem::path refdrv_exe;       // for the C++ driver's size
   bool escape_hatches = true;             // run tools/check-escape-hatches (needs clang tools)
+  // argv of `refdrv mutate ...` for this environment and suite, run once per
+  // tree driver (+ --impl, --json): a process of its own, as each mutant
+  // loads its own kernel side. Empty: not run (--no-mutate).
+  std::vector<std::string> mutate_worker;
   std::function<void(const std::string&)> progress;
 };
 

@@ -14,6 +14,14 @@ namespace {
 
 namespace mu = kainjow::mustache;
 
+// Two decimals at most, without trailing zeros: 98.0 is "98", 96.25 "96.25".
+std::string decimal(double v) {
+  std::string t = fmt::format("{:.2f}", v);
+  while (t.back() == '0') t.pop_back();
+  if (t.back() == '.') t.pop_back();
+  return t;
+}
+
 mu::data to_data(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
@@ -28,7 +36,7 @@ mu::data to_data(const nlohmann::json& j) {
     }
     case nlohmann::json::value_t::string: return mu::data(j.get<std::string>());
     case nlohmann::json::value_t::boolean: return mu::data(j.get<bool>());
-    case nlohmann::json::value_t::number_float: return mu::data(fmt::format("{:.2f}", j.get<double>()));
+    case nlohmann::json::value_t::number_float: return mu::data(decimal(j.get<double>()));
     case nlohmann::json::value_t::number_integer: return mu::data(std::to_string(j.get<long long>()));
     case nlohmann::json::value_t::number_unsigned: return mu::data(std::to_string(j.get<unsigned long long>()));
     default: return mu::data(mu::data::type::bool_false);

@@ -12,6 +12,7 @@
 #include "engine/firmware.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
+#include "engine/serialize.hpp"
 #include "engine/suite.hpp"
 #include "hw/catalog.hpp"
 #include "hw/clause45.hpp"
@@ -167,6 +168,29 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_THAT(error_of("name: [x\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(error_of("models: [AX88772A]\nsteps: []\n"), HasSubstr("test.yaml:1:1: the scenario needs a name"));
   EXPECT_THAT(error_of(""), HasSubstr("test.yaml:1:1: empty scenario"));
+}
+
+TEST(ScenarioFormat, EthtoolLinkModeExpectations) {
+  auto s = parse_scenario(
+      "name: e\nmodels: [AX88772A]\nsteps:\n"
+      "  - expect: {advertised: [10-half, 100-full, pause], link-partner: none}\n"
+      "  - expect: {link-partner: [100-full, asym-pause, 10gbase-r]}\n",
+      "e.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->steps.at(0).expect.advertising, REFDRV_ADV_10HALF | REFDRV_ADV_100FULL | REFDRV_ADV_PAUSE);
+  EXPECT_EQ(s->steps.at(0).expect.lp_advertising, 0u);
+  EXPECT_FALSE(s->steps.at(1).expect.advertising);
+  EXPECT_EQ(s->steps.at(1).expect.lp_advertising, REFDRV_ADV_100FULL | REFDRV_ADV_ASYM | REFDRV_ADV_10GBASER);
+  auto again = parse_scenario(scenario_to_yaml(without_sources(*s), s->steps.size()), "again.yaml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->steps.at(0).expect.lp_advertising, 0u);
+  EXPECT_EQ(again->steps.at(1).expect.lp_advertising, s->steps.at(1).expect.lp_advertising);
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {link-partner: [100-full, 56k]}\n"),
+              HasSubstr("test.yaml:4:39: unknown link mode '56k'"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {advertised: 100-full}\n"),
+              HasSubstr("test.yaml:4:26: advertised must be a list like [10-half, 100-full, pause], or none"));
+  EXPECT_EQ(link_mode_names(0), "none");
+  EXPECT_EQ(link_mode_names(REFDRV_ADV_10FULL | REFDRV_ADV_PAUSE), "10-full,pause");
 }
 
 TEST(ScenarioFormat, FirmwareClause45RegistersAndCallbackReturns) {
@@ -451,6 +475,30 @@ TEST(Comparator, OutcomeLevelComparesWhatTheMacSawAfterEachStep) {
   EXPECT_EQ(d->step, 1u);
   EXPECT_THAT(d->a, HasSubstr("100/Full"));
   EXPECT_THAT(d->b, HasSubstr("10/Full"));
+}
+
+// What ethtool shows of the PHY is part of the outcome: a driver that leaves
+// a stale link partner advertisement behind differs, with the same link.
+TEST(Comparator, OutcomeLevelComparesWhatEthtoolShows) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - start\n  - wait: 1s\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto step = [](long i, const char* n) { return TraceEvent{.kind = TraceKind::kStep, .value = i, .name = n}; };
+  const MacView up{.link = true, .speed = 10, .duplex = 0, .carrier = true, .lp_advertising = REFDRV_ADV_100FULL};
+  MacView stale_free = up;
+  stale_free.lp_advertising = 0;
+  RunResult a = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, up});
+  RunResult b = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, stale_free});
+  auto d = compare_at(*sc, a, b, Level::kOutcome);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->step, 1u);
+  EXPECT_THAT(d->a, HasSubstr("ethtool"));
+  EXPECT_THAT(d->a, HasSubstr("link partner 100-full"));
+  EXPECT_THAT(d->b, HasSubstr("link partner none"));
+  EXPECT_NE(digests(a)[2], digests(b)[2]);
+  // And it survives the worker's JSON.
+  const RunResult back = run_result_from_json(run_result_to_json(a, false));
+  ASSERT_EQ(back.mac_after_step.size(), 2u);
+  EXPECT_EQ(back.mac_after_step[1], up);
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ static int sample_reset(struct phy_device *dev)
 		return ret;
 	if (dev->link && dev->speed == SPEED_100)
 		return -EIO;
+	if (dev->link)
+		phy_resolve_aneg_linkmode(dev);
 	pr_info("x != y\n");
 	return genphy_soft_reset(dev);
 }
@@ -49,11 +51,14 @@ TEST(Mutate, EachCOperatorMakesItsMutantsAndLeavesCommentsStringsAndIncludesAlon
               ::testing::UnorderedElementsAre("if (ret <= 0)", "if (dev->link && dev->speed != SPEED_100)"));
   EXPECT_THAT(afters(ms, "logical"), ::testing::ElementsAre("if (dev->link || dev->speed == SPEED_100)"));
   EXPECT_THAT(afters(ms, "negated condition"),
-              ::testing::ElementsAre("if (!(ret < 0))", "if (!(dev->link && dev->speed == SPEED_100))"));
+              ::testing::ElementsAre("if (!(ret < 0))", "if (!(dev->link && dev->speed == SPEED_100))",
+                                     "if (!(dev->link))"));
   EXPECT_THAT(afters(ms, "constant"), ::testing::ElementsAre("ret = phy_write(dev, MII_BMCR, 1);", "if (ret < 1)"));
   EXPECT_THAT(afters(ms, "errno"), ::testing::ElementsAre("return -EINVAL;", "return -EINVAL;"));
   EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("deleted: if (ret < 0) return ret;"));
-  EXPECT_THAT(afters(ms, "deleted statement"), ::testing::ElementsAre("deleted: pr_info(\"x != y\\n\");"));
+  // Under an unbraced if, the statement becomes an empty one (the if keeps a body).
+  EXPECT_THAT(afters(ms, "deleted statement"),
+              ::testing::ElementsAre(";", "deleted: pr_info(\"x != y\\n\");"));
   EXPECT_THAT(afters(ms, "removed initialiser"), ::testing::ElementsAre("deleted: .soft_reset = sample_reset,"));
   for (const auto& m : ms) {
     // Never in the comment, the string, the #include, the `->`.
@@ -65,6 +70,8 @@ TEST(Mutate, EachCOperatorMakesItsMutantsAndLeavesCommentsStringsAndIncludesAlon
     EXPECT_EQ(std::count(m.source.begin(), m.source.end(), '\n'), std::count(kC, kC + std::strlen(kC), '\n'));
   }
   for (std::size_t i = 0; i < ms.size(); ++i) EXPECT_EQ(ms[i].id, i + 1);
+  for (const auto& m : ms)
+    EXPECT_EQ(m.function, m.op == "removed initialiser" ? "" : "sample_reset") << m.op << ": " << m.before;
 }
 
 const char* const kRust = R"(// SPDX-License-Identifier: GPL-2.0
@@ -78,6 +85,7 @@ impl Driver for PhySample {
             return Err(code::EIO);
         }
         let s = "a < b";
+        dev.set_speed(100);
         Ok(v)
     }
 }
@@ -86,7 +94,8 @@ impl Driver for PhySample {
 TEST(Mutate, RustOperatorsKeepGenericsLifetimesAttributesAndStringsIntact) {
   const auto ms = generate_mutants(kRust, MutantLang::kRust);
   EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("let _ = dev.write(C22::BMCR, 0);"));
-  EXPECT_THAT(afters(ms, "deleted statement"), ::testing::ElementsAre("deleted: dev.write(C22::BMCR, 0)?;"));
+  EXPECT_THAT(afters(ms, "deleted statement"),
+              ::testing::ElementsAre("deleted: dev.write(C22::BMCR, 0)?;", "deleted: dev.set_speed(100);"));
   EXPECT_THAT(afters(ms, "errno"), ::testing::ElementsAre("return Err(code::EINVAL);"));
   EXPECT_THAT(afters(ms, "negated condition"), ::testing::ElementsAre("if !(v & 0x4 == 0) {"));
   EXPECT_THAT(afters(ms, "relational"), ::testing::ElementsAre("if v & 0x4 != 0 {"));
@@ -96,6 +105,56 @@ TEST(Mutate, RustOperatorsKeepGenericsLifetimesAttributesAndStringsIntact) {
     EXPECT_NE(m.line, 11u) << "the string: " << m.after;
     EXPECT_EQ(m.after.find("Result<="), std::string::npos);
   }
+}
+
+const char* const kRustValues = R"(struct PhyA;
+impl Driver for PhyA {
+    const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(0x003b1841);
+    const OTHER_ID: DeviceId = DeviceId::new_with_exact_mask(0x003b1861);
+    fn read_status(dev: &mut phy::Device) -> Result<u16> {
+        if !dev.is_link_up() {
+            return Ok(0);
+        }
+        Ok(2)
+    }
+}
+
+fn helper() -> Result<u16> {
+    Ok(3)
+}
+)";
+
+// Off by one where it matters, and what tells a dropped Ok value.
+TEST(Mutate, RustConstantsKnowTheirFunctionTheirOkAndTheModelMask) {
+  const auto ms = generate_mutants(kRustValues, MutantLang::kRust);
+  EXPECT_THAT(afters(ms, "constant"),
+              ::testing::ElementsAre("const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(0x3b1851);",
+                                     "const OTHER_ID: DeviceId = DeviceId::new_with_exact_mask(0x3b1862);",
+                                     "return Ok(1);", "Ok(3)", "Ok(4)"));
+  std::vector<std::pair<std::string, bool>> where;
+  for (const auto& m : ms)
+    if (m.op == "constant") where.emplace_back(m.function, m.ok_value);
+  EXPECT_THAT(where, ::testing::ElementsAre(std::pair{std::string(), false}, std::pair{std::string(), false},
+                                            std::pair{std::string("read_status"), true},
+                                            std::pair{std::string("read_status"), true},
+                                            std::pair{std::string("helper"), true}));
+
+  const char* const abstraction = R"(    unsafe extern "C" fn read_status_callback(phydev: *mut bindings::phy_device) -> c_int {
+        from_result(|| {
+            T::read_status(dev)?;
+            Ok(0)
+        })
+    }
+    unsafe extern "C" fn read_mmd_callback() -> c_int {
+        from_result(|| {
+            let ret = T::read_mmd(dev, devnum as u8, regnum)?;
+            Ok(ret.into())
+        })
+    }
+)";
+  const auto dropped = discarded_rust_values(abstraction, "rust/kernel/net/phy.rs");
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped.at("read_status"), "rust/kernel/net/phy.rs:3");
 }
 
 TEST(Mutate, TheScoreCountsOnlyKilledAndSurvivedMutants) {

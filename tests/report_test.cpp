@@ -203,6 +203,9 @@ TEST(Report, AFailedEscapeHatchCheckIsNoCountAndIsNotCached) {
 
 nlohmann::json report_for(Environment& env, const fs::path& out) {
   report::ReportOptions o;
+  // A mutation worker that fails without a word: the section must say so,
+  // never show a score (the real one runs in tests/report/browser-test).
+  o.mutate_worker = {"sh", "-c", "echo worker broke >&2; exit 2", "sh"};
   o.impls = available_impls(env, nullptr);
   o.out_dir = out;
   o.cost = false;  // callgrind has its own test below
@@ -221,6 +224,15 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_EQ(r["safe_code"]["rust_driver"]["totals"]["unsafe_total"], 0);
   EXPECT_GT(r["safe_code"]["rust_abstraction_tree"]["totals"]["unsafe_blocks"].get<int>(), 20);
   EXPECT_THAT(r["safe_code"]["summary"].get<std::string>(), HasSubstr("the driver itself is safe code"));
+  EXPECT_FALSE(r["mutation"]["ran"].get<bool>());
+  EXPECT_FALSE(r["mutation"]["all_reach_minimum"].get<bool>());
+  ASSERT_EQ(r["mutation"]["drivers"].size(), 2u);
+  for (const auto& d : r["mutation"]["drivers"]) {
+    EXPECT_FALSE(d["ran"].get<bool>());
+    EXPECT_FALSE(d.contains("score"));
+    EXPECT_THAT(d["note"].get<std::string>(), HasSubstr("refdrv mutate failed (exit status 2)"));
+    EXPECT_THAT(d["note"].get<std::string>(), HasSubstr("worker broke"));
+  }
   EXPECT_TRUE(r["faults"]["identical"].get<bool>());
   EXPECT_GT(r["faults"]["points"].get<int>(), 1000);
   // Each side drops the two results of its link_change_notify re-initialisation.
@@ -248,6 +260,9 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
     EXPECT_THAT(html, HasSubstr(fmt::format("data-section=\"{}\"", id)));
   EXPECT_THAT(html, HasSubstr("<span class=\"k\">fn</span> read_status"));
   EXPECT_THAT(html, ::testing::Not(HasSubstr("{{")));
+  EXPECT_THAT(html, HasSubstr("How strong the suite is: mutation testing"));
+  EXPECT_THAT(html, HasSubstr("refdrv mutate failed (exit status 2)"));
+  EXPECT_THAT(html, ::testing::Not(HasSubstr("score reaches")));
   const std::string md = report::render_markdown(r);
   EXPECT_THAT(md, HasSubstr("## 1. Equivalence"));
   EXPECT_THAT(md, HasSubstr("| Rust driver (tree) | "));
@@ -275,6 +290,9 @@ TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
   EXPECT_FALSE(cb["rust"]["present"].get<bool>());
   EXPECT_EQ(cb["rust"]["note"], "no Rust driver in this tree");
   EXPECT_EQ(r["equivalence"]["implementations"], nlohmann::json::array({"C", "C++"}));
+  // No Rust driver to mutate: said, and not counted as a failure of its own.
+  ASSERT_EQ(r["mutation"]["drivers"].size(), 2u);
+  EXPECT_THAT(r["mutation"]["drivers"][1]["note"].get<std::string>(), HasSubstr("ax88796b_rust.rs"));
   fs::remove_all(out);
 }
 
