@@ -10,6 +10,9 @@
 #include <linux/kernel.h>
 #include <linux/phy.h>
 #include <linux/mdio.h>
+#include <linux/mii.h>
+#include <linux/sockios.h>
+#include <linux/if.h>
 #include <linux/netdevice.h>
 #include <linux/ethtool.h>
 #include <linux/linkmode.h>
@@ -66,6 +69,9 @@ void emul_observe_state(struct phy_device *phydev)
 	if (ki->observed != phydev) {
 		ki->observed = phydev;
 		ki->last_state = -1;
+		/* From now on every store to it is seen as it happens (where the
+		 * host can watch memory); the calls below remain the samples. */
+		emul_host->watch(ki->cookie, &phydev->state, sizeof(phydev->state));
 	}
 	if ((int)phydev->state == ki->last_state)
 		return;
@@ -311,6 +317,9 @@ void emul_instance_destroy(struct refdrv_kinst *ki)
 		emul_trace(REFDRV_TR_API_EXIT, ki->phydev->mdio.addr, "phy_disconnect", NULL, 0);
 		ki->phydev = NULL;
 	}
+	/* mdiobus_unregister() frees the PHY: no more watching its memory. */
+	emul_observe_current();
+	emul_host->watch(ki->cookie, NULL, 0);
 	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_unregister(ki->bus);
 	emul_trace(REFDRV_TR_API_EXIT, -1, "mdiobus_unregister", NULL, 0);
@@ -415,6 +424,8 @@ static const char *emul_op_name(int op)
 	case REFDRV_OP_MDIO_READ_C45: return "mdiobus_c45_read";
 	case REFDRV_OP_MDIO_WRITE_C45: return "mdiobus_c45_write";
 	case REFDRV_OP_SELFTEST_TRAP: return "refdrv_selftest_trap";
+	case REFDRV_OP_MII_READ: return "phy_mii_ioctl(SIOCGMIIREG)";
+	case REFDRV_OP_MII_WRITE: return "phy_mii_ioctl(SIOCSMIIREG)";
 	}
 	return "unknown";
 }
@@ -447,12 +458,38 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		return mdiobus_c45_read(ki->bus, a, b, c);
 	if (op == REFDRV_OP_MDIO_WRITE_C45)
 		return mdiobus_c45_write(ki->bus, a, b, c, d);
+	if (op == REFDRV_OP_SELFTEST_TRAP && a == REFDRV_SELFTEST_STATE_BLIP) {
+		struct phy_device *p = ki->observed;
+		enum phy_state was;
+
+		if (!p)
+			return -ENODEV;
+		was = READ_ONCE(p->state);
+		WRITE_ONCE(p->state, PHY_HALTED);
+		WRITE_ONCE(p->state, was);
+		return 0;
+	}
 	if (op == REFDRV_OP_SELFTEST_TRAP)
 		return emul_selftest_trap(a);
 	if (!phydev)
 		return -ENODEV;
 
 	switch (op) {
+	case REFDRV_OP_MII_READ:
+	case REFDRV_OP_MII_WRITE: {
+		struct ifreq ifr = {};
+		struct mii_ioctl_data *mii = if_mii(&ifr);
+
+		mii->phy_id = a;
+		mii->reg_num = b;
+		mii->val_in = c;
+		rtnl_lock();
+		ret = phy_mii_ioctl(phydev, &ifr, op == REFDRV_OP_MII_READ ? SIOCGMIIREG : SIOCSMIIREG);
+		rtnl_unlock();
+		if (!ret && op == REFDRV_OP_MII_READ)
+			ret = mii->val_out;
+		break;
+	}
 	case REFDRV_OP_DETACH:
 		rtnl_lock();
 		phy_disconnect(phydev);

@@ -37,6 +37,17 @@ const RunResult* CheckRow::run_of(Impl impl) const {
   return nullptr;
 }
 
+std::pair<std::size_t, std::string> CheckReport::sampled_states() const {
+  std::pair<std::size_t, std::string> out;
+  for (const auto& row : rows)
+    for (const auto& r : row.runs)
+      if (!r.states_sampled.empty()) {
+        if (out.second.empty()) out.second = r.states_sampled;
+        ++out.first;
+      }
+  return out;
+}
+
 bool CheckReport::all_passed() const {
   for (const auto& r : rows)
     if (!r.passed()) return false;

@@ -67,6 +67,9 @@ struct CheckReport {
 
   [[nodiscard]] bool all_passed() const;
   [[nodiscard]] bool all_equivalent() const;
+  // Runs whose phylib state was sampled rather than watched at every store,
+  // and the first reason given.
+  [[nodiscard]] std::pair<std::size_t, std::string> sampled_states() const;
   [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence
 };
 

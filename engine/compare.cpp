@@ -74,9 +74,10 @@ std::vector<Entry> project(const RunResult& r, Level level) {
                                    v.link ? "up" : "down", speed_duplex_name(v.speed, v.duplex), v.pause,
                                    v.asym_pause, v.carrier ? "on" : "off"),
                        i});
-        out.push_back({fmt::format("after step {} ({}): ethtool transceiver {} autoneg {} supported {} advertised {} "
+        out.push_back({fmt::format("after step {} ({}): ethtool {} transceiver {} autoneg {} supported {} advertised {} "
                                    "link partner {}",
-                                   step + 1, ev[i].name, v.internal ? "internal" : "external", v.autoneg ? "on" : "off",
+                                   step + 1, ev[i].name, speed_duplex_name(v.ethtool_speed, v.ethtool_duplex),
+                                   v.internal ? "internal" : "external", v.autoneg ? "on" : "off",
                                    link_mode_names(v.supported), link_mode_names(v.advertising),
                                    link_mode_names(v.lp_advertising)),
                        i});
@@ -189,6 +190,8 @@ std::array<std::uint64_t, 3> digests(const RunResult& r) {
     outcome.add(v.carrier);
     outcome.add(v.internal);
     outcome.add(v.autoneg);
+    outcome.add(v.ethtool_speed);
+    outcome.add(v.ethtool_duplex);
     outcome.add(v.supported);
     outcome.add(v.advertising);
     outcome.add(v.lp_advertising);

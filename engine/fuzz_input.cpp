@@ -18,14 +18,15 @@ constexpr std::array<const char*, 3> kModels = {"AX88772A", "AX88772C", "AX88796
 constexpr std::uint32_t kAx88796bId = 0x003b1841;
 
 // Opcode kinds, in opcode order (expectations are not fuzzed).
-constexpr std::array<Step::Kind, 20> kKinds = {
+constexpr std::array<Step::Kind, 22> kKinds = {
     Step::Kind::kAttach,      Step::Kind::kDetach,          Step::Kind::kStart,
     Step::Kind::kStop,        Step::Kind::kSuspend,         Step::Kind::kResume,
     Step::Kind::kInitHw,      Step::Kind::kStartAneg,       Step::Kind::kRestartAneg,
     Step::Kind::kGenphySoftReset, Step::Kind::kEthtool,     Step::Kind::kMdioRead,
     Step::Kind::kMdioWrite,   Step::Kind::kWait,            Step::Kind::kPlug,
     Step::Kind::kUnplug,      Step::Kind::kFlap,            Step::Kind::kPartnerRestartAneg,
-    Step::Kind::kFault,       Step::Kind::kClearFaults,
+    Step::Kind::kFault,       Step::Kind::kClearFaults,     Step::Kind::kMiiRead,
+    Step::Kind::kMiiWrite,
 };
 constexpr std::uint8_t kLongForm = 0x80;
 constexpr int kSpeeds[4] = {10, 100, 1000, 100};
@@ -206,8 +207,10 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits&
         break;
       case Step::Kind::kMdioRead:
       case Step::Kind::kMdioWrite:
+      case Step::Kind::kMiiRead:
+      case Step::Kind::kMiiWrite:
         st.reg = r.u8() % 32;
-        if (st.kind == Step::Kind::kMdioWrite) st.value = r.u16();
+        if (st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite) st.value = r.u16();
         if (long_form) st.addr = r.u8() % 32;
         break;
       case Step::Kind::kFault:
@@ -265,9 +268,11 @@ std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s) {
       }
       case Step::Kind::kMdioRead:
       case Step::Kind::kMdioWrite:
+      case Step::Kind::kMiiRead:
+      case Step::Kind::kMiiWrite:
         out.push_back(op | (st.addr >= 0 ? kLongForm : 0));
         out.push_back(static_cast<std::uint8_t>(st.reg));
-        if (st.kind == Step::Kind::kMdioWrite) u16(static_cast<unsigned>(st.value));
+        if (st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite) u16(static_cast<unsigned>(st.value));
         if (st.addr >= 0) out.push_back(static_cast<std::uint8_t>(st.addr));
         break;
       case Step::Kind::kFault: {

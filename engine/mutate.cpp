@@ -275,6 +275,7 @@ struct Generator {
     static const std::regex c_check(R"(^\s*if \(([a-z_][a-z0-9_]*)( < 0)?\)\s*$)");
     static const std::regex c_call(R"(^\s*[a-z_][a-z0-9_]*\(.*\);\s*$)");
     static const std::regex c_init(R"(^\s*\.[a-z_][a-z0-9_]*\s*=.*,\s*$)");
+    static const std::regex c_field_store(R"(^\s*[a-z_][a-z0-9_]*(->|\.)[a-z_][a-z0-9_]*\s*=[^=].*;\s*$)");
     static const std::regex c_unbraced(R"(^\s*((if|for|while)\b.*\)|else)\s*$)");
     static const std::regex rust_call(R"(^\s*[a-z_][a-z0-9_]*(\.|::)[a-z_][a-z0-9_.:]*\(.*\);\s*$)");
     static const std::regex rust_try(R"(^(\s*)(.+)\?;\s*$)");
@@ -287,7 +288,9 @@ struct Generator {
           const std::string next = trimmed(line_code(l + 1));
           if (next == "return " + m[1].str() + ";") delete_lines("dropped error check", l, l + 1);
         }
-        if (std::regex_match(c, c_call) && trimmed(c).rfind("return", 0) != 0) {
+        // A call, or a store to a field (`phydev->speed = SPEED_10;`, what a
+        // Rust driver does with a call: dev.set_speed()).
+        if ((std::regex_match(c, c_call) || std::regex_match(c, c_field_store)) && trimmed(c).rfind("return", 0) != 0) {
           // The only statement under an unbraced if/else/loop becomes an
           // empty one: deleting the line would hand the body to the next.
           if (l > 1 && std::regex_search(line_code(l - 1), c_unbraced))

@@ -50,6 +50,8 @@ std::string step_detail(const Step& st) {
       return fmt::format("{} ({})", hw::fault_kind_name(st.fault.kind), st.where.str());
     case Step::Kind::kMdioRead:
     case Step::Kind::kMdioWrite:
+    case Step::Kind::kMiiRead:
+    case Step::Kind::kMiiWrite:
       return hw::register_name(static_cast<unsigned>(st.reg));
     default:
       return {};
@@ -133,6 +135,8 @@ class Run {
       v.carrier = st->carrier;
       v.internal = st->transceiver_internal;
       v.autoneg = st->autoneg;
+      v.ethtool_speed = st->speed;
+      v.ethtool_duplex = st->duplex;
       v.supported = st->supported;
       v.advertising = st->advertising;
       v.lp_advertising = st->lp_advertising;
@@ -171,6 +175,13 @@ class Run {
         break;
       case Step::Kind::kMdioWrite:
         op = REFDRV_OP_MDIO_WRITE;
+        a = st.addr >= 0 ? st.addr : addr_;
+        b = st.reg;
+        c = st.value;
+        break;
+      case Step::Kind::kMiiRead:
+      case Step::Kind::kMiiWrite:
+        op = st.kind == Step::Kind::kMiiRead ? REFDRV_OP_MII_READ : REFDRV_OP_MII_WRITE;
         a = st.addr >= 0 ? st.addr : addr_;
         b = st.reg;
         c = st.value;
@@ -324,6 +335,7 @@ class Run {
     result_.mdio_accesses = inst_->mdio_accesses();
     result_.virtual_ns = inst_->now_ns();
     inst_->destroy();
+    result_.states_sampled = inst_->sampled_because();
     result_.stop = inst_->stop_reason();
     result_.leaked_bytes = inst_->leaked_bytes();
     result_.trace = std::move(inst_->trace());

@@ -27,8 +27,9 @@ struct ExpectationResult {
 
 // What the MAC knows after a step: the last link change phylib reported
 // and the carrier; and what `ethtool DEV` shows of the PHY: the transceiver,
-// auto-negotiation, and the supported, advertised and link partner's link
-// modes (phy_ethtool_ksettings_get() reads phydev's fields, as here).
+// auto-negotiation, speed and duplex, and the supported, advertised and link
+// partner's link modes (phy_ethtool_ksettings_get() reads phydev's fields,
+// as here: they change without a link change the MAC would be told of).
 struct MacView {
   bool link = false;
   // Before any link change the MAC has been told nothing: phylib's unknowns.
@@ -37,6 +38,7 @@ struct MacView {
   // What ethtool shows as the transceiver once attached (phy_is_internal()).
   bool internal = false;
   int autoneg = 0;
+  int ethtool_speed = -1, ethtool_duplex = 0xff;  // phydev->speed/duplex, which ethtool shows
   std::uint32_t supported = 0, advertising = 0, lp_advertising = 0;  // REFDRV_ADV_* bits
   bool operator==(const MacView&) const = default;
 };
@@ -73,6 +75,9 @@ struct RunResult {
   std::optional<std::string> stop;  // the instance stopped: why
   std::size_t leaked_bytes = 0;
   std::size_t warnings = 0;  // WARN()s the kernel side hit (kWarn events)
+  // Why phylib's state was only sampled in this run ("" when every store to
+  // it was watched, host/store_watch.hpp).
+  std::string states_sampled;
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   double wall_seconds = 0;

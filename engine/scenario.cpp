@@ -29,7 +29,7 @@ struct StepName {
   bool operation;  // runs kernel-side code and has a return value
 };
 
-constexpr std::array<StepName, 21> kSteps = {{
+constexpr std::array<StepName, 23> kSteps = {{
     {Step::Kind::kAttach, "attach", true},
     {Step::Kind::kDetach, "detach", true},
     {Step::Kind::kStart, "start", true},
@@ -43,6 +43,8 @@ constexpr std::array<StepName, 21> kSteps = {{
     {Step::Kind::kEthtool, "ethtool", true},
     {Step::Kind::kMdioRead, "mdio-read", true},
     {Step::Kind::kMdioWrite, "mdio-write", true},
+    {Step::Kind::kMiiRead, "mii-read", true},
+    {Step::Kind::kMiiWrite, "mii-write", true},
     {Step::Kind::kWait, "wait", false},
     {Step::Kind::kPlug, "plug", false},
     {Step::Kind::kUnplug, "unplug", false},
@@ -610,10 +612,13 @@ class Parser {
         return st;
       }
       case Step::Kind::kMdioRead:
-      case Step::Kind::kMdioWrite: {
+      case Step::Kind::kMdioWrite:
+      case Step::Kind::kMiiRead:
+      case Step::Kind::kMiiWrite: {
+        const bool write = st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite;
         if (auto r = need_arg("{register: BMSR}"); !r) return std::unexpected(r.error());
         if (!arg.IsMap()) return error(arg, fmt::format("{} takes a map: {{register: BMSR{}}}", what,
-                                                         st.kind == Step::Kind::kMdioWrite ? ", value: 0x1200" : ""));
+                                                         write ? ", value: 0x1200" : ""));
         if (auto r = check_keys(arg, {"register", "value", "address", "returns"}, what); !r)
           return std::unexpected(r.error());
         if (!arg["register"]) return error(arg, fmt::format("{} needs a register", what));
@@ -625,7 +630,7 @@ class Parser {
           if (!a || *a < 0 || *a > 31) return error(arg["address"], "address must be 0-31");
           st.addr = static_cast<int>(*a);
         }
-        if (st.kind == Step::Kind::kMdioWrite) {
+        if (write) {
           if (!arg["value"]) return error(arg, fmt::format("{} needs a value", what));
           auto v = integer(arg["value"], "value");
           if (!v || *v < 0 || *v > 0xffff) return error(arg["value"], "value must be a 16-bit value");
@@ -1047,8 +1052,11 @@ YAML::Node step_to_yaml(const Step& st) {
       break;
     case Step::Kind::kMdioRead:
     case Step::Kind::kMdioWrite:
+    case Step::Kind::kMiiRead:
+    case Step::Kind::kMiiWrite:
       arg["register"] = register_text(static_cast<unsigned>(st.reg));
-      if (st.kind == Step::Kind::kMdioWrite) arg["value"] = hex16(static_cast<unsigned>(st.value));
+      if (st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite)
+        arg["value"] = hex16(static_cast<unsigned>(st.value));
       if (st.addr >= 0) arg["address"] = st.addr;
       if (st.returns) arg["returns"] = *st.returns >= 0 ? hex16(static_cast<unsigned>(*st.returns)) : errno_text(*st.returns);
       arg = flow(arg);

@@ -84,7 +84,7 @@ struct EthtoolSettings {
 struct Step {
   enum class Kind {
     kAttach, kDetach, kStart, kStop, kSuspend, kResume, kInitHw, kStartAneg, kRestartAneg, kGenphySoftReset,
-    kEthtool, kMdioRead, kMdioWrite,                                  // kernel-side operations
+    kEthtool, kMdioRead, kMdioWrite, kMiiRead, kMiiWrite,             // kernel-side operations
     kWait, kPlug, kUnplug, kFlap, kPartnerRestartAneg,                // time and the wire
     kFault, kClearFaults,                                             // MDIO faults
     kExpect,
@@ -95,8 +95,8 @@ struct Step {
   hw::PartnerProfile partner;    // plug
   EthtoolSettings ethtool;
   hw::FaultRule fault;
-  int reg = 0, value = 0;        // mdio-read / mdio-write
-  int addr = -1;                 // mdio-read / mdio-write: -1 is the PHY's address
+  int reg = 0, value = 0;        // mdio-read / mdio-write / mii-read / mii-write
+  int addr = -1;                 // the same: -1 is the PHY's address
   std::optional<int> returns;    // expected return of an operation (0 or -errno)
   Expectation expect;
   YAML::Node source;             // the step as written, for reproducers

@@ -83,7 +83,8 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
             {"virtual_ns", r.virtual_ns},
             {"mdio_accesses", r.mdio_accesses},
             {"wall_seconds", r.wall_seconds},
-            {"leaked_bytes", r.leaked_bytes}, {"warnings", r.warnings}};
+            {"leaked_bytes", r.leaked_bytes}, {"warnings", r.warnings},
+            {"states_sampled", r.states_sampled}};
   j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
   j["callbacks"] = r.callbacks;
   json ex = json::array();
@@ -94,7 +95,8 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   for (const auto& m : r.mac_after_step)
     mac.push_back({{"link", m.link}, {"speed", speed_json(m.speed)}, {"duplex", duplex_json(m.duplex)},
                    {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}, {"internal", m.internal},
-                   {"autoneg", m.autoneg != 0}, {"supported", link_mode_json(m.supported)},
+                   {"autoneg", m.autoneg != 0}, {"ethtool_speed", speed_json(m.ethtool_speed)},
+                   {"ethtool_duplex", duplex_json(m.ethtool_duplex)}, {"supported", link_mode_json(m.supported)},
                    {"advertising", link_mode_json(m.advertising)}, {"lp_advertising", link_mode_json(m.lp_advertising)}});
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
@@ -126,6 +128,7 @@ RunResult run_result_from_json(const json& j) {
   r.wall_seconds = j.value("wall_seconds", 0.0);
   r.leaked_bytes = j.value("leaked_bytes", std::size_t{0});
   r.warnings = j.value("warnings", std::size_t{0});
+  r.states_sampled = j.value("states_sampled", "");
   if (j.contains("stop") && !j["stop"].is_null()) r.stop = j["stop"].get<std::string>();
   for (const auto& c : j.value("callbacks", json::array())) r.callbacks.insert(c.get<std::string>());
   for (const auto& e : j.value("expectations", json::array()))
@@ -135,6 +138,8 @@ RunResult run_result_from_json(const json& j) {
     r.mac_after_step.push_back({m.at("link").get<bool>(), speed_from(m.at("speed")), duplex_from(m.at("duplex")),
                                 m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>(),
                                 m.value("internal", false), m.value("autoneg", false) ? 1 : 0,
+                                speed_from(m.value("ethtool_speed", json("unknown"))),
+                                duplex_from(m.value("ethtool_duplex", json("unknown"))),
                                 link_modes_from(m, "supported"), link_modes_from(m, "advertising"),
                                 link_modes_from(m, "lp_advertising")});
   r.last_lines = j.value("last_lines", std::vector<std::string>{});

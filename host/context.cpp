@@ -5,9 +5,22 @@
 
 #include "host/kernel_gate.hpp"
 #include "host/kernel_image.hpp"
+#include "host/store_watch.hpp"
 #include "refdrv_abi.h"
 
 namespace refdrv {
+
+ContextBase::~ContextBase() { watch::disarm(watch_slot_); }
+
+int ContextBase::watch(void* addr, unsigned long len) {
+  watch::disarm(watch_slot_);
+  watch_slot_ = -1;
+  if (!addr) return 0;
+  std::string why;
+  watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
+  if (watch_slot_ < 0) sampled_because_ = why;  // once sampled, the run was sampled
+  return watch_slot_ >= 0 ? 1 : 0;
+}
 
 void* ContextBase::alloc(unsigned long size, unsigned long align) { return memory_.allocate(size, align); }
 

@@ -28,7 +28,7 @@ struct LogLine {
 class ContextBase {
  public:
   explicit ContextBase(KernelImage& image) : image_(image) {}
-  virtual ~ContextBase() = default;
+  virtual ~ContextBase();
   ContextBase(const ContextBase&) = delete;
   ContextBase& operator=(const ContextBase&) = delete;
 
@@ -48,6 +48,9 @@ class ContextBase {
   virtual int mdio_write_c45(int addr, int devad, int regnum, unsigned short val);
   // A firmware file for request_firmware(): 0 and its bytes, or -ENOENT.
   virtual int firmware(const char* name, const unsigned char** data, unsigned long* size);
+  // Every store to [addr, addr+len) runs the image's kernel_ops.observe()
+  // (host/store_watch.hpp), on this thread; null: no watch. 1 if watched.
+  int watch(void* addr, unsigned long len);
 
   // ---- for the host ----
   [[nodiscard]] KernelImage& image() { return image_; }
@@ -61,6 +64,9 @@ class ContextBase {
   // Whether kernel log lines go into the trace (and the log); off for speed.
   void set_record_logs(bool on) { record_logs_ = on; }
   void add_trace(TraceEvent ev) { trace_.add(std::move(ev)); }
+  // Why phylib's state was only sampled here, "" when every store was
+  // watched (a hardware watchpoint) or nothing asked for a watch.
+  [[nodiscard]] const std::string& sampled_because() const { return sampled_because_; }
 
  protected:
   KernelImage& image_;
@@ -72,6 +78,8 @@ class ContextBase {
   Trace trace_;
   std::vector<LogLine> log_;
   std::string partial_line_;
+  int watch_slot_ = -1;
+  std::string sampled_because_;
 };
 
 }  // namespace refdrv

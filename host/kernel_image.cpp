@@ -88,6 +88,7 @@ const refdrv_host_ops kHostOps = {
     },
     .trace = [](void* c, const refdrv_trace_event* ev) { ctx(c).trace_kernel(*ev); },
     .fatal = host_fatal,
+    .watch = [](void* c, void* addr, unsigned long len) { return ctx(c).watch(addr, len); },
 };
 
 struct PhdrSearch {

@@ -144,6 +144,10 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        empty ? fmt::format(", {} pair(s) where no selected implementation could run", empty) : "",
                        c.reset);
   }
+  if (const auto [n, why] = rep.sampled_states(); n)
+    out += fmt::format("Note: in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
+                       "entered and left between two samples would not be compared.\n",
+                       n, why);
   return out;
 }
 
@@ -217,6 +221,8 @@ nlohmann::json check_report_json(const CheckReport& rep) {
   json absent = json::object();
   for (const auto& [i, why] : rep.absent) absent[impl_name(i)] = why;
   j["absent"] = absent;
+  const auto [sampled, why] = rep.sampled_states();
+  j["state_observation"] = {{"runs_sampled", sampled}, {"reason", why}};
   json rows = json::array();
   for (const auto& row : rep.rows) {
     json r = {{"scenario", row.scenario->name},

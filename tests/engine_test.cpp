@@ -162,6 +162,10 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
               HasSubstr("test.yaml:4:20: link must be up or down"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - ethtool: {autoneg: off}\n"),
               HasSubstr("test.yaml:4:14: autoneg: off needs speed and duplex"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - mii-write: {register: BMCR}\n"),
+              HasSubstr("test.yaml:4:16: step 1 (mii-write) needs a value"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - mii-read: {register: BMCR, value: 1}\n"),
+              HasSubstr("test.yaml:4:39: step 1 (mii-read) takes no value"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - start: now\n"),
               HasSubstr("test.yaml:4:12: step 1 (start) takes no argument but {returns: ...}"));
   EXPECT_THAT(error_of("name: [x\n"), HasSubstr("test.yaml:"));

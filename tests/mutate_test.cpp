@@ -29,6 +29,8 @@ static int sample_reset(struct phy_device *dev)
 		return -EIO;
 	if (dev->link)
 		phy_resolve_aneg_linkmode(dev);
+	else
+		dev->speed = SPEED_10;
 	pr_info("x != y\n");
 	return genphy_soft_reset(dev);
 }
@@ -58,7 +60,7 @@ TEST(Mutate, EachCOperatorMakesItsMutantsAndLeavesCommentsStringsAndIncludesAlon
   EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("deleted: if (ret < 0) return ret;"));
   // Under an unbraced if, the statement becomes an empty one (the if keeps a body).
   EXPECT_THAT(afters(ms, "deleted statement"),
-              ::testing::ElementsAre(";", "deleted: pr_info(\"x != y\\n\");"));
+              ::testing::ElementsAre(";", ";", "deleted: pr_info(\"x != y\\n\");"));
   EXPECT_THAT(afters(ms, "removed initialiser"), ::testing::ElementsAre("deleted: .soft_reset = sample_reset,"));
   for (const auto& m : ms) {
     // Never in the comment, the string, the #include, the `->`.

@@ -13,12 +13,14 @@
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "engine/suite.hpp"
+#include "host/store_watch.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 
 constexpr hw::Nanos kSec = 1'000'000'000;
 
@@ -493,6 +495,31 @@ class Traps : public ::testing::Test {
   }
   Rig rig_;
 };
+
+// Issue 17: every store to phydev->state is seen (a hardware watchpoint),
+// also a state entered and left with no sample in between; without the
+// watchpoint (REFDRV_STATE_WATCH=off) the same blip goes unseen, and the
+// instance says its states were sampled.
+TEST(StateWatch, AStateEnteredAndLeftBetweenTwoSamplesIsInTheTrace) {
+  if (const std::string& why = watch::unavailable_reason(); !why.empty())
+    GTEST_SKIP() << "no hardware watchpoints here: " << why;
+  auto blips = [](bool watched) {
+    if (!watched) ::setenv("REFDRV_STATE_WATCH", "off", 1);
+    Rig rig = make_rig(environment("6.12"), "generic", "", Impl::kC);
+    EXPECT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+    EXPECT_EQ(rig.inst->sampled_because().empty(), watched) << rig.inst->sampled_because();
+    const std::size_t from = rig.inst->trace().events().size();
+    EXPECT_EQ(rig.inst->op(REFDRV_OP_SELFTEST_TRAP, REFDRV_SELFTEST_STATE_BLIP).ret, 0);
+    std::vector<std::string> states;
+    const auto& ev = rig.inst->trace().events();
+    for (std::size_t i = from; i < ev.size(); ++i)
+      if (ev[i].kind == TraceKind::kState) states.push_back(ev[i].detail + "->" + ev[i].name);
+    ::unsetenv("REFDRV_STATE_WATCH");
+    return states;
+  };
+  EXPECT_THAT(blips(true), ElementsAre("READY->HALTED", "HALTED->READY"));
+  EXPECT_THAT(blips(false), IsEmpty());
+}
 
 TEST_F(Traps, WarnOnOncePrintsTheWarningOnceTaintsAndExecutionGoesOn) {
   for (int boot = 0; boot < 2; ++boot) {  // once per instance: each is a fresh boot

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 5
+#define REFDRV_ABI_VERSION 6
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -106,6 +106,12 @@ struct refdrv_host_ops {
 	/* A function that must never run was reached (trace-and-stop stub, BUG(),
 	 * deadlock). Does not return. */
 	void (*fatal)(void *cookie, const char *what) __attribute__((noreturn));
+
+	/* Watch every store to [addr, addr + len) (phydev->state of the PHY an
+	 * instance reports), addr NULL: stop watching. After each store the
+	 * host calls kernel_ops->observe() in the context that stored. Returns
+	 * 1 if it watches, 0 if it cannot (the state is then sampled). */
+	int (*watch)(void *cookie, void *addr, unsigned long len);
 };
 
 /* The MAC's side of the PHY link (phy_interface_t as the MAC connects). */
@@ -142,6 +148,12 @@ enum refdrv_op {
 	REFDRV_OP_MDIO_READ_C45,   /* mdiobus_c45_read(): a = addr, b = devad, c = reg */
 	REFDRV_OP_MDIO_WRITE_C45,  /* mdiobus_c45_write(): a = addr, b = devad, c = reg, d = value */
 	REFDRV_OP_SELFTEST_TRAP,   /* kernel-side code that traps: a = enum refdrv_selftest_trap */
+	/* SIOCGMIIREG / SIOCSMIIREG as mii-tool and phytool issue them: the
+	 * MAC's ndo_eth_ioctl under the RTNL, phy_mii_ioctl() on the attached
+	 * PHY (which updates phylib's view of a BMCR or ADVERTISE write).
+	 * a = MDIO address, b = register, c = value; a read returns the value. */
+	REFDRV_OP_MII_READ,
+	REFDRV_OP_MII_WRITE,
 };
 
 /* What REFDRV_OP_SELFTEST_TRAP runs in kernel-side code (emul/bug.c), so that
@@ -153,6 +165,10 @@ enum refdrv_selftest_trap {
 	REFDRV_SELFTEST_DIVIDE_ERROR,     /* an integer division by zero */
 	REFDRV_SELFTEST_NULL_DEREF,       /* a read through a NULL pointer */
 	REFDRV_SELFTEST_INVALID_OPCODE,   /* a ud2 that is no BUG()/WARN() site */
+	/* Not a trap: the reported PHY's phydev->state set to PHY_HALTED and
+	 * straight back, with nothing in between that samples it. Seen only
+	 * where every store is watched (host_ops.watch). */
+	REFDRV_SELFTEST_STATE_BLIP,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a
@@ -264,6 +280,10 @@ struct refdrv_kernel_ops {
 	 * the kernel prints. 1: a WARN (resume after the ud2); 2: a BUG (`what`
 	 * holds "kernel BUG at file:line!"); 0: not a bug site. */
 	int (*report_bug)(unsigned long pc, char *what, unsigned long size);
+
+	/* After a store host_ops->watch asked for, in the storing context:
+	 * reports the watched PHY's state if it changed. */
+	void (*observe)(void);
 };
 
 /* The one symbol the kernel-side shared object exports. */

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/store_watch.hpp"
+
+#include <fmt/format.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <valgrind/valgrind.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+namespace refdrv::watch {
+
+namespace {
+
+// si_code of a perf event's SIGTRAP (include/uapi/asm-generic/siginfo.h;
+// glibc 2.36's headers do not name it).
+constexpr int kTrapPerf = 6;
+
+struct Slot {
+  int fd = -1;
+  void (*callback)() = nullptr;
+};
+
+// Read by the handler, which runs on the thread that armed: a fixed array
+// per thread, written only outside kernel-side calls.
+constexpr std::size_t kSlots = 4;  // x86 has four debug address registers
+thread_local std::array<Slot, kSlots> t_slots;
+
+struct sigaction g_previous {};
+
+void on_trap(int sig, siginfo_t* si, void* uc) {
+  if (si->si_code == kTrapPerf) {
+    for (const Slot& s : t_slots)
+      if (s.fd >= 0 && s.callback) s.callback();
+    return;
+  }
+  // Not ours (a debugger's single step, int3): as before.
+  if (g_previous.sa_flags & SA_SIGINFO) {
+    if (g_previous.sa_sigaction) g_previous.sa_sigaction(sig, si, uc);
+  } else if (g_previous.sa_handler != SIG_IGN && g_previous.sa_handler != SIG_DFL) {
+    g_previous.sa_handler(sig);
+  } else if (g_previous.sa_handler == SIG_DFL) {
+    signal(SIGTRAP, SIG_DFL);
+    raise(SIGTRAP);
+  }
+}
+
+void install_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa {};
+    sa.sa_sigaction = on_trap;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTRAP, &sa, &g_previous);
+  });
+}
+
+int open_breakpoint(const void* addr, std::size_t len, std::string* why) {
+  if (len != 1 && len != 2 && len != 4 && len != 8) {
+    *why = fmt::format("a hardware watchpoint covers 1, 2, 4 or 8 bytes, not {}", len);
+    return -1;
+  }
+  if (reinterpret_cast<std::uintptr_t>(addr) % len) {
+    *why = "the watched word is not aligned";
+    return -1;
+  }
+  perf_event_attr a{};
+  a.type = PERF_TYPE_BREAKPOINT;
+  a.size = sizeof a;
+  a.bp_type = HW_BREAKPOINT_W;
+  a.bp_addr = reinterpret_cast<std::uintptr_t>(addr);
+  a.bp_len = len;
+  a.sample_period = 1;
+  a.exclude_kernel = 1;
+  a.exclude_hv = 1;
+  a.sigtrap = 1;
+  a.remove_on_exec = 1;
+  const long fd = syscall(SYS_perf_event_open, &a, 0 /* this thread */, -1, -1, PERF_FLAG_FD_CLOEXEC);
+  if (fd < 0) {
+    const int e = errno;
+    *why = fmt::format("perf_event_open() of a hardware watchpoint failed: {}{}", std::strerror(e),
+                       e == EACCES || e == EPERM ? " (kernel.perf_event_paranoid, or a seccomp policy)" : "");
+    return -1;
+  }
+  return static_cast<int>(fd);
+}
+
+std::string refused() {
+  if (const char* v = std::getenv("REFDRV_STATE_WATCH"); v && std::strcmp(v, "off") == 0)
+    return "REFDRV_STATE_WATCH=off";
+  if (RUNNING_ON_VALGRIND) return "running under valgrind, which does not deliver hardware watchpoints to its guest";
+  return "";
+}
+
+}  // namespace
+
+int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why) {
+  std::string dummy;
+  if (!why) why = &dummy;
+  if (const std::string r = refused(); !r.empty()) {
+    *why = r;
+    return -1;
+  }
+  std::size_t slot = 0;
+  while (slot < kSlots && t_slots[slot].fd >= 0) ++slot;
+  if (slot == kSlots) {
+    *why = "this thread already watches four words";
+    return -1;
+  }
+  install_handler();
+  const int fd = open_breakpoint(addr, len, why);
+  if (fd < 0) return -1;
+  t_slots[slot] = Slot{fd, callback};
+  return static_cast<int>(slot);
+}
+
+void disarm(int slot) {
+  if (slot < 0 || slot >= static_cast<int>(kSlots)) return;
+  Slot& s = t_slots[static_cast<std::size_t>(slot)];
+  if (s.fd >= 0) ::close(s.fd);
+  s = Slot{};
+}
+
+const std::string& unavailable_reason() {
+  static const std::string reason = [] {
+    if (std::string r = refused(); !r.empty()) return r;
+    static int word;
+    std::string why;
+    const int fd = open_breakpoint(&word, sizeof word, &why);
+    if (fd >= 0) ::close(fd);
+    return fd >= 0 ? std::string() : why;
+  }();
+  return reason;
+}
+
+}  // namespace refdrv::watch
