@@ -62,13 +62,14 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
     return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
   const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
   auto impl = impl_from(a.impl);
-  if (!impl) return report_error({fmt::format("--impl: unknown implementation '{}' (c or rust)", a.impl)});
+  if (!impl) return report_error({fmt::format("--impl: unknown implementation '{}' (c, rust or cxx)", a.impl)});
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
   MutateOptions opt;
   opt.impl = *impl;
   opt.env = c.env;
   opt.suite = std::move(*scenarios);
+  opt.suite_paths = a.scenarios;
   opt.limit = a.limit;
   std::FILE* text = machine_stdout ? stderr : stdout;
   opt.on_result = [&](const MutantResult& r, std::size_t done, std::size_t total) {
@@ -106,8 +107,10 @@ std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
   auto* cmd = app.add_subcommand(
       "mutate", "mutation testing: small changes to a tree driver, each rebuilt and checked; the survivors and the score");
   add_env_options(cmd, common);
-  cmd->add_option("--impl", ma->impl, "whose driver to mutate: c (the tree's C driver) or rust (the tree's Rust one)")
-      ->check(one_of({"c", "rust"}, "implementation to mutate"));
+  cmd->add_option("--impl", ma->impl,
+                  "whose driver to mutate: c (the tree's C driver), rust (the tree's Rust one) or cxx (refdrv's, "
+                  "built into a second refdrv per mutant)")
+      ->check(one_of({"c", "rust", "cxx"}, "implementation to mutate"));
   cmd->add_option("--scenario", ma->scenarios, "scenario files or directories (default: the embedded suite)");
   cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1")
       ->check(number_in(0, 100));

@@ -50,7 +50,7 @@ int cmd_report(const Common& c, const ReportArgs& a) {
   if (!c.env.quiet) ro.progress = [](const std::string& what) { fmt::print(stderr, "refdrv report: {}\n", what); };
   // The callgrind and mutation workers: this program, same tree, scenarios
   // and implementations.
-  std::vector<std::string> same = env_args(c.env);
+  std::vector<std::string> same = environment_args(c.env);
   for (const auto& s : a.scenarios) same.insert(same.end(), {"--scenario", fs::absolute(s).string()});
   std::string impl_list;
   for (Impl i : *impls) impl_list += (impl_list.empty() ? "" : ",") + std::string(impl_name(i));

@@ -67,16 +67,6 @@ CLI::Validator one_of(std::vector<std::string> names, const std::string& what, c
       "");
 }
 
-std::vector<std::string> env_args(const EnvironmentOptions& env) {
-  std::vector<std::string> out;
-  if (!env.kernel.empty()) out.insert(out.end(), {"--kernel", env.kernel});
-  else out.insert(out.end(), {"--series", env.series});
-  if (env.jobs > 0) out.insert(out.end(), {"-j", std::to_string(env.jobs)});
-  if (!env.firmware_dir.empty()) out.insert(out.end(), {"--firmware", env.firmware_dir});
-  for (const auto& [path, file] : env.overlay) out.insert(out.end(), {"--replace", path + "=" + std::filesystem::absolute(file).string()});
-  return out;
-}
-
 void add_env_options(CLI::App* cmd, Common& c) {
   auto* kernel = cmd->add_option("--kernel", c.env.kernel, "Linux source tree or git checkout (default: Debian's linux-source)")
                      ->check(CLI::Validator(

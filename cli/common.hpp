@@ -38,9 +38,6 @@ int report_error(const Error& e);
                                     const std::string& listed_by = {});
 
 void add_env_options(CLI::App* cmd, Common& c);
-// The same options as words, for a refdrv subprocess on the same environment
-// (--kernel or --series, -j, --firmware, every --replace).
-[[nodiscard]] std::vector<std::string> env_args(const EnvironmentOptions& env);
 
 // What --impl may name on a command.
 enum class ImplChoice {

@@ -16,6 +16,17 @@
 
 namespace refdrv {
 
+std::vector<std::string> environment_args(const EnvironmentOptions& env) {
+  std::vector<std::string> out;
+  if (!env.kernel.empty()) out.insert(out.end(), {"--kernel", env.kernel});
+  else out.insert(out.end(), {"--series", env.series});
+  if (env.jobs > 0) out.insert(out.end(), {"-j", std::to_string(env.jobs)});
+  if (!env.firmware_dir.empty()) out.insert(out.end(), {"--firmware", env.firmware_dir});
+  for (const auto& [path, file] : env.overlay)
+    out.insert(out.end(), {"--replace", path + "=" + std::filesystem::absolute(file).string()});
+  return out;
+}
+
 Result<void> check_series(const std::string& series) {
   if (std::find(kDebianSeries.begin(), kDebianSeries.end(), series) != kDebianSeries.end()) return {};
   // "6.6": digits and single dots, so the name cannot leave the cache directory.

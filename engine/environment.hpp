@@ -33,6 +33,10 @@ struct EnvironmentOptions {
   std::map<std::string, std::filesystem::path> overlay;
 };
 
+// The options as command-line words, for a refdrv subprocess on the same
+// environment (--kernel or --series, -j, --firmware, every --replace).
+[[nodiscard]] std::vector<std::string> environment_args(const EnvironmentOptions& env);
+
 // The Debian linux-source series refdrv fetches with `apt-get download
 // linux-source-<series>` on Debian 12, newest first.
 inline constexpr std::array<std::string_view, 2> kDebianSeries = {"6.12", "6.1"};

@@ -20,6 +20,8 @@ namespace refdrv {
 
 namespace {
 
+constexpr const char* kCxxDriver = "cxx/drivers/ax88796b_cxx.cpp";
+
 namespace fs = std::filesystem;
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -59,7 +61,7 @@ std::vector<bool> code_mask(const std::string& s, MutantLang lang) {
         if (s[e] == '/' && s[e + 1] == '*') depth += 1, e += 2;
         else if (s[e] == '*' && s[e + 1] == '/') {
           e += 2;
-          if (--depth == 0 || lang == MutantLang::kC) break;
+          if (--depth == 0 || lang != MutantLang::kRust) break;
         } else ++e;
       }
       mask(i, e);
@@ -75,7 +77,7 @@ std::vector<bool> code_mask(const std::string& s, MutantLang lang) {
       const std::size_t e = std::min(s.find(close, j + 1), s.size()) + close.size();
       mask(i, e);
       i = e;
-    } else if (c == '"' || (c == '\'' && (lang == MutantLang::kC || n == '\\' ||
+    } else if (c == '"' || (c == '\'' && (lang != MutantLang::kRust || n == '\\' ||
                                           (i + 2 < s.size() && s[i + 2] == '\'')))) {
       std::size_t e = i + 1;
       while (e < s.size() && s[e] != c) e += s[e] == '\\' ? 2 : 1;
@@ -146,6 +148,19 @@ struct Generator {
     }
     return "";
   }
+  // C++ (refdrv's style): the last function head at or above it, a line
+  // that opens the body (`static Result<> suspend(Device& dev) {`); a line
+  // that closes at a shallower indentation first ends the search.
+  std::string enclosing_cxx_function(std::size_t line) const {
+    static const std::regex head(R"(^(\s*)[A-Za-z_][A-Za-z0-9_:<>, ]* ([a-z_][a-z0-9_]*)\(.*\)\s*(const\s*)?(noexcept\s*)?\{)");
+    for (std::size_t l = line; l >= 1; --l) {
+      const std::string c = line_code(l);
+      std::smatch m;
+      if (std::regex_search(c, m, head) && c.find(" = ") == std::string::npos) return m[2].str();
+      if (l != line && c.rfind('}', 0) == 0) return "";
+    }
+    return "";
+  }
   // Rust: the last `fn name(` at or above it that is not closed before it at
   // column 0 or 4 (rustfmt's items).
   std::string enclosing_fn(std::size_t line) const {
@@ -165,11 +180,14 @@ struct Generator {
     Mutant m;
     m.op = op;
     m.line = line_of(pos);
-    m.function = lang == MutantLang::kC ? enclosing_c_function(m.line) : "";
+    m.function = lang == MutantLang::kC ? enclosing_c_function(m.line)
+                 : lang == MutantLang::kCxx ? enclosing_cxx_function(m.line) : "";
     if (lang == MutantLang::kRust) {
       m.function = enclosing_fn(m.line);
       m.ok_value = pos >= 3 && src.compare(pos - 3, 3, "Ok(") == 0 && src.compare(pos + len, 1, ")") == 0;
     }
+    if (lang == MutantLang::kCxx)  // `return 0;` of a function returning Result<T>: its value
+      m.ok_value = pos >= 7 && src.compare(pos - 7, 7, "return ") == 0 && src.compare(pos + len, 1, ";") == 0;
     m.source = src;
     m.source.replace(pos, len, with);
     m.before = trimmed(line_text(m.line));
@@ -183,7 +201,8 @@ struct Generator {
     Mutant m;
     m.op = op;
     m.line = first;
-    m.function = lang == MutantLang::kC ? enclosing_c_function(first) : enclosing_fn(first);
+    m.function = lang == MutantLang::kC ? enclosing_c_function(first)
+                 : lang == MutantLang::kCxx ? enclosing_cxx_function(first) : enclosing_fn(first);
     std::string before;
     for (std::size_t l = first; l <= last; ++l) before += (before.empty() ? "" : " ") + trimmed(line_text(l));
     m.before = before;
@@ -207,7 +226,7 @@ struct Generator {
   void negated_conditions() {
     for (std::size_t p = src.find("if "); p != std::string::npos; p = src.find("if ", p + 1)) {
       if ((p > 0 && ident_char(src[p - 1])) || !all_code(code, p, 3)) continue;
-      if (lang == MutantLang::kC) {
+      if (lang != MutantLang::kRust) {
         if (p + 3 >= src.size() || src[p + 3] != '(') continue;
         int depth = 0;
         std::size_t e = p + 3;
@@ -251,6 +270,7 @@ struct Generator {
   }
 
   void errnos() {
+    if (lang == MutantLang::kCxx) return;  // refdrv's C++ drivers name no errno
     const std::regex err(lang == MutantLang::kC ? R"(-E[A-Z0-9]+\b)" : R"(code::E[A-Z0-9]+\b)");
     for (auto it = std::sregex_iterator(src.begin(), src.end(), err); it != std::sregex_iterator(); ++it) {
       const std::size_t p = static_cast<std::size_t>(it->position());
@@ -280,9 +300,23 @@ struct Generator {
     static const std::regex rust_call(R"(^\s*[a-z_][a-z0-9_]*(\.|::)[a-z_][a-z0-9_.:]*\(.*\);\s*$)");
     static const std::regex rust_try(R"(^(\s*)(.+)\?;\s*$)");
     static const std::regex rust_const(R"(^\s*const [A-Z_][A-Z0-9_]*\s*:.*;\s*$)");
+    static const std::regex cxx_try(R"(^(\s*)TRY\((.*)\);\s*$)");
+    static const std::regex cxx_ignored(R"(^\s*std::ignore = .*;\s*$)");
+    static const std::regex cxx_const(R"(^\s*static constexpr [A-Za-z_:<>]+ [a-z_][a-z0-9_]* = .*;\s*$)");
     for (std::size_t l = 1; l <= line_starts.size(); ++l) {
       const std::string c = line_code(l);
       std::smatch m;
+      if (lang == MutantLang::kCxx) {
+        // TRY(call); ignored (std::ignore, as the drivers write it), then gone.
+        if (std::regex_match(c, m, cxx_try)) {
+          replace("dropped error check", line_starts[l - 1], c.size(), m[1].str() + "std::ignore = " + m[2].str() + ";");
+          delete_lines("deleted statement", l, l);
+        } else if (std::regex_match(c, rust_call) || std::regex_match(c, cxx_ignored)) {
+          delete_lines("deleted statement", l, l);
+        }
+        if (std::regex_match(c, cxx_const)) delete_lines("removed initialiser", l, l);
+        continue;
+      }
       if (lang == MutantLang::kC) {
         if (std::regex_match(c, m, c_check) && l < line_starts.size()) {
           const std::string next = trimmed(line_code(l + 1));
@@ -372,6 +406,29 @@ std::map<std::string, std::string> discarded_rust_values(const std::string& abst
   return out;
 }
 
+std::map<std::string, std::string> discarded_cxx_values(const std::string& adapter, const std::string& where) {
+  // const Result<std::uint16_t> r = T::read_status(dev);
+  // return r ? 0 : r.error().to_errno();
+  static const std::regex call(R"(^\s*const Result<[^>]*> ([a-z_]+) = T::([a-z_][a-z0-9_]*)\(dev\);\s*$)");
+  std::map<std::string, std::string> out;
+  std::istringstream in(adapter);
+  std::string line, pending_var, pending_name;
+  std::size_t pending_line = 0;
+  for (std::size_t n = 1; std::getline(in, line); ++n) {
+    std::smatch m;
+    if (std::regex_match(line, m, call)) {
+      pending_var = m[1].str();
+      pending_name = m[2].str();
+      pending_line = n;
+      continue;
+    }
+    if (!pending_var.empty() && std::regex_match(line, std::regex("^\\s*return " + pending_var + " \\? 0 : .*;\\s*$")))
+      out.emplace(pending_name, fmt::format("{}:{}", where, pending_line));
+    pending_var.clear();
+  }
+  return out;
+}
+
 std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang) {
   Generator g(source, lang);
   g.binary_operators();
@@ -416,16 +473,140 @@ double MutationReport::score() const {
 }
 
 Result<std::string> mutation_source(const Environment& env, Impl impl) {
-  if (impl == Impl::kCxx)
-    return fail("--impl cxx: refdrv's C++ driver is built into refdrv, not into the kernel side, so a mutant of it "
-                "needs a rebuild of refdrv; refdrv mutate mutates the tree's drivers (--impl c or rust)");
-  if (impl != Impl::kC && impl != Impl::kRust) return fail("refdrv mutate mutates a C or a Rust driver (--impl c|rust)");
+  if (impl == Impl::kCxx) {
+    // refdrv's own driver: rebuilt into a second refdrv, from refdrv's source.
+    const fs::path root = kernel::data_dir();
+    if (!fs::exists(root / "CMakeLists.txt") || !fs::exists(root / kCxxDriver))
+      return fail(fmt::format("--impl cxx rebuilds refdrv with each mutant of its C++ driver, which needs refdrv's "
+                              "source tree; {} has no {} (set REFDRV_DATA_DIR to a refdrv checkout)",
+                              root.string(), kCxxDriver));
+    return std::string(kCxxDriver);
+  }
+  if (impl != Impl::kC && impl != Impl::kRust) return fail("refdrv mutate mutates a C, Rust or C++ driver (--impl c|rust|cxx)");
   const std::string rel = impl == Impl::kC ? "drivers/net/phy/ax88796b.c" : "drivers/net/phy/ax88796b_rust.rs";
   if (!kernel::object_built_from(env.built(), rel))
     return fail(fmt::format("Linux {} has no {} built into the kernel side{}", env.tree().version, rel,
                             impl == Impl::kRust && !env.built().rust_note.empty() ? ": " + env.built().rust_note : ""));
   return rel;
 }
+
+namespace {
+
+// The first thing a refdrv check --json report says failed or diverged.
+std::string killed_by_json(const nlohmann::json& j) {
+  for (const auto& row : j.value("results", nlohmann::json::array())) {
+    const std::string where = fmt::format("{} on {}", row.value("scenario", "?"), row.value("model", "?"));
+    for (const auto& run : row.value("runs", nlohmann::json::array()))
+      if (!run.value("passed", true)) {
+        std::string why = run.contains("stop") && run["stop"].is_string() ? "stopped: " + run["stop"].get<std::string>() : "";
+        for (const auto& e : run.value("expectations", nlohmann::json::array()))
+          if (why.empty() && !e.value("ok", true)) why = e.value("where", "") + ": " + e.value("message", "");
+        return fmt::format("{}: {} fails ({})", where, impl_title(impl_from(run.value("implementation", "")).value_or(Impl::kNone)),
+                           short_text(why, 120));
+      }
+    for (const auto& d : row.value("divergences", nlohmann::json::array()))
+      return fmt::format("{}: {} and {} differ ({})", where,
+                         impl_title(impl_from(d.value("against", "")).value_or(Impl::kNone)),
+                         impl_title(impl_from(d.value("implementation", "")).value_or(Impl::kNone)), d.value("level_name", "?"));
+  }
+  return "check exited 1";
+}
+
+// The mutants of refdrv's C++ driver: each compiled into a second build of
+// refdrv (configured once in refdrv's cache, the driver's source replaced by
+// the mutant's; one object recompiled and refdrv relinked per mutant), whose
+// `check` then runs the suite against the tree's C and Rust drivers.
+Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mutant> mutants, MutationReport rep,
+                                        const std::string& original, std::chrono::steady_clock::time_point t0) {
+  const fs::path root = kernel::data_dir();
+  const fs::path dir = kernel::cache_root() / "mutants" / ("cxx-" + kernel::hash_hex(fs::canonical(root).string()).substr(0, 12));
+  const fs::path build = dir / "build", source = dir / "mutant" / fs::path(kCxxDriver).filename(), log = dir / "build.log";
+  std::error_code ec;
+  fs::create_directories(source.parent_path(), ec);
+  auto put = [&](const std::string& text) -> Result<void> {
+    if (auto cur = kernel::read_file(source); cur && *cur == text) return {};
+    return kernel::write_file(source, text);
+  };
+  auto build_refdrv = [&]() -> Result<int> {
+    fs::remove(log, ec);
+    return kernel::run({{"ninja", "-C", build.string(), "refdrv"}, {}, log, {}});
+  };
+  if (auto w = put(original); !w) return std::unexpected(w.error());
+  if (!fs::exists(build / "build.ninja")) {
+    auto st = kernel::run({{"cmake", "-G", "Ninja", "-S", root.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
+                            "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG", "-DREFDRV_TESTS=OFF", "-DREFDRV_BENCH=OFF",
+                            "-DREFDRV_CXX_ASIX_DRIVER=" + source.string()},
+                           {}, log, {}});
+    if (!st || *st != 0)
+      return fail(fmt::format("configuring refdrv's build for the C++ mutants failed: {}", kernel::tail_of(log, 8)));
+  }
+  if (auto st = build_refdrv(); !st || *st != 0)
+    return fail(fmt::format("building refdrv with its unchanged C++ driver failed ({}): {}", build.string(),
+                            kernel::tail_of(log, 8)));
+  // The driver's object, wherever CMake put it for a source outside the tree.
+  fs::path object;
+  for (auto it = fs::recursive_directory_iterator(build / "CMakeFiles", ec); it != fs::recursive_directory_iterator(); ++it)
+    if (it->path().filename() == source.filename().string() + ".o") object = it->path();
+  if (object.empty()) return fail(fmt::format("no object of {} in {}", source.string(), build.string()));
+  const fs::path tmp = dir / fmt::format("strip-{}.o", ::getpid());
+  const auto base_bytes = stripped(object, tmp);
+  std::vector<std::string> check = {(build / "refdrv").string(), "check", "-q"};
+  const std::vector<std::string> env = environment_args(opt.env);
+  check.insert(check.end(), env.begin(), env.end());
+  for (const auto& p : opt.suite_paths) check.insert(check.end(), {"--scenario", fs::absolute(p).string()});
+  const fs::path json_out = dir / "check.json";
+  check.insert(check.end(), {"--json", json_out.string()});
+  const std::string adapter_rel = "cxx/include/refdrv/phy/detail/adapter.hpp";
+  const auto discarded = discarded_cxx_values(kernel::read_file(root / adapter_rel).value_or(""), adapter_rel);
+  for (const Mutant& m : mutants) {
+    MutantResult res;
+    res.mutant = m;
+    if (const auto d = discarded.find(m.function); m.ok_value && d != discarded.end()) {
+      res.status = MutantResult::Status::kEquivalent;
+      res.by = fmt::format("the abstraction keeps only whether {}() failed ({}: `T::{}(dev)`, then `? 0 :`)",
+                           m.function, d->second, m.function);
+      rep.results.push_back(std::move(res));
+      if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+      continue;
+    }
+    if (auto w = put(m.source); !w) return std::unexpected(w.error());
+    auto st = build_refdrv();
+    if (!st || *st != 0) {
+      res.status = MutantResult::Status::kStillborn;
+      static const std::regex diag(R"((error: [^\n]*))");
+      std::smatch dm;
+      const std::string text = kernel::read_file(log).value_or("");
+      res.by = std::regex_search(text, dm, diag) ? short_text(dm[1].str(), 160) : "it does not compile";
+    } else if (const auto bytes = stripped(object, tmp); base_bytes && bytes && *bytes == *base_bytes) {
+      res.status = MutantResult::Status::kEquivalent;
+      res.by = "the compiled object is unchanged";
+    } else {
+      fs::remove(json_out, ec);
+      auto rc = kernel::run({check, {}, dir / "check.log", {}});
+      if (!rc || (*rc != 0 && *rc != 1)) {
+        put(original);
+        return fail(fmt::format("refdrv check with C++ mutant #{} failed ({}): {}", m.id,
+                                rc ? fmt::format("exit status {}", *rc) : rc.error().message,
+                                kernel::tail_of(dir / "check.log", 6)));
+      }
+      if (*rc == 0) {
+        res.status = MutantResult::Status::kSurvived;
+      } else {
+        res.status = MutantResult::Status::kKilled;
+        const auto j = nlohmann::json::parse(kernel::read_file(json_out).value_or("{}"), nullptr, false);
+        res.by = j.is_discarded() ? "check exited 1" : killed_by_json(j);
+      }
+    }
+    rep.results.push_back(std::move(res));
+    if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+  }
+  // Leave the second refdrv as it was built: with the unchanged driver.
+  if (put(original)) (void)build_refdrv();
+  rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+}  // namespace
 
 Result<MutationReport> run_mutation(const MutateOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -442,6 +623,16 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     if (!r) return std::unexpected(r.error());
     rel = *r;
     rep.tree_version = (*env)->tree().version;
+    if (opt.impl == Impl::kCxx) {
+      rep.source = rel;
+      rep.impls = group_impls(**env, group);
+      auto text = kernel::read_file(kernel::data_dir() / rel);
+      if (!text) return std::unexpected(text.error());
+      std::vector<Mutant> mutants = generate_mutants(*text, MutantLang::kCxx);
+      if (opt.limit && mutants.size() > opt.limit) mutants.resize(opt.limit);
+      env->reset();  // the mutants run in another refdrv, with environments of their own
+      return run_cxx_mutation(opt, std::move(mutants), std::move(rep), *text, t0);
+    }
     // The source as built: a --replace of the same file is what is mutated.
     const auto replaced = opt.env.overlay.find(rel);
     auto text = kernel::read_file(replaced != opt.env.overlay.end() ? replaced->second : (*env)->tree().root / rel);

@@ -20,7 +20,7 @@
 
 namespace refdrv {
 
-enum class MutantLang : std::uint8_t { kC, kRust };
+enum class MutantLang : std::uint8_t { kC, kRust, kCxx };
 
 // One mutant: the source with one change; line numbers stay those of the
 // original (a deleted line becomes an empty one).
@@ -33,7 +33,7 @@ struct Mutant {
   std::string after;      // the mutated line(s), trimmed ("" when deleted)
   std::string source;     // the whole mutated file
   std::string function;   // the function the change is in ("" outside one)
-  bool ok_value = false;  // Rust: the change is the value of an `Ok(...)`
+  bool ok_value = false;  // the change is the returned value (Rust: of an `Ok(...)`; C++: `return N;`)
 };
 
 // The trait methods whose value the tree's Rust PHY abstraction
@@ -42,6 +42,11 @@ struct Mutant {
 // A mutant that only changes such a method's Ok value is equivalent.
 [[nodiscard]] std::map<std::string, std::string> discarded_rust_values(const std::string& abstraction,
                                                                        const std::string& where);
+
+// The same for refdrv's C++ adapter (cxx/include/refdrv/phy/detail/adapter.hpp):
+// `const Result<...> r = T::name(dev);` followed by `return r ? 0 : ...;`.
+[[nodiscard]] std::map<std::string, std::string> discarded_cxx_values(const std::string& adapter,
+                                                                      const std::string& where);
 
 // Every mutant of `source` the operators make, in source order. Comments,
 // strings, character literals, preprocessor lines and Rust attributes are
@@ -65,9 +70,12 @@ struct MutantResult {
 [[nodiscard]] const char* mutant_status_name(MutantResult::Status s);  // "killed", ...
 
 struct MutateOptions {
-  Impl impl = Impl::kC;  // whose driver is mutated (C or Rust: a tree source)
+  Impl impl = Impl::kC;  // whose driver is mutated (C or Rust: a tree source; C++: refdrv's own)
   EnvironmentOptions env;
   std::vector<Scenario> suite;
+  // Where the suite came from (--scenario paths; empty: the embedded one),
+  // for the refdrv a C++ mutant is built into, which loads it itself.
+  std::vector<std::string> suite_paths;
   std::size_t limit = 0;  // 0: every mutant
   std::function<void(const MutantResult&, std::size_t done, std::size_t total)> on_result;
 };

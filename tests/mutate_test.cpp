@@ -159,6 +159,71 @@ TEST(Mutate, RustConstantsKnowTheirFunctionTheirOkAndTheModelMask) {
   EXPECT_EQ(dropped.at("read_status"), "rust/kernel/net/phy.rs:3");
 }
 
+const char* const kCxx = R"(// SPDX-License-Identifier: GPL-2.0
+#include "cxx/drivers/modules.hpp"
+Result<> sample_reset(Device& dev) {
+  TRY(dev.write(reg::C22::BMCR, 0));
+  return dev.genphy_soft_reset();
+}
+struct PhySample {
+  static constexpr Flags flags = Flag::is_internal;
+  static Result<std::uint16_t> read_status(Device& dev) {
+    if (!dev.is_link_up()) return 0;
+    dev.set_speed(dev.x() != 0 ? 10 : 100);
+    return 0;
+  }
+  static void link_change_notify(Device& dev) {
+    std::ignore = dev.init_hw();
+  }
+};
+)";
+
+// refdrv's C++ drivers: C's operators, TRY() as the error check, and the
+// function each change is in.
+TEST(Mutate, CxxOperatorsKnowTryAndTheirFunctions) {
+  const auto ms = generate_mutants(kCxx, MutantLang::kCxx);
+  EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("std::ignore = dev.write(reg::C22::BMCR, 0);"));
+  EXPECT_THAT(afters(ms, "deleted statement"),
+              ::testing::ElementsAre("deleted: TRY(dev.write(reg::C22::BMCR, 0));",
+                                     "deleted: dev.set_speed(dev.x() != 0 ? 10 : 100);",
+                                     "deleted: std::ignore = dev.init_hw();"));
+  EXPECT_THAT(afters(ms, "negated condition"), ::testing::ElementsAre("if (!(!dev.is_link_up())) return 0;"));
+  EXPECT_THAT(afters(ms, "relational"), ::testing::ElementsAre("dev.set_speed(dev.x() == 0 ? 10 : 100);"));
+  EXPECT_THAT(afters(ms, "removed initialiser"), ::testing::ElementsAre("deleted: static constexpr Flags flags = Flag::is_internal;"));
+  EXPECT_THAT(afters(ms, "errno"), IsEmpty());
+  for (const auto& m : ms) {
+    EXPECT_NE(m.line, 2u) << "the #include: " << m.after;
+    const std::string want = m.line == 4 ? "sample_reset"
+                             : m.line >= 10 && m.line <= 12 ? "read_status"
+                             : m.line == 15 ? "link_change_notify" : "";
+    EXPECT_EQ(m.function, want) << m.line << ": " << m.after;
+  }
+}
+
+TEST(Mutate, TheCxxAdapterSaysWhichValuesItDrops) {
+  const char* const adapter = R"(  static int read_status(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
+    return with_device(phy, h, [](Device& dev) {
+      const Result<std::uint16_t> r = T::read_status(dev);
+      return r ? 0 : r.error().to_errno();
+    });
+  }
+  static int read_mmd(refdrv_phy* phy) noexcept {
+    return with_device(phy, h, [&](Device& dev) {
+      const Result<std::uint16_t> r = T::read_mmd(dev);
+      return r ? *r : r.error().to_errno();
+    });
+  }
+)";
+  const auto dropped = discarded_cxx_values(adapter, "adapter.hpp");
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped.at("read_status"), "adapter.hpp:3");
+  const auto ms = generate_mutants(kCxx, MutantLang::kCxx);
+  std::vector<std::string> returned;
+  for (const auto& m : ms)
+    if (m.ok_value) returned.push_back(m.function + ": " + m.after);
+  EXPECT_THAT(returned, ::testing::ElementsAre("read_status: if (!dev.is_link_up()) return 1;", "read_status: return 1;"));
+}
+
 TEST(Mutate, TheScoreCountsOnlyKilledAndSurvivedMutants) {
   MutationReport rep;
   auto add = [&](MutantResult::Status s, int n) {
