@@ -274,11 +274,15 @@ Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std
 }
 
 // The configured tree for `fragment` (cached in the configured/ cache,
-// keyed by the tree, the fragment and the Rust toolchain).
+// keyed by the tree, the fragment and the Rust toolchain, with the
+// bindgen-compat that generated its bindings).
 Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
                                  const RustToolchain* rust, const BuildOptions& opt) {
-  const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + fragment + kRecipeVersion +
-                               (rust ? "\n" + rust->describe() + "\n" + rust->rustc + "\n" + rust->lib_src : "");
+  const std::string identity =
+      tree.root.string() + "\n" + tree.version + "\n" + fragment + kRecipeVersion +
+      (rust ? "\n" + rust->describe() + "\n" + rust->rustc + "\n" + rust->lib_src + "\n" +
+                  hash_hex(read_file(data / "kernel/bindgen-compat").value_or(""))
+            : "");
   const fs::path configured = cache_root() / "configured" / (tree.version + "-" + hash_hex(identity));
   Kbuild k{tree, configured / "kbuild", {"ARCH=x86_64", "LC_ALL=C", "KBUILD_VERBOSE=0"}, {},
            configured / "configure.log", opt.jobs > 0 ? opt.jobs : default_jobs()};
