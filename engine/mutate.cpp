@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <tuple>
@@ -392,6 +393,22 @@ std::optional<std::string> stripped(const fs::path& obj, const fs::path& tmp) {
   return *bytes;
 }
 
+// The verdict for a mutant whose only change is a value that `discarded`
+// (a trait method -> where the abstraction throws its value away) covers:
+// equivalent, nothing to build. `why` words it from the method and where.
+std::optional<MutantResult> dropped_value(const Mutant& m, const std::map<std::string, std::string>& discarded,
+                                          std::string (*why)(const std::string& fn, const std::string& where)) {
+  const auto d = discarded.find(m.function);
+  if (!m.ok_value || d == discarded.end()) return std::nullopt;
+  return MutantResult{m, MutantResult::Status::kEquivalent, why(m.function, d->second)};
+}
+
+// One verdict more, reported as it comes.
+void record(MutationReport& rep, MutantResult res, const MutateOptions& opt, std::size_t total) {
+  rep.results.push_back(std::move(res));
+  if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), total);
+}
+
 }  // namespace
 
 std::map<std::string, std::string> discarded_rust_values(const std::string& abstraction, const std::string& where) {
@@ -559,16 +576,15 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   const std::string adapter_rel = "cxx/include/refdrv/phy/detail/adapter.hpp";
   const auto discarded = discarded_cxx_values(kernel::read_file(root / adapter_rel).value_or(""), adapter_rel);
   for (const Mutant& m : mutants) {
-    MutantResult res;
-    res.mutant = m;
-    if (const auto d = discarded.find(m.function); m.ok_value && d != discarded.end()) {
-      res.status = MutantResult::Status::kEquivalent;
-      res.by = fmt::format("the abstraction keeps only whether {}() failed ({}: `T::{}(dev)`, then `? 0 :`)",
-                           m.function, d->second, m.function);
-      rep.results.push_back(std::move(res));
-      if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+    if (auto eq = dropped_value(m, discarded, [](const std::string& fn, const std::string& where) {
+          return fmt::format("the abstraction keeps only whether {}() failed ({}: `T::{}(dev)`, then `? 0 :`)", fn,
+                             where, fn);
+        })) {
+      record(rep, std::move(*eq), opt, mutants.size());
       continue;
     }
+    MutantResult res;
+    res.mutant = m;
     if (auto w = put(m.source); !w) return std::unexpected(w.error());
     auto st = build_refdrv();
     if (!st || *st != 0) {
@@ -597,8 +613,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
         res.by = j.is_discarded() ? "check exited 1" : killed_by_json(j);
       }
     }
-    rep.results.push_back(std::move(res));
-    if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+    record(rep, std::move(res), opt, mutants.size());
   }
   // Leave the second refdrv as it was built: with the unchanged driver.
   if (put(original)) (void)build_refdrv();
@@ -622,10 +637,10 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     auto r = mutation_source(**env, opt.impl);
     if (!r) return std::unexpected(r.error());
     rel = *r;
+    rep.source = rel;
     rep.tree_version = (*env)->tree().version;
+    rep.impls = group_impls(**env, group);
     if (opt.impl == Impl::kCxx) {
-      rep.source = rel;
-      rep.impls = group_impls(**env, group);
       auto text = kernel::read_file(kernel::data_dir() / rel);
       if (!text) return std::unexpected(text.error());
       std::vector<Mutant> mutants = generate_mutants(*text, MutantLang::kCxx);
@@ -644,13 +659,11 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     const auto& built = (*env)->built();
     const bool here = built.base_build_dir.empty() || built.overlay.contains(rel);
     base_obj = (here ? built.build_dir : built.base_build_dir) / "obj" / object_path;
-    rep.impls = group_impls(**env, group);
     if (opt.impl == Impl::kRust) {
       const std::string abs_rel = "rust/kernel/net/phy.rs";
       if (auto a = kernel::read_file((*env)->tree().root / abs_rel)) discarded = discarded_rust_values(*a, abs_rel);
     }
   }
-  rep.source = rel;
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
   if (opt.limit && mutants.size() > opt.limit) mutants.resize(opt.limit);
   // The suite's scenarios on the mutated driver's models, and on the models
@@ -672,17 +685,14 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   const fs::path tmp = dir / fmt::format("strip-{}.o", ::getpid());
   const auto base_bytes = stripped(base_obj, tmp);
   for (const Mutant& m : mutants) {
-    MutantResult res;
-    res.mutant = m;
-    if (const auto d = discarded.find(m.function); m.ok_value && d != discarded.end()) {
-      // Nothing to build: the tree's abstraction says so.
-      res.status = MutantResult::Status::kEquivalent;
-      res.by = fmt::format("the abstraction drops {}()'s Ok value ({}: `T::{}(dev)?;`)", m.function, d->second,
-                           m.function);
-      rep.results.push_back(std::move(res));
-      if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+    if (auto eq = dropped_value(m, discarded, [](const std::string& fn, const std::string& where) {
+          return fmt::format("the abstraction drops {}()'s Ok value ({}: `T::{}(dev)?;`)", fn, where, fn);
+        })) {
+      record(rep, std::move(*eq), opt, mutants.size());
       continue;
     }
+    MutantResult res;
+    res.mutant = m;
     const fs::path file = dir / (kernel::hash_hex(m.source) + fs::path(rel).extension().string());
     if (auto w = kernel::write_file(file, m.source); !w) return std::unexpected(w.error());
     EnvironmentOptions eo = opt.env;
@@ -718,8 +728,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
         }
       }
     }
-    rep.results.push_back(std::move(res));
-    if (opt.on_result) opt.on_result(rep.results.back(), rep.results.size(), mutants.size());
+    record(rep, std::move(res), opt, mutants.size());
   }
   rep.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return rep;

@@ -20,7 +20,6 @@ json duplex_json(int duplex) {
     default: return duplex;
   }
 }
-json link_mode_json(std::uint32_t bits) { return link_mode_list(bits); }
 std::uint32_t link_modes_from(const json& mac, const char* key) {
   std::uint32_t bits = 0;
   for (const auto& name : mac.value(key, json::array()))
@@ -96,8 +95,8 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
     mac.push_back({{"link", m.link}, {"speed", speed_json(m.speed)}, {"duplex", duplex_json(m.duplex)},
                    {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}, {"internal", m.internal},
                    {"autoneg", m.autoneg != 0}, {"ethtool_speed", speed_json(m.ethtool_speed)},
-                   {"ethtool_duplex", duplex_json(m.ethtool_duplex)}, {"supported", link_mode_json(m.supported)},
-                   {"advertising", link_mode_json(m.advertising)}, {"lp_advertising", link_mode_json(m.lp_advertising)}});
+                   {"ethtool_duplex", duplex_json(m.ethtool_duplex)}, {"supported", link_mode_list(m.supported)},
+                   {"advertising", link_mode_list(m.advertising)}, {"lp_advertising", link_mode_list(m.lp_advertising)}});
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
