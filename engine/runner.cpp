@@ -11,6 +11,7 @@
 #include "engine/environment.hpp"
 #include "engine/firmware.hpp"
 #include "hw/catalog.hpp"
+#include "hw/clause45.hpp"
 #include "hw/regdump.hpp"
 
 namespace refdrv {
@@ -185,6 +186,12 @@ class Run {
         a = st.addr >= 0 ? st.addr : addr_;
         b = st.reg;
         c = st.value;
+        if (hw::c45::is_c45(static_cast<unsigned>(st.reg))) {
+          // The ioctl's own Clause-45 form, as phytool writes it:
+          // phy_id = mdio_phy_id_c45(prtad, devad), reg_num = the register.
+          a = 0x8000 /* MDIO_PHY_ID_C45 */ | a << 5 | hw::c45::devad_of(static_cast<unsigned>(st.reg));
+          b = hw::c45::reg_of(static_cast<unsigned>(st.reg));
+        }
         break;
       default:
         return;

@@ -594,5 +594,33 @@ steps:
   EXPECT_THAT(logs, ::testing::Contains(::testing::EndsWith(": returned: -5")));
 }
 
+// mii-read/mii-write of a Clause-45 register: SIOCGMIIREG/SIOCSMIIREG with
+// the ioctl's own Clause-45 phy_id (mdio_phy_id_c45), which phy_mii_ioctl()
+// turns into Clause-45 accesses of that MMD, as phytool's are.
+TEST_P(Qt2025, MiiIoctlsReachAClause45RegisterAsPhytoolsDo) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(R"(name: m
+models: [QT2025]
+partner: 10gbase-sr
+steps:
+  - attach
+  - mii-read: {register: 1.0xd001, returns: 0xb300}
+  - mii-write: {register: 3.0xe854, value: 0x00c0, returns: 0}
+)", "m.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult r = run_scenario(env, *sc, "QT2025", GetParam());
+  ASSERT_FALSE(r.stop) << *r.stop;
+  for (const auto& e : r.expectations) EXPECT_TRUE(e.ok) << e.where << ": " << e.message;
+  std::vector<std::string> mdio;
+  bool in_ioctl = false;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == TraceKind::kApiEnter) in_ioctl = e.name.rfind("phy_mii_ioctl", 0) == 0;
+    if (in_ioctl && (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite)) mdio.push_back(format_event(e));
+  }
+  ASSERT_EQ(mdio.size(), 2u);
+  EXPECT_THAT(mdio[0], ::testing::HasSubstr("rd phy:0x01 dev:0x01 reg:0xd001"));
+  EXPECT_THAT(mdio[1], ::testing::HasSubstr("wr phy:0x01 dev:0x03 reg:0xe854"));
+}
+
 }  // namespace
 }  // namespace refdrv::test

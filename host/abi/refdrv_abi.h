@@ -151,7 +151,8 @@ enum refdrv_op {
 	/* SIOCGMIIREG / SIOCSMIIREG as mii-tool and phytool issue them: the
 	 * MAC's ndo_eth_ioctl under the RTNL, phy_mii_ioctl() on the attached
 	 * PHY (which updates phylib's view of a BMCR or ADVERTISE write).
-	 * a = MDIO address, b = register, c = value; a read returns the value. */
+	 * a = the ioctl's phy_id (an MDIO address, or mdio_phy_id_c45(prtad,
+	 * devad) for Clause 45), b = register, c = value; a read returns the value. */
 	REFDRV_OP_MII_READ,
 	REFDRV_OP_MII_WRITE,
 };
