@@ -654,11 +654,10 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     if (!text) return std::unexpected(text.error());
     original = *text;
     object_path = kernel::object_built_from((*env)->built(), rel)->path;  // mutation_source checked it
-    // Where the unmutated object was compiled: this build, or the tree build
-    // an overlay of other files (--replace) links it from.
-    const auto& built = (*env)->built();
-    const bool here = built.base_build_dir.empty() || built.overlay.contains(rel);
-    base_obj = (here ? built.build_dir : built.base_build_dir) / "obj" / object_path;
+    // Where the unmutated object was compiled: this build, or the earlier
+    // build it links the object from (an overlay of other files, --replace,
+    // or the tree whose configuration this tree reuses).
+    base_obj = kernel::object_file((*env)->built(), object_path);
     if (opt.impl == Impl::kRust) {
       const std::string abs_rel = "rust/kernel/net/phy.rs";
       if (auto a = kernel::read_file((*env)->tree().root / abs_rel)) discarded = discarded_rust_values(*a, abs_rel);

@@ -16,6 +16,7 @@
 
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
+#include "kernel/tree_record.hpp"
 
 namespace refdrv::kernel {
 
@@ -273,17 +274,45 @@ Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std
   return {};
 }
 
-// The configured tree for `fragment` (cached in the configured/ cache,
-// keyed by the tree, the fragment and the Rust toolchain, with the
-// bindgen-compat that generated its bindings).
+// What a configured tree depends on besides the tree's own files: its
+// version, the fragment, the recipe, the Rust toolchain and the
+// bindgen-compat that generated its bindings.
+std::string config_identity(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
+                            const RustToolchain* rust) {
+  return tree.version + "\n" + fragment + kRecipeVersion +
+         (rust ? "\n" + rust->describe() + "\n" + rust->rustc + "\n" + rust->lib_src + "\n" +
+                     hash_hex(read_file(data / "kernel/bindgen-compat").value_or(""))
+               : "");
+}
+
+// The configured tree's directory in the configured/ cache: keyed by the
+// tree's path and the identity above.
+fs::path configured_dir(const LinuxTree& tree, const std::string& config_id) {
+  return cache_root() / "configured" / (tree.version + "-" + hash_hex(tree.root.string() + "\n" + config_id));
+}
+
+constexpr const char* kRecordFile = "tree.record";
+constexpr const char* kStampFile = "stamp.configure";
+
+// The first file recorded for the configured tree in `dir` that differs in
+// `root` now; nullopt when none does or there is no record yet.
+std::optional<std::string> changed_since_configured(const fs::path& dir, const fs::path& root) {
+  auto text = read_file(dir / kRecordFile);
+  if (!text) return std::nullopt;
+  auto rec = parse_record(*text);
+  if (!rec) return std::string(kRecordFile);  // unreadable: configure again, which rewrites it
+  bool refreshed = false;
+  auto diff = first_difference(*rec, root, refreshed);
+  if (!diff && refreshed) (void)write_file(dir / kRecordFile, format_record(*rec));
+  return diff;
+}
+
+// The configured tree for `fragment` (cached in the configured/ cache, see
+// configured_dir). Configured again when one of the files recorded for it
+// changed in the tree.
 Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
                                  const RustToolchain* rust, const BuildOptions& opt) {
-  const std::string identity =
-      tree.root.string() + "\n" + tree.version + "\n" + fragment + kRecipeVersion +
-      (rust ? "\n" + rust->describe() + "\n" + rust->rustc + "\n" + rust->lib_src + "\n" +
-                  hash_hex(read_file(data / "kernel/bindgen-compat").value_or(""))
-            : "");
-  const fs::path configured = cache_root() / "configured" / (tree.version + "-" + hash_hex(identity));
+  const fs::path configured = configured_dir(tree, config_identity(tree, data, fragment, rust));
   Kbuild k{tree, configured / "kbuild", {"ARCH=x86_64", "LC_ALL=C", "KBUILD_VERBOSE=0"}, {},
            configured / "configure.log", opt.jobs > 0 ? opt.jobs : default_jobs()};
   if (rust) {
@@ -293,15 +322,21 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   auto lock = FileLock::acquire(configured / ".lock");
   if (!lock) return std::unexpected(lock.error());
   const std::string stamp = fragment_stamp(tree, fragment);
-  const fs::path stamp_file = configured / "stamp.configure";
+  const fs::path stamp_file = configured / kStampFile;
   const fs::path failed_file = configured / "failed";
   // A configuration that failed for this stamp is not retried (the Rust
   // side with a toolchain the tree rejects): the same error, at once.
   if (auto failed = read_file(failed_file); failed && failed->rfind(stamp + "\n", 0) == 0)
     return fail(failed->substr(stamp.size() + 1));
-  if (auto old = read_file(stamp_file); old && *old == stamp) return k.kb;
+  if (auto old = read_file(stamp_file); old && *old == stamp) {
+    const auto changed = changed_since_configured(configured, tree.root);
+    if (!changed) return k.kb;
+    opt.progress(fmt::format("{} changed since Linux {} was configured in {}: configuring it again", *changed,
+                             tree.version, configured.string()));
+  }
   std::error_code ec;
   fs::remove(stamp_file, ec);
+  fs::remove(configured / kRecordFile, ec);
   fs::remove(k.log, ec);
   const fs::path fragment_file = configured / "refdrv.config";
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
@@ -529,6 +564,7 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
            "--emit=metadata=$meta && sed -i '/^#/d' $out.d$post\n"
            "  depfile = $out.d\n  deps = gcc\n  description = RUSTC $in\n\n";
   ninja += "rule copy\n  command = cp $in $out\n  description = CP $out\n\n";
+  ninja += "rule link\n  command = ln -sfn $in $out\n  description = LN $out\n\n";
   ninja += "rule ldr\n  command = ld -r -o $out $in\n  description = LD $out\n\n";
   ninja += "rule stubs\n  command = sh " + ninja_value(shell_quote((p.data / "emul/gen-stubs.sh").string())) +
            " $in $out $out.args\n  description = STUBS $out\n\n";
@@ -548,20 +584,44 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
            "  description = IRQSITES $out\n\n";
 
   const fs::path objdir = b.build_dir / "obj";
-  // With an overlay, what it does not replace comes from the tree's own build.
-  const bool overlaid = !b.base_build_dir.empty();
-  const fs::path base_objdir = b.base_build_dir / "obj";
-  const fs::path rust_libdir = (overlaid ? base_objdir : objdir) / "rust";
+  // The crates' metadata, where rustc finds it (-L): the crates compiled
+  // here write theirs; an inherited crate's is a link to the earlier
+  // build's, and the proc-macro library is kbuild's.
+  const fs::path rust_libdir = objdir / "rust";
+  std::set<std::string> lib_entries;
+  const auto lib_input = [&](const std::string& crate) {
+    if (crate == "macros") {
+      const std::string so = (rust_libdir / "libmacros.so").string();
+      if (lib_entries.insert(so).second)
+        ninja += fmt::format("build {}: copy {}\n", ninja_path(so), ninja_path((p.kb / "rust/libmacros.so").string()));
+      return so;
+    }
+    const std::string meta = rmeta_of(rust_libdir, crate);
+    const auto it = b.inherited.find(fmt::format("rust/{}.o", crate));
+    if (it != b.inherited.end() && lib_entries.insert(meta).second)
+      ninja += fmt::format("build {}: link {}\n", ninja_path(meta),
+                           ninja_path(rmeta_of(it->second.parent_path(), crate)));
+    return meta;
+  };
+  // rustc also reads the metadata of the crates a crate uses (kernel's
+  // bindings, uapi, ...): with any Rust object compiled here, every crate's
+  // is in the directory.
+  std::set<std::string> inherited_libs;  // inputs of every rustc edge
+  if (std::any_of(b.objects.begin(), b.objects.end(),
+                  [&](const KernelObject& k) { return k.lang == Lang::kRust && !b.inherited.contains(k.path); })) {
+    for (const auto& k : b.objects)
+      if (k.rust_crate() && b.inherited.contains(k.path)) inherited_libs.insert(lib_input(crate_of(k)));
+    inherited_libs.insert(lib_input("macros"));
+  }
   std::vector<std::string> link_inputs;
-  bool macros_copied = overlaid;
   for (std::size_t i = 0; i < b.objects.size(); ++i) {
     const auto& k = b.objects[i];
     const std::string out = (objdir / k.path).string();
-    const std::optional<fs::path> replaced = overlay_of(b, k);
-    if (overlaid && !replaced) {
-      link_inputs.push_back((base_objdir / k.path).string());
+    if (const auto it = b.inherited.find(k.path); it != b.inherited.end()) {
+      link_inputs.push_back(it->second.string());
       continue;
     }
+    const std::optional<fs::path> replaced = overlay_of(b, k);
     const std::string source = replaced ? replaced->string() : k.source;
     // Coverage: phylib and the drivers, not the lib/ helpers they call
     // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
@@ -576,19 +636,10 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
       link_inputs.push_back(out);
       continue;
     }
+    std::set<std::string> inputs = inherited_libs;
+    for (const auto& d : crate_deps(k)) inputs.insert(lib_input(d));
     std::string deps;
-    for (const auto& d : crate_deps(k)) {
-      if (d == "macros") {
-        const std::string so = (rust_libdir / "libmacros.so").string();
-        if (!macros_copied) {
-          ninja += fmt::format("build {}: copy {}\n", ninja_path(so), ninja_path((p.kb / "rust/libmacros.so").string()));
-          macros_copied = true;
-        }
-        deps += " " + ninja_path(so);
-      } else {
-        deps += " " + ninja_path(rmeta_of(rust_libdir, d));
-      }
-    }
+    for (const auto& in : inputs) deps += " " + ninja_path(in);
     std::string post;
     for (auto cmd : k.post) {
       std::replace(cmd.begin(), cmd.end(), std::string("$out"), out);
@@ -611,12 +662,12 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
   std::sort(emul_sources.begin(), emul_sources.end());
   emul_sources.push_back((p.gen / "modules_table.c").string());
   for (const auto& src : emul_sources) {
-    const fs::path obj = fs::path("emul") / fs::path(src).filename().replace_extension(".o");
-    if (overlaid) {  // the same emulation and modules table as the tree's build
-      link_inputs.push_back((b.base_build_dir / obj).string());
+    const fs::path obj = fs::path(src).filename().replace_extension(".o");
+    if (b.emul_dir != b.build_dir / "emul") {  // the same emulation and modules table as the earlier build's
+      link_inputs.push_back((b.emul_dir / obj).string());
       continue;
     }
-    const std::string out = (b.build_dir / obj).string();
+    const std::string out = (b.emul_dir / obj).string();
     ninja += fmt::format("build {}: ecc {}\n  cmd = {}\n", ninja_path(out), ninja_path(src),
                          ninja_value(join_quoted(emul_argv)));
     link_inputs.push_back(out);
@@ -713,101 +764,105 @@ const KernelObject* object_built_from(const BuiltKernel& b, const std::string& r
   return it == b.objects.end() ? nullptr : &*it;
 }
 
-Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
-  const fs::path data = data_dir();
-  auto fragment = read_file(data / "kernel/refdrv.config");
-  if (!fragment)
-    return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
-                            "directory",
-                            fragment.error().message));
-  for (const char* tool : {"make", "gcc", "ld", "nm", "objcopy", "readelf", "ninja", "flex", "bison", "bc"})
-    if (!on_path(tool))
-      return fail(fmt::format("`{}` is not installed; the per-tree build needs it. Install the build dependencies "
-                              "with: sudo apt-get install build-essential flex bison bc libelf-dev ninja-build",
-                              tool));
+fs::path object_file(const BuiltKernel& b, const std::string& obj) {
+  const auto it = b.inherited.find(obj);
+  return it != b.inherited.end() ? it->second : b.build_dir / "obj" / obj;
+}
 
-  BuiltKernel b;
-  b.tree = tree;
-  b.coverage = opt.coverage;
-  std::string overlay_identity;  // each replacement's path and content, for the build key
-  if (!opt.overlay.empty()) {
-    // The tree's own build first: the overlay's links its other objects.
-    BuildOptions base_opt = opt;
-    base_opt.overlay.clear();
-    auto base = build_kernel(tree, base_opt);
-    if (!base) return std::unexpected(base.error());
-    for (const auto& [rel, file] : opt.overlay) {
-      if (!object_built_from(*base, rel))
-        return fail(fmt::format("{} is not the source of an object refdrv builds for the kernel side of Linux {} "
-                                "(phylib, the PHY drivers, the Rust crates): only those can be replaced",
-                                rel, tree.version));
-      const auto text = read_file(file);
-      if (!text) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
-      b.overlay[rel] = fs::absolute(file);
-      overlay_identity += fmt::format("\noverlay {} {}", rel, hash_hex(*text));
-    }
-    b.base_build_dir = base->build_dir;
+namespace {
+
+// The tree's files that go into `k` and that refdrv compiles itself: a C
+// object's source; a Rust crate's or driver's .rs files in the tree.
+std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, const KernelObject& k) {
+  if (k.lang == Lang::kC) return {tree_source(tree, k)};
+  std::set<std::string> out;
+  for (auto& f : cmd_tree_files(cmd_file_of(kb, k.path), tree.root))
+    if (fs::path(f).extension() == ".rs") out.insert(std::move(f));
+  out.insert(tree_source(tree, k));
+  return out;
+}
+
+// Records what the configured tree `kb` was made from, once (see
+// kernel/tree_record.hpp). A record that cannot be made only costs the
+// reuse and the change detection it enables.
+void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
+                   const std::vector<KernelObject>& objects) {
+  const fs::path file = kb.parent_path() / kRecordFile;
+  if (fs::exists(file)) return;
+  std::set<std::string> own;
+  for (const auto& k : objects) own.merge(own_sources_of(tree, kb, k));
+  auto rec = record_tree(tree.root, kb, own);
+  if (!rec) return;
+  rec->version = tree.version;
+  rec->config_key = hash_hex(config_id);
+  (void)write_file(file, format_record(*rec));
+}
+
+// Another tree of the same version configured for `config_id` whose
+// recorded files `tree` has unchanged; the refdrv cache's own trees (Debian's
+// packages) first.
+std::optional<fs::path> find_reusable(const LinuxTree& tree, const std::string& config_id) {
+  const std::string key = hash_hex(config_id);
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(cache_root() / "configured", ec)) {
+    if (e.path().filename().string().rfind(tree.version + "-", 0) != 0) continue;
+    if (!fs::exists(e.path() / kStampFile)) continue;
+    auto text = read_file(e.path() / kRecordFile);
+    if (!text) continue;
+    auto rec = parse_record(*text);
+    if (!rec || rec->config_key != key || rec->root == tree.root || !fs::is_directory(rec->root)) continue;
+    bool refreshed = false;
+    if (first_difference(*rec, tree.root, refreshed)) continue;
+    found.push_back(rec->root);
   }
+  const std::string cache = cache_root().string() + "/";
+  std::stable_sort(found.begin(), found.end(), [&](const fs::path& x, const fs::path& y) {
+    return (x.string().rfind(cache, 0) == 0) > (y.string().rfind(cache, 0) == 0);
+  });
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
 
-  // ---- 1. configure (cached): with the tree's Rust when it can be built ----
-  b.rust_declared = tree_has_rust_drivers(tree);
-  std::optional<fs::path> kb;
-  if (!b.rust_declared) {
-    b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
-  } else {
-    b.rust = find_rust_toolchain(tree);
-    if (!b.rust.usable()) {
-      b.rust_note = b.rust.problem;
-    } else {
-      auto rf = rust_fragment(tree, data);
-      if (!rf) return std::unexpected(rf.error());
-      auto with_rust = configured_tree(tree, data, *fragment + *rf, &b.rust, opt);
-      if (with_rust)
-        kb = *with_rust;
-      else
-        b.rust_note = fmt::format("the tree's Rust side did not build with {}: {}", b.rust.describe(),
-                                  with_rust.error().message);
+// `s` with the tree root `from` replaced by `to` (as a whole path or a
+// path's leading directory, also inside options such as -I/root/include).
+std::string reroot(const std::string& s, const std::string& from, const std::string& to) {
+  if (s == from) return to;
+  std::string out;
+  const std::string f = from + "/";
+  std::size_t pos = 0;
+  for (std::size_t hit; (hit = s.find(f, pos)) != std::string::npos; pos = hit + f.size()) {
+    // A match must start a path: at the start, or after '=', ' ', '-I' and the like.
+    if (hit > 0 && s[hit - 1] != '=' && s[hit - 1] != ' ' && s[hit - 1] != 'I' && s[hit - 1] != '@') {
+      out += s.substr(pos, hit + f.size() - pos);
+      continue;
     }
-    if (!kb) opt.progress(fmt::format("the Rust drivers are left out: {}", b.rust_note));
+    out += s.substr(pos, hit - pos) + to + "/";
   }
-  if (!kb) {
-    auto c_only = configured_tree(tree, data, *fragment, nullptr, opt);
-    if (!c_only) return std::unexpected(c_only.error());
-    kb = *c_only;
-  }
-  b.kbuild_dir = *kb;
-  const bool with_rust = b.rust_declared && b.rust_note.empty();
-  if (!with_rust) b.rust = {};
+  return out + s.substr(pos);
+}
 
-  // ---- 2. the objects and their userspace compile lines ----
-  auto objects = collect_objects(tree, *kb, with_rust);
-  if (!objects) return std::unexpected(objects.error());
-  b.objects = std::move(*objects);
-  const auto phy = std::find_if(b.objects.begin(), b.objects.end(),
-                                [](const KernelObject& k) { return k.path == "drivers/net/phy/phy.o"; });
-  if (phy == b.objects.end()) return fail("kbuild did not build drivers/net/phy/phy.o: is CONFIG_PHYLIB=y?");
-  for (const auto& k : b.objects)
-    if (k.lang == Lang::kRust && !k.rust_crate()) {
-      RustDriver d{fs::path(k.path).stem().string(), tree_source(tree, k),
-                   k.kconfig, k.modname};
-      b.rust_drivers.push_back(std::move(d));
-    }
-  if (b.rust_declared && b.rust_note.empty() && b.rust_drivers.empty())
-    b.rust_note = "kbuild built no Rust driver although the tree declares some (see the configure log)";
-  if (!b.rust_drivers.empty()) b.rust_sources = rust_sources_compiled(tree, *kb);
+KernelObject rerooted(KernelObject k, const std::string& from, const std::string& to) {
+  k.source = reroot(k.source, from, to);
+  for (auto& a : k.argv) a = reroot(a, from, to);
+  for (auto& a : k.env) a = reroot(a, from, to);
+  for (auto& cmd : k.post)
+    for (auto& a : cmd) a = reroot(a, from, to);
+  return k;
+}
 
-  // The build directory: keyed by everything that goes into the objects.
-  std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" + kRecipeVersion +
-                         data.string() + (opt.coverage ? "\ncoverage" : "") + overlay_identity;
+// ---- 2-3 for a build: generated files, build.ninja, ninja ----
+Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, const fs::path& data,
+                                     const std::string& identity) {
   b.key = hash_hex(identity);
-  b.build_dir = cache_root() / "builds" / (tree.version + "-" + b.key);
+  b.build_dir = cache_root() / "builds" / (b.tree.version + "-" + b.key);
   b.object = b.build_dir / "libkernel.so";
   b.symbols = b.build_dir / "kernel.syms";
+  if (b.emul_dir.empty()) b.emul_dir = b.build_dir / "emul";
   const fs::path log = b.build_dir / "build.log";
   auto lock = FileLock::acquire(b.build_dir / ".lock");
   if (!lock) return std::unexpected(lock.error());
 
-  // ---- 3. generated files and build.ninja ----
   const fs::path gen = b.build_dir / "gen";
   if (auto w = write_file(gen / "modules_table.c", modules_table(b)); !w) return std::unexpected(w.error());
   if (auto w = write_file(gen / "refdrv.map", "/* Generated by refdrv: only the entry point is global. */\n"
@@ -816,6 +871,9 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
     return std::unexpected(w.error());
 
   // Emulation objects: phy.o's command line with refdrv's include paths.
+  const auto phy = std::find_if(b.objects.begin(), b.objects.end(),
+                                [](const KernelObject& k) { return k.path == "drivers/net/phy/phy.o"; });
+  if (phy == b.objects.end()) return fail("kbuild did not build drivers/net/phy/phy.o: is CONFIG_PHYLIB=y?");
   std::vector<std::string> emul_argv;
   for (const auto& a : phy->argv)
     if (a.rfind("-DKBUILD_", 0) != 0 && a.rfind("-D__KBUILD_", 0) != 0) emul_argv.push_back(a);
@@ -825,14 +883,14 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   emul_argv.push_back("-I" + (data / "emul").string());
   emul_argv.push_back("-I" + (data / "host/abi").string());
 
-  const NinjaPaths paths{data, gen, *kb, data / "emul/lockdep_hook.h"};
+  const NinjaPaths paths{data, gen, b.kbuild_dir, data / "emul/lockdep_hook.h"};
   if (auto w = write_file(b.build_dir / "build.ninja", build_ninja(b, opt, paths, emul_argv)); !w)
     return std::unexpected(w.error());
 
   // A dry run first: an up-to-date build stays silent.
   const auto dry = capture(Command{{"ninja", "-C", b.build_dir.string(), "-n"}, {}, {}, {"LC_ALL=C"}});
   if (!dry || dry->find("no work to do") == std::string::npos)
-    opt.progress(fmt::format("building the kernel side for Linux {} ({})", tree.version, b.build_dir.string()));
+    opt.progress(fmt::format("building the kernel side for Linux {} ({})", b.tree.version, b.build_dir.string()));
   const std::string jobs = fmt::format("-j{}", opt.jobs > 0 ? opt.jobs : default_jobs());
   if (auto r = run_logged(Command{{"ninja", "-C", b.build_dir.string(), jobs}, {}, log, {"LC_ALL=C"}},
                           "building the kernel side");
@@ -847,6 +905,226 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   }
   if (auto w = write_file(b.build_dir / kManifest, manifest_json(b)); !w) return std::unexpected(w.error());
   return b;
+}
+
+// A build of `tree` from the build `parent` (of the same tree with an
+// overlay, or of the tree whose configuration `tree` reuses): it compiles
+// the replaced sources, the sources that differ from the parent's tree and
+// every Rust crate or driver that uses a crate compiled here, and links the
+// parent's other objects.
+Result<BuiltKernel> derived_build(const BuiltKernel& parent, const LinuxTree& tree,
+                                  const std::map<std::string, fs::path>& overlay, const std::string& overlay_identity,
+                                  const BuildOptions& opt, const fs::path& data) {
+  BuiltKernel b;
+  b.tree = tree;
+  b.coverage = opt.coverage;
+  b.kbuild_dir = parent.kbuild_dir;
+  b.rust = parent.rust;
+  b.rust_note = parent.rust_note;
+  b.rust_declared = parent.rust_declared;
+  b.rust_drivers = parent.rust_drivers;
+  b.rust_sources = parent.rust_sources;
+  b.overlay = overlay;
+  b.base_build_dir = parent.build_dir;
+  b.emul_dir = parent.emul_dir;
+  b.reused_from = parent.reused_from;
+  const bool rerooting = tree.root != parent.tree.root;
+  if (rerooting) b.reused_from = parent.tree.root;
+  std::set<std::string> compiled;  // object paths
+  std::set<std::string> differing;
+  for (const auto& pk : parent.objects) {
+    KernelObject k = rerooting ? rerooted(pk, parent.tree.root.string(), tree.root.string()) : pk;
+    bool here = overlay.contains(tree_source(tree, k));
+    if (rerooting)
+      for (const auto& rel : own_sources_of(parent.tree, b.kbuild_dir, pk))
+        if (!same_content(parent.tree.root / rel, tree.root / rel)) {
+          differing.insert(rel);
+          here = true;
+        }
+    if (here) compiled.insert(k.path);
+    b.objects.push_back(std::move(k));
+  }
+  // A Rust crate or driver that uses a crate compiled here is compiled here.
+  for (bool more = true; more;) {
+    more = false;
+    for (const auto& k : b.objects) {
+      if (k.lang != Lang::kRust || compiled.contains(k.path)) continue;
+      for (const auto& d : crate_deps(k))
+        if (compiled.contains(fmt::format("rust/{}.o", d))) {
+          compiled.insert(k.path);
+          more = true;
+          break;
+        }
+    }
+  }
+  for (const auto& k : b.objects)
+    if (!compiled.contains(k.path)) b.inherited[k.path] = object_file(parent, k.path);
+  b.differing_sources.assign(differing.begin(), differing.end());
+  if (rerooting)
+    opt.progress(fmt::format("reusing the configuration of Linux {} at {}: this tree differs from it in {} "
+                             "source{} refdrv compiles ({}); {} object{} to compile",
+                             tree.version, parent.tree.root.string(), differing.size(), differing.size() == 1 ? "" : "s",
+                             differing.empty() ? "none" : fmt::format("{}", fmt::join(differing, ", ")),
+                             compiled.size(), compiled.size() == 1 ? "" : "s"));
+  const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + b.kbuild_dir.string() + "\n" +
+                               kRecipeVersion + data.string() + (opt.coverage ? "\ncoverage" : "") +
+                               overlay_identity + "\nderived from " + parent.build_dir.string();
+  return compile_and_link(std::move(b), opt, data, identity);
+}
+
+// How build_kernel configures `tree`: with the Rust fragment when the tree
+// declares Rust drivers and a toolchain it accepts is there, and the
+// identity of the configuration it tries first.
+struct ConfigurationPlan {
+  bool rust_declared = false;
+  RustToolchain rust;
+  std::optional<std::string> rust_fragment;  // refdrv.config + the Rust fragment
+  std::string first_id;
+};
+
+Result<ConfigurationPlan> plan_configuration(const LinuxTree& tree, const fs::path& data, const std::string& fragment) {
+  ConfigurationPlan p;
+  p.rust_declared = tree_has_rust_drivers(tree);
+  if (p.rust_declared) {
+    p.rust = find_rust_toolchain(tree);
+    if (p.rust.usable()) {
+      auto rf = rust_fragment(tree, data);
+      if (!rf) return std::unexpected(rf.error());
+      p.rust_fragment = fragment + *rf;
+    }
+  }
+  p.first_id = p.rust_fragment ? config_identity(tree, data, *p.rust_fragment, &p.rust)
+                               : config_identity(tree, data, fragment, nullptr);
+  return p;
+}
+
+}  // namespace
+
+std::optional<fs::path> reusable_configuration(const LinuxTree& tree) {
+  const fs::path data = data_dir();
+  auto fragment = read_file(data / "kernel/refdrv.config");
+  if (!fragment) return std::nullopt;
+  auto plan = plan_configuration(tree, data, *fragment);
+  if (!plan || fs::exists(configured_dir(tree, plan->first_id) / kStampFile)) return std::nullopt;
+  return find_reusable(tree, plan->first_id);
+}
+
+Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
+  const fs::path data = data_dir();
+  auto fragment = read_file(data / "kernel/refdrv.config");
+  if (!fragment)
+    return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
+                            "directory",
+                            fragment.error().message));
+  for (const char* tool : {"make", "gcc", "ld", "nm", "objcopy", "readelf", "ninja", "flex", "bison", "bc"})
+    if (!on_path(tool))
+      return fail(fmt::format("`{}` is not installed; the per-tree build needs it. Install the build dependencies "
+                              "with: sudo apt-get install build-essential flex bison bc libelf-dev ninja-build",
+                              tool));
+
+  if (!opt.overlay.empty()) {
+    // The tree's own build first: the overlay's links its other objects.
+    BuildOptions base_opt = opt;
+    base_opt.overlay.clear();
+    auto base = build_kernel(tree, base_opt);
+    if (!base) return std::unexpected(base.error());
+    std::map<std::string, fs::path> overlay;
+    std::string overlay_identity;  // each replacement's path and content, for the build key
+    for (const auto& [rel, file] : opt.overlay) {
+      if (!object_built_from(*base, rel))
+        return fail(fmt::format("{} is not the source of an object refdrv builds for the kernel side of Linux {} "
+                                "(phylib, the PHY drivers, the Rust crates): only those can be replaced",
+                                rel, tree.version));
+      const auto text = read_file(file);
+      if (!text) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
+      overlay[rel] = fs::absolute(file);
+      overlay_identity += fmt::format("\noverlay {} {}", rel, hash_hex(*text));
+    }
+    return derived_build(*base, tree, overlay, overlay_identity, opt, data);
+  }
+
+  BuiltKernel b;
+  b.tree = tree;
+  b.coverage = opt.coverage;
+
+  // ---- 1. configure (cached): with the tree's Rust when it can be built ----
+  auto plan = plan_configuration(tree, data, *fragment);
+  if (!plan) return std::unexpected(plan.error());
+  b.rust_declared = plan->rust_declared;
+  b.rust = plan->rust;
+  const std::optional<std::string>& rust_frag = plan->rust_fragment;
+  // A tree never configured for this reuses another's configuration.
+  if (opt.reuse_configured && !fs::exists(configured_dir(tree, plan->first_id) / kStampFile))
+    if (const auto base_root = find_reusable(tree, plan->first_id)) {
+      // The base is brought up to date first; it must still match then.
+      const auto base = [&]() -> Result<BuiltKernel> {
+        auto base_tree = open_tree(*base_root, "the tree whose configuration is reused");
+        if (!base_tree) return std::unexpected(base_tree.error());
+        BuildOptions base_opt = opt;
+        base_opt.reuse_configured = false;
+        auto parent = build_kernel(*base_tree, base_opt);
+        if (!parent) return parent;
+        auto text = read_file(parent->kbuild_dir.parent_path() / kRecordFile);
+        if (!text) return std::unexpected(text.error());
+        auto rec = parse_record(*text);
+        if (!rec) return std::unexpected(rec.error());
+        bool refreshed = false;
+        if (rec->config_key != hash_hex(plan->first_id) || first_difference(*rec, tree.root, refreshed))
+          return fail("it changed while it was brought up to date");
+        return parent;
+      }();
+      if (base) return derived_build(*base, tree, {}, {}, opt, data);
+      opt.progress(fmt::format("cannot reuse the configuration of {} ({}): configuring this tree",
+                               base_root->string(), base.error().message));
+    }
+  std::optional<fs::path> kb;
+  std::string config_id;
+  if (b.rust_declared) {
+    if (!rust_frag) {
+      b.rust_note = b.rust.problem;
+    } else {
+      auto with_rust = configured_tree(tree, data, *rust_frag, &b.rust, opt);
+      if (with_rust) {
+        kb = *with_rust;
+        config_id = config_identity(tree, data, *rust_frag, &b.rust);
+      } else {
+        b.rust_note = fmt::format("the tree's Rust side did not build with {}: {}", b.rust.describe(),
+                                  with_rust.error().message);
+      }
+    }
+    if (!kb) opt.progress(fmt::format("the Rust drivers are left out: {}", b.rust_note));
+  } else {
+    b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
+  }
+  if (!kb) {
+    auto c_only = configured_tree(tree, data, *fragment, nullptr, opt);
+    if (!c_only) return std::unexpected(c_only.error());
+    kb = *c_only;
+    config_id = config_identity(tree, data, *fragment, nullptr);
+  }
+  b.kbuild_dir = *kb;
+  const bool with_rust = b.rust_declared && b.rust_note.empty();
+  if (!with_rust) b.rust = {};
+
+  // ---- 2. the objects and their userspace compile lines ----
+  auto objects = collect_objects(tree, *kb, with_rust);
+  if (!objects) return std::unexpected(objects.error());
+  b.objects = std::move(*objects);
+  for (const auto& k : b.objects)
+    if (k.lang == Lang::kRust && !k.rust_crate()) {
+      RustDriver d{fs::path(k.path).stem().string(), tree_source(tree, k),
+                   k.kconfig, k.modname};
+      b.rust_drivers.push_back(std::move(d));
+    }
+  if (b.rust_declared && b.rust_note.empty() && b.rust_drivers.empty())
+    b.rust_note = "kbuild built no Rust driver although the tree declares some (see the configure log)";
+  if (!b.rust_drivers.empty()) b.rust_sources = rust_sources_compiled(tree, *kb);
+  ensure_record(tree, *kb, config_id, b.objects);
+
+  // The build directory: keyed by everything that goes into the objects.
+  const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" +
+                               kRecipeVersion + data.string() + (opt.coverage ? "\ncoverage" : "");
+  return compile_and_link(std::move(b), opt, data, identity);
 }
 
 std::string manifest_json(const BuiltKernel& b) {
@@ -866,6 +1144,7 @@ std::string manifest_json(const BuiltKernel& b) {
   j["rust_drivers"] = drivers;
   j["stubbed"] = b.stubbed;
   j["coverage"] = b.coverage;
+  j["reused_from"] = b.reused_from.string();
   return j.dump(2) + "\n";
 }
 
@@ -900,6 +1179,7 @@ Result<BuiltKernel> load_prebuilt(const fs::path& dir) {
                                 d.at("kconfig").get<std::string>(), d.at("module").get<std::string>()});
     b.stubbed = j.at("stubbed").get<std::vector<std::string>>();
     b.coverage = j.value("coverage", false);
+    b.reused_from = j.value("reused_from", std::string());
     if (!fs::exists(b.object)) return fail(fmt::format("{}: the kernel side {} is missing", dir.string(), b.object.string()));
     return b;
   } catch (const std::exception& e) {

@@ -25,6 +25,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,15 @@ struct BuildOptions {
   // refdrv builds may be replaced (headers, Kconfig and Makefiles decide the
   // configuration and are not overlaid).
   std::map<std::string, std::filesystem::path> overlay;
+  // A tree that has never been configured with this recipe reuses the
+  // configured tree of another tree of the same version when every file
+  // recorded for that configuration (kernel/tree_record.hpp: headers,
+  // Kconfig, Makefiles, scripts, everything kbuild's .cmd files name) is
+  // identical in both: only the sources refdrv compiles itself differ, and
+  // only those objects (and the Rust crates that use a recompiled crate) are
+  // compiled; the others are linked from that tree's build. A patched copy
+  // of a tree costs seconds, not a configure.
+  bool reuse_configured = true;
   Progress progress = [](const std::string&) {};
 };
 
@@ -104,8 +114,21 @@ struct BuiltKernel {
   std::vector<std::string> rust_sources;
   bool coverage = false;                 // built with BuildOptions::coverage
   std::map<std::string, std::filesystem::path> overlay;  // BuildOptions::overlay
-  std::filesystem::path base_build_dir;  // with an overlay: the tree's own build it links from
+  // A build derived from another (an overlay, or a tree reusing another
+  // tree's configuration) compiles only some objects; the others are the
+  // earlier build's, linked in: object path -> object file.
+  std::filesystem::path base_build_dir;  // the earlier build (empty: this build compiled everything)
+  std::map<std::string, std::filesystem::path> inherited;
+  std::filesystem::path emul_dir;  // where the emulation's objects are (this build's or the earlier one's)
+  // With BuildOptions::reuse_configured: the tree whose configuration was
+  // reused, and the sources of this tree that differ from it (recompiled).
+  std::filesystem::path reused_from;
+  std::vector<std::string> differing_sources;
 };
+
+// The object file of `obj` ("drivers/net/phy/phy.o") that `b` links: its
+// own, or the earlier build's it inherited.
+[[nodiscard]] std::filesystem::path object_file(const BuiltKernel& b, const std::string& obj);
 
 // The tree's compile command (from its .cmd file) adjusted for userspace:
 // -fPIC -mcmodel=small instead of -mcmodel=kernel/-fno-PIE; without
@@ -127,6 +150,11 @@ struct BuiltKernel {
 
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
+
+// The tree whose configured tree build_kernel would reuse for `tree` (see
+// BuildOptions::reuse_configured): nullopt when `tree` has a configuration
+// of its own or no configured tree of another matches it.
+[[nodiscard]] std::optional<std::filesystem::path> reusable_configuration(const LinuxTree& tree);
 
 // The object of `b` built from the tree source `rel`, or null.
 [[nodiscard]] const KernelObject* object_built_from(const BuiltKernel& b, const std::string& rel);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -143,17 +144,33 @@ DriverSize section_sizes(const fs::path& object, std::string how) {
 void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vector<std::string>& cxx_names,
                    CostReport& out) {
   const kernel::BuiltKernel& b = env.built();
-  const fs::path c_obj = "drivers/net/phy/ax88796b.o";
-  out.sizes["C (kernel build)"] = section_sizes(b.kbuild_dir / c_obj, "the tree's kbuild object (kernel flags)");
-  out.sizes["C (userspace)"] = section_sizes(b.build_dir / "obj" / c_obj, "refdrv's userspace recompile of it");
+  // kbuild's object, unless kbuild compiled it from another tree (whose
+  // configuration this one reuses) and this tree's source differs.
+  const auto kbuild_sizes = [&](const std::string& obj, const std::string& source, std::string how) {
+    if (std::find(b.differing_sources.begin(), b.differing_sources.end(), source) != b.differing_sources.end()) {
+      DriverSize d;
+      d.object = (b.kbuild_dir / obj).string();
+      d.how = std::move(how);
+      d.error = fmt::format("not measured: this tree reuses the configuration of {}, whose {} differs, and kbuild "
+                            "compiled only that one",
+                            b.reused_from.string(), source);
+      return d;
+    }
+    return section_sizes(b.kbuild_dir / obj, std::move(how));
+  };
+  const std::string c_obj = "drivers/net/phy/ax88796b.o";
+  out.sizes["C (kernel build)"] =
+      kbuild_sizes(c_obj, "drivers/net/phy/ax88796b.c", "the tree's kbuild object (kernel flags)");
+  out.sizes["C (userspace)"] = section_sizes(kernel::object_file(b, c_obj), "refdrv's userspace recompile of it");
   for (const auto& drv : b.rust_drivers) {
     if (drv.kconfig != "AX88796B_PHY") continue;
-    const fs::path rust_obj = fs::path(drv.source).replace_extension(".o");
+    const std::string rust_obj = fs::path(drv.source).replace_extension(".o").string();
     out.sizes["Rust (kernel build)"] =
-        section_sizes(b.kbuild_dir / rust_obj,
-                      "the tree's kbuild object (kernel flags): the driver crate with the abstraction's generic "
-                      "code instantiated for it");
-    out.sizes["Rust (userspace)"] = section_sizes(b.build_dir / "obj" / rust_obj, "refdrv's userspace recompile of it");
+        kbuild_sizes(rust_obj, drv.source,
+                     "the tree's kbuild object (kernel flags): the driver crate with the abstraction's generic "
+                     "code instantiated for it");
+    out.sizes["Rust (userspace)"] =
+        section_sizes(kernel::object_file(b, rust_obj), "refdrv's userspace recompile of it");
   }
   // The C++ driver: its symbols in the refdrv executable (driver types,
   // helpers and the adapters instantiated for them), from nm -S.

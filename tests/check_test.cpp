@@ -206,6 +206,17 @@ TEST(RustAbstraction, AWrongBitInTheTreesPhyRsIsNotEquivalent) {
   ASSERT_TRUE((*env)->image().has_impl(Impl::kRust, "AX88796B_PHY")) << (*env)->built().rust_note;
   // The altered phy.rs is among the files compiled.
   EXPECT_THAT((*env)->built().rust_sources, ::testing::Contains("rust/kernel/net/phy.rs"));
+  // Issue 22: the copy reuses the configured Linux 6.12 (phy.rs is a source
+  // refdrv compiles itself): the kernel crate and the Rust drivers that use
+  // it are compiled, everything else is linked from that tree's build.
+  const auto& built = (*env)->built();
+  EXPECT_EQ(built.reused_from, environment("6.12").tree().root);
+  EXPECT_EQ(built.differing_sources, (std::vector<std::string>{"rust/kernel/net/phy.rs"}));
+  EXPECT_FALSE(built.inherited.contains("rust/kernel.o"));
+  EXPECT_FALSE(built.inherited.contains("drivers/net/phy/ax88796b_rust.o"));
+  EXPECT_EQ(built.inherited.at("rust/bindings.o"), kernel::object_file(environment("6.12").built(), "rust/bindings.o"));
+  EXPECT_EQ(built.inherited.at("drivers/net/phy/phy.o"),
+            kernel::object_file(environment("6.12").built(), "drivers/net/phy/phy.o"));
   CheckOptions co;
   co.impls = {Impl::kC, Impl::kRust};
   const CheckReport rep = run_check(**env, only(suite(), {"advertise-10-only"}), co);
@@ -265,6 +276,13 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   o.quiet = true;
   auto env = Environment::open(o);
   ASSERT_TRUE(env) << env.error().message;
+  // Issue 22: the copy reuses the configured Linux 6.12; only the driver is
+  // compiled.
+  const auto& built = (*env)->built();
+  EXPECT_EQ(built.reused_from, environment("6.12").tree().root);
+  EXPECT_EQ(built.differing_sources, (std::vector<std::string>{"drivers/net/phy/ax88796b.c"}));
+  EXPECT_EQ(built.objects.size(), built.inherited.size() + 1);
+  EXPECT_FALSE(built.inherited.contains("drivers/net/phy/ax88796b.o"));
   const CheckReport rep = check(**env, only(suite(), {"link-up-switch-10-100", "quirk-ax88796b-reset-toggle"}));
   EXPECT_EQ(rep.exit_code(), 1);
   EXPECT_FALSE(rep.all_equivalent());
@@ -291,6 +309,56 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   const CheckRow& quirk = rep.rows.back();
   EXPECT_FALSE(quirk.runs[0].passed()) << "C without the toggle must fail the reset-toggle scenario";
   EXPECT_TRUE(quirk.runs[1].passed());
+}
+
+// An overlay of the tree's Rust driver: only the driver crate is compiled,
+// against the tree build's crates (their metadata, and that of the crates
+// they use, linked into the overlay build's library directory).
+TEST(Check, AnAlteredRustDriverAsAnOverlayCompilesAgainstTheTreesCratesAndDiverges) {
+  EnvironmentOptions o;
+  o.overlay = altered_source("rust-no-toggle", "drivers/net/phy/ax88796b_rust.rs", "    dev.write(C22::BMCR, 0)?;\n", "");
+  o.quiet = true;
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  ASSERT_TRUE((*env)->image().has_impl(Impl::kRust, "AX88796B_PHY")) << (*env)->built().rust_note;
+  const auto& built = (*env)->built();
+  EXPECT_FALSE(built.inherited.contains("drivers/net/phy/ax88796b_rust.o"));
+  EXPECT_TRUE(built.inherited.contains("rust/kernel.o"));
+  EXPECT_TRUE(built.inherited.contains("drivers/net/phy/qt2025.o"));
+  CheckOptions co;
+  co.impls = {Impl::kC, Impl::kRust};
+  const CheckReport rep = run_check(**env, only(suite(), {"quirk-ax88796b-reset-toggle"}), co);
+  EXPECT_EQ(rep.exit_code(), 1);
+  ASSERT_FALSE(rep.rows.empty());
+  EXPECT_TRUE(rep.rows.front().runs[0].passed());
+  EXPECT_FALSE(rep.rows.front().runs[1].passed()) << "Rust without the toggle must fail the reset-toggle scenario";
+}
+
+// Issue 22: a copy of a tree reuses its configured tree only when nothing
+// but the sources refdrv compiles differ: a header (bindgen and every object
+// read it), a Kconfig file, a Makefile or a proc macro of the tree's Rust
+// changed in the copy means configuring the copy.
+TEST(Reuse, OnlyCopiesThatDifferInCompiledSourcesReuseTheConfiguration) {
+  const fs::path base = environment("6.12").tree().root;
+  const auto reusable = [](const fs::path& root) {
+    auto tree = kernel::open_tree(root);
+    EXPECT_TRUE(tree) << tree.error().message;
+    return tree ? kernel::reusable_configuration(*tree) : std::nullopt;
+  };
+  EXPECT_EQ(reusable(base), std::nullopt) << "the tree has its own configuration";
+  EXPECT_EQ(reusable(altered_tree()), base);
+  EXPECT_EQ(reusable(altered_rust_abstraction_tree()), base);
+  EXPECT_EQ(reusable(altered_copy("copy-6.12-phy-h", "include/linux/phy.h", "#define PHY_MAX_ADDR\t32",
+                                  "#define PHY_MAX_ADDR\t32 /* changed */")),
+            std::nullopt);
+  EXPECT_EQ(reusable(altered_copy("copy-6.12-phy-kconfig", "drivers/net/phy/Kconfig", "config AX88796B_PHY",
+                                  "config AX88796B_PHY\n\t# changed")),
+            std::nullopt);
+  EXPECT_EQ(reusable(altered_copy("copy-6.12-phy-makefile", "drivers/net/phy/Makefile", "libphy-y\t\t\t:= ",
+                                  "libphy-y\t\t\t:=  ")),
+            std::nullopt);
+  EXPECT_EQ(reusable(altered_copy("copy-6.12-macros", "rust/macros/lib.rs", "mod module;", "mod module; // changed")),
+            std::nullopt);
 }
 
 // Issue 17: mutants of the tree's C driver that change only the errno a

@@ -131,14 +131,14 @@ std::map<std::string, std::filesystem::path> altered_driver_overlay() {
 }
 
 std::filesystem::path altered_tree() {
-  return altered_copy("linux-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
+  return altered_copy("copy-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
                       "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");
 }
 
 std::filesystem::path altered_rust_abstraction_tree() {
   // is_autoneg_completed() reads bit 16 of phy_device's bitfield
   // (`interrupts`, 0 when polling) instead of bit 15 (`autoneg_complete`).
-  return altered_copy("linux-6.12-phy-rs-wrong-bit", "rust/kernel/net/phy.rs",
+  return altered_copy("copy-6.12-phy-rs-wrong-bit", "rust/kernel/net/phy.rs",
                       "bit_field.get(15, 1) == AUTONEG_COMPLETED", "bit_field.get(16, 1) == AUTONEG_COMPLETED");
 }
 

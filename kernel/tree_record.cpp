@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/tree_record.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <charconv>
+#include <sstream>
+#include <vector>
+
+#include "kernel/cache.hpp"
+
+namespace refdrv::kernel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kHeader = "# refdrv tree record 1";
+
+bool stat_matches(const struct stat& st, const FileState& s) {
+  return static_cast<std::uint64_t>(st.st_dev) == s.dev && static_cast<std::uint64_t>(st.st_ino) == s.ino &&
+         static_cast<std::uintmax_t>(st.st_size) == s.size &&
+         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec == s.mtime_ns;
+}
+
+// Files named like a build or configuration file, wherever they are.
+bool build_file_name(const std::string& name) {
+  return name.rfind("Makefile", 0) == 0 || name.rfind("Kbuild", 0) == 0 || name.rfind("Kconfig", 0) == 0 ||
+         (name.size() > 3 && name.compare(name.size() - 3, 3, ".mk") == 0);
+}
+
+template <typename T>
+bool parse_number(std::string_view s, T& out) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::optional<FileState> file_state(const fs::path& path, const FileState* known) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  FileState s;
+  s.size = static_cast<std::uintmax_t>(st.st_size);
+  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.dev = static_cast<std::uint64_t>(st.st_dev);
+  s.ino = static_cast<std::uint64_t>(st.st_ino);
+  if (known && stat_matches(st, *known)) {
+    s.hash = known->hash;
+    return s;
+  }
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  s.hash = hash_hex(*text);
+  return s;
+}
+
+bool same_content(const fs::path& a, const fs::path& b) {
+  struct stat sa {}, sb {};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  if (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino) return true;
+  if (sa.st_size != sb.st_size) return false;
+  auto ta = read_file(a);
+  auto tb = read_file(b);
+  return ta && tb && *ta == *tb;
+}
+
+std::set<std::string> cmd_tree_files(const fs::path& cmd_file, const fs::path& root) {
+  std::set<std::string> out;
+  auto text = read_file(cmd_file);
+  if (!text) return out;
+  const std::string prefix = root.string() + "/";
+  std::istringstream in(*text);
+  for (std::string w; in >> w;) {
+    if (w.rfind(prefix, 0) != 0) continue;
+    // A path followed by make's punctuation (`file:` or `file;`).
+    while (!w.empty() && (w.back() == ':' || w.back() == ';' || w.back() == ')')) w.pop_back();
+    out.insert(w.substr(prefix.size()));
+  }
+  return out;
+}
+
+Result<TreeRecord> record_tree(const fs::path& root, const fs::path& kb, const std::set<std::string>& own_sources) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(kb, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string n = it->path().filename().string();
+    if (n.size() > 5 && n[0] == '.' && n.compare(n.size() - 4, 4, ".cmd") == 0 && it->is_regular_file()) {
+      auto files = cmd_tree_files(it->path(), root);
+      names.insert(files.begin(), files.end());
+    }
+  }
+  if (ec) return fail(fmt::format("cannot read the configured tree {}: {}", kb.string(), ec.message()));
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string rel = it->path().lexically_relative(root).string();
+    if (it->is_directory()) {
+      if (it->path().filename() == ".git") it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    const std::string parent = it->path().parent_path().filename().string();
+    if (build_file_name(it->path().filename().string()) || rel.rfind("scripts/", 0) == 0 ||
+        rel.rfind("rust/", 0) == 0 || parent == "configs")
+      names.insert(rel);
+  }
+  if (ec) return fail(fmt::format("cannot read the tree {}: {}", root.string(), ec.message()));
+  TreeRecord r;
+  r.root = root;
+  for (const auto& rel : names) {
+    if (own_sources.contains(rel)) continue;
+    auto s = file_state(root / rel);
+    if (!s) continue;  // a directory named in a command line, a file kbuild made and removed
+    r.files.emplace(rel, std::move(*s));
+  }
+  return r;
+}
+
+std::string format_record(const TreeRecord& r) {
+  std::string out = fmt::format("{}\nroot\t{}\nversion\t{}\nkey\t{}\n", kHeader, r.root.string(), r.version,
+                                r.config_key);
+  for (const auto& [rel, s] : r.files)
+    out += fmt::format("F\t{}\t{}\t{}\t{}\t{}\t{}\n", s.hash, s.size, s.mtime_ns, s.dev, s.ino, rel);
+  return out;
+}
+
+Result<TreeRecord> parse_record(std::string_view text) {
+  TreeRecord r;
+  std::size_t line_no = 0;
+  bool header = false;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    ++line_no;
+    if (line_no == 1) {
+      if (line != kHeader) return fail("not a tree record of this refdrv");
+      header = true;
+      continue;
+    }
+    std::vector<std::string_view> f;
+    for (std::string_view rest = line;;) {
+      const auto tab = rest.find('\t');
+      f.push_back(rest.substr(0, tab));
+      if (tab == std::string_view::npos || f.size() == 7) {
+        if (tab != std::string_view::npos) f.back() = rest;  // a path with tabs
+        break;
+      }
+      rest = rest.substr(tab + 1);
+    }
+    const auto bad = [&] { return fail(fmt::format("tree record line {}: malformed", line_no)); };
+    if (f[0] == "root" && f.size() == 2) r.root = std::string(f[1]);
+    else if (f[0] == "version" && f.size() == 2) r.version = std::string(f[1]);
+    else if (f[0] == "key" && f.size() == 2) r.config_key = std::string(f[1]);
+    else if (f[0] == "F" && f.size() == 7) {
+      FileState s;
+      s.hash = std::string(f[1]);
+      if (!parse_number(f[2], s.size) || !parse_number(f[3], s.mtime_ns) || !parse_number(f[4], s.dev) ||
+          !parse_number(f[5], s.ino) || f[6].empty())
+        return bad();
+      r.files.emplace(std::string(f[6]), std::move(s));
+    } else {
+      return bad();
+    }
+  }
+  if (!header || r.root.empty() || r.version.empty()) return fail("tree record: incomplete");
+  return r;
+}
+
+std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root, bool& refreshed) {
+  for (auto& [rel, known] : r.files) {
+    auto now = file_state(root / rel, &known);
+    if (!now || now->hash != known.hash) return rel;
+    if (now->mtime_ns != known.mtime_ns || now->ino != known.ino || now->dev != known.dev) {
+      known = std::move(*now);
+      refreshed = true;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace refdrv::kernel

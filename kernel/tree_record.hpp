@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+// What a configured tree was made from: the content of every file of the
+// Linux tree that decides its configuration, its generated files and its
+// compile lines. refdrv keeps one record per configured tree and uses it
+//  - to notice that the tree changed under a cached configuration (a header
+//    bindgen read, a Kconfig or Makefile edited): the tree is configured
+//    again, and
+//  - to reuse a configured tree for another tree (a patched copy, another
+//    checkout of the same version) whose recorded files are all identical:
+//    only the sources refdrv compiles itself may differ, and those are
+//    recompiled from the other tree (kernel/kbuild.cpp).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "host/error.hpp"
+
+namespace refdrv::kernel {
+
+// A file's content hash with the stat data it was read under: a file whose
+// device, inode, size and modification time are unchanged is not read again.
+struct FileState {
+  std::string hash;
+  std::uintmax_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::uint64_t dev = 0;
+  std::uint64_t ino = 0;
+};
+
+// `path`'s state; the content is hashed unless `known` has the same stat
+// data (then its hash is taken). nullopt: not a readable regular file.
+[[nodiscard]] std::optional<FileState> file_state(const std::filesystem::path& path, const FileState* known = nullptr);
+
+// Whether two files have the same content (the same inode, as in a copy made
+// with `cp -al`, without reading either).
+[[nodiscard]] bool same_content(const std::filesystem::path& a, const std::filesystem::path& b);
+
+struct TreeRecord {
+  std::filesystem::path root;  // the tree the configuration was made from
+  std::string version;
+  std::string config_key;  // what else went in: fragment, toolchain, recipe
+  std::map<std::string, FileState> files;  // tree-relative path -> state
+};
+
+// The record of the tree at `root`, configured in `kb`: every file of the
+// tree that a .cmd file of kbuild's output names (sources and headers of
+// every object and generated file, the scripts run), every Makefile, Kbuild
+// and Kconfig file, everything under scripts/ and rust/ and the configs/
+// fragments tinyconfig reads, except `own_sources`: the sources refdrv
+// recompiles itself, which a tree reusing this configuration may change.
+Result<TreeRecord> record_tree(const std::filesystem::path& root, const std::filesystem::path& kb,
+                               const std::set<std::string>& own_sources);
+
+// The tree files a .cmd file names (absolute paths under `root`, made
+// relative): its source_ and deps_ entries and the words of its command.
+[[nodiscard]] std::set<std::string> cmd_tree_files(const std::filesystem::path& cmd_file,
+                                                   const std::filesystem::path& root);
+
+[[nodiscard]] std::string format_record(const TreeRecord& r);
+Result<TreeRecord> parse_record(std::string_view text);
+
+// The first recorded file whose content under `root` differs from the
+// record (a missing file differs), or nullopt. A file with new stat data
+// and the recorded content has its stat data updated in `r` (`refreshed`).
+[[nodiscard]] std::optional<std::string> first_difference(TreeRecord& r, const std::filesystem::path& root,
+                                                          bool& refreshed);
+
+}  // namespace refdrv::kernel

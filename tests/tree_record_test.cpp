@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+// kernel/tree_record: what a configured tree was made from, on a small tree
+// and kbuild output made here (the kernel tests use Linux 6.12's).
+#include "kernel/tree_record.hpp"
+
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+
+namespace refdrv::kernel {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+class TreeRecordTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / fmt::format("refdrv-tree-record-{}-{}", ::getpid(), counter_++);
+    fs::remove_all(dir_);
+    tree_ = dir_ / "linux";
+    kb_ = dir_ / "kbuild";
+    write(tree_ / "Makefile", "VERSION = 6\n");
+    write(tree_ / "Kconfig", "source \"drivers/Kconfig\"\n");
+    write(tree_ / "drivers/net/phy/Kconfig.extra", "config X\n");
+    write(tree_ / "drivers/net/phy/ax.c", "#include <linux/phy.h>\nint x;\n");
+    write(tree_ / "drivers/net/phy/ax_rust.rs", "// driver\n");
+    write(tree_ / "include/linux/phy.h", "struct phy_device;\n");
+    write(tree_ / "include/linux/unused.h", "/* no object includes it */\n");
+    write(tree_ / "scripts/gen.sh", "#!/bin/sh\n");
+    write(tree_ / "rust/kernel/lib.rs", "mod net;\n");
+    write(tree_ / "rust/macros/lib.rs", "// proc macros\n");
+    write(tree_ / "kernel/configs/tiny.config", "# CONFIG_X is not set\n");
+    write(tree_ / "Documentation/phy.rst", "text\n");
+    const std::string t = tree_.string();
+    write(kb_ / "drivers/net/phy/.ax.o.cmd",
+          fmt::format("savedcmd_drivers/net/phy/ax.o := gcc -I{0}/include -include {0}/include/linux/phy.h -c -o "
+                      "drivers/net/phy/ax.o {0}/drivers/net/phy/ax.c\n\nsource_drivers/net/phy/ax.o := "
+                      "{0}/drivers/net/phy/ax.c\n\ndeps_drivers/net/phy/ax.o := \\\n  {0}/include/linux/phy.h \\\n"
+                      "    $(wildcard include/config/PHYLIB) \\\n\ndrivers/net/phy/ax.o: $(deps_drivers/net/phy/ax.o)\n",
+                      t));
+    write(kb_ / "include/generated/.gen.h.cmd", fmt::format("savedcmd_gen.h := sh {0}/scripts/gen.sh; true\n", t));
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  TreeRecord record() {
+    auto r = record_tree(tree_, kb_, {"drivers/net/phy/ax.c", "drivers/net/phy/ax_rust.rs", "rust/kernel/lib.rs"});
+    EXPECT_TRUE(r) << r.error().message;
+    return r.value_or(TreeRecord{});
+  }
+
+  static inline int counter_ = 0;
+  fs::path dir_, tree_, kb_;
+};
+
+std::vector<std::string> paths(const TreeRecord& r) {
+  std::vector<std::string> out;
+  for (const auto& [rel, s] : r.files) out.push_back(rel);
+  return out;
+}
+
+TEST_F(TreeRecordTest, RecordsHeadersScriptsAndBuildFilesButNotTheSourcesRefdrvCompiles) {
+  const TreeRecord r = record();
+  // The header the .cmd names, the script a generated file's command runs,
+  // the build and configuration files, rust/ but for the crate source
+  // refdrv compiles; not the driver sources, not an unused header, not the
+  // documentation.
+  EXPECT_THAT(paths(r), ElementsAre("Kconfig", "Makefile", "drivers/net/phy/Kconfig.extra", "include/linux/phy.h",
+                                    "kernel/configs/tiny.config", "rust/macros/lib.rs", "scripts/gen.sh"));
+  EXPECT_EQ(r.files.at("Makefile").hash, hash_hex("VERSION = 6\n"));
+}
+
+TEST_F(TreeRecordTest, AChangedHeaderOrBuildFileIsNamedAChangedDriverSourceIsNot) {
+  TreeRecord r = record();
+  bool refreshed = false;
+  EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
+  write(tree_ / "drivers/net/phy/ax.c", "int y;\n");
+  write(tree_ / "rust/kernel/lib.rs", "mod net; mod other;\n");
+  write(tree_ / "include/linux/unused.h", "/* changed */\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
+  write(tree_ / "include/linux/phy.h", "struct phy_device { int changed; };\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "include/linux/phy.h");
+  write(tree_ / "include/linux/phy.h", "struct phy_device;\n");
+  write(tree_ / "drivers/net/phy/Kconfig.extra", "config Y\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "drivers/net/phy/Kconfig.extra");
+  write(tree_ / "drivers/net/phy/Kconfig.extra", "config X\n");
+  fs::remove(tree_ / "scripts/gen.sh");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "scripts/gen.sh");
+}
+
+TEST_F(TreeRecordTest, TheSameContentWithNewStatDataIsTheSameAndRefreshesTheRecord) {
+  TreeRecord r = record();
+  const auto old = r.files.at("include/linux/phy.h");
+  // A new inode with the same bytes (the old one kept, so it is not reused).
+  fs::rename(tree_ / "include/linux/phy.h", dir_ / "old-phy.h");
+  write(tree_ / "include/linux/phy.h", "struct phy_device;\n");
+  bool refreshed = false;
+  EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
+  EXPECT_TRUE(refreshed);
+  EXPECT_NE(r.files.at("include/linux/phy.h").ino, old.ino);
+  EXPECT_EQ(r.files.at("include/linux/phy.h").hash, old.hash);
+}
+
+TEST_F(TreeRecordTest, AHardLinkedCopyWithOneDriverChangedMatchesAndSharesContent) {
+  const TreeRecord r = record();
+  const fs::path copy = dir_ / "copy";
+  auto st = run({{"cp", "-al", tree_.string(), copy.string()}, {}, {}, {}});
+  ASSERT_TRUE(st && *st == 0);
+  fs::remove(copy / "drivers/net/phy/ax.c");
+  write(copy / "drivers/net/phy/ax.c", "int patched;\n");
+  TreeRecord for_copy = r;
+  bool refreshed = false;
+  EXPECT_EQ(first_difference(for_copy, copy, refreshed), std::nullopt);
+  EXPECT_FALSE(refreshed) << "hard links are the recorded files: nothing to re-read";
+  EXPECT_TRUE(same_content(tree_ / "include/linux/phy.h", copy / "include/linux/phy.h"));
+  EXPECT_FALSE(same_content(tree_ / "drivers/net/phy/ax.c", copy / "drivers/net/phy/ax.c"));
+  // A build file changed in the copy (through a new file, not the link).
+  fs::remove(copy / "Makefile");
+  write(copy / "Makefile", "VERSION = 7\n");
+  EXPECT_EQ(first_difference(for_copy, copy, refreshed), "Makefile");
+}
+
+TEST_F(TreeRecordTest, TheRecordReadsBackAndABrokenOneIsAnError) {
+  TreeRecord r = record();
+  r.version = "6.12.118";
+  r.config_key = "0123456789abcdef";
+  auto back = parse_record(format_record(r));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->root, tree_);
+  EXPECT_EQ(back->version, "6.12.118");
+  EXPECT_EQ(back->config_key, "0123456789abcdef");
+  ASSERT_EQ(back->files.size(), r.files.size());
+  for (const auto& [rel, s] : r.files) {
+    EXPECT_EQ(back->files.at(rel).hash, s.hash) << rel;
+    EXPECT_EQ(back->files.at(rel).mtime_ns, s.mtime_ns) << rel;
+    EXPECT_EQ(back->files.at(rel).ino, s.ino) << rel;
+  }
+  EXPECT_THAT(parse_record("# something else\n").error().message, HasSubstr("not a tree record"));
+  const std::string text = format_record(r);
+  EXPECT_THAT(parse_record(text + "F\tabc\tnot-a-number\t1\t2\t3\tx\n").error().message,
+              HasSubstr(fmt::format("line {}: malformed", 5 + r.files.size())));
+  EXPECT_THAT(parse_record("# refdrv tree record 1\nversion\t6.12\n").error().message, HasSubstr("incomplete"));
+}
+
+TEST_F(TreeRecordTest, CmdFilesNameTheTreeFilesOfTheirCommandsAndDependencies) {
+  EXPECT_THAT(cmd_tree_files(kb_ / "drivers/net/phy/.ax.o.cmd", tree_),
+              ElementsAre("drivers/net/phy/ax.c", "include/linux/phy.h"));
+  EXPECT_THAT(cmd_tree_files(kb_ / "include/generated/.gen.h.cmd", tree_), ElementsAre("scripts/gen.sh"));
+}
+
+}  // namespace
+}  // namespace refdrv::kernel
