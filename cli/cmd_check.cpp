@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <memory>
 
 #include "cli/common.hpp"
 #include "engine/check.hpp"
+#include "engine/commits.hpp"
 #include "report/check_report.hpp"
 
 namespace refdrv::cli {
@@ -16,12 +18,46 @@ namespace {
 
 struct CheckArgs {
   std::vector<std::string> scenarios;
+  std::string commits;  // check --commits A..B
   std::string ktap, json, repro_dir = "refdrv-repro";
   ContainmentArgs containment;
   bool no_logs = false;
 };
 
+// check --kernel GIT_TREE --commits A..B: the check on every commit.
+int cmd_check_commits(const Common& c, const CheckArgs& a) {
+  if (c.env.kernel.empty())
+    return report_error({"--commits needs --kernel GIT_TREE: the git checkout of a Linux tree whose commits to check"});
+  if (!a.ktap.empty() || !a.json.empty())
+    return report_error({"--commits prints a line per commit; --ktap and --json are for the check of one tree"});
+  auto scenarios = scenarios_from(a.scenarios);
+  if (!scenarios) return report_error(scenarios.error());
+  CommitsOptions o;
+  o.env = c.env;
+  o.range = a.commits;
+  o.scenarios = std::move(*scenarios);
+  o.check.containment = a.containment.containment();
+  o.check.wall_seconds = a.containment.wall;
+  o.check.repro_dir = a.repro_dir;
+  o.check.logs = !a.no_logs;
+  o.select = [&c](Environment& env) { return select_impls(env, c.impls, nullptr); };
+  o.progress = [&c](const std::string& line) {
+    if (!c.env.quiet) fmt::print(stderr, "refdrv: {}\n", line);
+  };
+  o.env.quiet = true;  // the per-commit builds' lines would bury the commit lines
+  const bool color = use_color(c.color);
+  o.on_result = [color](const CommitResult& r, std::size_t i, const std::vector<kernel::GitCommit>& range) {
+    fmt::print("{}", format_commit_line(r, i, range, color));
+    std::fflush(stdout);
+  };
+  auto rep = check_commits(o);
+  if (!rep) return report_error(rep.error());
+  fmt::print("{}", format_commits_summary(*rep));
+  return rep->exit_code();
+}
+
 int cmd_check(const Common& c, const CheckArgs& a) {
+  if (!a.commits.empty()) return cmd_check_commits(c, a);
   if (to_stdout(a.ktap) && to_stdout(a.json))
     return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
   const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
@@ -71,6 +107,9 @@ std::vector<Command> check_commands(CLI::App& app, Common& common) {
   auto ca = std::make_shared<CheckArgs>();
   auto* check = app.add_subcommand("check", "run the scenarios on every implementation and compare them (main job)");
   check->add_option("--scenario", ca->scenarios, "scenario files or directories (default: the embedded suite)");
+  check->add_option("--commits", ca->commits,
+                    "with --kernel GIT_TREE: check each commit of the range A..B, oldest first, in refdrv's own "
+                    "checkout (the repository is only read); one line per commit, the first that breaks named");
   add_check_options(check, common, *ca);
 
   auto ra = std::make_shared<CheckArgs>();

@@ -814,12 +814,10 @@ std::optional<fs::path> find_reusable(const LinuxTree& tree, const std::string& 
     if (!rec || rec->config_key != key || rec->root == tree.root || !fs::is_directory(rec->root)) continue;
     bool refreshed = false;
     if (first_difference(*rec, tree.root, refreshed)) continue;
+    // The cache's own trees first.
+    if (rec->root.string().rfind(cache_root().string() + "/", 0) == 0) return rec->root;
     found.push_back(rec->root);
   }
-  const std::string cache = cache_root().string() + "/";
-  std::stable_sort(found.begin(), found.end(), [&](const fs::path& x, const fs::path& y) {
-    return (x.string().rfind(cache, 0) == 0) > (y.string().rfind(cache, 0) == 0);
-  });
   if (found.empty()) return std::nullopt;
   return found.front();
 }

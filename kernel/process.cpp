@@ -77,8 +77,18 @@ Result<int> run(const Command& cmd) {
 Result<std::string> capture(const Command& cmd) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) return fail("pipe failed");
-  SpawnResult s = spawn(cmd, pipefd[1], -1);
+  int err_fd = -1;
+  if (!cmd.log.empty()) {
+    err_fd = ::open(cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (err_fd < 0) {
+      ::close(pipefd[0]);
+      ::close(pipefd[1]);
+      return fail(fmt::format("cannot write log {}: {}", cmd.log.string(), std::strerror(errno)));
+    }
+  }
+  SpawnResult s = spawn(cmd, pipefd[1], err_fd);
   ::close(pipefd[1]);
+  if (err_fd >= 0) ::close(err_fd);
   if (s.error) {
     ::close(pipefd[0]);
     return fail(fmt::format("cannot run {}: {}", cmd.argv.empty() ? "?" : cmd.argv[0], std::strerror(s.error)));

@@ -23,6 +23,7 @@ struct Command {
 Result<int> run(const Command& cmd);
 
 // Runs the command and returns its standard output; fails on non-zero exit.
+// With `log`, its standard error is appended there.
 Result<std::string> capture(const Command& cmd);
 
 // True if `program` is found on PATH.

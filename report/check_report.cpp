@@ -277,3 +277,56 @@ nlohmann::json check_report_json(const CheckReport& rep) {
 }
 
 }  // namespace refdrv
+
+namespace refdrv {
+
+namespace {
+
+// What a commit's check found, in a few words.
+std::string commit_verdict(const CommitResult& r) {
+  if (!r.checked) {
+    const std::string first = r.error.substr(0, r.error.find('\n'));
+    return r.build_failed ? "does not build: " + first : "not checked: " + first;
+  }
+  if (r.exit_code == 0)
+    return fmt::format("all expectations hold, {} ({} runs)",
+                       r.equivalent ? "all implementations equivalent" : "nothing to compare", r.runs);
+  std::string out;
+  if (r.divergences)
+    out = fmt::format("NOT EQUIVALENT: {} divergence{} (first: {})", r.divergences, r.divergences == 1 ? "" : "s",
+                      r.first_divergence);
+  if (r.failed_runs)
+    out += fmt::format("{}{} failed run{}", out.empty() ? "" : "; ", r.failed_runs, r.failed_runs == 1 ? "" : "s");
+  return out.empty() ? fmt::format("exit status {}", r.exit_code) : out;
+}
+
+}  // namespace
+
+std::string format_commit_line(const CommitResult& r, std::size_t index, const std::vector<kernel::GitCommit>& range,
+                               bool color) {
+  constexpr std::size_t kMaxSubject = 64;
+  std::size_t width = 0;
+  for (const auto& c : range) width = std::max(width, std::min(c.subject.size(), kMaxSubject));
+  std::string subject = r.commit.subject;
+  if (subject.size() > kMaxSubject) subject = subject.substr(0, kMaxSubject - 3) + "...";
+  const Colors c = colors(color);
+  return fmt::format("{:>{}}/{}  {}  {:<{}}  {}{}{}  [{}{:.1f} s]\n", index + 1, fmt::format("{}", range.size()).size(),
+                     range.size(), r.commit.short_sha(), subject, width, r.exit_code == 0 ? c.green : c.red,
+                     commit_verdict(r), c.reset, r.version.empty() ? "" : "Linux " + r.version + ", ", r.seconds);
+}
+
+std::string format_commits_summary(const CommitsReport& rep) {
+  const auto broken = rep.first_broken();
+  if (!broken)
+    return fmt::format("{} commit{} of {}: every one passes the check, all implementations equivalent.\n",
+                       rep.results.size(), rep.results.size() == 1 ? "" : "s", rep.range);
+  const CommitResult& r = rep.results[*broken];
+  std::string out = fmt::format("first commit that breaks the check: {} {}\n  {}\n", r.commit.short_sha(),
+                                r.commit.subject, commit_verdict(r));
+  if (!r.checked && !r.error.empty() && r.error.find('\n') != std::string::npos) out += r.error + "\n";
+  if (*broken > 0)
+    out += fmt::format("  (the commit before it, {}, passes)\n", rep.results[*broken - 1].commit.short_sha());
+  return out;
+}
+
+}  // namespace refdrv

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/check.hpp"
+#include "engine/commits.hpp"
 
 namespace refdrv {
 
@@ -20,11 +21,17 @@ struct TerminalStyle {
 [[nodiscard]] std::string format_ktap(const CheckReport& report);
 [[nodiscard]] nlohmann::json check_report_json(const CheckReport& report);
 
-// A divergence as text: level, step, the two entries and their context.
-[[nodiscard]] // The equivalence column of a row: "yes", "Rust differs from C (...)",
+// The equivalence column of a row: "yes", "Rust differs from C (...)",
 // "only Rust ran: not compared".
 [[nodiscard]] std::string equivalence_text(const CheckRow& row);
 
-std::string format_divergence(const Divergence& d, Impl a, Impl b);
+// A divergence as text: level, step, the two entries and their context.
+[[nodiscard]] std::string format_divergence(const Divergence& d, Impl a, Impl b);
+
+// `check --commits`: a line per commit (printed as each is done), and the
+// summary naming the first commit that breaks the check.
+[[nodiscard]] std::string format_commit_line(const CommitResult& r, std::size_t index,
+                                             const std::vector<kernel::GitCommit>& range, bool color);
+[[nodiscard]] std::string format_commits_summary(const CommitsReport& report);
 
 }  // namespace refdrv

@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "engine/check.hpp"
+#include "engine/commits.hpp"
 #include "engine/mutate.hpp"
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
@@ -359,6 +360,62 @@ TEST(Reuse, OnlyCopiesThatDifferInCompiledSourcesReuseTheConfiguration) {
             std::nullopt);
   EXPECT_EQ(reusable(altered_copy("copy-6.12-macros", "rust/macros/lib.rs", "mod module;", "mod module; // changed")),
             std::nullopt);
+}
+
+// Issue 22: the check on each commit of a range, in refdrv's own checkout of
+// the repository; the commit that drops the reset toggle is named, and every
+// commit reuses the configured Linux 6.12 (they differ from it in
+// ax88796b.c at most).
+TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
+  const fs::path repo = linux_git_repo();
+  const auto head = [&] {
+    return kernel::capture({{"git", "-C", repo.string(), "rev-parse", "HEAD"}, {}, {}, {}}).value_or("?");
+  };
+  const std::string head_before = head();
+  CommitsOptions o;
+  o.env.kernel = repo.string();
+  o.env.quiet = true;
+  o.range = "HEAD~3..HEAD";
+  o.scenarios = only(suite(), {"link-up-switch-10-100", "quirk-ax88796b-reset-toggle"});
+  o.select = [](Environment& env) { return Result<std::vector<Impl>>(available_impls(env, nullptr)); };
+  std::vector<std::string> lines;
+  o.on_result = [&](const CommitResult& r, std::size_t i, const std::vector<kernel::GitCommit>& range) {
+    lines.push_back(format_commit_line(r, i, range, false));
+  };
+  auto rep = check_commits(o);
+  ASSERT_TRUE(rep) << rep.error().message;
+  ASSERT_EQ(rep->results.size(), 3u);
+  ASSERT_EQ(lines.size(), 3u);
+  for (const auto& r : rep->results) {
+    EXPECT_TRUE(r.checked) << r.error;
+    EXPECT_EQ(r.version, environment("6.12").tree().version);
+    EXPECT_EQ(r.reused_from, environment("6.12").tree().root.string()) << r.commit.subject;
+  }
+  EXPECT_EQ(rep->results[0].exit_code, 0);
+  EXPECT_EQ(rep->results[0].commit.subject, "net: phy: ax88796b: reword a comment");
+  EXPECT_EQ(rep->results[1].exit_code, 1);
+  EXPECT_GT(rep->results[1].divergences, 0u);
+  EXPECT_EQ(rep->results[2].exit_code, 0);
+  EXPECT_EQ(rep->first_broken(), 1u);
+  EXPECT_EQ(rep->exit_code(), 1);
+  EXPECT_THAT(lines[1], ::testing::ContainsRegex("^2/3  [0-9a-f]{12}  net: phy: ax88796b: drop the BMCR write before the reset +NOT EQUIVALENT: "));
+  EXPECT_THAT(format_commits_summary(*rep),
+              HasSubstr("first commit that breaks the check: " + rep->results[1].commit.short_sha() +
+                        " net: phy: ax88796b: drop the BMCR write before the reset"));
+  // The repository is only read: its HEAD is where it was, and it still has
+  // no working tree files.
+  EXPECT_EQ(head(), head_before);
+  std::vector<std::string> entries;
+  for (const auto& e : fs::directory_iterator(repo)) entries.push_back(e.path().filename().string());
+  std::sort(entries.begin(), entries.end());
+  EXPECT_EQ(entries, (std::vector<std::string>{".git", "READY"}));
+  // A bad range is an error before any work.
+  o.range = "HEAD~3";
+  EXPECT_THAT(check_commits(o).error().message, HasSubstr("is not a range of commits"));
+  o.range = "nosuchref..HEAD";
+  EXPECT_THAT(check_commits(o).error().message, HasSubstr("'nosuchref' is not a commit of"));
+  o.range = "HEAD..HEAD";
+  EXPECT_THAT(check_commits(o).error().message, HasSubstr("has no commits"));
 }
 
 // Issue 17: mutants of the tree's C driver that change only the errno a

@@ -142,4 +142,61 @@ std::filesystem::path altered_rust_abstraction_tree() {
                       "bit_field.get(15, 1) == AUTONEG_COMPLETED", "bit_field.get(16, 1) == AUTONEG_COMPLETED");
 }
 
+std::filesystem::path linux_git_repo() {
+  namespace fs = std::filesystem;
+  const fs::path src = environment("6.12").tree().root;
+  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12";
+  auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
+  if (fs::exists(repo / "READY")) return repo;
+  fs::remove_all(repo);
+  fs::create_directories(repo);
+  const std::vector<std::string> env = {"GIT_DIR=" + (repo / ".git").string(), "GIT_AUTHOR_NAME=refdrv",
+                                        "GIT_AUTHOR_EMAIL=refdrv@example.org", "GIT_COMMITTER_NAME=refdrv",
+                                        "GIT_COMMITTER_EMAIL=refdrv@example.org", "LC_ALL=C"};
+  const auto git = [&](std::vector<std::string> args, const fs::path& cwd = {}) {
+    args.insert(args.begin(), "git");
+    auto out = kernel::capture({args, cwd, {}, env});
+    if (!out) ADD_FAILURE() << "git " << args[1] << ": " << out.error().message;
+    std::string s = out.value_or("");
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+  };
+  git({"init", "-q", repo.string()});
+  // Uncompressed: the tree is written once and read back by git archive.
+  git({"config", "core.compression", "0"});
+  git({"config", "core.looseCompression", "0"});
+  // -f: Debian's tarball carries a .gitignore that ignores everything.
+  git({"--work-tree=" + src.string(), "add", "-f", "-A"}, src);
+  std::string parent;
+  const auto commit = [&](const std::string& message) {
+    std::vector<std::string> args = {"commit-tree", git({"write-tree"}), "-m", message};
+    if (!parent.empty()) args.insert(args.end(), {"-p", parent});
+    parent = git(args);
+    git({"update-ref", "HEAD", parent});
+  };
+  commit("Linux 6.12 as Debian ships it");
+  const std::string file = "drivers/net/phy/ax88796b.c";
+  const std::string original = kernel::read_file(src / file).value_or("");
+  const auto put = [&](const std::string& text, const std::string& message) {
+    const fs::path tmp = repo / "blob.tmp";
+    std::ofstream(tmp) << text;
+    git({"update-index", "--cacheinfo", "100644," + git({"hash-object", "-w", tmp.string()}) + "," + file});
+    fs::remove(tmp);
+    commit(message);
+  };
+  std::string commented = original;
+  const std::string phrase = "software reset the PHY via BMCR_RESET bit";
+  if (commented.find(phrase) == std::string::npos) ADD_FAILURE() << "Linux 6.12's ax88796b.c changed";
+  else commented.replace(commented.find(phrase), phrase.size(), "software reset the PHY via the BMCR_RESET bit");
+  put(commented, "net: phy: ax88796b: reword a comment");
+  std::string broken = commented;
+  const std::string toggle = "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n";
+  if (broken.find(toggle) == std::string::npos) ADD_FAILURE() << "Linux 6.12's ax88796b.c changed";
+  else broken.replace(broken.find(toggle), toggle.size(), "");
+  put(broken, "net: phy: ax88796b: drop the BMCR write before the reset");
+  put(commented, "net: phy: ax88796b: restore the BMCR write before the reset");
+  std::ofstream(repo / "READY") << "a git repository of Linux 6.12 for refdrv's tests\n";
+  return repo;
+}
+
 }  // namespace refdrv::test

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/commits.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace refdrv {
+
+std::optional<std::size_t> CommitsReport::first_broken() const {
+  for (std::size_t i = 0; i < results.size(); ++i)
+    if (results[i].exit_code != 0) return i;
+  return std::nullopt;
+}
+
+int CommitsReport::exit_code() const {
+  bool finding = false, unchecked = false;
+  for (const auto& r : results) {
+    if (r.checked ? r.exit_code != 0 : r.build_failed) finding = true;
+    else if (!r.checked) unchecked = true;
+  }
+  return unchecked ? 2 : finding ? 1 : 0;
+}
+
+namespace {
+
+CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit) {
+  const auto t0 = std::chrono::steady_clock::now();
+  CommitResult r;
+  r.commit = commit;
+  const auto done = [&] {
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  };
+  // The checkout stays locked until this commit's check is done.
+  auto checkout = kernel::checkout_commit(o.env.kernel, commit, o.progress);
+  if (!checkout) {
+    r.error = checkout.error().message;
+    return done();
+  }
+  EnvironmentOptions eo = o.env;
+  eo.kernel = checkout->tree.string();
+  auto env = Environment::open(eo);
+  if (!env) {
+    // The commit's kernel side does not build (or load): a finding about
+    // the commit, said with the build's own message.
+    r.build_failed = true;
+    r.error = env.error().message;
+    return done();
+  }
+  r.version = (*env)->tree().version;
+  r.reused_from = (*env)->built().reused_from.string();
+  auto impls = o.select(**env);
+  if (!impls) {
+    r.error = impls.error().message;
+    return done();
+  }
+  CheckOptions co = o.check;
+  co.impls = *impls;
+  // Each commit's reproducers in a directory of their own.
+  if (!co.repro_dir.empty()) co.repro_dir = (std::filesystem::path(co.repro_dir) / commit.short_sha()).string();
+  const CheckReport rep = run_check(**env, o.scenarios, co);
+  r.checked = true;
+  r.exit_code = rep.exit_code();
+  r.equivalent = rep.all_equivalent();
+  for (const auto& row : rep.rows) {
+    r.runs += row.runs.size();
+    for (const auto& run : row.runs) r.failed_runs += run.passed() ? 0 : 1;
+    for (std::size_t i = 1; i < row.divergence.size(); ++i) {
+      if (!row.divergence[i]) continue;
+      ++r.divergences;
+      if (r.first_divergence.empty())
+        r.first_divergence = fmt::format("{} on {}: {} vs {}", row.scenario->name, row.model,
+                                         impl_title(row.impls[0]), impl_title(row.impls[i]));
+    }
+  }
+  return done();
+}
+
+}  // namespace
+
+Result<CommitsReport> check_commits(const CommitsOptions& o) {
+  auto commits = kernel::commit_range(o.env.kernel, o.range);
+  if (!commits) return std::unexpected(commits.error());
+  CommitsReport rep;
+  rep.repo = o.env.kernel;
+  rep.range = o.range;
+  for (std::size_t i = 0; i < commits->size(); ++i) {
+    rep.results.push_back(check_one(o, (*commits)[i]));
+    if (o.on_result) o.on_result(rep.results.back(), i, *commits);
+  }
+  return rep;
+}
+
+}  // namespace refdrv

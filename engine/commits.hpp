@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0
+// `refdrv check --kernel GIT_TREE --commits A..B`: the check on each commit
+// of a range, oldest first, each built from refdrv's own checkout of the
+// commit (kernel/checkout.hpp; the repository's working tree is never
+// touched). A commit that differs from an already configured tree only in
+// sources refdrv compiles reuses that configuration, so a step costs the
+// objects that changed and the suite.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/check.hpp"
+#include "engine/environment.hpp"
+#include "kernel/checkout.hpp"
+
+namespace refdrv {
+
+struct CommitResult {
+  kernel::GitCommit commit;
+  // The check ran (else `error` says why: the kernel side did not build, an
+  // implementation the check needs is missing, ...).
+  bool checked = false;
+  bool build_failed = false;  // the commit's kernel side did not build or load: a finding about the commit
+  std::string error;
+  std::string version;      // the tree's kernel version at this commit
+  std::string reused_from;  // the configured tree it reused, if any
+  std::size_t runs = 0, failed_runs = 0, divergences = 0;
+  bool equivalent = false;  // every pair compared was equivalent
+  int exit_code = 2;        // the check's: 0 clean, 1 a failure or a divergence, 2 no check
+  double seconds = 0;       // checkout, build and check
+  std::string first_divergence;  // "scenario on MODEL: C vs Rust", for the summary
+};
+
+struct CommitsReport {
+  std::string repo, range;
+  std::vector<CommitResult> results;
+  // The first commit that is not clean: not equivalent, a failed
+  // expectation, or no check.
+  [[nodiscard]] std::optional<std::size_t> first_broken() const;
+  // 0 every commit clean; 1 a commit has a finding (a divergence, a failed
+  // expectation, a kernel side that does not build); 2 a commit could not be
+  // checked for another reason (its checkout failed, an implementation the
+  // check needs is missing): the range was compared less than asked.
+  [[nodiscard]] int exit_code() const;
+};
+
+struct CommitsOptions {
+  EnvironmentOptions env;  // env.kernel: the git repository
+  std::string range;
+  std::vector<Scenario> scenarios;
+  CheckOptions check;  // impls ignored: chosen per commit by `select`
+  std::function<Result<std::vector<Impl>>(Environment&)> select;
+  // Each result as it comes, with its index in the range's commits.
+  std::function<void(const CommitResult&, std::size_t index, const std::vector<kernel::GitCommit>& range)> on_result;
+  kernel::Progress progress = [](const std::string&) {};
+};
+
+// The commits of the range are listed before any work: a bad range is an
+// error, not a report.
+Result<CommitsReport> check_commits(const CommitsOptions& options);
+
+}  // namespace refdrv

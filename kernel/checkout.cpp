@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "kernel/checkout.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "kernel/cache.hpp"
+#include "kernel/process.hpp"
+
+namespace refdrv::kernel {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// `git -C repo ARGS`: its standard output, or an error with git's own message.
+Result<std::string> git(const fs::path& repo, std::vector<std::string> args, const fs::path& log) {
+  std::vector<std::string> argv = {"git", "-C", repo.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::error_code ec;
+  fs::remove(log, ec);
+  auto out = capture({argv, {}, log, {"LC_ALL=C", "GIT_TERMINAL_PROMPT=0"}});
+  if (out) return out;
+  std::string why = trimmed(tail_of(log, 3));
+  return fail(why.empty() ? out.error().message : why);
+}
+
+// Where refdrv keeps its checkout of `repo`.
+fs::path checkout_dir(const fs::path& repo) {
+  return cache_root() / "checkouts" / (repo.filename().string() + "-" + hash_hex(repo.string()).substr(0, 12));
+}
+
+}  // namespace
+
+Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::string& range) {
+  std::error_code ec;
+  const fs::path repo = fs::weakly_canonical(repo_in, ec);
+  const fs::path log = fs::temp_directory_path() / fmt::format("refdrv-git-{}.log", ::getpid());
+  if (!git(repo, {"rev-parse", "--git-dir"}, log))
+    return fail(fmt::format("{} is not a git repository: --commits needs the git checkout of a Linux tree",
+                            repo_in.string()));
+  const auto dots = range.find("..");
+  if (dots == std::string::npos || range.find("...") != std::string::npos || dots == 0 || dots + 2 == range.size())
+    return fail(fmt::format("'{}' is not a range of commits: give A..B (the commits reachable from B and not "
+                            "from A, as git rev-list A..B)",
+                            range));
+  for (const std::string& end : {range.substr(0, dots), range.substr(dots + 2)})
+    if (!git(repo, {"rev-parse", "--verify", "--quiet", end + "^{commit}"}, log))
+      return fail(fmt::format("'{}' is not a commit of {}", end, repo.string()));
+  auto out = git(repo, {"log", "--reverse", "--topo-order", "--format=%H%x09%s", range, "--"}, log);
+  fs::remove(log, ec);
+  if (!out) return fail(fmt::format("git log {} in {}: {}", range, repo.string(), out.error().message));
+  std::vector<GitCommit> commits;
+  std::size_t pos = 0;
+  while (pos < out->size()) {
+    const auto nl = out->find('\n', pos);
+    const std::string line = out->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    pos = nl == std::string::npos ? out->size() : nl + 1;
+    if (line.empty()) continue;
+    const auto tab = line.find('\t');
+    commits.push_back({line.substr(0, tab), tab == std::string::npos ? std::string() : line.substr(tab + 1)});
+  }
+  if (commits.empty()) return fail(fmt::format("the range {} of {} has no commits", range, repo.string()));
+  return commits;
+}
+
+Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commit, const Progress& progress) {
+  std::error_code ec;
+  const fs::path repo = fs::weakly_canonical(repo_in, ec);
+  const fs::path dir = checkout_dir(repo);
+  fs::create_directories(dir, ec);
+  auto lock = FileLock::acquire(dir / ".lock");
+  if (!lock) return std::unexpected(lock.error());
+  const fs::path tree = dir / "tree";
+  const fs::path head = dir / "HEAD";
+  const fs::path log = dir / "git.log";
+  std::string current = fs::is_directory(tree) ? trimmed(read_file(head).value_or("")) : "";
+  if (current == commit.sha) return Checkout{tree, std::move(*lock)};
+  // A checkout interrupted half-way has no HEAD: it is exported again.
+  fs::remove(head, ec);
+  if (current.empty()) {
+    progress(fmt::format("exporting {} of {} into {} (once per repository)", commit.short_sha(), repo.string(),
+                         tree.string()));
+    const fs::path staging = dir / "tree.tmp";
+    fs::remove_all(tree, ec);
+    fs::remove_all(staging, ec);
+    fs::create_directories(staging, ec);
+    // -m: files get the time of the export, not the commit's, so that
+    // make and ninja order them by when they changed here.
+    auto st = run({{"sh", "-ec", "git -C \"$1\" archive --format=tar \"$2\" | tar -x -m -C \"$3\"", "sh",
+                    repo.string(), commit.sha, staging.string()},
+                   {},
+                   log,
+                   {"LC_ALL=C"}});
+    if (!st || *st != 0)
+      return fail(fmt::format("could not export {} of {}:\n{}", commit.short_sha(), repo.string(), tail_of(log, 5)));
+    fs::rename(staging, tree, ec);
+    if (ec) return fail(fmt::format("cannot move {} to {}: {}", staging.string(), tree.string(), ec.message()));
+  } else {
+    auto diff = git(repo, {"diff", "--name-status", "-z", "--no-renames", current, commit.sha, "--"}, log);
+    if (!diff) return fail(fmt::format("git diff {}..{} in {}: {}", current, commit.sha, repo.string(),
+                                       diff.error().message));
+    std::vector<std::string> fields;
+    for (std::size_t pos = 0; pos < diff->size();) {
+      const auto z = diff->find('\0', pos);
+      fields.push_back(diff->substr(pos, z == std::string::npos ? std::string::npos : z - pos));
+      pos = z == std::string::npos ? diff->size() : z + 1;
+    }
+    std::vector<std::string> rewrite;
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+      const std::string& status = fields[i];
+      const std::string& path = fields[i + 1];
+      fs::remove(tree / path, ec);  // changed files get a new inode, deleted ones go
+      if (status != "D") rewrite.push_back(path);
+    }
+    const std::size_t n = fields.size() / 2;
+    progress(fmt::format("checking out {} in {} ({} file{} differ{} from {})", commit.short_sha(), tree.string(), n,
+                         n == 1 ? "" : "s", n == 1 ? "s" : "", current.substr(0, 12)));
+    constexpr std::size_t kChunk = 500;
+    for (std::size_t i = 0; i < rewrite.size(); i += kChunk) {
+      std::vector<std::string> argv = {"sh", "-ec",
+                                       "r=$1 c=$2 t=$3; shift 3; git -C \"$r\" archive --format=tar \"$c\" -- \"$@\" | "
+                                       "tar -x -m -C \"$t\"",
+                                       "sh", repo.string(), commit.sha, tree.string()};
+      for (std::size_t j = i; j < std::min(rewrite.size(), i + kChunk); ++j)
+        argv.push_back(":(literal)" + rewrite[j]);
+      auto st = run({argv, {}, log, {"LC_ALL=C"}});
+      if (!st || *st != 0)
+        return fail(fmt::format("could not check out {} of {}:\n{}", commit.short_sha(), repo.string(),
+                                tail_of(log, 5)));
+    }
+  }
+  if (auto w = write_file(head, commit.sha + "\n"); !w) return std::unexpected(w.error());
+  return Checkout{tree, std::move(*lock)};
+}
+
+}  // namespace refdrv::kernel
