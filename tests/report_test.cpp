@@ -209,6 +209,9 @@ nlohmann::json report_for(Environment& env, const fs::path& out) {
   o.impls = available_impls(env, nullptr);
   o.out_dir = out;
   o.cost = false;  // callgrind has its own test below
+  // The sections' contents are what is tested here; the forked sweep, whose
+  // results come back as JSON (minutes under ASan), has tests of its own.
+  o.containment = Containment::kInProcess;
   o.refdrv_exe = "";
   auto suite = load_default_suite();
   return report::build_report(env, *suite, o);
