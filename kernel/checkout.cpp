@@ -15,11 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
 // `git -C repo ARGS`: its standard output, or an error with git's own message.
 Result<std::string> git(const fs::path& repo, std::vector<std::string> args, const fs::path& log) {
   std::vector<std::string> argv = {"git", "-C", repo.string()};
@@ -28,7 +23,7 @@ Result<std::string> git(const fs::path& repo, std::vector<std::string> args, con
   fs::remove(log, ec);
   auto out = capture({argv, {}, log, {"LC_ALL=C", "GIT_TERMINAL_PROMPT=0"}});
   if (out) return out;
-  std::string why = trimmed(tail_of(log, 3));
+  std::string why = chomp(tail_of(log, 3));
   return fail(why.empty() ? out.error().message : why);
 }
 
@@ -81,7 +76,7 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
   const fs::path tree = dir / "tree";
   const fs::path head = dir / "HEAD";
   const fs::path log = dir / "git.log";
-  std::string current = fs::is_directory(tree) ? trimmed(read_file(head).value_or("")) : "";
+  std::string current = fs::is_directory(tree) ? chomp(read_file(head).value_or("")) : "";
   if (current == commit.sha) return Checkout{tree, std::move(*lock)};
   // A checkout interrupted half-way has no HEAD: it is exported again.
   fs::remove(head, ec);

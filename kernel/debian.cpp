@@ -10,15 +10,6 @@ namespace refdrv::kernel {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-}  // namespace
-
 Result<LinuxTree> debian_tree(const std::string& series, const Progress& progress) {
   const std::string package = "linux-source-" + series;
   const fs::path dir = cache_root() / "trees" / package;
@@ -30,7 +21,7 @@ Result<LinuxTree> debian_tree(const std::string& series, const Progress& progres
 
   if (fs::exists(ready)) {
     auto version = read_file(ready);
-    return open_tree(tree_dir, fmt::format("Debian {} {}", package, version ? trim(*version) : "?"));
+    return open_tree(tree_dir, fmt::format("Debian {} {}", package, version ? chomp(*version) : "?"));
   }
 
   std::error_code ec;
@@ -45,7 +36,7 @@ Result<LinuxTree> debian_tree(const std::string& series, const Progress& progres
   fs::path deb;
   if (fs::exists(tarball)) {
     auto v = capture({{"dpkg-query", "-W", "-f", "${Version}", package}, {}, {}, {}});
-    version = v ? trim(*v) : "installed";
+    version = v ? chomp(*v) : "installed";
     progress(fmt::format("using the installed {} ({})", package, tarball.string()));
   } else {
     progress(fmt::format("downloading Debian's {} (about 150 MB, once)", package));
@@ -62,7 +53,7 @@ Result<LinuxTree> debian_tree(const std::string& series, const Progress& progres
       if (e.path().extension() == ".deb") deb = e.path();
     if (deb.empty()) return fail(fmt::format("apt-get download {} produced no .deb in {}", package, dir.string()));
     auto v = capture({{"dpkg-deb", "-f", deb.string(), "Version"}, {}, {}, {}});
-    version = v ? trim(*v) : "?";
+    version = v ? chomp(*v) : "?";
     member = "./usr/src/" + package + ".tar.xz";
   }
 

@@ -822,30 +822,39 @@ std::optional<fs::path> find_reusable(const LinuxTree& tree, const std::string& 
   return found.front();
 }
 
-// `s` with the tree root `from` replaced by `to` (as a whole path or a
-// path's leading directory, also inside options such as -I/root/include).
-std::string reroot(const std::string& s, const std::string& from, const std::string& to) {
-  if (s == from) return to;
+}  // namespace
+
+// A match must end the word or be followed by '/', and be where a path
+// starts: nothing path-like before it since the word's start or the last
+// separator (':', '=', ',', '@'), so "/b/a/linux" is not the root /a/linux.
+
+std::string reroot_word(const std::string& s, const std::string& from, const std::string& to) {
   std::string out;
-  const std::string f = from + "/";
   std::size_t pos = 0;
-  for (std::size_t hit; (hit = s.find(f, pos)) != std::string::npos; pos = hit + f.size()) {
-    // A match must start a path: at the start, or after '=', ' ', '-I' and the like.
-    if (hit > 0 && s[hit - 1] != '=' && s[hit - 1] != ' ' && s[hit - 1] != 'I' && s[hit - 1] != '@') {
-      out += s.substr(pos, hit + f.size() - pos);
-      continue;
+  for (std::size_t hit; (hit = s.find(from, pos)) != std::string::npos;) {
+    const std::size_t end = hit + from.size();
+    const bool ends_path = end == s.size() || s[end] == '/';
+    const std::size_t sep = s.find_last_of(":=,@", hit == 0 ? 0 : hit - 1);
+    const std::size_t segment = hit == 0 || sep == std::string::npos ? 0 : sep + 1;
+    const bool starts_path = s.find('/', segment) == hit;
+    if (ends_path && starts_path) {
+      out += s.substr(pos, hit - pos) + to;
+    } else {
+      out += s.substr(pos, end - pos);
     }
-    out += s.substr(pos, hit - pos) + to + "/";
+    pos = end;
   }
   return out + s.substr(pos);
 }
 
+namespace {
+
 KernelObject rerooted(KernelObject k, const std::string& from, const std::string& to) {
-  k.source = reroot(k.source, from, to);
-  for (auto& a : k.argv) a = reroot(a, from, to);
-  for (auto& a : k.env) a = reroot(a, from, to);
+  k.source = reroot_word(k.source, from, to);
+  for (auto& a : k.argv) a = reroot_word(a, from, to);
+  for (auto& a : k.env) a = reroot_word(a, from, to);
   for (auto& cmd : k.post)
-    for (auto& a : cmd) a = reroot(a, from, to);
+    for (auto& a : cmd) a = reroot_word(a, from, to);
   return k;
 }
 

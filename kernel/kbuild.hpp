@@ -58,7 +58,9 @@ struct BuildOptions {
   // identical in both: only the sources refdrv compiles itself differ, and
   // only those objects (and the Rust crates that use a recompiled crate) are
   // compiled; the others are linked from that tree's build. A patched copy
-  // of a tree costs seconds, not a configure.
+  // of a tree costs seconds, not a configure. (A Rust driver compiled this
+  // way keeps the module name kbuild's object of the other tree has: a copy
+  // that renames its module! is shown under the old name.)
   bool reuse_configured = true;
   Progress progress = [](const std::string&) {};
 };
@@ -147,6 +149,13 @@ struct BuiltKernel {
 // and -Ztune-cpu; without its --emit, --out-dir and -L (the caller chooses
 // where objects and crate metadata go).
 [[nodiscard]] std::vector<std::string> rust_userspace_args(const std::vector<std::string>& kbuild_argv);
+
+// One word of a compile command with the tree root `from` replaced by `to`
+// where a path starts with it (the word itself, or after an option's prefix:
+// -I, -iquote, --remap-path-prefix=, NAME=), for a tree that reuses another
+// tree's configuration. "/b/a/linux" or "/a/linux-2" are not the root
+// "/a/linux".
+[[nodiscard]] std::string reroot_word(const std::string& word, const std::string& from, const std::string& to);
 
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);

@@ -110,6 +110,11 @@ Result<std::string> capture(const Command& cmd) {
 
 bool on_path(const std::string& program) { return !find_on_path(program).empty(); }
 
+std::string chomp(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
 std::filesystem::path find_on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
   if (!path) return {};

@@ -38,6 +38,9 @@ Result<std::string> capture(const Command& cmd);
 // does; no expansions). Fails on unbalanced quotes.
 Result<std::vector<std::string>> shell_split(const std::string& line);
 
+// A tool's output without its trailing newlines, carriage returns and spaces.
+[[nodiscard]] std::string chomp(std::string s);
+
 // The last `lines` lines of a text file, for error messages.
 [[nodiscard]] std::string tail_of(const std::filesystem::path& file, int lines);
 

@@ -219,3 +219,25 @@ TEST_F(BindgenCompat, MapsAnUnknownRustTargetRestoresNoreturnAndPinsLibclang) {
 
 }  // namespace
 }  // namespace refdrv::kernel
+
+namespace refdrv::kernel {
+namespace {
+
+// A tree reusing another's configuration gets that tree's compile lines with
+// the root replaced where a path starts with it, and nowhere else.
+TEST(Reroot, TheRootIsReplacedWherePathsStartWithIt) {
+  const std::string a = "/src/linux", c = "/tmp/copy";
+  EXPECT_EQ(reroot_word("/src/linux", a, c), "/tmp/copy");
+  EXPECT_EQ(reroot_word("/src/linux/drivers/net/phy/phy.c", a, c), "/tmp/copy/drivers/net/phy/phy.c");
+  EXPECT_EQ(reroot_word("-I/src/linux/include", a, c), "-I/tmp/copy/include");
+  EXPECT_EQ(reroot_word("-iquote/src/linux/drivers/net/phy", a, c), "-iquote/tmp/copy/drivers/net/phy");
+  EXPECT_EQ(reroot_word("-fmacro-prefix-map=/src/linux/=", a, c), "-fmacro-prefix-map=/tmp/copy/=");
+  EXPECT_EQ(reroot_word("srctree=/src/linux", a, c), "srctree=/tmp/copy");
+  EXPECT_EQ(reroot_word("/x/src/linux/include", a, c), "/x/src/linux/include");
+  EXPECT_EQ(reroot_word("/src/linux-2/include", a, c), "/src/linux-2/include");
+  EXPECT_EQ(reroot_word("@./include/generated/rustc_cfg", a, c), "@./include/generated/rustc_cfg");
+  EXPECT_EQ(reroot_word("/src/linux/a:/src/linux/b", a, c), "/tmp/copy/a:/tmp/copy/b");
+}
+
+}  // namespace
+}  // namespace refdrv::kernel
