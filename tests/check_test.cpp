@@ -50,8 +50,18 @@ CheckReport check(Environment& env, const std::vector<Scenario>& scenarios,
   return run_check(env, scenarios, o);
 }
 
+// A file in the temporary directory, named after this process and removed
+// when the test program ends.
 fs::path temp_file(const std::string& name) {
-  return fs::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
+  static struct Cleanup {
+    std::vector<fs::path> files;
+    ~Cleanup() {
+      std::error_code ec;
+      for (const auto& f : files) fs::remove(f, ec);
+    }
+  } cleanup;
+  cleanup.files.push_back(fs::temp_directory_path() / (std::to_string(::getpid()) + "-" + name));
+  return cleanup.files.back();
 }
 
 TEST(Check, TheDefaultSuiteHoldsAndAllThreeImplementationsAreEquivalentOnLinux612) {
