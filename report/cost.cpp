@@ -151,8 +151,8 @@ void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vect
       DriverSize d;
       d.object = (b.kbuild_dir / obj).string();
       d.how = std::move(how);
-      d.error = fmt::format("not measured: this tree reuses the configuration of {}, whose {} differs, and kbuild "
-                            "compiled only that one",
+      d.error = fmt::format("not measured: this tree reuses the configured tree of {}, where kbuild compiled that "
+                            "tree's {}, which differs from this one's",
                             b.reused_from.string(), source);
       return d;
     }

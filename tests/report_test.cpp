@@ -15,6 +15,7 @@
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
+#include "report/cost.hpp"
 #include "report/evaluation.hpp"
 #include "report/history.hpp"
 #include "report/source_scan.hpp"
@@ -185,6 +186,28 @@ TEST(History, ADirectoryWithoutGitSaysHowToGetOne) {
 // Issue 17: a failing check tool is no count, never "0 escape hatches", and
 // its failure is not cached. (CLANG_TIDY=false: clang-tidy exits non-zero
 // without a finding, which the tool reports as its own failure, exit 2.)
+// Issue 22: a copy that reuses Linux 6.12's configured tree has no kbuild
+// object of its own for the driver it changed: the size of the other tree's
+// is not shown as this one's.
+TEST(Report, ACopyReusingAConfigurationHasNoKbuildSizeForTheSourceItChanged) {
+  EnvironmentOptions o;
+  o.kernel = altered_tree().string();
+  o.quiet = true;
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  ASSERT_FALSE((*env)->built().reused_from.empty());
+  report::CostReport c;
+  report::measure_sizes(**env, "", {}, c);
+  EXPECT_THAT(c.sizes["C (kernel build)"].error,
+              HasSubstr("not measured: this tree reuses the configured tree of " +
+                        environment("6.12").tree().root.string()));
+  EXPECT_TRUE(c.sizes["C (userspace)"].error.empty()) << c.sizes["C (userspace)"].error;
+  EXPECT_GT(c.sizes["C (userspace)"].text, 0u);
+  // The Rust driver is the same in both trees: kbuild's object is its own.
+  EXPECT_TRUE(c.sizes["Rust (kernel build)"].error.empty()) << c.sizes["Rust (kernel build)"].error;
+  EXPECT_GT(c.sizes["Rust (kernel build)"].text, 0u);
+}
+
 TEST(Report, AFailedEscapeHatchCheckIsNoCountAndIsNotCached) {
   if (!kernel::on_path("clang-tidy-19") || !kernel::on_path("clang-query-19")) GTEST_SKIP() << "no clang tools";
   const std::vector<std::string> files = {"cxx/drivers/ax88796b_cxx.cpp"};
