@@ -24,6 +24,16 @@ struct CheckArgs {
   bool no_logs = false;
 };
 
+// What the check options ask of each run (the implementations aside).
+CheckOptions check_options(const CheckArgs& a) {
+  CheckOptions opt;
+  opt.containment = a.containment.containment();
+  opt.wall_seconds = a.containment.wall;
+  opt.repro_dir = a.repro_dir;
+  opt.logs = !a.no_logs;
+  return opt;
+}
+
 // check --kernel GIT_TREE --commits A..B: the check on every commit.
 int cmd_check_commits(const Common& c, const CheckArgs& a) {
   if (c.env.kernel.empty())
@@ -36,10 +46,7 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
   o.env = c.env;
   o.range = a.commits;
   o.scenarios = std::move(*scenarios);
-  o.check.containment = a.containment.containment();
-  o.check.wall_seconds = a.containment.wall;
-  o.check.repro_dir = a.repro_dir;
-  o.check.logs = !a.no_logs;
+  o.check = check_options(a);
   o.select = [&c](Environment& env) { return select_impls(env, c.impls, nullptr); };
   o.progress = [&c](const std::string& line) {
     if (!c.env.quiet) fmt::print(stderr, "refdrv: {}\n", line);
@@ -65,15 +72,11 @@ int cmd_check(const Common& c, const CheckArgs& a) {
   if (!scenarios) return report_error(scenarios.error());
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
-  CheckOptions opt;
   std::map<Impl, std::string> absent;
   auto impls = select_impls(**env, c.impls, &absent);
   if (!impls) return report_error(impls.error());
+  CheckOptions opt = check_options(a);
   opt.impls = *impls;
-  opt.containment = a.containment.containment();
-  opt.wall_seconds = a.containment.wall;
-  opt.repro_dir = a.repro_dir;
-  opt.logs = !a.no_logs;
   opt.progress = progress_line(c);
   CheckReport rep = run_check(**env, *scenarios, opt);
   rep.absent = absent;

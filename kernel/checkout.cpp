@@ -15,15 +15,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// `git -C repo ARGS`: its standard output, or an error with git's own message.
+// `git -C repo ARGS`: its standard output, or an error with git's own
+// message (its stderr goes to `log`, which is removed afterwards).
 Result<std::string> git(const fs::path& repo, std::vector<std::string> args, const fs::path& log) {
   std::vector<std::string> argv = {"git", "-C", repo.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::error_code ec;
   fs::remove(log, ec);
   auto out = capture({argv, {}, log, {"LC_ALL=C", "GIT_TERMINAL_PROMPT=0"}});
+  const std::string why = out ? std::string() : chomp(tail_of(log, 3));
+  fs::remove(log, ec);
   if (out) return out;
-  std::string why = chomp(tail_of(log, 3));
   return fail(why.empty() ? out.error().message : why);
 }
 
@@ -50,7 +52,6 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
     if (!git(repo, {"rev-parse", "--verify", "--quiet", end + "^{commit}"}, log))
       return fail(fmt::format("'{}' is not a commit of {}", end, repo.string()));
   auto out = git(repo, {"log", "--reverse", "--topo-order", "--format=%H%x09%s", range, "--"}, log);
-  fs::remove(log, ec);
   if (!out) return fail(fmt::format("git log {} in {}: {}", range, repo.string(), out.error().message));
   std::vector<GitCommit> commits;
   std::size_t pos = 0;

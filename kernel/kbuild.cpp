@@ -427,23 +427,20 @@ Result<std::vector<KernelObject>> collect_objects(const LinuxTree& tree, const f
 
 // The tree's Rust sources kbuild compiled into rust/kernel.o and the other
 // crates refdrv links (from the deps_ lists of their .cmd files).
+// The tree's .rs files a Rust object's .cmd file names: its source and the
+// modules kbuild recorded as its dependencies.
+std::set<std::string> rust_files_of(const fs::path& kb, const std::string& obj, const fs::path& root) {
+  std::set<std::string> out;
+  for (auto& f : cmd_tree_files(cmd_file_of(kb, obj), root))
+    if (fs::path(f).extension() == ".rs") out.insert(std::move(f));
+  return out;
+}
+
 std::vector<std::string> rust_sources_compiled(const LinuxTree& tree, const fs::path& kb) {
   std::set<std::string> files;
-  const std::string root = tree.root.string() + "/";
-  for (const char* c : kRustCrates) {
-    if (std::string_view(c) == "core") continue;  // Rust's library, not the kernel's
-    auto text = read_file(cmd_file_of(kb, fmt::format("rust/{}.o", c)));
-    if (!text) continue;
-    std::istringstream in(*text);
-    for (std::string line; std::getline(in, line);) {
-      std::string w = line;
-      // source_rust/kernel.o := /tree/rust/kernel/lib.rs, then the deps_ list.
-      if (w.rfind("source_", 0) == 0 && w.find(":= ") != std::string::npos) w = w.substr(w.find(":= ") + 3);
-      w.erase(0, w.find_first_not_of(" \t"));
-      if (w.size() > 2 && w.substr(w.size() - 2) == " \\") w.resize(w.size() - 2);
-      if (w.rfind(root, 0) == 0 && fs::path(w).extension() == ".rs") files.insert(w.substr(root.size()));
-    }
-  }
+  for (const char* c : kRustCrates)
+    if (std::string_view(c) != "core")  // Rust's library, not the kernel's
+      files.merge(rust_files_of(kb, fmt::format("rust/{}.o", c), tree.root));
   return {files.begin(), files.end()};
 }
 
@@ -663,7 +660,7 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
   emul_sources.push_back((p.gen / "modules_table.c").string());
   for (const auto& src : emul_sources) {
     const fs::path obj = fs::path(src).filename().replace_extension(".o");
-    if (b.emul_dir != b.build_dir / "emul") {  // the same emulation and modules table as the earlier build's
+    if (!b.base_build_dir.empty()) {  // the same emulation and modules table as the earlier build's
       link_inputs.push_back((b.emul_dir / obj).string());
       continue;
     }
@@ -775,9 +772,7 @@ namespace {
 // object's source; a Rust crate's or driver's .rs files in the tree.
 std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, const KernelObject& k) {
   if (k.lang == Lang::kC) return {tree_source(tree, k)};
-  std::set<std::string> out;
-  for (auto& f : cmd_tree_files(cmd_file_of(kb, k.path), tree.root))
-    if (fs::path(f).extension() == ".rs") out.insert(std::move(f));
+  std::set<std::string> out = rust_files_of(kb, k.path, tree.root);
   out.insert(tree_source(tree, k));
   return out;
 }
@@ -799,11 +794,16 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
 }
 
 // Another tree of the same version configured for `config_id` whose
-// recorded files `tree` has unchanged; the refdrv cache's own trees (Debian's
-// packages) first.
-std::optional<fs::path> find_reusable(const LinuxTree& tree, const std::string& config_id) {
+// recorded files `tree` has unchanged, with the record it was matched
+// against; the refdrv cache's own trees (Debian's packages) first.
+struct Reusable {
+  fs::path root;
+  std::string record;  // the record's text
+};
+
+std::optional<Reusable> find_reusable(const LinuxTree& tree, const std::string& config_id) {
   const std::string key = hash_hex(config_id);
-  std::vector<fs::path> found;
+  std::optional<Reusable> found;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(cache_root() / "configured", ec)) {
     if (e.path().filename().string().rfind(tree.version + "-", 0) != 0) continue;
@@ -815,11 +815,10 @@ std::optional<fs::path> find_reusable(const LinuxTree& tree, const std::string& 
     bool refreshed = false;
     if (first_difference(*rec, tree.root, refreshed)) continue;
     // The cache's own trees first.
-    if (rec->root.string().rfind(cache_root().string() + "/", 0) == 0) return rec->root;
-    found.push_back(rec->root);
+    if (rec->root.string().rfind(cache_root().string() + "/", 0) == 0) return Reusable{rec->root, std::move(*text)};
+    if (!found) found = Reusable{rec->root, std::move(*text)};
   }
-  if (found.empty()) return std::nullopt;
-  return found.front();
+  return found;
 }
 
 }  // namespace
@@ -1013,7 +1012,9 @@ std::optional<fs::path> reusable_configuration(const LinuxTree& tree) {
   if (!fragment) return std::nullopt;
   auto plan = plan_configuration(tree, data, *fragment);
   if (!plan || fs::exists(configured_dir(tree, plan->first_id) / kStampFile)) return std::nullopt;
-  return find_reusable(tree, plan->first_id);
+  const auto found = find_reusable(tree, plan->first_id);
+  if (!found) return std::nullopt;
+  return found->root;
 }
 
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
@@ -1062,10 +1063,11 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   const std::optional<std::string>& rust_frag = plan->rust_fragment;
   // A tree never configured for this reuses another's configuration.
   if (opt.reuse_configured && !fs::exists(configured_dir(tree, plan->first_id) / kStampFile))
-    if (const auto base_root = find_reusable(tree, plan->first_id)) {
-      // The base is brought up to date first; it must still match then.
+    if (const auto reusable = find_reusable(tree, plan->first_id)) {
+      // The base is brought up to date first; if that changed its record,
+      // this tree must still match the new one.
       const auto base = [&]() -> Result<BuiltKernel> {
-        auto base_tree = open_tree(*base_root, "the tree whose configuration is reused");
+        auto base_tree = open_tree(reusable->root, "the tree whose configuration is reused");
         if (!base_tree) return std::unexpected(base_tree.error());
         BuildOptions base_opt = opt;
         base_opt.reuse_configured = false;
@@ -1073,6 +1075,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
         if (!parent) return parent;
         auto text = read_file(parent->kbuild_dir.parent_path() / kRecordFile);
         if (!text) return std::unexpected(text.error());
+        if (*text == reusable->record) return parent;
         auto rec = parse_record(*text);
         if (!rec) return std::unexpected(rec.error());
         bool refreshed = false;
@@ -1082,7 +1085,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
       }();
       if (base) return derived_build(*base, tree, {}, {}, opt, data);
       opt.progress(fmt::format("cannot reuse the configuration of {} ({}): configuring this tree",
-                               base_root->string(), base.error().message));
+                               reusable->root.string(), base.error().message));
     }
   std::optional<fs::path> kb;
   std::string config_id;

@@ -55,13 +55,21 @@ Result<int> wait_for(pid_t pid) {
   return 128 + WTERMSIG(status);
 }
 
+// The command's log opened for appending; -1 when it has none.
+Result<int> open_log(const Command& cmd) {
+  if (cmd.log.empty()) return -1;
+  const int fd = ::open(cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return fail(fmt::format("cannot write log {}: {}", cmd.log.string(), std::strerror(errno)));
+  return fd;
+}
+
 }  // namespace
 
 Result<int> run(const Command& cmd) {
-  int fd = -1;
-  if (!cmd.log.empty()) {
-    fd = ::open(cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(fmt::format("cannot write log {}: {}", cmd.log.string(), std::strerror(errno)));
+  auto log = open_log(cmd);
+  if (!log) return std::unexpected(log.error());
+  const int fd = *log;
+  if (fd >= 0) {
     std::string header = "$";
     for (const auto& a : cmd.argv) header += " " + shell_quote(a);
     header += "\n";
@@ -77,15 +85,13 @@ Result<int> run(const Command& cmd) {
 Result<std::string> capture(const Command& cmd) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) return fail("pipe failed");
-  int err_fd = -1;
-  if (!cmd.log.empty()) {
-    err_fd = ::open(cmd.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (err_fd < 0) {
-      ::close(pipefd[0]);
-      ::close(pipefd[1]);
-      return fail(fmt::format("cannot write log {}: {}", cmd.log.string(), std::strerror(errno)));
-    }
+  auto log = open_log(cmd);
+  if (!log) {
+    ::close(pipefd[0]);
+    ::close(pipefd[1]);
+    return std::unexpected(log.error());
   }
+  const int err_fd = *log;
   SpawnResult s = spawn(cmd, pipefd[1], err_fd);
   ::close(pipefd[1]);
   if (err_fd >= 0) ::close(err_fd);
