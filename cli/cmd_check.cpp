@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli/common.hpp"
 #include "engine/check.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 struct CheckArgs {
   std::vector<std::string> scenarios;
-  std::string commits;  // check --commits A..B
+  std::optional<std::string> commits;  // check --commits A..B (given, even empty)
   std::string ktap, json, repro_dir = "refdrv-repro";
   ContainmentArgs containment;
   bool no_logs = false;
@@ -44,7 +45,7 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
   if (!scenarios) return report_error(scenarios.error());
   CommitsOptions o;
   o.env = c.env;
-  o.range = a.commits;
+  o.range = *a.commits;
   o.scenarios = std::move(*scenarios);
   o.check = check_options(a);
   o.select = [&c](Environment& env) { return select_impls(env, c.impls, nullptr); };
@@ -64,7 +65,7 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
 }
 
 int cmd_check(const Common& c, const CheckArgs& a) {
-  if (!a.commits.empty()) return cmd_check_commits(c, a);
+  if (a.commits) return cmd_check_commits(c, a);
   if (to_stdout(a.ktap) && to_stdout(a.json))
     return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
   const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
