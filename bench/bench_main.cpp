@@ -107,6 +107,28 @@ void BM_VirtualSecondLinked(benchmark::State& state) {
 }
 BENCHMARK(BM_VirtualSecondLinked)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
 
+// The same poll bare: phy_state_machine() called directly on the same linked
+// instance, nothing recorded (no trace, no log), no timer popped. What the
+// real phylib, the driver, the emulated kernel services and the model cost
+// per poll; BM_VirtualSecondLinked over this is what refdrv's recording and
+// event loop add.
+void BM_PollBare(benchmark::State& state) {
+  auto inst = linked_instance(static_cast<Impl>(state.range(0)));
+  inst->set_tracing(false);
+  const std::size_t before = inst->trace().size();
+  for (auto _ : state) {
+    const CallResult r = inst->op(REFDRV_OP_POLL);
+    if (!r.ok()) {
+      state.SkipWithError(("phy_state_machine: " + r.stop.value_or(return_text(r.ret))).c_str());
+      break;
+    }
+  }
+  if (inst->trace().size() != before) state.SkipWithError("a bare poll recorded trace events");
+  state.counters["virtual_s_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
+}
+BENCHMARK(BM_PollBare)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
+
 // One MDIO read through mdiobus_read() (bus lock, statistics, the bridge, the model).
 void BM_MdioReadFullStack(benchmark::State& state) {
   auto inst = linked_instance(Impl::kC);

@@ -426,6 +426,7 @@ static const char *emul_op_name(int op)
 	case REFDRV_OP_SELFTEST_TRAP: return "refdrv_selftest_trap";
 	case REFDRV_OP_MII_READ: return "phy_mii_ioctl(SIOCGMIIREG)";
 	case REFDRV_OP_MII_WRITE: return "phy_mii_ioctl(SIOCSMIIREG)";
+	case REFDRV_OP_POLL: return "phy_state_machine";
 	}
 	return "unknown";
 }
@@ -523,6 +524,9 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		break;
 	case REFDRV_OP_GENPHY_SOFT_RESET:
 		ret = genphy_soft_reset(phydev);
+		break;
+	case REFDRV_OP_POLL:
+		phy_state_machine(&phydev->state_queue.work);
 		break;
 	case REFDRV_OP_KSETTINGS_SET:
 		rtnl_lock();

@@ -130,6 +130,7 @@ class Hasher {
     mix(s.size());
     if (!s.empty()) mix(std::hash<std::string_view>{}(s));
   }
+  void add(const Text& t) { add(t.str()); }
   [[nodiscard]] std::uint64_t value() const { return h_; }
 
  private:

@@ -39,7 +39,7 @@ void ContextBase::sleep_ns(std::uint64_t ns) {
 }
 
 void ContextBase::log(int level, const char* line) {
-  if (!record_logs_) return;
+  if (!record_logs_ || !tracing_) return;
   log_.push_back({now_, level, image_.symbolize_line(line)});
   TraceEvent ev;
   ev.time_ns = now_;
@@ -50,11 +50,12 @@ void ContextBase::log(int level, const char* line) {
 }
 
 void ContextBase::trace_kernel(const refdrv_trace_event& e) {
+  if (!tracing_) return;
   TraceEvent ev;
   ev.time_ns = now_;
   ev.addr = e.addr;
-  if (e.name) ev.name = e.name;  // a driver without a name (a mutant) has none
-  if (e.detail) ev.detail = e.detail;
+  ev.name = kernel_texts_.get(e.name);  // a driver without a name (a mutant) has none
+  ev.detail = kernel_texts_.get(e.detail);
   ev.value = e.value;
   switch (e.kind) {
     case REFDRV_TR_CALLBACK_ENTER: ev.kind = TraceKind::kCallbackEnter; break;

@@ -63,6 +63,10 @@ class ContextBase {
   void set_time_budget(std::uint64_t ns) { time_budget_ = ns; }
   // Whether kernel log lines go into the trace (and the log); off for speed.
   void set_record_logs(bool on) { record_logs_ = on; }
+  // Off: the kernel side's trace events and the MDIO accesses are not
+  // recorded at all. Only for measuring what recording costs (the bench's
+  // bare poll): a run without its trace has nothing to be compared by.
+  void set_tracing(bool on) { tracing_ = on; }
   void add_trace(TraceEvent ev) { trace_.add(std::move(ev)); }
   // Why phylib's state was only sampled here, "" when every store was
   // watched (a hardware watchpoint) or nothing asked for a watch.
@@ -73,12 +77,14 @@ class ContextBase {
   std::uint64_t now_ = 0;
   std::uint64_t time_budget_ = 0;  // 0: none
   bool record_logs_ = true;
+  bool tracing_ = true;
   EventQueue events_;
   MemoryAccount memory_;
   Trace trace_;
   std::vector<LogLine> log_;
   std::string partial_line_;
   int watch_slot_ = -1;
+  TextCache kernel_texts_;  // the kernel side's trace names
   std::string sampled_because_;
 };
 

@@ -161,6 +161,7 @@ int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
     v = static_cast<std::uint16_t>(((v & d.and_mask) | d.or_mask) ^ d.xor_mask);
     result = v;
   }
+  if (!tracing_) return result;
   TraceEvent ev;
   ev.time_ns = now_;
   ev.kind = write ? TraceKind::kMdioWrite : TraceKind::kMdioRead;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "host/text.hpp"
+
 namespace refdrv {
 
 enum class TraceKind : std::uint8_t {
@@ -31,6 +33,8 @@ enum class TraceKind : std::uint8_t {
 
 [[nodiscard]] const char* trace_kind_name(TraceKind k);
 
+// Plain data apart from its two texts, which are a pointer each (host/text.hpp):
+// the poll path records several of these per virtual second.
 struct TraceEvent {
   std::uint64_t time_ns = 0;
   TraceKind kind = TraceKind::kLog;
@@ -39,8 +43,8 @@ struct TraceEvent {
   long value = 0;
   int result = 0;
   bool fault = false;  // MDIO access altered by fault injection
-  std::string name;
-  std::string detail;
+  Text name;
+  Text detail;
   int link = 0, speed = 0, duplex = 0, pause = 0, asym_pause = 0;
 
   bool operator==(const TraceEvent&) const = default;

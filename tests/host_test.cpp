@@ -7,6 +7,7 @@
 #include "host/error.hpp"
 #include "host/event_queue.hpp"
 #include "host/memory.hpp"
+#include "host/text.hpp"
 #include "host/trace.hpp"
 
 namespace refdrv {
@@ -84,6 +85,48 @@ TEST(Trace, FormatsWhatCrossedTheSeams) {
   TraceEvent st{.time_ns = 0, .kind = TraceKind::kState, .name = "RUNNING", .detail = "NOLINK"};
   EXPECT_EQ(format_event(st), "   0.000000  state  NOLINK -> RUNNING");
   EXPECT_THAT(format_event(rd, {.decode_registers = true}), ::testing::HasSubstr("+link"));
+}
+
+TEST(Text, OwnedAndInternedTextsCompareByContent) {
+  const Text owned("read_status");
+  const Text interned = Text::interned("read_status");
+  EXPECT_FALSE(owned.is_interned());
+  EXPECT_TRUE(interned.is_interned());
+  EXPECT_EQ(owned, interned);
+  EXPECT_EQ(interned, "read_status");
+  EXPECT_NE(interned, Text::interned("read_status "));
+  // The pool keeps one copy: interning again gives the same string.
+  EXPECT_EQ(&Text::interned(std::string("read_") + "status").str(), &interned.str());
+  EXPECT_TRUE(Text().empty());
+  EXPECT_EQ(Text(""), Text());
+  EXPECT_EQ(fmt::format("[{:>12}]", interned), "[ read_status]");
+}
+
+TEST(Text, AnOwnedCopyIsIndependentOfItsSource) {
+  auto source = std::make_unique<Text>(std::string(40, 'x'));
+  Text copy = *source;
+  Text moved = std::move(*source);
+  EXPECT_TRUE(source->empty());
+  source.reset();
+  EXPECT_EQ(copy, std::string(40, 'x'));
+  EXPECT_EQ(moved, copy);
+  copy = Text("short");
+  moved = copy;
+  EXPECT_EQ(moved, "short");
+  EXPECT_NE(&moved.str(), &copy.str());
+}
+
+TEST(Text, TheCacheByAddressChecksTheContentEveryTime) {
+  TextCache cache;
+  char site[32] = "drivers/net/phy/phy.c:1313";
+  const Text first = cache.get(site);
+  EXPECT_TRUE(first.is_interned());
+  EXPECT_EQ(&cache.get(site).str(), &first.str());  // same address, same text: the pool's
+  std::snprintf(site, sizeof site, "%s", "emul/bug.c:70");  // a reused buffer
+  EXPECT_EQ(cache.get(site), "emul/bug.c:70");
+  EXPECT_EQ(first, "drivers/net/phy/phy.c:1313");
+  EXPECT_TRUE(cache.get(nullptr).empty());
+  EXPECT_TRUE(cache.get("").empty());
 }
 
 TEST(Errno, NamesKernelAndUserErrnos) {

@@ -614,7 +614,7 @@ steps:
   std::vector<std::string> mdio;
   bool in_ioctl = false;
   for (const auto& e : r.trace.events()) {
-    if (e.kind == TraceKind::kApiEnter) in_ioctl = e.name.rfind("phy_mii_ioctl", 0) == 0;
+    if (e.kind == TraceKind::kApiEnter) in_ioctl = e.name.view().starts_with("phy_mii_ioctl");
     if (in_ioctl && (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite)) mdio.push_back(format_event(e));
   }
   ASSERT_EQ(mdio.size(), 2u);

@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 6
+#define REFDRV_ABI_VERSION 7
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -155,6 +155,10 @@ enum refdrv_op {
 	 * devad) for Clause 45), b = register, c = value; a read returns the value. */
 	REFDRV_OP_MII_READ,
 	REFDRV_OP_MII_WRITE,
+	/* One run of phylib's state machine on the attached PHY, called
+	 * directly as its delayed work would call it (phy_state_machine(),
+	 * which queues the next poll itself): the benchmarks' bare poll. */
+	REFDRV_OP_POLL,
 };
 
 /* What REFDRV_OP_SELFTEST_TRAP runs in kernel-side code (emul/bug.c), so that

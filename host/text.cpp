@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "host/text.hpp"
+
+#include <cstring>
+#include <mutex>
+#include <unordered_set>
+
+namespace refdrv {
+
+namespace {
+
+struct Hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+struct Pool {
+  std::mutex lock;
+  // Nodes of an unordered_set do not move when it grows: their strings
+  // are the interned texts, for the rest of the process.
+  std::unordered_set<std::string, Hash, std::equal_to<>> texts;
+  std::size_t bytes = 0;
+};
+
+Pool& pool() {
+  static auto* p = new Pool;  // never destroyed: texts outlive every static
+  return *p;
+}
+
+}  // namespace
+
+Text Text::interned(std::string_view s) {
+  Text t;
+  if (s.empty()) return t;
+  Pool& p = pool();
+  const std::lock_guard guard(p.lock);
+  auto it = p.texts.find(s);
+  if (it == p.texts.end()) {
+    it = p.texts.emplace(s).first;
+    p.bytes += s.size();
+  }
+  t.bits_ = reinterpret_cast<std::uintptr_t>(&*it);
+  return t;
+}
+
+Text TextCache::get(const char* s) {
+  if (!s || !*s) return {};
+  Text& known = by_address_[s];
+  if (known.empty() || std::strcmp(known.c_str(), s) != 0) known = Text::interned(s);
+  return known;
+}
+
+const std::string& Text::empty_string() noexcept {
+  static const std::string empty;
+  return empty;
+}
+
+InternedStats interned_stats() {
+  Pool& p = pool();
+  const std::lock_guard guard(p.lock);
+  return {p.texts.size(), p.bytes};
+}
+
+}  // namespace refdrv
