@@ -26,8 +26,9 @@ enum class Level : int {
 // between implementations replaced by a placeholder (docs/robustness.md,
 // "What the comparison normalises"): the names of the run's bound modules
 // (`modules`, e.g. ax88796b / rust_asix_phy / cxx_asix_phy) by <module>, a
-// function symbol with its offset (func+0x1c/0x80, as %pS prints it) by
-// <symbol>, a pointer printed in full (16 hex digits, %px) by <address>.
+// function symbol with its offset (func+0x1c/0x80, as %pS prints it) and a
+// pointer printed in full (16 hex digits, %px; a C++ driver's function, which
+// %pS prints as a bare address) by <pointer>.
 [[nodiscard]] std::string normalized_log_line(std::string line, const std::vector<std::string>& modules);
 
 struct Divergence {

@@ -49,13 +49,22 @@ void ContextBase::log(int level, const char* line) {
   trace_.add(std::move(ev));
 }
 
+namespace {
+// The kernel side's trace names, for every context of the process: most
+// come from an image's read-only data and are the same for each instance.
+TextCache& kernel_texts() {
+  thread_local TextCache cache;
+  return cache;
+}
+}  // namespace
+
 void ContextBase::trace_kernel(const refdrv_trace_event& e) {
   if (!tracing_) return;
   TraceEvent ev;
   ev.time_ns = now_;
   ev.addr = e.addr;
-  ev.name = kernel_texts_.get(e.name);  // a driver without a name (a mutant) has none
-  ev.detail = kernel_texts_.get(e.detail);
+  ev.name = kernel_texts().get(e.name);  // a driver without a name (a mutant) has none
+  ev.detail = kernel_texts().get(e.detail);
   ev.value = e.value;
   switch (e.kind) {
     case REFDRV_TR_CALLBACK_ENTER: ev.kind = TraceKind::kCallbackEnter; break;

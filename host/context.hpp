@@ -84,7 +84,6 @@ class ContextBase {
   std::vector<LogLine> log_;
   std::string partial_line_;
   int watch_slot_ = -1;
-  TextCache kernel_texts_;  // the kernel side's trace names
   std::string sampled_because_;
 };
 

@@ -45,9 +45,14 @@ Text Text::interned(std::string_view s) {
 
 Text TextCache::get(const char* s) {
   if (!s || !*s) return {};
-  Text& known = by_address_[s];
-  if (known.empty() || std::strcmp(known.c_str(), s) != 0) known = Text::interned(s);
-  return known;
+  const auto a = reinterpret_cast<std::uintptr_t>(s);
+  Slot& slot = slots_[(a * 0x9e3779b97f4a7c15ULL) >> 54];  // the top 10 bits: kSlots
+  static_assert(kSlots == 1024);
+  if (slot.address != s || std::strcmp(slot.text.c_str(), s) != 0) {
+    slot.address = s;
+    slot.text = Text::interned(s);
+  }
+  return slot.text;
 }
 
 const std::string& Text::empty_string() noexcept {

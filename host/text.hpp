@@ -14,11 +14,11 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 namespace refdrv {
@@ -82,15 +82,21 @@ class Text {
 };
 
 // Interned texts of C strings by address, for strings that mostly come
-// back from the same read-only data (the kernel side's trace names). Every
-// use checks the content: an address may be a buffer reused with other text
-// (the WARN site), or another image may have other text there.
+// back from the same read-only data (the kernel side's trace names): a
+// direct-mapped table, so a hit is a load and a strcmp(). Every use checks
+// the content: an address may be a buffer reused with other text (the WARN
+// site), or another image may have other text there.
 class TextCache {
  public:
   [[nodiscard]] Text get(const char* s);
 
  private:
-  std::unordered_map<const char*, Text> by_address_;
+  struct Slot {
+    const char* address = nullptr;
+    Text text;
+  };
+  static constexpr std::size_t kSlots = 1024;
+  std::array<Slot, kSlots> slots_;
 };
 
 // The pool's size: how many texts were interned, and their bytes.

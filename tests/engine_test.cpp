@@ -3,6 +3,9 @@
 // the comparator, without running a kernel.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <random>
+#include <regex>
 #include <unistd.h>
 #include <filesystem>
 #include <set>
@@ -465,6 +468,38 @@ TEST(Comparator, TheKernelLogIsComparedWithWhatLegitimatelyDiffersNormalised) {
             normalized_log_line("asix_soft_reset+0x1c/0x80: returned: -5", {}));
   EXPECT_EQ(normalized_log_line("f+0x1 and 0xdeadbeef stay", {}), "f+0x1 and 0xdeadbeef stay");
   EXPECT_EQ(normalized_log_line("x_yz stays", {"x_y"}), "x_yz stays");
+}
+
+// The definition normalized_log_line() implements without std::regex.
+std::string normalized_by_regex(std::string line, const std::vector<std::string>& modules) {
+  static const std::regex pointer(
+      R"([A-Za-z_$][A-Za-z0-9_.$]*\+0x[0-9a-f]+/0x[0-9a-f]+|\b(0x)?[0-9a-f]{16}\b)");
+  line = std::regex_replace(line, pointer, "<pointer>");
+  for (const auto& m : modules) line = std::regex_replace(line, std::regex("\\b" + m + "\\b"), "<module>");
+  return line;
+}
+
+TEST(Comparator, LogNormalisationAgreesWithItsRegularExpressions) {
+  const std::vector<std::string> modules = {"ax88796b", "rust_asix_phy"};
+  std::vector<std::string> lines = {
+      "ax88796b refdrv-0:10: attached PHY driver (mii_bus:phy_addr=refdrv-0:10, irq=POLL)",
+      "WARNING: CPU: 0 PID: 0 at drivers/net/phy/phy.c:1313 phy_state_machine+0x1c4/0x2b0",
+      "rust_asix_phy: _RNvXs_NtCs8_13rust_asix_phy+0x2a/0x90 at ffff888001234000, 0xffff888001234000.",
+      "x0000000000000000y 00000000000000000 0x000000000000000g 0000000000000000_ a$b.c+0x1/0x",
+      "f+0x/0x1 .f+0x1/0x1 9f+0x1/0x1 ax88796bx ax88796b_ _ax88796b ax88796b",
+  };
+  std::mt19937 rng(7);
+  const std::string alphabet = "0123456789abcdefxX+/_.$ :-9g";
+  for (int n = 0; n < 20000; ++n) {
+    std::string line;
+    const int len = static_cast<int>(rng() % 48);
+    for (int k = 0; k < len; ++k) {
+      if (rng() % 16 == 0) line += rng() % 2 ? "ax88796b" : "+0x";
+      else line += alphabet[rng() % alphabet.size()];
+    }
+    lines.push_back(line);
+  }
+  for (const auto& line : lines) ASSERT_EQ(normalized_log_line(line, modules), normalized_by_regex(line, modules)) << line;
 }
 
 TEST(Comparator, OutcomeLevelComparesWhatTheMacSawAfterEachStep) {
