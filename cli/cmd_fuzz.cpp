@@ -18,6 +18,7 @@
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
 #include "engine/suite.hpp"
+#include "host/store_watch.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
@@ -37,6 +38,7 @@ struct FuzzArgs {
   std::vector<std::string> extra;  // passed to libFuzzer
   double wall = 10;
   bool no_build = false;
+  std::string state = "watched";  // how the campaign observes phylib's state
 };
 
 constexpr const char* kTarget = "refdrv-fuzz-differential";
@@ -191,6 +193,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     std::vector<std::string> envv = {"REFDRV_FUZZ_FINDINGS=" + raw.string(), "REFDRV_FUZZ_IMPLS=" + c.impls,
                                      "REFDRV_FUZZ_SERIES=" + c.env.series};
     if (!c.env.kernel.empty()) envv.push_back("REFDRV_FUZZ_KERNEL=" + c.env.kernel);
+    if (a.state == "sampled") envv.emplace_back("REFDRV_STATE_WATCH=off");
     if (!c.env.quiet)
       fmt::print(stderr, "refdrv: fuzzing for {} s ({}; corpus {}; log {})\n", a.seconds,
                  fmt::join(*impls | std::views::transform(impl_title), ", "), corpus.string(), log.string());
@@ -222,9 +225,23 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     found.push_back(std::move(r));
   }
 
-  if (a.replay.empty())
+  // What the runs compared of phylib's state: a campaign that only sampled
+  // it says so beside its verdict.
+  const std::string& unwatched = watch::unavailable_reason();
+  if (a.replay.empty()) {
     fmt::print("refdrv fuzz: {} executions in {:.0f} s ({} exec/s, every implementation per execution), peak RSS {} MB\n  {}\n",
                stats.execs, a.seconds, stats.exec_per_sec, stats.peak_rss_mb, stats.last_status);
+    if (!unwatched.empty())
+      fmt::print("  phylib's state was sampled at callback and API boundaries, not watched at every store ({}), in the "
+                 "campaign and in the replays\n",
+                 unwatched);
+    else if (a.state == "sampled")
+      fmt::print("  phylib's state was sampled at callback and API boundaries during the campaign (--state sampled): a "
+                 "divergence that only a watched store shows was not looked for; findings were replayed with every "
+                 "store watched\n");
+  } else if (!unwatched.empty()) {
+    fmt::print("phylib's state was sampled at callback and API boundaries, not watched at every store ({})\n", unwatched);
+  }
   if (found.empty()) {
     fmt::print("No finding: every input gave equivalent runs with no crash, hang or leak.\n");
     return 0;
@@ -251,6 +268,11 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   fuzz->add_option("--corpus", fa->corpus, "corpus directory (default: in refdrv's cache, kept between runs)");
   fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go");
   fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)");
+  fuzz->add_option("--state", fa->state,
+                   "how the campaign observes phylib's state: watched (every store, a hardware watchpoint, as check "
+                   "does) or sampled (at callback and API boundaries, without a trap per state change: more executions a "
+                   "second; findings are replayed watched; default: watched)")
+      ->check(CLI::IsMember({"watched", "sampled"}));
   fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
   fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400 (default: 10)")
       ->check(number_in(0, 86400, true));

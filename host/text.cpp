@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "host/text.hpp"
 
-#include <cstring>
 #include <mutex>
 #include <unordered_set>
 
@@ -43,12 +42,25 @@ Text Text::interned(std::string_view s) {
   return t;
 }
 
+namespace {
+
+// strcmp(a, b) == 0 written out: under libFuzzer a strcmp() call is also a
+// comparison it records for its dictionary, which these are not.
+bool same_text(const std::string& a, const char* b) {
+  std::size_t i = 0;
+  for (; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;  // includes b ending early (its NUL)
+  return b[i] == '\0';
+}
+
+}  // namespace
+
 Text TextCache::get(const char* s) {
   if (!s || !*s) return {};
   const auto a = reinterpret_cast<std::uintptr_t>(s);
   Slot& slot = slots_[(a * 0x9e3779b97f4a7c15ULL) >> 54];  // the top 10 bits: kSlots
   static_assert(kSlots == 1024);
-  if (slot.address != s || std::strcmp(slot.text.c_str(), s) != 0) {
+  if (slot.address != s || !same_text(slot.text.str(), s)) {
     slot.address = s;
     slot.text = Text::interned(s);
   }

@@ -83,7 +83,7 @@ class Text {
 
 // Interned texts of C strings by address, for strings that mostly come
 // back from the same read-only data (the kernel side's trace names): a
-// direct-mapped table, so a hit is a load and a strcmp(). Every use checks
+// direct-mapped table, so a hit is a load and a comparison. Every use checks
 // the content: an address may be a buffer reused with other text (the WARN
 // site), or another image may have other text there.
 class TextCache {
