@@ -5,6 +5,7 @@
 //   build/bench/refdrv_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
+#include <atomic>
 #include <memory>
 
 #include "engine/check.hpp"
@@ -14,6 +15,7 @@
 #include "engine/suite.hpp"
 #include "host/event_queue.hpp"
 #include "host/instance.hpp"
+#include "host/store_watch.hpp"
 #include "hw/catalog.hpp"
 
 namespace {
@@ -61,6 +63,56 @@ void BM_EventQueueReschedule(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 4);
 }
 BENCHMARK(BM_EventQueueReschedule);
+
+// ---- the hardware watchpoint on phydev->state (host/store_watch.hpp) ----
+
+volatile long g_watched_word;
+std::atomic<long> g_watch_hits;  // counted in the SIGTRAP handler
+void count_hit() { g_watch_hits.fetch_add(1, std::memory_order_relaxed); }
+
+// Where there are no hardware watchpoints (valgrind, REFDRV_STATE_WATCH=off,
+// a perf_event_paranoid that refuses): nothing to measure, and the label says so.
+bool watch_unavailable(benchmark::State& state) {
+  const std::string& why = watch::unavailable_reason();
+  if (why.empty()) return false;
+  for (auto _ : state) {
+  }
+  state.SetLabel("not measured: " + why);
+  return true;
+}
+
+// One store to a watched word: the debug trap, the SIGTRAP, the callback.
+void BM_StoreWatchTrap(benchmark::State& state) {
+  if (watch_unavailable(state)) return;
+  std::string why;
+  const int slot = watch::arm(const_cast<const long*>(&g_watched_word), sizeof g_watched_word, count_hit, &why);
+  if (slot < 0) {
+    state.SkipWithError(("no hardware watchpoint: " + why).c_str());
+    return;
+  }
+  const long before = g_watch_hits;
+  long v = 0;
+  for (auto _ : state) g_watched_word = ++v;
+  watch::disarm(slot);
+  if (g_watch_hits - before != static_cast<long>(state.iterations())) state.SkipWithError("a store did not trap");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_StoreWatchTrap);
+
+// Arming and disarming it (perf_event_open, close): once per instance.
+void BM_StoreWatchArm(benchmark::State& state) {
+  if (watch_unavailable(state)) return;
+  std::string why;
+  for (auto _ : state) {
+    const int slot = watch::arm(const_cast<const long*>(&g_watched_word), sizeof g_watched_word, count_hit, &why);
+    if (slot < 0) {
+      state.SkipWithError(("no hardware watchpoint: " + why).c_str());
+      break;
+    }
+    watch::disarm(slot);
+  }
+}
+BENCHMARK(BM_StoreWatchArm);
 
 // ---- the full stack ----
 
