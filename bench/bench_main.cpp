@@ -143,8 +143,9 @@ std::unique_ptr<Instance> linked_instance(Impl impl) {
   return inst;
 }
 
-// One virtual second of a linked PHY: one phylib poll (read_status).
-void BM_VirtualSecondLinked(benchmark::State& state) {
+// One virtual second of a linked PHY: one phylib poll (read_status), run by its
+// timer and recorded as every run records it (the trace, the state watch).
+void BM_PollTraced(benchmark::State& state) {
   auto inst = linked_instance(static_cast<Impl>(state.range(0)));
   for (auto _ : state) {
     inst->run_for(1'000'000'000);
@@ -157,12 +158,12 @@ void BM_VirtualSecondLinked(benchmark::State& state) {
   state.counters["virtual_s_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
 }
-BENCHMARK(BM_VirtualSecondLinked)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
+BENCHMARK(BM_PollTraced)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
 
 // The same poll bare: phy_state_machine() called directly on the same linked
 // instance, nothing recorded (no trace, no log), no timer popped. What the
 // real phylib, the driver, the emulated kernel services and the model cost
-// per poll; BM_VirtualSecondLinked over this is what refdrv's recording and
+// per poll; BM_PollTraced over this is what refdrv's recording and
 // event loop add.
 void BM_PollBare(benchmark::State& state) {
   auto inst = linked_instance(static_cast<Impl>(state.range(0)));
