@@ -11,7 +11,7 @@
 #include "cli/common.hpp"
 #include "engine/check.hpp"
 #include "engine/commits.hpp"
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 
 namespace refdrv::cli {
 

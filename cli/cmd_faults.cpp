@@ -7,7 +7,7 @@
 
 #include "cli/common.hpp"
 #include "engine/fault_sweep.hpp"
-#include "report/fault_report.hpp"
+#include "engine/fault_report.hpp"
 
 namespace refdrv::cli {
 

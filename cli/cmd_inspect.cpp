@@ -17,7 +17,7 @@
 #include "engine/compare.hpp"
 #include "engine/suite.hpp"
 #include "hw/catalog.hpp"
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 
 namespace refdrv::cli {
 

@@ -10,7 +10,7 @@
 
 #include "engine/compare.hpp"
 #include "engine/environment.hpp"
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 
 namespace refdrv {
 

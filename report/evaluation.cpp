@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "report/evaluation.hpp"
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 
 #include <fmt/format.h>
 

@@ -17,7 +17,7 @@
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {

@@ -11,7 +11,7 @@
 #include "engine/fault_sweep.hpp"
 #include "engine/suite.hpp"
 #include "kernel/process.hpp"
-#include "report/fault_report.hpp"
+#include "engine/fault_report.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {

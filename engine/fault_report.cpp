@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "report/fault_report.hpp"
+#include "engine/fault_report.hpp"
 
 #include <fmt/format.h>
 
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 
 namespace refdrv {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "report/check_report.hpp"
+#include "engine/check_report.hpp"
 
 #include <fmt/format.h>
 
