@@ -14,7 +14,7 @@
 #include "engine/firmware.hpp"
 #include "host/kernel_image.hpp"
 #include "kernel/kbuild.hpp"
-#include "refdrv/phy/registration.hpp"
+#include "cxx/abstractions/registration.hpp"
 
 namespace refdrv {
 

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/supervisor.hpp"
-#include "refdrv/phy/registration.hpp"
+#include "cxx/abstractions/registration.hpp"
 #include "tests/drivers/hanging_cxx.hpp"
 #include "tests/drivers/test_drivers.h"
 #include "tests/test_support.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // Registration of C++ modules with a loaded kernel side.
 #include "host/kernel_image.hpp"
-#include "refdrv/phy/registration.hpp"
+#include "cxx/abstractions/registration.hpp"
 
 namespace refdrv::phy {
 

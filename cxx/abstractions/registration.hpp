@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// Registering C++ modules with a loaded kernel side (host code only; drivers
-// never include this).
+// Registering C++ modules with a loaded kernel side: host code, outside the
+// drivers' include tree (cxx/include), which reaches nothing of host/.
 #pragma once
 
 #include <memory>
