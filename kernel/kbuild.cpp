@@ -1017,6 +1017,74 @@ std::optional<fs::path> reusable_configuration(const LinuxTree& tree) {
   return found->root;
 }
 
+namespace {
+
+Result<void> require_build_tools() {
+  for (const char* tool : {"make", "gcc", "ld", "nm", "objcopy", "readelf", "ninja", "flex", "bison", "bc"})
+    if (!on_path(tool))
+      return fail(fmt::format("`{}` is not installed; the per-tree build needs it. Install the build dependencies "
+                              "with: sudo apt-get install build-essential flex bison bc libelf-dev ninja-build",
+                              tool));
+  return {};
+}
+
+// The tree's own build first, then a derived one with the overlay's files
+// compiled instead of the tree's and linked with its other objects.
+Result<BuiltKernel> build_with_overlay(const LinuxTree& tree, const BuildOptions& opt, const fs::path& data) {
+  BuildOptions base_opt = opt;
+  base_opt.overlay.clear();
+  auto base = build_kernel(tree, base_opt);
+  if (!base) return std::unexpected(base.error());
+  std::map<std::string, fs::path> overlay;
+  std::string overlay_identity;  // each replacement's path and content, for the build key
+  for (const auto& [rel, file] : opt.overlay) {
+    if (!object_built_from(*base, rel))
+      return fail(fmt::format("{} is not the source of an object refdrv builds for the kernel side of Linux {} "
+                              "(phylib, the PHY drivers, the Rust crates): only those can be replaced",
+                              rel, tree.version));
+    const auto text = read_file(file);
+    if (!text) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
+    overlay[rel] = fs::absolute(file);
+    overlay_identity += fmt::format("\noverlay {} {}", rel, hash_hex(*text));
+  }
+  return derived_build(*base, tree, overlay, overlay_identity, opt, data);
+}
+
+// A tree never configured reuses the configuration of one whose record it
+// matches: the build derived from that base, or nothing (configure this one).
+std::optional<Result<BuiltKernel>> build_on_reused_configuration(const LinuxTree& tree, const std::string& config_key,
+                                                         const BuildOptions& opt, const fs::path& data) {
+  const auto reusable = find_reusable(tree, config_key);
+  if (!reusable) return std::nullopt;
+  // The base is brought up to date first; if that changed its record, this
+  // tree must still match the new one.
+  const auto base = [&]() -> Result<BuiltKernel> {
+    auto base_tree = open_tree(reusable->root, "the tree whose configuration is reused");
+    if (!base_tree) return std::unexpected(base_tree.error());
+    BuildOptions base_opt = opt;
+    base_opt.reuse_configured = false;
+    auto parent = build_kernel(*base_tree, base_opt);
+    if (!parent) return parent;
+    auto text = read_file(parent->kbuild_dir.parent_path() / kRecordFile);
+    if (!text) return std::unexpected(text.error());
+    if (*text == reusable->record) return parent;
+    auto rec = parse_record(*text);
+    if (!rec) return std::unexpected(rec.error());
+    bool refreshed = false;
+    if (rec->config_key != hash_hex(config_key) || first_difference(*rec, tree.root, refreshed))
+      return fail("it changed while it was brought up to date");
+    return parent;
+  }();
+  if (!base) {
+    opt.progress(fmt::format("cannot reuse the configuration of {} ({}): configuring this tree",
+                             reusable->root.string(), base.error().message));
+    return std::nullopt;
+  }
+  return derived_build(*base, tree, {}, {}, opt, data);
+}
+
+}  // namespace
+
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
   const fs::path data = data_dir();
   auto fragment = read_file(data / "kernel/refdrv.config");
@@ -1024,32 +1092,8 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
     return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
                             "directory",
                             fragment.error().message));
-  for (const char* tool : {"make", "gcc", "ld", "nm", "objcopy", "readelf", "ninja", "flex", "bison", "bc"})
-    if (!on_path(tool))
-      return fail(fmt::format("`{}` is not installed; the per-tree build needs it. Install the build dependencies "
-                              "with: sudo apt-get install build-essential flex bison bc libelf-dev ninja-build",
-                              tool));
-
-  if (!opt.overlay.empty()) {
-    // The tree's own build first: the overlay's links its other objects.
-    BuildOptions base_opt = opt;
-    base_opt.overlay.clear();
-    auto base = build_kernel(tree, base_opt);
-    if (!base) return std::unexpected(base.error());
-    std::map<std::string, fs::path> overlay;
-    std::string overlay_identity;  // each replacement's path and content, for the build key
-    for (const auto& [rel, file] : opt.overlay) {
-      if (!object_built_from(*base, rel))
-        return fail(fmt::format("{} is not the source of an object refdrv builds for the kernel side of Linux {} "
-                                "(phylib, the PHY drivers, the Rust crates): only those can be replaced",
-                                rel, tree.version));
-      const auto text = read_file(file);
-      if (!text) return fail(fmt::format("cannot read {}, the replacement for {}", file.string(), rel));
-      overlay[rel] = fs::absolute(file);
-      overlay_identity += fmt::format("\noverlay {} {}", rel, hash_hex(*text));
-    }
-    return derived_build(*base, tree, overlay, overlay_identity, opt, data);
-  }
+  if (auto tools = require_build_tools(); !tools) return std::unexpected(tools.error());
+  if (!opt.overlay.empty()) return build_with_overlay(tree, opt, data);
 
   BuiltKernel b;
   b.tree = tree;
@@ -1063,30 +1107,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   const std::optional<std::string>& rust_frag = plan->rust_fragment;
   // A tree never configured for this reuses another's configuration.
   if (opt.reuse_configured && !fs::exists(configured_dir(tree, plan->first_id) / kStampFile))
-    if (const auto reusable = find_reusable(tree, plan->first_id)) {
-      // The base is brought up to date first; if that changed its record,
-      // this tree must still match the new one.
-      const auto base = [&]() -> Result<BuiltKernel> {
-        auto base_tree = open_tree(reusable->root, "the tree whose configuration is reused");
-        if (!base_tree) return std::unexpected(base_tree.error());
-        BuildOptions base_opt = opt;
-        base_opt.reuse_configured = false;
-        auto parent = build_kernel(*base_tree, base_opt);
-        if (!parent) return parent;
-        auto text = read_file(parent->kbuild_dir.parent_path() / kRecordFile);
-        if (!text) return std::unexpected(text.error());
-        if (*text == reusable->record) return parent;
-        auto rec = parse_record(*text);
-        if (!rec) return std::unexpected(rec.error());
-        bool refreshed = false;
-        if (rec->config_key != hash_hex(plan->first_id) || first_difference(*rec, tree.root, refreshed))
-          return fail("it changed while it was brought up to date");
-        return parent;
-      }();
-      if (base) return derived_build(*base, tree, {}, {}, opt, data);
-      opt.progress(fmt::format("cannot reuse the configuration of {} ({}): configuring this tree",
-                               reusable->root.string(), base.error().message));
-    }
+    if (auto reused = build_on_reused_configuration(tree, plan->first_id, opt, data)) return std::move(*reused);
   std::optional<fs::path> kb;
   std::string config_id;
   if (b.rust_declared) {
