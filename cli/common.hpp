@@ -15,7 +15,7 @@
 #include "engine/environment.hpp"
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
-#include "host/error.hpp"
+#include "base/error.hpp"
 
 namespace refdrv::cli {
 

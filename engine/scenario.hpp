@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "hw/faults.hpp"
 #include "hw/phy_model.hpp"
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "host/context.hpp"
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "host/kernel_gate.hpp"
 #include "refdrv_abi.h"
 #include "refdrv_phy_helpers.h"

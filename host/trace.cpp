@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "hw/clause45.hpp"
 #include "hw/regdump.hpp"
 

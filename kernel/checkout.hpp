@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/debian.hpp"
 

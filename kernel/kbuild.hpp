@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "kernel/debian.hpp"
 #include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"

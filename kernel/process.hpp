@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 
 namespace refdrv::kernel {
 

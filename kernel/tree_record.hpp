@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 
 namespace refdrv::kernel {
 

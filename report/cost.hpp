@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/scenario.hpp"
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "host/kernel_image.hpp"
 
 namespace refdrv {

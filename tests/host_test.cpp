@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "host/event_queue.hpp"
 #include "host/memory.hpp"
 #include "host/text.hpp"

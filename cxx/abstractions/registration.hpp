@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "host/error.hpp"
+#include "base/error.hpp"
 #include "refdrv/phy/module.hpp"
 
 namespace refdrv {

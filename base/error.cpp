@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "host/error.hpp"
+#include "base/error.hpp"
 
 #include <cstring>
 
