@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.hpp"
 #include "engine/environment.hpp"
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
-#include "base/error.hpp"
 
 namespace refdrv::cli {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "host/context.hpp"
 #include "base/error.hpp"
+#include "host/context.hpp"
 #include "host/kernel_gate.hpp"
 #include "refdrv_abi.h"
 #include "refdrv_phy_helpers.h"

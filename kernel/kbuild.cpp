@@ -425,8 +425,6 @@ Result<std::vector<KernelObject>> collect_objects(const LinuxTree& tree, const f
   return out;
 }
 
-// The tree's Rust sources kbuild compiled into rust/kernel.o and the other
-// crates refdrv links (from the deps_ lists of their .cmd files).
 // The tree's .rs files a Rust object's .cmd file names: its source and the
 // modules kbuild recorded as its dependencies.
 std::set<std::string> rust_files_of(const fs::path& kb, const std::string& obj, const fs::path& root) {
@@ -436,6 +434,8 @@ std::set<std::string> rust_files_of(const fs::path& kb, const std::string& obj, 
   return out;
 }
 
+// The tree's Rust sources kbuild compiled into rust/kernel.o and the other
+// crates refdrv links (from the deps_ lists of their .cmd files).
 std::vector<std::string> rust_sources_compiled(const LinuxTree& tree, const fs::path& kb) {
   std::set<std::string> files;
   for (const char* c : kRustCrates)
@@ -826,7 +826,6 @@ std::optional<Reusable> find_reusable(const LinuxTree& tree, const std::string& 
 // A match must end the word or be followed by '/', and be where a path
 // starts: nothing path-like before it since the word's start or the last
 // separator (':', '=', ',', '@'), so "/b/a/linux" is not the root /a/linux.
-
 std::string reroot_word(const std::string& s, const std::string& from, const std::string& to) {
   std::string out;
   std::size_t pos = 0;

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/scenario.hpp"
 #include "base/error.hpp"
+#include "engine/scenario.hpp"
 #include "host/kernel_image.hpp"
 
 namespace refdrv {
