@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 
+#include "cxx/drivers/modules.hpp"
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
 #include "engine/fuzz.hpp"
@@ -119,6 +120,7 @@ BENCHMARK(BM_StoreWatchArm);
 Environment& env() {
   static std::unique_ptr<Environment> e = [] {
     EnvironmentOptions o;
+    o.cxx_modules = drivers::cxx_modules();
     o.quiet = true;
     auto r = Environment::open(o);
     if (!r) {

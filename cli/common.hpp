@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "cxx/drivers/modules.hpp"
 #include "engine/environment.hpp"
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
@@ -20,7 +21,8 @@
 namespace refdrv::cli {
 
 struct Common {
-  EnvironmentOptions env;
+  // refdrv's C++ driver modules registered with every environment.
+  EnvironmentOptions env{.cxx_modules = drivers::cxx_modules()};
   std::string impls = "all";
   std::string color = "auto";
   std::string help_topic;  // refdrv help COMMAND

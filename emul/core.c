@@ -137,6 +137,7 @@ static struct refdrv_kernel_ops emul_kernel_ops = {
 	.set_coverage = emul_set_coverage,
 	.report_bug = emul_report_bug,
 	.observe = emul_observe_current,
+	.callback_locking = emul_callback_locking,
 };
 
 __visible const struct refdrv_kernel_ops *refdrv_kernel_entry(const struct refdrv_host_ops *host)

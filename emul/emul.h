@@ -109,6 +109,7 @@ void emul_wrap_phy_driver(struct phy_driver *drv);
 void emul_unwrap_phy_driver(struct phy_driver *drv);
 void emul_set_matching_driver(struct phy_driver *drv);
 unsigned int emul_phy_driver_callbacks(const struct phy_driver *drv);
+void emul_callback_locking(unsigned long *locked, unsigned long *unlocked);
 const char *emul_phy_state_name(int state);
 int emul_foreign_register_drivers(const struct refdrv_foreign_module *mod);
 void emul_foreign_unregister_all(void);

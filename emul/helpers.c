@@ -262,9 +262,66 @@ struct emul_foreign_registration {
 
 static struct emul_foreign_registration *emul_foreign_list;
 
-static const struct refdrv_foreign_driver *to_fd(struct phy_device *phydev)
+/* The driver a callback is addressed to: phydev->drv, except for
+ * match_phy_device, which runs before phydev->drv is set and asks the driver
+ * the driver core is offering (emul_matching_driver). */
+static struct phy_driver *emul_matching_driver;
+
+#define EMUL_DRIVER_INT(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_STATUS(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_MATCH(phydev) ((const struct phy_driver *)emul_matching_driver)
+#define EMUL_DRIVER_VOID(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_IRQ(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_MMD_READ(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_MMD_WRITE(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_PAGE(phydev) ((phydev)->drv)
+#define EMUL_DRIVER_LOOPBACK(phydev) ((phydev)->drv)
+
+/* Each shape of REFDRV_PHY_CALLBACKS as phylib declares it: the return
+ * type, the parameters after the phy_device, the same as arguments, and
+ * whether a value comes back (VALUE) or not (NOVALUE). */
+#define EMUL_RET_INT int
+#define EMUL_RET_STATUS int
+#define EMUL_RET_MATCH int
+#define EMUL_RET_VOID void
+#define EMUL_RET_IRQ irqreturn_t
+#define EMUL_RET_MMD_READ int
+#define EMUL_RET_MMD_WRITE int
+#define EMUL_RET_PAGE int
+#define EMUL_RET_LOOPBACK int
+#define EMUL_PARAMS_INT
+#define EMUL_PARAMS_STATUS
+#define EMUL_PARAMS_MATCH
+#define EMUL_PARAMS_VOID
+#define EMUL_PARAMS_IRQ
+#define EMUL_PARAMS_MMD_READ , int devnum, u16 regnum
+#define EMUL_PARAMS_MMD_WRITE , int devnum, u16 regnum, u16 val
+#define EMUL_PARAMS_PAGE , int page
+#define EMUL_PARAMS_LOOPBACK , bool enable
+#define EMUL_ARGS_INT
+#define EMUL_ARGS_STATUS
+#define EMUL_ARGS_MATCH
+#define EMUL_ARGS_VOID
+#define EMUL_ARGS_IRQ
+#define EMUL_ARGS_MMD_READ , devnum, regnum
+#define EMUL_ARGS_MMD_WRITE , devnum, regnum, val
+#define EMUL_ARGS_PAGE , page
+#define EMUL_ARGS_LOOPBACK , enable
+#define EMUL_KIND_INT VALUE
+#define EMUL_KIND_STATUS VALUE
+#define EMUL_KIND_MATCH VALUE
+#define EMUL_KIND_VOID NOVALUE
+#define EMUL_KIND_IRQ VALUE
+#define EMUL_KIND_MMD_READ VALUE
+#define EMUL_KIND_MMD_WRITE VALUE
+#define EMUL_KIND_PAGE VALUE
+#define EMUL_KIND_LOOPBACK VALUE
+#define EMUL_CAT(a, b) EMUL_CAT_(a, b)
+#define EMUL_CAT_(a, b) a##b
+
+static const struct refdrv_foreign_driver *fd_of(const struct phy_driver *drv)
 {
-	return container_of(phydev->drv, struct emul_foreign_phy_driver, drv)->fd;
+	return container_of(drv, struct emul_foreign_phy_driver, drv)->fd;
 }
 
 static struct refdrv_phy *to_rphy(struct phy_device *phydev)
@@ -272,61 +329,23 @@ static struct refdrv_phy *to_rphy(struct phy_device *phydev)
 	return (struct refdrv_phy *)phydev;
 }
 
-#define EMUL_FOREIGN_INT(cb)							\
-	static int foreign_##cb(struct phy_device *phydev)			\
+/* foreign_<cb>(): phylib's callback, forwarded to the foreign driver's. */
+#define EMUL_FOREIGN_CALL(cb, shape)						\
+	fd_of(EMUL_DRIVER_##shape(phydev))->cb(to_rphy(phydev), &refdrv_phy_helpers_table EMUL_ARGS_##shape)
+#define EMUL_FOREIGN_VALUE(cb, shape)						\
+	static EMUL_RET_##shape foreign_##cb(struct phy_device *phydev EMUL_PARAMS_##shape) \
 	{									\
-		return to_fd(phydev)->cb(to_rphy(phydev), &refdrv_phy_helpers_table); \
+		return EMUL_FOREIGN_CALL(cb, shape);				\
 	}
-#define EMUL_FOREIGN_VOID(cb)							\
-	static void foreign_##cb(struct phy_device *phydev)			\
+#define EMUL_FOREIGN_NOVALUE(cb, shape)					\
+	static void foreign_##cb(struct phy_device *phydev EMUL_PARAMS_##shape) \
 	{									\
-		to_fd(phydev)->cb(to_rphy(phydev), &refdrv_phy_helpers_table);	\
+		EMUL_FOREIGN_CALL(cb, shape);					\
 	}
-
-EMUL_FOREIGN_INT(soft_reset)
-EMUL_FOREIGN_INT(config_init)
-EMUL_FOREIGN_INT(probe)
-EMUL_FOREIGN_INT(get_features)
-EMUL_FOREIGN_INT(suspend)
-EMUL_FOREIGN_INT(resume)
-EMUL_FOREIGN_INT(config_aneg)
-EMUL_FOREIGN_INT(aneg_done)
-EMUL_FOREIGN_INT(read_status)
-EMUL_FOREIGN_INT(read_page)
-EMUL_FOREIGN_VOID(remove)
-EMUL_FOREIGN_VOID(link_change_notify)
-
-/* match_phy_device runs before phydev->drv is set: the driver being matched
- * is the one the driver core is offering (emul_matching_driver). */
-static struct phy_driver *emul_matching_driver;
-
-static int foreign_match_phy_device(struct phy_device *phydev)
-{
-	struct emul_foreign_phy_driver *fpd =
-		container_of(emul_matching_driver, struct emul_foreign_phy_driver, drv);
-
-	return fpd->fd->match_phy_device(to_rphy(phydev), &refdrv_phy_helpers_table);
-}
-
-static int foreign_read_mmd(struct phy_device *phydev, int devnum, u16 regnum)
-{
-	return to_fd(phydev)->read_mmd(to_rphy(phydev), &refdrv_phy_helpers_table, devnum, regnum);
-}
-
-static int foreign_write_mmd(struct phy_device *phydev, int devnum, u16 regnum, u16 val)
-{
-	return to_fd(phydev)->write_mmd(to_rphy(phydev), &refdrv_phy_helpers_table, devnum, regnum, val);
-}
-
-static int foreign_write_page(struct phy_device *phydev, int page)
-{
-	return to_fd(phydev)->write_page(to_rphy(phydev), &refdrv_phy_helpers_table, page);
-}
-
-static int foreign_set_loopback(struct phy_device *phydev, bool enable)
-{
-	return to_fd(phydev)->set_loopback(to_rphy(phydev), &refdrv_phy_helpers_table, enable);
-}
+#define EMUL_FOREIGN(cb, shape, foreign, cxx, locked)				\
+	REFDRV_PHY_IF_##foreign(EMUL_CAT(EMUL_FOREIGN_, EMUL_KIND_##shape)(cb, shape))
+REFDRV_PHY_CALLBACKS(EMUL_FOREIGN)
+#undef EMUL_FOREIGN
 
 static void emul_fill_foreign(struct emul_foreign_phy_driver *fpd, const struct refdrv_foreign_driver *fd)
 {
@@ -337,24 +356,9 @@ static void emul_fill_foreign(struct emul_foreign_phy_driver *fpd, const struct 
 	d->phy_id = fd->phy_id;
 	d->phy_id_mask = fd->phy_id_mask;
 	d->flags = fd->flags;
-#define EMUL_SET(cb) d->cb = fd->cb ? foreign_##cb : NULL
-	EMUL_SET(soft_reset);
-	EMUL_SET(config_init);
-	EMUL_SET(probe);
-	EMUL_SET(get_features);
-	EMUL_SET(suspend);
-	EMUL_SET(resume);
-	EMUL_SET(config_aneg);
-	EMUL_SET(aneg_done);
-	EMUL_SET(read_status);
-	EMUL_SET(match_phy_device);
-	EMUL_SET(remove);
-	EMUL_SET(link_change_notify);
-	EMUL_SET(read_mmd);
-	EMUL_SET(write_mmd);
-	EMUL_SET(read_page);
-	EMUL_SET(write_page);
-	EMUL_SET(set_loopback);
+#define EMUL_SET(cb, shape, foreign, cxx, locked)				\
+	REFDRV_PHY_IF_##foreign(d->cb = fd->cb ? foreign_##cb : NULL;)
+	REFDRV_PHY_CALLBACKS(EMUL_SET)
 #undef EMUL_SET
 }
 
@@ -454,25 +458,10 @@ const char *emul_phy_state_name(int state)
 /* The callbacks a driver registered, before tracing replaced them. */
 struct emul_phy_orig {
 	struct phy_driver *drv;
-	int (*soft_reset)(struct phy_device *);
-	int (*config_init)(struct phy_device *);
-	int (*probe)(struct phy_device *);
-	int (*get_features)(struct phy_device *);
-	int (*suspend)(struct phy_device *);
-	int (*resume)(struct phy_device *);
-	int (*config_aneg)(struct phy_device *);
-	int (*aneg_done)(struct phy_device *);
-	int (*read_status)(struct phy_device *);
-	int (*config_intr)(struct phy_device *);
-	irqreturn_t (*handle_interrupt)(struct phy_device *);
-	void (*remove)(struct phy_device *);
-	int (*match_phy_device)(struct phy_device *);
-	void (*link_change_notify)(struct phy_device *);
-	int (*read_mmd)(struct phy_device *, int, u16);
-	int (*write_mmd)(struct phy_device *, int, u16, u16);
-	int (*read_page)(struct phy_device *);
-	int (*write_page)(struct phy_device *, int);
-	int (*set_loopback)(struct phy_device *, bool);
+#define EMUL_ORIG_MEMBER(cb, shape, foreign, cxx, locked)			\
+	EMUL_RET_##shape (*cb)(struct phy_device *phydev EMUL_PARAMS_##shape);
+	REFDRV_PHY_CALLBACKS(EMUL_ORIG_MEMBER)
+#undef EMUL_ORIG_MEMBER
 	struct emul_phy_orig *next;
 };
 
@@ -488,8 +477,22 @@ static struct emul_phy_orig *emul_orig_of(const struct phy_driver *drv)
 	emul_fatal("traced callback of driver %s that was never registered", drv ? drv->name : "(null)");
 }
 
-static void emul_cb_enter(struct phy_device *phydev, const struct phy_driver *drv, const char *cb)
+/* Per enum refdrv_callback: calls made with the phy_device's lock held by
+ * the calling context, and without (refdrv_kernel_ops.callback_locking). */
+static unsigned long emul_cb_locked[REFDRV_CB_COUNT], emul_cb_unlocked[REFDRV_CB_COUNT];
+
+void emul_callback_locking(unsigned long *locked, unsigned long *unlocked)
 {
+	memcpy(locked, emul_cb_locked, sizeof(emul_cb_locked));
+	memcpy(unlocked, emul_cb_unlocked, sizeof(emul_cb_unlocked));
+}
+
+static void emul_cb_enter(struct phy_device *phydev, const struct phy_driver *drv, int idx, const char *cb)
+{
+	if (emul_mutex_held_by_current(&phydev->lock))
+		emul_cb_locked[idx]++;
+	else
+		emul_cb_unlocked[idx]++;
 	emul_observe_state(phydev);
 	emul_trace(REFDRV_TR_CALLBACK_ENTER, phydev->mdio.addr, cb, drv->name, 0);
 }
@@ -500,135 +503,47 @@ static void emul_cb_exit(struct phy_device *phydev, const char *cb, long ret)
 	emul_observe_state(phydev);
 }
 
-#define EMUL_TRACE_INT(cb)							\
-	static int trace_##cb(struct phy_device *phydev)			\
+/* trace_<cb>(): the driver's callback between an enter and an exit event.
+ * The driver is looked up before the call: phy_remove() clears phydev->drv
+ * after its callback. */
+#define EMUL_TRACE_VALUE(cb, shape)						\
+	static EMUL_RET_##shape trace_##cb(struct phy_device *phydev EMUL_PARAMS_##shape) \
 	{									\
-		const struct phy_driver *drv = phydev->drv;			\
-		int ret;							\
+		const struct phy_driver *drv = EMUL_DRIVER_##shape(phydev);	\
+		EMUL_RET_##shape ret;						\
 										\
-		emul_cb_enter(phydev, drv, #cb);				\
-		ret = emul_orig_of(drv)->cb(phydev);				\
+		emul_cb_enter(phydev, drv, REFDRV_CB_##cb, #cb);		\
+		ret = emul_orig_of(drv)->cb(phydev EMUL_ARGS_##shape);		\
 		emul_cb_exit(phydev, #cb, ret);					\
 		return ret;							\
 	}
-#define EMUL_TRACE_VOID(cb)							\
-	static void trace_##cb(struct phy_device *phydev)			\
+#define EMUL_TRACE_NOVALUE(cb, shape)						\
+	static void trace_##cb(struct phy_device *phydev EMUL_PARAMS_##shape)	\
 	{									\
-		const struct phy_driver *drv = phydev->drv;			\
+		const struct phy_driver *drv = EMUL_DRIVER_##shape(phydev);	\
 										\
-		emul_cb_enter(phydev, drv, #cb);				\
-		emul_orig_of(drv)->cb(phydev);					\
+		emul_cb_enter(phydev, drv, REFDRV_CB_##cb, #cb);		\
+		emul_orig_of(drv)->cb(phydev EMUL_ARGS_##shape);		\
 		emul_cb_exit(phydev, #cb, 0);					\
 	}
-
-EMUL_TRACE_INT(soft_reset)
-EMUL_TRACE_INT(config_init)
-EMUL_TRACE_INT(probe)
-EMUL_TRACE_INT(get_features)
-EMUL_TRACE_INT(suspend)
-EMUL_TRACE_INT(resume)
-EMUL_TRACE_INT(config_aneg)
-EMUL_TRACE_INT(aneg_done)
-EMUL_TRACE_INT(read_status)
-EMUL_TRACE_INT(config_intr)
-EMUL_TRACE_INT(read_page)
-EMUL_TRACE_VOID(link_change_notify)
-
-/* phy_remove() clears phydev->drv after the callback; capture it first. */
-static void trace_remove(struct phy_device *phydev)
-{
-	const struct phy_driver *drv = phydev->drv;
-
-	emul_cb_enter(phydev, drv, "remove");
-	emul_orig_of(drv)->remove(phydev);
-	emul_cb_exit(phydev, "remove", 0);
-}
-
-static irqreturn_t trace_handle_interrupt(struct phy_device *phydev)
-{
-	const struct phy_driver *drv = phydev->drv;
-	irqreturn_t ret;
-
-	emul_cb_enter(phydev, drv, "handle_interrupt");
-	ret = emul_orig_of(drv)->handle_interrupt(phydev);
-	emul_cb_exit(phydev, "handle_interrupt", ret);
-	return ret;
-}
-
-static int trace_match_phy_device(struct phy_device *phydev)
-{
-	struct phy_driver *drv = emul_matching_driver;
-	int ret;
-
-	emul_cb_enter(phydev, drv, "match_phy_device");
-	ret = emul_orig_of(drv)->match_phy_device(phydev);
-	emul_cb_exit(phydev, "match_phy_device", ret);
-	return ret;
-}
-
-static int trace_read_mmd(struct phy_device *phydev, int devnum, u16 regnum)
-{
-	const struct phy_driver *drv = phydev->drv;
-	int ret;
-
-	emul_cb_enter(phydev, drv, "read_mmd");
-	ret = emul_orig_of(drv)->read_mmd(phydev, devnum, regnum);
-	emul_cb_exit(phydev, "read_mmd", ret);
-	return ret;
-}
-
-static int trace_write_mmd(struct phy_device *phydev, int devnum, u16 regnum, u16 val)
-{
-	const struct phy_driver *drv = phydev->drv;
-	int ret;
-
-	emul_cb_enter(phydev, drv, "write_mmd");
-	ret = emul_orig_of(drv)->write_mmd(phydev, devnum, regnum, val);
-	emul_cb_exit(phydev, "write_mmd", ret);
-	return ret;
-}
-
-static int trace_write_page(struct phy_device *phydev, int page)
-{
-	const struct phy_driver *drv = phydev->drv;
-	int ret;
-
-	emul_cb_enter(phydev, drv, "write_page");
-	ret = emul_orig_of(drv)->write_page(phydev, page);
-	emul_cb_exit(phydev, "write_page", ret);
-	return ret;
-}
-
-static int trace_set_loopback(struct phy_device *phydev, bool enable)
-{
-	const struct phy_driver *drv = phydev->drv;
-	int ret;
-
-	emul_cb_enter(phydev, drv, "set_loopback");
-	ret = emul_orig_of(drv)->set_loopback(phydev, enable);
-	emul_cb_exit(phydev, "set_loopback", ret);
-	return ret;
-}
+#define EMUL_TRACE(cb, shape, foreign, cxx, locked) EMUL_CAT(EMUL_TRACE_, EMUL_KIND_##shape)(cb, shape)
+REFDRV_PHY_CALLBACKS(EMUL_TRACE)
+#undef EMUL_TRACE
 
 void emul_set_matching_driver(struct phy_driver *drv)
 {
 	emul_matching_driver = drv;
 }
 
-#define EMUL_CALLBACKS(X)							\
-	X(soft_reset) X(config_init) X(probe) X(get_features) X(suspend)	\
-	X(resume) X(config_aneg) X(aneg_done) X(read_status) X(config_intr)	\
-	X(handle_interrupt) X(remove) X(match_phy_device)			\
-	X(link_change_notify) X(read_mmd) X(write_mmd) X(read_page)		\
-	X(write_page) X(set_loopback)
-
-/* The bits of enum refdrv_callback in EMUL_CALLBACKS order. */
+/* The bits of enum refdrv_callback the driver implements. */
 unsigned int emul_phy_driver_callbacks(const struct phy_driver *drv)
 {
-	unsigned int bits = 0, bit = 0;
+	unsigned int bits = 0;
 
-#define EMUL_BIT(cb) if (drv->cb) bits |= 1u << bit; bit++;
-	EMUL_CALLBACKS(EMUL_BIT)
+#define EMUL_BIT(cb, shape, foreign, cxx, locked)				\
+	if (drv->cb)								\
+		bits |= 1u << REFDRV_CB_##cb;
+	REFDRV_PHY_CALLBACKS(EMUL_BIT)
 #undef EMUL_BIT
 	return bits;
 }
@@ -640,11 +555,11 @@ void emul_wrap_phy_driver(struct phy_driver *drv)
 	if (!o)
 		emul_fatal("out of memory wrapping driver %s", drv->name);
 	o->drv = drv;
-#define EMUL_WRAP(cb)								\
+#define EMUL_WRAP(cb, shape, foreign, cxx, locked)				\
 	o->cb = drv->cb;							\
 	if (drv->cb)								\
 		drv->cb = trace_##cb;
-	EMUL_CALLBACKS(EMUL_WRAP)
+	REFDRV_PHY_CALLBACKS(EMUL_WRAP)
 #undef EMUL_WRAP
 	o->next = emul_orig_list;
 	emul_orig_list = o;
@@ -657,8 +572,8 @@ void emul_unwrap_phy_driver(struct phy_driver *drv)
 	for (pp = &emul_orig_list; (o = *pp); pp = &o->next) {
 		if (o->drv != drv)
 			continue;
-#define EMUL_UNWRAP(cb) drv->cb = o->cb;
-		EMUL_CALLBACKS(EMUL_UNWRAP)
+#define EMUL_UNWRAP(cb, shape, foreign, cxx, locked) drv->cb = o->cb;
+		REFDRV_PHY_CALLBACKS(EMUL_UNWRAP)
 #undef EMUL_UNWRAP
 		*pp = o->next;
 		kfree(o);

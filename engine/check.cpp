@@ -8,7 +8,6 @@
 #include <fstream>
 #include <set>
 
-#include "cxx/drivers/modules.hpp"
 #include "engine/environment.hpp"
 #include "engine/groups.hpp"
 
@@ -97,7 +96,7 @@ Selection selection_of(const Environment& env, const ModuleInfo& m) {
     for (const auto& g : env.tree().groups)
       if (g.kconfig == m.kconfig) return {g.rust_kconfig, g.rust_depends};
   if (m.impl == Impl::kCxx)
-    for (const phy::ModuleDescriptor& d : drivers::cxx_modules())
+    for (const phy::ModuleDescriptor& d : env.cxx_modules())
       if (m.name == d.info.name.c_str() && d.info.impl_kconfig.size() > 0)
         return {d.info.impl_kconfig.c_str(), d.info.depends.c_str()};
   return {m.kconfig, {}};

@@ -12,8 +12,6 @@
 
 #include "kernel/cache.hpp"
 
-#include "cxx/drivers/modules.hpp"
-
 namespace refdrv {
 
 std::vector<std::string> environment_args(const EnvironmentOptions& env) {
@@ -67,27 +65,29 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   if (!tree) return std::unexpected(tree.error());
   auto built = kernel::build_kernel(*tree, bo);
   if (!built) return std::unexpected(built.error());
-  auto env = load(std::move(*built));
+  auto env = load(std::move(*built), options);
   if (env) (*env)->firmware_.dir = options.firmware_dir;
   return env;
 }
 
-Result<std::unique_ptr<Environment>> Environment::open_prebuilt(const std::filesystem::path& dir) {
+Result<std::unique_ptr<Environment>> Environment::open_prebuilt(const std::filesystem::path& dir,
+                                                                const EnvironmentOptions& options) {
   auto built = kernel::load_prebuilt(dir);
   if (!built) return std::unexpected(built.error());
-  return load(std::move(*built));
+  return load(std::move(*built), options);
 }
 
-Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built) {
+Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built, const EnvironmentOptions& options) {
   auto env = std::unique_ptr<Environment>(new Environment());
   env->built_ = std::move(built);
   auto image = KernelImage::load(env->built_.object, env->built_.symbols);
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);
-  for (const phy::ModuleDescriptor& m : drivers::cxx_modules()) {
+  for (const phy::ModuleDescriptor& m : options.cxx_modules) {
     auto reg = phy::Registration::register_module(*env->image_, m);
     if (!reg) return std::unexpected(reg.error());
     env->cxx_.push_back(std::move(*reg));
+    env->cxx_modules_.emplace_back(m);
   }
   return env;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -31,6 +32,9 @@ struct EnvironmentOptions {
   // --replace TREE_PATH=FILE: sources compiled instead of the tree's
   // (kernel::BuildOptions::overlay).
   std::map<std::string, std::filesystem::path> overlay;
+  // The C++ driver modules to register with the kernel side. The program
+  // chooses them (refdrv's: cxx/drivers/modules.hpp); engine/ names none.
+  std::vector<std::reference_wrapper<const phy::ModuleDescriptor>> cxx_modules;
 };
 
 // The options as command-line words, for a refdrv subprocess on the same
@@ -57,22 +61,28 @@ class Environment {
   static Result<std::unique_ptr<Environment>> open(const EnvironmentOptions& options);
   // A kernel side built beforehand (a build directory with its manifest),
   // without its tree: what a fuzzer on another machine gets.
-  static Result<std::unique_ptr<Environment>> open_prebuilt(const std::filesystem::path& dir);
+  static Result<std::unique_ptr<Environment>> open_prebuilt(const std::filesystem::path& dir,
+                                                            const EnvironmentOptions& options);
 
   [[nodiscard]] const kernel::BuiltKernel& built() const { return built_; }
   [[nodiscard]] const kernel::LinuxTree& tree() const { return built_.tree; }
   [[nodiscard]] KernelImage& image() { return *image_; }
   [[nodiscard]] const FirmwareSource& firmware() const { return firmware_; }
+  // The C++ driver modules registered with the image, in order.
+  [[nodiscard]] const std::vector<std::reference_wrapper<const phy::ModuleDescriptor>>& cxx_modules() const {
+    return cxx_modules_;
+  }
   ~Environment();
 
  private:
   Environment() = default;
-  static Result<std::unique_ptr<Environment>> load(kernel::BuiltKernel built);
+  static Result<std::unique_ptr<Environment>> load(kernel::BuiltKernel built, const EnvironmentOptions& options);
   kernel::BuiltKernel built_;
   FirmwareSource firmware_;
   std::unique_ptr<KernelImage> image_;
   // The C++ modules registered with image_ (unregistered before it unloads).
   std::vector<std::unique_ptr<phy::Registration>> cxx_;
+  std::vector<std::reference_wrapper<const phy::ModuleDescriptor>> cxx_modules_;
 };
 
 }  // namespace refdrv

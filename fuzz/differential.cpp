@@ -31,6 +31,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cxx/drivers/modules.hpp"
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
 #include "engine/fuzz.hpp"
@@ -63,6 +64,7 @@ std::string getenv_or(const char* name, const std::string& fallback) {
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   EnvironmentOptions eo;
+  eo.cxx_modules = drivers::cxx_modules();
   eo.quiet = true;
   eo.kernel = getenv_or("REFDRV_FUZZ_KERNEL", "");
   eo.series = getenv_or("REFDRV_FUZZ_SERIES", eo.series);
@@ -71,7 +73,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   std::string prebuilt = getenv_or("REFDRV_PREBUILT", "");
   const auto beside = std::filesystem::path((*argv)[0]).parent_path() / "refdrv-kernel";
   if (prebuilt.empty() && std::filesystem::exists(beside / "refdrv-kernel.json")) prebuilt = beside.string();
-  auto env = prebuilt.empty() ? Environment::open(eo) : Environment::open_prebuilt(prebuilt);
+  auto env = prebuilt.empty() ? Environment::open(eo) : Environment::open_prebuilt(prebuilt, eo);
   if (!env) die(env.error().message);
   g_env = std::move(*env);
   const auto available = available_impls(*g_env, nullptr);

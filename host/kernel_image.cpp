@@ -42,14 +42,17 @@ std::optional<Impl> impl_from(std::string_view name) {
 }
 
 namespace {
-constexpr std::array<const char*, REFDRV_CB_COUNT> kCallbackNames = {
-    "soft_reset", "config_init",      "probe",      "get_features",     "suspend",
-    "resume",     "config_aneg",      "aneg_done",  "read_status",      "config_intr",
-    "handle_interrupt", "remove",     "match_phy_device", "link_change_notify", "read_mmd",
-    "write_mmd",  "read_page",        "write_page", "set_loopback"};
+#define REFDRV_CB_NAME(cb, shape, foreign, cxx, locked) #cb,
+constexpr std::array<const char*, REFDRV_CB_COUNT> kCallbackNames = {REFDRV_PHY_CALLBACKS(REFDRV_CB_NAME)};
+#undef REFDRV_CB_NAME
+#define REFDRV_CB_LOCKED(cb, shape, foreign, cxx, locked) locked != 0,
+constexpr std::array<bool, REFDRV_CB_COUNT> kCallbackLocked = {REFDRV_PHY_CALLBACKS(REFDRV_CB_LOCKED)};
+#undef REFDRV_CB_LOCKED
 }  // namespace
 
 const char* callback_name(int cb) { return cb >= 0 && cb < REFDRV_CB_COUNT ? kCallbackNames[cb] : "?"; }
+
+bool callback_always_locked(int cb) { return cb >= 0 && cb < REFDRV_CB_COUNT && kCallbackLocked[cb]; }
 
 std::optional<int> callback_from(std::string_view name) {
   for (int i = 0; i < REFDRV_CB_COUNT; ++i)

@@ -5,6 +5,7 @@
 // only one exported symbol and its own state.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -29,6 +30,14 @@ enum class Impl : int { kNone = REFDRV_IMPL_NONE, kC = REFDRV_IMPL_C, kRust = RE
 // phy_driver callback names, indexed by enum refdrv_callback.
 [[nodiscard]] const char* callback_name(int cb);
 [[nodiscard]] std::optional<int> callback_from(std::string_view name);
+// The `locked` column of REFDRV_PHY_CALLBACKS: phylib holds phydev->lock on
+// every call it makes to this callback.
+[[nodiscard]] bool callback_always_locked(int cb);
+
+// Per enum refdrv_callback: calls made with phydev->lock held, and without.
+struct CallbackLocking {
+  std::array<unsigned long, REFDRV_CB_COUNT> locked{}, unlocked{};
+};
 
 struct ModuleInfo {
   std::string name, source, kconfig;
@@ -68,6 +77,12 @@ class KernelImage {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   [[nodiscard]] std::vector<ModuleInfo> modules() const;
   [[nodiscard]] bool has_impl(Impl impl, std::string_view kconfig) const;
+  // Since the image was loaded: how phylib called each driver callback.
+  [[nodiscard]] CallbackLocking callback_locking() const {
+    CallbackLocking l;
+    ops_->callback_locking(l.locked.data(), l.unlocked.data());
+    return l;
+  }
 
   // Registers a module built with the host (a C++ driver module).
   Result<void> register_foreign_module(const refdrv_foreign_module& mod);

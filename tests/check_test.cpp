@@ -209,7 +209,7 @@ TEST(Check, ForkedRunsGiveByteIdenticalTracesToInProcessRunsAndToThemselves) {
 // tree with kbuild's lines. A bug planted in the tree's abstraction (not in
 // the driver) must turn the Rust column red.
 TEST(RustAbstraction, AWrongBitInTheTreesPhyRsIsNotEquivalent) {
-  EnvironmentOptions o;
+  EnvironmentOptions o = env_options();
   o.kernel = altered_rust_abstraction_tree().string();
   o.quiet = true;
   auto env = Environment::open(o);
@@ -253,7 +253,7 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
   const char* before = std::getenv("REFDRV_RUSTC");
   const std::string saved = before ? before : "";
   ::setenv("REFDRV_RUSTC", "/nonexistent/rustc", 1);
-  EnvironmentOptions o;
+  EnvironmentOptions o = env_options();
   o.quiet = true;
   auto env = Environment::open(o);
   if (before)
@@ -282,7 +282,7 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
 
 TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   const fs::path tree = altered_tree();
-  EnvironmentOptions o;
+  EnvironmentOptions o = env_options();
   o.kernel = tree.string();
   o.quiet = true;
   auto env = Environment::open(o);
@@ -326,7 +326,7 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
 // against the tree build's crates (their metadata, and that of the crates
 // they use, linked into the overlay build's library directory).
 TEST(Check, AnAlteredRustDriverAsAnOverlayCompilesAgainstTheTreesCratesAndDiverges) {
-  EnvironmentOptions o;
+  EnvironmentOptions o = env_options();
   o.overlay = altered_source("rust-no-toggle", "drivers/net/phy/ax88796b_rust.rs", "    dev.write(C22::BMCR, 0)?;\n", "");
   o.quiet = true;
   auto env = Environment::open(o);
@@ -452,7 +452,7 @@ TEST(Check, MutantsThatOnlyChangeAReturnedErrnoAreNotEquivalent) {
   };
   for (const Mutant& m : mutants) {
     SCOPED_TRACE(m.name);
-    EnvironmentOptions o;
+    EnvironmentOptions o = env_options();
     o.quiet = true;
     o.overlay = altered_source(std::string("mutant-") + m.name, "drivers/net/phy/ax88796b.c", m.find, m.replace);
     auto env = Environment::open(o);

@@ -179,7 +179,7 @@ TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
 }
 
 TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
-  EnvironmentOptions eo;
+  EnvironmentOptions eo = env_options();
   eo.overlay = altered_driver_overlay();
   eo.quiet = true;
   auto env = Environment::open(eo);

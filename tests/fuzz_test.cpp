@@ -62,7 +62,7 @@ TEST(Fuzz, TheSameInputGivesByteIdenticalTracesInProcessForkedAndAgain) {
 }
 
 TEST(Fuzz, ARealDivergenceIsShrunkToTheStepThatShowsItAndReplays) {
-  EnvironmentOptions eo;
+  EnvironmentOptions eo = env_options();
   eo.overlay = altered_driver_overlay();
   eo.quiet = true;
   auto env = Environment::open(eo);
@@ -109,7 +109,7 @@ TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
                             env.built().build_dir / kernel::kIrqSites})
     fs::copy_file(f, dir / f.filename(), fs::copy_options::overwrite_existing);
   {
-    auto pre = Environment::open_prebuilt(dir);
+    auto pre = Environment::open_prebuilt(dir, env_options());
     ASSERT_TRUE(pre) << pre.error().message;
     EXPECT_EQ((*pre)->tree().version, env.tree().version);
     EXPECT_THAT((*pre)->tree().origin, HasSubstr("prebuilt"));
@@ -118,14 +118,14 @@ TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
     EXPECT_FALSE(judge_in_process(**pre, seed, {Impl::kC, Impl::kRust, Impl::kCxx}).finding);
   }
   fs::remove_all(dir);
-  auto none = Environment::open_prebuilt(dir);
+  auto none = Environment::open_prebuilt(dir, env_options());
   ASSERT_FALSE(none);
   EXPECT_THAT(none.error().message, HasSubstr("is not a prebuilt kernel side: no refdrv-kernel.json"));
 }
 
 TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehavesTheSame) {
   Environment& plain = environment("6.12");
-  EnvironmentOptions o;
+  EnvironmentOptions o = env_options();
   o.series = "6.12";
   o.quiet = true;
   o.kernel_coverage = true;

@@ -190,7 +190,7 @@ TEST(History, ADirectoryWithoutGitSaysHowToGetOne) {
 // object of its own for the driver it changed: the size of the other tree's
 // is not shown as this one's.
 TEST(Report, ACopyReusingAConfigurationHasNoKbuildSizeForTheSourceItChanged) {
-  EnvironmentOptions o;
+  EnvironmentOptions o = env_options();
   o.kernel = altered_tree().string();
   o.quiet = true;
   auto env = Environment::open(o);

@@ -7,17 +7,24 @@
 #include <fstream>
 #include <map>
 
+#include "cxx/drivers/modules.hpp"
 #include "hw/clause45.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 
 namespace refdrv::test {
 
+EnvironmentOptions env_options() {
+  EnvironmentOptions o;
+  o.cxx_modules = drivers::cxx_modules();
+  return o;
+}
+
 Environment& environment(const std::string& series) {
   static std::map<std::string, std::unique_ptr<Environment>> envs;
   auto it = envs.find(series);
   if (it == envs.end()) {
-    EnvironmentOptions o;
+    EnvironmentOptions o = env_options();
     o.series = series;
     o.quiet = true;
     auto env = Environment::open(o);

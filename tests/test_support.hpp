@@ -19,6 +19,8 @@ namespace refdrv::test {
 
 // The environment for Debian's linux-source-<series>; fails the test if it
 // cannot be prepared.
+// Options with refdrv's C++ driver modules, as the refdrv command has them.
+EnvironmentOptions env_options();
 Environment& environment(const std::string& series);
 
 struct Rig {

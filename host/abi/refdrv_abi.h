@@ -20,12 +20,14 @@
 #ifndef REFDRV_ABI_H
 #define REFDRV_ABI_H
 
+#include "refdrv_phy_callbacks.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 7
+#define REFDRV_ABI_VERSION 8
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -208,16 +210,7 @@ struct refdrv_phy_status {
 	int transceiver_internal;
 };
 
-/* The phy_driver callbacks refdrv traces, as bits of
- * refdrv_module_info.callbacks (which ones a driver implements). */
-enum refdrv_callback {
-	REFDRV_CB_SOFT_RESET, REFDRV_CB_CONFIG_INIT, REFDRV_CB_PROBE, REFDRV_CB_GET_FEATURES,
-	REFDRV_CB_SUSPEND, REFDRV_CB_RESUME, REFDRV_CB_CONFIG_ANEG, REFDRV_CB_ANEG_DONE,
-	REFDRV_CB_READ_STATUS, REFDRV_CB_CONFIG_INTR, REFDRV_CB_HANDLE_INTERRUPT, REFDRV_CB_REMOVE,
-	REFDRV_CB_MATCH_PHY_DEVICE, REFDRV_CB_LINK_CHANGE_NOTIFY, REFDRV_CB_READ_MMD, REFDRV_CB_WRITE_MMD,
-	REFDRV_CB_READ_PAGE, REFDRV_CB_WRITE_PAGE, REFDRV_CB_SET_LOOPBACK,
-	REFDRV_CB_COUNT
-};
+/* enum refdrv_callback: see refdrv_phy_callbacks.h. */
 
 /* Module information as `modinfo` shows it. */
 struct refdrv_module_info {
@@ -289,6 +282,12 @@ struct refdrv_kernel_ops {
 	/* After a store host_ops->watch asked for, in the storing context:
 	 * reports the watched PHY's state if it changed. */
 	void (*observe)(void);
+
+	/* Since the image was loaded, per enum refdrv_callback: how many calls
+	 * phylib made to a driver's callback while the calling context held
+	 * that phy_device's lock (`locked`), and how many without
+	 * (`unlocked`). Both arrays have REFDRV_CB_COUNT entries. */
+	void (*callback_locking)(unsigned long *locked, unsigned long *unlocked);
 };
 
 /* The one symbol the kernel-side shared object exports. */

@@ -21,6 +21,8 @@
 #ifndef REFDRV_PHY_HELPERS_H
 #define REFDRV_PHY_HELPERS_H
 
+#include "refdrv_phy_callbacks.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -28,33 +30,37 @@ extern "C" {
 struct refdrv_phy; /* is a struct phy_device */
 struct refdrv_phy_helpers;
 
-/* Callbacks of struct phy_driver that a foreign driver may provide. The
- * signatures are phylib's, with struct phy_device replaced by the opaque
- * type and the helper table of the kernel side that calls (several kernel
- * sides may be loaded, one per tree) passed along. */
+/* Callbacks of struct phy_driver that a foreign driver may provide: those
+ * of REFDRV_PHY_CALLBACKS with `foreign` 1, in its order. The signatures
+ * are phylib's, with struct phy_device replaced by the opaque type and the
+ * helper table of the kernel side that calls (several kernel sides may be
+ * loaded, one per tree) passed along. */
+#define REFDRV_FOREIGN_PARAMS_INT
+#define REFDRV_FOREIGN_PARAMS_STATUS
+#define REFDRV_FOREIGN_PARAMS_MATCH
+#define REFDRV_FOREIGN_PARAMS_VOID
+#define REFDRV_FOREIGN_PARAMS_MMD_READ , int devnum, unsigned short regnum
+#define REFDRV_FOREIGN_PARAMS_MMD_WRITE , int devnum, unsigned short regnum, unsigned short val
+#define REFDRV_FOREIGN_PARAMS_PAGE , int page
+#define REFDRV_FOREIGN_PARAMS_LOOPBACK , int enable
+#define REFDRV_FOREIGN_RET_INT int
+#define REFDRV_FOREIGN_RET_STATUS int
+#define REFDRV_FOREIGN_RET_MATCH int
+#define REFDRV_FOREIGN_RET_VOID void
+#define REFDRV_FOREIGN_RET_MMD_READ int
+#define REFDRV_FOREIGN_RET_MMD_WRITE int
+#define REFDRV_FOREIGN_RET_PAGE int
+#define REFDRV_FOREIGN_RET_LOOPBACK int
+#define REFDRV_FOREIGN_MEMBER(name, shape, foreign, cxx, locked)			\
+	REFDRV_PHY_IF_##foreign(REFDRV_FOREIGN_RET_##shape (*name)(			\
+		struct refdrv_phy *dev, const struct refdrv_phy_helpers *h REFDRV_FOREIGN_PARAMS_##shape);)
+
 struct refdrv_foreign_driver {
 	const char *name;
 	unsigned int phy_id;
 	unsigned int phy_id_mask;
 	unsigned int flags;          /* PHY_IS_INTERNAL, ... (phylib's values) */
-	int (*soft_reset)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*config_init)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*probe)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*get_features)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*suspend)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*resume)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*config_aneg)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*aneg_done)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*read_status)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*match_phy_device)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	void (*remove)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	void (*link_change_notify)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*read_mmd)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int devnum, unsigned short regnum);
-	int (*write_mmd)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int devnum,
-			 unsigned short regnum, unsigned short val);
-	int (*read_page)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h);
-	int (*write_page)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int page);
-	int (*set_loopback)(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h, int enable);
+	REFDRV_PHY_CALLBACKS(REFDRV_FOREIGN_MEMBER)
 };
 
 struct refdrv_foreign_module {

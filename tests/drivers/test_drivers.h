@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Deliberately broken drivers for the containment tests, and the PHY IDs
+/* Test drivers: deliberately broken ones for the containment tests, one with
+ * every C++ callback for the locking test, and the PHY IDs
  * (generic models given these IDs) they bind to. */
 #ifndef REFDRV_TEST_DRIVERS_H
 #define REFDRV_TEST_DRIVERS_H
@@ -7,6 +8,7 @@
 #define REFDRV_TEST_PHY_NULL_DEREF 0x0bad0001u  /* C: NULL dereference in read_status */
 #define REFDRV_TEST_PHY_BUSY_LOOP 0x0bad0002u   /* C++: read_status spins forever */
 #define REFDRV_TEST_PHY_MDIO_LOOP 0x0bad0003u   /* C++: read_status polls BMSR forever */
+#define REFDRV_TEST_PHY_EVERY_CALLBACK 0x0bad0004u /* C++: every callback the abstractions offer */
 
 #ifdef __cplusplus
 extern "C" {

@@ -16,7 +16,6 @@ namespace refdrv::phy {
 
 namespace detail {
 struct DeviceContext;
-template <class T>
 struct Adapter;
 }  // namespace detail
 
@@ -33,8 +32,13 @@ enum class DuplexMode { Full, Half, Unknown };
 // - A Device exists only while phylib runs one of the driver's callbacks for
 //   this phy_device; only the adapter creates one (private constructor), and
 //   it cannot be copied or moved, so it cannot outlive the callback.
-// - Every method may be called in that context: the lock phylib holds (or
-//   the exclusive access it guarantees) for the callback covers them.
+// - Every method may be called in that context. What phylib holds there is
+//   the callback's row of REFDRV_PHY_CALLBACKS (refdrv_phy_callbacks.h),
+//   measured by refdrv's tests: phydev->lock for some callbacks; for others
+//   (soft_reset from phy_attach_direct(), probe, match_phy_device, suspend)
+//   not, and the methods are still sound because every MDIO access takes
+//   the bus lock itself and phylib's core keeps those paths apart from the
+//   state machine (the argument the tree's phy.rs makes for suspend).
 // - phylib may call back into the driver while a callback runs
 //   (link_change_notify -> init_hw -> soft_reset). The nested Device is a
 //   second object referring to the same phy_device; neither caches any of
@@ -73,7 +77,6 @@ class Device {
   [[nodiscard]] Result<> genphy_read_abilities();
 
  private:
-  template <class T>
   friend struct detail::Adapter;
   friend class firmware::Firmware;  // requests files for this device
   explicit Device(detail::DeviceContext& ctx) : ctx_(ctx) {}

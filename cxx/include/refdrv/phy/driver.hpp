@@ -14,6 +14,7 @@
 
 #include "refdrv/phy/device.hpp"
 #include "refdrv/phy/error.hpp"
+#include "refdrv_phy_callbacks.h"
 
 namespace refdrv::phy {
 
@@ -36,20 +37,12 @@ class CStr {
   std::size_t len_;
 };
 
-// The optional callbacks of a PHY driver (those Rust's kernel::net::phy::Driver offers).
-enum class Callback : std::uint32_t {
-  soft_reset = 1u << 0,
-  probe = 1u << 1,
-  get_features = 1u << 2,
-  match_phy_device = 1u << 3,
-  config_aneg = 1u << 4,
-  read_status = 1u << 5,
-  suspend = 1u << 6,
-  resume = 1u << 7,
-  read_mmd = 1u << 8,
-  write_mmd = 1u << 9,
-  link_change_notify = 1u << 10,
-};
+// The optional callbacks of a PHY driver: the rows of REFDRV_PHY_CALLBACKS
+// (refdrv_phy_callbacks.h) with `cxx` 1, the set the tree's Rust
+// kernel::net::phy::Driver offers.
+#define REFDRV_PHY_CALLBACK_BIT(cb, shape, foreign, cxx, locked) REFDRV_PHY_IF_##cxx(cb = 1u << REFDRV_CB_##cb, )
+enum class Callback : std::uint32_t { REFDRV_PHY_CALLBACKS(REFDRV_PHY_CALLBACK_BIT) };
+#undef REFDRV_PHY_CALLBACK_BIT
 
 // A set of callbacks: what a driver declares it implements.
 class Callbacks {
@@ -119,30 +112,36 @@ constexpr Flags flags_of() {
     return Flags{};
 }
 
-// "Does the driver have a member named X?" and "is it exactly the expected
-// static function?", per callback.
-#define REFDRV_PHY_CALLBACK_TRAITS(cb, signature)                          \
-  template <class T>                                                       \
-  concept has_##cb = requires { &T::cb; };                                 \
-  template <class T>                                                       \
-  consteval bool exact_##cb() {                                            \
-    if constexpr (has_##cb<T>)                                             \
-      return std::is_same_v<decltype(&T::cb), signature>;                  \
-    else                                                                   \
-      return true;                                                         \
-  }
+// The C++ signature of each shape of callback the abstractions offer (see
+// refdrv_phy_callbacks.h), as a type and as the text of the error message.
+struct Signature {
+  using INT = Result<> (*)(Device&);
+  using STATUS = Result<std::uint16_t> (*)(Device&);
+  using MATCH = bool (*)(const Device&);
+  using VOID = void (*)(Device&);
+  using MMD_READ = Result<std::uint16_t> (*)(Device&, std::uint8_t, std::uint16_t);
+  using MMD_WRITE = Result<> (*)(Device&, std::uint8_t, std::uint16_t, std::uint16_t);
+};
+#define REFDRV_PHY_SIGNATURE_TEXT_INT(cb) "static Result<> " #cb "(Device& dev)"
+#define REFDRV_PHY_SIGNATURE_TEXT_STATUS(cb) "static Result<std::uint16_t> " #cb "(Device& dev)"
+#define REFDRV_PHY_SIGNATURE_TEXT_MATCH(cb) "static bool " #cb "(const Device& dev)"
+#define REFDRV_PHY_SIGNATURE_TEXT_VOID(cb) "static void " #cb "(Device& dev)"
+#define REFDRV_PHY_SIGNATURE_TEXT_MMD_READ(cb) \
+  "static Result<std::uint16_t> " #cb "(Device& dev, std::uint8_t devnum, std::uint16_t regnum)"
+#define REFDRV_PHY_SIGNATURE_TEXT_MMD_WRITE(cb) \
+  "static Result<> " #cb "(Device& dev, std::uint8_t devnum, std::uint16_t regnum, std::uint16_t val)"
 
-REFDRV_PHY_CALLBACK_TRAITS(soft_reset, Result<> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(probe, Result<> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(get_features, Result<> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(match_phy_device, bool (*)(const Device&))
-REFDRV_PHY_CALLBACK_TRAITS(config_aneg, Result<> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(read_status, Result<std::uint16_t> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(suspend, Result<> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(resume, Result<> (*)(Device&))
-REFDRV_PHY_CALLBACK_TRAITS(read_mmd, Result<std::uint16_t> (*)(Device&, std::uint8_t, std::uint16_t))
-REFDRV_PHY_CALLBACK_TRAITS(write_mmd, Result<> (*)(Device&, std::uint8_t, std::uint16_t, std::uint16_t))
-REFDRV_PHY_CALLBACK_TRAITS(link_change_notify, void (*)(Device&))
+// Per callback: "does the driver have a member named X?" and "is it exactly
+// the expected static function?".
+#define REFDRV_PHY_CALLBACK_TRAITS(cb, shape, foreign, cxx, locked) \
+  REFDRV_PHY_IF_##cxx(template <class T> concept has_##cb = requires { &T::cb; }; \
+                      template <class T> consteval bool exact_##cb() {            \
+                        if constexpr (has_##cb<T>)                                \
+                          return std::is_same_v<decltype(&T::cb), Signature::shape>; \
+                        else                                                      \
+                          return true;                                            \
+                      })
+REFDRV_PHY_CALLBACKS(REFDRV_PHY_CALLBACK_TRAITS)
 #undef REFDRV_PHY_CALLBACK_TRAITS
 
 template <class T>
@@ -151,13 +150,14 @@ constexpr bool declares(Callback c) {
 }
 
 // One callback's three checks, each with a message naming the callback.
-#define REFDRV_PHY_CHECK_CALLBACK(cb, signature_text)                                                         \
-  static_assert(!declares<T>(Callback::cb) || has_##cb<T>,                                                    \
-                "the driver declares `" #cb "` in `callbacks` but has no static member function `" #cb "` " \
-                "(misspelled?)");                                                                             \
-  static_assert(declares<T>(Callback::cb) || !has_##cb<T>,                                                   \
-                "the driver defines `" #cb "` but does not declare it in `callbacks`");                      \
-  static_assert(exact_##cb<T>(), "`" #cb "` must be exactly: " signature_text)
+#define REFDRV_PHY_CHECK_CALLBACK(cb, shape, foreign, cxx, locked)                                          \
+  REFDRV_PHY_IF_##cxx(                                                                                      \
+      static_assert(!declares<T>(Callback::cb) || has_##cb<T>,                                              \
+                    "the driver declares `" #cb "` in `callbacks` but has no static member function `" #cb \
+                    "` (misspelled?)");                                                                     \
+      static_assert(declares<T>(Callback::cb) || !has_##cb<T>,                                              \
+                    "the driver defines `" #cb "` but does not declare it in `callbacks`");                \
+      static_assert(exact_##cb<T>(), "`" #cb "` must be exactly: " REFDRV_PHY_SIGNATURE_TEXT_##shape(cb));)
 
 template <class T>
 consteval bool check_driver() {
@@ -167,24 +167,16 @@ consteval bool check_driver() {
                 "a PHY driver declares `static constexpr DeviceId phy_device_id`");
   static_assert(requires { { T::callbacks } -> std::convertible_to<Callbacks>; },
                 "a PHY driver declares `static constexpr Callbacks callbacks` listing the callbacks it implements");
-  REFDRV_PHY_CHECK_CALLBACK(soft_reset, "static Result<> soft_reset(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(probe, "static Result<> probe(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(get_features, "static Result<> get_features(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(match_phy_device, "static bool match_phy_device(const Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(config_aneg, "static Result<> config_aneg(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(read_status, "static Result<std::uint16_t> read_status(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(suspend, "static Result<> suspend(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(resume, "static Result<> resume(Device& dev)");
-  REFDRV_PHY_CHECK_CALLBACK(read_mmd,
-                            "static Result<std::uint16_t> read_mmd(Device& dev, std::uint8_t devnum, "
-                            "std::uint16_t regnum)");
-  REFDRV_PHY_CHECK_CALLBACK(write_mmd,
-                            "static Result<> write_mmd(Device& dev, std::uint8_t devnum, std::uint16_t regnum, "
-                            "std::uint16_t val)");
-  REFDRV_PHY_CHECK_CALLBACK(link_change_notify, "static void link_change_notify(Device& dev)");
+  REFDRV_PHY_CALLBACKS(REFDRV_PHY_CHECK_CALLBACK)
   return true;
 }
 #undef REFDRV_PHY_CHECK_CALLBACK
+#undef REFDRV_PHY_SIGNATURE_TEXT_INT
+#undef REFDRV_PHY_SIGNATURE_TEXT_STATUS
+#undef REFDRV_PHY_SIGNATURE_TEXT_MATCH
+#undef REFDRV_PHY_SIGNATURE_TEXT_VOID
+#undef REFDRV_PHY_SIGNATURE_TEXT_MMD_READ
+#undef REFDRV_PHY_SIGNATURE_TEXT_MMD_WRITE
 
 }  // namespace detail
 

@@ -31,70 +31,86 @@ int guarded(const refdrv_phy_helpers* h, F&& f) noexcept {
 
 inline int from_result(const Result<>& r) { return r ? 0 : r.error().to_errno(); }
 
-template <class T>
+// The one place a Device is made: lends the Device of the phy_device phylib
+// called back for to `body`.
 struct Adapter {
-  // Runs `body` with the Device of the phy_device phylib called back for.
   template <class F>
   static int with_device(refdrv_phy* phy, const refdrv_phy_helpers* h, F&& body) noexcept {
     return guarded(h, [&] {
       // SAFETY: phylib passes a phy_device that stays valid for the whole
-      // callback and is protected by the lock phylib holds for it (or is
-      // exclusively ours, during probe), with the helper table of the kernel
-      // side that calls: exactly the Device invariant. `dev` does not
-      // outlive the callback.
+      // callback, with the helper table of the kernel side that calls. What
+      // makes the Device's methods sound to call is, per callback, the row
+      // of REFDRV_PHY_CALLBACKS (refdrv_phy_callbacks.h): its `locked` column
+      // says whether phylib holds phydev->lock on every call (held to what
+      // refdrv measures by its tests) and its comment why the methods may be
+      // called where phylib does not. `dev` does not outlive the callback.
       DeviceContext ctx{phy, h};
       Device dev(ctx);
       return body(dev);
     });
   }
+};
 
-  static int soft_reset(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) { return from_result(T::soft_reset(dev)); });
+// The C callback phylib calls for driver function F, one per C++ signature
+// of driver.hpp's detail::Signature (each shape of callback).
+template <auto F, class Sig = decltype(F)>
+struct Forward;
+
+template <auto F>
+struct Forward<F, Signature::INT> {
+  static int call(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
+    return Adapter::with_device(phy, h, [](Device& dev) { return from_result(F(dev)); });
   }
-  static int probe(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) { return from_result(T::probe(dev)); });
-  }
-  static int get_features(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) { return from_result(T::get_features(dev)); });
-  }
-  static int match_phy_device(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](const Device& dev) { return T::match_phy_device(dev) ? 1 : 0; });
-  }
-  static int config_aneg(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) { return from_result(T::config_aneg(dev)); });
-  }
-  static int read_status(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) {
-      const Result<std::uint16_t> r = T::read_status(dev);
+};
+
+template <auto F>
+struct Forward<F, Signature::STATUS> {
+  // As the tree's Rust adapter: the driver's u16 stays in C++, phylib sees 0.
+  static int call(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
+    return Adapter::with_device(phy, h, [](Device& dev) {
+      const Result<std::uint16_t> r = F(dev);
       return r ? 0 : r.error().to_errno();
     });
   }
-  static int suspend(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) { return from_result(T::suspend(dev)); });
+};
+
+template <auto F>
+struct Forward<F, Signature::MATCH> {
+  static int call(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
+    return Adapter::with_device(phy, h, [](const Device& dev) { return F(dev) ? 1 : 0; });
   }
-  static int resume(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) { return from_result(T::resume(dev)); });
+};
+
+template <auto F>
+struct Forward<F, Signature::VOID> {
+  static void call(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
+    // phylib's void callbacks return nothing; a failure inside has already
+    // stopped the instance through bug().
+    (void)Adapter::with_device(phy, h, [](Device& dev) {
+      F(dev);
+      return 0;
+    });
   }
-  static int read_mmd(refdrv_phy* phy, const refdrv_phy_helpers* h, int devnum, unsigned short regnum) noexcept {
-    return with_device(phy, h, [&](Device& dev) {
+};
+
+template <auto F>
+struct Forward<F, Signature::MMD_READ> {
+  static int call(refdrv_phy* phy, const refdrv_phy_helpers* h, int devnum, unsigned short regnum) noexcept {
+    return Adapter::with_device(phy, h, [&](Device& dev) {
       // CAST: phylib checks devnum < 32.
-      const Result<std::uint16_t> r = T::read_mmd(dev, static_cast<std::uint8_t>(devnum), regnum);
+      const Result<std::uint16_t> r = F(dev, static_cast<std::uint8_t>(devnum), regnum);
       return r ? static_cast<int>(*r) : r.error().to_errno();
     });
   }
-  static int write_mmd(refdrv_phy* phy, const refdrv_phy_helpers* h, int devnum, unsigned short regnum,
-                       unsigned short val) noexcept {
-    return with_device(phy, h, [&](Device& dev) {
+};
+
+template <auto F>
+struct Forward<F, Signature::MMD_WRITE> {
+  static int call(refdrv_phy* phy, const refdrv_phy_helpers* h, int devnum, unsigned short regnum,
+                  unsigned short val) noexcept {
+    return Adapter::with_device(phy, h, [&](Device& dev) {
       // CAST: phylib checks devnum < 32.
-      return from_result(T::write_mmd(dev, static_cast<std::uint8_t>(devnum), regnum, val));
-    });
-  }
-  static void link_change_notify(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    // phylib's link_change_notify returns nothing; a failure inside has
-    // already stopped the instance through bug().
-    (void)with_device(phy, h, [](Device& dev) {
-      T::link_change_notify(dev);
-      return 0;
+      return from_result(F(dev, static_cast<std::uint8_t>(devnum), regnum, val));
     });
   }
 };
@@ -109,17 +125,10 @@ constexpr refdrv_foreign_driver describe() {
   d.phy_id = T::phy_device_id.id();
   d.phy_id_mask = T::phy_device_id.mask_as_int();
   d.flags = 0;
-  if constexpr (has_soft_reset<T>) d.soft_reset = &Adapter<T>::soft_reset;
-  if constexpr (has_probe<T>) d.probe = &Adapter<T>::probe;
-  if constexpr (has_get_features<T>) d.get_features = &Adapter<T>::get_features;
-  if constexpr (has_match_phy_device<T>) d.match_phy_device = &Adapter<T>::match_phy_device;
-  if constexpr (has_config_aneg<T>) d.config_aneg = &Adapter<T>::config_aneg;
-  if constexpr (has_read_status<T>) d.read_status = &Adapter<T>::read_status;
-  if constexpr (has_suspend<T>) d.suspend = &Adapter<T>::suspend;
-  if constexpr (has_resume<T>) d.resume = &Adapter<T>::resume;
-  if constexpr (has_read_mmd<T>) d.read_mmd = &Adapter<T>::read_mmd;
-  if constexpr (has_write_mmd<T>) d.write_mmd = &Adapter<T>::write_mmd;
-  if constexpr (has_link_change_notify<T>) d.link_change_notify = &Adapter<T>::link_change_notify;
+#define REFDRV_PHY_DESCRIBE(cb, shape, foreign, cxx, locked) \
+  REFDRV_PHY_IF_##cxx(if constexpr (has_##cb<T>) d.cb = &Forward<&T::cb>::call;)
+  REFDRV_PHY_CALLBACKS(REFDRV_PHY_DESCRIBE)
+#undef REFDRV_PHY_DESCRIBE
   return d;
 }
 
