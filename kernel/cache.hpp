@@ -14,7 +14,7 @@ namespace refdrv::kernel {
 // $REFDRV_CACHE_DIR, else $XDG_CACHE_HOME/refdrv, else ~/.cache/refdrv.
 [[nodiscard]] std::filesystem::path cache_root();
 
-// Where refdrv's own sources for the kernel side (emul/, host/abi/, rust/,
+// Where refdrv's own sources for the kernel side (emul/, abi/, rust/,
 // kernel/refdrv.config) are: $REFDRV_DATA_DIR, else the directory the
 // project was built from or installed to.
 [[nodiscard]] std::filesystem::path data_dir();

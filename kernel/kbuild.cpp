@@ -886,7 +886,7 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
                         "-D__KBUILD_MODNAME=kmod_refdrv_emul"})
     emul_argv.emplace_back(a);
   emul_argv.push_back("-I" + (data / "emul").string());
-  emul_argv.push_back("-I" + (data / "host/abi").string());
+  emul_argv.push_back("-I" + (data / "abi").string());
 
   const NinjaPaths paths{data, gen, b.kbuild_dir, data / "emul/lockdep_hook.h"};
   if (auto w = write_file(b.build_dir / "build.ninja", build_ninja(b, opt, paths, emul_argv)); !w)

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "engine/fuzz_campaign.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "engine/fuzz_input.hpp"
+#include "engine/suite.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/kbuild.hpp"
+#include "kernel/process.hpp"
+
+namespace refdrv {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kTarget = "refdrv-fuzz-differential";
+
+std::vector<std::uint8_t> read_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<fs::path> files_in(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+Result<fs::path> fuzzer_binary(const std::string& given, bool no_build, bool quiet) {
+  if (!given.empty()) {
+    if (!fs::exists(given)) return fail(fmt::format("--fuzzer {}: no such file", given));
+    return fs::path(given);
+  }
+  const fs::path src = kernel::data_dir();
+  const fs::path bin = src / "build-fuzz" / "fuzz" / kTarget;
+  if (no_build) {
+    if (fs::exists(bin)) return bin;
+    return fail(fmt::format("{} is not built (drop --no-build, or: cmake --preset fuzz && cmake --build --preset fuzz)",
+                            bin.string()));
+  }
+  if (!kernel::on_path("clang++-19"))
+    return fail("the fuzz targets need clang-19 with libFuzzer: apt-get install clang-19 libclang-rt-19-dev");
+  const fs::path log = kernel::cache_root() / "fuzz" / "build.log";
+  fs::create_directories(log.parent_path());
+  if (!quiet) fmt::print(stderr, "refdrv: building the fuzz targets (cmake --preset fuzz; log: {})\n", log.string());
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{"cmake", "--preset", "fuzz"},
+        std::vector<std::string>{"cmake", "--build", "--preset", "fuzz", "--target", kTarget}}) {
+    auto st = kernel::run({argv, src, log, {}});
+    if (!st) return std::unexpected(st.error());
+    if (*st != 0)
+      return fail(fmt::format("building the fuzz target failed ({}); see {}", fmt::join(argv, " "), log.string()));
+  }
+  return bin;
+}
+
+void seed_corpus(const fs::path& dir) {
+  fs::create_directories(dir);
+  auto suite = load_default_suite();
+  if (!suite) return;
+  for (const auto& seed : fuzz_seeds(*suite)) {
+    const fs::path f = dir / seed.name;
+    if (fs::exists(f)) continue;
+    std::ofstream(f, std::ios::binary)
+        .write(reinterpret_cast<const char*>(seed.bytes.data()), static_cast<std::streamsize>(seed.bytes.size()));
+  }
+}
+
+FuzzerStats parse_fuzzer_stats(const std::string& log) {
+  FuzzerStats s;
+  std::istringstream in(log);
+  static const std::regex stat(R"(^stat::(\w+):\s+(\d+))");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, stat)) {
+      const std::uint64_t v = std::stoull(m[2]);
+      if (m[1] == "number_of_executed_units") s.execs = v;
+      if (m[1] == "average_exec_per_sec") s.exec_per_sec = v;
+      if (m[1] == "peak_rss_mb") s.peak_rss_mb = v;
+    }
+    if (line.rfind('#', 0) == 0 && line.find("exec/s") != std::string::npos) s.last_status = line;
+  }
+  return s;
+}
+
+Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& o) {
+  EnvironmentOptions with_coverage = o.env;
+  with_coverage.kernel_coverage = true;
+  if (auto built = kernel::build_kernel(env.tree(), build_options(with_coverage)); !built)
+    return std::unexpected(built.error());
+  CampaignRun run;
+  run.corpus = o.corpus.empty() ? kernel::cache_root() / "fuzz" / ("corpus-" + env.tree().version) : o.corpus;
+  seed_corpus(run.corpus);
+  const fs::path findings = fs::absolute(o.findings);
+  const fs::path raw = findings / "raw";
+  fs::create_directories(raw);
+  run.log = findings / "libfuzzer.log";
+  fs::remove(run.log);
+  std::vector<std::string> argv = {o.fuzzer.string(),
+                                   run.corpus.string(),
+                                   fmt::format("-max_total_time={}", static_cast<long>(o.seconds)),
+                                   "-artifact_prefix=" + (raw / "").string(),
+                                   fmt::format("-timeout={}", static_cast<long>(o.wall_seconds)),
+                                   "-print_final_stats=1",
+                                   "-rss_limit_mb=4096"};
+  argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
+  std::vector<std::string> envv = {"REFDRV_FUZZ_FINDINGS=" + raw.string(), "REFDRV_FUZZ_IMPLS=" + o.impls,
+                                   "REFDRV_FUZZ_SERIES=" + o.env.series};
+  if (!o.env.kernel.empty()) envv.push_back("REFDRV_FUZZ_KERNEL=" + o.env.kernel);
+  if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
+  if (o.on_start) o.on_start(run.corpus, run.log);
+  auto st = kernel::run({argv, {}, run.log, envv});
+  if (!st) return std::unexpected(st.error());
+  run.stats = parse_fuzzer_stats(kernel::read_file(run.log).value_or(""));
+  // Exit status 0: time is up; libFuzzer's own status for a crash it
+  // caught (a finding, replayed by the caller); anything else with no
+  // execution is a failure to run.
+  if (*st != 0 && run.stats.execs == 0)
+    return fail(fmt::format("the fuzzer did not run (exit status {}); see {}", *st, run.log.string()));
+  run.raw = files_in(raw);
+  return run;
+}
+
+std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs::path>& inputs,
+                                         ReproduceOptions options,
+                                         const std::function<void(const fs::path&)>& not_reproduced) {
+  std::set<std::string> seen;
+  std::vector<Reproducer> found;
+  for (const auto& in : inputs) {
+    const Scenario sc = decode_fuzz_input(read_bytes(in));
+    options.origin = in.filename().string();
+    Reproducer r = reproduce_finding(env, sc, options);
+    if (!r.verdict.finding) {
+      if (not_reproduced) not_reproduced(in);
+      continue;
+    }
+    if (!seen.insert(r.verdict.signature).second) continue;
+    found.push_back(std::move(r));
+  }
+  return found;
+}
+
+Result<CorpusCoverage> corpus_coverage(Environment& env, const fs::path& dir, const std::vector<Impl>& impls) {
+  if (!fs::is_directory(dir)) return fail(fmt::format("--coverage-of {}: not a directory", dir.string()));
+  const std::vector<fs::path> files = files_in(dir);
+  std::vector<std::uint8_t> counters(kKernelCoverageCounters);
+  env.image().ops().set_coverage(counters.data(), counters.size());
+  for (const auto& f : files) judge_in_process(env, decode_fuzz_input(read_bytes(f)), impls);
+  env.image().ops().set_coverage(nullptr, 0);
+  return CorpusCoverage{files.size(), kernel_coverage_hits(counters), counters.size()};
+}
+
+}  // namespace refdrv

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+// A fuzzing campaign: the libFuzzer differential target run for a while on
+// a corpus kept in refdrv's cache, its raw findings (the target's records
+// and libFuzzer's crash, timeout and OOM artifacts) replayed contained,
+// shrunk and written as scenarios. `refdrv fuzz` is its command line.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "engine/environment.hpp"
+#include "engine/fuzz.hpp"
+
+namespace refdrv {
+
+// The fuzz target's binary: `given` if not empty; otherwise refdrv's own,
+// built with the `fuzz` CMake preset in refdrv's source tree unless
+// `no_build` (then it must exist).
+Result<std::filesystem::path> fuzzer_binary(const std::string& given, bool no_build, bool quiet);
+
+// Writes the default suite, encoded, into `dir` as the seed corpus (files
+// already there are kept).
+void seed_corpus(const std::filesystem::path& dir);
+
+// What libFuzzer's final statistics said.
+struct FuzzerStats {
+  std::uint64_t execs = 0, exec_per_sec = 0, peak_rss_mb = 0;
+  std::string last_status;  // libFuzzer's last "#N ... cov: ... exec/s" line
+};
+[[nodiscard]] FuzzerStats parse_fuzzer_stats(const std::string& log);
+
+struct CampaignOptions {
+  std::filesystem::path fuzzer;  // fuzzer_binary()
+  double seconds = 60;
+  std::filesystem::path corpus;    // empty: refdrv's cache, one per Linux version
+  std::filesystem::path findings;  // raw inputs go to <findings>/raw, the log to <findings>/libfuzzer.log
+  double wall_seconds = 10;        // per input, before it is a hang
+  bool sampled_state = false;      // REFDRV_STATE_WATCH=off for the target (`--state sampled`)
+  std::string impls = "all";       // REFDRV_FUZZ_IMPLS
+  std::vector<std::string> libfuzzer_args;
+  EnvironmentOptions env;  // the tree and series the target loads
+  // Told the corpus and the log just before libFuzzer starts.
+  std::function<void(const std::filesystem::path& corpus, const std::filesystem::path& log)> on_start;
+};
+
+struct CampaignRun {
+  FuzzerStats stats;
+  std::filesystem::path corpus, log;
+  std::vector<std::filesystem::path> raw;  // the inputs to replay, sorted
+};
+
+// Builds the kernel side with coverage for `env`'s tree (with progress
+// lines, not silently inside the target), seeds the corpus and runs the
+// target. An error when the target did not run at all.
+Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& options);
+
+// Every input of `inputs` decoded, replayed contained and, if it shows a
+// finding, shrunk and written (reproduce_finding); one reproducer per
+// signature. `not_reproduced` hears of inputs that showed nothing.
+std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<std::filesystem::path>& inputs,
+                                         ReproduceOptions options,
+                                         const std::function<void(const std::filesystem::path&)>& not_reproduced);
+
+// How many of the kernel-side coverage counters the inputs of `dir` reach
+// on `impls`, replayed in process on `env` (built with coverage).
+struct CorpusCoverage {
+  std::size_t inputs = 0, hit = 0, counters = kKernelCoverageCounters;
+};
+Result<CorpusCoverage> corpus_coverage(Environment& env, const std::filesystem::path& dir,
+                                       const std::vector<Impl>& impls);
+
+}  // namespace refdrv
