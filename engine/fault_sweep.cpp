@@ -121,24 +121,18 @@ SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::
   return s;
 }
 
-SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& opt) {
-  const auto t0 = std::chrono::steady_clock::now();
-  SweepReport rep;
-  rep.tree_version = env.tree().version;
-  rep.tree_origin = env.tree().origin;
-  rep.impls = opt.impls;
-  SupervisorOptions so;
-  so.containment = opt.containment;
-  so.wall_seconds = opt.wall_seconds;
-  RunOptions ro;
+namespace {
 
-  // The runs without a fault: how many accesses each pair makes.
-  std::vector<Job> base_jobs;
+// The runs without a fault, one per implementation for each (scenario,
+// model) pair, in that order. Every point compares the same
+// implementations: a model whose group lacks one of them is left out, and
+// said so in rep.skipped.
+std::vector<Job> baseline_jobs(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& opt,
+                               SweepReport& rep) {
+  std::vector<Job> jobs;
   for (const auto& sc : scenarios) {
     auto shared = std::make_shared<const Scenario>(sc);
     for (const auto& model : sc.models) {
-      // Every point compares the same implementations; a model whose
-      // group lacks one of them is left out, and said so.
       const std::vector<Impl> here = impls_for_model(env, model, opt.impls);
       if (here.size() != opt.impls.size()) {
         std::string lacking;
@@ -148,11 +142,17 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
         rep.skipped.push_back({sc.name, model, fmt::format("no {} driver for {} in this tree", lacking, model)});
         continue;
       }
-      for (Impl impl : opt.impls) base_jobs.push_back({shared, model, impl, ro});
+      for (Impl impl : opt.impls) jobs.push_back({shared, model, impl, RunOptions{}});
     }
   }
-  const std::vector<RunResult> base = run_jobs(env, base_jobs, so);
-  rep.runs += base.size();
+  return jobs;
+}
+
+// From the baseline: the pairs (with how many accesses each makes, the
+// most of its implementations) into rep.pairs, and the faulted runs, one
+// per access and implementation, in pair order.
+std::vector<Job> faulted_jobs(const std::vector<Job>& base_jobs, const std::vector<RunResult>& base,
+                              const SweepOptions& opt, SweepReport& rep) {
   const std::size_t n_impls = opt.impls.size();
   std::vector<Job> jobs;
   for (std::size_t p = 0; p * n_impls < base_jobs.size(); ++p) {
@@ -165,12 +165,76 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
     }
     for (std::uint64_t k = 0; k < pair.accesses; ++k)
       for (Impl impl : opt.impls) {
-        RunOptions o = ro;
+        RunOptions o;
         o.extra_fault = fault_at(k);
         jobs.push_back({pair.scenario, pair.model, impl, o});
       }
     rep.pairs.push_back(std::move(pair));
   }
+  return jobs;
+}
+
+// One classified run of `impl` added to the report's totals.
+void tally(SweepReport& rep, Impl impl, const SweepRun& run) {
+  const auto outcome = static_cast<std::size_t>(run.outcome);
+  const auto origin = static_cast<std::size_t>(run.origin);
+  ++rep.counts[impl][outcome];
+  ++rep.counts_by_origin[impl][origin][outcome];
+  rep.mac_outcome_changed[impl] += run.mac_outcome_changed ? 1 : 0;
+  rep.mac_outcome_changed_by_origin[impl][origin] += run.mac_outcome_changed ? 1 : 0;
+  rep.warned[impl] += run.warned ? 1 : 0;
+  rep.warned_by_origin[impl][origin] += run.warned ? 1 : 0;
+}
+
+// A point where the implementations differ: reruns them with their traces
+// for the first difference, and writes the scenario that shows it.
+void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& opt, const SupervisorOptions& so) {
+  const std::size_t n_impls = opt.impls.size();
+  const std::uint64_t k = pt.index;
+  RunOptions o;
+  o.extra_fault = fault_at(k);
+  SupervisorOptions with_traces = so;
+  with_traces.with_trace = true;
+  const RunResult a = run_contained(env, {pt.scenario, pt.model, opt.impls[0], o}, with_traces);
+  for (std::size_t i = 1; i < n_impls; ++i) {
+    const RunResult b = run_contained(env, {pt.scenario, pt.model, opt.impls[i], o}, with_traces);
+    pt.divergence[i] = compare(*pt.scenario, a, b);
+  }
+  if (opt.repro_dir.empty()) return;
+  Scenario repro = *pt.scenario;
+  repro.name = fmt::format("{}-error-at-access-{}", pt.scenario->name, k);
+  repro.models = {pt.model};
+  repro.faults.push_back(fault_at(k));
+  std::filesystem::create_directories(opt.repro_dir);
+  pt.reproducer = fmt::format("{}/{}-{}.yaml", opt.repro_dir, slug(repro.name), slug(pt.model));
+  std::string outcomes;
+  for (std::size_t i = 0; i < n_impls; ++i)
+    outcomes +=
+        fmt::format("{}{}: {}", i ? "; " : "", impl_title(opt.impls[i]), fault_outcome_name(pt.runs[i].outcome));
+  std::ofstream(pt.reproducer) << scenario_to_yaml(
+      repro, repro.steps.size(),
+      fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails with -EIO. "
+                  "The implementations differ: {}.",
+                  k, pt.access, pt.scenario->name, pt.model, outcomes));
+}
+
+}  // namespace
+
+SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SweepReport rep;
+  rep.tree_version = env.tree().version;
+  rep.tree_origin = env.tree().origin;
+  rep.impls = opt.impls;
+  SupervisorOptions so;
+  so.containment = opt.containment;
+  so.wall_seconds = opt.wall_seconds;
+
+  // The runs without a fault: how many accesses each pair makes.
+  const std::vector<Job> base_jobs = baseline_jobs(env, scenarios, opt, rep);
+  const std::vector<RunResult> base = run_jobs(env, base_jobs, so);
+  rep.runs += base.size();
+  const std::vector<Job> jobs = faulted_jobs(base_jobs, base, opt, rep);
 
   so.with_trace = false;
   if (opt.progress) so.on_result = [&](std::size_t i, const RunResult&) { opt.progress(i + 1, jobs.size()); };
@@ -186,6 +250,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
     rep.warned[impl] = 0;
     rep.warned_by_origin[impl] = {};
   }
+  const std::size_t n_impls = opt.impls.size();
   std::size_t next = 0;
   for (std::size_t p = 0; p < rep.pairs.size(); ++p) {
     const SweepPair& pair = rep.pairs[p];
@@ -201,50 +266,13 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
           pt.access = r.fault->access;
           pt.step = r.fault->step;
         }
-        const SweepRun& run = pt.runs.back();
-        const auto outcome = static_cast<std::size_t>(run.outcome);
-        const auto origin = static_cast<std::size_t>(run.origin);
-        ++rep.counts[opt.impls[i]][outcome];
-        ++rep.counts_by_origin[opt.impls[i]][origin][outcome];
-        rep.mac_outcome_changed[opt.impls[i]] += run.mac_outcome_changed ? 1 : 0;
-        rep.mac_outcome_changed_by_origin[opt.impls[i]][origin] += run.mac_outcome_changed ? 1 : 0;
-        rep.warned[opt.impls[i]] += run.warned ? 1 : 0;
-        rep.warned_by_origin[opt.impls[i]][origin] += run.warned ? 1 : 0;
+        tally(rep, opt.impls[i], pt.runs.back());
       }
       next += n_impls;
       pt.divergence.resize(n_impls);
       for (std::size_t i = 1; i < n_impls; ++i)
         if (pt.runs[i].outcome != pt.runs[0].outcome || pt.runs[i].digest != pt.runs[0].digest) pt.differs = true;
-      if (pt.differs) {
-        // Rerun the differing implementations with their traces for the
-        // first difference, and write the scenario that shows it.
-        RunOptions o = ro;
-        o.extra_fault = fault_at(k);
-        SupervisorOptions with_traces = so;
-        with_traces.with_trace = true;
-        const RunResult a = run_contained(env, {pt.scenario, pt.model, opt.impls[0], o}, with_traces);
-        for (std::size_t i = 1; i < n_impls; ++i) {
-          const RunResult b = run_contained(env, {pt.scenario, pt.model, opt.impls[i], o}, with_traces);
-          pt.divergence[i] = compare(*pt.scenario, a, b);
-        }
-        if (!opt.repro_dir.empty()) {
-          Scenario repro = *pt.scenario;
-          repro.name = fmt::format("{}-error-at-access-{}", pt.scenario->name, k);
-          repro.models = {pt.model};
-          repro.faults.push_back(fault_at(k));
-          std::filesystem::create_directories(opt.repro_dir);
-          pt.reproducer = fmt::format("{}/{}-{}.yaml", opt.repro_dir, slug(repro.name), slug(pt.model));
-          std::string outcomes;
-          for (std::size_t i = 0; i < n_impls; ++i)
-            outcomes += fmt::format("{}{}: {}", i ? "; " : "", impl_title(opt.impls[i]),
-                                    fault_outcome_name(pt.runs[i].outcome));
-          std::ofstream(pt.reproducer) << scenario_to_yaml(
-              repro, repro.steps.size(),
-              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails with -EIO. "
-                          "The implementations differ: {}.",
-                          k, pt.access, pt.scenario->name, pt.model, outcomes));
-        }
-      }
+      if (pt.differs) explain_difference(env, pt, opt, so);
       rep.points.push_back(std::move(pt));
     }
   }

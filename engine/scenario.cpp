@@ -393,6 +393,102 @@ class Parser {
     return f;
   }
 
+  // expect: registers: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}.
+  Result<std::vector<RegisterExpectation>> registers(const YAML::Node& regs) const {
+    std::vector<RegisterExpectation> out;
+    if (!regs.IsMap()) return error(regs, "registers takes a map: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}");
+    for (const auto& kv : regs) {
+      auto r = reg(kv.first);
+      if (!r) return std::unexpected(r.error());
+      RegisterExpectation re;
+      re.reg = *r;
+      if (kv.second.IsMap()) {
+        if (auto c = check_keys(kv.second, {"mask", "value"}, "a register expectation"); !c)
+          return std::unexpected(c.error());
+        if (!kv.second["mask"] || !kv.second["value"])
+          return error(kv.second, "a register expectation as a map needs both mask and value: {mask: 0x800, value: 0x800}");
+        auto m = integer(kv.second["mask"], "mask");
+        auto v = integer(kv.second["value"], "value");
+        if (!m) return std::unexpected(m.error());
+        if (!v) return std::unexpected(v.error());
+        if (*m < 0 || *m > 0xffff || *v < 0 || *v > 0xffff)
+          return error(kv.second, "mask and value must be 16-bit values");
+        re.mask = static_cast<std::uint16_t>(*m);
+        re.value = static_cast<std::uint16_t>(*v);
+      } else {
+        auto v = integer(kv.second, "a register value");
+        if (!v) return std::unexpected(v.error());
+        if (*v < 0 || *v > 0xffff) return error(kv.second, "a register value must be a 16-bit value");
+        re.value = static_cast<std::uint16_t>(*v);
+      }
+      out.push_back(re);
+    }
+    return out;
+  }
+
+  // expect: state: RUNNING, or a list of states any one of which will do.
+  Result<std::vector<std::string>> phy_states(const YAML::Node& sn) const {
+    static constexpr std::array<const char*, 8> kStates = {"DOWN", "READY", "HALTED", "ERROR", "UP", "RUNNING",
+                                                           "NOLINK", "CABLETEST"};
+    std::vector<YAML::Node> items;
+    if (sn.IsSequence())
+      for (const auto& x : sn) items.push_back(x);
+    else
+      items.push_back(sn);
+    std::vector<std::string> out;
+    for (const auto& x : items) {
+      auto s = str(x, "state");
+      if (!s || std::find(kStates.begin(), kStates.end(), *s) == kStates.end())
+        return error(x, "state must be one of DOWN, READY, HALTED, ERROR, UP, RUNNING, NOLINK, CABLETEST "
+                        "(or a list of them: any one will do)");
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  // expect: returned: {probe: ENODEV}, driver callbacks to what they returned.
+  Result<std::map<std::string, int>> returned_values(const YAML::Node& rn) const {
+    if (!rn.IsMap() || rn.size() == 0)
+      return error(rn, "returned takes a map of driver callbacks to what they returned: {probe: ENODEV}");
+    std::map<std::string, int> out;
+    for (const auto& kv : rn) {
+      auto cb = str(kv.first, "a callback");
+      if (!cb) return std::unexpected(cb.error());
+      if (!callback_from(*cb))
+        return error(kv.first, fmt::format("unknown driver callback '{}' (a phy_driver callback: probe, "
+                                           "soft_reset, read_status, ...)",
+                                           *cb));
+      auto v = errno_value(kv.second);
+      if (!v) return std::unexpected(v.error());
+      out[*cb] = *v;
+    }
+    return out;
+  }
+
+  // mac-link-events: [down, up], what the MAC was told, in order.
+  Result<std::vector<bool>> link_events(const YAML::Node& ev) const {
+    if (!ev.IsSequence()) return error(ev, "mac-link-events must be a list like [down, up] (or [])");
+    std::vector<bool> v;
+    for (const auto& x : ev) {
+      auto s = str(x, "a link event");
+      if (!s || (*s != "up" && *s != "down")) return error(x, "a link event is up or down");
+      v.push_back(*s == "up");
+    }
+    return v;
+  }
+
+  // A list of refdrv's model names.
+  Result<std::vector<std::string>> model_names(const YAML::Node& list) const {
+    std::vector<std::string> out;
+    for (const auto& m : list) {
+      auto s = str(m, "a model");
+      if (!s) return std::unexpected(s.error());
+      if (!hw::find_model(*s)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *s));
+      out.push_back(*s);
+    }
+    return out;
+  }
+
   Result<Expectation> expectation(const YAML::Node& n) const {
     if (!n.IsMap()) return error(n, "expect takes a map, e.g. {link: up, speed: 100, duplex: full, state: RUNNING}");
     if (auto r = check_keys(n, {"link", "speed", "duplex", "state", "carrier", "mac-link", "mac-link-events",
@@ -418,15 +514,9 @@ class Parser {
     if (auto r = updown("carrier", e.carrier); !r) return std::unexpected(r.error());
     if (auto r = updown("mac-link", e.mac_link); !r) return std::unexpected(r.error());
     if (n["mac-link-events"]) {
-      const YAML::Node ev = n["mac-link-events"];
-      if (!ev.IsSequence()) return error(ev, "mac-link-events must be a list like [down, up] (or [])");
-      std::vector<bool> v;
-      for (const auto& x : ev) {
-        auto s = str(x, "a link event");
-        if (!s || (*s != "up" && *s != "down")) return error(x, "a link event is up or down");
-        v.push_back(*s == "up");
-      }
-      e.mac_link_events = v;
+      auto events = link_events(n["mac-link-events"]);
+      if (!events) return std::unexpected(events.error());
+      e.mac_link_events = std::move(*events);
     }
     for (auto [key, out] : {std::pair{"advertised", &e.advertising}, std::pair{"link-partner", &e.lp_advertising}}) {
       if (!n[key]) continue;
@@ -454,21 +544,9 @@ class Parser {
       e.duplex = *d == "half" ? 0 : *d == "full" ? 1 : 255;
     }
     if (n["state"]) {
-      static constexpr std::array<const char*, 8> kStates = {"DOWN", "READY", "HALTED", "ERROR", "UP", "RUNNING",
-                                                             "NOLINK", "CABLETEST"};
-      const YAML::Node sn = n["state"];
-      std::vector<YAML::Node> items;
-      if (sn.IsSequence())
-        for (const auto& x : sn) items.push_back(x);
-      else
-        items.push_back(sn);
-      for (const auto& x : items) {
-        auto s = str(x, "state");
-        if (!s || std::find(kStates.begin(), kStates.end(), *s) == kStates.end())
-          return error(x, "state must be one of DOWN, READY, HALTED, ERROR, UP, RUNNING, NOLINK, CABLETEST "
-                          "(or a list of them: any one will do)");
-        e.states.push_back(*s);
-      }
+      auto states = phy_states(n["state"]);
+      if (!states) return std::unexpected(states.error());
+      e.states = std::move(*states);
     }
     if (n["driver"]) {
       auto s = str(n["driver"], "driver");
@@ -482,34 +560,9 @@ class Parser {
       *out = *b;
     }
     if (n["registers"]) {
-      const YAML::Node regs = n["registers"];
-      if (!regs.IsMap()) return error(regs, "registers takes a map: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}");
-      for (const auto& kv : regs) {
-        auto r = reg(kv.first);
-        if (!r) return std::unexpected(r.error());
-        RegisterExpectation re;
-        re.reg = *r;
-        if (kv.second.IsMap()) {
-          if (auto c = check_keys(kv.second, {"mask", "value"}, "a register expectation"); !c)
-            return std::unexpected(c.error());
-          if (!kv.second["mask"] || !kv.second["value"])
-            return error(kv.second, "a register expectation as a map needs both mask and value: {mask: 0x800, value: 0x800}");
-          auto m = integer(kv.second["mask"], "mask");
-          auto v = integer(kv.second["value"], "value");
-          if (!m) return std::unexpected(m.error());
-          if (!v) return std::unexpected(v.error());
-          if (*m < 0 || *m > 0xffff || *v < 0 || *v > 0xffff)
-            return error(kv.second, "mask and value must be 16-bit values");
-          re.mask = static_cast<std::uint16_t>(*m);
-          re.value = static_cast<std::uint16_t>(*v);
-        } else {
-          auto v = integer(kv.second, "a register value");
-          if (!v) return std::unexpected(v.error());
-          if (*v < 0 || *v > 0xffff) return error(kv.second, "a register value must be a 16-bit value");
-          re.value = static_cast<std::uint16_t>(*v);
-        }
-        e.registers.push_back(re);
-      }
+      auto regs = registers(n["registers"]);
+      if (!regs) return std::unexpected(regs.error());
+      e.registers = std::move(*regs);
     }
     if (n["firmware-loaded"]) {
       auto b = boolean(n["firmware-loaded"], "firmware-loaded");
@@ -517,31 +570,67 @@ class Parser {
       e.firmware_loaded = *b;
     }
     if (n["returned"]) {
-      const YAML::Node rn = n["returned"];
-      if (!rn.IsMap() || rn.size() == 0)
-        return error(rn, "returned takes a map of driver callbacks to what they returned: {probe: ENODEV}");
-      for (const auto& kv : rn) {
-        auto cb = str(kv.first, "a callback");
-        if (!cb) return std::unexpected(cb.error());
-        if (!callback_from(*cb))
-          return error(kv.first, fmt::format("unknown driver callback '{}' (a phy_driver callback: probe, "
-                                             "soft_reset, read_status, ...)",
-                                             *cb));
-        auto v = errno_value(kv.second);
-        if (!v) return std::unexpected(v.error());
-        e.returned[*cb] = *v;
-      }
+      auto returned = returned_values(n["returned"]);
+      if (!returned) return std::unexpected(returned.error());
+      e.returned = std::move(*returned);
     }
     if (n["models"]) {
       if (!n["models"].IsSequence()) return error(n["models"], "models must be a list of model names");
-      for (const auto& m : n["models"]) {
-        auto s = str(m, "a model");
-        if (!s) return std::unexpected(s.error());
-        if (!hw::find_model(*s)) return error(m, fmt::format("unknown model '{}'", *s));
-        e.models.push_back(*s);
-      }
+      auto models = model_names(n["models"]);
+      if (!models) return std::unexpected(models.error());
+      e.models = std::move(*models);
     }
     return e;
+  }
+
+  // An ethtool step: the settings, and what phylib must return.
+  Result<void> ethtool_step(Step& st, const YAML::Node& arg) const {
+    auto e = ethtool(arg);
+    if (!e) return std::unexpected(e.error());
+    st.ethtool = *e;
+    if (arg["returns"]) {
+      auto r = errno_value(arg["returns"]);
+      if (!r) return std::unexpected(r.error());
+      st.returns = *r;
+    }
+    return {};
+  }
+
+  // An MDIO or MII register access step's map: register, address, value
+  // (writes only), returns.
+  Result<void> register_access(Step& st, const YAML::Node& arg, const std::string& what, bool write) const {
+    if (!arg.IsMap()) return error(arg, fmt::format("{} takes a map: {{register: BMSR{}}}", what,
+                                                     write ? ", value: 0x1200" : ""));
+    if (auto r = check_keys(arg, {"register", "value", "address", "returns"}, what); !r)
+      return std::unexpected(r.error());
+    if (!arg["register"]) return error(arg, fmt::format("{} needs a register", what));
+    auto r = reg(arg["register"]);
+    if (!r) return std::unexpected(r.error());
+    st.reg = static_cast<int>(*r);
+    if (arg["address"]) {
+      auto a = integer(arg["address"], "address");
+      if (!a || *a < 0 || *a > 31) return error(arg["address"], "address must be 0-31");
+      st.addr = static_cast<int>(*a);
+    }
+    if (write) {
+      if (!arg["value"]) return error(arg, fmt::format("{} needs a value", what));
+      auto v = integer(arg["value"], "value");
+      if (!v || *v < 0 || *v > 0xffff) return error(arg["value"], "value must be a 16-bit value");
+      st.value = static_cast<int>(*v);
+    } else if (arg["value"]) {
+      return error(arg["value"], fmt::format("{} takes no value", what));
+    }
+    if (arg["returns"]) {
+      auto rv = integer(arg["returns"], "returns");
+      if (!rv) {
+        auto e = errno_value(arg["returns"]);
+        if (!e) return std::unexpected(e.error());
+        st.returns = *e;
+      } else {
+        st.returns = static_cast<int>(*rv);
+      }
+    }
+    return {};
   }
 
   Result<Step> step(const YAML::Node& n, std::size_t index) const {
@@ -601,14 +690,7 @@ class Parser {
       }
       case Step::Kind::kEthtool: {
         if (auto r = need_arg("the settings"); !r) return std::unexpected(r.error());
-        auto e = ethtool(arg);
-        if (!e) return std::unexpected(e.error());
-        st.ethtool = *e;
-        if (arg["returns"]) {
-          auto r = errno_value(arg["returns"]);
-          if (!r) return std::unexpected(r.error());
-          st.returns = *r;
-        }
+        if (auto r = ethtool_step(st, arg); !r) return std::unexpected(r.error());
         return st;
       }
       case Step::Kind::kMdioRead:
@@ -617,37 +699,7 @@ class Parser {
       case Step::Kind::kMiiWrite: {
         const bool write = st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite;
         if (auto r = need_arg("{register: BMSR}"); !r) return std::unexpected(r.error());
-        if (!arg.IsMap()) return error(arg, fmt::format("{} takes a map: {{register: BMSR{}}}", what,
-                                                         write ? ", value: 0x1200" : ""));
-        if (auto r = check_keys(arg, {"register", "value", "address", "returns"}, what); !r)
-          return std::unexpected(r.error());
-        if (!arg["register"]) return error(arg, fmt::format("{} needs a register", what));
-        auto r = reg(arg["register"]);
-        if (!r) return std::unexpected(r.error());
-        st.reg = static_cast<int>(*r);
-        if (arg["address"]) {
-          auto a = integer(arg["address"], "address");
-          if (!a || *a < 0 || *a > 31) return error(arg["address"], "address must be 0-31");
-          st.addr = static_cast<int>(*a);
-        }
-        if (write) {
-          if (!arg["value"]) return error(arg, fmt::format("{} needs a value", what));
-          auto v = integer(arg["value"], "value");
-          if (!v || *v < 0 || *v > 0xffff) return error(arg["value"], "value must be a 16-bit value");
-          st.value = static_cast<int>(*v);
-        } else if (arg["value"]) {
-          return error(arg["value"], fmt::format("{} takes no value", what));
-        }
-        if (arg["returns"]) {
-          auto rv = integer(arg["returns"], "returns");
-          if (!rv) {
-            auto e = errno_value(arg["returns"]);
-            if (!e) return std::unexpected(e.error());
-            st.returns = *e;
-          } else {
-            st.returns = static_cast<int>(*rv);
-          }
-        }
+        if (auto r = register_access(st, arg, what, write); !r) return std::unexpected(r.error());
         return st;
       }
       default:
@@ -665,6 +717,37 @@ class Parser {
       st.returns = *r;
     }
     return st;
+  }
+
+  // firmware: {file: missing | default | {size: N}}, the files request_firmware() finds.
+  Result<decltype(Scenario::firmware)> firmware_files(const YAML::Node& fw) const {
+    decltype(Scenario::firmware) out;
+    if (!fw.IsMap() || fw.size() == 0)
+      return error(fw, "firmware takes a map of file names: {qt2025-2.0.3.3.fw: missing} (or default, {size: N})");
+    for (const auto& kv : fw) {
+      auto name = str(kv.first, "a firmware file name");
+      if (!name) return std::unexpected(name.error());
+      if (name->empty() || name->find('/') == 0)
+        return error(kv.first, "a firmware file name is relative to the firmware directory, like the kernel's");
+      FirmwareFile f;
+      if (kv.second.IsScalar() && kv.second.Scalar() == "missing") {
+        f.kind = FirmwareFile::Kind::kMissing;
+      } else if (kv.second.IsScalar() && kv.second.Scalar() == "default") {
+        f.kind = FirmwareFile::Kind::kDefault;
+      } else if (kv.second.IsMap()) {
+        if (auto c = check_keys(kv.second, {"size"}, "a firmware file"); !c) return std::unexpected(c.error());
+        auto sz = integer(kv.second["size"], "size");
+        if (!kv.second["size"] || !sz || *sz < 0 || *sz > kMaxFirmwareBytes)
+          return error(kv.second, fmt::format("a generated firmware image is {{size: N}}, N from 0 to {} bytes",
+                                              kMaxFirmwareBytes));
+        f.kind = FirmwareFile::Kind::kTestImage;
+        f.size = static_cast<std::size_t>(*sz);
+      } else {
+        return error(kv.second, "a firmware file is missing, default, or {size: N} (refdrv's test image)");
+      }
+      out[*name] = f;
+    }
+    return out;
   }
 
   Result<Scenario> scenario(const YAML::Node& root) const {
@@ -688,12 +771,9 @@ class Parser {
     if (!root["models"]) return error(root, "the scenario needs models: [AX88772A, ...]");
     const YAML::Node models = root["models"];
     if (!models.IsSequence() || models.size() == 0) return error(models, "models must be a non-empty list of model names");
-    for (const auto& m : models) {
-      auto mn = str(m, "a model");
-      if (!mn) return std::unexpected(mn.error());
-      if (!hw::find_model(*mn)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *mn));
-      s.models.push_back(*mn);
-    }
+    auto names = model_names(models);
+    if (!names) return std::unexpected(names.error());
+    s.models = std::move(*names);
     if (root["partner"] && !(root["partner"].IsScalar() && root["partner"].Scalar() == "none")) {
       auto p = partner(root["partner"], "partner");
       if (!p) return std::unexpected(p.error());
@@ -732,32 +812,9 @@ class Parser {
       s.seed = static_cast<std::uint64_t>(*v);
     }
     if (root["firmware"]) {
-      const YAML::Node fw = root["firmware"];
-      if (!fw.IsMap() || fw.size() == 0)
-        return error(fw, "firmware takes a map of file names: {qt2025-2.0.3.3.fw: missing} (or default, {size: N})");
-      for (const auto& kv : fw) {
-        auto name = str(kv.first, "a firmware file name");
-        if (!name) return std::unexpected(name.error());
-        if (name->empty() || name->find('/') == 0)
-          return error(kv.first, "a firmware file name is relative to the firmware directory, like the kernel's");
-        FirmwareFile f;
-        if (kv.second.IsScalar() && kv.second.Scalar() == "missing") {
-          f.kind = FirmwareFile::Kind::kMissing;
-        } else if (kv.second.IsScalar() && kv.second.Scalar() == "default") {
-          f.kind = FirmwareFile::Kind::kDefault;
-        } else if (kv.second.IsMap()) {
-          if (auto c = check_keys(kv.second, {"size"}, "a firmware file"); !c) return std::unexpected(c.error());
-          auto sz = integer(kv.second["size"], "size");
-          if (!kv.second["size"] || !sz || *sz < 0 || *sz > kMaxFirmwareBytes)
-            return error(kv.second, fmt::format("a generated firmware image is {{size: N}}, N from 0 to {} bytes",
-                                                kMaxFirmwareBytes));
-          f.kind = FirmwareFile::Kind::kTestImage;
-          f.size = static_cast<std::size_t>(*sz);
-        } else {
-          return error(kv.second, "a firmware file is missing, default, or {size: N} (refdrv's test image)");
-        }
-        s.firmware[*name] = f;
-      }
+      auto fw = firmware_files(root["firmware"]);
+      if (!fw) return std::unexpected(fw.error());
+      s.firmware = std::move(*fw);
     }
     if (!root["steps"]) return error(root, "the scenario needs steps");
     const YAML::Node steps = root["steps"];

@@ -86,6 +86,9 @@ Sources read_sources(Environment& env) {
   for (const auto& f : env.built().rust_sources) s.rust_compiled.push_back(load(tree, f, "tree"));
   for (const auto& f : files_under(data, "cxx/include/refdrv/phy", ".hpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
   for (const auto& f : files_under(data, "cxx/abstractions", ".cpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
+  // The callback table the C++ adapter and checks are generated from (its
+  // rows stand where phy.rs has one adapter function per callback).
+  s.cxx_abstraction.push_back(load(data, "abi/refdrv_phy_callbacks.h", "refdrv"));
   return s;
 }
 
@@ -693,83 +696,92 @@ std::set<std::string> words(const std::string& src, Lang lang) {
   return out;
 }
 
+// The phylib functions (or abstraction methods) of `called` that `offered`
+// has, by their last name component.
+json api_used(const std::set<std::string>& called, const std::set<std::string>& offered) {
+  json a = json::array();
+  for (const auto& c : called) {
+    const std::string base = c.substr(c.rfind(':') == std::string::npos ? 0 : c.rfind(':') + 1);
+    if (offered.contains(base)) a.push_back(c);
+  }
+  return a;
+}
+
+json c_maintenance(const Sources& s) {
+  std::set<std::string> offered;
+  for (const auto& w : words(s.phy_h.text, Lang::kC)) offered.insert(w);
+  std::size_t callbacks = 0;
+  json drivers = json::array();
+  for (const auto& e : c_phy_driver_table(s.c_driver.text)) {
+    std::size_t n = 0;
+    for (const auto& [f, v] : e.fields)
+      if (f != ".name" && f != ".flags" && f != ".phy_id" && f != ".phy_id_mask" && f != "match" && f != ".features") ++n;
+    callbacks += n;
+    drivers.push_back({{"driver", e.name}, {"callbacks", n}});
+  }
+  // Called, or set as a callback in the table (`.suspend = genphy_suspend`).
+  std::set<std::string> called = called_names(s.c_driver.text, Lang::kC);
+  for (const auto& e : c_phy_driver_table(s.c_driver.text))
+    for (const auto& [f, v] : e.fields) called.insert(v);
+  const json used = api_used(called, offered);
+  return json({{"implementation", "C"}, {"path", s.c_driver.path},
+                   {"code_lines", count_lines(s.c_driver.text, Lang::kC).code}, {"drivers", drivers},
+                   {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
+                   {"abstraction", "phylib's C API (include/linux/phy.h)"}, {"abstraction_lines", 0}});
+}
+
+json rust_maintenance(const Sources& s) {
+  std::set<std::string> offered = all_rust_fn_names(s.tree_phy.text);
+  for (const auto& f : all_rust_fn_names(s.tree_reg.text)) offered.insert(f);
+  std::size_t callbacks = 0;
+  json drivers = json::array();
+  for (const auto& d : rust_driver_impls(s.rust_driver.text)) {
+    callbacks += d.functions.size();
+    drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
+  }
+  const json used = api_used(called_names(s.rust_driver.text, Lang::kRust), offered);
+  return json({{"implementation", "Rust"}, {"path", s.rust_driver.path},
+                   {"code_lines", count_lines(s.rust_driver.text, Lang::kRust).code}, {"drivers", drivers},
+                   {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
+                   {"abstraction", "rust/kernel/net/phy.rs + phy/reg.rs"},
+                   {"abstraction_lines", count_lines(s.tree_phy.text, Lang::kRust).code +
+                                             count_lines(s.tree_reg.text, Lang::kRust).code}});
+}
+
+json cxx_maintenance(const Sources& s) {
+  std::set<std::string> offered;
+  std::size_t abstraction_lines = 0;
+  for (const auto& f : s.cxx_abstraction) {
+    for (const auto& w : words(f.text, Lang::kCxx)) offered.insert(w);
+    abstraction_lines += count_lines(f.text, Lang::kCxx).code;
+  }
+  std::size_t callbacks = 0;
+  json drivers = json::array();
+  for (const auto& d : cxx_driver_structs(s.cxx_driver.text)) {
+    callbacks += d.functions.size();
+    drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
+  }
+  std::set<std::string> called = called_names(s.cxx_driver.text, Lang::kCxx);
+  for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) called.erase(f);
+  for (const auto& d : cxx_driver_structs(s.cxx_driver.text))
+    for (const auto& f : d.functions) called.erase(f);  // its own callbacks' definitions
+  const json used = api_used(called, offered);
+  return json({{"implementation", "C++"}, {"path", s.cxx_driver.path},
+                   {"code_lines", count_lines(s.cxx_driver.text, Lang::kCxx).code}, {"drivers", drivers},
+                   {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
+                   {"abstraction", "cxx/include/refdrv/phy + cxx/abstractions + abi/refdrv_phy_callbacks.h"},
+                   {"abstraction_lines", abstraction_lines}});
+}
+
 json maintenance(const Sources& s, const json& hist) {
   json j;
   j["method"] = "Code lines by the same tokenizer; callbacks per driver from each driver's own declarations; API "
                 "surface: the phylib functions (C) or abstraction methods (Rust, C++) each driver calls; churn from "
                 "the history section.";
   json impls = json::array();
-  auto api = [](const std::set<std::string>& called, const std::set<std::string>& offered) {
-    json a = json::array();
-    for (const auto& c : called) {
-      const std::string base = c.substr(c.rfind(':') == std::string::npos ? 0 : c.rfind(':') + 1);
-      if (offered.contains(base)) a.push_back(c);
-    }
-    return a;
-  };
-  {
-    std::set<std::string> offered;
-    for (const auto& w : words(s.phy_h.text, Lang::kC)) offered.insert(w);
-    std::size_t callbacks = 0;
-    json drivers = json::array();
-    for (const auto& e : c_phy_driver_table(s.c_driver.text)) {
-      std::size_t n = 0;
-      for (const auto& [f, v] : e.fields)
-        if (f != ".name" && f != ".flags" && f != ".phy_id" && f != ".phy_id_mask" && f != "match" && f != ".features") ++n;
-      callbacks += n;
-      drivers.push_back({{"driver", e.name}, {"callbacks", n}});
-    }
-    // Called, or set as a callback in the table (`.suspend = genphy_suspend`).
-    std::set<std::string> called = called_names(s.c_driver.text, Lang::kC);
-    for (const auto& e : c_phy_driver_table(s.c_driver.text))
-      for (const auto& [f, v] : e.fields) called.insert(v);
-    const json used = api(called, offered);
-    impls.push_back({{"implementation", "C"}, {"path", s.c_driver.path},
-                     {"code_lines", count_lines(s.c_driver.text, Lang::kC).code}, {"drivers", drivers},
-                     {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
-                     {"abstraction", "phylib's C API (include/linux/phy.h)"}, {"abstraction_lines", 0}});
-  }
-  if (s.rust_driver.present) {
-    std::set<std::string> offered = all_rust_fn_names(s.tree_phy.text);
-    for (const auto& f : all_rust_fn_names(s.tree_reg.text)) offered.insert(f);
-    std::size_t callbacks = 0;
-    json drivers = json::array();
-    for (const auto& d : rust_driver_impls(s.rust_driver.text)) {
-      callbacks += d.functions.size();
-      drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
-    }
-    const json used = api(called_names(s.rust_driver.text, Lang::kRust), offered);
-    impls.push_back({{"implementation", "Rust"}, {"path", s.rust_driver.path},
-                     {"code_lines", count_lines(s.rust_driver.text, Lang::kRust).code}, {"drivers", drivers},
-                     {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
-                     {"abstraction", "rust/kernel/net/phy.rs + phy/reg.rs"},
-                     {"abstraction_lines", count_lines(s.tree_phy.text, Lang::kRust).code +
-                                               count_lines(s.tree_reg.text, Lang::kRust).code}});
-  }
-  {
-    std::set<std::string> offered;
-    std::size_t abstraction_lines = 0;
-    for (const auto& f : s.cxx_abstraction) {
-      for (const auto& w : words(f.text, Lang::kCxx)) offered.insert(w);
-      abstraction_lines += count_lines(f.text, Lang::kCxx).code;
-    }
-    std::size_t callbacks = 0;
-    json drivers = json::array();
-    for (const auto& d : cxx_driver_structs(s.cxx_driver.text)) {
-      callbacks += d.functions.size();
-      drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
-    }
-    std::set<std::string> called = called_names(s.cxx_driver.text, Lang::kCxx);
-    for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) called.erase(f);
-    for (const auto& d : cxx_driver_structs(s.cxx_driver.text))
-      for (const auto& f : d.functions) called.erase(f);  // its own callbacks' definitions
-    const json used = api(called, offered);
-    impls.push_back({{"implementation", "C++"}, {"path", s.cxx_driver.path},
-                     {"code_lines", count_lines(s.cxx_driver.text, Lang::kCxx).code}, {"drivers", drivers},
-                     {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
-                     {"abstraction", "cxx/include/refdrv/phy + cxx/abstractions"},
-                     {"abstraction_lines", abstraction_lines}});
-  }
+  impls.push_back(c_maintenance(s));
+  if (s.rust_driver.present) impls.push_back(rust_maintenance(s));
+  impls.push_back(cxx_maintenance(s));
   j["implementations"] = impls;
   json churn = json::array();
   if (hist.value("available", false))
@@ -814,6 +826,81 @@ json code_cell(const std::optional<Snippet>& sn, Lang lang, const std::string& p
           {"where", fmt::format("{}:{}-{}", path, sn->first_line, sn->last_line)}, {"note", fallback}};
 }
 
+// Per implementation: how many scenarios of the suite ran `cb` of `driver`,
+// and the first few of their names.
+json exercised_cells(const Exercised& ex, const std::string& driver, const std::string& cb) {
+  json cells = json::array();
+  for (const char* impl : {"C", "Rust", "C++"}) {
+    const auto it = ex.scenarios.find({impl, driver, cb});
+    const std::size_t n = it == ex.scenarios.end() ? 0 : it->second.size();
+    std::string names;
+    if (it != ex.scenarios.end()) {
+      std::size_t k = 0;
+      for (const auto& sc : it->second) {
+        if (k++ == 4) {
+          names += ", ...";
+          break;
+        }
+        names += (names.empty() ? "" : ", ") + sc;
+      }
+    }
+    cells.push_back({{"implementation", impl}, {"scenarios", n}, {"names", names}});
+  }
+  return cells;
+}
+
+// One callback of one driver in the three implementations (`r`, `x`: its
+// Rust and C++ types, null where there is none).
+json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, const DriverType* x,
+                  const std::string& cb, const Exercised& ex) {
+  json row;
+  row["callback"] = cb;
+  const auto field = e.fields.find("." + cb);
+  std::optional<Snippet> c_code;
+  std::string c_note;
+  if (field != e.fields.end()) {
+    c_code = find_function(s.c_driver.text, Lang::kC, field->second);
+    if (!c_code) c_note = fmt::format("phylib's {}() directly, as .{} = {}", field->second, cb, field->second);
+  } else {
+    c_note = "not set: phylib's generic routine";
+  }
+  row["c"] = code_cell(c_code, Lang::kC, s.c_driver.path, c_note);
+  row["rust"] = code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust,
+                          s.rust_driver.path,
+                          s.rust_driver.present ? "not implemented: phylib's generic routine" : "no Rust driver in this tree");
+  row["cxx"] = code_cell(x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx,
+                         s.cxx_driver.path, "not implemented: phylib's generic routine");
+  row["exercised"] = exercised_cells(ex, e.name, cb);
+  return row;
+}
+
+// Helpers the drivers share (functions outside the drivers' types: the
+// Rust and C++ soft_reset callbacks call asix_soft_reset, which C sets as
+// its callback directly).
+json shared_helpers(const Sources& s, const std::vector<CDriverEntry>& c_table) {
+  std::vector<std::string> helper_names;
+  auto add_helper = [&](const std::string& f) {
+    if (std::find(helper_names.begin(), helper_names.end(), f) == helper_names.end()) helper_names.push_back(f);
+  };
+  for (const auto& f : free_functions(s.c_driver.text, Lang::kC)) {
+    bool callback = false;
+    for (const auto& e : c_table)
+      for (const auto& [k, v] : e.fields) callback = callback || v == f;
+    if (!callback) add_helper(f);
+  }
+  if (s.rust_driver.present)
+    for (const auto& f : free_functions(s.rust_driver.text, Lang::kRust)) add_helper(f);
+  for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) add_helper(f);
+  json helpers = json::array();
+  for (const auto& f : helper_names)
+    helpers.push_back({{"name", f},
+                       {"c", code_cell(find_function(s.c_driver.text, Lang::kC, f), Lang::kC, s.c_driver.path, "none")},
+                       {"rust", code_cell(s.rust_driver.present ? find_rust_fn(s.rust_driver.text, "", f) : std::nullopt,
+                                          Lang::kRust, s.rust_driver.path, "none")},
+                       {"cxx", code_cell(find_function(s.cxx_driver.text, Lang::kCxx, f), Lang::kCxx, s.cxx_driver.path, "none")}});
+  return helpers;
+}
+
 json side_by_side(const Sources& s, const CheckReport& rep) {
   json j;
   j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
@@ -840,43 +927,7 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
         for (const auto& f : d->functions)
           if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
     json rows = json::array();
-    for (const auto& cb : callbacks) {
-      json row;
-      row["callback"] = cb;
-      const auto field = e.fields.find("." + cb);
-      std::optional<Snippet> c_code;
-      std::string c_note;
-      if (field != e.fields.end()) {
-        c_code = find_function(s.c_driver.text, Lang::kC, field->second);
-        if (!c_code) c_note = fmt::format("phylib's {}() directly, as .{} = {}", field->second, cb, field->second);
-      } else {
-        c_note = "not set: phylib's generic routine";
-      }
-      row["c"] = code_cell(c_code, Lang::kC, s.c_driver.path, c_note);
-      row["rust"] = code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust,
-                              s.rust_driver.path, s.rust_driver.present ? "not implemented: phylib's generic routine" : "no Rust driver in this tree");
-      row["cxx"] = code_cell(x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx,
-                             s.cxx_driver.path, "not implemented: phylib's generic routine");
-      json exercised_by = json::array();
-      for (const char* impl : {"C", "Rust", "C++"}) {
-        const auto it = ex.scenarios.find({impl, e.name, cb});
-        const std::size_t n = it == ex.scenarios.end() ? 0 : it->second.size();
-        std::string names;
-        if (it != ex.scenarios.end()) {
-          std::size_t k = 0;
-          for (const auto& sc : it->second) {
-            if (k++ == 4) {
-              names += ", ...";
-              break;
-            }
-            names += (names.empty() ? "" : ", ") + sc;
-          }
-        }
-        exercised_by.push_back({{"implementation", impl}, {"scenarios", n}, {"names", names}});
-      }
-      row["exercised"] = exercised_by;
-      rows.push_back(row);
-    }
+    for (const auto& cb : callbacks) rows.push_back(callback_row(s, e, r, x, cb, ex));
     json div = json::array();
     if (auto it = ex.divergences.find(e.name); it != ex.divergences.end())
       for (const auto& d : it->second) div.push_back(d);
@@ -884,30 +935,8 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
                        {"callbacks", rows}, {"divergences", div}});
   }
   j["drivers"] = drivers;
-  // Helpers the drivers share (functions outside the drivers' types: the
-  // Rust and C++ soft_reset callbacks call asix_soft_reset, which C sets as
-  // its callback directly), and how each registers its module.
-  std::vector<std::string> helper_names;
-  auto add_helper = [&](const std::string& f) {
-    if (std::find(helper_names.begin(), helper_names.end(), f) == helper_names.end()) helper_names.push_back(f);
-  };
-  for (const auto& f : free_functions(s.c_driver.text, Lang::kC)) {
-    bool callback = false;
-    for (const auto& e : c_table)
-      for (const auto& [k, v] : e.fields) callback = callback || v == f;
-    if (!callback) add_helper(f);
-  }
-  if (s.rust_driver.present)
-    for (const auto& f : free_functions(s.rust_driver.text, Lang::kRust)) add_helper(f);
-  for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) add_helper(f);
-  json helpers = json::array();
-  for (const auto& f : helper_names)
-    helpers.push_back({{"name", f},
-                       {"c", code_cell(find_function(s.c_driver.text, Lang::kC, f), Lang::kC, s.c_driver.path, "none")},
-                       {"rust", code_cell(s.rust_driver.present ? find_rust_fn(s.rust_driver.text, "", f) : std::nullopt,
-                                          Lang::kRust, s.rust_driver.path, "none")},
-                       {"cxx", code_cell(find_function(s.cxx_driver.text, Lang::kCxx, f), Lang::kCxx, s.cxx_driver.path, "none")}});
-  j["helpers"] = helpers;
+  j["helpers"] = shared_helpers(s, c_table);
+  // How each registers its module.
   j["module"] = {
       {"c", code_cell(find_invocation(s.c_driver.text, Lang::kC, "module_phy_driver"), Lang::kC, s.c_driver.path, "")},
       {"rust", code_cell(s.rust_driver.present ? find_invocation(s.rust_driver.text, Lang::kRust, "module_phy_driver")

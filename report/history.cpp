@@ -161,6 +161,72 @@ const std::vector<std::pair<std::string, std::string>>& memory_safety_patterns()
   return p;
 }
 
+namespace {
+
+// What commit `t` (parent tree `parent`, null for a root commit) changed of
+// a group's `paths`, path -> lines added, deleted. A path that appears by a
+// rename adds its former name to `paths` and `followed`, so older commits
+// are followed to it. `dir_changed` caches, per directory, whether the
+// commit touched it at all (shared by the groups).
+std::map<std::string, std::pair<std::size_t, std::size_t>> churn_of(git_repository* r, git_tree* t, git_tree* parent,
+                                                                    std::vector<std::string>& paths,
+                                                                    std::map<std::string, bool>& dir_changed,
+                                                                    std::vector<std::string>& followed) {
+  std::map<std::string, std::pair<std::size_t, std::size_t>> churn;
+  for (std::size_t pi = 0; pi < paths.size(); ++pi) {
+    const std::string p = paths[pi];
+    const std::string dir = dir_of(p);
+    auto [it, fresh] = dir_changed.try_emplace(dir, true);
+    if (fresh && !dir.empty()) it->second = !same(entry_id(t, dir), entry_id(parent, dir));
+    if (!it->second) continue;
+    const auto now = entry_id(t, p);
+    const auto before = entry_id(parent, p);
+    if (same(now, before)) continue;
+    if (now && !before && parent) {
+      if (auto old = renamed_from(r, parent, t, p)) {
+        if (std::find(paths.begin(), paths.end(), *old) == paths.end()) {
+          paths.push_back(*old);
+          followed.push_back(*old);
+        }
+      }
+    }
+    churn[p] = line_stats(r, before, now, p);
+  }
+  return churn;
+}
+
+// Who, when and what a commit says, from its author and parsed message.
+void describe_commit(CommitRecord& rec, git_commit* c, const git_oid& oid, const Message& msg) {
+  const git_signature* a = git_commit_author(c);
+  rec.id = hex(oid);
+  rec.subject = msg.subject;
+  rec.author = fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : "");
+  rec.time = a->when.time;
+  rec.fixes = msg.fixes;
+  rec.fixes_trailer = !msg.fixes.empty();
+  rec.fix_subject = msg.fix_subject;
+  if (rec.is_fix()) rec.memory_safety = msg.memory_safety;
+}
+
+// A group's commits oldest first, and its totals.
+void summarise(GroupHistory& gh) {
+  std::reverse(gh.commits.begin(), gh.commits.end());
+  for (const auto& c : gh.commits) {
+    gh.authors.insert(c.author);
+    if (c.is_fix()) ++gh.fixes;
+    if (c.is_fix() && !c.memory_safety.empty()) ++gh.memory_safety_fixes;
+    if (c.introduced_bug) ++gh.introduced_bugs;
+    for (const auto& [p, ad] : c.churn) {
+      FileChurn& fc = gh.churn[p];
+      ++fc.commits;
+      fc.added += ad.first;
+      fc.deleted += ad.second;
+    }
+  }
+}
+
+}  // namespace
+
 Result<History> read_history(const std::string& path, const std::vector<HistoryGroup>& groups,
                              const std::function<void(std::size_t)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -219,37 +285,10 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
     std::optional<Message> msg;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       CommitRecord rec;
-      for (std::size_t pi = 0; pi < paths[g].size(); ++pi) {
-        const std::string p = paths[g][pi];
-        const std::string dir = dir_of(p);
-        auto [it, fresh] = dir_changed.try_emplace(dir, true);
-        if (fresh && !dir.empty())
-          it->second = !same(entry_id(t, dir), entry_id(parent_tree.get(), dir));
-        if (!it->second) continue;
-        const auto now = entry_id(t, p);
-        const auto before = entry_id(parent_tree.get(), p);
-        if (same(now, before)) continue;
-        if (now && !before && parent_tree) {
-          if (auto old = renamed_from(r, parent_tree.get(), t, p)) {
-            if (std::find(paths[g].begin(), paths[g].end(), *old) == paths[g].end()) {
-              paths[g].push_back(*old);
-              h.groups[g].followed.push_back(*old);
-            }
-          }
-        }
-        rec.churn[p] = line_stats(r, before, now, p);
-      }
+      rec.churn = churn_of(r, t, parent_tree.get(), paths[g], dir_changed, h.groups[g].followed);
       if (rec.churn.empty()) continue;
       if (!msg) msg = parse_message(git_commit_message(c) ? git_commit_message(c) : "");
-      const git_signature* a = git_commit_author(c);
-      rec.id = hex(oid);
-      rec.subject = msg->subject;
-      rec.author = fmt::format("{} <{}>", a->name ? a->name : "", a->email ? a->email : "");
-      rec.time = a->when.time;
-      rec.fixes = msg->fixes;
-      rec.fixes_trailer = !msg->fixes.empty();
-      rec.fix_subject = msg->fix_subject;
-      if (rec.is_fix()) rec.memory_safety = msg->memory_safety;
+      describe_commit(rec, c, oid, *msg);
       by_id[rec.id].emplace_back(g, h.groups[g].commits.size());
       h.groups[g].commits.push_back(std::move(rec));
     }
@@ -262,21 +301,7 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
         for (auto it = by_id.lower_bound(f); it != by_id.end() && it->first.starts_with(f); ++it)
           for (const auto& [g, i] : it->second) h.groups[g].commits[i].introduced_bug = true;
 
-  for (auto& gh : h.groups) {
-    std::reverse(gh.commits.begin(), gh.commits.end());  // oldest first
-    for (const auto& c : gh.commits) {
-      gh.authors.insert(c.author);
-      if (c.is_fix()) ++gh.fixes;
-      if (c.is_fix() && !c.memory_safety.empty()) ++gh.memory_safety_fixes;
-      if (c.introduced_bug) ++gh.introduced_bugs;
-      for (const auto& [p, ad] : c.churn) {
-        FileChurn& fc = gh.churn[p];
-        ++fc.commits;
-        fc.added += ad.first;
-        fc.deleted += ad.second;
-      }
-    }
-  }
+  for (auto& gh : h.groups) summarise(gh);
   h.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return h;
 }
