@@ -10,6 +10,8 @@
 #include "cli/common.hpp"
 #include "report/cost.hpp"
 #include "report/evaluation.hpp"
+#include "report/gaps.hpp"
+#include "cxx/abstractions/registration.hpp"
 
 namespace refdrv::cli {
 
@@ -85,6 +87,21 @@ int cmd_cost_worker(const Common& c, const WorkerArgs& a) {
   return report::cost_worker(**env, *scenarios, *impls);
 }
 
+// refdrv gaps: what the abstractions lack for the tree's C PHY drivers.
+int cmd_gaps(const Common& c, const std::string& json_out) {
+  auto tree = tree_of(c.env);
+  if (!tree) return report_error(tree.error());
+  auto gaps = report::abstraction_gaps(tree->root, phy::offered_callbacks());
+  if (!gaps) return report_error(gaps.error());
+  const std::string text = report::format_gaps(*gaps, tree->version);
+  if (!json_out.empty()) {
+    if (auto w = write_text(json_out, report::gaps_json(*gaps, tree->version).dump(2) + "\n"); !w)
+      return report_error(w.error());
+  }
+  fmt::print(to_stdout(json_out) ? stderr : stdout, "{}", text);
+  return 0;
+}
+
 }  // namespace
 
 std::vector<Command> report_commands(CLI::App& app, Common& common) {
@@ -108,7 +125,15 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   add_env_options(worker, common);
   add_impl_option(worker, common);
   worker->add_option("--scenario", wa->scenarios, "scenario files or directories");
+  auto gaps_json = std::make_shared<std::string>();
+  auto* gaps = app.add_subcommand(
+      "gaps", "the abstraction-gap map: the phy_driver callbacks the tree's C drivers set that the Rust and C++ "
+              "abstractions lack, ranked by the driver files that need each");
+  add_tree_options(gaps, common);
+  gaps->add_option("--json", *gaps_json, "also write the map as JSON to FILE (- for stdout, the table then on stderr)");
+
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
+          {gaps, [&common, gaps_json] { return cmd_gaps(common, *gaps_json); }},
           {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
 }
 

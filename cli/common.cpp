@@ -67,7 +67,7 @@ CLI::Validator one_of(std::vector<std::string> names, const std::string& what, c
       "");
 }
 
-void add_env_options(CLI::App* cmd, Common& c) {
+void add_tree_options(CLI::App* cmd, Common& c) {
   auto* kernel = cmd->add_option("--kernel", c.env.kernel, "Linux source tree or git checkout (default: Debian's linux-source)")
                      ->check(CLI::Validator(
                          [](std::string& in) -> std::string { return in.empty() ? "an empty path is no Linux tree" : ""; },
@@ -81,9 +81,13 @@ void add_env_options(CLI::App* cmd, Common& c) {
           },
           ""))
       ->excludes(kernel);
+  cmd->add_flag("-q,--quiet", c.env.quiet, "no progress lines");
+}
+
+void add_env_options(CLI::App* cmd, Common& c) {
+  add_tree_options(cmd, c);
   cmd->add_option("-j,--jobs", c.env.jobs, "parallel jobs for the per-tree build, 1 to 1024 (default: CPUs)")
       ->check(integer_in(1, 1024));
-  cmd->add_flag("-q,--quiet", c.env.quiet, "no progress lines");
   cmd->add_option("--firmware", c.env.firmware_dir,
                   "directory request_firmware() looks in (default: /lib/firmware, then refdrv's test images)")
       ->check(CLI::ExistingDirectory);

@@ -39,6 +39,9 @@ int report_error(const Error& e);
 [[nodiscard]] CLI::Validator one_of(std::vector<std::string> names, const std::string& what,
                                     const std::string& listed_by = {});
 
+// --kernel, --series, -q: which tree (commands that only read its sources).
+void add_tree_options(CLI::App* cmd, Common& c);
+// The tree options and those of the kernel side's build: -j, --firmware, --replace.
 void add_env_options(CLI::App* cmd, Common& c);
 
 // What --impl may name on a command.

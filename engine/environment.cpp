@@ -53,6 +53,11 @@ kernel::BuildOptions build_options(const EnvironmentOptions& options) {
   return bo;
 }
 
+Result<kernel::LinuxTree> tree_of(const EnvironmentOptions& options) {
+  return options.kernel.empty() ? kernel::debian_tree(options.series, build_options(options).progress)
+                                : kernel::open_tree(options.kernel);
+}
+
 Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
   const kernel::BuildOptions bo = build_options(options);
   if (!options.firmware_dir.empty() && !std::filesystem::is_directory(options.firmware_dir))
@@ -60,8 +65,7 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
                             "/lib/firmware)",
                             options.firmware_dir));
 
-  auto tree = options.kernel.empty() ? kernel::debian_tree(options.series, bo.progress)
-                                     : kernel::open_tree(options.kernel);
+  auto tree = tree_of(options);
   if (!tree) return std::unexpected(tree.error());
   auto built = kernel::build_kernel(*tree, bo);
   if (!built) return std::unexpected(built.error());

@@ -56,6 +56,11 @@ Result<void> check_series(const std::string& series);
 // unless quiet).
 [[nodiscard]] kernel::BuildOptions build_options(const EnvironmentOptions& options);
 
+// The tree `options` name (--kernel, or Debian's linux-source-<series>,
+// fetched if need be), without building anything: for commands that only
+// read its sources.
+Result<kernel::LinuxTree> tree_of(const EnvironmentOptions& options);
+
 class Environment {
  public:
   static Result<std::unique_ptr<Environment>> open(const EnvironmentOptions& options);

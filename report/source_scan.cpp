@@ -678,52 +678,129 @@ std::vector<DroppedResult> dropped_results(std::string_view src, Lang lang, cons
   return out;
 }
 
-std::vector<CDriverEntry> c_phy_driver_table(std::string_view src) {
+std::vector<std::string> c_struct_function_pointers(std::string_view src, std::string_view struct_name) {
   const auto all = tokenize(src, Lang::kC);
   const Sig s = significant_tokens(src, all);
-  std::vector<CDriverEntry> out;
-  for (std::size_t k = 0; k + 6 < s.toks.size(); ++k) {
-    if (s.text[k] != "struct" || s.text[k + 1] != "phy_driver" || s.text[k + 3] != "[") continue;
-    std::size_t eq = k + 3;
-    while (eq < s.toks.size() && s.text[eq] != "=" && s.text[eq] != ";") ++eq;
-    if (eq + 1 >= s.toks.size() || s.text[eq] != "=" || s.text[eq + 1] != "{") continue;
-    const std::size_t array_end = matching(s, eq + 1);
-    for (std::size_t e = eq + 2; e < array_end; ++e) {
-      if (s.text[e] != "{") continue;
-      const std::size_t entry_end = matching(s, e);
-      CDriverEntry entry;
-      entry.line = s.toks[e].line;
-      std::size_t part = e + 1;
-      while (part < entry_end) {
-        std::size_t p = part;
-        int d = 0;
-        std::string value;
-        for (; p < entry_end; ++p) {
-          if (s.text[p] == "(" || s.text[p] == "{" || s.text[p] == "[") ++d;
-          if (s.text[p] == ")" || s.text[p] == "}" || s.text[p] == "]") --d;
-          if (d == 0 && s.text[p] == ",") break;
-        }
-        if (p > part) {
-          if (s.text[part] == "." && part + 2 < p && s.text[part + 2] == "=") {
-            for (std::size_t v = part + 3; v < p; ++v) value += std::string(s.text[v]);
-            entry.fields["." + std::string(s.text[part + 1])] = value;
-            entry.order.push_back("." + std::string(s.text[part + 1]));
-          } else {
-            for (std::size_t v = part; v < p; ++v) value += std::string(s.text[v]);
-            entry.fields["match"] = value;
-            entry.order.push_back("match");
-          }
-        }
-        part = p + 1;
-      }
-      entry.name = unquote(entry.fields.count(".name") ? entry.fields[".name"] : "");
-      out.push_back(std::move(entry));
-      e = entry_end;
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k + 2 < s.toks.size(); ++k) {
+    if (s.text[k] != "struct" || s.text[k + 1] != struct_name || s.text[k + 2] != "{") continue;
+    const std::size_t end = matching(s, k + 2);
+    // `( * name ) (` at any depth inside: a member that is a function pointer.
+    for (std::size_t m = k + 3; m + 4 < end; ++m)
+      if (s.text[m] == "(" && s.text[m + 1] == "*" && s.toks[m + 2].kind == Tok::kIdent && s.text[m + 3] == ")" &&
+          s.text[m + 4] == "(")
+        out.emplace_back(s.text[m + 2]);
+    break;
+  }
+  return out;
+}
+
+std::vector<std::string> rust_trait_fns(std::string_view src, std::string_view trait_name) {
+  const auto all = tokenize(src, Lang::kRust);
+  const Sig s = significant_tokens(src, all);
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k + 1 < s.toks.size(); ++k) {
+    if (s.text[k] != "trait" || s.text[k + 1] != trait_name) continue;
+    std::size_t open = k + 2;
+    while (open < s.toks.size() && s.text[open] != "{" && s.text[open] != ";") ++open;
+    if (open >= s.toks.size() || s.text[open] != "{") continue;
+    const std::size_t end = matching(s, open);
+    int depth = 0;
+    for (std::size_t m = open + 1; m + 1 < end; ++m) {
+      if (s.text[m] == "{") ++depth;
+      if (s.text[m] == "}") --depth;
+      if (depth == 0 && s.text[m] == "fn" && s.toks[m + 1].kind == Tok::kIdent) out.emplace_back(s.text[m + 1]);
     }
     break;
   }
   return out;
 }
+
+namespace {
+
+// One `{ .field = value, ... }` initialiser between the braces at `open`
+// and `close`.
+CDriverEntry parse_driver_entry(const Sig& s, std::size_t open, std::size_t close) {
+  CDriverEntry entry;
+  entry.line = s.toks[open].line;
+  std::size_t part = open + 1;
+  while (part < close) {
+    std::size_t p = part;
+    int d = 0;
+    std::string value;
+    for (; p < close; ++p) {
+      if (s.text[p] == "(" || s.text[p] == "{" || s.text[p] == "[") ++d;
+      if (s.text[p] == ")" || s.text[p] == "}" || s.text[p] == "]") --d;
+      if (d == 0 && s.text[p] == ",") break;
+    }
+    if (p > part) {
+      if (s.text[part] == "." && part + 2 < p && s.text[part + 2] == "=") {
+        for (std::size_t v = part + 3; v < p; ++v) value += std::string(s.text[v]);
+        entry.fields["." + std::string(s.text[part + 1])] = value;
+        entry.order.push_back("." + std::string(s.text[part + 1]));
+      } else {
+        for (std::size_t v = part; v < p; ++v) value += std::string(s.text[v]);
+        entry.fields["match"] = value;
+        entry.order.push_back("match");
+      }
+    }
+    part = p + 1;
+  }
+  entry.name = unquote(entry.fields.count(".name") ? entry.fields[".name"] : "");
+  return entry;
+}
+
+}  // namespace
+
+CDriverTables c_phy_driver_tables(std::string_view src) {
+  const auto all = tokenize(src, Lang::kC);
+  const Sig s = significant_tokens(src, all);
+  CDriverTables out;
+  for (std::size_t k = 0; k + 4 < s.toks.size(); ++k) {
+    if (s.text[k] != "struct" || s.text[k + 1] != "phy_driver" || s.toks[k + 2].kind != Tok::kIdent) continue;
+    // `struct phy_driver NAME = { ... };`: one driver.
+    if (s.text[k + 3] == "=" && s.text[k + 4] == "{") {
+      const std::size_t end = matching(s, k + 4);
+      out.entries.push_back(parse_driver_entry(s, k + 4, end));
+      k = end;
+      continue;
+    }
+    // `struct phy_driver NAME[...] = { {...}, ... };`: a table.
+    if (s.text[k + 3] != "[") continue;
+    std::size_t eq = k + 3;
+    while (eq < s.toks.size() && s.text[eq] != "=" && s.text[eq] != ";") ++eq;
+    if (eq + 1 >= s.toks.size() || s.text[eq] != "=" || s.text[eq + 1] != "{") continue;
+    const std::size_t array_end = matching(s, eq + 1);
+    std::size_t item = eq + 2;  // start of the current top-level item
+    for (std::size_t e = eq + 2; e < array_end; ++e) {
+      // Preprocessor lines between items (#if 0 ... #endif) are transparent.
+      if (s.toks[e].kind == Tok::kPreproc) {
+        if (e == item) ++item;
+        continue;
+      }
+      if (s.text[e] == "{" && e == item) {
+        const std::size_t entry_end = matching(s, e);
+        out.entries.push_back(parse_driver_entry(s, e, entry_end));
+        e = entry_end;
+        continue;
+      }
+      if (s.text[e] == "(" || s.text[e] == "[" || (s.text[e] == "{" && e != item)) {
+        e = matching(s, e);
+        continue;
+      }
+      if (s.text[e] == ",") {
+        if (e > item && s.text[item] != "{") ++out.unread;  // a macro or other non-brace item
+        item = e + 1;
+      }
+    }
+    while (item < array_end && s.toks[item].kind == Tok::kPreproc) ++item;
+    if (array_end > item && s.text[item] != "{") ++out.unread;  // the last item, without a trailing comma
+    k = array_end;
+  }
+  return out;
+}
+
+std::vector<CDriverEntry> c_phy_driver_table(std::string_view src) { return c_phy_driver_tables(src).entries; }
 
 std::vector<DriverType> rust_driver_impls(std::string_view src) {
   const auto all = tokenize(src, Lang::kRust);

@@ -97,6 +97,14 @@ struct DroppedResult {
 [[nodiscard]] std::vector<DroppedResult> dropped_results(std::string_view src, Lang lang,
                                                          const std::set<std::string>& int_returning = {});
 
+// The members of C `struct NAME { ... }` that are function pointers
+// (`int (*config_init)(struct phy_device *);`), in order: the first
+// definition of the struct in `src`.
+[[nodiscard]] std::vector<std::string> c_struct_function_pointers(std::string_view src, std::string_view struct_name);
+// The functions a Rust `trait NAME { ... }` declares (with or without a
+// default body), in order.
+[[nodiscard]] std::vector<std::string> rust_trait_fns(std::string_view src, std::string_view trait_name);
+
 // A C phy_driver table (`static struct phy_driver NAME[] = { {...}, ... }`):
 // each entry's designated initialisers, e.g. {".name" -> "\"Asix ...\"", ".read_status" -> "asix_..."}.
 struct CDriverEntry {
@@ -105,7 +113,14 @@ struct CDriverEntry {
   std::vector<std::string> order;  // the fields as written
   int line = 0;
 };
+// Every phy_driver table of a file (and single `struct phy_driver NAME =
+// {...}` definitions), entries in source order.
 [[nodiscard]] std::vector<CDriverEntry> c_phy_driver_table(std::string_view src);
+struct CDriverTables {
+  std::vector<CDriverEntry> entries;
+  std::size_t unread = 0;  // table items that are not a brace initialiser (macros): not read
+};
+[[nodiscard]] CDriverTables c_phy_driver_tables(std::string_view src);
 
 // Rust `impl Driver for Type` blocks and C++ driver structs: type, NAME, the
 // functions they define, in order.

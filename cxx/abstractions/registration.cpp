@@ -5,6 +5,12 @@
 
 namespace refdrv::phy {
 
+std::vector<std::string> offered_callbacks() {
+#define REFDRV_PHY_OFFERED(cb, shape, foreign, cxx, locked) REFDRV_PHY_IF_##cxx(#cb, )
+  return {REFDRV_PHY_CALLBACKS(REFDRV_PHY_OFFERED)};
+#undef REFDRV_PHY_OFFERED
+}
+
 ::refdrv::Result<std::unique_ptr<Registration>> Registration::register_module(KernelImage& image, const ModuleDescriptor& m) {
   std::unique_ptr<Registration> reg(new Registration(image));
   const refdrv_phy_consts& c = *image.helpers().consts;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/error.hpp"
@@ -14,6 +15,10 @@ class KernelImage;
 }
 
 namespace refdrv::phy {
+
+// The phy_driver callbacks the C++ abstractions offer a driver: the rows of
+// REFDRV_PHY_CALLBACKS with `cxx` 1, in table order.
+[[nodiscard]] std::vector<std::string> offered_callbacks();
 
 // A module registered with one kernel side; unregistered on destruction.
 //
