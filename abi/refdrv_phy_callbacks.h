@@ -4,8 +4,8 @@
  * listed once.
  *
  * REFDRV_PHY_CALLBACKS(X) calls X(name, shape, foreign, cxx, locked) for each
- * callback, in the order of enum refdrv_callback (refdrv_abi.h), whose values
- * are the bits of refdrv_module_info.callbacks.  Everything that names the
+ * callback; its order is that of enum refdrv_callback (at the end of this
+ * file), whose values are the bits of refdrv_module_info.callbacks.  Everything that names the
  * callbacks one by one is generated from it: that enum and the host's names
  * for it, struct refdrv_foreign_driver, the kernel side's tracing and
  * forwarding wrappers (emul/helpers.c), and the C++ abstractions' Callback

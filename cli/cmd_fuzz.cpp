@@ -36,17 +36,17 @@ struct FuzzArgs {
 // the counters it reaches: how much of phylib and the kernel drivers a
 // corpus drives, comparable between corpora.
 int cmd_coverage_of(const Common& c, const fs::path& dir) {
-  if (!fs::is_directory(dir)) return report_error({fmt::format("--coverage-of {}: not a directory", dir.string())});
+  auto inputs = corpus_inputs(dir);
+  if (!inputs) return report_error(inputs.error());
   EnvironmentOptions eo = c.env;
   eo.kernel_coverage = true;
   auto env = Environment::open(eo);
   if (!env) return report_error(env.error());
   auto impls = select_impls(**env, c.impls, nullptr);
   if (!impls) return report_error(impls.error());
-  auto cov = corpus_coverage(**env, dir, *impls);
-  if (!cov) return report_error(cov.error());
-  fmt::print("{}: {} inputs reach {} of {} kernel-side coverage counters ({}; Linux {})\n", dir.string(), cov->inputs,
-             cov->hit, cov->counters, fmt::join(*impls | std::views::transform(impl_title), ", "),
+  const CorpusCoverage cov = corpus_coverage(**env, *inputs, *impls);
+  fmt::print("{}: {} inputs reach {} of {} kernel-side coverage counters ({}; Linux {})\n", dir.string(), cov.inputs,
+             cov.hit, cov.counters, fmt::join(*impls | std::views::transform(impl_title), ", "),
              (*env)->tree().version);
   return 0;
 }

@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "cli/common.hpp"
+#include "cxx/abstractions/registration.hpp"
 #include "report/cost.hpp"
 #include "report/evaluation.hpp"
 #include "report/gaps.hpp"
-#include "cxx/abstractions/registration.hpp"
 
 namespace refdrv::cli {
 

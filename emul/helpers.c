@@ -262,20 +262,15 @@ struct emul_foreign_registration {
 
 static struct emul_foreign_registration *emul_foreign_list;
 
-/* The driver a callback is addressed to: phydev->drv, except for
- * match_phy_device, which runs before phydev->drv is set and asks the driver
- * the driver core is offering (emul_matching_driver). */
 static struct phy_driver *emul_matching_driver;
 
-#define EMUL_DRIVER_INT(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_STATUS(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_MATCH(phydev) ((const struct phy_driver *)emul_matching_driver)
-#define EMUL_DRIVER_VOID(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_IRQ(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_MMD_READ(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_MMD_WRITE(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_PAGE(phydev) ((phydev)->drv)
-#define EMUL_DRIVER_LOOPBACK(phydev) ((phydev)->drv)
+/* The driver callback `idx` (enum refdrv_callback) is addressed to:
+ * phydev->drv, except for match_phy_device, which runs before phydev->drv is
+ * set and asks the driver the driver core is offering. */
+static const struct phy_driver *emul_called_driver(const struct phy_device *phydev, int idx)
+{
+	return idx == REFDRV_CB_match_phy_device ? emul_matching_driver : phydev->drv;
+}
 
 /* Each shape of REFDRV_PHY_CALLBACKS as phylib declares it: the return
  * type, the parameters after the phy_device, the same as arguments, and
@@ -331,7 +326,7 @@ static struct refdrv_phy *to_rphy(struct phy_device *phydev)
 
 /* foreign_<cb>(): phylib's callback, forwarded to the foreign driver's. */
 #define EMUL_FOREIGN_CALL(cb, shape)						\
-	fd_of(EMUL_DRIVER_##shape(phydev))->cb(to_rphy(phydev), &refdrv_phy_helpers_table EMUL_ARGS_##shape)
+	fd_of(emul_called_driver(phydev, REFDRV_CB_##cb))->cb(to_rphy(phydev), &refdrv_phy_helpers_table EMUL_ARGS_##shape)
 #define EMUL_FOREIGN_VALUE(cb, shape)						\
 	static EMUL_RET_##shape foreign_##cb(struct phy_device *phydev EMUL_PARAMS_##shape) \
 	{									\
@@ -509,7 +504,7 @@ static void emul_cb_exit(struct phy_device *phydev, const char *cb, long ret)
 #define EMUL_TRACE_VALUE(cb, shape)						\
 	static EMUL_RET_##shape trace_##cb(struct phy_device *phydev EMUL_PARAMS_##shape) \
 	{									\
-		const struct phy_driver *drv = EMUL_DRIVER_##shape(phydev);	\
+		const struct phy_driver *drv = emul_called_driver(phydev, REFDRV_CB_##cb);	\
 		EMUL_RET_##shape ret;						\
 										\
 		emul_cb_enter(phydev, drv, REFDRV_CB_##cb, #cb);		\
@@ -520,7 +515,7 @@ static void emul_cb_exit(struct phy_device *phydev, const char *cb, long ret)
 #define EMUL_TRACE_NOVALUE(cb, shape)						\
 	static void trace_##cb(struct phy_device *phydev EMUL_PARAMS_##shape)	\
 	{									\
-		const struct phy_driver *drv = EMUL_DRIVER_##shape(phydev);	\
+		const struct phy_driver *drv = emul_called_driver(phydev, REFDRV_CB_##cb);	\
 										\
 		emul_cb_enter(phydev, drv, REFDRV_CB_##cb, #cb);		\
 		emul_orig_of(drv)->cb(phydev EMUL_ARGS_##shape);		\

@@ -154,9 +154,12 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs:
   return found;
 }
 
-Result<CorpusCoverage> corpus_coverage(Environment& env, const fs::path& dir, const std::vector<Impl>& impls) {
+Result<std::vector<fs::path>> corpus_inputs(const fs::path& dir) {
   if (!fs::is_directory(dir)) return fail(fmt::format("--coverage-of {}: not a directory", dir.string()));
-  const std::vector<fs::path> files = files_in(dir);
+  return files_in(dir);
+}
+
+CorpusCoverage corpus_coverage(Environment& env, const std::vector<fs::path>& files, const std::vector<Impl>& impls) {
   std::vector<std::uint8_t> counters(kKernelCoverageCounters);
   env.image().ops().set_coverage(counters.data(), counters.size());
   for (const auto& f : files) judge_in_process(env, decode_fuzz_input(read_bytes(f)), impls);

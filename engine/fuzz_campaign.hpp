@@ -65,12 +65,16 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<std
                                          ReproduceOptions options,
                                          const std::function<void(const std::filesystem::path&)>& not_reproduced);
 
-// How many of the kernel-side coverage counters the inputs of `dir` reach
-// on `impls`, replayed in process on `env` (built with coverage).
+// The inputs of a corpus directory, sorted; an error if `dir` is not a
+// directory (checked before the coverage kernel side is built).
+Result<std::vector<std::filesystem::path>> corpus_inputs(const std::filesystem::path& dir);
+
+// How many of the kernel-side coverage counters `inputs` reach on `impls`,
+// replayed in process on `env` (built with coverage).
 struct CorpusCoverage {
   std::size_t inputs = 0, hit = 0, counters = kKernelCoverageCounters;
 };
-Result<CorpusCoverage> corpus_coverage(Environment& env, const std::filesystem::path& dir,
-                                       const std::vector<Impl>& impls);
+[[nodiscard]] CorpusCoverage corpus_coverage(Environment& env, const std::vector<std::filesystem::path>& inputs,
+                                             const std::vector<Impl>& impls);
 
 }  // namespace refdrv

@@ -5,11 +5,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
+#include "kernel/cache.hpp"
 #include "report/source_scan.hpp"
 
 namespace refdrv::report {
@@ -17,13 +16,6 @@ namespace refdrv::report {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string files(std::size_t n) { return fmt::format("{} file{}", n, n == 1 ? "" : "s"); }
 
@@ -37,26 +29,25 @@ std::vector<std::string> missing_from(const std::vector<std::string>& used, cons
 // The driver files of the tree: .c files under drivers/net/phy with at least
 // one phy_driver table, each entry's callbacks (fields that are function
 // pointers of struct phy_driver).
-std::vector<DriverFileGaps> scan_drivers(const fs::path& root, const std::set<std::string>& callbacks) {
+Result<std::vector<DriverFileGaps>> scan_drivers(const fs::path& root, const std::set<std::string>& callbacks) {
   std::vector<DriverFileGaps> out;
   const fs::path dir = root / "drivers/net/phy";
   if (!fs::is_directory(dir)) return out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || e.path().extension() != ".c") continue;
-    const CDriverTables tables = c_phy_driver_tables(read_text(e.path()));
+    auto text = kernel::read_file(e.path());
+    if (!text) return std::unexpected(text.error());
+    const CDriverTables tables = c_phy_driver_tables(*text);
     if (tables.entries.empty() && tables.unread == 0) continue;
     DriverFileGaps f;
     f.file = fs::relative(e.path(), root).string();
     f.entries = tables.entries.size();
     f.unread_entries = tables.unread;
-    std::set<std::string> used;
     for (const auto& entry : tables.entries)
       for (const auto& [field, value] : entry.fields)
-        if (field.size() > 1 && field[0] == '.' && callbacks.contains(field.substr(1))) {
-          used.insert(field.substr(1));
+        if (field.size() > 1 && field[0] == '.' && callbacks.contains(field.substr(1)))
           ++f.entries_setting[field.substr(1)];
-        }
-    f.callbacks.assign(used.begin(), used.end());
+    for (const auto& [cb, n] : f.entries_setting) f.callbacks.push_back(cb);  // sorted: a map's keys
     out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.file < b.file; });
@@ -68,16 +59,23 @@ std::vector<DriverFileGaps> scan_drivers(const fs::path& root, const std::set<st
 Result<GapsReport> abstraction_gaps(const fs::path& tree_root, const std::vector<std::string>& cxx_offers) {
   GapsReport r;
   r.tree_root = tree_root.string();
-  r.phy_driver_callbacks = c_struct_function_pointers(read_text(tree_root / "include/linux/phy.h"), "phy_driver");
+  auto phy_h = kernel::read_file(tree_root / "include/linux/phy.h");
+  if (phy_h) r.phy_driver_callbacks = c_struct_function_pointers(*phy_h, "phy_driver");
   if (r.phy_driver_callbacks.empty())
     return fail(fmt::format("{}: include/linux/phy.h has no struct phy_driver with callbacks: not a Linux tree with phylib",
                             tree_root.string()));
   const fs::path phy_rs = tree_root / "rust/kernel/net/phy.rs";
   r.has_rust = fs::exists(phy_rs);
-  if (r.has_rust) r.rust_offers = rust_trait_fns(read_text(phy_rs), "Driver");
+  if (r.has_rust) {
+    auto text = kernel::read_file(phy_rs);
+    if (!text) return std::unexpected(text.error());
+    r.rust_offers = rust_trait_fns(*text, "Driver");
+  }
   r.cxx_offers = cxx_offers;
   const std::set<std::string> known(r.phy_driver_callbacks.begin(), r.phy_driver_callbacks.end());
-  r.files = scan_drivers(tree_root, known);
+  auto files = scan_drivers(tree_root, known);
+  if (!files) return std::unexpected(files.error());
+  r.files = std::move(*files);
   if (r.files.empty())
     return fail(fmt::format("{}: no phy_driver tables under drivers/net/phy", tree_root.string()));
 
@@ -91,16 +89,15 @@ Result<GapsReport> abstraction_gaps(const fs::path& tree_root, const std::vector
     // A file with entries that were not read is not known to be expressible.
     if (r.has_rust && f.rust_missing.empty() && f.unread_entries == 0) ++r.rust_expressible;
     if (f.cxx_missing.empty() && f.unread_entries == 0) ++r.cxx_expressible;
-    for (const auto& cb : f.callbacks) {
+    for (const auto& [cb, entries] : f.entries_setting) {
       CallbackNeed& n = needs[cb];
       n.callback = cb;
       ++n.files;
+      n.entries += entries;
     }
     if (f.rust_missing.size() == 1) ++needs[f.rust_missing[0]].only_gap_rust;
     if (f.cxx_missing.size() == 1) ++needs[f.cxx_missing[0]].only_gap_cxx;
   }
-  for (const auto& f : r.files)
-    for (const auto& [cb, n] : f.entries_setting) needs[cb].entries += n;
   for (auto& [cb, n] : needs) {
     n.rust = std::find(r.rust_offers.begin(), r.rust_offers.end(), cb) != r.rust_offers.end();
     n.cxx = std::find(r.cxx_offers.begin(), r.cxx_offers.end(), cb) != r.cxx_offers.end();

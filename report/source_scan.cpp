@@ -772,6 +772,11 @@ CDriverTables c_phy_driver_tables(std::string_view src) {
     if (eq + 1 >= s.toks.size() || s.text[eq] != "=" || s.text[eq + 1] != "{") continue;
     const std::size_t array_end = matching(s, eq + 1);
     std::size_t item = eq + 2;  // start of the current top-level item
+    // An item that ends before `end` and is not a brace initialiser (a
+    // macro): counted, not read.
+    auto close_item = [&](std::size_t end) {
+      if (end > item && s.text[item] != "{") ++out.unread;
+    };
     for (std::size_t e = eq + 2; e < array_end; ++e) {
       // Preprocessor lines between items (#if 0 ... #endif) are transparent.
       if (s.toks[e].kind == Tok::kPreproc) {
@@ -789,12 +794,12 @@ CDriverTables c_phy_driver_tables(std::string_view src) {
         continue;
       }
       if (s.text[e] == ",") {
-        if (e > item && s.text[item] != "{") ++out.unread;  // a macro or other non-brace item
+        close_item(e);
         item = e + 1;
       }
     }
     while (item < array_end && s.toks[item].kind == Tok::kPreproc) ++item;
-    if (array_end > item && s.text[item] != "{") ++out.unread;  // the last item, without a trailing comma
+    close_item(array_end);  // the last item, without a trailing comma
     k = array_end;
   }
   return out;
