@@ -113,6 +113,22 @@ class Parser {
     return n.Scalar();
   }
 
+  // Free text that reports print: a name, a tag, a file name is one line
+  // (KTAP prints it after "ok N"); a description may span lines. Other
+  // control characters (a stray carriage return, say) are refused: YAML
+  // writers leave them unquoted, so they would not read back the same.
+  Result<std::string> text(const YAML::Node& n, const std::string& what, bool lines = false) const {
+    auto s = str(n, what);
+    if (!s) return s;
+    for (const char c : *s) {
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 || u == 0x7f) && !(lines && (c == '\n' || c == '\t')))
+        return error(n, fmt::format("{} contains the control character 0x{:02x}{}", what, u,
+                                    lines ? "" : " (it must be one line of printable text)"));
+    }
+    return s;
+  }
+
   Result<long long> integer(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) return error(n, fmt::format("{} must be a number", what));
     const std::string s = n.Scalar();
@@ -725,7 +741,7 @@ class Parser {
     if (!fw.IsMap() || fw.size() == 0)
       return error(fw, "firmware takes a map of file names: {qt2025-2.0.3.3.fw: missing} (or default, {size: N})");
     for (const auto& kv : fw) {
-      auto name = str(kv.first, "a firmware file name");
+      auto name = text(kv.first, "a firmware file name");
       if (!name) return std::unexpected(name.error());
       if (name->empty() || name->find('/') == 0)
         return error(kv.first, "a firmware file name is relative to the firmware directory, like the kernel's");
@@ -736,10 +752,11 @@ class Parser {
         f.kind = FirmwareFile::Kind::kDefault;
       } else if (kv.second.IsMap()) {
         if (auto c = check_keys(kv.second, {"size"}, "a firmware file"); !c) return std::unexpected(c.error());
+        const auto range = fmt::format("a generated firmware image is {{size: N}}, N from 0 to {} bytes",
+                                       kMaxFirmwareBytes);
+        if (!kv.second["size"]) return error(kv.second, range);
         auto sz = integer(kv.second["size"], "size");
-        if (!kv.second["size"] || !sz || *sz < 0 || *sz > kMaxFirmwareBytes)
-          return error(kv.second, fmt::format("a generated firmware image is {{size: N}}, N from 0 to {} bytes",
-                                              kMaxFirmwareBytes));
+        if (!sz || *sz < 0 || *sz > kMaxFirmwareBytes) return error(kv.second, range);
         f.kind = FirmwareFile::Kind::kTestImage;
         f.size = static_cast<std::size_t>(*sz);
       } else {
@@ -760,11 +777,11 @@ class Parser {
     Scenario s;
     s.file = file_;
     if (!root["name"]) return error(root, "the scenario needs a name");
-    auto name = str(root["name"], "name");
+    auto name = text(root["name"], "name");
     if (!name) return std::unexpected(name.error());
     s.name = *name;
     if (root["description"]) {
-      auto d = str(root["description"], "description");
+      auto d = text(root["description"], "description", true);
       if (!d) return std::unexpected(d.error());
       s.description = *d;
     }
@@ -787,7 +804,7 @@ class Parser {
     if (root["tags"]) {
       if (!root["tags"].IsSequence()) return error(root["tags"], "tags must be a list");
       for (const auto& t : root["tags"]) {
-        auto ts = str(t, "a tag");
+        auto ts = text(t, "a tag");
         if (!ts) return std::unexpected(ts.error());
         s.tags.push_back(*ts);
       }

@@ -79,7 +79,7 @@ PY
 # Seed corpora.
 SEEDS=$WORK/seeds && rm -rf $SEEDS && mkdir -p $SEEDS/differential $SEEDS/parser
 $WORK/build-refdrv/refdrv fuzz --write-seeds $SEEDS/differential
-cp $REFDRV_SRC/scenarios/*.yaml $SEEDS/parser/
+cp $REFDRV_SRC/scenarios/*.yaml $REFDRV_SRC/fuzz/parser-seeds/* $SEEDS/parser/
 (cd $SEEDS/differential && zip -q -r $OUT/refdrv-fuzz-differential_seed_corpus.zip .)
 (cd $SEEDS/parser && zip -q -r $OUT/refdrv-fuzz-scenario-parser_seed_corpus.zip .)
 (cd $REFDRV_SRC/fuzz/cli-seeds && zip -q -r $OUT/refdrv-fuzz-cli-args_seed_corpus.zip .)
