@@ -74,7 +74,7 @@ void count_hit() { g_watch_hits.fetch_add(1, std::memory_order_relaxed); }
 // Where there are no hardware watchpoints (valgrind, REFDRV_STATE_WATCH=off,
 // a perf_event_paranoid that refuses): nothing to measure, and the label says so.
 bool watch_unavailable(benchmark::State& state) {
-  const std::string& why = watch::unavailable_reason();
+  const std::string why = watch::unavailable_reason();
   if (why.empty()) return false;
   for (auto _ : state) {
   }

@@ -54,7 +54,7 @@ int cmd_coverage_of(const Common& c, const fs::path& dir) {
 // What the runs compared of phylib's state, and the campaign's statistics:
 // a campaign that only sampled the state says so beside its verdict.
 void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
-  const std::string& unwatched = watch::unavailable_reason();
+  const std::string unwatched = watch::unavailable_reason();
   if (a.replay.empty()) {
     fmt::print("refdrv fuzz: {} executions in {:.0f} s ({} exec/s, every implementation per execution), peak RSS {} MB\n  {}\n",
                stats.execs, a.seconds, stats.exec_per_sec, stats.peak_rss_mb, stats.last_status);

@@ -10,6 +10,7 @@
 #include <valgrind/valgrind.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -100,12 +101,41 @@ std::string refused() {
   return "";
 }
 
+// Whether a watchpoint fires: perf_event_open() may succeed where the CPU
+// never traps (a hypervisor that does not virtualise the debug registers,
+// Firecracker for one), and a watch that is armed but silent would let a
+// run claim it saw every store. One store to a word of its own, once per
+// process, on the calling thread.
+volatile long g_probe_word;
+volatile sig_atomic_t g_probe_hits;
+void probe_hit() { g_probe_hits = g_probe_hits + 1; }
+
+std::string probe_delivery() {
+  std::size_t slot = 0;
+  while (slot < kSlots && t_slots[slot].fd >= 0) ++slot;
+  if (slot == kSlots) return "this thread already watches four words";
+  install_handler();
+  std::string why;
+  const int fd = open_breakpoint(const_cast<const long*>(&g_probe_word), sizeof g_probe_word, &why);
+  if (fd < 0) return why;
+  t_slots[slot] = Slot{fd, probe_hit};
+  const sig_atomic_t before = g_probe_hits;
+  g_probe_word = g_probe_word + 1;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  const bool fired = g_probe_hits != before;
+  ::close(fd);
+  t_slots[slot] = Slot{};
+  if (fired) return "";
+  return "hardware watchpoints are granted but never fire on this machine; a store to a watched word raised no "
+         "SIGTRAP, as in a virtual machine without debug-register support such as Firecracker";
+}
+
 }  // namespace
 
 int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why) {
   std::string dummy;
   if (!why) why = &dummy;
-  if (const std::string r = refused(); !r.empty()) {
+  if (const std::string r = unavailable_reason(); !r.empty()) {
     *why = r;
     return -1;
   }
@@ -129,16 +159,10 @@ void disarm(int slot) {
   s = Slot{};
 }
 
-const std::string& unavailable_reason() {
-  static const std::string reason = [] {
-    if (std::string r = refused(); !r.empty()) return r;
-    static int word;
-    std::string why;
-    const int fd = open_breakpoint(&word, sizeof word, &why);
-    if (fd >= 0) ::close(fd);
-    return fd >= 0 ? std::string() : why;
-  }();
-  return reason;
+std::string unavailable_reason() {
+  if (std::string r = refused(); !r.empty()) return r;
+  static const std::string delivery = [] { return probe_delivery(); }();
+  return delivery;
 }
 
 }  // namespace refdrv::watch

@@ -10,9 +10,10 @@
 // left between two of the places it samples.
 //
 // Where the breakpoint cannot be had (a kernel without it, perf_event_open
-// refused: perf_event_paranoid, a container's seccomp policy; under
-// valgrind, whose translated code the trap would hit; REFDRV_STATE_WATCH=off
-// in the environment), arm() says why and nothing is watched.
+// refused: perf_event_paranoid, a container's seccomp policy; a virtual
+// machine that grants the breakpoint but never traps; under valgrind, whose
+// translated code the trap would hit; REFDRV_STATE_WATCH=off in the
+// environment), arm() says why and nothing is watched.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +26,10 @@ int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why)
 // Stops the watch (a slot arm() returned on this thread); -1 does nothing.
 void disarm(int slot);
 
-// Whether this process can watch at all, and if not why ("" when it can).
-// Tries once, on a word of its own.
-[[nodiscard]] const std::string& unavailable_reason();
+// Whether this process can watch at all, and if not why ("" when it can):
+// REFDRV_STATE_WATCH=off and valgrind at each call; whether a watchpoint
+// opens and then fires on a store, tried once per process on a word of its
+// own.
+[[nodiscard]] std::string unavailable_reason();
 
 }  // namespace refdrv::watch
