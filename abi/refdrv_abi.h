@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 8
+#define REFDRV_ABI_VERSION 9
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -212,6 +212,10 @@ struct refdrv_phy_status {
 
 /* enum refdrv_callback: see refdrv_phy_callbacks.h. */
 
+/* The phy_drivers one module may register (6.12's largest, broadcom.c and
+ * marvell.c, have about 30); registering more stops the image. */
+#define REFDRV_MAX_MODULE_DRIVERS 64
+
 /* Module information as `modinfo` shows it. */
 struct refdrv_module_info {
 	const char *name;          /* e.g. "ax88796b", "rust_asix_phy" */
@@ -220,10 +224,10 @@ struct refdrv_module_info {
 	int impl;                  /* enum refdrv_impl */
 	const char *author, *description, *license;
 	unsigned int ndrivers;
-	const char *drivers[16];   /* names of the phy_drivers it registers */
+	const char *drivers[REFDRV_MAX_MODULE_DRIVERS]; /* names of the phy_drivers it registers */
 	unsigned int nids;
-	unsigned int ids[16], masks[16]; /* its device table (phy_id, phy_id_mask) */
-	unsigned int callbacks[16];      /* per driver: 1 << enum refdrv_callback it implements */
+	unsigned int ids[REFDRV_MAX_MODULE_DRIVERS], masks[REFDRV_MAX_MODULE_DRIVERS]; /* (phy_id, phy_id_mask) */
+	unsigned int callbacks[REFDRV_MAX_MODULE_DRIVERS]; /* per driver: 1 << enum refdrv_callback it implements */
 };
 
 struct refdrv_kinst;       /* a kernel-side instance (bus, MAC side) */

@@ -3,6 +3,7 @@
 // hidden cost-worker it runs under callgrind.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "cli/common.hpp"
 #include "cxx/abstractions/registration.hpp"
 #include "report/cost.hpp"
+#include "report/drivers.hpp"
 #include "report/evaluation.hpp"
 #include "report/gaps.hpp"
 
@@ -102,6 +104,33 @@ int cmd_gaps(const Common& c, const std::string& json_out) {
   return 0;
 }
 
+struct DriversArgs {
+  std::string ktap, json;
+};
+
+// refdrv drivers: every phy_driver entry of the tree's C drivers, bound and
+// taken through the conformance scenario on the generic model.
+int cmd_drivers(const Common& c, const DriversArgs& a) {
+  if (to_stdout(a.ktap) && to_stdout(a.json))
+    return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
+  EnvironmentOptions eo = c.env;
+  eo.all_phy_drivers = true;
+  auto env = Environment::open(eo);
+  if (!env) return report_error(env.error());
+  auto rep = report::run_drivers(**env, [&c](std::size_t i, std::size_t n) {
+    if (!c.env.quiet && isatty(STDERR_FILENO)) fmt::print(stderr, "\r[{}/{}] phy_driver entries", i, n);
+  });
+  if (!c.env.quiet && isatty(STDERR_FILENO)) fmt::print(stderr, "\r\033[K");
+  if (!rep) return report_error(rep.error());
+  const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
+  if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", report::format_drivers(*rep));
+  if (!a.ktap.empty())
+    if (auto w = write_text(a.ktap, report::drivers_ktap(*rep)); !w) return report_error(w.error());
+  if (!a.json.empty())
+    if (auto w = write_text(a.json, report::drivers_json(*rep).dump(2) + "\n"); !w) return report_error(w.error());
+  return rep->count(report::Conformance::kFail) ? kExitFailure : 0;
+}
+
 }  // namespace
 
 std::vector<Command> report_commands(CLI::App& app, Common& common) {
@@ -132,8 +161,16 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   add_tree_options(gaps, common);
   gaps->add_option("--json", *gaps_json, "also write the map as JSON to FILE (- for stdout, the table then on stderr)");
 
+  auto da = std::make_shared<DriversArgs>();
+  auto* drivers = app.add_subcommand(
+      "drivers", "every phy_driver entry of the tree's C PHY drivers on the emulated PHY: built, bound, conformance");
+  add_env_options(drivers, common);
+  drivers->add_option("--ktap", da->ktap, "write KTAP to this file (- for stdout)");
+  drivers->add_option("--json", da->json, "write the JSON report to this file (- for stdout)");
+
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
           {gaps, [&common, gaps_json] { return cmd_gaps(common, *gaps_json); }},
+          {drivers, [&common, da] { return cmd_drivers(common, *da); }},
           {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
 }
 

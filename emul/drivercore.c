@@ -558,6 +558,47 @@ int device_match_fwnode(struct device *dev, const void *fwnode)
 	return dev_fwnode(dev) == fwnode;
 }
 
+/*
+ * Device properties: a device without a firmware node has none. The
+ * kernel's answers for a NULL fwnode: not present, -EINVAL on a read.
+ * (6.2 made the device argument const.)
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define EMUL_PROP_DEV const struct device
+#else
+#define EMUL_PROP_DEV struct device
+#endif
+
+static void emul_no_fwnode(EMUL_PROP_DEV *dev)
+{
+	if (dev->fwnode)
+		emul_fatal("a device property of a firmware node: refdrv has no firmware nodes");
+}
+
+bool device_property_present(EMUL_PROP_DEV *dev, const char *propname)
+{
+	emul_no_fwnode(dev);
+	return false;
+}
+
+int device_property_read_u8_array(EMUL_PROP_DEV *dev, const char *propname, u8 *val, size_t nval)
+{
+	emul_no_fwnode(dev);
+	return -EINVAL;
+}
+
+int device_property_read_u32_array(EMUL_PROP_DEV *dev, const char *propname, u32 *val, size_t nval)
+{
+	emul_no_fwnode(dev);
+	return -EINVAL;
+}
+
+int device_property_read_string(EMUL_PROP_DEV *dev, const char *propname, const char **val)
+{
+	emul_no_fwnode(dev);
+	return -EINVAL;
+}
+
 struct fwnode_handle *fwnode_handle_get(struct fwnode_handle *fwnode)
 {
 	if (!fwnode)
@@ -639,6 +680,48 @@ void devres_release_all(struct device *dev)
 		dr->release(dev, dr->data);
 		kfree(dr);
 	}
+}
+
+/*
+ * devm_kmalloc(): the allocation is a devres node whose release has nothing
+ * more to do (devres_release_all() frees the node). Not zeroed unless the
+ * caller asks (__GFP_ZERO, devm_kzalloc()), as in the kernel.
+ */
+static void emul_devm_kmalloc_release(struct device *dev, void *res)
+{
+}
+
+void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
+{
+	struct emul_devres *dr;
+
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	dr = kmalloc(sizeof(*dr) + size, gfp);
+	if (!dr)
+		return NULL;
+	INIT_LIST_HEAD(&dr->node);
+	dr->release = emul_devm_kmalloc_release;
+	dr->name = "devm_kzalloc_release";
+	devres_add(dev, dr->data);
+	return dr->data;
+}
+
+void devm_kfree(struct device *dev, const void *p)
+{
+	struct emul_devres *dr;
+
+	if (ZERO_OR_NULL_PTR(p))
+		return;
+	list_for_each_entry(dr, &dev->devres_head, node) {
+		if (dr->release == emul_devm_kmalloc_release && (const void *)dr->data == p) {
+			list_del_init(&dr->node);
+			kfree(dr);
+			return;
+		}
+	}
+	/* The kernel WARNs on memory that is not a managed allocation of dev. */
+	WARN_ON(1);
 }
 
 struct emul_action {

@@ -16,8 +16,8 @@
 #include "emul.h"
 #include "modules.h"
 
-#define EMUL_MAX_MODULES 32
-#define EMUL_MAX_MODULE_DRIVERS 16
+#define EMUL_MAX_MODULES 256
+#define EMUL_MAX_MODULE_DRIVERS REFDRV_MAX_MODULE_DRIVERS
 
 struct emul_module {
 	const char *name;
@@ -73,7 +73,7 @@ void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy
 			    unsigned int callbacks)
 {
 	if (m->ndrivers == EMUL_MAX_MODULE_DRIVERS)
-		return;
+		emul_fatal("module %s registers more than %d phy_drivers", m->name, EMUL_MAX_MODULE_DRIVERS);
 	m->drivers[m->ndrivers] = drv_name;
 	m->ids[m->ndrivers] = phy_id;
 	m->masks[m->ndrivers] = mask;

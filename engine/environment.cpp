@@ -48,6 +48,7 @@ kernel::BuildOptions build_options(const EnvironmentOptions& options) {
   kernel::BuildOptions bo;
   bo.jobs = options.jobs;
   bo.coverage = options.kernel_coverage;
+  bo.all_phy_drivers = options.all_phy_drivers;
   bo.overlay = options.overlay;
   if (!options.quiet) bo.progress = [](const std::string& line) { fmt::print(stderr, "refdrv: {}\n", line); };
   return bo;

@@ -27,6 +27,9 @@ struct EnvironmentOptions {
   // The kernel side built with coverage instrumentation (the fuzz target's;
   // kernel::BuildOptions::coverage).
   bool kernel_coverage = false;
+  // Every PHY driver of the tree in the kernel side, not only the reference
+  // groups (kernel::BuildOptions::all_phy_drivers; `refdrv drivers`).
+  bool all_phy_drivers = false;
   // --firmware DIR: where request_firmware() looks (engine/firmware.hpp).
   std::string firmware_dir;
   // --replace TREE_PATH=FILE: sources compiled instead of the tree's

@@ -172,12 +172,18 @@ std::string fragment_stamp(const LinuxTree& tree, const std::string& fragment) {
   return hash_hex(s);
 }
 
+// Starts the part of a fragment the tree's Kconfig may turn off
+// (BuildOptions::all_phy_drivers): a driver whose dependencies are not met
+// is not built, and says so in `refdrv drivers`.
+constexpr const char* kBestEffortMarker = "# refdrv: every PHY driver of the tree, where its Kconfig allows";
+
 Result<void> check_config(const fs::path& config, const std::string& fragment) {
   auto cfg = read_file(config);
   if (!cfg) return std::unexpected(cfg.error());
   std::istringstream in(fragment);
   std::string line;
   while (std::getline(in, line)) {
+    if (line == kBestEffortMarker) break;
     if (line.rfind("CONFIG_", 0) == 0) {
       if (cfg->find("\n" + line + "\n") == std::string::npos)
         return fail(fmt::format("the tree's Kconfig did not keep {} (a dependency is missing in this tree); refdrv "
@@ -987,7 +993,8 @@ struct ConfigurationPlan {
   std::string first_id;
 };
 
-Result<ConfigurationPlan> plan_configuration(const LinuxTree& tree, const fs::path& data, const std::string& fragment) {
+Result<ConfigurationPlan> plan_configuration(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
+                                             const std::string& tail = "") {
   ConfigurationPlan p;
   p.rust_declared = tree_has_rust_drivers(tree);
   if (p.rust_declared) {
@@ -995,11 +1002,11 @@ Result<ConfigurationPlan> plan_configuration(const LinuxTree& tree, const fs::pa
     if (p.rust.usable()) {
       auto rf = rust_fragment(tree, data);
       if (!rf) return std::unexpected(rf.error());
-      p.rust_fragment = fragment + *rf;
+      p.rust_fragment = fragment + *rf + tail;
     }
   }
   p.first_id = p.rust_fragment ? config_identity(tree, data, *p.rust_fragment, &p.rust)
-                               : config_identity(tree, data, fragment, nullptr);
+                               : config_identity(tree, data, fragment + tail, nullptr);
   return p;
 }
 
@@ -1084,13 +1091,35 @@ std::optional<Result<BuiltKernel>> build_on_reused_configuration(const LinuxTree
 
 }  // namespace
 
-Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt) {
+std::map<std::string, std::vector<std::string>> phy_driver_symbols(const LinuxTree& tree) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [obj, sym] : tree.object_kconfig) {
+    if (phylib_symbol(sym) || sym.find("RUST") != std::string::npos) continue;
+    // A Rust driver's object (ax88796b_rust.o, qt2025.o): its options are
+    // the Rust fragment's.
+    if (fs::exists(tree.root / fs::path(obj).replace_extension(".rs"))) continue;
+    out[sym].push_back(obj);
+  }
+  return out;
+}
+
+Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_in) {
   const fs::path data = data_dir();
   auto fragment = read_file(data / "kernel/refdrv.config");
   if (!fragment)
     return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
                             "directory",
                             fragment.error().message));
+  BuildOptions opt = opt_in;
+  // The drivers' lines come last, after the Rust fragment too: every line
+  // before the marker is still required.
+  std::string drivers_block;
+  if (opt.all_phy_drivers) {
+    drivers_block = std::string(kBestEffortMarker) + "\n";
+    for (const auto& [sym, objs] : phy_driver_symbols(tree))
+      if (fragment->find("\nCONFIG_" + sym + "=") == std::string::npos) drivers_block += "CONFIG_" + sym + "=y\n";
+    opt.reuse_configured = false;
+  }
   if (auto tools = require_build_tools(); !tools) return std::unexpected(tools.error());
   if (!opt.overlay.empty()) return build_with_overlay(tree, opt, data);
 
@@ -1099,8 +1128,9 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt)
   b.coverage = opt.coverage;
 
   // ---- 1. configure (cached): with the tree's Rust when it can be built ----
-  auto plan = plan_configuration(tree, data, *fragment);
+  auto plan = plan_configuration(tree, data, *fragment, drivers_block);
   if (!plan) return std::unexpected(plan.error());
+  *fragment += drivers_block;  // the C-only configuration's
   b.rust_declared = plan->rust_declared;
   b.rust = plan->rust;
   const std::optional<std::string>& rust_frag = plan->rust_fragment;

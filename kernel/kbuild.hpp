@@ -62,6 +62,12 @@ struct BuildOptions {
   // way keeps the module name kbuild's object of the other tree has: a copy
   // that renames its module! is shown under the old name.)
   bool reuse_configured = true;
+  // Every PHY driver of the tree, not only the reference groups: the
+  // Kconfig symbol of each driver object drivers/net/phy's Makefiles build
+  // (phy_driver_symbols) is added to the fragment, and those the tree's
+  // Kconfig turns off (an unmet dependency) are simply not built. A separate
+  // configured tree and build in the cache; never reuses another tree's.
+  bool all_phy_drivers = false;
   Progress progress = [](const std::string&) {};
 };
 
@@ -157,6 +163,12 @@ struct BuiltKernel {
 // "/a/linux".
 [[nodiscard]] std::string reroot_word(const std::string& word, const std::string& from, const std::string& to);
 
+// The Kconfig symbols of the driver objects of drivers/net/phy (its
+// Makefile and those of its subdirectories): symbol -> the objects it
+// builds ("MARVELL_PHY" -> {"drivers/net/phy/marvell.o"}). Not phylib's own
+// (PHYLIB, MDIO_*, PHYLINK, SFP, FIXED_PHY, timestamping) nor the Rust
+// drivers' options.
+[[nodiscard]] std::map<std::string, std::vector<std::string>> phy_driver_symbols(const LinuxTree& tree);
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
 

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -136,12 +138,56 @@ Result<LinuxTree> open_tree(const fs::path& root_in, std::string origin) {
                             root.string(), root.string()));
 
   t.groups = find_reference_groups(root);
-  if (auto mk = read_file(root / "drivers/net/phy/Makefile")) {
-    const std::regex obj_re(R"(obj-\$\(CONFIG_(\w+)\)\s*\+=\s*([\w-]+)\.o)");
-    for (auto it = std::sregex_iterator(mk->begin(), mk->end(), obj_re); it != std::sregex_iterator(); ++it)
-      t.object_kconfig.emplace("drivers/net/phy/" + (*it)[2].str() + ".o", (*it)[1].str());
-  }
+  t.object_kconfig = phy_makefile_objects(root);
   return t;
+}
+
+bool phylib_symbol(std::string_view sym) {
+  static constexpr std::array<std::string_view, 7> kOwn = {"MDIO_DEVICE", "MDIO_DEVRES", "PHYLINK", "PHYLIB",
+                                                          "SFP",         "FIXED_PHY",   "NETWORK_PHY_TIMESTAMPING"};
+  return std::find(kOwn.begin(), kOwn.end(), sym) != kOwn.end();
+}
+
+std::map<std::string, std::string> phy_makefile_objects(const fs::path& root) {
+  // obj-$(CONFIG_X) += a.o b.o dir/   and   name-objs / name-y += a.o b.o
+  static const std::regex obj_re(R"(^obj-(?:\$\(CONFIG_(\w+)\)|y)\s*[:+]?=\s*(.*)$)");
+  static const std::regex composite_re(R"(^([\w-]+)-(?:objs|y)\s*[:+]?=\s*(.*)$)");
+  std::map<std::string, std::string> out;
+  std::vector<std::string> dirs = {"drivers/net/phy/"};
+  for (std::size_t i = 0; i < dirs.size(); ++i) {
+    auto text = read_file(root / dirs[i] / "Makefile");
+    if (!text) continue;
+    std::map<std::string, std::string> composite_symbol;          // "mscc" -> MICROSEMI_PHY
+    std::map<std::string, std::vector<std::string>> members;      // "mscc" -> mscc_main.o, ...
+    std::istringstream in(*text);
+    for (std::string line; std::getline(in, line);) {
+      line.erase(0, line.find_first_not_of(" \t"));  // lines inside an ifdef count too
+      std::smatch m;
+      if (std::regex_match(line, m, obj_re)) {
+        const std::string sym = m[1];
+        std::istringstream words(m[2].str());
+        for (std::string w; words >> w;) {
+          if (w.back() == '/') {
+            if (std::find(dirs.begin(), dirs.end(), dirs[i] + w) == dirs.end()) dirs.push_back(dirs[i] + w);
+          } else if (!sym.empty() && w.size() > 2 && w.compare(w.size() - 2, 2, ".o") == 0) {
+            out.emplace(dirs[i] + w, sym);
+            composite_symbol.emplace(w.substr(0, w.size() - 2), sym);
+          }
+        }
+      } else if (std::regex_match(line, m, composite_re)) {
+        std::istringstream words(m[2].str());
+        for (std::string w; words >> w;)
+          if (w.size() > 2 && w.compare(w.size() - 2, 2, ".o") == 0) members[m[1]].push_back(w);
+      }
+    }
+    // The objects of a composite module (mscc.o := mscc_main.o ...) are
+    // what kbuild builds: each is selected by the composite's symbol.
+    // phylib's own composites (libphy-y) stay phylib's.
+    for (const auto& [name, objs] : members)
+      if (auto it = composite_symbol.find(name); it != composite_symbol.end() && !phylib_symbol(it->second))
+        for (const auto& o : objs) out.emplace(dirs[i] + o, it->second);
+  }
+  return out;
 }
 
 }  // namespace refdrv::kernel

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
@@ -34,9 +35,18 @@ struct LinuxTree {
   bool git = false;
   std::vector<ReferenceGroup> groups;
   // drivers/net/phy objects to the Kconfig symbol that builds them
-  // (obj-$(CONFIG_X) += name.o).
+  // (phy_makefile_objects).
   std::map<std::string, std::string> object_kconfig;
 };
+
+// The objects drivers/net/phy's Makefiles (and those of its
+// subdirectories) build, to the Kconfig symbol that selects each
+// ("drivers/net/phy/marvell.o" -> MARVELL_PHY; the objects of a composite
+// module, mscc-objs, to the module's symbol). LinuxTree::object_kconfig.
+[[nodiscard]] std::map<std::string, std::string> phy_makefile_objects(const std::filesystem::path& root);
+// Whether `sym` is phylib's own (PHYLIB, MDIO_DEVICE, PHYLINK, SFP, ...),
+// not a driver's.
+[[nodiscard]] bool phylib_symbol(std::string_view sym);
 
 // How to get a tree, appended to every "not a usable tree" error.
 [[nodiscard]] std::string how_to_get_a_tree();

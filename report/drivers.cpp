@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "report/drivers.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <ranges>
+#include <set>
+
+#include "engine/scenario.hpp"
+#include "engine/supervisor.hpp"
+#include "host/trace.hpp"
+#include "kernel/cache.hpp"
+#include "kernel/kbuild.hpp"
+#include "report/source_scan.hpp"
+
+namespace refdrv::report {
+
+namespace {
+
+constexpr const char* kPhyDir = "drivers/net/phy/";
+constexpr const char* kStubPrefix = "unemulated kernel function ";
+
+// A YAML double-quoted string.
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The tree's driver sources (drivers/net/phy and its subdirectories) with
+// the Kconfig symbol that builds each: one row per file.
+std::map<std::string, std::string> driver_files(const kernel::LinuxTree& tree) {
+  std::map<std::string, std::string> out;
+  for (const auto& [sym, objs] : kernel::phy_driver_symbols(tree))
+    for (const auto& o : objs) {
+      const std::string c = o.substr(0, o.size() - 2) + ".c";
+      if (std::filesystem::exists(tree.root / c)) out.emplace(c, sym);
+    }
+  return out;
+}
+
+// Where a run was when it stopped: bus registration (the driver's probe) or
+// a step.
+std::string stopped_in(const RunResult& r, const Scenario& sc) {
+  if (r.steps_run == 0) return "during MDIO bus registration (the probe)";
+  return fmt::format("in step {} ({})", r.steps_run, step_name(sc.steps[r.steps_run - 1].kind));
+}
+
+// Bound: the expectation of step 2 (the entry's own driver is bound) held.
+// Then the first failure: a kernel service refdrv does not emulate (n/a:
+// not the driver's fault), else the first failed expectation, crash, hang
+// or leak (fail).
+void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
+  std::set<int> vendor;
+  long probe_error = 0;
+  for (const auto& e : r.trace.events()) {
+    if ((e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) && e.reg >= 16 && e.reg < 32)
+      vendor.insert(e.reg);
+    if (e.kind == TraceKind::kCallbackExit && e.name.view() == "probe" && e.value < 0 && !probe_error)
+      probe_error = e.value;
+  }
+  row.vendor_registers.assign(vendor.begin(), vendor.end());
+  const ExpectationResult* first_failed = nullptr;
+  for (const auto& e : r.expectations) {
+    if (e.step == 1 && e.ok) row.bound = true;
+    if (!e.ok && !first_failed) first_failed = &e;
+  }
+  const bool needs_stub = r.stop && r.stop->find(kStubPrefix) != std::string::npos;
+  if (needs_stub && !(first_failed && first_failed->step < r.steps_run - 1)) {
+    const auto from = r.stop->find(kStubPrefix) + std::string(kStubPrefix).size();
+    row.conformance = Conformance::kNotApplicable;
+    row.reason = fmt::format("needs {} (not emulated), {}", r.stop->substr(from, r.stop->find(' ', from) - from),
+                             stopped_in(r, sc));
+    return;
+  }
+  if (!row.bound) {
+    row.conformance = Conformance::kNotApplicable;
+    if (first_failed && first_failed->step <= 1)
+      row.reason = "not bound: " + first_failed->message;
+    else
+      row.reason = "not bound: " + (r.stop ? "stopped " + stopped_in(r, sc) + ": " + *r.stop : r.failure_summary());
+    if (probe_error)
+      row.reason += fmt::format("; its probe() returned -{} at bus registration, so attach bound phylib's generic "
+                                "driver",
+                                errno_name(static_cast<int>(-probe_error)));
+    if (row.matches_by_callback)
+      row.reason += "; it matches with its own match_phy_device(), which may need more than a Clause-22 PHY ID "
+                    "(Clause-45 device IDs, a vendor register) from the generic model";
+    return;
+  }
+  if (r.passed()) {
+    row.conformance = Conformance::kPass;
+    return;
+  }
+  row.conformance = Conformance::kFail;
+  if (first_failed) {
+    row.failed_step = fmt::format("step {} ({})", first_failed->step + 1, step_name(sc.steps[first_failed->step].kind));
+    row.reason = first_failed->message;
+    if (!vendor.empty())
+      row.reason += fmt::format("; the driver used vendor register(s) {}, which the generic model stores but does not "
+                                "drive: a vendor model is needed before this counts against the driver",
+                                fmt::join(vendor | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }), ", "));
+  } else if (r.stop) {
+    row.failed_step = r.steps_run ? fmt::format("step {} ({})", r.steps_run, step_name(sc.steps[r.steps_run - 1].kind))
+                                  : "bus registration";
+    row.reason = "stopped: " + *r.stop;
+  } else {
+    row.failed_step = "teardown";
+    row.reason = r.failure_summary();
+  }
+}
+
+}  // namespace
+
+const char* conformance_name(Conformance c) {
+  switch (c) {
+    case Conformance::kPass:
+      return "pass";
+    case Conformance::kFail:
+      return "fail";
+    case Conformance::kNotApplicable:
+      break;
+  }
+  return "n/a";
+}
+
+std::size_t DriversReport::files() const {
+  std::set<std::string> f;
+  for (const auto& r : rows) f.insert(r.file);
+  return f.size();
+}
+
+std::size_t DriversReport::files_built() const {
+  std::set<std::string> f;
+  for (const auto& r : rows)
+    if (r.built) f.insert(r.file);
+  return f.size();
+}
+
+std::size_t DriversReport::files_bound() const {
+  std::set<std::string> f;
+  for (const auto& r : rows)
+    if (r.bound) f.insert(r.file);
+  return f.size();
+}
+
+std::size_t DriversReport::count(Conformance c) const {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [c](const DriverRow& r) { return r.name.size() && r.conformance == c; }));
+}
+
+std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id) {
+  return fmt::format(
+      "name: {}\n"
+      "description: refdrv's conformance scenario for one phy_driver entry\n"
+      "models: [generic]\n"
+      "phy-id: 0x{:08x}\n"
+      "partner: switch-10-100\n"
+      "steps:\n"
+      "  - attach: {{returns: 0}}\n"
+      "  - expect: {{bound: true, driver: {}}}\n"
+      "  - start: {{returns: 0}}\n"
+      "  - wait: 5s\n"
+      "  - expect: {{link: up, carrier: on}}\n"
+      "  - unplug\n"
+      "  - wait: 3s\n"
+      "  - expect: {{link: down, carrier: off}}\n"
+      "  - plug: switch-10-100\n"
+      "  - wait: 5s\n"
+      "  - expect: {{link: up, carrier: on}}\n"
+      "  - restart-aneg: {{returns: 0}}\n"
+      "  - wait: 5s\n"
+      "  - expect: {{link: up}}\n"
+      "  - suspend: {{returns: 0}}\n"
+      "  - resume: {{returns: 0}}\n"
+      "  - wait: 5s\n"
+      "  - expect: {{link: up}}\n"
+      "  - stop: {{returns: 0}}\n"
+      "  - detach: {{returns: 0}}\n",
+      quoted("conformance: " + driver), phy_id, quoted(driver));
+}
+
+Result<DriversReport> run_drivers(Environment& env, const std::function<void(std::size_t, std::size_t)>& progress) {
+  DriversReport rep;
+  const auto& tree = env.tree();
+  rep.tree_version = tree.version;
+  rep.stubbed = env.built().stubbed;
+  const auto files = driver_files(tree);
+
+  // The entries the C modules registered, per source file.
+  std::map<std::string, std::vector<DriverRow>> by_file;
+  for (const auto& m : env.image().modules()) {
+    if (m.impl != Impl::kC || m.source.rfind(kPhyDir, 0) != 0 || !files.count(m.source)) continue;
+    for (const auto& d : m.drivers) {
+      DriverRow row;
+      row.file = m.source;
+      row.name = d.name;
+      row.kconfig = files.at(m.source);
+      row.phy_id = d.phy_id;
+      row.mask = d.mask;
+      row.matches_by_callback = d.callbacks & (1u << REFDRV_CB_match_phy_device);
+      row.built = true;
+      by_file[m.source].push_back(std::move(row));
+    }
+  }
+
+  // One job per entry.
+  std::vector<Job> jobs;
+  std::vector<DriverRow*> job_rows;
+  for (auto& [file, rows] : by_file)
+    for (auto& row : rows) {
+      auto sc = parse_scenario(conformance_scenario_yaml(row.name, row.phy_id), "(conformance of " + row.name + ")");
+      if (!sc) return std::unexpected(sc.error());
+      jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), "generic", Impl::kC, {}});
+      job_rows.push_back(&row);
+    }
+  const auto t0 = std::chrono::steady_clock::now();
+  SupervisorOptions so;
+  so.with_trace = true;  // the vendor registers a run used
+  so.on_result = [&](std::size_t i, const RunResult&) {
+    if (progress) progress(i + 1, jobs.size());
+  };
+  const std::vector<RunResult> results = run_jobs(env, jobs, so);
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    classify(results[i], *jobs[i].scenario, *job_rows[i]);
+    if (rep.states_sampled.empty()) rep.states_sampled = results[i].states_sampled;
+  }
+
+  // Every file of the tree: its entries, or one row saying why it has none.
+  std::set<std::string> symbol_built;
+  for (const auto& k : env.built().objects)
+    if (auto it = files.find(kernel::tree_source(tree, k)); it != files.end()) symbol_built.insert(it->second);
+  for (const auto& [file, sym] : files) {
+    auto it = by_file.find(file);
+    if (it != by_file.end()) {
+      for (auto& row : it->second) rep.rows.push_back(std::move(row));
+      continue;
+    }
+    DriverRow row;
+    row.file = file;
+    row.kconfig = sym;
+    const bool compiled = std::any_of(env.built().objects.begin(), env.built().objects.end(),
+                                      [&](const auto& k) { return kernel::tree_source(tree, k) == file; });
+    row.built = compiled;
+    const auto text = kernel::read_file(tree.root / file);
+    const std::size_t entries = text ? c_phy_driver_tables(*text).entries.size() : 0;
+    const std::string not_run = entries ? fmt::format("; its {} phy_driver entries are not run", entries) : "";
+    if (compiled)
+      row.reason = "built, but registers no phy_driver (a part of a module, a library of other drivers, or an MDIO "
+                   "device driver)";
+    else if (symbol_built.count(sym))
+      row.reason = fmt::format("not built: an optional part of CONFIG_{}'s module that refdrv's configuration leaves "
+                               "out (a condition in the Makefile){}",
+                               sym, not_run);
+    else
+      row.reason = fmt::format("not built: the tree's Kconfig turns CONFIG_{} off in refdrv's configuration (an unmet "
+                               "dependency){}",
+                               sym, not_run);
+    rep.rows.push_back(std::move(row));
+  }
+  return rep;
+}
+
+std::string format_drivers(const DriversReport& r) {
+  std::string out = fmt::format("refdrv drivers: Linux {}, every C PHY driver on the generic Clause-22 model\n\n",
+                                r.tree_version);
+  out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", "file", "phy_driver", "phy_id", "built", "bound",
+                     "conf", "reason");
+  for (const auto& row : r.rows) {
+    std::string file = row.file.substr(std::string(kPhyDir).size());
+    out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", file, row.name.empty() ? "-" : row.name,
+                       row.name.empty() ? "-" : fmt::format("{:08x}", row.phy_id), row.built ? "yes" : "no",
+                       row.bound ? "yes" : "no", row.name.empty() ? "-" : conformance_name(row.conformance),
+                       row.failed_step.empty() ? row.reason : row.failed_step + ": " + row.reason);
+  }
+  const std::size_t entries = static_cast<std::size_t>(
+      std::count_if(r.rows.begin(), r.rows.end(), [](const DriverRow& x) { return !x.name.empty(); }));
+  out += fmt::format(
+      "\n{} driver files: {} built, {} with an entry bound; {} phy_driver entries run in {:.2f} s: {} pass, {} fail, "
+      "{} n/a.\n",
+      r.files(), r.files_built(), r.files_bound(), entries, r.seconds, r.count(Conformance::kPass),
+      r.count(Conformance::kFail), r.count(Conformance::kNotApplicable));
+  if (!r.states_sampled.empty())
+    out += fmt::format("Note: phylib's state was sampled, not watched at every store ({}).\n", r.states_sampled);
+  return out;
+}
+
+std::string drivers_ktap(const DriversReport& r) {
+  std::string out = "KTAP version 1\n";
+  out += fmt::format("# refdrv drivers: Linux {}\n1..{}\n", r.tree_version, r.rows.size());
+  std::size_t n = 0;
+  for (const auto& row : r.rows) {
+    ++n;
+    const std::string name = row.name.empty() ? row.file : row.file + ":" + row.name;
+    if (row.name.empty() || row.conformance == Conformance::kNotApplicable) {
+      out += fmt::format("ok {} {} # SKIP {}\n", n, name, row.reason);
+    } else if (row.conformance == Conformance::kPass) {
+      out += fmt::format("ok {} {}\n", n, name);
+    } else {
+      out += fmt::format("# {}: {}\n", row.failed_step, row.reason);
+      out += fmt::format("not ok {} {}\n", n, name);
+    }
+  }
+  return out;
+}
+
+nlohmann::json drivers_json(const DriversReport& r) {
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& row : r.rows)
+    entries.push_back({{"file", row.file},
+                       {"name", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.name)},
+                       {"kconfig", row.kconfig},
+                       {"phy_id", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.phy_id)},
+                       {"phy_id_mask", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.mask)},
+                       {"built", row.built},
+                       {"bound", row.bound},
+                       {"conformance", conformance_name(row.conformance)},
+                       {"failed_step", row.failed_step},
+                       {"matches_by_callback", row.matches_by_callback},
+                       {"vendor_registers", row.vendor_registers},
+                       {"reason", row.reason}});
+  return {{"schema", "refdrv-drivers/1"},
+          {"tree_version", r.tree_version},
+          {"files", r.files()},
+          {"files_built", r.files_built()},
+          {"files_bound", r.files_bound()},
+          {"pass", r.count(Conformance::kPass)},
+          {"fail", r.count(Conformance::kFail)},
+          {"not_applicable", r.count(Conformance::kNotApplicable)},
+          {"seconds", r.seconds},
+          {"state_observation", {{"sampled", !r.states_sampled.empty()}, {"reason", r.states_sampled}}},
+          {"stubbed", r.stubbed},
+          {"entries", entries}};
+}
+
+}  // namespace refdrv::report

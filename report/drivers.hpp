@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+// `refdrv drivers`: every phy_driver entry of the tree's C PHY drivers on
+// refdrv's emulated PHY. The kernel side is built with every driver the
+// tree's Kconfig allows in refdrv's configuration
+// (kernel::BuildOptions::all_phy_drivers); each entry its module registered
+// is bound by its PHY ID on the generic Clause-22 model and taken through the
+// conformance scenario (conformance_scenario_yaml): expectation-based, as
+// these drivers have one implementation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.hpp"
+#include "engine/environment.hpp"
+
+namespace refdrv::report {
+
+enum class Conformance : std::uint8_t { kPass, kFail, kNotApplicable };
+[[nodiscard]] const char* conformance_name(Conformance c);  // "pass", "fail", "n/a"
+
+struct DriverRow {
+  std::string file;     // its source in the tree: drivers/net/phy/marvell.c
+  std::string name;     // the phy_driver's name; empty for a file that was not built
+  std::string kconfig;  // the Kconfig symbol that builds it (without CONFIG_)
+  std::uint32_t phy_id = 0, mask = 0;
+  bool built = false, bound = false;
+  Conformance conformance = Conformance::kNotApplicable;
+  // Why not built, not bound, the first failing step, or why conformance
+  // does not apply; for a pass, empty.
+  std::string reason;
+  std::string failed_step;  // with kFail: "step 5 (expect)"
+  // It binds through its own match_phy_device() rather than its ID alone.
+  bool matches_by_callback = false;
+  // Vendor registers (Clause 22, 16-31) the run read or wrote: the generic
+  // model stores them but gives them no meaning, so a failure after the
+  // driver relied on one is more likely the model's gap than the driver's.
+  std::vector<int> vendor_registers;
+};
+
+struct DriversReport {
+  std::string tree_version;
+  std::vector<DriverRow> rows;
+  std::vector<std::string> stubbed;  // functions the build replaced by trace-and-stop stubs
+  std::string states_sampled;        // why phylib's state was sampled, not watched ("" when watched)
+  double seconds = 0;                // the runs, after the build
+  [[nodiscard]] std::size_t files() const;
+  [[nodiscard]] std::size_t files_built() const;
+  [[nodiscard]] std::size_t files_bound() const;  // files with at least one entry bound
+  [[nodiscard]] std::size_t count(Conformance c) const;
+};
+
+// The conformance scenario for one phy_driver entry, as a scenario file:
+// bind by PHY ID, attach, autonegotiate, unplug and replug, restart aneg,
+// suspend and resume, stop, detach.
+[[nodiscard]] std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id);
+
+// Runs every entry of the C driver modules `env` hosts (contained: a crash
+// or hang is that entry's finding). `env` should be opened with
+// EnvironmentOptions::all_phy_drivers.
+Result<DriversReport> run_drivers(Environment& env,
+                                  const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+[[nodiscard]] std::string format_drivers(const DriversReport& r);
+[[nodiscard]] std::string drivers_ktap(const DriversReport& r);
+[[nodiscard]] nlohmann::json drivers_json(const DriversReport& r);
+
+}  // namespace refdrv::report

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+// refdrv drivers: the conformance scenario it runs on every phy_driver
+// entry, and how it reads which objects a tree's drivers/net/phy builds.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/scenario.hpp"
+#include "kernel/kbuild.hpp"
+#include "kernel/tree.hpp"
+#include "report/drivers.hpp"
+
+namespace refdrv::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::Pair;
+using ::testing::UnorderedElementsAre;
+
+TEST(Drivers, TheConformanceScenarioBindsTheEntryByItsIdAndReadsBack) {
+  const std::string name = R"(Odd "quoted" \ name)";
+  auto sc = parse_scenario(report::conformance_scenario_yaml(name, 0x0181b8a0), "conf.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  EXPECT_EQ(sc->phy_id, 0x0181b8a0u);
+  EXPECT_THAT(sc->models, ElementsAre("generic"));
+  ASSERT_GE(sc->steps.size(), 2u);
+  EXPECT_EQ(sc->steps[0].kind, Step::Kind::kAttach);
+  EXPECT_EQ(sc->steps[1].kind, Step::Kind::kExpect);
+  EXPECT_EQ(sc->steps[1].expect.driver, name);
+  std::vector<Step::Kind> kinds;
+  for (const auto& s : sc->steps) kinds.push_back(s.kind);
+  for (Step::Kind k : {Step::Kind::kStart, Step::Kind::kUnplug, Step::Kind::kPlug, Step::Kind::kRestartAneg,
+                       Step::Kind::kSuspend, Step::Kind::kResume, Step::Kind::kStop, Step::Kind::kDetach})
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << step_name(k);
+}
+
+class MakefileTree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("refdrv-makefiles-" + std::to_string(::getpid()));
+    fs::create_directories(root_ / "drivers/net/phy/sub");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  void write(const std::string& rel, const std::string& text) { std::ofstream(root_ / rel) << text; }
+  fs::path root_;
+};
+
+TEST_F(MakefileTree, DriverObjectsSubdirectoriesAndCompositeModules) {
+  write("drivers/net/phy/Makefile",
+        "libphy-y := phy.o phy_device.o\n"
+        "obj-$(CONFIG_PHYLIB) += libphy.o\n"
+        "obj-$(CONFIG_FOO_PHY)\t+= foo.o\n"
+        "ifdef CONFIG_X_RUST_PHY\n  obj-$(CONFIG_X_PHY) += x_rust.o\nelse\n  obj-$(CONFIG_X_PHY) += x.o\nendif\n"
+        "obj-$(CONFIG_SUB_PHY) += sub/\n"
+        "obj-y += other/\n");
+  write("drivers/net/phy/x_rust.rs", "");
+  write("drivers/net/phy/sub/Makefile",
+        "obj-$(CONFIG_SUB_PHY) := sub.o\n"
+        "sub-objs := sub_main.o\n"
+        "sub-objs += sub_extra.o\n"
+        "obj-$(CONFIG_LIB_PHY) += lib_a.o lib_b.o\n");
+  const auto objects = kernel::phy_makefile_objects(root_);
+  EXPECT_THAT(objects, UnorderedElementsAre(
+                           Pair("drivers/net/phy/libphy.o", "PHYLIB"), Pair("drivers/net/phy/foo.o", "FOO_PHY"),
+                           Pair("drivers/net/phy/x_rust.o", "X_PHY"), Pair("drivers/net/phy/x.o", "X_PHY"),
+                           Pair("drivers/net/phy/sub/sub.o", "SUB_PHY"),
+                           Pair("drivers/net/phy/sub/sub_main.o", "SUB_PHY"),
+                           Pair("drivers/net/phy/sub/sub_extra.o", "SUB_PHY"),
+                           Pair("drivers/net/phy/sub/lib_a.o", "LIB_PHY"),
+                           Pair("drivers/net/phy/sub/lib_b.o", "LIB_PHY")));
+  // The driver symbols: not phylib's own, not a Rust driver's object.
+  kernel::LinuxTree tree;
+  tree.root = root_;
+  tree.object_kconfig = objects;
+  const auto symbols = kernel::phy_driver_symbols(tree);
+  EXPECT_THAT(symbols,
+              UnorderedElementsAre(Pair("FOO_PHY", ElementsAre("drivers/net/phy/foo.o")),
+                                   Pair("X_PHY", ElementsAre("drivers/net/phy/x.o")),
+                                   Pair("SUB_PHY", UnorderedElementsAre("drivers/net/phy/sub/sub.o",
+                                                                        "drivers/net/phy/sub/sub_main.o",
+                                                                        "drivers/net/phy/sub/sub_extra.o")),
+                                   Pair("LIB_PHY", ElementsAre("drivers/net/phy/sub/lib_a.o",
+                                                               "drivers/net/phy/sub/lib_b.o"))));
+}
+
+}  // namespace
+}  // namespace refdrv::test
