@@ -106,7 +106,8 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
     row.reason = first_failed->message;
     if (!vendor.empty())
       row.reason += fmt::format("; the driver used vendor register(s) {}, which the generic model stores but does not "
-                                "drive: a vendor model is needed before this counts against the driver",
+                                "drive: if it relies on them for what failed, only a vendor model can tell a driver "
+                                "bug from the model's gap",
                                 fmt::join(vendor | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }), ", "));
   } else if (r.stop) {
     row.failed_step = r.steps_run ? fmt::format("step {} ({})", r.steps_run, step_name(sc.steps[r.steps_run - 1].kind))
