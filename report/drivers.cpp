@@ -74,7 +74,7 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
     if (!e.ok && !first_failed) first_failed = &e;
   }
   const bool needs_stub = r.stop && r.stop->find(kStubPrefix) != std::string::npos;
-  if (needs_stub && !(first_failed && first_failed->step < r.steps_run - 1)) {
+  if (needs_stub && !(first_failed && first_failed->step + 1 < r.steps_run)) {
     const auto from = r.stop->find(kStubPrefix) + std::string(kStubPrefix).size();
     row.conformance = Conformance::kNotApplicable;
     row.reason = fmt::format("needs {} (not emulated), {}", r.stop->substr(from, r.stop->find(' ', from) - from),
@@ -88,12 +88,14 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
     else
       row.reason = "not bound: " + (r.stop ? "stopped " + stopped_in(r, sc) + ": " + *r.stop : r.failure_summary());
     if (probe_error)
-      row.reason += fmt::format("; its probe() returned -{} at bus registration, so attach bound phylib's generic "
-                                "driver",
-                                errno_name(static_cast<int>(-probe_error)));
+      row.reason += fmt::format(
+          "; its probe() returned -{} at bus registration, so attach bound phylib's generic "
+          "driver",
+          errno_name(static_cast<int>(-probe_error)));
     if (row.matches_by_callback)
-      row.reason += "; it matches with its own match_phy_device(), which may need more than a Clause-22 PHY ID "
-                    "(Clause-45 device IDs, a vendor register) from the generic model";
+      row.reason +=
+          "; it matches with its own match_phy_device(), which may need more than a Clause-22 PHY ID "
+          "(Clause-45 device IDs, a vendor register) from the generic model";
     return;
   }
   if (r.passed()) {
@@ -105,10 +107,11 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
     row.failed_step = fmt::format("step {} ({})", first_failed->step + 1, step_name(sc.steps[first_failed->step].kind));
     row.reason = first_failed->message;
     if (!vendor.empty())
-      row.reason += fmt::format("; the driver used vendor register(s) {}, which the generic model stores but does not "
-                                "drive: if it relies on them for what failed, only a vendor model can tell a driver "
-                                "bug from the model's gap",
-                                fmt::join(vendor | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }), ", "));
+      row.reason += fmt::format(
+          "; the driver used vendor register(s) {}, which the generic model stores but does not "
+          "drive: if it relies on them for what failed, only a vendor model can tell a driver "
+          "bug from the model's gap",
+          fmt::join(vendor | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }), ", "));
   } else if (r.stop) {
     row.failed_step = r.steps_run ? fmt::format("step {} ({})", r.steps_run, step_name(sc.steps[r.steps_run - 1].kind))
                                   : "bus registration";
@@ -256,24 +259,27 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
     const std::size_t entries = text ? c_phy_driver_tables(*text).entries.size() : 0;
     const std::string not_run = entries ? fmt::format("; its {} phy_driver entries are not run", entries) : "";
     if (compiled)
-      row.reason = "built, but registers no phy_driver (a part of a module, a library of other drivers, or an MDIO "
-                   "device driver)";
+      row.reason =
+          "built, but registers no phy_driver (a part of a module, a library of other drivers, or an MDIO "
+          "device driver)";
     else if (symbol_built.count(sym))
-      row.reason = fmt::format("not built: an optional part of CONFIG_{}'s module that refdrv's configuration leaves "
-                               "out (a condition in the Makefile){}",
-                               sym, not_run);
+      row.reason = fmt::format(
+          "not built: an optional part of CONFIG_{}'s module that refdrv's configuration leaves "
+          "out (a condition in the Makefile){}",
+          sym, not_run);
     else
-      row.reason = fmt::format("not built: the tree's Kconfig turns CONFIG_{} off in refdrv's configuration (an unmet "
-                               "dependency){}",
-                               sym, not_run);
+      row.reason = fmt::format(
+          "not built: the tree's Kconfig turns CONFIG_{} off in refdrv's configuration (an unmet "
+          "dependency){}",
+          sym, not_run);
     rep.rows.push_back(std::move(row));
   }
   return rep;
 }
 
 std::string format_drivers(const DriversReport& r) {
-  std::string out = fmt::format("refdrv drivers: Linux {}, every C PHY driver on the generic Clause-22 model\n\n",
-                                r.tree_version);
+  std::string out =
+      fmt::format("refdrv drivers: Linux {}, every C PHY driver on the generic Clause-22 model\n\n", r.tree_version);
   out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", "file", "phy_driver", "phy_id", "built", "bound",
                      "conf", "reason");
   for (const auto& row : r.rows) {

@@ -10,10 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/error.hpp"
 #include "engine/environment.hpp"
@@ -62,8 +61,7 @@ struct DriversReport {
 // Runs every entry of the C driver modules `env` hosts (contained: a crash
 // or hang is that entry's finding). `env` should be opened with
 // EnvironmentOptions::all_phy_drivers.
-Result<DriversReport> run_drivers(Environment& env,
-                                  const std::function<void(std::size_t, std::size_t)>& progress = {});
+Result<DriversReport> run_drivers(Environment& env, const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 [[nodiscard]] std::string format_drivers(const DriversReport& r);
 [[nodiscard]] std::string drivers_ktap(const DriversReport& r);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv drivers: the conformance scenario it runs on every phy_driver
 // entry, and how it reads which objects a tree's drivers/net/phy builds.
+#include "report/drivers.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,7 +13,6 @@
 #include "engine/scenario.hpp"
 #include "kernel/kbuild.hpp"
 #include "kernel/tree.hpp"
-#include "report/drivers.hpp"
 
 namespace refdrv::test {
 namespace {
@@ -65,27 +65,25 @@ TEST_F(MakefileTree, DriverObjectsSubdirectoriesAndCompositeModules) {
         "sub-objs += sub_extra.o\n"
         "obj-$(CONFIG_LIB_PHY) += lib_a.o lib_b.o\n");
   const auto objects = kernel::phy_makefile_objects(root_);
-  EXPECT_THAT(objects, UnorderedElementsAre(
-                           Pair("drivers/net/phy/libphy.o", "PHYLIB"), Pair("drivers/net/phy/foo.o", "FOO_PHY"),
-                           Pair("drivers/net/phy/x_rust.o", "X_PHY"), Pair("drivers/net/phy/x.o", "X_PHY"),
-                           Pair("drivers/net/phy/sub/sub.o", "SUB_PHY"),
-                           Pair("drivers/net/phy/sub/sub_main.o", "SUB_PHY"),
-                           Pair("drivers/net/phy/sub/sub_extra.o", "SUB_PHY"),
-                           Pair("drivers/net/phy/sub/lib_a.o", "LIB_PHY"),
-                           Pair("drivers/net/phy/sub/lib_b.o", "LIB_PHY")));
+  EXPECT_THAT(objects,
+              UnorderedElementsAre(
+                  Pair("drivers/net/phy/libphy.o", "PHYLIB"), Pair("drivers/net/phy/foo.o", "FOO_PHY"),
+                  Pair("drivers/net/phy/x_rust.o", "X_PHY"), Pair("drivers/net/phy/x.o", "X_PHY"),
+                  Pair("drivers/net/phy/sub/sub.o", "SUB_PHY"), Pair("drivers/net/phy/sub/sub_main.o", "SUB_PHY"),
+                  Pair("drivers/net/phy/sub/sub_extra.o", "SUB_PHY"), Pair("drivers/net/phy/sub/lib_a.o", "LIB_PHY"),
+                  Pair("drivers/net/phy/sub/lib_b.o", "LIB_PHY")));
   // The driver symbols: not phylib's own, not a Rust driver's object.
   kernel::LinuxTree tree;
   tree.root = root_;
   tree.object_kconfig = objects;
   const auto symbols = kernel::phy_driver_symbols(tree);
-  EXPECT_THAT(symbols,
-              UnorderedElementsAre(Pair("FOO_PHY", ElementsAre("drivers/net/phy/foo.o")),
-                                   Pair("X_PHY", ElementsAre("drivers/net/phy/x.o")),
-                                   Pair("SUB_PHY", UnorderedElementsAre("drivers/net/phy/sub/sub.o",
-                                                                        "drivers/net/phy/sub/sub_main.o",
-                                                                        "drivers/net/phy/sub/sub_extra.o")),
-                                   Pair("LIB_PHY", ElementsAre("drivers/net/phy/sub/lib_a.o",
-                                                               "drivers/net/phy/sub/lib_b.o"))));
+  EXPECT_THAT(
+      symbols,
+      UnorderedElementsAre(
+          Pair("FOO_PHY", ElementsAre("drivers/net/phy/foo.o")), Pair("X_PHY", ElementsAre("drivers/net/phy/x.o")),
+          Pair("SUB_PHY", UnorderedElementsAre("drivers/net/phy/sub/sub.o", "drivers/net/phy/sub/sub_main.o",
+                                               "drivers/net/phy/sub/sub_extra.o")),
+          Pair("LIB_PHY", ElementsAre("drivers/net/phy/sub/lib_a.o", "drivers/net/phy/sub/lib_b.o"))));
 }
 
 }  // namespace
