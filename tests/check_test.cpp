@@ -18,14 +18,17 @@
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 #include "engine/check_report.hpp"
+#include "report/drivers.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::Pair;
 
 std::vector<Scenario> suite() {
   auto s = load_default_suite();
@@ -343,6 +346,38 @@ TEST(Check, AnAlteredRustDriverAsAnOverlayCompilesAgainstTheTreesCratesAndDiverg
   ASSERT_FALSE(rep.rows.empty());
   EXPECT_TRUE(rep.rows.front().runs[0].passed());
   EXPECT_FALSE(rep.rows.front().runs[1].passed()) << "Rust without the toggle must fail the reset-toggle scenario";
+}
+
+// Issue 21: refdrv drivers' verdict follows the driver. A copy of the tree's
+// davicom.c whose dm9161_config_aneg() fails (as an overlay of the build with
+// every PHY driver) turns the entries that use it (DM9161E, B/C, A) to a
+// failure at the first link expectation, and leaves DM9131 (genphy's
+// config_aneg) passing, as it does in the tree's own driver.
+TEST(Drivers, APlantedBugInAHostedDriverFailsTheEntriesThatRunIt) {
+  auto verdicts = [](std::map<std::string, std::filesystem::path> overlay) {
+    EnvironmentOptions o = env_options();
+    o.quiet = true;
+    o.all_phy_drivers = true;
+    o.overlay = std::move(overlay);
+    auto env = Environment::open(o);
+    EXPECT_TRUE(env) << env.error().message;
+    std::map<std::string, std::string> out;
+    if (!env) return out;
+    auto rep = report::run_drivers(**env);
+    EXPECT_TRUE(rep) << rep.error().message;
+    if (!rep) return out;
+    for (const auto& row : rep->rows)
+      if (row.file == "drivers/net/phy/davicom.c")
+        out[row.name] = std::string(report::conformance_name(row.conformance)) + " " + row.failed_step;
+    return out;
+  };
+  EXPECT_THAT(verdicts({}), ElementsAre(Pair("Davicom DM9131", "pass "), Pair("Davicom DM9161A", "pass "),
+                                        Pair("Davicom DM9161B/C", "pass "), Pair("Davicom DM9161E", "pass ")));
+  EXPECT_THAT(verdicts(altered_source("davicom-aneg-eio", "drivers/net/phy/davicom.c",
+                                      "\terr = genphy_config_aneg(phydev);", "\terr = -EIO;")),
+              ElementsAre(Pair("Davicom DM9131", "pass "), Pair("Davicom DM9161A", "fail step 5 (expect)"),
+                          Pair("Davicom DM9161B/C", "fail step 5 (expect)"),
+                          Pair("Davicom DM9161E", "fail step 5 (expect)")));
 }
 
 // Issue 22: a copy of a tree reuses its configured tree only when nothing
