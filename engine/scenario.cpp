@@ -9,7 +9,9 @@
 #include <atomic>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "host/kernel_image.hpp"
 #include "hw/catalog.hpp"
@@ -22,6 +24,41 @@ namespace refdrv {
 std::string SourceLocation::str() const { return fmt::format("{}:{}:{}", file, line, column); }
 
 namespace {
+
+// The code point of well-formed UTF-8 at `i` (RFC 3629: no overlong form,
+// no surrogate, nothing above U+10FFFF), and `i` moved past it; nullopt if
+// the bytes there are not UTF-8.
+std::optional<std::uint32_t> utf8_code_point(std::string_view s, std::size_t& i) {
+  const auto lead = static_cast<unsigned char>(s[i]);
+  if (lead < 0x80) {
+    ++i;
+    return lead;
+  }
+  std::size_t more = 0;
+  std::uint32_t cp = 0;
+  if ((lead & 0xe0) == 0xc0) {
+    more = 1;
+    cp = lead & 0x1fu;
+  } else if ((lead & 0xf0) == 0xe0) {
+    more = 2;
+    cp = lead & 0x0fu;
+  } else if ((lead & 0xf8) == 0xf0) {
+    more = 3;
+    cp = lead & 0x07u;
+  } else {
+    return std::nullopt;
+  }
+  if (s.size() - i - 1 < more) return std::nullopt;
+  for (std::size_t k = 1; k <= more; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b & 0xc0) != 0x80) return std::nullopt;
+    cp = (cp << 6) | (b & 0x3fu);
+  }
+  static constexpr std::array<std::uint32_t, 4> kSmallest = {0, 0x80, 0x800, 0x10000};
+  if (cp < kSmallest[more] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
+  i += more + 1;
+  return cp;
+}
 
 struct StepName {
   Step::Kind kind;
@@ -113,17 +150,23 @@ class Parser {
     return n.Scalar();
   }
 
-  // Free text that reports print: a name, a tag, a file name is one line
-  // (KTAP prints it after "ok N"); a description may span lines. Other
-  // control characters (a stray carriage return, say) are refused: YAML
-  // writers leave them unquoted, so they would not read back the same.
+  // Free text that reports print: a name, a tag, a file name, a driver's
+  // name is one line (KTAP prints it after "ok N"); a description may span
+  // lines. It must be UTF-8, and control characters (a stray carriage
+  // return; C1 controls such as NEL and the line and paragraph separators,
+  // which YAML also reads as line breaks) are refused: YAML writers leave
+  // some of them unquoted or rewrite them, so they would not read back the
+  // same.
   Result<std::string> text(const YAML::Node& n, const std::string& what, bool lines = false) const {
     auto s = str(n, what);
     if (!s) return s;
-    for (const char c : *s) {
-      const auto u = static_cast<unsigned char>(c);
-      if ((u < 0x20 || u == 0x7f) && !(lines && (c == '\n' || c == '\t')))
-        return error(n, fmt::format("{} contains the control character 0x{:02x}{}", what, u,
+    const std::string_view v = *s;
+    for (std::size_t i = 0; i < v.size();) {
+      const auto cp = utf8_code_point(v, i);
+      if (!cp) return error(n, fmt::format("{} is not UTF-8 (byte {} of it)", what, i + 1));
+      const bool allowed_break = lines && (*cp == '\n' || *cp == '\t');
+      if ((*cp < 0x20 || (*cp >= 0x7f && *cp <= 0x9f) || *cp == 0x2028 || *cp == 0x2029) && !allowed_break)
+        return error(n, fmt::format("{} contains the control character U+{:04X}{}", what, *cp,
                                     lines ? "" : " (it must be one line of printable text)"));
     }
     return s;
@@ -565,7 +608,7 @@ class Parser {
       e.states = std::move(*states);
     }
     if (n["driver"]) {
-      auto s = str(n["driver"], "driver");
+      auto s = text(n["driver"], "driver");
       if (!s) return std::unexpected(s.error());
       e.driver = *s;
     }

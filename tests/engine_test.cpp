@@ -182,15 +182,31 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
 // read back one character short. Free text is refused with control characters.
 TEST(ScenarioFormat, FreeTextWithControlCharactersIsRefused) {
   EXPECT_EQ(error_of("name: up.\r\r\r\nmodels: [AX88772A]\nsteps: []\n"),
-            "test.yaml:1:7: name contains the control character 0x0d (it must be one line of printable text)");
+            "test.yaml:1:7: name contains the control character U+000D (it must be one line of printable text)");
   EXPECT_THAT(error_of("name: \"a\\x01b\"\nmodels: [AX88772A]\nsteps: []\n"),
-              HasSubstr("test.yaml:1:7: name contains the control character 0x01"));
+              HasSubstr("test.yaml:1:7: name contains the control character U+0001"));
   EXPECT_THAT(error_of("name: \"a\\nb\"\nmodels: [AX88772A]\nsteps: []\n"),
-              HasSubstr("name contains the control character 0x0a"));
+              HasSubstr("name contains the control character U+000A"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\ntags: [\"a\\tb\"]\nsteps: []\n"),
-              HasSubstr("test.yaml:3:8: a tag contains the control character 0x09"));
+              HasSubstr("test.yaml:3:8: a tag contains the control character U+0009"));
   EXPECT_THAT(error_of("name: x\ndescription: \"a\\rb\"\nmodels: [AX88772A]\nsteps: []\n"),
-              HasSubstr("test.yaml:2:14: description contains the control character 0x0d"));
+              HasSubstr("test.yaml:2:14: description contains the control character U+000D"));
+  // YAML's other line breaks (NEL, the line separator) and C1 controls.
+  EXPECT_THAT(error_of("name: \"a\\x85b\"\nmodels: [AX88772A]\nsteps: []\n"),
+              HasSubstr("name contains the control character U+0085"));
+  EXPECT_THAT(error_of("name: \"a\\Lb\"\nmodels: [AX88772A]\nsteps: []\n"),
+              HasSubstr("name contains the control character U+2028"));
+  // Found by the parser fuzzer too: a driver name with a control character
+  // and bytes that are not UTF-8.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {driver: \"Q\\x05\"}\n"),
+              HasSubstr("test.yaml:4:22: driver contains the control character U+0005"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {driver: Q\xd0\xd6}\n"),
+              HasSubstr("test.yaml:4:22: driver is not UTF-8 (byte 2 of it)"));
+  EXPECT_THAT(error_of("name: \"x\xc0\xaf\"\nmodels: [AX88772A]\nsteps: []\n"),
+              HasSubstr("name is not UTF-8 (byte 2 of it)"));  // an overlong '/'
+  auto ok = parse_scenario("name: \"Grüße, 東京\"\nmodels: [AX88772A]\nsteps: []\n", "t.yaml");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->name, "Grüße, 東京");
   // A description may span lines, and reads back the same.
   auto s = parse_scenario("name: x\ndescription: |\n  one\n  \ttwo\nmodels: [AX88772A]\nsteps: []\n", "t.yaml");
   ASSERT_TRUE(s) << s.error().message;
