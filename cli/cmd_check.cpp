@@ -20,7 +20,8 @@ namespace {
 struct CheckArgs {
   std::vector<std::string> scenarios;
   std::optional<std::string> commits;  // check --commits A..B (given, even empty)
-  std::string ktap, json, repro_dir = "refdrv-repro";
+  MachineOutputs out;
+  std::string repro_dir = "refdrv-repro";
   ContainmentArgs containment;
   bool no_logs = false;
 };
@@ -39,7 +40,7 @@ CheckOptions check_options(const CheckArgs& a) {
 int cmd_check_commits(const Common& c, const CheckArgs& a) {
   if (c.env.kernel.empty())
     return report_error({"--commits needs --kernel GIT_TREE: the git checkout of a Linux tree whose commits to check"});
-  if (!a.ktap.empty() || !a.json.empty())
+  if (!a.out.ktap.empty() || !a.out.json.empty())
     return report_error({"--commits prints a line per commit; --ktap and --json are for the check of one tree"});
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
@@ -66,9 +67,8 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
 
 int cmd_check(const Common& c, const CheckArgs& a) {
   if (a.commits) return cmd_check_commits(c, a);
-  if (to_stdout(a.ktap) && to_stdout(a.json))
-    return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
-  const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
+  if (auto r = a.out.check(); !r) return report_error(r.error());
+  const bool machine_stdout = a.out.on_stdout();
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
   auto env = Environment::open(c.env);
@@ -87,18 +87,16 @@ int cmd_check(const Common& c, const CheckArgs& a) {
     fmt::print("{}", format_terminal(rep, {.color = use_color(c.color)}));
   else if (!c.env.quiet)
     fmt::print(stderr, "{}", format_terminal(rep, {.color = use_color(c.color, STDERR_FILENO)}));
-  if (!a.ktap.empty())
-    if (auto w = write_text(a.ktap, format_ktap(rep)); !w) return report_error(w.error());
-  if (!a.json.empty())
-    if (auto w = write_text(a.json, check_report_json(rep).dump(2) + "\n"); !w) return report_error(w.error());
+  if (auto w = a.out.write([&] { return format_ktap(rep); }, [&] { return check_report_json(rep).dump(2) + "\n"; });
+      !w)
+    return report_error(w.error());
   return rep.exit_code();
 }
 
 void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
   add_env_options(cmd, common);
   add_impl_option(cmd, common);
-  cmd->add_option("--ktap", a.ktap, "write KTAP to this file (- for stdout)");
-  cmd->add_option("--json", a.json, "write the JSON report to this file (- for stdout)");
+  add_machine_output_options(cmd, a.out);
   cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written");
   add_containment_options(cmd, a.containment);
   cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces");

@@ -14,7 +14,7 @@ namespace {
 struct MutateArgs {
   std::string impl = "c";
   std::vector<std::string> scenarios;
-  std::string ktap, json;
+  MachineOutputs out;
   double min_score = 95;
   std::size_t limit = 0;
   bool quiet_survivors = false;
@@ -58,9 +58,8 @@ std::string ktap_of(const MutationReport& rep) {
 }
 
 int cmd_mutate(const Common& c, const MutateArgs& a) {
-  if (to_stdout(a.ktap) && to_stdout(a.json))
-    return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
-  const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
+  if (auto r = a.out.check(); !r) return report_error(r.error());
+  const bool machine_stdout = a.out.on_stdout();
   auto impl = impl_from(a.impl);
   if (!impl) return report_error({fmt::format("--impl: unknown implementation '{}' (c, rust or cxx)", a.impl)});
   auto scenarios = scenarios_from(a.scenarios);
@@ -88,10 +87,10 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
              rep->source, rep->results.size(), rep->tree_version, rep->wall_seconds, killed,
              rep->count(MutantResult::Status::kSurvived), rep->count(MutantResult::Status::kEquivalent),
              rep->count(MutantResult::Status::kStillborn));
-  if (!a.ktap.empty())
-    if (auto w = write_text(a.ktap, ktap_of(*rep)); !w) return report_error(w.error());
-  if (!a.json.empty())
-    if (auto w = write_text(a.json, mutation_report_json(*rep, a.min_score).dump(1) + "\n"); !w) return report_error(w.error());
+  if (auto w = a.out.write([&] { return ktap_of(*rep); },
+                           [&] { return mutation_report_json(*rep, a.min_score).dump(1) + "\n"; });
+      !w)
+    return report_error(w.error());
   if (scored == 0) {
     fmt::print(text, "mutation score: none (no mutant was scored)\n");
     return kExitFailure;
@@ -115,8 +114,7 @@ std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
   cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1")
       ->check(number_in(0, 100));
   cmd->add_option("--limit", ma->limit, "only the first N mutants (in source order)")->check(integer_in(1, 100000));
-  cmd->add_option("--ktap", ma->ktap, "write KTAP to this file (- for stdout): a mutant per test, survivors not ok");
-  cmd->add_option("--json", ma->json, "write the JSON report to this file (- for stdout)");
+  add_machine_output_options(cmd, ma->out, "write KTAP to this file (- for stdout): a mutant per test, survivors not ok");
   return {{cmd, [&common, ma] { return cmd_mutate(common, *ma); }}};
 }
 

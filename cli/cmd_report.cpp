@@ -104,15 +104,10 @@ int cmd_gaps(const Common& c, const std::string& json_out) {
   return 0;
 }
 
-struct DriversArgs {
-  std::string ktap, json;
-};
-
 // refdrv drivers: every phy_driver entry of the tree's C drivers, bound and
 // taken through the conformance scenario on the generic model.
-int cmd_drivers(const Common& c, const DriversArgs& a) {
-  if (to_stdout(a.ktap) && to_stdout(a.json))
-    return report_error({"--ktap - and --json - both want stdout: write one of them to a file"});
+int cmd_drivers(const Common& c, const MachineOutputs& a) {
+  if (auto r = a.check(); !r) return report_error(r.error());
   EnvironmentOptions eo = c.env;
   eo.all_phy_drivers = true;
   auto env = Environment::open(eo);
@@ -122,12 +117,11 @@ int cmd_drivers(const Common& c, const DriversArgs& a) {
   });
   if (!c.env.quiet && isatty(STDERR_FILENO)) fmt::print(stderr, "\r\033[K");
   if (!rep) return report_error(rep.error());
-  const bool machine_stdout = to_stdout(a.ktap) || to_stdout(a.json);
+  const bool machine_stdout = a.on_stdout();
   if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", report::format_drivers(*rep));
-  if (!a.ktap.empty())
-    if (auto w = write_text(a.ktap, report::drivers_ktap(*rep)); !w) return report_error(w.error());
-  if (!a.json.empty())
-    if (auto w = write_text(a.json, report::drivers_json(*rep).dump(2) + "\n"); !w) return report_error(w.error());
+  if (auto w = a.write([&] { return report::drivers_ktap(*rep); }, [&] { return report::drivers_json(*rep).dump(2) + "\n"; });
+      !w)
+    return report_error(w.error());
   return rep->count(report::Conformance::kFail) ? kExitFailure : 0;
 }
 
@@ -161,12 +155,11 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   add_tree_options(gaps, common);
   gaps->add_option("--json", *gaps_json, "also write the map as JSON to FILE (- for stdout, the table then on stderr)");
 
-  auto da = std::make_shared<DriversArgs>();
+  auto da = std::make_shared<MachineOutputs>();
   auto* drivers = app.add_subcommand(
       "drivers", "every phy_driver entry of the tree's C PHY drivers on the emulated PHY: built, bound, conformance");
   add_env_options(drivers, common);
-  drivers->add_option("--ktap", da->ktap, "write KTAP to this file (- for stdout)");
-  drivers->add_option("--json", da->json, "write the JSON report to this file (- for stdout)");
+  add_machine_output_options(drivers, *da);
 
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
           {gaps, [&common, gaps_json] { return cmd_gaps(common, *gaps_json); }},

@@ -188,6 +188,25 @@ Result<std::vector<Scenario>> scenarios_from(const std::vector<std::string>& pat
   return load_scenarios(paths);
 }
 
+void add_machine_output_options(CLI::App* cmd, MachineOutputs& out, const std::string& ktap_help) {
+  cmd->add_option("--ktap", out.ktap, ktap_help);
+  cmd->add_option("--json", out.json, "write the JSON report to this file (- for stdout)");
+}
+
+Result<void> MachineOutputs::check() const {
+  if (to_stdout(ktap) && to_stdout(json)) return fail("--ktap - and --json - both want stdout: write one of them to a file");
+  return {};
+}
+
+Result<void> MachineOutputs::write(const std::function<std::string()>& ktap_text,
+                                   const std::function<std::string()>& json_text) const {
+  if (!ktap.empty())
+    if (auto w = write_text(ktap, ktap_text()); !w) return w;
+  if (!json.empty())
+    if (auto w = write_text(json, json_text()); !w) return w;
+  return {};
+}
+
 Result<void> write_text(const std::string& path, const std::string& text) {
   if (path == "-") {
     fmt::print("{}", text);

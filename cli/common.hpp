@@ -73,6 +73,21 @@ Result<void> write_text(const std::string& path, const std::string& text);
 // (its table, progress) goes to stderr.
 [[nodiscard]] inline bool to_stdout(const std::string& path) { return path == "-"; }
 
+// A command's --ktap and --json: at most one of them may be "-".
+struct MachineOutputs {
+  std::string ktap, json;
+  // The error when both want stdout, before any work.
+  [[nodiscard]] Result<void> check() const;
+  // One of them goes to stdout (the command's own text then to stderr).
+  [[nodiscard]] bool on_stdout() const { return to_stdout(ktap) || to_stdout(json); }
+  // Writes those asked for; a format's text is made only when asked for.
+  [[nodiscard]] Result<void> write(const std::function<std::string()>& ktap_text,
+                                   const std::function<std::string()>& json_text) const;
+};
+// --ktap FILE|- and --json FILE|-.
+void add_machine_output_options(CLI::App* cmd, MachineOutputs& out,
+                                const std::string& ktap_help = "write KTAP to this file (- for stdout)");
+
 // Containment options: --in-process, --wall-budget.
 struct ContainmentArgs {
   bool in_process = false;
