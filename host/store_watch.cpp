@@ -101,6 +101,22 @@ std::string refused() {
   return "";
 }
 
+// A watchpoint on `addr` in a free slot of this thread: the slot, or -1
+// with `why` set.
+int open_slot(const void* addr, std::size_t len, void (*callback)(), std::string* why) {
+  std::size_t slot = 0;
+  while (slot < kSlots && t_slots[slot].fd >= 0) ++slot;
+  if (slot == kSlots) {
+    *why = "this thread already watches four words";
+    return -1;
+  }
+  install_handler();
+  const int fd = open_breakpoint(addr, len, why);
+  if (fd < 0) return -1;
+  t_slots[slot] = Slot{fd, callback};
+  return static_cast<int>(slot);
+}
+
 // Whether a watchpoint fires: perf_event_open() may succeed where the CPU
 // never traps (a hypervisor that does not virtualise the debug registers,
 // Firecracker for one), and a watch that is armed but silent would let a
@@ -111,20 +127,14 @@ volatile sig_atomic_t g_probe_hits;
 void probe_hit() { g_probe_hits = g_probe_hits + 1; }
 
 std::string probe_delivery() {
-  std::size_t slot = 0;
-  while (slot < kSlots && t_slots[slot].fd >= 0) ++slot;
-  if (slot == kSlots) return "this thread already watches four words";
-  install_handler();
   std::string why;
-  const int fd = open_breakpoint(const_cast<const long*>(&g_probe_word), sizeof g_probe_word, &why);
-  if (fd < 0) return why;
-  t_slots[slot] = Slot{fd, probe_hit};
+  const int slot = open_slot(const_cast<const long*>(&g_probe_word), sizeof g_probe_word, probe_hit, &why);
+  if (slot < 0) return why;
   const sig_atomic_t before = g_probe_hits;
   g_probe_word = g_probe_word + 1;
   std::atomic_signal_fence(std::memory_order_seq_cst);
   const bool fired = g_probe_hits != before;
-  ::close(fd);
-  t_slots[slot] = Slot{};
+  disarm(slot);
   if (fired) return "";
   return "hardware watchpoints are granted but never fire on this machine; a store to a watched word raised no "
          "SIGTRAP, as in a virtual machine without debug-register support such as Firecracker";
@@ -139,17 +149,7 @@ int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why)
     *why = r;
     return -1;
   }
-  std::size_t slot = 0;
-  while (slot < kSlots && t_slots[slot].fd >= 0) ++slot;
-  if (slot == kSlots) {
-    *why = "this thread already watches four words";
-    return -1;
-  }
-  install_handler();
-  const int fd = open_breakpoint(addr, len, why);
-  if (fd < 0) return -1;
-  t_slots[slot] = Slot{fd, callback};
-  return static_cast<int>(slot);
+  return open_slot(addr, len, callback, why);
 }
 
 void disarm(int slot) {
