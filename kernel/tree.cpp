@@ -153,6 +153,7 @@ std::map<std::string, std::string> phy_makefile_objects(const fs::path& root) {
   static const std::regex obj_re(R"(^obj-(?:\$\(CONFIG_(\w+)\)|y)\s*[:+]?=\s*(.*)$)");
   static const std::regex composite_re(R"(^([\w-]+)-(?:objs|y)\s*[:+]?=\s*(.*)$)");
   std::map<std::string, std::string> out;
+  const auto object = [](const std::string& w) { return w.size() > 2 && w.compare(w.size() - 2, 2, ".o") == 0; };
   std::vector<std::string> dirs = {"drivers/net/phy/"};
   for (std::size_t i = 0; i < dirs.size(); ++i) {
     auto text = read_file(root / dirs[i] / "Makefile");
@@ -169,7 +170,7 @@ std::map<std::string, std::string> phy_makefile_objects(const fs::path& root) {
         for (std::string w; words >> w;) {
           if (w.back() == '/') {
             if (std::find(dirs.begin(), dirs.end(), dirs[i] + w) == dirs.end()) dirs.push_back(dirs[i] + w);
-          } else if (!sym.empty() && w.size() > 2 && w.compare(w.size() - 2, 2, ".o") == 0) {
+          } else if (!sym.empty() && object(w)) {
             out.emplace(dirs[i] + w, sym);
             composite_symbol.emplace(w.substr(0, w.size() - 2), sym);
           }
@@ -177,7 +178,7 @@ std::map<std::string, std::string> phy_makefile_objects(const fs::path& root) {
       } else if (std::regex_match(line, m, composite_re)) {
         std::istringstream words(m[2].str());
         for (std::string w; words >> w;)
-          if (w.size() > 2 && w.compare(w.size() - 2, 2, ".o") == 0) members[m[1]].push_back(w);
+          if (object(w)) members[m[1]].push_back(w);
       }
     }
     // The objects of a composite module (mscc.o := mscc_main.o ...) are

@@ -10,6 +10,7 @@
 #include <memory>
 #include <ranges>
 #include <set>
+#include <string_view>
 
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
@@ -47,11 +48,16 @@ std::map<std::string, std::string> driver_files(const kernel::LinuxTree& tree) {
   return out;
 }
 
+// "step 5 (expect)" for the 0-based step `index`.
+std::string step_label(const Scenario& sc, std::size_t index) {
+  return fmt::format("step {} ({})", index + 1, step_name(sc.steps[index].kind));
+}
+
 // Where a run was when it stopped: bus registration (the driver's probe) or
 // a step.
 std::string stopped_in(const RunResult& r, const Scenario& sc) {
   if (r.steps_run == 0) return "during MDIO bus registration (the probe)";
-  return fmt::format("in step {} ({})", r.steps_run, step_name(sc.steps[r.steps_run - 1].kind));
+  return "in " + step_label(sc, r.steps_run - 1);
 }
 
 // Bound: the expectation of step 2 (the entry's own driver is bound) held.
@@ -73,9 +79,9 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
     if (e.step == 1 && e.ok) row.bound = true;
     if (!e.ok && !first_failed) first_failed = &e;
   }
-  const bool needs_stub = r.stop && r.stop->find(kStubPrefix) != std::string::npos;
-  if (needs_stub && !(first_failed && first_failed->step + 1 < r.steps_run)) {
-    const auto from = r.stop->find(kStubPrefix) + std::string(kStubPrefix).size();
+  const std::size_t stub = r.stop ? r.stop->find(kStubPrefix) : std::string::npos;
+  if (stub != std::string::npos && !(first_failed && first_failed->step + 1 < r.steps_run)) {
+    const auto from = stub + std::string_view(kStubPrefix).size();
     row.conformance = Conformance::kNotApplicable;
     row.reason = fmt::format("needs {} (not emulated), {}", r.stop->substr(from, r.stop->find(' ', from) - from),
                              stopped_in(r, sc));
@@ -104,7 +110,7 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
   }
   row.conformance = Conformance::kFail;
   if (first_failed) {
-    row.failed_step = fmt::format("step {} ({})", first_failed->step + 1, step_name(sc.steps[first_failed->step].kind));
+    row.failed_step = step_label(sc, first_failed->step);
     row.reason = first_failed->message;
     if (!vendor.empty())
       row.reason += fmt::format(
@@ -113,8 +119,7 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
           "bug from the model's gap",
           fmt::join(vendor | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }), ", "));
   } else if (r.stop) {
-    row.failed_step = r.steps_run ? fmt::format("step {} ({})", r.steps_run, step_name(sc.steps[r.steps_run - 1].kind))
-                                  : "bus registration";
+    row.failed_step = r.steps_run ? step_label(sc, r.steps_run - 1) : "bus registration";
     row.reason = "stopped: " + *r.stop;
   } else {
     row.failed_step = "teardown";
@@ -136,24 +141,27 @@ const char* conformance_name(Conformance c) {
   return "n/a";
 }
 
+namespace {
+
+// The files with a row for which `pred` holds.
+template <typename Pred>
+std::size_t files_where(const std::vector<DriverRow>& rows, Pred pred) {
+  std::set<std::string> f;
+  for (const auto& r : rows)
+    if (pred(r)) f.insert(r.file);
+  return f.size();
+}
+
+}  // namespace
+
 std::size_t DriversReport::files() const {
-  std::set<std::string> f;
-  for (const auto& r : rows) f.insert(r.file);
-  return f.size();
+  return files_where(rows, [](const DriverRow&) { return true; });
 }
-
 std::size_t DriversReport::files_built() const {
-  std::set<std::string> f;
-  for (const auto& r : rows)
-    if (r.built) f.insert(r.file);
-  return f.size();
+  return files_where(rows, [](const DriverRow& r) { return r.built; });
 }
-
 std::size_t DriversReport::files_bound() const {
-  std::set<std::string> f;
-  for (const auto& r : rows)
-    if (r.bound) f.insert(r.file);
-  return f.size();
+  return files_where(rows, [](const DriverRow& r) { return r.bound; });
 }
 
 std::size_t DriversReport::count(Conformance c) const {
@@ -240,9 +248,12 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
   }
 
   // Every file of the tree: its entries, or one row saying why it has none.
-  std::set<std::string> symbol_built;
+  std::set<std::string> compiled, symbol_built;  // driver files compiled, and their symbols
   for (const auto& k : env.built().objects)
-    if (auto it = files.find(kernel::tree_source(tree, k)); it != files.end()) symbol_built.insert(it->second);
+    if (auto it = files.find(kernel::tree_source(tree, k)); it != files.end()) {
+      compiled.insert(it->first);
+      symbol_built.insert(it->second);
+    }
   for (const auto& [file, sym] : files) {
     auto it = by_file.find(file);
     if (it != by_file.end()) {
@@ -252,13 +263,11 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
     DriverRow row;
     row.file = file;
     row.kconfig = sym;
-    const bool compiled = std::any_of(env.built().objects.begin(), env.built().objects.end(),
-                                      [&](const auto& k) { return kernel::tree_source(tree, k) == file; });
-    row.built = compiled;
+    row.built = compiled.count(file) != 0;
     const auto text = kernel::read_file(tree.root / file);
     const std::size_t entries = text ? c_phy_driver_tables(*text).entries.size() : 0;
     const std::string not_run = entries ? fmt::format("; its {} phy_driver entries are not run", entries) : "";
-    if (compiled)
+    if (row.built)
       row.reason =
           "built, but registers no phy_driver (a part of a module, a library of other drivers, or an MDIO "
           "device driver)";
