@@ -2,13 +2,11 @@
 // refdrv drivers: the conformance scenario it runs on every phy_driver
 // entry, and how it reads which objects a tree's drivers/net/phy builds.
 #include "report/drivers.hpp"
+#include "tests/scratch_tree.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
 
 #include "engine/scenario.hpp"
 #include "kernel/kbuild.hpp"
@@ -17,7 +15,6 @@
 namespace refdrv::test {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
@@ -39,27 +36,18 @@ TEST(Drivers, TheConformanceScenarioBindsTheEntryByItsIdAndReadsBack) {
     EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << step_name(k);
 }
 
-class MakefileTree : public ::testing::Test {
- protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("refdrv-makefiles-" + std::to_string(::getpid()));
-    fs::create_directories(root_ / "drivers/net/phy/sub");
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  void write(const std::string& rel, const std::string& text) { std::ofstream(root_ / rel) << text; }
-  fs::path root_;
-};
+using MakefileTree = ScratchTree;
 
 TEST_F(MakefileTree, DriverObjectsSubdirectoriesAndCompositeModules) {
-  write("drivers/net/phy/Makefile",
+  put("drivers/net/phy/Makefile",
         "libphy-y := phy.o phy_device.o\n"
         "obj-$(CONFIG_PHYLIB) += libphy.o\n"
         "obj-$(CONFIG_FOO_PHY)\t+= foo.o\n"
         "ifdef CONFIG_X_RUST_PHY\n  obj-$(CONFIG_X_PHY) += x_rust.o\nelse\n  obj-$(CONFIG_X_PHY) += x.o\nendif\n"
         "obj-$(CONFIG_SUB_PHY) += sub/\n"
         "obj-y += other/\n");
-  write("drivers/net/phy/x_rust.rs", "");
-  write("drivers/net/phy/sub/Makefile",
+  put("drivers/net/phy/x_rust.rs", "");
+  put("drivers/net/phy/sub/Makefile",
         "obj-$(CONFIG_SUB_PHY) := sub.o\n"
         "sub-objs := sub_main.o\n"
         "sub-objs += sub_extra.o\n"

@@ -12,6 +12,7 @@
 #include "cxx/abstractions/registration.hpp"
 #include "report/gaps.hpp"
 #include "report/source_scan.hpp"
+#include "tests/scratch_tree.hpp"
 
 namespace refdrv::test {
 namespace {
@@ -89,11 +90,10 @@ static struct phy_driver b_drivers[] = { { .name = "seven", .probe = p } };
 }
 
 // A tree with just what the map reads.
-class GapTree : public ::testing::Test {
+class GapTree : public ScratchTree {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("refdrv-gaps-" + std::to_string(::getpid()));
-    fs::remove_all(root_);
+    ScratchTree::SetUp();
     put("include/linux/phy.h", R"(struct phy_driver {
 	int (*config_init)(struct phy_device *);
 	int (*probe)(struct phy_device *);
@@ -112,12 +112,6 @@ class GapTree : public ::testing::Test {
     put("drivers/net/phy/d.c", "static struct phy_driver d[] = { DRV(1), DRV(2) };");
     put("drivers/net/phy/helpers.c", "int not_a_driver(void) { return 0; }");
   }
-  void TearDown() override { fs::remove_all(root_); }
-  void put(const std::string& rel, const std::string& text) {
-    fs::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel) << text;
-  }
-  fs::path root_;
 };
 
 TEST_F(GapTree, MissingCallbacksAreRankedByTheFilesThatSetThem) {

@@ -13,6 +13,7 @@
 #include "kernel/process.hpp"
 #include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"
+#include "tests/scratch_tree.hpp"
 
 namespace refdrv::kernel {
 namespace {
@@ -20,19 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class FakeTree : public ::testing::Test {
+class FakeTree : public test::ScratchTree {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() / ("refdrv-fake-tree-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-  void put(const std::string& rel, const std::string& text) {
-    fs::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel) << text;
-  }
   void complete_tree() {
     put("Makefile", "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\n");
     for (const char* f : {"drivers/net/phy/phy.c", "drivers/net/phy/phy_device.c", "drivers/net/phy/mdio_bus.c",
@@ -53,7 +43,6 @@ class FakeTree : public ::testing::Test {
         "\tdepends on RUST_PHYLIB_ABSTRACTIONS && AX88796B_PHY\n\thelp\n\t  ...\n\n"
         "config BROADCOM_PHY\n\ttristate \"Broadcom 54XX PHYs\"\n");
   }
-  fs::path root_;
 };
 
 TEST_F(FakeTree, ACompleteTreeIsReadWithItsVersionAndReferencePair) {
