@@ -624,16 +624,26 @@ struct emul_devres {
 	unsigned long long data[] __aligned(ARCH_KMALLOC_MINALIGN);
 };
 
-void *__devres_alloc_node(dr_release_t release, size_t size, gfp_t gfp, int nid, const char *name)
+/* A devres node not yet added to a device; its payload zeroed only on
+ * __GFP_ZERO. */
+static struct emul_devres *emul_devres_node(dr_release_t release, size_t size, gfp_t gfp, const char *name)
 {
-	struct emul_devres *dr = kmalloc(sizeof(*dr) + size, gfp | __GFP_ZERO);
+	struct emul_devres *dr = kmalloc(sizeof(*dr) + size, gfp);
 
 	if (!dr)
 		return NULL;
 	INIT_LIST_HEAD(&dr->node);
 	dr->release = release;
 	dr->name = name;
-	return dr->data;
+	return dr;
+}
+
+void *__devres_alloc_node(dr_release_t release, size_t size, gfp_t gfp, int nid, const char *name)
+{
+	/* devres_alloc() zeroes, as the kernel's does. */
+	struct emul_devres *dr = emul_devres_node(release, size, gfp | __GFP_ZERO, name);
+
+	return dr ? dr->data : NULL;
 }
 
 void devres_add(struct device *dev, void *res)
@@ -697,12 +707,9 @@ void *devm_kmalloc(struct device *dev, size_t size, gfp_t gfp)
 
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	dr = kmalloc(sizeof(*dr) + size, gfp);
+	dr = emul_devres_node(emul_devm_kmalloc_release, size, gfp, "devm_kzalloc_release");
 	if (!dr)
 		return NULL;
-	INIT_LIST_HEAD(&dr->node);
-	dr->release = emul_devm_kmalloc_release;
-	dr->name = "devm_kzalloc_release";
 	devres_add(dev, dr->data);
 	return dr->data;
 }
