@@ -83,6 +83,7 @@ class Run {
     cfg.interface = info->ten_gig ? REFDRV_IF_XAUI : REFDRV_IF_MII;
     const RunBudgets budgets = run_budgets(sc_, opt_);
     cfg.mdio_budget = budgets.mdio_accesses;
+    cfg.mdio_frame_ns = sc_.mdio_frame_ns;
     cfg.fault_seed = sc_.seed;
     cfg.time_budget_ns = budgets.virtual_ns;
     cfg.firmware = [this](const std::string& name) { return firmware_file(env_.firmware(), sc_, name); };

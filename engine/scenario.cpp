@@ -813,7 +813,7 @@ class Parser {
   Result<Scenario> scenario(const YAML::Node& root) const {
     if (!root.IsMap()) return error(root, "a scenario is a map with name, models, steps (see docs/scenarios.md)");
     if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "tags", "time-budget",
-                                   "faults", "seed", "firmware", "steps"},
+                                   "mdio-frame", "faults", "seed", "firmware", "steps"},
                             "the scenario");
         !r)
       return std::unexpected(r.error());
@@ -856,6 +856,15 @@ class Parser {
       auto d = duration(root["time-budget"], "time-budget");
       if (!d) return std::unexpected(d.error());
       s.time_budget_ns = *d;
+    }
+    if (root["mdio-frame"]) {
+      auto d = duration(root["mdio-frame"], "mdio-frame");
+      if (!d) return std::unexpected(d.error());
+      if (*d > 1'000'000)
+        return error(root["mdio-frame"], fmt::format("mdio-frame is the time one MDIO access takes: at most 1ms "
+                                                     "(25.6us at IEEE 802.3's fastest 2.5 MHz MDC), got '{}'",
+                                                     root["mdio-frame"].Scalar()));
+      s.mdio_frame_ns = *d;
     }
     if (root["faults"]) {
       const YAML::Node fl = root["faults"];
@@ -1207,6 +1216,7 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
   if (s.phy_id) out << YAML::Key << "phy-id" << YAML::Value << fmt::format("0x{:08x}", *s.phy_id);
   if (!s.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::Flow << s.tags;
   if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << duration_text(s.time_budget_ns);
+  if (s.mdio_frame_ns) out << YAML::Key << "mdio-frame" << YAML::Value << duration_text(s.mdio_frame_ns);
   if (!s.faults.empty()) {
     out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
     for (const auto& f : s.faults) out << fault_node(f);

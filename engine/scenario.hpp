@@ -114,6 +114,11 @@ struct Scenario {
   std::optional<std::uint32_t> phy_id;  // overrides the model's (revision variants)
   std::vector<std::string> tags;    // what it covers (quirk names, "faults", ...)
   std::uint64_t time_budget_ns = 0; // 0: the default
+  // Virtual time each MDIO access takes (0: none). A 2.5 MHz MDC, the
+  // fastest IEEE 802.3 22.2.2.13 allows, clocks a 64-bit frame (32-bit
+  // preamble, 22.2.4.5) in 25.6 us: a driver busy-polling a register then
+  // sees time pass as it would on hardware.
+  std::uint64_t mdio_frame_ns = 0;
   std::vector<hw::FaultRule> faults;  // installed before the bus is registered
   std::uint64_t seed = 1;           // of the fault injector (probability rules)
   std::map<std::string, FirmwareFile> firmware;  // by file name; others: default

@@ -138,6 +138,10 @@ void Instance::count_access() {
 
 int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
   count_access();
+  // The frame is clocked out before the PHY answers; timers that fall due
+  // meanwhile run when the kernel side next lets them (run_until keeps the
+  // clock from going back).
+  now_ += config_.mdio_frame_ns;
   const hw::FaultDecision d = faults_.empty() ? hw::FaultDecision{} : faults_.decide(addr, reg, write);
   const bool c45 = hw::c45::is_c45(reg);
   auto it = devices_.find(addr);

@@ -28,6 +28,8 @@ struct InstanceConfig {
   // the instance as a hang: the kernel side keeps using the bus while no
   // virtual time passes (a driver polling in a loop without sleeping).
   std::uint64_t mdio_budget = 0;
+  // Virtual time each MDIO access takes (0: none; Scenario::mdio_frame_ns).
+  std::uint64_t mdio_frame_ns = 0;
   // What the MAC's MDIO controller does, and how the MAC connects.
   bool mdio_c22 = true;
   bool mdio_c45 = false;

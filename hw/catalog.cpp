@@ -44,7 +44,7 @@ PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, b
   return s;
 }
 
-std::array<PhyModelSpec, 5> build_models() {
+std::array<PhyModelSpec, 6> build_models() {
   PhyModelSpec generic;
   generic.name = "generic";
   generic.description = "Clause-22 10/100 PHY with no vendor driver (ID configurable)";
@@ -65,6 +65,15 @@ std::array<PhyModelSpec, 5> build_models() {
   // 3.20 EEE capability: 100BASE-TX and 1000BASE-T EEE (45.2.3.10).
   generic_gbit.mmd_defaults = {{(3u << 16) | 20u, 0x0006}, {(7u << 16) | 60u, 0x0006}};
 
+  // Renesas uPD60620 (drivers/net/phy/uPD60620.c): a 10/100 PHY whose driver
+  // reads the negotiated speed and duplex from register 31's speed
+  // indication (10 Mb/s 0x0004, 100 Mb/s 0x0008, full duplex 0x0010).
+  PhyModelSpec upd60620 = generic;
+  upd60620.name = "uPD60620";
+  upd60620.description = "Renesas uPD60620 10/100 PHY: speed indication in vendor register 31";
+  upd60620.phy_id = 0xb8242824;
+  upd60620.speed_indication = SpeedIndication{.reg = 31, .ten = 0x0004, .hundred = 0x0008, .full = 0x0010};
+
   return {
       asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
            Quirks{.lpa_zero_with_legacy_partner = true, .lpa_stale_after_link_drop = true}),
@@ -73,11 +82,12 @@ std::array<PhyModelSpec, 5> build_models() {
            Quirks{.reset_needs_toggle = true}),
       generic,
       generic_gbit,
+      upd60620,
   };
 }
 
-const std::array<PhyModelSpec, 5>& models() {
-  static const std::array<PhyModelSpec, 5> m = build_models();
+const std::array<PhyModelSpec, 6>& models() {
+  static const std::array<PhyModelSpec, 6> m = build_models();
   return m;
 }
 
@@ -165,6 +175,12 @@ std::optional<PhyModelSpec> find_phy_model(std::string_view name) {
   for (const auto& m : models())
     if (m.name == name) return m;
   return std::nullopt;
+}
+
+std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
+  for (const auto& m : models())
+    if (m.name.rfind("generic", 0) != 0 && (m.phy_id & mask) == (phy_id & mask)) return m.name;
+  return "generic";
 }
 
 std::span<const Qt2025Spec> qt2025_models() { return qt2025s(); }

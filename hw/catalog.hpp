@@ -17,6 +17,10 @@ namespace refdrv::hw {
 // All built-in PHY models (AX88772A, AX88772C, AX88796B, generic ones).
 [[nodiscard]] std::span<const PhyModelSpec> phy_models();
 [[nodiscard]] std::optional<PhyModelSpec> find_phy_model(std::string_view name);
+// The Clause-22 model refdrv has of the PHY a driver entry matches (its
+// ID under the entry's mask), for a driver's conformance run: a vendor
+// model when the catalog has one (uPD60620, the Asix PHYs), else "generic".
+[[nodiscard]] std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask);
 
 // Every model a scenario can name, whatever its kind (the Clause-22 models
 // above, the Clause-45 QT2025), with what the MAC around it is like.

@@ -406,6 +406,14 @@ std::uint16_t PhyModel::compose(unsigned reg) const {
       return mmd_register(devad, mmd_addr_[devad]);
     }
     default:
+      if (const auto& si = spec_.speed_indication; si && reg == si->reg) {
+        std::uint16_t v = regs_[reg] & static_cast<std::uint16_t>(~(si->ten | si->hundred | si->full));
+        if (phase_ == LinkPhase::kUp && mode_) {
+          v |= mode_speed(*mode_) == 10 ? si->ten : mode_speed(*mode_) == 100 ? si->hundred : 0;
+          if (mode_full_duplex(*mode_)) v |= si->full;
+        }
+        return v;
+      }
       return reg < kNumRegs ? regs_[reg] : 0xffff;
   }
 }

@@ -109,6 +109,16 @@ enum class MmdAccess : std::uint8_t {
   kIndirect,        // Clause 45 MMD registers reachable through 13/14
 };
 
+// A vendor register that reports the resolved link (the "PHY special
+// control/status" register of SMSC-derived 10/100 PHYs such as Renesas'
+// uPD60620, register 31, speed indication in bits 4:2): `ten` or `hundred`
+// set for the speed and `full` for full duplex while the link is up, none of
+// them while it is down. Its other bits keep what was written.
+struct SpeedIndication {
+  unsigned reg = 31;
+  std::uint16_t ten = 0, hundred = 0, full = 0;
+};
+
 struct PhyModelSpec {
   std::string name;          // "AX88772A"
   std::string description;
@@ -128,6 +138,7 @@ struct PhyModelSpec {
   std::uint16_t mmd_reserved_value = 0;
   // Initial MMD registers for kIndirect: (devad << 16 | register, value).
   std::vector<std::pair<std::uint32_t, std::uint16_t>> mmd_defaults;
+  std::optional<SpeedIndication> speed_indication;
   Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
   Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
   Nanos parallel_detect_duration = 800 * kMs;

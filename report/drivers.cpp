@@ -15,6 +15,7 @@
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
 #include "host/trace.hpp"
+#include "hw/catalog.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/kbuild.hpp"
 #include "report/source_scan.hpp"
@@ -58,6 +59,17 @@ std::string step_label(const Scenario& sc, std::size_t index) {
 std::string stopped_in(const RunResult& r, const Scenario& sc) {
   if (r.steps_run == 0) return "during MDIO bus registration (the probe)";
   return "in " + step_label(sc, r.steps_run - 1);
+}
+
+// For a failure on the generic model after the driver used vendor
+// registers: that the model gives them no meaning.
+std::string vendor_hint(const DriverRow& row) {
+  if (row.vendor_registers.empty() || row.model != "generic") return {};
+  return fmt::format(
+      "; the driver used vendor register(s) {}, which the generic model stores but does not drive: if it relies on "
+      "them for what failed, only a vendor model can tell a driver bug from the model's gap",
+      fmt::join(row.vendor_registers | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }),
+                ", "));
 }
 
 // Bound: the expectation of step 2 (the entry's own driver is bound) held.
@@ -111,13 +123,7 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
   row.conformance = Conformance::kFail;
   if (first_failed) {
     row.failed_step = step_label(sc, first_failed->step);
-    row.reason = first_failed->message;
-    if (!vendor.empty())
-      row.reason += fmt::format(
-          "; the driver used vendor register(s) {}, which the generic model stores but does not "
-          "drive: if it relies on them for what failed, only a vendor model can tell a driver "
-          "bug from the model's gap",
-          fmt::join(vendor | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }), ", "));
+    row.reason = first_failed->message + vendor_hint(row);
   } else if (r.stop) {
     row.failed_step = r.steps_run ? step_label(sc, r.steps_run - 1) : "bus registration";
     row.reason = "stopped: " + *r.stop;
@@ -169,14 +175,145 @@ std::size_t DriversReport::count(Conformance c) const {
       std::count_if(rows.begin(), rows.end(), [c](const DriverRow& r) { return r.name.size() && r.conformance == c; }));
 }
 
-std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id) {
+namespace {
+
+// The scenario head every conformance run of an entry shares.
+std::string scenario_head(const std::string& name, const std::string& driver, std::uint32_t phy_id,
+                          const std::string& model, const std::string& partner) {
   return fmt::format(
       "name: {}\n"
       "description: refdrv's conformance scenario for one phy_driver entry\n"
-      "models: [generic]\n"
+      "models: [{}]\n"
       "phy-id: 0x{:08x}\n"
-      "partner: switch-10-100\n"
-      "steps:\n"
+      "partner: {}\n"
+      "mdio-frame: 25.6us\n"
+      "steps:\n",
+      quoted(name + ": " + driver), model, phy_id, partner);
+}
+
+// One more run of an entry whose main scenario passed.
+struct Leg {
+  std::string label;  // "partner forced-10-half", "attach error at access 3"
+  std::string yaml;
+  std::size_t attach_fault = 0;  // 1 + the access index for an attach-sweep leg, else 0
+};
+
+// The MDIO accesses the attach step of a run made.
+std::size_t attach_accesses(const RunResult& r) {
+  std::size_t n = 0;
+  bool in_attach = false;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == TraceKind::kStep) {
+      if (in_attach) break;
+      in_attach = e.name.view() == "attach";
+    } else if (in_attach && (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite)) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// At most this many accesses of attach get an error each.
+constexpr std::size_t kMaxAttachFaults = 64;
+
+std::vector<Leg> legs_of(const DriverRow& row, const RunResult& main) {
+  std::vector<Leg> out;
+  const auto spec = hw::find_phy_model(row.model);
+  // Every other partner: link up with what the model resolves.
+  for (const auto& p : hw::partner_profiles()) {
+    if (p.name == "switch-10-100" || !spec) continue;
+    hw::PhyModelSpec s = *spec;
+    s.phy_id = row.phy_id;
+    hw::PhyModel m(s);
+    m.plug(p, 0);
+    const auto mode = m.link_mode(10 * 1000 * hw::kMs);
+    if (!mode) continue;  // no common technology: nothing to link (no such partner today)
+    out.push_back({"partner " + p.name,
+                   scenario_head("partner " + p.name, row.name, row.phy_id, row.model, p.name) +
+                       fmt::format("  - attach: {{returns: 0}}\n"
+                                   "  - start: {{returns: 0}}\n"
+                                   "  - wait: 6s\n"
+                                   "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
+                                   "  - stop: {{returns: 0}}\n"
+                                   "  - detach: {{returns: 0}}\n",
+                                   hw::mode_speed(*mode), hw::mode_full_duplex(*mode) ? "full" : "half")});
+  }
+  // Forced modes, against a partner forced alike (22.2.4.1.3).
+  for (const auto& [partner, speed, duplex] :
+       {std::tuple{"forced-100-full", 100, "full"}, std::tuple{"forced-10-half", 10, "half"}})
+    out.push_back({fmt::format("forced {}-{}", speed, duplex),
+                   scenario_head(fmt::format("forced {}-{}", speed, duplex), row.name, row.phy_id, row.model,
+                                 partner) +
+                       fmt::format("  - attach: {{returns: 0}}\n"
+                                   "  - start: {{returns: 0}}\n"
+                                   "  - ethtool: {{autoneg: off, speed: {}, duplex: {}}}\n"
+                                   "  - wait: 6s\n"
+                                   "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
+                                   "  - stop: {{returns: 0}}\n"
+                                   "  - detach: {{returns: 0}}\n",
+                                   speed, duplex, speed, duplex)});
+  out.push_back({"flap", scenario_head("flap", row.name, row.phy_id, row.model, "switch-10-100") +
+                             "  - attach: {returns: 0}\n"
+                             "  - start: {returns: 0}\n"
+                             "  - wait: 5s\n"
+                             "  - flap: 100ms\n"
+                             "  - wait: 6s\n"
+                             "  - expect: {link: up, carrier: on}\n"
+                             "  - stop: {returns: 0}\n"
+                             "  - detach: {returns: 0}\n"});
+  // An MDIO error at each access of attach: attach may fail, nothing may
+  // crash, hang or leak.
+  const std::size_t n = std::min(attach_accesses(main), kMaxAttachFaults);
+  for (std::size_t k = 0; k < n; ++k)
+    out.push_back({fmt::format("attach error at access {}", k + 1),
+                   scenario_head(fmt::format("attach error at access {}", k + 1), row.name, row.phy_id, row.model,
+                                 "switch-10-100") +
+                       fmt::format("  - fault: {{kind: error, access: {}}}\n"
+                                   "  - attach: {{returns: 0}}\n"
+                                   "  - wait: 1s\n",
+                                   k),
+                   k + 1});
+  return out;
+}
+
+// What a leg found, into its row: the first failing leg fails the entry.
+void classify_leg(const RunResult& r, const Scenario& sc, const Leg& leg, DriverRow& row) {
+  ++row.legs;
+  bool failed = r.stop.has_value() || r.leaked_bytes != 0;
+  if (leg.attach_fault) {
+    // The attach expectation (returns 0) failing is the error propagated.
+    bool attach_ok = true;
+    for (const auto& e : r.expectations)
+      if (e.step == 1 && !e.ok) attach_ok = false;
+    if (!failed) ++(attach_ok ? row.attach_errors_ignored : row.attach_errors_propagated);
+  } else {
+    failed = failed || !r.passed();
+  }
+  if (!failed || row.conformance == Conformance::kFail) return;
+  row.conformance = Conformance::kFail;
+  const ExpectationResult* first = nullptr;
+  for (const auto& e : r.expectations)
+    if (!e.ok && !first) first = &e;
+  if (r.stop) {
+    row.failed_step = leg.label + ", " + (r.steps_run ? step_label(sc, r.steps_run - 1) : "bus registration");
+    row.reason = "stopped: " + *r.stop;
+  } else if (r.leaked_bytes) {
+    row.failed_step = leg.label + ", teardown";
+    row.reason = fmt::format("leaked {} bytes", r.leaked_bytes);
+  } else if (first) {
+    row.failed_step = leg.label + ", " + step_label(sc, first->step);
+    row.reason = first->message + vendor_hint(row);
+  } else {
+    row.failed_step = leg.label;
+    row.reason = r.failure_summary();
+  }
+}
+
+}  // namespace
+
+std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id, const std::string& model) {
+  return scenario_head("conformance", driver, phy_id, model, "switch-10-100") +
+         fmt::format(
       "  - attach: {{returns: 0}}\n"
       "  - expect: {{bound: true, driver: {}}}\n"
       "  - start: {{returns: 0}}\n"
@@ -197,7 +334,7 @@ std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t p
       "  - expect: {{link: up}}\n"
       "  - stop: {{returns: 0}}\n"
       "  - detach: {{returns: 0}}\n",
-      quoted("conformance: " + driver), phy_id, quoted(driver));
+      quoted(driver));
 }
 
 Result<DriversReport> run_drivers(Environment& env, const std::function<void(std::size_t, std::size_t)>& progress) {
@@ -229,9 +366,11 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
   std::vector<DriverRow*> job_rows;
   for (auto& [file, rows] : by_file)
     for (auto& row : rows) {
-      auto sc = parse_scenario(conformance_scenario_yaml(row.name, row.phy_id), "(conformance of " + row.name + ")");
+      row.model = hw::model_for_phy_id(row.phy_id, row.mask);
+      auto sc = parse_scenario(conformance_scenario_yaml(row.name, row.phy_id, row.model),
+                               "(conformance of " + row.name + ")");
       if (!sc) return std::unexpected(sc.error());
-      jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), "generic", Impl::kC, {}});
+      jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), row.model, Impl::kC, {}});
       job_rows.push_back(&row);
     }
   const auto t0 = std::chrono::steady_clock::now();
@@ -241,11 +380,34 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
     if (progress) progress(i + 1, jobs.size());
   };
   const std::vector<RunResult> results = run_jobs(env, jobs, so);
-  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (std::size_t i = 0; i < results.size(); ++i) {
     classify(results[i], *jobs[i].scenario, *job_rows[i]);
     if (rep.states_sampled.empty()) rep.states_sampled = results[i].states_sampled;
   }
+
+  // The legs of the entries that passed, contained alike; no traces needed.
+  std::vector<Job> leg_jobs;
+  std::vector<std::pair<DriverRow*, Leg>> leg_rows;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    DriverRow& row = *job_rows[i];
+    if (row.conformance != Conformance::kPass) continue;
+    row.attach_accesses = attach_accesses(results[i]);
+    for (auto& leg : legs_of(row, results[i])) {
+      auto sc = parse_scenario(leg.yaml, "(conformance of " + row.name + ", " + leg.label + ")");
+      if (!sc) return std::unexpected(sc.error());
+      leg_jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), row.model, Impl::kC, {}});
+      leg_rows.emplace_back(&row, std::move(leg));
+    }
+  }
+  so.with_trace = false;
+  so.on_result = [&](std::size_t i, const RunResult&) {
+    if (progress) progress(jobs.size() + i + 1, jobs.size() + leg_jobs.size());
+  };
+  const std::vector<RunResult> leg_results = run_jobs(env, leg_jobs, so);
+  for (std::size_t i = 0; i < leg_results.size(); ++i)
+    classify_leg(leg_results[i], *leg_jobs[i].scenario, leg_rows[i].second, *leg_rows[i].first);
+  rep.runs = results.size() + leg_results.size();
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Every file of the tree: its entries, or one row saying why it has none.
   std::set<std::string> compiled, symbol_built;  // driver files compiled, and their symbols
@@ -286,9 +448,31 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
   return rep;
 }
 
+namespace {
+
+// "5042 runs: ...": what ran beyond each entry's main scenario.
+std::string runs_summary(const DriversReport& r) {
+  std::size_t legs = 0, propagated = 0, ignored = 0, swept = 0;
+  for (const auto& row : r.rows) {
+    legs += row.legs;
+    propagated += row.attach_errors_propagated;
+    ignored += row.attach_errors_ignored;
+    swept += row.legs ? 1 : 0;
+  }
+  return fmt::format(
+      "{} runs: each entry's main scenario, then for the {} whose main scenario passed {} legs (the other partners, "
+      "both forced modes, a flap, an MDIO error at each access of attach: {} errors propagated, {} ignored by "
+      "attach).",
+      r.runs, swept, legs, propagated, ignored);
+}
+
+}  // namespace
+
 std::string format_drivers(const DriversReport& r) {
   std::string out =
-      fmt::format("refdrv drivers: Linux {}, every C PHY driver on the generic Clause-22 model\n\n", r.tree_version);
+      fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, else the generic "
+                  "Clause-22 model\n\n",
+                  r.tree_version);
   out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", "file", "phy_driver", "phy_id", "built", "bound",
                      "conf", "reason");
   for (const auto& row : r.rows) {
@@ -305,6 +489,7 @@ std::string format_drivers(const DriversReport& r) {
       "{} n/a.\n",
       r.files(), r.files_built(), r.files_bound(), entries, r.seconds, r.count(Conformance::kPass),
       r.count(Conformance::kFail), r.count(Conformance::kNotApplicable));
+  out += runs_summary(r) + "\n";
   if (!r.states_sampled.empty())
     out += fmt::format("Note: phylib's state was sampled, not watched at every store ({}).\n", r.states_sampled);
   return out;
@@ -312,7 +497,7 @@ std::string format_drivers(const DriversReport& r) {
 
 std::string drivers_ktap(const DriversReport& r) {
   std::string out = "KTAP version 1\n";
-  out += fmt::format("# refdrv drivers: Linux {}\n1..{}\n", r.tree_version, r.rows.size());
+  out += fmt::format("# refdrv drivers: Linux {}\n# {}\n1..{}\n", r.tree_version, runs_summary(r), r.rows.size());
   std::size_t n = 0;
   for (const auto& row : r.rows) {
     ++n;
@@ -337,12 +522,19 @@ nlohmann::json drivers_json(const DriversReport& r) {
                        {"kconfig", row.kconfig},
                        {"phy_id", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.phy_id)},
                        {"phy_id_mask", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.mask)},
+                       {"model", row.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.model)},
                        {"built", row.built},
                        {"bound", row.bound},
                        {"conformance", conformance_name(row.conformance)},
                        {"failed_step", row.failed_step},
                        {"matches_by_callback", row.matches_by_callback},
                        {"vendor_registers", row.vendor_registers},
+                       {"legs", row.legs},
+                       {"attach_sweep",
+                        row.legs ? nlohmann::json({{"accesses", row.attach_accesses},
+                                                   {"errors_propagated", row.attach_errors_propagated},
+                                                   {"errors_ignored", row.attach_errors_ignored}})
+                                 : nlohmann::json(nullptr)},
                        {"reason", row.reason}});
   return {{"schema", "refdrv-drivers/1"},
           {"tree_version", r.tree_version},
@@ -353,6 +545,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
           {"fail", r.count(Conformance::kFail)},
           {"not_applicable", r.count(Conformance::kNotApplicable)},
           {"seconds", r.seconds},
+          {"runs", r.runs},
           {"state_observation", {{"sampled", !r.states_sampled.empty()}, {"reason", r.states_sampled}}},
           {"stubbed", r.stubbed},
           {"entries", entries}};

@@ -27,6 +27,7 @@ struct DriverRow {
   std::string name;     // the phy_driver's name; empty for a file that was not built
   std::string kconfig;  // the Kconfig symbol that builds it (without CONFIG_)
   std::uint32_t phy_id = 0, mask = 0;
+  std::string model;    // the hardware model its conformance ran on (hw::model_for_phy_id)
   bool built = false, bound = false;
   Conformance conformance = Conformance::kNotApplicable;
   // Why not built, not bound, the first failing step, or why conformance
@@ -35,6 +36,13 @@ struct DriverRow {
   std::string failed_step;  // with kFail: "step 5 (expect)"
   // It binds through its own match_phy_device() rather than its ID alone.
   bool matches_by_callback = false;
+  // After the main scenario passed: the legs run (other partners, forced
+  // modes, a flap, an MDIO error at each access of attach), and what the
+  // attach sweep found. An error attach returned is propagated; one it
+  // returned 0 after is ignored (counted, not a failure: phylib's own
+  // probe-time reads tolerate some); a crash, hang or leak fails the entry.
+  std::size_t legs = 0;
+  std::size_t attach_accesses = 0, attach_errors_propagated = 0, attach_errors_ignored = 0;
   // Vendor registers (Clause 22, 16-31) the run read or wrote: the generic
   // model stores them but gives them no meaning, so a failure after the
   // driver relied on one is more likely the model's gap than the driver's.
@@ -47,6 +55,7 @@ struct DriversReport {
   std::vector<std::string> stubbed;  // functions the build replaced by trace-and-stop stubs
   std::string states_sampled;        // why phylib's state was sampled, not watched ("" when watched)
   double seconds = 0;                // the runs, after the build
+  std::size_t runs = 0;              // main scenarios and legs
   [[nodiscard]] std::size_t files() const;
   [[nodiscard]] std::size_t files_built() const;
   [[nodiscard]] std::size_t files_bound() const;  // files with at least one entry bound
@@ -55,8 +64,13 @@ struct DriversReport {
 
 // The conformance scenario for one phy_driver entry, as a scenario file:
 // bind by PHY ID, attach, autonegotiate, unplug and replug, restart aneg,
-// suspend and resume, stop, detach.
-[[nodiscard]] std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id);
+// suspend and resume, stop, detach. When it passes, the entry's legs
+// follow (run_drivers): every other partner profile (the speed and duplex
+// the model resolves with it, which phylib must report), both forced modes
+// against a partner forced alike, a flap, and an MDIO error at each access
+// its attach made.
+[[nodiscard]] std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id,
+                                                    const std::string& model = "generic");
 
 // Runs every entry of the C driver modules `env` hosts (contained: a crash
 // or hang is that entry's finding). `env` should be opened with

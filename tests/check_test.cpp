@@ -29,6 +29,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::Pair;
+using ::testing::EndsWith;
+using ::testing::StartsWith;
 
 std::vector<Scenario> suite() {
   auto s = load_default_suite();
@@ -378,6 +380,18 @@ TEST(Drivers, APlantedBugInAHostedDriverFailsTheEntriesThatRunIt) {
               ElementsAre(Pair("Davicom DM9131", "pass "), Pair("Davicom DM9161A", "fail step 5 (expect)"),
                           Pair("Davicom DM9161B/C", "fail step 5 (expect)"),
                           Pair("Davicom DM9161E", "fail step 5 (expect)")));
+  // A leak on config_init's first error path: only the attach sweep (an MDIO
+  // error at each access of attach) reaches it, and fails the entries whose
+  // config_init it is.
+  const auto leak = verdicts(altered_source("davicom-config-init-leak", "drivers/net/phy/davicom.c",
+                                            "\tint err, temp;\n\n\t/* Isolate the PHY */\n\terr = phy_write(phydev, MII_BMCR, BMCR_ISOLATE);\n\n\tif (err < 0)\n\t\treturn err;",
+                                            "\tint err, temp;\n\n\t/* Isolate the PHY */\n\terr = phy_write(phydev, MII_BMCR, BMCR_ISOLATE);\n\n\tif (err < 0) {\n"
+                                            "\t\tphydev->priv = kmalloc(64, GFP_KERNEL);\n\t\treturn err;\n\t}"));
+  EXPECT_EQ(leak.at("Davicom DM9131"), "pass ");
+  for (const char* name : {"Davicom DM9161A", "Davicom DM9161B/C", "Davicom DM9161E"}) {
+    EXPECT_THAT(leak.at(name), StartsWith("fail attach error at access ")) << name;
+    EXPECT_THAT(leak.at(name), EndsWith(", teardown")) << name;
+  }
 }
 
 // Issue 22: a copy of a tree reuses its configured tree only when nothing

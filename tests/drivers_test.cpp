@@ -25,6 +25,7 @@ TEST(Drivers, TheConformanceScenarioBindsTheEntryByItsIdAndReadsBack) {
   ASSERT_TRUE(sc) << sc.error().message;
   EXPECT_EQ(sc->phy_id, 0x0181b8a0u);
   EXPECT_THAT(sc->models, ElementsAre("generic"));
+  EXPECT_EQ(sc->mdio_frame_ns, 25'600u);  // a 64-bit frame at a 2.5 MHz MDC
   ASSERT_GE(sc->steps.size(), 2u);
   EXPECT_EQ(sc->steps[0].kind, Step::Kind::kAttach);
   EXPECT_EQ(sc->steps[1].kind, Step::Kind::kExpect);

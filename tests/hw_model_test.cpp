@@ -29,6 +29,37 @@ PhyModel linked_generic(Nanos* t) {
   return p;
 }
 
+// uPD60620's register 31 shows the negotiated speed and duplex while the
+// link is up (what drivers/net/phy/uPD60620.c reads), nothing while it is
+// down; its other bits keep what was written.
+TEST(VendorRegisters, UPD60620SpeedIndicationFollowsTheLink) {
+  PhyModel p = model("uPD60620");
+  EXPECT_EQ(p.read(31, 0), 0);
+  p.write(31, 0x0040 | 0x0018, 0);  // the indication bits are read-only
+  EXPECT_EQ(p.read(31, 0), 0x0040);
+  p.plug(partner("switch-10-100"), 0);
+  const Nanos up = p.spec().autoneg_duration + 1;
+  ASSERT_EQ(p.link_mode(up), Mode::k100Full);
+  EXPECT_EQ(p.read(31, up), 0x0040 | 0x0008 | 0x0010);
+  p.unplug(up);
+  EXPECT_EQ(p.read(31, up + kSec), 0x0040);
+  p.plug(partner("forced-10-half"), up + kSec);
+  const Nanos again = up + kSec + p.spec().parallel_detect_duration + p.spec().autoneg_duration;
+  ASSERT_EQ(p.link_mode(again), Mode::k10Half);
+  EXPECT_EQ(p.read(31, again), 0x0040 | 0x0004);
+  // The generic model has no such register: 31 reads back what was written.
+  PhyModel g = model("generic");
+  g.write(31, 0x0018, 0);
+  EXPECT_EQ(g.read(31, 0), 0x0018);
+}
+
+TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
+  EXPECT_EQ(model_for_phy_id(0xb8242824, 0xfffffffe), "uPD60620");
+  EXPECT_EQ(model_for_phy_id(0x003b1841, 0xfffffff0), "AX88796B");
+  EXPECT_EQ(model_for_phy_id(0x003b1845, 0xfffffff0), "AX88796B");
+  EXPECT_EQ(model_for_phy_id(0x0181b8a0, 0xfffffff0), "generic");
+}
+
 TEST(Clause22_2_4_1_1_Reset, SelfClearsAfterTheResetTimeAndRestoresDefaults) {
   PhyModel p = model("generic");
   p.write(kAdvertise, 0x0021, 0);
