@@ -68,7 +68,7 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     if (!s) return report_error(s.error());
     sc = std::move(*s);
   } else {
-    auto s = quick_scenario(t.model.empty() ? "AX88772A" : t.model, t.partner, t.seconds);
+    auto s = quick_scenario(t.model.empty() ? reference_group().models.front() : t.model, t.partner, t.seconds);
     if (!s) return report_error(s.error());
     sc = std::move(*s);
   }
@@ -188,8 +188,6 @@ int cmd_list(const Common& c) {
   for (const auto& g : tree.groups)
     fmt::print("  CONFIG_{}: C {} | Rust {} (CONFIG_{}, depends on {})\n", g.kconfig, g.c_source, g.rust_source,
                g.rust_kconfig, g.rust_depends);
-  std::map<Impl, std::string> absent;
-  (void)available_impls(**env, &absent);
   for (const DriverGroup& g : driver_groups()) {
     fmt::print("\n{} (CONFIG_{}; models {}):\n", g.title, g.kconfig, fmt::join(g.models, ", "));
     const std::vector<Impl> have = group_impls(**env, g);
@@ -202,13 +200,7 @@ int cmd_list(const Common& c) {
     }
     for (Impl i : {Impl::kC, Impl::kRust, Impl::kCxx}) {
       if (std::find(have.begin(), have.end(), i) != have.end()) continue;
-      // Why it is missing: the Asix group's reasons are known; elsewhere
-      // the tree simply has no such driver.
-      const auto why = absent.find(i);
-      fmt::print("  {:<5} not hosted: {}\n", impl_title(i),
-                 g.kconfig == "AX88796B_PHY" && why != absent.end()
-                     ? why->second
-                     : fmt::format("no {} driver for CONFIG_{} (in the tree or in refdrv)", impl_title(i), g.kconfig));
+      fmt::print("  {:<5} not hosted: {}\n", impl_title(i), absence_reason(**env, g, i));
     }
   }
   fmt::print("\nOther Rust drivers built from the tree:\n");
@@ -303,7 +295,8 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   add_env_options(trace, common);
   add_impl_option(trace, common, ImplChoice::kList);
   auto* file = trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
-  trace->add_option("--model", ta->model, "PHY model (refdrv models; default: the scenario's first, or AX88772A)")
+  trace->add_option("--model", ta->model, fmt::format("PHY model (refdrv models; default: the scenario's first, or {})",
+                                                   reference_group().models.front()))
       ->check(one_of(model_names(), "model", "refdrv models lists them"));
   trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none (default: switch-10-100)")
       ->check(one_of(partner_names(), "partner", "refdrv models lists them"))

@@ -26,7 +26,7 @@ struct ReportArgs {
   std::string git;
   std::vector<std::string> scenarios;
   ContainmentArgs containment;
-  bool no_sweep = false, no_cost = false, no_escape_hatches = false, no_mutate = false;
+  bool no_sweep = false, no_cost = false, no_escape_hatches = false, no_mutate = false, no_drivers = false;
 };
 
 int cmd_report(const Common& c, const ReportArgs& a) {
@@ -64,6 +64,13 @@ int cmd_report(const Common& c, const ReportArgs& a) {
     ro.mutate_worker = {ro.refdrv_exe.string(), "mutate", "-q"};
     ro.mutate_worker.insert(ro.mutate_worker.end(), same.begin(), same.end());
   }
+  if (!a.no_drivers) {
+    ro.drivers_worker = {ro.refdrv_exe.string(), "drivers", "-q"};
+    const std::vector<std::string> tree_args = environment_args(c.env);
+    ro.drivers_worker.insert(ro.drivers_worker.end(), tree_args.begin(), tree_args.end());
+  }
+  if (auto gaps = report::abstraction_gaps((*env)->tree().root, phy::offered_callbacks()))
+    ro.gaps = report::gaps_json(*gaps, (*env)->tree().version);
 
   const nlohmann::json data = report::build_report(**env, *scenarios, ro);
   for (const auto& [name, text] : {std::pair{"report.json", data.dump(1) + "\n"},
@@ -140,6 +147,9 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   report->add_flag("--no-cost", ra->no_cost, "skip the instruction counts (callgrind)");
   report->add_flag("--no-escape-hatches", ra->no_escape_hatches, "skip the C++ escape-hatch check (clang tools)");
   report->add_flag("--no-mutate", ra->no_mutate, "skip mutation testing of the tree's C and Rust drivers (refdrv mutate)");
+  report->add_flag("--no-drivers", ra->no_drivers,
+                   "skip every PHY driver of the tree on the emulated PHY (refdrv drivers; its own build, about 3 "
+                   "minutes the first time)");
   add_containment_options(report, ra->containment);
 
   auto wa = std::make_shared<WorkerArgs>();

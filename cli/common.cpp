@@ -174,7 +174,9 @@ Result<std::vector<Impl>> select_impls(Environment& env, const std::string& spec
   if (named->empty()) {
     if (auto r = require_declared_impls(env); !r) return std::unexpected(r.error());
     if (absent) *absent = missing;
-    if (available.empty()) return fail("no implementation of the Asix group is available in this tree");
+    if (available.empty())
+      return fail(fmt::format("no implementation of any driver group is available in Linux {}: {}",
+                              env.tree().version, missing[Impl::kC]));
     return available;
   }
   for (Impl impl : *named)

@@ -2,6 +2,7 @@
 #include "engine/check.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <chrono>
 #include <filesystem>
@@ -12,10 +13,6 @@
 #include "engine/groups.hpp"
 
 namespace refdrv {
-
-namespace {
-constexpr const char* kAsixGroup = "AX88796B_PHY";
-}
 
 bool CheckRow::equivalent() const {
   for (const auto& d : divergence)
@@ -63,38 +60,54 @@ int CheckReport::exit_code() const { return all_passed() && all_equivalent() ? 0
 
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent) {
   std::vector<Impl> out;
+  for (const DriverGroup& g : driver_groups())
+    for (Impl i : group_impls(env, g))
+      if (std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+  std::sort(out.begin(), out.end());  // column order: C, Rust, C++
+  if (!absent) return out;
+  // Why an implementation no group has is missing: where the tree (or
+  // refdrv) has such a driver that did not register, that group's reason;
+  // otherwise no group has one at all.
   for (Impl i : {Impl::kC, Impl::kRust, Impl::kCxx}) {
-    if (env.image().has_impl(i, kAsixGroup)) {
-      out.push_back(i);
-      continue;
+    if (std::find(out.begin(), out.end(), i) != out.end()) continue;
+    std::vector<std::string> symbols;
+    for (const DriverGroup& g : driver_groups()) {
+      const kernel::GroupSources src = kernel::sources_of(env.tree(), g);
+      const bool has = i == Impl::kC ? !src.c_source.empty()
+                       : i == Impl::kRust ? !src.rust_source.empty()
+                                          : cxx_module_of(env, g) != nullptr;
+      if (has) {
+        (*absent)[i] = absence_reason(env, g, i);
+        break;
+      }
+      symbols.push_back("CONFIG_" + g.kconfig);
     }
-    if (!absent) continue;
-    if (i == Impl::kRust)
-      (*absent)[i] = env.built().rust_note.empty() ? "the Rust driver did not register" : env.built().rust_note;
-    else
-      (*absent)[i] = fmt::format("no {} module for CONFIG_{} registered", impl_title(i), kAsixGroup);
+    if (!absent->contains(i))
+      (*absent)[i] = fmt::format("{} has no {} driver of any driver group ({})",
+                                 i == Impl::kCxx ? std::string("refdrv") : "Linux " + env.tree().version,
+                                 impl_title(i), fmt::join(symbols, ", "));
   }
   return out;
 }
 
 Result<void> require_declared_impls(Environment& env) {
-  const kernel::BuiltKernel& b = env.built();
-  for (const auto& g : env.tree().groups) {
-    if (g.kconfig != kAsixGroup || g.rust_source.empty() || env.image().has_impl(Impl::kRust, kAsixGroup)) continue;
-    const std::string why = b.rust_note.empty()
-                                ? "its module did not register a driver (see the kernel log: refdrv modinfo)"
-                                : b.rust_note;
-    return fail(fmt::format("the tree declares the Rust reference driver {} (CONFIG_{}), but refdrv could not run "
-                            "it: {}\nTo compare the other implementations without it: --impl c,cxx",
-                            g.rust_source, g.rust_kconfig, why));
+  for (const DriverGroup& g : driver_groups()) {
+    const kernel::GroupSources src = kernel::sources_of(env.tree(), g);
+    if (src.rust_source.empty() || env.image().has_impl(Impl::kRust, g.kconfig.c_str())) continue;
+    return fail(fmt::format("the tree declares the Rust {} {} (CONFIG_{}), but refdrv could not run it: {}\n"
+                            "To compare the other implementations without it: --impl c,cxx",
+                            src.pair() ? "reference driver" : "driver", src.rust_source, src.rust_kconfig,
+                            absence_reason(env, g, Impl::kRust)));
   }
   return {};
 }
 
 Selection selection_of(const Environment& env, const ModuleInfo& m) {
   if (m.impl == Impl::kRust)
-    for (const auto& g : env.tree().groups)
-      if (g.kconfig == m.kconfig) return {g.rust_kconfig, g.rust_depends};
+    if (const DriverGroup* g = find_group(m.kconfig)) {
+      const kernel::GroupSources src = kernel::sources_of(env.tree(), *g);
+      if (!src.rust_kconfig.empty()) return {src.rust_kconfig, src.rust_depends};
+    }
   if (m.impl == Impl::kCxx)
     for (const phy::ModuleDescriptor& d : env.cxx_modules())
       if (m.name == d.info.name.c_str() && d.info.impl_kconfig.size() > 0)

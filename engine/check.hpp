@@ -73,12 +73,12 @@ struct CheckReport {
   [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence
 };
 
-// The implementations of the Asix reference group this environment has, and
-// for those it lacks, why.
+// The implementations this environment has for any driver group
+// (kernel/groups.hpp), in column order, and for those no group has, why.
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent);
 
-// When the tree declares a Rust reference driver that refdrv could not
-// build or register, comparing "all" implementations would compare less
+// When the tree declares a Rust driver of a group (the Asix PHYs' reference
+// driver, the QT2025's) that refdrv could not build or register, comparing "all" implementations would compare less
 // than the tree has: an error naming the cause and the fix.
 Result<void> require_declared_impls(Environment& env);
 

@@ -126,16 +126,22 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     }
   }
 
-  std::size_t failed = 0, diverged = 0, empty = 0, single = 0;
+  std::size_t failed = 0, diverged = 0, empty = 0, single = 0, compared = 0;
   for (const auto& row : rep.rows) {
     for (const auto& r : row.runs) failed += r.passed() ? 0 : 1;
     diverged += row.equivalent() ? 0 : 1;
     empty += row.runs.empty() ? 1 : 0;
-    single += row.runs.size() == 1 && rep.impls.size() > 1 ? 1 : 0;
+    single += row.runs.size() == 1 ? 1 : 0;
+    compared += row.runs.size() > 1 ? 1 : 0;
   }
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds);
-  if (!failed && !diverged && !empty) {
+  if (!failed && !diverged && !empty && !compared) {
+    // One implementation per pair: expectations were checked, nothing was compared.
+    out += fmt::format("{}all expectations hold{}; no pair had two implementations to compare, so equivalence was "
+                       "not checked.\n",
+                       c.green, c.reset);
+  } else if (!failed && !diverged && !empty) {
     out += fmt::format("{}all expectations hold, all implementations equivalent{}", c.green, c.reset);
     if (single) out += fmt::format(" ({} pair(s) had a single implementation to run, so nothing to compare)", single);
     out += ".\n";

@@ -8,14 +8,27 @@
 #include <cmath>
 
 #include "hw/catalog.hpp"
+#include "kernel/groups.hpp"
 #include "refdrv_abi.h"
 
 namespace refdrv {
 
 namespace {
 
-constexpr std::array<const char*, 3> kModels = {"AX88772A", "AX88772C", "AX88796B"};
-constexpr std::uint32_t kAx88796bId = 0x003b1841;
+// The reference group's models, in the group's order: a fuzz input's first
+// byte picks one (and, for a model whose driver matches any revision, the
+// revision too).
+const std::vector<std::string>& models() { return kernel::reference_group().models; }
+
+bool any_revision(const std::string& model) {
+  const auto& r = kernel::reference_group().any_revision;
+  return std::find(r.begin(), r.end(), model) != r.end();
+}
+
+std::uint32_t catalog_id(const std::string& model) {
+  const auto spec = hw::find_phy_model(model);
+  return spec ? spec->phy_id : 0;
+}
 
 // Opcode kinds, in opcode order (expectations are not fuzzed).
 constexpr std::array<Step::Kind, 22> kKinds = {
@@ -142,13 +155,13 @@ EthtoolSettings read_ethtool(Reader& r) {
 
 }  // namespace
 
-std::span<const char* const> fuzz_models() { return kModels; }
+std::span<const std::string> fuzz_models() { return models(); }
 
 std::vector<FuzzSeed> fuzz_seeds(const std::vector<Scenario>& suite) {
   std::vector<FuzzSeed> out;
   for (const auto& sc : suite)
     for (const auto& model : sc.models) {
-      if (std::find(kModels.begin(), kModels.end(), model) == kModels.end()) continue;
+      if (std::find(models().begin(), models().end(), model) == models().end()) continue;
       Scenario one = sc;
       one.models = {model};
       out.push_back({fmt::format("seed-{}-{}", sc.name, model), encode_fuzz_input(one)});
@@ -165,11 +178,12 @@ Scenario decode_fuzz_input(std::span<const std::uint8_t> data, const FuzzLimits&
   s.description = fmt::format("decoded from a {}-byte fuzz input", data.size());
   Reader r(data);
   const std::uint8_t m = r.u8();
-  const std::string model = kModels[m % kModels.size()];
+  const std::string model = models()[m % models().size()];
   s.models = {model};
-  if (model == "AX88796B") {
-    const std::uint32_t rev = (m / kModels.size()) % 16;
-    if (rev != (kAx88796bId & 0xf)) s.phy_id = (kAx88796bId & ~0xfu) | rev;
+  if (any_revision(model)) {
+    const std::uint32_t id = catalog_id(model);
+    const std::uint32_t rev = (m / models().size()) % 16;
+    if (rev != (id & 0xf)) s.phy_id = (id & ~0xfu) | rev;
   }
   const auto partners = hw::partner_profiles();
   if (const std::uint8_t p = r.u8(); p & kInlinePartner)
@@ -230,11 +244,11 @@ std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s) {
     out.push_back(static_cast<std::uint8_t>(v & 0xff));
     out.push_back(static_cast<std::uint8_t>((v >> 8) & 0xff));
   };
-  const std::string model = s.models.empty() ? kModels[0] : s.models.front();
-  const auto mi = std::find(kModels.begin(), kModels.end(), model);
-  const std::size_t model_index = mi == kModels.end() ? 0 : static_cast<std::size_t>(mi - kModels.begin());
-  const std::uint32_t rev = model == "AX88796B" ? (s.phy_id.value_or(kAx88796bId) & 0xf) : 0;
-  out.push_back(static_cast<std::uint8_t>(model_index + kModels.size() * rev));
+  const std::string model = s.models.empty() ? models().front() : s.models.front();
+  const auto mi = std::find(models().begin(), models().end(), model);
+  const std::size_t model_index = mi == models().end() ? 0 : static_cast<std::size_t>(mi - models().begin());
+  const std::uint32_t rev = any_revision(model) ? (s.phy_id.value_or(catalog_id(model)) & 0xf) : 0;
+  out.push_back(static_cast<std::uint8_t>(model_index + models().size() * rev));
   if (s.partner)
     write_partner(out, *s.partner, true);
   else

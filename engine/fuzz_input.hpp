@@ -26,8 +26,9 @@ struct FuzzLimits {
   std::uint64_t max_virtual_ns = 120ULL * 1000000000ULL;  // waits and flaps beyond are cut
 };
 
-// The models the differential fuzzer drives (those with implementations to compare).
-[[nodiscard]] std::span<const char* const> fuzz_models();
+// The models the differential fuzzer drives: the reference group's
+// (kernel::reference_group()), whose three implementations it compares.
+[[nodiscard]] std::span<const std::string> fuzz_models();
 
 // The seed corpus: every scenario of `suite` on each of its models the
 // fuzzer drives, encoded; named "seed-<scenario>-<model>".

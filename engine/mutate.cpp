@@ -21,8 +21,6 @@ namespace refdrv {
 
 namespace {
 
-constexpr const char* kCxxDriver = "cxx/drivers/ax88796b_cxx.cpp";
-
 namespace fs = std::filesystem;
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -350,13 +348,8 @@ struct Generator {
   }
 };
 
-// The group whose drivers refdrv mutate changes: the Asix PHYs.
-const DriverGroup& mutated_group() {
-  const auto groups = driver_groups();
-  const auto it = std::find_if(groups.begin(), groups.end(),
-                               [](const DriverGroup& g) { return g.kconfig == "AX88796B_PHY"; });
-  return *it;
-}
+// The group whose drivers refdrv mutate changes: the reference group.
+const DriverGroup& mutated_group() { return reference_group(); }
 
 std::string short_text(std::string s, std::size_t max) {
   if (s.size() > max) s = s.substr(0, max - 3) + "...";
@@ -492,15 +485,22 @@ double MutationReport::score() const {
 Result<std::string> mutation_source(const Environment& env, Impl impl) {
   if (impl == Impl::kCxx) {
     // refdrv's own driver: rebuilt into a second refdrv, from refdrv's source.
+    const auto* module = cxx_module_of(env, mutated_group());
+    if (!module) return fail(fmt::format("refdrv has no C++ driver for CONFIG_{}", mutated_group().kconfig));
+    const std::string rel = module->info.source.c_str();
     const fs::path root = kernel::data_dir();
-    if (!fs::exists(root / "CMakeLists.txt") || !fs::exists(root / kCxxDriver))
+    if (!fs::exists(root / "CMakeLists.txt") || !fs::exists(root / rel))
       return fail(fmt::format("--impl cxx rebuilds refdrv with each mutant of its C++ driver, which needs refdrv's "
                               "source tree; {} has no {} (set REFDRV_DATA_DIR to a refdrv checkout)",
-                              root.string(), kCxxDriver));
-    return std::string(kCxxDriver);
+                              root.string(), rel));
+    return rel;
   }
   if (impl != Impl::kC && impl != Impl::kRust) return fail("refdrv mutate mutates a C, Rust or C++ driver (--impl c|rust|cxx)");
-  const std::string rel = impl == Impl::kC ? "drivers/net/phy/ax88796b.c" : "drivers/net/phy/ax88796b_rust.rs";
+  const kernel::GroupSources src = kernel::sources_of(env.tree(), mutated_group());
+  const std::string rel = impl == Impl::kC ? src.c_source : src.rust_source;
+  if (rel.empty())
+    return fail(fmt::format("Linux {} has no {} driver for CONFIG_{}", env.tree().version, impl_title(impl),
+                            mutated_group().kconfig));
   if (!kernel::object_built_from(env.built(), rel))
     return fail(fmt::format("Linux {} has no {} built into the kernel side{}", env.tree().version, rel,
                             impl == Impl::kRust && !env.built().rust_note.empty() ? ": " + env.built().rust_note : ""));
@@ -537,7 +537,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
                                         const std::string& original, std::chrono::steady_clock::time_point t0) {
   const fs::path root = kernel::data_dir();
   const fs::path dir = kernel::cache_root() / "mutants" / ("cxx-" + kernel::hash_hex(fs::canonical(root).string()).substr(0, 12));
-  const fs::path build = dir / "build", source = dir / "mutant" / fs::path(kCxxDriver).filename(), log = dir / "build.log";
+  const fs::path build = dir / "build", source = dir / "mutant" / fs::path(rep.source).filename(), log = dir / "build.log";
   std::error_code ec;
   fs::create_directories(source.parent_path(), ec);
   auto put = [&](const std::string& text) -> Result<void> {

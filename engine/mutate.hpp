@@ -91,9 +91,10 @@ struct MutationReport {
   [[nodiscard]] double score() const;
 };
 
-// The tree source of `impl`'s Asix driver: drivers/net/phy/ax88796b.c or
-// ax88796b_rust.rs; an error for C++ (refdrv's own driver is built into
-// refdrv, not into the kernel side) and for a tree without that driver.
+// The source of `impl`'s driver of the reference group: the tree's (as its
+// Makefile names it: drivers/net/phy/ax88796b.c, ax88796b_rust.rs) for C and
+// Rust, refdrv's (its module descriptor's .source) for C++; an error for a
+// tree or a refdrv without that driver.
 Result<std::string> mutation_source(const Environment& env, Impl impl);
 
 Result<MutationReport> run_mutation(const MutateOptions& options);

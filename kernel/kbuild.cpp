@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "kernel/cache.hpp"
+#include "kernel/groups.hpp"
 #include "kernel/process.hpp"
 #include "kernel/tree_record.hpp"
 
@@ -207,7 +208,15 @@ bool kconfig_declares(const LinuxTree& tree, const std::string& sym) {
   return false;
 }
 
-// refdrv-rust.config without the symbols this tree does not declare.
+// refdrv.config and the driver groups' C drivers this tree has.
+Result<std::string> base_fragment(const LinuxTree& tree, const fs::path& data) {
+  auto text = read_file(data / "kernel/refdrv.config");
+  if (!text) return std::unexpected(text.error());
+  return *text + group_fragment(tree, false);
+}
+
+// refdrv-rust.config without the symbols this tree does not declare, and
+// the options of the driver groups' Rust drivers this tree has.
 Result<std::string> rust_fragment(const LinuxTree& tree, const fs::path& data) {
   auto text = read_file(data / "kernel/refdrv-rust.config");
   if (!text) return std::unexpected(text.error());
@@ -220,7 +229,7 @@ Result<std::string> rust_fragment(const LinuxTree& tree, const fs::path& data) {
     }
     out += line + "\n";
   }
-  return out;
+  return out + group_fragment(tree, true);
 }
 
 // How kbuild is run: the tree, the output directory, the environment.
@@ -1014,7 +1023,7 @@ Result<ConfigurationPlan> plan_configuration(const LinuxTree& tree, const fs::pa
 
 std::optional<fs::path> reusable_configuration(const LinuxTree& tree) {
   const fs::path data = data_dir();
-  auto fragment = read_file(data / "kernel/refdrv.config");
+  auto fragment = base_fragment(tree, data);
   if (!fragment) return std::nullopt;
   auto plan = plan_configuration(tree, data, *fragment);
   if (!plan || fs::exists(configured_dir(tree, plan->first_id) / kStampFile)) return std::nullopt;
@@ -1105,7 +1114,7 @@ std::map<std::string, std::vector<std::string>> phy_driver_symbols(const LinuxTr
 
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_in) {
   const fs::path data = data_dir();
-  auto fragment = read_file(data / "kernel/refdrv.config");
+  auto fragment = base_fragment(tree, data);
   if (!fragment)
     return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
                             "directory",

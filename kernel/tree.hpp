@@ -56,5 +56,8 @@ Result<LinuxTree> open_tree(const std::filesystem::path& root, std::string origi
 
 // The reference groups declared in drivers/net/phy (Makefile + Kconfig).
 [[nodiscard]] std::vector<ReferenceGroup> find_reference_groups(const std::filesystem::path& root);
+// The `depends on` line of drivers/net/phy/Kconfig's `config <sym>`, or
+// empty.
+[[nodiscard]] std::string kconfig_depends(const std::filesystem::path& root, const std::string& sym);
 
 }  // namespace refdrv::kernel

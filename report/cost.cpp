@@ -14,6 +14,7 @@
 #include "engine/environment.hpp"
 #include "engine/runner.hpp"
 #include "kernel/cache.hpp"
+#include "kernel/groups.hpp"
 #include "kernel/process.hpp"
 
 namespace refdrv::report {
@@ -158,12 +159,15 @@ void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vect
     }
     return section_sizes(b.kbuild_dir / obj, std::move(how));
   };
-  const std::string c_obj = "drivers/net/phy/ax88796b.o";
-  out.sizes["C (kernel build)"] =
-      kbuild_sizes(c_obj, "drivers/net/phy/ax88796b.c", "the tree's kbuild object (kernel flags)");
-  out.sizes["C (userspace)"] = section_sizes(kernel::object_file(b, c_obj), "refdrv's userspace recompile of it");
+  // The reference group's drivers (kernel/groups.hpp), as the tree names them.
+  const kernel::DriverGroup& group = kernel::reference_group();
+  if (const std::string c_src = kernel::sources_of(env.tree(), group).c_source; !c_src.empty()) {
+    const std::string c_obj = fs::path(c_src).replace_extension(".o").string();
+    out.sizes["C (kernel build)"] = kbuild_sizes(c_obj, c_src, "the tree's kbuild object (kernel flags)");
+    out.sizes["C (userspace)"] = section_sizes(kernel::object_file(b, c_obj), "refdrv's userspace recompile of it");
+  }
   for (const auto& drv : b.rust_drivers) {
-    if (drv.kconfig != "AX88796B_PHY") continue;
+    if (drv.kconfig != group.kconfig) continue;
     const std::string rust_obj = fs::path(drv.source).replace_extension(".o").string();
     out.sizes["Rust (kernel build)"] =
         kbuild_sizes(rust_obj, drv.source,

@@ -20,6 +20,7 @@
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
 #include "engine/fault_sweep.hpp"
+#include "engine/groups.hpp"
 #include "engine/mutate.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
@@ -63,9 +64,18 @@ std::vector<std::string> files_under(const fs::path& root, const std::string& re
   return out;
 }
 
+// A driver group other than the reference group: the tree's Rust driver of
+// it (the QT2025's Rust-only one) and refdrv's C++ one.
+struct OtherGroup {
+  std::string title;
+  Source rust, cxx;
+};
+
 struct Sources {
+  // The reference group's drivers (kernel::reference_group()).
   Source c_driver, rust_driver, tree_phy, tree_reg, phy_h, cxx_driver;
-  Source qt2025_rust, qt2025_cxx;  // the QT2025 group: the tree's Rust-only driver, refdrv's C++ one
+  std::string cxx_module;  // its C++ module's name: cxx_asix_phy
+  std::vector<OtherGroup> others;
   // The tree's Rust crates as refdrv compiled them (kbuild's dependency
   // records of rust/kernel.o and the other crates): empty without Rust.
   std::vector<Source> rust_compiled;
@@ -75,14 +85,27 @@ struct Sources {
 Sources read_sources(Environment& env) {
   const fs::path tree = env.tree().root, data = kernel::data_dir();
   Sources s;
-  s.c_driver = load(tree, "drivers/net/phy/ax88796b.c", "tree");
-  s.rust_driver = load(tree, "drivers/net/phy/ax88796b_rust.rs", "tree");
+  // A driver the tree or refdrv lacks stays a Source with no text (present false).
+  const auto driver = [](const fs::path& root, const std::string& rel, const std::string& origin) {
+    return rel.empty() ? Source{{}, origin, {}, false} : load(root, rel, origin);
+  };
+  const auto cxx_source = [&](const DriverGroup& g) {
+    const auto* m = cxx_module_of(env, g);
+    return m ? std::string(m->info.source.c_str()) : std::string();
+  };
+  const DriverGroup& ref = reference_group();
+  const kernel::GroupSources ref_src = kernel::sources_of(env.tree(), ref);
+  s.c_driver = driver(tree, ref_src.c_source, "tree");
+  s.rust_driver = driver(tree, ref_src.rust_source, "tree");
   s.tree_phy = load(tree, "rust/kernel/net/phy.rs", "tree");
   s.tree_reg = load(tree, "rust/kernel/net/phy/reg.rs", "tree");
   s.phy_h = load(tree, "include/linux/phy.h", "tree");
-  s.cxx_driver = load(data, "cxx/drivers/ax88796b_cxx.cpp", "refdrv");
-  s.qt2025_rust = load(tree, "drivers/net/phy/qt2025.rs", "tree");
-  s.qt2025_cxx = load(data, "cxx/drivers/qt2025_cxx.cpp", "refdrv");
+  s.cxx_driver = driver(data, cxx_source(ref), "refdrv");
+  if (const auto* m = cxx_module_of(env, ref)) s.cxx_module = m->info.name.c_str();
+  for (const DriverGroup& g : driver_groups())
+    if (&g != &ref)
+      s.others.push_back({g.title, driver(tree, kernel::sources_of(env.tree(), g).rust_source, "tree"),
+                          driver(data, cxx_source(g), "refdrv")});
   for (const auto& f : env.built().rust_sources) s.rust_compiled.push_back(load(tree, f, "tree"));
   for (const auto& f : files_under(data, "cxx/include/refdrv/phy", ".hpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
   for (const auto& f : files_under(data, "cxx/abstractions", ".cpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
@@ -316,8 +339,16 @@ json safe_code(const Sources& s, bool run_tool) {
   for (const auto& f : s.rust_compiled) compiled.push_back(&f);
   j["rust_compiled"] = rust_group("the tree's Rust crates as refdrv compiled them (kbuild's dependency records)",
                                   compiled);
-  if (s.qt2025_rust.present) j["rust_qt2025"] = rust_group("QT2025 driver (tree, Rust only)", {&s.qt2025_rust});
-  std::vector<const Source*> cxx = {&s.cxx_driver, &s.qt2025_cxx};
+  // The other groups' Rust drivers (the QT2025's, Rust only in the tree).
+  json others = json::array();
+  for (const auto& o : s.others)
+    if (o.rust.present) others.push_back(rust_group(o.title + " driver (tree, Rust)", {&o.rust}));
+  j["rust_other_groups"] = others;
+  std::vector<const Source*> cxx;
+  for (const Source* d : {&s.cxx_driver})
+    if (d->present) cxx.push_back(d);
+  for (const auto& o : s.others)
+    if (o.cxx.present) cxx.push_back(&o.cxx);
   for (const auto& f : s.cxx_abstraction) cxx.push_back(&f);
   json hatches = escape_hatches(cxx, run_tool);
   j["cxx"] = hatches;
@@ -347,7 +378,7 @@ json safe_code(const Sources& s, bool run_tool) {
                   "code."
                 : ". The driver itself is not free of unsafe code.";
   } else {
-    text += "This tree has no Rust reference driver. ";
+    text += "This tree has no Rust reference driver.";
   }
   if (!s.rust_compiled.empty()) {
     const json& o = j["rust_compiled"]["totals"];
@@ -359,15 +390,19 @@ json safe_code(const Sources& s, bool run_tool) {
   if (hatches.value("available", false)) {
     std::size_t driver = 0, abstraction = 0, safety = 0;
     for (const auto& f : hatches["files"]) {
-      const bool is_driver = f["path"] == s.cxx_driver.path || f["path"] == s.qt2025_cxx.path;
+      bool is_driver = f["path"] == s.cxx_driver.path;
+      for (const auto& o : s.others) is_driver = is_driver || f["path"] == o.cxx.path;
       (is_driver ? driver : abstraction) += f["escape_hatches"].get<std::size_t>();
       safety += f["safety_comments"].get<std::size_t>();
     }
-    text += fmt::format(" On the C++ side the drivers (Asix and QT2025) have {} escape hatch(es) and the abstraction {} (with {} SAFETY "
+    text += fmt::format(" On the C++ side the drivers (of every driver group) have {} escape hatch(es) and the abstraction {} (with {} SAFETY "
                         "comments).",
                         driver, abstraction, safety);
   }
-  text += fmt::format(" The C driver's {} code lines are all outside any language-level safety boundary.", c.code);
+  if (s.c_driver.present)
+    text += fmt::format(" The C driver's {} code lines are all outside any language-level safety boundary.", c.code);
+  else
+    text += fmt::format(" This tree has no C driver for CONFIG_{}.", reference_group().kconfig);
   j["summary"] = text;
   return j;
 }
@@ -556,7 +591,7 @@ json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
   std::vector<std::string> cxx_names;
   for (const auto& d : cxx_driver_structs(s.cxx_driver.text)) cxx_names.push_back(d.type);
   for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) cxx_names.push_back(f);
-  cxx_names.push_back("cxx_asix_phy");
+  if (!s.cxx_module.empty()) cxx_names.push_back(s.cxx_module);
   if (!opt.refdrv_exe.empty()) measure_sizes(env, opt.refdrv_exe, cxx_names, c);
   json j;
   j["method"] = c.note;
@@ -637,7 +672,19 @@ json history_json(const History& h) {
           {"groups", groups}, {"svg", history_svg(h)}};
 }
 
-json history(const ReportOptions& opt) {
+// The reference group's sources as the git checkout's own Makefile names
+// them (its HEAD may be newer than the checked tree), else as the checked
+// tree does (a bare repository has no working tree to read).
+kernel::GroupSources history_sources(const kernel::LinuxTree& checked, const std::string& git) {
+  kernel::LinuxTree t;
+  t.root = git;
+  t.groups = kernel::find_reference_groups(t.root);
+  t.object_kconfig = kernel::phy_makefile_objects(t.root);
+  kernel::GroupSources s = kernel::sources_of(t, reference_group());
+  return s.any() ? s : kernel::sources_of(checked, reference_group());
+}
+
+json history(const ReportOptions& opt, const kernel::LinuxTree& tree) {
   json j;
   std::string pats;
   for (const auto& [label, re] : memory_safety_patterns()) pats += (pats.empty() ? "" : ", ") + label;
@@ -654,11 +701,11 @@ json history(const ReportOptions& opt) {
                 "package has no history).";
     return j;
   }
-  const std::vector<HistoryGroup> groups = {
-      {"C driver", {"drivers/net/phy/ax88796b.c"}},
-      {"Rust driver", {"drivers/net/phy/ax88796b_rust.rs"}},
-      {"Rust abstraction", {"rust/kernel/net/phy.rs", "rust/kernel/net/phy/reg.rs"}},
-  };
+  const kernel::GroupSources src = history_sources(tree, opt.git);
+  std::vector<HistoryGroup> groups;
+  if (!src.c_source.empty()) groups.push_back({"C driver", {src.c_source}});
+  if (!src.rust_source.empty()) groups.push_back({"Rust driver", {src.rust_source}});
+  groups.push_back({"Rust abstraction", {"rust/kernel/net/phy.rs", "rust/kernel/net/phy/reg.rs"}});
   if (opt.progress) opt.progress("history (libgit2): " + opt.git);
   auto h = read_history(opt.git, groups, [&](std::size_t n) {
     if (opt.progress) opt.progress(fmt::format("history: {} commits read", n));
@@ -901,6 +948,120 @@ json shared_helpers(const Sources& s, const std::vector<CDriverEntry>& c_table) 
   return helpers;
 }
 
+// ---------------------------------------------------------------------------
+// 8. Every PHY driver (refdrv drivers) and 9. what the abstractions lack
+// (refdrv gaps)
+
+json drivers_section(const ReportOptions& opt) {
+  json j;
+  j["method"] =
+      "refdrv drivers (docs/drivers.md): the kernel side built with every driver of drivers/net/phy the tree's Kconfig "
+      "allows; each phy_driver entry bound by its PHY ID on refdrv's model of that PHY (else the generic Clause-22 "
+      "model), MDIO frames taking 25.6 us, through the conformance scenario and, when it passes, its legs (the other "
+      "partners, both forced modes, a flap, an MDIO error at each access of attach). Expectation-based: these "
+      "drivers have one implementation.";
+  if (opt.drivers_worker.empty()) {
+    j["ran"] = false;
+    j["note"] = "Not run (--no-drivers).";
+    return j;
+  }
+  if (opt.progress) opt.progress("every PHY driver of the tree (refdrv drivers)");
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-drivers-{}", ::getpid());
+  fs::create_directories(dir);
+  const fs::path out = dir / "drivers.json", log = dir / "drivers.log";
+  std::vector<std::string> argv = opt.drivers_worker;
+  argv.insert(argv.end(), {"--json", out.string()});
+  const auto st = kernel::run({argv, {}, log, {}});
+  const auto text = kernel::read_file(out);
+  json full;
+  // 0 and 1 are verdicts (1: an entry fails); anything else is the run failing.
+  if (st && (*st == 0 || *st == 1) && text) full = json::parse(*text, nullptr, false);
+  if (full.is_discarded() || !full.contains("entries")) {
+    j["ran"] = false;
+    j["note"] = fmt::format("refdrv drivers failed ({}): {}",
+                            st ? fmt::format("exit status {}", *st) : st.error().message, kernel::tail_of(log, 6));
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return j;
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  j["ran"] = true;
+  for (const char* k : {"files", "files_built", "files_bound", "pass", "fail", "not_applicable", "runs", "seconds"})
+    j[k] = full[k];
+  json failures = json::array(), na = json::object();
+  for (const auto& e : full["entries"]) {
+    if (e["conformance"] == "fail")
+      failures.push_back({{"file", e["file"]}, {"name", e["name"]}, {"model", e["model"]},
+                          {"failed_step", e["failed_step"]}, {"reason", e["reason"]}});
+    if (e["conformance"] == "n/a" && !e["name"].is_null()) {
+      // n/a reasons by their first words ("not bound", "needs phy_led_...").
+      const std::string reason = e["reason"].get<std::string>();
+      const std::string key = reason.substr(0, reason.find_first_of(":(,;"));
+      na[key] = na.value(key, 0) + 1;
+    }
+  }
+  j["failures"] = failures;
+  json na_rows = json::array();
+  for (const auto& [reason, n] : na.items()) na_rows.push_back({{"reason", reason}, {"entries", n}});
+  j["not_applicable_reasons"] = na_rows;
+  j["summary"] = fmt::format(
+      "{} driver files, {} built, {} with an entry bound; {} entries in {} runs: {} pass, {} fail, {} n/a.",
+      full["files"].get<std::size_t>(), full["files_built"].get<std::size_t>(), full["files_bound"].get<std::size_t>(),
+      full["pass"].get<std::size_t>() + full["fail"].get<std::size_t>() + full["not_applicable"].get<std::size_t>(),
+      full["runs"].get<std::size_t>(), full["pass"].get<std::size_t>(), full["fail"].get<std::size_t>(),
+      full["not_applicable"].get<std::size_t>());
+  return j;
+}
+
+json gaps_section(const ReportOptions& opt) {
+  json j;
+  j["method"] =
+      "refdrv gaps: the phy_driver callbacks each C driver file's tables set (read from the tree's sources), against "
+      "those the tree's Rust abstraction (trait Driver in rust/kernel/net/phy.rs, read from the tree) and refdrv's "
+      "C++ abstractions offer; the missing ones ranked by the driver files that set them.";
+  if (opt.gaps.is_null() || !opt.gaps.contains("callbacks")) {
+    j["available"] = false;
+    j["note"] = "The abstraction-gap map was not computed.";
+    return j;
+  }
+  const json& g = opt.gaps;
+  j["available"] = true;
+  j["files"] = g["files"].size();
+  j["entries"] = g["entries"];
+  j["rust_offers"] = g["rust_offers"].size();
+  j["cxx_offers"] = g["cxx_offers"].size();
+  j["phy_driver_callbacks"] = g["phy_driver_callbacks"].size();
+  j["rust_expressible_files"] = g["rust_expressible_files"];
+  j["cxx_expressible_files"] = g["cxx_expressible_files"];
+  // A tree without the Rust PHY abstraction (6.1) has null for its side.
+  const bool rust_tree = g["rust_offers"].is_array();
+  const auto offered = [](const json& v) { return v.is_boolean() && v.get<bool>(); };
+  json missing = json::array();
+  for (const auto& c : g["callbacks"])
+    if (!offered(c["rust"]) || !offered(c["cxx"]))
+      missing.push_back({{"callback", c["callback"]}, {"files", c["files"]}, {"entries", c["entries"]},
+                         {"rust", offered(c["rust"])}, {"cxx", offered(c["cxx"])}});
+  j["missing"] = missing;
+  const std::string rust_part =
+      rust_tree ? fmt::format("the tree's Rust abstraction offers {} and ", j["rust_offers"].get<std::size_t>())
+                : "this tree has no Rust PHY abstraction; ";
+  const std::string rust_files =
+      rust_tree ? fmt::format("{} of the {} C driver files read set no callback the Rust one lacks, ",
+                              g["rust_expressible_files"].get<std::size_t>(), j["files"].get<std::size_t>())
+                : fmt::format("of the {} C driver files read, ", j["files"].get<std::size_t>());
+  j["summary"] = fmt::format(
+      "Of struct phy_driver's {} callbacks {}refdrv's C++ abstractions offer {}; {}{} set none the C++ one "
+      "lacks.{}",
+      j["phy_driver_callbacks"].get<std::size_t>(), rust_part, j["cxx_offers"].get<std::size_t>(), rust_files,
+      g["cxx_expressible_files"].get<std::size_t>(),
+      missing.empty() ? ""
+                      : fmt::format(" The first missing piece is {} ({} files).",
+                                    missing.front()["callback"].get<std::string>(),
+                                    missing.front()["files"].get<std::size_t>()));
+  return j;
+}
+
 json side_by_side(const Sources& s, const CheckReport& rep) {
   json j;
   j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
@@ -975,9 +1136,11 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   r["safe_code"] = safe_code(s, opt.escape_hatches);
   r["faults"] = faults(env, suite, opt, s);
   r["cost"] = cost(env, opt, s);
-  r["history"] = history(opt);
+  r["history"] = history(opt, env.tree());
   r["maintenance"] = maintenance(s, r["history"]);
   r["side_by_side"] = side_by_side(s, check);
+  r["drivers"] = drivers_section(opt);
+  r["gaps"] = gaps_section(opt);
   r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

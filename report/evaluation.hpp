@@ -37,6 +37,14 @@ struct ReportOptions {
   // tree driver (+ --impl, --json): a process of its own, as each mutant
   // loads its own kernel side. Empty: not run (--no-mutate).
   std::vector<std::string> mutate_worker;
+  // argv of `refdrv drivers -q ...` for this tree (+ --json FILE): every C
+  // PHY driver of the tree on the emulated PHY, in a process of its own (it
+  // loads a kernel side built with every driver). Empty: not run
+  // (--no-drivers).
+  std::vector<std::string> drivers_worker;
+  // The abstraction-gap map as `refdrv gaps --json` writes it (computed by
+  // the caller, which links the C++ abstractions); null: not available.
+  nlohmann::json gaps;
   std::function<void(const std::string&)> progress;
 };
 

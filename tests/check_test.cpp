@@ -88,12 +88,27 @@ TEST(Check, OnLinux61RustIsReportedAbsentAndCAndCxxAgree) {
   std::map<Impl, std::string> absent;
   const auto impls = available_impls(env, &absent);
   EXPECT_EQ(impls, (std::vector<Impl>{Impl::kC, Impl::kCxx}));
-  EXPECT_THAT(absent[Impl::kRust], HasSubstr("no Rust driver in this tree"));
+  EXPECT_THAT(absent[Impl::kRust],
+              HasSubstr("has no Rust driver of any driver group (CONFIG_AX88796B_PHY, CONFIG_AMCC_QT2025_PHY)"));
   CheckReport rep = check(env, suite());
   rep.absent = absent;
   EXPECT_TRUE(rep.all_passed()) << format_terminal(rep, {});
   EXPECT_TRUE(rep.all_equivalent());
-  EXPECT_THAT(format_ktap(rep), HasSubstr("ok 3 rust # SKIP no Rust driver in this tree"));
+  EXPECT_THAT(format_ktap(rep), HasSubstr("ok 3 rust # SKIP Linux 6.1."));
+}
+
+// One implementation per pair compares nothing: the summary must not say
+// the implementations are equivalent.
+TEST(Check, ASingleImplementationRunSaysEquivalenceWasNotChecked) {
+  Environment& env = environment("6.12");
+  CheckOptions o;
+  o.impls = {Impl::kC};
+  const CheckReport rep = run_check(env, only(suite(), {"link-up-switch-10-100"}), o);
+  ASSERT_FALSE(rep.rows.empty());
+  EXPECT_TRUE(rep.all_passed()) << format_terminal(rep, {});
+  const std::string text = format_terminal(rep, {});
+  EXPECT_THAT(text, HasSubstr("no pair had two implementations to compare, so equivalence was not checked"));
+  EXPECT_THAT(text, Not(HasSubstr("all implementations equivalent")));
 }
 
 std::optional<std::string> kunit_parse(const fs::path& ktap) {

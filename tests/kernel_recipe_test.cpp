@@ -10,6 +10,7 @@
 
 #include "kernel/kbuild.hpp"
 #include "kernel/cache.hpp"
+#include "kernel/groups.hpp"
 #include "kernel/process.hpp"
 #include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"
@@ -20,6 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class FakeTree : public test::ScratchTree {
  protected:
@@ -78,13 +80,52 @@ TEST_F(FakeTree, NotATreeSaysHowToGetOne) {
   EXPECT_THAT(open_tree(root_ / "missing").error().message, HasSubstr("is not a directory"));
 }
 
-TEST_F(FakeTree, ATreeWithoutPhylibOrTheDriverIsNamedSo) {
+TEST_F(FakeTree, ATreeWithoutPhylibIsNamedSo) {
   complete_tree();
   fs::remove(root_ / "drivers/net/phy/mdio_bus.c");
   EXPECT_THAT(open_tree(root_).error().message, HasSubstr("lacks phylib: drivers/net/phy/mdio_bus.c is missing"));
-  put("drivers/net/phy/mdio_bus.c", "");
+}
+
+// The groups' sources and configuration lines come from the tree's Makefile:
+// the pair's C and Rust objects, a Rust-only driver selected by its own
+// symbol, nothing for a group the tree lacks.
+TEST_F(FakeTree, TheGroupsSourcesAndConfigurationLinesAreTheTrees) {
+  complete_tree();
+  put("drivers/net/phy/qt2025.rs", "");
+  put("drivers/net/phy/Kconfig", read_file(root_ / "drivers/net/phy/Kconfig").value() +
+                                     "\nconfig AMCC_QT2025_PHY\n\ttristate \"AMCC QT2025 PHY\"\n"
+                                     "\tdepends on RUST_PHYLIB_ABSTRACTIONS\n");
+  auto t = open_tree(root_);
+  ASSERT_TRUE(t) << t.error().message;
+  const GroupSources asix = sources_of(*t, reference_group());
+  EXPECT_EQ(reference_group().kconfig, "AX88796B_PHY");
+  EXPECT_EQ(asix.c_source, "drivers/net/phy/ax88796b.c");
+  EXPECT_EQ(asix.rust_source, "drivers/net/phy/ax88796b_rust.rs");
+  EXPECT_EQ(asix.rust_kconfig, "AX88796B_RUST_PHY");
+  EXPECT_TRUE(asix.pair());
+  const GroupSources qt = sources_of(*t, *find_group("AMCC_QT2025_PHY"));
+  EXPECT_EQ(qt.c_source, "");
+  EXPECT_EQ(qt.rust_source, "drivers/net/phy/qt2025.rs");
+  EXPECT_EQ(qt.rust_kconfig, "AMCC_QT2025_PHY");
+  EXPECT_EQ(qt.rust_depends, "RUST_PHYLIB_ABSTRACTIONS");
+  EXPECT_THAT(group_fragment(*t, false), HasSubstr("\nCONFIG_AX88796B_PHY=y\n"));
+  EXPECT_THAT(group_fragment(*t, false), Not(HasSubstr("QT2025")));
+  EXPECT_THAT(group_fragment(*t, true), HasSubstr("\nCONFIG_AX88796B_RUST_PHY=y\nCONFIG_AMCC_QT2025_PHY=y\n"));
+  EXPECT_EQ(find_group("BROADCOM_PHY"), nullptr);
+}
+
+// A tree without the Asix driver is still a tree: refdrv runs the drivers
+// it has, and its configuration asks for no Asix symbol.
+TEST_F(FakeTree, ATreeWithoutTheAsixDriverOpensAndConfiguresNoAsixSymbol) {
+  complete_tree();
   fs::remove(root_ / "drivers/net/phy/ax88796b.c");
-  EXPECT_THAT(open_tree(root_).error().message, HasSubstr("has no Asix PHY driver"));
+  fs::remove(root_ / "drivers/net/phy/ax88796b_rust.rs");
+  put("drivers/net/phy/Makefile", "obj-$(CONFIG_BCM54140_PHY)\t+= bcm54140.o\n");
+  auto t = open_tree(root_);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_FALSE(sources_of(*t, reference_group()).any());
+  EXPECT_EQ(group_fragment(*t, false), "");
+  EXPECT_EQ(group_fragment(*t, true), "");
 }
 
 TEST_F(FakeTree, AConfiguredTreeIsRefusedBecauseRefdrvNeverWritesIntoIt) {

@@ -17,6 +17,8 @@
 #include "kernel/process.hpp"
 #include "report/cost.hpp"
 #include "report/evaluation.hpp"
+#include "report/gaps.hpp"
+#include "cxx/abstractions/registration.hpp"
 #include "report/history.hpp"
 #include "report/source_scan.hpp"
 #include "tests/test_support.hpp"
@@ -224,6 +226,9 @@ TEST(Report, AFailedEscapeHatchCheckIsNoCountAndIsNotCached) {
   EXPECT_EQ(ok["total"], 0);
 }
 
+// The gap map report_for() gave the report, to compare its section with.
+nlohmann::json gaps_of_tree;
+
 nlohmann::json report_for(Environment& env, const fs::path& out) {
   report::ReportOptions o;
   // A mutation worker that fails without a word: the section must say so,
@@ -232,6 +237,21 @@ nlohmann::json report_for(Environment& env, const fs::path& out) {
   o.impls = available_impls(env, nullptr);
   o.out_dir = out;
   o.cost = false;  // callgrind has its own test below
+  // A drivers worker that writes a small report (the real one runs in
+  // cli.report_*): the section reads it as it reads refdrv drivers --json.
+  o.drivers_worker = {"sh", "-c", "printf '%s' \"$0\" > \"$2\"",
+                      R"json({"files": 3, "files_built": 2, "files_bound": 2, "pass": 1, "fail": 1, "not_applicable": 1,
+                          "runs": 9, "seconds": 0.1, "entries": [
+                          {"file": "drivers/net/phy/a.c", "name": "A", "model": "generic", "conformance": "pass",
+                           "failed_step": "", "reason": ""},
+                          {"file": "drivers/net/phy/b.c", "name": "B", "model": "generic", "conformance": "fail",
+                           "failed_step": "flap, step 6 (expect)", "reason": "expected link up (phylib: down)"},
+                          {"file": "drivers/net/phy/c.c", "name": "C", "model": "generic", "conformance": "n/a",
+                           "failed_step": "", "reason": "not bound: expected driver C"}]})json"};
+  auto gaps = report::abstraction_gaps(env.tree().root, phy::offered_callbacks());
+  EXPECT_TRUE(gaps);
+  if (gaps) o.gaps = report::gaps_json(*gaps, env.tree().version);
+  gaps_of_tree = o.gaps;
   // The sections' contents are what is tested here; the forked sweep, whose
   // results come back as JSON (minutes under ASan), has tests of its own.
   o.containment = Containment::kInProcess;
@@ -281,8 +301,22 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_TRUE(r["side_by_side"]["helpers"].at(0)["c"]["present"].get<bool>());
   EXPECT_TRUE(r["side_by_side"]["helpers"].at(0)["rust"]["present"].get<bool>());
 
+  ASSERT_TRUE(r["drivers"]["ran"].get<bool>()) << r["drivers"].dump();
+  EXPECT_EQ(r["drivers"]["summary"],
+            "3 driver files, 2 built, 2 with an entry bound; 3 entries in 9 runs: 1 pass, 1 fail, 1 n/a.");
+  ASSERT_EQ(r["drivers"]["failures"].size(), 1u);
+  EXPECT_EQ(r["drivers"]["failures"][0]["failed_step"], "flap, step 6 (expect)");
+  EXPECT_EQ(r["drivers"]["not_applicable_reasons"],
+            nlohmann::json::parse(R"([{"reason": "not bound", "entries": 1}])"));
+  ASSERT_TRUE(r["gaps"]["available"].get<bool>());
+  EXPECT_EQ(r["gaps"]["missing"][0]["callback"], "config_init");
+  EXPECT_THAT(r["gaps"]["summary"].get<std::string>(), HasSubstr("The first missing piece is config_init"));
+  EXPECT_EQ(r["gaps"]["rust_expressible_files"], gaps_of_tree["rust_expressible_files"]);
+  EXPECT_GT(r["gaps"]["rust_expressible_files"].get<int>(), 1);
+
   const std::string html = report::render_html(r);
-  for (const char* id : {"equivalence", "safe-code", "faults", "cost", "history", "maintenance", "side-by-side"})
+  for (const char* id : {"equivalence", "safe-code", "faults", "cost", "history", "maintenance", "side-by-side",
+                         "drivers", "gaps"})
     EXPECT_THAT(html, HasSubstr(fmt::format("data-section=\"{}\"", id)));
   EXPECT_THAT(html, HasSubstr("<span class=\"k\">fn</span> read_status"));
   EXPECT_THAT(html, ::testing::Not(HasSubstr("{{")));
@@ -292,6 +326,8 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   const std::string md = report::render_markdown(r);
   EXPECT_THAT(md, HasSubstr("## 1. Equivalence"));
   EXPECT_THAT(md, HasSubstr("| Rust driver (tree) | "));
+  EXPECT_THAT(md, HasSubstr("| drivers/net/phy/b.c | B | flap, step 6 (expect) | expected link up (phylib: down) |"));
+  EXPECT_THAT(md, HasSubstr("| config_init | "));
 
   // Last, as it alone needs python3-jsonschema.
   fs::create_directories(out);
@@ -318,7 +354,12 @@ TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
   EXPECT_EQ(r["equivalence"]["implementations"], nlohmann::json::array({"C", "C++"}));
   // No Rust driver to mutate: said, and not counted as a failure of its own.
   ASSERT_EQ(r["mutation"]["drivers"].size(), 2u);
-  EXPECT_THAT(r["mutation"]["drivers"][1]["note"].get<std::string>(), HasSubstr("ax88796b_rust.rs"));
+  EXPECT_THAT(r["mutation"]["drivers"][1]["note"].get<std::string>(),
+              HasSubstr("has no Rust driver for CONFIG_AX88796B_PHY"));
+  // No Rust abstraction either: the gap map says so rather than count it.
+  ASSERT_TRUE(r["gaps"]["available"].get<bool>());
+  EXPECT_THAT(r["gaps"]["summary"].get<std::string>(), HasSubstr("this tree has no Rust PHY abstraction"));
+  EXPECT_FALSE(r["gaps"]["missing"][0]["rust"].get<bool>());
   fs::remove_all(out);
 }
 
