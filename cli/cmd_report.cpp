@@ -14,6 +14,7 @@
 #include "report/drivers.hpp"
 #include "report/evaluation.hpp"
 #include "report/gaps.hpp"
+#include "report/api_map.hpp"
 
 namespace refdrv::cli {
 
@@ -97,15 +98,27 @@ int cmd_cost_worker(const Common& c, const WorkerArgs& a) {
 }
 
 // refdrv gaps: what the abstractions lack for the tree's C PHY drivers.
-int cmd_gaps(const Common& c, const std::string& json_out) {
+// With --api, also the phylib API map, from the objects of the build with
+// every driver (built on first use, as refdrv drivers does).
+int cmd_gaps(const Common& c, const std::string& json_out, bool api) {
   auto tree = tree_of(c.env);
   if (!tree) return report_error(tree.error());
   auto gaps = report::abstraction_gaps(tree->root, phy::offered_callbacks());
   if (!gaps) return report_error(gaps.error());
-  const std::string text = report::format_gaps(*gaps, tree->version);
+  std::string text = report::format_gaps(*gaps, tree->version);
+  nlohmann::json j = report::gaps_json(*gaps, tree->version);
+  if (api) {
+    EnvironmentOptions eo = c.env;
+    eo.all_phy_drivers = true;
+    auto env = Environment::open(eo);
+    if (!env) return report_error(env.error());
+    auto map = report::phylib_api_map((*env)->built());
+    if (!map) return report_error(map.error());
+    text += report::format_api_map(*map);
+    j["api"] = report::api_map_json(*map);
+  }
   if (!json_out.empty()) {
-    if (auto w = write_text(json_out, report::gaps_json(*gaps, tree->version).dump(2) + "\n"); !w)
-      return report_error(w.error());
+    if (auto w = write_text(json_out, j.dump(2) + "\n"); !w) return report_error(w.error());
   }
   fmt::print(to_stdout(json_out) ? stderr : stdout, "{}", text);
   return 0;
@@ -159,11 +172,15 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   add_impl_option(worker, common);
   worker->add_option("--scenario", wa->scenarios, "scenario files or directories");
   auto gaps_json = std::make_shared<std::string>();
+  auto gaps_api = std::make_shared<bool>(false);
   auto* gaps = app.add_subcommand(
       "gaps", "the abstraction-gap map: the phy_driver callbacks the tree's C drivers set that the Rust and C++ "
               "abstractions lack, ranked by the driver files that need each");
   add_tree_options(gaps, common);
   gaps->add_option("--json", *gaps_json, "also write the map as JSON to FILE (- for stdout, the table then on stderr)");
+  gaps->add_flag("--api", *gaps_api,
+                 "also map the phylib API each driver calls against what the abstractions call (from the objects of "
+                 "the build with every driver, as refdrv drivers makes it: about 3 minutes the first time)");
 
   auto da = std::make_shared<MachineOutputs>();
   auto* drivers = app.add_subcommand(
@@ -172,7 +189,7 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   add_machine_output_options(drivers, *da);
 
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
-          {gaps, [&common, gaps_json] { return cmd_gaps(common, *gaps_json); }},
+          {gaps, [&common, gaps_json, gaps_api] { return cmd_gaps(common, *gaps_json, *gaps_api); }},
           {drivers, [&common, da] { return cmd_drivers(common, *da); }},
           {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
 }

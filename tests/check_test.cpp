@@ -18,6 +18,7 @@
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 #include "engine/check_report.hpp"
+#include "report/api_map.hpp"
 #include "report/drivers.hpp"
 #include "tests/test_support.hpp"
 
@@ -407,6 +408,39 @@ TEST(Drivers, APlantedBugInAHostedDriverFailsTheEntriesThatRunIt) {
     EXPECT_THAT(leak.at(name), StartsWith("fail attach error at access ")) << name;
     EXPECT_THAT(leak.at(name), EndsWith(", teardown")) << name;
   }
+}
+
+// Issue 21, item 5: the phylib API the drivers' objects call, against what
+// the abstractions' objects call.
+TEST(Drivers, ThePhylibApiMapReadsTheCompiledObjects) {
+  EnvironmentOptions o = env_options();
+  o.quiet = true;
+  o.all_phy_drivers = true;
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  auto map = report::phylib_api_map((*env)->built());
+  ASSERT_TRUE(map) << map.error().message;
+  EXPECT_GT(map->phylib_functions, 100u);
+  EXPECT_TRUE(map->has_rust);
+  // davicom.c's phy_write() and phy_read() are inline: its object calls
+  // what they compile to.
+  const auto& davicom = map->by_file.at("drivers/net/phy/davicom.c");
+  EXPECT_THAT(davicom, ::testing::IsSupersetOf({"mdiobus_read", "mdiobus_write", "__genphy_config_aneg"}));
+  std::map<std::string, report::ApiUse> by_name;
+  for (const auto& u : map->uses) by_name[u.function] = u;
+  // Every driver module registers its drivers; both abstractions offer it
+  // (C++ through phy_driver_register, one driver at a time).
+  ASSERT_TRUE(by_name.contains("phy_drivers_register"));
+  EXPECT_GE(by_name["phy_drivers_register"].files, 40u);
+  EXPECT_TRUE(by_name["phy_drivers_register"].rust);
+  EXPECT_TRUE(by_name["phy_drivers_register"].cxx);
+  // Interrupt handling (phy_trigger_machine from handle_interrupt) is in
+  // neither.
+  ASSERT_TRUE(by_name.contains("phy_trigger_machine"));
+  EXPECT_FALSE(by_name["phy_trigger_machine"].rust);
+  EXPECT_FALSE(by_name["phy_trigger_machine"].cxx);
+  // Ranked by the files that call each.
+  for (std::size_t i = 1; i < map->uses.size(); ++i) EXPECT_GE(map->uses[i - 1].files, map->uses[i].files);
 }
 
 // Issue 22: a copy of a tree reuses its configured tree only when nothing
