@@ -117,7 +117,11 @@ Result<ApiMap> phylib_api_map(const kernel::BuiltKernel& b) {
     m.cxx_expressible += cxx_ok ? 1 : 0;
   }
   for (const auto& [f, n] : files) m.uses.push_back({f, n, rust.contains(f), cxx.contains(f)});
-  std::stable_sort(m.uses.begin(), m.uses.end(), [](const ApiUse& a, const ApiUse& b) { return a.files > b.files; });
+  // Most files first, then by name (std::sort with a total order: clang
+  // flags libstdc++ 12's stable_sort for its deprecated temporary buffer).
+  std::sort(m.uses.begin(), m.uses.end(), [](const ApiUse& a, const ApiUse& b) {
+    return a.files != b.files ? a.files > b.files : a.function < b.function;
+  });
   return m;
 }
 
