@@ -341,6 +341,7 @@ class Run {
       if (e.kind == TraceKind::kWarn) ++result_.warnings;
     }
     result_.mdio_accesses = inst_->mdio_accesses();
+    result_.writes_during_reset = inst_->writes_during_reset();
     result_.virtual_ns = inst_->now_ns();
     inst_->destroy();
     result_.states_sampled = inst_->sampled_because();

@@ -80,6 +80,7 @@ struct RunResult {
   std::string states_sampled;
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
+  std::uint64_t writes_during_reset = 0;  // Clause-22 writes a resetting PHY ignored
   double wall_seconds = 0;
   // A crash or hang contained in fork mode: the last trace lines before it
   // and what the run printed on stderr (a sanitizer report, an abort).

@@ -151,10 +151,12 @@ int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
     if (d.suppress) {
       result = d.error;
     } else if (dev) {
-      if (c45)
+      if (c45) {
         dev->write_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), val, now_);
-      else
+      } else {
+        if (dev->resetting_now(now_)) ++writes_during_reset_;
         dev->write(reg, val, now_);
+      }
     }
   } else if (d.suppress) {
     result = d.read_override ? *d.read_override : d.error;

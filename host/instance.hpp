@@ -77,6 +77,8 @@ class Instance final : public ContextBase {
   [[nodiscard]] const std::optional<std::string>& stop_reason() const { return stop_; }
   [[nodiscard]] const InstanceConfig& config() const { return config_; }
   [[nodiscard]] std::uint64_t mdio_accesses() const { return mdio_accesses_; }
+  // Clause-22 writes that reached a PHY while its reset was in progress.
+  [[nodiscard]] std::uint64_t writes_during_reset() const { return writes_during_reset_; }
   [[nodiscard]] std::size_t leaked_bytes() const { return leaked_bytes_; }
 
   int mdio_read(int addr, int regnum) override;
@@ -108,6 +110,7 @@ class Instance final : public ContextBase {
   hw::FaultInjector faults_;
   std::optional<std::string> stop_;
   std::uint64_t mdio_accesses_ = 0;
+  std::uint64_t writes_during_reset_ = 0;
   std::size_t leaked_bytes_ = 0;
   bool destroyed_ = false;
   std::string budget_reason_;

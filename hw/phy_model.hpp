@@ -161,6 +161,9 @@ class MdioDevice {
   // Clause 22 frames (22.2.4).
   virtual std::uint16_t read(unsigned reg, Nanos now) = 0;
   virtual void write(unsigned reg, std::uint16_t value, Nanos now) = 0;
+  // Whether a Clause-22 write now would be ignored because a reset is in
+  // progress (22.2.4.1.1 lets a PHY refuse writes until it completes).
+  [[nodiscard]] virtual bool resetting_now(Nanos /*now*/) { return false; }
   // Clause 45 frames (45.2): MMD `devad`, register `reg`. A Clause-22-only
   // device does not answer them: the bus reads its pull-ups.
   virtual std::uint16_t read_c45(unsigned /*devad*/, unsigned /*reg*/, Nanos /*now*/) { return 0xffff; }
@@ -208,6 +211,7 @@ class PhyModel final : public WiredPhy {
   [[nodiscard]] bool powered_down(Nanos now) override;
   [[nodiscard]] std::optional<Mode> link_mode(Nanos now);
   [[nodiscard]] bool resetting(Nanos now);
+  [[nodiscard]] bool resetting_now(Nanos now) override { return resetting(now); }
   [[nodiscard]] unsigned resets_completed() const { return resets_completed_; }
   [[nodiscard]] unsigned negotiations_completed() const { return negotiations_completed_; }
   [[nodiscard]] const std::optional<PartnerProfile>& partner() const { return partner_; }

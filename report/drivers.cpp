@@ -72,6 +72,16 @@ std::string vendor_hint(const DriverRow& row) {
                 ", "));
 }
 
+// For a failure after the driver wrote to a PHY whose reset was still in
+// progress: that the PHY ignored those writes, as IEEE 802.3 allows.
+std::string reset_hint(const RunResult& r) {
+  if (!r.writes_during_reset) return {};
+  return fmt::format(
+      "; {} write(s) reached the PHY while its reset was in progress and were ignored (IEEE 802.3 22.2.4.1.1 lets a "
+      "PHY refuse writes until the reset completes): the driver did not wait for BMCR_RESET to clear",
+      r.writes_during_reset);
+}
+
 // Bound: the expectation of step 2 (the entry's own driver is bound) held.
 // Then the first failure: a kernel service refdrv does not emulate (n/a:
 // not the driver's fault), else the first failed expectation, crash, hang
@@ -123,7 +133,7 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
   row.conformance = Conformance::kFail;
   if (first_failed) {
     row.failed_step = step_label(sc, first_failed->step);
-    row.reason = first_failed->message + vendor_hint(row);
+    row.reason = first_failed->message + reset_hint(r) + vendor_hint(row);
   } else if (r.stop) {
     row.failed_step = r.steps_run ? step_label(sc, r.steps_run - 1) : "bus registration";
     row.reason = "stopped: " + *r.stop;
@@ -302,7 +312,7 @@ void classify_leg(const RunResult& r, const Scenario& sc, const Leg& leg, Driver
     row.reason = fmt::format("leaked {} bytes", r.leaked_bytes);
   } else if (first) {
     row.failed_step = leg.label + ", " + step_label(sc, first->step);
-    row.reason = first->message + vendor_hint(row);
+    row.reason = first->message + reset_hint(r) + vendor_hint(row);
   } else {
     row.failed_step = leg.label;
     row.reason = r.failure_summary();

@@ -83,6 +83,10 @@ TEST(Clause22_2_4_1_1_Reset, WritesDuringResetAreNotAccepted) {
   p.write(kBmcr, 0x0000, 1 * kMsec + 1);
   EXPECT_TRUE(p.read(kBmcr, 1 * kMsec + 2) & bmcr::kReset);
   EXPECT_EQ(p.read(kAdvertise, 5 * kMsec), p.spec().advertise_default);
+  // What the bus asks before a write, to count the ones a reset swallows.
+  p.write(kBmcr, bmcr::kReset, 10 * kMsec);
+  EXPECT_TRUE(p.resetting_now(10 * kMsec + 1));
+  EXPECT_FALSE(p.resetting_now(10 * kMsec + p.spec().reset_duration));
 }
 
 TEST(Clause22_2_4_1_3_SpeedSelection, HonouredWhenAutonegotiationIsOff) {
