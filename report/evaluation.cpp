@@ -1043,6 +1043,30 @@ json gaps_section(const ReportOptions& opt) {
       missing.push_back({{"callback", c["callback"]}, {"files", c["files"]}, {"entries", c["entries"]},
                          {"rust", offered(c["rust"])}, {"cxx", offered(c["cxx"])}});
   j["missing"] = missing;
+  // The phylib API half (refdrv gaps --api), when the caller could build it.
+  if (g.contains("api")) {
+    const json& api = g["api"];
+    json api_missing = json::array();
+    for (const auto& f : api["functions"])
+      if (!offered(f["rust"]) || !offered(f["cxx"])) {
+        if (api_missing.size() == 20) break;
+        api_missing.push_back({{"function", f["function"]}, {"files", f["files"]}, {"rust", offered(f["rust"])},
+                               {"cxx", offered(f["cxx"])}});
+      }
+    j["api_missing"] = api_missing;
+    j["api_summary"] = fmt::format(
+        "phylib API, from the compiled objects: the {} driver files call {} of phylib's {} exported functions; the "
+        "tree's Rust abstraction calls {} of them, refdrv's C++ abstractions {}; all the phylib calls of {} driver "
+        "files are made by the Rust abstraction too, of {} by the C++ one. The most needed missing ones follow.",
+        api["by_file"].size(), api["functions"].size(), api["phylib_functions"].get<std::size_t>(),
+        api["rust_calls"].is_null() ? "none" : std::to_string(api["rust_calls"].get<std::size_t>()),
+        api["cxx_calls"].get<std::size_t>(),
+        api["rust_expressible_files"].is_null() ? "none" : std::to_string(api["rust_expressible_files"].get<std::size_t>()),
+        api["cxx_expressible_files"].get<std::size_t>());
+  } else {
+    j["api_note"] = g.value("api_note", std::string("The phylib API map needs the build with every driver: not made "
+                                                    "(--no-drivers)."));
+  }
   const std::string rust_part =
       rust_tree ? fmt::format("the tree's Rust abstraction offers {} and ", j["rust_offers"].get<std::size_t>())
                 : "this tree has no Rust PHY abstraction; ";
