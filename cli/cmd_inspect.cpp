@@ -206,9 +206,7 @@ int cmd_list(const Common& c) {
   fmt::print("\nOther Rust drivers built from the tree:\n");
   bool any = false;
   for (const auto& d : (*env)->built().rust_drivers) {
-    const bool grouped = std::any_of(driver_groups().begin(), driver_groups().end(),
-                                     [&](const DriverGroup& g) { return g.kconfig == d.kconfig; });
-    if (grouped) continue;
+    if (find_group(d.kconfig)) continue;
     fmt::print("  {} (CONFIG_{}): compiled and registered, not exercised\n", d.source, d.kconfig);
     any = true;
   }

@@ -131,9 +131,7 @@ void gather_coverage(Environment& env, CheckReport& report) {
       for (const auto& e : run.trace.events())
         if (e.kind == TraceKind::kCallbackEnter) ran[{run.impl, e.detail}].insert(e.name);
   for (const auto& m : env.image().modules()) {
-    const bool grouped = std::any_of(driver_groups().begin(), driver_groups().end(),
-                                     [&](const DriverGroup& g) { return g.kconfig == m.kconfig; });
-    if (!grouped) continue;
+    if (!find_group(m.kconfig)) continue;
     if (std::find(report.impls.begin(), report.impls.end(), m.impl) == report.impls.end()) continue;
     for (const auto& d : m.drivers) {
       CoverageEntry c;

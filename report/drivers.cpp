@@ -226,7 +226,8 @@ std::size_t attach_accesses(const RunResult& r) {
 // At most this many accesses of attach get an error each.
 constexpr std::size_t kMaxAttachFaults = 64;
 
-std::vector<Leg> legs_of(const DriverRow& row, const RunResult& main) {
+// `row.attach_accesses` is the main run's count (attach_accesses()).
+std::vector<Leg> legs_of(const DriverRow& row) {
   std::vector<Leg> out;
   const auto spec = hw::find_phy_model(row.model);
   // Every other partner: link up with what the model resolves.
@@ -273,7 +274,7 @@ std::vector<Leg> legs_of(const DriverRow& row, const RunResult& main) {
                              "  - detach: {returns: 0}\n"});
   // An MDIO error at each access of attach: attach may fail, nothing may
   // crash, hang or leak.
-  const std::size_t n = std::min(attach_accesses(main), kMaxAttachFaults);
+  const std::size_t n = std::min(row.attach_accesses, kMaxAttachFaults);
   for (std::size_t k = 0; k < n; ++k)
     out.push_back({fmt::format("attach error at access {}", k + 1),
                    scenario_head(fmt::format("attach error at access {}", k + 1), row.name, row.phy_id, row.model,
@@ -402,7 +403,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::function<void(std
     DriverRow& row = *job_rows[i];
     if (row.conformance != Conformance::kPass) continue;
     row.attach_accesses = attach_accesses(results[i]);
-    for (auto& leg : legs_of(row, results[i])) {
+    for (auto& leg : legs_of(row)) {
       auto sc = parse_scenario(leg.yaml, "(conformance of " + row.name + ", " + leg.label + ")");
       if (!sc) return std::unexpected(sc.error());
       leg_jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), row.model, Impl::kC, {}});
