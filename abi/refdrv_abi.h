@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 9
+#define REFDRV_ABI_VERSION 10
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -292,6 +292,12 @@ struct refdrv_kernel_ops {
 	 * that phy_device's lock (`locked`), and how many without
 	 * (`unlocked`). Both arrays have REFDRV_CB_COUNT entries. */
 	void (*callback_locking)(unsigned long *locked, unsigned long *unlocked);
+
+	/* The part of the kernel side's writable data that only changes while
+	 * modules are loaded, registered or unregistered (the module table),
+	 * never while an instance runs: a snapshot (host/kernel_image.hpp)
+	 * need not copy it. */
+	void (*load_time_data)(const void **start, unsigned long *len);
 };
 
 /* The one symbol the kernel-side shared object exports. */

@@ -13,6 +13,7 @@
 #include "engine/environment.hpp"
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
+#include "engine/snapshot.hpp"
 #include "engine/suite.hpp"
 #include "host/event_queue.hpp"
 #include "host/instance.hpp"
@@ -227,18 +228,31 @@ BENCHMARK(BM_DefaultSuiteAllImplementations)->Unit(benchmark::kMillisecond);
 // decode it, run it on every available implementation (fresh instance each),
 // compare. items_per_second is the most `refdrv fuzz` could do on one core.
 
-void fuzz_execs(benchmark::State& state, const std::vector<std::vector<std::uint8_t>>& inputs) {
+void fuzz_execs(benchmark::State& state, const std::vector<std::vector<std::uint8_t>>& inputs,
+                SnapshotCache* snapshots = nullptr) {
   const auto impls = available_impls(env(), nullptr);
   std::vector<RunResult> runs;
   std::size_t i = 0;
   for (auto _ : state) {
     const Scenario s = decode_fuzz_input(inputs[i]);
-    benchmark::DoNotOptimize(judge_in_process(env(), s, impls, &runs).finding);
+    benchmark::DoNotOptimize(judge_in_process(env(), s, impls, &runs, snapshots).finding);
     i = (i + 1) % inputs.size();
   }
   state.SetItemsProcessed(state.iterations());
-  state.SetLabel(std::to_string(impls.size()) + " implementations per input, " + std::to_string(inputs.size()) +
-                 " input(s)");
+  std::string label = std::to_string(impls.size()) + " implementations per input, " + std::to_string(inputs.size()) +
+                      " input(s)";
+  if (snapshots) {
+    const auto& st = snapshots->stats();
+    label += ", " + std::to_string(st.restored) + " runs restored, " + std::to_string(st.fresh) + " fresh";
+    if (st.refused) label += ", " + std::to_string(st.refused) + " refused: " + st.last_refusal;
+  }
+  state.SetLabel(label);
+}
+
+std::vector<std::vector<std::uint8_t>> seed_inputs() {
+  std::vector<std::vector<std::uint8_t>> inputs;
+  for (auto& seed : fuzz_seeds(*load_default_suite())) inputs.push_back(std::move(seed.bytes));
+  return inputs;
 }
 
 // The smallest input that reaches a driver: header bytes, then one attach.
@@ -247,12 +261,46 @@ void BM_FuzzExecAttachOnly(benchmark::State& state) { fuzz_execs(state, {{0, 0, 
 BENCHMARK(BM_FuzzExecAttachOnly);
 
 // The seed corpus: the default suite encoded, one model each, in turn.
-void BM_FuzzExecSeedCorpus(benchmark::State& state) {
-  std::vector<std::vector<std::uint8_t>> inputs;
-  for (auto& seed : fuzz_seeds(*load_default_suite())) inputs.push_back(std::move(seed.bytes));
-  fuzz_execs(state, inputs);
-}
+void BM_FuzzExecSeedCorpus(benchmark::State& state) { fuzz_execs(state, seed_inputs()); }
 BENCHMARK(BM_FuzzExecSeedCorpus);
+
+// The same inputs, each run starting from a snapshot taken after its attach
+// (engine/snapshot.hpp), as the fuzz target runs them. The first pass over
+// the corpus takes the snapshots; the benchmark runs many passes.
+void BM_FuzzExecSnapshotSeedCorpus(benchmark::State& state) {
+  SnapshotCache cache;
+  fuzz_execs(state, seed_inputs(), &cache);
+}
+BENCHMARK(BM_FuzzExecSnapshotSeedCorpus);
+
+// The attach-only input from its snapshot: what is left of an exec when the
+// input does nothing after the attach (restore, teardown, compare).
+void BM_FuzzExecSnapshotAttachOnly(benchmark::State& state) {
+  SnapshotCache cache;
+  fuzz_execs(state, {{0, 0, 0, 0}}, &cache);
+}
+BENCHMARK(BM_FuzzExecSnapshotAttachOnly);
+
+// Restoring one instance's snapshot after attach (the kernel side's data,
+// both heaps, the models): the cost each implementation pays per input.
+void BM_SnapshotRestore(benchmark::State& state) {
+  auto inst = std::make_unique<Instance>(env().image(), InstanceConfig{.impl = static_cast<Impl>(state.range(0))});
+  inst->add_device(16, std::make_unique<hw::PhyModel>(*hw::find_phy_model("AX88772A")));
+  inst->phy(16)->plug(*hw::find_partner("switch-10-100"), 0);
+  inst->create();
+  inst->op(REFDRV_OP_ATTACH, 16);
+  Instance::Snapshot snap;
+  if (auto r = inst->save(snap); !r) {
+    state.SkipWithError(r.error().message.c_str());
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(inst->restore(snap).has_value());
+  state.SetItemsProcessed(state.iterations());
+  state.counters["bytes"] = static_cast<double>(snap.image.data.size() + snap.image.context.memory.bytes.size() +
+                                                snap.context.memory.bytes.size());
+  state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
+}
+BENCHMARK(BM_SnapshotRestore)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
 
 }  // namespace
 

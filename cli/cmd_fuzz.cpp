@@ -30,6 +30,7 @@ struct FuzzArgs {
   double wall = 10;
   bool no_build = false;
   std::string state = "watched";  // how the campaign observes phylib's state
+  std::string snapshots = "on";   // runs start from a snapshot taken after their attach
 };
 
 // Replays a corpus through the kernel side built with coverage and counts
@@ -62,7 +63,10 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
       fmt::print("  phylib's state was sampled at callback and API boundaries, not watched at every store ({}), in the "
                  "campaign and in the replays\n",
                  unwatched);
-    else if (a.state == "sampled")
+    if (a.snapshots == "on")
+      fmt::print("  each run of the campaign started from a snapshot of its beginning up to its first attach, taken "
+                 "when the first input that began so ran (--snapshots on); findings were replayed from nothing\n");
+    if (unwatched.empty() && a.state == "sampled")
       fmt::print("  phylib's state was sampled at callback and API boundaries during the campaign (--state sampled): a "
                  "divergence that only a watched store shows was not looked for; findings were replayed with every "
                  "store watched\n");
@@ -117,6 +121,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     co.findings = a.findings;
     co.wall_seconds = a.wall;
     co.sampled_state = a.state == "sampled";
+    co.snapshots = a.snapshots == "on";
     co.impls = c.impls;
     co.libfuzzer_args = a.extra;
     co.env = c.env;
@@ -159,6 +164,12 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
                    "does) or sampled (at callback and API boundaries, without a trap per state change: more executions a "
                    "second; findings are replayed watched; default: watched)")
       ->check(CLI::IsMember({"watched", "sampled"}));
+  fuzz->add_option("--snapshots", fa->snapshots,
+                   "on: each run starts from a snapshot of the instance and the kernel side taken after the first run "
+                   "that began the same way (up to its first attach), instead of registering the bus, probing and "
+                   "attaching again; off: every run from nothing. Findings are always replayed from nothing (default: "
+                   "on)")
+      ->check(CLI::IsMember({"on", "off"}));
   fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
   fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400 (default: 10)")
       ->check(number_in(0, 86400, true));

@@ -138,6 +138,7 @@ static struct refdrv_kernel_ops emul_kernel_ops = {
 	.report_bug = emul_report_bug,
 	.observe = emul_observe_current,
 	.callback_locking = emul_callback_locking,
+	.load_time_data = emul_modules_load_time_data,
 };
 
 __visible const struct refdrv_kernel_ops *refdrv_kernel_entry(const struct refdrv_host_ops *host)

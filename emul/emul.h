@@ -78,6 +78,7 @@ void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy
 			    unsigned int callbacks);
 int emul_modules_init(void);
 void emul_modules_exit(void);
+void emul_modules_load_time_data(const void **start, unsigned long *len);
 unsigned int emul_module_count(void);
 int emul_module_info(unsigned int idx, struct refdrv_module_info *out);
 int emul_register_foreign_module(const struct refdrv_foreign_module *mod);

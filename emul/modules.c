@@ -171,6 +171,12 @@ void emul_unregister_foreign_module(const struct refdrv_foreign_module *mod)
 		}
 }
 
+void emul_modules_load_time_data(const void **start, unsigned long *len)
+{
+	*start = emul_modules;
+	*len = sizeof(emul_modules);
+}
+
 int emul_modules_init(void)
 {
 	unsigned int i, level;

@@ -54,11 +54,12 @@ FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResu
 }
 
 FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vector<Impl>& impls,
-                             std::vector<RunResult>* runs) {
+                             std::vector<RunResult>* runs, SnapshotCache* snapshots) {
   std::vector<RunResult> local;
   std::vector<RunResult>& out = runs ? *runs : local;
   out.clear();
   RunOptions ro;
+  ro.snapshots = snapshots;
   for (Impl impl : impls) out.push_back(run_scenario(env, s, s.models.front(), impl, ro));
   return judge_runs(impls, out);
 }

@@ -34,9 +34,10 @@ struct FuzzVerdict {
 [[nodiscard]] FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs);
 
 // Runs `s` on its first model with every implementation (in process, as the
-// libFuzzer target does) and judges.
+// libFuzzer target does) and judges. With `snapshots`, each run starts from
+// a snapshot of its beginning where the cache has one (engine/snapshot.hpp).
 FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vector<Impl>& impls,
-                             std::vector<RunResult>* runs = nullptr);
+                             std::vector<RunResult>* runs = nullptr, SnapshotCache* snapshots = nullptr);
 
 struct ReproduceOptions {
   std::vector<Impl> impls;

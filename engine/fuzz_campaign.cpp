@@ -122,6 +122,7 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                                    "REFDRV_FUZZ_SERIES=" + o.env.series};
   if (!o.env.kernel.empty()) envv.push_back("REFDRV_FUZZ_KERNEL=" + o.env.kernel);
   if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
+  envv.emplace_back(o.snapshots ? "REFDRV_FUZZ_SNAPSHOTS=1" : "REFDRV_FUZZ_SNAPSHOTS=0");
   if (o.on_start) o.on_start(run.corpus, run.log);
   auto st = kernel::run({argv, {}, run.log, envv});
   if (!st) return std::unexpected(st.error());

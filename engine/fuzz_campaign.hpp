@@ -40,6 +40,7 @@ struct CampaignOptions {
   std::filesystem::path findings;  // raw inputs go to <findings>/raw, the log to <findings>/libfuzzer.log
   double wall_seconds = 10;        // per input, before it is a hang
   bool sampled_state = false;      // REFDRV_STATE_WATCH=off for the target (`--state sampled`)
+  bool snapshots = true;           // REFDRV_FUZZ_SNAPSHOTS (`--snapshots`)
   std::string impls = "all";       // REFDRV_FUZZ_IMPLS
   std::vector<std::string> libfuzzer_args;
   EnvironmentOptions env;  // the tree and series the target loads

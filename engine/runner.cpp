@@ -10,6 +10,7 @@
 #include "engine/compare.hpp"
 #include "engine/environment.hpp"
 #include "engine/firmware.hpp"
+#include "engine/snapshot.hpp"
 #include "hw/catalog.hpp"
 #include "hw/clause45.hpp"
 #include "hw/regdump.hpp"
@@ -75,21 +76,47 @@ class Run {
       result_.stop = "unknown model " + result_.model;
       return std::move(result_);
     }
+    const RunBudgets budgets = run_budgets(sc_, opt_);
+    addr_ = static_cast<int>(info->default_addr);
+    // The snapshot point, when this run may use one (engine/snapshot.hpp).
+    std::size_t point = opt_.snapshots && !opt_.extra_fault ? snapshot_point(sc_) : 0;
+    if (point > opt_.max_steps) point = 0;
+    const std::size_t first = point && restore(point, budgets) ? point : 0;
+    if (!first) start_fresh(*info, budgets);
+
+    for (std::size_t i = first; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
+      const Step& st = sc_.steps[i];
+      inst_->mark(TraceKind::kStep, step_name(st.kind), step_detail(st), static_cast<long>(i));
+      step(i, st);
+      result_.mac_after_step.push_back(mac_view());
+      result_.steps_run = i + 1;
+      if (point && !first && i + 1 == point) save_snapshot(point);
+    }
+    finish();
+    result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    return std::move(result_);
+  }
+
+ private:
+  std::function<std::optional<std::vector<std::uint8_t>>(const std::string&)> firmware_files() {
+    return [this](const std::string& name) { return firmware_file(env_.firmware(), sc_, name); };
+  }
+
+  void start_fresh(const hw::ModelInfo& info, const RunBudgets& budgets) {
     InstanceConfig cfg;
     cfg.impl = impl_;
-    cfg.phy_mask = info->bus_mask;
-    cfg.mdio_c22 = info->clause22;
-    cfg.mdio_c45 = info->clause45;
-    cfg.interface = info->ten_gig ? REFDRV_IF_XAUI : REFDRV_IF_MII;
-    const RunBudgets budgets = run_budgets(sc_, opt_);
+    cfg.phy_mask = info.bus_mask;
+    cfg.mdio_c22 = info.clause22;
+    cfg.mdio_c45 = info.clause45;
+    cfg.interface = info.ten_gig ? REFDRV_IF_XAUI : REFDRV_IF_MII;
     cfg.mdio_budget = budgets.mdio_accesses;
     cfg.mdio_frame_ns = sc_.mdio_frame_ns;
     cfg.fault_seed = sc_.seed;
     cfg.time_budget_ns = budgets.virtual_ns;
-    cfg.firmware = [this](const std::string& name) { return firmware_file(env_.firmware(), sc_, name); };
-    inst_ = std::make_unique<Instance>(env_.image(), cfg);
+    cfg.firmware = firmware_files();
+    owned_ = std::make_unique<Instance>(env_.image(), cfg);
+    inst_ = owned_.get();
     inst_->set_record_logs(opt_.logs);
-    addr_ = static_cast<int>(info->default_addr);
     inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id));
     phy_ = inst_->device(addr_);
     if (sc_.partner) phy_->plug(*sc_.partner, 0);
@@ -100,20 +127,49 @@ class Run {
       inst_->faults().add(rule);
     }
     inst_->create();
-
-    for (std::size_t i = 0; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
-      const Step& st = sc_.steps[i];
-      inst_->mark(TraceKind::kStep, step_name(st.kind), step_detail(st), static_cast<long>(i));
-      step(i, st);
-      result_.mac_after_step.push_back(mac_view());
-      result_.steps_run = i + 1;
-    }
-    finish();
-    result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-    return std::move(result_);
   }
 
- private:
+  SnapshotQuery snapshot_query(std::size_t point) const {
+    return {&env_.image(), impl_, result_.model, sc_, point, opt_.logs};
+  }
+
+  // From a snapshot of a run that began as this one: true when restored.
+  bool restore(std::size_t point, const RunBudgets& budgets) {
+    SnapshotCache& cache = *opt_.snapshots;
+    SnapshotCache::Entry* e = cache.find(snapshot_query(point));
+    // The beginning ran within this run's budgets too, or it is not the same.
+    if (!e || (budgets.virtual_ns && e->run.virtual_ns > budgets.virtual_ns) ||
+        (budgets.mdio_accesses && e->run.mdio_accesses > budgets.mdio_accesses))
+      return false;
+    if (!e->instance->restore(e->snapshot)) return false;
+    inst_ = e->instance.get();
+    inst_->set_budgets(budgets.virtual_ns, budgets.mdio_accesses);
+    inst_->set_firmware(firmware_files());
+    phy_ = inst_->device(addr_);
+    result_.mac_after_step = e->run.mac_after_step;
+    result_.steps_run = e->run.mac_after_step.size();
+    mac_ = e->run.mac;
+    mac_scanned_ = e->run.mac_scanned;
+    ++e->uses;
+    ++cache.stats().restored;
+    return true;
+  }
+
+  void save_snapshot(std::size_t point) {
+    SnapshotCache& cache = *opt_.snapshots;
+    ++cache.stats().fresh;
+    auto e = std::make_unique<SnapshotCache::Entry>();
+    if (auto r = inst_->save(e->snapshot); !r) {
+      ++cache.stats().refused;
+      cache.stats().last_refusal = r.error().message;
+      return;
+    }
+    e->key = SnapshotKey(snapshot_query(point));
+    e->run = {result_.mac_after_step, mac_, mac_scanned_, inst_->now_ns(), inst_->mdio_accesses()};
+    e->instance = std::move(owned_);  // the cache keeps it; this run goes on with it
+    cache.add(std::move(e));
+  }
+
   void expect(std::size_t i, const Step& st, bool ok, std::string message) {
     inst_->mark(TraceKind::kExpect, step_name(st.kind), message, ok ? 1 : 0);
     result_.expectations.push_back({i, st.where.str(), ok, std::move(message)});
@@ -361,7 +417,8 @@ class Run {
   Impl impl_;
   const RunOptions& opt_;
   RunResult result_;
-  std::unique_ptr<Instance> inst_;
+  std::unique_ptr<Instance> owned_;  // unless a snapshot cache keeps the instance
+  Instance* inst_ = nullptr;
   hw::WiredPhy* phy_ = nullptr;
   int addr_ = 0;
   std::size_t last_expect_event_ = 0;

@@ -17,6 +17,7 @@
 namespace refdrv {
 
 class Environment;
+class SnapshotCache;
 
 struct ExpectationResult {
   std::size_t step = 0;  // 0-based index of the step
@@ -107,6 +108,10 @@ struct RunOptions {
   std::uint64_t mdio_per_virtual_second = 100;  // for each second the waits ask for
   std::optional<hw::FaultRule> extra_fault;   // installed before the bus is created (fault sweep)
   bool logs = true;                           // keep kernel log lines in the trace
+  // Start from a snapshot where the cache has one for the run's beginning,
+  // and save one where it has not (engine/snapshot.hpp). Null: every run
+  // starts from nothing.
+  SnapshotCache* snapshots = nullptr;
 };
 
 // What one run may use before it is a hang.

@@ -79,6 +79,7 @@ struct EthtoolSettings {
   std::optional<int> speed;
   std::optional<bool> full_duplex;
   std::optional<std::uint32_t> advertise;  // REFDRV_ADV_* bits
+  bool operator==(const EthtoolSettings&) const = default;
 };
 
 struct Step {

@@ -20,7 +20,10 @@
 // linux-source-<REFDRV_FUZZ_SERIES>, 6.12) or REFDRV_PREBUILT (a kernel side
 // built beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
 // c,rust,cxx), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
-// without coverage instrumentation).
+// without coverage instrumentation), REFDRV_FUZZ_SNAPSHOTS=0 (every run
+// from nothing instead of from a snapshot taken after its attach,
+// engine/snapshot.hpp; the kernel side's coverage of what a snapshot stands
+// for is then counted in every input, not only in the first of its kind).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -36,6 +39,7 @@
 #include "engine/environment.hpp"
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
+#include "engine/snapshot.hpp"
 
 namespace {
 
@@ -47,6 +51,7 @@ using namespace refdrv;
 __attribute__((used, section("__libfuzzer_extra_counters"))) std::uint8_t g_kernel_counters[kKernelCoverageCounters];
 
 std::unique_ptr<Environment> g_env;
+std::unique_ptr<SnapshotCache> g_snapshots;  // after g_env: destroyed before it
 std::vector<Impl> g_impls;
 std::string g_findings;
 
@@ -106,12 +111,15 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
                          "no feedback)\n");
   }
   g_findings = getenv_or("REFDRV_FUZZ_FINDINGS", "");
+  if (getenv_or("REFDRV_FUZZ_SNAPSHOTS", "1") != "0") g_snapshots = std::make_unique<SnapshotCache>();
+  std::fprintf(stderr, "refdrv-fuzz-differential: snapshots %s\n",
+               g_snapshots ? "on (each run starts from a snapshot taken after its attach)" : "off");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const Scenario s = decode_fuzz_input({data, size});
-  const FuzzVerdict v = judge_in_process(*g_env, s, g_impls);
+  const FuzzVerdict v = judge_in_process(*g_env, s, g_impls, nullptr, g_snapshots.get());
   if (!v.finding) return 0;
   if (!g_findings.empty()) {
     // The first input of each kind of finding; refdrv shrinks it later.

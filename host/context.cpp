@@ -15,11 +15,46 @@ ContextBase::~ContextBase() { watch::disarm(watch_slot_); }
 int ContextBase::watch(void* addr, unsigned long len) {
   watch::disarm(watch_slot_);
   watch_slot_ = -1;
+  watch_addr_ = addr;
+  watch_len_ = len;
   if (!addr) return 0;
   std::string why;
   watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
   if (watch_slot_ < 0) sampled_because_ = why;  // once sampled, the run was sampled
   return watch_slot_ >= 0 ? 1 : 0;
+}
+
+void ContextBase::save_context(Saved& out) const {
+  out.now = now_;
+  out.time_budget = time_budget_;
+  out.record_logs = record_logs_;
+  out.tracing = tracing_;
+  out.events = events_;
+  memory_.save(out.memory);
+  out.trace = trace_.events();
+  out.log = log_;
+  out.partial_line = partial_line_;
+  out.sampled_because = sampled_because_;
+  out.watch_addr = watch_addr_;
+  out.watch_len = watch_len_;
+}
+
+void ContextBase::restore_context(const Saved& saved) {
+  now_ = saved.now;
+  time_budget_ = saved.time_budget;
+  record_logs_ = saved.record_logs;
+  tracing_ = saved.tracing;
+  events_ = saved.events;
+  memory_.restore(saved.memory);
+  trace_.assign(saved.trace);
+  log_ = saved.log;
+  partial_line_ = saved.partial_line;
+  sampled_because_ = saved.sampled_because;
+  // The same store watch as when saved (the restored data is at the same
+  // address); a watch that could not be armed then says so again.
+  if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ || (saved.watch_addr && watch_slot_ < 0))
+    watch(saved.watch_addr, saved.watch_len);
+  sampled_because_ = saved.sampled_because;
 }
 
 void* ContextBase::alloc(unsigned long size, unsigned long align) { return memory_.allocate(size, align); }

@@ -72,6 +72,22 @@ class ContextBase {
   // watched (a hardware watchpoint) or nothing asked for a watch.
   [[nodiscard]] const std::string& sampled_because() const { return sampled_because_; }
 
+  // Everything the context is on the host's side: clock, queued events,
+  // heap (host/memory.hpp), trace, log, store watch.
+  struct Saved {
+    std::uint64_t now = 0, time_budget = 0;
+    bool record_logs = true, tracing = true;
+    EventQueue events;
+    MemoryAccount::Saved memory;
+    std::vector<TraceEvent> trace;
+    std::vector<LogLine> log;
+    std::string partial_line, sampled_because;
+    void* watch_addr = nullptr;
+    unsigned long watch_len = 0;
+  };
+  void save_context(Saved& out) const;
+  void restore_context(const Saved& saved);
+
  protected:
   KernelImage& image_;
   std::uint64_t now_ = 0;
@@ -84,6 +100,8 @@ class ContextBase {
   std::vector<LogLine> log_;
   std::string partial_line_;
   int watch_slot_ = -1;
+  void* watch_addr_ = nullptr;  // what watch() was last asked for
+  unsigned long watch_len_ = 0;
   std::string sampled_because_;
 };
 

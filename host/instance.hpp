@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.hpp"
 #include "host/context.hpp"
 #include "host/kernel_image.hpp"
 #include "hw/faults.hpp"
@@ -94,6 +95,32 @@ class Instance final : public ContextBase {
 
   // Records a step or expectation marker in the trace.
   void mark(TraceKind kind, std::string name, std::string detail = {}, long value = 0);
+
+  // ---- snapshots ----
+  // The instance and the whole kernel side as they are between two calls:
+  // restore() makes both exactly that again, at the same addresses, so what
+  // runs next runs as it would have run then. The image's state is part of
+  // it (phylib's and the drivers' globals, the image's heap): restoring
+  // rolls back whatever other instances of the image did since, so take and
+  // restore snapshots only while no other instance of the image is live.
+  struct Snapshot {
+    KernelImage::Saved image;
+    ContextBase::Saved context;
+    std::map<int, std::unique_ptr<hw::MdioDevice>> devices;
+    hw::FaultInjector faults;
+    refdrv_kinst* ki = nullptr;
+    std::uint64_t mdio_accesses = 0, writes_during_reset = 0;
+  };
+  // Fails, saying why, where the instance cannot be brought back: stopped,
+  // torn down, or holding firmware files (their bytes are host memory the
+  // kernel side points into).
+  Result<void> save(Snapshot& out) const;
+  Result<void> restore(const Snapshot& snap);
+  // A restored instance's budgets and firmware files are the new run's.
+  void set_budgets(std::uint64_t time_budget_ns, std::uint64_t mdio_budget);
+  void set_firmware(std::function<std::optional<std::vector<std::uint8_t>>(const std::string& name)> firmware) {
+    config_.firmware = std::move(firmware);
+  }
 
  private:
   template <class F>

@@ -10,6 +10,7 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -97,6 +98,7 @@ const refdrv_host_ops kHostOps = {
 struct PhdrSearch {
   std::uintptr_t base = 0;
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> text;
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> writable, relro;
 };
 
 int collect_text(dl_phdr_info* info, size_t, void* data) {
@@ -104,8 +106,10 @@ int collect_text(dl_phdr_info* info, size_t, void* data) {
   if (info->dlpi_addr != s->base) return 0;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const auto& ph = info->dlpi_phdr[i];
-    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X))
-      s->text.emplace_back(info->dlpi_addr + ph.p_vaddr, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+    const std::uintptr_t b = info->dlpi_addr + ph.p_vaddr, e = b + ph.p_memsz;
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X)) s->text.emplace_back(b, e);
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W)) s->writable.emplace_back(b, e);
+    if (ph.p_type == PT_GNU_RELRO) s->relro.emplace_back(b, e);
   }
   return 1;
 }
@@ -138,9 +142,25 @@ Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::pa
   link_map* lm = nullptr;
   if (dlinfo(img->handle_, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
     img->base_ = lm->l_addr;
-    PhdrSearch search{img->base_, {}};
+    PhdrSearch search{img->base_, {}, {}, {}};
     dl_iterate_phdr(collect_text, &search);
     for (const auto& [b, e] : search.text) gate::register_text(b, e, img.get(), img->ops_->report_bug);
+    // What a snapshot copies: the writable segments, less the relocated
+    // read-only part and the module table.
+    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> holes = search.relro;
+    const void* table = nullptr;
+    unsigned long table_len = 0;
+    img->ops_->load_time_data(&table, &table_len);
+    if (table) holes.emplace_back(reinterpret_cast<std::uintptr_t>(table), reinterpret_cast<std::uintptr_t>(table) + table_len);
+    std::sort(holes.begin(), holes.end());
+    for (auto [b, e] : search.writable) {
+      for (const auto& [hb, he] : holes) {
+        if (he <= b || hb >= e) continue;
+        if (hb > b) img->data_ranges_.emplace_back(reinterpret_cast<std::byte*>(b), hb - b);
+        b = std::max(b, he);
+      }
+      if (e > b) img->data_ranges_.emplace_back(reinterpret_cast<std::byte*>(b), e - b);
+    }
   }
   // cli/sti sites found by the build: nops before any kernel code runs, so
   // neither the signal path nor a tool that cannot run them (valgrind) meets them.
@@ -219,6 +239,7 @@ bool KernelImage::has_impl(Impl impl, std::string_view kconfig) const {
 }
 
 Result<void> KernelImage::register_foreign_module(const refdrv_foreign_module& mod) {
+  ++modules_generation_;
   int ret = 0;
   ImageContext* c = context_.get();
   auto stop = gate::run([&] {
@@ -231,7 +252,37 @@ Result<void> KernelImage::register_foreign_module(const refdrv_foreign_module& m
   return {};
 }
 
+std::size_t KernelImage::saved_data_bytes() const {
+  std::size_t n = 0;
+  for (const auto& [p, len] : data_ranges_) n += len;
+  return n;
+}
+
+void KernelImage::save(Saved& out) const {
+  out.data.resize(saved_data_bytes());
+  std::byte* at = out.data.data();
+  for (const auto& [p, len] : data_ranges_) {
+    std::memcpy(at, p, len);
+    at += len;
+  }
+  context_->save_context(out.context);
+  out.modules_generation = modules_generation_;
+}
+
+Result<void> KernelImage::restore(const Saved& saved) {
+  if (saved.modules_generation != modules_generation_ || saved.data.size() != saved_data_bytes())
+    return fail("the kernel side's modules changed since the snapshot was taken");
+  const std::byte* at = saved.data.data();
+  for (const auto& [p, len] : data_ranges_) {
+    std::memcpy(p, at, len);
+    at += len;
+  }
+  context_->restore_context(saved.context);
+  return {};
+}
+
 void KernelImage::unregister_foreign_module(const refdrv_foreign_module& mod) {
+  ++modules_generation_;
   ImageContext* c = context_.get();
   auto stop = gate::run([&] {
     ops_->unregister_foreign_module(c, &mod);

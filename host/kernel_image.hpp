@@ -105,6 +105,22 @@ class KernelImage {
 
   static const refdrv_host_ops& host_ops();
 
+  // The kernel side's whole state as it is now: its writable data (less
+  // what is relocated once and then read-only, and the module table, see
+  // refdrv_kernel_ops.load_time_data) and its own context (heap, clock,
+  // events). restore() puts it back byte for byte at the same addresses.
+  // Used with an instance's snapshot (host/instance.hpp); modules may not be
+  // registered or unregistered in between.
+  struct Saved {
+    std::vector<std::byte> data;
+    ContextBase::Saved context;
+    std::uint64_t modules_generation = 0;
+  };
+  void save(Saved& out) const;
+  Result<void> restore(const Saved& saved);
+  // Bytes of writable data a save() copies.
+  [[nodiscard]] std::size_t saved_data_bytes() const;
+
  private:
   KernelImage() = default;
   std::filesystem::path path_;
@@ -117,6 +133,8 @@ class KernelImage {
   Symbols symbols_;
   std::unique_ptr<ImageContext> context_;
   std::vector<const refdrv_foreign_module*> foreign_;
+  std::vector<std::pair<std::byte*, std::size_t>> data_ranges_;  // what save() copies
+  std::uint64_t modules_generation_ = 0;  // bumped by every (un)registration
   bool initialised_ = false;
 };
 

@@ -1,37 +1,247 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "host/memory.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
-#include <cstdlib>
+#include <bit>
+#include <cstring>
+#include <mutex>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define REFDRV_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REFDRV_ASAN 1
+#endif
+#endif
+#ifdef REFDRV_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace refdrv {
 
-MemoryAccount::~MemoryAccount() { release_all(); }
+namespace {
+
+// Address space, not memory: pages are only backed once touched.
+constexpr std::size_t kArenaBytes = std::size_t{1} << 30;
+constexpr std::size_t kGrain = 16;  // header size, payload alignment, bitmap granule
+constexpr std::size_t kBitmapWords = kArenaBytes / kGrain / 64;
+constexpr std::size_t kRegionBytes = kArenaBytes + kBitmapWords * sizeof(std::uint64_t);
+constexpr std::uint32_t kMagic = 0x6b6d656d;  // "mem" + k
+constexpr std::uint32_t kPad = 0xffffffffu;    // a padding block (alignment), never handed out
+constexpr std::size_t kClasses = std::tuple_size_v<decltype(MemoryAccount::Saved::Head::free_heads)>;
+
+struct Header {
+  std::uint64_t size;  // requested bytes; a padding block: its whole length
+  std::uint32_t cls;   // size class: payload of kGrain << cls bytes, or kPad
+  std::uint32_t magic;
+};
+static_assert(sizeof(Header) == kGrain);
+
+std::size_t payload_bytes(std::uint32_t cls) { return kGrain << cls; }
+[[maybe_unused]] std::size_t block_bytes(const Header& h) { return h.cls == kPad ? h.size : kGrain + payload_bytes(h.cls); }
+
+void poison(const void* p, std::size_t n) {
+#ifdef REFDRV_ASAN
+  ASAN_POISON_MEMORY_REGION(p, n);
+#else
+  (void)p, (void)n;
+#endif
+}
+
+void unpoison(const void* p, std::size_t n) {
+#ifdef REFDRV_ASAN
+  ASAN_UNPOISON_MEMORY_REGION(p, n);
+#else
+  (void)p, (void)n;
+#endif
+}
+
+// Regions given back by accounts that ended, their pages still mapped: a
+// new instance reuses warm memory instead of faulting fresh pages in.
+struct Pool {
+  std::mutex lock;
+  std::vector<std::pair<std::byte*, std::size_t>> free;  // region, its high water
+};
+Pool& pool() {
+  static auto* p = new Pool;  // never destroyed: accounts may outlive other statics
+  return *p;
+}
+constexpr std::size_t kPoolKeep = 32;
+
+}  // namespace
+
+MemoryAccount::~MemoryAccount() {
+  if (!base_) return;
+  release_all();
+  Pool& p = pool();
+  const std::lock_guard guard(p.lock);
+  if (p.free.size() < kPoolKeep) {
+    p.free.emplace_back(base_, high_water_);
+  } else {
+    unpoison(base_, high_water_);
+    munmap(base_, kRegionBytes);
+  }
+}
+
+void MemoryAccount::reserve() {
+  {
+    Pool& p = pool();
+    const std::lock_guard guard(p.lock);
+    if (!p.free.empty()) {
+      std::tie(base_, high_water_) = p.free.back();
+      p.free.pop_back();
+    }
+  }
+  if (!base_) {
+    void* m = mmap(nullptr, kRegionBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) return;
+    base_ = static_cast<std::byte*>(m);
+    high_water_ = 0;
+  }
+  bitmap_ = reinterpret_cast<std::uint64_t*>(base_ + kArenaBytes);
+  poison(base_, high_water_);
+}
+
+bool MemoryAccount::live_at(std::size_t off) const {
+  const std::size_t g = off / kGrain;
+  return (bitmap_[g / 64] >> (g % 64)) & 1;
+}
+
+void MemoryAccount::set_live(std::size_t off, bool live) {
+  const std::size_t g = off / kGrain;
+  const std::uint64_t bit = std::uint64_t{1} << (g % 64);
+  if (live)
+    bitmap_[g / 64] |= bit;
+  else
+    bitmap_[g / 64] &= ~bit;
+}
+
+bool MemoryAccount::owns(const void* ptr) const {
+  if (!base_) return false;
+  const auto* p = static_cast<const std::byte*>(ptr);
+  if (p < base_ + kGrain || p >= base_ + head_.top) return false;
+  const auto off = static_cast<std::size_t>(p - base_);
+  return off % kGrain == 0 && live_at(off);
+}
 
 void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
-  void* p = nullptr;
-  align = std::max<std::size_t>(align, alignof(std::max_align_t));
-  if (posix_memalign(&p, align, std::max<std::size_t>(size, 1)) != 0) return nullptr;
-  live_.emplace(p, size);
-  live_bytes_ += size;
-  peak_bytes_ = std::max(peak_bytes_, live_bytes_);
-  ++total_;
-  return p;
+  if (!base_) reserve();
+  if (!base_ || !std::has_single_bit(align == 0 ? 1 : align)) return nullptr;
+  align = std::max(align, kGrain);
+  const std::size_t want = std::max<std::size_t>(size, 1);
+  const auto cls = static_cast<std::uint32_t>(std::bit_width((want + kGrain - 1) / kGrain - 1));
+  if (cls >= kClasses) return nullptr;
+
+  std::size_t off = 0;  // of the payload
+  if (std::size_t head = head_.free_heads[cls]) {
+    const std::size_t candidate = head - 1;
+    if (candidate % align == 0) {
+      off = candidate;
+      unpoison(base_ + off, sizeof(std::size_t));
+      std::memcpy(&head_.free_heads[cls], base_ + off, sizeof(std::size_t));
+    }
+  }
+  if (!off) {
+    std::size_t top = head_.top;
+    std::size_t pad = 0;
+    while ((top + pad + kGrain) % align) pad += kGrain;
+    if (pad) {
+      // A padding block keeps the blocks a walkable chain.
+      const Header h{pad, kPad, kMagic};
+      unpoison(base_ + top, kGrain);
+      std::memcpy(base_ + top, &h, sizeof h);
+      poison(base_ + top, pad);
+      top += pad;
+    }
+    const std::size_t end = top + kGrain + payload_bytes(cls);
+    if (end > kArenaBytes) return nullptr;
+    off = top + kGrain;
+    head_.top = end;
+    high_water_ = std::max(high_water_, end);
+  }
+  Header h{size, cls, kMagic};
+  unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
+  std::memcpy(base_ + off - kGrain, &h, sizeof h);
+  poison(base_ + off - kGrain, kGrain);
+  poison(base_ + off + size, payload_bytes(cls) - size);
+  set_live(off, true);
+  ++head_.live;
+  head_.live_bytes += size;
+  head_.peak_bytes = std::max(head_.peak_bytes, head_.live_bytes);
+  ++head_.total;
+  return base_ + off;
 }
 
 bool MemoryAccount::release(void* ptr) {
-  auto it = live_.find(ptr);
-  if (it == live_.end()) return false;
-  live_bytes_ -= it->second;
-  live_.erase(it);
-  std::free(ptr);
+  if (!owns(ptr)) return false;
+  const auto off = static_cast<std::size_t>(static_cast<std::byte*>(ptr) - base_);
+  Header h;
+  unpoison(base_ + off - kGrain, kGrain);
+  std::memcpy(&h, base_ + off - kGrain, sizeof h);
+  poison(base_ + off - kGrain, kGrain);
+  set_live(off, false);
+  --head_.live;
+  head_.live_bytes -= h.size;
+  unpoison(base_ + off, sizeof(std::size_t));
+  std::memcpy(base_ + off, &head_.free_heads[h.cls], sizeof(std::size_t));
+  head_.free_heads[h.cls] = off + 1;
+  poison(base_ + off, payload_bytes(h.cls));
   return true;
 }
 
 void MemoryAccount::release_all() {
-  for (auto& [p, size] : live_) std::free(p);
-  live_.clear();
-  live_bytes_ = 0;
+  if (!base_) return;
+  std::memset(bitmap_, 0, (head_.top / kGrain + 63) / 64 * sizeof(std::uint64_t));
+  poison(base_, high_water_);
+  head_ = Head{};
+}
+
+void MemoryAccount::save(Saved& out) const {
+  out.head = head_;
+  out.bytes.resize(head_.top);
+  out.bitmap.resize((head_.top / kGrain + 63) / 64);
+  if (!base_) return;
+  unpoison(base_, head_.top);
+  std::memcpy(out.bytes.data(), base_, head_.top);
+  poison_all();
+  std::memcpy(out.bitmap.data(), bitmap_, out.bitmap.size() * sizeof(std::uint64_t));
+}
+
+void MemoryAccount::restore(const Saved& saved) {
+  if (!base_) reserve();
+  if (!base_) return;
+  // Bits past the saved top belong to blocks that no longer exist.
+  const std::size_t words = (std::max(head_.top, saved.head.top) / kGrain + 63) / 64;
+  std::memset(bitmap_, 0, words * sizeof(std::uint64_t));
+  std::memcpy(bitmap_, saved.bitmap.data(), saved.bitmap.size() * sizeof(std::uint64_t));
+  unpoison(base_, saved.head.top);
+  std::memcpy(base_, saved.bytes.data(), saved.head.top);
+  head_ = saved.head;
+  high_water_ = std::max(high_water_, head_.top);
+  poison_all();
+}
+
+// Under ASan: headers, slack, free blocks and the unused arena poisoned,
+// live payloads not (the block chain from the start says which is which).
+void MemoryAccount::poison_all() const {
+#ifdef REFDRV_ASAN
+  unpoison(base_, head_.top);
+  for (std::size_t at = 0; at < head_.top;) {
+    Header h;
+    std::memcpy(&h, base_ + at, sizeof h);
+    const std::size_t len = block_bytes(h);
+    if (h.cls == kPad || !live_at(at + kGrain)) {
+      poison(base_ + at, len);
+    } else {
+      poison(base_ + at, kGrain);
+      poison(base_ + at + kGrain + h.size, payload_bytes(h.cls) - h.size);
+    }
+    at += len;
+  }
+  poison(base_ + head_.top, high_water_ - head_.top);
+#endif
 }
 
 }  // namespace refdrv

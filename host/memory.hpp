@@ -2,11 +2,25 @@
 // Per-context accounting of kernel-side allocations: what an instance (or an
 // image) allocated and did not free is reported when it is torn down, and a
 // free of memory it does not own is a bug the kernel side made.
+//
+// Each account allocates from its own arena, a region of address space it
+// alone uses, so that its whole heap is one byte range: save() copies it,
+// restore() puts it back at the same addresses, and every pointer the kernel
+// side keeps into it is valid again (host/instance.hpp, snapshots). Blocks
+// are laid end to end from the arena's start, a 16-byte header before each
+// payload; a freed block goes to the free list of its size class and is
+// reused for the next allocation of that class. Which payloads are live is a
+// bitmap (one bit per 16 bytes), so ownership is exact: a free of a pointer
+// that is not the start of a live block is refused. Under AddressSanitizer
+// headers, the slack after a payload and free blocks are poisoned, so host
+// code (the C++ drivers, the helpers) reading past a kmalloc() buffer or
+// after kfree() is reported as it was with the C library's allocator.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
+#include <vector>
 
 namespace refdrv {
 
@@ -17,24 +31,50 @@ class MemoryAccount {
   MemoryAccount& operator=(const MemoryAccount&) = delete;
   ~MemoryAccount();
 
+  // Null when the arena is full (the kernel side sees -ENOMEM) or `align`
+  // is not a power of two.
   void* allocate(std::size_t size, std::size_t align);
   // False if `ptr` is not a live allocation of this account.
   bool release(void* ptr);
-  [[nodiscard]] bool owns(void* ptr) const { return live_.contains(ptr); }
+  [[nodiscard]] bool owns(const void* ptr) const;
 
-  [[nodiscard]] std::size_t live_allocations() const { return live_.size(); }
-  [[nodiscard]] std::size_t live_bytes() const { return live_bytes_; }
-  [[nodiscard]] std::size_t peak_bytes() const { return peak_bytes_; }
-  [[nodiscard]] std::uint64_t total_allocations() const { return total_; }
+  [[nodiscard]] std::size_t live_allocations() const { return head_.live; }
+  [[nodiscard]] std::size_t live_bytes() const { return head_.live_bytes; }
+  [[nodiscard]] std::size_t peak_bytes() const { return head_.peak_bytes; }
+  [[nodiscard]] std::uint64_t total_allocations() const { return head_.total; }
+  // Bytes of the arena in use, headers, free blocks and padding included.
+  [[nodiscard]] std::size_t arena_bytes() const { return head_.top; }
 
   // Frees everything still live (after the owner stopped half-way).
   void release_all();
 
+  // The heap as it is now: every byte of the arena in use and the
+  // allocator's own state. restore() makes the account exactly that again.
+  struct Saved {
+    struct Head {
+      std::size_t top = 0;  // arena bytes in use
+      std::size_t live = 0, live_bytes = 0, peak_bytes = 0;
+      std::uint64_t total = 0;
+      std::array<std::size_t, 40> free_heads{};  // per size class: offset + 1 of the first free block, 0 none
+    };
+    Head head;
+    std::vector<std::byte> bytes;
+    std::vector<std::uint64_t> bitmap;
+  };
+  void save(Saved& out) const;
+  void restore(const Saved& saved);
+
  private:
-  std::unordered_map<void*, std::size_t> live_;
-  std::size_t live_bytes_ = 0;
-  std::size_t peak_bytes_ = 0;
-  std::uint64_t total_ = 0;
+  using Head = Saved::Head;
+  void reserve();
+  [[nodiscard]] bool live_at(std::size_t payload_offset) const;
+  void set_live(std::size_t payload_offset, bool live);
+  void poison_all() const;
+
+  std::byte* base_ = nullptr;      // the arena: kArenaBytes of address space
+  std::uint64_t* bitmap_ = nullptr;  // live payload starts, one bit per 16 bytes
+  std::size_t high_water_ = 0;     // bytes of the arena ever used (touched)
+  Head head_;
 };
 
 }  // namespace refdrv

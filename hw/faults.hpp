@@ -44,6 +44,7 @@ struct FaultRule {
   // scenario: a `clear-faults` step leaves it in place, and the accesses it
   // failed are recorded (FaultInjector::harness_hits).
   bool harness = false;
+  bool operator==(const FaultRule&) const = default;
 };
 
 [[nodiscard]] std::string fault_kind_name(FaultKind k);

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -158,6 +159,8 @@ struct CableEvent {
 class MdioDevice {
  public:
   virtual ~MdioDevice() = default;
+  // An independent copy in the same state (an instance's snapshot).
+  [[nodiscard]] virtual std::unique_ptr<MdioDevice> clone() const = 0;
   // Clause 22 frames (22.2.4).
   virtual std::uint16_t read(unsigned reg, Nanos now) = 0;
   virtual void write(unsigned reg, std::uint16_t value, Nanos now) = 0;
@@ -193,6 +196,7 @@ class WiredPhy : public MdioDevice {
 class PhyModel final : public WiredPhy {
  public:
   explicit PhyModel(PhyModelSpec spec);
+  [[nodiscard]] std::unique_ptr<MdioDevice> clone() const override { return std::make_unique<PhyModel>(*this); }
 
   std::uint16_t read(unsigned reg, Nanos now) override;
   void write(unsigned reg, std::uint16_t value, Nanos now) override;

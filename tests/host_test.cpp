@@ -65,7 +65,47 @@ TEST(MemoryAccount, TracksLiveAllocationsAndRejectsForeignFrees) {
   EXPECT_FALSE(m.release(&stack_var)) << "not kmalloc memory";
   EXPECT_EQ(m.live_bytes(), 28u);
   EXPECT_EQ(m.peak_bytes(), 128u);
+  EXPECT_FALSE(m.release(static_cast<char*>(q) + 16)) << "inside a live block, not its start";
   m.release(q);
+}
+
+TEST(MemoryAccount, ReusesAFreedBlockOfTheSameClassAndKeepsAlignment) {
+  MemoryAccount m;
+  void* a = m.allocate(40, 8);
+  ASSERT_TRUE(m.release(a));
+  EXPECT_EQ(m.allocate(33, 8), a) << "a 33..64-byte request reuses the freed 64-byte block";
+  void* page = m.allocate(10, 4096);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(page) % 4096, 0u);
+  EXPECT_EQ(m.allocate(8, 3), nullptr) << "alignment not a power of two";
+  EXPECT_TRUE(m.owns(page));
+  m.release_all();
+  EXPECT_FALSE(m.owns(page));
+  EXPECT_EQ(m.live_allocations(), 0u);
+}
+
+TEST(MemoryAccount, RestoresTheHeapAtTheSameAddresses) {
+  MemoryAccount m;
+  auto* keep = static_cast<int*>(m.allocate(sizeof(int), 4));
+  auto* gone = static_cast<int*>(m.allocate(sizeof(int), 4));
+  *keep = 1;
+  *gone = 2;
+  MemoryAccount::Saved saved;
+  m.save(saved);
+  // Afterwards: one freed, one changed, one more allocated.
+  *keep = 7;
+  ASSERT_TRUE(m.release(gone));
+  void* later = m.allocate(100, 8);
+  ASSERT_NE(later, nullptr);
+  m.restore(saved);
+  EXPECT_EQ(*keep, 1);
+  EXPECT_EQ(*gone, 2);
+  EXPECT_TRUE(m.owns(gone)) << "live again, as when saved";
+  EXPECT_FALSE(m.owns(later)) << "allocated after the save: not a block any more";
+  EXPECT_EQ(m.live_allocations(), 2u);
+  EXPECT_EQ(m.live_bytes(), 2 * sizeof(int));
+  EXPECT_EQ(m.arena_bytes(), saved.head.top);
+  // And it goes on as the saved heap would: the next block where it was.
+  EXPECT_EQ(m.allocate(100, 8), later);
 }
 
 TEST(Trace, FormatsWhatCrossedTheSeams) {

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+// Snapshots of runs, for running many scenarios that begin alike (the
+// differential fuzzer's inputs) without paying for their common beginning
+// each time: the MDIO bus registration, scan, probe and phy_attach_direct()
+// on the real phylib.
+//
+// A run given a cache (RunOptions::snapshots) whose scenario has a snapshot
+// point (snapshot_point(): right after its first `attach`) looks for a
+// snapshot of a run that got there the same way: same image,
+// implementation, model, PHY ID, partner, faults, fault seed, MDIO frame
+// time, firmware files, log recording, and steps before the point equal in
+// everything they do. Found, the run restores it (host/instance.hpp: the
+// instance, the whole kernel side, the models, the fault injector) and goes
+// on from the point; its trace and result are byte for byte those of a
+// fresh run (tests/snapshot_test.cpp holds every seed input to that). Not
+// found, the run starts fresh, saves a snapshot at the point, and goes on.
+//
+// A snapshot is only used where it cannot change the outcome: not for a run
+// with a harness fault (the fault sweep), not when the beginning used more
+// virtual time or MDIO accesses than the new run's budgets allow, not when
+// the instance stopped or holds firmware at the point. Snapshots restore the
+// image's state, so a cache is for runs made one after another on one
+// thread (in-process runs, the fuzz target), and it must be destroyed
+// before its Environment.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/runner.hpp"
+#include "engine/scenario.hpp"
+#include "host/instance.hpp"
+
+namespace refdrv {
+
+// The number of leading steps a snapshot can stand for: those up to and
+// including the first `attach`, when none of them checks anything (an
+// expectation, a `returns`) and there are at most kMaxSnapshotPrefix of
+// them. 0: none.
+inline constexpr std::size_t kMaxSnapshotPrefix = 8;
+[[nodiscard]] std::size_t snapshot_point(const Scenario& s);
+
+// Whether two steps do the same thing to an instance (where they were
+// written does not count).
+[[nodiscard]] bool same_effect(const Step& a, const Step& b);
+
+// What decides a run's state at the snapshot point: the run's scenario up
+// to the point, its implementation and model, its log recording, the image.
+struct SnapshotQuery {
+  const KernelImage* image = nullptr;
+  Impl impl = Impl::kNone;
+  const std::string& model;
+  const Scenario& scenario;
+  std::size_t point = 0;
+  bool logs = true;
+};
+
+// The same, kept with a snapshot.
+struct SnapshotKey {
+  const KernelImage* image = nullptr;
+  Impl impl = Impl::kNone;
+  std::string model;
+  std::optional<std::uint32_t> phy_id;
+  std::optional<hw::PartnerProfile> partner;
+  std::vector<hw::FaultRule> faults;
+  std::uint64_t seed = 0, mdio_frame_ns = 0;
+  std::map<std::string, FirmwareFile> firmware;
+  bool logs = true;
+  std::vector<Step> prefix;
+  std::size_t hash = 0;  // of what a query compares, to skip most entries at once
+
+  SnapshotKey() = default;
+  explicit SnapshotKey(const SnapshotQuery& q);
+  [[nodiscard]] bool matches(const SnapshotQuery& q, std::size_t q_hash) const;
+};
+[[nodiscard]] std::size_t snapshot_hash(const SnapshotQuery& q);
+
+// A run's own state at the point, beside the instance's.
+struct RunPrefix {
+  std::vector<MacView> mac_after_step;
+  MacView mac;
+  std::size_t mac_scanned = 0;
+  std::uint64_t virtual_ns = 0;     // the clock at the point
+  std::uint64_t mdio_accesses = 0;  // accesses made before it
+};
+
+class SnapshotCache {
+ public:
+  explicit SnapshotCache(std::size_t capacity = 256) : capacity_(capacity) {}
+  SnapshotCache(const SnapshotCache&) = delete;
+  SnapshotCache& operator=(const SnapshotCache&) = delete;
+
+  struct Entry {
+    SnapshotKey key;
+    std::unique_ptr<Instance> instance;  // stays put: the kernel side points at it
+    Instance::Snapshot snapshot;
+    RunPrefix run;
+    std::uint64_t uses = 0;
+  };
+  // The entry for `q`, or null.
+  Entry* find(const SnapshotQuery& q);
+  // Keeps a new entry (dropping the least used when full); returns it.
+  Entry& add(std::unique_ptr<Entry> entry);
+
+  struct Stats {
+    std::uint64_t restored = 0;  // runs that started from a snapshot
+    std::uint64_t saved = 0;     // snapshots taken
+    std::uint64_t fresh = 0;     // runs with a snapshot point that ran from the start
+    std::uint64_t refused = 0;   // snapshots that could not be taken (last_refusal says why)
+    std::string last_refusal;
+  };
+  [[nodiscard]] const Stats& stats() const { return stats_; }
+  Stats& stats() { return stats_; }
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::size_t capacity_;
+  std::vector<std::unique_ptr<Entry>> entries_;
+  Stats stats_;
+};
+
+}  // namespace refdrv

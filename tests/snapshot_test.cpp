@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+// Snapshots (engine/snapshot.hpp): a run that starts from a restored
+// snapshot is the run that starts from nothing, byte for byte, for every
+// seed input of the fuzzer and on every implementation; a snapshot is not
+// used where it could change the outcome.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "engine/fuzz.hpp"
+#include "engine/fuzz_input.hpp"
+#include "engine/snapshot.hpp"
+#include "engine/suite.hpp"
+#include "tests/test_support.hpp"
+
+namespace refdrv::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Everything a run's verdict and report are made of.
+void expect_same_run(const RunResult& fresh, const RunResult& restored, const std::string& what) {
+  const TraceFormat all{.decode_registers = true, .logs = true};
+  ASSERT_EQ(fresh.trace.format(all), restored.trace.format(all)) << what;
+  EXPECT_EQ(fresh.trace.events(), restored.trace.events()) << what;
+  EXPECT_EQ(fresh.digest, restored.digest) << what;
+  EXPECT_EQ(fresh.steps_run, restored.steps_run) << what;
+  EXPECT_EQ(fresh.mac_after_step, restored.mac_after_step) << what;
+  EXPECT_EQ(fresh.stop, restored.stop) << what;
+  EXPECT_EQ(fresh.leaked_bytes, restored.leaked_bytes) << what;
+  EXPECT_EQ(fresh.warnings, restored.warnings) << what;
+  EXPECT_EQ(fresh.callbacks, restored.callbacks) << what;
+  EXPECT_EQ(fresh.virtual_ns, restored.virtual_ns) << what;
+  EXPECT_EQ(fresh.mdio_accesses, restored.mdio_accesses) << what;
+  EXPECT_EQ(fresh.writes_during_reset, restored.writes_during_reset) << what;
+  EXPECT_EQ(fresh.states_sampled, restored.states_sampled) << what;
+  ASSERT_EQ(fresh.expectations.size(), restored.expectations.size()) << what;
+  for (std::size_t i = 0; i < fresh.expectations.size(); ++i) {
+    EXPECT_EQ(fresh.expectations[i].ok, restored.expectations[i].ok) << what;
+    EXPECT_EQ(fresh.expectations[i].message, restored.expectations[i].message) << what;
+  }
+}
+
+TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
+  Environment& env = environment("6.12");
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  const std::vector<Impl> impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  SnapshotCache cache(1024);  // room for every beginning: nothing is dropped
+  RunOptions with;
+  with.snapshots = &cache;
+  const RunOptions without;
+  std::size_t seeds = 0, with_point = 0;
+  // Twice over: the first pass saves a snapshot for each beginning it meets
+  // first and restores it for every later seed that begins alike; the
+  // second restores for all. Fresh runs in between change the image's
+  // state, which each restore must roll back.
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& seed : fuzz_seeds(*suite)) {
+      const Scenario s = decode_fuzz_input(seed.bytes);
+      if (pass == 0) {
+        ++seeds;
+        if (snapshot_point(s)) ++with_point;
+      }
+      for (Impl impl : impls) {
+        const RunResult fresh = run_scenario(env, s, s.models.front(), impl, without);
+        const RunResult restored = run_scenario(env, s, s.models.front(), impl, with);
+        expect_same_run(fresh, restored, seed.name + " on " + impl_name(impl) + ", pass " + std::to_string(pass));
+      }
+    }
+  EXPECT_GE(seeds, 80u);
+  EXPECT_GE(with_point, seeds * 9 / 10) << "nearly every seed attaches within its first steps";
+  EXPECT_EQ(cache.stats().refused, 0u) << cache.stats().last_refusal;
+  EXPECT_EQ(cache.stats().saved, cache.size()) << "the cache held every snapshot it took";
+  EXPECT_EQ(cache.stats().fresh, cache.stats().saved);
+  // Every run with a snapshot point but the first of its kind was restored:
+  // in the second pass, all of them.
+  EXPECT_EQ(cache.stats().restored + cache.stats().fresh, 2 * with_point * impls.size());
+  EXPECT_GE(cache.stats().restored, with_point * impls.size());
+}
+
+TEST(Snapshot, TheFuzzersVerdictIsTheSameFromSnapshots) {
+  Environment& env = environment("6.12");
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  const std::vector<Impl> impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  SnapshotCache cache(16);  // far fewer than the seeds' beginnings: entries are dropped and taken again
+  std::vector<RunResult> fresh, restored;
+  for (int round = 0; round < 2; ++round)
+    for (const auto& seed : fuzz_seeds(*suite)) {
+      const Scenario s = decode_fuzz_input(seed.bytes);
+      const FuzzVerdict a = judge_in_process(env, s, impls, &fresh);
+      const FuzzVerdict b = judge_in_process(env, s, impls, &restored, &cache);
+      EXPECT_EQ(a.signature, b.signature) << seed.name;
+      for (std::size_t i = 0; i < impls.size(); ++i) EXPECT_EQ(fresh[i].digest, restored[i].digest) << seed.name;
+    }
+  EXPECT_GT(cache.stats().restored, 0u);
+  EXPECT_LE(cache.size(), 16u);
+  EXPECT_GT(cache.stats().saved, 16u);
+}
+
+// Byte for byte: after a whole run and teardown, restoring puts back every
+// byte that was saved (the kernel side's data, its heap, the image's heap)
+// although the run changed all three.
+TEST(Snapshot, RestoringPutsBackEveryByteItSaved) {
+  Environment& env = environment("6.12");
+  for (Impl impl : {Impl::kC, Impl::kRust, Impl::kCxx}) {
+    Rig rig = make_rig(env, "AX88772A", "switch-10-100", impl);
+    ASSERT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+    Instance::Snapshot at_attach;
+    ASSERT_TRUE(rig.inst->save(at_attach));
+    ASSERT_TRUE(rig.inst->op(REFDRV_OP_START).ok());
+    rig.inst->run_for(3'000'000'000);
+    ASSERT_TRUE(rig.inst->status()->link);
+    Instance::Snapshot linked;
+    ASSERT_TRUE(rig.inst->save(linked));
+    EXPECT_NE(linked.image.data, at_attach.image.data) << "phylib's globals moved on";
+    EXPECT_NE(linked.context.memory.bytes, at_attach.context.memory.bytes) << "the instance's heap moved on";
+    rig.inst->destroy();
+    EXPECT_FALSE(rig.inst->save(linked)) << "a torn-down instance has nothing to save";
+
+    ASSERT_TRUE(rig.inst->restore(at_attach));
+    Instance::Snapshot again;
+    ASSERT_TRUE(rig.inst->save(again));
+    EXPECT_EQ(again.image.data, at_attach.image.data) << impl_name(impl);
+    EXPECT_EQ(again.image.context.memory.bytes, at_attach.image.context.memory.bytes) << impl_name(impl);
+    EXPECT_EQ(again.image.context.memory.bitmap, at_attach.image.context.memory.bitmap) << impl_name(impl);
+    EXPECT_EQ(again.context.memory.bytes, at_attach.context.memory.bytes) << impl_name(impl);
+    EXPECT_EQ(again.context.memory.bitmap, at_attach.context.memory.bitmap) << impl_name(impl);
+    EXPECT_EQ(again.context.trace, at_attach.context.trace) << impl_name(impl);
+    EXPECT_EQ(again.context.now, at_attach.context.now) << impl_name(impl);
+    // And it runs on to the same link, then tears down without a leak.
+    ASSERT_TRUE(rig.inst->op(REFDRV_OP_START).ok());
+    rig.inst->run_for(3'000'000'000);
+    EXPECT_TRUE(rig.inst->status()->link);
+    rig.inst->destroy();
+    EXPECT_FALSE(rig.inst->stopped()) << rig.inst->stop_reason().value_or("");
+    EXPECT_EQ(rig.inst->leaked_bytes(), 0u);
+  }
+}
+
+// A beginning that used more than the new run's budget allows is not
+// restored: the new run must stop where a fresh one stops.
+TEST(Snapshot, ARunWhoseBudgetTheBeginningExceededStartsFresh) {
+  Environment& env = environment("6.12");
+  Scenario s;
+  s.name = "attach-then-wait";
+  s.models = {"AX88772A"};
+  s.partner = *hw::find_partner("switch-10-100");
+  Step attach;
+  attach.kind = Step::Kind::kAttach;
+  Step start;
+  start.kind = Step::Kind::kStart;
+  Step wait;
+  wait.kind = Step::Kind::kWait;
+  wait.ns = 3'000'000'000;
+  s.steps = {attach, start, wait};
+  ASSERT_EQ(snapshot_point(s), 1u);
+
+  SnapshotCache cache;
+  RunOptions roomy;
+  roomy.snapshots = &cache;
+  const RunResult first = run_scenario(env, s, "AX88772A", Impl::kC, roomy);
+  ASSERT_TRUE(first.passed()) << first.failure_summary();
+  ASSERT_EQ(cache.size(), 1u);
+  const auto& entry_run = first;  // the attach took this many accesses, at least
+  ASSERT_GT(entry_run.mdio_accesses, 10u);
+
+  RunOptions tight = roomy;
+  tight.mdio_budget = 5;  // fewer than the attach alone makes
+  tight.mdio_per_virtual_second = 0;
+  RunOptions tight_fresh = tight;
+  tight_fresh.snapshots = nullptr;
+  const RunResult restored = run_scenario(env, s, "AX88772A", Impl::kC, tight);
+  const RunResult fresh = run_scenario(env, s, "AX88772A", Impl::kC, tight_fresh);
+  ASSERT_TRUE(fresh.stop);
+  EXPECT_THAT(*fresh.stop, HasSubstr("MDIO access budget exhausted"));
+  expect_same_run(fresh, restored, "a 5-access budget");
+  EXPECT_EQ(cache.stats().restored, 0u);
+
+  // With a budget the beginning fits in, it is restored.
+  const RunResult again = run_scenario(env, s, "AX88772A", Impl::kC, roomy);
+  EXPECT_EQ(cache.stats().restored, 1u);
+  expect_same_run(first, again, "the roomy budget again");
+}
+
+// What the snapshot does not hold, it refuses to stand for: an instance that
+// stopped in its beginning is not saved (and the run's own result stands).
+TEST(Snapshot, AStopBeforeThePointIsNotSaved) {
+  Environment& env = environment("6.12");
+  Scenario s;
+  s.name = "attach-under-a-tiny-budget";
+  s.models = {"AX88772A"};
+  Step attach;
+  attach.kind = Step::Kind::kAttach;
+  Step wait;
+  wait.kind = Step::Kind::kWait;
+  wait.ns = 1'000'000'000;
+  s.steps = {attach, wait};
+  // The accesses of the bus registration alone: one more stops the attach.
+  Scenario none = s;
+  none.steps.clear();
+  const RunResult registration = run_scenario(env, none, "AX88772A", Impl::kRust, {});
+  ASSERT_TRUE(registration.passed()) << registration.failure_summary();
+  SnapshotCache cache;
+  RunOptions ro;
+  ro.snapshots = &cache;
+  ro.mdio_budget = registration.mdio_accesses + 1;
+  ro.mdio_per_virtual_second = 0;
+  const RunResult r = run_scenario(env, s, "AX88772A", Impl::kRust, ro);
+  ASSERT_TRUE(r.stop);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.stats().refused, 1u);
+  EXPECT_THAT(cache.stats().last_refusal, HasSubstr("stopped"));
+}
+
+}  // namespace
+}  // namespace refdrv::test
