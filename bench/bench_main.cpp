@@ -296,8 +296,10 @@ void BM_SnapshotRestore(benchmark::State& state) {
   }
   for (auto _ : state) benchmark::DoNotOptimize(inst->restore(snap).has_value());
   state.SetItemsProcessed(state.iterations());
-  state.counters["bytes"] = static_cast<double>(snap.image.data.size() + snap.image.context.memory.bytes.size() +
-                                                snap.context.memory.bytes.size());
+  state.counters["data"] = static_cast<double>(snap.image.data.size());
+  state.counters["image_heap"] = static_cast<double>(snap.image.context.memory.bytes.size());
+  state.counters["heap"] = static_cast<double>(snap.context.memory.bytes.size());
+  state.counters["events"] = static_cast<double>(snap.context.trace.size() + snap.image.context.trace.size());
   state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
 }
 BENCHMARK(BM_SnapshotRestore)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);

@@ -30,7 +30,7 @@ struct FuzzArgs {
   double wall = 10;
   bool no_build = false;
   std::string state = "watched";  // how the campaign observes phylib's state
-  std::string snapshots = "on";   // runs start from a snapshot taken after their attach
+  std::string snapshots = "off";  // on: runs start from a snapshot taken after their attach
 };
 
 // Replays a corpus through the kernel side built with coverage and counts
@@ -64,8 +64,9 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
                  "campaign and in the replays\n",
                  unwatched);
     if (a.snapshots == "on")
-      fmt::print("  each run of the campaign started from a snapshot of its beginning up to its first attach, taken "
-                 "when the first input that began so ran (--snapshots on); findings were replayed from nothing\n");
+      fmt::print("  runs of the campaign started from a snapshot of their beginning up to their first attach where one "
+                 "was kept (--snapshots on; {}); findings were replayed from nothing\n",
+                 stats.snapshots.empty() ? "the target did not say how many" : stats.snapshots);
     if (unwatched.empty() && a.state == "sampled")
       fmt::print("  phylib's state was sampled at callback and API boundaries during the campaign (--state sampled): a "
                  "divergence that only a watched store shows was not looked for; findings were replayed with every "
@@ -165,10 +166,10 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
                    "second; findings are replayed watched; default: watched)")
       ->check(CLI::IsMember({"watched", "sampled"}));
   fuzz->add_option("--snapshots", fa->snapshots,
-                   "on: each run starts from a snapshot of the instance and the kernel side taken after the first run "
+                   "on: each run starts from a snapshot of the instance and the kernel side, taken by an earlier run "
                    "that began the same way (up to its first attach), instead of registering the bus, probing and "
-                   "attaching again; off: every run from nothing. Findings are always replayed from nothing (default: "
-                   "on)")
+                   "attaching again; off: every run from nothing. Findings are always replayed from nothing. Off by "
+                   "default: measured, it does not pay here (docs/robustness.md; default: off)")
       ->check(CLI::IsMember({"on", "off"}));
   fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
   fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400 (default: 10)")

@@ -93,6 +93,8 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
       if (m[1] == "peak_rss_mb") s.peak_rss_mb = v;
     }
     if (line.rfind('#', 0) == 0 && line.find("exec/s") != std::string::npos) s.last_status = line;
+    constexpr std::string_view kSnapshots = "refdrv-fuzz-differential: snapshots: ";
+    if (line.rfind(kSnapshots, 0) == 0) s.snapshots = line.substr(kSnapshots.size());
   }
   return s;
 }

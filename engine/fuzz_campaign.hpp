@@ -30,6 +30,7 @@ void seed_corpus(const std::filesystem::path& dir);
 struct FuzzerStats {
   std::uint64_t execs = 0, exec_per_sec = 0, peak_rss_mb = 0;
   std::string last_status;  // libFuzzer's last "#N ... cov: ... exec/s" line
+  std::string snapshots;    // the target's account of its snapshots at exit ("" none)
 };
 [[nodiscard]] FuzzerStats parse_fuzzer_stats(const std::string& log);
 
@@ -40,7 +41,7 @@ struct CampaignOptions {
   std::filesystem::path findings;  // raw inputs go to <findings>/raw, the log to <findings>/libfuzzer.log
   double wall_seconds = 10;        // per input, before it is a hang
   bool sampled_state = false;      // REFDRV_STATE_WATCH=off for the target (`--state sampled`)
-  bool snapshots = true;           // REFDRV_FUZZ_SNAPSHOTS (`--snapshots`)
+  bool snapshots = false;          // REFDRV_FUZZ_SNAPSHOTS (`--snapshots`)
   std::string impls = "all";       // REFDRV_FUZZ_IMPLS
   std::vector<std::string> libfuzzer_args;
   EnvironmentOptions env;  // the tree and series the target loads

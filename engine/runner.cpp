@@ -157,6 +157,7 @@ class Run {
 
   void save_snapshot(std::size_t point) {
     SnapshotCache& cache = *opt_.snapshots;
+    if (!cache.worth_saving(snapshot_query(point))) return;
     ++cache.stats().fresh;
     auto e = std::make_unique<SnapshotCache::Entry>();
     if (auto r = inst_->save(e->snapshot); !r) {

@@ -23,8 +23,29 @@ namespace {
 
 void mix(std::size_t& h, std::size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); }
 
+void mix_partner(std::size_t& h, const hw::PartnerProfile& p) {
+  mix(h, std::hash<std::string>{}(p.name));
+  mix(h, p.abilities.bits());
+  mix(h, static_cast<std::size_t>(p.forced_mode) << 8 | static_cast<std::size_t>(p.medium) << 4 | p.negotiates << 3 |
+             p.pause << 2 | p.asym_pause << 1 | p.remote_fault);
+  mix(h, p.legacy_an);
+  mix(h, p.phy_id.value_or(0));
+}
+
+void mix_fault(std::size_t& h, const hw::FaultRule& f) {
+  mix(h, static_cast<std::size_t>(f.kind) << 8 | static_cast<std::size_t>(f.trigger));
+  mix(h, f.index);
+  mix(h, f.reg);
+  mix(h, static_cast<std::size_t>(f.nth));
+  mix(h, std::hash<double>{}(f.probability));
+  mix(h, static_cast<std::size_t>(f.mask) << 16 | f.value);
+  mix(h, static_cast<std::size_t>(f.addr));
+}
+
 }  // namespace
 
+// Everything matches() compares, so that beginnings that differ hash apart
+// (worth_saving() knows them by their hash alone).
 std::size_t snapshot_hash(const SnapshotQuery& q) {
   const Scenario& s = q.scenario;
   std::size_t h = std::hash<std::string>{}(q.model);
@@ -32,16 +53,26 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
   mix(h, reinterpret_cast<std::uintptr_t>(q.image));
   mix(h, q.logs);
   mix(h, s.phy_id.value_or(0));
-  mix(h, s.partner ? std::hash<std::string>{}(s.partner->name) + s.partner->abilities.bits() : 1);
-  mix(h, s.faults.size());
+  if (s.partner) mix_partner(h, *s.partner);
+  for (const auto& f : s.faults) mix_fault(h, f);
   mix(h, s.seed);
   mix(h, s.mdio_frame_ns);
-  mix(h, s.firmware.size());
+  for (const auto& [name, file] : s.firmware) mix(h, std::hash<std::string>{}(name));
   for (std::size_t i = 0; i < q.point; ++i) {
     const Step& st = s.steps[i];
     mix(h, static_cast<std::size_t>(st.kind));
     mix(h, st.ns);
     mix(h, static_cast<std::size_t>(st.reg) << 32 | static_cast<std::uint32_t>(st.value));
+    mix(h, static_cast<std::size_t>(st.addr));
+    mix(h, st.returns.value_or(1));
+    if (st.kind == Step::Kind::kPlug) mix_partner(h, st.partner);
+    if (st.kind == Step::Kind::kFault) mix_fault(h, st.fault);
+    if (st.kind == Step::Kind::kEthtool) {
+      const EthtoolSettings& e = st.ethtool;
+      mix(h, e.autoneg.value_or(2) + 4 * e.full_duplex.value_or(2));
+      mix(h, static_cast<std::size_t>(e.speed.value_or(-2)));
+      mix(h, e.advertise.value_or(0xffffffff));
+    }
   }
   return h;
 }
@@ -70,17 +101,35 @@ bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
 
 SnapshotCache::Entry* SnapshotCache::find(const SnapshotQuery& q) {
   const std::size_t h = snapshot_hash(q);
-  for (auto& e : entries_)
-    if (e->key.matches(q, h)) return e.get();
+  for (auto [it, end] = by_hash_.equal_range(h); it != end; ++it)
+    if (it->second->key.matches(q, h)) return it->second;
   return nullptr;
+}
+
+bool SnapshotCache::worth_saving(const SnapshotQuery& q) {
+  const std::size_t h = snapshot_hash(q);
+  if (auto it = std::find(seen_.begin(), seen_.end(), h); it != seen_.end()) {
+    seen_.erase(it);
+    return true;
+  }
+  if (seen_.size() >= 4 * capacity_) seen_.erase(seen_.begin());
+  seen_.push_back(h);
+  ++stats_.first_seen;
+  return false;
 }
 
 SnapshotCache::Entry& SnapshotCache::add(std::unique_ptr<Entry> entry) {
   if (entries_.size() >= capacity_ && !entries_.empty()) {
     auto least = std::min_element(entries_.begin(), entries_.end(),
                                   [](const auto& a, const auto& b) { return a->uses < b->uses; });
+    for (auto [it, end] = by_hash_.equal_range((*least)->key.hash); it != end; ++it)
+      if (it->second == least->get()) {
+        by_hash_.erase(it);
+        break;
+      }
     entries_.erase(least);
   }
+  by_hash_.emplace(entry->key.hash, entry.get());
   entries_.push_back(std::move(entry));
   ++stats_.saved;
   return *entries_.back();

@@ -13,7 +13,8 @@
 // instance, the whole kernel side, the models, the fault injector) and goes
 // on from the point; its trace and result are byte for byte those of a
 // fresh run (tests/snapshot_test.cpp holds every seed input to that). Not
-// found, the run starts fresh, saves a snapshot at the point, and goes on.
+// found, the run starts fresh and, when the cache has met that beginning
+// before, saves a snapshot at the point and goes on.
 //
 // A snapshot is only used where it cannot change the outcome: not for a run
 // with a harness fault (the fault sweep), not when the beginning used more
@@ -28,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/runner.hpp"
@@ -102,14 +104,20 @@ class SnapshotCache {
   };
   // The entry for `q`, or null.
   Entry* find(const SnapshotQuery& q);
+  // Whether a run that did not find a snapshot should save one: only a
+  // beginning met before is likely to be met again (a fuzzer's mutations
+  // make many beginnings that occur once), and saving costs a copy of the
+  // heap and keeps an instance.
+  bool worth_saving(const SnapshotQuery& q);
   // Keeps a new entry (dropping the least used when full); returns it.
   Entry& add(std::unique_ptr<Entry> entry);
 
   struct Stats {
     std::uint64_t restored = 0;  // runs that started from a snapshot
     std::uint64_t saved = 0;     // snapshots taken
-    std::uint64_t fresh = 0;     // runs with a snapshot point that ran from the start
+    std::uint64_t fresh = 0;     // runs from the start at a beginning met before: they save a snapshot
     std::uint64_t refused = 0;   // snapshots that could not be taken (last_refusal says why)
+    std::uint64_t first_seen = 0;  // runs from the start whose beginning was new (no snapshot saved)
     std::string last_refusal;
   };
   [[nodiscard]] const Stats& stats() const { return stats_; }
@@ -119,6 +127,8 @@ class SnapshotCache {
  private:
   std::size_t capacity_;
   std::vector<std::unique_ptr<Entry>> entries_;
+  std::unordered_multimap<std::size_t, Entry*> by_hash_;
+  std::vector<std::size_t> seen_;  // hashes of beginnings met once, oldest first (bounded)
   Stats stats_;
 };
 

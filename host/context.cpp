@@ -46,7 +46,7 @@ void ContextBase::restore_context(const Saved& saved) {
   tracing_ = saved.tracing;
   events_ = saved.events;
   memory_.restore(saved.memory);
-  trace_.assign(saved.trace);
+  trace_.assign(saved.trace, 512);
   log_ = saved.log;
   partial_line_ = saved.partial_line;
   sampled_because_ = saved.sampled_because;

@@ -78,8 +78,13 @@ class Trace {
   [[nodiscard]] const std::vector<TraceEvent>& events() const { return events_; }
   [[nodiscard]] std::size_t size() const { return events_.size(); }
   void clear() { events_.clear(); }
-  // The trace becomes `events` (an instance's snapshot restored).
-  void assign(const std::vector<TraceEvent>& events) { events_.assign(events.begin(), events.end()); }
+  // The trace becomes `events` (an instance's snapshot restored), with room
+  // for `room` more without regrowth, as an instance's new trace has.
+  void assign(const std::vector<TraceEvent>& events, std::size_t room = 0) {
+    events_.clear();
+    events_.reserve(events.size() + room);
+    events_.insert(events_.end(), events.begin(), events.end());
+  }
   void reserve(std::size_t n) { events_.reserve(n); }
   [[nodiscard]] std::string format(const TraceFormat& fmt = {}) const;
 

@@ -196,7 +196,7 @@ class WiredPhy : public MdioDevice {
 class PhyModel final : public WiredPhy {
  public:
   explicit PhyModel(PhyModelSpec spec);
-  [[nodiscard]] std::unique_ptr<MdioDevice> clone() const override { return std::make_unique<PhyModel>(*this); }
+  [[nodiscard]] std::unique_ptr<MdioDevice> clone() const override;  // hw/clone.cpp
 
   std::uint16_t read(unsigned reg, Nanos now) override;
   void write(unsigned reg, std::uint16_t value, Nanos now) override;

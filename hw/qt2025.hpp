@@ -54,7 +54,7 @@ class Qt2025Model final : public WiredPhy {
   static constexpr unsigned kWindow1 = 16 * 1024;  // 3.0x8000..0xbfff
 
   explicit Qt2025Model(Qt2025Spec spec);
-  [[nodiscard]] std::unique_ptr<MdioDevice> clone() const override { return std::make_unique<Qt2025Model>(*this); }
+  [[nodiscard]] std::unique_ptr<MdioDevice> clone() const override;  // hw/clone.cpp
 
   std::uint16_t read(unsigned, Nanos) override { return 0xffff; }  // no Clause 22
   void write(unsigned, std::uint16_t, Nanos) override {}

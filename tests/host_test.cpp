@@ -83,6 +83,26 @@ TEST(MemoryAccount, ReusesAFreedBlockOfTheSameClassAndKeepsAlignment) {
   EXPECT_EQ(m.live_allocations(), 0u);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define REFDRV_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REFDRV_TEST_ASAN 1
+#endif
+#endif
+#ifdef REFDRV_TEST_ASAN
+// Host code (a C++ driver, the helpers) reading past a kmalloc() buffer or
+// after kfree() is reported, as with the C library's allocator.
+TEST(MemoryAccount, UnderAsanAReadPastAnAllocationOrAfterItsFreeIsReported) {
+  MemoryAccount m;
+  auto* p = static_cast<volatile char*>(m.allocate(10, 8));
+  p[9] = 1;
+  EXPECT_DEATH((void)p[12], "use-after-poison");
+  ASSERT_TRUE(m.release(const_cast<char*>(p)));
+  EXPECT_DEATH((void)p[0], "use-after-poison");
+}
+#endif
+
 TEST(MemoryAccount, RestoresTheHeapAtTheSameAddresses) {
   MemoryAccount m;
   auto* keep = static_cast<int*>(m.allocate(sizeof(int), 4));

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+// Instance snapshots (host/instance.hpp). Apart from the rest of the
+// instance so that the fuzz build can leave it uninstrumented
+// (fuzz/coverage-ignorelist.txt): whether a run was restored says nothing
+// about the drivers.
+#include "host/instance.hpp"
+
+namespace refdrv {
+
+Result<void> Instance::save(Snapshot& out) const {
+  if (stop_) return fail("the instance stopped: " + *stop_);
+  if (destroyed_ || !ki_) return fail("the instance has no live kernel side");
+  if (!firmware_served_.empty()) return fail("the kernel side was given firmware files, whose bytes a snapshot does not hold");
+  image_.save(out.image);
+  save_context(out.context);
+  out.devices.clear();
+  for (const auto& [addr, dev] : devices_) out.devices.emplace(addr, dev->clone());
+  out.faults = faults_;
+  out.ki = ki_;
+  out.mdio_accesses = mdio_accesses_;
+  out.writes_during_reset = writes_during_reset_;
+  return {};
+}
+
+Result<void> Instance::restore(const Snapshot& snap) {
+  if (auto r = image_.restore(snap.image); !r) return r;
+  restore_context(snap.context);
+  devices_.clear();
+  for (const auto& [addr, dev] : snap.devices) devices_.emplace(addr, dev->clone());
+  faults_ = snap.faults;
+  ki_ = snap.ki;
+  stop_.reset();
+  mdio_accesses_ = snap.mdio_accesses;
+  writes_during_reset_ = snap.writes_during_reset;
+  leaked_bytes_ = 0;
+  destroyed_ = false;
+  budget_reason_.clear();
+  firmware_served_.clear();
+  return {};
+}
+
+void Instance::set_budgets(std::uint64_t time_budget_ns, std::uint64_t mdio_budget) {
+  config_.time_budget_ns = time_budget_ns;
+  time_budget_ = time_budget_ns;
+  config_.mdio_budget = mdio_budget;
+}
+
+}  // namespace refdrv
