@@ -114,6 +114,9 @@ void Instance::destroy() {
     trace_.add(std::move(ev));
   }
   memory_.release_all();
+  // What was watched is freed: give the debug register back now (a cached
+  // instance lives on, host/instance.hpp snapshots, and a thread has four).
+  watch(nullptr, 0);
 }
 
 void Instance::mark(TraceKind kind, std::string name, std::string detail, long value) {
