@@ -44,7 +44,7 @@ PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, b
   return s;
 }
 
-std::array<PhyModelSpec, 6> build_models() {
+std::array<PhyModelSpec, 7> build_models() {
   PhyModelSpec generic;
   generic.name = "generic";
   generic.description = "Clause-22 10/100 PHY with no vendor driver (ID configurable)";
@@ -74,6 +74,21 @@ std::array<PhyModelSpec, 6> build_models() {
   upd60620.phy_id = 0xb8242824;
   upd60620.speed_indication = SpeedIndication{.reg = 31, .ten = 0x0004, .hundred = 0x0008, .full = 0x0010};
 
+  // Marvell's gigabit PHYs (drivers/net/phy/marvell.c): for the copper link
+  // the driver reads the PHY-specific status register 17 on page 0
+  // (register 22 selects the page; MII_M1011_PHY_STATUS): speed in bits
+  // 15:14 (1000 0x8000, 100 0x4000, 10 neither), full duplex 0x2000, speed
+  // and duplex resolved 0x0800, real-time link 0x0400. Without "resolved"
+  // the driver reports the link down. It stands for any ID of Marvell's OUI.
+  PhyModelSpec marvell = generic_gbit;
+  marvell.name = "Marvell-88E1xxx";
+  marvell.description = "Marvell gigabit PHY: copper status in register 17, registers 16-31 paged by register 22";
+  marvell.phy_id = 0x01410cc0;       // 88E1111 (MARVELL_PHY_ID_88E1111)
+  marvell.family_mask = 0xfffffc00;  // OUI 00:50:43
+  marvell.page_reg = 22;
+  marvell.speed_indication =
+      SpeedIndication{.reg = 17, .ten = 0, .hundred = 0x4000, .gig = 0x8000, .full = 0x2000, .up = 0x0c00};
+
   return {
       asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
            Quirks{.lpa_zero_with_legacy_partner = true, .lpa_stale_after_link_drop = true}),
@@ -83,11 +98,12 @@ std::array<PhyModelSpec, 6> build_models() {
       generic,
       generic_gbit,
       upd60620,
+      marvell,
   };
 }
 
-const std::array<PhyModelSpec, 6>& models() {
-  static const std::array<PhyModelSpec, 6> m = build_models();
+const std::array<PhyModelSpec, 7>& models() {
+  static const std::array<PhyModelSpec, 7> m = build_models();
   return m;
 }
 
@@ -180,6 +196,9 @@ std::optional<PhyModelSpec> find_phy_model(std::string_view name) {
 std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
   for (const auto& m : models())
     if (m.name.rfind("generic", 0) != 0 && (m.phy_id & mask) == (phy_id & mask)) return m.name;
+  // A vendor's family model, run under the entry's own ID.
+  for (const auto& m : models())
+    if (m.family_mask && (m.phy_id & m.family_mask) == (phy_id & m.family_mask)) return m.name;
   return "generic";
 }
 

@@ -19,7 +19,9 @@ namespace refdrv::hw {
 [[nodiscard]] std::optional<PhyModelSpec> find_phy_model(std::string_view name);
 // The Clause-22 model refdrv has of the PHY a driver entry matches (its
 // ID under the entry's mask), for a driver's conformance run: a vendor
-// model when the catalog has one (uPD60620, the Asix PHYs), else "generic".
+// model when the catalog has one (uPD60620, the Asix PHYs), else a vendor's
+// family model whose family_mask covers the ID (Marvell's OUI), else
+// "generic".
 [[nodiscard]] std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask);
 
 // Every model a scenario can name, whatever its kind (the Clause-22 models

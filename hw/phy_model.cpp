@@ -115,6 +115,7 @@ void PhyModel::load_defaults() {
   mmd_ctrl_ = 0;
   mmd_addr_.fill(0);
   mmd_regs_ = spec_.mmd_defaults;
+  paged_regs_.clear();
 }
 
 bool PhyModel::medium_active() const {
@@ -377,6 +378,12 @@ std::uint16_t PhyModel::compose_bmsr() const {
 }
 
 std::uint16_t PhyModel::compose(unsigned reg) const {
+  if (off_page(reg)) {
+    const std::uint32_t key = page() << 8 | reg;
+    for (const auto& [k, v] : paged_regs_)
+      if (k == key) return v;
+    return 0;
+  }
   switch (reg) {
     case kBmcr:
       return reset_done_at_ ? static_cast<std::uint16_t>(regs_[kBmcr] | bmcr::kReset) : regs_[kBmcr];
@@ -407,9 +414,10 @@ std::uint16_t PhyModel::compose(unsigned reg) const {
     }
     default:
       if (const auto& si = spec_.speed_indication; si && reg == si->reg) {
-        std::uint16_t v = regs_[reg] & static_cast<std::uint16_t>(~(si->ten | si->hundred | si->full));
+        std::uint16_t v = regs_[reg] & static_cast<std::uint16_t>(~(si->ten | si->hundred | si->gig | si->full | si->up));
         if (phase_ == LinkPhase::kUp && mode_) {
-          v |= mode_speed(*mode_) == 10 ? si->ten : mode_speed(*mode_) == 100 ? si->hundred : 0;
+          const int speed = mode_speed(*mode_);
+          v |= si->up | (speed == 10 ? si->ten : speed == 100 ? si->hundred : si->gig);
           if (mode_full_duplex(*mode_)) v |= si->full;
         }
         return v;
@@ -457,6 +465,7 @@ std::uint16_t PhyModel::peek(unsigned reg, Nanos now) {
 
 std::uint16_t PhyModel::read(unsigned reg, Nanos now) {
   advance(now);
+  if (off_page(reg)) return compose(reg);  // plain storage: no side effects
   if (reg == kMmdData && spec_.mmd == MmdAccess::kIndirect) return mmd_access(false, 0);
   const std::uint16_t v = compose(reg);
   if (reg == kBmsr) {
@@ -472,6 +481,16 @@ std::uint16_t PhyModel::read(unsigned reg, Nanos now) {
 void PhyModel::write(unsigned reg, std::uint16_t value, Nanos now) {
   advance(now);
   if (reset_done_at_) return;  // the PHY is resetting: writes are not accepted
+  if (off_page(reg)) {
+    const std::uint32_t key = page() << 8 | reg;
+    for (auto& [k, v] : paged_regs_)
+      if (k == key) {
+        v = value;
+        return;
+      }
+    paged_regs_.emplace_back(key, value);
+    return;
+  }
   switch (reg) {
     case kBmcr: {
       const std::uint16_t old = regs_[kBmcr];

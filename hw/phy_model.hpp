@@ -112,12 +112,14 @@ enum class MmdAccess : std::uint8_t {
 
 // A vendor register that reports the resolved link (the "PHY special
 // control/status" register of SMSC-derived 10/100 PHYs such as Renesas'
-// uPD60620, register 31, speed indication in bits 4:2): `ten` or `hundred`
-// set for the speed and `full` for full duplex while the link is up, none of
-// them while it is down. Its other bits keep what was written.
+// uPD60620, register 31, speed indication in bits 4:2; Marvell's copper
+// status, register 17): while the link is up, `up` and one of `ten`,
+// `hundred`, `gig` for the speed, and `full` for full duplex; none of them
+// while it is down. Its other bits keep what was written. On a PHY with
+// pages (PhyModelSpec::page_reg) it is on page 0.
 struct SpeedIndication {
   unsigned reg = 31;
-  std::uint16_t ten = 0, hundred = 0, full = 0;
+  std::uint16_t ten = 0, hundred = 0, gig = 0, full = 0, up = 0;
 };
 
 struct PhyModelSpec {
@@ -140,6 +142,17 @@ struct PhyModelSpec {
   // Initial MMD registers for kIndirect: (devad << 16 | register, value).
   std::vector<std::pair<std::uint32_t, std::uint16_t>> mmd_defaults;
   std::optional<SpeedIndication> speed_indication;
+  // Registers in pages: writing this register (16..31) selects the page the
+  // other registers read and write. Page 0 is the chip as modelled (the
+  // copper side: Clause 22, the defaults, the speed indication). On any
+  // other page the registers are plain storage, read back as written (0
+  // until then), except the PHY identifier (2, 3), which every page shows:
+  // another medium's side (Marvell's fiber page 1) without a signal, or a
+  // vendor's configuration page.
+  std::optional<unsigned> page_reg;
+  // Non-zero: the model also stands for every PHY ID equal to phy_id under
+  // this mask (a vendor's OUI), run under that ID (hw::model_for_phy_id).
+  std::uint32_t family_mask = 0;
   Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
   Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
   Nanos parallel_detect_duration = 800 * kMs;
@@ -266,6 +279,12 @@ class PhyModel final : public WiredPhy {
   std::uint16_t mmd_ctrl_ = 0;
   std::array<std::uint16_t, 32> mmd_addr_{};
   std::vector<std::pair<std::uint32_t, std::uint16_t>> mmd_regs_;
+  // Registers of pages other than 0: (page << 8 | register, value).
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> paged_regs_;
+  [[nodiscard]] unsigned page() const { return spec_.page_reg ? regs_[*spec_.page_reg] : 0; }
+  [[nodiscard]] bool off_page(unsigned reg) const {
+    return spec_.page_reg && reg != *spec_.page_reg && reg != c22::kPhyId1 && reg != c22::kPhyId2 && page() != 0;
+  }
 
   unsigned resets_completed_ = 0;
   unsigned negotiations_completed_ = 0;

@@ -53,11 +53,65 @@ TEST(VendorRegisters, UPD60620SpeedIndicationFollowsTheLink) {
   EXPECT_EQ(g.read(31, 0), 0x0018);
 }
 
+// Marvell's copper status (register 17, what marvell_read_status_page()
+// reads on page 0): speed, duplex, resolved and link while the link is up.
+TEST(VendorRegisters, MarvellCopperStatusFollowsTheLink) {
+  PhyModel p = model("Marvell-88E1xxx");
+  EXPECT_EQ(p.read(17, 0), 0);
+  p.plug(partner("switch-gigabit"), 0);
+  const Nanos up = p.spec().autoneg_duration + 1;
+  ASSERT_EQ(p.link_mode(up), Mode::k1000Full);
+  EXPECT_EQ(p.read(17, up), 0x8000 | 0x2000 | 0x0800 | 0x0400);
+  p.plug(partner("forced-10-half"), up);
+  const Nanos again = up + p.spec().parallel_detect_duration + p.spec().autoneg_duration;
+  ASSERT_EQ(p.link_mode(again), Mode::k10Half);
+  EXPECT_EQ(p.read(17, again), 0x0800 | 0x0400) << "10 Mb/s: neither speed bit";
+  p.unplug(again);
+  EXPECT_EQ(p.read(17, again + kSec), 0);
+}
+
+// Register 22 selects the page; off page 0 the registers are storage of
+// their own (Marvell's fiber page: the driver configures the fiber side's
+// BMCR and advertisement there), the PHY identifier is on every page, and
+// page 0 is untouched by what was written elsewhere.
+TEST(VendorRegisters, PagesKeepTheirOwnRegisters) {
+  PhyModel p = model("Marvell-88E1xxx");
+  p.plug(partner("switch-10-100"), 0);
+  const Nanos up = p.spec().autoneg_duration + 1;
+  ASSERT_TRUE(p.link_up(up));
+  p.write(16, 0x0060, up);  // copper specific control, page 0
+  p.write(22, 1, up);
+  EXPECT_EQ(p.read(22, up), 1);
+  EXPECT_EQ(p.read(kPhyId1, up), 0x0141);
+  EXPECT_EQ(p.read(kAdvertise, up), 0) << "the fiber side's advertisement, never written";
+  EXPECT_EQ(p.read(17, up), 0) << "no copper status on the fiber page";
+  p.write(kAdvertise, 0x0020, up);  // 1000BASE-X full duplex
+  p.write(kBmcr, bmcr::kAnEnable | bmcr::kAnRestart, up);
+  p.write(16, 0x1234, up);
+  EXPECT_EQ(p.read(kAdvertise, up), 0x0020);
+  EXPECT_EQ(p.read(16, up), 0x1234);
+  p.write(22, 0, up);
+  EXPECT_EQ(p.read(kAdvertise, up), p.spec().advertise_default);
+  EXPECT_EQ(p.read(16, up), 0x0060);
+  EXPECT_TRUE(p.link_up(up)) << "the fiber page's BMCR write restarted nothing on copper";
+  EXPECT_EQ(p.read(17, up), 0x4000 | 0x2000 | 0x0800 | 0x0400);
+  // A model without pages: register 22 is a plain vendor register.
+  PhyModel g = model("generic");
+  g.write(22, 1, 0);
+  EXPECT_EQ(g.read(kPhyId1, 0), static_cast<std::uint16_t>(g.spec().phy_id >> 16));
+  EXPECT_EQ(g.read(kAdvertise, 0), g.spec().advertise_default);
+}
+
 TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
   EXPECT_EQ(model_for_phy_id(0xb8242824, 0xfffffffe), "uPD60620");
   EXPECT_EQ(model_for_phy_id(0x003b1841, 0xfffffff0), "AX88796B");
   EXPECT_EQ(model_for_phy_id(0x003b1845, 0xfffffff0), "AX88796B");
   EXPECT_EQ(model_for_phy_id(0x0181b8a0, 0xfffffff0), "generic");
+  // A vendor's family model, by its OUI: 88E1510, 88E3016, 88E6390 family.
+  EXPECT_EQ(model_for_phy_id(0x01410dd0, 0xfffffff0), "Marvell-88E1xxx");
+  EXPECT_EQ(model_for_phy_id(0x01410e10, 0xfffffff0), "Marvell-88E1xxx");
+  EXPECT_EQ(model_for_phy_id(0x01410f90, 0xfffffff0), "Marvell-88E1xxx");
+  EXPECT_EQ(model_for_phy_id(0x01411000, 0xfffffff0), "generic") << "outside the OUI";
 }
 
 TEST(Clause22_2_4_1_1_Reset, SelfClearsAfterTheResetTimeAndRestoresDefaults) {
