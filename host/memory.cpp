@@ -160,6 +160,12 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
     off = top + kGrain;
     head_.top = end;
     high_water_ = std::max(high_water_, end);
+    // Whatever follows the last block is poisoned too (the arena past the
+    // high water never was): a read past it is reported like one into slack.
+    if (end + kGrain <= kArenaBytes) {
+      high_water_ = std::max(high_water_, end + kGrain);
+      poison(base_ + end, kGrain);
+    }
   }
   Header h{size, cls, kMagic};
   unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
