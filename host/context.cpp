@@ -49,9 +49,8 @@ void ContextBase::restore_context(const Saved& saved) {
   trace_.assign(saved.trace, 512);
   log_ = saved.log;
   partial_line_ = saved.partial_line;
-  sampled_because_ = saved.sampled_because;
   // The same store watch as when saved (the restored data is at the same
-  // address); a watch that could not be armed then says so again.
+  // address); then the saved reason, whatever arming it again said.
   if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ || (saved.watch_addr && watch_slot_ < 0))
     watch(saved.watch_addr, saved.watch_len);
   sampled_because_ = saved.sampled_because;

@@ -8,16 +8,7 @@
 #include <cstring>
 #include <mutex>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define REFDRV_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define REFDRV_ASAN 1
-#endif
-#endif
-#ifdef REFDRV_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
+#include "base/asan.hpp"
 
 namespace refdrv {
 
@@ -28,35 +19,21 @@ constexpr std::size_t kArenaBytes = std::size_t{1} << 30;
 constexpr std::size_t kGrain = 16;  // header size, payload alignment, bitmap granule
 constexpr std::size_t kBitmapWords = kArenaBytes / kGrain / 64;
 constexpr std::size_t kRegionBytes = kArenaBytes + kBitmapWords * sizeof(std::uint64_t);
-constexpr std::uint32_t kMagic = 0x6b6d656d;  // "mem" + k
 constexpr std::uint32_t kPad = 0xffffffffu;    // a padding block (alignment), never handed out
 constexpr std::size_t kClasses = std::tuple_size_v<decltype(MemoryAccount::Saved::Head::free_heads)>;
 
 struct Header {
   std::uint64_t size;  // requested bytes; a padding block: its whole length
   std::uint32_t cls;   // size class: payload of kGrain << cls bytes, or kPad
-  std::uint32_t magic;
+  std::uint32_t reserved;  // 0: keeps the header one grain long
 };
 static_assert(sizeof(Header) == kGrain);
 
 std::size_t payload_bytes(std::uint32_t cls) { return kGrain << cls; }
 [[maybe_unused]] std::size_t block_bytes(const Header& h) { return h.cls == kPad ? h.size : kGrain + payload_bytes(h.cls); }
 
-void poison(const void* p, std::size_t n) {
-#ifdef REFDRV_ASAN
-  ASAN_POISON_MEMORY_REGION(p, n);
-#else
-  (void)p, (void)n;
-#endif
-}
-
-void unpoison(const void* p, std::size_t n) {
-#ifdef REFDRV_ASAN
-  ASAN_UNPOISON_MEMORY_REGION(p, n);
-#else
-  (void)p, (void)n;
-#endif
-}
+using asan::poison;
+using asan::unpoison;
 
 // Regions given back by accounts that ended, their pages still mapped: a
 // new instance reuses warm memory instead of faulting fresh pages in.
@@ -149,7 +126,7 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
     while ((top + pad + kGrain) % align) pad += kGrain;
     if (pad) {
       // A padding block keeps the blocks a walkable chain.
-      const Header h{pad, kPad, kMagic};
+      const Header h{pad, kPad, 0};
       unpoison(base_ + top, kGrain);
       std::memcpy(base_ + top, &h, sizeof h);
       poison(base_ + top, pad);
@@ -167,7 +144,7 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
       poison(base_ + end, kGrain);
     }
   }
-  Header h{size, cls, kMagic};
+  Header h{size, cls, 0};
   unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
   std::memcpy(base_ + off - kGrain, &h, sizeof h);
   poison(base_ + off - kGrain, kGrain);

@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "base/asan.hpp"
 #include "engine/environment.hpp"
 #include "engine/runner.hpp"
 #include "kernel/cache.hpp"
@@ -45,12 +46,7 @@ int cost_worker(Environment& env, const std::vector<Scenario>& scenarios, const 
 CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
   CostReport rep;
   const auto t0 = std::chrono::steady_clock::now();
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define REFDRV_WITH_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(REFDRV_WITH_ASAN)
+#ifdef REFDRV_ASAN
   rep.note = "not measured: this refdrv is built with AddressSanitizer, which valgrind cannot run (use the default "
              "build)";
   return rep;

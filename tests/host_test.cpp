@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "base/asan.hpp"
 #include "base/error.hpp"
 #include "host/event_queue.hpp"
 #include "host/memory.hpp"
@@ -83,14 +84,7 @@ TEST(MemoryAccount, ReusesAFreedBlockOfTheSameClassAndKeepsAlignment) {
   EXPECT_EQ(m.live_allocations(), 0u);
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define REFDRV_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define REFDRV_TEST_ASAN 1
-#endif
-#endif
-#ifdef REFDRV_TEST_ASAN
+#ifdef REFDRV_ASAN
 // Host code (a C++ driver, the helpers) reading past a kmalloc() buffer or
 // after kfree() is reported, as with the C library's allocator.
 TEST(MemoryAccount, UnderAsanAReadPastAnAllocationOrAfterItsFreeIsReported) {
