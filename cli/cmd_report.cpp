@@ -140,13 +140,23 @@ int cmd_gaps(const Common& c, const std::string& json_out, bool api) {
 
 // refdrv drivers: every phy_driver entry of the tree's C drivers, bound and
 // taken through the conformance scenario on the generic model.
-int cmd_drivers(const Common& c, const MachineOutputs& a) {
+// With --file, only those files' entries (checked against the tree before
+// the build).
+int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std::string>& files) {
   if (auto r = a.check(); !r) return report_error(r.error());
+  std::set<std::string> only;
+  if (!files.empty()) {
+    auto tree = tree_of(c.env);
+    if (!tree) return report_error(tree.error());
+    auto sel = report::select_driver_files(*tree, files);
+    if (!sel) return report_error(Error{"--file: " + sel.error().message});
+    only = std::move(*sel);
+  }
   EnvironmentOptions eo = c.env;
   eo.all_phy_drivers = true;
   auto env = Environment::open(eo);
   if (!env) return report_error(env.error());
-  auto rep = report::run_drivers(**env, [&c](std::size_t i, std::size_t n) {
+  auto rep = report::run_drivers(**env, only, [&c](std::size_t i, std::size_t n) {
     if (!c.env.quiet && isatty(STDERR_FILENO)) fmt::print(stderr, "\r[{}/{}] phy_driver entries", i, n);
   });
   if (!c.env.quiet && isatty(STDERR_FILENO)) fmt::print(stderr, "\r\033[K");
@@ -201,10 +211,14 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
       "drivers", "every phy_driver entry of the tree's C PHY drivers on the emulated PHY: built, bound, conformance");
   add_env_options(drivers, common);
   add_machine_output_options(drivers, *da);
+  auto dfiles = std::make_shared<std::vector<std::string>>();
+  drivers->add_option("--file", *dfiles,
+                      "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom")
+      ->type_name("FILE");
 
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
           {gaps, [&common, gaps_json, gaps_api] { return cmd_gaps(common, *gaps_json, *gaps_api); }},
-          {drivers, [&common, da] { return cmd_drivers(common, *da); }},
+          {drivers, [&common, da, dfiles] { return cmd_drivers(common, *da, *dfiles); }},
           {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
 }
 

@@ -348,12 +348,39 @@ std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t p
       quoted(driver));
 }
 
-Result<DriversReport> run_drivers(Environment& env, const std::function<void(std::size_t, std::size_t)>& progress) {
+Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
+                                                  const std::vector<std::string>& wanted) {
+  const auto files = driver_files(tree);
+  std::set<std::string> out;
+  for (const auto& w : wanted) {
+    std::string path = w;
+    if (path.rfind(kPhyDir, 0) != 0) path = kPhyDir + path;
+    if (!path.ends_with(".c")) path += ".c";
+    if (!files.contains(path)) {
+      std::vector<std::string> names;
+      for (const auto& [f, sym] : files) names.push_back(f.substr(std::string(kPhyDir).size()));
+      return fail(fmt::format("'{}' is no PHY driver file of Linux {} (its {}: {})", w, tree.version, names.size(),
+                              fmt::join(names, ", ")));
+    }
+    out.insert(path);
+  }
+  return out;
+}
+
+Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>& only,
+                                  const std::function<void(std::size_t, std::size_t)>& progress) {
   DriversReport rep;
   const auto& tree = env.tree();
   rep.tree_version = tree.version;
   rep.stubbed = env.built().stubbed;
-  const auto files = driver_files(tree);
+  auto files = driver_files(tree);
+  rep.tree_files = files.size();
+  if (!only.empty()) {
+    for (const auto& f : only)
+      if (!files.contains(f)) return fail(fmt::format("'{}' is no PHY driver file of Linux {}", f, tree.version));
+    std::erase_if(files, [&](const auto& kv) { return !only.contains(kv.first); });
+    rep.selected.assign(only.begin(), only.end());
+  }
 
   // The entries the C modules registered, per source file.
   std::map<std::string, std::vector<DriverRow>> by_file;
@@ -477,6 +504,18 @@ std::string runs_summary(const DriversReport& r) {
       r.runs, swept, legs, propagated, ignored);
 }
 
+// "Only 2 of the tree's 59 driver files were run (--file): ...".
+std::string selection_note(const DriversReport& r) {
+  const bool one = r.selected.size() == 1;
+  return fmt::format("Only {} of the tree's {} driver files {} run (--file): {}; the counts above are {}.",
+                     r.selected.size(), r.tree_files, one ? "was" : "were",
+                     fmt::join(r.selected | std::views::transform([](const std::string& f) {
+                                 return f.substr(std::string(kPhyDir).size());
+                               }),
+                               ", "),
+                     one ? "that file's" : "those files'");
+}
+
 }  // namespace
 
 std::string format_drivers(const DriversReport& r) {
@@ -496,11 +535,12 @@ std::string format_drivers(const DriversReport& r) {
   const std::size_t entries = static_cast<std::size_t>(
       std::count_if(r.rows.begin(), r.rows.end(), [](const DriverRow& x) { return !x.name.empty(); }));
   out += fmt::format(
-      "\n{} driver files: {} built, {} with an entry bound; {} phy_driver entries run in {:.2f} s: {} pass, {} fail, "
+      "\n{} driver file{}: {} built, {} with an entry bound; {} phy_driver entries run in {:.2f} s: {} pass, {} fail, "
       "{} n/a.\n",
-      r.files(), r.files_built(), r.files_bound(), entries, r.seconds, r.count(Conformance::kPass),
+      r.files(), r.files() == 1 ? "" : "s", r.files_built(), r.files_bound(), entries, r.seconds, r.count(Conformance::kPass),
       r.count(Conformance::kFail), r.count(Conformance::kNotApplicable));
   out += runs_summary(r) + "\n";
+  if (!r.selected.empty()) out += selection_note(r) + "\n";
   if (!r.states_sampled.empty())
     out += fmt::format("Note: phylib's state was sampled, not watched at every store ({}).\n", r.states_sampled);
   return out;
@@ -508,7 +548,9 @@ std::string format_drivers(const DriversReport& r) {
 
 std::string drivers_ktap(const DriversReport& r) {
   std::string out = "KTAP version 1\n";
-  out += fmt::format("# refdrv drivers: Linux {}\n# {}\n1..{}\n", r.tree_version, runs_summary(r), r.rows.size());
+  out += fmt::format("# refdrv drivers: Linux {}\n# {}\n", r.tree_version, runs_summary(r));
+  if (!r.selected.empty()) out += "# " + selection_note(r) + "\n";
+  out += fmt::format("1..{}\n", r.rows.size());
   std::size_t n = 0;
   for (const auto& row : r.rows) {
     ++n;
@@ -550,6 +592,8 @@ nlohmann::json drivers_json(const DriversReport& r) {
   return {{"schema", "refdrv-drivers/1"},
           {"tree_version", r.tree_version},
           {"files", r.files()},
+          {"selection", r.selected.empty() ? nlohmann::json(nullptr)
+                                           : nlohmann::json({{"files", r.selected}, {"tree_files", r.tree_files}})},
           {"files_built", r.files_built()},
           {"files_bound", r.files_bound()},
           {"pass", r.count(Conformance::kPass)},

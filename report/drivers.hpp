@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ struct DriverRow {
 struct DriversReport {
   std::string tree_version;
   std::vector<DriverRow> rows;
+  // The files run when a selection was given (select_driver_files), and how
+  // many driver files the tree has; empty: every file, and rows hold them all.
+  std::vector<std::string> selected;
+  std::size_t tree_files = 0;
   std::vector<std::string> stubbed;  // functions the build replaced by trace-and-stop stubs
   std::string states_sampled;        // why phylib's state was sampled, not watched ("" when watched)
   double seconds = 0;                // the runs, after the build
@@ -72,10 +77,19 @@ struct DriversReport {
 [[nodiscard]] std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id,
                                                     const std::string& model = "generic");
 
+// The driver files `wanted` names, as paths in the tree: each a path
+// (drivers/net/phy/davicom.c), or a file under drivers/net/phy with or
+// without its .c (davicom.c, davicom, aquantia/aquantia_main.c). A name
+// that is no driver file of the tree is an error that lists them.
+Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
+                                                  const std::vector<std::string>& wanted);
+
 // Runs every entry of the C driver modules `env` hosts (contained: a crash
-// or hang is that entry's finding). `env` should be opened with
-// EnvironmentOptions::all_phy_drivers.
-Result<DriversReport> run_drivers(Environment& env, const std::function<void(std::size_t, std::size_t)>& progress = {});
+// or hang is that entry's finding), or only those of the files in `only`
+// (from select_driver_files) when it is not empty. `env` should be opened
+// with EnvironmentOptions::all_phy_drivers.
+Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>& only = {},
+                                  const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 [[nodiscard]] std::string format_drivers(const DriversReport& r);
 [[nodiscard]] std::string drivers_ktap(const DriversReport& r);

@@ -244,7 +244,12 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
                 "matchers: raw pointers, casts, address taken, C API calls, new/delete, unexplained discards), "
                 "the check CI enforces on the C++ drivers";
   const fs::path tool = kernel::data_dir() / "tools/check-escape-hatches";
-  if (!run_tool || !kernel::on_path("clang-query-19") || !kernel::on_path("clang-tidy-19")) {
+  if (!run_tool) {
+    j["available"] = false;
+    j["note"] = "not run (--no-escape-hatches): no escape-hatch count";
+    return j;
+  }
+  if (!kernel::on_path("clang-query-19") || !kernel::on_path("clang-tidy-19")) {
     j["available"] = false;
     j["note"] = "clang-tidy-19 and clang-tools-19 are not installed: no escape-hatch count "
                 "(apt-get install clang-tidy-19 clang-tools-19)";

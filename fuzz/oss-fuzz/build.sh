@@ -9,12 +9,15 @@
 #                            compiled for userspace), found next to the binaries
 #                            at run time, so the fuzzing machines need no tree.
 # Outside OSS-Fuzz the same script works with the system's libraries when
-# REFDRV_SYSTEM_DEPS=1, and with an existing refdrv cache when
-# REFDRV_CACHE_DIR is set (refdrv's own test of this script,
-# fuzz/oss-fuzz/test-build, uses both).
+# REFDRV_SYSTEM_DEPS=1, with an existing refdrv cache when REFDRV_CACHE_DIR
+# is set, and in an existing build directory configured alike when
+# REFDRV_BUILD_DIR names it (default $WORK/build-refdrv; REFDRV_WERROR=ON
+# keeps its -Werror). refdrv's own test of this script,
+# fuzz/oss-fuzz/test-build, uses all three.
 REFDRV_SRC=${REFDRV_SRC:-$SRC/refdrv}
 LINUX_TREE=${LINUX_TREE:-$(ls -d $SRC/linux/linux-source-6.12 2>/dev/null || true)}
 PREFIX=$WORK/deps
+BUILD=${REFDRV_BUILD_DIR:-$WORK/build-refdrv}
 JOBS=${JOBS:-$(nproc)}
 
 if [ "${REFDRV_SYSTEM_DEPS:-0}" != 1 ]; then
@@ -40,14 +43,14 @@ if [ "${REFDRV_SYSTEM_DEPS:-0}" != 1 ]; then
   export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
 fi
 
-cmake -S $REFDRV_SRC -B $WORK/build-refdrv -G Ninja \
+cmake -S $REFDRV_SRC -B $BUILD -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH=$PREFIX \
   -DREFDRV_FUZZ=ON -DREFDRV_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
-  -DREFDRV_TESTS=OFF -DREFDRV_BENCH=OFF -DREFDRV_WERROR=OFF
-cmake --build $WORK/build-refdrv -j$JOBS \
+  -DREFDRV_TESTS=OFF -DREFDRV_BENCH=OFF -DREFDRV_WERROR=${REFDRV_WERROR:-OFF}
+cmake --build $BUILD -j$JOBS \
   --target refdrv refdrv-fuzz-differential refdrv-fuzz-scenario-parser refdrv-fuzz-cli-args
 for f in refdrv-fuzz-differential refdrv-fuzz-scenario-parser refdrv-fuzz-cli-args; do
-  cp $WORK/build-refdrv/fuzz/$f $OUT/
+  cp $BUILD/fuzz/$f $OUT/
 done
 
 # The kernel side, built once here from the tree; the runtime needs no tree.
@@ -59,7 +62,7 @@ if [ -z "$LINUX_TREE" ]; then
   exit 1
 fi
 export REFDRV_CACHE_DIR=${REFDRV_CACHE_DIR:-$WORK/refdrv-cache}
-BUILT=$(env -u CFLAGS -u CXXFLAGS -u CC -u CXX -u CPATH $WORK/build-refdrv/refdrv modinfo --kernel "$LINUX_TREE" \
+BUILT=$(env -u CFLAGS -u CXXFLAGS -u CC -u CXX -u CPATH $BUILD/refdrv modinfo --kernel "$LINUX_TREE" \
           --kernel-coverage -q | sed -n 's/^coverage:.* (in \(.*\))$/\1/p')
 if [ ! -f "$BUILT/refdrv-kernel.json" ]; then
   echo "build.sh: refdrv modinfo --kernel-coverage did not name the kernel side it built" >&2
@@ -78,7 +81,7 @@ PY
 
 # Seed corpora.
 SEEDS=$WORK/seeds && rm -rf $SEEDS && mkdir -p $SEEDS/differential $SEEDS/parser
-$WORK/build-refdrv/refdrv fuzz --write-seeds $SEEDS/differential
+$BUILD/refdrv fuzz --write-seeds $SEEDS/differential
 cp $REFDRV_SRC/scenarios/*.yaml $REFDRV_SRC/fuzz/parser-seeds/* $SEEDS/parser/
 (cd $SEEDS/differential && zip -q -r $OUT/refdrv-fuzz-differential_seed_corpus.zip .)
 (cd $SEEDS/parser && zip -q -r $OUT/refdrv-fuzz-scenario-parser_seed_corpus.zip .)
