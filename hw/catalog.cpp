@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hw/catalog.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace refdrv::hw {
@@ -44,7 +45,7 @@ PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, b
   return s;
 }
 
-std::array<PhyModelSpec, 7> build_models() {
+std::array<PhyModelSpec, 8> build_models() {
   PhyModelSpec generic;
   generic.name = "generic";
   generic.description = "Clause-22 10/100 PHY with no vendor driver (ID configurable)";
@@ -89,6 +90,25 @@ std::array<PhyModelSpec, 7> build_models() {
   marvell.speed_indication =
       SpeedIndication{.reg = 17, .ten = 0, .hundred = 0x4000, .gig = 0x8000, .full = 0x2000, .up = 0x0c00};
 
+  // Realtek's RTL8211F family (drivers/net/phy/realtek.c,
+  // rtlgen_read_status): after genphy's status the driver reads the PHY
+  // specific status register, 0x12 of page 0xa43 (register 0x1f selects the
+  // page, rtl821x_write_page), for the speed the link actually runs at
+  // (downshift): bits 5:4 (1000 0x0020, 100 0x0010, 10 neither), full
+  // duplex 0x0008, link 0x0004. Other pages (0xa42, 0xa43's PHYCR1/2 and
+  // interrupt registers, 0xd08's RGMII delays) are storage. It stands for
+  // any ID of Realtek's OUI (00:e0:4c; the RTL8211B-E and RTL8201F read
+  // nothing of it, the RTL8226 family reads the same register).
+  PhyModelSpec realtek = generic_gbit;
+  realtek.name = "Realtek-RTL821x";
+  realtek.description = "Realtek gigabit PHY: registers paged by register 0x1f, link status in 0x12 of page 0xa43";
+  realtek.phy_id = 0x001cc916;       // RTL8211F
+  realtek.family_mask = 0xfffffc00;  // OUI 00:e0:4c
+  realtek.family_except = {0x001ccb00};  // RTL9000A: 100BASE-T1, one pair, not this model
+  realtek.page_reg = 0x1f;
+  realtek.speed_indication =
+      SpeedIndication{.reg = 0x12, .ten = 0, .hundred = 0x0010, .gig = 0x0020, .full = 0x0008, .up = 0x0004, .page = 0xa43};
+
   return {
       asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
            Quirks{.lpa_zero_with_legacy_partner = true, .lpa_stale_after_link_drop = true}),
@@ -99,11 +119,12 @@ std::array<PhyModelSpec, 7> build_models() {
       generic_gbit,
       upd60620,
       marvell,
+      realtek,
   };
 }
 
-const std::array<PhyModelSpec, 7>& models() {
-  static const std::array<PhyModelSpec, 7> m = build_models();
+const std::array<PhyModelSpec, 8>& models() {
+  static const std::array<PhyModelSpec, 8> m = build_models();
   return m;
 }
 
@@ -198,7 +219,9 @@ std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
     if (m.name.rfind("generic", 0) != 0 && (m.phy_id & mask) == (phy_id & mask)) return m.name;
   // A vendor's family model, run under the entry's own ID.
   for (const auto& m : models())
-    if (m.family_mask && (m.phy_id & m.family_mask) == (phy_id & m.family_mask)) return m.name;
+    if (m.family_mask && (m.phy_id & m.family_mask) == (phy_id & m.family_mask) &&
+        std::ranges::find(m.family_except, phy_id) == m.family_except.end())
+      return m.name;
   return "generic";
 }
 

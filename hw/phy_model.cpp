@@ -377,13 +377,30 @@ std::uint16_t PhyModel::compose_bmsr() const {
   return v;
 }
 
-std::uint16_t PhyModel::compose(unsigned reg) const {
+std::uint16_t PhyModel::stored(unsigned reg) const {
   if (off_page(reg)) {
     const std::uint32_t key = page() << 8 | reg;
     for (const auto& [k, v] : paged_regs_)
       if (k == key) return v;
     return 0;
   }
+  return reg < kNumRegs ? regs_[reg] : 0xffff;
+}
+
+std::uint16_t PhyModel::speed_indication(const SpeedIndication& si) const {
+  std::uint16_t v = stored(si.reg) & static_cast<std::uint16_t>(~(si.ten | si.hundred | si.gig | si.full | si.up));
+  if (phase_ == LinkPhase::kUp && mode_) {
+    const int speed = mode_speed(*mode_);
+    v |= si.up | (speed == 10 ? si.ten : speed == 100 ? si.hundred : si.gig);
+    if (mode_full_duplex(*mode_)) v |= si.full;
+  }
+  return v;
+}
+
+std::uint16_t PhyModel::compose(unsigned reg) const {
+  if (const auto& si = spec_.speed_indication; si && reg == si->reg && page() == si->page)
+    return speed_indication(*si);
+  if (off_page(reg)) return stored(reg);
   switch (reg) {
     case kBmcr:
       return reset_done_at_ ? static_cast<std::uint16_t>(regs_[kBmcr] | bmcr::kReset) : regs_[kBmcr];
@@ -413,16 +430,7 @@ std::uint16_t PhyModel::compose(unsigned reg) const {
       return mmd_register(devad, mmd_addr_[devad]);
     }
     default:
-      if (const auto& si = spec_.speed_indication; si && reg == si->reg) {
-        std::uint16_t v = regs_[reg] & static_cast<std::uint16_t>(~(si->ten | si->hundred | si->gig | si->full | si->up));
-        if (phase_ == LinkPhase::kUp && mode_) {
-          const int speed = mode_speed(*mode_);
-          v |= si->up | (speed == 10 ? si->ten : speed == 100 ? si->hundred : si->gig);
-          if (mode_full_duplex(*mode_)) v |= si->full;
-        }
-        return v;
-      }
-      return reg < kNumRegs ? regs_[reg] : 0xffff;
+      return stored(reg);
   }
 }
 

@@ -116,10 +116,12 @@ enum class MmdAccess : std::uint8_t {
 // status, register 17): while the link is up, `up` and one of `ten`,
 // `hundred`, `gig` for the speed, and `full` for full duplex; none of them
 // while it is down. Its other bits keep what was written. On a PHY with
-// pages (PhyModelSpec::page_reg) it is on page 0.
+// pages (PhyModelSpec::page_reg) it is on `page` (Realtek's RTL8211F:
+// register 0x12 of page 0xa43).
 struct SpeedIndication {
   unsigned reg = 31;
   std::uint16_t ten = 0, hundred = 0, gig = 0, full = 0, up = 0;
+  unsigned page = 0;
 };
 
 struct PhyModelSpec {
@@ -153,6 +155,9 @@ struct PhyModelSpec {
   // Non-zero: the model also stands for every PHY ID equal to phy_id under
   // this mask (a vendor's OUI), run under that ID (hw::model_for_phy_id).
   std::uint32_t family_mask = 0;
+  // IDs of the family this model is not (another kind of PHY under the same
+  // OUI: Realtek's RTL9000A is a 100BASE-T1 PHY).
+  std::vector<std::uint32_t> family_except;
   Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
   Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
   Nanos parallel_detect_duration = 800 * kMs;
@@ -282,6 +287,11 @@ class PhyModel final : public WiredPhy {
   // Registers of pages other than 0: (page << 8 | register, value).
   std::vector<std::pair<std::uint32_t, std::uint16_t>> paged_regs_;
   [[nodiscard]] unsigned page() const { return spec_.page_reg ? regs_[*spec_.page_reg] : 0; }
+  // What a register holds as written: on page 0 the register file, on
+  // another page its storage.
+  [[nodiscard]] std::uint16_t stored(unsigned reg) const;
+  // The speed indication's value, its other bits as written.
+  [[nodiscard]] std::uint16_t speed_indication(const SpeedIndication& si) const;
   [[nodiscard]] bool off_page(unsigned reg) const {
     return spec_.page_reg && reg != *spec_.page_reg && reg != c22::kPhyId1 && reg != c22::kPhyId2 && page() != 0;
   }

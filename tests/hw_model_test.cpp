@@ -102,6 +102,35 @@ TEST(VendorRegisters, PagesKeepTheirOwnRegisters) {
   EXPECT_EQ(g.read(kAdvertise, 0), g.spec().advertise_default);
 }
 
+// Realtek's RTL8211F status (register 0x12 of page 0xa43, what
+// rtlgen_read_status() reads after selecting the page with register 0x1f):
+// only on that page; on page 0, register 0x12 is a plain register.
+TEST(VendorRegisters, RealtekPhysrIsOnPage0xa43) {
+  PhyModel p = model("Realtek-RTL821x");
+  p.plug(partner("switch-gigabit"), 0);
+  const Nanos up = p.spec().autoneg_duration + 1;
+  ASSERT_EQ(p.link_mode(up), Mode::k1000Full);
+  EXPECT_EQ(p.read(0x12, up), 0) << "page 0: no status here";
+  p.write(0x12, 0x0010, up);
+  EXPECT_EQ(p.read(0x12, up), 0x0010) << "page 0: a plain register";
+  p.write(0x1f, 0xa43, up);
+  EXPECT_EQ(p.read(0x12, up), 0x0020 | 0x0008 | 0x0004);
+  p.write(0x12, 0x0100 | 0x0010, up);  // a stored bit kept, the status bits read-only
+  EXPECT_EQ(p.read(0x12, up), 0x0100 | 0x0020 | 0x0008 | 0x0004);
+  EXPECT_EQ(p.read(kPhyId2, up), 0xc916) << "the identifier on every page";
+  p.write(0x1f, 0xa42, up);
+  EXPECT_EQ(p.read(0x12, up), 0) << "another page: storage";
+  p.write(0x1f, 0xa43, up);
+  p.plug(partner("switch-10-100"), up);
+  const Nanos again = up + p.spec().autoneg_duration + 1;
+  ASSERT_EQ(p.link_mode(again), Mode::k100Full);
+  EXPECT_EQ(p.read(0x12, again), 0x0100 | 0x0010 | 0x0008 | 0x0004);
+  p.unplug(again);
+  EXPECT_EQ(p.read(0x12, again + kSec), 0x0100);
+  p.write(0x1f, 0, again + kSec);
+  EXPECT_EQ(p.read(0x12, again + kSec), 0x0010) << "page 0's own register 0x12, as written there";
+}
+
 TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
   EXPECT_EQ(model_for_phy_id(0xb8242824, 0xfffffffe), "uPD60620");
   EXPECT_EQ(model_for_phy_id(0x003b1841, 0xfffffff0), "AX88796B");
@@ -112,6 +141,10 @@ TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
   EXPECT_EQ(model_for_phy_id(0x01410e10, 0xfffffff0), "Marvell-88E1xxx");
   EXPECT_EQ(model_for_phy_id(0x01410f90, 0xfffffff0), "Marvell-88E1xxx");
   EXPECT_EQ(model_for_phy_id(0x01411000, 0xfffffff0), "generic") << "outside the OUI";
+  // Realtek's: RTL8211F-VD, RTL8226-CG; not the RTL9000A (100BASE-T1).
+  EXPECT_EQ(model_for_phy_id(0x001cc878, 0xffffffff), "Realtek-RTL821x");
+  EXPECT_EQ(model_for_phy_id(0x001cc838, 0xffffffff), "Realtek-RTL821x");
+  EXPECT_EQ(model_for_phy_id(0x001ccb00, 0xffffffff), "generic");
 }
 
 TEST(Clause22_2_4_1_1_Reset, SelfClearsAfterTheResetTimeAndRestoresDefaults) {
