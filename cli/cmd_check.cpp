@@ -118,6 +118,7 @@ std::vector<Command> check_commands(CLI::App& app, Common& common) {
   auto* run = app.add_subcommand("run", "run scenario files on the selected implementations");
   run->add_option("scenario", ra->scenarios, "scenario files or directories")->required();
   add_check_options(run, common, *ra);
+  add_all_phy_drivers_option(run, common);
   return {{check, [&common, ca] { return cmd_check(common, *ca); }},
           {run, [&common, ra] { return cmd_check(common, *ra); }}};
 }

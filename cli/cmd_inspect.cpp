@@ -291,6 +291,7 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   auto ta = std::make_shared<TraceArgs>();
   auto* trace = app.add_subcommand("trace", "print one implementation's trace of a scenario (or of a quick attach/start)");
   add_env_options(trace, common);
+  add_all_phy_drivers_option(trace, common);
   add_impl_option(trace, common, ImplChoice::kList);
   auto* file = trace->add_option("scenario", ta->scenario, "scenario file (default: attach, start, wait)");
   trace->add_option("--model", ta->model, fmt::format("PHY model (refdrv models; default: the scenario's first, or {})",

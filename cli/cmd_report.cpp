@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <cctype>
 
 #include "cli/common.hpp"
 #include "cxx/abstractions/registration.hpp"
@@ -140,9 +142,46 @@ int cmd_gaps(const Common& c, const std::string& json_out, bool api) {
 
 // refdrv drivers: every phy_driver entry of the tree's C drivers, bound and
 // taken through the conformance scenario on the generic model.
+// A file name for an entry's reproducer: davicom-davicom-dm9161e.yaml.
+std::string reproducer_name(const report::DriverRow& row) {
+  std::string out = std::filesystem::path(row.file).stem().string() + "-";
+  for (const char ch : row.name) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (std::isalnum(u))
+      out += static_cast<char>(std::tolower(u));
+    else if (!out.ends_with("-"))
+      out += '-';
+  }
+  while (out.ends_with("-")) out.pop_back();
+  return out;
+}
+
+// --reproducers DIR: each failing entry's failing scenario, to replay with
+// refdrv trace --all-phy-drivers.
+Result<std::size_t> write_reproducers(const report::DriversReport& rep, const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(fmt::format("--reproducers: cannot create {}: {}", dir.string(), ec.message()));
+  std::set<std::string> used;
+  std::size_t n = 0;
+  for (const auto& row : rep.rows) {
+    if (row.failing_scenario.empty()) continue;
+    std::string name = reproducer_name(row);
+    for (int k = 2; used.contains(name); ++k) name = fmt::format("{}-{}", reproducer_name(row), k);
+    used.insert(name);
+    const std::string text = fmt::format("# refdrv drivers: {} ({}), failed at {}: {}\n", row.name, row.file,
+                                         row.failed_step, row.reason) +
+                             row.failing_scenario;
+    if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
+    ++n;
+  }
+  return n;
+}
+
 // With --file, only those files' entries (checked against the tree before
-// the build).
-int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std::string>& files) {
+// the build). With --reproducers, each failing entry's scenario is written.
+int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std::string>& files,
+                const std::string& reproducers) {
   if (auto r = a.check(); !r) return report_error(r.error());
   std::set<std::string> only;
   if (!files.empty()) {
@@ -166,6 +205,12 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
   if (auto w = a.write([&] { return report::drivers_ktap(*rep); }, [&] { return report::drivers_json(*rep).dump(2) + "\n"; });
       !w)
     return report_error(w.error());
+  if (!reproducers.empty()) {
+    auto n = write_reproducers(*rep, reproducers);
+    if (!n) return report_error(n.error());
+    fmt::print(stderr, "Reproducers: {} failing entr{} written to {}; replay one with refdrv trace --all-phy-drivers FILE\n",
+               *n, *n == 1 ? "y" : "ies", reproducers);
+  }
   return rep->count(report::Conformance::kFail) ? kExitFailure : 0;
 }
 
@@ -211,6 +256,11 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
       "drivers", "every phy_driver entry of the tree's C PHY drivers on the emulated PHY: built, bound, conformance");
   add_env_options(drivers, common);
   add_machine_output_options(drivers, *da);
+  auto dreproducers = std::make_shared<std::string>();
+  drivers->add_option("--reproducers", *dreproducers,
+                      "write each failing entry's failing scenario (the main one or the first leg that failed) to "
+                      "this directory, to replay with refdrv trace --all-phy-drivers")
+      ->type_name("DIR");
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
                       "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom")
@@ -218,7 +268,7 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
 
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
           {gaps, [&common, gaps_json, gaps_api] { return cmd_gaps(common, *gaps_json, *gaps_api); }},
-          {drivers, [&common, da, dfiles] { return cmd_drivers(common, *da, *dfiles); }},
+          {drivers, [&common, da, dfiles, dreproducers] { return cmd_drivers(common, *da, *dfiles, *dreproducers); }},
           {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
 }
 

@@ -84,6 +84,12 @@ void add_tree_options(CLI::App* cmd, Common& c) {
   cmd->add_flag("-q,--quiet", c.env.quiet, "no progress lines");
 }
 
+void add_all_phy_drivers_option(CLI::App* cmd, Common& c) {
+  cmd->add_flag("--all-phy-drivers", c.env.all_phy_drivers,
+                "use the kernel side with every PHY driver of the tree, as refdrv drivers builds it (to replay its "
+                "--reproducers)");
+}
+
 void add_env_options(CLI::App* cmd, Common& c) {
   add_tree_options(cmd, c);
   cmd->add_option("-j,--jobs", c.env.jobs, "parallel jobs for the per-tree build, 1 to 1024 (default: CPUs)")

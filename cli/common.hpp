@@ -44,6 +44,10 @@ void add_tree_options(CLI::App* cmd, Common& c);
 // The tree options and those of the kernel side's build: -j, --firmware, --replace.
 void add_env_options(CLI::App* cmd, Common& c);
 
+// --all-phy-drivers: the kernel side with every PHY driver of the tree, as
+// refdrv drivers builds it (to replay its reproducers).
+void add_all_phy_drivers_option(CLI::App* cmd, Common& c);
+
 // What --impl may name on a command.
 enum class ImplChoice {
   kAll,   // "all" (the default) or a list

@@ -339,8 +339,8 @@ std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t p
       "  - restart-aneg: {{returns: 0}}\n"
       "  - wait: 5s\n"
       "  - expect: {{link: up}}\n"
-      "  - suspend: {{returns: 0}}\n"
-      "  - resume: {{returns: 0}}\n"
+      "  - stop: {{returns: 0}}\n"
+      "  - start: {{returns: 0}}\n"
       "  - wait: 5s\n"
       "  - expect: {{link: up}}\n"
       "  - stop: {{returns: 0}}\n"
@@ -419,7 +419,10 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
   };
   const std::vector<RunResult> results = run_jobs(env, jobs, so);
   for (std::size_t i = 0; i < results.size(); ++i) {
-    classify(results[i], *jobs[i].scenario, *job_rows[i]);
+    DriverRow& row = *job_rows[i];
+    classify(results[i], *jobs[i].scenario, row);
+    if (row.conformance == Conformance::kFail)
+      row.failing_scenario = conformance_scenario_yaml(row.name, row.phy_id, row.model);
     if (rep.states_sampled.empty()) rep.states_sampled = results[i].states_sampled;
   }
 
@@ -442,8 +445,12 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     if (progress) progress(jobs.size() + i + 1, jobs.size() + leg_jobs.size());
   };
   const std::vector<RunResult> leg_results = run_jobs(env, leg_jobs, so);
-  for (std::size_t i = 0; i < leg_results.size(); ++i)
-    classify_leg(leg_results[i], *leg_jobs[i].scenario, leg_rows[i].second, *leg_rows[i].first);
+  for (std::size_t i = 0; i < leg_results.size(); ++i) {
+    auto& [row, leg] = leg_rows[i];
+    const bool failed_before = row->conformance == Conformance::kFail;
+    classify_leg(leg_results[i], *leg_jobs[i].scenario, leg, *row);
+    if (!failed_before && row->conformance == Conformance::kFail) row->failing_scenario = leg.yaml;
+  }
   rep.runs = results.size() + leg_results.size();
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

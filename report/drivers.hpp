@@ -35,6 +35,9 @@ struct DriverRow {
   // does not apply; for a pass, empty.
   std::string reason;
   std::string failed_step;  // with kFail: "step 5 (expect)"
+  // With kFail: the scenario that failed (the main one, or the first leg
+  // that failed), as YAML that `refdrv trace --all-phy-drivers` replays.
+  std::string failing_scenario;
   // It binds through its own match_phy_device() rather than its ID alone.
   bool matches_by_callback = false;
   // After the main scenario passed: the legs run (other partners, forced
@@ -69,7 +72,7 @@ struct DriversReport {
 
 // The conformance scenario for one phy_driver entry, as a scenario file:
 // bind by PHY ID, attach, autonegotiate, unplug and replug, restart aneg,
-// suspend and resume, stop, detach. When it passes, the entry's legs
+// stop and start (phy_stop suspends, phy_start resumes), stop, detach. When it passes, the entry's legs
 // follow (run_drivers): every other partner profile (the speed and duplex
 // the model resolves with it, which phylib must report), both forced modes
 // against a partner forced alike, a flap, and an MDIO error at each access
