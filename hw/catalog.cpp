@@ -86,6 +86,7 @@ std::array<PhyModelSpec, 8> build_models() {
   marvell.description = "Marvell gigabit PHY: copper status in register 17, registers 16-31 paged by register 22";
   marvell.phy_id = 0x01410cc0;       // 88E1111 (MARVELL_PHY_ID_88E1111)
   marvell.family_mask = 0xfffffc00;  // OUI 00:50:43
+  marvell.family_also = {0x01ff0cc0, 0x002b0b9b};  // MARVELL_PHY_ID_88E1111_FINISAR, _88E6393_FAMILY
   marvell.page_reg = 22;
   marvell.speed_indication =
       SpeedIndication{.reg = 17, .ten = 0, .hundred = 0x4000, .gig = 0x8000, .full = 0x2000, .up = 0x0c00};
@@ -218,6 +219,9 @@ std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
   for (const auto& m : models())
     if (m.name.rfind("generic", 0) != 0 && (m.phy_id & mask) == (phy_id & mask)) return m.name;
   // A vendor's family model, run under the entry's own ID.
+  for (const auto& m : models())
+    if (std::ranges::any_of(m.family_also, [&](std::uint32_t id) { return (id & mask) == (phy_id & mask); }))
+      return m.name;
   for (const auto& m : models())
     if (m.family_mask && (m.phy_id & m.family_mask) == (phy_id & m.family_mask) &&
         std::ranges::find(m.family_except, phy_id) == m.family_except.end())

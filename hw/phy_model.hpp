@@ -158,6 +158,10 @@ struct PhyModelSpec {
   // IDs of the family this model is not (another kind of PHY under the same
   // OUI: Realtek's RTL9000A is a 100BASE-T1 PHY).
   std::vector<std::uint32_t> family_except;
+  // IDs outside the OUI that are of this family (Marvell's 88E1111 in
+  // Finisar's SFP modules, 0x01ff0cc0; the 88E6393 switch family's internal
+  // PHYs, 0x002b0b9b), compared under the entry's mask.
+  std::vector<std::uint32_t> family_also;
   Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
   Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
   Nanos parallel_detect_duration = 800 * kMs;

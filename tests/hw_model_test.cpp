@@ -141,6 +141,10 @@ TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
   EXPECT_EQ(model_for_phy_id(0x01410e10, 0xfffffff0), "Marvell-88E1xxx");
   EXPECT_EQ(model_for_phy_id(0x01410f90, 0xfffffff0), "Marvell-88E1xxx");
   EXPECT_EQ(model_for_phy_id(0x01411000, 0xfffffff0), "generic") << "outside the OUI";
+  // Marvell parts under other IDs: the 88E1111 of Finisar's modules, the 88E6393 family.
+  EXPECT_EQ(model_for_phy_id(0x01ff0cc0, 0xfffffff0), "Marvell-88E1xxx");
+  EXPECT_EQ(model_for_phy_id(0x002b0b9b, 0xfffffff0), "Marvell-88E1xxx");
+  EXPECT_EQ(model_for_phy_id(0x002b0c90, 0xfffffff0), "generic");
   // Realtek's: RTL8211F-VD, RTL8226-CG; not the RTL9000A (100BASE-T1).
   EXPECT_EQ(model_for_phy_id(0x001cc878, 0xffffffff), "Realtek-RTL821x");
   EXPECT_EQ(model_for_phy_id(0x001cc838, 0xffffffff), "Realtek-RTL821x");
