@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -140,8 +141,6 @@ int cmd_gaps(const Common& c, const std::string& json_out, bool api) {
   return 0;
 }
 
-// refdrv drivers: every phy_driver entry of the tree's C drivers, bound and
-// taken through the conformance scenario on the generic model.
 // A file name for an entry's reproducer: davicom-davicom-dm9161e.yaml.
 std::string reproducer_name(const report::DriverRow& row) {
   std::string out = std::filesystem::path(row.file).stem().string() + "-";
@@ -156,12 +155,20 @@ std::string reproducer_name(const report::DriverRow& row) {
   return out;
 }
 
-// --reproducers DIR: each failing entry's failing scenario, to replay with
-// refdrv trace --all-phy-drivers.
-Result<std::size_t> write_reproducers(const report::DriversReport& rep, const std::filesystem::path& dir) {
+// --reproducers DIR, made before any work so that a directory refdrv cannot
+// make costs nothing.
+Result<void> make_reproducer_dir(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(fmt::format("--reproducers: cannot create {}: {}", dir.string(), ec.message()));
+  if (ec || !std::filesystem::is_directory(dir))
+    return fail(fmt::format("--reproducers: cannot make the directory {}: {}", dir.string(),
+                            ec ? ec.message() : "a file of that name exists"));
+  return {};
+}
+
+// Each failing entry's failing scenario, to replay with refdrv trace
+// --all-phy-drivers; its first line says what failed.
+Result<std::size_t> write_reproducers(const report::DriversReport& rep, const std::filesystem::path& dir) {
   std::set<std::string> used;
   std::size_t n = 0;
   for (const auto& row : rep.rows) {
@@ -169,20 +176,24 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
     std::string name = reproducer_name(row);
     for (int k = 2; used.contains(name); ++k) name = fmt::format("{}-{}", reproducer_name(row), k);
     used.insert(name);
-    const std::string text = fmt::format("# refdrv drivers: {} ({}), failed at {}: {}\n", row.name, row.file,
-                                         row.failed_step, row.reason) +
-                             row.failing_scenario;
+    std::string why = fmt::format("{} ({}), failed at {}: {}", row.name, row.file, row.failed_step, row.reason);
+    std::replace(why.begin(), why.end(), '\n', ' ');  // one comment line
+    const std::string text = "# refdrv drivers: " + why + "\n" + row.failing_scenario;
     if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
     ++n;
   }
   return n;
 }
 
-// With --file, only those files' entries (checked against the tree before
-// the build). With --reproducers, each failing entry's scenario is written.
+// refdrv drivers: every phy_driver entry of the tree's C drivers, bound and
+// taken through the conformance scenario on refdrv's model of its PHY. With
+// --file, only those files' entries (checked against the tree before the
+// build). With --reproducers, each failing entry's scenario is written.
 int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std::string>& files,
                 const std::string& reproducers) {
   if (auto r = a.check(); !r) return report_error(r.error());
+  if (!reproducers.empty())
+    if (auto d = make_reproducer_dir(reproducers); !d) return report_error(d.error());
   std::set<std::string> only;
   if (!files.empty()) {
     auto tree = tree_of(c.env);
