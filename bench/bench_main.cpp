@@ -146,15 +146,18 @@ std::unique_ptr<Instance> linked_instance(Impl impl) {
   return inst;
 }
 
-// One virtual second of a linked PHY: one phylib poll (read_status), run by its
-// timer and recorded as every run records it (the trace, the state watch).
-// The trace grows as in a run: its vector doubles, and the fresh pages fault
-// in; over a benchmark's ~10^5 polls that growth is most of what is timed.
-void BM_PollTraced(benchmark::State& state) {
+// One virtual second of a linked PHY at a time, traced as runs are; the trace
+// is emptied, untimed, when it holds `room` events. With `reserve` its room
+// is reserved first, so it never grows.
+void poll_traced(benchmark::State& state, std::size_t room, bool reserve) {
   auto inst = linked_instance(static_cast<Impl>(state.range(0)));
+  if (reserve) {
+    inst->trace().clear();
+    inst->trace().reserve(room);
+  }
   for (auto _ : state) {
     inst->run_for(1'000'000'000);
-    if (inst->trace().size() > 1'000'000) {
+    if (inst->trace().size() > room - 256) {
       state.PauseTiming();
       inst->trace().clear();
       state.ResumeTiming();
@@ -163,28 +166,19 @@ void BM_PollTraced(benchmark::State& state) {
   state.counters["virtual_s_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
 }
+
+// One virtual second of a linked PHY: one phylib poll (read_status), run by its
+// timer and recorded as every run records it (the trace, the state watch).
+// The trace grows as in a run: its vector doubles, and the fresh pages fault
+// in; over a benchmark's ~10^5 polls that growth is most of what is timed.
+void BM_PollTraced(benchmark::State& state) { poll_traced(state, 1'000'000, false); }
 BENCHMARK(BM_PollTraced)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
 
 // The same, the trace's growth left out: it is reserved once (64 Ki events,
 // ~5 MB) and emptied, untimed, before it would have to grow. What recording
 // and the event loop cost per poll, to compare with BM_PollBare (issue 22,
 // item 5: within 2x).
-void BM_PollTracedReserved(benchmark::State& state) {
-  auto inst = linked_instance(static_cast<Impl>(state.range(0)));
-  constexpr std::size_t kRoom = 1 << 16;
-  inst->trace().clear();
-  inst->trace().reserve(kRoom);
-  for (auto _ : state) {
-    inst->run_for(1'000'000'000);
-    if (inst->trace().size() > kRoom - 256) {
-      state.PauseTiming();
-      inst->trace().clear();
-      state.ResumeTiming();
-    }
-  }
-  state.counters["virtual_s_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
-}
+void BM_PollTracedReserved(benchmark::State& state) { poll_traced(state, 1 << 16, true); }
 BENCHMARK(BM_PollTracedReserved)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
 
 // The same poll bare: phy_state_machine() called directly on the same linked

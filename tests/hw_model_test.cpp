@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The hardware models on their own: each test is named after the IEEE 802.3
 // clause or the Asix quirk it pins.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -132,23 +133,32 @@ TEST(VendorRegisters, RealtekPhysrIsOnPage0xa43) {
 }
 
 TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
-  EXPECT_EQ(model_for_phy_id(0xb8242824, 0xfffffffe), "uPD60620");
-  EXPECT_EQ(model_for_phy_id(0x003b1841, 0xfffffff0), "AX88796B");
-  EXPECT_EQ(model_for_phy_id(0x003b1845, 0xfffffff0), "AX88796B");
-  EXPECT_EQ(model_for_phy_id(0x0181b8a0, 0xfffffff0), "generic");
-  // A vendor's family model, by its OUI: 88E1510, 88E3016, 88E6390 family.
-  EXPECT_EQ(model_for_phy_id(0x01410dd0, 0xfffffff0), "Marvell-88E1xxx");
-  EXPECT_EQ(model_for_phy_id(0x01410e10, 0xfffffff0), "Marvell-88E1xxx");
-  EXPECT_EQ(model_for_phy_id(0x01410f90, 0xfffffff0), "Marvell-88E1xxx");
-  EXPECT_EQ(model_for_phy_id(0x01411000, 0xfffffff0), "generic") << "outside the OUI";
-  // Marvell parts under other IDs: the 88E1111 of Finisar's modules, the 88E6393 family.
-  EXPECT_EQ(model_for_phy_id(0x01ff0cc0, 0xfffffff0), "Marvell-88E1xxx");
-  EXPECT_EQ(model_for_phy_id(0x002b0b9b, 0xfffffff0), "Marvell-88E1xxx");
-  EXPECT_EQ(model_for_phy_id(0x002b0c90, 0xfffffff0), "generic");
-  // Realtek's: RTL8211F-VD, RTL8226-CG; not the RTL9000A (100BASE-T1).
-  EXPECT_EQ(model_for_phy_id(0x001cc878, 0xffffffff), "Realtek-RTL821x");
-  EXPECT_EQ(model_for_phy_id(0x001cc838, 0xffffffff), "Realtek-RTL821x");
-  EXPECT_EQ(model_for_phy_id(0x001ccb00, 0xffffffff), "generic");
+  struct Case {
+    std::uint32_t id, mask;
+    const char* model;
+    const char* why;
+  };
+  const Case cases[] = {
+      {0xb8242824, 0xfffffffe, "uPD60620", "its own model"},
+      {0x003b1841, 0xfffffff0, "AX88796B", "its own model"},
+      {0x003b1845, 0xfffffff0, "AX88796B", "a revision, under the entry's mask"},
+      {0x0181b8a0, 0xfffffff0, "generic", "no model of Davicom's"},
+      // A vendor's family model, by its OUI: 88E1510, 88E3016, 88E6390 family.
+      {0x01410dd0, 0xfffffff0, "Marvell-88E1xxx", "Marvell's OUI"},
+      {0x01410e10, 0xfffffff0, "Marvell-88E1xxx", "Marvell's OUI"},
+      {0x01410f90, 0xfffffff0, "Marvell-88E1xxx", "Marvell's OUI"},
+      {0x01411000, 0xfffffff0, "generic", "outside the OUI"},
+      // Marvell parts under other IDs: the 88E1111 of Finisar's modules, the 88E6393 family.
+      {0x01ff0cc0, 0xfffffff0, "Marvell-88E1xxx", "MARVELL_PHY_ID_88E1111_FINISAR"},
+      {0x002b0b9b, 0xfffffff0, "Marvell-88E1xxx", "MARVELL_PHY_ID_88E6393_FAMILY"},
+      {0x002b0c90, 0xfffffff0, "generic", "beside the 88E6393's ID"},
+      // Realtek's: RTL8211F-VD, RTL8226-CG; not the RTL9000A (100BASE-T1).
+      {0x001cc878, 0xffffffff, "Realtek-RTL821x", "Realtek's OUI"},
+      {0x001cc838, 0xffffffff, "Realtek-RTL821x", "Realtek's OUI"},
+      {0x001ccb00, 0xffffffff, "generic", "the RTL9000A is no RTL821x"},
+  };
+  for (const Case& c : cases)
+    EXPECT_EQ(model_for_phy_id(c.id, c.mask), c.model) << fmt::format("0x{:08x}: {}", c.id, c.why);
 }
 
 TEST(Clause22_2_4_1_1_Reset, SelfClearsAfterTheResetTimeAndRestoresDefaults) {
