@@ -25,6 +25,11 @@ namespace refdrv::report {
 namespace {
 
 constexpr const char* kPhyDir = "drivers/net/phy/";
+
+// A driver file as the table names it: "davicom.c", "aquantia/aquantia_main.c".
+std::string in_phy_dir(const std::string& path) {
+  return path.rfind(kPhyDir, 0) == 0 ? path.substr(std::string_view(kPhyDir).size()) : path;
+}
 constexpr const char* kStubPrefix = "unemulated kernel function ";
 
 // A YAML double-quoted string.
@@ -358,7 +363,7 @@ Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
     if (!path.ends_with(".c")) path += ".c";
     if (!files.contains(path)) {
       std::vector<std::string> names;
-      for (const auto& [f, sym] : files) names.push_back(f.substr(std::string(kPhyDir).size()));
+      for (const auto& [f, sym] : files) names.push_back(in_phy_dir(f));
       return fail(fmt::format("'{}' is no PHY driver file of Linux {} (its {}: {})", w, tree.version, names.size(),
                               fmt::join(names, ", ")));
     }
@@ -402,11 +407,12 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
   // One job per entry.
   std::vector<Job> jobs;
   std::vector<DriverRow*> job_rows;
+  std::vector<std::string> job_yaml;  // kept for a failing entry's reproducer
   for (auto& [file, rows] : by_file)
     for (auto& row : rows) {
       row.model = hw::model_for_phy_id(row.phy_id, row.mask);
-      auto sc = parse_scenario(conformance_scenario_yaml(row.name, row.phy_id, row.model),
-                               "(conformance of " + row.name + ")");
+      job_yaml.push_back(conformance_scenario_yaml(row.name, row.phy_id, row.model));
+      auto sc = parse_scenario(job_yaml.back(), "(conformance of " + row.name + ")");
       if (!sc) return std::unexpected(sc.error());
       jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), row.model, Impl::kC, {}});
       job_rows.push_back(&row);
@@ -421,8 +427,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
   for (std::size_t i = 0; i < results.size(); ++i) {
     DriverRow& row = *job_rows[i];
     classify(results[i], *jobs[i].scenario, row);
-    if (row.conformance == Conformance::kFail)
-      row.failing_scenario = conformance_scenario_yaml(row.name, row.phy_id, row.model);
+    if (row.conformance == Conformance::kFail) row.failing_scenario = std::move(job_yaml[i]);
     if (rep.states_sampled.empty()) rep.states_sampled = results[i].states_sampled;
   }
 
@@ -516,10 +521,7 @@ std::string selection_note(const DriversReport& r) {
   const bool one = r.selected.size() == 1;
   return fmt::format("Only {} of the tree's {} driver files {} run (--file): {}; the counts above are {}.",
                      r.selected.size(), r.tree_files, one ? "was" : "were",
-                     fmt::join(r.selected | std::views::transform([](const std::string& f) {
-                                 return f.substr(std::string(kPhyDir).size());
-                               }),
-                               ", "),
+                     fmt::join(r.selected | std::views::transform(in_phy_dir), ", "),
                      one ? "that file's" : "those files'");
 }
 
@@ -533,7 +535,7 @@ std::string format_drivers(const DriversReport& r) {
   out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", "file", "phy_driver", "phy_id", "built", "bound",
                      "conf", "reason");
   for (const auto& row : r.rows) {
-    std::string file = row.file.substr(std::string(kPhyDir).size());
+    const std::string file = in_phy_dir(row.file);
     out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", file, row.name.empty() ? "-" : row.name,
                        row.name.empty() ? "-" : fmt::format("{:08x}", row.phy_id), row.built ? "yes" : "no",
                        row.bound ? "yes" : "no", row.name.empty() ? "-" : conformance_name(row.conformance),

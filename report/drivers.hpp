@@ -72,11 +72,11 @@ struct DriversReport {
 
 // The conformance scenario for one phy_driver entry, as a scenario file:
 // bind by PHY ID, attach, autonegotiate, unplug and replug, restart aneg,
-// stop and start (phy_stop suspends, phy_start resumes), stop, detach. When it passes, the entry's legs
-// follow (run_drivers): every other partner profile (the speed and duplex
-// the model resolves with it, which phylib must report), both forced modes
-// against a partner forced alike, a flap, and an MDIO error at each access
-// its attach made.
+// stop and start (phy_stop suspends, phy_start resumes), stop, detach. When
+// it passes, the entry's legs follow (run_drivers): every other partner
+// profile (the speed and duplex the model resolves with it, which phylib
+// must report), both forced modes against a partner forced alike, a flap,
+// and an MDIO error at each access its attach made.
 [[nodiscard]] std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id,
                                                     const std::string& model = "generic");
 
