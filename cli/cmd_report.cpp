@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <set>
-#include <cctype>
 
 #include "cli/common.hpp"
 #include "cxx/abstractions/registration.hpp"
@@ -271,7 +271,9 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   drivers->add_option("--reproducers", *dreproducers,
                       "write each failing entry's failing scenario (the main one or the first leg that failed) to "
                       "this directory, to replay with refdrv trace --all-phy-drivers")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(CLI::Validator(
+          [](std::string& in) -> std::string { return in.empty() ? "an empty path is no directory" : ""; }, ""));
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
                       "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom")
