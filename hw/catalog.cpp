@@ -45,7 +45,7 @@ PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, b
   return s;
 }
 
-std::array<PhyModelSpec, 8> build_models() {
+std::array<PhyModelSpec, 9> build_models() {
   PhyModelSpec generic;
   generic.name = "generic";
   generic.description = "Clause-22 10/100 PHY with no vendor driver (ID configurable)";
@@ -85,7 +85,7 @@ std::array<PhyModelSpec, 8> build_models() {
   marvell.name = "Marvell-88E1xxx";
   marvell.description = "Marvell gigabit PHY: copper status in register 17, registers 16-31 paged by register 22";
   marvell.phy_id = 0x01410cc0;       // 88E1111 (MARVELL_PHY_ID_88E1111)
-  marvell.family_mask = 0xfffffc00;  // OUI 00:50:43
+  marvell.family_mask = kOuiMask;  // OUI 00:50:43
   marvell.family_also = {0x01ff0cc0, 0x002b0b9b};  // MARVELL_PHY_ID_88E1111_FINISAR, _88E6393_FAMILY
   marvell.page_reg = 22;
   marvell.speed_indication =
@@ -104,11 +104,42 @@ std::array<PhyModelSpec, 8> build_models() {
   realtek.name = "Realtek-RTL821x";
   realtek.description = "Realtek gigabit PHY: registers paged by register 0x1f, link status in 0x12 of page 0xa43";
   realtek.phy_id = 0x001cc916;       // RTL8211F
-  realtek.family_mask = 0xfffffc00;  // OUI 00:e0:4c
+  realtek.family_mask = kOuiMask;  // OUI 00:e0:4c
   realtek.family_except = {0x001ccb00};  // RTL9000A: 100BASE-T1, one pair, not this model
   realtek.page_reg = 0x1f;
   realtek.speed_indication =
       SpeedIndication{.reg = 0x12, .ten = 0, .hundred = 0x0010, .gig = 0x0020, .full = 0x0008, .up = 0x0004, .page = 0xa43};
+
+  // A Clause-45-only twisted-pair PHY (hw/phy_model_c45.cpp) for the
+  // drivers of Clause-45 PHYs, which reach their chip through MMD registers
+  // only (no Clause-22 access in the file) and require a Clause-45 device:
+  // marvell10g.c and bcm84881.c refuse a PHY without is_c45 and the PMA/PMD
+  // and AN MMDs in their probe; marvell10g.c and teranetics.c match by the
+  // Clause-45 device identifiers; aquantia_main.c, marvell-88x2222.c and
+  // cortina.c use MMD registers throughout. 10/100 like `generic`: Clause 45
+  // has no IEEE register for the 1000BASE-T advertisement (see
+  // PhyModelSpec::clause45), so a gigabit partner resolves at 100 Mb/s on
+  // both sides. The MAC knows the address (no scan of the other 31: a
+  // Clause-45 scan of an empty address costs some 70 reads).
+  PhyModelSpec generic_c45 = generic;
+  generic_c45.name = "generic-c45";
+  generic_c45.description =
+      "Clause-45-only 10/100 BASE-T PHY: PMA/PMD, PCS and AN MMDs, vendor MMDs 30/31 as storage (ID configurable)";
+  generic_c45.phy_id = 0x0a0b0c30;
+  generic_c45.clause22 = false;
+  generic_c45.clause45 = true;
+  generic_c45.bus_mask = ~(1u << generic_c45.default_addr);
+  // 1.7 PMA/PMD type selection (45.2.1.6.3) at reset: 100BASE-TX.
+  generic_c45.mmd_defaults = {{(1u << 16) | 7u, 0x000e}};
+  generic_c45.family_ouis = {0x03a1b400, 0x31c31c00};  // Aquantia (aquantia_main.c), both OUIs it uses
+  generic_c45.family_also = {
+      0x002b09a0,  // 88X3310 and 88X3340 (marvell10g.c)
+      0x002b09b0,  // 88E2110 and 88E2111 (marvell10g.c)
+      0x00a19410,  // Teranetics TN2020 (teranetics.c)
+      0xae025150,  // Broadcom BCM84881 (bcm84881.c)
+      0x13e51002,  // Cortina CS4340 (cortina.c)
+      0x01410f10,  // Marvell 88X2222 (marvell-88x2222.c), under Marvell's gigabit OUI
+  };
 
   return {
       asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
@@ -121,11 +152,12 @@ std::array<PhyModelSpec, 8> build_models() {
       upd60620,
       marvell,
       realtek,
+      generic_c45,
   };
 }
 
-const std::array<PhyModelSpec, 8>& models() {
-  static const std::array<PhyModelSpec, 8> m = build_models();
+const std::array<PhyModelSpec, 9>& models() {
+  static const std::array<PhyModelSpec, 9> m = build_models();
   return m;
 }
 
@@ -220,7 +252,8 @@ std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
     if (m.name.rfind("generic", 0) != 0 && (m.phy_id & mask) == (phy_id & mask)) return m.name;
   // A vendor's family model, run under the entry's own ID.
   for (const auto& m : models())
-    if (std::ranges::any_of(m.family_also, [&](std::uint32_t id) { return (id & mask) == (phy_id & mask); }))
+    if (std::ranges::any_of(m.family_also, [&](std::uint32_t id) { return (id & mask) == (phy_id & mask); }) ||
+        std::ranges::any_of(m.family_ouis, [&](std::uint32_t id) { return (id & kOuiMask) == (phy_id & kOuiMask); }))
       return m.name;
   for (const auto& m : models())
     if (m.family_mask && (m.phy_id & m.family_mask) == (phy_id & m.family_mask) &&
@@ -234,7 +267,7 @@ std::span<const Qt2025Spec> qt2025_models() { return qt2025s(); }
 std::vector<ModelInfo> all_models() {
   std::vector<ModelInfo> out;
   for (const auto& m : models())
-    out.push_back({m.name, m.description, m.default_addr, m.bus_mask, true, false, false});
+    out.push_back({m.name, m.description, m.default_addr, m.bus_mask, m.clause22, m.clause45, false});
   for (const auto& q : qt2025s())
     out.push_back({q.name, q.description, q.default_addr, ~(1u << q.default_addr), false, true, true});
   return out;

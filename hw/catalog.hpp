@@ -19,9 +19,10 @@ namespace refdrv::hw {
 [[nodiscard]] std::optional<PhyModelSpec> find_phy_model(std::string_view name);
 // The Clause-22 model refdrv has of the PHY a driver entry matches (its
 // ID under the entry's mask), for a driver's conformance run: a vendor
-// model when the catalog has one (uPD60620, the Asix PHYs), else a vendor's
-// family model whose family_mask covers the ID (Marvell's OUI), else
-// "generic".
+// model when the catalog has one (uPD60620, the Asix PHYs), else a family
+// model listing the ID (family_also, family_ouis: Marvell's two IDs outside
+// its OUI, "generic-c45" for the Clause-45 PHYs), else a vendor's family
+// model whose family_mask covers the ID (Marvell's OUI), else "generic".
 [[nodiscard]] std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask);
 
 // Every model a scenario can name, whatever its kind (the Clause-22 models

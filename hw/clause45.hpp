@@ -39,7 +39,42 @@ enum Reg : unsigned {
   kExtAbility = 11,  // 45.2.1.10 PMA/PMD extended ability
   kPcs10GbrStat1 = 32,  // 45.2.3.15 10GBASE-R (and 10GBASE-T) PCS status 1
   kPhyXsLaneStatus = 24,  // 45.2.4.10 PHY XS lane status (10GBASE-X lanes)
+  kPcsEeeAbility = 20,    // 45.2.3.10 EEE control and capability 1 (PCS)
+  kPcsEeeAbility2 = 21,   // 45.2.3.11 EEE control and capability 2 (2.5G/5G)
+  kPmaNgExtAbility = 21,  // 45.2.1.20 2.5G/5G PMA/PMD extended ability (PMA/PMD)
+  kAnAdv = 16,            // 45.2.7.6 AN advertisement (base page, bits 15:0)
+  kAnLpBase = 19,         // 45.2.7.7 AN LP base page ability (bits 15:0)
+  kAn10GBTCtrl = 32,      // 45.2.7.10 multi-gigabit (10GBASE-T) AN control
+  kAn10GBTStat = 33,      // 45.2.7.11 multi-gigabit (10GBASE-T) AN status
 };
+
+// 45.2.7.1: AN control 1.
+namespace an_ctrl1 {
+inline constexpr std::uint16_t kRestart = 1u << 9;  // self-clearing
+inline constexpr std::uint16_t kEnable = 1u << 12;
+inline constexpr std::uint16_t kXnpControl = 1u << 13;
+inline constexpr std::uint16_t kReset = 1u << 15;  // self-clearing
+}  // namespace an_ctrl1
+
+// 45.2.7.2: AN status.
+namespace an_stat1 {
+inline constexpr std::uint16_t kLpAnAble = 1u << 0;
+inline constexpr std::uint16_t kLinkStatus = 1u << 2;  // latching low
+inline constexpr std::uint16_t kAnAbility = 1u << 3;
+inline constexpr std::uint16_t kRemoteFault = 1u << 4;  // latching high
+inline constexpr std::uint16_t kComplete = 1u << 5;
+inline constexpr std::uint16_t kPageReceived = 1u << 6;  // latching high
+}  // namespace an_stat1
+
+// 45.2.1.10: PMA/PMD extended ability (the BASE-T ones).
+namespace ext_ability {
+inline constexpr std::uint16_t k10GBaseT = 1u << 2;
+inline constexpr std::uint16_t k1000BaseT = 1u << 5;
+inline constexpr std::uint16_t k100BaseTX = 1u << 7;
+inline constexpr std::uint16_t k10BaseT = 1u << 8;
+inline constexpr std::uint16_t kBaseT1 = 1u << 11;  // BASE-T1 registers exist (1.18)
+inline constexpr std::uint16_t kNBaseT = 1u << 14;  // 2.5G/5G ability register exists (1.21)
+}  // namespace ext_ability
 
 // 45.2.1.1: PMA/PMD control 1.
 namespace ctrl1 {
@@ -68,6 +103,8 @@ inline constexpr std::uint32_t kWis = 1u << 2;
 inline constexpr std::uint32_t kPcs = 1u << 3;
 inline constexpr std::uint32_t kPhyXs = 1u << 4;
 inline constexpr std::uint32_t kAn = 1u << 7;
+inline constexpr std::uint32_t kVend1 = 1u << 30;
+inline constexpr std::uint32_t kVend2 = 1u << 31;
 }  // namespace devs
 
 // 45.2.1.6: PMA/PMD type selection (control 2 bits 5:0).
@@ -76,6 +113,9 @@ inline constexpr std::uint16_t kTypeMask = 0x003f;
 inline constexpr std::uint16_t k10GBaseLR = 0x0006;
 inline constexpr std::uint16_t k10GBaseSR = 0x0007;
 inline constexpr std::uint16_t k10GBaseT = 0x0009;
+inline constexpr std::uint16_t k1000BaseT = 0x000c;
+inline constexpr std::uint16_t k100BaseTX = 0x000e;
+inline constexpr std::uint16_t k10BaseT = 0x000f;
 }  // namespace ctrl2
 
 // 45.2.1.7: PMA/PMD status 2.
@@ -91,6 +131,9 @@ inline constexpr std::uint16_t k10GBaseSR = 1u << 7;
 // 45.2.1.4: speed ability.
 namespace speed {
 inline constexpr std::uint16_t k10G = 1u << 0;
+inline constexpr std::uint16_t k1000 = 1u << 4;
+inline constexpr std::uint16_t k100 = 1u << 5;
+inline constexpr std::uint16_t k10 = 1u << 6;
 }  // namespace speed
 
 // 45.2.3.15: 10GBASE-R PCS status 1.

@@ -158,6 +158,7 @@ void PhyModel::link_down(Nanos) {
   const bool was_up = phase_ == LinkPhase::kUp;
   if (was_up) {
     lstatus_latched_low_ = true;  // 22.2.4.2.13: latches low until read
+    c45_link_latched_low_ = ~0u;  // 45.2.1.2.3 and alike: each MMD's, until read
     if (spec_.quirks.lpa_stale_after_link_drop) lpa_frozen_ = true;
   }
   phase_ = LinkPhase::kDown;
@@ -448,14 +449,16 @@ std::uint16_t PhyModel::mmd_access(bool is_write, std::uint16_t value) {
     if (is_write) mmd_addr_[devad] = value;
     return mmd_addr_[devad];
   }
-  const std::uint32_t key = (devad << 16) | mmd_addr_[devad];
-  std::uint16_t result = mmd_register(devad, mmd_addr_[devad]);
-  if (is_write) {
-    auto it = std::find_if(mmd_regs_.begin(), mmd_regs_.end(), [key](const auto& kv) { return kv.first == key; });
-    if (it != mmd_regs_.end())
-      it->second = value;
+  std::uint16_t result = 0;
+  if (spec_.clause45) {
+    // The PHY's own Clause-45 registers, as a Clause-45 frame reaches them.
+    if (is_write)
+      c45_write(devad, mmd_addr_[devad], value);
     else
-      mmd_regs_.emplace_back(key, value);
+      result = c45_read(devad, mmd_addr_[devad]);
+  } else {
+    result = mmd_register(devad, mmd_addr_[devad]);
+    if (is_write) store_mmd(devad, mmd_addr_[devad], value);
   }
   // 22.2.4.3.11: post-increment on read+write, or on write only.
   if (function == mmd::kFunctionDataPostIncRw || (function == mmd::kFunctionDataPostIncW && is_write))
@@ -463,15 +466,28 @@ std::uint16_t PhyModel::mmd_access(bool is_write, std::uint16_t value) {
   return result;
 }
 
+void PhyModel::store_mmd(unsigned devad, unsigned reg, std::uint16_t value) {
+  const std::uint32_t key = (devad << 16) | reg;
+  auto it = std::find_if(mmd_regs_.begin(), mmd_regs_.end(), [key](const auto& kv) { return kv.first == key; });
+  if (it != mmd_regs_.end())
+    it->second = value;
+  else
+    mmd_regs_.emplace_back(key, value);
+}
+
 std::uint16_t PhyModel::peek(unsigned reg, Nanos now) {
   advance(now);
-  // An MMD register is what the indirect access through 13/14 would reach.
-  if (c45::is_c45(reg)) return mmd_register(c45::devad_of(reg), c45::reg_of(reg));
+  // An MMD register: what a Clause-45 frame (or the indirect access through
+  // 13/14) would read.
+  if (c45::is_c45(reg))
+    return spec_.clause45 ? compose_c45(c45::devad_of(reg), c45::reg_of(reg))
+                          : mmd_register(c45::devad_of(reg), c45::reg_of(reg));
   if (reg >= c22::kNumRegs) return 0xffff;
   return compose(reg);
 }
 
 std::uint16_t PhyModel::read(unsigned reg, Nanos now) {
+  if (!spec_.clause22) return 0xffff;  // no answer: the bus's pull-ups
   advance(now);
   if (off_page(reg)) return compose(reg);  // plain storage: no side effects
   if (reg == kMmdData && spec_.mmd == MmdAccess::kIndirect) return mmd_access(false, 0);
@@ -486,7 +502,37 @@ std::uint16_t PhyModel::read(unsigned reg, Nanos now) {
   return v;
 }
 
+void PhyModel::control_write(std::uint16_t value) {
+  const std::uint16_t old = regs_[kBmcr];
+  if (value & bmcr::kReset) {
+    if (!spec_.quirks.reset_needs_toggle || reset_armed_) {
+      begin_reset(now_);
+      return;
+    }
+    // Quirk: no 0 -> 1 transition, the request is ignored and the bit stays set.
+  } else {
+    reset_armed_ = true;
+  }
+  const std::uint16_t stored = value & static_cast<std::uint16_t>(~bmcr::kAnRestart);
+  regs_[kBmcr] = stored;
+  const std::uint16_t changed = old ^ stored;
+  const bool an_enabled = spec_.autoneg_capable && (stored & bmcr::kAnEnable);
+  if (stored & bmcr::kPowerDown) {
+    if (!(old & bmcr::kPowerDown)) link_down(now_);
+    phase_ = LinkPhase::kDown;
+    return;
+  }
+  const bool relink = (changed & (bmcr::kPowerDown | bmcr::kAnEnable | bmcr::kLoopback)) ||
+                      (!an_enabled && (changed & (bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex))) ||
+                      (an_enabled && (value & bmcr::kAnRestart));
+  if (relink) {
+    link_down(now_);
+    start_link(now_);
+  }
+}
+
 void PhyModel::write(unsigned reg, std::uint16_t value, Nanos now) {
+  if (!spec_.clause22) return;
   advance(now);
   if (reset_done_at_) return;  // the PHY is resetting: writes are not accepted
   if (off_page(reg)) {
@@ -500,35 +546,9 @@ void PhyModel::write(unsigned reg, std::uint16_t value, Nanos now) {
     return;
   }
   switch (reg) {
-    case kBmcr: {
-      const std::uint16_t old = regs_[kBmcr];
-      if (value & bmcr::kReset) {
-        if (!spec_.quirks.reset_needs_toggle || reset_armed_) {
-          begin_reset(now_);
-          return;
-        }
-        // Quirk: no 0 -> 1 transition, the request is ignored and the bit stays set.
-      } else {
-        reset_armed_ = true;
-      }
-      const std::uint16_t stored = value & static_cast<std::uint16_t>(~bmcr::kAnRestart);
-      regs_[kBmcr] = stored;
-      const std::uint16_t changed = old ^ stored;
-      const bool an_enabled = spec_.autoneg_capable && (stored & bmcr::kAnEnable);
-      if (stored & bmcr::kPowerDown) {
-        if (!(old & bmcr::kPowerDown)) link_down(now_);
-        phase_ = LinkPhase::kDown;
-        return;
-      }
-      const bool relink = (changed & (bmcr::kPowerDown | bmcr::kAnEnable | bmcr::kLoopback)) ||
-                          (!an_enabled && (changed & (bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex))) ||
-                          (an_enabled && (value & bmcr::kAnRestart));
-      if (relink) {
-        link_down(now_);
-        start_link(now_);
-      }
+    case kBmcr:
+      control_write(value);
       return;
-    }
     case kAdvertise:
     case kNextPageTx:
       regs_[reg] = value;

@@ -24,6 +24,10 @@ using Nanos = std::uint64_t;
 
 inline constexpr Nanos kMs = 1'000'000;
 
+// The OUI part of a PHY identifier (22.2.4.3.1: bits 3-24 of the OUI in
+// PHYSID1 and PHYSID2's upper six bits).
+inline constexpr std::uint32_t kOuiMask = 0xfffffc00;
+
 // One technology a twisted-pair PHY can run, in the priority order of
 // Annex 28B.3 (lowest first).
 enum class Mode : std::uint8_t { k10Half, k10Full, k100Half, k100Full, k1000Half, k1000Full };
@@ -144,6 +148,21 @@ struct PhyModelSpec {
   // Initial MMD registers for kIndirect: (devad << 16 | register, value).
   std::vector<std::pair<std::uint32_t, std::uint16_t>> mmd_defaults;
   std::optional<SpeedIndication> speed_indication;
+  // The management frames the PHY answers. Clause 22 (22.2.4): the
+  // registers above. Clause 45 (45.2): MMDs PMA/PMD (1), PCS (3) and AN (7)
+  // with the IEEE registers of a twisted-pair PHY driven by the same line
+  // side (control 1 and status 1 of each, the identifiers, devices in
+  // package, status 2, the PMA/PMD speed and extended abilities, the AN
+  // advertisement and link partner base page), vendor MMDs 30 and 31, and
+  // every other register stored and read back. Clause 45 has no register
+  // for the 1000BASE-T advertisement (Clause 40 keeps it in Clause-22
+  // registers 9 and 10; Clause-45 PHYs put it in vendor registers), so a
+  // Clause-45-only model should not be given gigabit abilities it could
+  // only negotiate through registers no driver can know. Without clause22
+  // a Clause-22 frame gets no answer (the bus reads its pull-ups); with
+  // both, registers 13/14 reach the Clause-45 registers.
+  bool clause22 = true;
+  bool clause45 = false;
   // Registers in pages: writing this register (16..31) selects the page the
   // other registers read and write. Page 0 is the chip as modelled (the
   // copper side: Clause 22, the defaults, the speed indication). On any
@@ -162,6 +181,9 @@ struct PhyModelSpec {
   // Finisar's SFP modules, 0x01ff0cc0; the 88E6393 switch family's internal
   // PHYs, 0x002b0b9b), compared under the entry's mask.
   std::vector<std::uint32_t> family_also;
+  // Whole OUIs of this family (IDs compared under kOuiMask), for a model
+  // that is not one vendor's (generic-c45).
+  std::vector<std::uint32_t> family_ouis;
   Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
   Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
   Nanos parallel_detect_duration = 800 * kMs;
@@ -215,6 +237,12 @@ class WiredPhy : public MdioDevice {
   [[nodiscard]] virtual std::optional<std::vector<std::uint8_t>> running_firmware() const { return std::nullopt; }
 };
 
+// Whether a Clause-45 register is outside what a Clause-45 PhyModel drives
+// by IEEE 802.3 (it stores it): in a vendor MMD (30, 31), a vendor-specific
+// register of another MMD (0x8000 and up, 45.2), or in an MMD the model does
+// not have (only PMA/PMD, PCS and AN are modelled).
+[[nodiscard]] bool c45_vendor_register(unsigned devad, unsigned reg);
+
 class PhyModel final : public WiredPhy {
  public:
   explicit PhyModel(PhyModelSpec spec);
@@ -244,6 +272,10 @@ class PhyModel final : public WiredPhy {
   [[nodiscard]] std::uint16_t mmd_register(unsigned devad, unsigned reg) const;
   Quirks& quirks() { return spec_.quirks; }
 
+  // Clause 45 frames, when spec().clause45 (hw/phy_model_c45.cpp).
+  std::uint16_t read_c45(unsigned devad, unsigned reg, Nanos now) override;
+  void write_c45(unsigned devad, unsigned reg, std::uint16_t value, Nanos now) override;
+
  private:
   enum class LinkPhase : std::uint8_t { kDown, kNegotiating, kLinking, kUp };
 
@@ -263,6 +295,16 @@ class PhyModel final : public WiredPhy {
   [[nodiscard]] ModeSet local_advertised() const;
   [[nodiscard]] std::optional<Mode> forced_mode() const;
   std::uint16_t mmd_access(bool is_write, std::uint16_t value);
+  // A write of the control register, BMCR's layout: reset, power down,
+  // loopback, autonegotiation enable and restart, forced speed and duplex.
+  void control_write(std::uint16_t value);
+  // Clause 45 (hw/phy_model_c45.cpp): a register's value without side
+  // effects, a read with them, a write.
+  [[nodiscard]] std::uint16_t compose_c45(unsigned devad, unsigned reg) const;
+  std::uint16_t c45_read(unsigned devad, unsigned reg);
+  void c45_write(unsigned devad, unsigned reg, std::uint16_t value);
+  void store_mmd(unsigned devad, unsigned reg, std::uint16_t value);
+  [[nodiscard]] bool c45_link(unsigned devad) const;
 
   PhyModelSpec spec_;
   std::array<std::uint16_t, c22::kNumRegs> regs_{};
@@ -279,6 +321,8 @@ class PhyModel final : public WiredPhy {
   bool rfault_latched_ = false;
   bool page_received_latched_ = false;
   bool lpa_frozen_ = false;
+  // Clause 45: status 1's link bit latches low per MMD (bit = devad).
+  std::uint32_t c45_link_latched_low_ = 0;
 
   bool plugged_ = false;
   std::optional<PartnerProfile> partner_;

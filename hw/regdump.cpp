@@ -55,6 +55,15 @@ std::string c45_name(unsigned devad, unsigned reg) {
                                            : nullptr;
   const std::string m = mmd ? mmd : fmt::format("MMD{}", devad);
   if (reg < kCommon.size()) return m + ":" + kCommon[reg];
+  if (reg == c45::kPkgId1 || reg == c45::kPkgId2) return m + (reg == c45::kPkgId1 ? ":PKGID1" : ":PKGID2");
+  if (devad == c45::kPmaPmd && reg == c45::kExtAbility) return m + ":EXTABLE";
+  if (devad == c45::kPmaPmd && reg == c45::kPmaNgExtAbility) return m + ":NG_EXTABLE";
+  if (devad == c45::kPcs && reg == c45::kPcsEeeAbility) return m + ":EEE_ABLE";
+  if (devad == c45::kPcs && reg == c45::kPcsEeeAbility2) return m + ":EEE_ABLE2";
+  if (devad == c45::kAn && reg == c45::kAnAdv) return m + ":ADV";
+  if (devad == c45::kAn && reg == c45::kAnLpBase) return m + ":LPA";
+  if (devad == c45::kAn && reg == c45::kAn10GBTCtrl) return m + ":10GBT_CTRL";
+  if (devad == c45::kAn && reg == c45::kAn10GBTStat) return m + ":10GBT_STAT";
   if (devad == c45::kPcs && reg == c45::kPcs10GbrStat1) return m + ":10GBR_STAT1";
   if (devad == c45::kPhyXs && reg == c45::kPhyXsLaneStatus) return m + ":LANES";
   if (devad == c45::kPmaPmd && reg == 0xd001) return m + ":HW_REV";

@@ -16,6 +16,7 @@
 #include "engine/supervisor.hpp"
 #include "host/trace.hpp"
 #include "hw/catalog.hpp"
+#include "hw/clause45.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/kbuild.hpp"
 #include "report/source_scan.hpp"
@@ -31,6 +32,15 @@ std::string in_phy_dir(const std::string& path) {
   return path.rfind(kPhyDir, 0) == 0 ? path.substr(std::string_view(kPhyDir).size()) : path;
 }
 constexpr const char* kStubPrefix = "unemulated kernel function ";
+
+// The generic models (generic, generic-c45): no vendor registers driven.
+bool is_generic_model(const std::string& model) { return model.rfind("generic", 0) == 0; }
+
+nlohmann::json mmd_registers_json(const std::vector<std::pair<unsigned, unsigned>>& regs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [mmd, reg] : regs) out.push_back({{"mmd", mmd}, {"reg", reg}});
+  return out;
+}
 
 // A YAML double-quoted string.
 std::string quoted(const std::string& s) {
@@ -69,12 +79,14 @@ std::string stopped_in(const RunResult& r, const Scenario& sc) {
 // For a failure on the generic model after the driver used vendor
 // registers: that the model gives them no meaning.
 std::string vendor_hint(const DriverRow& row) {
-  if (row.vendor_registers.empty() || row.model != "generic") return {};
+  if ((row.vendor_registers.empty() && row.vendor_mmd_registers.empty()) || !is_generic_model(row.model)) return {};
+  std::vector<std::string> regs;
+  for (int v : row.vendor_registers) regs.push_back(fmt::format("0x{:02x}", v));
+  for (const auto& [mmd, reg] : row.vendor_mmd_registers) regs.push_back(fmt::format("{}.0x{:04x}", mmd, reg));
   return fmt::format(
-      "; the driver used vendor register(s) {}, which the generic model stores but does not drive: if it relies on "
+      "; the driver used vendor register(s) {}, which the {} model stores but does not drive: if it relies on "
       "them for what failed, only a vendor model can tell a driver bug from the model's gap",
-      fmt::join(row.vendor_registers | std::views::transform([](int v) { return fmt::format("0x{:02x}", v); }),
-                ", "));
+      fmt::join(regs, ", "), row.model);
 }
 
 // For a failure after the driver wrote to a PHY whose reset was still in
@@ -93,14 +105,23 @@ std::string reset_hint(const RunResult& r) {
 // or leak (fail).
 void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
   std::set<int> vendor;
+  std::set<std::pair<unsigned, unsigned>> vendor_mmd;
   long probe_error = 0;
   for (const auto& e : r.trace.events()) {
-    if ((e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) && e.reg >= 16 && e.reg < 32)
-      vendor.insert(e.reg);
+    if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) {
+      const auto reg = static_cast<unsigned>(e.reg);
+      if (hw::c45::is_c45(reg)) {
+        if (hw::c45_vendor_register(hw::c45::devad_of(reg), hw::c45::reg_of(reg)))
+          vendor_mmd.emplace(hw::c45::devad_of(reg), hw::c45::reg_of(reg));
+      } else if (reg >= 16 && reg < 32) {
+        vendor.insert(e.reg);
+      }
+    }
     if (e.kind == TraceKind::kCallbackExit && e.name.view() == "probe" && e.value < 0 && !probe_error)
       probe_error = e.value;
   }
   row.vendor_registers.assign(vendor.begin(), vendor.end());
+  row.vendor_mmd_registers.assign(vendor_mmd.begin(), vendor_mmd.end());
   const ExpectationResult* first_failed = nullptr;
   for (const auto& e : r.expectations) {
     if (e.step == 1 && e.ok) row.bound = true;
@@ -125,10 +146,13 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
           "; its probe() returned -{} at bus registration, so attach bound phylib's generic "
           "driver",
           errno_name(static_cast<int>(-probe_error)));
+    row.reason += vendor_hint(row);
     if (row.matches_by_callback)
-      row.reason +=
-          "; it matches with its own match_phy_device(), which may need more than a Clause-22 PHY ID "
-          "(Clause-45 device IDs, a vendor register) from the generic model";
+      row.reason += fmt::format(
+          "; it matches with its own match_phy_device(), which may need more than the {} model gives it ({})",
+          row.model,
+          row.model == "generic-c45" ? "a vendor register, other Clause-45 device identifiers"
+                                     : "Clause-45 device identifiers, a vendor register");
     return;
   }
   if (r.passed()) {
@@ -254,9 +278,14 @@ std::vector<Leg> legs_of(const DriverRow& row) {
                                    "  - detach: {{returns: 0}}\n",
                                    hw::mode_speed(*mode), hw::mode_full_duplex(*mode) ? "full" : "half")});
   }
-  // Forced modes, against a partner forced alike (22.2.4.1.3).
+  // Forced modes, against a partner forced alike (22.2.4.1.3). Clause 45
+  // forces the speed only (45.2.1.1.3), always at full duplex: phylib refuses
+  // a forced half duplex on a Clause-45 PHY (genphy_c45_pma_setup_forced), so
+  // a Clause-45-only model has no forced-half leg.
+  const bool c45_only = spec && spec->clause45 && !spec->clause22;
   for (const auto& [partner, speed, duplex] :
-       {std::tuple{"forced-100-full", 100, "full"}, std::tuple{"forced-10-half", 10, "half"}})
+       {std::tuple{"forced-100-full", 100, "full"}, std::tuple{"forced-10-half", 10, "half"}}) {
+    if (c45_only && std::string_view(duplex) == "half") continue;
     out.push_back({fmt::format("forced {}-{}", speed, duplex),
                    scenario_head(fmt::format("forced {}-{}", speed, duplex), row.name, row.phy_id, row.model,
                                  partner) +
@@ -268,6 +297,7 @@ std::vector<Leg> legs_of(const DriverRow& row) {
                                    "  - stop: {{returns: 0}}\n"
                                    "  - detach: {{returns: 0}}\n",
                                    speed, duplex, speed, duplex)});
+  }
   out.push_back({"flap", scenario_head("flap", row.name, row.phy_id, row.model, "switch-10-100") +
                              "  - attach: {returns: 0}\n"
                              "  - start: {returns: 0}\n"
@@ -529,8 +559,8 @@ std::string selection_note(const DriversReport& r) {
 
 std::string format_drivers(const DriversReport& r) {
   std::string out =
-      fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, else the generic "
-                  "Clause-22 model\n\n",
+      fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, else a generic "
+                  "model (Clause 22; Clause 45 for the drivers of Clause-45 PHYs)\n\n",
                   r.tree_version);
   out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", "file", "phy_driver", "phy_id", "built", "bound",
                      "conf", "reason");
@@ -591,6 +621,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                        {"failed_step", row.failed_step},
                        {"matches_by_callback", row.matches_by_callback},
                        {"vendor_registers", row.vendor_registers},
+                       {"vendor_mmd_registers", mmd_registers_json(row.vendor_mmd_registers)},
                        {"legs", row.legs},
                        {"attach_sweep",
                         row.legs ? nlohmann::json({{"accesses", row.attach_accesses},

@@ -3,7 +3,9 @@
 // refdrv's emulated PHY. The kernel side is built with every driver the
 // tree's Kconfig allows in refdrv's configuration
 // (kernel::BuildOptions::all_phy_drivers); each entry its module registered
-// is bound by its PHY ID on the generic Clause-22 model and taken through the
+// is bound by its PHY ID on refdrv's model of its PHY (hw::model_for_phy_id:
+// a vendor's, else generic-c45 for Clause-45 PHYs, else generic) and taken
+// through the
 // conformance scenario (conformance_scenario_yaml): expectation-based, as
 // these drivers have one implementation.
 #pragma once
@@ -51,6 +53,9 @@ struct DriverRow {
   // model stores them but gives them no meaning, so a failure after the
   // driver relied on one is more likely the model's gap than the driver's.
   std::vector<int> vendor_registers;
+  // The same for Clause-45 registers outside what the model drives
+  // (hw::c45_vendor_register): (MMD, register) pairs.
+  std::vector<std::pair<unsigned, unsigned>> vendor_mmd_registers;
 };
 
 struct DriversReport {

@@ -156,6 +156,13 @@ TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
       {0x001cc878, 0xffffffff, "Realtek-RTL821x", "Realtek's OUI"},
       {0x001cc838, 0xffffffff, "Realtek-RTL821x", "Realtek's OUI"},
       {0x001ccb00, 0xffffffff, "generic", "the RTL9000A is no RTL821x"},
+      // Clause-45 PHYs: Aquantia's two OUIs, 88X3310, 88X2222 (inside Marvell's gigabit OUI), TN2020.
+      {0x03a1b4e0, 0xfffffff0, "generic-c45", "Aquantia AQR107"},
+      {0x31c31c12, 0xfffffff0, "generic-c45", "Aquantia AQR113C"},
+      {0x002b09a0, 0xfffffff0, "generic-c45", "88X3310"},
+      {0x01410f10, 0xfffffff0, "generic-c45", "88X2222, before Marvell's OUI"},
+      {0x00a19410, 0xffffffff, "generic-c45", "TN2020"},
+      {0x0a0b0c30, 0xffffffff, "generic", "the generic-c45 model's own ID picks no generic model"},
   };
   for (const Case& c : cases)
     EXPECT_EQ(model_for_phy_id(c.id, c.mask), c.model) << fmt::format("0x{:08x}: {}", c.id, c.why);
@@ -521,6 +528,12 @@ TEST(RegisterDump, PhytoolStyleDecoding) {
   EXPECT_THAT(decode_register(kBmcr, 0x2100), ::testing::EndsWith("speed: 100-full"));
   EXPECT_THAT(decode_register(kBmsr, 0x786d), ::testing::HasSubstr("+link"));
   EXPECT_THAT(decode_register(kLpa, 0x45e1), ::testing::HasSubstr("modes: 100-full,100-half,10-full,10-half"));
+  // Clause-45 registers by MMD and name (45.2).
+  EXPECT_EQ(register_name(c45::encode(c45::kPmaPmd, c45::kDevs1)), "PMA:DEVS1");
+  EXPECT_EQ(register_name(c45::encode(c45::kPmaPmd, c45::kExtAbility)), "PMA:EXTABLE");
+  EXPECT_EQ(register_name(c45::encode(c45::kAn, c45::kAnLpBase)), "AN:LPA");
+  EXPECT_EQ(register_name(c45::encode(c45::kVend1, c45::kPkgId2)), "MMD30:PKGID2");
+  EXPECT_EQ(register_name(c45::encode(c45::kVend2, 0xf001)), "MMD31:0xf001");
 }
 
 
@@ -614,6 +627,134 @@ TEST(Clause45_2_1_2_Qt2025, LinkNeedsAProgramAndLightAndLatchesLowUntilRead) {
   m.unplug(3 * kSec);
   m.plug(*find_partner("switch-10-100"), 3 * kSec);
   EXPECT_FALSE(m.link_up(5 * kSec));
+}
+
+// ---- the generic Clause-45 model (hw/phy_model_c45.cpp) ----
+
+namespace gc45 {
+
+std::uint16_t rd(PhyModel& m, unsigned mmd, unsigned reg, Nanos t) { return m.read_c45(mmd, reg, t); }
+
+// Plugged to `partner` at 0 and negotiated.
+PhyModel linked(const char* partner_name, Nanos* t) {
+  PhyModel m = model("generic-c45");
+  m.plug(partner(partner_name), 0);
+  *t = m.spec().autoneg_duration + 1;
+  EXPECT_TRUE(m.link_up(*t));
+  return m;
+}
+
+}  // namespace gc45
+
+TEST(Clause45_2_GenericC45, AnswersClause45OnlyWithPmaPcsAnAndVendorMmds) {
+  using gc45::rd;
+  PhyModel m = model("generic-c45");
+  EXPECT_EQ(m.read(kPhyId1, 0), 0xffff);  // no Clause-22 answer
+  m.write(kBmcr, bmcr::kReset, 0);        // nor any effect
+  EXPECT_EQ(m.resets_completed(), 0u);
+  EXPECT_FALSE(m.resetting(0));
+  // 45.2.1.5/6: PMA/PMD, PCS, AN and vendor 1 and 2; not the Clause-22 bit 0.
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kDevs1, 0), 0x008a);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kDevs2, 0), 0xc000);
+  for (unsigned mmd : {c45::kPmaPmd, c45::kPcs, c45::kAn, c45::kVend1, c45::kVend2}) {
+    EXPECT_EQ(rd(m, mmd, c45::kDevId1, 0), 0x0a0b) << mmd;
+    EXPECT_EQ(rd(m, mmd, c45::kDevId2, 0), 0x0c30) << mmd;
+    EXPECT_EQ(rd(m, mmd, c45::kStat2, 0) & c45::stat2::kDevicePresentMask, c45::stat2::kDevicePresent) << mmd;
+    m.write_c45(mmd, c45::kDevId1, 0x1234, 0);  // read-only
+    EXPECT_EQ(rd(m, mmd, c45::kDevId1, 0), 0x0a0b) << mmd;
+  }
+  // What genphy_c45_pma_read_abilities reads: the extended abilities (1.8
+  // bit 9), 10BASE-T and 100BASE-TX only (1.11 bits 8, 7), no BASE-T1 (bit
+  // 11) or 2.5G/5G (bit 14); AN ability (7.1 bit 3); no EEE (3.20 = 0).
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kStat2, 0), 0x8200);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kExtAbility, 0), 0x0180);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kSpeed, 0), 0x0060);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kStat1, 0), c45::an_stat1::kAnAbility);
+  EXPECT_EQ(rd(m, c45::kPcs, c45::kPcsEeeAbility, 0), 0);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kCtrl1, 0), c45::an_ctrl1::kEnable);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kAnAdv, 0), 0x01e1);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl2, 0), c45::ctrl2::k100BaseTX);
+  // A vendor register is storage.
+  m.write_c45(c45::kVend1, 0x0020, 0xbeef, 0);
+  EXPECT_EQ(rd(m, c45::kVend1, 0x0020, 0), 0xbeef);
+}
+
+TEST(Clause45_2_7_GenericC45, NegotiatesThroughTheAnMmd) {
+  using gc45::rd;
+  Nanos t = 0;
+  PhyModel m = gc45::linked("switch-gigabit", &t);
+  // No 1000BASE-T in Clause 45's registers: a gigabit partner resolves at 100/full.
+  EXPECT_EQ(m.link_mode(t), Mode::k100Full);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kStat1, t),
+            c45::an_stat1::kLpAnAble | c45::an_stat1::kLinkStatus | c45::an_stat1::kAnAbility |
+                c45::an_stat1::kComplete | c45::an_stat1::kPageReceived);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kStat1, t) & c45::an_stat1::kPageReceived, 0) << "latching high, cleared by the read";
+  // 45.2.7.7: the partner's base page with Acknowledge (10/100, pause, asymmetric pause).
+  EXPECT_EQ(rd(m, c45::kAn, c45::kAnLpBase, t), 0x4de1);
+  EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kStat1, t) & c45::stat1::kLinkStatus);
+  EXPECT_TRUE(rd(m, c45::kPcs, c45::kStat1, t) & c45::stat1::kLinkStatus);
+  // Advertise 10BASE-T only and restart (what genphy_c45_restart_aneg writes).
+  m.write_c45(c45::kAn, c45::kAnAdv, 0x0061, t);
+  m.write_c45(c45::kAn, c45::kCtrl1, c45::an_ctrl1::kEnable | c45::an_ctrl1::kRestart, t);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kCtrl1, t), c45::an_ctrl1::kEnable) << "restart self-clears";
+  EXPECT_FALSE(rd(m, c45::kAn, c45::kStat1, t) & c45::an_stat1::kComplete);
+  t += m.spec().autoneg_duration + 1;
+  EXPECT_EQ(m.link_mode(t), Mode::k10Full);
+}
+
+TEST(Clause45_2_1_2_GenericC45, EachMmdsLinkStatusLatchesLowUntilItIsRead) {
+  using gc45::rd;
+  Nanos t = 0;
+  PhyModel m = gc45::linked("switch-10-100", &t);
+  m.flap(t, 50 * kMsec);
+  t += m.spec().autoneg_duration + 100 * kMsec;
+  ASSERT_TRUE(m.link_up(t));
+  for (unsigned mmd : {c45::kPmaPmd, c45::kPcs, c45::kAn}) {
+    EXPECT_FALSE(rd(m, mmd, c45::kStat1, t) & c45::stat1::kLinkStatus) << mmd << ": the drop is seen once";
+    EXPECT_TRUE(rd(m, mmd, c45::kStat1, t) & c45::stat1::kLinkStatus) << mmd;
+  }
+}
+
+TEST(Clause45_2_1_1_GenericC45, PmaControlForcesTheSpeedAtFullDuplexAndResetsThePhy) {
+  using gc45::rd;
+  Nanos t = 0;
+  PhyModel m = gc45::linked("forced-100-full", &t);  // parallel detection: 100/half
+  EXPECT_EQ(m.link_mode(t), Mode::k100Half);
+  // genphy_c45_pma_setup_forced: 1.0 speed 100 (bit 13), 1.7 100BASE-TX, AN off.
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kSpeedSel13, t);
+  m.write_c45(c45::kPmaPmd, c45::kCtrl2, c45::ctrl2::k100BaseTX, t);
+  m.write_c45(c45::kAn, c45::kCtrl1, 0, t);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl1, t), c45::ctrl1::kSpeedSel13);
+  t += m.spec().forced_link_duration + 1;
+  EXPECT_EQ(m.link_mode(t), Mode::k100Full);
+  // Above 1 Gb/s (bits 5:2, 10G here): read back, no technology of this PHY: no link.
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kSpeed10G, t);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl1, t), c45::ctrl1::kSpeed10G);
+  EXPECT_FALSE(m.link_up(t + 1 * kSec));
+  // 45.2.1.1.1: reset self-clears; meanwhile writes are refused; then the defaults.
+  t += 1 * kSec;
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kReset, t);
+  EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kCtrl1, t) & c45::ctrl1::kReset);
+  m.write_c45(c45::kAn, c45::kAnAdv, 0x0021, t + 1);
+  t += m.spec().reset_duration;
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl1, t) & c45::ctrl1::kReset, 0);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kAnAdv, t), 0x01e1);
+  EXPECT_EQ(rd(m, c45::kAn, c45::kCtrl1, t), c45::an_ctrl1::kEnable);
+  EXPECT_EQ(m.resets_completed(), 1u);
+  // Low power (1.0 bit 11) powers the PHY down, as BMCR's power down does.
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kLowPower, t);
+  EXPECT_TRUE(m.powered_down(t));
+  EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kCtrl1, t) & c45::ctrl1::kLowPower);
+}
+
+TEST(Clause45_2_GenericC45, VendorRegistersAreThoseTheModelOnlyStores) {
+  EXPECT_FALSE(c45_vendor_register(c45::kVend1, c45::kDevId1)) << "identification is driven";
+  EXPECT_TRUE(c45_vendor_register(c45::kVend1, 0x0020));
+  EXPECT_TRUE(c45_vendor_register(c45::kPmaPmd, 0xc050));
+  EXPECT_TRUE(c45_vendor_register(c45::kPhyXs, c45::kPhyXsLaneStatus)) << "an MMD the model does not have";
+  EXPECT_FALSE(c45_vendor_register(c45::kPmaPmd, c45::kStat1));
+  EXPECT_FALSE(c45_vendor_register(c45::kPmaPmd, c45::kCtrl2));
+  EXPECT_FALSE(c45_vendor_register(c45::kAn, c45::kAnLpBase));
 }
 
 TEST(Clause22_Medium, ATwistedPairPhyDoesNotSeeAnOpticalPartner) {

@@ -478,6 +478,54 @@ TEST_P(Qt2025, EveryStateTheGenericDriverPassesThroughIsInTheTrace) {
 INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl::kCxx),
                          [](const auto& info) { return std::string(impl_name(info.param)); });
 
+// A Clause-45-only PHY on a Clause-45 bus (the generic-c45 model, an ID no
+// driver has): the real phylib finds it by its devices in package, binds
+// "Generic Clause 45 PHY" at attach, negotiates through the AN MMD and reads
+// the link from the PMA/PMD, as IEEE 802.3 clause 45 and phy-c45.c say. The
+// whole MDIO sequence of the run, pinned.
+TEST(GenericC45, TheRealPhylibScansBindsNegotiatesAndPollsAClause45Phy) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(
+      "name: c45\nmodels: [generic-c45]\npartner: switch-gigabit\nsteps:\n"
+      "  - attach: {returns: 0}\n"
+      "  - expect: {bound: true, driver: \"Generic Clause 45 PHY\"}\n"
+      "  - start\n"
+      "  - wait: 3s\n"
+      "  - expect: {link: up, speed: 100, duplex: full, carrier: on, state: RUNNING}\n"
+      "  - unplug\n"
+      "  - wait: 1s\n"
+      "  - expect: {link: down, carrier: off, state: NOLINK}\n",
+      "c45.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult r = run_scenario(env, *sc, "generic-c45", Impl::kC);
+  ASSERT_TRUE(r.passed()) << r.failure_summary();
+  const auto steps = mdio_by_step(r.trace);
+  ASSERT_EQ(steps.size(), 9u);
+  using ::testing::ElementsAre;
+  // The scan (get_phy_c45_ids): devices in package from the PMA/PMD, then
+  // each present MMD's identifier, the vendor MMDs after their status 2.
+  EXPECT_THAT(steps[0], ElementsAre("rd 1.0006 0xc000", "rd 1.0005 0x008a", "rd 1.0002 0x0a0b", "rd 1.0003 0x0c30",
+                                    "rd 3.0002 0x0a0b", "rd 3.0003 0x0c30", "rd 7.0002 0x0a0b", "rd 7.0003 0x0c30",
+                                    "rd 30.0008 0x8000", "rd 30.0002 0x0a0b", "rd 30.0003 0x0c30",
+                                    "rd 31.0008 0x8000", "rd 31.0002 0x0a0b", "rd 31.0003 0x0c30"));
+  // Attach, the generic driver's probe (genphy_c45_pma_read_abilities): AN
+  // ability, extended abilities, 10/100, the EEE capability (none).
+  EXPECT_THAT(steps[1], ElementsAre("rd 7.0001 0x0008", "rd 1.0008 0x8200", "rd 1.000b 0x0180", "rd 3.0014 0x0000"));
+  // Start: genphy_c45_config_aneg writes the advertisement only if it
+  // changes (it does not: 10/100 with the selector; the MAC asked no pause),
+  // finds AN enabled and does not restart; then the first status read.
+  const std::vector<std::string> start(steps[3].begin(), steps[3].begin() + std::min<std::size_t>(6, steps[3].size()));
+  EXPECT_THAT(start, ElementsAre("rd 1.000b 0x0180", "rd 7.0010 0x01e1", "rd 7.0020 0x0000", "rd 7.0000 0x1000",
+                                 "rd 7.0000 0x1000", "rd 1.0001 0x0002"));
+  // Each poll once the link is up: AN control (restart?), the PMA/PMD's
+  // link, AN status, the partner's base page and multi-gigabit status.
+  const auto& wait = steps[4];
+  ASSERT_GE(wait.size(), 5u);
+  EXPECT_THAT(std::vector<std::string>(wait.end() - 5, wait.end()),
+              ElementsAre("rd 7.0000 0x1000", "rd 1.0001 0x0006", "rd 7.0001 0x002d", "rd 7.0013 0x4de1",
+                          "rd 7.0021 0x0000"));
+}
+
 // Issue 17: CONFIG_BUG=y, and x86's ud2-based WARN and BUG handled as the
 // kernel's trap handler does. Each trap runs in code compiled with the
 // kernel's flags (REFDRV_OP_SELFTEST_TRAP, emul/bug.c).

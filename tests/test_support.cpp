@@ -66,6 +66,29 @@ std::vector<TraceEvent> events_of(const Trace& trace, std::initializer_list<Trac
   return out;
 }
 
+namespace {
+
+// "rd 1.0005 0x008a": Clause 45 as MMD.register in hex, Clause 22 as the
+// register number.
+std::string mdio_access_line(const TraceEvent& e) {
+  const auto reg = static_cast<unsigned>(e.reg);
+  const std::string where = hw::c45::is_c45(reg)
+                                ? fmt::format("{}.{:04x}", hw::c45::devad_of(reg), hw::c45::reg_of(reg))
+                                : fmt::format("{:02}", e.reg);
+  return fmt::format("{} {} 0x{:04x}", e.kind == TraceKind::kMdioRead ? "rd" : "wr", where, e.value);
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> mdio_by_step(const Trace& trace) {
+  std::vector<std::vector<std::string>> out(1);
+  for (const auto& e : trace.events()) {
+    if (e.kind == TraceKind::kStep) out.emplace_back();
+    if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) out.back().push_back(mdio_access_line(e));
+  }
+  return out;
+}
+
 std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string& callback) {
   std::vector<std::string> out;
   int depth = 0;
@@ -75,13 +98,7 @@ std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string&
     if (e.kind == TraceKind::kCallbackEnter && e.name == callback) ++depth;
     if (e.kind == TraceKind::kCallbackExit && e.name == callback && depth && --depth == 0) done = true;
     if (!depth) continue;
-    if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite) continue;
-    const auto reg = static_cast<unsigned>(e.reg);
-    // Clause 45 as MMD.register in hex, Clause 22 as the register number.
-    const std::string where = hw::c45::is_c45(reg)
-                                  ? fmt::format("{}.{:04x}", hw::c45::devad_of(reg), hw::c45::reg_of(reg))
-                                  : fmt::format("{:02}", e.reg);
-    out.push_back(fmt::format("{} {} 0x{:04x}", e.kind == TraceKind::kMdioRead ? "rd" : "wr", where, e.value));
+    if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) out.push_back(mdio_access_line(e));
   }
   return out;
 }

@@ -40,6 +40,9 @@ std::vector<TraceEvent> events_of(const Trace& trace, std::initializer_list<Trac
 // MDIO accesses between the first entry into `callback` and its return,
 // as "wr 00 0x0000" / "rd 00 0x3100" strings.
 std::vector<std::string> mdio_in_callback(const Trace& trace, const std::string& callback);
+// Every MDIO access of a run, in mdio_in_callback's form, by when it
+// happened: [0] before the first step (bus registration), [k] in step k.
+std::vector<std::vector<std::string>> mdio_by_step(const Trace& trace);
 
 // Every MDIO access as "rd 16.01 0x7809", "wr 16.00 0x8200".
 std::vector<std::string> mdio_lines(const Trace& trace);
