@@ -117,7 +117,7 @@ class Run {
     owned_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_ = owned_.get();
     inst_->set_record_logs(opt_.logs);
-    inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id));
+    inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id, sc_.page_register));
     phy_ = inst_->device(addr_);
     if (sc_.partner) phy_->plug(*sc_.partner, 0);
     for (const auto& f : sc_.faults) inst_->faults().add(f);

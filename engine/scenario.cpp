@@ -812,8 +812,8 @@ class Parser {
 
   Result<Scenario> scenario(const YAML::Node& root) const {
     if (!root.IsMap()) return error(root, "a scenario is a map with name, models, steps (see docs/scenarios.md)");
-    if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "tags", "time-budget",
-                                   "mdio-frame", "faults", "seed", "firmware", "steps"},
+    if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "page-register", "tags",
+                                   "time-budget", "mdio-frame", "faults", "seed", "firmware", "steps"},
                             "the scenario");
         !r)
       return std::unexpected(r.error());
@@ -843,6 +843,18 @@ class Parser {
       auto v = integer(root["phy-id"], "phy-id");
       if (!v || *v < 0 || *v > 0xffffffffLL) return error(root["phy-id"], "phy-id must be a 32-bit PHY identifier");
       s.phy_id = static_cast<std::uint32_t>(*v);
+    }
+    if (root["page-register"]) {
+      const YAML::Node n = root["page-register"];
+      auto v = integer(n, "page-register");
+      if (!v || *v < 16 || *v > 31)
+        return error(n, fmt::format("page-register is the vendor register (16 to 31) whose value selects the page of "
+                                    "the others, got '{}'",
+                                    n.IsScalar() ? n.Scalar() : "a non-scalar"));
+      for (const auto& m : s.models)
+        if (auto spec = hw::find_phy_model(m); !spec || !spec->clause22)
+          return error(n, fmt::format("page-register pages Clause-22 registers, and model {} has none", m));
+      s.page_register = static_cast<unsigned>(*v);
     }
     if (root["tags"]) {
       if (!root["tags"].IsSequence()) return error(root["tags"], "tags must be a list");
@@ -1214,6 +1226,7 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
   out << YAML::Key << "models" << YAML::Value << YAML::Flow << s.models;
   out << YAML::Key << "partner" << YAML::Value << (s.partner ? partner_to_yaml(*s.partner) : YAML::Node("none"));
   if (s.phy_id) out << YAML::Key << "phy-id" << YAML::Value << fmt::format("0x{:08x}", *s.phy_id);
+  if (s.page_register) out << YAML::Key << "page-register" << YAML::Value << *s.page_register;
   if (!s.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::Flow << s.tags;
   if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << duration_text(s.time_budget_ns);
   if (s.mdio_frame_ns) out << YAML::Key << "mdio-frame" << YAML::Value << duration_text(s.mdio_frame_ns);

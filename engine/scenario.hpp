@@ -113,6 +113,11 @@ struct Scenario {
   std::vector<std::string> models;  // run on each
   std::optional<hw::PartnerProfile> partner;  // plugged at time 0; none: no cable
   std::optional<std::uint32_t> phy_id;  // overrides the model's (revision variants)
+  // The Clause-22 register (16-31) whose value selects the page the other
+  // registers show (hw::PhyModelSpec::page_reg), for a model without pages
+  // of its own: what a driver's write_page() writes (refdrv drivers learns
+  // it from the driver's first write_page() on the generic model).
+  std::optional<unsigned> page_register;
   std::vector<std::string> tags;    // what it covers (quirk names, "faults", ...)
   std::uint64_t time_budget_ns = 0; // 0: the default
   // Virtual time each MDIO access takes (0: none). A 2.5 MHz MDC, the

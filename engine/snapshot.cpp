@@ -53,6 +53,7 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
   mix(h, reinterpret_cast<std::uintptr_t>(q.image));
   mix(h, q.logs);
   mix(h, s.phy_id.value_or(0));
+  mix(h, s.page_register.value_or(0));
   if (s.partner) mix_partner(h, *s.partner);
   for (const auto& f : s.faults) mix_fault(h, f);
   mix(h, s.seed);
@@ -82,6 +83,7 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
       impl(q.impl),
       model(q.model),
       phy_id(q.scenario.phy_id),
+      page_register(q.scenario.page_register),
       partner(q.scenario.partner),
       faults(q.scenario.faults),
       seed(q.scenario.seed),
@@ -94,7 +96,7 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
 bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
   return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && model == q.model &&
-         phy_id == s.phy_id && partner == s.partner && faults == s.faults && seed == s.seed &&
+         phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults && seed == s.seed &&
          mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware && prefix.size() == q.point &&
          std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
 }

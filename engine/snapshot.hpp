@@ -66,6 +66,7 @@ struct SnapshotKey {
   Impl impl = Impl::kNone;
   std::string model;
   std::optional<std::uint32_t> phy_id;
+  std::optional<unsigned> page_register;
   std::optional<hw::PartnerProfile> partner;
   std::vector<hw::FaultRule> faults;
   std::uint64_t seed = 0, mdio_frame_ns = 0;

@@ -279,11 +279,18 @@ std::optional<ModelInfo> find_model(std::string_view name) {
   return std::nullopt;
 }
 
-std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id) {
+std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id,
+                                     std::optional<unsigned> page_reg) {
   if (auto spec = find_phy_model(name)) {
     if (phy_id) spec->phy_id = *phy_id;
+    if (page_reg) {
+      if (!spec->clause22 || *page_reg < c22::kFirstVendor || *page_reg >= c22::kNumRegs) return nullptr;
+      spec->page_reg = *page_reg;
+      spec->paged_from = c22::kFirstVendor;  // 0-15 stay Clause 22's on every page
+    }
     return std::make_unique<PhyModel>(*spec);
   }
+  if (page_reg) return nullptr;
   for (auto q : qt2025s())
     if (q.name == name) {
       if (phy_id) q.phy_id = *phy_id;

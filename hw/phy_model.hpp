@@ -171,6 +171,11 @@ struct PhyModelSpec {
   // another medium's side (Marvell's fiber page 1) without a signal, or a
   // vendor's configuration page.
   std::optional<unsigned> page_reg;
+  // The first register the page selects: 0, every register but the
+  // identifier (Marvell's fiber page has a BMCR of its own); 16, the vendor
+  // registers only, registers 0-15 being Clause 22's on every page (a page
+  // register a scenario gives a model without pages: page-register).
+  unsigned paged_from = 0;
   // Non-zero: the model also stands for every PHY ID equal to phy_id under
   // this mask (a vendor's OUI), run under that ID (hw::model_for_phy_id).
   std::uint32_t family_mask = 0;
@@ -341,7 +346,8 @@ class PhyModel final : public WiredPhy {
   // The speed indication's value, its other bits as written.
   [[nodiscard]] std::uint16_t speed_indication(const SpeedIndication& si) const;
   [[nodiscard]] bool off_page(unsigned reg) const {
-    return spec_.page_reg && reg != *spec_.page_reg && reg != c22::kPhyId1 && reg != c22::kPhyId2 && page() != 0;
+    return spec_.page_reg && reg != *spec_.page_reg && reg != c22::kPhyId1 && reg != c22::kPhyId2 &&
+           reg >= spec_.paged_from && page() != 0;
   }
 
   unsigned resets_completed_ = 0;

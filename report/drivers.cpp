@@ -218,16 +218,19 @@ namespace {
 
 // The scenario head every conformance run of an entry shares.
 std::string scenario_head(const std::string& name, const std::string& driver, std::uint32_t phy_id,
-                          const std::string& model, const std::string& partner) {
+                          const std::string& model, const std::string& partner,
+                          std::optional<unsigned> page_register) {
   return fmt::format(
       "name: {}\n"
       "description: refdrv's conformance scenario for one phy_driver entry\n"
       "models: [{}]\n"
       "phy-id: 0x{:08x}\n"
+      "{}"
       "partner: {}\n"
       "mdio-frame: 25.6us\n"
       "steps:\n",
-      quoted(name + ": " + driver), model, phy_id, partner);
+      quoted(name + ": " + driver), model, phy_id,
+      page_register ? fmt::format("page-register: {}\n", *page_register) : "", partner);
 }
 
 // One more run of an entry whose main scenario passed.
@@ -269,7 +272,7 @@ std::vector<Leg> legs_of(const DriverRow& row) {
     const auto mode = m.link_mode(10 * 1000 * hw::kMs);
     if (!mode) continue;  // no common technology: nothing to link (no such partner today)
     out.push_back({"partner " + p.name,
-                   scenario_head("partner " + p.name, row.name, row.phy_id, row.model, p.name) +
+                   scenario_head("partner " + p.name, row.name, row.phy_id, row.model, p.name, row.page_register) +
                        fmt::format("  - attach: {{returns: 0}}\n"
                                    "  - start: {{returns: 0}}\n"
                                    "  - wait: 6s\n"
@@ -288,7 +291,7 @@ std::vector<Leg> legs_of(const DriverRow& row) {
     if (c45_only && std::string_view(duplex) == "half") continue;
     out.push_back({fmt::format("forced {}-{}", speed, duplex),
                    scenario_head(fmt::format("forced {}-{}", speed, duplex), row.name, row.phy_id, row.model,
-                                 partner) +
+                                 partner, row.page_register) +
                        fmt::format("  - attach: {{returns: 0}}\n"
                                    "  - start: {{returns: 0}}\n"
                                    "  - ethtool: {{autoneg: off, speed: {}, duplex: {}}}\n"
@@ -298,7 +301,7 @@ std::vector<Leg> legs_of(const DriverRow& row) {
                                    "  - detach: {{returns: 0}}\n",
                                    speed, duplex, speed, duplex)});
   }
-  out.push_back({"flap", scenario_head("flap", row.name, row.phy_id, row.model, "switch-10-100") +
+  out.push_back({"flap", scenario_head("flap", row.name, row.phy_id, row.model, "switch-10-100", row.page_register) +
                              "  - attach: {returns: 0}\n"
                              "  - start: {returns: 0}\n"
                              "  - wait: 5s\n"
@@ -313,13 +316,30 @@ std::vector<Leg> legs_of(const DriverRow& row) {
   for (std::size_t k = 0; k < n; ++k)
     out.push_back({fmt::format("attach error at access {}", k + 1),
                    scenario_head(fmt::format("attach error at access {}", k + 1), row.name, row.phy_id, row.model,
-                                 "switch-10-100") +
+                                 "switch-10-100", row.page_register) +
                        fmt::format("  - fault: {{kind: error, access: {}}}\n"
                                    "  - attach: {{returns: 0}}\n"
                                    "  - wait: 1s\n",
                                    k),
                    k + 1});
   return out;
+}
+
+// The register a driver's write_page() selects pages with: the first
+// Clause-22 vendor register written inside that callback.
+std::optional<unsigned> page_register_of(const RunResult& r) {
+  int depth = 0;
+  for (const auto& e : r.trace.events()) {
+    if (e.kind == TraceKind::kCallbackEnter && e.name.view() == "write_page") {
+      ++depth;
+    } else if (e.kind == TraceKind::kCallbackExit && e.name.view() == "write_page") {
+      --depth;
+    } else if (depth > 0 && e.kind == TraceKind::kMdioWrite) {
+      const auto reg = static_cast<unsigned>(e.reg);
+      if (!hw::c45::is_c45(reg) && reg >= 16 && reg < 32) return reg;
+    }
+  }
+  return std::nullopt;
 }
 
 // What a leg found, into its row: the first failing leg fails the entry.
@@ -357,8 +377,9 @@ void classify_leg(const RunResult& r, const Scenario& sc, const Leg& leg, Driver
 
 }  // namespace
 
-std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id, const std::string& model) {
-  return scenario_head("conformance", driver, phy_id, model, "switch-10-100") +
+std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id, const std::string& model,
+                                      std::optional<unsigned> page_register) {
+  return scenario_head("conformance", driver, phy_id, model, "switch-10-100", page_register) +
          fmt::format(
       "  - attach: {{returns: 0}}\n"
       "  - expect: {{bound: true, driver: {}}}\n"
@@ -453,7 +474,33 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
   so.on_result = [&](std::size_t i, const RunResult&) {
     if (progress) progress(i + 1, jobs.size());
   };
-  const std::vector<RunResult> results = run_jobs(env, jobs, so);
+  std::vector<RunResult> results = run_jobs(env, jobs, so);
+
+  // An entry whose driver pages its registers (write_page) on a model
+  // without pages of its own runs again, every run of it with the page
+  // register the driver wrote; without, its pages would share one register
+  // file. The run before serves only to learn the register.
+  std::vector<Job> paged_jobs;
+  std::vector<std::size_t> paged;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    DriverRow& row = *job_rows[i];
+    const auto spec = hw::find_phy_model(row.model);
+    if (!spec || spec->page_reg || !spec->clause22) continue;
+    const auto reg = page_register_of(results[i]);
+    if (!reg) continue;
+    row.page_register = reg;
+    job_yaml[i] = conformance_scenario_yaml(row.name, row.phy_id, row.model, reg);
+    auto sc = parse_scenario(job_yaml[i], "(conformance of " + row.name + ")");
+    if (!sc) return std::unexpected(sc.error());
+    jobs[i].scenario = std::make_shared<const Scenario>(std::move(*sc));
+    paged_jobs.push_back(jobs[i]);
+    paged.push_back(i);
+  }
+  if (!paged_jobs.empty()) {
+    so.on_result = nullptr;
+    auto again = run_jobs(env, paged_jobs, so);
+    for (std::size_t k = 0; k < paged.size(); ++k) results[paged[k]] = std::move(again[k]);
+  }
   for (std::size_t i = 0; i < results.size(); ++i) {
     DriverRow& row = *job_rows[i];
     classify(results[i], *jobs[i].scenario, row);
@@ -486,7 +533,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     classify_leg(leg_results[i], *leg_jobs[i].scenario, leg, *row);
     if (!failed_before && row->conformance == Conformance::kFail) row->failing_scenario = leg.yaml;
   }
-  rep.runs = results.size() + leg_results.size();
+  rep.runs = results.size() + paged.size() + leg_results.size();
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Every file of the tree: its entries, or one row saying why it has none.
@@ -615,6 +662,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                        {"phy_id", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.phy_id)},
                        {"phy_id_mask", row.name.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.mask)},
                        {"model", row.model.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.model)},
+                       {"page_register", row.page_register ? nlohmann::json(*row.page_register) : nlohmann::json(nullptr)},
                        {"built", row.built},
                        {"bound", row.bound},
                        {"conformance", conformance_name(row.conformance)},

@@ -56,6 +56,10 @@ struct DriverRow {
   // The same for Clause-45 registers outside what the model drives
   // (hw::c45_vendor_register): (MMD, register) pairs.
   std::vector<std::pair<unsigned, unsigned>> vendor_mmd_registers;
+  // On a model without pages of its own (generic): the register the
+  // driver's write_page() wrote first, which then selects the model's pages
+  // (the scenarios' page-register) for every run of the entry.
+  std::optional<unsigned> page_register;
 };
 
 struct DriversReport {
@@ -83,7 +87,8 @@ struct DriversReport {
 // must report), both forced modes against a partner forced alike, a flap,
 // and an MDIO error at each access its attach made.
 [[nodiscard]] std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t phy_id,
-                                                    const std::string& model = "generic");
+                                                    const std::string& model = "generic",
+                                                    std::optional<unsigned> page_register = {});
 
 // The driver files `wanted` names, as paths in the tree: each a path
 // (drivers/net/phy/davicom.c), or a file under drivers/net/phy with or

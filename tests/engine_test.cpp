@@ -349,6 +349,29 @@ TEST(ScenarioFormat, APrefixIsWrittenBackAsAReplayableScenario) {
   EXPECT_THAT(yaml, HasSubstr("# reproducer"));
 }
 
+// page-register: the vendor register that pages a model without pages of
+// its own (what refdrv drivers learns from a driver's write_page()); read,
+// written back, and refused where it cannot be.
+TEST(ScenarioFormat, APageRegisterPagesAClause22ModelsVendorRegisters) {
+  auto s = parse_scenario("name: x\nmodels: [generic]\npage-register: 31\nsteps: []\n", "test.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->page_register, 31u);
+  const std::string yaml = scenario_to_yaml(*s, 0, "");
+  EXPECT_THAT(yaml, HasSubstr("page-register: 31"));
+  auto again = parse_scenario(yaml, "again.yaml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->page_register, 31u);
+  EXPECT_THAT(error_of("name: x\nmodels: [generic]\npage-register: 13\nsteps: []\n"),
+              HasSubstr("test.yaml:3:16: page-register is the vendor register (16 to 31) whose value selects the page "
+                        "of the others, got '13'"));
+  EXPECT_THAT(error_of("name: x\nmodels: [generic]\npage-register: [31]\nsteps: []\n"),
+              HasSubstr("test.yaml:3:16: "));
+  EXPECT_THAT(error_of("name: x\nmodels: [generic, QT2025]\npage-register: 31\nsteps: []\n"),
+              HasSubstr("test.yaml:3:16: page-register pages Clause-22 registers, and model QT2025 has none"));
+  EXPECT_THAT(error_of("name: x\nmodels: [generic-c45]\npage-register: 31\nsteps: []\n"),
+              HasSubstr("model generic-c45 has none"));
+}
+
 // Without their YAML sources, scenarios are written from their fields: what
 // the fuzzer's decoded scenarios and the fault sweep's reproducers rely on.
 TEST(ScenarioFormat, StepsWrittenFromTheirFieldsReadBackTheSame) {

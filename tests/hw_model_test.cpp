@@ -629,6 +629,28 @@ TEST(Clause45_2_1_2_Qt2025, LinkNeedsAProgramAndLightAndLatchesLowUntilRead) {
   EXPECT_FALSE(m.link_up(5 * kSec));
 }
 
+// A page register given to a model without pages (make_model's page_reg,
+// a scenario's page-register) pages the vendor registers only: registers
+// 0-15 are Clause 22's on every page, so a driver that leaves a page (or an
+// extended-register address) selected does not hide BMSR from phylib.
+TEST(Pages, AGivenPageRegisterPagesTheVendorRegistersOnly) {
+  auto m = make_model("generic", std::nullopt, 31u);
+  ASSERT_TRUE(m);
+  m->plug(partner("switch-10-100"), 0);
+  const Nanos t = 2 * kSec;
+  m->write(0x10, 0x1111, t);
+  m->write(31, 0x0010, t);  // page 0x10
+  EXPECT_EQ(m->read(0x10, t), 0);
+  m->write(0x10, 0x2222, t);
+  EXPECT_TRUE(m->read(kBmsr, t) & bmsr::kLinkStatus) << "BMSR is the same on every page";
+  EXPECT_EQ(m->read(kAdvertise, t), 0x01e1);
+  m->write(31, 0, t);
+  EXPECT_EQ(m->read(0x10, t), 0x1111);
+  EXPECT_FALSE(make_model("generic", std::nullopt, 13u)) << "not a vendor register";
+  EXPECT_FALSE(make_model("generic-c45", std::nullopt, 31u)) << "no Clause-22 registers";
+  EXPECT_FALSE(make_model("QT2025", std::nullopt, 31u));
+}
+
 // ---- the generic Clause-45 model (hw/phy_model_c45.cpp) ----
 
 namespace gc45 {
