@@ -9,6 +9,7 @@
 #include <cctype>
 #include <filesystem>
 #include <memory>
+#include <ranges>
 #include <set>
 
 #include "cli/common.hpp"
@@ -178,7 +179,14 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
     used.insert(name);
     std::string why = fmt::format("{} ({}), failed at {}: {}", row.name, row.file, row.failed_step, row.reason);
     std::replace(why.begin(), why.end(), '\n', ' ');  // one comment line
-    const std::string text = "# refdrv drivers: " + why + "\n" + row.failing_scenario;
+    std::string text = "# refdrv drivers: " + why + "\n";
+    if (!row.divergence.empty())
+      text += fmt::format("# replay the comparison: refdrv run --all-phy-drivers --impl {} FILE\n",
+                          fmt::join(row.implementations | std::views::transform([](const std::string& i) {
+                                      return std::string(i == "C++" ? "cxx" : i == "Rust" ? "rust" : "c");
+                                    }),
+                                    ","));
+    text += row.failing_scenario;
     if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
     ++n;
   }

@@ -59,7 +59,7 @@ std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules)
   return format_event(e);
 }
 
-std::vector<Entry> project(const RunResult& r, Level level) {
+std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions& opt = {}) {
   std::vector<Entry> out;
   const auto& ev = r.trace.events();
   const std::vector<std::string> modules = bound_modules(r.trace);
@@ -86,10 +86,45 @@ std::vector<Entry> project(const RunResult& r, Level level) {
     if (r.stop) out.push_back({"stopped: " + *r.stop, ev.empty() ? 0 : ev.size() - 1});
     return out;
   }
+  if (!opt.bound_drivers_only) {
+    for (std::size_t i = 0; i < ev.size(); ++i)
+      if (kept(ev[i], level)) out.push_back({key_of(ev[i], modules), i});
+    return out;
+  }
+  // The callbacks of drivers bound nowhere in the run (with what happens
+  // inside them), and the state samples taken at them, are left out.
+  std::vector<std::string_view> bound;
+  for (const auto& e : ev)
+    if (e.kind == TraceKind::kBind) bound.push_back(e.name.view());
+  std::vector<bool> foreign(ev.size(), false);
+  std::vector<bool> open;  // per open callback: a foreign one
+  std::size_t depth = 0;   // foreign callbacks open
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
+    if (e.kind == TraceKind::kCallbackEnter) {
+      open.push_back(std::find(bound.begin(), bound.end(), e.detail.view()) == bound.end());
+      depth += open.back();
+      foreign[i] = depth > 0;
+    } else if (e.kind == TraceKind::kCallbackExit && !open.empty()) {
+      foreign[i] = depth > 0;
+      depth -= open.back();
+      open.pop_back();
+    } else {
+      foreign[i] = depth > 0;
+    }
+  }
+  std::vector<Entry> states;  // phylib's states, compared as their own sequence
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const TraceEvent& e = ev[i];
+    if (foreign[i]) continue;
+    if (level == Level::kEvents && e.kind == TraceKind::kState) {
+      const bool at_foreign = (i + 1 < ev.size() && foreign[i + 1]) || (i > 0 && foreign[i - 1]);
+      if (!at_foreign) states.push_back({fmt::format("state {}", e.name.view()), i});
+      continue;
+    }
     if (kept(e, level)) out.push_back({key_of(e, modules), i});
   }
+  out.insert(out.end(), states.begin(), states.end());
   return out;
 }
 
@@ -278,9 +313,10 @@ std::string normalized_log_line(std::string line, const std::vector<std::string>
   return out;
 }
 
-std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level) {
-  const auto pa = project(a, level);
-  const auto pb = project(b, level);
+std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level,
+                                     const CompareOptions& opt) {
+  const auto pa = project(a, level, opt);
+  const auto pb = project(b, level, opt);
   const std::size_t n = std::min(pa.size(), pb.size());
   std::size_t i = 0;
   while (i < n && pa[i].key == pb[i].key) ++i;
@@ -307,9 +343,10 @@ std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, con
   return d;
 }
 
-std::optional<Divergence> compare(const Scenario& sc, const RunResult& a, const RunResult& b) {
+std::optional<Divergence> compare(const Scenario& sc, const RunResult& a, const RunResult& b,
+                                  const CompareOptions& opt) {
   for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome})
-    if (auto d = compare_at(sc, a, b, l)) return d;
+    if (auto d = compare_at(sc, a, b, l, opt)) return d;
   return std::nullopt;
 }
 

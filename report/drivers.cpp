@@ -12,6 +12,7 @@
 #include <set>
 #include <string_view>
 
+#include "engine/compare.hpp"
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
 #include "host/trace.hpp"
@@ -32,6 +33,13 @@ std::string in_phy_dir(const std::string& path) {
   return path.rfind(kPhyDir, 0) == 0 ? path.substr(std::string_view(kPhyDir).size()) : path;
 }
 constexpr const char* kStubPrefix = "unemulated kernel function ";
+
+// Without the leading and trailing blanks of a trace line.
+std::string trimmed(const std::string& s) {
+  const auto a = s.find_first_not_of(' ');
+  if (a == std::string::npos) return {};
+  return s.substr(a, s.find_last_not_of(' ') - a + 1);
+}
 
 // The generic models (generic, generic-c45): no vendor registers driven.
 bool is_generic_model(const std::string& model) { return model.rfind("generic", 0) == 0; }
@@ -533,7 +541,77 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     classify_leg(leg_results[i], *leg_jobs[i].scenario, leg, *row);
     if (!failed_before && row->conformance == Conformance::kFail) row->failing_scenario = leg.yaml;
   }
-  rep.runs = results.size() + paged.size() + leg_results.size();
+  // Entries another implementation registers too (the Asix group's Rust and
+  // C++ drivers, same name, PHY ID and mask): the main scenario and every leg
+  // again on C and on each of them, traced, each compared with C's run.
+  std::map<DriverRow*, std::vector<Impl>> twins;
+  for (const auto& m : env.image().modules()) {
+    if (m.impl == Impl::kC) continue;
+    for (const auto& d : m.drivers)
+      for (auto& [file, rows] : by_file)
+        for (auto& row : rows)
+          if (row.name == d.name && row.phy_id == d.phy_id && row.mask == d.mask &&
+              std::ranges::find(twins[&row], m.impl) == twins[&row].end())
+            twins[&row].push_back(m.impl);
+  }
+  std::erase_if(twins, [](const auto& kv) { return kv.second.empty(); });
+  std::size_t diff_runs = 0;
+  if (!twins.empty()) {
+    struct Pair {
+      DriverRow* row;
+      std::string label;  // "main scenario", "partner switch-gigabit", ...
+      std::size_t c;      // index of its C job
+      Impl impl;
+      std::size_t other;  // index of the other implementation's job
+    };
+    std::vector<Job> diff_jobs;
+    std::vector<Pair> pairs;
+    auto add = [&](DriverRow* row, const std::string& label, const std::shared_ptr<const Scenario>& sc) {
+      const std::size_t c = diff_jobs.size();
+      diff_jobs.push_back(Job{sc, row->model, Impl::kC, {}});
+      for (Impl impl : twins.at(row)) {
+        pairs.push_back({row, label, c, impl, diff_jobs.size()});
+        diff_jobs.push_back(Job{sc, row->model, impl, {}});
+      }
+    };
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (twins.contains(job_rows[i])) add(job_rows[i], "main scenario", jobs[i].scenario);
+    for (std::size_t i = 0; i < leg_jobs.size(); ++i)
+      if (twins.contains(leg_rows[i].first)) add(leg_rows[i].first, leg_rows[i].second.label, leg_jobs[i].scenario);
+    so.with_trace = true;
+    so.on_result = nullptr;
+    const std::vector<RunResult> diff = run_jobs(env, diff_jobs, so);
+    diff_runs = diff.size();
+    for (const auto& p : pairs) {
+      DriverRow& row = *p.row;
+      if (std::ranges::find(row.implementations, impl_title(p.impl)) == row.implementations.end())
+        row.implementations.push_back(impl_title(p.impl));
+      ++row.differential_runs;
+      if (!row.divergence.empty()) continue;
+      const Scenario& sc = *diff_jobs[p.c].scenario;
+      const RunResult& c = diff[p.c];
+      const RunResult& other = diff[p.other];
+      std::string what;
+      if (c.passed() != other.passed())
+        what = fmt::format("C {}, {} {}", c.passed() ? "passed" : "failed (" + c.failure_summary() + ")",
+                           impl_title(p.impl), other.passed() ? "passed" : "failed (" + other.failure_summary() + ")");
+      else if (auto d = compare(sc, c, other, CompareOptions{.bound_drivers_only = true}))
+        what = fmt::format("{} differs from C at the {} level in step {} ({}): C '{}', {} '{}'", impl_title(p.impl),
+                           level_name(d->level), d->step + 1, d->step_name, trimmed(d->a), impl_title(p.impl),
+                           trimmed(d->b));
+      if (what.empty()) continue;
+      row.divergence = fmt::format("{}: {}", p.label, what);
+      if (row.conformance != Conformance::kFail) {
+        row.conformance = Conformance::kFail;
+        row.failed_step = p.label + ", differential";
+        row.reason = what;
+        row.failing_scenario = scenario_to_yaml(sc, sc.steps.size(), "");
+      }
+    }
+    for (auto& [row, impls] : twins) row->implementations.insert(row->implementations.begin(), "C");
+  }
+
+  rep.runs = results.size() + paged.size() + leg_results.size() + diff_runs;
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // Every file of the tree: its entries, or one row saying why it has none.
@@ -586,11 +664,28 @@ std::string runs_summary(const DriversReport& r) {
     ignored += row.attach_errors_ignored;
     swept += row.legs ? 1 : 0;
   }
-  return fmt::format(
+  std::string out = fmt::format(
       "{} runs: each entry's main scenario, then for the {} whose main scenario passed {} legs (the other partners, "
       "both forced modes, a flap, an MDIO error at each access of attach: {} errors propagated, {} ignored by "
       "attach).",
       r.runs, swept, legs, propagated, ignored);
+  std::size_t twins = 0, comparisons = 0, diverged = 0;
+  std::set<std::string> impls;
+  for (const auto& row : r.rows) {
+    if (row.implementations.empty()) continue;
+    ++twins;
+    comparisons += row.differential_runs;
+    diverged += row.divergence.empty() ? 0 : 1;
+    impls.insert(row.implementations.begin() + 1, row.implementations.end());
+  }
+  if (twins)
+    out += fmt::format(
+        " Differential: {} entr{} that {} register{} too ran each of {} scenarios again on C and on {}: {} "
+        "comparison{} with C, {} entr{} diverged.",
+        twins, twins == 1 ? "y" : "ies", fmt::join(impls, " and "), impls.size() == 1 ? "s" : "",
+        twins == 1 ? "its" : "their", impls.size() == 1 ? "it" : "each", comparisons, comparisons == 1 ? "" : "s",
+        diverged, diverged == 1 ? "y" : "ies");
+  return out;
 }
 
 // "Only 2 of the tree's 59 driver files were run (--file): ...".
@@ -670,6 +765,13 @@ nlohmann::json drivers_json(const DriversReport& r) {
                        {"matches_by_callback", row.matches_by_callback},
                        {"vendor_registers", row.vendor_registers},
                        {"vendor_mmd_registers", mmd_registers_json(row.vendor_mmd_registers)},
+                       {"differential",
+                        row.implementations.empty()
+                            ? nlohmann::json(nullptr)
+                            : nlohmann::json({{"implementations", row.implementations},
+                                              {"comparisons", row.differential_runs},
+                                              {"divergence", row.divergence.empty() ? nlohmann::json(nullptr)
+                                                                                    : nlohmann::json(row.divergence)}})},
                        {"legs", row.legs},
                        {"attach_sweep",
                         row.legs ? nlohmann::json({{"accesses", row.attach_accesses},

@@ -5,9 +5,10 @@
 // (kernel::BuildOptions::all_phy_drivers); each entry its module registered
 // is bound by its PHY ID on refdrv's model of its PHY (hw::model_for_phy_id:
 // a vendor's, else generic-c45 for Clause-45 PHYs, else generic) and taken
-// through the
-// conformance scenario (conformance_scenario_yaml): expectation-based, as
-// these drivers have one implementation.
+// through the conformance scenario (conformance_scenario_yaml):
+// expectation-based where an entry has one implementation, differential
+// where other modules register it too (the Asix group's Rust and C++
+// drivers: every scenario on each, compared with C's run).
 #pragma once
 
 #include <cstdint>
@@ -60,6 +61,13 @@ struct DriverRow {
   // driver's write_page() wrote first, which then selects the model's pages
   // (the scenarios' page-register) for every run of the entry.
   std::optional<unsigned> page_register;
+  // When other implementations register this entry too (the Asix group's
+  // Rust and C++ drivers): "C" and theirs, the runs of the differential (the
+  // main scenario and every leg on each, compared with C's run of it), and the
+  // first divergence ("" when none; a divergence fails the entry).
+  std::vector<std::string> implementations;
+  std::size_t differential_runs = 0;
+  std::string divergence;
 };
 
 struct DriversReport {

@@ -963,8 +963,9 @@ json drivers_section(const ReportOptions& opt) {
       "refdrv drivers (docs/drivers.md): the kernel side built with every driver of drivers/net/phy the tree's Kconfig "
       "allows; each phy_driver entry bound by its PHY ID on refdrv's model of that PHY (else a generic model: "
       "Clause 45 for the drivers of Clause-45 PHYs, Clause 22 for the others), MDIO frames taking 25.6 us, through the conformance scenario and, when it passes, its legs (the other "
-      "partners, both forced modes, a flap, an MDIO error at each access of attach). Expectation-based: these "
-      "drivers have one implementation.";
+      "partners, both forced modes, a flap, an MDIO error at each access of attach). Expectation-based where an "
+      "entry has one implementation; differential where it has more (the Asix entries: every scenario on C, Rust "
+      "and C++, each compared with C's run).";
   if (opt.drivers_worker.empty()) {
     j["ran"] = false;
     j["note"] = "Not run (--no-drivers).";
