@@ -586,7 +586,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
       DriverRow& row = *p.row;
       if (std::ranges::find(row.implementations, impl_title(p.impl)) == row.implementations.end())
         row.implementations.push_back(impl_title(p.impl));
-      ++row.differential_runs;
+      ++row.comparisons;
       if (!row.divergence.empty()) continue;
       const Scenario& sc = *diff_jobs[p.c].scenario;
       const RunResult& c = diff[p.c];
@@ -674,7 +674,7 @@ std::string runs_summary(const DriversReport& r) {
   for (const auto& row : r.rows) {
     if (row.implementations.empty()) continue;
     ++twins;
-    comparisons += row.differential_runs;
+    comparisons += row.comparisons;
     diverged += row.divergence.empty() ? 0 : 1;
     impls.insert(row.implementations.begin() + 1, row.implementations.end());
   }
@@ -769,7 +769,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                         row.implementations.empty()
                             ? nlohmann::json(nullptr)
                             : nlohmann::json({{"implementations", row.implementations},
-                                              {"comparisons", row.differential_runs},
+                                              {"comparisons", row.comparisons},
                                               {"divergence", row.divergence.empty() ? nlohmann::json(nullptr)
                                                                                     : nlohmann::json(row.divergence)}})},
                        {"legs", row.legs},

@@ -62,11 +62,12 @@ struct DriverRow {
   // (the scenarios' page-register) for every run of the entry.
   std::optional<unsigned> page_register;
   // When other implementations register this entry too (the Asix group's
-  // Rust and C++ drivers): "C" and theirs, the runs of the differential (the
-  // main scenario and every leg on each, compared with C's run of it), and the
-  // first divergence ("" when none; a divergence fails the entry).
+  // Rust and C++ drivers): "C" and theirs, the comparisons of the
+  // differential (the main scenario and every leg on each other
+  // implementation, each compared with C's run of it), and the first
+  // divergence ("" when none; a divergence fails the entry).
   std::vector<std::string> implementations;
-  std::size_t differential_runs = 0;
+  std::size_t comparisons = 0;
   std::string divergence;
 };
 

@@ -447,7 +447,7 @@ TEST(Drivers, TheAsixEntriesAreComparedWithTheRustAndCxxDrivers) {
     SCOPED_TRACE(row.name);
     EXPECT_EQ(row.conformance, report::Conformance::kPass) << row.failed_step << ": " << row.reason;
     EXPECT_THAT(row.implementations, ElementsAre("C", "Rust", "C++"));
-    EXPECT_GT(row.differential_runs, 20u) << "the main scenario and every leg, on Rust and on C++";
+    EXPECT_GT(row.comparisons, 20u) << "the main scenario and every leg, on Rust and on C++";
     EXPECT_EQ(row.divergence, "");
   }
   const auto planted = rows(altered_driver_overlay());
