@@ -371,22 +371,30 @@ TEST(Check, AnAlteredRustDriverAsAnOverlayCompilesAgainstTheTreesCratesAndDiverg
 // every PHY driver) turns the entries that use it (DM9161E, B/C, A) to a
 // failure at the first link expectation, and leaves DM9131 (genphy's
 // config_aneg) passing, as it does in the tree's own driver.
+// refdrv drivers --file FILE on the build with every PHY driver, with
+// `overlay` compiled instead of the tree's sources (--replace).
+std::optional<report::DriversReport> drivers_of(const std::string& file,
+                                                std::map<std::string, std::filesystem::path> overlay) {
+  EnvironmentOptions o = env_options();
+  o.quiet = true;
+  o.all_phy_drivers = true;
+  o.overlay = std::move(overlay);
+  auto env = Environment::open(o);
+  EXPECT_TRUE(env) << env.error().message;
+  if (!env) return std::nullopt;
+  auto only = report::select_driver_files((*env)->tree(), {file});
+  EXPECT_TRUE(only) << only.error().message;
+  if (!only) return std::nullopt;
+  auto rep = report::run_drivers(**env, *only);
+  EXPECT_TRUE(rep) << rep.error().message;
+  if (!rep) return std::nullopt;
+  return std::move(*rep);
+}
+
 TEST(Drivers, APlantedBugInAHostedDriverFailsTheEntriesThatRunIt) {
   auto verdicts = [](std::map<std::string, std::filesystem::path> overlay) {
-    EnvironmentOptions o = env_options();
-    o.quiet = true;
-    o.all_phy_drivers = true;
-    o.overlay = std::move(overlay);
-    auto env = Environment::open(o);
-    EXPECT_TRUE(env) << env.error().message;
     std::map<std::string, std::string> out;
-    if (!env) return out;
-    // Only davicom.c's entries run (--file davicom.c).
-    auto only = report::select_driver_files((*env)->tree(), {"davicom"});
-    EXPECT_TRUE(only) << only.error().message;
-    if (!only) return out;
-    auto rep = report::run_drivers(**env, *only);
-    EXPECT_TRUE(rep) << rep.error().message;
+    const auto rep = drivers_of("davicom", std::move(overlay));  // only davicom.c's entries run
     if (!rep) return out;
     EXPECT_EQ(rep->selected, std::vector<std::string>{"drivers/net/phy/davicom.c"});
     EXPECT_GT(rep->tree_files, 40u);
@@ -425,21 +433,8 @@ TEST(Drivers, APlantedBugInAHostedDriverFailsTheEntriesThatRunIt) {
 // comparison with Rust fails them at the reset's MDIO sequence.
 TEST(Drivers, TheAsixEntriesAreComparedWithTheRustAndCxxDrivers) {
   auto rows = [](std::map<std::string, std::filesystem::path> overlay) {
-    EnvironmentOptions o = env_options();
-    o.quiet = true;
-    o.all_phy_drivers = true;
-    o.overlay = std::move(overlay);
-    auto env = Environment::open(o);
-    EXPECT_TRUE(env) << env.error().message;
-    std::vector<report::DriverRow> out;
-    if (!env) return out;
-    auto only = report::select_driver_files((*env)->tree(), {"ax88796b"});
-    EXPECT_TRUE(only) << only.error().message;
-    if (!only) return out;
-    auto rep = report::run_drivers(**env, *only);
-    EXPECT_TRUE(rep) << rep.error().message;
-    if (rep) out = rep->rows;
-    return out;
+    const auto rep = drivers_of("ax88796b", std::move(overlay));
+    return rep ? rep->rows : std::vector<report::DriverRow>{};
   };
   const auto tree = rows({});
   ASSERT_EQ(tree.size(), 3u);
