@@ -249,8 +249,11 @@ int cmd_modinfo(const Common& c) {
 
 int cmd_models() {
   fmt::print("PHY models (Clause 22):\n");
-  for (const auto& m : hw::phy_models()) fmt::print("  {:<16} 0x{:08x}  {}\n", m.name, m.phy_id, m.description);
-  fmt::print("\nPHY models (Clause 45, on a Clause-45-only MDIO bus, XAUI to the MAC):\n");
+  for (const auto& m : hw::phy_models())
+    if (m.clause22) fmt::print("  {:<16} 0x{:08x}  {}\n", m.name, m.phy_id, m.description);
+  fmt::print("\nPHY models (Clause 45, on a Clause-45-only MDIO bus; the QT2025s connect to the MAC by XAUI):\n");
+  for (const auto& m : hw::phy_models())
+    if (!m.clause22) fmt::print("  {:<16} 0x{:08x}  {}\n", m.name, m.phy_id, m.description);
   for (const auto& q : hw::qt2025_models()) fmt::print("  {:<16} 0x{:08x}  {}\n", q.name, q.phy_id, q.description);
   fmt::print("\nLink partners:\n");
   for (const auto& p : hw::partner_profiles()) fmt::print("  {:<16} {}\n", p.name, p.description);
