@@ -665,10 +665,10 @@ std::string runs_summary(const DriversReport& r) {
     swept += row.legs ? 1 : 0;
   }
   std::string out = fmt::format(
-      "{} runs: each entry's main scenario, then for the {} whose main scenario passed {} legs (the other partners, "
+      "{} run{}: each entry's main scenario, then for the {} whose main scenario passed {} legs (the other partners, "
       "both forced modes, a flap, an MDIO error at each access of attach: {} errors propagated, {} ignored by "
       "attach).",
-      r.runs, swept, legs, propagated, ignored);
+      r.runs, r.runs == 1 ? "" : "s", swept, legs, propagated, ignored);
   std::size_t twins = 0, comparisons = 0, diverged = 0;
   std::set<std::string> impls;
   for (const auto& row : r.rows) {
@@ -716,9 +716,10 @@ std::string format_drivers(const DriversReport& r) {
   const std::size_t entries = static_cast<std::size_t>(
       std::count_if(r.rows.begin(), r.rows.end(), [](const DriverRow& x) { return !x.name.empty(); }));
   out += fmt::format(
-      "\n{} driver file{}: {} built, {} with an entry bound; {} phy_driver entries run in {:.2f} s: {} pass, {} fail, "
+      "\n{} driver file{}: {} built, {} with an entry bound; {} phy_driver entr{} run in {:.2f} s: {} pass, {} fail, "
       "{} n/a.\n",
-      r.files(), r.files() == 1 ? "" : "s", r.files_built(), r.files_bound(), entries, r.seconds, r.count(Conformance::kPass),
+      r.files(), r.files() == 1 ? "" : "s", r.files_built(), r.files_bound(), entries, entries == 1 ? "y" : "ies",
+      r.seconds, r.count(Conformance::kPass),
       r.count(Conformance::kFail), r.count(Conformance::kNotApplicable));
   out += runs_summary(r) + "\n";
   if (!r.selected.empty()) out += selection_note(r) + "\n";
