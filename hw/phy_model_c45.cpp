@@ -44,6 +44,16 @@ constexpr bool identification(unsigned reg) {
          reg == kPkgId2;
 }
 
+// A register listing the speeds the PHY can run: `ten`, `hundred` and
+// `gig` for those of `ab` (either duplex).
+std::uint16_t speed_bits(const ModeSet& ab, std::uint16_t ten, std::uint16_t hundred, std::uint16_t gig) {
+  std::uint16_t v = 0;
+  if (ab.has(Mode::k10Half) || ab.has(Mode::k10Full)) v |= ten;
+  if (ab.has(Mode::k100Half) || ab.has(Mode::k100Full)) v |= hundred;
+  if (ab.has(Mode::k1000Half) || ab.has(Mode::k1000Full)) v |= gig;
+  return v;
+}
+
 }  // namespace
 
 bool c45_vendor_register(unsigned devad, unsigned reg) {
@@ -89,20 +99,9 @@ std::uint16_t PhyModel::compose_c45(unsigned devad, unsigned reg) const {
         return v;
       }
       if (reg == kStat1) return static_cast<std::uint16_t>(stat1::kLowPowerAbility | (c45_link(kPmaPmd) ? stat1::kLinkStatus : 0));
-      if (reg == kSpeed) {
-        std::uint16_t v = 0;
-        if (ab.has(Mode::k10Half) || ab.has(Mode::k10Full)) v |= speed::k10;
-        if (ab.has(Mode::k100Half) || ab.has(Mode::k100Full)) v |= speed::k100;
-        if (ab.has(Mode::k1000Half) || ab.has(Mode::k1000Full)) v |= speed::k1000;
-        return v;
-      }
-      if (reg == kExtAbility) {
-        std::uint16_t v = 0;
-        if (ab.has(Mode::k10Half) || ab.has(Mode::k10Full)) v |= ext_ability::k10BaseT;
-        if (ab.has(Mode::k100Half) || ab.has(Mode::k100Full)) v |= ext_ability::k100BaseTX;
-        if (ab.has(Mode::k1000Half) || ab.has(Mode::k1000Full)) v |= ext_ability::k1000BaseT;
-        return v;
-      }
+      if (reg == kSpeed) return speed_bits(ab, speed::k10, speed::k100, speed::k1000);
+      if (reg == kExtAbility)
+        return speed_bits(ab, ext_ability::k10BaseT, ext_ability::k100BaseTX, ext_ability::k1000BaseT);
       break;
     case kPcs:
       if (reg == kCtrl1)
