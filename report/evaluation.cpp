@@ -1017,6 +1017,20 @@ json drivers_section(const ReportOptions& opt) {
       full["pass"].get<std::size_t>() + full["fail"].get<std::size_t>() + full["not_applicable"].get<std::size_t>(),
       full["runs"].get<std::size_t>(), full["pass"].get<std::size_t>(), full["fail"].get<std::size_t>(),
       full["not_applicable"].get<std::size_t>());
+  // The entries other implementations register too, compared with C's runs.
+  std::size_t twins = 0, comparisons = 0, diverged = 0;
+  for (const auto& e : full["entries"]) {
+    if (!e.contains("differential") || e["differential"].is_null()) continue;
+    ++twins;
+    comparisons += e["differential"]["comparisons"].get<std::size_t>();
+    diverged += e["differential"]["divergence"].is_null() ? 0 : 1;
+  }
+  if (twins)
+    j["summary"] = j["summary"].get<std::string>() +
+                   fmt::format(" Differential: {} entr{} that refdrv's other implementations register too ran every "
+                               "scenario on each as well, {} comparison{} with C's runs, {} entr{} diverged.",
+                               twins, twins == 1 ? "y" : "ies", comparisons, comparisons == 1 ? "" : "s", diverged,
+                               diverged == 1 ? "y" : "ies");
   return j;
 }
 

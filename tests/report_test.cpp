@@ -247,7 +247,8 @@ nlohmann::json report_for(Environment& env, const fs::path& out, bool full = tru
                       R"json({"files": 3, "files_built": 2, "files_bound": 2, "pass": 1, "fail": 1, "not_applicable": 1,
                           "runs": 9, "seconds": 0.1, "entries": [
                           {"file": "drivers/net/phy/a.c", "name": "A", "model": "generic", "conformance": "pass",
-                           "failed_step": "", "reason": ""},
+                           "failed_step": "", "reason": "", "differential": {"implementations": ["C", "Rust"],
+                           "comparisons": 4, "divergence": null}},
                           {"file": "drivers/net/phy/b.c", "name": "B", "model": "generic", "conformance": "fail",
                            "failed_step": "flap, step 6 (expect)", "reason": "expected link up (phylib: down)"},
                           {"file": "drivers/net/phy/c.c", "name": "C", "model": "generic", "conformance": "n/a",
@@ -307,7 +308,9 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
 
   ASSERT_TRUE(r["drivers"]["ran"].get<bool>()) << r["drivers"].dump();
   EXPECT_EQ(r["drivers"]["summary"],
-            "3 driver files, 2 built, 2 with an entry bound; 3 entries in 9 runs: 1 pass, 1 fail, 1 n/a.");
+            "3 driver files, 2 built, 2 with an entry bound; 3 entries in 9 runs: 1 pass, 1 fail, 1 n/a. Differential: "
+            "1 entry that refdrv's other implementations register too ran every scenario on each as well, 4 "
+            "comparisons with C's runs, 0 entries diverged.");
   ASSERT_EQ(r["drivers"]["failures"].size(), 1u);
   EXPECT_EQ(r["drivers"]["failures"][0]["failed_step"], "flap, step 6 (expect)");
   EXPECT_EQ(r["drivers"]["not_applicable_reasons"],
