@@ -780,7 +780,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                                                    {"errors_ignored", row.attach_errors_ignored}})
                                  : nlohmann::json(nullptr)},
                        {"reason", row.reason}});
-  return {{"schema", "refdrv-drivers/1"},
+  return {{"schema", "refdrv-drivers/2"},
           {"tree_version", r.tree_version},
           {"files", r.files()},
           {"selection", r.selected.empty() ? nlohmann::json(nullptr)
