@@ -182,10 +182,7 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
     std::string text = "# refdrv drivers: " + why + "\n";
     if (!row.divergence.empty())
       text += fmt::format("# replay the comparison: refdrv run --all-phy-drivers --impl {} FILE\n",
-                          fmt::join(row.implementations | std::views::transform([](const std::string& i) {
-                                      return std::string(i == "C++" ? "cxx" : i == "Rust" ? "rust" : "c");
-                                    }),
-                                    ","));
+                          fmt::join(row.implementations | std::views::transform(impl_name), ","));
     text += row.failing_scenario;
     if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
     ++n;

@@ -59,6 +59,32 @@ std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules)
   return format_event(e);
 }
 
+// CompareOptions::bound_drivers_only: which events are the callbacks of
+// drivers bound nowhere in the run, or happened inside one.
+std::vector<bool> foreign_events(const std::vector<TraceEvent>& ev) {
+  std::vector<std::string_view> bound;
+  for (const auto& e : ev)
+    if (e.kind == TraceKind::kBind) bound.push_back(e.name.view());
+  std::vector<bool> foreign(ev.size(), false);
+  std::vector<bool> open;  // per open callback: a foreign one
+  std::size_t depth = 0;   // foreign callbacks open
+  for (std::size_t i = 0; i < ev.size(); ++i) {
+    const TraceEvent& e = ev[i];
+    if (e.kind == TraceKind::kCallbackEnter) {
+      open.push_back(std::find(bound.begin(), bound.end(), e.detail.view()) == bound.end());
+      depth += open.back();
+      foreign[i] = depth > 0;
+    } else if (e.kind == TraceKind::kCallbackExit && !open.empty()) {
+      foreign[i] = depth > 0;
+      depth -= open.back();
+      open.pop_back();
+    } else {
+      foreign[i] = depth > 0;
+    }
+  }
+  return foreign;
+}
+
 std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions& opt = {}) {
   std::vector<Entry> out;
   const auto& ev = r.trace.events();
@@ -86,38 +112,12 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
     if (r.stop) out.push_back({"stopped: " + *r.stop, ev.empty() ? 0 : ev.size() - 1});
     return out;
   }
-  if (!opt.bound_drivers_only) {
-    for (std::size_t i = 0; i < ev.size(); ++i)
-      if (kept(ev[i], level)) out.push_back({key_of(ev[i], modules), i});
-    return out;
-  }
-  // The callbacks of drivers bound nowhere in the run (with what happens
-  // inside them), and the state samples taken at them, are left out.
-  std::vector<std::string_view> bound;
-  for (const auto& e : ev)
-    if (e.kind == TraceKind::kBind) bound.push_back(e.name.view());
-  std::vector<bool> foreign(ev.size(), false);
-  std::vector<bool> open;  // per open callback: a foreign one
-  std::size_t depth = 0;   // foreign callbacks open
-  for (std::size_t i = 0; i < ev.size(); ++i) {
-    const TraceEvent& e = ev[i];
-    if (e.kind == TraceKind::kCallbackEnter) {
-      open.push_back(std::find(bound.begin(), bound.end(), e.detail.view()) == bound.end());
-      depth += open.back();
-      foreign[i] = depth > 0;
-    } else if (e.kind == TraceKind::kCallbackExit && !open.empty()) {
-      foreign[i] = depth > 0;
-      depth -= open.back();
-      open.pop_back();
-    } else {
-      foreign[i] = depth > 0;
-    }
-  }
+  const std::vector<bool> foreign = opt.bound_drivers_only ? foreign_events(ev) : std::vector<bool>(ev.size());
   std::vector<Entry> states;  // phylib's states, compared as their own sequence
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
     if (foreign[i]) continue;
-    if (level == Level::kEvents && e.kind == TraceKind::kState) {
+    if (opt.bound_drivers_only && level == Level::kEvents && e.kind == TraceKind::kState) {
       const bool at_foreign = (i + 1 < ev.size() && foreign[i + 1]) || (i > 0 && foreign[i - 1]);
       if (!at_foreign) states.push_back({fmt::format("state {}", e.name.view()), i});
       continue;

@@ -12,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "base/text.hpp"
 #include "engine/check.hpp"
 #include "engine/groups.hpp"
 #include "kernel/cache.hpp"
@@ -93,13 +94,6 @@ bool all_code(const std::vector<bool>& code, std::size_t pos, std::size_t len) {
   for (std::size_t k = pos; k < pos + len; ++k)
     if (k >= code.size() || !code[k]) return false;
   return true;
-}
-
-std::string trimmed(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 struct Generator {

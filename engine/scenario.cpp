@@ -847,7 +847,7 @@ class Parser {
     if (root["page-register"]) {
       const YAML::Node n = root["page-register"];
       auto v = integer(n, "page-register");
-      if (!v || *v < 16 || *v > 31)
+      if (!v || !hw::c22::is_vendor(*v))
         return error(n, fmt::format("page-register is the vendor register (16 to 31) whose value selects the page of "
                                     "the others, got '{}'",
                                     n.IsScalar() ? n.Scalar() : "a non-scalar"));

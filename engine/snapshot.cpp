@@ -96,8 +96,8 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
 bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
   return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && model == q.model &&
-         phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults && seed == s.seed &&
-         mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware && prefix.size() == q.point &&
+         phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults &&
+         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware && prefix.size() == q.point &&
          std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
 }
 

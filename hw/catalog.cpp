@@ -247,9 +247,11 @@ std::optional<PhyModelSpec> find_phy_model(std::string_view name) {
   return std::nullopt;
 }
 
+bool is_generic_model(std::string_view name) { return name.starts_with("generic"); }
+
 std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
   for (const auto& m : models())
-    if (m.name.rfind("generic", 0) != 0 && (m.phy_id & mask) == (phy_id & mask)) return m.name;
+    if (!is_generic_model(m.name) && (m.phy_id & mask) == (phy_id & mask)) return m.name;
   // A vendor's family model, run under the entry's own ID.
   for (const auto& m : models())
     if (std::ranges::any_of(m.family_also, [&](std::uint32_t id) { return (id & mask) == (phy_id & mask); }) ||
@@ -284,7 +286,7 @@ std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::u
   if (auto spec = find_phy_model(name)) {
     if (phy_id) spec->phy_id = *phy_id;
     if (page_reg) {
-      if (!spec->clause22 || *page_reg < c22::kFirstVendor || *page_reg >= c22::kNumRegs) return nullptr;
+      if (!spec->clause22 || !c22::is_vendor(*page_reg)) return nullptr;
       spec->page_reg = *page_reg;
       spec->paged_from = c22::kFirstVendor;  // 0-15 stay Clause 22's on every page
     }

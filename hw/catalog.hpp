@@ -24,6 +24,9 @@ namespace refdrv::hw {
 // its OUI, "generic-c45" for the Clause-45 PHYs), else a vendor's family
 // model whose family_mask covers the ID (Marvell's OUI), else "generic".
 [[nodiscard]] std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask);
+// Whether a model is one of the generic ones (generic, generic-gigabit,
+// generic-c45): no vendor's registers driven, never chosen by its own ID.
+[[nodiscard]] bool is_generic_model(std::string_view name);
 
 // Every model a scenario can name, whatever its kind (the Clause-22 models
 // above, the Clause-45 QT2025), with what the MAC around it is like.

@@ -29,6 +29,9 @@ enum Reg : unsigned {
   kNumRegs = 32,
 };
 
+// Whether `reg` is one of the vendor-specific registers 16-31.
+[[nodiscard]] constexpr bool is_vendor(long long reg) { return reg >= kFirstVendor && reg < kNumRegs; }
+
 // 22.2.4.1, Table 22-7: Control register bits.
 namespace bmcr {
 inline constexpr std::uint16_t kSpeed1000 = 1u << 6;  // 22.2.4.1.3 speed selection MSB

@@ -563,7 +563,7 @@ void PhyModel::write(unsigned reg, std::uint16_t value, Nanos now) {
       if (spec_.mmd == MmdAccess::kIndirect) mmd_access(true, value);
       return;
     default:
-      if (reg >= kFirstVendor && reg < kNumRegs) regs_[reg] = value;
+      if (c22::is_vendor(reg)) regs_[reg] = value;
       // Read-only and reserved registers ignore writes.
       return;
   }

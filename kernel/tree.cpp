@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "base/text.hpp"
 #include "kernel/cache.hpp"
 
 namespace refdrv::kernel {
@@ -32,12 +33,6 @@ std::string makefile_var(const std::string& text, const std::string& name) {
   return {};
 }
 
-std::string trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 }  // namespace
 
 std::vector<ReferenceGroup> find_reference_groups(const fs::path& root) {
@@ -59,11 +54,11 @@ std::vector<ReferenceGroup> find_reference_groups(const fs::path& root) {
       else_obj.clear();
       continue;
     }
-    if (branch && trim(line) == "else") {
+    if (branch && trimmed(line) == "else") {
       branch = 2;
       continue;
     }
-    if (branch && trim(line) == "endif") {
+    if (branch && trimmed(line) == "endif") {
       // A pair when the condition is a Rust option and the two branches build
       // the same Kconfig symbol from a .rs and a .c file.
       if (cond.find("RUST") != std::string::npos && !if_obj.empty() && !else_obj.empty() && if_sym == else_sym &&
@@ -97,7 +92,7 @@ std::string kconfig_depends(const fs::path& root, const std::string& sym) {
   if (!std::regex_search(*kconfig, bm, block)) return {};
   const std::string body = bm[1];
   std::smatch dm;
-  if (std::regex_search(body, dm, std::regex(R"(depends on\s+([^\n]+))"))) return trim(dm[1]);
+  if (std::regex_search(body, dm, std::regex(R"(depends on\s+([^\n]+))"))) return trimmed(dm[1].str());
   return {};
 }
 

@@ -12,6 +12,7 @@
 #include <set>
 #include <string_view>
 
+#include "base/text.hpp"
 #include "engine/compare.hpp"
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
@@ -34,15 +35,11 @@ std::string in_phy_dir(const std::string& path) {
 }
 constexpr const char* kStubPrefix = "unemulated kernel function ";
 
-// Without the leading and trailing blanks of a trace line.
-std::string trimmed(const std::string& s) {
-  const auto a = s.find_first_not_of(' ');
-  if (a == std::string::npos) return {};
-  return s.substr(a, s.find_last_not_of(' ') - a + 1);
+nlohmann::json impl_titles(const std::vector<Impl>& impls) {
+  nlohmann::json out = nlohmann::json::array();
+  for (Impl i : impls) out.push_back(impl_title(i));
+  return out;
 }
-
-// The generic models (generic, generic-c45): no vendor registers driven.
-bool is_generic_model(const std::string& model) { return model.rfind("generic", 0) == 0; }
 
 nlohmann::json mmd_registers_json(const std::vector<std::pair<unsigned, unsigned>>& regs) {
   nlohmann::json out = nlohmann::json::array();
@@ -87,7 +84,7 @@ std::string stopped_in(const RunResult& r, const Scenario& sc) {
 // For a failure on the generic model after the driver used vendor
 // registers: that the model gives them no meaning.
 std::string vendor_hint(const DriverRow& row) {
-  if ((row.vendor_registers.empty() && row.vendor_mmd_registers.empty()) || !is_generic_model(row.model)) return {};
+  if ((row.vendor_registers.empty() && row.vendor_mmd_registers.empty()) || !hw::is_generic_model(row.model)) return {};
   std::vector<std::string> regs;
   for (int v : row.vendor_registers) regs.push_back(fmt::format("0x{:02x}", v));
   for (const auto& [mmd, reg] : row.vendor_mmd_registers) regs.push_back(fmt::format("{}.0x{:04x}", mmd, reg));
@@ -121,7 +118,7 @@ void classify(const RunResult& r, const Scenario& sc, DriverRow& row) {
       if (hw::c45::is_c45(reg)) {
         if (hw::c45_vendor_register(hw::c45::devad_of(reg), hw::c45::reg_of(reg)))
           vendor_mmd.emplace(hw::c45::devad_of(reg), hw::c45::reg_of(reg));
-      } else if (reg >= 16 && reg < 32) {
+      } else if (hw::c22::is_vendor(reg)) {
         vendor.insert(e.reg);
       }
     }
@@ -344,7 +341,7 @@ std::optional<unsigned> page_register_of(const RunResult& r) {
       --depth;
     } else if (depth > 0 && e.kind == TraceKind::kMdioWrite) {
       const auto reg = static_cast<unsigned>(e.reg);
-      if (!hw::c45::is_c45(reg) && reg >= 16 && reg < 32) return reg;
+      if (!hw::c45::is_c45(reg) && hw::c22::is_vendor(reg)) return reg;
     }
   }
   return std::nullopt;
@@ -549,12 +546,16 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     if (m.impl == Impl::kC) continue;
     for (const auto& d : m.drivers)
       for (auto& [file, rows] : by_file)
-        for (auto& row : rows)
-          if (row.name == d.name && row.phy_id == d.phy_id && row.mask == d.mask &&
-              std::ranges::find(twins[&row], m.impl) == twins[&row].end())
-            twins[&row].push_back(m.impl);
+        for (auto& row : rows) {
+          if (row.name != d.name || row.phy_id != d.phy_id || row.mask != d.mask) continue;
+          auto& impls = twins[&row];
+          if (std::ranges::find(impls, m.impl) == impls.end()) impls.push_back(m.impl);
+        }
   }
-  std::erase_if(twins, [](const auto& kv) { return kv.second.empty(); });
+  for (auto& [row, impls] : twins) {
+    row->implementations = {Impl::kC};
+    row->implementations.insert(row->implementations.end(), impls.begin(), impls.end());
+  }
   std::size_t diff_runs = 0;
   if (!twins.empty()) {
     struct Pair {
@@ -584,8 +585,6 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     diff_runs = diff.size();
     for (const auto& p : pairs) {
       DriverRow& row = *p.row;
-      if (std::ranges::find(row.implementations, impl_title(p.impl)) == row.implementations.end())
-        row.implementations.push_back(impl_title(p.impl));
       ++row.comparisons;
       if (!row.divergence.empty()) continue;
       const Scenario& sc = *diff_jobs[p.c].scenario;
@@ -608,7 +607,6 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
         row.failing_scenario = scenario_to_yaml(sc, sc.steps.size(), "");
       }
     }
-    for (auto& [row, impls] : twins) row->implementations.insert(row->implementations.begin(), "C");
   }
 
   rep.runs = results.size() + paged.size() + leg_results.size() + diff_runs;
@@ -676,7 +674,8 @@ std::string runs_summary(const DriversReport& r) {
     ++twins;
     comparisons += row.comparisons;
     diverged += row.divergence.empty() ? 0 : 1;
-    impls.insert(row.implementations.begin() + 1, row.implementations.end());
+    for (Impl i : row.implementations)
+      if (i != Impl::kC) impls.insert(impl_title(i));
   }
   if (twins)
     out += fmt::format(
@@ -769,7 +768,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                        {"differential",
                         row.implementations.empty()
                             ? nlohmann::json(nullptr)
-                            : nlohmann::json({{"implementations", row.implementations},
+                            : nlohmann::json({{"implementations", impl_titles(row.implementations)},
                                               {"comparisons", row.comparisons},
                                               {"divergence", row.divergence.empty() ? nlohmann::json(nullptr)
                                                                                     : nlohmann::json(row.divergence)}})},

@@ -66,7 +66,7 @@ struct DriverRow {
   // differential (the main scenario and every leg on each other
   // implementation, each compared with C's run of it), and the first
   // divergence ("" when none; a divergence fails the entry).
-  std::vector<std::string> implementations;
+  std::vector<Impl> implementations;
   std::size_t comparisons = 0;
   std::string divergence;
 };

@@ -441,7 +441,7 @@ TEST(Drivers, TheAsixEntriesAreComparedWithTheRustAndCxxDrivers) {
   for (const auto& row : tree) {
     SCOPED_TRACE(row.name);
     EXPECT_EQ(row.conformance, report::Conformance::kPass) << row.failed_step << ": " << row.reason;
-    EXPECT_THAT(row.implementations, ElementsAre("C", "Rust", "C++"));
+    EXPECT_THAT(row.implementations, ElementsAre(Impl::kC, Impl::kRust, Impl::kCxx));
     EXPECT_GT(row.comparisons, 20u) << "the main scenario and every leg, on Rust and on C++";
     EXPECT_EQ(row.divergence, "");
   }
