@@ -214,6 +214,21 @@ std::size_t DriversReport::files_bound() const {
   return files_where(rows, [](const DriverRow& r) { return r.bound; });
 }
 
+DifferentialTotals DriversReport::differential() const {
+  DifferentialTotals d;
+  std::set<std::string> others;
+  for (const auto& row : rows) {
+    if (row.implementations.empty()) continue;
+    ++d.entries;
+    d.comparisons += row.comparisons;
+    d.diverged += row.divergence.empty() ? 0 : 1;
+    for (Impl i : row.implementations)
+      if (i != Impl::kC) others.insert(impl_title(i));
+  }
+  d.others.assign(others.begin(), others.end());
+  return d;
+}
+
 std::size_t DriversReport::count(Conformance c) const {
   return static_cast<std::size_t>(
       std::count_if(rows.begin(), rows.end(), [c](const DriverRow& r) { return r.name.size() && r.conformance == c; }));
@@ -667,23 +682,14 @@ std::string runs_summary(const DriversReport& r) {
       "both forced modes, a flap, an MDIO error at each access of attach: {} errors propagated, {} ignored by "
       "attach).",
       r.runs, r.runs == 1 ? "" : "s", swept, legs, propagated, ignored);
-  std::size_t twins = 0, comparisons = 0, diverged = 0;
-  std::set<std::string> impls;
-  for (const auto& row : r.rows) {
-    if (row.implementations.empty()) continue;
-    ++twins;
-    comparisons += row.comparisons;
-    diverged += row.divergence.empty() ? 0 : 1;
-    for (Impl i : row.implementations)
-      if (i != Impl::kC) impls.insert(impl_title(i));
-  }
-  if (twins)
+  const DifferentialTotals d = r.differential();
+  if (d.entries)
     out += fmt::format(
         " Differential: {} entr{} that {} register{} too ran each of {} scenarios again on C and on {}: {} "
         "comparison{} with C, {} entr{} diverged.",
-        twins, twins == 1 ? "y" : "ies", fmt::join(impls, " and "), impls.size() == 1 ? "s" : "",
-        twins == 1 ? "its" : "their", impls.size() == 1 ? "it" : "each", comparisons, comparisons == 1 ? "" : "s",
-        diverged, diverged == 1 ? "y" : "ies");
+        d.entries, d.entries == 1 ? "y" : "ies", fmt::join(d.others, " and "), d.others.size() == 1 ? "s" : "",
+        d.entries == 1 ? "its" : "their", d.others.size() == 1 ? "it" : "each", d.comparisons,
+        d.comparisons == 1 ? "" : "s", d.diverged, d.diverged == 1 ? "y" : "ies");
   return out;
 }
 
@@ -791,6 +797,11 @@ nlohmann::json drivers_json(const DriversReport& r) {
           {"not_applicable", r.count(Conformance::kNotApplicable)},
           {"seconds", r.seconds},
           {"runs", r.runs},
+          {"differential",
+           [&] {
+             const DifferentialTotals d = r.differential();
+             return nlohmann::json({{"entries", d.entries}, {"comparisons", d.comparisons}, {"diverged", d.diverged}});
+           }()},
           {"state_observation", {{"sampled", !r.states_sampled.empty()}, {"reason", r.states_sampled}}},
           {"stubbed", r.stubbed},
           {"entries", entries}};

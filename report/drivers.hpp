@@ -71,6 +71,14 @@ struct DriverRow {
   std::string divergence;
 };
 
+// The differential's totals over a report's rows: the entries other
+// implementations register too, those implementations ("C++", "Rust"), the
+// comparisons with C's runs and the entries that diverged.
+struct DifferentialTotals {
+  std::size_t entries = 0, comparisons = 0, diverged = 0;
+  std::vector<std::string> others;
+};
+
 struct DriversReport {
   std::string tree_version;
   std::vector<DriverRow> rows;
@@ -86,6 +94,7 @@ struct DriversReport {
   [[nodiscard]] std::size_t files_built() const;
   [[nodiscard]] std::size_t files_bound() const;  // files with at least one entry bound
   [[nodiscard]] std::size_t count(Conformance c) const;
+  [[nodiscard]] DifferentialTotals differential() const;
 };
 
 // The conformance scenario for one phy_driver entry, as a scenario file:

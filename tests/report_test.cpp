@@ -245,7 +245,8 @@ nlohmann::json report_for(Environment& env, const fs::path& out, bool full = tru
   // cli.report_*): the section reads it as it reads refdrv drivers --json.
   o.drivers_worker = {"sh", "-c", "printf '%s' \"$0\" > \"$2\"",
                       R"json({"files": 3, "files_built": 2, "files_bound": 2, "pass": 1, "fail": 1, "not_applicable": 1,
-                          "runs": 9, "seconds": 0.1, "entries": [
+                          "runs": 9, "seconds": 0.1, "differential": {"entries": 1, "comparisons": 4, "diverged": 0},
+                          "entries": [
                           {"file": "drivers/net/phy/a.c", "name": "A", "model": "generic", "conformance": "pass",
                            "failed_step": "", "reason": "", "differential": {"implementations": ["C", "Rust"],
                            "comparisons": 4, "divergence": null}},
