@@ -10,6 +10,7 @@
 
 #include "cxx/drivers/modules.hpp"
 #include "engine/check.hpp"
+#include "engine/compare.hpp"
 #include "engine/environment.hpp"
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
@@ -230,6 +231,23 @@ void BM_ScenarioLinkUp(benchmark::State& state) {
   state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
 }
 BENCHMARK(BM_ScenarioLinkUp)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REFDRV_IMPL_CXX);
+
+// The three digests (engine/compare.hpp) of one run's trace: what every run
+// pays at its end and what the fuzzer compares first. items_per_second is
+// trace events per second.
+void BM_Digests(benchmark::State& state) {
+  auto suite = *load_default_suite();
+  const Scenario* sc = nullptr;
+  for (const auto& s : suite)
+    if (s.name == "unplug-replug") sc = &s;
+  RunOptions ro;
+  ro.logs = false;
+  const RunResult r = run_scenario(env(), *sc, "AX88772A", Impl::kC, ro);
+  for (auto _ : state) benchmark::DoNotOptimize(digests(r));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(r.trace.size()));
+  state.SetLabel(std::to_string(r.trace.size()) + " events");
+}
+BENCHMARK(BM_Digests);
 
 void BM_DefaultSuiteAllImplementations(benchmark::State& state) {
   const auto suite = *load_default_suite();

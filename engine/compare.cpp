@@ -180,6 +180,12 @@ class Hasher {
 
 namespace {
 
+// Two 32-bit fields as one 64-bit word, both whole: the word differs when
+// either does, and it costs one mixing round instead of two.
+[[nodiscard]] constexpr std::uint64_t pair(std::int32_t lo, std::int32_t hi) {
+  return static_cast<std::uint32_t>(lo) | (static_cast<std::uint64_t>(static_cast<std::uint32_t>(hi)) << 32);
+}
+
 void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& modules) {
   if (e.kind == TraceKind::kLog) {  // as compared: normalised
     h.add(e.time_ns);
@@ -187,22 +193,23 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
     h.add(normalized_log_line(e.detail, modules));
     return;
   }
-  h.add(e.time_ns);
-  h.add(static_cast<std::uint8_t>(e.kind));
-  h.add(e.addr);
-  h.add(e.reg);
-  h.add(e.value);
-  h.add(e.result);
-  h.add(e.fault);
+  // Every compared field, the int ones two to a round: four rounds for an
+  // MDIO access (most of a trace) where a round a field took seven. The
+  // event is hashed on its own and then chained with one round, so the
+  // rounds of one event do not wait for the previous event's.
+  Hasher ev;
+  ev.add(e.time_ns);
+  ev.add(pair(e.addr, e.reg));
+  ev.add(e.value);
+  ev.add(pair(e.result, static_cast<std::uint8_t>(e.kind) | (e.fault ? 0x100 : 0)));
   if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite) {
-    h.add(e.name);
-    h.add(e.detail);
-    h.add(e.link);
-    h.add(e.speed);
-    h.add(e.duplex);
-    h.add(e.pause);
-    h.add(e.asym_pause);
+    ev.add(e.name);
+    ev.add(e.detail);
+    ev.add(pair(e.link, e.speed));
+    ev.add(pair(e.duplex, e.pause));
+    ev.add(e.asym_pause);
   }
+  h.add(ev.value());
 }
 
 }  // namespace

@@ -266,19 +266,23 @@ std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
 
 std::span<const Qt2025Spec> qt2025_models() { return qt2025s(); }
 
-std::vector<ModelInfo> all_models() {
-  std::vector<ModelInfo> out;
-  for (const auto& m : models())
-    out.push_back({m.name, m.description, m.default_addr, m.bus_mask, m.clause22, m.clause45, false});
-  for (const auto& q : qt2025s())
-    out.push_back({q.name, q.description, q.default_addr, ~(1u << q.default_addr), false, true, true});
-  return out;
+const std::vector<ModelInfo>& all_models() {
+  // Built once: every run looks its model up here.
+  static const std::vector<ModelInfo> all = [] {
+    std::vector<ModelInfo> out;
+    for (const auto& m : models())
+      out.push_back({m.name, m.description, m.default_addr, m.bus_mask, m.clause22, m.clause45, false});
+    for (const auto& q : qt2025s())
+      out.push_back({q.name, q.description, q.default_addr, ~(1u << q.default_addr), false, true, true});
+    return out;
+  }();
+  return all;
 }
 
-std::optional<ModelInfo> find_model(std::string_view name) {
-  for (auto& m : all_models())
-    if (m.name == name) return m;
-  return std::nullopt;
+const ModelInfo* find_model(std::string_view name) {
+  for (const auto& m : all_models())
+    if (m.name == name) return &m;
+  return nullptr;
 }
 
 std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id,

@@ -39,8 +39,9 @@ struct ModelInfo {
   bool clause45 = false;       // ... and Clause-45 frames
   bool ten_gig = false;        // the MAC connects by XAUI (else MII)
 };
-[[nodiscard]] std::vector<ModelInfo> all_models();
-[[nodiscard]] std::optional<ModelInfo> find_model(std::string_view name);
+[[nodiscard]] const std::vector<ModelInfo>& all_models();
+// The model of that name (a pointer into all_models()), or nullptr.
+[[nodiscard]] const ModelInfo* find_model(std::string_view name);
 // A fresh model of that name; `phy_id` overrides its identifier (revision
 // variants), `page_reg` its page register (PhyModelSpec::page_reg; Clause-22
 // models only). Null for an unknown name, or a page register the model
