@@ -300,9 +300,10 @@ BENCHMARK(BM_FuzzExecAttachOnly);
 void BM_FuzzExecSeedCorpus(benchmark::State& state) { fuzz_execs(state, seed_inputs()); }
 BENCHMARK(BM_FuzzExecSeedCorpus);
 
-// The same inputs, each run starting from a snapshot taken after its attach
-// (engine/snapshot.hpp), as the fuzz target runs them. The first pass over
-// the corpus takes the snapshots; the benchmark runs many passes.
+// The same inputs, each run starting from a snapshot of its beginning (its
+// steps up to the first check: engine/snapshot.hpp), as the fuzz target runs
+// them. The first passes over the corpus take the snapshots; the benchmark
+// runs many passes.
 void BM_FuzzExecSnapshotSeedCorpus(benchmark::State& state) {
   SnapshotCache cache;
   fuzz_execs(state, seed_inputs(), &cache);

@@ -6,12 +6,14 @@
 namespace refdrv {
 
 std::size_t snapshot_point(const Scenario& s) {
-  for (std::size_t i = 0; i < s.steps.size() && i < kMaxSnapshotPrefix; ++i) {
+  bool attached = false;
+  std::size_t i = 0;
+  for (; i < s.steps.size() && i < kMaxSnapshotPrefix; ++i) {
     const Step& st = s.steps[i];
-    if (st.kind == Step::Kind::kExpect || st.returns) return 0;
-    if (st.kind == Step::Kind::kAttach) return i + 1;
+    if (st.kind == Step::Kind::kExpect || st.returns) break;
+    attached = attached || st.kind == Step::Kind::kAttach;
   }
-  return 0;
+  return attached ? i : 0;
 }
 
 bool same_effect(const Step& a, const Step& b) {

@@ -5,7 +5,7 @@
 // on the real phylib.
 //
 // A run given a cache (RunOptions::snapshots) whose scenario has a snapshot
-// point (snapshot_point(): right after its first `attach`) looks for a
+// point (snapshot_point(): just before its first check) looks for a
 // snapshot of a run that got there the same way: same image,
 // implementation, model, PHY ID, partner, faults, fault seed, MDIO frame
 // time, firmware files, log recording, and steps before the point equal in
@@ -38,10 +38,12 @@
 
 namespace refdrv {
 
-// The number of leading steps a snapshot can stand for: those up to and
-// including the first `attach`, when none of them checks anything (an
-// expectation, a `returns`) and there are at most kMaxSnapshotPrefix of
-// them. 0: none.
+// The number of leading steps a snapshot can stand for: those before the
+// first step that checks anything (an expectation, a `returns`), at most
+// kMaxSnapshotPrefix of them, when they include an `attach`; 0: none (no
+// attach, nothing set up worth keeping). A default-suite scenario's
+// beginning is its attach, start and first wait: the bus registration,
+// probe, attach and the first seconds of negotiation and polling.
 inline constexpr std::size_t kMaxSnapshotPrefix = 8;
 [[nodiscard]] std::size_t snapshot_point(const Scenario& s);
 
@@ -92,7 +94,7 @@ struct RunPrefix {
 
 class SnapshotCache {
  public:
-  explicit SnapshotCache(std::size_t capacity = 256) : capacity_(capacity) {}
+  explicit SnapshotCache(std::size_t capacity = 512) : capacity_(capacity) {}
   SnapshotCache(const SnapshotCache&) = delete;
   SnapshotCache& operator=(const SnapshotCache&) = delete;
 
