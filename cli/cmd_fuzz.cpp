@@ -64,7 +64,8 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
                  "campaign and in the replays\n",
                  unwatched);
     if (a.snapshots == "on")
-      fmt::print("  runs of the campaign started from a snapshot of their beginning (up to their first check) where one "
+      fmt::print("  runs of the campaign started from a snapshot of their beginning (up to their first check, else their first "
+                 "attach) where one "
                  "was kept (--snapshots on; {}); findings were replayed from nothing\n",
                  stats.snapshots.empty() ? "the target did not say how many" : stats.snapshots);
     if (unwatched.empty() && a.state == "sampled")
@@ -167,7 +168,7 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
       ->check(CLI::IsMember({"watched", "sampled"}));
   fuzz->add_option("--snapshots", fa->snapshots,
                    "on: each run starts from a snapshot of the instance and the kernel side, taken by an earlier run "
-                   "that began the same way (its steps up to the first check, from an attach on), instead of registering "
+                   "that began the same way (its steps up to the first check, else up to its first attach), instead of registering "
                    "the bus, probing, attaching and polling again; off: every run from nothing. Findings are always replayed from nothing. Off by "
                    "default: measured, it does not pay here (docs/robustness.md; default: off)")
       ->check(CLI::IsMember({"on", "off"}));

@@ -79,9 +79,12 @@ class Run {
     const RunBudgets budgets = run_budgets(sc_, opt_);
     addr_ = static_cast<int>(info->default_addr);
     // The snapshot point, when this run may use one (engine/snapshot.hpp).
-    std::size_t point = opt_.snapshots && !opt_.extra_fault ? snapshot_point(sc_) : 0;
-    if (point > opt_.max_steps) point = 0;
-    const std::size_t first = point && restore(point, budgets) ? point : 0;
+    SnapshotPoints points = opt_.snapshots && !opt_.extra_fault ? snapshot_points(sc_) : SnapshotPoints{};
+    if (points.check > opt_.max_steps) points.check = 0;
+    if (points.attach > opt_.max_steps) points.attach = 0;
+    std::size_t first = 0;
+    if (points.check && restore(points.check, budgets)) first = points.check;
+    else if (points.attach && points.attach != points.check && restore(points.attach, budgets)) first = points.attach;
     if (!first) start_fresh(*info, budgets);
 
     for (std::size_t i = first; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
@@ -90,7 +93,8 @@ class Run {
       step(i, st);
       result_.mac_after_step.push_back(mac_view());
       result_.steps_run = i + 1;
-      if (point && !first && i + 1 == point) save_snapshot(point);
+      for (const std::size_t point : {points.attach, points.check == points.attach ? 0 : points.check})
+        if (point && first < point && i + 1 == point) save_snapshot(point);
     }
     finish();
     result_.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -143,6 +147,7 @@ class Run {
       return false;
     if (!e->instance->restore(e->snapshot)) return false;
     inst_ = e->instance.get();
+    shared_ = e->instance;  // kept while this run goes on, whatever the cache drops
     inst_->set_budgets(budgets.virtual_ns, budgets.mdio_accesses);
     inst_->set_firmware(firmware_files());
     phy_ = inst_->device(addr_);
@@ -167,7 +172,10 @@ class Run {
     }
     e->key = SnapshotKey(snapshot_query(point));
     e->run = {result_.mac_after_step, mac_, mac_scanned_, inst_->now_ns(), inst_->mdio_accesses()};
-    e->instance = std::move(owned_);  // the cache keeps it; this run goes on with it
+    // The cache keeps the instance; this run goes on with it (and may save
+    // it again at its other point).
+    if (owned_) shared_ = std::move(owned_);
+    e->instance = shared_;
     cache.add(std::move(e));
   }
 
@@ -418,7 +426,8 @@ class Run {
   Impl impl_;
   const RunOptions& opt_;
   RunResult result_;
-  std::unique_ptr<Instance> owned_;  // unless a snapshot cache keeps the instance
+  std::unique_ptr<Instance> owned_;   // unless a snapshot cache keeps the instance
+  std::shared_ptr<Instance> shared_;  // ... which it then shares with this run
   Instance* inst_ = nullptr;
   hw::WiredPhy* phy_ = nullptr;
   int addr_ = 0;

@@ -5,16 +5,19 @@
 
 namespace refdrv {
 
-std::size_t snapshot_point(const Scenario& s) {
-  bool attached = false;
+SnapshotPoints snapshot_points(const Scenario& s) {
+  SnapshotPoints p;
   std::size_t i = 0;
   for (; i < s.steps.size() && i < kMaxSnapshotPrefix; ++i) {
     const Step& st = s.steps[i];
     if (st.kind == Step::Kind::kExpect || st.returns) break;
-    attached = attached || st.kind == Step::Kind::kAttach;
+    if (st.kind == Step::Kind::kAttach && !p.attach) p.attach = i + 1;
   }
-  return attached ? i : 0;
+  if (p.attach) p.check = i;
+  return p;
 }
+
+std::size_t snapshot_point(const Scenario& s) { return snapshot_points(s).check; }
 
 bool same_effect(const Step& a, const Step& b) {
   return a.kind == b.kind && a.ns == b.ns && a.partner == b.partner && a.ethtool == b.ethtool && a.fault == b.fault &&

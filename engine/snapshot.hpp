@@ -5,7 +5,8 @@
 // on the real phylib.
 //
 // A run given a cache (RunOptions::snapshots) whose scenario has a snapshot
-// point (snapshot_point(): just before its first check) looks for a
+// point (snapshot_points(): just before its first check, or right after its
+// first attach) looks for a
 // snapshot of a run that got there the same way: same image,
 // implementation, model, PHY ID, partner, faults, fault seed, MDIO frame
 // time, firmware files, log recording, and steps before the point equal in
@@ -38,13 +39,23 @@
 
 namespace refdrv {
 
-// The number of leading steps a snapshot can stand for: those before the
-// first step that checks anything (an expectation, a `returns`), at most
-// kMaxSnapshotPrefix of them, when they include an `attach`; 0: none (no
-// attach, nothing set up worth keeping). A default-suite scenario's
-// beginning is its attach, start and first wait: the bus registration,
-// probe, attach and the first seconds of negotiation and polling.
+// The numbers of leading steps a snapshot can stand for, both among the
+// steps before the first one that checks anything (an expectation, a
+// `returns`) and at most kMaxSnapshotPrefix of them: `check`, all of those
+// steps, and `attach`, those up to and including the first `attach`; both 0
+// when there is no attach among them (nothing set up worth keeping). A
+// default-suite scenario's longer beginning is its attach, start and first
+// wait (the bus registration, probe, attach and the first seconds of
+// negotiation and polling), its shorter one the attach alone. A run tries the
+// longer first: replaying a corpus meets the same long beginnings again,
+// while a campaign's mutations mostly share only the short one.
 inline constexpr std::size_t kMaxSnapshotPrefix = 8;
+struct SnapshotPoints {
+  std::size_t attach = 0;
+  std::size_t check = 0;  // >= attach
+};
+[[nodiscard]] SnapshotPoints snapshot_points(const Scenario& s);
+// snapshot_points(s).check.
 [[nodiscard]] std::size_t snapshot_point(const Scenario& s);
 
 // Whether two steps do the same thing to an instance (where they were
@@ -100,7 +111,10 @@ class SnapshotCache {
 
   struct Entry {
     SnapshotKey key;
-    std::unique_ptr<Instance> instance;  // stays put: the kernel side points at it
+    // Stays put: the kernel side points at it. Shared by the entries of one
+    // run's two points (each restore puts back all of its own state) and
+    // by the run that goes on with it.
+    std::shared_ptr<Instance> instance;
     Instance::Snapshot snapshot;
     RunPrefix run;
     std::uint64_t uses = 0;

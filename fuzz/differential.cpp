@@ -126,7 +126,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     });
   }
   std::fprintf(stderr, "refdrv-fuzz-differential: snapshots %s\n",
-               g_snapshots ? "on (each run starts from a snapshot of its beginning, up to its first check)" : "off");
+               g_snapshots ? "on (each run starts from a snapshot of its beginning: up to its first check, else its first attach)" : "off");
   return 0;
 }
 

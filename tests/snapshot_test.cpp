@@ -86,7 +86,10 @@ TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
   EXPECT_EQ(st.refused, 0u) << st.last_refusal;
   EXPECT_EQ(st.saved, cache.size()) << "the cache held every snapshot it took";
   EXPECT_EQ(st.fresh, st.saved);
-  EXPECT_EQ(st.restored + st.fresh + st.first_seen, 3 * with_point * impls.size());
+  // A run restores its longer beginning, or its shorter one and then meets
+  // the longer, or meets both: one to two of these per run and pass.
+  EXPECT_GE(st.restored + st.fresh + st.first_seen, 3 * with_point * impls.size());
+  EXPECT_LE(st.restored + st.fresh + st.first_seen, 6 * with_point * impls.size());
   EXPECT_EQ(st.restored - before_last.restored, with_point * impls.size()) << "the last pass restored every run";
 }
 
@@ -178,7 +181,7 @@ TEST(Snapshot, ARunWhoseBudgetTheBeginningExceededStartsFresh) {
   ASSERT_TRUE(first.passed()) << first.failure_summary();
   EXPECT_EQ(cache.size(), 0u) << "a beginning met once is not saved";
   expect_same_run(first, run_scenario(env, s, "AX88772A", Impl::kC, roomy), "the second sighting");
-  ASSERT_EQ(cache.size(), 1u);
+  ASSERT_EQ(cache.size(), 2u) << "one at each point: after the attach, and the whole scenario";
   const auto& entry_run = first;  // the attach took this many accesses, at least
   ASSERT_GT(entry_run.mdio_accesses, 10u);
 
