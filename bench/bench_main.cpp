@@ -6,7 +6,11 @@
 #include <benchmark/benchmark.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 #include "cxx/drivers/modules.hpp"
 #include "engine/check.hpp"
@@ -219,14 +223,27 @@ void BM_MdioReadFullStack(benchmark::State& state) {
 }
 BENCHMARK(BM_MdioReadFullStack);
 
-void BM_ScenarioLinkUp(benchmark::State& state) {
-  auto suite = *load_default_suite();
-  const Scenario* sc = nullptr;
+// A scenario of the default suite by name (the benchmark stops when there is
+// none: a renamed scenario must not make a benchmark measure nothing).
+const Scenario& suite_scenario(std::string_view name) {
+  static const std::vector<Scenario> suite = *load_default_suite();
   for (const auto& s : suite)
-    if (s.name == "link-up-switch-10-100") sc = &s;
+    if (s.name == name) return s;
+  std::fprintf(stderr, "no scenario %.*s in the default suite\n", static_cast<int>(name.size()), name.data());
+  std::abort();
+}
+
+// A run as the fuzzer makes them: no log recorded.
+RunOptions without_logs() {
   RunOptions ro;
   ro.logs = false;
-  for (auto _ : state) benchmark::DoNotOptimize(run_scenario(env(), *sc, "AX88772A", static_cast<Impl>(state.range(0)), ro));
+  return ro;
+}
+
+void BM_ScenarioLinkUp(benchmark::State& state) {
+  const Scenario& sc = suite_scenario("link-up-switch-10-100");
+  const RunOptions ro = without_logs();
+  for (auto _ : state) benchmark::DoNotOptimize(run_scenario(env(), sc, "AX88772A", static_cast<Impl>(state.range(0)), ro));
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
 }
@@ -236,13 +253,7 @@ BENCHMARK(BM_ScenarioLinkUp)->Arg(REFDRV_IMPL_C)->Arg(REFDRV_IMPL_RUST)->Arg(REF
 // pays at its end and what the fuzzer compares first. items_per_second is
 // trace events per second.
 void BM_Digests(benchmark::State& state) {
-  auto suite = *load_default_suite();
-  const Scenario* sc = nullptr;
-  for (const auto& s : suite)
-    if (s.name == "unplug-replug") sc = &s;
-  RunOptions ro;
-  ro.logs = false;
-  const RunResult r = run_scenario(env(), *sc, "AX88772A", Impl::kC, ro);
+  const RunResult r = run_scenario(env(), suite_scenario("unplug-replug"), "AX88772A", Impl::kC, without_logs());
   for (auto _ : state) benchmark::DoNotOptimize(digests(r));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(r.trace.size()));
   state.SetLabel(std::to_string(r.trace.size()) + " events");
