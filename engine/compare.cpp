@@ -194,7 +194,7 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
     return;
   }
   // Every compared field, the int ones two to a round: four rounds for an
-  // MDIO access (most of a trace) where a round a field took seven. The
+  // MDIO access (most of a trace), where one round per field took seven. The
   // event is hashed on its own and then chained with one round, so the
   // rounds of one event do not wait for the previous event's.
   Hasher ev;

@@ -78,7 +78,8 @@ class Run {
     }
     const RunBudgets budgets = run_budgets(sc_, opt_);
     addr_ = static_cast<int>(info->default_addr);
-    // The snapshot point, when this run may use one (engine/snapshot.hpp).
+    // The snapshot points, when this run may use them (engine/snapshot.hpp):
+    // the longer beginning restored if the cache has it, else the shorter.
     SnapshotPoints points = opt_.snapshots && !opt_.extra_fault ? snapshot_points(sc_) : SnapshotPoints{};
     if (points.check > opt_.max_steps) points.check = 0;
     if (points.attach > opt_.max_steps) points.attach = 0;
