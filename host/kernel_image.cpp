@@ -258,23 +258,61 @@ std::size_t KernelImage::saved_data_bytes() const {
   return n;
 }
 
-void KernelImage::save(Saved& out) const {
-  out.data.resize(saved_data_bytes());
-  std::byte* at = out.data.data();
+void KernelImage::gather(std::byte* flat) const {
   for (const auto& [p, len] : data_ranges_) {
-    std::memcpy(at, p, len);
-    at += len;
+    std::memcpy(flat, p, len);
+    flat += len;
   }
+}
+
+void KernelImage::scatter(const std::byte* flat, std::size_t offset, std::size_t len) const {
+  for (const auto& [p, n] : data_ranges_) {
+    if (len == 0) return;
+    if (offset >= n) {
+      offset -= n;
+      continue;
+    }
+    const std::size_t chunk = std::min(len, n - offset);
+    std::memcpy(p + offset, flat, chunk);
+    flat += chunk;
+    len -= chunk;
+    offset = 0;
+  }
+}
+
+void KernelImage::save(Saved& out) const {
+  const std::size_t n = saved_data_bytes();
+  if (reference_.size() != n) {
+    reference_.resize(n);
+    gather(reference_.data());
+    ++reference_id_;
+  }
+  std::vector<std::byte> live(n);
+  gather(live.data());
+  out.blocks.clear();
+  out.data.clear();
+  for (std::size_t off = 0; off < n; off += kDataBlock) {
+    const std::size_t len = std::min(kDataBlock, n - off);
+    if (std::memcmp(live.data() + off, reference_.data() + off, len) == 0) continue;
+    out.blocks.push_back(static_cast<std::uint32_t>(off / kDataBlock));
+    out.data.insert(out.data.end(), live.begin() + static_cast<std::ptrdiff_t>(off),
+                    live.begin() + static_cast<std::ptrdiff_t>(off + len));
+  }
+  out.reference = reference_id_;
   context_->save_context(out.context);
   out.modules_generation = modules_generation_;
 }
 
 Result<void> KernelImage::restore(const Saved& saved) {
-  if (saved.modules_generation != modules_generation_ || saved.data.size() != saved_data_bytes())
+  if (saved.modules_generation != modules_generation_ || saved.reference != reference_id_)
     return fail("the kernel side's modules changed since the snapshot was taken");
+  const std::size_t n = reference_.size();
+  scatter(reference_.data(), 0, n);
   const std::byte* at = saved.data.data();
-  for (const auto& [p, len] : data_ranges_) {
-    std::memcpy(p, at, len);
+  for (const std::uint32_t block : saved.blocks) {
+    const std::size_t off = std::size_t{block} * kDataBlock;
+    const std::size_t len = std::min(kDataBlock, n - off);
+    scatter(at, off, len);
     at += len;
   }
   context_->restore_context(saved.context);

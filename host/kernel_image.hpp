@@ -111,10 +111,18 @@ class KernelImage {
   // events). restore() puts it back byte for byte at the same addresses.
   // Used with an instance's snapshot (host/instance.hpp); modules may not be
   // registered or unregistered in between.
+  //
+  // The data is kept as the 64-byte blocks where it differs from the image's
+  // reference copy of it (taken at its first save()): restore() copies the
+  // reference, which every restore reads and which so stays in the caches,
+  // then those blocks. Most of the data is the same in every snapshot.
+  static constexpr std::size_t kDataBlock = 64;
   struct Saved {
-    std::vector<std::byte> data;
+    std::vector<std::uint32_t> blocks;  // indices of the blocks that differ, ascending
+    std::vector<std::byte> data;        // their bytes, in that order
     ContextBase::Saved context;
     std::uint64_t modules_generation = 0;
+    std::uint64_t reference = 0;  // the reference copy the blocks are against
   };
   void save(Saved& out) const;
   Result<void> restore(const Saved& saved);
@@ -134,6 +142,12 @@ class KernelImage {
   std::unique_ptr<ImageContext> context_;
   std::vector<const refdrv_foreign_module*> foreign_;
   std::vector<std::pair<std::byte*, std::size_t>> data_ranges_;  // what save() copies
+  // The data's reference copy (Saved): the ranges above end to end.
+  mutable std::vector<std::byte> reference_;
+  mutable std::uint64_t reference_id_ = 0;
+  // Copies between the ranges, end to end, and `flat`.
+  void gather(std::byte* flat) const;
+  void scatter(const std::byte* flat, std::size_t offset, std::size_t len) const;
   std::uint64_t modules_generation_ = 0;  // bumped by every (un)registration
   bool initialised_ = false;
 };
