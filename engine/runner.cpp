@@ -85,7 +85,7 @@ class Run {
     if (points.attach > opt_.max_steps) points.attach = 0;
     std::size_t first = 0;
     if (points.check && restore(points.check, budgets)) first = points.check;
-    else if (points.attach && points.attach != points.check && restore(points.attach, budgets)) first = points.attach;
+    else if (points.attach && restore(points.attach, budgets)) first = points.attach;
     if (!first) start_fresh(*info, budgets);
 
     for (std::size_t i = first; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
@@ -94,7 +94,7 @@ class Run {
       step(i, st);
       result_.mac_after_step.push_back(mac_view());
       result_.steps_run = i + 1;
-      for (const std::size_t point : {points.attach, points.check == points.attach ? 0 : points.check})
+      for (const std::size_t point : {points.attach, points.check})
         if (point && first < point && i + 1 == point) save_snapshot(point);
     }
     finish();

@@ -13,11 +13,11 @@ SnapshotPoints snapshot_points(const Scenario& s) {
     if (st.kind == Step::Kind::kExpect || st.returns) break;
     if (st.kind == Step::Kind::kAttach && !p.attach) p.attach = i + 1;
   }
-  if (p.attach) p.check = i;
+  if (!p.attach) return {};
+  p.check = i;
+  if (p.attach == p.check) p.attach = 0;  // one beginning, not two
   return p;
 }
-
-std::size_t snapshot_point(const Scenario& s) { return snapshot_points(s).check; }
 
 bool same_effect(const Step& a, const Step& b) {
   return a.kind == b.kind && a.ns == b.ns && a.partner == b.partner && a.ethtool == b.ethtool && a.fault == b.fault &&

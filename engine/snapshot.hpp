@@ -42,8 +42,9 @@ namespace refdrv {
 // The numbers of leading steps a snapshot can stand for, both among the
 // steps before the first one that checks anything (an expectation, a
 // `returns`) and at most kMaxSnapshotPrefix of them: `check`, all of those
-// steps, and `attach`, those up to and including the first `attach`; both 0
-// when there is no attach among them (nothing set up worth keeping). A
+// steps, and `attach`, a shorter beginning up to and including the first
+// `attach` (0 when that is all of them: one beginning). Both 0 when there
+// is no attach among them (nothing set up worth keeping). A
 // default-suite scenario's longer beginning is its attach, start and first
 // wait (the bus registration, probe, attach and the first seconds of
 // negotiation and polling), its shorter one the attach alone. A run tries the
@@ -51,12 +52,10 @@ namespace refdrv {
 // while a campaign's mutations mostly share only the short one.
 inline constexpr std::size_t kMaxSnapshotPrefix = 8;
 struct SnapshotPoints {
-  std::size_t attach = 0;
-  std::size_t check = 0;  // >= attach
+  std::size_t attach = 0;  // < check, or 0
+  std::size_t check = 0;
 };
 [[nodiscard]] SnapshotPoints snapshot_points(const Scenario& s);
-// snapshot_points(s).check.
-[[nodiscard]] std::size_t snapshot_point(const Scenario& s);
 
 // Whether two steps do the same thing to an instance (where they were
 // written does not count).

@@ -282,10 +282,9 @@ void KernelImage::scatter(const std::byte* flat, std::size_t offset, std::size_t
 
 void KernelImage::save(Saved& out) const {
   const std::size_t n = saved_data_bytes();
-  if (reference_.size() != n) {
+  if (reference_.empty()) {
     reference_.resize(n);
     gather(reference_.data());
-    ++reference_id_;
   }
   std::vector<std::byte> live(n);
   gather(live.data());
@@ -298,15 +297,15 @@ void KernelImage::save(Saved& out) const {
     out.data.insert(out.data.end(), live.begin() + static_cast<std::ptrdiff_t>(off),
                     live.begin() + static_cast<std::ptrdiff_t>(off + len));
   }
-  out.reference = reference_id_;
+  out.bytes = n;
   context_->save_context(out.context);
   out.modules_generation = modules_generation_;
 }
 
 Result<void> KernelImage::restore(const Saved& saved) {
-  if (saved.modules_generation != modules_generation_ || saved.reference != reference_id_)
-    return fail("the kernel side's modules changed since the snapshot was taken");
   const std::size_t n = reference_.size();
+  if (saved.modules_generation != modules_generation_ || saved.bytes != n || n != saved_data_bytes())
+    return fail("the kernel side's modules changed since the snapshot was taken");
   scatter(reference_.data(), 0, n);
   const std::byte* at = saved.data.data();
   for (const std::uint32_t block : saved.blocks) {

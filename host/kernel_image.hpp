@@ -122,7 +122,7 @@ class KernelImage {
     std::vector<std::byte> data;        // their bytes, in that order
     ContextBase::Saved context;
     std::uint64_t modules_generation = 0;
-    std::uint64_t reference = 0;  // the reference copy the blocks are against
+    std::size_t bytes = 0;  // of data the blocks are of (saved_data_bytes())
   };
   void save(Saved& out) const;
   Result<void> restore(const Saved& saved);
@@ -142,9 +142,9 @@ class KernelImage {
   std::unique_ptr<ImageContext> context_;
   std::vector<const refdrv_foreign_module*> foreign_;
   std::vector<std::pair<std::byte*, std::size_t>> data_ranges_;  // what save() copies
-  // The data's reference copy (Saved): the ranges above end to end.
+  // The data's reference copy (Saved): the ranges above end to end, taken
+  // once, at the first save().
   mutable std::vector<std::byte> reference_;
-  mutable std::uint64_t reference_id_ = 0;
   // Copies between the ranges, end to end, and `flat`.
   void gather(std::byte* flat) const;
   void scatter(const std::byte* flat, std::size_t offset, std::size_t len) const;

@@ -63,7 +63,7 @@ TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
       const Scenario s = decode_fuzz_input(seed.bytes);
       if (pass == 0) {
         ++seeds;
-        if (const std::size_t point = snapshot_point(s)) {
+        if (const std::size_t point = snapshot_points(s).check) {
           ++with_point;
           // The point is the first check, so most beginnings include the
           // polling of a wait: pending work, timers, a negotiation under way.
@@ -72,10 +72,23 @@ TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
             ++past_a_wait;
         }
       }
+      const SnapshotPoints points = snapshot_points(s);
+      const std::uint64_t beginnings = (points.check ? 1 : 0) + (points.attach ? 1 : 0);
       for (Impl impl : impls) {
+        const std::string what = seed.name + " on " + impl_name(impl) + ", pass " + std::to_string(pass);
         const RunResult fresh = run_scenario(env, s, s.models.front(), impl, without);
+        const SnapshotCache::Stats b = cache.stats();
         const RunResult restored = run_scenario(env, s, s.models.front(), impl, with);
-        expect_same_run(fresh, restored, seed.name + " on " + impl_name(impl) + ", pass " + std::to_string(pass));
+        expect_same_run(fresh, restored, what);
+        // Each point the run passed without having restored it was met
+        // (first seen) or saved: restored at the longer beginning, none;
+        // at the shorter, the longer one; fresh, both.
+        const SnapshotCache::Stats& a = cache.stats();
+        const std::uint64_t restores = a.restored - b.restored;
+        const std::uint64_t met = (a.fresh - b.fresh) + (a.first_seen - b.first_seen);
+        ASSERT_LE(restores, 1u) << what;
+        if (restores == 0) EXPECT_EQ(met, beginnings) << what;
+        else EXPECT_TRUE(met == 0 || met == beginnings - 1) << what << ": " << met;
       }
     }
   }
@@ -86,10 +99,6 @@ TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
   EXPECT_EQ(st.refused, 0u) << st.last_refusal;
   EXPECT_EQ(st.saved, cache.size()) << "the cache held every snapshot it took";
   EXPECT_EQ(st.fresh, st.saved);
-  // A run restores its longer beginning, or its shorter one and then meets
-  // the longer, or meets both: one to two of these per run and pass.
-  EXPECT_GE(st.restored + st.fresh + st.first_seen, 3 * with_point * impls.size());
-  EXPECT_LE(st.restored + st.fresh + st.first_seen, 6 * with_point * impls.size());
   EXPECT_EQ(st.restored - before_last.restored, with_point * impls.size()) << "the last pass restored every run";
 }
 
@@ -177,7 +186,8 @@ TEST(Snapshot, ARunWhoseBudgetTheBeginningExceededStartsFresh) {
   wait.kind = Step::Kind::kWait;
   wait.ns = 3'000'000'000;
   s.steps = {attach, start, wait};
-  ASSERT_EQ(snapshot_point(s), 3u) << "no step checks anything: the whole scenario is the beginning";
+  ASSERT_EQ(snapshot_points(s).check, 3u) << "no step checks anything: the whole scenario is the beginning";
+  ASSERT_EQ(snapshot_points(s).attach, 1u) << "and the attach a shorter one";
 
   SnapshotCache cache;
   RunOptions roomy;
