@@ -155,6 +155,8 @@ std::size_t step_of(const RunResult& r, std::size_t event) {
 // strings through std::hash. Not for adversaries, only to tell runs apart.
 class Hasher {
  public:
+  Hasher() = default;
+  explicit Hasher(std::uint64_t state) : h_(state) {}
   template <class T>
   void add(const T& v) {
     static_assert(std::is_integral_v<T>);
@@ -214,15 +216,46 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
 
 }  // namespace
 
-std::array<std::uint64_t, 3> digests(const RunResult& r) {
-  // One pass over the trace for all three levels.
+namespace {
+
+struct DigestHashers {
   Hasher mdio, events, outcome;
-  const std::vector<std::string> modules = bound_modules(r.trace);
-  for (const auto& e : r.trace.events()) {
+
+  void add(const TraceEvent& e, const std::vector<std::string>& modules) {
     if (kept(e, Level::kMdio)) hash_event(mdio, e, modules);
     else if (kept(e, Level::kEvents)) hash_event(events, e, modules);
     else if (e.kind == TraceKind::kStep) outcome.add(e.name);
   }
+};
+
+}  // namespace
+
+DigestPrefix digest_prefix(const Trace& t) {
+  DigestPrefix p;
+  p.modules = bound_modules(t);
+  DigestHashers h;
+  for (const auto& e : t.events()) h.add(e, p.modules);
+  p.events = t.size();
+  p.state = {h.mdio.value(), h.events.value(), h.outcome.value()};
+  return p;
+}
+
+std::array<std::uint64_t, 3> digests(const RunResult& r) { return digests(r, nullptr); }
+
+std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* prefix) {
+  // One pass over the trace for all three levels.
+  DigestHashers h;
+  const std::vector<std::string> modules = bound_modules(r.trace);
+  const auto& ev = r.trace.events();
+  std::size_t first = 0;
+  if (prefix && prefix->events <= ev.size() && prefix->modules == modules) {
+    h.mdio = Hasher(prefix->state[0]);
+    h.events = Hasher(prefix->state[1]);
+    h.outcome = Hasher(prefix->state[2]);
+    first = prefix->events;
+  }
+  for (std::size_t i = first; i < ev.size(); ++i) h.add(ev[i], modules);
+  Hasher& outcome = h.outcome;
   for (const MacView& v : r.mac_after_step) {
     outcome.add(v.link);
     outcome.add(v.speed);
@@ -239,7 +272,7 @@ std::array<std::uint64_t, 3> digests(const RunResult& r) {
     outcome.add(v.lp_advertising);
   }
   outcome.add(r.stop.value_or(std::string{}));
-  return {mdio.value(), events.value(), outcome.value()};
+  return {h.mdio.value(), h.events.value(), outcome.value()};
 }
 
 std::uint64_t level_digest(const RunResult& r, Level level) {

@@ -47,6 +47,21 @@ struct Divergence {
 [[nodiscard]] std::uint64_t level_digest(const RunResult& r, Level level);
 [[nodiscard]] std::array<std::uint64_t, 3> digests(const RunResult& r);
 
+// The digests' state after the first `events` events of a trace, hashed as
+// digests() hashes them when the run's bound modules are `modules`. A run
+// restored from a snapshot starts with the snapshot's events, so it resumes
+// from the state kept with the snapshot instead of hashing them again.
+struct DigestPrefix {
+  std::size_t events = 0;
+  std::array<std::uint64_t, 3> state{};
+  std::vector<std::string> modules;
+};
+[[nodiscard]] DigestPrefix digest_prefix(const Trace& t);
+// digests(r), resuming from `prefix` when it describes the start of r's trace
+// hashed with r's bound modules (it is then the same value; otherwise the
+// whole trace is hashed).
+[[nodiscard]] std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* prefix);
+
 struct CompareOptions {
   // Leave out, at the events level, the callbacks of drivers that bound
   // nowhere in the run. In a build with every PHY driver of the tree, phylib

@@ -156,6 +156,7 @@ class Run {
     result_.steps_run = e->run.mac_after_step.size();
     mac_ = e->run.mac;
     mac_scanned_ = e->run.mac_scanned;
+    digest_prefix_ = e->run.digest;
     ++e->uses;
     ++cache.stats().restored;
     return true;
@@ -172,7 +173,8 @@ class Run {
       return;
     }
     e->key = SnapshotKey(snapshot_query(point));
-    e->run = {result_.mac_after_step, mac_, mac_scanned_, inst_->now_ns(), inst_->mdio_accesses()};
+    e->run = {result_.mac_after_step, mac_, mac_scanned_, inst_->now_ns(), inst_->mdio_accesses(),
+              std::make_shared<const DigestPrefix>(digest_prefix(inst_->trace()))};
     // The cache keeps the instance; this run goes on with it (and may save
     // it again at its other point).
     if (owned_) shared_ = std::move(owned_);
@@ -414,7 +416,7 @@ class Run {
     result_.stop = inst_->stop_reason();
     result_.leaked_bytes = inst_->leaked_bytes();
     result_.trace = std::move(inst_->trace());
-    result_.digest = digests(result_);
+    result_.digest = digests(result_, digest_prefix_.get());
     if (opt_.extra_fault && opt_.extra_fault->trigger == hw::FaultTrigger::kAccessIndex) {
       result_.fault = fault_effect(result_.trace, opt_.extra_fault->index);
       const auto& hits = inst_->faults().harness_hits();
@@ -428,6 +430,7 @@ class Run {
   const RunOptions& opt_;
   RunResult result_;
   std::unique_ptr<Instance> owned_;   // unless a snapshot cache keeps the instance
+  std::shared_ptr<const DigestPrefix> digest_prefix_;  // of the snapshot restored, if any
   std::shared_ptr<Instance> shared_;  // ... which it then shares with this run
   Instance* inst_ = nullptr;
   hw::WiredPhy* phy_ = nullptr;

@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/compare.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "host/instance.hpp"
@@ -100,6 +101,9 @@ struct RunPrefix {
   std::size_t mac_scanned = 0;
   std::uint64_t virtual_ns = 0;     // the clock at the point
   std::uint64_t mdio_accesses = 0;  // accesses made before it
+  // The digests over the trace up to the point (engine/compare.hpp), shared
+  // by the runs that restore it: they hash only the events after it.
+  std::shared_ptr<const DigestPrefix> digest;
 };
 
 class SnapshotCache {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "engine/compare.hpp"
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
 #include "engine/snapshot.hpp"
@@ -244,6 +245,43 @@ TEST(Snapshot, AStopBeforeThePointIsNotSaved) {
   EXPECT_EQ(cache.size(), 0u);
   EXPECT_EQ(cache.stats().refused, 1u);
   EXPECT_THAT(cache.stats().last_refusal, HasSubstr("stopped"));
+}
+
+// A restored run hashes only the events after its snapshot: the digests'
+// state kept with the snapshot (digest_prefix) resumes to the digests of the
+// whole trace, and is used only where it describes the trace's start.
+TEST(Snapshot, DigestsResumedFromAPrefixAreTheWholeTracesDigests) {
+  Environment& env = environment("6.12");
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  const auto sc = std::find_if(suite->begin(), suite->end(), [](const Scenario& x) { return x.name == "unplug-replug"; });
+  ASSERT_NE(sc, suite->end());
+  const RunResult r = run_scenario(env, *sc, "AX88772A", Impl::kC, {});
+  ASSERT_TRUE(r.passed()) << r.failure_summary();
+  const auto whole = digests(r);
+  const auto& ev = r.trace.events();
+  ASSERT_GT(ev.size(), 40u);
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{17}, ev.size() / 2, ev.size()}) {
+    Trace start;
+    for (std::size_t i = 0; i < n; ++i) start.add(ev[i]);
+    const DigestPrefix p = digest_prefix(start);
+    EXPECT_EQ(p.events, n);
+    EXPECT_EQ(digests(r, &p), whole) << n << " events";
+  }
+  Trace half;
+  for (std::size_t i = 0; i < ev.size() / 2; ++i) half.add(ev[i]);
+  // It is resumed from (a state that is not the trace's changes the digest)...
+  DigestPrefix p = digest_prefix(half);
+  p.state[0] ^= 1;
+  EXPECT_NE(digests(r, &p)[0], whole[0]);
+  // ...unless it was hashed with other modules than the run's, or is longer
+  // than the trace: then the whole trace is hashed.
+  p.modules.emplace_back("another_module");
+  EXPECT_EQ(digests(r, &p), whole);
+  p = digest_prefix(half);
+  p.state[1] ^= 1;
+  p.events = ev.size() + 1;
+  EXPECT_EQ(digests(r, &p), whole);
 }
 
 }  // namespace
