@@ -157,8 +157,7 @@ class Run {
     mac_ = e->run.mac;
     mac_scanned_ = e->run.mac_scanned;
     digest_prefix_ = e->run.digest;
-    ++e->uses;
-    ++cache.stats().restored;
+    cache.use(*e);
     return true;
   }
 

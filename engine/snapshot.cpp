@@ -115,12 +115,14 @@ SnapshotCache::Entry* SnapshotCache::find(const SnapshotQuery& q) {
 
 bool SnapshotCache::worth_saving(const SnapshotQuery& q) {
   const std::size_t h = snapshot_hash(q);
-  if (auto it = std::find(seen_.begin(), seen_.end(), h); it != seen_.end()) {
-    seen_.erase(it);
-    return true;
+  if (seen_.erase(h)) return true;
+  seen_.emplace(h, ++sightings_);
+  seen_order_.emplace_back(h, sightings_);
+  while (seen_order_.size() > 4 * capacity_) {
+    const auto [oldest, when] = seen_order_.front();
+    seen_order_.pop_front();
+    if (auto it = seen_.find(oldest); it != seen_.end() && it->second == when) seen_.erase(it);
   }
-  if (seen_.size() >= 4 * capacity_) seen_.erase(seen_.begin());
-  seen_.push_back(h);
   ++stats_.first_seen;
   return false;
 }
@@ -128,7 +130,7 @@ bool SnapshotCache::worth_saving(const SnapshotQuery& q) {
 SnapshotCache::Entry& SnapshotCache::add(std::unique_ptr<Entry> entry) {
   if (entries_.size() >= capacity_ && !entries_.empty()) {
     auto least = std::min_element(entries_.begin(), entries_.end(),
-                                  [](const auto& a, const auto& b) { return a->uses < b->uses; });
+                                  [](const auto& a, const auto& b) { return a->last_used < b->last_used; });
     for (auto [it, end] = by_hash_.equal_range((*least)->key.hash); it != end; ++it)
       if (it->second == least->get()) {
         by_hash_.erase(it);
@@ -136,10 +138,17 @@ SnapshotCache::Entry& SnapshotCache::add(std::unique_ptr<Entry> entry) {
       }
     entries_.erase(least);
   }
+  entry->last_used = ++tick_;
   by_hash_.emplace(entry->key.hash, entry.get());
   entries_.push_back(std::move(entry));
   ++stats_.saved;
   return *entries_.back();
+}
+
+void SnapshotCache::use(Entry& e) {
+  ++e.uses;
+  e.last_used = ++tick_;
+  ++stats_.restored;
 }
 
 }  // namespace refdrv

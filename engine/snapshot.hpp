@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +122,7 @@ class SnapshotCache {
     Instance::Snapshot snapshot;
     RunPrefix run;
     std::uint64_t uses = 0;
+    std::uint64_t last_used = 0;  // when it was taken or last restored (a count of both)
   };
   // The entry for `q`, or null.
   Entry* find(const SnapshotQuery& q);
@@ -129,8 +131,13 @@ class SnapshotCache {
   // make many beginnings that occur once), and saving costs a copy of the
   // heap and keeps an instance.
   bool worth_saving(const SnapshotQuery& q);
-  // Keeps a new entry (dropping the least used when full); returns it.
+  // Keeps a new entry (dropping the least recently used when full); returns
+  // it. Least recently, not least often: a campaign's corpus moves on, and a
+  // new entry (used 0 times) would otherwise be the next one dropped, so
+  // that a full cache kept its first beginnings for good.
   Entry& add(std::unique_ptr<Entry> entry);
+  // A run restored `e`.
+  void use(Entry& e);
 
   struct Stats {
     std::uint64_t restored = 0;  // runs that started from a snapshot
@@ -148,7 +155,14 @@ class SnapshotCache {
   std::size_t capacity_;
   std::vector<std::unique_ptr<Entry>> entries_;
   std::unordered_multimap<std::size_t, Entry*> by_hash_;
-  std::vector<std::size_t> seen_;  // hashes of beginnings met once, oldest first (bounded)
+  // Beginnings met once: hash -> when (a count of first sightings), and the
+  // order they were met in, oldest first, at most 4 x capacity long (an
+  // entry there whose beginning was met again since is stale and only ages
+  // out). Constant time a run: a fuzzer's runs mostly meet new beginnings.
+  std::unordered_map<std::size_t, std::uint64_t> seen_;
+  std::deque<std::pair<std::size_t, std::uint64_t>> seen_order_;
+  std::uint64_t sightings_ = 0;
+  std::uint64_t tick_ = 0;  // Entry::last_used's clock
   Stats stats_;
 };
 
