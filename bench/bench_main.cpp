@@ -344,9 +344,14 @@ void BM_SnapshotRestore(benchmark::State& state) {
   }
   for (auto _ : state) benchmark::DoNotOptimize(inst->restore(snap).has_value());
   state.SetItemsProcessed(state.iterations());
-  state.counters["data"] = static_cast<double>(snap.image.data.size());
-  state.counters["image_heap"] = static_cast<double>(snap.image.context.memory.bytes.size());
-  state.counters["heap"] = static_cast<double>(snap.context.memory.bytes.size());
+  // What each part stands for, and what the snapshot keeps of it (the blocks
+  // that differ from its owner's reference copy).
+  state.counters["data"] = static_cast<double>(snap.image.data.bytes);
+  state.counters["data_kept"] = static_cast<double>(snap.image.data.data.size());
+  state.counters["image_heap"] = static_cast<double>(snap.image.context.memory.bytes.bytes);
+  state.counters["image_heap_kept"] = static_cast<double>(snap.image.context.memory.bytes.data.size());
+  state.counters["heap"] = static_cast<double>(snap.context.memory.bytes.bytes);
+  state.counters["heap_kept"] = static_cast<double>(snap.context.memory.bytes.data.size());
   state.counters["events"] = static_cast<double>(snap.context.trace.size() + snap.image.context.trace.size());
   state.SetLabel(impl_name(static_cast<Impl>(state.range(0))));
 }

@@ -288,32 +288,16 @@ void KernelImage::save(Saved& out) const {
   }
   std::vector<std::byte> live(n);
   gather(live.data());
-  out.blocks.clear();
-  out.data.clear();
-  for (std::size_t off = 0; off < n; off += kDataBlock) {
-    const std::size_t len = std::min(kDataBlock, n - off);
-    if (std::memcmp(live.data() + off, reference_.data() + off, len) == 0) continue;
-    out.blocks.push_back(static_cast<std::uint32_t>(off / kDataBlock));
-    out.data.insert(out.data.end(), live.begin() + static_cast<std::ptrdiff_t>(off),
-                    live.begin() + static_cast<std::ptrdiff_t>(off + len));
-  }
-  out.bytes = n;
+  out.data.take(live, reference_);
   context_->save_context(out.context);
   out.modules_generation = modules_generation_;
 }
 
 Result<void> KernelImage::restore(const Saved& saved) {
   const std::size_t n = reference_.size();
-  if (saved.modules_generation != modules_generation_ || saved.bytes != n || n != saved_data_bytes())
+  if (saved.modules_generation != modules_generation_ || saved.data.bytes != n || n != saved_data_bytes())
     return fail("the kernel side's modules changed since the snapshot was taken");
-  scatter(reference_.data(), 0, n);
-  const std::byte* at = saved.data.data();
-  for (const std::uint32_t block : saved.blocks) {
-    const std::size_t off = std::size_t{block} * kDataBlock;
-    const std::size_t len = std::min(kDataBlock, n - off);
-    scatter(at, off, len);
-    at += len;
-  }
+  saved.data.apply(reference_, [this](std::size_t off, const std::byte* from, std::size_t len) { scatter(from, off, len); });
   context_->restore_context(saved.context);
   return {};
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "host/block_diff.hpp"
 #include "host/context.hpp"
 #include "host/kernel_gate.hpp"
 #include "refdrv_abi.h"
@@ -116,13 +117,10 @@ class KernelImage {
   // reference copy of it (taken at its first save()): restore() copies the
   // reference, which every restore reads and which so stays in the caches,
   // then those blocks. Most of the data is the same in every snapshot.
-  static constexpr std::size_t kDataBlock = 64;
   struct Saved {
-    std::vector<std::uint32_t> blocks;  // indices of the blocks that differ, ascending
-    std::vector<std::byte> data;        // their bytes, in that order
+    BlockDiff data;  // against the reference copy; of saved_data_bytes() bytes
     ContextBase::Saved context;
     std::uint64_t modules_generation = 0;
-    std::size_t bytes = 0;  // of data the blocks are of (saved_data_bytes())
   };
   void save(Saved& out) const;
   Result<void> restore(const Saved& saved);

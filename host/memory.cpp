@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstring>
 #include <mutex>
+#include <span>
 
 #include "base/asan.hpp"
 
@@ -183,11 +184,15 @@ void MemoryAccount::release_all() {
 
 void MemoryAccount::save(Saved& out) const {
   out.head = head_;
-  out.bytes.resize(head_.top);
   out.bitmap.resize((head_.top / kGrain + 63) / 64);
-  if (!base_) return;
+  if (!base_) {
+    out.bytes.take({}, reference_);
+    return;
+  }
   unpoison(base_, head_.top);
-  std::memcpy(out.bytes.data(), base_, head_.top);
+  const std::span<const std::byte> live(base_, head_.top);
+  if (reference_.empty()) reference_.assign(live.begin(), live.end());
+  out.bytes.take(live, reference_);
   poison_all();
   std::memcpy(out.bitmap.data(), bitmap_, out.bitmap.size() * sizeof(std::uint64_t));
 }
@@ -200,7 +205,9 @@ void MemoryAccount::restore(const Saved& saved) {
   std::memset(bitmap_, 0, words * sizeof(std::uint64_t));
   std::memcpy(bitmap_, saved.bitmap.data(), saved.bitmap.size() * sizeof(std::uint64_t));
   unpoison(base_, saved.head.top);
-  std::memcpy(base_, saved.bytes.data(), saved.head.top);
+  saved.bytes.apply(reference_, [this](std::size_t off, const std::byte* from, std::size_t len) {
+    std::memcpy(base_ + off, from, len);
+  });
   head_ = saved.head;
   high_water_ = std::max(high_water_, head_.top);
   poison_all();

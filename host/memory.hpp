@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "host/block_diff.hpp"
+
 namespace refdrv {
 
 class MemoryAccount {
@@ -48,8 +50,10 @@ class MemoryAccount {
   // Frees everything still live (after the owner stopped half-way).
   void release_all();
 
-  // The heap as it is now: every byte of the arena in use and the
-  // allocator's own state. restore() makes the account exactly that again.
+  // The heap as it is now: every byte of the arena in use (as the blocks
+  // where it differs from the account's reference copy, taken at its first
+  // save: host/block_diff.hpp) and the allocator's own state. restore()
+  // makes the account exactly that again.
   struct Saved {
     struct Head {
       std::size_t top = 0;  // arena bytes in use
@@ -58,7 +62,7 @@ class MemoryAccount {
       std::array<std::size_t, 40> free_heads{};  // per size class: offset + 1 of the first free block, 0 none
     };
     Head head;
-    std::vector<std::byte> bytes;
+    BlockDiff bytes;  // of head.top bytes
     std::vector<std::uint64_t> bitmap;
   };
   void save(Saved& out) const;
@@ -75,6 +79,7 @@ class MemoryAccount {
   std::uint64_t* bitmap_ = nullptr;  // live payload starts, one bit per 16 bytes
   std::size_t high_water_ = 0;     // bytes of the arena ever used (touched)
   Head head_;
+  mutable std::vector<std::byte> reference_;  // the arena's bytes in use at the first save()
 };
 
 }  // namespace refdrv

@@ -4,8 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
 #include "base/asan.hpp"
 #include "base/error.hpp"
+#include "host/block_diff.hpp"
 #include "host/event_queue.hpp"
 #include "host/memory.hpp"
 #include "host/text.hpp"
@@ -120,6 +125,73 @@ TEST(MemoryAccount, RestoresTheHeapAtTheSameAddresses) {
   EXPECT_EQ(m.arena_bytes(), saved.head.top);
   // And it goes on as the saved heap would: the next block where it was.
   EXPECT_EQ(m.allocate(100, 8), later);
+}
+
+// A later save keeps only the 64-byte blocks where the heap differs from
+// the first one (the account's reference copy), and restoring either puts
+// every byte back.
+TEST(MemoryAccount, ALaterSaveKeepsOnlyTheBlocksThatDifferFromTheFirst) {
+  MemoryAccount m;
+  auto* big = static_cast<unsigned char*>(m.allocate(4096, 16));
+  auto* x = static_cast<int*>(m.allocate(sizeof(int), 4));
+  std::memset(big, 0x11, 4096);
+  *x = 1;
+  MemoryAccount::Saved first;
+  m.save(first);
+  EXPECT_TRUE(first.bytes.blocks.empty()) << "the first save is the reference";
+  EXPECT_EQ(first.bytes.bytes, m.arena_bytes());
+
+  *x = 5;
+  auto* grown = static_cast<unsigned char*>(m.allocate(200, 8));
+  ASSERT_NE(grown, nullptr);
+  std::memset(grown, 0x22, 200);
+  MemoryAccount::Saved second;
+  m.save(second);
+  EXPECT_GT(second.bytes.bytes, first.bytes.bytes) << "the heap grew";
+  EXPECT_LE(second.bytes.blocks.size(), 7u) << "x's block and the grown end, not the 4 KiB that did not change";
+
+  big[100] = 0x33;
+  *x = 9;
+  ASSERT_TRUE(m.release(grown));
+  m.restore(second);
+  EXPECT_EQ(*x, 5);
+  EXPECT_EQ(big[100], 0x11);
+  EXPECT_TRUE(m.owns(grown));
+  EXPECT_EQ(grown[0], 0x22);
+  EXPECT_EQ(grown[199], 0x22);
+  m.restore(first);
+  EXPECT_EQ(*x, 1);
+  EXPECT_FALSE(m.owns(grown)) << "allocated after the first save";
+  EXPECT_EQ(m.arena_bytes(), first.head.top);
+}
+
+TEST(BlockDiff, StandsForTheBytesItWasTakenFrom) {
+  std::vector<std::byte> reference(1000), live(1100);
+  for (std::size_t i = 0; i < reference.size(); ++i) reference[i] = static_cast<std::byte>(i * 7);
+  std::copy(reference.begin(), reference.end(), live.begin());
+  live[0] = std::byte{0xff};    // block 0
+  live[130] = std::byte{0xfe};  // block 2
+  live[999] = std::byte{0xfd};  // block 15, the reference's last (partial) one
+  for (std::size_t i = 1000; i < live.size(); ++i) live[i] = std::byte{0x5a};  // past the reference
+  BlockDiff d;
+  d.take(live, reference);
+  EXPECT_EQ(d.bytes, live.size());
+  // 0, 2, 15 (its 40 bytes reach past the reference's end), 16, 17 (the last, 12 bytes).
+  EXPECT_EQ(d.blocks, (std::vector<std::uint32_t>{0, 2, 15, 16, 17}));
+  EXPECT_EQ(d.data.size(), 4 * BlockDiff::kBlock + 12);
+  std::vector<std::byte> out(live.size(), std::byte{0});
+  d.apply(reference, [&](std::size_t off, const std::byte* from, std::size_t len) {
+    ASSERT_LE(off + len, out.size());
+    std::memcpy(out.data() + off, from, len);
+  });
+  EXPECT_EQ(out, live);
+  // Shorter than the reference: only its own length is written.
+  std::vector<std::byte> small(reference.begin(), reference.begin() + 100);
+  d.take(small, reference);
+  EXPECT_TRUE(d.blocks.empty());
+  std::size_t written = 0;
+  d.apply(reference, [&](std::size_t off, const std::byte*, std::size_t len) { written = std::max(written, off + len); });
+  EXPECT_EQ(written, 100u);
 }
 
 TEST(Trace, FormatsWhatCrossedTheSeams) {
