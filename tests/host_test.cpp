@@ -8,11 +8,15 @@
 #include <cstring>
 #include <vector>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "base/asan.hpp"
 #include "base/error.hpp"
 #include "host/block_diff.hpp"
 #include "host/event_queue.hpp"
 #include "host/memory.hpp"
+#include "host/store_watch.hpp"
 #include "host/text.hpp"
 #include "host/trace.hpp"
 
@@ -192,6 +196,64 @@ TEST(BlockDiff, StandsForTheBytesItWasTakenFrom) {
   std::size_t written = 0;
   d.apply(reference, [&](std::size_t off, const std::byte*, std::size_t len) { written = std::max(written, off + len); });
   EXPECT_EQ(written, 100u);
+}
+
+volatile long g_words[6];
+volatile int g_watch_hits;
+void count_watch_hit() { g_watch_hits = g_watch_hits + 1; }
+
+// A disarmed watchpoint is parked and moved to the next word armed: it
+// traps on that word only, a thread still has four, and a child of fork()
+// watches its own memory with events of its own.
+TEST(StoreWatch, AParkedWatchpointMovesToTheNextWordAndWatchesOnlyIt) {
+  if (const std::string why = watch::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+  std::string why;
+  const int a = watch::arm(const_cast<const long*>(&g_words[0]), sizeof(long), count_watch_hit, &why);
+  ASSERT_GE(a, 0) << why;
+  int hits = g_watch_hits;
+  g_words[0] = 1;
+  EXPECT_EQ(g_watch_hits, hits + 1);
+  watch::disarm(a);
+  g_words[0] = 2;
+  EXPECT_EQ(g_watch_hits, hits + 1) << "disarmed: no trap";
+  const int b = watch::arm(const_cast<const long*>(&g_words[1]), sizeof(long), count_watch_hit, &why);
+  ASSERT_GE(b, 0) << why;
+  g_words[0] = 3;
+  EXPECT_EQ(g_watch_hits, hits + 1) << "the parked event no longer watches its old word";
+  g_words[1] = 3;
+  EXPECT_EQ(g_watch_hits, hits + 2);
+  // Four at once, then none more.
+  std::vector<int> more;
+  for (int i = 2; i < 5; ++i) {
+    more.push_back(watch::arm(const_cast<const long*>(&g_words[i]), sizeof(long), count_watch_hit, &why));
+    ASSERT_GE(more.back(), 0) << why;
+  }
+  EXPECT_LT(watch::arm(const_cast<const long*>(&g_words[5]), sizeof(long), count_watch_hit, &why), 0);
+  EXPECT_THAT(why, ::testing::HasSubstr("four"));
+  hits = g_watch_hits;
+  g_words[5] = 7;
+  EXPECT_EQ(g_watch_hits, hits) << "the fifth word is not watched";
+  g_words[4] = 7;
+  EXPECT_GT(g_watch_hits, hits) << "the fourth is (a trap runs every armed slot's callback)";
+  for (int m : more) watch::disarm(m);
+
+  // A child: its inherited descriptors watch the parent, so it opens its own.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const int c = watch::arm(const_cast<const long*>(&g_words[2]), sizeof(long), count_watch_hit, nullptr);
+    const int before = g_watch_hits;
+    g_words[2] = 9;
+    g_words[1] = 9;  // still watched in the parent, not here
+    _exit(c >= 0 && g_watch_hits == before + 1 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's store trapped in the child, once";
+  hits = g_watch_hits;
+  g_words[1] = 10;
+  EXPECT_EQ(g_watch_hits, hits + 1) << "the parent's watch is unchanged by the child";
+  watch::disarm(b);
 }
 
 TEST(Trace, FormatsWhatCrossedTheSeams) {
