@@ -112,7 +112,9 @@ struct refdrv_host_ops {
 	/* Watch every store to [addr, addr + len) (phydev->state of the PHY an
 	 * instance reports), addr NULL: stop watching. After each store the
 	 * host calls kernel_ops->observe() in the context that stored. Returns
-	 * 1 if it watches, 0 if it cannot (the state is then sampled). */
+	 * 1 if it watches, 0 if it cannot (the state is then sampled), 2 if
+	 * the kernel side is to watch with its store hooks (a build with them,
+	 * emul/instance.c). */
 	int (*watch)(void *cookie, void *addr, unsigned long len);
 };
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <ranges>
+#include <string_view>
 
 #include "cli/common.hpp"
 #include "engine/fuzz_campaign.hpp"
@@ -53,16 +54,30 @@ int cmd_coverage_of(const Common& c, const fs::path& dir) {
 }
 
 // What the runs compared of phylib's state, and the campaign's statistics:
-// a campaign that only sampled the state says so beside its verdict.
+// a campaign that only sampled the state says so beside its verdict. The
+// campaign's runs observe it as the target said (a fuzzing build watches with
+// its store hooks, emul/instance.c); the replays, on check's build, with a
+// hardware watchpoint where this machine has one.
 void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
   const std::string unwatched = watch::unavailable_reason();
+  constexpr std::string_view kHooked = "watched at every store by the kernel side's store hooks";
+  const bool hooked = stats.state.rfind(kHooked, 0) == 0;
+  const std::string hooks = hooked ? stats.state.substr(std::string_view("watched at every store ").size()) : "";
   if (a.replay.empty()) {
     fmt::print("refdrv fuzz: {} executions in {:.0f} s ({} exec/s, every implementation per execution), peak RSS {} MB\n  {}\n",
                stats.execs, a.seconds, stats.exec_per_sec, stats.peak_rss_mb, stats.last_status);
-    if (!unwatched.empty())
+    if (hooked && !unwatched.empty())
+      fmt::print("  phylib's state was watched at every store in the campaign, {}; in the replays it was sampled at "
+                 "callback and API boundaries, not watched at every store ({})\n",
+                 hooks, unwatched);
+    else if (!unwatched.empty())
       fmt::print("  phylib's state was sampled at callback and API boundaries, not watched at every store ({}), in the "
                  "campaign and in the replays\n",
                  unwatched);
+    else if (hooked)
+      fmt::print("  phylib's state was watched at every store: in the campaign {}, in the replays by a hardware "
+                 "watchpoint\n",
+                 hooks);
     if (a.snapshots == "on")
       fmt::print("  runs of the campaign started from a snapshot of their beginning (up to their first check, else their first "
                  "attach) where one "
@@ -162,9 +177,10 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go");
   fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)");
   fuzz->add_option("--state", fa->state,
-                   "how the campaign observes phylib's state: watched (every store, a hardware watchpoint, as check "
-                   "does) or sampled (at callback and API boundaries, without a trap per state change: more executions a "
-                   "second; findings are replayed watched; default: watched)")
+                   "how the campaign observes phylib's state: watched (every store: the fuzzing build's phylib and C "
+                   "drivers report each store to the kernel side's store hooks, where check uses a hardware watchpoint) "
+                   "or sampled (at callback and API boundaries only: the hooks' cost saved; findings are replayed "
+                   "watched; default: watched)")
       ->check(CLI::IsMember({"watched", "sampled"}));
   fuzz->add_option("--snapshots", fa->snapshots,
                    "on: each run starts from a snapshot of the instance and the kernel side, taken by an earlier run "

@@ -244,6 +244,9 @@ int cmd_modinfo(const Common& c) {
                "__sanitizer_cov_trace_pc (in {})\n",
                (*env)->built().rust_drivers.empty() ? "" : " and the Rust drivers (LLVM sancov trace-pc)",
                (*env)->built().build_dir.string());
+  if ((*env)->built().store_hooks)
+    fmt::print("store hooks: phylib and the C drivers (gcc -fsanitize=kernel-address, outline, stores only) call "
+               "__asan_store<N>_noabort before every store: phylib's state is watched without a hardware watchpoint\n");
   return 0;
 }
 

@@ -31,6 +31,8 @@ void emul_enter(void *cookie, struct refdrv_kinst *ki)
 
 void emul_leave(void)
 {
+	if (emul_depth == 1)
+		emul_store_flush();
 	if (emul_depth == 1 && emul_held_lock_count()) {
 		emul_fatal("returned to the scheduler with mutex %s still held (a later lock of it deadlocks)",
 			   emul_held_lock_name(0));
@@ -51,6 +53,7 @@ void emul_trace(int kind, int addr, const char *name, const char *detail, long v
 		.value = value,
 	};
 
+	emul_store_flush();  /* a state stored before this event is reported before it */
 	emul_host->trace(emul_current.cookie, &ev);
 }
 
@@ -69,6 +72,7 @@ void emul_fatal(const char *fmt, ...)
 	va_end(args);
 	/* The host does not return: it unwinds to where it entered the kernel
 	 * side (in-process) or ends the child process (fork mode). */
+	emul_store_flush();
 	emul_host->fatal(emul_current.cookie, buf);
 }
 

@@ -104,6 +104,8 @@ void emul_printk_abandon(void);
 void emul_observe_state(struct phy_device *phydev);
 /* Observes the state of the instance's observed PHY, if any (instance.c). */
 void emul_observe_current(void);
+/* The store hooks' pending observation, made now (instance.c). */
+void emul_store_flush(void);
 
 /* Callback tracing (emul/helpers.c): wraps every phy_driver's callbacks. */
 void emul_wrap_phy_driver(struct phy_driver *drv);

@@ -61,6 +61,7 @@ static int emul_request_firmware(const struct firmware **firmware_p, const char 
 		dev_warn(device, "Firmware load for '%s' refused, path contains '..' component\n", name);
 		return -EINVAL;
 	}
+	emul_store_flush();
 	ret = emul_host->firmware(emul_current.cookie, name, &data, &size);
 	if (ret) {
 		if (!(flags & EMUL_FW_NO_WARN))

@@ -36,6 +36,9 @@ struct refdrv_kinst {
 	struct phy_device *phydev;   /* attached PHY, or NULL */
 	int last_state;              /* last phylib state reported, -1 none */
 	struct phy_device *observed; /* the PHY whose state is reported */
+	/* Watched by the store hooks below (NULL: not), when the host chose them. */
+	const void *hooked;
+	unsigned long hooked_len;
 };
 
 struct emul_netdev_priv {
@@ -63,6 +66,7 @@ const char *emul_lock_describe(const struct mutex *lock)
 void emul_observe_state(struct phy_device *phydev)
 {
 	struct refdrv_kinst *ki = emul_current.ki;
+	int old;
 
 	if (!ki || !phydev)
 		return;
@@ -70,20 +74,32 @@ void emul_observe_state(struct phy_device *phydev)
 		ki->observed = phydev;
 		ki->last_state = -1;
 		/* From now on every store to it is seen as it happens (where the
-		 * host can watch memory); the calls below remain the samples. */
-		emul_host->watch(ki->cookie, &phydev->state, sizeof(phydev->state));
+		 * host can watch memory, or by the store hooks below); the calls
+		 * below remain the samples. */
+		if (emul_host->watch(ki->cookie, &phydev->state, sizeof(phydev->state)) == 2) {
+			ki->hooked = &phydev->state;
+			ki->hooked_len = sizeof(phydev->state);
+		} else {
+			ki->hooked = NULL;
+		}
 	}
 	if ((int)phydev->state == ki->last_state)
 		return;
-	emul_trace(REFDRV_TR_STATE, phydev->mdio.addr, emul_phy_state_name(phydev->state),
-		   ki->last_state < 0 ? NULL : emul_phy_state_name(ki->last_state), phydev->state);
+	/* Reported before it is traced: tracing makes the store hooks' pending
+	 * observation (emul_trace), which must find nothing new. */
+	old = ki->last_state;
 	ki->last_state = phydev->state;
+	emul_trace(REFDRV_TR_STATE, phydev->mdio.addr, emul_phy_state_name(phydev->state),
+		   old < 0 ? NULL : emul_phy_state_name(old), phydev->state);
 }
 
+/* A store the store hooks saw and have not reported yet (see below). */
+static int emul_store_pending;
+
 /*
- * phylib writes phydev->state in place; there is no hook on the store. It is
- * observed wherever another context could see it or it could matter to the
- * hardware: around every driver callback and phylib API call, at every
+ * phylib writes phydev->state in place, with no hook of its own (but see the
+ * store hooks below). It is observed wherever another context could see it
+ * or it could matter to the hardware: around every driver callback and phylib API call, at every
  * mutex lock and unlock (phylib changes the state under phydev->lock), before
  * every MDIO access and after every event. A state entered and left without
  * any of these in between is seen by no other kernel code either.
@@ -92,8 +108,71 @@ void emul_observe_current(void)
 {
 	struct refdrv_kinst *ki = emul_current.ki;
 
+	emul_store_pending = 0;  /* observed now */
 	if (ki && ki->observed)
 		emul_observe_state(ki->observed);
+}
+
+/*
+ * The store hooks: phylib's state watched without a hardware watchpoint.
+ *
+ * In a kernel side built with coverage (the fuzzers'), the tree's phylib and
+ * C drivers are compiled with gcc's KASAN instrumentation in its outline
+ * form, stores only (kernel/kbuild.cpp): before each store they call
+ * __asan_store<N>_noabort(address). Where the host answers a watch request
+ * with 2 (host_ops.watch), the instance's phydev->state is watched here: a
+ * store to it is marked pending, and the state is observed at the next
+ * instrumented store, at the next sample, before anything else reaches the
+ * host that it records (a trace event, a log line, a firmware request, a
+ * stop) or on the way out of the kernel side, whichever comes first. A
+ * hardware watchpoint reports the store by a trap right after it; nothing
+ * between the two places records anything, so the trace is the same
+ * (tests/fuzz_test.cpp compares them on every seed input). The Rust drivers
+ * and the C++ ones are not instrumented; neither stores phydev->state (the
+ * Rust abstractions read it), and the samples remain for any that would.
+ *
+ * refdrv_store_hook_hits counts the stores seen to a watched word: the fuzz
+ * target checks that a run moves it, as it checks the coverage counters.
+ */
+unsigned long refdrv_store_hook_hits;
+
+void emul_store_flush(void)
+{
+	if (!emul_store_pending)
+		return;
+	emul_store_pending = 0;
+	emul_observe_current();
+}
+
+static __always_inline void emul_store_hook(unsigned long addr, unsigned long size)
+{
+	const struct refdrv_kinst *ki = emul_current.ki;
+
+	if (unlikely(emul_store_pending))
+		emul_store_flush();
+	if (ki && ki->hooked && addr < (unsigned long)ki->hooked + ki->hooked_len &&
+	    addr + size > (unsigned long)ki->hooked) {
+		emul_store_pending = 1;
+		refdrv_store_hook_hits++;
+	}
+}
+
+#define EMUL_STORE_HOOK(n)						\
+	void __asan_store##n##_noabort(unsigned long addr);		\
+	void __asan_store##n##_noabort(unsigned long addr)		\
+	{								\
+		emul_store_hook(addr, n);				\
+	}
+EMUL_STORE_HOOK(1)
+EMUL_STORE_HOOK(2)
+EMUL_STORE_HOOK(4)
+EMUL_STORE_HOOK(8)
+EMUL_STORE_HOOK(16)
+
+void __asan_storeN_noabort(unsigned long addr, unsigned long size);
+void __asan_storeN_noabort(unsigned long addr, unsigned long size)
+{
+	emul_store_hook(addr, size);
 }
 
 /* ---- MDIO: the only way software reaches the hardware model ---- */
@@ -320,6 +399,7 @@ void emul_instance_destroy(struct refdrv_kinst *ki)
 	/* mdiobus_unregister() frees the PHY: no more watching its memory. */
 	emul_observe_current();
 	emul_host->watch(ki->cookie, NULL, 0);
+	ki->hooked = NULL;
 	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_unregister(ki->bus);
 	emul_trace(REFDRV_TR_API_EXIT, -1, "mdiobus_unregister", NULL, 0);
@@ -333,6 +413,7 @@ void emul_instance_destroy(struct refdrv_kinst *ki)
 void emul_instance_abandon(struct refdrv_kinst *ki)
 {
 	/* Everything that describes "what is running now" goes back to idle. */
+	emul_store_pending = 0;
 	emul_locks_abandon();
 	emul_context_abandon();
 	emul_workqueue_abandon();
@@ -466,7 +547,13 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		if (!p)
 			return -ENODEV;
 		was = READ_ONCE(p->state);
+		/* Each store announced as phylib's instrumented code announces
+		 * it in a build with the store hooks (no effect without them). */
+		__asan_store4_noabort((unsigned long)&p->state);
 		WRITE_ONCE(p->state, PHY_HALTED);
+		/* Something traced in between, with no store before it. */
+		pr_info("refdrv selftest: state blip\n");
+		__asan_store4_noabort((unsigned long)&p->state);
 		WRITE_ONCE(p->state, was);
 		return 0;
 	}

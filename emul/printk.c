@@ -27,6 +27,7 @@ static void emul_flush_line(void)
 	if (emul_line_level < 0)
 		return;
 	emul_line[emul_line_len] = '\0';
+	emul_store_flush();  /* a state stored before the line is reported before it */
 	emul_host->log(emul_current.cookie, emul_line_level, emul_line);
 	emul_line_len = 0;
 	emul_line_level = -1;

@@ -88,6 +88,7 @@ Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built
   auto image = KernelImage::load(env->built_.object, env->built_.symbols);
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);
+  env->image_->set_store_hooks(env->built_.store_hooks);
   for (const phy::ModuleDescriptor& m : options.cxx_modules) {
     auto reg = phy::Registration::register_module(*env->image_, m);
     if (!reg) return std::unexpected(reg.error());

@@ -95,6 +95,8 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
     if (line.rfind('#', 0) == 0 && line.find("exec/s") != std::string::npos) s.last_status = line;
     constexpr std::string_view kSnapshots = "refdrv-fuzz-differential: snapshots: ";
     if (line.rfind(kSnapshots, 0) == 0) s.snapshots = line.substr(kSnapshots.size());
+    constexpr std::string_view kState = "refdrv-fuzz-differential: phylib's state: ";
+    if (line.rfind(kState, 0) == 0) s.state = line.substr(kState.size());
   }
   return s;
 }

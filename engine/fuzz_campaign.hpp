@@ -31,6 +31,7 @@ struct FuzzerStats {
   std::uint64_t execs = 0, exec_per_sec = 0, peak_rss_mb = 0;
   std::string last_status;  // libFuzzer's last "#N ... cov: ... exec/s" line
   std::string snapshots;    // the target's account of its snapshots at exit ("" none)
+  std::string state;        // how the target observed phylib's state ("watched ...", "sampled ...", "" not said)
 };
 [[nodiscard]] FuzzerStats parse_fuzzer_stats(const std::string& log);
 

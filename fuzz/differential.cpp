@@ -40,6 +40,8 @@
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
 #include "engine/snapshot.hpp"
+#include "engine/suite.hpp"
+#include "host/store_watch.hpp"
 
 namespace {
 
@@ -110,6 +112,30 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage off (phylib and the C and Rust drivers give "
                          "no feedback)\n");
   }
+  // How phylib's state is observed; refdrv fuzz prints it with its verdict.
+  // A kernel side built with store hooks must show them: a run that starts
+  // the PHY stores its state, so the hooks must have seen a store.
+  std::string state;
+  if (const std::string off = watch::switched_off(); !off.empty()) {
+    state = "sampled at callback and API boundaries (" + off + ")";
+  } else if (g_env->built().store_hooks) {
+    const auto suite = load_default_suite();
+    if (!suite) die("the default suite: " + suite.error().message);
+    const auto link_up = std::find_if(suite->begin(), suite->end(),
+                                      [](const Scenario& x) { return x.name == "link-up-switch-10-100"; });
+    if (link_up == suite->end()) die("the default suite has no link-up-switch-10-100 to check the store hooks with");
+    const unsigned long before = g_env->image().store_hook_hits();
+    judge_in_process(*g_env, *link_up, g_impls);
+    const unsigned long seen = g_env->image().store_hook_hits() - before;
+    if (seen == 0) die("the kernel side was built with store hooks, but a run that brings the link up showed them no store");
+    state = fmt::format("watched at every store by the kernel side's store hooks ({} stores seen in "
+                        "link-up-switch-10-100)", seen);
+  } else if (const std::string why = watch::unavailable_reason(); !why.empty()) {
+    state = "sampled at callback and API boundaries (" + why + ")";
+  } else {
+    state = "watched at every store by a hardware watchpoint";
+  }
+  std::fprintf(stderr, "refdrv-fuzz-differential: phylib's state: %s\n", state.c_str());
   g_findings = getenv_or("REFDRV_FUZZ_FINDINGS", "");
   if (getenv_or("REFDRV_FUZZ_SNAPSHOTS", "0") == "1") {
     g_snapshots = std::make_unique<SnapshotCache>();

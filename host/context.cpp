@@ -19,7 +19,14 @@ int ContextBase::watch(void* addr, unsigned long len) {
   watch_len_ = len;
   if (!addr) return 0;
   std::string why;
-  watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
+  if (image_.store_hooks()) {
+    // The kernel side watches with its store hooks (emul/instance.c), unless
+    // watching is switched off: no debug register, no trap.
+    why = watch::switched_off();
+    if (why.empty()) return 2;
+  } else {
+    watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
+  }
   if (watch_slot_ < 0) sampled_because_ = why;  // once sampled, the run was sampled
   return watch_slot_ >= 0 ? 1 : 0;
 }

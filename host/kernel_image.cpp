@@ -252,6 +252,11 @@ Result<void> KernelImage::register_foreign_module(const refdrv_foreign_module& m
   return {};
 }
 
+unsigned long KernelImage::store_hook_hits() const {
+  const auto* hits = static_cast<const unsigned long*>(dlsym(handle_, "refdrv_store_hook_hits"));
+  return hits ? *hits : 0;
+}
+
 std::size_t KernelImage::saved_data_bytes() const {
   std::size_t n = 0;
   for (const auto& [p, len] : data_ranges_) n += len;

@@ -85,6 +85,16 @@ class KernelImage {
     return l;
   }
 
+  // Whether phylib and the C drivers were built with the store hooks (a
+  // coverage build: kernel/kbuild.hpp): ContextBase::watch() then has the
+  // kernel side watch phylib's state with them (emul/instance.c) instead of
+  // arming a hardware watchpoint. Set by the loader from the build's record.
+  void set_store_hooks(bool on) { store_hooks_ = on; }
+  [[nodiscard]] bool store_hooks() const { return store_hooks_; }
+  // Stores to a watched word the hooks saw since the image was loaded (0
+  // without them): the fuzz target's check that they are there.
+  [[nodiscard]] unsigned long store_hook_hits() const;
+
   // Registers a module built with the host (a C++ driver module).
   Result<void> register_foreign_module(const refdrv_foreign_module& mod);
   void unregister_foreign_module(const refdrv_foreign_module& mod);
@@ -140,6 +150,7 @@ class KernelImage {
   std::unique_ptr<ImageContext> context_;
   std::vector<const refdrv_foreign_module*> foreign_;
   std::vector<std::pair<std::byte*, std::size_t>> data_ranges_;  // what save() copies
+  bool store_hooks_ = false;
   // The data's reference copy (Saved): the ranges above end to end, taken
   // once, at the first save().
   mutable std::vector<std::byte> reference_;

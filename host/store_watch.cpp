@@ -129,8 +129,7 @@ int open_breakpoint(const void* addr, std::size_t len, std::string* why) {
 }
 
 std::string refused() {
-  if (const char* v = std::getenv("REFDRV_STATE_WATCH"); v && std::strcmp(v, "off") == 0)
-    return "REFDRV_STATE_WATCH=off";
+  if (std::string off = switched_off(); !off.empty()) return off;
   if (RUNNING_ON_VALGRIND) return "running under valgrind, which does not deliver hardware watchpoints to its guest";
   return "";
 }
@@ -192,6 +191,12 @@ std::string probe_delivery() {
 }
 
 }  // namespace
+
+std::string switched_off() {
+  if (const char* v = std::getenv("REFDRV_STATE_WATCH"); v && std::strcmp(v, "off") == 0)
+    return "REFDRV_STATE_WATCH=off";
+  return "";
+}
 
 int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why) {
   std::string dummy;

@@ -21,6 +21,9 @@
 
 namespace refdrv::watch {
 
+// "REFDRV_STATE_WATCH=off" when the environment switches watching off
+// (hardware watchpoints and the kernel side's store hooks alike), else "".
+[[nodiscard]] std::string switched_off();
 // A watch slot of the calling thread, or -1 with `why` set.
 int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why);
 // Stops the watch (a slot arm() returned on this thread); -1 does nothing.

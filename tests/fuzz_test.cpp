@@ -14,6 +14,7 @@
 #include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
 #include "engine/suite.hpp"
+#include "host/store_watch.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -163,6 +164,81 @@ TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehave
   counters.fill(0);
   run_scenario(**cov, *it, "AX88772A", Impl::kC, ro);
   EXPECT_EQ(std::count(counters.begin(), counters.end(), 0), static_cast<long>(counters.size()));
+}
+
+// The fuzzing build watches phylib's state with its store hooks instead of a
+// hardware watchpoint (emul/instance.c): on that same build, every seed input
+// on every implementation gives the trace the hardware watchpoint gives, byte
+// for byte (every event, its place and its formatting), and the hooks saw
+// the stores. Where this machine has no watchpoint there is nothing to
+// compare with.
+TEST(Fuzz, TheStoreHooksSeeWhatTheHardwareWatchpointSees) {
+  if (const std::string why = watch::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
+  EnvironmentOptions o = env_options();
+  o.series = "6.12";
+  o.quiet = true;
+  o.kernel_coverage = true;
+  auto cov = Environment::open(o);
+  ASSERT_TRUE(cov) << cov.error().message;
+  ASSERT_TRUE((*cov)->built().store_hooks);
+  EXPECT_FALSE(environment("6.12").built().store_hooks) << "check's build watches with the hardware";
+  KernelImage& image = (*cov)->image();
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  const std::vector<Impl> impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  const TraceFormat all{.decode_registers = true, .logs = true};
+  std::size_t runs = 0, states = 0;
+  for (const auto& seed : fuzz_seeds(*suite)) {
+    const Scenario s = decode_fuzz_input(seed.bytes);
+    for (Impl impl : impls) {
+      image.set_store_hooks(false);
+      const RunResult hardware = run_scenario(**cov, s, s.models.front(), impl, {});
+      image.set_store_hooks(true);
+      const unsigned long before = image.store_hook_hits();
+      const RunResult hooked = run_scenario(**cov, s, s.models.front(), impl, {});
+      ASSERT_EQ(hardware.trace.format(all), hooked.trace.format(all)) << seed.name << " " << impl_name(impl);
+      EXPECT_EQ(hardware.digest, hooked.digest) << seed.name;
+      EXPECT_EQ(hardware.states_sampled, "") << seed.name;
+      EXPECT_EQ(hooked.states_sampled, "") << seed.name << ": watched, not sampled";
+      // A transition (a state after a first one) is a store phylib made while watched.
+      const auto transitions = std::count_if(hooked.trace.events().begin(), hooked.trace.events().end(),
+                                             [](const TraceEvent& e) { return e.kind == TraceKind::kState && !e.detail.empty(); });
+      states += static_cast<std::size_t>(transitions);
+      if (transitions) {
+        EXPECT_GT(image.store_hook_hits(), before) << seed.name << " " << impl_name(impl) << ": the hooks saw its stores";
+      }
+      ++runs;
+    }
+  }
+  EXPECT_GT(runs, 250u);
+  EXPECT_GT(states, runs) << "the runs change phylib's state, most of them more than once";
+
+  // A state entered and left between two samples (the blip self-test, its
+  // stores announced as instrumented code announces them) is seen by the
+  // hooks as by the watchpoint, and not without either.
+  auto blip = [&](bool hooks, bool off) {
+    image.set_store_hooks(hooks);
+    if (off) ::setenv("REFDRV_STATE_WATCH", "off", 1);
+    Rig rig = make_rig(**cov, "generic", "", Impl::kC);
+    EXPECT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+    const std::size_t from = rig.inst->trace().events().size();
+    EXPECT_EQ(rig.inst->op(REFDRV_OP_SELFTEST_TRAP, REFDRV_SELFTEST_STATE_BLIP).ret, 0);
+    std::vector<std::string> seen;
+    const auto& ev = rig.inst->trace().events();
+    for (std::size_t i = from; i < ev.size(); ++i) {
+      if (ev[i].kind == TraceKind::kState) seen.push_back(ev[i].detail + "->" + ev[i].name);
+      if (ev[i].kind == TraceKind::kLog && ev[i].detail.view().find("state blip") != std::string_view::npos)
+        seen.emplace_back("log");
+    }
+    ::unsetenv("REFDRV_STATE_WATCH");
+    return std::make_pair(seen, rig.inst->sampled_because());
+  };
+  // The log line the blip prints between its two stores comes between them.
+  const std::vector<std::string> both = {"READY->HALTED", "log", "HALTED->READY"};
+  EXPECT_EQ(blip(false, false), std::make_pair(both, std::string()));
+  EXPECT_EQ(blip(true, false), std::make_pair(both, std::string()));
+  EXPECT_EQ(blip(true, true), std::make_pair(std::vector<std::string>{"log"}, std::string("REFDRV_STATE_WATCH=off")));
+  image.set_store_hooks(true);
 }
 
 }  // namespace
