@@ -123,18 +123,29 @@ BENCHMARK(BM_StoreWatchArm);
 
 // ---- the full stack ----
 
+std::unique_ptr<Environment> open_environment(bool fuzzing) {
+  EnvironmentOptions o;
+  o.cxx_modules = drivers::cxx_modules();
+  o.quiet = true;
+  o.kernel_coverage = fuzzing;
+  auto r = Environment::open(o);
+  if (!r) {
+    fprintf(stderr, "refdrv_bench: %s\n", r.error().message.c_str());
+    std::exit(2);
+  }
+  return std::move(*r);
+}
+
+// check's build: phylib's state watched by the hardware watchpoint.
 Environment& env() {
-  static std::unique_ptr<Environment> e = [] {
-    EnvironmentOptions o;
-    o.cxx_modules = drivers::cxx_modules();
-    o.quiet = true;
-    auto r = Environment::open(o);
-    if (!r) {
-      fprintf(stderr, "refdrv_bench: %s\n", r.error().message.c_str());
-      std::exit(2);
-    }
-    return std::move(*r);
-  }();
+  static std::unique_ptr<Environment> e = open_environment(false);
+  return *e;
+}
+
+// The fuzzers' build: coverage instrumentation (its counters not collected
+// here) and the store hooks that watch phylib's state without traps.
+Environment& fuzzing_env() {
+  static std::unique_ptr<Environment> e = open_environment(true);
   return *e;
 }
 
@@ -276,13 +287,13 @@ BENCHMARK(BM_DefaultSuiteAllImplementations)->Unit(benchmark::kMillisecond);
 // compare. items_per_second is the most `refdrv fuzz` could do on one core.
 
 void fuzz_execs(benchmark::State& state, const std::vector<std::vector<std::uint8_t>>& inputs,
-                SnapshotCache* snapshots = nullptr) {
-  const auto impls = available_impls(env(), nullptr);
+                SnapshotCache* snapshots = nullptr, Environment& e = env()) {
+  const auto impls = available_impls(e, nullptr);
   std::vector<RunResult> runs;
   std::size_t i = 0;
   for (auto _ : state) {
     const Scenario s = decode_fuzz_input(inputs[i]);
-    benchmark::DoNotOptimize(judge_in_process(env(), s, impls, &runs, snapshots).finding);
+    benchmark::DoNotOptimize(judge_in_process(e, s, impls, &runs, snapshots).finding);
     i = (i + 1) % inputs.size();
   }
   state.SetItemsProcessed(state.iterations());
@@ -320,6 +331,19 @@ void BM_FuzzExecSnapshotSeedCorpus(benchmark::State& state) {
   fuzz_execs(state, seed_inputs(), &cache);
 }
 BENCHMARK(BM_FuzzExecSnapshotSeedCorpus);
+
+// The same on the fuzzers' build, as the fuzz target runs the seeds without
+// libFuzzer: every store to phydev->state watched by the store hooks (unless
+// REFDRV_STATE_WATCH=off), not by the hardware watchpoint's traps.
+void BM_FuzzExecSeedCorpusFuzzingBuild(benchmark::State& state) {
+  fuzz_execs(state, seed_inputs(), nullptr, fuzzing_env());
+}
+BENCHMARK(BM_FuzzExecSeedCorpusFuzzingBuild);
+void BM_FuzzExecSnapshotSeedCorpusFuzzingBuild(benchmark::State& state) {
+  SnapshotCache cache;
+  fuzz_execs(state, seed_inputs(), &cache, fuzzing_env());
+}
+BENCHMARK(BM_FuzzExecSnapshotSeedCorpusFuzzingBuild);
 
 // The attach-only input from its snapshot: what is left of an exec when the
 // input does nothing after the attach (restore, teardown, compare).

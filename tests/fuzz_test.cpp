@@ -124,13 +124,18 @@ TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
   EXPECT_THAT(none.error().message, HasSubstr("is not a prebuilt kernel side: no refdrv-kernel.json"));
 }
 
-TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehavesTheSame) {
-  Environment& plain = environment("6.12");
+// The fuzzers' build of the 6.12 tree: with coverage and the store hooks.
+Result<std::unique_ptr<Environment>> fuzzing_environment() {
   EnvironmentOptions o = env_options();
   o.series = "6.12";
   o.quiet = true;
   o.kernel_coverage = true;
-  auto cov = Environment::open(o);
+  return Environment::open(o);
+}
+
+TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehavesTheSame) {
+  Environment& plain = environment("6.12");
+  auto cov = fuzzing_environment();
   ASSERT_TRUE(cov) << cov.error().message;
   EXPECT_TRUE((*cov)->built().coverage);
   EXPECT_FALSE(plain.built().coverage);
@@ -174,11 +179,7 @@ TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehave
 // compare with.
 TEST(Fuzz, TheStoreHooksSeeWhatTheHardwareWatchpointSees) {
   if (const std::string why = watch::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
-  EnvironmentOptions o = env_options();
-  o.series = "6.12";
-  o.quiet = true;
-  o.kernel_coverage = true;
-  auto cov = Environment::open(o);
+  auto cov = fuzzing_environment();
   ASSERT_TRUE(cov) << cov.error().message;
   ASSERT_TRUE((*cov)->built().store_hooks);
   EXPECT_FALSE(environment("6.12").built().store_hooks) << "check's build watches with the hardware";
