@@ -14,7 +14,9 @@
 // driver) and, through libFuzzer's extra counters, from the kernel side:
 // its phylib and C drivers are built with gcc's -fsanitize-coverage=trace-pc
 // and its Rust drivers with LLVM's equivalent (kernel::BuildOptions::coverage),
-// and every basic block they run bumps a counter of g_kernel_counters.
+// and every basic block they run bumps a counter of g_kernel_counters. The
+// same build watches phylib's state with store hooks instead of a hardware
+// watchpoint (emul/instance.c): every store is seen without a trap.
 //
 // Environment: REFDRV_FUZZ_KERNEL (a Linux tree; default Debian's
 // linux-source-<REFDRV_FUZZ_SERIES>, 6.12) or REFDRV_PREBUILT (a kernel side
