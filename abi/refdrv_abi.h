@@ -178,6 +178,10 @@ enum refdrv_selftest_trap {
 	 * straight back, with nothing in between that samples it. Seen only
 	 * where every store is watched (host_ops.watch). */
 	REFDRV_SELFTEST_STATE_BLIP,
+	/* phydev->state set to PHY_HALTED, then a read through a NULL pointer
+	 * with nothing in between: the stop comes from the host, and the
+	 * store must be in the trace before it. */
+	REFDRV_SELFTEST_STATE_THEN_FAULT,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

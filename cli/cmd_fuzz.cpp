@@ -78,6 +78,10 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
       fmt::print("  phylib's state was watched at every store: in the campaign {}, in the replays by a hardware "
                  "watchpoint\n",
                  hooks);
+    else if (a.state == "watched")
+      fmt::print("  phylib's state in the campaign: {}; in the replays: watched at every store by a hardware "
+                 "watchpoint\n",
+                 stats.state.empty() ? "the fuzz target did not say how it observed it" : stats.state);
     if (a.snapshots == "on")
       fmt::print("  runs of the campaign started from a snapshot of their beginning (up to their first check, else their first "
                  "attach) where one "

@@ -246,7 +246,8 @@ int cmd_modinfo(const Common& c) {
                (*env)->built().build_dir.string());
   if ((*env)->built().store_hooks)
     fmt::print("store hooks: phylib and the C drivers (gcc -fsanitize=kernel-address, outline, stores only) call "
-               "__asan_store<N>_noabort before every store: phylib's state is watched without a hardware watchpoint\n");
+               "__asan_store<N>_noabort before every store: phylib's state is watched by them, without a hardware "
+               "watchpoint (unless REFDRV_STATE_WATCH=off)\n");
   return 0;
 }
 

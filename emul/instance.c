@@ -68,6 +68,9 @@ void emul_observe_state(struct phy_device *phydev)
 	struct refdrv_kinst *ki = emul_current.ki;
 	int old;
 
+	/* A store the hooks marked on the PHY observed so far, before another
+	 * may take its place. */
+	emul_store_flush();
 	if (!ki || !phydev)
 		return;
 	if (ki->observed != phydev) {
@@ -131,8 +134,12 @@ void emul_observe_current(void)
  * and the C++ ones are not instrumented; neither stores phydev->state (the
  * Rust abstractions read it), and the samples remain for any that would.
  *
+ * A stop the host raises (a fault in kernel code, an exhausted budget, a
+ * bad kfree) reports the pending store first too (Instance::record_stop).
+ *
  * refdrv_store_hook_hits counts the stores seen to a watched word: the fuzz
- * target checks that a run moves it, as it checks the coverage counters.
+ * target checks that a run moves it, as it checks the coverage counters. It
+ * is part of the image's data, so a snapshot's restore puts it back too.
  */
 unsigned long refdrv_store_hook_hits;
 
@@ -242,6 +249,7 @@ static void emul_adjust_link(struct net_device *ndev)
 		.asym_pause = phydev->asym_pause,
 	};
 
+	emul_store_flush();  /* as emul_trace() does */
 	emul_host->trace(emul_current.cookie, &ev);
 }
 
@@ -540,12 +548,18 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 		return mdiobus_c45_read(ki->bus, a, b, c);
 	if (op == REFDRV_OP_MDIO_WRITE_C45)
 		return mdiobus_c45_write(ki->bus, a, b, c, d);
-	if (op == REFDRV_OP_SELFTEST_TRAP && a == REFDRV_SELFTEST_STATE_BLIP) {
+	if (op == REFDRV_OP_SELFTEST_TRAP &&
+	    (a == REFDRV_SELFTEST_STATE_BLIP || a == REFDRV_SELFTEST_STATE_THEN_FAULT)) {
 		struct phy_device *p = ki->observed;
 		enum phy_state was;
 
 		if (!p)
 			return -ENODEV;
+		if (a == REFDRV_SELFTEST_STATE_THEN_FAULT) {
+			__asan_store4_noabort((unsigned long)&p->state);
+			WRITE_ONCE(p->state, PHY_HALTED);
+			return emul_selftest_trap(REFDRV_SELFTEST_NULL_DEREF);
+		}
 		was = READ_ONCE(p->state);
 		/* Each store announced as phylib's instrumented code announces
 		 * it in a build with the store hooks (no effect without them). */

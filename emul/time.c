@@ -51,6 +51,7 @@ unsigned long long emul_jiffies_to_ns(unsigned long j)
 
 static void emul_sleep_ns(u64 ns)
 {
+	emul_store_flush();  /* a state stored before the sleep has the time it was stored at */
 	emul_host->sleep_ns(emul_current.cookie, ns);
 	emul_sync_clock();
 }

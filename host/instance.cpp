@@ -30,6 +30,11 @@ hw::WiredPhy* Instance::device(int addr) {
 void Instance::record_stop(const gate::Stop& stop) {
   std::string reason = stop.reason;
   if (stop.pc) reason += fmt::format(" ({})", image_.symbolize(stop.pc));
+  // Where the kernel side's store hooks watch phylib's state, a store they
+  // marked may not be reported yet (the stop came from the host: a fault, a
+  // budget); a watchpoint would have reported it at the store, so it is
+  // reported now, before the stop. Contained: the kernel side just failed.
+  if (image_.store_hooks() && ki_ && sampled_because().empty()) (void)gate::run([&] { image_.ops().observe(); });
   stop_ = reason;
   mark(TraceKind::kFatal, reason);
   // Forget the abandoned execution context; the instance is not resumed.

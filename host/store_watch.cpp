@@ -171,23 +171,41 @@ int open_slot(const void* addr, std::size_t len, void (*callback)(), std::string
 // never traps (a hypervisor that does not virtualise the debug registers,
 // Firecracker for one), and a watch that is armed but silent would let a
 // run claim it saw every store. One store to a word of its own, once per
-// process, on the calling thread.
-volatile long g_probe_word;
+// process, on the calling thread; then the same for the event parked and
+// moved to a second word, as every later arm moves it: where the move is
+// granted but does not take (the kernel's debug registers not reprogrammed),
+// disarming closes the event instead of parking it.
+volatile long g_probe_word, g_probe_word2;
 volatile sig_atomic_t g_probe_hits;
 void probe_hit() { g_probe_hits = g_probe_hits + 1; }
+bool g_park = true;  // whether disarm() parks (set by the probe)
 
-std::string probe_delivery() {
-  std::string why;
-  const int slot = open_slot(const_cast<const long*>(&g_probe_word), sizeof g_probe_word, probe_hit, &why);
-  if (slot < 0) return why;
+bool fires(volatile long* word, std::string* why) {
+  const int slot = open_slot(const_cast<const long*>(word), sizeof *word, probe_hit, why);
+  if (slot < 0) return false;
   const sig_atomic_t before = g_probe_hits;
-  g_probe_word = g_probe_word + 1;
+  *word = *word + 1;
   std::atomic_signal_fence(std::memory_order_seq_cst);
   const bool fired = g_probe_hits != before;
   disarm(slot);
-  if (fired) return "";
-  return "hardware watchpoints are granted but never fire on this machine; a store to a watched word raised no "
-         "SIGTRAP, as in a virtual machine without debug-register support such as Firecracker";
+  return fired;
+}
+
+std::string probe_delivery() {
+  std::string why;
+  if (!fires(&g_probe_word, &why)) {
+    if (!why.empty()) return why;
+    return "hardware watchpoints are granted but never fire on this machine; a store to a watched word raised no "
+           "SIGTRAP, as in a virtual machine without debug-register support such as Firecracker";
+  }
+  // The event is parked now: the next arm moves it.
+  if (!fires(&g_probe_word2, &why)) {
+    g_park = false;
+    t_slots.close_all();
+    if (!fires(&g_probe_word2, &why))
+      return why.empty() ? "a hardware watchpoint fired once and then no more on this machine" : why;
+  }
+  return "";
 }
 
 }  // namespace
@@ -214,8 +232,9 @@ void disarm(int slot) {
   if (!s.armed) return;
   s.armed = false;
   s.callback = nullptr;
-  // Parked: it no longer traps. If it cannot be disabled, it goes.
-  if (::ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0) != 0) {
+  // Parked: it no longer traps. If it cannot be disabled, or a moved event
+  // did not fire here (the probe), it goes.
+  if (!g_park || ::ioctl(s.fd, PERF_EVENT_IOC_DISABLE, 0) != 0) {
     ::close(s.fd);
     s = Slot{};
   }

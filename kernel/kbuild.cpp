@@ -30,7 +30,7 @@ constexpr const char* kRecipeVersion = "refdrv-recipe-2";
 constexpr const char* kCoveredDir = "drivers/net/phy/";
 constexpr const char* kCoverageFlag = "-fsanitize-coverage=trace-pc";
 // And phylib's state watched by compiler hooks instead of a hardware
-// watchpoint (emul/store_hooks.c): gcc's KASAN instrumentation in its outline
+// watchpoint (emul/instance.c): gcc's KASAN instrumentation in its outline
 // form, stores only, so that every store the tree's phylib and C drivers make
 // first calls __asan_store<N>_noabort(address). Nothing of KASAN's is used:
 // __SANITIZE_ADDRESS__ is undefined again, so the tree's headers read as in

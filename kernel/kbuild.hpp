@@ -42,7 +42,7 @@ struct BuildOptions {
   // -fsanitize-coverage=trace-pc and its Rust drivers with LLVM's
   // equivalent, for the fuzzers' coverage feedback
   // (refdrv_kernel_ops.set_coverage), and with the store hooks that watch
-  // phylib's state without a trap per store (emul/store_hooks.c). A separate
+  // phylib's state without a trap per store (emul/instance.c). A separate
   // build in the cache.
   bool coverage = false;
   // Sources compiled instead of the tree's own (tree-relative source path ->
@@ -123,7 +123,7 @@ struct BuiltKernel {
   // kbuild's dependency records list them (relative to the tree).
   std::vector<std::string> rust_sources;
   bool coverage = false;                 // built with BuildOptions::coverage
-  // phylib and the C drivers call emul/store_hooks.c before each store (a
+  // phylib and the C drivers call the store hooks of emul/instance.c before each store (a
   // coverage build's): phylib's state is watched without a hardware watchpoint.
   bool store_hooks = false;
   std::map<std::string, std::filesystem::path> overlay;  // BuildOptions::overlay

@@ -239,6 +239,26 @@ TEST(Fuzz, TheStoreHooksSeeWhatTheHardwareWatchpointSees) {
   EXPECT_EQ(blip(false, false), std::make_pair(both, std::string()));
   EXPECT_EQ(blip(true, false), std::make_pair(both, std::string()));
   EXPECT_EQ(blip(true, true), std::make_pair(std::vector<std::string>{"log"}, std::string("REFDRV_STATE_WATCH=off")));
+
+  // A store, then a fault in kernel code with nothing in between: the stop
+  // comes from the host, and the store is in the trace before it.
+  auto store_then_fault = [&](bool hooks) {
+    image.set_store_hooks(hooks);
+    Rig rig = make_rig(**cov, "generic", "", Impl::kC);
+    EXPECT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+    const std::size_t from = rig.inst->trace().events().size();
+    EXPECT_TRUE(rig.inst->op(REFDRV_OP_SELFTEST_TRAP, REFDRV_SELFTEST_STATE_THEN_FAULT).stop);
+    std::vector<std::string> seen;
+    const auto& ev = rig.inst->trace().events();
+    for (std::size_t i = from; i < ev.size(); ++i) {
+      if (ev[i].kind == TraceKind::kState) seen.push_back(ev[i].detail + "->" + ev[i].name);
+      if (ev[i].kind == TraceKind::kFatal) seen.emplace_back("stop");
+    }
+    return seen;
+  };
+  const std::vector<std::string> store_stop = {"READY->HALTED", "stop"};
+  EXPECT_EQ(store_then_fault(false), store_stop);
+  EXPECT_EQ(store_then_fault(true), store_stop);
   image.set_store_hooks(true);
 }
 
