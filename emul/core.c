@@ -43,6 +43,12 @@ void emul_leave(void)
 	}
 }
 
+void emul_trace_event(const struct refdrv_trace_event *ev)
+{
+	emul_store_flush();  /* a state stored before this event is reported before it */
+	emul_host->trace(emul_current.cookie, ev);
+}
+
 void emul_trace(int kind, int addr, const char *name, const char *detail, long value)
 {
 	struct refdrv_trace_event ev = {
@@ -53,8 +59,7 @@ void emul_trace(int kind, int addr, const char *name, const char *detail, long v
 		.value = value,
 	};
 
-	emul_store_flush();  /* a state stored before this event is reported before it */
-	emul_host->trace(emul_current.cookie, &ev);
+	emul_trace_event(&ev);
 }
 
 void emul_warn(const char *what, const char *where)

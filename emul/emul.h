@@ -56,6 +56,8 @@ void __noreturn emul_fatal(const char *fmt, ...) __printf(1, 2);
 /* A kernel-side assertion failed (what WARN would have said); the run goes on. */
 void emul_warn(const char *what, const char *where);
 void emul_trace(int kind, int addr, const char *name, const char *detail, long value);
+/* The same for an event with more fields (the MAC's link view). */
+void emul_trace_event(const struct refdrv_trace_event *ev);
 
 /* Locking discipline (emul/locking.c). */
 bool emul_mutex_held_by_current(const struct mutex *lock);

@@ -102,10 +102,11 @@ static int emul_store_pending;
 /*
  * phylib writes phydev->state in place, with no hook of its own (but see the
  * store hooks below). It is observed wherever another context could see it
- * or it could matter to the hardware: around every driver callback and phylib API call, at every
- * mutex lock and unlock (phylib changes the state under phydev->lock), before
- * every MDIO access and after every event. A state entered and left without
- * any of these in between is seen by no other kernel code either.
+ * or it could matter to the hardware: around every driver callback and
+ * phylib API call, at every mutex lock and unlock (phylib changes the state
+ * under phydev->lock), before every MDIO access and after every event. A
+ * state entered and left without any of these in between is seen by no
+ * other kernel code either.
  */
 void emul_observe_current(void)
 {
@@ -145,10 +146,8 @@ unsigned long refdrv_store_hook_hits;
 
 void emul_store_flush(void)
 {
-	if (!emul_store_pending)
-		return;
-	emul_store_pending = 0;
-	emul_observe_current();
+	if (emul_store_pending)
+		emul_observe_current();  /* which clears the mark */
 }
 
 static __always_inline void emul_store_hook(unsigned long addr, unsigned long size)
@@ -249,8 +248,7 @@ static void emul_adjust_link(struct net_device *ndev)
 		.asym_pause = phydev->asym_pause,
 	};
 
-	emul_store_flush();  /* as emul_trace() does */
-	emul_host->trace(emul_current.cookie, &ev);
+	emul_trace_event(&ev);
 }
 
 static struct net_device *emul_alloc_netdev(struct refdrv_kinst *ki)

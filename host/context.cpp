@@ -15,6 +15,7 @@ ContextBase::~ContextBase() { watch::disarm(watch_slot_); }
 int ContextBase::watch(void* addr, unsigned long len) {
   watch::disarm(watch_slot_);
   watch_slot_ = -1;
+  hooked_ = false;
   watch_addr_ = addr;
   watch_len_ = len;
   if (!addr) return 0;
@@ -23,7 +24,8 @@ int ContextBase::watch(void* addr, unsigned long len) {
     // The kernel side watches with its store hooks (emul/instance.c), unless
     // watching is switched off: no debug register, no trap.
     why = watch::switched_off();
-    if (why.empty()) return 2;
+    hooked_ = why.empty();
+    if (hooked_) return 2;
   } else {
     watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
   }
@@ -58,7 +60,8 @@ void ContextBase::restore_context(const Saved& saved) {
   partial_line_ = saved.partial_line;
   // The same store watch as when saved (the restored data is at the same
   // address); then the saved reason, whatever arming it again said.
-  if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ || (saved.watch_addr && watch_slot_ < 0))
+  if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ ||
+      (saved.watch_addr && watch_slot_ < 0 && !hooked_))
     watch(saved.watch_addr, saved.watch_len);
   sampled_because_ = saved.sampled_because;
 }

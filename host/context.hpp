@@ -100,6 +100,7 @@ class ContextBase {
   std::vector<LogLine> log_;
   std::string partial_line_;
   int watch_slot_ = -1;
+  bool hooked_ = false;  // watched by the kernel side's store hooks (watch() returned 2)
   void* watch_addr_ = nullptr;  // what watch() was last asked for
   unsigned long watch_len_ = 0;
   std::string sampled_because_;

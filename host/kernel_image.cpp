@@ -139,6 +139,8 @@ Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::pa
                             "cache directory to force a rebuild)",
                             object.string()));
 
+  img->store_hook_hits_ = static_cast<const unsigned long*>(dlsym(img->handle_, "refdrv_store_hook_hits"));
+
   link_map* lm = nullptr;
   if (dlinfo(img->handle_, RTLD_DI_LINKMAP, &lm) == 0 && lm) {
     img->base_ = lm->l_addr;
@@ -252,10 +254,7 @@ Result<void> KernelImage::register_foreign_module(const refdrv_foreign_module& m
   return {};
 }
 
-unsigned long KernelImage::store_hook_hits() const {
-  const auto* hits = static_cast<const unsigned long*>(dlsym(handle_, "refdrv_store_hook_hits"));
-  return hits ? *hits : 0;
-}
+unsigned long KernelImage::store_hook_hits() const { return store_hook_hits_ ? *store_hook_hits_ : 0; }
 
 std::size_t KernelImage::saved_data_bytes() const {
   std::size_t n = 0;

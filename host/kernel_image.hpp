@@ -151,6 +151,7 @@ class KernelImage {
   std::vector<const refdrv_foreign_module*> foreign_;
   std::vector<std::pair<std::byte*, std::size_t>> data_ranges_;  // what save() copies
   bool store_hooks_ = false;
+  const unsigned long* store_hook_hits_ = nullptr;  // the kernel side's count (older builds: none)
   // The data's reference copy (Saved): the ranges above end to end, taken
   // once, at the first save().
   mutable std::vector<std::byte> reference_;
