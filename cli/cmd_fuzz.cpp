@@ -64,15 +64,15 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
   const bool hooked = stats.state.rfind(kHooked, 0) == 0;
   const std::string hooks = hooked ? stats.state.substr(std::string_view("watched at every store ").size()) : "";
   if (a.replay.empty()) {
-    // The --time asked for, unless the campaign ended well before it (a
-    // libFuzzer -runs=N): then the time libFuzzer measured (its average is
-    // executions over it).
-    const double measured = stats.exec_per_sec
-                                ? static_cast<double>(stats.execs) / static_cast<double>(stats.exec_per_sec)
-                                : a.seconds;
-    const double seconds = measured < 0.8 * a.seconds ? measured : a.seconds;
-    fmt::print("refdrv fuzz: {} executions in {:.0f} s ({} exec/s, every implementation per execution), peak RSS {} MB\n  {}\n",
-               stats.execs, seconds, stats.exec_per_sec, stats.peak_rss_mb, stats.last_status);
+    // The time the fuzzer ran, measured here with its start-up (a libFuzzer
+    // -runs=N may end it long before --time, and libFuzzer counts whole
+    // seconds only), and libFuzzer's own average beside it.
+    const double rate = stats.wall_seconds > 0 ? static_cast<double>(stats.execs) / stats.wall_seconds : 0;
+    fmt::print("refdrv fuzz: {} executions in {:.1f} s, start-up included ({:.0f} exec/s{}; every implementation per "
+               "execution), peak RSS {} MB\n  {}\n",
+               stats.execs, stats.wall_seconds, rate,
+               stats.exec_per_sec ? fmt::format(", libFuzzer's average {}", stats.exec_per_sec) : "",
+               stats.peak_rss_mb, stats.last_status);
     if (hooked && !unwatched.empty())
       fmt::print("  phylib's state was watched at every store in the campaign, {}; in the replays it was sampled at "
                  "callback and API boundaries, not watched at every store ({})\n",
@@ -204,7 +204,15 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
       ->check(number_in(0, 86400, true));
   fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing");
   fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop");
-  fuzz->add_option("--libfuzzer-arg", fa->extra, "extra argument for libFuzzer (repeatable)");
+  fuzz->add_option("--libfuzzer-arg", fa->extra,
+                   "a flag for libFuzzer, -name=value (repeatable; write --libfuzzer-arg=-name=value); refused if "
+                   "libFuzzer does not know it, if a refdrv option sets it or if it would move what refdrv reads back")
+      ->check(CLI::Validator(
+          [](std::string& in) {
+            const std::string why = libfuzzer_arg_problem(in);
+            return why.empty() ? why : in + ": " + why;
+          },
+          ""));
   fuzz->add_option("--coverage-of", fa->coverage_of,
                    "run every input of DIR (a corpus) and count the kernel-side coverage counters it reaches; no "
                    "fuzzing");

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -38,7 +39,46 @@ std::vector<fs::path> files_in(const fs::path& dir) {
   return files;
 }
 
+// libFuzzer's flags that refdrv sets or reads back itself, and those that
+// make the fuzzer do something other than the one campaign refdrv reports
+// on, with what to do instead.
+struct ReservedFlag {
+  std::string_view name, why;
+};
+constexpr ReservedFlag kReserved[] = {
+    {"max_total_time", "refdrv sets it: use --time"},
+    {"timeout", "refdrv sets it: use --wall-budget"},
+    {"artifact_prefix", "refdrv collects the raw findings in --findings DIR/raw and replays them from there"},
+    {"exact_artifact_path", "refdrv collects the raw findings in --findings DIR/raw and replays them from there"},
+    {"print_final_stats", "refdrv reads libFuzzer's final statistics for its summary"},
+    {"close_fd_mask", "refdrv reads the fuzz target's lines (how it observed phylib's state) from its output"},
+    {"help", "not a campaign; run the fuzzer binary itself with -help=1"},
+};
+constexpr std::string_view kOtherModes[] = {"merge", "set_cover_merge", "minimize_crash", "cleanse_crash",
+                                            "minimize_crash_internal_step", "merge_control_file",
+                                            "merge_inner", "analyze_dict", "fork", "jobs", "workers",
+                                            "run_equivalence_server", "use_equivalence_server"};
+
 }  // namespace
+
+std::string libfuzzer_arg_problem(std::string_view arg) {
+  if (arg.rfind("--", 0) == 0)
+    return "libFuzzer ignores flags that start with '--'; its flags are -name=value (one dash)";
+  const auto eq = arg.find('=');
+  const bool named = arg.size() > 1 && arg[0] == '-' && eq != std::string_view::npos && eq > 1 &&
+                     std::all_of(arg.begin() + 1, arg.begin() + static_cast<std::ptrdiff_t>(eq),
+                                 [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'; });
+  if (!named) return "not a libFuzzer flag of the form -name=value";
+  const std::string_view name = arg.substr(1, eq - 1);
+  for (const auto& r : kReserved)
+    if (r.name == name) return fmt::format("-{} is not passed on: {}", name, r.why);
+  for (const auto& m : kOtherModes)
+    if (m == name)
+      return fmt::format("-{} makes libFuzzer do something other than one campaign, which refdrv cannot report on; "
+                         "run the fuzzer binary itself for it",
+                         name);
+  return {};
+}
 
 Result<fs::path> fuzzer_binary(const std::string& given, bool no_build, bool quiet) {
   if (!given.empty()) {
@@ -101,6 +141,39 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
   return s;
 }
 
+namespace {
+
+// libFuzzer warns about a flag it does not know and goes on without it: a
+// misspelt -runs=N would turn into a campaign of --time. Asked first, with
+// -help=1 (which stops after parsing the flags), so nothing runs on a flag
+// it would have dropped.
+Result<void> check_flags_known(const CampaignOptions& o, const std::vector<std::string>& envv, const fs::path& log) {
+  for (const auto& a : o.libfuzzer_args)
+    if (std::string why = libfuzzer_arg_problem(a); !why.empty()) return fail(fmt::format("--libfuzzer-arg {}: {}", a, why));
+  if (o.libfuzzer_args.empty()) return {};
+  std::vector<std::string> argv = {o.fuzzer.string()};
+  argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
+  argv.emplace_back("-help=1");
+  fs::remove(log);
+  auto st = kernel::run({argv, {}, log, envv});
+  if (!st) return std::unexpected(st.error());
+  const std::string out = kernel::read_file(log).value_or("");
+  if (*st != 0) return fail(fmt::format("the fuzzer did not start (exit status {} with -help=1); see {}", *st, log.string()));
+  static const std::regex unknown(R"(WARNING: unrecognized flag '([^']*)')");
+  std::vector<std::string> dropped;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), unknown); it != std::sregex_iterator(); ++it)
+    dropped.push_back((*it)[1]);
+  if (!dropped.empty())
+    return fail(fmt::format("--libfuzzer-arg {}: libFuzzer does not know {} (it would go on without {}; its flags: {} "
+                            "-help=1)",
+                            fmt::join(dropped, ", "), dropped.size() == 1 ? "this flag" : "these flags",
+                            dropped.size() == 1 ? "it" : "them", o.fuzzer.string()));
+  fs::remove(log);
+  return {};
+}
+
+}  // namespace
+
 Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& o) {
   EnvironmentOptions with_coverage = o.env;
   with_coverage.kernel_coverage = true;
@@ -127,10 +200,14 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   if (!o.env.kernel.empty()) envv.push_back("REFDRV_FUZZ_KERNEL=" + o.env.kernel);
   if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
   envv.emplace_back(o.snapshots ? "REFDRV_FUZZ_SNAPSHOTS=1" : "REFDRV_FUZZ_SNAPSHOTS=0");
+  if (auto known = check_flags_known(o, envv, findings / "libfuzzer-flags.log"); !known) return std::unexpected(known.error());
   if (o.on_start) o.on_start(run.corpus, run.log);
+  const auto t0 = std::chrono::steady_clock::now();
   auto st = kernel::run({argv, {}, run.log, envv});
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!st) return std::unexpected(st.error());
   run.stats = parse_fuzzer_stats(kernel::read_file(run.log).value_or(""));
+  run.stats.wall_seconds = wall;
   // Exit status 0: time is up; libFuzzer's own status for a crash it
   // caught (a finding, replayed by the caller); anything else with no
   // execution is a failure to run.

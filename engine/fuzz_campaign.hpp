@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
@@ -29,11 +30,22 @@ void seed_corpus(const std::filesystem::path& dir);
 // What libFuzzer's final statistics said.
 struct FuzzerStats {
   std::uint64_t execs = 0, exec_per_sec = 0, peak_rss_mb = 0;
+  double wall_seconds = 0;  // how long the fuzzer process ran, start-up included (measured by run_campaign)
   std::string last_status;  // libFuzzer's last "#N ... cov: ... exec/s" line
   std::string snapshots;    // the target's account of its snapshots at exit ("" none)
   std::string state;        // how the target observed phylib's state ("watched ...", "sampled ...", "" not said)
 };
 [[nodiscard]] FuzzerStats parse_fuzzer_stats(const std::string& log);
+
+// Why refdrv does not pass `arg` to libFuzzer ("" when it does): not of
+// libFuzzer's form -name=value (libFuzzer ignores --name=value without a
+// word), or a flag that would move or hide what refdrv reads back (the raw
+// findings, the final statistics, the target's lines), that a refdrv option
+// sets (--time, --wall-budget), or that runs something other than one
+// campaign (-merge=1, -jobs=N, -help=1, ...). Checked by `refdrv fuzz
+// --libfuzzer-arg` before anything runs; run_campaign() then asks the fuzzer
+// whether it knows every flag.
+[[nodiscard]] std::string libfuzzer_arg_problem(std::string_view arg);
 
 struct CampaignOptions {
   std::filesystem::path fuzzer;  // fuzzer_binary()
