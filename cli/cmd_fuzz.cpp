@@ -182,7 +182,7 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   auto* fuzz = app.add_subcommand("fuzz", "differential fuzzing with libFuzzer; findings become shrunk scenarios");
   add_env_options(fuzz, common);
   add_impl_option(fuzz, common);
-  fuzz->add_option("--time", fa->seconds, "seconds to fuzz, up to 2592000 (30 days; default: 60)")
+  fuzz->add_option("--time", fa->seconds, "seconds to fuzz, up to 2592000 (30 days), rounded up to whole seconds (default: 60)")
       ->check(number_in(0, 2592000, true));
   fuzz->add_option("--corpus", fa->corpus, "corpus directory (default: in refdrv's cache, kept between runs)");
   fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go");
@@ -200,7 +200,8 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
                    "default: measured, it does not pay here (docs/robustness.md; default: off)")
       ->check(CLI::IsMember({"on", "off"}));
   fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
-  fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400 (default: 10)")
+  fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
+                   "this rounded up to whole seconds (default: 10)")
       ->check(number_in(0, 86400, true));
   fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing");
   fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -58,6 +59,8 @@ constexpr std::string_view kOtherModes[] = {"merge", "set_cover_merge", "minimiz
                                             "minimize_crash_internal_step", "merge_control_file",
                                             "merge_inner", "analyze_dict", "fork", "jobs", "workers",
                                             "run_equivalence_server", "use_equivalence_server"};
+
+long whole_seconds(double seconds) { return std::max(1L, static_cast<long>(std::ceil(seconds))); }
 
 }  // namespace
 
@@ -189,9 +192,11 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   fs::remove(run.log);
   std::vector<std::string> argv = {o.fuzzer.string(),
                                    run.corpus.string(),
-                                   fmt::format("-max_total_time={}", static_cast<long>(o.seconds)),
+                                   // Whole seconds for libFuzzer, rounded up: 0 is
+                                   // "no limit" to it (a --time 0.5 ran forever).
+                                   fmt::format("-max_total_time={}", whole_seconds(o.seconds)),
                                    "-artifact_prefix=" + (raw / "").string(),
-                                   fmt::format("-timeout={}", static_cast<long>(o.wall_seconds)),
+                                   fmt::format("-timeout={}", whole_seconds(o.wall_seconds)),
                                    "-print_final_stats=1",
                                    "-rss_limit_mb=4096"};
   argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
