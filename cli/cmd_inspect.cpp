@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <memory>
+#include <ranges>
 #include <span>
 #include <string_view>
 
@@ -61,6 +62,46 @@ Result<std::string> model_of(const Scenario& sc, const std::string& given) {
   return given;
 }
 
+// Every implementation of `impls` has a driver for `model` in this
+// environment: otherwise its instance would bind another one (the tree's Rust
+// QT2025 driver in a "C" instance), and a trace or a diff would name an
+// implementation that did not run.
+Result<void> require_hosted(Environment& env, const std::string& model, const std::vector<Impl>& impls) {
+  const DriverGroup* g = group_of_model(model);
+  if (!g) return {};
+  const std::vector<Impl> have = group_impls(env, *g);
+  for (Impl i : impls)
+    if (i != Impl::kNone && std::find(have.begin(), have.end(), i) == have.end())
+      return fail(fmt::format("--impl {}: the {} implementation is not hosted for model {}: {} (hosted: {}; refdrv list)",
+                              impl_name(i), impl_title(i), model, absence_reason(env, *g, i),
+                              have.empty() ? std::string("none")
+                                           : fmt::format("{}", fmt::join(have | std::views::transform(impl_name), ", "))));
+  return {};
+}
+
+// The --impl a trace (count 1) or a diff (count 2) takes when none is given:
+// the first implementations hosted for the model (C and Rust for the
+// Asix PHYs, Rust and C++ for the QT2025), C and Rust for a model no group
+// claims.
+Result<std::string> default_impls(Environment& env, const std::string& model, std::size_t count) {
+  std::vector<Impl> have = {Impl::kC, Impl::kRust};
+  if (const DriverGroup* g = group_of_model(model)) have = group_impls(env, *g);
+  if (have.size() < count)
+    return fail(fmt::format("model {} has {} implementation(s) hosted here ({}), {} needed (refdrv list)", model,
+                            have.size(), fmt::join(have | std::views::transform(impl_name), ", "), count));
+  have.resize(count);
+  return fmt::format("{}", fmt::join(have | std::views::transform(impl_name), ","));
+}
+
+// What a run on a model no driver group claims compares: the driver that
+// binds it is the same in every implementation's instance (phylib's generic
+// driver, or a C driver of the tree such as marvell.c).
+std::string ungrouped_note(const std::string& model) {
+  if (group_of_model(model)) return {};
+  return fmt::format("model {} belongs to no driver group: every implementation's instance binds the same driver",
+                     model);
+}
+
 int cmd_trace(const Common& c, const TraceArgs& t) {
   Scenario sc;
   if (!t.scenario.empty()) {
@@ -77,8 +118,12 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
   // --impl cannot be "all" here (its validator says so): "all" is the unset default.
-  auto impls = select_impls(**env, c.impls == "all" ? "c" : c.impls, nullptr);
+  const auto wanted = c.impls == "all" ? default_impls(**env, *model, 1) : Result<std::string>(c.impls);
+  if (!wanted) return report_error(wanted.error());
+  auto impls = select_impls(**env, *wanted, nullptr);
   if (!impls) return report_error(impls.error());
+  if (auto hosted = require_hosted(**env, *model, *impls); !hosted) return report_error(hosted.error());
+  const std::string note = ungrouped_note(*model);
   int status = 0;
   for (Impl impl : *impls) {
     RunOptions ro;
@@ -86,6 +131,7 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     const RunResult r = run_scenario(**env, sc, *model, impl, ro);
     fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, *model,
                impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
+    if (!note.empty()) fmt::print("# {} (its bind line below)\n", note);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = !t.no_logs}));
     for (const auto& e : r.expectations)
       if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message);
@@ -132,14 +178,19 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
   // --impl cannot be "all" here (its validator says so): "all" is the unset default.
-  auto impls = select_impls(**env, c.impls == "all" ? "c,rust" : c.impls, nullptr);
+  const auto wanted = c.impls == "all" ? default_impls(**env, model, 2) : Result<std::string>(c.impls);
+  if (!wanted) return report_error(wanted.error());
+  auto impls = select_impls(**env, *wanted, nullptr);
   if (!impls) return report_error(impls.error());
+  if (auto hosted = require_hosted(**env, model, *impls); !hosted) return report_error(hosted.error());
   const RunResult a = run_scenario(**env, *s, model, (*impls)[0]);
   const RunResult b = run_scenario(**env, *s, model, (*impls)[1]);
   auto div = compare(*s, a, b);
   if (!div) {
     fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
                impl_title((*impls)[1]), s->name, model);
+    if (const std::string note = ungrouped_note(model); !note.empty())
+      fmt::print("({}, so this compared that driver with itself, not two implementations of one)\n", note);
     // Equivalent is not good: runs that stopped (a hang, a crash) or failed
     // an expectation the same way are still a finding.
     int status = 0;

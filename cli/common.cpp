@@ -143,8 +143,10 @@ Result<std::vector<Impl>> parse_impls(const std::string& spec) {
 }
 
 void add_impl_option(CLI::App* cmd, Common& c, ImplChoice choice) {
-  const char* help = choice == ImplChoice::kPair ? "the two implementations to compare, e.g. c,rust (default: c,rust; none = Generic PHY)"
-                     : choice == ImplChoice::kList ? "implementations, a list of c,rust,cxx,none (default: c; none = Generic PHY)"
+  const char* help = choice == ImplChoice::kPair ? "the two implementations to compare, e.g. c,rust (default: the first two hosted for the model: c,rust, or rust,cxx "
+                                                     "for the QT2025; none = Generic PHY)"
+                     : choice == ImplChoice::kList ? "implementations, a list of c,rust,cxx,none (default: the first hosted for the model: c, or rust for the "
+                                                     "QT2025; none = Generic PHY)"
                                                    : "implementations: all, or a list of c,rust,cxx (none = Generic PHY)";
   cmd->add_option("--impl", c.impls, help)
       ->check(CLI::Validator(
