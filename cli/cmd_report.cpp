@@ -102,7 +102,10 @@ int cmd_report(const Common& c, const ReportArgs& a) {
     if (auto w = write_text((fs::path(a.out) / name).string(), text); !w) return report_error(w.error());
   fmt::print("refdrv report: wrote {0}/report.html, {0}/report.md and {0}/report.json ({1:.1f} s)\n", a.out,
              data.value("seconds", 0.0));
-  return 0;
+  const std::vector<std::string> findings = report::report_findings(data);
+  if (findings.empty()) return 0;
+  fmt::print("refdrv report: findings: {}\n", fmt::join(findings, "; "));
+  return kExitFailure;
 }
 
 struct WorkerArgs {

@@ -100,6 +100,9 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                        red, broken, reset);
   if (d)
     out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
+  else if (!rep.compared())
+    out += fmt::format("\n{}Nothing was compared: {}.{}\n", rep.pairs.empty() ? red : "", rep.not_compared(),
+                       rep.pairs.empty() ? reset : "");
   else if (!broken)
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
@@ -117,6 +120,8 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   j["runs"] = rep.runs;
   j["wall_seconds"] = rep.wall_seconds;
   j["differing_points"] = rep.differing();
+  j["compared"] = rep.compared();
+  if (!rep.compared()) j["not_compared"] = rep.not_compared();
   json pairs = json::array();
   for (const auto& p : rep.pairs)
     pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},

@@ -33,7 +33,21 @@ std::size_t SweepReport::differing() const {
   return n;
 }
 
+std::string SweepReport::not_compared() const {
+  if (pairs.empty())
+    return skipped.empty() ? "no scenario/model pair to sweep"
+                           : fmt::format("no scenario/model pair was swept ({} skipped: their model lacks one of the "
+                                         "implementations asked for)",
+                                         skipped.size());
+  if (points.empty()) return "no run made an MDIO access to fail";
+  if (impls.size() < 2)
+    return fmt::format("one implementation only ({}): its outcomes were not compared with another's",
+                       impl_title(impls.front()));
+  return {};
+}
+
 int SweepReport::exit_code() const {
+  if (pairs.empty()) return kExitBadInput;
   // A pair whose run already stops without a fault has no meaningful points:
   // that is a finding too, never a clean sweep.
   for (const auto& p : pairs)

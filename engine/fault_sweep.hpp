@@ -107,8 +107,13 @@ struct SweepReport {
   double wall_seconds = 0;
 
   [[nodiscard]] std::size_t differing() const;
+  // Whether anything was compared: two implementations or more, and a point.
+  [[nodiscard]] bool compared() const { return impls.size() >= 2 && !points.empty(); }
+  // Why nothing was compared, in words ("" when something was).
+  [[nodiscard]] std::string not_compared() const;
   // 0: no difference; 1: implementations differ somewhere, or a run already
-  // stops (a hang, a crash) without a fault.
+  // stops (a hang, a crash) without a fault; 2: no pair was swept at all (an
+  // empty run is no verdict).
   [[nodiscard]] int exit_code() const;
 };
 

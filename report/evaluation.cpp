@@ -176,6 +176,11 @@ json equivalence(const CheckReport& rep) {
   j["rows"] = rows;
   j["failed_runs"] = failed;
   j["diverging_pairs"] = diverged;
+  // Equivalence is a verdict only where a pair ran on two implementations.
+  std::size_t compared = 0;
+  for (const auto& r : rep.rows) compared += r.compared() ? 1 : 0;
+  j["compared_pairs"] = compared;
+  j["equivalence_checked"] = compared > 0;
   json cov = json::array();
   for (const auto& c : rep.coverage) {
     std::string missing;
@@ -448,6 +453,9 @@ json mutation(const Environment& env, const ReportOptions& opt) {
   if (opt.mutate_worker.empty()) {
     j["ran"] = false;
     j["note"] = "Mutation testing was not run (--no-mutate).";
+    // Empty, not absent: the templates would look "drivers" up in the
+    // enclosing context, section 8's (its note showed up here).
+    j["drivers"] = json::array();
     return j;
   }
   json drivers = json::array();
@@ -556,7 +564,11 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
                        {"reproducer", p.reproducer}});
     }
     j["differences"] = diffs;
-    j["identical"] = diffs.empty();
+    // "Identical" only where something was compared (two implementations, a
+    // point); otherwise why nothing was.
+    j["compared"] = rep.compared();
+    j["not_compared"] = rep.not_compared();
+    j["identical"] = rep.compared() && diffs.empty();
   } else {
     j["swept"] = false;
   }
@@ -1148,7 +1160,37 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
   return j;
 }
 
+// "C, Rust and C++" for the implementations a report covers.
+std::string titles_in_words(const std::vector<Impl>& impls) {
+  std::string out;
+  for (std::size_t i = 0; i < impls.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == impls.size() ? " and " : ", ") + std::string(impl_title(impls[i]));
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> report_findings(const nlohmann::json& r) {
+  std::vector<std::string> out;
+  if (const auto& e = r.value("equivalence", json::object()); e.is_object()) {
+    if (e.value("failed_runs", 0) > 0) out.push_back(fmt::format("{} failed run(s) (section 1)", e.value("failed_runs", 0)));
+    if (e.value("diverging_pairs", 0) > 0)
+      out.push_back(fmt::format("{} diverging pair(s) (section 1)", e.value("diverging_pairs", 0)));
+  }
+  if (const auto& m = r.value("mutation", json::object()); m.is_object())
+    for (const auto& d : m.value("drivers", json::array())) {
+      const std::string who = d.value("implementation", std::string("?"));
+      if (d.value("ran", false) && !d.value("reaches_minimum", true))
+        out.push_back(fmt::format("the {} driver's mutation score is below {}% (section 1)", who, m.value("min_score", 0.0)));
+      if (!d.value("ran", false) && d.value("note", std::string()).rfind("refdrv mutate failed", 0) == 0)
+        out.push_back(fmt::format("mutation testing of the {} driver failed (section 1)", who));
+    }
+  if (const auto& f = r.value("faults", json::object()); f.is_object() && f.value("compared", false) &&
+                                                           !f.value("identical", true))
+    out.push_back(fmt::format("{} fault point(s) handled differently (section 3)",
+                              f.value("differences", json::array()).size()));
+  return out;
+}
 
 json build_report(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -1160,6 +1202,7 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   json impls = json::array();
   for (Impl i : opt.impls) impls.push_back(impl_title(i));
   r["implementations"] = impls;
+  r["implementations_title"] = titles_in_words(opt.impls);
   const Sources s = read_sources(env);
 
   if (opt.progress) opt.progress("equivalence (refdrv check)");

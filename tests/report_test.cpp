@@ -339,6 +339,39 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(md, HasSubstr("| Rust driver (tree) | "));
   EXPECT_THAT(md, HasSubstr("| drivers/net/phy/b.c | B | flap, step 6 (expect) | expected link up (phylib: down) |"));
   EXPECT_THAT(md, HasSubstr("| config_init | "));
+  EXPECT_THAT(md, HasSubstr("# Asix PHY reference drivers: C, Rust and C++ on Linux 6.12"));
+  EXPECT_THAT(md, HasSubstr("all expectations hold, all implementations equivalent."));
+  EXPECT_THAT(md, HasSubstr("At every point the implementations handled the error identically."));
+  // Every pair ran on two implementations at least (the QT2025's on Rust and C++).
+  EXPECT_EQ(r["equivalence"]["compared_pairs"], r["equivalence"]["pairs"]);
+  EXPECT_TRUE(r["faults"]["compared"].get<bool>());
+  // What refdrv report exits 1 for: here the two mutation workers that broke.
+  EXPECT_THAT(report::report_findings(r), ElementsAre("mutation testing of the C driver failed (section 1)",
+                                                      "mutation testing of the Rust driver failed (section 1)"));
+  // Where nothing was compared the report says so, never "equivalent" or
+  // "identical", and a finding of each kind is one.
+  nlohmann::json alone = r;
+  alone["equivalence"]["equivalence_checked"] = false;
+  alone["faults"]["compared"] = false;
+  alone["faults"]["identical"] = false;
+  alone["faults"]["not_compared"] = "one implementation only (C): its outcomes were not compared with another's";
+  const std::string alone_md = report::render_markdown(alone);
+  EXPECT_THAT(alone_md, HasSubstr("no pair had two implementations to compare, so equivalence was not checked."));
+  EXPECT_THAT(alone_md, HasSubstr("Nothing was compared: one implementation only (C)"));
+  EXPECT_THAT(alone_md, ::testing::Not(HasSubstr("all implementations equivalent")));
+  EXPECT_THAT(alone_md, ::testing::Not(HasSubstr("handled the error identically")));
+  EXPECT_THAT(report::render_html(alone), HasSubstr("no pair had two implementations to compare"));
+  nlohmann::json bad = r;
+  bad["equivalence"]["failed_runs"] = 2;
+  bad["equivalence"]["diverging_pairs"] = 1;
+  bad["faults"]["identical"] = false;
+  bad["faults"]["differences"] = nlohmann::json::array({1, 2, 3});
+  bad["mutation"]["drivers"][0] = {{"implementation", "C"}, {"ran", true}, {"reaches_minimum", false}};
+  EXPECT_THAT(report::report_findings(bad),
+              ElementsAre("2 failed run(s) (section 1)", "1 diverging pair(s) (section 1)",
+                          "the C driver's mutation score is below 95% (section 1)",
+                          "mutation testing of the Rust driver failed (section 1)",
+                          "3 fault point(s) handled differently (section 3)"));
 
   // Last, as it alone needs python3-jsonschema.
   fs::create_directories(out);
@@ -365,6 +398,9 @@ TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
   EXPECT_FALSE(cb["rust"]["present"].get<bool>());
   EXPECT_EQ(cb["rust"]["note"], "no Rust driver in this tree");
   EXPECT_EQ(r["equivalence"]["implementations"], nlohmann::json::array({"C", "C++"}));
+  EXPECT_EQ(r["implementations_title"], "C and C++");
+  // No sweep: said, not an empty section.
+  EXPECT_THAT(report::render_markdown(r), HasSubstr("The single-fault sweep was not run (--no-sweep)."));
   // No Rust driver to mutate: said, and not counted as a failure of its own.
   ASSERT_EQ(r["mutation"]["drivers"].size(), 2u);
   EXPECT_THAT(r["mutation"]["drivers"][1]["note"].get<std::string>(),
