@@ -97,7 +97,8 @@ void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
   add_env_options(cmd, common);
   add_impl_option(cmd, common);
   add_machine_output_options(cmd, a.out);
-  cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written");
+  cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written (default: refdrv-repro)")
+      ->check(directory_to_write());
   add_containment_options(cmd, a.containment);
   cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces");
   add_color_option(cmd, common);

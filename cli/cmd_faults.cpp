@@ -57,8 +57,10 @@ std::vector<Command> fault_commands(CLI::App& app, Common& common) {
   add_env_options(faults, common);
   add_impl_option(faults, common);
   faults->add_option("--scenario", fa->scenarios, "scenario files or directories (default: the embedded suite)");
-  faults->add_option("--json", fa->json, "write the JSON report (every point) to this file (- for stdout)");
-  faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written");
+  faults->add_option("--json", fa->json, "write the JSON report (every point) to this file (- for stdout)")
+      ->check(file_to_write());
+  faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written (default: refdrv-repro)")
+      ->check(directory_to_write());
   faults->add_flag("--all", fa->all, "list every point, not only where the implementations differ");
   add_containment_options(faults, fa->containment);
   add_color_option(faults, common);

@@ -103,9 +103,13 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
   }
 }
 
-int print_findings(const std::vector<Reproducer>& found) {
+int print_findings(const std::vector<Reproducer>& found, std::size_t impls) {
   if (found.empty()) {
-    fmt::print("No finding: every input gave equivalent runs with no crash, hang or leak.\n");
+    if (impls < 2)
+      fmt::print("No finding: no input crashed, hung or leaked; one implementation only, so no run was compared with "
+                 "another.\n");
+    else
+      fmt::print("No finding: every input gave equivalent runs with no crash, hang or leak.\n");
     return 0;
   }
   for (const auto& r : found) {
@@ -172,7 +176,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
   });
   print_campaign_summary(a, stats);
-  return print_findings(found);
+  return print_findings(found, impls->size());
 }
 
 }  // namespace
@@ -184,9 +188,12 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   add_impl_option(fuzz, common);
   fuzz->add_option("--time", fa->seconds, "seconds to fuzz, up to 2592000 (30 days), rounded up to whole seconds (default: 60)")
       ->check(number_in(0, 2592000, true));
-  fuzz->add_option("--corpus", fa->corpus, "corpus directory (default: in refdrv's cache, kept between runs)");
-  fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go");
-  fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)");
+  fuzz->add_option("--corpus", fa->corpus, "corpus directory (default: in refdrv's cache, kept between runs)")
+      ->check(directory_to_write());
+  fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go (default: refdrv-findings)")
+      ->check(directory_to_write());
+  fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)")
+      ->check(file_to_read());
   fuzz->add_option("--state", fa->state,
                    "how the campaign observes phylib's state: watched (every store: the fuzzing build's phylib and C "
                    "drivers report each store to the kernel side's store hooks, where check uses a hardware watchpoint) "
@@ -203,8 +210,10 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
                    "this rounded up to whole seconds (default: 10)")
       ->check(number_in(0, 86400, true));
-  fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing");
-  fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop");
+  fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing")
+      ->check(file_to_read());
+  fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop")
+      ->check(directory_to_write());
   fuzz->add_option("--libfuzzer-arg", fa->extra,
                    "a flag for libFuzzer, -name=value (repeatable; write --libfuzzer-arg=-name=value); refused if "
                    "libFuzzer does not know it, if a refdrv option sets it or if it would move what refdrv reads back")

@@ -18,6 +18,7 @@
 #include "report/drivers.hpp"
 #include "report/evaluation.hpp"
 #include "report/gaps.hpp"
+#include "report/history.hpp"
 #include "report/api_map.hpp"
 
 namespace refdrv::cli {
@@ -49,6 +50,8 @@ int cmd_report(const Common& c, const ReportArgs& a) {
   if (!scenarios) return report_error(scenarios.error());
   if (!a.git.empty() && !fs::exists(a.git))
     return report_error({fmt::format("--git {}: no such directory (a git checkout of Linux)", a.git)});
+  if (!a.git.empty())
+    if (auto repo = report::check_git_repository(a.git); !repo) return report_error({"--git " + repo.error().message});
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
   auto impls = select_impls(**env, c.impls, nullptr);
@@ -241,7 +244,8 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
       "report", "the evaluation report: equivalence, safe code, faults, cost, history, maintenance, side by side");
   add_env_options(report, common);
   add_impl_option(report, common);
-  report->add_option("-o,--out", ra->out, "directory for report.html, report.md and report.json");
+  report->add_option("-o,--out", ra->out, "directory for report.html, report.md and report.json")
+      ->check(directory_to_write());
   report->add_option("--git", ra->git, "a git checkout of Linux, for the history section");
   report->add_option("--scenario", ra->scenarios, "scenario files or directories (default: the embedded suite)");
   report->add_flag("--no-sweep", ra->no_sweep, "skip the single-fault sweep");
@@ -265,7 +269,8 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
       "gaps", "the abstraction-gap map: the phy_driver callbacks the tree's C drivers set that the Rust and C++ "
               "abstractions lack, ranked by the driver files that need each");
   add_tree_options(gaps, common);
-  gaps->add_option("--json", *gaps_json, "also write the map as JSON to FILE (- for stdout, the table then on stderr)");
+  gaps->add_option("--json", *gaps_json, "also write the map as JSON to FILE (- for stdout, the table then on stderr)")
+      ->check(file_to_write());
   gaps->add_flag("--api", *gaps_api,
                  "also map the phylib API each driver calls against what the abstractions call (from the objects of "
                  "the build with every driver, as refdrv drivers makes it: about 3 minutes the first time)");
@@ -280,8 +285,7 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
                       "write each failing entry's failing scenario (the main one or the first leg that failed) to "
                       "this directory, to replay with refdrv trace --all-phy-drivers")
       ->type_name("DIR")
-      ->check(CLI::Validator(
-          [](std::string& in) -> std::string { return in.empty() ? "an empty path is no directory" : ""; }, ""));
+      ->check(directory_to_write());
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
                       "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom")

@@ -5,10 +5,13 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -40,6 +43,45 @@ CLI::Validator number_in(double min, double max, bool min_exclusive) {
         const bool parsed = ec == std::errc() && end == in.data() + in.size() && !in.empty();
         if (!parsed || !std::isfinite(v) || v > max || v < min || (min_exclusive && v == min))
           return fmt::format("must be a number {}, got {}", range, shown(in));
+        return {};
+      },
+      "");
+}
+
+CLI::Validator directory_to_write() {
+  return CLI::Validator(
+      [](std::string& in) -> std::string {
+        if (in.empty()) return "an empty path names no directory";
+        std::error_code ec;
+        if (std::filesystem::exists(in, ec) && !std::filesystem::is_directory(in, ec))
+          return fmt::format("{} exists and is not a directory", in);
+        return {};
+      },
+      "");
+}
+
+CLI::Validator file_to_write(bool dash) {
+  return CLI::Validator(
+      [dash](std::string& in) -> std::string {
+        if (in.empty()) return dash ? "an empty path names no file (- is stdout)" : "an empty path names no file";
+        if (dash && in == "-") return {};
+        std::error_code ec;
+        if (std::filesystem::is_directory(in, ec)) return fmt::format("{} is a directory", in);
+        const std::filesystem::path parent = std::filesystem::path(in).parent_path();
+        if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+          return fmt::format("{}: no directory {} to write it in", in, parent.string());
+        return {};
+      },
+      "");
+}
+
+CLI::Validator file_to_read() {
+  return CLI::Validator(
+      [](std::string& in) -> std::string {
+        if (in.empty()) return "an empty path names no file";
+        std::error_code ec;
+        if (std::filesystem::is_directory(in, ec)) return fmt::format("{} is a directory, not a file", in);
+        if (!std::filesystem::exists(in, ec)) return fmt::format("{}: no such file", in);
         return {};
       },
       "");
@@ -199,8 +241,8 @@ Result<std::vector<Scenario>> scenarios_from(const std::vector<std::string>& pat
 }
 
 void add_machine_output_options(CLI::App* cmd, MachineOutputs& out, const std::string& ktap_help) {
-  cmd->add_option("--ktap", out.ktap, ktap_help);
-  cmd->add_option("--json", out.json, "write the JSON report to this file (- for stdout)");
+  cmd->add_option("--ktap", out.ktap, ktap_help)->check(file_to_write());
+  cmd->add_option("--json", out.json, "write the JSON report to this file (- for stdout)")->check(file_to_write());
 }
 
 Result<void> MachineOutputs::check() const {
@@ -223,8 +265,10 @@ Result<void> write_text(const std::string& path, const std::string& text) {
     return {};
   }
   std::ofstream out(path);
-  if (!out) return fail(fmt::format("cannot write {}", path));
+  if (!out) return fail(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   out << text;
+  out.close();
+  if (!out) return fail(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   return {};
 }
 

@@ -38,6 +38,15 @@ int report_error(const Error& e);
 [[nodiscard]] CLI::Validator integer_in(long long min, long long max);
 [[nodiscard]] CLI::Validator one_of(std::vector<std::string> names, const std::string& what,
                                     const std::string& listed_by = {});
+// A directory the command writes into: not empty, and not something that
+// exists and is no directory (checked before the work, whose results would
+// otherwise have nowhere to go).
+[[nodiscard]] CLI::Validator directory_to_write();
+// A file the command writes (or - for stdout where `dash` is true): not
+// empty, not a directory, in a directory that exists.
+[[nodiscard]] CLI::Validator file_to_write(bool dash = true);
+// A file the command reads: exists and is not a directory.
+[[nodiscard]] CLI::Validator file_to_read();
 
 // --kernel, --series, -q: which tree (commands that only read its sources).
 void add_tree_options(CLI::App* cmd, Common& c);

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <ios>
 #include <string>
 #include <vector>
 
@@ -26,7 +28,18 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : refdrv::kExitBadInput;
   }
-  for (const auto& c : commands)
-    if (c.app->parsed()) return c.run();
+  // The options' validators check the paths a command writes to before the
+  // work; what still fails there (a directory made read-only meanwhile, a
+  // full disk) is one line and status 2, not an abort.
+  try {
+    for (const auto& c : commands)
+      if (c.app->parsed()) return c.run();
+  } catch (const std::filesystem::filesystem_error& e) {
+    fmt::print(stderr, "refdrv: error: {}\n", e.what());
+    return refdrv::kExitBadInput;
+  } catch (const std::ios_base::failure& e) {
+    fmt::print(stderr, "refdrv: error: {}\n", e.what());
+    return refdrv::kExitBadInput;
+  }
   return 0;
 }

@@ -214,10 +214,11 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   run.stats = parse_fuzzer_stats(kernel::read_file(run.log).value_or(""));
   run.stats.wall_seconds = wall;
   // Exit status 0: time is up; libFuzzer's own status for a crash it
-  // caught (a finding, replayed by the caller); anything else with no
-  // execution is a failure to run.
-  if (*st != 0 && run.stats.execs == 0)
-    return fail(fmt::format("the fuzzer did not run (exit status {}); see {}", *st, run.log.string()));
+  // caught (a finding, replayed by the caller). A campaign that executed no
+  // input, whatever its status, compared nothing: no verdict.
+  if (run.stats.execs == 0)
+    return fail(fmt::format("the fuzzer executed no input (exit status {}, no libFuzzer statistics in its log); see {}",
+                            *st, run.log.string()));
   run.raw = files_in(raw);
   return run;
 }

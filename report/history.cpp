@@ -227,6 +227,30 @@ void summarise(GroupHistory& gh) {
 
 }  // namespace
 
+namespace {
+
+Result<git_repository*> open_repository(const std::string& path) {
+  git_repository* r = nullptr;
+  if (git_repository_open_ext(&r, path.c_str(), 0, nullptr) != 0)
+    return fail(fmt::format("{} is not a git repository ({}); the history section needs a git checkout of Linux, "
+                            "e.g. git clone https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git",
+                            path, last_git_error()));
+  return r;
+}
+
+}  // namespace
+
+Result<void> check_git_repository(const std::string& path) {
+  git_libgit2_init();
+  struct Shutdown {
+    ~Shutdown() { git_libgit2_shutdown(); }
+  } shutdown;
+  auto r = open_repository(path);
+  if (!r) return std::unexpected(r.error());
+  Repo repo(*r);
+  return {};
+}
+
 Result<History> read_history(const std::string& path, const std::vector<HistoryGroup>& groups,
                              const std::function<void(std::size_t)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -234,12 +258,10 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
   struct Shutdown {
     ~Shutdown() { git_libgit2_shutdown(); }
   } shutdown;
-  git_repository* r = nullptr;
-  if (git_repository_open_ext(&r, path.c_str(), 0, nullptr) != 0)
-    return fail(fmt::format("{} is not a git repository ({}); the history section needs a git checkout of Linux, "
-                            "e.g. git clone https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git",
-                            path, last_git_error()));
-  Repo repo(r);
+  auto opened = open_repository(path);
+  if (!opened) return std::unexpected(opened.error());
+  Repo repo(*opened);
+  git_repository* r = repo.get();
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, r) != 0) return fail(fmt::format("{}: {}", path, last_git_error()));
   Walk walk(w);

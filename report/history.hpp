@@ -62,6 +62,11 @@ struct History {
 [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& memory_safety_patterns();
 
 // Walks HEAD's history (non-merge commits, newest first) for the groups' paths.
+// Whether `path` opens as a git repository (what read_history needs first),
+// with the same message when it does not: `refdrv report --git` asks before
+// any work.
+Result<void> check_git_repository(const std::string& path);
+
 Result<History> read_history(const std::string& repo, const std::vector<HistoryGroup>& groups,
                              const std::function<void(std::size_t commits)>& progress = nullptr);
 
