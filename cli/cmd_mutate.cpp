@@ -36,8 +36,13 @@ std::string line_of(const MutantResult& r) {
 }
 
 std::string ktap_of(const MutationReport& rep) {
-  std::string out = fmt::format("KTAP version 1\n# refdrv mutate: {} on Linux {}\n1..{}\n", rep.source,
-                                rep.tree_version, rep.results.size());
+  std::string out = fmt::format("KTAP version 1\n# refdrv mutate: {} on Linux {}{}\n1..{}\n", rep.source,
+                                rep.tree_version,
+                                rep.results.size() < rep.generated
+                                    ? fmt::format(" (the first {} of its {} mutants: --limit)", rep.results.size(),
+                                                  rep.generated)
+                                    : "",
+                                rep.results.size());
   for (std::size_t i = 0; i < rep.results.size(); ++i) {
     const MutantResult& r = rep.results[i];
     const std::string name = fmt::format("mutant_{}_line_{}", r.mutant.id, r.mutant.line);
@@ -95,7 +100,11 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
     fmt::print(text, "mutation score: none (no mutant was scored)\n");
     return kExitFailure;
   }
-  fmt::print(text, "mutation score: {}/{} = {:.1f}% (minimum {:g}%)\n", killed, scored, score, a.min_score);
+  const std::string partial =
+      rep->results.size() < rep->generated
+          ? fmt::format(" of the first {} of the source's {} mutants only (--limit)", rep->results.size(), rep->generated)
+          : "";
+  fmt::print(text, "mutation score{}: {}/{} = {:.1f}% (minimum {:g}%)\n", partial, killed, scored, score, a.min_score);
   return score + 1e-9 >= a.min_score ? 0 : kExitFailure;
 }
 

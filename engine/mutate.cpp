@@ -638,6 +638,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       auto text = kernel::read_file(kernel::data_dir() / rel);
       if (!text) return std::unexpected(text.error());
       std::vector<Mutant> mutants = generate_mutants(*text, MutantLang::kCxx);
+      rep.generated = mutants.size();
       if (opt.limit && mutants.size() > opt.limit) mutants.resize(opt.limit);
       env->reset();  // the mutants run in another refdrv, with environments of their own
       return run_cxx_mutation(opt, std::move(mutants), std::move(rep), *text, t0);
@@ -658,6 +659,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     }
   }
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
+  rep.generated = mutants.size();
   if (opt.limit && mutants.size() > opt.limit) mutants.resize(opt.limit);
   // The suite's scenarios on the mutated driver's models, and on the models
   // no driver group claims (generic PHYs: a mutant that binds them, with a
@@ -753,6 +755,10 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
                  {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
   j["score"] = rep.score();
   j["min_score"] = min_score;
+  // A --limit run scores the first mutants only: said, beside how many the
+  // source has.
+  j["generated"] = rep.generated;
+  j["limited"] = rep.results.size() < rep.generated;
   return j;
 }
 

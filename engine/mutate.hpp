@@ -85,6 +85,7 @@ struct MutationReport {
   std::string source;  // tree-relative path of the mutated file
   std::vector<Impl> impls;  // the implementations check compared
   std::vector<MutantResult> results;
+  std::size_t generated = 0;  // mutants of the source: results has fewer with MutateOptions::limit
   double wall_seconds = 0;
   [[nodiscard]] std::size_t count(MutantResult::Status s) const;
   // Killed / (killed + survived), in percent; 100 when nothing was scored.
