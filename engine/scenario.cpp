@@ -145,6 +145,35 @@ class Parser {
     return fail(fmt::format("{}: {}", at(n).str(), what));
   }
 
+  // YAML says a map's keys are unique; yaml-cpp keeps a repeated one and
+  // node[key] reads the first, so `expect: {link: up, link: down}` checked
+  // only `link: up`. Every map of the document, walked once (a bounded
+  // number of nodes: aliases can repeat a subtree many times).
+  Result<void> unique_keys(const YAML::Node& root) const {
+    std::vector<YAML::Node> todo = {root};
+    std::size_t visited = 0;
+    while (!todo.empty()) {
+      const YAML::Node n = todo.back();
+      todo.pop_back();
+      if (++visited > 1000000) return error(root, "the document has more than a million nodes (aliases?)");
+      if (n.IsSequence()) {
+        for (const auto& item : n) todo.push_back(item);
+      } else if (n.IsMap()) {
+        std::map<std::string, YAML::Node> seen;
+        for (const auto& kv : n) {
+          if (kv.first.IsScalar()) {
+            const auto [it, fresh] = seen.emplace(kv.first.Scalar(), kv.first);
+            if (!fresh)
+              return error(kv.first, fmt::format("duplicate key '{}' (first at {}:{}): a key appears once in a map",
+                                                 kv.first.Scalar(), at(it->second).line, at(it->second).column));
+          }
+          todo.push_back(kv.second);
+        }
+      }
+    }
+    return {};
+  }
+
   Result<std::string> str(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) return error(n, fmt::format("{} must be a string", what));
     return n.Scalar();
@@ -591,8 +620,14 @@ class Parser {
       if (n["speed"].IsScalar() && n["speed"].Scalar() == "unknown") {
         e.speed = -1;
       } else {
+        // What phylib can report: ethtool's SPEED_* values (Mb/s).
+        static constexpr long long kSpeeds[] = {10,    100,   1000,   2500,   5000,   10000,  14000, 20000,
+                                                25000, 40000, 50000,  56000,  100000, 200000, 400000, 800000};
         auto v = integer(n["speed"], "speed");
         if (!v) return std::unexpected(v.error());
+        if (std::find(std::begin(kSpeeds), std::end(kSpeeds), *v) == std::end(kSpeeds))
+          return error(n["speed"], fmt::format("speed must be unknown or a speed phylib reports, in Mb/s ({}), not {}",
+                                               fmt::join(kSpeeds, ", "), *v));
         e.speed = static_cast<int>(*v);
       }
     }
@@ -822,6 +857,7 @@ class Parser {
     if (!root["name"]) return error(root, "the scenario needs a name");
     auto name = text(root["name"], "name");
     if (!name) return std::unexpected(name.error());
+    if (name->empty()) return error(root["name"], "the name must not be empty (it names reproducers and KTAP subtests)");
     s.name = *name;
     if (root["description"]) {
       auto d = text(root["description"], "description", true);
@@ -867,6 +903,9 @@ class Parser {
     if (root["time-budget"]) {
       auto d = duration(root["time-budget"], "time-budget");
       if (!d) return std::unexpected(d.error());
+      // 0 is how the runner says "none given" (the default budget): as
+      // written it would make every run a hang.
+      if (*d == 0) return error(root["time-budget"], "time-budget must be more than 0 (the virtual time after which a run is a hang)");
       s.time_budget_ns = *d;
     }
     if (root["mdio-frame"]) {
@@ -968,7 +1007,9 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
   }
   if (!root || root.IsNull()) return fail(fmt::format("{}:1:1: empty scenario", file));
   try {
-    return Parser(file).scenario(root);
+    const Parser parser(file);
+    if (auto unique = parser.unique_keys(root); !unique) return std::unexpected(unique.error());
+    return parser.scenario(root);
   } catch (const YAML::Exception& e) {
     // Every shape the parser expects is checked before it is read; this is
     // the safety net (the parser fuzzer treats reaching it as a bug).

@@ -5,8 +5,27 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <string>
 
 namespace refdrv {
+
+namespace {
+
+// A scenario's name names its reproducers, KTAP subtests and report rows:
+// two scenarios of one run with the same name would overwrite and hide
+// each other.
+Result<void> unique_names(const std::vector<Scenario>& scenarios) {
+  std::map<std::string, const Scenario*> seen;
+  for (const Scenario& s : scenarios)
+    if (const auto [it, fresh] = seen.emplace(s.name, &s); !fresh)
+      return fail(fmt::format("{}: the scenario name '{}' is also {}'s: names are unique in a run (they name "
+                              "reproducers and KTAP subtests)",
+                              s.file, s.name, it->second->file));
+  return {};
+}
+
+}  // namespace
 
 Result<std::vector<Scenario>> load_default_suite() {
   std::vector<Scenario> out;
@@ -15,6 +34,7 @@ Result<std::vector<Scenario>> load_default_suite() {
     if (!s) return std::unexpected(s.error());
     out.push_back(std::move(*s));
   }
+  if (auto u = unique_names(out); !u) return std::unexpected(u.error());
   return out;
 }
 
@@ -40,6 +60,7 @@ Result<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& pat
     if (!s) return std::unexpected(s.error());
     out.push_back(std::move(*s));
   }
+  if (auto u = unique_names(out); !u) return std::unexpected(u.error());
   return out;
 }
 

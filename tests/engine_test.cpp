@@ -177,6 +177,32 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_THAT(error_of(""), HasSubstr("test.yaml:1:1: empty scenario"));
 }
 
+// Found walking the commands (2026-12-05): what the parser took and checked
+// less than written, or nothing at all.
+TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
+  // yaml-cpp keeps a repeated key and node[key] reads the first: `link:
+  // down` was never checked, and a second steps: list never ran.
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {link: up, link: down}\n"),
+            "test.yaml:4:24: duplicate key 'link' (first at 4:14): a key appears once in a map");
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps: [attach]\nsteps: [start]\n"),
+            "test.yaml:4:1: duplicate key 'steps' (first at 3:1): a key appears once in a map");
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {read-error: 1, read-error: 2}\n"),
+              HasSubstr("duplicate key 'read-error'"));
+  // An expected speed phylib cannot report: 0 failed against itself
+  // ("expected speed unknown"), -1 passed as unknown.
+  for (const char* speed : {"0", "-1", "12345", "99"})
+    EXPECT_THAT(error_of(fmt::format("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {{speed: {}}}\n", speed)),
+                HasSubstr(fmt::format("test.yaml:4:21: speed must be unknown or a speed phylib reports, in Mb/s (10, "
+                                      "100, 1000, 2500, ")))
+        << speed;
+  ASSERT_TRUE(parse_scenario("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {speed: 2500}\n", "t"));
+  // 0 is the runner's "no budget given": every run would have been a hang.
+  EXPECT_EQ(error_of("name: x\ntime-budget: 0s\nmodels: [AX88772A]\nsteps: []\n"),
+            "test.yaml:2:14: time-budget must be more than 0 (the virtual time after which a run is a hang)");
+  EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
+            "test.yaml:1:7: the name must not be empty (it names reproducers and KTAP subtests)");
+}
+
 // Found by the scenario-parser fuzzer (CI, 2026-12): a name ending in
 // carriage returns was accepted, and yaml-cpp wrote it back unquoted, so it
 // read back one character short. Free text is refused with control characters.
