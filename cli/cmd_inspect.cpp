@@ -133,9 +133,16 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
                impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
     if (!note.empty()) fmt::print("# {} (its bind line below)\n", note);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = !t.no_logs}));
+    std::size_t failed = 0;
     for (const auto& e : r.expectations)
-      if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message);
-    fmt::print("# {}\n", r.passed() ? "all expectations hold" : r.failure_summary());
+      if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message), ++failed;
+    // The FAIL lines say what failed; a run that stopped says why here.
+    if (r.passed())
+      fmt::print("# all expectations hold\n");
+    else if (r.stop || !failed)
+      fmt::print("# {}\n", r.failure_summary());
+    else
+      fmt::print("# {} of {} expectation(s) failed\n", failed, r.expectations.size());
     if (!r.passed()) status = kExitFailure;
   }
   return status;

@@ -273,12 +273,16 @@ Result<void> write_text(const std::string& path, const std::string& text) {
 }
 
 void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
-  cmd->add_flag("--in-process", a.in_process,
+  auto* in_process = cmd->add_flag("--in-process", a.in_process,
                 "run the instances in this process: faster, but a crash or busy loop in host code (the C++ driver) "
                 "ends the run instead of becoming a finding");
+  // In this process nothing watches the wall clock (the virtual budgets
+  // still hold): a --wall-budget there would be ignored, so it is refused.
   cmd->add_option("--wall-budget", a.wall,
-                  "wall-clock seconds one instance may take before it is a hang (up to 86400; default 30)")
-      ->check(number_in(0, 86400, true));
+                  "wall-clock seconds one instance may take before it is a hang (up to 86400; default 30; not with "
+                  "--in-process, where only the virtual budgets hold)")
+      ->check(number_in(0, 86400, true))
+      ->excludes(in_process);
 }
 
 std::vector<Command> build_app(CLI::App& app, Common& common) {

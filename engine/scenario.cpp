@@ -579,6 +579,9 @@ class Parser {
 
   Result<Expectation> expectation(const YAML::Node& n) const {
     if (!n.IsMap()) return error(n, "expect takes a map, e.g. {link: up, speed: 100, duplex: full, state: RUNNING}");
+    // An empty expectation checks nothing, yet would count as one that held.
+    if (n.size() == 0)
+      return error(n, "expect checks nothing without a key, e.g. {link: up, speed: 100, duplex: full, state: RUNNING}");
     if (auto r = check_keys(n, {"link", "speed", "duplex", "state", "carrier", "mac-link", "mac-link-events",
                                 "driver", "bound", "powered-down", "registers", "firmware-loaded", "returned",
                                 "advertised", "link-partner", "models"},
