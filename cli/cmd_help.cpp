@@ -76,13 +76,24 @@ std::string failure_line(const CLI::App* app, const CLI::Error& e) {
     // CLI11 leaves what no command took with the app or with the command.
     auto rest = app->remaining();
     if (rest.empty() && !selected.empty()) rest = selected.front()->remaining();
-    if (!rest.empty() && !rest.front().empty() && rest.front().front() == '-')
+    if (!rest.empty() && !rest.front().empty() && rest.front().front() == '-') {
+      // An option of the command written before it (refdrv -q check).
+      const std::string name = rest.front().substr(0, rest.front().find('='));
+      if (!cmd.empty() && selected.front()->get_option_no_throw(name))
+        return fmt::format("refdrv: error: {} is an option of {}: write it after the command (refdrv {} {} ...)\n",
+                           name, cmd, cmd, rest.front());
       return fmt::format("refdrv: error: unknown option '{}'{} ({} lists the options)\n", rest.front(),
                          cmd.empty() ? "" : " for " + cmd, help);
+    }
     if (!rest.empty())
       return fmt::format("refdrv: error: unexpected argument '{}'{} ({} says what it takes)\n", rest.front(),
                          cmd.empty() ? "" : " to " + cmd, help);
   }
+  // CLI11's words for an option given twice: "--impl: At Most 1 required
+  // but received 2".
+  if (const auto at = what.find(": At Most 1 required but received "); at != std::string::npos)
+    return fmt::format("refdrv: error: {} given {} times: give it once ({})\n", what.substr(0, at),
+                       what.substr(at + std::string_view(": At Most 1 required but received ").size()), help);
   return fmt::format("refdrv: error: {} ({})\n", what, help);
 }
 

@@ -144,7 +144,12 @@ int cmd_gaps(const Common& c, const std::string& json_out, bool api) {
   if (!json_out.empty()) {
     if (auto w = write_text(json_out, j.dump(2) + "\n"); !w) return report_error(w.error());
   }
-  fmt::print(to_stdout(json_out) ? stderr : stdout, "{}", text);
+  // With --json -, stdout holds the JSON alone and the table goes to
+  // stderr, unless -q (as check does).
+  if (!to_stdout(json_out))
+    fmt::print("{}", text);
+  else if (!c.env.quiet)
+    fmt::print(stderr, "{}", text);
   return 0;
 }
 

@@ -156,7 +156,10 @@ void add_env_options(CLI::App* cmd, Common& c) {
             if (eq == std::string::npos || eq == 0 || eq + 1 == in.size())
               return fmt::format("{}: expected TREE_PATH=FILE, e.g. drivers/net/phy/ax88796b.c=patched.c", shown(in));
             if (in[0] == '/') return fmt::format("{}: TREE_PATH is relative to the tree", shown(in));
-            if (!std::filesystem::is_regular_file(in.substr(eq + 1)))
+            std::error_code ec;
+            if (std::filesystem::is_directory(in.substr(eq + 1), ec))
+              return fmt::format("{}: a directory, not a file", shown(in.substr(eq + 1)));
+            if (!std::filesystem::is_regular_file(in.substr(eq + 1), ec))
               return fmt::format("{}: no such file", shown(in.substr(eq + 1)));
             return {};
           },
