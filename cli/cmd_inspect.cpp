@@ -402,7 +402,8 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
 
   auto show = std::make_shared<std::string>();
   auto* suite = app.add_subcommand("suite", "the embedded default suite");
-  suite->add_option("--show", *show, "print one scenario's YAML");
+  suite->add_option("--show", *show, "print one scenario's YAML")
+      ->check(CLI::Validator([](std::string& in) { return in.empty() ? std::string("an empty name names no scenario") : std::string(); }, ""));
   out.push_back({suite, [show] { return cmd_suite(!show->empty(), *show); }});
   return out;
 }

@@ -120,7 +120,7 @@ std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
                   "built into a second refdrv per mutant)")
       ->check(one_of({"c", "rust", "cxx"}, "implementation to mutate"));
   cmd->add_option("--scenario", ma->scenarios, "scenario files or directories (default: the embedded suite)");
-  cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1")
+  cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1 (default: 95)")
       ->check(number_in(0, 100));
   cmd->add_option("--limit", ma->limit, "only the first N mutants (in source order)")->check(integer_in(1, 100000));
   add_machine_output_options(cmd, ma->out, "write KTAP to this file (- for stdout): a mutant per test, survivors not ok");

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -931,7 +932,10 @@ class Parser {
     }
     if (root["seed"]) {
       auto v = integer(root["seed"], "seed");
-      if (!v || *v < 0) return error(root["seed"], "seed must be a non-negative number");
+      if (!v || *v < 0)
+        return error(root["seed"], fmt::format("seed must be a whole number from 0 to {}, got '{}'",
+                                               std::numeric_limits<long long>::max(),
+                                               root["seed"].IsScalar() ? root["seed"].Scalar() : "(not a number)"));
       s.seed = static_cast<std::uint64_t>(*v);
     }
     if (root["firmware"]) {
