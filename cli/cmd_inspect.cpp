@@ -142,7 +142,8 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     else if (r.stop || !failed)
       fmt::print("# {}\n", r.failure_summary());
     else
-      fmt::print("# {} of {} expectation(s) failed\n", failed, r.expectations.size());
+      fmt::print("# {} of {} expectation(s) failed{}\n", failed, r.expectations.size(),
+                 r.leaked_bytes ? fmt::format("; teardown leaked {} bytes", r.leaked_bytes) : "");
     if (!r.passed()) status = kExitFailure;
   }
   return status;
@@ -197,7 +198,9 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
     fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
                impl_title((*impls)[1]), s->name, model);
     if (const std::string note = ungrouped_note(model); !note.empty())
-      fmt::print("({}, so this compared that driver with itself, not two implementations of one)\n", note);
+      fmt::print("({}: equivalent here means neither implementation's driver claimed this PHY, and the driver "
+                 "that did ran alike in both instances; it compared no two implementations of one driver)\n",
+                 note);
     // Equivalent is not good: runs that stopped (a hang, a crash) or failed
     // an expectation the same way are still a finding.
     int status = 0;

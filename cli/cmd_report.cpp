@@ -106,9 +106,10 @@ int cmd_report(const Common& c, const ReportArgs& a) {
   fmt::print("refdrv report: wrote {0}/report.html, {0}/report.md and {0}/report.json ({1:.1f} s)\n", a.out,
              data.value("seconds", 0.0));
   const std::vector<std::string> findings = report::report_findings(data);
-  if (findings.empty()) return 0;
-  fmt::print("refdrv report: findings: {}\n", fmt::join(findings, "; "));
-  return kExitFailure;
+  if (!findings.empty()) fmt::print("refdrv report: findings: {}\n", fmt::join(findings, "; "));
+  if (const auto failures = report::report_failures(data); !failures.empty())
+    return report_error({fmt::format("the report is incomplete: {}", fmt::join(failures, "; "))});
+  return findings.empty() ? 0 : kExitFailure;
 }
 
 struct WorkerArgs {

@@ -48,14 +48,34 @@ CLI::Validator number_in(double min, double max, bool min_exclusive) {
       "");
 }
 
+namespace {
+
+// Whether a directory can be made (or is) at `dir`: the nearest part of it
+// that exists must be a directory this process may write into ("" if so).
+std::string directory_problem(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path p = dir.empty() ? std::filesystem::path(".") : dir;
+  while (!std::filesystem::exists(p, ec)) {
+    if (ec.value() == ENOTDIR) {
+      ec.clear();
+    } else if (ec) {
+      return fmt::format("{}: {}", p.string(), ec.message());
+    }
+    if (!p.has_relative_path() || p.parent_path() == p) break;
+    p = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+  }
+  if (!std::filesystem::is_directory(p, ec)) return fmt::format("{} exists and is not a directory", p.string());
+  if (::access(p.c_str(), W_OK) != 0) return fmt::format("{}: {}", p.string(), std::strerror(errno));
+  return {};
+}
+
+}  // namespace
+
 CLI::Validator directory_to_write() {
   return CLI::Validator(
       [](std::string& in) -> std::string {
         if (in.empty()) return "an empty path names no directory";
-        std::error_code ec;
-        if (std::filesystem::exists(in, ec) && !std::filesystem::is_directory(in, ec))
-          return fmt::format("{} exists and is not a directory", in);
-        return {};
+        return directory_problem(in);
       },
       "");
 }
@@ -70,6 +90,9 @@ CLI::Validator file_to_write(bool dash) {
         const std::filesystem::path parent = std::filesystem::path(in).parent_path();
         if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
           return fmt::format("{}: no directory {} to write it in", in, parent.string());
+        if (std::filesystem::exists(in, ec) ? ::access(in.c_str(), W_OK) != 0
+                                            : ::access(parent.empty() ? "." : parent.c_str(), W_OK) != 0)
+          return fmt::format("{}: {}", in, std::strerror(errno));
         return {};
       },
       "");

@@ -210,9 +210,13 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
             },
             impls[0], impls[i]);
         std::filesystem::create_directories(opt.repro_dir);
-        const std::string path = fmt::format("{}/{}-{}-{}-vs-{}.yaml", opt.repro_dir, slug(sc.name), slug(model),
-                                             impl_name(impls[0]), impl_name(impls[i]));
+        // Named as its file: a directory of reproducers (one per model and
+        // pair of one scenario) replays as one run, whose names are unique.
+        const std::string stem = fmt::format("{}-{}-{}-vs-{}", slug(sc.name), slug(model), impl_name(impls[0]),
+                                             impl_name(impls[i]));
+        const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
         Scenario repro = sc;
+        repro.name = stem;
         repro.models = {model};
         std::ofstream(path) << scenario_to_yaml(
             repro, k,

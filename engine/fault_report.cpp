@@ -101,8 +101,8 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   if (d)
     out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
   else if (!rep.compared())
-    out += fmt::format("\n{}Nothing was compared: {}.{}\n", rep.pairs.empty() ? red : "", rep.not_compared(),
-                       rep.pairs.empty() ? reset : "");
+    out += fmt::format("\n{}Nothing was compared: {}.{}\n", rep.exit_code() == kExitBadInput ? red : "",
+                       rep.not_compared(), rep.exit_code() == kExitBadInput ? reset : "");
   else if (!broken)
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);

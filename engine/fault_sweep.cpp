@@ -47,7 +47,7 @@ std::string SweepReport::not_compared() const {
 }
 
 int SweepReport::exit_code() const {
-  if (pairs.empty()) return kExitBadInput;
+  if (pairs.empty() || points.empty()) return kExitBadInput;
   // A pair whose run already stops without a fault has no meaningful points:
   // that is a finding too, never a clean sweep.
   for (const auto& p : pairs)
@@ -216,11 +216,13 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   }
   if (opt.repro_dir.empty()) return;
   Scenario repro = *pt.scenario;
-  repro.name = fmt::format("{}-error-at-access-{}", pt.scenario->name, k);
+  // Named as its file (the model too): a directory of reproducers replays
+  // as one run, whose names are unique.
+  repro.name = fmt::format("{}-{}", slug(fmt::format("{}-error-at-access-{}", pt.scenario->name, k)), slug(pt.model));
   repro.models = {pt.model};
   repro.faults.push_back(fault_at(k));
   std::filesystem::create_directories(opt.repro_dir);
-  pt.reproducer = fmt::format("{}/{}-{}.yaml", opt.repro_dir, slug(repro.name), slug(pt.model));
+  pt.reproducer = fmt::format("{}/{}.yaml", opt.repro_dir, repro.name);
   std::string outcomes;
   for (std::size_t i = 0; i < n_impls; ++i)
     outcomes +=

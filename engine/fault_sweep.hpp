@@ -112,8 +112,8 @@ struct SweepReport {
   // Why nothing was compared, in words ("" when something was).
   [[nodiscard]] std::string not_compared() const;
   // 0: no difference; 1: implementations differ somewhere, or a run already
-  // stops (a hang, a crash) without a fault; 2: no pair was swept at all (an
-  // empty run is no verdict).
+  // stops (a hang, a crash) without a fault; 2: no pair was swept, or no run
+  // made an access to fail (an empty run is no verdict).
   [[nodiscard]] int exit_code() const;
 };
 

@@ -54,6 +54,7 @@ constexpr ReservedFlag kReserved[] = {
     {"print_final_stats", "refdrv reads libFuzzer's final statistics for its summary"},
     {"close_fd_mask", "refdrv reads the fuzz target's lines (how it observed phylib's state) from its output"},
     {"help", "not a campaign; run the fuzzer binary itself with -help=1"},
+    {"ignore_remaining_args", "it would hand refdrv's own flags after it to the target unread"},
 };
 constexpr std::string_view kOtherModes[] = {"merge", "set_cover_merge", "minimize_crash", "cleanse_crash",
                                             "minimize_crash_internal_step", "merge_control_file",
@@ -154,9 +155,8 @@ Result<void> check_flags_known(const CampaignOptions& o, const std::vector<std::
   for (const auto& a : o.libfuzzer_args)
     if (std::string why = libfuzzer_arg_problem(a); !why.empty()) return fail(fmt::format("--libfuzzer-arg {}: {}", a, why));
   if (o.libfuzzer_args.empty()) return {};
-  std::vector<std::string> argv = {o.fuzzer.string()};
+  std::vector<std::string> argv = {o.fuzzer.string(), "-help=1"};
   argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
-  argv.emplace_back("-help=1");
   fs::remove(log);
   auto st = kernel::run({argv, {}, log, envv});
   if (!st) return std::unexpected(st.error());

@@ -1178,17 +1178,31 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
       out.push_back(fmt::format("{} diverging pair(s) (section 1)", e.value("diverging_pairs", 0)));
   }
   if (const auto& m = r.value("mutation", json::object()); m.is_object())
-    for (const auto& d : m.value("drivers", json::array())) {
-      const std::string who = d.value("implementation", std::string("?"));
+    for (const auto& d : m.value("drivers", json::array()))
       if (d.value("ran", false) && !d.value("reaches_minimum", true))
-        out.push_back(fmt::format("the {} driver's mutation score is below {}% (section 1)", who, m.value("min_score", 0.0)));
-      if (!d.value("ran", false) && d.value("note", std::string()).rfind("refdrv mutate failed", 0) == 0)
-        out.push_back(fmt::format("mutation testing of the {} driver failed (section 1)", who));
-    }
+        out.push_back(fmt::format("the {} driver's mutation score is below {}% (section 1)",
+                                  d.value("implementation", std::string("?")), m.value("min_score", 0.0)));
   if (const auto& f = r.value("faults", json::object()); f.is_object() && f.value("compared", false) &&
                                                            !f.value("identical", true))
     out.push_back(fmt::format("{} fault point(s) handled differently (section 3)",
                               f.value("differences", json::array()).size()));
+  return out;
+}
+
+std::vector<std::string> report_failures(const nlohmann::json& r) {
+  std::vector<std::string> out;
+  const auto failed = [](const json& section, const char* prefix) {
+    return section.is_object() && section.value("note", std::string()).rfind(prefix, 0) == 0;
+  };
+  if (const auto& m = r.value("mutation", json::object()); m.is_object())
+    for (const auto& d : m.value("drivers", json::array()))
+      if (failed(d, "refdrv mutate failed"))
+        out.push_back(fmt::format("mutation testing of the {} driver failed (section 1)",
+                                  d.value("implementation", std::string("?"))));
+  if (const auto& s = r.value("safe_code", json::object()); s.is_object() && failed(s.value("cxx", json::object()), "tools/check-escape-hatches failed"))
+    out.emplace_back("the escape-hatch check of the C++ driver failed (section 2)");
+  if (failed(r.value("drivers", json::object()), "refdrv drivers failed"))
+    out.emplace_back("refdrv drivers failed (section 8)");
   return out;
 }
 

@@ -52,10 +52,14 @@ struct ReportOptions {
 nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& options);
 
 // What a report's figures count as findings, each in words with its section:
-// failed runs and divergences, a mutation score below the minimum or a
-// mutation run that failed, fault points handled differently. `refdrv
-// report` exits 1 when there is one (the report is written either way).
+// failed runs and divergences, a mutation score below the minimum, fault
+// points handled differently. `refdrv report` exits 1 when there is one
+// (the report is written either way).
 [[nodiscard]] std::vector<std::string> report_findings(const nlohmann::json& report);
+// The measurements of the report that failed as tools (a mutation worker, the
+// escape-hatch check, the drivers worker): their sections say so and give no
+// figure. `refdrv report` exits 2 when there is one, as for any failed tool.
+[[nodiscard]] std::vector<std::string> report_failures(const nlohmann::json& report);
 
 // The same data, rendered.
 [[nodiscard]] std::string render_html(const nlohmann::json& report);

@@ -337,6 +337,12 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   ASSERT_EQ(repro->steps.size(), 1u);
   EXPECT_EQ(repro->steps[0].kind, Step::Kind::kAttach);
   EXPECT_EQ(repro->models, (std::vector<std::string>{"AX88772A"}));
+  // Named as its file, so the directory of one check's reproducers (a model
+  // and a pair each, of one scenario) replays as one run.
+  EXPECT_EQ(repro->name, fs::path(row.reproducers[1]).stem().string());
+  auto all = load_scenarios({fs::path(row.reproducers[1]).parent_path().string()});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_GT(all->size(), 1u);
   // On the AX88796B the altered driver's reset no longer happens at all.
   const CheckRow& quirk = rep.rows.back();
   EXPECT_FALSE(quirk.runs[0].passed()) << "C without the toggle must fail the reset-toggle scenario";

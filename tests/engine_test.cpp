@@ -199,8 +199,13 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   // 0 is the runner's "no budget given": every run would have been a hang.
   EXPECT_EQ(error_of("name: x\ntime-budget: 0s\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:14: time-budget must be more than 0 (the virtual time after which a run is a hang)");
+  // An expectation that checks nothing would count as one that held.
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {}\n"),
               HasSubstr("test.yaml:4:13: expect checks nothing without a key"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {models: [AX88772A]}\n"),
+              HasSubstr("test.yaml:4:13: expect checks nothing without a key"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {registers: {}}\n"),
+              HasSubstr("test.yaml:4:25: registers takes a map"));
   EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:1:7: the name must not be empty (it names reproducers and KTAP subtests)");
 }

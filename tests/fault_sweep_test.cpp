@@ -205,6 +205,10 @@ TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   ASSERT_EQ(repro->faults.size(), 1u);
   EXPECT_EQ(repro->faults[0].index, first->index);
   EXPECT_EQ(repro->faults[0].kind, hw::FaultKind::kError);
+  // Named as its file, model included: the directory replays as one run.
+  EXPECT_EQ(repro->name, fs::path(first->reproducer).stem().string());
+  auto all = load_scenarios({opt.repro_dir});
+  ASSERT_TRUE(all) << all.error().message;
   // Replayed as a plain scenario, it shows the same first difference.
   const RunResult a = run_scenario(**env, *repro, repro->models[0], Impl::kC);
   const RunResult b = run_scenario(**env, *repro, repro->models[0], Impl::kCxx);
