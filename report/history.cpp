@@ -229,38 +229,40 @@ void summarise(GroupHistory& gh) {
 
 namespace {
 
-Result<git_repository*> open_repository(const std::string& path) {
+// libgit2 initialised for as long as it lives (its calls need it).
+struct Libgit2 {
+  Libgit2() { git_libgit2_init(); }
+  ~Libgit2() { git_libgit2_shutdown(); }
+  Libgit2(const Libgit2&) = delete;
+  Libgit2& operator=(const Libgit2&) = delete;
+};
+
+// Opened, or why not (the message both callers give); libgit2 must be
+// initialised.
+Result<Repo> open_repository(const std::string& path) {
   git_repository* r = nullptr;
   if (git_repository_open_ext(&r, path.c_str(), 0, nullptr) != 0)
     return fail(fmt::format("{} is not a git repository ({}); the history section needs a git checkout of Linux, "
                             "e.g. git clone https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git",
                             path, last_git_error()));
-  return r;
+  return Repo(r);
 }
 
 }  // namespace
 
 Result<void> check_git_repository(const std::string& path) {
-  git_libgit2_init();
-  struct Shutdown {
-    ~Shutdown() { git_libgit2_shutdown(); }
-  } shutdown;
-  auto r = open_repository(path);
-  if (!r) return std::unexpected(r.error());
-  Repo repo(*r);
+  const Libgit2 lib;
+  if (auto repo = open_repository(path); !repo) return std::unexpected(repo.error());
   return {};
 }
 
 Result<History> read_history(const std::string& path, const std::vector<HistoryGroup>& groups,
                              const std::function<void(std::size_t)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
-  git_libgit2_init();
-  struct Shutdown {
-    ~Shutdown() { git_libgit2_shutdown(); }
-  } shutdown;
+  const Libgit2 lib;
   auto opened = open_repository(path);
   if (!opened) return std::unexpected(opened.error());
-  Repo repo(*opened);
+  const Repo repo = std::move(*opened);
   git_repository* r = repo.get();
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, r) != 0) return fail(fmt::format("{}: {}", path, last_git_error()));
