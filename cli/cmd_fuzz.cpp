@@ -159,8 +159,11 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     co.env = c.env;
     if (!c.env.quiet)
       co.on_start = [&](const fs::path& corpus, const fs::path& log) {
-        fmt::print(stderr, "refdrv: fuzzing for {} s ({}; corpus {}; log {})\n", a.seconds,
-                   fmt::join(*impls | std::views::transform(impl_title), ", "), corpus.string(), log.string());
+        std::string replaced;
+        for (const auto& [path, file] : c.env.overlay) replaced += fmt::format("; {} replaced by {}", path, file.string());
+        fmt::print(stderr, "refdrv: fuzzing for {} s ({}; corpus {}; log {}{})\n", a.seconds,
+                   fmt::join(*impls | std::views::transform(impl_title), ", "), corpus.string(), log.string(),
+                   replaced);
       };
     auto run = run_campaign(**env, co);
     if (!run) return report_error(run.error());

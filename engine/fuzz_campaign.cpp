@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -141,8 +142,41 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
     if (line.rfind(kSnapshots, 0) == 0) s.snapshots = line.substr(kSnapshots.size());
     constexpr std::string_view kState = "refdrv-fuzz-differential: phylib's state: ";
     if (line.rfind(kState, 0) == 0) s.state = line.substr(kState.size());
+    constexpr std::string_view kReplaced = "refdrv-fuzz-differential: sources replaced: ";
+    if (line.rfind(kReplaced, 0) == 0) s.replaced = std::atoi(line.c_str() + kReplaced.size());
   }
   return s;
+}
+
+std::vector<std::string> fuzz_target_environment(const EnvironmentOptions& env) {
+  std::vector<std::string> out = {"REFDRV_FUZZ_SERIES=" + env.series};
+  if (!env.kernel.empty()) out.push_back("REFDRV_FUZZ_KERNEL=" + fs::absolute(env.kernel).string());
+  if (!env.firmware_dir.empty()) out.push_back("REFDRV_FUZZ_FIRMWARE=" + fs::absolute(env.firmware_dir).string());
+  std::string replace;
+  for (const auto& [path, file] : env.overlay) replace += path + "=" + fs::absolute(file).string() + "\n";
+  if (!replace.empty()) out.push_back("REFDRV_FUZZ_REPLACE=" + replace);
+  return out;
+}
+
+Result<void> read_fuzz_target_environment(EnvironmentOptions& eo) {
+  const auto get = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v ? v : "";
+  };
+  if (const std::string k = get("REFDRV_FUZZ_KERNEL"); !k.empty()) eo.kernel = k;
+  if (const std::string s = get("REFDRV_FUZZ_SERIES"); !s.empty()) eo.series = s;
+  if (const std::string f = get("REFDRV_FUZZ_FIRMWARE"); !f.empty()) eo.firmware_dir = f;
+  std::istringstream lines(get("REFDRV_FUZZ_REPLACE"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == line.size())
+      return fail(fmt::format("REFDRV_FUZZ_REPLACE: '{}' is not TREE_PATH=FILE", line));
+    if (!fs::is_regular_file(line.substr(eq + 1)))
+      return fail(fmt::format("REFDRV_FUZZ_REPLACE: {}: no such file", line.substr(eq + 1)));
+    eo.overlay[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return {};
 }
 
 namespace {
@@ -200,9 +234,9 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                                    "-print_final_stats=1",
                                    "-rss_limit_mb=4096"};
   argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
-  std::vector<std::string> envv = {"REFDRV_FUZZ_FINDINGS=" + raw.string(), "REFDRV_FUZZ_IMPLS=" + o.impls,
-                                   "REFDRV_FUZZ_SERIES=" + o.env.series};
-  if (!o.env.kernel.empty()) envv.push_back("REFDRV_FUZZ_KERNEL=" + o.env.kernel);
+  std::vector<std::string> envv = fuzz_target_environment(o.env);
+  envv.push_back("REFDRV_FUZZ_FINDINGS=" + raw.string());
+  envv.push_back("REFDRV_FUZZ_IMPLS=" + o.impls);
   if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
   envv.emplace_back(o.snapshots ? "REFDRV_FUZZ_SNAPSHOTS=1" : "REFDRV_FUZZ_SNAPSHOTS=0");
   if (auto known = check_flags_known(o, envv, findings / "libfuzzer-flags.log"); !known) return std::unexpected(known.error());
@@ -213,6 +247,13 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   if (!st) return std::unexpected(st.error());
   run.stats = parse_fuzzer_stats(kernel::read_file(run.log).value_or(""));
   run.stats.wall_seconds = wall;
+  // The target must have compiled in what --replace asked for, or the
+  // campaign fuzzed another driver than the one the verdict names.
+  if (run.stats.execs && run.stats.replaced != static_cast<int>(o.env.overlay.size()))
+    return fail(fmt::format("the fuzz target {} instead of the {} source(s) --replace gave; see {}",
+                            run.stats.replaced < 0 ? "did not say which sources it replaced"
+                                                   : fmt::format("replaced {} source(s)", run.stats.replaced),
+                            o.env.overlay.size(), run.log.string()));
   // Exit status 0: time is up; libFuzzer's own status for a crash it
   // caught (a finding, replayed by the caller). A campaign that executed no
   // input, whatever its status, compared nothing: no verdict.

@@ -34,6 +34,7 @@ struct FuzzerStats {
   std::string last_status;  // libFuzzer's last "#N ... cov: ... exec/s" line
   std::string snapshots;    // the target's account of its snapshots at exit ("" none)
   std::string state;        // how the target observed phylib's state ("watched ...", "sampled ...", "" not said)
+  int replaced = -1;        // how many --replace sources the target says it compiled in (-1: it did not say)
 };
 [[nodiscard]] FuzzerStats parse_fuzzer_stats(const std::string& log);
 
@@ -46,6 +47,15 @@ struct FuzzerStats {
 // --libfuzzer-arg` before anything runs; run_campaign() then asks the fuzzer
 // whether it knows every flag.
 [[nodiscard]] std::string libfuzzer_arg_problem(std::string_view arg);
+
+// The environment the fuzz target of a campaign opens, as the variables it
+// reads (REFDRV_FUZZ_KERNEL or REFDRV_FUZZ_SERIES, REFDRV_FUZZ_FIRMWARE,
+// REFDRV_FUZZ_REPLACE: one TREE_PATH=FILE a line), and reading them back
+// into `eo` in the target (an error names a variable it cannot take). Without
+// them a campaign's --replace and --firmware stayed with refdrv: the target
+// fuzzed the tree as it is, and said "No finding" for a patched driver.
+[[nodiscard]] std::vector<std::string> fuzz_target_environment(const EnvironmentOptions& env);
+Result<void> read_fuzz_target_environment(EnvironmentOptions& eo);
 
 struct CampaignOptions {
   std::filesystem::path fuzzer;  // fuzzer_binary()

@@ -19,8 +19,10 @@
 // watchpoint (emul/instance.c): every store is seen without a trap.
 //
 // Environment: REFDRV_FUZZ_KERNEL (a Linux tree; default Debian's
-// linux-source-<REFDRV_FUZZ_SERIES>, 6.12) or REFDRV_PREBUILT (a kernel side
-// built beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
+// linux-source-<REFDRV_FUZZ_SERIES>, 6.12), REFDRV_FUZZ_FIRMWARE and
+// REFDRV_FUZZ_REPLACE (refdrv fuzz's --firmware and --replace,
+// engine/fuzz_campaign.hpp) or REFDRV_PREBUILT (a kernel side built
+// beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
 // c,rust,cxx), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
 // without coverage instrumentation), REFDRV_FUZZ_SNAPSHOTS=1 (runs start
 // from a snapshot taken after their attach where the cache has one,
@@ -40,6 +42,7 @@
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
 #include "engine/fuzz.hpp"
+#include "engine/fuzz_campaign.hpp"
 #include "engine/fuzz_input.hpp"
 #include "engine/snapshot.hpp"
 #include "engine/suite.hpp"
@@ -75,13 +78,14 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   EnvironmentOptions eo;
   eo.cxx_modules = drivers::cxx_modules();
   eo.quiet = true;
-  eo.kernel = getenv_or("REFDRV_FUZZ_KERNEL", "");
-  eo.series = getenv_or("REFDRV_FUZZ_SERIES", eo.series);
+  if (auto read = read_fuzz_target_environment(eo); !read) die(read.error().message);
   eo.kernel_coverage = getenv_or("REFDRV_FUZZ_KERNEL_COVERAGE", "1") != "0";
   // Next to the binary (OSS-Fuzz's $OUT), or named.
   std::string prebuilt = getenv_or("REFDRV_PREBUILT", "");
   const auto beside = std::filesystem::path((*argv)[0]).parent_path() / "refdrv-kernel";
   if (prebuilt.empty() && std::filesystem::exists(beside / "refdrv-kernel.json")) prebuilt = beside.string();
+  if (!prebuilt.empty() && !eo.overlay.empty())
+    die("REFDRV_FUZZ_REPLACE cannot change a prebuilt kernel side (" + prebuilt + ")");
   auto env = prebuilt.empty() ? Environment::open(eo) : Environment::open_prebuilt(prebuilt, eo);
   if (!env) die(env.error().message);
   g_env = std::move(*env);
@@ -99,6 +103,11 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     }
   }
   if (g_impls.empty()) die("no implementation to fuzz");
+  // refdrv fuzz checks this against its --replace (one line: the count, then
+  // what replaced what).
+  std::string replaced;
+  for (const auto& [path, file] : eo.overlay) replaced += fmt::format(" {}={}", path, file.string());
+  std::fprintf(stderr, "refdrv-fuzz-differential: sources replaced: %zu%s\n", eo.overlay.size(), replaced.c_str());
   if (g_env->built().coverage) {
     g_env->image().ops().set_coverage(g_kernel_counters, sizeof g_kernel_counters);
     // A campaign without the kernel side's feedback would go on unguided

@@ -13,6 +13,7 @@
 
 #include "engine/compare.hpp"
 #include "engine/firmware.hpp"
+#include "engine/fuzz_campaign.hpp"
 #include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 #include "engine/serialize.hpp"
@@ -673,6 +674,53 @@ TEST(Comparator, OutcomeLevelComparesWhatEthtoolShows) {
   const RunResult back = run_result_from_json(run_result_to_json(a, false));
   ASSERT_EQ(back.mac_after_step.size(), 2u);
   EXPECT_EQ(back.mac_after_step[1], up);
+}
+
+// A campaign's fuzz target opens the environment refdrv fuzz was given:
+// --replace and --firmware went nowhere before (a patched driver was fuzzed
+// unpatched, and the verdict said "No finding").
+TEST(FuzzCampaign, TheTargetReadsBackTheWholeEnvironment) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-fuzzenv-{}", ::getpid());
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.c") << "/* a */\n";
+  std::ofstream(dir / "b.rs") << "// b\n";
+  EnvironmentOptions given;
+  given.kernel = dir.string();
+  given.series = "6.1";
+  given.firmware_dir = (dir / "fw").string();
+  given.overlay = {{"drivers/net/phy/ax88796b.c", dir / "a.c"}, {"drivers/net/phy/ax88796b_rust.rs", dir / "b.rs"}};
+  const std::vector<std::string> vars = fuzz_target_environment(given);
+  for (const char* v : {"REFDRV_FUZZ_KERNEL", "REFDRV_FUZZ_SERIES", "REFDRV_FUZZ_FIRMWARE", "REFDRV_FUZZ_REPLACE"})
+    ::unsetenv(v);
+  for (const auto& v : vars) {
+    const auto eq = v.find('=');
+    ::setenv(v.substr(0, eq).c_str(), v.substr(eq + 1).c_str(), 1);
+  }
+  EnvironmentOptions read;
+  ASSERT_TRUE(read_fuzz_target_environment(read));
+  EXPECT_EQ(read.kernel, given.kernel);
+  EXPECT_EQ(read.series, "6.1");
+  EXPECT_EQ(read.firmware_dir, given.firmware_dir);
+  EXPECT_EQ(read.overlay, given.overlay);
+  // What it cannot take is an error, never dropped.
+  ::setenv("REFDRV_FUZZ_REPLACE", "drivers/net/phy/ax88796b.c=/nonexistent.c\n", 1);
+  auto bad = read_fuzz_target_environment(read);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "REFDRV_FUZZ_REPLACE: /nonexistent.c: no such file");
+  ::setenv("REFDRV_FUZZ_REPLACE", "no-equals-sign\n", 1);
+  EXPECT_FALSE(read_fuzz_target_environment(read));
+  for (const char* v : {"REFDRV_FUZZ_KERNEL", "REFDRV_FUZZ_SERIES", "REFDRV_FUZZ_FIRMWARE", "REFDRV_FUZZ_REPLACE"})
+    ::unsetenv(v);
+  fs::remove_all(dir);
+}
+
+// What the target prints of its replaced sources is what the campaign
+// checks against --replace.
+TEST(FuzzCampaign, TheStatisticsSayHowManySourcesTheTargetReplaced) {
+  EXPECT_EQ(parse_fuzzer_stats("stat::number_of_executed_units: 5\n").replaced, -1);
+  EXPECT_EQ(parse_fuzzer_stats("refdrv-fuzz-differential: sources replaced: 2 a=b c=d\n").replaced, 2);
+  EXPECT_EQ(parse_fuzzer_stats("refdrv-fuzz-differential: sources replaced: 0\n").replaced, 0);
 }
 
 }  // namespace
