@@ -85,6 +85,12 @@ Result<std::unique_ptr<Environment>> Environment::open_prebuilt(const std::files
 Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built, const EnvironmentOptions& options) {
   auto env = std::unique_ptr<Environment>(new Environment());
   env->built_ = std::move(built);
+  // Every header, KTAP and JSON that names the tree says it was patched:
+  // a verdict on a --replace'd driver must not read as one on the tree's.
+  std::string replaced;
+  for (const auto& [path, file] : env->built_.overlay)
+    replaced += fmt::format("{}{} replaced by {}", replaced.empty() ? "; with " : ", ", path, file.string());
+  env->built_.tree.origin += replaced;
   auto image = KernelImage::load(env->built_.object, env->built_.symbols);
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);

@@ -666,6 +666,17 @@ TEST(Mutate, TheFirstMutantsOfTheCDriverAreKilledByTheSuite) {
   EXPECT_EQ(mutation_source(env, Impl::kRust).value_or(""), "drivers/net/phy/ax88796b_rust.rs");
   // refdrv's own C++ driver, from refdrv's source tree (the data directory).
   EXPECT_EQ(mutation_source(env, Impl::kCxx).value_or(""), "cxx/drivers/ax88796b_cxx.cpp");
+
+  // Wherever a verdict names the tree (headers, KTAP, JSON, the report), a
+  // replaced source is named with it.
+  EnvironmentOptions patched_options = replaced.env;
+  patched_options.quiet = true;
+  auto patched = Environment::open(patched_options);
+  ASSERT_TRUE(patched) << patched.error().message;
+  EXPECT_THAT((*patched)->tree().origin,
+              HasSubstr("; with drivers/net/phy/ax88796b.c replaced by " +
+                        altered_driver_overlay().at("drivers/net/phy/ax88796b.c").string()));
+  EXPECT_THAT(env.tree().origin, ::testing::Not(HasSubstr("replaced")));
 }
 
 }  // namespace
