@@ -138,6 +138,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
 
   std::vector<fs::path> inputs;
   FuzzerStats stats;
+  fs::path raw_dir;
   if (!a.replay.empty()) {
     for (const auto& r : a.replay) {
       if (!fs::exists(r)) return report_error({fmt::format("--replay {}: no such file", r)});
@@ -169,16 +170,30 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     if (!run) return report_error(run.error());
     stats = run->stats;
     inputs = run->raw;
+    raw_dir = run->raw_dir;
   }
 
   ReproduceOptions ro;
   ro.impls = *impls;
   ro.supervisor.wall_seconds = a.wall;
   ro.out_dir = a.findings;
-  const std::vector<Reproducer> found = reproduce_inputs(**env, inputs, ro, [](const fs::path& in) {
+  std::size_t unreproduced = 0;
+  const std::vector<Reproducer> found = reproduce_inputs(**env, inputs, ro, [&](const fs::path& in) {
     fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
+    ++unreproduced;
   });
   print_campaign_summary(a, stats);
+  // What the campaign flagged and its replay did not show is no "every input
+  // was equivalent": a timeout or out-of-memory under load, or runs that are
+  // not deterministic. (Files given to --replay are the user's: not showing
+  // anything is their ordinary outcome.)
+  if (found.empty() && unreproduced && a.replay.empty()) {
+    fmt::print("No finding that reproduces outside the fuzzer, but {} input(s) the campaign flagged did not "
+               "(listed above, kept in {}): a timeout or out-of-memory under load, or runs that are not "
+               "deterministic.\n",
+               unreproduced, raw_dir.string());
+    return kExitFailure;
+  }
   return print_findings(found, impls->size());
 }
 

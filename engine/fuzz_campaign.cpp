@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -50,8 +51,8 @@ struct ReservedFlag {
 constexpr ReservedFlag kReserved[] = {
     {"max_total_time", "refdrv sets it: use --time"},
     {"timeout", "refdrv sets it: use --wall-budget"},
-    {"artifact_prefix", "refdrv collects the raw findings in --findings DIR/raw and replays them from there"},
-    {"exact_artifact_path", "refdrv collects the raw findings in --findings DIR/raw and replays them from there"},
+    {"artifact_prefix", "refdrv collects the raw findings in --findings DIR/raw/TIME and replays them from there"},
+    {"exact_artifact_path", "refdrv collects the raw findings in --findings DIR/raw/TIME and replays them from there"},
     {"print_final_stats", "refdrv reads libFuzzer's final statistics for its summary"},
     {"close_fd_mask", "refdrv reads the fuzz target's lines (how it observed phylib's state) from its output"},
     {"help", "not a campaign; run the fuzzer binary itself with -help=1"},
@@ -61,6 +62,18 @@ constexpr std::string_view kOtherModes[] = {"merge", "set_cover_merge", "minimiz
                                             "minimize_crash_internal_step", "merge_control_file",
                                             "merge_inner", "analyze_dict", "fork", "jobs", "workers",
                                             "run_equivalence_server", "use_equivalence_server"};
+
+// <parent>/<UTC time>[-N], not yet there.
+fs::path unique_campaign_dir(const fs::path& parent) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  fs::path dir = parent / stamp;
+  for (int n = 2; fs::exists(dir); ++n) dir = parent / fmt::format("{}-{}", stamp, n);
+  return dir;
+}
 
 long whole_seconds(double seconds) { return std::max(1L, static_cast<long>(std::ceil(seconds))); }
 
@@ -220,7 +233,9 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   run.corpus = o.corpus.empty() ? kernel::cache_root() / "fuzz" / ("corpus-" + env.tree().version) : o.corpus;
   seed_corpus(run.corpus);
   const fs::path findings = fs::absolute(o.findings);
-  const fs::path raw = findings / "raw";
+  // This campaign's own directory: an earlier campaign's raw inputs (kept,
+  // never deleted) are not replayed again as if this one had flagged them.
+  const fs::path raw = unique_campaign_dir(findings / "raw");
   fs::create_directories(raw);
   run.log = findings / "libfuzzer.log";
   fs::remove(run.log);
@@ -261,6 +276,7 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
     return fail(fmt::format("the fuzzer executed no input (exit status {}, no libFuzzer statistics in its log); see {}",
                             *st, run.log.string()));
   run.raw = files_in(raw);
+  run.raw_dir = raw;
   return run;
 }
 

@@ -75,6 +75,7 @@ struct CampaignOptions {
 struct CampaignRun {
   FuzzerStats stats;
   std::filesystem::path corpus, log;
+  std::filesystem::path raw_dir;  // this campaign's raw inputs: <findings>/raw/<UTC time>
   std::vector<std::filesystem::path> raw;  // the inputs to replay, sorted
 };
 
