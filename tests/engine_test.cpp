@@ -207,6 +207,8 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
               HasSubstr("test.yaml:4:13: expect checks nothing without a key"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {registers: {}}\n"),
               HasSubstr("test.yaml:4:25: registers takes a map"));
+  EXPECT_EQ(error_of("name: x\nseed: 99999999999999999999999\nmodels: [AX88772A]\nsteps: []\n"),
+            "test.yaml:2:7: seed must be a whole number from 0 to 9223372036854775807, got '99999999999999999999999'");
   EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:1:7: the name must not be empty (it names reproducers and KTAP subtests)");
 }
