@@ -140,10 +140,8 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   FuzzerStats stats;
   fs::path raw_dir;
   if (!a.replay.empty()) {
-    for (const auto& r : a.replay) {
-      if (!fs::exists(r)) return report_error({fmt::format("--replay {}: no such file", r)});
-      inputs.emplace_back(r);
-    }
+    // Each one a file: the option's validator (file_to_read) refused the rest.
+    inputs.assign(a.replay.begin(), a.replay.end());
   } else {
     auto bin = fuzzer_binary(a.fuzzer, a.no_build, c.env.quiet);
     if (!bin) return report_error(bin.error());
@@ -160,11 +158,10 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     co.env = c.env;
     if (!c.env.quiet)
       co.on_start = [&](const fs::path& corpus, const fs::path& log) {
-        std::string replaced;
-        for (const auto& [path, file] : c.env.overlay) replaced += fmt::format("; {} replaced by {}", path, file.string());
+        const std::string replaced = replaced_sources(c.env.overlay);
         fmt::print(stderr, "refdrv: fuzzing for {} s ({}; corpus {}; log {}{})\n", a.seconds,
                    fmt::join(*impls | std::views::transform(impl_title), ", "), corpus.string(), log.string(),
-                   replaced);
+                   replaced.empty() ? "" : "; " + replaced);
       };
     auto run = run_campaign(**env, co);
     if (!run) return report_error(run.error());

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +55,10 @@ bool CheckReport::all_equivalent() const {
   for (const auto& r : rows)
     if (!r.equivalent()) return false;
   return true;
+}
+
+std::size_t CheckReport::compared_pairs() const {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.compared(); }));
 }
 
 int CheckReport::exit_code() const { return all_passed() && all_equivalent() ? 0 : kExitFailure; }

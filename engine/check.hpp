@@ -67,6 +67,9 @@ struct CheckReport {
 
   [[nodiscard]] bool all_passed() const;
   [[nodiscard]] bool all_equivalent() const;
+  // Pairs that ran on two implementations or more: all_equivalent() is a
+  // verdict only where this is not 0.
+  [[nodiscard]] std::size_t compared_pairs() const;
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
   [[nodiscard]] std::pair<std::size_t, std::string> sampled_states() const;

@@ -14,6 +14,13 @@
 
 namespace refdrv {
 
+std::string replaced_sources(const std::map<std::string, std::filesystem::path>& overlay) {
+  std::string out;
+  for (const auto& [path, file] : overlay)
+    out += fmt::format("{}{} replaced by {}", out.empty() ? "" : ", ", path, file.string());
+  return out;
+}
+
 std::vector<std::string> environment_args(const EnvironmentOptions& env) {
   std::vector<std::string> out;
   if (!env.kernel.empty()) out.insert(out.end(), {"--kernel", env.kernel});
@@ -87,10 +94,8 @@ Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built
   env->built_ = std::move(built);
   // Every header, KTAP and JSON that names the tree says it was patched:
   // a verdict on a --replace'd driver must not read as one on the tree's.
-  std::string replaced;
-  for (const auto& [path, file] : env->built_.overlay)
-    replaced += fmt::format("{}{} replaced by {}", replaced.empty() ? "; with " : ", ", path, file.string());
-  env->built_.tree.origin += replaced;
+  if (const std::string replaced = replaced_sources(env->built_.overlay); !replaced.empty())
+    env->built_.tree.origin += "; with " + replaced;
   auto image = KernelImage::load(env->built_.object, env->built_.symbols);
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);

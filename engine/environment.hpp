@@ -40,6 +40,11 @@ struct EnvironmentOptions {
   std::vector<std::reference_wrapper<const phy::ModuleDescriptor>> cxx_modules;
 };
 
+// What --replace changed, in words: "A replaced by B, C replaced by D" ("" for
+// none). The tree's origin ends with it (Environment::load), so every verdict
+// that names the tree names it.
+[[nodiscard]] std::string replaced_sources(const std::map<std::string, std::filesystem::path>& overlay);
+
 // The options as command-line words, for a refdrv subprocess on the same
 // environment (--kernel or --series, -j, --firmware, every --replace).
 [[nodiscard]] std::vector<std::string> environment_args(const EnvironmentOptions& env);

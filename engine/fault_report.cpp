@@ -100,9 +100,10 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                        red, broken, reset);
   if (d)
     out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
-  else if (!rep.compared())
-    out += fmt::format("\n{}Nothing was compared: {}.{}\n", rep.exit_code() == kExitBadInput ? red : "",
-                       rep.not_compared(), rep.exit_code() == kExitBadInput ? reset : "");
+  else if (!rep.compared()) {
+    const bool empty = rep.exit_code() == kExitBadInput;  // no verdict at all, not one implementation
+    out += fmt::format("\n{}Nothing was compared: {}.{}\n", empty ? red : "", rep.not_compared(), empty ? reset : "");
+  }
   else if (!broken)
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
