@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 10
+#define REFDRV_ABI_VERSION 11
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -241,6 +241,35 @@ struct refdrv_foreign_module; /* see refdrv_phy_helpers.h */
 struct refdrv_phy_helpers;    /* see refdrv_phy_helpers.h */
 
 /* What the kernel side offers the host. */
+/*
+ * Where a coverage build's __sanitizer_cov_trace_pc() records the basic
+ * blocks that ran (refdrv_kernel_ops.set_coverage). The host owns it and
+ * everything it points to; the kernel side only writes.
+ *
+ * Each block gets the next free counter the first time it runs, so the
+ * counters a fuzzer scans after every input are as many as blocks were ever
+ * reached (hundreds), not a table sized for every block of every tree, and
+ * no two blocks share one. A counter is a flag, set to 1, not a count: hit
+ * counts of phylib's once-a-second poll would reward ever longer waits.
+ *
+ * A block is the return address of its call to __sanitizer_cov_trace_pc().
+ * `slots` has one entry per 4 bytes of the kernel side's text from `text`
+ * (its load address): the counter of the block whose return address is
+ * there, + 1; 0 while the block has not run; 0xffff when it first ran with
+ * every counter taken. Calls are at least 5 bytes, so two blocks never
+ * share an entry.
+ */
+struct refdrv_coverage {
+	unsigned char *counters;
+	unsigned long size;		/* how many counters, at most 0xfffe */
+	unsigned short *slots;
+	unsigned long nslots;
+	unsigned long text;
+	unsigned long used;		/* counters given to a block so far */
+	unsigned long missed;		/* blocks that found every counter taken (or ran
+					 * outside the slots: a host that mapped too little) */
+};
+
 struct refdrv_kernel_ops {
 	unsigned int abi_version;
 	const char *uts_release;   /* the tree's UTS_RELEASE */
@@ -276,11 +305,9 @@ struct refdrv_kernel_ops {
 	/* Coverage feedback for fuzzers. A kernel side built with coverage
 	 * (kernel::BuildOptions::coverage) has the tree's phylib and C drivers
 	 * compiled with -fsanitize-coverage=trace-pc (its Rust drivers with
-	 * LLVM's equivalent): while `counters` is set, every basic block they
-	 * run sets the counter its address hashes to to 1 (a flag: hit counts
-	 * of polling loops would reward longer waits). `size` is a power of
-	 * two; NULL turns it off. */
-	void (*set_coverage)(unsigned char *counters, unsigned long size);
+	 * LLVM's equivalent): while a struct refdrv_coverage is set, every basic
+	 * block they run sets its counter to 1 (see there). NULL turns it off. */
+	void (*set_coverage)(struct refdrv_coverage *coverage);
 
 	/* A ud2 trapped at `pc` in kernel-side code (x86's BUG() and WARN()),
 	 * called while the context that hit it is current: looks `pc` up in

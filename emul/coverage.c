@@ -4,12 +4,17 @@
  *
  * In a coverage build (for the fuzzers) the tree's phylib, C and Rust
  * drivers call __sanitizer_cov_trace_pc() at the start of every basic block,
- * as they do for the kernel's KCOV.  Here each call sets one of the host's
- * 8-bit counters to 1, chosen by a hash of the block's offset in the
- * kernel-side object (offsets, not addresses, so the same block lands on the
- * same counter wherever the object was loaded).  libFuzzer reads the
- * counters as coverage features, next to those of the code clang
- * instrumented.
+ * as they do for the kernel's KCOV.  Here each call sets the block's counter
+ * in the host's struct refdrv_coverage to 1 (refdrv_abi.h): a block gets the
+ * next free counter when it first runs, found again through the slot of its
+ * return address.  libFuzzer reads the counters as coverage features, next
+ * to those of the code clang instrumented.
+ *
+ * The slots and the counters are host memory: a snapshot restore, which
+ * rewinds the kernel side's own data, does not take back counters given.
+ * One load and one store per block run, and neighbouring blocks (which run
+ * together) share the slots' cache lines: a hash table in their place made
+ * this function a sixth of a fuzz campaign's time, one cache miss per block.
  *
  * This file is never compiled with the instrumentation itself.
  */
@@ -17,37 +22,40 @@
 
 void __sanitizer_cov_trace_pc(void);
 
-static unsigned char *emul_cov_counters;
-static unsigned int emul_cov_shift;
+static struct refdrv_coverage *emul_cov;
 
-void emul_set_coverage(unsigned char *counters, unsigned long size)
+void emul_set_coverage(struct refdrv_coverage *coverage)
 {
-	unsigned int bits = 0;
-
-	if (!counters || size < 2 || (size & (size - 1))) {
-		emul_cov_counters = NULL;
-		return;
-	}
-	while ((1ul << bits) < size)
-		bits++;
-	emul_cov_shift = 64 - bits;
-	emul_cov_counters = counters;
+	if (coverage && (!coverage->counters || !coverage->size || coverage->size > 0xfffe ||
+			 !coverage->slots || !coverage->nslots))
+		coverage = NULL;
+	emul_cov = coverage;
 }
 
 void __sanitizer_cov_trace_pc(void)
 {
-	unsigned long off;
+	struct refdrv_coverage *cov = emul_cov;
+	unsigned long slot;
+	unsigned int counter;
 
-	if (!emul_cov_counters)
+	if (!cov)
 		return;
-	off = (unsigned long)__builtin_return_address(0) - (unsigned long)&refdrv_kernel_entry;
-	/*
-	 * A flag, not a count.  Counts would turn into libFuzzer's hit-count
-	 * features, and the blocks phylib runs most are those of its
-	 * once-a-second poll: every longer wait would look like new coverage,
-	 * and the corpus would fill with ever longer inputs (measured on a kept
-	 * corpus: a third fewer executions per second, and no block more).
-	 * Fibonacci hashing spreads neighbouring blocks over the table.
-	 */
-	emul_cov_counters[(off * 0x9e3779b97f4a7c15ul) >> emul_cov_shift] = 1;
+	slot = ((unsigned long)__builtin_return_address(0) - cov->text) >> 2;
+	if (slot >= cov->nslots) {
+		cov->missed++;
+		return;
+	}
+	counter = cov->slots[slot];
+	if (!counter) {
+		/* The block's first run. */
+		if (cov->used < cov->size) {
+			counter = (unsigned int)++cov->used;
+		} else {
+			counter = 0xffff;
+			cov->missed++;
+		}
+		cov->slots[slot] = (unsigned short)counter;
+	}
+	if (counter <= cov->size)
+		cov->counters[counter - 1] = 1;
 }

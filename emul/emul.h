@@ -32,8 +32,8 @@ struct phy_driver;
 
 extern const struct refdrv_host_ops *emul_host;
 
-/* coverage.c: where __sanitizer_cov_trace_pc() counts (NULL: nowhere). */
-void emul_set_coverage(unsigned char *counters, unsigned long size);
+/* coverage.c: where __sanitizer_cov_trace_pc() records (NULL: nowhere). */
+void emul_set_coverage(struct refdrv_coverage *coverage);
 
 /* The context the kernel side currently runs for (instance or image). */
 struct emul_ctx {

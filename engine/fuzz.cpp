@@ -8,9 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/check_report.hpp"
 #include "engine/compare.hpp"
 #include "engine/environment.hpp"
-#include "engine/check_report.hpp"
+#include "host/kernel_image.hpp"
 
 namespace refdrv {
 
@@ -27,9 +28,21 @@ const char* level_slug(Level l) {
 
 }  // namespace
 
-std::size_t kernel_coverage_hits(std::span<const std::uint8_t> counters) {
-  return static_cast<std::size_t>(std::count_if(counters.begin(), counters.end(), [](std::uint8_t c) { return c != 0; }));
+KernelCoverage::KernelCoverage(std::span<std::uint8_t> counters, const KernelImage& image) : counters_(counters) {
+  const auto [text, end] = image.text_extent();
+  slots_.resize((end - text) / 4 + 1);
+  abi_.counters = counters_.data();
+  abi_.size = std::min<std::size_t>(counters_.size(), 0xfffe);
+  abi_.slots = slots_.data();
+  abi_.nslots = slots_.size();
+  abi_.text = text;
 }
+
+std::size_t KernelCoverage::hits() const {
+  return static_cast<std::size_t>(std::count_if(counters_.begin(), counters_.end(), [](std::uint8_t c) { return c != 0; }));
+}
+
+void KernelCoverage::clear_counters() { std::fill(counters_.begin(), counters_.end(), std::uint8_t{0}); }
 
 FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs) {
   for (std::size_t i = 0; i < runs.size(); ++i) {

@@ -12,17 +12,45 @@
 #include "engine/runner.hpp"
 #include "engine/shrink.hpp"
 #include "engine/supervisor.hpp"
+#include "refdrv_abi.h"
 
 namespace refdrv {
 
 class Environment;
 
-// The kernel side's coverage counters (refdrv_kernel_ops.set_coverage) the
-// differential fuzz target gives libFuzzer, and `refdrv fuzz --coverage-of`
-// counts.
-constexpr std::size_t kKernelCoverageCounters = std::size_t{1} << 16;
-// How many of them a run set.
-[[nodiscard]] std::size_t kernel_coverage_hits(std::span<const std::uint8_t> counters);
+// The kernel side's coverage (refdrv_kernel_ops.set_coverage, struct
+// refdrv_coverage): a counter per basic block of phylib and the kernel
+// drivers that ran, given in the order blocks first run. The differential
+// fuzz target gives libFuzzer kKernelCoverageCounters of them; `refdrv fuzz
+// --coverage-of` counts the blocks a corpus reaches.
+constexpr std::size_t kKernelCoverageCounters = std::size_t{1} << 13;
+
+class KernelImage;
+
+class KernelCoverage {
+ public:
+  // For the kernel side `image` (its text is what the slots cover);
+  // `counters` must outlive this object, at most 0xfffe of them.
+  KernelCoverage(std::span<std::uint8_t> counters, const KernelImage& image);
+  KernelCoverage(const KernelCoverage&) = delete;
+  KernelCoverage& operator=(const KernelCoverage&) = delete;
+
+  // What to hand to the image's set_coverage (the blocks keep their counters
+  // across sets).
+  [[nodiscard]] refdrv_coverage* abi() { return &abi_; }
+  // Blocks that have a counter: every block run since the first set().
+  [[nodiscard]] std::size_t blocks() const { return abi_.used; }
+  // Blocks that ran when every counter was taken: they gave no feedback.
+  [[nodiscard]] std::size_t missed() const { return abi_.missed; }
+  // Counters set since they were last cleared.
+  [[nodiscard]] std::size_t hits() const;
+  void clear_counters();
+
+ private:
+  std::span<std::uint8_t> counters_;
+  std::vector<unsigned short> slots_;
+  refdrv_coverage abi_{};
+};
 
 struct FuzzVerdict {
   bool finding = false;

@@ -157,6 +157,12 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
     if (line.rfind(kState, 0) == 0) s.state = line.substr(kState.size());
     constexpr std::string_view kReplaced = "refdrv-fuzz-differential: sources replaced: ";
     if (line.rfind(kReplaced, 0) == 0) s.replaced = std::atoi(line.c_str() + kReplaced.size());
+    static const std::regex blocks(R"(^refdrv-fuzz-differential: kernel-side blocks reached: (\d+), without a counter: (\d+)$)");
+    if (std::regex_search(line, m, blocks)) {
+      s.kernel_blocks = std::stoll(m[1]);
+      s.kernel_blocks_missed = std::stoll(m[2]);
+    }
+    if (line.rfind("refdrv-fuzz-differential: kernel-side coverage off", 0) == 0) s.kernel_coverage_off = true;
   }
   return s;
 }
@@ -305,11 +311,13 @@ Result<std::vector<fs::path>> corpus_inputs(const fs::path& dir) {
 }
 
 CorpusCoverage corpus_coverage(Environment& env, const std::vector<fs::path>& files, const std::vector<Impl>& impls) {
-  std::vector<std::uint8_t> counters(kKernelCoverageCounters);
-  env.image().ops().set_coverage(counters.data(), counters.size());
+  // More counters than the fuzz target has: nothing scans them per input.
+  std::vector<std::uint8_t> counters(0xfffe);
+  KernelCoverage coverage(counters, env.image());
+  env.image().ops().set_coverage(coverage.abi());
   for (const auto& f : files) judge_in_process(env, decode_fuzz_input(read_bytes(f)), impls);
-  env.image().ops().set_coverage(nullptr, 0);
-  return CorpusCoverage{files.size(), kernel_coverage_hits(counters), counters.size()};
+  env.image().ops().set_coverage(nullptr);
+  return CorpusCoverage{files.size(), coverage.blocks(), coverage.missed(), counters.size()};
 }
 
 }  // namespace refdrv

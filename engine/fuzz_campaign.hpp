@@ -35,6 +35,11 @@ struct FuzzerStats {
   std::string snapshots;    // the target's account of its snapshots at exit ("" none)
   std::string state;        // how the target observed phylib's state ("watched ...", "sampled ...", "" not said)
   int replaced = -1;        // how many --replace sources the target says it compiled in (-1: it did not say)
+  // The kernel side's coverage, as the target said at exit: the basic blocks
+  // of phylib and the kernel drivers the campaign reached, and those that
+  // ran after every counter was taken (-1: not said); off: it had none.
+  long long kernel_blocks = -1, kernel_blocks_missed = -1;
+  bool kernel_coverage_off = false;
 };
 [[nodiscard]] FuzzerStats parse_fuzzer_stats(const std::string& log);
 
@@ -95,10 +100,10 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<std
 // directory (checked before the coverage kernel side is built).
 Result<std::vector<std::filesystem::path>> corpus_inputs(const std::filesystem::path& dir);
 
-// How many of the kernel-side coverage counters `inputs` reach on `impls`,
+// How many of the kernel side's basic blocks `inputs` reach on `impls`,
 // replayed in process on `env` (built with coverage).
 struct CorpusCoverage {
-  std::size_t inputs = 0, hit = 0, counters = kKernelCoverageCounters;
+  std::size_t inputs = 0, blocks = 0, missed = 0, counters = 0;
 };
 [[nodiscard]] CorpusCoverage corpus_coverage(Environment& env, const std::vector<std::filesystem::path>& inputs,
                                              const std::vector<Impl>& impls);

@@ -14,7 +14,8 @@
 // driver) and, through libFuzzer's extra counters, from the kernel side:
 // its phylib and C drivers are built with gcc's -fsanitize-coverage=trace-pc
 // and its Rust drivers with LLVM's equivalent (kernel::BuildOptions::coverage),
-// and every basic block they run bumps a counter of g_kernel_counters. The
+// and every basic block they run sets its counter of g_kernel_counters
+// (given in the order blocks first run, engine/fuzz.hpp). The
 // same build watches phylib's state with store hooks instead of a hardware
 // watchpoint (emul/instance.c): every store is seen without a trap.
 //
@@ -56,6 +57,8 @@ using namespace refdrv;
 // clears them before each input (its "extra counters"; other engines ignore
 // the section).
 __attribute__((used, section("__libfuzzer_extra_counters"))) std::uint8_t g_kernel_counters[kKernelCoverageCounters];
+std::unique_ptr<KernelCoverage> g_coverage;
+bool g_coverage_full_said = false;
 
 std::unique_ptr<Environment> g_env;
 std::unique_ptr<SnapshotCache> g_snapshots;  // after g_env: destroyed before it
@@ -109,16 +112,26 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   for (const auto& [path, file] : eo.overlay) replaced += fmt::format(" {}={}", path, file.string());
   std::fprintf(stderr, "refdrv-fuzz-differential: sources replaced: %zu%s\n", eo.overlay.size(), replaced.c_str());
   if (g_env->built().coverage) {
-    g_env->image().ops().set_coverage(g_kernel_counters, sizeof g_kernel_counters);
+    g_coverage = std::make_unique<KernelCoverage>(g_kernel_counters, g_env->image());
+    g_env->image().ops().set_coverage(g_coverage->abi());
     // A campaign without the kernel side's feedback would go on unguided
     // there without a word: check that an attach moves the counters.
     const std::uint8_t attach_only[] = {0, 0, 0, 0};
     judge_in_process(*g_env, decode_fuzz_input(attach_only), g_impls);
-    const std::size_t hit = kernel_coverage_hits(g_kernel_counters);
+    const std::size_t hit = g_coverage->hits();
     if (hit == 0) die("the kernel side was built with coverage instrumentation, but an attach moved no counter");
-    std::fill(std::begin(g_kernel_counters), std::end(g_kernel_counters), 0);
-    std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage on (%zu of %zu counters hit by one attach)\n",
+    g_coverage->clear_counters();
+    std::fprintf(stderr,
+                 "refdrv-fuzz-differential: kernel-side coverage on (one attach ran %zu basic blocks; %zu counters, "
+                 "one per block reached)\n",
                  hit, sizeof g_kernel_counters);
+    // At libFuzzer's exit: how many blocks the campaign reached (refdrv fuzz
+    // prints it with its verdict).
+    std::atexit([] {
+      if (!g_coverage) return;
+      std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side blocks reached: %zu, without a counter: %zu\n",
+                   g_coverage->blocks(), g_coverage->missed());
+    });
   } else {
     std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage off (phylib and the C and Rust drivers give "
                          "no feedback)\n");
@@ -170,6 +183,13 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const Scenario s = decode_fuzz_input({data, size});
   const FuzzVerdict v = judge_in_process(*g_env, s, g_impls, nullptr, g_snapshots.get());
+  if (g_coverage && g_coverage->missed() && !g_coverage_full_said) {
+    g_coverage_full_said = true;
+    std::fprintf(stderr,
+                 "refdrv-fuzz-differential: WARNING: all %zu kernel-side coverage counters are taken; blocks run for "
+                 "the first time from now on give libFuzzer no feedback\n",
+                 sizeof g_kernel_counters);
+  }
   if (!v.finding) return 0;
   if (!g_findings.empty()) {
     // The first input of each kind of finding; refdrv shrinks it later.

@@ -146,7 +146,10 @@ Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::pa
     img->base_ = lm->l_addr;
     PhdrSearch search{img->base_, {}, {}, {}};
     dl_iterate_phdr(collect_text, &search);
-    for (const auto& [b, e] : search.text) gate::register_text(b, e, img.get(), img->ops_->report_bug);
+    for (const auto& [b, e] : search.text) {
+      gate::register_text(b, e, img.get(), img->ops_->report_bug);
+      img->text_end_ = std::max(img->text_end_, e);
+    }
     // What a snapshot copies: the writable segments, less the relocated
     // read-only part and the module table.
     std::vector<std::pair<std::uintptr_t, std::uintptr_t>> holes = search.relro;

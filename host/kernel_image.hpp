@@ -101,6 +101,10 @@ class KernelImage {
 
   [[nodiscard]] ImageContext& context() { return *context_; }
 
+  // Where the image was loaded, and the end of its last executable segment:
+  // every kernel-side instruction is in [first, second).
+  [[nodiscard]] std::pair<std::uintptr_t, std::uintptr_t> text_extent() const { return {base_, text_end_}; }
+
   // "phy_probe+0x3c" for an address inside the image, else hex.
   [[nodiscard]] std::string symbolize(std::uintptr_t pc) const;
 
@@ -142,7 +146,7 @@ class KernelImage {
   std::filesystem::path path_;
   void* handle_ = nullptr;
   const refdrv_kernel_ops* ops_ = nullptr;
-  std::uintptr_t base_ = 0;
+  std::uintptr_t base_ = 0, text_end_ = 0;
   using Symbols = std::vector<std::pair<std::uintptr_t, std::string>>;  // (offset in the image, name), sorted
   // The first symbol starting after `addr` (begin() when `addr` is before them all).
   [[nodiscard]] Symbols::const_iterator symbol_after(std::uintptr_t addr) const;

@@ -725,5 +725,22 @@ TEST(FuzzCampaign, TheStatisticsSayHowManySourcesTheTargetReplaced) {
   EXPECT_EQ(parse_fuzzer_stats("refdrv-fuzz-differential: sources replaced: 0\n").replaced, 0);
 }
 
+TEST(FuzzCampaign, TheStatisticsSayWhatKernelSideCoverageTheCampaignHad) {
+  const FuzzerStats none = parse_fuzzer_stats("stat::number_of_executed_units: 5\n");
+  EXPECT_EQ(none.kernel_blocks, -1);
+  EXPECT_EQ(none.kernel_blocks_missed, -1);
+  EXPECT_FALSE(none.kernel_coverage_off);
+  const FuzzerStats on =
+      parse_fuzzer_stats("refdrv-fuzz-differential: kernel-side coverage on (one attach ran 309 basic blocks; 8192 "
+                         "counters, one per block reached)\n#5 DONE cov: 1 exec/s: 1\n"
+                         "refdrv-fuzz-differential: kernel-side blocks reached: 682, without a counter: 3\n");
+  EXPECT_EQ(on.kernel_blocks, 682);
+  EXPECT_EQ(on.kernel_blocks_missed, 3);
+  EXPECT_FALSE(on.kernel_coverage_off);
+  EXPECT_TRUE(parse_fuzzer_stats("refdrv-fuzz-differential: kernel-side coverage off (phylib and the C and Rust "
+                                 "drivers give no feedback)\n")
+                  .kernel_coverage_off);
+}
+
 }  // namespace
 }  // namespace refdrv

@@ -149,26 +149,49 @@ TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehave
   RunOptions ro;
   ro.logs = false;
   static std::array<std::uint8_t, kKernelCoverageCounters> counters;
-  (*cov)->image().ops().set_coverage(counters.data(), counters.size());
+  KernelCoverage coverage(counters, (*cov)->image());
+  (*cov)->image().ops().set_coverage(coverage.abi());
   auto hits = [&](Impl impl) {
-    counters.fill(0);
+    coverage.clear_counters();
     const RunResult r = run_scenario(**cov, *it, "AX88772A", impl, ro);
     EXPECT_FALSE(r.stop) << *r.stop;
     // Instrumentation changes no behaviour: the same trace as without it.
     EXPECT_EQ(r.trace.format(), run_scenario(plain, *it, "AX88772A", impl, ro).trace.format()) << impl_name(impl);
-    return kernel_coverage_hits(counters);
+    return coverage.hits();
   };
   // The C++ driver is not instrumented (clang's own coverage covers it), so
   // its run counts phylib alone; the C and Rust drivers add their blocks.
   const auto phylib = hits(Impl::kCxx);
   EXPECT_GT(phylib, 200u);
-  EXPECT_GT(hits(Impl::kC), phylib);
+  // A block keeps its counter: the same run sets the same counters.
+  const std::vector<std::uint8_t> first(counters.begin(), counters.end());
+  EXPECT_EQ(hits(Impl::kCxx), phylib);
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), counters.begin()));
+  // Counters are given densely, one per block, in the order blocks first
+  // ran: so far exactly the first `phylib` ones.
+  EXPECT_EQ(coverage.blocks(), phylib);
+  EXPECT_EQ(std::count(counters.begin(), counters.begin() + static_cast<long>(phylib), 1), static_cast<long>(phylib));
+  const auto c = hits(Impl::kC);
+  EXPECT_GT(c, phylib);
   EXPECT_GT(hits(Impl::kRust), phylib);
+  EXPECT_GT(coverage.blocks(), c);  // the Rust driver's blocks are its own
+  EXPECT_EQ(coverage.missed(), 0u);
 
-  (*cov)->image().ops().set_coverage(nullptr, 0);
-  counters.fill(0);
+  (*cov)->image().ops().set_coverage(nullptr);
+  coverage.clear_counters();
   run_scenario(**cov, *it, "AX88772A", Impl::kC, ro);
   EXPECT_EQ(std::count(counters.begin(), counters.end(), 0), static_cast<long>(counters.size()));
+
+  // Fewer counters than blocks: the blocks beyond them are counted as
+  // missed, and set no counter (nothing is written out of bounds).
+  std::array<std::uint8_t, 64> few{};
+  KernelCoverage small(few, (*cov)->image());
+  (*cov)->image().ops().set_coverage(small.abi());
+  run_scenario(**cov, *it, "AX88772A", Impl::kC, ro);
+  (*cov)->image().ops().set_coverage(nullptr);
+  EXPECT_EQ(small.blocks(), few.size());
+  EXPECT_EQ(small.hits(), few.size());
+  EXPECT_GT(small.missed(), 100u);
 }
 
 // The fuzzing build watches phylib's state with its store hooks instead of a
