@@ -13,11 +13,18 @@ namespace refdrv {
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitBadInput = 2;
 
+// Where an error came from, where a caller must tell them apart: refdrv
+// mutate calls a mutant whose kernel side does not build stillborn, one
+// whose module init stops or fails the kernel side's initcalls killed, and
+// anything else a failure of its own.
+enum class ErrorOrigin : unsigned char { kOther, kKernelBuild, kKernelInit };
+
 // A problem the user must act on: the message names what is wrong (file and
 // line, device, path) and what to do.
 struct Error {
   std::string message;
   int exit_code = kExitBadInput;
+  ErrorOrigin origin = ErrorOrigin::kOther;
 };
 
 template <class T>

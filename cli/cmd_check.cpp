@@ -100,7 +100,7 @@ void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
   cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written (default: refdrv-repro)")
       ->check(directory_to_write());
   add_containment_options(cmd, a.containment);
-  cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces");
+  cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces (the kernel log is then not compared; WARNs still are)");
   add_color_option(cmd, common);
 }
 

@@ -239,7 +239,15 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
     fmt::print(stderr, "Reproducers: {} failing entr{} written to {}; replay one with refdrv trace --all-phy-drivers FILE\n",
                *n, *n == 1 ? "y" : "ies", reproducers);
   }
-  return rep->count(report::Conformance::kFail) ? kExitFailure : 0;
+  if (rep->count(report::Conformance::kFail)) return kExitFailure;
+  // Nothing ran (a --file whose entries are all skipped, or that has none):
+  // no verdict, as for any other command that compared nothing.
+  if (rep->runs == 0) {
+    fmt::print(stderr, "refdrv: error: no phy_driver entry was run{}, so nothing was checked\n",
+               only.empty() ? "" : " for --file " + fmt::format("{}", fmt::join(only, ", ")));
+    return kExitBadInput;
+  }
+  return 0;
 }
 
 }  // namespace

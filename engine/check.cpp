@@ -163,6 +163,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   report.tree_origin = env.tree().origin;
   if (!env.built().rust.rustc.empty()) report.rustc = env.built().rust.describe();
   report.impls = opt.impls;
+  report.logs = opt.logs;
 
   RunOptions ro;
   ro.logs = opt.logs;

@@ -64,6 +64,9 @@ struct CheckReport {
   std::vector<CoverageEntry> coverage;
   double wall_seconds = 0;
   std::size_t instances = 0;
+  // Kernel log lines were kept and compared (false: --no-logs; WARNs are
+  // compared either way).
+  bool logs = true;
 
   [[nodiscard]] bool all_passed() const;
   [[nodiscard]] bool all_equivalent() const;

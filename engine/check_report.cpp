@@ -150,6 +150,8 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        empty ? fmt::format(", {} pair(s) where no selected implementation could run", empty) : "",
                        c.reset);
   }
+  if (!rep.logs && compared)
+    out += "Note: the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.\n";
   if (const auto [n, why] = rep.sampled_states(); n)
     out += fmt::format("Note: in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
                        "entered and left between two samples would not be compared.\n",
@@ -166,6 +168,7 @@ std::string format_ktap(const CheckReport& rep) {
   }
   std::string out = "KTAP version 1\n";
   out += fmt::format("# refdrv check: Linux {} ({})\n", rep.tree_version, ktap_escape(rep.tree_origin));
+  if (!rep.logs) out += "# the kernel log was not compared (--no-logs); WARNs were\n";
   out += fmt::format("1..{}\n", groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Scenario& sc = *groups[g].front()->scenario;
@@ -229,6 +232,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
   j["absent"] = absent;
   const auto [sampled, why] = rep.sampled_states();
   j["state_observation"] = {{"runs_sampled", sampled}, {"reason", why}};
+  j["kernel_log_compared"] = rep.logs;
   json rows = json::array();
   for (const auto& row : rep.rows) {
     json r = {{"scenario", row.scenario->name},
@@ -324,9 +328,13 @@ std::string format_commit_line(const CommitResult& r, std::size_t index, const s
 
 std::string format_commits_summary(const CommitsReport& rep) {
   const auto broken = rep.first_broken();
-  if (!broken)
-    return fmt::format("{} commit{} of {}: every one passes the check, all implementations equivalent.\n",
-                       rep.results.size(), rep.results.size() == 1 ? "" : "s", rep.range);
+  if (!broken) {
+    const bool compared = std::all_of(rep.results.begin(), rep.results.end(), [](const CommitResult& r) { return r.equivalent; });
+    return fmt::format("{} commit{} of {}: every one passes the check{}.\n", rep.results.size(),
+                       rep.results.size() == 1 ? "" : "s", rep.range,
+                       compared ? ", all implementations equivalent"
+                                : " (equivalence was not checked where a commit had no two implementations to compare)");
+  }
   const CommitResult& r = rep.results[*broken];
   std::string out = fmt::format("first commit that breaks the check: {} {}\n  {}\n", r.commit.short_sha(),
                                 r.commit.subject, commit_verdict(r));

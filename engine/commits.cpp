@@ -63,7 +63,9 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   const CheckReport rep = run_check(**env, o.scenarios, co);
   r.checked = true;
   r.exit_code = rep.exit_code();
-  r.equivalent = rep.all_equivalent();
+  // Equivalent only where something was compared (one implementation, or
+  // pairs with one each, compare nothing).
+  r.equivalent = rep.compared_pairs() > 0 && rep.all_equivalent();
   for (const auto& row : rep.rows) {
     r.runs += row.runs.size();
     for (const auto& run : row.runs) r.failed_runs += run.passed() ? 0 : 1;

@@ -28,7 +28,7 @@ struct CommitResult {
   std::string version;      // the tree's kernel version at this commit
   std::string reused_from;  // the configured tree it reused, if any
   std::size_t runs = 0, failed_runs = 0, divergences = 0;
-  bool equivalent = false;  // every pair compared was equivalent
+  bool equivalent = false;  // some pair was compared, and every pair compared was equivalent
   int exit_code = 2;        // the check's: 0 clean, 1 a failure or a divergence, 2 no check
   double seconds = 0;       // checkout, build and check
   std::string first_divergence;  // "scenario on MODEL: C vs Rust", for the summary

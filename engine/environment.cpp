@@ -76,7 +76,11 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   auto tree = tree_of(options);
   if (!tree) return std::unexpected(tree.error());
   auto built = kernel::build_kernel(*tree, bo);
-  if (!built) return std::unexpected(built.error());
+  if (!built) {
+    Error e = built.error();
+    e.origin = ErrorOrigin::kKernelBuild;
+    return std::unexpected(std::move(e));
+  }
   auto env = load(std::move(*built), options);
   if (env) (*env)->firmware_.dir = options.firmware_dir;
   return env;

@@ -351,6 +351,14 @@ std::string short_text(std::string s, std::size_t max) {
 }
 
 // The first row that fails or diverges, in words.
+// Why mutation testing cannot go on when the suite fails on the unmutated
+// drivers: every mutant would be "killed" by a failure already there.
+std::string unmutated_fails(const std::string& why) {
+  return fmt::format("the suite does not pass on the unmutated drivers ({}): every mutant would be called killed by a "
+                     "failure that is already there. Make `refdrv check` pass with the same options first",
+                     why);
+}
+
 std::string killed_by(const CheckReport& rep) {
   for (const auto& row : rep.rows) {
     for (std::size_t i = 0; i < row.runs.size(); ++i)
@@ -567,6 +575,17 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   for (const auto& p : opt.suite_paths) check.insert(check.end(), {"--scenario", fs::absolute(p).string()});
   const fs::path json_out = dir / "check.json";
   check.insert(check.end(), {"--json", json_out.string()});
+  {
+    fs::remove(json_out, ec);
+    auto rc = kernel::run({check, {}, dir / "check.log", {}});
+    if (!rc || *rc != 0) {
+      const auto j = nlohmann::json::parse(kernel::read_file(json_out).value_or("{}"), nullptr, false);
+      return fail(unmutated_fails(rc && *rc == 1 && !j.is_discarded()
+                                      ? killed_by_json(j)
+                                      : fmt::format("{}: {}", rc ? fmt::format("exit status {}", *rc) : rc.error().message,
+                                                    kernel::tail_of(dir / "check.log", 6))));
+    }
+  }
   const std::string adapter_rel = "cxx/include/refdrv/phy/detail/adapter.hpp";
   const auto discarded = discarded_cxx_values(kernel::read_file(root / adapter_rel).value_or(""), adapter_rel);
   for (const Mutant& m : mutants) {
@@ -625,6 +644,19 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   fs::path base_obj;
   std::string object_path;
   std::map<std::string, std::string> discarded;  // Rust: trait methods whose Ok value the abstraction drops
+  // The suite's scenarios on the mutated driver's models, and on the models
+  // no driver group claims (generic PHYs: a mutant that binds them, with a
+  // lost or widened ID mask, is caught there). Other groups' models (the
+  // QT2025) have no driver this mutant could change.
+  std::vector<Scenario> suite;
+  for (const auto& sc : opt.suite) {
+    Scenario s = sc;
+    std::erase_if(s.models, [&](const std::string& m) {
+      const DriverGroup* g = group_of_model(m);
+      return g && g != &group;
+    });
+    if (!s.models.empty()) suite.push_back(std::move(s));
+  }
   {
     auto env = Environment::open(opt.env);
     if (!env) return std::unexpected(env.error());
@@ -657,23 +689,16 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       const std::string abs_rel = "rust/kernel/net/phy.rs";
       if (auto a = kernel::read_file((*env)->tree().root / abs_rel)) discarded = discarded_rust_values(*a, abs_rel);
     }
+    // A mutant is killed when the check fails with it: that says something
+    // only if the check passes without it.
+    CheckOptions co;
+    co.impls = rep.impls;
+    if (const CheckReport base = run_check(**env, suite, co); base.exit_code() != 0)
+      return fail(unmutated_fails(killed_by(base)));
   }
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
   rep.generated = mutants.size();
   if (opt.limit && mutants.size() > opt.limit) mutants.resize(opt.limit);
-  // The suite's scenarios on the mutated driver's models, and on the models
-  // no driver group claims (generic PHYs: a mutant that binds them, with a
-  // lost or widened ID mask, is caught there). Other groups' models (the
-  // QT2025) have no driver this mutant could change.
-  std::vector<Scenario> suite;
-  for (const auto& sc : opt.suite) {
-    Scenario s = sc;
-    std::erase_if(s.models, [&](const std::string& m) {
-      const DriverGroup* g = group_of_model(m);
-      return g && g != &group;
-    });
-    if (!s.models.empty()) suite.push_back(std::move(s));
-  }
   const fs::path dir = kernel::cache_root() / "mutants" / rep.tree_version;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -694,12 +719,19 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     eo.quiet = true;
     eo.overlay[rel] = file;  // with the other --replace files, if any
     auto env = Environment::open(eo);
-    if (!env) {
+    if (!env && env.error().origin == ErrorOrigin::kKernelInit) {
+      // It builds, and the kernel side stops or fails loading its module:
+      // no scenario could run, which no suite would miss.
+      res.status = MutantResult::Status::kKilled;
+      res.by = short_text(env.error().message, 160);
+    } else if (!env && env.error().origin == ErrorOrigin::kKernelBuild) {
       res.status = MutantResult::Status::kStillborn;
       const std::string& msg = env.error().message;
       static const std::regex diag(R"((error(\[E[0-9]+\])?: [^\n]*))");
       std::smatch dm;
       res.by = std::regex_search(msg, dm, diag) ? dm[1].str() : short_text(msg, 160);
+    } else if (!env) {
+      return fail(fmt::format("mutant #{} ({}:{}): {}", m.id, rel, m.line, env.error().message));
     } else {
       const auto bytes = stripped((*env)->built().build_dir / "obj" / object_path, tmp);
       if (!(*env)->image().has_impl(opt.impl, group.kconfig)) {

@@ -195,8 +195,12 @@ Result<std::unique_ptr<KernelImage>> KernelImage::load(const std::filesystem::pa
     // Deferred work queued by initcalls (RCU callbacks) runs now.
     while (auto ev = c->events().pop_due(~0ULL)) img->ops_->run_event(c, nullptr, ev->fn, ev->key);
   });
-  if (stop) return fail(fmt::format("the kernel side stopped while running its initcalls: {}", stop->reason));
-  if (ret) return fail(fmt::format("the kernel side's initcalls failed with {}", ret));
+  if (stop)
+    return std::unexpected(Error{fmt::format("the kernel side stopped while running its initcalls: {}", stop->reason),
+                                 kExitBadInput, ErrorOrigin::kKernelInit});
+  if (ret)
+    return std::unexpected(
+        Error{fmt::format("the kernel side's initcalls failed with {}", ret), kExitBadInput, ErrorOrigin::kKernelInit});
   img->initialised_ = true;
   return img;
 }

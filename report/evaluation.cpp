@@ -1221,7 +1221,6 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   CheckOptions co;
   co.impls = opt.impls;
   co.containment = opt.containment;
-  co.logs = false;
   co.repro_dir = (opt.out_dir / "reproducers").string();
   CheckReport check = run_check(env, suite, co);
   available_impls(env, &check.absent);

@@ -652,15 +652,27 @@ TEST(Mutate, TheFirstMutantsOfTheCDriverAreKilledByTheSuite) {
   EXPECT_THAT(errno_mutant->by, HasSubstr("-EINVAL"));
 
   // With the driver itself replaced (--replace), the replacement is what is
-  // mutated: the altered copy has no BMCR write before the generic reset.
+  // mutated: here a copy that behaves the same, its BMCR write's value spelt
+  // 0 * 1.
   MutateOptions replaced = o;
-  replaced.env.overlay = altered_driver_overlay();
+  replaced.env.overlay = altered_source("asix-reset-spelt-differently", "drivers/net/phy/ax88796b.c",
+                                        "phy_write(phydev, MII_BMCR, 0);", "phy_write(phydev, MII_BMCR, 0 * 1);");
   replaced.limit = 1;
   auto rep2 = run_mutation(replaced);
   ASSERT_TRUE(rep2) << rep2.error().message;
   ASSERT_EQ(rep2->results.size(), 1u);
   EXPECT_EQ(rep->results[0].mutant.before, "ret = phy_write(phydev, MII_BMCR, 0);");
-  EXPECT_NE(rep2->results[0].mutant.before, rep->results[0].mutant.before);
+  EXPECT_EQ(rep2->results[0].mutant.before, "ret = phy_write(phydev, MII_BMCR, 0 * 1);");
+
+  // A replacement the suite already fails with (its reset lost the BMCR
+  // write) is refused: every mutant would be "killed" by that failure.
+  MutateOptions failing = o;
+  failing.env.overlay = altered_driver_overlay();
+  failing.limit = 1;
+  auto rep3 = run_mutation(failing);
+  ASSERT_FALSE(rep3);
+  EXPECT_THAT(rep3.error().message, HasSubstr("the suite does not pass on the unmutated drivers ("));
+  EXPECT_THAT(rep3.error().message, HasSubstr("C and Rust differ"));
 
   Environment& env = environment("6.12");
   EXPECT_EQ(mutation_source(env, Impl::kRust).value_or(""), "drivers/net/phy/ax88796b_rust.rs");
@@ -669,7 +681,7 @@ TEST(Mutate, TheFirstMutantsOfTheCDriverAreKilledByTheSuite) {
 
   // Wherever a verdict names the tree (headers, KTAP, JSON, the report), a
   // replaced source is named with it.
-  EnvironmentOptions patched_options = replaced.env;
+  EnvironmentOptions patched_options = failing.env;
   patched_options.quiet = true;
   auto patched = Environment::open(patched_options);
   ASSERT_TRUE(patched) << patched.error().message;
