@@ -98,6 +98,8 @@ int cmd_report(const Common& c, const ReportArgs& a) {
       ro.gaps["api_note"] = "the phylib API map failed: " + map.error().message;
   }
 
+  if (!a.scenarios.empty())
+    ro.suite_name = fmt::format("the scenarios given with --scenario ({} scenario(s))", scenarios->size());
   const nlohmann::json data = report::build_report(**env, *scenarios, ro);
   for (const auto& [name, text] : {std::pair{"report.json", data.dump(1) + "\n"},
                                    std::pair{"report.html", report::render_html(data)},

@@ -98,6 +98,14 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
 Result<void> require_declared_impls(Environment& env) {
   for (const DriverGroup& g : driver_groups()) {
     const kernel::GroupSources src = kernel::sources_of(env.tree(), g);
+    // A C driver the tree has but that did not register (a --replace that
+    // dropped its module_phy_driver(), a build that left it out): checking
+    // "all" without it would give the others' verdict as the patch's.
+    if (!src.c_source.empty() && !env.image().has_impl(Impl::kC, g.kconfig.c_str()))
+      return fail(fmt::format("the tree declares the C driver {} (CONFIG_{}), but it did not register: {}\n"
+                              "To compare the other implementations without it: --impl {}",
+                              src.c_source, g.kconfig, absence_reason(env, g, Impl::kC),
+                              src.rust_source.empty() ? "cxx" : "rust,cxx"));
     if (src.rust_source.empty() || env.image().has_impl(Impl::kRust, g.kconfig.c_str())) continue;
     return fail(fmt::format("the tree declares the Rust {} {} (CONFIG_{}), but refdrv could not run it: {}\n"
                             "To compare the other implementations without it: --impl c,cxx",
@@ -203,7 +211,10 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       for (std::size_t i = 0; i < impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
       row.divergence.resize(impls.size());
       row.reproducers.resize(impls.size());
-      for (std::size_t i = 1; i < impls.size(); ++i) {
+      for (const auto& r : row.runs)
+        if (r.killed_by_wall_clock && row.uncompared.empty())
+          row.uncompared = fmt::format("the {} run was killed at the wall-clock limit", impl_title(r.impl));
+      for (std::size_t i = 1; i < impls.size() && row.uncompared.empty(); ++i) {
         row.divergence[i] = compare(sc, row.runs[0], row.runs[i]);
         if (!row.divergence[i] || opt.repro_dir.empty()) continue;
         const Level level = row.divergence[i]->level;

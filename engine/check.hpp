@@ -38,13 +38,16 @@ struct CheckRow {
   std::vector<RunResult> runs;                     // per implementation, in `impls` order
   std::vector<std::optional<Divergence>> divergence;  // per implementation, against impls[0]
   std::vector<std::string> reproducers;            // per implementation ("" if none)
+  // Why the runs were not compared although several ran ("" when they were):
+  // one was killed at the wall-clock limit.
+  std::string uncompared;
   [[nodiscard]] bool equivalent() const;
   // Every run passed, and at least one ran.
   [[nodiscard]] bool passed() const;
   // The run of `impl`, or null when it did not run on this row.
   [[nodiscard]] const RunResult* run_of(Impl impl) const;
   // At least two implementations ran, so there was something to compare.
-  [[nodiscard]] bool compared() const { return runs.size() > 1; }
+  [[nodiscard]] bool compared() const { return runs.size() > 1 && uncompared.empty(); }
 };
 
 // Which callbacks each driver of an implementation has, and which ran.
@@ -83,9 +86,10 @@ struct CheckReport {
 // (kernel/groups.hpp), in column order, and for those no group has, why.
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent);
 
-// When the tree declares a Rust driver of a group (the Asix PHYs' reference
-// driver, the QT2025's) that refdrv could not build or register, comparing "all" implementations would compare less
-// than the tree has: an error naming the cause and the fix.
+// When the tree declares a C or Rust driver of a group (the Asix PHYs' C
+// driver and Rust reference driver, the QT2025's Rust driver) that refdrv
+// could not build or register, comparing "all" implementations would compare
+// less than the tree has: an error naming the cause and the fix.
 Result<void> require_declared_impls(Environment& env);
 
 // How the kernel configuration selects a module's implementation: the one

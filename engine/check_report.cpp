@@ -41,6 +41,7 @@ std::string ktap_escape(std::string s) {
 
 std::string equivalence_text(const CheckRow& row) {
   if (row.runs.empty()) return "nothing ran";
+  if (!row.uncompared.empty()) return "not compared: " + row.uncompared;
   if (!row.compared()) return fmt::format("only {} ran: not compared", impl_title(row.impls[0]));
   for (std::size_t i = 1; i < row.divergence.size(); ++i)
     if (row.divergence[i])
@@ -132,7 +133,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     diverged += row.equivalent() ? 0 : 1;
     empty += row.runs.empty() ? 1 : 0;
     single += row.runs.size() == 1 ? 1 : 0;
-    compared += row.runs.size() > 1 ? 1 : 0;
+    compared += row.compared() ? 1 : 0;
   }
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds);
@@ -241,6 +242,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
               {"passed", row.passed()},
               {"equivalent", row.equivalent()},
               {"compared", row.compared()}};
+    if (!row.uncompared.empty()) r["not_compared"] = row.uncompared;
     json ran = json::array();
     for (Impl i : row.impls) ran.push_back(impl_name(i));
     r["implementations"] = ran;

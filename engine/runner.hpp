@@ -74,6 +74,10 @@ struct RunResult {
   std::set<std::string> callbacks;  // entered at least once
   std::vector<MacView> mac_after_step;
   std::optional<std::string> stop;  // the instance stopped: why
+  // The supervisor killed it at its wall-clock limit: what it did is cut
+  // wherever the machine's load put the limit, so it is no basis for a
+  // comparison (the stop is a finding on its own).
+  bool killed_by_wall_clock = false;
   std::size_t leaked_bytes = 0;
   std::size_t warnings = 0;  // WARN()s the kernel side hit (kWarn events)
   // Why phylib's state was only sampled in this run ("" when every store to

@@ -294,8 +294,9 @@ class Worker {
     else
       reason = fmt::format("crash: the worker exited with status {} in the middle of the run",
                            WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    deliver(next, finding(jobs_[next], std::move(reason), ring_events(*ring_), std::move(output), opt_.last_lines, wall),
-            results);
+    RunResult r = finding(jobs_[next], std::move(reason), ring_events(*ring_), std::move(output), opt_.last_lines, wall);
+    r.killed_by_wall_clock = hung;
+    deliver(next, std::move(r), results);
   }
 
   void deliver(std::size_t index, RunResult r, std::vector<RunResult>& results) {

@@ -140,13 +140,15 @@ std::string pct(std::size_t a, std::size_t b) { return b ? fmt::format("{:.0f}%"
 // ---------------------------------------------------------------------------
 // 1. Equivalence
 
-json equivalence(const CheckReport& rep) {
+json equivalence(const CheckReport& rep, const std::string& suite_name) {
   json j;
-  j["method"] =
-      "refdrv check on the embedded default suite: every scenario on every model with every implementation, each in "
-      "its own instance; expectations checked per run; each implementation compared with C at three levels (MDIO "
-      "sequence; events: state transitions, callback and phylib API return codes, link changes, WARNs and the "
-      "kernel log; outcome at the MAC and in ethtool after every step).";
+  j["method"] = fmt::format(
+      "refdrv check on {}: every scenario on every model with every implementation that has a driver for it, each in "
+      "its own instance; expectations checked per run; on each scenario/model pair, each implementation compared "
+      "with the first that ran it (C where the tree has a C driver for the model) at three levels (MDIO sequence; "
+      "events: state transitions, callback and phylib API return codes, link changes, WARNs{}; outcome at the MAC "
+      "and in ethtool after every step).",
+      suite_name, rep.logs ? " and the kernel log" : "; not the kernel log (its lines were not kept)");
   j["runs"] = rep.instances;
   j["pairs"] = rep.rows.size();
   j["all_passed"] = rep.all_passed();
@@ -179,6 +181,11 @@ json equivalence(const CheckReport& rep) {
   // Equivalence is a verdict only where a pair ran on two implementations.
   j["compared_pairs"] = rep.compared_pairs();
   j["equivalence_checked"] = rep.compared_pairs() > 0;
+  // Pairs that ran on one implementation: "all equivalent" says nothing of them.
+  const auto single = static_cast<std::size_t>(
+      std::count_if(rep.rows.begin(), rep.rows.end(), [](const CheckRow& r) { return r.runs.size() == 1; }));
+  j["single_pairs"] = single;
+  j["has_single_pairs"] = single > 0;
   json cov = json::array();
   for (const auto& c : rep.coverage) {
     std::string missing;
@@ -562,11 +569,24 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
                        {"reproducer", p.reproducer}});
     }
     j["differences"] = diffs;
+    // Pairs whose runs without a fault already stop: their points say
+    // nothing (refdrv faults exits 1 for them), and pairs not swept.
+    json broken = json::array();
+    for (const auto& p : rep.pairs)
+      if (!p.baseline_ok) broken.push_back(fmt::format("{} on {}", p.scenario->name, p.model));
+    j["has_differences"] = !diffs.empty();
+    j["stops_without_a_fault"] = broken;
+    j["has_stops_without_a_fault"] = !broken.empty();
+    json skipped = json::array();
+    for (const auto& sk : rep.skipped) skipped.push_back(fmt::format("{} on {} ({})", sk.scenario, sk.model, sk.reason));
+    j["not_swept"] = skipped;
+    j["has_not_swept"] = !skipped.empty();
     // "Identical" only where something was compared (two implementations, a
-    // point); otherwise why nothing was.
+    // point) and every pair's runs without a fault ran through; otherwise why
+    // not.
     j["compared"] = rep.compared();
     j["not_compared"] = rep.not_compared();
-    j["identical"] = rep.compared() && diffs.empty();
+    j["identical"] = rep.compared() && diffs.empty() && broken.empty();
   } else {
     j["swept"] = false;
   }
@@ -1180,10 +1200,14 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
       if (d.value("ran", false) && !d.value("reaches_minimum", true))
         out.push_back(fmt::format("the {} driver's mutation score is below {}% (section 1)",
                                   d.value("implementation", std::string("?")), m.value("min_score", 0.0)));
-  if (const auto& f = r.value("faults", json::object()); f.is_object() && f.value("compared", false) &&
-                                                           !f.value("identical", true))
-    out.push_back(fmt::format("{} fault point(s) handled differently (section 3)",
-                              f.value("differences", json::array()).size()));
+  if (const auto& f = r.value("faults", json::object()); f.is_object() && f.value("compared", false)) {
+    if (const std::size_t n = f.value("differences", json::array()).size())
+      out.push_back(fmt::format("{} fault point(s) handled differently (section 3)", n));
+    if (const std::size_t n = f.value("stops_without_a_fault", json::array()).size())
+      out.push_back(fmt::format("{} scenario/model pair(s) that stop without a fault, so their fault points say "
+                                "nothing (section 3)",
+                                n));
+  }
   return out;
 }
 
@@ -1224,7 +1248,7 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   co.repro_dir = (opt.out_dir / "reproducers").string();
   CheckReport check = run_check(env, suite, co);
   available_impls(env, &check.absent);
-  r["equivalence"] = equivalence(check);
+  r["equivalence"] = equivalence(check, opt.suite_name);
   r["mutation"] = mutation(env, opt);
   if (opt.progress) opt.progress("safe code");
   r["safe_code"] = safe_code(s, opt.escape_hatches);

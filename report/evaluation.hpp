@@ -46,6 +46,8 @@ struct ReportOptions {
   // the caller, which links the C++ abstractions); null: not available.
   nlohmann::json gaps;
   std::function<void(const std::string&)> progress;
+  // What the scenarios are, in the report's words.
+  std::string suite_name = "the embedded default suite";
 };
 
 // Every figure of the report.

@@ -301,6 +301,24 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
   EXPECT_TRUE(require_declared_impls(environment("6.12")));
 }
 
+// A replacement of the C driver that no longer registers (its
+// module_phy_driver() line dropped) leaves the others to compare among
+// themselves: "all implementations" is an error, not their verdict.
+TEST(Check, AReplacedCDriverThatDoesNotRegisterIsAnErrorNotTheOthersVerdict) {
+  EnvironmentOptions o = env_options();
+  o.quiet = true;
+  o.overlay = altered_source("asix-no-register", "drivers/net/phy/ax88796b.c", "module_phy_driver(asix_driver);", "");
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_FALSE((*env)->image().has_impl(Impl::kC, "AX88796B_PHY"));
+  auto all = require_declared_impls(**env);
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().exit_code, 2);
+  EXPECT_THAT(all.error().message, HasSubstr("declares the C driver drivers/net/phy/ax88796b.c (CONFIG_AX88796B_PHY), "
+                                             "but it did not register"));
+  EXPECT_THAT(all.error().message, HasSubstr("--impl rust,cxx"));
+}
+
 TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   const fs::path tree = altered_tree();
   EnvironmentOptions o = env_options();

@@ -376,6 +376,19 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
                           "the C driver's mutation score is below 95% (section 1)",
                           "3 fault point(s) handled differently (section 3)"));
   EXPECT_THAT(report::report_failures(bad), ElementsAre("mutation testing of the Rust driver failed (section 1)"));
+  // A pair whose runs without a fault already stop (a hang, on every
+  // implementation alike): its points say nothing, never "identically".
+  nlohmann::json stops = r;
+  stops["faults"]["identical"] = false;
+  stops["faults"]["stops_without_a_fault"] = nlohmann::json::array({"slow on AX88772A"});
+  stops["faults"]["has_stops_without_a_fault"] = true;
+  const std::string stops_md = report::render_markdown(stops);
+  EXPECT_THAT(stops_md, HasSubstr("already stop without a fault, so their points say nothing: slow on AX88772A;"));
+  EXPECT_THAT(stops_md, ::testing::Not(HasSubstr("handled the error identically")));
+  EXPECT_THAT(stops_md, ::testing::Not(HasSubstr("differ at some points")));
+  EXPECT_THAT(report::report_findings(stops),
+              ElementsAre("1 scenario/model pair(s) that stop without a fault, so their fault points say nothing "
+                          "(section 3)"));
 
   // Last, as it alone needs python3-jsonschema.
   fs::create_directories(out);
