@@ -94,8 +94,10 @@ int cmd_report(const Common& c, const ReportArgs& a) {
     if (!c.env.quiet) fmt::print(stderr, "refdrv report: the phylib API map (the build with every driver)\n");
     if (auto map = api_map_of(c))
       ro.gaps["api"] = report::api_map_json(*map);
-    else
+    else {
       ro.gaps["api_note"] = "the phylib API map failed: " + map.error().message;
+      ro.gaps["api_failed"] = true;
+    }
   }
 
   if (!a.scenarios.empty())

@@ -273,6 +273,13 @@ void add_machine_output_options(CLI::App* cmd, MachineOutputs& out, const std::s
 
 Result<void> MachineOutputs::check() const {
   if (to_stdout(ktap) && to_stdout(json)) return fail("--ktap - and --json - both want stdout: write one of them to a file");
+  if (!ktap.empty() && !json.empty() && !to_stdout(ktap) && !to_stdout(json)) {
+    // The same file by another name (./x, a symlink) too: the second would
+    // overwrite the first.
+    std::error_code ec;
+    const auto a = std::filesystem::weakly_canonical(ktap, ec), b = std::filesystem::weakly_canonical(json, ec);
+    if (a == b) return fail(fmt::format("--ktap {} and --json {} are the same file: write them to two", ktap, json));
+  }
   return {};
 }
 

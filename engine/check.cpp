@@ -12,6 +12,7 @@
 
 #include "engine/environment.hpp"
 #include "engine/groups.hpp"
+#include "kernel/cache.hpp"
 
 namespace refdrv {
 
@@ -226,7 +227,6 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
               return run_contained(env, {sp, model, impl, p}, so);
             },
             impls[0], impls[i]);
-        std::filesystem::create_directories(opt.repro_dir);
         // Named as its file: a directory of reproducers (one per model and
         // pair of one scenario) replays as one run, whose names are unique.
         const std::string stem = fmt::format("{}-{}-{}-vs-{}", slug(sc.name), slug(model), impl_name(impls[0]),
@@ -235,12 +235,17 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         Scenario repro = sc;
         repro.name = stem;
         repro.models = {model};
-        std::ofstream(path) << scenario_to_yaml(
-            repro, k,
-            fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} level within the first {} "
-                        "step(s) of {} ({}).",
-                        impl_title(impls[0]), impl_title(impls[i]), level_name(level), k, sc.name, sc.file));
-        row.reproducers[i] = path;
+        // A reproducer that cannot be written is said; the verdict stays.
+        if (auto w = kernel::write_file(
+                path, scenario_to_yaml(repro, k,
+                                       fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} "
+                                                   "level within the first {} step(s) of {} ({}).",
+                                                   impl_title(impls[0]), impl_title(impls[i]), level_name(level), k,
+                                                   sc.name, sc.file)));
+            w)
+          row.reproducers[i] = path;
+        else
+          report.problems.push_back("the reproducer was not written: " + w.error().message);
       }
       report.rows.push_back(std::move(row));
     }

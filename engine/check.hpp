@@ -70,6 +70,9 @@ struct CheckReport {
   // Kernel log lines were kept and compared (false: --no-logs; WARNs are
   // compared either way).
   bool logs = true;
+  // What the check could not do that was asked of it (a reproducer it could
+  // not write), in words.
+  std::vector<std::string> problems;
 
   [[nodiscard]] bool all_passed() const;
   [[nodiscard]] bool all_equivalent() const;

@@ -151,6 +151,9 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        empty ? fmt::format(", {} pair(s) where no selected implementation could run", empty) : "",
                        c.reset);
   }
+  if (!rep.problems.empty())
+    out += fmt::format("{}error{}: {}{}\n", c.red, c.reset, rep.problems.front(),
+                       rep.problems.size() > 1 ? fmt::format(" (and {} more like it)", rep.problems.size() - 1) : "");
   if (!rep.logs && compared)
     out += "Note: the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.\n";
   if (const auto [n, why] = rep.sampled_states(); n)

@@ -866,6 +866,12 @@ class Parser {
     auto name = text(root["name"], "name");
     if (!name) return std::unexpected(name.error());
     if (name->empty()) return error(root["name"], "the name must not be empty (it names reproducers and KTAP subtests)");
+    // KTAP reads a '#' after a test's name as its directive ("# SKIP ..."),
+    // and a result line ends at the end of the line.
+    if (const auto bad = name->find_first_of("#\n\r"); bad != std::string::npos)
+      return error(root["name"], fmt::format("the name must not contain {} (it names KTAP subtests, where '#' starts "
+                                             "a directive and a line ends the result)",
+                                             (*name)[bad] == '#' ? "'#'" : "a line break"));
     s.name = *name;
     if (root["description"]) {
       auto d = text(root["description"], "description", true);

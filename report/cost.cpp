@@ -63,6 +63,7 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
   argv.insert(argv.end(), worker_argv.begin(), worker_argv.end());
   auto st = kernel::run({argv, {}, dir / "valgrind.log", {}});
   if (!st || *st != 0) {
+    rep.failed = true;
     rep.note = fmt::format("the callgrind run failed ({}): {}", st ? fmt::format("status {}", *st) : st.error().message,
                            kernel::tail_of(dir / "valgrind.log", 12));
     fs::remove_all(dir);

@@ -34,6 +34,7 @@ struct DriverSize {
 
 struct CostReport {
   bool measured = false;
+  bool failed = false;  // the callgrind run was asked for and failed (a tool failure, not "not measured")
   std::string note;  // why not, or how
   std::vector<CostRow> rows;
   std::map<Impl, std::uint64_t> total;

@@ -631,6 +631,7 @@ json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
   json j;
   j["method"] = c.note;
   j["measured"] = c.measured;
+  j["tool_failed"] = c.failed;
   json impls = json::array();
   for (Impl i : opt.impls) impls.push_back(impl_title(i));
   j["implementations"] = impls;
@@ -748,6 +749,7 @@ json history(const ReportOptions& opt, const kernel::LinuxTree& tree) {
   if (!h) {
     j["available"] = false;
     j["note"] = h.error().message;
+    j["tool_failed"] = true;  // --git was given: the history was asked for
     return j;
   }
   j["available"] = true;
@@ -1112,6 +1114,7 @@ json gaps_section(const ReportOptions& opt) {
   } else {
     j["api_note"] = g.value("api_note", std::string("The phylib API map needs the build with every driver: not made "
                                                     "(--no-drivers)."));
+    j["api_failed"] = g.value("api_failed", false);
   }
   const std::string rust_part =
       rust_tree ? fmt::format("the tree's Rust abstraction offers {} and ", j["rust_offers"].get<std::size_t>())
@@ -1225,6 +1228,12 @@ std::vector<std::string> report_failures(const nlohmann::json& r) {
     out.emplace_back("the escape-hatch check of the C++ driver failed (section 2)");
   if (failed(r.value("drivers", json::object()), "refdrv drivers failed"))
     out.emplace_back("refdrv drivers failed (section 8)");
+  if (r.value("cost", json::object()).value("tool_failed", false))
+    out.emplace_back("the callgrind run failed (section 4)");
+  if (r.value("history", json::object()).value("tool_failed", false))
+    out.emplace_back("reading the history of the --git checkout failed (section 5)");
+  if (r.value("gaps", json::object()).value("api_failed", false))
+    out.emplace_back("the phylib API map failed (section 9)");
   return out;
 }
 

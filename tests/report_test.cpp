@@ -376,6 +376,15 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
                           "the C driver's mutation score is below 95% (section 1)",
                           "3 fault point(s) handled differently (section 3)"));
   EXPECT_THAT(report::report_failures(bad), ElementsAre("mutation testing of the Rust driver failed (section 1)"));
+  // Tools asked for that failed are failures too, never a complete report.
+  nlohmann::json tools = bad;
+  tools["cost"]["tool_failed"] = true;
+  tools["history"]["tool_failed"] = true;
+  tools["gaps"]["api_failed"] = true;
+  EXPECT_THAT(report::report_failures(tools),
+              ElementsAre("mutation testing of the Rust driver failed (section 1)", "the callgrind run failed (section 4)",
+                          "reading the history of the --git checkout failed (section 5)",
+                          "the phylib API map failed (section 9)"));
   // A pair whose runs without a fault already stop (a hang, on every
   // implementation alike): its points say nothing, never "identically".
   nlohmann::json stops = r;
