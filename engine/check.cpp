@@ -48,8 +48,12 @@ std::pair<std::size_t, std::string> CheckReport::sampled_states() const {
 
 bool CheckReport::all_passed() const {
   for (const auto& r : rows)
-    if (!r.passed()) return false;
+    if (!r.runs.empty() && !r.passed()) return false;
   return true;
+}
+
+std::size_t CheckReport::ran_pairs() const {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return !r.runs.empty(); }));
 }
 
 bool CheckReport::all_equivalent() const {
@@ -62,7 +66,10 @@ std::size_t CheckReport::compared_pairs() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.compared(); }));
 }
 
-int CheckReport::exit_code() const { return all_passed() && all_equivalent() ? 0 : kExitFailure; }
+int CheckReport::exit_code() const {
+  if (!rows.empty() && ran_pairs() == 0) return kExitBadInput;  // nothing ran: no verdict
+  return all_passed() && all_equivalent() ? 0 : kExitFailure;
+}
 
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent) {
   std::vector<Impl> out;

@@ -74,15 +74,20 @@ struct CheckReport {
   // not write), in words.
   std::vector<std::string> problems;
 
+  // Every pair that ran passed (a pair no selected implementation has a
+  // driver for, such as the QT2025 with --impl c, did not run: it is not
+  // applicable, and does not count).
   [[nodiscard]] bool all_passed() const;
   [[nodiscard]] bool all_equivalent() const;
+  // Pairs at least one implementation ran; 0 (with pairs): exit_code() 2.
+  [[nodiscard]] std::size_t ran_pairs() const;
   // Pairs that ran on two implementations or more: all_equivalent() is a
   // verdict only where this is not 0.
   [[nodiscard]] std::size_t compared_pairs() const;
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
   [[nodiscard]] std::pair<std::size_t, std::string> sampled_states() const;
-  [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence
+  [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence, 2 nothing ran
 };
 
 // The implementations this environment has for any driver group

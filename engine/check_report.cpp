@@ -137,19 +137,22 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   }
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds);
-  if (!failed && !diverged && !empty && !compared) {
+  const std::string not_run =
+      empty ? fmt::format(" ({} pair(s) not run: no selected implementation has a driver for the model)", empty) : "";
+  if (rep.exit_code() == kExitBadInput) {
+    out += fmt::format("{}nothing ran{}: no selected implementation has a driver for any model of these scenarios.\n",
+                       c.red, c.reset);
+  } else if (!failed && !diverged && !compared) {
     // One implementation per pair: expectations were checked, nothing was compared.
     out += fmt::format("{}all expectations hold{}; no pair had two implementations to compare, so equivalence was "
-                       "not checked.\n",
-                       c.green, c.reset);
-  } else if (!failed && !diverged && !empty) {
+                       "not checked{}.\n",
+                       c.green, c.reset, not_run);
+  } else if (!failed && !diverged) {
     out += fmt::format("{}all expectations hold, all implementations equivalent{}", c.green, c.reset);
     if (single) out += fmt::format(" ({} pair(s) had a single implementation to run, so nothing to compare)", single);
-    out += ".\n";
+    out += not_run + ".\n";
   } else {
-    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}.\n", c.red, failed, diverged,
-                       empty ? fmt::format(", {} pair(s) where no selected implementation could run", empty) : "",
-                       c.reset);
+    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}.\n", c.red, failed, diverged, not_run, c.reset);
   }
   if (!rep.problems.empty())
     out += fmt::format("{}error{}: {}{}\n", c.red, c.reset, rep.problems.front(),
@@ -176,7 +179,7 @@ std::string format_ktap(const CheckReport& rep) {
   out += fmt::format("1..{}\n", groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Scenario& sc = *groups[g].front()->scenario;
-    bool scenario_ok = true;
+    bool scenario_ok = true, scenario_ran = false;
     out += "    KTAP version 1\n";
     out += fmt::format("    # Subtest: {}\n", sc.name);
     out += fmt::format("    1..{}\n", groups[g].size());
@@ -213,11 +216,18 @@ std::string format_ktap(const CheckReport& rep) {
         else
           out += fmt::format("        ok {} equivalent # SKIP {}\n", ++n, ktap_escape(equivalence_text(row)));
       }
+      if (row.runs.empty()) {
+        // Not applicable: a SKIP, as its cases are.
+        out += fmt::format("    ok {} {} # SKIP no selected implementation has a driver for it\n", m + 1, row.model);
+        continue;
+      }
+      scenario_ran = true;
       const bool ok = row.passed() && row.equivalent();
       scenario_ok = scenario_ok && ok;
       out += fmt::format("    {} {} {}\n", ok ? "ok" : "not ok", m + 1, row.model);
     }
-    out += fmt::format("{} {} {}\n", scenario_ok ? "ok" : "not ok", g + 1, sc.name);
+    out += fmt::format("{} {} {}{}\n", scenario_ok ? "ok" : "not ok", g + 1, sc.name,
+                       scenario_ran ? "" : " # SKIP no selected implementation has a driver for its models");
   }
   return out;
 }

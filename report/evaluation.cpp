@@ -265,10 +265,32 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
                 "(apt-get install clang-tidy-19 clang-tools-19)";
     return j;
   }
-  // The key: the tool, the tools it runs (CLANG_TIDY, CLANG_QUERY) and the files.
+  // The key: the tool, the tools it runs (CLANG_TIDY, CLANG_QUERY) and their
+  // versions, clang-tidy's configuration, the files, and every header they
+  // can include from refdrv (its C++ abstractions, the C ABI): a change to
+  // any of them can change the count.
   std::string key_text = kernel::read_file(tool).value_or("");
   for (const char* var : {"CLANG_TIDY", "CLANG_QUERY"})
     if (const char* v = std::getenv(var)) key_text += fmt::format("{}={}\n", var, v);
+  for (const char* t : {"clang-tidy-19", "clang-query-19"}) {
+    const char* env_name = std::string_view(t).starts_with("clang-tidy") ? "CLANG_TIDY" : "CLANG_QUERY";
+    const std::string exe = std::getenv(env_name) ? std::getenv(env_name) : t;
+    const fs::path v = fs::temp_directory_path() / fmt::format("refdrv-tool-version-{}.txt", ::getpid());
+    (void)kernel::run({{exe, "--version"}, {}, v, {}});
+    key_text += kernel::read_file(v).value_or(exe + ": no version");
+    std::error_code ec;
+    fs::remove(v, ec);
+  }
+  key_text += kernel::read_file(kernel::data_dir() / "cxx/drivers/.clang-tidy").value_or("");
+  for (const char* dir : {"cxx/include", "cxx/drivers", "abi"}) {
+    std::vector<fs::path> headers;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(kernel::data_dir() / dir, ec); it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (it->path().extension() == ".hpp" || it->path().extension() == ".h") headers.push_back(it->path());
+    std::sort(headers.begin(), headers.end());
+    for (const auto& h : headers) key_text += h.string() + "\n" + kernel::read_file(h).value_or("");
+  }
   for (const Source* s : files) key_text += s->path + "\n" + s->text;
   const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
   std::string out;
@@ -635,21 +657,41 @@ json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
   json impls = json::array();
   for (Impl i : opt.impls) impls.push_back(impl_title(i));
   j["implementations"] = impls;
+  // Ratios to the first implementation (C unless --impl leaves it out); the
+  // totals add only the pairs every implementation ran, so that each total
+  // counts the same scenarios (the QT2025's have no C driver).
+  const Impl ref = opt.impls.empty() ? Impl::kC : opt.impls.front();
+  j["ratio_to"] = impl_title(ref);
   json rows = json::array();
+  std::map<Impl, std::uint64_t> total;
+  std::size_t common = 0;
   for (const auto& r : c.rows) {
     json cells = json::array();
-    const std::uint64_t base = r.instructions.count(Impl::kC) ? r.instructions.at(Impl::kC) : 0;
+    const std::uint64_t base = r.instructions.count(ref) ? r.instructions.at(ref) : 0;
+    bool all = true;
     for (Impl i : opt.impls) {
-      const std::uint64_t v = r.instructions.count(i) ? r.instructions.at(i) : 0;
-      cells.push_back({{"instructions", v}, {"ratio", fmt::format("{:.3f}", ratio(v, base))}});
+      if (!r.instructions.count(i)) {
+        all = false;
+        cells.push_back({{"instructions", "n/a"}, {"ratio", "no driver"}});
+        continue;
+      }
+      const std::uint64_t v = r.instructions.at(i);
+      cells.push_back({{"instructions", v}, {"ratio", base ? fmt::format("{:.3f}", ratio(v, base)) : "-"}});
+    }
+    if (all) {
+      ++common;
+      for (Impl i : opt.impls) total[i] += r.instructions.at(i);
     }
     rows.push_back({{"scenario", r.scenario}, {"model", r.model}, {"cells", cells}});
   }
   j["rows"] = rows;
+  if (c.measured)
+    j["method"] = fmt::format("{}. Totals over the {} of {} scenario/model pairs that every implementation ran.",
+                              c.note, common, c.rows.size());
   json totals = json::array();
-  const std::uint64_t base = c.total.count(Impl::kC) ? c.total.at(Impl::kC) : 0;
+  const std::uint64_t base = total.count(ref) ? total.at(ref) : 0;
   for (Impl i : opt.impls) {
-    const std::uint64_t v = c.total.count(i) ? c.total.at(i) : 0;
+    const std::uint64_t v = total.count(i) ? total.at(i) : 0;
     totals.push_back({{"implementation", impl_title(i)}, {"instructions", v},
                       {"ratio", fmt::format("{:.3f}", ratio(v, base))}});
   }
