@@ -108,6 +108,8 @@ void emul_observe_state(struct phy_device *phydev);
 void emul_observe_current(void);
 /* The store hooks' pending observation, made now (instance.c). */
 void emul_store_flush(void);
+/* instance.c: kfree() of the PHY whose state is watched ends the watch. */
+void emul_forget_freed(const void *objp);
 
 /* Callback tracing (emul/helpers.c): wraps every phy_driver's callbacks. */
 void emul_wrap_phy_driver(struct phy_driver *drv);

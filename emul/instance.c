@@ -96,6 +96,26 @@ void emul_observe_state(struct phy_device *phydev)
 		   old < 0 ? NULL : emul_phy_state_name(old), phydev->state);
 }
 
+/*
+ * kfree() of the PHY whose state is observed (phylib allocates a phy_device
+ * on its own, so the pointer kfree() gets is the PHY's): its last store is
+ * reported, then nothing more is watched or read there.  Watching lasts
+ * until then, so that the store of PHY_DOWN in phy_remove(), when
+ * mdiobus_unregister() unbinds the driver, is seen as every other is.
+ */
+void emul_forget_freed(const void *objp)
+{
+	struct refdrv_kinst *ki = emul_current.ki;
+
+	if (!ki || !ki->observed || (const void *)ki->observed != objp)
+		return;
+	emul_observe_state(ki->observed);
+	emul_host->watch(ki->cookie, NULL, 0);
+	ki->hooked = NULL;
+	ki->observed = NULL;
+	ki->last_state = -1;
+}
+
 /* A store the store hooks saw and have not reported yet (see below). */
 static int emul_store_pending;
 
@@ -402,12 +422,16 @@ void emul_instance_destroy(struct refdrv_kinst *ki)
 		emul_trace(REFDRV_TR_API_EXIT, ki->phydev->mdio.addr, "phy_disconnect", NULL, 0);
 		ki->phydev = NULL;
 	}
-	/* mdiobus_unregister() frees the PHY: no more watching its memory. */
+	/* mdiobus_unregister() unbinds the driver (phy_remove() stores
+	 * PHY_DOWN) and frees the PHY: it is watched until kfree()
+	 * (emul_forget_freed), or, should it outlive the bus, until here. */
+	emul_observe_current();
+	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_unregister", NULL, 0);
+	mdiobus_unregister(ki->bus);
 	emul_observe_current();
 	emul_host->watch(ki->cookie, NULL, 0);
 	ki->hooked = NULL;
-	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_unregister", NULL, 0);
-	mdiobus_unregister(ki->bus);
+	ki->observed = NULL;
 	emul_trace(REFDRV_TR_API_EXIT, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_free(ki->bus);
 	emul_free_netdev(ki->ndev);

@@ -76,6 +76,7 @@ void kfree(const void *objp)
 	if (ZERO_OR_NULL_PTR(objp))
 		return;
 	emul_store_flush();  /* the host may stop the instance on a bad free */
+	emul_forget_freed(objp);
 	emul_host->free(emul_current.cookie, (void *)objp);
 }
 

@@ -304,6 +304,28 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
 // A replacement of the C driver that no longer registers (its
 // module_phy_driver() line dropped) leaves the others to compare among
 // themselves: "all implementations" is an error, not their verdict.
+// phy_remove() stores PHY_DOWN when mdiobus_unregister() unbinds the
+// driver: that store is seen as every other is (the watch lasts until the
+// PHY is freed), on every implementation, as the Generic PHY's unbind in
+// phy_detach() shows it.
+TEST(Check, TheStoreOfPhyDownWhenTheDriverUnbindsIsTraced) {
+  Environment& env = environment("6.12");
+  const auto s = only(suite(), {"link-up-switch-10-100"});
+  ASSERT_EQ(s.size(), 1u);
+  RunOptions ro;
+  ro.logs = false;
+  for (Impl impl : {Impl::kC, Impl::kRust, Impl::kCxx}) {
+    const RunResult r = run_scenario(env, s[0], "AX88772A", impl, ro);
+    ASSERT_FALSE(r.stop) << *r.stop;
+    const std::string t = r.trace.format();
+    const auto unbind = t.find("unbind Asix Electronics AX88772A");
+    ASSERT_NE(unbind, std::string::npos) << impl_name(impl) << "\n" << t;
+    const auto down = t.find("state  HALTED -> DOWN", unbind);
+    ASSERT_NE(down, std::string::npos) << impl_name(impl) << "\n" << t.substr(unbind);
+    EXPECT_LT(down, t.find("mdiobus_unregister() = 0", unbind)) << impl_name(impl);
+  }
+}
+
 TEST(Check, AReplacedCDriverThatDoesNotRegisterIsAnErrorNotTheOthersVerdict) {
   EnvironmentOptions o = env_options();
   o.quiet = true;
