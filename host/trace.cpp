@@ -102,8 +102,11 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
                                : fmt::format("{}  state  {} -> {}", t, ev.detail, ev.name);
     case TraceKind::kLink:
       if (!ev.link) return fmt::format("{}  mac    link down", t);
+      // phydev->pause and asym_pause as the MAC sees them: the link
+      // partner's bits (the MAC resolves them with its own advertisement,
+      // phy_get_pause()), hence lp-, as in lp_advertising.
       return fmt::format("{}  mac    link up {}{}{}", t, speed_duplex_name(ev.speed, ev.duplex),
-                         ev.pause ? " pause" : "", ev.asym_pause ? " asym-pause" : "");
+                         ev.pause ? " lp-pause" : "", ev.asym_pause ? " lp-asym-pause" : "");
     case TraceKind::kCarrier:
       return fmt::format("{}  mac    carrier {}", t, ev.value ? "on" : "off");
     case TraceKind::kBind:

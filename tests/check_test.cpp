@@ -261,7 +261,7 @@ TEST(RustAbstraction, AWrongBitInTheTreesPhyRsIsNotEquivalent) {
   ASSERT_EQ(row.model, "AX88772A");
   ASSERT_TRUE(row.divergence[1]);
   EXPECT_EQ(row.divergence[1]->level, Level::kEvents);
-  EXPECT_THAT(row.divergence[1]->a, HasSubstr("link up 100/Full pause"));
+  EXPECT_THAT(row.divergence[1]->a, HasSubstr("link up 100/Full lp-pause"));
   EXPECT_THAT(row.divergence[1]->b, ::testing::EndsWith("link up 100/Full"));
   // The C driver of the same tree is untouched: C and C++ stay equivalent.
   co.impls = {Impl::kC, Impl::kCxx};

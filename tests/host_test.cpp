@@ -269,7 +269,7 @@ TEST(Trace, FormatsWhatCrossedTheSeams) {
   TraceEvent unknown{.time_ns = 0, .kind = TraceKind::kLink, .link = 1, .speed = -1, .duplex = 0xff};
   EXPECT_EQ(format_event(unknown), "   0.000000  mac    link up Unknown/Unknown");
   TraceEvent link{.time_ns = 0, .kind = TraceKind::kLink, .link = 1, .speed = 100, .duplex = 1, .pause = 1};
-  EXPECT_EQ(format_event(link), "   0.000000  mac    link up 100/Full pause");
+  EXPECT_EQ(format_event(link), "   0.000000  mac    link up 100/Full lp-pause");
   TraceEvent st{.time_ns = 0, .kind = TraceKind::kState, .name = "RUNNING", .detail = "NOLINK"};
   EXPECT_EQ(format_event(st), "   0.000000  state  NOLINK -> RUNNING");
   EXPECT_THAT(format_event(rd, {.decode_registers = true}), ::testing::HasSubstr("+link"));
