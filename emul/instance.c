@@ -496,6 +496,37 @@ static void emul_adv_to_linkmode(u32 adv, unsigned long *modes)
 	linkmode_mod_bit(ETHTOOL_LINK_MODE_Asym_Pause_BIT, modes, adv & REFDRV_ADV_ASYM);
 }
 
+/*
+ * `ethtool -s DEV autoneg on speed S duplex D` with no `advertise`: ethtool
+ * advertises every supported mode of that speed and duplex (either given
+ * alone, any of the other) instead of the current ones, as the kernel's
+ * netlink path does in ethnl_auto_linkmodes() (and ethtool's own code did
+ * for the ioctl); modes with no speed (Autoneg, Pause, Asym_Pause, the
+ * media) stay as they are. `speed` 0, `duplex` -1: not given.
+ */
+static void emul_auto_linkmodes(struct ethtool_link_ksettings *cmd, long speed, long duplex)
+{
+	__ETHTOOL_DECLARE_LINK_MODE_MASK(left);
+	unsigned int speeds[64];
+	size_t n, i;
+	int d;
+
+	linkmode_copy(left, cmd->link_modes.supported);
+	n = phy_speeds(speeds, ARRAY_SIZE(speeds), left);
+	for (i = 0; i < n; i++) {
+		for (d = DUPLEX_HALF; d <= DUPLEX_FULL; d++) {
+			const bool want = (!speed || speeds[i] == speed) &&
+					  (duplex < 0 || d == (duplex ? DUPLEX_FULL : DUPLEX_HALF));
+			const struct phy_setting *s;
+
+			while ((s = phy_lookup_setting(speeds[i], d, left, true))) {
+				linkmode_mod_bit(s->bit, cmd->link_modes.advertising, want);
+				linkmode_clear_bit(s->bit, left);
+			}
+		}
+	}
+}
+
 /* `ethtool -s`: read the current settings, change what was asked, write. */
 static int emul_ksettings_set(struct phy_device *phydev, long autoneg, long speed, long duplex,
 			      long adv)
@@ -508,6 +539,8 @@ static int emul_ksettings_set(struct phy_device *phydev, long autoneg, long spee
 	if (!autoneg) {
 		cmd.base.speed = speed;
 		cmd.base.duplex = duplex ? DUPLEX_FULL : DUPLEX_HALF;
+	} else if (adv < 0 && (speed > 0 || duplex >= 0)) {
+		emul_auto_linkmodes(&cmd, speed, duplex);
 	}
 	if (adv >= 0) {
 		emul_adv_to_linkmode(adv, cmd.link_modes.advertising);

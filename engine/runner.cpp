@@ -232,8 +232,15 @@ class Run {
         auto cur = inst_->status();
         const bool autoneg = st.ethtool.autoneg.value_or(cur ? cur->autoneg != 0 : true);
         a = autoneg ? 1 : 0;
-        b = st.ethtool.speed.value_or(cur && cur->speed > 0 ? cur->speed : 100);
-        c = st.ethtool.full_duplex.value_or(cur ? cur->duplex == 1 : true) ? 1 : 0;
+        if (autoneg) {
+          // What was asked for (0, -1: nothing): with autoneg on, ethtool
+          // advertises the supported modes of that speed and duplex.
+          b = st.ethtool.speed.value_or(0);
+          c = st.ethtool.full_duplex ? (*st.ethtool.full_duplex ? 1 : 0) : -1;
+        } else {
+          b = st.ethtool.speed.value_or(cur && cur->speed > 0 ? cur->speed : 100);
+          c = st.ethtool.full_duplex.value_or(cur ? cur->duplex == 1 : true) ? 1 : 0;
+        }
         d = st.ethtool.advertise ? static_cast<long>(*st.ethtool.advertise) : -1;
         break;
       }
