@@ -294,12 +294,13 @@ std::vector<Leg> legs_of(const DriverRow& row) {
     out.push_back({"partner " + p.name,
                    scenario_head("partner " + p.name, row.name, row.phy_id, row.model, p.name, row.page_register) +
                        fmt::format("  - attach: {{returns: 0}}\n"
+                                   "  - expect: {{bound: true, driver: {}}}\n"
                                    "  - start: {{returns: 0}}\n"
                                    "  - wait: 6s\n"
                                    "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
                                    "  - stop: {{returns: 0}}\n"
                                    "  - detach: {{returns: 0}}\n",
-                                   hw::mode_speed(*mode), hw::mode_full_duplex(*mode) ? "full" : "half")});
+                                   quoted(row.name), hw::mode_speed(*mode), hw::mode_full_duplex(*mode) ? "full" : "half")});
   }
   // Forced modes, against a partner forced alike (22.2.4.1.3). Clause 45
   // forces the speed only (45.2.1.1.3), always at full duplex: phylib refuses
@@ -313,16 +314,21 @@ std::vector<Leg> legs_of(const DriverRow& row) {
                    scenario_head(fmt::format("forced {}-{}", speed, duplex), row.name, row.phy_id, row.model,
                                  partner, row.page_register) +
                        fmt::format("  - attach: {{returns: 0}}\n"
+                                   "  - expect: {{bound: true, driver: {}}}\n"
                                    "  - start: {{returns: 0}}\n"
                                    "  - ethtool: {{autoneg: off, speed: {}, duplex: {}}}\n"
                                    "  - wait: 6s\n"
                                    "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
                                    "  - stop: {{returns: 0}}\n"
                                    "  - detach: {{returns: 0}}\n",
-                                   speed, duplex, speed, duplex)});
+                                   quoted(row.name), speed, duplex, speed, duplex)});
   }
+  // Each leg checks the entry's own driver bound first: its reproducer,
+  // replayed on a kernel side without that driver (no --all-phy-drivers),
+  // fails there instead of passing on the Generic PHY.
   out.push_back({"flap", scenario_head("flap", row.name, row.phy_id, row.model, "switch-10-100", row.page_register) +
-                             "  - attach: {returns: 0}\n"
+                             "  - attach: {returns: 0}\n" +
+                             fmt::format("  - expect: {{bound: true, driver: {}}}\n", quoted(row.name)) +
                              "  - start: {returns: 0}\n"
                              "  - wait: 5s\n"
                              "  - flap: 100ms\n"
