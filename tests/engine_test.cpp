@@ -522,6 +522,26 @@ TEST(Comparator, FindsTheFirstMdioDifferenceAndItsStep) {
   EXPECT_FALSE(compare(*sc, a, a));
 }
 
+// The trace prints microseconds, the clock counts nanoseconds: an access
+// 500 ns later is a difference, as the fuzzers' digests (which hash the
+// nanoseconds) say it is.
+TEST(Comparator, TimesDifferInNanosecondsNotOnlyInWhatTheTracePrints) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto rd = [](std::uint64_t t) {
+    return TraceEvent{.time_ns = t, .kind = TraceKind::kMdioRead, .addr = 16, .reg = 1, .value = 0x7809};
+  };
+  const auto step = TraceEvent{.kind = TraceKind::kStep, .value = 0, .name = "attach"};
+  RunResult a = synthetic({step, rd(1000000)}, {});
+  RunResult b = synthetic({step, rd(1000500)}, {});
+  EXPECT_EQ(format_event(a.trace.events()[1]).substr(0, 12), format_event(b.trace.events()[1]).substr(0, 12));
+  auto d = compare(*sc, a, b);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->level, Level::kMdio);
+  EXPECT_THAT(d->b, HasSubstr("(+500 ns)"));
+  EXPECT_FALSE(compare(*sc, a, a));
+}
+
 // Issue 17: the same MDIO traffic and states, but another error code, is a
 // divergence at the event level; so is another result of a phylib call.
 TEST(Comparator, ReturnCodesOfCallbacksAndApiCallsAreCompared) {
