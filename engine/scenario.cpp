@@ -9,6 +9,8 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -206,7 +208,13 @@ class Parser {
     if (!n.IsScalar()) return error(n, fmt::format("{} must be a number", what));
     const std::string s = n.Scalar();
     const auto v = parse_number(s);
-    if (!v) return error(n, fmt::format("{} must be a number, got '{}'", what, s));
+    if (!v) {
+      const bool digits = !s.empty() && std::all_of(s.begin() + (s[0] == '-' ? 1 : 0), s.end(),
+                                                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      if (digits && s.size() > (s[0] == '-' ? 1u : 0u))
+        return error(n, fmt::format("{} {} is out of range (64-bit)", what, s));
+      return error(n, fmt::format("{} must be a number, got '{}'", what, s));
+    }
     return *v;
   }
 
@@ -443,7 +451,8 @@ class Parser {
       f.reg = *r;
       if (n["nth"]) {
         auto v = integer(n["nth"], "nth");
-        if (!v || *v < 0) return error(n["nth"], "nth must be 0 or more (the nth access to that register from now)");
+        if (!v) return std::unexpected(v.error());  // says what it is (too large, not a number)
+        if (*v < 0) return error(n["nth"], "nth must be 0 or more (the nth access to that register from now)");
         f.nth = *v;
       }
     } else if (n["access"]) {
@@ -503,6 +512,10 @@ class Parser {
         if (!v) return std::unexpected(v.error());
         if (*m < 0 || *m > 0xffff || *v < 0 || *v > 0xffff)
           return error(kv.second, "mask and value must be 16-bit values");
+        if (*m == 0) return error(kv.second["mask"], "mask 0 checks no bit: name the bits to compare");
+        if ((*v & ~*m) != 0)
+          return error(kv.second["value"], fmt::format("value {:#06x} has bits outside mask {:#06x}: it can never match",
+                                                       *v, *m));
         re.mask = static_cast<std::uint16_t>(*m);
         re.value = static_cast<std::uint16_t>(*v);
       } else {
@@ -574,6 +587,8 @@ class Parser {
       auto s = str(m, "a model");
       if (!s) return std::unexpected(s.error());
       if (!hw::find_model(*s)) return error(m, fmt::format("unknown model '{}' (refdrv models lists them)", *s));
+      if (std::find(out.begin(), out.end(), *s) != out.end())
+        return error(m, fmt::format("model {} is listed twice", *s));
       out.push_back(*s);
     }
     return out;
@@ -967,6 +982,14 @@ class Parser {
                                              "virtual time a scenario may ask for",
                                              i + 1, kMaxVirtualSeconds));
       }
+      // An expectation limited to models the scenario does not run on would
+      // never be checked, and count as held.
+      if (st->kind == Step::Kind::kExpect)
+        for (const auto& m : st->expect.models)
+          if (std::find(s.models.begin(), s.models.end(), m) == s.models.end())
+            return error(steps[i], fmt::format("step {} (expect): its models name {}, which the scenario does not run "
+                                               "on (models: [{}]): it would never be checked",
+                                               i + 1, m, fmt::join(s.models, ", ")));
       s.steps.push_back(std::move(*st));
     }
     return s;
@@ -1037,8 +1060,11 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
 }
 
 Result<Scenario> load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return fail(fmt::format("{} is a directory: this takes one scenario file", path));
   std::ifstream in(path);
-  if (!in) return fail(fmt::format("cannot read scenario {}", path));
+  if (!in) return fail(fmt::format("cannot read scenario {}: {}", path, std::strerror(errno)));
   std::ostringstream ss;
   ss << in.rdbuf();
   return parse_scenario(ss.str(), path);

@@ -211,6 +211,18 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
             "test.yaml:2:7: seed must be a whole number from 0 to 9223372036854775807, got '99999999999999999999999'");
   EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:1:7: the name must not be empty (it names reproducers and KTAP subtests)");
+  // A register check that can never match, or that checks no bit.
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {registers: {BMCR: {mask: 0x0, value: 0x0}}}\n"),
+            "test.yaml:4:39: mask 0 checks no bit: name the bits to compare");
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {registers: {BMCR: {mask: 0x1, value: 0x3}}}\n"),
+            "test.yaml:4:51: value 0x0003 has bits outside mask 0x0001: it can never match");
+  // An expectation for a model the scenario does not run on, a model twice.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {models: [QT2025], link: up}\n"),
+              HasSubstr("test.yaml:4:5: step 1 (expect): its models name QT2025, which the scenario does not run on"));
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A, AX88772A]\nsteps: []\n"),
+            "test.yaml:2:20: model AX88772A is listed twice");
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: error, register: BMSR, nth: 99999999999999999999}\n"),
+            "test.yaml:4:47: nth 99999999999999999999 is out of range (64-bit)");
 }
 
 // Found by the scenario-parser fuzzer (CI, 2026-12): a name ending in
