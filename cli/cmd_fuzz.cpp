@@ -214,13 +214,13 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   auto* fuzz = app.add_subcommand("fuzz", "differential fuzzing with libFuzzer; findings become shrunk scenarios");
   add_env_options(fuzz, common);
   add_impl_option(fuzz, common);
-  fuzz->add_option("--time", fa->seconds, "seconds to fuzz, up to 2592000 (30 days), rounded up to whole seconds (default: 60)")
+  auto* time = fuzz->add_option("--time", fa->seconds, "seconds to fuzz, up to 2592000 (30 days), rounded up to whole seconds (default: 60)")
       ->check(number_in(0, 2592000, true));
-  fuzz->add_option("--corpus", fa->corpus, "corpus directory (default: in refdrv's cache, kept between runs)")
+  auto* corpus = fuzz->add_option("--corpus", fa->corpus, "corpus directory (default: in refdrv's cache, kept between runs)")
       ->check(directory_to_write());
-  fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go (default: refdrv-findings)")
+  auto* findings = fuzz->add_option("--findings", fa->findings, "where findings and their reproducers go (default: refdrv-findings)")
       ->check(directory_to_write());
-  fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)")
+  auto* fuzzer = fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)")
       ->check(file_to_read());
   fuzz->add_option("--state", fa->state,
                    "how the campaign observes phylib's state: watched (every store: the fuzzing build's phylib and C "
@@ -228,21 +228,21 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
                    "or sampled (at callback and API boundaries only: the hooks' cost saved; findings are replayed "
                    "watched; default: watched)")
       ->check(CLI::IsMember({"watched", "sampled"}));
-  fuzz->add_option("--snapshots", fa->snapshots,
+  auto* snapshots = fuzz->add_option("--snapshots", fa->snapshots,
                    "on: each run starts from a snapshot of the instance and the kernel side, taken by an earlier run "
                    "that began the same way (its steps up to the first check, else up to its first attach), instead of registering "
                    "the bus, probing, attaching and polling again; off: every run from nothing. Findings are always replayed from nothing. Off by "
                    "default: measured, it does not pay here (docs/robustness.md; default: off)")
       ->check(CLI::IsMember({"on", "off"}));
-  fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
+  auto* no_build = fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
   fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
                    "this rounded up to whole seconds (default: 10)")
       ->check(number_in(0, 86400, true));
-  fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing")
+  auto* replay = fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing")
       ->check(file_to_read());
-  fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop")
+  auto* write_seeds = fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop")
       ->check(directory_to_write());
-  fuzz->add_option("--libfuzzer-arg", fa->extra,
+  auto* libfuzzer_arg = fuzz->add_option("--libfuzzer-arg", fa->extra,
                    "a flag for libFuzzer, -name=value (repeatable; write --libfuzzer-arg=-name=value); refused if "
                    "libFuzzer does not know it, if a refdrv option sets it or if it would move what refdrv reads back")
       ->check(CLI::Validator(
@@ -251,9 +251,16 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
             return why.empty() ? why : in + ": " + why;
           },
           ""));
-  fuzz->add_option("--coverage-of", fa->coverage_of,
+  auto* coverage_of = fuzz->add_option("--coverage-of", fa->coverage_of,
                    "run every input of DIR (a corpus) and count the basic blocks of phylib and the kernel drivers it reaches; no "
                    "fuzzing");
+  // The modes other than a campaign ignore the campaign's options: refused
+  // together rather than ignored.
+  for (CLI::Option* mode : {replay, write_seeds, coverage_of})
+    for (CLI::Option* o : {time, corpus, fuzzer, snapshots, no_build, libfuzzer_arg}) mode->excludes(o);
+  replay->excludes(write_seeds)->excludes(coverage_of);
+  write_seeds->excludes(coverage_of)->excludes(findings);
+  coverage_of->excludes(findings);
   return {{fuzz, [&common, fa] { return cmd_fuzz(common, *fa); }}};
 }
 

@@ -167,7 +167,11 @@ void add_env_options(CLI::App* cmd, Common& c) {
          [&c](const std::vector<std::string>& items) {
            for (const auto& item : items) {
              const auto eq = item.find('=');
-             c.env.overlay[item.substr(0, eq)] = item.substr(eq + 1);
+             // The same source twice: which one would be compiled is no
+             // choice to make silently.
+             if (!c.env.overlay.emplace(item.substr(0, eq), item.substr(eq + 1)).second)
+               throw CLI::ValidationError("--replace", fmt::format("{} is replaced twice: give it once",
+                                                                   shown(item.substr(0, eq))));
            }
          },
          "TREE_PATH=FILE: compile FILE instead of the tree's TREE_PATH (a driver, phylib or Rust source), "
