@@ -24,6 +24,7 @@ struct CheckArgs {
   std::string repro_dir = "refdrv-repro";
   ContainmentArgs containment;
   bool no_logs = false;
+  std::string command = "refdrv check";  // how the output names what ran
 };
 
 // What the check options ask of each run (the implementations aside).
@@ -81,6 +82,7 @@ int cmd_check(const Common& c, const CheckArgs& a) {
   opt.progress = progress_line(c);
   CheckReport rep = run_check(**env, *scenarios, opt);
   rep.absent = absent;
+  rep.command = a.command;
   // With --ktap - or --json -, stdout holds that format alone; the table goes
   // to stderr (unless --quiet), like the progress lines.
   if (!machine_stdout)
@@ -116,6 +118,7 @@ std::vector<Command> check_commands(CLI::App& app, Common& common) {
   add_check_options(check, common, *ca);
 
   auto ra = std::make_shared<CheckArgs>();
+  ra->command = "refdrv run";
   auto* run = app.add_subcommand("run", "run scenario files on the selected implementations");
   run->add_option("scenario", ra->scenarios, "scenario files or directories")->required();
   add_check_options(run, common, *ra);

@@ -262,7 +262,7 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
       "report", "the evaluation report: equivalence, safe code, faults, cost, history, maintenance, side by side");
   add_env_options(report, common);
   add_impl_option(report, common);
-  report->add_option("-o,--out", ra->out, "directory for report.html, report.md and report.json")
+  report->add_option("-o,--out", ra->out, "directory for report.html, report.md and report.json (default: refdrv-report)")
       ->check(directory_to_write());
   report->add_option("--git", ra->git, "a git checkout of Linux, for the history section");
   report->add_option("--scenario", ra->scenarios, "scenario files or directories (default: the embedded suite)");

@@ -311,8 +311,9 @@ Result<void> write_text(const std::string& path, const std::string& text) {
 
 void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
   auto* in_process = cmd->add_flag("--in-process", a.in_process,
-                "run the instances in this process: faster, but a crash or busy loop in host code (the C++ driver) "
-                "ends the run instead of becoming a finding");
+                "run the instances in this process: faster, but a crash in host code (the C++ driver) ends refdrv, and "
+                "a busy loop that never sleeps (in the C++ driver or in kernel code) hangs it, instead of becoming a "
+                "finding");
   // In this process nothing watches the wall clock (the virtual budgets
   // still hold): a --wall-budget there would be ignored, so it is refused.
   cmd->add_option("--wall-budget", a.wall,

@@ -61,6 +61,7 @@ struct CoverageEntry {
 
 struct CheckReport {
   std::string tree_version, tree_origin, rustc;
+  std::string command = "refdrv check";  // what the outputs say ran (refdrv run)
   std::vector<Impl> impls;
   std::map<Impl, std::string> absent;  // implementations asked for but not available, and why
   std::vector<CheckRow> rows;

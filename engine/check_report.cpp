@@ -63,7 +63,7 @@ std::string format_divergence(const Divergence& d, Impl a, Impl b) {
 
 std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) {
   const Colors c = colors(style.color);
-  std::string out = fmt::format("{}refdrv check{}: Linux {} ({}){}\n", c.bold, c.reset, rep.tree_version,
+  std::string out = fmt::format("{}{}{}: Linux {} ({}){}\n", c.bold, rep.command, c.reset, rep.tree_version,
                                 rep.tree_origin, rep.rustc.empty() ? "" : ", " + rep.rustc);
   for (const auto& [impl, why] : rep.absent) out += fmt::format("{}: not run: {}\n", impl_title(impl), why);
   std::size_t w = 8;
@@ -174,7 +174,7 @@ std::string format_ktap(const CheckReport& rep) {
     groups.back().push_back(&row);
   }
   std::string out = "KTAP version 1\n";
-  out += fmt::format("# refdrv check: Linux {} ({})\n", rep.tree_version, ktap_escape(rep.tree_origin));
+  out += fmt::format("# {}: Linux {} ({})\n", rep.command, rep.tree_version, ktap_escape(rep.tree_origin));
   if (!rep.logs) out += "# the kernel log was not compared (--no-logs); WARNs were\n";
   out += fmt::format("1..{}\n", groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
