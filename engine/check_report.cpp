@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "engine/groups.hpp"
 #include "engine/serialize.hpp"
 
 namespace refdrv {
@@ -157,6 +158,15 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   if (!rep.problems.empty())
     out += fmt::format("{}error{}: {}{}\n", c.red, c.reset, rep.problems.front(),
                        rep.problems.size() > 1 ? fmt::format(" (and {} more like it)", rep.problems.size() - 1) : "");
+  // Models no driver group claims (generic PHYs): every instance binds the
+  // same driver, whichever implementation's module is loaded.
+  std::size_t ungrouped = 0;
+  for (const auto& row : rep.rows) ungrouped += row.compared() && !group_of_model(row.model) ? 1 : 0;
+  if (ungrouped)
+    out += fmt::format("Note: {} compared pair(s) ran on a model no driver group claims (a generic PHY): there every "
+                       "implementation's instance bound the same driver, so \"equivalent\" says that none of their "
+                       "drivers claimed the PHY.\n",
+                       ungrouped);
   if (!rep.logs && compared)
     out += "Note: the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.\n";
   if (const auto [n, why] = rep.sampled_states(); n)

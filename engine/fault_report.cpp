@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "engine/check_report.hpp"
+#include "engine/groups.hpp"
 
 namespace refdrv {
 
@@ -107,6 +108,12 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   else if (!broken)
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
+  std::size_t ungrouped = 0;
+  for (const auto& p : rep.pairs) ungrouped += group_of_model(p.model) ? 0 : 1;
+  if (ungrouped && rep.compared())
+    out += fmt::format("Note: {} of the pairs swept ran on a model no driver group claims (a generic PHY): every "
+                       "implementation's instance bound the same driver there.\n",
+                       ungrouped);
   return out;
 }
 
