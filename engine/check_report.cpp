@@ -52,8 +52,11 @@ std::string equivalence_text(const CheckRow& row) {
 }
 
 std::string format_divergence(const Divergence& d, Impl a, Impl b) {
-  std::string out = fmt::format("first divergence ({}) in step {} ({}, {}):\n", level_name(d.level), d.step + 1,
-                                d.step_name, d.where);
+  std::string out = d.step_name == "(bus registration)"
+                        ? fmt::format("first divergence ({}) in bus registration, before step 1 ({}):\n",
+                                      level_name(d.level), d.where)
+                        : fmt::format("first divergence ({}) in step {} ({}, {}):\n", level_name(d.level), d.step + 1,
+                                      d.step_name, d.where);
   out += fmt::format("  {:<5} {}\n  {:<5} {}\n", impl_title(a), d.a, impl_title(b), d.b);
   out += fmt::format("  {} trace:\n", impl_title(a));
   for (const auto& l : d.context_a) out += "    " + l + "\n";

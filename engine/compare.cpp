@@ -143,16 +143,14 @@ std::vector<std::string> context(const RunResult& r, std::size_t event) {
   return out;
 }
 
-std::size_t step_of(const RunResult& r, std::size_t event) {
-  std::size_t step = 0;
-  bool any = false;
+// The step `event` happened in; nullopt before the first (bus registration,
+// the driver's probe).
+std::optional<std::size_t> step_of(const RunResult& r, std::size_t event) {
+  std::optional<std::size_t> step;
   const auto& ev = r.trace.events();
   for (std::size_t i = 0; i <= event && i < ev.size(); ++i)
-    if (ev[i].kind == TraceKind::kStep) {
-      step = static_cast<std::size_t>(ev[i].value);
-      any = true;
-    }
-  return any ? step : 0;
+    if (ev[i].kind == TraceKind::kStep) step = static_cast<std::size_t>(ev[i].value);
+  return step;
 }
 
 // A 64-bit hash over the fields: one multiply-xorshift round per field,
@@ -387,8 +385,9 @@ std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, con
   d.b = i < pb.size() ? pb[i].key : "(nothing more)";
   const std::size_t ea = i < pa.size() ? pa[i].event : (a.trace.size() ? a.trace.size() - 1 : 0);
   const std::size_t eb = i < pb.size() ? pb[i].event : (b.trace.size() ? b.trace.size() - 1 : 0);
-  d.step = step_of(i < pa.size() ? a : b, i < pa.size() ? ea : eb);
-  if (d.step < sc.steps.size()) {
+  const auto step = step_of(i < pa.size() ? a : b, i < pa.size() ? ea : eb);
+  d.step = step.value_or(0);  // the reproducer keeps at least the first step
+  if (step && d.step < sc.steps.size()) {
     d.step_name = step_name(sc.steps[d.step].kind);
     d.where = sc.steps[d.step].where.str();
   } else {

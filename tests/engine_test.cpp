@@ -11,6 +11,7 @@
 #include <set>
 #include <fstream>
 
+#include "engine/check_report.hpp"
 #include "engine/compare.hpp"
 #include "engine/firmware.hpp"
 #include "engine/fuzz_campaign.hpp"
@@ -532,6 +533,21 @@ TEST(Comparator, FindsTheFirstMdioDifferenceAndItsStep) {
   EXPECT_THAT(d->a, HasSubstr("wr phy:0x10 reg:0x00"));
   EXPECT_THAT(d->b, HasSubstr("rd phy:0x10 reg:0x00"));
   EXPECT_FALSE(compare(*sc, a, a));
+}
+
+// Events before the first step are bus registration (the probe), not step 1.
+TEST(Comparator, ADifferenceBeforeTheFirstStepIsInBusRegistration) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  auto rd = [](long v) { return TraceEvent{.kind = TraceKind::kMdioRead, .addr = 16, .reg = 2, .value = v}; };
+  const auto step = TraceEvent{.kind = TraceKind::kStep, .value = 0, .name = "attach"};
+  auto d = compare(*sc, synthetic({rd(0x003b), step}, {}), synthetic({rd(0x003c), step}, {}));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->step_name, "(bus registration)");
+  EXPECT_THAT(format_divergence(*d, Impl::kC, Impl::kRust), HasSubstr("in bus registration, before step 1"));
+  auto in_step = compare(*sc, synthetic({step, rd(0x003b)}, {}), synthetic({step, rd(0x003c)}, {}));
+  ASSERT_TRUE(in_step);
+  EXPECT_EQ(in_step->step_name, "attach");
 }
 
 // The trace prints microseconds, the clock counts nanoseconds: an access
