@@ -226,7 +226,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         row.divergence[i] = compare(sc, row.runs[0], row.runs[i]);
         if (!row.divergence[i] || opt.repro_dir.empty()) continue;
         const Level level = row.divergence[i]->level;
-        const std::size_t k = shortest_diverging_prefix(
+        const std::optional<std::size_t> shortest = shortest_diverging_prefix(
             sc, level,
             [&](Impl impl, std::size_t steps) {
               RunOptions p = ro;
@@ -242,14 +242,21 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         Scenario repro = sc;
         repro.name = stem;
         repro.models = {model};
+        const std::size_t k = shortest.value_or(sc.steps.size());
+        const std::string header =
+            shortest ? fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} level within the "
+                                   "first {} step(s) of {} ({}).",
+                                   impl_title(impls[0]), impl_title(impls[i]), level_name(level), k, sc.name, sc.file)
+                     : fmt::format("Written by refdrv check: {} and {} differed at the {} level in {} ({}), but run "
+                                   "again to shorten it they did not (runs that are not deterministic?): this whole "
+                                   "scenario may not show it.",
+                                   impl_title(impls[0]), impl_title(impls[i]), level_name(level), sc.name, sc.file);
+        if (!shortest)
+          report.problems.push_back(fmt::format("{} on {}: {} and {} differed, but not when run again to shorten the "
+                                                "reproducer",
+                                                sc.name, model, impl_title(impls[0]), impl_title(impls[i])));
         // A reproducer that cannot be written is said; the verdict stays.
-        if (auto w = kernel::write_file(
-                path, scenario_to_yaml(repro, k,
-                                       fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} "
-                                                   "level within the first {} step(s) of {} ({}).",
-                                                   impl_title(impls[0]), impl_title(impls[i]), level_name(level), k,
-                                                   sc.name, sc.file)));
-            w)
+        if (auto w = kernel::write_file(path, scenario_to_yaml(repro, k, header)); w)
           row.reproducers[i] = path;
         else
           report.problems.push_back("the reproducer was not written: " + w.error().message);

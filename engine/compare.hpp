@@ -102,8 +102,10 @@ struct AlignedRow {
                                             std::size_t max_rows);
 
 // The shortest prefix (number of steps) of `sc` whose runs still differ at
-// `level`; `run` runs a prefix for one implementation.
-std::size_t shortest_diverging_prefix(const Scenario& sc, Level level,
-                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a, Impl b);
+// `level`; `run` runs a prefix for one implementation. nullopt: not even the
+// whole scenario differs when run again (runs that are not deterministic).
+std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, Level level,
+                                                     const std::function<RunResult(Impl, std::size_t)>& run, Impl a,
+                                                     Impl b);
 
 }  // namespace refdrv

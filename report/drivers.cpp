@@ -606,8 +606,10 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     diff_runs = diff.size();
     for (const auto& p : pairs) {
       DriverRow& row = *p.row;
-      ++row.comparisons;
+      // After a row's first divergence its other pairs are not compared, so
+      // not counted.
       if (!row.divergence.empty()) continue;
+      ++row.comparisons;
       const Scenario& sc = *diff_jobs[p.c].scenario;
       const RunResult& c = diff[p.c];
       const RunResult& other = diff[p.other];
