@@ -331,6 +331,35 @@ std::optional<std::string> changed_since_configured(const fs::path& dir, const f
   return diff;
 }
 
+}  // namespace
+
+// A syntax error in one of the tree's own build files outside rust/ (make's
+// "drivers/net/phy/Makefile:42: *** extraneous 'else'.  Stop.", Kconfig's
+// "drivers/net/phy/Kconfig:12: syntax error"): every configuration fails on
+// it, with Rust or without. "FILE:LINE: message", or "" for anything else.
+std::string tree_build_file_error(const std::string& message) {
+  static const std::regex where(
+      R"((?:^|\s)(\S*(?:Makefile|Kbuild|Kconfig)[^\s:]*):(\d+): (\*\*\* [^\n]*|syntax error[^\n]*|unknown statement[^\n]*))");
+  static const std::regex rusty("rust|bindgen", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(message, m, where)) return {};
+  if (fs::path(m[1].str()).parent_path().filename() == "rust" || std::regex_search(m[3].str(), rusty)) return {};
+  return fmt::format("{}:{}: {}", m[1].str(), m[2].str(), m[3].str());
+}
+
+// A failure of the Rust configuration that is the Rust side's: what
+// configured_tree() remembers, so that it is not tried again for the same
+// tree and toolchain. A failure that names neither rustc, bindgen nor the
+// tree's rust/ (an out-of-memory kill, a full disk, a phylib compile error)
+// is not remembered: it may not happen again, and the C-only configuration
+// then says what it is.
+bool rust_side_failure(const std::string& message) {
+  static const std::regex rusty("rustc|bindgen|rust/|\\.rs\\b|Rust", std::regex::icase);
+  return tree_build_file_error(message).empty() && std::regex_search(message, rusty);
+}
+
+namespace {
+
 // The configured tree for `fragment` (cached in the configured/ cache, see
 // configured_dir). Configured again when one of the files recorded for it
 // changed in the tree.
@@ -365,7 +394,7 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   const fs::path fragment_file = configured / "refdrv.config";
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
   if (auto r = configure(k, fragment_file, fragment, opt); !r) {
-    if (rust) (void)write_file(failed_file, stamp + "\n" + r.error().message);
+    if (rust && rust_side_failure(r.error().message)) (void)write_file(failed_file, stamp + "\n" + r.error().message);
     return std::unexpected(r.error());
   }
   if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
@@ -1171,20 +1200,26 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
       if (with_rust) {
         kb = *with_rust;
         config_id = config_identity(tree, data, *rust_frag, &b.rust);
+      } else if (const std::string at = tree_build_file_error(with_rust.error().message); !at.empty()) {
+        // Not the toolchain: the configuration without Rust stops there too.
+        return fail(fmt::format("Linux {} in {} cannot be built: an error in its build files, {}\n{}", tree.version,
+                                tree.root.string(), at, with_rust.error().message));
       } else {
         b.rust_note = fmt::format("the tree's Rust side did not build with {}: {}", b.rust.describe(),
                                   with_rust.error().message);
       }
     }
-    if (!kb) opt.progress(fmt::format("the Rust drivers are left out: {}", b.rust_note));
   } else {
     b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
   }
   if (!kb) {
     auto c_only = configured_tree(tree, data, *fragment, nullptr, opt);
+    // Without Rust it fails too: that error, not the Rust side's, is the
+    // cause (the Rust one is not blamed first).
     if (!c_only) return std::unexpected(c_only.error());
     kb = *c_only;
     config_id = config_identity(tree, data, *fragment, nullptr);
+    if (b.rust_declared) opt.progress(fmt::format("the Rust drivers are left out: {}", b.rust_note));
   }
   b.kbuild_dir = *kb;
   const bool with_rust = b.rust_declared && b.rust_note.empty();

@@ -177,6 +177,15 @@ struct BuiltKernel {
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
 
+// A configure's error read for its cause. tree_build_file_error: a syntax
+// error in the tree's own Makefiles or Kconfig outside rust/, which fails
+// with or without Rust ("FILE:LINE: message", "" when it is not one): an
+// error of its own, not "the Rust drivers are left out". rust_side_failure:
+// a failure of the Rust configuration that names rustc, bindgen or rust/,
+// the one kind remembered (not retried for the same tree and toolchain).
+[[nodiscard]] std::string tree_build_file_error(const std::string& message);
+[[nodiscard]] bool rust_side_failure(const std::string& message);
+
 // The tree whose configured tree build_kernel would reuse for `tree` (see
 // BuildOptions::reuse_configured): nullopt when `tree` has a configuration
 // of its own or no configured tree of another matches it.

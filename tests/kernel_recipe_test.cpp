@@ -47,6 +47,27 @@ class FakeTree : public test::ScratchTree {
   }
 };
 
+// A Makefile syntax error fails with or without Rust: reported as the tree's,
+// not as "the Rust drivers are left out" after configuring twice; only the
+// Rust side's own failures are remembered.
+TEST(ConfigureErrors, ATreeBuildFileErrorIsNotTheRustSides) {
+  const std::string makefile =
+      "make prepare failed (exit status 2). Last lines of configure.log:\n"
+      "drivers/net/phy/Makefile:42: *** extraneous 'else'.  Stop.\nmake[3]: *** [scripts/Makefile.build:478] Error 2\n";
+  EXPECT_EQ(tree_build_file_error(makefile), "drivers/net/phy/Makefile:42: *** extraneous 'else'.  Stop.");
+  EXPECT_FALSE(rust_side_failure(makefile));
+  EXPECT_EQ(tree_build_file_error("drivers/net/phy/Kconfig:12: syntax error\n"),
+            "drivers/net/phy/Kconfig:12: syntax error");
+  // rust/'s own Makefile, and errors that name the toolchain, are the Rust side's.
+  const std::string rust_makefile = "rust/Makefile:300: *** bindgen 0.60.1 is too old.  Stop.\n";
+  EXPECT_EQ(tree_build_file_error(rust_makefile), "");
+  EXPECT_TRUE(rust_side_failure(rust_makefile));
+  EXPECT_TRUE(rust_side_failure("error[E0425]: cannot find value `x` in this scope\n --> rust/kernel/net/phy.rs:12:5\n"));
+  // A killed compiler or a full disk names neither: not remembered.
+  EXPECT_FALSE(rust_side_failure("make prepare failed (exit status 2): cc1: out of memory; Killed\n"));
+  EXPECT_FALSE(rust_side_failure("No space left on device\n"));
+}
+
 TEST_F(FakeTree, ACompleteTreeIsReadWithItsVersionAndReferencePair) {
   complete_tree();
   auto t = open_tree(root_);
