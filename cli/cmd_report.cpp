@@ -248,7 +248,7 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
   // no verdict, as for any other command that compared nothing.
   if (rep->runs == 0) {
     fmt::print(stderr, "refdrv: error: no phy_driver entry was run{}, so nothing was checked\n",
-               only.empty() ? "" : " for --file " + fmt::format("{}", fmt::join(only, ", ")));
+               only.empty() ? "" : fmt::format(" for --file {}", fmt::join(only, ", ")));
     return kExitBadInput;
   }
   return 0;

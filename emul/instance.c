@@ -103,17 +103,22 @@ void emul_observe_state(struct phy_device *phydev)
  * until then, so that the store of PHY_DOWN in phy_remove(), when
  * mdiobus_unregister() unbinds the driver, is seen as every other is.
  */
-void emul_forget_freed(const void *objp)
+/* The observed PHY's last store reported, nothing more watched or read. */
+static void emul_stop_observing(struct refdrv_kinst *ki)
 {
-	struct refdrv_kinst *ki = emul_current.ki;
-
-	if (!ki || !ki->observed || (const void *)ki->observed != objp)
-		return;
-	emul_observe_state(ki->observed);
+	emul_observe_current();
 	emul_host->watch(ki->cookie, NULL, 0);
 	ki->hooked = NULL;
 	ki->observed = NULL;
 	ki->last_state = -1;
+}
+
+void emul_forget_freed(const void *objp)
+{
+	struct refdrv_kinst *ki = emul_current.ki;
+
+	if (ki && ki->observed && (const void *)ki->observed == objp)
+		emul_stop_observing(ki);
 }
 
 /* A store the store hooks saw and have not reported yet (see below). */
@@ -428,10 +433,7 @@ void emul_instance_destroy(struct refdrv_kinst *ki)
 	emul_observe_current();
 	emul_trace(REFDRV_TR_API_ENTER, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_unregister(ki->bus);
-	emul_observe_current();
-	emul_host->watch(ki->cookie, NULL, 0);
-	ki->hooked = NULL;
-	ki->observed = NULL;
+	emul_stop_observing(ki);
 	emul_trace(REFDRV_TR_API_EXIT, -1, "mdiobus_unregister", NULL, 0);
 	mdiobus_free(ki->bus);
 	emul_free_netdev(ki->ndev);

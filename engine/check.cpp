@@ -62,6 +62,10 @@ bool CheckReport::all_equivalent() const {
   return true;
 }
 
+std::size_t CheckReport::single_pairs() const {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.runs.size() == 1; }));
+}
+
 std::size_t CheckReport::compared_pairs() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.compared(); }));
 }

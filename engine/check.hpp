@@ -82,6 +82,8 @@ struct CheckReport {
   [[nodiscard]] bool all_equivalent() const;
   // Pairs at least one implementation ran; 0 (with pairs): exit_code() 2.
   [[nodiscard]] std::size_t ran_pairs() const;
+  // Pairs that ran on one implementation only: nothing compared there.
+  [[nodiscard]] std::size_t single_pairs() const;
   // Pairs that ran on two implementations or more: all_equivalent() is a
   // verdict only where this is not 0.
   [[nodiscard]] std::size_t compared_pairs() const;

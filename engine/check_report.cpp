@@ -131,14 +131,13 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     }
   }
 
-  std::size_t failed = 0, diverged = 0, empty = 0, single = 0, compared = 0;
+  std::size_t failed = 0, diverged = 0;
   for (const auto& row : rep.rows) {
     for (const auto& r : row.runs) failed += r.passed() ? 0 : 1;
     diverged += row.equivalent() ? 0 : 1;
-    empty += row.runs.empty() ? 1 : 0;
-    single += row.runs.size() == 1 ? 1 : 0;
-    compared += row.compared() ? 1 : 0;
   }
+  const std::size_t empty = rep.rows.size() - rep.ran_pairs(), single = rep.single_pairs(),
+                    compared = rep.compared_pairs();
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds);
   const std::string not_run =
@@ -160,7 +159,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   }
   if (!rep.problems.empty())
     out += fmt::format("{}error{}: {}{}\n", c.red, c.reset, rep.problems.front(),
-                       rep.problems.size() > 1 ? fmt::format(" (and {} more like it)", rep.problems.size() - 1) : "");
+                       rep.problems.size() > 1 ? fmt::format(" (and {} more)", rep.problems.size() - 1) : "");
   // Models no driver group claims (generic PHYs): every instance binds the
   // same driver, whichever implementation's module is loaded.
   std::size_t ungrouped = 0;

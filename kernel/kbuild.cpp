@@ -354,7 +354,7 @@ std::string tree_build_file_error(const std::string& message) {
 // is not remembered: it may not happen again, and the C-only configuration
 // then says what it is.
 bool rust_side_failure(const std::string& message) {
-  static const std::regex rusty("rustc|bindgen|rust/|\\.rs\\b|Rust", std::regex::icase);
+  static const std::regex rusty("rust|bindgen|\\.rs\\b", std::regex::icase);
   return tree_build_file_error(message).empty() && std::regex_search(message, rusty);
 }
 

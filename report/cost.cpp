@@ -104,7 +104,6 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
     auto [it, fresh] = row_of.try_emplace({scenario, model}, rep.rows.size());
     if (fresh) rep.rows.push_back({scenario, model, {}});
     rep.rows[it->second].instructions[*impl] = ir;
-    rep.total[*impl] += ir;
   }
   fs::remove_all(dir);
   rep.measured = !rep.rows.empty();

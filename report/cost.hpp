@@ -37,7 +37,6 @@ struct CostReport {
   bool failed = false;  // the callgrind run was asked for and failed (a tool failure, not "not measured")
   std::string note;  // why not, or how
   std::vector<CostRow> rows;
-  std::map<Impl, std::uint64_t> total;
   std::map<std::string, DriverSize> sizes;  // by implementation label
   double seconds = 0;
 };

@@ -182,8 +182,7 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   j["compared_pairs"] = rep.compared_pairs();
   j["equivalence_checked"] = rep.compared_pairs() > 0;
   // Pairs that ran on one implementation: "all equivalent" says nothing of them.
-  const auto single = static_cast<std::size_t>(
-      std::count_if(rep.rows.begin(), rep.rows.end(), [](const CheckRow& r) { return r.runs.size() == 1; }));
+  const std::size_t single = rep.single_pairs();
   j["single_pairs"] = single;
   j["has_single_pairs"] = single > 0;
   json cov = json::array();
@@ -270,11 +269,10 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   // can include from refdrv (its C++ abstractions, the C ABI): a change to
   // any of them can change the count.
   std::string key_text = kernel::read_file(tool).value_or("");
-  for (const char* var : {"CLANG_TIDY", "CLANG_QUERY"})
-    if (const char* v = std::getenv(var)) key_text += fmt::format("{}={}\n", var, v);
-  for (const char* t : {"clang-tidy-19", "clang-query-19"}) {
-    const char* env_name = std::string_view(t).starts_with("clang-tidy") ? "CLANG_TIDY" : "CLANG_QUERY";
-    const std::string exe = std::getenv(env_name) ? std::getenv(env_name) : t;
+  for (const auto& [var, fallback] : {std::pair{"CLANG_TIDY", "clang-tidy-19"}, std::pair{"CLANG_QUERY", "clang-query-19"}}) {
+    const char* set = std::getenv(var);
+    if (set) key_text += fmt::format("{}={}\n", var, set);
+    const std::string exe = set ? set : fallback;
     const fs::path v = fs::temp_directory_path() / fmt::format("refdrv-tool-version-{}.txt", ::getpid());
     (void)kernel::run({{exe, "--version"}, {}, v, {}});
     key_text += kernel::read_file(v).value_or(exe + ": no version");
