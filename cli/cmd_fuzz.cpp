@@ -253,7 +253,9 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
           ""));
   auto* coverage_of = fuzz->add_option("--coverage-of", fa->coverage_of,
                    "run every input of DIR (a corpus) and count the basic blocks of phylib and the kernel drivers it reaches; no "
-                   "fuzzing");
+                   "fuzzing")
+      // Empty would read as not given, and a whole campaign run instead.
+      ->check(CLI::Validator([](std::string& in) { return in.empty() ? std::string("an empty path names no directory") : std::string(); }, ""));
   // The modes other than a campaign ignore the campaign's options: refused
   // together rather than ignored.
   for (CLI::Option* mode : {replay, write_seeds, coverage_of})
