@@ -54,13 +54,24 @@ std::vector<std::string> bound_modules(const Trace& t) {
 
 // The text a kept event is compared by.
 std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules) {
-  if (e.kind == TraceKind::kLog)
-    return fmt::format("log<{}> {}", e.value, normalized_log_line(e.detail, modules));
+  std::string key;
+  if (e.kind == TraceKind::kLog) {  // normalised
+    TraceEvent normalized = e;
+    normalized.detail = normalized_log_line(e.detail, modules);
+    key = format_event(normalized);
+  } else {
+    key = format_event(e);
+  }
   // The trace prints microseconds; the clock counts nanoseconds, and the
   // fuzzers' digests hash them: an access 500 ns later is a difference here
   // too.
-  if (const auto ns = e.time_ns % 1000) return fmt::format("{} (+{} ns)", format_event(e), ns);
-  return format_event(e);
+  if (const auto ns = e.time_ns % 1000) key += fmt::format(" (+{} ns)", ns);
+  // The PHY a callback, state or link change was about, which the trace
+  // line leaves out (an MDIO line says it): with two PHYs on the bus, the
+  // same callback on the other one is a difference.
+  if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite && e.kind != TraceKind::kLog && e.addr >= 0)
+    key += fmt::format(" (phy:0x{:02x})", e.addr);
+  return key;
 }
 
 // CompareOptions::bound_drivers_only: which events are the callbacks of
@@ -197,21 +208,56 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
     h.add(normalized_log_line(e.detail, modules));
     return;
   }
-  // Every compared field, the int ones two to a round: four rounds for an
-  // MDIO access (most of a trace), where one round per field took seven. The
-  // event is hashed on its own and then chained with one round, so the
+  // Exactly the fields key_of() shows for the kind (a test changes each
+  // field of each kind alone and holds the two to the same answer), the int
+  // ones two to a round: four rounds for an MDIO access (most of a trace).
+  // The event is hashed on its own and then chained with one round, so the
   // rounds of one event do not wait for the previous event's.
   Hasher ev;
   ev.add(e.time_ns);
-  ev.add(pair(e.addr, e.reg));
-  ev.add(e.value);
-  ev.add(pair(e.result, static_cast<std::uint8_t>(e.kind) | (e.fault ? 0x100 : 0)));
-  if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite) {
-    ev.add(e.name);
-    ev.add(e.detail);
-    ev.add(pair(e.link, e.speed));
-    ev.add(pair(e.duplex, e.pause));
-    ev.add(e.asym_pause);
+  const std::uint32_t kind = static_cast<std::uint8_t>(e.kind);
+  switch (e.kind) {
+    case TraceKind::kMdioRead:
+    case TraceKind::kMdioWrite:
+      ev.add(pair(e.addr, e.reg));
+      ev.add(e.value);
+      ev.add(pair(e.kind == TraceKind::kMdioWrite ? e.result : 0, static_cast<std::int32_t>(kind | (e.fault ? 0x100 : 0))));
+      break;
+    case TraceKind::kLink: {
+      // As format_event() says them: phylib's unknowns whatever their value.
+      const int speed = e.speed > 0 ? e.speed : -1;
+      const int duplex = e.duplex == 0 || e.duplex == 1 ? e.duplex : -1;
+      ev.add(pair(e.addr, static_cast<std::int32_t>(kind)));
+      ev.add(pair(e.link != 0, speed));
+      ev.add(pair(duplex, e.pause));
+      ev.add(e.asym_pause);
+      break;
+    }
+    case TraceKind::kCarrier:  // on or off
+      ev.add(pair(e.addr, static_cast<std::int32_t>(kind)));
+      ev.add(e.value != 0);
+      break;
+    case TraceKind::kCallbackExit: case TraceKind::kApiExit: case TraceKind::kBind:
+      // name and a value (a return code, the implementation); and a module
+      ev.add(pair(e.addr, static_cast<std::int32_t>(kind)));
+      ev.add(e.value);
+      ev.add(e.name);
+      if (e.kind == TraceKind::kBind) ev.add(e.detail);
+      break;
+    case TraceKind::kLeak:  // bytes and allocations
+      ev.add(pair(e.addr, static_cast<std::int32_t>(kind)));
+      ev.add(e.value);
+      ev.add(e.detail);
+      break;
+    case TraceKind::kCallbackEnter: case TraceKind::kState: case TraceKind::kWarn:  // name and detail
+      ev.add(pair(e.addr, static_cast<std::int32_t>(kind)));
+      ev.add(e.name);
+      ev.add(e.detail);
+      break;
+    default:  // a name only (unbind, API entry, stop; steps and expectations are not compared)
+      ev.add(pair(e.addr, static_cast<std::int32_t>(kind)));
+      ev.add(e.name);
+      break;
   }
   h.add(ev.value());
 }

@@ -101,7 +101,16 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
       return ev.detail.empty() ? fmt::format("{}  state  {}", t, ev.name)
                                : fmt::format("{}  state  {} -> {}", t, ev.detail, ev.name);
     case TraceKind::kLink:
-      if (!ev.link) return fmt::format("{}  mac    link down", t);
+      if (!ev.link) {
+        // What phydev still says when the MAC is told the link is down
+        // (the adjust_link callback reads the same fields either way): a
+        // forced speed stays, autonegotiation's result is reset to unknown.
+        // Said only when it is not all unknown, and compared with the rest.
+        const bool unknown = ev.speed <= 0 && ev.duplex != 0 && ev.duplex != 1 && !ev.pause && !ev.asym_pause;
+        if (unknown) return fmt::format("{}  mac    link down", t);
+        return fmt::format("{}  mac    link down (phydev {}{}{})", t, speed_duplex_name(ev.speed, ev.duplex),
+                           ev.pause ? " lp-pause" : "", ev.asym_pause ? " lp-asym-pause" : "");
+      }
       // phydev->pause and asym_pause as the MAC sees them: the link
       // partner's bits (the MAC resolves them with its own advertisement,
       // phy_get_pause()), hence lp-, as in lp_advertising.

@@ -262,7 +262,7 @@ TEST(RustAbstraction, AWrongBitInTheTreesPhyRsIsNotEquivalent) {
   ASSERT_TRUE(row.divergence[1]);
   EXPECT_EQ(row.divergence[1]->level, Level::kEvents);
   EXPECT_THAT(row.divergence[1]->a, HasSubstr("link up 100/Full lp-pause"));
-  EXPECT_THAT(row.divergence[1]->b, ::testing::EndsWith("link up 100/Full"));
+  EXPECT_THAT(row.divergence[1]->b, ::testing::EndsWith("link up 100/Full (phy:0x10)"));
   // The C driver of the same tree is untouched: C and C++ stay equivalent.
   co.impls = {Impl::kC, Impl::kCxx};
   EXPECT_TRUE(run_check(**env, only(suite(), {"advertise-10-only"}), co).all_equivalent());
