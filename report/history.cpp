@@ -250,10 +250,21 @@ Result<Repo> open_repository(const std::string& path) {
 
 }  // namespace
 
+// A shallow clone's history ends at its boundary, and libgit2 fails the
+// walk there: the counts would be of a part presented as the whole.
+Result<void> refuse_shallow(git_repository* r, const std::string& path) {
+  if (git_repository_is_shallow(r) != 1) return {};
+  return fail(fmt::format("{} is a shallow clone: its history stops at the clone's depth, so the commits and fixes "
+                          "per driver would be counted over a part of it; fetch the rest (git -C {} fetch "
+                          "--unshallow) or give a full clone",
+                          path, path));
+}
+
 Result<void> check_git_repository(const std::string& path) {
   const Libgit2 lib;
-  if (auto repo = open_repository(path); !repo) return std::unexpected(repo.error());
-  return {};
+  auto repo = open_repository(path);
+  if (!repo) return std::unexpected(repo.error());
+  return refuse_shallow(repo->get(), path);
 }
 
 Result<History> read_history(const std::string& path, const std::vector<HistoryGroup>& groups,
@@ -264,6 +275,7 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
   if (!opened) return std::unexpected(opened.error());
   const Repo repo = std::move(*opened);
   git_repository* r = repo.get();
+  if (auto whole = refuse_shallow(r, path); !whole) return std::unexpected(whole.error());
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, r) != 0) return fail(fmt::format("{}: {}", path, last_git_error()));
   Walk walk(w);
@@ -283,25 +295,32 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
   }
   std::map<std::string, std::vector<std::pair<std::size_t, std::size_t>>> by_id;  // id -> (group, commit index)
 
+  // Every commit is read whole or the history fails: a commit, tree or
+  // parent that cannot be read (a repository missing objects) would
+  // otherwise drop out of the counts unseen.
+  const auto unreadable = [&](const git_oid& id, const char* what) {
+    return fail(fmt::format("{}: cannot read {} of commit {}: {}", path, what, hex(id), last_git_error()));
+  };
   git_oid oid;
-  while (git_revwalk_next(&oid, w) == 0) {
+  int walked;
+  while ((walked = git_revwalk_next(&oid, w)) == 0) {
     ++h.commits_walked;
     if (progress && h.commits_walked % 20000 == 0) progress(h.commits_walked);
     git_commit* c = nullptr;
-    if (git_commit_lookup(&c, r, &oid) != 0) continue;
+    if (git_commit_lookup(&c, r, &oid) != 0) return unreadable(oid, "the object");
     Commit commit(c);
     const unsigned parents = git_commit_parentcount(c);
     if (parents > 1) continue;  // merges change nothing of their own
     git_tree* t = nullptr;
-    if (git_commit_tree(&t, c) != 0) continue;
+    if (git_commit_tree(&t, c) != 0) return unreadable(oid, "the tree");
     TreeP tree(t);
     TreeP parent_tree;
     if (parents == 1) {
       git_commit* p = nullptr;
-      if (git_commit_parent(&p, c, 0) != 0) continue;
+      if (git_commit_parent(&p, c, 0) != 0) return unreadable(oid, "the parent");
       Commit parent(p);
       git_tree* pt = nullptr;
-      if (git_commit_tree(&pt, p) != 0) continue;
+      if (git_commit_tree(&pt, p) != 0) return unreadable(oid, "the parent's tree");
       parent_tree.reset(pt);
     }
     // Directories first: most commits change none of them.
@@ -317,6 +336,10 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
       h.groups[g].commits.push_back(std::move(rec));
     }
   }
+
+  if (walked != GIT_ITEROVER)
+    return fail(fmt::format("{}: the history walk stopped after {} commits: {}", path, h.commits_walked,
+                            last_git_error()));
 
   // Commits that a tracked fix names introduced a bug.
   for (const auto& gh : h.groups)

@@ -27,6 +27,7 @@ namespace refdrv::test {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
@@ -177,6 +178,41 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   const std::string svg = report::history_svg(*h);
   EXPECT_THAT(svg, HasSubstr("<svg"));
   EXPECT_THAT(svg, HasSubstr("fix use-after-free of the registration (fix)"));
+}
+
+// A history that cannot be read whole is no history: a shallow clone (its
+// walk ends at the clone's depth) is refused up front, and a repository
+// missing a commit's object fails the walk; neither is counted as a shorter
+// history with fewer fixes.
+TEST(History, AShallowCloneOrAMissingObjectIsAFailureNotAShorterHistory) {
+  SyntheticRepo repo;
+  repo.write("drivers/net/phy/ax88796b.c", "int a;\n");
+  repo.commit("Alice", "2019-03-01T10:00:00", "net: phy: add Asix PHY driver");
+  repo.write("drivers/net/phy/ax88796b.c", "int a;\nint b;\n");
+  const std::string second = repo.commit("Bob", "2019-04-01T10:00:00", "net: phy: ax88796b: fix a leak");
+  repo.write("drivers/net/phy/ax88796b.c", "int a;\nint b;\nint c;\n");
+  repo.commit("Carol", "2019-05-01T10:00:00", "net: phy: ax88796b: tidy");
+  const std::vector<report::HistoryGroup> groups = {{"C driver", {"drivers/net/phy/ax88796b.c"}}};
+  ASSERT_TRUE(report::read_history(repo.dir().string(), groups));
+
+  const fs::path shallow = repo.dir().string() + "-shallow";
+  fs::remove_all(shallow);
+  repo.git({"clone", "-q", "--depth", "1", "file://" + repo.dir().string(), shallow.string()});
+  auto h = report::read_history(shallow.string(), groups);
+  ASSERT_FALSE(h);
+  EXPECT_THAT(h.error().message, HasSubstr("shallow clone"));
+  EXPECT_THAT(h.error().message, HasSubstr("--unshallow"));
+  EXPECT_FALSE(report::check_git_repository(shallow.string()));
+  fs::remove_all(shallow);
+
+  // The middle commit's object gone (loose objects: git stores each in objects/xx/rest).
+  const fs::path object = repo.dir() / ".git" / "objects" / second.substr(0, 2) / second.substr(2);
+  ASSERT_TRUE(fs::exists(object));
+  fs::permissions(object, fs::perms::owner_write, fs::perm_options::add);
+  fs::remove(object);
+  auto broken = report::read_history(repo.dir().string(), groups);
+  ASSERT_FALSE(broken);
+  EXPECT_THAT(broken.error().message, AnyOf(HasSubstr("walk stopped"), HasSubstr("cannot read")));
 }
 
 TEST(History, ADirectoryWithoutGitSaysHowToGetOne) {
