@@ -251,6 +251,15 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
                only.empty() ? "" : fmt::format(" for --file {}", fmt::join(only, ", ")));
     return kExitBadInput;
   }
+  // Every entry run was n/a (not bound on its model, or it needs a kernel
+  // service refdrv does not emulate): none was checked either.
+  if (rep->count(report::Conformance::kPass) == 0) {
+    fmt::print(stderr,
+               "refdrv: error: every phy_driver entry run{} was n/a (the reasons are in the table), so none was "
+               "checked\n",
+               only.empty() ? "" : fmt::format(" for --file {}", fmt::join(only, ", ")));
+    return kExitBadInput;
+  }
   return 0;
 }
 

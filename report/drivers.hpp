@@ -20,6 +20,7 @@
 
 #include "base/error.hpp"
 #include "engine/environment.hpp"
+#include "engine/runner.hpp"
 
 namespace refdrv::report {
 
@@ -70,6 +71,14 @@ struct DriverRow {
   std::size_t comparisons = 0;
   std::string divergence;
 };
+
+// An entry's main run: bound (the expectation of step 2, the entry's own
+// driver is bound, held), then the first failure: a kernel service refdrv
+// does not emulate is n/a (not the driver's fault), not bound is n/a (the
+// model did not give the entry what it binds to), any other stop (a crash,
+// a hang) or a leak fails the entry, bound or not, as does a failed
+// expectation once bound.
+void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row);
 
 // The differential's totals over a report's rows: the entries other
 // implementations register too, those implementations ("C++", "Rust"), the

@@ -50,6 +50,40 @@ TEST(Drivers, TheConformanceScenarioBindsTheEntryByItsIdAndReadsBack) {
   EXPECT_EQ(*(second_start + 2), Step::Kind::kExpect);
 }
 
+// The main run's verdict: a crash or hang is the entry's finding wherever it
+// happened, before the driver could be seen bound too (it was "n/a: not
+// bound", which KTAP reports as a SKIP); a kernel service refdrv lacks, or a
+// model that does not give the entry what it binds to, is n/a.
+TEST(Drivers, ACrashBeforeTheDriverIsSeenBoundFailsTheEntry) {
+  auto sc = parse_scenario(report::conformance_scenario_yaml("Some PHY", 0x0181b8a0), "conf.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  auto verdict = [&](std::optional<std::string> stop, std::size_t steps_run, bool bound, std::size_t leaked = 0) {
+    RunResult r;
+    r.stop = std::move(stop);
+    r.steps_run = steps_run;
+    r.leaked_bytes = leaked;
+    if (steps_run > 1)
+      r.expectations.push_back({.step = 1, .where = "conf.yaml:5:5", .ok = bound, .message = "driver is Other"});
+    report::DriverRow row;
+    row.model = "generic";
+    report::classify_conformance(r, *sc, row);
+    return row;
+  };
+  const auto crash_at_probe = verdict("crash: SIGSEGV in sp_probe+0x12", 0, false);
+  EXPECT_EQ(crash_at_probe.conformance, report::Conformance::kFail);
+  EXPECT_EQ(crash_at_probe.failed_step, "bus registration");
+  EXPECT_THAT(crash_at_probe.reason, ::testing::HasSubstr("crash: SIGSEGV"));
+  const auto hang_in_attach = verdict("hang: no progress", 1, false);
+  EXPECT_EQ(hang_in_attach.conformance, report::Conformance::kFail);
+  EXPECT_EQ(hang_in_attach.failed_step, "step 1 (attach)");
+  EXPECT_EQ(verdict(std::nullopt, 1, false, 64).conformance, report::Conformance::kFail);  // a leak
+  EXPECT_EQ(verdict("unemulated kernel function clk_get (a stub)", 0, false).conformance,
+            report::Conformance::kNotApplicable);
+  EXPECT_EQ(verdict(std::nullopt, sc->steps.size(), false).conformance, report::Conformance::kNotApplicable);
+  EXPECT_EQ(verdict(std::nullopt, sc->steps.size(), true).conformance, report::Conformance::kPass);
+  EXPECT_EQ(verdict("crash: SIGSEGV", 4, true).conformance, report::Conformance::kFail);
+}
+
 using MakefileTree = ScratchTree;
 
 TEST_F(MakefileTree, DriverObjectsSubdirectoriesAndCompositeModules) {
