@@ -28,8 +28,10 @@ struct CheckArgs {
 };
 
 // What the check options ask of each run (the implementations aside).
-CheckOptions check_options(const CheckArgs& a) {
+CheckOptions check_options(const Common& c, const CheckArgs& a) {
   CheckOptions opt;
+  opt.command = a.command;
+  opt.compare.bound_drivers_only = c.env.all_phy_drivers;
   opt.containment = a.containment.containment();
   opt.wall_seconds = a.containment.wall;
   opt.repro_dir = a.repro_dir;
@@ -49,7 +51,7 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
   o.env = c.env;
   o.range = *a.commits;
   o.scenarios = std::move(*scenarios);
-  o.check = check_options(a);
+  o.check = check_options(c, a);
   o.select = [&c](Environment& env) { return select_impls(env, c.impls, nullptr); };
   o.progress = [&c](const std::string& line) {
     if (!c.env.quiet) fmt::print(stderr, "refdrv: {}\n", line);
@@ -77,7 +79,7 @@ int cmd_check(const Common& c, const CheckArgs& a) {
   std::map<Impl, std::string> absent;
   auto impls = select_impls(**env, c.impls, &absent);
   if (!impls) return report_error(impls.error());
-  CheckOptions opt = check_options(a);
+  CheckOptions opt = check_options(c, a);
   opt.impls = *impls;
   opt.progress = progress_line(c);
   CheckReport rep = run_check(**env, *scenarios, opt);

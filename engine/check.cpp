@@ -227,7 +227,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         if (r.killed_by_wall_clock && row.uncompared.empty())
           row.uncompared = fmt::format("the {} run was killed at the wall-clock limit", impl_title(r.impl));
       for (std::size_t i = 1; i < impls.size() && row.uncompared.empty(); ++i) {
-        row.divergence[i] = compare(sc, row.runs[0], row.runs[i]);
+        row.divergence[i] = compare(sc, row.runs[0], row.runs[i], opt.compare);
         if (!row.divergence[i] || opt.repro_dir.empty()) continue;
         const Level level = row.divergence[i]->level;
         const std::optional<std::size_t> shortest = shortest_diverging_prefix(
@@ -237,7 +237,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
               p.max_steps = steps;
               return run_contained(env, {sp, model, impl, p}, so);
             },
-            impls[0], impls[i]);
+            impls[0], impls[i], opt.compare);
         // Named as its file: a directory of reproducers (one per model and
         // pair of one scenario) replays as one run, whose names are unique.
         const std::string stem = fmt::format("{}-{}-{}-vs-{}", slug(sc.name), slug(model), impl_name(impls[0]),
@@ -248,13 +248,15 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         repro.models = {model};
         const std::size_t k = shortest.value_or(sc.steps.size());
         const std::string header =
-            shortest ? fmt::format("Reproducer written by refdrv check: {} and {} differ at the {} level within the "
+            shortest ? fmt::format("Reproducer written by {}: {} and {} differ at the {} level within the "
                                    "first {} step(s) of {} ({}).",
-                                   impl_title(impls[0]), impl_title(impls[i]), level_name(level), k, sc.name, sc.file)
-                     : fmt::format("Written by refdrv check: {} and {} differed at the {} level in {} ({}), but run "
+                                   opt.command, impl_title(impls[0]), impl_title(impls[i]), level_name(level), k,
+                                   sc.name, sc.file)
+                     : fmt::format("Written by {}: {} and {} differed at the {} level in {} ({}), but run "
                                    "again to shorten it they did not (runs that are not deterministic?): this whole "
                                    "scenario may not show it.",
-                                   impl_title(impls[0]), impl_title(impls[i]), level_name(level), sc.name, sc.file);
+                                   opt.command, impl_title(impls[0]), impl_title(impls[i]), level_name(level), sc.name,
+                                   sc.file);
         if (!shortest)
           report.problems.push_back(fmt::format("{} on {}: {} and {} differed, but not when run again to shorten the "
                                                 "reproducer",

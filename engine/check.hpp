@@ -25,6 +25,11 @@ struct CheckOptions {
   double wall_seconds = 30;         // per instance (fork mode)
   std::string repro_dir;            // where reproducers are written ("" = none)
   bool logs = true;                 // keep kernel log lines in traces
+  // How runs are compared: with every PHY driver of the tree in the build
+  // (run --all-phy-drivers), without the callbacks of drivers that bound
+  // nowhere, as refdrv drivers' differential compares.
+  CompareOptions compare;
+  std::string command = "refdrv check";  // what the reproducers' headers name
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
 };
 

@@ -506,12 +506,12 @@ std::vector<AlignedRow> align(std::span<const std::string> a, std::span<const st
 
 std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, Level level,
                                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a,
-                                                     Impl b) {
+                                                     Impl b, const CompareOptions& opt) {
   // Runs are cheap (milliseconds): try prefixes from the shortest.
   for (std::size_t k = 0; k <= sc.steps.size(); ++k) {
     const RunResult ra = run(a, k);
     const RunResult rb = run(b, k);
-    if (compare_at(sc, ra, rb, level)) return k;
+    if (compare_at(sc, ra, rb, level, opt)) return k;
   }
   return std::nullopt;
 }

@@ -106,6 +106,6 @@ struct AlignedRow {
 // whole scenario differs when run again (runs that are not deterministic).
 std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, Level level,
                                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a,
-                                                     Impl b);
+                                                     Impl b, const CompareOptions& opt = {});
 
 }  // namespace refdrv
