@@ -289,10 +289,16 @@ Result<void> MachineOutputs::check() const {
 
 Result<void> MachineOutputs::write(const std::function<std::string()>& ktap_text,
                                    const std::function<std::string()>& json_text) const {
+  // Both are written even when the first fails: one output lost is no
+  // reason to lose the other.
+  std::optional<Error> ktap_failed, json_failed;
   if (!ktap.empty())
-    if (auto w = write_text(ktap, ktap_text()); !w) return w;
+    if (auto w = write_text(ktap, ktap_text()); !w) ktap_failed = w.error();
   if (!json.empty())
-    if (auto w = write_text(json, json_text()); !w) return w;
+    if (auto w = write_text(json, json_text()); !w) json_failed = w.error();
+  if (ktap_failed && json_failed) return fail(ktap_failed->message + "; " + json_failed->message);
+  if (ktap_failed) return fail(ktap_failed->message + (json.empty() ? "" : " (the JSON was written to " + json + ")"));
+  if (json_failed) return fail(json_failed->message + (ktap.empty() ? "" : " (the KTAP was written to " + ktap + ")"));
   return {};
 }
 

@@ -4,7 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <ios>
 #include <string>
 #include <vector>
@@ -31,15 +35,29 @@ int main(int argc, char** argv) {
   // The options' validators check the paths a command writes to before the
   // work; what still fails there (a directory made read-only meanwhile, a
   // full disk) is one line and status 2, not an abort.
+  int status = 0;
   try {
     for (const auto& c : commands)
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) {
+        status = c.run();
+        break;
+      }
   } catch (const std::filesystem::filesystem_error& e) {
     fmt::print(stderr, "refdrv: error: {}\n", e.what());
     return refdrv::kExitBadInput;
-  } catch (const std::ios_base::failure& e) {
-    fmt::print(stderr, "refdrv: error: {}\n", e.what());
+  } catch (const std::system_error& e) {  // fmt's and the streams' write errors (std::ios_base::failure is one)
+    std::fflush(stdout);
+    fmt::print(stderr, "refdrv: error: {} (the output is incomplete)\n", e.what());
     return refdrv::kExitBadInput;
   }
-  return 0;
+  // What went to standard output is the command's result (a table, KTAP,
+  // JSON): if it could not all be written (a full disk, a closed pipe end),
+  // the exit status says so instead of the verdict nobody received.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "refdrv: error: cannot write standard output: {} (the output is incomplete{})\n",
+               std::strerror(errno),
+               status ? fmt::format("; the command's own exit status was {}", status) : std::string{});
+    return refdrv::kExitBadInput;
+  }
+  return status;
 }

@@ -247,7 +247,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/2";
+  j["schema"] = "refdrv-check-report/3";
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;
   json impls = json::array();
@@ -308,8 +308,11 @@ nlohmann::json check_report_json(const CheckReport& rep) {
                    {"covered", c.covered}});
   j["coverage"] = cov;
   j["timings"] = {{"wall_seconds", rep.wall_seconds}, {"instances", rep.instances}};
-  j["passed"] = rep.all_passed();
-  j["equivalent"] = rep.all_equivalent();
+  // Verdicts only where something ran, or was compared: a job reading
+  // .passed must not accept a run that checked nothing.
+  j["passed"] = rep.all_passed() && rep.ran_pairs() > 0;
+  j["equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0;
+  j["ran_pairs"] = rep.ran_pairs();
   j["compared_pairs"] = rep.compared_pairs();
   return j;
 }
