@@ -2,6 +2,7 @@
 #include "engine/check_report.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sstream>
 
@@ -44,11 +45,14 @@ std::string equivalence_text(const CheckRow& row) {
   if (row.runs.empty()) return "nothing ran";
   if (!row.uncompared.empty()) return "not compared: " + row.uncompared;
   if (!row.compared()) return fmt::format("only {} ran: not compared", impl_title(row.impls[0]));
+  // Every implementation that differs, not only the first.
+  std::vector<std::string> differ;
   for (std::size_t i = 1; i < row.divergence.size(); ++i)
     if (row.divergence[i])
-      return fmt::format("{} differs from {} ({})", impl_title(row.impls[i]), impl_title(row.impls[0]),
-                         level_name(row.divergence[i]->level));
-  return "yes";
+      differ.push_back(fmt::format("{} differs from {} ({})", impl_title(row.impls[i]), impl_title(row.impls[0]),
+                                   level_name(row.divergence[i]->level)));
+  if (differ.empty()) return "yes";
+  return fmt::format("{}", fmt::join(differ, "; "));
 }
 
 std::string format_divergence(const Divergence& d, Impl a, Impl b) {
@@ -131,10 +135,13 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     }
   }
 
-  std::size_t failed = 0, diverged = 0;
+  // Divergences are counted per implementation compared with the reference
+  // (as DIVERGENCE blocks and reproducers are), and the pairs they are in.
+  std::size_t failed = 0, diverged = 0, diverged_pairs = 0;
   for (const auto& row : rep.rows) {
     for (const auto& r : row.runs) failed += r.passed() ? 0 : 1;
-    diverged += row.equivalent() ? 0 : 1;
+    diverged_pairs += row.equivalent() ? 0 : 1;
+    for (const auto& d : row.divergence) diverged += d ? 1 : 0;
   }
   const std::size_t empty = rep.rows.size() - rep.ran_pairs(), single = rep.single_pairs(),
                     compared = rep.compared_pairs();
@@ -155,7 +162,8 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     if (single) out += fmt::format(" ({} pair(s) had a single implementation to run, so nothing to compare)", single);
     out += not_run + ".\n";
   } else {
-    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}.\n", c.red, failed, diverged, not_run, c.reset);
+    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}{}.\n", c.red, failed, diverged,
+                       diverged ? fmt::format(" in {} scenario/model pair(s)", diverged_pairs) : "", not_run, c.reset);
   }
   if (!rep.problems.empty())
     out += fmt::format("{}error{}: {}{}\n", c.red, c.reset, rep.problems.front(),
