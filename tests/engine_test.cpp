@@ -478,6 +478,33 @@ RunResult synthetic(std::vector<TraceEvent> events, std::vector<MacView> mac) {
   return r;
 }
 
+// Two implementations that both differ from C: the column names both, and
+// the summary counts two divergences in one pair (as the DIVERGENCE blocks
+// and reproducers are two), not one.
+TEST(CheckReport, EveryDifferingImplementationIsNamedAndCounted) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  CheckReport rep;
+  CheckRow row;
+  row.scenario = std::make_shared<const Scenario>(*sc);
+  row.model = "AX88772A";
+  row.impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  const auto step = TraceEvent{.kind = TraceKind::kStep, .value = 0, .name = "attach"};
+  for (long v : {0x3100L, 0x3000L, 0x3000L}) {
+    RunResult r = synthetic({step, TraceEvent{.kind = TraceKind::kMdioRead, .addr = 16, .reg = 0, .value = v}}, {});
+    r.steps_run = 1;
+    row.runs.push_back(std::move(r));
+  }
+  row.divergence = {std::nullopt, compare(*sc, row.runs[0], row.runs[1]), compare(*sc, row.runs[0], row.runs[2])};
+  row.reproducers.resize(3);
+  ASSERT_TRUE(row.divergence[1] && row.divergence[2]);
+  EXPECT_EQ(equivalence_text(row), "Rust differs from C (MDIO sequence); C++ differs from C (MDIO sequence)");
+  rep.rows.push_back(row);
+  rep.instances = 3;
+  const std::string out = format_terminal(rep, {});
+  EXPECT_THAT(out, HasSubstr("0 failed run(s), 2 divergence(s) in 1 scenario/model pair(s)."));
+}
+
 // The fuzzers find divergences by their digests and check names them by
 // comparing keys: the two must agree on every field of every kind of event,
 // or a fuzz finding would not reproduce under check (or check would see a
