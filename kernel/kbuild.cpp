@@ -318,11 +318,15 @@ fs::path configured_dir(const LinuxTree& tree, const std::string& config_id) {
 constexpr const char* kRecordFile = "tree.record";
 constexpr const char* kStampFile = "stamp.configure";
 
+}  // namespace
+
 // The first file recorded for the configured tree in `dir` that differs in
-// `root` now; nullopt when none does or there is no record yet.
+// `root` now; nullopt when none does. Without a record (a run stopped
+// between the configure and the record, or one that could not write it)
+// nothing says the tree is unchanged, so that counts as a change too.
 std::optional<std::string> changed_since_configured(const fs::path& dir, const fs::path& root) {
   auto text = read_file(dir / kRecordFile);
-  if (!text) return std::nullopt;
+  if (!text) return std::string(kRecordFile) + " (missing: what the tree was when configured is unknown)";
   auto rec = parse_record(*text);
   if (!rec) return std::string(kRecordFile);  // unreadable: configure again, which rewrites it
   bool refreshed = false;
@@ -331,7 +335,6 @@ std::optional<std::string> changed_since_configured(const fs::path& dir, const f
   return diff;
 }
 
-}  // namespace
 
 // A syntax error in one of the tree's own build files outside rust/ (make's
 // "drivers/net/phy/Makefile:42: *** extraneous 'else'.  Stop.", Kconfig's

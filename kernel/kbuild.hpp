@@ -177,6 +177,13 @@ struct BuiltKernel {
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
 
+// Whether the configured tree in the cache directory `dir` still matches the
+// tree at `root`: the first recorded file (header, Kconfig, Makefile) that
+// differs now, or its record's name when the record is missing or
+// unreadable (which forces a configure); nullopt when unchanged.
+[[nodiscard]] std::optional<std::string> changed_since_configured(const std::filesystem::path& dir,
+                                                                  const std::filesystem::path& root);
+
 // A configure's error read for its cause. tree_build_file_error: a syntax
 // error in the tree's own Makefiles or Kconfig outside rust/, which fails
 // with or without Rust ("FILE:LINE: message", "" when it is not one): an

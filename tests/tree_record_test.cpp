@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "kernel/cache.hpp"
+#include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
 
 namespace refdrv::kernel {
@@ -130,6 +131,25 @@ TEST_F(TreeRecordTest, AHardLinkedCopyWithOneDriverChangedMatchesAndSharesConten
   fs::remove(copy / "Makefile");
   write(copy / "Makefile", "VERSION = 7\n");
   EXPECT_EQ(first_difference(for_copy, copy, refreshed), "Makefile");
+}
+
+// A configured tree's record decides whether it is reconfigured: a header
+// changed since is a change; so is a record that is missing (a run stopped
+// between the configure and the record), which said "unchanged" and let
+// later header edits go unseen.
+TEST_F(TreeRecordTest, AConfiguredTreeWithoutItsRecordCountsAsChanged) {
+  const fs::path configured = dir_ / "configured";
+  fs::create_directories(configured);
+  auto missing = changed_since_configured(configured, tree_);
+  ASSERT_TRUE(missing);
+  EXPECT_THAT(*missing, HasSubstr("tree.record (missing"));
+  TreeRecord rec = record();
+  rec.version = "6.12";
+  rec.config_key = "k";
+  write(configured / "tree.record", format_record(rec));
+  EXPECT_EQ(changed_since_configured(configured, tree_), std::nullopt);
+  write(tree_ / "include/linux/phy.h", "struct phy_device; /* changed */\n");
+  EXPECT_EQ(changed_since_configured(configured, tree_), std::optional<std::string>("include/linux/phy.h"));
 }
 
 TEST_F(TreeRecordTest, TheRecordReadsBackAndABrokenOneIsAnError) {
