@@ -100,7 +100,10 @@ std::vector<bool> foreign_events(const std::vector<TraceEvent>& ev) {
   return foreign;
 }
 
-std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions& opt = {}) {
+// `sampled`: phylib's state was only sampled in one of the runs compared
+// (RunResult::states_sampled), so a transition next to a foreign callback
+// may be one that run's extra sample point saw.
+std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions& opt, bool sampled) {
   std::vector<Entry> out;
   const auto& ev = r.trace.events();
   const std::vector<std::string> modules = bound_modules(r.trace);
@@ -133,8 +136,14 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
     const TraceEvent& e = ev[i];
     if (foreign[i]) continue;
     if (opt.bound_drivers_only && level == Level::kEvents && e.kind == TraceKind::kState) {
+      // Next to another driver's callback, a state seen at a sample point
+      // only one run has is left out: the first sight of the state (no old
+      // state: the watch starts at the first sample), and, where the state
+      // was only sampled, any transition. Where every store was watched, a
+      // transition from a known state is compared wherever it happened.
       const bool at_foreign = (i + 1 < ev.size() && foreign[i + 1]) || (i > 0 && foreign[i - 1]);
-      if (!at_foreign) states.push_back({fmt::format("state {}", e.name.view()), i});
+      const bool a_sample = sampled || e.detail.empty();
+      if (!at_foreign || !a_sample) states.push_back({fmt::format("state {}", e.name.view()), i});
       continue;
     }
     if (kept(e, level)) out.push_back({key_of(e, modules), i});
@@ -418,8 +427,9 @@ std::string normalized_log_line(std::string line, const std::vector<std::string>
 
 std::optional<Divergence> compare_at(const Scenario& sc, const RunResult& a, const RunResult& b, Level level,
                                      const CompareOptions& opt) {
-  const auto pa = project(a, level, opt);
-  const auto pb = project(b, level, opt);
+  const bool sampled = !a.states_sampled.empty() || !b.states_sampled.empty();
+  const auto pa = project(a, level, opt, sampled);
+  const auto pb = project(b, level, opt, sampled);
   const std::size_t n = std::min(pa.size(), pb.size());
   std::size_t i = 0;
   while (i < n && pa[i].key == pb[i].key) ++i;

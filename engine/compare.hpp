@@ -73,7 +73,9 @@ struct CompareOptions {
   // events, without their times: where phylib's state is sampled rather than
   // watched (a VM without debug registers), the samples are taken at
   // callbacks and calls, so one run's extra match_phy_device() calls move
-  // where and when a transition is seen, not which.
+  // where and when a transition is seen, not which. Next to such a call, the
+  // first sight of the state is left out, and where the state is sampled
+  // every transition seen there; a watched transition is always compared.
   bool bound_drivers_only = false;
 };
 

@@ -718,6 +718,26 @@ TEST(Comparator, BoundDriversOnlyLeavesOutOtherDriversCallbacksAndTheirStateSamp
   ASSERT_TRUE(state);
   EXPECT_EQ(state->a, "state READY");
   EXPECT_EQ(state->b, "state HALTED");
+
+  // A transition from a known state right after another driver's callback:
+  // compared where every store was watched (it was left out with the
+  // samples, so READY -> UP against READY -> HALTED was "equivalent"); left
+  // out where the state is only sampled.
+  auto after_foreign = [](const char* to, bool sampled) {
+    RunResult r = synthetic({E{.kind = TraceKind::kBind, .value = 1, .name = "Asix", .detail = "ax88796b"},
+                             E{.kind = TraceKind::kStep, .value = 0, .name = "attach"},
+                             E{.kind = TraceKind::kCallbackEnter, .name = "match_phy_device", .detail = "Other"},
+                             E{.kind = TraceKind::kCallbackExit, .value = 0, .name = "match_phy_device"},
+                             E{.kind = TraceKind::kState, .name = to, .detail = "READY"}},
+                            {});
+    if (sampled) r.states_sampled = "no debug registers";
+    return r;
+  };
+  auto watched = compare(*sc, after_foreign("UP", false), after_foreign("HALTED", false), opt);
+  ASSERT_TRUE(watched);
+  EXPECT_EQ(watched->a, "state UP");
+  EXPECT_EQ(watched->b, "state HALTED");
+  EXPECT_FALSE(compare(*sc, after_foreign("UP", true), after_foreign("HALTED", true), opt));
 }
 
 TEST(Comparator, TheKernelLogIsComparedWithWhatLegitimatelyDiffersNormalised) {
