@@ -1093,6 +1093,7 @@ json drivers_section(const ReportOptions& opt) {
   const auto twins = full["differential"]["entries"].get<std::size_t>();
   const auto comparisons = full["differential"]["comparisons"].get<std::size_t>();
   const auto diverged = full["differential"]["diverged"].get<std::size_t>();
+  j["differential_diverged"] = diverged;
   if (twins)
     j["summary"] = j["summary"].get<std::string>() +
                    fmt::format(" Differential: {} entr{} that refdrv's other implementations register too ran every "
@@ -1108,6 +1109,12 @@ json gaps_section(const ReportOptions& opt) {
       "refdrv gaps: the phy_driver callbacks each C driver file's tables set (read from the tree's sources), against "
       "those the tree's Rust abstraction (trait Driver in rust/kernel/net/phy.rs, read from the tree) and refdrv's "
       "C++ abstractions offer; the missing ones ranked by the driver files that set them.";
+  if (opt.gaps.is_object() && opt.gaps.contains("failed")) {
+    j["available"] = false;
+    j["tool_failed"] = true;
+    j["note"] = opt.gaps["failed"];
+    return j;
+  }
   if (opt.gaps.is_null() || !opt.gaps.contains("callbacks")) {
     j["available"] = false;
     j["note"] = "The abstraction-gap map was not computed.";
@@ -1243,6 +1250,11 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
       if (d.value("ran", false) && !d.value("reaches_minimum", true))
         out.push_back(fmt::format("the {} driver's mutation score is below {}% (section 1)",
                                   d.value("implementation", std::string("?")), m.value("min_score", 0.0)));
+  // The drivers' differential compares the implementations too (section 1
+  // compares them on the suite, section 8 on the conformance scenarios).
+  if (const auto n = r.value("drivers", json::object()).value("differential_diverged", 0); n > 0)
+    out.push_back(fmt::format("{} phy_driver entr{} where another implementation diverged from C (section 8)", n,
+                              n == 1 ? "y" : "ies"));
   if (const auto& f = r.value("faults", json::object()); f.is_object() && f.value("compared", false)) {
     if (const std::size_t n = f.value("differences", json::array()).size())
       out.push_back(fmt::format("{} fault point(s) handled differently (section 3)", n));
@@ -1272,6 +1284,8 @@ std::vector<std::string> report_failures(const nlohmann::json& r) {
     out.emplace_back("the callgrind run failed (section 4)");
   if (r.value("history", json::object()).value("tool_failed", false))
     out.emplace_back("reading the history of the --git checkout failed (section 5)");
+  if (r.value("gaps", json::object()).value("tool_failed", false))
+    out.emplace_back("the abstraction-gap map failed (section 9)");
   if (r.value("gaps", json::object()).value("api_failed", false))
     out.emplace_back("the phylib API map failed (section 9)");
   return out;

@@ -407,9 +407,11 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   bad["faults"]["differences"] = nlohmann::json::array({1, 2, 3});
   bad["mutation"]["drivers"][0] = {{"implementation", "C"}, {"ran", true}, {"reaches_minimum", false}};
   bad["safe_code"]["cxx"] = {{"available", true}};
+  bad["drivers"]["differential_diverged"] = 1;
   EXPECT_THAT(report::report_findings(bad),
               ElementsAre("2 failed run(s) (section 1)", "1 diverging pair(s) (section 1)",
                           "the C driver's mutation score is below 95% (section 1)",
+                          "1 phy_driver entry where another implementation diverged from C (section 8)",
                           "3 fault point(s) handled differently (section 3)"));
   EXPECT_THAT(report::report_failures(bad), ElementsAre("mutation testing of the Rust driver failed (section 1)"));
   // Tools asked for that failed are failures too, never a complete report.
@@ -417,10 +419,11 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   tools["cost"]["tool_failed"] = true;
   tools["history"]["tool_failed"] = true;
   tools["gaps"]["api_failed"] = true;
+  tools["gaps"]["tool_failed"] = true;
   EXPECT_THAT(report::report_failures(tools),
               ElementsAre("mutation testing of the Rust driver failed (section 1)", "the callgrind run failed (section 4)",
                           "reading the history of the --git checkout failed (section 5)",
-                          "the phylib API map failed (section 9)"));
+                          "the abstraction-gap map failed (section 9)", "the phylib API map failed (section 9)"));
   // A pair whose runs without a fault already stop (a hang, on every
   // implementation alike): its points say nothing, never "identically".
   nlohmann::json stops = r;
