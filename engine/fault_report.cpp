@@ -78,9 +78,11 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                          p.scenario->name, p.model);
 
   for (const auto& pt : rep.points) {
-    if (!pt.differs && !style.all_points) continue;
-    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs ? red : "",
-                       pt.differs ? "DIFFERS" : "point", pt.differs ? reset : "", pt.scenario->name, pt.model,
+    const bool stops = rep.stops(pt);
+    if (!pt.differs && !stops && !style.all_points) continue;
+    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs || stops ? red : "",
+                       pt.differs ? "DIFFERS" : stops ? "STOPS" : "point", pt.differs || stops ? reset : "",
+                       pt.scenario->name, pt.model,
                        pt.index, pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
     for (std::size_t i = 0; i < rep.impls.size(); ++i) {
       const SweepRun& r = pt.runs[i];
@@ -99,15 +101,23 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   if (broken)
     out += fmt::format("\n{}{} scenario/model pair(s) already stop without a fault: their points say nothing.{}\n",
                        red, broken, reset);
-  if (d)
+  const std::size_t stopping = rep.stopping();
+  if (stopping)
+    out += fmt::format("\n{}At {} point(s) the runs stopped (a crash or a hang) on every implementation swept: an "
+                       "MDIO error must not stop the kernel, whoever's code it was.{}\n",
+                       red, stopping, reset);
+  if (d) {
     out += fmt::format("\n{}{} of {} points differ between implementations.{}\n", red, d, points, reset);
-  else if (!rep.compared()) {
+  } else if (!rep.compared()) {
     const bool empty = rep.exit_code() == kExitBadInput;  // no verdict at all, not one implementation
     out += fmt::format("\n{}Nothing was compared: {}.{}\n", empty ? red : "", rep.not_compared(), empty ? reset : "");
-  }
-  else if (!broken)
+  } else if (!broken && !stopping) {
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
+  }
+  if (!rep.problems.empty())
+    out += fmt::format("{}error{}: {}{}\n", red, reset, rep.problems.front(),
+                       rep.problems.size() > 1 ? fmt::format(" (and {} more)", rep.problems.size() - 1) : "");
   std::size_t ungrouped = 0;
   for (const auto& p : rep.pairs) ungrouped += group_of_model(p.model) ? 0 : 1;
   if (ungrouped && rep.compared())
@@ -128,6 +138,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   j["runs"] = rep.runs;
   j["wall_seconds"] = rep.wall_seconds;
   j["differing_points"] = rep.differing();
+  j["stopping_points"] = rep.stopping();
   j["compared"] = rep.compared();
   if (!rep.compared()) j["not_compared"] = rep.not_compared();
   json pairs = json::array();

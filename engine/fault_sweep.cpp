@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "engine/fault_sweep.hpp"
 
+#include <algorithm>
+
 #include "engine/groups.hpp"
 
 #include <fmt/format.h>
@@ -10,6 +12,7 @@
 #include <fstream>
 
 #include "engine/environment.hpp"
+#include "kernel/cache.hpp"
 
 namespace refdrv {
 
@@ -33,6 +36,17 @@ std::size_t SweepReport::differing() const {
   return n;
 }
 
+bool SweepReport::stops(const SweepPoint& p) const {
+  if (p.differs) return false;
+  return std::any_of(p.runs.begin(), p.runs.end(), [](const SweepRun& r) {
+    return r.outcome == FaultOutcome::kCrash || r.outcome == FaultOutcome::kHang;
+  });
+}
+
+std::size_t SweepReport::stopping() const {
+  return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [this](const SweepPoint& p) { return stops(p); }));
+}
+
 std::string SweepReport::not_compared() const {
   if (pairs.empty())
     return skipped.empty() ? "no scenario/model pair to sweep"
@@ -52,7 +66,7 @@ int SweepReport::exit_code() const {
   // that is a finding too, never a clean sweep.
   for (const auto& p : pairs)
     if (!p.baseline_ok) return kExitFailure;
-  return differing() ? kExitFailure : 0;
+  return differing() || stopping() ? kExitFailure : 0;
 }
 
 namespace {
@@ -202,7 +216,10 @@ void tally(SweepReport& rep, Impl impl, const SweepRun& run) {
 
 // A point where the implementations differ: reruns them with their traces
 // for the first difference, and writes the scenario that shows it.
-void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& opt, const SupervisorOptions& so) {
+// A reproducer that cannot be written is said (in `problems`); the finding
+// stays.
+void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& opt, const SupervisorOptions& so,
+                        std::vector<std::string>& problems) {
   const std::size_t n_impls = opt.impls.size();
   const std::uint64_t k = pt.index;
   RunOptions o;
@@ -221,17 +238,22 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   repro.name = fmt::format("{}-{}", slug(fmt::format("{}-error-at-access-{}", pt.scenario->name, k)), slug(pt.model));
   repro.models = {pt.model};
   repro.faults.push_back(fault_at(k));
-  std::filesystem::create_directories(opt.repro_dir);
-  pt.reproducer = fmt::format("{}/{}.yaml", opt.repro_dir, repro.name);
+  std::error_code ec;
+  std::filesystem::create_directories(opt.repro_dir, ec);
+  const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, repro.name);
   std::string outcomes;
   for (std::size_t i = 0; i < n_impls; ++i)
     outcomes +=
         fmt::format("{}{}: {}", i ? "; " : "", impl_title(opt.impls[i]), fault_outcome_name(pt.runs[i].outcome));
-  std::ofstream(pt.reproducer) << scenario_to_yaml(
-      repro, repro.steps.size(),
-      fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails with -EIO. "
-                  "The implementations differ: {}.",
-                  k, pt.access, pt.scenario->name, pt.model, outcomes));
+  const auto w = kernel::write_file(
+      path, scenario_to_yaml(repro, repro.steps.size(),
+                             fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails "
+                                         "with -EIO. The implementations differ: {}.",
+                                         k, pt.access, pt.scenario->name, pt.model, outcomes)));
+  if (w)
+    pt.reproducer = path;
+  else
+    problems.push_back("the reproducer was not written: " + w.error().message);
 }
 
 }  // namespace
@@ -288,7 +310,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
       pt.divergence.resize(n_impls);
       for (std::size_t i = 1; i < n_impls; ++i)
         if (pt.runs[i].outcome != pt.runs[0].outcome || pt.runs[i].digest != pt.runs[0].digest) pt.differs = true;
-      if (pt.differs) explain_difference(env, pt, opt, so);
+      if (pt.differs) explain_difference(env, pt, opt, so, rep.problems);
       rep.points.push_back(std::move(pt));
     }
   }

@@ -105,14 +105,23 @@ struct SweepReport {
   std::map<Impl, std::array<std::size_t, kAccessOrigins>> warned_by_origin;
   std::size_t runs = 0;
   double wall_seconds = 0;
+  // What went wrong beside the verdict (a reproducer that could not be
+  // written), said after the summary.
+  std::vector<std::string> problems;
 
   [[nodiscard]] std::size_t differing() const;
+  // Points where no implementation differs but the runs stopped (a crash or
+  // a hang): every implementation alike, but an MDIO error must not stop
+  // the kernel, so a finding too.
+  [[nodiscard]] bool stops(const SweepPoint& p) const;
+  [[nodiscard]] std::size_t stopping() const;
   // Whether anything was compared: two implementations or more, and a point.
   [[nodiscard]] bool compared() const { return impls.size() >= 2 && !points.empty(); }
   // Why nothing was compared, in words ("" when something was).
   [[nodiscard]] std::string not_compared() const;
-  // 0: no difference; 1: implementations differ somewhere, or a run already
-  // stops (a hang, a crash) without a fault; 2: no pair was swept, or no run
+  // 0: no difference; 1: implementations differ somewhere, a run stops (a
+  // crash, a hang) at a fault, or one already stops without a fault; 2: no
+  // pair was swept, or no run
   // made an access to fail (an empty run is no verdict).
   [[nodiscard]] int exit_code() const;
 };

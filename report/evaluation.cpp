@@ -589,6 +589,15 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
                        {"reproducer", p.reproducer}});
     }
     j["differences"] = diffs;
+    // Points where the runs stopped alike (a crash or a hang at an MDIO
+    // error): no difference, but a finding (refdrv faults exits 1).
+    json stopped = json::array();
+    for (const auto& p : rep.points)
+      if (rep.stops(p))
+        stopped.push_back(fmt::format("{} on {}, access {} ({}): {}", p.scenario->name, p.model, p.index, p.access,
+                                      p.runs.front().detail));
+    j["stops_at_a_fault"] = stopped;
+    j["has_stops_at_a_fault"] = !stopped.empty();
     // Pairs whose runs without a fault already stop: their points say
     // nothing (refdrv faults exits 1 for them), and pairs not swept.
     json broken = json::array();
@@ -606,7 +615,7 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
     // not.
     j["compared"] = rep.compared();
     j["not_compared"] = rep.not_compared();
-    j["identical"] = rep.compared() && diffs.empty() && broken.empty();
+    j["identical"] = rep.compared() && diffs.empty() && broken.empty() && stopped.empty();
   } else {
     j["swept"] = false;
   }
@@ -1258,6 +1267,8 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
   if (const auto& f = r.value("faults", json::object()); f.is_object() && f.value("compared", false)) {
     if (const std::size_t n = f.value("differences", json::array()).size())
       out.push_back(fmt::format("{} fault point(s) handled differently (section 3)", n));
+    if (const std::size_t n = f.value("stops_at_a_fault", json::array()).size())
+      out.push_back(fmt::format("{} fault point(s) where every implementation crashed or hung (section 3)", n));
     if (const std::size_t n = f.value("stops_without_a_fault", json::array()).size())
       out.push_back(fmt::format("{} scenario/model pair(s) that stop without a fault, so their fault points say "
                                 "nothing (section 3)",

@@ -155,6 +155,44 @@ steps:
   EXPECT_EQ(classify_fault_run(untouched, base, k).outcome, FaultOutcome::kNotReached);
 }
 
+// A point where every implementation crashed (or hung) at the fault does
+// not differ, but it is no "handled identically": exit 1, named, counted.
+TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
+  auto sc = parse_scenario("name: s\nmodels: [AX88772A]\nsteps:\n  - attach\n", "s.yaml");
+  ASSERT_TRUE(sc);
+  SweepReport rep;
+  rep.impls = {Impl::kC, Impl::kRust};
+  rep.pairs.push_back({std::make_shared<const Scenario>(*sc), "AX88772A", 3, true});
+  for (Impl i : rep.impls) {  // the tables' counts (not what is tested here)
+    rep.counts[i] = {};
+    rep.mac_outcome_changed[i] = 0;
+    rep.warned[i] = 0;
+    rep.counts_by_origin[i] = {};
+    rep.mac_outcome_changed_by_origin[i] = {};
+    rep.warned_by_origin[i] = {};
+  }
+  SweepPoint ok;
+  ok.scenario = rep.pairs.front().scenario;
+  ok.model = "AX88772A";
+  ok.runs = {SweepRun{.outcome = FaultOutcome::kReturned}, SweepRun{.outcome = FaultOutcome::kReturned}};
+  rep.points.push_back(ok);
+  EXPECT_EQ(rep.exit_code(), 0);
+  EXPECT_THAT(format_fault_terminal(rep, {}), HasSubstr("handled the error identically"));
+  SweepPoint crash = ok;
+  crash.index = 1;
+  crash.runs = {SweepRun{.outcome = FaultOutcome::kCrash, .detail = "crash: NULL pointer dereference"},
+                SweepRun{.outcome = FaultOutcome::kCrash, .detail = "crash: NULL pointer dereference"}};
+  rep.points.push_back(crash);
+  EXPECT_EQ(rep.stopping(), 1u);
+  EXPECT_EQ(rep.differing(), 0u);
+  EXPECT_EQ(rep.exit_code(), 1);
+  const std::string out = format_fault_terminal(rep, {});
+  EXPECT_THAT(out, HasSubstr("STOPS s on AX88772A, access 1"));
+  EXPECT_THAT(out, HasSubstr("At 1 point(s) the runs stopped (a crash or a hang) on every implementation swept"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("identically")));
+  EXPECT_EQ(fault_report_json(rep)["stopping_points"], 1);
+}
+
 TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
   Environment& env = environment("6.12");
   SweepOptions opt;

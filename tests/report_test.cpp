@@ -408,11 +408,13 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   bad["mutation"]["drivers"][0] = {{"implementation", "C"}, {"ran", true}, {"reaches_minimum", false}};
   bad["safe_code"]["cxx"] = {{"available", true}};
   bad["drivers"]["differential_diverged"] = 1;
+  bad["faults"]["stops_at_a_fault"] = nlohmann::json::array({"s on AX88772A, access 4 (rd BMSR): crash: oops"});
   EXPECT_THAT(report::report_findings(bad),
               ElementsAre("2 failed run(s) (section 1)", "1 diverging pair(s) (section 1)",
                           "the C driver's mutation score is below 95% (section 1)",
                           "1 phy_driver entry where another implementation diverged from C (section 8)",
-                          "3 fault point(s) handled differently (section 3)"));
+                          "3 fault point(s) handled differently (section 3)",
+                          "1 fault point(s) where every implementation crashed or hung (section 3)"));
   EXPECT_THAT(report::report_failures(bad), ElementsAre("mutation testing of the Rust driver failed (section 1)"));
   // Tools asked for that failed are failures too, never a complete report.
   nlohmann::json tools = bad;
