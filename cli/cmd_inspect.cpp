@@ -18,6 +18,7 @@
 #include "engine/compare.hpp"
 #include "engine/suite.hpp"
 #include "hw/catalog.hpp"
+#include "hw/qt2025.hpp"
 #include "engine/check_report.hpp"
 
 namespace refdrv::cli {
@@ -27,9 +28,10 @@ namespace {
 struct TraceArgs {
   std::string scenario;
   std::string model;
-  std::string partner = "switch-10-100";
+  std::string partner;  // "" = the default for the model's medium
   double seconds = 5.0;
   bool decode = false;
+  bool registers = false;
   bool no_logs = false;
 };
 
@@ -109,7 +111,16 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     if (!s) return report_error(s.error());
     sc = std::move(*s);
   } else {
-    auto s = quick_scenario(t.model.empty() ? reference_group().models.front() : t.model, t.partner, t.seconds);
+    const std::string m = t.model.empty() ? reference_group().models.front() : t.model;
+    // The default partner is on the model's own medium: a twisted-pair
+    // switch would give an SFP+ PHY no signal at all.
+    const auto qt = hw::qt2025_models();
+    const bool fiber = std::any_of(qt.begin(), qt.end(), [&](const hw::Qt2025Spec& q) { return q.name == m; });
+    const std::string partner = !t.partner.empty() ? t.partner : fiber ? "10gbase-sr" : "switch-10-100";
+    if (auto p = hw::find_partner(partner); p && p->medium != (fiber ? hw::Medium::kFiber10G : hw::Medium::kTwistedPair))
+      fmt::print(stderr, "refdrv: note: partner {} is on another medium than {}: the PHY sees no signal from it\n",
+                 partner, m);
+    auto s = quick_scenario(m, partner, t.seconds);
     if (!s) return report_error(s.error());
     sc = std::move(*s);
   }
@@ -128,16 +139,24 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
   for (Impl impl : *impls) {
     RunOptions ro;
     ro.logs = !t.no_logs;
+    ro.register_dump = t.registers;
     const RunResult r = run_scenario(**env, sc, *model, impl, ro);
     fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, *model,
                impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
     if (!note.empty()) fmt::print("# {} (its bind line below)\n", note);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = !t.no_logs}));
+    if (t.registers) {
+      fmt::print("# {}'s registers after the last step (read without side effects):\n", *model);
+      std::istringstream lines(r.register_dump);
+      for (std::string line; std::getline(lines, line);) fmt::print("#   {}\n", line);
+    }
     std::size_t failed = 0;
     for (const auto& e : r.expectations)
       if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message), ++failed;
     // The FAIL lines say what failed; a run that stopped says why here.
-    if (r.passed())
+    if (r.passed() && r.expectations.empty())
+      fmt::print("# no expectations to check; the run did not stop and leaked nothing\n");
+    else if (r.passed())
       fmt::print("# all expectations hold\n");
     else if (r.stop || !failed)
       fmt::print("# {}\n", r.failure_summary());
@@ -365,7 +384,7 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   trace->add_option("--model", ta->model, fmt::format("PHY model (refdrv models; default: the scenario's first, or {})",
                                                    reference_group().models.front()))
       ->check(one_of(model_names(), "model", "refdrv models lists them"));
-  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none (default: switch-10-100)")
+  trace->add_option("--partner", ta->partner, "without a scenario: link partner, or none (default: switch-10-100, 10gbase-sr for the QT2025 models)")
       ->check(one_of(partner_names(), "partner", "refdrv models lists them"))
       ->excludes(file);
   trace->add_option("--seconds", ta->seconds,
@@ -374,6 +393,8 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
       ->check(number_in(0, kMaxVirtualSeconds))
       ->excludes(file);
   trace->add_flag("--decode", ta->decode, "decode every MDIO register value");
+  trace->add_flag("--registers", ta->registers,
+                  "after the trace, the model's registers as the last step left them (Clause-22 models)");
   // A plain flag: CLI11 2.3's negated form ("!--no-logs") converts
   // --no-logs=VALUE with std::stoll outside any try, so a 20-digit value
   // ended refdrv with std::terminate (found by fuzz/cli_args.cpp).

@@ -417,6 +417,13 @@ class Run {
     result_.mdio_accesses = inst_->mdio_accesses();
     result_.writes_during_reset = inst_->writes_during_reset();
     result_.virtual_ns = inst_->now_ns();
+    if (opt_.register_dump) {
+      if (auto* model = dynamic_cast<hw::PhyModel*>(phy_))
+        result_.register_dump = hw::dump_registers(*model, inst_->now_ns());
+      else
+        result_.register_dump = phy_ ? "(no register dump for this model: Clause-22 models only)\n"
+                                     : "(no PHY on the bus)\n";
+    }
     inst_->destroy();
     result_.states_sampled = inst_->sampled_because();
     result_.stop = inst_->stop_reason();

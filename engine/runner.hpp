@@ -95,6 +95,7 @@ struct RunResult {
   // what that level compares, so runs can be compared without their traces.
   std::array<std::uint64_t, 3> digest{};
   std::optional<FaultEffect> fault;  // with RunOptions::extra_fault (access index)
+  std::string register_dump;  // with RunOptions::register_dump
 
   [[nodiscard]] std::size_t failures() const;
   [[nodiscard]] bool passed() const { return failures() == 0; }
@@ -112,6 +113,9 @@ struct RunOptions {
   std::uint64_t mdio_per_virtual_second = 100;  // for each second the waits ask for
   std::optional<hw::FaultRule> extra_fault;   // installed before the bus is created (fault sweep)
   bool logs = true;                           // keep kernel log lines in the trace
+  // Keep the model's registers as they are when the last step has run
+  // (hw::dump_registers, without read side effects): refdrv trace --registers.
+  bool register_dump = false;
   // Start from a snapshot where the cache has one for the run's beginning,
   // and save one where it has not (engine/snapshot.hpp). Null: every run
   // starts from nothing.
