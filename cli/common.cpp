@@ -224,7 +224,12 @@ void add_impl_option(CLI::App* cmd, Common& c, ImplChoice choice) {
       ->check(CLI::Validator(
           [choice](std::string& in) -> std::string {
             auto impls = parse_impls(in);
-            if (!impls) return impls.error().message;
+            // The choices this command takes ("all" only where it means something).
+            if (!impls)
+              return choice == ImplChoice::kAll || impls.error().message.rfind("unknown implementation", 0) != 0
+                         ? impls.error().message
+                         : impls.error().message.substr(0, impls.error().message.find(" (")) +
+                               " (c, rust, cxx or none)";
             if (choice != ImplChoice::kAll && impls->empty())
               return choice == ImplChoice::kPair ? "all: name exactly two implementations to compare, e.g. c,rust"
                                                  : "all: name the implementations, e.g. c,rust,cxx";

@@ -228,6 +228,9 @@ class Parser {
   Result<std::uint64_t> duration(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s", what));
     auto d = parse_duration(n.Scalar());
+    if (!d && duration_ns(n.Scalar()))
+      return error(n, fmt::format("{}: '{}' is too long (a duration is at most {:.0f} s)", what, n.Scalar(),
+                                  kMaxDurationNs / 1e9));
     if (!d) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s, got '{}'", what, n.Scalar()));
     return *d;
   }
@@ -1013,13 +1016,17 @@ bool is_operation(Step::Kind k) {
   return false;
 }
 
-std::optional<std::uint64_t> parse_duration(const std::string& text) {
+std::optional<double> duration_ns(const std::string& text) {
   static constexpr std::array<std::pair<const char*, double>, 5> kUnits = {
       {{"ms", 1e6}, {"us", 1e3}, {"ns", 1.0}, {"s", 1e9}, {"min", 60e9}}};
   std::size_t used = 0;
   double v = 0;
   try {
     v = std::stod(text, &used);
+  } catch (const std::out_of_range&) {
+    v = HUGE_VAL;  // a number, too large for a double
+    used = text.find_first_not_of("0123456789.eE+-");
+    if (used == std::string::npos) used = text.size();
   } catch (...) {
     return std::nullopt;
   }
@@ -1028,8 +1035,14 @@ std::optional<std::uint64_t> parse_duration(const std::string& text) {
   if (unit.empty()) scale = 1e9;
   for (const auto& [u, s] : kUnits)
     if (unit == u) scale = s;
-  if (scale == 0 || v < 0 || !std::isfinite(v) || v * scale > 1e18) return std::nullopt;
-  return static_cast<std::uint64_t>(std::llround(v * scale));
+  if (scale == 0 || v < 0 || std::isnan(v)) return std::nullopt;
+  return v * scale;
+}
+
+std::optional<std::uint64_t> parse_duration(const std::string& text) {
+  const auto ns = duration_ns(text);
+  if (!ns || !std::isfinite(*ns) || *ns > kMaxDurationNs) return std::nullopt;
+  return static_cast<std::uint64_t>(std::llround(*ns));
 }
 
 namespace {

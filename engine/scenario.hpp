@@ -182,5 +182,12 @@ Result<Scenario> load_scenario(const std::string& path);
 
 // "1.5s", "200ms", "10us", "3" (seconds) -> nanoseconds.
 std::optional<std::uint64_t> parse_duration(const std::string& text);
+// The longest duration parse_duration() takes, in nanoseconds (about 31
+// years: far past the virtual time a scenario may ask for).
+inline constexpr double kMaxDurationNs = 1e18;
+// Any non-negative number with a unit, in nanoseconds, however large
+// (infinite when it does not fit a double): parse_duration() refuses what
+// is past kMaxDurationNs, and the error then says it is too long.
+std::optional<double> duration_ns(const std::string& text);
 
 }  // namespace refdrv

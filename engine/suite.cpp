@@ -44,10 +44,19 @@ Result<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& pat
     std::error_code ec;
     if (std::filesystem::is_directory(p, ec)) {
       std::vector<std::string> files;
-      for (const auto& e : std::filesystem::directory_iterator(p, ec))
-        if (e.path().extension() == ".yaml" || e.path().extension() == ".yml") files.push_back(e.path().string());
+      std::size_t subdirectories = 0;
+      for (std::filesystem::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() == ".yaml" || it->path().extension() == ".yml") files.push_back(it->path().string());
+        std::error_code dir_ec;
+        subdirectories += it->is_directory(dir_ec) ? 1 : 0;
+      }
+      if (ec) return fail(fmt::format("{}: cannot read this directory: {}", p, ec.message()));
       std::sort(files.begin(), files.end());
-      if (files.empty()) return fail(fmt::format("{}: no *.yaml scenario files in this directory", p));
+      if (files.empty())
+        return fail(fmt::format("{}: no *.yaml or *.yml scenario files in this directory{}", p,
+                                subdirectories ? fmt::format(" (its {} subdirector{} not searched: name them)",
+                                                             subdirectories, subdirectories == 1 ? "y is" : "ies are")
+                                               : ""));
       for (const auto& f : files) {
         auto s = load_scenario(f);
         if (!s) return std::unexpected(s.error());

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "refdrv_phy_callbacks.h"
 #include "hw/clause45.hpp"
 #include "hw/regdump.hpp"
 
@@ -61,6 +62,17 @@ std::string mdio_target(const TraceEvent& ev) {
   return fmt::format("phy:0x{:02x} reg:0x{:02x}", ev.addr, ev.reg);
 }
 
+// The phy_driver callbacks that return nothing (link_change_notify,
+// remove): their exit is traced without a value.
+bool void_callback(std::string_view name) {
+#define REFDRV_CB_VOID(cb, shape, foreign, cxx, locked) {#cb, std::string_view(#shape) == "VOID"},
+  static constexpr std::pair<std::string_view, bool> kShapes[] = {REFDRV_PHY_CALLBACKS(REFDRV_CB_VOID)};
+#undef REFDRV_CB_VOID
+  for (const auto& [cb, is_void] : kShapes)
+    if (cb == name) return is_void;
+  return false;
+}
+
 }  // namespace
 
 std::string return_text(long v) {
@@ -96,6 +108,7 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
     case TraceKind::kCallbackEnter:
       return fmt::format("{}  call   {}() [{}]", t, ev.name, ev.detail);
     case TraceKind::kCallbackExit:
+      if (void_callback(ev.name.view()) && ev.value == 0) return fmt::format("{}  ret    {}()", t, ev.name);
       return fmt::format("{}  ret    {}() = {}", t, ev.name, return_text(ev.value));
     case TraceKind::kState:
       return ev.detail.empty() ? fmt::format("{}  state  {}", t, ev.name)

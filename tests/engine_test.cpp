@@ -153,6 +153,10 @@ TEST(ScenarioFormat, InlinePartnersSayWhatIsWrong) {
 TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: soon\n"),
             "test.yaml:4:11: step 1 (wait) must be a duration like 200ms or 1.5s, got 'soon'");
+  // A duration too long to hold is said to be that, not "not a duration".
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 99999999999999s\n"),
+            "test.yaml:4:11: step 1 (wait): '99999999999999s' is too long (a duration is at most 1000000000 s)");
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 1e400s\n"), HasSubstr("is too long"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n  - jump\n"),
               HasSubstr("test.yaml:5:5: step 2: unknown step 'jump' (expected one of: attach, detach"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX99]\nsteps: []\n"), HasSubstr("test.yaml:2:10: unknown model 'AX99'"));
@@ -469,6 +473,25 @@ TEST(DefaultSuite, EveryEmbeddedScenarioParses) {
   EXPECT_GE(suite->size(), 25u);
   std::set<std::string> names;
   for (const auto& s : *suite) EXPECT_TRUE(names.insert(s.name).second) << "duplicate " << s.name;
+}
+
+// A directory of scenarios: *.yaml and *.yml files in it; one without any
+// says so, and that its subdirectories are not searched.
+TEST(Scenarios, ADirectoryWithoutScenarioFilesNamesItsSubdirectories) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / fmt::format("refdrv-dir-{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "sub");
+  std::ofstream(dir / "sub" / "a.yaml") << "name: a\nmodels: [AX88772A]\nsteps:\n  - attach\n";
+  auto none = load_scenarios({dir.string()});
+  ASSERT_FALSE(none);
+  EXPECT_THAT(none.error().message,
+              HasSubstr("no *.yaml or *.yml scenario files in this directory (its 1 subdirectory is not searched"));
+  std::ofstream(dir / "b.yml") << "name: b\nmodels: [AX88772A]\nsteps:\n  - attach\n";
+  auto one = load_scenarios({dir.string()});
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->front().name, "b");
+  std::filesystem::remove_all(dir);
 }
 
 RunResult synthetic(std::vector<TraceEvent> events, std::vector<MacView> mac) {
