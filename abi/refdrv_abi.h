@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 11
+#define REFDRV_ABI_VERSION 12
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -210,6 +210,10 @@ struct refdrv_phy_status {
 	unsigned int supported;    /* REFDRV_ADV_* bits of phydev->supported */
 	unsigned int advertising;  /* REFDRV_ADV_* bits of phydev->advertising */
 	unsigned int lp_advertising;
+	/* The same three link-mode masks whole, as `ethtool -s DEV advertise
+	 * MASK` writes them: bit N is ETHTOOL_LINK_MODE_..._BIT = N (the
+	 * modes of TP, MII, autoneg and every speed; 103 of them in 6.12). */
+	unsigned long long supported_bits[2], advertising_bits[2], lp_advertising_bits[2];
 	int carrier;               /* netif_carrier_ok() of the MAC side */
 	/* What `ethtool DEV` shows as "Transceiver" once the PHY is attached:
 	 * phy_ethtool_ksettings_get()'s phy_is_internal(); 0 when not attached. */

@@ -485,6 +485,19 @@ static u32 emul_linkmode_to_adv(const unsigned long *modes)
 	return adv;
 }
 
+/* A whole link-mode mask as two 64-bit words (refdrv_phy_status). */
+static void emul_linkmode_bits(const unsigned long *modes, unsigned long long out[2])
+{
+	int bit;
+
+	BUILD_BUG_ON(__ETHTOOL_LINK_MODE_MASK_NBITS > 128);
+	out[0] = 0;
+	out[1] = 0;
+	for (bit = 0; bit < __ETHTOOL_LINK_MODE_MASK_NBITS; bit++)
+		if (linkmode_test_bit(bit, modes))
+			out[bit / 64] |= 1ULL << (bit % 64);
+}
+
 static void emul_adv_to_linkmode(u32 adv, unsigned long *modes)
 {
 	linkmode_zero(modes);
@@ -751,6 +764,9 @@ int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out)
 	out->supported = emul_linkmode_to_adv(phydev->supported);
 	out->advertising = emul_linkmode_to_adv(phydev->advertising);
 	out->lp_advertising = emul_linkmode_to_adv(phydev->lp_advertising);
+	emul_linkmode_bits(phydev->supported, out->supported_bits);
+	emul_linkmode_bits(phydev->advertising, out->advertising_bits);
+	emul_linkmode_bits(phydev->lp_advertising, out->lp_advertising_bits);
 	return 0;
 }
 

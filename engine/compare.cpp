@@ -124,6 +124,13 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
                                    link_mode_names(v.supported), link_mode_names(v.advertising),
                                    link_mode_names(v.lp_advertising)),
                        i});
+        // The masks whole: the ports, autoneg and the media the names
+        // above leave out (10GBASE-SR against -LR, say).
+        out.push_back({fmt::format("after step {} ({}): ethtool link mode masks: supported {} advertised {} link "
+                                   "partner {}",
+                                   step + 1, ev[i].name, link_mode_mask(v.supported_bits),
+                                   link_mode_mask(v.advertising_bits), link_mode_mask(v.lp_advertising_bits)),
+                       i});
       }
       ++step;
     }
@@ -327,6 +334,10 @@ std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* pre
     outcome.add(v.supported);
     outcome.add(v.advertising);
     outcome.add(v.lp_advertising);
+    for (const auto* bits : {&v.supported_bits, &v.advertising_bits, &v.lp_advertising_bits}) {
+      outcome.add((*bits)[0]);
+      outcome.add((*bits)[1]);
+    }
   }
   outcome.add(r.stop.value_or(std::string{}));
   return {h.mdio.value(), h.events.value(), outcome.value()};

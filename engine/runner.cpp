@@ -34,6 +34,20 @@ std::string RunResult::failure_summary() const {
   return {};
 }
 
+std::string link_mode_mask(const MacView::LinkModeBits& bits) {
+  if (bits[1]) return fmt::format("0x{:x}{:016x}", bits[1], bits[0]);
+  return fmt::format("0x{:x}", bits[0]);
+}
+
+std::optional<MacView::LinkModeBits> link_mode_mask_from(const std::string& text) {
+  if (text.size() < 3 || text.size() > 34 || text.rfind("0x", 0) != 0) return std::nullopt;
+  const std::string digits = text.substr(2);
+  if (digits.find_first_not_of("0123456789abcdef") != std::string::npos) return std::nullopt;
+  const std::size_t lo_len = std::min<std::size_t>(digits.size(), 16);
+  const std::string lo = digits.substr(digits.size() - lo_len), hi = digits.substr(0, digits.size() - lo_len);
+  return MacView::LinkModeBits{std::stoull(lo, nullptr, 16), hi.empty() ? 0 : std::stoull(hi, nullptr, 16)};
+}
+
 namespace {
 
 // phylib's values as ethtool names them: SPEED_UNKNOWN (-1) and
@@ -209,6 +223,9 @@ class Run {
       v.supported = st->supported;
       v.advertising = st->advertising;
       v.lp_advertising = st->lp_advertising;
+      v.supported_bits = {st->supported_bits[0], st->supported_bits[1]};
+      v.advertising_bits = {st->advertising_bits[0], st->advertising_bits[1]};
+      v.lp_advertising_bits = {st->lp_advertising_bits[0], st->lp_advertising_bits[1]};
     }
     return v;
   }

@@ -41,8 +41,18 @@ struct MacView {
   int autoneg = 0;
   int ethtool_speed = -1, ethtool_duplex = 0xff;  // phydev->speed/duplex, which ethtool shows
   std::uint32_t supported = 0, advertising = 0, lp_advertising = 0;  // REFDRV_ADV_* bits
+  // The three masks whole (ETHTOOL_LINK_MODE_*_BIT numbering): what the
+  // REFDRV_ADV_* projection leaves out (ports, autoneg, the 10G media).
+  using LinkModeBits = std::array<std::uint64_t, 2>;
+  LinkModeBits supported_bits{}, advertising_bits{}, lp_advertising_bits{};
   bool operator==(const MacView&) const = default;
 };
+
+// A whole link-mode mask as ethtool writes one (`ethtool -s DEV advertise
+// 0x...`): hexadecimal, bit N the mode ETHTOOL_LINK_MODE_..._BIT = N.
+[[nodiscard]] std::string link_mode_mask(const MacView::LinkModeBits& bits);
+// Its inverse, for the JSON that carries runs; nullopt if not such a mask.
+[[nodiscard]] std::optional<MacView::LinkModeBits> link_mode_mask_from(const std::string& text);
 
 // What became of a fault injected at one MDIO access (RunOptions::extra_fault
 // with an access-index trigger): where it happened and who saw the error.

@@ -97,7 +97,10 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
                    {"pause", m.pause}, {"asym_pause", m.asym_pause}, {"carrier", m.carrier}, {"internal", m.internal},
                    {"autoneg", m.autoneg != 0}, {"ethtool_speed", speed_json(m.ethtool_speed)},
                    {"ethtool_duplex", duplex_json(m.ethtool_duplex)}, {"supported", link_mode_list(m.supported)},
-                   {"advertising", link_mode_list(m.advertising)}, {"lp_advertising", link_mode_list(m.lp_advertising)}});
+                   {"advertising", link_mode_list(m.advertising)}, {"lp_advertising", link_mode_list(m.lp_advertising)},
+                   {"link_mode_masks", {{"supported", link_mode_mask(m.supported_bits)},
+                                        {"advertising", link_mode_mask(m.advertising_bits)},
+                                        {"lp_advertising", link_mode_mask(m.lp_advertising_bits)}}}});
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
@@ -135,14 +138,23 @@ RunResult run_result_from_json(const json& j) {
   for (const auto& e : j.value("expectations", json::array()))
     r.expectations.push_back({e.at("step").get<std::size_t>(), e.at("where").get<std::string>(),
                               e.at("ok").get<bool>(), e.at("message").get<std::string>()});
-  for (const auto& m : j.value("mac_after_step", json::array()))
-    r.mac_after_step.push_back({m.at("link").get<bool>(), speed_from(m.at("speed")), duplex_from(m.at("duplex")),
-                                m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>(),
-                                m.value("internal", false), m.value("autoneg", false) ? 1 : 0,
-                                speed_from(m.value("ethtool_speed", json("unknown"))),
-                                duplex_from(m.value("ethtool_duplex", json("unknown"))),
-                                link_modes_from(m, "supported"), link_modes_from(m, "advertising"),
-                                link_modes_from(m, "lp_advertising")});
+  for (const auto& m : j.value("mac_after_step", json::array())) {
+    MacView v{m.at("link").get<bool>(), speed_from(m.at("speed")), duplex_from(m.at("duplex")),
+              m.at("pause").get<int>(), m.at("asym_pause").get<int>(), m.at("carrier").get<bool>(),
+              m.value("internal", false), m.value("autoneg", false) ? 1 : 0,
+              speed_from(m.value("ethtool_speed", json("unknown"))),
+              duplex_from(m.value("ethtool_duplex", json("unknown"))),
+              link_modes_from(m, "supported"), link_modes_from(m, "advertising"),
+              link_modes_from(m, "lp_advertising")};
+    const json masks = m.value("link_mode_masks", json::object());
+    const auto mask = [&](const char* key) {
+      return link_mode_mask_from(masks.value(key, std::string("0x0"))).value_or(MacView::LinkModeBits{});
+    };
+    v.supported_bits = mask("supported");
+    v.advertising_bits = mask("advertising");
+    v.lp_advertising_bits = mask("lp_advertising");
+    r.mac_after_step.push_back(v);
+  }
   r.last_lines = j.value("last_lines", std::vector<std::string>{});
   r.output = j.value("output", "");
   if (j.contains("fault_effect")) {

@@ -854,6 +854,25 @@ TEST(Comparator, OutcomeLevelComparesWhatEthtoolShows) {
   const RunResult back = run_result_from_json(run_result_to_json(a, false));
   ASSERT_EQ(back.mac_after_step.size(), 2u);
   EXPECT_EQ(back.mac_after_step[1], up);
+
+  // The masks whole: 10GBASE-SR (bit 43) against 10GBASE-LR (bit 44) both
+  // read as 10GBASE-R in the names, and differ in the masks; a mode past
+  // bit 63 (10baseT1S_Full, 99) is carried too.
+  MacView sr = up, lr = up;
+  sr.supported = lr.supported = REFDRV_ADV_10GBASER;
+  sr.supported_bits = {1ULL << 43, 1ULL << (99 - 64)};
+  lr.supported_bits = {1ULL << 44, 1ULL << (99 - 64)};
+  const RunResult rsr = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, sr});
+  const RunResult rlr = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, lr});
+  auto media = compare_at(*sc, rsr, rlr, Level::kOutcome);
+  ASSERT_TRUE(media);
+  EXPECT_THAT(media->a, HasSubstr("ethtool link mode masks: supported 0x8000000000000080000000000"));
+  EXPECT_THAT(media->b, HasSubstr("supported 0x8000000000000100000000000"));
+  EXPECT_NE(digests(rsr)[2], digests(rlr)[2]);
+  EXPECT_EQ(run_result_from_json(run_result_to_json(rsr, false)).mac_after_step[1], sr);
+  EXPECT_EQ(link_mode_mask_from("0x62cf"), (MacView::LinkModeBits{0x62cf, 0}));
+  EXPECT_FALSE(link_mode_mask_from("62cf"));
+  EXPECT_FALSE(link_mode_mask_from("0xzz"));
 }
 
 // A campaign's fuzz target opens the environment refdrv fuzz was given:
