@@ -1004,6 +1004,18 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
   row["cxx"] = code_cell(x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx,
                          s.cxx_driver.path, "not implemented: phylib's generic routine");
   row["exercised"] = exercised_cells(ex, e.name, cb);
+  // The page never says "not implemented" next to a callback the suite ran:
+  // the source scanner missing it is said instead.
+  for (const auto& cell : row["exercised"]) {
+    const std::string impl = cell["implementation"];
+    json& code = row[impl == "C" ? "c" : impl == "Rust" ? "rust" : "cxx"];
+    const std::string note = code["note"];
+    if (!code["present"].get<bool>() && cell["scenarios"].get<std::size_t>() > 0 &&
+        (note.starts_with("not implemented") || note.starts_with("not set")))
+      code["note"] = fmt::format("not found by refdrv's source scanner, yet the suite ran this callback in {} "
+                                 "scenario(s): see the source",
+                                 cell["scenarios"].get<std::size_t>());
+  }
   return row;
 }
 
