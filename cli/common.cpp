@@ -336,6 +336,7 @@ void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
 
 std::vector<Command> build_app(CLI::App& app, Common& common) {
   app.require_subcommand(1);
+  app.set_version_flag("--version", "refdrv " REFDRV_VERSION);
   app.failure_message(failure_line);
   app.footer("refdrv help COMMAND prints the options of a command.");
   std::vector<Command> commands;
