@@ -244,16 +244,18 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   std::size_t width = std::string_view(impl_title((*impls)[0])).size();
   for (const auto& r : rows)
     if (r.kind != Kind::kRightOnly) width = std::max(width, va.lines[same + r.a].size());
-  fmt::print("The first {} trace lines are the same. From the first that differs: '|' changed, '<' or '>' only on "
-             "that side, '~' the same at another time.\n",
+  // As diff -y marks them, in the column between the sides.
+  fmt::print("The first {} trace lines are the same. From the first that differs, between the sides as diff -y "
+             "marks them: '|' changed, '<' or '>' only on that side, '~' the same event at another time (or, for a "
+             "bind, from the other implementation's module), blank the same.\n",
              same);
-  fmt::print("  {:<{}} | {}\n", impl_title((*impls)[0]), width, impl_title((*impls)[1]));
+  fmt::print("{:<{}}   {}\n", impl_title((*impls)[0]), width, impl_title((*impls)[1]));
   for (const auto& r : rows) {
     const std::string left = r.kind == Kind::kRightOnly ? "" : va.lines[same + r.a];
     const std::string right = r.kind == Kind::kLeftOnly ? "" : vb.lines[same + r.b];
     char mark = r.kind == Kind::kChanged ? '|' : r.kind == Kind::kLeftOnly ? '<' : r.kind == Kind::kRightOnly ? '>' : ' ';
     if (r.kind == Kind::kSame && left != right) mark = '~';
-    fmt::print("{} {:<{}} {} {}\n", mark, left, width, mark == ' ' ? '|' : mark, right);
+    fmt::print("{:<{}} {} {}\n", left, width, mark, right);
   }
   return kExitFailure;
 }
