@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
 #include <limits>
@@ -1055,6 +1056,9 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {  // its message is yaml-cpp's "bad file"
+    return fail(fmt::format("{}:{}:{}: not valid YAML here: nested {} levels deep, past the YAML parser's limit", file,
+                            e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::ParserException& e) {
     return fail(fmt::format("{}:{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }

@@ -157,6 +157,9 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 99999999999999s\n"),
             "test.yaml:4:11: step 1 (wait): '99999999999999s' is too long (a duration is at most 1000000000 s)");
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 1e400s\n"), HasSubstr("is too long"));
+  // Nesting past yaml-cpp's limit is said as that (its own text is "bad file").
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: " + std::string(5000, '[') + std::string(5000, ']') + "\n"),
+              HasSubstr("levels deep, past the YAML parser's limit"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n  - jump\n"),
               HasSubstr("test.yaml:5:5: step 2: unknown step 'jump' (expected one of: attach, detach"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX99]\nsteps: []\n"), HasSubstr("test.yaml:2:10: unknown model 'AX99'"));
