@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <algorithm>
+#include <set>
 
 #include "engine/groups.hpp"
 #include "engine/serialize.hpp"
@@ -179,6 +180,22 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        ungrouped);
   if (!rep.logs && compared)
     out += "Note: the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.\n";
+  // A WARN is compared like every event, and fails nothing by itself (the
+  // suite's fault scenarios make phylib WARN on purpose): said, not hidden
+  // behind "pass".
+  std::size_t warned = 0, warns = 0;
+  std::set<std::string> warned_scenarios;
+  for (const auto& row : rep.rows)
+    for (const auto& r : row.runs)
+      if (r.warnings) {
+        ++warned;
+        warns += r.warnings;
+        warned_scenarios.insert(row.scenario->name);
+      }
+  if (warned)
+    out += fmt::format("Note: {} run(s) hit {} kernel WARN(s) (in {}): compared like every event (a divergence where "
+                       "the implementations differ), no failure by itself; refdrv trace shows where.\n",
+                       warned, warns, fmt::join(warned_scenarios, ", "));
   if (const auto [n, why] = rep.sampled_states(); n)
     out += fmt::format("Note: in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
                        "entered and left between two samples would not be compared.\n",
