@@ -317,7 +317,7 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
       ->check(directory_to_write());
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
-                      "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom")
+                      "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom; aquantia_main for drivers/net/phy/aquantia/aquantia_main.c")
       ->type_name("FILE");
 
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},

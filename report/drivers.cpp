@@ -444,6 +444,15 @@ Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
     std::string path = w;
     if (path.rfind(kPhyDir, 0) != 0) path = kPhyDir + path;
     if (!path.ends_with(".c")) path += ".c";
+    // A file in a subdirectory by its name alone (aquantia_main for
+    // aquantia/aquantia_main.c), when exactly one file has that name.
+    if (!files.contains(path) && w.find('/') == std::string::npos) {
+      const std::string base = "/" + path.substr(std::string_view(kPhyDir).size());
+      std::vector<std::string> found;
+      for (const auto& [f, sym] : files)
+        if (f.ends_with(base)) found.push_back(f);
+      if (found.size() == 1) path = found.front();
+    }
     if (!files.contains(path)) {
       std::vector<std::string> names;
       for (const auto& [f, sym] : files) names.push_back(in_phy_dir(f));

@@ -120,6 +120,17 @@ TEST_F(MakefileTree, DriverObjectsSubdirectoriesAndCompositeModules) {
           Pair("SUB_PHY", UnorderedElementsAre("drivers/net/phy/sub/sub.o", "drivers/net/phy/sub/sub_main.o",
                                                "drivers/net/phy/sub/sub_extra.o")),
           Pair("LIB_PHY", ElementsAre("drivers/net/phy/sub/lib_a.o", "drivers/net/phy/sub/lib_b.o"))));
+
+  // --file: a path, a name with or without .c, and a file in a
+  // subdirectory by its name alone when only one file has it.
+  for (const char* f : {"foo.c", "x.c", "sub/sub_main.c", "sub/sub_extra.c", "sub/lib_a.c", "sub/lib_b.c"})
+    put(std::string("drivers/net/phy/") + f, "");
+  EXPECT_THAT(report::select_driver_files(tree, {"foo", "sub_main", "drivers/net/phy/sub/lib_a.c", "lib_b.c"}).value(),
+              UnorderedElementsAre("drivers/net/phy/foo.c", "drivers/net/phy/sub/sub_main.c",
+                                   "drivers/net/phy/sub/lib_a.c", "drivers/net/phy/sub/lib_b.c"));
+  auto wrong = report::select_driver_files(tree, {"nope"});
+  ASSERT_FALSE(wrong);
+  EXPECT_THAT(wrong.error().message, ::testing::HasSubstr("'nope' is no PHY driver file"));
 }
 
 }  // namespace
