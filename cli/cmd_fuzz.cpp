@@ -154,6 +154,14 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   fs::path raw_dir;
   if (!a.replay.empty()) {
     // Each one a file: the option's validator (file_to_read) refused the rest.
+    // A scenario (what a finding becomes) is no fuzz input: decoded as bytes
+    // it would be some other scenario.
+    for (const auto& f : a.replay)
+      if (const fs::path p(f); p.extension() == ".yaml" || p.extension() == ".yml")
+        if (load_scenario(f))
+          return report_error({fmt::format("--replay: {} is a scenario, not a fuzz input (--replay decodes the "
+                                           "bytes libFuzzer wrote); replay it with refdrv run {}",
+                                           f, f)});
     inputs.assign(a.replay.begin(), a.replay.end());
   } else {
     auto bin = fuzzer_binary(a.fuzzer, a.no_build, c.env.quiet);
