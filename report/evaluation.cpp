@@ -308,6 +308,7 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     fs::remove(tmp, ec);
     if (!status || (*status != 0 && *status != 1)) {
       j["available"] = false;
+      j["tool_failed"] = true;
       j["note"] = fmt::format("tools/check-escape-hatches failed ({}): no escape-hatch count. {}",
                               status ? fmt::format("exit status {}", *status) : status.error().message, tail);
       return j;
@@ -509,6 +510,7 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     if (st && (*st == 0 || *st == 1) && text) full = json::parse(*text, nullptr, false);
     if (full.is_discarded() || !full.contains("mutants")) {
       d["ran"] = false;
+      d["tool_failed"] = true;
       d["note"] = fmt::format("refdrv mutate failed ({}): {}", st ? fmt::format("exit status {}", *st) : st.error().message,
                               kernel::tail_of(log, 6));
       all_ran = false;
@@ -1077,6 +1079,7 @@ json drivers_section(const ReportOptions& opt) {
   if (st && (*st == 0 || *st == 1) && text) full = json::parse(*text, nullptr, false);
   if (full.is_discarded() || !full.contains("entries")) {
     j["ran"] = false;
+    j["tool_failed"] = true;
     j["note"] = fmt::format("refdrv drivers failed ({}): {}",
                             st ? fmt::format("exit status {}", *st) : st.error().message, kernel::tail_of(log, 6));
     std::error_code ec;
@@ -1291,23 +1294,25 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
 
 std::vector<std::string> report_failures(const nlohmann::json& r) {
   std::vector<std::string> out;
-  const auto failed = [](const json& section, const char* prefix) {
-    return section.is_object() && section.value("note", std::string()).rfind(prefix, 0) == 0;
+  // Each measurement that ran as a tool and failed says so in its section
+  // (tool_failed, with a note that says why).
+  const auto failed = [](const json& section) {
+    return section.is_object() && section.value("tool_failed", false);
   };
   if (const auto& m = r.value("mutation", json::object()); m.is_object())
     for (const auto& d : m.value("drivers", json::array()))
-      if (failed(d, "refdrv mutate failed"))
+      if (failed(d))
         out.push_back(fmt::format("mutation testing of the {} driver failed (section 1)",
                                   d.value("implementation", std::string("?"))));
-  if (const auto& s = r.value("safe_code", json::object()); s.is_object() && failed(s.value("cxx", json::object()), "tools/check-escape-hatches failed"))
+  if (const auto& s = r.value("safe_code", json::object()); s.is_object() && failed(s.value("cxx", json::object())))
     out.emplace_back("the escape-hatch check of the C++ driver failed (section 2)");
-  if (failed(r.value("drivers", json::object()), "refdrv drivers failed"))
+  if (failed(r.value("drivers", json::object())))
     out.emplace_back("refdrv drivers failed (section 8)");
-  if (r.value("cost", json::object()).value("tool_failed", false))
+  if (failed(r.value("cost", json::object())))
     out.emplace_back("the callgrind run failed (section 4)");
-  if (r.value("history", json::object()).value("tool_failed", false))
+  if (failed(r.value("history", json::object())))
     out.emplace_back("reading the history of the --git checkout failed (section 5)");
-  if (r.value("gaps", json::object()).value("tool_failed", false))
+  if (failed(r.value("gaps", json::object())))
     out.emplace_back("the abstraction-gap map failed (section 9)");
   if (r.value("gaps", json::object()).value("api_failed", false))
     out.emplace_back("the phylib API map failed (section 9)");
