@@ -30,7 +30,9 @@ struct CheckArgs {
 // What the check options ask of each run (the implementations aside).
 CheckOptions check_options(const Common& c, const CheckArgs& a) {
   CheckOptions opt;
-  opt.command = a.command;
+  // Named as it replays: a reproducer of the build with every driver runs
+  // on that build again.
+  opt.command = a.command + (c.env.all_phy_drivers ? " --all-phy-drivers" : "");
   opt.compare.bound_drivers_only = c.env.all_phy_drivers;
   opt.containment = a.containment.containment();
   opt.wall_seconds = a.containment.wall;

@@ -146,7 +146,9 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     if (!note.empty()) fmt::print("# {} (its bind line below)\n", note);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = !t.no_logs}));
     if (t.registers) {
-      fmt::print("# {}'s registers after the last step (read without side effects):\n", *model);
+      fmt::print("# {}'s registers after the last step, before the teardown above (phy_disconnect(), "
+                 "mdiobus_unregister()); read without side effects:\n",
+                 *model);
       std::istringstream lines(r.register_dump);
       for (std::string line; std::getline(lines, line);) fmt::print("#   {}\n", line);
     }

@@ -47,15 +47,18 @@ int main(int argc, char** argv) {
     return refdrv::kExitBadInput;
   } catch (const std::system_error& e) {  // fmt's and the streams' write errors (std::ios_base::failure is one)
     std::fflush(stdout);
-    fmt::print(stderr, "refdrv: error: {} (the output is incomplete)\n", e.what());
+    fmt::print(stderr, "refdrv: error: {}\n", e.what());
     return refdrv::kExitBadInput;
   }
   // What went to standard output is the command's result (a table, KTAP,
   // JSON): if it could not all be written (a full disk, a closed pipe end),
   // the exit status says so instead of the verdict nobody received.
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-    fmt::print(stderr, "refdrv: error: cannot write standard output: {} (the output is incomplete{})\n",
-               std::strerror(errno),
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int why = errno;
+  if (!flushed || std::ferror(stdout)) {
+    fmt::print(stderr, "refdrv: error: cannot write standard output{} (the output is incomplete{})\n",
+               !flushed && why ? fmt::format(": {}", std::strerror(why)) : std::string{},
                status ? fmt::format("; the command's own exit status was {}", status) : std::string{});
     return refdrv::kExitBadInput;
   }

@@ -493,7 +493,10 @@ static void emul_linkmode_bits(const unsigned long *modes, unsigned long long ou
 	BUILD_BUG_ON(BITS_PER_LONG != 64);
 	BUILD_BUG_ON(__ETHTOOL_LINK_MODE_MASK_NBITS > 128);
 	out[0] = modes[0];
-	out[1] = __ETHTOOL_LINK_MODE_MASK_NBITS > 64 ? modes[1] : 0;
+	/* Only the bits below __ETHTOOL_LINK_MODE_MASK_NBITS: a bitmap
+	 * operation on whole words may leave others set. */
+	out[1] = __ETHTOOL_LINK_MODE_MASK_NBITS > 64 ?
+		 modes[1] & (~0ULL >> (128 - __ETHTOOL_LINK_MODE_MASK_NBITS)) : 0;
 }
 
 static void emul_adv_to_linkmode(u32 adv, unsigned long *modes)

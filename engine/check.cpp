@@ -71,7 +71,7 @@ std::size_t CheckReport::compared_pairs() const {
 }
 
 int CheckReport::exit_code() const {
-  if (!rows.empty() && ran_pairs() == 0) return kExitBadInput;  // nothing ran: no verdict
+  if (ran_pairs() == 0) return kExitBadInput;  // nothing ran (or nothing to run): no verdict
   return all_passed() && all_equivalent() ? 0 : kExitFailure;
 }
 

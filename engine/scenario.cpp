@@ -9,6 +9,8 @@
 #include <limits>
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -1020,17 +1022,14 @@ bool is_operation(Step::Kind k) {
 std::optional<double> duration_ns(const std::string& text) {
   static constexpr std::array<std::pair<const char*, double>, 5> kUnits = {
       {{"ms", 1e6}, {"us", 1e3}, {"ns", 1.0}, {"s", 1e9}, {"min", 60e9}}};
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::out_of_range&) {
-    v = HUGE_VAL;  // a number, too large for a double
-    used = text.find_first_not_of("0123456789.eE+-");
-    if (used == std::string::npos) used = text.size();
-  } catch (...) {
-    return std::nullopt;
-  }
+  // strtod, not stod: it says which way a number out of range went (stod
+  // throws the same for 1e400 and 1e-400).
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str()) return std::nullopt;
+  const std::size_t used = static_cast<std::size_t>(end - text.c_str());
+  if (errno == ERANGE && std::fabs(v) < 1.0) v = 0;  // underflow: as good as nothing
   const std::string unit = text.substr(used);
   double scale = 0;
   if (unit.empty()) scale = 1e9;

@@ -54,8 +54,9 @@ Result<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& pat
       std::sort(files.begin(), files.end());
       if (files.empty())
         return fail(fmt::format("{}: no *.yaml or *.yml scenario files in this directory{}", p,
-                                subdirectories ? fmt::format(" (its {} subdirector{} not searched: name them)",
-                                                             subdirectories, subdirectories == 1 ? "y is" : "ies are")
+                                subdirectories ? fmt::format(" (its {} subdirector{} not searched: name {})", subdirectories,
+                                                             subdirectories == 1 ? "y is" : "ies are",
+                                                             subdirectories == 1 ? "it" : "them")
                                                : ""));
       for (const auto& f : files) {
         auto s = load_scenario(f);

@@ -837,8 +837,10 @@ std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, 
 }
 
 // Records what the configured tree `kb` was made from, once (see
-// kernel/tree_record.hpp). A record that cannot be made only costs the
-// reuse and the change detection it enables.
+// kernel/tree_record.hpp). Without a record the next run configures the
+// tree again (changed_since_configured), so one that cannot be made is said
+// (a warning on stderr, whatever --quiet says): every run would pay the
+// configure, unexplained.
 void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
                    const std::vector<KernelObject>& objects) {
   const fs::path file = kb.parent_path() / kRecordFile;
@@ -846,10 +848,17 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
   std::set<std::string> own;
   for (const auto& k : objects) own.merge(own_sources_of(tree, kb, k));
   auto rec = record_tree(tree.root, kb, own);
-  if (!rec) return;
-  rec->version = tree.version;
-  rec->config_key = hash_hex(config_id);
-  (void)write_file(file, format_record(*rec));
+  Result<void> written = rec ? Result<void>{} : std::unexpected(rec.error());
+  if (rec) {
+    rec->version = tree.version;
+    rec->config_key = hash_hex(config_id);
+    written = write_file(file, format_record(*rec));
+  }
+  if (!written)
+    fmt::print(stderr,
+               "refdrv: warning: the record of what {} was configured from could not be made ({}): the next run "
+               "configures it again\n",
+               tree.root.string(), written.error().message);
 }
 
 // Another tree of the same version configured for `config_id` whose

@@ -142,9 +142,13 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
                              stopped_in(r, sc));
     return;
   }
-  // A crash, hang or leak is the entry's finding wherever it happened: at
-  // the probe or in attach, before the driver could be seen bound, too.
-  if (!row.bound && (r.stop || r.leaked_bytes)) {
+  // A crash, hang or leak before the bound check ran (at the probe, in
+  // attach) is the entry's finding: nothing says another driver was bound.
+  // Once the check found another driver bound, what follows is not this
+  // entry's (n/a below, with the stop in its reason).
+  const bool bound_checked =
+      std::any_of(r.expectations.begin(), r.expectations.end(), [](const ExpectationResult& e) { return e.step == 1; });
+  if (!row.bound && !bound_checked && (r.stop || r.leaked_bytes)) {
     row.conformance = Conformance::kFail;
     row.failed_step = r.steps_run ? step_label(sc, r.steps_run - 1) : "bus registration";
     row.reason = r.stop ? "stopped " + stopped_in(r, sc) + " before the driver was seen bound: " + *r.stop
@@ -154,7 +158,10 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
   if (!row.bound) {
     row.conformance = Conformance::kNotApplicable;
     if (first_failed && first_failed->step <= 1)
-      row.reason = "not bound: " + first_failed->message;
+      row.reason = "not bound: " + first_failed->message +
+                   (r.stop ? fmt::format("; the run then stopped {} (not this entry's driver): {}", stopped_in(r, sc),
+                                         *r.stop)
+                           : "");
     else
       row.reason = "not bound: " + r.failure_summary();
     if (probe_error)

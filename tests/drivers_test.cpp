@@ -77,6 +77,11 @@ TEST(Drivers, ACrashBeforeTheDriverIsSeenBoundFailsTheEntry) {
   EXPECT_EQ(hang_in_attach.conformance, report::Conformance::kFail);
   EXPECT_EQ(hang_in_attach.failed_step, "step 1 (attach)");
   EXPECT_EQ(verdict(std::nullopt, 1, false, 64).conformance, report::Conformance::kFail);  // a leak
+  // Once the bound check found another driver bound, a later stop is that
+  // driver's: n/a, with the stop in the reason.
+  const auto other_driver_crashed = verdict("crash: SIGSEGV in other_read_status", 4, false);
+  EXPECT_EQ(other_driver_crashed.conformance, report::Conformance::kNotApplicable);
+  EXPECT_THAT(other_driver_crashed.reason, ::testing::HasSubstr("crash: SIGSEGV in other_read_status"));
   EXPECT_EQ(verdict("unemulated kernel function clk_get (a stub)", 0, false).conformance,
             report::Conformance::kNotApplicable);
   EXPECT_EQ(verdict(std::nullopt, sc->steps.size(), false).conformance, report::Conformance::kNotApplicable);

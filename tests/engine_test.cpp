@@ -157,6 +157,12 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 99999999999999s\n"),
             "test.yaml:4:11: step 1 (wait): '99999999999999s' is too long (a duration is at most 1000000000 s)");
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 1e400s\n"), HasSubstr("is too long"));
+  // Out of a double's range the other ways: negative is no duration, too
+  // small is none at all.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: -1e400s\n"),
+              HasSubstr("must be a duration like 200ms or 1.5s, got '-1e400s'"));
+  EXPECT_EQ(parse_duration("1e-400s"), std::optional<std::uint64_t>(0));
+  EXPECT_EQ(parse_duration("1.5s"), std::optional<std::uint64_t>(1500000000));
   // Nesting past yaml-cpp's limit is said as that (its own text is "bad file").
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: " + std::string(5000, '[') + std::string(5000, ']') + "\n"),
               HasSubstr("levels deep, past the YAML parser's limit"));
@@ -555,6 +561,12 @@ TEST(Comparator, DigestsAndTheComparisonAgreeOnEveryFieldOfEveryEvent) {
       {"duplex", [](TraceEvent& e) { e.duplex = 0; }},
       {"pause", [](TraceEvent& e) { e.pause = 1; }},
       {"asym_pause", [](TraceEvent& e) { e.asym_pause = 1; }},
+      // Values the trace prints alike: another number for the same meaning.
+      {"result +1", [](TraceEvent& e) { e.result = 1; }},
+      {"pause 1 -> 2", [](TraceEvent& e) { e.pause = e.pause ? 2 : 0; }},
+      {"asym_pause 1 -> 2", [](TraceEvent& e) { e.asym_pause = e.asym_pause ? 2 : 0; }},
+      {"addr -2", [](TraceEvent& e) { e.addr = e.addr < 0 ? -2 : e.addr; }},
+      {"speed 0", [](TraceEvent& e) { e.speed = e.speed < 0 ? 0 : e.speed; }},
   };
   std::vector<TraceEvent> bases;
   for (int k = 0; k <= static_cast<int>(TraceKind::kLeak); ++k) {
@@ -563,7 +575,7 @@ TEST(Comparator, DigestsAndTheComparisonAgreeOnEveryFieldOfEveryEvent) {
     TraceEvent e{.time_ns = 2000000, .kind = kind, .addr = 16, .reg = 1, .value = 0x7809, .name = "n", .detail = "d"};
     if (kind == TraceKind::kLog) e.detail = "asix 16: a line";
     bases.push_back(e);
-    if (kind == TraceKind::kLink) {  // down with phylib's unknowns, down with a speed left, up
+    if (kind == TraceKind::kLink) {  // down with phylib's unknowns, down with a speed left, up, up with pause
       e.speed = -1;
       e.duplex = 0xff;
       bases.push_back(e);
@@ -571,6 +583,13 @@ TEST(Comparator, DigestsAndTheComparisonAgreeOnEveryFieldOfEveryEvent) {
       e.duplex = 1;
       bases.push_back(e);
       e.link = 1;
+      bases.push_back(e);
+      e.pause = 1;
+      e.asym_pause = 1;
+      bases.push_back(e);
+    }
+    if (kind != TraceKind::kMdioRead && kind != TraceKind::kMdioWrite) {  // a kernel event without a PHY
+      e = TraceEvent{.time_ns = 2000000, .kind = kind, .addr = -1, .value = 1, .name = "n", .detail = "d"};
       bases.push_back(e);
     }
   }
