@@ -997,7 +997,7 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
     c_code = find_function(s.c_driver.text, Lang::kC, field->second);
     if (!c_code) c_note = fmt::format("phylib's {}() directly, as .{} = {}", field->second, cb, field->second);
   } else {
-    c_note = "not set: phylib's generic routine";
+    c_note = s.c_driver.present ? "not set: phylib's generic routine" : "no C driver in this tree";
   }
   row["c"] = code_cell(c_code, Lang::kC, s.c_driver.path, c_note);
   row["rust"] = code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust,
@@ -1210,7 +1210,9 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
   json j;
   j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
                 "same tokenizer: each driver's callbacks matched by driver name and callback, with the scenarios of "
-                "the suite that exercised each one per implementation, and any divergence on that driver's model.";
+                "the suite that exercised each one per implementation, and any divergence on that driver's model; "
+                "the Asix drivers in all three, then the other groups' (the QT2025: Rust and C++, no C driver in "
+                "the tree).";
   const Exercised ex = exercised(rep);
   const auto c_table = c_phy_driver_table(s.c_driver.text);
   const auto rust = s.rust_driver.present ? rust_driver_impls(s.rust_driver.text) : std::vector<DriverType>{};
@@ -1238,6 +1240,43 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
       for (const auto& d : it->second) div.push_back(d);
     drivers.push_back({{"driver", e.name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
                        {"callbacks", rows}, {"divergences", div}});
+  }
+  // The other groups (the QT2025: the tree's Rust driver and refdrv's C++
+  // one, no C driver), by the Rust driver's types, matched by name.
+  for (const OtherGroup& g : s.others) {
+    if (!g.rust.present && !g.cxx.present) continue;
+    Sources gs = s;
+    gs.c_driver = Source{};
+    gs.rust_driver = g.rust;
+    gs.cxx_driver = g.cxx;
+    const auto g_rust = g.rust.present ? rust_driver_impls(g.rust.text) : std::vector<DriverType>{};
+    const auto g_cxx = cxx_driver_structs(g.cxx.text);
+    std::vector<std::string> names;
+    for (const auto* list : {&g_rust, &g_cxx})
+      for (const auto& d : *list)
+        if (std::find(names.begin(), names.end(), d.name) == names.end()) names.push_back(d.name);
+    for (const auto& name : names) {
+      const DriverType* r = nullptr;
+      const DriverType* x = nullptr;
+      for (const auto& d : g_rust)
+        if (d.name == name) r = &d;
+      for (const auto& d : g_cxx)
+        if (d.name == name) x = &d;
+      std::vector<std::string> callbacks;
+      for (const DriverType* d : {r, x})
+        if (d)
+          for (const auto& f : d->functions)
+            if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
+      CDriverEntry none;
+      none.name = name;
+      json rows = json::array();
+      for (const auto& cb : callbacks) rows.push_back(callback_row(gs, none, r, x, cb, ex));
+      json div = json::array();
+      if (auto it = ex.divergences.find(name); it != ex.divergences.end())
+        for (const auto& d : it->second) div.push_back(d);
+      drivers.push_back({{"driver", name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
+                         {"callbacks", rows}, {"divergences", div}});
+    }
   }
   j["drivers"] = drivers;
   j["helpers"] = shared_helpers(s, c_table);

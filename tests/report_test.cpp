@@ -327,8 +327,23 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   for (const auto& d : r["faults"]["dropped_results"]) EXPECT_EQ(d["count"], 2) << d["implementation"];
   EXPECT_FALSE(r["history"]["available"].get<bool>());
   const auto& drivers = r["side_by_side"]["drivers"];
-  ASSERT_EQ(drivers.size(), 3u);
+  ASSERT_EQ(drivers.size(), 4u);  // the three Asix drivers, then the QT2025
   EXPECT_EQ(drivers[0]["driver"], "Asix Electronics AX88772A");
+  // The QT2025: the tree's Rust driver and refdrv's C++ one side by side, no
+  // C driver, each callback run by the suite on both.
+  const auto& qt = drivers[3];
+  EXPECT_EQ(qt["driver"], "QT2025 10Gpbs SFP+");
+  std::vector<std::string> qt_cbs;
+  for (const auto& c : qt["callbacks"]) {
+    qt_cbs.push_back(c["callback"]);
+    EXPECT_EQ(c["c"]["note"], "no C driver in this tree");
+    EXPECT_TRUE(c["rust"]["present"].get<bool>()) << c["callback"];
+    EXPECT_TRUE(c["cxx"]["present"].get<bool>()) << c["callback"];
+    EXPECT_EQ(c["exercised"][0]["scenarios"], 0);  // C: nothing to run
+    EXPECT_GT(c["exercised"][1]["scenarios"].get<int>(), 0) << c["callback"];
+    EXPECT_GT(c["exercised"][2]["scenarios"].get<int>(), 0) << c["callback"];
+  }
+  EXPECT_THAT(qt_cbs, ElementsAre("probe", "read_status"));
   std::vector<std::string> cbs;
   for (const auto& c : drivers[0]["callbacks"]) cbs.push_back(c["callback"]);
   EXPECT_THAT(cbs, ElementsAre("read_status", "suspend", "resume", "soft_reset", "link_change_notify"));
