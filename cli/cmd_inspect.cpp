@@ -325,10 +325,8 @@ int cmd_modinfo(const Common& c) {
   }
   // A driver the tree declares that is not among the modules above is said,
   // not left out silently (check and run refuse to compare without it).
-  if (auto declared = require_declared_impls(**env); !declared) {
-    const std::string& why = declared.error().message;
+  for (const std::string& why : missing_declared_impls(**env))
     fmt::print("missing:     {}\n\n", why.substr(0, why.find('\n')));
-  }
   if ((*env)->built().coverage)
     fmt::print("coverage:    phylib and the C drivers (gcc -fsanitize-coverage=trace-pc){} call "
                "__sanitizer_cov_trace_pc (in {})\n",

@@ -107,6 +107,9 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
 // could not build or register, comparing "all" implementations would compare
 // less than the tree has: an error naming the cause and the fix.
 Result<void> require_declared_impls(Environment& env);
+// Every such absence (each message as require_declared_impls gives the
+// first): modinfo lists them all.
+[[nodiscard]] std::vector<std::string> missing_declared_impls(Environment& env);
 
 // How the kernel configuration selects a module's implementation: the one
 // source `refdrv list` and `refdrv modinfo` both print. The C driver is
