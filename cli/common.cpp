@@ -193,7 +193,7 @@ void add_env_options(CLI::App* cmd, Common& c) {
           ""));
 }
 
-Result<std::vector<Impl>> parse_impls(const std::string& spec) {
+Result<std::vector<Impl>> parse_impls(const std::string& spec, bool all_allowed) {
   if (spec == "all") return std::vector<Impl>{};
   std::vector<Impl> out;
   std::size_t start = 0;
@@ -203,7 +203,8 @@ Result<std::vector<Impl>> parse_impls(const std::string& spec) {
     auto impl = impl_from(item);
     if (!impl) {
       if (item == "all") return fail("all cannot be combined with other implementations");
-      return fail(fmt::format("unknown implementation {} (c, rust, cxx, none, or all)", shown(item)));
+      return fail(fmt::format("unknown implementation {} ({})", shown(item),
+                              all_allowed ? "c, rust, cxx, none, or all" : "c, rust, cxx or none"));
     }
     if (std::find(out.begin(), out.end(), *impl) != out.end())
       return fail(fmt::format("{} is named twice", impl_name(*impl)));
@@ -223,13 +224,9 @@ void add_impl_option(CLI::App* cmd, Common& c, ImplChoice choice) {
   cmd->add_option("--impl", c.impls, help)
       ->check(CLI::Validator(
           [choice](std::string& in) -> std::string {
-            auto impls = parse_impls(in);
             // The choices this command takes ("all" only where it means something).
-            if (!impls)
-              return choice == ImplChoice::kAll || impls.error().message.rfind("unknown implementation", 0) != 0
-                         ? impls.error().message
-                         : impls.error().message.substr(0, impls.error().message.find(" (")) +
-                               " (c, rust, cxx or none)";
+            auto impls = parse_impls(in, choice == ImplChoice::kAll);
+            if (!impls) return impls.error().message;
             if (choice != ImplChoice::kAll && impls->empty())
               return choice == ImplChoice::kPair ? "all: name exactly two implementations to compare, e.g. c,rust"
                                                  : "all: name the implementations, e.g. c,rust,cxx";

@@ -69,8 +69,9 @@ void add_impl_option(CLI::App* cmd, Common& c, ImplChoice choice = ImplChoice::k
 void add_color_option(CLI::App* cmd, Common& c);
 
 // An --impl value: empty for "all", else the implementations named, each
-// once (c, rust, cxx, none).
-Result<std::vector<Impl>> parse_impls(const std::string& spec);
+// once (c, rust, cxx, none). `all_allowed`: whether the error for an unknown
+// name offers "all" (the commands whose --impl cannot be "all" refuse it).
+Result<std::vector<Impl>> parse_impls(const std::string& spec, bool all_allowed = true);
 
 // The implementations to run: all available, or the ones named (each must exist).
 Result<std::vector<Impl>> select_impls(Environment& env, const std::string& spec, std::map<Impl, std::string>* absent);

@@ -56,6 +56,12 @@ std::string equivalence_text(const CheckRow& row) {
   return fmt::format("{}", fmt::join(differ, "; "));
 }
 
+std::string format_problems(const std::vector<std::string>& problems, const char* red, const char* reset) {
+  if (problems.empty()) return {};
+  return fmt::format("{}error{}: {}{}\n", red, reset, problems.front(),
+                     problems.size() > 1 ? fmt::format(" (and {} more)", problems.size() - 1) : "");
+}
+
 std::string format_divergence(const Divergence& d, Impl a, Impl b) {
   std::string out = d.step_name == "(bus registration)"
                         ? fmt::format("first divergence ({}) in bus registration, before step 1 ({}):\n",
@@ -166,9 +172,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     out += fmt::format("{}{} failed run(s), {} divergence(s){}{}{}.\n", c.red, failed, diverged,
                        diverged ? fmt::format(" in {} scenario/model pair(s)", diverged_pairs) : "", not_run, c.reset);
   }
-  if (!rep.problems.empty())
-    out += fmt::format("{}error{}: {}{}\n", c.red, c.reset, rep.problems.front(),
-                       rep.problems.size() > 1 ? fmt::format(" (and {} more)", rep.problems.size() - 1) : "");
+  out += format_problems(rep.problems, c.red, c.reset);
   // Models no driver group claims (generic PHYs): every instance binds the
   // same driver, whichever implementation's module is loaded.
   std::size_t ungrouped = 0;

@@ -27,6 +27,9 @@ struct TerminalStyle {
 
 // A divergence as text: level, step, the two entries and their context.
 [[nodiscard]] std::string format_divergence(const Divergence& d, Impl a, Impl b);
+// What went wrong beside a verdict (a reproducer not written), after a
+// summary: "error: the first (and N more)", or nothing.
+[[nodiscard]] std::string format_problems(const std::vector<std::string>& problems, const char* red, const char* reset);
 
 // `check --commits`: a line per commit (printed as each is done), and the
 // summary naming the first commit that breaks the check.

@@ -232,50 +232,46 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
   Hasher ev;
   ev.add(e.time_ns);
   const std::uint32_t kind = static_cast<std::uint8_t>(e.kind);
-  // The PHY of a non-MDIO event, as key_of() adds it: when there is one.
-  const std::int32_t addr = e.addr >= 0 ? e.addr : -1;
+  if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) {
+    ev.add(pair(e.addr, e.reg));
+    ev.add(e.value);
+    // A write's result as the line shows it: an error, or nothing.
+    ev.add(pair(e.kind == TraceKind::kMdioWrite && e.result < 0 ? e.result : 0,
+                static_cast<std::int32_t>(kind | (e.fault ? 0x100 : 0))));
+    h.add(ev.value());
+    return;
+  }
+  // The PHY of any other event, as key_of() adds it when there is one, and
+  // the kind; then the kind's own fields.
+  ev.add(pair(e.addr >= 0 ? e.addr : -1, static_cast<std::int32_t>(kind)));
   switch (e.kind) {
-    case TraceKind::kMdioRead:
-    case TraceKind::kMdioWrite:
-      ev.add(pair(e.addr, e.reg));
-      ev.add(e.value);
-      // A write's result as the line shows it: an error, or nothing.
-      ev.add(pair(e.kind == TraceKind::kMdioWrite && e.result < 0 ? e.result : 0,
-                  static_cast<std::int32_t>(kind | (e.fault ? 0x100 : 0))));
-      break;
     case TraceKind::kLink: {
       // As format_event() says them: phylib's unknowns whatever their value,
       // the partner's pause bits as set or not.
       const int speed = e.speed > 0 ? e.speed : -1;
       const int duplex = e.duplex == 0 || e.duplex == 1 ? e.duplex : -1;
-      ev.add(pair(addr, static_cast<std::int32_t>(kind)));
       ev.add(pair(e.link != 0, speed));
       ev.add(pair(duplex, (e.pause != 0) | (e.asym_pause != 0) << 1));
       break;
     }
     case TraceKind::kCarrier:  // on or off
-      ev.add(pair(addr, static_cast<std::int32_t>(kind)));
       ev.add(e.value != 0);
       break;
     case TraceKind::kCallbackExit: case TraceKind::kApiExit: case TraceKind::kBind:
       // name and a value (a return code, the implementation); and a module
-      ev.add(pair(addr, static_cast<std::int32_t>(kind)));
       ev.add(e.value);
       ev.add(e.name);
       if (e.kind == TraceKind::kBind) ev.add(e.detail);
       break;
     case TraceKind::kLeak:  // bytes and allocations
-      ev.add(pair(addr, static_cast<std::int32_t>(kind)));
       ev.add(e.value);
       ev.add(e.detail);
       break;
     case TraceKind::kCallbackEnter: case TraceKind::kState: case TraceKind::kWarn:  // name and detail
-      ev.add(pair(addr, static_cast<std::int32_t>(kind)));
       ev.add(e.name);
       ev.add(e.detail);
       break;
     default:  // a name only (unbind, API entry, stop; steps and expectations are not compared)
-      ev.add(pair(addr, static_cast<std::int32_t>(kind)));
       ev.add(e.name);
       break;
   }

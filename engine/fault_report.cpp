@@ -115,9 +115,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
   }
-  if (!rep.problems.empty())
-    out += fmt::format("{}error{}: {}{}\n", red, reset, rep.problems.front(),
-                       rep.problems.size() > 1 ? fmt::format(" (and {} more)", rep.problems.size() - 1) : "");
+  out += format_problems(rep.problems, red, reset);
   std::size_t ungrouped = 0;
   for (const auto& p : rep.pairs) ungrouped += group_of_model(p.model) ? 0 : 1;
   if (ungrouped && rep.compared())

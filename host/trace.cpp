@@ -117,7 +117,8 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
       if (!ev.link) {
         // What phydev still says when the MAC is told the link is down
         // (the adjust_link callback reads the same fields either way): a
-        // forced speed stays, autonegotiation's result is reset to unknown.
+        // forced speed, or the last resolved mode where read_status returned
+        // before resetting it (the Asix AX88772A's does on link loss).
         // Said only when it is not all unknown, and compared with the rest.
         const bool unknown = ev.speed <= 0 && ev.duplex != 0 && ev.duplex != 1 && !ev.pause && !ev.asym_pause;
         if (unknown) return fmt::format("{}  mac    link down", t);

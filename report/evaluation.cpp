@@ -1206,6 +1206,31 @@ json gaps_section(const ReportOptions& opt) {
   return j;
 }
 
+// The driver of its Rust and C++ lists named `name` (null where one has none).
+const DriverType* driver_named(const std::vector<DriverType>& list, const std::string& name) {
+  for (const auto& d : list)
+    if (d.name == name) return &d;
+  return nullptr;
+}
+
+// One driver side by side: its callbacks (`callbacks` first, then those only
+// the Rust and C++ types have), each in the three implementations, and the
+// divergences on its model.
+json driver_side_by_side(const Sources& s, const CDriverEntry& e, const DriverType* r, const DriverType* x,
+                         std::vector<std::string> callbacks, const Exercised& ex) {
+  for (const DriverType* d : {r, x})
+    if (d)
+      for (const auto& f : d->functions)
+        if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
+  json rows = json::array();
+  for (const auto& cb : callbacks) rows.push_back(callback_row(s, e, r, x, cb, ex));
+  json div = json::array();
+  if (auto it = ex.divergences.find(e.name); it != ex.divergences.end())
+    for (const auto& d : it->second) div.push_back(d);
+  return {{"driver", e.name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
+          {"callbacks", rows}, {"divergences", div}};
+}
+
 json side_by_side(const Sources& s, const CheckReport& rep) {
   json j;
   j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
@@ -1220,33 +1245,15 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
   static const std::set<std::string> kNotCallbacks = {".name", ".flags", ".phy_id", ".phy_id_mask", "match", ".features"};
   json drivers = json::array();
   for (const auto& e : c_table) {
-    const DriverType* r = nullptr;
-    const DriverType* x = nullptr;
-    for (const auto& d : rust)
-      if (d.name == e.name) r = &d;
-    for (const auto& d : cxx)
-      if (d.name == e.name) x = &d;
     std::vector<std::string> callbacks;  // in the C table's order, then the others'
     for (const auto& f : e.order)
       if (!kNotCallbacks.contains(f)) callbacks.push_back(f.substr(1));
-    for (const DriverType* d : {r, x})
-      if (d)
-        for (const auto& f : d->functions)
-          if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
-    json rows = json::array();
-    for (const auto& cb : callbacks) rows.push_back(callback_row(s, e, r, x, cb, ex));
-    json div = json::array();
-    if (auto it = ex.divergences.find(e.name); it != ex.divergences.end())
-      for (const auto& d : it->second) div.push_back(d);
-    drivers.push_back({{"driver", e.name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
-                       {"callbacks", rows}, {"divergences", div}});
+    drivers.push_back(driver_side_by_side(s, e, driver_named(rust, e.name), driver_named(cxx, e.name), callbacks, ex));
   }
   // The other groups (the QT2025: the tree's Rust driver and refdrv's C++
-  // one, no C driver), by the Rust driver's types, matched by name.
+  // one, no C driver), by their drivers' names.
   for (const OtherGroup& g : s.others) {
-    if (!g.rust.present && !g.cxx.present) continue;
-    Sources gs = s;
-    gs.c_driver = Source{};
+    Sources gs;  // callback_row reads the three drivers only; no C driver here
     gs.rust_driver = g.rust;
     gs.cxx_driver = g.cxx;
     const auto g_rust = g.rust.present ? rust_driver_impls(g.rust.text) : std::vector<DriverType>{};
@@ -1256,26 +1263,9 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
       for (const auto& d : *list)
         if (std::find(names.begin(), names.end(), d.name) == names.end()) names.push_back(d.name);
     for (const auto& name : names) {
-      const DriverType* r = nullptr;
-      const DriverType* x = nullptr;
-      for (const auto& d : g_rust)
-        if (d.name == name) r = &d;
-      for (const auto& d : g_cxx)
-        if (d.name == name) x = &d;
-      std::vector<std::string> callbacks;
-      for (const DriverType* d : {r, x})
-        if (d)
-          for (const auto& f : d->functions)
-            if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
       CDriverEntry none;
       none.name = name;
-      json rows = json::array();
-      for (const auto& cb : callbacks) rows.push_back(callback_row(gs, none, r, x, cb, ex));
-      json div = json::array();
-      if (auto it = ex.divergences.find(name); it != ex.divergences.end())
-        for (const auto& d : it->second) div.push_back(d);
-      drivers.push_back({{"driver", name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
-                         {"callbacks", rows}, {"divergences", div}});
+      drivers.push_back(driver_side_by_side(gs, none, driver_named(g_rust, name), driver_named(g_cxx, name), {}, ex));
     }
   }
   j["drivers"] = drivers;
