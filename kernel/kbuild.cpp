@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <array>
@@ -317,6 +320,9 @@ fs::path configured_dir(const LinuxTree& tree, const std::string& config_id) {
 
 constexpr const char* kRecordFile = "tree.record";
 constexpr const char* kStampFile = "stamp.configure";
+// Written when a configure starts: its modification time is when kbuild
+// began reading the tree (ensure_record).
+constexpr const char* kStartedFile = "configure.started";
 
 }  // namespace
 
@@ -326,9 +332,9 @@ constexpr const char* kStampFile = "stamp.configure";
 // nothing says the tree is unchanged, so that counts as a change too.
 std::optional<std::string> changed_since_configured(const fs::path& dir, const fs::path& root) {
   auto text = read_file(dir / kRecordFile);
-  if (!text) return std::string(kRecordFile) + " (missing: what the tree was when configured is unknown)";
+  if (!text) return std::string(kRecordFile) + " is missing";
   auto rec = parse_record(*text);
-  if (!rec) return std::string(kRecordFile);  // unreadable: configure again, which rewrites it
+  if (!rec) return std::string(kRecordFile) + " cannot be read: " + rec.error().message;  // configuring rewrites it
   bool refreshed = false;
   auto diff = first_difference(*rec, root, refreshed);
   if (!diff && refreshed) (void)write_file(dir / kRecordFile, format_record(*rec));
@@ -387,15 +393,21 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   if (auto old = read_file(stamp_file); old && *old == stamp) {
     const auto changed = changed_since_configured(configured, tree.root);
     if (!changed) return k.kb;
-    opt.progress(fmt::format("{} changed since Linux {} was configured in {}: configuring it again", *changed,
-                             tree.version, configured.string()));
+    if (changed->rfind(kRecordFile, 0) == 0)  // no record, or one that cannot be read
+      opt.progress(fmt::format("what {} was when Linux {} was configured in {} is unknown ({}): configuring it again",
+                               tree.root.string(), tree.version, configured.string(), *changed));
+    else
+      opt.progress(fmt::format("{} changed since Linux {} was configured in {}: configuring it again", *changed,
+                               tree.version, configured.string()));
   }
   std::error_code ec;
   fs::remove(stamp_file, ec);
   fs::remove(configured / kRecordFile, ec);
+  fs::remove(configured / kStartedFile, ec);  // written anew below: its time is the configure's start
   fs::remove(k.log, ec);
   const fs::path fragment_file = configured / "refdrv.config";
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
+  if (auto w = write_file(configured / kStartedFile, stamp); !w) return std::unexpected(w.error());
   if (auto r = configure(k, fragment_file, fragment, opt); !r) {
     if (rust && rust_side_failure(r.error().message)) (void)write_file(failed_file, stamp + "\n" + r.error().message);
     return std::unexpected(r.error());
@@ -836,11 +848,20 @@ std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, 
   return out;
 }
 
+std::int64_t mtime_ns(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return -1;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
 // Records what the configured tree `kb` was made from, once (see
 // kernel/tree_record.hpp). Without a record the next run configures the
 // tree again (changed_since_configured), so one that cannot be made is said
 // (a warning on stderr, whatever --quiet says): every run would pay the
-// configure, unexplained.
+// configure, unexplained. The record is the tree as it is now, after the
+// configure: a recorded file modified since the configure started (an edit,
+// a `git checkout` while kbuild ran) may differ from what kbuild read, so
+// then there is no record either, and the next run configures again.
 void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
                    const std::vector<KernelObject>& objects) {
   const fs::path file = kb.parent_path() / kRecordFile;
@@ -850,9 +871,19 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
   auto rec = record_tree(tree.root, kb, own);
   Result<void> written = rec ? Result<void>{} : std::unexpected(rec.error());
   if (rec) {
-    rec->version = tree.version;
-    rec->config_key = hash_hex(config_id);
-    written = write_file(file, format_record(*rec));
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    const std::int64_t started = mtime_ns(kb.parent_path() / kStartedFile);
+    if (started < 0) {
+      written = fail(fmt::format("{} is missing: when the configure started is unknown", kStartedFile));
+    } else if (auto edited = modified_between(*rec, started,
+                                              static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec)) {
+      written = fail(fmt::format("{} changed while the tree was being configured", *edited));
+    } else {
+      rec->version = tree.version;
+      rec->config_key = hash_hex(config_id);
+      written = write_file(file, format_record(*rec));
+    }
   }
   if (!written)
     fmt::print(stderr,

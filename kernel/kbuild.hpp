@@ -179,8 +179,9 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opti
 
 // Whether the configured tree in the cache directory `dir` still matches the
 // tree at `root`: the first recorded file (header, Kconfig, Makefile) that
-// differs now, or its record's name when the record is missing or
-// unreadable (which forces a configure); nullopt when unchanged.
+// differs now, or, when the record is missing or unreadable (which forces a
+// configure), "tree.record is missing" or "tree.record cannot be read: WHY";
+// nullopt when unchanged.
 [[nodiscard]] std::optional<std::string> changed_since_configured(const std::filesystem::path& dir,
                                                                   const std::filesystem::path& root);
 

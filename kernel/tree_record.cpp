@@ -181,4 +181,10 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
   return std::nullopt;
 }
 
+std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns, std::int64_t to_ns) {
+  for (const auto& [rel, known] : r.files)
+    if (known.mtime_ns >= from_ns && known.mtime_ns <= to_ns) return rel;
+  return std::nullopt;
+}
+
 }  // namespace refdrv::kernel

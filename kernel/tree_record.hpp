@@ -71,4 +71,13 @@ Result<TreeRecord> parse_record(std::string_view text);
 [[nodiscard]] std::optional<std::string> first_difference(TreeRecord& r, const std::filesystem::path& root,
                                                           bool& refreshed);
 
+// The first recorded file last modified at or after `from_ns` (nanoseconds
+// since the epoch, as st_mtim), or nullopt: taken when the configure started,
+// such a file changed while kbuild was reading the tree, so the record (its
+// content now) need not be what the configuration was made from. A file
+// dated later than `to_ns` (the record's time) is not counted: a clock
+// ahead of this one (a tarball's or a file server's future dates), not an edit.
+[[nodiscard]] std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns,
+                                                          std::int64_t to_ns);
+
 }  // namespace refdrv::kernel

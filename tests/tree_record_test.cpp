@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <chrono>
 
 #include <fstream>
 
@@ -101,6 +104,31 @@ TEST_F(TreeRecordTest, AChangedHeaderOrBuildFileIsNamedAChangedDriverSourceIsNot
   EXPECT_EQ(first_difference(r, tree_, refreshed), "scripts/gen.sh");
 }
 
+std::int64_t mtime_of(const fs::path& p) {
+  struct stat st {};
+  EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+TEST_F(TreeRecordTest, AFileModifiedWhileTheTreeWasConfiguredIsNamedAFutureDateIsNot) {
+  // The tree as it was before the configure started, an hour ago.
+  for (const auto& e : fs::recursive_directory_iterator(tree_))
+    if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
+  write(dir_ / "configure.started", "");
+  const std::int64_t started = mtime_of(dir_ / "configure.started");
+  const std::int64_t now = started + 60LL * 1000000000;
+  EXPECT_EQ(modified_between(record(), started, now), std::nullopt);
+  // Edited during the configure.
+  write(tree_ / "include/linux/phy.h", "struct phy_device { int edited; };\n");
+  EXPECT_EQ(modified_between(record(), started, now), "include/linux/phy.h");
+  // Dated ahead of this clock (a tarball's dates): not an edit.
+  fs::last_write_time(tree_ / "include/linux/phy.h", fs::file_time_type::clock::now() + std::chrono::hours(2));
+  EXPECT_EQ(modified_between(record(), started, now), std::nullopt);
+  // A driver source refdrv compiles itself is not recorded, so not named.
+  write(tree_ / "drivers/net/phy/ax.c", "int edited;\n");
+  EXPECT_EQ(modified_between(record(), started, now), std::nullopt);
+}
+
 TEST_F(TreeRecordTest, TheSameContentWithNewStatDataIsTheSameAndRefreshesTheRecord) {
   TreeRecord r = record();
   const auto old = r.files.at("include/linux/phy.h");
@@ -142,7 +170,10 @@ TEST_F(TreeRecordTest, AConfiguredTreeWithoutItsRecordCountsAsChanged) {
   fs::create_directories(configured);
   auto missing = changed_since_configured(configured, tree_);
   ASSERT_TRUE(missing);
-  EXPECT_THAT(*missing, HasSubstr("tree.record (missing"));
+  EXPECT_EQ(*missing, "tree.record is missing");
+  write(configured / "tree.record", "# something else\n");
+  EXPECT_THAT(changed_since_configured(configured, tree_).value_or(""),
+              HasSubstr("tree.record cannot be read: not a tree record"));
   TreeRecord rec = record();
   rec.version = "6.12";
   rec.config_key = "k";
