@@ -182,6 +182,9 @@ enum refdrv_selftest_trap {
 	 * with nothing in between: the stop comes from the host, and the
 	 * store must be in the trace before it. */
 	REFDRV_SELFTEST_STATE_THEN_FAULT,
+	/* WARN_ONCE(1, "refdrv selftest: WARN_ONCE") twice: one WARN with its
+	 * message (a DO_ONCE_LITE() flag, not the bug table's), returns 0. */
+	REFDRV_SELFTEST_WARN_ONCE,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

@@ -75,9 +75,10 @@ void __warn(const char *file, int line, void *caller, unsigned taint, struct pt_
 	if (args)
 		vprintk(args->fmt, args->args);
 	pr_warn("Modules linked in:\n");  /* every module is built in */
-	add_taint(taint, LOCKDEP_STILL_OK);
 	pr_warn("CPU: 0 UID: 0 PID: 0 Comm: refdrv %s\n", emul_taint_text());
 	pr_warn("---[ end trace 0000000000000000 ]---\n");
+	/* After the report, as the kernel taints: the first WARN says "Not tainted". */
+	add_taint(taint, LOCKDEP_STILL_OK);
 	if (file)
 		snprintf(where, sizeof(where), "%s:%d", file, line);
 	else
@@ -111,13 +112,19 @@ int emul_report_bug(unsigned long pc, char *what, unsigned long size)
 	}
 }
 
+/* The DO_ONCE_LITE() flags (emul/once.lds). */
+extern char __start_once[], __end_once[];
+
 /*
- * Each instance starts as a fresh boot: WARN_ON_ONCE() warns once per
- * instance and the taint starts clean, so no run depends on the ones before.
+ * Each instance starts as a fresh boot: WARN_ON_ONCE(), WARN_ONCE() and the
+ * pr_*_once() printks warn once per instance (the kernel's "clear_warn_once"
+ * clears the same two sets of flags) and the taint starts clean, so no run
+ * depends on the ones before.
  */
 void emul_bug_new_boot(void)
 {
 	generic_bug_clear_once();
+	memset(__start_once, 0, __end_once - __start_once);
 	emul_tainted_mask = 0;
 }
 
@@ -130,6 +137,11 @@ static noinline void emul_selftest_warn_once(void)
 	WARN_ON_ONCE(1);
 }
 
+static noinline void emul_selftest_warn_once_lite(void)
+{
+	WARN_ONCE(1, "refdrv selftest: WARN_ONCE\n");
+}
+
 int emul_selftest_trap(long kind)
 {
 	static int *volatile nowhere;
@@ -140,6 +152,10 @@ int emul_selftest_trap(long kind)
 	case REFDRV_SELFTEST_WARN_ON_ONCE:
 		for (i = 0; i < 2; i++)
 			emul_selftest_warn_once();  /* one site, reached twice */
+		return 0;
+	case REFDRV_SELFTEST_WARN_ONCE:
+		for (i = 0; i < 2; i++)
+			emul_selftest_warn_once_lite();  /* one site, reached twice */
 		return 0;
 	case REFDRV_SELFTEST_BUG:
 		BUG();

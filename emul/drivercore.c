@@ -272,7 +272,7 @@ static int emul_really_probe(struct device *dev, struct device_driver *drv)
 
 	if (!list_empty(&dev->devres_head)) {
 		dev_crit(dev, "Resources present before probing\n");
-		return EBUSY;
+		return -EBUSY;  /* not the probe's error: the search for a driver stops */
 	}
 	dev->driver = drv;
 	if (dev->bus->probe)
@@ -285,7 +285,8 @@ static int emul_really_probe(struct device *dev, struct device_driver *drv)
 		emul_driver_bound(dev);
 		return 0;
 	case -EPROBE_DEFER:
-		dev_warn(dev, "Driver %s requests probe deferral (never retried here)\n", drv->name);
+		/* A debug message in the kernel, so none here; never retried here. */
+		dev_dbg(dev, "Driver %s requests probe deferral\n", drv->name);
 		break;
 	case -ENODEV:
 	case -ENXIO:

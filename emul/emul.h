@@ -49,6 +49,8 @@ void emul_leave(void);
 void emul_sync_clock(void);
 unsigned long long emul_now_ns(void);
 unsigned long long emul_jiffies_to_ns(unsigned long j);
+/* The tick the timer wheel runs a timer armed now for `expires` on (time.c). */
+unsigned long emul_timer_tick(unsigned long expires);
 
 /* Loud failure: a function that must not run ran, or a kernel invariant broke.
  * Reported through the trace, then the host stops the instance. */

@@ -22,13 +22,15 @@ has_section() { printf '%s\n' "$sections" | grep -qxF "$1"; }
 	for s in $undefined; do
 		case $s in
 		_GLOBAL_OFFSET_TABLE_|const_pcpu_hot) continue ;;
+		# The bounds of the DO_ONCE_LITE() flags: emul/once.lds, at the final link.
+		__start_once|__end_once) continue ;;
 		__start_*|__stop_*)
 			# The bounds of a section (a table such as __bug_table): the
 			# final link defines them when the section exists; if it does
 			# not, the table is empty, not a function.
 			sec=${s#__start_}; sec=${sec#__stop_}
 			has_section "$sec" && continue
-			echo "asm(\".pushsection .data\\n.globl $s\\n$s:\\n.popsection\");"
+			printf 'asm(".pushsection .data\\n.globl %s\\n%s:\\n.popsection");\n' "$s" "$s"
 			continue ;;
 		esac
 		echo "void $s(void);"

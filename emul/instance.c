@@ -215,6 +215,14 @@ void __asan_storeN_noabort(unsigned long addr, unsigned long size)
 #define EMUL_C45_DEVAD(regnum) (((regnum) >> MII_DEVADDR_C45_SHIFT) & 0x1f)
 #endif
 
+/* An MDIO frame takes time on the bus (the scenario's mdio-frame): jiffies
+ * follow the clock after each access, as they would tick during it. */
+static int emul_mdio_done(int ret)
+{
+	emul_sync_clock();
+	return ret;
+}
+
 static int emul_mdio_read(struct mii_bus *bus, int addr, int regnum)
 {
 	struct refdrv_kinst *ki = bus->priv;
@@ -222,9 +230,9 @@ static int emul_mdio_read(struct mii_bus *bus, int addr, int regnum)
 	emul_observe_current();
 #ifdef EMUL_C45_IN_REGNUM
 	if (regnum & MII_ADDR_C45)
-		return emul_host->mdio_read_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff);
+		return emul_mdio_done(emul_host->mdio_read_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff));
 #endif
-	return emul_host->mdio_read(ki->cookie, addr, regnum);
+	return emul_mdio_done(emul_host->mdio_read(ki->cookie, addr, regnum));
 }
 
 static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
@@ -234,9 +242,9 @@ static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 	emul_observe_current();
 #ifdef EMUL_C45_IN_REGNUM
 	if (regnum & MII_ADDR_C45)
-		return emul_host->mdio_write_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff, val);
+		return emul_mdio_done(emul_host->mdio_write_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff, val));
 #endif
-	return emul_host->mdio_write(ki->cookie, addr, regnum, val);
+	return emul_mdio_done(emul_host->mdio_write(ki->cookie, addr, regnum, val));
 }
 
 #ifndef EMUL_C45_IN_REGNUM
@@ -245,7 +253,7 @@ static int emul_mdio_read_c45(struct mii_bus *bus, int addr, int devad, int regn
 	struct refdrv_kinst *ki = bus->priv;
 
 	emul_observe_current();
-	return emul_host->mdio_read_c45(ki->cookie, addr, devad, regnum);
+	return emul_mdio_done(emul_host->mdio_read_c45(ki->cookie, addr, devad, regnum));
 }
 
 static int emul_mdio_write_c45(struct mii_bus *bus, int addr, int devad, int regnum, u16 val)
@@ -253,7 +261,7 @@ static int emul_mdio_write_c45(struct mii_bus *bus, int addr, int devad, int reg
 	struct refdrv_kinst *ki = bus->priv;
 
 	emul_observe_current();
-	return emul_host->mdio_write_c45(ki->cookie, addr, devad, regnum, val);
+	return emul_mdio_done(emul_host->mdio_write_c45(ki->cookie, addr, devad, regnum, val));
 }
 #endif
 

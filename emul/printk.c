@@ -14,6 +14,8 @@
 #include <linux/device.h>
 #include <linux/netdevice.h>
 
+#include <linux/version.h>
+
 #include "emul.h"
 
 #define EMUL_LINE_MAX 1024
@@ -179,16 +181,21 @@ EMUL_DEV_LEVEL(_dev_warn, LOGLEVEL_WARNING)
 EMUL_DEV_LEVEL(_dev_notice, LOGLEVEL_NOTICE)
 EMUL_DEV_LEVEL(_dev_info, LOGLEVEL_INFO)
 
-/* dev_err_probe(): prints unless the error is -EPROBE_DEFER, returns it. */
+/* dev_err_probe(): prints unless the error is -EPROBE_DEFER (a debug
+ * message) or, from the 6.12 tree on (6.1's prints it), -ENOMEM; returns it. */
 int dev_err_probe(const struct device *dev, int err, const char *fmt, ...)
 {
 	struct va_format vaf;
 	va_list args;
+	bool silent = err == -EPROBE_DEFER;
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	silent = silent || err == -ENOMEM;
+#endif
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	if (err != -EPROBE_DEFER)
+	if (!silent)
 		dev_printk_emit(LOGLEVEL_ERR, dev, "error %pe: %pV", ERR_PTR(err), &vaf);
 	va_end(args);
 	return err;

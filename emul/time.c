@@ -7,9 +7,14 @@
  * the kernel does, so wrap-around arithmetic is exercised).  A sleep lets the
  * clock run: the hardware model sees the time pass.
  *
+ * Timers run on the tick the kernel's timer wheel runs them (emul_timer_tick):
+ * never early, so later than their expiry, by up to the granularity of the
+ * wheel level their delay falls in (phylib's one-second poll, 250 jiffies at
+ * HZ=250, on the next multiple of 8 jiffies after it: every 1.024 s).
+ *
  * How long each primitive sleeps, deterministically:
- *  - msleep(m): the kernel sleeps msecs_to_jiffies(m) + 1 jiffies from the
- *    current tick (schedule_timeout), i.e. until a later tick boundary.
+ *  - msleep(m), schedule_timeout(t): a timer of msecs_to_jiffies(m) jiffies
+ *    (6.1: one more), or t, from the current tick, run as above.
  *  - usleep_range(min, max): an hrtimer with slack; refdrv wakes at `max`,
  *    where an idle system's coalesced hrtimer typically fires.
  *  - udelay/ndelay: a busy wait of exactly that long.
@@ -19,6 +24,7 @@
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
 #include <linux/sched.h>
+#include <linux/version.h>
 
 #include "emul.h"
 
@@ -47,6 +53,35 @@ unsigned long long emul_jiffies_to_ns(unsigned long j)
 		return emul_now_ns();
 	/* Ticks happen on multiples of TICK_NSEC since the clock started. */
 	return ((u64)(jiffies_64 - (u64)INITIAL_JIFFIES) + (u64)delta) * TICK_NSEC;
+}
+
+/*
+ * The tick on which the timer wheel (kernel/time/timer.c, calc_wheel_index)
+ * runs a timer armed now for `expires`.  The wheel's levels hold ever longer
+ * delays at ever coarser granularity: level n (from 0) takes delays below
+ * 63 * 8^n jiffies and keeps them in buckets of 8^n jiffies, and a timer is
+ * put in the bucket after the one its expiry falls in, so it never runs
+ * early: on the first multiple of 8^n after `expires`.  An expiry already
+ * past runs at once; one beyond the last level's reach is cut to it.
+ * The base clock is taken as the current tick (forwarded when the timer is
+ * armed, as an idle CPU's is).
+ */
+unsigned long emul_timer_tick(unsigned long expires)
+{
+	const unsigned int depth = HZ > 100 ? 9 : 8;  /* the wheel's levels */
+	unsigned long clk = jiffies, delta = expires - clk;
+	unsigned int lvl, shift;
+
+	if ((long)delta < 0)
+		return clk;  /* the bucket of the base's clock: run at once */
+	for (lvl = 0; lvl < depth - 1; lvl++)
+		if (delta < (63UL << (3 * lvl)))
+			break;
+	shift = 3 * lvl;
+	if (lvl == depth - 1 && delta >= (63UL << (3 * depth - 3)))
+		/* the wheel's capacity: its reach less one bucket of the last level */
+		expires = clk + (63UL << (3 * depth - 3)) - (1UL << shift);
+	return ((expires >> shift) + 1) << shift;
 }
 
 static void emul_sleep_ns(u64 ns)
@@ -86,7 +121,12 @@ u64 ktime_get_mono_fast_ns(void)
 
 void msleep(unsigned int msecs)
 {
-	emul_sleep_until_jiffies(jiffies + msecs_to_jiffies(msecs) + 1);
+	unsigned long timeout = msecs_to_jiffies(msecs);
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+	timeout += 1;  /* the 6.1 tree's msleep asks for one jiffy more (6.12's does not) */
+#endif
+	schedule_timeout(timeout);
 }
 
 unsigned long msleep_interruptible(unsigned int msecs)
@@ -126,7 +166,7 @@ signed long schedule_timeout(signed long timeout)
 {
 	if (timeout == MAX_SCHEDULE_TIMEOUT)
 		emul_fatal("schedule_timeout(MAX_SCHEDULE_TIMEOUT): nothing can wake this single-threaded context");
-	emul_sleep_until_jiffies(jiffies + timeout);
+	emul_sleep_until_jiffies(emul_timer_tick(jiffies + timeout));
 	return 0;
 }
 

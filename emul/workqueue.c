@@ -74,7 +74,7 @@ static int emul_timer_arm(struct timer_list *timer, unsigned long expires)
 
 	timer->expires = expires;
 	timer->entry.pprev = &emul_timer_queued_mark;
-	emul_host->event_schedule(emul_current.cookie, emul_jiffies_to_ns(expires),
+	emul_host->event_schedule(emul_current.cookie, emul_jiffies_to_ns(emul_timer_tick(expires)),
 				  emul_timer_fire, timer);
 	return was_pending;
 }

@@ -637,6 +637,7 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
            "  description = CC $in\n\n";
   ninja += "rule so\n  command = gcc -shared -nostdlib -Wl,--version-script=" +
            ninja_value(shell_quote((p.gen / "refdrv.map").string())) +
+           " -Wl,-T," + ninja_value(shell_quote((p.data / "emul/once.lds").string())) +
            " -Wl,-z,defs -Wl,--build-id -o $out $in @$args -lgcc\n  description = LINK $out\n\n";
   // Function symbols as `nm -n` would list them (readelf reads newer
   // rustc's objects, the installed nm does not).
@@ -749,9 +750,10 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
   ninja += fmt::format("build {} | {}.args: stubs {} | {}\n", ninja_path(stubs_c), ninja_path(stubs_c),
                        ninja_path(all), ninja_path((p.data / "emul/gen-stubs.sh").string()));
   ninja += fmt::format("build {}: scc {}\n", ninja_path(stubs_o), ninja_path(stubs_c));
-  ninja += fmt::format("build {}: so {} {} | {}.args {}\n  args = {}.args\n", ninja_path(b.object.string()),
+  ninja += fmt::format("build {}: so {} {} | {}.args {} {}\n  args = {}.args\n", ninja_path(b.object.string()),
                        ninja_path(all), ninja_path(stubs_o), ninja_path(stubs_c),
-                       ninja_path((p.gen / "refdrv.map").string()), ninja_value(stubs_c));
+                       ninja_path((p.gen / "refdrv.map").string()), ninja_path((p.data / "emul/once.lds").string()),
+                       ninja_value(stubs_c));
   ninja += fmt::format("build {}: syms {}\n", ninja_path(b.symbols.string()), ninja_path(b.object.string()));
   ninja += fmt::format("build {}: irqsites {}\n", ninja_path((b.build_dir / kIrqSites).string()),
                        ninja_path(b.object.string()));

@@ -478,6 +478,43 @@ TEST_P(Qt2025, EveryStateTheGenericDriverPassesThroughIsInTheTrace) {
 INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl::kCxx),
                          [](const auto& info) { return std::string(impl_name(info.param)); });
 
+// phylib's poll (PHY_STATE_TIME: HZ jiffies, 250 at HZ=250) runs where the
+// kernel's timer wheel runs it: its delay is on the wheel's second level (8
+// jiffies per bucket), so on the first multiple of 8 jiffies after the
+// expiry, never early: every 1.024 s, not every second. With 1 ms MDIO
+// frames the work re-arms after its reads, from jiffies that followed them.
+TEST(Timing, ThePollRunsOnTheTimerWheelsTick) {
+  Environment& env = environment("6.12");
+  for (const char* frame : {"0", "1ms"}) {
+    auto sc = parse_scenario(fmt::format("name: poll\nmodels: [AX88772C]\npartner: switch-10-100\nmdio-frame: {}\n"
+                                         "steps:\n  - attach\n  - start\n  - wait: 5s\n",
+                                         frame),
+                             "poll.yaml");
+    ASSERT_TRUE(sc) << sc.error().message;
+    const RunResult r = run_scenario(env, *sc, "AX88772C", Impl::kC);
+    ASSERT_TRUE(r.passed()) << r.failure_summary();
+    // The first access of each poll after start: a gap of more than 0.5 s.
+    std::vector<std::uint64_t> polls;  // in microseconds
+    std::uint64_t last = 0;
+    for (const auto& e : r.trace.events()) {
+      if (e.kind != TraceKind::kMdioRead && e.kind != TraceKind::kMdioWrite) continue;
+      if (last && e.time_ns - last > 500'000'000) polls.push_back(e.time_ns / 1000);
+      last = e.time_ns;
+    }
+    // Start's status read ends at 0.056 s without frames (tick 14: the
+    // re-arm's expiry is tick 264, a multiple of 8, so its bucket is tick
+    // 272, 1.088 s), at 0.076 s with them (tick 19: 269, bucket 272, the
+    // access done 1 ms later). Then every 256 ticks. The last gap is the
+    // run's end (phy_disconnect after the wait).
+    ASSERT_EQ(polls.size(), 5u) << frame;
+    polls.pop_back();
+    if (std::string_view(frame) == "0")
+      EXPECT_THAT(polls, ElementsAre(1'088'000, 2'112'000, 3'136'000, 4'160'000)) << frame;
+    else
+      EXPECT_THAT(polls, ElementsAre(1'089'000, 2'113'000, 3'137'000, 4'161'000)) << frame;
+  }
+}
+
 // A Clause-45-only PHY on a Clause-45 bus (the generic-c45 model, an ID no
 // driver has): the real phylib finds it by its devices in package, binds
 // "Generic Clause 45 PHY" at attach, negotiates through the AN MMD and reads
@@ -490,7 +527,7 @@ TEST(GenericC45, TheRealPhylibScansBindsNegotiatesAndPollsAClause45Phy) {
       "  - attach: {returns: 0}\n"
       "  - expect: {bound: true, driver: \"Generic Clause 45 PHY\"}\n"
       "  - start\n"
-      "  - wait: 3s\n"
+      "  - wait: 4s\n"
       "  - expect: {link: up, speed: 100, duplex: full, carrier: on, state: RUNNING}\n"
       "  - unplug\n"
       "  - wait: 1s\n"
@@ -517,8 +554,11 @@ TEST(GenericC45, TheRealPhylibScansBindsNegotiatesAndPollsAClause45Phy) {
   const std::vector<std::string> start(steps[3].begin(), steps[3].begin() + std::min<std::size_t>(6, steps[3].size()));
   EXPECT_THAT(start, ElementsAre("rd 1.000b 0x0180", "rd 7.0010 0x01e1", "rd 7.0020 0x0000", "rd 7.0000 0x1000",
                                  "rd 7.0000 0x1000", "rd 1.0001 0x0002"));
-  // Each poll once the link is up: AN control (restart?), the PMA/PMD's
-  // link, AN status, the partner's base page and multi-gigabit status.
+  // Each poll once the link is up (the polls every 1.024 s, the timer
+  // wheel's, the link up at 1.6 s: the last poll here is the second to see
+  // it, so AN status's page received, latched at the negotiation, was read
+  // before): AN control (restart?), the PMA/PMD's link, AN status, the
+  // partner's base page and multi-gigabit status.
   const auto& wait = steps[4];
   ASSERT_GE(wait.size(), 5u);
   EXPECT_THAT(std::vector<std::string>(wait.end() - 5, wait.end()),
@@ -592,8 +632,25 @@ TEST_F(Traps, WarnOnOncePrintsTheWarningOnceTaintsAndExecutionGoesOn) {
     EXPECT_THAT(lines, ::testing::Contains("------------[ cut here ]------------"));
     EXPECT_THAT(lines, ::testing::Contains(::testing::MatchesRegex(
                            "WARNING: CPU: 0 PID: 0 at .*emul/bug\\.c:[0-9]+ emul_selftest_warn_once\\+0x[0-9a-f]+/0x[0-9a-f]+")));
-    EXPECT_THAT(lines, ::testing::Contains(::testing::HasSubstr("Tainted: G        W")));
+    // The taint comes after the report, as in the kernel's __warn(): the
+    // first WARN of a boot says "Not tainted" (a fresh boot: both times).
+    EXPECT_THAT(lines, ::testing::Contains(::testing::HasSubstr("Comm: refdrv Not tainted")));
+    EXPECT_THAT(lines, ::testing::Not(::testing::Contains(::testing::HasSubstr("Tainted: G"))));
     EXPECT_THAT(lines, ::testing::Contains("---[ end trace 0000000000000000 ]---"));
+  }
+}
+
+// WARN_ONCE() keeps its flag apart from the bug table (DO_ONCE_LITE, the
+// .data..once section): each instance, a fresh boot, warns once too, not only
+// the first of the process (the flags were not cleared before).
+TEST_F(Traps, WarnOncePrintsItsMessageOncePerInstance) {
+  for (int boot = 0; boot < 3; ++boot) {
+    const CallResult r = trap(REFDRV_SELFTEST_WARN_ONCE);
+    ASSERT_FALSE(r.stop) << *r.stop;
+    EXPECT_EQ(r.ret, 0);
+    EXPECT_EQ(events_of(rig_.inst->trace(), {TraceKind::kWarn}).size(), 1u) << "boot " << boot;
+    const auto lines = log();
+    EXPECT_EQ(std::count(lines.begin(), lines.end(), "refdrv selftest: WARN_ONCE"), 1) << "boot " << boot;
   }
 }
 
