@@ -143,7 +143,9 @@ std::array<PhyModelSpec, 9> build_models() {
 
   return {
       asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
-           Quirks{.lpa_zero_with_legacy_partner = true, .lpa_stale_after_link_drop = true}),
+           Quirks{.lpa_zero_with_legacy_partner = true,
+                  .lpa_stale_after_link_drop = true,
+                  .bmcr_shows_resolved_mode = true}),
       asix("AX88772C", 0x003b1881, "Asix AX88772C USB Ethernet, integrated 10/100 PHY", true, Quirks{}),
       asix("AX88796B", 0x003b1841, "Asix AX88796B (X-Surf 100), 10/100 PHY; revisions in the low nibble", false,
            Quirks{.reset_needs_toggle = true}),
@@ -220,7 +222,7 @@ const std::array<Qt2025Spec, 2>& qt2025s() {
   return q;
 }
 
-constexpr std::array<QuirkInfo, 3> kQuirks = {{
+constexpr std::array<QuirkInfo, 4> kQuirks = {{
     {"reset-needs-toggle", "AX88796B",
      "drivers/net/phy/ax88796b.c, asix_soft_reset(): \"Asix PHY won't reset unless reset bit toggles\"; "
      "kernel-doc: \"Toggle BMCR_RESET bit off to accommodate broken AX8796B PHY implementation such as used on "
@@ -235,6 +237,11 @@ constexpr std::array<QuirkInfo, 3> kQuirks = {{
      "drivers/net/phy/ax88796b.c, asix_ax88772a_link_change_notify(): \"Reset PHY, otherwise MII_LPA will "
      "provide outdated information. This issue is reproducible only with some link partner PHYs\"",
      &Quirks::lpa_stale_after_link_drop},
+    {"bmcr-shows-resolved-mode", "AX88772A",
+     "drivers/net/phy/ax88796b.c, asix_ax88772a_read_status(): \"If MII_LPA is 0, phy_resolve_aneg_linkmode() will "
+     "fail to resolve linkmode so use MII_BMCR as default values.\" (the fallback says what the link runs only if "
+     "BMCR's speed and duplex bits show the negotiated mode)",
+     &Quirks::bmcr_shows_resolved_mode},
 }};
 
 }  // namespace

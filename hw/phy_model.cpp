@@ -179,6 +179,7 @@ void PhyModel::start_link(Nanos t) {
   const PartnerProfile& p = *partner_;
   const bool an = spec_.autoneg_capable && (regs_[kBmcr] & bmcr::kAnEnable);
   if (an) {
+    advertised_ = local_advertised();
     phase_ = LinkPhase::kNegotiating;
     phase_done_at_ = t + (p.negotiates ? spec_.autoneg_duration : spec_.parallel_detect_duration);
     return;
@@ -214,7 +215,7 @@ void PhyModel::finish_link(Nanos) {
   std::uint16_t expansion = 0;  // page received is latched separately
   std::uint16_t stat1000 = 0;
   if (p.negotiates) {
-    auto hcd = (local_advertised() & p.abilities).highest();  // Annex 28B.3
+    auto hcd = (advertised_ & p.abilities).highest();  // Annex 28B.3
     if (!hcd) {
       // No common technology: arbitration never reaches FLP LINK GOOD.
       phase_ = LinkPhase::kDown;
@@ -247,6 +248,12 @@ void PhyModel::finish_link(Nanos) {
   page_received_latched_ = true;
   phase_ = LinkPhase::kUp;
   ++negotiations_completed_;
+  if (spec_.quirks.bmcr_shows_resolved_mode) {
+    regs_[kBmcr] &= static_cast<std::uint16_t>(~(bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex));
+    if (mode_speed(*mode_) == 100) regs_[kBmcr] |= bmcr::kSpeed100;
+    if (mode_speed(*mode_) == 1000) regs_[kBmcr] |= bmcr::kSpeed1000;
+    if (mode_full_duplex(*mode_)) regs_[kBmcr] |= bmcr::kFullDuplex;
+  }
   if (!lpa_frozen_) {
     regs_[kLpa] = lpa;
     regs_[kExpansion] = expansion;
@@ -264,6 +271,10 @@ void PhyModel::finish_reset(Nanos t) {
   reset_done_at_.reset();
   load_defaults();
   lpa_frozen_ = false;
+  // Latched status returns to its default too (22.2.4.2.11: a PHY reset
+  // clears remote fault; ANER's page received, 28.2.4.1.5).
+  rfault_latched_ = false;
+  page_received_latched_ = false;
   reset_armed_ = true;
   ++resets_completed_;
   start_link(t);

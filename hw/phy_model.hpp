@@ -105,6 +105,10 @@ struct Quirks {
   // After the link drops, LPA keeps its content (and later negotiations do not
   // update it) until the PHY is reset.
   bool lpa_stale_after_link_drop = false;
+  // Once negotiation (or parallel detection) resolves a mode, BMCR's speed
+  // and duplex bits (0.13, 0.8) show it while auto-negotiation is enabled,
+  // where Clause 22 leaves their value open (they have no effect then).
+  bool bmcr_shows_resolved_mode = false;
 };
 
 // What registers 13/14 do (22.2.4.3.11-12). phylib's probe reads the EEE
@@ -321,6 +325,10 @@ class PhyModel final : public WiredPhy {
   LinkPhase phase_ = LinkPhase::kDown;
   Nanos phase_done_at_ = 0;
   std::optional<Mode> mode_;
+  // What the PHY advertises in the negotiation under way: registers 4 and 9
+  // as they were when it started (28.2.4.1.3: a later write takes effect at
+  // the next negotiation).
+  ModeSet advertised_ = {};
   bool an_complete_ = false;
   bool lstatus_latched_low_ = false;
   bool rfault_latched_ = false;
