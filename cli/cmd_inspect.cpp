@@ -140,6 +140,7 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     RunOptions ro;
     ro.logs = !t.no_logs;
     ro.register_dump = t.registers;
+    ro.check_wire = true;  // as check does: a link the MAC is told wrong fails here too
     const RunResult r = run_scenario(**env, sc, *model, impl, ro);
     fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, *model,
                impl_title(impl), (*env)->tree().version, (*env)->tree().origin);

@@ -194,6 +194,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
 
   RunOptions ro;
   ro.logs = opt.logs;
+  ro.check_wire = true;
   SupervisorOptions so;
   so.containment = opt.containment;
   so.wall_seconds = opt.wall_seconds;

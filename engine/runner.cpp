@@ -74,6 +74,17 @@ std::string step_detail(const Step& st) {
   }
 }
 
+// Whether what the PHY's registers say is left to the hardware model, the
+// driver and phylib alone: no fault injection, no raw MDIO or MII write of
+// the scenario's (a write to ADVERTISE behind phylib's back makes it report a
+// mode the link does not run, rightly).
+bool wire_decided_by_driver(const Scenario& sc) {
+  if (!sc.faults.empty()) return false;
+  return std::none_of(sc.steps.begin(), sc.steps.end(), [](const Step& st) {
+    return st.kind == Step::Kind::kFault || st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite;
+  });
+}
+
 class Run {
  public:
   Run(Environment& env, const Scenario& sc, const std::string& model, Impl impl, const RunOptions& opt)
@@ -106,6 +117,7 @@ class Run {
       const Step& st = sc_.steps[i];
       inst_->mark(TraceKind::kStep, step_name(st.kind), step_detail(st), static_cast<long>(i));
       step(i, st);
+      wire_check(i, st);
       result_.mac_after_step.push_back(mac_view());
       result_.steps_run = i + 1;
       for (const std::size_t point : {points.attach, points.check})
@@ -133,6 +145,7 @@ class Run {
     cfg.fault_seed = sc_.seed;
     cfg.time_budget_ns = budgets.virtual_ns;
     cfg.firmware = firmware_files();
+    cfg.check_wire = opt_.check_wire && wire_decided_by_driver(sc_);
     owned_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_ = owned_.get();
     inst_->set_record_logs(opt_.logs);
@@ -193,6 +206,13 @@ class Run {
     if (owned_) shared_ = std::move(owned_);
     e->instance = shared_;
     cache.add(std::move(e));
+  }
+
+  // The links up the MAC was told during step i that the PHY's link did not
+  // run (RunOptions::check_wire): each fails the run as an expectation of that step.
+  void wire_check(std::size_t i, const Step& st) {
+    const auto& found = inst_->wire_mismatches();
+    for (; wire_seen_ < found.size(); ++wire_seen_) expect(i, st, false, found[wire_seen_]);
   }
 
   void expect(std::size_t i, const Step& st, bool ok, std::string message) {
@@ -468,6 +488,7 @@ class Run {
   std::size_t last_expect_event_ = 0;
   MacView mac_;
   std::size_t mac_scanned_ = 0;
+  std::size_t wire_seen_ = 0;  // of inst_->wire_mismatches()
 };
 
 }  // namespace

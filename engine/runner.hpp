@@ -130,6 +130,12 @@ struct RunOptions {
   // and save one where it has not (engine/snapshot.hpp). Null: every run
   // starts from nothing.
   SnapshotCache* snapshots = nullptr;
+  // Each link up the MAC is told must be what the PHY model's link runs
+  // (speed and duplex); one that is not fails the run like an expectation,
+  // at the step it happened in. Only where nothing but the driver and phylib
+  // decides what the registers say: not in a scenario with faults or raw
+  // MDIO/MII writes. check, run and trace ask for it.
+  bool check_wire = false;
 };
 
 // What one run may use before it is a hang.

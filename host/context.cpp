@@ -133,7 +133,9 @@ void ContextBase::trace_kernel(const refdrv_trace_event& e) {
       ev.name = fmt::format("unknown trace event kind {}", e.kind);
       break;
   }
+  const bool link = ev.kind == TraceKind::kLink;
   trace_.add(std::move(ev));
+  if (link) link_reported(trace_.events().back());
 }
 
 int ContextBase::mdio_read(int, int) { gate::stop("MDIO read in a context without a bus"); }

@@ -71,6 +71,8 @@ class ContextBase {
   // Why phylib's state was only sampled here, "" when every store was
   // watched (a hardware watchpoint) or nothing asked for a watch.
   [[nodiscard]] const std::string& sampled_because() const { return sampled_because_; }
+  // Called with each link change the MAC's adjust_link saw, once traced.
+  virtual void link_reported(const TraceEvent& /*ev*/) {}
 
   // Everything the context is on the host's side: clock, queued events,
   // heap (host/memory.hpp), trace, log, store watch.

@@ -144,6 +144,24 @@ void Instance::count_access() {
   }
 }
 
+// The MAC was told the link is up: at this instant (no virtual time passes
+// between phylib's status read and adjust_link) the model's link must be up
+// at the speed and duplex the MAC was given. Clause-22 models only (the ones
+// that resolve a mode: hw::PhyModel).
+void Instance::link_reported(const TraceEvent& ev) {
+  if (!config_.check_wire || !ev.link) return;
+  auto it = devices_.find(ev.addr);
+  auto* model = it == devices_.end() ? nullptr : dynamic_cast<hw::PhyModel*>(it->second.get());
+  if (!model) return;
+  const std::optional<hw::Mode> wire = model->link_mode(now_);
+  const bool told_full = ev.duplex == 1;  // DUPLEX_FULL
+  if (wire && hw::mode_speed(*wire) == ev.speed && hw::mode_full_duplex(*wire) == told_full) return;
+  wire_mismatches_.push_back(fmt::format(
+      "at {:.6f} s the MAC was told link up {} but the PHY model's link {}", static_cast<double>(now_) / 1e9,
+      speed_duplex_name(ev.speed, ev.duplex),
+      wire ? fmt::format("runs {}", hw::mode_name(*wire)) : std::string("is down")));
+}
+
 int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
   count_access();
   // The frame is clocked out before the PHY answers; timers that fall due

@@ -38,6 +38,9 @@ struct InstanceConfig {
   // The firmware files request_firmware() finds: the bytes of `name`, or
   // nothing (-ENOENT). Unset: none at all.
   std::function<std::optional<std::vector<std::uint8_t>>(const std::string& name)> firmware;
+  // Compare each link up the MAC is told with what the PHY model's link runs
+  // (wire_mismatches()).
+  bool check_wire = false;
 };
 
 // What a kernel-side call did: its return value, or why the instance stopped.
@@ -93,6 +96,10 @@ class Instance final : public ContextBase {
     return firmware_served_;
   }
 
+  // Each link up the MAC was told that the PHY model's link did not run
+  // (config().check_wire), described, in order.
+  [[nodiscard]] const std::vector<std::string>& wire_mismatches() const { return wire_mismatches_; }
+
   // Records a step or expectation marker in the trace.
   void mark(TraceKind kind, std::string name, std::string detail = {}, long value = 0);
 
@@ -110,6 +117,7 @@ class Instance final : public ContextBase {
     hw::FaultInjector faults;
     refdrv_kinst* ki = nullptr;
     std::uint64_t mdio_accesses = 0, writes_during_reset = 0;
+    std::vector<std::string> wire_mismatches;
   };
   // Fails, saying why, where the instance cannot be brought back: stopped,
   // torn down, or holding firmware files (their bytes are host memory the
@@ -123,6 +131,7 @@ class Instance final : public ContextBase {
   }
 
  private:
+  void link_reported(const TraceEvent& ev) override;
   template <class F>
   bool enter(F&& f);
   void record_stop(const gate::Stop& stop);
@@ -138,6 +147,7 @@ class Instance final : public ContextBase {
   std::optional<std::string> stop_;
   std::uint64_t mdio_accesses_ = 0;
   std::uint64_t writes_during_reset_ = 0;
+  std::vector<std::string> wire_mismatches_;
   std::size_t leaked_bytes_ = 0;
   bool destroyed_ = false;
   std::string budget_reason_;

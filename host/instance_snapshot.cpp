@@ -19,6 +19,7 @@ Result<void> Instance::save(Snapshot& out) const {
   out.ki = ki_;
   out.mdio_accesses = mdio_accesses_;
   out.writes_during_reset = writes_during_reset_;
+  out.wire_mismatches = wire_mismatches_;
   return {};
 }
 
@@ -32,6 +33,7 @@ Result<void> Instance::restore(const Snapshot& snap) {
   stop_.reset();
   mdio_accesses_ = snap.mdio_accesses;
   writes_during_reset_ = snap.writes_during_reset;
+  wire_mismatches_ = snap.wire_mismatches;
   leaked_bytes_ = 0;
   destroyed_ = false;
   budget_reason_.clear();

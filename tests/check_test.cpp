@@ -112,6 +112,37 @@ TEST(Check, ASingleImplementationRunSaysEquivalenceWasNotChecked) {
   EXPECT_THAT(text, Not(HasSubstr("all implementations equivalent")));
 }
 
+// Each link up the MAC is told is compared with what the model's link runs,
+// whatever the scenario expects: with only 10 Mb/s advertised and a partner
+// forced to 100 Mb/s, the model parallel-detects 100/half and phylib,
+// finding nothing in common, tells the MAC "link up" at an unknown speed.
+// The scenario's own expectation (link up) holds; the run fails all the same.
+// A scenario that writes registers behind phylib's back (here ADVERTISE, as
+// mii-tool would) is not held to it: phylib then rightly reports what the
+// registers say.
+TEST(Check, ALinkUpTheMacIsToldThatTheLinkDoesNotRunFailsTheRun) {
+  Environment& env = environment("6.12");
+  const std::string head =
+      "name: pd\nmodels: [AX88772C]\npartner: forced-100-full\nsteps:\n  - attach\n"
+      "  - ethtool: {advertise: [10-half, 10-full]}\n";
+  auto sc = parse_scenario(head + "  - start\n  - wait: 3s\n  - expect: {link: up}\n", "pd.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const CheckReport rep = check(env, {*sc});
+  EXPECT_FALSE(rep.all_passed());
+  EXPECT_EQ(rep.exit_code(), 1);
+  EXPECT_THAT(format_terminal(rep, {}),
+              HasSubstr("pd.yaml:8:5: at 1.088000 s the MAC was told link up Unknown/Unknown but the PHY model's "
+                        "link runs 100-half"));
+  // Without the comparison (RunOptions' default) the expectation holds.
+  EXPECT_TRUE(run_scenario(env, *sc, "AX88772C", Impl::kC).passed());
+  // A raw write: not compared.
+  auto raw = parse_scenario(head + "  - mii-write: {register: ADVERTISE, value: 0x0061}\n  - start\n  - wait: 3s\n"
+                                   "  - expect: {link: up}\n",
+                            "raw.yaml");
+  ASSERT_TRUE(raw) << raw.error().message;
+  EXPECT_TRUE(check(env, {*raw}).all_passed());
+}
+
 std::optional<std::string> kunit_parse(const fs::path& ktap) {
   const fs::path parser = environment("6.12").tree().root / "tools/testing/kunit/kunit.py";
   if (!kernel::on_path("python3") || !fs::exists(parser)) return std::nullopt;
