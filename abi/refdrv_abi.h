@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 12
+#define REFDRV_ABI_VERSION 13
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -132,6 +132,7 @@ struct refdrv_instance_config {
 	int mdio_c22;                /* the bus does Clause-22 accesses (mii_bus.read/write) */
 	int mdio_c45;                /* the bus does Clause-45 accesses (read_c45/write_c45) */
 	int interface;               /* enum refdrv_interface */
+	int mdio_frames;             /* MDIO accesses take virtual time (a scenario's mdio-frame) */
 };
 
 /* Operations a MAC driver or ethtool performs on the attached PHY. */

@@ -31,6 +31,7 @@ struct refdrv_kinst {
 	void *cookie;
 	int impl;
 	phy_interface_t interface;   /* what the MAC connects with */
+	int mdio_frames;             /* accesses take virtual time: jiffies resynced after each */
 	struct mii_bus *bus;
 	struct net_device *ndev;
 	struct phy_device *phydev;   /* attached PHY, or NULL */
@@ -216,10 +217,12 @@ void __asan_storeN_noabort(unsigned long addr, unsigned long size)
 #endif
 
 /* An MDIO frame takes time on the bus (the scenario's mdio-frame): jiffies
- * follow the clock after each access, as they would tick during it. */
-static int emul_mdio_done(int ret)
+ * follow the clock after each access, as they would tick during it.  Without
+ * frames an access takes no time and there is nothing to follow. */
+static int emul_mdio_done(const struct refdrv_kinst *ki, int ret)
 {
-	emul_sync_clock();
+	if (ki->mdio_frames)
+		emul_sync_clock();
 	return ret;
 }
 
@@ -230,9 +233,9 @@ static int emul_mdio_read(struct mii_bus *bus, int addr, int regnum)
 	emul_observe_current();
 #ifdef EMUL_C45_IN_REGNUM
 	if (regnum & MII_ADDR_C45)
-		return emul_mdio_done(emul_host->mdio_read_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff));
+		return emul_mdio_done(ki, emul_host->mdio_read_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff));
 #endif
-	return emul_mdio_done(emul_host->mdio_read(ki->cookie, addr, regnum));
+	return emul_mdio_done(ki, emul_host->mdio_read(ki->cookie, addr, regnum));
 }
 
 static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
@@ -242,9 +245,9 @@ static int emul_mdio_write(struct mii_bus *bus, int addr, int regnum, u16 val)
 	emul_observe_current();
 #ifdef EMUL_C45_IN_REGNUM
 	if (regnum & MII_ADDR_C45)
-		return emul_mdio_done(emul_host->mdio_write_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff, val));
+		return emul_mdio_done(ki, emul_host->mdio_write_c45(ki->cookie, addr, EMUL_C45_DEVAD(regnum), regnum & 0xffff, val));
 #endif
-	return emul_mdio_done(emul_host->mdio_write(ki->cookie, addr, regnum, val));
+	return emul_mdio_done(ki, emul_host->mdio_write(ki->cookie, addr, regnum, val));
 }
 
 #ifndef EMUL_C45_IN_REGNUM
@@ -253,7 +256,7 @@ static int emul_mdio_read_c45(struct mii_bus *bus, int addr, int devad, int regn
 	struct refdrv_kinst *ki = bus->priv;
 
 	emul_observe_current();
-	return emul_mdio_done(emul_host->mdio_read_c45(ki->cookie, addr, devad, regnum));
+	return emul_mdio_done(ki, emul_host->mdio_read_c45(ki->cookie, addr, devad, regnum));
 }
 
 static int emul_mdio_write_c45(struct mii_bus *bus, int addr, int devad, int regnum, u16 val)
@@ -261,7 +264,7 @@ static int emul_mdio_write_c45(struct mii_bus *bus, int addr, int devad, int reg
 	struct refdrv_kinst *ki = bus->priv;
 
 	emul_observe_current();
-	return emul_mdio_done(emul_host->mdio_write_c45(ki->cookie, addr, devad, regnum, val));
+	return emul_mdio_done(ki, emul_host->mdio_write_c45(ki->cookie, addr, devad, regnum, val));
 }
 #endif
 
@@ -368,6 +371,7 @@ struct refdrv_kinst *emul_instance_create(void *cookie, const struct refdrv_inst
 	}
 	ki->cookie = cookie;
 	ki->impl = cfg->impl;
+	ki->mdio_frames = cfg->mdio_frames;
 	ki->interface = cfg->interface == REFDRV_IF_XAUI ? PHY_INTERFACE_MODE_XAUI : PHY_INTERFACE_MODE_MII;
 	ki->last_state = -1;
 	emul_current.ki = ki;

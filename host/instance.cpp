@@ -55,7 +55,7 @@ CallResult Instance::create() {
   CallResult r;
   const refdrv_instance_config cfg{config_.bus_id.c_str(), config_.phy_mask, static_cast<int>(config_.impl),
                                    config_.mdio_c22 ? 1 : 0,     config_.mdio_c45 ? 1 : 0,
-                                   config_.interface};
+                                   config_.interface, config_.mdio_frame_ns ? 1 : 0};
   enter([&] {
     int err = 0;
     ki_ = image_.ops().instance_create(this, &cfg, &err);
