@@ -19,6 +19,7 @@
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/errno.h>
+#include <linux/version.h>
 
 #include "emul.h"
 
@@ -75,7 +76,11 @@ void __warn(const char *file, int line, void *caller, unsigned taint, struct pt_
 	if (args)
 		vprintk(args->fmt, args->args);
 	pr_warn("Modules linked in:\n");  /* every module is built in */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	pr_warn("CPU: 0 UID: 0 PID: 0 Comm: refdrv %s\n", emul_taint_text());
+#else
+	pr_warn("CPU: 0 PID: 0 Comm: refdrv %s\n", emul_taint_text());  /* 6.1's dump_stack has no UID */
+#endif
 	pr_warn("---[ end trace 0000000000000000 ]---\n");
 	/* After the report, as the kernel taints: the first WARN says "Not tainted". */
 	add_taint(taint, LOCKDEP_STILL_OK);

@@ -126,7 +126,8 @@ void msleep(unsigned int msecs)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 	timeout += 1;  /* the 6.1 tree's msleep asks for one jiffy more (6.12's does not) */
 #endif
-	schedule_timeout(timeout);
+	if (timeout)  /* 6.12's msleep(0) returns at once */
+		schedule_timeout(timeout);
 }
 
 unsigned long msleep_interruptible(unsigned int msecs)

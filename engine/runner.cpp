@@ -105,7 +105,10 @@ class Run {
     addr_ = static_cast<int>(info->default_addr);
     // The snapshot points, when this run may use them (engine/snapshot.hpp):
     // the longer beginning restored if the cache has it, else the shorter.
-    SnapshotPoints points = opt_.snapshots && !opt_.extra_fault ? snapshot_points(sc_) : SnapshotPoints{};
+    // Not with check_wire: a restored instance carries the comparison (and
+    // what it found) of the run that saved it; nothing asks for both.
+    SnapshotPoints points =
+        opt_.snapshots && !opt_.extra_fault && !opt_.check_wire ? snapshot_points(sc_) : SnapshotPoints{};
     if (points.check > opt_.max_steps) points.check = 0;
     if (points.attach > opt_.max_steps) points.attach = 0;
     std::size_t first = 0;
@@ -145,7 +148,7 @@ class Run {
     cfg.fault_seed = sc_.seed;
     cfg.time_budget_ns = budgets.virtual_ns;
     cfg.firmware = firmware_files();
-    cfg.check_wire = opt_.check_wire && wire_decided_by_driver(sc_);
+    cfg.check_wire = opt_.check_wire && !opt_.extra_fault && wire_decided_by_driver(sc_);
     owned_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_ = owned_.get();
     inst_->set_record_logs(opt_.logs);

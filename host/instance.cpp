@@ -144,22 +144,27 @@ void Instance::count_access() {
   }
 }
 
-// The MAC was told the link is up: at this instant (no virtual time passes
-// between phylib's status read and adjust_link) the model's link must be up
-// at the speed and duplex the MAC was given. Clause-22 models only (the ones
-// that resolve a mode: hw::PhyModel).
+// The MAC was told the link is up: then the model's link must be up, at the
+// speed and the duplex the MAC was given where phylib gave one (SPEED_UNKNOWN
+// or DUPLEX_UNKNOWN claims nothing: phylib found no mode in common with the
+// partner, which a model that parallel-detects may allow). It is compared when
+// adjust_link runs, in the state machine's run that read the status: only the
+// time of MDIO frames (mdio-frame) passes in between, in which a scheduled
+// cable event could change the link.
 void Instance::link_reported(const TraceEvent& ev) {
   if (!config_.check_wire || !ev.link) return;
   auto it = devices_.find(ev.addr);
-  auto* model = it == devices_.end() ? nullptr : dynamic_cast<hw::PhyModel*>(it->second.get());
+  auto* model = it == devices_.end() ? nullptr : dynamic_cast<hw::WiredPhy*>(it->second.get());
   if (!model) return;
-  const std::optional<hw::Mode> wire = model->link_mode(now_);
-  const bool told_full = ev.duplex == 1;  // DUPLEX_FULL
-  if (wire && hw::mode_speed(*wire) == ev.speed && hw::mode_full_duplex(*wire) == told_full) return;
+  const auto wire = model->wire_mode(now_);
+  const bool speed_known = ev.speed > 0;                    // SPEED_UNKNOWN is -1
+  const bool duplex_known = ev.duplex == 0 || ev.duplex == 1;  // DUPLEX_HALF, DUPLEX_FULL
+  if (wire && (!speed_known || wire->speed == ev.speed) && (!duplex_known || wire->full_duplex == (ev.duplex == 1)))
+    return;
   wire_mismatches_.push_back(fmt::format(
       "at {:.6f} s the MAC was told link up {} but the PHY model's link {}", static_cast<double>(now_) / 1e9,
       speed_duplex_name(ev.speed, ev.duplex),
-      wire ? fmt::format("runs {}", hw::mode_name(*wire)) : std::string("is down")));
+      wire ? fmt::format("runs {}/{}", wire->speed, wire->full_duplex ? "Full" : "Half") : std::string("is down")));
 }
 
 int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {

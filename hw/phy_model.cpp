@@ -374,6 +374,12 @@ std::optional<Mode> PhyModel::link_mode(Nanos now) {
   return phase_ == LinkPhase::kUp ? mode_ : std::nullopt;
 }
 
+std::optional<WiredPhy::WireMode> PhyModel::wire_mode(Nanos now) {
+  const auto m = link_mode(now);
+  if (!m) return std::nullopt;
+  return WireMode{mode_speed(*m), mode_full_duplex(*m)};
+}
+
 std::uint16_t PhyModel::compose_bmsr() const {
   std::uint16_t v = bmsr::kExtendedCapability;
   if (spec_.abilities.has(Mode::k10Half)) v |= bmsr::k10Half;

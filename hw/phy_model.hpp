@@ -240,6 +240,13 @@ class WiredPhy : public MdioDevice {
   // register, or a Clause-45 one written as c45::encode(devad, reg).
   [[nodiscard]] virtual std::uint16_t peek(unsigned reg, Nanos now) = 0;
   [[nodiscard]] virtual bool link_up(Nanos now) = 0;
+  // What the link runs now: its speed (Mb/s) and duplex, or nullopt while
+  // it is down.
+  struct WireMode {
+    int speed = 0;
+    bool full_duplex = false;
+  };
+  [[nodiscard]] virtual std::optional<WireMode> wire_mode(Nanos now) = 0;
   [[nodiscard]] virtual bool powered_down(Nanos now) = 0;
   // The program a PHY with a microcontroller runs from its RAM: the bytes
   // written to its program memory, when it was started from there.
@@ -271,6 +278,7 @@ class PhyModel final : public WiredPhy {
   // Observation for tests and reports.
   [[nodiscard]] const PhyModelSpec& spec() const { return spec_; }
   [[nodiscard]] bool link_up(Nanos now) override;
+  [[nodiscard]] std::optional<WireMode> wire_mode(Nanos now) override;
   [[nodiscard]] bool powered_down(Nanos now) override;
   [[nodiscard]] std::optional<Mode> link_mode(Nanos now);
   [[nodiscard]] bool resetting(Nanos now);

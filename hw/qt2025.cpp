@@ -215,6 +215,11 @@ bool Qt2025Model::link_up(Nanos now) {
   return link_;
 }
 
+std::optional<WiredPhy::WireMode> Qt2025Model::wire_mode(Nanos now) {
+  if (!link_up(now)) return std::nullopt;
+  return WireMode{10000, true};
+}
+
 bool Qt2025Model::powered_down(Nanos now) {
   advance(now);
   return (pma_ctrl1_ & c45::ctrl1::kLowPower) != 0;

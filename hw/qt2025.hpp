@@ -67,6 +67,8 @@ class Qt2025Model final : public WiredPhy {
   void flap(Nanos at, Nanos duration) override;
   [[nodiscard]] std::uint16_t peek(unsigned reg, Nanos now) override;
   [[nodiscard]] bool link_up(Nanos now) override;
+  // 10GBASE-R: 10 000 Mb/s, full duplex, while the link is up.
+  [[nodiscard]] std::optional<WireMode> wire_mode(Nanos now) override;
   [[nodiscard]] bool powered_down(Nanos now) override;
   [[nodiscard]] std::optional<std::vector<std::uint8_t>> running_firmware() const override;
 

@@ -228,7 +228,7 @@ TEST_P(Phylib, Ax88772aWithOldSwitchFallsBackToBmcrWhileAx88772cResolvesLpa) {
 
 TEST_P(Phylib, FlapShorterThanAPollIsSeenThroughTheLatchedLowBit) {
   // Forced 100/full on both sides: the link is back 150 ms after the cable,
-  // so a 200 ms flap is over before the next 1 s poll; only BMSR's
+  // so a 200 ms flap is over before the next poll (1.024 s apart); only BMSR's
   // latching-low link bit tells phylib.
   Rig r = make_rig(env(), "AX88772C", "forced-100-full", impl());
   r.inst->op(REFDRV_OP_ATTACH, r.addr);
