@@ -118,7 +118,11 @@ class Run {
 
     for (std::size_t i = first; i < sc_.steps.size() && i < opt_.max_steps && !inst_->stopped(); ++i) {
       const Step& st = sc_.steps[i];
-      inst_->mark(TraceKind::kStep, step_name(st.kind), step_detail(st), static_cast<long>(i));
+      std::string detail = step_detail(st);
+      // A cable step scheduled while the kernel side ran past it says when it happened.
+      if (cable_step(st.kind) && i < scheduled_until_ && cable_at_[i] != inst_->now_ns())
+        detail += fmt::format("{}at {:.6f} s", detail.empty() ? "" : ", ", static_cast<double>(cable_at_[i]) / 1e9);
+      inst_->mark(TraceKind::kStep, step_name(st.kind), std::move(detail), static_cast<long>(i));
       step(i, st);
       wire_check(i, st);
       result_.mac_after_step.push_back(mac_view());
@@ -155,6 +159,7 @@ class Run {
     inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id, sc_.page_register));
     phy_ = inst_->device(addr_);
     if (sc_.partner) phy_->plug(*sc_.partner, 0);
+    phy_->schedule_after_instant();  // the steps' cable events (schedule_cable_steps)
     for (const auto& f : sc_.faults) inst_->faults().add(f);
     if (opt_.extra_fault) {
       hw::FaultRule rule = *opt_.extra_fault;
@@ -162,6 +167,32 @@ class Run {
       inst_->faults().add(rule);
     }
     inst_->create();
+    scenario_ns_ = inst_->now_ns();
+    schedule_cable_steps(0);
+  }
+
+  // The cable steps from step `from` up to the next kernel call, scheduled
+  // in the model now, each at the scenario's time after the waits before it
+  // (from scenario_ns_, the last kernel call's return): the wire does not
+  // wait for kernel code that sleeps (a work item resetting the PHY, say),
+  // as it would if each step were taken only once the kernel side is idle.
+  void schedule_cable_steps(std::size_t from) {
+    cable_at_.resize(sc_.steps.size());
+    std::uint64_t t = scenario_ns_;
+    std::size_t j = from;
+    for (; j < sc_.steps.size() && j < opt_.max_steps && !kernel_call_step(sc_.steps[j].kind); ++j) {
+      const Step& st = sc_.steps[j];
+      if (st.kind == Step::Kind::kWait) t += st.ns;
+      if (!cable_step(st.kind) || !phy_) continue;
+      cable_at_[j] = t;
+      switch (st.kind) {
+        case Step::Kind::kPlug: phy_->plug(st.partner, t); break;
+        case Step::Kind::kUnplug: phy_->unplug(t); break;
+        case Step::Kind::kFlap: phy_->flap(t, st.ns); break;
+        default: phy_->partner_restart_aneg(t); break;
+      }
+    }
+    scheduled_until_ = j;
   }
 
   SnapshotQuery snapshot_query(std::size_t point) const {
@@ -186,6 +217,9 @@ class Run {
     result_.steps_run = e->run.mac_after_step.size();
     mac_ = e->run.mac;
     mac_scanned_ = e->run.mac_scanned;
+    scenario_ns_ = e->run.scenario_ns;
+    scheduled_until_ = e->run.scheduled_until;
+    cable_at_ = e->run.cable_at;
     digest_prefix_ = e->run.digest;
     cache.use(*e);
     return true;
@@ -202,8 +236,15 @@ class Run {
       return;
     }
     e->key = SnapshotKey(snapshot_query(point));
-    e->run = {result_.mac_after_step, mac_, mac_scanned_, inst_->now_ns(), inst_->mdio_accesses(),
-              std::make_shared<const DigestPrefix>(digest_prefix(inst_->trace()))};
+    e->run.mac_after_step = result_.mac_after_step;
+    e->run.mac = mac_;
+    e->run.mac_scanned = mac_scanned_;
+    e->run.virtual_ns = inst_->now_ns();
+    e->run.mdio_accesses = inst_->mdio_accesses();
+    e->run.scenario_ns = scenario_ns_;
+    e->run.scheduled_until = scheduled_until_;
+    e->run.cable_at = cable_at_;
+    e->run.digest = std::make_shared<const DigestPrefix>(digest_prefix(inst_->trace()));
     // The cache keeps the instance; this run goes on with it (and may save
     // it again at its other point).
     if (owned_) shared_ = std::move(owned_);
@@ -311,7 +352,17 @@ class Run {
       default:
         return;
     }
-    const CallResult r = inst_->op(op, a, b, c, d);
+    // The call is made once the kernel side is idle (a MAC's call would wait
+    // for phydev->lock); the steps after it count from its return, and the
+    // cable steps before the next call are scheduled before the work it
+    // queued runs.
+    scenario_ns_ = std::max(scenario_ns_, inst_->now_ns());
+    const CallResult r = inst_->call(op, a, b, c, d);
+    scenario_ns_ = std::max(scenario_ns_, inst_->now_ns());
+    if (!r.stop) {
+      schedule_cable_steps(i + 1);
+      inst_->run_until(inst_->now_ns());
+    }
     if (r.stop || !st.returns) return;
     const bool ok = r.ret == *st.returns;
     auto name = [](int v) { return return_text(v); };
@@ -413,22 +464,19 @@ class Run {
   }
 
   void step(std::size_t i, const Step& st) {
-    const std::uint64_t now = inst_->now_ns();
     switch (st.kind) {
       case Step::Kind::kWait:
-        inst_->run_for(st.ns);
+        // The scenario's clock; the kernel side may be past it already.
+        scenario_ns_ += st.ns;
+        inst_->run_until(std::max(scenario_ns_, inst_->now_ns()));
         return;
       case Step::Kind::kPlug:
-        phy_->plug(st.partner, now);
-        return;
       case Step::Kind::kUnplug:
-        phy_->unplug(now);
-        return;
       case Step::Kind::kFlap:
-        phy_->flap(now, st.ns);
-        return;
       case Step::Kind::kPartnerRestartAneg:
-        phy_->partner_restart_aneg(now);
+        // Scheduled when the kernel call before it returned
+        // (schedule_cable_steps); from here on it holds at its instant too.
+        if (phy_) phy_->release(inst_->now_ns());
         return;
       case Step::Kind::kFault: {
         hw::FaultRule rule = st.fault;
@@ -492,6 +540,9 @@ class Run {
   MacView mac_;
   std::size_t mac_scanned_ = 0;
   std::size_t wire_seen_ = 0;  // of inst_->wire_mismatches()
+  std::uint64_t scenario_ns_ = 0;       // the scenario's clock (schedule_cable_steps)
+  std::size_t scheduled_until_ = 0;     // cable steps before it are scheduled in the model
+  std::vector<std::uint64_t> cable_at_;  // when each scheduled cable step happens
 };
 
 }  // namespace

@@ -19,6 +19,14 @@ SnapshotPoints snapshot_points(const Scenario& s) {
   return p;
 }
 
+std::size_t snapshot_key_end(const Scenario& s, std::size_t point) {
+  std::size_t next_call = point;
+  while (next_call < s.steps.size() && !kernel_call_step(s.steps[next_call].kind)) ++next_call;
+  for (std::size_t j = point; j < next_call; ++j)
+    if (cable_step(s.steps[j].kind)) return next_call;
+  return point;
+}
+
 bool same_effect(const Step& a, const Step& b) {
   return a.kind == b.kind && a.ns == b.ns && a.partner == b.partner && a.ethtool == b.ethtool && a.fault == b.fault &&
          a.reg == b.reg && a.value == b.value && a.addr == b.addr && a.returns == b.returns;
@@ -64,7 +72,9 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
   mix(h, s.seed);
   mix(h, s.mdio_frame_ns);
   for (const auto& [name, file] : s.firmware) mix(h, std::hash<std::string>{}(name));
-  for (std::size_t i = 0; i < q.point; ++i) {
+  const std::size_t end = snapshot_key_end(s, q.point);
+  mix(h, end);
+  for (std::size_t i = 0; i < end; ++i) {
     const Step& st = s.steps[i];
     mix(h, static_cast<std::size_t>(st.kind));
     mix(h, st.ns);
@@ -95,14 +105,15 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
       mdio_frame_ns(q.scenario.mdio_frame_ns),
       firmware(q.scenario.firmware),
       logs(q.logs),
-      prefix(q.scenario.steps.begin(), q.scenario.steps.begin() + static_cast<std::ptrdiff_t>(q.point)),
+      prefix(q.scenario.steps.begin(),
+             q.scenario.steps.begin() + static_cast<std::ptrdiff_t>(snapshot_key_end(q.scenario, q.point))),
       hash(snapshot_hash(q)) {}
 
 bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
   return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && model == q.model &&
          phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults &&
-         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware && prefix.size() == q.point &&
+         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware && prefix.size() == snapshot_key_end(s, q.point) &&
          std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
 }
 

@@ -65,6 +65,13 @@ struct SnapshotPoints {
 
 // What decides a run's state at the snapshot point: the run's scenario up
 // to the point, its implementation and model, its log recording, the image.
+// Where the steps that decide an instance's state at `point` end: the cable
+// steps after the last kernel call before `point` are scheduled in the model
+// when that call returns (engine/runner.cpp), so where one lies at or after
+// `point`, before the next kernel call, the state at `point` holds it and a
+// snapshot's key covers the steps up to that call.
+[[nodiscard]] std::size_t snapshot_key_end(const Scenario& s, std::size_t point);
+
 struct SnapshotQuery {
   const KernelImage* image = nullptr;
   Impl impl = Impl::kNone;
@@ -102,6 +109,12 @@ struct RunPrefix {
   std::size_t mac_scanned = 0;
   std::uint64_t virtual_ns = 0;     // the clock at the point
   std::uint64_t mdio_accesses = 0;  // accesses made before it
+  // The scenario's own clock (the waits from the last kernel call's return)
+  // and the cable steps already scheduled in the model: those before
+  // `scheduled_until`, each at its time in `cable_at` (engine/runner.cpp).
+  std::uint64_t scenario_ns = 0;
+  std::size_t scheduled_until = 0;
+  std::vector<std::uint64_t> cable_at;
   // The digests over the trace up to the point (engine/compare.hpp), shared
   // by the runs that restore it: they hash only the events after it.
   std::shared_ptr<const DigestPrefix> digest;

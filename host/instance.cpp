@@ -66,7 +66,7 @@ CallResult Instance::create() {
   return r;
 }
 
-CallResult Instance::op(int op, long a, long b, long c, long d) {
+CallResult Instance::call(int op, long a, long b, long c, long d) {
   CallResult r;
   if (!ki_ && !stop_) {
     r.ret = -19;  // -ENODEV: the bus was never created
@@ -74,6 +74,11 @@ CallResult Instance::op(int op, long a, long b, long c, long d) {
   }
   enter([&] { r.ret = image_.ops().instance_op(ki_, op, a, b, c, d); });
   r.stop = stop_;
+  return r;
+}
+
+CallResult Instance::op(int op, long a, long b, long c, long d) {
+  const CallResult r = call(op, a, b, c, d);  // its stop, not one in the work it queued
   if (!stop_) run_until(now_);
   return r;
 }

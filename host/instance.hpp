@@ -65,8 +65,12 @@ class Instance final : public ContextBase {
 
   // Allocates and registers the MDIO bus: the real bus scan and probe run.
   CallResult create();
-  // A MAC-driver or ethtool operation (enum refdrv_op).
+  // A MAC-driver or ethtool operation (enum refdrv_op), then the timers and
+  // work items it made due (a work item queued without delay runs at once,
+  // as a kworker would take it).
   CallResult op(int op, long a = 0, long b = 0, long c = 0, long d = 0);
+  // The operation alone: what it made due runs at the next run_until().
+  CallResult call(int op, long a = 0, long b = 0, long c = 0, long d = 0);
   [[nodiscard]] std::optional<refdrv_phy_status> status();
 
   // Lets virtual time pass, running due timers and work items in order.

@@ -292,6 +292,12 @@ void PhyModel::apply_cable_event(const CableEvent& ev) {
       link_down(ev.at);
       plugged_ = false;
       break;
+    case CableEvent::Kind::kFlap:
+      if (!partner_) break;
+      link_down(ev.at);
+      plugged_ = false;
+      schedule_cable_event({ev.at + ev.duration, CableEvent::Kind::kPlug, *partner_});
+      break;
     case CableEvent::Kind::kPartnerRestartAneg:
       if (plugged_ && partner_ && partner_->negotiates) {
         link_down(ev.at);
@@ -309,7 +315,7 @@ void PhyModel::advance(Nanos now) {
     };
     if (reset_done_at_) consider(*reset_done_at_);
     if (phase_ == LinkPhase::kNegotiating || phase_ == LinkPhase::kLinking) consider(phase_done_at_);
-    if (!pending_.empty()) consider(pending_.front().at);
+    if (!pending_.empty()) consider(pending_.front().effective());
     if (!next || *next > now) break;
 
     if (reset_done_at_ && *reset_done_at_ == *next) {
@@ -326,36 +332,42 @@ void PhyModel::advance(Nanos now) {
 }
 
 void PhyModel::plug(const PartnerProfile& partner, Nanos at) {
-  schedule_cable_event({at, CableEvent::Kind::kPlug, partner});
+  schedule_cable_event({at, CableEvent::Kind::kPlug, partner, 0, after_instant_});
 }
 
-void PhyModel::unplug(Nanos at) { schedule_cable_event({at, CableEvent::Kind::kUnplug, {}}); }
+void PhyModel::unplug(Nanos at) { schedule_cable_event({at, CableEvent::Kind::kUnplug, {}, 0, after_instant_}); }
 
 void PhyModel::partner_restart_aneg(Nanos at) {
-  schedule_cable_event({at, CableEvent::Kind::kPartnerRestartAneg, {}});
+  schedule_cable_event({at, CableEvent::Kind::kPartnerRestartAneg, {}, 0, after_instant_});
+}
+
+void PhyModel::release(Nanos now) {
+  advance(now);
+  while (!pending_.empty() && pending_.front().at <= now) {
+    CableEvent ev = std::move(pending_.front());
+    pending_.erase(pending_.begin());
+    apply_cable_event(ev);
+    advance(now);
+  }
 }
 
 // An event due now (or in the past) happens at once, after the model caught
 // up to now; a later one waits in time order, after those due at the same
 // time that were scheduled before it.
 void PhyModel::schedule_cable_event(CableEvent ev) {
-  if (ev.at <= now_) {
+  if (ev.effective() <= now_) {
     advance(now_);
     ev.at = now_;
     apply_cable_event(ev);
     return;
   }
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.at,
-                              [](Nanos t, const CableEvent& e) { return t < e.at; });
+  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.effective(),
+                              [](Nanos t, const CableEvent& e) { return t < e.effective(); });
   pending_.insert(pos, std::move(ev));
 }
 
 void PhyModel::flap(Nanos at, Nanos duration) {
-  advance(std::max(now_, at));
-  if (!partner_) return;
-  PartnerProfile p = *partner_;
-  unplug(at);
-  plug(p, at + duration);
+  schedule_cable_event({at, CableEvent::Kind::kFlap, {}, duration, after_instant_});
 }
 
 bool PhyModel::resetting(Nanos now) {

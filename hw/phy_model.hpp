@@ -202,10 +202,15 @@ struct PhyModelSpec {
 
 // A scheduled change of the cable or of the partner.
 struct CableEvent {
-  enum class Kind : std::uint8_t { kPlug, kUnplug, kPartnerRestartAneg };
+  // kFlap: unplugged, and the partner of that moment plugged back `duration` later.
+  enum class Kind : std::uint8_t { kPlug, kUnplug, kPartnerRestartAneg, kFlap };
   Nanos at = 0;
   Kind kind = Kind::kPlug;
   PartnerProfile partner;  // kPlug only
+  Nanos duration = 0;      // kFlap only
+  bool after_instant = false;  // WiredPhy::schedule_after_instant()
+  // When advance() applies it: after its instant, or at it.
+  [[nodiscard]] Nanos effective() const { return at + (after_instant ? 1 : 0); }
 };
 
 // What sits at one MDIO address, as the bus sees it.
@@ -234,8 +239,18 @@ class WiredPhy : public MdioDevice {
   virtual void plug(const PartnerProfile& partner, Nanos at) = 0;
   virtual void unplug(Nanos at) = 0;
   virtual void partner_restart_aneg(Nanos at) = 0;
-  // Unplug now and plug the same partner back `duration` later.
+  // Unplug at `at` and plug the partner of that moment back `duration`
+  // later (scheduled like the others when `at` is later than the model's time).
   virtual void flap(Nanos at, Nanos duration) = 0;
+  // Steps of a scenario, scheduled ahead (engine/runner.cpp): from now on a
+  // cable event scheduled through the four calls above takes effect for what
+  // happens after its instant, not for what happens at it, until release()
+  // says the scenario reached it: at one instant, the kernel work due then
+  // and the expectations before the step see the wire as it was.
+  void schedule_after_instant() { after_instant_ = true; }
+  // The scenario reached its cable steps scheduled until `now`: they take
+  // effect (those at `now` too).
+  virtual void release(Nanos now) = 0;
   // The value a read would return, without its side effects: a Clause-22
   // register, or a Clause-45 one written as c45::encode(devad, reg).
   [[nodiscard]] virtual std::uint16_t peek(unsigned reg, Nanos now) = 0;
@@ -251,6 +266,9 @@ class WiredPhy : public MdioDevice {
   // The program a PHY with a microcontroller runs from its RAM: the bytes
   // written to its program memory, when it was started from there.
   [[nodiscard]] virtual std::optional<std::vector<std::uint8_t>> running_firmware() const { return std::nullopt; }
+
+ protected:
+  bool after_instant_ = false;
 };
 
 // Whether a Clause-45 register is outside what a Clause-45 PhyModel drives
@@ -274,6 +292,7 @@ class PhyModel final : public WiredPhy {
   void unplug(Nanos at) override;
   void partner_restart_aneg(Nanos at) override;
   void flap(Nanos at, Nanos duration) override;
+  void release(Nanos now) override;
 
   // Observation for tests and reports.
   [[nodiscard]] const PhyModelSpec& spec() const { return spec_; }

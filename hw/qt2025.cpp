@@ -63,7 +63,7 @@ void Qt2025Model::advance(Nanos now) {
     // completing or the link coming up, in time order.
     Nanos next = now + 1;
     int what = 0;  // 1 cable, 2 reset, 3 link
-    if (!pending_.empty() && pending_.front().at <= now && pending_.front().at < next) {
+    if (!pending_.empty() && pending_.front().effective() <= now && pending_.front().at < next) {
       next = pending_.front().at;
       what = 1;
     }
@@ -80,10 +80,12 @@ void Qt2025Model::advance(Nanos now) {
     if (what == 1) {
       Event ev = pending_.front();
       pending_.erase(pending_.begin());
-      if (ev.plug)
+      if (ev.plug) {
         partner_ = ev.partner;
-      else
+      } else {
+        if (ev.flap_for && partner_) insert_pending({ev.at + *ev.flap_for, true, partner_});
         partner_.reset();
+      }
     } else if (what == 2) {
       reset_done_at_.reset();
       pma_ctrl1_ &= static_cast<std::uint16_t>(~c45::ctrl1::kReset);
@@ -183,26 +185,33 @@ void Qt2025Model::write_c45(unsigned devad, unsigned reg, std::uint16_t value, N
   update_link(now_);
 }
 
-void Qt2025Model::schedule(Event ev) {
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.at,
-                              [](Nanos t, const Event& e) { return t < e.at; });
+void Qt2025Model::insert_pending(Event ev) {
+  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.effective(),
+                              [](Nanos t, const Event& e) { return t < e.effective(); });
   pending_.insert(pos, std::move(ev));
+}
+
+void Qt2025Model::release(Nanos now) {
+  for (auto& e : pending_)
+    if (e.at <= now) e.after_instant = false;  // sorted by effective(): still in order
+  advance(now);
+}
+
+void Qt2025Model::schedule(Event ev) {
+  insert_pending(std::move(ev));
   advance(now_);
 }
 
-void Qt2025Model::plug(const PartnerProfile& partner, Nanos at) { schedule({at, true, partner}); }
+void Qt2025Model::plug(const PartnerProfile& partner, Nanos at) {
+  schedule({at, true, partner, std::nullopt, after_instant_});
+}
 
-void Qt2025Model::unplug(Nanos at) { schedule({at, false, std::nullopt}); }
+void Qt2025Model::unplug(Nanos at) { schedule({at, false, std::nullopt, std::nullopt, after_instant_}); }
 
 // 10GBASE-R has no auto-negotiation: a partner restarting it changes nothing.
 void Qt2025Model::partner_restart_aneg(Nanos) {}
 
-void Qt2025Model::flap(Nanos at, Nanos duration) {
-  advance(at);
-  const std::optional<PartnerProfile> p = partner_;
-  schedule({at, false, std::nullopt});
-  if (p) schedule({at + duration, true, p});
-}
+void Qt2025Model::flap(Nanos at, Nanos duration) { schedule({at, false, std::nullopt, duration, after_instant_}); }
 
 std::uint16_t Qt2025Model::peek(unsigned reg, Nanos now) {
   advance(now);

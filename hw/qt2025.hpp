@@ -66,6 +66,7 @@ class Qt2025Model final : public WiredPhy {
   void partner_restart_aneg(Nanos at) override;
   void flap(Nanos at, Nanos duration) override;
   [[nodiscard]] std::uint16_t peek(unsigned reg, Nanos now) override;
+  void release(Nanos now) override;
   [[nodiscard]] bool link_up(Nanos now) override;
   // 10GBASE-R: 10 000 Mb/s, full duplex, while the link is up.
   [[nodiscard]] std::optional<WireMode> wire_mode(Nanos now) override;
@@ -83,7 +84,12 @@ class Qt2025Model final : public WiredPhy {
     Nanos at;
     bool plug;
     std::optional<PartnerProfile> partner;
+    // An unplug that plugs the partner of that moment back this much later.
+    std::optional<Nanos> flap_for = std::nullopt;
+    bool after_instant = false;  // WiredPhy::schedule_after_instant()
+    [[nodiscard]] Nanos effective() const { return at + (after_instant ? 1 : 0); }
   };
+  void insert_pending(Event ev);
 
   void advance(Nanos now);
   void update_link(Nanos t);

@@ -515,6 +515,28 @@ TEST(Timing, ThePollRunsOnTheTimerWheelsTick) {
   }
 }
 
+// The wire does not wait for kernel code that sleeps: after start, the
+// AX88772A's link_change_notify resets the PHY on NOLINK, sleeping from
+// 0.056 s to 0.112 s; an unplug 20 ms after start happens at 0.076 s, in
+// the middle of it (the step's marker, written when the scenario gets there,
+// says so), and the waits count from the scenario's clock: the run ends at
+// 0.176 s. Steps used to wait for the kernel side (unplug at 0.132 s, end at
+// 0.232 s).
+TEST(Timing, ACableStepHappensWhileKernelCodeSleeps) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(
+      "name: unplug-during-reset\nmodels: [AX88772A]\npartner: forced-100-full\nsteps:\n  - attach\n"
+      "  - start\n  - wait: 20ms\n  - unplug\n  - wait: 100ms\n",
+      "unplug.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult r = run_scenario(env, *sc, "AX88772A", Impl::kC);
+  ASSERT_TRUE(r.passed()) << r.failure_summary();
+  const std::string text = r.trace.format({});
+  EXPECT_THAT(text, ::testing::HasSubstr("   0.112000  ret    soft_reset() = 0"));
+  EXPECT_THAT(text, ::testing::HasSubstr("   0.112000  step   unplug at 0.076000 s"));
+  EXPECT_THAT(text, ::testing::HasSubstr("   0.176000  api    phy_disconnect()"));
+}
+
 // A Clause-45-only PHY on a Clause-45 bus (the generic-c45 model, an ID no
 // driver has): the real phylib finds it by its devices in package, binds
 // "Generic Clause 45 PHY" at attach, negotiates through the AN MMD and reads
