@@ -44,6 +44,7 @@ std::optional<FileState> file_state(const fs::path& path, const FileState* known
   FileState s;
   s.size = static_cast<std::uintmax_t>(st.st_size);
   s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
   s.dev = static_cast<std::uint64_t>(st.st_dev);
   s.ino = static_cast<std::uint64_t>(st.st_ino);
   if (known && stat_matches(st, *known)) {
@@ -183,7 +184,7 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
 
 std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns, std::int64_t to_ns) {
   for (const auto& [rel, known] : r.files)
-    if (known.mtime_ns >= from_ns && known.mtime_ns <= to_ns) return rel;
+    if (known.ctime_ns >= from_ns && known.ctime_ns <= to_ns) return rel;
   return std::nullopt;
 }
 

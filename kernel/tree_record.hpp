@@ -24,11 +24,17 @@
 namespace refdrv::kernel {
 
 // A file's content hash with the stat data it was read under: a file whose
-// device, inode, size and modification time are unchanged is not read again.
+// device, inode, size and modification time are unchanged is not read again
+// (an edit that keeps all four, `cp -p` onto the file at the same size, goes
+// unseen; the status change time would see it, but making a `cp -al` copy
+// changes it on every file, which would then all be read again).
 struct FileState {
   std::string hash;
   std::uintmax_t size = 0;
   std::int64_t mtime_ns = 0;
+  // The status change time (st_ctim), which a program cannot set back: only
+  // as read by record_tree() (modified_between), not kept in a record.
+  std::int64_t ctime_ns = 0;
   std::uint64_t dev = 0;
   std::uint64_t ino = 0;
 };
@@ -71,12 +77,13 @@ Result<TreeRecord> parse_record(std::string_view text);
 [[nodiscard]] std::optional<std::string> first_difference(TreeRecord& r, const std::filesystem::path& root,
                                                           bool& refreshed);
 
-// The first recorded file last modified at or after `from_ns` (nanoseconds
-// since the epoch, as st_mtim), or nullopt: taken when the configure started,
-// such a file changed while kbuild was reading the tree, so the record (its
-// content now) need not be what the configuration was made from. A file
-// dated later than `to_ns` (the record's time) is not counted: a clock
-// ahead of this one (a tarball's or a file server's future dates), not an edit.
+// The first recorded file changed at or after `from_ns` (nanoseconds since
+// the epoch; its status change time, which an edit that keeps the old
+// modification time changes too), or nullopt: taken when the configure
+// started, such a file changed while kbuild was reading the tree, so the
+// record (its content now) need not be what the configuration was made
+// from. A time later than `to_ns` (the record's) is not counted: a file
+// server's clock ahead of this one, not an edit.
 [[nodiscard]] std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns,
                                                           std::int64_t to_ns);
 
