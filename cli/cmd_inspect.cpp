@@ -422,7 +422,7 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   out.push_back({diff, [&common, da] { return cmd_diff(common, *da); }});
 
   auto* list = app.add_subcommand("list", "implementations and reference-driver pairs in the tree, and which are hosted");
-  add_env_options(list, common);
+  add_env_options(list, common, /*firmware=*/false);
   out.push_back({list, [&common] { return cmd_list(common); }});
   auto* modinfo = app.add_subcommand("modinfo", "modules and drivers the kernel side registered");
   add_env_options(modinfo, common);

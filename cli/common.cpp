@@ -155,13 +155,16 @@ void add_all_phy_drivers_option(CLI::App* cmd, Common& c) {
                 "--reproducers)");
 }
 
-void add_env_options(CLI::App* cmd, Common& c) {
+// `firmware`: the command runs instances, whose probe may ask
+// request_firmware() for a file (list builds the kernel side and runs none).
+void add_env_options(CLI::App* cmd, Common& c, bool firmware) {
   add_tree_options(cmd, c);
   cmd->add_option("-j,--jobs", c.env.jobs, "parallel jobs for the per-tree build, 1 to 1024 (default: CPUs)")
       ->check(integer_in(1, 1024));
-  cmd->add_option("--firmware", c.env.firmware_dir,
-                  "directory request_firmware() looks in (default: /lib/firmware, then refdrv's test images)")
-      ->check(CLI::ExistingDirectory);
+  if (firmware)
+    cmd->add_option("--firmware", c.env.firmware_dir,
+                    "directory request_firmware() looks in (default: /lib/firmware, then refdrv's test images)")
+        ->check(CLI::ExistingDirectory);
   cmd->add_option_function<std::vector<std::string>>(
          "--replace",
          [&c](const std::vector<std::string>& items) {

@@ -50,8 +50,9 @@ int report_error(const Error& e);
 
 // --kernel, --series, -q: which tree (commands that only read its sources).
 void add_tree_options(CLI::App* cmd, Common& c);
-// The tree options and those of the kernel side's build: -j, --firmware, --replace.
-void add_env_options(CLI::App* cmd, Common& c);
+// The tree options and those of the kernel side's build: -j, --replace, and --firmware
+// where the command runs instances (`firmware`).
+void add_env_options(CLI::App* cmd, Common& c, bool firmware = true);
 
 // --all-phy-drivers: the kernel side with every PHY driver of the tree, as
 // refdrv drivers builds it (to replay its reproducers).
