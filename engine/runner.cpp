@@ -180,10 +180,10 @@ class Run {
     cable_at_.resize(sc_.steps.size());
     std::uint64_t t = scenario_ns_;
     std::size_t j = from;
-    for (; j < sc_.steps.size() && j < opt_.max_steps && !kernel_call_step(sc_.steps[j].kind); ++j) {
+    for (; j < sc_.steps.size() && j < opt_.max_steps && !is_operation(sc_.steps[j].kind); ++j) {
       const Step& st = sc_.steps[j];
       if (st.kind == Step::Kind::kWait) t += st.ns;
-      if (!cable_step(st.kind) || !phy_) continue;
+      if (!cable_step(st.kind)) continue;
       cable_at_[j] = t;
       switch (st.kind) {
         case Step::Kind::kPlug: phy_->plug(st.partner, t); break;
@@ -476,7 +476,7 @@ class Run {
       case Step::Kind::kPartnerRestartAneg:
         // Scheduled when the kernel call before it returned
         // (schedule_cable_steps); from here on it holds at its instant too.
-        if (phy_) phy_->release(inst_->now_ns());
+        phy_->release(inst_->now_ns());
         return;
       case Step::Kind::kFault: {
         hw::FaultRule rule = st.fault;

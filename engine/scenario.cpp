@@ -1271,11 +1271,6 @@ bool cable_step(Step::Kind k) {
          k == Step::Kind::kPartnerRestartAneg;
 }
 
-bool kernel_call_step(Step::Kind k) {
-  return !(k == Step::Kind::kWait || cable_step(k) || k == Step::Kind::kFault || k == Step::Kind::kClearFaults ||
-           k == Step::Kind::kExpect);
-}
-
 YAML::Node step_to_yaml(const Step& st) {
   const std::string name = step_name(st.kind);
   YAML::Node arg;

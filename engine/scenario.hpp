@@ -176,13 +176,11 @@ Result<Scenario> load_scenario(const std::string& path);
 [[nodiscard]] std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment = {});
 
 // A step that changes the cable or the partner (plug, unplug, flap,
-// partner-restart-aneg), and one that calls into the kernel side (the
-// operations: attach ... mii-write). The runner schedules the first kind in
-// the model when the kernel call before them returns, each at the time the
-// waits before it reach (engine/runner.cpp): the wire does not wait for
-// kernel code that sleeps.
+// partner-restart-aneg). The runner schedules these in the model when the
+// operation before them (is_operation: a call into the kernel side)
+// returns, each at the time the waits before it reach (engine/runner.cpp):
+// the wire does not wait for kernel code that sleeps.
 [[nodiscard]] bool cable_step(Step::Kind k);
-[[nodiscard]] bool kernel_call_step(Step::Kind k);
 
 // The scenario with its steps' YAML sources dropped, so that
 // scenario_to_yaml writes every step from its fields: the canonical form, in

@@ -21,7 +21,7 @@ SnapshotPoints snapshot_points(const Scenario& s) {
 
 std::size_t snapshot_key_end(const Scenario& s, std::size_t point) {
   std::size_t next_call = point;
-  while (next_call < s.steps.size() && !kernel_call_step(s.steps[next_call].kind)) ++next_call;
+  while (next_call < s.steps.size() && !is_operation(s.steps[next_call].kind)) ++next_call;
   for (std::size_t j = point; j < next_call; ++j)
     if (cable_step(s.steps[j].kind)) return next_call;
   return point;
@@ -113,8 +113,8 @@ bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
   return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && model == q.model &&
          phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults &&
-         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware && prefix.size() == snapshot_key_end(s, q.point) &&
-         std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
+         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware &&
+         prefix.size() == snapshot_key_end(s, q.point) && std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
 }
 
 SnapshotCache::Entry* SnapshotCache::find(const SnapshotQuery& q) {

@@ -63,8 +63,6 @@ struct SnapshotPoints {
 // written does not count).
 [[nodiscard]] bool same_effect(const Step& a, const Step& b);
 
-// What decides a run's state at the snapshot point: the run's scenario up
-// to the point, its implementation and model, its log recording, the image.
 // Where the steps that decide an instance's state at `point` end: the cable
 // steps after the last kernel call before `point` are scheduled in the model
 // when that call returns (engine/runner.cpp), so where one lies at or after
@@ -72,6 +70,8 @@ struct SnapshotPoints {
 // snapshot's key covers the steps up to that call.
 [[nodiscard]] std::size_t snapshot_key_end(const Scenario& s, std::size_t point);
 
+// What decides a run's state at the snapshot point: the run's scenario up
+// to the point, its implementation and model, its log recording, the image.
 struct SnapshotQuery {
   const KernelImage* image = nullptr;
   Impl impl = Impl::kNone;

@@ -342,13 +342,8 @@ void PhyModel::partner_restart_aneg(Nanos at) {
 }
 
 void PhyModel::release(Nanos now) {
+  release_pending(pending_, now);
   advance(now);
-  while (!pending_.empty() && pending_.front().at <= now) {
-    CableEvent ev = std::move(pending_.front());
-    pending_.erase(pending_.begin());
-    apply_cable_event(ev);
-    advance(now);
-  }
 }
 
 // An event due now (or in the past) happens at once, after the model caught
@@ -361,9 +356,7 @@ void PhyModel::schedule_cable_event(CableEvent ev) {
     apply_cable_event(ev);
     return;
   }
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.effective(),
-                              [](Nanos t, const CableEvent& e) { return t < e.effective(); });
-  pending_.insert(pos, std::move(ev));
+  insert_pending(pending_, std::move(ev));
 }
 
 void PhyModel::flap(Nanos at, Nanos duration) {

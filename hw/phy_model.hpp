@@ -9,6 +9,7 @@
 // exactly as IEEE 802.3 Clause 22 says; peek() observes without side effects.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -276,6 +277,29 @@ class WiredPhy : public MdioDevice {
 // register of another MMD (0x8000 and up, 45.2), or in an MMD the model does
 // not have (only PMA/PMD, PCS and AN are modelled).
 [[nodiscard]] bool c45_vendor_register(unsigned devad, unsigned reg);
+
+// A model's pending cable events (CableEvent, Qt2025Model's), in the order
+// they take effect: by effective() time, those of one time in the order they
+// were scheduled.
+template <class Event>
+void insert_pending(std::vector<Event>& pending, Event ev) {
+  auto pos = std::upper_bound(pending.begin(), pending.end(), ev.effective(),
+                              [](Nanos t, const Event& e) { return t < e.effective(); });
+  pending.insert(pos, std::move(ev));
+}
+
+// WiredPhy::release(): the events scheduled at or before `now` take effect at
+// their instant from here on, and the order stays theirs by the time they
+// now take effect.
+template <class Event>
+void release_pending(std::vector<Event>& pending, Nanos now) {
+  std::vector<Event> all;
+  all.swap(pending);
+  for (Event& e : all) {  // inserted again in their order: among equals, it stays
+    if (e.at <= now) e.after_instant = false;
+    insert_pending(pending, std::move(e));
+  }
+}
 
 class PhyModel final : public WiredPhy {
  public:

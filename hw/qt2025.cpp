@@ -83,7 +83,7 @@ void Qt2025Model::advance(Nanos now) {
       if (ev.plug) {
         partner_ = ev.partner;
       } else {
-        if (ev.flap_for && partner_) insert_pending({ev.at + *ev.flap_for, true, partner_});
+        if (ev.flap_for && partner_) insert_pending(pending_, Event{ev.at + *ev.flap_for, true, partner_});
         partner_.reset();
       }
     } else if (what == 2) {
@@ -185,20 +185,13 @@ void Qt2025Model::write_c45(unsigned devad, unsigned reg, std::uint16_t value, N
   update_link(now_);
 }
 
-void Qt2025Model::insert_pending(Event ev) {
-  auto pos = std::upper_bound(pending_.begin(), pending_.end(), ev.effective(),
-                              [](Nanos t, const Event& e) { return t < e.effective(); });
-  pending_.insert(pos, std::move(ev));
-}
-
 void Qt2025Model::release(Nanos now) {
-  for (auto& e : pending_)
-    if (e.at <= now) e.after_instant = false;  // sorted by effective(): still in order
+  release_pending(pending_, now);
   advance(now);
 }
 
 void Qt2025Model::schedule(Event ev) {
-  insert_pending(std::move(ev));
+  insert_pending(pending_, std::move(ev));
   advance(now_);
 }
 

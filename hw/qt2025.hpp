@@ -89,7 +89,6 @@ class Qt2025Model final : public WiredPhy {
     bool after_instant = false;  // WiredPhy::schedule_after_instant()
     [[nodiscard]] Nanos effective() const { return at + (after_instant ? 1 : 0); }
   };
-  void insert_pending(Event ev);
 
   void advance(Nanos now);
   void update_link(Nanos t);

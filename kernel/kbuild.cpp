@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -850,12 +849,6 @@ std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, 
   return out;
 }
 
-std::int64_t mtime_ns(const fs::path& p) {
-  struct stat st {};
-  if (::stat(p.c_str(), &st) != 0) return -1;
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-}
-
 // Records what the configured tree `kb` was made from, once (see
 // kernel/tree_record.hpp). Without a record the next run configures the
 // tree again (changed_since_configured), so one that cannot be made is said
@@ -875,10 +868,10 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
   if (rec) {
     timespec now{};
     ::clock_gettime(CLOCK_REALTIME, &now);
-    const std::int64_t started = mtime_ns(kb.parent_path() / kStartedFile);
-    if (started < 0) {
+    const auto started = file_state(kb.parent_path() / kStartedFile);
+    if (!started) {
       written = fail(fmt::format("{} is missing: when the configure started is unknown", kStartedFile));
-    } else if (auto edited = modified_between(*rec, started,
+    } else if (auto edited = modified_between(*rec, started->mtime_ns,
                                               static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec)) {
       written = fail(fmt::format("{} changed while the tree was being configured", *edited));
     } else {
