@@ -229,11 +229,16 @@ void PhyModel::finish_link(Nanos) {
       if (p.abilities.has(Mode::k1000Full)) stat1000 |= gbit::kLp1000Full;
     }
     if (p.remote_fault) rfault_latched_ = true;  // 22.2.4.2.11
+    // mr_page_rx is set in COMPLETE ACKNOWLEDGE (Figure 28-16), a state
+    // only the exchange of link code words passes through.
+    page_received_latched_ = true;
     if (p.legacy_an && spec_.quirks.lpa_zero_with_legacy_partner) lpa = 0;
   } else {
     // 28.2.3.1 parallel detection: link at the partner's technology, half
     // duplex; the LPA bit of the detected technology is set; the partner is
-    // not AN able. 1000BASE-T cannot be parallel-detected.
+    // not AN able and no page was received (Figure 28-16 goes from ABILITY
+    // DETECT through LINK STATUS CHECK to FLP LINK GOOD, never through
+    // COMPLETE ACKNOWLEDGE). 1000BASE-T cannot be parallel-detected.
     const int speed = mode_speed(p.forced_mode);
     auto half = mode_from(speed, false);
     auto full = mode_from(speed, true);
@@ -245,7 +250,6 @@ void PhyModel::finish_link(Nanos) {
     lpa = tech_bits(ModeSet{*half});
   }
   an_complete_ = true;
-  page_received_latched_ = true;
   phase_ = LinkPhase::kUp;
   ++negotiations_completed_;
   if (spec_.quirks.bmcr_shows_resolved_mode) {

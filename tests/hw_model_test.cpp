@@ -360,7 +360,8 @@ TEST(Clause28_2_3_1_ParallelDetection, PartnerSpeedHalfDuplexPartnerNotAnAble) {
   EXPECT_FALSE(p.link_up(t - 1));
   EXPECT_EQ(p.link_mode(t), Mode::k100Half);
   EXPECT_EQ(p.read(kLpa, t), adv::k100Half);
-  EXPECT_FALSE(p.read(kExpansion, t) & expansion::kLpAnAble);
+  // Neither AN able nor a page received: no link code word came.
+  EXPECT_EQ(p.read(kExpansion, t) & (expansion::kLpAnAble | expansion::kPageReceived), 0);
   EXPECT_TRUE(p.read(kBmsr, t) & bmsr::kAnComplete);
 }
 
