@@ -443,6 +443,19 @@ std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t p
       quoted(driver));
 }
 
+namespace {
+
+// A run of the conformance: the MAC's "link up" held to the model's link as
+// check holds it (RunOptions::check_wire; the runner leaves it out where the
+// scenario injects faults or writes registers behind the driver's back).
+Job conformance_job(std::shared_ptr<const Scenario> sc, const std::string& model, Impl impl = Impl::kC) {
+  Job job{std::move(sc), model, impl, {}};
+  job.options.check_wire = true;
+  return job;
+}
+
+}  // namespace
+
 Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
                                                   const std::vector<std::string>& wanted) {
   const auto files = driver_files(tree);
@@ -513,7 +526,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
       job_yaml.push_back(conformance_scenario_yaml(row.name, row.phy_id, row.model));
       auto sc = parse_scenario(job_yaml.back(), "(conformance of " + row.name + ")");
       if (!sc) return std::unexpected(sc.error());
-      jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), row.model, Impl::kC, {}});
+      jobs.push_back(conformance_job(std::make_shared<const Scenario>(std::move(*sc)), row.model));
       job_rows.push_back(&row);
     }
   const auto t0 = std::chrono::steady_clock::now();
@@ -566,7 +579,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     for (auto& leg : legs_of(row)) {
       auto sc = parse_scenario(leg.yaml, "(conformance of " + row.name + ", " + leg.label + ")");
       if (!sc) return std::unexpected(sc.error());
-      leg_jobs.push_back(Job{std::make_shared<const Scenario>(std::move(*sc)), row.model, Impl::kC, {}});
+      leg_jobs.push_back(conformance_job(std::make_shared<const Scenario>(std::move(*sc)), row.model));
       leg_rows.emplace_back(&row, std::move(leg));
     }
   }
@@ -612,10 +625,10 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     std::vector<Pair> pairs;
     auto add = [&](DriverRow* row, const std::string& label, const std::shared_ptr<const Scenario>& sc) {
       const std::size_t c = diff_jobs.size();
-      diff_jobs.push_back(Job{sc, row->model, Impl::kC, {}});
+      diff_jobs.push_back(conformance_job(sc, row->model));
       for (Impl impl : twins.at(row)) {
         pairs.push_back({row, label, c, impl, diff_jobs.size()});
-        diff_jobs.push_back(Job{sc, row->model, impl, {}});
+        diff_jobs.push_back(conformance_job(sc, row->model, impl));
       }
     };
     for (std::size_t i = 0; i < jobs.size(); ++i)
