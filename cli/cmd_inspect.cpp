@@ -213,12 +213,19 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   auto impls = select_impls(**env, *wanted, nullptr);
   if (!impls) return report_error(impls.error());
   if (auto hosted = require_hosted(**env, model, *impls); !hosted) return report_error(hosted.error());
-  const RunResult a = run_scenario(**env, *s, model, (*impls)[0]);
-  const RunResult b = run_scenario(**env, *s, model, (*impls)[1]);
+  RunOptions ro;
+  ro.check_wire = true;  // as check does: a link the MAC is told wrong fails both runs here too
+  const RunResult a = run_scenario(**env, *s, model, (*impls)[0], ro);
+  const RunResult b = run_scenario(**env, *s, model, (*impls)[1], ro);
   auto div = compare(*s, a, b);
   if (!div) {
     fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
                impl_title((*impls)[1]), s->name, model);
+    // One model is compared; a scenario of several says which were not.
+    if (d.model.empty() && s->models.size() > 1)
+      fmt::print("(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
+                 "refdrv check --scenario FILE all of them)\n",
+                 model, s->models.size());
     if (const std::string note = ungrouped_note(model); !note.empty())
       fmt::print("({}: equivalent here means neither implementation's driver claimed this PHY, and the driver "
                  "that did ran alike in both instances; it compared no two implementations of one driver)\n",

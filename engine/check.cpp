@@ -58,8 +58,13 @@ std::size_t CheckReport::ran_pairs() const {
 
 bool CheckReport::all_equivalent() const {
   for (const auto& r : rows)
-    if (!r.equivalent()) return false;
+    if (!r.equivalent() || (r.runs.size() > 1 && !r.compared())) return false;
   return true;
+}
+
+std::size_t CheckReport::uncompared_pairs() const {
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.runs.size() > 1 && !r.compared(); }));
 }
 
 std::size_t CheckReport::single_pairs() const {
@@ -231,9 +236,14 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       for (std::size_t i = 0; i < impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
       row.divergence.resize(impls.size());
       row.reproducers.resize(impls.size());
-      for (const auto& r : row.runs)
-        if (r.killed_by_wall_clock && row.uncompared.empty())
+      for (const auto& r : row.runs) {
+        if (!row.uncompared.empty() || row.runs.size() < 2) break;
+        if (r.killed_by_wall_clock)
           row.uncompared = fmt::format("the {} run was killed at the wall-clock limit", impl_title(r.impl));
+        else if (r.trace_cut)
+          row.uncompared = fmt::format("the {} run died in its worker ({}): only its last events were kept",
+                                       impl_title(r.impl), r.stop.value_or("?"));
+      }
       for (std::size_t i = 1; i < impls.size() && row.uncompared.empty(); ++i) {
         row.divergence[i] = compare(sc, row.runs[0], row.runs[i], opt.compare);
         if (!row.divergence[i] || opt.repro_dir.empty()) continue;

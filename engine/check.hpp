@@ -84,7 +84,11 @@ struct CheckReport {
   // driver for, such as the QT2025 with --impl c, did not run: it is not
   // applicable, and does not count).
   [[nodiscard]] bool all_passed() const;
+  // No divergence, and every pair that ran on two implementations or more
+  // was compared (not one left out for a run killed or died in its worker).
   [[nodiscard]] bool all_equivalent() const;
+  // Pairs with two runs or more that were not compared (CheckRow::uncompared).
+  [[nodiscard]] std::size_t uncompared_pairs() const;
   // Pairs at least one implementation ran; 0 (with pairs): exit_code() 2.
   [[nodiscard]] std::size_t ran_pairs() const;
   // Pairs that ran on one implementation only: nothing compared there.

@@ -169,8 +169,13 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     if (single) out += fmt::format(" ({} pair(s) had a single implementation to run, so nothing to compare)", single);
     out += not_run + ".\n";
   } else {
-    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}{}.\n", c.red, failed, diverged,
-                       diverged ? fmt::format(" in {} scenario/model pair(s)", diverged_pairs) : "", not_run, c.reset);
+    const std::size_t uncompared = rep.uncompared_pairs();
+    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}{}{}.\n", c.red, failed, diverged,
+                       diverged ? fmt::format(" in {} scenario/model pair(s)", diverged_pairs) : "",
+                       uncompared ? fmt::format(", {} pair(s) not compared (a run killed or died in its worker)",
+                                                uncompared)
+                                  : "",
+                       not_run, c.reset);
   }
   out += format_problems(rep.problems, c.red, c.reset);
   // Models no driver group claims (generic PHYs): every instance binds the
@@ -294,7 +299,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
               {"file", row.scenario->file},
               {"model", row.model},
               {"passed", row.passed()},
-              {"equivalent", row.equivalent()},
+              {"equivalent", row.equivalent() && (row.runs.size() < 2 || row.compared())},
               {"compared", row.compared()}};
     if (!row.uncompared.empty()) r["not_compared"] = row.uncompared;
     json ran = json::array();
@@ -382,7 +387,8 @@ std::string format_commit_line(const CommitResult& r, std::size_t index, const s
   const Colors c = colors(color);
   return fmt::format("{:>{}}/{}  {}  {:<{}}  {}{}{}  [{}{:.1f} s]\n", index + 1, fmt::format("{}", range.size()).size(),
                      range.size(), r.commit.short_sha(), subject, width, r.exit_code == 0 ? c.green : c.red,
-                     commit_verdict(r), c.reset, r.version.empty() ? "" : "Linux " + r.version + ", ", r.seconds);
+                     commit_verdict(r), c.reset, r.version.empty() ? "" : "Linux " + r.version + ", ", r.seconds) +
+         format_problems(r.problems, c.red, c.reset);
 }
 
 std::string format_commits_summary(const CommitsReport& rep) {

@@ -61,8 +61,17 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   // Each commit's reproducers in a directory of their own.
   if (!co.repro_dir.empty()) co.repro_dir = (std::filesystem::path(co.repro_dir) / commit.short_sha()).string();
   const CheckReport rep = run_check(**env, o.scenarios, co);
+  if (rep.exit_code() == kExitBadInput) {
+    // Nothing ran on this commit (no selected implementation has a driver
+    // for a model of the scenarios): not checked, not a commit that breaks.
+    r.error = "nothing ran: no selected implementation has a driver for any model of these scenarios";
+    return done();
+  }
   r.checked = true;
   r.exit_code = rep.exit_code();
+  // What went wrong beside the verdict (a reproducer that could not be
+  // written) goes with the commit's line, as check prints it.
+  r.problems = rep.problems;
   // Equivalent only where something was compared (one implementation, or
   // pairs with one each, compare nothing).
   r.equivalent = rep.compared_pairs() > 0 && rep.all_equivalent();

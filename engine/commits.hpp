@@ -32,6 +32,7 @@ struct CommitResult {
   int exit_code = 2;        // the check's: 0 clean, 1 a failure or a divergence, 2 no check
   double seconds = 0;       // checkout, build and check
   std::string first_divergence;  // "scenario on MODEL: C vs Rust", for the summary
+  std::vector<std::string> problems;  // the check's, beside its verdict (CheckReport::problems)
 };
 
 struct CommitsReport {

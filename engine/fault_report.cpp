@@ -111,6 +111,10 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   } else if (!rep.compared()) {
     const bool empty = rep.exit_code() == kExitBadInput;  // no verdict at all, not one implementation
     out += fmt::format("\n{}Nothing was compared: {}.{}\n", empty ? red : "", rep.not_compared(), empty ? reset : "");
+  } else if (const std::size_t ni = rep.uninjected(); ni) {
+    out += fmt::format("\n{}At {} of {} points no implementation's run had the sweep's fault injected: those were not "
+                       "compared, and the sweep is no verdict.{}\n",
+                       red, ni, points, reset);
   } else if (!broken && !stopping) {
     out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
                        reset);
@@ -137,6 +141,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   j["wall_seconds"] = rep.wall_seconds;
   j["differing_points"] = rep.differing();
   j["stopping_points"] = rep.stopping();
+  j["uninjected_points"] = rep.uninjected();
   j["compared"] = rep.compared();
   if (!rep.compared()) j["not_compared"] = rep.not_compared();
   json pairs = json::array();

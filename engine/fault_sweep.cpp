@@ -47,6 +47,13 @@ std::size_t SweepReport::stopping() const {
   return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [this](const SweepPoint& p) { return stops(p); }));
 }
 
+std::size_t SweepReport::uninjected() const {
+  return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [](const SweepPoint& p) {
+    return std::all_of(p.runs.begin(), p.runs.end(),
+                       [](const SweepRun& r) { return r.outcome == FaultOutcome::kNotReached; });
+  }));
+}
+
 std::string SweepReport::not_compared() const {
   if (pairs.empty())
     return skipped.empty() ? "no scenario/model pair to sweep"
@@ -66,7 +73,8 @@ int SweepReport::exit_code() const {
   // that is a finding too, never a clean sweep.
   for (const auto& p : pairs)
     if (!p.baseline_ok) return kExitFailure;
-  return differing() || stopping() ? kExitFailure : 0;
+  if (differing() || stopping()) return kExitFailure;
+  return uninjected() ? kExitBadInput : 0;
 }
 
 namespace {

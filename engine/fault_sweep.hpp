@@ -115,14 +115,19 @@ struct SweepReport {
   // the kernel, so a finding too.
   [[nodiscard]] bool stops(const SweepPoint& p) const;
   [[nodiscard]] std::size_t stopping() const;
+  // Points at which no implementation's run had the sweep's fault injected:
+  // nothing was compared there, so they are no part of an "identically".
+  // (The sweep's rule comes before the scenario's own, so every access made
+  // is failed; one such point means the sweep did not do what it says.)
+  [[nodiscard]] std::size_t uninjected() const;
   // Whether anything was compared: two implementations or more, and a point.
   [[nodiscard]] bool compared() const { return impls.size() >= 2 && !points.empty(); }
   // Why nothing was compared, in words ("" when something was).
   [[nodiscard]] std::string not_compared() const;
   // 0: no difference; 1: implementations differ somewhere, a run stops (a
   // crash, a hang) at a fault, or one already stops without a fault; 2: no
-  // pair was swept, or no run
-  // made an access to fail (an empty run is no verdict).
+  // pair was swept, no run made an access to fail (an empty run is no
+  // verdict), or the sweep failed to inject its fault at a point.
   [[nodiscard]] int exit_code() const;
 };
 

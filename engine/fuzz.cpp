@@ -12,6 +12,7 @@
 #include "engine/compare.hpp"
 #include "engine/environment.hpp"
 #include "host/kernel_image.hpp"
+#include "kernel/cache.hpp"
 
 namespace refdrv {
 
@@ -120,7 +121,12 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
       "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run {}",
       opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests, rep.path);
   if (shrunk.signature != signature) header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
-  std::ofstream(rep.path) << scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header);
+  if (auto w = kernel::write_file(rep.path, scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header)); !w) {
+    // The finding stands; only its file is missing: said, never a path that
+    // does not exist.
+    rep.notes.push_back(fmt::format("the reproducer could not be written to {}: {}", rep.path, w.error().message));
+    rep.path = "(not written)";
+  }
   return rep;
 }
 

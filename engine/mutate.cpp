@@ -785,7 +785,10 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
                  {"survived", rep.count(MutantResult::Status::kSurvived)},
                  {"equivalent", rep.count(MutantResult::Status::kEquivalent)},
                  {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
-  j["score"] = rep.score();
+  // No score where no mutant was scored (every one equivalent or stillborn):
+  // null, not the 100 a job reading .score would take for a pass.
+  const std::size_t scored = rep.count(MutantResult::Status::kKilled) + rep.count(MutantResult::Status::kSurvived);
+  j["score"] = scored ? nlohmann::json(rep.score()) : nlohmann::json(nullptr);
   j["min_score"] = min_score;
   // A --limit run scores the first mutants only: said, beside how many the
   // source has.

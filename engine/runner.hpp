@@ -88,6 +88,11 @@ struct RunResult {
   // wherever the machine's load put the limit, so it is no basis for a
   // comparison (the stop is a finding on its own).
   bool killed_by_wall_clock = false;
+  // It died in its worker (a crash, a sanitizer, the wall clock): its trace
+  // is only the last events the supervisor's shared ring kept (names cut),
+  // its MAC views and expectations are lost, so it is no basis for a
+  // comparison either.
+  bool trace_cut = false;
   std::size_t leaked_bytes = 0;
   std::size_t warnings = 0;  // WARN()s the kernel side hit (kWarn events)
   // Why phylib's state was only sampled in this run ("" when every store to

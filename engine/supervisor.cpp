@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <system_error>
 
 #include "engine/compare.hpp"
 #include "engine/serialize.hpp"
@@ -26,6 +27,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// The status a worker exits with when it cannot send a result it has (its
+// end of the pipe failed): refdrv's failure, not the driver's.
+constexpr int kWorkerCannotSend = 125;
+
+// refdrv could not run the jobs (no pipe, no process, no shared memory, a
+// result it cannot read): a failure of the tool, never a finding about a
+// driver. The commands end with it, status 2 (cli/main.cpp), instead of
+// counting a crash that no driver caused (a "killed" mutant, a fuzz finding,
+// a failed run).
+[[noreturn]] void harness_failure(int err, const std::string& what) {
+  throw std::system_error(err, std::generic_category(), "refdrv could not run a scenario: " + what);
+}
 
 // ---------------------------------------------------------------------------
 // The last trace events of the running job, in memory shared with the parent.
@@ -164,6 +178,7 @@ RunResult finding(const Job& job, std::string reason, std::vector<TraceEvent> la
   r.model = job.model;
   r.impl = job.impl;
   r.wall_seconds = wall;
+  r.trace_cut = true;
   r.output = std::move(output);
   for (auto& e : last) {
     if (e.kind == TraceKind::kStep) r.steps_run = static_cast<std::size_t>(e.value) + 1;
@@ -192,11 +207,11 @@ class Worker {
   void run_from(std::size_t from, std::vector<RunResult>& results) {
     int fds[2];
     const int err_fd = ::memfd_create("refdrv-worker-stderr", MFD_CLOEXEC);
-    if (::pipe2(fds, O_CLOEXEC) != 0 || err_fd < 0) {
-      for (std::size_t i = from; i < jobs_.size(); ++i)
-        results.push_back(finding(jobs_[i], fmt::format("crash: cannot start a worker: {}", std::strerror(errno)),
-                                  {}, {}, opt_.last_lines, 0));
-      return;
+    if (err_fd < 0) harness_failure(errno, "memfd_create for a worker's standard error");
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+      const int err = errno;
+      ::close(err_fd);
+      harness_failure(err, "pipe2 for a worker's results");
     }
     ring_->job.store(from);
     ring_->count.store(0);
@@ -210,16 +225,19 @@ class Worker {
     }
     ::close(fds[1]);
     if (pid < 0) {
+      const int err = errno;
       ::close(fds[0]);
       ::close(err_fd);
-      for (std::size_t i = from; i < jobs_.size(); ++i)
-        results.push_back(finding(jobs_[i], fmt::format("crash: fork: {}", std::strerror(errno)), {}, {},
-                                  opt_.last_lines, 0));
-      return;
+      harness_failure(err, "fork of a worker");
     }
+    struct Close {
+      int a, b;
+      ~Close() {
+        ::close(a);
+        ::close(b);
+      }
+    } close_fds{fds[0], err_fd};
     parent(pid, fds[0], err_fd, from, results);
-    ::close(fds[0]);
-    ::close(err_fd);
   }
 
  private:
@@ -232,7 +250,7 @@ class Worker {
       ring_->job.store(i, std::memory_order_release);
       const Job& j = jobs_[i];
       const RunResult r = run_scenario(env_, *j.scenario, j.model, j.impl, j.options);
-      if (!send_result(out, r, opt_.with_trace)) _exit(3);
+      if (!send_result(out, r, opt_.with_trace)) _exit(kWorkerCannotSend);
     }
     _exit(0);
   }
@@ -253,8 +271,13 @@ class Worker {
         try {
           r = receive_result(buf.substr(sizeof size, size));
         } catch (const std::exception& e) {
-          r = finding(jobs_[next], fmt::format("crash: unreadable result from the worker: {}", e.what()), {}, {},
-                      opt_.last_lines, seconds_since(job_start));
+          ::kill(pid, SIGKILL);
+          int st = 0;
+          while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+          }
+          harness_failure(EPROTO, fmt::format("its worker's result for {} on {} ({}) is unreadable: {}",
+                                              jobs_[next].scenario->name, jobs_[next].model,
+                                              impl_title(jobs_[next].impl), e.what()));
         }
         buf.erase(0, sizeof size + size);
         deliver(next++, std::move(r), results);
@@ -280,6 +303,9 @@ class Worker {
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (next == jobs_.size()) return;
+    if (!hung && WIFEXITED(status) && WEXITSTATUS(status) == kWorkerCannotSend)
+      harness_failure(EPIPE, fmt::format("its worker could not send the result of {} on {} ({})",
+                                         jobs_[next].scenario->name, jobs_[next].model, impl_title(jobs_[next].impl)));
     // The worker died or hung in jobs_[next].
     const double wall = seconds_since(job_start);
     std::string output = read_tail(err_fd, ring_->stderr_offset.load(), 16 << 10);
@@ -325,16 +351,17 @@ std::vector<RunResult> run_jobs(Environment& env, std::span<const Job> jobs, con
     return results;
   }
   void* mem = ::mmap(nullptr, sizeof(SharedRing), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) {
-    for (const Job& j : jobs)
-      results.push_back(finding(j, fmt::format("crash: mmap: {}", std::strerror(errno)), {}, {}, 0, 0));
-    return results;
-  }
+  if (mem == MAP_FAILED) harness_failure(errno, "mmap of the workers' shared trace ring");
   auto* ring = new (mem) SharedRing{};
+  struct Unmap {
+    SharedRing* ring;
+    ~Unmap() {
+      ring->~SharedRing();
+      ::munmap(ring, sizeof(SharedRing));
+    }
+  } unmap{ring};
   Worker worker(env, jobs, opt, ring);
   while (results.size() < jobs.size()) worker.run_from(results.size(), results);
-  ring->~SharedRing();
-  ::munmap(mem, sizeof(SharedRing));
   return results;
 }
 
@@ -344,7 +371,12 @@ RunResult run_contained(Environment& env, const Job& job, const SupervisorOption
 
 StopClass classify_stop(const RunResult& r) {
   if (!r.stop) return StopClass::kNone;
-  return r.stop->find("hang") != std::string::npos ? StopClass::kHang : StopClass::kCrash;
+  // The hang reasons: the supervisor's wall-clock kill ("hang: ...") and the
+  // budgets' ("...: hang" and "...: hang (why)"); not any word that happens
+  // to contain the letters (a stub such as phy_link_change).
+  const std::string& s = *r.stop;
+  const bool hang = s.starts_with("hang:") || s.ends_with(": hang") || s.find(": hang (") != std::string::npos;
+  return hang ? StopClass::kHang : StopClass::kCrash;
 }
 
 }  // namespace refdrv

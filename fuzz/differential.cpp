@@ -195,7 +195,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The first input of each kind of finding; refdrv shrinks it later.
     const auto file = std::filesystem::path(g_findings) / ("finding-" + v.signature);
     if (!std::filesystem::exists(file)) {
-      std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+      // Written whole or not at all (a temporary file renamed): a finding
+      // file refdrv reads back is never a truncated input.
+      const auto tmp = std::filesystem::path(file).concat(".tmp");
+      std::ofstream out(tmp, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+      out.close();
+      std::error_code ec;
+      if (!out || (std::filesystem::rename(tmp, file, ec), ec)) {
+        // The finding must not be lost: stop the campaign as a crash, whose
+        // input libFuzzer keeps.
+        std::fprintf(stderr, "refdrv-fuzz-differential: FINDING %s (%s) could not be written to %s: %s\n",
+                     v.signature.c_str(), v.description.c_str(), file.c_str(),
+                     ec ? ec.message().c_str() : "write failed");
+        std::abort();
+      }
       std::fprintf(stderr, "refdrv-fuzz-differential: new finding %s: %s\n", v.signature.c_str(), v.description.c_str());
     }
     return 0;

@@ -103,6 +103,10 @@ class Instance final : public ContextBase {
   // Each link up the MAC was told that the PHY model's link did not run
   // (config().check_wire), described, in order.
   [[nodiscard]] const std::vector<std::string>& wire_mismatches() const { return wire_mismatches_; }
+  // From now on the MAC's link is not held to the model's: a register was
+  // written behind the driver's back (an mdio-write or mii-write step). An
+  // injected fault does the same by itself (faults().injected()).
+  void exempt_wire() { wire_exempt_ = true; }
 
   // Records a step or expectation marker in the trace.
   void mark(TraceKind kind, std::string name, std::string detail = {}, long value = 0);
@@ -152,6 +156,7 @@ class Instance final : public ContextBase {
   std::uint64_t mdio_accesses_ = 0;
   std::uint64_t writes_during_reset_ = 0;
   std::vector<std::string> wire_mismatches_;
+  bool wire_exempt_ = false;
   std::size_t leaked_bytes_ = 0;
   bool destroyed_ = false;
   std::string budget_reason_;

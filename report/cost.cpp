@@ -96,8 +96,11 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
         have = true;
       }
     }
-    const auto a = label.find('|'), b = label.rfind('|');
-    if (!have || a == std::string::npos || a == b) continue;
+    // "SCENARIO|MODEL|IMPL": a scenario's name may hold '|' itself, a model's
+    // and an implementation's do not, so the fields are found from the end.
+    const auto b = label.rfind('|');
+    const auto a = b == std::string::npos || b == 0 ? std::string::npos : label.rfind('|', b - 1);
+    if (!have || a == std::string::npos) continue;
     const std::string scenario = label.substr(0, a), model = label.substr(a + 1, b - a - 1);
     const auto impl = impl_from(label.substr(b + 1));
     if (!impl) continue;
@@ -107,7 +110,12 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
   }
   fs::remove_all(dir);
   rep.measured = !rep.rows.empty();
-  if (!rep.measured) rep.note = "callgrind wrote no per-run dumps";
+  if (!rep.measured) {
+    // valgrind ran and exited 0 but nothing was measured: a failed
+    // measurement, not a section with nothing to say.
+    rep.failed = true;
+    rep.note = "callgrind wrote no per-run dumps";
+  }
   else
     rep.note = "valgrind --tool=callgrind: instructions (Ir) of each run, from bus registration to teardown, "
                "after a native warm-up run; deterministic";

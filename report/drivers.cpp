@@ -644,10 +644,14 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
       // After a row's first divergence its other pairs are not compared, so
       // not counted.
       if (!row.divergence.empty()) continue;
-      ++row.comparisons;
       const Scenario& sc = *diff_jobs[p.c].scenario;
       const RunResult& c = diff[p.c];
       const RunResult& other = diff[p.other];
+      // Both failed, one or both dying in its worker: only the last events of
+      // a run that died were kept, no basis for a comparison (the failure is
+      // the entry's own finding); not counted as compared.
+      if (!c.passed() && !other.passed() && (c.trace_cut || other.trace_cut)) continue;
+      ++row.comparisons;
       std::string what;
       if (c.passed() != other.passed())
         what = fmt::format("C {}, {} {}", c.passed() ? "passed" : "failed (" + c.failure_summary() + ")",

@@ -151,8 +151,13 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
       suite_name, rep.logs ? " and the kernel log" : "; not the kernel log (its lines were not kept)");
   j["runs"] = rep.instances;
   j["pairs"] = rep.rows.size();
-  j["all_passed"] = rep.all_passed();
+  // Nothing ran (no selected implementation has a driver for any model):
+  // no verdict, and a failure of the report (refdrv check exits 2 alike).
+  j["nothing_ran"] = rep.ran_pairs() == 0;
+  j["all_passed"] = rep.ran_pairs() > 0 && rep.all_passed();
   j["all_equivalent"] = rep.all_equivalent();
+  j["uncompared_pairs"] = rep.uncompared_pairs();
+  j["has_uncompared_pairs"] = rep.uncompared_pairs() > 0;
   json impls = json::array();
   for (Impl i : rep.impls) impls.push_back(impl_title(i));
   j["implementations"] = impls;
@@ -319,10 +324,16 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   std::map<std::string, std::map<std::string, std::size_t>> per_file;
   std::istringstream in(out);
   static const std::regex finding(R"(^(.+?):([0-9]+): (.+)$)");
+  // The tools name files by absolute path; the data directory may be given
+  // relative (REFDRV_DATA_DIR=.), so both are made absolute and normal first.
+  const fs::path data = fs::absolute(kernel::data_dir()).lexically_normal();
+  std::size_t findings = 0;
   for (std::string line; std::getline(in, line);) {
     std::smatch m;
     if (!std::regex_match(line, m, finding)) continue;
-    std::string file = fs::path(m[1].str()).lexically_relative(kernel::data_dir()).string();
+    ++findings;
+    const fs::path named = fs::path(m[1].str());
+    std::string file = fs::absolute(named).lexically_normal().lexically_relative(data).string();
     if (file.empty() || file.starts_with("..")) file = m[1].str();
     std::string what = m[3].str();
     if (what.find("[clang-diagnostic-error]") != std::string::npos) what = "compile error (not counted)";
@@ -348,6 +359,21 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
                   {"by_kind", kinds},
                   {"safety_comments", count_safety_comments(s->text, Lang::kCxx)},
                   {"code_lines", count_lines(s->text, Lang::kCxx).code}});
+  }
+  // Every finding the tool printed belongs to a file checked: one that fell
+  // outside them (a path not recognised) would otherwise be counted nowhere
+  // and the total would say fewer escape hatches than the tool found.
+  std::size_t attributed = 0;
+  for (const Source* s : files)
+    if (auto it = per_file.find(s->path); it != per_file.end())
+      for (const auto& [what, count] : it->second) attributed += count;
+  if (attributed != findings) {
+    j["available"] = false;
+    j["tool_failed"] = true;
+    j["note"] = fmt::format("tools/check-escape-hatches reported {} finding(s), {} of them in no file it was given to "
+                            "check: no escape-hatch count",
+                            findings, findings - attributed);
+    return j;
   }
   j["files"] = fl;
   j["total"] = total;
@@ -508,6 +534,18 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     // 0 and 1 are verdicts (the score against the minimum); anything else is
     // a failure of the run, which has no score.
     if (st && (*st == 0 || *st == 1) && text) full = json::parse(*text, nullptr, false);
+    // A run that scored no mutant (every one equivalent or stillborn) has no
+    // score either (its "score" is null): the measurement failed.
+    if (!full.is_discarded() && full.contains("score") && full["score"].is_null()) {
+      d["ran"] = false;
+      d["tool_failed"] = true;
+      d["note"] = fmt::format("refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {})",
+                              full["counts"].value("killed", 0), full["counts"].value("survived", 0),
+                              full["counts"].value("equivalent", 0), full["counts"].value("stillborn", 0));
+      all_ran = false;
+      drivers.push_back(d);
+      continue;
+    }
     if (full.is_discarded() || !full.contains("mutants")) {
       d["ran"] = false;
       d["tool_failed"] = true;
@@ -617,7 +655,8 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
     // not.
     j["compared"] = rep.compared();
     j["not_compared"] = rep.not_compared();
-    j["identical"] = rep.compared() && diffs.empty() && broken.empty() && stopped.empty();
+    j["uninjected_points"] = rep.uninjected();
+    j["identical"] = rep.compared() && diffs.empty() && broken.empty() && stopped.empty() && rep.uninjected() == 0;
   } else {
     j["swept"] = false;
   }
@@ -1324,6 +1363,10 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
 
 std::vector<std::string> report_failures(const nlohmann::json& r) {
   std::vector<std::string> out;
+  if (r.value("equivalence", json::object()).value("nothing_ran", false))
+    out.emplace_back("nothing ran: no selected implementation has a driver for a model of the suite (section 1)");
+  if (const auto n = r.value("faults", json::object()).value("uninjected_points", 0); n > 0)
+    out.push_back(fmt::format("the fault sweep injected no fault at {} of its points (section 3)", n));
   // Each measurement that ran as a tool and failed says so in its section
   // (tool_failed, with a note that says why).
   const auto failed = [](const json& section) {

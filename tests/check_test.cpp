@@ -647,6 +647,18 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   EXPECT_THAT(check_commits(o).error().message, HasSubstr("'nosuchref' is not a commit of"));
   o.range = "HEAD..HEAD";
   EXPECT_THAT(check_commits(o).error().message, HasSubstr("has no commits"));
+  // A commit on which nothing ran (no selected implementation drives a
+  // model of the scenarios) was not checked: not a commit that breaks the
+  // check, and the range exits 2 (it exited 1, the commit named as breaking).
+  o.range = "HEAD~1..HEAD";
+  o.scenarios = only(suite(), {"qt2025-firmware-and-link"});
+  o.select = [](Environment&) { return Result<std::vector<Impl>>(std::vector<Impl>{Impl::kC}); };
+  auto none = check_commits(o);
+  ASSERT_TRUE(none) << none.error().message;
+  ASSERT_EQ(none->results.size(), 1u);
+  EXPECT_FALSE(none->results[0].checked);
+  EXPECT_THAT(none->results[0].error, HasSubstr("nothing ran"));
+  EXPECT_EQ(none->exit_code(), 2);
 }
 
 // Issue 17: mutants of the tree's C driver that change only the errno a
@@ -693,6 +705,22 @@ TEST(Check, MutantsThatOnlyChangeAReturnedErrnoAreNotEquivalent) {
       }
     EXPECT_TRUE(seen) << format_terminal(rep, {});
   }
+}
+
+// No mutant scored (every one equivalent or stillborn): no score, null in
+// the JSON, not the 100 a job reading .score would take for a pass.
+TEST(Mutate, AReportThatScoredNoMutantHasNoScoreInItsJson) {
+  MutationReport rep;
+  rep.source = "drivers/net/phy/ax88796b.c";
+  MutantResult eq;
+  eq.status = MutantResult::Status::kEquivalent;
+  rep.results = {eq};
+  rep.generated = 1;
+  EXPECT_TRUE(mutation_report_json(rep, 95)["score"].is_null());
+  MutantResult killed;
+  killed.status = MutantResult::Status::kKilled;
+  rep.results.push_back(killed);
+  EXPECT_EQ(mutation_report_json(rep, 95)["score"].get<double>(), 100.0);
 }
 
 // Issue 18: refdrv mutate on the tree's C driver. The first mutants (in

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/check.hpp"
+#include "engine/check_report.hpp"
 #include "engine/supervisor.hpp"
 #include "cxx/abstractions/registration.hpp"
 #include "tests/drivers/hanging_cxx.hpp"
@@ -105,6 +107,51 @@ TEST(Containment, ACrashAndAHangBecomeFindingsAndTheBatchGoesOn) {
   EXPECT_THAT(*r[3].stop, HasSubstr("hang: no result after 1.5 s of wall-clock time"));
   EXPECT_TRUE(mentions(r[3].last_lines, "read_status"));
   EXPECT_GE(r[3].wall_seconds, 1.5);
+}
+
+// A run that died in its worker keeps only the last events of its trace
+// (names cut, MAC views and expectations lost): no basis for a comparison.
+// Its pair is "not compared", never "equivalent" (before, two runs that
+// crashed alike were compared on those last events and could pass as
+// equivalent), and the check as a whole is not equivalent either.
+TEST(Containment, APairWithARunThatDiedInItsWorkerIsNotCompared) {
+  Environment& env = environment("6.12");
+  BrokenDrivers broken(env);
+  CheckOptions co;
+  co.impls = {Impl::kC, Impl::kRust};
+  const CheckReport rep = run_check(env, {*link_up(REFDRV_TEST_PHY_NULL_DEREF)}, co);
+  ASSERT_EQ(rep.rows.size(), 1U);
+  const CheckRow& row = rep.rows.front();
+  ASSERT_EQ(row.runs.size(), 2U);
+  // The broken module is foreign, so both instances load it: both crash.
+  EXPECT_TRUE(row.runs[0].trace_cut);
+  EXPECT_TRUE(row.runs[1].trace_cut);
+  EXPECT_FALSE(row.compared());
+  EXPECT_THAT(row.uncompared, HasSubstr("the C run died in its worker (crash: "));
+  EXPECT_FALSE(rep.all_equivalent());
+  EXPECT_EQ(rep.uncompared_pairs(), 1U);
+  EXPECT_EQ(rep.exit_code(), kExitFailure);
+  const auto j = check_report_json(rep);
+  EXPECT_FALSE(j["equivalent"].get<bool>());
+  EXPECT_FALSE(j["results"][0]["equivalent"].get<bool>());
+  EXPECT_THAT(format_terminal(rep, {}), HasSubstr("1 pair(s) not compared (a run killed or died in its worker)"));
+}
+
+// A hang is what the budgets and the wall clock call one, not any stop
+// whose text contains the letters (a stub named phy_link_change_notify).
+TEST(Containment, OnlyTheHangReasonsAreHangs) {
+  RunResult r;
+  const auto cls = [&](const char* why) {
+    r.stop = why;
+    return classify_stop(r);
+  };
+  EXPECT_EQ(cls("hang: no result after 30.0 s of wall-clock time (the worker was killed)"), StopClass::kHang);
+  EXPECT_EQ(cls("virtual time budget exhausted while the kernel side was sleeping or polling: hang"), StopClass::kHang);
+  EXPECT_EQ(cls("MDIO access budget exhausted (5 accesses) without the scenario ending: hang (the kernel side keeps "
+                "using the bus)"),
+            StopClass::kHang);
+  EXPECT_EQ(cls("kernel function not emulated: phy_link_change_notify"), StopClass::kCrash);
+  EXPECT_EQ(cls("crash: the process died with signal 11 (Segmentation fault) in changed_handler"), StopClass::kCrash);
 }
 
 TEST(Containment, APollingLoopWithoutSleepIsAHangEvenInProcess) {

@@ -155,6 +155,50 @@ steps:
   EXPECT_EQ(classify_fault_run(untouched, base, k).outcome, FaultOutcome::kNotReached);
 }
 
+// A scenario's own fault rule that matches an access (here one that
+// changes nothing: every BMSR read, no bit flipped) does not take the access
+// from the sweep: the sweep's rule comes first, so every point is injected
+// on every implementation. Before, the scenario's rule won at each BMSR
+// read, nothing was injected there, and those points were counted as
+// "handled identically". A point no run was injected at is no verdict.
+TEST(FaultSweep, AScenariosOwnFaultRuleDoesNotShadowTheSweepsFault) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(R"(name: shadow
+models: [AX88772A]
+partner: switch-10-100
+faults:
+  - {kind: flip-bits, register: BMSR, mask: 0x0}
+steps:
+  - attach
+  - start
+  - wait: 2s
+)", "shadow.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  SweepOptions opt;
+  opt.impls = {Impl::kC, Impl::kRust};
+  opt.containment = Containment::kInProcess;
+  const SweepReport rep = run_fault_sweep(env, {*sc}, opt);
+  ASSERT_FALSE(rep.points.empty());
+  std::size_t bmsr = 0;
+  for (const auto& p : rep.points) {
+    bmsr += p.access.find("BMSR") != std::string::npos ? 1 : 0;
+    for (const auto& r : p.runs) EXPECT_NE(r.outcome, FaultOutcome::kNotReached) << p.index << " " << r.detail;
+  }
+  EXPECT_GT(bmsr, 0U);
+  EXPECT_EQ(rep.uninjected(), 0U);
+  EXPECT_EQ(rep.exit_code(), 0) << format_fault_terminal(rep, {});
+
+  // And a point where no implementation's run was injected makes the sweep
+  // no verdict: exit 2, said, never "identically".
+  SweepReport broken = rep;
+  for (auto& r : broken.points.front().runs) r.outcome = FaultOutcome::kNotReached;
+  EXPECT_EQ(broken.uninjected(), 1U);
+  EXPECT_EQ(broken.exit_code(), kExitBadInput);
+  const std::string text = format_fault_terminal(broken, {});
+  EXPECT_THAT(text, HasSubstr("no implementation's run had the sweep's fault injected"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("identically")));
+}
+
 // A point where every implementation crashed (or hung) at the fault does
 // not differ, but it is no "handled identically": exit 1, named, counted.
 TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
