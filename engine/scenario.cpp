@@ -544,6 +544,8 @@ class Parser {
       for (const auto& x : sn) items.push_back(x);
     else
       items.push_back(sn);
+    // An empty list would check nothing where the file says a state is checked.
+    if (items.empty()) return error(sn, "state: [] lists no state: name one (state: RUNNING) or a list of them");
     std::vector<std::string> out;
     for (const auto& x : items) {
       auto s = str(x, "state");
@@ -693,6 +695,10 @@ class Parser {
     }
     if (n["models"]) {
       if (!n["models"].IsSequence()) return error(n["models"], "models must be a list of model names");
+      // Empty, it would read as "every model": leaving it out says that.
+      if (n["models"].size() == 0)
+        return error(n["models"], "models: [] names no model: name the models this expectation is for, or leave "
+                                  "models out to check it on every model of the scenario");
       auto models = model_names(n["models"]);
       if (!models) return std::unexpected(models.error());
       e.models = std::move(*models);
@@ -1054,7 +1060,15 @@ std::uint64_t scenario_parser_safety_net_hits() { return g_safety_net_hits.load(
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // One scenario per file: a second document (after ---) would otherwise
+    // be dropped without a word.
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    for (std::size_t i = 1; i < docs.size(); ++i)
+      if (docs[i] && !docs[i].IsNull())
+        return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
+                                "put this one in a file of its own",
+                                file, docs[i].Mark().line + 1, docs[i].Mark().column + 1));
+    if (!docs.empty()) root = docs.front();
   } catch (const YAML::DeepRecursion& e) {  // its message is yaml-cpp's "bad file"
     return fail(fmt::format("{}:{}:{}: not valid YAML here: nested {} levels deep, past the YAML parser's limit", file,
                             e.mark.line + 1, e.mark.column + 1, e.depth()));

@@ -222,6 +222,15 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
               HasSubstr("test.yaml:4:13: expect checks nothing without a key"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {registers: {}}\n"),
               HasSubstr("test.yaml:4:25: registers takes a map"));
+  // An empty state list checked no state, an empty models list read as
+  // every model, and a second document of the file was dropped: all silently.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {link: down, state: []}\n"),
+              HasSubstr("test.yaml:4:33: state: [] lists no state"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {link: down, models: []}\n"),
+              HasSubstr("test.yaml:4:34: models: [] names no model"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: []\n---\nname: y\nmodels: [AX88772A]\nsteps: []\n"),
+              HasSubstr("test.yaml:5:1: a second YAML document (after ---): a scenario file holds one scenario"));
+  ASSERT_TRUE(parse_scenario("---\nname: x\nmodels: [AX88772A]\nsteps: []\n", "t"));  // one document, marked
   EXPECT_EQ(error_of("name: x\nseed: 99999999999999999999999\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:7: seed must be a whole number from 0 to 9223372036854775807, got '99999999999999999999999'");
   EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
