@@ -22,6 +22,21 @@ bool CheckRow::equivalent() const {
   return true;
 }
 
+bool own_driver_ran(Environment& env, const RunResult& run) {
+  std::set<std::string> own;  // the names of the drivers the implementation's modules register
+  for (const auto& m : env.image().modules())
+    if (m.impl == run.impl)
+      for (const auto& d : m.drivers) own.insert(d.name);
+  return std::any_of(run.trace.events().begin(), run.trace.events().end(), [&](const TraceEvent& e) {
+    if (e.kind == TraceKind::kBind) return e.value == static_cast<long>(run.impl);
+    return e.kind == TraceKind::kCallbackEnter && run.impl != Impl::kNone && own.contains(std::string(e.detail.view()));
+  });
+}
+
+bool CheckRow::own_drivers_compared() const {
+  return std::count(own_driver_ran.begin(), own_driver_ran.end(), true) >= 2;
+}
+
 bool CheckRow::passed() const {
   if (runs.empty()) return false;
   for (const auto& r : runs)
@@ -234,6 +249,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       row.impls = row_impls[model];
       const std::vector<Impl>& impls = row.impls;
       for (std::size_t i = 0; i < impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
+      for (const auto& r : row.runs) row.own_driver_ran.push_back(own_driver_ran(env, r));
       row.divergence.resize(impls.size());
       row.reproducers.resize(impls.size());
       for (const auto& r : row.runs) {

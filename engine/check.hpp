@@ -53,7 +53,18 @@ struct CheckRow {
   [[nodiscard]] const RunResult* run_of(Impl impl) const;
   // At least two implementations ran, so there was something to compare.
   [[nodiscard]] bool compared() const { return runs.size() > 1 && uncompared.empty(); }
+  // Per run: a driver of its own implementation ran in it (own_driver_ran).
+  std::vector<bool> own_driver_ran;
+  // At least two of the runs had a driver of their own implementation run:
+  // else "equivalent" compared no two implementations of one driver, only
+  // instances in which the same other driver (or none) ran.
+  [[nodiscard]] bool own_drivers_compared() const;
 };
+
+// A driver of the run's own implementation ran in it: one bound from that
+// implementation's module, or one of its callbacks was called (a probe that
+// failed binds nothing). The none implementation's own are phylib's.
+[[nodiscard]] bool own_driver_ran(Environment& env, const RunResult& run);
 
 // Which callbacks each driver of an implementation has, and which ran.
 struct CoverageEntry {

@@ -187,6 +187,16 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        "implementation's instance bound the same driver, so \"equivalent\" says that none of their "
                        "drivers claimed the PHY.\n",
                        ungrouped);
+  // On a group's model too, a phy-id none of the implementations' drivers
+  // matches leaves the same driver from elsewhere bound in every instance.
+  std::size_t foreign = 0;
+  for (const auto& row : rep.rows)
+    foreign += row.compared() && group_of_model(row.model) && !row.own_drivers_compared() ? 1 : 0;
+  if (foreign)
+    out += fmt::format("Note: in {} compared pair(s) on a model of a driver group, fewer than two implementations' "
+                       "own drivers bound (the PHY ID matched none of them, or a probe failed): \"equivalent\" there "
+                       "compares instances in which the same other driver, or none, ran (refdrv trace shows the bind).\n",
+                       foreign);
   if (!rep.logs && compared)
     out += "Note: the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.\n";
   // A WARN is compared like every event, and fails nothing by itself (the
@@ -300,7 +310,8 @@ nlohmann::json check_report_json(const CheckReport& rep) {
               {"model", row.model},
               {"passed", row.passed()},
               {"equivalent", row.equivalent() && (row.runs.size() < 2 || row.compared())},
-              {"compared", row.compared()}};
+              {"compared", row.compared()},
+              {"own_drivers_compared", row.own_drivers_compared()}};
     if (!row.uncompared.empty()) r["not_compared"] = row.uncompared;
     json ran = json::array();
     for (Impl i : row.impls) ran.push_back(impl_name(i));
