@@ -64,6 +64,15 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
     commits.push_back({line.substr(0, tab), tab == std::string::npos ? std::string() : line.substr(tab + 1)});
   }
   if (commits.empty()) return fail(fmt::format("the range {} of {} has no commits", range, repo.string()));
+  // A Linux tree at both ends of the range, before any work: another git
+  // repository's commits would each fail as a kernel that "does not build",
+  // the first named as the commit that breaks the check.
+  for (const GitCommit* c : {&commits.front(), &commits.back()})
+    for (const char* file : {"Makefile", "Kconfig", "drivers/net/phy/phy_device.c"})
+      if (!git(repo, {"cat-file", "-e", c->sha + ":" + file}, log))
+        return fail(fmt::format("{} is not a Linux tree at commit {} ({}): it has no {}; --commits needs the git "
+                                "checkout of a Linux tree",
+                                repo.string(), c->short_sha(), c->subject, file));
   return commits;
 }
 
