@@ -260,10 +260,25 @@ Result<void> refuse_shallow(git_repository* r, const std::string& path) {
                           path, path));
 }
 
+// Another project's repository would give its own history under the
+// drivers' names (their paths simply absent: 0 commits, no fixes), so HEAD
+// must be a Linux tree.
+Result<void> refuse_non_linux(git_repository* r, const std::string& path) {
+  git_object* obj = nullptr;
+  const int err = git_revparse_single(&obj, r, "HEAD:drivers/net/phy/phy_device.c");
+  git_object_free(obj);
+  if (err == 0) return {};
+  return fail(fmt::format("{} is not a git checkout of Linux: its HEAD has no drivers/net/phy/phy_device.c; the "
+                          "history section needs one, e.g. git clone "
+                          "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git",
+                          path));
+}
+
 Result<void> check_git_repository(const std::string& path) {
   const Libgit2 lib;
   auto repo = open_repository(path);
   if (!repo) return std::unexpected(repo.error());
+  if (auto linux_tree = refuse_non_linux(repo->get(), path); !linux_tree) return linux_tree;
   return refuse_shallow(repo->get(), path);
 }
 
@@ -275,6 +290,7 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
   if (!opened) return std::unexpected(opened.error());
   const Repo repo = std::move(*opened);
   git_repository* r = repo.get();
+  if (auto linux_tree = refuse_non_linux(r, path); !linux_tree) return std::unexpected(linux_tree.error());
   if (auto whole = refuse_shallow(r, path); !whole) return std::unexpected(whole.error());
   git_revwalk* w = nullptr;
   if (git_revwalk_new(&w, r) != 0) return fail(fmt::format("{}: {}", path, last_git_error()));

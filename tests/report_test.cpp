@@ -68,6 +68,9 @@ class SyntheticRepo {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     git({"init", "-q", "-b", "master"});
+    // A Linux tree to `refdrv report --git` (report::check_git_repository):
+    // phylib's core file, committed with the test's first commit.
+    write("drivers/net/phy/phy_device.c", "/* phylib */\n");
   }
   ~SyntheticRepo() { fs::remove_all(dir_); }
   const fs::path& dir() const { return dir_; }
@@ -219,6 +222,20 @@ TEST(History, ADirectoryWithoutGitSaysHowToGetOne) {
   auto h = report::read_history(fs::temp_directory_path().string(), {{"C driver", {"x.c"}}});
   ASSERT_FALSE(h);
   EXPECT_THAT(h.error().message, HasSubstr("git clone https://git.kernel.org"));
+}
+
+// Another project's repository gave its own history under the drivers'
+// names (0 commits each, its own commits for a path it happened to have).
+TEST(History, ARepositoryThatIsNoLinuxTreeIsRefused) {
+  SyntheticRepo repo;
+  fs::remove(repo.dir() / "drivers/net/phy/phy_device.c");
+  repo.write("README", "another project\n");
+  repo.commit("Alice", "2019-03-01T10:00:00", "initial");
+  const auto checked = report::check_git_repository(repo.dir().string());
+  ASSERT_FALSE(checked);
+  EXPECT_THAT(checked.error().message, HasSubstr("is not a git checkout of Linux: its HEAD has no "
+                                                 "drivers/net/phy/phy_device.c"));
+  EXPECT_FALSE(report::read_history(repo.dir().string(), {{"C driver", {"x.c"}}}));
 }
 
 // Issue 17: a failing check tool is no count, never "0 escape hatches", and
