@@ -116,7 +116,7 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
   }
 }
 
-int print_findings(const std::vector<Reproducer>& found, std::size_t impls) {
+int print_findings(const std::vector<Reproducer>& found, std::size_t impls, const std::string& replay) {
   if (found.empty()) {
     if (impls < 2)
       fmt::print("No finding: no input crashed, hung or leaked; one implementation only, so no run was compared with "
@@ -131,7 +131,7 @@ int print_findings(const std::vector<Reproducer>& found, std::size_t impls) {
                r.stats.tests);
     for (const auto& n : r.notes) fmt::print("  {}\n", n);
   }
-  fmt::print("\n{} finding(s); replay one with: refdrv run {}\n", found.size(), found.front().path);
+  fmt::print("\n{} finding(s); replay one with: refdrv run{} {}\n", found.size(), replay, found.front().path);
   return kExitFailure;
 }
 
@@ -212,7 +212,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
                unreproduced, raw_dir.string());
     return kExitFailure;
   }
-  return print_findings(found, impls->size());
+  return print_findings(found, impls->size(), replay_options(c.env));
 }
 
 }  // namespace

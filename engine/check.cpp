@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <array>
 #include <fstream>
 #include <set>
 
@@ -203,9 +204,38 @@ void gather_coverage(Environment& env, CheckReport& report) {
 
 }  // namespace
 
+namespace {
+
+// The reproducers an earlier check wrote into `dir` (their first line says
+// so, check's and run's only), removed before this one writes its own: a directory of reproducers
+// is this run's divergences, not a clean run beside an earlier run's files.
+// Files without that first line are the user's and are left alone.
+std::size_t remove_earlier_reproducers(const std::string& dir, std::vector<std::string>& problems) {
+  std::error_code ec;
+  if (dir.empty() || !std::filesystem::is_directory(dir, ec)) return 0;
+  std::size_t removed = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().extension() != ".yaml" || !e.is_regular_file(ec)) continue;
+    std::ifstream in(e.path());
+    std::string first;
+    std::getline(in, first);
+    const bool ours = std::ranges::any_of(
+        std::array{"# Reproducer written by refdrv check", "# Reproducer written by refdrv run",
+                   "# Written by refdrv check", "# Written by refdrv run"},
+        [&](const char* p) { return first.starts_with(p); });
+    if (!ours) continue;  // the user's, or another command's (refdrv faults)
+    if (std::filesystem::remove(e.path(), ec)) ++removed;
+    else problems.push_back(fmt::format("an earlier reproducer, {}, could not be removed: {}", e.path().string(), ec.message()));
+  }
+  return removed;
+}
+
+}  // namespace
+
 CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   CheckReport report;
+  report.earlier_reproducers_removed = remove_earlier_reproducers(opt.repro_dir, report.problems);
   report.tree_version = env.tree().version;
   report.tree_origin = env.tree().origin;
   if (!env.built().rust.rustc.empty()) report.rustc = env.built().rust.describe();
@@ -296,7 +326,11 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
                                                 "reproducer",
                                                 sc.name, model, impl_title(impls[0]), impl_title(impls[i])));
         // A reproducer that cannot be written is said; the verdict stays.
-        if (auto w = kernel::write_file(path, scenario_to_yaml(repro, k, header)); w)
+        // How to replay it on this environment (a patched tree, a --replace):
+        // `refdrv run PATH` alone would run the tree's drivers.
+        const std::string replay = fmt::format(" Replay: refdrv run{} --impl {},{} {}", env.replay_options(),
+                                               impl_name(impls[0]), impl_name(impls[i]), path);
+        if (auto w = kernel::write_file(path, scenario_to_yaml(repro, k, header + replay)); w)
           row.reproducers[i] = path;
         else
           report.problems.push_back("the reproducer was not written: " + w.error().message);

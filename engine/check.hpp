@@ -90,6 +90,9 @@ struct CheckReport {
   // What the check could not do that was asked of it (a reproducer it could
   // not write), in words.
   std::vector<std::string> problems;
+  // Reproducers an earlier check had written into CheckOptions::repro_dir,
+  // removed before this one wrote its own.
+  std::size_t earlier_reproducers_removed = 0;
 
   // Every pair that ran passed (a pair no selected implementation has a
   // driver for, such as the QT2025 with --impl c, did not run: it is not

@@ -178,6 +178,10 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        not_run, c.reset);
   }
   out += format_problems(rep.problems, c.red, c.reset);
+  if (rep.earlier_reproducers_removed)
+    out += fmt::format("Note: {} reproducer(s) an earlier check or run had written in the reproducer directory were "
+                       "removed first: the directory holds this run's divergences only.\n",
+                       rep.earlier_reproducers_removed);
   // Models no driver group claims (generic PHYs): every instance binds the
   // same driver, whichever implementation's module is loaded.
   std::size_t ungrouped = 0;

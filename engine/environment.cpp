@@ -32,6 +32,33 @@ std::vector<std::string> environment_args(const EnvironmentOptions& env) {
   return out;
 }
 
+namespace {
+// One word for sh: as it is where it has nothing sh reads, else in single quotes.
+std::string shell_word(const std::string& w) {
+  const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("_./=:+,-@%").find(c) != std::string_view::npos;
+  });
+  if (plain) return w;
+  std::string out = "'";
+  for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+}  // namespace
+
+std::string replay_options(const EnvironmentOptions& env) {
+  std::vector<std::string> words;
+  if (!env.kernel.empty()) words.insert(words.end(), {"--kernel", std::filesystem::absolute(env.kernel).string()});
+  else if (env.series != kernel::kDefaultSeries) words.insert(words.end(), {"--series", env.series});
+  if (!env.firmware_dir.empty())
+    words.insert(words.end(), {"--firmware", std::filesystem::absolute(env.firmware_dir).string()});
+  for (const auto& [path, file] : env.overlay)
+    words.insert(words.end(), {"--replace", path + "=" + std::filesystem::absolute(file).string()});
+  if (env.all_phy_drivers) words.emplace_back("--all-phy-drivers");
+  std::string out;
+  for (const auto& w : words) out += " " + shell_word(w);
+  return out;
+}
+
 Result<void> check_series(const std::string& series) {
   if (std::find(kDebianSeries.begin(), kDebianSeries.end(), series) != kDebianSeries.end()) return {};
   // "6.6": digits and single dots, so the name cannot leave the cache directory.
@@ -96,6 +123,7 @@ Result<std::unique_ptr<Environment>> Environment::open_prebuilt(const std::files
 Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built, const EnvironmentOptions& options) {
   auto env = std::unique_ptr<Environment>(new Environment());
   env->built_ = std::move(built);
+  env->replay_options_ = refdrv::replay_options(options);
   // Every header, KTAP and JSON that names the tree says it was patched:
   // a verdict on a --replace'd driver must not read as one on the tree's.
   if (const std::string replaced = replaced_sources(env->built_.overlay); !replaced.empty())

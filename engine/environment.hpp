@@ -49,6 +49,13 @@ struct EnvironmentOptions {
 // environment (--kernel or --series, -j, --firmware, every --replace).
 [[nodiscard]] std::vector<std::string> environment_args(const EnvironmentOptions& env);
 
+// The options a `refdrv run` of a reproducer needs to replay on this
+// environment, as shell words with a leading space each (" --kernel DIR
+// --replace P=F"; "" on the default tree): the tree, every --replace, the
+// firmware directory, --all-phy-drivers. Reproducers' replay lines carry it,
+// so one written on a patched tree does not pass on the unpatched one.
+[[nodiscard]] std::string replay_options(const EnvironmentOptions& env);
+
 // The Debian linux-source series refdrv fetches with `apt-get download
 // linux-source-<series>` on Debian 12, newest first.
 inline constexpr std::array<std::string_view, 2> kDebianSeries = {"6.12", "6.1"};
@@ -81,6 +88,8 @@ class Environment {
   [[nodiscard]] const kernel::LinuxTree& tree() const { return built_.tree; }
   [[nodiscard]] KernelImage& image() { return *image_; }
   [[nodiscard]] const FirmwareSource& firmware() const { return firmware_; }
+  // replay_options() of the options it was opened with.
+  [[nodiscard]] const std::string& replay_options() const { return replay_options_; }
   // The C++ driver modules registered with the image, in order.
   [[nodiscard]] const std::vector<std::reference_wrapper<const phy::ModuleDescriptor>>& cxx_modules() const {
     return cxx_modules_;
@@ -92,6 +101,7 @@ class Environment {
   static Result<std::unique_ptr<Environment>> load(kernel::BuiltKernel built, const EnvironmentOptions& options);
   kernel::BuiltKernel built_;
   FirmwareSource firmware_;
+  std::string replay_options_;
   std::unique_ptr<KernelImage> image_;
   // The C++ modules registered with image_ (unregistered before it unloads).
   std::vector<std::unique_ptr<phy::Registration>> cxx_;

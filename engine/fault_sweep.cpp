@@ -256,8 +256,9 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   const auto w = kernel::write_file(
       path, scenario_to_yaml(repro, repro.steps.size(),
                              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails "
-                                         "with -EIO. The implementations differ: {}.",
-                                         k, pt.access, pt.scenario->name, pt.model, outcomes)));
+                                         "with -EIO. The implementations differ: {}. Replay: refdrv run{} {}",
+                                         k, pt.access, pt.scenario->name, pt.model, outcomes, env.replay_options(),
+                                         path)));
   if (w)
     pt.reproducer = path;
   else

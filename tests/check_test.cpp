@@ -723,6 +723,40 @@ TEST(Mutate, AReportThatScoredNoMutantHasNoScoreInItsJson) {
   EXPECT_EQ(mutation_report_json(rep, 95)["score"].get<double>(), 100.0);
 }
 
+// A reproducer's first line replays it on the environment that wrote it
+// (the --replace here: `refdrv run PATH` alone runs the tree's driver and
+// passes), and the reproducers an earlier check wrote are removed first,
+// the user's own files in the directory left alone.
+TEST(Check, ReproducersSayHowToReplayThemAndEarlierOnesAreRemoved) {
+  EnvironmentOptions o = env_options();
+  o.quiet = true;
+  o.overlay = altered_source("repro-no-toggle", "drivers/net/phy/ax88796b.c", "ret = phy_write(phydev, MII_BMCR, 0);",
+                             "ret = 0;");
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-repro-replay-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "stale.yaml") << "# Reproducer written by refdrv check: an earlier run.\nname: stale\n";
+  std::ofstream(dir / "mine.yaml") << "# my own scenario\nname: mine\n";
+  CheckOptions co;
+  co.impls = {Impl::kC, Impl::kRust};
+  co.repro_dir = dir.string();
+  const CheckReport rep = run_check(**env, only(suite(), {"advertise-10-only"}), co);
+  EXPECT_EQ(rep.exit_code(), 1);
+  EXPECT_EQ(rep.earlier_reproducers_removed, 1u);
+  EXPECT_FALSE(fs::exists(dir / "stale.yaml"));
+  EXPECT_TRUE(fs::exists(dir / "mine.yaml"));
+  const fs::path written = dir / "advertise-10-only-AX88772A-c-vs-rust.yaml";
+  ASSERT_TRUE(fs::exists(written));
+  std::ifstream in(written);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_THAT(first, HasSubstr(fmt::format(" Replay: refdrv run --replace drivers/net/phy/ax88796b.c={} --impl c,rust {}",
+                                           fs::absolute(o.overlay.begin()->second).string(), written.string())));
+  fs::remove_all(dir);
+}
+
 // Issue 18: refdrv mutate on the tree's C driver. The first mutants (in
 // source order: asix_soft_reset's write of BMCR and its error check) are
 // each rebuilt as an overlay and killed by the suite. refdrv's C++ driver is
