@@ -693,7 +693,11 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     // only if the check passes without it.
     CheckOptions co;
     co.impls = rep.impls;
-    if (const CheckReport base = run_check(**env, suite, co); base.exit_code() != 0)
+    if (const CheckReport base = run_check(**env, suite, co); base.exit_code() == kExitBadInput)
+      return fail(fmt::format("no scenario of the suite runs on a model of the mutated driver's group ({}): every "
+                              "mutant would survive a check that compares nothing; give scenarios on its models",
+                              mutated_group().kconfig));
+    else if (base.exit_code() != 0)
       return fail(unmutated_fails(killed_by(base)));
   }
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
