@@ -40,6 +40,9 @@ struct FuzzArgs {
 int cmd_coverage_of(const Common& c, const fs::path& dir) {
   auto inputs = corpus_inputs(dir);
   if (!inputs) return report_error(inputs.error());
+  if (inputs->empty())
+    return report_error({fmt::format("--coverage-of: {} holds no input (no regular file): nothing to count",
+                                     dir.string())});
   EnvironmentOptions eo = c.env;
   eo.kernel_coverage = true;
   auto env = Environment::open(eo);
@@ -156,9 +159,9 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     // Each one a file: the option's validator (file_to_read) refused the rest.
     // A scenario (what a finding becomes) is no fuzz input: decoded as bytes
     // it would be some other scenario.
+    // Whatever its name: a file that reads as a whole scenario is one.
     for (const auto& f : a.replay)
-      if (const fs::path p(f); p.extension() == ".yaml" || p.extension() == ".yml")
-        if (load_scenario(f))
+      if (load_scenario(f))
           return report_error({fmt::format("--replay: {} is a scenario, not a fuzz input (--replay decodes the "
                                            "bytes libFuzzer wrote); replay it with refdrv run {}",
                                            f, f)});

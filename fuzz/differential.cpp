@@ -24,7 +24,7 @@
 // REFDRV_FUZZ_REPLACE (refdrv fuzz's --firmware and --replace,
 // engine/fuzz_campaign.hpp) or REFDRV_PREBUILT (a kernel side built
 // beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
-// c,rust,cxx), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
+// c,rust,cxx,none), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
 // without coverage instrumentation), REFDRV_FUZZ_SNAPSHOTS=1 (runs start
 // from a snapshot taken after their attach where the cache has one,
 // engine/snapshot.hpp, instead of from nothing; off by default: measured
@@ -100,7 +100,8 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     std::stringstream ss(spec);
     for (std::string item; std::getline(ss, item, ',');) {
       auto impl = impl_from(item);
-      if (!impl || std::find(available.begin(), available.end(), *impl) == available.end())
+      // none (phylib's Generic PHY, no driver group's module) is always there.
+      if (!impl || (*impl != Impl::kNone && std::find(available.begin(), available.end(), *impl) == available.end()))
         die(fmt::format("REFDRV_FUZZ_IMPLS: '{}' is not an available implementation", item));
       g_impls.push_back(*impl);
     }
