@@ -247,10 +247,14 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   // Side by side from the first line that differs, the two traces aligned
   // (an extra line on one side is one row, the rest lines up again).
   const TraceView va = trace_view(a), vb = trace_view(b);
-  std::size_t same = 0;
-  while (same < va.lines.size() && same < vb.lines.size() && va.keys[same] == vb.keys[same] &&
-         va.lines[same] == vb.lines[same])
+  // The lines before the first that differs as the comparison sees them
+  // (its keys): a line only at another time, or a bind from the other
+  // implementation's module, is the same event and does not start the view.
+  std::size_t same = 0, moved = 0;
+  while (same < va.lines.size() && same < vb.lines.size() && va.keys[same] == vb.keys[same]) {
+    moved += va.lines[same] != vb.lines[same] ? 1 : 0;
     ++same;
+  }
   const auto rows = align(std::span(va.keys).subspan(same), std::span(vb.keys).subspan(same),
                           static_cast<std::size_t>(d.lines));
   using Kind = AlignedRow::Kind;
@@ -258,10 +262,13 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   for (const auto& r : rows)
     if (r.kind != Kind::kRightOnly) width = std::max(width, va.lines[same + r.a].size());
   // As diff -y marks them, in the column between the sides.
-  fmt::print("The first {} trace lines are the same. From the first that differs, between the sides as diff -y "
+  fmt::print("The first {} trace lines are the same{}. From the first that differs, between the sides as diff -y "
              "marks them: '|' changed, '<' or '>' only on that side, '~' the same event at another time (or, for a "
              "bind, from the other implementation's module), blank the same.\n",
-             same);
+             same, moved ? fmt::format(" ({} of them the same event at another time or, a bind, from the other "
+                                       "implementation's module)",
+                                       moved)
+                         : "");
   fmt::print("{:<{}}   {}\n", impl_title((*impls)[0]), width, impl_title((*impls)[1]));
   for (const auto& r : rows) {
     const std::string left = r.kind == Kind::kRightOnly ? "" : va.lines[same + r.a];

@@ -216,9 +216,11 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
         warned_scenarios.insert(row.scenario->name);
       }
   if (warned)
-    out += fmt::format("Note: {} run(s) hit {} kernel WARN(s) (in {}): compared like every event (a divergence where "
-                       "the implementations differ), no failure by itself; refdrv trace shows where.\n",
-                       warned, warns, fmt::join(warned_scenarios, ", "));
+    out += fmt::format("Note: {} run(s) hit {} kernel WARN(s) (in {}): {}, no failure by itself; refdrv trace shows "
+                       "where.\n",
+                       warned, warns, fmt::join(warned_scenarios, ", "),
+                       compared ? "compared like every event (a divergence where the implementations differ)"
+                                : "nothing was compared, so not with another implementation's either");
   if (const auto [n, why] = rep.sampled_states(); n)
     out += fmt::format("Note: in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
                        "entered and left between two samples would not be compared.\n",
