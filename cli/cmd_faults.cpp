@@ -57,7 +57,7 @@ std::vector<Command> fault_commands(CLI::App& app, Common& common) {
       "faults", "single-fault sweep: fail each MDIO access of each scenario once, on every implementation");
   add_env_options(faults, common);
   add_impl_option(faults, common);
-  faults->add_option("--scenario", fa->scenarios, "scenario files or directories (default: the embedded suite)");
+  faults->add_option("--scenario", fa->scenarios, "scenario files or directories (a directory: its *.yaml and *.yml files, not its subdirectories; default: the embedded suite)");
   faults->add_option("--json", fa->json, "write the JSON report (every point) to this file (- for stdout)")
       ->check(file_to_write());
   faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written (default: refdrv-repro)")

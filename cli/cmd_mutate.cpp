@@ -119,7 +119,7 @@ std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
                   "whose driver to mutate: c (the tree's C driver), rust (the tree's Rust one) or cxx (refdrv's, "
                   "built into a second refdrv per mutant)")
       ->check(one_of({"c", "rust", "cxx"}, "implementation to mutate"));
-  cmd->add_option("--scenario", ma->scenarios, "scenario files or directories (default: the embedded suite)");
+  cmd->add_option("--scenario", ma->scenarios, "scenario files or directories (a directory: its *.yaml and *.yml files, not its subdirectories; default: the embedded suite)");
   cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1 (default: 95)")
       ->check(number_in(0, 100));
   cmd->add_option("--limit", ma->limit, "only the first N mutants (in source order)")->check(integer_in(1, 100000));
