@@ -192,10 +192,15 @@ void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vect
   }
   // The C++ driver: its symbols in the refdrv executable (driver types,
   // helpers and the adapters instantiated for them), from nm -S.
-  if (auto nm = kernel::capture({{"nm", "-S", "-C", "--defined-only", refdrv_exe.string()}, {}, {}, {"LC_ALL=C"}})) {
-    DriverSize d;
-    d.object = refdrv_exe.string();
-    d.how = "symbols of the C++ driver and the adapters instantiated for it in the refdrv executable (g++ -O2)";
+  DriverSize d;
+  d.object = refdrv_exe.string();
+  d.how = "symbols of the C++ driver and the adapters instantiated for it in the refdrv executable (g++ -O2)";
+  auto nm = kernel::capture({{"nm", "-S", "-C", "--defined-only", refdrv_exe.string()}, {}, {}, {"LC_ALL=C"}});
+  // Not measured is said in the row, never a row left out.
+  if (!nm) {
+    d.error = fmt::format("nm -S {} failed: {}", refdrv_exe.string(), nm.error().message);
+    out.sizes["C++"] = d;
+  } else {
     std::istringstream in(*nm);
     for (std::string line; std::getline(in, line);) {
       std::istringstream l(line);
@@ -212,7 +217,10 @@ void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vect
       const std::uint64_t sz = std::stoull(size, nullptr, 16);
       (type == "t" || type == "T" || type == "W" || type == "w" ? d.text : d.data) += sz;
     }
-    if (d.text) out.sizes["C++"] = d;
+    if (!d.text)
+      d.error = fmt::format("no symbol of the C++ driver ({}) in {} (stripped?)", fmt::join(cxx_names, ", "),
+                            refdrv_exe.string());
+    out.sizes["C++"] = d;
   }
 }
 
