@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <limits>
@@ -1053,6 +1055,38 @@ std::optional<std::uint64_t> parse_duration(const std::string& text) {
 
 namespace {
 std::atomic<std::uint64_t> g_safety_net_hits{0};
+
+// Where the text's second YAML document has its first node, if it has one
+// (an empty or null document is none). Two documents are read at the most:
+// yaml-cpp 0.7's LoadAll loops for ever, allocating, on input its parser
+// cannot advance over (", y"; found by the parser fuzzer), handing back
+// empty documents.
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  struct FirstNode final : YAML::EventHandler {
+    std::optional<YAML::Mark> at;
+    void note(const YAML::Mark& m) {
+      if (!at) at = m;
+    }
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      note(m);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      note(m);
+    }
+    void OnMapEnd() override {}
+  };
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstNode first, second;
+  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
+  return second.at;
+}
 }
 
 std::uint64_t scenario_parser_safety_net_hits() { return g_safety_net_hits.load(); }
@@ -1060,22 +1094,33 @@ std::uint64_t scenario_parser_safety_net_hits() { return g_safety_net_hits.load(
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
+    root = YAML::Load(text);
     // One scenario per file: a second document (after ---) would otherwise
     // be dropped without a word.
-    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    for (std::size_t i = 1; i < docs.size(); ++i)
-      if (docs[i] && !docs[i].IsNull())
-        return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
-                                "put this one in a file of its own",
-                                file, docs[i].Mark().line + 1, docs[i].Mark().column + 1));
-    if (!docs.empty()) root = docs.front();
+    if (const auto second = second_document(text))
+      return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
+                              "put this one in a file of its own",
+                              file, second->line + 1, second->column + 1));
   } catch (const YAML::DeepRecursion& e) {  // its message is yaml-cpp's "bad file"
     return fail(fmt::format("{}:{}:{}: not valid YAML here: nested {} levels deep, past the YAML parser's limit", file,
                             e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::ParserException& e) {
     return fail(fmt::format("{}:{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
-  if (!root || root.IsNull()) return fail(fmt::format("{}:1:1: empty scenario", file));
+  if (!root || root.IsNull()) {
+    // Nothing read: an empty file (comments, document markers), or text the
+    // YAML parser stopped at without an error (a line starting with ',').
+    std::istringstream lines(text);
+    std::size_t n = 0;
+    for (std::string line; std::getline(lines, line);) {
+      ++n;
+      const auto at = line.find_first_not_of(" \t\r");
+      if (at == std::string::npos || line[at] == '#' || line.starts_with("---") || line.starts_with("...")) continue;
+      return fail(fmt::format("{}:{}:{}: not valid YAML here: the parser read nothing from this line on", file, n,
+                              at + 1));
+    }
+    return fail(fmt::format("{}:1:1: empty scenario", file));
+  }
   try {
     const Parser parser(file);
     if (auto unique = parser.unique_keys(root); !unique) return std::unexpected(unique.error());

@@ -231,6 +231,12 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: []\n---\nname: y\nmodels: [AX88772A]\nsteps: []\n"),
               HasSubstr("test.yaml:5:1: a second YAML document (after ---): a scenario file holds one scenario"));
   ASSERT_TRUE(parse_scenario("---\nname: x\nmodels: [AX88772A]\nsteps: []\n", "t"));  // one document, marked
+  // Input yaml-cpp's LoadAll never finishes (it hands back empty documents
+  // for ever, found by the parser fuzzer): an answer, not a hang.
+  EXPECT_EQ(error_of(", y\n"), "test.yaml:1:1: not valid YAML here: the parser read nothing from this line on");
+  EXPECT_EQ(error_of("# a comment\n  , y\nname: x\nmodels: [AX88772A]\nsteps: []\n"),
+            "test.yaml:2:3: not valid YAML here: the parser read nothing from this line on");
+  EXPECT_EQ(error_of("# only a comment\n---\n"), "test.yaml:1:1: empty scenario");
   EXPECT_EQ(error_of("name: x\nseed: 99999999999999999999999\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:7: seed must be a whole number from 0 to 9223372036854775807, got '99999999999999999999999'");
   EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
