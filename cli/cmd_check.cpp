@@ -103,8 +103,8 @@ void add_check_options(CLI::App* cmd, Common& common, CheckArgs& a) {
   add_env_options(cmd, common);
   add_impl_option(cmd, common);
   add_machine_output_options(cmd, a.out);
-  cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written (default: refdrv-repro; those an earlier check or run wrote "
-                  "there are removed first)")
+  cmd->add_option("--repro-dir", a.repro_dir, "where reproducers of divergences are written (default: refdrv-repro; check first removes those an "
+                  "earlier check or run wrote there)")
       ->check(directory_to_write());
   add_containment_options(cmd, a.containment);
   cmd->add_flag("--no-logs", a.no_logs, "do not keep kernel log lines in traces (the kernel log is then not compared; WARNs still are)");

@@ -119,7 +119,8 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
   }
 }
 
-int print_findings(const std::vector<Reproducer>& found, std::size_t impls, const std::string& replay) {
+int print_findings(const std::vector<Reproducer>& found, const std::vector<Impl>& impl_set, const std::string& replay) {
+  const std::size_t impls = impl_set.size();
   if (found.empty()) {
     if (impls < 2)
       fmt::print("No finding: no input crashed, hung or leaked; one implementation only, so no run was compared with "
@@ -134,7 +135,12 @@ int print_findings(const std::vector<Reproducer>& found, std::size_t impls, cons
                r.stats.tests);
     for (const auto& n : r.notes) fmt::print("  {}\n", n);
   }
-  fmt::print("\n{} finding(s); replay one with: refdrv run{} {}\n", found.size(), replay, found.front().path);
+  const auto written = std::find_if(found.begin(), found.end(), [](const Reproducer& r) { return r.path != "(not written)"; });
+  if (written == found.end())
+    fmt::print("\n{} finding(s); no reproducer could be written (see above)\n", found.size());
+  else
+    fmt::print("\n{} finding(s); replay one with: refdrv run{} --impl {} {}\n", found.size(), replay,
+               impl_list(impl_set), shell_word(written->path));
   return kExitFailure;
 }
 
@@ -215,7 +221,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
                unreproduced, raw_dir.string());
     return kExitFailure;
   }
-  return print_findings(found, impls->size(), replay_options(c.env));
+  return print_findings(found, *impls, replay_options(c.env));
 }
 
 }  // namespace

@@ -210,9 +210,14 @@ namespace {
 // so, check's and run's only), removed before this one writes its own: a directory of reproducers
 // is this run's divergences, not a clean run beside an earlier run's files.
 // Files without that first line are the user's and are left alone.
-std::size_t remove_earlier_reproducers(const std::string& dir, std::vector<std::string>& problems) {
+std::size_t remove_earlier_reproducers(const std::string& dir, const std::vector<Scenario>& running,
+                                       std::vector<std::string>& problems) {
   std::error_code ec;
   if (dir.empty() || !std::filesystem::is_directory(dir, ec)) return 0;
+  // Never a file this run reads (a reproducer replayed from the directory).
+  std::set<std::filesystem::path> inputs;
+  for (const auto& sc : running)
+    if (!sc.file.empty()) inputs.insert(std::filesystem::weakly_canonical(sc.file, ec));
   std::size_t removed = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     if (e.path().extension() != ".yaml" || !e.is_regular_file(ec)) continue;
@@ -224,8 +229,10 @@ std::size_t remove_earlier_reproducers(const std::string& dir, std::vector<std::
                    "# Written by refdrv check", "# Written by refdrv run"},
         [&](const char* p) { return first.starts_with(p); });
     if (!ours) continue;  // the user's, or another command's (refdrv faults)
+    if (inputs.contains(std::filesystem::weakly_canonical(e.path(), ec))) continue;
     if (std::filesystem::remove(e.path(), ec)) ++removed;
-    else problems.push_back(fmt::format("an earlier reproducer, {}, could not be removed: {}", e.path().string(), ec.message()));
+    else if (ec)  // false without an error: another run removed it first
+      problems.push_back(fmt::format("an earlier reproducer, {}, could not be removed: {}", e.path().string(), ec.message()));
   }
   return removed;
 }
@@ -235,7 +242,10 @@ std::size_t remove_earlier_reproducers(const std::string& dir, std::vector<std::
 CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   CheckReport report;
-  report.earlier_reproducers_removed = remove_earlier_reproducers(opt.repro_dir, report.problems);
+  // check's only: `refdrv run` replays reproducers, often from that very
+  // directory, and leaves it as it is.
+  if (opt.command == "refdrv check")
+    report.earlier_reproducers_removed = remove_earlier_reproducers(opt.repro_dir, scenarios, report.problems);
   report.tree_version = env.tree().version;
   report.tree_origin = env.tree().origin;
   if (!env.built().rust.rustc.empty()) report.rustc = env.built().rust.describe();
@@ -328,8 +338,11 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         // A reproducer that cannot be written is said; the verdict stays.
         // How to replay it on this environment (a patched tree, a --replace):
         // `refdrv run PATH` alone would run the tree's drivers.
-        const std::string replay = fmt::format(" Replay: refdrv run{} --impl {},{} {}", env.replay_options(),
-                                               impl_name(impls[0]), impl_name(impls[i]), path);
+        const std::string pair = fmt::format("{},{}", impl_name(impls[0]), impl_name(impls[i]));
+        const std::string replay =
+            " Replay: " + (opt.replay_command ? opt.replay_command(pair, shell_word(path))
+                                              : fmt::format("refdrv run{} --impl {} {}", env.replay_options(), pair,
+                                                            shell_word(path)));
         if (auto w = kernel::write_file(path, scenario_to_yaml(repro, k, header + replay)); w)
           row.reproducers[i] = path;
         else

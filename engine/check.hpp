@@ -30,6 +30,11 @@ struct CheckOptions {
   // nowhere, as refdrv drivers' differential compares.
   CompareOptions compare;
   std::string command = "refdrv check";  // what the reproducers' headers name
+  // The command a reproducer's header gives to replay it, from the
+  // implementations (--impl's value) and its path (shell-quoted); unset:
+  // `refdrv run` with the environment's replay_options(). check --commits
+  // sets its own (the environment is a checkout the next commit replaces).
+  std::function<std::string(const std::string& impls, const std::string& path)> replay_command;
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
 };
 

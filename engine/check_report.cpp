@@ -180,7 +180,8 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   out += format_problems(rep.problems, c.red, c.reset);
   if (rep.earlier_reproducers_removed)
     out += fmt::format("Note: {} reproducer(s) an earlier check or run had written in the reproducer directory were "
-                       "removed first: the directory holds this run's divergences only.\n",
+                       "removed first: the reproducers there are this run's (its subdirectories, such as "
+                       "--commits', are left as they were).\n",
                        rep.earlier_reproducers_removed);
   // Models no driver group claims (generic PHYs): every instance binds the
   // same driver, whichever implementation's module is loaded.
@@ -418,8 +419,11 @@ std::string format_commits_summary(const CommitsReport& rep) {
                                 : " (equivalence was not checked where a commit had no two implementations to compare)");
   }
   const CommitResult& r = rep.results[*broken];
-  std::string out = fmt::format("first commit that breaks the check: {} {}\n  {}\n", r.commit.short_sha(),
-                                r.commit.subject, commit_verdict(r));
+  // A commit the check could not run on (its checkout failed, nothing ran)
+  // is said as such, not as one that breaks the check.
+  std::string out = fmt::format("first commit that {}: {} {}\n  {}\n",
+                                r.checked || r.build_failed ? "breaks the check" : "could not be checked",
+                                r.commit.short_sha(), r.commit.subject, commit_verdict(r));
   if (!r.checked && !r.error.empty() && r.error.find('\n') != std::string::npos) out += r.error + "\n";
   if (*broken > 0)
     out += fmt::format("  (the commit before it, {}, passes)\n", rep.results[*broken - 1].commit.short_sha());

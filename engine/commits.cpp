@@ -58,8 +58,14 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   }
   CheckOptions co = o.check;
   co.impls = *impls;
-  // Each commit's reproducers in a directory of their own.
+  // Each commit's reproducers in a directory of their own, replayed on that
+  // commit (the checkout they ran in is the next commit's after this one).
   if (!co.repro_dir.empty()) co.repro_dir = (std::filesystem::path(co.repro_dir) / commit.short_sha()).string();
+  co.replay_command = [&](const std::string& impls, const std::string& path) {
+    return fmt::format("refdrv check --kernel {} --commits {}~1..{} --impl {} --scenario {}",
+                       shell_word(std::filesystem::absolute(o.env.kernel).string()), commit.short_sha(),
+                       commit.short_sha(), impls, path);
+  };
   const CheckReport rep = run_check(**env, o.scenarios, co);
   if (rep.exit_code() == kExitBadInput) {
     // Nothing ran on this commit (no selected implementation has a driver

@@ -32,8 +32,6 @@ std::vector<std::string> environment_args(const EnvironmentOptions& env) {
   return out;
 }
 
-namespace {
-// One word for sh: as it is where it has nothing sh reads, else in single quotes.
 std::string shell_word(const std::string& w) {
   const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::string_view("_./=:+,-@%").find(c) != std::string_view::npos;
@@ -43,7 +41,12 @@ std::string shell_word(const std::string& w) {
   for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
-}  // namespace
+
+std::string impl_list(const std::vector<Impl>& impls) {
+  std::string out;
+  for (Impl i : impls) out += (out.empty() ? "" : ",") + std::string(impl_name(i));
+  return out;
+}
 
 std::string replay_options(const EnvironmentOptions& env) {
   std::vector<std::string> words;

@@ -56,6 +56,13 @@ struct EnvironmentOptions {
 // so one written on a patched tree does not pass on the unpatched one.
 [[nodiscard]] std::string replay_options(const EnvironmentOptions& env);
 
+// One word for sh: as it is where it has nothing sh reads, else in single
+// quotes (a path with a space in a replay line).
+[[nodiscard]] std::string shell_word(const std::string& word);
+
+// --impl's value for these implementations ("c,rust").
+[[nodiscard]] std::string impl_list(const std::vector<Impl>& impls);
+
 // The Debian linux-source series refdrv fetches with `apt-get download
 // linux-source-<series>` on Debian 12, newest first.
 inline constexpr std::array<std::string_view, 2> kDebianSeries = {"6.12", "6.1"};

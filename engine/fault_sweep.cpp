@@ -245,7 +245,11 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   // as one run, whose names are unique.
   repro.name = fmt::format("{}-{}", slug(fmt::format("{}-error-at-access-{}", pt.scenario->name, k)), slug(pt.model));
   repro.models = {pt.model};
-  repro.faults.push_back(fault_at(k));
+  // First, as the sweep ran it: the first rule that matches an access
+  // decides it (a scenario rule of its own would otherwise take access k).
+  repro.faults.insert(repro.faults.begin(), fault_at(k));
+  const bool clears = std::any_of(repro.steps.begin(), repro.steps.end(),
+                                  [](const Step& st) { return st.kind == Step::Kind::kClearFaults; });
   std::error_code ec;
   std::filesystem::create_directories(opt.repro_dir, ec);
   const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, repro.name);
@@ -256,9 +260,13 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   const auto w = kernel::write_file(
       path, scenario_to_yaml(repro, repro.steps.size(),
                              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails "
-                                         "with -EIO. The implementations differ: {}. Replay: refdrv run{} {}",
-                                         k, pt.access, pt.scenario->name, pt.model, outcomes, env.replay_options(),
-                                         path)));
+                                         "with -EIO. The implementations differ: {}.{} Replay: refdrv run{} --impl {} {}",
+                                         k, pt.access, pt.scenario->name, pt.model, outcomes,
+                                         clears ? " Note: its clear-faults steps remove this fault rule too on replay "
+                                                  "(the sweep's own survived them), so a point after one does not "
+                                                  "replay from this file."
+                                                : "",
+                                         env.replay_options(), impl_list(opt.impls), shell_word(path))));
   if (w)
     pt.reproducer = path;
   else

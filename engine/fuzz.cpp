@@ -118,9 +118,10 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
   std::filesystem::create_directories(opt.out_dir);
   rep.path = (std::filesystem::path(opt.out_dir) / (signature + ".yaml")).string();
   std::string header = fmt::format(
-      "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run{} {}",
+      "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run{} "
+      "--impl {} {}",
       opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests,
-      env.replay_options(), rep.path);
+      env.replay_options(), impl_list(opt.impls), shell_word(rep.path));
   if (shrunk.signature != signature) header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
   if (auto w = kernel::write_file(rep.path, scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header)); !w) {
     // The finding stands; only its file is missing: said, never a path that

@@ -575,6 +575,9 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   for (const auto& p : opt.suite_paths) check.insert(check.end(), {"--scenario", fs::absolute(p).string()});
   const fs::path json_out = dir / "check.json";
   check.insert(check.end(), {"--json", json_out.string()});
+  // Its reproducers in a directory of its own: the default (refdrv-repro in
+  // the current directory) is the user's, whose reproducers check replaces.
+  check.insert(check.end(), {"--repro-dir", (dir / "repro").string()});
   {
     fs::remove(json_out, ec);
     auto rc = kernel::run({check, {}, dir / "check.log", {}});

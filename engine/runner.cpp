@@ -155,7 +155,9 @@ class Run {
     // The harness's fault first: the first rule that matches an access
     // decides it, and the access the sweep fails must fail whatever rules
     // of its own the scenario has (they would otherwise take it, and the
-    // point would compare runs in which nothing was injected).
+    // point would compare runs in which nothing was injected). Every rule
+    // still counts that access (hw::FaultInjector::decide), so the
+    // scenario's own rules fire where they fire without the sweep's.
     if (opt_.extra_fault) {
       hw::FaultRule rule = *opt_.extra_fault;
       rule.harness = true;

@@ -30,6 +30,7 @@
 // engine/snapshot.hpp, instead of from nothing; off by default: measured
 // in campaigns of this target it did not pay, see docs/robustness.md).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -198,7 +199,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!std::filesystem::exists(file)) {
       // Written whole or not at all (a temporary file renamed): a finding
       // file refdrv reads back is never a truncated input.
-      const auto tmp = std::filesystem::path(file).concat(".tmp");
+      const auto tmp = std::filesystem::path(file).concat(fmt::format(".{}.tmp", ::getpid()));  // -jobs/-fork share the directory
       std::ofstream out(tmp, std::ios::binary);
       out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
       out.close();

@@ -70,7 +70,12 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
         break;
       }
     }
-    if (!hit || !applies) continue;
+    // Every rule counts every access it applies to (its nth, its draw)
+    // whether or not another rule takes the access: a rule's own triggers
+    // do not depend on the rules listed before it, so a run with one more
+    // rule (the sweep's, placed first) counts the scenario's rules exactly
+    // as the run without it. The first rule that hits decides the access.
+    if (!hit || !applies || d.fault) continue;
     d.fault = true;
     d.rule = &r;
     switch (r.kind) {
@@ -98,7 +103,6 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
     }
     ++injected_;
     if (r.harness) harness_hits_.push_back(index);
-    break;
   }
   return d;
 }

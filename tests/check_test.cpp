@@ -754,6 +754,20 @@ TEST(Check, ReproducersSayHowToReplayThemAndEarlierOnesAreRemoved) {
   std::getline(in, first);
   EXPECT_THAT(first, HasSubstr(fmt::format(" Replay: refdrv run --replace drivers/net/phy/ax88796b.c={} --impl c,rust {}",
                                            fs::absolute(o.overlay.begin()->second).string(), written.string())));
+  // Replayed as its line says (refdrv run, the same directory for its own
+  // reproducers), it is not removed: run removes none. Nor does a check
+  // remove a file it runs.
+  auto repro = load_scenario(written.string());
+  ASSERT_TRUE(repro) << repro.error().message;
+  CheckOptions ro = co;
+  ro.command = "refdrv run";
+  const CheckReport replayed = run_check(**env, {*repro}, ro);
+  EXPECT_EQ(replayed.exit_code(), 1);  // it still diverges
+  EXPECT_EQ(replayed.earlier_reproducers_removed, 0u);
+  EXPECT_TRUE(fs::exists(written));
+  const CheckReport checked = run_check(**env, {*repro}, co);
+  EXPECT_TRUE(fs::exists(written));
+  EXPECT_GT(checked.earlier_reproducers_removed, 0u);  // the others of the first check
   fs::remove_all(dir);
 }
 

@@ -299,6 +299,32 @@ TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   EXPECT_EQ(d->a, first->divergence[1]->a);
   EXPECT_THAT(format_fault_terminal(rep, {}), HasSubstr("DIFFERS quirk-ax88796b-reset-toggle on AX88796B"));
   fs::remove_all(opt.repro_dir);
+
+  // With a rule of the scenario's own on the same register (a no-op flip of
+  // every BMCR read), the reproducer lists the sweep's fault first, as the
+  // sweep ran it: last, the scenario's rule took the access on replay and
+  // the reproducer showed another run than the sweep's.
+  Scenario shadowed = sc.front();
+  shadowed.faults.push_back({.kind = hw::FaultKind::kFlipBits, .trigger = hw::FaultTrigger::kRegister, .reg = 0, .mask = 0});
+  const SweepReport rep2 = run_fault_sweep(**env, {shadowed}, opt);
+  const SweepPoint* at_bmcr = nullptr;
+  for (const auto& p : rep2.points)
+    if (p.differs && p.access.find("rd") != std::string::npos && p.access.find("BMCR") != std::string::npos) {
+      at_bmcr = &p;
+      break;
+    }
+  ASSERT_NE(at_bmcr, nullptr) << format_fault_terminal(rep2, {});
+  auto repro2 = load_scenario(at_bmcr->reproducer);
+  ASSERT_TRUE(repro2) << repro2.error().message;
+  ASSERT_EQ(repro2->faults.size(), 2u);
+  EXPECT_EQ(repro2->faults[0].trigger, hw::FaultTrigger::kAccessIndex);
+  EXPECT_EQ(repro2->faults[0].index, at_bmcr->index);
+  const RunResult a2 = run_scenario(**env, *repro2, repro2->models[0], Impl::kC);
+  const RunResult b2 = run_scenario(**env, *repro2, repro2->models[0], Impl::kCxx);
+  auto d2 = compare(*repro2, a2, b2);
+  ASSERT_TRUE(d2);
+  EXPECT_EQ(d2->a, at_bmcr->divergence[1]->a);
+  fs::remove_all(opt.repro_dir);
 }
 
 }  // namespace

@@ -490,6 +490,29 @@ TEST(Faults, ByAccessIndexHitsExactlyThatAccess) {
   EXPECT_FALSE(f.decide(1, 1, false).fault);
 }
 
+// Where two rules match one access the first listed decides it, but every
+// rule counts the access: a rule fires where it would without the rules
+// before it. So the fault sweep's rule, placed first, replaces a
+// scenario's own fault at that one access and moves no other (before, the
+// scenario's nth counted one access less after it, and its fault came one
+// read later than in the run without the sweep).
+TEST(Faults, EveryRuleCountsEveryAccessAndTheFirstThatHitsDecides) {
+  FaultInjector f({{.kind = FaultKind::kError, .trigger = FaultTrigger::kAccessIndex, .index = 1, .harness = true},
+                   {.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}},
+                  1);
+  EXPECT_FALSE(f.decide(1, 1, false).fault);      // BMSR read 0: nth 0 of the second rule
+  const auto both = f.decide(1, 1, false);        // access 1, BMSR read 1: both hit, the first decides
+  EXPECT_EQ(both.error, -kEIO);
+  EXPECT_TRUE(both.rule && both.rule->harness);
+  EXPECT_FALSE(f.decide(1, 1, false).fault);      // BMSR read 2: the second rule's nth 1 was read 1
+  EXPECT_EQ(f.injected(), 1u);
+  EXPECT_EQ(f.harness_hits(), (std::vector<std::uint64_t>{1}));
+  // Without the first rule, the second fires at the same read.
+  FaultInjector alone({{.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}}, 1);
+  EXPECT_FALSE(alone.decide(1, 1, false).fault);
+  EXPECT_EQ(alone.decide(1, 1, false).error, -kETIMEDOUT);
+}
+
 TEST(Faults, ByRegisterNthAccessAndKinds) {
   FaultInjector f({{.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}}, 1);
   EXPECT_FALSE(f.decide(1, 1, false).fault);
