@@ -234,8 +234,9 @@ class Parser {
     if (!n.IsScalar()) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s", what));
     auto d = parse_duration(n.Scalar());
     if (!d && duration_ns(n.Scalar()))
-      return error(n, fmt::format("{}: '{}' is too long (a duration is at most {:.0f} s)", what, n.Scalar(),
-                                  kMaxDurationNs / 1e9));
+      return error(n, fmt::format("{}: '{}' is too long (a duration is at most {:.0f} s, and a scenario's waits "
+                                  "add up to {} s at the most)",
+                                  what, n.Scalar(), kMaxDurationNs / 1e9, kMaxVirtualSeconds));
     if (!d) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s, got '{}'", what, n.Scalar()));
     return *d;
   }

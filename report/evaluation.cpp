@@ -337,8 +337,13 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     if (file.empty() || file.starts_with("..")) file = m[1].str();
     std::string what = m[3].str();
     if (what.find("[clang-diagnostic-error]") != std::string::npos) what = "compile error (not counted)";
-    else if (what.find("[cppcoreguidelines") != std::string::npos || what.find("[bugprone") != std::string::npos)
-      what = "clang-tidy: " + what.substr(what.rfind('[') + 1, what.size() - what.rfind('[') - 2);
+    else if (what.find("[cppcoreguidelines") != std::string::npos || what.find("[bugprone") != std::string::npos) {
+      // "[check-name]", or "[check-name,-warnings-as-errors]" where the
+      // configuration makes it an error: the check's name either way.
+      std::string check = what.substr(what.rfind('[') + 1, what.size() - what.rfind('[') - 2);
+      check = check.substr(0, check.find(','));
+      what = "clang-tidy: " + check;
+    }
     ++per_file[file][what];
   }
   json fl = json::array();

@@ -155,7 +155,7 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
             "test.yaml:4:11: step 1 (wait) must be a duration like 200ms or 1.5s, got 'soon'");
   // A duration too long to hold is said to be that, not "not a duration".
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 99999999999999s\n"),
-            "test.yaml:4:11: step 1 (wait): '99999999999999s' is too long (a duration is at most 1000000000 s)");
+            "test.yaml:4:11: step 1 (wait): '99999999999999s' is too long (a duration is at most 1000000000 s, and a scenario's waits add up to 200000 s at the most)");
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 1e400s\n"), HasSubstr("is too long"));
   // Out of a double's range the other ways: negative is no duration, too
   // small is none at all.
