@@ -47,7 +47,12 @@ int main(int argc, char** argv) {
     return refdrv::kExitBadInput;
   } catch (const std::system_error& e) {  // fmt's and the streams' write errors (std::ios_base::failure is one)
     std::fflush(stdout);
-    fmt::print(stderr, "refdrv: error: {}\n", e.what());
+    // fmt says "cannot write to file": name it where it was standard output.
+    if (std::ferror(stdout))
+      fmt::print(stderr, "refdrv: error: cannot write standard output: {} (the output is incomplete)\n",
+                 e.code().message());
+    else
+      fmt::print(stderr, "refdrv: error: {}\n", e.what());
     return refdrv::kExitBadInput;
   }
   // What went to standard output is the command's result (a table, KTAP,
