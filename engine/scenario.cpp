@@ -144,7 +144,15 @@ class Parser {
   explicit Parser(std::string file) : file_(std::move(file)) {}
 
   SourceLocation at(const YAML::Node& n) const {
-    const YAML::Mark m = n.Mark();
+    YAML::Mark m = n.Mark();
+    // An empty value (`partner:` and nothing) has the position of whatever
+    // follows it, often the next key's line: its own key's is said instead.
+    if (n.IsDefined() && n.IsNull())
+      for (const auto& [value, key] : empty_values_)
+        if (value.is(n)) {
+          m = key;
+          break;
+        }
     // Nodes without a position (none here but defensive) point at the file start.
     return {file_, m.line < 0 ? 1 : m.line + 1, m.column < 0 ? 1 : m.column + 1};
   }
@@ -175,6 +183,7 @@ class Parser {
               return error(kv.first, fmt::format("duplicate key '{}' (first at {}:{}): a key appears once in a map",
                                                  kv.first.Scalar(), at(it->second).line, at(it->second).column));
           }
+          if (kv.second.IsNull()) empty_values_.emplace_back(kv.second, kv.first.Mark());
           todo.push_back(kv.second);
         }
       }
@@ -1012,6 +1021,8 @@ class Parser {
 
  private:
   std::string file_;
+  // Each empty map value and its key's position (unique_keys finds them).
+  mutable std::vector<std::pair<YAML::Node, YAML::Mark>> empty_values_;
 };
 
 }  // namespace

@@ -237,6 +237,9 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_EQ(error_of("# a comment\n  , y\nname: x\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:3: not valid YAML here: the parser read nothing from this line on");
   EXPECT_EQ(error_of("# only a comment\n---\n"), "test.yaml:1:1: empty scenario");
+  // An empty value is said at its key, not at whatever follows it.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\npartner:\nsteps: []\n"),
+              ::testing::StartsWith("test.yaml:3:1: partner must be a profile name"));
   EXPECT_EQ(error_of("name: x\nseed: 99999999999999999999999\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:7: seed must be a whole number from 0 to 9223372036854775807, got '99999999999999999999999'");
   EXPECT_EQ(error_of("name: \"\"\nmodels: [AX88772A]\nsteps: []\n"),
