@@ -135,7 +135,7 @@ int print_findings(const std::vector<Reproducer>& found, const std::vector<Impl>
                r.stats.tests);
     for (const auto& n : r.notes) fmt::print("  {}\n", n);
   }
-  const auto written = std::find_if(found.begin(), found.end(), [](const Reproducer& r) { return r.path != "(not written)"; });
+  const auto written = std::find_if(found.begin(), found.end(), [](const Reproducer& r) { return r.path != kNotWritten; });
   if (written == found.end())
     fmt::print("\n{} finding(s); no reproducer could be written (see above)\n", found.size());
   else

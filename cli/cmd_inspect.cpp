@@ -92,7 +92,7 @@ Result<std::string> default_impls(Environment& env, const std::string& model, st
     return fail(fmt::format("model {} has {} implementation(s) hosted here ({}), {} needed (refdrv list)", model,
                             have.size(), fmt::join(have | std::views::transform(impl_name), ", "), count));
   have.resize(count);
-  return fmt::format("{}", fmt::join(have | std::views::transform(impl_name), ","));
+  return impl_list(have);
 }
 
 // What a run on a model no driver group claims compares: the driver that

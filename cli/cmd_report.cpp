@@ -74,9 +74,7 @@ int cmd_report(const Common& c, const ReportArgs& a) {
   // and implementations.
   std::vector<std::string> same = environment_args(c.env);
   for (const auto& s : a.scenarios) same.insert(same.end(), {"--scenario", fs::absolute(s).string()});
-  std::string impl_list;
-  for (Impl i : *impls) impl_list += (impl_list.empty() ? "" : ",") + std::string(impl_name(i));
-  ro.cost_worker = {ro.refdrv_exe.string(), "cost-worker", "-q", "--impl", impl_list};
+  ro.cost_worker = {ro.refdrv_exe.string(), "cost-worker", "-q", "--impl", impl_list(*impls)};
   ro.cost_worker.insert(ro.cost_worker.end(), same.begin(), same.end());
   if (!a.no_mutate) {
     ro.mutate_worker = {ro.refdrv_exe.string(), "mutate", "-q"};
@@ -200,7 +198,7 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
     std::string text = "# refdrv drivers: " + why + "\n";
     if (!row.divergence.empty())
       text += fmt::format("# replay the comparison: refdrv run --all-phy-drivers --impl {} FILE\n",
-                          fmt::join(row.implementations | std::views::transform(impl_name), ","));
+                          impl_list(row.implementations));
     text += row.failing_scenario;
     if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
     ++n;

@@ -74,13 +74,13 @@ std::size_t CheckReport::ran_pairs() const {
 
 bool CheckReport::all_equivalent() const {
   for (const auto& r : rows)
-    if (!r.equivalent() || (r.runs.size() > 1 && !r.compared())) return false;
+    if (!r.equivalent() || !r.uncompared.empty()) return false;
   return true;
 }
 
 std::size_t CheckReport::uncompared_pairs() const {
   return static_cast<std::size_t>(
-      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.runs.size() > 1 && !r.compared(); }));
+      std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return !r.uncompared.empty(); }));
 }
 
 std::size_t CheckReport::single_pairs() const {
@@ -338,7 +338,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         // A reproducer that cannot be written is said; the verdict stays.
         // How to replay it on this environment (a patched tree, a --replace):
         // `refdrv run PATH` alone would run the tree's drivers.
-        const std::string pair = fmt::format("{},{}", impl_name(impls[0]), impl_name(impls[i]));
+        const std::string pair = impl_list({impls[0], impls[i]});
         const std::string replay =
             " Replay: " + (opt.replay_command ? opt.replay_command(pair, shell_word(path))
                                               : fmt::format("refdrv run{} --impl {} {}", env.replay_options(), pair,

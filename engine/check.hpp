@@ -48,8 +48,9 @@ struct CheckRow {
   std::vector<RunResult> runs;                     // per implementation, in `impls` order
   std::vector<std::optional<Divergence>> divergence;  // per implementation, against impls[0]
   std::vector<std::string> reproducers;            // per implementation ("" if none)
-  // Why the runs were not compared although several ran ("" when they were):
-  // one was killed at the wall-clock limit.
+  // Why the runs were not compared although several ran ("" when they were,
+  // or when one ran alone): one was killed at the wall-clock limit or died in
+  // its worker.
   std::string uncompared;
   [[nodiscard]] bool equivalent() const;
   // Every run passed, and at least one ran.

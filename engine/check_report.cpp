@@ -316,7 +316,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
               {"file", row.scenario->file},
               {"model", row.model},
               {"passed", row.passed()},
-              {"equivalent", row.equivalent() && (row.runs.size() < 2 || row.compared())},
+              {"equivalent", row.equivalent() && row.uncompared.empty()},
               {"compared", row.compared()},
               {"own_drivers_compared", row.own_drivers_compared()}};
     if (!row.uncompared.empty()) r["not_compared"] = row.uncompared;

@@ -23,10 +23,11 @@ std::string replaced_sources(const std::map<std::string, std::filesystem::path>&
 
 std::vector<std::string> environment_args(const EnvironmentOptions& env) {
   std::vector<std::string> out;
-  if (!env.kernel.empty()) out.insert(out.end(), {"--kernel", env.kernel});
+  if (!env.kernel.empty()) out.insert(out.end(), {"--kernel", std::filesystem::absolute(env.kernel).string()});
   else out.insert(out.end(), {"--series", env.series});
   if (env.jobs > 0) out.insert(out.end(), {"-j", std::to_string(env.jobs)});
-  if (!env.firmware_dir.empty()) out.insert(out.end(), {"--firmware", env.firmware_dir});
+  if (!env.firmware_dir.empty())
+    out.insert(out.end(), {"--firmware", std::filesystem::absolute(env.firmware_dir).string()});
   for (const auto& [path, file] : env.overlay)
     out.insert(out.end(), {"--replace", path + "=" + std::filesystem::absolute(file).string()});
   return out;
@@ -49,13 +50,12 @@ std::string impl_list(const std::vector<Impl>& impls) {
 }
 
 std::string replay_options(const EnvironmentOptions& env) {
-  std::vector<std::string> words;
-  if (!env.kernel.empty()) words.insert(words.end(), {"--kernel", std::filesystem::absolute(env.kernel).string()});
-  else if (env.series != kernel::kDefaultSeries) words.insert(words.end(), {"--series", env.series});
-  if (!env.firmware_dir.empty())
-    words.insert(words.end(), {"--firmware", std::filesystem::absolute(env.firmware_dir).string()});
-  for (const auto& [path, file] : env.overlay)
-    words.insert(words.end(), {"--replace", path + "=" + std::filesystem::absolute(file).string()});
+  // A subprocess's options (environment_args), less what a replay needs
+  // not say: the job count, the default series; and --all-phy-drivers.
+  EnvironmentOptions same = env;
+  same.jobs = 0;
+  std::vector<std::string> words = environment_args(same);
+  if (env.kernel.empty() && env.series == kernel::kDefaultSeries) words.erase(words.begin(), words.begin() + 2);
   if (env.all_phy_drivers) words.emplace_back("--all-phy-drivers");
   std::string out;
   for (const auto& w : words) out += " " + shell_word(w);

@@ -127,7 +127,7 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
     // The finding stands; only its file is missing: said, never a path that
     // does not exist.
     rep.notes.push_back(fmt::format("the reproducer could not be written to {}: {}", rep.path, w.error().message));
-    rep.path = "(not written)";
+    rep.path = kNotWritten;
   }
   return rep;
 }

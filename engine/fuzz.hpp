@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/runner.hpp"
@@ -75,11 +76,14 @@ struct ReproduceOptions {
   std::string origin;            // where the finding came from (input file), for the header
 };
 
+// Reproducer::path of a finding whose file could not be written (its notes say why).
+inline constexpr std::string_view kNotWritten = "(not written)";
+
 struct Reproducer {
   FuzzVerdict verdict;          // of the original input
   Scenario scenario;            // shrunk
   ShrinkStats stats;
-  std::string path;             // the YAML written ("" if nothing reproduced)
+  std::string path;             // the YAML written ("" if nothing reproduced, kNotWritten if it could not be)
   std::vector<std::string> notes;  // the divergence or the stop, for the terminal
 };
 

@@ -448,12 +448,11 @@ class Run {
                                            got ? "it returned " + return_text(*got) : "it never ran"));
     }
     for (const auto& r : e.registers) {
-      // A Clause-22 register of a model that answers Clause-45 frames only
-      // reads as the bus's pull-ups, as a Clause-22 frame would find it (the
-      // model's own storage behind it is no register of the PHY).
+      // peek() reads what a frame would: a Clause-22 register of a model
+      // that answers Clause-45 frames only reads as the bus's pull-ups.
+      const std::uint16_t v = phy_->peek(r.reg, inst_->now_ns());
       const auto* model = dynamic_cast<const hw::PhyModel*>(phy_);
       const bool unanswered = model && !model->spec().clause22 && !hw::c45::is_c45(r.reg);
-      const std::uint16_t v = unanswered ? 0xffff : phy_->peek(r.reg, inst_->now_ns());
       cmp((v & r.mask) == r.value,
           fmt::format("{} & 0x{:04x} == 0x{:04x} (model: 0x{:04x}{})", hw::register_name(r.reg), r.mask, r.value, v,
                       unanswered ? ", no answer: it takes Clause-45 frames only" : ""));
@@ -513,10 +512,7 @@ class Run {
     result_.writes_during_reset = inst_->writes_during_reset();
     result_.virtual_ns = inst_->now_ns();
     if (opt_.register_dump) {
-      if (auto* model = dynamic_cast<hw::PhyModel*>(phy_); model && !model->spec().clause22)
-        result_.register_dump = fmt::format("(no register dump for this model: it answers Clause-45 frames only, and "
-                                            "the dump is of Clause-22 registers)\n");
-      else if (model)
+      if (auto* model = dynamic_cast<hw::PhyModel*>(phy_))
         result_.register_dump = hw::dump_registers(*model, inst_->now_ns());
       else
         result_.register_dump = phy_ ? "(no register dump for this model: Clause-22 models only)\n"

@@ -123,7 +123,12 @@ bool PhyModel::medium_active() const {
          !reset_done_at_;
 }
 
-bool PhyModel::powered_down(Nanos now) { return (peek(kBmcr, now) & bmcr::kPowerDown) != 0; }
+// BMCR's power-down bit, which a Clause-45-only model keeps for PMA/PMD low
+// power too (the same line side): its state, not what a frame would read.
+bool PhyModel::powered_down(Nanos now) {
+  advance(now);
+  return (compose(kBmcr) & bmcr::kPowerDown) != 0;
+}
 
 ModeSet PhyModel::local_advertised() const {
   ModeSet s = modes_of_tech_bits(regs_[kAdvertise]);
@@ -509,6 +514,7 @@ std::uint16_t PhyModel::peek(unsigned reg, Nanos now) {
     return spec_.clause45 ? compose_c45(c45::devad_of(reg), c45::reg_of(reg))
                           : mmd_register(c45::devad_of(reg), c45::reg_of(reg));
   if (reg >= c22::kNumRegs) return 0xffff;
+  if (!spec_.clause22) return 0xffff;  // as read(): a Clause-22 frame gets no answer
   return compose(reg);
 }
 

@@ -154,6 +154,9 @@ std::string decode_register(unsigned reg, std::uint16_t v) {
 }
 
 std::string dump_registers(PhyModel& phy, Nanos now) {
+  if (!phy.spec().clause22)
+    return "(no register dump for this model: it answers Clause-45 frames only, and the dump is of Clause-22 "
+           "registers)\n";
   std::string out;
   for (unsigned reg = 0; reg < kNumRegs; ++reg) {
     const std::uint16_t v = phy.peek(reg, now);

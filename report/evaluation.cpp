@@ -348,12 +348,13 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   }
   json fl = json::array();
   std::map<std::string, std::size_t> by_kind;
-  std::size_t total = 0;
+  std::size_t total = 0, attributed = 0;
   for (const Source* s : files) {
     json kinds = json::object();
     std::size_t n = 0;
     for (const auto& [what, count] : per_file[s->path]) {
       kinds[what] = count;
+      attributed += count;
       if (what.starts_with("compile error")) continue;
       n += count;
       by_kind[what] += count;
@@ -368,10 +369,6 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   // Every finding the tool printed belongs to a file checked: one that fell
   // outside them (a path not recognised) would otherwise be counted nowhere
   // and the total would say fewer escape hatches than the tool found.
-  std::size_t attributed = 0;
-  for (const Source* s : files)
-    if (auto it = per_file.find(s->path); it != per_file.end())
-      for (const auto& [what, count] : it->second) attributed += count;
   if (attributed != findings) {
     j["available"] = false;
     j["tool_failed"] = true;
@@ -539,23 +536,20 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     // 0 and 1 are verdicts (the score against the minimum); anything else is
     // a failure of the run, which has no score.
     if (st && (*st == 0 || *st == 1) && text) full = json::parse(*text, nullptr, false);
-    // A run that scored no mutant (every one equivalent or stillborn) has no
-    // score either (its "score" is null): the measurement failed.
-    if (!full.is_discarded() && full.contains("score") && full["score"].is_null()) {
+    // No score: the run failed, or it scored no mutant (every one equivalent
+    // or stillborn: its "score" is null). Either way the measurement failed.
+    std::string no_score;
+    if (full.is_discarded() || !full.contains("mutants"))
+      no_score = fmt::format("refdrv mutate failed ({}): {}", st ? fmt::format("exit status {}", *st) : st.error().message,
+                             kernel::tail_of(log, 6));
+    else if (full.contains("score") && full["score"].is_null())
+      no_score = fmt::format("refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {})",
+                             full["counts"].value("killed", 0), full["counts"].value("survived", 0),
+                             full["counts"].value("equivalent", 0), full["counts"].value("stillborn", 0));
+    if (!no_score.empty()) {
       d["ran"] = false;
       d["tool_failed"] = true;
-      d["note"] = fmt::format("refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {})",
-                              full["counts"].value("killed", 0), full["counts"].value("survived", 0),
-                              full["counts"].value("equivalent", 0), full["counts"].value("stillborn", 0));
-      all_ran = false;
-      drivers.push_back(d);
-      continue;
-    }
-    if (full.is_discarded() || !full.contains("mutants")) {
-      d["ran"] = false;
-      d["tool_failed"] = true;
-      d["note"] = fmt::format("refdrv mutate failed ({}): {}", st ? fmt::format("exit status {}", *st) : st.error().message,
-                              kernel::tail_of(log, 6));
+      d["note"] = no_score;
       all_ran = false;
       drivers.push_back(d);
       continue;
