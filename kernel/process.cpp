@@ -84,7 +84,9 @@ Result<int> run(const Command& cmd) {
 
 Result<std::string> capture(const Command& cmd) {
   int pipefd[2];
-  if (pipe2(pipefd, O_CLOEXEC) != 0) return fail("pipe failed");
+  if (pipe2(pipefd, O_CLOEXEC) != 0)
+    return fail(fmt::format("cannot capture the output of {}: pipe2: {}", cmd.argv.empty() ? "?" : cmd.argv[0],
+                            std::strerror(errno)));
   auto log = open_log(cmd);
   if (!log) {
     ::close(pipefd[0]);
