@@ -45,7 +45,7 @@ int cmd_faults(const Common& c, const FaultArgs& a) {
     fmt::print(stderr, "{}", format_fault_terminal(rep, {.color = use_color(c.color, STDERR_FILENO), .all_points = a.all}));
   if (!a.json.empty())
     if (auto w = write_text(a.json, fault_report_json(rep).dump(1) + "\n"); !w) return report_error(w.error());
-  if (rep.exit_code() == kExitBadInput) return report_error({"nothing was swept: " + rep.not_compared()});
+  if (rep.exit_code() == kExitBadInput) return report_error({rep.no_verdict()});
   return rep.exit_code();
 }
 

@@ -67,6 +67,15 @@ std::string SweepReport::not_compared() const {
   return {};
 }
 
+std::string SweepReport::no_verdict() const {
+  if (pairs.empty() || points.empty()) return "nothing was swept: " + not_compared();
+  if (const std::size_t n = uninjected(); n && exit_code() == kExitBadInput)
+    return fmt::format("the sweep is no verdict: at {} of {} points no implementation's run had the sweep's fault "
+                       "injected",
+                       n, points.size());
+  return {};
+}
+
 int SweepReport::exit_code() const {
   if (pairs.empty() || points.empty()) return kExitBadInput;
   // A pair whose run already stops without a fault has no meaningful points:

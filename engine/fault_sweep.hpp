@@ -124,6 +124,9 @@ struct SweepReport {
   [[nodiscard]] bool compared() const { return impls.size() >= 2 && !points.empty(); }
   // Why nothing was compared, in words ("" when something was).
   [[nodiscard]] std::string not_compared() const;
+  // Why the sweep is no verdict (exit 2), in words: nothing swept, or
+  // points without the sweep's fault ("" when it is a verdict).
+  [[nodiscard]] std::string no_verdict() const;
   // 0: no difference; 1: implementations differ somewhere, a run stops (a
   // crash, a hang) at a fault, or one already stops without a fault; 2: no
   // pair was swept, no run made an access to fail (an empty run is no

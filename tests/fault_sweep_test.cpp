@@ -194,6 +194,10 @@ steps:
   for (auto& r : broken.points.front().runs) r.outcome = FaultOutcome::kNotReached;
   EXPECT_EQ(broken.uninjected(), 1U);
   EXPECT_EQ(broken.exit_code(), kExitBadInput);
+  EXPECT_EQ(rep.no_verdict(), "");
+  EXPECT_EQ(broken.no_verdict(), fmt::format("the sweep is no verdict: at 1 of {} points no implementation's run had "
+                                             "the sweep's fault injected",
+                                             broken.points.size()));
   const std::string text = format_fault_terminal(broken, {});
   EXPECT_THAT(text, HasSubstr("no implementation's run had the sweep's fault injected"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("identically")));
