@@ -35,6 +35,8 @@ using nlohmann::json;
 
 namespace {
 
+// clang-tidy's own errors (the file did not compile), as the check's kinds say them.
+constexpr const char* kCompileError = "compile error";
 
 // The sources the report reads. Relative paths are as a maintainer knows them.
 struct Source {
@@ -297,6 +299,7 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   for (const Source* s : files) key_text += s->path + "\n" + s->text;
   const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
   std::string out;
+  std::optional<int> fresh_status;  // the tool's exit status when it ran now (not from the cache)
   if (auto cached = kernel::read_file(cache)) {
     out = *cached;
   } else {
@@ -318,7 +321,7 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
                               status ? fmt::format("exit status {}", *status) : status.error().message, tail);
       return j;
     }
-    (void)kernel::write_file(cache, out);  // a cache: failing to write it only costs time
+    fresh_status = *status;
   }
   j["available"] = true;
   std::map<std::string, std::map<std::string, std::size_t>> per_file;
@@ -336,7 +339,7 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     std::string file = fs::absolute(named).lexically_normal().lexically_relative(data).string();
     if (file.empty() || file.starts_with("..")) file = m[1].str();
     std::string what = m[3].str();
-    if (what.find("[clang-diagnostic-error]") != std::string::npos) what = "compile error (not counted)";
+    if (what.find("[clang-diagnostic-error]") != std::string::npos) what = kCompileError;
     else if (what.find("[cppcoreguidelines") != std::string::npos || what.find("[bugprone") != std::string::npos) {
       // "[check-name]", or "[check-name,-warnings-as-errors]" where the
       // configuration makes it an error: the check's name either way.
@@ -355,7 +358,6 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     for (const auto& [what, count] : per_file[s->path]) {
       kinds[what] = count;
       attributed += count;
-      if (what.starts_with("compile error")) continue;
       n += count;
       by_kind[what] += count;
     }
@@ -369,14 +371,33 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   // Every finding the tool printed belongs to a file checked: one that fell
   // outside them (a path not recognised) would otherwise be counted nowhere
   // and the total would say fewer escape hatches than the tool found.
-  if (attributed != findings) {
+  std::string failed;
+  if (attributed != findings)
+    failed = fmt::format("tools/check-escape-hatches reported {} finding(s), {} of them in no file it was given to "
+                         "check: no escape-hatch count",
+                         findings, findings - attributed);
+  // Its exit status and its lines agree (1: findings, each a line it
+  // printed; 0: none), or the lines were not read as it wrote them and a
+  // count of 0 would be the parser's, not the tool's.
+  else if (fresh_status && (*fresh_status == 1) != (findings > 0))
+    failed = fmt::format("tools/check-escape-hatches exited {} but printed {} finding(s) refdrv could read: no "
+                         "escape-hatch count. {}",
+                         *fresh_status, findings, out.substr(0, 400));
+  // A file clang could not compile was not analysed: its count is no count.
+  else if (std::size_t errors = 0; std::any_of(per_file.begin(), per_file.end(), [&](const auto& f) {
+             errors = f.second.contains(kCompileError) ? f.second.at(kCompileError) : 0;
+             return errors > 0;
+           }))
+    failed = fmt::format("clang could not compile a file the escape-hatch check was given ({} error(s) in it): no "
+                         "escape-hatch count",
+                         errors);
+  if (!failed.empty()) {
     j["available"] = false;
     j["tool_failed"] = true;
-    j["note"] = fmt::format("tools/check-escape-hatches reported {} finding(s), {} of them in no file it was given to "
-                            "check: no escape-hatch count",
-                            findings, findings - attributed);
+    j["note"] = failed;
     return j;
   }
+  if (fresh_status) (void)kernel::write_file(cache, out);  // a cache: failing to write it only costs time
   j["files"] = fl;
   j["total"] = total;
   json k = json::array();

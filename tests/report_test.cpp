@@ -279,6 +279,40 @@ TEST(Report, AFailedEscapeHatchCheckIsNoCountAndIsNotCached) {
   EXPECT_EQ(ok["total"], 0);
 }
 
+// The count the report prints is the tool's, read line by line: a driver
+// with every kind of escape hatch counts each (a parser that read none would
+// say 0, as it says for the clean drivers), and output the parser cannot read
+// is no count, not 0.
+TEST(Report, TheEscapeHatchCountIsTheToolsFindingsOneByOne) {
+  if (!kernel::on_path("clang-tidy-19") || !kernel::on_path("clang-query-19")) GTEST_SKIP() << "no clang tools";
+  const std::vector<std::string> bad = {"tests/escape_hatches/bad_driver.cpp"};
+  const auto j = report::escape_hatch_check(bad);
+  ASSERT_TRUE(j["available"].get<bool>()) << j.dump();
+  std::map<std::string, std::size_t> kinds;
+  for (const auto& k : j["by_kind"]) kinds[k["kind"].get<std::string>()] = k["count"].get<std::size_t>();
+  for (const char* kind : {"raw pointer", "cast", "C API call", "address taken", "new/delete", "member pointer", "union",
+                           "inline assembly", "clang-tidy: cppcoreguidelines-pro-type-reinterpret-cast"})
+    EXPECT_GT(kinds[kind], 0U) << kind << " in " << j.dump();
+  std::size_t sum = 0;
+  for (const auto& [kind, n] : kinds) sum += n;
+  EXPECT_EQ(j["total"].get<std::size_t>(), sum);
+  EXPECT_EQ(j["files"][0]["escape_hatches"].get<std::size_t>(), sum);
+  EXPECT_GE(sum, 15U);
+
+  // The tool says it found some (exit 1) in a line refdrv cannot read (a
+  // finding with no text: clang-tidy's line, as the tool passes it on).
+  const fs::path fake = fs::temp_directory_path() / fmt::format("refdrv-test-tidy-{}", ::getpid());
+  ASSERT_TRUE(kernel::write_file(fake, "#!/bin/sh\necho 'x.cpp:1:1: warning: '\nexit 1\n"));
+  fs::permissions(fake, fs::perms::owner_all);
+  ::setenv("CLANG_TIDY", fake.c_str(), 1);
+  const auto unread = report::escape_hatch_check({"cxx/drivers/ax88796b_cxx.cpp"});
+  ::unsetenv("CLANG_TIDY");
+  fs::remove(fake);
+  EXPECT_FALSE(unread["available"].get<bool>()) << unread.dump();
+  EXPECT_FALSE(unread.contains("total"));
+  EXPECT_THAT(unread.value("note", ""), HasSubstr("exited 1 but printed 0 finding(s) refdrv could read"));
+}
+
 // The gap map report_for() gave the report, to compare its section with.
 nlohmann::json gaps_of_tree;
 
