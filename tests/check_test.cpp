@@ -417,6 +417,30 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   const CheckRow& quirk = rep.rows.back();
   EXPECT_FALSE(quirk.runs[0].passed()) << "C without the toggle must fail the reset-toggle scenario";
   EXPECT_TRUE(quirk.runs[1].passed());
+
+  // What a CI job reads says the same: the JSON's verdicts and divergence,
+  // KTAP's "not ok" for the equivalence case, the model and the scenario.
+  const nlohmann::json j = check_report_json(rep);
+  EXPECT_EQ(j["passed"], false);
+  EXPECT_EQ(j["equivalent"], false);
+  const nlohmann::json& first = j["results"][0];
+  EXPECT_EQ(first["scenario"], "link-up-switch-10-100");
+  EXPECT_EQ(first["model"], "AX88772A");
+  EXPECT_EQ(first["equivalent"], false);
+  EXPECT_EQ(first["compared"], true);
+  ASSERT_FALSE(first["divergences"].empty()) << first.dump();
+  const nlohmann::json& d = first["divergences"][0];
+  EXPECT_EQ(d["implementation"], "rust");
+  EXPECT_EQ(d["against"], "c");
+  EXPECT_EQ(d["level_name"], "MDIO sequence");
+  EXPECT_EQ(d["step"], 1);
+  EXPECT_EQ(d["step_name"], "attach");
+  EXPECT_EQ(d["reproducer"], row.reproducers[1]);
+  EXPECT_EQ(j["results"].back()["passed"], false);
+  const std::string ktap = format_ktap(rep);
+  EXPECT_THAT(ktap, ::testing::ContainsRegex("\n        not ok [0-9]+ equivalent\n    not ok 1 AX88772A\n"));
+  EXPECT_THAT(ktap, HasSubstr("\nnot ok 1 link-up-switch-10-100\n"));
+  EXPECT_THAT(ktap, ::testing::ContainsRegex("\n        not ok 1 c\n(.*\n)*not ok 2 quirk-ax88796b-reset-toggle\n"));
 }
 
 // An overlay of the tree's Rust driver: only the driver crate is compiled,
