@@ -51,7 +51,9 @@ Result<void> write_file(const std::filesystem::path& path, std::string_view cont
   if (auto old = read_file(path); old && *old == content) return {};
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
-  const auto tmp = path.string() + ".tmp";
+  // Its own temporary file: two refdrv processes may write the same path
+  // (the same mutant, a cache entry) at once, and each renames its own.
+  const auto tmp = fmt::format("{}.tmp.{}", path.string(), ::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return fail(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
@@ -59,7 +61,11 @@ Result<void> write_file(const std::filesystem::path& path, std::string_view cont
     if (!out) return fail(fmt::format("cannot write {}", tmp));
   }
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return fail(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    return fail(fmt::format("cannot write {}: {}", path.string(), ec.message()));
+  }
   return {};
 }
 
