@@ -31,7 +31,10 @@ enum class DuplexMode { Full, Half, Unknown };
 //
 // - A Device exists only while phylib runs one of the driver's callbacks for
 //   this phy_device; only the adapter creates one (private constructor), and
-//   it cannot be copied or moved, so it cannot outlive the callback.
+//   it cannot be copied or moved. A reference to it could still be kept past
+//   the callback (in a global, a std::reference_wrapper, another thread):
+//   C++ cannot forbid that as Rust's borrow does, so tools/check-escape-hatches
+//   rejects what it takes in a driver (a mutable global, std::ref, a thread).
 // - Every method may be called in that context. What phylib holds there is
 //   the callback's row of REFDRV_PHY_CALLBACKS (refdrv_phy_callbacks.h),
 //   measured by refdrv's tests: phydev->lock for some callbacks; for others
