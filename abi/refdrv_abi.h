@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 13
+#define REFDRV_ABI_VERSION 14
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {

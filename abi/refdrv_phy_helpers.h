@@ -108,7 +108,6 @@ struct refdrv_phy_helpers {
 	int (*read)(struct refdrv_phy *dev, unsigned int regnum);       /* phy_read() */
 	int (*write)(struct refdrv_phy *dev, unsigned int regnum, unsigned short val);
 	int (*read_paged)(struct refdrv_phy *dev, int page, unsigned int regnum);
-	int (*write_paged)(struct refdrv_phy *dev, int page, unsigned int regnum, unsigned short val);
 	int (*read_mmd)(struct refdrv_phy *dev, int devad, unsigned int regnum);
 	int (*write_mmd)(struct refdrv_phy *dev, int devad, unsigned int regnum, unsigned short val);
 
@@ -124,8 +123,6 @@ struct refdrv_phy_helpers {
 	int (*genphy_update_link)(struct refdrv_phy *dev);
 	int (*genphy_read_lpa)(struct refdrv_phy *dev);
 	int (*genphy_read_abilities)(struct refdrv_phy *dev);
-	int (*genphy_config_aneg)(struct refdrv_phy *dev);
-	int (*genphy_aneg_done)(struct refdrv_phy *dev);
 
 	/* request_firmware(&fw, name, &phydev->mdio.dev): 0 with the file's
 	 * bytes and a handle for release_firmware(), or a negative errno. The

@@ -101,11 +101,6 @@ static int refdrv_phy_read_paged(struct refdrv_phy *dev, int page, unsigned int 
 	return phy_read_paged(to_phydev(dev), page, regnum);
 }
 
-static int h_write_paged(struct refdrv_phy *dev, int page, unsigned int regnum, unsigned short val)
-{
-	return phy_write_paged(to_phydev(dev), page, regnum, val);
-}
-
 static int refdrv_phy_read_mmd(struct refdrv_phy *dev, int devad, unsigned int regnum)
 {
 	return phy_read_mmd(to_phydev(dev), devad, regnum);
@@ -143,16 +138,6 @@ EMUL_HELPER_INT(genphy_c45_read_status, genphy_c45_read_status)
 EMUL_HELPER_INT(genphy_update_link, genphy_update_link)
 EMUL_HELPER_INT(genphy_read_lpa, genphy_read_lpa)
 EMUL_HELPER_INT(genphy_read_abilities, genphy_read_abilities)
-
-static int h_genphy_config_aneg(struct refdrv_phy *dev)
-{
-	return genphy_config_aneg(to_phydev(dev));
-}
-
-static int h_genphy_aneg_done(struct refdrv_phy *dev)
-{
-	return genphy_aneg_done(to_phydev(dev));
-}
 
 static int h_request_firmware(struct refdrv_phy *dev, const char *name, const unsigned char **data,
 			      unsigned long *size, void **handle)
@@ -223,7 +208,6 @@ const struct refdrv_phy_helpers refdrv_phy_helpers_table = {
 	.read = refdrv_phy_read,
 	.write = refdrv_phy_write,
 	.read_paged = refdrv_phy_read_paged,
-	.write_paged = h_write_paged,
 	.read_mmd = refdrv_phy_read_mmd,
 	.write_mmd = refdrv_phy_write_mmd,
 	.resolve_aneg_linkmode = refdrv_phy_resolve_aneg_linkmode,
@@ -237,8 +221,6 @@ const struct refdrv_phy_helpers refdrv_phy_helpers_table = {
 	.genphy_update_link = refdrv_phy_genphy_update_link,
 	.genphy_read_lpa = refdrv_phy_genphy_read_lpa,
 	.genphy_read_abilities = refdrv_phy_genphy_read_abilities,
-	.genphy_config_aneg = h_genphy_config_aneg,
-	.genphy_aneg_done = h_genphy_aneg_done,
 	.request_firmware = h_request_firmware,
 	.release_firmware = h_release_firmware,
 	.dev_log = h_dev_log,

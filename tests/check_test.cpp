@@ -586,6 +586,15 @@ TEST(Drivers, ThePhylibApiMapReadsTheCompiledObjects) {
   ASSERT_TRUE(by_name.contains("phy_trigger_machine"));
   EXPECT_FALSE(by_name["phy_trigger_machine"].rust);
   EXPECT_FALSE(by_name["phy_trigger_machine"].cxx);
+  // What the C++ abstraction offers is what its Device calls through the
+  // helpers, no more: davicom.c's __genphy_config_aneg(), genphy_aneg_done()
+  // and phy_write_paged() are not among it (the helpers' table once had
+  // entries no abstraction used, and the map credited C++ with them).
+  for (const char* f : {"__genphy_config_aneg", "genphy_aneg_done", "phy_write_paged"}) {
+    ASSERT_TRUE(by_name.contains(f)) << f;
+    EXPECT_FALSE(by_name[f].cxx) << f;
+  }
+  EXPECT_TRUE(by_name["phy_read_paged"].cxx);
   // Ranked by the files that call each.
   for (std::size_t i = 1; i < map->uses.size(); ++i) EXPECT_GE(map->uses[i - 1].files, map->uses[i].files);
 }
