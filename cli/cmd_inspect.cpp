@@ -373,7 +373,9 @@ int cmd_models() {
              "    {{autoneg: false, speed: 100, duplex: full}}         does not negotiate: parallel detection\n"
              "    with phy-id: 0x00221556, legacy-an: true, remote-fault: true as needed\n");
   fmt::print("\nQuirks:\n");
-  for (const auto& q : hw::quirk_catalog()) fmt::print("  {:<26} {:<10} {}\n", q.name, q.models, q.record);
+  for (const auto& q : hw::quirk_catalog())
+    fmt::print("  {:<26} {:<10} {}\n  {:<26} {:<10} Beyond the record (refdrv's reading): {}\n", q.name, q.models,
+               q.record, "", "", q.beyond_the_record);
   return 0;
 }
 

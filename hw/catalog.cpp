@@ -227,21 +227,32 @@ constexpr std::array<QuirkInfo, 4> kQuirks = {{
      "drivers/net/phy/ax88796b.c, asix_soft_reset(): \"Asix PHY won't reset unless reset bit toggles\"; "
      "kernel-doc: \"Toggle BMCR_RESET bit off to accommodate broken AX8796B PHY implementation such as used on "
      "the Individual Computers' X-Surf 100 Zorro card\"",
-     &Quirks::reset_needs_toggle},
+     &Quirks::reset_needs_toggle,
+     "BMCR reads 0xb100 after power-on (the reset bit set), and a written 1 starts a reset only after the bit was "
+     "written 0 or cleared by a finished reset: so a driver that never toggles fails its first reset, and one that "
+     "toggled once passes later plain resets. The record says neither the power-on value nor whether every reset "
+     "needs the toggle."},
     {"lpa-zero-with-old-switch", "AX88772A",
      "drivers/net/phy/ax88796b.c, above asix_ax88772a_read_status(): \"AX88772A is not working properly with "
      "some old switches (NETGEAR EN 108TP): after autoneg is done and the link status is reported as active, the "
      "MII_LPA register is 0. This issue is not reproducible on AX88772C.\"",
-     &Quirks::lpa_zero_with_legacy_partner},
+     &Quirks::lpa_zero_with_legacy_partner,
+     "\"some old switches\" are the partners with legacy-an: true (a profile's or an inline partner's)."},
     {"lpa-stale-after-link-drop", "AX88772A",
      "drivers/net/phy/ax88796b.c, asix_ax88772a_link_change_notify(): \"Reset PHY, otherwise MII_LPA will "
      "provide outdated information. This issue is reproducible only with some link partner PHYs\"",
-     &Quirks::lpa_stale_after_link_drop},
+     &Quirks::lpa_stale_after_link_drop,
+     "It happens with every partner (the record: with some), and ANER and 1000BASE-T status stay with LPA: strict on "
+     "purpose, so that a driver without the reset in link_change_notify fails with any partner."},
     {"bmcr-shows-resolved-mode", "AX88772A",
      "drivers/net/phy/ax88796b.c, asix_ax88772a_read_status(): \"If MII_LPA is 0, phy_resolve_aneg_linkmode() will "
      "fail to resolve linkmode so use MII_BMCR as default values.\" (the fallback says what the link runs only if "
      "BMCR's speed and duplex bits show the negotiated mode)",
-     &Quirks::bmcr_shows_resolved_mode},
+     &Quirks::bmcr_shows_resolved_mode,
+     "All of it: no record says the chip writes the negotiated mode into BMCR. refdrv infers it from the driver's "
+     "fallback, which tells the MAC BMCR's mode and is right only if BMCR shows the link's. If the chip kept BMCR's "
+     "reset value (0x3100) instead, every implementation would tell the MAC 100/full on a 10 Mb/s link alike: "
+     "scenarios/quirk-ax88772a-old-switch-10.yaml would fail on all three, not tell them apart."},
 }};
 
 }  // namespace

@@ -63,6 +63,10 @@ struct QuirkInfo {
   std::string_view models;    // "AX88796B"
   std::string_view record;    // where it is documented
   bool Quirks::*flag;
+  // What the model does that the record does not say: refdrv's reading of
+  // it (a power-on value, which partners, a behaviour inferred from the
+  // driver's workaround), so that a maintainer can weigh it.
+  std::string_view beyond_the_record;
 };
 [[nodiscard]] std::span<const QuirkInfo> quirk_catalog();
 
