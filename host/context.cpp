@@ -66,7 +66,23 @@ void ContextBase::restore_context(const Saved& saved) {
   sampled_because_ = saved.sampled_because;
 }
 
-void* ContextBase::alloc(unsigned long size, unsigned long align) { return memory_.allocate(size, align); }
+void* ContextBase::alloc(unsigned long size, unsigned long align) {
+  void* p = memory_.allocate(size, align);
+  if (auto o = memory_.take_overwritten()) {
+    // What SLUB with slub_debug=P reports as "Poison overwritten" when it
+    // hands the object out again: something wrote to it after kfree().
+    // (A buffer on the stack: stop() does not return, so nothing is left to free.)
+    char why[256];
+    const auto r = fmt::format_to_n(
+        why, sizeof why - 1,
+        "kmalloc() found memory written after kfree() (a {}-byte object, its byte {} no longer 0x6b: use after "
+        "free; SLUB with slub_debug=P reports 'Poison overwritten' here)",
+        o->payload_bytes, o->first_byte);
+    *r.out = '\0';
+    gate::stop(why);
+  }
+  return p;
+}
 
 void ContextBase::free(void* ptr) {
   if (memory_.release(ptr)) return;

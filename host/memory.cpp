@@ -23,8 +23,21 @@ constexpr std::size_t kRegionBytes = kArenaBytes + kBitmapWords * sizeof(std::ui
 constexpr std::uint32_t kPad = 0xffffffffu;    // a padding block (alignment), never handed out
 constexpr std::size_t kClasses = std::tuple_size_v<decltype(MemoryAccount::Saved::Head::free_heads)>;
 
+// SLUB's poison values (slub_debug=P): a free object, and its last byte.
+// Every payload not handed out holds them, so kernel-side code that reads
+// memory after kfree() (or a kmalloc() buffer it never wrote) reads 0x6b,
+// as a kernel booted with slub_debug=P would, instead of the old contents:
+// its MDIO writes, returns and logs then show it, and the comparison sees
+// it. A write after kfree() breaks the pattern, which the next allocation
+// of the block finds (SLUB's "Poison overwritten").
+constexpr unsigned char kPoisonFree = 0x6b;
+constexpr unsigned char kPoisonEnd = 0xa5;
+
 struct Header {
-  std::uint64_t size;  // requested bytes; a padding block: its whole length
+  // Requested bytes; a padding block: its whole length; a free block: its
+  // size class's free list link (offset + 1 of the next free payload, 0 none),
+  // so that the payload holds nothing but the poison.
+  std::uint64_t size;
   std::uint32_t cls;   // size class: payload of kGrain << cls bytes, or kPad
   std::uint32_t reserved;  // 0: keeps the header one grain long
 };
@@ -35,6 +48,18 @@ std::size_t payload_bytes(std::uint32_t cls) { return kGrain << cls; }
 
 using asan::poison;
 using asan::unpoison;
+
+void fill_poison(std::byte* payload, std::size_t len) {
+  std::memset(payload, kPoisonFree, len - 1);
+  payload[len - 1] = static_cast<std::byte>(kPoisonEnd);
+}
+
+// The first byte of a free payload that no longer holds the poison, or len.
+std::size_t poison_broken_at(const std::byte* payload, std::size_t len) {
+  for (std::size_t i = 0; i + 1 < len; ++i)
+    if (payload[i] != static_cast<std::byte>(kPoisonFree)) return i;
+  return payload[len - 1] == static_cast<std::byte>(kPoisonEnd) ? len : len - 1;
+}
 
 // Regions given back by accounts that ended, their pages still mapped: a
 // new instance reuses warm memory instead of faulting fresh pages in.
@@ -113,12 +138,17 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
   if (cls >= kClasses) return nullptr;
 
   std::size_t off = 0;  // of the payload
+  bool fresh = false;   // a block never handed out before
   if (std::size_t head = head_.free_heads[cls]) {
     const std::size_t candidate = head - 1;
     if (candidate % align == 0) {
       off = candidate;
-      unpoison(base_ + off, sizeof(std::size_t));
-      std::memcpy(&head_.free_heads[cls], base_ + off, sizeof(std::size_t));
+      unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
+      std::memcpy(&head_.free_heads[cls], base_ + off - kGrain, sizeof(std::size_t));
+      if (const std::size_t at = poison_broken_at(base_ + off, payload_bytes(cls)); at != payload_bytes(cls)) {
+        overwritten_ = Overwritten{off, payload_bytes(cls), at};
+        fill_poison(base_ + off, payload_bytes(cls));
+      }
     }
   }
   if (!off) {
@@ -136,6 +166,7 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
     const std::size_t end = top + kGrain + payload_bytes(cls);
     if (end > kArenaBytes) return nullptr;
     off = top + kGrain;
+    fresh = true;
     head_.top = end;
     high_water_ = std::max(high_water_, end);
     // Whatever follows the last block is poisoned too (the arena past the
@@ -147,6 +178,7 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
   }
   Header h{size, cls, 0};
   unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
+  if (fresh) fill_poison(base_ + off, payload_bytes(cls));
   std::memcpy(base_ + off - kGrain, &h, sizeof h);
   poison(base_ + off - kGrain, kGrain);
   poison(base_ + off + size, payload_bytes(cls) - size);
@@ -164,14 +196,14 @@ bool MemoryAccount::release(void* ptr) {
   Header h;
   unpoison(base_ + off - kGrain, kGrain);
   std::memcpy(&h, base_ + off - kGrain, sizeof h);
-  poison(base_ + off - kGrain, kGrain);
+  unpoison(base_ + off, payload_bytes(h.cls));
   set_live(off, false);
   --head_.live;
   head_.live_bytes -= h.size;
-  unpoison(base_ + off, sizeof(std::size_t));
-  std::memcpy(base_ + off, &head_.free_heads[h.cls], sizeof(std::size_t));
+  std::memcpy(base_ + off - kGrain, &head_.free_heads[h.cls], sizeof(std::size_t));
   head_.free_heads[h.cls] = off + 1;
-  poison(base_ + off, payload_bytes(h.cls));
+  fill_poison(base_ + off, payload_bytes(h.cls));
+  poison(base_ + off - kGrain, kGrain + payload_bytes(h.cls));
   return true;
 }
 

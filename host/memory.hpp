@@ -8,8 +8,11 @@
 // restore() puts it back at the same addresses, and every pointer the kernel
 // side keeps into it is valid again (host/instance.hpp, snapshots). Blocks
 // are laid end to end from the arena's start, a 16-byte header before each
-// payload; a freed block goes to the free list of its size class and is
-// reused for the next allocation of that class. Which payloads are live is a
+// payload; a freed block goes to the free list of its size class (the link
+// in its header) and is reused for the next allocation of that class. A
+// payload not handed out holds SLUB's poison (0x6b, the last byte 0xa5), as
+// a kernel booted with slub_debug=P has it: reads after kfree() read that,
+// and a write after kfree() is found when the block is handed out again. Which payloads are live is a
 // bitmap (one bit per 16 bytes), so ownership is exact: a free of a pointer
 // that is not the start of a live block is refused. Under AddressSanitizer
 // headers, the slack after a payload and free blocks are poisoned, so host
@@ -20,6 +23,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "host/block_diff.hpp"
@@ -50,6 +55,13 @@ class MemoryAccount {
   // Frees everything still live (after the owner stopped half-way).
   void release_all();
 
+  // A free block allocate() handed out again whose poison was broken: memory
+  // written after kfree() (the pattern is restored; taken once).
+  struct Overwritten {
+    std::size_t payload_offset = 0, payload_bytes = 0, first_byte = 0;
+  };
+  [[nodiscard]] std::optional<Overwritten> take_overwritten() { return std::exchange(overwritten_, std::nullopt); }
+
   // The heap as it is now: every byte of the arena in use (as the blocks
   // where it differs from the account's reference copy, taken at its first
   // save: host/block_diff.hpp) and the allocator's own state. restore()
@@ -75,6 +87,7 @@ class MemoryAccount {
   void set_live(std::size_t payload_offset, bool live);
   void poison_all() const;
 
+  std::optional<Overwritten> overwritten_;
   std::byte* base_ = nullptr;      // the arena: kArenaBytes of address space
   std::uint64_t* bitmap_ = nullptr;  // live payload starts, one bit per 16 bytes
   std::size_t high_water_ = 0;     // bytes of the arena ever used (touched)

@@ -93,6 +93,43 @@ TEST(MemoryAccount, ReusesAFreedBlockOfTheSameClassAndKeepsAlignment) {
   EXPECT_EQ(m.live_allocations(), 0u);
 }
 
+// Kernel-side memory not handed out holds SLUB's poison (slub_debug=P): a
+// new block and a freed one read 0x6b, the last byte 0xa5, so code that reads
+// after kfree() (or a kmalloc() buffer it never wrote) reads that, not old
+// contents; a write after kfree() is found when the block is handed out
+// again. (Under ASan host code may not touch free blocks: the kernel side,
+// not instrumented, is what this is for; tests/CMakeLists.txt's
+// cli.check_*_after_kfree_* run it.)
+#ifndef REFDRV_ASAN
+TEST(MemoryAccount, FreeAndNewBlocksHoldSlubsPoisonAndAWriteAfterFreeIsFound) {
+  MemoryAccount m;
+  const auto holds_poison = [](const void* p, std::size_t payload) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i + 1 < payload; ++i)
+      if (b[i] != 0x6b) return false;
+    return b[payload - 1] == 0xa5;
+  };
+  auto* p = static_cast<unsigned char*>(m.allocate(24, 8));  // a 32-byte block
+  EXPECT_TRUE(holds_poison(p, 32)) << "a new block is poisoned";
+  std::memset(p, 0, 24);
+  ASSERT_TRUE(m.release(p));
+  EXPECT_TRUE(holds_poison(p, 32)) << "a freed block is poisoned, its free-list link in the header";
+  EXPECT_EQ(m.allocate(30, 8), p);
+  EXPECT_FALSE(m.take_overwritten());
+  ASSERT_TRUE(m.release(p));
+  p[5] = 0;  // a write after kfree()
+  EXPECT_EQ(m.allocate(17, 8), p);
+  const auto o = m.take_overwritten();
+  ASSERT_TRUE(o);
+  EXPECT_EQ(o->payload_bytes, 32u);
+  EXPECT_EQ(o->first_byte, 5u);
+  EXPECT_FALSE(m.take_overwritten()) << "taken once";
+  ASSERT_TRUE(m.release(p));
+  EXPECT_TRUE(holds_poison(p, 32)) << "the pattern is whole again";
+  m.release_all();
+}
+#endif
+
 #ifdef REFDRV_ASAN
 // Host code (a C++ driver, the helpers) reading past a kmalloc() buffer or
 // after kfree() is reported, as with the C library's allocator.
