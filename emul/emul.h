@@ -63,7 +63,6 @@ void emul_trace_event(const struct refdrv_trace_event *ev);
 
 /* Locking discipline (emul/locking.c). */
 bool emul_mutex_held_by_current(const struct mutex *lock);
-void emul_assert_mutex_held(const struct mutex *lock, const char *expr, const char *file, int line);
 unsigned int emul_held_lock_count(void);
 const char *emul_held_lock_name(unsigned int idx);
 

@@ -62,16 +62,6 @@ void emul_locks_abandon(void)
 	}
 }
 
-void emul_assert_mutex_held(const struct mutex *lock, const char *expr, const char *file, int line)
-{
-	static char where[160];
-
-	if (emul_mutex_held_by_current(lock))
-		return;
-	snprintf(where, sizeof(where), "%s:%d", file, line);
-	emul_warn("lockdep_assert_held() failed: lock not held", where);
-}
-
 void __mutex_init(struct mutex *lock, const char *name, struct lock_class_key *key)
 {
 	atomic_long_set(&lock->owner, 0);

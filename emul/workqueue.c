@@ -81,15 +81,22 @@ static int emul_timer_arm(struct timer_list *timer, unsigned long expires)
 
 int mod_timer(struct timer_list *timer, unsigned long expires)
 {
+	/* As __mod_timer(): a pending timer given its own expiry stays where it
+	 * is (1); a timer without a function (shut down) is not armed (0). */
+	if (timer_pending(timer) && timer->expires == expires)
+		return 1;
 	if (!timer->function)
-		emul_fatal("mod_timer() on a timer that was never initialised");
+		return 0;
 	return emul_timer_arm(timer, expires);
 }
 
 void add_timer(struct timer_list *timer)
 {
-	if (timer_pending(timer))
-		emul_fatal("add_timer() on a pending timer (the kernel BUGs here)");
+	/* The kernel warns once and leaves the pending timer as it is. */
+	if (WARN_ON_ONCE(timer_pending(timer)))
+		return;
+	if (!timer->function)
+		return;
 	emul_timer_arm(timer, timer->expires);
 }
 
