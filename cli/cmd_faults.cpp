@@ -18,6 +18,7 @@ struct FaultArgs {
   std::string json, repro_dir = "refdrv-repro";
   ContainmentArgs containment;
   bool all = false;
+  bool delivered = false;
 };
 
 int cmd_faults(const Common& c, const FaultArgs& a) {
@@ -33,6 +34,7 @@ int cmd_faults(const Common& c, const FaultArgs& a) {
   opt.containment = a.containment.containment();
   opt.wall_seconds = a.containment.wall;
   opt.repro_dir = a.repro_dir;
+  opt.delivered = a.delivered;
   if (auto line = progress_line(c))
     opt.progress = [line](std::size_t done, std::size_t total) {
       if (done % 256 == 0 || done == total) line(done, total, "single-fault runs");
@@ -63,6 +65,9 @@ std::vector<Command> fault_commands(CLI::App& app, Common& common) {
   faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written (default: refdrv-repro)")
       ->check(directory_to_write());
   faults->add_flag("--all", fa->all, "list every point, not only where the implementations differ");
+  faults->add_flag("--delivered", fa->delivered,
+                   "each failed access reaches the PHY before the error (a write takes effect, a read consumes its "
+                   "latching bits), as on the Asix USB adapters' MDIO; without it the frame never reaches the PHY");
   add_containment_options(faults, fa->containment);
   add_color_option(faults, common);
   return {{faults, [&common, fa] { return cmd_faults(common, *fa); }}};

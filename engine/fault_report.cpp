@@ -30,9 +30,10 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   std::string out = fmt::format("refdrv faults: Linux {} ({})\n", rep.tree_version, rep.tree_origin);
   std::size_t points = rep.points.size();
   out += fmt::format(
-      "Every MDIO access of {} scenario/model pairs failed once with -EIO: {} points, {} runs on {} "
+      "Every MDIO access of {} scenario/model pairs failed once with -EIO{}: {} points, {} runs on {} "
       "implementation(s), {:.1f} s.\n\n",
-      rep.pairs.size(), points, rep.runs, rep.impls.size(), rep.wall_seconds);
+      rep.pairs.size(), rep.delivered ? " after reaching the PHY (--delivered: a write took effect, a read consumed its latches)" : "",
+      points, rep.runs, rep.impls.size(), rep.wall_seconds);
   if (!rep.skipped.empty()) {
     out += fmt::format("Not swept ({} pair(s): every point compares {} implementation(s)):\n", rep.skipped.size(),
                        rep.impls.size());
@@ -137,6 +138,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   json impls = json::array();
   for (Impl i : rep.impls) impls.push_back(impl_name(i));
   j["implementations"] = impls;
+  j["delivered"] = rep.delivered;
   j["runs"] = rep.runs;
   j["wall_seconds"] = rep.wall_seconds;
   j["differing_points"] = rep.differing();

@@ -99,9 +99,10 @@ std::string slug(std::string s) {
   return s;
 }
 
-hw::FaultRule fault_at(std::uint64_t index) {
+hw::FaultRule fault_at(std::uint64_t index, bool delivered) {
   hw::FaultRule f;
   f.kind = hw::FaultKind::kError;
+  f.delivered = delivered;
   f.trigger = hw::FaultTrigger::kAccessIndex;
   f.index = index;
   return f;
@@ -211,7 +212,7 @@ std::vector<Job> faulted_jobs(const std::vector<Job>& base_jobs, const std::vect
     for (std::uint64_t k = 0; k < pair.accesses; ++k)
       for (Impl impl : opt.impls) {
         RunOptions o;
-        o.extra_fault = fault_at(k);
+        o.extra_fault = fault_at(k, opt.delivered);
         jobs.push_back({pair.scenario, pair.model, impl, o});
       }
     rep.pairs.push_back(std::move(pair));
@@ -240,7 +241,7 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   const std::size_t n_impls = opt.impls.size();
   const std::uint64_t k = pt.index;
   RunOptions o;
-  o.extra_fault = fault_at(k);
+  o.extra_fault = fault_at(k, opt.delivered);
   SupervisorOptions with_traces = so;
   with_traces.with_trace = true;
   const RunResult a = run_contained(env, {pt.scenario, pt.model, opt.impls[0], o}, with_traces);
@@ -252,11 +253,14 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   Scenario repro = *pt.scenario;
   // Named as its file (the model too): a directory of reproducers replays
   // as one run, whose names are unique.
-  repro.name = fmt::format("{}-{}", slug(fmt::format("{}-error-at-access-{}", pt.scenario->name, k)), slug(pt.model));
+  repro.name = fmt::format("{}-{}",
+                           slug(fmt::format("{}-{}error-at-access-{}", pt.scenario->name,
+                                            opt.delivered ? "delivered-" : "", k)),
+                           slug(pt.model));
   repro.models = {pt.model};
   // First, as the sweep ran it: the first rule that matches an access
   // decides it (a scenario rule of its own would otherwise take access k).
-  repro.faults.insert(repro.faults.begin(), fault_at(k));
+  repro.faults.insert(repro.faults.begin(), fault_at(k, opt.delivered));
   const bool clears = std::any_of(repro.steps.begin(), repro.steps.end(),
                                   [](const Step& st) { return st.kind == Step::Kind::kClearFaults; });
   std::error_code ec;
@@ -290,6 +294,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   rep.tree_version = env.tree().version;
   rep.tree_origin = env.tree().origin;
   rep.impls = opt.impls;
+  rep.delivered = opt.delivered;
   SupervisorOptions so;
   so.containment = opt.containment;
   so.wall_seconds = opt.wall_seconds;

@@ -74,6 +74,10 @@ struct SweepOptions {
   Containment containment = Containment::kFork;
   double wall_seconds = 30;
   std::string repro_dir;     // where reproducers of differences go ("" = none)
+  // Each failed access reaches the device first (hw::FaultRule::delivered:
+  // a write takes effect, a read consumes its latches), as on the Asix USB
+  // adapters' MDIO; else the frame never reaches it.
+  bool delivered = false;
   std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
@@ -87,6 +91,7 @@ struct SweepPair {
 struct SweepReport {
   std::string tree_version, tree_origin;
   std::vector<Impl> impls;
+  bool delivered = false;  // SweepOptions::delivered
   std::vector<SweepPair> pairs;
   // Scenario/model pairs not swept: the model's driver group lacks one of
   // the implementations compared (the QT2025 has no C driver). Each with why.

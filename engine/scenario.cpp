@@ -445,8 +445,8 @@ class Parser {
   Result<hw::FaultRule> fault(const YAML::Node& n) const {
     if (!n.IsMap())
       return error(n, "fault takes a map: {kind: error|read-error|write-error|timeout|bus-absent|stuck-bits|flip-bits, "
-                      "register: BMSR, nth: 0 | access: 12 | probability: 0.1, mask: 0x4, value: 0}");
-    if (auto r = check_keys(n, {"kind", "register", "nth", "access", "probability", "mask", "value", "address"},
+                      "register: BMSR, nth: 0 | access: 12 | probability: 0.1, mask: 0x4, value: 0, delivered: true}");
+    if (auto r = check_keys(n, {"kind", "register", "nth", "access", "probability", "mask", "value", "address", "delivered"},
                             "fault");
         !r)
       return std::unexpected(r.error());
@@ -505,6 +505,16 @@ class Parser {
       auto v = integer(n["address"], "address");
       if (!v || *v < 0 || *v > 31) return error(n["address"], "address must be an MDIO address (0-31)");
       f.addr = static_cast<int>(*v);
+    }
+    if (n["delivered"]) {
+      auto b = boolean(n["delivered"], "delivered");
+      if (!b) return std::unexpected(b.error());
+      if (*b && f.kind != hw::FaultKind::kError && f.kind != hw::FaultKind::kReadError &&
+          f.kind != hw::FaultKind::kWriteError && f.kind != hw::FaultKind::kTimeout)
+        return error(n["delivered"], fmt::format("delivered goes with error, read-error, write-error and timeout, not "
+                                                 "{} (it says the access reached the device before the error)",
+                                                 *kind));
+      f.delivered = *b;
     }
     return f;
   }
@@ -1204,6 +1214,7 @@ YAML::Node fault_node(const hw::FaultRule& f) {
   if (f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits) n["mask"] = hex16(f.mask);
   if (f.kind == hw::FaultKind::kStuckBits) n["value"] = hex16(f.value);
   if (f.addr >= 0) n["address"] = f.addr;
+  if (f.delivered) n["delivered"] = true;
   return flow(n);
 }
 

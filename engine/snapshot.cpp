@@ -53,6 +53,7 @@ void mix_fault(std::size_t& h, const hw::FaultRule& f) {
   mix(h, std::hash<double>{}(f.probability));
   mix(h, static_cast<std::size_t>(f.mask) << 16 | f.value);
   mix(h, static_cast<std::size_t>(f.addr));
+  mix(h, f.delivered ? 1 : 0);
 }
 
 }  // namespace

@@ -190,13 +190,16 @@ int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
   if (write) {
     if (d.suppress) {
       result = d.error;
-    } else if (dev) {
-      if (c45) {
-        dev->write_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), val, now_);
-      } else {
-        if (dev->resetting_now(now_)) ++writes_during_reset_;
-        dev->write(reg, val, now_);
+    } else {
+      if (dev) {
+        if (c45) {
+          dev->write_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), val, now_);
+        } else {
+          if (dev->resetting_now(now_)) ++writes_during_reset_;
+          dev->write(reg, val, now_);
+        }
       }
+      result = d.error;  // a delivered fault: written, then failed
     }
   } else if (d.suppress) {
     result = d.read_override ? *d.read_override : d.error;
@@ -205,7 +208,7 @@ int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
     std::uint16_t v = 0xffff;
     if (dev) v = c45 ? dev->read_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), now_) : dev->read(reg, now_);
     v = static_cast<std::uint16_t>(((v & d.and_mask) | d.or_mask) ^ d.xor_mask);
-    result = v;
+    result = d.error ? d.error : v;  // a delivered fault: read (its latches consumed), then failed
   }
   if (!tracing_) return result;
   TraceEvent ev;

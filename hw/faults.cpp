@@ -83,11 +83,11 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
       case FaultKind::kReadError:
       case FaultKind::kWriteError:
         d.error = -kEIO;
-        d.suppress = true;
+        d.suppress = !r.delivered;
         break;
       case FaultKind::kTimeout:
         d.error = -kETIMEDOUT;
-        d.suppress = true;
+        d.suppress = !r.delivered;
         break;
       case FaultKind::kBusAbsent:
         d.suppress = true;

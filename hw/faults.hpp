@@ -15,10 +15,10 @@ inline constexpr int kEIO = 5;
 inline constexpr int kETIMEDOUT = 110;
 
 enum class FaultKind : std::uint8_t {
-  kError,       // the access, read or write, returns -EIO and does not reach the device
+  kError,       // the access, read or write, returns -EIO and does not reach the device (see delivered)
   kReadError,   // the read returns -EIO
-  kWriteError,  // the write returns -EIO and does not reach the device
-  kTimeout,     // the access returns -ETIMEDOUT and does not reach the device
+  kWriteError,  // the write returns -EIO and does not reach the device (see delivered)
+  kTimeout,     // the access returns -ETIMEDOUT and does not reach the device (see delivered)
   kBusAbsent,   // reads return 0xffff (pull-ups), writes vanish
   kStuckBits,   // read value: (v & ~mask) | (value & mask)
   kFlipBits,    // read value: v ^ mask
@@ -40,6 +40,13 @@ struct FaultRule {
   std::uint16_t mask = 0;
   std::uint16_t value = 0;
   int addr = -1;  // -1: any address
+  // For error, read-error, write-error and timeout: the access reaches the
+  // device first (a read's latching bits are consumed, a write takes
+  // effect) and the bus returns the error after it, as the Asix USB
+  // adapters' MDIO does when the MII transfer went through and a later USB
+  // control transfer fails (asix_mdio_read()/asix_mdio_write()). Without
+  // it the frame never reaches the device.
+  bool delivered = false;
   // Added by refdrv itself (the fault sweep's one failed access), not by the
   // scenario: a `clear-faults` step leaves it in place, and the accesses it
   // failed are recorded (FaultInjector::harness_hits).
@@ -54,7 +61,7 @@ struct FaultRule {
 struct FaultDecision {
   bool fault = false;
   int error = 0;               // negative errno to return, 0 = none
-  bool suppress = false;       // the access does not reach the device
+  bool suppress = false;       // the access does not reach the device (an error without it: it did, then failed)
   std::optional<std::uint16_t> read_override;  // value to return instead
   std::uint16_t or_mask = 0, and_mask = 0xffff, xor_mask = 0;  // applied to the device's value
   const FaultRule* rule = nullptr;

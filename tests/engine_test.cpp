@@ -980,4 +980,32 @@ TEST(FuzzCampaign, TheStatisticsSayWhatKernelSideCoverageTheCampaignHad) {
 }
 
 }  // namespace
+// A delivered fault (the access reached the PHY, then the bus failed) reads
+// back as written, in the top-level list and in a step, and goes only with
+// the kinds that return an error.
+TEST(ScenarioFormat, ADeliveredFaultReadsBackAndGoesOnlyWithErrorKinds) {
+  auto s = parse_scenario("name: d\nmodels: [AX88772A]\nfaults: [{kind: error, access: 3, delivered: true}]\n"
+                          "steps:\n  - fault: {kind: timeout, register: BMSR, nth: 0, delivered: true}\n"
+                          "  - fault: {kind: read-error, register: BMSR}\n",
+                          "t.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->faults.size(), 1u);
+  EXPECT_TRUE(s->faults[0].delivered);
+  EXPECT_TRUE(s->steps[0].fault.delivered);
+  EXPECT_FALSE(s->steps[1].fault.delivered);
+  const std::string yaml = scenario_to_yaml(*s, s->steps.size());
+  EXPECT_THAT(yaml, HasSubstr("delivered: true"));
+  auto again = parse_scenario(yaml, "again.yaml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->faults, s->faults);
+  EXPECT_EQ(again->steps[0].fault, s->steps[0].fault);
+  EXPECT_EQ(again->steps[1].fault, s->steps[1].fault);
+  auto bad = parse_scenario("name: d\nmodels: [AX88772A]\nsteps:\n"
+                            "  - fault: {kind: flip-bits, register: BMSR, mask: 0x4, delivered: true}\n",
+                            "t.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_THAT(bad.error().message,
+              HasSubstr("t.yaml:4:68: delivered goes with error, read-error, write-error and timeout, not flip-bits"));
+}
+
 }  // namespace refdrv
