@@ -15,6 +15,7 @@ using namespace refdrv::phy;
 struct EveryCallback {
   static constexpr CStr name = "refdrv test: every C++ callback";
   static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(REFDRV_TEST_PHY_EVERY_CALLBACK);
+  static constexpr Flags flags = {};
   static constexpr Callbacks callbacks = Callback::soft_reset | Callback::probe | Callback::get_features |
                                          Callback::match_phy_device | Callback::config_aneg | Callback::read_status |
                                          Callback::suspend | Callback::resume | Callback::read_mmd |

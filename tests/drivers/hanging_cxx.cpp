@@ -15,6 +15,7 @@ using namespace refdrv::phy;
 struct BusyLoop {
   static constexpr CStr name = "refdrv test: read_status spins forever";
   static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(REFDRV_TEST_PHY_BUSY_LOOP);
+  static constexpr Flags flags = {};
   static constexpr Callbacks callbacks = Callback::read_status;
 
   static Result<std::uint16_t> read_status(Device&) {
@@ -30,6 +31,7 @@ struct BusyLoop {
 struct MdioLoop {
   static constexpr CStr name = "refdrv test: read_status polls the bus forever";
   static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(REFDRV_TEST_PHY_MDIO_LOOP);
+  static constexpr Flags flags = {};
   static constexpr Callbacks callbacks = Callback::read_status;
 
   static Result<std::uint16_t> read_status(Device& dev) {

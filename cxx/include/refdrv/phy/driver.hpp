@@ -102,14 +102,14 @@ class DeviceId {
 
 namespace detail {
 
-// A driver's flags: `static constexpr Flags flags` when it declares them,
-// none otherwise (Rust's `const FLAGS: u32 = 0` default).
+// A driver's flags: its `static constexpr Flags flags`, which it must
+// declare (`= {}` for none). Rust's trait gives `const FLAGS: u32 = 0` a
+// default and rejects a misspelled constant; C++ cannot reject a member it
+// does not know, so a default would make `flag` (a typo) silently no flags:
+// the member is required instead (check_driver()).
 template <class T>
 constexpr Flags flags_of() {
-  if constexpr (requires { T::flags; })
-    return T::flags;
-  else
-    return Flags{};
+  return T::flags;
 }
 
 // The C++ signature of each shape of callback the abstractions offer (see
@@ -167,6 +167,9 @@ consteval bool check_driver() {
                 "a PHY driver declares `static constexpr DeviceId phy_device_id`");
   static_assert(requires { { T::callbacks } -> std::convertible_to<Callbacks>; },
                 "a PHY driver declares `static constexpr Callbacks callbacks` listing the callbacks it implements");
+  static_assert(requires { { T::flags } -> std::convertible_to<Flags>; },
+                "a PHY driver declares `static constexpr Flags flags` (`= {}` for none: a misspelled name must not "
+                "silently mean no flags)");
   REFDRV_PHY_CALLBACKS(REFDRV_PHY_CHECK_CALLBACK)
   return true;
 }
