@@ -304,7 +304,10 @@ bool is_keyword(std::string_view w, Lang lang) {
 
 constexpr std::array<std::string_view, 8> kNotCalls = {"if", "while", "for", "switch", "return", "sizeof", "match", "fn"};
 
+// A string literal's text: "x", and Rust's C string literal c"x" (the form
+// that replaces c_str!("x") in later trees).
 std::string unquote(std::string_view s) {
+  if (s.size() >= 3 && s.front() == 'c' && s[1] == '"' && s.back() == '"') return std::string(s.substr(2, s.size() - 3));
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') return std::string(s.substr(1, s.size() - 2));
   return std::string(s);
 }

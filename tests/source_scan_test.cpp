@@ -198,6 +198,12 @@ TEST(RustSources, ImplsFunctionsAndDrops) {
   EXPECT_EQ(d[0].call, "init_hw");
   EXPECT_EQ(d[0].how, "let _ =");
   EXPECT_THAT(called_names(kRust, Lang::kRust), ::testing::IsSupersetOf({"write", "genphy_soft_reset", "helper", "init_hw"}));
+  // The C string literal later trees write instead of c_str!(): the same name.
+  std::string literal(kRust);
+  literal.replace(literal.find("c_str!(\"One\")"), std::string_view("c_str!(\"One\")").size(), "c\"One\"");
+  const auto with_literal = rust_driver_impls(literal);
+  ASSERT_EQ(with_literal.size(), 1u);
+  EXPECT_EQ(with_literal[0].name, "One");
 }
 
 const char* kCxx = R"(
