@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "engine/check.hpp"
+#include "host/store_watch.hpp"
 #include "engine/commits.hpp"
 #include "engine/mutate.hpp"
 #include "engine/suite.hpp"
@@ -82,6 +83,16 @@ TEST(Check, TheDefaultSuiteHoldsAndAllThreeImplementationsAreEquivalentOnLinux61
   ASSERT_EQ(rep.coverage.size(), 11u);
   for (const auto& c : rep.coverage) EXPECT_EQ(c.covered, c.implemented) << impl_name(c.impl) << " " << c.driver;
   EXPECT_THAT(format_terminal(rep, {}), HasSubstr("all expectations hold, all implementations equivalent"));
+  // phylib's state was watched at every store in every run, or (a machine
+  // without hardware watchpoints) the verdict says it was only sampled and
+  // why: never a weaker comparison that says nothing.
+  const auto [sampled, why] = rep.sampled_states();
+  if (const std::string none = watch::unavailable_reason(); none.empty()) {
+    EXPECT_EQ(sampled, 0u) << why;
+  } else {
+    EXPECT_GT(sampled, 0u);
+    EXPECT_THAT(format_terminal(rep, {}), HasSubstr("phylib's state was sampled, not watched at every store"));
+  }
 }
 
 TEST(Check, OnLinux61RustIsReportedAbsentAndCAndCxxAgree) {
