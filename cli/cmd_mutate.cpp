@@ -83,7 +83,7 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   };
   auto rep = run_mutation(opt);
   if (!rep) return report_error(rep.error());
-  const double score = rep->score();
+  const std::optional<double> score = rep->score();
   const std::size_t killed = rep->count(MutantResult::Status::kKilled);
   const std::size_t scored = killed + rep->count(MutantResult::Status::kSurvived);
   fmt::print(text,
@@ -96,7 +96,7 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
                            [&] { return mutation_report_json(*rep, a.min_score).dump(1) + "\n"; });
       !w)
     return report_error(w.error());
-  if (scored == 0) {
+  if (!score) {
     fmt::print(text, "mutation score: none (no mutant was scored)\n");
     return kExitFailure;
   }
@@ -104,8 +104,8 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
       rep->results.size() < rep->generated
           ? fmt::format(" of the first {} of the source's {} mutants only (--limit)", rep->results.size(), rep->generated)
           : "";
-  fmt::print(text, "mutation score{}: {}/{} = {:.1f}% (minimum {:g}%)\n", partial, killed, scored, score, a.min_score);
-  return score + 1e-9 >= a.min_score ? 0 : kExitFailure;
+  fmt::print(text, "mutation score{}: {}/{} = {:.1f}% (minimum {:g}%)\n", partial, killed, scored, *score, a.min_score);
+  return *score + 1e-9 >= a.min_score ? 0 : kExitFailure;
 }
 
 }  // namespace

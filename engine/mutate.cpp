@@ -478,10 +478,11 @@ std::size_t MutationReport::count(MutantResult::Status s) const {
       std::count_if(results.begin(), results.end(), [&](const MutantResult& r) { return r.status == s; }));
 }
 
-double MutationReport::score() const {
+std::optional<double> MutationReport::score() const {
   const std::size_t killed = count(MutantResult::Status::kKilled);
   const std::size_t scored = killed + count(MutantResult::Status::kSurvived);
-  return scored ? 100.0 * static_cast<double>(killed) / static_cast<double>(scored) : 100.0;
+  if (!scored) return std::nullopt;
+  return 100.0 * static_cast<double>(killed) / static_cast<double>(scored);
 }
 
 Result<std::string> mutation_source(const Environment& env, Impl impl) {
@@ -794,8 +795,8 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
                  {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
   // No score where no mutant was scored (every one equivalent or stillborn):
   // null, not the 100 a job reading .score would take for a pass.
-  const std::size_t scored = rep.count(MutantResult::Status::kKilled) + rep.count(MutantResult::Status::kSurvived);
-  j["score"] = scored ? nlohmann::json(rep.score()) : nlohmann::json(nullptr);
+  const auto score = rep.score();
+  j["score"] = score ? nlohmann::json(*score) : nlohmann::json(nullptr);
   j["min_score"] = min_score;
   // A --limit run scores the first mutants only: said, beside how many the
   // source has.

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,8 +89,9 @@ struct MutationReport {
   std::size_t generated = 0;  // mutants of the source: results has fewer with MutateOptions::limit
   double wall_seconds = 0;
   [[nodiscard]] std::size_t count(MutantResult::Status s) const;
-  // Killed / (killed + survived), in percent; 100 when nothing was scored.
-  [[nodiscard]] double score() const;
+  // Killed / (killed + survived), in percent; none when nothing was scored
+  // (every mutant equivalent or stillborn, or none at all), which is no pass.
+  [[nodiscard]] std::optional<double> score() const;
 };
 
 // The source of `impl`'s driver of the reference group: the tree's (as its

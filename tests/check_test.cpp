@@ -833,7 +833,7 @@ TEST(Mutate, TheFirstMutantsOfTheCDriverAreKilledByTheSuite) {
     EXPECT_EQ(r.status, MutantResult::Status::kKilled) << r.mutant.line << ": " << r.mutant.after;
     EXPECT_FALSE(r.by.empty());
   }
-  EXPECT_EQ(rep->score(), 100.0);
+  EXPECT_EQ(rep->score(), std::optional<double>(100.0));
   // The errno mutant of the write's error path: killed by the scenario that
   // fails that write, on the errno.
   const auto errno_mutant = std::find_if(rep->results.begin(), rep->results.end(),

@@ -229,12 +229,15 @@ TEST(Mutate, TheScoreCountsOnlyKilledAndSurvivedMutants) {
   auto add = [&](MutantResult::Status s, int n) {
     for (int i = 0; i < n; ++i) rep.results.push_back({.status = s});
   };
-  EXPECT_EQ(rep.score(), 100.0);
+  EXPECT_FALSE(rep.score()) << "nothing scored is no score, not 100";
+  add(MutantResult::Status::kEquivalent, 2);
+  EXPECT_FALSE(rep.score()) << "equivalent mutants only: still none";
   add(MutantResult::Status::kKilled, 19);
   add(MutantResult::Status::kSurvived, 1);
-  add(MutantResult::Status::kEquivalent, 5);
+  add(MutantResult::Status::kEquivalent, 3);
   add(MutantResult::Status::kStillborn, 7);
-  EXPECT_DOUBLE_EQ(rep.score(), 95.0);
+  ASSERT_TRUE(rep.score());
+  EXPECT_DOUBLE_EQ(*rep.score(), 95.0);
   EXPECT_EQ(rep.count(MutantResult::Status::kStillborn), 7u);
 }
 
