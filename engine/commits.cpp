@@ -44,8 +44,11 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   auto env = Environment::open(eo);
   if (!env) {
     // The commit's kernel side does not build (or load): a finding about
-    // the commit, said with the build's own message.
-    r.build_failed = true;
+    // the commit, said with the build's own message. Anything else (a tool
+    // missing, refdrv's own failure) is no finding about the commit: it was
+    // not checked.
+    const ErrorOrigin origin = env.error().origin;
+    r.build_failed = origin == ErrorOrigin::kKernelBuild || origin == ErrorOrigin::kKernelInit;
     r.error = env.error().message;
     return done();
   }

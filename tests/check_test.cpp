@@ -703,6 +703,25 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   EXPECT_FALSE(none->results[0].checked);
   EXPECT_THAT(none->results[0].error, HasSubstr("nothing ran"));
   EXPECT_EQ(none->exit_code(), 2);
+  // A commit whose kernel side does not compile breaks the check: exit 1,
+  // said with the compiler's message, the commit named.
+  o.range = "HEAD..build-fails";
+  o.scenarios = only(suite(), {"link-up-switch-10-100"});
+  o.select = [](Environment& env) { return Result<std::vector<Impl>>(available_impls(env, nullptr)); };
+  lines.clear();
+  auto broken = check_commits(o);
+  ASSERT_TRUE(broken) << broken.error().message;
+  ASSERT_EQ(broken->results.size(), 1u);
+  EXPECT_TRUE(broken->results[0].build_failed);
+  EXPECT_THAT(broken->results[0].error, HasSubstr("ax88796b.c"));
+  EXPECT_EQ(broken->exit_code(), 1);
+  EXPECT_EQ(broken->first_broken(), 0u);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0], ::testing::ContainsRegex("^1/1  [0-9a-f]{12}  net: phy: ax88796b: a commit that does not compile +does not build: "));
+  EXPECT_THAT(format_commits_summary(*broken),
+              HasSubstr("first commit that breaks the check: " + broken->results[0].commit.short_sha() +
+                        " net: phy: ax88796b: a commit that does not compile"));
+  EXPECT_EQ(head(), head_before);
 }
 
 // Issue 17: mutants of the tree's C driver that change only the errno a

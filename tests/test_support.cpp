@@ -169,7 +169,8 @@ std::filesystem::path altered_rust_abstraction_tree() {
 std::filesystem::path linux_git_repo() {
   namespace fs = std::filesystem;
   const fs::path src = environment("6.12").tree().root;
-  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12";
+  // (-2: the branch build-fails joined; a repository made before is left.)
+  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12-2";
   auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
   if (fs::exists(repo / "READY")) return repo;
   fs::remove_all(repo);
@@ -219,6 +220,17 @@ std::filesystem::path linux_git_repo() {
   else broken.replace(broken.find(toggle), toggle.size(), "");
   put(broken, "net: phy: ax88796b: drop the BMCR write before the reset");
   put(commented, "net: phy: ax88796b: restore the BMCR write before the reset");
+  // And beside HEAD, on a branch of its own (build-fails), a commit whose
+  // driver does not compile.
+  const std::string head = parent;
+  std::string uncompilable = commented;
+  uncompilable.replace(uncompilable.find("\tret = phy_write(phydev, MII_BMCR, 0);"),
+                       std::string_view("\tret = phy_write(phydev, MII_BMCR, 0);").size(),
+                       "\tret = phy_write(phydev, MII_BMCR, 0)  /* no semicolon */");
+  put(uncompilable, "net: phy: ax88796b: a commit that does not compile");
+  git({"update-ref", "refs/heads/build-fails", parent});
+  git({"update-ref", "HEAD", head});
+  git({"read-tree", "HEAD"});
   std::ofstream(repo / "READY") << "a git repository of Linux 6.12 for refdrv's tests\n";
   return repo;
 }
