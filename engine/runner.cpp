@@ -148,7 +148,7 @@ class Run {
     owned_ = std::make_unique<Instance>(env_.image(), cfg);
     inst_ = owned_.get();
     inst_->set_record_logs(opt_.logs);
-    inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id, sc_.page_register));
+    inst_->add_device(addr_, hw::make_model(result_.model, sc_.phy_id, sc_.page_register, sc_.timing));
     phy_ = inst_->device(addr_);
     if (sc_.partner) phy_->plug(*sc_.partner, 0);
     phy_->schedule_after_instant();  // the steps' cable events (schedule_cable_steps)

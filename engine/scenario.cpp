@@ -442,6 +442,31 @@ class Parser {
     return e;
   }
 
+  // timing: {reset: 80ms, autoneg: 2s, parallel-detect: 1s, forced-link: 200ms}
+  Result<hw::ModelTiming> timing(const YAML::Node& n, const std::vector<std::string>& models) const {
+    if (!n.IsMap() || n.size() == 0)
+      return error(n, "timing takes a map of durations: {reset: 80ms, autoneg: 2s, parallel-detect: 1s, "
+                      "forced-link: 200ms}");
+    if (auto r = check_keys(n, {"reset", "autoneg", "parallel-detect", "forced-link"}, "timing"); !r)
+      return std::unexpected(r.error());
+    for (const auto& m : models)
+      if (auto spec = hw::find_phy_model(m); !spec || !spec->clause22)
+        return error(n, fmt::format("timing gives a Clause-22 model its times, and model {} is none", m));
+    hw::ModelTiming t;
+    for (auto [key, out] : {std::pair{"reset", &t.reset}, std::pair{"autoneg", &t.autoneg},
+                            std::pair{"parallel-detect", &t.parallel_detect}, std::pair{"forced-link", &t.forced_link}}) {
+      if (!n[key]) continue;
+      auto d = duration(n[key], key);
+      if (!d) return std::unexpected(d.error());
+      // More than nothing (a reset that takes no time is the model's
+      // default of 2 ms, not 0), at most a minute of virtual time.
+      if (*d == 0 || *d > 60'000'000'000ULL)
+        return error(n[key], fmt::format("{} must be more than 0 and at most 60s, got '{}'", key, n[key].Scalar()));
+      *out = *d;
+    }
+    return t;
+  }
+
   Result<hw::FaultRule> fault(const YAML::Node& n) const {
     if (!n.IsMap())
       return error(n, "fault takes a map: {kind: error|read-error|write-error|timeout|bus-absent|stuck-bits|flip-bits, "
@@ -905,7 +930,7 @@ class Parser {
   Result<Scenario> scenario(const YAML::Node& root) const {
     if (!root.IsMap()) return error(root, "a scenario is a map with name, models, steps (see docs/scenarios.md)");
     if (auto r = check_keys(root, {"name", "description", "models", "partner", "phy-id", "page-register", "tags",
-                                   "time-budget", "mdio-frame", "faults", "seed", "firmware", "steps"},
+                                   "time-budget", "mdio-frame", "timing", "faults", "seed", "firmware", "steps"},
                             "the scenario");
         !r)
       return std::unexpected(r.error());
@@ -979,6 +1004,11 @@ class Parser {
                                                      "(25.6us at IEEE 802.3's fastest 2.5 MHz MDC), got '{}'",
                                                      root["mdio-frame"].Scalar()));
       s.mdio_frame_ns = *d;
+    }
+    if (root["timing"]) {
+      auto t = timing(root["timing"], s.models);
+      if (!t) return std::unexpected(t.error());
+      s.timing = *t;
     }
     if (root["faults"]) {
       const YAML::Node fl = root["faults"];
@@ -1417,6 +1447,14 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
   if (!s.tags.empty()) out << YAML::Key << "tags" << YAML::Value << YAML::Flow << s.tags;
   if (s.time_budget_ns) out << YAML::Key << "time-budget" << YAML::Value << duration_text(s.time_budget_ns);
   if (s.mdio_frame_ns) out << YAML::Key << "mdio-frame" << YAML::Value << duration_text(s.mdio_frame_ns);
+  if (!s.timing.empty()) {
+    out << YAML::Key << "timing" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (auto [key, v] : {std::pair{"reset", s.timing.reset}, std::pair{"autoneg", s.timing.autoneg},
+                          std::pair{"parallel-detect", s.timing.parallel_detect},
+                          std::pair{"forced-link", s.timing.forced_link}})
+      if (v) out << YAML::Key << key << YAML::Value << duration_text(*v);
+    out << YAML::EndMap;
+  }
   if (!s.faults.empty()) {
     out << YAML::Key << "faults" << YAML::Value << YAML::BeginSeq;
     for (const auto& f : s.faults) out << fault_node(f);

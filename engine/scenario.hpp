@@ -125,6 +125,7 @@ struct Scenario {
   // preamble, 22.2.4.5) in 25.6 us: a driver busy-polling a register then
   // sees time pass as it would on hardware.
   std::uint64_t mdio_frame_ns = 0;
+  hw::ModelTiming timing;           // the model's times, where given (timing:)
   std::vector<hw::FaultRule> faults;  // installed before the bus is registered
   std::uint64_t seed = 1;           // of the fault injector (probability rules)
   std::map<std::string, FirmwareFile> firmware;  // by file name; others: default

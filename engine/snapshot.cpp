@@ -72,6 +72,8 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
   for (const auto& f : s.faults) mix_fault(h, f);
   mix(h, s.seed);
   mix(h, s.mdio_frame_ns);
+  for (const auto& t : {s.timing.reset, s.timing.autoneg, s.timing.parallel_detect, s.timing.forced_link})
+    mix(h, t.value_or(0));
   for (const auto& [name, file] : s.firmware) mix(h, std::hash<std::string>{}(name));
   const std::size_t end = snapshot_key_end(s, q.point);
   mix(h, end);
@@ -104,6 +106,7 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
       faults(q.scenario.faults),
       seed(q.scenario.seed),
       mdio_frame_ns(q.scenario.mdio_frame_ns),
+      timing(q.scenario.timing),
       firmware(q.scenario.firmware),
       logs(q.logs),
       prefix(q.scenario.steps.begin(),
@@ -114,7 +117,7 @@ bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
   return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && model == q.model &&
          phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults &&
-         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && firmware == s.firmware &&
+         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && timing == s.timing && firmware == s.firmware &&
          prefix.size() == snapshot_key_end(s, q.point) && std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
 }
 

@@ -91,6 +91,7 @@ struct SnapshotKey {
   std::optional<hw::PartnerProfile> partner;
   std::vector<hw::FaultRule> faults;
   std::uint64_t seed = 0, mdio_frame_ns = 0;
+  hw::ModelTiming timing;
   std::map<std::string, FirmwareFile> firmware;
   bool logs = true;
   std::vector<Step> prefix;

@@ -304,9 +304,14 @@ const ModelInfo* find_model(std::string_view name) {
 }
 
 std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id,
-                                     std::optional<unsigned> page_reg) {
+                                     std::optional<unsigned> page_reg, const ModelTiming& timing) {
   if (auto spec = find_phy_model(name)) {
     if (phy_id) spec->phy_id = *phy_id;
+    if (!timing.empty() && !spec->clause22) return nullptr;
+    spec->reset_duration = timing.reset.value_or(spec->reset_duration);
+    spec->autoneg_duration = timing.autoneg.value_or(spec->autoneg_duration);
+    spec->parallel_detect_duration = timing.parallel_detect.value_or(spec->parallel_detect_duration);
+    spec->forced_link_duration = timing.forced_link.value_or(spec->forced_link_duration);
     if (page_reg) {
       if (!spec->clause22 || !c22::is_vendor(*page_reg)) return nullptr;
       spec->page_reg = *page_reg;
@@ -314,7 +319,7 @@ std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::u
     }
     return std::make_unique<PhyModel>(*spec);
   }
-  if (page_reg) return nullptr;
+  if (page_reg || !timing.empty()) return nullptr;
   for (auto q : qt2025s())
     if (q.name == name) {
       if (phy_id) q.phy_id = *phy_id;

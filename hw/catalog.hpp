@@ -44,10 +44,11 @@ struct ModelInfo {
 [[nodiscard]] const ModelInfo* find_model(std::string_view name);
 // A fresh model of that name; `phy_id` overrides its identifier (revision
 // variants), `page_reg` its page register (PhyModelSpec::page_reg; Clause-22
-// models only). Null for an unknown name, or a page register the model
-// cannot have.
+// models only), `timing` its times (Clause-22 models only). Null for an
+// unknown name, or a page register or timing the model cannot have.
 [[nodiscard]] std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id = {},
-                                                   std::optional<unsigned> page_reg = {});
+                                                   std::optional<unsigned> page_reg = {},
+                                                   const ModelTiming& timing = {});
 
 // The QT2025 models: the revision the Linux driver supports, and another.
 [[nodiscard]] std::span<const Qt2025Spec> qt2025_models();

@@ -133,6 +133,15 @@ struct SpeedIndication {
   unsigned page = 0;
 };
 
+// Times a scenario gives a Clause-22 model instead of its own (`timing:`):
+// how long a reset, a negotiation, a parallel detection and a forced link
+// take. None given: the model's.
+struct ModelTiming {
+  std::optional<Nanos> reset, autoneg, parallel_detect, forced_link;
+  [[nodiscard]] bool empty() const { return !reset && !autoneg && !parallel_detect && !forced_link; }
+  bool operator==(const ModelTiming&) const = default;
+};
+
 struct PhyModelSpec {
   std::string name;          // "AX88772A"
   std::string description;
