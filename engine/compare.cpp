@@ -36,6 +36,11 @@ bool kept(const TraceEvent& e, Level level) {
     case TraceKind::kCallbackEnter: case TraceKind::kCallbackExit: case TraceKind::kApiEnter: case TraceKind::kApiExit:
     // The kernel log, normalised (normalized_log_line).
     case TraceKind::kLog:
+    // Which driver the device was bound to, and unbound from, by name (not
+    // the module it came from, nor whose implementation it is: those differ
+    // by design): an implementation whose ID table no longer matches binds
+    // another driver, or none.
+    case TraceKind::kBind: case TraceKind::kUnbind:
       return true;
     default:
       return false;
@@ -59,6 +64,11 @@ std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules)
     TraceEvent normalized = e;
     normalized.detail = normalized_log_line(e.detail, modules);
     key = format_event(normalized);
+  } else if (e.kind == TraceKind::kBind) {  // the driver's name alone
+    TraceEvent named = e;
+    named.detail = "";
+    named.value = 0;
+    key = format_event(named);
   } else {
     key = format_event(e);
   }
@@ -257,11 +267,12 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
     case TraceKind::kCarrier:  // on or off
       ev.add(e.value != 0);
       break;
-    case TraceKind::kCallbackExit: case TraceKind::kApiExit: case TraceKind::kBind:
-      // name and a value (a return code, the implementation); and a module
+    case TraceKind::kCallbackExit: case TraceKind::kApiExit:  // name and a return code
       ev.add(e.value);
       ev.add(e.name);
-      if (e.kind == TraceKind::kBind) ev.add(e.detail);
+      break;
+    case TraceKind::kBind:  // the driver's name, as key_of() compares it
+      ev.add(e.name);
       break;
     case TraceKind::kLeak:  // bytes and allocations
       ev.add(e.value);
