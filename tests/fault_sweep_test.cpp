@@ -302,6 +302,14 @@ TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->a, first->divergence[1]->a);
   EXPECT_THAT(format_fault_terminal(rep, {}), HasSubstr("DIFFERS quirk-ax88796b-reset-toggle on AX88796B"));
+  // The verdict line counts them, and says nothing of "identically".
+  EXPECT_THAT(format_fault_terminal(rep, {}),
+              HasSubstr(fmt::format("\n{} of {} points differ between implementations.\n", rep.differing(),
+                                    rep.points.size())));
+  EXPECT_THAT(format_fault_terminal(rep, {}), ::testing::Not(HasSubstr("identically")));
+  const nlohmann::json j = fault_report_json(rep);
+  EXPECT_EQ(j["differing_points"], rep.differing());
+  EXPECT_EQ(j["delivered"], false);
   fs::remove_all(opt.repro_dir);
 
   // With a rule of the scenario's own on the same register (a no-op flip of
