@@ -34,6 +34,12 @@ using Result = std::expected<T, Error>;
   return std::unexpected(Error{std::move(message), exit_code});
 }
 
+// The tree's code or build files did not build (a compiler, a linker, make
+// or kbuild ran and failed): not a tool missing or refdrv's own failure.
+[[nodiscard]] inline std::unexpected<Error> fail_build(std::string message) {
+  return std::unexpected(Error{std::move(message), kExitBadInput, ErrorOrigin::kKernelBuild});
+}
+
 // A negative errno returned by the kernel side, e.g. -ETIMEDOUT.
 struct Errno {
   int value = 0;

@@ -105,12 +105,10 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
 
   auto tree = tree_of(options);
   if (!tree) return std::unexpected(tree.error());
+  // Its origin as the build says it: kKernelBuild where the tree's code or
+  // build files failed to build, not where a tool is missing or refdrv failed.
   auto built = kernel::build_kernel(*tree, bo);
-  if (!built) {
-    Error e = built.error();
-    e.origin = ErrorOrigin::kKernelBuild;
-    return std::unexpected(std::move(e));
-  }
+  if (!built) return std::unexpected(built.error());
   auto env = load(std::move(*built), options);
   if (env) (*env)->firmware_.dir = options.firmware_dir;
   return env;

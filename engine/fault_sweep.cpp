@@ -273,8 +273,9 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   const auto w = kernel::write_file(
       path, scenario_to_yaml(repro, repro.steps.size(),
                              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails "
-                                         "with -EIO. The implementations differ: {}.{} Replay: refdrv run{} --impl {} {}",
-                                         k, pt.access, pt.scenario->name, pt.model, outcomes,
+                                         "with -EIO{}. The implementations differ: {}.{} Replay: refdrv run{} --impl {} {}",
+                                         k, pt.access, pt.scenario->name, pt.model,
+                                         opt.delivered ? " after reaching the PHY (--delivered)" : "", outcomes,
                                          clears ? " Note: its clear-faults steps remove this fault rule too on replay "
                                                   "(the sweep's own survived them), so a point after one does not "
                                                   "replay from this file."

@@ -69,14 +69,17 @@ void ContextBase::restore_context(const Saved& saved) {
 void* ContextBase::alloc(unsigned long size, unsigned long align) {
   void* p = memory_.allocate(size, align);
   if (auto o = memory_.take_overwritten()) {
-    // What SLUB with slub_debug=P reports as "Poison overwritten" when it
-    // hands the object out again: something wrote to it after kfree().
+    // What SLUB with its consistency checks on (slub_debug=FP) reports as
+    // "Poison overwritten" when it hands the object out again: something
+    // wrote to it after kfree(). The kernel prints a BUG report, taints,
+    // restores the poison and goes on; refdrv stops the run instead, so the
+    // finding is the run's.
     // (A buffer on the stack: stop() does not return, so nothing is left to free.)
     char why[256];
     const auto r = fmt::format_to_n(
         why, sizeof why - 1,
         "kmalloc() found memory written after kfree() (a {}-byte object, its byte {} no longer 0x6b: use after "
-        "free; SLUB with slub_debug=P reports 'Poison overwritten' here)",
+        "free; SLUB with slub_debug=FP reports 'Poison overwritten' here)",
         o->payload_bytes, o->first_byte);
     *r.out = '\0';
     gate::stop(why);

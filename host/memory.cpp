@@ -29,7 +29,8 @@ constexpr std::size_t kClasses = std::tuple_size_v<decltype(MemoryAccount::Saved
 // as a kernel booted with slub_debug=P would, instead of the old contents:
 // its MDIO writes, returns and logs then show it, and the comparison sees
 // it. A write after kfree() breaks the pattern, which the next allocation
-// of the block finds (SLUB's "Poison overwritten").
+// of the block finds (what SLUB's consistency checks, slub_debug=FP, report
+// as "Poison overwritten"; with P alone SLUB poisons again silently).
 constexpr unsigned char kPoisonFree = 0x6b;
 constexpr unsigned char kPoisonEnd = 0xa5;
 

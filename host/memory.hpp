@@ -12,7 +12,8 @@
 // in its header) and is reused for the next allocation of that class. A
 // payload not handed out holds SLUB's poison (0x6b, the last byte 0xa5), as
 // a kernel booted with slub_debug=P has it: reads after kfree() read that,
-// and a write after kfree() is found when the block is handed out again. Which payloads are live is a
+// and a write after kfree() is found when the block is handed out again (as
+// slub_debug=FP's consistency checks find it). Which payloads are live is a
 // bitmap (one bit per 16 bytes), so ownership is exact: a free of a pointer
 // that is not the start of a live block is refused. Under AddressSanitizer
 // headers, the slack after a payload and free blocks are poisoned, so host

@@ -101,9 +101,9 @@ int default_jobs() {
 Result<void> run_logged(const Command& cmd, const std::string& what) {
   auto st = run(cmd);
   if (!st) return std::unexpected(st.error());
-  if (*st != 0)
-    return fail(fmt::format("{} failed (exit status {}). Last lines of {}:\n{}", what, *st, cmd.log.string(),
-                            tail_of(cmd.log, 15)));
+  if (*st != 0)  // it ran, and the tree's build failed (a tool that cannot run is run()'s error)
+    return fail_build(fmt::format("{} failed (exit status {}). Last lines of {}:\n{}", what, *st, cmd.log.string(),
+                                  tail_of(cmd.log, 15)));
   return {};
 }
 
@@ -1240,8 +1240,8 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
         config_id = config_identity(tree, data, *rust_frag, &b.rust);
       } else if (const std::string at = tree_build_file_error(with_rust.error().message); !at.empty()) {
         // Not the toolchain: the configuration without Rust stops there too.
-        return fail(fmt::format("Linux {} in {} cannot be built: an error in its build files, {}\n{}", tree.version,
-                                tree.root.string(), at, with_rust.error().message));
+        return fail_build(fmt::format("Linux {} in {} cannot be built: an error in its build files, {}\n{}",
+                                      tree.version, tree.root.string(), at, with_rust.error().message));
       } else {
         b.rust_note = fmt::format("the tree's Rust side did not build with {}: {}", b.rust.describe(),
                                   with_rust.error().message);

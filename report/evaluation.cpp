@@ -262,8 +262,11 @@ json rust_group(const std::string& label, const std::vector<const Source*>& file
 json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   json j;
   j["method"] = "tools/check-escape-hatches (clang-tidy C++ Core Guidelines type/bounds profile and clang-query "
-                "matchers: raw pointers, casts, address taken, C API calls, new/delete, unexplained discards), "
-                "the check CI enforces on the C++ drivers";
+                "matchers: raw pointers, casts, addresses taken (std::addressof, std::ref too), C functions called or "
+                "referred to, calls through function pointers, mutable globals, threads, unchecked access to a Result "
+                "or optional and unchecked indexes, new/delete, unions, inline assembly, unexplained discards; in a "
+                "driver also conditional compilation and an #include the check does not read), the check CI "
+                "enforces on the C++ drivers";
   const fs::path tool = kernel::data_dir() / "tools/check-escape-hatches";
   if (!run_tool) {
     j["available"] = false;

@@ -721,6 +721,28 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   EXPECT_THAT(format_commits_summary(*broken),
               HasSubstr("first commit that breaks the check: " + broken->results[0].commit.short_sha() +
                         " net: phy: ax88796b: a commit that does not compile"));
+  // A tool missing (flex, on a PATH of every other program) is no finding
+  // about the commit: not checked, exit 2, nothing named as breaking.
+  const fs::path bin = fs::temp_directory_path() / fmt::format("refdrv-test-no-flex-{}", ::getpid());
+  fs::remove_all(bin);
+  fs::create_directories(bin);
+  for (const auto& e : fs::directory_iterator("/usr/bin"))
+    if (e.path().filename() != "flex" && e.path().filename() != "flex++")
+      fs::create_symlink(e.path(), bin / e.path().filename());
+  const std::string path = ::getenv("PATH") ? ::getenv("PATH") : "";
+  ::setenv("PATH", bin.c_str(), 1);
+  o.range = "HEAD~1..HEAD";
+  auto untooled = check_commits(o);
+  ::setenv("PATH", path.c_str(), 1);
+  fs::remove_all(bin);
+  ASSERT_TRUE(untooled) << untooled.error().message;
+  ASSERT_EQ(untooled->results.size(), 1u);
+  EXPECT_FALSE(untooled->results[0].checked);
+  EXPECT_FALSE(untooled->results[0].build_failed);
+  EXPECT_THAT(untooled->results[0].error, HasSubstr("`flex` is not installed"));
+  EXPECT_EQ(untooled->exit_code(), 2);
+  EXPECT_THAT(format_commits_summary(*untooled), HasSubstr("first commit that could not be checked: "));
+  EXPECT_THAT(format_commits_summary(*untooled), ::testing::Not(HasSubstr("breaks the check")));
   EXPECT_EQ(head(), head_before);
 }
 

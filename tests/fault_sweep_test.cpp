@@ -264,6 +264,29 @@ TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
     }
 }
 
+// --delivered fails each access after it reached the PHY: the same points,
+// but where a write failed the PHY took it, so what follows differs from the
+// sweep whose failed write never arrived (the digests of some points differ;
+// none would if the flag were dropped on its way to the rule).
+TEST(FaultSweep, ADeliveredSweepFailsAccessesThatReachedThePhy) {
+  Environment& env = environment("6.12");
+  SweepOptions opt;
+  opt.impls = {Impl::kC, Impl::kCxx};
+  opt.containment = Containment::kInProcess;
+  const auto sc = scenarios({"suspend-resume"});
+  const SweepReport lost = run_fault_sweep(env, sc, opt);
+  opt.delivered = true;
+  const SweepReport delivered = run_fault_sweep(env, sc, opt);
+  ASSERT_EQ(lost.points.size(), delivered.points.size());
+  ASSERT_GT(lost.points.size(), 10u);
+  std::size_t differ = 0;
+  for (std::size_t i = 0; i < lost.points.size(); ++i)
+    differ += lost.points[i].runs[0].digest != delivered.points[i].runs[0].digest ? 1 : 0;
+  EXPECT_GT(differ, 0u);
+  EXPECT_EQ(delivered.exit_code(), 0) << format_fault_terminal(delivered, {});
+  EXPECT_TRUE(delivered.delivered);
+}
+
 TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   EnvironmentOptions eo = env_options();
   eo.overlay = altered_driver_overlay();
