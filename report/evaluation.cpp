@@ -577,6 +577,9 @@ json mutation(const Environment& env, const ReportOptions& opt) {
       no_score = fmt::format("refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {})",
                              full["counts"].value("killed", 0), full["counts"].value("survived", 0),
                              full["counts"].value("equivalent", 0), full["counts"].value("stillborn", 0));
+    else if (!full.contains("score") || !full["score"].is_number() || !full.contains("counts"))
+      no_score = fmt::format("refdrv mutate wrote a report without a score or counts ({}): no score",
+                             out.string());
     if (!no_score.empty()) {
       d["ran"] = false;
       d["tool_failed"] = true;

@@ -353,6 +353,41 @@ nlohmann::json report_for(Environment& env, const fs::path& out, bool full = tru
   return report::build_report(env, *suite, o);
 }
 
+// A mutation worker that scored no mutant (every one equivalent or
+// stillborn: its score is null), or wrote no score at all, gives the section
+// no score and says why: never a pass, never a crash.
+TEST(Report, AMutationRunWithoutAScoreIsNoScore) {
+  Environment& env = environment("6.12");
+  const auto section = [&](const std::string& json) {
+    report::ReportOptions o;
+    o.fault_sweep = false;
+    o.escape_hatches = false;
+    o.cost = false;
+    o.containment = Containment::kInProcess;
+    o.refdrv_exe = "";
+    o.impls = available_impls(env, nullptr);
+    o.out_dir = fs::temp_directory_path() / fmt::format("refdrv-report-noscore-{}", ::getpid());
+    // The worker is given --impl X --min-score N --json OUT: $6 is OUT.
+    o.mutate_worker = {"sh", "-c", "printf '%s' \"$0\" > \"$6\"", json};
+    auto suite = load_default_suite();
+    const auto r = report::build_report(env, *suite, o);
+    fs::remove_all(o.out_dir);
+    return r["mutation"];
+  };
+  const auto none = section(R"({"mutants": [{"status": "equivalent"}], "counts": {"killed": 0, "survived": 0,
+                                "equivalent": 1, "stillborn": 0}, "score": null})");
+  EXPECT_FALSE(none["ran"].get<bool>());
+  EXPECT_FALSE(none["all_reach_minimum"].get<bool>());
+  ASSERT_FALSE(none["drivers"].empty());
+  EXPECT_TRUE(none["drivers"][0]["tool_failed"].get<bool>());
+  EXPECT_THAT(none["drivers"][0]["note"].get<std::string>(),
+              HasSubstr("refdrv mutate scored no mutant (killed 0, survived 0, equivalent 1, stillborn 0)"));
+  EXPECT_FALSE(none["drivers"][0].contains("score"));
+  const auto missing = section(R"({"mutants": []})");
+  EXPECT_FALSE(missing["ran"].get<bool>());
+  EXPECT_THAT(missing["drivers"][0]["note"].get<std::string>(), HasSubstr("without a score or counts"));
+}
+
 TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   Environment& env = environment("6.12");
   const fs::path out = fs::temp_directory_path() / fmt::format("refdrv-report-{}", ::getpid());
