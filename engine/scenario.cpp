@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string_view>
 
@@ -32,6 +33,15 @@ namespace refdrv {
 std::string SourceLocation::str() const { return fmt::format("{}:{}:{}", file, line, column); }
 
 namespace {
+
+// timing:'s keys and the member of hw::ModelTiming each gives (the parser
+// reads them, scenario_to_yaml() writes them).
+constexpr std::array<std::pair<const char*, std::optional<hw::Nanos> hw::ModelTiming::*>, 4> kTimingKeys = {{
+    {"reset", &hw::ModelTiming::reset},
+    {"autoneg", &hw::ModelTiming::autoneg},
+    {"parallel-detect", &hw::ModelTiming::parallel_detect},
+    {"forced-link", &hw::ModelTiming::forced_link},
+}};
 
 // The code point of well-formed UTF-8 at `i` (RFC 3629: no overlong form,
 // no surrogate, nothing above U+10FFFF), and `i` moved past it; nullopt if
@@ -292,6 +302,9 @@ class Parser {
 
   Result<void> check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
                           const std::string& what) const {
+    return check_keys(map, std::span<const char* const>(allowed.begin(), allowed.size()), what);
+  }
+  Result<void> check_keys(const YAML::Node& map, std::span<const char* const> allowed, const std::string& what) const {
     for (const auto& kv : map) {
       const std::string key = kv.first.Scalar();
       if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end())
@@ -447,14 +460,14 @@ class Parser {
     if (!n.IsMap() || n.size() == 0)
       return error(n, "timing takes a map of durations: {reset: 80ms, autoneg: 2s, parallel-detect: 1s, "
                       "forced-link: 200ms}");
-    if (auto r = check_keys(n, {"reset", "autoneg", "parallel-detect", "forced-link"}, "timing"); !r)
-      return std::unexpected(r.error());
+    std::vector<const char*> keys;
+    for (const auto& entry : kTimingKeys) keys.push_back(entry.first);
+    if (auto r = check_keys(n, keys, "timing"); !r) return std::unexpected(r.error());
     for (const auto& m : models)
       if (auto spec = hw::find_phy_model(m); !spec || !spec->clause22)
         return error(n, fmt::format("timing gives a Clause-22 model its times, and model {} is none", m));
     hw::ModelTiming t;
-    for (auto [key, out] : {std::pair{"reset", &t.reset}, std::pair{"autoneg", &t.autoneg},
-                            std::pair{"parallel-detect", &t.parallel_detect}, std::pair{"forced-link", &t.forced_link}}) {
+    for (const auto& [key, field] : kTimingKeys) {
       if (!n[key]) continue;
       auto d = duration(n[key], key);
       if (!d) return std::unexpected(d.error());
@@ -462,7 +475,7 @@ class Parser {
       // default of 2 ms, not 0), at most a minute of virtual time.
       if (*d == 0 || *d > 60'000'000'000ULL)
         return error(n[key], fmt::format("{} must be more than 0 and at most 60s, got '{}'", key, n[key].Scalar()));
-      *out = *d;
+      t.*field = *d;
     }
     return t;
   }
@@ -534,8 +547,7 @@ class Parser {
     if (n["delivered"]) {
       auto b = boolean(n["delivered"], "delivered");
       if (!b) return std::unexpected(b.error());
-      if (*b && f.kind != hw::FaultKind::kError && f.kind != hw::FaultKind::kReadError &&
-          f.kind != hw::FaultKind::kWriteError && f.kind != hw::FaultKind::kTimeout)
+      if (*b && !hw::fails_with_errno(f.kind))
         return error(n["delivered"], fmt::format("delivered goes with error, read-error, write-error and timeout, not "
                                                  "{} (it says the access reached the device before the error)",
                                                  *kind));
@@ -1449,10 +1461,8 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
   if (s.mdio_frame_ns) out << YAML::Key << "mdio-frame" << YAML::Value << duration_text(s.mdio_frame_ns);
   if (!s.timing.empty()) {
     out << YAML::Key << "timing" << YAML::Value << YAML::Flow << YAML::BeginMap;
-    for (auto [key, v] : {std::pair{"reset", s.timing.reset}, std::pair{"autoneg", s.timing.autoneg},
-                          std::pair{"parallel-detect", s.timing.parallel_detect},
-                          std::pair{"forced-link", s.timing.forced_link}})
-      if (v) out << YAML::Key << key << YAML::Value << duration_text(*v);
+    for (const auto& [key, field] : kTimingKeys)
+      if (const auto& v = s.timing.*field) out << YAML::Key << key << YAML::Value << duration_text(*v);
     out << YAML::EndMap;
   }
   if (!s.faults.empty()) {

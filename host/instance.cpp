@@ -188,18 +188,14 @@ int Instance::access(int addr, unsigned reg, bool write, unsigned short val) {
   hw::MdioDevice* dev = it == devices_.end() ? nullptr : it->second.get();
   int result = 0;
   if (write) {
-    if (d.suppress) {
-      result = d.error;
-    } else {
-      if (dev) {
-        if (c45) {
-          dev->write_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), val, now_);
-        } else {
-          if (dev->resetting_now(now_)) ++writes_during_reset_;
-          dev->write(reg, val, now_);
-        }
+    result = d.error;  // 0, or the fault's (a delivered one: written, then failed)
+    if (!d.suppress && dev) {
+      if (c45) {
+        dev->write_c45(hw::c45::devad_of(reg), hw::c45::reg_of(reg), val, now_);
+      } else {
+        if (dev->resetting_now(now_)) ++writes_during_reset_;
+        dev->write(reg, val, now_);
       }
-      result = d.error;  // a delivered fault: written, then failed
     }
   } else if (d.suppress) {
     result = d.read_override ? *d.read_override : d.error;

@@ -24,6 +24,13 @@ enum class FaultKind : std::uint8_t {
   kFlipBits,    // read value: v ^ mask
 };
 
+// The kinds that fail the access with a negative errno (-EIO, -ETIMEDOUT):
+// the ones FaultRule::delivered goes with.
+[[nodiscard]] constexpr bool fails_with_errno(FaultKind k) {
+  return k == FaultKind::kError || k == FaultKind::kReadError || k == FaultKind::kWriteError ||
+         k == FaultKind::kTimeout;
+}
+
 enum class FaultTrigger : std::uint8_t {
   kAccessIndex,  // the index-th MDIO access of the instance (0-based)
   kRegister,     // accesses to `reg`: the nth one only, or all when nth < 0
@@ -40,7 +47,7 @@ struct FaultRule {
   std::uint16_t mask = 0;
   std::uint16_t value = 0;
   int addr = -1;  // -1: any address
-  // For error, read-error, write-error and timeout: the access reaches the
+  // For the kinds that fail with an errno (fails_with_errno()): the access reaches the
   // device first (a read's latching bits are consumed, a write takes
   // effect) and the bus returns the error after it, as the Asix USB
   // adapters' MDIO does when the MII transfer went through and a later USB

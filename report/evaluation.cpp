@@ -392,13 +392,10 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
                          "escape-hatch count. {}",
                          *fresh_status, findings, out.substr(0, 400));
   // A file clang could not compile was not analysed: its count is no count.
-  else if (std::size_t errors = 0; std::any_of(per_file.begin(), per_file.end(), [&](const auto& f) {
-             errors = f.second.contains(kCompileError) ? f.second.at(kCompileError) : 0;
-             return errors > 0;
-           }))
+  else if (const auto errors = by_kind.find(kCompileError); errors != by_kind.end())
     failed = fmt::format("clang could not compile a file the escape-hatch check was given ({} error(s) in it): no "
                          "escape-hatch count",
-                         errors);
+                         errors->second);
   if (!failed.empty()) {
     j["available"] = false;
     j["tool_failed"] = true;
@@ -573,13 +570,14 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     if (full.is_discarded() || !full.contains("mutants"))
       no_score = fmt::format("refdrv mutate failed ({}): {}", st ? fmt::format("exit status {}", *st) : st.error().message,
                              kernel::tail_of(log, 6));
-    else if (full.contains("score") && full["score"].is_null())
+    else if (!full.contains("counts") || !full.contains("score") ||
+             !(full["score"].is_null() || full["score"].is_number()))
+      no_score = fmt::format("refdrv mutate wrote a report without a score or counts ({}): no score",
+                             out.string());
+    else if (full["score"].is_null())
       no_score = fmt::format("refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {})",
                              full["counts"].value("killed", 0), full["counts"].value("survived", 0),
                              full["counts"].value("equivalent", 0), full["counts"].value("stillborn", 0));
-    else if (!full.contains("score") || !full["score"].is_number() || !full.contains("counts"))
-      no_score = fmt::format("refdrv mutate wrote a report without a score or counts ({}): no score",
-                             out.string());
     if (!no_score.empty()) {
       d["ran"] = false;
       d["tool_failed"] = true;

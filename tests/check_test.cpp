@@ -652,7 +652,8 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   o.env.quiet = true;
   o.range = "HEAD~3..HEAD";
   o.scenarios = only(suite(), {"link-up-switch-10-100", "quirk-ax88796b-reset-toggle"});
-  o.select = [](Environment& env) { return Result<std::vector<Impl>>(available_impls(env, nullptr)); };
+  const auto every_impl = [](Environment& env) { return Result<std::vector<Impl>>(available_impls(env, nullptr)); };
+  o.select = every_impl;
   std::vector<std::string> lines;
   o.on_result = [&](const CommitResult& r, std::size_t i, const std::vector<kernel::GitCommit>& range) {
     lines.push_back(format_commit_line(r, i, range, false));
@@ -707,7 +708,7 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   // said with the compiler's message, the commit named.
   o.range = "HEAD..build-fails";
   o.scenarios = only(suite(), {"link-up-switch-10-100"});
-  o.select = [](Environment& env) { return Result<std::vector<Impl>>(available_impls(env, nullptr)); };
+  o.select = every_impl;
   lines.clear();
   auto broken = check_commits(o);
   ASSERT_TRUE(broken) << broken.error().message;
