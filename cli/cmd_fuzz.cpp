@@ -60,16 +60,23 @@ int cmd_coverage_of(const Common& c, const fs::path& dir) {
   return 0;
 }
 
+// How the replays observe phylib's state: on check's build, which has the
+// store hooks, a hardware watchpoint where this machine has one, else the
+// hooks (host/context.cpp), unless watching is switched off.
+std::string replay_observation() {
+  if (const std::string off = watch::switched_off(); !off.empty())
+    return "sampled at callback and API boundaries, not watched at every store (" + off + ")";
+  if (const std::string why = watch::unavailable_reason(); !why.empty())
+    return "watched at every store by the kernel side's store hooks (no hardware watchpoint: " + why + ")";
+  return "watched at every store by a hardware watchpoint";
+}
+
 // What the runs compared of phylib's state, and the campaign's statistics:
 // a campaign that only sampled the state says so beside its verdict. The
 // campaign's runs observe it as the target said (a fuzzing build watches with
-// its store hooks, emul/instance.c); the replays, on check's build, with a
-// hardware watchpoint where this machine has one.
+// its store hooks, emul/instance.c); the replays as replay_observation() says.
 void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
-  const std::string unwatched = watch::unavailable_reason();
-  constexpr std::string_view kHooked = "watched at every store by the kernel side's store hooks";
-  const bool hooked = stats.state.rfind(kHooked, 0) == 0;
-  const std::string hooks = hooked ? stats.state.substr(std::string_view("watched at every store ").size()) : "";
+  const std::string replays = replay_observation();
   if (a.replay.empty()) {
     // The time the fuzzer ran, measured here with its start-up (a libFuzzer
     // -runs=N may end it long before --time, and libFuzzer counts whole
@@ -80,22 +87,8 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
                stats.execs, stats.wall_seconds, rate,
                stats.exec_per_sec ? fmt::format(", libFuzzer's average {}", stats.exec_per_sec) : "",
                stats.peak_rss_mb, stats.last_status);
-    if (hooked && !unwatched.empty())
-      fmt::print("  phylib's state was watched at every store in the campaign, {}; in the replays it was sampled at "
-                 "callback and API boundaries, not watched at every store ({})\n",
-                 hooks, unwatched);
-    else if (!unwatched.empty())
-      fmt::print("  phylib's state was sampled at callback and API boundaries, not watched at every store ({}), in the "
-                 "campaign and in the replays\n",
-                 unwatched);
-    else if (hooked)
-      fmt::print("  phylib's state was watched at every store: in the campaign {}, in the replays by a hardware "
-                 "watchpoint\n",
-                 hooks);
-    else if (a.state == "watched")
-      fmt::print("  phylib's state in the campaign: {}; in the replays: watched at every store by a hardware "
-                 "watchpoint\n",
-                 stats.state.empty() ? "the fuzz target did not say how it observed it" : stats.state);
+    fmt::print("  phylib's state in the campaign: {}; in the replays: {}\n",
+               stats.state.empty() ? "the fuzz target did not say how it observed it" : stats.state, replays);
     if (stats.kernel_coverage_off)
       fmt::print("  kernel-side coverage off: phylib and the C and Rust drivers gave libFuzzer no feedback\n");
     else if (stats.kernel_blocks >= 0)
@@ -110,12 +103,12 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
                  "attach) where one "
                  "was kept (--snapshots on; {}); findings were replayed from nothing\n",
                  stats.snapshots.empty() ? "the target did not say how many" : stats.snapshots);
-    if (unwatched.empty() && a.state == "sampled")
+    if (a.state == "sampled")
       fmt::print("  phylib's state was sampled at callback and API boundaries during the campaign (--state sampled): a "
-                 "divergence that only a watched store shows was not looked for; findings were replayed with every "
-                 "store watched\n");
-  } else if (!unwatched.empty()) {
-    fmt::print("phylib's state was sampled at callback and API boundaries, not watched at every store ({})\n", unwatched);
+                 "divergence that only a watched store shows was not looked for; findings were replayed {}\n",
+                 replays.rfind("watched", 0) == 0 ? "with every store watched" : "with it sampled too");
+  } else if (replays.rfind("watched at every store by a hardware", 0) != 0) {
+    fmt::print("phylib's state was {}\n", replays);
   }
 }
 

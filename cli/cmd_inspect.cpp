@@ -352,8 +352,10 @@ int cmd_modinfo(const Common& c) {
                (*env)->built().build_dir.string());
   if ((*env)->built().store_hooks)
     fmt::print("store hooks: phylib and the C drivers (gcc -fsanitize=kernel-address, outline, stores only) call "
-               "__asan_store<N>_noabort before every store: phylib's state is watched by them, without a hardware "
-               "watchpoint (unless REFDRV_STATE_WATCH=off)\n");
+               "__asan_store<N>_noabort before every store: phylib's state is watched by them {} (unless "
+               "REFDRV_STATE_WATCH=off)\n",
+               (*env)->image().hooks_first() ? "first, without a hardware watchpoint (a fuzzing build)"
+                                             : "where no hardware watchpoint can be had");
   return 0;
 }
 

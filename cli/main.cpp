@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -19,6 +20,20 @@ int main(int argc, char** argv) {
   using namespace refdrv::cli;
   CLI::App app{"refdrv: reference-driver workbench (C, Rust and C++ PHY drivers on the real phylib)", "refdrv"};
   Common common;
+  // Line by line: an error on standard error comes between two lines of
+  // the table or report it interrupts, not inside one, where both go to one
+  // pipe or terminal.
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+  // How phylib's state is watched (host/store_watch.hpp): a value refdrv
+  // does not know would otherwise be ignored, and the state watched after all.
+  if (const char* w = std::getenv("REFDRV_STATE_WATCH");
+      w && *w && std::strcmp(w, "off") != 0 && std::strcmp(w, "hooks") != 0) {
+    fmt::print(stderr,
+               "refdrv: error: REFDRV_STATE_WATCH={}: refdrv knows off (phylib's state sampled at callback and API "
+               "boundaries only) and hooks (no hardware watchpoint: the kernel side's store hooks only)\n",
+               w);
+    return refdrv::kExitBadInput;
+  }
   const std::vector<Command> commands = build_app(app, common);
   if (argc > 1) {
     if (const std::string bad = unknown_command(app, argv[1]); !bad.empty()) {

@@ -51,15 +51,27 @@ const RunResult* CheckRow::run_of(Impl impl) const {
   return nullptr;
 }
 
-std::pair<std::size_t, std::string> CheckReport::sampled_states() const {
+namespace {
+// The runs where `why` says something, and the first thing it says.
+std::pair<std::size_t, std::string> count_runs(const std::vector<CheckRow>& rows,
+                                               std::string RunResult::* why) {
   std::pair<std::size_t, std::string> out;
   for (const auto& row : rows)
     for (const auto& r : row.runs)
-      if (!r.states_sampled.empty()) {
-        if (out.second.empty()) out.second = r.states_sampled;
+      if (!(r.*why).empty()) {
+        if (out.second.empty()) out.second = r.*why;
         ++out.first;
       }
   return out;
+}
+}  // namespace
+
+std::pair<std::size_t, std::string> CheckReport::sampled_states() const {
+  return count_runs(rows, &RunResult::states_sampled);
+}
+
+std::pair<std::size_t, std::string> CheckReport::hooked_states() const {
+  return count_runs(rows, &RunResult::states_hooked);
 }
 
 bool CheckReport::all_passed() const {

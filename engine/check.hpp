@@ -119,6 +119,9 @@ struct CheckReport {
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
   [[nodiscard]] std::pair<std::size_t, std::string> sampled_states() const;
+  // Runs whose phylib state the store hooks watched for want of a hardware
+  // watchpoint, and the first reason given.
+  [[nodiscard]] std::pair<std::size_t, std::string> hooked_states() const;
   [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence, 2 nothing ran
 };
 

@@ -27,6 +27,11 @@ Colors colors(bool on) {
 
 std::string verdict(const RunResult& r) { return r.passed() ? "pass" : "FAIL"; }
 
+// What the store hooks (emul/instance.c) see of phylib's state, and what not.
+constexpr std::string_view kHookedCaveat =
+    "every store phylib and the C drivers make is seen as it happens; a store by uninstrumented code (the Rust and "
+    "C++ sides, whose abstractions only read the state) would be seen at the next sample";
+
 // Why a selected implementation did not run on a row: its driver group
 // (the model's hardware) has none.
 std::string not_applicable(const CheckRow& row, Impl impl) {
@@ -226,6 +231,10 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     out += fmt::format("Note: in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
                        "entered and left between two samples would not be compared.\n",
                        n, why);
+  if (const auto [n, why] = rep.hooked_states(); n)
+    out += fmt::format("Note: in {} run(s) phylib's state was watched by the store hooks compiled into phylib and the "
+                       "C drivers, not by a hardware watchpoint ({}): {}.\n",
+                       n, why, kHookedCaveat);
   return out;
 }
 
@@ -298,7 +307,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/3";
+  j["schema"] = "refdrv-check-report/4";
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;
   json impls = json::array();
@@ -308,7 +317,9 @@ nlohmann::json check_report_json(const CheckReport& rep) {
   for (const auto& [i, why] : rep.absent) absent[impl_name(i)] = why;
   j["absent"] = absent;
   const auto [sampled, why] = rep.sampled_states();
-  j["state_observation"] = {{"runs_sampled", sampled}, {"reason", why}};
+  const auto [hooked, hooked_why] = rep.hooked_states();
+  j["state_observation"] = {{"runs_sampled", sampled}, {"reason", why},
+                            {"runs_store_hooks", hooked}, {"store_hooks_reason", hooked_why}};
   j["kernel_log_compared"] = rep.logs;
   json rows = json::array();
   for (const auto& row : rep.rows) {

@@ -133,6 +133,7 @@ Result<std::unique_ptr<Environment>> Environment::load(kernel::BuiltKernel built
   if (!image) return std::unexpected(image.error());
   env->image_ = std::move(*image);
   env->image_->set_store_hooks(env->built_.store_hooks);
+  env->image_->set_hooks_first(env->built_.coverage);
   for (const phy::ModuleDescriptor& m : options.cxx_modules) {
     auto reg = phy::Registration::register_module(*env->image_, m);
     if (!reg) return std::unexpected(reg.error());

@@ -520,6 +520,7 @@ class Run {
     }
     inst_->destroy();
     result_.states_sampled = inst_->sampled_because();
+    result_.states_hooked = inst_->hooks_because();
     result_.stop = inst_->stop_reason();
     result_.leaked_bytes = inst_->leaked_bytes();
     result_.trace = std::move(inst_->trace());

@@ -98,6 +98,11 @@ struct RunResult {
   // Why phylib's state was only sampled in this run ("" when every store to
   // it was watched, host/store_watch.hpp).
   std::string states_sampled;
+  // Why the kernel side's store hooks watched it in this run instead of a
+  // hardware watchpoint ("" where the hardware watched, or where the hooks
+  // came first: a fuzzing build's). They see the stores of phylib and the
+  // C drivers, not those of uninstrumented code (Rust, C++, emulation).
+  std::string states_hooked;
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   std::uint64_t writes_during_reset = 0;  // Clause-22 writes a resetting PHY ignored

@@ -84,7 +84,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
             {"writes_during_reset", r.writes_during_reset},
             {"wall_seconds", r.wall_seconds},
             {"leaked_bytes", r.leaked_bytes}, {"warnings", r.warnings},
-            {"states_sampled", r.states_sampled}};
+            {"states_sampled", r.states_sampled}, {"states_hooked", r.states_hooked}};
   j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
   j["callbacks"] = r.callbacks;
   json ex = json::array();
@@ -133,6 +133,7 @@ RunResult run_result_from_json(const json& j) {
   r.leaked_bytes = j.value("leaked_bytes", std::size_t{0});
   r.warnings = j.value("warnings", std::size_t{0});
   r.states_sampled = j.value("states_sampled", "");
+  r.states_hooked = j.value("states_hooked", "");
   if (j.contains("stop") && !j["stop"].is_null()) r.stop = j["stop"].get<std::string>();
   for (const auto& c : j.value("callbacks", json::array())) r.callbacks.insert(c.get<std::string>());
   for (const auto& e : j.value("expectations", json::array()))

@@ -138,13 +138,16 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     std::fprintf(stderr, "refdrv-fuzz-differential: kernel-side coverage off (phylib and the C and Rust drivers give "
                          "no feedback)\n");
   }
-  // How phylib's state is observed; refdrv fuzz prints it with its verdict.
-  // A kernel side built with store hooks must show them: a run that starts
-  // the PHY stores its state, so the hooks must have seen a store.
+  // How phylib's state is observed (host/context.cpp); refdrv fuzz prints it
+  // with its verdict. Where the store hooks watch (first, in a coverage
+  // build; else for want of a hardware watchpoint), they must show: a run
+  // that starts the PHY stores its state, so the hooks must have seen a store.
   std::string state;
+  const std::string no_hardware = watch::unavailable_reason();
+  const KernelImage& image = g_env->image();
   if (const std::string off = watch::switched_off(); !off.empty()) {
     state = "sampled at callback and API boundaries (" + off + ")";
-  } else if (g_env->built().store_hooks) {
+  } else if (image.store_hooks() && (image.hooks_first() || !no_hardware.empty())) {
     const auto suite = load_default_suite();
     if (!suite) die("the default suite: " + suite.error().message);
     const auto link_up = std::find_if(suite->begin(), suite->end(),
@@ -155,9 +158,10 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     const unsigned long seen = g_env->image().store_hook_hits() - before;
     if (seen == 0) die("the kernel side was built with store hooks, but a run that brings the link up showed them no store");
     state = fmt::format("watched at every store by the kernel side's store hooks ({} stores seen in "
-                        "link-up-switch-10-100)", seen);
-  } else if (const std::string why = watch::unavailable_reason(); !why.empty()) {
-    state = "sampled at callback and API boundaries (" + why + ")";
+                        "link-up-switch-10-100{})",
+                        seen, image.hooks_first() ? "" : "; no hardware watchpoint: " + no_hardware);
+  } else if (!no_hardware.empty()) {
+    state = "sampled at callback and API boundaries (" + no_hardware + ")";
   } else {
     state = "watched at every store by a hardware watchpoint";
   }

@@ -19,18 +19,29 @@ int ContextBase::watch(void* addr, unsigned long len) {
   watch_addr_ = addr;
   watch_len_ = len;
   if (!addr) return 0;
-  std::string why;
-  if (image_.store_hooks()) {
-    // The kernel side watches with its store hooks (emul/instance.c), unless
-    // watching is switched off: no debug register, no trap.
-    why = watch::switched_off();
-    hooked_ = why.empty();
-    if (hooked_) return 2;
-  } else {
-    watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
+  // Switched off: the samples only.
+  if (std::string off = watch::switched_off(); !off.empty()) {
+    sampled_because_ = std::move(off);  // once sampled, the run was sampled
+    return 0;
   }
-  if (watch_slot_ < 0) sampled_because_ = why;  // once sampled, the run was sampled
-  return watch_slot_ >= 0 ? 1 : 0;
+  // A fuzzing build watches with the kernel side's store hooks
+  // (emul/instance.c) first: no debug register, no trap per store.
+  if (image_.store_hooks() && image_.hooks_first()) {
+    hooked_ = true;
+    return 2;
+  }
+  // Else a hardware watchpoint, which sees a store from any code; where none
+  // can be had, the store hooks, which see phylib's and the C drivers'.
+  std::string why;
+  watch_slot_ = watch::arm(addr, len, image_.ops().observe, &why);
+  if (watch_slot_ >= 0) return 1;
+  if (image_.store_hooks()) {
+    hooked_ = true;
+    if (hooks_because_.empty()) hooks_because_ = why;  // as sampled_because_: the first reason
+    return 2;
+  }
+  sampled_because_ = why;
+  return 0;
 }
 
 void ContextBase::save_context(Saved& out) const {
@@ -44,6 +55,7 @@ void ContextBase::save_context(Saved& out) const {
   out.log = log_;
   out.partial_line = partial_line_;
   out.sampled_because = sampled_because_;
+  out.hooks_because = hooks_because_;
   out.watch_addr = watch_addr_;
   out.watch_len = watch_len_;
 }
@@ -59,11 +71,16 @@ void ContextBase::restore_context(const Saved& saved) {
   log_ = saved.log;
   partial_line_ = saved.partial_line;
   // The same store watch as when saved (the restored data is at the same
-  // address); then the saved reason, whatever arming it again said.
+  // address). A run sampled (or hooked) before the save stays so; one whose
+  // watch cannot be armed again now (this thread's debug registers taken)
+  // is sampled from here, and says so, as a fresh run would.
+  sampled_because_.clear();
+  hooks_because_.clear();
   if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ ||
       (saved.watch_addr && watch_slot_ < 0 && !hooked_))
     watch(saved.watch_addr, saved.watch_len);
-  sampled_because_ = saved.sampled_because;
+  if (!saved.sampled_because.empty()) sampled_because_ = saved.sampled_because;
+  if (!saved.hooks_because.empty()) hooks_because_ = saved.hooks_because;
 }
 
 void* ContextBase::alloc(unsigned long size, unsigned long align) {

@@ -69,8 +69,15 @@ class ContextBase {
   void set_tracing(bool on) { tracing_ = on; }
   void add_trace(TraceEvent ev) { trace_.add(std::move(ev)); }
   // Why phylib's state was only sampled here, "" when every store was
-  // watched (a hardware watchpoint) or nothing asked for a watch.
+  // watched (a hardware watchpoint or the store hooks) or nothing asked for
+  // a watch.
   [[nodiscard]] const std::string& sampled_because() const { return sampled_because_; }
+  // Why the store hooks watched it instead of a hardware watchpoint, where
+  // they did for want of one ("" where the hardware watched, or the hooks
+  // came first: a fuzzing build's).
+  [[nodiscard]] const std::string& hooks_because() const { return hooks_because_; }
+  // Whether the store hooks watch now (watch() returned 2).
+  [[nodiscard]] bool hooked() const { return hooked_; }
   // Called with each link change the MAC's adjust_link saw, once traced.
   virtual void link_reported(const TraceEvent& /*ev*/) {}
 
@@ -83,7 +90,7 @@ class ContextBase {
     MemoryAccount::Saved memory;
     std::vector<TraceEvent> trace;
     std::vector<LogLine> log;
-    std::string partial_line, sampled_because;
+    std::string partial_line, sampled_because, hooks_because;
     void* watch_addr = nullptr;
     unsigned long watch_len = 0;
   };
@@ -106,6 +113,7 @@ class ContextBase {
   void* watch_addr_ = nullptr;  // what watch() was last asked for
   unsigned long watch_len_ = 0;
   std::string sampled_because_;
+  std::string hooks_because_;
 };
 
 }  // namespace refdrv

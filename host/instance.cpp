@@ -34,7 +34,7 @@ void Instance::record_stop(const gate::Stop& stop) {
   // marked may not be reported yet (the stop came from the host: a fault, a
   // budget); a watchpoint would have reported it at the store, so it is
   // reported now, before the stop. Contained: the kernel side just failed.
-  if (image_.store_hooks() && ki_ && sampled_because().empty()) (void)gate::run([&] { image_.ops().observe(); });
+  if (hooked() && ki_) (void)gate::run([&] { image_.ops().observe(); });
   stop_ = reason;
   mark(TraceKind::kFatal, reason);
   // Forget the abandoned execution context; the instance is not resumed.

@@ -85,12 +85,16 @@ class KernelImage {
     return l;
   }
 
-  // Whether phylib and the C drivers were built with the store hooks (a
-  // coverage build: kernel/kbuild.hpp): ContextBase::watch() then has the
-  // kernel side watch phylib's state with them (emul/instance.c) instead of
-  // arming a hardware watchpoint. Set by the loader from the build's record.
+  // Whether phylib and the C drivers were built with the store hooks
+  // (kernel/kbuild.hpp): ContextBase::watch() then has the kernel side watch
+  // phylib's state with them (emul/instance.c) where no hardware watchpoint
+  // can be had, or first, instead of arming one, where hooks_first() (a
+  // coverage build, the fuzzers': no trap per store). Set by the loader from
+  // the build's record.
   void set_store_hooks(bool on) { store_hooks_ = on; }
   [[nodiscard]] bool store_hooks() const { return store_hooks_; }
+  void set_hooks_first(bool on) { hooks_first_ = on; }
+  [[nodiscard]] bool hooks_first() const { return hooks_first_; }
   // Stores to a watched word the hooks saw since the image was loaded (0
   // without them): the fuzz target's check that they are there.
   [[nodiscard]] unsigned long store_hook_hits() const;
@@ -155,6 +159,7 @@ class KernelImage {
   std::vector<const refdrv_foreign_module*> foreign_;
   std::vector<std::pair<std::byte*, std::size_t>> data_ranges_;  // what save() copies
   bool store_hooks_ = false;
+  bool hooks_first_ = false;
   const unsigned long* store_hook_hits_ = nullptr;  // the kernel side's count (older builds: none)
   // The data's reference copy (Saved): the ranges above end to end, taken
   // once, at the first save().

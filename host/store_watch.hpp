@@ -12,8 +12,10 @@
 // Where the breakpoint cannot be had (a kernel without it, perf_event_open
 // refused: perf_event_paranoid, a container's seccomp policy; a virtual
 // machine that grants the breakpoint but never traps; under valgrind, whose
-// translated code the trap would hit; REFDRV_STATE_WATCH=off in the
-// environment), arm() says why and nothing is watched.
+// translated code the trap would hit; REFDRV_STATE_WATCH=off or =hooks in
+// the environment), arm() says why and the hardware watches nothing; the
+// kernel side's store hooks (emul/instance.c) then watch phylib's state,
+// unless REFDRV_STATE_WATCH=off (host/context.cpp).
 #pragma once
 
 #include <cstddef>
@@ -29,8 +31,9 @@ int arm(const void* addr, std::size_t len, void (*callback)(), std::string* why)
 // Stops the watch (a slot arm() returned on this thread); -1 does nothing.
 void disarm(int slot);
 
-// Whether this process can watch at all, and if not why ("" when it can):
-// REFDRV_STATE_WATCH=off and valgrind at each call; whether a watchpoint
+// Whether this process can watch with a hardware watchpoint, and if not why
+// ("" when it can): REFDRV_STATE_WATCH=off or =hooks and valgrind at each
+// call; whether a watchpoint
 // opens and then fires on a store, tried once per process on a word of its
 // own.
 [[nodiscard]] std::string unavailable_reason();

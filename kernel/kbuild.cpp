@@ -28,11 +28,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bump when the recipe (flags, steps, generated files) changes meaning.
-constexpr const char* kRecipeVersion = "refdrv-recipe-2";
+constexpr const char* kRecipeVersion = "refdrv-recipe-3";  // 3: store hooks in every build
 constexpr const char* kCoveredDir = "drivers/net/phy/";
 constexpr const char* kCoverageFlag = "-fsanitize-coverage=trace-pc";
-// And phylib's state watched by compiler hooks instead of a hardware
-// watchpoint (emul/instance.c): gcc's KASAN instrumentation in its outline
+// And phylib's state watched by compiler hooks (emul/instance.c), in every
+// build: the fuzzers' watch with them instead of a hardware watchpoint, and
+// check's where no hardware watchpoint can be had. gcc's KASAN instrumentation in its outline
 // form, stores only, so that every store the tree's phylib and C drivers make
 // first calls __asan_store<N>_noabort(address). Nothing of KASAN's is used:
 // __SANITIZE_ADDRESS__ is undefined again, so the tree's headers read as in
@@ -690,13 +691,13 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
     const std::string source = replaced ? replaced->string() : k.source;
     // Coverage: phylib and the drivers, not the lib/ helpers they call
     // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
-    const bool covered = opt.coverage && (k.path.rfind(kCoveredDir, 0) == 0 || k.path == "rust/kernel.o");
+    const bool phy_dir = k.path.rfind(kCoveredDir, 0) == 0;
+    const bool covered = opt.coverage && (phy_dir || k.path == "rust/kernel.o");
     if (k.lang == Lang::kC) {
       std::vector<std::string> argv = k.argv;
-      if (covered) {
-        argv.insert(argv.begin() + 1, kCoverageFlag);
-        argv.insert(argv.begin() + 2, kStoreHookFlags.begin(), kStoreHookFlags.end());
-      }
+      // The store hooks: phylib and the C drivers, in every build.
+      if (phy_dir) argv.insert(argv.begin() + 1, kStoreHookFlags.begin(), kStoreHookFlags.end());
+      if (covered) argv.insert(argv.begin() + 1, kCoverageFlag);
       // A replacement elsewhere still finds the headers beside the original.
       if (replaced) argv.push_back("-iquote" + fs::path(k.source).parent_path().string());
       ninja += fmt::format("build {}: kcc {}\n  cmd = {}\n  renames = {}\n", ninja_path(out), ninja_path(source),
@@ -1018,7 +1019,7 @@ Result<BuiltKernel> derived_build(const BuiltKernel& parent, const LinuxTree& tr
   BuiltKernel b;
   b.tree = tree;
   b.coverage = opt.coverage;
-  b.store_hooks = opt.coverage;
+  b.store_hooks = true;  // every build since refdrv-recipe-3
   b.kbuild_dir = parent.kbuild_dir;
   b.rust = parent.rust;
   b.rust_note = parent.rust_note;
@@ -1068,7 +1069,7 @@ Result<BuiltKernel> derived_build(const BuiltKernel& parent, const LinuxTree& tr
                              differing.empty() ? "none" : fmt::format("{}", fmt::join(differing, ", ")),
                              compiled.size(), compiled.size() == 1 ? "" : "s"));
   const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + b.kbuild_dir.string() + "\n" +
-                               kRecipeVersion + data.string() + (opt.coverage ? "\ncoverage\nstore-hooks" : "") +
+                               kRecipeVersion + data.string() + (opt.coverage ? "\ncoverage" : "") +
                                overlay_identity + "\nderived from " + parent.build_dir.string();
   return compile_and_link(std::move(b), opt, data, identity);
 }
@@ -1216,7 +1217,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   BuiltKernel b;
   b.tree = tree;
   b.coverage = opt.coverage;
-  b.store_hooks = opt.coverage;
+  b.store_hooks = true;  // every build since refdrv-recipe-3
 
   // ---- 1. configure (cached): with the tree's Rust when it can be built ----
   auto plan = plan_configuration(tree, data, *fragment, drivers_block);
@@ -1280,7 +1281,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
 
   // The build directory: keyed by everything that goes into the objects.
   const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" +
-                               kRecipeVersion + data.string() + (opt.coverage ? "\ncoverage\nstore-hooks" : "");
+                               kRecipeVersion + data.string() + (opt.coverage ? "\ncoverage" : "");
   return compile_and_link(std::move(b), opt, data, identity);
 }
 

@@ -41,9 +41,9 @@ struct BuildOptions {
   // Compile the tree's phylib and C drivers (drivers/net/phy) with gcc's
   // -fsanitize-coverage=trace-pc and its Rust drivers with LLVM's
   // equivalent, for the fuzzers' coverage feedback
-  // (refdrv_kernel_ops.set_coverage), and with the store hooks that watch
-  // phylib's state without a trap per store (emul/instance.c). A separate
-  // build in the cache.
+  // (refdrv_kernel_ops.set_coverage); phylib's state is then watched by the
+  // store hooks (emul/instance.c, in every build) first, without a trap per
+  // store. A separate build in the cache.
   bool coverage = false;
   // Sources compiled instead of the tree's own (tree-relative source path ->
   // the file to compile): a patched driver or phylib file (a mutant of
@@ -123,8 +123,9 @@ struct BuiltKernel {
   // kbuild's dependency records list them (relative to the tree).
   std::vector<std::string> rust_sources;
   bool coverage = false;                 // built with BuildOptions::coverage
-  // phylib and the C drivers call the store hooks of emul/instance.c before each store (a
-  // coverage build's): phylib's state is watched without a hardware watchpoint.
+  // phylib and the C drivers call the store hooks of emul/instance.c before
+  // each store (every build since refdrv-recipe-3): phylib's state can be
+  // watched without a hardware watchpoint (host/context.cpp says when it is).
   bool store_hooks = false;
   std::map<std::string, std::filesystem::path> overlay;  // BuildOptions::overlay
   // A build derived from another (an overlay, or a tree reusing another

@@ -567,6 +567,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     classify_conformance(results[i], *jobs[i].scenario, row);
     if (row.conformance == Conformance::kFail) row.failing_scenario = std::move(job_yaml[i]);
     if (rep.states_sampled.empty()) rep.states_sampled = results[i].states_sampled;
+    if (rep.states_hooked.empty()) rep.states_hooked = results[i].states_hooked;
   }
 
   // The legs of the entries that passed, contained alike; no traces needed.
@@ -778,6 +779,10 @@ std::string format_drivers(const DriversReport& r) {
   if (!r.selected.empty()) out += selection_note(r) + "\n";
   if (!r.states_sampled.empty())
     out += fmt::format("Note: phylib's state was sampled, not watched at every store ({}).\n", r.states_sampled);
+  if (!r.states_hooked.empty())
+    out += fmt::format("Note: phylib's state was watched at every store by the store hooks compiled into phylib and the "
+                       "C drivers, not by a hardware watchpoint ({}).\n",
+                       r.states_hooked);
   return out;
 }
 
@@ -833,7 +838,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                                                    {"errors_ignored", row.attach_errors_ignored}})
                                  : nlohmann::json(nullptr)},
                        {"reason", row.reason}});
-  return {{"schema", "refdrv-drivers/2"},
+  return {{"schema", "refdrv-drivers/3"},
           {"tree_version", r.tree_version},
           {"files", r.files()},
           {"selection", r.selected.empty() ? nlohmann::json(nullptr)
@@ -850,7 +855,9 @@ nlohmann::json drivers_json(const DriversReport& r) {
              const DifferentialTotals d = r.differential();
              return nlohmann::json({{"entries", d.entries}, {"comparisons", d.comparisons}, {"diverged", d.diverged}});
            }()},
-          {"state_observation", {{"sampled", !r.states_sampled.empty()}, {"reason", r.states_sampled}}},
+          {"state_observation",
+           {{"sampled", !r.states_sampled.empty()}, {"reason", r.states_sampled},
+            {"store_hooks", !r.states_hooked.empty()}, {"store_hooks_reason", r.states_hooked}}},
           {"stubbed", r.stubbed},
           {"entries", entries}};
 }

@@ -97,6 +97,7 @@ struct DriversReport {
   std::size_t tree_files = 0;
   std::vector<std::string> stubbed;  // functions the build replaced by trace-and-stop stubs
   std::string states_sampled;        // why phylib's state was sampled, not watched ("" when watched)
+  std::string states_hooked;         // why the store hooks watched it, not a hardware watchpoint ("" when not)
   double seconds = 0;                // the runs, after the build
   std::size_t runs = 0;              // main scenarios and legs
   [[nodiscard]] std::size_t files() const;

@@ -606,38 +606,48 @@ class Traps : public ::testing::Test {
   Rig rig_;
 };
 
-// Issue 17: every store to phydev->state is seen (a hardware watchpoint),
-// also a state entered and left with no sample in between; without the
-// watchpoint (REFDRV_STATE_WATCH=off) the same blip goes unseen, and the
-// instance says its states were sampled. Where watchpoints are granted but
-// never fire (a Firecracker VM), the instance says so too: it never claims a
-// watch it does not have.
+// Issue 17: every store to phydev->state is seen (a hardware watchpoint,
+// else the store hooks check's build has too), also a state entered and left
+// with no sample in between; with watching switched off
+// (REFDRV_STATE_WATCH=off) the same blip goes unseen, and the instance says
+// its states were sampled. Where watchpoints are granted but never fire (a
+// Firecracker VM), or with REFDRV_STATE_WATCH=hooks, the store hooks watch
+// and the instance says why: it never claims a watch it does not have.
 TEST(StateWatch, AStateEnteredAndLeftBetweenTwoSamplesIsInTheTrace) {
   const std::string unavailable = watch::unavailable_reason();
-  auto blips = [](bool watch_off, std::string* sampled_because) {
-    if (watch_off) ::setenv("REFDRV_STATE_WATCH", "off", 1);
+  struct Seen {
+    std::vector<std::string> states;
+    std::string sampled_because, hooks_because;
+  };
+  auto blips = [](const char* mode) {
+    if (mode) ::setenv("REFDRV_STATE_WATCH", mode, 1);
     Rig rig = make_rig(environment("6.12"), "generic", "", Impl::kC);
     EXPECT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
-    *sampled_because = rig.inst->sampled_because();
+    Seen seen;
+    seen.sampled_because = rig.inst->sampled_because();
+    seen.hooks_because = rig.inst->hooks_because();
     const std::size_t from = rig.inst->trace().events().size();
     EXPECT_EQ(rig.inst->op(REFDRV_OP_SELFTEST_TRAP, REFDRV_SELFTEST_STATE_BLIP).ret, 0);
-    std::vector<std::string> states;
     const auto& ev = rig.inst->trace().events();
     for (std::size_t i = from; i < ev.size(); ++i)
-      if (ev[i].kind == TraceKind::kState) states.push_back(ev[i].detail + "->" + ev[i].name);
+      if (ev[i].kind == TraceKind::kState) seen.states.push_back(ev[i].detail + "->" + ev[i].name);
     ::unsetenv("REFDRV_STATE_WATCH");
-    return states;
+    return seen;
   };
-  std::string why;
-  if (unavailable.empty()) {
-    EXPECT_THAT(blips(false, &why), ElementsAre("READY->HALTED", "HALTED->READY"));
-    EXPECT_EQ(why, "");
-  } else {
-    EXPECT_THAT(blips(false, &why), IsEmpty());
-    EXPECT_EQ(why, unavailable);
-  }
-  EXPECT_THAT(blips(true, &why), IsEmpty());
-  EXPECT_EQ(why, "REFDRV_STATE_WATCH=off");
+  ASSERT_TRUE(environment("6.12").built().store_hooks) << "every build has the store hooks";
+  ASSERT_FALSE(environment("6.12").image().hooks_first()) << "check's build watches with the hardware first";
+  const Seen watched = blips(nullptr);
+  EXPECT_THAT(watched.states, ElementsAre("READY->HALTED", "HALTED->READY"));
+  EXPECT_EQ(watched.sampled_because, "");
+  EXPECT_EQ(watched.hooks_because, unavailable) << "the hooks watch exactly where the hardware cannot";
+  const Seen hooked = blips("hooks");
+  EXPECT_THAT(hooked.states, ElementsAre("READY->HALTED", "HALTED->READY"));
+  EXPECT_EQ(hooked.sampled_because, "");
+  EXPECT_EQ(hooked.hooks_because, "REFDRV_STATE_WATCH=hooks");
+  const Seen off = blips("off");
+  EXPECT_THAT(off.states, IsEmpty());
+  EXPECT_EQ(off.sampled_because, "REFDRV_STATE_WATCH=off");
+  EXPECT_EQ(off.hooks_because, "");
 }
 
 TEST_F(Traps, WarnOnOncePrintsTheWarningOnceTaintsAndExecutionGoesOn) {
