@@ -436,8 +436,27 @@ std::string format_commits_summary(const CommitsReport& rep) {
                                 r.checked || r.build_failed ? "breaks the check" : "could not be checked",
                                 r.commit.short_sha(), r.commit.subject, commit_verdict(r));
   if (!r.checked && !r.error.empty() && r.error.find('\n') != std::string::npos) out += r.error + "\n";
-  if (*broken > 0)
-    out += fmt::format("  (the commit before it, {}, passes)\n", rep.results[*broken - 1].commit.short_sha());
+  if (r.checked || r.build_failed) {
+    // The commit checked before it passes; whether the range's base (its
+    // parent, outside the range) did was not checked: the break may be older.
+    if (*broken > 0)
+      out += fmt::format("  (the commit checked before it, {}, passes)\n", rep.results[*broken - 1].commit.short_sha());
+    else
+      out += "  (the first commit of the range: the commit the range starts from was not checked, so if it fails "
+             "too the break is older; check a range that starts earlier)\n";
+    return out;
+  }
+  // Not checked: a later commit that breaks the check is named too, as the
+  // first one checked that does (an earlier one may break it unseen).
+  for (std::size_t i = *broken + 1; i < rep.results.size(); ++i) {
+    const CommitResult& later = rep.results[i];
+    if ((later.checked && later.exit_code != 0) || later.build_failed) {
+      out += fmt::format("first commit checked that breaks the check: {} {}\n  {}\n  (a commit before it could not "
+                         "be checked, so it may not be the first)\n",
+                         later.commit.short_sha(), later.commit.subject, commit_verdict(later));
+      break;
+    }
+  }
   return out;
 }
 

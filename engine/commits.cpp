@@ -20,7 +20,10 @@ int CommitsReport::exit_code() const {
     if (r.checked ? r.exit_code != 0 : r.build_failed) finding = true;
     else if (!r.checked) unchecked = true;
   }
-  return unchecked ? 2 : finding ? 1 : 0;
+  // A commit that breaks the check is a finding whatever else the range
+  // holds; a commit not checked makes the range no verdict only where
+  // nothing was found (format_commits_summary() says which were not).
+  return finding ? 1 : unchecked ? 2 : 0;
 }
 
 namespace {

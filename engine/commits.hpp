@@ -42,9 +42,10 @@ struct CommitsReport {
   // expectation, or no check.
   [[nodiscard]] std::optional<std::size_t> first_broken() const;
   // 0 every commit clean; 1 a commit has a finding (a divergence, a failed
-  // expectation, a kernel side that does not build); 2 a commit could not be
-  // checked for another reason (its checkout failed, an implementation the
-  // check needs is missing): the range was compared less than asked.
+  // expectation, a kernel side that does not build), whatever else the
+  // range holds; else 2 where a commit could not be checked for another
+  // reason (its checkout failed, an implementation the check needs is
+  // missing): the range was compared less than asked.
   [[nodiscard]] int exit_code() const;
 };
 

@@ -132,8 +132,14 @@ hw::FaultRule read_fault(Reader& r, bool long_form) {
       f.probability = (r.u8() + 1) / 512.0;
       break;
   }
-  if (f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits) f.mask = r.u16();
-  if (f.kind == hw::FaultKind::kStuckBits) f.value = r.u16();
+  // As the scenario format takes them (a reproducer must load): a mask that
+  // changes a bit, a stuck value within its mask (the bits outside it never
+  // showed anyway).
+  if (f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits) {
+    f.mask = r.u16();
+    if (f.mask == 0) f.mask = 0xffff;
+  }
+  if (f.kind == hw::FaultKind::kStuckBits) f.value = static_cast<std::uint16_t>(r.u16() & f.mask);
   if (long_form) f.addr = r.u8() % 32;
   return f;
 }

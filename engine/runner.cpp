@@ -98,8 +98,10 @@ class Run {
     // what it found) of the run that saved it; nothing asks for both.
     SnapshotPoints points =
         opt_.snapshots && !opt_.extra_fault && !opt_.check_wire ? snapshot_points(sc_) : SnapshotPoints{};
-    if (points.check > opt_.max_steps) points.check = 0;
-    if (points.attach > opt_.max_steps) points.attach = 0;
+    // A prefix run (max_steps) schedules no cable step past its end: a point
+    // whose state holds such a step is not this run's.
+    if (points.check && snapshot_key_end(sc_, points.check) > opt_.max_steps) points.check = 0;
+    if (points.attach && snapshot_key_end(sc_, points.attach) > opt_.max_steps) points.attach = 0;
     std::size_t first = 0;
     if (points.check && restore(points.check, budgets)) first = points.check;
     else if (points.attach && restore(points.attach, budgets)) first = points.attach;

@@ -136,12 +136,18 @@ constexpr std::array<std::pair<std::uint32_t, hw::Mode>, 6> kAdvertisedModes = {
     {REFDRV_ADV_1000HALF, hw::Mode::k1000Half}, {REFDRV_ADV_1000FULL, hw::Mode::k1000Full},
 }};
 
-// A whole decimal, hex (0x) or octal number, or nothing.
+// A whole decimal or hex (0x) number, or nothing. A leading zero is not
+// octal (YAML 1.1 read 010 as 8, YAML 1.2 as 10): such a number is none,
+// and the caller says what it takes.
 std::optional<long long> parse_number(const std::string& s) {
+  const std::size_t digits = s.find_first_not_of("+-");
+  if (digits == std::string::npos) return std::nullopt;
+  const bool hex = s.compare(digits, 2, "0x") == 0 || s.compare(digits, 2, "0X") == 0;
+  if (!hex && s[digits] == '0' && digits + 1 < s.size()) return std::nullopt;
   std::size_t used = 0;
   long long v = 0;
   try {
-    v = std::stoll(s, &used, 0);
+    v = std::stoll(s, &used, hex ? 16 : 10);
   } catch (...) {
     return std::nullopt;
   }
@@ -233,6 +239,13 @@ class Parser {
     const std::string s = n.Scalar();
     const auto v = parse_number(s);
     if (!v) {
+      // YAML 1.1 read a leading zero as octal, YAML 1.2 as decimal.
+      const std::size_t first = s.find_first_not_of("+-");
+      if (first != std::string::npos && s[first] == '0' && first + 1 < s.size() &&
+          std::isdigit(static_cast<unsigned char>(s[first + 1])))
+        return error(n, fmt::format("{} {}: a number with a leading 0 reads as octal in some YAML and as decimal in "
+                                    "others; write it without the 0, or in hex (0x...)",
+                                    what, s));
       const bool digits = !s.empty() && std::all_of(s.begin() + (s[0] == '-' ? 1 : 0), s.end(),
                                                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
       if (digits && s.size() > (s[0] == '-' ? 1u : 0u))
@@ -292,10 +305,12 @@ class Parser {
         if (s == name || s == std::string("-") + name) return -v;
     }
     auto v = integer(n, "returns");
-    if (!v || *v > 0) {
+    if (!v || *v > 0 || *v < -4095) {
       std::string names;
       for (const auto& [name, v2] : kErrnos) names += (names.empty() ? "" : ", ") + std::string(name);
-      return error(n, fmt::format("returns must be 0, ok, a negative number or an errno name ({})", names));
+      return error(n, fmt::format("returns must be 0, ok, an errno as a negative number (-1 to -4095) or an errno name "
+                                  "({})",
+                                  names));
     }
     return static_cast<int>(*v);
   }
@@ -418,7 +433,8 @@ class Parser {
     std::optional<std::uint32_t> phy_id;
     if (n["phy-id"]) {
       auto v = integer(n["phy-id"], "phy-id");
-      if (!v || *v < 0 || *v > 0xffffffffLL) return error(n["phy-id"], "phy-id must be a 32-bit PHY identifier");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 0xffffffffLL) return error(n["phy-id"], "phy-id must be a 32-bit PHY identifier");
       phy_id = static_cast<std::uint32_t>(*v);
     }
     return inline_partner(negotiates, abilities, forced, pause, asym, legacy, rfault, phy_id);
@@ -437,7 +453,8 @@ class Parser {
     }
     if (n["speed"]) {
       auto v = integer(n["speed"], "speed");
-      if (!v || (*v != 10 && *v != 100 && *v != 1000)) return error(n["speed"], "speed must be 10, 100 or 1000");
+      if (!v) return std::unexpected(v.error());
+      if ((*v != 10 && *v != 100 && *v != 1000)) return error(n["speed"], "speed must be 10, 100 or 1000");
       e.speed = static_cast<int>(*v);
     }
     if (n["duplex"]) {
@@ -513,7 +530,8 @@ class Parser {
       }
     } else if (n["access"]) {
       auto v = integer(n["access"], "access");
-      if (!v || *v < 0) return error(n["access"], "access must be the 0-based index of an MDIO access");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0) return error(n["access"], "access must be the 0-based index of an MDIO access");
       f.trigger = hw::FaultTrigger::kAccessIndex;
       f.index = static_cast<std::uint64_t>(*v);
     } else {
@@ -522,26 +540,41 @@ class Parser {
         p = n["probability"].as<double>();
       } catch (...) {
       }
-      if (p < 0 || p > 1) return error(n["probability"], "probability must be between 0 and 1");
+      // (NaN compares false both ways: refused by saying what is wanted.)
+      if (!(p > 0 && p <= 1))
+        return error(n["probability"], "probability must be more than 0 and at most 1 (a rule of 0 never acts)");
       f.trigger = hw::FaultTrigger::kProbability;
       f.probability = p;
     }
     if (n["nth"] && !n["register"]) return error(n["nth"], "nth goes with register");
     if (n["mask"]) {
       auto v = integer(n["mask"], "mask");
-      if (!v || *v < 0 || *v > 0xffff) return error(n["mask"], "mask must be a 16-bit value");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 0xffff) return error(n["mask"], "mask must be a 16-bit value");
       f.mask = static_cast<std::uint16_t>(*v);
     }
     if (n["value"]) {
       auto v = integer(n["value"], "value");
-      if (!v || *v < 0 || *v > 0xffff) return error(n["value"], "value must be a 16-bit value");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 0xffff) return error(n["value"], "value must be a 16-bit value");
       f.value = static_cast<std::uint16_t>(*v);
     }
-    if ((f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits) && !n["mask"])
-      return error(n, fmt::format("{} needs a mask", *kind));
+    const bool bits = f.kind == hw::FaultKind::kStuckBits || f.kind == hw::FaultKind::kFlipBits;
+    if (bits && !n["mask"]) return error(n, fmt::format("{} needs a mask", *kind));
+    // What the kind does not read is refused, not dropped (nor left out
+    // when the scenario is written back).
+    if (!bits && n["mask"]) return error(n["mask"], fmt::format("mask goes with stuck-bits and flip-bits, not {}", *kind));
+    if (f.kind != hw::FaultKind::kStuckBits && n["value"])
+      return error(n["value"], fmt::format("value goes with stuck-bits, not {}", *kind));
+    if (bits && f.mask == 0) return error(n["mask"], fmt::format("{} with mask 0 changes no bit", *kind));
+    if (f.kind == hw::FaultKind::kStuckBits && (f.value & ~f.mask))
+      return error(n["value"], fmt::format("value 0x{:04x} has bits outside mask 0x{:04x}: stuck-bits sets only the "
+                                           "bits of its mask, so those could never show",
+                                           f.value, f.mask));
     if (n["address"]) {
       auto v = integer(n["address"], "address");
-      if (!v || *v < 0 || *v > 31) return error(n["address"], "address must be an MDIO address (0-31)");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 31) return error(n["address"], "address must be an MDIO address (0-31)");
       f.addr = static_cast<int>(*v);
     }
     if (n["delivered"]) {
@@ -797,13 +830,15 @@ class Parser {
     st.reg = static_cast<int>(*r);
     if (arg["address"]) {
       auto a = integer(arg["address"], "address");
-      if (!a || *a < 0 || *a > 31) return error(arg["address"], "address must be 0-31");
+      if (!a) return std::unexpected(a.error());
+      if (*a < 0 || *a > 31) return error(arg["address"], "address must be 0-31");
       st.addr = static_cast<int>(*a);
     }
     if (write) {
       if (!arg["value"]) return error(arg, fmt::format("{} needs a value", what));
       auto v = integer(arg["value"], "value");
-      if (!v || *v < 0 || *v > 0xffff) return error(arg["value"], "value must be a 16-bit value");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 0xffff) return error(arg["value"], "value must be a 16-bit value");
       st.value = static_cast<int>(*v);
     } else if (arg["value"]) {
       return error(arg["value"], fmt::format("{} takes no value", what));
@@ -814,6 +849,11 @@ class Parser {
         auto e = errno_value(arg["returns"]);
         if (!e) return std::unexpected(e.error());
         st.returns = *e;
+      } else if (*rv < -4095 || *rv > (st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite ? 0 : 0xffff)) {
+        return error(arg["returns"],
+                     st.kind == Step::Kind::kMdioWrite || st.kind == Step::Kind::kMiiWrite
+                         ? "returns of a write must be 0 or an errno (-1 to -4095, or its name)"
+                         : "returns of a read must be a 16-bit register value or an errno (-1 to -4095, or its name)");
       } else {
         st.returns = static_cast<int>(*rv);
       }
@@ -928,7 +968,8 @@ class Parser {
                                        kMaxFirmwareBytes);
         if (!kv.second["size"]) return error(kv.second, range);
         auto sz = integer(kv.second["size"], "size");
-        if (!sz || *sz < 0 || *sz > kMaxFirmwareBytes) return error(kv.second, range);
+        if (!sz) return std::unexpected(sz.error());
+        if (*sz < 0 || *sz > kMaxFirmwareBytes) return error(kv.second, range);
         f.kind = FirmwareFile::Kind::kTestImage;
         f.size = static_cast<std::size_t>(*sz);
       } else {
@@ -977,7 +1018,8 @@ class Parser {
     }
     if (root["phy-id"]) {
       auto v = integer(root["phy-id"], "phy-id");
-      if (!v || *v < 0 || *v > 0xffffffffLL) return error(root["phy-id"], "phy-id must be a 32-bit PHY identifier");
+      if (!v) return std::unexpected(v.error());
+      if (*v < 0 || *v > 0xffffffffLL) return error(root["phy-id"], "phy-id must be a 32-bit PHY identifier");
       s.phy_id = static_cast<std::uint32_t>(*v);
     }
     if (root["page-register"]) {
@@ -1120,8 +1162,9 @@ std::optional<std::uint64_t> parse_duration(const std::string& text) {
 namespace {
 std::atomic<std::uint64_t> g_safety_net_hits{0};
 
-// Where the text's second YAML document has its first node, if it has one
-// (an empty or null document is none). Two documents are read at the most:
+// Where the first YAML document after the first that has a node has its
+// first node, if one has (an empty or null document is none). A bounded
+// number of documents is read:
 // yaml-cpp 0.7's LoadAll loops for ever, allocating, on input its parser
 // cannot advance over (", y"; found by the parser fuzzer), handing back
 // empty documents.
@@ -1147,9 +1190,18 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
   };
   std::istringstream in(text);
   YAML::Parser parser(in);
-  FirstNode first, second;
-  if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return std::nullopt;
-  return second.at;
+  FirstNode first;
+  if (!parser.HandleNextDocument(first)) return std::nullopt;
+  // Past empty documents too (`---` twice, `...` then `---`): one with a
+  // node after them would otherwise be dropped. At most 64 of them: past
+  // that the text is what LoadAll would loop on (the checks after the load
+  // refuse it).
+  for (int i = 0; i < 64; ++i) {
+    FirstNode next;
+    if (!parser.HandleNextDocument(next)) return std::nullopt;
+    if (next.at) return next.at;
+  }
+  return std::nullopt;
 }
 }
 
@@ -1485,8 +1537,29 @@ std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::st
     out << YAML::Key << "firmware" << YAML::Value << fw;
   }
   out << YAML::Key << "steps" << YAML::Value << YAML::BeginSeq;
-  for (std::size_t i = 0; i < steps && i < s.steps.size(); ++i)
-    out << (s.steps[i].source.IsDefined() && !s.steps[i].source.IsNull() ? s.steps[i].source : step_to_yaml(s.steps[i]));
+  for (std::size_t i = 0; i < steps && i < s.steps.size(); ++i) {
+    const Step& st = s.steps[i];
+    YAML::Node node = st.source.IsDefined() && !st.source.IsNull() ? st.source : step_to_yaml(st);
+    // An expectation limited to models: of those, the ones the scenario
+    // still runs on (a reproducer keeps one model). One for none of them
+    // checks nothing here, and the parser refuses it (it would never be
+    // checked): it is left out, said in a comment.
+    if (st.kind == Step::Kind::kExpect && !st.expect.models.empty()) {
+      std::vector<std::string> kept;
+      for (const auto& m : st.expect.models)
+        if (std::find(s.models.begin(), s.models.end(), m) != s.models.end()) kept.push_back(m);
+      if (kept.empty()) {
+        out << YAML::Comment(fmt::format("step {} (expect, only on {}) left out: it checks no model this file runs on",
+                                         i + 1, fmt::join(st.expect.models, ", ")));
+        continue;
+      }
+      if (kept.size() != st.expect.models.size()) {
+        node = YAML::Clone(node);
+        node["expect"]["models"] = flow(YAML::Node(kept));
+      }
+    }
+    out << node;
+  }
   out << YAML::EndSeq << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

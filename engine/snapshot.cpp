@@ -28,8 +28,12 @@ std::size_t snapshot_key_end(const Scenario& s, std::size_t point) {
 }
 
 bool same_effect(const Step& a, const Step& b) {
+  // A fault step's trace marker names where it was written (engine/runner.cpp
+  // step_detail()): there the place is part of what the run records.
+  const bool same_place = a.kind != Step::Kind::kFault ||
+                          (a.where.file == b.where.file && a.where.line == b.where.line && a.where.column == b.where.column);
   return a.kind == b.kind && a.ns == b.ns && a.partner == b.partner && a.ethtool == b.ethtool && a.fault == b.fault &&
-         a.reg == b.reg && a.value == b.value && a.addr == b.addr && a.returns == b.returns;
+         a.reg == b.reg && a.value == b.value && a.addr == b.addr && a.returns == b.returns && same_place;
 }
 
 namespace {
@@ -75,6 +79,10 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
   for (const auto& t : {s.timing.reset, s.timing.autoneg, s.timing.parallel_detect, s.timing.forced_link})
     mix(h, t.value_or(0));
   for (const auto& [name, file] : s.firmware) mix(h, std::hash<std::string>{}(name));
+  // The point itself: two points can share the steps that decide their
+  // state (an attach and the cable steps after it, the same steps checked
+  // later) and still be reached by different steps run.
+  mix(h, q.point);
   const std::size_t end = snapshot_key_end(s, q.point);
   mix(h, end);
   for (std::size_t i = 0; i < end; ++i) {
@@ -85,7 +93,10 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
     mix(h, static_cast<std::size_t>(st.addr));
     mix(h, st.returns.value_or(1));
     if (st.kind == Step::Kind::kPlug) mix_partner(h, st.partner);
-    if (st.kind == Step::Kind::kFault) mix_fault(h, st.fault);
+    if (st.kind == Step::Kind::kFault) {
+      mix_fault(h, st.fault);
+      mix(h, static_cast<std::size_t>(st.where.line) << 32 | static_cast<std::uint32_t>(st.where.column));
+    }
     if (st.kind == Step::Kind::kEthtool) {
       const EthtoolSettings& e = st.ethtool;
       mix(h, e.autoneg.value_or(2) + 4 * e.full_duplex.value_or(2));
@@ -109,13 +120,14 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
       timing(q.scenario.timing),
       firmware(q.scenario.firmware),
       logs(q.logs),
+      point(q.point),
       prefix(q.scenario.steps.begin(),
              q.scenario.steps.begin() + static_cast<std::ptrdiff_t>(snapshot_key_end(q.scenario, q.point))),
       hash(snapshot_hash(q)) {}
 
 bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
-  return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && model == q.model &&
+  return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && point == q.point && model == q.model &&
          phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults &&
          seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && timing == s.timing && firmware == s.firmware &&
          prefix.size() == snapshot_key_end(s, q.point) && std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);

@@ -59,8 +59,9 @@ struct SnapshotPoints {
 };
 [[nodiscard]] SnapshotPoints snapshot_points(const Scenario& s);
 
-// Whether two steps do the same thing to an instance (where they were
-// written does not count).
+// Whether two steps do the same thing to an instance and its trace (where
+// they were written counts only for a fault step, whose trace marker names
+// it).
 [[nodiscard]] bool same_effect(const Step& a, const Step& b);
 
 // Where the steps that decide an instance's state at `point` end: the cable
@@ -94,6 +95,7 @@ struct SnapshotKey {
   hw::ModelTiming timing;
   std::map<std::string, FirmwareFile> firmware;
   bool logs = true;
+  std::size_t point = 0;  // the steps run before it (SnapshotQuery::point)
   std::vector<Step> prefix;
   std::size_t hash = 0;  // of what a query compares, to skip most entries at once
 

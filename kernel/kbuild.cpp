@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -356,6 +357,26 @@ std::string tree_build_file_error(const std::string& message) {
   return fmt::format("{}:{}: {}", m[1].str(), m[2].str(), m[3].str());
 }
 
+// The latest status-change time of any file or directory of the tree
+// (nanoseconds; .git left out): what a remembered failure of its
+// configuration was made under. An edit, a file added, removed or put back
+// by a checkout moves it; nothing sets it back.
+std::int64_t tree_changed_ns(const fs::path& root) {
+  std::int64_t latest = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) == 0)
+      latest = std::max<std::int64_t>(latest, st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec);
+  }
+  return latest;
+}
+
 // A failure of the Rust configuration that is the Rust side's: what
 // configured_tree() remembers, so that it is not tried again for the same
 // tree and toolchain. A failure that names neither rustc, bindgen nor the
@@ -386,10 +407,17 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   const std::string stamp = fragment_stamp(tree, fragment);
   const fs::path stamp_file = configured / kStampFile;
   const fs::path failed_file = configured / "failed";
-  // A configuration that failed for this stamp is not retried (the Rust
-  // side with a toolchain the tree rejects): the same error, at once.
-  if (auto failed = read_file(failed_file); failed && failed->rfind(stamp + "\n", 0) == 0)
-    return fail(failed->substr(stamp.size() + 1));
+  // A configuration that failed for this stamp is not retried while no file
+  // of the tree changed since (the Rust side with a toolchain the tree
+  // rejects): the same error, at once. A header, a helper, a Kconfig fixed
+  // since (or another commit checked out in the same place) is tried again.
+  if (auto failed = read_file(failed_file); failed && failed->rfind(stamp + "\n", 0) == 0) {
+    const std::string rest = failed->substr(stamp.size() + 1);
+    const std::string changed = "tree-changed " + std::to_string(tree_changed_ns(tree.root)) + "\n";
+    if (rest.rfind(changed, 0) == 0) return fail(rest.substr(changed.size()));
+    std::error_code ec;
+    fs::remove(failed_file, ec);
+  }
   if (auto old = read_file(stamp_file); old && *old == stamp) {
     const auto changed = changed_since_configured(configured, tree.root);
     if (!changed) return k.kb;
@@ -409,7 +437,9 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
   if (auto w = write_file(configured / kStartedFile, stamp); !w) return std::unexpected(w.error());
   if (auto r = configure(k, fragment_file, fragment, opt); !r) {
-    if (rust && rust_side_failure(r.error().message)) (void)write_file(failed_file, stamp + "\n" + r.error().message);
+    if (rust && rust_side_failure(r.error().message))
+      (void)write_file(failed_file, fmt::format("{}\ntree-changed {}\n{}", stamp, tree_changed_ns(tree.root),
+                                                r.error().message));
     return std::unexpected(r.error());
   }
   if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
@@ -606,6 +636,58 @@ std::optional<fs::path> overlay_of(const BuiltKernel& b, const KernelObject& k) 
   const auto it = b.overlay.find(tree_source(b.tree, k));
   if (it == b.overlay.end()) return std::nullopt;
   return it->second;
+}
+
+// ninja recompiles an object when its source's modification time is newer.
+// A source replaced by an older file (cp -p, rsync -a, tar, a file moved
+// in) keeps its old time, and ninja would keep the object of the code it
+// replaced: a verdict on the wrong code. The status-change time cannot be
+// set back by anyone. So each source's identity (device, inode, size,
+// modification and status-change times) is kept beside the build, and an
+// object whose source changed any of them is removed first, so that ninja
+// compiles it. What a source includes (headers, a crate's other files)
+// stays ninja's to judge by the times in its dependency records.
+constexpr const char* kSourceStamps = "sources.stamp";
+
+std::string source_stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  return fmt::format("{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                     st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+// The objects compiled here and their sources (an overlay's replacement
+// where there is one).
+std::vector<std::pair<fs::path, std::string>> compiled_sources(const BuiltKernel& b) {
+  std::vector<std::pair<fs::path, std::string>> out;
+  for (const auto& k : b.objects) {
+    if (b.inherited.contains(k.path)) continue;
+    const std::optional<fs::path> replaced = overlay_of(b, k);
+    out.emplace_back(b.build_dir / "obj" / k.path, replaced ? replaced->string() : k.source);
+  }
+  return out;
+}
+
+// Removes the objects whose source is no longer the one they were compiled
+// from (by the stamps the last build left); the stamps of now, to write
+// once the build succeeded.
+nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
+  nlohmann::json before = nlohmann::json::object();
+  if (auto text = read_file(b.build_dir / kSourceStamps)) {
+    try {
+      before = nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  nlohmann::json now = nlohmann::json::object();
+  for (const auto& [object, source] : compiled_sources(b)) {
+    const std::string stamp = source_stamp(source);
+    now[object.string()] = stamp;
+    const auto it = before.find(object.string());
+    std::error_code ec;
+    if (it == before.end() || !it->is_string() || it->get<std::string>() != stamp) fs::remove(object, ec);
+  }
+  return now;
 }
 
 // build.ninja: every object recompiled for userspace, linked into one
@@ -988,6 +1070,7 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
   if (auto w = write_file(b.build_dir / "build.ninja", build_ninja(b, opt, paths, emul_argv)); !w)
     return std::unexpected(w.error());
 
+  const nlohmann::json stamps = forget_objects_of_replaced_sources(b);
   // A dry run first: an up-to-date build stays silent.
   const auto dry = capture(Command{{"ninja", "-C", b.build_dir.string(), "-n"}, {}, {}, {"LC_ALL=C"}});
   if (!dry || dry->find("no work to do") == std::string::npos)
@@ -997,6 +1080,7 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
                           "building the kernel side");
       !r)
     return std::unexpected(r.error());
+  if (auto w = write_file(b.build_dir / kSourceStamps, stamps.dump(1)); !w) return std::unexpected(w.error());
 
   if (auto stubs = read_file(gen / "stubs.c")) {
     std::istringstream in(*stubs);

@@ -23,6 +23,7 @@
 // relinks.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -194,6 +195,10 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opti
 // the one kind remembered (not retried for the same tree and toolchain).
 [[nodiscard]] std::string tree_build_file_error(const std::string& message);
 [[nodiscard]] bool rust_side_failure(const std::string& message);
+// The latest status-change time (ns) of anything in the tree at `root`
+// outside .git: a remembered Rust-side failure holds only while it has not
+// moved (a file edited, added, removed, or another commit checked out).
+[[nodiscard]] std::int64_t tree_changed_ns(const std::filesystem::path& root);
 
 // The tree whose configured tree build_kernel would reuse for `tree` (see
 // BuildOptions::reuse_configured): nullopt when `tree` has a configuration

@@ -651,6 +651,42 @@ TEST(Reuse, OnlyCopiesThatDifferInCompiledSourcesReuseTheConfiguration) {
             std::nullopt);
 }
 
+// A copy's driver source replaced by a file with an older modification
+// time (cp -p, rsync -a, tar do that) is compiled again: the verdict is on
+// the code the copy has. ninja alone compares times and kept the object of
+// the code it replaced; refdrv keeps each source's identity (its
+// status-change time, which no copy sets back) beside the build.
+TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
+  const fs::path copy = altered_copy("copy-6.12-older-source", "drivers/net/phy/ax88796b.c",
+                                     "ret = phy_write(phydev, MII_BMCR, 0);", "ret = phy_write(phydev, MII_BMCR, 0);");
+  const fs::path driver = copy / "drivers/net/phy/ax88796b.c";
+  const auto original = kernel::read_file(driver);
+  ASSERT_TRUE(original);
+  std::string planted = *original;
+  const std::string toggle = "ret = phy_write(phydev, MII_BMCR, 0);";
+  planted.replace(planted.find(toggle), toggle.size(), "ret = 0;");
+  const auto scenarios = only(suite(), {"quirk-ax88796b-reset-toggle"});
+  const auto equivalent_with = [&](const std::string& text, bool older) {
+    fs::remove(driver);
+    std::ofstream(driver) << text;
+    if (older) fs::last_write_time(driver, fs::last_write_time(driver) - std::chrono::hours(24 * 365 * 20));
+    EnvironmentOptions o = env_options();
+    o.kernel = copy.string();
+    o.quiet = true;
+    auto env = Environment::open(o);
+    EXPECT_TRUE(env) << env.error().message;
+    return env && check(**env, scenarios).all_equivalent();
+  };
+  // Both variants differ from the tree the copy reuses, so both are
+  // compiled in the copy's build (the original would be the tree's object).
+  const std::string commented = *original + "\n/* refdrv test: an edit that changes no code */\n";
+  EXPECT_FALSE(equivalent_with(planted, false)) << "the planted bug diverges";
+  EXPECT_TRUE(equivalent_with(commented, true)) << "an equivalent edit, older than the planted bug's object";
+  EXPECT_FALSE(equivalent_with(planted, true)) << "the planted bug again, older than the other's object";
+  fs::remove(driver);
+  std::ofstream(driver) << *original;
+}
+
 // Issue 22: the check on each commit of a range, in refdrv's own checkout of
 // the repository; the commit that drops the reset toggle is named, and every
 // commit reuses the configured Linux 6.12 (they differ from it in

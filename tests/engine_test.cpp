@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "engine/check_report.hpp"
+#include "engine/commits.hpp"
 #include "engine/compare.hpp"
 #include "engine/firmware.hpp"
 #include "engine/fuzz_campaign.hpp"
@@ -27,6 +28,7 @@ namespace refdrv {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string error_of(const std::string& yaml) {
   auto s = parse_scenario(yaml, "test.yaml");
@@ -176,7 +178,7 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: read-error}\n"),
               HasSubstr("test.yaml:4:12: a fault needs exactly one trigger"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach: {returns: EWHAT}\n"),
-              HasSubstr("test.yaml:4:23: returns must be 0, ok, a negative number or an errno name"));
+              HasSubstr("test.yaml:4:23: returns must be 0, ok, an errno as a negative number (-1 to -4095) or an errno name"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {link: sideways}\n"),
               HasSubstr("test.yaml:4:20: link must be up or down"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - ethtool: {autoneg: off}\n"),
@@ -231,6 +233,40 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: []\n---\nname: y\nmodels: [AX88772A]\nsteps: []\n"),
               HasSubstr("test.yaml:5:1: a second YAML document (after ---): a scenario file holds one scenario"));
   ASSERT_TRUE(parse_scenario("---\nname: x\nmodels: [AX88772A]\nsteps: []\n", "t"));  // one document, marked
+  // A document after an empty one is a second document too (it was dropped).
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: [attach]\n---\n---\nname: y\nmodels: [AX88772A]\n"
+                       "steps: [start]\n"),
+              HasSubstr("test.yaml:6:1: a second YAML document (after ---)"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: [attach]\n...\n---\n...\n---\nname: y\n"),
+              HasSubstr("test.yaml:8:1: a second YAML document (after ---)"));
+  // Numbers: a leading zero is neither octal nor decimal here, but refused;
+  // a returns outside what the call can give is refused, not truncated.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - mdio-write: {register: 16, value: 0100}\n"),
+              HasSubstr("test.yaml:4:39: value 0100: a number with a leading 0 reads as octal in some YAML and as decimal in "
+                        "others; write it without the 0, or in hex (0x...)"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach: {returns: -4294967296}\n"),
+              HasSubstr("test.yaml:4:23: returns must be 0, ok, an errno as a negative number (-1 to -4095)"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n  - mdio-read: {register: 1, returns: 4294967296}\n"),
+              HasSubstr("test.yaml:5:39: returns of a read must be a 16-bit register value or an errno"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n  - mdio-write: {register: 16, value: 1, returns: 77}\n"),
+              HasSubstr("test.yaml:5:51: returns of a write must be 0 or an errno"));
+  auto hex = parse_scenario("name: x\nmodels: [AX88772A]\nsteps:\n  - mdio-write: {register: 0x10, value: 0x0100}\n  - mdio-write: {register: 0, value: 0}\n", "t");
+  ASSERT_TRUE(hex) << hex.error().message;
+  EXPECT_EQ(hex->steps[0].value, 0x100);
+  EXPECT_EQ(hex->steps[0].reg, 16);
+  // Fault rules that could never act, or keys their kind does not read.
+  auto fault_error = [&](const std::string& rule) {
+    return error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: " + rule + "\n");
+  };
+  EXPECT_THAT(fault_error("{kind: error, probability: .nan}"), HasSubstr("probability must be more than 0 and at most 1"));
+  EXPECT_THAT(fault_error("{kind: error, probability: 0}"), HasSubstr("probability must be more than 0 and at most 1"));
+  EXPECT_THAT(fault_error("{kind: stuck-bits, register: BMSR, mask: 0x4, value: 0x8}"),
+              HasSubstr("value 0x0008 has bits outside mask 0x0004"));
+  EXPECT_THAT(fault_error("{kind: flip-bits, register: BMSR, mask: 0}"), HasSubstr("flip-bits with mask 0 changes no bit"));
+  EXPECT_THAT(fault_error("{kind: error, register: BMSR, mask: 0x4}"),
+              HasSubstr("mask goes with stuck-bits and flip-bits, not error"));
+  EXPECT_THAT(fault_error("{kind: flip-bits, register: BMSR, mask: 0x4, value: 0x4}"),
+              HasSubstr("value goes with stuck-bits, not flip-bits"));
   // Input yaml-cpp's LoadAll never finishes (it hands back empty documents
   // for ever, found by the parser fuzzer): an answer, not a hang.
   EXPECT_EQ(error_of(", y\n"), "test.yaml:1:1: not valid YAML here: the parser read nothing from this line on");
@@ -295,6 +331,42 @@ TEST(ScenarioFormat, FreeTextWithControlCharactersIsRefused) {
   auto again = parse_scenario(scenario_to_yaml(*s, 0), "again.yaml");
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->description, s->description);
+}
+
+// A reproducer keeps one model of its scenario (check's and the fault
+// sweep's): written back, it loads, and its expectations are the ones that
+// model had. Before, an expectation limited to another model was written as
+// it stood, and the file was refused ("its models name AX88772C, which the
+// scenario does not run on").
+TEST(ScenarioFormat, EverySuiteScenarioCutToOneModelLoadsBackWithThatModelsExpectations) {
+  const auto suite = load_default_suite();
+  ASSERT_TRUE(suite);
+  std::size_t cut = 0, left_out = 0;
+  for (const Scenario& sc : *suite)
+    for (const std::string& model : sc.models) {
+      Scenario one = sc;
+      one.models = {model};
+      const std::string yaml = scenario_to_yaml(one, one.steps.size());
+      auto back = parse_scenario(yaml, sc.name + "-" + model + ".yaml");
+      ASSERT_TRUE(back) << back.error().message << "\n" << yaml;
+      // The expectations checked on `model`, in order, are the same.
+      auto checked = [&](const Scenario& s) {
+        std::vector<std::string> out;
+        for (Step st : s.steps)
+          if (st.kind == Step::Kind::kExpect &&
+              (st.expect.models.empty() ||
+               std::find(st.expect.models.begin(), st.expect.models.end(), model) != st.expect.models.end())) {
+            st.expect.models.clear();
+            out.push_back(YAML::Dump(step_to_yaml(st)));
+          }
+        return out;
+      };
+      EXPECT_EQ(checked(*back), checked(sc)) << sc.name << " on " << model;
+      left_out += sc.steps.size() - back->steps.size();
+      ++cut;
+    }
+  EXPECT_GT(cut, 100u);
+  EXPECT_GT(left_out, 0u) << "the suite has expectations limited to one model (suspend-resume, fault-read-status-lpa)";
 }
 
 TEST(ScenarioFormat, EthtoolLinkModeExpectations) {
@@ -1048,4 +1120,52 @@ TEST(ScenarioFormat, ADeliveredFaultReadsBackAndGoesOnlyWithErrorKinds) {
               HasSubstr("t.yaml:4:68: delivered goes with error, read-error, write-error and timeout, not flip-bits"));
 }
 
+}  // namespace refdrv
+
+namespace refdrv {
+namespace {
+
+// check --commits' verdict on a range, from its commits' results: a commit
+// that breaks the check is a finding (exit 1) even where another could not
+// be checked, and is named even after one that could not; the range's first
+// commit is not said to be the first that breaks where the commit the range
+// starts from was not checked.
+TEST(Commits, TheRangesVerdictNamesWhatItKnowsAndNoMore) {
+  auto commit = [](const std::string& sha, const std::string& subject, bool checked, int exit, bool build_failed) {
+    CommitResult r;
+    r.commit = {sha, subject};
+    r.checked = checked;
+    r.exit_code = exit;
+    r.build_failed = build_failed;
+    if (!checked) r.error = build_failed ? "the kernel side does not build" : "flex is missing";
+    if (checked && exit == 1) r.divergences = 3;
+    r.runs = 9;
+    return r;
+  };
+  CommitsReport rep;
+  rep.range = "A..B";
+  rep.results = {commit("1111111111111111", "one", false, 2, false), commit("2222222222222222", "two", true, 1, false),
+                 commit("3333333333333333", "three", true, 0, false)};
+  EXPECT_EQ(rep.exit_code(), 1) << "a break is a finding though an earlier commit was not checked";
+  const std::string summary = format_commits_summary(rep);
+  EXPECT_THAT(summary, HasSubstr("first commit that could not be checked: 111111111111 one"));
+  EXPECT_THAT(summary, HasSubstr("first commit checked that breaks the check: 222222222222 two"));
+  EXPECT_THAT(summary, HasSubstr("(a commit before it could not be checked, so it may not be the first)"));
+
+  rep.results = {commit("1111111111111111", "one", true, 1, false), commit("2222222222222222", "two", true, 0, false)};
+  EXPECT_EQ(rep.exit_code(), 1);
+  EXPECT_THAT(format_commits_summary(rep), HasSubstr("the commit the range starts from was not checked"));
+  EXPECT_THAT(format_commits_summary(rep), Not(HasSubstr("passes")));
+
+  rep.results = {commit("1111111111111111", "one", true, 0, false), commit("2222222222222222", "two", false, 2, true)};
+  EXPECT_EQ(rep.exit_code(), 1) << "a commit whose kernel side does not build is a finding";
+  EXPECT_THAT(format_commits_summary(rep), HasSubstr("first commit that breaks the check: 222222222222 two"));
+  EXPECT_THAT(format_commits_summary(rep), HasSubstr("(the commit checked before it, 111111111111, passes)"));
+
+  rep.results = {commit("1111111111111111", "one", true, 0, false), commit("2222222222222222", "two", false, 2, false)};
+  EXPECT_EQ(rep.exit_code(), 2) << "nothing found, and a commit not checked";
+  EXPECT_THAT(format_commits_summary(rep), Not(HasSubstr("breaks")));
+}
+
+}  // namespace
 }  // namespace refdrv

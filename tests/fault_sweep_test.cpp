@@ -156,7 +156,7 @@ steps:
 }
 
 // A scenario's own fault rule that matches an access (here one that
-// changes nothing: every BMSR read, no bit flipped) does not take the access
+// changes nothing: every BMSR read, a bit held at the 0 it reads) does not take the access
 // from the sweep: the sweep's rule comes first, so every point is injected
 // on every implementation. Before, the scenario's rule won at each BMSR
 // read, nothing was injected there, and those points were counted as
@@ -167,7 +167,7 @@ TEST(FaultSweep, AScenariosOwnFaultRuleDoesNotShadowTheSweepsFault) {
 models: [AX88772A]
 partner: switch-10-100
 faults:
-  - {kind: flip-bits, register: BMSR, mask: 0x0}
+  - {kind: stuck-bits, register: BMSR, mask: 0x0100, value: 0}  # bit 8 (extended status) reads 0 already
 steps:
   - attach
   - start
@@ -335,12 +335,13 @@ TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   EXPECT_EQ(j["delivered"], false);
   fs::remove_all(opt.repro_dir);
 
-  // With a rule of the scenario's own on the same register (a no-op flip of
-  // every BMCR read), the reproducer lists the sweep's fault first, as the
+  // With a rule of the scenario's own on the same register (a no-op on every
+  // BMCR read: bit 7, collision test, held at the 0 it reads), the reproducer lists the sweep's fault first, as the
   // sweep ran it: last, the scenario's rule took the access on replay and
   // the reproducer showed another run than the sweep's.
   Scenario shadowed = sc.front();
-  shadowed.faults.push_back({.kind = hw::FaultKind::kFlipBits, .trigger = hw::FaultTrigger::kRegister, .reg = 0, .mask = 0});
+  shadowed.faults.push_back(
+      {.kind = hw::FaultKind::kStuckBits, .trigger = hw::FaultTrigger::kRegister, .reg = 0, .mask = 0x0080, .value = 0});
   const SweepReport rep2 = run_fault_sweep(**env, {shadowed}, opt);
   const SweepPoint* at_bmcr = nullptr;
   for (const auto& p : rep2.points)

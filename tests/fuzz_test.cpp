@@ -124,15 +124,6 @@ TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
   EXPECT_THAT(none.error().message, HasSubstr("is not a prebuilt kernel side: no refdrv-kernel.json"));
 }
 
-// The fuzzers' build of the 6.12 tree: with coverage and the store hooks.
-Result<std::unique_ptr<Environment>> fuzzing_environment() {
-  EnvironmentOptions o = env_options();
-  o.series = "6.12";
-  o.quiet = true;
-  o.kernel_coverage = true;
-  return Environment::open(o);
-}
-
 TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehavesTheSame) {
   Environment& plain = environment("6.12");
   auto cov = fuzzing_environment();

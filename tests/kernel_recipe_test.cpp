@@ -5,8 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "kernel/kbuild.hpp"
 #include "kernel/cache.hpp"
@@ -66,6 +68,30 @@ TEST(ConfigureErrors, ATreeBuildFileErrorIsNotTheRustSides) {
   // A killed compiler or a full disk names neither: not remembered.
   EXPECT_FALSE(rust_side_failure("make prepare failed (exit status 2): cc1: out of memory; Killed\n"));
   EXPECT_FALSE(rust_side_failure("No space left on device\n"));
+}
+
+// A remembered Rust-side failure holds while nothing in the tree changed:
+// an edit, a file added or removed moves the tree's latest status change;
+// .git does not.
+TEST_F(FakeTree, AnEditAnAddedOrARemovedFileMovesTheTreesLastChange) {
+  complete_tree();
+  const auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(20)); };
+  std::int64_t last = tree_changed_ns(root_);
+  EXPECT_GT(last, 0);
+  settle();
+  EXPECT_EQ(tree_changed_ns(root_), last) << "nothing changed";
+  fs::create_directories(root_ / ".git");
+  const std::int64_t with_git_dir = tree_changed_ns(root_);  // the root directory itself changed
+  settle();
+  put(".git/HEAD", "ref: refs/heads/main\n");
+  EXPECT_EQ(tree_changed_ns(root_), with_git_dir) << ".git is left out";
+  settle();
+  put("include/linux/phy.h", "/* edited */\n");
+  EXPECT_GT(tree_changed_ns(root_), with_git_dir);
+  last = tree_changed_ns(root_);
+  settle();
+  fs::remove(root_ / "include/linux/phy.h");
+  EXPECT_GT(tree_changed_ns(root_), last) << "a removed file changes its directory";
 }
 
 TEST_F(FakeTree, ACompleteTreeIsReadWithItsVersionAndReferencePair) {

@@ -43,8 +43,8 @@ void expect_same_run(const RunResult& fresh, const RunResult& restored, const st
   }
 }
 
-TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
-  Environment& env = environment("6.12");
+// Every seed input on every implementation, fresh and restored, on `env`.
+void every_seed_runs_identically_from_a_snapshot(Environment& env) {
   const auto suite = load_default_suite();
   ASSERT_TRUE(suite);
   const std::vector<Impl> impls = {Impl::kC, Impl::kRust, Impl::kCxx};
@@ -101,6 +101,70 @@ TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
   EXPECT_EQ(st.saved, cache.size()) << "the cache held every snapshot it took";
   EXPECT_EQ(st.fresh, st.saved);
   EXPECT_EQ(st.restored - before_last.restored, with_point * impls.size()) << "the last pass restored every run";
+}
+
+TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshot) {
+  every_seed_runs_identically_from_a_snapshot(environment("6.12"));
+}
+
+// The same on the build the fuzz target restores: coverage, and phylib's
+// state watched by the store hooks (their pending mark and the host's
+// record of them are restored too).
+TEST(Snapshot, EverySeedInputRunsByteIdenticallyFromARestoredSnapshotOnTheFuzzingBuild) {
+  auto cov = fuzzing_environment();
+  ASSERT_TRUE(cov) << cov.error().message;
+  ASSERT_TRUE((*cov)->image().hooks_first());
+  every_seed_runs_identically_from_a_snapshot(**cov);
+}
+
+// Across inputs, as a fuzzer's mutations meet them: a snapshot saved by one
+// input is restored by another only where the restored run is that input's
+// own, byte for byte. X's first check (after its wait) and Y's attach point
+// share the steps that decide their state (attach and the unplug scheduled
+// with it) but not the steps run; two inputs that write the same fault
+// steps in different bytes share their effect but not the trace marker that
+// names where the step was written.
+TEST(Snapshot, AnotherInputsSnapshotIsRestoredOnlyWhereTheRunIsTheSame) {
+  Environment& env = environment("6.12");
+  const std::uint8_t x[] = {0, 1, 0, 0x00, 0x0f, 0x8d, 0xe8, 0x03};        // attach, unplug, wait 1000 ms
+  const std::uint8_t y[] = {0, 1, 0, 0x00, 0x0f, 0x8d, 0xe8, 0x03, 0x02};  // the same, then start
+  const Scenario sx = decode_fuzz_input(x), sy = decode_fuzz_input(y);
+  ASSERT_EQ(sx.steps.size() + 1, sy.steps.size());
+  for (Impl impl : {Impl::kC, Impl::kRust, Impl::kCxx})
+    for (const auto& [first, second] : {std::pair{&sx, &sy}, std::pair{&sy, &sx}}) {
+      SnapshotCache cache;
+      RunOptions with;
+      with.snapshots = &cache;
+      // The first input twice (met, then saved), the second twice: each of
+      // its runs as it runs from nothing.
+      for (int i = 0; i < 2; ++i) (void)run_scenario(env, *first, first->models.front(), impl, with);
+      const RunResult fresh = run_scenario(env, *second, second->models.front(), impl, {});
+      for (int i = 0; i < 2; ++i)
+        expect_same_run(fresh, run_scenario(env, *second, second->models.front(), impl, with),
+                        std::string(impl_name(impl)) + (first == &sx ? ": X then Y" : ": Y then X"));
+    }
+  // The fault steps: a short and a long encoding of the same wait before a
+  // fault step (the decoder's byte offsets are its source columns).
+  SnapshotCache cache;
+  RunOptions with;
+  with.snapshots = &cache;
+  auto with_fault = [](std::vector<std::uint8_t> wait) {
+    std::vector<std::uint8_t> in = {0, 1, 0, 0x00};
+    in.insert(in.end(), wait.begin(), wait.end());
+    in.insert(in.end(), {0x12, 0x00, 0x00, 0x00, 0x02, 0x03});  // a fault step, start, stop
+    return decode_fuzz_input(in);
+  };
+  const Scenario shorter = with_fault({0x0d, 0x00}), longer = with_fault({0x8d, 0x01, 0x00});
+  const auto fault_step = [](const Scenario& s) {
+    return std::find_if(s.steps.begin(), s.steps.end(), [](const Step& st) { return st.kind == Step::Kind::kFault; });
+  };
+  ASSERT_NE(fault_step(shorter), shorter.steps.end()) << "the input decodes to a fault step";
+  ASSERT_TRUE(same_effect(*fault_step(shorter), *fault_step(shorter)));
+  ASSERT_NE(fault_step(shorter)->where.column, fault_step(longer)->where.column);
+  (void)run_scenario(env, shorter, shorter.models.front(), Impl::kC, with);
+  (void)run_scenario(env, shorter, shorter.models.front(), Impl::kC, with);
+  expect_same_run(run_scenario(env, longer, longer.models.front(), Impl::kC, {}),
+                  run_scenario(env, longer, longer.models.front(), Impl::kC, with), "the longer encoding");
 }
 
 TEST(Snapshot, TheFuzzersVerdictIsTheSameFromSnapshots) {

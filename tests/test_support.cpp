@@ -37,6 +37,14 @@ Environment& environment(const std::string& series) {
   return *it->second;
 }
 
+Result<std::unique_ptr<Environment>> fuzzing_environment() {
+  EnvironmentOptions o = env_options();
+  o.series = "6.12";
+  o.quiet = true;
+  o.kernel_coverage = true;
+  return Environment::open(o);
+}
+
 Rig make_rig(Environment& env, const std::string& model, const std::string& partner, Impl impl,
              std::optional<std::uint32_t> phy_id, hw::Nanos reset_duration) {
   auto spec = hw::find_phy_model(model);

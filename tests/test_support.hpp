@@ -22,6 +22,8 @@ namespace refdrv::test {
 // Options with refdrv's C++ driver modules, as the refdrv command has them.
 EnvironmentOptions env_options();
 Environment& environment(const std::string& series);
+// The fuzzers' build of the 6.12 tree: with coverage, its store hooks first.
+Result<std::unique_ptr<Environment>> fuzzing_environment();
 
 struct Rig {
   std::unique_ptr<Instance> inst;
