@@ -690,6 +690,27 @@ nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
   return now;
 }
 
+// Whether every edge a failed ninja run names (its "FAILED: " lines) is
+// refdrv's own: the emulation compiled against the tree's headers, a file
+// it generated. Then the tree did not fail to build (check --commits does
+// not blame a commit for it); where any of the tree's objects or the link
+// failed, it may have.
+}  // namespace
+
+bool only_refdrvs_own_failed(const std::string& log, const fs::path& emul_dir, const fs::path& build_dir) {
+  static const std::regex failed(R"(FAILED: (\S+))");
+  const std::string emul = emul_dir.string() + "/", gen = (build_dir / "gen").string() + "/";
+  bool any = false;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), failed); it != std::sregex_iterator(); ++it) {
+    any = true;
+    const std::string out = (*it)[1].str();
+    if (out.rfind(emul, 0) != 0 && out.rfind(gen, 0) != 0) return false;
+  }
+  return any;
+}
+
+namespace {
+
 // build.ninja: every object recompiled for userspace, linked into one
 // shared object with generated stubs for what nothing defines.
 std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const NinjaPaths& p,
@@ -1078,8 +1099,13 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
   const std::string jobs = fmt::format("-j{}", opt.jobs > 0 ? opt.jobs : default_jobs());
   if (auto r = run_logged(Command{{"ninja", "-C", b.build_dir.string(), jobs}, {}, log, {"LC_ALL=C"}},
                           "building the kernel side");
-      !r)
+      !r) {
+    if (auto text = read_file(log); text && only_refdrvs_own_failed(*text, b.emul_dir, b.build_dir))
+      return fail(r.error().message +
+                  "\nOnly refdrv's own emulation failed to compile against this tree's headers: refdrv cannot host "
+                  "this tree yet; that says nothing of the tree's own build.");
     return std::unexpected(r.error());
+  }
   if (auto w = write_file(b.build_dir / kSourceStamps, stamps.dump(1)); !w) return std::unexpected(w.error());
 
   if (auto stubs = read_file(gen / "stubs.c")) {

@@ -195,6 +195,12 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opti
 // the one kind remembered (not retried for the same tree and toolchain).
 [[nodiscard]] std::string tree_build_file_error(const std::string& message);
 [[nodiscard]] bool rust_side_failure(const std::string& message);
+// Whether every edge a failed ninja log names ("FAILED: OUTPUT") is
+// refdrv's own (under `emul_dir`, or `build_dir`/gen): its emulation failed
+// to compile against the tree's headers, which says nothing of the tree's
+// own build (check --commits leaves such a commit not checked).
+[[nodiscard]] bool only_refdrvs_own_failed(const std::string& log, const std::filesystem::path& emul_dir,
+                                           const std::filesystem::path& build_dir);
 // The latest status-change time (ns) of anything in the tree at `root`
 // outside .git: a remembered Rust-side failure holds only while it has not
 // moved (a file edited, added, removed, or another commit checked out).

@@ -94,6 +94,23 @@ TEST_F(FakeTree, AnEditAnAddedOrARemovedFileMovesTheTreesLastChange) {
   EXPECT_GT(tree_changed_ns(root_), last) << "a removed file changes its directory";
 }
 
+// A ninja log whose failed edges are all refdrv's emulation (compiled
+// against a tree's headers) is refdrv's gap, not the tree's build failing.
+TEST(ConfigureErrors, AFailureOfRefdrvsOwnEmulationIsNotTheTreesBuild) {
+  const fs::path build = "/c/builds/6.12-k", emul = build / "emul";
+  const std::string ours = "[3/90] CC /c/builds/6.12-k/emul/core.o\nFAILED: /c/builds/6.12-k/emul/drivercore.o\n"
+                           "emul/drivercore.c:313: error: initialization of 'int (*)(struct device *, "
+                           "struct device_driver *)'\nninja: build stopped: subcommand failed.\n";
+  EXPECT_TRUE(only_refdrvs_own_failed(ours, emul, build));
+  EXPECT_TRUE(only_refdrvs_own_failed("FAILED: /c/builds/6.12-k/gen/stubs.o\n", emul, build));
+  // A tree object among them, or the link, may be the tree's.
+  EXPECT_FALSE(only_refdrvs_own_failed(ours + "FAILED: /c/builds/6.12-k/obj/drivers/net/phy/ax88796b.o\n", emul, build));
+  EXPECT_FALSE(only_refdrvs_own_failed("FAILED: /c/builds/6.12-k/libkernel.so\n", emul, build));
+  EXPECT_FALSE(only_refdrvs_own_failed("ninja: error: loading 'build.ninja'\n", emul, build)) << "no edge named";
+  // A derived build's emulation is its parent's.
+  EXPECT_TRUE(only_refdrvs_own_failed("FAILED: /c/builds/6.12-p/emul/bug.o\n", "/c/builds/6.12-p/emul", build));
+}
+
 TEST_F(FakeTree, ACompleteTreeIsReadWithItsVersionAndReferencePair) {
   complete_tree();
   auto t = open_tree(root_);
