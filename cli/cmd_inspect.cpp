@@ -153,6 +153,15 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
       std::istringstream lines(r.register_dump);
       for (std::string line; std::getline(lines, line);) fmt::print("#   {}\n", line);
     }
+    // How phylib's state was seen: a trace made otherwise orders a
+    // transition and the MAC's report of it differently.
+    if (!r.states_sampled.empty())
+      fmt::print("# phylib's state was sampled at callback and API boundaries, not watched at every store ({})\n",
+                 r.states_sampled);
+    else if (!r.states_hooked.empty())
+      fmt::print("# phylib's state was watched at every store by the store hooks compiled into phylib and the C "
+                 "drivers, not by a hardware watchpoint ({})\n",
+                 r.states_hooked);
     std::size_t failed = 0;
     for (const auto& e : r.expectations)
       if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message), ++failed;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli/common.hpp"
+#include "kernel/cache.hpp"
 
 int main(int argc, char** argv) {
   using namespace refdrv::cli;
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : refdrv::kExitBadInput;
   }
+  // A wait for another refdrv holding a cache lock is said (not with -q).
+  if (!common.env.quiet)
+    refdrv::kernel::FileLock::set_wait_notice([](const std::string& what) { fmt::print(stderr, "refdrv: {}\n", what); });
   // The options' validators check the paths a command writes to before the
   // work; what still fails there (a directory made read-only meanwhile, a
   // full disk) is one line and status 2, not an abort.

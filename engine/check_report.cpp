@@ -185,8 +185,8 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   out += format_problems(rep.problems, c.red, c.reset);
   if (rep.earlier_reproducers_removed)
     out += fmt::format("Note: {} reproducer(s) an earlier check or run had written in the reproducer directory were "
-                       "removed first: the reproducers there are this run's (its subdirectories, such as "
-                       "--commits', are left as they were).\n",
+                       "removed first: the check and run reproducers there are this run's (refdrv faults' and its "
+                       "subdirectories, such as --commits', are left as they were).\n",
                        rep.earlier_reproducers_removed);
   // Models no driver group claims (generic PHYs): every instance binds the
   // same driver, whichever implementation's module is loaded.

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/check_report.hpp"
 #include "engine/groups.hpp"
 
@@ -29,10 +31,12 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   const char* reset = style.color ? "\033[0m" : "";
   std::string out = fmt::format("refdrv faults: Linux {} ({})\n", rep.tree_version, rep.tree_origin);
   std::size_t points = rep.points.size();
+  const auto swept = static_cast<std::size_t>(
+      std::count_if(rep.pairs.begin(), rep.pairs.end(), [](const SweepPair& p) { return p.swept; }));
   out += fmt::format(
       "Every MDIO access of {} scenario/model pairs failed once with -EIO{}: {} points, {} runs on {} "
       "implementation(s), {:.1f} s.\n\n",
-      rep.pairs.size(), rep.delivered ? " after reaching the PHY (--delivered: a write took effect, a read consumed its latches)" : "",
+      swept, rep.delivered ? " after reaching the PHY (--delivered: a write took effect, a read consumed its latches)" : "",
       points, rep.runs, rep.impls.size(), rep.wall_seconds);
   if (!rep.skipped.empty()) {
     out += fmt::format("Not swept ({} pair(s): every point compares {} implementation(s)):\n", rep.skipped.size(),
@@ -75,8 +79,10 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
 
   for (const auto& p : rep.pairs)
     if (!p.baseline_ok)
-      out += fmt::format("\nnote: {} on {} already stops without a fault; its points are not meaningful\n",
-                         p.scenario->name, p.model);
+      out += fmt::format("\nnote: {} on {}: {}; its points say nothing of error handling{}\n", p.scenario->name,
+                         p.model, p.baseline_problem, p.baseline_problem.find("differ") != std::string::npos
+                                                           ? " (not swept)"
+                                                           : "");
 
   for (const auto& pt : rep.points) {
     const bool stops = rep.stops(pt);
@@ -100,7 +106,8 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   std::size_t broken = 0;
   for (const auto& p : rep.pairs) broken += p.baseline_ok ? 0 : 1;
   if (broken)
-    out += fmt::format("\n{}{} scenario/model pair(s) already stop without a fault: their points say nothing.{}\n",
+    out += fmt::format("\n{}{} scenario/model pair(s) already stop or differ without a fault: their points say "
+                       "nothing.{}\n",
                        red, broken, reset);
   const std::size_t stopping = rep.stopping();
   if (stopping)
@@ -149,7 +156,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   json pairs = json::array();
   for (const auto& p : rep.pairs)
     pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},
-                     {"baseline_ok", p.baseline_ok}});
+                     {"baseline_ok", p.baseline_ok}, {"baseline_problem", p.baseline_problem}});
   j["pairs"] = pairs;
   json skipped = json::array();
   for (const auto& s : rep.skipped) skipped.push_back({{"scenario", s.scenario}, {"model", s.model}, {"reason", s.reason}});

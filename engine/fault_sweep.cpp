@@ -77,11 +77,12 @@ std::string SweepReport::no_verdict() const {
 }
 
 int SweepReport::exit_code() const {
-  if (pairs.empty() || points.empty()) return kExitBadInput;
-  // A pair whose run already stops without a fault has no meaningful points:
-  // that is a finding too, never a clean sweep.
+  // A pair whose runs already stop or differ without a fault has no
+  // meaningful points: that is a finding, never a clean sweep (also where
+  // no pair was left to sweep).
   for (const auto& p : pairs)
     if (!p.baseline_ok) return kExitFailure;
+  if (pairs.empty() || points.empty()) return kExitBadInput;
   if (differing() || stopping()) return kExitFailure;
   return uninjected() ? kExitBadInput : 0;
 }
@@ -206,8 +207,31 @@ std::vector<Job> faulted_jobs(const std::vector<Job>& base_jobs, const std::vect
     pair.scenario = base_jobs[p * n_impls].scenario;
     pair.model = base_jobs[p * n_impls].model;
     for (std::size_t i = 0; i < n_impls; ++i) {
-      pair.accesses = std::max(pair.accesses, mdio_events(base[p * n_impls + i].trace));
-      pair.baseline_ok = pair.baseline_ok && !base[p * n_impls + i].stop;
+      const RunResult& r = base[p * n_impls + i];
+      pair.accesses = std::max(pair.accesses, mdio_events(r.trace));
+      if (r.stop && pair.baseline_ok) {
+        pair.baseline_ok = false;
+        pair.baseline_problem = fmt::format("the {} run already stops without a fault ({})", impl_title(opt.impls[i]),
+                                            *r.stop);
+      }
+    }
+    // The runs without a fault must be equivalent for a point to say
+    // anything about error handling.
+    bool differs = false;
+    for (std::size_t i = 1; i < n_impls && pair.baseline_ok; ++i)
+      if (const auto d = compare(*pair.scenario, base[p * n_impls], base[p * n_impls + i])) {
+        pair.baseline_ok = false;
+        differs = true;
+        pair.baseline_problem = fmt::format("the runs without a fault already differ ({} vs {}, first at step {} {}: "
+                                            "{} / {}); refdrv check shows it",
+                                            impl_title(opt.impls[0]), impl_title(opt.impls[i]), d->step + 1,
+                                            d->step_name, d->a.empty() ? "(nothing)" : d->a,
+                                            d->b.empty() ? "(nothing)" : d->b);
+      }
+    if (differs) {
+      pair.swept = false;
+      rep.pairs.push_back(std::move(pair));
+      continue;
     }
     for (std::uint64_t k = 0; k < pair.accesses; ++k)
       for (Impl impl : opt.impls) {
@@ -324,6 +348,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   std::size_t next = 0;
   for (std::size_t p = 0; p < rep.pairs.size(); ++p) {
     const SweepPair& pair = rep.pairs[p];
+    if (!pair.swept) continue;  // no faulted run was made for it
     for (std::uint64_t k = 0; k < pair.accesses; ++k) {
       SweepPoint pt;
       pt.scenario = pair.scenario;

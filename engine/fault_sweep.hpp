@@ -85,7 +85,12 @@ struct SweepPair {
   std::shared_ptr<const Scenario> scenario;
   std::string model;
   std::uint64_t accesses = 0;  // in the run without a fault (max over implementations)
-  bool baseline_ok = true;     // the runs without a fault passed
+  bool baseline_ok = true;     // the runs without a fault neither stopped nor differed
+  // Why not: a run stopped, or the runs already differ (then the pair is
+  // not swept: every point would show the difference the runs have without
+  // any fault, and count it against error handling).
+  std::string baseline_problem;
+  bool swept = true;  // false where the runs without a fault already differ
 };
 
 struct SweepReport {

@@ -428,16 +428,16 @@ class Run {
       std::string model;
       bool same = false;
       if (!running) {
-        model = "runs no program from its memory";
+        model = "started no program from its memory";
       } else if (!given) {
-        model = fmt::format("runs {} bytes, but the driver was given no firmware", running->size());
+        model = fmt::format("started {} bytes, but the driver was given no firmware", running->size());
       } else if (*running == *given) {
         same = true;
-        model = fmt::format("runs the {} bytes given, byte for byte", given->size());
+        model = fmt::format("started the {} bytes given, byte for byte (not executed)", given->size());
       } else {
         std::size_t k = 0;
         while (k < running->size() && k < given->size() && (*running)[k] == (*given)[k]) ++k;
-        model = fmt::format("runs {} bytes; the {} given differ from byte {}", running->size(), given->size(), k);
+        model = fmt::format("started {} bytes; the {} given differ from byte {}", running->size(), given->size(), k);
       }
       cmp(same == *e.firmware_loaded,
           fmt::format("firmware {} (model: {})", *e.firmware_loaded ? "loaded" : "not loaded", model));

@@ -311,7 +311,7 @@ class Worker {
     std::string output = read_tail(err_fd, ring_->stderr_offset.load(), 16 << 10);
     std::string reason;
     if (hung)
-      reason = fmt::format("hang: no result after {:.1f} s of wall-clock time (the worker was killed)",
+      reason = fmt::format("hang: no result after {:g} s of wall-clock time (the worker was killed)",
                            opt_.wall_seconds);
     else if (auto san = sanitizer_line(output))
       reason = "crash: sanitizer: " + *san;

@@ -69,11 +69,24 @@ Result<void> write_file(const std::filesystem::path& path, std::string_view cont
   return {};
 }
 
+namespace {
+std::function<void(const std::string&)>& wait_notice() {
+  static std::function<void(const std::string&)> notice;
+  return notice;
+}
+}  // namespace
+
+void FileLock::set_wait_notice(std::function<void(const std::string&)> notice) { wait_notice() = std::move(notice); }
+
 Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return fail(fmt::format("cannot open lock file {}: {}", path.string(), std::strerror(errno)));
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0) return FileLock(fd);
+  if (errno == EWOULDBLOCK && wait_notice())
+    wait_notice()(fmt::format("waiting for another refdrv process that holds {} (it is building or using {})",
+                              path.string(), path.parent_path().string()));
   while (flock(fd, LOCK_EX) != 0) {
     if (errno != EINTR) {
       ::close(fd);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -32,7 +33,11 @@ Result<void> write_file(const std::filesystem::path& path, std::string_view cont
 // once.
 class FileLock {
  public:
+  // Where another process holds the lock, `notice` (when set) is told
+  // before this one waits for it: a wait of minutes (another refdrv
+  // building the same tree) is said, not a silent stall.
   static Result<FileLock> acquire(const std::filesystem::path& path);
+  static void set_wait_notice(std::function<void(const std::string&)> notice);
   FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   FileLock& operator=(FileLock&&) = delete;
   ~FileLock();

@@ -669,7 +669,7 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
                                       p.runs.front().detail));
     j["stops_at_a_fault"] = stopped;
     j["has_stops_at_a_fault"] = !stopped.empty();
-    // Pairs whose runs without a fault already stop: their points say
+    // Pairs whose runs without a fault already stop or differ: their points say
     // nothing (refdrv faults exits 1 for them), and pairs not swept.
     json broken = json::array();
     for (const auto& p : rep.pairs)
@@ -1385,7 +1385,7 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
     if (const std::size_t n = f.value("differences", json::array()).size())
       out.push_back(fmt::format("{} fault point(s) handled differently (section 3)", n));
     if (const std::size_t n = f.value("stops_without_a_fault", json::array()).size())
-      out.push_back(fmt::format("{} scenario/model pair(s) that stop without a fault, so their fault points say "
+      out.push_back(fmt::format("{} scenario/model pair(s) that stop or differ without a fault, so their fault points say "
                                 "nothing (section 3)",
                                 n));
   }

@@ -287,9 +287,9 @@ TEST(FaultSweep, ADeliveredSweepFailsAccessesThatReachedThePhy) {
   EXPECT_TRUE(delivered.delivered);
 }
 
-TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
+TEST(FaultSweep, ADriverThatIgnoresAWriteErrorDiffersAndItsReproducerReplays) {
   EnvironmentOptions eo = env_options();
-  eo.overlay = altered_driver_overlay();
+  eo.overlay = altered_error_path_overlay();
   eo.quiet = true;
   auto env = Environment::open(eo);
   ASSERT_TRUE(env) << env.error().message;
@@ -336,16 +336,17 @@ TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   fs::remove_all(opt.repro_dir);
 
   // With a rule of the scenario's own on the same register (a no-op on every
-  // BMCR read: bit 7, collision test, held at the 0 it reads), the reproducer lists the sweep's fault first, as the
-  // sweep ran it: last, the scenario's rule took the access on replay and
-  // the reproducer showed another run than the sweep's.
+  // BMCR read: bit 7, collision test, held at the 0 it reads), the
+  // reproducer lists the sweep's fault first, as the sweep ran it: last, a
+  // scenario rule that matched took the access on replay and the reproducer
+  // showed another run than the sweep's.
   Scenario shadowed = sc.front();
   shadowed.faults.push_back(
       {.kind = hw::FaultKind::kStuckBits, .trigger = hw::FaultTrigger::kRegister, .reg = 0, .mask = 0x0080, .value = 0});
   const SweepReport rep2 = run_fault_sweep(**env, {shadowed}, opt);
   const SweepPoint* at_bmcr = nullptr;
   for (const auto& p : rep2.points)
-    if (p.differs && p.access.find("rd") != std::string::npos && p.access.find("BMCR") != std::string::npos) {
+    if (p.differs && p.access.find("BMCR") != std::string::npos) {
       at_bmcr = &p;
       break;
     }
@@ -360,6 +361,23 @@ TEST(FaultSweep, ADriverThatNoLongerTogglesDiffersAndItsReproducerReplays) {
   auto d2 = compare(*repro2, a2, b2);
   ASSERT_TRUE(d2);
   EXPECT_EQ(d2->a, at_bmcr->divergence[1]->a);
+  fs::remove_all(opt.repro_dir);
+
+  // The driver that drops the reset toggle differs without any fault: its
+  // pairs are not swept (each point would show that difference), and the
+  // sweep is a finding that says why.
+  EnvironmentOptions toggle = env_options();
+  toggle.overlay = altered_driver_overlay();
+  toggle.quiet = true;
+  auto env3 = Environment::open(toggle);
+  ASSERT_TRUE(env3) << env3.error().message;
+  const SweepReport rep3 = run_fault_sweep(**env3, sc, opt);
+  ASSERT_FALSE(rep3.pairs.empty());
+  EXPECT_EQ(rep3.points.size(), 0u);
+  EXPECT_EQ(rep3.exit_code(), 1);
+  EXPECT_FALSE(rep3.pairs.front().swept);
+  EXPECT_THAT(rep3.pairs.front().baseline_problem, HasSubstr("the runs without a fault already differ (C vs C++"));
+  EXPECT_THAT(format_fault_terminal(rep3, {}), HasSubstr("its points say nothing of error handling (not swept)"));
   fs::remove_all(opt.repro_dir);
 }
 

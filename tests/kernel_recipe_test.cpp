@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -109,6 +110,42 @@ TEST(ConfigureErrors, AFailureOfRefdrvsOwnEmulationIsNotTheTreesBuild) {
   EXPECT_FALSE(only_refdrvs_own_failed("ninja: error: loading 'build.ninja'\n", emul, build)) << "no edge named";
   // A derived build's emulation is its parent's.
   EXPECT_TRUE(only_refdrvs_own_failed("FAILED: /c/builds/6.12-p/emul/bug.o\n", "/c/builds/6.12-p/emul", build));
+}
+
+// A lock another holder has is waited for after saying so (a first check
+// beside a running build stalled for a minute without a word).
+TEST(FileLock, AWaitForAnotherHolderIsSaid) {
+  const fs::path path = fs::temp_directory_path() / ("refdrv-lock-test-" + std::to_string(::getpid())) / ".lock";
+  std::atomic<int> notices{0};
+  std::string said;
+  FileLock::set_wait_notice([&](const std::string& what) {
+    said = what;
+    ++notices;
+  });
+  {
+    auto first = FileLock::acquire(path);
+    ASSERT_TRUE(first) << first.error().message;
+    std::atomic<bool> got{false};
+    std::thread second([&] {
+      auto l = FileLock::acquire(path);  // another open file description: it conflicts
+      EXPECT_TRUE(l);
+      got = true;
+    });
+    for (int i = 0; i < 500 && notices == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(notices, 1);
+    EXPECT_FALSE(got) << "it waits while the first holds the lock";
+    { const FileLock released = std::move(*first); }  // closed here: the lock is free
+    second.join();
+    EXPECT_TRUE(got);
+  }
+  EXPECT_THAT(said, HasSubstr("waiting for another refdrv process that holds " + path.string()));
+  // A free lock is taken without a word.
+  auto again = FileLock::acquire(path);
+  EXPECT_TRUE(again);
+  EXPECT_EQ(notices, 1);
+  FileLock::set_wait_notice(nullptr);
+  std::error_code ec;
+  fs::remove_all(path.parent_path(), ec);
 }
 
 TEST_F(FakeTree, ACompleteTreeIsReadWithItsVersionAndReferencePair) {

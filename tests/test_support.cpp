@@ -162,6 +162,12 @@ std::map<std::string, std::filesystem::path> altered_driver_overlay() {
                         "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");
 }
 
+std::map<std::string, std::filesystem::path> altered_error_path_overlay() {
+  return altered_source("asix-ignores-a-bmcr-write-error", "drivers/net/phy/ax88796b.c",
+                        "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n",
+                        "\tret = phy_write(phydev, MII_BMCR, 0);\n\t(void)ret;\n");
+}
+
 std::filesystem::path altered_tree() {
   return altered_copy("copy-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
                       "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");

@@ -64,6 +64,9 @@ std::map<std::string, std::filesystem::path> altered_source(const std::string& n
                                                             const std::string& find, const std::string& replace);
 // ax88796b.c without the BMCR_RESET toggle (as altered_tree()), as an overlay.
 std::map<std::string, std::filesystem::path> altered_driver_overlay();
+// The same driver with the reset toggle's write error ignored: equivalent
+// without a fault, different where that write fails.
+std::map<std::string, std::filesystem::path> altered_error_path_overlay();
 // A copy of the 6.12 tree whose rust/kernel/net/phy.rs reads
 // is_autoneg_completed() from the wrong bit of phy_device's bitfield.
 std::filesystem::path altered_rust_abstraction_tree();
