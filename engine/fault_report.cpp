@@ -80,9 +80,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   for (const auto& p : rep.pairs)
     if (!p.baseline_ok)
       out += fmt::format("\nnote: {} on {}: {}; its points say nothing of error handling{}\n", p.scenario->name,
-                         p.model, p.baseline_problem, p.baseline_problem.find("differ") != std::string::npos
-                                                           ? " (not swept)"
-                                                           : "");
+                         p.model, p.baseline_problem, p.swept ? "" : " (not swept)");
 
   for (const auto& pt : rep.points) {
     const bool stops = rep.stops(pt);
@@ -129,7 +127,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   }
   out += format_problems(rep.problems, red, reset);
   std::size_t ungrouped = 0;
-  for (const auto& p : rep.pairs) ungrouped += group_of_model(p.model) ? 0 : 1;
+  for (const auto& p : rep.pairs) ungrouped += p.swept && !group_of_model(p.model) ? 1 : 0;
   if (ungrouped && rep.compared())
     out += fmt::format("Note: {} of the pairs swept ran on a model no driver group claims (a generic PHY): every "
                        "implementation's instance bound the same driver there.\n",
@@ -156,7 +154,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   json pairs = json::array();
   for (const auto& p : rep.pairs)
     pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},
-                     {"baseline_ok", p.baseline_ok}, {"baseline_problem", p.baseline_problem}});
+                     {"baseline_ok", p.baseline_ok}, {"baseline_problem", p.baseline_problem}, {"swept", p.swept}});
   j["pairs"] = pairs;
   json skipped = json::array();
   for (const auto& s : rep.skipped) skipped.push_back({{"scenario", s.scenario}, {"model", s.model}, {"reason", s.reason}});

@@ -60,7 +60,13 @@ std::string SweepReport::not_compared() const {
                            : fmt::format("no scenario/model pair was swept ({} skipped: their model lacks one of the "
                                          "implementations asked for)",
                                          skipped.size());
-  if (points.empty()) return "no run made an MDIO access to fail";
+  if (points.empty()) {
+    const auto unswept = static_cast<std::size_t>(
+        std::count_if(pairs.begin(), pairs.end(), [](const SweepPair& p) { return !p.swept; }));
+    if (unswept == pairs.size())
+      return fmt::format("no pair was swept: the runs of all {} already differ without a fault", unswept);
+    return "no run made an MDIO access to fail";
+  }
   if (impls.size() < 2)
     return fmt::format("one implementation only ({}): its outcomes were not compared with another's",
                        impl_title(impls.front()));

@@ -378,6 +378,9 @@ TEST(FaultSweep, ADriverThatIgnoresAWriteErrorDiffersAndItsReproducerReplays) {
   EXPECT_FALSE(rep3.pairs.front().swept);
   EXPECT_THAT(rep3.pairs.front().baseline_problem, HasSubstr("the runs without a fault already differ (C vs C++"));
   EXPECT_THAT(format_fault_terminal(rep3, {}), HasSubstr("its points say nothing of error handling (not swept)"));
+  EXPECT_THAT(format_fault_terminal(rep3, {}),
+              HasSubstr("Nothing was compared: no pair was swept: the runs of all 1 already differ without a fault."));
+  EXPECT_EQ(fault_report_json(rep3)["pairs"][0]["swept"], false);
   fs::remove_all(opt.repro_dir);
 }
 
