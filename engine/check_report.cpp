@@ -81,6 +81,84 @@ std::string format_divergence(const Divergence& d, Impl a, Impl b) {
   return out;
 }
 
+std::vector<std::string> state_observation_notes(const RunCount& sampled, const RunCount& hooked) {
+  std::vector<std::string> notes;
+  if (sampled.first)
+    notes.push_back(
+        fmt::format("in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
+                    "entered and left between two samples would not be compared.",
+                    sampled.first, sampled.second));
+  if (hooked.first)
+    notes.push_back(
+        fmt::format("in {} run(s) phylib's state was watched by the store hooks compiled into phylib and "
+                    "the C drivers, not by a hardware watchpoint ({}): {}.",
+                    hooked.first, hooked.second, kHookedCaveat));
+  return notes;
+}
+
+nlohmann::json state_observation_json(const RunCount& sampled, const RunCount& hooked) {
+  return {{"runs_sampled", sampled.first},
+          {"reason", sampled.second},
+          {"runs_store_hooks", hooked.first},
+          {"store_hooks_reason", hooked.second}};
+}
+
+std::vector<std::string> check_notes(const CheckReport& rep) {
+  std::vector<std::string> notes;
+  const std::size_t compared = rep.compared_pairs();
+  if (rep.earlier_reproducers_removed)
+    notes.push_back(
+        fmt::format("{} reproducer(s) an earlier check or run had written in the reproducer directory were "
+                    "removed first: the check and run reproducers there are this run's (refdrv faults' and its "
+                    "subdirectories, such as --commits', are left as they were).",
+                    rep.earlier_reproducers_removed));
+  // Models no driver group claims (generic PHYs): every instance binds the
+  // same driver, whichever implementation's module is loaded.
+  std::size_t ungrouped = 0;
+  for (const auto& row : rep.rows) ungrouped += row.compared() && !group_of_model(row.model) ? 1 : 0;
+  if (ungrouped)
+    notes.push_back(
+        fmt::format("{} compared pair(s) ran on a model no driver group claims (a generic PHY): there every "
+                    "implementation's instance bound the same driver, so \"equivalent\" says that none of their "
+                    "drivers claimed the PHY.",
+                    ungrouped));
+  // On a group's model too, a phy-id none of the implementations' drivers
+  // matches leaves the same driver from elsewhere bound in every instance.
+  std::size_t foreign = 0;
+  for (const auto& row : rep.rows)
+    foreign += row.compared() && group_of_model(row.model) && !row.own_drivers_compared() ? 1 : 0;
+  if (foreign)
+    notes.push_back(
+        fmt::format("in {} compared pair(s) on a model of a driver group, fewer than two implementations' "
+                    "own drivers bound (the PHY ID matched none of them, or a probe failed): \"equivalent\" there "
+                    "compares instances in which the same other driver, or none, ran (refdrv trace shows the bind).",
+                    foreign));
+  if (!rep.logs && compared)
+    notes.push_back("the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.");
+  // A WARN is compared like every event, and fails nothing by itself (the
+  // suite's fault scenarios make phylib WARN on purpose): said, not hidden
+  // behind "pass".
+  std::size_t warned = 0, warns = 0;
+  std::set<std::string> warned_scenarios;
+  for (const auto& row : rep.rows)
+    for (const auto& r : row.runs)
+      if (r.warnings) {
+        ++warned;
+        warns += r.warnings;
+        warned_scenarios.insert(row.scenario->name);
+      }
+  if (warned)
+    notes.push_back(
+        fmt::format("{} run(s) hit {} kernel WARN(s) (in {}): {}, no failure by itself; refdrv trace shows "
+                    "where.",
+                    warned, warns, fmt::join(warned_scenarios, ", "),
+                    compared ? "compared like every event (a divergence where the implementations differ)"
+                             : "nothing was compared, so not with another implementation's either"));
+  for (auto& note : state_observation_notes(rep.sampled_states(), rep.hooked_states()))
+    notes.push_back(std::move(note));
+  return notes;
+}
+
 std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) {
   const Colors c = colors(style.color);
   std::string out = fmt::format("{}{}{}: Linux {} ({}){}\n", c.bold, rep.command, c.reset, rep.tree_version,
@@ -183,58 +261,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        not_run, c.reset);
   }
   out += format_problems(rep.problems, c.red, c.reset);
-  if (rep.earlier_reproducers_removed)
-    out += fmt::format("Note: {} reproducer(s) an earlier check or run had written in the reproducer directory were "
-                       "removed first: the check and run reproducers there are this run's (refdrv faults' and its "
-                       "subdirectories, such as --commits', are left as they were).\n",
-                       rep.earlier_reproducers_removed);
-  // Models no driver group claims (generic PHYs): every instance binds the
-  // same driver, whichever implementation's module is loaded.
-  std::size_t ungrouped = 0;
-  for (const auto& row : rep.rows) ungrouped += row.compared() && !group_of_model(row.model) ? 1 : 0;
-  if (ungrouped)
-    out += fmt::format("Note: {} compared pair(s) ran on a model no driver group claims (a generic PHY): there every "
-                       "implementation's instance bound the same driver, so \"equivalent\" says that none of their "
-                       "drivers claimed the PHY.\n",
-                       ungrouped);
-  // On a group's model too, a phy-id none of the implementations' drivers
-  // matches leaves the same driver from elsewhere bound in every instance.
-  std::size_t foreign = 0;
-  for (const auto& row : rep.rows)
-    foreign += row.compared() && group_of_model(row.model) && !row.own_drivers_compared() ? 1 : 0;
-  if (foreign)
-    out += fmt::format("Note: in {} compared pair(s) on a model of a driver group, fewer than two implementations' "
-                       "own drivers bound (the PHY ID matched none of them, or a probe failed): \"equivalent\" there "
-                       "compares instances in which the same other driver, or none, ran (refdrv trace shows the bind).\n",
-                       foreign);
-  if (!rep.logs && compared)
-    out += "Note: the kernel log was not compared (--no-logs): its lines were not kept; WARNs were compared.\n";
-  // A WARN is compared like every event, and fails nothing by itself (the
-  // suite's fault scenarios make phylib WARN on purpose): said, not hidden
-  // behind "pass".
-  std::size_t warned = 0, warns = 0;
-  std::set<std::string> warned_scenarios;
-  for (const auto& row : rep.rows)
-    for (const auto& r : row.runs)
-      if (r.warnings) {
-        ++warned;
-        warns += r.warnings;
-        warned_scenarios.insert(row.scenario->name);
-      }
-  if (warned)
-    out += fmt::format("Note: {} run(s) hit {} kernel WARN(s) (in {}): {}, no failure by itself; refdrv trace shows "
-                       "where.\n",
-                       warned, warns, fmt::join(warned_scenarios, ", "),
-                       compared ? "compared like every event (a divergence where the implementations differ)"
-                                : "nothing was compared, so not with another implementation's either");
-  if (const auto [n, why] = rep.sampled_states(); n)
-    out += fmt::format("Note: in {} run(s) phylib's state was sampled, not watched at every store ({}): a state "
-                       "entered and left between two samples would not be compared.\n",
-                       n, why);
-  if (const auto [n, why] = rep.hooked_states(); n)
-    out += fmt::format("Note: in {} run(s) phylib's state was watched by the store hooks compiled into phylib and the "
-                       "C drivers, not by a hardware watchpoint ({}): {}.\n",
-                       n, why, kHookedCaveat);
+  for (const auto& note : check_notes(rep)) out += "Note: " + note + "\n";
   return out;
 }
 
@@ -247,7 +274,12 @@ std::string format_ktap(const CheckReport& rep) {
   }
   std::string out = "KTAP version 1\n";
   out += fmt::format("# {}: Linux {} ({})\n", rep.command, rep.tree_version, ktap_escape(rep.tree_origin));
-  if (!rep.logs) out += "# the kernel log was not compared (--no-logs); WARNs were\n";
+  // The notes the terminal gives beside its verdict, as diagnostics before
+  // the plan: a KTAP reader gets the same caveats.
+  for (const auto& note : check_notes(rep)) out += "# Note: " + ktap_escape(note) + "\n";
+  // The problems that made the command fail beside its cases (a reproducer
+  // that could not be written or removed).
+  for (const auto& p : rep.problems) out += "# error: " + ktap_escape(p) + "\n";
   out += fmt::format("1..{}\n", groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Scenario& sc = *groups[g].front()->scenario;
@@ -316,10 +348,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
   json absent = json::object();
   for (const auto& [i, why] : rep.absent) absent[impl_name(i)] = why;
   j["absent"] = absent;
-  const auto [sampled, why] = rep.sampled_states();
-  const auto [hooked, hooked_why] = rep.hooked_states();
-  j["state_observation"] = {{"runs_sampled", sampled}, {"reason", why},
-                            {"runs_store_hooks", hooked}, {"store_hooks_reason", hooked_why}};
+  j["state_observation"] = state_observation_json(rep.sampled_states(), rep.hooked_states());
   j["kernel_log_compared"] = rep.logs;
   json rows = json::array();
   for (const auto& row : rep.rows) {

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
+#include <vector>
 
 #include "engine/check.hpp"
 #include "engine/commits.hpp"
@@ -19,6 +19,16 @@ struct TerminalStyle {
 
 [[nodiscard]] std::string format_terminal(const CheckReport& report, const TerminalStyle& style);
 [[nodiscard]] std::string format_ktap(const CheckReport& report);
+// What a reader of the verdict must know beside it (a generic PHY's
+// "equivalent", states sampled or hooked, WARNs, logs not compared, earlier
+// reproducers removed): the terminal's "Note:" lines and KTAP's header.
+[[nodiscard]] std::vector<std::string> check_notes(const CheckReport& report);
+// How phylib's state was seen, for any command that runs instances: runs
+// that only sampled it, runs the store hooks watched (each with the first
+// reason given); the notes, and the JSON's "state_observation".
+using RunCount = std::pair<std::size_t, std::string>;
+[[nodiscard]] std::vector<std::string> state_observation_notes(const RunCount& sampled, const RunCount& hooked);
+[[nodiscard]] nlohmann::json state_observation_json(const RunCount& sampled, const RunCount& hooked);
 [[nodiscard]] nlohmann::json check_report_json(const CheckReport& report);
 
 // The equivalence column of a row: "yes", "Rust differs from C (...)",

@@ -132,6 +132,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     out += fmt::format("Note: {} of the pairs swept ran on a model no driver group claims (a generic PHY): every "
                        "implementation's instance bound the same driver there.\n",
                        ungrouped);
+  for (const auto& note : state_observation_notes(rep.states_sampled, rep.states_hooked)) out += "Note: " + note + "\n";
   return out;
 }
 
@@ -151,6 +152,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   j["uninjected_points"] = rep.uninjected();
   j["compared"] = rep.compared();
   if (!rep.compared()) j["not_compared"] = rep.not_compared();
+  j["state_observation"] = state_observation_json(rep.states_sampled, rep.states_hooked);
   json pairs = json::array();
   for (const auto& p : rep.pairs)
     pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},

@@ -317,6 +317,13 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
     problems.push_back("the reproducer was not written: " + w.error().message);
 }
 
+// One more run whose `why` says something; the first thing said is kept.
+void count_run(std::pair<std::size_t, std::string>& count, const std::string& why) {
+  if (why.empty()) return;
+  if (count.second.empty()) count.second = why;
+  ++count.first;
+}
+
 }  // namespace
 
 SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& opt) {
@@ -341,6 +348,11 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   const std::vector<RunResult> results = run_jobs(env, jobs, so);
   so.on_result = nullptr;
   rep.runs += results.size();
+  for (const auto* runs : {&base, &results})
+    for (const RunResult& r : *runs) {
+      count_run(rep.states_sampled, r.states_sampled);
+      count_run(rep.states_hooked, r.states_hooked);
+    }
 
   for (Impl impl : opt.impls) {
     rep.counts[impl] = {};

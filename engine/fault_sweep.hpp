@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/compare.hpp"
@@ -114,6 +115,10 @@ struct SweepReport {
   std::map<Impl, std::array<std::size_t, kAccessOrigins>> mac_outcome_changed_by_origin;
   std::map<Impl, std::array<std::size_t, kAccessOrigins>> warned_by_origin;
   std::size_t runs = 0;
+  // Runs (with and without a fault) whose phylib state was only sampled, and
+  // runs the store hooks watched for want of a hardware watchpoint; each
+  // with the first reason given (RunResult::states_sampled, states_hooked).
+  std::pair<std::size_t, std::string> states_sampled, states_hooked;
   double wall_seconds = 0;
   // What went wrong beside the verdict (a reproducer that could not be
   // written), said after the summary.

@@ -58,6 +58,7 @@ void ContextBase::save_context(Saved& out) const {
   out.hooks_because = hooks_because_;
   out.watch_addr = watch_addr_;
   out.watch_len = watch_len_;
+  out.hooked = hooked_;
 }
 
 void ContextBase::restore_context(const Saved& saved) {
@@ -71,14 +72,39 @@ void ContextBase::restore_context(const Saved& saved) {
   log_ = saved.log;
   partial_line_ = saved.partial_line;
   // The same store watch as when saved (the restored data is at the same
-  // address). A run sampled (or hooked) before the save stays so; one whose
-  // watch cannot be armed again now (this thread's debug registers taken)
-  // is sampled from here, and says so, as a fresh run would.
+  // address). The kernel side's half comes back with the image's data: the
+  // word its store hooks watch, or none. So a run the hooks watched goes on
+  // with them, whatever this machine's hardware could do now; one watched by
+  // a hardware watchpoint is armed again, and where that cannot be done now
+  // (this thread's debug registers taken, REFDRV_STATE_WATCH=hooks) it is
+  // sampled from here and says so: the kernel side's hooks are not watching
+  // its word, and asking them to would take a call into it. A run sampled
+  // (or hooked) before the save stays so.
   sampled_because_.clear();
   hooks_because_.clear();
-  if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ ||
-      (saved.watch_addr && watch_slot_ < 0 && !hooked_))
-    watch(saved.watch_addr, saved.watch_len);
+  if (saved.hooked) {
+    watch::disarm(watch_slot_);
+    watch_slot_ = -1;
+    hooked_ = true;
+    watch_addr_ = saved.watch_addr;
+    watch_len_ = saved.watch_len;
+  } else if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ || hooked_ ||
+             (saved.watch_addr && watch_slot_ < 0)) {
+    watch::disarm(watch_slot_);
+    watch_slot_ = -1;
+    hooked_ = false;
+    watch_addr_ = saved.watch_addr;
+    watch_len_ = saved.watch_len;
+    if (saved.watch_addr) {
+      std::string why = watch::switched_off();
+      if (why.empty()) watch_slot_ = watch::arm(saved.watch_addr, saved.watch_len, image_.ops().observe, &why);
+      if (watch_slot_ < 0)
+        sampled_because_ = fmt::format(
+            "the run restored from a snapshot was watched by a hardware watchpoint, "
+            "which could not be armed again: {}",
+            why);
+    }
+  }
   if (!saved.sampled_because.empty()) sampled_because_ = saved.sampled_because;
   if (!saved.hooks_because.empty()) hooks_because_ = saved.hooks_because;
 }

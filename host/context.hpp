@@ -93,6 +93,10 @@ class ContextBase {
     std::string partial_line, sampled_because, hooks_because;
     void* watch_addr = nullptr;
     unsigned long watch_len = 0;
+    // The store hooks watched: the kernel side's half of that watch (its
+    // hooked word, emul/instance.c) is in the image's data, which a restore
+    // puts back with it.
+    bool hooked = false;
   };
   void save_context(Saved& out) const;
   void restore_context(const Saved& saved);

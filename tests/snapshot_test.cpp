@@ -236,6 +236,69 @@ TEST(Snapshot, RestoringPutsBackEveryByteItSaved) {
   }
 }
 
+// A run restored from a snapshot is watched as it was when saved. The
+// store hooks' half of a watch (the word they watch) is in the kernel side's
+// data, which the restore puts back: a run the hooks watched goes on with
+// them whatever the hardware could do now, and a run they did not watch is
+// never said to be watched by them.
+TEST(Snapshot, ARestoredRunIsWatchedAsItWasSavedAndSaysHow) {
+  Environment& env = environment("6.12");
+  ASSERT_TRUE(env.built().store_hooks);
+  struct Watch {  // REFDRV_STATE_WATCH for the scope
+    explicit Watch(const char* mode) { ::setenv("REFDRV_STATE_WATCH", mode, 1); }
+    ~Watch() { ::unsetenv("REFDRV_STATE_WATCH"); }
+  };
+  auto restore_after_destroy = [&](Rig& rig, const Instance::Snapshot& snap) {
+    rig.inst->destroy();
+    EXPECT_TRUE(rig.inst->restore(snap));
+  };
+  auto run_on = [&](Rig& rig) {
+    const unsigned long before = env.image().store_hook_hits();
+    EXPECT_TRUE(rig.inst->op(REFDRV_OP_START).ok());
+    rig.inst->run_for(3'000'000'000);
+    EXPECT_TRUE(rig.inst->status()->link);
+    return env.image().store_hook_hits() - before;
+  };
+  {
+    // Saved while the hooks watched (as on a machine without a usable
+    // hardware watchpoint), restored with nothing in the environment.
+    Rig rig = make_rig(env, "AX88772A", "switch-10-100", Impl::kC);
+    Instance::Snapshot snap;
+    {
+      const Watch hooks("hooks");
+      ASSERT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+      ASSERT_TRUE(rig.inst->hooked());
+      ASSERT_TRUE(rig.inst->save(snap));
+    }
+    restore_after_destroy(rig, snap);
+    EXPECT_TRUE(rig.inst->hooked());
+    EXPECT_EQ(rig.inst->hooks_because(), "REFDRV_STATE_WATCH=hooks");
+    EXPECT_EQ(rig.inst->sampled_because(), "");
+    EXPECT_GT(run_on(rig), 0u) << "the restored kernel side's hooks saw phylib's stores";
+    rig.inst->destroy();
+  }
+  {
+    // Saved while only sampled, restored where no hardware watchpoint can
+    // be had: sampled still, and not said to be hooked (the kernel side's
+    // hooks watch no word in the restored data).
+    Rig rig = make_rig(env, "AX88772A", "switch-10-100", Impl::kC);
+    Instance::Snapshot snap;
+    {
+      const Watch off("off");
+      ASSERT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+      ASSERT_FALSE(rig.inst->hooked());
+      ASSERT_TRUE(rig.inst->save(snap));
+    }
+    const Watch hooks("hooks");
+    restore_after_destroy(rig, snap);
+    EXPECT_FALSE(rig.inst->hooked());
+    EXPECT_EQ(rig.inst->hooks_because(), "");
+    EXPECT_EQ(rig.inst->sampled_because(), "REFDRV_STATE_WATCH=off");
+    EXPECT_EQ(run_on(rig), 0u) << "nothing watched by the hooks, as said";
+    rig.inst->destroy();
+  }
+}
+
 // A beginning that used more than the new run's budget allows is not
 // restored: the new run must stop where a fresh one stops.
 TEST(Snapshot, ARunWhoseBudgetTheBeginningExceededStartsFresh) {
