@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "engine/compare.hpp"
 #include "engine/fuzz.hpp"
@@ -248,54 +249,50 @@ TEST(Snapshot, ARestoredRunIsWatchedAsItWasSavedAndSaysHow) {
     explicit Watch(const char* mode) { ::setenv("REFDRV_STATE_WATCH", mode, 1); }
     ~Watch() { ::unsetenv("REFDRV_STATE_WATCH"); }
   };
-  auto restore_after_destroy = [&](Rig& rig, const Instance::Snapshot& snap) {
+  // A rig attached under `mode`, saved there, then torn down and restored
+  // under `restore_mode` (nullptr: nothing in the environment).
+  auto saved_and_restored = [&](const char* mode, const char* restore_mode) {
+    Rig rig = make_rig(env, "AX88772A", "switch-10-100", Impl::kC);
+    Instance::Snapshot snap;
+    {
+      const Watch saving(mode);
+      EXPECT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
+      EXPECT_EQ(rig.inst->hooked(), std::string(mode) == "hooks") << mode;
+      EXPECT_TRUE(rig.inst->save(snap));
+    }
     rig.inst->destroy();
+    std::optional<Watch> restoring;
+    if (restore_mode) restoring.emplace(restore_mode);
     EXPECT_TRUE(rig.inst->restore(snap));
+    return rig;
   };
   auto run_on = [&](Rig& rig) {
     const unsigned long before = env.image().store_hook_hits();
     EXPECT_TRUE(rig.inst->op(REFDRV_OP_START).ok());
     rig.inst->run_for(3'000'000'000);
     EXPECT_TRUE(rig.inst->status()->link);
+    rig.inst->destroy();
     return env.image().store_hook_hits() - before;
   };
   {
     // Saved while the hooks watched (as on a machine without a usable
     // hardware watchpoint), restored with nothing in the environment.
-    Rig rig = make_rig(env, "AX88772A", "switch-10-100", Impl::kC);
-    Instance::Snapshot snap;
-    {
-      const Watch hooks("hooks");
-      ASSERT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
-      ASSERT_TRUE(rig.inst->hooked());
-      ASSERT_TRUE(rig.inst->save(snap));
-    }
-    restore_after_destroy(rig, snap);
+    Rig rig = saved_and_restored("hooks", nullptr);
     EXPECT_TRUE(rig.inst->hooked());
     EXPECT_EQ(rig.inst->hooks_because(), "REFDRV_STATE_WATCH=hooks");
     EXPECT_EQ(rig.inst->sampled_because(), "");
     EXPECT_GT(run_on(rig), 0u) << "the restored kernel side's hooks saw phylib's stores";
-    rig.inst->destroy();
   }
   {
     // Saved while only sampled, restored where no hardware watchpoint can
     // be had: sampled still, and not said to be hooked (the kernel side's
     // hooks watch no word in the restored data).
-    Rig rig = make_rig(env, "AX88772A", "switch-10-100", Impl::kC);
-    Instance::Snapshot snap;
-    {
-      const Watch off("off");
-      ASSERT_TRUE(rig.inst->op(REFDRV_OP_ATTACH, rig.addr).ok());
-      ASSERT_FALSE(rig.inst->hooked());
-      ASSERT_TRUE(rig.inst->save(snap));
-    }
-    const Watch hooks("hooks");
-    restore_after_destroy(rig, snap);
+    Rig rig = saved_and_restored("off", "hooks");
     EXPECT_FALSE(rig.inst->hooked());
     EXPECT_EQ(rig.inst->hooks_because(), "");
     EXPECT_EQ(rig.inst->sampled_because(), "REFDRV_STATE_WATCH=off");
+    const Watch hooks("hooks");  // as it was restored
     EXPECT_EQ(run_on(rig), 0u) << "nothing watched by the hooks, as said";
-    rig.inst->destroy();
   }
 }
 
