@@ -38,10 +38,12 @@ std::string not_applicable(const CheckRow& row, Impl impl) {
   return fmt::format("no {} driver for {} in this tree", impl_title(impl), row.model);
 }
 
-
+// One KTAP line's text: no line break of any kind (a path in a note or an
+// error may hold one; kunit_parser.py splits on what str.splitlines() does)
+// and no '#', which would start a directive after a test's name.
 std::string ktap_escape(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '#', ' ');
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '#') c = ' ';
   return s;
 }
 
