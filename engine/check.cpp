@@ -53,26 +53,17 @@ const RunResult* CheckRow::run_of(Impl impl) const {
 
 namespace {
 // The runs where `why` says something, and the first thing it says.
-std::pair<std::size_t, std::string> count_runs(const std::vector<CheckRow>& rows,
-                                               std::string RunResult::* why) {
-  std::pair<std::size_t, std::string> out;
+RunCount count_runs(const std::vector<CheckRow>& rows, std::string RunResult::*why) {
+  RunCount out;
   for (const auto& row : rows)
-    for (const auto& r : row.runs)
-      if (!(r.*why).empty()) {
-        if (out.second.empty()) out.second = r.*why;
-        ++out.first;
-      }
+    for (const auto& r : row.runs) count_run(out, r.*why);
   return out;
 }
 }  // namespace
 
-std::pair<std::size_t, std::string> CheckReport::sampled_states() const {
-  return count_runs(rows, &RunResult::states_sampled);
-}
+RunCount CheckReport::sampled_states() const { return count_runs(rows, &RunResult::states_sampled); }
 
-std::pair<std::size_t, std::string> CheckReport::hooked_states() const {
-  return count_runs(rows, &RunResult::states_hooked);
-}
+RunCount CheckReport::hooked_states() const { return count_runs(rows, &RunResult::states_hooked); }
 
 bool CheckReport::all_passed() const {
   for (const auto& r : rows)

@@ -118,10 +118,10 @@ struct CheckReport {
   [[nodiscard]] std::size_t compared_pairs() const;
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
-  [[nodiscard]] std::pair<std::size_t, std::string> sampled_states() const;
+  [[nodiscard]] RunCount sampled_states() const;
   // Runs whose phylib state the store hooks watched for want of a hardware
   // watchpoint, and the first reason given.
-  [[nodiscard]] std::pair<std::size_t, std::string> hooked_states() const;
+  [[nodiscard]] RunCount hooked_states() const;
   [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence, 2 nothing ran
 };
 

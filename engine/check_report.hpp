@@ -26,7 +26,6 @@ struct TerminalStyle {
 // How phylib's state was seen, for any command that runs instances: runs
 // that only sampled it, runs the store hooks watched (each with the first
 // reason given); the notes, and the JSON's "state_observation".
-using RunCount = std::pair<std::size_t, std::string>;
 [[nodiscard]] std::vector<std::string> state_observation_notes(const RunCount& sampled, const RunCount& hooked);
 [[nodiscard]] nlohmann::json state_observation_json(const RunCount& sampled, const RunCount& hooked);
 [[nodiscard]] nlohmann::json check_report_json(const CheckReport& report);

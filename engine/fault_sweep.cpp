@@ -317,13 +317,6 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
     problems.push_back("the reproducer was not written: " + w.error().message);
 }
 
-// One more run whose `why` says something; the first thing said is kept.
-void count_run(std::pair<std::size_t, std::string>& count, const std::string& why) {
-  if (why.empty()) return;
-  if (count.second.empty()) count.second = why;
-  ++count.first;
-}
-
 }  // namespace
 
 SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scenarios, const SweepOptions& opt) {

@@ -12,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "engine/compare.hpp"
@@ -118,7 +117,7 @@ struct SweepReport {
   // Runs (with and without a fault) whose phylib state was only sampled, and
   // runs the store hooks watched for want of a hardware watchpoint; each
   // with the first reason given (RunResult::states_sampled, states_hooked).
-  std::pair<std::size_t, std::string> states_sampled, states_hooked;
+  RunCount states_sampled, states_hooked;
   double wall_seconds = 0;
   // What went wrong beside the verdict (a reproducer that could not be
   // written), said after the summary.

@@ -26,6 +26,12 @@ std::size_t RunResult::failures() const {
   return n;
 }
 
+void count_run(RunCount& count, const std::string& why) {
+  if (why.empty()) return;
+  if (count.second.empty()) count.second = why;
+  ++count.first;
+}
+
 std::string RunResult::failure_summary() const {
   if (stop) return "stopped: " + *stop;
   for (const auto& e : expectations)

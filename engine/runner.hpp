@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/scenario.hpp"
@@ -122,6 +123,12 @@ struct RunResult {
   // One line on what failed, for tables.
   [[nodiscard]] std::string failure_summary() const;
 };
+
+// How many runs said why (states_sampled, states_hooked), and the first
+// reason given: what check and faults report of how phylib's state was seen.
+using RunCount = std::pair<std::size_t, std::string>;
+// Counts one more run whose `why` says something ("" is not counted).
+void count_run(RunCount& count, const std::string& why);
 
 struct RunOptions {
   std::size_t max_steps = ~std::size_t{0};    // run only a prefix (reproducers)

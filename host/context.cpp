@@ -82,20 +82,14 @@ void ContextBase::restore_context(const Saved& saved) {
   // (or hooked) before the save stays so.
   sampled_because_.clear();
   hooks_because_.clear();
-  if (saved.hooked) {
+  if (saved.hooked || hooked_ || saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ ||
+      (saved.watch_addr && watch_slot_ < 0)) {
     watch::disarm(watch_slot_);
     watch_slot_ = -1;
-    hooked_ = true;
+    hooked_ = saved.hooked;
     watch_addr_ = saved.watch_addr;
     watch_len_ = saved.watch_len;
-  } else if (saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ || hooked_ ||
-             (saved.watch_addr && watch_slot_ < 0)) {
-    watch::disarm(watch_slot_);
-    watch_slot_ = -1;
-    hooked_ = false;
-    watch_addr_ = saved.watch_addr;
-    watch_len_ = saved.watch_len;
-    if (saved.watch_addr) {
+    if (saved.watch_addr && !saved.hooked) {
       std::string why = watch::switched_off();
       if (why.empty()) watch_slot_ = watch::arm(saved.watch_addr, saved.watch_len, image_.ops().observe, &why);
       if (watch_slot_ < 0)
