@@ -2,11 +2,16 @@
 #include "kernel/toolchain.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fmt/ranges.h>
+#include <optional>
 #include <regex>
+#include <sstream>
+#include <utility>
 
+#include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 
 namespace refdrv::kernel {
@@ -25,27 +30,79 @@ struct RustcProbe {
   std::string path, version, lib_src, why_not;
 };
 
+// A rustc binary's identity for the answers it gave: its canonical path,
+// device, inode, size, modification and status change times (a package
+// upgrade or `rustup update` writes a new file: a new inode and ctime).
+std::string rustc_binary_key(const fs::path& real) {
+  struct stat st {};
+  if (::stat(real.c_str(), &st) != 0) return {};
+  return fmt::format("{}\t{}\t{}\t{}\t{}.{:09}\t{}.{:09}", real.string(), st.st_dev, st.st_ino, st.st_size,
+                     st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+constexpr std::string_view kRememberedHeader = "# refdrv rustc answers 1";
+
+fs::path remembered_file(const fs::path& real) {
+  return cache_root() / "toolchains" / ("rustc-" + hash_hex(real.string()));
+}
+
+// What the rustc at `real` answered to --version and --print sysroot, as
+// remembered for the binary `key` names; nullopt: never, or another binary.
+std::optional<std::pair<std::string, std::string>> remembered_answers(const fs::path& real, const std::string& key) {
+  const auto text = read_file(remembered_file(real));
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
+  std::string header, k, version, sysroot;
+  if (!std::getline(in, header) || header != kRememberedHeader || !std::getline(in, k) || k != "key\t" + key ||
+      !std::getline(in, version) || !version.starts_with("version\t") || !std::getline(in, sysroot) ||
+      !sysroot.starts_with("sysroot\t"))
+    return std::nullopt;
+  return std::pair{version.substr(8), sysroot.substr(8)};
+}
+
 RustcProbe probe_rustc(const std::string& rustc, const std::string& min) {
   RustcProbe p{rustc, {}, {}, {}};
-  auto v = capture({{rustc, "--version"}, {}, {}, {}});
-  if (!v) {
-    p.why_not = fmt::format("{} does not run ({})", rustc, v.error().message);
-    return p;
+  std::string lib_src = env_or_empty("RUST_LIB_SRC");
+  // A rustc that is its own sysroot's bin/rustc answers the same as long as
+  // its binary is the same file; a proxy (rustup's ~/.cargo/bin/rustc picks
+  // a toolchain by directory, environment and settings) is asked each time.
+  std::error_code ec;
+  const fs::path real = fs::canonical(rustc, ec);
+  const std::string key = ec ? std::string() : rustc_binary_key(real);
+  std::optional<std::pair<std::string, std::string>> known;
+  if (!key.empty() && lib_src.empty()) known = remembered_answers(real, key);
+  if (known) {
+    p.version = known->first;
+  } else {
+    auto v = capture({{rustc, "--version"}, {}, {}, {}});
+    if (!v) {
+      p.why_not = fmt::format("{} does not run ({})", rustc, v.error().message);
+      return p;
+    }
+    p.version = chomp(*v);
   }
-  p.version = chomp(*v);
   const std::string dotted = first_version(p.version);
   if (!min.empty() && version_number(dotted) < version_number(min)) {
     p.why_not = fmt::format("{} is {}, older than the {} this tree asks for", rustc, p.version, min);
     return p;
   }
-  std::string lib_src = env_or_empty("RUST_LIB_SRC");
   if (lib_src.empty()) {
-    auto sysroot = capture({{rustc, "--print", "sysroot"}, {}, {}, {}});
-    if (!sysroot) {
-      p.why_not = fmt::format("{} cannot print its sysroot", rustc);
-      return p;
+    std::string root;
+    if (known) {
+      root = known->second;
+    } else {
+      auto sysroot = capture({{rustc, "--print", "sysroot"}, {}, {}, {}});
+      if (!sysroot) {
+        p.why_not = fmt::format("{} cannot print its sysroot", rustc);
+        return p;
+      }
+      root = chomp(*sysroot);
+      std::error_code ec2;
+      if (!key.empty() && fs::equivalent(root, real.parent_path().parent_path(), ec2) && !ec2)
+        (void)write_file(remembered_file(real), fmt::format("{}\nkey\t{}\nversion\t{}\nsysroot\t{}\n",
+                                                             kRememberedHeader, key, p.version, root));
     }
-    lib_src = (fs::path(chomp(*sysroot)) / "lib/rustlib/src/rust/library").string();
+    lib_src = (fs::path(root) / "lib/rustlib/src/rust/library").string();
   }
   if (!fs::exists(fs::path(lib_src) / "core/src/lib.rs")) {
     p.why_not = fmt::format("{} ({}) has no Rust library source at {} (the kernel builds core from source: "

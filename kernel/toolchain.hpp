@@ -9,6 +9,15 @@
 // (scripts/min-tool-version.sh) and that has the library source wins.
 // bindgen: $REFDRV_BINDGEN, else `bindgen` on PATH (Debian's 0.60.1, run
 // through kernel/bindgen-compat when it is older than the tree asks).
+//
+// A rustc's answers to --version and --print sysroot are remembered in the
+// cache (toolchains/) for its binary: its canonical path, device, inode,
+// size, modification and status change times; a package upgrade or `rustup
+// update` writes a new file, which is asked again. Only a rustc that is its
+// sysroot's own bin/rustc is remembered: a proxy (rustup's ~/.cargo/bin/rustc
+// picks a toolchain by directory, environment and settings) is asked each
+// time, as is any rustc while RUST_LIB_SRC is set. Asking cost a process
+// that opens a kernel side about a fifth of a second.
 #pragma once
 
 #include <filesystem>

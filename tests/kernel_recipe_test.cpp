@@ -5,10 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "kernel/kbuild.hpp"
@@ -283,6 +285,86 @@ TEST(Toolchain, VersionsCompareAsTheKernelsScriptsDo) {
   EXPECT_EQ(first_version("rustc 1.96.0 (ac68faa20 2026-05-25) (built from a source tarball)"), "1.96.0");
   EXPECT_EQ(first_version("bindgen 0.60.1"), "0.60.1");
   EXPECT_EQ(first_version("none"), "");
+}
+
+// A rustc's answers to --version and --print sysroot are remembered in the
+// cache for its binary: asked once, then not again until the binary is
+// another file. A rustc that is not its sysroot's own bin/rustc (rustup's
+// proxy, which picks a toolchain per directory and environment) is asked
+// every time.
+class RustcAnswers : public test::ScratchTree {
+ protected:
+  void SetUp() override {
+    ScratchTree::SetUp();
+    for (const char* name : {"REFDRV_CACHE_DIR", "REFDRV_RUSTC", "REFDRV_BINDGEN", "RUST_LIB_SRC", "LIBCLANG_PATH"})
+      if (const char* v = std::getenv(name)) saved_[name] = v;
+    ::setenv("REFDRV_CACHE_DIR", (root_ / "cache").c_str(), 1);
+    ::unsetenv("RUST_LIB_SRC");
+    put("sysroot/lib/rustlib/src/rust/library/core/src/lib.rs", "");
+    put("bindgen", "#!/bin/sh\necho 'bindgen 0.70.0'\n");
+    fs::permissions(root_ / "bindgen", fs::perms::owner_all);
+    ::setenv("REFDRV_BINDGEN", (root_ / "bindgen").c_str(), 1);
+    tree_.root = root_ / "tree";
+    tree_.version = "6.12.0";
+  }
+  void TearDown() override {
+    for (const char* name : {"REFDRV_CACHE_DIR", "REFDRV_RUSTC", "REFDRV_BINDGEN", "RUST_LIB_SRC", "LIBCLANG_PATH"}) {
+      if (auto it = saved_.find(name); it != saved_.end()) ::setenv(name, it->second.c_str(), 1);
+      else ::unsetenv(name);
+    }
+    ScratchTree::TearDown();
+  }
+  // A rustc at `rel` that logs each call and answers `version` and the
+  // scratch sysroot; written as a new file (a new inode), as an upgrade does.
+  void fake_rustc(const std::string& rel, const std::string& version) {
+    put(rel + ".new", "#!/bin/sh\necho \"$*\" >> " + (root_ / "calls").string() +
+                          "\ncase \"$1\" in --version) echo '" + version + "';; --print) echo " +
+                          (root_ / "sysroot").string() + ";; esac\n");
+    fs::permissions(root_ / (rel + ".new"), fs::perms::owner_all);
+    fs::rename(root_ / (rel + ".new"), root_ / rel);
+    ::setenv("REFDRV_RUSTC", (root_ / rel).c_str(), 1);
+  }
+  int calls() {
+    const std::string log = read_file(root_ / "calls").value_or("");
+    return static_cast<int>(std::count(log.begin(), log.end(), '\n'));
+  }
+  LinuxTree tree_;
+  std::map<std::string, std::string> saved_;
+};
+
+TEST_F(RustcAnswers, AreRememberedForTheirBinaryAndAskedAgainOfAnotherFile) {
+  fake_rustc("sysroot/bin/rustc", "rustc 1.96.0 (fake)");
+  const std::string lib_src = (root_ / "sysroot/lib/rustlib/src/rust/library").string();
+  RustToolchain t = find_rust_toolchain(tree_);
+  ASSERT_TRUE(t.usable()) << t.problem;
+  EXPECT_EQ(t.version, "rustc 1.96.0 (fake)");
+  EXPECT_EQ(t.lib_src, lib_src);
+  EXPECT_EQ(calls(), 2);
+  t = find_rust_toolchain(tree_);
+  ASSERT_TRUE(t.usable()) << t.problem;
+  EXPECT_EQ(t.version, "rustc 1.96.0 (fake)");
+  EXPECT_EQ(t.lib_src, lib_src);
+  EXPECT_EQ(calls(), 2) << "the same binary was asked again";
+  // Another rustc in its place: asked, and its own answer taken.
+  fake_rustc("sysroot/bin/rustc", "rustc 1.97.0 (fake)");
+  t = find_rust_toolchain(tree_);
+  EXPECT_EQ(t.version, "rustc 1.97.0 (fake)");
+  EXPECT_EQ(calls(), 4);
+  // With RUST_LIB_SRC set, nothing remembered is used.
+  ::setenv("RUST_LIB_SRC", lib_src.c_str(), 1);
+  t = find_rust_toolchain(tree_);
+  EXPECT_EQ(t.version, "rustc 1.97.0 (fake)");
+  EXPECT_EQ(calls(), 5);
+}
+
+TEST_F(RustcAnswers, OfARustcOutsideItsSysrootAreAskedEveryTime) {
+  fake_rustc("proxy/bin/rustc", "rustc 1.96.0 (fake proxy)");
+  for (int i = 1; i <= 2; ++i) {
+    const RustToolchain t = find_rust_toolchain(tree_);
+    ASSERT_TRUE(t.usable()) << t.problem;
+    EXPECT_EQ(t.version, "rustc 1.96.0 (fake proxy)");
+    EXPECT_EQ(calls(), 2 * i);
+  }
 }
 
 // kernel/bindgen-compat in front of a fake "real" bindgen that records its
