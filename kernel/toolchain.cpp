@@ -66,11 +66,16 @@ RustcProbe probe_rustc(const std::string& rustc, const std::string& min) {
   // A rustc that is its own sysroot's bin/rustc answers the same as long as
   // its binary is the same file; a proxy (rustup's ~/.cargo/bin/rustc picks
   // a toolchain by directory, environment and settings) is asked each time.
+  // Not remembered either: a bare name (run from PATH, not the file of that
+  // name here), and a run where RUSTC_OVERRIDE_VERSION_STRING changes what
+  // rustc says its version is.
   std::error_code ec;
-  const fs::path real = fs::canonical(rustc, ec);
-  const std::string key = ec ? std::string() : rustc_binary_key(real);
+  const bool rememberable = rustc.find('/') != std::string::npos && lib_src.empty() &&
+                            env_or_empty("RUSTC_OVERRIDE_VERSION_STRING").empty();
+  const fs::path real = rememberable ? fs::canonical(rustc, ec) : fs::path();
+  const std::string key = !rememberable || ec ? std::string() : rustc_binary_key(real);
   std::optional<std::pair<std::string, std::string>> known;
-  if (!key.empty() && lib_src.empty()) known = remembered_answers(real, key);
+  if (!key.empty()) known = remembered_answers(real, key);
   if (known) {
     p.version = known->first;
   } else {
@@ -97,8 +102,10 @@ RustcProbe probe_rustc(const std::string& rustc, const std::string& min) {
         return p;
       }
       root = chomp(*sysroot);
+      // Written only if the same file answered: the path still leads to it.
       std::error_code ec2;
-      if (!key.empty() && fs::equivalent(root, real.parent_path().parent_path(), ec2) && !ec2)
+      if (!key.empty() && fs::equivalent(root, real.parent_path().parent_path(), ec2) && !ec2 &&
+          fs::canonical(rustc, ec2) == real && !ec2 && rustc_binary_key(real) == key)
         (void)write_file(remembered_file(real), fmt::format("{}\nkey\t{}\nversion\t{}\nsysroot\t{}\n",
                                                              kRememberedHeader, key, p.version, root));
     }

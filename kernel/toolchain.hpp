@@ -16,7 +16,9 @@
 // update` writes a new file, which is asked again. Only a rustc that is its
 // sysroot's own bin/rustc is remembered: a proxy (rustup's ~/.cargo/bin/rustc
 // picks a toolchain by directory, environment and settings) is asked each
-// time, as is any rustc while RUST_LIB_SRC is set. Asking cost a process
+// time, as is a rustc named without a directory (found on PATH) and any
+// rustc while RUST_LIB_SRC or RUSTC_OVERRIDE_VERSION_STRING is set; the
+// answers are kept only if the path still leads to the same file after. Asking cost a process
 // that opens a kernel side about a fifth of a second.
 #pragma once
 

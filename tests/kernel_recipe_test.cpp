@@ -296,10 +296,12 @@ class RustcAnswers : public test::ScratchTree {
  protected:
   void SetUp() override {
     ScratchTree::SetUp();
-    for (const char* name : {"REFDRV_CACHE_DIR", "REFDRV_RUSTC", "REFDRV_BINDGEN", "RUST_LIB_SRC", "LIBCLANG_PATH"})
+    for (const char* name : {"REFDRV_CACHE_DIR", "REFDRV_RUSTC", "REFDRV_BINDGEN", "RUST_LIB_SRC", "LIBCLANG_PATH",
+                             "RUSTC_OVERRIDE_VERSION_STRING"})
       if (const char* v = std::getenv(name)) saved_[name] = v;
     ::setenv("REFDRV_CACHE_DIR", (root_ / "cache").c_str(), 1);
     ::unsetenv("RUST_LIB_SRC");
+    ::unsetenv("RUSTC_OVERRIDE_VERSION_STRING");
     put("sysroot/lib/rustlib/src/rust/library/core/src/lib.rs", "");
     put("bindgen", "#!/bin/sh\necho 'bindgen 0.70.0'\n");
     fs::permissions(root_ / "bindgen", fs::perms::owner_all);
@@ -308,7 +310,8 @@ class RustcAnswers : public test::ScratchTree {
     tree_.version = "6.12.0";
   }
   void TearDown() override {
-    for (const char* name : {"REFDRV_CACHE_DIR", "REFDRV_RUSTC", "REFDRV_BINDGEN", "RUST_LIB_SRC", "LIBCLANG_PATH"}) {
+    for (const char* name : {"REFDRV_CACHE_DIR", "REFDRV_RUSTC", "REFDRV_BINDGEN", "RUST_LIB_SRC", "LIBCLANG_PATH",
+                             "RUSTC_OVERRIDE_VERSION_STRING"}) {
       if (auto it = saved_.find(name); it != saved_.end()) ::setenv(name, it->second.c_str(), 1);
       else ::unsetenv(name);
     }
@@ -350,11 +353,16 @@ TEST_F(RustcAnswers, AreRememberedForTheirBinaryAndAskedAgainOfAnotherFile) {
   t = find_rust_toolchain(tree_);
   EXPECT_EQ(t.version, "rustc 1.97.0 (fake)");
   EXPECT_EQ(calls(), 4);
-  // With RUST_LIB_SRC set, nothing remembered is used.
+  // With RUSTC_OVERRIDE_VERSION_STRING (rustc then reports that version),
+  // or with RUST_LIB_SRC set, nothing remembered is used.
+  ::setenv("RUSTC_OVERRIDE_VERSION_STRING", "9.9.9", 1);
+  t = find_rust_toolchain(tree_);
+  ::unsetenv("RUSTC_OVERRIDE_VERSION_STRING");
+  EXPECT_EQ(calls(), 6);
   ::setenv("RUST_LIB_SRC", lib_src.c_str(), 1);
   t = find_rust_toolchain(tree_);
   EXPECT_EQ(t.version, "rustc 1.97.0 (fake)");
-  EXPECT_EQ(calls(), 5);
+  EXPECT_EQ(calls(), 7);
 }
 
 TEST_F(RustcAnswers, OfARustcOutsideItsSysrootAreAskedEveryTime) {
