@@ -669,13 +669,6 @@ std::optional<fs::path> overlay_of(const BuiltKernel& b, const KernelObject& k) 
 // stays ninja's to judge by the times in its dependency records.
 constexpr const char* kSourceStamps = "sources.stamp";
 
-std::string source_stamp(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return "";
-  return fmt::format("{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-                     st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-}
-
 // The objects compiled here and their sources (an overlay's replacement
 // where there is one).
 std::vector<std::pair<fs::path, std::string>> compiled_sources(const BuiltKernel& b) {
@@ -701,7 +694,7 @@ nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
   }
   nlohmann::json now = nlohmann::json::object();
   for (const auto& [object, source] : compiled_sources(b)) {
-    const std::string stamp = source_stamp(source);
+    const std::string stamp = file_stamp(source);
     now[object.string()] = stamp;
     const auto it = before.find(object.string());
     std::error_code ec;

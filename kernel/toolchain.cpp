@@ -2,7 +2,6 @@
 #include "kernel/toolchain.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fmt/ranges.h>
@@ -13,6 +12,7 @@
 
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
+#include "kernel/tree_record.hpp"
 
 namespace refdrv::kernel {
 
@@ -30,14 +30,12 @@ struct RustcProbe {
   std::string path, version, lib_src, why_not;
 };
 
-// A rustc binary's identity for the answers it gave: its canonical path,
-// device, inode, size, modification and status change times (a package
-// upgrade or `rustup update` writes a new file: a new inode and ctime).
+// A rustc binary's identity for the answers it gave: its canonical path
+// and file_stamp() (a package upgrade or `rustup update` writes a new file:
+// a new inode and ctime); empty if it cannot be stat'ed.
 std::string rustc_binary_key(const fs::path& real) {
-  struct stat st {};
-  if (::stat(real.c_str(), &st) != 0) return {};
-  return fmt::format("{}\t{}\t{}\t{}\t{}.{:09}\t{}.{:09}", real.string(), st.st_dev, st.st_ino, st.st_size,
-                     st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+  const std::string stamp = file_stamp(real);
+  return stamp.empty() ? std::string() : real.string() + "\t" + stamp;
 }
 
 constexpr std::string_view kRememberedHeader = "# refdrv rustc answers 1";

@@ -39,6 +39,12 @@ struct FileState {
   std::uint64_t ino = 0;
 };
 
+// `path`'s identity without reading it: device, inode, size, modification
+// and status change times, as "dev:ino:size:mtime:ctime"; empty if it
+// cannot be stat'ed. A file replaced (a package upgrade, `cp`, a rename
+// onto it) changes it, even with its old modification time put back.
+[[nodiscard]] std::string file_stamp(const std::filesystem::path& path);
+
 // `path`'s state; the content is hashed unless `known` has the same stat
 // data (then its hash is taken). nullopt: not a readable regular file.
 [[nodiscard]] std::optional<FileState> file_state(const std::filesystem::path& path, const FileState* known = nullptr);

@@ -135,6 +135,22 @@ TEST_F(TreeRecordTest, AFileChangedWhileTheTreeWasConfiguredIsNamedEvenWithItsOl
   EXPECT_EQ(modified_between(record(), started, started), std::nullopt);
 }
 
+// file_stamp(): the same file keeps its stamp; the same bytes written as a
+// new file under the old name, with the old modification time put back
+// (cp -p), get another; a missing file has none.
+TEST_F(TreeRecordTest, AFileStampChangesWithTheFileNotWithItsBytesOrDate) {
+  const fs::path f = tree_ / "include/linux/phy.h";
+  const std::string before = file_stamp(f);
+  EXPECT_FALSE(before.empty());
+  EXPECT_EQ(file_stamp(f), before);
+  const auto mtime = fs::last_write_time(f);
+  fs::rename(f, dir_ / "old-phy.h");  // kept, so its inode is not reused
+  write(f, "struct phy_device;\n");
+  fs::last_write_time(f, mtime);
+  EXPECT_NE(file_stamp(f), before);
+  EXPECT_EQ(file_stamp(dir_ / "no-such-file"), "");
+}
+
 TEST_F(TreeRecordTest, TheSameContentWithNewStatDataIsTheSameAndRefreshesTheRecord) {
   TreeRecord r = record();
   const auto old = r.files.at("include/linux/phy.h");
