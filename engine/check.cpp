@@ -273,24 +273,35 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       for (Impl impl : row_impls[model]) jobs.push_back({shared.back(), model, impl, ro});
     }
   }
+  // The jobs run all at once (one worker for the whole check), or, when the
+  // check stops at the first failure, a row's at a time (a worker per row).
+  std::size_t first_job = 0;  // of the jobs run_jobs was given last
+  SupervisorOptions row_so = so;
   if (opt.progress)
-    so.on_result = [&](std::size_t i, const RunResult&) {
-      const Job& j = jobs[i];
-      opt.progress(i + 1, jobs.size(), fmt::format("{} on {} ({})", j.scenario->name, j.model, impl_title(j.impl)));
+    row_so.on_result = [&](std::size_t i, const RunResult&) {
+      const Job& j = jobs[first_job + i];
+      opt.progress(first_job + i + 1, jobs.size(),
+                   fmt::format("{} on {} ({})", j.scenario->name, j.model, impl_title(j.impl)));
     };
-  std::vector<RunResult> results = run_jobs(env, jobs, so);
-  so.on_result = nullptr;
-  report.instances = results.size();
+  std::vector<RunResult> results;
+  if (!opt.stop_at_first_failure) results = run_jobs(env, jobs, row_so);
 
   std::size_t next = 0;
+  bool stopped = false;
   for (const auto& sp : shared) {
     const Scenario& sc = *sp;
     for (const auto& model : sc.models) {
+      if (stopped) break;
       CheckRow row;
       row.scenario = sp;
       row.model = model;
       row.impls = row_impls[model];
       const std::vector<Impl>& impls = row.impls;
+      if (opt.stop_at_first_failure) {
+        first_job = next;
+        for (auto& r : run_jobs(env, std::span<const Job>(jobs).subspan(next, impls.size()), row_so))
+          results.push_back(std::move(r));
+      }
       for (std::size_t i = 0; i < impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
       for (const auto& r : row.runs) row.own_driver_ran.push_back(own_driver_ran(env, r));
       row.divergence.resize(impls.size());
@@ -351,9 +362,17 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         else
           report.problems.push_back("the reproducer was not written: " + w.error().message);
       }
+      // What mutation testing's "killed by" names: a run that failed, or a
+      // divergence (a row left uncompared is neither, and the check goes on).
+      stopped = opt.stop_at_first_failure &&
+                (std::any_of(row.runs.begin(), row.runs.end(), [](const RunResult& r) { return !r.passed(); }) ||
+                 std::any_of(row.divergence.begin(), row.divergence.end(),
+                             [](const std::optional<Divergence>& d) { return d.has_value(); }));
       report.rows.push_back(std::move(row));
     }
   }
+  report.instances = results.size();
+  report.stopped_at_first_failure = stopped;
   gather_coverage(env, report);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -36,6 +36,10 @@ struct CheckOptions {
   // sets its own (the environment is a checkout the next commit replaces).
   std::function<std::string(const std::string& impls, const std::string& path)> replay_command;
   std::function<void(std::size_t done, std::size_t total, const std::string& what)> progress;
+  // Stop after the first scenario/model pair with a failed run or a
+  // divergence, the pairs after it not run (mutation testing: a mutant is
+  // killed by the first such pair, which the whole check would name too).
+  bool stop_at_first_failure = false;
 };
 
 struct CheckRow {
@@ -90,6 +94,9 @@ struct CheckReport {
   std::vector<CoverageEntry> coverage;
   double wall_seconds = 0;
   std::size_t instances = 0;
+  // CheckOptions::stop_at_first_failure stopped it: `rows` ends at the first
+  // pair that failed or diverged, and the scenarios' other pairs did not run.
+  bool stopped_at_first_failure = false;
   // Kernel log lines were kept and compared (false: --no-logs; WARNs are
   // compared either way).
   bool logs = true;

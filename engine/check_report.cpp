@@ -237,8 +237,8 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   }
   const std::size_t empty = rep.rows.size() - rep.ran_pairs(), single = rep.single_pairs(),
                     compared = rep.compared_pairs();
-  out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s: ", rep.instances, rep.rows.size(),
-                     rep.wall_seconds);
+  out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s{}: ", rep.instances, rep.rows.size(),
+                     rep.wall_seconds, rep.stopped_at_first_failure ? " (stopped at the first that failed)" : "");
   const std::string not_run =
       empty ? fmt::format(" ({} pair(s) not run: no selected implementation has a driver for the model)", empty) : "";
   if (rep.exit_code() == kExitBadInput) {

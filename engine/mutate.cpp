@@ -754,6 +754,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       } else {
         CheckOptions co;
         co.impls = rep.impls;
+        co.stop_at_first_failure = true;  // the first failure kills it, and is what killed_by names
         const CheckReport cr = run_check(**env, suite, co);
         if (cr.exit_code() == 0) {
           res.status = MutantResult::Status::kSurvived;

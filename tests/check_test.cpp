@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "engine/check.hpp"
 #include "host/store_watch.hpp"
@@ -396,12 +397,17 @@ TEST(Check, AReplacedCDriverThatDoesNotRegisterIsAnErrorNotTheOthersVerdict) {
   EXPECT_THAT(all.error().message, HasSubstr("--impl rust,cxx"));
 }
 
-TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
-  const fs::path tree = altered_tree();
+// The copy of 6.12 whose C driver lost its reset toggle (altered_tree()),
+// opened quietly.
+Result<std::unique_ptr<Environment>> altered_environment() {
   EnvironmentOptions o = env_options();
-  o.kernel = tree.string();
+  o.kernel = altered_tree().string();
   o.quiet = true;
-  auto env = Environment::open(o);
+  return Environment::open(o);
+}
+
+TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
+  auto env = altered_environment();
   ASSERT_TRUE(env) << env.error().message;
   // Issue 22: the copy reuses the configured Linux 6.12; only the driver is
   // compiled.
@@ -466,6 +472,74 @@ TEST(Check, ADriverCopyWithoutTheResetToggleDivergesAndGetsAMinimalReproducer) {
   EXPECT_THAT(ktap, ::testing::ContainsRegex("\n        not ok [0-9]+ equivalent\n    not ok 1 AX88772A\n"));
   EXPECT_THAT(ktap, HasSubstr("\nnot ok 1 link-up-switch-10-100\n"));
   EXPECT_THAT(ktap, ::testing::ContainsRegex("\n        not ok 1 c\n(.*\n)*not ok 2 quirk-ax88796b-reset-toggle\n"));
+}
+
+// Mutation testing's check (CheckOptions::stop_at_first_failure) stops at
+// the first pair with a failed run or a divergence: the pairs before it ran
+// and came out as in the whole check, the pair it stopped at is the whole
+// check's first failing one, and none after it ran. Without a failure it
+// runs everything and says nothing of stopping.
+TEST(Check, StoppedAtTheFirstFailureItNamesTheWholeChecksFirstFailingPairAndRunsNoMore) {
+  auto env = altered_environment();
+  ASSERT_TRUE(env) << env.error().message;
+  CheckOptions co;
+  co.impls = available_impls(**env, nullptr);
+  const auto fails = [](const CheckRow& r) {
+    return std::ranges::any_of(r.runs, [](const RunResult& x) { return !x.passed(); }) ||
+           std::ranges::any_of(r.divergence, [](const auto& d) { return d.has_value(); });
+  };
+  // Scenarios whose pairs all pass first, so that the stop is not at the
+  // first pair; then those with a failing pair; then the other passing ones.
+  std::vector<Scenario> passing, failing;
+  {
+    const CheckReport probe = run_check(**env, suite(), co);
+    std::set<std::string> failed;
+    for (const auto& r : probe.rows)
+      if (fails(r)) failed.insert(r.scenario->name);
+    for (const auto& sc : suite()) (failed.contains(sc.name) ? failing : passing).push_back(sc);
+  }
+  ASSERT_GE(passing.size(), 2u);
+  ASSERT_FALSE(failing.empty());
+  std::vector<Scenario> order = {passing.front()};
+  order.insert(order.end(), failing.begin(), failing.end());
+  order.insert(order.end(), passing.begin() + 1, passing.end());
+
+  const CheckReport whole = run_check(**env, order, co);
+  const auto first = std::ranges::find_if(whole.rows, fails);
+  ASSERT_NE(first, whole.rows.end());
+  const auto k = static_cast<std::size_t>(first - whole.rows.begin());
+  ASSERT_GT(k, 0u);
+  EXPECT_FALSE(whole.stopped_at_first_failure);
+
+  CheckOptions stop = co;
+  stop.stop_at_first_failure = true;
+  const CheckReport stopped = run_check(**env, order, stop);
+  EXPECT_TRUE(stopped.stopped_at_first_failure);
+  EXPECT_EQ(stopped.exit_code(), whole.exit_code());
+  ASSERT_EQ(stopped.rows.size(), k + 1);
+  for (std::size_t i = 0; i <= k; ++i) {
+    SCOPED_TRACE(fmt::format("pair {}: {} on {}", i, whole.rows[i].scenario->name, whole.rows[i].model));
+    EXPECT_EQ(stopped.rows[i].scenario->name, whole.rows[i].scenario->name);
+    EXPECT_EQ(stopped.rows[i].model, whole.rows[i].model);
+    EXPECT_EQ(stopped.rows[i].passed(), whole.rows[i].passed());
+    EXPECT_EQ(stopped.rows[i].equivalent(), whole.rows[i].equivalent());
+    for (std::size_t j = 0; j < whole.rows[i].runs.size(); ++j)
+      EXPECT_EQ(stopped.rows[i].runs[j].trace.format(), whole.rows[i].runs[j].trace.format());
+  }
+  std::size_t runs = 0;
+  for (const auto& r : stopped.rows) runs += r.runs.size();
+  EXPECT_EQ(stopped.instances, runs);
+  EXPECT_LT(stopped.instances, whole.instances);
+  EXPECT_THAT(format_terminal(stopped, {}), HasSubstr("(stopped at the first that failed)"));
+  EXPECT_THAT(format_terminal(whole, {}), Not(HasSubstr("stopped at the first")));
+
+  // The tree as it is: nothing fails, so nothing stops.
+  const CheckReport clean = run_check(environment("6.12"), passing, stop);
+  EXPECT_EQ(clean.exit_code(), 0);
+  EXPECT_FALSE(clean.stopped_at_first_failure);
+  std::size_t pairs = 0;
+  for (const auto& sc : passing) pairs += sc.models.size();
+  EXPECT_EQ(clean.rows.size(), pairs);
 }
 
 // An overlay of the tree's Rust driver: only the driver crate is compiled,
