@@ -276,15 +276,15 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   // The jobs run all at once (one worker for the whole check), or, when the
   // check stops at the first failure, a row's at a time (a worker per row).
   std::size_t first_job = 0;  // of the jobs run_jobs was given last
-  SupervisorOptions row_so = so;
+  SupervisorOptions run_so = so;
   if (opt.progress)
-    row_so.on_result = [&](std::size_t i, const RunResult&) {
+    run_so.on_result = [&](std::size_t i, const RunResult&) {
       const Job& j = jobs[first_job + i];
       opt.progress(first_job + i + 1, jobs.size(),
                    fmt::format("{} on {} ({})", j.scenario->name, j.model, impl_title(j.impl)));
     };
   std::vector<RunResult> results;
-  if (!opt.stop_at_first_failure) results = run_jobs(env, jobs, row_so);
+  if (!opt.stop_at_first_failure) results = run_jobs(env, jobs, run_so);
 
   std::size_t next = 0;
   bool stopped = false;
@@ -299,7 +299,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       const std::vector<Impl>& impls = row.impls;
       if (opt.stop_at_first_failure) {
         first_job = next;
-        for (auto& r : run_jobs(env, std::span<const Job>(jobs).subspan(next, impls.size()), row_so))
+        for (auto& r : run_jobs(env, std::span<const Job>(jobs).subspan(next, impls.size()), run_so))
           results.push_back(std::move(r));
       }
       for (std::size_t i = 0; i < impls.size(); ++i) row.runs.push_back(std::move(results[next++]));
@@ -364,10 +364,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
       }
       // What mutation testing's "killed by" names: a run that failed, or a
       // divergence (a row left uncompared is neither, and the check goes on).
-      stopped = opt.stop_at_first_failure &&
-                (std::any_of(row.runs.begin(), row.runs.end(), [](const RunResult& r) { return !r.passed(); }) ||
-                 std::any_of(row.divergence.begin(), row.divergence.end(),
-                             [](const std::optional<Divergence>& d) { return d.has_value(); }));
+      stopped = opt.stop_at_first_failure && ((!row.runs.empty() && !row.passed()) || !row.equivalent());
       report.rows.push_back(std::move(row));
     }
   }
