@@ -173,12 +173,6 @@ Selection selection_of(const Environment& env, const ModuleInfo& m) {
 
 namespace {
 
-std::string slug(std::string s) {
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
-  return s;
-}
-
 void gather_coverage(Environment& env, CheckReport& report) {
   // (implementation, driver) -> callbacks that ran.
   std::map<std::pair<Impl, std::string>, std::set<std::string>> ran;
@@ -328,7 +322,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
             impls[0], impls[i], opt.compare);
         // Named as its file: a directory of reproducers (one per model and
         // pair of one scenario) replays as one run, whose names are unique.
-        const std::string stem = fmt::format("{}-{}-{}-vs-{}", slug(sc.name), slug(model), impl_name(impls[0]),
+        const std::string stem = fmt::format("{}-{}-{}-vs-{}", reproducer_name_part(sc.name), reproducer_name_part(model), impl_name(impls[0]),
                                              impl_name(impls[i]));
         const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
         Scenario repro = sc;

@@ -100,12 +100,6 @@ std::string ret_text(long v) {
   return v < 0 ? "-" + errno_name(static_cast<int>(-v)) : std::to_string(v);
 }
 
-std::string slug(std::string s) {
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
-  return s;
-}
-
 hw::FaultRule fault_at(std::uint64_t index, bool delivered) {
   hw::FaultRule f;
   f.kind = hw::FaultKind::kError;
@@ -284,9 +278,9 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   // Named as its file (the model too): a directory of reproducers replays
   // as one run, whose names are unique.
   repro.name = fmt::format("{}-{}",
-                           slug(fmt::format("{}-{}error-at-access-{}", pt.scenario->name,
+                           reproducer_name_part(fmt::format("{}-{}error-at-access-{}", pt.scenario->name,
                                             opt.delivered ? "delivered-" : "", k)),
-                           slug(pt.model));
+                           reproducer_name_part(pt.model));
   repro.models = {pt.model};
   // First, as the sweep ran it: the first rule that matches an access
   // decides it (a scenario rule of its own would otherwise take access k).

@@ -554,7 +554,8 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   if (auto w = put(original); !w) return std::unexpected(w.error());
   if (!fs::exists(build / "build.ninja")) {
     auto st = kernel::run({{"cmake", "-G", "Ninja", "-S", root.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
-                            "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG", "-DREFDRV_TESTS=OFF", "-DREFDRV_BENCH=OFF",
+                            "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG", "-DCMAKE_UNITY_BUILD=ON", "-DREFDRV_TESTS=OFF",
+                            "-DREFDRV_BENCH=OFF",
                             "-DREFDRV_CXX_ASIX_DRIVER=" + source.string()},
                            {}, log, {}});
     if (!st || *st != 0)

@@ -11,6 +11,7 @@
 #include <limits>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cmath>
@@ -1495,6 +1496,12 @@ YAML::Node step_to_yaml(const Step& st) {
 
 Scenario without_sources(Scenario s) {
   for (auto& st : s.steps) st.source = YAML::Node();
+  return s;
+}
+
+std::string reproducer_name_part(std::string s) {
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
   return s;
 }
 

@@ -176,6 +176,10 @@ Result<Scenario> load_scenario(const std::string& path);
 // first `steps` steps.
 [[nodiscard]] std::string scenario_to_yaml(const Scenario& s, std::size_t steps, const std::string& comment = {});
 
+// A scenario's or model's name as part of a reproducer's file name (and its
+// scenario name): every character but letters, digits, '-' and '_' becomes '-'.
+[[nodiscard]] std::string reproducer_name_part(std::string s);
+
 // A step that changes the cable or the partner (plug, unplug, flap,
 // partner-restart-aneg). The runner schedules these in the model when the
 // operation before them (is_operation: a call into the kernel side)

@@ -13,7 +13,7 @@ struct Hash {
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
-struct Pool {
+struct TextPool {
   std::mutex lock;
   // Nodes of an unordered_set do not move when it grows: their strings
   // are the interned texts, for the rest of the process.
@@ -21,8 +21,8 @@ struct Pool {
   std::size_t bytes = 0;
 };
 
-Pool& pool() {
-  static auto* p = new Pool;  // never destroyed: texts outlive every static
+TextPool& text_pool() {
+  static auto* p = new TextPool;  // never destroyed: texts outlive every static
   return *p;
 }
 
@@ -31,7 +31,7 @@ Pool& pool() {
 Text Text::interned(std::string_view s) {
   Text t;
   if (s.empty()) return t;
-  Pool& p = pool();
+  TextPool& p = text_pool();
   const std::lock_guard guard(p.lock);
   auto it = p.texts.find(s);
   if (it == p.texts.end()) {
@@ -73,7 +73,7 @@ const std::string& Text::empty_string() noexcept {
 }
 
 InternedStats interned_stats() {
-  Pool& p = pool();
+  TextPool& p = text_pool();
   const std::lock_guard guard(p.lock);
   return {p.texts.size(), p.bytes};
 }

@@ -12,9 +12,9 @@ namespace {
 constexpr std::uint32_t key(unsigned devad, unsigned reg) { return devad << 16 | (reg & 0xffff); }
 
 // The MMDs of the package (45.2.1.5): PMA/PMD, PCS, PHY XS.
-constexpr std::uint32_t kDevices = c45::devs::kPmaPmd | c45::devs::kPcs | c45::devs::kPhyXs;
+constexpr std::uint32_t kQt2025Devices = c45::devs::kPmaPmd | c45::devs::kPcs | c45::devs::kPhyXs;
 
-constexpr bool present(unsigned devad) { return devad < 32 && (kDevices & (1u << devad)) != 0; }
+constexpr bool qt2025_has_mmd(unsigned devad) { return devad < 32 && (kQt2025Devices & (1u << devad)) != 0; }
 
 constexpr unsigned kRevisionReg = 0xd001;
 constexpr unsigned kMicroReset = 0xc300;
@@ -99,16 +99,16 @@ void Qt2025Model::advance(Nanos now) {
 }
 
 std::uint16_t Qt2025Model::compose(unsigned devad, unsigned reg) const {
-  if (!present(devad)) return 0xffff;  // no such MMD: nobody drives the bus
+  if (!qt2025_has_mmd(devad)) return 0xffff;  // no such MMD: nobody drives the bus
   switch (reg) {
     case c45::kDevId1:
       return static_cast<std::uint16_t>(spec_.phy_id >> 16);
     case c45::kDevId2:
       return static_cast<std::uint16_t>(spec_.phy_id & 0xffff);
     case c45::kDevs1:
-      return static_cast<std::uint16_t>(kDevices & 0xffff);
+      return static_cast<std::uint16_t>(kQt2025Devices & 0xffff);
     case c45::kDevs2:
-      return static_cast<std::uint16_t>(kDevices >> 16);
+      return static_cast<std::uint16_t>(kQt2025Devices >> 16);
     case c45::kStat2:
       if (devad == c45::kPmaPmd)
         return c45::stat2::kDevicePresent | c45::stat2::k10GBaseSR | c45::stat2::k10GBaseLR;
@@ -142,13 +142,13 @@ std::uint16_t Qt2025Model::read_c45(unsigned devad, unsigned reg, Nanos now) {
   advance(now);
   const std::uint16_t v = compose(devad, reg);
   // Reading status 1 releases its latched-low link bit (45.2.1.2.3).
-  if (present(devad) && reg == c45::kStat1) latched_low_[latch_of(devad)] = false;
+  if (qt2025_has_mmd(devad) && reg == c45::kStat1) latched_low_[latch_of(devad)] = false;
   return v;
 }
 
 void Qt2025Model::write_c45(unsigned devad, unsigned reg, std::uint16_t value, Nanos now) {
   advance(now);
-  if (!present(devad)) return;
+  if (!qt2025_has_mmd(devad)) return;
   if (devad == c45::kPmaPmd && reg == c45::kCtrl1) {
     pma_ctrl1_ = value;
     if (value & c45::ctrl1::kReset) reset_done_at_ = now_ + spec_.reset_duration;
