@@ -46,6 +46,13 @@ constexpr std::array kStoreHookFlags = {
 constexpr const char* kRustCoverageFlags =
     "-C passes=sancov-module -C llvm-args=-sanitizer-coverage-level=3 -C llvm-args=-sanitizer-coverage-trace-pc";
 
+// What a coverage build instruments: phylib and the drivers, and the kernel
+// crate, not the lib/ helpers they call (vsprintf, bitmap, ...) nor Rust's
+// library crates, whose blocks say nothing about a PHY driver.
+bool instrumented_for_coverage(const std::string& object_path) {
+  return object_path.rfind(kCoveredDir, 0) == 0 || object_path == "rust/kernel.o";
+}
+
 // lib/ and kernel/ files phylib (through lib/vsprintf.c, lib/xarray.c, ...)
 // needs. Files a tree does not have or does not build are skipped: what they
 // would define then gets a trace-and-stop stub.
@@ -806,10 +813,8 @@ std::string build_ninja(const BuiltKernel& b, const BuildOptions& opt, const Nin
     }
     const std::optional<fs::path> replaced = overlay_of(b, k);
     const std::string source = replaced ? replaced->string() : k.source;
-    // Coverage: phylib and the drivers, not the lib/ helpers they call
-    // (vsprintf, bitmap, ...), whose blocks say nothing about a PHY driver.
     const bool phy_dir = k.path.rfind(kCoveredDir, 0) == 0;
-    const bool covered = opt.coverage && (phy_dir || k.path == "rust/kernel.o");
+    const bool covered = opt.coverage && instrumented_for_coverage(k.path);
     if (k.lang == Lang::kC) {
       std::vector<std::string> argv = k.argv;
       // The store hooks: phylib and the C drivers, in every build.
@@ -1136,10 +1141,11 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
 }
 
 // A build of `tree` from the build `parent` (of the same tree with an
-// overlay, or of the tree whose configuration `tree` reuses): it compiles
-// the replaced sources, the sources that differ from the parent's tree and
-// every Rust crate or driver that uses a crate compiled here, and links the
-// parent's other objects.
+// overlay, of the tree whose configuration `tree` reuses, or the same build
+// without coverage): it compiles the replaced sources, the sources that
+// differ from the parent's tree, with coverage over a parent without it the
+// objects coverage instruments, and every Rust crate or driver that uses a
+// crate compiled here, and links the parent's other objects.
 Result<BuiltKernel> derived_build(const BuiltKernel& parent, const LinuxTree& tree,
                                   const std::map<std::string, fs::path>& overlay, const std::string& overlay_identity,
                                   const BuildOptions& opt, const fs::path& data) {
@@ -1164,6 +1170,7 @@ Result<BuiltKernel> derived_build(const BuiltKernel& parent, const LinuxTree& tr
   for (const auto& pk : parent.objects) {
     KernelObject k = rerooting ? rerooted(pk, parent.tree.root.string(), tree.root.string()) : pk;
     bool here = overlay.contains(tree_source(tree, k));
+    if (opt.coverage && !parent.coverage && instrumented_for_coverage(k.path)) here = true;
     if (rerooting)
       for (const auto& rel : own_sources_of(parent.tree, b.kbuild_dir, pk))
         if (!same_content(parent.tree.root / rel, tree.root / rel)) {
@@ -1340,6 +1347,17 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   }
   if (auto tools = require_build_tools(); !tools) return std::unexpected(tools.error());
   if (!opt.overlay.empty()) return build_with_overlay(tree, opt, data);
+  // With coverage, only what it instruments differs from the plain build's
+  // objects (the lib/ helpers, Rust's library crates, bindings and the
+  // emulation are compiled alike): derived from the plain build, which is
+  // brought up to date first, the coverage build compiles only those.
+  if (opt.coverage) {
+    BuildOptions plain_opt = opt_in;
+    plain_opt.coverage = false;
+    auto plain = build_kernel(tree, plain_opt);
+    if (!plain) return plain;
+    return derived_build(*plain, tree, {}, {}, opt, data);
+  }
 
   BuiltKernel b;
   b.tree = tree;

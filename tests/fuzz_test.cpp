@@ -131,6 +131,18 @@ TEST(Fuzz, AKernelSideBuiltWithCoverageCountsPhylibAndBothKernelDriversAndBehave
   EXPECT_TRUE((*cov)->built().coverage);
   EXPECT_FALSE(plain.built().coverage);
   EXPECT_NE((*cov)->built().build_dir, plain.built().build_dir);
+  // Derived from the plain build: what coverage instruments (phylib, the
+  // drivers, the kernel crate) is compiled again, the rest is the plain
+  // build's objects (the lib/ helpers, Rust's library crates, the bindings).
+  const kernel::BuiltKernel& cb = (*cov)->built();
+  EXPECT_EQ(cb.base_build_dir, plain.built().build_dir);
+  for (const char* o : {"drivers/net/phy/phy.o", "drivers/net/phy/phy_device.o", "drivers/net/phy/ax88796b.o",
+                        "rust/kernel.o", "drivers/net/phy/ax88796b_rust.o"})
+    EXPECT_FALSE(cb.inherited.contains(o)) << o;
+  for (const char* o : {"rust/core.o", "rust/bindings.o", "lib/vsprintf.o"}) {
+    EXPECT_TRUE(cb.inherited.contains(o)) << o;
+    EXPECT_EQ(kernel::object_file(cb, o), kernel::object_file(plain.built(), o)) << o;
+  }
 
   const auto suite = load_default_suite();
   ASSERT_TRUE(suite);
