@@ -322,8 +322,8 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
             impls[0], impls[i], opt.compare);
         // Named as its file: a directory of reproducers (one per model and
         // pair of one scenario) replays as one run, whose names are unique.
-        const std::string stem = fmt::format("{}-{}-{}-vs-{}", reproducer_name_part(sc.name), reproducer_name_part(model), impl_name(impls[0]),
-                                             impl_name(impls[i]));
+        const std::string stem = fmt::format("{}-{}-{}-vs-{}", reproducer_name_part(sc.name),
+                                             reproducer_name_part(model), impl_name(impls[0]), impl_name(impls[i]));
         const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
         Scenario repro = sc;
         repro.name = stem;

@@ -279,7 +279,7 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   // as one run, whose names are unique.
   repro.name = fmt::format("{}-{}",
                            reproducer_name_part(fmt::format("{}-{}error-at-access-{}", pt.scenario->name,
-                                            opt.delivered ? "delivered-" : "", k)),
+                                                            opt.delivered ? "delivered-" : "", k)),
                            reproducer_name_part(pt.model));
   repro.models = {pt.model};
   // First, as the sweep ran it: the first rule that matches an access

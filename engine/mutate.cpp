@@ -555,8 +555,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   if (!fs::exists(build / "build.ninja")) {
     auto st = kernel::run({{"cmake", "-G", "Ninja", "-S", root.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
                             "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG", "-DCMAKE_UNITY_BUILD=ON", "-DREFDRV_TESTS=OFF",
-                            "-DREFDRV_BENCH=OFF",
-                            "-DREFDRV_CXX_ASIX_DRIVER=" + source.string()},
+                            "-DREFDRV_BENCH=OFF", "-DREFDRV_CXX_ASIX_DRIVER=" + source.string()},
                            {}, log, {}});
     if (!st || *st != 0)
       return fail(fmt::format("configuring refdrv's build for the C++ mutants failed: {}", kernel::tail_of(log, 8)));
