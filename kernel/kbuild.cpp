@@ -1330,6 +1330,20 @@ std::map<std::string, std::vector<std::string>> phy_driver_symbols(const LinuxTr
 
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_in) {
   const fs::path data = data_dir();
+  // The derived builds: each brings its base up to date first (this
+  // function again, which checks the data files and the tools).
+  if (!opt_in.overlay.empty()) return build_with_overlay(tree, opt_in, data);
+  // With coverage, only what it instruments differs from the plain build's
+  // objects (the lib/ helpers, Rust's library crates, bindings and the
+  // emulation are compiled alike): derived from the plain build, the
+  // coverage build compiles only those.
+  if (opt_in.coverage) {
+    BuildOptions plain_opt = opt_in;
+    plain_opt.coverage = false;
+    auto plain = build_kernel(tree, plain_opt);
+    if (!plain) return plain;
+    return derived_build(*plain, tree, {}, {}, opt_in, data);
+  }
   auto fragment = base_fragment(tree, data);
   if (!fragment)
     return fail(fmt::format("refdrv's data files are missing ({}); set REFDRV_DATA_DIR to the refdrv source "
@@ -1346,18 +1360,6 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
     opt.reuse_configured = false;
   }
   if (auto tools = require_build_tools(); !tools) return std::unexpected(tools.error());
-  if (!opt.overlay.empty()) return build_with_overlay(tree, opt, data);
-  // With coverage, only what it instruments differs from the plain build's
-  // objects (the lib/ helpers, Rust's library crates, bindings and the
-  // emulation are compiled alike): derived from the plain build, which is
-  // brought up to date first, the coverage build compiles only those.
-  if (opt.coverage) {
-    BuildOptions plain_opt = opt_in;
-    plain_opt.coverage = false;
-    auto plain = build_kernel(tree, plain_opt);
-    if (!plain) return plain;
-    return derived_build(*plain, tree, {}, {}, opt, data);
-  }
 
   BuiltKernel b;
   b.tree = tree;

@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <set>
 
 #include "engine/check.hpp"
 #include "host/store_watch.hpp"
@@ -493,8 +492,11 @@ TEST(Check, StoppedAtTheFirstFailureItNamesTheWholeChecksFirstFailingPairAndRuns
   for (const auto& sc : suite()) {
     if (passing.size() >= 4 && failing.size() >= 2) break;
     const CheckReport one = run_check(**env, {sc}, co);
-    auto& to = std::ranges::any_of(one.rows, fails) ? failing : passing;
-    if (to.size() < (&to == &passing ? 4u : 2u)) to.push_back(sc);
+    if (std::ranges::any_of(one.rows, fails)) {
+      if (failing.size() < 2) failing.push_back(sc);
+    } else if (passing.size() < 4) {
+      passing.push_back(sc);
+    }
   }
   ASSERT_EQ(passing.size(), 4u);
   ASSERT_EQ(failing.size(), 2u);
