@@ -668,12 +668,16 @@ std::optional<fs::path> overlay_of(const BuiltKernel& b, const KernelObject& k) 
 // ninja recompiles an object when its source's modification time is newer.
 // A source replaced by an older file (cp -p, rsync -a, tar, a file moved
 // in) keeps its old time, and ninja would keep the object of the code it
-// replaced: a verdict on the wrong code. The status-change time cannot be
-// set back by anyone. So each source's identity (device, inode, size,
-// modification and status-change times) is kept beside the build, and an
-// object whose source changed any of them is removed first, so that ninja
-// compiles it. What a source includes (headers, a crate's other files)
-// stays ninja's to judge by the times in its dependency records.
+// replaced: a verdict on the wrong code. So each source's identity (device,
+// inode, size, modification and status-change times) and the hash of its
+// content are kept beside the build. A source whose identity changed is read
+// again: where its content is not the one its object was compiled from, the
+// object is removed first, so that ninja compiles it. The status-change time
+// alone also moves when nothing in the file did (a hard link made to it, as
+// `cp -al` makes a patched copy of a tree; chmod): the content says those
+// objects are still the code's, and they are kept. What a source includes
+// (headers, a crate's other files) stays ninja's to judge by the times in
+// its dependency records.
 constexpr const char* kSourceStamps = "sources.stamp";
 
 // The objects compiled here and their sources (an overlay's replacement
@@ -689,8 +693,8 @@ std::vector<std::pair<fs::path, std::string>> compiled_sources(const BuiltKernel
 }
 
 // Removes the objects whose source is no longer the one they were compiled
-// from (by the stamps the last build left); the stamps of now, to write
-// once the build succeeded.
+// from (by the stamps the last build left: {"stat": identity, "hash":
+// content}); the stamps of now, to write once the build succeeded.
 nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
   nlohmann::json before = nlohmann::json::object();
   if (auto text = read_file(b.build_dir / kSourceStamps)) {
@@ -699,13 +703,31 @@ nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
     } catch (const nlohmann::json::exception&) {
     }
   }
+  const auto field = [](const nlohmann::json& stamps, const std::string& object, const char* name) {
+    const auto it = stamps.find(object);
+    if (it == stamps.end() || !it->is_object()) return std::string();
+    const auto f = it->find(name);
+    return f != it->end() && f->is_string() ? f->get<std::string>() : std::string();
+  };
   nlohmann::json now = nlohmann::json::object();
   for (const auto& [object, source] : compiled_sources(b)) {
-    const std::string stamp = file_stamp(source);
-    now[object.string()] = stamp;
-    const auto it = before.find(object.string());
-    std::error_code ec;
-    if (it == before.end() || !it->is_string() || it->get<std::string>() != stamp) fs::remove(object, ec);
+    const std::string key = object.string();
+    const std::string stat = file_stamp(source);
+    std::string hash = field(before, key, "hash");
+    const bool same_file = !stat.empty() && !hash.empty() && field(before, key, "stat") == stat;
+    // A build stamped before the content hashes (the identity alone): the
+    // same identity is the same file, and its hash is taken now.
+    const auto earlier = before.find(key);
+    const bool same_as_identity_stamp =
+        !stat.empty() && earlier != before.end() && earlier->is_string() && earlier->get<std::string>() == stat;
+    if (!same_file) {
+      const auto text = read_file(source);
+      const std::string content = text ? hash_hex(*text) : std::string();
+      std::error_code ec;
+      if (content.empty() || (content != hash && !same_as_identity_stamp)) fs::remove(object, ec);
+      hash = content;
+    }
+    now[key] = {{"stat", stat}, {"hash", hash}};
   }
   return now;
 }

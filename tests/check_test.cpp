@@ -4,6 +4,7 @@
 // and a deliberately altered C driver that must be caught.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,7 @@
 #include "engine/mutate.hpp"
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
+#include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
 #include "engine/check_report.hpp"
 #include "report/api_map.hpp"
@@ -728,8 +730,9 @@ TEST(Reuse, OnlyCopiesThatDifferInCompiledSourcesReuseTheConfiguration) {
 // A copy's driver source replaced by a file with an older modification
 // time (cp -p, rsync -a, tar do that) is compiled again: the verdict is on
 // the code the copy has. ninja alone compares times and kept the object of
-// the code it replaced; refdrv keeps each source's identity (its
-// status-change time, which no copy sets back) beside the build.
+// the code it replaced; refdrv keeps each source's identity (with its
+// status-change time, which no copy sets back) and the hash of its content
+// beside the build.
 TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
   const fs::path copy = altered_copy("copy-6.12-older-source", "drivers/net/phy/ax88796b.c",
                                      "ret = phy_write(phydev, MII_BMCR, 0);", "ret = phy_write(phydev, MII_BMCR, 0);");
@@ -759,6 +762,39 @@ TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
   EXPECT_FALSE(equivalent_with(planted, true)) << "the planted bug again, older than the other's object";
   fs::remove(driver);
   std::ofstream(driver) << *original;
+}
+
+// A hard link made to a tree's source (`cp -al` makes a patched copy of a
+// tree so, as the tests' copies are) moves the source's status-change time
+// and nothing else: the build keeps the object, which is still that code's.
+// Every build of the tree was compiled again from scratch after each such
+// copy before (measured: the build with every PHY driver three times in one
+// test pass).
+TEST(Reuse, AHardLinkMadeToASourceKeepsItsObject) {
+  const kernel::BuiltKernel& built = environment("6.12").built();
+  const fs::path source = environment("6.12").tree().root / "drivers/net/phy/ax88796b.c";
+  const fs::path object = built.build_dir / "obj/drivers/net/phy/ax88796b.o";
+  const auto ctime = [](const fs::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return std::pair(st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+  };
+  ASSERT_TRUE(fs::exists(object));
+  const auto compiled = fs::last_write_time(object);
+  const auto changed_before = ctime(source);
+  const fs::path link = kernel::cache_root() / "test-trees" / "hard-link-to-ax88796b.c";
+  fs::remove(link);
+  fs::create_hard_link(source, link);
+  fs::remove(link);
+  ASSERT_NE(ctime(source), changed_before) << "the link did not move the source's status-change time";
+  EnvironmentOptions o = env_options();
+  o.series = "6.12";
+  o.quiet = true;
+  // The build again (an Environment would load the same kernel side twice).
+  auto again = kernel::build_kernel(environment("6.12").tree(), build_options(o));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->build_dir, built.build_dir);
+  EXPECT_EQ(fs::last_write_time(object), compiled) << "the object was compiled again";
 }
 
 // Issue 22: the check on each commit of a range, in refdrv's own checkout of
