@@ -694,7 +694,7 @@ std::vector<std::pair<fs::path, std::string>> compiled_sources(const BuiltKernel
 
 // Removes the objects whose source is no longer the one they were compiled
 // from (by the stamps the last build left: {"stat": identity, "hash":
-// content}); the stamps of now, to write once the build succeeded.
+// content}); the stamps of now.
 nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
   nlohmann::json before = nlohmann::json::object();
   if (auto text = read_file(b.build_dir / kSourceStamps)) {
@@ -1132,7 +1132,14 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
   if (auto w = write_file(b.build_dir / "build.ninja", build_ninja(b, opt, paths, emul_argv)); !w)
     return std::unexpected(w.error());
 
+  // Written before the build: an object that is there was compiled from
+  // the content its stamp has now (one of another content was removed), or
+  // ninja compiles it from that content. Kept from before a build that
+  // failed, a stamp would name the content of the build before it, and a
+  // source put back to that content (with an older time) would keep an
+  // object the failed build compiled from the other.
   const nlohmann::json stamps = forget_objects_of_replaced_sources(b);
+  if (auto w = write_file(b.build_dir / kSourceStamps, stamps.dump(1)); !w) return std::unexpected(w.error());
   // A dry run first: an up-to-date build stays silent, and is not run
   // again (the build directory's lock is held: nothing of it changes).
   const auto dry = capture(Command{{"ninja", "-C", b.build_dir.string(), "-n"}, {}, {}, {"LC_ALL=C"}});
@@ -1150,7 +1157,6 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
                   "this tree yet; that says nothing of the tree's own build.");
     return std::unexpected(r.error());
   }
-  if (auto w = write_file(b.build_dir / kSourceStamps, stamps.dump(1)); !w) return std::unexpected(w.error());
 
   if (auto stubs = read_file(gen / "stubs.c")) {
     std::istringstream in(*stubs);
