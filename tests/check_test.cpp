@@ -797,6 +797,45 @@ TEST(Reuse, AHardLinkMadeToASourceKeepsItsObject) {
   EXPECT_EQ(fs::last_write_time(object), compiled) << "the object was compiled again";
 }
 
+// A build that compiled an object and then failed (here at the link) leaves
+// that object's stamp naming the content it was compiled from: the source
+// put back to the content of the build before, with its older time (as
+// cp -p puts a file back), is compiled again. The stamps were written only
+// after a build that succeeded before, and the failed build's object was
+// kept: the link failed again on the code that was no longer there.
+TEST(Reuse, ASourcePutBackAfterAFailedBuildIsCompiledAgain) {
+  const std::string toggle = "ret = phy_write(phydev, MII_BMCR, 0);";
+  const fs::path copy = altered_copy("copy-6.12-failed-link", "drivers/net/phy/ax88796b.c", toggle, toggle);
+  const fs::path driver = copy / "drivers/net/phy/ax88796b.c";
+  const auto original = kernel::read_file(driver);
+  ASSERT_TRUE(original);
+  auto tree = kernel::open_tree(copy);
+  ASSERT_TRUE(tree) << tree.error().message;
+  EnvironmentOptions o = env_options();
+  o.quiet = true;
+  const auto build_with = [&](const std::string& text, bool older) {
+    fs::remove(driver);
+    std::ofstream(driver) << text;
+    if (older) fs::last_write_time(driver, fs::last_write_time(driver) - std::chrono::hours(24 * 365 * 20));
+    return kernel::build_kernel(*tree, build_options(o));
+  };
+  // It differs from the tree the copy reuses, so it is compiled in the
+  // copy's build; the second definition of a phylib function compiles and
+  // fails the link.
+  const std::string edited = *original + "\n/* refdrv test: an edit that changes no code */\n";
+  const std::string twice = edited + "\nint genphy_soft_reset(struct phy_device *phydev) { return 0; }\n";
+  auto first = build_with(edited, false);
+  ASSERT_TRUE(first) << first.error().message;
+  auto failed = build_with(twice, false);
+  ASSERT_FALSE(failed) << "a second definition of genphy_soft_reset() linked";
+  EXPECT_THAT(failed.error().message, HasSubstr("genphy_soft_reset"));
+  EXPECT_TRUE(fs::exists(first->build_dir / "obj/drivers/net/phy/ax88796b.o")) << "the failed build compiled it";
+  auto put_back = build_with(edited, true);
+  EXPECT_TRUE(put_back) << put_back.error().message;
+  fs::remove(driver);
+  std::ofstream(driver) << *original;
+}
+
 // Issue 22: the check on each commit of a range, in refdrv's own checkout of
 // the repository; the commit that drops the reset toggle is named, and every
 // commit reuses the configured Linux 6.12 (they differ from it in
