@@ -703,28 +703,28 @@ nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
     } catch (const nlohmann::json::exception&) {
     }
   }
-  const auto field = [](const nlohmann::json& stamps, const std::string& object, const char* name) {
-    const auto it = stamps.find(object);
-    if (it == stamps.end() || !it->is_object()) return std::string();
-    const auto f = it->find(name);
-    return f != it->end() && f->is_string() ? f->get<std::string>() : std::string();
-  };
   nlohmann::json now = nlohmann::json::object();
   for (const auto& [object, source] : compiled_sources(b)) {
     const std::string key = object.string();
     const std::string stat = file_stamp(source);
-    std::string hash = field(before, key, "hash");
-    const bool same_file = !stat.empty() && !hash.empty() && field(before, key, "stat") == stat;
-    // A build stamped before the content hashes (the identity alone): the
-    // same identity is the same file, and its hash is taken now.
-    const auto earlier = before.find(key);
-    const bool same_as_identity_stamp =
-        !stat.empty() && earlier != before.end() && earlier->is_string() && earlier->get<std::string>() == stat;
-    if (!same_file) {
+    // The last build's stamp: {"stat", "hash"}, or the identity alone (a
+    // string) from a build stamped before the content hashes.
+    std::string was_stat, hash;
+    if (const auto it = before.find(key); it != before.end() && it->is_string()) {
+      was_stat = it->get<std::string>();
+    } else if (it != before.end() && it->is_object()) {
+      const auto st = it->find("stat"), h = it->find("hash");
+      if (st != it->end() && st->is_string()) was_stat = st->get<std::string>();
+      if (h != it->end() && h->is_string()) hash = h->get<std::string>();
+    }
+    // The same identity is the same file; another one keeps its object only
+    // with the content the object was compiled from.
+    const bool same_file = !stat.empty() && stat == was_stat;
+    if (!same_file || hash.empty()) {
       const auto text = read_file(source);
       const std::string content = text ? hash_hex(*text) : std::string();
       std::error_code ec;
-      if (content.empty() || (content != hash && !same_as_identity_stamp)) fs::remove(object, ec);
+      if (content.empty() || (!same_file && content != hash)) fs::remove(object, ec);
       hash = content;
     }
     now[key] = {{"stat", stat}, {"hash", hash}};

@@ -727,6 +727,15 @@ TEST(Reuse, OnlyCopiesThatDifferInCompiledSourcesReuseTheConfiguration) {
             std::nullopt);
 }
 
+// Writes `text` to `path` as a new file (a new inode, as an editor or cp
+// makes); `older`: with its modification time twenty years back (as cp -p,
+// rsync -a or tar put an old file back).
+void put_source(const fs::path& path, const std::string& text, bool older = false) {
+  fs::remove(path);
+  std::ofstream(path) << text;
+  if (older) fs::last_write_time(path, fs::last_write_time(path) - std::chrono::hours(24 * 365 * 20));
+}
+
 // A copy's driver source replaced by a file with an older modification
 // time (cp -p, rsync -a, tar do that) is compiled again: the verdict is on
 // the code the copy has. ninja alone compares times and kept the object of
@@ -744,9 +753,7 @@ TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
   planted.replace(planted.find(toggle), toggle.size(), "ret = 0;");
   const auto scenarios = only(suite(), {"quirk-ax88796b-reset-toggle"});
   const auto equivalent_with = [&](const std::string& text, bool older) {
-    fs::remove(driver);
-    std::ofstream(driver) << text;
-    if (older) fs::last_write_time(driver, fs::last_write_time(driver) - std::chrono::hours(24 * 365 * 20));
+    put_source(driver, text, older);
     EnvironmentOptions o = env_options();
     o.kernel = copy.string();
     o.quiet = true;
@@ -760,8 +767,7 @@ TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
   EXPECT_FALSE(equivalent_with(planted, false)) << "the planted bug diverges";
   EXPECT_TRUE(equivalent_with(commented, true)) << "an equivalent edit, older than the planted bug's object";
   EXPECT_FALSE(equivalent_with(planted, true)) << "the planted bug again, older than the other's object";
-  fs::remove(driver);
-  std::ofstream(driver) << *original;
+  put_source(driver, *original);
 }
 
 // A hard link made to a tree's source (`cp -al` makes a patched copy of a
@@ -814,9 +820,7 @@ TEST(Reuse, ASourcePutBackAfterAFailedBuildIsCompiledAgain) {
   EnvironmentOptions o = env_options();
   o.quiet = true;
   const auto build_with = [&](const std::string& text, bool older) {
-    fs::remove(driver);
-    std::ofstream(driver) << text;
-    if (older) fs::last_write_time(driver, fs::last_write_time(driver) - std::chrono::hours(24 * 365 * 20));
+    put_source(driver, text, older);
     return kernel::build_kernel(*tree, build_options(o));
   };
   // It differs from the tree the copy reuses, so it is compiled in the
@@ -832,8 +836,7 @@ TEST(Reuse, ASourcePutBackAfterAFailedBuildIsCompiledAgain) {
   EXPECT_TRUE(fs::exists(first->build_dir / "obj/drivers/net/phy/ax88796b.o")) << "the failed build compiled it";
   auto put_back = build_with(edited, true);
   EXPECT_TRUE(put_back) << put_back.error().message;
-  fs::remove(driver);
-  std::ofstream(driver) << *original;
+  put_source(driver, *original);
 }
 
 // Issue 22: the check on each commit of a range, in refdrv's own checkout of
