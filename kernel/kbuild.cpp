@@ -197,7 +197,12 @@ std::string fragment_stamp(const LinuxTree& tree, const std::string& fragment) {
 // Starts the part of a fragment the tree's Kconfig may turn off
 // (BuildOptions::all_phy_drivers): a driver whose dependencies are not met
 // is not built, and says so in `refdrv drivers`.
-constexpr const char* kBestEffortMarker = "# refdrv: every PHY driver of the tree, where its Kconfig allows";
+// (Its words are part of the configuration's identity: "configured from the
+// default configuration" was added when configured_tree began starting this
+// configuration from a copy of that one, so that one configured before is
+// configured again that way.)
+constexpr const char* kBestEffortMarker =
+    "# refdrv: every PHY driver of the tree, where its Kconfig allows (configured from the default configuration)";
 
 Result<void> check_config(const fs::path& config, const std::string& fragment) {
   auto cfg = read_file(config);
@@ -289,12 +294,29 @@ struct Kbuild {
   [[nodiscard]] std::string j() const { return fmt::format("-j{}", jobs); }
 };
 
+// tinyconfig's .config, kept beside each configured tree: where another
+// configuration of the same tree and toolchain starts from
+// (seed_configuration).
+constexpr const char* kTinyConfig = "tinyconfig.config";
+
+// `seed_tiny`: the tinyconfig result of the configured tree k.kb was copied
+// from (configured_tree), used instead of running tinyconfig again.
 Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std::string& fragment,
-                       const BuildOptions& opt) {
+                       const BuildOptions& opt, const std::optional<fs::path>& seed_tiny = std::nullopt) {
   std::error_code ec;
   fs::create_directories(k.kb, ec);
   opt.progress(fmt::format("configuring Linux {} out of tree in {}", k.tree.version, k.kb.string()));
-  if (auto r = run_logged(k.make({"tinyconfig"}), "make tinyconfig"); !r) return r;
+  if (seed_tiny) {
+    fs::copy_file(*seed_tiny, k.kb / ".config", fs::copy_options::overwrite_existing, ec);
+    if (ec)
+      return fail(
+          fmt::format("cannot copy {} to {}: {}", seed_tiny->string(), (k.kb / ".config").string(), ec.message()));
+  } else if (auto r = run_logged(k.make({"tinyconfig"}), "make tinyconfig"); !r) {
+    return r;
+  }
+  fs::copy_file(k.kb / ".config", k.kb.parent_path() / kTinyConfig, fs::copy_options::overwrite_existing, ec);
+  if (ec)
+    return fail(fmt::format("cannot keep tinyconfig's .config in {}: {}", k.kb.parent_path().string(), ec.message()));
   if (auto r = run_logged(Command{{(k.tree.root / "scripts/kconfig/merge_config.sh").string(), "-m", "-O",
                                    k.kb.string(), (k.kb / ".config").string(), fragment_file.string()},
                                   k.tree.root, k.log, k.env},
@@ -417,11 +439,89 @@ bool rust_side_failure(const std::string& message) {
 
 namespace {
 
+// Starts the configured tree of `k` as a copy of the configured tree
+// `seed_kb` (the same tree and toolchain, another fragment), so that kbuild
+// compiles again only what the other options change: Kconfig's syncconfig
+// touches the dependency file of each option whose value changed
+// (include/config/), and every object's record (its .cmd file, through
+// fixdep) names the options it read, as in any kernel build after a
+// configuration change. The copy's records name the seed's directory where
+// kbuild put an absolute output path in a command (OBJTREE= before rustc,
+// objtool's build): renamed, so that the commands compare equal. One thing
+// kbuild does not track is generated again: bindgen's bindings, which hold
+// every option's value. Compared with a configure from scratch (2026-12-06,
+// the build with every PHY driver from the default one): the same .config,
+// autoconf.h and rustc_cfg, the same archive members, every object's record
+// the same but for the output directory's name. The seed is locked while
+// it is copied and must be unchanged since it was configured. Returns its
+// tinyconfig result, where configure() starts, when it kept one.
+Result<std::optional<fs::path>> seed_configuration(const Kbuild& k, const fs::path& seed_kb, const BuildOptions& opt) {
+  const fs::path seed = seed_kb.parent_path();
+  auto lock = FileLock::acquire(seed / ".lock");
+  if (!lock) return std::unexpected(lock.error());
+  if (!fs::exists(seed / kStampFile)) return fail("it is not configured");
+  if (auto changed = changed_since_configured(seed, k.tree.root))
+    return fail(*changed + " changed since it was configured");
+  opt.progress(
+      fmt::format("starting from the configured tree in {} (the same tree and toolchain): kbuild compiles "
+                  "again what the other options change",
+                  seed_kb.string()));
+  if (auto r = run_logged(Command{{"cp", "-a", seed_kb.string(), k.kb.string()}, {}, k.log, {}},
+                          "copying the configured tree " + seed_kb.string());
+      !r)
+    return std::unexpected(r.error());
+  const std::string from = seed_kb.string();
+  const std::string to = k.kb.string();
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(k.kb, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string name = it->path().filename().string();
+    // bindgen's outputs hold a constant for every option the .config sets
+    // (pub const CONFIG_...), which no record names: removed, so that
+    // kbuild generates them again (and compiles the crates that use them).
+    if (name.ends_with("_generated.rs")) {
+      auto text = read_file(it->path());
+      if (!text) return std::unexpected(text.error());
+      if (text->find("pub const CONFIG_") != std::string::npos) fs::remove(it->path(), ec);
+      if (ec) return fail(fmt::format("cannot remove {}: {}", it->path().string(), ec.message()));
+      continue;
+    }
+    if (!name.ends_with(".cmd")) continue;
+    auto text = read_file(it->path());
+    if (!text) return std::unexpected(text.error());
+    if (text->find(from) == std::string::npos) continue;
+    std::string out;
+    std::size_t at = 0;
+    for (std::size_t hit; (hit = text->find(from, at)) != std::string::npos; at = hit + from.size())
+      out += text->substr(at, hit - at) + to;
+    out += text->substr(at);
+    if (auto w = write_file(it->path(), out); !w) return std::unexpected(w.error());
+  }
+  if (ec) return fail(fmt::format("cannot read the copy {}: {}", to, ec.message()));
+  // A seed configured before refdrv kept its tinyconfig result: tinyconfig
+  // runs again in the copy (it writes a whole .config).
+  if (!fs::exists(seed / kTinyConfig)) return std::optional<fs::path>();
+  return std::optional<fs::path>(seed / kTinyConfig);
+}
+
+Result<std::vector<KernelObject>> collect_objects(const LinuxTree& tree, const fs::path& kb, bool rust);
+void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
+                   const std::vector<KernelObject>& objects);
+
 // The configured tree for `fragment` (cached in the configured/ cache, see
 // configured_dir). Configured again when one of the files recorded for it
-// changed in the tree.
+// changed in the tree. Its record (ensure_record) is written before the
+// lock is released: another refdrv waiting for the lock found the stamp
+// without a record and configured it all again (seen on 2026-12-06 with
+// the tests that build every PHY driver at once). With `seed_fragment`, a
+// configuration of the same tree and toolchain that this one extends (the
+// default one, for the build with every PHY driver): that one is
+// configured first, and a first configure of this one starts from a copy
+// of it (seed_configuration).
 Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
-                                 const RustToolchain* rust, const BuildOptions& opt) {
+                                 const RustToolchain* rust, const BuildOptions& opt,
+                                 const std::string* seed_fragment = nullptr) {
   const fs::path configured = configured_dir(tree, config_identity(tree, data, fragment, rust));
   Kbuild k{tree, configured / "kbuild", {"ARCH=x86_64", "LC_ALL=C", "KBUILD_VERBOSE=0"}, {},
            configured / "configure.log", opt.jobs > 0 ? opt.jobs : default_jobs()};
@@ -463,12 +563,27 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   const fs::path fragment_file = configured / "refdrv.config";
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
   if (auto w = write_file(configured / kStartedFile, stamp); !w) return std::unexpected(w.error());
-  if (auto r = configure(k, fragment_file, fragment, opt); !r) {
+  std::optional<fs::path> seed_tiny;
+  if (seed_fragment && !fs::exists(k.kb)) {
+    auto seed_kb = configured_tree(tree, data, *seed_fragment, rust, opt);
+    auto seed = seed_kb ? seed_configuration(k, *seed_kb, opt)
+                        : Result<std::optional<fs::path>>(std::unexpected(seed_kb.error()));
+    if (seed) {
+      seed_tiny = *seed;
+    } else {
+      opt.progress(fmt::format("not starting from the configuration it extends ({}): configuring from scratch",
+                               seed.error().message));
+      fs::remove_all(k.kb, ec);
+    }
+  }
+  if (auto r = configure(k, fragment_file, fragment, opt, seed_tiny); !r) {
     if (rust && rust_side_failure(r.error().message))
       (void)write_file(failed_file, fmt::format("{}\ntree-changed {}\n{}", stamp, tree_changed_ns(tree.root),
                                                 r.error().message));
     return std::unexpected(r.error());
   }
+  if (auto objects = collect_objects(tree, k.kb, rust != nullptr))  // else build_kernel says why
+    ensure_record(tree, k.kb, config_identity(tree, data, fragment, rust), *objects);
   if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
   return k.kb;
 }
@@ -1397,6 +1512,14 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   // ---- 1. configure (cached): with the tree's Rust when it can be built ----
   auto plan = plan_configuration(tree, data, *fragment, drivers_block);
   if (!plan) return std::unexpected(plan.error());
+  // With every PHY driver, the configuration without them (the default
+  // build's) is the seed: configured first, then copied and extended.
+  std::optional<std::string> seed_c, seed_rust;
+  if (opt.all_phy_drivers) {
+    seed_c = *fragment;
+    if (plan->rust_fragment && plan->rust_fragment->ends_with(drivers_block))
+      seed_rust = plan->rust_fragment->substr(0, plan->rust_fragment->size() - drivers_block.size());
+  }
   *fragment += drivers_block;  // the C-only configuration's
   b.rust_declared = plan->rust_declared;
   b.rust = plan->rust;
@@ -1410,7 +1533,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
     if (!rust_frag) {
       b.rust_note = b.rust.problem;
     } else {
-      auto with_rust = configured_tree(tree, data, *rust_frag, &b.rust, opt);
+      auto with_rust = configured_tree(tree, data, *rust_frag, &b.rust, opt, seed_rust ? &*seed_rust : nullptr);
       if (with_rust) {
         kb = *with_rust;
         config_id = config_identity(tree, data, *rust_frag, &b.rust);
@@ -1427,7 +1550,7 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
     b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
   }
   if (!kb) {
-    auto c_only = configured_tree(tree, data, *fragment, nullptr, opt);
+    auto c_only = configured_tree(tree, data, *fragment, nullptr, opt, seed_c ? &*seed_c : nullptr);
     // Without Rust it fails too: that error, not the Rust side's, is the
     // cause (the Rust one is not blamed first).
     if (!c_only) return std::unexpected(c_only.error());

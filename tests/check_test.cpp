@@ -658,6 +658,46 @@ TEST(Drivers, TheAsixEntriesAreComparedWithTheRustAndCxxDrivers) {
   }
 }
 
+// The configuration with every PHY driver starts from a copy of the default
+// one (kernel/kbuild.cpp, seed_configuration): kbuild compiles again what
+// the driver options change, the copy's records name its own directory, and
+// bindgen's bindings (which hold a constant per option and are in no
+// record) are generated again with the drivers' options.
+TEST(Drivers, TheBuildWithEveryDriverIsConfiguredFromACopyOfTheDefaultOne) {
+  EnvironmentOptions o = env_options();
+  o.quiet = true;
+  o.all_phy_drivers = true;
+  auto env = Environment::open(o);
+  ASSERT_TRUE(env) << env.error().message;
+  const fs::path kb = (*env)->built().kbuild_dir;
+  const fs::path base = environment("6.12").built().kbuild_dir;
+  ASSERT_NE(kb, base);
+  const auto log = kernel::read_file(kb.parent_path() / "configure.log");
+  ASSERT_TRUE(log);
+  EXPECT_THAT(*log, HasSubstr("$ cp -a " + base.string() + " " + kb.string() + "\n"));
+  // Both start from the same tinyconfig (not run again where the default
+  // one kept it: a cache configured before that runs it in the copy).
+  if (fs::exists(base.parent_path() / "tinyconfig.config")) {
+    EXPECT_THAT(*log, Not(HasSubstr("tinyconfig")));
+    EXPECT_EQ(kernel::read_file(kb.parent_path() / "tinyconfig.config").value_or("a"),
+              kernel::read_file(base.parent_path() / "tinyconfig.config").value_or("b"));
+  }
+  EXPECT_THAT(kernel::read_file(kb / ".config").value_or(""), HasSubstr("\nCONFIG_DAVICOM_PHY=y\n"));
+  EXPECT_THAT(kernel::read_file(base / ".config").value_or(""), Not(HasSubstr("\nCONFIG_DAVICOM_PHY=y\n")));
+  std::size_t records = 0;
+  for (const auto& e : fs::recursive_directory_iterator(kb)) {
+    if (!e.is_regular_file() || e.path().extension() != ".cmd") continue;
+    ++records;
+    EXPECT_THAT(kernel::read_file(e.path()).value_or(""), Not(HasSubstr(base.string()))) << e.path();
+  }
+  EXPECT_GT(records, 100u);
+  ASSERT_EQ((*env)->built().rust_note, "");
+  const std::string driver_const = "pub const CONFIG_DAVICOM_PHY: u32 = 1;";
+  EXPECT_THAT(kernel::read_file(kb / "rust/bindings/bindings_generated.rs").value_or(""), HasSubstr(driver_const));
+  EXPECT_THAT(kernel::read_file(base / "rust/bindings/bindings_generated.rs").value_or(""),
+              Not(HasSubstr(driver_const)));
+}
+
 // Issue 21, item 5: the phylib API the drivers' objects call, against what
 // the abstractions' objects call.
 TEST(Drivers, ThePhylibApiMapReadsTheCompiledObjects) {
