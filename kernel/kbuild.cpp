@@ -1109,8 +1109,8 @@ std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, 
   return out;
 }
 
-// Records what the configured tree `kb` was made from, once (see
-// kernel/tree_record.hpp). Without a record the next run configures the
+// Records what the configured tree `kb` was made from, once, as
+// configured_tree finishes a configure (see kernel/tree_record.hpp). Without a record the next run configures the
 // tree again (changed_since_configured), so one that cannot be made is said
 // (a warning on stderr, whatever --quiet says): every run would pay the
 // configure, unexplained. The record is the tree as it is now, after the
@@ -1528,7 +1528,6 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   if (opt.reuse_configured && !fs::exists(configured_dir(tree, plan->first_id) / kStampFile))
     if (auto reused = build_on_reused_configuration(tree, plan->first_id, opt, data)) return std::move(*reused);
   std::optional<fs::path> kb;
-  std::string config_id;
   if (b.rust_declared) {
     if (!rust_frag) {
       b.rust_note = b.rust.problem;
@@ -1536,7 +1535,6 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
       auto with_rust = configured_tree(tree, data, *rust_frag, &b.rust, opt, seed_rust ? &*seed_rust : nullptr);
       if (with_rust) {
         kb = *with_rust;
-        config_id = config_identity(tree, data, *rust_frag, &b.rust);
       } else if (const std::string at = tree_build_file_error(with_rust.error().message); !at.empty()) {
         // Not the toolchain: the configuration without Rust stops there too.
         return fail_build(fmt::format("Linux {} in {} cannot be built: an error in its build files, {}\n{}",
@@ -1555,7 +1553,6 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
     // cause (the Rust one is not blamed first).
     if (!c_only) return std::unexpected(c_only.error());
     kb = *c_only;
-    config_id = config_identity(tree, data, *fragment, nullptr);
     if (b.rust_declared) opt.progress(fmt::format("the Rust drivers are left out: {}", b.rust_note));
   }
   b.kbuild_dir = *kb;
@@ -1575,7 +1572,6 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   if (b.rust_declared && b.rust_note.empty() && b.rust_drivers.empty())
     b.rust_note = "kbuild built no Rust driver although the tree declares some (see the configure log)";
   if (!b.rust_drivers.empty()) b.rust_sources = rust_sources_compiled(tree, *kb);
-  ensure_record(tree, *kb, config_id, b.objects);
 
   // The build directory: keyed by everything that goes into the objects.
   const std::string identity = tree.root.string() + "\n" + tree.version + "\n" + kb->string() + "\n" +

@@ -574,13 +574,20 @@ TEST(Check, AnAlteredRustDriverAsAnOverlayCompilesAgainstTheTreesCratesAndDiverg
 // config_aneg) passing, as it does in the tree's own driver.
 // refdrv drivers --file FILE on the build with every PHY driver, with
 // `overlay` compiled instead of the tree's sources (--replace).
-std::optional<report::DriversReport> drivers_of(const std::string& file,
-                                                std::map<std::string, std::filesystem::path> overlay) {
+// The build with every PHY driver (refdrv drivers'), with `overlay`
+// compiled instead of the tree's sources.
+Result<std::unique_ptr<Environment>> all_drivers_environment(
+    std::map<std::string, std::filesystem::path> overlay = {}) {
   EnvironmentOptions o = env_options();
   o.quiet = true;
   o.all_phy_drivers = true;
   o.overlay = std::move(overlay);
-  auto env = Environment::open(o);
+  return Environment::open(o);
+}
+
+std::optional<report::DriversReport> drivers_of(const std::string& file,
+                                                std::map<std::string, std::filesystem::path> overlay) {
+  auto env = all_drivers_environment(std::move(overlay));
   EXPECT_TRUE(env) << env.error().message;
   if (!env) return std::nullopt;
   auto only = report::select_driver_files((*env)->tree(), {file});
@@ -664,10 +671,7 @@ TEST(Drivers, TheAsixEntriesAreComparedWithTheRustAndCxxDrivers) {
 // bindgen's bindings (which hold a constant per option and are in no
 // record) are generated again with the drivers' options.
 TEST(Drivers, TheBuildWithEveryDriverIsConfiguredFromACopyOfTheDefaultOne) {
-  EnvironmentOptions o = env_options();
-  o.quiet = true;
-  o.all_phy_drivers = true;
-  auto env = Environment::open(o);
+  auto env = all_drivers_environment();
   ASSERT_TRUE(env) << env.error().message;
   const fs::path kb = (*env)->built().kbuild_dir;
   const fs::path base = environment("6.12").built().kbuild_dir;
@@ -701,10 +705,7 @@ TEST(Drivers, TheBuildWithEveryDriverIsConfiguredFromACopyOfTheDefaultOne) {
 // Issue 21, item 5: the phylib API the drivers' objects call, against what
 // the abstractions' objects call.
 TEST(Drivers, ThePhylibApiMapReadsTheCompiledObjects) {
-  EnvironmentOptions o = env_options();
-  o.quiet = true;
-  o.all_phy_drivers = true;
-  auto env = Environment::open(o);
+  auto env = all_drivers_environment();
   ASSERT_TRUE(env) << env.error().message;
   auto map = report::phylib_api_map((*env)->built());
   ASSERT_TRUE(map) << map.error().message;
