@@ -507,7 +507,7 @@ Result<std::optional<fs::path>> seed_configuration(const Kbuild& k, const fs::pa
 
 Result<std::vector<KernelObject>> collect_objects(const LinuxTree& tree, const fs::path& kb, bool rust);
 void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
-                   const std::vector<KernelObject>& objects);
+                   const std::vector<KernelObject>& objects, const FileIdentities& at_start);
 
 // The configured tree for `fragment` (cached in the configured/ cache, see
 // configured_dir). Configured again when one of the files recorded for it
@@ -563,6 +563,7 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   const fs::path fragment_file = configured / "refdrv.config";
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
   if (auto w = write_file(configured / kStartedFile, stamp); !w) return std::unexpected(w.error());
+  const FileIdentities at_start = file_identities(tree.root);  // ensure_record
   std::optional<fs::path> seed_tiny;
   if (seed_fragment && !fs::exists(k.kb)) {
     auto seed_kb = configured_tree(tree, data, *seed_fragment, rust, opt);
@@ -583,7 +584,7 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
     return std::unexpected(r.error());
   }
   if (auto objects = collect_objects(tree, k.kb, rust != nullptr))  // else build_kernel says why
-    ensure_record(tree, k.kb, config_identity(tree, data, fragment, rust), *objects);
+    ensure_record(tree, k.kb, config_identity(tree, data, fragment, rust), *objects, at_start);
   if (auto w = write_file(stamp_file, stamp); !w) return std::unexpected(w.error());
   return k.kb;
 }
@@ -1110,15 +1111,22 @@ std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, 
 }
 
 // Records what the configured tree `kb` was made from, once, as
-// configured_tree finishes a configure (see kernel/tree_record.hpp). Without a record the next run configures the
-// tree again (changed_since_configured), so one that cannot be made is said
-// (a warning on stderr, whatever --quiet says): every run would pay the
-// configure, unexplained. The record is the tree as it is now, after the
-// configure: a recorded file modified since the configure started (an edit,
-// a `git checkout` while kbuild ran) may differ from what kbuild read, so
-// then there is no record either, and the next run configures again.
+// configured_tree finishes a configure (see kernel/tree_record.hpp).
+// Without a record the next run configures the tree again
+// (changed_since_configured), so one that cannot be made is said (a warning
+// on stderr, whatever --quiet says): every run would pay the configure,
+// unexplained. The record is the tree as it is now, after the configure: a
+// recorded file modified since the configure started (an edit, a `git
+// checkout` while kbuild ran) may differ from what kbuild read, so then
+// there is no record either, and the next run configures again. A file
+// whose status changed then but whose identity is the one `at_start` took
+// as the configure started was not written: a `cp -al` copy of the tree
+// made meanwhile (the tests make theirs so) left each configuration being
+// made without a record, to be configured again by the next run that used
+// it (seen in CI on 2026-12-06: the build with every PHY driver, configured
+// again, from scratch).
 void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
-                   const std::vector<KernelObject>& objects) {
+                   const std::vector<KernelObject>& objects, const FileIdentities& at_start) {
   const fs::path file = kb.parent_path() / kRecordFile;
   if (fs::exists(file)) return;
   std::set<std::string> own;
@@ -1131,8 +1139,9 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
     const auto started = file_state(kb.parent_path() / kStartedFile);
     if (!started) {
       written = fail(fmt::format("{} is missing: when the configure started is unknown", kStartedFile));
-    } else if (auto edited = modified_between(*rec, started->mtime_ns,
-                                              static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec)) {
+    } else if (auto edited =
+                   modified_between(*rec, started->mtime_ns,
+                                    static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec, at_start)) {
       written = fail(fmt::format("{} changed while the tree was being configured", *edited));
     } else {
       rec->version = tree.version;

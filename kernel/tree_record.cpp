@@ -189,9 +189,38 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
   return std::nullopt;
 }
 
-std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns, std::int64_t to_ns) {
-  for (const auto& [rel, known] : r.files)
-    if (known.ctime_ns >= from_ns && known.ctime_ns <= to_ns) return rel;
+FileIdentities file_identities(const fs::path& root) {
+  FileIdentities out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename() == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    struct stat st {};
+    if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    FileState s;
+    s.dev = static_cast<std::uint64_t>(st.st_dev);
+    s.ino = static_cast<std::uint64_t>(st.st_ino);
+    s.size = static_cast<std::uintmax_t>(st.st_size);
+    s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    out.emplace(it->path().lexically_relative(root).string(), s);
+  }
+  return out;
+}
+
+std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns, std::int64_t to_ns,
+                                            const FileIdentities& at_start) {
+  for (const auto& [rel, known] : r.files) {
+    if (known.ctime_ns < from_ns || known.ctime_ns > to_ns) continue;
+    // (A .cmd file names some as kbuild reached them: lib/../mm/internal.h.)
+    if (const auto it = at_start.find(fs::path(rel).lexically_normal().string());
+        it != at_start.end() && it->second.dev == known.dev && it->second.ino == known.ino &&
+        it->second.size == known.size && it->second.mtime_ns == known.mtime_ns)
+      continue;
+    return rel;
+  }
   return std::nullopt;
 }
 

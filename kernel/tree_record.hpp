@@ -83,14 +83,27 @@ Result<TreeRecord> parse_record(std::string_view text);
 [[nodiscard]] std::optional<std::string> first_difference(TreeRecord& r, const std::filesystem::path& root,
                                                           bool& refreshed);
 
+// The identity (device, inode, size, modification time; no hash) of every
+// regular file of a tree, by tree-relative path, as a configure starts
+// (file_identities): what tells a file whose status changed while kbuild
+// read the tree but that was not written (a hard link made to it, as
+// `cp -al` makes a copy of a tree; chmod) from one that was edited.
+using FileIdentities = std::map<std::string, FileState>;
+
+// Every regular file under `root` (.git left out), stat'ed now.
+[[nodiscard]] FileIdentities file_identities(const std::filesystem::path& root);
+
 // The first recorded file changed at or after `from_ns` (nanoseconds since
 // the epoch; its status change time, which an edit that keeps the old
 // modification time changes too), or nullopt: taken when the configure
 // started, such a file changed while kbuild was reading the tree, so the
 // record (its content now) need not be what the configuration was made
 // from. A time later than `to_ns` (the record's) is not counted: a file
-// server's clock ahead of this one, not an edit.
-[[nodiscard]] std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns,
-                                                          std::int64_t to_ns);
+// server's clock ahead of this one, not an edit. Nor is a file whose
+// identity in `at_start` (taken after `from_ns`, before kbuild ran) is the
+// record's: by the rule the record itself keeps (FileState), kbuild read
+// the content recorded.
+[[nodiscard]] std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t from_ns, std::int64_t to_ns,
+                                                          const FileIdentities& at_start = {});
 
 }  // namespace refdrv::kernel

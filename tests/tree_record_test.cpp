@@ -135,6 +135,33 @@ TEST_F(TreeRecordTest, AFileChangedWhileTheTreeWasConfiguredIsNamedEvenWithItsOl
   EXPECT_EQ(modified_between(record(), started, started), std::nullopt);
 }
 
+// A hard link made to a recorded file while the tree was configured (a
+// `cp -al` copy of the tree) moves its status change time and nothing else:
+// with the identity it had when the configure started, it is not named; an
+// edit (even one that puts the old date back) still is.
+TEST_F(TreeRecordTest, AFileLinkedWhileTheTreeWasConfiguredIsNotNamedWhereItsIdentityIsTheOneAtTheStart) {
+  for (const auto& e : fs::recursive_directory_iterator(tree_))
+    if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  write(dir_ / "configure.started", "");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const std::int64_t started = mtime_of(dir_ / "configure.started");
+  const std::int64_t now = started + 60LL * 1000000000;
+  const FileIdentities at_start = file_identities(tree_);
+  ASSERT_TRUE(at_start.contains("include/linux/phy.h"));
+  ASSERT_TRUE(at_start.contains("scripts/gen.sh"));
+  fs::create_hard_link(tree_ / "include/linux/phy.h", dir_ / "phy.h-link");
+  EXPECT_EQ(modified_between(record(), started, now), "include/linux/phy.h") << "without the start's identities";
+  EXPECT_EQ(modified_between(record(), started, now, at_start), std::nullopt);
+  // Named as a .cmd file can name it (lib/../mm/internal.h in Linux 6.12).
+  TreeRecord r = record();
+  r.files["drivers/../include/linux/phy.h"] = r.files.at("include/linux/phy.h");
+  EXPECT_EQ(modified_between(r, started, now, at_start), std::nullopt);
+  write(tree_ / "scripts/gen.sh", "#!/bin/sh\necho edited\n");
+  fs::last_write_time(tree_ / "scripts/gen.sh", fs::file_time_type::clock::now() - std::chrono::hours(1));
+  EXPECT_EQ(modified_between(record(), started, now, at_start), "scripts/gen.sh");
+}
+
 // file_stamp(): the same file keeps its stamp; the same bytes written as a
 // new file under the old name, with the old modification time put back
 // (cp -p), get another; a missing file has none.
