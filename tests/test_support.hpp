@@ -71,8 +71,9 @@ std::map<std::string, std::filesystem::path> altered_error_path_overlay();
 // is_autoneg_completed() from the wrong bit of phy_device's bitfield.
 std::filesystem::path altered_rust_abstraction_tree();
 
-// A git repository (made once in refdrv's cache, test-trees/git-6.12) whose
-// first commit is Linux 6.12 as Debian ships it and whose three next commits
+// A git repository (made once in refdrv's cache, test-trees/git-6.12-3)
+// whose first commit is Linux 6.12 as Debian ships it, less the files a
+// check of it does not read, and whose three next commits
 // change ax88796b.c: a comment, the BMCR_RESET toggle dropped, the toggle
 // back. It has no working tree of its own.
 std::filesystem::path linux_git_repo();
