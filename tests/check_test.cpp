@@ -567,13 +567,6 @@ TEST(Check, AnAlteredRustDriverAsAnOverlayCompilesAgainstTheTreesCratesAndDiverg
   EXPECT_FALSE(rep.rows.front().runs[1].passed()) << "Rust without the toggle must fail the reset-toggle scenario";
 }
 
-// Issue 21: refdrv drivers' verdict follows the driver. A copy of the tree's
-// davicom.c whose dm9161_config_aneg() fails (as an overlay of the build with
-// every PHY driver) turns the entries that use it (DM9161E, B/C, A) to a
-// failure at the first link expectation, and leaves DM9131 (genphy's
-// config_aneg) passing, as it does in the tree's own driver.
-// refdrv drivers --file FILE on the build with every PHY driver, with
-// `overlay` compiled instead of the tree's sources (--replace).
 // The build with every PHY driver (refdrv drivers'), with `overlay`
 // compiled instead of the tree's sources.
 Result<std::unique_ptr<Environment>> all_drivers_environment(
@@ -599,6 +592,11 @@ std::optional<report::DriversReport> drivers_of(const std::string& file,
   return std::move(*rep);
 }
 
+// Issue 21: refdrv drivers' verdict follows the driver. A copy of the tree's
+// davicom.c whose dm9161_config_aneg() fails (as an overlay of the build with
+// every PHY driver) turns the entries that use it (DM9161E, B/C, A) to a
+// failure at the first link expectation, and leaves DM9131 (genphy's
+// config_aneg) passing, as it does in the tree's own driver.
 TEST(Drivers, APlantedBugInAHostedDriverFailsTheEntriesThatRunIt) {
   auto verdicts = [](std::map<std::string, std::filesystem::path> overlay) {
     std::map<std::string, std::string> out;
@@ -671,10 +669,13 @@ TEST(Drivers, TheAsixEntriesAreComparedWithTheRustAndCxxDrivers) {
 // bindgen's bindings (which hold a constant per option and are in no
 // record) are generated again with the drivers' options.
 TEST(Drivers, TheBuildWithEveryDriverIsConfiguredFromACopyOfTheDefaultOne) {
+  // The default build first: the one the other links Rust's library crates
+  // from.
+  const kernel::BuiltKernel& default_build = environment("6.12").built();
+  const fs::path base = default_build.kbuild_dir;
   auto env = all_drivers_environment();
   ASSERT_TRUE(env) << env.error().message;
   const fs::path kb = (*env)->built().kbuild_dir;
-  const fs::path base = environment("6.12").built().kbuild_dir;
   ASSERT_NE(kb, base);
   const auto log = kernel::read_file(kb.parent_path() / "configure.log");
   ASSERT_TRUE(log);
@@ -700,6 +701,14 @@ TEST(Drivers, TheBuildWithEveryDriverIsConfiguredFromACopyOfTheDefaultOne) {
   EXPECT_THAT(kernel::read_file(kb / "rust/bindings/bindings_generated.rs").value_or(""), HasSubstr(driver_const));
   EXPECT_THAT(kernel::read_file(base / "rust/bindings/bindings_generated.rs").value_or(""),
               Not(HasSubstr(driver_const)));
+  // core (which kbuild left alone) is the default build's object; the
+  // kernel crate, compiled against the bindings of every driver's options,
+  // is its own.
+  const auto& inherited = (*env)->built().inherited;
+  ASSERT_TRUE(inherited.contains("rust/core.o"));
+  EXPECT_EQ(inherited.at("rust/core.o"), default_build.build_dir / "obj/rust/core.o");
+  EXPECT_FALSE(inherited.contains("rust/kernel.o"));
+  EXPECT_FALSE(inherited.contains("rust/bindings.o"));
 }
 
 // Issue 21, item 5: the phylib API the drivers' objects call, against what
