@@ -412,17 +412,11 @@ std::string tree_build_file_error(const std::string& message) {
 // by a checkout moves it; nothing sets it back.
 std::int64_t tree_changed_ns(const fs::path& root) {
   std::int64_t latest = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->path().filename() == ".git") {
-      it.disable_recursion_pending();
-      continue;
-    }
+  walk_tree(root, [&](const fs::path& p) {
     struct stat st {};
-    if (::lstat(it->path().c_str(), &st) == 0)
+    if (::lstat(p.c_str(), &st) == 0)
       latest = std::max<std::int64_t>(latest, st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec);
-  }
+  });
   return latest;
 }
 

@@ -189,8 +189,7 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
   return std::nullopt;
 }
 
-FileIdentities file_identities(const fs::path& root) {
-  FileIdentities out;
+void walk_tree(const fs::path& root, const std::function<void(const fs::path&)>& visit) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -198,15 +197,22 @@ FileIdentities file_identities(const fs::path& root) {
       it.disable_recursion_pending();
       continue;
     }
+    visit(it->path());
+  }
+}
+
+FileIdentities file_identities(const fs::path& root) {
+  FileIdentities out;
+  walk_tree(root, [&](const fs::path& p) {
     struct stat st {};
-    if (::stat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
     FileState s;
     s.dev = static_cast<std::uint64_t>(st.st_dev);
     s.ino = static_cast<std::uint64_t>(st.st_ino);
     s.size = static_cast<std::uintmax_t>(st.st_size);
     s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    out.emplace(it->path().lexically_relative(root).string(), s);
-  }
+    out.emplace(p.lexically_relative(root).string(), s);
+  });
   return out;
 }
 

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -89,6 +90,9 @@ Result<TreeRecord> parse_record(std::string_view text);
 // read the tree but that was not written (a hard link made to it, as
 // `cp -al` makes a copy of a tree; chmod) from one that was edited.
 using FileIdentities = std::map<std::string, FileState>;
+
+// Calls `visit` for every file and directory under `root`, .git left out.
+void walk_tree(const std::filesystem::path& root, const std::function<void(const std::filesystem::path&)>& visit);
 
 // Every regular file under `root` (.git left out), stat'ed now.
 [[nodiscard]] FileIdentities file_identities(const std::filesystem::path& root);

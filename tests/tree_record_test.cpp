@@ -111,16 +111,21 @@ std::int64_t mtime_of(const fs::path& p) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
-TEST_F(TreeRecordTest, AFileChangedWhileTheTreeWasConfiguredIsNamedEvenWithItsOldDate) {
-  // The tree as it was before the configure started, an hour ago.
-  for (const auto& e : fs::recursive_directory_iterator(tree_))
+// The tree as it was before a configure started, an hour ago, and the
+// configure's start (configure.started's time) now.
+std::int64_t start_configure(const fs::path& tree, const fs::path& dir) {
+  for (const auto& e : fs::recursive_directory_iterator(tree))
     if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
   // File times come from a clock that ticks every few milliseconds: the
-  // start, and the edits below, each in a tick of its own.
+  // start, and the edits after it, each in a tick of its own.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  write(dir_ / "configure.started", "");
+  std::ofstream(dir / "configure.started") << "";
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const std::int64_t started = mtime_of(dir_ / "configure.started");
+  return mtime_of(dir / "configure.started");
+}
+
+TEST_F(TreeRecordTest, AFileChangedWhileTheTreeWasConfiguredIsNamedEvenWithItsOldDate) {
+  const std::int64_t started = start_configure(tree_, dir_);
   const std::int64_t now = started + 60LL * 1000000000;
   EXPECT_EQ(modified_between(record(), started, now), std::nullopt);
   // Edited and given its old date back (cp -p, rsync -a): its status change
@@ -140,12 +145,7 @@ TEST_F(TreeRecordTest, AFileChangedWhileTheTreeWasConfiguredIsNamedEvenWithItsOl
 // with the identity it had when the configure started, it is not named; an
 // edit (even one that puts the old date back) still is.
 TEST_F(TreeRecordTest, AFileLinkedWhileTheTreeWasConfiguredIsNotNamedWhereItsIdentityIsTheOneAtTheStart) {
-  for (const auto& e : fs::recursive_directory_iterator(tree_))
-    if (e.is_regular_file()) fs::last_write_time(e.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  write(dir_ / "configure.started", "");
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const std::int64_t started = mtime_of(dir_ / "configure.started");
+  const std::int64_t started = start_configure(tree_, dir_);
   const std::int64_t now = started + 60LL * 1000000000;
   const FileIdentities at_start = file_identities(tree_);
   ASSERT_TRUE(at_start.contains("include/linux/phy.h"));
