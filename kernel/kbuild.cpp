@@ -1117,8 +1117,8 @@ std::set<std::string> own_sources_of(const LinuxTree& tree, const fs::path& kb, 
 // as the configure started was not written: a `cp -al` copy of the tree
 // made meanwhile (the tests make theirs so) left each configuration being
 // made without a record, to be configured again by the next run that used
-// it (seen in CI on 2026-12-06: the build with every PHY driver, configured
-// again, from scratch).
+// it (reproduced on 2026-12-06 with such a copy made during `refdrv
+// drivers`: the build with every PHY driver, configured again in place).
 void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string& config_id,
                    const std::vector<KernelObject>& objects, const FileIdentities& at_start) {
   const fs::path file = kb.parent_path() / kRecordFile;
@@ -1247,8 +1247,17 @@ void inherit_library_crates(BuiltKernel& b, const fs::path& seed_kb, const fs::p
   if (!ninja_file) return;
   auto lock = FileLock::acquire(parent / ".lock");
   if (!lock) return;
-  std::vector<std::string> taken;
-  std::vector<std::string> targets;
+  std::vector<std::string> taken;         // crate names
+  std::map<std::string, fs::path> found;  // object path -> the default build's object
+  // The object kbuild has in the copy is the seed's: cp -a kept its
+  // modification time, which a compile would have moved.
+  const auto left_alone = [&](const std::string& obj) {
+    struct stat mine {};
+    struct stat seeds {};
+    return ::stat((b.kbuild_dir / obj).c_str(), &mine) == 0 && ::stat((seed_kb / obj).c_str(), &seeds) == 0 &&
+           mine.st_size == seeds.st_size && mine.st_mtim.tv_sec == seeds.st_mtim.tv_sec &&
+           mine.st_mtim.tv_nsec == seeds.st_mtim.tv_nsec;
+  };
   for (const auto& k : b.objects) {
     if (!k.rust_crate() || std::find(kLibraryCrates.begin(), kLibraryCrates.end(), crate_of(k)) == kLibraryCrates.end())
       continue;
@@ -1256,9 +1265,7 @@ void inherit_library_crates(BuiltKernel& b, const fs::path& seed_kb, const fs::p
     if (!std::all_of(deps.begin(), deps.end(),
                      [&](const std::string& d) { return std::find(taken.begin(), taken.end(), d) != taken.end(); }))
       continue;
-    const auto mine = file_state(b.kbuild_dir / k.path);
-    const auto seeds = file_state(seed_kb / k.path);
-    if (!mine || !seeds || mine->mtime_ns != seeds->mtime_ns || mine->size != seeds->size) continue;
+    if (!left_alone(k.path)) continue;
     auto seed_k = kernel_object(b.tree, seed_kb, k.path);
     if (!seed_k) continue;
     const KernelObject as_here = rerooted(*seed_k, seed_kb.string(), b.kbuild_dir.string());
@@ -1270,14 +1277,14 @@ void inherit_library_crates(BuiltKernel& b, const fs::path& seed_kb, const fs::p
     const auto at = ninja_file->find(edge);
     if (at == std::string::npos || ninja_file->find(lines, at) != ninja_file->find('\n', at)) continue;
     taken.push_back(crate_of(k));
-    targets.push_back((parent / "obj" / k.path).string());
+    found[k.path] = parent / "obj" / k.path;
   }
-  if (targets.empty()) return;
+  if (found.empty()) return;
   std::vector<std::string> argv = {"ninja", "-C", parent.string(), "-n"};
-  argv.insert(argv.end(), targets.begin(), targets.end());
+  for (const auto& [path, object] : found) argv.push_back(object.string());
   auto dry = capture({argv, {}, {}, {}});
   if (!dry || dry->find("no work to do") == std::string::npos) return;
-  for (const auto& t : targets) b.inherited[fs::relative(t, parent / "obj").string()] = t;
+  for (const auto& [path, object] : found) b.inherited[path] = object;
   opt.progress(fmt::format("linking the Rust crate{} {} of the default build in {} (kbuild left {} alone)",
                            taken.size() == 1 ? "" : "s", fmt::join(taken, ", "), parent.string(),
                            taken.size() == 1 ? "it" : "them"));
