@@ -84,8 +84,8 @@ std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules)
   return key;
 }
 
-// CompareOptions::bound_drivers_only: which events are the callbacks of
-// drivers bound nowhere in the run, or happened inside one.
+// CompareOptions::bound_drivers_only: which events are the match_phy_device()
+// calls of drivers bound nowhere in the run, or happened inside one.
 std::vector<bool> foreign_events(const std::vector<TraceEvent>& ev) {
   std::vector<std::string_view> bound;
   for (const auto& e : ev)
@@ -96,7 +96,11 @@ std::vector<bool> foreign_events(const std::vector<TraceEvent>& ev) {
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
     if (e.kind == TraceKind::kCallbackEnter) {
-      open.push_back(std::find(bound.begin(), bound.end(), e.detail.view()) == bound.end());
+      // Only a match: a driver that bound nowhere because its probe (or
+      // another callback) failed is the run's own finding, compared whole
+      // (its MDIO accesses and return code were left out with the rest).
+      open.push_back(e.name.view() == "match_phy_device" &&
+                     std::find(bound.begin(), bound.end(), e.detail.view()) == bound.end());
       depth += open.back();
       foreign[i] = depth > 0;
     } else if (e.kind == TraceKind::kCallbackExit && !open.empty()) {

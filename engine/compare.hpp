@@ -63,8 +63,10 @@ struct DigestPrefix {
 [[nodiscard]] std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* prefix);
 
 struct CompareOptions {
-  // Leave out, at the events level, the callbacks of drivers that bound
-  // nowhere in the run. In a build with every PHY driver of the tree, phylib
+  // Leave out, at every level, the match_phy_device() calls of drivers that
+  // bound nowhere in the run, and what they did (MDIO reads). Any other
+  // callback of such a driver (a probe that failed) is compared. In a build
+  // with every PHY driver of the tree, phylib
   // calls the match_phy_device() of each driver registered before the one
   // that binds, and the implementations' modules register at different
   // places in that order (refdrv drivers' differential). `check`'s builds

@@ -1109,6 +1109,23 @@ class Parser {
             return error(steps[i], fmt::format("step {} (expect): its models name {}, which the scenario does not run "
                                                "on (models: [{}]): it would never be checked",
                                                i + 1, m, fmt::join(s.models, ", ")));
+      // An MMD register of a model with neither Clause-45 frames nor the
+      // indirect access through 13/14 is nothing a frame can read: checked
+      // there, it would compare with a 0 no driver ever sees.
+      if (st->kind == Step::Kind::kExpect)
+        for (const auto& r : st->expect.registers) {
+          if (!hw::c45::is_c45(r.reg)) continue;
+          for (const auto& m : st->expect.models.empty() ? s.models : st->expect.models) {
+            const auto spec = hw::find_phy_model(m);
+            if (!spec || spec->clause45 || spec->mmd == hw::MmdAccess::kIndirect) continue;
+            const YAML::Node at = steps[i].IsMap() && steps[i]["expect"].IsMap() && steps[i]["expect"]["registers"]
+                                      ? steps[i]["expect"]["registers"]
+                                      : steps[i];
+            return error(at, fmt::format("step {} (expect): {} is an MMD register, and model {} has no MMDs (no "
+                                         "Clause-45 frames, and registers 13/14 reserved): no frame can read it",
+                                         i + 1, hw::register_name(r.reg), m));
+          }
+        }
       s.steps.push_back(std::move(*st));
     }
     return s;
@@ -1139,11 +1156,15 @@ std::optional<double> duration_ns(const std::string& text) {
       {{"ms", 1e6}, {"us", 1e3}, {"ns", 1.0}, {"s", 1e9}, {"min", 60e9}}};
   // strtod, not stod: it says which way a number out of range went (stod
   // throws the same for 1e400 and 1e-400).
+  // Decimal only: strtod would also take "0x10" (16), "inf", "nan", a sign
+  // and leading blanks, none of which a duration is.
+  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.')) return std::nullopt;
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(text.c_str(), &end);
   if (end == text.c_str()) return std::nullopt;
   const std::size_t used = static_cast<std::size_t>(end - text.c_str());
+  if (text.find_first_not_of("0123456789.eE+-") < used) return std::nullopt;
   if (errno == ERANGE && std::fabs(v) < 1.0) v = 0;  // underflow: as good as nothing
   const std::string unit = text.substr(used);
   double scale = 0;

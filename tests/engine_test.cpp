@@ -429,6 +429,18 @@ TEST(ScenarioFormat, FirmwareClause45RegistersAndCallbackReturns) {
               HasSubstr("test.yaml:4:25: unknown driver callback 'prob'"));
   EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nsteps:\n  - expect: {registers: {40.0x1: 0}}\n"),
               HasSubstr("test.yaml:4:26: expected a Clause-45 register as MMD.register"));
+  // An MMD register of a model that has none read as 0 and passed an
+  // expectation of 0, which no frame could have read.
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025, AX88772A]\nsteps:\n  - expect: {registers: {1.0x0000: 0}}\n"),
+              HasSubstr("test.yaml:4:25: step 1 (expect): PMA:CTRL1 is an MMD register, and model AX88772A has no "
+                        "MMDs"));
+  // Limited to the models that have them, or on a model with 13/14, it stands.
+  EXPECT_TRUE(
+      parse_scenario("name: x\nmodels: [QT2025, AX88772A]\nsteps:\n"
+                     "  - expect: {registers: {1.0x0000: 0}, models: [QT2025]}\n",
+                     "test.yaml"));
+  EXPECT_TRUE(parse_scenario("name: x\nmodels: [generic-gigabit]\nsteps:\n  - expect: {registers: {7.0x3c: 0}}\n",
+                             "test.yaml"));
 }
 
 TEST(Firmware, TheScenarioThenTheDirectoryThenTheTestImageDecide) {
@@ -464,6 +476,10 @@ TEST(ScenarioFormat, Durations) {
   EXPECT_EQ(parse_duration("10us"), 10'000u);
   EXPECT_FALSE(parse_duration("-1s"));
   EXPECT_FALSE(parse_duration("3 fortnights"));
+  EXPECT_EQ(parse_duration("2e3ms"), 2'000'000'000u);
+  // Decimal only: strtod alone read these as 16 s, for ever, nothing, 3 s.
+  for (const char* text : {"0x10", "0x10s", "inf", "infs", "nan", "+3s", " 3s", "0x1p4"})
+    EXPECT_FALSE(parse_duration(text)) << text;
 }
 
 // Issue 19: a long wait is not a hang. The budgets grow with the virtual
@@ -913,6 +929,24 @@ TEST(Comparator, BoundDriversOnlyLeavesOutOtherDriversCallbacksAndTheirStateSamp
   EXPECT_EQ(watched->a, "state UP");
   EXPECT_EQ(watched->b, "state HALTED");
   EXPECT_FALSE(compare(*sc, after_foreign("UP", true), after_foreign("HALTED", true), opt));
+
+  // A driver that bound nowhere because its probe failed is not "another
+  // driver": two probes that fail differently (other MDIO, other errors)
+  // diverge, where they were both left out.
+  auto failed_probe = [](int reg, long ret) {
+    return synthetic({E{.kind = TraceKind::kCallbackEnter, .name = "probe", .detail = "Asix"},
+                      E{.kind = TraceKind::kMdioRead, .addr = 16, .reg = reg, .value = 0xffff},
+                      E{.kind = TraceKind::kCallbackExit, .value = ret, .name = "probe"},
+                      E{.kind = TraceKind::kStep, .value = 0, .name = "attach"}},
+                     {});
+  };
+  EXPECT_FALSE(compare(*sc, failed_probe(2, -5), failed_probe(2, -5), opt));
+  auto mdio = compare(*sc, failed_probe(2, -5), failed_probe(3, -5), opt);
+  ASSERT_TRUE(mdio);
+  EXPECT_EQ(mdio->level, Level::kMdio);
+  auto ret = compare(*sc, failed_probe(2, -5), failed_probe(2, -19), opt);
+  ASSERT_TRUE(ret);
+  EXPECT_THAT(ret->b, HasSubstr("probe() = -ENODEV"));
 }
 
 TEST(Comparator, TheKernelLogIsComparedWithWhatLegitimatelyDiffersNormalised) {
