@@ -35,14 +35,18 @@ Result<std::set<std::string>> symbols(const fs::path& obj, bool defined) {
 }
 
 // The object files under `dir`, relative to `root`.
-std::vector<std::string> objects_under(const fs::path& root, const std::string& dir) {
-  std::vector<std::string> out;
+// The build's objects under `dir`: those it compiled (under its obj/) and
+// those it took from another build (BuiltKernel::inherited: an overlay's
+// every object but the replaced ones), which are not under its obj/.
+std::vector<std::string> objects_under(const kernel::BuiltKernel& b, const std::string& dir) {
+  const fs::path root = b.build_dir / "obj";
+  std::set<std::string> out;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(root / dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file() && it->path().extension() == ".o")
-      out.push_back(fs::relative(it->path(), root).string());
-  std::sort(out.begin(), out.end());
-  return out;
+    if (it->is_regular_file() && it->path().extension() == ".o") out.insert(fs::relative(it->path(), root).string());
+  for (const auto& [obj, file] : b.inherited)
+    if (obj.starts_with(dir + "/") && fs::path(obj).extension() == ".o") out.insert(obj);
+  return {out.begin(), out.end()};
 }
 
 // The same service under another name: phy_drivers_register() registers an
@@ -62,7 +66,7 @@ Result<ApiMap> phylib_api_map(const kernel::BuiltKernel& b) {
   const fs::path obj_root = b.build_dir / "obj";
   std::set<std::string> phylib;
   std::map<std::string, std::string> drivers;  // object -> its C source
-  for (const auto& o : objects_under(obj_root, "drivers/net/phy")) {
+  for (const auto& o : objects_under(b, "drivers/net/phy")) {
     const fs::path c = fs::path(o).replace_extension(".c");
     if (!fs::exists(b.tree.root / c)) continue;  // a Rust driver, or refdrv's own stubs
     const auto it = b.tree.object_kconfig.find(o);
@@ -89,11 +93,11 @@ Result<ApiMap> phylib_api_map(const kernel::BuiltKernel& b) {
   };
   // The Rust abstraction: the tree's kernel crate and the C helpers it calls.
   std::set<std::string> rust, cxx;
-  if (fs::exists(obj_root / "rust/kernel.o")) {
+  if (fs::exists(kernel::object_file(b, "rust/kernel.o"))) {
     m.has_rust = true;
-    for (const auto& o : objects_under(obj_root, "rust"))
+    for (const auto& o : objects_under(b, "rust"))
       if (o == "rust/kernel.o" || o.rfind("rust/helpers/", 0) == 0)
-        if (auto r = phylib_calls(obj_root / o, rust); !r) return std::unexpected(r.error());
+        if (auto r = phylib_calls(kernel::object_file(b, o), rust); !r) return std::unexpected(r.error());
   }
   // The C++ abstractions reach phylib through the kernel side's helpers.
   if (auto r = phylib_calls(b.emul_dir / "helpers.o", cxx); !r) return std::unexpected(r.error());

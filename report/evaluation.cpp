@@ -33,6 +33,34 @@ namespace refdrv::report {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// Every project file the given files #include "...", directly or through
+// another, found as the tool's clang finds it (the includer's directory,
+// then -I ROOT, ROOT/abi, ROOT/cxx/include): all of them decide what
+// clang-tidy sees, so all are in the cache key (until 2026-12-06 only the
+// headers under cxx/include, cxx/drivers and abi were, and a change to
+// host/kernel_image.hpp, which cxx/abstractions/registration.cpp includes,
+// reused the count of a file that no longer compiled).
+std::set<fs::path> quoted_includes(const fs::path& root, const std::vector<fs::path>& files) {
+  static const std::regex include(R"re(^\s*#\s*include\s*"([^"]+)")re", std::regex::multiline);
+  std::set<fs::path> seen;
+  std::vector<std::pair<fs::path, std::string>> todo;  // (the file's directory, its text)
+  for (const fs::path& f : files) todo.emplace_back(f.parent_path(), kernel::read_file(f).value_or(""));
+  while (!todo.empty()) {
+    auto [dir, text] = std::move(todo.back());
+    todo.pop_back();
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), include); it != std::sregex_iterator(); ++it) {
+      for (const fs::path& base : {dir, root, root / "abi", root / "cxx/include"}) {
+        const fs::path f = (base / (*it)[1].str()).lexically_normal();
+        std::error_code ec;
+        if (!fs::is_regular_file(f, ec)) continue;
+        if (seen.insert(f).second) todo.emplace_back(f.parent_path(), kernel::read_file(f).value_or(""));
+        break;
+      }
+    }
+  }
+  return seen;
+}
+
 namespace {
 
 // clang-tidy's own errors (the file did not compile), as the check's kinds say them.
@@ -87,9 +115,19 @@ struct Sources {
 Sources read_sources(Environment& env) {
   const fs::path tree = env.tree().root, data = kernel::data_dir();
   Sources s;
+  // A tree file --replace replaced is read where the build read it, so the
+  // counts are of the source that ran (its origin names the file).
+  const auto& overlay = env.built().overlay;
+  const auto load_from = [&](const fs::path& root, const std::string& rel, const std::string& origin) {
+    const auto it = root == tree ? overlay.find(rel) : overlay.end();
+    if (it == overlay.end()) return load(root, rel, origin);
+    Source r = load(it->second.parent_path(), it->second.filename().string(), "replaced by " + it->second.string());
+    r.path = rel;
+    return r;
+  };
   // A driver the tree or refdrv lacks stays a Source with no text (present false).
-  const auto driver = [](const fs::path& root, const std::string& rel, const std::string& origin) {
-    return rel.empty() ? Source{{}, origin, {}, false} : load(root, rel, origin);
+  const auto driver = [&](const fs::path& root, const std::string& rel, const std::string& origin) {
+    return rel.empty() ? Source{{}, origin, {}, false} : load_from(root, rel, origin);
   };
   const auto cxx_source = [&](const DriverGroup& g) {
     const auto* m = cxx_module_of(env, g);
@@ -99,16 +137,16 @@ Sources read_sources(Environment& env) {
   const kernel::GroupSources ref_src = kernel::sources_of(env.tree(), ref);
   s.c_driver = driver(tree, ref_src.c_source, "tree");
   s.rust_driver = driver(tree, ref_src.rust_source, "tree");
-  s.tree_phy = load(tree, "rust/kernel/net/phy.rs", "tree");
-  s.tree_reg = load(tree, "rust/kernel/net/phy/reg.rs", "tree");
-  s.phy_h = load(tree, "include/linux/phy.h", "tree");
+  s.tree_phy = load_from(tree, "rust/kernel/net/phy.rs", "tree");
+  s.tree_reg = load_from(tree, "rust/kernel/net/phy/reg.rs", "tree");
+  s.phy_h = load_from(tree, "include/linux/phy.h", "tree");
   s.cxx_driver = driver(data, cxx_source(ref), "refdrv");
   if (const auto* m = cxx_module_of(env, ref)) s.cxx_module = m->info.name.c_str();
   for (const DriverGroup& g : driver_groups())
     if (&g != &ref)
       s.others.push_back({g.title, driver(tree, kernel::sources_of(env.tree(), g).rust_source, "tree"),
                           driver(data, cxx_source(g), "refdrv")});
-  for (const auto& f : env.built().rust_sources) s.rust_compiled.push_back(load(tree, f, "tree"));
+  for (const auto& f : env.built().rust_sources) s.rust_compiled.push_back(load_from(tree, f, "tree"));
   for (const auto& f : files_under(data, "cxx/include/refdrv/phy", ".hpp")) s.cxx_abstraction.push_back(load(data, f, "refdrv"));
   // The phylib abstraction as the tree's phy.rs and phy/reg.rs are Rust's:
   // the firmware abstraction (cxx/abstractions/firmware.cpp, as the tree's
@@ -295,15 +333,10 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     fs::remove(v, ec);
   }
   key_text += kernel::read_file(kernel::data_dir() / "cxx/drivers/.clang-tidy").value_or("");
-  for (const char* dir : {"cxx/include", "cxx/drivers", "abi"}) {
-    std::vector<fs::path> headers;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(kernel::data_dir() / dir, ec); it != fs::recursive_directory_iterator();
-         it.increment(ec))
-      if (it->path().extension() == ".hpp" || it->path().extension() == ".h") headers.push_back(it->path());
-    std::sort(headers.begin(), headers.end());
-    for (const auto& h : headers) key_text += h.string() + "\n" + kernel::read_file(h).value_or("");
-  }
+  std::vector<fs::path> checked;
+  for (const Source* s : files) checked.push_back(kernel::data_dir() / s->path);
+  for (const fs::path& h : quoted_includes(kernel::data_dir(), checked))
+    key_text += h.string() + "\n" + kernel::read_file(h).value_or("");
   for (const Source* s : files) key_text += s->path + "\n" + s->text;
   const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
   std::string out;
@@ -547,10 +580,12 @@ json mutation(const Environment& env, const ReportOptions& opt) {
   for (Impl impl : {Impl::kC, Impl::kRust}) {
     json d = {{"implementation", impl_title(impl)}};
     if (auto src = mutation_source(env, impl); !src) {
-      // A tree without the Rust driver (6.1) has nothing to mutate there.
+      // A tree without the Rust driver (6.1) has nothing to mutate there;
+      // one whose Rust driver was not built (no Rust toolchain) has a driver
+      // that went unmutated, so not every driver ran.
       d["ran"] = false;
       d["note"] = src.error().message;
-      if (impl == Impl::kC) all_ran = false;
+      if (impl == Impl::kC || !kernel::sources_of(env.tree(), reference_group()).rust_source.empty()) all_ran = false;
       drivers.push_back(d);
       continue;
     }
@@ -596,12 +631,19 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     d["reaches_minimum"] = count("killed") + count("survived") > 0 && score + 1e-9 >= kMinScore;
     d["seconds"] = std::round(full.value("wall_seconds", 0.0));
     json survivors = json::array(), equivalent = json::array();
+    // The worker's fields as it wrote them, null where one lacks a field
+    // (a const json's operator[] on a missing key is undefined).
+    const auto field = [](const json& m, const char* k) { return m.is_object() && m.contains(k) ? m[k] : json(); };
     for (const auto& m : full["mutants"]) {
-      json x = {{"line", m["line"]}, {"function", m["function"]}, {"operator", m["operator"]}, {"before", m["before"]},
-                {"after", m["after"].get<std::string>().empty() ? json("(deleted)") : m["after"]}};
-      if (m["status"] == "survived") survivors.push_back(x);
-      if (m["status"] == "equivalent") {
-        x["detail"] = m["detail"];
+      const json after = field(m, "after");
+      json x = {{"line", field(m, "line")},
+                {"function", field(m, "function")},
+                {"operator", field(m, "operator")},
+                {"before", field(m, "before")},
+                {"after", after.is_string() && after.get<std::string>().empty() ? json("(deleted)") : after}};
+      if (field(m, "status") == "survived") survivors.push_back(x);
+      if (field(m, "status") == "equivalent") {
+        x["detail"] = field(m, "detail");
         equivalent.push_back(x);
       }
     }
@@ -716,6 +758,70 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
 // ---------------------------------------------------------------------------
 // 4. Cost
 
+}  // namespace
+
+json instruction_table(const CostReport& c, const std::vector<Impl>& impls) {
+  json j;
+  j["method"] = c.note;
+  j["measured"] = c.measured;
+  j["tool_failed"] = c.failed;
+  json titles = json::array();
+  for (Impl i : impls) titles.push_back(impl_title(i));
+  j["implementations"] = titles;
+  // Ratios to the first implementation (C unless --impl leaves it out); the
+  // totals add only the pairs every implementation ran, so that each total
+  // counts the same scenarios (the QT2025's have no C driver).
+  const Impl ref = impls.empty() ? Impl::kC : impls.front();
+  j["ratio_to"] = impl_title(ref);
+  json rows = json::array();
+  std::map<Impl, std::uint64_t> total;
+  std::size_t common = 0;
+  for (const auto& r : c.rows) {
+    json cells = json::array();
+    const std::uint64_t base = r.instructions.count(ref) ? r.instructions.at(ref) : 0;
+    bool all = true;
+    for (Impl i : impls) {
+      if (!r.instructions.count(i)) {
+        all = false;
+        cells.push_back({{"instructions", "n/a"}, {"ratio", "no driver"}});
+        continue;
+      }
+      const std::uint64_t v = r.instructions.at(i);
+      cells.push_back({{"instructions", v}, {"ratio", base ? fmt::format("{:.3f}", ratio(v, base)) : "-"}});
+    }
+    if (all) {
+      ++common;
+      for (Impl i : impls) total[i] += r.instructions.at(i);
+    }
+    rows.push_back({{"scenario", r.scenario}, {"model", r.model}, {"cells", cells}});
+  }
+  j["rows"] = rows;
+  if (c.measured)
+    j["method"] = common ? fmt::format(
+                               "{}. Totals over the {} of {} scenario/model pairs that every implementation "
+                               "ran.",
+                               c.note, common, c.rows.size())
+                         : fmt::format(
+                               "{}. No total: none of the {} scenario/model pairs was run by every "
+                               "implementation (a sum of 0 instructions each is no measurement).",
+                               c.note, c.rows.size());
+  json totals = json::array();
+  const std::uint64_t base = total.count(ref) ? total.at(ref) : 0;
+  for (Impl i : impls) {
+    const std::uint64_t v = total.count(i) ? total.at(i) : 0;
+    if (!common)
+      totals.push_back({{"implementation", impl_title(i)}, {"instructions", "-"}, {"ratio", "-"}});
+    else
+      totals.push_back({{"implementation", impl_title(i)},
+                        {"instructions", v},
+                        {"ratio", base ? fmt::format("{:.3f}", ratio(v, base)) : "-"}});
+  }
+  j["totals"] = totals;
+  return j;
+}
+
+namespace {
+
 json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
   CostReport c;
   if (opt.cost && !opt.cost_worker.empty()) {
@@ -729,52 +835,7 @@ json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
   for (const auto& f : free_functions(s.cxx_driver.text, Lang::kCxx)) cxx_names.push_back(f);
   if (!s.cxx_module.empty()) cxx_names.push_back(s.cxx_module);
   if (!opt.refdrv_exe.empty()) measure_sizes(env, opt.refdrv_exe, cxx_names, c);
-  json j;
-  j["method"] = c.note;
-  j["measured"] = c.measured;
-  j["tool_failed"] = c.failed;
-  json impls = json::array();
-  for (Impl i : opt.impls) impls.push_back(impl_title(i));
-  j["implementations"] = impls;
-  // Ratios to the first implementation (C unless --impl leaves it out); the
-  // totals add only the pairs every implementation ran, so that each total
-  // counts the same scenarios (the QT2025's have no C driver).
-  const Impl ref = opt.impls.empty() ? Impl::kC : opt.impls.front();
-  j["ratio_to"] = impl_title(ref);
-  json rows = json::array();
-  std::map<Impl, std::uint64_t> total;
-  std::size_t common = 0;
-  for (const auto& r : c.rows) {
-    json cells = json::array();
-    const std::uint64_t base = r.instructions.count(ref) ? r.instructions.at(ref) : 0;
-    bool all = true;
-    for (Impl i : opt.impls) {
-      if (!r.instructions.count(i)) {
-        all = false;
-        cells.push_back({{"instructions", "n/a"}, {"ratio", "no driver"}});
-        continue;
-      }
-      const std::uint64_t v = r.instructions.at(i);
-      cells.push_back({{"instructions", v}, {"ratio", base ? fmt::format("{:.3f}", ratio(v, base)) : "-"}});
-    }
-    if (all) {
-      ++common;
-      for (Impl i : opt.impls) total[i] += r.instructions.at(i);
-    }
-    rows.push_back({{"scenario", r.scenario}, {"model", r.model}, {"cells", cells}});
-  }
-  j["rows"] = rows;
-  if (c.measured)
-    j["method"] = fmt::format("{}. Totals over the {} of {} scenario/model pairs that every implementation ran.",
-                              c.note, common, c.rows.size());
-  json totals = json::array();
-  const std::uint64_t base = total.count(ref) ? total.at(ref) : 0;
-  for (Impl i : opt.impls) {
-    const std::uint64_t v = total.count(i) ? total.at(i) : 0;
-    totals.push_back({{"implementation", impl_title(i)}, {"instructions", v},
-                      {"ratio", fmt::format("{:.3f}", ratio(v, base))}});
-  }
-  j["totals"] = totals;
+  json j = instruction_table(c, opt.impls);
   json sizes = json::array();
   for (const auto& [label, d] : c.sizes) {
     if (!d.error.empty()) {
@@ -1273,6 +1334,22 @@ json gaps_section(const ReportOptions& opt) {
                       : fmt::format(" The first missing piece is {} ({} files).",
                                     missing.front()["callback"].get<std::string>(),
                                     missing.front()["files"].get<std::size_t>()));
+  // Entries written through macros are named, not read: their callbacks are
+  // in no count above, which the section says as refdrv gaps does.
+  const std::size_t unread = g.value("unread_entries", std::size_t{0});
+  j["unread_entries"] = unread;
+  if (unread) {
+    std::vector<std::string> which;
+    for (const auto& f : g["files"])
+      if (f.value("unread_entries", std::size_t{0}))
+        which.push_back(fmt::format("{} ({})", f["file"].get<std::string>(), f["unread_entries"].get<std::size_t>()));
+    j["unread_files"] = which;
+    j["summary"] = j["summary"].get<std::string>() +
+                   fmt::format(
+                       " Not read: {} entries written through macros, in {} file(s): {}; their callbacks are "
+                       "not counted here.",
+                       unread, which.size(), fmt::join(which, ", "));
+  }
   return j;
 }
 

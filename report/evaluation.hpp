@@ -6,16 +6,17 @@
 // HTML page and a Markdown summary.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
 #include "host/kernel_image.hpp"
+#include "report/cost.hpp"
 
 namespace refdrv {
 class Environment;
@@ -49,6 +50,17 @@ struct ReportOptions {
   // What the scenarios are, in the report's words.
   std::string suite_name = "the embedded default suite";
 };
+
+// The cost section's instruction counts as a table: per scenario/model row,
+// and totals over the pairs every implementation ran (none, and said so,
+// when no pair was), each with its ratio to the first implementation.
+nlohmann::json instruction_table(const CostReport& counts, const std::vector<Impl>& impls);
+
+// The project files `files` include with #include "...", directly or
+// through another, as tools/check-escape-hatches's clang finds them under
+// `root` (its escape-hatch count's cache key holds them all).
+std::set<std::filesystem::path> quoted_includes(const std::filesystem::path& root,
+                                                const std::vector<std::filesystem::path>& files);
 
 // Every figure of the report.
 nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& options);

@@ -41,10 +41,15 @@ std::string hex(const git_oid& id) {
   return buf;
 }
 
-std::optional<git_oid> entry_id(git_tree* tree, const std::string& path) {
+// The id of `path` in `tree`; none where the path is absent. Any other
+// libgit2 error is an error (a repository missing objects is no history).
+Result<std::optional<git_oid>> entry_id(git_tree* tree, const std::string& path) {
   if (!tree) return std::nullopt;
   git_tree_entry* e = nullptr;
-  if (git_tree_entry_bypath(&e, tree, path.c_str()) != 0) return std::nullopt;
+  if (const int err = git_tree_entry_bypath(&e, tree, path.c_str()); err != 0) {
+    if (err == GIT_ENOTFOUND) return std::nullopt;
+    return fail(fmt::format("cannot look {} up in a tree: {}", path, last_git_error()));
+  }
   Entry hold(e);
   return *git_tree_entry_id(e);
 }
@@ -59,23 +64,30 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? std::string() : path.substr(0, slash);
 }
 
-std::pair<std::size_t, std::size_t> line_stats(git_repository* repo, const std::optional<git_oid>& a,
-                                               const std::optional<git_oid>& b, const std::string& path) {
+Result<std::pair<std::size_t, std::size_t>> line_stats(git_repository* repo, const std::optional<git_oid>& a,
+                                                       const std::optional<git_oid>& b, const std::string& path) {
   git_blob* ba = nullptr;
   git_blob* bb = nullptr;
-  if (a) git_blob_lookup(&ba, repo, &*a);
-  if (b) git_blob_lookup(&bb, repo, &*b);
-  Blob ha(ba), hb(bb);
+  const auto unread = [&](const git_oid& id) {
+    return fail(fmt::format("cannot read blob {} of {}: {}", hex(id), path, last_git_error()));
+  };
+  if (a && git_blob_lookup(&ba, repo, &*a) != 0) return unread(*a);
+  Blob ha(ba);
+  if (b && git_blob_lookup(&bb, repo, &*b) != 0) return unread(*b);
+  Blob hb(bb);
   git_patch* p = nullptr;
-  if (git_patch_from_blobs(&p, ba, path.c_str(), bb, path.c_str(), nullptr) != 0) return {0, 0};
+  if (git_patch_from_blobs(&p, ba, path.c_str(), bb, path.c_str(), nullptr) != 0)
+    return fail(fmt::format("cannot diff two versions of {}: {}", path, last_git_error()));
   Patch hp(p);
   std::size_t ctx = 0, add = 0, del = 0;
   git_patch_line_stats(&ctx, &add, &del, p);
-  return {add, del};
+  return std::pair{add, del};
 }
 
-// The path `path` had in `parent`, if `commit` renamed it.
-std::optional<std::string> renamed_from(git_repository* repo, git_tree* parent, git_tree* tree, const std::string& path) {
+// The path `path` had in `parent`, if `commit` renamed it. Rename detection
+// reads the blobs: one it cannot read is an error, not "not renamed".
+Result<std::optional<std::string>> renamed_from(git_repository* repo, git_tree* parent, git_tree* tree,
+                                                const std::string& path) {
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   const std::string dir = dir_of(path);
   char* spec = const_cast<char*>(dir.c_str());  // libgit2's strarray is not const
@@ -84,11 +96,13 @@ std::optional<std::string> renamed_from(git_repository* repo, git_tree* parent, 
     opts.pathspec.count = 1;
   }
   git_diff* d = nullptr;
-  if (git_diff_tree_to_tree(&d, repo, parent, tree, &opts) != 0) return std::nullopt;
+  if (git_diff_tree_to_tree(&d, repo, parent, tree, &opts) != 0)
+    return fail(fmt::format("cannot diff two trees for renames of {}: {}", path, last_git_error()));
   Diff hold(d);
   git_diff_find_options fopts = GIT_DIFF_FIND_OPTIONS_INIT;
   fopts.flags = GIT_DIFF_FIND_RENAMES;
-  if (git_diff_find_similar(d, &fopts) != 0) return std::nullopt;
+  if (git_diff_find_similar(d, &fopts) != 0)
+    return fail(fmt::format("cannot look for renames of {}: {}", path, last_git_error()));
   for (std::size_t i = 0; i < git_diff_num_deltas(d); ++i) {
     const git_diff_delta* delta = git_diff_get_delta(d, i);
     if (delta->status == GIT_DELTA_RENAMED && delta->new_file.path == path) return std::string(delta->old_file.path);
@@ -168,29 +182,39 @@ namespace {
 // rename adds its former name to `paths` and `followed`, so older commits
 // are followed to it. `dir_changed` caches, per directory, whether the
 // commit touched it at all (shared by the groups).
-std::map<std::string, std::pair<std::size_t, std::size_t>> churn_of(git_repository* r, git_tree* t, git_tree* parent,
-                                                                    std::vector<std::string>& paths,
-                                                                    std::map<std::string, bool>& dir_changed,
-                                                                    std::vector<std::string>& followed) {
+Result<std::map<std::string, std::pair<std::size_t, std::size_t>>> churn_of(git_repository* r, git_tree* t,
+                                                                            git_tree* parent,
+                                                                            std::vector<std::string>& paths,
+                                                                            std::map<std::string, bool>& dir_changed,
+                                                                            std::vector<std::string>& followed) {
   std::map<std::string, std::pair<std::size_t, std::size_t>> churn;
   for (std::size_t pi = 0; pi < paths.size(); ++pi) {
     const std::string p = paths[pi];
     const std::string dir = dir_of(p);
     auto [it, fresh] = dir_changed.try_emplace(dir, true);
-    if (fresh && !dir.empty()) it->second = !same(entry_id(t, dir), entry_id(parent, dir));
+    if (fresh && !dir.empty()) {
+      auto a = entry_id(t, dir), b = entry_id(parent, dir);
+      if (!a) return std::unexpected(a.error());
+      if (!b) return std::unexpected(b.error());
+      it->second = !same(*a, *b);
+    }
     if (!it->second) continue;
     const auto now = entry_id(t, p);
+    if (!now) return std::unexpected(now.error());
     const auto before = entry_id(parent, p);
-    if (same(now, before)) continue;
-    if (now && !before && parent) {
-      if (auto old = renamed_from(r, parent, t, p)) {
-        if (std::find(paths.begin(), paths.end(), *old) == paths.end()) {
-          paths.push_back(*old);
-          followed.push_back(*old);
-        }
+    if (!before) return std::unexpected(before.error());
+    if (same(*now, *before)) continue;
+    if (*now && !*before && parent) {
+      auto old = renamed_from(r, parent, t, p);
+      if (!old) return std::unexpected(old.error());
+      if (*old && std::find(paths.begin(), paths.end(), **old) == paths.end()) {
+        paths.push_back(**old);
+        followed.push_back(**old);
       }
     }
-    churn[p] = line_stats(r, before, now, p);
+    auto lines = line_stats(r, *before, *now, p);
+    if (!lines) return std::unexpected(lines.error());
+    churn[p] = *lines;
   }
   return churn;
 }
@@ -252,7 +276,36 @@ Result<Repo> open_repository(const std::string& path) {
 
 // A shallow clone's history ends at its boundary, and libgit2 fails the
 // walk there: the counts would be of a part presented as the whole.
+// A partial clone (git clone --filter=blob:none) lacks the objects it has not
+// needed yet: libgit2 does not fetch them, so renames and churn could not
+// be read.
+Result<void> refuse_partial(git_repository* r, const std::string& path) {
+  git_config* cfg = nullptr;
+  if (git_repository_config_snapshot(&cfg, r) != 0)
+    return fail(fmt::format("{}: cannot read the repository's configuration: {}", path, last_git_error()));
+  bool promisor = false;
+  git_buf filter = GIT_BUF_INIT;
+  if (git_config_get_string_buf(&filter, cfg, "extensions.partialclone") == 0) promisor = true;
+  git_buf_dispose(&filter);
+  (void)git_config_foreach_match(
+      cfg, R"(^remote\..*\.promisor$)",
+      [](const git_config_entry* e, void* flag) {
+        int on = 0;
+        if (git_config_parse_bool(&on, e->value) == 0 && on) *static_cast<bool*>(flag) = true;
+        return 0;
+      },
+      &promisor);
+  git_config_free(cfg);
+  if (!promisor) return {};
+  return fail(
+      fmt::format("{} is a partial clone (a promisor remote, as git clone --filter makes): it lacks objects "
+                  "the history needs (renames and line counts read the files' blobs), which refdrv cannot "
+                  "fetch; give a full clone",
+                  path));
+}
+
 Result<void> refuse_shallow(git_repository* r, const std::string& path) {
+  if (auto whole = refuse_partial(r, path); !whole) return whole;
   if (git_repository_is_shallow(r) != 1) return {};
   return fail(fmt::format("{} is a shallow clone: its history stops at the clone's depth, so the commits and fixes "
                           "per driver would be counted over a part of it; fetch the rest (git -C {} fetch "
@@ -344,7 +397,9 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
     std::optional<Message> msg;
     for (std::size_t g = 0; g < groups.size(); ++g) {
       CommitRecord rec;
-      rec.churn = churn_of(r, t, parent_tree.get(), paths[g], dir_changed, h.groups[g].followed);
+      auto churn = churn_of(r, t, parent_tree.get(), paths[g], dir_changed, h.groups[g].followed);
+      if (!churn) return fail(fmt::format("{}: commit {}: {}", path, hex(oid), churn.error().message));
+      rec.churn = std::move(*churn);
       if (rec.churn.empty()) continue;
       if (!msg) msg = parse_message(git_commit_message(c) ? git_commit_message(c) : "");
       describe_commit(rec, c, oid, *msg);
