@@ -235,7 +235,11 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
       fmt::print("(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
                  "refdrv check --scenario FILE all of them)\n",
                  model, s->models.size());
-    if (group_of_model(model) && !(own_driver_ran(**env, a) && own_driver_ran(**env, b)))
+    if (bus_registration_failed(a) && bus_registration_failed(b))
+      fmt::print(
+          "(in both runs mdiobus_register() failed: no driver bound and no later step entered the kernel "
+          "side, so equivalent here says only that the bus registration failed alike)\n");
+    else if (group_of_model(model) && !(own_driver_ran(**env, a) && own_driver_ran(**env, b)))
       fmt::print("(neither or only one of them bound a driver of its own implementation: equivalent here compares "
                  "instances in which the same other driver, or none, ran; refdrv trace shows the bind)\n");
     if (const std::string note = ungrouped_note(model); !note.empty())

@@ -34,6 +34,12 @@ bool own_driver_ran(Environment& env, const RunResult& run) {
   });
 }
 
+bool bus_registration_failed(const RunResult& run) {
+  return std::any_of(run.trace.events().begin(), run.trace.events().end(), [](const TraceEvent& e) {
+    return e.kind == TraceKind::kApiExit && e.value != 0 && e.name.view() == "mdiobus_register";
+  });
+}
+
 bool CheckRow::own_drivers_compared() const {
   return std::count(own_driver_ran.begin(), own_driver_ran.end(), true) >= 2;
 }

@@ -75,6 +75,9 @@ struct CheckRow {
 // implementation's module, or one of its callbacks was called (a probe that
 // failed binds nothing). The none implementation's own are phylib's.
 [[nodiscard]] bool own_driver_ran(Environment& env, const RunResult& run);
+// Its mdiobus_register() returned an error (a fault in the bus scan): no
+// driver bound and its operations entered no kernel code.
+[[nodiscard]] bool bus_registration_failed(const RunResult& run);
 
 // Which callbacks each driver of an implementation has, and which ran.
 struct CoverageEntry {

@@ -126,9 +126,21 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
                     ungrouped));
   // On a group's model too, a phy-id none of the implementations' drivers
   // matches leaves the same driver from elsewhere bound in every instance.
-  std::size_t foreign = 0;
-  for (const auto& row : rep.rows)
-    foreign += row.compared() && group_of_model(row.model) && !row.own_drivers_compared() ? 1 : 0;
+  // Where the bus never registered, no driver was even looked for.
+  std::size_t no_bus = 0, foreign = 0;
+  for (const auto& row : rep.rows) {
+    if (!row.compared()) continue;
+    if (std::all_of(row.runs.begin(), row.runs.end(), bus_registration_failed))
+      ++no_bus;
+    else if (group_of_model(row.model) && !row.own_drivers_compared())
+      ++foreign;
+  }
+  if (no_bus)
+    notes.push_back(
+        fmt::format("in {} compared pair(s) mdiobus_register() failed in every run (a fault in the bus scan): no "
+                    "driver bound and no later step entered the kernel side, so \"equivalent\" there says only that "
+                    "the bus registration failed alike (refdrv trace shows it).",
+                    no_bus));
   if (foreign)
     notes.push_back(
         fmt::format("in {} compared pair(s) on a model of a driver group, fewer than two implementations' "
@@ -229,9 +241,12 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
 
   // Divergences are counted per implementation compared with the reference
   // (as DIVERGENCE blocks and reproducers are), and the pairs they are in.
-  std::size_t failed = 0, diverged = 0, diverged_pairs = 0;
+  std::size_t failed = 0, diverged = 0, diverged_pairs = 0, expectations = 0;
   for (const auto& row : rep.rows) {
-    for (const auto& r : row.runs) failed += r.passed() ? 0 : 1;
+    for (const auto& r : row.runs) {
+      failed += r.passed() ? 0 : 1;
+      expectations += r.expectations.size();
+    }
     diverged_pairs += row.equivalent() ? 0 : 1;
     for (const auto& d : row.divergence) diverged += d ? 1 : 0;
   }
@@ -239,6 +254,9 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                     compared = rep.compared_pairs();
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s{}: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds, rep.stopped_at_first_failure ? " (stopped at the first that failed)" : "");
+  // Scenarios without an expectation (steps: [], or only operations) hold
+  // nothing: said, not "all expectations hold".
+  const char* held = expectations ? "all expectations hold" : "no run had an expectation to check";
   const std::string not_run =
       empty ? fmt::format(" ({} pair(s) not run: no selected implementation has a driver for the model)", empty) : "";
   if (rep.exit_code() == kExitBadInput) {
@@ -246,11 +264,12 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                        c.red, c.reset);
   } else if (!failed && !diverged && !compared) {
     // One implementation per pair: expectations were checked, nothing was compared.
-    out += fmt::format("{}all expectations hold{}; no pair had two implementations to compare, so equivalence was "
-                       "not checked{}.\n",
-                       c.green, c.reset, not_run);
+    out += fmt::format(
+        "{}{}{}; no pair had two implementations to compare, so equivalence was "
+        "not checked{}.\n",
+        c.green, held, c.reset, not_run);
   } else if (!failed && !diverged) {
-    out += fmt::format("{}all expectations hold, all implementations equivalent{}", c.green, c.reset);
+    out += fmt::format("{}{}, all implementations equivalent{}", c.green, held, c.reset);
     if (single) out += fmt::format(" ({} pair(s) had a single implementation to run, so nothing to compare)", single);
     out += not_run + ".\n";
   } else {
@@ -279,8 +298,10 @@ std::string format_ktap(const CheckReport& rep) {
   // The notes the terminal gives beside its verdict, as diagnostics before
   // the plan: a KTAP reader gets the same caveats.
   for (const auto& note : check_notes(rep)) out += "# Note: " + ktap_escape(note) + "\n";
-  // The problems that made the command fail beside its cases (a reproducer
-  // that could not be written or removed).
+  // What went wrong beside the cases (a reproducer that could not be
+  // written or removed): said, as on the terminal. Not a finding, so not in
+  // the exit status (1 is for a finding only; a divergence whose reproducer
+  // was not written exits 1 for the divergence).
   for (const auto& p : rep.problems) out += "# error: " + ktap_escape(p) + "\n";
   out += fmt::format("1..{}\n", groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -341,7 +362,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/4";
+  j["schema"] = "refdrv-check-report/5";
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;
   json impls = json::array();
@@ -358,7 +379,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
               {"file", row.scenario->file},
               {"model", row.model},
               {"passed", row.passed()},
-              {"equivalent", row.equivalent() && row.uncompared.empty()},
+              {"equivalent", row.equivalent() && row.compared()},
               {"compared", row.compared()},
               {"own_drivers_compared", row.own_drivers_compared()}};
     if (!row.uncompared.empty()) r["not_compared"] = row.uncompared;

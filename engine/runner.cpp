@@ -119,6 +119,10 @@ class Run {
       // A cable step scheduled while the kernel side ran past it says when it happened.
       if (cable_step(st.kind) && i < scheduled_until_ && cable_at_[i] != inst_->now_ns())
         detail += fmt::format("{}at {:.6f} s", detail.empty() ? "" : ", ", static_cast<double>(cable_at_[i]) / 1e9);
+      // After a failed mdiobus_register() (a fault in the bus scan) an
+      // operation enters no kernel code: the trace says so at each.
+      if (is_operation(st.kind) && !inst_->has_bus())
+        detail += fmt::format("{}not run: no MDIO bus (mdiobus_register() failed)", detail.empty() ? "" : ", ");
       inst_->mark(TraceKind::kStep, step_name(st.kind), std::move(detail), static_cast<long>(i));
       step(i, st);
       wire_check(i, st);

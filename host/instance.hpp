@@ -82,6 +82,9 @@ class Instance final : public ContextBase {
   void destroy();
 
   [[nodiscard]] bool stopped() const { return stop_.has_value(); }
+  // The MDIO bus was registered (create() succeeded): without it every
+  // operation returns -ENODEV without entering the kernel side.
+  [[nodiscard]] bool has_bus() const { return ki_ != nullptr; }
   [[nodiscard]] const std::optional<std::string>& stop_reason() const { return stop_; }
   [[nodiscard]] const InstanceConfig& config() const { return config_; }
   [[nodiscard]] std::uint64_t mdio_accesses() const { return mdio_accesses_; }

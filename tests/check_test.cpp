@@ -2,28 +2,29 @@
 // refdrv check end to end: the default suite, its reports (KTAP read by the
 // tree's own kunit parser, JSON checked against its schema), fork isolation,
 // and a deliberately altered C driver that must be caught.
+#include "engine/check.hpp"
+
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
-#include "engine/check.hpp"
-#include "host/store_watch.hpp"
+#include "engine/check_report.hpp"
 #include "engine/commits.hpp"
 #include "engine/mutate.hpp"
 #include "engine/suite.hpp"
+#include "host/store_watch.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
-#include "engine/check_report.hpp"
 #include "report/api_map.hpp"
 #include "report/drivers.hpp"
+#include "report/evaluation.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -125,6 +126,41 @@ TEST(Check, OnLinux61RustIsReportedAbsentAndCAndCxxAgree) {
   EXPECT_THAT(format_ktap(rep), HasSubstr("ok 3 rust # SKIP Linux 6.1."));
 }
 
+// A fault on the bus scan's first read fails mdiobus_register(): every
+// implementation's run is the same failed registration, and the steps after
+// it enter no kernel code. "equivalent" there compares no driver, and a
+// scenario without expectations holds none: both are said, and the trace
+// marks each operation that did not run.
+TEST(Check, AFailedBusRegistrationIsSaidNotPassedOffAsEquivalentDrivers) {
+  Environment& env = environment("6.12");
+  auto s = parse_scenario(
+      "name: busfail\nmodels: [AX88772A]\npartner: switch-10-100\nfaults: [{kind: timeout, access: 0}]\n"
+      "steps:\n  - attach\n  - start\n  - wait: 3s\n",
+      "busfail.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  const CheckReport rep = check(env, {*s});
+  ASSERT_EQ(rep.rows.size(), 1u);
+  const CheckRow& row = rep.rows.front();
+  ASSERT_TRUE(row.compared());
+  for (const auto& r : row.runs) {
+    EXPECT_TRUE(bus_registration_failed(r));
+    std::size_t marked = 0;
+    for (const auto& e : r.trace.events())
+      if (e.kind == TraceKind::kStep && e.detail.view().find("not run: no MDIO bus") != std::string_view::npos)
+        ++marked;
+    EXPECT_EQ(marked, 2u) << "attach and start, not the wait";
+  }
+  const std::string text = format_terminal(rep, {});
+  EXPECT_THAT(text, HasSubstr("no run had an expectation to check, all implementations equivalent"));
+  EXPECT_THAT(text, Not(HasSubstr("all expectations hold")));
+  EXPECT_THAT(text, HasSubstr("in 1 compared pair(s) mdiobus_register() failed in every run"));
+  EXPECT_THAT(text, Not(HasSubstr("the PHY ID matched none of them")));
+  // The same scenario with the fault gone: the drivers bound, no such note.
+  s->faults.clear();
+  const std::string fine = format_terminal(check(env, {*s}), {});
+  EXPECT_THAT(fine, Not(HasSubstr("mdiobus_register() failed")));
+}
+
 // One implementation per pair compares nothing: the summary must not say
 // the implementations are equivalent.
 TEST(Check, ASingleImplementationRunSaysEquivalenceWasNotChecked) {
@@ -137,6 +173,14 @@ TEST(Check, ASingleImplementationRunSaysEquivalenceWasNotChecked) {
   const std::string text = format_terminal(rep, {});
   EXPECT_THAT(text, HasSubstr("no pair had two implementations to compare, so equivalence was not checked"));
   EXPECT_THAT(text, Not(HasSubstr("all implementations equivalent")));
+  // Nor must the JSON, at the top or in a row (each row said "equivalent":
+  // true where only C ran, until schema 5).
+  const nlohmann::json j = check_report_json(rep);
+  EXPECT_EQ(j["equivalent"], false);
+  for (const auto& row : j["results"]) {
+    EXPECT_EQ(row["compared"], false) << row.dump();
+    EXPECT_EQ(row["equivalent"], false) << row.dump();
+  }
 }
 
 // Each link up the MAC is told is compared with what the model's link runs
@@ -356,6 +400,31 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
   // The default environment (with Rust) is a different build, untouched.
   EXPECT_NE((*env)->built().build_dir, environment("6.12").built().build_dir);
   EXPECT_TRUE(require_declared_impls(environment("6.12")));
+
+  // The report's mutation section: the tree has a Rust driver that was not
+  // built, so it went unmutated, and "every driver reaches the minimum"
+  // cannot be said from the C driver's score alone (a worker that scores
+  // 100 % stands in for refdrv mutate).
+  report::ReportOptions ro;
+  ro.fault_sweep = false;
+  ro.escape_hatches = false;
+  ro.cost = false;
+  ro.containment = Containment::kInProcess;
+  ro.refdrv_exe = "";
+  ro.impls = co.impls;
+  ro.out_dir = fs::temp_directory_path() / fmt::format("refdrv-report-norust-{}", ::getpid());
+  ro.mutate_worker = {"sh", "-c", "printf '%s' \"$0\" > \"$6\"",
+                      R"({"mutants": [{"status": "killed"}], "counts": {"killed": 1, "survived": 0, "equivalent": 0,
+                          "stillborn": 0}, "score": 100})"};
+  const auto r = report::build_report(**env, only(suite(), {"link-up-switch-10-100"}), ro);
+  fs::remove_all(ro.out_dir);
+  const auto& m = r["mutation"];
+  ASSERT_EQ(m["drivers"].size(), 2u) << m.dump();
+  EXPECT_TRUE(m["drivers"][0]["ran"].get<bool>()) << m.dump();
+  EXPECT_FALSE(m["drivers"][1]["ran"].get<bool>());
+  EXPECT_THAT(m["drivers"][1]["note"].get<std::string>(), HasSubstr("built into the kernel side"));
+  EXPECT_FALSE(m["ran"].get<bool>());
+  EXPECT_FALSE(m["all_reach_minimum"].get<bool>());
 }
 
 // A replacement of the C driver that no longer registers (its
@@ -752,6 +821,20 @@ TEST(Drivers, ThePhylibApiMapReadsTheCompiledObjects) {
   EXPECT_TRUE(by_name["phy_read_paged"].cxx);
   // Ranked by the files that call each.
   for (std::size_t i = 1; i < map->uses.size(); ++i) EXPECT_GE(map->uses[i - 1].files, map->uses[i].files);
+
+  // The same build with a driver replaced (refdrv report --replace): its
+  // own obj/ holds only the replaced object, the rest is inherited, and the
+  // map is still the whole build's (it read obj/ alone: no phylib object).
+  auto overlay = all_drivers_environment(altered_source("davicom-aneg-eio", "drivers/net/phy/davicom.c",
+                                                        "\terr = genphy_config_aneg(phydev);", "\terr = -EIO;"));
+  ASSERT_TRUE(overlay) << overlay.error().message;
+  ASSERT_FALSE((*overlay)->built().inherited.empty());
+  auto replaced = report::phylib_api_map((*overlay)->built());
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  EXPECT_EQ(replaced->phylib_functions, map->phylib_functions);
+  EXPECT_EQ(replaced->by_file.size(), map->by_file.size());
+  EXPECT_EQ(replaced->has_rust, map->has_rust);
+  EXPECT_EQ(replaced->uses.size(), map->uses.size());
 }
 
 // Issue 22: a copy of a tree reuses its configured tree only when nothing
