@@ -24,7 +24,7 @@
 #include "kernel/process.hpp"
 #include "report/api_map.hpp"
 #include "report/drivers.hpp"
-#include "report/evaluation.hpp"
+#include "tests/report_options.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -405,14 +405,7 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
   // built, so it went unmutated, and "every driver reaches the minimum"
   // cannot be said from the C driver's score alone (a worker that scores
   // 100 % stands in for refdrv mutate).
-  report::ReportOptions ro;
-  ro.fault_sweep = false;
-  ro.escape_hatches = false;
-  ro.cost = false;
-  ro.containment = Containment::kInProcess;
-  ro.refdrv_exe = "";
-  ro.impls = co.impls;
-  ro.out_dir = fs::temp_directory_path() / fmt::format("refdrv-report-norust-{}", ::getpid());
+  report::ReportOptions ro = section_report_options(co.impls, "norust");
   ro.mutate_worker = {"sh", "-c", "printf '%s' \"$0\" > \"$6\"",
                       R"({"mutants": [{"status": "killed"}], "counts": {"killed": 1, "survived": 0, "equivalent": 0,
                           "stillborn": 0}, "score": 100})"};

@@ -2,25 +2,25 @@
 // refdrv report: the safe-code counts against an independent count, the
 // history on a repository the test builds, and the whole report on the
 // Debian 6.12 and 6.1 trees (JSON checked against its schema).
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "cxx/abstractions/registration.hpp"
 #include "engine/suite.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 #include "report/cost.hpp"
 #include "report/evaluation.hpp"
 #include "report/gaps.hpp"
-#include "cxx/abstractions/registration.hpp"
 #include "report/history.hpp"
 #include "report/source_scan.hpp"
+#include "tests/report_options.hpp"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -324,14 +324,7 @@ TEST(Report, ReplacedSourcesAreMeasuredNotTheTreesOriginals) {
   auto env = Environment::open(o);
   ASSERT_TRUE(env) << env.error().message;
   ASSERT_TRUE((*env)->image().has_impl(Impl::kRust, "AX88796B_PHY")) << (*env)->built().rust_note;
-  report::ReportOptions ro;
-  ro.fault_sweep = false;
-  ro.escape_hatches = false;
-  ro.cost = false;
-  ro.containment = Containment::kInProcess;
-  ro.refdrv_exe = "";
-  ro.impls = {Impl::kC, Impl::kRust};
-  ro.out_dir = fs::temp_directory_path() / fmt::format("refdrv-report-replaced-{}", ::getpid());
+  report::ReportOptions ro = section_report_options({Impl::kC, Impl::kRust}, "replaced");
   auto suite = load_default_suite();
   ASSERT_TRUE(suite);
   const auto r = report::build_report(**env, *suite, ro);
@@ -470,14 +463,7 @@ nlohmann::json report_for(Environment& env, const fs::path& out, bool full = tru
 TEST(Report, AMutationRunWithoutAScoreIsNoScore) {
   Environment& env = environment("6.12");
   const auto section = [&](const std::string& json) {
-    report::ReportOptions o;
-    o.fault_sweep = false;
-    o.escape_hatches = false;
-    o.cost = false;
-    o.containment = Containment::kInProcess;
-    o.refdrv_exe = "";
-    o.impls = available_impls(env, nullptr);
-    o.out_dir = fs::temp_directory_path() / fmt::format("refdrv-report-noscore-{}", ::getpid());
+    report::ReportOptions o = section_report_options(available_impls(env, nullptr), "noscore");
     // The worker is given --impl X --min-score N --json OUT: $6 is OUT.
     o.mutate_worker = {"sh", "-c", "printf '%s' \"$0\" > \"$6\"", json};
     auto suite = load_default_suite();
