@@ -14,12 +14,24 @@
 #include "cli/common.hpp"
 #include "engine/fuzz_campaign.hpp"
 #include "host/store_watch.hpp"
+#include "kernel/cache.hpp"
 
 namespace refdrv::cli {
 
 namespace {
 
 namespace fs = std::filesystem;
+
+// A file meant as a scenario, whether or not it loads: named .yaml or .yml,
+// or text (libFuzzer's inputs are bytes) with a top-level steps: or models:.
+bool looks_like_a_scenario(const std::string& file) {
+  const std::string ext = fs::path(file).extension().string();
+  if (ext == ".yaml" || ext == ".yml") return true;
+  const auto text = kernel::read_file(file);
+  if (!text || text->find('\0') != std::string::npos) return false;
+  return text->starts_with("steps:") || text->starts_with("models:") || text->find("\nsteps:") != std::string::npos ||
+         text->find("\nmodels:") != std::string::npos;
+}
 
 struct FuzzArgs {
   double seconds = 60;
@@ -159,11 +171,21 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     // A scenario (what a finding becomes) is no fuzz input: decoded as bytes
     // it would be some other scenario.
     // Whatever its name: a file that reads as a whole scenario is one.
-    for (const auto& f : a.replay)
-      if (load_scenario(f))
-          return report_error({fmt::format("--replay: {} is a scenario, not a fuzz input (--replay decodes the "
-                                           "bytes libFuzzer wrote); replay it with refdrv run {}",
-                                           f, f)});
+    for (const auto& f : a.replay) {
+      const auto sc = load_scenario(f);
+      if (sc)
+        return report_error(
+            {fmt::format("--replay: {} is a scenario, not a fuzz input (--replay decodes the "
+                         "bytes libFuzzer wrote); replay it with refdrv run {}",
+                         f, f)});
+      // One that does not load (a typo in a finding's scenario) is still
+      // no fuzz input: decoded, it passed as some other scenario.
+      if (looks_like_a_scenario(f))
+        return report_error(
+            {fmt::format("--replay: {} is a scenario file that does not load ({}); --replay "
+                         "decodes the bytes libFuzzer wrote, refdrv run replays scenarios",
+                         f, sc.error().message)});
+    }
     inputs.assign(a.replay.begin(), a.replay.end());
   } else {
     auto bin = fuzzer_binary(a.fuzzer, a.no_build, c.env.quiet);

@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "engine/fuzz_input.hpp"
 #include "engine/suite.hpp"
@@ -283,6 +285,24 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                             *st, run.log.string()));
   run.raw = files_in(raw);
   run.raw_dir = raw;
+  // Any other status is libFuzzer stopping at an input it caught (a crash,
+  // timeout, OOM or leak: its artifact is in the raw directory) or stopping
+  // without one: interrupted (72), killed, its own failure. Without an
+  // artifact the campaign ran less than was asked and caught nothing to
+  // show for it: no verdict ("No finding" once followed a SIGTERM).
+  if (*st != 0) {
+    static constexpr std::array<std::string_view, 5> kArtifacts = {"crash-", "timeout-", "oom-", "leak-", "slow-unit-"};
+    const bool artifact = std::any_of(run.raw.begin(), run.raw.end(), [](const fs::path& f) {
+      const std::string name = f.filename().string();
+      return std::any_of(kArtifacts.begin(), kArtifacts.end(), [&](std::string_view a) { return name.starts_with(a); });
+    });
+    if (!artifact)
+      return fail(
+          fmt::format("libFuzzer stopped with exit status {} after {} executions ({:.1f} s of the {} s asked) "
+                      "and left no input it caught (crash, timeout, OOM, leak): the campaign was cut short, "
+                      "so it gives no verdict; see {}",
+                      *st, run.stats.execs, wall, whole_seconds(o.seconds), run.log.string()));
+  }
   return run;
 }
 
