@@ -99,8 +99,10 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
     fs::create_directories(staging, ec);
     // -m: files get the time of the export, not the commit's, so that
     // make and ninja order them by when they changed here.
-    auto st = run({{"sh", "-ec", "git -C \"$1\" archive --format=tar \"$2\" | tar -x -m -C \"$3\"", "sh",
-                    repo.string(), commit.sha, staging.string()},
+    // pipefail: git failing part-way (an object it cannot read) leaves tar
+    // a well-formed prefix of the archive, which it extracts with status 0.
+    auto st = run({{"bash", "-ec", "set -o pipefail; git -C \"$1\" archive --format=tar \"$2\" | tar -x -m -C \"$3\"",
+                    "bash", repo.string(), commit.sha, staging.string()},
                    {},
                    log,
                    {"LC_ALL=C"}});
@@ -130,10 +132,14 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
                          n == 1 ? "" : "s", n == 1 ? "s" : "", current.substr(0, 12)));
     constexpr std::size_t kChunk = 500;
     for (std::size_t i = 0; i < rewrite.size(); i += kChunk) {
-      std::vector<std::string> argv = {"sh", "-ec",
-                                       "r=$1 c=$2 t=$3; shift 3; git -C \"$r\" archive --format=tar \"$c\" -- \"$@\" | "
-                                       "tar -x -m -C \"$t\"",
-                                       "sh", repo.string(), commit.sha, tree.string()};
+      std::vector<std::string> argv = {"bash",
+                                       "-ec",
+                                       "set -o pipefail; r=$1 c=$2 t=$3; shift 3; git -C \"$r\" archive "
+                                       "--format=tar \"$c\" -- \"$@\" | tar -x -m -C \"$t\"",
+                                       "bash",
+                                       repo.string(),
+                                       commit.sha,
+                                       tree.string()};
       for (std::size_t j = i; j < std::min(rewrite.size(), i + kChunk); ++j)
         argv.push_back(":(literal)" + rewrite[j]);
       auto st = run({argv, {}, log, {"LC_ALL=C"}});

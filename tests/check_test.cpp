@@ -969,6 +969,44 @@ TEST(Reuse, ASourcePutBackAfterAFailedBuildIsCompiledAgain) {
   put_source(driver, *original);
 }
 
+// A commit git cannot export whole (an object missing from the repository)
+// is no checkout: git archive stopped part-way through the pipe to tar,
+// tar extracted the part and exited 0, and the tree was kept as the commit's
+// (its HEAD written), for this commit and every later one.
+TEST(Commits, ACommitGitCannotExportWholeIsNoCheckout) {
+  const fs::path repo = fs::temp_directory_path() / fmt::format("refdrv-partial-export-{}", ::getpid());
+  fs::remove_all(repo);
+  fs::create_directories(repo / "drivers/net/phy");
+  const auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo.string()});
+    return kernel::capture(
+        {args,
+         {},
+         {},
+         {"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t",
+          "GIT_COMMITTER_EMAIL=t@example.org", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"}});
+  };
+  ASSERT_TRUE(git({"init", "-q", "-b", "master"}));
+  std::ofstream(repo / "Makefile") << "# Makefile\n";
+  std::ofstream(repo / "Kconfig") << "# Kconfig\n";
+  std::ofstream(repo / "drivers/net/phy/phy_device.c") << "/* phylib */\n";
+  std::ofstream(repo / "padding.c") << std::string(64 * 1024, 'x');  // tar gets a whole first part
+  std::ofstream(repo / "zz.c") << "int last;\n";
+  ASSERT_TRUE(git({"add", "-A"}));
+  ASSERT_TRUE(git({"commit", "-q", "-m", "a tree"}));
+  const auto sha = git({"rev-parse", "HEAD"});
+  const auto blob = git({"rev-parse", "HEAD:zz.c"});
+  ASSERT_TRUE(sha && blob);
+  const fs::path object = repo / ".git/objects" / blob->substr(0, 2) / blob->substr(2, 38);
+  ASSERT_TRUE(fs::exists(object));
+  fs::remove(object);
+  const kernel::GitCommit commit{sha->substr(0, 40), "a tree"};
+  auto out = kernel::checkout_commit(repo, commit, [](const std::string&) {});
+  ASSERT_FALSE(out) << "exported without zz.c into " << out->tree.string();
+  EXPECT_THAT(out.error().message, HasSubstr("could not export"));
+  fs::remove_all(repo);
+}
+
 // Issue 22: the check on each commit of a range, in refdrv's own checkout of
 // the repository; the commit that drops the reset toggle is named, and every
 // commit reuses the configured Linux 6.12 (they differ from it in
