@@ -106,10 +106,13 @@ void Instance::destroy() {
   if (destroyed_) return;
   destroyed_ = true;
   if (ki_ && !stop_) enter([&] { image_.ops().instance_destroy(ki_); });
-  // RCU callbacks and work queued by the teardown itself.
+  // RCU callbacks and work queued by the teardown itself; a timer or
+  // delayed work left armed (phylib cancels its own) runs when it is due,
+  // as the kernel's would, on what the teardown freed, not at once.
   while (!stop_) {
     auto ev = events_.pop_due(~0ULL);
     if (!ev) break;
+    if (ev->at > now_) now_ = ev->at;
     enter([&] { image_.ops().run_event(this, nullptr, ev->fn, ev->key); });
   }
   ki_ = nullptr;
