@@ -198,7 +198,9 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     co.wall_seconds = a.wall;
     co.sampled_state = a.state == "sampled";
     co.snapshots = a.snapshots == "on";
-    co.impls = c.impls;
+    // The list this summary names, not "all": the target refuses one it
+    // does not have, so it runs exactly these.
+    co.impls = fmt::format("{}", fmt::join(*impls | std::views::transform(impl_name), ","));
     co.libfuzzer_args = a.extra;
     co.env = c.env;
     if (!c.env.quiet)

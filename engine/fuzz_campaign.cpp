@@ -230,6 +230,17 @@ Result<void> check_flags_known(const CampaignOptions& o, const std::vector<std::
   return {};
 }
 
+// The fuzz target's own reason for stopping before any input (its die()
+// line), as ": REASON"; "" when it gave none.
+std::string target_refusal(const std::string& log) {
+  constexpr std::string_view kTarget = "refdrv-fuzz-differential: cannot fuzz: ";
+  std::istringstream in(log);
+  std::string why;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(kTarget)) why = line.substr(kTarget.size());
+  return why.empty() ? "" : ": " + why;
+}
+
 }  // namespace
 
 Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& o) {
@@ -260,6 +271,9 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   std::vector<std::string> envv = fuzz_target_environment(o.env);
   envv.push_back("REFDRV_FUZZ_FINDINGS=" + raw.string());
   envv.push_back("REFDRV_FUZZ_IMPLS=" + o.impls);
+  // The target refuses to fuzz a kernel side of another tree (a prebuilt
+  // one: REFDRV_PREBUILT, refdrv-kernel/ beside it) than the verdict names.
+  envv.push_back("REFDRV_FUZZ_TREE=" + env.tree().root.string());
   if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
   envv.emplace_back(o.snapshots ? "REFDRV_FUZZ_SNAPSHOTS=1" : "REFDRV_FUZZ_SNAPSHOTS=0");
   if (auto known = check_flags_known(o, envv, findings / "libfuzzer-flags.log"); !known) return std::unexpected(known.error());
@@ -281,8 +295,10 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   // caught (a finding, replayed by the caller). A campaign that executed no
   // input, whatever its status, compared nothing: no verdict.
   if (run.stats.execs == 0)
-    return fail(fmt::format("the fuzzer executed no input (exit status {}, no libFuzzer statistics in its log); see {}",
-                            *st, run.log.string()));
+    return fail(
+        fmt::format("the fuzzer executed no input (exit status {}, no libFuzzer statistics in its log); see "
+                    "{}{}",
+                    *st, run.log.string(), target_refusal(kernel::read_file(run.log).value_or(""))));
   run.raw = files_in(raw);
   run.raw_dir = raw;
   // Any other status is libFuzzer stopping at an input it caught (a crash,

@@ -24,7 +24,8 @@
 // REFDRV_FUZZ_REPLACE (refdrv fuzz's --firmware and --replace,
 // engine/fuzz_campaign.hpp) or REFDRV_PREBUILT (a kernel side built
 // beforehand, as the OSS-Fuzz build does), REFDRV_FUZZ_IMPLS (all, or
-// c,rust,cxx,none), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
+// c,rust,cxx,none), REFDRV_FUZZ_TREE (the tree refdrv fuzz names: a kernel
+// side of another is refused), REFDRV_FUZZ_KERNEL_COVERAGE=0 (load the kernel side built
 // without coverage instrumentation), REFDRV_FUZZ_SNAPSHOTS=1 (runs start
 // from a snapshot taken after their attach where the cache has one,
 // engine/snapshot.hpp, instead of from nothing; off by default: measured
@@ -67,7 +68,7 @@ std::vector<Impl> g_impls;
 std::string g_findings;
 
 [[noreturn]] void die(const std::string& why) {
-  std::fprintf(stderr, "refdrv-fuzz-differential: %s\n", why.c_str());
+  std::fprintf(stderr, "refdrv-fuzz-differential: cannot fuzz: %s\n", why.c_str());
   std::exit(2);
 }
 
@@ -93,6 +94,12 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   auto env = prebuilt.empty() ? Environment::open(eo) : Environment::open_prebuilt(prebuilt, eo);
   if (!env) die(env.error().message);
   g_env = std::move(*env);
+  // refdrv fuzz names the tree it was given: a prebuilt kernel side of
+  // another (REFDRV_PREBUILT, refdrv-kernel/ beside the binary) would be
+  // fuzzed under that name, and its findings replayed on the other.
+  if (const std::string tree = getenv_or("REFDRV_FUZZ_TREE", ""); !tree.empty() && tree != g_env->tree().root.string())
+    die(fmt::format("the kernel side it loaded{} is of the tree at {}, not of {}, which refdrv fuzz was given",
+                    prebuilt.empty() ? "" : " (prebuilt, " + prebuilt + ")", g_env->tree().root.string(), tree));
   const auto available = available_impls(*g_env, nullptr);
   const std::string spec = getenv_or("REFDRV_FUZZ_IMPLS", "all");
   if (spec == "all") {
