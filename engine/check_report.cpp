@@ -491,9 +491,18 @@ std::string format_commits_summary(const CommitsReport& rep) {
   if (r.checked || r.build_failed) {
     // The commit checked before it passes; whether the range's base (its
     // parent, outside the range) did was not checked: the break may be older.
-    if (*broken > 0)
-      out += fmt::format("  (the commit checked before it, {}, passes)\n", rep.results[*broken - 1].commit.short_sha());
-    else
+    if (*broken > 0) {
+      const kernel::GitCommit& before = rep.results[*broken - 1].commit;
+      const auto& parents = r.commit.parents;
+      out += fmt::format("  (the commit checked before it, {}, passes", before.short_sha());
+      // In a range with merges the one checked before may be no parent
+      // (a topic branch's first commit sits on an older base): its parent
+      // was not checked, so the break may be older.
+      if (!parents.empty() && std::find(parents.begin(), parents.end(), before.sha) == parents.end())
+        out += fmt::format("; it is not its parent, {}, which was not checked: the break may be older",
+                           parents.front().substr(0, 12));
+      out += ")\n";
+    } else
       out += "  (the first commit of the range: the commit the range starts from was not checked, so if it fails "
              "too the break is older; check a range that starts earlier)\n";
     return out;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
@@ -51,7 +52,7 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
   for (const std::string& end : {range.substr(0, dots), range.substr(dots + 2)})
     if (!git(repo, {"rev-parse", "--verify", "--quiet", end + "^{commit}"}, log))
       return fail(fmt::format("'{}' is not a commit of {}", end, repo.string()));
-  auto out = git(repo, {"log", "--reverse", "--topo-order", "--format=%H%x09%s", range, "--"}, log);
+  auto out = git(repo, {"log", "--reverse", "--topo-order", "--format=%H%x09%P%x09%s", range, "--"}, log);
   if (!out) return fail(fmt::format("git log {} in {}: {}", range, repo.string(), out.error().message));
   std::vector<GitCommit> commits;
   std::size_t pos = 0;
@@ -60,8 +61,13 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
     const std::string line = out->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     pos = nl == std::string::npos ? out->size() : nl + 1;
     if (line.empty()) continue;
+    // SHA, TAB, the parents' SHAs (space-separated), TAB, the subject.
     const auto tab = line.find('\t');
-    commits.push_back({line.substr(0, tab), tab == std::string::npos ? std::string() : line.substr(tab + 1)});
+    const auto tab2 = tab == std::string::npos ? std::string::npos : line.find('\t', tab + 1);
+    GitCommit c{line.substr(0, tab), tab2 == std::string::npos ? std::string() : line.substr(tab2 + 1), {}};
+    std::istringstream parents(tab2 == std::string::npos ? std::string() : line.substr(tab + 1, tab2 - tab - 1));
+    for (std::string p; parents >> p;) c.parents.push_back(p);
+    commits.push_back(std::move(c));
   }
   if (commits.empty()) return fail(fmt::format("the range {} of {} has no commits", range, repo.string()));
   // A Linux tree at both ends of the range, before any work: another git

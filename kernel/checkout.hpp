@@ -18,6 +18,7 @@ namespace refdrv::kernel {
 struct GitCommit {
   std::string sha;      // full
   std::string subject;  // first line of the message
+  std::vector<std::string> parents;  // full ids (commit_range fills them)
   [[nodiscard]] std::string short_sha() const { return sha.substr(0, 12); }
 };
 

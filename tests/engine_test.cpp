@@ -1195,6 +1195,15 @@ TEST(Commits, TheRangesVerdictNamesWhatItKnowsAndNoMore) {
   EXPECT_EQ(rep.exit_code(), 1) << "a commit whose kernel side does not build is a finding";
   EXPECT_THAT(format_commits_summary(rep), HasSubstr("first commit that breaks the check: 222222222222 two"));
   EXPECT_THAT(format_commits_summary(rep), HasSubstr("(the commit checked before it, 111111111111, passes)"));
+  // Its parent: said as above. Another (a merge range: a topic branch's
+  // first commit sits on an older base) is said not to be, and the break
+  // may be older.
+  rep.results[1].commit.parents = {"1111111111111111"};
+  EXPECT_THAT(format_commits_summary(rep), HasSubstr("(the commit checked before it, 111111111111, passes)"));
+  rep.results[1].commit.parents = {"0000000000000000"};
+  EXPECT_THAT(format_commits_summary(rep),
+              HasSubstr("(the commit checked before it, 111111111111, passes; it is not its parent, 000000000000, "
+                        "which was not checked: the break may be older)"));
 
   rep.results = {commit("1111111111111111", "one", true, 0, false), commit("2222222222222222", "two", false, 2, false)};
   EXPECT_EQ(rep.exit_code(), 2) << "nothing found, and a commit not checked";
