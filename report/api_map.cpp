@@ -34,7 +34,6 @@ Result<std::set<std::string>> symbols(const fs::path& obj, bool defined) {
   return s;
 }
 
-// The object files under `dir`, relative to `root`.
 // The build's objects under `dir`: those it compiled (under its obj/) and
 // those it took from another build (BuiltKernel::inherited: an overlay's
 // every object but the replaced ones), which are not under its obj/.
