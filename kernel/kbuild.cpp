@@ -108,14 +108,40 @@ int default_jobs() {
   return n ? static_cast<int>(n) : 2;
 }
 
+}  // namespace
+
+// What in a failed build's log says the machine failed, not the code: a
+// compiler the kernel killed (out of memory), a full disk, memory refused.
+std::string machine_failure(const std::string& log) {
+  static constexpr std::array<std::string_view, 5> kSigns = {"Killed signal terminated program",
+                                                             "No space left on device", "virtual memory exhausted",
+                                                             "Cannot allocate memory", "out of memory allocating"};
+  for (std::string_view sign : kSigns)
+    if (log.find(sign) != std::string::npos) return std::string(sign);
+  return {};
+}
+
 Result<void> run_logged(const Command& cmd, const std::string& what) {
   auto st = run(cmd);
   if (!st) return std::unexpected(st.error());
-  if (*st != 0)  // it ran, and the tree's build failed (a tool that cannot run is run()'s error)
-    return fail_build(fmt::format("{} failed (exit status {}). Last lines of {}:\n{}", what, *st, cmd.log.string(),
-                                  tail_of(cmd.log, 15)));
-  return {};
+  if (*st == 0) return {};
+  const std::string tail = tail_of(cmd.log, 15);
+  // Killed itself (128 + the signal), or a tool in it killed or starved:
+  // no verdict on the tree's code (check --commits said "does not build",
+  // refdrv mutate "stillborn", which leaves the mutant out of the score).
+  const std::string machine =
+      *st > 128 ? fmt::format("killed by signal {}", *st - 128) : machine_failure(read_file(cmd.log).value_or(""));
+  if (!machine.empty())
+    return fail(
+        fmt::format("{} failed (exit status {}) for a reason of this machine's, not the tree's code ({}); run "
+                    "it again with more memory or disk. Last lines of {}:\n{}",
+                    what, *st, machine, cmd.log.string(), tail));
+  // It ran, and the tree's build failed (a tool that cannot run is run()'s error).
+  return fail_build(
+      fmt::format("{} failed (exit status {}). Last lines of {}:\n{}", what, *st, cmd.log.string(), tail));
 }
+
+namespace {
 
 // A kbuild .cmd file's saved command: the NAME=value words before the
 // compiler, the compiler's words, and what runs after it (`; objcopy ...`),

@@ -32,6 +32,7 @@
 
 #include "base/error.hpp"
 #include "kernel/debian.hpp"
+#include "kernel/process.hpp"
 #include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"
 
@@ -178,6 +179,13 @@ struct BuiltKernel {
 [[nodiscard]] std::map<std::string, std::vector<std::string>> phy_driver_symbols(const LinuxTree& tree);
 // Builds (or finds in the cache) the kernel side for `tree`.
 Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& options);
+
+// Runs one step of a build (make, ninja, a copy) with its output in cmd.log.
+// Its failure is the tree's (ErrorOrigin::kKernelBuild: a finding about the
+// code for check --commits, a stillborn mutant for refdrv mutate) unless the
+// step was killed, or its log shows the machine failing (a compiler killed
+// for memory, a full disk): then it is a plain error, no verdict on the code.
+Result<void> run_logged(const Command& cmd, const std::string& what);
 
 // Whether the configured tree in the cache directory `dir` still matches the
 // tree at `root`: the first recorded file (header, Kconfig, Makefile) that

@@ -2,8 +2,10 @@
 // The per-tree recipe without building anything: what is accepted as a Linux
 // tree (and what each rejection says), the reference pairs read from the
 // tree's Makefile and Kconfig, and how kbuild's compile lines are adapted.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,9 +15,9 @@
 #include <map>
 #include <thread>
 
-#include "kernel/kbuild.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/groups.hpp"
+#include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
 #include "kernel/toolchain.hpp"
 #include "kernel/tree.hpp"
@@ -458,6 +460,29 @@ TEST(Reroot, TheRootIsReplacedWherePathsStartWithIt) {
   EXPECT_EQ(reroot_word("/src/linux-2/include", a, c), "/src/linux-2/include");
   EXPECT_EQ(reroot_word("@./include/generated/rustc_cfg", a, c), "@./include/generated/rustc_cfg");
   EXPECT_EQ(reroot_word("/src/linux/a:/src/linux/b", a, c), "/tmp/copy/a:/tmp/copy/b");
+}
+
+// A build step that failed is the tree's code failing, a finding (check
+// --commits: "does not build"; refdrv mutate: a stillborn mutant, left out of
+// the score), unless it was killed or its log shows the machine failing.
+TEST(ConfigureErrors, AStepTheMachineKilledIsNoVerdictOnTheCode) {
+  const fs::path log = fs::temp_directory_path() / fmt::format("refdrv-run-logged-{}.log", ::getpid());
+  const auto step = [&](const std::string& script) {
+    fs::remove(log);
+    return run_logged(Command{{"sh", "-c", script}, {}, log, {}}, "make");
+  };
+  auto code = step("echo 'drivers/net/phy/x.c:3:1: error: expected declaration' >&2; exit 2");
+  ASSERT_FALSE(code);
+  EXPECT_EQ(code.error().origin, ErrorOrigin::kKernelBuild);
+  for (const char* machine : {"echo 'gcc: fatal error: Killed signal terminated program cc1' >&2; exit 2",
+                              "echo 'x.o: No space left on device' >&2; exit 2", "kill -9 $$"}) {
+    auto killed = step(machine);
+    ASSERT_FALSE(killed) << machine;
+    EXPECT_EQ(killed.error().origin, ErrorOrigin::kOther) << machine;
+    EXPECT_THAT(killed.error().message, HasSubstr("for a reason of this machine's, not the tree's code")) << machine;
+  }
+  EXPECT_TRUE(step("exit 0"));
+  fs::remove(log);
 }
 
 }  // namespace
