@@ -579,9 +579,19 @@ void PhyModel::write(unsigned reg, std::uint16_t value, Nanos now) {
   }
   switch (reg) {
     case kBmcr:
-      control_write(value);
+      // 22.2.4.1: bits 5:0 are reserved (written as 0, read as 0), and a
+      // PHY without 1000 Mb/s has no speed selection MSB (0.6): a Clause-22
+      // write does not keep them. (The Clause-45 control registers that
+      // share control_write() use those bits for their speed selection.)
+      control_write(value &
+                    static_cast<std::uint16_t>(~(0x003fu | (has_gigabit(spec_.abilities) ? 0u : bmcr::kSpeed1000))));
       return;
     case kAdvertise:
+      // 28.2.4.1.3, Table 28-2: Acknowledge (4.14) is reserved, read as 0;
+      // no model sends next pages (NP, XNP) or has 100BASE-T4 (A4), so
+      // those bits read 0 whatever is written, as on the Asix chips.
+      regs_[reg] = value & static_cast<std::uint16_t>(~(adv::kAck | adv::kNextPage | adv::kExtNextPage | adv::k100T4));
+      return;
     case kNextPageTx:
       regs_[reg] = value;
       return;

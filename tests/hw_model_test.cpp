@@ -213,6 +213,25 @@ TEST(Clause22_2_4_1_3_SpeedSelection, ForcedSpeedTheForcedPartnerDoesNotRunGives
   EXPECT_FALSE(p.link_up(5 * kSec));
 }
 
+// Reserved and read-only bits read 0 whatever is written (the review of
+// 2026-12-06 found them kept: ADVERTISE 0xc3e1 read back as written, and
+// BMCR 0x0140 on a 10/100 PHY forced "1000 Mb/s" and gave no link, where
+// the chip runs 10/full and links).
+TEST(Clause22_2_4_1_3_SpeedSelection, ReservedAndUnsupportedBitsAreNotKept) {
+  PhyModel p = model("AX88772C");
+  p.plug(partner("forced-10-half"), 0);
+  p.write(kAdvertise, 0xc3e1, 0);  // NP, Ack, T4 and the 10/100 bits
+  EXPECT_EQ(p.read(kAdvertise, 0), 0x01e1);
+  p.write(kBmcr, bmcr::kSpeed1000 | bmcr::kFullDuplex | 0x003f, 0);
+  EXPECT_EQ(p.read(kBmcr, 1 * kMsec), bmcr::kFullDuplex);
+  EXPECT_TRUE(p.link_up(1 * kSec)) << "forced 10/full, which the forced 10/half partner links with";
+  EXPECT_EQ(p.link_mode(1 * kSec), Mode::k10Full);
+  // A gigabit PHY keeps its speed selection MSB.
+  PhyModel g = model("generic-gigabit");
+  g.write(kBmcr, bmcr::kSpeed1000 | bmcr::kFullDuplex, 0);
+  EXPECT_EQ(g.read(kBmcr, 1 * kMsec), bmcr::kSpeed1000 | bmcr::kFullDuplex);
+}
+
 TEST(Clause22_2_4_1_3_SpeedSelection, ForcedModeAgainstANegotiatingPartnerLinksByParallelDetection) {
   PhyModel p = model("generic");
   p.plug(partner("switch-10-100"), 0);
