@@ -112,7 +112,7 @@ int default_jobs() {
 
 // What in a failed build's log says the machine failed, not the code: a
 // compiler the kernel killed (out of memory), a full disk, memory refused.
-std::string machine_failure(const std::string& log) {
+static std::string machine_failure(const std::string& log) {
   static constexpr std::array<std::string_view, 5> kSigns = {"Killed signal terminated program",
                                                              "No space left on device", "virtual memory exhausted",
                                                              "Cannot allocate memory", "out of memory allocating"};
@@ -126,11 +126,13 @@ Result<void> run_logged(const Command& cmd, const std::string& what) {
   if (!st) return std::unexpected(st.error());
   if (*st == 0) return {};
   const std::string tail = tail_of(cmd.log, 15);
-  // Killed itself (128 + the signal), or a tool in it killed or starved:
+  // Killed itself (128 + the signal), or a tool in it killed or starved
+  // (the log's last lines: a log that several steps append to holds the
+  // earlier ones' output too):
   // no verdict on the tree's code (check --commits said "does not build",
   // refdrv mutate "stillborn", which leaves the mutant out of the score).
   const std::string machine =
-      *st > 128 ? fmt::format("killed by signal {}", *st - 128) : machine_failure(read_file(cmd.log).value_or(""));
+      *st > 128 ? fmt::format("killed by signal {}", *st - 128) : machine_failure(tail_of(cmd.log, 200));
   if (!machine.empty())
     return fail(
         fmt::format("{} failed (exit status {}) for a reason of this machine's, not the tree's code ({}); run "
