@@ -18,10 +18,20 @@ namespace {
 
 constexpr std::string_view kHeader = "# refdrv tree record 1";
 
-bool stat_matches(const struct stat& st, const FileState& s) {
-  return static_cast<std::uint64_t>(st.st_dev) == s.dev && static_cast<std::uint64_t>(st.st_ino) == s.ino &&
-         static_cast<std::uintmax_t>(st.st_size) == s.size &&
-         static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec == s.mtime_ns;
+// A file's state as stat() gives it (no content hash).
+FileState stat_state(const struct stat& st) {
+  FileState s;
+  s.size = static_cast<std::uintmax_t>(st.st_size);
+  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+  s.dev = static_cast<std::uint64_t>(st.st_dev);
+  s.ino = static_cast<std::uint64_t>(st.st_ino);
+  return s;
+}
+
+// The same file, unwritten: device, inode, size and modification time.
+bool same_identity(const FileState& a, const FileState& b) {
+  return a.dev == b.dev && a.ino == b.ino && a.size == b.size && a.mtime_ns == b.mtime_ns;
 }
 
 // Files named like a build or configuration file, wherever they are.
@@ -48,13 +58,8 @@ std::string file_stamp(const fs::path& path) {
 std::optional<FileState> file_state(const fs::path& path, const FileState* known) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  FileState s;
-  s.size = static_cast<std::uintmax_t>(st.st_size);
-  s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  s.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-  s.dev = static_cast<std::uint64_t>(st.st_dev);
-  s.ino = static_cast<std::uint64_t>(st.st_ino);
-  if (known && stat_matches(st, *known)) {
+  FileState s = stat_state(st);
+  if (known && same_identity(s, *known)) {
     s.hash = known->hash;
     return s;
   }
@@ -206,12 +211,7 @@ FileIdentities file_identities(const fs::path& root) {
   walk_tree(root, [&](const fs::path& p) {
     struct stat st {};
     if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
-    FileState s;
-    s.dev = static_cast<std::uint64_t>(st.st_dev);
-    s.ino = static_cast<std::uint64_t>(st.st_ino);
-    s.size = static_cast<std::uintmax_t>(st.st_size);
-    s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    out.emplace(p.lexically_relative(root).string(), s);
+    out.emplace(p.lexically_relative(root).string(), stat_state(st));
   });
   return out;
 }
@@ -222,8 +222,7 @@ std::optional<std::string> modified_between(const TreeRecord& r, std::int64_t fr
     if (known.ctime_ns < from_ns || known.ctime_ns > to_ns) continue;
     // (A .cmd file names some as kbuild reached them: lib/../mm/internal.h.)
     if (const auto it = at_start.find(fs::path(rel).lexically_normal().string());
-        it != at_start.end() && it->second.dev == known.dev && it->second.ino == known.ino &&
-        it->second.size == known.size && it->second.mtime_ns == known.mtime_ns)
+        it != at_start.end() && same_identity(it->second, known))
       continue;
     return rel;
   }
