@@ -126,11 +126,11 @@ Result<void> run_logged(const Command& cmd, const std::string& what) {
   if (!st) return std::unexpected(st.error());
   if (*st == 0) return {};
   const std::string tail = tail_of(cmd.log, 15);
-  // Killed itself (128 + the signal), or a tool in it killed or starved
-  // (the log's last lines: a log that several steps append to holds the
-  // earlier ones' output too):
+  // Killed itself (128 + the signal), or a tool in it killed or starved:
   // no verdict on the tree's code (check --commits said "does not build",
   // refdrv mutate "stillborn", which leaves the mutant out of the score).
+  // Only the log's last lines are searched: a log that several steps
+  // append to holds the earlier ones' output too.
   const std::string machine =
       *st > 128 ? fmt::format("killed by signal {}", *st - 128) : machine_failure(tail_of(cmd.log, 200));
   if (!machine.empty())

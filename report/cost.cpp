@@ -162,27 +162,23 @@ void measure_sizes(Environment& env, const fs::path& refdrv_exe, const std::vect
   // kbuild's object, unless kbuild compiled it from another tree (whose
   // configuration this one reuses) and this tree's source differs.
   const auto kbuild_sizes = [&](const std::string& obj, const std::string& source, std::string how) {
+    std::string why_not;
     // --replace compiles its file for userspace only: kbuild's object is
     // still the tree's, so it is not the driver that ran.
-    if (const auto it = b.overlay.find(source); it != b.overlay.end()) {
-      DriverSize d;
-      d.object = (b.kbuild_dir / obj).string();
-      d.how = std::move(how);
-      d.error =
+    if (const auto it = b.overlay.find(source); it != b.overlay.end())
+      why_not =
           fmt::format("{} is replaced by {} (--replace), which kbuild did not compile", source, it->second.string());
-      return d;
-    }
-    if (std::find(b.differing_sources.begin(), b.differing_sources.end(), source) != b.differing_sources.end()) {
-      DriverSize d;
-      d.object = (b.kbuild_dir / obj).string();
-      d.how = std::move(how);
-      d.error = fmt::format(
+    else if (std::find(b.differing_sources.begin(), b.differing_sources.end(), source) != b.differing_sources.end())
+      why_not = fmt::format(
           "this tree reuses the configured tree of {}, where kbuild compiled that "
           "tree's {}, which differs from this one's",
           b.reused_from.string(), source);
-      return d;
-    }
-    return section_sizes(b.kbuild_dir / obj, std::move(how));
+    if (why_not.empty()) return section_sizes(b.kbuild_dir / obj, std::move(how));
+    DriverSize d;
+    d.object = (b.kbuild_dir / obj).string();
+    d.how = std::move(how);
+    d.error = std::move(why_not);
+    return d;
   };
   // The reference group's drivers (kernel/groups.hpp), as the tree names them.
   const kernel::DriverGroup& group = kernel::reference_group();

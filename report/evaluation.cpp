@@ -40,9 +40,9 @@ using nlohmann::json;
 // headers under cxx/include, cxx/drivers and abi were, and a change to
 // host/kernel_image.hpp, which cxx/abstractions/registration.cpp includes,
 // reused the count of a file that no longer compiled).
-std::set<fs::path> quoted_includes(const fs::path& root, const std::vector<fs::path>& files) {
+std::map<fs::path, std::string> quoted_includes(const fs::path& root, const std::vector<fs::path>& files) {
   static const std::regex include(R"re(^\s*#\s*include\s*"([^"]+)")re", std::regex::multiline);
-  std::set<fs::path> seen;
+  std::map<fs::path, std::string> seen;
   std::vector<std::pair<fs::path, std::string>> todo;  // (the file's directory, its text)
   for (const fs::path& f : files) todo.emplace_back(f.parent_path(), kernel::read_file(f).value_or(""));
   while (!todo.empty()) {
@@ -53,7 +53,10 @@ std::set<fs::path> quoted_includes(const fs::path& root, const std::vector<fs::p
         const fs::path f = (base / (*it)[1].str()).lexically_normal();
         std::error_code ec;
         if (!fs::is_regular_file(f, ec)) continue;
-        if (seen.insert(f).second) todo.emplace_back(f.parent_path(), kernel::read_file(f).value_or(""));
+        if (!seen.contains(f)) {
+          seen[f] = kernel::read_file(f).value_or("");
+          todo.emplace_back(f.parent_path(), seen[f]);
+        }
         break;
       }
     }
@@ -335,8 +338,8 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   key_text += kernel::read_file(kernel::data_dir() / "cxx/drivers/.clang-tidy").value_or("");
   std::vector<fs::path> checked;
   for (const Source* s : files) checked.push_back(kernel::data_dir() / s->path);
-  for (const fs::path& h : quoted_includes(kernel::data_dir(), checked))
-    key_text += h.string() + "\n" + kernel::read_file(h).value_or("");
+  for (const auto& [header, text] : quoted_includes(kernel::data_dir(), checked))
+    key_text += header.string() + "\n" + text;
   for (const Source* s : files) key_text += s->path + "\n" + s->text;
   const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
   std::string out;

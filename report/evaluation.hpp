@@ -8,8 +8,8 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -58,9 +58,10 @@ nlohmann::json instruction_table(const CostReport& counts, const std::vector<Imp
 
 // The project files `files` include with #include "...", directly or
 // through another, as tools/check-escape-hatches's clang finds them under
-// `root` (its escape-hatch count's cache key holds them all).
-std::set<std::filesystem::path> quoted_includes(const std::filesystem::path& root,
-                                                const std::vector<std::filesystem::path>& files);
+// `root`, each with its text (its escape-hatch count's cache key holds
+// them all).
+std::map<std::filesystem::path, std::string> quoted_includes(const std::filesystem::path& root,
+                                                             const std::vector<std::filesystem::path>& files);
 
 // Every figure of the report.
 nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite, const ReportOptions& options);

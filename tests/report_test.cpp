@@ -281,7 +281,10 @@ TEST(Report, TheEscapeHatchKeyHoldsEveryHeaderTheCheckedFilesInclude) {
   const auto driver = report::quoted_includes(root, {root / "cxx/drivers/ax88796b_cxx.cpp"});
   EXPECT_TRUE(driver.contains(root / "cxx/include/refdrv/phy/driver.hpp"));
   EXPECT_TRUE(driver.contains(root / "abi/refdrv_phy_callbacks.h"));
-  for (const auto& f : driver) EXPECT_TRUE(fs::is_regular_file(f)) << f;
+  for (const auto& [f, text] : driver) {
+    EXPECT_TRUE(fs::is_regular_file(f)) << f;
+    EXPECT_EQ(text, kernel::read_file(f).value_or("")) << f;  // the key's text is the file's
+  }
 }
 
 // Totals add the pairs every implementation ran. Where none was (a QT2025
