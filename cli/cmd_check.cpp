@@ -72,10 +72,10 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
 
 int cmd_check(const Common& c, const CheckArgs& a) {
   if (a.commits) return cmd_check_commits(c, a);
-  if (auto r = a.out.check(); !r) return report_error(r.error());
-  const bool machine_stdout = a.out.on_stdout();
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
+  if (auto r = a.out.check(read_inputs(c, *scenarios, a.scenarios)); !r) return report_error(r.error());
+  const bool machine_stdout = a.out.on_stdout();
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
   std::map<Impl, std::string> absent;

@@ -25,6 +25,8 @@ int cmd_faults(const Common& c, const FaultArgs& a) {
   const bool machine_stdout = to_stdout(a.json);
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
+  if (auto r = output_spares_inputs("--json", a.json, read_inputs(c, *scenarios, a.scenarios)); !r)
+    return report_error(r.error());
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
   auto impls = select_impls(**env, c.impls, nullptr);

@@ -63,12 +63,12 @@ std::string ktap_of(const MutationReport& rep) {
 }
 
 int cmd_mutate(const Common& c, const MutateArgs& a) {
-  if (auto r = a.out.check(); !r) return report_error(r.error());
-  const bool machine_stdout = a.out.on_stdout();
   auto impl = impl_from(a.impl);
   if (!impl) return report_error({fmt::format("--impl: unknown implementation '{}' (c, rust or cxx)", a.impl)});
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
+  if (auto r = a.out.check(read_inputs(c, *scenarios, a.scenarios)); !r) return report_error(r.error());
+  const bool machine_stdout = a.out.on_stdout();
   MutateOptions opt;
   opt.impl = *impl;
   opt.env = c.env;

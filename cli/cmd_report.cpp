@@ -212,7 +212,7 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
 // build). With --reproducers, each failing entry's scenario is written.
 int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std::string>& files,
                 const std::string& reproducers) {
-  if (auto r = a.check(); !r) return report_error(r.error());
+  if (auto r = a.check(read_inputs(c, {}, {})); !r) return report_error(r.error());
   if (!reproducers.empty())
     if (auto d = make_reproducer_dir(reproducers); !d) return report_error(d.error());
   std::set<std::string> only;

@@ -281,8 +281,35 @@ void add_machine_output_options(CLI::App* cmd, MachineOutputs& out, const std::s
   cmd->add_option("--json", out.json, "write the JSON report to this file (- for stdout)")->check(file_to_write());
 }
 
-Result<void> MachineOutputs::check() const {
+std::vector<std::string> read_inputs(const Common& c, const std::vector<Scenario>& loaded,
+                                     const std::vector<std::string>& scenario_paths) {
+  std::vector<std::string> in;
+  if (!scenario_paths.empty())
+    for (const Scenario& s : loaded) in.push_back(s.file);
+  for (const auto& [tree_path, file] : c.env.overlay) in.push_back(file.string());
+  return in;
+}
+
+Result<void> output_spares_inputs(std::string_view option, const std::string& path,
+                                  const std::vector<std::string>& inputs) {
+  if (path.empty() || to_stdout(path)) return {};
+  std::error_code ec;
+  const auto out = std::filesystem::weakly_canonical(path, ec);
+  for (const auto& input : inputs) {
+    std::error_code same_ec;
+    if (std::filesystem::equivalent(path, input, same_ec) || std::filesystem::weakly_canonical(input, ec) == out)
+      return fail(
+          fmt::format("{} {} is {}, which this command reads: the report would overwrite it; write it to "
+                      "another file",
+                      option, path, input));
+  }
+  return {};
+}
+
+Result<void> MachineOutputs::check(const std::vector<std::string>& inputs) const {
   if (to_stdout(ktap) && to_stdout(json)) return fail("--ktap - and --json - both want stdout: write one of them to a file");
+  if (auto r = output_spares_inputs("--ktap", ktap, inputs); !r) return r;
+  if (auto r = output_spares_inputs("--json", json, inputs); !r) return r;
   if (!ktap.empty() && !json.empty() && !to_stdout(ktap) && !to_stdout(json)) {
     // The same file by another name (./x, a symlink) too: the second would
     // overwrite the first.

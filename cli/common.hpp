@@ -88,11 +88,23 @@ Result<void> write_text(const std::string& path, const std::string& text);
 // (its table, progress) goes to stderr.
 [[nodiscard]] inline bool to_stdout(const std::string& path) { return path == "-"; }
 
+// The files a command reads that none of its outputs may overwrite: the
+// scenario files it loaded (`scenario_paths` as given, each directory's
+// scenario files; none for the embedded suite) and every --replace source.
+[[nodiscard]] std::vector<std::string> read_inputs(const Common& c, const std::vector<Scenario>& loaded,
+                                                   const std::vector<std::string>& scenario_paths);
+// An output file (`option` PATH) that is one of `inputs` under any name (./x,
+// a symlink, a hard link): the error, before any work, that would otherwise
+// be the input overwritten by the command's report.
+[[nodiscard]] Result<void> output_spares_inputs(std::string_view option, const std::string& path,
+                                                const std::vector<std::string>& inputs);
+
 // A command's --ktap and --json: at most one of them may be "-".
 struct MachineOutputs {
   std::string ktap, json;
-  // The error when both want stdout, before any work.
-  [[nodiscard]] Result<void> check() const;
+  // The error when both want stdout, when both name one file, or when one
+  // names an input (read_inputs()), before any work.
+  [[nodiscard]] Result<void> check(const std::vector<std::string>& inputs = {}) const;
   // One of them goes to stdout (the command's own text then to stderr).
   [[nodiscard]] bool on_stdout() const { return to_stdout(ktap) || to_stdout(json); }
   // Writes those asked for; a format's text is made only when asked for.
