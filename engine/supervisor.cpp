@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,10 +28,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-// The status a worker exits with when it cannot send a result it has (its
-// end of the pipe failed): refdrv's failure, not the driver's.
-constexpr int kWorkerCannotSend = 125;
 
 // refdrv could not run the jobs (no pipe, no process, no shared memory, a
 // result it cannot read): a failure of the tool, never a finding about a
@@ -61,6 +58,10 @@ struct SharedRing {
   std::atomic<std::uint64_t> count;  // events of the current job
   std::atomic<std::uint64_t> job;    // index of the job the worker is in
   std::atomic<long> stderr_offset;   // where the current job's output starts
+  // Set by the worker when it cannot send a result it has (its end of the
+  // pipe failed): refdrv's failure, not the driver's. Not an exit status,
+  // which a driver can give too (exit_group(125) from the kernel side).
+  std::atomic<bool> cannot_send;
   SharedSlot slots[kRingSlots];
 };
 
@@ -197,6 +198,9 @@ RunResult finding(const Job& job, std::string reason, std::vector<TraceEvent> la
   return r;
 }
 
+// Whether a worker ends after sending this result: the run stopped.
+bool ends_worker(const RunResult& r) { return r.stop.has_value(); }
+
 class Worker {
  public:
   Worker(Environment& env, std::span<const Job> jobs, const SupervisorOptions& opt, SharedRing* ring)
@@ -216,9 +220,15 @@ class Worker {
     ring_->job.store(from);
     ring_->count.store(0);
     ring_->stderr_offset.store(0);
+    ring_->cannot_send.store(false);
     std::fflush(nullptr);
+    const pid_t parent_pid = ::getpid();
     const pid_t pid = ::fork();
     if (pid == 0) {
+      // A worker does not outlive refdrv (killed by a CI timeout or ^C):
+      // one spinning in a hung driver would otherwise go on, orphaned.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent_pid) _exit(0);
       ::close(fds[0]);
       ::dup2(err_fd, STDERR_FILENO);
       child(from, fds[1]);
@@ -250,7 +260,16 @@ class Worker {
       ring_->job.store(i, std::memory_order_release);
       const Job& j = jobs_[i];
       const RunResult r = run_scenario(env_, *j.scenario, j.model, j.impl, j.options);
-      if (!send_result(out, r, opt_.with_trace)) _exit(kWorkerCannotSend);
+      if (!send_result(out, r, opt_.with_trace)) {
+        ring_->cannot_send.store(true);
+        _exit(0);
+      }
+      // A run the kernel side stopped in (an oops, a BUG, a budget) may
+      // have left its data half-updated: the module's statics, a lock
+      // word, the heap. The next job gets a fresh worker, forked from the
+      // untouched image, so that no verdict depends on which run came
+      // before it in the same worker.
+      if (ends_worker(r)) _exit(0);
     }
     _exit(0);
   }
@@ -260,6 +279,7 @@ class Worker {
     std::size_t next = from;
     auto job_start = Clock::now();
     bool hung = false;
+    bool restart = false;  // the worker ends after the result it sent (ends_worker())
     char chunk[1 << 16];
     for (;;) {
       // Whole messages in the buffer become results.
@@ -280,10 +300,12 @@ class Worker {
                                               impl_title(jobs_[next].impl), e.what()));
         }
         buf.erase(0, sizeof size + size);
+        const bool ended = ends_worker(r);
         deliver(next++, std::move(r), results);
         job_start = Clock::now();
+        if (ended) restart = true;
       }
-      if (next == jobs_.size()) break;
+      if (next == jobs_.size() || restart) break;
       const double left = opt_.wall_seconds - seconds_since(job_start);
       if (left <= 0) {
         hung = true;
@@ -302,8 +324,8 @@ class Worker {
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (next == jobs_.size()) return;
-    if (!hung && WIFEXITED(status) && WEXITSTATUS(status) == kWorkerCannotSend)
+    if (next == jobs_.size() || restart) return;
+    if (ring_->cannot_send.load())
       harness_failure(EPIPE, fmt::format("its worker could not send the result of {} on {} ({})",
                                          jobs_[next].scenario->name, jobs_[next].model, impl_title(jobs_[next].impl)));
     // The worker died or hung in jobs_[next].
