@@ -345,9 +345,13 @@ Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std
   fs::copy_file(k.kb / ".config", k.kb.parent_path() / kTinyConfig, fs::copy_options::overwrite_existing, ec);
   if (ec)
     return fail(fmt::format("cannot keep tinyconfig's .config in {}: {}", k.kb.parent_path().string(), ec.message()));
+  // Run in the output directory: the script makes its temporary files in
+  // its working directory, and refdrv writes nothing into a tree.
   if (auto r = run_logged(Command{{(k.tree.root / "scripts/kconfig/merge_config.sh").string(), "-m", "-O",
                                    k.kb.string(), (k.kb / ".config").string(), fragment_file.string()},
-                                  k.tree.root, k.log, k.env},
+                                  k.kb,
+                                  k.log,
+                                  k.env},
                           "merging refdrv.config into the configuration");
       !r)
     return r;
@@ -582,6 +586,19 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
   fs::remove(configured / kRecordFile, ec);
   fs::remove(configured / kStartedFile, ec);  // written anew below: its time is the configure's start
   fs::remove(k.log, ec);
+  // kbuild's rules for bindgen's outputs compare times: a header put back
+  // older than them (cp -p, rsync -a) would leave the Rust crates on the
+  // layouts the header had, while phylib is compiled on the new ones. The
+  // change that brought the configure here may be such a header, so they
+  // are made again.
+  for (auto it = fs::recursive_directory_iterator(k.kb / "rust", ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->path().filename().string().ends_with("_generated.rs")) {
+      std::error_code rm;
+      fs::remove(it->path(), rm);
+      if (rm) return fail(fmt::format("cannot remove {}: {}", it->path().string(), rm.message()));
+    }
+  ec.clear();
   const fs::path fragment_file = configured / "refdrv.config";
   if (auto w = write_file(fragment_file, fragment); !w) return std::unexpected(w.error());
   if (auto w = write_file(configured / kStartedFile, stamp); !w) return std::unexpected(w.error());
@@ -818,14 +835,35 @@ std::optional<fs::path> overlay_of(const BuiltKernel& b, const KernelObject& k) 
 // its dependency records.
 constexpr const char* kSourceStamps = "sources.stamp";
 
-// The objects compiled here and their sources (an overlay's replacement
-// where there is one).
-std::vector<std::pair<fs::path, std::string>> compiled_sources(const BuiltKernel& b) {
-  std::vector<std::pair<fs::path, std::string>> out;
+// A stamp's object and the source file it stands for (an overlay's
+// replacement where there is one), keyed by `key`.
+struct StampedSource {
+  fs::path object;
+  std::string source, key;
+};
+
+// The objects compiled here and every source of each: a C object's file, a
+// Rust crate's or driver's .rs files, each of its module files too (a crate's
+// `rust/kernel/net/phy.rs` is compiled into `rust/kernel.o`, whose main
+// source is `rust/kernel/lib.rs`: stamped by its main file alone, the crate
+// was kept when `phy.rs` alone was replaced by an older file).
+std::vector<StampedSource> compiled_sources(const BuiltKernel& b) {
+  std::vector<StampedSource> out;
   for (const auto& k : b.objects) {
     if (b.inherited.contains(k.path)) continue;
+    const fs::path object = b.build_dir / "obj" / k.path;
     const std::optional<fs::path> replaced = overlay_of(b, k);
-    out.emplace_back(b.build_dir / "obj" / k.path, replaced ? replaced->string() : k.source);
+    out.push_back({object, replaced ? replaced->string() : k.source, object.string()});
+    if (k.lang == Lang::kC) continue;
+    const std::string main = tree_source(b.tree, k);
+    // kbuild's records name the files of the tree it was configured from:
+    // the reused tree's, for a copy built on its configuration.
+    for (const auto& rel : rust_files_of(b.kbuild_dir, k.path, b.reused_from.empty() ? b.tree.root : b.reused_from)) {
+      if (rel == main) continue;
+      const auto it = b.overlay.find(rel);
+      out.push_back({object, it != b.overlay.end() ? it->second.string() : (b.tree.root / rel).string(),
+                     object.string() + " " + rel});
+    }
   }
   return out;
 }
@@ -842,8 +880,7 @@ nlohmann::json forget_objects_of_replaced_sources(const BuiltKernel& b) {
     }
   }
   nlohmann::json now = nlohmann::json::object();
-  for (const auto& [object, source] : compiled_sources(b)) {
-    const std::string key = object.string();
+  for (const auto& [object, source, key] : compiled_sources(b)) {
     const std::string stat = file_stamp(source);
     // The last build's stamp: {"stat", "hash"}, or the identity alone (a
     // string) from a build stamped before the content hashes.

@@ -900,6 +900,39 @@ TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
   put_source(driver, *original);
 }
 
+// The same for a file of a Rust crate that is not its main source: the
+// tree's rust/kernel/net/phy.rs goes into rust/kernel.o, whose source is
+// rust/kernel/lib.rs. Only the main sources were stamped: phy.rs put back
+// older than the crate's object kept the crate built from the other phy.rs
+// (found by a review on 2026-12-07 with `refdrv modinfo --kernel COPY`).
+TEST(Reuse, ARustModuleFileReplacedByAnOlderFileIsCompiledAgain) {
+  const std::string right = "bit_field.get(15, 1) == AUTONEG_COMPLETED";
+  const fs::path copy = altered_copy("copy-6.12-older-phy-rs", "rust/kernel/net/phy.rs", right, right);
+  const fs::path phy_rs = copy / "rust/kernel/net/phy.rs";
+  const auto original = kernel::read_file(phy_rs);
+  ASSERT_TRUE(original);
+  std::string planted = *original;
+  planted.replace(planted.find(right), right.size(), "bit_field.get(16, 1) == AUTONEG_COMPLETED");
+  const auto scenarios = only(suite(), {"advertise-10-only"});
+  const auto equivalent_with = [&](const std::string& text, bool older) {
+    put_source(phy_rs, text, older);
+    EnvironmentOptions o = env_options();
+    o.kernel = copy.string();
+    o.quiet = true;
+    auto env = Environment::open(o);
+    EXPECT_TRUE(env) << env.error().message;
+    if (!env) return false;
+    EXPECT_FALSE((*env)->built().inherited.contains("rust/kernel.o")) << "the crate was linked from the tree's build";
+    CheckOptions co;
+    co.impls = {Impl::kC, Impl::kRust};
+    return run_check(**env, scenarios, co).all_equivalent();
+  };
+  const std::string commented = *original + "\n// refdrv test: an edit that changes no code\n";
+  EXPECT_FALSE(equivalent_with(planted, false)) << "the wrong bit diverges";
+  EXPECT_TRUE(equivalent_with(commented, true)) << "an equivalent edit, older than the wrong bit's crate";
+  put_source(phy_rs, *original);
+}
+
 // A hard link made to a tree's source (`cp -al` makes a patched copy of a
 // tree so, as the tests' copies are) moves the source's status-change time
 // and nothing else: the build keeps the object, which is still that code's.
