@@ -523,9 +523,14 @@ json safe_code(const Sources& s, bool run_tool) {
       (is_driver ? driver : abstraction) += f["escape_hatches"].get<std::size_t>();
       safety += f["safety_comments"].get<std::size_t>();
     }
-    text += fmt::format(" On the C++ side the drivers (of every driver group) have {} escape hatch(es) and the abstraction {} (with {} SAFETY "
-                        "comments).",
-                        driver, abstraction, safety);
+    text += fmt::format(
+        " On the C++ side the drivers (of every driver group) have {} escape hatch(es) and the abstraction {} (with {} "
+        "SAFETY "
+        "comments). The two counts are not the same guarantee: Rust's compiler proves for every line that "
+        "no reference outlives what it borrows, while C++ has no borrow checker, and the escape-hatch "
+        "check refuses the patterns by which a driver could keep a Device or a view past its owner "
+        "(docs/cxx-driver.md).",
+        driver, abstraction, safety);
   }
   if (s.c_driver.present)
     text += fmt::format(" The C driver's {} code lines are all outside any language-level safety boundary.", c.code);

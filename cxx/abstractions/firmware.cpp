@@ -47,6 +47,9 @@ phy::Result<Firmware> Firmware::request(const phy::CStr& name, phy::Device& dev)
 }
 
 std::span<const std::uint8_t> Firmware::data() const {
+  // A moved-from Firmware holds no file: nothing, rather than a NULL read
+  // (tools/check-escape-hatches reports a use after std::move in a driver).
+  if (!loaded_) return {};
   // SAFETY: the Loaded invariant: the bytes stay valid until release, which
   // happens only when this Firmware is destroyed.
   return {loaded_->data, loaded_->size};

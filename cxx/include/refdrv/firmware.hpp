@@ -2,7 +2,11 @@
 // Firmware files for C++ drivers: the counterpart of Rust's
 // kernel::firmware::Firmware (rust/kernel/firmware.rs). A Firmware owns the
 // kernel's struct firmware and releases it when it goes out of scope, so a
-// driver cannot leak it or read it after release.
+// driver cannot leak it. Reading it after release is what C++ does not stop
+// by itself: data()'s view is not tied to the Firmware as Rust ties the
+// slice to its borrow. tools/check-escape-hatches stops it in a driver by
+// refusing a std::span kept in a variable or member, and a use after
+// std::move.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +31,8 @@ struct Release {
 // A Firmware always holds a file the kernel loaded (request() is its only
 // constructor, and it fails rather than make an empty one); data() is valid
 // for the Firmware's lifetime; it is released exactly once, when the
-// Firmware is destroyed. Moving transfers ownership.
+// Firmware is destroyed. Moving transfers ownership: a moved-from Firmware
+// holds nothing (data() is empty).
 class Firmware {
  public:
   // request_firmware(): the file `name` for `dev`, searched where the kernel

@@ -58,9 +58,9 @@ class PhyModule {
 #ifdef REFDRV_ESCAPE_CHECK
 // As tools/check-escape-hatches sees it: the drivers and the module
 // information the driver wrote, and no code of the abstractions'.
-#define REFDRV_MODULE_PHY_DRIVER(ident, drivers, ...)                      \
+#define REFDRV_MODULE_PHY_DRIVER(ident, drivers, ...)                                        \
   using ident##_escape_check_drivers = ::refdrv::phy::PhyModule<REFDRV_PHY_UNPAREN drivers>; \
-  [[maybe_unused]] static const ::refdrv::phy::ModuleInfo ident##_escape_check_info __VA_ARGS__;
+  [[maybe_unused]] static constexpr ::refdrv::phy::ModuleInfo ident##_escape_check_info __VA_ARGS__;
 #else
 #define REFDRV_MODULE_PHY_DRIVER(ident, drivers, ...)                                                    \
   const ::refdrv::phy::ModuleDescriptor& ident() {                                                       \
