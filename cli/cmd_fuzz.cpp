@@ -295,7 +295,12 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   for (CLI::Option* mode : {replay, write_seeds, coverage_of})
     for (CLI::Option* o : {time, corpus, fuzzer, snapshots, no_build, libfuzzer_arg}) mode->excludes(o);
   replay->excludes(write_seeds)->excludes(coverage_of);
-  write_seeds->excludes(coverage_of)->excludes(findings);
+  // Writing the seeds reads no tree and runs nothing: every other option
+  // but -q and --color would be ignored (--kernel, --impl, --state,
+  // --wall-budget, -j, ...).
+  for (CLI::Option* o : fuzz->get_options())
+    if (o != write_seeds && !o->check_name("--help") && !o->check_name("--quiet") && !o->check_name("--color"))
+      write_seeds->excludes(o);
   coverage_of->excludes(findings);
   return {{fuzz, [&common, fa] { return cmd_fuzz(common, *fa); }}};
 }

@@ -459,7 +459,7 @@ std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   add_env_options(list, common, /*firmware=*/false);
   out.push_back({list, [&common] { return cmd_list(common); }});
   auto* modinfo = app.add_subcommand("modinfo", "modules and drivers the kernel side registered");
-  add_env_options(modinfo, common);
+  add_env_options(modinfo, common, /*firmware=*/false);  // it runs no instance: no file is requested
   modinfo->add_flag("--kernel-coverage", common.env.kernel_coverage,
                     "the kernel side built with coverage instrumentation, as the differential fuzz target loads it "
                     "(builds it: OSS-Fuzz's build.sh ships it)");

@@ -8,16 +8,17 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
-#include <limits>
 #include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -141,6 +142,8 @@ constexpr std::array<std::pair<std::uint32_t, hw::Mode>, 6> kAdvertisedModes = {
 // octal (YAML 1.1 read 010 as 8, YAML 1.2 as 10): such a number is none,
 // and the caller says what it takes.
 std::optional<long long> parse_number(const std::string& s) {
+  // std::stoll skips leading blanks: " 100" is no number here.
+  if (s.empty() || std::isspace(static_cast<unsigned char>(s.front()))) return std::nullopt;
   const std::size_t digits = s.find_first_not_of("+-");
   if (digits == std::string::npos) return std::nullopt;
   const bool hex = s.compare(digits, 2, "0x") == 0 || s.compare(digits, 2, "0X") == 0;
@@ -281,8 +284,13 @@ class Parser {
       // A Clause-45 register as MMD.register: "1.0xd001" (45.2).
       const std::string t = n.Scalar();
       if (const auto dot = t.find('.'); dot != std::string::npos && dot > 0) {
-        const auto devad = parse_number(t.substr(0, dot));
-        const auto r = parse_number(t.substr(dot + 1));
+        const std::string dev_part = t.substr(0, dot), reg_part = t.substr(dot + 1);
+        const auto unsigned_number = [](const std::string& part) {  // no sign: "-0.+1" is no register
+          return !part.empty() && std::isdigit(static_cast<unsigned char>(part.front())) ? parse_number(part)
+                                                                                         : std::nullopt;
+        };
+        const auto devad = unsigned_number(dev_part);
+        const auto r = unsigned_number(reg_part);
         if (devad && r && *devad >= 0 && *devad < 32 && *r >= 0 && *r <= 0xffff)
           return hw::c45::encode(static_cast<unsigned>(*devad), static_cast<unsigned>(*r));
         return error(n, fmt::format("expected a Clause-45 register as MMD.register (1.0xd001: MMD 0-31, register "
@@ -595,9 +603,15 @@ class Parser {
     std::vector<RegisterExpectation> out;
     if (!regs.IsMap() || regs.size() == 0)
       return error(regs, "registers takes a map: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}");
+    std::map<unsigned, YAML::Node> named;  // each register once, however it is written (BMCR, 0)
     for (const auto& kv : regs) {
       auto r = reg(kv.first);
       if (!r) return std::unexpected(r.error());
+      if (const auto [it, fresh] = named.emplace(*r, kv.first); !fresh)
+        return error(kv.first, fmt::format("'{}' is the register '{}' names (line {}, column {}): give each register "
+                                           "once",
+                                           kv.first.Scalar(), it->second.Scalar(), it->second.Mark().line + 1,
+                                           it->second.Mark().column + 1));
       RegisterExpectation re;
       re.reg = *r;
       if (kv.second.IsMap()) {

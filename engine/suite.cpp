@@ -15,13 +15,21 @@ namespace {
 // A scenario's name names its reproducers, KTAP subtests and report rows:
 // two scenarios of one run with the same name would overwrite and hide
 // each other.
+// Two names that differ only where a file name cannot hold them ("u r",
+// "u.r") name the same reproducer file: the second overwrote the first.
 Result<void> unique_names(const std::vector<Scenario>& scenarios) {
-  std::map<std::string, const Scenario*> seen;
-  for (const Scenario& s : scenarios)
+  std::map<std::string, const Scenario*> seen, files;
+  for (const Scenario& s : scenarios) {
     if (const auto [it, fresh] = seen.emplace(s.name, &s); !fresh)
       return fail(fmt::format("{}: the scenario name '{}' is also {}'s: names are unique in a run (they name "
                               "reproducers and KTAP subtests)",
                               s.file, s.name, it->second->file));
+    if (const auto [it, fresh] = files.emplace(reproducer_name_part(s.name), &s); !fresh)
+      return fail(
+          fmt::format("{}: the scenario names '{}' and '{}' (of {}) both name reproducers '{}-...': names "
+                      "must differ in a letter, a digit, '-' or '_'",
+                      s.file, s.name, it->second->name, it->second->file, it->first));
+  }
   return {};
 }
 
@@ -46,9 +54,12 @@ Result<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& pat
       std::vector<std::string> files;
       std::size_t subdirectories = 0;
       for (std::filesystem::directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() == ".yaml" || it->path().extension() == ".yml") files.push_back(it->path().string());
         std::error_code dir_ec;
-        subdirectories += it->is_directory(dir_ec) ? 1 : 0;
+        if (it->is_directory(dir_ec)) {  // not searched, whatever its name (a directory called x.yaml too)
+          ++subdirectories;
+          continue;
+        }
+        if (it->path().extension() == ".yaml" || it->path().extension() == ".yml") files.push_back(it->path().string());
       }
       if (ec) return fail(fmt::format("{}: cannot read this directory: {}", p, ec.message()));
       std::sort(files.begin(), files.end());

@@ -214,6 +214,16 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
                                       "100, 1000, 2500, ")))
         << speed;
   ASSERT_TRUE(parse_scenario("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {speed: 2500}\n", "t"));
+  // A register named twice under two names (BMCR and 0) was two
+  // expectations of one register: one of them always failed, a finding
+  // from bad input. Blanks and signs were read into numbers (2026-12-07).
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {registers: {BMCR: 0x3100, 0: 0}}\n"),
+            "test.yaml:4:40: '0' is the register 'BMCR' names (line 4, column 26): give each register once");
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - mii-read: {register: -0.+1}\n"),
+              HasSubstr("expected a Clause-45 register as MMD.register"));
+  EXPECT_THAT(
+      error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - ethtool: {speed: \" 100\", duplex: full, autoneg: off}\n"),
+      HasSubstr("speed must be a number, got ' 100'"));
   // 0 is the runner's "no budget given": every run would have been a hang.
   EXPECT_EQ(error_of("name: x\ntime-budget: 0s\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:14: time-budget must be more than 0 (the virtual time after which a run is a hang)");
