@@ -38,6 +38,7 @@ thread_local sigjmp_buf* t_jmp = nullptr;
 thread_local int t_signal = 0;
 thread_local std::uintptr_t t_pc = 0;
 thread_local std::uintptr_t t_addr = 0;
+thread_local bool t_wild_call = false;  // t_addr: where kernel code at t_pc called or jumped to
 thread_local std::string* t_reason = nullptr;
 
 constexpr std::array<int, 4> kSignals = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
@@ -98,6 +99,21 @@ void on_signal(int sig, siginfo_t* si, void* ucv) {
       t_signal = sig;
       t_pc = pc;
       t_addr = reinterpret_cast<std::uintptr_t>(si->si_addr);
+      t_wild_call = false;
+      siglongjmp(*t_jmp, 2);
+    }
+  } else if (sig == SIGSEGV && t_jmp && reinterpret_cast<std::uintptr_t>(si->si_addr) == pc) {
+    // No code at `pc`: a call through a NULL or wild function pointer (or a
+    // jump into data). Where kernel code made the call, the return address
+    // it pushed is on top of the stack: the kernel's oops names that caller
+    // ("RIP: 0010:0x0"), and so does this one. Without it the fault went to
+    // the default action: the process died, in process with refdrv.
+    const auto ret = *reinterpret_cast<const std::uintptr_t*>(uc->uc_mcontext.gregs[REG_RSP]);
+    if (find_range(ret)) {
+      t_signal = sig;
+      t_pc = ret;
+      t_addr = pc;
+      t_wild_call = true;
       siglongjmp(*t_jmp, 2);
     }
   }
@@ -163,6 +179,7 @@ extern "C" void refdrv_bug_trap(std::uintptr_t pc) {
   // A ud2 no BUG()/WARN() claims: an invalid opcode, as any other.
   t_signal = SIGILL;
   t_pc = t_addr = pc;
+  t_wild_call = false;
   siglongjmp(*t_jmp, 2);
 }
 
@@ -258,6 +275,11 @@ std::optional<Stop> run(void (*fn)(void*), void* arg) {
   t_jmp = outer;
   t_reason = outer_reason;
   if (how == 2) {
+    if (t_wild_call)
+      return Stop{fmt::format("kernel oops: {}: a call to {:#x}, where there is no code (a NULL or wild function "
+                              "pointer), from pc {:#x}",
+                              signal_text(t_signal), t_addr, t_pc),
+                  t_pc};
     return Stop{fmt::format("kernel oops: {} at pc {:#x}, address {:#x}", signal_text(t_signal), t_pc, t_addr),
                 t_pc};
   }
