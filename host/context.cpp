@@ -103,6 +103,23 @@ void ContextBase::restore_context(const Saved& saved) {
   if (!saved.hooks_because.empty()) hooks_because_ = saved.hooks_because;
 }
 
+namespace {
+
+// What SLUB with slub_debug=FZ reports as a BUG and goes on from (a heap
+// overrun found by kmalloc() or kfree()): the run stops, so the finding is
+// the run's. (A buffer on the stack: stop() does not return.)
+void stop_on_damage(MemoryAccount& memory) {
+  if (auto damage = memory.take_damage()) {
+    char why[320];
+    const auto r = fmt::format_to_n(why, sizeof why - 1, "{}", *damage);
+    *r.out = '\0';
+    damage.reset();
+    gate::stop(why);
+  }
+}
+
+}  // namespace
+
 void* ContextBase::alloc(unsigned long size, unsigned long align) {
   void* p = memory_.allocate(size, align);
   if (auto o = memory_.take_overwritten()) {
@@ -121,14 +138,16 @@ void* ContextBase::alloc(unsigned long size, unsigned long align) {
     *r.out = '\0';
     gate::stop(why);
   }
+  stop_on_damage(memory_);
   return p;
 }
 
 void ContextBase::free(void* ptr) {
-  if (memory_.release(ptr)) return;
+  if (memory_.release(ptr)) return stop_on_damage(memory_);
   // Memory may be freed by a context other than the one that allocated it
   // only when the image allocated it (module and driver registration).
-  if (this != &image_.context() && image_.context().memory_.release(ptr)) return;
+  if (this != &image_.context() && image_.context().memory_.release(ptr))
+    return stop_on_damage(image_.context().memory_);
   gate::stop("kfree() of memory that is not a live kmalloc allocation (double free or invalid pointer)");
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "host/memory.hpp"
 
+#include <fmt/format.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -33,6 +34,10 @@ constexpr std::size_t kClasses = std::tuple_size_v<decltype(MemoryAccount::Saved
 // as "Poison overwritten"; with P alone SLUB poisons again silently).
 constexpr unsigned char kPoisonFree = 0x6b;
 constexpr unsigned char kPoisonEnd = 0xa5;
+// SLUB's red zone of a live object (slub_debug=Z, SLUB_RED_ACTIVE): the
+// bytes of a block past what was asked for hold it, and kfree() finds a
+// write past the object's end there ("Right Redzone overwritten").
+constexpr unsigned char kRedActive = 0xcc;
 
 struct Header {
   // Requested bytes; a padding block: its whole length; a free block: its
@@ -40,9 +45,25 @@ struct Header {
   // so that the payload holds nothing but the poison.
   std::uint64_t size;
   std::uint32_t cls;   // size class: payload of kGrain << cls bytes, or kPad
-  std::uint32_t reserved;  // 0: keeps the header one grain long
+  // canary(offset of the payload): a header an overrun of the block before
+  // it wrote over no longer holds it (checked by kfree() and when a free
+  // block is handed out again, whose link the header holds).
+  std::uint32_t check;
 };
 static_assert(sizeof(Header) == kGrain);
+
+std::uint32_t canary(std::size_t payload_offset) {
+  return 0x5eb1a7e5u ^ static_cast<std::uint32_t>(payload_offset * 0x9e3779b1u);
+}
+// A live block's check covers its size and class too; a free block's its
+// class (its size field is the free-list link, checked for where it points).
+std::uint32_t live_check(std::size_t payload_offset, std::uint64_t size, std::uint32_t cls) {
+  return canary(payload_offset) ^ static_cast<std::uint32_t>(size * 0x85ebca6bu) ^
+         static_cast<std::uint32_t>(size >> 32) ^ (cls * 0xc2b2ae35u);
+}
+std::uint32_t free_check(std::size_t payload_offset, std::uint32_t cls) {
+  return canary(payload_offset) ^ (cls * 0x27d4eb2fu);
+}
 
 std::size_t payload_bytes(std::uint32_t cls) { return kGrain << cls; }
 [[maybe_unused]] std::size_t block_bytes(const Header& h) { return h.cls == kPad ? h.size : kGrain + payload_bytes(h.cls); }
@@ -142,7 +163,20 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
   bool fresh = false;   // a block never handed out before
   if (std::size_t head = head_.free_heads[cls]) {
     const std::size_t candidate = head - 1;
-    if (candidate % align == 0) {
+    Header fh{};
+    unpoison(base_ + candidate - kGrain, kGrain);
+    std::memcpy(&fh, base_ + candidate - kGrain, sizeof fh);
+    poison(base_ + candidate - kGrain, kGrain);
+    if (fh.cls != cls || fh.check != free_check(candidate, cls) ||
+        (fh.size != 0 && ((fh.size - 1) % kGrain != 0 || fh.size - 1 >= head_.top))) {
+      // The link is not to be followed: the class's free blocks are
+      // dropped (leaked) and this allocation is a fresh block.
+      damage_ = fmt::format(
+          "kmalloc() found the header of a free {}-byte block overwritten (a heap overrun of the block before it; "
+          "SLUB with slub_debug=FZ reports the free list corrupt)",
+          payload_bytes(cls));
+      head_.free_heads[cls] = 0;
+    } else if (candidate % align == 0) {
       off = candidate;
       unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
       std::memcpy(&head_.free_heads[cls], base_ + off - kGrain, sizeof(std::size_t));
@@ -158,7 +192,7 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
     while ((top + pad + kGrain) % align) pad += kGrain;
     if (pad) {
       // A padding block keeps the blocks a walkable chain.
-      const Header h{pad, kPad, 0};
+      const Header h{pad, kPad, canary(top + kGrain)};
       unpoison(base_ + top, kGrain);
       std::memcpy(base_ + top, &h, sizeof h);
       poison(base_ + top, pad);
@@ -177,9 +211,10 @@ void* MemoryAccount::allocate(std::size_t size, std::size_t align) {
       poison(base_ + end, kGrain);
     }
   }
-  Header h{size, cls, 0};
+  Header h{size, cls, live_check(off, size, cls)};
   unpoison(base_ + off - kGrain, kGrain + payload_bytes(cls));
   if (fresh) fill_poison(base_ + off, payload_bytes(cls));
+  std::memset(base_ + off + size, kRedActive, payload_bytes(cls) - size);
   std::memcpy(base_ + off - kGrain, &h, sizeof h);
   poison(base_ + off - kGrain, kGrain);
   poison(base_ + off + size, payload_bytes(cls) - size);
@@ -197,11 +232,30 @@ bool MemoryAccount::release(void* ptr) {
   Header h;
   unpoison(base_ + off - kGrain, kGrain);
   std::memcpy(&h, base_ + off - kGrain, sizeof h);
+  if (h.check != live_check(off, h.size, h.cls) || h.cls >= kClasses || h.size > payload_bytes(h.cls) ||
+      off + payload_bytes(h.cls) > head_.top) {
+    // Its size is not to be trusted: the block stays live (a leak) rather
+    // than go to a free list the header would send anywhere.
+    poison(base_ + off - kGrain, kGrain);
+    damage_ =
+        "kfree() found the object's header overwritten (a heap overrun of the block before it; SLUB with "
+        "slub_debug=FZ reports the object's metadata corrupt)";
+    return true;
+  }
   unpoison(base_ + off, payload_bytes(h.cls));
+  for (std::size_t i = h.size; i < payload_bytes(h.cls); ++i)
+    if (base_[off + i] != static_cast<std::byte>(kRedActive)) {
+      damage_ = fmt::format(
+          "kfree() found the bytes after a {}-byte object overwritten (its byte {} no longer 0xcc: a heap overrun; "
+          "SLUB with slub_debug=Z reports 'Right Redzone overwritten' here)",
+          h.size, i);
+      break;
+    }
   set_live(off, false);
   --head_.live;
   head_.live_bytes -= h.size;
-  std::memcpy(base_ + off - kGrain, &head_.free_heads[h.cls], sizeof(std::size_t));
+  const Header freed{head_.free_heads[h.cls], h.cls, free_check(off, h.cls)};
+  std::memcpy(base_ + off - kGrain, &freed, sizeof freed);
   head_.free_heads[h.cls] = off + 1;
   fill_poison(base_ + off, payload_bytes(h.cls));
   poison(base_ + off - kGrain, kGrain + payload_bytes(h.cls));

@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -62,6 +63,11 @@ class MemoryAccount {
     std::size_t payload_offset = 0, payload_bytes = 0, first_byte = 0;
   };
   [[nodiscard]] std::optional<Overwritten> take_overwritten() { return std::exchange(overwritten_, std::nullopt); }
+  // What allocate() or release() found broken by a write past a block's end
+  // (a header no longer holding its check value, a live object's red zone,
+  // slub_debug=Z's 0xcc, changed), in words; taken once. The block is then
+  // left alone (leaked), not put on a free list its header could corrupt.
+  [[nodiscard]] std::optional<std::string> take_damage() { return std::exchange(damage_, std::nullopt); }
 
   // The heap as it is now: every byte of the arena in use (as the blocks
   // where it differs from the account's reference copy, taken at its first
@@ -89,6 +95,7 @@ class MemoryAccount {
   void poison_all() const;
 
   std::optional<Overwritten> overwritten_;
+  std::optional<std::string> damage_;
   std::byte* base_ = nullptr;      // the arena: kArenaBytes of address space
   std::uint64_t* bitmap_ = nullptr;  // live payload starts, one bit per 16 bytes
   std::size_t high_water_ = 0;     // bytes of the arena ever used (touched)

@@ -110,7 +110,8 @@ TEST(MemoryAccount, FreeAndNewBlocksHoldSlubsPoisonAndAWriteAfterFreeIsFound) {
     return b[payload - 1] == 0xa5;
   };
   auto* p = static_cast<unsigned char*>(m.allocate(24, 8));  // a 32-byte block
-  EXPECT_TRUE(holds_poison(p, 32)) << "a new block is poisoned";
+  for (std::size_t i = 0; i < 24; ++i) ASSERT_EQ(p[i], 0x6b) << "a new object is poisoned, byte " << i;
+  for (std::size_t i = 24; i < 32; ++i) ASSERT_EQ(p[i], 0xcc) << "the rest of its block is the red zone, byte " << i;
   std::memset(p, 0, 24);
   ASSERT_TRUE(m.release(p));
   EXPECT_TRUE(holds_poison(p, 32)) << "a freed block is poisoned, its free-list link in the header";
@@ -126,6 +127,35 @@ TEST(MemoryAccount, FreeAndNewBlocksHoldSlubsPoisonAndAWriteAfterFreeIsFound) {
   EXPECT_FALSE(m.take_overwritten()) << "taken once";
   ASSERT_TRUE(m.release(p));
   EXPECT_TRUE(holds_poison(p, 32)) << "the pattern is whole again";
+  m.release_all();
+}
+
+// A write past an object's end (slub_debug=Z's red zone) and over the next
+// block's header are found by kfree(), and the damaged block goes to no free
+// list. A kernel-side overrun used to pass unseen, or to corrupt the
+// allocator's own state (a free-list head indexed by the overwritten class)
+// and crash refdrv (a review, 2026-12-07).
+TEST(MemoryAccount, AWritePastAnObjectIsFoundByKfree) {
+  MemoryAccount m;
+  auto* p = static_cast<unsigned char*>(m.allocate(20, 8));  // a 32-byte block
+  p[20] = 0;
+  ASSERT_TRUE(m.release(p));
+  const auto damage = m.take_damage();
+  ASSERT_TRUE(damage);
+  EXPECT_THAT(*damage, ::testing::HasSubstr("the bytes after a 20-byte object overwritten (its byte 20"));
+  EXPECT_FALSE(m.take_damage()) << "taken once";
+  // 16 bytes fill a block: the overrun lands in the next block's header.
+  auto* a = static_cast<unsigned char*>(m.allocate(16, 8));
+  auto* b = static_cast<unsigned char*>(m.allocate(16, 8));
+  ASSERT_EQ(b, a + 32);
+  std::memset(a, 0x55, 24);
+  ASSERT_TRUE(m.release(b)) << "b is still a live block";
+  const auto header = m.take_damage();
+  ASSERT_TRUE(header);
+  EXPECT_THAT(*header, ::testing::HasSubstr("the object's header overwritten"));
+  EXPECT_NE(m.allocate(16, 8), b) << "the damaged block went to a free list";
+  ASSERT_TRUE(m.release(a));
+  EXPECT_FALSE(m.take_damage()) << "a fits its block exactly: nothing past it to check";
   m.release_all();
 }
 #endif
