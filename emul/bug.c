@@ -43,6 +43,23 @@ struct warn_args {
 	va_list args;
 };
 
+/*
+ * panic(): what kernel/panic.c prints first ("Kernel panic - not syncing:"
+ * and the message), then the instance stops with it; the kernel would halt
+ * (or reboot after panic_timeout) with the machine.
+ */
+void panic(const char *fmt, ...)
+{
+	static char msg[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	pr_emerg("Kernel panic - not syncing: %s\n", msg);
+	emul_fatal("Kernel panic - not syncing: %s", msg);
+}
+
 void add_taint(unsigned flag, enum lockdep_ok lockdep_ok)
 {
 	emul_tainted_mask |= 1UL << flag;

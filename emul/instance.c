@@ -207,6 +207,18 @@ void __asan_storeN_noabort(unsigned long addr, unsigned long size)
 	emul_store_hook(addr, size);
 }
 
+/*
+ * The same instrumentation calls this before every call that does not
+ * return (panic(), a BUG path): KASAN clears the stack's shadow there, and
+ * here there is no shadow. Without it a panic() in the store-hook build
+ * stopped at an unemulated __asan_handle_no_return() instead of saying
+ * what panicked. Hidden: the kernel side's own, not a host runtime's.
+ */
+void __asan_handle_no_return(void) __attribute__((visibility("hidden")));
+void __asan_handle_no_return(void)
+{
+}
+
 /* ---- MDIO: the only way software reaches the hardware model ---- */
 
 /* Before 6.3 a Clause-45 access came through mii_bus.read/write with
