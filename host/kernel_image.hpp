@@ -32,8 +32,12 @@ enum class Impl : int { kNone = REFDRV_IMPL_NONE, kC = REFDRV_IMPL_C, kRust = RE
 [[nodiscard]] const char* callback_name(int cb);
 [[nodiscard]] std::optional<int> callback_from(std::string_view name);
 // The `locked` column of REFDRV_PHY_CALLBACKS: phylib holds phydev->lock on
-// every call it makes to this callback.
+// every call it makes to this callback (in 6.12, where it was measured).
 [[nodiscard]] bool callback_always_locked(int cb);
+// The same for the phylib of Linux `version` ("6.1.119"): where a callback
+// was called without the lock before a given release (link_change_notify
+// before 6.7), the column does not hold for older trees.
+[[nodiscard]] bool callback_always_locked(int cb, std::string_view version);
 
 // Per enum refdrv_callback: calls made with phydev->lock held, and without.
 struct CallbackLocking {

@@ -42,8 +42,11 @@ struct Adapter {
       // makes the Device's methods sound to call is, per callback, the row
       // of REFDRV_PHY_CALLBACKS (refdrv_phy_callbacks.h): its `locked` column
       // says whether phylib holds phydev->lock on every call (held to what
-      // refdrv measures by its tests) and its comment why the methods may be
-      // called where phylib does not. `dev` does not outlive the callback.
+      // refdrv measures by its tests; on trees before 6.7 link_change_notify
+      // is called without it, where the drivers' start_aneg() is
+      // phy_start_aneg(), which takes it) and its comment why the methods
+      // may be called where phylib does not. `dev` does not outlive the
+      // callback.
       DeviceContext ctx{phy, h};
       Device dev(ctx);
       return body(dev);
