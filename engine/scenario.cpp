@@ -599,6 +599,27 @@ class Parser {
   }
 
   // expect: registers: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}.
+  // A fault on accesses to a register no frame on a model's bus can
+  // address never fires there: a Clause-22 register where the MAC does only
+  // Clause-45 frames (the QT2025), a Clause-45 one where it does only
+  // Clause-22 frames (an MMD reached through registers 13/14 is a Clause-22
+  // access of those). The run would pass "with the fault" it never saw.
+  Result<void> reachable(const hw::FaultRule& rule, const std::vector<std::string>& models, const YAML::Node& at,
+                         const std::string& what) const {
+    if (rule.trigger != hw::FaultTrigger::kRegister) return {};
+    const bool c45 = hw::c45::is_c45(rule.reg);
+    for (const auto& m : models) {
+      const hw::ModelInfo* mi = hw::find_model(m);
+      if (!mi || (c45 ? mi->clause45 : mi->clause22)) continue;
+      return error(
+          at, fmt::format("{}: register {} is a Clause-{} register, and on model {} the MAC makes only "
+                          "Clause-{} frames{}: the fault would never fire",
+                          what, hw::register_name(rule.reg), c45 ? 45 : 22, m, c45 ? 22 : 45,
+                          c45 ? " (an MMD it reaches through registers 13/14 is a Clause-22 access of those)" : ""));
+    }
+    return {};
+  }
+
   Result<std::vector<RegisterExpectation>> registers(const YAML::Node& regs) const {
     std::vector<RegisterExpectation> out;
     if (!regs.IsMap() || regs.size() == 0)
@@ -1047,6 +1068,13 @@ class Parser {
       for (const auto& m : s.models)
         if (auto spec = hw::find_phy_model(m); !spec || !spec->clause22)
           return error(n, fmt::format("page-register pages Clause-22 registers, and model {} has none", m));
+        // It gives pages to a model without pages of its own; put on one
+        // that has them, it replaced the chip's own page register, whose
+        // writes then selected nothing.
+        else if (spec->page_reg && *spec->page_reg != static_cast<unsigned>(*v))
+          return error(n, fmt::format("model {} has pages of its own, selected by register {}: page-register is for "
+                                      "a model without pages, and {} would replace the chip's",
+                                      m, *spec->page_reg, *v));
       s.page_register = static_cast<unsigned>(*v);
     }
     if (root["tags"]) {
@@ -1085,6 +1113,7 @@ class Parser {
       for (const auto& f : fl) {
         auto rule = fault(f);
         if (!rule) return std::unexpected(rule.error());
+        if (auto r = reachable(*rule, s.models, f, "a fault rule"); !r) return std::unexpected(r.error());
         s.faults.push_back(*rule);
       }
     }
@@ -1115,6 +1144,9 @@ class Parser {
                                              "virtual time a scenario may ask for",
                                              i + 1, kMaxVirtualSeconds));
       }
+      if (st->kind == Step::Kind::kFault)
+        if (auto r = reachable(st->fault, s.models, steps[i], fmt::format("step {} (fault)", i + 1)); !r)
+          return std::unexpected(r.error());
       // An expectation limited to models the scenario does not run on would
       // never be checked, and count as held.
       if (st->kind == Step::Kind::kExpect)

@@ -224,6 +224,20 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_THAT(
       error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - ethtool: {speed: \" 100\", duplex: full, autoneg: off}\n"),
       HasSubstr("speed must be a number, got ' 100'"));
+  // A fault on a register no frame on the model's bus addresses never
+  // fired, and the run passed "with" it; page-register replaced a model's
+  // own page register, whose writes then selected nothing (2026-12-07).
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nfaults: [{kind: error, register: 3.0x14}]\nsteps: []\n"),
+            "test.yaml:3:10: a fault rule: register PCS:EEE_ABLE is a Clause-45 register, and on model AX88772A the "
+            "MAC makes only Clause-22 frames (an MMD it reaches through registers 13/14 is a Clause-22 access of "
+            "those): the fault would never fire");
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nsteps:\n  - fault: {kind: error, register: BMSR}\n"),
+              HasSubstr("test.yaml:4:5: step 1 (fault): register BMSR is a Clause-22 register, and on model QT2025 "
+                        "the MAC makes only Clause-45 frames"));
+  ASSERT_TRUE(parse_scenario("name: x\nmodels: [QT2025]\nsteps:\n  - fault: {kind: error, register: 1.0xd001}\n", "t"));
+  EXPECT_THAT(error_of("name: x\nmodels: [Marvell-88E1xxx]\npage-register: 16\nsteps: []\n"),
+              HasSubstr("test.yaml:3:16: model Marvell-88E1xxx has pages of its own, selected by register 22"));
+  ASSERT_TRUE(parse_scenario("name: x\nmodels: [Marvell-88E1xxx]\npage-register: 22\nsteps: []\n", "t"));
   // 0 is the runner's "no budget given": every run would have been a hang.
   EXPECT_EQ(error_of("name: x\ntime-budget: 0s\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:14: time-budget must be more than 0 (the virtual time after which a run is a hang)");
