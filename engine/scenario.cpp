@@ -1273,6 +1273,34 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
 }
 }
 
+namespace {
+// Where the first alias (*name) of the text's first document is, if any.
+// yaml-cpp hands back an alias as the node it names, with the anchor's
+// position: a step written `- *e` failed "at" the line of its anchor, not
+// its own, so aliases are refused rather than reported at the wrong line.
+std::optional<YAML::Mark> first_alias(const std::string& text) {
+  struct Aliases final : YAML::EventHandler {
+    std::optional<YAML::Mark> at;
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
+      if (!at) at = m;
+    }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  };
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  Aliases aliases;
+  parser.HandleNextDocument(aliases);
+  return aliases.at;
+}
+}  // namespace
+
 std::uint64_t scenario_parser_safety_net_hits() { return g_safety_net_hits.load(); }
 
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file) {
@@ -1285,6 +1313,11 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
       return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
                               "put this one in a file of its own",
                               file, second->line + 1, second->column + 1));
+    if (const auto alias = first_alias(text))
+      return fail(
+          fmt::format("{}:{}:{}: a YAML alias (*name): refdrv does not take aliases (what it says of the "
+                      "node would name its anchor's line, not this one); write the node out here",
+                      file, alias->line + 1, alias->column + 1));
   } catch (const YAML::DeepRecursion& e) {  // its message is yaml-cpp's "bad file"
     return fail(fmt::format("{}:{}:{}: not valid YAML here: nested {} levels deep, past the YAML parser's limit", file,
                             e.mark.line + 1, e.mark.column + 1, e.depth()));

@@ -238,6 +238,10 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_THAT(error_of("name: x\nmodels: [Marvell-88E1xxx]\npage-register: 16\nsteps: []\n"),
               HasSubstr("test.yaml:3:16: model Marvell-88E1xxx has pages of its own, selected by register 22"));
   ASSERT_TRUE(parse_scenario("name: x\nmodels: [Marvell-88E1xxx]\npage-register: 22\nsteps: []\n", "t"));
+  // An alias was reported at its anchor's line: refused, at its own.
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - &e {expect: {link: down}}\n  - attach\n  - *e\n"),
+            "test.yaml:6:5: a YAML alias (*name): refdrv does not take aliases (what it says of the node would name "
+            "its anchor's line, not this one); write the node out here");
   // 0 is the runner's "no budget given": every run would have been a hang.
   EXPECT_EQ(error_of("name: x\ntime-budget: 0s\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:14: time-budget must be more than 0 (the virtual time after which a run is a hang)");
