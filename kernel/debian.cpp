@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <string>
+
 #include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 
@@ -19,9 +22,19 @@ Result<LinuxTree> debian_tree(const std::string& series, const Progress& progres
   auto lock = FileLock::acquire(cache_root() / "trees" / (package + ".lock"));
   if (!lock) return std::unexpected(lock.error());
 
+  fs::path tarball = fs::path("/usr/src") / (package + ".tar.xz");
   if (fs::exists(ready)) {
     auto version = read_file(ready);
-    return open_tree(tree_dir, fmt::format("Debian {} {}", package, version ? chomp(*version) : "?"));
+    const std::string had = version ? chomp(*version) : "?";
+    // The package upgraded since it was unpacked (apt upgrade): its tree is
+    // unpacked again, where the cache went on checking the old version. (A
+    // tree downloaded without the package installed stays as it is.)
+    std::optional<std::string> installed;
+    if (fs::exists(tarball))
+      if (auto v = capture({{"dpkg-query", "-W", "-f", "${Version}", package}, {}, {}, {}}); v && !chomp(*v).empty())
+        installed = chomp(*v);
+    if (!installed || *installed == had) return open_tree(tree_dir, fmt::format("Debian {} {}", package, had));
+    progress(fmt::format("{} {} is installed, refdrv's cache holds {}: unpacking it again", package, *installed, had));
   }
 
   std::error_code ec;
@@ -30,7 +43,6 @@ Result<LinuxTree> debian_tree(const std::string& series, const Progress& progres
   if (ec) return fail(fmt::format("cannot create the cache directory {}: {}", dir.string(), ec.message()));
   const fs::path log = dir / "fetch.log";
 
-  fs::path tarball = fs::path("/usr/src") / (package + ".tar.xz");
   std::string version;
   std::string member;  // path of the tarball inside the .deb, when downloaded
   fs::path deb;
