@@ -1365,6 +1365,24 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
   const fs::path log = b.build_dir / "build.log";
   auto lock = FileLock::acquire(b.build_dir / ".lock");
   if (!lock) return std::unexpected(lock.error());
+  // The builds whose objects this one links (a reused configuration's, the
+  // default build's library crates) are held too, so that another refdrv
+  // process cannot rebuild one of them between the choice of its objects
+  // and the link: the link would take the other tree's object. Always taken
+  // after this build's own lock, and a build never takes the lock of one
+  // that links it: no two processes wait for each other.
+  std::set<fs::path> parents;
+  for (const auto& [path, object] : b.inherited) {
+    const std::string o = object.string();
+    if (const auto at = o.rfind("/obj/" + path); at != std::string::npos) parents.insert(fs::path(o.substr(0, at)));
+  }
+  parents.erase(b.build_dir);
+  std::vector<FileLock> parent_locks;
+  for (const auto& parent : parents) {
+    auto held = FileLock::acquire(parent / ".lock");
+    if (!held) return std::unexpected(held.error());
+    parent_locks.push_back(std::move(*held));
+  }
 
   const fs::path gen = b.build_dir / "gen";
   if (auto w = write_file(gen / "modules_table.c", modules_table(b)); !w) return std::unexpected(w.error());
