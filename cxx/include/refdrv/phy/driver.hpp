@@ -28,6 +28,9 @@ class CStr {
   template <std::size_t N>
   consteval CStr(const char (&literal)[N]) : str_(literal), len_(N - 1) {  // NOLINT: implicit on purpose
     if (literal[N - 1] != '\0') throw "CStr needs a NUL-terminated string literal";
+    // As Rust's c_str!: a NUL inside would cut the string C reads short.
+    for (std::size_t i = 0; i + 1 < N; ++i)
+      if (literal[i] == '\0') throw "CStr needs a string literal without a NUL inside";
   }
   [[nodiscard]] constexpr std::size_t size() const { return len_; }
   [[nodiscard]] constexpr const char* c_str() const { return str_; }

@@ -50,7 +50,8 @@ inline constexpr C22 C22::EXTENDED_STATUS{0x0f};
 // A Clause-45 MDIO manageable device (45.2, Table 45-1).
 class Mmd {
  public:
-  static const Mmd PMAPMD, WIS, PCS, PHYXS, DTEXS, TC, AN, C22_EXT, VEND1, VEND2;
+  static const Mmd PMAPMD, WIS, PCS, PHYXS, DTEXS, TC, AN, SEPARATED_PMA1, SEPARATED_PMA2, SEPARATED_PMA3,
+      SEPARATED_PMA4, OFDM_PMAPMD, POWER_UNIT, C22_EXT, VEND1, VEND2;
   [[nodiscard]] constexpr std::uint8_t number() const { return num_; }
 
  private:
@@ -65,6 +66,12 @@ inline constexpr Mmd Mmd::PHYXS{4};
 inline constexpr Mmd Mmd::DTEXS{5};
 inline constexpr Mmd Mmd::TC{6};
 inline constexpr Mmd Mmd::AN{7};
+inline constexpr Mmd Mmd::SEPARATED_PMA1{8};
+inline constexpr Mmd Mmd::SEPARATED_PMA2{9};
+inline constexpr Mmd Mmd::SEPARATED_PMA3{10};
+inline constexpr Mmd Mmd::SEPARATED_PMA4{11};
+inline constexpr Mmd Mmd::OFDM_PMAPMD{12};
+inline constexpr Mmd Mmd::POWER_UNIT{13};
 inline constexpr Mmd Mmd::C22_EXT{29};
 inline constexpr Mmd Mmd::VEND1{30};
 inline constexpr Mmd Mmd::VEND2{31};
