@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <sstream>
-
 #include <algorithm>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "engine/groups.hpp"
 #include "engine/serialize.hpp"
@@ -168,6 +168,24 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
                     warned, warns, fmt::join(warned_scenarios, ", "),
                     compared ? "compared like every event (a divergence where the implementations differ)"
                              : "nothing was compared, so not with another implementation's either"));
+  // A scenario's firmware: entry for a file no run asked for (a misspelled
+  // name) changed nothing: the runs used the default files.
+  std::map<std::string, std::set<std::string>> unrequested;  // scenario -> files
+  std::map<std::string, std::set<std::string>> requested;
+  for (const auto& row : rep.rows)
+    for (const auto& r : row.runs) {
+      if (r.trace_cut) continue;  // a run that died: what it asked for is not known
+      requested[row.scenario->name].insert(r.firmware_requested.begin(), r.firmware_requested.end());
+    }
+  for (const auto& row : rep.rows)
+    for (const auto& [file, how] : row.scenario->firmware)
+      if (requested.contains(row.scenario->name) && !requested[row.scenario->name].contains(file))
+        unrequested[row.scenario->name].insert(file);
+  for (const auto& [scenario, files] : unrequested)
+    notes.push_back(
+        fmt::format("{}'s firmware: names {}, which no run of it asked for: it changed nothing there "
+                    "(a misspelled file name?).",
+                    scenario, fmt::join(files, ", ")));
   for (auto& note : state_observation_notes(rep.sampled_states(), rep.hooked_states()))
     notes.push_back(std::move(note));
   return notes;

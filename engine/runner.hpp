@@ -104,6 +104,9 @@ struct RunResult {
   // came first: a fuzzing build's). They see the stores of phylib and the
   // C drivers, not those of uninstrumented code (Rust, C++, emulation).
   std::string states_hooked;
+  // The firmware files the kernel side asked for (request_firmware()), by
+  // name: a scenario's `firmware:` entry no run asked for changed nothing.
+  std::set<std::string> firmware_requested;
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   std::uint64_t writes_during_reset = 0;  // Clause-22 writes a resetting PHY ignored

@@ -87,6 +87,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
             {"states_sampled", r.states_sampled}, {"states_hooked", r.states_hooked}};
   j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
   j["callbacks"] = r.callbacks;
+  j["firmware_requested"] = r.firmware_requested;
   json ex = json::array();
   for (const auto& e : r.expectations)
     ex.push_back({{"step", e.step}, {"where", e.where}, {"ok", e.ok}, {"message", e.message}});
@@ -132,6 +133,9 @@ RunResult run_result_from_json(const json& j) {
   r.wall_seconds = j.value("wall_seconds", 0.0);
   r.leaked_bytes = j.value("leaked_bytes", std::size_t{0});
   r.warnings = j.value("warnings", std::size_t{0});
+  if (const auto fw = j.find("firmware_requested"); fw != j.end() && fw->is_array())
+    for (const auto& name : *fw)
+      if (name.is_string()) r.firmware_requested.insert(name.get<std::string>());
   r.states_sampled = j.value("states_sampled", "");
   r.states_hooked = j.value("states_hooked", "");
   if (j.contains("stop") && !j["stop"].is_null()) r.stop = j["stop"].get<std::string>();
