@@ -228,7 +228,12 @@ std::vector<Job> faulted_jobs(const std::vector<Job>& base_jobs, const std::vect
                                             d->step_name, d->a.empty() ? "(nothing)" : d->a,
                                             d->b.empty() ? "(nothing)" : d->b);
       }
-    if (differs) {
+    // A pair whose run stops without a fault is not swept either: every
+    // point would compare that stop (a faulted run of the same
+    // implementation stops alike, the others' points count as differing),
+    // and say nothing about error handling. It was swept, and its points
+    // counted as differences and classified as handled (2026-12-07).
+    if (differs || !pair.baseline_ok) {
       pair.swept = false;
       rep.pairs.push_back(std::move(pair));
       continue;
