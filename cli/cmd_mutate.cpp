@@ -2,6 +2,7 @@
 // refdrv mutate: mutation testing of a tree driver against the suite.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <memory>
 
 #include "cli/common.hpp"
@@ -96,15 +97,20 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
                            [&] { return mutation_report_json(*rep, a.min_score).dump(1) + "\n"; });
       !w)
     return report_error(w.error());
+  // No mutant scored (all equivalent or stillborn): no verdict, as the
+  // fault sweep with nothing swept; not a finding (it exited 1).
   if (!score) {
     fmt::print(text, "mutation score: none (no mutant was scored)\n");
-    return kExitFailure;
+    return report_error({"no mutant was scored (every one equivalent or stillborn): no mutation score"});
   }
   const std::string partial =
       rep->results.size() < rep->generated
           ? fmt::format(" of the first {} of the source's {} mutants only (--limit)", rep->results.size(), rep->generated)
           : "";
-  fmt::print(text, "mutation score{}: {}/{} = {:.1f}% (minimum {:g}%)\n", partial, killed, scored, *score, a.min_score);
+  // Cut down to 0.1, never rounded up: 28/29 = 96.55 printed as 96.6
+  // beside a minimum of 96.6 and exit 1 read as a score that reached it.
+  fmt::print(text, "mutation score{}: {}/{} = {:.1f}% (minimum {:g}%)\n", partial, killed, scored,
+             std::floor(*score * 10 + 1e-9) / 10, a.min_score);
   return *score + 1e-9 >= a.min_score ? 0 : kExitFailure;
 }
 

@@ -418,26 +418,41 @@ std::map<std::string, std::string> discarded_rust_values(const std::string& abst
   return out;
 }
 
-std::map<std::string, std::string> discarded_cxx_values(const std::string& adapter, const std::string& where) {
-  // const Result<std::uint16_t> r = T::read_status(dev);
-  // return r ? 0 : r.error().to_errno();
-  static const std::regex call(R"(^\s*const Result<[^>]*> ([a-z_]+) = T::([a-z_][a-z0-9_]*)\(dev\);\s*$)");
-  std::map<std::string, std::string> out;
+std::map<std::string, std::string> discarded_cxx_values(const std::string& adapter, const std::string& callbacks,
+                                                        const std::string& where) {
+  // In the adapter, per callback shape:
+  //   struct Forward<F, Signature::STATUS> {
+  //     ... const Result<std::uint16_t> r = F(dev);
+  //         return r ? 0 : r.error().to_errno();
+  // then every callback of that shape in the callbacks table
+  // (X(read_status, STATUS, foreign, cxx, locked) with cxx 1) drops its value.
+  static const std::regex shape_start(R"(^\s*struct Forward<F, Signature::([A-Z_]+)> \{\s*$)");
+  static const std::regex call(R"(^\s*const Result<[^>]*> ([a-z_]+) = F\(dev\);\s*$)");
+  static const std::regex row(R"(X\(([a-z_][a-z0-9_]*),\s*([A-Z_]+),\s*[01],\s*1,)");
+  std::map<std::string, std::string> dropped_shapes;  // shape -> where
   std::istringstream in(adapter);
-  std::string line, pending_var, pending_name;
+  std::string line, shape, pending_var;
   std::size_t pending_line = 0;
   for (std::size_t n = 1; std::getline(in, line); ++n) {
     std::smatch m;
-    if (std::regex_match(line, m, call)) {
+    if (std::regex_match(line, m, shape_start)) {
+      shape = m[1].str();
+      pending_var.clear();
+      continue;
+    }
+    if (!shape.empty() && std::regex_match(line, m, call)) {
       pending_var = m[1].str();
-      pending_name = m[2].str();
       pending_line = n;
       continue;
     }
     if (!pending_var.empty() && std::regex_match(line, std::regex("^\\s*return " + pending_var + " \\? 0 : .*;\\s*$")))
-      out.emplace(pending_name, fmt::format("{}:{}", where, pending_line));
+      dropped_shapes.emplace(shape, fmt::format("{}:{}", where, pending_line));
     pending_var.clear();
   }
+  std::map<std::string, std::string> out;
+  for (auto it = std::sregex_iterator(callbacks.begin(), callbacks.end(), row); it != std::sregex_iterator(); ++it)
+    if (const auto d = dropped_shapes.find((*it)[2].str()); d != dropped_shapes.end())
+      out.emplace((*it)[1].str(), d->second);
   return out;
 }
 
@@ -543,6 +558,10 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   const fs::path build = dir / "build", source = dir / "mutant" / fs::path(rep.source).filename(), log = dir / "build.log";
   std::error_code ec;
   fs::create_directories(source.parent_path(), ec);
+  // One mutant source, one build, one check's output: a second refdrv
+  // mutate --impl cxx at the same time would overwrite them under this one.
+  auto lock = kernel::FileLock::acquire(dir / ".lock");
+  if (!lock) return std::unexpected(lock.error());
   auto put = [&](const std::string& text) -> Result<void> {
     if (auto cur = kernel::read_file(source); cur && *cur == text) return {};
     return kernel::write_file(source, text);
@@ -591,11 +610,12 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
     }
   }
   const std::string adapter_rel = "cxx/include/refdrv/phy/detail/adapter.hpp";
-  const auto discarded = discarded_cxx_values(kernel::read_file(root / adapter_rel).value_or(""), adapter_rel);
+  const auto discarded =
+      discarded_cxx_values(kernel::read_file(root / adapter_rel).value_or(""),
+                           kernel::read_file(root / "abi/refdrv_phy_callbacks.h").value_or(""), adapter_rel);
   for (const Mutant& m : mutants) {
     if (auto eq = dropped_value(m, discarded, [](const std::string& fn, const std::string& where) {
-          return fmt::format("the abstraction keeps only whether {}() failed ({}: `T::{}(dev)`, then `? 0 :`)", fn,
-                             where, fn);
+          return fmt::format("the abstraction keeps only whether {}() failed ({}: `F(dev)`, then `? 0 :`)", fn, where);
         })) {
       record(rep, std::move(*eq), opt, mutants.size());
       continue;
@@ -605,11 +625,25 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
     if (auto w = put(m.source); !w) return std::unexpected(w.error());
     auto st = build_refdrv();
     if (!st || *st != 0) {
-      res.status = MutantResult::Status::kStillborn;
+      // Stillborn only when the compiler refused the mutant: a build that
+      // did not run, was killed, or failed for the machine (memory, disk)
+      // is refdrv's failure, not a mutant left out of the score.
+      const std::string text = kernel::read_file(log).value_or("");
       static const std::regex diag(R"((error: [^\n]*))");
       std::smatch dm;
-      const std::string text = kernel::read_file(log).value_or("");
-      res.by = std::regex_search(text, dm, diag) ? short_text(dm[1].str(), 160) : "it does not compile";
+      const bool refused = st && *st > 0 && *st < 128 && std::regex_search(text, dm, diag);
+      bool machine = false;
+      for (const char* sign : {"Killed signal", "No space left on device", "Cannot allocate memory",
+                               "virtual memory exhausted", "out of memory"})
+        machine = machine || text.find(sign) != std::string::npos;
+      if (!refused || machine) {
+        put(original);
+        return fail(fmt::format("building refdrv with C++ mutant #{} failed, not for the mutant ({}): {}", m.id,
+                                !st ? st.error().message : fmt::format("exit status {}", *st),
+                                kernel::tail_of(log, 8)));
+      }
+      res.status = MutantResult::Status::kStillborn;
+      res.by = short_text(dm[1].str(), 160);
     } else if (const auto bytes = stripped(object, tmp); base_bytes && bytes && *bytes == *base_bytes) {
       res.status = MutantResult::Status::kEquivalent;
       res.by = "the compiled object is unchanged";

@@ -45,8 +45,12 @@ struct Mutant {
                                                                        const std::string& where);
 
 // The same for refdrv's C++ adapter (cxx/include/refdrv/phy/detail/adapter.hpp):
-// `const Result<...> r = T::name(dev);` followed by `return r ? 0 : ...;`.
+// in `struct Forward<F, Signature::SHAPE>`, `const Result<...> r = F(dev);`
+// followed by `return r ? 0 : ...;` drops the value of every callback of
+// that shape in `callbacks` (abi/refdrv_phy_callbacks.h's table, the rows
+// the C++ abstractions offer). Name -> the adapter's line.
 [[nodiscard]] std::map<std::string, std::string> discarded_cxx_values(const std::string& adapter,
+                                                                      const std::string& callbacks,
                                                                       const std::string& where);
 
 // Every mutant of `source` the operators make, in source order. Comments,

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv mutate's generator: each operator on refdrv's own sample sources
 // (written here, in the style of a PHY driver), and what it must never touch.
+#include "engine/mutate.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
+#include <sstream>
 
-#include "engine/mutate.hpp"
+#include "kernel/cache.hpp"
 
 namespace refdrv {
 namespace {
@@ -201,22 +205,24 @@ TEST(Mutate, CxxOperatorsKnowTryAndTheirFunctions) {
 }
 
 TEST(Mutate, TheCxxAdapterSaysWhichValuesItDrops) {
-  const char* const adapter = R"(  static int read_status(refdrv_phy* phy, const refdrv_phy_helpers* h) noexcept {
-    return with_device(phy, h, [](Device& dev) {
-      const Result<std::uint16_t> r = T::read_status(dev);
-      return r ? 0 : r.error().to_errno();
-    });
-  }
-  static int read_mmd(refdrv_phy* phy) noexcept {
-    return with_device(phy, h, [&](Device& dev) {
-      const Result<std::uint16_t> r = T::read_mmd(dev);
-      return r ? *r : r.error().to_errno();
-    });
-  }
-)";
-  const auto dropped = discarded_cxx_values(adapter, "adapter.hpp");
+  // The real adapter and callback table: a pattern written against an
+  // older adapter (`T::read_status(dev)`) matched nothing in the adapter of
+  // 2026-12-03 on, and mutate --impl cxx scored the two read_status value
+  // mutants as survivors (a review, 2026-12-07).
+  const std::filesystem::path root = kernel::data_dir();
+  const std::string adapter_rel = "cxx/include/refdrv/phy/detail/adapter.hpp";
+  const auto adapter = kernel::read_file(root / adapter_rel);
+  const auto table = kernel::read_file(root / "abi/refdrv_phy_callbacks.h");
+  ASSERT_TRUE(adapter && table);
+  const auto dropped = discarded_cxx_values(*adapter, *table, adapter_rel);
   ASSERT_EQ(dropped.size(), 1u);
-  EXPECT_EQ(dropped.at("read_status"), "adapter.hpp:3");
+  ASSERT_TRUE(dropped.contains("read_status"));
+  EXPECT_THAT(dropped.at("read_status"), ::testing::StartsWith(adapter_rel + ":"));
+  const std::size_t line = std::stoul(dropped.at("read_status").substr(adapter_rel.size() + 1));
+  std::istringstream lines(*adapter);
+  std::string text;
+  for (std::size_t n = 0; n < line && std::getline(lines, text);) ++n;
+  EXPECT_THAT(text, ::testing::HasSubstr("= F(dev);")) << "the line named is the call whose value is dropped";
   const auto ms = generate_mutants(kCxx, MutantLang::kCxx);
   std::vector<std::string> returned;
   for (const auto& m : ms)
