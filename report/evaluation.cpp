@@ -635,7 +635,9 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     d["mutants"] = full["mutants"].size();
     d["counts"] = full["counts"];
     const double score = full["score"].get<double>();
-    d["score"] = std::round(score * 10) / 10;
+    // Shown to 0.1, cut down, never rounded up: 94.96 shown as 95.0 beside
+    // "below 95%" read as a score that reaches it.
+    d["score"] = std::floor(score * 10 + 1e-9) / 10;
     d["reaches_minimum"] = count("killed") + count("survived") > 0 && score + 1e-9 >= kMinScore;
     d["seconds"] = std::round(full.value("wall_seconds", 0.0));
     json survivors = json::array(), equivalent = json::array();

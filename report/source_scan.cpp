@@ -414,7 +414,17 @@ RustUnsafe scan_rust_unsafe(std::string_view src) {
           site.kind = "block";
           ++r.blocks;
           const std::size_t close = matching(s, k + 1);
-          for (std::size_t j = k + 1; j < close && !site.calls_c; ++j) site.calls_c = s.text[j] == "bindings";
+          // A call of a C function: bindings::name( (a path ending in a
+          // call), not a C type named (MaybeUninit::<bindings::phy_driver>).
+          for (std::size_t j = k + 1; j < close && !site.calls_c; ++j) {
+            if (s.text[j] != "bindings") continue;
+            std::size_t e = j + 1;
+            while (e < close && (s.text[e] == "::" || s.text[e] == ":" ||
+                                 (!s.text[e].empty() &&
+                                  (std::isalnum(static_cast<unsigned char>(s.text[e][0])) || s.text[e][0] == '_'))))
+              ++e;
+            site.calls_c = e < close && s.text[e] == "(";
+          }
         } else if (next == "fn" || (next == "extern" && k + 3 < s.text.size() && s.text[k + 3] == "fn")) {
           site.kind = "fn";
           ++r.fns;

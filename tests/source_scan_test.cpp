@@ -72,6 +72,9 @@ impl Device {
     fn raw(&self) {
         let p = unsafe { *self.ptr };
     }
+    fn zeroed() -> bindings::phy_driver {
+        unsafe { core::mem::MaybeUninit::<bindings::phy_driver>::zeroed().assume_init() }
+    }
 }
 unsafe impl Send for Device {}
 unsafe trait Marker {}
@@ -79,14 +82,16 @@ macro_rules! m { () => { unsafe { x() } } }
 )";
   const RustUnsafe u = scan_rust_unsafe(src);
   EXPECT_EQ(u.fns, 2u);
-  EXPECT_EQ(u.blocks, 3u);
+  EXPECT_EQ(u.blocks, 4u);
   EXPECT_EQ(u.impls, 1u);
   EXPECT_EQ(u.traits, 1u);
   EXPECT_EQ(u.safety_comments, 2u);
   std::vector<std::string> ctx;
   for (const auto& s : u.sites)
     if (s.kind == "block") ctx.push_back(s.context + (s.calls_c ? " (C)" : ""));
-  EXPECT_THAT(ctx, ElementsAre("impl Device, fn read (C)", "impl Device, fn raw", "macro_rules! m"));
+  // A C type named in a block is no call of C (counted as one until 2026-12-07).
+  EXPECT_THAT(
+      ctx, ElementsAre("impl Device, fn read (C)", "impl Device, fn raw", "impl Device, fn zeroed", "macro_rules! m"));
 }
 
 TEST(LineCounts, CodeCommentBlank) {
