@@ -27,7 +27,7 @@ struct CostRow {
 struct DriverSize {
   std::string object;      // what was measured
   std::string how;         // "kbuild object (kernel flags)", ...
-  std::uint64_t text = 0;  // .text*
+  std::uint64_t text = 0;  // .text*, .init.text, .exit.text
   std::uint64_t data = 0;  // .rodata*, .data*, .bss*
   std::string error;       // why it could not be measured (then text and data mean nothing)
 };

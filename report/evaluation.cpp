@@ -1075,10 +1075,12 @@ json maintenance(const Sources& s, const json& hist) {
 struct Exercised {
   std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> scenarios;  // (impl, driver, cb)
   std::map<std::string, std::vector<std::string>> divergences;  // driver -> descriptions
+  std::set<std::string> ran;                                    // the implementations the check ran (their titles)
 };
 
 Exercised exercised(const CheckReport& rep) {
   Exercised e;
+  for (Impl i : rep.impls) e.ran.insert(impl_title(i));
   for (const auto& row : rep.rows) {
     std::string driver;
     for (const auto& run : row.runs)
@@ -1098,15 +1100,26 @@ Exercised exercised(const CheckReport& rep) {
 
 json code_cell(const std::optional<Snippet>& sn, Lang lang, const std::string& path, const std::string& fallback) {
   if (!sn) return {{"present", false}, {"note", fallback}, {"html", ""}, {"code", ""}};
-  return {{"present", true},  {"html", highlight_html(sn->code, lang)}, {"code", sn->code},
-          {"where", fmt::format("{}:{}-{}", path, sn->first_line, sn->last_line)}, {"note", fallback}};
+  return {{"present", true},
+          {"html", highlight_html(sn->code, lang)},
+          {"code", sn->code},
+          {"where", fmt::format("{}:{}-{}", path, sn->first_line, sn->last_line)},
+          {"note", ""}};  // the fallback is for a cell without code
 }
 
 // Per implementation: how many scenarios of the suite ran `cb` of `driver`,
-// and the first few of their names.
-json exercised_cells(const Exercised& ex, const std::string& driver, const std::string& cb) {
+// and the first few of their names; only for an implementation that ran
+// and has a driver here (`has`: C, Rust, C++):
+// "0 scenario(s)" beside an implementation the check did not run (--impl
+// c,cxx), or that has no driver (the QT2025's C), read as the suite never
+// exercising code it could not have.
+json exercised_cells(const Exercised& ex, const std::string& driver, const std::string& cb,
+                     const std::array<bool, 3>& has) {
   json cells = json::array();
-  for (const char* impl : {"C", "Rust", "C++"}) {
+  const std::array<const char*, 3> impls = {"C", "Rust", "C++"};
+  for (std::size_t i = 0; i < impls.size(); ++i) {
+    const char* impl = impls[i];
+    if (!has[i] || !ex.ran.contains(impl)) continue;
     const auto it = ex.scenarios.find({impl, driver, cb});
     const std::size_t n = it == ex.scenarios.end() ? 0 : it->second.size();
     std::string names;
@@ -1146,7 +1159,7 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
                           s.rust_driver.present ? "not implemented: phylib's generic routine" : "no Rust driver in this tree");
   row["cxx"] = code_cell(x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx,
                          s.cxx_driver.path, "not implemented: phylib's generic routine");
-  row["exercised"] = exercised_cells(ex, e.name, cb);
+  row["exercised"] = exercised_cells(ex, e.name, cb, {s.c_driver.present, s.rust_driver.present && r, x != nullptr});
   // The page never says "not implemented" next to a callback the suite ran:
   // the source scanner missing it is said instead.
   for (const auto& cell : row["exercised"]) {
