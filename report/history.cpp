@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -191,8 +192,10 @@ Result<std::map<std::string, std::pair<std::size_t, std::size_t>>> churn_of(git_
                                                                             std::map<std::string, bool>& dir_changed,
                                                                             std::vector<std::string>& followed) {
   std::map<std::string, std::pair<std::size_t, std::size_t>> churn;
+  std::set<std::string> renamed_away;  // old paths this commit renamed to a tracked one
   for (std::size_t pi = 0; pi < paths.size(); ++pi) {
     const std::string p = paths[pi];
+    if (renamed_away.contains(p)) continue;  // its lines are the new path's, diffed there
     const std::string dir = dir_of(p);
     auto [it, fresh] = dir_changed.try_emplace(dir, true);
     if (fresh && !dir.empty()) {
@@ -207,15 +210,24 @@ Result<std::map<std::string, std::pair<std::size_t, std::size_t>>> churn_of(git_
     const auto before = entry_id(parent, p);
     if (!before) return std::unexpected(before.error());
     if (same(*now, *before)) continue;
+    auto base = *before;  // what the commit changed the file from
     if (*now && !*before && parent) {
       auto old = renamed_from(r, parent, t, p);
       if (!old) return std::unexpected(old.error());
-      if (*old && std::find(paths.begin(), paths.end(), **old) == paths.end()) {
-        paths.push_back(**old);
-        followed.push_back(**old);
+      if (*old) {
+        // A rename's churn is its diff against the file it renamed, not
+        // the whole file added (asix.c -> ax88796b.c counted every line).
+        auto was = entry_id(parent, **old);
+        if (!was) return std::unexpected(was.error());
+        base = *was;
+        renamed_away.insert(**old);
+        if (std::find(paths.begin(), paths.end(), **old) == paths.end()) {
+          paths.push_back(**old);
+          followed.push_back(**old);
+        }
       }
     }
-    auto lines = line_stats(r, *before, *now, p);
+    auto lines = line_stats(r, base, *now, p);
     if (!lines) return std::unexpected(lines.error());
     churn[p] = *lines;
   }
