@@ -1401,6 +1401,36 @@ json driver_side_by_side(const Sources& s, const CDriverEntry& e, const DriverTy
           {"callbacks", rows}, {"divergences", div}};
 }
 
+// What the C driver writes to register its module, as the Rust driver's
+// module_phy_driver! and the C++ REFDRV_MODULE_PHY_DRIVER hold it in one
+// place: the module's description, author and license, module_phy_driver(),
+// the device table and MODULE_DEVICE_TABLE, in source order, the gaps
+// between them shown as "...". (The cell held module_phy_driver() alone:
+// one line beside the others' eleven.)
+std::optional<Snippet> c_module_registration(std::string_view src) {
+  std::vector<Snippet> parts;
+  for (const char* macro :
+       {"MODULE_DESCRIPTION", "MODULE_AUTHOR", "MODULE_LICENSE", "module_phy_driver", "MODULE_DEVICE_TABLE"})
+    if (auto sn = find_invocation(src, Lang::kC, macro)) parts.push_back(std::move(*sn));
+  // The table MODULE_DEVICE_TABLE(mdio, NAME) names.
+  static const std::regex table(R"(MODULE_DEVICE_TABLE\s*\(\s*\w+\s*,\s*(\w+)\s*\))");
+  std::cmatch m;
+  if (std::regex_search(src.data(), src.data() + src.size(), m, table))
+    if (auto sn = find_array_definition(src, Lang::kC, m[1].str())) parts.push_back(std::move(*sn));
+  if (parts.empty()) return std::nullopt;
+  std::sort(parts.begin(), parts.end(), [](const Snippet& a, const Snippet& b) { return a.first_line < b.first_line; });
+  Snippet out;
+  out.first_line = parts.front().first_line;
+  out.last_line = parts.front().last_line;
+  out.code = parts.front().code;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    out.code += parts[i].first_line > out.last_line + 1 ? "\n...\n" : "\n";
+    out.code += parts[i].code;
+    out.last_line = std::max(out.last_line, parts[i].last_line);
+  }
+  return out;
+}
+
 json side_by_side(const Sources& s, const CheckReport& rep) {
   json j;
   j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
@@ -1442,7 +1472,7 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
   j["helpers"] = shared_helpers(s, c_table);
   // How each registers its module.
   j["module"] = {
-      {"c", code_cell(find_invocation(s.c_driver.text, Lang::kC, "module_phy_driver"), Lang::kC, s.c_driver.path, "")},
+      {"c", code_cell(c_module_registration(s.c_driver.text), Lang::kC, s.c_driver.path, "")},
       {"rust", code_cell(s.rust_driver.present ? find_invocation(s.rust_driver.text, Lang::kRust, "module_phy_driver")
                                                : std::nullopt,
                          Lang::kRust, s.rust_driver.path, "no Rust driver in this tree")},

@@ -599,6 +599,23 @@ std::optional<Snippet> find_invocation(std::string_view src, Lang lang, std::str
   return std::nullopt;
 }
 
+std::optional<Snippet> find_array_definition(std::string_view src, Lang lang, std::string_view name) {
+  const auto all = tokenize(src, lang);
+  const Sig s = significant_tokens(src, all);
+  for (std::size_t k = 0; k + 4 < s.toks.size(); ++k) {
+    if (s.text[k] != name || s.text[k + 1] != "[" || s.text[k + 2] != "]" || s.text[k + 3] != "=" ||
+        s.text[k + 4] != "{")
+      continue;
+    std::size_t end = matching(s, k + 4);
+    if (end + 1 < s.toks.size() && s.text[end + 1] == ";") ++end;
+    // Back to the start of the declaration: after the previous ';' or '}'.
+    std::size_t from = k;
+    while (from > 0 && s.text[from - 1] != ";" && s.text[from - 1] != "}" && s.text[from - 1] != "{") --from;
+    return snippet(src, all, s, from, std::min(end, s.toks.size() - 1));
+  }
+  return std::nullopt;
+}
+
 std::set<std::string> called_names(std::string_view code, Lang lang) {
   const auto all = tokenize(code, lang);
   const Sig s = significant_tokens(code, all);

@@ -72,6 +72,9 @@ struct Snippet {
   int first_line = 0, last_line = 0;
 };
 
+// The definition of the array `name` (`... name[] = { ... };`, C), from the
+// start of its declaration.
+[[nodiscard]] std::optional<Snippet> find_array_definition(std::string_view src, Lang lang, std::string_view name);
 // A C or C++ function definition at file scope (or in a namespace).
 [[nodiscard]] std::optional<Snippet> find_function(std::string_view src, Lang lang, std::string_view name);
 // A Rust fn: in `impl ... for Type` / `impl Type` when `type` is given, else at module level.

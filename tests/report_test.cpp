@@ -539,6 +539,13 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
     EXPECT_GT(c["exercised"][1]["scenarios"].get<int>(), 0) << c["callback"];
   }
   EXPECT_THAT(qt_cbs, ElementsAre("probe", "read_status"));
+  // The C module's registration is all of it, as the Rust and C++ cells
+  // hold theirs: module info, module_phy_driver(), the device table.
+  const std::string c_module = r["side_by_side"]["module"]["c"]["code"];
+  for (const char* part : {"MODULE_DESCRIPTION(", "MODULE_AUTHOR(", "MODULE_LICENSE(",
+                           "module_phy_driver(asix_driver);", "asix_tbl[] = {", "MODULE_DEVICE_TABLE(mdio, asix_tbl);"})
+    EXPECT_THAT(c_module, HasSubstr(part));
+  EXPECT_THAT(c_module, HasSubstr("\n...\n")) << "the gaps between the parts are marked";
   std::vector<std::string> cbs;
   for (const auto& c : drivers[0]["callbacks"]) cbs.push_back(c["callback"]);
   EXPECT_THAT(cbs, ElementsAre("read_status", "suspend", "resume", "soft_reset", "link_change_notify"));
