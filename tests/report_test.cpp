@@ -599,6 +599,11 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(md, HasSubstr("| Rust driver (tree) | "));
   EXPECT_THAT(md, HasSubstr("| drivers/net/phy/b.c | B | flap, step 6 (expect) | expected link up (phylib: down) |"));
   EXPECT_THAT(md, HasSubstr("| config_init | "));
+  // The Markdown says what the C++ check found or why it did not run, as
+  // the HTML does (it had no C++ row, and said nothing when the check did
+  // not run).
+  EXPECT_THAT(md, HasSubstr("C++ escape hatches ("));
+  EXPECT_THAT(md, ::testing::Not(HasSubstr("{{")));
   EXPECT_THAT(md, HasSubstr("# Asix PHY reference drivers: C, Rust and C++ on Linux 6.12"));
   EXPECT_THAT(md, HasSubstr("all expectations hold, all implementations equivalent."));
   EXPECT_THAT(md, HasSubstr("At every point the implementations handled the error identically."));
