@@ -1333,6 +1333,13 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
       ++n;
       const auto at = line.find_first_not_of(" \t\r");
       if (at == std::string::npos || line[at] == '#' || line.starts_with("---") || line.starts_with("...")) continue;
+      // A document that is a null (~, null, Null, NULL) is valid YAML: a
+      // scenario is a map, and that is what is wrong with it.
+      std::string word = line.substr(at);
+      if (const auto end = word.find_first_of(" \t\r#"); end != std::string::npos) word.resize(end);
+      if (word == "~" || word == "null" || word == "Null" || word == "NULL")
+        return fail(fmt::format("{}:{}:{}: the document is a null ({}): a scenario is a map of name, models, steps, ...",
+                                file, n, at + 1, word));
       return fail(fmt::format("{}:{}:{}: not valid YAML here: the parser read nothing from this line on", file, n,
                               at + 1));
     }

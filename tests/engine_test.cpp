@@ -242,6 +242,8 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - &e {expect: {link: down}}\n  - attach\n  - *e\n"),
             "test.yaml:6:5: a YAML alias (*name): refdrv does not take aliases (what it says of the node would name "
             "its anchor's line, not this one); write the node out here");
+  EXPECT_EQ(error_of("# nothing but\n~\n"),
+            "test.yaml:2:1: the document is a null (~): a scenario is a map of name, models, steps, ...");
   // 0 is the runner's "no budget given": every run would have been a hang.
   EXPECT_EQ(error_of("name: x\ntime-budget: 0s\nmodels: [AX88772A]\nsteps: []\n"),
             "test.yaml:2:14: time-budget must be more than 0 (the virtual time after which a run is a hang)");
