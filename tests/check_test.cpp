@@ -866,6 +866,28 @@ void put_source(const fs::path& path, const std::string& text, bool older = fals
   if (older) fs::last_write_time(path, fs::last_write_time(path) - std::chrono::hours(24 * 365 * 20));
 }
 
+// Whether `scenarios` run equivalent on the copy `copy` of a tree once
+// `source` in it holds `text` (put there as put_source does), on `impls`;
+// `compiled`, when given, is an object the copy's build must compile itself
+// rather than link from the tree it reuses.
+bool equivalent_with_source(const fs::path& copy, const fs::path& source, const std::string& text, bool older,
+                            const std::vector<Scenario>& scenarios, std::vector<Impl> impls,
+                            const std::string& compiled) {
+  put_source(source, text, older);
+  EnvironmentOptions o = env_options();
+  o.kernel = copy.string();
+  o.quiet = true;
+  auto env = Environment::open(o);
+  EXPECT_TRUE(env) << env.error().message;
+  if (!env) return false;
+  if (!compiled.empty()) {
+    EXPECT_FALSE((*env)->built().inherited.contains(compiled)) << compiled << " was linked from the tree's build";
+  }
+  CheckOptions co;
+  co.impls = std::move(impls);
+  return run_check(**env, scenarios, co).all_equivalent();
+}
+
 // A copy's driver source replaced by a file with an older modification
 // time (cp -p, rsync -a, tar do that) is compiled again: the verdict is on
 // the code the copy has. ninja alone compares times and kept the object of
@@ -883,13 +905,7 @@ TEST(Reuse, ASourceReplacedByAnOlderFileIsCompiledAgain) {
   planted.replace(planted.find(toggle), toggle.size(), "ret = 0;");
   const auto scenarios = only(suite(), {"quirk-ax88796b-reset-toggle"});
   const auto equivalent_with = [&](const std::string& text, bool older) {
-    put_source(driver, text, older);
-    EnvironmentOptions o = env_options();
-    o.kernel = copy.string();
-    o.quiet = true;
-    auto env = Environment::open(o);
-    EXPECT_TRUE(env) << env.error().message;
-    return env && check(**env, scenarios).all_equivalent();
+    return equivalent_with_source(copy, driver, text, older, scenarios, {Impl::kC, Impl::kRust, Impl::kCxx}, {});
   };
   // Both variants differ from the tree the copy reuses, so both are
   // compiled in the copy's build (the original would be the tree's object).
@@ -915,17 +931,7 @@ TEST(Reuse, ARustModuleFileReplacedByAnOlderFileIsCompiledAgain) {
   planted.replace(planted.find(right), right.size(), "bit_field.get(16, 1) == AUTONEG_COMPLETED");
   const auto scenarios = only(suite(), {"advertise-10-only"});
   const auto equivalent_with = [&](const std::string& text, bool older) {
-    put_source(phy_rs, text, older);
-    EnvironmentOptions o = env_options();
-    o.kernel = copy.string();
-    o.quiet = true;
-    auto env = Environment::open(o);
-    EXPECT_TRUE(env) << env.error().message;
-    if (!env) return false;
-    EXPECT_FALSE((*env)->built().inherited.contains("rust/kernel.o")) << "the crate was linked from the tree's build";
-    CheckOptions co;
-    co.impls = {Impl::kC, Impl::kRust};
-    return run_check(**env, scenarios, co).all_equivalent();
+    return equivalent_with_source(copy, phy_rs, text, older, scenarios, {Impl::kC, Impl::kRust}, "rust/kernel.o");
   };
   const std::string commented = *original + "\n// refdrv test: an edit that changes no code\n";
   EXPECT_FALSE(equivalent_with(planted, false)) << "the wrong bit diverges";
