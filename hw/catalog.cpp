@@ -268,6 +268,10 @@ std::optional<PhyModelSpec> find_phy_model(std::string_view name) {
 bool is_generic_model(std::string_view name) { return name.starts_with("generic"); }
 
 std::string model_for_phy_id(std::uint32_t phy_id, std::uint32_t mask) {
+  // No bit to compare (an entry that matches through its match_phy_device()
+  // alone, phy_id 0 and mask 0): every model would match, and the first
+  // (the AX88772A) was taken as if it were that PHY's.
+  if (mask == 0) return "generic";
   for (const auto& m : models())
     if (!is_generic_model(m.name) && (m.phy_id & mask) == (phy_id & mask)) return m.name;
   // A vendor's family model, run under the entry's own ID.

@@ -81,17 +81,42 @@ std::string stopped_in(const RunResult& r, const Scenario& sc) {
   return "in " + step_label(sc, r.steps_run - 1);
 }
 
-// For a failure on the generic model after the driver used vendor
-// registers: that the model gives them no meaning.
+}  // namespace
+
+bool model_stands_in(const DriverRow& row) {
+  if (row.model.empty() || hw::is_generic_model(row.model)) return false;
+  const auto spec = hw::find_phy_model(row.model);
+  return spec && (spec->phy_id & row.mask) != (row.phy_id & row.mask);
+}
+
+namespace {
+
+// For a failure on the generic model, or on a vendor family's model that
+// stands in for another PHY of the family, after the driver used vendor
+// registers: that the model gives them no meaning, or not this PHY's.
 std::string vendor_hint(const DriverRow& row) {
-  if ((row.vendor_registers.empty() && row.vendor_mmd_registers.empty()) || !hw::is_generic_model(row.model)) return {};
+  if (row.vendor_registers.empty() && row.vendor_mmd_registers.empty()) return {};
+  const bool generic = hw::is_generic_model(row.model);
+  if (!generic && !model_stands_in(row)) return {};
   std::vector<std::string> regs;
   for (int v : row.vendor_registers) regs.push_back(fmt::format("0x{:02x}", v));
   for (const auto& [mmd, reg] : row.vendor_mmd_registers) regs.push_back(fmt::format("{}.0x{:04x}", mmd, reg));
   return fmt::format(
-      "; the driver used vendor register(s) {}, which the {} model stores but does not drive: if it relies on "
-      "them for what failed, only a vendor model can tell a driver bug from the model's gap",
-      fmt::join(regs, ", "), row.model);
+      "; the driver used vendor register(s) {}, which the {} model {}: if it relies on them for what failed, only a "
+      "model of this PHY can tell a driver bug from the model's gap",
+      fmt::join(regs, ", "), row.model,
+      generic ? "stores but does not drive" : "(another PHY of the family, standing in) may not drive as this PHY does");
+}
+
+// The driver the run bound, when it is another entry's (registered earlier
+// for the same ID): what the run then did was that driver's.
+std::optional<std::string> bound_other(const RunResult& r, const DriverRow& row) {
+  for (const auto& e : r.trace.events())
+    if (e.kind == TraceKind::kBind && !e.name.view().empty()) {
+      if (e.name.view() == row.name) return std::nullopt;
+      return std::string(e.name.view());
+    }
+  return std::nullopt;
 }
 
 // For a failure after the driver wrote to a PHY whose reset was still in
@@ -157,6 +182,17 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
   }
   if (!row.bound) {
     row.conformance = Conformance::kNotApplicable;
+    // Another entry of the same ID bound first: its errors and registers
+    // are not this entry's (they were reported as this one's).
+    if (const auto other = bound_other(r, row); other && *other != "Generic PHY" && *other != "Generic Clause 45 PHY") {
+      row.reason = fmt::format("not bound: the driver '{}' bound the PHY (it matches this ID too and was registered "
+                               "earlier), so this entry's driver never ran",
+                               *other);
+      if (r.stop) row.reason += fmt::format("; the run then stopped {} (in '{}'): {}", stopped_in(r, sc), *other, *r.stop);
+      row.vendor_registers.clear();
+      row.vendor_mmd_registers.clear();
+      return;
+    }
     if (first_failed && first_failed->step <= 1)
       row.reason = "not bound: " + first_failed->message +
                    (r.stop ? fmt::format("; the run then stopped {} (not this entry's driver): {}", stopped_in(r, sc),
@@ -170,7 +206,11 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
           "driver",
           errno_name(static_cast<int>(-probe_error)));
     row.reason += vendor_hint(row);
-    if (row.matches_by_callback)
+    if (row.matches_by_callback && row.phy_id == 0 && row.mask == 0)
+      row.reason += "; it matches with its own match_phy_device() only (its table gives no ID: phy_id 0, mask 0), and "
+                    "the ID refdrv presents (0x00000000, on the generic model) is not one it accepts: what it accepts "
+                    "is in that function, not in its table";
+    else if (row.matches_by_callback)
       row.reason += fmt::format(
           "; it matches with its own match_phy_device(), which may need more than the {} model gives it ({})",
           row.model,
@@ -755,8 +795,8 @@ std::string selection_note(const DriversReport& r) {
 
 std::string format_drivers(const DriversReport& r) {
   std::string out =
-      fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, else a generic "
-                  "model (Clause 22; Clause 45 for the drivers of Clause-45 PHYs)\n\n",
+      fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, of its vendor's family "
+                  "(standing in), else a generic model (Clause 22; Clause 45 for the drivers of Clause-45 PHYs)\n\n",
                   r.tree_version);
   out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", "file", "phy_driver", "phy_id", "built", "bound",
                      "conf", "reason");
@@ -788,6 +828,19 @@ std::string format_drivers(const DriversReport& r) {
                        "without meaning: what the driver does through them was not checked (the JSON names each "
                        "entry's model and registers).\n",
                        weak);
+  // A pass on a vendor family's model standing in for another PHY of the
+  // family: the abilities phylib read (where the entry sets no .features)
+  // and the vendor registers are that model's PHY's. A 10/100 part passed a
+  // 1000 Mb/s leg so (the RTL8201F on the RTL8211F's model).
+  std::vector<std::string> stand_in;
+  for (const auto& row : r.rows)
+    if (row.conformance == Conformance::kPass && model_stands_in(row)) stand_in.push_back(row.name);
+  if (!stand_in.empty())
+    out += fmt::format("Note: {} of the passes ran on a vendor family's model standing in for their PHY ({}{}): "
+                       "its abilities and vendor registers are the family model's PHY's, not necessarily theirs (a "
+                       "10/100 part among them was taken through gigabit legs it cannot do).\n",
+                       stand_in.size(), fmt::join(stand_in.begin(), stand_in.begin() + std::min<std::size_t>(stand_in.size(), 6), ", "),
+                       stand_in.size() > 6 ? ", ..." : "");
   if (!r.states_sampled.empty())
     out += fmt::format("Note: phylib's state was sampled, not watched at every store ({}).\n", r.states_sampled);
   if (!r.states_hooked.empty())

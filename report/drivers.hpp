@@ -72,6 +72,11 @@ struct DriverRow {
   std::string divergence;
 };
 
+// The entry ran on a vendor family's model whose own PHY is another of the
+// family (the RTL8201F on the RTL8211F's model): what phylib read of its
+// abilities, and its vendor registers, are that PHY's.
+[[nodiscard]] bool model_stands_in(const DriverRow& row);
+
 // An entry's main run: bound (the expectation of step 2, the entry's own
 // driver is bound, held), then the first failure: a kernel service refdrv
 // does not emulate is n/a (not the driver's fault), not bound is n/a (the

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "engine/scenario.hpp"
+#include "hw/catalog.hpp"
 #include "kernel/kbuild.hpp"
 #include "kernel/tree.hpp"
 
@@ -87,6 +88,50 @@ TEST(Drivers, ACrashBeforeTheDriverIsSeenBoundFailsTheEntry) {
   EXPECT_EQ(verdict(std::nullopt, sc->steps.size(), false).conformance, report::Conformance::kNotApplicable);
   EXPECT_EQ(verdict(std::nullopt, sc->steps.size(), true).conformance, report::Conformance::kPass);
   EXPECT_EQ(verdict("crash: SIGSEGV", 4, true).conformance, report::Conformance::kFail);
+}
+
+// Another entry of the same ID registered first binds the PHY: this entry's
+// row says so, and the bound driver's errors and registers are not put on
+// it (VSC8572's row reported mscc's -ENOENT and registers as its own).
+// A row on a vendor family's model standing in for another PHY of the
+// family says so (RTL8201F passed gigabit legs on the RTL8211F's model).
+TEST(Drivers, AnotherEntryBoundFirstAndAFamilyModelStandingInAreSaid) {
+  auto sc = parse_scenario(report::conformance_scenario_yaml("Vitesse VSC8572", 0x000704d0), "conf.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  RunResult r;
+  r.steps_run = 2;
+  r.expectations.push_back({.step = 0, .where = "conf.yaml:5:5", .ok = false, .message = "attach returned -ENOENT"});
+  r.expectations.push_back({.step = 1, .where = "conf.yaml:6:5", .ok = false, .message = "driver is Other"});
+  TraceEvent bind;
+  bind.kind = TraceKind::kBind;
+  bind.name = "Microsemi GE VSC8572 SyncE";
+  r.trace.add(bind);
+  TraceEvent vendor;
+  vendor.kind = TraceKind::kMdioRead;
+  vendor.reg = 0x1f;
+  r.trace.add(vendor);
+  report::DriverRow row;
+  row.name = "Vitesse VSC8572";
+  row.model = "generic";
+  report::classify_conformance(r, *sc, row);
+  EXPECT_EQ(row.conformance, report::Conformance::kNotApplicable);
+  EXPECT_EQ(row.reason,
+            "not bound: the driver 'Microsemi GE VSC8572 SyncE' bound the PHY (it matches this ID too and was "
+            "registered earlier), so this entry's driver never ran");
+  EXPECT_TRUE(row.vendor_registers.empty()) << "the other driver's registers";
+
+  report::DriverRow rtl8201f;
+  rtl8201f.phy_id = 0x001cc816;
+  rtl8201f.mask = 0xffffffff;
+  rtl8201f.model = hw::model_for_phy_id(rtl8201f.phy_id, rtl8201f.mask);
+  EXPECT_EQ(rtl8201f.model, "Realtek-RTL821x");
+  EXPECT_TRUE(report::model_stands_in(rtl8201f));
+  report::DriverRow rtl8211f = rtl8201f;
+  rtl8211f.phy_id = 0x001cc916;
+  EXPECT_FALSE(report::model_stands_in(rtl8211f)) << "the model's own PHY";
+  report::DriverRow generic;
+  generic.model = "generic";
+  EXPECT_FALSE(report::model_stands_in(generic)) << "a generic model is said in its own note";
 }
 
 using MakefileTree = ScratchTree;

@@ -163,6 +163,9 @@ TEST(Catalog, AConformanceRunUsesRefdrvsModelOfThatPhyElseTheGenericOne) {
       {0x01410f10, 0xfffffff0, "generic-c45", "88X2222, before Marvell's OUI"},
       {0x00a19410, 0xffffffff, "generic-c45", "TN2020"},
       {0x0a0b0c30, 0xffffffff, "generic", "the generic-c45 model's own ID picks no generic model"},
+      // No bit to compare (an entry matching through match_phy_device()
+      // alone): every model matched, and the AX88772A was taken.
+      {0x00000000, 0x00000000, "generic", "mask 0 names no PHY"},
   };
   for (const Case& c : cases)
     EXPECT_EQ(model_for_phy_id(c.id, c.mask), c.model) << fmt::format("0x{:08x}: {}", c.id, c.why);
