@@ -185,7 +185,11 @@ Result<void> make_reproducer_dir(const std::filesystem::path& dir) {
 
 // Each failing entry's failing scenario, to replay with refdrv trace
 // --all-phy-drivers; its first line says what failed.
-Result<std::size_t> write_reproducers(const report::DriversReport& rep, const std::filesystem::path& dir) {
+// `replay`: the environment's options as replay_options() gives them (the
+// tree, every --replace, --all-phy-drivers): without them a reproducer of a
+// patched driver replayed on the tree's own, and passed.
+Result<std::size_t> write_reproducers(const report::DriversReport& rep, const std::filesystem::path& dir,
+                                      const std::string& replay) {
   std::set<std::string> used;
   std::size_t n = 0;
   for (const auto& row : rep.rows) {
@@ -196,9 +200,10 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
     std::string why = fmt::format("{} ({}), failed at {}: {}", row.name, row.file, row.failed_step, row.reason);
     std::replace(why.begin(), why.end(), '\n', ' ');  // one comment line
     std::string text = "# refdrv drivers: " + why + "\n";
+    text += fmt::format("# replay: refdrv trace{} FILE\n", replay);
     if (!row.divergence.empty())
-      text += fmt::format("# replay the comparison: refdrv run --all-phy-drivers --impl {} FILE\n",
-                          impl_list(row.implementations));
+      text +=
+          fmt::format("# replay the comparison: refdrv run{} --impl {} FILE\n", replay, impl_list(row.implementations));
     text += row.failing_scenario;
     if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
     ++n;
@@ -238,10 +243,11 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
       !w)
     return report_error(w.error());
   if (!reproducers.empty()) {
-    auto n = write_reproducers(*rep, reproducers);
+    const std::string replay = replay_options(eo);
+    auto n = write_reproducers(*rep, reproducers, replay);
     if (!n) return report_error(n.error());
-    fmt::print(stderr, "Reproducers: {} failing entr{} written to {}; replay one with refdrv trace --all-phy-drivers FILE\n",
-               *n, *n == 1 ? "y" : "ies", reproducers);
+    fmt::print(stderr, "Reproducers: {} failing entr{} written to {}; replay one with refdrv trace{} FILE\n", *n,
+               *n == 1 ? "y" : "ies", reproducers, replay);
   }
   if (rep->count(report::Conformance::kFail)) return kExitFailure;
   // Nothing ran (a --file whose entries are all skipped, or that has none):

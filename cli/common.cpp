@@ -181,6 +181,11 @@ void add_env_options(CLI::App* cmd, Common& c, bool firmware) {
          "TREE_PATH=FILE: compile FILE instead of the tree's TREE_PATH (a driver, phylib or Rust source), "
          "rebuilding only that object; repeatable")
       ->type_name("TREE_PATH=FILE")
+      // One value per --replace: a scenario file after it is the command's
+      // (it was taken as a second TREE_PATH=FILE and refused).
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->check(CLI::Validator(
           [](std::string& in) -> std::string {
             const auto eq = in.find('=');
