@@ -401,7 +401,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/5";
+  j["schema"] = "refdrv-check-report/6";
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;
   json impls = json::array();
@@ -417,7 +417,8 @@ nlohmann::json check_report_json(const CheckReport& rep) {
     json r = {{"scenario", row.scenario->name},
               {"file", row.scenario->file},
               {"model", row.model},
-              {"passed", row.passed()},
+              // null where nothing ran: false read as a failure in a check that passed
+              {"passed", row.runs.empty() ? json(nullptr) : json(row.passed())},
               {"equivalent", row.equivalent() && row.compared()},
               {"compared", row.compared()},
               {"own_drivers_compared", row.own_drivers_compared()}};
