@@ -766,7 +766,7 @@ std::string runs_summary(const DriversReport& r) {
     swept += row.legs ? 1 : 0;
   }
   std::string out = fmt::format(
-      "{} run{}: each entry's main scenario, then for the {} whose main scenario passed {} leg{} (the other "
+      "{} run{}: each entry's main scenario, then for the {} whose main scenario's expectations held {} leg{} (the other "
       "partners, both forced modes, a flap, an MDIO error at each access of attach: {} error{} propagated, {} "
       "ignored by attach).",
       r.runs, r.runs == 1 ? "" : "s", swept, legs, legs == 1 ? "" : "s", propagated, propagated == 1 ? "" : "s",
