@@ -228,8 +228,9 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   const RunResult b = run_scenario(**env, *s, model, (*impls)[1], ro);
   auto div = compare(*s, a, b);
   if (!div) {
-    fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n", impl_title((*impls)[0]),
-               impl_title((*impls)[1]), s->name, model);
+    fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n({}; {}; {})\n", impl_title((*impls)[0]),
+               impl_title((*impls)[1]), s->name, model, level_name(Level::kMdio), level_name(Level::kEvents),
+               level_name(Level::kOutcome));
     // One model is compared; a scenario of several says which were not.
     if (d.model.empty() && s->models.size() > 1)
       fmt::print("(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
