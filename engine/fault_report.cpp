@@ -139,6 +139,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
 nlohmann::json fault_report_json(const SweepReport& rep) {
   using nlohmann::json;
   json j;
+  j["schema"] = "refdrv-faults/1";
   j["tool"] = "refdrv faults";
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   json impls = json::array();

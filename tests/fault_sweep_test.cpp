@@ -97,6 +97,7 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   EXPECT_THAT(text, HasSubstr("Accesses phylib made itself (bus registration, state machine, phylib calls):"));
 
   const auto j = fault_report_json(rep);
+  EXPECT_EQ(j["schema"], "refdrv-faults/1");
   EXPECT_EQ(j["counts_by_origin"]["driver"]["c"]["ignored"], rep.counts_by_origin.at(Impl::kC)[driver][ignored]);
   EXPECT_EQ(j["points"].size(), rep.points.size());
   EXPECT_EQ(j["counts"]["rust"]["phylib_error_state"], rep.counts.at(Impl::kRust)[2]);
