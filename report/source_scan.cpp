@@ -804,18 +804,31 @@ CDriverTables c_phy_driver_tables(std::string_view src) {
     std::size_t item = eq + 2;  // start of the current top-level item
     // An item that ends before `end` and is not a brace initialiser (a
     // macro): counted, not read.
+    // Preprocessor lines between items are transparent, but what `#if 0`
+    // leaves out (up to its #else or #endif) is no entry: marvell.c keeps
+    // three so, which kbuild never compiles. Per nesting level: whether
+    // that level's code is compiled out.
+    std::vector<bool> dead_levels;
+    const auto dead = [&] { return std::find(dead_levels.begin(), dead_levels.end(), true) != dead_levels.end(); };
     auto close_item = [&](std::size_t end) {
-      if (end > item && s.text[item] != "{") ++out.unread;
+      if (end > item && s.text[item] != "{" && !dead()) ++out.unread;
     };
     for (std::size_t e = eq + 2; e < array_end; ++e) {
-      // Preprocessor lines between items (#if 0 ... #endif) are transparent.
       if (s.toks[e].kind == Tok::kPreproc) {
+        std::string d(s.text[e]);
+        d.erase(std::remove_if(d.begin(), d.end(), [](char c) { return c == ' ' || c == '\t'; }), d.end());
+        if (d.starts_with("#if"))
+          dead_levels.push_back(d == "#if0");
+        else if ((d.starts_with("#else") || d.starts_with("#elif")) && !dead_levels.empty())
+          dead_levels.back() = d.starts_with("#else") ? !dead_levels.back() : false;
+        else if (d.starts_with("#endif") && !dead_levels.empty())
+          dead_levels.pop_back();
         if (e == item) ++item;
         continue;
       }
       if (s.text[e] == "{" && e == item) {
         const std::size_t entry_end = matching(s, e);
-        out.entries.push_back(parse_driver_entry(s, e, entry_end));
+        if (!dead()) out.entries.push_back(parse_driver_entry(s, e, entry_end));
         e = entry_end;
         continue;
       }
