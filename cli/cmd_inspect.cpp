@@ -420,7 +420,7 @@ int cmd_suite(bool show, const std::string& name) {
 std::vector<Command> inspect_commands(CLI::App& app, Common& common) {
   std::vector<Command> out;
   auto ta = std::make_shared<TraceArgs>();
-  auto* trace = app.add_subcommand("trace", "print one implementation's trace of a scenario (or of a quick attach/start)");
+  auto* trace = app.add_subcommand("trace", "print the trace of a scenario (or of a quick attach/start) on one implementation, or on each of --impl's, one after the other");
   add_env_options(trace, common);
   add_all_phy_drivers_option(trace, common);
   add_impl_option(trace, common, ImplChoice::kList);

@@ -147,7 +147,8 @@ void add_tree_options(CLI::App* cmd, Common& c) {
           ""))
       ->excludes(kernel);
   cmd->add_flag("-q,--quiet", c.env.quiet,
-                "no progress lines (and, where --json - or --ktap - takes standard output, no table on stderr either)");
+                "no progress lines (and, on a command with --json or --ktap, when - sends one to standard output, no "
+                "table on stderr either)");
 }
 
 void add_all_phy_drivers_option(CLI::App* cmd, Common& c) {
