@@ -307,14 +307,18 @@ class Worker {
       }
       if (next == jobs_.size() || restart) break;
       const double left = opt_.wall_seconds - seconds_since(job_start);
-      if (left <= 0) {
-        hung = true;
-        break;
-      }
       pollfd p{in, POLLIN, 0};
-      const int pr = ::poll(&p, 1, static_cast<int>(left * 1000) + 1);
+      // Past the budget, what the worker already sent is read first: a
+      // result that arrived just at the deadline is a result, not a hang.
+      const int pr = ::poll(&p, 1, left <= 0 ? 0 : static_cast<int>(left * 1000) + 1);
       if (pr < 0 && errno == EINTR) continue;
-      if (pr == 0) continue;  // the budget is checked above
+      if (pr == 0) {
+        if (left <= 0) {
+          hung = true;
+          break;
+        }
+        continue;  // the budget is checked above
+      }
       const ssize_t n = ::read(in, chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;  // the worker ended
