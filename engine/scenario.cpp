@@ -1230,22 +1230,32 @@ std::optional<std::uint64_t> parse_duration(const std::string& text) {
 namespace {
 std::atomic<std::uint64_t> g_safety_net_hits{0};
 
-// Where the first YAML document after the first that has a node has its
-// first node, if one has (an empty or null document is none). A bounded
-// number of documents is read:
-// yaml-cpp 0.7's LoadAll loops for ever, allocating, on input its parser
-// cannot advance over (", y"; found by the parser fuzzer), handing back
-// empty documents.
-std::optional<YAML::Mark> second_document(const std::string& text) {
-  struct FirstNode final : YAML::EventHandler {
-    std::optional<YAML::Mark> at;
+// What one pass over the text's documents finds that a load does not say:
+// where the first YAML document after the first that has a node has its
+// first node, if one has (an empty or null document is none), and where the
+// first document's first alias (*name) is. yaml-cpp hands back an alias as
+// the node it names, with the anchor's position: a step written `- *e`
+// failed "at" the line of its anchor, not its own, so aliases are refused
+// rather than reported at the wrong line. A bounded number of documents is
+// read: yaml-cpp 0.7's LoadAll loops for ever, allocating, on input its
+// parser cannot advance over (", y"; found by the parser fuzzer), handing
+// back empty documents.
+struct DocumentScan {
+  std::optional<YAML::Mark> second_document, first_alias;
+};
+DocumentScan scan_documents(const std::string& text) {
+  struct Marks final : YAML::EventHandler {
+    std::optional<YAML::Mark> first_node, first_alias;
     void note(const YAML::Mark& m) {
-      if (!at) at = m;
+      if (!first_node) first_node = m;
     }
     void OnDocumentStart(const YAML::Mark&) override {}
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
+      note(m);
+      if (!first_alias) first_alias = m;
+    }
     void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
     void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
       note(m);
@@ -1258,46 +1268,23 @@ std::optional<YAML::Mark> second_document(const std::string& text) {
   };
   std::istringstream in(text);
   YAML::Parser parser(in);
-  FirstNode first;
-  if (!parser.HandleNextDocument(first)) return std::nullopt;
+  DocumentScan out;
+  Marks first;
+  if (!parser.HandleNextDocument(first)) return out;
+  out.first_alias = first.first_alias;
   // Past empty documents too (`---` twice, `...` then `---`): one with a
   // node after them would otherwise be dropped. At most 64 of them: past
   // that the text is what LoadAll would loop on (the checks after the load
   // refuse it).
   for (int i = 0; i < 64; ++i) {
-    FirstNode next;
-    if (!parser.HandleNextDocument(next)) return std::nullopt;
-    if (next.at) return next.at;
-  }
-  return std::nullopt;
-}
-}
-
-namespace {
-// Where the first alias (*name) of the text's first document is, if any.
-// yaml-cpp hands back an alias as the node it names, with the anchor's
-// position: a step written `- *e` failed "at" the line of its anchor, not
-// its own, so aliases are refused rather than reported at the wrong line.
-std::optional<YAML::Mark> first_alias(const std::string& text) {
-  struct Aliases final : YAML::EventHandler {
-    std::optional<YAML::Mark> at;
-    void OnDocumentStart(const YAML::Mark&) override {}
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
-      if (!at) at = m;
+    Marks next;
+    if (!parser.HandleNextDocument(next)) return out;
+    if (next.first_node) {
+      out.second_document = next.first_node;
+      return out;
     }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-  };
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  Aliases aliases;
-  parser.HandleNextDocument(aliases);
-  return aliases.at;
+  }
+  return out;
 }
 }  // namespace
 
@@ -1309,11 +1296,12 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
     root = YAML::Load(text);
     // One scenario per file: a second document (after ---) would otherwise
     // be dropped without a word.
-    if (const auto second = second_document(text))
+    const DocumentScan scan = scan_documents(text);
+    if (const auto& second = scan.second_document)
       return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
                               "put this one in a file of its own",
                               file, second->line + 1, second->column + 1));
-    if (const auto alias = first_alias(text))
+    if (const auto& alias = scan.first_alias)
       return fail(
           fmt::format("{}:{}:{}: a YAML alias (*name): refdrv does not take aliases (what it says of the "
                       "node would name its anchor's line, not this one); write the node out here",
