@@ -598,7 +598,6 @@ class Parser {
     return f;
   }
 
-  // expect: registers: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}.
   // A fault on accesses to a register no frame on a model's bus can
   // address never fires there: a Clause-22 register where the MAC does only
   // Clause-45 frames (the QT2025), a Clause-45 one where it does only
@@ -620,6 +619,7 @@ class Parser {
     return {};
   }
 
+  // expect: registers: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}.
   Result<std::vector<RegisterExpectation>> registers(const YAML::Node& regs) const {
     std::vector<RegisterExpectation> out;
     if (!regs.IsMap() || regs.size() == 0)
