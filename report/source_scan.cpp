@@ -419,10 +419,7 @@ RustUnsafe scan_rust_unsafe(std::string_view src) {
           for (std::size_t j = k + 1; j < close && !site.calls_c; ++j) {
             if (s.text[j] != "bindings") continue;
             std::size_t e = j + 1;
-            while (e < close && (s.text[e] == "::" || s.text[e] == ":" ||
-                                 (!s.text[e].empty() &&
-                                  (std::isalnum(static_cast<unsigned char>(s.text[e][0])) || s.text[e][0] == '_'))))
-              ++e;
+            while (e < close && (s.text[e] == ":" || s.toks[e].kind == Tok::kIdent)) ++e;
             site.calls_c = e < close && s.text[e] == "(";
           }
         } else if (next == "fn" || (next == "extern" && k + 3 < s.text.size() && s.text[k + 3] == "fn")) {
@@ -802,14 +799,14 @@ CDriverTables c_phy_driver_tables(std::string_view src) {
     if (eq + 1 >= s.toks.size() || s.text[eq] != "=" || s.text[eq + 1] != "{") continue;
     const std::size_t array_end = matching(s, eq + 1);
     std::size_t item = eq + 2;  // start of the current top-level item
-    // An item that ends before `end` and is not a brace initialiser (a
-    // macro): counted, not read.
     // Preprocessor lines between items are transparent, but what `#if 0`
     // leaves out (up to its #else or #endif) is no entry: marvell.c keeps
     // three so, which kbuild never compiles. Per nesting level: whether
     // that level's code is compiled out.
     std::vector<bool> dead_levels;
     const auto dead = [&] { return std::find(dead_levels.begin(), dead_levels.end(), true) != dead_levels.end(); };
+    // An item that ends before `end` and is not a brace initialiser (a
+    // macro): counted, not read.
     auto close_item = [&](std::size_t end) {
       if (end > item && s.text[item] != "{" && !dead()) ++out.unread;
     };
