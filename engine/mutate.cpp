@@ -2,6 +2,7 @@
 #include "engine/mutate.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -10,12 +11,11 @@
 #include <sstream>
 #include <tuple>
 
-#include <unistd.h>
-
 #include "base/text.hpp"
 #include "engine/check.hpp"
 #include "engine/groups.hpp"
 #include "kernel/cache.hpp"
+#include "kernel/kbuild.hpp"
 #include "kernel/process.hpp"
 
 namespace refdrv {
@@ -632,11 +632,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
       static const std::regex diag(R"((error: [^\n]*))");
       std::smatch dm;
       const bool refused = st && *st > 0 && *st < 128 && std::regex_search(text, dm, diag);
-      bool machine = false;
-      for (const char* sign : {"Killed signal", "No space left on device", "Cannot allocate memory",
-                               "virtual memory exhausted", "out of memory"})
-        machine = machine || text.find(sign) != std::string::npos;
-      if (!refused || machine) {
+      if (!refused || !kernel::machine_failure(text).empty()) {
         put(original);
         return fail(fmt::format("building refdrv with C++ mutant #{} failed, not for the mutant ({}): {}", m.id,
                                 !st ? st.error().message : fmt::format("exit status {}", *st),

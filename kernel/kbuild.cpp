@@ -110,9 +110,7 @@ int default_jobs() {
 
 }  // namespace
 
-// What in a failed build's log says the machine failed, not the code: a
-// compiler the kernel killed (out of memory), a full disk, memory refused.
-static std::string machine_failure(const std::string& log) {
+std::string machine_failure(const std::string& log) {
   static constexpr std::array<std::string_view, 5> kSigns = {"Killed signal terminated program",
                                                              "No space left on device", "virtual memory exhausted",
                                                              "Cannot allocate memory", "out of memory allocating"};

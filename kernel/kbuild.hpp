@@ -186,6 +186,10 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opti
 // step was killed, or its log shows the machine failing (a compiler killed
 // for memory, a full disk): then it is a plain error, no verdict on the code.
 Result<void> run_logged(const Command& cmd, const std::string& what);
+// What in a failed build's log says the machine failed, not the code: a
+// compiler the kernel killed (out of memory), a full disk, memory refused;
+// the sign found, or "" when there is none.
+[[nodiscard]] std::string machine_failure(const std::string& log);
 
 // Whether the configured tree in the cache directory `dir` still matches the
 // tree at `root`: the first recorded file (header, Kconfig, Makefile) that
