@@ -388,10 +388,11 @@ static void refdrv_phy_drivers_unregister(struct refdrv_foreign_driver *drivers,
 		if (reg->key != drivers)
 			continue;
 		*pp = reg->next;
-                /* In table order, as phy_drivers_unregister() does for C's
-                 * module_phy_driver and Rust's Registration. */
-                for (i = 0; i < reg->n; i++) phy_driver_unregister(&reg->drivers[i].drv);
-                kfree(reg->drivers);
+		/* In table order, as phy_drivers_unregister() does for C's
+		 * module_phy_driver and Rust's Registration. */
+		for (i = 0; i < reg->n; i++)
+			phy_driver_unregister(&reg->drivers[i].drv);
+		kfree(reg->drivers);
 		kfree(reg);
 		return;
 	}
