@@ -525,8 +525,7 @@ json safe_code(const Sources& s, bool run_tool) {
     }
     text += fmt::format(
         " On the C++ side the drivers (of every driver group) have {} escape hatch(es) and the abstraction {} (with {} "
-        "SAFETY "
-        "comments). The two counts are not the same guarantee: in Rust's safe code the compiler proves that no "
+        "SAFETY comments). The two counts are not the same guarantee: in Rust's safe code the compiler proves that no "
         "reference outlives what it borrows (in the unsafe code counted above, the SAFETY comments argue it "
         "instead), while C++ has no borrow checker, and the escape-hatch check refuses the patterns by which a "
         "driver could keep a Device or a view past its owner (docs/cxx-driver.md).",
