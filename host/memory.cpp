@@ -76,10 +76,25 @@ void fill_poison(std::byte* payload, std::size_t len) {
   payload[len - 1] = static_cast<std::byte>(kPoisonEnd);
 }
 
+// The first of `len` bytes that is not `value`, or len; eight at a time
+// (every kfree() checks a red zone, every reuse a free block's poison).
+std::size_t first_other_than(const std::byte* p, std::size_t len, unsigned char value) {
+  const std::uint64_t word = 0x0101010101010101ULL * value;
+  std::size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, sizeof w);
+    if (w != word) break;
+  }
+  for (; i < len; ++i)
+    if (p[i] != static_cast<std::byte>(value)) return i;
+  return len;
+}
+
 // The first byte of a free payload that no longer holds the poison, or len.
 std::size_t poison_broken_at(const std::byte* payload, std::size_t len) {
-  for (std::size_t i = 0; i + 1 < len; ++i)
-    if (payload[i] != static_cast<std::byte>(kPoisonFree)) return i;
+  const std::size_t at = first_other_than(payload, len - 1, kPoisonFree);
+  if (at < len - 1) return at;
   return payload[len - 1] == static_cast<std::byte>(kPoisonEnd) ? len : len - 1;
 }
 
@@ -243,14 +258,12 @@ bool MemoryAccount::release(void* ptr) {
     return true;
   }
   unpoison(base_ + off, payload_bytes(h.cls));
-  for (std::size_t i = h.size; i < payload_bytes(h.cls); ++i)
-    if (base_[off + i] != static_cast<std::byte>(kRedActive)) {
-      damage_ = fmt::format(
-          "kfree() found the bytes after a {}-byte object overwritten (its byte {} no longer 0xcc: a heap overrun; "
-          "SLUB with slub_debug=Z reports 'Right Redzone overwritten' here)",
-          h.size, i);
-      break;
-    }
+  const std::size_t slack = payload_bytes(h.cls) - h.size;
+  if (const std::size_t at = first_other_than(base_ + off + h.size, slack, kRedActive); at < slack)
+    damage_ = fmt::format(
+        "kfree() found the bytes after a {}-byte object overwritten (its byte {} no longer 0xcc: a heap overrun; "
+        "SLUB with slub_debug=Z reports 'Right Redzone overwritten' here)",
+        h.size, h.size + at);
   set_live(off, false);
   --head_.live;
   head_.live_bytes -= h.size;

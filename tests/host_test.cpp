@@ -127,6 +127,18 @@ TEST(MemoryAccount, FreeAndNewBlocksHoldSlubsPoisonAndAWriteAfterFreeIsFound) {
   EXPECT_FALSE(m.take_overwritten()) << "taken once";
   ASSERT_TRUE(m.release(p));
   EXPECT_TRUE(holds_poison(p, 32)) << "the pattern is whole again";
+  p[30] = 0;  // the last poisoned byte before the end marker, past the whole words
+  EXPECT_EQ(m.allocate(17, 8), p);
+  const auto late = m.take_overwritten();
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->first_byte, 30u);
+  ASSERT_TRUE(m.release(p));
+  p[31] = 0;  // the end marker
+  EXPECT_EQ(m.allocate(17, 8), p);
+  const auto marker = m.take_overwritten();
+  ASSERT_TRUE(marker);
+  EXPECT_EQ(marker->first_byte, 31u);
+  ASSERT_TRUE(m.release(p));
   m.release_all();
 }
 
@@ -144,6 +156,13 @@ TEST(MemoryAccount, AWritePastAnObjectIsFoundByKfree) {
   ASSERT_TRUE(damage);
   EXPECT_THAT(*damage, ::testing::HasSubstr("the bytes after a 20-byte object overwritten (its byte 20"));
   EXPECT_FALSE(m.take_damage()) << "taken once";
+  // The last byte of a long red zone (a 100-byte object in a 128-byte block).
+  auto* q = static_cast<unsigned char*>(m.allocate(100, 8));
+  q[127] = 0;
+  ASSERT_TRUE(m.release(q));
+  const auto last = m.take_damage();
+  ASSERT_TRUE(last);
+  EXPECT_THAT(*last, ::testing::HasSubstr("the bytes after a 100-byte object overwritten (its byte 127"));
   // 16 bytes fill a block: the overrun lands in the next block's header.
   auto* a = static_cast<unsigned char*>(m.allocate(16, 8));
   auto* b = static_cast<unsigned char*>(m.allocate(16, 8));
