@@ -56,7 +56,13 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
     bool hit = false;
     switch (r.trigger) {
       case FaultTrigger::kAccessIndex:
-        hit = index == r.index;
+        // A kind of one direction whose index falls on an access of the
+        // other fires at the next access of its own (it used to pass and
+        // inject nothing, silently); the count says it fired.
+        if (applies && index >= r.index && reg_counts_[i] == 0) {
+          reg_counts_[i] = 1;
+          hit = true;
+        }
         break;
       case FaultTrigger::kRegister:
         if (reg == r.reg && applies) {

@@ -98,7 +98,7 @@ class FaultInjector {
  private:
   std::uint64_t next_random();
   std::vector<FaultRule> rules_;
-  std::vector<std::uint64_t> reg_counts_;  // per rule
+  std::vector<std::uint64_t> reg_counts_;  // per rule: accesses counted (register), fired or not (access)
   std::uint64_t state_ = 0x853c49e6748fea9bULL;
   std::uint64_t accesses_ = 0;
   std::uint64_t injected_ = 0;

@@ -512,6 +512,27 @@ TEST(Faults, ByAccessIndexHitsExactlyThatAccess) {
   EXPECT_FALSE(f.decide(1, 1, false).fault);
 }
 
+// A kind of one direction whose index falls on an access of the other
+// fires at the next access of its own direction, once; a rule restricted to
+// an address, at the next access to it. Both used to pass and inject
+// nothing, and the scenario passed (a review, 2026-12-07).
+TEST(Faults, AnAccessIndexOnTheOtherDirectionFiresAtTheNextAccessOfItsOwn) {
+  FaultInjector f({{.kind = FaultKind::kReadError, .trigger = FaultTrigger::kAccessIndex, .index = 1}}, 1);
+  EXPECT_FALSE(f.decide(1, 0, false).fault);
+  EXPECT_FALSE(f.decide(1, 0, true).fault) << "access 1 is a write";
+  EXPECT_FALSE(f.decide(1, 0, true).fault);
+  EXPECT_EQ(f.decide(1, 1, false).error, -kEIO) << "the first read from access 1 on";
+  EXPECT_FALSE(f.decide(1, 1, false).fault) << "once";
+  FaultInjector w({{.kind = FaultKind::kWriteError, .trigger = FaultTrigger::kAccessIndex, .index = 0}}, 1);
+  EXPECT_FALSE(w.decide(1, 1, false).fault);
+  EXPECT_EQ(w.decide(1, 0, true).error, -kEIO);
+  EXPECT_EQ(w.injected(), 1u);
+  FaultInjector a({{.kind = FaultKind::kError, .trigger = FaultTrigger::kAccessIndex, .index = 0, .addr = 2}}, 1);
+  EXPECT_FALSE(a.decide(1, 1, false).fault) << "access 0 is to address 1";
+  EXPECT_TRUE(a.decide(2, 1, false).fault);
+  EXPECT_FALSE(a.decide(2, 1, false).fault);
+}
+
 // Where two rules match one access the first listed decides it, but every
 // rule counts the access: a rule fires where it would without the rules
 // before it. So the fault sweep's rule, placed first, replaces a
