@@ -336,16 +336,21 @@ class Run {
         break;
       }
       case Step::Kind::kMdioRead:
-        op = REFDRV_OP_MDIO_READ;
-        a = st.addr >= 0 ? st.addr : addr_;
-        b = st.reg;
-        break;
       case Step::Kind::kMdioWrite:
-        inst_->exempt_wire();  // a register written behind the driver's back
-        op = REFDRV_OP_MDIO_WRITE;
+        if (st.kind == Step::Kind::kMdioWrite) inst_->exempt_wire();  // a register written behind the driver's back
         a = st.addr >= 0 ? st.addr : addr_;
-        b = st.reg;
-        c = st.value;
+        if (hw::c45::is_c45(static_cast<unsigned>(st.reg))) {
+          // MMD.register: mdiobus_c45_read()/_write() (a Clause-22 call with
+          // the encoded number used to fail with -EOPNOTSUPP, the step passing).
+          op = st.kind == Step::Kind::kMdioRead ? REFDRV_OP_MDIO_READ_C45 : REFDRV_OP_MDIO_WRITE_C45;
+          b = hw::c45::devad_of(static_cast<unsigned>(st.reg));
+          c = hw::c45::reg_of(static_cast<unsigned>(st.reg));
+          d = st.value;
+        } else {
+          op = st.kind == Step::Kind::kMdioRead ? REFDRV_OP_MDIO_READ : REFDRV_OP_MDIO_WRITE;
+          b = st.reg;
+          c = st.value;
+        }
         break;
       case Step::Kind::kMiiRead:
       case Step::Kind::kMiiWrite:
