@@ -15,6 +15,7 @@
 #include "engine/fuzz_campaign.hpp"
 #include "host/store_watch.hpp"
 #include "kernel/cache.hpp"
+#include "kernel/groups.hpp"
 
 namespace refdrv::cli {
 
@@ -99,6 +100,12 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
                stats.execs, stats.wall_seconds, rate,
                stats.exec_per_sec ? fmt::format(", libFuzzer's average {}", stats.exec_per_sec) : "",
                stats.peak_rss_mb, stats.last_status);
+    std::vector<std::string> others;
+    for (const auto& g : kernel::driver_groups())
+      if (&g != &kernel::reference_group()) others.push_back(g.title);
+    fmt::print("  models fuzzed: {} ({}){}\n", fmt::join(kernel::reference_group().models, ", "),
+               kernel::reference_group().title,
+               others.empty() ? "" : fmt::format("; not fuzzed: {} (refdrv check runs them)", fmt::join(others, ", ")));
     fmt::print("  phylib's state in the campaign: {}; in the replays: {}\n",
                stats.state.empty() ? "the fuzz target did not say how it observed it" : stats.state, replays);
     if (stats.kernel_coverage_off)
@@ -155,6 +162,23 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     seed_corpus(a.write_seeds);
     fmt::print("seed corpus (the default suite, encoded) in {}\n", a.write_seeds);
     return 0;
+  }
+  // The fuzz inputs run the reference group's models only: a driver of
+  // another group given to --replace would never run, and the campaign
+  // would say "No finding" of it. Refused before the build.
+  if (!c.env.overlay.empty()) {
+    auto tree = tree_of(c.env);
+    if (!tree) return report_error(tree.error());
+    for (const auto& g : kernel::driver_groups()) {
+      if (&g == &kernel::reference_group()) continue;
+      const kernel::GroupSources src = kernel::sources_of(*tree, g);
+      for (const auto& [path, file] : c.env.overlay)
+        if (path == src.c_source || path == src.rust_source)
+          return report_error({fmt::format(
+              "--replace {}: that is a driver of the {} group, which refdrv fuzz never runs (its inputs run "
+              "the {} models {}); refdrv check --replace runs it",
+              path, g.title, kernel::reference_group().title, fmt::join(kernel::reference_group().models, ", "))});
+    }
   }
   auto env = Environment::open(c.env);
   if (!env) return report_error(env.error());
