@@ -2,6 +2,7 @@
 #include "engine/fuzz.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -57,13 +58,54 @@ FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResu
       return {true, fmt::format("leak-{}", impl_name(impls[i])),
               fmt::format("the {} implementation leaked {} bytes at teardown", impl_title(impls[i]), r.leaked_bytes)};
   }
-  for (std::size_t i = 1; i < runs.size(); ++i)
-    for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome}) {
-      const auto k = static_cast<std::size_t>(l) - 1;
-      if (runs[i].digest[k] == runs[0].digest[k]) continue;
-      return {true, fmt::format("divergence-{}-{}", impl_name(impls[i]), level_slug(l)),
-              fmt::format("{} and {} differ: {}", impl_title(impls[0]), impl_title(impls[i]), level_name(l))};
+  // The first level at which any two differ, and who agrees with whom
+  // there: the signature the shrinker keeps, so a candidate where another
+  // implementation is the odd one out, or where all differ, is another
+  // finding, not a smaller one of this (it used to name only the first
+  // implementation that differed from impls[0], blaming Rust for a bug
+  // planted in C).
+  for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome}) {
+    const auto k = static_cast<std::size_t>(l) - 1;
+    std::vector<std::size_t> agree(runs.size(), 0);  // how many others share each one's digest
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      for (std::size_t j = 0; j < runs.size(); ++j)
+        if (i != j && runs[i].digest[k] == runs[j].digest[k]) ++agree[i];
+    if (agree[0] + 1 == runs.size()) continue;  // all the same
+    const auto title = [&](std::size_t i) { return std::string(impl_title(impls[i])); };
+    std::vector<std::size_t> odd;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (agree[i] == 0) odd.push_back(i);
+    if (runs.size() >= 3 && odd.size() == 1 && std::count(agree.begin(), agree.end(), runs.size() - 2) ==
+                                                   static_cast<std::ptrdiff_t>(runs.size() - 1)) {
+      // One differs from all the others, which agree.
+      std::vector<std::string> rest;
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (i != odd[0]) rest.push_back(title(i));
+      return {true, fmt::format("divergence-{}-{}", impl_name(impls[odd[0]]), level_slug(l)),
+              fmt::format("{} differs from {} (which agree): {}", title(odd[0]), fmt::join(rest, " and "),
+                          level_name(l))};
     }
+    if (runs.size() == 2)
+      return {true, fmt::format("divergence-{}-{}", impl_name(impls[1]), level_slug(l)),
+              fmt::format("{} and {} differ: {}", title(0), title(1), level_name(l))};
+    // Three or more and no single odd one: every group by digest, in order.
+    std::vector<std::string> groups, names;
+    std::vector<bool> placed(runs.size(), false);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (placed[i]) continue;
+      std::vector<std::string> g, n;
+      for (std::size_t j = i; j < runs.size(); ++j)
+        if (!placed[j] && runs[j].digest[k] == runs[i].digest[k]) {
+          placed[j] = true;
+          g.push_back(title(j));
+          n.push_back(std::string(impl_name(impls[j])));
+        }
+      groups.push_back(fmt::format("{}", fmt::join(g, " = ")));
+      names.push_back(fmt::format("{}", fmt::join(n, "+")));
+    }
+    return {true, fmt::format("divergence-{}-{}", fmt::join(names, "-"), level_slug(l)),
+            fmt::format("{} differ: {}", fmt::join(groups, ", "), level_name(l))};
+  }
   return {};
 }
 

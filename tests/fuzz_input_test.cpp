@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "engine/fuzz.hpp"
 #include "engine/fuzz_input.hpp"
 #include "engine/shrink.hpp"
 #include "engine/suite.hpp"
@@ -157,6 +158,43 @@ TEST(Shrink, ABudgetOfZeroLeavesTheScenarioAlone) {
   s.steps = {step(Step::Kind::kStart), step(Step::Kind::kStop)};
   const Scenario m = shrink_scenario(s, [](const Scenario&) { return true; }, nullptr, 0);
   EXPECT_EQ(m.steps.size(), 2u);
+}
+
+
+// A finding's signature says who disagrees with whom at the first level
+// that differs: the implementation that is alone against the others, which
+// agree, is named (a bug planted in C used to be "divergence-rust-mdio",
+// "C and Rust differ", because Rust was the first to differ from C), and the
+// shrinker, which keeps the signature, can no longer swap one divergence for
+// another (a review, 2026-12-07).
+TEST(FuzzVerdict, TheOddImplementationOutIsNamedAndTheSignatureKeepsWhoAgrees) {
+  const std::vector<Impl> three = {Impl::kC, Impl::kRust, Impl::kCxx};
+  const auto runs = [](std::array<std::uint64_t, 3> c, std::array<std::uint64_t, 3> rust,
+                       std::array<std::uint64_t, 3> cxx) {
+    std::vector<RunResult> r(3);
+    r[0].digest = c;
+    r[1].digest = rust;
+    r[2].digest = cxx;
+    return r;
+  };
+  EXPECT_FALSE(judge_runs(three, runs({1, 2, 3}, {1, 2, 3}, {1, 2, 3})).finding);
+  const FuzzVerdict c = judge_runs(three, runs({9, 2, 3}, {1, 2, 3}, {1, 2, 3}));
+  EXPECT_EQ(c.signature, "divergence-c-mdio");
+  EXPECT_EQ(c.description, "C differs from Rust and C++ (which agree): MDIO sequence");
+  EXPECT_EQ(judge_runs(three, runs({1, 2, 3}, {1, 9, 3}, {1, 2, 3})).signature, "divergence-rust-events");
+  EXPECT_EQ(judge_runs(three, runs({1, 2, 3}, {1, 2, 3}, {1, 2, 9})).signature, "divergence-cxx-outcome");
+  const FuzzVerdict all = judge_runs(three, runs({1, 2, 3}, {5, 2, 3}, {7, 2, 3}));
+  EXPECT_EQ(all.signature, "divergence-c-rust-cxx-mdio");
+  EXPECT_EQ(all.description, "C, Rust, C++ differ: MDIO sequence");
+  // The first level decides: C alone at the MDIO level, though C++ alone
+  // differs in events.
+  EXPECT_EQ(judge_runs(three, runs({9, 2, 3}, {1, 2, 3}, {1, 8, 3})).signature, "divergence-c-mdio");
+  const std::vector<Impl> two = {Impl::kC, Impl::kCxx};
+  std::vector<RunResult> pair(2);
+  pair[1].digest = {0, 4, 0};
+  const FuzzVerdict p = judge_runs(two, pair);
+  EXPECT_EQ(p.signature, "divergence-cxx-events");
+  EXPECT_EQ(p.description, "C and C++ differ: events: states, return codes, link changes, WARNs, log");
 }
 
 }  // namespace
