@@ -262,7 +262,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
                unreproduced, raw_dir.string());
     return kExitFailure;
   }
-  return print_findings(found, *impls, replay_options(c.env));
+  return print_findings(found, *impls, replay_options(c.env) + wall_budget_option(ro.supervisor));
 }
 
 }  // namespace

@@ -120,6 +120,12 @@ FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vec
   return judge_runs(impls, out);
 }
 
+std::string wall_budget_option(const SupervisorOptions& o) {
+  // refdrv run's own default says nothing; any other budget is the one the
+  // finding was judged with (a hang at 2 ms is a pass at 30 s).
+  return o.wall_seconds == SupervisorOptions{}.wall_seconds ? "" : fmt::format(" --wall-budget {}", o.wall_seconds);
+}
+
 Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const ReproduceOptions& opt) {
   Reproducer rep;
   auto run_all = [&](const Scenario& s, std::vector<RunResult>* keep) {
@@ -151,8 +157,12 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
       rep.notes.push_back(fmt::format("{} stopped: {}", impl_title(opt.impls[i]), *runs[i].stop));
       for (const auto& l : runs[i].last_lines) rep.notes.push_back("  " + l);
     }
+  // Runs that stopped are not compared (as check's "uncompared"): the
+  // events of a run cut short differ from any other's without diverging.
   for (std::size_t i = 1; i < runs.size(); ++i)
-    if (auto d = compare(rep.scenario, runs[0], runs[i])) {
+    if (runs[0].stop || runs[i].stop)
+      continue;
+    else if (auto d = compare(rep.scenario, runs[0], runs[i])) {
       std::istringstream in(format_divergence(*d, opt.impls[0], opt.impls[i]));
       for (std::string line; std::getline(in, line);) rep.notes.push_back(line);
     }
@@ -163,8 +173,18 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
       "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run{} "
       "--impl {} {}",
       opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests,
-      env.replay_options(), impl_list(opt.impls), shell_word(rep.path));
-  if (shrunk.signature != signature) header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
+      env.replay_options() + wall_budget_option(opt.supervisor), impl_list(opt.impls), shell_word(rep.path));
+  if (!shrunk.finding) {
+    // Shrinking ended on a candidate that showed it, and a last run of it
+    // did not: said, not "shows: " and nothing.
+    const std::string flaky =
+        "its last run showed no finding: what it found depends on timing or load (a hang near the wall-clock "
+        "budget) or the runs are not deterministic";
+    header += " (" + flaky + ")";
+    rep.notes.push_back("the reproducer: " + flaky);
+  } else if (shrunk.signature != signature) {
+    header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
+  }
   if (auto w = kernel::write_file(rep.path, scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header)); !w) {
     // The finding stands; only its file is missing: said, never a path that
     // does not exist.

@@ -89,6 +89,10 @@ struct Reproducer {
 
 // Runs a decoded input contained; if it shows a finding, shrinks it (same
 // signature) and writes it as <out_dir>/<signature>.yaml.
+// The `refdrv run` option that replays with the wall-clock budget a finding
+// was judged with: empty for run's own default.
+[[nodiscard]] std::string wall_budget_option(const SupervisorOptions& o);
+
 Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const ReproduceOptions& options);
 
 }  // namespace refdrv

@@ -197,5 +197,17 @@ TEST(FuzzVerdict, TheOddImplementationOutIsNamedAndTheSignatureKeepsWhoAgrees) {
   EXPECT_EQ(p.description, "C and C++ differ: events: states, return codes, link changes, WARNs, log");
 }
 
+// A reproducer's replay command carries the wall-clock budget its finding
+// was judged with (refdrv fuzz's 10 s, or --wall-budget's), not refdrv run's
+// 30 s: a hang found at 2 ms passed at 30 s (a review, 2026-12-07).
+TEST(FuzzVerdict, TheReplayCommandKeepsTheWallClockBudget) {
+  EXPECT_EQ(wall_budget_option(SupervisorOptions{}), "");
+  SupervisorOptions o;
+  o.wall_seconds = 10;
+  EXPECT_EQ(wall_budget_option(o), " --wall-budget 10");
+  o.wall_seconds = 0.002;
+  EXPECT_EQ(wall_budget_option(o), " --wall-budget 0.002");
+}
+
 }  // namespace
 }  // namespace refdrv
