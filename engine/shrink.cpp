@@ -33,10 +33,11 @@ std::vector<T> ddmin(std::vector<T> items, const std::function<bool(const std::v
     if (n >= items.size()) break;
     n = std::min(n * 2, items.size());
   }
-  // Single-item removals until none helps (1-minimality).
+  // Single-item removals until none helps (1-minimality), down to no item
+  // at all: a finding of the bus registration or the probe needs no step.
   for (bool again = true; again && budget > 0;) {
     again = false;
-    for (std::size_t i = 0; i < items.size() && budget > 0 && items.size() > 1; ++i) {
+    for (std::size_t i = 0; i < items.size() && budget > 0; ++i) {
       std::vector<T> without = items;
       without.erase(without.begin() + static_cast<std::ptrdiff_t>(i));
       --budget;

@@ -153,6 +153,16 @@ TEST(Shrink, DeltaDebuggingKeepsOnlyWhatTheFindingNeeds) {
   EXPECT_TRUE(fails(m));
 }
 
+// A finding every candidate shows (one at bus registration or probe)
+// shrinks to no step at all; the last step was never tried away (a review,
+// 2026-12-07).
+TEST(Shrink, AFindingThatNeedsNoStepShrinksToNone) {
+  Scenario s;
+  s.steps = {step(Step::Kind::kWait, 1000000), step(Step::Kind::kStart), step(Step::Kind::kWait, 1000000)};
+  const Scenario m = shrink_scenario(s, [](const Scenario&) { return true; });
+  EXPECT_TRUE(m.steps.empty());
+}
+
 TEST(Shrink, ABudgetOfZeroLeavesTheScenarioAlone) {
   Scenario s;
   s.steps = {step(Step::Kind::kStart), step(Step::Kind::kStop)};
