@@ -49,7 +49,8 @@ struct FuzzSeed {
 // revision nibble of a model whose driver takes any revision. An unknown
 // model becomes the group's first. Rounded or clamped: durations to whole
 // milliseconds from 1 ms to 65.535 s, `seed` to 1-256, a fault's `nth` to
-// 254, `access` to 255, `probability` to 0.5. So six of the default
+// 254, `access` to 255, `probability` to 0.5, its `register` to a
+// Clause-22 number (0-31). So six of the default
 // suite's seeds (reset-never-completes and reset-slow, which differ from
 // an attach only in `timing`) decode to a plain attach.
 [[nodiscard]] std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s);
