@@ -45,6 +45,20 @@ PhyModelSpec asix(std::string name, std::uint32_t id, std::string description, b
   return s;
 }
 
+PhyModelSpec ax88772a() {
+  PhyModelSpec s = asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
+                        Quirks{.lpa_zero_with_legacy_partner = true,
+                               .lpa_stale_after_link_drop = true,
+                               .bmcr_shows_resolved_mode = true});
+  // Vendor registers 20-22 power up with the values the USB MAC driver
+  // checks and restores if they differ (drivers/net/usb/asix_devices.c,
+  // AX88772A_PHY14H_DEFAULT and the next two, in ax88772a_hw_reset()).
+  s.vendor_defaults[20 - 16] = 0x442c;
+  s.vendor_defaults[21 - 16] = 0x03c8;
+  s.vendor_defaults[22 - 16] = 0x4044;
+  return s;
+}
+
 std::array<PhyModelSpec, 9> build_models() {
   PhyModelSpec generic;
   generic.name = "generic";
@@ -142,10 +156,7 @@ std::array<PhyModelSpec, 9> build_models() {
   };
 
   return {
-      asix("AX88772A", 0x003b1861, "Asix AX88772A USB Ethernet, integrated 10/100 PHY", true,
-           Quirks{.lpa_zero_with_legacy_partner = true,
-                  .lpa_stale_after_link_drop = true,
-                  .bmcr_shows_resolved_mode = true}),
+      ax88772a(),
       asix("AX88772C", 0x003b1881, "Asix AX88772C USB Ethernet, integrated 10/100 PHY", true, Quirks{}),
       asix("AX88796B", 0x003b1841, "Asix AX88796B (X-Surf 100), 10/100 PHY; revisions in the low nibble", false,
            Quirks{.reset_needs_toggle = true}),
