@@ -87,8 +87,12 @@ void Qt2025Model::advance(Nanos now) {
         partner_.reset();
       }
     } else if (what == 2) {
+      // 45.2.1.1.1: the PMA/PMD's registers back to their defaults (low
+      // power off, 10G, 10GBASE-SR) and the bit self-clears. The vendor
+      // registers (the microcontroller's) are the chip's own and kept.
       reset_done_at_.reset();
-      pma_ctrl1_ &= static_cast<std::uint16_t>(~c45::ctrl1::kReset);
+      pma_ctrl1_ = c45::ctrl1::kSpeed10G;
+      pma_ctrl2_ = c45::ctrl2::k10GBaseSR;
     } else {
       link_ = true;
       link_at_.reset();
@@ -178,6 +182,10 @@ void Qt2025Model::write_c45(unsigned devad, unsigned reg, std::uint16_t value, N
       break;
   }
   if (devad == c45::kPmaPmd && reg == kRevisionReg) return;
+  // The PCS's and PHY XS's reset bits self-clear (45.2.3.1.1, 45.2.4.1.1):
+  // here the reset completes with the write.
+  if ((devad == c45::kPcs || devad == c45::kPhyXs) && reg == c45::kCtrl1)
+    value &= static_cast<std::uint16_t>(~c45::ctrl1::kReset);
   vendor_[key(devad, reg)] = value;
   if (devad == c45::kPmaPmd && reg == kMicroReset && micro_in_reset()) running_from_sram_ = false;
   if (devad == c45::kPcs && reg == kBootControl)
