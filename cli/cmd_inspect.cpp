@@ -389,9 +389,14 @@ int cmd_models() {
              "    {{autoneg: false, speed: 100, duplex: full}}         does not negotiate: parallel detection\n"
              "    with phy-id: 0x00221556, legacy-an: true, remote-fault: true as needed\n");
   fmt::print("\nQuirks:\n");
+  std::size_t name_width = 0, models_width = 0;
+  for (const auto& q : hw::quirk_catalog()) {
+    name_width = std::max(name_width, q.name.size());
+    models_width = std::max(models_width, q.models.size());
+  }
   for (const auto& q : hw::quirk_catalog())
-    fmt::print("  {:<26} {:<10} {}\n  {:<26} {:<10} Beyond the record (refdrv's reading): {}\n", q.name, q.models,
-               q.record, "", "", q.beyond_the_record);
+    fmt::print("  {:<{}} {:<{}} {}\n  {:<{}} {:<{}} Beyond the record (refdrv's reading): {}\n", q.name, name_width,
+               q.models, models_width, q.record, "", name_width, "", models_width, q.beyond_the_record);
   return 0;
 }
 

@@ -102,6 +102,13 @@ std::array<PhyModelSpec, 9> build_models() {
   marvell.family_mask = kOuiMask;  // OUI 00:50:43
   marvell.family_also = {0x01ff0cc0, 0x002b0b9b};  // MARVELL_PHY_ID_88E1111_FINISAR, _88E6393_FAMILY
   marvell.page_reg = 22;
+  // marvell.c: "A write to speed/duplex bits ... must be followed by a
+  // software reset. Otherwise, the write has no effect." and "A software
+  // reset is used to ensure a 'commit' of the changes" (after writing the
+  // MDI-X, downshift and LED registers): the reset applies what was
+  // written, it does not wipe it.
+  marvell.quirks.soft_reset_keeps_registers = true;
+  marvell.quirks.bmcr_mode_at_reset = true;
   marvell.speed_indication =
       SpeedIndication{.reg = 17, .ten = 0, .hundred = 0x4000, .gig = 0x8000, .full = 0x2000, .up = 0x0c00};
 
@@ -233,7 +240,7 @@ const std::array<Qt2025Spec, 2>& qt2025s() {
   return q;
 }
 
-constexpr std::array<QuirkInfo, 4> kQuirks = {{
+constexpr std::array<QuirkInfo, 6> kQuirks = {{
     {"reset-needs-toggle", "AX88796B",
      "drivers/net/phy/ax88796b.c, asix_soft_reset(): \"Asix PHY won't reset unless reset bit toggles\"; "
      "kernel-doc: \"Toggle BMCR_RESET bit off to accommodate broken AX8796B PHY implementation such as used on "
@@ -264,6 +271,18 @@ constexpr std::array<QuirkInfo, 4> kQuirks = {{
      "fallback, which tells the MAC BMCR's mode and is right only if BMCR shows the link's. If the chip kept BMCR's "
      "reset value (0x3100) instead, every implementation would tell the MAC 100/full on a 10 Mb/s link alike: "
      "scenarios/quirk-ax88772a-old-switch-10.yaml would fail on all three, not tell them apart."},
+    {"soft-reset-keeps-registers", "Marvell-88E1xxx",
+     "drivers/net/phy/marvell.c, m88e1121_config_aneg(): \"A software reset is used to "
+     "ensure a 'commit' of the changes is done.\" (after writing the MDI-X, downshift and LED registers)",
+     &Quirks::soft_reset_keeps_registers,
+     "Every register keeps its value across the reset, the page register and the MMDs included; the record says "
+     "the changes are committed, not which registers a reset leaves alone."},
+    {"bmcr-mode-at-reset", "Marvell-88E1xxx",
+     "drivers/net/phy/marvell.c, marvell_config_aneg(): \"A write to speed/duplex bits (that is performed by "
+     "genphy_config_aneg() call above) must be followed by a software reset. Otherwise, the write has no "
+     "effect.\"",
+     &Quirks::bmcr_mode_at_reset,
+     "The auto-negotiation enable bit is held with speed and duplex, and the written bits read back at once."},
 }};
 
 }  // namespace

@@ -109,6 +109,7 @@ PhyModel::PhyModel(PhyModelSpec spec) : spec_(std::move(spec)) {
 void PhyModel::load_defaults() {
   regs_.fill(0);
   regs_[kBmcr] = spec_.bmcr_default;
+  bmcr_committed_ = spec_.bmcr_default;
   regs_[kAdvertise] = spec_.advertise_default;
   regs_[kCtrl1000] = spec_.ctrl1000_default;
   for (unsigned i = 0; i < spec_.vendor_defaults.size(); ++i) regs_[kFirstVendor + i] = spec_.vendor_defaults[i];
@@ -139,10 +140,19 @@ ModeSet PhyModel::local_advertised() const {
   return s & spec_.abilities;
 }
 
+namespace {
+constexpr std::uint16_t kModeBits = bmcr::kAnEnable | bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex;
+}  // namespace
+
+std::uint16_t PhyModel::mode_bmcr() const {
+  if (!spec_.quirks.bmcr_mode_at_reset) return regs_[kBmcr];
+  return static_cast<std::uint16_t>((regs_[kBmcr] & ~kModeBits) | (bmcr_committed_ & kModeBits));
+}
+
 std::optional<Mode> PhyModel::forced_mode() const {
   // 22.2.4.1.3: speed selection bits 0.6 (MSB) and 0.13 (LSB); 0.8 duplex.
   // Both speed bits set is reserved: no link.
-  const std::uint16_t b = regs_[kBmcr];
+  const std::uint16_t b = mode_bmcr();
   if ((b & bmcr::kSpeed1000) && (b & bmcr::kSpeed100)) return std::nullopt;
   const int speed = (b & bmcr::kSpeed1000) ? 1000 : (b & bmcr::kSpeed100) ? 100 : 10;
   auto m = mode_from(speed, (b & bmcr::kFullDuplex) != 0);
@@ -182,7 +192,7 @@ void PhyModel::start_link(Nanos t) {
     return;
   }
   const PartnerProfile& p = *partner_;
-  const bool an = spec_.autoneg_capable && (regs_[kBmcr] & bmcr::kAnEnable);
+  const bool an = spec_.autoneg_capable && (mode_bmcr() & bmcr::kAnEnable);
   if (an) {
     advertised_ = local_advertised();
     phase_ = LinkPhase::kNegotiating;
@@ -278,7 +288,12 @@ void PhyModel::begin_reset(Nanos t) {
 
 void PhyModel::finish_reset(Nanos t) {
   reset_done_at_.reset();
-  load_defaults();
+  if (spec_.quirks.soft_reset_keeps_registers) {
+    regs_[kBmcr] &= static_cast<std::uint16_t>(~(bmcr::kReset | bmcr::kAnRestart));
+    bmcr_committed_ = regs_[kBmcr];
+  } else {
+    load_defaults();
+  }
   lpa_frozen_ = false;
   // Latched status returns to its default too (22.2.4.2.11: a PHY reset
   // clears remote fault; ANER's page received, 28.2.4.1.5).
@@ -404,7 +419,7 @@ std::uint16_t PhyModel::compose_bmsr() const {
   if (spec_.autoneg_capable) v |= bmsr::kAnAbility;
   const bool loopback = regs_[kBmcr] & bmcr::kLoopback;
   if (loopback || (phase_ == LinkPhase::kUp && !lstatus_latched_low_)) v |= bmsr::kLinkStatus;
-  if (an_complete_ && (regs_[kBmcr] & bmcr::kAnEnable)) v |= bmsr::kAnComplete;
+  if (an_complete_ && (mode_bmcr() & bmcr::kAnEnable)) v |= bmsr::kAnComplete;
   if (rfault_latched_) v |= bmsr::kRemoteFault;
   return v;
 }
@@ -547,8 +562,10 @@ void PhyModel::control_write(std::uint16_t value) {
   }
   const std::uint16_t stored = value & static_cast<std::uint16_t>(~bmcr::kAnRestart);
   regs_[kBmcr] = stored;
-  const std::uint16_t changed = old ^ stored;
-  const bool an_enabled = spec_.autoneg_capable && (stored & bmcr::kAnEnable);
+  // Mode bits held for the next reset change nothing now.
+  const std::uint16_t changed =
+      (old ^ stored) & static_cast<std::uint16_t>(spec_.quirks.bmcr_mode_at_reset ? ~kModeBits : 0xffff);
+  const bool an_enabled = spec_.autoneg_capable && (mode_bmcr() & bmcr::kAnEnable);
   if (stored & bmcr::kPowerDown) {
     if (!(old & bmcr::kPowerDown)) link_down(now_);
     phase_ = LinkPhase::kDown;

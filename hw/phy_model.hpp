@@ -110,6 +110,15 @@ struct Quirks {
   // and duplex bits (0.13, 0.8) show it while auto-negotiation is enabled,
   // where Clause 22 leaves their value open (they have no effect then).
   bool bmcr_shows_resolved_mode = false;
+  // A software reset (0.15) keeps every register (advertisement, 1000BASE-T
+  // control, vendor, paged and MMD registers): it only self-clears, and the
+  // chip applies what was written then. The power-on values come back only
+  // with power. (IEEE 802.3 22.2.4.1.1 leaves the other registers open.)
+  bool soft_reset_keeps_registers = false;
+  // BMCR's auto-negotiation enable, speed and duplex bits (0.12, 0.13, 0.6,
+  // 0.8) read back what was written but take effect at the next software
+  // reset.
+  bool bmcr_mode_at_reset = false;
 };
 
 // What registers 13/14 do (22.2.4.3.11-12). phylib's probe reads the EEE
@@ -363,6 +372,9 @@ class PhyModel final : public WiredPhy {
   [[nodiscard]] std::uint16_t partner_base_page() const;
   [[nodiscard]] ModeSet local_advertised() const;
   [[nodiscard]] std::optional<Mode> forced_mode() const;
+  // BMCR as the link uses it: with bmcr_mode_at_reset, its mode bits as of
+  // the last reset.
+  [[nodiscard]] std::uint16_t mode_bmcr() const;
   std::uint16_t mmd_access(bool is_write, std::uint16_t value);
   // A write of the control register, BMCR's layout: reset, power down,
   // loopback, autonegotiation enable and restart, forced speed and duplex.
@@ -381,6 +393,7 @@ class PhyModel final : public WiredPhy {
 
   std::optional<Nanos> reset_done_at_;
   bool reset_armed_ = true;   // reset_needs_toggle: bit was written as 0
+  std::uint16_t bmcr_committed_ = 0;  // bmcr_mode_at_reset: BMCR as of the last reset
 
   LinkPhase phase_ = LinkPhase::kDown;
   Nanos phase_done_at_ = 0;
