@@ -512,52 +512,94 @@ std::string format_commit_line(const CommitResult& r, std::size_t index, const s
          format_problems(r.problems, c.red, c.reset);
 }
 
+namespace {
+
+bool clean(const CommitResult& r) { return r.checked && r.exit_code == 0; }
+bool breaks(const CommitResult& r) { return r.checked && r.exit_code != 0; }
+bool unchecked(const CommitResult& r) { return !r.checked && !r.build_failed; }
+
+// Where the commit at `index` stands against what came before it: its
+// parents' results where they are in the range (topological order puts
+// them before it), else that they were not checked. Only a commit whose
+// every parent passes is the one that broke it; otherwise the break may be
+// older.
+std::string provenance(const CommitsReport& rep, std::size_t index) {
+  const CommitResult& r = rep.results[index];
+  if (r.commit.parents.empty()) {
+    // Parents unknown: the commit checked before it, as far as it goes.
+    if (index == 0)
+      return "  (the first commit of the range: the commit the range starts from was not checked, so if it fails "
+             "too the break is older; check a range that starts earlier)\n";
+    const CommitResult& before = rep.results[index - 1];
+    return fmt::format("  (the commit checked before it, {}, {}; its parents are not known, so the break may be "
+                       "older)\n",
+                       before.commit.short_sha(),
+                       clean(before) ? "passes" : before.build_failed ? "does not build" : "was not checked");
+  }
+  std::vector<std::string> said;
+  bool all_pass = true;
+  for (const auto& parent : r.commit.parents) {
+    const std::string sha = parent.substr(0, 12);
+    const auto at = std::find_if(rep.results.begin(), rep.results.begin() + static_cast<std::ptrdiff_t>(index),
+                                 [&](const CommitResult& c) { return c.commit.sha == parent; });
+    if (at == rep.results.begin() + static_cast<std::ptrdiff_t>(index)) {
+      said.push_back(fmt::format("its parent {} is outside the range and was not checked", sha));
+      all_pass = false;
+    } else if (clean(*at)) {
+      said.push_back(fmt::format("its parent {} passes", sha));
+    } else {
+      said.push_back(fmt::format("its parent {} {}", sha,
+                                 at->build_failed ? "does not build" : breaks(*at) ? "breaks it too" : "was not checked"));
+      all_pass = false;
+    }
+  }
+  return fmt::format("  ({}: {})\n", fmt::join(said, "; "),
+                     all_pass ? "this commit is where it breaks"
+                              : "the break may be older; a range that starts earlier, or the parent checked, says");
+}
+
+std::optional<std::size_t> first_of(const CommitsReport& rep, bool (*pred)(const CommitResult&)) {
+  for (std::size_t i = 0; i < rep.results.size(); ++i)
+    if (pred(rep.results[i])) return i;
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::string format_commits_summary(const CommitsReport& rep) {
-  const auto broken = rep.first_broken();
-  if (!broken) {
+  if (!rep.first_broken()) {
     const bool compared = std::all_of(rep.results.begin(), rep.results.end(), [](const CommitResult& r) { return r.equivalent; });
     return fmt::format("{} commit{} of {}: every one passes the check{}.\n", rep.results.size(),
                        rep.results.size() == 1 ? "" : "s", rep.range,
                        compared ? ", all implementations equivalent"
                                 : " (equivalence was not checked where a commit had no two implementations to compare)");
   }
-  const CommitResult& r = rep.results[*broken];
-  // A commit the check could not run on (its checkout failed, nothing ran)
-  // is said as such, not as one that breaks the check.
-  std::string out = fmt::format("first commit that {}: {} {}\n  {}\n",
-                                r.checked || r.build_failed ? "breaks the check" : "could not be checked",
-                                r.commit.short_sha(), r.commit.subject, commit_verdict(r));
-  if (!r.checked && !r.error.empty() && r.error.find('\n') != std::string::npos) out += r.error + "\n";
-  if (r.checked || r.build_failed) {
-    // The commit checked before it passes; whether the range's base (its
-    // parent, outside the range) did was not checked: the break may be older.
-    if (*broken > 0) {
-      const kernel::GitCommit& before = rep.results[*broken - 1].commit;
-      const auto& parents = r.commit.parents;
-      out += fmt::format("  (the commit checked before it, {}, passes", before.short_sha());
-      // In a range with merges the one checked before may be no parent
-      // (a topic branch's first commit sits on an older base): its parent
-      // was not checked, so the break may be older.
-      if (!parents.empty() && std::find(parents.begin(), parents.end(), before.sha) == parents.end())
-        out += fmt::format("; it is not its parent, {}, which was not checked: the break may be older",
-                           parents.front().substr(0, 12));
-      out += ")\n";
-    } else
-      out += "  (the first commit of the range: the commit the range starts from was not checked, so if it fails "
-             "too the break is older; check a range that starts earlier)\n";
-    return out;
+  // Each kind of trouble named on its own, in the range's order: a commit
+  // that does not build does not hide a later one that breaks the check
+  // (git bisect skips the first), and neither does one not checked.
+  std::vector<std::pair<std::size_t, std::string>> parts;
+  if (const auto b = first_of(rep, breaks)) {
+    const CommitResult& r = rep.results[*b];
+    parts.emplace_back(*b, fmt::format("first commit that breaks the check: {} {}\n  {}\n{}", r.commit.short_sha(),
+                                       r.commit.subject, commit_verdict(r), provenance(rep, *b)));
   }
-  // Not checked: a later commit that breaks the check is named too, as the
-  // first one checked that does (an earlier one may break it unseen).
-  for (std::size_t i = *broken + 1; i < rep.results.size(); ++i) {
-    const CommitResult& later = rep.results[i];
-    if ((later.checked && later.exit_code != 0) || later.build_failed) {
-      out += fmt::format("first commit checked that breaks the check: {} {}\n  {}\n  (a commit before it could not "
-                         "be checked, so it may not be the first)\n",
-                         later.commit.short_sha(), later.commit.subject, commit_verdict(later));
-      break;
-    }
+  if (const auto u = first_of(rep, [](const CommitResult& r) { return r.build_failed; })) {
+    const CommitResult& r = rep.results[*u];
+    std::string text = fmt::format("first commit that does not build: {} {}\n  {}\n{}", r.commit.short_sha(),
+                                   r.commit.subject, commit_verdict(r), provenance(rep, *u));
+    if (r.error.find('\n') != std::string::npos) text += r.error + "\n";
+    parts.emplace_back(*u, std::move(text));
   }
+  if (const auto n = first_of(rep, unchecked)) {
+    const CommitResult& r = rep.results[*n];
+    std::string text = fmt::format("first commit that could not be checked: {} {}\n  {}\n", r.commit.short_sha(),
+                                   r.commit.subject, commit_verdict(r));
+    if (!r.error.empty() && r.error.find('\n') != std::string::npos) text += r.error + "\n";
+    parts.emplace_back(*n, std::move(text));
+  }
+  std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& [index, text] : parts) out += text;
   return out;
 }
 

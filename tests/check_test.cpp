@@ -1135,7 +1135,7 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_THAT(lines[0], ::testing::ContainsRegex("^1/1  [0-9a-f]{12}  net: phy: ax88796b: a commit that does not compile +does not build: "));
   EXPECT_THAT(format_commits_summary(*broken),
-              HasSubstr("first commit that breaks the check: " + broken->results[0].commit.short_sha() +
+              HasSubstr("first commit that does not build: " + broken->results[0].commit.short_sha() +
                         " net: phy: ax88796b: a commit that does not compile"));
   // A tool missing (flex, on a PATH of every other program) is no finding
   // about the commit: not checked, exit 2, nothing named as breaking.

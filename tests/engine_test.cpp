@@ -1191,9 +1191,11 @@ namespace {
 
 // check --commits' verdict on a range, from its commits' results: a commit
 // that breaks the check is a finding (exit 1) even where another could not
-// be checked, and is named even after one that could not; the range's first
-// commit is not said to be the first that breaks where the commit the range
-// starts from was not checked.
+// be checked, and is named even after one that could not or one that does
+// not build (which used to hide it, named as the first that breaks: a
+// review, 2026-12-07); a commit is said to be where it breaks only when its
+// parents were checked and pass (a merge's topic commit checked just before
+// it is no parent, and a parent that passed used to be called unchecked).
 TEST(Commits, TheRangesVerdictNamesWhatItKnowsAndNoMore) {
   auto commit = [](const std::string& sha, const std::string& subject, bool checked, int exit, bool build_failed) {
     CommitResult r;
@@ -1211,29 +1213,46 @@ TEST(Commits, TheRangesVerdictNamesWhatItKnowsAndNoMore) {
   rep.results = {commit("1111111111111111", "one", false, 2, false), commit("2222222222222222", "two", true, 1, false),
                  commit("3333333333333333", "three", true, 0, false)};
   EXPECT_EQ(rep.exit_code(), 1) << "a break is a finding though an earlier commit was not checked";
-  const std::string summary = format_commits_summary(rep);
+  std::string summary = format_commits_summary(rep);
   EXPECT_THAT(summary, HasSubstr("first commit that could not be checked: 111111111111 one"));
-  EXPECT_THAT(summary, HasSubstr("first commit checked that breaks the check: 222222222222 two"));
-  EXPECT_THAT(summary, HasSubstr("(a commit before it could not be checked, so it may not be the first)"));
+  EXPECT_THAT(summary, HasSubstr("first commit that breaks the check: 222222222222 two"));
+  EXPECT_THAT(summary, HasSubstr("(the commit checked before it, 111111111111, was not checked; its parents are not "
+                                 "known, so the break may be older)"));
+  EXPECT_LT(summary.find("could not be checked"), summary.find("breaks the check")) << "in the range's order";
 
   rep.results = {commit("1111111111111111", "one", true, 1, false), commit("2222222222222222", "two", true, 0, false)};
   EXPECT_EQ(rep.exit_code(), 1);
   EXPECT_THAT(format_commits_summary(rep), HasSubstr("the commit the range starts from was not checked"));
   EXPECT_THAT(format_commits_summary(rep), Not(HasSubstr("passes")));
 
-  rep.results = {commit("1111111111111111", "one", true, 0, false), commit("2222222222222222", "two", false, 2, true)};
-  EXPECT_EQ(rep.exit_code(), 1) << "a commit whose kernel side does not build is a finding";
-  EXPECT_THAT(format_commits_summary(rep), HasSubstr("first commit that breaks the check: 222222222222 two"));
-  EXPECT_THAT(format_commits_summary(rep), HasSubstr("(the commit checked before it, 111111111111, passes)"));
-  // Its parent: said as above. Another (a merge range: a topic branch's
-  // first commit sits on an older base) is said not to be, and the break
-  // may be older.
+  // A commit that does not build is a finding, named as such, and does not
+  // hide a later commit that breaks the check (git bisect would skip it).
+  rep.results = {commit("1111111111111111", "one", true, 0, false), commit("2222222222222222", "two", false, 2, true),
+                 commit("3333333333333333", "three", true, 1, false)};
   rep.results[1].commit.parents = {"1111111111111111"};
-  EXPECT_THAT(format_commits_summary(rep), HasSubstr("(the commit checked before it, 111111111111, passes)"));
-  rep.results[1].commit.parents = {"0000000000000000"};
+  rep.results[2].commit.parents = {"2222222222222222"};
+  EXPECT_EQ(rep.exit_code(), 1) << "a commit whose kernel side does not build is a finding";
+  summary = format_commits_summary(rep);
+  EXPECT_THAT(summary, HasSubstr("first commit that does not build: 222222222222 two"));
+  EXPECT_THAT(summary, HasSubstr("(its parent 111111111111 passes: this commit is where it breaks)"));
+  EXPECT_THAT(summary, HasSubstr("first commit that breaks the check: 333333333333 three"));
+  EXPECT_THAT(summary, HasSubstr("(its parent 222222222222 does not build: the break may be older"));
+
+  // A merge whose parents were both checked and pass is where it breaks,
+  // whatever was checked just before it (a topic branch's commit, listed
+  // before the merge, sits on an older base).
+  rep.results = {commit("1111111111111111", "base", true, 0, false), commit("4444444444444444", "side", true, 0, false),
+                 commit("2222222222222222", "bug", true, 1, false)};
+  rep.results[1].commit.parents = {"1111111111111111"};
+  rep.results[2].commit.parents = {"1111111111111111"};
   EXPECT_THAT(format_commits_summary(rep),
-              HasSubstr("(the commit checked before it, 111111111111, passes; it is not its parent, 000000000000, "
-                        "which was not checked: the break may be older)"));
+              HasSubstr("(its parent 111111111111 passes: this commit is where it breaks)"));
+  rep.results[2].commit.parents = {"0000000000000000"};
+  EXPECT_THAT(format_commits_summary(rep),
+              HasSubstr("(its parent 000000000000 is outside the range and was not checked: the break may be older"));
+  rep.results[2].commit.parents = {"1111111111111111", "4444444444444444"};
+  EXPECT_THAT(format_commits_summary(rep),
+              HasSubstr("(its parent 111111111111 passes; its parent 444444444444 passes: this commit is where it breaks)"));
 
   rep.results = {commit("1111111111111111", "one", true, 0, false), commit("2222222222222222", "two", false, 2, false)};
   EXPECT_EQ(rep.exit_code(), 2) << "nothing found, and a commit not checked";
