@@ -108,7 +108,14 @@ std::array<PhyModelSpec, 9> build_models() {
   // MDI-X, downshift and LED registers): the reset applies what was
   // written, it does not wipe it.
   marvell.quirks.soft_reset_keeps_registers = true;
+  // The mode bits held for a reset are the 88E1111's (marvell_config_aneg,
+  // which m88e1111_config_aneg calls, resets after writing them); entries
+  // without a config_aneg of their own (the 88E3016, 88E308X, 88E6250,
+  // 88E1116R) write them and do not reset, so standing in for those the
+  // model applies them at once.
   marvell.quirks.bmcr_mode_at_reset = true;
+  marvell.chip_quirks = {&Quirks::bmcr_mode_at_reset};
+  marvell.chip_ids = {0x01ff0cc0};  // the 88E1111 of Finisar's SFP modules
   marvell.speed_indication =
       SpeedIndication{.reg = 17, .ten = 0, .hundred = 0x4000, .gig = 0x8000, .full = 0x2000, .up = 0x0c00};
 
@@ -282,7 +289,9 @@ constexpr std::array<QuirkInfo, 6> kQuirks = {{
      "genphy_config_aneg() call above) must be followed by a software reset. Otherwise, the write has no "
      "effect.\"",
      &Quirks::bmcr_mode_at_reset,
-     "The auto-negotiation enable bit is held with speed and duplex, and the written bits read back at once."},
+     "The auto-negotiation enable bit is held with speed and duplex, and the written bits read back at once. Only "
+     "as the 88E1111 (the model's own ID, also Finisar's): entries of other Marvell PHYs that write these bits "
+     "without a reset run on the family model without it."},
 }};
 
 }  // namespace
@@ -340,7 +349,16 @@ const ModelInfo* find_model(std::string_view name) {
 std::unique_ptr<WiredPhy> make_model(std::string_view name, std::optional<std::uint32_t> phy_id,
                                      std::optional<unsigned> page_reg, const ModelTiming& timing) {
   if (auto spec = find_phy_model(name)) {
-    if (phy_id) spec->phy_id = *phy_id;
+    if (phy_id) {
+      constexpr std::uint32_t kNoRevision = 0xfffffff0;
+      const bool same_chip = (spec->phy_id & kNoRevision) == (*phy_id & kNoRevision) ||
+                             std::ranges::any_of(spec->chip_ids, [&](std::uint32_t id) {
+                               return (id & kNoRevision) == (*phy_id & kNoRevision);
+                             });
+      if (!same_chip)
+        for (bool Quirks::*q : spec->chip_quirks) spec->quirks.*q = false;
+      spec->phy_id = *phy_id;
+    }
     if (!timing.empty() && !spec->clause22) return nullptr;
     spec->reset_duration = timing.reset.value_or(spec->reset_duration);
     spec->autoneg_duration = timing.autoneg.value_or(spec->autoneg_duration);

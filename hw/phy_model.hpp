@@ -212,6 +212,12 @@ struct PhyModelSpec {
   // Whole OUIs of this family (IDs compared under kOuiMask), for a model
   // that is not one vendor's (generic-c45).
   std::vector<std::uint32_t> family_ouis;
+  // Quirks of the modelled chip alone, dropped when the model stands in for
+  // another PHY of its family (an ID, revision nibble aside, that is neither
+  // phy_id nor in chip_ids): what one chip's driver says of it is not said
+  // of its family.
+  std::vector<bool Quirks::*> chip_quirks;
+  std::vector<std::uint32_t> chip_ids;
   Nanos reset_duration = 2 * kMs;            // 22.2.4.1.1 allows up to 0.5 s
   Nanos autoneg_duration = 1600 * kMs;       // FLP exchange incl. break_link_timer
   Nanos parallel_detect_duration = 800 * kMs;
