@@ -47,6 +47,13 @@ int cmd_check_commits(const Common& c, const CheckArgs& a) {
     return report_error({"--commits needs --kernel GIT_TREE: the git checkout of a Linux tree whose commits to check"});
   if (!a.out.ktap.empty() || !a.out.json.empty())
     return report_error({"--commits prints a line per commit; --ktap and --json are for the check of one tree"});
+  // Each commit is checked as committed: a --replace would patch every one
+  // alike, unsaid, and blame the commit for the file it gave.
+  if (!c.env.overlay.empty())
+    return report_error(
+        {fmt::format("--commits checks each commit's own sources; --replace {} would replace that file "
+                     "in every commit of the range (commit it on a branch and check that branch)",
+                     c.env.overlay.begin()->first)});
   auto scenarios = scenarios_from(a.scenarios);
   if (!scenarios) return report_error(scenarios.error());
   CommitsOptions o;

@@ -555,7 +555,7 @@ std::string provenance(const CommitsReport& rep, std::size_t index) {
   }
   return fmt::format("  ({}: {})\n", fmt::join(said, "; "),
                      all_pass ? "this commit is where it breaks"
-                              : "the break may be older; a range that starts earlier, or the parent checked, says");
+                              : "the break may be older: a range that starts before it says");
 }
 
 std::optional<std::size_t> first_of(const CommitsReport& rep, bool (*pred)(const CommitResult&)) {

@@ -16,10 +16,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Variables that would point git elsewhere than the repository named (a
+// hook's GIT_DIR): unset for every git refdrv runs.
+constexpr const char* kGitRedirects =
+    "GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY "
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_COMMON_DIR GIT_NAMESPACE";
+
 // `git -C repo ARGS`: its standard output, or an error with git's own
 // message (its stderr goes to `log`, which is removed afterwards).
 Result<std::string> git(const fs::path& repo, std::vector<std::string> args, const fs::path& log) {
-  std::vector<std::string> argv = {"git", "-C", repo.string()};
+  std::vector<std::string> argv = {"env"};
+  std::istringstream names(kGitRedirects);
+  for (std::string name; names >> name;) argv.insert(argv.end(), {"-u", name});
+  argv.insert(argv.end(), {"git", "-C", repo.string()});
   argv.insert(argv.end(), args.begin(), args.end());
   std::error_code ec;
   fs::remove(log, ec);
@@ -44,6 +53,13 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
   if (!git(repo, {"rev-parse", "--git-dir"}, log))
     return fail(fmt::format("{} is not a git repository: --commits needs the git checkout of a Linux tree",
                             repo_in.string()));
+  // A subdirectory of a work tree (--kernel . in drivers/net/phy) would
+  // export only itself, after the work.
+  if (auto prefix = git(repo, {"rev-parse", "--show-prefix"}, log); prefix && !chomp(*prefix).empty()) {
+    auto top = git(repo, {"rev-parse", "--show-toplevel"}, log);
+    return fail(fmt::format("{} is the directory {} of the git work tree at {}: give --kernel {}", repo_in.string(),
+                            chomp(*prefix), top ? chomp(*top) : "?", top ? chomp(*top) : "its top"));
+  }
   const auto dots = range.find("..");
   if (dots == std::string::npos || range.find("...") != std::string::npos || dots == 0 || dots + 2 == range.size())
     return fail(fmt::format("'{}' is not a range of commits: give A..B (the commits reachable from B and not "
@@ -94,6 +110,14 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
   const fs::path log = dir / "git.log";
   std::string current = fs::is_directory(tree) ? chomp(read_file(head).value_or("")) : "";
   if (current == commit.sha) return Checkout{tree, std::move(*lock)};
+  // The commit the checkout holds may be gone from the repository (cloned
+  // again at the same path, or collected after a rebase): no diff from it,
+  // so the commit is exported whole.
+  if (!current.empty() && !git(repo, {"cat-file", "-e", current + "^{commit}"}, log)) {
+    progress(fmt::format("{} no longer has {}, which refdrv's checkout holds: exporting afresh", repo.string(),
+                         current.substr(0, 12)));
+    current.clear();
+  }
   // A checkout interrupted half-way has no HEAD: it is exported again.
   fs::remove(head, ec);
   if (current.empty()) {
@@ -107,11 +131,14 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
     // make and ninja order them by when they changed here.
     // pipefail: git failing part-way (an object it cannot read) leaves tar
     // a well-formed prefix of the archive, which it extracts with status 0.
-    auto st = run({{"bash", "-ec", "set -o pipefail; git -C \"$1\" archive --format=tar \"$2\" | tar -x -m -C \"$3\"",
-                    "bash", repo.string(), commit.sha, staging.string()},
-                   {},
-                   log,
-                   {"LC_ALL=C"}});
+    auto st =
+        run({{"bash", "-ec",
+              fmt::format("unset {}; set -o pipefail; git -C \"$1\" archive --format=tar \"$2\" | tar -x -m -C \"$3\"",
+                          kGitRedirects),
+              "bash", repo.string(), commit.sha, staging.string()},
+             {},
+             log,
+             {"LC_ALL=C"}});
     if (!st || *st != 0)
       return fail(fmt::format("could not export {} of {}:\n{}", commit.short_sha(), repo.string(), tail_of(log, 5)));
     fs::rename(staging, tree, ec);
@@ -140,8 +167,9 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
     for (std::size_t i = 0; i < rewrite.size(); i += kChunk) {
       std::vector<std::string> argv = {"bash",
                                        "-ec",
-                                       "set -o pipefail; r=$1 c=$2 t=$3; shift 3; git -C \"$r\" archive "
-                                       "--format=tar \"$c\" -- \"$@\" | tar -x -m -C \"$t\"",
+                                       fmt::format("unset {}; set -o pipefail; r=$1 c=$2 t=$3; shift 3; git -C "
+                                                   "\"$r\" archive --format=tar \"$c\" -- \"$@\" | tar -x -m -C \"$t\"",
+                                                   kGitRedirects),
                                        "bash",
                                        repo.string(),
                                        commit.sha,
