@@ -125,8 +125,9 @@ std::vector<Command> check_commands(CLI::App& app, Common& common) {
   auto* check = app.add_subcommand("check", "run the scenarios on every implementation and compare them (main job)");
   check->add_option("--scenario", ca->scenarios, "scenario files or directories (a directory: its *.yaml and *.yml files, not its subdirectories; default: the embedded suite)");
   check->add_option("--commits", ca->commits,
-                    "with --kernel GIT_TREE: check each commit of the range A..B, oldest first, in refdrv's own "
-                    "checkout (the repository is only read); one line per commit, the first that breaks named");
+                    "with --kernel GIT_TREE: check each commit of the range A..B (also A.., ..B, or X^! for one "
+                    "commit), oldest first, in refdrv's own checkout (the repository is only read); one line per "
+                    "commit, the first that breaks named");
   add_check_options(check, common, *ca);
 
   auto ra = std::make_shared<CheckArgs>();

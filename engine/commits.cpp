@@ -71,9 +71,11 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   // commit (the checkout they ran in is the next commit's after this one).
   if (!co.repro_dir.empty()) co.repro_dir = (std::filesystem::path(co.repro_dir) / commit.short_sha()).string();
   co.replay_command = [&](const std::string& impls, const std::string& path) {
-    return fmt::format("refdrv check --kernel {} --commits {}~1..{} --impl {} --scenario {}",
-                       shell_word(std::filesystem::absolute(o.env.kernel).string()), commit.short_sha(),
-                       commit.short_sha(), impls, path);
+    // X^!: the commit alone, a merge's or a root commit's too (X~1..X is
+    // a merge's whole merged branch, and no range for a root commit).
+    return fmt::format("refdrv check --kernel {} --commits {} --impl {} --scenario {}",
+                       shell_word(std::filesystem::absolute(o.env.kernel).string()),
+                       shell_word(commit.short_sha() + "^!"), impls, path);
   };
   const CheckReport rep = run_check(**env, o.scenarios, co);
   if (rep.exit_code() == kExitBadInput) {

@@ -60,12 +60,22 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
     return fail(fmt::format("{} is the directory {} of the git work tree at {}: give --kernel {}", repo_in.string(),
                             chomp(*prefix), top ? chomp(*top) : "?", top ? chomp(*top) : "its top"));
   }
+  // A..B (A.. and ..B with HEAD for the end left out, as git has them), or
+  // X^! for the one commit X (a merge or a root commit too).
   const auto dots = range.find("..");
-  if (dots == std::string::npos || range.find("...") != std::string::npos || dots == 0 || dots + 2 == range.size())
+  std::vector<std::string> ends;
+  if (dots != std::string::npos && range.find("...") == std::string::npos && range.size() > 2) {
+    for (const std::string& end : {range.substr(0, dots), range.substr(dots + 2)})
+      if (!end.empty()) ends.push_back(end);
+  } else if (range.size() > 2 && range.ends_with("^!") && range.find("..") == std::string::npos) {
+    ends.push_back(range.substr(0, range.size() - 2));
+  }
+  if (ends.empty())
     return fail(fmt::format("'{}' is not a range of commits: give A..B (the commits reachable from B and not "
-                            "from A, as git rev-list A..B)",
+                            "from A, as git rev-list A..B; A.. and ..B mean HEAD for the end left out) or X^! "
+                            "(the commit X alone)",
                             range));
-  for (const std::string& end : {range.substr(0, dots), range.substr(dots + 2)})
+  for (const std::string& end : ends)
     if (!git(repo, {"rev-parse", "--verify", "--quiet", end + "^{commit}"}, log))
       return fail(fmt::format("'{}' is not a commit of {}", end, repo.string()));
   auto out = git(repo, {"log", "--reverse", "--topo-order", "--format=%H%x09%P%x09%s", range, "--"}, log);
