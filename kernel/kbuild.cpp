@@ -436,6 +436,28 @@ std::string tree_build_file_error(const std::string& message) {
   return fmt::format("{}:{}: {}", m[1].str(), m[2].str(), m[3].str());
 }
 
+// The Rust driver of the tree that kbuild failed to compile (make's "***
+// [.../Makefile.build:N: drivers/.../x_rust.o] Error" for an object whose
+// source is drivers/.../x_rust.rs, or rustc's "--> drivers/...rs:L:C"): the
+// tree's own source does not compile, as when refdrv's ninja build compiles
+// it, not a toolchain the Rust side lacks (errors in the tree's rust/
+// crates stay that: a rustc the tree does not support).
+std::string tree_rust_driver_error(const std::string& message, const fs::path& root) {
+  static const std::regex rustc(R"(-->\s+(\S*?drivers/\S+\.rs):(\d+):(\d+))");
+  static const std::regex make(R"(Makefile\.build:\d+: (drivers/\S+)\.o\] Error)");
+  std::smatch m;
+  if (std::regex_search(message, m, rustc)) {
+    std::string file = m[1].str();
+    if (const auto at = file.find("drivers/"); at != std::string::npos) file = file.substr(at);
+    return fmt::format("{}:{}:{}", file, m[2].str(), m[3].str());
+  }
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), make); it != std::sregex_iterator(); ++it) {
+    const std::string source = (*it)[1].str() + ".rs";
+    if (fs::exists(root / source)) return source;
+  }
+  return {};
+}
+
 // The latest status-change time of any file or directory of the tree
 // (nanoseconds; .git left out): what a remembered failure of its
 // configuration was made under. An edit, a file added, removed or put back
@@ -1699,6 +1721,12 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
         // Not the toolchain: the configuration without Rust stops there too.
         return fail_build(fmt::format("Linux {} in {} cannot be built: an error in its build files, {}\n{}",
                                       tree.version, tree.root.string(), at, with_rust.error().message));
+      } else if (const std::string rs = tree_rust_driver_error(with_rust.error().message, tree.root); !rs.empty()) {
+        // A Rust driver of the tree that does not compile: the tree's, as
+        // refdrv's own build of it says (the commit "does not build"), not
+        // a Rust side to leave out and compare without.
+        return fail_build(fmt::format("Linux {} in {} cannot be built: its Rust driver does not compile, {}\n{}",
+                                      tree.version, tree.root.string(), rs, with_rust.error().message));
       } else {
         b.rust_note = fmt::format("the tree's Rust side did not build with {}: {}", b.rust.describe(),
                                   with_rust.error().message);

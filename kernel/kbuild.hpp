@@ -207,6 +207,11 @@ Result<void> run_logged(const Command& cmd, const std::string& what);
 // the one kind remembered (not retried for the same tree and toolchain).
 [[nodiscard]] std::string tree_build_file_error(const std::string& message);
 [[nodiscard]] bool rust_side_failure(const std::string& message);
+// The Rust driver of the tree (drivers/...rs, under `root`) that a failed
+// configure could not compile, "" when it is none: the tree's source, which
+// refdrv's own build would fail on too ("does not build"), not a toolchain
+// to leave the Rust side out for.
+[[nodiscard]] std::string tree_rust_driver_error(const std::string& message, const std::filesystem::path& root);
 // Whether every edge a failed ninja log names ("FAILED: OUTPUT") is
 // refdrv's own (under `emul_dir`, or `build_dir`/gen): its emulation failed
 // to compile against the tree's headers, which says nothing of the tree's

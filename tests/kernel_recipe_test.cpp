@@ -75,6 +75,28 @@ TEST(ConfigureErrors, ATreeBuildFileErrorIsNotTheRustSides) {
   EXPECT_FALSE(rust_side_failure("No space left on device\n"));
 }
 
+// A Rust driver of the tree that does not compile in the configure's kbuild
+// run is the tree's error ("does not build"), as refdrv's own build says
+// of it; it was taken for a Rust side to leave out, so one commit was "does
+// not build" or "not checked" by what the cache held (a review, 2026-12-07).
+// Errors in rust/'s crates stay the toolchain's.
+TEST(ConfigureErrors, ARustDriverThatDoesNotCompileIsTheTreesError) {
+  const fs::path root = fs::temp_directory_path() / ("refdrv-rust-driver-" + std::to_string(::getpid()));
+  fs::create_directories(root / "drivers/net/phy");
+  std::ofstream(root / "drivers/net/phy/ax88796b_rust.rs") << "// x\n";
+  const std::string make_only =
+      "building drivers/net/phy with kbuild failed (exit status 2). Last lines of configure.log:\n"
+      "       |     ^ expected expression\nerror: aborting due to 1 previous error\n"
+      "make[6]: *** [/c/tree/scripts/Makefile.build:289: drivers/net/phy/ax88796b_rust.o] Error 1\n";
+  EXPECT_EQ(tree_rust_driver_error(make_only, root), "drivers/net/phy/ax88796b_rust.rs");
+  EXPECT_EQ(tree_rust_driver_error("error: expected expression\n  --> drivers/net/phy/ax88796b_rust.rs:91:5\n", root),
+            "drivers/net/phy/ax88796b_rust.rs:91:5");
+  // A C object of drivers/ (no .rs beside it) and rust/'s crates are not it.
+  EXPECT_EQ(tree_rust_driver_error("make[6]: *** [scripts/Makefile.build:244: drivers/net/phy/phy.o] Error 1\n", root), "");
+  EXPECT_EQ(tree_rust_driver_error("error[E0425]: cannot find value\n --> rust/kernel/net/phy.rs:12:5\n", root), "");
+  fs::remove_all(root);
+}
+
 // A remembered Rust-side failure holds while nothing in the tree changed:
 // an edit, a file added or removed moves the tree's latest status change;
 // .git does not.
