@@ -131,8 +131,9 @@ class Instance final : public ContextBase {
     std::vector<std::string> wire_mismatches;
   };
   // Fails, saying why, where the instance cannot be brought back: stopped,
-  // torn down, or holding firmware files (their bytes are host memory the
-  // kernel side points into).
+  // torn down, or given firmware files (their bytes are in the kernel heap,
+  // but the record of what was served, which firmware-loaded and the
+  // firmware notes read, is not kept).
   Result<void> save(Snapshot& out) const;
   Result<void> restore(const Snapshot& snap);
   // A restored instance's budgets and firmware files are the new run's.

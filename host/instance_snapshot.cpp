@@ -10,7 +10,11 @@ namespace refdrv {
 Result<void> Instance::save(Snapshot& out) const {
   if (stop_) return fail("the instance stopped: " + *stop_);
   if (destroyed_ || !ki_) return fail("the instance has no live kernel side");
-  if (!firmware_served_.empty()) return fail("the kernel side was given firmware files, whose bytes a snapshot does not hold");
+  // The bytes are copied into the kernel heap, which a snapshot holds; the
+  // record of what was served (what firmware-loaded and the note of a
+  // firmware entry never requested read) is the host's, and not kept.
+  if (!firmware_served_.empty())
+    return fail("the kernel side was given firmware files, whose record of what was served a snapshot does not hold");
   image_.save(out.image);
   save_context(out.context);
   out.devices.clear();
