@@ -39,7 +39,9 @@ std::vector<std::uint8_t> read_bytes(const fs::path& p) {
 std::vector<fs::path> files_in(const fs::path& dir) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))
-    if (e.is_regular_file()) files.push_back(e.path());
+    // A finding the target was still writing when it was killed (its
+    // FILE.PID.tmp, renamed only once whole) is no input.
+    if (e.is_regular_file() && e.path().extension() != ".tmp") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   return files;
 }
