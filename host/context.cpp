@@ -89,7 +89,10 @@ void ContextBase::restore_context(const Saved& saved) {
     hooked_ = saved.hooked;
     watch_addr_ = saved.watch_addr;
     watch_len_ = saved.watch_len;
-    if (saved.watch_addr && !saved.hooked) {
+    // A run sampled when saved (REFDRV_STATE_WATCH=off, no debug register)
+    // recorded the word all the same: it is not armed now, or the restored
+    // run would be watched while it says it is sampled.
+    if (saved.watch_addr && !saved.hooked && saved.sampled_because.empty()) {
       std::string why = watch::switched_off();
       if (why.empty()) watch_slot_ = watch::arm(saved.watch_addr, saved.watch_len, image_.ops().observe, &why);
       if (watch_slot_ < 0)

@@ -340,6 +340,22 @@ TEST(Snapshot, ARestoredRunIsWatchedAsItWasSavedAndSaysHow) {
     EXPECT_EQ(run_on(rig), 0u) << "nothing watched by the hooks, as said";
   }
   {
+    // Saved while only sampled, restored where a hardware watchpoint could
+    // be had (nothing in the environment): sampled still. The word was
+    // recorded all the same, and the restore armed a watchpoint on it while
+    // the run said it was sampled (a review, 2026-12-07).
+    Rig rig = saved_and_restored("off", nullptr);
+    EXPECT_FALSE(rig.inst->hooked());
+    EXPECT_EQ(rig.inst->sampled_because(), "REFDRV_STATE_WATCH=off");
+    const std::size_t from = rig.inst->trace().events().size();
+    EXPECT_EQ(rig.inst->op(REFDRV_OP_SELFTEST_TRAP, REFDRV_SELFTEST_STATE_BLIP).ret, 0);
+    const auto& ev = rig.inst->trace().events();
+    EXPECT_TRUE(std::none_of(ev.begin() + static_cast<std::ptrdiff_t>(from), ev.end(),
+                             [](const TraceEvent& e) { return e.kind == TraceKind::kState; }))
+        << "a state entered and left between samples is seen only when watched";
+    rig.inst->destroy();
+  }
+  {
     // Saved while a hardware watchpoint watched (where this machine has
     // one), restored where none can be armed: sampled from there, and said.
     Rig rig = saved_and_restored(nullptr, "hooks");
