@@ -301,7 +301,11 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
         fmt::format("the fuzzer executed no input (exit status {}, no libFuzzer statistics in its log); see "
                     "{}{}",
                     *st, run.log.string(), target_refusal(kernel::read_file(run.log).value_or(""))));
-  run.raw = files_in(raw);
+  // libFuzzer's slow-unit-* artifacts are inputs that took long, not
+  // findings: replayed, they showed nothing and made the campaign say it
+  // flagged inputs that did not reproduce. (A hang is a timeout-* one.)
+  for (const fs::path& f : files_in(raw))
+    if (!f.filename().string().starts_with("slow-unit-")) run.raw.push_back(f);
   run.raw_dir = raw;
   // Any other status is libFuzzer stopping at an input it caught (a crash,
   // timeout, OOM or leak: its artifact is in the raw directory) or stopping
