@@ -28,7 +28,9 @@ Result<std::string> git(const fs::path& repo, std::vector<std::string> args, con
   std::vector<std::string> argv = {"env"};
   std::istringstream names(kGitRedirects);
   for (std::string name; names >> name;) argv.insert(argv.end(), {"-u", name});
-  argv.insert(argv.end(), {"git", "-C", repo.string()});
+  // The user's configuration must not add to what refdrv parses (a
+  // signature under each commit of git log) or change the bytes (autocrlf).
+  argv.insert(argv.end(), {"git", "-c", "log.showSignature=false", "-c", "core.autocrlf=false", "-C", repo.string()});
   argv.insert(argv.end(), args.begin(), args.end());
   std::error_code ec;
   fs::remove(log, ec);
@@ -141,14 +143,14 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
     // make and ninja order them by when they changed here.
     // pipefail: git failing part-way (an object it cannot read) leaves tar
     // a well-formed prefix of the archive, which it extracts with status 0.
-    auto st =
-        run({{"bash", "-ec",
-              fmt::format("unset {}; set -o pipefail; git -C \"$1\" archive --format=tar \"$2\" | tar -x -m -C \"$3\"",
-                          kGitRedirects),
-              "bash", repo.string(), commit.sha, staging.string()},
-             {},
-             log,
-             {"LC_ALL=C"}});
+    auto st = run({{"bash", "-ec",
+                    fmt::format("unset {}; set -o pipefail; git -c core.autocrlf=false -C \"$1\" archive --format=tar "
+                                "\"$2\" | tar -x -m -C \"$3\"",
+                                kGitRedirects),
+                    "bash", repo.string(), commit.sha, staging.string()},
+                   {},
+                   log,
+                   {"LC_ALL=C"}});
     if (!st || *st != 0)
       return fail(fmt::format("could not export {} of {}:\n{}", commit.short_sha(), repo.string(), tail_of(log, 5)));
     fs::rename(staging, tree, ec);
@@ -175,15 +177,16 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
                          n == 1 ? "" : "s", n == 1 ? "s" : "", current.substr(0, 12)));
     constexpr std::size_t kChunk = 500;
     for (std::size_t i = 0; i < rewrite.size(); i += kChunk) {
-      std::vector<std::string> argv = {"bash",
-                                       "-ec",
-                                       fmt::format("unset {}; set -o pipefail; r=$1 c=$2 t=$3; shift 3; git -C "
-                                                   "\"$r\" archive --format=tar \"$c\" -- \"$@\" | tar -x -m -C \"$t\"",
-                                                   kGitRedirects),
-                                       "bash",
-                                       repo.string(),
-                                       commit.sha,
-                                       tree.string()};
+      std::vector<std::string> argv = {
+          "bash",
+          "-ec",
+          fmt::format("unset {}; set -o pipefail; r=$1 c=$2 t=$3; shift 3; git -c core.autocrlf=false -C "
+                      "\"$r\" archive --format=tar \"$c\" -- \"$@\" | tar -x -m -C \"$t\"",
+                      kGitRedirects),
+          "bash",
+          repo.string(),
+          commit.sha,
+          tree.string()};
       for (std::size_t j = i; j < std::min(rewrite.size(), i + kChunk); ++j)
         argv.push_back(":(literal)" + rewrite[j]);
       auto st = run({argv, {}, log, {"LC_ALL=C"}});
