@@ -152,6 +152,29 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
   // What the shrunk scenario shows, for the header and the terminal.
   std::vector<RunResult> runs;
   const FuzzVerdict shrunk = run_all(rep.scenario, &runs);
+  std::filesystem::create_directories(opt.out_dir);
+  rep.path = (std::filesystem::path(opt.out_dir) / (signature + ".yaml")).string();
+  std::string header = fmt::format(
+      "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run{} "
+      "--impl {} {}",
+      opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests,
+      env.replay_options() + wall_budget_option(opt.supervisor), impl_list(opt.impls), shell_word(rep.path));
+  std::string flaky;
+  if (!shrunk.finding) {
+    // Shrinking ended on a candidate that showed it, and a last run of it
+    // did not: said, not "shows: " and nothing.
+    flaky =
+        "its last run showed no finding: what it found depends on timing or load (a hang near the wall-clock "
+        "budget) or the runs are not deterministic";
+    header += " (" + flaky + ")";
+  } else if (shrunk.signature != signature) {
+    header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
+  }
+  const std::string yaml = scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header);
+  // The notes name the steps where the reproducer has them (file:line),
+  // not where the decoded input had them ((fuzz input):7:15 for its step 1).
+  const auto written = parse_scenario(yaml, rep.path);
+  const Scenario& named = written ? *written : rep.scenario;
   for (std::size_t i = 0; i < runs.size(); ++i)
     if (runs[i].stop) {
       rep.notes.push_back(fmt::format("{} stopped: {}", impl_title(opt.impls[i]), *runs[i].stop));
@@ -162,30 +185,12 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
   for (std::size_t i = 1; i < runs.size(); ++i)
     if (runs[0].stop || runs[i].stop)
       continue;
-    else if (auto d = compare(rep.scenario, runs[0], runs[i])) {
+    else if (auto d = compare(named, runs[0], runs[i])) {
       std::istringstream in(format_divergence(*d, opt.impls[0], opt.impls[i]));
       for (std::string line; std::getline(in, line);) rep.notes.push_back(line);
     }
-
-  std::filesystem::create_directories(opt.out_dir);
-  rep.path = (std::filesystem::path(opt.out_dir) / (signature + ".yaml")).string();
-  std::string header = fmt::format(
-      "Found by refdrv fuzz ({}): {}. Shrunk from {} to {} step(s) in {} runs of candidates. Replay: refdrv run{} "
-      "--impl {} {}",
-      opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests,
-      env.replay_options() + wall_budget_option(opt.supervisor), impl_list(opt.impls), shell_word(rep.path));
-  if (!shrunk.finding) {
-    // Shrinking ended on a candidate that showed it, and a last run of it
-    // did not: said, not "shows: " and nothing.
-    const std::string flaky =
-        "its last run showed no finding: what it found depends on timing or load (a hang near the wall-clock "
-        "budget) or the runs are not deterministic";
-    header += " (" + flaky + ")";
-    rep.notes.push_back("the reproducer: " + flaky);
-  } else if (shrunk.signature != signature) {
-    header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
-  }
-  if (auto w = kernel::write_file(rep.path, scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header)); !w) {
+  if (!flaky.empty()) rep.notes.push_back("the reproducer: " + flaky);
+  if (auto w = kernel::write_file(rep.path, yaml); !w) {
     // The finding stands; only its file is missing: said, never a path that
     // does not exist.
     rep.notes.push_back(fmt::format("the reproducer could not be written to {}: {}", rep.path, w.error().message));
