@@ -96,8 +96,14 @@ TEST(Fuzz, ARealDivergenceIsShrunkToTheStepThatShowsItAndReplays) {
   ASSERT_TRUE(d);
   EXPECT_EQ(d->level, Level::kMdio);
   bool mentions_divergence = false;
-  for (const auto& n : r.notes) mentions_divergence |= n.find("first divergence (MDIO sequence)") != std::string::npos;
+  bool names_the_reproducer = false;
+  for (const auto& n : r.notes) {
+    mentions_divergence |= n.find("first divergence (MDIO sequence)") != std::string::npos;
+    // The step where the reproducer has it, not the decoded input's "(fuzz input):L:C".
+    names_the_reproducer |= n.find("(attach, " + r.path + ":") != std::string::npos;
+  }
   EXPECT_TRUE(mentions_divergence);
+  EXPECT_TRUE(names_the_reproducer);
   fs::remove_all(ro.out_dir);
 }
 
