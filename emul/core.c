@@ -81,6 +81,9 @@ void emul_fatal(const char *fmt, ...)
 	emul_host->fatal(emul_current.cookie, buf);
 }
 
+/* lib/vsprintf.c's; declared in <linux/sprintf.h> since 6.3, not before. */
+extern bool no_hash_pointers;
+
 /* ---- operations table ---- */
 
 static int op_image_init(void *cookie)
@@ -89,6 +92,13 @@ static int op_image_init(void *cookie)
 
 	emul_enter(cookie, NULL);
 	emul_mm_init();
+	/*
+	 * As the no_hash_pointers boot option sets it: %p prints the address
+	 * itself, not a 32-bit hash of it, so that a pointer reads as one (a
+	 * host address from 0x0000100000000000 up) and the comparison can tell
+	 * it from a value a driver printed in 16 digits.
+	 */
+	no_hash_pointers = true;
 	ret = emul_modules_init();
 	emul_leave();
 	return ret;
