@@ -792,6 +792,13 @@ int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out)
 	emul_linkmode_bits(phydev->supported, out->supported_bits);
 	emul_linkmode_bits(phydev->advertising, out->advertising_bits);
 	emul_linkmode_bits(phydev->lp_advertising, out->lp_advertising_bits);
+	out->port = phydev->port;
+	out->mdix_ctrl = phydev->mdix_ctrl;
+	out->mdix = phydev->mdix;
+	out->master_slave_get = phydev->master_slave_get;
+	out->master_slave_state = phydev->master_slave_state;
+	out->rate_matching = phydev->rate_matching;
+	out->interface = phydev->interface;
 	return 0;
 }
 

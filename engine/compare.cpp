@@ -145,6 +145,11 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
                                    step + 1, ev[i].name, link_mode_mask(v.supported_bits),
                                    link_mode_mask(v.advertising_bits), link_mode_mask(v.lp_advertising_bits)),
                        i});
+        out.push_back({fmt::format("after step {} ({}): ethtool port {} MDI-X {} (set {}) master-slave {} (set {}) "
+                                   "rate matching {}, interface mode {} (phylib's numbers)",
+                                   step + 1, ev[i].name, v.port, v.mdix, v.mdix_ctrl, v.master_slave_state,
+                                   v.master_slave_cfg, v.rate_matching, v.interface),
+                       i});
       }
       ++step;
     }
@@ -353,6 +358,8 @@ std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* pre
       outcome.add((*bits)[0]);
       outcome.add((*bits)[1]);
     }
+    for (int x : {v.port, v.mdix_ctrl, v.mdix, v.master_slave_cfg, v.master_slave_state, v.rate_matching, v.interface})
+      outcome.add(x);
   }
   outcome.add(r.stop.value_or(std::string{}));
   return {h.mdio.value(), h.events.value(), outcome.value()};

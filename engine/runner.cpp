@@ -300,6 +300,13 @@ class Run {
       v.supported_bits = {st->supported_bits[0], st->supported_bits[1]};
       v.advertising_bits = {st->advertising_bits[0], st->advertising_bits[1]};
       v.lp_advertising_bits = {st->lp_advertising_bits[0], st->lp_advertising_bits[1]};
+      v.port = st->port;
+      v.mdix_ctrl = st->mdix_ctrl;
+      v.mdix = st->mdix;
+      v.master_slave_cfg = st->master_slave_get;
+      v.master_slave_state = st->master_slave_state;
+      v.rate_matching = st->rate_matching;
+      v.interface = st->interface;
     }
     return v;
   }

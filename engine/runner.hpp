@@ -46,6 +46,13 @@ struct MacView {
   // REFDRV_ADV_* projection leaves out (ports, autoneg, the 10G media).
   using LinkModeBits = std::array<std::uint64_t, 2>;
   LinkModeBits supported_bits{}, advertising_bits{}, lp_advertising_bits{};
+  // The rest of ethtool's view and the MAC's interface, as phylib's numbers:
+  // port (PORT_*), MDI-X as set and as resolved (ETH_TP_MDI*), master-slave
+  // as configured and as resolved (MASTER_SLAVE_*), rate matching
+  // (RATE_MATCH_*), the interface mode (PHY_INTERFACE_MODE_*). Until
+  // 2026-12-07 these were not compared: a driver that set another port or
+  // MDI-X was equivalent.
+  int port = 0, mdix_ctrl = 0, mdix = 0, master_slave_cfg = 0, master_slave_state = 0, rate_matching = 0, interface = 0;
   bool operator==(const MacView&) const = default;
 };
 
