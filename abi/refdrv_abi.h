@@ -222,11 +222,13 @@ struct refdrv_phy_status {
 	/* What `ethtool DEV` shows as "Transceiver" once the PHY is attached:
 	 * phy_ethtool_ksettings_get()'s phy_is_internal(); 0 when not attached. */
 	int transceiver_internal;
-        /* The rest of what phy_ethtool_ksettings_get() reports and what the
-         * MAC is connected with: phydev->port, ->mdix_ctrl and ->mdix (ETH_TP_MDI*),
-         * ->master_slave_get and ->master_slave_state (MASTER_SLAVE_*),
-         * ->rate_matching (RATE_MATCH_*) and ->interface (phy_interface_t). */
-        int port, mdix_ctrl, mdix, master_slave_get, master_slave_state, rate_matching, interface;
+	/* The rest of what phy_ethtool_ksettings_get() reports and what the
+	 * MAC is connected with: phydev->port, ->mdix_ctrl and ->mdix
+	 * (ETH_TP_MDI*), ->master_slave_get and ->master_slave_state
+	 * (MASTER_SLAVE_*), ->rate_matching (RATE_MATCH_*) and ->interface
+	 * (phy_interface_t). */
+	int port, mdix_ctrl, mdix, master_slave_get, master_slave_state;
+	int rate_matching, interface;
 };
 
 /* enum refdrv_callback: see refdrv_phy_callbacks.h. */
