@@ -47,6 +47,16 @@ bool kept(const TraceEvent& e, Level level) {
   }
 }
 
+// speed_duplex_name() for the comparison: what it folds into "Unknown" is
+// told apart where phylib's numbers differ (SPEED_UNKNOWN against 0, say),
+// as the outcome digest hashes them; the two used to disagree.
+std::string exact_speed_duplex(int speed, int duplex) {
+  std::string s = speed_duplex_name(speed, duplex);
+  if (speed <= 0 && speed != -1) s += fmt::format(" (speed {})", speed);
+  if (duplex != 0 && duplex != 1 && duplex != 0xff) s += fmt::format(" (duplex {})", duplex);
+  return s;
+}
+
 // The modules the run's drivers were bound from (kBind's detail).
 std::vector<std::string> bound_modules(const Trace& t) {
   std::vector<std::string> out;
@@ -128,12 +138,12 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
       if (step < r.mac_after_step.size()) {
         const MacView& v = r.mac_after_step[step];
         out.push_back({fmt::format("after step {} ({}): MAC link {} {} pause {}/{} carrier {}", step + 1, ev[i].name,
-                                   v.link ? "up" : "down", speed_duplex_name(v.speed, v.duplex), v.pause,
+                                   v.link ? "up" : "down", exact_speed_duplex(v.speed, v.duplex), v.pause,
                                    v.asym_pause, v.carrier ? "on" : "off"),
                        i});
         out.push_back({fmt::format("after step {} ({}): ethtool {} transceiver {} autoneg {} supported {} advertised {} "
                                    "link partner {}",
-                                   step + 1, ev[i].name, speed_duplex_name(v.ethtool_speed, v.ethtool_duplex),
+                                   step + 1, ev[i].name, exact_speed_duplex(v.ethtool_speed, v.ethtool_duplex),
                                    v.internal ? "internal" : "external", v.autoneg ? "on" : "off",
                                    link_mode_names(v.supported), link_mode_names(v.advertising),
                                    link_mode_names(v.lp_advertising)),

@@ -1100,6 +1100,35 @@ TEST(Comparator, OutcomeLevelComparesWhatEthtoolShows) {
   EXPECT_EQ(link_mode_mask_from("0x62cf"), (MacView::LinkModeBits{0x62cf, 0}));
   EXPECT_FALSE(link_mode_mask_from("62cf"));
   EXPECT_FALSE(link_mode_mask_from("0xzz"));
+
+  // The rest of ethtool's view (port, MDI-X, master-slave, rate matching)
+  // and the interface mode, each alone: the comparison and the digest both
+  // see it, and the worker's JSON carries it (none was compared until
+  // 2026-12-07). Unknowns that print alike but are other numbers
+  // (SPEED_UNKNOWN against 0) differ in both too: the digest told them
+  // apart while the comparison called them equal.
+  for (int MacView::*field : {&MacView::port, &MacView::mdix_ctrl, &MacView::mdix, &MacView::master_slave_cfg,
+                              &MacView::master_slave_state, &MacView::rate_matching, &MacView::interface,
+                              &MacView::speed, &MacView::ethtool_speed, &MacView::duplex}) {
+    MacView other = up;
+    other.*field = up.*field == 0 ? (field == &MacView::duplex ? 2 : 3) : 0;
+    if (field == &MacView::speed || field == &MacView::ethtool_speed) {
+      MacView unknown = up;
+      unknown.*field = -1;
+      other = up;
+      other.*field = 0;
+      const RunResult ru = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, unknown});
+      const RunResult r0 = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, other});
+      EXPECT_TRUE(compare_at(*sc, ru, r0, Level::kOutcome)) << "speed -1 against 0";
+      EXPECT_NE(digests(ru)[2], digests(r0)[2]);
+      continue;
+    }
+    const RunResult ra = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, up});
+    const RunResult rb = synthetic({step(0, "start"), step(1, "wait")}, {MacView{}, other});
+    EXPECT_TRUE(compare_at(*sc, ra, rb, Level::kOutcome));
+    EXPECT_NE(digests(ra)[2], digests(rb)[2]);
+    EXPECT_EQ(run_result_from_json(run_result_to_json(rb, false)).mac_after_step[1], other);
+  }
 }
 
 // A campaign's fuzz target opens the environment refdrv fuzz was given:
