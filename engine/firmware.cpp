@@ -58,9 +58,13 @@ std::optional<std::vector<std::uint8_t>> firmware_file(const FirmwareSource& sou
     if (it->second.kind == FirmwareFile::Kind::kTestImage) return test_image(name, it->second.size);
   }
   if (!source.dir.empty()) return read_bytes(source.dir / name);
-  // The kernel's search path, without the per-release directories.
+  // The kernel's search path, without the per-release directories. An empty
+  // file is skipped for the next directory, as kernel_read_file()'s -EINVAL
+  // makes the kernel do; in the last one it is what the driver gets
+  // (request_firmware() then fails with -EINVAL, emul/firmware.c).
   for (const char* dir : {"/lib/firmware/updates", "/lib/firmware"})
-    if (auto bytes = read_bytes(fs::path(dir) / name)) return bytes;
+    if (auto bytes = read_bytes(fs::path(dir) / name); bytes && (!bytes->empty() || std::string_view(dir) == "/lib/firmware"))
+      return bytes;
   if (auto size = default_test_image_size(name)) return test_image(name, *size);
   return std::nullopt;
 }
