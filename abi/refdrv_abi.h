@@ -186,6 +186,11 @@ enum refdrv_selftest_trap {
 	/* WARN_ONCE(1, "refdrv selftest: WARN_ONCE") twice: one WARN with its
 	 * message (a DO_ONCE_LITE() flag, not the bug table's), returns 0. */
 	REFDRV_SELFTEST_WARN_ONCE,
+	/* A delayed work never set up (all zero) given to
+	 * cancel_delayed_work_sync() and then queued with a delay: the
+	 * kernel's WARNs (__flush_work()'s, __queue_delayed_work()'s), and
+	 * its timer, without a function, is never armed. Returns 0. */
+	REFDRV_SELFTEST_UNINIT_WORK,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

@@ -20,6 +20,7 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 #include "emul.h"
 
@@ -188,6 +189,14 @@ int emul_selftest_trap(long kind)
 	case REFDRV_SELFTEST_INVALID_OPCODE:
 		asm volatile("ud2");
 		return 0;
+	case REFDRV_SELFTEST_UNINIT_WORK: {
+		static struct delayed_work never_set_up;
+
+		memset(&never_set_up, 0, sizeof(never_set_up));
+		cancel_delayed_work_sync(&never_set_up);
+		queue_delayed_work(system_wq, &never_set_up, 1);
+		return 0;
+	}
 	}
 	return -EINVAL;
 }

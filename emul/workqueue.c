@@ -158,14 +158,24 @@ void delayed_work_timer_fn(struct timer_list *t)
 static void emul_queue_delayed(int cpu, struct workqueue_struct *wq,
 			       struct delayed_work *dwork, unsigned long delay)
 {
-	dwork->wq = wq;
-	dwork->cpu = cpu;
+	/*
+	 * __queue_delayed_work()'s checks: a delayed work never set up with
+	 * INIT_DELAYED_WORK() warns here, and its timer, without a function,
+	 * is not armed (as __mod_timer() discards it), so it never runs.
+	 */
+	WARN_ON_ONCE(!wq);
+	WARN_ON_ONCE(dwork->timer.function != delayed_work_timer_fn);
+	WARN_ON_ONCE(timer_pending(&dwork->timer));
+	WARN_ON_ONCE(!list_empty(&dwork->work.entry));
 	if (!delay) {
 		emul_work_enqueue(&dwork->work);
 		return;
 	}
+	dwork->wq = wq;
+	dwork->cpu = cpu;
 	dwork->timer.expires = jiffies + delay;
-	emul_timer_arm(&dwork->timer, dwork->timer.expires);
+	if (dwork->timer.function)
+		emul_timer_arm(&dwork->timer, dwork->timer.expires);
 }
 
 bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
@@ -212,8 +222,16 @@ void emul_workqueue_abandon(void)
 	emul_running_work = NULL;
 }
 
+/* __flush_work()'s check, which every _sync cancel and flush reaches: a
+ * work never set up warns (the cancel itself still happens). */
+static bool emul_flushable(struct work_struct *work)
+{
+	return !WARN_ON(!work->func);
+}
+
 bool cancel_delayed_work_sync(struct delayed_work *dwork)
 {
+	emul_flushable(&dwork->work);
 	if (emul_running_work == &dwork->work)
 		emul_fatal("cancel_delayed_work_sync() called from the work item it waits for: deadlock");
 	return cancel_delayed_work(dwork);
@@ -223,6 +241,7 @@ bool cancel_work_sync(struct work_struct *work)
 {
 	bool pending = test_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work));
 
+	emul_flushable(work);
 	if (emul_running_work == work)
 		emul_fatal("cancel_work_sync() called from the work item it waits for: deadlock");
 	emul_host->event_cancel(emul_current.cookie, work);
@@ -232,6 +251,8 @@ bool cancel_work_sync(struct work_struct *work)
 
 bool flush_work(struct work_struct *work)
 {
+	if (!emul_flushable(work))
+		return false;
 	if (emul_running_work == work)
 		emul_fatal("flush_work() called from the work item it waits for: deadlock");
 	if (!emul_host->event_cancel(emul_current.cookie, work))

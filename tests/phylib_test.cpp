@@ -686,6 +686,23 @@ TEST_F(Traps, WarnOncePrintsItsMessageOncePerInstance) {
   }
 }
 
+// A delayed work never set up: cancelled with cancel_delayed_work_sync()
+// it warns as __flush_work() does, queued with a delay it warns as
+// __queue_delayed_work() does (its timer has no function, its list entry
+// was never initialised), and it never runs: the kernel's timer code
+// discards a timer without a function. The emulation used to say nothing
+// and then call through the NULL function when the timer fired (a review,
+// 2026-12-07).
+TEST_F(Traps, AWorkNeverSetUpWarnsAsTheKernelDoesAndNeverRuns) {
+  const CallResult r = trap(REFDRV_SELFTEST_UNINIT_WORK);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  EXPECT_EQ(r.ret, 0);
+  EXPECT_EQ(events_of(rig_.inst->trace(), {TraceKind::kWarn}).size(), 3u)
+      << "__flush_work()'s WARN_ON(!work->func), and two of __queue_delayed_work()'s";
+  rig_.inst->run_for(1'000'000'000);
+  EXPECT_FALSE(rig_.inst->stopped()) << "the work never ran";
+}
+
 TEST_F(Traps, BugStopsTheInstanceNamingFileAndLine) {
   const CallResult r = trap(REFDRV_SELFTEST_BUG);
   ASSERT_TRUE(r.stop);
