@@ -191,6 +191,10 @@ enum refdrv_selftest_trap {
 	 * kernel's WARNs (__flush_work()'s, __queue_delayed_work()'s), and
 	 * its timer, without a function, is never armed. Returns 0. */
 	REFDRV_SELFTEST_UNINIT_WORK,
+	/* A timer armed with an expiry already past: it runs on the next tick,
+	 * as the kernel's wheel runs it, and logs "refdrv selftest: timer
+	 * armed at jiffy A ran at B". Returns 0. */
+	REFDRV_SELFTEST_PAST_TIMER,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

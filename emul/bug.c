@@ -165,6 +165,14 @@ static noinline void emul_selftest_warn_once_lite(void)
 	WARN_ONCE(1, "refdrv selftest: WARN_ONCE\n");
 }
 
+static struct timer_list emul_selftest_timer;
+static unsigned long emul_selftest_armed_at;
+
+static void emul_selftest_timer_fn(struct timer_list *t)
+{
+	pr_info("refdrv selftest: timer armed at jiffy %lu ran at %lu\n", emul_selftest_armed_at, jiffies);
+}
+
 int emul_selftest_trap(long kind)
 {
 	static int *volatile nowhere;
@@ -188,6 +196,12 @@ int emul_selftest_trap(long kind)
 		return *nowhere;
 	case REFDRV_SELFTEST_INVALID_OPCODE:
 		asm volatile("ud2");
+		return 0;
+	case REFDRV_SELFTEST_PAST_TIMER:
+		timer_setup(&emul_selftest_timer, emul_selftest_timer_fn, 0);
+		emul_selftest_armed_at = jiffies;
+		emul_selftest_timer.expires = jiffies - 5;
+		add_timer(&emul_selftest_timer);
 		return 0;
 	case REFDRV_SELFTEST_UNINIT_WORK: {
 		static struct delayed_work never_set_up;

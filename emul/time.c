@@ -62,7 +62,9 @@ unsigned long long emul_jiffies_to_ns(unsigned long j)
  * 63 * 8^n jiffies and keeps them in buckets of 8^n jiffies, and a timer is
  * put in the bucket after the one its expiry falls in, so it never runs
  * early: on the first multiple of 8^n after `expires`.  An expiry already
- * past runs at once; one beyond the last level's reach is cut to it.
+ * past goes to the base clock's bucket, which the next tick's softirq runs
+ * (as an expiry of now does: a timer never runs in the tick it was armed
+ * in); one beyond the last level's reach is cut to it.
  * The base clock is taken as the current tick (forwarded when the timer is
  * armed, as an idle CPU's is).
  */
@@ -73,7 +75,7 @@ unsigned long emul_timer_tick(unsigned long expires)
 	unsigned int lvl, shift;
 
 	if ((long)delta < 0)
-		return clk;  /* the bucket of the base's clock: run at once */
+		return clk + 1;  /* the bucket of the base's clock: the next tick */
 	for (lvl = 0; lvl < depth - 1; lvl++)
 		if (delta < (63UL << (3 * lvl)))
 			break;

@@ -703,6 +703,22 @@ TEST_F(Traps, AWorkNeverSetUpWarnsAsTheKernelDoesAndNeverRuns) {
   EXPECT_FALSE(rig_.inst->stopped()) << "the work never ran";
 }
 
+// A timer whose expiry is already past runs on the next tick, as the
+// kernel's wheel puts it in the base clock's bucket for the next softirq;
+// it ran at once, in the tick it was armed in (a review, 2026-12-07).
+TEST_F(Traps, ATimerArmedInThePastRunsOnTheNextTick) {
+  const CallResult r = trap(REFDRV_SELFTEST_PAST_TIMER);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  EXPECT_THAT(log(), ::testing::Not(::testing::Contains(::testing::HasSubstr("refdrv selftest: timer"))))
+      << "not in the tick it was armed in";
+  rig_.inst->run_for(100'000'000);
+  unsigned long armed = 0, ran = 0;
+  for (const auto& l : log())
+    if (std::sscanf(l.c_str(), "refdrv selftest: timer armed at jiffy %lu ran at %lu", &armed, &ran) == 2) break;
+  ASSERT_NE(armed, 0u);
+  EXPECT_EQ(ran, armed + 1);
+}
+
 TEST_F(Traps, BugStopsTheInstanceNamingFileAndLine) {
   const CallResult r = trap(REFDRV_SELFTEST_BUG);
   ASSERT_TRUE(r.stop);
