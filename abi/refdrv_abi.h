@@ -195,6 +195,9 @@ enum refdrv_selftest_trap {
 	 * as the kernel's wheel runs it, and logs "refdrv selftest: timer
 	 * armed at jiffy A ran at B". Returns 0. */
 	REFDRV_SELFTEST_PAST_TIMER,
+	/* printk(KERN_ERR KERN_INFO "refdrv selftest: two levels"): logged at
+	 * the first level, 3, as printk_parse_prefix() takes it. Returns 0. */
+	REFDRV_SELFTEST_PRINTK_TWO_LEVELS,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

@@ -197,6 +197,9 @@ int emul_selftest_trap(long kind)
 	case REFDRV_SELFTEST_INVALID_OPCODE:
 		asm volatile("ud2");
 		return 0;
+	case REFDRV_SELFTEST_PRINTK_TWO_LEVELS:
+		printk(KERN_ERR KERN_INFO "refdrv selftest: two levels\n");
+		return 0;
 	case REFDRV_SELFTEST_PAST_TIMER:
 		timer_setup(&emul_selftest_timer, emul_selftest_timer_fn, 0);
 		emul_selftest_armed_at = jiffies;

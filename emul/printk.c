@@ -72,21 +72,25 @@ void emul_log_line(int level, const char *text)
 static int emul_vprintk_level(int default_level, const char *fmt, va_list args)
 {
 	static char buf[EMUL_LINE_MAX];
-	int level = default_level, len;
+	int level = LOGLEVEL_DEFAULT, len;
 	bool cont = false;
 	const char *text;
 
 	len = vscnprintf(buf, sizeof(buf), fmt, args);
 	text = buf;
+	/* As printk_parse_prefix(): the first level prefix is the message's
+	 * (a dev_*() message's level comes first, before its text). */
 	while (printk_get_level(text)) {
 		char c = printk_get_level(text);
 
-		if (c >= '0' && c <= '7')
+		if (c >= '0' && c <= '7' && level == LOGLEVEL_DEFAULT)
 			level = c - '0';
 		else if (c == 'c')
 			cont = true;
 		text = printk_skip_level(text);
 	}
+	if (level == LOGLEVEL_DEFAULT)
+		level = default_level;
 	emul_log_text(level, cont, text);
 	return len;
 }

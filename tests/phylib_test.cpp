@@ -719,6 +719,17 @@ TEST_F(Traps, ATimerArmedInThePastRunsOnTheNextTick) {
   EXPECT_EQ(ran, armed + 1);
 }
 
+// A message with two level prefixes is logged at the first, as
+// printk_parse_prefix() takes it (the last one won).
+TEST_F(Traps, TheFirstLevelPrefixOfAMessageIsItsLevel) {
+  const CallResult r = trap(REFDRV_SELFTEST_PRINTK_TWO_LEVELS);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  int level = -1;
+  for (const auto& l : rig_.inst->log_lines())
+    if (l.text == "refdrv selftest: two levels") level = l.level;
+  EXPECT_EQ(level, 3);
+}
+
 TEST_F(Traps, BugStopsTheInstanceNamingFileAndLine) {
   const CallResult r = trap(REFDRV_SELFTEST_BUG);
   ASSERT_TRUE(r.stop);
