@@ -289,9 +289,9 @@ constexpr std::array<QuirkInfo, 6> kQuirks = {{
      "genphy_config_aneg() call above) must be followed by a software reset. Otherwise, the write has no "
      "effect.\"",
      &Quirks::bmcr_mode_at_reset,
-     "The auto-negotiation enable bit is held with speed and duplex, and the written bits read back at once. Only "
-     "as the 88E1111 (the model's own ID, also Finisar's): entries of other Marvell PHYs that write these bits "
-     "without a reset run on the family model without it."},
+     "The written bits read back at once; auto-negotiation enable is not held (a driver going back to autoneg "
+     "restarts it without a reset). Only as the 88E1111 (the model's own ID, also Finisar's): entries of other "
+     "Marvell PHYs that write these bits without a reset run on the family model without it."},
 }};
 
 }  // namespace

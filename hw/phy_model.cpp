@@ -141,7 +141,10 @@ ModeSet PhyModel::local_advertised() const {
 }
 
 namespace {
-constexpr std::uint16_t kModeBits = bmcr::kAnEnable | bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex;
+// What bmcr_mode_at_reset holds for the next reset: speed and duplex, as
+// the record says; auto-negotiation enable acts at once (a driver going
+// back to autoneg restarts it, with no reset).
+constexpr std::uint16_t kModeBits = bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex;
 }  // namespace
 
 std::uint16_t PhyModel::mode_bmcr() const {
@@ -553,6 +556,10 @@ void PhyModel::control_write(std::uint16_t value) {
   const std::uint16_t old = regs_[kBmcr];
   if (value & bmcr::kReset) {
     if (!spec_.quirks.reset_needs_toggle || reset_armed_) {
+      // A reset that keeps the registers keeps what was written with it
+      // (genphy_soft_reset() clearing isolate, a speed set with the reset).
+      if (spec_.quirks.soft_reset_keeps_registers)
+        regs_[kBmcr] = value & static_cast<std::uint16_t>(~(bmcr::kReset | bmcr::kAnRestart));
       begin_reset(now_);
       return;
     }

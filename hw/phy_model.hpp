@@ -115,9 +115,9 @@ struct Quirks {
   // chip applies what was written then. The power-on values come back only
   // with power. (IEEE 802.3 22.2.4.1.1 leaves the other registers open.)
   bool soft_reset_keeps_registers = false;
-  // BMCR's auto-negotiation enable, speed and duplex bits (0.12, 0.13, 0.6,
-  // 0.8) read back what was written but take effect at the next software
-  // reset.
+  // BMCR's speed and duplex bits (0.13, 0.6, 0.8) read back what was
+  // written but take effect at the next software reset (auto-negotiation
+  // enable, 0.12, at once).
   bool bmcr_mode_at_reset = false;
 };
 
