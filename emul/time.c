@@ -169,6 +169,11 @@ signed long schedule_timeout(signed long timeout)
 {
 	if (timeout == MAX_SCHEDULE_TIMEOUT)
 		emul_fatal("schedule_timeout(MAX_SCHEDULE_TIMEOUT): nothing can wake this single-threaded context");
+	if (timeout < 0) {
+		/* As the kernel: said, and no sleep (its stack dump left out). */
+		pr_err("%s: wrong timeout value %lx\n", __func__, timeout);
+		return 0;
+	}
 	emul_sleep_until_jiffies(emul_timer_tick(jiffies + timeout));
 	return 0;
 }

@@ -525,17 +525,11 @@ bool unchecked(const CommitResult& r) { return !r.checked && !r.build_failed; }
 // older.
 std::string provenance(const CommitsReport& rep, std::size_t index) {
   const CommitResult& r = rep.results[index];
-  if (r.commit.parents.empty()) {
-    // Parents unknown: the commit checked before it, as far as it goes.
-    if (index == 0)
-      return "  (the first commit of the range: the commit the range starts from was not checked, so if it fails "
-             "too the break is older; check a range that starts earlier)\n";
-    const CommitResult& before = rep.results[index - 1];
-    return fmt::format("  (the commit checked before it, {}, {}; its parents are not known, so the break may be "
-                       "older)\n",
-                       before.commit.short_sha(),
-                       clean(before) ? "passes" : before.build_failed ? "does not build" : "was not checked");
-  }
+  if (r.commit.parents.empty())
+    // git gives every commit but a root its parents, and a shallow clone's
+    // boundary commits none.
+    return "  (it has no parent in the repository: a root commit, or the boundary of a shallow clone, where "
+           "nothing before it can be checked)\n";
   std::vector<std::string> said;
   bool all_pass = true;
   for (const auto& parent : r.commit.parents) {

@@ -411,7 +411,9 @@ std::size_t hex_run(std::string_view s, std::size_t i) {
 // pointer (16 hex digits, optionally after 0x) that is a word of its own and
 // an address of this process: 0x0000100000000000 to 0x00007fffffffffff,
 // where x86-64 Linux maps a program, its libraries and the arenas (the
-// kernel side runs with no_hash_pointers, so %p prints addresses too). Any
+// kernel side runs with no_hash_pointers, so %p prints addresses too; refdrv
+// is a position-independent executable, Debian's default, so the C++
+// driver's functions are up there too). Any
 // other 16 digits are a value and compared as printed (a register printed
 // %016x, a 16-digit counter: made "<pointer>" until 2026-12-07).
 std::size_t pointer_at(std::string_view s, std::size_t i) {
@@ -428,8 +430,8 @@ std::size_t pointer_at(std::string_view s, std::size_t i) {
     if (digits_from == i + 2 && !has_at(s, i, "0x")) continue;
     std::size_t j = digits_from;
     while (j < s.size() && j < digits_from + 16 && is_lower_hex(s[j])) ++j;
-    const bool address = has_at(s, digits_from, "0000") && s[digits_from + 4] >= '1' && s[digits_from + 4] <= '7';
-    if (j == digits_from + 16 && (j == s.size() || !is_word(s[j])) && address) return j - i;
+    if (j != digits_from + 16 || (j < s.size() && is_word(s[j]))) continue;
+    if (has_at(s, digits_from, "0000") && s[digits_from + 4] >= '1' && s[digits_from + 4] <= '7') return j - i;
   }
   return 0;
 }

@@ -50,9 +50,10 @@ struct FuzzSeed {
 // model becomes the group's first. Rounded or clamped: durations to whole
 // milliseconds from 1 ms to 65.535 s, `seed` to 1-256, a fault's `nth` to
 // 254, `access` to 255, `probability` to 0.5, its `register` to a
-// Clause-22 number (0-31). So six of the default
-// suite's seeds (reset-never-completes and reset-slow, which differ from
-// an attach only in `timing`) decode to a plain attach.
+// Clause-22 number (0-31), as is an `MMD.register` of an mdio- or mii-
+// step. So the default suite's reset-never-completes seeds decode to a
+// plain attach and its reset-slow ones to a link-up: they differ from those
+// only in `timing`.
 [[nodiscard]] std::vector<std::uint8_t> encode_fuzz_input(const Scenario& s);
 
 }  // namespace refdrv

@@ -83,7 +83,7 @@ void ContextBase::restore_context(const Saved& saved) {
   sampled_because_.clear();
   hooks_because_.clear();
   if (saved.hooked || hooked_ || saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ ||
-      (saved.watch_addr && watch_slot_ < 0)) {
+      (saved.watch_addr && watch_slot_ < 0) || (!saved.sampled_because.empty() && watch_slot_ >= 0)) {
     watch::disarm(watch_slot_);
     watch_slot_ = -1;
     hooked_ = saved.hooked;

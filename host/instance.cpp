@@ -239,8 +239,13 @@ int Instance::mdio_write_c45(int addr, int devad, int regnum, unsigned short val
 int Instance::firmware(const char* name, const unsigned char** data, unsigned long* size) {
   std::optional<std::vector<std::uint8_t>> bytes;
   if (config_.firmware) bytes = config_.firmware(name);
+  // An empty file is no firmware (kernel_read_file(): -EINVAL): requested,
+  // but nothing the driver was given.
+  const bool empty = bytes && bytes->empty();
+  if (empty) bytes.reset();
   firmware_served_.emplace_back(name, std::move(bytes));
   const auto& served = firmware_served_.back().second;
+  if (empty) return -22;  // -EINVAL
   if (!served) return -2;  // -ENOENT
   *data = served->data();
   *size = served->size();

@@ -32,7 +32,9 @@ enum class FaultKind : std::uint8_t {
 }
 
 enum class FaultTrigger : std::uint8_t {
-  kAccessIndex,  // the index-th MDIO access of the instance (0-based)
+  kAccessIndex,  // the index-th MDIO access of the instance (0-based), or for a kind
+                 // of one direction (or a rule with an address) the first from there
+                 // that it applies to; once
   kRegister,     // accesses to `reg`: the nth one only, or all when nth < 0
   kProbability,  // each access with probability `probability` (seeded)
 };

@@ -443,7 +443,8 @@ std::string tree_build_file_error(const std::string& message) {
 // it, not a toolchain the Rust side lacks (errors in the tree's rust/
 // crates stay that: a rustc the tree does not support).
 std::string tree_rust_driver_error(const std::string& message, const fs::path& root) {
-  static const std::regex rustc(R"(-->\s+(\S*?drivers/\S+\.rs):(\d+):(\d+))");
+  // rustc's location under an error (a warning's would blame a warning).
+  static const std::regex rustc(R"(error(?:\[E\d+\])?:[^\n]*\n\s*-->\s+(\S*?drivers/\S+\.rs):(\d+):(\d+))");
   static const std::regex make(R"(Makefile\.build:\d+: (drivers/\S+)\.o\] Error)");
   std::smatch m;
   if (std::regex_search(message, m, rustc)) {

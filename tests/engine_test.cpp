@@ -1002,6 +1002,8 @@ TEST(Comparator, TheKernelLogIsComparedWithWhatLegitimatelyDiffersNormalised) {
   EXPECT_EQ(normalized_log_line("counter 1234567890123456, lpa 0x000000000000c5e1", {}),
             "counter 1234567890123456, lpa 0x000000000000c5e1");
   EXPECT_EQ(normalized_log_line("at ffff888001234000", {}), "at ffff888001234000");
+  EXPECT_EQ(normalized_log_line("ends in 0x0000", {}), "ends in 0x0000");  // read nothing past its end
+  EXPECT_EQ(normalized_log_line("0000", {}), "0000");
   EXPECT_EQ(normalized_log_line("from 0000100000000000 to 00007fffffffffff, not 0000800000000000", {}),
             "from <pointer> to <pointer>, not 0000800000000000");
   // A C++ driver's function is host code: %pS prints it as a bare address,
@@ -1252,18 +1254,26 @@ TEST(Commits, TheRangesVerdictNamesWhatItKnowsAndNoMore) {
   rep.range = "A..B";
   rep.results = {commit("1111111111111111", "one", false, 2, false), commit("2222222222222222", "two", true, 1, false),
                  commit("3333333333333333", "three", true, 0, false)};
+  rep.results[0].commit.parents = {"0000000000000000"};
+  rep.results[1].commit.parents = {"1111111111111111"};
+  rep.results[2].commit.parents = {"2222222222222222"};
   EXPECT_EQ(rep.exit_code(), 1) << "a break is a finding though an earlier commit was not checked";
   std::string summary = format_commits_summary(rep);
   EXPECT_THAT(summary, HasSubstr("first commit that could not be checked: 111111111111 one"));
   EXPECT_THAT(summary, HasSubstr("first commit that breaks the check: 222222222222 two"));
-  EXPECT_THAT(summary, HasSubstr("(the commit checked before it, 111111111111, was not checked; its parents are not "
-                                 "known, so the break may be older)"));
+  EXPECT_THAT(summary, HasSubstr("(its parent 111111111111 was not checked: the break may be older"));
   EXPECT_LT(summary.find("could not be checked"), summary.find("breaks the check")) << "in the range's order";
 
   rep.results = {commit("1111111111111111", "one", true, 1, false), commit("2222222222222222", "two", true, 0, false)};
+  rep.results[0].commit.parents = {"0000000000000000"};
+  rep.results[1].commit.parents = {"1111111111111111"};
   EXPECT_EQ(rep.exit_code(), 1);
-  EXPECT_THAT(format_commits_summary(rep), HasSubstr("the commit the range starts from was not checked"));
+  EXPECT_THAT(format_commits_summary(rep),
+              HasSubstr("(its parent 000000000000 is outside the range and was not checked: the break may be older"));
   EXPECT_THAT(format_commits_summary(rep), Not(HasSubstr("passes")));
+  // A root commit (or a shallow clone's boundary) has no parent to check.
+  rep.results[0].commit.parents.clear();
+  EXPECT_THAT(format_commits_summary(rep), HasSubstr("(it has no parent in the repository: a root commit"));
 
   // A commit that does not build is a finding, named as such, and does not
   // hide a later commit that breaks the check (git bisect would skip it).

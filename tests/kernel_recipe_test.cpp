@@ -94,6 +94,10 @@ TEST(ConfigureErrors, ARustDriverThatDoesNotCompileIsTheTreesError) {
   // A C object of drivers/ (no .rs beside it) and rust/'s crates are not it.
   EXPECT_EQ(tree_rust_driver_error("make[6]: *** [scripts/Makefile.build:244: drivers/net/phy/phy.o] Error 1\n", root), "");
   EXPECT_EQ(tree_rust_driver_error("error[E0425]: cannot find value\n --> rust/kernel/net/phy.rs:12:5\n", root), "");
+  // A warning's location is no error of the driver (a configure killed for
+  // another reason, a warning in the log's tail).
+  EXPECT_EQ(tree_rust_driver_error("warning: unused variable\n  --> drivers/net/phy/ax88796b_rust.rs:10:5\nKilled\n", root),
+            "");
   fs::remove_all(root);
 }
 
