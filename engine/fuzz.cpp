@@ -66,45 +66,46 @@ FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResu
   // planted in C).
   for (Level l : {Level::kMdio, Level::kEvents, Level::kOutcome}) {
     const auto k = static_cast<std::size_t>(l) - 1;
-    std::vector<std::size_t> agree(runs.size(), 0);  // how many others share each one's digest
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      for (std::size_t j = 0; j < runs.size(); ++j)
-        if (i != j && runs[i].digest[k] == runs[j].digest[k]) ++agree[i];
-    if (agree[0] + 1 == runs.size()) continue;  // all the same
-    const auto title = [&](std::size_t i) { return std::string(impl_title(impls[i])); };
-    std::vector<std::size_t> odd;
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      if (agree[i] == 0) odd.push_back(i);
-    if (runs.size() >= 3 && odd.size() == 1 && std::count(agree.begin(), agree.end(), runs.size() - 2) ==
-                                                   static_cast<std::ptrdiff_t>(runs.size() - 1)) {
-      // One differs from all the others, which agree.
-      std::vector<std::string> rest;
-      for (std::size_t i = 0; i < runs.size(); ++i)
-        if (i != odd[0]) rest.push_back(title(i));
-      return {true, fmt::format("divergence-{}-{}", impl_name(impls[odd[0]]), level_slug(l)),
-              fmt::format("{} differs from {} (which agree): {}", title(odd[0]), fmt::join(rest, " and "),
-                          level_name(l))};
+    // The implementations grouped by their digest, in order of first
+    // appearance.
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      const auto same = std::find_if(groups.begin(), groups.end(), [&](const std::vector<std::size_t>& g) {
+        return runs[g.front()].digest[k] == runs[i].digest[k];
+      });
+      if (same == groups.end())
+        groups.push_back({i});
+      else
+        same->push_back(i);
     }
+    if (groups.size() < 2) continue;  // all the same
+    const auto title = [&](std::size_t i) { return std::string(impl_title(impls[i])); };
     if (runs.size() == 2)
       return {true, fmt::format("divergence-{}-{}", impl_name(impls[1]), level_slug(l)),
               fmt::format("{} and {} differ: {}", title(0), title(1), level_name(l))};
-    // Three or more and no single odd one: every group by digest, in order.
-    std::vector<std::string> groups, names;
-    std::vector<bool> placed(runs.size(), false);
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      if (placed[i]) continue;
-      std::vector<std::string> g, n;
-      for (std::size_t j = i; j < runs.size(); ++j)
-        if (!placed[j] && runs[j].digest[k] == runs[i].digest[k]) {
-          placed[j] = true;
-          g.push_back(title(j));
-          n.push_back(std::string(impl_name(impls[j])));
-        }
-      groups.push_back(fmt::format("{}", fmt::join(g, " = ")));
+    if (groups.size() == 2 && (groups[0].size() == 1 || groups[1].size() == 1)) {
+      // One differs from all the others, which agree.
+      const auto& odd = groups[0].size() == 1 ? groups[0] : groups[1];
+      const auto& rest = groups[0].size() == 1 ? groups[1] : groups[0];
+      std::vector<std::string> agreeing;
+      for (std::size_t i : rest) agreeing.push_back(title(i));
+      return {true, fmt::format("divergence-{}-{}", impl_name(impls[odd[0]]), level_slug(l)),
+              fmt::format("{} differs from {} (which agree): {}", title(odd[0]), fmt::join(agreeing, " and "),
+                          level_name(l))};
+    }
+    // No single odd one: every group.
+    std::vector<std::string> texts, names;
+    for (const auto& g : groups) {
+      std::vector<std::string> t, n;
+      for (std::size_t i : g) {
+        t.push_back(title(i));
+        n.push_back(std::string(impl_name(impls[i])));
+      }
+      texts.push_back(fmt::format("{}", fmt::join(t, " = ")));
       names.push_back(fmt::format("{}", fmt::join(n, "+")));
     }
     return {true, fmt::format("divergence-{}-{}", fmt::join(names, "-"), level_slug(l)),
-            fmt::format("{} differ: {}", fmt::join(groups, ", "), level_name(l))};
+            fmt::format("{} differ: {}", fmt::join(texts, ", "), level_name(l))};
   }
   return {};
 }
