@@ -572,25 +572,18 @@ std::string format_commits_summary(const CommitsReport& rep) {
   // that does not build does not hide a later one that breaks the check
   // (git bisect skips the first), and neither does one not checked.
   std::vector<std::pair<std::size_t, std::string>> parts;
-  if (const auto b = first_of(rep, breaks)) {
-    const CommitResult& r = rep.results[*b];
-    parts.emplace_back(*b, fmt::format("first commit that breaks the check: {} {}\n  {}\n{}", r.commit.short_sha(),
-                                       r.commit.subject, commit_verdict(r), provenance(rep, *b)));
-  }
-  if (const auto u = first_of(rep, [](const CommitResult& r) { return r.build_failed; })) {
-    const CommitResult& r = rep.results[*u];
-    std::string text = fmt::format("first commit that does not build: {} {}\n  {}\n{}", r.commit.short_sha(),
-                                   r.commit.subject, commit_verdict(r), provenance(rep, *u));
-    if (r.error.find('\n') != std::string::npos) text += r.error + "\n";
-    parts.emplace_back(*u, std::move(text));
-  }
-  if (const auto n = first_of(rep, unchecked)) {
-    const CommitResult& r = rep.results[*n];
-    std::string text = fmt::format("first commit that could not be checked: {} {}\n  {}\n", r.commit.short_sha(),
-                                   r.commit.subject, commit_verdict(r));
-    if (!r.error.empty() && r.error.find('\n') != std::string::npos) text += r.error + "\n";
-    parts.emplace_back(*n, std::move(text));
-  }
+  const auto name = [&](bool (*pred)(const CommitResult&), const char* what, bool against_parents) {
+    const auto at = first_of(rep, pred);
+    if (!at) return;
+    const CommitResult& r = rep.results[*at];
+    std::string text = fmt::format("first commit that {}: {} {}\n  {}\n{}", what, r.commit.short_sha(),
+                                   r.commit.subject, commit_verdict(r), against_parents ? provenance(rep, *at) : "");
+    if (r.error.find('\n') != std::string::npos) text += r.error + "\n";  // a build's or a tool's own lines
+    parts.emplace_back(*at, std::move(text));
+  };
+  name(breaks, "breaks the check", true);
+  name([](const CommitResult& r) { return r.build_failed; }, "does not build", true);
+  name(unchecked, "could not be checked", false);
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string out;
   for (const auto& [index, text] : parts) out += text;
