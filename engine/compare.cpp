@@ -368,8 +368,7 @@ std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* pre
       outcome.add((*bits)[0]);
       outcome.add((*bits)[1]);
     }
-    for (int x : {v.port, v.mdix_ctrl, v.mdix, v.master_slave_cfg, v.master_slave_state, v.rate_matching, v.interface})
-      outcome.add(x);
+    for (const auto& [name, field] : kMacViewNumbers) outcome.add(v.*field);
   }
   outcome.add(r.stop.value_or(std::string{}));
   return {h.mdio.value(), h.events.value(), outcome.value()};

@@ -56,6 +56,18 @@ struct MacView {
   bool operator==(const MacView&) const = default;
 };
 
+// Those seven with their JSON names: what the digest hashes and the
+// worker's JSON carries, one list for both.
+inline constexpr std::array<std::pair<const char*, int MacView::*>, 7> kMacViewNumbers = {{
+    {"port", &MacView::port},
+    {"mdix_ctrl", &MacView::mdix_ctrl},
+    {"mdix", &MacView::mdix},
+    {"master_slave_cfg", &MacView::master_slave_cfg},
+    {"master_slave_state", &MacView::master_slave_state},
+    {"rate_matching", &MacView::rate_matching},
+    {"interface", &MacView::interface},
+}};
+
 // A whole link-mode mask as ethtool writes one (`ethtool -s DEV advertise
 // 0x...`): hexadecimal, bit N the mode ETHTOOL_LINK_MODE_..._BIT = N.
 [[nodiscard]] std::string link_mode_mask(const MacView::LinkModeBits& bits);

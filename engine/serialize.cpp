@@ -93,31 +93,27 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
     ex.push_back({{"step", e.step}, {"where", e.where}, {"ok", e.ok}, {"message", e.message}});
   j["expectations"] = ex;
   json mac = json::array();
-  for (const auto& m : r.mac_after_step)
-    mac.push_back({{"link", m.link},
-                   {"speed", speed_json(m.speed)},
-                   {"duplex", duplex_json(m.duplex)},
-                   {"pause", m.pause},
-                   {"asym_pause", m.asym_pause},
-                   {"carrier", m.carrier},
-                   {"internal", m.internal},
-                   {"autoneg", m.autoneg != 0},
-                   {"ethtool_speed", speed_json(m.ethtool_speed)},
-                   {"ethtool_duplex", duplex_json(m.ethtool_duplex)},
-                   {"supported", link_mode_list(m.supported)},
-                   {"advertising", link_mode_list(m.advertising)},
-                   {"lp_advertising", link_mode_list(m.lp_advertising)},
-                   {"link_mode_masks",
-                    {{"supported", link_mode_mask(m.supported_bits)},
-                     {"advertising", link_mode_mask(m.advertising_bits)},
-                     {"lp_advertising", link_mode_mask(m.lp_advertising_bits)}}},
-                   {"port", m.port},
-                   {"mdix_ctrl", m.mdix_ctrl},
-                   {"mdix", m.mdix},
-                   {"master_slave_cfg", m.master_slave_cfg},
-                   {"master_slave_state", m.master_slave_state},
-                   {"rate_matching", m.rate_matching},
-                   {"interface", m.interface}});
+  for (const auto& m : r.mac_after_step) {
+    json entry = {{"link", m.link},
+                  {"speed", speed_json(m.speed)},
+                  {"duplex", duplex_json(m.duplex)},
+                  {"pause", m.pause},
+                  {"asym_pause", m.asym_pause},
+                  {"carrier", m.carrier},
+                  {"internal", m.internal},
+                  {"autoneg", m.autoneg != 0},
+                  {"ethtool_speed", speed_json(m.ethtool_speed)},
+                  {"ethtool_duplex", duplex_json(m.ethtool_duplex)},
+                  {"supported", link_mode_list(m.supported)},
+                  {"advertising", link_mode_list(m.advertising)},
+                  {"lp_advertising", link_mode_list(m.lp_advertising)},
+                  {"link_mode_masks",
+                   {{"supported", link_mode_mask(m.supported_bits)},
+                    {"advertising", link_mode_mask(m.advertising_bits)},
+                    {"lp_advertising", link_mode_mask(m.lp_advertising_bits)}}}};
+    for (const auto& [name, field] : kMacViewNumbers) entry[name] = m.*field;
+    mac.push_back(std::move(entry));
+  }
   j["mac_after_step"] = mac;
   if (!r.last_lines.empty()) j["last_lines"] = r.last_lines;
   if (!r.output.empty()) j["output"] = r.output;
@@ -174,13 +170,7 @@ RunResult run_result_from_json(const json& j) {
     v.supported_bits = mask("supported");
     v.advertising_bits = mask("advertising");
     v.lp_advertising_bits = mask("lp_advertising");
-    v.port = m.value("port", 0);
-    v.mdix_ctrl = m.value("mdix_ctrl", 0);
-    v.mdix = m.value("mdix", 0);
-    v.master_slave_cfg = m.value("master_slave_cfg", 0);
-    v.master_slave_state = m.value("master_slave_state", 0);
-    v.rate_matching = m.value("rate_matching", 0);
-    v.interface = m.value("interface", 0);
+    for (const auto& [name, field] : kMacViewNumbers) v.*field = m.value(name, 0);
     r.mac_after_step.push_back(v);
   }
   r.last_lines = j.value("last_lines", std::vector<std::string>{});
