@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <sstream>
 
 #include "kernel/cache.hpp"
@@ -18,20 +20,26 @@ namespace {
 
 // Variables that would point git elsewhere than the repository named (a
 // hook's GIT_DIR): unset for every git refdrv runs.
-constexpr const char* kGitRedirects =
-    "GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY "
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_COMMON_DIR GIT_NAMESPACE";
+constexpr std::array<const char*, 7> kGitRedirects = {
+    "GIT_DIR",        "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR", "GIT_NAMESPACE"};
+
+// The command line of `git -C repo ARGS` as refdrv runs every git: without
+// those variables, and without the user's configuration adding to what
+// refdrv parses (a signature under each commit of git log) or changing the
+// bytes (autocrlf).
+std::vector<std::string> git_argv(const fs::path& repo, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"env"};
+  for (const char* name : kGitRedirects) argv.insert(argv.end(), {"-u", name});
+  argv.insert(argv.end(), {"git", "-c", "log.showSignature=false", "-c", "core.autocrlf=false", "-C", repo.string()});
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
 
 // `git -C repo ARGS`: its standard output, or an error with git's own
 // message (its stderr goes to `log`, which is removed afterwards).
 Result<std::string> git(const fs::path& repo, std::vector<std::string> args, const fs::path& log) {
-  std::vector<std::string> argv = {"env"};
-  std::istringstream names(kGitRedirects);
-  for (std::string name; names >> name;) argv.insert(argv.end(), {"-u", name});
-  // The user's configuration must not add to what refdrv parses (a
-  // signature under each commit of git log) or change the bytes (autocrlf).
-  argv.insert(argv.end(), {"git", "-c", "log.showSignature=false", "-c", "core.autocrlf=false", "-C", repo.string()});
-  argv.insert(argv.end(), args.begin(), args.end());
+  const std::vector<std::string> argv = git_argv(repo, args);
   std::error_code ec;
   fs::remove(log, ec);
   auto out = capture({argv, {}, log, {"LC_ALL=C", "GIT_TERMINAL_PROMPT=0"}});
@@ -39,6 +47,23 @@ Result<std::string> git(const fs::path& repo, std::vector<std::string> args, con
   fs::remove(log, ec);
   if (out) return out;
   return fail(why.empty() ? out.error().message : why);
+}
+
+// `git archive` of `sha` (the files `paths` name, or all of it when none)
+// unpacked into `dest`: whether it all came through. -m: files get the time
+// of the export, not the commit's, so that make and ninja order them by
+// when they changed here. pipefail: git failing part-way (an object it
+// cannot read) leaves tar a well-formed prefix of the archive, which it
+// extracts with status 0.
+bool archive_into(const fs::path& repo, const std::string& sha, const fs::path& dest,
+                  std::span<const std::string> paths, const fs::path& log) {
+  std::vector<std::string> argv = {"bash", "-ec", "set -o pipefail; t=$1; shift; \"$@\" | tar -x -m -C \"$t\"", "bash",
+                                   dest.string()};
+  const std::vector<std::string> archive = git_argv(repo, {"archive", "--format=tar", sha, "--"});
+  argv.insert(argv.end(), archive.begin(), archive.end());
+  for (const std::string& p : paths) argv.push_back(":(literal)" + p);
+  const auto st = run({argv, {}, log, {"LC_ALL=C"}});
+  return st && *st == 0;
 }
 
 // Where refdrv keeps its checkout of `repo`.
@@ -139,19 +164,7 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
     fs::remove_all(tree, ec);
     fs::remove_all(staging, ec);
     fs::create_directories(staging, ec);
-    // -m: files get the time of the export, not the commit's, so that
-    // make and ninja order them by when they changed here.
-    // pipefail: git failing part-way (an object it cannot read) leaves tar
-    // a well-formed prefix of the archive, which it extracts with status 0.
-    auto st = run({{"bash", "-ec",
-                    fmt::format("unset {}; set -o pipefail; git -c core.autocrlf=false -C \"$1\" archive --format=tar "
-                                "\"$2\" | tar -x -m -C \"$3\"",
-                                kGitRedirects),
-                    "bash", repo.string(), commit.sha, staging.string()},
-                   {},
-                   log,
-                   {"LC_ALL=C"}});
-    if (!st || *st != 0)
+    if (!archive_into(repo, commit.sha, staging, {}, log))
       return fail(fmt::format("could not export {} of {}:\n{}", commit.short_sha(), repo.string(), tail_of(log, 5)));
     fs::rename(staging, tree, ec);
     if (ec) return fail(fmt::format("cannot move {} to {}: {}", staging.string(), tree.string(), ec.message()));
@@ -177,20 +190,8 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
                          n == 1 ? "" : "s", n == 1 ? "s" : "", current.substr(0, 12)));
     constexpr std::size_t kChunk = 500;
     for (std::size_t i = 0; i < rewrite.size(); i += kChunk) {
-      std::vector<std::string> argv = {
-          "bash",
-          "-ec",
-          fmt::format("unset {}; set -o pipefail; r=$1 c=$2 t=$3; shift 3; git -c core.autocrlf=false -C "
-                      "\"$r\" archive --format=tar \"$c\" -- \"$@\" | tar -x -m -C \"$t\"",
-                      kGitRedirects),
-          "bash",
-          repo.string(),
-          commit.sha,
-          tree.string()};
-      for (std::size_t j = i; j < std::min(rewrite.size(), i + kChunk); ++j)
-        argv.push_back(":(literal)" + rewrite[j]);
-      auto st = run({argv, {}, log, {"LC_ALL=C"}});
-      if (!st || *st != 0)
+      const std::span<const std::string> chunk(rewrite.data() + i, std::min(kChunk, rewrite.size() - i));
+      if (!archive_into(repo, commit.sha, tree, chunk, log))
         return fail(fmt::format("could not check out {} of {}:\n{}", commit.short_sha(), repo.string(),
                                 tail_of(log, 5)));
     }
