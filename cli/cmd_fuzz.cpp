@@ -13,6 +13,7 @@
 
 #include "cli/common.hpp"
 #include "engine/fuzz_campaign.hpp"
+#include "engine/fuzz_input.hpp"
 #include "host/store_watch.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/groups.hpp"
@@ -103,7 +104,7 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
     std::vector<std::string> others;
     for (const auto& g : kernel::driver_groups())
       if (&g != &kernel::reference_group()) others.push_back(g.title);
-    fmt::print("  models fuzzed: {} ({}){}\n", fmt::join(kernel::reference_group().models, ", "),
+    fmt::print("  models fuzzed: {} ({}){}\n", fmt::join(fuzz_models(), ", "),
                kernel::reference_group().title,
                others.empty() ? "" : fmt::format("; not fuzzed: {} (refdrv check runs them)", fmt::join(others, ", ")));
     fmt::print("  phylib's state in the campaign: {}; in the replays: {}\n",
@@ -177,7 +178,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
           return report_error({fmt::format(
               "--replace {}: that is a driver of the {} group, which refdrv fuzz never runs (its inputs run "
               "the {} models {}); refdrv check --replace runs it",
-              path, g.title, kernel::reference_group().title, fmt::join(kernel::reference_group().models, ", "))});
+              path, g.title, kernel::reference_group().title, fmt::join(fuzz_models(), ", "))});
     }
   }
   auto env = Environment::open(c.env);
