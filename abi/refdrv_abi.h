@@ -99,8 +99,9 @@ struct refdrv_host_ops {
 	int (*mdio_write_c45)(void *cookie, int addr, int devad, int regnum, unsigned short val);
 
 	/* A firmware file as request_firmware() finds it for the instance: 0
-	 * with its bytes (valid until the instance ends), or a negative errno
-	 * (-ENOENT: no such file). */
+	 * with its bytes (valid until the instance ends; never none), or a
+	 * negative errno (-ENOENT: no such file; -EINVAL: an empty one, which
+	 * kernel_read_file() refuses). */
 	int (*firmware)(void *cookie, const char *name, const unsigned char **data, unsigned long *size);
 
 	void (*trace)(void *cookie, const struct refdrv_trace_event *ev);

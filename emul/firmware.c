@@ -62,14 +62,8 @@ static int emul_request_firmware(const struct firmware **firmware_p, const char 
 		return -EINVAL;
 	}
 	emul_store_flush();
+	/* An empty file comes back as -EINVAL, as kernel_read_file() makes it. */
 	ret = emul_host->firmware(emul_current.cookie, name, &data, &size);
-	/*
-	 * An empty file is no firmware: kernel_read_file() refuses a size of 0
-	 * with -EINVAL, and so does the load (the host has already gone on to
-	 * the next directory of the search path, as the kernel does).
-	 */
-	if (!ret && !size)
-		ret = -EINVAL;
 	if (ret) {
 		if (!(flags & EMUL_FW_NO_WARN))
 			dev_warn(device, "Direct firmware load for %s failed with error %d\n", name, ret);

@@ -160,8 +160,8 @@ static void emul_queue_delayed(int cpu, struct workqueue_struct *wq,
 {
 	/*
 	 * __queue_delayed_work()'s checks: a delayed work never set up with
-	 * INIT_DELAYED_WORK() warns here, and its timer, without a function,
-	 * is not armed (as __mod_timer() discards it), so it never runs.
+	 * INIT_DELAYED_WORK() warns here, and add_timer() does not arm its
+	 * timer, which has no function, so it never runs.
 	 */
 	WARN_ON_ONCE(!wq);
 	WARN_ON_ONCE(dwork->timer.function != delayed_work_timer_fn);
@@ -174,8 +174,7 @@ static void emul_queue_delayed(int cpu, struct workqueue_struct *wq,
 	dwork->wq = wq;
 	dwork->cpu = cpu;
 	dwork->timer.expires = jiffies + delay;
-	if (dwork->timer.function)
-		emul_timer_arm(&dwork->timer, dwork->timer.expires);
+	add_timer(&dwork->timer);
 }
 
 bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
