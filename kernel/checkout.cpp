@@ -66,12 +66,11 @@ bool archive_into(const fs::path& repo, const std::string& sha, const fs::path& 
   return st && *st == 0;
 }
 
-// Where refdrv keeps its checkout of `repo`.
+}  // namespace
+
 fs::path checkout_dir(const fs::path& repo) {
   return cache_root() / "checkouts" / (repo.filename().string() + "-" + hash_hex(repo.string()).substr(0, 12));
 }
-
-}  // namespace
 
 Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::string& range) {
   std::error_code ec;
@@ -164,8 +163,10 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
     fs::remove_all(tree, ec);
     fs::remove_all(staging, ec);
     fs::create_directories(staging, ec);
-    if (!archive_into(repo, commit.sha, staging, {}, log))
+    if (!archive_into(repo, commit.sha, staging, {}, log)) {
+      fs::remove_all(staging, ec);  // a part of a tree, which no later run reads
       return fail(fmt::format("could not export {} of {}:\n{}", commit.short_sha(), repo.string(), tail_of(log, 5)));
+    }
     fs::rename(staging, tree, ec);
     if (ec) return fail(fmt::format("cannot move {} to {}: {}", staging.string(), tree.string(), ec.message()));
   } else {

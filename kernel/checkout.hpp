@@ -42,4 +42,8 @@ struct Checkout {
 };
 Result<Checkout> checkout_commit(const std::filesystem::path& repo, const GitCommit& commit, const Progress& progress);
 
+// Where refdrv keeps its checkout of `repo` (an absolute, canonical path):
+// the tree, its HEAD, git's log and the lock.
+[[nodiscard]] std::filesystem::path checkout_dir(const std::filesystem::path& repo);
+
 }  // namespace refdrv::kernel

@@ -1238,7 +1238,12 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
 
 // Another tree of the same version configured for `config_id` whose
 // recorded files `tree` has unchanged, with the record it was matched
-// against; the refdrv cache's own trees (Debian's packages) first.
+// against. Debian's packages unpacked in refdrv's cache first, then the
+// cache's other trees (check --commits' checkouts), then any other; among
+// equals, the first path in order, so the choice does not depend on the
+// order the directory lists them in. (A checkout configured by check
+// --commits is under the cache too, and was taken over Debian's tree
+// whenever the directory listed it first.)
 struct Reusable {
   fs::path root;
   std::string record;  // the record's text
@@ -1246,6 +1251,11 @@ struct Reusable {
 
 std::optional<Reusable> find_reusable(const LinuxTree& tree, const std::string& config_id) {
   const std::string key = hash_hex(config_id);
+  const auto rank = [](const fs::path& root) {
+    const std::string r = root.string();
+    if (r.rfind((cache_root() / "trees").string() + "/", 0) == 0) return 0;
+    return r.rfind(cache_root().string() + "/", 0) == 0 ? 1 : 2;
+  };
   std::optional<Reusable> found;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(cache_root() / "configured", ec)) {
@@ -1255,11 +1265,10 @@ std::optional<Reusable> find_reusable(const LinuxTree& tree, const std::string& 
     if (!text) continue;
     auto rec = parse_record(*text);
     if (!rec || rec->config_key != key || rec->root == tree.root || !fs::is_directory(rec->root)) continue;
+    if (found && std::pair(rank(rec->root), rec->root) >= std::pair(rank(found->root), found->root)) continue;
     bool refreshed = false;
     if (first_difference(*rec, tree.root, refreshed)) continue;
-    // The cache's own trees first.
-    if (rec->root.string().rfind(cache_root().string() + "/", 0) == 0) return Reusable{rec->root, std::move(*text)};
-    if (!found) found = Reusable{rec->root, std::move(*text)};
+    found = Reusable{rec->root, std::move(*text)};
   }
   return found;
 }

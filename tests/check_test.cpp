@@ -863,6 +863,41 @@ TEST(Reuse, OnlyCopiesThatDifferInCompiledSourcesReuseTheConfiguration) {
             std::nullopt);
 }
 
+// Which configured tree a copy reuses does not depend on the order the
+// cache's directory lists them in: Debian's tree, where it matches, wins
+// over a checkout of check --commits configured for the same key (such a
+// checkout, listed first, was reused instead, and the tests above failed on
+// a machine where check --commits had configured one).
+TEST(Reuse, DebiansTreeIsReusedBeforeACheckoutConfiguredTheSame) {
+  const fs::path base = environment("6.12").tree().root;
+  const fs::path configured = environment("6.12").built().kbuild_dir.parent_path();
+  const auto record = kernel::read_file(configured / "tree.record");
+  ASSERT_TRUE(record) << record.error().message;
+  const std::string root_line = "root\t" + base.string() + "\n";
+  ASSERT_NE(record->find(root_line), std::string::npos) << *record;
+  // Configured trees whose record is Debian's, as a checkout's is when its
+  // commit has Debian's configuration files: several, so that one is very
+  // likely listed before Debian's own.
+  std::vector<fs::path> made;
+  for (int i = 0; i < 6; ++i) {
+    const fs::path checkout = kernel::cache_root() / "checkouts" / fmt::format("refdrv-test-configured-{}", i) / "tree";
+    const fs::path entry =
+        configured.parent_path() / fmt::format("{}-refdrv-test-{}", environment("6.12").tree().version, i);
+    fs::create_directories(checkout);
+    fs::create_directories(entry);
+    std::string text = *record;
+    text.replace(text.find(root_line), root_line.size(), "root\t" + checkout.string() + "\n");
+    std::ofstream(entry / "tree.record") << text;
+    std::ofstream(entry / "stamp.configure") << "";
+    made.push_back(checkout.parent_path());
+    made.push_back(entry);
+  }
+  auto tree = kernel::open_tree(altered_tree());
+  ASSERT_TRUE(tree) << tree.error().message;
+  EXPECT_EQ(kernel::reusable_configuration(*tree), base);
+  for (const auto& p : made) fs::remove_all(p);
+}
+
 // Writes `text` to `path` as a new file (a new inode, as an editor or cp
 // makes); `older`: with its modification time twenty years back (as cp -p,
 // rsync -a or tar put an old file back).
@@ -1049,7 +1084,13 @@ TEST(Commits, ACommitGitCannotExportWholeIsNoCheckout) {
   auto out = kernel::checkout_commit(repo, commit, [](const std::string&) {});
   ASSERT_FALSE(out) << "exported without zz.c into " << out->tree.string();
   EXPECT_THAT(out.error().message, HasSubstr("could not export"));
+  // The part it exported is not left behind in the cache.
+  const fs::path checkout = kernel::checkout_dir(fs::weakly_canonical(repo));
+  EXPECT_TRUE(fs::exists(checkout / "git.log"));
+  EXPECT_FALSE(fs::exists(checkout / "tree.tmp"));
+  EXPECT_FALSE(fs::exists(checkout / "tree"));
   fs::remove_all(repo);
+  fs::remove_all(checkout);
 }
 
 // Issue 22: the check on each commit of a range, in refdrv's own checkout of
