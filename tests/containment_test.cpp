@@ -179,6 +179,26 @@ TEST(Containment, APollingLoopWithoutSleepIsAHangEvenInProcess) {
   }
 }
 
+// A C++ exception out of a driver callback is the driver's BUG(): the
+// instance stops and says so, and nothing of the exception is left in the
+// process (the adapter called bug(), which never returns, from inside its
+// catch handler: the exception stayed "being handled" for good, and
+// std::current_exception() still returned it after the run).
+TEST(Containment, AnExceptionOutOfACxxCallbackStopsTheInstanceAndLeavesNothingBehind) {
+  Environment& env = environment("6.12");
+  BrokenDrivers broken(env);
+  SupervisorOptions opt;
+  opt.containment = Containment::kInProcess;
+  for (int round = 0; round < 3; ++round) {
+    const RunResult r = run_contained(env, job(link_up(REFDRV_TEST_PHY_THROWS), Impl::kCxx), opt);
+    ASSERT_TRUE(r.stop);
+    EXPECT_THAT(*r.stop, HasSubstr("a C++ exception reached phylib through a driver callback"));
+    EXPECT_FALSE(std::current_exception()) << "round " << round;
+    const RunResult next = run_contained(env, job(link_up(std::nullopt), Impl::kCxx), opt);
+    EXPECT_TRUE(next.passed()) << "round " << round << ": " << next.failure_summary();
+  }
+}
+
 TEST(Containment, TheBrokenModulesAreVisibleAndOnlyBindTheirTestIds) {
   Environment& env = environment("6.12");
   BrokenDrivers broken(env);

@@ -46,7 +46,7 @@ phy::Result<Firmware> Firmware::request(const phy::CStr& name, phy::Device& dev)
       new detail::Loaded{data, size, handle, ctx.helpers->release_firmware}));
 }
 
-std::span<const std::uint8_t> Firmware::data() const {
+std::span<const std::uint8_t> Firmware::data() const& {
   // A moved-from Firmware holds no file: nothing, rather than a NULL read
   // (tools/check-escape-hatches reports a use after std::move in a driver).
   if (!loaded_) return {};

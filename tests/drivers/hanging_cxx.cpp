@@ -3,6 +3,8 @@
 // abstractions as the C++ Asix driver. Each binds only to its test PHY ID.
 #include "tests/drivers/hanging_cxx.hpp"
 
+#include <stdexcept>
+
 #include "tests/drivers/test_drivers.h"
 
 namespace refdrv::test_drivers {
@@ -42,13 +44,28 @@ struct MdioLoop {
   }
 };
 
+// read_status throws: a C++ exception must not reach phylib, the
+// abstractions' adapter makes it the driver's BUG().
+struct Throws {
+  static constexpr CStr name = "refdrv test: read_status throws";
+  static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(REFDRV_TEST_PHY_THROWS);
+  static constexpr Flags flags = {};
+  static constexpr Callbacks callbacks = Callback::read_status;
+
+  static Result<std::uint16_t> read_status(Device& dev) {
+    const std::uint16_t bmsr = TRY(dev.read(reg::C22::BMSR));
+    if (bmsr != 0) throw std::runtime_error("refdrv test: an exception out of read_status");
+    return 0;
+  }
+};
+
 }  // namespace
 
-REFDRV_MODULE_PHY_DRIVER(hanging_cxx, (BusyLoop, MdioLoop),
+REFDRV_MODULE_PHY_DRIVER(hanging_cxx, (BusyLoop, MdioLoop, Throws),
                          {
                              .name = "refdrv_test_hanging_cxx",
                              .author = "refdrv developers",
-                             .description = "Test drivers whose read_status never returns",
+                             .description = "Test drivers whose read_status never returns, or throws",
                              .license = "GPL",
                              .kconfig = "REFDRV_TEST_HANGING_PHY",
                              .impl_kconfig = "REFDRV_TEST_HANGING_CXX_PHY",

@@ -9,6 +9,7 @@
 #define REFDRV_TEST_PHY_BUSY_LOOP 0x0bad0002u   /* C++: read_status spins forever */
 #define REFDRV_TEST_PHY_MDIO_LOOP 0x0bad0003u   /* C++: read_status polls BMSR forever */
 #define REFDRV_TEST_PHY_EVERY_CALLBACK 0x0bad0004u /* C++: every callback the abstractions offer */
+#define REFDRV_TEST_PHY_THROWS 0x0bad0005u         /* C++: read_status throws */
 
 #ifdef __cplusplus
 extern "C" {

@@ -5,6 +5,7 @@
 // every one reported). Never built.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <utility>
 
@@ -20,6 +21,13 @@ struct KeptDevice {
   Device& dev;
 };
 
+// A constexpr global is no mutable global, but its mutable member is: it
+// kept a Device& past its callback (a review, 2026-12-07).
+struct Keeper {
+  mutable std::optional<std::reference_wrapper<Device>> kept;
+};
+constexpr Keeper kKeeper{};
+
 struct LifetimePhy {
   static constexpr CStr name = "Lifetime PHY";
   static constexpr DeviceId phy_device_id = DeviceId::new_with_exact_mask(0x12345679);
@@ -27,6 +35,7 @@ struct LifetimePhy {
   static constexpr Callbacks callbacks = Callback::probe | Callback::soft_reset;
 
   static Result<> soft_reset(Device& dev) {
+    kKeeper.kept.emplace(dev);
     // A Device made from no phy_device at all, through the abstractions'
     // adapter (Rust's Device::from_raw is private and unsafe).
     const int forged = detail::Adapter::with_device(nullptr, nullptr, [](Device& d) {

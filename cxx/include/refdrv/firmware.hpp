@@ -4,7 +4,9 @@
 // kernel's struct firmware and releases it when it goes out of scope, so a
 // driver cannot leak it. Reading it after release is what C++ does not stop
 // by itself: data()'s view is not tied to the Firmware as Rust ties the
-// slice to its borrow. tools/check-escape-hatches stops it in a driver by
+// slice to its borrow. The compiler refuses data() of a Firmware that is
+// about to go (a temporary, `TRY(Firmware::request(...)).data()`, or one
+// moved from), and tools/check-escape-hatches stops the rest in a driver by
 // refusing a std::span kept in a variable or member, and a use after
 // std::move.
 #pragma once
@@ -39,7 +41,11 @@ class Firmware {
   // searches; a missing file is -ENOENT (and the kernel's warning).
   [[nodiscard]] static phy::Result<Firmware> request(const phy::CStr& name, phy::Device& dev);
 
-  [[nodiscard]] std::span<const std::uint8_t> data() const;
+  [[nodiscard]] std::span<const std::uint8_t> data() const&;
+  // The view of a temporary's bytes would outlive them: the Firmware is
+  // released at the end of the statement (a range-for over it too, before
+  // C++23's lifetime extension, which g++ 12 does not have).
+  std::span<const std::uint8_t> data() const&& = delete;
   [[nodiscard]] std::size_t size() const { return data().size(); }
 
  private:

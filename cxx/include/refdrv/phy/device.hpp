@@ -34,14 +34,21 @@ enum class DuplexMode { Full, Half, Unknown };
 //   it cannot be copied or moved. A reference to it could still be kept past
 //   the callback (in a global, a std::reference_wrapper, another thread):
 //   C++ cannot forbid that as Rust's borrow does, so tools/check-escape-hatches
-//   rejects what it takes in a driver (a mutable global, std::ref, a thread).
-// - Every method may be called in that context. What phylib holds there is
-//   the callback's row of REFDRV_PHY_CALLBACKS (refdrv_phy_callbacks.h),
-//   measured by refdrv's tests: phydev->lock for some callbacks; for others
-//   (soft_reset from phy_attach_direct(), probe, match_phy_device, suspend)
-//   not, and the methods are still sound because every MDIO access takes
-//   the bus lock itself and phylib's core keeps those paths apart from the
-//   state machine (the argument the tree's phy.rs makes for suspend).
+//   rejects what it takes in a driver (a mutable global, `mutable`, std::ref,
+//   a thread).
+// - What phylib holds while a callback runs is its row of
+//   REFDRV_PHY_CALLBACKS (refdrv_phy_callbacks.h), measured by refdrv's
+//   tests: phydev->lock for some callbacks; for others (soft_reset from
+//   phy_attach_direct(), probe, match_phy_device, suspend) not. There the
+//   MDIO accessors are still sound (every access takes the bus lock itself),
+//   but nothing stops a driver from calling the others: start_aneg()
+//   asserts phydev->lock (a WARN, as lockdep's would be) and set_speed(),
+//   set_duplex() and resolve_aneg_linkmode() write phy_device fields without
+//   it. The tree's phy.rs has the same hole (its Device methods take &mut
+//   self whatever the callback), so the comparison is unaffected; the C++
+//   drivers call them only where phylib holds the lock (or, on trees before
+//   6.7, start_aneg() from link_change_notify, where it is phy_start_aneg(),
+//   which takes the lock).
 // - phylib may call back into the driver while a callback runs
 //   (link_change_notify -> init_hw -> soft_reset). The nested Device is a
 //   second object referring to the same phy_device; neither caches any of

@@ -18,14 +18,21 @@
 namespace refdrv::phy::detail {
 
 // A driver callback must not throw into C: that is the driver's BUG().
+// bug() is called once the handler is left, so the exception is destroyed
+// first: bug() does not return (the instance stops with a siglongjmp), and
+// leaving a catch handler that way would keep the exception "being handled"
+// for the rest of the process (the fuzzers and --in-process run more
+// instances in it). The frames the exception unwound ran their destructors
+// (a Firmware was released); a BUG() in kernel code called from a driver
+// unwinds nothing, in C++ as in the kernel.
 template <class F>
 int guarded(const refdrv_phy_helpers* h, F&& f) noexcept {
   try {
     return f();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): reported through bug()
-    // SAFETY: `h` is the calling kernel side's helper table; bug() does not return.
-    h->bug("a C++ exception reached phylib through a driver callback");
+  } catch (...) {  // NOLINT(bugprone-empty-catch): reported through bug() below, outside the handler
   }
+  // SAFETY: `h` is the calling kernel side's helper table; bug() does not return.
+  h->bug("a C++ exception reached phylib through a driver callback");
   std::terminate();  // not reached: bug() stops the instance
 }
 
