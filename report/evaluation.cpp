@@ -862,6 +862,8 @@ json cost(Environment& env, const ReportOptions& opt, const Sources& s) {
 // ---------------------------------------------------------------------------
 // 5. History
 
+}  // namespace
+
 json history_json(const History& h) {
   json groups = json::array();
   for (const auto& g : h.groups) {
@@ -881,6 +883,8 @@ json history_json(const History& h) {
       churn.push_back({{"path", p}, {"commits", fc.commits}, {"added", fc.added}, {"deleted", fc.deleted}});
     groups.push_back({{"label", g.group.label},
                       {"paths", g.group.paths},
+                      {"absent_at_head", g.absent},
+                      {"in_checkout", g.in_checkout()},
                       {"followed_renames", g.followed},
                       {"commits", g.commits.size()},
                       {"fixes", g.fixes},
@@ -894,10 +898,16 @@ json history_json(const History& h) {
                       {"fix_commits", fixes},
                       {"all_commits", commits},
                       {"churn", churn}});
+    // Only where it says something: the templates take an empty string as
+    // a value to show.
+    if (!g.absent.empty() && g.in_checkout())
+      groups.back()["absent_note"] = fmt::format("HEAD has no {}", fmt::join(g.absent, ", "));
   }
   return {{"repo", h.repo}, {"head", h.head}, {"commits_walked", h.commits_walked}, {"seconds", h.seconds},
           {"groups", groups}, {"svg", history_svg(h)}};
 }
+
+namespace {
 
 // The reference group's sources as the git checkout's own Makefile names
 // them (its HEAD may be newer than the checked tree), else as the checked

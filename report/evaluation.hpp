@@ -17,6 +17,7 @@
 #include "engine/supervisor.hpp"
 #include "host/kernel_image.hpp"
 #include "report/cost.hpp"
+#include "report/history.hpp"
 
 namespace refdrv {
 class Environment;
@@ -84,5 +85,10 @@ nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite
 // tools are missing or tools/check-escape-hatches fails.
 [[nodiscard]] nlohmann::json escape_hatch_check(const std::vector<std::string>& paths);
 [[nodiscard]] std::string render_markdown(const nlohmann::json& report);
+
+// The history section's data for a history read (per part: its counts,
+// commits and fixes, or that HEAD does not have it), as the report's JSON
+// has it under "history".
+[[nodiscard]] nlohmann::json history_json(const History& h);
 
 }  // namespace refdrv::report

@@ -365,10 +365,29 @@ Result<History> read_history(const std::string& path, const std::vector<HistoryG
   h.repo = path;
   git_oid head_id;
   if (git_reference_name_to_id(&head_id, r, "HEAD") == 0) h.head = hex(head_id);
+  // The paths HEAD has: a group's file it does not have is said, not
+  // counted as a file without commits.
+  TreeP head_tree;
+  {
+    git_oid id;
+    git_commit* c = nullptr;
+    git_tree* t = nullptr;
+    if (git_reference_name_to_id(&id, r, "HEAD") != 0 || git_commit_lookup(&c, r, &id) != 0)
+      return fail(fmt::format("{}: cannot read HEAD: {}", path, last_git_error()));
+    const Commit hold(c);
+    if (git_commit_tree(&t, c) != 0)
+      return fail(fmt::format("{}: cannot read HEAD's tree: {}", path, last_git_error()));
+    head_tree.reset(t);
+  }
   std::vector<std::vector<std::string>> paths;  // per group, growing with renames
   for (const auto& g : groups) {
     GroupHistory gh;
     gh.group = g;
+    for (const auto& p : g.paths) {
+      auto id = entry_id(head_tree.get(), p);
+      if (!id) return fail(fmt::format("{}: {}", path, id.error().message));
+      if (!*id) gh.absent.push_back(p);
+    }
     h.groups.push_back(gh);
     paths.push_back(g.paths);
   }

@@ -45,6 +45,11 @@ struct FileChurn {
 struct GroupHistory {
   HistoryGroup group;
   std::vector<std::string> followed;  // former paths found by rename detection
+  // Its paths HEAD does not have. All of them: the part is not in this
+  // checkout (a tree from before it was added), which is no history of 0
+  // commits and 0 fixes.
+  std::vector<std::string> absent;
+  [[nodiscard]] bool in_checkout() const { return absent.size() < group.paths.size(); }
   std::vector<CommitRecord> commits;  // oldest first
   std::size_t fixes = 0, memory_safety_fixes = 0, introduced_bugs = 0;
   std::set<std::string> authors;

@@ -141,9 +141,29 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   auto h = report::read_history(repo.dir().string(),
                                 {{"C driver", {"drivers/net/phy/ax88796b.c"}},
                                  {"Rust driver", {"drivers/net/phy/ax88796b_rust.rs"}},
-                                 {"Rust abstraction", {"rust/kernel/net/phy.rs", "rust/kernel/net/phy/reg.rs"}}});
+                                 {"Rust abstraction", {"rust/kernel/net/phy.rs", "rust/kernel/net/phy/reg.rs"}},
+                                 {"C++ driver", {"drivers/net/phy/ax88796b_cxx.cpp"}},
+                                 {"Partly there", {"drivers/net/phy/ax88796b.c", "rust/kernel/net/phy/mmd.rs"}}});
   ASSERT_TRUE(h) << h.error().message;
   EXPECT_EQ(h->commits_walked, 9u);  // 8 commits and the merge
+  // A part HEAD does not have is not in the checkout: no history of 0
+  // commits (the report printed "0 commits, 0 fixes" for it); a part HEAD
+  // has some of says which it lacks.
+  EXPECT_FALSE(group(*h, "C++ driver").in_checkout());
+  EXPECT_THAT(group(*h, "C++ driver").absent, ElementsAre("drivers/net/phy/ax88796b_cxx.cpp"));
+  EXPECT_TRUE(group(*h, "Partly there").in_checkout());
+  EXPECT_THAT(group(*h, "Partly there").absent, ElementsAre("rust/kernel/net/phy/mmd.rs"));
+  EXPECT_TRUE(group(*h, "Rust abstraction").in_checkout());
+  EXPECT_TRUE(group(*h, "Rust abstraction").absent.empty());
+  const nlohmann::json hj = report::history_json(*h);
+  const auto row = [&](const std::string& label) {
+    for (const auto& g : hj["groups"])
+      if (g["label"] == label) return g;
+    return nlohmann::json();
+  };
+  EXPECT_FALSE(row("C++ driver")["in_checkout"].get<bool>());
+  EXPECT_EQ(row("Partly there")["absent_note"], "HEAD has no rust/kernel/net/phy/mmd.rs");
+  EXPECT_FALSE(row("C driver").contains("absent_note"));
 
   const auto& c = group(*h, "C driver");
   ASSERT_EQ(c.commits.size(), 4u);
