@@ -58,7 +58,14 @@ Result<void> write_file(const std::filesystem::path& path, std::string_view cont
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return fail(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
     out << content;
-    if (!out) return fail(fmt::format("cannot write {}", tmp));
+    // What is still buffered is written at close: a disk that fills then
+    // fails the close, which must not pass for a whole file.
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      return fail(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+    }
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) {

@@ -314,10 +314,24 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     j["note"] = "not run (--no-escape-hatches): no escape-hatch count";
     return j;
   }
-  if (!kernel::on_path("clang-query-19") || !kernel::on_path("clang-tidy-19")) {
+  // The clang tools the check runs, found as it finds them: CLANG_TIDY and
+  // CLANG_QUERY when set, else the -19 ones, else the unversioned ones (this
+  // looked for the -19 ones alone and said "not installed" where the check
+  // would have run).
+  std::vector<std::pair<std::string, std::string>> tools;  // (variable, what runs)
+  for (const auto& [var, names] : {std::pair{"CLANG_TIDY", std::array{"clang-tidy-19", "clang-tidy"}},
+                                   std::pair{"CLANG_QUERY", std::array{"clang-query-19", "clang-query"}}}) {
+    const char* set = std::getenv(var);
+    std::string exe = set && *set ? set : "";
+    for (const char* name : names)
+      if (exe.empty() && kernel::on_path(name)) exe = name;
+    tools.emplace_back(var, exe);
+  }
+  if (tools[0].second.empty() || tools[1].second.empty()) {
     j["available"] = false;
-    j["note"] = "clang-tidy-19 and clang-tools-19 are not installed: no escape-hatch count "
-                "(apt-get install clang-tidy-19 clang-tools-19)";
+    j["note"] =
+        "clang-tidy and clang-query are not installed (nor named by CLANG_TIDY and CLANG_QUERY): no "
+        "escape-hatch count (apt-get install clang-tidy-19 clang-tools-19)";
     return j;
   }
   // The key: the tool, the tools it runs (CLANG_TIDY, CLANG_QUERY) and their
@@ -325,10 +339,8 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   // can include from refdrv (its C++ abstractions, the C ABI): a change to
   // any of them can change the count.
   std::string key_text = kernel::read_file(tool).value_or("");
-  for (const auto& [var, fallback] : {std::pair{"CLANG_TIDY", "clang-tidy-19"}, std::pair{"CLANG_QUERY", "clang-query-19"}}) {
-    const char* set = std::getenv(var);
-    if (set) key_text += fmt::format("{}={}\n", var, set);
-    const std::string exe = set ? set : fallback;
+  for (const auto& [var, exe] : tools) {
+    key_text += fmt::format("{}={}\n", var, exe);
     const fs::path v = fs::temp_directory_path() / fmt::format("refdrv-tool-version-{}.txt", ::getpid());
     (void)kernel::run({{exe, "--version"}, {}, v, {}});
     key_text += kernel::read_file(v).value_or(exe + ": no version");
@@ -343,9 +355,16 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   for (const Source* s : files) key_text += s->path + "\n" + s->text;
   const fs::path cache = kernel::cache_root() / "report" / ("escape-hatches-" + kernel::hash_hex(key_text) + ".txt");
   std::string out;
-  std::optional<int> fresh_status;  // the tool's exit status when it ran now (not from the cache)
-  if (auto cached = kernel::read_file(cache)) {
-    out = *cached;
+  std::optional<int> fresh_status;  // the tool's exit status, when it ran now
+  // The cache keeps the tool's exit status as its first line, and its
+  // output: a cached count is held to the same cross-check as a fresh one
+  // (an empty or cut file read back as "no finding" printed 0 escape
+  // hatches). A file without that line is no cache entry.
+  std::optional<int> status_of_output;
+  if (auto cached = kernel::read_file(cache);
+      cached && (cached->starts_with("status 0\n") || cached->starts_with("status 1\n"))) {
+    status_of_output = (*cached)[7] - '0';
+    out = cached->substr(9);
   } else {
     std::vector<std::string> argv = {tool.string()};
     for (const Source* s : files) argv.push_back((kernel::data_dir() / s->path).string());
@@ -366,6 +385,7 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
       return j;
     }
     fresh_status = *status;
+    status_of_output = *status;
   }
   j["available"] = true;
   std::map<std::string, std::map<std::string, std::size_t>> per_file;
@@ -423,10 +443,12 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
   // Its exit status and its lines agree (1: findings, each a line it
   // printed; 0: none), or the lines were not read as it wrote them and a
   // count of 0 would be the parser's, not the tool's.
-  else if (fresh_status && (*fresh_status == 1) != (findings > 0))
-    failed = fmt::format("tools/check-escape-hatches exited {} but printed {} finding(s) refdrv could read: no "
-                         "escape-hatch count. {}",
-                         *fresh_status, findings, out.substr(0, 400));
+  else if ((*status_of_output == 1) != (findings > 0))
+    failed = fmt::format(
+        "tools/check-escape-hatches exited {} but printed {} finding(s) refdrv could read{}: no "
+        "escape-hatch count. {}",
+        *status_of_output, findings, fresh_status ? "" : " (from refdrv's cache, " + cache.string() + ")",
+        out.substr(0, 400));
   // A file clang could not compile was not analysed: its count is no count.
   else if (const auto errors = by_kind.find(kCompileError); errors != by_kind.end())
     failed = fmt::format("clang could not compile a file the escape-hatch check was given ({} error(s) in it): no "
@@ -438,7 +460,8 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     j["note"] = failed;
     return j;
   }
-  if (fresh_status) (void)kernel::write_file(cache, out);  // a cache: failing to write it only costs time
+  // A cache: failing to write it only costs time.
+  if (fresh_status) (void)kernel::write_file(cache, fmt::format("status {}\n{}", *fresh_status, out));
   j["files"] = fl;
   j["total"] = total;
   json k = json::array();

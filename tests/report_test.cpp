@@ -411,6 +411,57 @@ TEST(Report, AFailedEscapeHatchCheckIsNoCountAndIsNotCached) {
   EXPECT_EQ(ok["total"], 0);
 }
 
+// A cached count is held to the tool's exit status as a fresh one is: the
+// cache entry keeps it. An entry cut short (a disk that filled) read back
+// as "no finding", 0 escape hatches, without a word; an entry without the
+// status is no entry, and the tool runs again.
+TEST(Report, ACachedEscapeHatchCountIsCheckedAsAFreshOne) {
+  if (!kernel::on_path("clang-tidy-19") || !kernel::on_path("clang-query-19")) GTEST_SKIP() << "no clang tools";
+  // A cache of its own: the other tests read the shared one's entries
+  // (ctest runs them at once), and this one damages its entry on purpose.
+  const char* shared = std::getenv("REFDRV_CACHE_DIR");
+  const std::string restore = shared ? shared : "";
+  const fs::path own = fs::temp_directory_path() / fmt::format("refdrv-test-cache-{}", ::getpid());
+  fs::remove_all(own);
+  ::setenv("REFDRV_CACHE_DIR", own.c_str(), 1);
+  struct Restore {
+    fs::path own;
+    std::string shared;
+    ~Restore() {
+      if (shared.empty())
+        ::unsetenv("REFDRV_CACHE_DIR");
+      else
+        ::setenv("REFDRV_CACHE_DIR", shared.c_str(), 1);
+      fs::remove_all(own);
+    }
+  } restore_cache{own, restore};
+  const std::vector<std::string> bad = {"tests/escape_hatches/bad_driver.cpp"};
+  const auto fresh = report::escape_hatch_check(bad);
+  ASSERT_TRUE(fresh["available"].get<bool>()) << fresh.dump();
+  ASSERT_GT(fresh["total"].get<std::size_t>(), 0U);
+  // The one entry that run wrote.
+  std::vector<fs::path> entries;
+  for (const auto& e : fs::directory_iterator(own / "report"))
+    if (e.path().filename().string().starts_with("escape-hatches-")) entries.push_back(e.path());
+  ASSERT_EQ(entries.size(), 1U);
+  const fs::path entry = entries.front();
+  const auto whole = kernel::read_file(entry);
+  ASSERT_TRUE(whole);
+  EXPECT_TRUE(whole->starts_with("status 1\n")) << whole->substr(0, 80);
+  // Cut after its status line: the tool said it found some, the entry has none.
+  ASSERT_TRUE(kernel::write_file(entry, "status 1\n"));
+  const auto cut = report::escape_hatch_check(bad);
+  EXPECT_FALSE(cut["available"].get<bool>()) << cut.dump();
+  EXPECT_FALSE(cut.contains("total"));
+  EXPECT_THAT(cut.value("note", ""), HasSubstr("from refdrv's cache"));
+  // Empty (no status line): not an entry; the tool runs again, and writes it whole.
+  ASSERT_TRUE(kernel::write_file(entry, ""));
+  const auto again = report::escape_hatch_check(bad);
+  ASSERT_TRUE(again["available"].get<bool>()) << again.dump();
+  EXPECT_EQ(again["total"], fresh["total"]);
+  EXPECT_EQ(kernel::read_file(entry).value_or(""), *whole);
+}
+
 // The count the report prints is the tool's, read line by line: a driver
 // with every kind of escape hatch counts each (a parser that read none would
 // say 0, as it says for the clean drivers), and output the parser cannot read
