@@ -88,11 +88,16 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   const std::size_t killed = rep->count(MutantResult::Status::kKilled);
   const std::size_t scored = killed + rep->count(MutantResult::Status::kSurvived);
   fmt::print(text,
-             "\n{}: {} mutants on Linux {} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged or value dropped), "
-             "{} stillborn (do not compile)\n",
+             "\n{}: {} mutants on Linux {} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged or "
+             "value dropped), "
+             "{} stillborn (do not compile){}\n",
              rep->source, rep->results.size(), rep->tree_version, rep->wall_seconds, killed,
              rep->count(MutantResult::Status::kSurvived), rep->count(MutantResult::Status::kEquivalent),
-             rep->count(MutantResult::Status::kStillborn));
+             rep->count(MutantResult::Status::kStillborn),
+             rep->count(MutantResult::Status::kUndecided)
+                 ? fmt::format(", {} undecided (they called a kernel function refdrv does not emulate: not scored)",
+                               rep->count(MutantResult::Status::kUndecided))
+                 : "");
   if (auto w = a.out.write([&] { return ktap_of(*rep); },
                            [&] { return mutation_report_json(*rep, a.min_score).dump(1) + "\n"; });
       !w)
@@ -101,7 +106,7 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   // fault sweep with nothing swept; not a finding (it exited 1).
   if (!score) {
     fmt::print(text, "mutation score: none (no mutant was scored)\n");
-    return report_error({"no mutant was scored (every one equivalent or stillborn): no mutation score"});
+    return report_error({"no mutant was scored (every one equivalent, stillborn or undecided): no mutation score"});
   }
   const std::string partial =
       rep->results.size() < rep->generated

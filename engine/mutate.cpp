@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <regex>
@@ -252,7 +253,12 @@ struct Generator {
         continue;
       if (!all_code(code, p, lit.size())) continue;
       const bool hex = lit.rfind("0x", 0) == 0;
-      const unsigned long long v = std::stoull(hex ? lit.substr(2) : lit, nullptr, hex ? 16 : 10);
+      // A literal wider than 64 bits (a Rust u128, a long hex constant) has
+      // no mutant here: std::stoull threw on it and ended refdrv.
+      unsigned long long v = 0;
+      const char* first = lit.data() + (hex ? 2 : 0);
+      const auto [end, ec] = std::from_chars(first, lit.data() + lit.size(), v, hex ? 16 : 10);
+      if (ec != std::errc() || end != lit.data() + lit.size() || v > ~0ULL - 0x10) continue;
       // A PHY ID matched under the model mask (Rust's DeviceId::new_with_model_mask,
       // 0xfffffff0) ignores its revision nibble: off by one in the model number.
       static const std::string kModelMask = "new_with_model_mask(";
@@ -357,6 +363,12 @@ std::string unmutated_fails(const std::string& why) {
   return fmt::format("the suite does not pass on the unmutated drivers ({}): every mutant would be called killed by a "
                      "failure that is already there. Make `refdrv check` pass with the same options first",
                      why);
+}
+
+void killed_or_undecided(MutantResult& res, std::string by) {
+  auto [status, said] = failure_verdict(std::move(by));
+  res.status = status;
+  res.by = std::move(said);
 }
 
 std::string killed_by(const CheckReport& rep) {
@@ -478,12 +490,23 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
   return unique;
 }
 
+std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure) {
+  // What emul/gen-stubs.sh's stub of a kernel function refdrv does not
+  // emulate says when it is called (the instance stops with it).
+  if (first_failure.find("unemulated kernel function ") == std::string::npos)
+    return {MutantResult::Status::kKilled, std::move(first_failure)};
+  return {MutantResult::Status::kUndecided,
+          "refdrv does not emulate a kernel function it called (" + first_failure + "): not scored"};
+}
+
 const char* mutant_status_name(MutantResult::Status s) {
   switch (s) {
     case MutantResult::Status::kKilled: return "killed";
     case MutantResult::Status::kSurvived: return "survived";
     case MutantResult::Status::kEquivalent: return "equivalent";
     case MutantResult::Status::kStillborn: return "stillborn";
+    case MutantResult::Status::kUndecided:
+      return "undecided";
   }
   return "?";
 }
@@ -655,9 +678,8 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
       if (*rc == 0) {
         res.status = MutantResult::Status::kSurvived;
       } else {
-        res.status = MutantResult::Status::kKilled;
         const auto j = nlohmann::json::parse(kernel::read_file(json_out).value_or("{}"), nullptr, false);
-        res.by = j.is_discarded() ? "check exited 1" : killed_by_json(j);
+        killed_or_undecided(res, j.is_discarded() ? "check exited 1" : killed_by_json(j));
       }
     }
     record(rep, std::move(res), opt, mutants.size());
@@ -759,15 +781,22 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     auto env = Environment::open(eo);
     if (!env && env.error().origin == ErrorOrigin::kKernelInit) {
       // It builds, and the kernel side stops or fails loading its module:
-      // no scenario could run, which no suite would miss.
-      res.status = MutantResult::Status::kKilled;
-      res.by = short_text(env.error().message, 160);
+      // no scenario could run, which no suite would miss (unless what
+      // stopped it is refdrv's gap).
+      killed_or_undecided(res, short_text(env.error().message, 160));
     } else if (!env && env.error().origin == ErrorOrigin::kKernelBuild) {
-      res.status = MutantResult::Status::kStillborn;
+      // Stillborn only when the compiler refused it (its diagnostic is in
+      // the build's last lines), as for a C++ mutant: a build step that
+      // failed otherwise (a tool missing, exit 127) is refdrv's failure,
+      // not a mutant left out of the score.
       const std::string& msg = env.error().message;
       static const std::regex diag(R"((error(\[E[0-9]+\])?: [^\n]*))");
       std::smatch dm;
-      res.by = std::regex_search(msg, dm, diag) ? dm[1].str() : short_text(msg, 160);
+      if (!std::regex_search(msg, dm, diag))
+        return fail(fmt::format("building mutant #{} ({}:{}) failed without a compiler error, not for the mutant: {}",
+                                m.id, rel, m.line, msg));
+      res.status = MutantResult::Status::kStillborn;
+      res.by = dm[1].str();
     } else if (!env) {
       return fail(fmt::format("mutant #{} ({}:{}): {}", m.id, rel, m.line, env.error().message));
     } else {
@@ -786,12 +815,10 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
         co.impls = rep.impls;
         co.stop_at_first_failure = true;  // the first failure kills it, and is what killed_by names
         const CheckReport cr = run_check(**env, suite, co);
-        if (cr.exit_code() == 0) {
+        if (cr.exit_code() == 0)
           res.status = MutantResult::Status::kSurvived;
-        } else {
-          res.status = MutantResult::Status::kKilled;
-          res.by = killed_by(cr);
-        }
+        else
+          killed_or_undecided(res, killed_by(cr));
       }
     }
     record(rep, std::move(res), opt, mutants.size());
@@ -823,7 +850,8 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
   j["counts"] = {{"killed", rep.count(MutantResult::Status::kKilled)},
                  {"survived", rep.count(MutantResult::Status::kSurvived)},
                  {"equivalent", rep.count(MutantResult::Status::kEquivalent)},
-                 {"stillborn", rep.count(MutantResult::Status::kStillborn)}};
+                 {"stillborn", rep.count(MutantResult::Status::kStillborn)},
+                 {"undecided", rep.count(MutantResult::Status::kUndecided)}};
   // No score where no mutant was scored (every one equivalent or stillborn):
   // null, not the 100 a job reading .score would take for a pass.
   const auto score = rep.score();

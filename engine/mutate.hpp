@@ -66,13 +66,24 @@ struct MutantResult {
     kSurvived,    // check passed: the suite did not notice
     kEquivalent,  // the compiled object is unchanged: nothing to notice (not scored)
     kStillborn,   // it does not compile (not scored)
+    // The first failure was refdrv's: a kernel function it does not emulate
+    // was called (the mutant took a path the unmutated driver does not). The
+    // real kernel has the function, so whether the suite notices the mutant
+    // is not known (not scored; it used to count as killed).
+    kUndecided,
   };
   Mutant mutant;
   Status status = Status::kSurvived;
-  std::string by;  // killed: which scenario, model and how; stillborn: the compiler's last words
+  std::string
+      by;  // killed: which scenario, model and how; stillborn: the compiler's last words; undecided: the function
 };
 
 [[nodiscard]] const char* mutant_status_name(MutantResult::Status s);  // "killed", ...
+
+// A mutant's status from the first failure its check met (killed_by's
+// words): killed, or undecided when that failure is refdrv's own (a stop at
+// a kernel function it does not emulate), with what to say.
+[[nodiscard]] std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure);
 
 struct MutateOptions {
   Impl impl = Impl::kC;  // whose driver is mutated (C or Rust: a tree source; C++: refdrv's own)

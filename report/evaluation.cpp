@@ -640,9 +640,10 @@ json mutation(const Environment& env, const ReportOptions& opt) {
       no_score = fmt::format("refdrv mutate wrote a report without a score or counts ({}): no score",
                              out.string());
     else if (full["score"].is_null())
-      no_score = fmt::format("refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {})",
-                             full["counts"].value("killed", 0), full["counts"].value("survived", 0),
-                             full["counts"].value("equivalent", 0), full["counts"].value("stillborn", 0));
+      no_score = fmt::format(
+          "refdrv mutate scored no mutant (killed {}, survived {}, equivalent {}, stillborn {}, undecided {})",
+          full["counts"].value("killed", 0), full["counts"].value("survived", 0), full["counts"].value("equivalent", 0),
+          full["counts"].value("stillborn", 0), full["counts"].value("undecided", 0));
     if (!no_score.empty()) {
       d["ran"] = false;
       d["tool_failed"] = true;

@@ -230,6 +230,16 @@ TEST(Mutate, TheCxxAdapterSaysWhichValuesItDrops) {
   EXPECT_THAT(returned, ::testing::ElementsAre("read_status: if (!dev.is_link_up()) return 1;", "read_status: return 1;"));
 }
 
+// A literal wider than 64 bits gets no constant mutant, and the others in
+// the file still do: std::stoull threw on it and ended refdrv (exit 134).
+TEST(Mutate, ALiteralWiderThan64BitsIsLeftAlone) {
+  const std::string rust =
+      "fn f() -> u128 {\n    let a = 99999999999999999999;\n    let b = 0x1ffffffffffffffffff;\n    a + b + 7\n}\n";
+  std::vector<Mutant> ms;
+  ASSERT_NO_THROW(ms = generate_mutants(rust, MutantLang::kRust));
+  EXPECT_THAT(afters(ms, "constant"), ::testing::ElementsAre("a + b + 8"));
+}
+
 TEST(Mutate, TheScoreCountsOnlyKilledAndSurvivedMutants) {
   MutationReport rep;
   auto add = [&](MutantResult::Status s, int n) {
@@ -242,9 +252,28 @@ TEST(Mutate, TheScoreCountsOnlyKilledAndSurvivedMutants) {
   add(MutantResult::Status::kSurvived, 1);
   add(MutantResult::Status::kEquivalent, 3);
   add(MutantResult::Status::kStillborn, 7);
+  add(MutantResult::Status::kUndecided, 4);
   ASSERT_TRUE(rep.score());
   EXPECT_DOUBLE_EQ(*rep.score(), 95.0);
   EXPECT_EQ(rep.count(MutantResult::Status::kStillborn), 7u);
+  const auto j = mutation_report_json(rep, 95.0);
+  EXPECT_EQ(j["counts"]["undecided"], 4);
+  EXPECT_EQ(j["counts"]["killed"], 19);
+}
+
+// A mutant's check that first stops at a kernel function refdrv does not
+// emulate is refdrv's gap, not the suite noticing the mutant: undecided,
+// not killed (it counted as killed, which raised the score).
+TEST(Mutate, AStopAtAnUnemulatedKernelFunctionIsNoKill) {
+  const auto [gap, gap_said] = failure_verdict(
+      "link-up on AX88772A: C fails (stopped: unemulated kernel function phy_queue_state_change() was called)");
+  EXPECT_EQ(gap, MutantResult::Status::kUndecided);
+  EXPECT_THAT(gap_said, HasSubstr("phy_queue_state_change()"));
+  EXPECT_THAT(gap_said, HasSubstr("not scored"));
+  const auto [kill, kill_said] = failure_verdict("link-up on AX88772A: C and Rust differ (mdio)");
+  EXPECT_EQ(kill, MutantResult::Status::kKilled);
+  EXPECT_EQ(kill_said, "link-up on AX88772A: C and Rust differ (mdio)");
+  EXPECT_STREQ(mutant_status_name(MutantResult::Status::kUndecided), "undecided");
 }
 
 }  // namespace

@@ -556,8 +556,9 @@ TEST(Report, AMutationRunWithoutAScoreIsNoScore) {
   EXPECT_FALSE(none["all_reach_minimum"].get<bool>());
   ASSERT_FALSE(none["drivers"].empty());
   EXPECT_TRUE(none["drivers"][0]["tool_failed"].get<bool>());
-  EXPECT_THAT(none["drivers"][0]["note"].get<std::string>(),
-              HasSubstr("refdrv mutate scored no mutant (killed 0, survived 0, equivalent 1, stillborn 0)"));
+  EXPECT_THAT(
+      none["drivers"][0]["note"].get<std::string>(),
+      HasSubstr("refdrv mutate scored no mutant (killed 0, survived 0, equivalent 1, stillborn 0, undecided 0)"));
   EXPECT_FALSE(none["drivers"][0].contains("score"));
   const auto missing = section(R"({"mutants": []})");
   EXPECT_FALSE(missing["ran"].get<bool>());
