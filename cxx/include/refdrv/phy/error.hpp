@@ -68,6 +68,8 @@ using Result = std::expected<T, Errno>;
 namespace detail {
 template <class T>
 T release_value(std::expected<T, Errno>&& r) {
+  // SAFETY: TRY calls this only after returning the error of an `r` that
+  // holds none, so `r` holds a value.
   return std::move(*r);
 }
 inline void release_value(std::expected<void, Errno>&&) {}
