@@ -108,6 +108,35 @@ TEST_P(Locking, EveryCallbacksLockedColumnIsWhatPhylibDoes) {
 
 INSTANTIATE_TEST_SUITE_P(Series, Locking, ::testing::Values("6.12", "6.1"));
 
+// A C++ driver with a flag its tree's phylib does not have: 6.1 has no
+// PHY_ALWAYS_CALL_SUSPEND. Its registration is refused there (it registered
+// with no flag at all, silently), and goes through on 6.12.
+struct AlwaysSuspended {
+  static constexpr phy::CStr name = "refdrv test: always call suspend";
+  static constexpr phy::DeviceId phy_device_id = phy::DeviceId::new_with_exact_mask(0x0bad00f0);
+  static constexpr phy::Flags flags = phy::Flag::always_call_suspend;
+  static constexpr phy::Callbacks callbacks = phy::Callback::suspend;
+  static phy::Result<> suspend(phy::Device& dev) { return dev.genphy_suspend(); }
+};
+
+REFDRV_MODULE_PHY_DRIVER(always_suspended, (AlwaysSuspended),
+                         {.name = "refdrv_test_always_suspended",
+                          .author = "refdrv developers",
+                          .description = "A driver with PHY_ALWAYS_CALL_SUSPEND",
+                          .license = "GPL",
+                          .kconfig = "REFDRV_TEST_ALWAYS_SUSPENDED",
+                          .impl_kconfig = "REFDRV_TEST_ALWAYS_SUSPENDED_CXX",
+                          .depends = "CXX_PHYLIB_ABSTRACTIONS",
+                          .source = "tests/locking_test.cpp"})
+
+TEST(Locking, AFlagTheTreeDoesNotHaveIsRefusedNotDropped) {
+  auto old = phy::Registration::register_module(environment("6.1").image(), always_suspended());
+  ASSERT_FALSE(old);
+  EXPECT_THAT(old.error().message, ::testing::HasSubstr("PHY_ALWAYS_CALL_SUSPEND"));
+  auto now = phy::Registration::register_module(environment("6.12").image(), always_suspended());
+  EXPECT_TRUE(now) << now.error().message;
+}
+
 TEST(Locking, LinkChangeNotifyIsLockedSince67) {
   EXPECT_TRUE(callback_always_locked(REFDRV_CB_link_change_notify, "6.12.118"));
   EXPECT_TRUE(callback_always_locked(REFDRV_CB_link_change_notify, "6.7"));

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // Registration of C++ modules with a loaded kernel side.
-#include "host/kernel_image.hpp"
 #include "cxx/abstractions/registration.hpp"
+
+#include <fmt/format.h>
+
+#include <tuple>
+
+#include "host/kernel_image.hpp"
 
 namespace refdrv::phy {
 
@@ -17,10 +22,20 @@ std::vector<std::string> offered_callbacks() {
   reg->drivers_.assign(m.drivers.begin(), m.drivers.end());
   for (std::size_t i = 0; i < reg->drivers_.size(); ++i) {
     unsigned int f = 0;
-    if (m.flags[i].has(Flag::is_internal)) f |= c.flag_is_internal;
-    if (m.flags[i].has(Flag::rst_after_clk_en)) f |= c.flag_rst_after_clk_en;
-    if (m.flags[i].has(Flag::poll_cable_test)) f |= c.flag_poll_cable_test;
-    if (m.flags[i].has(Flag::always_call_suspend)) f |= c.flag_always_call_suspend;
+    // A flag the tree does not have (its constant reads 0 there, as
+    // PHY_ALWAYS_CALL_SUSPEND on 6.1) is refused, not registered as no flag:
+    // Rust's flags::ALWAYS_CALL_SUSPEND would not compile against that tree.
+    for (const auto& [flag, value, name] :
+         {std::tuple{Flag::is_internal, c.flag_is_internal, "PHY_IS_INTERNAL"},
+          std::tuple{Flag::rst_after_clk_en, c.flag_rst_after_clk_en, "PHY_RST_AFTER_CLK_EN"},
+          std::tuple{Flag::poll_cable_test, c.flag_poll_cable_test, "PHY_POLL_CABLE_TEST"},
+          std::tuple{Flag::always_call_suspend, c.flag_always_call_suspend, "PHY_ALWAYS_CALL_SUSPEND"}}) {
+      if (!m.flags[i].has(flag)) continue;
+      if (value == 0)
+        return fail(fmt::format("{}: driver \"{}\" has the flag {}, which this tree's phylib does not have",
+                                m.info.name.c_str(), reg->drivers_[i].name ? reg->drivers_[i].name : "?", name));
+      f |= value;
+    }
     reg->drivers_[i].flags = f;
   }
   for (const DeviceId& id : m.device_table) {
