@@ -23,7 +23,10 @@ struct ModuleInfo {
   CStr source;
 };
 
-// A module's drivers in C form (flags still refdrv's), and its device table.
+// A module's drivers in C form (flags still refdrv's), and its device table:
+// the drivers' own IDs, one each (Rust's module_phy_driver! takes a table
+// of its own, which may differ). Nothing reads it: refdrv's module table
+// lists the IDs of the drivers a module registered (emul/modules.c).
 struct ModuleDescriptor {
   ModuleInfo info;
   std::span<const refdrv_foreign_driver> drivers;
