@@ -234,11 +234,28 @@ struct Generator {
         replace("negated condition", p, e + 1 - p, "if (!(" + cond + "))");
       } else {
         if (src.compare(p + 3, 4, "let ") == 0) continue;
-        const std::size_t eol = std::min(src.find('\n', p), src.size());
-        const std::size_t brace = src.rfind(" {", eol);
-        if (brace == std::string::npos || brace <= p + 3 || !all_code(code, brace, 2)) continue;
-        const std::string cond = src.substr(p + 3, brace - p - 3);
-        replace("negated condition", p, brace - p, "if !(" + cond + ")");
+        // The condition ends at the first `{` outside parentheses and
+        // brackets (Rust allows no struct literal there): the last ` {` of
+        // the line took `a { 1 } else` of `let x = if a { 1 } else { 2 };`
+        // for the condition.
+        int depth = 0;
+        std::size_t brace = p + 3;
+        for (; brace < src.size(); ++brace) {
+          if (!code[brace]) continue;
+          const char ch = src[brace];
+          if (ch == '(' || ch == '[')
+            ++depth;
+          else if (ch == ')' || ch == ']')
+            --depth;
+          else if ((ch == '{' && depth == 0) || ch == ';' || depth < 0)
+            break;
+        }
+        if (brace >= src.size() || src[brace] != '{') continue;
+        std::size_t end = brace;
+        while (end > p + 3 && (src[end - 1] == ' ' || src[end - 1] == '\n' || src[end - 1] == '\t')) --end;
+        if (end <= p + 3) continue;
+        const std::string cond = src.substr(p + 3, end - p - 3);
+        replace("negated condition", p, end - p, "if !(" + cond + ")");
       }
     }
   }
@@ -333,12 +350,31 @@ struct Generator {
         }
         if (std::regex_match(c, c_init)) delete_lines("removed initialiser", l, l);
       } else {
-        if (std::regex_match(c, m, rust_try) && trimmed(m[2].str()).rfind("let ", 0) != 0 &&
-            trimmed(m[2].str()).rfind("return", 0) != 0) {
-          // The error ignored, then the call gone altogether.
-          replace("dropped error check", line_starts[l - 1], c.size(),
-                  m[1].str() + "let _ = " + trimmed(m[2].str()) + ";");
-          delete_lines("deleted statement", l, l);
+        // A statement that ends on this line with `?;` starts where its
+        // parentheses balance: rustfmt breaks a long call's arguments over
+        // lines, and its last line alone (`)?;`) became `let _ = );`.
+        std::size_t first = l;
+        if (std::regex_match(c, m, rust_try)) {
+          int balance = 0;
+          for (std::size_t k = l;; --k) {
+            for (const char ch : line_code(k)) balance += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+            first = k;
+            if (balance >= 0 || k == 1) break;
+          }
+          if (balance != 0) first = 0;  // not a statement this can read
+        }
+        if (first && std::regex_match(c, m, rust_try)) {
+          const std::size_t b = line_starts[first - 1];
+          const std::string head = line_code(first);
+          const std::size_t indent = head.find_first_not_of(" \t");
+          const std::size_t e = line_starts[l - 1] + c.size();
+          std::string stmt = src.substr(b + indent, e - b - indent);
+          stmt = trimmed(stmt.substr(0, stmt.rfind("?;")));
+          if (stmt.rfind("let ", 0) != 0 && stmt.rfind("return", 0) != 0) {
+            // The error ignored, then the call gone altogether.
+            replace("dropped error check", b + indent, e - b - indent, "let _ = " + stmt + ";");
+            delete_lines("deleted statement", first, l);
+          }
         }
         // A call made for its effect (`dev.set_speed(...);`): gone.
         if (std::regex_match(c, rust_call)) delete_lines("deleted statement", l, l);

@@ -230,6 +230,34 @@ TEST(Mutate, TheCxxAdapterSaysWhichValuesItDrops) {
   EXPECT_THAT(returned, ::testing::ElementsAre("read_status: if (!dev.is_link_up()) return 1;", "read_status: return 1;"));
 }
 
+// rustfmt's layouts: a one-line `if` expression's condition ends at its
+// first brace (it was taken to the line's last: `if !(a { 1 } else) { 2 }`),
+// and a call broken over lines is one statement (its last line alone,
+// `)?;`, became `let _ = );`): each gave a mutant that does not compile, left
+// out of the score, instead of the real one.
+TEST(Mutate, RustStatementsOverSeveralLinesAndOneLineIfsAreWhole) {
+  const std::string rust =
+      "fn f(dev: &mut Device) -> Result {\n"
+      "    let x = if dev.is_on() { 1 } else { 2 };\n"
+      "    dev.write(\n"
+      "        C22::BMCR,\n"
+      "        x,\n"
+      "    )?;\n"
+      "    Ok(())\n"
+      "}\n";
+  const auto ms = generate_mutants(rust, MutantLang::kRust);
+  EXPECT_THAT(afters(ms, "negated condition"), ::testing::ElementsAre("let x = if !(dev.is_on()) { 1 } else { 2 };"));
+  EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("let _ = dev.write("));
+  for (const auto& m : ms) {
+    if (m.op != "dropped error check") continue;
+    EXPECT_NE(m.source.find("    let _ = dev.write(\n        C22::BMCR,\n        x,\n    );\n    Ok(())"),
+              std::string::npos)
+        << m.source;
+  }
+  EXPECT_THAT(afters(ms, "deleted statement"), ::testing::Contains("deleted: dev.write( C22::BMCR, x, )?;"));
+  for (const auto& m : ms) EXPECT_EQ(m.source.find("let _ = );"), std::string::npos) << m.op;
+}
+
 // A literal wider than 64 bits gets no constant mutant, and the others in
 // the file still do: std::stoull threw on it and ended refdrv (exit 134).
 TEST(Mutate, ALiteralWiderThan64BitsIsLeftAlone) {
