@@ -908,23 +908,27 @@ json history_json(const History& h) {
     json churn = json::array();
     for (const auto& [p, fc] : g.churn)
       churn.push_back({{"path", p}, {"commits", fc.commits}, {"added", fc.added}, {"deleted", fc.deleted}});
-    groups.push_back({{"label", g.group.label},
-                      {"paths", g.group.paths},
-                      {"absent_at_head", g.absent},
-                      {"in_checkout", g.in_checkout()},
-                      {"followed_renames", g.followed},
-                      {"commits", g.commits.size()},
-                      {"fixes", g.fixes},
-                      {"fix_share", pct(g.fixes, g.commits.size())},
-                      {"memory_safety_fixes", g.memory_safety_fixes},
-                      {"introduced_bugs", g.introduced_bugs},
-                      {"authors", g.authors.size()},
-                      {"first", g.commits.empty() ? "" : date_of(g.commits.front().time)},
-                      {"last", g.commits.empty() ? "" : date_of(g.commits.back().time)},
-                      {"per_year", years},
-                      {"fix_commits", fixes},
-                      {"all_commits", commits},
-                      {"churn", churn}});
+    groups.push_back(
+        {{"label", g.group.label},
+         {"paths", g.group.paths},
+         {"absent_at_head", g.absent},
+         {"in_checkout", g.in_checkout()},
+         {"followed_renames", g.followed},
+         {"commits", g.commits.size()},
+         {"fixes", g.fixes},
+         {"fix_share", pct(g.fixes, g.commits.size())},
+         {"memory_safety_fixes", g.memory_safety_fixes},
+         {"introduced_bugs", g.introduced_bugs},
+         {"authors", g.authors.size()},
+         // The earliest and latest author dates: the commits are in
+         // the order they were committed, which a rebase or a late
+         // merge sets apart from when they were written.
+         {"first", g.commits.empty() ? "" : date_of(std::ranges::min(g.commits, {}, &CommitRecord::time).time)},
+         {"last", g.commits.empty() ? "" : date_of(std::ranges::max(g.commits, {}, &CommitRecord::time).time)},
+         {"per_year", years},
+         {"fix_commits", fixes},
+         {"all_commits", commits},
+         {"churn", churn}});
     // Only where it says something: the templates take an empty string as
     // a value to show.
     if (!g.absent.empty() && g.in_checkout())

@@ -89,13 +89,19 @@ class SyntheticRepo {
     auto out = kernel::capture({{"git", "-C", dir_.string(), "rev-parse", "HEAD"}, {}, {}, {}});
     return out ? out->substr(0, 40) : "";
   }
-  void git(std::vector<std::string> args, const std::string& who = "Setup", const std::string& date = "2019-01-01T00:00:00") {
+  // `written`: the author date, when it is not the commit's (a patch
+  // written long before it was applied).
+  void git(std::vector<std::string> args, const std::string& who = "Setup",
+           const std::string& date = "2019-01-01T00:00:00", const std::string& written = "") {
     args.insert(args.begin(), {"git", "-C", dir_.string()});
-    const std::vector<std::string> env = {
-        "GIT_AUTHOR_NAME=" + who,      "GIT_AUTHOR_EMAIL=" + who + "@example.org",
-        "GIT_COMMITTER_NAME=" + who,   "GIT_COMMITTER_EMAIL=" + who + "@example.org",
-        "GIT_AUTHOR_DATE=" + date,     "GIT_COMMITTER_DATE=" + date,
-        "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1"};
+    const std::vector<std::string> env = {"GIT_AUTHOR_NAME=" + who,
+                                          "GIT_AUTHOR_EMAIL=" + who + "@example.org",
+                                          "GIT_COMMITTER_NAME=" + who,
+                                          "GIT_COMMITTER_EMAIL=" + who + "@example.org",
+                                          "GIT_AUTHOR_DATE=" + (written.empty() ? date : written),
+                                          "GIT_COMMITTER_DATE=" + date,
+                                          "GIT_CONFIG_GLOBAL=/dev/null",
+                                          "GIT_CONFIG_NOSYSTEM=1"};
     auto st = kernel::run({args, {}, {}, env});
     ASSERT_TRUE(st && *st == 0) << fmt::format("{}", fmt::join(args, " "));
   }
@@ -206,6 +212,25 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   const std::string svg = report::history_svg(*h);
   EXPECT_THAT(svg, HasSubstr("<svg"));
   EXPECT_THAT(svg, HasSubstr("fix use-after-free of the registration (fix)"));
+}
+
+// "first" and "last" are the earliest and latest author dates, whatever
+// order the commits were made in: a patch written in 2018 and applied in
+// 2021, after one of 2020, made "first" 2020 (the first commit made).
+TEST(History, FirstAndLastAreTheEarliestAndLatestAuthorDates) {
+  SyntheticRepo repo;
+  repo.write("drivers/net/phy/ax88796b.c", "int a;\n");
+  repo.commit("Alice", "2020-05-01T10:00:00", "net: phy: add the driver");
+  repo.write("drivers/net/phy/ax88796b.c", "int a;\nint b;\n");
+  repo.git({"add", "-A"});
+  repo.git({"commit", "-q", "-m", "net: phy: ax88796b: an old patch"}, "Bob", "2021-01-01T10:00:00",
+           "2018-03-01T10:00:00");
+  auto h = report::read_history(repo.dir().string(), {{"C driver", {"drivers/net/phy/ax88796b.c"}}});
+  ASSERT_TRUE(h) << h.error().message;
+  const nlohmann::json j = report::history_json(*h);
+  ASSERT_EQ(j["groups"].size(), 1u);
+  EXPECT_EQ(j["groups"][0]["first"], "2018-03-01");
+  EXPECT_EQ(j["groups"][0]["last"], "2020-05-01");
 }
 
 // A history that cannot be read whole is no history: a shallow clone (its
