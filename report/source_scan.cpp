@@ -659,27 +659,57 @@ std::vector<DroppedResult> dropped_results(std::string_view src, Lang lang, cons
     }
     return k;
   };
+  // Whether a statement starts at token k: after `;`, `{`, `}`, `else`, a
+  // label (`err:`, `case X:`, `default:`), or as the unbraced body of
+  // `if (...)`, `while (...)`, `for (...)`.
+  auto starts_statement = [&](std::size_t k) {
+    if (k == 0) return true;
+    const std::string_view prev = s.text[k - 1];
+    if (prev == ";" || prev == "{" || prev == "}" || prev == "else") return true;
+    if (prev == ":" && lang != Lang::kRust) {
+      // A label: the tokens since the last statement's end are `name`, or
+      // `case ...` or `default` (not the `:` of a conditional expression).
+      std::size_t j = k - 1;
+      while (j > 0 && s.text[j - 1] != ";" && s.text[j - 1] != "{" && s.text[j - 1] != "}") --j;
+      return s.text[j] == "case" || s.text[j] == "default" || (j + 2 == k && s.toks[j].kind == Tok::kIdent);
+    }
+    if (prev != ")") return false;
+    std::size_t j = k - 1;
+    int d = 0;
+    while (j > 0) {
+      if (s.text[j] == ")") ++d;
+      if (s.text[j] == "(" && --d == 0) break;
+      --j;
+    }
+    return j > 0 && (s.text[j - 1] == "if" || s.text[j - 1] == "while" || s.text[j - 1] == "for");
+  };
   for (std::size_t k = 0; k < s.toks.size(); ++k) {
     const int line = s.toks[k].line;
     if (lang == Lang::kRust) {
       if (s.text[k] == "let" && k + 2 < s.toks.size() && s.text[k + 1] == "_" && s.text[k + 2] == "=") {
         const std::size_t e = statement_end(k + 3);
         out.push_back({line, last_call(k + 3, e), "let _ =", explained(line)});
+      } else if (s.text[k] == "_" && k + 1 < s.toks.size() && s.text[k + 1] == "=" && starts_statement(k)) {
+        // `_ = f();`: an assignment to the wildcard (Rust 1.59), the same drop.
+        const std::size_t e = statement_end(k + 2);
+        out.push_back({line, last_call(k + 2, e), "_ =", explained(line)});
       }
       continue;
     }
-    if (lang == Lang::kCxx) {
-      if (s.text[k] == "std" && k + 4 < s.toks.size() && s.text[k + 3] == "ignore" && s.text[k + 4] == "=") {
-        const std::size_t e = statement_end(k + 5);
-        out.push_back({line, last_call(k + 5, e), "std::ignore =", explained(line)});
-        continue;
-      }
-      if (s.text[k] == "(" && k + 2 < s.toks.size() && s.text[k + 1] == "void" && s.text[k + 2] == ")" &&
-          (k == 0 || s.text[k - 1] == ";" || s.text[k - 1] == "{" || s.text[k - 1] == "}")) {
-        const std::size_t e = statement_end(k + 3);
-        out.push_back({line, last_call(k + 3, e), "(void)", explained(line)});
-        continue;
-      }
+    if (lang == Lang::kCxx && s.text[k] == "std" && k + 4 < s.toks.size() && s.text[k + 3] == "ignore" &&
+        s.text[k + 4] == "=") {
+      const std::size_t e = statement_end(k + 5);
+      out.push_back({line, last_call(k + 5, e), "std::ignore =", explained(line)});
+      continue;
+    }
+    // C and C++: a call's result cast to void as a statement (`(void)0;`
+    // and a variable cast to void drop no result).
+    if (s.text[k] == "(" && k + 2 < s.toks.size() && s.text[k + 1] == "void" && s.text[k + 2] == ")" &&
+        starts_statement(k)) {
+      if (std::string call = last_call(k + 3, statement_end(k + 3)); !call.empty())
+        out.push_back({line, std::move(call), "(void)", explained(line)});
+      k += 2;
+      continue;
     }
     // C (and C++): a call of an int-returning function as a whole statement.
     if (s.toks[k].kind != Tok::kIdent || !int_returning.contains(std::string(s.text[k])) || k + 1 >= s.toks.size() ||
@@ -687,20 +717,7 @@ std::vector<DroppedResult> dropped_results(std::string_view src, Lang lang, cons
       continue;
     const std::size_t close = matching(s, k + 1);
     if (close + 1 >= s.toks.size() || s.text[close + 1] != ";") continue;
-    bool statement = k == 0 || s.text[k - 1] == ";" || s.text[k - 1] == "{" || s.text[k - 1] == "}" ||
-                     s.text[k - 1] == "else";
-    if (!statement && s.text[k - 1] == ")") {
-      // The body of `if (...)`, `while (...)`, `for (...)` without braces.
-      std::size_t j = k - 1;
-      int d = 0;
-      while (j > 0) {
-        if (s.text[j] == ")") ++d;
-        if (s.text[j] == "(" && --d == 0) break;
-        --j;
-      }
-      statement = j > 0 && (s.text[j - 1] == "if" || s.text[j - 1] == "while" || s.text[j - 1] == "for");
-    }
-    if (statement) out.push_back({line, std::string(s.text[k]), "statement", explained(line)});
+    if (starts_statement(k)) out.push_back({line, std::string(s.text[k]), "statement", explained(line)});
   }
   return out;
 }

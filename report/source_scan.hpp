@@ -92,11 +92,12 @@ struct Snippet {
 struct DroppedResult {
   int line = 0;
   std::string call;     // the function whose result is dropped
-  std::string how;      // "statement" (C), "let _ =" (Rust), "std::ignore =" / "(void)" (C++)
+  std::string how;      // "statement" (C), "let _ =" / "_ =" (Rust), "std::ignore =" (C++), "(void)" (C, C++)
   bool explained = false;  // a comment on the line or the line before says why
 };
-// C: a call of one of `int_returning` used as a statement; Rust: `let _ = ...`;
-// C++: `std::ignore = ...`, `(void)...`.
+// C: a call of one of `int_returning` used as a statement (after a label
+// too), or cast to void; Rust: `let _ = ...`, `_ = ...`; C++: `std::ignore =
+// ...`, `(void)...`.
 [[nodiscard]] std::vector<DroppedResult> dropped_results(std::string_view src, Lang lang,
                                                          const std::set<std::string>& int_returning = {});
 

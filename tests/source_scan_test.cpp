@@ -155,6 +155,22 @@ TEST(CSources, FunctionsDriverTableAndDroppedResults) {
   EXPECT_FALSE(d[0].explained);
   EXPECT_EQ(d[1].call, "_phy_start_aneg");
   EXPECT_TRUE(d[1].explained);
+  // After a label, cast to void, as an unbraced body: each a drop; the `:`
+  // of a conditional expression and a (void) of no call are not (the first
+  // three were counted nowhere).
+  const auto more = dropped_results(
+      "static int f(struct phy_device *phydev)\n{\n\tswitch (phydev->speed) {\n"
+      "\tcase SPEED_10:\n\t\tphy_init_hw(phydev);\n\tdefault:\n\t\tbreak;\n\t}\n"
+      "\t(void)phy_write(phydev, 0, 0);\n\tif (phydev->link) (void)phy_init_hw(phydev);\n"
+      "\tret = phydev->link ? 0 : phy_init_hw(phydev);\n\t(void)ret;\nerr:\n"
+      "\tphy_write(phydev, 1, 0);\n\treturn 0;\n}\n",
+      Lang::kC, {"phy_init_hw", "phy_write"});
+  std::vector<std::pair<int, std::string>> got;
+  for (const auto& r : more) got.emplace_back(r.line, r.how + " " + r.call);
+  EXPECT_THAT(
+      got,
+      ElementsAre(std::pair(5, std::string("statement phy_init_hw")), std::pair(9, std::string("(void) phy_write")),
+                  std::pair(10, std::string("(void) phy_init_hw")), std::pair(14, std::string("statement phy_write"))));
   EXPECT_THAT(free_functions(kCDriver, Lang::kC), ElementsAre("helper", "notify"));
   auto m = find_invocation(kCDriver, Lang::kC, "module_phy_driver");
   ASSERT_TRUE(m);
@@ -202,6 +218,12 @@ TEST(RustSources, ImplsFunctionsAndDrops) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].call, "init_hw");
   EXPECT_EQ(d[0].how, "let _ =");
+  // `_ = f();`, the wildcard assignment, drops the same (it was not counted).
+  const auto wild =
+      dropped_results("fn f(dev: &mut Device) {\n    _ = dev.init_hw();\n    let x = a == b;\n}\n", Lang::kRust);
+  ASSERT_EQ(wild.size(), 1u);
+  EXPECT_EQ(wild[0].call, "init_hw");
+  EXPECT_EQ(wild[0].how, "_ =");
   EXPECT_THAT(called_names(kRust, Lang::kRust), ::testing::IsSupersetOf({"write", "genphy_soft_reset", "helper", "init_hw"}));
   // The C string literal later trees write instead of c_str!(): the same name.
   std::string literal(kRust);
@@ -224,6 +246,7 @@ struct PhyA {
     // Why.
     std::ignore = dev.init_hw();
     (void)dev.start_aneg();
+    if (dev.is_link_up()) (void)dev.init_hw();
   }
 };
 }  // namespace
@@ -242,11 +265,13 @@ TEST(CxxSources, StructsMembersAndDrops) {
   auto h = find_function(kCxx, Lang::kCxx, "helper");
   ASSERT_TRUE(h);
   const auto d = dropped_results(kCxx, Lang::kCxx);
-  ASSERT_EQ(d.size(), 2u);
+  ASSERT_EQ(d.size(), 3u);
   EXPECT_EQ(d[0].how, "std::ignore =");
   EXPECT_TRUE(d[0].explained);
   EXPECT_EQ(d[1].how, "(void)");
   EXPECT_FALSE(d[1].explained);
+  EXPECT_EQ(d[2].how, "(void)");  // an unbraced if's body (it was not counted)
+  EXPECT_EQ(d[2].call, "init_hw");
   EXPECT_EQ(count_safety_comments("// SAFETY: x\n/* SAFETY: y */ // not SAFETY\n", Lang::kCxx), 2u);
 }
 
