@@ -709,6 +709,13 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(md, HasSubstr("At every point the implementations handled the error identically."));
   // Every pair ran on two implementations at least (the QT2025's on Rust and C++).
   EXPECT_EQ(r["equivalence"]["compared_pairs"], r["equivalence"]["pairs"]);
+  // The C driver's API counts phylib's function-like macros, as the others
+  // count their counterparts (DeviceId::new_with_exact_mask, ...).
+  for (const auto& impl : r["maintenance"]["implementations"]) {
+    if (impl["implementation"] != "C") continue;
+    const auto used = impl["api_used"].get<std::vector<std::string>>();
+    EXPECT_THAT(used, ::testing::IsSupersetOf({"PHY_ID_MATCH_EXACT", "module_phy_driver", "phy_write"}));
+  }
   EXPECT_TRUE(r["faults"]["compared"].get<bool>());
   // Nothing refdrv report exits 1 for; the two mutation workers that broke
   // are failed tools, what it exits 2 for.
