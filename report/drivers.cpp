@@ -83,6 +83,28 @@ std::string stopped_in(const RunResult& r, const Scenario& sc) {
 
 }  // namespace
 
+std::optional<std::string> differential_verdict(const Scenario& sc, const RunResult& c, Impl impl,
+                                                const RunResult& other) {
+  // Both died in their workers: only their last events were kept, no basis
+  // for a comparison (the C run's failure is the entry's own finding). One
+  // that died where the other did not (a crash or a hang of that
+  // implementation alone) differs, whether the other passed or failed: on a
+  // leg where C fails by design (an attach that returns the error), a Rust
+  // or C++ crash there was skipped, unsaid (a review, 2026-12-07).
+  if (c.trace_cut && other.trace_cut) return std::nullopt;
+  const auto outcome = [](const RunResult& r) {
+    if (r.passed()) return std::string("passed");
+    if (r.trace_cut) return "died in its worker (" + r.stop.value_or("?") + ")";
+    return "failed (" + r.failure_summary() + ")";
+  };
+  if (c.passed() != other.passed() || c.trace_cut != other.trace_cut)
+    return fmt::format("C {}, {} {}", outcome(c), impl_title(impl), outcome(other));
+  if (auto d = compare(sc, c, other, CompareOptions{.bound_drivers_only = true}))
+    return fmt::format("{} differs from C at the {} level in step {} ({}): C '{}', {} '{}'", impl_title(impl),
+                       level_name(d->level), d->step + 1, d->step_name, trimmed(d->a), impl_title(impl), trimmed(d->b));
+  return std::string();
+}
+
 bool model_stands_in(const DriverRow& row) {
   if (row.model.empty() || hw::is_generic_model(row.model)) return false;
   const auto spec = hw::find_phy_model(row.model);
@@ -686,21 +708,10 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
       // not counted.
       if (!row.divergence.empty()) continue;
       const Scenario& sc = *diff_jobs[p.c].scenario;
-      const RunResult& c = diff[p.c];
-      const RunResult& other = diff[p.other];
-      // Both failed, one or both dying in its worker: only the last events of
-      // a run that died were kept, no basis for a comparison (the failure is
-      // the entry's own finding); not counted as compared.
-      if (!c.passed() && !other.passed() && (c.trace_cut || other.trace_cut)) continue;
+      const auto verdict = differential_verdict(sc, diff[p.c], p.impl, diff[p.other]);
+      if (!verdict) continue;
       ++row.comparisons;
-      std::string what;
-      if (c.passed() != other.passed())
-        what = fmt::format("C {}, {} {}", c.passed() ? "passed" : "failed (" + c.failure_summary() + ")",
-                           impl_title(p.impl), other.passed() ? "passed" : "failed (" + other.failure_summary() + ")");
-      else if (auto d = compare(sc, c, other, CompareOptions{.bound_drivers_only = true}))
-        what = fmt::format("{} differs from C at the {} level in step {} ({}): C '{}', {} '{}'", impl_title(p.impl),
-                           level_name(d->level), d->step + 1, d->step_name, trimmed(d->a), impl_title(p.impl),
-                           trimmed(d->b));
+      const std::string& what = *verdict;
       if (what.empty()) continue;
       row.divergence = fmt::format("{}: {}", p.label, what);
       if (row.conformance != Conformance::kFail) {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -136,6 +137,14 @@ Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
 // with EnvironmentOptions::all_phy_drivers.
 Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>& only = {},
                                   const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+// One leg of the differential: the C run against another implementation's
+// of the same scenario. nullopt: not compared (both runs died in their
+// workers); "": nothing differs; else what differs, in a line (one run
+// passed and the other failed, one died where the other did not, or
+// compare()'s first divergence).
+[[nodiscard]] std::optional<std::string> differential_verdict(const Scenario& sc, const RunResult& c, Impl impl,
+                                                              const RunResult& other);
 
 [[nodiscard]] std::string format_drivers(const DriversReport& r);
 [[nodiscard]] std::string drivers_ktap(const DriversReport& r);

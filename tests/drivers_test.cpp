@@ -90,6 +90,32 @@ TEST(Drivers, ACrashBeforeTheDriverIsSeenBoundFailsTheEntry) {
   EXPECT_EQ(verdict("crash: SIGSEGV", 4, true).conformance, report::Conformance::kFail);
 }
 
+// The differential leg of an entry: a Rust or C++ run that died in its
+// worker where the C run did not is a difference, also where the C run
+// fails by design (an attach that passes the error back fails `returns: 0`);
+// such a crash was skipped and the entry passed. Two runs that died are not
+// compared.
+TEST(Drivers, AnImplementationThatDiesAloneDiffersFromC) {
+  auto sc = parse_scenario(report::conformance_scenario_yaml("Some PHY", 0x0181b8a0), "conf.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  RunResult c_failed;  // the attach returned the error, as the leg has it fail
+  c_failed.steps_run = 1;
+  c_failed.expectations.push_back(
+      {.step = 0, .where = "conf.yaml:4:5", .ok = false, .message = "attach returned -EIO"});
+  RunResult died;
+  died.stop = "crash: the process died with signal 11 (Segmentation fault)";
+  died.trace_cut = true;
+  const auto crash = report::differential_verdict(*sc, c_failed, Impl::kRust, died);
+  ASSERT_TRUE(crash);
+  EXPECT_THAT(*crash, ::testing::HasSubstr("Rust died in its worker (crash: the process died with signal 11"));
+  EXPECT_THAT(*crash, ::testing::HasSubstr("C failed (")) << *crash;
+  RunResult c_died = died;
+  EXPECT_THAT(report::differential_verdict(*sc, c_died, Impl::kCxx, c_failed).value_or(""),
+              ::testing::HasSubstr("C died in its worker"));
+  EXPECT_FALSE(report::differential_verdict(*sc, c_died, Impl::kCxx, died)) << "both died: not compared";
+  EXPECT_EQ(report::differential_verdict(*sc, RunResult{}, Impl::kRust, RunResult{}), "") << "both passed, alike";
+}
+
 // Another entry of the same ID registered first binds the PHY: this entry's
 // row says so, and the bound driver's errors and registers are not put on
 // it (VSC8572's row reported mscc's -ENOENT and registers as its own).
