@@ -78,7 +78,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   }
 
   for (const auto& p : rep.pairs)
-    if (!p.baseline_ok)
+    if (!p.baseline_ok || !p.swept)
       out += fmt::format("\nnote: {} on {}: {}; its points say nothing of error handling{}\n", p.scenario->name,
                          p.model, p.baseline_problem, p.swept ? "" : " (not swept)");
 
@@ -126,12 +126,6 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                        reset);
   }
   out += format_problems(rep.problems, red, reset);
-  std::size_t ungrouped = 0;
-  for (const auto& p : rep.pairs) ungrouped += p.swept && !group_of_model(p.model) ? 1 : 0;
-  if (ungrouped && rep.compared())
-    out += fmt::format("Note: {} of the pairs swept ran on a model no driver group claims (a generic PHY): every "
-                       "implementation's instance bound the same driver there.\n",
-                       ungrouped);
   for (const auto& note : state_observation_notes(rep.states_sampled, rep.states_hooked)) out += "Note: " + note + "\n";
   return out;
 }

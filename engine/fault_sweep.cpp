@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "engine/fault_sweep.hpp"
 
-#include <algorithm>
-
-#include "engine/groups.hpp"
-
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 
+#include "engine/check.hpp"
 #include "engine/environment.hpp"
+#include "engine/groups.hpp"
 #include "kernel/cache.hpp"
 
 namespace refdrv {
@@ -63,8 +62,13 @@ std::string SweepReport::not_compared() const {
   if (points.empty()) {
     const auto unswept = static_cast<std::size_t>(
         std::count_if(pairs.begin(), pairs.end(), [](const SweepPair& p) { return !p.swept; }));
+    // Why, as the pairs say it: their runs differ, stop, or are not the
+    // implementations' own (it said "already differ" for all of them).
     if (unswept == pairs.size())
-      return fmt::format("no pair was swept: the runs of all {} already differ without a fault", unswept);
+      return fmt::format(
+          "no pair was swept: {} on {}: {}{}", pairs.front().scenario->name, pairs.front().model,
+          pairs.front().baseline_problem,
+          unswept > 1 ? fmt::format(" (and {} more pair(s) not swept, each saying why)", unswept - 1) : "");
     return "no run made an MDIO access to fail";
   }
   if (impls.size() < 2)
@@ -204,7 +208,7 @@ std::vector<Job> baseline_jobs(Environment& env, const std::vector<Scenario>& sc
 // From the baseline: the pairs (with how many accesses each makes, the
 // most of its implementations) into rep.pairs, and the faulted runs, one
 // per access and implementation, in pair order.
-std::vector<Job> faulted_jobs(const std::vector<Job>& base_jobs, const std::vector<RunResult>& base,
+std::vector<Job> faulted_jobs(Environment& env, const std::vector<Job>& base_jobs, const std::vector<RunResult>& base,
                               const SweepOptions& opt, SweepReport& rep) {
   const std::size_t n_impls = opt.impls.size();
   std::vector<Job> jobs;
@@ -243,6 +247,23 @@ std::vector<Job> faulted_jobs(const std::vector<Job>& base_jobs, const std::vect
       pair.swept = false;
       rep.pairs.push_back(std::move(pair));
       continue;
+    }
+    // Nor one where fewer than two implementations' own drivers ran (every
+    // other instance bound another driver, such as phylib's Generic PHY):
+    // its points compare no two implementations' code. Such a pair's points
+    // were counted among those "handled identically" (a review, 2026-12-07).
+    if (n_impls >= 2) {
+      std::size_t own = 0;
+      for (std::size_t i = 0; i < n_impls; ++i) own += own_driver_ran(env, base[p * n_impls + i]) ? 1 : 0;
+      if (own < 2) {
+        pair.swept = false;
+        pair.baseline_problem = fmt::format(
+            "{} of the {} implementations' own drivers ran without a fault (the other instances bound another "
+            "driver, such as phylib's Generic PHY): its points would compare no two implementations' code",
+            own, n_impls);
+        rep.pairs.push_back(std::move(pair));
+        continue;
+      }
     }
     for (std::uint64_t k = 0; k < pair.accesses; ++k)
       for (Impl impl : opt.impls) {
@@ -339,7 +360,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
   const std::vector<Job> base_jobs = baseline_jobs(env, scenarios, opt, rep);
   const std::vector<RunResult> base = run_jobs(env, base_jobs, so);
   rep.runs += base.size();
-  const std::vector<Job> jobs = faulted_jobs(base_jobs, base, opt, rep);
+  const std::vector<Job> jobs = faulted_jobs(env, base_jobs, base, opt, rep);
 
   so.with_trace = false;
   if (opt.progress) so.on_result = [&](std::size_t i, const RunResult&) { opt.progress(i + 1, jobs.size()); };

@@ -254,6 +254,30 @@ TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
   EXPECT_EQ(fault_report_json(rep)["stopping_points"], 1);
 }
 
+// A pair where no two implementations' own drivers ran (each instance bound
+// phylib's Generic PHY) is not swept: its points would compare no
+// implementation's code. They were swept and counted among the points
+// "handled identically" (a review, 2026-12-07); the sweep of such a
+// scenario alone said so at every point and exited 0.
+TEST(FaultSweep, APairWhereNoImplementationsOwnDriverRanIsNotSwept) {
+  Environment& env = environment("6.12");
+  SweepOptions opt;
+  opt.impls = {Impl::kC, Impl::kRust, Impl::kCxx};
+  const SweepReport rep = run_fault_sweep(env, scenarios({"generic-phy-keeps-the-generic-driver"}), opt);
+  ASSERT_FALSE(rep.pairs.empty());
+  for (const auto& p : rep.pairs) {
+    EXPECT_FALSE(p.swept) << p.model;
+    EXPECT_TRUE(p.baseline_ok) << p.model;  // no finding: nothing of theirs ran
+    EXPECT_THAT(p.baseline_problem, HasSubstr("0 of the 3 implementations' own drivers ran without a fault"));
+  }
+  EXPECT_TRUE(rep.points.empty());
+  EXPECT_FALSE(rep.compared());
+  EXPECT_EQ(rep.exit_code(), 2);
+  const std::string text = format_fault_terminal(rep, {});
+  EXPECT_THAT(text, HasSubstr("Nothing was compared: no pair was swept: generic-phy-keeps-the-generic-driver on"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("identically")));
+}
+
 TEST(FaultSweep, InProcessAndForkedSweepsAgree) {
   Environment& env = environment("6.12");
   SweepOptions opt;
@@ -392,7 +416,8 @@ TEST(FaultSweep, ADriverThatIgnoresAWriteErrorDiffersAndItsReproducerReplays) {
   EXPECT_THAT(rep3.pairs.front().baseline_problem, HasSubstr("the runs without a fault already differ (C vs C++"));
   EXPECT_THAT(format_fault_terminal(rep3, {}), HasSubstr("its points say nothing of error handling (not swept)"));
   EXPECT_THAT(format_fault_terminal(rep3, {}),
-              HasSubstr("Nothing was compared: no pair was swept: the runs of all 1 already differ without a fault."));
+              HasSubstr("Nothing was compared: no pair was swept: quirk-ax88796b-reset-toggle on AX88796B: the runs "
+                        "without a fault already differ (C vs C++"));
   EXPECT_EQ(fault_report_json(rep3)["pairs"][0]["swept"], false);
   fs::remove_all(opt.repro_dir);
 }
