@@ -400,6 +400,14 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
         }
         tally(rep, opt.impls[i], pt.runs.back());
       }
+      // Where every faulted run died before it could say (its worker
+      // killed or crashed), the access is where the run without a fault
+      // made it (it printed "access 69 (, bus registration)").
+      for (std::size_t i = 0; i < n_impls && pt.access.empty(); ++i)
+        if (const FaultEffect at = fault_effect(base[p * n_impls + i].trace, k); at.reached) {
+          pt.access = at.access;
+          pt.step = at.step;
+        }
       next += n_impls;
       pt.divergence.resize(n_impls);
       for (std::size_t i = 1; i < n_impls; ++i)

@@ -2,16 +2,19 @@
 // The single-fault sweep: every access of a scenario failed once, each
 // outcome classified; implementations that handle an error differently are
 // reported with a reproducer that replays.
+#include "engine/fault_sweep.hpp"
+
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <numeric>
 
-#include "engine/fault_sweep.hpp"
+#include "engine/fault_report.hpp"
 #include "engine/suite.hpp"
 #include "kernel/process.hpp"
-#include "engine/fault_report.hpp"
+#include "tests/drivers/test_drivers.h"
 #include "tests/test_support.hpp"
 
 namespace refdrv::test {
@@ -252,6 +255,34 @@ TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
   EXPECT_THAT(out, HasSubstr("At 1 point(s) the runs stopped (a crash or a hang) on every implementation swept"));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("identically")));
   EXPECT_EQ(fault_report_json(rep)["stopping_points"], 1);
+}
+
+// A point where every faulted run died in its worker (here a C driver that
+// dereferences NULL when an access fails, which takes the worker down) is
+// a stop, and says where its access is: from the run without a fault, as
+// the dead runs say nothing ("access 69 (, bus registration)" before).
+TEST(FaultSweep, APointWhereEveryRunDiedSaysWhereItsAccessIs) {
+  Environment& env = environment("6.12");
+  ASSERT_TRUE(env.image().register_foreign_module(refdrv_test_broken_c_module));
+  auto sc = parse_scenario(fmt::format("name: crash-on-error\nmodels: [generic]\npartner: switch-10-100\n"
+                                       "phy-id: {:#010x}\nsteps:\n  - attach\n  - start\n  - wait: 2s\n",
+                                       REFDRV_TEST_PHY_CRASH_ON_ERROR),
+                           "crash-on-error.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  SweepOptions opt;
+  opt.impls = {Impl::kC};
+  opt.repro_dir.clear();
+  const SweepReport rep = run_fault_sweep(env, {*sc}, opt);
+  env.image().unregister_foreign_module(refdrv_test_broken_c_module);
+  std::size_t stops = 0;
+  for (const auto& p : rep.points) {
+    if (!rep.stops(p)) continue;
+    ++stops;
+    EXPECT_EQ(p.runs[0].outcome, FaultOutcome::kCrash) << p.runs[0].detail;
+    EXPECT_THAT(p.access, HasSubstr("rd phy:")) << "point " << p.index;
+    EXPECT_FALSE(p.step.empty()) << "point " << p.index << " (" << p.access << ")";
+  }
+  EXPECT_GT(stops, 0u) << format_fault_terminal(rep, {});
 }
 
 // A pair where no two implementations' own drivers ran (each instance bound

@@ -31,6 +31,18 @@ static int broken_read_status(struct refdrv_phy *dev, const struct refdrv_phy_he
 	return 0;
 }
 
+/* The same bug on the error path only: it shows when an access fails (the
+ * fault sweep's), never in a run without a fault. */
+static int broken_on_error_read_status(struct refdrv_phy *dev, const struct refdrv_phy_helpers *h)
+{
+	struct broken_priv *priv = refdrv_test_broken_priv;
+	int err = h->genphy_read_status(dev);
+
+	if (err < 0)
+		priv->last_link = err; /* the bug: priv is NULL */
+	return err;
+}
+
 static const struct refdrv_foreign_driver broken_drivers[] = {
 	{
 		.name = "refdrv test: NULL dereference in read_status",
@@ -38,10 +50,16 @@ static const struct refdrv_foreign_driver broken_drivers[] = {
 		.phy_id_mask = 0xffffffff,
 		.read_status = broken_read_status,
 	},
+	{
+		.name = "refdrv test: NULL dereference in read_status on an error",
+		.phy_id = REFDRV_TEST_PHY_CRASH_ON_ERROR,
+		.phy_id_mask = 0xffffffff,
+		.read_status = broken_on_error_read_status,
+	},
 };
 
-static const unsigned int broken_ids[] = {REFDRV_TEST_PHY_NULL_DEREF};
-static const unsigned int broken_masks[] = {0xffffffff};
+static const unsigned int broken_ids[] = {REFDRV_TEST_PHY_NULL_DEREF, REFDRV_TEST_PHY_CRASH_ON_ERROR};
+static const unsigned int broken_masks[] = {0xffffffff, 0xffffffff};
 
 const struct refdrv_foreign_module refdrv_test_broken_c_module = {
 	.name = "refdrv_test_broken_c",
@@ -49,11 +67,11 @@ const struct refdrv_foreign_module refdrv_test_broken_c_module = {
 	.kconfig = "REFDRV_TEST_BROKEN_PHY",
 	.impl = REFDRV_IMPL_C,
 	.author = "refdrv developers",
-	.description = "Test driver that dereferences NULL in read_status",
+	.description = "Test drivers that dereference NULL in read_status",
 	.license = "GPL",
-	.ndrivers = 1,
+	.ndrivers = 2,
 	.drivers = broken_drivers,
-	.nids = 1,
+	.nids = 2,
 	.ids = broken_ids,
 	.masks = broken_masks,
 };

@@ -10,6 +10,7 @@
 #define REFDRV_TEST_PHY_MDIO_LOOP 0x0bad0003u   /* C++: read_status polls BMSR forever */
 #define REFDRV_TEST_PHY_EVERY_CALLBACK 0x0bad0004u /* C++: every callback the abstractions offer */
 #define REFDRV_TEST_PHY_THROWS 0x0bad0005u         /* C++: read_status throws */
+#define REFDRV_TEST_PHY_CRASH_ON_ERROR 0x0bad0006u /* C: NULL dereference in read_status on an MDIO error */
 
 #ifdef __cplusplus
 extern "C" {
