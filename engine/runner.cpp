@@ -534,7 +534,10 @@ class Run {
     }
     result_.mdio_accesses = inst_->mdio_accesses();
     result_.writes_during_reset = inst_->writes_during_reset();
-    for (const auto& [name, bytes] : inst_->firmware_requests()) result_.firmware_requested.insert(name);
+    for (const auto& [name, bytes] : inst_->firmware_requests()) {
+      result_.firmware_requested.insert(name);
+      if (!bytes) result_.firmware_missing.insert(name);
+    }
     result_.virtual_ns = inst_->now_ns();
     if (opt_.register_dump) {
       if (auto* model = dynamic_cast<hw::PhyModel*>(phy_))

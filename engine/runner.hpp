@@ -126,6 +126,10 @@ struct RunResult {
   // The firmware files the kernel side asked for (request_firmware()), by
   // name: a scenario's `firmware:` entry no run asked for changed nothing.
   std::set<std::string> firmware_requested;
+  // Of those, the ones no file was found for (request_firmware() failed
+  // with -ENOENT): input refdrv lacks (--firmware DIR gives it), not the
+  // driver's doing.
+  std::set<std::string> firmware_missing;
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   std::uint64_t writes_during_reset = 0;  // Clause-22 writes a resetting PHY ignored

@@ -88,6 +88,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
   j["callbacks"] = r.callbacks;
   j["firmware_requested"] = r.firmware_requested;
+  j["firmware_missing"] = r.firmware_missing;
   json ex = json::array();
   for (const auto& e : r.expectations)
     ex.push_back({{"step", e.step}, {"where", e.where}, {"ok", e.ok}, {"message", e.message}});
@@ -148,6 +149,9 @@ RunResult run_result_from_json(const json& j) {
   if (const auto fw = j.find("firmware_requested"); fw != j.end() && fw->is_array())
     for (const auto& name : *fw)
       if (name.is_string()) r.firmware_requested.insert(name.get<std::string>());
+  if (const auto fw = j.find("firmware_missing"); fw != j.end() && fw->is_array())
+    for (const auto& name : *fw)
+      if (name.is_string()) r.firmware_missing.insert(name.get<std::string>());
   r.states_sampled = j.value("states_sampled", "");
   r.states_hooked = j.value("states_hooked", "");
   if (j.contains("stop") && !j["stop"].is_null()) r.stop = j["stop"].get<std::string>();

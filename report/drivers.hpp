@@ -77,6 +77,10 @@ struct DriverRow {
 // family (the RTL8201F on the RTL8211F's model): what phylib read of its
 // abilities, and its vendor registers, are that PHY's.
 [[nodiscard]] bool model_stands_in(const DriverRow& row);
+// What a pass has less behind it ("" for none, and for any other verdict):
+// it ran on a vendor family's model standing in for its PHY, or on a
+// generic model that stores the vendor registers it used without meaning.
+[[nodiscard]] std::string pass_caveat(const DriverRow& row);
 
 // An entry's main run: bound (the expectation of step 2, the entry's own
 // driver is bound, held), then the first failure: a kernel service refdrv
