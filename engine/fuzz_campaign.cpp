@@ -254,10 +254,24 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   run.corpus = o.corpus.empty() ? kernel::cache_root() / "fuzz" / ("corpus-" + env.tree().version) : o.corpus;
   seed_corpus(run.corpus);
   const fs::path findings = fs::absolute(o.findings);
+  std::vector<std::string> envv = fuzz_target_environment(o.env);
+  envv.push_back("REFDRV_FUZZ_IMPLS=" + o.impls);
+  // The target refuses to fuzz a kernel side of another tree (a prebuilt
+  // one: REFDRV_PREBUILT, refdrv-kernel/ beside it) than the verdict names.
+  envv.push_back("REFDRV_FUZZ_TREE=" + env.tree().root.string());
+  if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
+  envv.emplace_back(o.snapshots ? "REFDRV_FUZZ_SNAPSHOTS=1" : "REFDRV_FUZZ_SNAPSHOTS=0");
+  // Flags libFuzzer does not know are refused before anything of the last
+  // campaign is touched (its log was removed first, and an empty raw
+  // directory made, for a call refused as bad input).
+  fs::create_directories(findings);
+  if (auto known = check_flags_known(o, envv, findings / "libfuzzer-flags.log"); !known)
+    return std::unexpected(known.error());
   // This campaign's own directory: an earlier campaign's raw inputs (kept,
   // never deleted) are not replayed again as if this one had flagged them.
   const fs::path raw = unique_campaign_dir(findings / "raw");
   fs::create_directories(raw);
+  envv.push_back("REFDRV_FUZZ_FINDINGS=" + raw.string());
   run.log = findings / "libfuzzer.log";
   fs::remove(run.log);
   std::vector<std::string> argv = {o.fuzzer.string(),
@@ -270,15 +284,6 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                                    "-print_final_stats=1",
                                    "-rss_limit_mb=4096"};
   argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
-  std::vector<std::string> envv = fuzz_target_environment(o.env);
-  envv.push_back("REFDRV_FUZZ_FINDINGS=" + raw.string());
-  envv.push_back("REFDRV_FUZZ_IMPLS=" + o.impls);
-  // The target refuses to fuzz a kernel side of another tree (a prebuilt
-  // one: REFDRV_PREBUILT, refdrv-kernel/ beside it) than the verdict names.
-  envv.push_back("REFDRV_FUZZ_TREE=" + env.tree().root.string());
-  if (o.sampled_state) envv.emplace_back("REFDRV_STATE_WATCH=off");
-  envv.emplace_back(o.snapshots ? "REFDRV_FUZZ_SNAPSHOTS=1" : "REFDRV_FUZZ_SNAPSHOTS=0");
-  if (auto known = check_flags_known(o, envv, findings / "libfuzzer-flags.log"); !known) return std::unexpected(known.error());
   if (o.on_start) o.on_start(run.corpus, run.log);
   const auto t0 = std::chrono::steady_clock::now();
   auto st = kernel::run({argv, {}, run.log, envv});
