@@ -291,6 +291,19 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
     if (r.kind == Kind::kSame && left != right) mark = '~';
     fmt::print("{:<{}} {} {}\n", left, width, mark, right);
   }
+  // The verdict last, as the equivalent case has it: which model was
+  // compared, and a run that failed, said whatever the view above showed
+  // (a failed run was only a row of the view, if --lines reached it).
+  fmt::print("\n{} and {} are not equivalent on {} ({}): they first differ at the {} level, step {} ({}).\n",
+             impl_title((*impls)[0]), impl_title((*impls)[1]), s->name, model, level_name(div->level), div->step + 1,
+             div->step_name);
+  if (d.model.empty() && s->models.size() > 1)
+    fmt::print(
+        "(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
+        "refdrv check --scenario FILE all of them)\n",
+        model, s->models.size());
+  for (const RunResult* r : {&a, &b})
+    if (!r->passed()) fmt::print("and the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
   return kExitFailure;
 }
 
