@@ -1454,6 +1454,13 @@ Result<BuiltKernel> compile_and_link(BuiltKernel b, const BuildOptions& opt, con
   if (!up_to_date)
     opt.progress(fmt::format("building the kernel side for Linux {} ({})", b.tree.version, b.build_dir.string()));
   const std::string jobs = fmt::format("-j{}", opt.jobs > 0 ? opt.jobs : default_jobs());
+  // This build's log alone: the log of every earlier build of this
+  // directory was kept ahead of it, and a failure's last lines showed the
+  // error an earlier run had (fixed since) first.
+  if (!up_to_date) {
+    std::error_code ec;
+    fs::remove(log, ec);
+  }
   if (auto r = up_to_date ? Result<void>()
                           : run_logged(Command{{"ninja", "-C", b.build_dir.string(), jobs}, {}, log, {"LC_ALL=C"}},
                                        "building the kernel side");

@@ -196,8 +196,17 @@ std::string tail_of(const std::filesystem::path& file, int lines) {
     last.push_back(l);
     if (static_cast<int>(last.size()) > lines) last.pop_front();
   }
+  // A compiler's command line (ninja prints it after FAILED:) runs to
+  // kilobytes of flags, which buried the error it precedes: a long line is
+  // cut, saying how much.
+  constexpr std::size_t kLongest = 400;
   std::string out;
-  for (const auto& x : last) out += "    " + x + "\n";
+  for (const auto& x : last)
+    out +=
+        "    " +
+        (x.size() <= kLongest ? x
+                              : x.substr(0, kLongest) + fmt::format(" ... ({} more characters)", x.size() - kLongest)) +
+        "\n";
   return out;
 }
 
