@@ -216,8 +216,15 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
 // --file, only those files' entries (checked against the tree before the
 // build). With --reproducers, each failing entry's scenario is written.
 int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std::string>& files,
-                const std::string& reproducers) {
+                const std::string& reproducers, const std::string& baseline_file) {
   if (auto r = a.check(read_inputs(c, {}, {})); !r) return report_error(r.error());
+  // Read before any work: a baseline that cannot be read is bad input.
+  std::optional<report::DriversBaseline> baseline;
+  if (!baseline_file.empty()) {
+    auto b = report::read_drivers_baseline(baseline_file);
+    if (!b) return report_error(b.error());
+    baseline = std::move(*b);
+  }
   if (!reproducers.empty())
     if (auto d = make_reproducer_dir(reproducers); !d) return report_error(d.error());
   std::set<std::string> only;
@@ -238,8 +245,32 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
   if (!c.env.quiet && isatty(STDERR_FILENO)) fmt::print(stderr, "\r\033[K");
   if (!rep) return report_error(rep.error());
   const bool machine_stdout = a.on_stdout();
-  if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", report::format_drivers(*rep));
-  if (auto w = a.write([&] { return report::drivers_ktap(*rep); }, [&] { return report::drivers_json(*rep).dump(2) + "\n"; });
+  std::optional<report::BaselineComparison> held;
+  if (baseline) held = report::compare_with_baseline(*rep, *baseline);
+  std::string text = report::format_drivers(*rep);
+  if (held) {
+    text += fmt::format("Baseline {} (Linux {}): {} entr{} as in the baseline, {} new failure{}{}, {} fixed{}{}.\n",
+                        baseline->path, baseline->tree_version.empty() ? "?" : baseline->tree_version,
+                        held->known.size(), held->known.size() == 1 ? "y fails" : "ies fail", held->new_failures.size(),
+                        held->new_failures.size() == 1 ? "" : "s",
+                        held->new_failures.empty() ? "" : ": " + fmt::format("{}", fmt::join(held->new_failures, ", ")),
+                        held->fixed.size(), held->fixed.empty() ? "" : ": ",
+                        fmt::format("{}", fmt::join(held->fixed, ", ")));
+  }
+  if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", text);
+  if (auto w = a.write(
+          [&] {
+            std::string k = report::drivers_ktap(*rep);
+            if (held)
+              k += fmt::format("# baseline {}: {} known failure(s), {} new, {} fixed\n", baseline->path,
+                               held->known.size(), held->new_failures.size(), held->fixed.size());
+            return k;
+          },
+          [&] {
+            nlohmann::json j = report::drivers_json(*rep);
+            j["baseline"] = held ? report::baseline_json(*baseline, *held) : nlohmann::json(nullptr);
+            return j.dump(2) + "\n";
+          });
       !w)
     return report_error(w.error());
   if (!reproducers.empty()) {
@@ -249,7 +280,9 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
     fmt::print(stderr, "Reproducers: {} failing entr{} written to {}; replay one with refdrv trace{} FILE\n", *n,
                *n == 1 ? "y" : "ies", reproducers, replay);
   }
-  if (rep->count(report::Conformance::kFail)) return kExitFailure;
+  // With a baseline, only a failure it does not have is a finding (its
+  // known failures are said above, and in KTAP as "not ok" still).
+  if (held ? !held->new_failures.empty() : rep->count(report::Conformance::kFail) != 0) return kExitFailure;
   // Nothing ran (a --file whose entries are all skipped, or that has none):
   // no verdict, as for any other command that compared nothing.
   if (rep->runs == 0) {
@@ -319,6 +352,12 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
                       "this directory, to replay with refdrv trace --all-phy-drivers")
       ->type_name("DIR")
       ->check(directory_to_write());
+  auto dbaseline = std::make_shared<std::string>();
+  drivers
+      ->add_option("--baseline", *dbaseline,
+                   "an earlier run's --json: exit 1 only for an entry that fails now and did not fail there (its "
+                   "known failures, a model's gaps among them, are counted and said, and stay 'not ok' in KTAP)")
+      ->type_name("FILE");
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
                       "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom; aquantia_main for drivers/net/phy/aquantia/aquantia_main.c")
@@ -326,7 +365,8 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
 
   return {{report, [&common, ra] { return cmd_report(common, *ra); }},
           {gaps, [&common, gaps_json, gaps_api] { return cmd_gaps(common, *gaps_json, *gaps_api); }},
-          {drivers, [&common, da, dfiles, dreproducers] { return cmd_drivers(common, *da, *dfiles, *dreproducers); }},
+          {drivers, [&common, da, dfiles, dreproducers,
+                     dbaseline] { return cmd_drivers(common, *da, *dfiles, *dreproducers, *dbaseline); }},
           {worker, [&common, wa] { return cmd_cost_worker(common, *wa); }}};
 }
 

@@ -857,6 +857,60 @@ std::string selection_note(const DriversReport& r) {
 
 }  // namespace
 
+Result<DriversBaseline> read_drivers_baseline(const std::filesystem::path& file) {
+  const auto text = kernel::read_file(file);
+  if (!text) return fail(fmt::format("--baseline: {}", text.error().message));
+  const auto j = nlohmann::json::parse(*text, nullptr, false);
+  const auto refuse = [&](const std::string& why) {
+    return fail(fmt::format("--baseline: {} is not a report of refdrv drivers --json: {}", file.string(), why));
+  };
+  if (j.is_discarded()) return refuse("it is not JSON");
+  if (!j.is_object() || !j.contains("schema") || !j["schema"].is_string() ||
+      !j["schema"].get<std::string>().starts_with("refdrv-drivers/"))
+    return refuse("its \"schema\" is not refdrv-drivers/N");
+  if (!j.contains("entries") || !j["entries"].is_array()) return refuse("it has no \"entries\" list");
+  DriversBaseline b;
+  b.path = file.string();
+  b.tree_version = j.value("tree_version", "");
+  for (std::size_t i = 0; i < j["entries"].size(); ++i) {
+    const auto& e = j["entries"][i];
+    if (!e.is_object() || !e.contains("file") || !e["file"].is_string() || !e.contains("conformance") ||
+        !e["conformance"].is_string() || !e.contains("name"))
+      return refuse(fmt::format("entry {} has no file, name and conformance", i + 1));
+    if (e["name"].is_null()) continue;  // a file without an entry
+    const std::string c = e["conformance"].get<std::string>();
+    if (c != "pass" && c != "fail" && c != "n/a") return refuse(fmt::format("entry {}: conformance '{}'", i + 1, c));
+    b.conformance[{e["file"].get<std::string>(), e["name"].get<std::string>()}] = c;
+  }
+  return b;
+}
+
+BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBaseline& b) {
+  BaselineComparison c;
+  for (const auto& row : r.rows) {
+    if (row.name.empty()) continue;
+    const std::string name = in_phy_dir(row.file) + ":" + row.name;
+    const auto was = b.conformance.find({row.file, row.name});
+    const bool failed_before = was != b.conformance.end() && was->second == "fail";
+    if (row.conformance == Conformance::kFail)
+      (failed_before ? c.known : c.new_failures)
+          .push_back(failed_before ? name
+                                   : fmt::format("{} (was {})", name,
+                                                 was == b.conformance.end() ? "not in the baseline" : was->second));
+    else if (failed_before && row.conformance == Conformance::kPass)
+      c.fixed.push_back(name);
+  }
+  return c;
+}
+
+nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison& c) {
+  return {{"file", b.path},
+          {"tree_version", b.tree_version},
+          {"new_failures", c.new_failures},
+          {"known_failures", c.known},
+          {"fixed", c.fixed}};
+}
+
 std::string format_drivers(const DriversReport& r) {
   std::string out =
       fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, of its vendor's family "

@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -149,6 +151,27 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
 // compare()'s first divergence).
 [[nodiscard]] std::optional<std::string> differential_verdict(const Scenario& sc, const RunResult& c, Impl impl,
                                                               const RunResult& other);
+
+// The verdicts of an earlier `refdrv drivers --json` (a file of the same
+// or another tree), by entry (file, name): what a run is held to with
+// --baseline, so that entries known to fail (a model's gap, a driver's
+// known bug) do not fail every run of an unmodified tree, and a new failure
+// does.
+struct DriversBaseline {
+  std::string path;
+  std::string tree_version;
+  std::map<std::pair<std::string, std::string>, std::string> conformance;  // "pass", "fail", "n/a"
+};
+// Refused, naming the file and what is wrong, when it is not such a report.
+[[nodiscard]] Result<DriversBaseline> read_drivers_baseline(const std::filesystem::path& file);
+
+struct BaselineComparison {
+  std::vector<std::string> new_failures;  // "file:name (was pass)": failing now, not in the baseline
+  std::vector<std::string> known;         // failing now and in the baseline
+  std::vector<std::string> fixed;         // failing in the baseline, passing now
+};
+[[nodiscard]] BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBaseline& b);
+[[nodiscard]] nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison& c);
 
 [[nodiscard]] std::string format_drivers(const DriversReport& r);
 [[nodiscard]] std::string drivers_ktap(const DriversReport& r);

@@ -2,20 +2,27 @@
 // refdrv drivers: the conformance scenario it runs on every phy_driver
 // entry, and how it reads which objects a tree's drivers/net/phy builds.
 #include "report/drivers.hpp"
-#include "tests/scratch_tree.hpp"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <tuple>
 
 #include "engine/scenario.hpp"
 #include "hw/catalog.hpp"
 #include "kernel/kbuild.hpp"
 #include "kernel/tree.hpp"
+#include "tests/scratch_tree.hpp"
 
 namespace refdrv::test {
 namespace {
 
+namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
@@ -114,6 +121,56 @@ TEST(Drivers, AnImplementationThatDiesAloneDiffersFromC) {
               ::testing::HasSubstr("C died in its worker"));
   EXPECT_FALSE(report::differential_verdict(*sc, c_died, Impl::kCxx, died)) << "both died: not compared";
   EXPECT_EQ(report::differential_verdict(*sc, RunResult{}, Impl::kRust, RunResult{}), "") << "both passed, alike";
+}
+
+// --baseline: an entry that fails now is a new failure unless it failed in
+// the baseline; one that failed there and passes now is fixed; the baseline
+// is refused, naming its file, when it is no report of refdrv drivers.
+TEST(Drivers, ABaselineTellsNewFailuresFromKnownOnes) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-baseline-{}", ::getpid());
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  const auto base = report::read_drivers_baseline(
+      write("base.json", R"({"schema": "refdrv-drivers/4", "tree_version": "6.12.118", "entries": [
+        {"file": "drivers/net/phy/a.c", "name": "A", "conformance": "fail"},
+        {"file": "drivers/net/phy/a.c", "name": "B", "conformance": "pass"},
+        {"file": "drivers/net/phy/c.c", "name": "C", "conformance": "fail"},
+        {"file": "drivers/net/phy/d.c", "name": null, "conformance": "n/a"}]})"));
+  ASSERT_TRUE(base) << base.error().message;
+  EXPECT_EQ(base->tree_version, "6.12.118");
+  report::DriversReport now;
+  const auto row = [](const std::string& file, const std::string& name, report::Conformance c) {
+    report::DriverRow r;
+    r.file = file;
+    r.name = name;
+    r.conformance = c;
+    return r;
+  };
+  now.rows = {row("drivers/net/phy/a.c", "A", report::Conformance::kFail),
+              row("drivers/net/phy/a.c", "B", report::Conformance::kFail),
+              row("drivers/net/phy/c.c", "C", report::Conformance::kPass),
+              row("drivers/net/phy/e.c", "E", report::Conformance::kFail)};
+  const auto c = report::compare_with_baseline(now, *base);
+  EXPECT_THAT(c.known, ElementsAre("a.c:A"));
+  EXPECT_THAT(c.new_failures, ElementsAre("a.c:B (was pass)", "e.c:E (was not in the baseline)"));
+  EXPECT_THAT(c.fixed, ElementsAre("c.c:C"));
+  for (const auto& [name, text, why] :
+       {std::tuple{"not-json", "{", "it is not JSON"},
+        std::tuple{"check", R"({"schema": "refdrv-check-report/8", "entries": []})", "is not refdrv-drivers/N"},
+        std::tuple{"no-entries", R"({"schema": "refdrv-drivers/4"})", "it has no \"entries\" list"},
+        std::tuple{"bad-verdict",
+                   R"({"schema": "refdrv-drivers/4", "entries": [{"file": "x", "name": "X", "conformance": "ok"}]})",
+                   "entry 1: conformance 'ok'"}}) {
+    const fs::path f = write(std::string(name) + ".json", text);
+    const auto r = report::read_drivers_baseline(f);
+    ASSERT_FALSE(r) << name;
+    EXPECT_THAT(r.error().message, ::testing::HasSubstr(f.string())) << name;
+    EXPECT_THAT(r.error().message, ::testing::HasSubstr(why)) << name;
+  }
+  fs::remove_all(dir);
 }
 
 // Another entry of the same ID registered first binds the PHY: this entry's
