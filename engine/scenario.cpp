@@ -910,12 +910,25 @@ class Parser {
       name = n.begin()->first.Scalar();
       arg = n.begin()->second;
       has_arg = !arg.IsNull();
+    } else if (n.IsMap() && n.size() > 1) {
+      // The argument's keys at the step's own indentation (`- expect:` then
+      // `link: up` lined up with `expect`) make one map of several keys.
+      std::string keys;
+      for (const auto& kv : n) keys += (keys.empty() ? "" : ", ") + (kv.first.IsScalar() ? kv.first.Scalar() : "?");
+      return error(n, fmt::format("step {} is a map of {} keys ({}), where a step is one: a step's argument goes "
+                                  "after its name (- expect: {{link: up}}) or on the lines below it, indented further "
+                                  "than the name",
+                                  index + 1, n.size(), keys));
     } else {
       return error(n, fmt::format("step {} must be a name or a one-key map (one of: {})", index + 1, step_names()));
     }
     auto it = std::find_if(kSteps.begin(), kSteps.end(), [&](const StepName& s) { return name == s.name; });
     if (it == kSteps.end())
-      return error(n, fmt::format("step {}: unknown step '{}' (expected one of: {})", index + 1, name, step_names()));
+      return error(n, fmt::format("step {}: unknown step '{}' (expected one of: {}){}", index + 1, name, step_names(),
+                                  name.find(" - ") != std::string::npos
+                                      ? "; a '- step' indented further than the step above it continues that "
+                                        "step's name: line the steps up"
+                                      : ""));
     st.kind = it->kind;
     const std::string what = fmt::format("step {} ({})", index + 1, name);
     auto need_arg = [&](const char* form) -> Result<void> {
@@ -1290,6 +1303,35 @@ DocumentScan scan_documents(const std::string& text) {
 
 std::uint64_t scenario_parser_safety_net_hits() { return g_safety_net_hits.load(); }
 
+namespace {
+
+// For a file whose name is no scenario file's: that it may not be one.
+std::string not_a_scenario_hint(const std::string& file) {
+  if (file.ends_with(".yaml") || file.ends_with(".yml") || file == "-" || file.starts_with("(")) return {};
+  return fmt::format(" ({} does not end in .yaml or .yml: is it a scenario file?)", file);
+}
+
+// What most often makes yaml-cpp's terse messages, said after them: a tab
+// in the indentation, a value indented past its key's siblings, a file
+// that is no scenario at all.
+std::string yaml_error_hint(const std::string& text, const std::string& file, int line, const std::string& msg) {
+  std::istringstream in(text);
+  std::string at;
+  for (int n = 0; std::getline(in, at) && n < line; ++n) {
+  }
+  const std::string indent = at.substr(0, at.find_first_not_of(" \t"));
+  if (indent.find('\t') != std::string::npos) return " (a tab indents this line: YAML indents with spaces only)";
+  if (std::string hint = not_a_scenario_hint(file); !hint.empty()) return hint;
+  if (msg.find("illegal map value") != std::string::npos)
+    return " (a key indented further than the keys beside it, or an unquoted value holding ': ', which needs quotes)";
+  if (msg.find("end of map not found") != std::string::npos ||
+      msg.find("end of sequence not found") != std::string::npos)
+    return " (a line that does not line up with the lines above it, or a bracket left open)";
+  return {};
+}
+
+}  // namespace
+
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file) {
   YAML::Node root;
   try {
@@ -1310,7 +1352,8 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
     return fail(fmt::format("{}:{}:{}: not valid YAML here: nested {} levels deep, past the YAML parser's limit", file,
                             e.mark.line + 1, e.mark.column + 1, e.depth()));
   } catch (const YAML::ParserException& e) {
-    return fail(fmt::format("{}:{}:{}: not valid YAML: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg));
+    return fail(fmt::format("{}:{}:{}: not valid YAML: {}{}", file, e.mark.line + 1, e.mark.column + 1, e.msg,
+                            yaml_error_hint(text, file, e.mark.line, e.msg)));
   }
   if (!root || root.IsNull()) {
     // Nothing read: an empty file (comments, document markers), or text the
@@ -1335,8 +1378,16 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
   }
   try {
     const Parser parser(file);
-    if (auto unique = parser.unique_keys(root); !unique) return std::unexpected(unique.error());
-    return parser.scenario(root);
+    // A file that is no scenario (README.md parses as YAML too) is said so
+    // after the first thing found wrong in it.
+    const auto no_scenario = [&](Error e) {
+      if (const std::string hint = not_a_scenario_hint(file); !hint.empty()) e.message += hint;
+      return std::unexpected(std::move(e));
+    };
+    if (auto unique = parser.unique_keys(root); !unique) return no_scenario(unique.error());
+    auto s = parser.scenario(root);
+    if (!s) return no_scenario(s.error());
+    return s;
   } catch (const YAML::Exception& e) {
     // Every shape the parser expects is checked before it is read; this is
     // the safety net (the parser fuzzer treats reaching it as a bug).

@@ -193,6 +193,23 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   EXPECT_THAT(error_of("name: [x\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(error_of("models: [AX88772A]\nsteps: []\n"), HasSubstr("test.yaml:1:1: the scenario needs a name"));
   EXPECT_THAT(error_of(""), HasSubstr("test.yaml:1:1: empty scenario"));
+  // The layouts behind yaml-cpp's terse messages are said after them
+  // (found walking the commands, 2026-12-07): a tab indenting a line, an
+  // argument's keys at the step's own indentation, a step indented under
+  // the one above, a file that is no scenario.
+  EXPECT_THAT(
+      error_of("name: x\nmodels: [AX88772A]\nsteps:\n\t- attach\n"),
+      HasSubstr("test.yaml:4:2: not valid YAML: illegal block entry (a tab indents this line: YAML indents with "
+                "spaces only)"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n  - expect:\n    link: up\n"),
+              HasSubstr("test.yaml:5:5: step 2 is a map of 2 keys (expect, link), where a step is one"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n    - start\n"),
+              HasSubstr("unknown step 'attach - start' (expected one of: attach, "));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - attach\n    - start\n"),
+              HasSubstr("a '- step' indented further than the step above it continues that step's name"));
+  auto readme = parse_scenario("# refdrv\n\nA workbench: it runs things.\n", "README.md");
+  ASSERT_FALSE(readme);
+  EXPECT_THAT(readme.error().message, HasSubstr("(README.md does not end in .yaml or .yml: is it a scenario file?)"));
 }
 
 // Found walking the commands (2026-12-05): what the parser took and checked
