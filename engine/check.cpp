@@ -328,9 +328,20 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
             impls[0], impls[i], opt.compare);
         // Named as its file: a directory of reproducers (one per model and
         // pair of one scenario) replays as one run, whose names are unique.
-        const std::string stem = fmt::format("{}-{}-{}-vs-{}", reproducer_name_part(sc.name),
-                                             reproducer_name_part(model), impl_name(impls[0]), impl_name(impls[i]));
-        const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
+        // A reproducer replayed is named as it was, not with its suffix
+        // again (advertise-10-only-AX88772A-c-vs-rust-AX88772A-c-vs-rust).
+        const std::string suffix =
+            fmt::format("-{}-{}-vs-{}", reproducer_name_part(model), impl_name(impls[0]), impl_name(impls[i]));
+        const std::string base = reproducer_name_part(sc.name);
+        const std::string stem = base.ends_with(suffix) ? base : base + suffix;
+        std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
+        // Never over the file being run (a reproducer replayed where it
+        // was written): the new one goes beside it.
+        {
+          std::error_code ec;
+          for (int n = 2; !sc.file.empty() && std::filesystem::equivalent(path, sc.file, ec); ++n)
+            path = fmt::format("{}/{}-{}.yaml", opt.repro_dir, stem, n);
+        }
         Scenario repro = sc;
         repro.name = stem;
         repro.models = {model};
