@@ -48,7 +48,9 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   // Two tables: what the drivers did with their own failed accesses, and
   // what happened when one of phylib's own accesses failed (mostly the bus
   // registration every run repeats, before any driver is bound).
+  // No tables of zeros where no point was swept: what follows says why.
   for (AccessOrigin origin : {AccessOrigin::kDriver, AccessOrigin::kPhylib}) {
+    if (rep.points.empty()) break;
     const auto oi = static_cast<std::size_t>(origin);
     out += origin == AccessOrigin::kDriver
                ? "Accesses the driver made (in its callbacks):\n"

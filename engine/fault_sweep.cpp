@@ -56,9 +56,10 @@ std::size_t SweepReport::uninjected() const {
 std::string SweepReport::not_compared() const {
   if (pairs.empty())
     return skipped.empty() ? "no scenario/model pair to sweep"
-                           : fmt::format("no scenario/model pair was swept ({} skipped: their model lacks one of the "
-                                         "implementations asked for)",
-                                         skipped.size());
+                           : fmt::format(
+                                 "no scenario/model pair was swept ({} skipped: their model lacks one of the "
+                                 "implementations asked for, as each says)",
+                                 skipped.size());
   if (points.empty()) {
     const auto unswept = static_cast<std::size_t>(
         std::count_if(pairs.begin(), pairs.end(), [](const SweepPair& p) { return !p.swept; }));
@@ -196,7 +197,12 @@ std::vector<Job> baseline_jobs(Environment& env, const std::vector<Scenario>& sc
         for (Impl i : opt.impls)
           if (std::find(here.begin(), here.end(), i) == here.end())
             lacking += std::string(lacking.empty() ? "" : ", ") + impl_title(i);
-        rep.skipped.push_back({sc.name, model, fmt::format("no {} driver for {} in this tree", lacking, model)});
+        std::vector<std::string> have;
+        for (Impl i : here) have.emplace_back(impl_name(i));
+        rep.skipped.push_back(
+            {sc.name, model,
+             fmt::format("no {} driver for {} in this tree{}", lacking, model,
+                         have.size() >= 2 ? fmt::format(" (--impl {} sweeps it)", fmt::join(have, ",")) : "")});
         continue;
       }
       for (Impl impl : opt.impls) jobs.push_back({shared, model, impl, RunOptions{}});
