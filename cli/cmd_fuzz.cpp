@@ -96,11 +96,12 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
     // -runs=N may end it long before --time, and libFuzzer counts whole
     // seconds only), and libFuzzer's own average beside it.
     const double rate = stats.wall_seconds > 0 ? static_cast<double>(stats.execs) / stats.wall_seconds : 0;
-    fmt::print("refdrv fuzz: {} executions in {:.1f} s, start-up included ({:.0f} exec/s{}; every implementation per "
-               "execution), peak RSS {} MB\n  {}\n",
-               stats.execs, stats.wall_seconds, rate,
-               stats.exec_per_sec ? fmt::format(", libFuzzer's average {}", stats.exec_per_sec) : "",
-               stats.peak_rss_mb, stats.last_status);
+    fmt::print(
+        "refdrv fuzz: {} executions in {:.1f} s, start-up included ({:.0f} exec/s{}; each execution runs "
+        "every implementation fuzzed), peak RSS {} MB\n  {}\n",
+        stats.execs, stats.wall_seconds, rate,
+        stats.exec_per_sec ? fmt::format(", libFuzzer's average {}", stats.exec_per_sec) : "", stats.peak_rss_mb,
+        stats.last_status);
     std::vector<std::string> others;
     for (const auto& g : kernel::driver_groups())
       if (&g != &kernel::reference_group()) others.push_back(g.title);

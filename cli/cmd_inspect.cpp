@@ -142,8 +142,10 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     ro.register_dump = t.registers;
     ro.check_wire = true;  // as check does: a link the MAC is told wrong fails here too
     const RunResult r = run_scenario(**env, sc, *model, impl, ro);
-    fmt::print("# refdrv trace: {} on {} with the {} implementation; Linux {} ({})\n", sc.name, *model,
-               impl_title(impl), (*env)->tree().version, (*env)->tree().origin);
+    fmt::print("# refdrv trace: {} on {} with {}; Linux {} ({})\n", sc.name, *model,
+               impl == Impl::kNone ? std::string("no implementation's driver (phylib's Generic PHY)")
+                                   : fmt::format("the {} implementation", impl_title(impl)),
+               (*env)->tree().version, (*env)->tree().origin);
     if (!note.empty()) fmt::print("# {} (its bind line below)\n", note);
     fmt::print("{}", r.trace.format({.decode_registers = t.decode, .logs = !t.no_logs}));
     if (t.registers) {

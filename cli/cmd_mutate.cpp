@@ -128,7 +128,7 @@ std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
   add_env_options(cmd, common);
   cmd->add_option("--impl", ma->impl,
                   "whose driver to mutate: c (the tree's C driver), rust (the tree's Rust one) or cxx (refdrv's, "
-                  "built into a second refdrv per mutant)")
+                  "built into a second refdrv per mutant); default: c")
       ->check(one_of({"c", "rust", "cxx"}, "implementation to mutate"));
   cmd->add_option("--scenario", ma->scenarios, "scenario files or directories (a directory: its *.yaml and *.yml files, not its subdirectories; default: the embedded suite)");
   cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1 (default: 95)")

@@ -166,7 +166,17 @@ void add_env_options(CLI::App* cmd, Common& c, bool firmware) {
   if (firmware)
     cmd->add_option("--firmware", c.env.firmware_dir,
                     "directory request_firmware() looks in (default: /lib/firmware, then refdrv's test images)")
-        ->check(CLI::ExistingDirectory);
+        ->check(CLI::Validator(
+            [](std::string& in) -> std::string {
+              std::error_code ec;
+              if (in.empty()) return "an empty path names no directory";
+              if (!std::filesystem::is_directory(in, ec))
+                return std::filesystem::exists(in, ec) ? fmt::format("{} is not a directory", in)
+                                                       : fmt::format("no directory {}", in);
+              return {};
+            },
+            ""))
+        ->type_name("DIR");
   cmd->add_option_function<std::vector<std::string>>(
          "--replace",
          [&c](const std::vector<std::string>& items) {
