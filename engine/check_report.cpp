@@ -224,7 +224,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     out += "\n";
   }
 
-  out += "\ncallback coverage (callbacks a driver implements that these scenarios ran):\n";
+  if (!rep.coverage.empty()) out += "\ncallback coverage (callbacks a driver implements that these scenarios ran):\n";
   for (const auto& cov : rep.coverage) {
     std::string missing;
     for (const auto& cb : cov.implemented)
