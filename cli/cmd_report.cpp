@@ -200,12 +200,14 @@ Result<std::size_t> write_reproducers(const report::DriversReport& rep, const st
     std::string why = fmt::format("{} ({}), failed at {}: {}", row.name, row.file, row.failed_step, row.reason);
     std::replace(why.begin(), why.end(), '\n', ' ');  // one comment line
     std::string text = "# refdrv drivers: " + why + "\n";
-    text += fmt::format("# replay: refdrv trace{} FILE\n", replay);
+    // The replay lines name this file (they said FILE, to fill in).
+    const std::string path = (dir / (name + ".yaml")).string();
+    text += fmt::format("# replay: refdrv trace{} {}\n", replay, shell_word(path));
     if (!row.divergence.empty())
-      text +=
-          fmt::format("# replay the comparison: refdrv run{} --impl {} FILE\n", replay, impl_list(row.implementations));
+      text += fmt::format("# replay the comparison: refdrv run{} --impl {} {}\n", replay,
+                          impl_list(row.implementations), shell_word(path));
     text += row.failing_scenario;
-    if (auto w = write_text((dir / (name + ".yaml")).string(), text); !w) return std::unexpected(w.error());
+    if (auto w = write_text(path, text); !w) return std::unexpected(w.error());
     ++n;
   }
   return n;

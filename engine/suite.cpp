@@ -20,10 +20,19 @@ namespace {
 Result<void> unique_names(const std::vector<Scenario>& scenarios) {
   std::map<std::string, const Scenario*> seen, files;
   for (const Scenario& s : scenarios) {
-    if (const auto [it, fresh] = seen.emplace(s.name, &s); !fresh)
+    if (const auto [it, fresh] = seen.emplace(s.name, &s); !fresh) {
+      // The same file given twice (a directory and a file in it, or twice
+      // by name) said that its name "is also its own's".
+      std::error_code ec;
+      if (!s.file.empty() && (s.file == it->second->file || std::filesystem::equivalent(s.file, it->second->file, ec)))
+        return fail(
+            fmt::format("{} is given twice (a scenario runs once per run; a directory given takes its files "
+                        "too)",
+                        s.file));
       return fail(fmt::format("{}: the scenario name '{}' is also {}'s: names are unique in a run (they name "
                               "reproducers and KTAP subtests)",
                               s.file, s.name, it->second->file));
+    }
     if (const auto [it, fresh] = files.emplace(reproducer_name_part(s.name), &s); !fresh)
       return fail(
           fmt::format("{}: the scenario names '{}' and '{}' (of {}) both name reproducers '{}-...': names "
