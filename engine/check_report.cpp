@@ -117,6 +117,15 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
                     "removed first: the check and run reproducers there are this run's (refdrv faults' and its "
                     "subdirectories, such as --commits', are left as they were).",
                     rep.earlier_reproducers_removed));
+  // A scenario without steps (the fuzzer's reproducer of a finding at bus
+  // registration or probe) compares the bus scan and the probe alone.
+  std::size_t stepless = 0;
+  for (const auto& row : rep.rows) stepless += row.compared() && row.scenario->steps.empty() ? 1 : 0;
+  if (stepless)
+    notes.push_back(
+        fmt::format("{} compared pair(s) ran a scenario without steps: they compared the bus "
+                    "registration and the drivers' probe alone (no attach, no link).",
+                    stepless));
   // Models no driver group claims (generic PHYs): every instance binds the
   // same driver, whichever implementation's module is loaded.
   std::size_t ungrouped = 0;
