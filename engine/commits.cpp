@@ -53,7 +53,7 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
     // (A kernel side that stops in its initcalls at a function refdrv does
     // not emulate is refdrv's gap, not the commit's.)
     const ErrorOrigin origin = env.error().origin;
-    const bool unemulated = env.error().message.find("unemulated kernel function") != std::string::npos;
+    const bool unemulated = !unemulated_function_in(env.error().message).empty();
     r.build_failed = !unemulated && (origin == ErrorOrigin::kKernelBuild || origin == ErrorOrigin::kKernelInit);
     r.error = env.error().message;
     return done();

@@ -527,10 +527,7 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
 }
 
 std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure) {
-  // What emul/gen-stubs.sh's stub of a kernel function refdrv does not
-  // emulate says when it is called (the instance stops with it).
-  if (first_failure.find("unemulated kernel function ") == std::string::npos)
-    return {MutantResult::Status::kKilled, std::move(first_failure)};
+  if (unemulated_function_in(first_failure).empty()) return {MutantResult::Status::kKilled, std::move(first_failure)};
   return {MutantResult::Status::kUndecided,
           "refdrv does not emulate a kernel function it called (" + first_failure + "): not scored"};
 }

@@ -32,6 +32,15 @@ void count_run(RunCount& count, const std::string& why) {
   ++count.first;
 }
 
+std::string unemulated_function_in(std::string_view text) {
+  constexpr std::string_view kStub = "unemulated kernel function ";
+  const std::size_t at = text.find(kStub);
+  if (at == std::string_view::npos) return {};
+  const std::size_t from = at + kStub.size();
+  const std::size_t end = text.find_first_of("( ", from);
+  return std::string(text.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from));
+}
+
 std::string RunResult::failure_summary() const {
   if (stop) return "stopped: " + *stop;
   for (const auto& e : expectations)

@@ -94,6 +94,12 @@ struct FaultEffect {
 // The same analysis for access `index` of any trace (a baseline, for one).
 [[nodiscard]] FaultEffect fault_effect(const Trace& trace, std::uint64_t index);
 
+// The kernel function named by a stop at a stub of emul/gen-stubs.sh (a
+// function refdrv does not emulate: "unemulated kernel function NAME() was
+// called") anywhere in `text`, "" when it names none. That stop is refdrv's
+// gap, not the code's finding: drivers, mutate and check --commits say so.
+[[nodiscard]] std::string unemulated_function_in(std::string_view text);
+
 struct RunResult {
   std::string scenario;
   std::string model;

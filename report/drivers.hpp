@@ -158,16 +158,21 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
 // known bug) do not fail every run of an unmodified tree, and a new failure
 // does.
 struct DriversBaseline {
+  struct Verdict {
+    std::string conformance;  // "pass", "fail", "n/a"
+    std::string failed_step;  // where a failure was
+    std::string reason;
+  };
   std::string path;
   std::string tree_version;
-  std::map<std::pair<std::string, std::string>, std::string> conformance;  // "pass", "fail", "n/a"
+  std::map<std::pair<std::string, std::string>, Verdict> entries;
 };
 // Refused, naming the file and what is wrong, when it is not such a report.
 [[nodiscard]] Result<DriversBaseline> read_drivers_baseline(const std::filesystem::path& file);
 
 struct BaselineComparison {
   std::vector<std::string> new_failures;  // "file:name (was pass)": failing now, not in the baseline
-  std::vector<std::string> known;         // failing now and in the baseline
+  std::vector<std::string> known;         // failing now as in the baseline: at the same step, the same way
   std::vector<std::string> fixed;         // failing in the baseline, passing now
 };
 [[nodiscard]] BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBaseline& b);

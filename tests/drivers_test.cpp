@@ -134,11 +134,16 @@ TEST(Drivers, ABaselineTellsNewFailuresFromKnownOnes) {
     return dir / name;
   };
   const auto base = report::read_drivers_baseline(
-      write("base.json", R"({"schema": "refdrv-drivers/4", "tree_version": "6.12.118", "entries": [
-        {"file": "drivers/net/phy/a.c", "name": "A", "conformance": "fail"},
+      write("base.json", R"json({"schema": "refdrv-drivers/4", "tree_version": "6.12.118", "entries": [
+        {"file": "drivers/net/phy/a.c", "name": "A", "conformance": "fail", "failed_step": "flap, step 3 (expect)",
+         "reason": "expected link down"},
+        {"file": "drivers/net/phy/f.c", "name": "F", "conformance": "fail", "failed_step": "flap, step 3 (expect)",
+         "reason": "expected link down"},
+        {"file": "drivers/net/phy/g.c", "name": "G", "conformance": "fail", "failed_step": "flap, step 3 (expect)",
+         "reason": "expected link down"},
         {"file": "drivers/net/phy/a.c", "name": "B", "conformance": "pass"},
         {"file": "drivers/net/phy/c.c", "name": "C", "conformance": "fail"},
-        {"file": "drivers/net/phy/d.c", "name": null, "conformance": "n/a"}]})"));
+        {"file": "drivers/net/phy/d.c", "name": null, "conformance": "n/a"}]})json"));
   ASSERT_TRUE(base) << base.error().message;
   EXPECT_EQ(base->tree_version, "6.12.118");
   report::DriversReport now;
@@ -152,10 +157,22 @@ TEST(Drivers, ABaselineTellsNewFailuresFromKnownOnes) {
   now.rows = {row("drivers/net/phy/a.c", "A", report::Conformance::kFail),
               row("drivers/net/phy/a.c", "B", report::Conformance::kFail),
               row("drivers/net/phy/c.c", "C", report::Conformance::kPass),
-              row("drivers/net/phy/e.c", "E", report::Conformance::kFail)};
+              row("drivers/net/phy/e.c", "E", report::Conformance::kFail),
+              row("drivers/net/phy/f.c", "F", report::Conformance::kFail),
+              row("drivers/net/phy/g.c", "G", report::Conformance::kFail)};
+  for (auto& r : now.rows) r.failed_step = "flap, step 3 (expect)", r.reason = "expected link down";
+  // A known failure that fails elsewhere, or now crashes, is new (a
+  // review: a patch making a known-failing entry crash passed).
+  now.rows[4].failed_step = "main scenario, step 5 (expect)";
+  now.rows[5].reason = "stopped: crash: NULL pointer dereference";
   const auto c = report::compare_with_baseline(now, *base);
   EXPECT_THAT(c.known, ElementsAre("a.c:A"));
-  EXPECT_THAT(c.new_failures, ElementsAre("a.c:B (was pass)", "e.c:E (was not in the baseline)"));
+  EXPECT_THAT(c.new_failures,
+              ElementsAre("a.c:B (was pass)", "e.c:E (was not in the baseline)",
+                          "f.c:F (failed at flap, step 3 (expect) by an expectation, now at main scenario, step 5 "
+                          "(expect) by an expectation)",
+                          "g.c:G (failed at flap, step 3 (expect) by an expectation, now at flap, step 3 (expect) by a "
+                          "stop)"));
   EXPECT_THAT(c.fixed, ElementsAre("c.c:C"));
   for (const auto& [name, text, why] :
        {std::tuple{"not-json", "{", "it is not JSON"},
