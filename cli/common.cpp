@@ -284,6 +284,10 @@ Result<std::vector<Impl>> select_impls(Environment& env, const std::string& spec
   for (Impl impl : *named)
     if (impl != Impl::kNone && std::find(available.begin(), available.end(), impl) == available.end())
       return fail(fmt::format("the {} implementation is not available: {}", impl_title(impl), missing[impl]));
+  // Available for one group is not for every group: a driver of a named
+  // implementation that the tree declares and that did not register is an
+  // error here as for "all" (its group's rows compared the others alone).
+  if (auto r = require_declared_impls(env, *named); !r) return std::unexpected(r.error());
   return *named;
 }
 

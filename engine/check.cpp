@@ -137,19 +137,21 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
   return out;
 }
 
-std::vector<std::string> missing_declared_impls(Environment& env) {
+std::vector<std::string> missing_declared_impls(Environment& env, std::span<const Impl> only) {
+  const auto asked = [&](Impl i) { return only.empty() || std::find(only.begin(), only.end(), i) != only.end(); };
   std::vector<std::string> out;
   for (const DriverGroup& g : driver_groups()) {
     const kernel::GroupSources src = kernel::sources_of(env.tree(), g);
     // A C driver the tree has but that did not register (a --replace that
     // dropped its module_phy_driver(), a build that left it out): checking
     // "all" without it would give the others' verdict as the patch's.
-    if (!src.c_source.empty() && !env.image().has_impl(Impl::kC, g.kconfig.c_str()))
+    if (asked(Impl::kC) && !src.c_source.empty() && !env.image().has_impl(Impl::kC, g.kconfig.c_str()))
       out.push_back(fmt::format("the tree declares the C driver {} (CONFIG_{}), but it did not register: {}\n"
                                 "To compare the other implementations without it: --impl {}",
                                 src.c_source, g.kconfig, absence_reason(env, g, Impl::kC),
                                 src.rust_source.empty() ? "cxx" : "rust,cxx"));
-    if (src.rust_source.empty() || env.image().has_impl(Impl::kRust, g.kconfig.c_str())) continue;
+    if (!asked(Impl::kRust) || src.rust_source.empty() || env.image().has_impl(Impl::kRust, g.kconfig.c_str()))
+      continue;
     out.push_back(fmt::format("the tree declares the Rust {} {} (CONFIG_{}), but refdrv could not run it: {}\n"
                               "To compare the other implementations without it: --impl c,cxx",
                               src.pair() ? "reference driver" : "driver", src.rust_source, src.rust_kconfig,
@@ -158,8 +160,8 @@ std::vector<std::string> missing_declared_impls(Environment& env) {
   return out;
 }
 
-Result<void> require_declared_impls(Environment& env) {
-  const std::vector<std::string> missing = missing_declared_impls(env);
+Result<void> require_declared_impls(Environment& env, std::span<const Impl> only) {
+  const std::vector<std::string> missing = missing_declared_impls(env, only);
   if (missing.empty()) return {};
   return fail(missing.front());
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -143,10 +144,14 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
 // driver and Rust reference driver, the QT2025's Rust driver) that refdrv
 // could not build or register, comparing "all" implementations would compare
 // less than the tree has: an error naming the cause and the fix.
-Result<void> require_declared_impls(Environment& env);
+// With `only`, the absences of those implementations alone (an --impl
+// given): a Rust driver the tree declares that did not register is an error
+// for --impl c,rust too, where it was filtered out of its group's rows and
+// the others' "equivalent" stood for it (a review, 2026-12-07).
+Result<void> require_declared_impls(Environment& env, std::span<const Impl> only = {});
 // Every such absence (each message as require_declared_impls gives the
 // first): modinfo lists them all.
-[[nodiscard]] std::vector<std::string> missing_declared_impls(Environment& env);
+[[nodiscard]] std::vector<std::string> missing_declared_impls(Environment& env, std::span<const Impl> only = {});
 
 // How the kernel configuration selects a module's implementation: the one
 // source `refdrv list` and `refdrv modinfo` both print. The C driver is

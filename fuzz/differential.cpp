@@ -115,6 +115,10 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
     }
   }
   if (g_impls.empty()) die("no implementation to fuzz");
+  // A driver of a fuzzed implementation that the tree declares and that did
+  // not register would leave that implementation's instances binding
+  // another's driver, judged equivalent.
+  if (auto declared = require_declared_impls(*g_env, g_impls); !declared) die(declared.error().message);
   // refdrv fuzz checks this against its --replace (one line: the count, then
   // what replaced what).
   std::string replaced;

@@ -398,6 +398,12 @@ TEST(RustToolchains, WithoutAUsableToolchainAllIsAnErrorAndTheOthersStillRun) {
   EXPECT_EQ(all.error().exit_code, 2);
   EXPECT_THAT(all.error().message, HasSubstr("declares the Rust reference driver drivers/net/phy/ax88796b_rust.rs"));
   EXPECT_THAT(all.error().message, HasSubstr("--impl c,cxx"));
+  // Named, it is an error too (a Rust of another group was enough for
+  // --impl c,rust to go on, comparing C with C++ alone on the Asix rows);
+  // without Rust it is not.
+  const std::vector<Impl> with_rust = {Impl::kC, Impl::kRust}, without = {Impl::kC, Impl::kCxx};
+  EXPECT_FALSE(require_declared_impls(**env, with_rust));
+  EXPECT_TRUE(require_declared_impls(**env, without));
   CheckOptions co;
   co.impls = {Impl::kC, Impl::kCxx};
   const CheckReport rep = run_check(**env, only(suite(), {"link-up-switch-10-100", "suspend-resume"}), co);
@@ -464,6 +470,9 @@ TEST(Check, AReplacedCDriverThatDoesNotRegisterIsAnErrorNotTheOthersVerdict) {
   EXPECT_THAT(all.error().message, HasSubstr("declares the C driver drivers/net/phy/ax88796b.c (CONFIG_AX88796B_PHY), "
                                              "but it did not register"));
   EXPECT_THAT(all.error().message, HasSubstr("--impl rust,cxx"));
+  const std::vector<Impl> with_c = {Impl::kC, Impl::kCxx}, without = {Impl::kRust, Impl::kCxx};
+  EXPECT_FALSE(require_declared_impls(**env, with_c));
+  EXPECT_TRUE(require_declared_impls(**env, without));
 }
 
 // The copy of 6.12 whose C driver lost its reset toggle (altered_tree()),
