@@ -412,7 +412,7 @@ std::string killed_by(const CheckReport& rep) {
     for (std::size_t i = 0; i < row.runs.size(); ++i)
       if (!row.runs[i].passed())
         return fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
-                           short_text(row.runs[i].failure_summary(), 120));
+                           short_text(failed_by(row.runs[i]), 120));
     for (std::size_t i = 1; i < row.divergence.size(); ++i)
       if (row.divergence[i])
         return fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model,
@@ -526,6 +526,17 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
   return unique;
 }
 
+// What a failed run failed by, for killed_by: its stop, unless an
+// expectation failed before the step it stopped in, when a stop at a kernel
+// function refdrv does not emulate came after the failure that kills the
+// mutant (that stop alone made it "undecided"; a review, 2026-12-07).
+std::string failed_by(const RunResult& r) {
+  if (!unemulated_function_in(r.stop.value_or("")).empty())
+    for (const auto& e : r.expectations)
+      if (!e.ok && e.step + 1 < r.steps_run) return e.where + ": " + e.message;
+  return r.failure_summary();
+}
+
 std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure) {
   if (unemulated_function_in(first_failure).empty()) return {MutantResult::Status::kKilled, std::move(first_failure)};
   return {MutantResult::Status::kUndecided,
@@ -590,8 +601,15 @@ std::string killed_by_json(const nlohmann::json& j) {
     for (const auto& run : row.value("runs", nlohmann::json::array()))
       if (!run.value("passed", true)) {
         std::string why = run.contains("stop") && run["stop"].is_string() ? "stopped: " + run["stop"].get<std::string>() : "";
+        // An expectation that failed before a stop at an unemulated
+        // function is what killed the mutant (failed_by()).
+        const bool gap = !unemulated_function_in(why).empty();
+        const auto steps_run = run.value("steps_run", std::size_t{0});
         for (const auto& e : run.value("expectations", nlohmann::json::array()))
-          if (why.empty() && !e.value("ok", true)) why = e.value("where", "") + ": " + e.value("message", "");
+          if (!e.value("ok", true) && (why.empty() || (gap && e.value("step", steps_run) + 1 < steps_run))) {
+            why = e.value("where", "") + ": " + e.value("message", "");
+            break;
+          }
         return fmt::format("{}: {} fails ({})", where, impl_title(impl_from(run.value("implementation", "")).value_or(Impl::kNone)),
                            short_text(why, 120));
       }
@@ -816,7 +834,8 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       // It builds, and the kernel side stops or fails loading its module:
       // no scenario could run, which no suite would miss (unless what
       // stopped it is refdrv's gap).
-      killed_or_undecided(res, short_text(env.error().message, 160));
+      killed_or_undecided(res, env.error().message);  // the stub's words may lie past any cut
+      res.by = short_text(res.by, 200);
     } else if (!env && env.error().origin == ErrorOrigin::kKernelBuild) {
       // Stillborn only when the compiler refused it (its diagnostic is in
       // the build's last lines), as for a C++ mutant: a build step that

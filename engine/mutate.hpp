@@ -6,17 +6,17 @@
 // survived.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/environment.hpp"
+#include "engine/runner.hpp"
 #include "engine/scenario.hpp"
 
 namespace refdrv {
@@ -84,6 +84,10 @@ struct MutantResult {
 // words): killed, or undecided when that failure is refdrv's own (a stop at
 // a kernel function it does not emulate), with what to say.
 [[nodiscard]] std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure);
+// What a failed run failed by, as killed_by says it: its stop, unless an
+// expectation failed before the step it stopped in at a kernel function
+// refdrv does not emulate (then that expectation: the mutant was killed).
+[[nodiscard]] std::string failed_by(const RunResult& r);
 
 struct MutateOptions {
   Impl impl = Impl::kC;  // whose driver is mutated (C or Rust: a tree source; C++: refdrv's own)

@@ -302,6 +302,17 @@ TEST(Mutate, AStopAtAnUnemulatedKernelFunctionIsNoKill) {
   EXPECT_EQ(kill, MutantResult::Status::kKilled);
   EXPECT_EQ(kill_said, "link-up on AX88772A: C and Rust differ (mdio)");
   EXPECT_STREQ(mutant_status_name(MutantResult::Status::kUndecided), "undecided");
+  // An expectation that failed before the step the run stopped in killed
+  // the mutant, whatever stopped it after.
+  RunResult r;
+  r.steps_run = 6;
+  r.stop = "unemulated kernel function phy_queue_state_change() was called";
+  r.expectations.push_back(
+      {.step = 2, .where = "s.yaml:7:5", .ok = false, .message = "expected link up (phylib: down)"});
+  EXPECT_EQ(failed_by(r), "s.yaml:7:5: expected link up (phylib: down)");
+  EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kKilled);
+  r.expectations.back().step = 5;  // in the step it stopped in: the stop came first
+  EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kUndecided);
 }
 
 }  // namespace
