@@ -5,10 +5,11 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
-#include <array>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "engine/environment.hpp"
@@ -339,16 +340,23 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         // again (advertise-10-only-AX88772A-c-vs-rust-AX88772A-c-vs-rust).
         const std::string suffix =
             fmt::format("-{}-{}-vs-{}", reproducer_name_part(model), impl_name(impls[0]), impl_name(impls[i]));
-        const std::string base = reproducer_name_part(sc.name);
-        const std::string stem = base.ends_with(suffix) ? base : base + suffix;
-        std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
+        std::string base = reproducer_name_part(sc.name);
+        // ... nor with the number a replay in place gave it (below).
+        static const std::regex numbered(R"(^(.*)-[0-9]+$)");
+        if (std::smatch m; std::regex_match(base, m, numbered) && m[1].str().ends_with(suffix)) base = m[1].str();
+        std::string stem = base.ends_with(suffix) ? base : base + suffix;
         // Never over the file being run (a reproducer replayed where it
-        // was written): the new one goes beside it.
+        // was written): the new one goes beside it, named as its file, so
+        // that the directory still replays as one run of unique names.
         {
           std::error_code ec;
-          for (int n = 2; !sc.file.empty() && std::filesystem::equivalent(path, sc.file, ec); ++n)
-            path = fmt::format("{}/{}-{}.yaml", opt.repro_dir, stem, n);
+          const std::string first = stem;
+          for (int n = 2; !sc.file.empty() &&
+                          std::filesystem::equivalent(fmt::format("{}/{}.yaml", opt.repro_dir, stem), sc.file, ec);
+               ++n)
+            stem = fmt::format("{}-{}", first, n);
         }
+        const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, stem);
         Scenario repro = sc;
         repro.name = stem;
         repro.models = {model};
