@@ -64,7 +64,7 @@ Result<void> write_file(const std::filesystem::path& path, std::string_view cont
     if (!out) {
       std::error_code ignored;
       std::filesystem::remove(tmp, ignored);
-      return fail(fmt::format("cannot write {}: {}", tmp, std::strerror(errno)));
+      return fail(fmt::format("cannot write {} (the disk may be full)", tmp));
     }
   }
   std::filesystem::rename(tmp, path, ec);
