@@ -951,10 +951,7 @@ std::string format_drivers(const DriversReport& r) {
   if (!r.selected.empty()) out += selection_note(r) + "\n";
   // A pass on a generic model that stores vendor registers without meaning
   // checked the standard registers only.
-  const auto weak_pass = [](const DriverRow& row) {
-    return row.conformance == Conformance::kPass && hw::is_generic_model(row.model) &&
-           (!row.vendor_registers.empty() || !row.vendor_mmd_registers.empty());
-  };
+  const auto weak_pass = [](const DriverRow& row) { return !model_stands_in(row) && !pass_caveat(row).empty(); };
   if (const auto weak = static_cast<std::size_t>(std::count_if(r.rows.begin(), r.rows.end(), weak_pass)))
     out += fmt::format("Note: {} of the passes ran on a generic model and used vendor registers, which it stores "
                        "without meaning: what the driver does through them was not checked (the JSON names each "
