@@ -229,15 +229,19 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   const RunResult a = run_scenario(**env, *s, model, (*impls)[0], ro);
   const RunResult b = run_scenario(**env, *s, model, (*impls)[1], ro);
   auto div = compare(*s, a, b);
+  const auto only_model_note = [&] {
+    if (d.model.empty() && s->models.size() > 1)
+      fmt::print(
+          "(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
+          "refdrv check --scenario FILE all of them)\n",
+          model, s->models.size());
+  };
   if (!div) {
     fmt::print("{} and {} are equivalent on {} ({}) at all three levels.\n({}; {}; {})\n", impl_title((*impls)[0]),
                impl_title((*impls)[1]), s->name, model, level_name(Level::kMdio), level_name(Level::kEvents),
                level_name(Level::kOutcome));
     // One model is compared; a scenario of several says which were not.
-    if (d.model.empty() && s->models.size() > 1)
-      fmt::print("(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
-                 "refdrv check --scenario FILE all of them)\n",
-                 model, s->models.size());
+    only_model_note();
     if (bus_registration_failed(a) && bus_registration_failed(b))
       fmt::print(
           "(in both runs mdiobus_register() failed: no driver bound and no later step entered the kernel "
@@ -299,11 +303,7 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   fmt::print("\n{} and {} are not equivalent on {} ({}): they first differ at the {} level, step {} ({}).\n",
              impl_title((*impls)[0]), impl_title((*impls)[1]), s->name, model, level_name(div->level), div->step + 1,
              div->step_name);
-  if (d.model.empty() && s->models.size() > 1)
-    fmt::print(
-        "(only {}, the scenario's first of {} models, was compared: --model MODEL compares another, or "
-        "refdrv check --scenario FILE all of them)\n",
-        model, s->models.size());
+  only_model_note();
   for (const RunResult* r : {&a, &b})
     if (!r->passed()) fmt::print("and the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
   return kExitFailure;
