@@ -111,9 +111,12 @@ int default_jobs() {
 }  // namespace
 
 std::string machine_failure(const std::string& log) {
-  static constexpr std::array<std::string_view, 5> kSigns = {"Killed signal terminated program",
-                                                             "No space left on device", "virtual memory exhausted",
-                                                             "Cannot allocate memory", "out of memory allocating"};
+  // gcc's words, and make's for a recipe killed by SIGKILL (the kernel's
+  // out-of-memory killer), which is how a rustc killed compiling `core`
+  // shows: "make[2]: *** [...] Error 137".
+  static constexpr std::array<std::string_view, 6> kSigns = {
+      "Killed signal terminated program", "No space left on device",  "virtual memory exhausted",
+      "Cannot allocate memory",           "out of memory allocating", "] Error 137"};
   for (std::string_view sign : kSigns)
     if (log.find(sign) != std::string::npos) return std::string(sign);
   return {};
@@ -481,7 +484,9 @@ std::int64_t tree_changed_ns(const fs::path& root) {
 // then says what it is.
 bool rust_side_failure(const std::string& message) {
   static const std::regex rusty("rust|bindgen|\\.rs\\b", std::regex::icase);
-  return tree_build_file_error(message).empty() && std::regex_search(message, rusty);
+  // A rustc the machine killed (memory) names rust too: not remembered.
+  return tree_build_file_error(message).empty() && machine_failure(message).empty() &&
+         std::regex_search(message, rusty);
 }
 
 namespace {

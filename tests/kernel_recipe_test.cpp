@@ -73,6 +73,13 @@ TEST(ConfigureErrors, ATreeBuildFileErrorIsNotTheRustSides) {
   // A killed compiler or a full disk names neither: not remembered.
   EXPECT_FALSE(rust_side_failure("make prepare failed (exit status 2): cc1: out of memory; Killed\n"));
   EXPECT_FALSE(rust_side_failure("No space left on device\n"));
+  // A rustc the machine killed names rust all the same: make's "Error 137"
+  // (SIGKILL) is the machine's, not the Rust side's to remember (a review).
+  const std::string killed_rustc =
+      "make prepare failed (exit status 2). Last lines of configure.log:\n"
+      "  RUSTC L rust/core.o\nmake[2]: *** [rust/Makefile:464: rust/core.o] Error 137\n";
+  EXPECT_EQ(machine_failure(killed_rustc), "] Error 137");
+  EXPECT_FALSE(rust_side_failure(killed_rustc));
 }
 
 // A Rust driver of the tree that does not compile in the configure's kbuild
