@@ -357,8 +357,9 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   auto dbaseline = std::make_shared<std::string>();
   drivers
       ->add_option("--baseline", *dbaseline,
-                   "an earlier run's --json: exit 1 only for an entry that fails now and did not fail there (its "
-                   "known failures, a model's gaps among them, are counted and said, and stay 'not ok' in KTAP)")
+                   "an earlier run's --json: exit 1 only for an entry that fails now and did not fail there, or "
+                   "fails at another step or now by a crash, hang or leak (its known failures, a model's gaps "
+                   "among them, are counted and said, and stay 'not ok' in KTAP)")
       ->type_name("FILE");
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
