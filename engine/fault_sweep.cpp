@@ -294,23 +294,14 @@ void tally(SweepReport& rep, Impl impl, const SweepRun& run) {
   rep.warned_by_origin[impl][origin] += run.warned ? 1 : 0;
 }
 
-// A point where the implementations differ: reruns them with their traces
-// for the first difference, and writes the scenario that shows it.
+// The scenario that replays point `pt` (its fault as a top-level rule),
+// written to the reproducer directory; `what` says what the point found.
 // A reproducer that cannot be written is said (in `problems`); the finding
 // stays.
-void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& opt, const SupervisorOptions& so,
-                        std::vector<std::string>& problems) {
+void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepOptions& opt, const std::string& what,
+                            std::vector<std::string>& problems) {
   const std::size_t n_impls = opt.impls.size();
   const std::uint64_t k = pt.index;
-  RunOptions o;
-  o.extra_fault = fault_at(k, opt.delivered);
-  SupervisorOptions with_traces = so;
-  with_traces.with_trace = true;
-  const RunResult a = run_contained(env, {pt.scenario, pt.model, opt.impls[0], o}, with_traces);
-  for (std::size_t i = 1; i < n_impls; ++i) {
-    const RunResult b = run_contained(env, {pt.scenario, pt.model, opt.impls[i], o}, with_traces);
-    pt.divergence[i] = compare(*pt.scenario, a, b);
-  }
   if (opt.repro_dir.empty()) return;
   Scenario repro = *pt.scenario;
   // Named as its file (the model too): a directory of reproducers replays
@@ -335,9 +326,9 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
   const auto w = kernel::write_file(
       path, scenario_to_yaml(repro, repro.steps.size(),
                              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails "
-                                         "with -EIO{}. The implementations differ: {}.{} Replay: refdrv run{} --impl {} {}",
+                                         "with -EIO{}. {}: {}.{} Replay: refdrv run{} --impl {} {}",
                                          k, pt.access, pt.scenario->name, pt.model,
-                                         opt.delivered ? " after reaching the PHY (--delivered)" : "", outcomes,
+                                         opt.delivered ? " after reaching the PHY (--delivered)" : "", what, outcomes,
                                          clears ? " Note: its clear-faults steps remove this fault rule too on replay "
                                                   "(the sweep's own survived them), so a point after one does not "
                                                   "replay from this file."
@@ -347,6 +338,22 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
     pt.reproducer = path;
   else
     problems.push_back("the reproducer was not written: " + w.error().message);
+}
+
+// A point where implementations differ: reruns them with their traces for
+// the first difference, and writes the scenario that shows it.
+void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& opt, const SupervisorOptions& so,
+                        std::vector<std::string>& problems) {
+  RunOptions o;
+  o.extra_fault = fault_at(pt.index, opt.delivered);
+  SupervisorOptions with_traces = so;
+  with_traces.with_trace = true;
+  const RunResult a = run_contained(env, {pt.scenario, pt.model, opt.impls[0], o}, with_traces);
+  for (std::size_t i = 1; i < opt.impls.size(); ++i) {
+    const RunResult b = run_contained(env, {pt.scenario, pt.model, opt.impls[i], o}, with_traces);
+    pt.divergence[i] = compare(*pt.scenario, a, b);
+  }
+  write_point_reproducer(env, pt, opt, "The implementations differ", problems);
 }
 
 }  // namespace
@@ -419,6 +426,10 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
       for (std::size_t i = 1; i < n_impls; ++i)
         if (pt.runs[i].outcome != pt.runs[0].outcome || pt.runs[i].digest != pt.runs[0].digest) pt.differs = true;
       if (pt.differs) explain_difference(env, pt, opt, so, rep.problems);
+      // A point where every implementation stopped is a finding too: its
+      // reproducer is written as a difference's is (it had none).
+      else if (rep.stops(pt))
+        write_point_reproducer(env, pt, opt, "Every implementation stopped", rep.problems);
       rep.points.push_back(std::move(pt));
     }
   }

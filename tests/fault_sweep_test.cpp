@@ -7,12 +7,16 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <numeric>
 
 #include "engine/fault_report.hpp"
+#include "engine/scenario.hpp"
 #include "engine/suite.hpp"
+#include "engine/supervisor.hpp"
+#include "kernel/cache.hpp"
 #include "kernel/process.hpp"
 #include "tests/drivers/test_drivers.h"
 #include "tests/test_support.hpp"
@@ -271,18 +275,36 @@ TEST(FaultSweep, APointWhereEveryRunDiedSaysWhereItsAccessIs) {
   ASSERT_TRUE(sc) << sc.error().message;
   SweepOptions opt;
   opt.impls = {Impl::kC};
-  opt.repro_dir.clear();
+  opt.repro_dir = (fs::temp_directory_path() / fmt::format("refdrv-stop-repro-{}", ::getpid())).string();
+  fs::remove_all(opt.repro_dir);
   const SweepReport rep = run_fault_sweep(env, {*sc}, opt);
-  env.image().unregister_foreign_module(refdrv_test_broken_c_module);
   std::size_t stops = 0;
+  std::string reproducer;
   for (const auto& p : rep.points) {
     if (!rep.stops(p)) continue;
     ++stops;
     EXPECT_EQ(p.runs[0].outcome, FaultOutcome::kCrash) << p.runs[0].detail;
     EXPECT_THAT(p.access, HasSubstr("rd phy:")) << "point " << p.index;
     EXPECT_FALSE(p.step.empty()) << "point " << p.index << " (" << p.access << ")";
+    // Its reproducer is written, as a difference's is (a stop had none),
+    // and stops again when replayed.
+    EXPECT_FALSE(p.reproducer.empty()) << "point " << p.index;
+    if (reproducer.empty()) reproducer = p.reproducer;
   }
   EXPECT_GT(stops, 0u) << format_fault_terminal(rep, {});
+  ASSERT_FALSE(reproducer.empty());
+  const auto text = kernel::read_file(reproducer);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, HasSubstr("Every implementation stopped: C: crash"));
+  auto replay = parse_scenario(*text, reproducer);
+  ASSERT_TRUE(replay) << replay.error().message;
+  SupervisorOptions fork;
+  fork.containment = Containment::kFork;
+  const RunResult again =
+      run_contained(env, {std::make_shared<const Scenario>(*replay), "generic", Impl::kC, {}}, fork);
+  env.image().unregister_foreign_module(refdrv_test_broken_c_module);
+  EXPECT_TRUE(again.stop) << "the replay did not stop";
+  fs::remove_all(opt.repro_dir);
 }
 
 // A pair where no two implementations' own drivers ran (each instance bound
