@@ -353,27 +353,24 @@ struct Generator {
         // A statement that ends on this line with `?;` starts where its
         // parentheses balance: rustfmt breaks a long call's arguments over
         // lines, and its last line alone (`)?;`) became `let _ = );`.
-        std::size_t first = l;
-        if (std::regex_match(c, m, rust_try)) {
+        if (std::regex_match(c, rust_try)) {
+          std::size_t first = l;
           int balance = 0;
-          for (std::size_t k = l;; --k) {
-            for (const char ch : line_code(k)) balance += ch == '(' ? 1 : ch == ')' ? -1 : 0;
-            first = k;
-            if (balance >= 0 || k == 1) break;
+          for (;; --first) {
+            for (const char ch : line_code(first)) balance += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+            if (balance >= 0 || first == 1) break;
           }
-          if (balance != 0) first = 0;  // not a statement this can read
-        }
-        if (first && std::regex_match(c, m, rust_try)) {
-          const std::size_t b = line_starts[first - 1];
-          const std::string head = line_code(first);
-          const std::size_t indent = head.find_first_not_of(" \t");
-          const std::size_t e = line_starts[l - 1] + c.size();
-          std::string stmt = src.substr(b + indent, e - b - indent);
-          stmt = trimmed(stmt.substr(0, stmt.rfind("?;")));
-          if (stmt.rfind("let ", 0) != 0 && stmt.rfind("return", 0) != 0) {
-            // The error ignored, then the call gone altogether.
-            replace("dropped error check", b + indent, e - b - indent, "let _ = " + stmt + ";");
-            delete_lines("deleted statement", first, l);
+          if (balance == 0) {  // else not a statement this can read
+            const std::size_t b = line_starts[first - 1];
+            const std::size_t indent = line_code(first).find_first_not_of(" \t");
+            const std::size_t e = line_starts[l - 1] + c.size();
+            std::string stmt = src.substr(b + indent, e - b - indent);
+            stmt = trimmed(stmt.substr(0, stmt.rfind("?;")));
+            if (stmt.rfind("let ", 0) != 0 && stmt.rfind("return", 0) != 0) {
+              // The error ignored, then the call gone altogether.
+              replace("dropped error check", b + indent, e - b - indent, "let _ = " + stmt + ";");
+              delete_lines("deleted statement", first, l);
+            }
           }
         }
         // A call made for its effect (`dev.set_speed(...);`): gone.
@@ -532,8 +529,7 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
 // mutant (that stop alone made it "undecided"; a review, 2026-12-07).
 std::string failed_by(const RunResult& r) {
   if (!unemulated_function_in(r.stop.value_or("")).empty())
-    for (const auto& e : r.expectations)
-      if (!e.ok && e.step + 1 < r.steps_run) return e.where + ": " + e.message;
+    if (const ExpectationResult* e = r.failed_before_stop()) return e->where + ": " + e->message;
   return r.failure_summary();
 }
 

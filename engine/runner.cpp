@@ -41,6 +41,12 @@ std::string unemulated_function_in(std::string_view text) {
   return std::string(text.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from));
 }
 
+const ExpectationResult* RunResult::failed_before_stop() const {
+  for (const auto& e : expectations)
+    if (!e.ok) return e.step + 1 < steps_run ? &e : nullptr;
+  return nullptr;
+}
+
 std::string RunResult::failure_summary() const {
   if (stop) return "stopped: " + *stop;
   for (const auto& e : expectations)

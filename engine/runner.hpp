@@ -154,6 +154,10 @@ struct RunResult {
   [[nodiscard]] bool passed() const { return failures() == 0; }
   // One line on what failed, for tables.
   [[nodiscard]] std::string failure_summary() const;
+  // The run's first failed expectation when it failed before the step the
+  // run stopped in (it had failed already, whatever stopped it then), else
+  // null: a stop at an unemulated function after it is no excuse for it.
+  [[nodiscard]] const ExpectationResult* failed_before_stop() const;
 };
 
 // How many runs said why (states_sampled, states_hooked), and the first

@@ -159,12 +159,6 @@ std::string missing_firmware(const RunResult& r) {
 // A stop at a kernel function refdrv does not emulate: that function, else "".
 std::string unemulated_function(const RunResult& r) { return r.stop ? unemulated_function_in(*r.stop) : ""; }
 
-// Whether an expectation failed before the step the run stopped in: the
-// run had failed already, whatever stopped it then.
-bool failed_before_stop(const RunResult& r, const ExpectationResult* first_failed) {
-  return first_failed && first_failed->step + 1 < r.steps_run;
-}
-
 // The driver the run bound, when it is another entry's (registered earlier
 // for the same ID): what the run then did was that driver's.
 std::optional<std::string> bound_other(const RunResult& r, const DriverRow& row) {
@@ -216,7 +210,7 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
     if (e.step == 1 && e.ok) row.bound = true;
     if (!e.ok && !first_failed) first_failed = &e;
   }
-  if (const std::string fn = unemulated_function(r); !fn.empty() && !failed_before_stop(r, first_failed)) {
+  if (const std::string fn = unemulated_function(r); !fn.empty() && !r.failed_before_stop()) {
     row.conformance = Conformance::kNotApplicable;
     row.reason = fmt::format("needs {} (not emulated), {}", fn, stopped_in(r, sc));
     return;
@@ -504,10 +498,7 @@ void classify_leg(const RunResult& r, const Scenario& sc, const Leg& leg, Driver
   // "fail"), unless the leg had failed before it stopped there. A missing
   // firmware file is not taken so in a leg: the main scenario passed
   // without it, so what fails after is the driver's.
-  const ExpectationResult* first_failed = nullptr;
-  for (const auto& e : r.expectations)
-    if (!e.ok && !first_failed) first_failed = &e;
-  if (const std::string fn = unemulated_function(r); !fn.empty() && !failed_before_stop(r, first_failed)) {
+  if (const std::string fn = unemulated_function(r); !fn.empty() && !r.failed_before_stop()) {
     if (row.conformance == Conformance::kPass) {
       row.conformance = Conformance::kNotApplicable;
       row.reason = fmt::format("needs {} (not emulated), in {}, {}", fn, leg.label,
@@ -516,7 +507,9 @@ void classify_leg(const RunResult& r, const Scenario& sc, const Leg& leg, Driver
     return;
   }
   row.conformance = Conformance::kFail;
-  const ExpectationResult* first = first_failed;
+  const ExpectationResult* first = nullptr;
+  for (const auto& e : r.expectations)
+    if (!e.ok && !first) first = &e;
   if (r.stop) {
     row.failed_step = leg.label + ", " + (r.steps_run ? step_label(sc, r.steps_run - 1) : "bus registration");
     row.reason = "stopped: " + *r.stop;
