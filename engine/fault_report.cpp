@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "engine/check_report.hpp"
-#include "engine/groups.hpp"
 
 namespace refdrv {
 

@@ -110,18 +110,29 @@ bool model_stands_in(const DriverRow& row) {
   return spec && (spec->phy_id & row.mask) != (row.phy_id & row.mask);
 }
 
-std::string pass_caveat(const DriverRow& row) {
-  if (row.conformance != Conformance::kPass) return {};
-  if (model_stands_in(row))
-    return fmt::format(
-        "passed on the {} model standing in for this PHY: its abilities and vendor registers are that "
-        "model's PHY's, not necessarily this one's",
-        row.model);
+PassCaveat pass_caveat_of(const DriverRow& row) {
+  if (row.conformance != Conformance::kPass) return PassCaveat::kNone;
+  if (model_stands_in(row)) return PassCaveat::kStandInModel;
   if (hw::is_generic_model(row.model) && (!row.vendor_registers.empty() || !row.vendor_mmd_registers.empty()))
-    return fmt::format(
-        "passed on the {} model, which stores the vendor registers the driver used without meaning: "
-        "what the driver does through them was not checked",
-        row.model);
+    return PassCaveat::kUncheckedVendorRegisters;
+  return PassCaveat::kNone;
+}
+
+std::string pass_caveat(const DriverRow& row) {
+  switch (pass_caveat_of(row)) {
+    case PassCaveat::kStandInModel:
+      return fmt::format(
+          "passed on the {} model standing in for this PHY: its abilities and vendor registers are that "
+          "model's PHY's, not necessarily this one's",
+          row.model);
+    case PassCaveat::kUncheckedVendorRegisters:
+      return fmt::format(
+          "passed on the {} model, which stores the vendor registers the driver used without meaning: "
+          "what the driver does through them was not checked",
+          row.model);
+    case PassCaveat::kNone:
+      break;
+  }
   return {};
 }
 
@@ -944,7 +955,9 @@ std::string format_drivers(const DriversReport& r) {
   if (!r.selected.empty()) out += selection_note(r) + "\n";
   // A pass on a generic model that stores vendor registers without meaning
   // checked the standard registers only.
-  const auto weak_pass = [](const DriverRow& row) { return !model_stands_in(row) && !pass_caveat(row).empty(); };
+  const auto weak_pass = [](const DriverRow& row) {
+    return pass_caveat_of(row) == PassCaveat::kUncheckedVendorRegisters;
+  };
   if (const auto weak = static_cast<std::size_t>(std::count_if(r.rows.begin(), r.rows.end(), weak_pass)))
     out += fmt::format("Note: {} of the passes ran on a generic model and used vendor registers, which it stores "
                        "without meaning: what the driver does through them was not checked (the JSON names each "
@@ -956,7 +969,7 @@ std::string format_drivers(const DriversReport& r) {
   // 1000 Mb/s leg so (the RTL8201F on the RTL8211F's model).
   std::vector<std::string> stand_in;
   for (const auto& row : r.rows)
-    if (row.conformance == Conformance::kPass && model_stands_in(row)) stand_in.push_back(row.name);
+    if (pass_caveat_of(row) == PassCaveat::kStandInModel) stand_in.push_back(row.name);
   if (!stand_in.empty())
     out += fmt::format("Note: {} of the passes ran on a vendor family's model standing in for their PHY ({}{}): "
                        "its abilities and vendor registers are the family model's PHY's, not necessarily theirs (a "
@@ -1031,10 +1044,9 @@ nlohmann::json drivers_json(const DriversReport& r) {
             const std::string c = pass_caveat(row);
             return c.empty() ? nlohmann::json(nullptr) : nlohmann::json(c);
           }()}});
-  const auto passes_where = [&](auto pred) {
-    return static_cast<std::size_t>(std::count_if(r.rows.begin(), r.rows.end(), [&](const DriverRow& row) {
-      return row.conformance == Conformance::kPass && pred(row);
-    }));
+  const auto passes_with = [&](PassCaveat c) {
+    return static_cast<std::size_t>(
+        std::count_if(r.rows.begin(), r.rows.end(), [&](const DriverRow& row) { return pass_caveat_of(row) == c; }));
   };
   return {{"schema", "refdrv-drivers/4"},
           {"tree_version", r.tree_version},
@@ -1045,9 +1057,8 @@ nlohmann::json drivers_json(const DriversReport& r) {
           {"files_bound", r.files_bound()},
           {"pass", r.count(Conformance::kPass)},
           {"passes_with_a_caveat",
-           {{"stand_in_model", passes_where([](const DriverRow& row) { return model_stands_in(row); })},
-            {"unchecked_vendor_registers",
-             passes_where([](const DriverRow& row) { return !model_stands_in(row) && !pass_caveat(row).empty(); })}}},
+           {{"stand_in_model", passes_with(PassCaveat::kStandInModel)},
+            {"unchecked_vendor_registers", passes_with(PassCaveat::kUncheckedVendorRegisters)}}},
           {"fail", r.count(Conformance::kFail)},
           {"not_applicable", r.count(Conformance::kNotApplicable)},
           {"seconds", r.seconds},

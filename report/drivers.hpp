@@ -83,6 +83,8 @@ struct DriverRow {
 // it ran on a vendor family's model standing in for its PHY, or on a
 // generic model that stores the vendor registers it used without meaning.
 [[nodiscard]] std::string pass_caveat(const DriverRow& row);
+enum class PassCaveat : std::uint8_t { kNone, kStandInModel, kUncheckedVendorRegisters };
+[[nodiscard]] PassCaveat pass_caveat_of(const DriverRow& row);  // which of those, for counting
 
 // An entry's main run: bound (the expectation of step 2, the entry's own
 // driver is bound, held), then the first failure: a kernel service refdrv
