@@ -360,7 +360,10 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
                    "an earlier run's --json: exit 1 only for an entry that fails now and did not fail there, or "
                    "fails at another step or now by a crash, hang or leak (its known failures, a model's gaps "
                    "among them, are counted and said, and stay 'not ok' in KTAP)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      // Given empty it was taken for absent, and the run held to nothing.
+      ->check(CLI::Validator(
+          [](std::string& in) { return in.empty() ? std::string("an empty path names no file") : ""; }, ""));
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
                       "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom; aquantia_main for drivers/net/phy/aquantia/aquantia_main.c")
