@@ -61,12 +61,18 @@ void ContextBase::save_context(Saved& out) const {
   out.hooked = hooked_;
 }
 
+void ContextBase::unwatch() {
+  watch::disarm(watch_slot_);
+  watch_slot_ = -1;
+}
+
 void ContextBase::restore_context(const Saved& saved) {
   now_ = saved.now;
   time_budget_ = saved.time_budget;
   record_logs_ = saved.record_logs;
   tracing_ = saved.tracing;
   events_ = saved.events;
+  unwatch();
   memory_.restore(saved.memory);
   trace_.assign(saved.trace, 512);
   log_ = saved.log;
@@ -82,25 +88,20 @@ void ContextBase::restore_context(const Saved& saved) {
   // (or hooked) before the save stays so.
   sampled_because_.clear();
   hooks_because_.clear();
-  if (saved.hooked || hooked_ || saved.watch_addr != watch_addr_ || saved.watch_len != watch_len_ ||
-      (saved.watch_addr && watch_slot_ < 0) || (!saved.sampled_because.empty() && watch_slot_ >= 0)) {
-    watch::disarm(watch_slot_);
-    watch_slot_ = -1;
-    hooked_ = saved.hooked;
-    watch_addr_ = saved.watch_addr;
-    watch_len_ = saved.watch_len;
-    // A run sampled when saved (REFDRV_STATE_WATCH=off, no debug register)
-    // recorded the word all the same: it is not armed now, or the restored
-    // run would be watched while it says it is sampled.
-    if (saved.watch_addr && !saved.hooked && saved.sampled_because.empty()) {
-      std::string why = watch::switched_off();
-      if (why.empty()) watch_slot_ = watch::arm(saved.watch_addr, saved.watch_len, image_.ops().observe, &why);
-      if (watch_slot_ < 0)
-        sampled_because_ = fmt::format(
-            "the run restored from a snapshot was watched by a hardware watchpoint, "
-            "which could not be armed again: {}",
-            why);
-    }
+  hooked_ = saved.hooked;
+  watch_addr_ = saved.watch_addr;
+  watch_len_ = saved.watch_len;
+  // A run sampled when saved (REFDRV_STATE_WATCH=off, no debug register)
+  // recorded the word all the same: it is not armed now, or the restored
+  // run would be watched while it says it is sampled.
+  if (saved.watch_addr && !saved.hooked && saved.sampled_because.empty()) {
+    std::string why = watch::switched_off();
+    if (why.empty()) watch_slot_ = watch::arm(saved.watch_addr, saved.watch_len, image_.ops().observe, &why);
+    if (watch_slot_ < 0)
+      sampled_because_ = fmt::format(
+          "the run restored from a snapshot was watched by a hardware watchpoint, "
+          "which could not be armed again: {}",
+          why);
   }
   if (!saved.sampled_because.empty()) sampled_because_ = saved.sampled_because;
   if (!saved.hooks_because.empty()) hooks_because_ = saved.hooks_because;

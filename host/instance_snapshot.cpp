@@ -28,7 +28,13 @@ Result<void> Instance::save(Snapshot& out) const {
 }
 
 Result<void> Instance::restore(const Snapshot& snap) {
-  if (auto r = image_.restore(snap.image); !r) return r;
+  // Off while the data is copied back (restore_context() arms it again);
+  // an instance whose restore failed is not run (the runner starts afresh).
+  unwatch();
+  if (auto r = image_.restore(snap.image); !r) {
+    stop_ = r.error().message;
+    return r;
+  }
   restore_context(snap.context);
   devices_.clear();
   for (const auto& [addr, dev] : snap.devices) devices_.emplace(addr, dev->clone());

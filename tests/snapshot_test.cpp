@@ -356,6 +356,21 @@ TEST(Snapshot, ARestoredRunIsWatchedAsItWasSavedAndSaysHow) {
     rig.inst->destroy();
   }
   {
+    // Saved and restored where this machine watches as it can (a hardware
+    // watchpoint, else the hooks): the restore takes a hardware watchpoint
+    // off while it copies the data back and arms it again, so a state
+    // entered and left after the restore is still seen.
+    Rig rig = saved_and_restored(nullptr, nullptr);
+    EXPECT_EQ(rig.inst->sampled_because(), "");
+    const std::size_t from = rig.inst->trace().events().size();
+    EXPECT_EQ(rig.inst->op(REFDRV_OP_SELFTEST_TRAP, REFDRV_SELFTEST_STATE_BLIP).ret, 0);
+    const auto& ev = rig.inst->trace().events();
+    EXPECT_TRUE(std::any_of(ev.begin() + static_cast<std::ptrdiff_t>(from), ev.end(),
+                            [](const TraceEvent& e) { return e.kind == TraceKind::kState; }))
+        << "the restored run is watched (" << (rig.inst->hooked() ? "hooks" : "hardware watchpoint") << ")";
+    rig.inst->destroy();
+  }
+  {
     // Saved while a hardware watchpoint watched (where this machine has
     // one), restored where none can be armed: sampled from there, and said.
     Rig rig = saved_and_restored(nullptr, "hooks");
