@@ -86,6 +86,9 @@ inline constexpr std::uint16_t kSpeedSel13 = 1u << 13;
 inline constexpr std::uint16_t kReset = 1u << 15;
 // Bits 13 and 6 set, bits 5:2 = 0000: 10 Gb/s.
 inline constexpr std::uint16_t kSpeed10G = kSpeedSel13 | kSpeedSel6;
+// 45.2.3.1.2: the PCS's control 1 has its loopback at bit 14 (as BMCR),
+// not at the PMA/PMD's bit 0; genphy_c45_loopback() sets it.
+inline constexpr std::uint16_t kPcsLoopback = 1u << 14;
 }  // namespace ctrl1
 
 // 45.2.1.2: status 1 (the same bits in PCS 3.1 and PHY XS 4.1).
@@ -158,5 +161,34 @@ inline constexpr unsigned kAddrFlag = 1u << 30;
 [[nodiscard]] constexpr bool is_c45(unsigned encoded) { return (encoded & kAddrFlag) != 0; }
 [[nodiscard]] constexpr unsigned devad_of(unsigned encoded) { return (encoded >> 16) & 0x1f; }
 [[nodiscard]] constexpr unsigned reg_of(unsigned encoded) { return encoded & 0xffff; }
+
+// The registers the standard makes read-only in the MMDs the models have
+// (a write to them is ignored): status, speed ability, identifiers, devices
+// in package and package identifier in each (45.2.1.2-45.2.1.7, 45.2.1.12;
+// the other MMDs repeat the layout); the PMA/PMD's extended abilities
+// (45.2.1.10, 45.2.1.20); the PCS's EEE capability (45.2.3.10, 45.2.3.11),
+// EEE wake error counter (45.2.3.12), 10GBASE-R status (45.2.3.15,
+// 45.2.3.16) and the PHY XS lane status (45.2.4.10); and the AN MMD's
+// link partner pages and statuses (45.2.7.7, 45.2.7.9, 45.2.7.11,
+// 45.2.7.14, 45.2.7.17).
+constexpr bool read_only(unsigned devad, unsigned reg) {
+  if (devad < kPmaPmd || devad > kAn) return false;
+  if (reg == kStat1 || reg == kDevId1 || reg == kDevId2 || reg == kSpeed || reg == kDevs1 || reg == kDevs2 ||
+      reg == kStat2 || reg == kPkgId1 || reg == kPkgId2)
+    return true;
+  switch (devad) {
+    case kPmaPmd:
+      return reg == kExtAbility || reg == kPmaNgExtAbility;
+    case kPcs:
+      return reg == kPcsEeeAbility || reg == kPcsEeeAbility2 || reg == 22 || reg == kPcs10GbrStat1 || reg == 33;
+    case kPhyXs:
+      return reg == kPhyXsLaneStatus;
+    case kAn:
+      return (reg >= kAnLpBase && reg <= 21) || (reg >= 25 && reg <= 27) || reg == kAn10GBTStat || reg == 61 ||
+             reg == 63;
+    default:
+      return false;
+  }
+}
 
 }  // namespace refdrv::hw::c45

@@ -233,13 +233,11 @@ void PhyModel::finish_link(Nanos) {
   std::uint16_t expansion = 0;  // page received is latched separately
   std::uint16_t stat1000 = 0;
   if (p.negotiates) {
-    auto hcd = (advertised_ & p.abilities).highest();  // Annex 28B.3
-    if (!hcd) {
-      // No common technology: arbitration never reaches FLP LINK GOOD.
-      phase_ = LinkPhase::kDown;
-      return;
-    }
-    mode_ = hcd;
+    // The pages are exchanged before the technology is resolved: the
+    // partner's base page (mr_lp_adv_ability) and mr_page_rx are set in
+    // COMPLETE ACKNOWLEDGE (Figure 28-16), a state only the exchange of
+    // link code words passes through, whether or not there is a common
+    // technology.
     lpa = partner_base_page() | adv::kAck;
     expansion |= expansion::kLpAnAble;
     if (has_gigabit(spec_.abilities)) {
@@ -247,10 +245,24 @@ void PhyModel::finish_link(Nanos) {
       if (p.abilities.has(Mode::k1000Full)) stat1000 |= gbit::kLp1000Full;
     }
     if (p.remote_fault) rfault_latched_ = true;  // 22.2.4.2.11
-    // mr_page_rx is set in COMPLETE ACKNOWLEDGE (Figure 28-16), a state
-    // only the exchange of link code words passes through.
-    page_received_latched_ = true;
     if (p.legacy_an && spec_.quirks.lpa_zero_with_legacy_partner) lpa = 0;
+    // A PHY whose LPA stays stale keeps ANER and 1000BASE-T status with it
+    // (catalog.cpp, stale-lpa-after-replug), its page-received latch too.
+    if (!lpa_frozen_) {
+      page_received_latched_ = true;
+      regs_[kLpa] = lpa;
+      regs_[kExpansion] = expansion;
+      regs_[kStat1000] = stat1000;
+    }
+    auto hcd = (advertised_ & p.abilities).highest();  // Annex 28B.3
+    if (!hcd) {
+      // No common technology: FLP LINK GOOD CHECK never sees its link, and
+      // the link stays down (the arbitration's later retries, each of
+      // which would latch page received again, are not modelled).
+      phase_ = LinkPhase::kDown;
+      return;
+    }
+    mode_ = hcd;
   } else {
     // 28.2.3.1 parallel detection: link at the partner's technology, half
     // duplex; the LPA bit of the detected technology is set; the partner is
@@ -320,7 +332,7 @@ void PhyModel::apply_cable_event(const CableEvent& ev) {
       plugged_ = false;
       break;
     case CableEvent::Kind::kFlap:
-      if (!partner_) break;
+      if (!plugged_ || !partner_) break;  // no cable in the socket: nothing to flap
       link_down(ev.at);
       plugged_ = false;
       schedule_cable_event({ev.at + ev.duration, CableEvent::Kind::kPlug, *partner_});
@@ -397,7 +409,7 @@ bool PhyModel::resetting(Nanos now) {
 
 bool PhyModel::link_up(Nanos now) {
   advance(now);
-  if (regs_[kBmcr] & bmcr::kLoopback) return true;
+  if (looped()) return true;
   return phase_ == LinkPhase::kUp;
 }
 
@@ -420,7 +432,7 @@ std::uint16_t PhyModel::compose_bmsr() const {
   if (spec_.abilities.has(Mode::k100Full)) v |= bmsr::k100Full;
   if (has_gigabit(spec_.abilities)) v |= bmsr::kExtendedStatus;
   if (spec_.autoneg_capable) v |= bmsr::kAnAbility;
-  const bool loopback = regs_[kBmcr] & bmcr::kLoopback;
+  const bool loopback = looped();
   if (loopback || (phase_ == LinkPhase::kUp && !lstatus_latched_low_)) v |= bmsr::kLinkStatus;
   if (an_complete_ && (mode_bmcr() & bmcr::kAnEnable)) v |= bmsr::kAnComplete;
   if (rfault_latched_) v |= bmsr::kRemoteFault;
@@ -507,7 +519,7 @@ std::uint16_t PhyModel::mmd_access(bool is_write, std::uint16_t value) {
       result = c45_read(devad, mmd_addr_[devad]);
   } else {
     result = mmd_register(devad, mmd_addr_[devad]);
-    if (is_write) store_mmd(devad, mmd_addr_[devad], value);
+    if (is_write && !c45::read_only(devad, mmd_addr_[devad])) store_mmd(devad, mmd_addr_[devad], value);
   }
   // 22.2.4.3.11: post-increment on read+write, or on write only.
   if (function == mmd::kFunctionDataPostIncRw || (function == mmd::kFunctionDataPostIncW && is_write))

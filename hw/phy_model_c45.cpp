@@ -61,8 +61,13 @@ bool c45_vendor_register(unsigned devad, unsigned reg) {
   return devad == c45::kVend1 || devad == c45::kVend2 || reg >= 0x8000 || !present(devad);
 }
 
+bool PhyModel::looped() const {
+  return (regs_[c22::kBmcr] & c22::bmcr::kLoopback) ||
+         (spec_.clause45 && (mmd_register(c45::kPcs, c45::kCtrl1) & c45::ctrl1::kPcsLoopback));
+}
+
 bool PhyModel::c45_link(unsigned devad) const {
-  if (regs_[c22::kBmcr] & c22::bmcr::kLoopback) return true;
+  if (looped()) return true;
   return phase_ == LinkPhase::kUp && ((c45_link_latched_low_ >> devad) & 1u) == 0;
 }
 
@@ -150,7 +155,7 @@ std::uint16_t PhyModel::c45_read(unsigned devad, unsigned reg) {
 void PhyModel::c45_write(unsigned devad, unsigned reg, std::uint16_t value) {
   using namespace c45;
   namespace bmcr = c22::bmcr;
-  if (present(devad) && identification(reg)) return;  // read-only
+  if (present(devad) && read_only(devad, reg)) return;
   switch (devad) {
     case kPmaPmd:
       if (reg == kCtrl1) {
@@ -167,14 +172,12 @@ void PhyModel::c45_write(unsigned devad, unsigned reg, std::uint16_t value) {
         control_write(b);
         return;
       }
-      if (reg == kStat1 || reg == kSpeed || reg == kExtAbility) return;  // read-only
       break;
     case kPcs:
       if (reg == kCtrl1) {
         store_mmd(kPcs, kCtrl1, value & static_cast<std::uint16_t>(~ctrl1::kReset));  // reset self-clears
         return;
       }
-      if (reg == kStat1) return;
       break;
     case kAn:
       if (reg == kCtrl1) {
@@ -190,7 +193,6 @@ void PhyModel::c45_write(unsigned devad, unsigned reg, std::uint16_t value) {
         regs_[c22::kAdvertise] = value;
         return;
       }
-      if (reg == kStat1 || reg == kAnLpBase || reg == kAn10GBTStat) return;  // read-only
       break;
     default:
       break;

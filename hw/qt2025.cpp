@@ -153,6 +153,10 @@ std::uint16_t Qt2025Model::read_c45(unsigned devad, unsigned reg, Nanos now) {
 void Qt2025Model::write_c45(unsigned devad, unsigned reg, std::uint16_t value, Nanos now) {
   advance(now);
   if (!qt2025_has_mmd(devad)) return;
+  // 45.2.1.1.1: while the PMA/PMD resets, its standard registers take no
+  // write (the reset bit keeps reading 1 until it is done); the vendor
+  // registers are the microcontroller's, which the reset keeps.
+  if (devad == c45::kPmaPmd && reg < 0x8000 && reset_done_at_) return;
   if (devad == c45::kPmaPmd && reg == c45::kCtrl1) {
     pma_ctrl1_ = value;
     if (value & c45::ctrl1::kReset) reset_done_at_ = now_ + spec_.reset_duration;

@@ -373,6 +373,12 @@ TEST(Annex28B_3_PriorityResolution, NoCommonModeNoLink) {
   p.write(kAdvertise, adv::kSelector8023 | adv::k10Half, 0);
   p.plug(partner("switch-100-only"), 0);
   EXPECT_FALSE(p.link_up(10 * kSec));
+  // The pages were exchanged all the same (COMPLETE ACKNOWLEDGE comes before
+  // the resolution, Figure 28-16): LPA holds the partner's page, ANER says
+  // it is AN able and a page came (a review, 2026-12-07: both read 0).
+  EXPECT_EQ(p.read(kLpa, 10 * kSec), adv::kSelector8023 | adv::k100Half | adv::k100Full | adv::kAck);
+  EXPECT_EQ(p.read(kExpansion, 10 * kSec), expansion::kLpAnAble | expansion::kPageReceived);
+  EXPECT_FALSE(p.read(kBmsr, 10 * kSec) & bmsr::kAnComplete);
 }
 
 TEST(Clause28_2_3_1_ParallelDetection, PartnerSpeedHalfDuplexPartnerNotAnAble) {
@@ -408,6 +414,30 @@ TEST(Clause22_2_4_3_11_MmdAccess, IndirectAccessReachesMmdRegisters) {
   p.write(kMmdData, 0x0002, 0);                     // 7.60 <- 2, address -> 61
   EXPECT_EQ(p.mmd_register(7, 60), 0x0002);
   EXPECT_EQ(p.read(kMmdCtrl, 0), mmd::kFunctionDataPostIncRw | 7);
+}
+
+// 45.2.3.10 and 45.2.7.14: the EEE capability and the partner's EEE
+// ability are read-only, through 13/14 as through a Clause-45 frame (a
+// review, 2026-12-07: both took the write).
+TEST(Clause22_2_4_3_11_MmdAccess, WritesToReadOnlyMmdRegistersAreIgnored) {
+  for (const char* name : {"generic-gigabit", "generic-c45"}) {
+    PhyModel p = model(name);
+    auto mmd_write = [&](unsigned devad, unsigned reg, std::uint16_t v) {
+      if (p.spec().clause45) return p.write_c45(devad, reg, v, 0);  // a Clause-45 frame
+      p.write(kMmdCtrl, devad, 0);
+      p.write(kMmdData, static_cast<std::uint16_t>(reg), 0);
+      p.write(kMmdCtrl, mmd::kFunctionData | devad, 0);
+      p.write(kMmdData, v, 0);
+    };
+    const std::uint16_t eee = p.peek(c45::encode(c45::kPcs, c45::kPcsEeeAbility), 0);
+    const std::uint16_t lp_eee = p.peek(c45::encode(c45::kAn, 61), 0);
+    mmd_write(c45::kPcs, c45::kPcsEeeAbility, 0xffff);
+    mmd_write(c45::kAn, 61, 0x1234);
+    EXPECT_EQ(p.peek(c45::encode(c45::kPcs, c45::kPcsEeeAbility), 0), eee) << name;
+    EXPECT_EQ(p.peek(c45::encode(c45::kAn, 61), 0), lp_eee) << name;
+    mmd_write(c45::kAn, 60, 0x0002);  // the EEE advertisement is read/write
+    EXPECT_EQ(p.peek(c45::encode(c45::kAn, 60), 0), 0x0002) << name;
+  }
 }
 
 TEST(Clause22_2_4_VendorRegisters, WritesAreStored) {
@@ -459,11 +489,15 @@ TEST(QuirkLpaStaleAfterLinkDrop, Ax88772aKeepsTheOldPartnerUntilReset) {
   p.plug(partner("switch-10-100"), 0);
   const Nanos t = p.spec().autoneg_duration;
   const std::uint16_t old_lpa = p.read(kLpa, t);
+  EXPECT_EQ(p.read(kExpansion, t), expansion::kLpAnAble | expansion::kPageReceived);  // clears the latch
   p.unplug(t);
   p.plug(partner("switch-100-only"), t + kSec);
   const Nanos t2 = t + kSec + p.spec().autoneg_duration;
   EXPECT_TRUE(p.link_up(t2));
   EXPECT_EQ(p.read(kLpa, t2), old_lpa) << "outdated: still the first partner's page";
+  // ANER stays with LPA, as the quirk's record says (a review, 2026-12-07:
+  // the new negotiation latched page received).
+  EXPECT_EQ(p.read(kExpansion, t2), expansion::kLpAnAble);
   p.write(kBmcr, bmcr::kReset, t2);  // what the driver's link_change_notify does
   const Nanos t3 = t2 + p.spec().reset_duration + p.spec().autoneg_duration;
   EXPECT_EQ(p.read(kLpa, t3) & adv::kTechMask, adv::k100Half | adv::k100Full);
@@ -494,6 +528,17 @@ TEST(CableEvents, PartnerRestartingNegotiationDropsTheLinkBriefly) {
   EXPECT_TRUE(p.link_up(t + 9));
   EXPECT_FALSE(p.link_up(t + 10));
   EXPECT_TRUE(p.link_up(t + 10 + p.spec().autoneg_duration));
+}
+
+// A flap is the cable pulled out and put back: with no cable in the
+// socket there is nothing to flap (a review, 2026-12-07: the last partner
+// came back).
+TEST(CableEvents, AFlapWithTheCableOutLeavesItOut) {
+  Nanos t;
+  PhyModel p = linked_generic(&t);
+  p.unplug(t);
+  p.flap(t + kSec, 100 * kMsec);
+  EXPECT_FALSE(p.link_up(t + 10 * kSec));
 }
 
 TEST(CableEvents, NoPartnerNoLink) {
@@ -647,6 +692,20 @@ TEST(Clause45_2_1_Qt2025, AnswersClause45OnlyWithItsMmdsAndIdentifiers) {
   EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kCtrl1, 0), 0x2040);
   EXPECT_EQ(m.read_c45(c45::kPmaPmd, 0xd001, 0) >> 8, 0xb3);
   EXPECT_EQ(qt::make("QT2025-A3").read_c45(c45::kPmaPmd, 0xd001, 0) >> 8, 0xa3);
+}
+
+// 45.2.1.1.1: the PMA/PMD's reset bit reads 1 until the reset is done, and
+// its registers take no write meanwhile (a review, 2026-12-07: a write
+// without bit 15 made it read 0 at once).
+TEST(Clause45_2_1_Qt2025, PmaResetSelfClearsAndRefusesWritesMeanwhile) {
+  Qt2025Model m = qt::make();
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kReset | c45::ctrl1::kSpeed10G, 0);
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kSpeed10G | c45::ctrl1::kLowPower, 1);
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kCtrl1, 2), c45::ctrl1::kReset | c45::ctrl1::kSpeed10G);
+  const Nanos done = m.spec().reset_duration;
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kCtrl1, done), c45::ctrl1::kSpeed10G);
+  m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kSpeed10G | c45::ctrl1::kLowPower, done);
+  EXPECT_EQ(m.read_c45(c45::kPmaPmd, c45::kCtrl1, done), c45::ctrl1::kSpeed10G | c45::ctrl1::kLowPower);
 }
 
 TEST(Clause45_2_1_Qt2025, ProgramMemoryIsTwoWindowsOfOneBytePerRegister) {
@@ -824,7 +883,12 @@ TEST(Clause45_2_1_1_GenericC45, PmaControlForcesTheSpeedAtFullDuplexAndResetsThe
   t += 1 * kSec;
   m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kReset, t);
   EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kCtrl1, t) & c45::ctrl1::kReset);
+  const std::uint16_t adv_before = m.peek(c45::encode(c45::kAn, c45::kAnAdv), t + 1);
+  ASSERT_NE(adv_before, 0x0021);
   m.write_c45(c45::kAn, c45::kAnAdv, 0x0021, t + 1);
+  // Seen while the reset runs: after it the defaults would hide a write
+  // that was taken (a review, 2026-12-07).
+  EXPECT_EQ(m.peek(c45::encode(c45::kAn, c45::kAnAdv), t + 2), adv_before);
   t += m.spec().reset_duration;
   EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl1, t) & c45::ctrl1::kReset, 0);
   EXPECT_EQ(rd(m, c45::kAn, c45::kAnAdv, t), 0x01e1);
@@ -834,6 +898,22 @@ TEST(Clause45_2_1_1_GenericC45, PmaControlForcesTheSpeedAtFullDuplexAndResetsThe
   m.write_c45(c45::kPmaPmd, c45::kCtrl1, c45::ctrl1::kLowPower, t);
   EXPECT_TRUE(m.powered_down(t));
   EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kCtrl1, t) & c45::ctrl1::kLowPower);
+}
+
+// 45.2.3.1.2: the PCS's loopback (3.0.14, what genphy_c45_loopback()
+// sets) reports link as the PMA/PMD's does, with no partner; cleared, the
+// link is the cable's again (a review, 2026-12-07: only stored).
+TEST(Clause45_2_GenericC45, PcsLoopbackReportsLink) {
+  using gc45::rd;
+  PhyModel m = model("generic-c45");
+  EXPECT_FALSE(m.link_up(1 * kSec));
+  m.write_c45(c45::kPcs, c45::kCtrl1, c45::ctrl1::kPcsLoopback, 1 * kSec);
+  EXPECT_TRUE(m.link_up(1 * kSec));
+  EXPECT_TRUE(rd(m, c45::kPcs, c45::kStat1, 1 * kSec) & c45::stat1::kLinkStatus);
+  EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kStat1, 1 * kSec) & c45::stat1::kLinkStatus);
+  EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl1, 1 * kSec) & c45::ctrl1::kLoopback, 0) << "the PMA/PMD's is its own";
+  m.write_c45(c45::kPcs, c45::kCtrl1, 0, 2 * kSec);
+  EXPECT_FALSE(m.link_up(2 * kSec));
 }
 
 TEST(Clause45_2_GenericC45, VendorRegistersAreThoseTheModelOnlyStores) {
