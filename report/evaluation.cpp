@@ -779,6 +779,7 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
     j["compared"] = rep.compared();
     j["not_compared"] = rep.not_compared();
     j["uninjected_points"] = rep.uninjected();
+    j["has_uninjected"] = rep.uninjected() > 0;  // said in the section (refdrv report exits 2)
     j["identical"] = rep.compared() && diffs.empty() && broken.empty() && stopped.empty() && rep.uninjected() == 0;
   } else {
     j["swept"] = false;
@@ -1373,40 +1374,62 @@ json gaps_section(const ReportOptions& opt) {
   j["available"] = true;
   j["files"] = g["files"].size();
   j["entries"] = g["entries"];
-  j["rust_offers"] = g["rust_offers"].size();
+  // A tree without the Rust PHY abstraction (6.1) has null for its side:
+  // null here too, each row's Rust cell "n/a" (rust_na, which every row
+  // carries so that the template never looks it up in an outer section),
+  // and a row listed only for what C++ lacks (a review, 2026-12-07: every
+  // callback was "missing" in Rust there, and rust_offers 0).
+  const bool rust_tree = g["rust_offers"].is_array();
+  j["rust_offers"] = rust_tree ? json(g["rust_offers"].size()) : json(nullptr);
   j["cxx_offers"] = g["cxx_offers"].size();
   j["phy_driver_callbacks"] = g["phy_driver_callbacks"].size();
   j["rust_expressible_files"] = g["rust_expressible_files"];
   j["cxx_expressible_files"] = g["cxx_expressible_files"];
-  // A tree without the Rust PHY abstraction (6.1) has null for its side.
-  const bool rust_tree = g["rust_offers"].is_array();
   const auto offered = [](const json& v) { return v.is_boolean() && v.get<bool>(); };
+  // One row of a missing-piece table: `rust` null where there is no Rust side.
+  const auto row = [&](json r, const json& item, bool rust_side) {
+    r["rust"] = rust_side ? json(offered(item["rust"])) : json(nullptr);
+    r["rust_na"] = !rust_side;
+    r["cxx"] = offered(item["cxx"]);
+    return r;
+  };
+  const auto lacking = [&](const json& item, bool rust_side) {
+    return (rust_side && !offered(item["rust"])) || !offered(item["cxx"]);
+  };
   json missing = json::array();
   for (const auto& c : g["callbacks"])
-    if (!offered(c["rust"]) || !offered(c["cxx"]))
-      missing.push_back({{"callback", c["callback"]}, {"files", c["files"]}, {"entries", c["entries"]},
-                         {"rust", offered(c["rust"])}, {"cxx", offered(c["cxx"])}});
+    if (lacking(c, rust_tree))
+      missing.push_back(
+          row({{"callback", c["callback"]}, {"files", c["files"]}, {"entries", c["entries"]}}, c, rust_tree));
   j["missing"] = missing;
   // The phylib API half (refdrv gaps --api), when the caller could build it.
   if (g.contains("api")) {
     const json& api = g["api"];
+    const bool rust_calls = !api["rust_calls"].is_null();
     json api_missing = json::array();
     for (const auto& f : api["functions"])
-      if (!offered(f["rust"]) || !offered(f["cxx"])) {
+      if (lacking(f, rust_calls)) {
         if (api_missing.size() == 20) break;
-        api_missing.push_back({{"function", f["function"]}, {"files", f["files"]}, {"rust", offered(f["rust"])},
-                               {"cxx", offered(f["cxx"])}});
+        api_missing.push_back(row({{"function", f["function"]}, {"files", f["files"]}}, f, rust_calls));
       }
     j["api_missing"] = api_missing;
-    j["api_summary"] = fmt::format(
-        "phylib API, from the compiled objects: the {} driver files call {} of phylib's {} exported functions; the "
-        "tree's Rust abstraction calls {} of them, refdrv's C++ abstractions {}; all the phylib calls of {} driver "
-        "files are made by the Rust abstraction too, of {} by the C++ one. The most needed missing ones follow.",
-        api["by_file"].size(), api["functions"].size(), api["phylib_functions"].get<std::size_t>(),
-        api["rust_calls"].is_null() ? "none" : std::to_string(api["rust_calls"].get<std::size_t>()),
-        api["cxx_calls"].get<std::size_t>(),
-        api["rust_expressible_files"].is_null() ? "none" : std::to_string(api["rust_expressible_files"].get<std::size_t>()),
-        api["cxx_expressible_files"].get<std::size_t>());
+    j["api_summary"] =
+        rust_calls
+            ? fmt::format(
+                  "phylib API, from the compiled objects: the {} driver files call {} of phylib's {} global "
+                  "functions; the tree's Rust abstraction calls {} of them, refdrv's C++ abstractions {}; all the "
+                  "phylib calls of {} driver files are made by the Rust abstraction too, of {} by the C++ one. The "
+                  "most needed missing ones follow.",
+                  api["by_file"].size(), api["functions"].size(), api["phylib_functions"].get<std::size_t>(),
+                  api["rust_calls"].get<std::size_t>(), api["cxx_calls"].get<std::size_t>(),
+                  api["rust_expressible_files"].get<std::size_t>(), api["cxx_expressible_files"].get<std::size_t>())
+            : fmt::format(
+                  "phylib API, from the compiled objects: the {} driver files call {} of phylib's {} global "
+                  "functions; this build has no Rust abstraction to compare (n/a below); refdrv's C++ abstractions "
+                  "call {} of them; all the phylib calls of {} driver files are made by the C++ one. The most "
+                  "needed missing ones follow.",
+                  api["by_file"].size(), api["functions"].size(), api["phylib_functions"].get<std::size_t>(),
+                  api["cxx_calls"].get<std::size_t>(), api["cxx_expressible_files"].get<std::size_t>());
   } else {
     j["api_note"] = g.value("api_note", std::string("The phylib API map needs the build with every driver: not made "
                                                     "(--no-drivers)."));

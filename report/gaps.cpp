@@ -79,6 +79,13 @@ Result<GapsReport> abstraction_gaps(const fs::path& tree_root, const std::vector
     auto text = kernel::read_file(phy_rs);
     if (!text) return std::unexpected(text.error());
     r.rust_offers = rust_trait_fns(*text, "Driver");
+    // A phy.rs whose Driver trait the scanner cannot find (renamed, moved)
+    // would count every callback "missing" in Rust: an error instead.
+    if (r.rust_offers.empty())
+      return fail(
+          fmt::format("{}: no function of a `Driver` trait found: refdrv's scanner does not read this tree's "
+                      "Rust PHY abstraction, so the Rust side of the gap map cannot be counted",
+                      phy_rs.string()));
   }
   r.cxx_offers = cxx_offers;
   const std::set<std::string> known(r.phy_driver_callbacks.begin(), r.phy_driver_callbacks.end());

@@ -166,6 +166,16 @@ TEST_F(GapTree, WithoutTheTreesRustAbstractionTheRustColumnIsNotApplicable) {
   EXPECT_TRUE(report::gaps_json(*r, "test")["rust_offers"].is_null());
 }
 
+// A phy.rs whose Driver trait the scanner does not find is an error, not a
+// Rust side that offers nothing (a review, 2026-12-07: every callback
+// counted "missing" in Rust).
+TEST_F(GapTree, ARustAbstractionTheScannerCannotReadIsAnError) {
+  put("rust/kernel/net/phy.rs", "pub trait PhyDriver { fn probe(d: &mut Device) -> Result; }");
+  auto r = report::abstraction_gaps(root_, phy::offered_callbacks());
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("rust/kernel/net/phy.rs: no function of a `Driver` trait found"));
+}
+
 TEST_F(GapTree, ATreeWithoutPhylibIsAnError) {
   fs::remove(root_ / "include/linux/phy.h");
   auto r = report::abstraction_gaps(root_, {});

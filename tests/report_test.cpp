@@ -782,6 +782,22 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(report::report_findings(stops),
               ElementsAre("1 scenario/model pair(s) that stop or differ without a fault, so their fault points say nothing "
                           "(section 3)"));
+  // Points where the sweep's fault was never injected: said in the section
+  // as refdrv faults says it (a review, 2026-12-07: the section gave its
+  // counts with no verdict and no reason).
+  nlohmann::json uninjected = r;
+  uninjected["faults"]["identical"] = false;
+  uninjected["faults"]["uninjected_points"] = 3;
+  uninjected["faults"]["has_uninjected"] = true;
+  const std::string uninjected_md = report::render_markdown(uninjected);
+  EXPECT_THAT(uninjected_md,
+              HasSubstr(fmt::format("At 3 of {} points no implementation's run had the sweep's fault injected: those "
+                                    "were not compared, and the sweep is no verdict.",
+                                    r["faults"]["points"].get<int>())));
+  EXPECT_THAT(uninjected_md, ::testing::Not(HasSubstr("handled the error identically")));
+  EXPECT_THAT(report::render_html(uninjected), HasSubstr("no implementation's run had the sweep's fault injected"));
+  EXPECT_THAT(report::report_failures(uninjected),
+              ::testing::Contains(::testing::HasSubstr("the fault sweep injected no fault at 3 of its points")));
 
   // Last, as it alone needs python3-jsonschema.
   fs::create_directories(out);
@@ -818,7 +834,23 @@ TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
   // No Rust abstraction either: the gap map says so rather than count it.
   ASSERT_TRUE(r["gaps"]["available"].get<bool>());
   EXPECT_THAT(r["gaps"]["summary"].get<std::string>(), HasSubstr("this tree has no Rust PHY abstraction"));
-  EXPECT_FALSE(r["gaps"]["missing"][0]["rust"].get<bool>());
+  // Its Rust cells are n/a, not "missing", and a callback is listed only for
+  // what C++ lacks (a review, 2026-12-07: all 32 rows said "missing" in red
+  // for Rust, and rust_offers was 0).
+  EXPECT_TRUE(r["gaps"]["rust_offers"].is_null());
+  ASSERT_FALSE(r["gaps"]["missing"].empty());
+  for (const auto& m : r["gaps"]["missing"]) {
+    EXPECT_TRUE(m["rust"].is_null()) << m.dump();
+    EXPECT_TRUE(m["rust_na"].get<bool>()) << m.dump();
+    EXPECT_FALSE(m["cxx"].get<bool>()) << m.dump();
+  }
+  const std::string md = report::render_markdown(r);
+  const auto gaps_at = md.find("| callback |");
+  ASSERT_NE(gaps_at, std::string::npos) << md;
+  const std::string table = md.substr(gaps_at, md.find("\n\n", gaps_at) - gaps_at);
+  EXPECT_THAT(table, HasSubstr("| n/a | missing |"));
+  EXPECT_THAT(table, ::testing::Not(HasSubstr("| missing | missing |")));
+  EXPECT_THAT(report::render_html(r), HasSubstr("<td class=\"na\">n/a</td>"));
   fs::remove_all(out);
 }
 
