@@ -505,8 +505,12 @@ json safe_code(const Sources& s, bool run_tool) {
   }
   std::vector<const Source*> compiled;
   for (const auto& f : s.rust_compiled) compiled.push_back(&f);
-  j["rust_compiled"] = rust_group("the tree's Rust crates as refdrv compiled them (kbuild's dependency records)",
-                                  compiled);
+  // null where no Rust was compiled (6.1, a build without Rust): no row of
+  // zeros (a review, 2026-12-07).
+  j["rust_compiled"] =
+      compiled.empty()
+          ? json(nullptr)
+          : rust_group("the tree's Rust crates as refdrv compiled them (kbuild's dependency records)", compiled);
   // The other groups' Rust drivers (the QT2025's, Rust only in the tree).
   json others = json::array();
   for (const auto& o : s.others)
@@ -1201,6 +1205,13 @@ json exercised_cells(const Exercised& ex, const std::string& driver, const std::
   return cells;
 }
 
+// What a cell says where one implementation's file has no driver of the
+// name the others have: the page pairs drivers by name.
+std::string unpaired_note(std::string_view what, const std::string& name, const std::string& path) {
+  return fmt::format("no {} named \"{}\" in {}: not paired (the page pairs the implementations' drivers by name)", what,
+                     name, path);
+}
+
 // One callback of one driver in the three implementations (`r`, `x`: its
 // Rust and C++ types, null where there is none).
 json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, const DriverType* x,
@@ -1212,16 +1223,39 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
   std::string c_note;
   if (field != e.fields.end()) {
     c_code = find_function(s.c_driver.text, Lang::kC, field->second);
-    if (!c_code) c_note = fmt::format("phylib's {}() directly, as .{} = {}", field->second, cb, field->second);
+    // phylib's only where include/linux/phy.h declares it: a function of the
+    // driver's own that the scanner missed (one a macro writes) is not
+    // phylib's (a review, 2026-12-07).
+    const std::string& fn = field->second;
+    const bool identifier = !fn.empty() && (std::isalpha(static_cast<unsigned char>(fn[0])) || fn[0] == '_') &&
+                            std::all_of(fn.begin(), fn.end(), [](char ch) {
+                              return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                            });
+    if (!c_code)
+      c_note = identifier && std::regex_search(s.phy_h.text, std::regex("\\b" + fn + "\\s*\\("))
+                   ? fmt::format("phylib's {}() directly, as .{} = {}", field->second, cb, field->second)
+                   : fmt::format(
+                         "{}(), as .{} = {}: not found by refdrv's source scanner in {} and not declared "
+                         "in include/linux/phy.h: see the source",
+                         field->second, cb, field->second, s.c_driver.path);
+  } else if (!s.c_driver.present) {
+    c_note = "no C driver in this tree";
+  } else if (e.order.empty()) {  // a Rust or C++ driver whose name no C entry has
+    c_note = unpaired_note("C phy_driver entry", e.name, s.c_driver.path);
   } else {
-    c_note = s.c_driver.present ? "not set: phylib's generic routine" : "no C driver in this tree";
+    c_note = "not set: phylib's generic routine";
   }
   row["c"] = code_cell(c_code, Lang::kC, s.c_driver.path, c_note);
-  row["rust"] = code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust,
-                          s.rust_driver.path,
-                          s.rust_driver.present ? "not implemented: phylib's generic routine" : "no Rust driver in this tree");
-  row["cxx"] = code_cell(x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx,
-                         s.cxx_driver.path, "not implemented: phylib's generic routine");
+  // A file without a driver of this name is a failed pairing, said as one,
+  // not "not implemented" (a review, 2026-12-07).
+  row["rust"] =
+      code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust, s.rust_driver.path,
+                !s.rust_driver.present ? "no Rust driver in this tree"
+                : r                    ? "not implemented: phylib's generic routine"
+                                       : unpaired_note("Rust driver", e.name, s.rust_driver.path));
+  row["cxx"] = code_cell(
+      x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx, s.cxx_driver.path,
+      x ? "not implemented: phylib's generic routine" : unpaired_note("C++ driver", e.name, s.cxx_driver.path));
   row["exercised"] = exercised_cells(ex, e.name, cb, {s.c_driver.present, s.rust_driver.present && r, x != nullptr});
   // The page never says "not implemented" next to a callback the suite ran:
   // the source scanner missing it is said instead.
@@ -1491,8 +1525,23 @@ json driver_side_by_side(const Sources& s, const CDriverEntry& e, const DriverTy
   json div = json::array();
   if (auto it = ex.divergences.find(e.name); it != ex.divergences.end())
     for (const auto& d : it->second) div.push_back(d);
-  return {{"driver", e.name}, {"rust_type", r ? r->type : ""}, {"cxx_type", x ? x->type : ""},
-          {"callbacks", rows}, {"divergences", div}};
+  json out = {{"driver", e.name},
+              {"rust_type", r ? r->type : ""},
+              {"cxx_type", x ? x->type : ""},
+              {"callbacks", rows},
+              {"divergences", div},
+              {"unpaired", false},
+              {"pairing_note", ""}};
+  std::vector<std::string> lacking;
+  if (s.c_driver.present && e.order.empty()) lacking.push_back("C");
+  if (s.rust_driver.present && !r) lacking.push_back("Rust");
+  if (!x) lacking.push_back("C++");
+  if (!lacking.empty()) {
+    out["unpaired"] = true;
+    out["pairing_note"] = fmt::format("No {} driver of this name: its cells are not paired with the others'.",
+                                      fmt::join(lacking, " or "));
+  }
+  return out;
 }
 
 // What the C driver writes to register its module, as the Rust driver's
@@ -1544,6 +1593,24 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
       if (!kNotCallbacks.contains(f)) callbacks.push_back(f.substr(1));
     drivers.push_back(driver_side_by_side(s, e, driver_named(rust, e.name), driver_named(cxx, e.name), callbacks, ex));
   }
+  // Rust and C++ drivers whose name no C entry has: shown too, unpaired,
+  // rather than left off the page.
+  {
+    std::vector<std::string> names;
+    for (const auto* list : {&rust, &cxx})
+      for (const auto& d : *list) {
+        const bool in_c = std::any_of(c_table.begin(), c_table.end(), [&](const auto& e) { return e.name == d.name; });
+        if (!in_c && std::find(names.begin(), names.end(), d.name) == names.end()) names.push_back(d.name);
+      }
+    for (const auto& name : names) {
+      CDriverEntry none;
+      none.name = name;
+      drivers.push_back(driver_side_by_side(s, none, driver_named(rust, name), driver_named(cxx, name), {}, ex));
+    }
+  }
+  // C entries written through macros, which the scanner names but does not read.
+  j["unread_c_entries"] = c_phy_driver_tables(s.c_driver.text).unread;
+  j["has_unread_c_entries"] = j["unread_c_entries"].get<std::size_t>() > 0;
   // The other groups (the QT2025: the tree's Rust driver and refdrv's C++
   // one, no C driver), by their drivers' names.
   for (const OtherGroup& g : s.others) {
@@ -1584,6 +1651,21 @@ std::string titles_in_words(const std::vector<Impl>& impls) {
 }
 
 }  // namespace
+
+json side_by_side_of(const std::string& c_text, const std::string& rust_text, const std::string& cxx_text,
+                     const CheckReport& check) {
+  Sources s;
+  const auto put = [](Source& src, const char* path, const std::string& text) {
+    src.path = path;
+    src.text = text;
+    src.present = !text.empty();
+  };
+  put(s.c_driver, "drivers/net/phy/ax88796b.c", c_text);
+  put(s.rust_driver, "drivers/net/phy/ax88796b_rust.rs", rust_text);
+  put(s.cxx_driver, "cxx/drivers/ax88796b_cxx.cpp", cxx_text);
+  put(s.phy_h, "include/linux/phy.h", "int genphy_suspend(struct phy_device *phydev);\n");
+  return side_by_side(s, check);
+}
 
 std::vector<std::string> report_findings(const nlohmann::json& r) {
   std::vector<std::string> out;

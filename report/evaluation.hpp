@@ -21,6 +21,7 @@
 
 namespace refdrv {
 class Environment;
+struct CheckReport;
 }
 
 namespace refdrv::report {
@@ -90,5 +91,10 @@ nlohmann::json build_report(Environment& env, const std::vector<Scenario>& suite
 // commits and fixes, or that HEAD does not have it), as the report's JSON
 // has it under "history".
 [[nodiscard]] nlohmann::json history_json(const History& h);
+// The side-by-side section (7) of three driver sources, for tests (the
+// report reads them from the tree and refdrv): a text that is empty stands
+// for a driver the tree or refdrv lacks; phy.h declares genphy_suspend().
+[[nodiscard]] nlohmann::json side_by_side_of(const std::string& c_text, const std::string& rust_text,
+                                             const std::string& cxx_text, const CheckReport& check);
 
 }  // namespace refdrv::report

@@ -116,6 +116,62 @@ const report::GroupHistory& group(const report::History& h, const std::string& l
   throw std::runtime_error("no group " + label);
 }
 
+// Section 7 pairs the drivers by name. A driver one implementation names
+// otherwise is shown unpaired and said to be, never "not implemented", and
+// one only Rust or C++ has is shown too; C entries written through macros
+// are counted as not read (a review, 2026-12-07: a failed pairing read as
+// "not implemented", unpaired drivers were left off, macro entries silent).
+TEST(SideBySide, AFailedPairingIsSaidAndNothingIsLeftOff) {
+  const std::string c =
+      "static int one_reset(struct phy_device *phydev) { return 0; }\n"
+      "DEFINE_STATUS(one_status)\n"
+      "static struct phy_driver drv[] = { {\n\t.name = \"One\",\n\t.soft_reset = one_reset,\n"
+      "\t.read_status = one_status,\n\t.suspend = genphy_suspend,\n},\n"
+      "MACRO_DRIVER(2) };\nmodule_phy_driver(drv);\n";
+  const std::string rust =
+      "struct PhyA;\n#[vtable]\nimpl Driver for PhyA {\n"
+      "    const NAME: &'static CStr = c_str!(\"One\");\n"
+      "    fn soft_reset(dev: &mut phy::Device) -> Result { Ok(()) }\n}\n"
+      "struct PhyB;\n#[vtable]\nimpl Driver for PhyB {\n"
+      "    const NAME: &'static CStr = c_str!(\"Two\");\n"
+      "    fn soft_reset(dev: &mut phy::Device) -> Result { Ok(()) }\n}\n";
+  const std::string cxx =
+      "struct PhyA {\n  static constexpr CStr name = \"Uno\";\n"
+      "  static Result<> soft_reset(Device& dev) { return {}; }\n};\n";
+  const auto j = report::side_by_side_of(c, rust, cxx, CheckReport{});
+  const auto one_cb = [](const nlohmann::json& drv, const char* cb) {
+    for (const auto& row : drv["callbacks"])
+      if (row["callback"] == cb) return row;
+    ADD_FAILURE() << cb;
+    return nlohmann::json::object();
+  };
+  const auto& d = j["drivers"];
+  ASSERT_EQ(d.size(), 3u) << j.dump(1);
+  EXPECT_EQ(d[0]["driver"], "One");
+  EXPECT_TRUE(d[0]["unpaired"].get<bool>());
+  EXPECT_EQ(d[0]["pairing_note"], "No C++ driver of this name: its cells are not paired with the others'.");
+  const auto& one = one_cb(d[0], "soft_reset");
+  EXPECT_TRUE(one["c"]["present"].get<bool>());
+  EXPECT_TRUE(one["rust"]["present"].get<bool>());
+  EXPECT_THAT(one["cxx"]["note"].get<std::string>(),
+              HasSubstr("no C++ driver named \"One\" in cxx/drivers/ax88796b_cxx.cpp: not paired"));
+  // Rust's "Two" and C++'s "Uno", which no C entry names, are on the page.
+  EXPECT_EQ(d[1]["driver"], "Two");
+  EXPECT_EQ(d[1]["pairing_note"], "No C or C++ driver of this name: its cells are not paired with the others'.");
+  EXPECT_THAT(d[1]["callbacks"][0]["c"]["note"].get<std::string>(), HasSubstr("no C phy_driver entry named \"Two\""));
+  EXPECT_TRUE(d[1]["callbacks"][0]["rust"]["present"].get<bool>());
+  EXPECT_EQ(d[2]["driver"], "Uno");
+  EXPECT_TRUE(d[2]["callbacks"][0]["cxx"]["present"].get<bool>());
+  EXPECT_THAT(d[2]["callbacks"][0]["rust"]["note"].get<std::string>(), HasSubstr("no Rust driver named \"Uno\""));
+  // A function the scanner did not find is phylib's only where phy.h
+  // declares it (side_by_side_of's phy.h declares genphy_suspend).
+  EXPECT_THAT(one_cb(d[0], "suspend")["c"]["note"].get<std::string>(), HasSubstr("phylib's genphy_suspend() directly"));
+  EXPECT_THAT(one_cb(d[0], "read_status")["c"]["note"].get<std::string>(),
+              HasSubstr("one_status(), as .read_status = one_status: not found by refdrv's source scanner"));
+  EXPECT_EQ(j["unread_c_entries"], 1);
+  EXPECT_TRUE(j["has_unread_c_entries"].get<bool>());
+}
+
 TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   SyntheticRepo repo;
   const std::string c1 = "int a;\nint b;\n";
@@ -659,6 +715,9 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
     for (const auto& e : c["exercised"]) EXPECT_GT(e["scenarios"].get<int>(), 0) << c["callback"];
   }
   EXPECT_THAT(drivers[0]["callbacks"][0]["c"]["code"].get<std::string>(), HasSubstr("asix_ax88772a_read_status"));
+  // Every driver of 6.12's groups pairs with its counterparts by name.
+  for (const auto& d : drivers) EXPECT_FALSE(d["unpaired"].get<bool>()) << d["driver"] << ": " << d["pairing_note"];
+  EXPECT_EQ(r["side_by_side"]["unread_c_entries"], 0);
   ASSERT_EQ(r["side_by_side"]["helpers"].size(), 1u);
   EXPECT_EQ(r["side_by_side"]["helpers"].at(0)["name"], "asix_soft_reset");  // C's is its soft_reset callback
   EXPECT_TRUE(r["side_by_side"]["helpers"].at(0)["c"]["present"].get<bool>());
@@ -820,6 +879,9 @@ TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
   EXPECT_EQ(r["safe_code"]["cxx"]["note"], "not run (--no-escape-hatches): no escape-hatch count");
   EXPECT_FALSE(r["safe_code"]["rust_in_tree"].get<bool>());
   EXPECT_THAT(r["safe_code"]["summary"].get<std::string>(), HasSubstr("This tree has no Rust reference driver"));
+  // No Rust compiled: no row of zeros for it (a review, 2026-12-07).
+  EXPECT_TRUE(r["safe_code"]["rust_compiled"].is_null());
+  EXPECT_THAT(report::render_markdown(r), ::testing::Not(HasSubstr("Rust crates refdrv compiled")));
   const auto& cb = r["side_by_side"]["drivers"][0]["callbacks"][0];
   EXPECT_FALSE(cb["rust"]["present"].get<bool>());
   EXPECT_EQ(cb["rust"]["note"], "no Rust driver in this tree");
