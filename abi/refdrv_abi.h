@@ -199,6 +199,13 @@ enum refdrv_selftest_trap {
 	/* printk(KERN_ERR KERN_INFO "refdrv selftest: two levels"): logged at
 	 * the first level, 3, as printk_parse_prefix() takes it. Returns 0. */
 	REFDRV_SELFTEST_PRINTK_TWO_LEVELS,
+	/* On a device of its own: devm_kmalloc() of a block, then two
+	 * devm_add_action()s, "A" and "B", each logging "refdrv selftest:
+	 * devres release A" (B) when released; B's then devm_kfree()s the
+	 * block. devres_release_all() releases B, then A, then the block, and
+	 * B's devm_kfree() finds nothing (the kernel moves the list aside
+	 * before releasing): a WARN. Returns 0. */
+	REFDRV_SELFTEST_DEVRES_RELEASE,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

@@ -21,6 +21,8 @@
 #include <linux/errno.h>
 #include <linux/version.h>
 #include <linux/workqueue.h>
+#include <linux/device.h>
+#include <linux/slab.h>
 
 #include "emul.h"
 
@@ -173,6 +175,34 @@ static void emul_selftest_timer_fn(struct timer_list *t)
 	pr_info("refdrv selftest: timer armed at jiffy %lu ran at %lu\n", emul_selftest_armed_at, jiffies);
 }
 
+static struct device emul_selftest_device;
+static void *emul_selftest_block;
+
+static void emul_selftest_release_a(void *data)
+{
+	pr_info("refdrv selftest: devres release A\n");
+}
+
+static void emul_selftest_release_b(void *data)
+{
+	pr_info("refdrv selftest: devres release B\n");
+	devm_kfree(&emul_selftest_device, emul_selftest_block);
+}
+
+static int emul_selftest_devres(void)
+{
+	struct device *dev = &emul_selftest_device;
+
+	memset(dev, 0, sizeof(*dev));
+	INIT_LIST_HEAD(&dev->devres_head);
+	emul_selftest_block = devm_kmalloc(dev, 16, GFP_KERNEL);
+	if (!emul_selftest_block || devm_add_action(dev, emul_selftest_release_a, NULL) ||
+	    devm_add_action(dev, emul_selftest_release_b, NULL))
+		return -ENOMEM;
+	devres_release_all(dev);
+	return 0;
+}
+
 int emul_selftest_trap(long kind)
 {
 	static int *volatile nowhere;
@@ -206,6 +236,8 @@ int emul_selftest_trap(long kind)
 		emul_selftest_timer.expires = jiffies - 5;
 		add_timer(&emul_selftest_timer);
 		return 0;
+	case REFDRV_SELFTEST_DEVRES_RELEASE:
+		return emul_selftest_devres();
 	case REFDRV_SELFTEST_UNINIT_WORK: {
 		static struct delayed_work never_set_up;
 

@@ -651,6 +651,8 @@ void devres_add(struct device *dev, void *res)
 {
 	struct emul_devres *dr = container_of(res, struct emul_devres, data);
 
+	if (!list_empty(&dr->node))
+		emul_fatal("devres_add() of a resource already added to a device (the kernel BUGs)");
 	list_add_tail(&dr->node, &dev->devres_head);
 }
 
@@ -683,10 +685,20 @@ void devres_free(void *res)
 void devres_release_all(struct device *dev)
 {
 	struct emul_devres *dr, *tmp;
+	LIST_HEAD(todo);
 
-	if (!dev->devres_head.next)
+	/* A device structure never initialised: the kernel WARNs too. */
+	if (WARN_ON(!dev->devres_head.next))
 		return;
-	list_for_each_entry_safe_reverse(dr, tmp, &dev->devres_head, node) {
+	/*
+	 * The whole list is taken off the device first, as the kernel's
+	 * remove_nodes() does, then released newest first: a release that
+	 * looks for another of the device's resources (devm_kfree()) finds
+	 * none and WARNs, as there, instead of freeing a node this walk is
+	 * about to visit.
+	 */
+	list_splice_init(&dev->devres_head, &todo);
+	list_for_each_entry_safe_reverse(dr, tmp, &todo, node) {
 		list_del_init(&dr->node);
 		dr->release(dev, dr->data);
 		kfree(dr);

@@ -197,12 +197,28 @@ unsigned long __usecs_to_jiffies(const unsigned int u)
 	return _usecs_to_jiffies(u);
 }
 
+/*
+ * As kernel/time/time.c computes them: where HZ divides a second's
+ * milliseconds (microseconds), a product truncated to unsigned int, which
+ * wraps as the kernel's does for large j (so jiffies_to_usecs() of
+ * MAX_JIFFY_OFFSET, __usecs_to_jiffies()'s limit above, is the kernel's).
+ */
 unsigned int jiffies_to_msecs(const unsigned long j)
 {
+#if HZ <= MSEC_PER_SEC && !(MSEC_PER_SEC % HZ)
+	return (MSEC_PER_SEC / HZ) * j;
+#elif HZ > MSEC_PER_SEC && !(HZ % MSEC_PER_SEC)
+	return (j + (HZ / MSEC_PER_SEC) - 1) / (HZ / MSEC_PER_SEC);
+#else
 	return (unsigned int)(((u64)j * MSEC_PER_SEC) / HZ);
+#endif
 }
 
 unsigned int jiffies_to_usecs(const unsigned long j)
 {
+#if !(USEC_PER_SEC % HZ)
+	return (USEC_PER_SEC / HZ) * j;
+#else
 	return (unsigned int)(((u64)j * USEC_PER_SEC) / HZ);
+#endif
 }

@@ -356,6 +356,12 @@ std::optional<std::string> KernelImage::kallsyms(std::uintptr_t addr) const {
   return fmt::format("{}+{:#x}/{:#x}", name, addr - base_ - start, next->first - start);
 }
 
+std::optional<std::uintptr_t> KernelImage::symbol_address(std::string_view name) const {
+  for (const auto& [offset, sym] : symbols_)
+    if (sym == name) return base_ + offset;
+  return std::nullopt;
+}
+
 std::string KernelImage::symbolize_line(std::string_view line) const {
   std::string out;
   std::size_t from = 0;

@@ -121,6 +121,10 @@ class KernelImage {
   // kallsyms has it), else nothing.
   [[nodiscard]] std::optional<std::string> kallsyms(std::uintptr_t addr) const;
 
+  // Where the image's text symbol `name` is (its functions, hidden ones
+  // too: what kallsyms lists), else nothing.
+  [[nodiscard]] std::optional<std::uintptr_t> symbol_address(std::string_view name) const;
+
   // `line` with every full-width pointer ("0x" and 16 hex digits) into the
   // image's text printed as %pS would with CONFIG_KALLSYMS: the kernel side
   // is built without kallsyms tables, so its %pS prints the raw address.

@@ -483,6 +483,35 @@ INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl
 // jiffies per bucket), so on the first multiple of 8 jiffies after the
 // expiry, never early: every 1.024 s, not every second. With 1 ms MDIO
 // frames the work re-arms after its reads, from jiffies that followed them.
+// jiffies_to_msecs() and jiffies_to_usecs() compute as kernel/time/time.c
+// does at HZ=250: 4 (4000) times j, truncated to unsigned int, so a large j
+// wraps where the kernel's does (a review, 2026-12-07: 64-bit arithmetic
+// gave 790273978 for jiffies_to_msecs(-1UL) where the kernel gives
+// 4294967292, and moved __usecs_to_jiffies()'s limit). Pure functions,
+// called straight at their addresses in the kernel side.
+TEST(Timing, JiffiesConvertAsTheKernelsDo) {
+  Environment& env = environment("6.12");
+  const auto at = [&](const char* name) {
+    const auto a = env.image().symbol_address(name);
+    EXPECT_TRUE(a) << name;
+    return a ? *a : 0;
+  };
+  using ToTime = unsigned int (*)(unsigned long);
+  using ToJiffies = unsigned long (*)(unsigned int);
+  const auto msecs = reinterpret_cast<ToTime>(at("jiffies_to_msecs"));
+  const auto usecs = reinterpret_cast<ToTime>(at("jiffies_to_usecs"));
+  const auto from_usecs = reinterpret_cast<ToJiffies>(at("__usecs_to_jiffies"));
+  ASSERT_TRUE(msecs && usecs && from_usecs);
+  EXPECT_EQ(msecs(250), 1000u);
+  EXPECT_EQ(usecs(1), 4000u);
+  EXPECT_EQ(msecs(~0UL), 4294967292u);
+  constexpr unsigned long kMaxJiffyOffset = (LONG_MAX >> 1) - 1;  // include/linux/jiffies.h
+  EXPECT_EQ(usecs(kMaxJiffyOffset), 4294959296u);
+  // Between the two limits: u / 4000 jiffies, rounded up, not MAX_JIFFY_OFFSET.
+  EXPECT_EQ(from_usecs(1'000'000'000u), 250'000u);
+  EXPECT_EQ(from_usecs(4'294'967'295u), kMaxJiffyOffset);
+}
+
 TEST(Timing, ThePollRunsOnTheTimerWheelsTick) {
   Environment& env = environment("6.12");
   for (const char* frame : {"0", "1ms"}) {
@@ -717,6 +746,22 @@ TEST_F(Traps, ATimerArmedInThePastRunsOnTheNextTick) {
     if (std::sscanf(l.c_str(), "refdrv selftest: timer armed at jiffy %lu ran at %lu", &armed, &ran) == 2) break;
   ASSERT_NE(armed, 0u);
   EXPECT_EQ(ran, armed + 1);
+}
+
+// devres_release_all() releases newest first, after taking the list off
+// the device as the kernel's remove_nodes() does: a release that
+// devm_kfree()s another of the device's resources finds none and WARNs, as
+// in the kernel; the emulation found it on the live list and freed it,
+// silently (a review, 2026-12-07).
+TEST_F(Traps, DevresReleasesNewestFirstFromAListTakenOffTheDevice) {
+  const CallResult r = trap(REFDRV_SELFTEST_DEVRES_RELEASE);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  EXPECT_EQ(r.ret, 0);
+  std::vector<std::string> released;
+  for (const auto& l : log())
+    if (l.starts_with("refdrv selftest: devres release ")) released.push_back(l.substr(l.size() - 1));
+  EXPECT_THAT(released, ::testing::ElementsAre("B", "A"));
+  EXPECT_EQ(events_of(rig_.inst->trace(), {TraceKind::kWarn}).size(), 1u) << "devm_kfree()'s WARN_ON";
 }
 
 // A message with two level prefixes is logged at the first, as
