@@ -206,6 +206,20 @@ enum refdrv_selftest_trap {
 	 * B's devm_kfree() finds nothing (the kernel moves the list aside
 	 * before releasing): a WARN. Returns 0. */
 	REFDRV_SELFTEST_DEVRES_RELEASE,
+	/* mutex_lock() of a mutex this context holds: the run stops (a
+	 * deadlock the kernel would hang in). */
+	REFDRV_SELFTEST_MUTEX_TWICE,
+	/* mutex_unlock() of a mutex nobody holds: the run stops. */
+	REFDRV_SELFTEST_MUTEX_UNLOCK_UNHELD,
+	/* A work item queued that calls cancel_work_sync() on itself when it
+	 * runs: the run stops there (the kernel would wait forever). Returns
+	 * 0; the stop comes when the work runs. */
+	REFDRV_SELFTEST_WORK_CANCELS_ITSELF,
+	/* A delayed work queued with 10 jiffies, queued again with 1 (false,
+	 * not re-armed), then mod_delayed_work() with 20 (true, re-armed): it
+	 * runs once, 20 jiffies after, logging "refdrv selftest: delayed work
+	 * queued at jiffy A ran at B (queue again: 0, mod: 1)". Returns 0. */
+	REFDRV_SELFTEST_DELAYED_WORK_REQUEUE,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

@@ -23,6 +23,7 @@
 #include <linux/workqueue.h>
 #include <linux/device.h>
 #include <linux/slab.h>
+#include <linux/mutex.h>
 
 #include "emul.h"
 
@@ -203,6 +204,23 @@ static int emul_selftest_devres(void)
 	return 0;
 }
 
+static struct mutex emul_selftest_mutex;
+static struct work_struct emul_selftest_work;
+static struct delayed_work emul_selftest_dwork;
+static unsigned long emul_selftest_queued_at;
+static bool emul_selftest_again, emul_selftest_mod;
+
+static void emul_selftest_cancel_self(struct work_struct *work)
+{
+	cancel_work_sync(work);
+}
+
+static void emul_selftest_dwork_fn(struct work_struct *work)
+{
+	pr_info("refdrv selftest: delayed work queued at jiffy %lu ran at %lu (queue again: %d, mod: %d)\n",
+		emul_selftest_queued_at, jiffies, emul_selftest_again, emul_selftest_mod);
+}
+
 int emul_selftest_trap(long kind)
 {
 	static int *volatile nowhere;
@@ -238,6 +256,26 @@ int emul_selftest_trap(long kind)
 		return 0;
 	case REFDRV_SELFTEST_DEVRES_RELEASE:
 		return emul_selftest_devres();
+	case REFDRV_SELFTEST_MUTEX_TWICE:
+		mutex_init(&emul_selftest_mutex);
+		mutex_lock(&emul_selftest_mutex);
+		mutex_lock(&emul_selftest_mutex);
+		return 0;
+	case REFDRV_SELFTEST_MUTEX_UNLOCK_UNHELD:
+		mutex_init(&emul_selftest_mutex);
+		mutex_unlock(&emul_selftest_mutex);
+		return 0;
+	case REFDRV_SELFTEST_WORK_CANCELS_ITSELF:
+		INIT_WORK(&emul_selftest_work, emul_selftest_cancel_self);
+		schedule_work(&emul_selftest_work);
+		return 0;
+	case REFDRV_SELFTEST_DELAYED_WORK_REQUEUE:
+		INIT_DELAYED_WORK(&emul_selftest_dwork, emul_selftest_dwork_fn);
+		emul_selftest_queued_at = jiffies;
+		queue_delayed_work(system_wq, &emul_selftest_dwork, 10);
+		emul_selftest_again = queue_delayed_work(system_wq, &emul_selftest_dwork, 1);
+		emul_selftest_mod = mod_delayed_work(system_wq, &emul_selftest_dwork, 20);
+		return 0;
 	case REFDRV_SELFTEST_UNINIT_WORK: {
 		static struct delayed_work never_set_up;
 

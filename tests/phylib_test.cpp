@@ -764,6 +764,53 @@ TEST_F(Traps, DevresReleasesNewestFirstFromAListTakenOffTheDevice) {
   EXPECT_EQ(events_of(rig_.inst->trace(), {TraceKind::kWarn}).size(), 1u) << "devm_kfree()'s WARN_ON";
 }
 
+// The locking and workqueue checks the emulation claims (emul/locking.c,
+// emul/workqueue.c), each reached by kernel-side code: a mutex taken twice
+// by one context, one released that nobody holds, a work item that waits
+// for itself stop the run; a delayed work queued again while pending is
+// not re-armed, mod_delayed_work() re-arms it (no test reached them before
+// a review, 2026-12-07).
+TEST_F(Traps, LockingMistakesTheKernelWouldHangInStopTheRun) {
+  const struct {
+    int kind;
+    const char* stop;
+  } cases[] = {
+      {REFDRV_SELFTEST_MUTEX_TWICE, "already held by this context: deadlock"},
+      {REFDRV_SELFTEST_MUTEX_UNLOCK_UNHELD, "of a mutex this context does not hold"},
+  };
+  for (const auto& c : cases) {
+    const CallResult r = trap(c.kind);
+    ASSERT_TRUE(r.stop) << c.stop;
+    EXPECT_THAT(*r.stop, ::testing::HasSubstr(c.stop));
+  }
+  const CallResult r = trap(REFDRV_SELFTEST_WORK_CANCELS_ITSELF);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  rig_.inst->run_for(100'000'000);
+  ASSERT_TRUE(rig_.inst->stopped());
+  EXPECT_THAT(*rig_.inst->stop_reason(),
+              ::testing::HasSubstr("cancel_work_sync() called from the work item it waits for"));
+}
+
+TEST_F(Traps, ADelayedWorkQueuedAgainIsNotReArmedAndModDelayedWorkIs) {
+  const CallResult r = trap(REFDRV_SELFTEST_DELAYED_WORK_REQUEUE);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  rig_.inst->run_for(1'000'000'000);
+  std::vector<std::string> ran;
+  for (const auto& l : log())
+    if (l.starts_with("refdrv selftest: delayed work")) ran.push_back(l);
+  ASSERT_EQ(ran.size(), 1u) << "it runs once";
+  unsigned long queued = 0, at = 0;
+  int again = -1, mod = -1;
+  ASSERT_EQ(std::sscanf(ran[0].c_str(),
+                        "refdrv selftest: delayed work queued at jiffy %lu ran at %lu (queue again: %d, mod: %d)",
+                        &queued, &at, &again, &mod),
+            4);
+  EXPECT_EQ(again, 0) << "queue_delayed_work() of a pending work returns false";
+  EXPECT_EQ(mod, 1) << "mod_delayed_work() of a pending work returns true";
+  EXPECT_GE(at, queued + 20) << "re-armed by mod_delayed_work(), not left at 1 or 10 jiffies";
+  EXPECT_LE(at, queued + 21);
+}
+
 // A message with two level prefixes is logged at the first, as
 // printk_parse_prefix() takes it (the last one won).
 TEST_F(Traps, TheFirstLevelPrefixOfAMessageIsItsLevel) {
