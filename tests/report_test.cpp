@@ -611,7 +611,9 @@ nlohmann::json report_for(Environment& env, const fs::path& out, bool full = tru
                           {"file": "drivers/net/phy/b.c", "name": "B", "model": "generic", "conformance": "fail",
                            "failed_step": "flap, step 6 (expect)", "reason": "expected link up (phylib: down)"},
                           {"file": "drivers/net/phy/c.c", "name": "C", "model": "generic", "conformance": "n/a",
-                           "failed_step": "", "reason": "not bound: expected driver C"}]})json"};
+                           "failed_step": "", "reason": "not bound: expected driver C"},
+                          {"file": "drivers/net/phy/d.c", "name": null, "conformance": "n/a",
+                           "reason": "not built: the tree's Kconfig turns CONFIG_D off in refdrv's configuration (an unmet dependency); its 2 phy_driver entries are not run"}]})json"};
   auto gaps = report::abstraction_gaps(env.tree().root, phy::offered_callbacks());
   EXPECT_TRUE(gaps);
   if (gaps) o.gaps = report::gaps_json(*gaps, env.tree().version);
@@ -728,9 +730,13 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
       r["drivers"]["summary"],
       "3 driver files, 2 built, 2 with an entry bound; 3 entries in 9 runs: 1 pass (0 of them on a vendor family's "
       "model standing in for their PHY, 1 on a generic model that stores the vendor registers they used without "
-      "meaning), 1 fail, 1 n/a. Differential: "
+      "meaning), 1 fail, 1 n/a. The 1 driver file(s) not built (an unmet Kconfig dependency, or an optional part of "
+      "a module refdrv's configuration leaves out; unbuilt_files in the JSON says which and why) hold entries that "
+      "are in no count here. Differential: "
       "1 entry that refdrv's other implementations register too ran every scenario on each as well, 4 "
       "comparisons with C's runs, 0 entries diverged.");
+  ASSERT_EQ(r["drivers"]["unbuilt_files"].size(), 1u);
+  EXPECT_EQ(r["drivers"]["unbuilt_files"][0]["file"], "drivers/net/phy/d.c");
   ASSERT_EQ(r["drivers"]["failures"].size(), 1u);
   EXPECT_EQ(r["drivers"]["failures"][0]["failed_step"], "flap, step 6 (expect)");
   EXPECT_EQ(r["drivers"]["not_applicable_reasons"],
