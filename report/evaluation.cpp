@@ -1489,21 +1489,21 @@ json gaps_section(const ReportOptions& opt) {
     j["api_failed"] = g.value("api_failed", false);
   }
   const std::string rust_part =
-      rust_tree ? fmt::format("the tree's Rust abstraction offers {} and ", j["rust_offers"].get<std::size_t>())
-                : "this tree has no Rust PHY abstraction; ";
+      rust_tree ? fmt::format("the tree's Rust abstraction offers {} and ", j["rust_offers"].get<std::size_t>()) : "";
   const std::string rust_files =
       rust_tree ? fmt::format("{} of the {} C driver files read set no callback the Rust one lacks, ",
                               g["rust_expressible_files"].get<std::size_t>(), j["files"].get<std::size_t>())
                 : fmt::format("of the {} C driver files read, ", j["files"].get<std::size_t>());
   j["summary"] = fmt::format(
-      "Of struct phy_driver's {} callbacks {}refdrv's C++ abstractions offer {}; {}{} set none the C++ one "
+      "{}Of struct phy_driver's {} callbacks {}refdrv's C++ abstractions offer {}; {}{} set none the C++ one "
       "lacks.{}",
+      rust_tree ? "" : "This tree has no Rust PHY abstraction (its column is n/a). ",
       j["phy_driver_callbacks"].get<std::size_t>(), rust_part, j["cxx_offers"].get<std::size_t>(), rust_files,
       g["cxx_expressible_files"].get<std::size_t>(),
-      missing.empty() ? ""
-                      : fmt::format(" The first missing piece is {} ({} files).",
-                                    missing.front()["callback"].get<std::string>(),
-                                    missing.front()["files"].get<std::size_t>()));
+      missing.empty()
+          ? ""
+          : fmt::format(" The first missing piece is {} ({} files).", missing.front()["callback"].get<std::string>(),
+                        missing.front()["files"].get<std::size_t>()));
   // Entries written through macros are named, not read: their callbacks are
   // in no count above, which the section says as refdrv gaps does.
   const std::size_t unread = g.value("unread_entries", std::size_t{0});
