@@ -770,6 +770,10 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(html, HasSubstr("refdrv mutate failed (exit status 2)"));
   EXPECT_THAT(html, ::testing::Not(HasSubstr("score reaches")));
   const std::string md = report::render_markdown(r);
+  // Section 2's rows one under the other (a blank line would end the table).
+  EXPECT_THAT(md, HasSubstr("|---|---|---|---|---|---|---|---|\n| Rust driver (tree) |"));
+  for (const char* row : {"| Rust abstraction (tree) |", "| the tree's Rust crates refdrv compiled (", "| C driver |"})
+    EXPECT_THAT(md, HasSubstr(std::string("|\n") + row)) << row;
   EXPECT_THAT(md, HasSubstr("## 1. Equivalence"));
   EXPECT_THAT(md, HasSubstr("| Rust driver (tree) | "));
   EXPECT_THAT(md, HasSubstr("| drivers/net/phy/b.c | B | flap, step 6 (expect) | expected link up (phylib: down) |"));
@@ -891,6 +895,9 @@ TEST(Report, OnLinux61TheRustColumnSaysThereIsNoRustDriver) {
   // No Rust compiled: no row of zeros for it (a review, 2026-12-07).
   EXPECT_TRUE(r["safe_code"]["rust_compiled"].is_null());
   EXPECT_THAT(report::render_markdown(r), ::testing::Not(HasSubstr("Rust crates refdrv compiled")));
+  // The table has its C row right under its header: the rows left out left
+  // blank lines, which end a Markdown table (read on a 6.1 report).
+  EXPECT_THAT(report::render_markdown(r), HasSubstr("|---|---|---|---|---|---|---|---|\n| C driver |"));
   const auto& cb = r["side_by_side"]["drivers"][0]["callbacks"][0];
   EXPECT_FALSE(cb["rust"]["present"].get<bool>());
   EXPECT_EQ(cb["rust"]["note"], "no Rust driver in this tree");
