@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure below changes layout or meaning. */
-#define REFDRV_ABI_VERSION 15
+#define REFDRV_ABI_VERSION 16
 
 /* Which implementation of a reference-driver group a module provides. */
 enum refdrv_impl {
@@ -283,6 +283,13 @@ struct refdrv_module_info {
 	unsigned int nids;
 	unsigned int ids[REFDRV_MAX_MODULE_DRIVERS], masks[REFDRV_MAX_MODULE_DRIVERS]; /* (phy_id, phy_id_mask) */
 	unsigned int callbacks[REFDRV_MAX_MODULE_DRIVERS]; /* per driver: 1 << enum refdrv_callback it implements */
+	/* Per driver: its struct phy_driver's flags, and which of its function
+	 * pointer members it sets (every member after driver_data, in the
+	 * tree's declaration order: bit i for the i-th, member_slots of them),
+	 * all of them, traced or not. */
+	unsigned int flags[REFDRV_MAX_MODULE_DRIVERS];
+	unsigned long long members[REFDRV_MAX_MODULE_DRIVERS];
+	unsigned int member_slots;
 };
 
 struct refdrv_kinst;       /* a kernel-side instance (bus, MAC side) */

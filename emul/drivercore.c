@@ -353,6 +353,36 @@ void device_release_driver(struct device *dev)
 	emul_unbind_cleanup(dev);
 }
 
+/*
+ * struct phy_driver's function pointers are every member after driver_data
+ * (both trees refdrv builds declare them last): their number, and which of
+ * them a driver sets, read before emul_wrap_phy_driver() puts refdrv's
+ * tracing wrappers in. The host names them from the tree's phy.h.
+ */
+#define EMUL_PHY_DRIVER_FIRST_MEMBER (offsetof(struct phy_driver, driver_data) + sizeof(void *))
+
+unsigned int emul_phy_driver_member_slots(void)
+{
+	BUILD_BUG_ON((sizeof(struct phy_driver) - EMUL_PHY_DRIVER_FIRST_MEMBER) % sizeof(void *) != 0);
+	BUILD_BUG_ON((sizeof(struct phy_driver) - EMUL_PHY_DRIVER_FIRST_MEMBER) / sizeof(void *) > 64);
+	return (sizeof(struct phy_driver) - EMUL_PHY_DRIVER_FIRST_MEMBER) / sizeof(void *);
+}
+
+unsigned long long emul_phy_driver_members(const struct phy_driver *drv)
+{
+	unsigned long long set = 0;
+	unsigned int i;
+
+	for (i = 0; i < emul_phy_driver_member_slots(); i++) {
+		const void *p;
+
+		memcpy(&p, (const char *)drv + EMUL_PHY_DRIVER_FIRST_MEMBER + i * sizeof(void *), sizeof(p));
+		if (p)
+			set |= 1ULL << i;
+	}
+	return set;
+}
+
 int driver_register(struct device_driver *drv)
 {
 	struct emul_bus *b = emul_find_bus(drv->bus);
@@ -378,7 +408,8 @@ int driver_register(struct device_driver *drv)
 			if (dp->module)
 				emul_module_add_driver(dp->module, drv->name, phydrv->phy_id,
 						       phydrv->phy_id_mask,
-						       emul_phy_driver_callbacks(phydrv));
+						       emul_phy_driver_callbacks(phydrv), phydrv->flags,
+						       emul_phy_driver_members(phydrv));
 			emul_wrap_phy_driver(phydrv);
 		}
 	}

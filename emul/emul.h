@@ -78,7 +78,7 @@ const char *emul_module_kconfig(const struct emul_module *m);
 const char *emul_module_name(const struct emul_module *m);
 bool emul_kconfig_has_impl(const char *kconfig, int impl);
 void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask,
-			    unsigned int callbacks);
+			    unsigned int callbacks, unsigned int flags, unsigned long long members);
 int emul_modules_init(void);
 void emul_modules_exit(void);
 void emul_modules_load_time_data(const void **start, unsigned long *len);
@@ -117,6 +117,8 @@ void emul_wrap_phy_driver(struct phy_driver *drv);
 void emul_unwrap_phy_driver(struct phy_driver *drv);
 void emul_set_matching_driver(struct phy_driver *drv);
 unsigned int emul_phy_driver_callbacks(const struct phy_driver *drv);
+unsigned int emul_phy_driver_member_slots(void);
+unsigned long long emul_phy_driver_members(const struct phy_driver *drv);
 void emul_callback_locking(unsigned long *locked, unsigned long *unlocked);
 const char *emul_phy_state_name(int state);
 int emul_foreign_register_drivers(const struct refdrv_foreign_module *mod);

@@ -29,6 +29,8 @@ struct emul_module {
 	const char *drivers[EMUL_MAX_MODULE_DRIVERS];
 	u32 ids[EMUL_MAX_MODULE_DRIVERS], masks[EMUL_MAX_MODULE_DRIVERS];
 	unsigned int callbacks[EMUL_MAX_MODULE_DRIVERS];
+	unsigned int flags[EMUL_MAX_MODULE_DRIVERS];
+	unsigned long long members[EMUL_MAX_MODULE_DRIVERS];
 	const struct refdrv_foreign_module *foreign;
 };
 
@@ -70,7 +72,7 @@ bool emul_kconfig_has_impl(const char *kconfig, int impl)
 }
 
 void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask,
-			    unsigned int callbacks)
+			    unsigned int callbacks, unsigned int flags, unsigned long long members)
 {
 	if (m->ndrivers == EMUL_MAX_MODULE_DRIVERS)
 		emul_fatal("module %s registers more than %d phy_drivers", m->name, EMUL_MAX_MODULE_DRIVERS);
@@ -78,6 +80,8 @@ void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy
 	m->ids[m->ndrivers] = phy_id;
 	m->masks[m->ndrivers] = mask;
 	m->callbacks[m->ndrivers] = callbacks;
+	m->flags[m->ndrivers] = flags;
+	m->members[m->ndrivers] = members;
 	m->ndrivers++;
 }
 
@@ -249,7 +253,10 @@ int emul_module_info(unsigned int idx, struct refdrv_module_info *out)
 		out->ids[i] = m->ids[i];
 		out->masks[i] = m->masks[i];
 		out->callbacks[i] = m->callbacks[i];
+		out->flags[i] = m->flags[i];
+		out->members[i] = m->members[i];
 	}
 	out->nids = m->ndrivers;
+	out->member_slots = emul_phy_driver_member_slots();
 	return 0;
 }

@@ -18,6 +18,8 @@
 
 namespace refdrv {
 
+namespace fs = std::filesystem;
+
 bool CheckRow::equivalent() const {
   for (const auto& d : divergence)
     if (d) return false;
@@ -83,6 +85,7 @@ std::size_t CheckReport::ran_pairs() const {
 }
 
 bool CheckReport::all_equivalent() const {
+  if (!registration_differences.empty()) return false;
   for (const auto& r : rows)
     if (!r.equivalent() || !r.uncompared.empty()) return false;
   return true;
@@ -250,6 +253,106 @@ std::size_t remove_earlier_reproducers(const std::string& dir, const std::vector
 
 }  // namespace
 
+std::vector<std::string> phy_driver_member_names(const fs::path& tree_root) {
+  const auto text = kernel::read_file(tree_root / "include/linux/phy.h");
+  if (!text) return {};
+  const auto start = text->find("\nstruct phy_driver {");
+  if (start == std::string::npos) return {};
+  const auto end = text->find("\n};", start);
+  if (end == std::string::npos) return {};
+  std::string body = text->substr(start, end - start);
+  // Comments out (a member named in a comment is not one).
+  body = std::regex_replace(body, std::regex(R"(/\*[\s\S]*?\*/)"), " ");
+  body = std::regex_replace(body, std::regex(R"(//[^\n]*)"), " ");
+  const auto after = body.find("driver_data;");
+  if (after == std::string::npos) return {};
+  std::vector<std::string> names;
+  static const std::regex member(R"(\(\s*\*\s*(\w+)\s*\)\s*\()");
+  for (std::sregex_iterator it(body.begin() + static_cast<std::ptrdiff_t>(after), body.end(), member), e; it != e; ++it)
+    names.push_back((*it)[1].str());
+  return names;
+}
+
+std::vector<std::string> registration_differences(const std::vector<ModuleInfo>& modules, const DriverGroup& group,
+                                                  const std::vector<Impl>& impls,
+                                                  const std::vector<std::string>& names) {
+  std::vector<std::pair<Impl, const ModuleInfo*>> regs;
+  for (Impl impl : impls)
+    for (const auto& m : modules)
+      if (m.impl == impl && m.kconfig == group.kconfig && !m.drivers.empty()) {
+        regs.emplace_back(impl, &m);
+        break;
+      }
+  std::vector<std::string> out;
+  if (regs.size() < 2) return out;
+  const auto& [ref_impl, ref] = regs.front();
+  const auto member_name = [&](unsigned bit, unsigned slots) {
+    return names.size() == slots && bit < names.size()
+               ? names[bit]
+               : fmt::format("function pointer member {} of struct phy_driver", bit);
+  };
+  const auto members_of = [&](std::uint64_t bits, unsigned slots) {
+    std::vector<std::string> v;
+    for (unsigned b = 0; b < 64; ++b)
+      if (bits >> b & 1u) v.push_back(member_name(b, slots));
+    return v;
+  };
+  for (std::size_t i = 1; i < regs.size(); ++i) {
+    const auto& [impl, m] = regs[i];
+    const char *a = impl_title(ref_impl), *b = impl_title(impl);
+    std::vector<std::string> ref_names, its_names;
+    for (const auto& d : ref->drivers) ref_names.push_back(d.name);
+    for (const auto& d : m->drivers) its_names.push_back(d.name);
+    if (ref_names != its_names) {
+      out.push_back(fmt::format("{}: {} registers the phy_drivers \"{}\", {} \"{}\"", group.title, a,
+                                fmt::join(ref_names, "\", \""), b, fmt::join(its_names, "\", \"")));
+      continue;
+    }
+    for (std::size_t d = 0; d < ref->drivers.size(); ++d) {
+      const auto &x = ref->drivers[d], &y = m->drivers[d];
+      if (x.phy_id != y.phy_id || x.mask != y.mask)
+        out.push_back(
+            fmt::format("{}: \"{}\" matches PHY ID {:#010x} mask {:#010x} in {}, {:#010x} mask {:#010x} in {}",
+                        group.title, x.name, x.phy_id, x.mask, a, y.phy_id, y.mask, b));
+      if (x.flags != y.flags)
+        out.push_back(
+            fmt::format("{}: \"{}\" has flags {:#x} in {}, {:#x} in {}", group.title, x.name, x.flags, a, y.flags, b));
+      if (x.members != y.members) {
+        const auto only_a = members_of(x.members & ~y.members, ref->member_slots);
+        const auto only_b = members_of(y.members & ~x.members, m->member_slots);
+        std::string what;
+        if (!only_a.empty()) what += fmt::format("only {} sets {}", a, fmt::join(only_a, ", "));
+        if (!only_b.empty())
+          what += fmt::format("{}only {} sets {}", what.empty() ? "" : "; ", b, fmt::join(only_b, ", "));
+        out.push_back(fmt::format("{}: \"{}\": {}", group.title, x.name, what));
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// The registrations of every group two implementations or more of this
+// check ran (a row of its models with two runs or more).
+void compare_registrations(Environment& env, CheckReport& report) {
+  std::set<const DriverGroup*> groups;
+  for (const auto& row : report.rows)
+    if (row.runs.size() > 1)
+      if (const DriverGroup* g = group_of_model(row.model)) groups.insert(g);
+  if (groups.empty()) return;
+  const auto modules = env.image().modules();
+  const auto names = phy_driver_member_names(env.tree().root);
+  for (const DriverGroup& g : driver_groups()) {
+    if (!groups.contains(&g)) continue;
+    report.registration_compared.push_back(g.title);
+    for (auto& d : registration_differences(modules, g, report.impls, names))
+      report.registration_differences.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
 CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   CheckReport report;
@@ -396,6 +499,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   }
   report.instances = results.size();
   report.stopped_at_first_failure = stopped;
+  compare_registrations(env, report);
   gather_coverage(env, report);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -15,6 +15,7 @@
 #include "engine/compare.hpp"
 #include "engine/runner.hpp"
 #include "engine/supervisor.hpp"
+#include "kernel/groups.hpp"
 
 namespace refdrv {
 
@@ -110,6 +111,15 @@ struct CheckReport {
   // Reproducers an earlier check had written into CheckOptions::repro_dir,
   // removed before this one wrote its own.
   std::size_t earlier_reproducers_removed = 0;
+  // The driver groups (by title) whose registrations were compared: two
+  // implementations or more of the group ran. What differs between their
+  // struct phy_driver tables (names and order, PHY IDs and masks, flags,
+  // which function pointers are set): a divergence like a row's, which
+  // no scenario needs to reach (a review, 2026-12-07: a Rust port matching
+  // a wider PHY ID mask, or with a get_wol the others lack, was
+  // "equivalent").
+  std::vector<std::string> registration_compared;
+  std::vector<std::string> registration_differences;
 
   // Every pair that ran passed (a pair no selected implementation has a
   // driver for, such as the QT2025 with --impl c, did not run: it is not
@@ -166,5 +176,16 @@ struct Selection {
 [[nodiscard]] Selection selection_of(const Environment& env, const ModuleInfo& module);
 
 CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, const CheckOptions& options);
+
+// The names of struct phy_driver's function pointer members in the tree's
+// include/linux/phy.h, in declaration order (what ModuleInfo::Driver::members'
+// bits stand for); empty where the header cannot be read as such.
+[[nodiscard]] std::vector<std::string> phy_driver_member_names(const std::filesystem::path& tree_root);
+// What differs between the registrations of `group` by `impls` (the first
+// is the reference), each in words; `names` from phy_driver_member_names().
+[[nodiscard]] std::vector<std::string> registration_differences(const std::vector<ModuleInfo>& modules,
+                                                                const kernel::DriverGroup& group,
+                                                                const std::vector<Impl>& impls,
+                                                                const std::vector<std::string>& names);
 
 }  // namespace refdrv

@@ -285,7 +285,14 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     for (const auto& d : row.divergence) diverged += d ? 1 : 0;
   }
   const std::size_t empty = rep.rows.size() - rep.ran_pairs(), single = rep.single_pairs(),
-                    compared = rep.compared_pairs();
+                    compared = rep.compared_pairs(), registration = rep.registration_differences.size();
+  if (registration) {
+    out += fmt::format(
+        "\n{}The implementations register different phy_drivers{} (struct phy_driver, compared "
+        "whether or not a scenario reaches it):\n",
+        c.red, c.reset);
+    for (const auto& d : rep.registration_differences) out += "  " + d + "\n";
+  }
   out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s{}: ", rep.instances, rep.rows.size(),
                      rep.wall_seconds, rep.stopped_at_first_failure ? " (stopped at the first that failed)" : "");
   // Scenarios without an expectation (steps: [], or only operations) hold
@@ -296,13 +303,13 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   if (rep.exit_code() == kExitBadInput) {
     out += fmt::format("{}nothing ran{}: no selected implementation has a driver for any model of these scenarios.\n",
                        c.red, c.reset);
-  } else if (!failed && !diverged && !compared) {
+  } else if (!failed && !diverged && !compared && !registration) {
     // One implementation per pair: expectations were checked, nothing was compared.
     out += fmt::format(
         "{}{}{}; no pair had two implementations to compare, so equivalence was "
         "not checked{}.\n",
         c.green, held, c.reset, not_run);
-  } else if (!failed && !diverged) {
+  } else if (!failed && !diverged && !registration) {
     out += fmt::format("{}{}, all implementations equivalent{}", c.green, held, c.reset);
     const auto no_own =
         static_cast<std::size_t>(std::count_if(rep.rows.begin(), rep.rows.end(), [](const CheckRow& row) {
@@ -317,12 +324,12 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     out += not_run + ".\n";
   } else {
     const std::size_t uncompared = rep.uncompared_pairs();
-    out += fmt::format("{}{} failed run(s), {} divergence(s){}{}{}{}.\n", c.red, failed, diverged,
-                       diverged ? fmt::format(" in {} scenario/model pair(s)", diverged_pairs) : "",
-                       uncompared ? fmt::format(", {} pair(s) not compared (a run killed or died in its worker)",
-                                                uncompared)
-                                  : "",
-                       not_run, c.reset);
+    out += fmt::format(
+        "{}{} failed run(s), {} divergence(s){}{}{}{}{}.\n", c.red, failed, diverged,
+        diverged ? fmt::format(" in {} scenario/model pair(s)", diverged_pairs) : "",
+        registration ? fmt::format(", {} difference(s) in the drivers' registration", registration) : "",
+        uncompared ? fmt::format(", {} pair(s) not compared (a run killed or died in its worker)", uncompared) : "",
+        not_run, c.reset);
   }
   out += format_problems(rep.problems, c.red, c.reset);
   for (const auto& note : check_notes(rep)) out += "Note: " + note + "\n";
@@ -346,7 +353,8 @@ std::string format_ktap(const CheckReport& rep) {
   // the exit status (1 is for a finding only; a divergence whose reproducer
   // was not written exits 1 for the divergence).
   for (const auto& p : rep.problems) out += "# error: " + ktap_escape(p) + "\n";
-  out += fmt::format("1..{}\n", groups.size());
+  const bool registration = !rep.registration_compared.empty();
+  out += fmt::format("1..{}\n", groups.size() + (registration ? 1 : 0));
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Scenario& sc = *groups[g].front()->scenario;
     bool scenario_ok = true, scenario_ran = false;
@@ -404,13 +412,20 @@ std::string format_ktap(const CheckReport& rep) {
     out += fmt::format("{} {} {}{}\n", scenario_ok ? "ok" : "not ok", g + 1, sc.name,
                        scenario_ran ? "" : " # SKIP no selected implementation has a driver for its models");
   }
+  // The drivers' registrations (struct phy_driver), compared once.
+  if (registration) {
+    for (const auto& d : rep.registration_differences) out += "# registration differs: " + ktap_escape(d) + "\n";
+    out +=
+        fmt::format("{} {} registration\n", rep.registration_differences.empty() ? "ok" : "not ok", groups.size() + 1);
+  }
   return out;
 }
 
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/8";
+  j["schema"] = "refdrv-check-report/9";
+  j["registration"] = {{"compared_groups", rep.registration_compared}, {"differences", rep.registration_differences}};
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;
   json impls = json::array();

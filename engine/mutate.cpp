@@ -415,6 +415,8 @@ std::string killed_by(const CheckReport& rep) {
         return fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model,
                            impl_title(row.impls[0]), impl_title(row.impls[i]), level_name(row.divergence[i]->level));
   }
+  if (!rep.registration_differences.empty())
+    return "the drivers' registration differs (" + short_text(rep.registration_differences.front(), 160) + ")";
   return "check exited 1";
 }
 
@@ -614,6 +616,9 @@ std::string killed_by_json(const nlohmann::json& j) {
                          impl_title(impl_from(d.value("against", "")).value_or(Impl::kNone)),
                          impl_title(impl_from(d.value("implementation", "")).value_or(Impl::kNone)), d.value("level_name", "?"));
   }
+  const auto reg = j.value("registration", nlohmann::json::object()).value("differences", nlohmann::json::array());
+  if (!reg.empty() && reg.front().is_string())
+    return "the drivers' registration differs (" + short_text(reg.front().get<std::string>(), 160) + ")";
   return "check exited 1";
 }
 

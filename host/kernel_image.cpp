@@ -247,7 +247,9 @@ std::vector<ModuleInfo> KernelImage::modules() const {
     m.license = mi.license ? mi.license : "";
     for (unsigned d = 0; d < mi.ndrivers; ++d)
       // A driver without a name (a mutant that lost its .name) is still listed.
-      m.drivers.push_back({mi.drivers[d] ? mi.drivers[d] : "(no name)", mi.ids[d], mi.masks[d], mi.callbacks[d]});
+      m.drivers.push_back({mi.drivers[d] ? mi.drivers[d] : "(no name)", mi.ids[d], mi.masks[d], mi.callbacks[d],
+                           mi.flags[d], mi.members[d]});
+    m.member_slots = mi.member_slots;
     out.push_back(std::move(m));
   }
   return out;

@@ -52,8 +52,11 @@ struct ModuleInfo {
     std::string name;
     std::uint32_t phy_id = 0, mask = 0;
     std::uint32_t callbacks = 0;  // 1 << enum refdrv_callback, the ones it implements
+    std::uint32_t flags = 0;      // struct phy_driver's flags
+    std::uint64_t members = 0;    // which function pointer members it sets (refdrv_module_info)
   };
   std::vector<Driver> drivers;
+  unsigned member_slots = 0;  // struct phy_driver's function pointer members in this tree
 };
 
 class KernelImage;

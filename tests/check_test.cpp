@@ -87,6 +87,10 @@ TEST(Check, TheDefaultSuiteHoldsAndAllThreeImplementationsAreEquivalentOnLinux61
   ASSERT_EQ(rep.coverage.size(), 11u);
   for (const auto& c : rep.coverage) EXPECT_EQ(c.covered, c.implemented) << impl_name(c.impl) << " " << c.driver;
   EXPECT_THAT(format_terminal(rep, {}), HasSubstr("all expectations hold, all implementations equivalent"));
+  // Both groups' registrations were compared, and match.
+  EXPECT_THAT(rep.registration_compared,
+              ElementsAre("Asix AX88772A, AX88772C, AX88796B PHYs", "AMCC QT2025 10GBASE-R PHY"));
+  EXPECT_THAT(rep.registration_differences, ::testing::IsEmpty());
   // phylib's state was watched at every store in every run: by a hardware
   // watchpoint, or (a machine without one) by the store hooks, and the
   // verdict says so and why: never a weaker comparison that says nothing.
@@ -110,6 +114,47 @@ TEST(Check, TheDefaultSuiteHoldsAndAllThreeImplementationsAreEquivalentOnLinux61
                                       "phylib and the C drivers, not by a hardware watchpoint ({}): every store",
                                       observed, none)));
   }
+}
+
+// The drivers' registrations (struct phy_driver) are compared whether or
+// not a scenario reaches them: names and order, PHY IDs and masks, flags,
+// and which function pointers are set, named from the tree's phy.h (a
+// review, 2026-12-07: a wider PHY ID mask, a get_wol or a flag one
+// implementation alone had was "equivalent").
+TEST(Registration, DifferencesAreNamedWithTheTreesMembers) {
+  Environment& env = environment("6.12");
+  const auto names = phy_driver_member_names(env.tree().root);
+  const auto modules = env.image().modules();
+  ASSERT_FALSE(modules.empty());
+  ASSERT_EQ(names.size(), modules.front().member_slots) << "every function pointer after driver_data, named";
+  EXPECT_EQ(names.front(), "soft_reset");
+  const auto at = [&](const char* n) {
+    return static_cast<unsigned>(std::find(names.begin(), names.end(), n) - names.begin());
+  };
+  ASSERT_LT(at("get_wol"), names.size());
+  const kernel::DriverGroup& group = *kernel::find_group("AX88796B_PHY");
+  auto c = *std::find_if(modules.begin(), modules.end(),
+                         [](const ModuleInfo& m) { return m.impl == Impl::kC && m.kconfig == "AX88796B_PHY"; });
+  ModuleInfo cxx = c;
+  cxx.impl = Impl::kCxx;
+  EXPECT_THAT(registration_differences({c, cxx}, group, {Impl::kC, Impl::kCxx}, names), ::testing::IsEmpty());
+  cxx.drivers[2].mask = 0xffff0000;
+  cxx.drivers[0].flags ^= 0x4;
+  cxx.drivers[0].members |= 1ull << at("get_wol");
+  c.drivers[1].members |= 1ull << at("set_wol");
+  EXPECT_THAT(
+      registration_differences({c, cxx}, group, {Impl::kC, Impl::kCxx}, names),
+      ElementsAre(HasSubstr("\"Asix Electronics AX88772A\" has flags"),
+                  "Asix AX88772A, AX88772C, AX88796B PHYs: \"Asix Electronics AX88772A\": only C++ sets get_wol",
+                  "Asix AX88772A, AX88772C, AX88796B PHYs: \"Asix Electronics AX88772C\": only C sets set_wol",
+                  "Asix AX88772A, AX88772C, AX88796B PHYs: \"Asix Electronics AX88796B\" matches PHY ID "
+                  "0x003b1841 mask 0xfffffff0 in C, 0x003b1841 mask 0xffff0000 in C++"));
+  cxx.drivers.pop_back();
+  EXPECT_THAT(registration_differences({c, cxx}, group, {Impl::kC, Impl::kCxx}, names),
+              ElementsAre(HasSubstr("C registers the phy_drivers \"Asix Electronics AX88772A\", \"Asix Electronics "
+                                    "AX88772C\", \"Asix Electronics AX88796B\", C++ \"Asix Electronics AX88772A\"")));
+  // One implementation of the group: nothing to compare.
+  EXPECT_THAT(registration_differences({c}, group, {Impl::kC, Impl::kCxx}, names), ::testing::IsEmpty());
 }
 
 TEST(Check, OnLinux61RustIsReportedAbsentAndCAndCxxAgree) {
@@ -230,10 +275,11 @@ TEST(Check, KtapOutputIsReadByTheTreesOwnKunitParser) {
   auto out = kunit_parse(file);
   if (!out) GTEST_SKIP() << "python3 is not installed: cannot run tools/testing/kunit/kunit.py";
   // kunit counts the leaves: scenarios x models x (3 implementations +
-  // equivalence); the C leaf of each QT2025 row is a SKIP (no C driver), and
-  // so is the equivalence leaf of the pair on the generic model, where no
-  // implementation's own driver ran (phylib's generic driver in each).
-  const std::size_t leaves = rep.rows.size() * 4;
+  // equivalence), and the drivers' registration; the C leaf of each QT2025
+  // row is a SKIP (no C driver), and so is the equivalence leaf of the pair
+  // on the generic model, where no implementation's own driver ran
+  // (phylib's generic driver in each).
+  const std::size_t leaves = rep.rows.size() * 4 + 1;
   std::size_t skipped = 0;
   for (const auto& row : rep.rows) {
     skipped += rep.impls.size() - row.impls.size();
@@ -258,13 +304,14 @@ TEST(Check, KtapOnStdoutPipesIntoTheTreesKunitParser) {
   auto refdrv_status = kernel::read_file(status);
   ASSERT_TRUE(refdrv_status);
   EXPECT_EQ(*refdrv_status, "0\n");
-  // Every leaf: scenarios x models x (3 implementations + equivalence), all
-  // passed but the C leaf of the 6 QT2025 rows (no C driver: SKIP) and the
-  // equivalence of the generic model's pair (no own driver ran: SKIP).
+  // Every leaf: scenarios x models x (3 implementations + equivalence) and
+  // the registration, all passed but the C leaf of the 6 QT2025 rows (no C
+  // driver: SKIP) and the equivalence of the generic model's pair (no own
+  // driver ran: SKIP).
   std::size_t pairs = 0;
   for (const auto& sc : suite()) pairs += sc.models.size();
-  EXPECT_THAT(*out, HasSubstr(fmt::format("Testing complete. Ran {} tests: passed: {}, skipped: 7\n", pairs * 4,
-                                          pairs * 4 - 7)))
+  EXPECT_THAT(*out, HasSubstr(fmt::format("Testing complete. Ran {} tests: passed: {}, skipped: 7\n", pairs * 4 + 1,
+                                          pairs * 4 + 1 - 7)))
       << out->substr(out->size() > 600 ? out->size() - 600 : 0);
   EXPECT_THAT(*out, HasSubstr("kunit.py exit 0"));
   EXPECT_THAT(*out, Not(HasSubstr("[ERROR]")));
@@ -286,7 +333,7 @@ TEST(Check, AFailedExpectationIsNotOkInKtapAndExitsWithOne) {
   std::ofstream(file) << ktap;
   auto out = kunit_parse(file);
   if (!out) GTEST_SKIP() << "python3 is not installed";
-  EXPECT_THAT(*out, HasSubstr("Ran 4 tests: passed: 1, failed: 3"))
+  EXPECT_THAT(*out, HasSubstr("Ran 5 tests: passed: 2, failed: 3"))
       << out->substr(out->size() > 400 ? out->size() - 400 : 0);
 }
 
