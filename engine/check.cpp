@@ -106,7 +106,11 @@ std::size_t CheckReport::compared_pairs() const {
 
 int CheckReport::exit_code() const {
   if (ran_pairs() == 0) return kExitBadInput;  // nothing ran (or nothing to run): no verdict
-  return all_passed() && all_equivalent() ? 0 : kExitFailure;
+  if (!all_passed() || !all_equivalent()) return kExitFailure;
+  // Two implementations or more asked for, and no pair ran on two: the
+  // comparison asked for was not made (a review, 2026-12-07: exit 0).
+  if (impls.size() > 1 && compared_pairs() == 0) return kExitBadInput;
+  return 0;
 }
 
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent) {

@@ -143,7 +143,9 @@ struct CheckReport {
   // Runs whose phylib state the store hooks watched for want of a hardware
   // watchpoint, and the first reason given.
   [[nodiscard]] RunCount hooked_states() const;
-  [[nodiscard]] int exit_code() const;  // 0 all good, 1 a failure or a divergence, 2 nothing ran
+  // 0 all good, 1 a failure or a divergence, 2 nothing ran, or two
+  // implementations or more were selected and no pair ran on two of them.
+  [[nodiscard]] int exit_code() const;
 };
 
 // The implementations this environment has for any driver group

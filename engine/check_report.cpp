@@ -300,15 +300,22 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
   const char* held = expectations ? "all expectations hold" : "no run had an expectation to check";
   const std::string not_run =
       empty ? fmt::format(" ({} pair(s) not run: no selected implementation has a driver for the model)", empty) : "";
-  if (rep.exit_code() == kExitBadInput) {
+  if (rep.ran_pairs() == 0) {
     out += fmt::format("{}nothing ran{}: no selected implementation has a driver for any model of these scenarios.\n",
                        c.red, c.reset);
   } else if (!failed && !diverged && !compared && !registration) {
-    // One implementation per pair: expectations were checked, nothing was compared.
+    // One implementation per pair: expectations were checked, nothing was
+    // compared. Where two or more were selected, the comparison asked for
+    // was not made (exit 2).
+    const bool asked = rep.impls.size() > 1;
     out += fmt::format(
         "{}{}{}; no pair had two implementations to compare, so equivalence was "
-        "not checked{}.\n",
-        c.green, held, c.reset, not_run);
+        "not checked{}{}.\n",
+        asked ? c.red : c.green, held, c.reset, not_run,
+        asked ? fmt::format(" (none of these scenarios' models has a driver in two of the selected implementations, "
+                            "{}: the comparison asked for was not made)",
+                            impl_list(rep.impls))
+              : "");
   } else if (!failed && !diverged && !registration) {
     out += fmt::format("{}{}, all implementations equivalent{}", c.green, held, c.reset);
     const auto no_own =

@@ -226,6 +226,24 @@ TEST(Check, ASingleImplementationRunSaysEquivalenceWasNotChecked) {
     EXPECT_EQ(row["compared"], false) << row.dump();
     EXPECT_EQ(row["equivalent"], false) << row.dump();
   }
+  EXPECT_EQ(rep.exit_code(), 0) << "one implementation asked for: its expectations are the check";
+}
+
+// Two implementations asked for, and no model of the scenarios has a
+// driver in both: the comparison asked for was not made, which is no pass
+// (a review, 2026-12-07: exit 0, the summary's words alone said so).
+TEST(Check, TwoImplementationsAskedForAndNothingComparedIsNoPass) {
+  Environment& env = environment("6.12");
+  CheckOptions o;
+  o.impls = {Impl::kC, Impl::kRust};
+  const CheckReport rep = run_check(env, only(suite(), {"qt2025-firmware-and-link"}), o);
+  ASSERT_EQ(rep.ran_pairs(), 1u);
+  EXPECT_TRUE(rep.all_passed());
+  EXPECT_EQ(rep.compared_pairs(), 0u);
+  EXPECT_EQ(rep.exit_code(), 2);
+  EXPECT_THAT(format_terminal(rep, {}),
+              HasSubstr("(none of these scenarios' models has a driver in two of the selected implementations, "
+                        "c,rust: the comparison asked for was not made)"));
 }
 
 // Each link up the MAC is told is compared with what the model's link runs
