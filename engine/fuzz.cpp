@@ -144,6 +144,10 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
   if (!rep.verdict.finding) return rep;
 
   const std::string signature = rep.verdict.signature;
+  if (opt.already && opt.already->contains(signature)) {
+    rep.duplicate = true;
+    return rep;
+  }
   rep.scenario = shrink_scenario(
       decoded, [&](const Scenario& c) { return run_all(c, nullptr).signature == signature; }, &rep.stats,
       opt.max_shrink_tests);
@@ -170,6 +174,10 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
     header += " (" + flaky + ")";
   } else if (shrunk.signature != signature) {
     header += fmt::format(" (the shrunk scenario shows: {})", shrunk.description);
+    // On the terminal too, beside the original finding's name (it was in
+    // the file's header alone; a review, 2026-12-07).
+    rep.notes.push_back(fmt::format("the reproducer shows another finding when run alone: {} ({})", shrunk.signature,
+                                    shrunk.description));
   }
   const std::string yaml = scenario_to_yaml(rep.scenario, rep.scenario.steps.size(), header);
   // The notes name the steps where the reproducer has them (file:line),

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -74,6 +75,10 @@ struct ReproduceOptions {
   std::size_t max_shrink_tests = 2000;
   std::string out_dir;           // where the YAML goes
   std::string origin;            // where the finding came from (input file), for the header
+  // Signatures already reproduced: an input showing one of them is neither
+  // shrunk nor written (Reproducer::duplicate), as its file would replace
+  // the first one's while the terminal describes the first.
+  const std::set<std::string>* already = nullptr;
 };
 
 // Reproducer::path of a finding whose file could not be written (its notes say why).
@@ -85,6 +90,7 @@ struct Reproducer {
   ShrinkStats stats;
   std::string path;             // the YAML written ("" if nothing reproduced, kNotWritten if it could not be)
   std::vector<std::string> notes;  // the divergence or the stop, for the terminal
+  bool duplicate = false;          // its signature was in ReproduceOptions::already: nothing written
 };
 
 // Runs a decoded input contained; if it shows a finding, shrinks it (same

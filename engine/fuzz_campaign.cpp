@@ -338,6 +338,7 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs:
                                          const std::function<void(const fs::path&)>& not_reproduced) {
   std::set<std::string> seen;
   std::vector<Reproducer> found;
+  options.already = &seen;
   for (const auto& in : inputs) {
     const Scenario sc = decode_fuzz_input(read_bytes(in));
     options.origin = in.filename().string();
@@ -346,7 +347,11 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs:
       if (not_reproduced) not_reproduced(in);
       continue;
     }
-    if (!seen.insert(r.verdict.signature).second) continue;
+    // One reproducer per signature, the first input's: a later one with the
+    // same signature is not shrunk, and its file would have replaced the
+    // first's while the summary described the first (a review, 2026-12-07).
+    if (r.duplicate) continue;
+    seen.insert(r.verdict.signature);
     found.push_back(std::move(r));
   }
   return found;
