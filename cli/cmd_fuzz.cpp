@@ -206,6 +206,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   std::vector<fs::path> inputs;
   FuzzerStats stats;
   fs::path raw_dir;
+  std::string cut_short;  // the campaign was cut short after recording inputs (CampaignRun)
   if (!a.replay.empty()) {
     // Each one a file: the option's validator (file_to_read) refused the rest.
     // A scenario (what a finding becomes) is no fuzz input: decoded as bytes
@@ -255,6 +256,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     stats = run->stats;
     inputs = run->raw;
     raw_dir = run->raw_dir;
+    cut_short = run->cut_short;
   }
 
   ReproduceOptions ro;
@@ -266,6 +268,14 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
     ++unreproduced;
   });
+  // A campaign cut short gives no verdict of its own: the findings it
+  // recorded before are findings, and without one the cause is the error.
+  if (!cut_short.empty()) {
+    if (found.empty()) return report_error(fail(cut_short).error());
+    print_findings(found, *impls, replay_options(c.env) + wall_budget_option(ro.supervisor), false);
+    fmt::print("Note: {}; the finding(s) above are what it recorded before it stopped.\n", cut_short);
+    return kExitFailure;
+  }
   print_campaign_summary(a, stats);
   // What the campaign flagged and its replay did not show is no "every input
   // was equivalent": a timeout or out-of-memory under load, or runs that are

@@ -298,20 +298,27 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                             run.stats.replaced < 0 ? "did not say which sources it replaced"
                                                    : fmt::format("replaced {} source(s)", run.stats.replaced),
                             o.env.overlay.size(), run.log.string()));
-  // Exit status 0: time is up; libFuzzer's own status for a crash it
-  // caught (a finding, replayed by the caller). A campaign that executed no
-  // input, whatever its status, compared nothing: no verdict.
-  if (run.stats.execs == 0)
-    return fail(
-        fmt::format("the fuzzer executed no input (exit status {}, no libFuzzer statistics in its log); see "
-                    "{}{}",
-                    *st, run.log.string(), target_refusal(kernel::read_file(run.log).value_or(""))));
   // libFuzzer's slow-unit-* artifacts are inputs that took long, not
   // findings: replayed, they showed nothing and made the campaign say it
   // flagged inputs that did not reproduce. (A hang is a timeout-* one.)
   for (const fs::path& f : files_in(raw))
     if (!f.filename().string().starts_with("slow-unit-")) run.raw.push_back(f);
   run.raw_dir = raw;
+  // Exit status 0: time is up; libFuzzer's own status for a crash it
+  // caught (a finding, replayed by the caller). A campaign that left no
+  // statistics (killed: the OOM killer's SIGKILL) gives no verdict; what it
+  // recorded before (the target's finding-* inputs) is still replayed (a
+  // review, 2026-12-07: it was dropped, and "executed no input" said).
+  if (run.stats.execs == 0) {
+    const std::string why = fmt::format(
+        "the fuzzer left no libFuzzer statistics in its log (exit status {}{}): it was killed or did not run; see "
+        "{}{}",
+        *st, *st == 137 ? ", SIGKILL: the OOM killer?" : "", run.log.string(),
+        target_refusal(kernel::read_file(run.log).value_or("")));
+    if (run.raw.empty()) return fail(why);
+    run.cut_short = why;
+    return run;
+  }
   // Any other status is libFuzzer stopping at an input it caught (a crash,
   // timeout, OOM or leak: its artifact is in the raw directory) or stopping
   // without one: interrupted (72), killed, its own failure. Without an
@@ -323,12 +330,15 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
       const std::string name = f.filename().string();
       return std::any_of(kArtifacts.begin(), kArtifacts.end(), [&](std::string_view a) { return name.starts_with(a); });
     });
-    if (!artifact)
-      return fail(
-          fmt::format("libFuzzer stopped with exit status {} after {} executions ({:.1f} s of the {} s asked) "
-                      "and left no input it caught (crash, timeout, OOM, leak): the campaign was cut short, "
-                      "so it gives no verdict; see {}",
-                      *st, run.stats.execs, wall, whole_seconds(o.seconds), run.log.string()));
+    if (!artifact) {
+      const std::string why = fmt::format(
+          "libFuzzer stopped with exit status {} after {} executions ({:.1f} s of the {} s asked) "
+          "and left no input it caught (crash, timeout, OOM, leak): the campaign was cut short, "
+          "so it gives no verdict; see {}",
+          *st, run.stats.execs, wall, whole_seconds(o.seconds), run.log.string());
+      if (run.raw.empty()) return fail(why);
+      run.cut_short = why;  // the findings it recorded before are replayed
+    }
   }
   return run;
 }

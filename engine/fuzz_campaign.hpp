@@ -82,6 +82,10 @@ struct CampaignRun {
   std::filesystem::path corpus, log;
   std::filesystem::path raw_dir;  // this campaign's raw inputs: <findings>/raw/<UTC time>
   std::vector<std::filesystem::path> raw;  // the inputs to replay, sorted
+  // Why the campaign gives no verdict of its own, where it was cut short
+  // (killed, interrupted) after recording inputs: those are replayed and
+  // any finding they show is one; without one, this is the error.
+  std::string cut_short;
 };
 
 // Builds the kernel side with coverage for `env`'s tree (with progress
