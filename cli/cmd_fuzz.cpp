@@ -307,7 +307,7 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
       ->check(directory_to_write());
   auto* fuzzer = fuzz->add_option("--fuzzer", fa->fuzzer, "the libFuzzer binary (default: build it with the fuzz preset)")
       ->check(file_to_read());
-  fuzz->add_option("--state", fa->state,
+  auto* state = fuzz->add_option("--state", fa->state,
                    "how the campaign observes phylib's state: watched (every store: the fuzzing build's phylib and C "
                    "drivers report each store to the kernel side's store hooks, where check uses a hardware watchpoint) "
                    "or sampled (at callback and API boundaries only: the hooks' cost saved; findings are replayed "
@@ -320,7 +320,7 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
                    "default: measured, it does not pay here (docs/robustness.md; default: off)")
       ->check(CLI::IsMember({"on", "off"}));
   auto* no_build = fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
-  fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
+  auto* wall_budget = fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
                    "this rounded up to whole seconds (default: 10)")
       ->check(number_in(0, 86400, true));
   auto* replay = fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing")
@@ -346,6 +346,11 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   for (CLI::Option* mode : {replay, write_seeds, coverage_of})
     for (CLI::Option* o : {time, corpus, fuzzer, snapshots, no_build, libfuzzer_arg}) mode->excludes(o);
   replay->excludes(write_seeds)->excludes(coverage_of);
+  // A replay watches every store, whatever --state says (findings are
+  // replayed watched), and --coverage-of counts blocks with no budget: the
+  // two would be ignored (a review, 2026-12-07).
+  replay->excludes(state);
+  coverage_of->excludes(state)->excludes(wall_budget);
   // Writing the seeds reads no tree and runs nothing: every other option
   // but -q and --color would be ignored (--kernel, --impl, --state,
   // --wall-budget, -j, ...).
