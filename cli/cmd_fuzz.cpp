@@ -113,7 +113,8 @@ void print_campaign_summary(const FuzzArgs& a, const FuzzerStats& stats) {
     if (stats.kernel_coverage_off)
       fmt::print("  kernel-side coverage off: phylib and the C and Rust drivers gave libFuzzer no feedback\n");
     else if (stats.kernel_blocks >= 0)
-      fmt::print("  kernel-side coverage: {} basic blocks of phylib and the kernel drivers reached{}\n",
+      fmt::print("  kernel-side coverage: {} basic blocks of phylib and the kernel drivers reached (the target's "
+                 "start-up checks included: an attach on each implementation and one link-up scenario){}\n",
                  stats.kernel_blocks,
                  stats.kernel_blocks_missed > 0
                      ? fmt::format(", and {} more after all {} counters were taken (they gave libFuzzer no feedback)",
