@@ -84,19 +84,36 @@ static int emul_request_firmware(const struct firmware **firmware_p, const char 
 	return 0;
 }
 
+/*
+ * Each request is in the trace as an API call with the file's name and
+ * what it returned, so the implementations' requests are compared: a
+ * driver asking for another file, or through another call, differs even
+ * where both files are served alike.
+ */
+static int emul_request_firmware_traced(const char *api, const struct firmware **firmware_p, const char *name,
+					struct device *device, unsigned int flags)
+{
+	int ret;
+
+	emul_trace(REFDRV_TR_API_ENTER, -1, api, name, 0);
+	ret = emul_request_firmware(firmware_p, name, device, flags);
+	emul_trace(REFDRV_TR_API_EXIT, -1, api, name, ret);
+	return ret;
+}
+
 int request_firmware(const struct firmware **firmware_p, const char *name, struct device *device)
 {
-	return emul_request_firmware(firmware_p, name, device, 0);
+	return emul_request_firmware_traced("request_firmware", firmware_p, name, device, 0);
 }
 
 int firmware_request_nowarn(const struct firmware **firmware, const char *name, struct device *device)
 {
-	return emul_request_firmware(firmware, name, device, EMUL_FW_NO_WARN);
+	return emul_request_firmware_traced("firmware_request_nowarn", firmware, name, device, EMUL_FW_NO_WARN);
 }
 
 int request_firmware_direct(const struct firmware **firmware_p, const char *name, struct device *device)
 {
-	return emul_request_firmware(firmware_p, name, device, EMUL_FW_NO_WARN);
+	return emul_request_firmware_traced("request_firmware_direct", firmware_p, name, device, EMUL_FW_NO_WARN);
 }
 
 void release_firmware(const struct firmware *fw)

@@ -286,9 +286,18 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
     case TraceKind::kCarrier:  // on or off
       ev.add(e.value != 0);
       break;
-    case TraceKind::kCallbackExit: case TraceKind::kApiExit:  // name and a return code
+    case TraceKind::kCallbackExit:  // name and a return code
       ev.add(e.value);
       ev.add(e.name);
+      break;
+    case TraceKind::kApiExit:  // name, a return code and the argument it is known by
+      ev.add(e.value);
+      ev.add(e.name);
+      ev.add(e.detail);
+      break;
+    case TraceKind::kApiEnter:  // name and the argument it is known by
+      ev.add(e.name);
+      ev.add(e.detail);
       break;
     case TraceKind::kBind:  // the driver's name, as key_of() compares it
       ev.add(e.name);

@@ -137,10 +137,10 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
                          ev.value == 1 ? "C" : ev.value == 2 ? "Rust" : ev.value == 3 ? "C++" : "core");
     case TraceKind::kUnbind:
       return fmt::format("{}  unbind {}", t, ev.name);
-    case TraceKind::kApiEnter:
-      return fmt::format("{}  api    {}()", t, ev.name);
+    case TraceKind::kApiEnter:  // detail: an argument the call is known by (a firmware file's name)
+      return fmt::format("{}  api    {}({})", t, ev.name, ev.detail);
     case TraceKind::kApiExit:
-      return fmt::format("{}  api    {}() = {}", t, ev.name, return_text(ev.value));
+      return fmt::format("{}  api    {}({}) = {}", t, ev.name, ev.detail, return_text(ev.value));
     case TraceKind::kWarn:
       return fmt::format("{}  WARN   {} at {}", t, ev.name, ev.detail);
     case TraceKind::kLog:

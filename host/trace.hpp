@@ -21,8 +21,8 @@ enum class TraceKind : std::uint8_t {
   kCarrier,        // value = 1 on / 0 off
   kBind,           // name = driver, detail = module, value = implementation
   kUnbind,         // name = driver
-  kApiEnter,       // name = API (phy_start, ...)
-  kApiExit,        // name = API, value = return code
+  kApiEnter,       // name = API (phy_start, ...), detail = an argument it is known by (a firmware name) or none
+  kApiExit,        // name = API, value = return code, detail as kApiEnter
   kWarn,           // a kernel-side assertion failed: name = what, detail = where
   kLog,            // kernel log line: value = level, detail = text
   kStep,           // scenario step marker: name = step, detail = arguments
