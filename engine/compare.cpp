@@ -74,6 +74,13 @@ std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules)
     TraceEvent normalized = e;
     normalized.detail = normalized_log_line(e.detail, modules);
     key = format_event(normalized);
+  } else if (e.kind == TraceKind::kLink) {
+    // Phylib's numbers where the trace line folds them into "Unknown"
+    // (SPEED_UNKNOWN against 0, say), as the outcome compares them (a
+    // review, 2026-12-07: a link event told them apart nowhere).
+    key = format_event(e);
+    if (e.speed <= 0 && e.speed != -1) key += fmt::format(" (speed {})", e.speed);
+    if (e.duplex != 0 && e.duplex != 1 && e.duplex != 0xff) key += fmt::format(" (duplex {})", e.duplex);
   } else if (e.kind == TraceKind::kBind) {  // the driver's name alone
     TraceEvent named = e;
     named.detail = "";
@@ -275,12 +282,10 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
   ev.add(pair(e.addr >= 0 ? e.addr : -1, static_cast<std::int32_t>(kind)));
   switch (e.kind) {
     case TraceKind::kLink: {
-      // As format_event() says them: phylib's unknowns whatever their value,
-      // the partner's pause bits as set or not.
-      const int speed = e.speed > 0 ? e.speed : -1;
-      const int duplex = e.duplex == 0 || e.duplex == 1 ? e.duplex : -1;
-      ev.add(pair(e.link != 0, speed));
-      ev.add(pair(duplex, (e.pause != 0) | (e.asym_pause != 0) << 1));
+      // As key_of() compares them: phylib's speed and duplex numbers (its
+      // unknowns told apart), the partner's pause bits as set or not.
+      ev.add(pair(e.link != 0, e.speed));
+      ev.add(pair(e.duplex, (e.pause != 0) | (e.asym_pause != 0) << 1));
       break;
     }
     case TraceKind::kCarrier:  // on or off

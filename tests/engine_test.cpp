@@ -769,15 +769,18 @@ TEST(Comparator, DigestsAndTheComparisonAgreeOnEveryFieldOfEveryEvent) {
           case TraceKind::kMdioWrite:
             return field == "addr" || field == "reg" || field == "value" || field == "result" || field == "fault";
           case TraceKind::kCallbackEnter:
-          case TraceKind::kApiEnter:
           case TraceKind::kState:
           case TraceKind::kFatal:
             return field == "name";
+          case TraceKind::kApiEnter:  // and the argument it is known by (a firmware file's name)
+            return field == "name" || field == "detail";
           case TraceKind::kCallbackExit:
-          case TraceKind::kApiExit:
             return field == "name" || field == "value";
+          case TraceKind::kApiExit:
+            return field == "name" || field == "value" || field == "detail";
           case TraceKind::kLink:
-            return field == "link" || field == "speed" || field == "duplex" || field == "pause" ||
+            // SPEED_UNKNOWN and 0 are told apart too, as the outcome does.
+            return field == "link" || field == "speed" || field == "speed 0" || field == "duplex" || field == "pause" ||
                    field == "asym_pause";
           case TraceKind::kCarrier:  // on or off
             return field == "value" && (base.value != 0) != (other.value != 0);
