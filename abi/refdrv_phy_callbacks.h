@@ -81,8 +81,9 @@
 	/* Measured: phy_read_status() from the state machine and ethtool,	\
 	 * under the lock. */							\
 	X(read_status,        STATUS,    1, 1, 1)				\
-	/* Source: phy_config_interrupt(); refdrv polls, so never reached:	\
-	 * marked unlocked, the assumption that is always safe. */		\
+	/* Source: phy_init_hw() and phy_probe() (phy_disable_interrupts())	\
+	 * call it, interrupts disabled, without the lock; refdrv polls, so	\
+	 * the call that enables them is never reached. Marked unlocked. */	\
 	X(config_intr,        INT,       0, 0, 0)				\
 	/* Source: phy_interrupt() takes the lock around it; refdrv polls,	\
 	 * so never reached. */							\
