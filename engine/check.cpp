@@ -304,6 +304,8 @@ std::vector<std::string> registration_differences(const std::vector<ModuleInfo>&
   for (std::size_t i = 1; i < regs.size(); ++i) {
     const auto& [impl, m] = regs[i];
     const char *a = impl_title(ref_impl), *b = impl_title(impl);
+    // With three, which pair a line is of (the same line twice said nothing).
+    const std::string against = regs.size() > 2 ? fmt::format(" (against {})", b) : "";
     std::vector<std::string> ref_names, its_names;
     for (const auto& d : ref->drivers) ref_names.push_back(d.name);
     for (const auto& d : m->drivers) its_names.push_back(d.name);
@@ -328,7 +330,7 @@ std::vector<std::string> registration_differences(const std::vector<ModuleInfo>&
         if (!only_a.empty()) what += fmt::format("only {} sets {}", a, fmt::join(only_a, ", "));
         if (!only_b.empty())
           what += fmt::format("{}only {} sets {}", what.empty() ? "" : "; ", b, fmt::join(only_b, ", "));
-        out.push_back(fmt::format("{}: \"{}\": {}", group.title, x.name, what));
+        out.push_back(fmt::format("{}: \"{}\": {}{}", group.title, x.name, what, against));
       }
     }
   }
@@ -349,6 +351,13 @@ void compare_registrations(Environment& env, CheckReport& report) {
   const auto names = phy_driver_member_names(env.tree().root);
   for (const DriverGroup& g : driver_groups()) {
     if (!groups.contains(&g)) continue;
+    // Compared where two implementations of the selection registered it.
+    const auto registered = std::count_if(report.impls.begin(), report.impls.end(), [&](Impl impl) {
+      return std::any_of(modules.begin(), modules.end(), [&](const ModuleInfo& m) {
+        return m.impl == impl && m.kconfig == g.kconfig && !m.drivers.empty();
+      });
+    });
+    if (registered < 2) continue;
     report.registration_compared.push_back(g.title);
     for (auto& d : registration_differences(modules, g, report.impls, names))
       report.registration_differences.push_back(std::move(d));

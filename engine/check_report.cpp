@@ -360,6 +360,13 @@ std::string format_ktap(const CheckReport& rep) {
   // the exit status (1 is for a finding only; a divergence whose reproducer
   // was not written exits 1 for the divergence).
   for (const auto& p : rep.problems) out += "# error: " + ktap_escape(p) + "\n";
+  // Two implementations or more asked for and none compared: the exit
+  // status is 2, and a KTAP reader is told why (its leaves all pass).
+  if (rep.ran_pairs() > 0 && rep.impls.size() > 1 && rep.compared_pairs() == 0)
+    out += fmt::format(
+        "# error: no pair ran on two of the selected implementations ({}): the comparison asked for "
+        "was not made\n",
+        impl_list(rep.impls));
   const bool registration = !rep.registration_compared.empty();
   out += fmt::format("1..{}\n", groups.size() + (registration ? 1 : 0));
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -522,6 +529,10 @@ std::string commit_verdict(const CommitResult& r) {
   if (r.divergences)
     out = fmt::format("NOT EQUIVALENT: {} divergence{} (first: {})", r.divergences, r.divergences == 1 ? "" : "s",
                       r.first_divergence);
+  if (!r.registration.empty())
+    out += fmt::format("{}NOT EQUIVALENT: {} difference{} in the drivers' registration (first: {})",
+                       out.empty() ? "" : "; ", r.registration.size(), r.registration.size() == 1 ? "" : "s",
+                       r.registration.front());
   if (r.failed_runs)
     out += fmt::format("{}{} failed run{}", out.empty() ? "" : "; ", r.failed_runs, r.failed_runs == 1 ? "" : "s");
   return out.empty() ? fmt::format("exit status {}", r.exit_code) : out;

@@ -78,10 +78,17 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
                        shell_word(commit.short_sha() + "^!"), impls, path);
   };
   const CheckReport rep = run_check(**env, o.scenarios, co);
-  if (rep.exit_code() == kExitBadInput) {
+  if (rep.ran_pairs() == 0) {
     // Nothing ran on this commit (no selected implementation has a driver
     // for a model of the scenarios): not checked, not a commit that breaks.
     r.error = "nothing ran: no selected implementation has a driver for any model of these scenarios";
+    return done();
+  }
+  if (rep.exit_code() == kExitBadInput) {
+    // Runs, but none on two of the implementations asked for: the
+    // comparison was not made (CheckReport::exit_code()).
+    r.error =
+        fmt::format("nothing compared: no pair ran on two of the selected implementations ({})", impl_list(rep.impls));
     return done();
   }
   r.checked = true;
@@ -92,6 +99,7 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   // Equivalent only where something was compared (one implementation, or
   // pairs with one each, compare nothing).
   r.equivalent = rep.compared_pairs() > 0 && rep.all_equivalent();
+  r.registration = rep.registration_differences;
   for (const auto& row : rep.rows) {
     r.runs += row.runs.size();
     for (const auto& run : row.runs) r.failed_runs += run.passed() ? 0 : 1;

@@ -33,6 +33,7 @@ struct CommitResult {
   double seconds = 0;       // checkout, build and check
   std::string first_divergence;  // "scenario on MODEL: C vs Rust", for the summary
   std::vector<std::string> problems;  // the check's, beside its verdict (CheckReport::problems)
+  std::vector<std::string> registration;  // CheckReport::registration_differences: a divergence too
 };
 
 struct CommitsReport {

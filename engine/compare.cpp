@@ -315,7 +315,7 @@ void hash_event(Hasher& h, const TraceEvent& e, const std::vector<std::string>& 
       ev.add(e.name);
       ev.add(e.detail);
       break;
-    default:  // a name only (unbind, API entry, stop; steps and expectations are not compared)
+    default:  // a name only (unbind, stop; steps and expectations are not compared)
       ev.add(e.name);
       break;
   }

@@ -392,8 +392,7 @@ class PhyModel final : public WiredPhy {
   void c45_write(unsigned devad, unsigned reg, std::uint16_t value);
   void store_mmd(unsigned devad, unsigned reg, std::uint16_t value);
   [[nodiscard]] bool c45_link(unsigned devad) const;
-  // Looped back: BMCR's loopback (the PMA/PMD's too, which writes it), or
-  // the Clause-45 PCS's.
+  // Looped back: BMCR's loopback (the PMA/PMD's too, which writes it).
   [[nodiscard]] bool looped() const;
 
   PhyModelSpec spec_;

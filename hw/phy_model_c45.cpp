@@ -61,13 +61,14 @@ bool c45_vendor_register(unsigned devad, unsigned reg) {
   return devad == c45::kVend1 || devad == c45::kVend2 || reg >= 0x8000 || !present(devad);
 }
 
-bool PhyModel::looped() const {
-  return (regs_[c22::kBmcr] & c22::bmcr::kLoopback) ||
-         (spec_.clause45 && (mmd_register(c45::kPcs, c45::kCtrl1) & c45::ctrl1::kPcsLoopback));
-}
+bool PhyModel::looped() const { return regs_[c22::kBmcr] & c22::bmcr::kLoopback; }
 
 bool PhyModel::c45_link(unsigned devad) const {
-  if (looped()) return true;
+  if (looped()) return true;  // the PMA/PMD's loopback: the MMDs above it see it as link
+  // The PCS's own loopback (45.2.3.1.2) is seen by the PCS alone: the
+  // PMA/PMD's receive link still follows the medium (45.2.1.2.3).
+  if (devad == c45::kPcs && spec_.clause45 && (mmd_register(c45::kPcs, c45::kCtrl1) & c45::ctrl1::kPcsLoopback))
+    return true;
   return phase_ == LinkPhase::kUp && ((c45_link_latched_low_ >> devad) & 1u) == 0;
 }
 
@@ -155,7 +156,7 @@ std::uint16_t PhyModel::c45_read(unsigned devad, unsigned reg) {
 void PhyModel::c45_write(unsigned devad, unsigned reg, std::uint16_t value) {
   using namespace c45;
   namespace bmcr = c22::bmcr;
-  if (present(devad) && read_only(devad, reg)) return;
+  if (present(devad) && (identification(reg) || read_only(devad, reg))) return;  // the vendor MMDs' IDs too
   switch (devad) {
     case kPmaPmd:
       if (reg == kCtrl1) {

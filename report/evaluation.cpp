@@ -1363,9 +1363,18 @@ json drivers_section(const ReportOptions& opt) {
   // The files refdrv drivers did not build, and why: their entries are in
   // no count (a review, 2026-12-07: the section never said so).
   json unbuilt = json::array();
-  for (const auto& e : full["entries"])
-    if (e["name"].is_null() && e["reason"].get<std::string>().starts_with("not built"))
-      unbuilt.push_back({{"file", e["file"]}, {"reason", e["reason"]}});
+  std::size_t unbuilt_entries = 0;
+  std::vector<std::string> holding;  // the unbuilt files with phy_driver entries, "file (N)"
+  static const std::regex entries_in(R"(its ([0-9]+) phy_driver entries are not run)");
+  for (const auto& e : full["entries"]) {
+    if (!e["name"].is_null() || !e["reason"].get<std::string>().starts_with("not built")) continue;
+    const std::string reason = e["reason"];
+    std::smatch m;
+    const std::size_t n = std::regex_search(reason, m, entries_in) ? std::stoul(m[1].str()) : 0;
+    unbuilt.push_back({{"file", e["file"]}, {"reason", reason}, {"entries", n}});
+    unbuilt_entries += n;
+    if (n) holding.push_back(fmt::format("{} ({})", e["file"].get<std::string>(), n));
+  }
   j["unbuilt_files"] = unbuilt;
   json na_rows = json::array();
   for (const auto& [reason, n] : na.items()) na_rows.push_back({{"reason", reason}, {"entries", n}});
@@ -1385,13 +1394,13 @@ json drivers_section(const ReportOptions& opt) {
                         "stores the vendor registers they used without meaning)",
                         stand_in, unchecked),
       full["fail"].get<std::size_t>(), full["not_applicable"].get<std::size_t>());
-  if (!unbuilt.empty())
+  if (unbuilt_entries)
     j["summary"] = j["summary"].get<std::string>() +
                    fmt::format(
-                       " The {} driver file(s) not built (an unmet Kconfig dependency, or an optional part "
-                       "of a module refdrv's configuration leaves out; unbuilt_files in the JSON says which "
-                       "and why) hold entries that are in no count here.",
-                       unbuilt.size());
+                       " Not built, so in no count here: {} phy_driver entries in {} of the {} driver file(s) "
+                       "refdrv's configuration leaves out (an unmet Kconfig dependency, or an optional part "
+                       "of a module; unbuilt_files in the JSON says why): {}.",
+                       unbuilt_entries, holding.size(), unbuilt.size(), fmt::join(holding, ", "));
   // The entries other implementations register too, compared with C's runs.
   const auto twins = full["differential"]["entries"].get<std::size_t>();
   const auto comparisons = full["differential"]["comparisons"].get<std::size_t>();

@@ -157,6 +157,22 @@ TEST(Registration, DifferencesAreNamedWithTheTreesMembers) {
   EXPECT_THAT(registration_differences({c}, group, {Impl::kC, Impl::kCxx}, names), ::testing::IsEmpty());
 }
 
+// A commit whose only difference is in the drivers' registration says so
+// on its line, not a bare "exit status 1" (a review, 2026-12-07).
+TEST(Registration, ACommitsLineNamesARegistrationDifference) {
+  CommitResult r;
+  r.checked = true;
+  r.exit_code = 1;
+  r.runs = 3;
+  r.registration = {"Asix AX88772A, AX88772C, AX88796B PHYs: \"Asix Electronics AX88796B\" matches PHY ID ..."};
+  r.commit.sha = std::string(40, 'a');
+  r.commit.subject = "net: phy: widen the mask";
+  const std::vector<kernel::GitCommit> range = {r.commit};
+  EXPECT_THAT(format_commit_line(r, 0, range, false),
+              HasSubstr("NOT EQUIVALENT: 1 difference in the drivers' registration (first: Asix AX88772A, AX88772C, "
+                        "AX88796B PHYs: \"Asix Electronics AX88796B\" matches PHY ID ...)"));
+}
+
 TEST(Check, OnLinux61RustIsReportedAbsentAndCAndCxxAgree) {
   Environment& env = environment("6.1");
   std::map<Impl, std::string> absent;
@@ -244,6 +260,9 @@ TEST(Check, TwoImplementationsAskedForAndNothingComparedIsNoPass) {
   EXPECT_THAT(format_terminal(rep, {}),
               HasSubstr("(none of these scenarios' models has a driver in two of the selected implementations, "
                         "c,rust: the comparison asked for was not made)"));
+  // A KTAP reader, whose leaves all pass, is told too.
+  EXPECT_THAT(format_ktap(rep), HasSubstr("# error: no pair ran on two of the selected implementations (c,rust): "
+                                          "the comparison asked for was not made\n"));
 }
 
 // Each link up the MAC is told is compared with what the model's link runs

@@ -901,19 +901,31 @@ TEST(Clause45_2_1_1_GenericC45, PmaControlForcesTheSpeedAtFullDuplexAndResetsThe
 }
 
 // 45.2.3.1.2: the PCS's loopback (3.0.14, what genphy_c45_loopback()
-// sets) reports link as the PMA/PMD's does, with no partner; cleared, the
-// link is the cable's again (a review, 2026-12-07: only stored).
-TEST(Clause45_2_GenericC45, PcsLoopbackReportsLink) {
+// sets) gives the PCS its link with no partner; the PMA/PMD's receive link
+// still follows the medium (45.2.1.2.3). Cleared, the PCS's link is the
+// cable's again (a review, 2026-12-07: the bit was only stored).
+TEST(Clause45_2_GenericC45, PcsLoopbackGivesThePcsItsLink) {
   using gc45::rd;
   PhyModel m = model("generic-c45");
-  EXPECT_FALSE(m.link_up(1 * kSec));
+  EXPECT_FALSE(rd(m, c45::kPcs, c45::kStat1, 1 * kSec) & c45::stat1::kLinkStatus);
   m.write_c45(c45::kPcs, c45::kCtrl1, c45::ctrl1::kPcsLoopback, 1 * kSec);
-  EXPECT_TRUE(m.link_up(1 * kSec));
   EXPECT_TRUE(rd(m, c45::kPcs, c45::kStat1, 1 * kSec) & c45::stat1::kLinkStatus);
-  EXPECT_TRUE(rd(m, c45::kPmaPmd, c45::kStat1, 1 * kSec) & c45::stat1::kLinkStatus);
+  EXPECT_FALSE(rd(m, c45::kPmaPmd, c45::kStat1, 1 * kSec) & c45::stat1::kLinkStatus) << "no medium";
+  EXPECT_FALSE(m.link_up(1 * kSec));
   EXPECT_EQ(rd(m, c45::kPmaPmd, c45::kCtrl1, 1 * kSec) & c45::ctrl1::kLoopback, 0) << "the PMA/PMD's is its own";
   m.write_c45(c45::kPcs, c45::kCtrl1, 0, 2 * kSec);
-  EXPECT_FALSE(m.link_up(2 * kSec));
+  rd(m, c45::kPcs, c45::kStat1, 2 * kSec);  // the latched-low read
+  EXPECT_FALSE(rd(m, c45::kPcs, c45::kStat1, 2 * kSec) & c45::stat1::kLinkStatus);
+}
+
+// 45.2.10: the vendor MMDs' identifiers are read-only too (a review of the
+// read-only list, 2026-12-07: a write to 30.2 was stored).
+TEST(Clause45_2_GenericC45, VendorMmdIdentifiersTakeNoWrite) {
+  PhyModel m = model("generic-c45");
+  const std::uint16_t id = m.peek(c45::encode(c45::kVend1, c45::kDevId1), 0);
+  m.write_c45(c45::kVend1, c45::kDevId1, static_cast<std::uint16_t>(id ^ 0xffff), 0);
+  EXPECT_EQ(m.mmd_register(c45::kVend1, c45::kDevId1), 0) << "not stored";
+  EXPECT_EQ(m.peek(c45::encode(c45::kVend1, c45::kDevId1), 0), id);
 }
 
 TEST(Clause45_2_GenericC45, VendorRegistersAreThoseTheModelOnlyStores) {

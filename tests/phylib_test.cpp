@@ -478,11 +478,6 @@ TEST_P(Qt2025, EveryStateTheGenericDriverPassesThroughIsInTheTrace) {
 INSTANTIATE_TEST_SUITE_P(RustAndCxx, Qt2025, ::testing::Values(Impl::kRust, Impl::kCxx),
                          [](const auto& info) { return std::string(impl_name(info.param)); });
 
-// phylib's poll (PHY_STATE_TIME: HZ jiffies, 250 at HZ=250) runs where the
-// kernel's timer wheel runs it: its delay is on the wheel's second level (8
-// jiffies per bucket), so on the first multiple of 8 jiffies after the
-// expiry, never early: every 1.024 s, not every second. With 1 ms MDIO
-// frames the work re-arms after its reads, from jiffies that followed them.
 // jiffies_to_msecs() and jiffies_to_usecs() compute as kernel/time/time.c
 // does at HZ=250: 4 (4000) times j, truncated to unsigned int, so a large j
 // wraps where the kernel's does (a review, 2026-12-07: 64-bit arithmetic
@@ -512,6 +507,11 @@ TEST(Timing, JiffiesConvertAsTheKernelsDo) {
   EXPECT_EQ(from_usecs(4'294'967'295u), kMaxJiffyOffset);
 }
 
+// phylib's poll (PHY_STATE_TIME: HZ jiffies, 250 at HZ=250) runs where the
+// kernel's timer wheel runs it: its delay is on the wheel's second level (8
+// jiffies per bucket), so on the first multiple of 8 jiffies after the
+// expiry, never early: every 1.024 s, not every second. With 1 ms MDIO
+// frames the work re-arms after its reads, from jiffies that followed them.
 TEST(Timing, ThePollRunsOnTheTimerWheelsTick) {
   Environment& env = environment("6.12");
   for (const char* frame : {"0", "1ms"}) {

@@ -730,9 +730,9 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
       r["drivers"]["summary"],
       "3 driver files, 2 built, 2 with an entry bound; 3 entries in 9 runs: 1 pass (0 of them on a vendor family's "
       "model standing in for their PHY, 1 on a generic model that stores the vendor registers they used without "
-      "meaning), 1 fail, 1 n/a. The 1 driver file(s) not built (an unmet Kconfig dependency, or an optional part of "
-      "a module refdrv's configuration leaves out; unbuilt_files in the JSON says which and why) hold entries that "
-      "are in no count here. Differential: "
+      "meaning), 1 fail, 1 n/a. Not built, so in no count here: 2 phy_driver entries in 1 of the 1 driver file(s) "
+      "refdrv's configuration leaves out (an unmet Kconfig dependency, or an optional part of a module; "
+      "unbuilt_files in the JSON says why): drivers/net/phy/d.c (2). Differential: "
       "1 entry that refdrv's other implementations register too ran every scenario on each as well, 4 "
       "comparisons with C's runs, 0 entries diverged.");
   ASSERT_EQ(r["drivers"]["unbuilt_files"].size(), 1u);
