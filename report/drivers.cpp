@@ -805,6 +805,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     row.built = compiled.count(file) != 0;
     const auto text = kernel::read_file(tree.root / file);
     const std::size_t entries = text ? c_phy_driver_tables(*text).entries.size() : 0;
+    row.file_entries = entries;
     const std::string not_run = entries ? fmt::format("; its {} phy_driver entries are not run", entries) : "";
     if (row.built)
       row.reason =
@@ -1040,6 +1041,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
                                                      {"errors_ignored", row.attach_errors_ignored}})
                                    : nlohmann::json(nullptr)},
          {"reason", row.reason},
+         {"file_entries", row.name.empty() ? nlohmann::json(row.file_entries) : nlohmann::json(nullptr)},
          {"caveat", [&] {
             const std::string c = pass_caveat(row);
             return c.empty() ? nlohmann::json(nullptr) : nlohmann::json(c);
@@ -1048,7 +1050,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
     return static_cast<std::size_t>(
         std::count_if(r.rows.begin(), r.rows.end(), [&](const DriverRow& row) { return pass_caveat_of(row) == c; }));
   };
-  return {{"schema", "refdrv-drivers/4"},
+  return {{"schema", "refdrv-drivers/5"},
           {"tree_version", r.tree_version},
           {"files", r.files()},
           {"selection", r.selected.empty() ? nlohmann::json(nullptr)

@@ -41,6 +41,9 @@ struct DriverRow {
   // Why not built, not bound, the first failing step, or why conformance
   // does not apply; for a pass, empty.
   std::string reason;
+  // A file row (name empty): the phy_driver entries its source holds, none of
+  // which ran when it was not built.
+  std::size_t file_entries = 0;
   std::string failed_step;  // with kFail: "step 5 (expect)"
   // With kFail: the scenario that failed (the main one, or the first leg
   // that failed), as YAML that `refdrv trace --all-phy-drivers` replays.

@@ -1365,13 +1365,10 @@ json drivers_section(const ReportOptions& opt) {
   json unbuilt = json::array();
   std::size_t unbuilt_entries = 0;
   std::vector<std::string> holding;  // the unbuilt files with phy_driver entries, "file (N)"
-  static const std::regex entries_in(R"(its ([0-9]+) phy_driver entries are not run)");
   for (const auto& e : full["entries"]) {
-    if (!e["name"].is_null() || !e["reason"].get<std::string>().starts_with("not built")) continue;
-    const std::string reason = e["reason"];
-    std::smatch m;
-    const std::size_t n = std::regex_search(reason, m, entries_in) ? std::stoul(m[1].str()) : 0;
-    unbuilt.push_back({{"file", e["file"]}, {"reason", reason}, {"entries", n}});
+    if (!e["name"].is_null() || e.value("built", true)) continue;
+    const auto n = e.value("file_entries", std::size_t{0});
+    unbuilt.push_back({{"file", e["file"]}, {"reason", e["reason"]}, {"entries", n}});
     unbuilt_entries += n;
     if (n) holding.push_back(fmt::format("{} ({})", e["file"].get<std::string>(), n));
   }
