@@ -107,11 +107,12 @@ std::size_t CheckReport::compared_pairs() const {
 int CheckReport::exit_code() const {
   if (ran_pairs() == 0) return kExitBadInput;  // nothing ran (or nothing to run): no verdict
   if (!all_passed() || !all_equivalent()) return kExitFailure;
-  // Two implementations or more asked for, and no pair ran on two: the
-  // comparison asked for was not made (a review, 2026-12-07: exit 0).
-  if (impls.size() > 1 && compared_pairs() == 0) return kExitBadInput;
+  // (A review, 2026-12-07: this was exit 0.)
+  if (comparison_not_made()) return kExitBadInput;
   return 0;
 }
+
+bool CheckReport::comparison_not_made() const { return ran_pairs() > 0 && impls.size() > 1 && compared_pairs() == 0; }
 
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent) {
   std::vector<Impl> out;
@@ -277,9 +278,10 @@ std::vector<std::string> phy_driver_member_names(const fs::path& tree_root) {
   return names;
 }
 
-std::vector<std::string> registration_differences(const std::vector<ModuleInfo>& modules, const DriverGroup& group,
-                                                  const std::vector<Impl>& impls,
-                                                  const std::vector<std::string>& names) {
+std::optional<std::vector<std::string>> registration_differences(const std::vector<ModuleInfo>& modules,
+                                                                 const DriverGroup& group,
+                                                                 const std::vector<Impl>& impls,
+                                                                 const std::vector<std::string>& names) {
   std::vector<std::pair<Impl, const ModuleInfo*>> regs;
   for (Impl impl : impls)
     for (const auto& m : modules)
@@ -287,8 +289,8 @@ std::vector<std::string> registration_differences(const std::vector<ModuleInfo>&
         regs.emplace_back(impl, &m);
         break;
       }
+  if (regs.size() < 2) return std::nullopt;
   std::vector<std::string> out;
-  if (regs.size() < 2) return out;
   const auto& [ref_impl, ref] = regs.front();
   const auto member_name = [&](unsigned bit, unsigned slots) {
     return names.size() == slots && bit < names.size()
@@ -352,15 +354,10 @@ void compare_registrations(Environment& env, CheckReport& report) {
   for (const DriverGroup& g : driver_groups()) {
     if (!groups.contains(&g)) continue;
     // Compared where two implementations of the selection registered it.
-    const auto registered = std::count_if(report.impls.begin(), report.impls.end(), [&](Impl impl) {
-      return std::any_of(modules.begin(), modules.end(), [&](const ModuleInfo& m) {
-        return m.impl == impl && m.kconfig == g.kconfig && !m.drivers.empty();
-      });
-    });
-    if (registered < 2) continue;
+    auto differences = registration_differences(modules, g, report.impls, names);
+    if (!differences) continue;
     report.registration_compared.push_back(g.title);
-    for (auto& d : registration_differences(modules, g, report.impls, names))
-      report.registration_differences.push_back(std::move(d));
+    for (auto& d : *differences) report.registration_differences.push_back(std::move(d));
   }
 }
 

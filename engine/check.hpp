@@ -137,6 +137,9 @@ struct CheckReport {
   // Pairs that ran on two implementations or more: all_equivalent() is a
   // verdict only where this is not 0.
   [[nodiscard]] std::size_t compared_pairs() const;
+  // Pairs ran, two implementations or more were selected, and no pair ran
+  // on two of them: the comparison asked for was not made (exit_code() 2).
+  [[nodiscard]] bool comparison_not_made() const;
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
   [[nodiscard]] RunCount sampled_states() const;
@@ -184,10 +187,12 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
 // bits stand for); empty where the header cannot be read as such.
 [[nodiscard]] std::vector<std::string> phy_driver_member_names(const std::filesystem::path& tree_root);
 // What differs between the registrations of `group` by `impls` (the first
-// is the reference), each in words; `names` from phy_driver_member_names().
-[[nodiscard]] std::vector<std::string> registration_differences(const std::vector<ModuleInfo>& modules,
-                                                                const kernel::DriverGroup& group,
-                                                                const std::vector<Impl>& impls,
-                                                                const std::vector<std::string>& names);
+// that registered it is the reference), each in words; `names` from
+// phy_driver_member_names(). Nothing where fewer than two of `impls`
+// registered the group: no comparison was made.
+[[nodiscard]] std::optional<std::vector<std::string>> registration_differences(const std::vector<ModuleInfo>& modules,
+                                                                               const kernel::DriverGroup& group,
+                                                                               const std::vector<Impl>& impls,
+                                                                               const std::vector<std::string>& names);
 
 }  // namespace refdrv

@@ -307,7 +307,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
     // One implementation per pair: expectations were checked, nothing was
     // compared. Where two or more were selected, the comparison asked for
     // was not made (exit 2).
-    const bool asked = rep.impls.size() > 1;
+    const bool asked = rep.comparison_not_made();
     out += fmt::format(
         "{}{}{}; no pair had two implementations to compare, so equivalence was "
         "not checked{}{}.\n",
@@ -362,7 +362,7 @@ std::string format_ktap(const CheckReport& rep) {
   for (const auto& p : rep.problems) out += "# error: " + ktap_escape(p) + "\n";
   // Two implementations or more asked for and none compared: the exit
   // status is 2, and a KTAP reader is told why (its leaves all pass).
-  if (rep.ran_pairs() > 0 && rep.impls.size() > 1 && rep.compared_pairs() == 0)
+  if (rep.comparison_not_made())
     out += fmt::format(
         "# error: no pair ran on two of the selected implementations ({}): the comparison asked for "
         "was not made\n",

@@ -84,9 +84,8 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
     r.error = "nothing ran: no selected implementation has a driver for any model of these scenarios";
     return done();
   }
-  if (rep.exit_code() == kExitBadInput) {
-    // Runs, but none on two of the implementations asked for: the
-    // comparison was not made (CheckReport::exit_code()).
+  if (rep.comparison_not_made()) {
+    // Runs, but none on two of the implementations asked for.
     r.error =
         fmt::format("nothing compared: no pair ran on two of the selected implementations ({})", impl_list(rep.impls));
     return done();
