@@ -47,14 +47,20 @@ bool kept(const TraceEvent& e, Level level) {
   }
 }
 
-// speed_duplex_name() for the comparison: what it folds into "Unknown" is
-// told apart where phylib's numbers differ (SPEED_UNKNOWN against 0, say),
-// as the outcome digest hashes them; the two used to disagree.
-std::string exact_speed_duplex(int speed, int duplex) {
-  std::string s = speed_duplex_name(speed, duplex);
+// What speed_duplex_name() folds into "Unknown", told apart where phylib's
+// numbers differ (SPEED_UNKNOWN against 0, say), as the digests hash them:
+// "" for SPEED_UNKNOWN, DUPLEX_UNKNOWN and the named values.
+std::string unknown_numbers(int speed, int duplex) {
+  std::string s;
   if (speed <= 0 && speed != -1) s += fmt::format(" (speed {})", speed);
   if (duplex != 0 && duplex != 1 && duplex != 0xff) s += fmt::format(" (duplex {})", duplex);
   return s;
+}
+
+// speed_duplex_name() for the comparison (the outcome digest and the
+// comparison used to disagree on the unknowns).
+std::string exact_speed_duplex(int speed, int duplex) {
+  return speed_duplex_name(speed, duplex) + unknown_numbers(speed, duplex);
 }
 
 // The modules the run's drivers were bound from (kBind's detail).
@@ -75,12 +81,10 @@ std::string key_of(const TraceEvent& e, const std::vector<std::string>& modules)
     normalized.detail = normalized_log_line(e.detail, modules);
     key = format_event(normalized);
   } else if (e.kind == TraceKind::kLink) {
-    // Phylib's numbers where the trace line folds them into "Unknown"
-    // (SPEED_UNKNOWN against 0, say), as the outcome compares them (a
-    // review, 2026-12-07: a link event told them apart nowhere).
-    key = format_event(e);
-    if (e.speed <= 0 && e.speed != -1) key += fmt::format(" (speed {})", e.speed);
-    if (e.duplex != 0 && e.duplex != 1 && e.duplex != 0xff) key += fmt::format(" (duplex {})", e.duplex);
+    // Phylib's numbers where the trace line folds them into "Unknown", as
+    // the outcome compares them (a review, 2026-12-07: a link event told
+    // them apart nowhere).
+    key = format_event(e) + unknown_numbers(e.speed, e.duplex);
   } else if (e.kind == TraceKind::kBind) {  // the driver's name alone
     TraceEvent named = e;
     named.detail = "";
