@@ -228,30 +228,27 @@ void PhyModel::finish_link(Nanos) {
     phase_ = LinkPhase::kUp;
     return;
   }
-  // Negotiating.
-  std::uint16_t lpa = 0;
-  std::uint16_t expansion = 0;  // page received is latched separately
-  std::uint16_t stat1000 = 0;
+  // Negotiating. A PHY whose LPA stays stale (catalog.cpp,
+  // lpa-stale-after-link-drop) keeps ANER and 1000BASE-T status with it, its
+  // page-received latch too: none of them is written while lpa_frozen_.
   if (p.negotiates) {
     // The pages are exchanged before the technology is resolved: the
     // partner's base page (mr_lp_adv_ability) and mr_page_rx are set in
     // COMPLETE ACKNOWLEDGE (Figure 28-16), a state only the exchange of
     // link code words passes through, whether or not there is a common
     // technology.
-    lpa = partner_base_page() | adv::kAck;
-    expansion |= expansion::kLpAnAble;
+    std::uint16_t lpa = partner_base_page() | adv::kAck;
+    std::uint16_t stat1000 = 0;
     if (has_gigabit(spec_.abilities)) {
       if (p.abilities.has(Mode::k1000Half)) stat1000 |= gbit::kLp1000Half;
       if (p.abilities.has(Mode::k1000Full)) stat1000 |= gbit::kLp1000Full;
     }
     if (p.remote_fault) rfault_latched_ = true;  // 22.2.4.2.11
     if (p.legacy_an && spec_.quirks.lpa_zero_with_legacy_partner) lpa = 0;
-    // A PHY whose LPA stays stale keeps ANER and 1000BASE-T status with it
-    // (catalog.cpp, stale-lpa-after-replug), its page-received latch too.
     if (!lpa_frozen_) {
       page_received_latched_ = true;
       regs_[kLpa] = lpa;
-      regs_[kExpansion] = expansion;
+      regs_[kExpansion] = expansion::kLpAnAble;  // page received is the latch above
       regs_[kStat1000] = stat1000;
     }
     auto hcd = (advertised_ & p.abilities).highest();  // Annex 28B.3
@@ -277,7 +274,11 @@ void PhyModel::finish_link(Nanos) {
       return;
     }
     mode_ = half;
-    lpa = tech_bits(ModeSet{*half});
+    if (!lpa_frozen_) {
+      regs_[kLpa] = tech_bits(ModeSet{*half});
+      regs_[kExpansion] = 0;
+      regs_[kStat1000] = 0;
+    }
   }
   an_complete_ = true;
   phase_ = LinkPhase::kUp;
@@ -287,11 +288,6 @@ void PhyModel::finish_link(Nanos) {
     if (mode_speed(*mode_) == 100) regs_[kBmcr] |= bmcr::kSpeed100;
     if (mode_speed(*mode_) == 1000) regs_[kBmcr] |= bmcr::kSpeed1000;
     if (mode_full_duplex(*mode_)) regs_[kBmcr] |= bmcr::kFullDuplex;
-  }
-  if (!lpa_frozen_) {
-    regs_[kLpa] = lpa;
-    regs_[kExpansion] = expansion;
-    regs_[kStat1000] = stat1000;
   }
 }
 
