@@ -269,11 +269,12 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
     ++unreproduced;
   });
+  const std::string replay = replay_options(c.env) + wall_budget_option(ro.supervisor);
   // A campaign cut short gives no verdict of its own: the findings it
   // recorded before are findings, and without one the cause is the error.
   if (!cut_short.empty()) {
     if (found.empty()) return report_error(fail(cut_short).error());
-    print_findings(found, *impls, replay_options(c.env) + wall_budget_option(ro.supervisor), false);
+    print_findings(found, *impls, replay, false);
     fmt::print("Note: {}; the finding(s) above are what it recorded before it stopped.\n", cut_short);
     return kExitFailure;
   }
@@ -289,8 +290,7 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
                unreproduced, raw_dir.string());
     return kExitFailure;
   }
-  return print_findings(found, *impls, replay_options(c.env) + wall_budget_option(ro.supervisor),
-                        a.replay.empty() && !a.extra.empty());
+  return print_findings(found, *impls, replay, a.replay.empty() && !a.extra.empty());
 }
 
 }  // namespace
