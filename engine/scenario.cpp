@@ -1253,14 +1253,46 @@ std::atomic<std::uint64_t> g_safety_net_hits{0};
 // read: yaml-cpp 0.7's LoadAll loops for ever, allocating, on input its
 // parser cannot advance over (", y"; found by the parser fuzzer), handing
 // back empty documents.
+//
+// And the first quoted scalar whose closing quote the text does not hold:
+// yaml-cpp 0.7 reads a quote left open to the end of the file as a scalar
+// ending there (`name: "x` as the last line ran; as an expectation's last
+// line it read a trailing space into the expected text), where YAML makes
+// it an error.
 struct DocumentScan {
-  std::optional<YAML::Mark> second_document, first_alias;
+  std::optional<YAML::Mark> second_document, first_alias, unclosed_quote;
+  // More empty documents follow than are read: text yaml-cpp cannot
+  // advance over, or --- after --- past the bound.
+  bool documents_unbounded = false;
+  int last_line = 0;  // the first document's last node's line (0-based)
 };
+
+// Whether the quoted scalar opening at text[open] (a ' or ") is closed.
+bool quote_closed(const std::string& text, std::size_t open) {
+  const char q = text[open];
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;  // an escape: the next character is the escaped one
+    } else if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside a single-quoted scalar
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 DocumentScan scan_documents(const std::string& text) {
   struct Marks final : YAML::EventHandler {
-    std::optional<YAML::Mark> first_node, first_alias;
+    explicit Marks(const std::string& text) : text(text) {}
+    const std::string& text;
+    std::optional<YAML::Mark> first_node, first_alias, unclosed_quote;
+    int last_line = 0;
     void note(const YAML::Mark& m) {
       if (!first_node) first_node = m;
+      last_line = std::max(last_line, m.line);
     }
     void OnDocumentStart(const YAML::Mark&) override {}
     void OnDocumentEnd() override {}
@@ -1269,7 +1301,13 @@ DocumentScan scan_documents(const std::string& text) {
       note(m);
       if (!first_alias) first_alias = m;
     }
-    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override {
+      note(m);
+      // The mark is at the scalar's first character: its quote, if quoted.
+      const auto at = static_cast<std::size_t>(m.pos);
+      if (!unclosed_quote && at < text.size() && (text[at] == '"' || text[at] == '\'') && !quote_closed(text, at))
+        unclosed_quote = m;
+    }
     void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
       note(m);
     }
@@ -1282,21 +1320,26 @@ DocumentScan scan_documents(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   DocumentScan out;
-  Marks first;
+  Marks first(text);
   if (!parser.HandleNextDocument(first)) return out;
   out.first_alias = first.first_alias;
+  out.unclosed_quote = first.unclosed_quote;
+  out.last_line = first.last_line;
   // Past empty documents too (`---` twice, `...` then `---`): one with a
   // node after them would otherwise be dropped. At most 64 of them: past
-  // that the text is what LoadAll would loop on (the checks after the load
-  // refuse it).
+  // that the text is what LoadAll would loop on, or a document hidden
+  // behind more markers than are read; either is refused.
   for (int i = 0; i < 64; ++i) {
-    Marks next;
+    Marks next(text);
     if (!parser.HandleNextDocument(next)) return out;
     if (next.first_node) {
       out.second_document = next.first_node;
       return out;
     }
   }
+  // Only after a scenario: a first document with nothing in it is said
+  // by the load's own check (the parser read nothing from a line on).
+  out.documents_unbounded = first.first_node.has_value();
   return out;
 }
 }  // namespace
@@ -1343,6 +1386,29 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
       return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
                               "put this one in a file of its own",
                               file, second->line + 1, second->column + 1));
+    if (const auto& quote = scan.unclosed_quote)
+      return fail(fmt::format("{}:{}:{}: not valid YAML: this quoted scalar's closing {} is missing (the text to the end "
+                              "of the file would be its value)",
+                              file, quote->line + 1, quote->column + 1,
+                              text[static_cast<std::size_t>(quote->pos)] == '"' ? "\"" : "'"));
+    if (scan.documents_unbounded) {
+      // The first line after the scenario's last node that is neither blank
+      // nor a comment: where what cannot be read starts.
+      std::istringstream lines(text);
+      int n = 0;
+      int at = scan.last_line + 2;
+      for (std::string line; std::getline(lines, line);)
+        if (++n > scan.last_line + 1) {
+          const auto c = line.find_first_not_of(" \t\r");
+          if (c != std::string::npos && line[c] != '#') {
+            at = n;
+            break;
+          }
+        }
+      return fail(fmt::format("{}:{}:1: not valid YAML after the scenario: more than 64 further documents (--- "
+                              "markers), or text the YAML parser cannot read past; a scenario file holds one scenario",
+                              file, at));
+    }
     if (const auto& alias = scan.first_alias)
       return fail(
           fmt::format("{}:{}:{}: a YAML alias (*name): refdrv does not take aliases (what it says of the "

@@ -286,6 +286,23 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
               HasSubstr("test.yaml:6:1: a second YAML document (after ---)"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps: [attach]\n...\n---\n...\n---\nname: y\n"),
               HasSubstr("test.yaml:8:1: a second YAML document (after ---)"));
+  // Past the 64 empty documents the scan reads, a document was dropped.
+  std::string hidden = "name: x\nmodels: [AX88772A]\nsteps: [attach]\n";
+  for (int i = 0; i < 70; ++i) hidden += "---\n";
+  EXPECT_THAT(error_of(hidden + "name: y\nmodels: [AX88772A]\nsteps: [start]\n"),
+              HasSubstr("test.yaml:4:1: not valid YAML after the scenario: more than 64 further documents"));
+  // A quote left open to the end of the file: yaml-cpp read it as a value.
+  EXPECT_THAT(error_of("models: [AX88772C]\nsteps: [attach]\nname: \"link-up\n"),
+              HasSubstr("test.yaml:3:7: not valid YAML: this quoted scalar's closing \" is missing"));
+  EXPECT_THAT(error_of("name: 'x\nmodels: [AX88772C]\nsteps: [attach]\n"),
+              HasSubstr("test.yaml:1:7: not valid YAML: this quoted scalar's closing ' is missing"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772C]\nsteps:\n  - expect:\n      driver: \"Asix Electronics AX88772C\n"),
+              HasSubstr("test.yaml:5:15: not valid YAML: this quoted scalar's closing \" is missing"));
+  // Closed ones, with the quote escaped inside them, still parse.
+  auto quoted = parse_scenario("name: \"a \\\" b\"\ndescription: 'it''s'\nmodels: [AX88772C]\nsteps: [attach]\n", "t");
+  ASSERT_TRUE(quoted) << quoted.error().message;
+  EXPECT_EQ(quoted->name, "a \" b");
+  EXPECT_EQ(quoted->description, "it's");
   // Numbers: a leading zero is neither octal nor decimal here, but refused;
   // a returns outside what the call can give is refused, not truncated.
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - mdio-write: {register: 16, value: 0100}\n"),
