@@ -122,23 +122,33 @@ std::string machine_failure(const std::string& log) {
   return {};
 }
 
+namespace {
+// Why a logged command that exited `st` failed for a reason of this
+// machine's, or nothing: killed itself (128 + the signal), or a tool in it
+// killed or starved. Only the log's last lines are searched: a log that
+// several steps append to holds the earlier ones' output too.
+std::string machine_failure_of(const Command& cmd, int st) {
+  return st > 128 ? fmt::format("killed by signal {}", st - 128) : machine_failure(tail_of(cmd.log, 200));
+}
+
+Error machine_failed(const Command& cmd, const std::string& what, int st, const std::string& machine) {
+  return Error{
+      fmt::format("{} failed (exit status {}) for a reason of this machine's, not the tree's code ({}); run "
+                  "it again with more memory or disk. Last lines of {}:\n{}",
+                  what, st, machine, cmd.log.string(), tail_of(cmd.log, 15))};
+}
+}  // namespace
+
 Result<void> run_logged(const Command& cmd, const std::string& what) {
   auto st = run(cmd);
   if (!st) return std::unexpected(st.error());
   if (*st == 0) return {};
   const std::string tail = tail_of(cmd.log, 15);
-  // Killed itself (128 + the signal), or a tool in it killed or starved:
-  // no verdict on the tree's code (check --commits said "does not build",
-  // refdrv mutate "stillborn", which leaves the mutant out of the score).
-  // Only the log's last lines are searched: a log that several steps
-  // append to holds the earlier ones' output too.
-  const std::string machine =
-      *st > 128 ? fmt::format("killed by signal {}", *st - 128) : machine_failure(tail_of(cmd.log, 200));
-  if (!machine.empty())
-    return fail(
-        fmt::format("{} failed (exit status {}) for a reason of this machine's, not the tree's code ({}); run "
-                    "it again with more memory or disk. Last lines of {}:\n{}",
-                    what, *st, machine, cmd.log.string(), tail));
+  // No verdict on the tree's code then (check --commits said "does not
+  // build", refdrv mutate "stillborn", which leaves the mutant out of the
+  // score).
+  if (const std::string machine = machine_failure_of(cmd, *st); !machine.empty())
+    return std::unexpected(machine_failed(cmd, what, *st, machine));
   // It ran, and the tree's build failed (a tool that cannot run is run()'s error).
   return fail_build(
       fmt::format("{} failed (exit status {}). Last lines of {}:\n{}", what, *st, cmd.log.string(), tail));
@@ -379,17 +389,41 @@ Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std
     fs::path src = k.tree.root / fs::path(o).replace_extension(".c");
     if (fs::exists(src)) lib_targets.emplace_back(o);
   }
-  // -k: a lib file this tree does not build is simply left out.
-  (void)run(k.make(lib_targets));
+  // -k: a lib file this tree does not build is simply left out. Not one
+  // the machine failed to build (killed, out of memory or disk): the
+  // configure would be recorded as done, and the missing lib functions
+  // stubs in every later run, until the tree changed.
+  const Command lib = k.make(lib_targets);
+  auto st = run(lib);
+  if (!st) return std::unexpected(st.error());
+  if (*st != 0)
+    if (const std::string machine = machine_failure_of(lib, *st); !machine.empty())
+      return std::unexpected(machine_failed(lib, "building lib/ with kbuild", *st, machine));
   return {};
 }
 
+// The C compiler kbuild runs (`gcc` on PATH): its path and version. The
+// configure probes it (CONFIG_CC_VERSION_TEXT, every cc-option) and the
+// saved compile lines name it only as `gcc`, so without it in the key a
+// configured tree outlived an upgrade of the compiler, and so did every
+// object compiled from it. Once per process.
+const std::string& c_compiler_identity() {
+  static const std::string id = [] {
+    const auto version = capture(Command{{"gcc", "--version"}, {}, {}, {}});
+    std::error_code ec;
+    const fs::path path = find_on_path("gcc");
+    return (path.empty() ? std::string("gcc (not on PATH)") : fs::weakly_canonical(path, ec).string()) + "\n" +
+           (version ? version->substr(0, version->find('\n')) : std::string("(gcc --version failed)"));
+  }();
+  return id;
+}
+
 // What a configured tree depends on besides the tree's own files: its
-// version, the fragment, the recipe, the Rust toolchain and the
-// bindgen-compat that generated its bindings.
+// version, the fragment, the recipe, the C compiler, the Rust toolchain and
+// the bindgen-compat that generated its bindings.
 std::string config_identity(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
                             const RustToolchain* rust) {
-  return tree.version + "\n" + fragment + kRecipeVersion +
+  return tree.version + "\n" + fragment + kRecipeVersion + "\n" + c_compiler_identity() +
          (rust ? "\n" + rust->describe() + "\n" + rust->rustc + "\n" + rust->lib_src + "\n" +
                      hash_hex(read_file(data / "kernel/bindgen-compat").value_or(""))
                : "");
@@ -1214,8 +1248,12 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
                    const std::vector<KernelObject>& objects, const FileIdentities& at_start) {
   const fs::path file = kb.parent_path() / kRecordFile;
   if (fs::exists(file)) return;
-  std::set<std::string> own;
-  for (const auto& k : objects) own.merge(own_sources_of(tree, kb, k));
+  OwnSources own;
+  for (const auto& k : objects) {
+    const fs::path obj(k.path);
+    const std::string cmd = (obj.parent_path() / ("." + obj.filename().string() + ".cmd")).string();
+    for (const auto& src : own_sources_of(tree, kb, k)) own[src].insert(cmd);
+  }
   auto rec = record_tree(tree.root, kb, own);
   Result<void> written = rec ? Result<void>{} : std::unexpected(rec.error());
   if (rec) {
@@ -1520,7 +1558,12 @@ Result<BuiltKernel> derived_build(const BuiltKernel& parent, const LinuxTree& tr
     if (opt.coverage && !parent.coverage && instrumented_for_coverage(k.path)) here = true;
     if (rerooting)
       for (const auto& rel : own_sources_of(parent.tree, b.kbuild_dir, pk))
-        if (!same_content(parent.tree.root / rel, tree.root / rel)) {
+        // A source outside the tree (the toolchain's `core`, named relative
+        // to the base) is the one file for both: it is no difference of
+        // this tree's. (Appended to a tree deeper in the file system than
+        // the base it named nothing, so `core` and every crate on it were
+        // compiled again.)
+        if (!rel.starts_with("../") && !same_content(parent.tree.root / rel, tree.root / rel)) {
           differing.insert(rel);
           here = true;
         }

@@ -7,16 +7,63 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <string_view>
 
 extern char** environ;
 
 namespace refdrv::kernel {
 
 namespace {
+
+// Variables of the user's environment that kbuild, gcc or make read and
+// that no cache key of refdrv's holds: whichever run configured a tree
+// first would bake them into its compile lines (KCFLAGS=-DDEBUG, LLVM=1,
+// W=1 through MAKEFLAGS), and every later run, and every tree reusing that
+// configuration, would build with them; gcc's CPATH and the like would
+// change what a compile includes without a word. refdrv's builds are its
+// own, so its commands run without them (docs/drivers.md).
+bool changes_the_build(std::string_view entry) {
+  static constexpr std::array<std::string_view, 31> kNames = {"KCFLAGS",
+                                                              "KCPPFLAGS",
+                                                              "KAFLAGS",
+                                                              "KRUSTFLAGS",
+                                                              "KBUILD_CFLAGS",
+                                                              "KBUILD_AFLAGS",
+                                                              "KBUILD_LDFLAGS",
+                                                              "KBUILD_EXTRA_SYMBOLS",
+                                                              "KBUILD_OUTPUT",
+                                                              "KCONFIG_CONFIG",
+                                                              "LLVM",
+                                                              "LLVM_IAS",
+                                                              "CROSS_COMPILE",
+                                                              "ARCH",
+                                                              "SUBARCH",
+                                                              "CC",
+                                                              "HOSTCC",
+                                                              "LD",
+                                                              "W",
+                                                              "C",
+                                                              "CPATH",
+                                                              "C_INCLUDE_PATH",
+                                                              "LIBRARY_PATH",
+                                                              "GCC_EXEC_PREFIX",
+                                                              "COMPILER_PATH",
+                                                              "DEPENDENCIES_OUTPUT",
+                                                              "SUNPRO_DEPENDENCIES",
+                                                              "MAKEFLAGS",
+                                                              "MFLAGS",
+                                                              "GNUMAKEFLAGS",
+                                                              "MAKEFILES"};
+  const auto eq = entry.find('=');
+  const std::string_view name = entry.substr(0, eq);
+  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+}
 
 struct SpawnResult {
   pid_t pid = -1;
@@ -29,7 +76,8 @@ SpawnResult spawn(const Command& cmd, int out_fd, int err_fd) {
   argv.push_back(nullptr);
 
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  for (char** e = environ; *e; ++e)
+    if (!changes_the_build(*e)) env_strings.emplace_back(*e);
   for (const auto& e : cmd.env) env_strings.push_back(e);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());

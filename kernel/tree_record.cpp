@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <vector>
@@ -16,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kHeader = "# refdrv tree record 1";
+// 2: directory listings (D lines), every header under include/ and
+// arch/x86/include/, a compiled source another step reads kept.
+constexpr std::string_view kHeader = "# refdrv tree record 2";
 
 // A file's state as stat() gives it (no content hash).
 FileState stat_state(const struct stat& st) {
@@ -38,6 +41,20 @@ bool same_identity(const FileState& a, const FileState& b) {
 bool build_file_name(const std::string& name) {
   return name.rfind("Makefile", 0) == 0 || name.rfind("Kbuild", 0) == 0 || name.rfind("Kconfig", 0) == 0 ||
          (name.size() > 3 && name.compare(name.size() - 3, 3, ".mk") == 0);
+}
+
+// A directory entry that can change a build when added or removed: a
+// subdirectory (a header directory earlier on an include path), a build or
+// configuration file (kbuild reads a directory's Kbuild before its
+// Makefile), a header (one that shadows another on the include path).
+// Hidden names and everything else (editor backups, a patch's .rej) are
+// left out: adding one changes no build.
+bool listed(const fs::directory_entry& e) {
+  const std::string n = e.path().filename().string();
+  if (n.empty() || n[0] == '.') return false;
+  std::error_code ec;
+  if (e.is_directory(ec)) return true;
+  return build_file_name(n) || n.ends_with(".h");
 }
 
 template <typename T>
@@ -94,14 +111,40 @@ std::set<std::string> cmd_tree_files(const fs::path& cmd_file, const fs::path& r
   return out;
 }
 
-Result<TreeRecord> record_tree(const fs::path& root, const fs::path& kb, const std::set<std::string>& own_sources) {
+std::optional<std::vector<std::string>> listed_entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (listed(e)) names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
+  if (ec) return std::nullopt;
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string directory_listing(const fs::path& dir) {
+  const auto names = listed_entries(dir);
+  if (!names) return "(unreadable)";
+  std::string all;
+  for (const auto& n : *names) all += n + "\n";
+  return hash_hex(all);
+}
+
+Result<TreeRecord> record_tree(const fs::path& root, const fs::path& kb, const OwnSources& own_sources) {
   std::set<std::string> names;
+  // The sources refdrv compiles that a step other than their own object's
+  // reads too (bindgen reads rust/helpers/helpers.c for the bindings of
+  // the Rust helpers): their content decides a generated file.
+  std::set<std::string> read_elsewhere;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(kb, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const std::string n = it->path().filename().string();
     if (n.size() > 5 && n[0] == '.' && n.compare(n.size() - 4, 4, ".cmd") == 0 && it->is_regular_file()) {
       auto files = cmd_tree_files(it->path(), root);
+      const std::string cmd = it->path().lexically_relative(kb).string();
+      for (const auto& f : files)
+        if (const auto o = own_sources.find(f); o != own_sources.end() && !o->second.contains(cmd))
+          read_elsewhere.insert(f);
       names.insert(files.begin(), files.end());
     }
   }
@@ -115,19 +158,32 @@ Result<TreeRecord> record_tree(const fs::path& root, const fs::path& kb, const s
     }
     if (!it->is_regular_file()) continue;
     const std::string parent = it->path().parent_path().filename().string();
-    if (build_file_name(it->path().filename().string()) || rel.rfind("scripts/", 0) == 0 ||
-        rel.rfind("rust/", 0) == 0 || parent == "configs")
+    // Every header of the include directories, not only those a kbuild
+    // object read: refdrv's emulation is compiled against them too
+    // (include/linux/utsname.h, which no object of the configure reads).
+    if (build_file_name(it->path().filename().string()) || rel.starts_with("scripts/") || rel.starts_with("rust/") ||
+        rel.starts_with("include/") || rel.starts_with("arch/x86/include/") || parent == "configs")
       names.insert(rel);
   }
   if (ec) return fail(fmt::format("cannot read the tree {}: {}", root.string(), ec.message()));
   TreeRecord r;
   r.root = root;
   for (const auto& rel : names) {
-    if (own_sources.contains(rel)) continue;
+    if (own_sources.contains(rel) && !read_elsewhere.contains(rel)) continue;
     auto s = file_state(root / rel);
     if (!s) continue;  // a directory named in a command line, a file kbuild made and removed
     r.files.emplace(rel, std::move(*s));
   }
+  // The listing of every directory on the way to a recorded file, the
+  // tree's own included: a file the record cannot name because it did not
+  // exist then (a Kbuild beside a Makefile, a header that shadows one) is
+  // a new entry there.
+  std::set<std::string> dirs = {"."};
+  for (const auto& [rel, state] : r.files)
+    for (fs::path d = fs::path(rel).lexically_normal().parent_path(); !d.empty() && !d.string().starts_with("..");
+         d = d.parent_path())
+      if (!dirs.insert(d.string()).second) break;
+  for (const auto& d : dirs) r.dirs.emplace(d, directory_listing(root / d));
   return r;
 }
 
@@ -136,6 +192,7 @@ std::string format_record(const TreeRecord& r) {
                                 r.config_key);
   for (const auto& [rel, s] : r.files)
     out += fmt::format("F\t{}\t{}\t{}\t{}\t{}\t{}\n", s.hash, s.size, s.mtime_ns, s.dev, s.ino, rel);
+  for (const auto& [rel, listing] : r.dirs) out += fmt::format("D\t{}\t{}\n", listing, rel);
   return out;
 }
 
@@ -174,6 +231,8 @@ Result<TreeRecord> parse_record(std::string_view text) {
           !parse_number(f[5], s.ino) || f[6].empty())
         return bad();
       r.files.emplace(std::string(f[6]), std::move(s));
+    } else if (f[0] == "D" && f.size() == 3 && !f[1].empty() && !f[2].empty()) {
+      r.dirs.emplace(std::string(f[2]), std::string(f[1]));
     } else {
       return bad();
     }
@@ -191,6 +250,10 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
       refreshed = true;
     }
   }
+  for (const auto& [rel, listing] : r.dirs)
+    if (directory_listing(root / rel) != listing)
+      return rel == "." ? std::string("the tree's top directory (a file or directory added or removed)")
+                        : rel + "/ (a file or directory added or removed)";
   return std::nullopt;
 }
 

@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/error.hpp"
 
@@ -59,16 +60,33 @@ struct TreeRecord {
   std::string version;
   std::string config_key;  // what else went in: fragment, toolchain, recipe
   std::map<std::string, FileState> files;  // tree-relative path -> state
+  // Tree-relative directory ("." the top) -> the hash of its entries that
+  // can change a build when added or removed (subdirectories, build files,
+  // headers): every directory on the way to a recorded file.
+  std::map<std::string, std::string> dirs;
 };
+
+// The sources refdrv compiles itself, each with the .cmd files (relative to
+// the kbuild directory) of the objects it is compiled into.
+using OwnSources = std::map<std::string, std::set<std::string>>;
+
+// The entries of `dir` a directory listing of the record holds (see
+// TreeRecord::dirs), sorted, a subdirectory's with a trailing '/'; nullopt
+// if it cannot be read.
+[[nodiscard]] std::optional<std::vector<std::string>> listed_entries(const std::filesystem::path& dir);
 
 // The record of the tree at `root`, configured in `kb`: every file of the
 // tree that a .cmd file of kbuild's output names (sources and headers of
 // every object and generated file, the scripts run), every Makefile, Kbuild
-// and Kconfig file, everything under scripts/ and rust/ and the configs/
-// fragments tinyconfig reads, except `own_sources`: the sources refdrv
-// recompiles itself, which a tree reusing this configuration may change.
+// and Kconfig file, everything under scripts/, rust/, include/ and
+// arch/x86/include/ and the configs/ fragments tinyconfig reads, except
+// `own_sources`: the sources refdrv recompiles itself, which a tree reusing
+// this configuration may change; one that the .cmd file of another object
+// than its own names is recorded all the same (bindgen's input
+// rust/helpers/helpers.c). And the listing of each directory on the way to
+// a recorded file (TreeRecord::dirs).
 Result<TreeRecord> record_tree(const std::filesystem::path& root, const std::filesystem::path& kb,
-                               const std::set<std::string>& own_sources);
+                               const OwnSources& own_sources);
 
 // The tree files a .cmd file names (absolute paths under `root`, made
 // relative): its source_ and deps_ entries and the words of its command.
@@ -79,7 +97,8 @@ Result<TreeRecord> record_tree(const std::filesystem::path& root, const std::fil
 Result<TreeRecord> parse_record(std::string_view text);
 
 // The first recorded file whose content under `root` differs from the
-// record (a missing file differs), or nullopt. A file with new stat data
+// record (a missing file differs), or the first recorded directory whose
+// listing does, or nullopt. A file with new stat data
 // and the recorded content has its stat data updated in `r` (`refreshed`).
 [[nodiscard]] std::optional<std::string> first_difference(TreeRecord& r, const std::filesystem::path& root,
                                                           bool& refreshed);

@@ -272,6 +272,21 @@ TEST_F(FakeTree, AConfiguredTreeIsRefusedBecauseRefdrvNeverWritesIntoIt) {
   EXPECT_THAT(open_tree(root_).error().message, HasSubstr("configured in place"));
 }
 
+// What the user's environment would add to kbuild's and gcc's commands
+// (KCFLAGS, LLVM, W=1 through MAKEFLAGS, gcc's CPATH) is in no cache key:
+// the first run to configure a tree baked it into every later run's build.
+// refdrv's commands run without it; what refdrv itself passes stays.
+TEST(Commands, RunWithoutTheEnvironmentThatWouldChangeABuild) {
+  const std::vector<std::pair<const char*, const char*>> set = {
+      {"KCFLAGS", "-DDEBUG"}, {"LLVM", "1"}, {"MAKEFLAGS", "W=1"}, {"CPATH", "/tmp/x"}, {"REFDRV_KEPT", "yes"}};
+  for (const auto& [name, value] : set) ::setenv(name, value, 1);
+  auto out = capture(Command{
+      {"sh", "-c", "echo \"[$KCFLAGS][$LLVM][$MAKEFLAGS][$CPATH][$REFDRV_KEPT][$ARCH]\""}, {}, {}, {"ARCH=x86_64"}});
+  for (const auto& [name, value] : set) ::unsetenv(name);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(*out, "[][][][][yes][x86_64]\n");
+}
+
 TEST(UserspaceFlags, AdaptsTheKbuildCompileLine) {
   const std::vector<std::string> kbuild = {
       "gcc", "-Wp,-MMD,drivers/net/phy/.phy.o.d", "-nostdinc", "-I./include", "-include", "./include/x.h",

@@ -171,7 +171,11 @@ std::map<std::string, std::filesystem::path> altered_error_path_overlay() {
 }
 
 std::filesystem::path altered_tree() {
-  return altered_copy("copy-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
+  // Deeper in the file system than Debian's tree it reuses: the base's
+  // Rust `core`, named relative to the base, named nothing under it, and
+  // every crate was compiled again (Check.ADriverCopyWithoutTheResetToggle...
+  // asserts the one object).
+  return altered_copy("nested/two-deep/copy-6.12-asix-no-toggle", "drivers/net/phy/ax88796b.c",
                       "\tret = phy_write(phydev, MII_BMCR, 0);\n\tif (ret < 0)\n\t\treturn ret;\n", "");
 }
 
@@ -185,12 +189,14 @@ std::filesystem::path altered_rust_abstraction_tree() {
 std::filesystem::path linux_git_repo() {
   namespace fs = std::filesystem;
   const fs::path src = environment("6.12").tree().root;
-  // (-2: the branch build-fails joined; -3: the files below only. The
+  // (-2: the branch build-fails joined; -3: the files below only; -4: and
+  // what the record's directories list. The
   // repository of an earlier version is removed.)
-  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12-3";
+  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12-4";
   auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
   if (fs::exists(repo / "READY")) return repo;
   fs::remove_all(kernel::cache_root() / "test-trees" / "git-6.12-2");
+  fs::remove_all(kernel::cache_root() / "test-trees" / "git-6.12-3");
   fs::remove_all(repo);
   fs::create_directories(repo);
   const std::vector<std::string> env = {"GIT_DIR=" + (repo / ".git").string(), "GIT_AUTHOR_NAME=refdrv",
@@ -224,6 +230,27 @@ std::filesystem::path linux_git_repo() {
     if (const auto rel = kernel::tree_source(environment("6.12").tree(), k); !rel.starts_with("..")) files.insert(rel);
   if (record)
     for (const auto& [rel, state] : record->files) files.insert(fs::path(rel).lexically_normal().string());
+  // And what each recorded directory lists (its build files, headers and
+  // subdirectories): a checkout without them differs from the record. A
+  // subdirectory nothing above puts a file in gets its first file.
+  if (record)
+    for (const auto& [dir, listing] : record->dirs)
+      for (const auto& name : kernel::listed_entries(src / dir).value_or(std::vector<std::string>{})) {
+        const fs::path rel = (fs::path(dir) / name).lexically_normal();
+        if (!name.ends_with("/")) {
+          files.insert(rel.string());
+          continue;
+        }
+        const std::string prefix = rel.string();  // "dir/sub/" as lexically_normal keeps it
+        if (const auto it = files.lower_bound(prefix); it != files.end() && it->starts_with(prefix)) continue;
+        std::error_code ec;
+        for (auto e = fs::recursive_directory_iterator(src / rel, ec); !ec && e != fs::recursive_directory_iterator();
+             e.increment(ec))
+          if (e->is_regular_file()) {
+            files.insert(e->path().lexically_relative(src).string());
+            break;
+          }
+      }
   const fs::path pathspecs = repo / "pathspecs.tmp";
   {
     std::ofstream out(pathspecs);

@@ -43,7 +43,8 @@ class TreeRecordTest : public ::testing::Test {
     write(tree_ / "drivers/net/phy/ax.c", "#include <linux/phy.h>\nint x;\n");
     write(tree_ / "drivers/net/phy/ax_rust.rs", "// driver\n");
     write(tree_ / "include/linux/phy.h", "struct phy_device;\n");
-    write(tree_ / "include/linux/unused.h", "/* no object includes it */\n");
+    write(tree_ / "drivers/net/phy/unused.h", "/* no object includes it */\n");
+    write(tree_ / "rust/helpers/helpers.c", "#include \"mutex.c\"\n");
     write(tree_ / "scripts/gen.sh", "#!/bin/sh\n");
     write(tree_ / "rust/kernel/lib.rs", "mod net;\n");
     write(tree_ / "rust/macros/lib.rs", "// proc macros\n");
@@ -57,11 +58,21 @@ class TreeRecordTest : public ::testing::Test {
                       "    $(wildcard include/config/PHYLIB) \\\n\ndrivers/net/phy/ax.o: $(deps_drivers/net/phy/ax.o)\n",
                       t));
     write(kb_ / "include/generated/.gen.h.cmd", fmt::format("savedcmd_gen.h := sh {0}/scripts/gen.sh; true\n", t));
+    // bindgen reads the helpers' source, which refdrv compiles itself too.
+    write(kb_ / "rust/helpers/.helpers.o.cmd",
+          fmt::format("savedcmd_rust/helpers/helpers.o := gcc -c {0}/rust/helpers/helpers.c\n", t));
+    write(
+        kb_ / "rust/bindings/.bindings_helpers_generated.rs.cmd",
+        fmt::format("savedcmd_rust/bindings/bindings_helpers_generated.rs := bindgen {0}/rust/helpers/helpers.c\n", t));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   TreeRecord record() {
-    auto r = record_tree(tree_, kb_, {"drivers/net/phy/ax.c", "drivers/net/phy/ax_rust.rs", "rust/kernel/lib.rs"});
+    auto r = record_tree(tree_, kb_,
+                         {{"drivers/net/phy/ax.c", {"drivers/net/phy/.ax.o.cmd"}},
+                          {"drivers/net/phy/ax_rust.rs", {"drivers/net/phy/.ax_rust.o.cmd"}},
+                          {"rust/kernel/lib.rs", {"rust/.kernel.o.cmd"}},
+                          {"rust/helpers/helpers.c", {"rust/helpers/.helpers.o.cmd"}}});
     EXPECT_TRUE(r) << r.error().message;
     return r.value_or(TreeRecord{});
   }
@@ -80,11 +91,56 @@ TEST_F(TreeRecordTest, RecordsHeadersScriptsAndBuildFilesButNotTheSourcesRefdrvC
   const TreeRecord r = record();
   // The header the .cmd names, the script a generated file's command runs,
   // the build and configuration files, rust/ but for the crate source
-  // refdrv compiles; not the driver sources, not an unused header, not the
-  // documentation.
+  // refdrv compiles; the helpers' source, which refdrv compiles but bindgen
+  // reads too; not the driver sources, not a header outside include/ that
+  // nothing includes, not the documentation.
   EXPECT_THAT(paths(r), ElementsAre("Kconfig", "Makefile", "drivers/net/phy/Kconfig.extra", "include/linux/phy.h",
-                                    "kernel/configs/tiny.config", "rust/macros/lib.rs", "scripts/gen.sh"));
+                                    "kernel/configs/tiny.config", "rust/helpers/helpers.c", "rust/macros/lib.rs",
+                                    "scripts/gen.sh"));
   EXPECT_EQ(r.files.at("Makefile").hash, hash_hex("VERSION = 6\n"));
+  // The directories on the way to them, listed.
+  std::vector<std::string> dirs;
+  for (const auto& [d, listing] : r.dirs) dirs.push_back(d);
+  EXPECT_THAT(dirs, ElementsAre(".", "drivers", "drivers/net", "drivers/net/phy", "include", "include/linux", "kernel",
+                                "kernel/configs", "rust", "rust/helpers", "rust/macros", "scripts"));
+}
+
+TEST_F(TreeRecordTest, AFileAddedWhereItCanChangeTheBuildIsADifferenceAnEditorsBackupIsNot) {
+  TreeRecord r = record();
+  bool refreshed = false;
+  // Not an editor's backup, a patch's leftovers, a hidden file, a source.
+  write(tree_ / "drivers/net/phy/ax.c~", "old\n");
+  write(tree_ / "drivers/net/phy/ax.c.rej", "--- a\n");
+  write(tree_ / "drivers/net/phy/.ax.c.swp", "swap\n");
+  write(tree_ / "drivers/net/phy/new.c", "int z;\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
+  // kbuild reads a directory's Kbuild before its Makefile (it was reused
+  // with a Kbuild adding -DDEBUG to phylib's flags, unseen).
+  write(tree_ / "drivers/net/phy/Kbuild", "ccflags-y += -DDEBUG\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "drivers/net/phy/ (a file or directory added or removed)");
+  fs::remove(tree_ / "drivers/net/phy/Kbuild");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
+  // A header that can shadow another on an include path; a directory of them.
+  write(tree_ / "include/linux/mdio.h", "/* new */\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "include/linux/ (a file or directory added or removed)");
+  fs::remove(tree_ / "include/linux/mdio.h");
+  write(tree_ / "include/net/phy.h", "/* new */\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "include/ (a file or directory added or removed)");
+  fs::remove_all(tree_ / "include/net");
+  fs::create_directories(tree_ / "arch");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "the tree's top directory (a file or directory added or removed)");
+  fs::remove_all(tree_ / "arch");
+  // The helpers' source is recorded: a change to it reconfigures.
+  write(tree_ / "rust/helpers/helpers.c", "#include \"mutex.c\"\n#include \"new.c\"\n");
+  EXPECT_EQ(first_difference(r, tree_, refreshed), "rust/helpers/helpers.c");
+  // A listing differs as a file does when read back.
+  r.version = "6";
+  auto back = parse_record(format_record(r));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(first_difference(*back, tree_, refreshed), "rust/helpers/helpers.c");
+  write(tree_ / "rust/helpers/helpers.c", "#include \"mutex.c\"\n");
+  write(tree_ / "drivers/net/phy/Kbuild", "ccflags-y += -DDEBUG\n");
+  EXPECT_EQ(first_difference(*back, tree_, refreshed), "drivers/net/phy/ (a file or directory added or removed)");
 }
 
 TEST_F(TreeRecordTest, AChangedHeaderOrBuildFileIsNamedAChangedDriverSourceIsNot) {
@@ -93,7 +149,7 @@ TEST_F(TreeRecordTest, AChangedHeaderOrBuildFileIsNamedAChangedDriverSourceIsNot
   EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
   write(tree_ / "drivers/net/phy/ax.c", "int y;\n");
   write(tree_ / "rust/kernel/lib.rs", "mod net; mod other;\n");
-  write(tree_ / "include/linux/unused.h", "/* changed */\n");
+  write(tree_ / "drivers/net/phy/unused.h", "/* changed */\n");
   EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
   write(tree_ / "include/linux/phy.h", "struct phy_device { int changed; };\n");
   EXPECT_EQ(first_difference(r, tree_, refreshed), "include/linux/phy.h");
@@ -250,8 +306,12 @@ TEST_F(TreeRecordTest, TheRecordReadsBackAndABrokenOneIsAnError) {
   EXPECT_THAT(parse_record("# something else\n").error().message, HasSubstr("not a tree record"));
   const std::string text = format_record(r);
   EXPECT_THAT(parse_record(text + "F\tabc\tnot-a-number\t1\t2\t3\tx\n").error().message,
-              HasSubstr(fmt::format("line {}: malformed", 5 + r.files.size())));
-  EXPECT_THAT(parse_record("# refdrv tree record 1\nversion\t6.12\n").error().message, HasSubstr("incomplete"));
+              HasSubstr(fmt::format("line {}: malformed", 5 + r.files.size() + r.dirs.size())));
+  EXPECT_EQ(back->dirs, r.dirs);
+  // A record of an older refdrv, without the directory listings, is none.
+  EXPECT_THAT(parse_record("# refdrv tree record 1\nroot\t/l\nversion\t6.12\n").error().message,
+              HasSubstr("not a tree record"));
+  EXPECT_THAT(parse_record("# refdrv tree record 2\nversion\t6.12\n").error().message, HasSubstr("incomplete"));
 }
 
 TEST_F(TreeRecordTest, CmdFilesNameTheTreeFilesOfTheirCommandsAndDependencies) {
