@@ -217,6 +217,23 @@ struct Generator {
           replace(from == " && " || from == " || " ? "logical" : "relational", p, from.size(), to);
   }
 
+  // Whether a condition is one == or != comparison, outside any
+  // parentheses, and nothing else joined to it: its negation is the
+  // operator's mutant (`!(a == b)` is `a != b`), one change of meaning.
+  static bool one_equality(std::string_view cond) {
+    int depth = 0, equalities = 0;
+    for (std::size_t i = 0; i < cond.size(); ++i) {
+      const char ch = cond[i];
+      if (ch == '(' || ch == '[') ++depth;
+      if (ch == ')' || ch == ']') --depth;
+      if (depth != 0) continue;
+      const std::string_view rest = cond.substr(i);
+      if (rest.starts_with(" == ") || rest.starts_with(" != ")) ++equalities;
+      if (rest.starts_with(" && ") || rest.starts_with(" || ") || rest.starts_with(" ? ")) return false;
+    }
+    return equalities == 1;
+  }
+
   void negated_conditions() {
     for (std::size_t p = src.find("if "); p != std::string::npos; p = src.find("if ", p + 1)) {
       if ((p > 0 && ident_char(src[p - 1])) || !all_code(code, p, 3)) continue;
@@ -231,6 +248,7 @@ struct Generator {
         }
         if (e >= src.size()) continue;
         const std::string cond = src.substr(p + 4, e - p - 4);
+        if (one_equality(cond)) continue;
         replace("negated condition", p, e + 1 - p, "if (!(" + cond + "))");
       } else {
         if (src.compare(p + 3, 4, "let ") == 0) continue;
@@ -255,6 +273,7 @@ struct Generator {
         while (end > p + 3 && (src[end - 1] == ' ' || src[end - 1] == '\n' || src[end - 1] == '\t')) --end;
         if (end <= p + 3) continue;
         const std::string cond = src.substr(p + 3, end - p - 3);
+        if (one_equality(cond)) continue;
         replace("negated condition", p, end - p, "if !(" + cond + ")");
       }
     }
@@ -280,8 +299,31 @@ struct Generator {
       // 0xfffffff0) ignores its revision nibble: off by one in the model number.
       static const std::string kModelMask = "new_with_model_mask(";
       const bool model_id = p >= kModelMask.size() && src.compare(p - kModelMask.size(), kModelMask.size(), kModelMask) == 0;
+      // On integers `x < N + 1` is `x <= N`, `x >= N + 1` is `x > N`, and
+      // `N + 1 > x` and `N + 1 <= x` are `N >= x` and `N < x`: the relational
+      // operator's mutant, so one change of meaning was scored twice.
+      const auto before = [&](std::string_view op) {
+        return p >= op.size() && std::string_view(src).substr(p - op.size(), op.size()) == op;
+      };
+      const auto after = [&](std::string_view op) {
+        return std::string_view(src).substr(p + lit.size(), op.size()) == op;
+      };
+      if (before(" < ") || before(" >= ") || after(" > ") || after(" <= ")) continue;
+      // C's and C++'s leading 0 is octal (Rust's is decimal: 0o is octal).
+      const bool octal = !hex && lang != MutantLang::kRust && lit.size() > 1 && lit[0] == '0';
+      if (octal) {
+        const auto [oend, oec] = std::from_chars(lit.data() + 1, lit.data() + lit.size(), v, 8);
+        if (oec != std::errc() || oend != lit.data() + lit.size()) continue;
+      }
       const unsigned long long to = v + (model_id ? 0x10 : 1);
-      replace("constant", p, lit.size(), hex ? fmt::format("0x{:x}", to) : std::to_string(to));
+      // The literal as written, one more: its digits' count and case kept
+      // (0x003b1861 -> 0x003b1862, not 0x3b1862).
+      const bool upper = hex && std::any_of(lit.begin() + 2, lit.end(), [](char ch) { return ch >= 'A' && ch <= 'F'; });
+      const int width = hex ? static_cast<int>(lit.size()) - 2 : 0;
+      replace("constant", p, lit.size(),
+              hex     ? (upper ? fmt::format("0x{:0{}X}", to, width) : fmt::format("0x{:0{}x}", to, width))
+              : octal ? fmt::format("0{:o}", to)
+                      : std::to_string(to));
     }
   }
 
@@ -312,13 +354,17 @@ struct Generator {
     static const std::regex c_call(R"(^\s*[a-z_][a-z0-9_]*\(.*\);\s*$)");
     static const std::regex c_init(R"(^\s*\.[a-z_][a-z0-9_]*\s*=.*,\s*$)");
     static const std::regex c_field_store(R"(^\s*[a-z_][a-z0-9_]*(->|\.)[a-z_][a-z0-9_]*\s*=[^=].*;\s*$)");
-    static const std::regex c_unbraced(R"(^\s*((if|for|while)\b.*\)|else)\s*$)");
+    // An unbraced if, else if, else (after a closing brace too) or loop.
+    static const std::regex c_unbraced(R"(^\s*(\}\s*)?((else\s+)?(if|for|while)\b.*\)|else)\s*$)");
     static const std::regex rust_call(R"(^\s*[a-z_][a-z0-9_]*(\.|::)[a-z_][a-z0-9_.:]*\(.*\);\s*$)");
     static const std::regex rust_try(R"(^(\s*)(.+)\?;\s*$)");
     static const std::regex rust_const(R"(^\s*const [A-Z_][A-Z0-9_]*\s*:.*;\s*$)");
     static const std::regex cxx_try(R"(^(\s*)TRY\((.*)\);\s*$)");
     static const std::regex cxx_ignored(R"(^\s*std::ignore = .*;\s*$)");
     static const std::regex cxx_const(R"(^\s*static constexpr [A-Za-z_:<>]+ [a-z_][a-z0-9_]* = .*;\s*$)");
+    // `if (cond) call();` on one line: the call, its body, becomes `{}`.
+    static const std::regex cxx_if_call(R"(^\s*if \(.*\) ([a-z_][a-z0-9_]*(\.|::)[a-z_][a-z0-9_.:]*\(.*\);)\s*$)");
+    static const std::regex rust_ignored(R"(^\s*let _ = .*;\s*$)");
     for (std::size_t l = 1; l <= line_starts.size(); ++l) {
       const std::string c = line_code(l);
       std::smatch m;
@@ -329,6 +375,8 @@ struct Generator {
           delete_lines("deleted statement", l, l);
         } else if (std::regex_match(c, rust_call) || std::regex_match(c, cxx_ignored)) {
           delete_lines("deleted statement", l, l);
+        } else if (std::regex_match(c, m, cxx_if_call)) {
+          replace("deleted statement", line_starts[l - 1] + m.position(1), m.length(1), "{}");
         }
         if (std::regex_match(c, cxx_const)) delete_lines("removed initialiser", l, l);
         continue;
@@ -373,8 +421,11 @@ struct Generator {
             }
           }
         }
-        // A call made for its effect (`dev.set_speed(...);`): gone.
-        if (std::regex_match(c, rust_call)) delete_lines("deleted statement", l, l);
+        // A call made for its effect (`dev.set_speed(...);`), or one whose
+        // result is dropped (`let _ = dev.init_hw();`, as C's and C++'s
+        // are deleted): gone.
+        if (std::regex_match(c, rust_call) || std::regex_match(c, rust_ignored))
+          delete_lines("deleted statement", l, l);
         if (std::regex_match(c, rust_const)) delete_lines("removed initialiser", l, l);
       }
     }
@@ -529,13 +580,33 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
 // expectation failed before the step it stopped in, when a stop at a kernel
 // function refdrv does not emulate came after the failure that kills the
 // mutant (that stop alone made it "undecided"; a review, 2026-12-07).
+namespace {
+// A worker that died of SIGKILL was killed from outside the run: refdrv
+// kills a hung worker itself and calls that a hang, and nothing a driver
+// does raises SIGKILL, but the machine's out-of-memory killer sends it. It
+// was a "crash" that killed the mutant (a review, 2026-12-07).
+bool killed_from_outside(const std::string& text) {
+  return text.find("crash: the process died with signal 9 (") != std::string::npos;
+}
+
+// A stop that says nothing of the mutant: a kernel function refdrv does
+// not emulate, a worker killed from outside.
+bool stop_is_no_verdict(const std::string& stop) {
+  return !unemulated_function_in(stop).empty() || killed_from_outside(stop);
+}
+}  // namespace
+
 std::string failed_by(const RunResult& r) {
-  if (!unemulated_function_in(r.stop.value_or("")).empty())
+  if (stop_is_no_verdict(r.stop.value_or("")))
     if (const ExpectationResult* e = r.failed_before_stop()) return e->where + ": " + e->message;
   return r.failure_summary();
 }
 
 std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure) {
+  if (killed_from_outside(first_failure))
+    return {MutantResult::Status::kUndecided,
+            "a worker was killed from outside the run (" + first_failure +
+                "; SIGKILL is what the machine's out-of-memory killer sends): not scored"};
   if (unemulated_function_in(first_failure).empty()) return {MutantResult::Status::kKilled, std::move(first_failure)};
   return {MutantResult::Status::kUndecided,
           "refdrv does not emulate a kernel function it called (" + first_failure + "): not scored"};
@@ -601,7 +672,7 @@ std::string killed_by_json(const nlohmann::json& j) {
         std::string why = run.contains("stop") && run["stop"].is_string() ? "stopped: " + run["stop"].get<std::string>() : "";
         // An expectation that failed before a stop at an unemulated
         // function is what killed the mutant (failed_by()).
-        const bool gap = !unemulated_function_in(why).empty();
+        const bool gap = stop_is_no_verdict(why);
         const auto steps_run = run.value("steps_run", std::size_t{0});
         for (const auto& e : run.value("expectations", nlohmann::json::array()))
           if (!e.value("ok", true) && (why.empty() || (gap && e.value("step", steps_run) + 1 < steps_run))) {
@@ -702,11 +773,14 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
     if (!st || *st != 0) {
       // Stillborn only when the compiler refused the mutant: a build that
       // did not run, was killed, or failed for the machine (memory, disk)
-      // is refdrv's failure, not a mutant left out of the score.
+      // is refdrv's failure, not a mutant left out of the score; so is an
+      // error whose output never names the mutant's file (refdrv's own
+      // sources, which this build compiles from the checkout, failed).
       const std::string text = kernel::read_file(log).value_or("");
       static const std::regex diag(R"((error: [^\n]*))");
       std::smatch dm;
-      const bool refused = st && *st > 0 && *st < 128 && std::regex_search(text, dm, diag);
+      const bool refused = st && *st > 0 && *st < 128 && std::regex_search(text, dm, diag) &&
+                           text.find(source.string()) != std::string::npos;
       if (!refused || !kernel::machine_failure(text).empty()) {
         put(original);
         return fail(fmt::format("building refdrv with C++ mutant #{} failed, not for the mutant ({}): {}", m.id,

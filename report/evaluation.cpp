@@ -715,6 +715,16 @@ json mutation(const Environment& env, const ReportOptions& opt) {
   j["ran"] = all_ran;
   j["drivers"] = drivers;
   j["all_reach_minimum"] = all_ran && all_reach;
+  // The table when any driver has a score: one driver's failed run hid the
+  // other's score (a review, 2026-12-07).
+  bool any_ran = false, below = false;
+  for (const auto& d : drivers)
+    if (d.value("ran", false)) {
+      any_ran = true;
+      below = below || !d.value("reaches_minimum", false);
+    }
+  j["any_ran"] = any_ran;
+  j["below_minimum"] = below;
   return j;
 }
 

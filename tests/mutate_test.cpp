@@ -59,7 +59,8 @@ TEST(Mutate, EachCOperatorMakesItsMutantsAndLeavesCommentsStringsAndIncludesAlon
   EXPECT_THAT(afters(ms, "negated condition"),
               ::testing::ElementsAre("if (!(ret < 0))", "if (!(dev->link && dev->speed == SPEED_100))",
                                      "if (!(dev->link))"));
-  EXPECT_THAT(afters(ms, "constant"), ::testing::ElementsAre("ret = phy_write(dev, MII_BMCR, 1);", "if (ret < 1)"));
+  // Not `ret < 1`: on integers it is `ret <= 0`, the relational mutant.
+  EXPECT_THAT(afters(ms, "constant"), ::testing::ElementsAre("ret = phy_write(dev, MII_BMCR, 1);"));
   EXPECT_THAT(afters(ms, "errno"), ::testing::ElementsAre("return -EINVAL;", "return -EINVAL;"));
   EXPECT_THAT(afters(ms, "dropped error check"), ::testing::ElementsAre("deleted: if (ret < 0) return ret;"));
   // Under an unbraced if, the statement becomes an empty one (the if keeps a body).
@@ -103,7 +104,8 @@ TEST(Mutate, RustOperatorsKeepGenericsLifetimesAttributesAndStringsIntact) {
   EXPECT_THAT(afters(ms, "deleted statement"),
               ::testing::ElementsAre("deleted: dev.write(C22::BMCR, 0)?;", "deleted: dev.set_speed(100);"));
   EXPECT_THAT(afters(ms, "errno"), ::testing::ElementsAre("return Err(code::EINVAL);"));
-  EXPECT_THAT(afters(ms, "negated condition"), ::testing::ElementsAre("if !(v & 0x4 == 0) {"));
+  // Not `if !(v & 0x4 == 0)`: it is `v & 0x4 != 0`, the relational mutant.
+  EXPECT_THAT(afters(ms, "negated condition"), IsEmpty());
   EXPECT_THAT(afters(ms, "relational"), ::testing::ElementsAre("if v & 0x4 != 0 {"));
   EXPECT_THAT(afters(ms, "removed initialiser"), ::testing::ElementsAre("deleted: const FLAGS: u32 = phy::flags::IS_INTERNAL;"));
   for (const auto& m : ms) {
@@ -134,8 +136,8 @@ fn helper() -> Result<u16> {
 TEST(Mutate, RustConstantsKnowTheirFunctionTheirOkAndTheModelMask) {
   const auto ms = generate_mutants(kRustValues, MutantLang::kRust);
   EXPECT_THAT(afters(ms, "constant"),
-              ::testing::ElementsAre("const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(0x3b1851);",
-                                     "const OTHER_ID: DeviceId = DeviceId::new_with_exact_mask(0x3b1862);",
+              ::testing::ElementsAre("const PHY_DEVICE_ID: DeviceId = DeviceId::new_with_model_mask(0x003b1851);",
+                                     "const OTHER_ID: DeviceId = DeviceId::new_with_exact_mask(0x003b1862);",
                                      "return Ok(1);", "Ok(3)", "Ok(4)"));
   std::vector<std::pair<std::string, bool>> where;
   for (const auto& m : ms)
@@ -256,6 +258,79 @@ TEST(Mutate, RustStatementsOverSeveralLinesAndOneLineIfsAreWhole) {
   }
   EXPECT_THAT(afters(ms, "deleted statement"), ::testing::Contains("deleted: dev.write( C22::BMCR, x, )?;"));
   for (const auto& m : ms) EXPECT_EQ(m.source.find("let _ = );"), std::string::npos) << m.op;
+}
+
+// What a review found on 2026-12-07: one change of meaning scored twice
+// (`x < N + 1` and `x <= N`; `!(a == b)` and `a != b`), C's octal read as
+// decimal, the body of an `else if` deleted so that the next statement
+// became it, and calls whose deletion C had but Rust's `let _ =` and C++'s
+// one-line `if` had not.
+TEST(Mutate, OneChangeOfMeaningIsOneMutantAndEveryStatementShapeHasItsDeletion) {
+  const std::string c =
+      "static int f(struct phy_device *dev, int x)\n"
+      "{\n"
+      "\tif (x >= 4)\n"
+      "\t\treturn 0644;\n"
+      "\tif (7 > x)\n"
+      "\t\treturn 0x00AB;\n"
+      "\tif (dev->link == 1)\n"
+      "\t\tx = 1;\n"
+      "\telse if (x)\n"
+      "\t\tphy_a(dev);\n"
+      "\t} else\n"
+      "\t\tphy_b(dev);\n"
+      "\treturn x;\n"
+      "}\n";
+  const auto ms = generate_mutants(c, MutantLang::kC);
+  EXPECT_THAT(afters(ms, "relational"), ::testing::ElementsAre("if (x > 4)", "if (7 >= x)", "if (dev->link != 1)"));
+  // Not x >= 5 nor 8 > x (the relational ones); 0644 + 1 in octal; the hex
+  // literal's width and case kept.
+  EXPECT_THAT(afters(ms, "constant"),
+              ::testing::ElementsAre("return 0645;", "return 0x00AC;", "if (dev->link == 2)", "x = 2;"));
+  // Not !(dev->link == 1), which is dev->link != 1.
+  EXPECT_THAT(afters(ms, "negated condition"),
+              ::testing::ElementsAre("if (!(x >= 4))", "if (!(7 > x))", "else if (!(x))"));
+  // Under `else if (x)` and `} else` the call becomes `;`: deleting its line
+  // made the next statement the branch's body.
+  EXPECT_THAT(afters(ms, "deleted statement"), ::testing::ElementsAre(";", ";"));
+
+  const std::string rust =
+      "fn f(dev: &mut Device) {\n"
+      "    let _ = dev.init_hw();\n"
+      "    let _ = dev.start_aneg();\n"
+      "}\n";
+  EXPECT_THAT(afters(generate_mutants(rust, MutantLang::kRust), "deleted statement"),
+              ::testing::ElementsAre("deleted: let _ = dev.init_hw();", "deleted: let _ = dev.start_aneg();"));
+
+  const std::string cxx =
+      "static Result<std::uint16_t> read_status(Device& dev) {\n"
+      "  if (dev.is_autoneg_enabled() && dev.is_autoneg_completed()) dev.resolve_aneg_linkmode();\n"
+      "  return 0;\n"
+      "}\n";
+  EXPECT_THAT(afters(generate_mutants(cxx, MutantLang::kCxx), "deleted statement"),
+              ::testing::ElementsAre("if (dev.is_autoneg_enabled() && dev.is_autoneg_completed()) {}"));
+}
+
+// A worker killed by SIGKILL was killed from outside the run (refdrv says
+// "hang" of one it killed itself): no verdict on the mutant.
+TEST(Mutate, AWorkerKilledFromOutsideIsNoKill) {
+  const auto [status, said] =
+      failure_verdict("link-up on AX88772A: C fails (stopped: crash: the process died with signal 9 (Killed))");
+  EXPECT_EQ(status, MutantResult::Status::kUndecided);
+  EXPECT_THAT(said, HasSubstr("killed from outside the run"));
+  EXPECT_EQ(failure_verdict("link-up on AX88772A: C fails (stopped: crash: the process died with signal 11 "
+                            "(Segmentation fault))")
+                .first,
+            MutantResult::Status::kKilled);
+  EXPECT_EQ(
+      failure_verdict("link-up on AX88772A: C fails (stopped: hang: no result after 30 s of wall-clock time)").first,
+      MutantResult::Status::kKilled);
+  // An expectation that failed before it still killed the mutant.
+  RunResult r;
+  r.steps_run = 6;
+  r.stop = "crash: the process died with signal 9 (Killed)";
+  r.expectations.push_back({.step = 2, .where = "s.yaml:7:5", .ok = false, .message = "expected link up"});
+  EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kKilled);
 }
 
 // A literal wider than 64 bits gets no constant mutant, and the others in

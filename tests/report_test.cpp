@@ -821,6 +821,33 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   bad["equivalence"]["diverging_pairs"] = 1;
   bad["faults"]["identical"] = false;
   bad["faults"]["differences"] = nlohmann::json::array({1, 2, 3});
+  // One driver's failed mutation run does not hide the other's score.
+  nlohmann::json partial = r;
+  partial["mutation"]["ran"] = false;
+  partial["mutation"]["any_ran"] = true;
+  partial["mutation"]["below_minimum"] = false;
+  partial["mutation"]["all_reach_minimum"] = false;
+  partial["mutation"]["drivers"] = nlohmann::json::array(
+      {{{"implementation", "C"},
+        {"ran", true},
+        {"source", "drivers/net/phy/ax88796b.c"},
+        {"mutants", 50},
+        {"counts", {{"killed", 49}, {"survived", 1}, {"equivalent", 0}, {"stillborn", 0}, {"undecided", 0}}},
+        {"score", 98.0},
+        {"reaches_minimum", true},
+        {"survivors", nlohmann::json::array()}},
+       {{"implementation", "Rust"},
+        {"ran", false},
+        {"tool_failed", true},
+        {"note", "refdrv mutate failed (exit status 2)"}}});
+  const std::string partial_md = report::render_markdown(partial);
+  EXPECT_THAT(partial_md, HasSubstr("| C (drivers/net/phy/ax88796b.c) | 50 | 49 | 1 | 0 | 0 | 0 | 98% |"));
+  EXPECT_THAT(partial_md, HasSubstr("| Rust | refdrv mutate failed (exit status 2) |"));
+  EXPECT_THAT(partial_md, HasSubstr("Not every driver has a score: no verdict on all of them."));
+  EXPECT_THAT(partial_md, ::testing::Not(HasSubstr("A driver's score is below")));
+  const std::string partial_html = report::render_html(partial);
+  EXPECT_THAT(partial_html, HasSubstr("<td class=\"num ok\">98%</td>"));
+  EXPECT_THAT(partial_html, HasSubstr("Not every driver has a score"));
   bad["mutation"]["drivers"][0] = {{"implementation", "C"}, {"ran", true}, {"reaches_minimum", false}};
   bad["safe_code"]["cxx"] = {{"available", true}};
   bad["drivers"]["differential_diverged"] = 1;
