@@ -114,10 +114,9 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     const std::string m = t.model.empty() ? reference_group().models.front() : t.model;
     // The default partner is on the model's own medium: a twisted-pair
     // switch would give an SFP+ PHY no signal at all.
-    const auto qt = hw::qt2025_models();
-    const bool fiber = std::any_of(qt.begin(), qt.end(), [&](const hw::Qt2025Spec& q) { return q.name == m; });
+    const bool fiber = hw::model_medium(m) == hw::Medium::kFiber10G;
     const std::string partner = !t.partner.empty() ? t.partner : fiber ? "10gbase-sr" : "switch-10-100";
-    if (auto p = hw::find_partner(partner); p && p->medium != (fiber ? hw::Medium::kFiber10G : hw::Medium::kTwistedPair))
+    if (auto p = hw::find_partner(partner); p && p->medium != hw::model_medium(m))
       fmt::print(stderr, "refdrv: note: partner {} is on another medium than {}: the PHY sees no signal from it\n",
                  partner, m);
     auto s = quick_scenario(m, partner, t.seconds);

@@ -440,7 +440,7 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         if (!row.divergence[i] || opt.repro_dir.empty()) continue;
         const Level level = row.divergence[i]->level;
         const std::optional<std::size_t> shortest = shortest_diverging_prefix(
-            sc, level,
+            sc, *row.divergence[i],
             [&](Impl impl, std::size_t steps) {
               RunOptions p = ro;
               p.max_steps = steps;

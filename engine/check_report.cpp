@@ -5,12 +5,14 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "engine/groups.hpp"
 #include "engine/serialize.hpp"
+#include "hw/catalog.hpp"
 
 namespace refdrv {
 
@@ -202,6 +204,49 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
         fmt::format("{}'s firmware: names {}, which no run of it asked for: it changed nothing there "
                     "(a misspelled file name?).",
                     scenario, fmt::join(files, ", ")));
+  // A partner on the other medium than the PHY's (a fibre module's partner
+  // plugged into a twisted-pair PHY): the PHY sees no signal, as with no
+  // cable; said, not run as if it meant something else.
+  for (const auto& row : rep.rows) {
+    const hw::Medium medium = hw::model_medium(row.model);
+    std::set<std::string> other;
+    if (row.scenario->partner && row.scenario->partner->medium != medium) other.insert(row.scenario->partner->name);
+    for (const auto& st : row.scenario->steps)
+      if (st.kind == Step::Kind::kPlug && st.partner.medium != medium) other.insert(st.partner.name);
+    if (!other.empty())
+      notes.push_back(
+          fmt::format("{} on {}: partner {} is on another medium than the PHY's ({}): the PHY sees no "
+                      "signal from it, as with no cable.",
+                      row.scenario->name, row.model, fmt::join(other, ", "), hw::medium_name(medium)));
+  }
+  // A fault rule whose trigger never fired in any run of a pair that ran
+  // to its end: the runs passed without the fault it describes (a register
+  // the driver does not access there, an nth or access index past the
+  // last one).
+  for (const auto& row : rep.rows) {
+    std::optional<std::set<std::string>> unfired;
+    for (const auto& r : row.runs) {
+      if (r.stop || r.trace_cut || r.steps_run < row.scenario->steps.size()) {
+        unfired.reset();
+        break;
+      }
+      const std::set<std::string> mine(r.faults_never_fired.begin(), r.faults_never_fired.end());
+      if (!unfired) {
+        unfired = mine;
+      } else {
+        std::set<std::string> both;
+        std::set_intersection(unfired->begin(), unfired->end(), mine.begin(), mine.end(),
+                              std::inserter(both, both.begin()));
+        unfired = std::move(both);
+      }
+    }
+    if (unfired && !unfired->empty())
+      notes.push_back(
+          fmt::format("{} on {}: fault rule(s) that never fired in any run ({}): the runs did not see "
+                      "the faults they describe (an access that never came, a register not accessed "
+                      "there).",
+                      row.scenario->name, row.model, fmt::join(*unfired, "; ")));
+  }
   for (auto& note : state_observation_notes(rep.sampled_states(), rep.hooked_states()))
     notes.push_back(std::move(note));
   return notes;
@@ -438,7 +483,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/9";
+  j["schema"] = "refdrv-check-report/10";
   j["registration"] = {{"compared_groups", rep.registration_compared}, {"differences", rep.registration_differences}};
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;

@@ -582,14 +582,22 @@ std::vector<AlignedRow> align(std::span<const std::string> a, std::span<const st
   return rows;
 }
 
-std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, Level level,
+std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, const Divergence& first,
                                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a,
                                                      Impl b, const CompareOptions& opt) {
-  // Runs are cheap (milliseconds): try prefixes from the shortest.
+  // Runs are cheap (milliseconds): try prefixes from the shortest. A
+  // prefix counts only where its runs differ as the whole scenario's do:
+  // at the same entry, between the same two. One cut before the
+  // divergence's step can differ elsewhere, only because it ends there (the
+  // run of one implementation cut in the middle of what the other still
+  // does), and its reproducer showed another divergence than the one
+  // reported.
   for (std::size_t k = 0; k <= sc.steps.size(); ++k) {
     const RunResult ra = run(a, k);
     const RunResult rb = run(b, k);
-    if (compare_at(sc, ra, rb, level, opt)) return k;
+    if (const auto d = compare_at(sc, ra, rb, first.level, opt);
+        d && d->index == first.index && d->a == first.a && d->b == first.b && d->step == first.step)
+      return k;
   }
   return std::nullopt;
 }

@@ -105,10 +105,11 @@ struct AlignedRow {
 [[nodiscard]] std::vector<AlignedRow> align(std::span<const std::string> a, std::span<const std::string> b,
                                             std::size_t max_rows);
 
-// The shortest prefix (number of steps) of `sc` whose runs still differ at
-// `level`; `run` runs a prefix for one implementation. nullopt: not even the
-// whole scenario differs when run again (runs that are not deterministic).
-std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, Level level,
+// The shortest prefix (number of steps) of `sc` whose runs still show the
+// divergence `first` (the same level, step, position and entries); `run`
+// runs a prefix for one implementation. nullopt: not even the whole
+// scenario shows it when run again (runs that are not deterministic).
+std::optional<std::size_t> shortest_diverging_prefix(const Scenario& sc, const Divergence& first,
                                                      const std::function<RunResult(Impl, std::size_t)>& run, Impl a,
                                                      Impl b, const CompareOptions& opt = {});
 

@@ -71,6 +71,10 @@ std::optional<MacView::LinkModeBits> link_mode_mask_from(const std::string& text
 
 namespace {
 
+// The fault-injection tag of a `fault` step's rule: this plus the step's
+// index (a scenario's `faults:` entries are tagged by their index).
+constexpr int kStepFaultTag = 1 << 20;
+
 // phylib's values as ethtool names them: SPEED_UNKNOWN (-1) and
 // DUPLEX_UNKNOWN (0xff) are "unknown".
 const char* duplex_name(int d) { return d == 1 ? "full" : d == 0 ? "half" : "unknown"; }
@@ -190,7 +194,7 @@ class Run {
       rule.harness = true;
       inst_->faults().add(rule);
     }
-    for (const auto& f : sc_.faults) inst_->faults().add(f);
+    for (std::size_t k = 0; k < sc_.faults.size(); ++k) inst_->faults().add(sc_.faults[k], static_cast<int>(k));
     inst_->create();
     scenario_ns_ = inst_->now_ns();
     schedule_cable_steps(0);
@@ -527,7 +531,7 @@ class Run {
         hw::FaultRule rule = st.fault;
         // A scenario's access index counts from the fault step on.
         if (rule.trigger == hw::FaultTrigger::kAccessIndex) rule.index += inst_->faults().accesses();
-        inst_->faults().add(rule);
+        inst_->faults().add(rule, kStepFaultTag + static_cast<int>(i));
         return;
       }
       case Step::Kind::kClearFaults:
@@ -561,6 +565,11 @@ class Run {
         result_.register_dump = phy_ ? "(no register dump for this model: Clause-22 models only)\n"
                                      : "(no PHY on the bus)\n";
     }
+    for (const int tag : inst_->faults().never_fired())
+      result_.faults_never_fired.push_back(
+          tag >= kStepFaultTag ? fmt::format("step {} ({})", tag - kStepFaultTag + 1,
+                                             sc_.steps[static_cast<std::size_t>(tag - kStepFaultTag)].where.str())
+                               : fmt::format("faults: entry {}", tag + 1));
     inst_->destroy();
     result_.states_sampled = inst_->sampled_because();
     result_.states_hooked = inst_->hooks_because();

@@ -136,6 +136,10 @@ struct RunResult {
   // with -ENOENT): input refdrv lacks (--firmware DIR gives it), not the
   // driver's doing.
   std::set<std::string> firmware_missing;
+  // The scenario's fault rules whose trigger never fired in this run
+  // ("faults: entry 1", "step 4 (x.yaml:9:5)"): the run did not see the
+  // fault they describe.
+  std::vector<std::string> faults_never_fired;
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   std::uint64_t writes_during_reset = 0;  // Clause-22 writes a resetting PHY ignored

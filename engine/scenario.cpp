@@ -254,6 +254,10 @@ class Parser {
                                                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
       if (digits && s.size() > (s[0] == '-' ? 1u : 0u))
         return error(n, fmt::format("{} {} is out of range (64-bit)", what, s));
+      const bool hex_digits =
+          s.size() > 2 && (s.starts_with("0x") || s.starts_with("0X")) &&
+          std::all_of(s.begin() + 2, s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+      if (hex_digits) return error(n, fmt::format("{} {} is out of range (64-bit)", what, s));
       return error(n, fmt::format("{} must be a number, got '{}'", what, s));
     }
     return *v;
@@ -273,7 +277,9 @@ class Parser {
       return error(n, fmt::format("{}: '{}' is too long (a duration is at most {:.0f} s, and a scenario's waits "
                                   "add up to {} s at the most)",
                                   what, n.Scalar(), kMaxDurationNs / 1e9, kMaxVirtualSeconds));
-    if (!d) return error(n, fmt::format("{} must be a duration like 200ms or 1.5s, got '{}'", what, n.Scalar()));
+    if (!d)
+      return error(n, fmt::format("{} must be a duration like 200ms or 1.5s (units: ns, us, ms, s, min), got '{}'",
+                                  what, n.Scalar()));
     return *d;
   }
 
@@ -330,6 +336,11 @@ class Parser {
   }
   Result<void> check_keys(const YAML::Node& map, std::span<const char* const> allowed, const std::string& what) const {
     for (const auto& kv : map) {
+      if (!kv.first.IsScalar())
+        return error(kv.first, fmt::format("a key in {} must be a name, not {}", what,
+                                           kv.first.IsNull()  ? "null"
+                                           : kv.first.IsMap() ? "a map"
+                                                              : "a list"));
       const std::string key = kv.first.Scalar();
       if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }) != allowed.end())
         continue;
@@ -382,6 +393,9 @@ class Parser {
                        "{autoneg: false, speed: 100, duplex: full}";
     if (n.IsScalar()) {
       if (auto p = hw::find_partner(n.Scalar())) return *p;
+      if (n.Scalar() == "none" && what != "partner")  // `partner: none` is no cable at the start
+        return error(
+            n, fmt::format("{}: 'none' is no partner to plug in; to pull the cable, write the step unplug", what));
       return error(n, fmt::format("{}unknown partner '{}' ({})", what == "partner" ? "" : what + ": ", n.Scalar(), form));
     }
     if (!n.IsMap()) return error(n, fmt::format("{} must be {}", what, form));
@@ -619,6 +633,37 @@ class Parser {
     return {};
   }
 
+  // The node at `path` under `n` (map keys), or the deepest one on the way
+  // that exists: where an error about what the path names is said.
+  static YAML::Node node_at(const YAML::Node& n, std::initializer_list<const char*> path) {
+    // reset(), not =: yaml-cpp's assignment writes the other node's value
+    // into the one `at` refers to, in the document.
+    YAML::Node at;
+    at.reset(n);
+    for (const char* key : path) {
+      const YAML::Node& here = at;
+      if (!here.IsMap() || !here[key]) break;
+      at.reset(here[key]);
+    }
+    return at;
+  }
+
+  // The entry of a list of names that is `name`, or the list.
+  static YAML::Node entry_of(const YAML::Node& list, const std::string& name) {
+    if (list.IsSequence())
+      for (const auto& e : list)
+        if (e.IsScalar() && e.Scalar() == name) return e;
+    return list;
+  }
+
+  // The key of a registers map that names `reg`, or the map.
+  YAML::Node register_key(const YAML::Node& regs, unsigned reg_address) const {
+    if (regs.IsMap())
+      for (const auto& kv : regs)
+        if (auto r = this->reg(kv.first); r && *r == reg_address) return kv.first;
+    return regs;
+  }
+
   // expect: registers: {BMCR: 0x3100} or {BMCR: {mask: 0x800, value: 0x800}}.
   Result<std::vector<RegisterExpectation>> registers(const YAML::Node& regs) const {
     std::vector<RegisterExpectation> out;
@@ -697,6 +742,13 @@ class Parser {
         return error(kv.first, fmt::format("unknown driver callback '{}' (a phy_driver callback: probe, "
                                            "soft_reset, read_status, ...)",
                                            *cb));
+      // phylib calls it from the PHY's interrupt handler alone
+      // (phy_interrupt()), and refdrv's PHYs are polled (PHY_POLL): the
+      // expectation could only fail, "it never ran", whatever the driver.
+      if (*cb == "handle_interrupt")
+        return error(kv.first,
+                     "handle_interrupt runs only from the PHY's interrupt (phy_interrupt()), and refdrv's "
+                     "PHYs are polled (PHY_POLL): it never runs, so what it returned cannot be checked");
       auto v = errno_value(kv.second);
       if (!v) return std::unexpected(v.error());
       out[*cb] = *v;
@@ -1158,31 +1210,43 @@ class Parser {
                                              i + 1, kMaxVirtualSeconds));
       }
       if (st->kind == Step::Kind::kFault)
-        if (auto r = reachable(st->fault, s.models, steps[i], fmt::format("step {} (fault)", i + 1)); !r)
+        if (auto r = reachable(st->fault, s.models, node_at(steps[i], {"fault", "register"}),
+                               fmt::format("step {} (fault)", i + 1));
+            !r)
           return std::unexpected(r.error());
       // An expectation limited to models the scenario does not run on would
       // never be checked, and count as held.
       if (st->kind == Step::Kind::kExpect)
         for (const auto& m : st->expect.models)
           if (std::find(s.models.begin(), s.models.end(), m) == s.models.end())
-            return error(steps[i], fmt::format("step {} (expect): its models name {}, which the scenario does not run "
-                                               "on (models: [{}]): it would never be checked",
-                                               i + 1, m, fmt::join(s.models, ", ")));
-      // An MMD register of a model with neither Clause-45 frames nor the
-      // indirect access through 13/14 is nothing a frame can read: checked
-      // there, it would compare with a 0 no driver ever sees.
+            return error(entry_of(node_at(steps[i], {"expect", "models"}), m),
+                         fmt::format("step {} (expect): its models name {}, which the scenario does not run "
+                                     "on (models: [{}]): it would never be checked",
+                                     i + 1, m, fmt::join(s.models, ", ")));
+      // A register no frame on a model's bus can read: an MMD register of a
+      // model with neither Clause-45 frames nor the indirect access through
+      // 13/14, a Clause-22 one where the MAC makes only Clause-45 frames (the
+      // QT2025; it passed). Checked there, it would compare with a value no
+      // driver ever sees.
       if (st->kind == Step::Kind::kExpect)
         for (const auto& r : st->expect.registers) {
-          if (!hw::c45::is_c45(r.reg)) continue;
+          const bool c45 = hw::c45::is_c45(r.reg);
           for (const auto& m : st->expect.models.empty() ? s.models : st->expect.models) {
-            const auto spec = hw::find_phy_model(m);
-            if (!spec || spec->clause45 || spec->mmd == hw::MmdAccess::kIndirect) continue;
-            const YAML::Node at = steps[i].IsMap() && steps[i]["expect"].IsMap() && steps[i]["expect"]["registers"]
-                                      ? steps[i]["expect"]["registers"]
-                                      : steps[i];
-            return error(at, fmt::format("step {} (expect): {} is an MMD register, and model {} has no MMDs (no "
-                                         "Clause-45 frames, and registers 13/14 reserved): no frame can read it",
-                                         i + 1, hw::register_name(r.reg), m));
+            std::string why;
+            if (c45) {
+              const auto spec = hw::find_phy_model(m);
+              if (spec && !spec->clause45 && spec->mmd != hw::MmdAccess::kIndirect)
+                why = fmt::format(
+                    "{} is an MMD register, and model {} has no MMDs (no Clause-45 frames, and "
+                    "registers 13/14 reserved)",
+                    hw::register_name(r.reg), m);
+            } else if (const hw::ModelInfo* mi = hw::find_model(m); mi && !mi->clause22) {
+              why = fmt::format("{} is a Clause-22 register, and on model {} the MAC makes only Clause-45 frames",
+                                hw::register_name(r.reg), m);
+            }
+            if (why.empty()) continue;
+            return error(register_key(node_at(steps[i], {"expect", "registers"}), r.reg),
+                         fmt::format("step {} (expect): {}: no frame can read it", i + 1, why));
           }
         }
       s.steps.push_back(std::move(*st));
@@ -1260,7 +1324,8 @@ std::atomic<std::uint64_t> g_safety_net_hits{0};
 // line it read a trailing space into the expected text), where YAML makes
 // it an error.
 struct DocumentScan {
-  std::optional<YAML::Mark> second_document, first_alias, unclosed_quote;
+  std::optional<YAML::Mark> second_document, first_alias, unclosed_quote, first_tag;
+  std::string tag_text;  // first_tag's
   // More empty documents follow than are read: text yaml-cpp cannot
   // advance over, or --- after --- past the bound.
   bool documents_unbounded = false;
@@ -1288,32 +1353,40 @@ DocumentScan scan_documents(const std::string& text) {
   struct Marks final : YAML::EventHandler {
     explicit Marks(const std::string& text) : text(text) {}
     const std::string& text;
-    std::optional<YAML::Mark> first_node, first_alias, unclosed_quote;
+    std::optional<YAML::Mark> first_node, first_alias, unclosed_quote, first_tag;
+    std::string tag_text;
     int last_line = 0;
-    void note(const YAML::Mark& m) {
+    void note(const YAML::Mark& m, const std::string& tag) {
       if (!first_node) first_node = m;
       last_line = std::max(last_line, m.line);
+      // An explicit tag (!!binary, !foo): "?" is a plain node's, "!" a
+      // quoted scalar's.
+      if (!first_tag && !tag.empty() && tag != "?" && tag != "!") {
+        first_tag = m;
+        tag_text = tag;
+      }
     }
     void OnDocumentStart(const YAML::Mark&) override {}
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
     void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
-      note(m);
+      note(m, "");
       if (!first_alias) first_alias = m;
     }
-    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override {
-      note(m);
+    void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, const std::string&) override {
+      note(m, tag);
       // The mark is at the scalar's first character: its quote, if quoted.
       const auto at = static_cast<std::size_t>(m.pos);
       if (!unclosed_quote && at < text.size() && (text[at] == '"' || text[at] == '\'') && !quote_closed(text, at))
         unclosed_quote = m;
     }
-    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-      note(m);
+    void OnSequenceStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+      note(m, tag);
     }
     void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-      note(m);
+    void OnMapStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t, YAML::EmitterStyle::value) override {
+      note(m, tag);
     }
     void OnMapEnd() override {}
   };
@@ -1324,6 +1397,8 @@ DocumentScan scan_documents(const std::string& text) {
   if (!parser.HandleNextDocument(first)) return out;
   out.first_alias = first.first_alias;
   out.unclosed_quote = first.unclosed_quote;
+  out.first_tag = first.first_tag;
+  out.tag_text = first.tag_text;
   out.last_line = first.last_line;
   // Past empty documents too (`---` twice, `...` then `---`): one with a
   // node after them would otherwise be dropped. At most 64 of them: past
@@ -1409,6 +1484,11 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
                               "markers), or text the YAML parser cannot read past; a scenario file holds one scenario",
                               file, at));
     }
+    if (const auto& tag = scan.first_tag)
+      return fail(
+          fmt::format("{}:{}:{}: a YAML tag ({}): refdrv reads plain values and would ignore it; write the "
+                      "value without it",
+                      file, tag->line + 1, tag->column + 1, scan.tag_text));
     if (const auto& alias = scan.first_alias)
       return fail(
           fmt::format("{}:{}:{}: a YAML alias (*name): refdrv does not take aliases (what it says of the "
@@ -1467,6 +1547,16 @@ Result<Scenario> load_scenario(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     return fail(fmt::format("{} is a directory: this takes one scenario file", path));
+  // A device (/dev/zero: read until memory ran out) or a FIFO (read for
+  // ever) is no file to load; nor is one far past any scenario's size.
+  if (const auto st = std::filesystem::status(path, ec); !ec && std::filesystem::exists(st)) {
+    if (!std::filesystem::is_regular_file(st))
+      return fail(fmt::format("{} is not a regular file: a scenario is a YAML file", path));
+    constexpr std::uintmax_t kMaxScenarioBytes = 16u << 20;
+    if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxScenarioBytes)
+      return fail(fmt::format("{} is {} bytes, more than the {} MiB a scenario file may have", path, size,
+                              kMaxScenarioBytes >> 20));
+  }
   std::ifstream in(path);
   if (!in) return fail(fmt::format("cannot read scenario {}: {}", path, std::strerror(errno)));
   std::ostringstream ss;

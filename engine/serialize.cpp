@@ -89,6 +89,7 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
   j["callbacks"] = r.callbacks;
   j["firmware_requested"] = r.firmware_requested;
   j["firmware_missing"] = r.firmware_missing;
+  j["faults_never_fired"] = r.faults_never_fired;
   json ex = json::array();
   for (const auto& e : r.expectations)
     ex.push_back({{"step", e.step}, {"where", e.where}, {"ok", e.ok}, {"message", e.message}});
@@ -149,6 +150,9 @@ RunResult run_result_from_json(const json& j) {
   if (const auto fw = j.find("firmware_requested"); fw != j.end() && fw->is_array())
     for (const auto& name : *fw)
       if (name.is_string()) r.firmware_requested.insert(name.get<std::string>());
+  if (const auto f = j.find("faults_never_fired"); f != j.end() && f->is_array())
+    for (const auto& rule : *f)
+      if (rule.is_string()) r.faults_never_fired.push_back(rule.get<std::string>());
   if (const auto fw = j.find("firmware_missing"); fw != j.end() && fw->is_array())
     for (const auto& name : *fw)
       if (name.is_string()) r.firmware_missing.insert(name.get<std::string>());

@@ -73,6 +73,15 @@ bool void_callback(std::string_view name) {
   return false;
 }
 
+// An API call as written: its name and the argument it is known by; a
+// name that carries its argument already (phy_mii_ioctl(SIOCGMIIREG)) gets
+// no second pair of parentheses.
+std::string api_call(const TraceEvent& ev) {
+  const std::string_view name = ev.name.view();
+  if (ev.detail.empty() && name.ends_with(')')) return std::string(name);
+  return fmt::format("{}({})", name, ev.detail);
+}
+
 }  // namespace
 
 std::string return_text(long v) {
@@ -138,9 +147,9 @@ std::string format_event(const TraceEvent& ev, const TraceFormat& f) {
     case TraceKind::kUnbind:
       return fmt::format("{}  unbind {}", t, ev.name);
     case TraceKind::kApiEnter:  // detail: an argument the call is known by (a firmware file's name)
-      return fmt::format("{}  api    {}({})", t, ev.name, ev.detail);
+      return fmt::format("{}  api    {}", t, api_call(ev));
     case TraceKind::kApiExit:
-      return fmt::format("{}  api    {}({}) = {}", t, ev.name, ev.detail, return_text(ev.value));
+      return fmt::format("{}  api    {} = {}", t, api_call(ev), return_text(ev.value));
     case TraceKind::kWarn:
       return fmt::format("{}  WARN   {} at {}", t, ev.name, ev.detail);
     case TraceKind::kLog:

@@ -390,4 +390,12 @@ std::optional<PartnerProfile> find_partner(std::string_view name) {
 
 std::span<const QuirkInfo> quirk_catalog() { return kQuirks; }
 
+Medium model_medium(std::string_view model) {
+  const auto qt = qt2025_models();
+  return std::any_of(qt.begin(), qt.end(), [&](const Qt2025Spec& q) { return q.name == model; }) ? Medium::kFiber10G
+                                                                                                 : Medium::kTwistedPair;
+}
+
+const char* medium_name(Medium m) { return m == Medium::kFiber10G ? "10GBASE-R fibre" : "twisted pair"; }
+
 }  // namespace refdrv::hw

@@ -52,6 +52,10 @@ struct ModelInfo {
 
 // The QT2025 models: the revision the Linux driver supports, and another.
 [[nodiscard]] std::span<const Qt2025Spec> qt2025_models();
+// The medium a model's PHY takes its link from: an SFP+'s fibre for the
+// QT2025 models, twisted pair for every other.
+[[nodiscard]] Medium model_medium(std::string_view model);
+[[nodiscard]] const char* medium_name(Medium m);
 
 // All built-in link-partner profiles.
 [[nodiscard]] std::span<const PartnerProfile> partner_profiles();

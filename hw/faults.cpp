@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hw/faults.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -31,7 +32,11 @@ std::optional<FaultKind> fault_kind_from(const std::string& name) {
 }
 
 FaultInjector::FaultInjector(std::vector<FaultRule> rules, std::uint64_t seed)
-    : rules_(std::move(rules)), reg_counts_(rules_.size(), 0), state_(seed ? seed : 0x853c49e6748fea9bULL) {}
+    : rules_(std::move(rules)),
+      reg_counts_(rules_.size(), 0),
+      tags_(rules_.size(), -1),
+      fired_(rules_.size(), false),
+      state_(seed ? seed : 0x853c49e6748fea9bULL) {}
 
 std::uint64_t FaultInjector::next_random() {
   // splitmix64: fully specified, so the same seed gives the same faults on
@@ -45,7 +50,6 @@ std::uint64_t FaultInjector::next_random() {
 FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
   FaultDecision d;
   const std::uint64_t index = accesses_++;
-  if (reg_counts_.size() != rules_.size()) reg_counts_.resize(rules_.size(), 0);
   for (std::size_t i = 0; i < rules_.size(); ++i) {
     const FaultRule& r = rules_[i];
     if (r.addr >= 0 && r.addr != addr) continue;
@@ -81,6 +85,7 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
     // do not depend on the rules listed before it, so a run with one more
     // rule (the sweep's, placed first) counts the scenario's rules exactly
     // as the run without it. The first rule that hits decides the access.
+    if (hit && applies) fired_[i] = true;
     if (!hit || !applies || d.fault) continue;
     d.fault = true;
     d.rule = &r;
@@ -114,16 +119,30 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
 }
 
 void FaultInjector::clear_rules() {
-  if (reg_counts_.size() != rules_.size()) reg_counts_.resize(rules_.size(), 0);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < rules_.size(); ++i) {
-    if (!rules_[i].harness) continue;
+    if (!rules_[i].harness) {
+      if (!fired_[i] && tags_[i] >= 0) cleared_unfired_.push_back(tags_[i]);
+      continue;
+    }
     rules_[kept] = rules_[i];
     reg_counts_[kept] = reg_counts_[i];
+    tags_[kept] = tags_[i];
+    fired_[kept] = fired_[i];
     ++kept;
   }
   rules_.resize(kept);
   reg_counts_.resize(kept);
+  tags_.resize(kept);
+  fired_.resize(kept);
+}
+
+std::vector<int> FaultInjector::never_fired() const {
+  std::vector<int> out = cleared_unfired_;
+  for (std::size_t i = 0; i < rules_.size(); ++i)
+    if (!fired_[i] && tags_[i] >= 0) out.push_back(tags_[i]);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace refdrv::hw

@@ -87,10 +87,17 @@ class FaultInjector {
   [[nodiscard]] std::uint64_t accesses() const { return accesses_; }
   [[nodiscard]] std::uint64_t injected() const { return injected_; }
   [[nodiscard]] bool empty() const { return rules_.empty(); }
-  void add(FaultRule rule) {
+  // `tag`: who added the rule, for never_fired() (-1: nobody asks).
+  void add(FaultRule rule, int tag = -1) {
     rules_.push_back(rule);
     reg_counts_.push_back(0);
+    tags_.push_back(tag);
+    fired_.push_back(false);
   }
+  // The tags of the rules, cleared or not, whose trigger never fired (the
+  // access it names never came, the register was never read): a run that
+  // passed with one did not see the fault it describes.
+  [[nodiscard]] std::vector<int> never_fired() const;
   // Removes every rule the scenario added (not the harness's); the access
   // count goes on.
   void clear_rules();
@@ -101,6 +108,9 @@ class FaultInjector {
   std::uint64_t next_random();
   std::vector<FaultRule> rules_;
   std::vector<std::uint64_t> reg_counts_;  // per rule: accesses counted (register), fired or not (access)
+  std::vector<int> tags_;                  // per rule: add()'s tag
+  std::vector<bool> fired_;                // per rule: its trigger fired on an access it applies to
+  std::vector<int> cleared_unfired_;       // the tags of cleared rules that never fired
   std::uint64_t state_ = 0x853c49e6748fea9bULL;
   std::uint64_t accesses_ = 0;
   std::uint64_t injected_ = 0;

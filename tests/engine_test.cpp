@@ -153,8 +153,9 @@ TEST(ScenarioFormat, InlinePartnersSayWhatIsWrong) {
 }
 
 TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
-  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: soon\n"),
-            "test.yaml:4:11: step 1 (wait) must be a duration like 200ms or 1.5s, got 'soon'");
+  EXPECT_EQ(
+      error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: soon\n"),
+      "test.yaml:4:11: step 1 (wait) must be a duration like 200ms or 1.5s (units: ns, us, ms, s, min), got 'soon'");
   // A duration too long to hold is said to be that, not "not a duration".
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 99999999999999s\n"),
             "test.yaml:4:11: step 1 (wait): '99999999999999s' is too long (a duration is at most 1000000000 s, and a scenario's waits add up to 200000 s at the most)");
@@ -162,7 +163,7 @@ TEST(ScenarioFormat, ErrorsNameFileLineColumnAndWhatIsExpected) {
   // Out of a double's range the other ways: negative is no duration, too
   // small is none at all.
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: -1e400s\n"),
-              HasSubstr("must be a duration like 200ms or 1.5s, got '-1e400s'"));
+              HasSubstr("must be a duration like 200ms or 1.5s (units: ns, us, ms, s, min), got '-1e400s'"));
   EXPECT_EQ(parse_duration("1e-400s"), std::optional<std::uint64_t>(0));
   EXPECT_EQ(parse_duration("1.5s"), std::optional<std::uint64_t>(1500000000));
   // Nesting past yaml-cpp's limit is said as that (its own text is "bad file").
@@ -249,7 +250,7 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
             "MAC makes only Clause-22 frames (an MMD it reaches through registers 13/14 is a Clause-22 access of "
             "those): the fault would never fire");
   EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nsteps:\n  - fault: {kind: error, register: BMSR}\n"),
-              HasSubstr("test.yaml:4:5: step 1 (fault): register BMSR is a Clause-22 register, and on model QT2025 "
+              HasSubstr("test.yaml:4:36: step 1 (fault): register BMSR is a Clause-22 register, and on model QT2025 "
                         "the MAC makes only Clause-45 frames"));
   ASSERT_TRUE(parse_scenario("name: x\nmodels: [QT2025]\nsteps:\n  - fault: {kind: error, register: 1.0xd001}\n", "t"));
   EXPECT_THAT(error_of("name: x\nmodels: [Marvell-88E1xxx]\npage-register: 16\nsteps: []\n"),
@@ -351,7 +352,39 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
             "test.yaml:4:51: value 0x0003 has bits outside mask 0x0001: it can never match");
   // An expectation for a model the scenario does not run on, a model twice.
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {models: [QT2025], link: up}\n"),
-              HasSubstr("test.yaml:4:5: step 1 (expect): its models name QT2025, which the scenario does not run on"));
+              HasSubstr("test.yaml:4:23: step 1 (expect): its models name QT2025, which the scenario does not run on"));
+  // Said at the entry, the key, the register: not at the step's first line.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect:\n      link: up\n      models:\n"
+                       "        - AX88772A\n        - QT2025\n"),
+              HasSubstr("test.yaml:8:11: step 1 (expect): its models name QT2025"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault:\n      kind: error\n      register: 1.0x0\n"),
+              HasSubstr("test.yaml:6:17: step 1 (fault): register PMA:CTRL1 is a Clause-45 register"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect:\n      registers:\n        BMCR: 0\n"
+                       "        1.0x0: 0\n"),
+              HasSubstr("test.yaml:7:9: step 1 (expect): "));
+  // A Clause-22 register where the MAC makes only Clause-45 frames (it
+  // passed); an expectation of a callback that never runs (it failed, a
+  // finding for a scenario's error).
+  EXPECT_THAT(error_of("name: x\nmodels: [QT2025]\nsteps:\n  - expect: {registers: {BMSR: 0xffff}}\n"),
+              HasSubstr("test.yaml:4:26: step 1 (expect): BMSR is a Clause-22 register, and on model QT2025 the MAC "
+                        "makes only Clause-45 frames: no frame can read it"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772C]\nsteps:\n  - expect: {returned: {handle_interrupt: 0}}\n"),
+              HasSubstr("test.yaml:4:25: handle_interrupt runs only from the PHY's interrupt"));
+  // Messages that said the wrong thing.
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: error, access: 0x10000000000000000}\n"),
+              HasSubstr("0x10000000000000000 is out of range (64-bit)"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {~: c}\n"),
+              HasSubstr("test.yaml:4:14: a key in expect must be a name, not null"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - plug: none\n"),
+              HasSubstr("test.yaml:4:11: step 1 (plug): 'none' is no partner to plug in; to pull the cable, write the "
+                        "step unplug"));
+  EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 5m\n"),
+              HasSubstr("(units: ns, us, ms, s, min), got '5m'"));
+  // An explicit tag was read past: !!binary eA== ran as the name "eA==".
+  EXPECT_EQ(
+      error_of("name: !!binary eA==\nmodels: [AX88772A]\nsteps: []\n"),
+      "test.yaml:1:7: a YAML tag (tag:yaml.org,2002:binary): refdrv reads plain values and would ignore it; write "
+      "the value without it");
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A, AX88772A]\nsteps: []\n"),
             "test.yaml:2:20: model AX88772A is listed twice");
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: error, register: BMSR, nth: 99999999999999999999}\n"),
@@ -496,7 +529,7 @@ TEST(ScenarioFormat, FirmwareClause45RegistersAndCallbackReturns) {
   // An MMD register of a model that has none read as 0 and passed an
   // expectation of 0, which no frame could have read.
   EXPECT_THAT(error_of("name: x\nmodels: [QT2025, AX88772A]\nsteps:\n  - expect: {registers: {1.0x0000: 0}}\n"),
-              HasSubstr("test.yaml:4:25: step 1 (expect): PMA:CTRL1 is an MMD register, and model AX88772A has no "
+              HasSubstr("test.yaml:4:26: step 1 (expect): PMA:CTRL1 is an MMD register, and model AX88772A has no "
                         "MMDs"));
   // Limited to the models that have them, or on a model with 13/14, it stands.
   EXPECT_TRUE(

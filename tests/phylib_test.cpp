@@ -893,15 +893,20 @@ steps:
   const RunResult r = run_scenario(env, *sc, "QT2025", GetParam());
   ASSERT_FALSE(r.stop) << *r.stop;
   for (const auto& e : r.expectations) EXPECT_TRUE(e.ok) << e.where << ": " << e.message;
-  std::vector<std::string> mdio;
+  std::vector<std::string> mdio, api;
   bool in_ioctl = false;
   for (const auto& e : r.trace.events()) {
     if (e.kind == TraceKind::kApiEnter) in_ioctl = e.name.view().starts_with("phy_mii_ioctl");
+    if (in_ioctl && e.kind == TraceKind::kApiEnter) api.push_back(format_event(e));
     if (in_ioctl && (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite)) mdio.push_back(format_event(e));
   }
   ASSERT_EQ(mdio.size(), 2u);
   EXPECT_THAT(mdio[0], ::testing::HasSubstr("rd phy:0x01 dev:0x01 reg:0xd001"));
   EXPECT_THAT(mdio[1], ::testing::HasSubstr("wr phy:0x01 dev:0x03 reg:0xe854"));
+  // The call as written once: phy_mii_ioctl(SIOCGMIIREG)() it was.
+  ASSERT_EQ(api.size(), 2u);
+  EXPECT_THAT(api[0], ::testing::EndsWith("api    phy_mii_ioctl(SIOCGMIIREG)"));
+  EXPECT_THAT(api[1], ::testing::EndsWith("api    phy_mii_ioctl(SIOCSMIIREG)"));
 }
 
 }  // namespace
