@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,7 +23,23 @@ std::filesystem::path cache_root() {
   if (const char* d = std::getenv("REFDRV_CACHE_DIR"); d && *d) return d;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "refdrv";
   if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "refdrv";
-  return std::filesystem::temp_directory_path() / "refdrv-cache";
+  // Without a home: one of this user's own in the temporary directory. A
+  // name every user shared could be made first by another, who would plant
+  // the builds this process loads and runs; one that is not this user's
+  // own private directory is not used (a fresh one is, for this process).
+  static const std::filesystem::path fallback = [] {
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / fmt::format("refdrv-cache-{}", ::getuid());
+    (void)::mkdir(dir.c_str(), 0700);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::getuid() &&
+        (st.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+      return dir;
+    std::string tmpl = (std::filesystem::temp_directory_path() / "refdrv-cache-XXXXXX").string();
+    if (::mkdtemp(tmpl.data())) return std::filesystem::path(tmpl);
+    return dir;  // nothing better: the run's own commands will fail on it and say where
+  }();
+  return fallback;
 }
 
 std::filesystem::path data_dir() {

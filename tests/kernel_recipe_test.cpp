@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -285,6 +286,29 @@ TEST(Commands, RunWithoutTheEnvironmentThatWouldChangeABuild) {
   for (const auto& [name, value] : set) ::unsetenv(name);
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(*out, "[][][][][yes][x86_64]\n");
+}
+
+// Without HOME (nor XDG_CACHE_HOME, nor REFDRV_CACHE_DIR) the cache is this
+// user's own private directory in the temporary directory: a name shared by
+// every user (/tmp/refdrv-cache) could be made first by another user, who
+// would plant the builds refdrv loads.
+TEST(Cache, WithoutAHomeIsThisUsersOwnPrivateDirectory) {
+  std::map<std::string, std::string> saved;
+  for (const char* name : {"REFDRV_CACHE_DIR", "XDG_CACHE_HOME", "HOME"})
+    if (const char* v = std::getenv(name)) saved[name] = v;
+  for (const char* name : {"REFDRV_CACHE_DIR", "XDG_CACHE_HOME", "HOME"}) ::unsetenv(name);
+  const std::filesystem::path dir = cache_root();
+  for (const auto& [name, value] : saved) ::setenv(name.c_str(), value.c_str(), 1);
+  EXPECT_EQ(dir.parent_path(), std::filesystem::temp_directory_path());
+  EXPECT_THAT(dir.filename().string(), ::testing::StartsWith("refdrv-cache-"));
+  struct stat st {};
+  ASSERT_EQ(::lstat(dir.c_str(), &st), 0) << dir;
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_uid, ::getuid());
+  EXPECT_EQ(st.st_mode & 077, 0u) << "group or others may use " << dir;
+  EXPECT_EQ(cache_root(), std::filesystem::path(saved.count("REFDRV_CACHE_DIR") ? saved["REFDRV_CACHE_DIR"]
+                                                : saved.count("XDG_CACHE_HOME") ? saved["XDG_CACHE_HOME"] + "/refdrv"
+                                                                                : saved["HOME"] + "/.cache/refdrv"));
 }
 
 TEST(UserspaceFlags, AdaptsTheKbuildCompileLine) {
