@@ -1627,12 +1627,21 @@ Result<ConfigurationPlan> plan_configuration(const LinuxTree& tree, const fs::pa
 
 }  // namespace
 
+namespace {
+// Whether `tree` has a configuration of its own for `config_id` that is
+// up to date with it.
+bool own_configuration_current(const LinuxTree& tree, const std::string& config_id) {
+  const fs::path dir = configured_dir(tree, config_id);
+  return fs::exists(dir / kStampFile) && !changed_since_configured(dir, tree.root);
+}
+}  // namespace
+
 std::optional<fs::path> reusable_configuration(const LinuxTree& tree) {
   const fs::path data = data_dir();
   auto fragment = base_fragment(tree, data);
   if (!fragment) return std::nullopt;
   auto plan = plan_configuration(tree, data, *fragment);
-  if (!plan || fs::exists(configured_dir(tree, plan->first_id) / kStampFile)) return std::nullopt;
+  if (!plan || own_configuration_current(tree, plan->first_id)) return std::nullopt;
   const auto found = find_reusable(tree, plan->first_id);
   if (!found) return std::nullopt;
   return found->root;
@@ -1771,8 +1780,12 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   b.rust_declared = plan->rust_declared;
   b.rust = plan->rust;
   const std::optional<std::string>& rust_frag = plan->rust_fragment;
-  // A tree never configured for this reuses another's configuration.
-  if (opt.reuse_configured && !fs::exists(configured_dir(tree, plan->first_id) / kStampFile))
+  // A tree never configured for this reuses another's configuration; so
+  // does one whose own configuration is out of date (it would be configured
+  // again, minutes, where another tree's may fit as it is: check --commits'
+  // checkout after a commit that changed a header and one that put it back,
+  // or a range run again from its start).
+  if (opt.reuse_configured && !own_configuration_current(tree, plan->first_id))
     if (auto reused = build_on_reused_configuration(tree, plan->first_id, opt, data)) return std::move(*reused);
   std::optional<fs::path> kb;
   if (b.rust_declared) {

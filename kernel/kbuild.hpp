@@ -224,8 +224,10 @@ Result<void> run_logged(const Command& cmd, const std::string& what);
 [[nodiscard]] std::int64_t tree_changed_ns(const std::filesystem::path& root);
 
 // The tree whose configured tree build_kernel would reuse for `tree` (see
-// BuildOptions::reuse_configured): nullopt when `tree` has a configuration
-// of its own or no configured tree of another matches it.
+// BuildOptions::reuse_configured): nullopt when `tree` has an up-to-date
+// configuration of its own or no configured tree of another matches it (a
+// configuration of its own that the tree no longer matches is no reason
+// not to reuse another's).
 [[nodiscard]] std::optional<std::filesystem::path> reusable_configuration(const LinuxTree& tree);
 
 // The object of `b` built from the tree source `rel`, or null.
