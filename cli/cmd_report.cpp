@@ -262,7 +262,7 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
   if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", text);
   if (auto w = a.write(
           [&] {
-            std::string k = report::drivers_ktap(*rep);
+            std::string k = report::drivers_ktap(*rep, held ? &*held : nullptr);
             if (held)
               k += fmt::format("# baseline {}: {} known failure(s), {} new, {} fixed\n", baseline->path,
                                held->known.size(), held->new_failures.size(), held->fixed.size());

@@ -360,11 +360,28 @@ Result<void> write_text(const std::string& path, const std::string& text) {
     fmt::print("{}", text);
     return {};
   }
-  std::ofstream out(path);
+  // A regular file (or none yet) is written beside itself and renamed onto
+  // it: a write that fails half way leaves the previous file whole, not a
+  // truncated report a CI job reads as one. A device or FIFO (/dev/stdout,
+  // a pipe) is written in place.
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  const bool replace = !std::filesystem::exists(st) || std::filesystem::is_regular_file(st);
+  const std::string target = replace ? fmt::format("{}.tmp.{}", path, ::getpid()) : path;
+  std::ofstream out(target);
   if (!out) return fail(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   out << text;
   out.close();
-  if (!out) return fail(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  if (!out) {
+    const int err = errno;
+    if (replace) std::filesystem::remove(target, ec);
+    return fail(fmt::format("cannot write {}: {}", path, std::strerror(err)));
+  }
+  if (replace && ::rename(target.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::filesystem::remove(target, ec);
+    return fail(fmt::format("cannot write {}: {}", path, std::strerror(err)));
+  }
   return {};
 }
 

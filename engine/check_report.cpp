@@ -40,16 +40,13 @@ std::string not_applicable(const CheckRow& row, Impl impl) {
   return fmt::format("no {} driver for {} in this tree", impl_title(impl), row.model);
 }
 
-// One KTAP line's text: no line break of any kind (a path in a note or an
-// error may hold one; kunit_parser.py splits on what str.splitlines() does)
-// and no '#', which would start a directive after a test's name.
+}  // namespace
+
 std::string ktap_escape(std::string s) {
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '#') c = ' ';
   return s;
 }
-
-}  // namespace
 
 std::string equivalence_text(const CheckRow& row) {
   if (row.runs.empty()) return "nothing ran";
@@ -405,15 +402,12 @@ std::string format_ktap(const CheckReport& rep) {
   // the exit status (1 is for a finding only; a divergence whose reproducer
   // was not written exits 1 for the divergence).
   for (const auto& p : rep.problems) out += "# error: " + ktap_escape(p) + "\n";
-  // Two implementations or more asked for and none compared: the exit
-  // status is 2, and a KTAP reader is told why (its leaves all pass).
-  if (rep.comparison_not_made())
-    out += fmt::format(
-        "# error: no pair ran on two of the selected implementations ({}): the comparison asked for "
-        "was not made\n",
-        impl_list(rep.impls));
   const bool registration = !rep.registration_compared.empty();
-  out += fmt::format("1..{}\n", groups.size() + (registration ? 1 : 0));
+  // Two implementations or more asked for and none compared: the exit
+  // status is 2, and a KTAP reader gets a test that is not ok, the last
+  // (its leaves all pass; a diagnostic alone read as a pass to kunit.py).
+  const bool not_compared = rep.comparison_not_made();
+  out += fmt::format("1..{}\n", groups.size() + (registration ? 1 : 0) + (not_compared ? 1 : 0));
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Scenario& sc = *groups[g].front()->scenario;
     bool scenario_ok = true, scenario_ran = false;
@@ -477,6 +471,11 @@ std::string format_ktap(const CheckReport& rep) {
     out +=
         fmt::format("{} {} registration\n", rep.registration_differences.empty() ? "ok" : "not ok", groups.size() + 1);
   }
+  if (not_compared)
+    out += fmt::format(
+        "# error: no pair ran on two of the selected implementations ({}): the comparison asked for was not made\n"
+        "not ok {} comparison\n",
+        impl_list(rep.impls), groups.size() + (registration ? 1 : 0) + 1);
   return out;
 }
 

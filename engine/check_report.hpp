@@ -23,6 +23,11 @@ struct TerminalStyle {
 // "equivalent", states sampled or hooked, WARNs, logs not compared, earlier
 // reproducers removed): the terminal's "Note:" lines and KTAP's header.
 [[nodiscard]] std::vector<std::string> check_notes(const CheckReport& report);
+
+// One KTAP line's text: no line break of any kind (a path in a note or an
+// error may hold one; kunit_parser.py splits on what str.splitlines() does)
+// and no '#', which would start a directive after a test's name.
+[[nodiscard]] std::string ktap_escape(std::string s);
 // How phylib's state was seen, for any command that runs instances: runs
 // that only sampled it, runs the store hooks watched (each with the first
 // reason given); the notes, and the JSON's "state_observation".

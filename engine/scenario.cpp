@@ -1100,6 +1100,11 @@ class Parser {
       return error(root["name"], fmt::format("the name must not contain {} (it names KTAP subtests, where '#' starts "
                                              "a directive and a line ends the result)",
                                              (*name)[bad] == '#' ? "'#'" : "a line break"));
+    // "ok 1 - x" is test x to KTAP's parser: a leading "- " is its separator.
+    if (name->starts_with("- ") || *name == "-")
+      return error(root["name"],
+                   "the name must not start with '- ' (it names KTAP subtests, where \"ok 1 - x\" is "
+                   "the test x)");
     s.name = *name;
     if (root["description"]) {
       auto d = text(root["description"], "description", true);

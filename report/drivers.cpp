@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "base/text.hpp"
+#include "engine/check_report.hpp"
 #include "engine/compare.hpp"
 #include "engine/scenario.hpp"
 #include "engine/supervisor.hpp"
@@ -986,24 +987,33 @@ std::string format_drivers(const DriversReport& r) {
   return out;
 }
 
-std::string drivers_ktap(const DriversReport& r) {
+std::string drivers_ktap(const DriversReport& r, const BaselineComparison* baseline) {
   std::string out = "KTAP version 1\n";
-  out += fmt::format("# refdrv drivers: Linux {}\n# {}\n", r.tree_version, runs_summary(r));
-  if (!r.selected.empty()) out += "# " + selection_note(r) + "\n";
+  out += fmt::format("# refdrv drivers: Linux {}\n# {}\n", r.tree_version, ktap_escape(runs_summary(r)));
+  if (!r.selected.empty()) out += "# " + ktap_escape(selection_note(r)) + "\n";
   out += fmt::format("1..{}\n", r.rows.size());
   std::size_t n = 0;
   for (const auto& row : r.rows) {
     ++n;
-    const std::string name = row.name.empty() ? row.file : row.file + ":" + row.name;
+    const std::string name = ktap_escape(row.name.empty() ? row.file : row.file + ":" + row.name);
     if (row.name.empty() || row.conformance == Conformance::kNotApplicable) {
-      out += fmt::format("ok {} {} # SKIP {}\n", n, name, row.reason);
+      out += fmt::format("ok {} {} # SKIP {}\n", n, name, ktap_escape(row.reason));
     } else if (row.conformance == Conformance::kPass) {
       // A pass with less behind it says so (it was a bare "ok" in KTAP and
       // JSON, the caveat only in the terminal's notes).
-      if (const std::string caveat = pass_caveat(row); !caveat.empty()) out += "# " + caveat + "\n";
+      if (const std::string caveat = pass_caveat(row); !caveat.empty()) out += "# " + ktap_escape(caveat) + "\n";
       out += fmt::format("ok {} {}\n", n, name);
     } else {
-      out += fmt::format("# {}: {}\n", row.failed_step, row.reason);
+      out += fmt::format("# {}: {}\n", ktap_escape(row.failed_step), ktap_escape(row.reason));
+      // With --baseline, which failures it already had: each failure stays
+      // not ok, and says whether it is one of them (the totals alone, after
+      // the last test, did not say which).
+      if (baseline) {
+        const std::string key = in_phy_dir(row.file) + ":" + row.name;
+        const bool known = std::find(baseline->known.begin(), baseline->known.end(), key) != baseline->known.end();
+        out += known ? "# known failure: the baseline has it, at the same step, the same way\n"
+                     : "# new failure: not as in the baseline\n";
+      }
       out += fmt::format("not ok {} {}\n", n, name);
     }
   }

@@ -184,7 +184,8 @@ struct BaselineComparison {
 [[nodiscard]] nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison& c);
 
 [[nodiscard]] std::string format_drivers(const DriversReport& r);
-[[nodiscard]] std::string drivers_ktap(const DriversReport& r);
+// With `baseline`, each failure says whether the baseline has it.
+[[nodiscard]] std::string drivers_ktap(const DriversReport& r, const BaselineComparison* baseline = nullptr);
 [[nodiscard]] nlohmann::json drivers_json(const DriversReport& r);
 
 }  // namespace refdrv::report

@@ -263,9 +263,13 @@ TEST(Check, TwoImplementationsAskedForAndNothingComparedIsNoPass) {
   EXPECT_THAT(format_terminal(rep, {}),
               HasSubstr("(none of these scenarios' models has a driver in two of the selected implementations, "
                         "c,rust: the comparison asked for was not made)"));
-  // A KTAP reader, whose leaves all pass, is told too.
-  EXPECT_THAT(format_ktap(rep), HasSubstr("# error: no pair ran on two of the selected implementations (c,rust): "
-                                          "the comparison asked for was not made\n"));
+  // A KTAP reader, whose leaves all pass, gets a test that is not ok, the
+  // last, with the reason before it (a diagnostic alone: kunit.py said
+  // SUCCESS, "passed: 1, skipped: 2").
+  const std::string ktap = format_ktap(rep);
+  EXPECT_THAT(ktap, HasSubstr("\n1..2\n"));
+  EXPECT_THAT(ktap, ::testing::EndsWith("# error: no pair ran on two of the selected implementations (c,rust): "
+                                        "the comparison asked for was not made\nnot ok 2 comparison\n"));
 }
 
 // Each link up the MAC is told is compared with what the model's link runs

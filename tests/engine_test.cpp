@@ -380,6 +380,9 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
                         "step unplug"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - wait: 5m\n"),
               HasSubstr("(units: ns, us, ms, s, min), got '5m'"));
+  // kunit_parser read "ok 1 - dash" as the test "dash", and lost count.
+  EXPECT_THAT(error_of("name: \"- dash\"\nmodels: [AX88772A]\nsteps: []\n"),
+              HasSubstr("test.yaml:1:7: the name must not start with '- '"));
   // An explicit tag was read past: !!binary eA== ran as the name "eA==".
   EXPECT_EQ(
       error_of("name: !!binary eA==\nmodels: [AX88772A]\nsteps: []\n"),
