@@ -12,8 +12,8 @@ namespace refdrv {
 namespace {
 
 constexpr std::array<FaultOutcome, kFaultOutcomes> kOutcomes = {
-    FaultOutcome::kIgnored, FaultOutcome::kReturned, FaultOutcome::kErrorState,
-    FaultOutcome::kCrash,   FaultOutcome::kHang,     FaultOutcome::kNotReached};
+    FaultOutcome::kIgnored, FaultOutcome::kReturned,   FaultOutcome::kErrorState, FaultOutcome::kCrash,
+    FaultOutcome::kHang,    FaultOutcome::kNotReached, FaultOutcome::kUnemulated};
 
 std::string outcome_key(FaultOutcome o) {
   std::string s = fault_outcome_name(o);
@@ -85,11 +85,14 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
 
   for (const auto& pt : rep.points) {
     const bool stops = rep.stops(pt);
-    if (!pt.differs && !stops && !style.all_points) continue;
-    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs || stops ? red : "",
-                       pt.differs ? "DIFFERS" : stops ? "STOPS" : "point", pt.differs || stops ? reset : "",
-                       pt.scenario->name, pt.model,
-                       pt.index, pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
+    if (!pt.differs && !stops && !pt.unemulated && !style.all_points) continue;
+    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs || stops || pt.unemulated ? red : "",
+                       pt.differs      ? "DIFFERS"
+                       : stops         ? "STOPS"
+                       : pt.unemulated ? "NO VERDICT (a function refdrv does not emulate)"
+                                       : "point",
+                       pt.differs || stops || pt.unemulated ? reset : "", pt.scenario->name, pt.model, pt.index,
+                       pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
     for (std::size_t i = 0; i < rep.impls.size(); ++i) {
       const SweepRun& r = pt.runs[i];
       out += fmt::format("  {:<5} {:<20} {} access: {}{}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome),
@@ -122,9 +125,22 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     out += fmt::format("\n{}At {} of {} points no implementation's run had the sweep's fault injected: those were not "
                        "compared, and the sweep is no verdict.{}\n",
                        red, ni, points, reset);
+  } else if (const std::size_t nu = rep.unemulated(); nu) {
+    out += fmt::format(
+        "\n{}At {} of {} points a run stopped at a kernel function refdrv does not emulate (refdrv's "
+        "gap, not the code's): those were not compared, and the sweep is no verdict.{}\n",
+        red, nu, points, reset);
   } else if (!broken && !stopping) {
-    out += fmt::format("\n{}At all {} points the implementations handled the error identically.{}\n", green, points,
-                       reset);
+    // Of the pairs swept: one not swept (its model lacks an implementation,
+    // its runs are not the implementations' own) is said above, and not
+    // part of "all".
+    const std::size_t unswept =
+        rep.skipped.size() + static_cast<std::size_t>(std::count_if(rep.pairs.begin(), rep.pairs.end(),
+                                                                    [](const SweepPair& p) { return !p.swept; }));
+    out += fmt::format(
+        "\n{}At all {} points of the {} pair(s) swept the implementations handled the error "
+        "identically{}.{}\n",
+        green, points, swept, unswept ? fmt::format(" ({} pair(s) not swept, as said above)", unswept) : "", reset);
   }
   out += format_problems(rep.problems, red, reset);
   for (const auto& note : state_observation_notes(rep.states_sampled, rep.states_hooked)) out += "Note: " + note + "\n";
@@ -134,7 +150,7 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
 nlohmann::json fault_report_json(const SweepReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-faults/1";
+  j["schema"] = "refdrv-faults/2";
   j["tool"] = "refdrv faults";
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   json impls = json::array();
@@ -146,6 +162,7 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   j["differing_points"] = rep.differing();
   j["stopping_points"] = rep.stopping();
   j["uninjected_points"] = rep.uninjected();
+  j["unemulated_points"] = rep.unemulated();
   j["compared"] = rep.compared();
   if (!rep.compared()) j["not_compared"] = rep.not_compared();
   j["state_observation"] = state_observation_json(rep.states_sampled, rep.states_hooked);

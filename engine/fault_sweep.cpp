@@ -23,6 +23,8 @@ const char* fault_outcome_name(FaultOutcome o) {
     case FaultOutcome::kReturned: return "error returned";
     case FaultOutcome::kIgnored: return "ignored";
     case FaultOutcome::kNotReached: return "not reached";
+    case FaultOutcome::kUnemulated:
+      return "unemulated";
   }
   return "?";
 }
@@ -44,6 +46,11 @@ bool SweepReport::stops(const SweepPoint& p) const {
 
 std::size_t SweepReport::stopping() const {
   return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [this](const SweepPoint& p) { return stops(p); }));
+}
+
+std::size_t SweepReport::unemulated() const {
+  return static_cast<std::size_t>(
+      std::count_if(points.begin(), points.end(), [](const SweepPoint& p) { return p.unemulated; }));
 }
 
 std::size_t SweepReport::uninjected() const {
@@ -84,6 +91,11 @@ std::string SweepReport::no_verdict() const {
     return fmt::format("the sweep is no verdict: at {} of {} points no implementation's run had the sweep's fault "
                        "injected",
                        n, points.size());
+  if (const std::size_t n = unemulated(); n && exit_code() == kExitBadInput)
+    return fmt::format(
+        "the sweep is no verdict: at {} of {} points a run stopped at a kernel function refdrv does "
+        "not emulate (refdrv's gap, not the code's)",
+        n, points.size());
   return {};
 }
 
@@ -95,7 +107,7 @@ int SweepReport::exit_code() const {
     if (!p.baseline_ok) return kExitFailure;
   if (pairs.empty() || points.empty()) return kExitBadInput;
   if (differing() || stopping()) return kExitFailure;
-  return uninjected() ? kExitBadInput : 0;
+  return uninjected() || unemulated() ? kExitBadInput : 0;
 }
 
 namespace {
@@ -134,7 +146,11 @@ SweepRun classify_fault_run(const RunResult& r, const RunResult& baseline, std::
   s.warned = r.warnings > baseline.warnings;
   s.last_lines = r.last_lines;
   if (r.stop && !baseline.stop) {
-    s.outcome = classify_stop(r) == StopClass::kHang ? FaultOutcome::kHang : FaultOutcome::kCrash;
+    // A stub of a kernel function refdrv does not emulate: refdrv's gap
+    // (it was a crash, and made a difference of the point).
+    s.outcome = !unemulated_function_in(*r.stop).empty() ? FaultOutcome::kUnemulated
+                : classify_stop(r) == StopClass::kHang   ? FaultOutcome::kHang
+                                                         : FaultOutcome::kCrash;
     s.detail = *r.stop;
     return s;
   }
@@ -423,7 +439,9 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
         }
       next += n_impls;
       pt.divergence.resize(n_impls);
-      for (std::size_t i = 1; i < n_impls; ++i)
+      pt.unemulated = std::any_of(pt.runs.begin(), pt.runs.end(),
+                                  [](const SweepRun& r) { return r.outcome == FaultOutcome::kUnemulated; });
+      for (std::size_t i = 1; i < n_impls && !pt.unemulated; ++i)
         if (pt.runs[i].outcome != pt.runs[0].outcome || pt.runs[i].digest != pt.runs[0].digest) pt.differs = true;
       if (pt.differs) explain_difference(env, pt, opt, so, rep.problems);
       // A point where every implementation stopped is a finding too: its

@@ -24,14 +24,17 @@ class Environment;
 
 // What became of the injected error, most severe first.
 enum class FaultOutcome : std::uint8_t {
-  kCrash,        // the instance stopped: a fault, BUG(), a stub, a sanitizer report
-  kHang,         // virtual-time, MDIO or wall-clock budget exhausted
-  kErrorState,   // phylib gave up on the PHY (ERROR; HALTED before Linux 6.5)
-  kReturned,     // the error was returned: by the driver callback to phylib, or by phylib to the MAC
-  kIgnored,      // nobody returned it: the driver (or phylib) went on as if the access had worked
-  kNotReached,   // this implementation made fewer accesses: nothing was injected
+  kCrash,       // the instance stopped: a fault, BUG(), a stub, a sanitizer report
+  kHang,        // virtual-time, MDIO or wall-clock budget exhausted
+  kErrorState,  // phylib gave up on the PHY (ERROR; HALTED before Linux 6.5)
+  kReturned,    // the error was returned: by the driver callback to phylib, or by phylib to the MAC
+  kIgnored,     // nobody returned it: the driver (or phylib) went on as if the access had worked
+  kNotReached,  // this implementation made fewer accesses: nothing was injected
+  // The run stopped at a kernel function refdrv does not emulate: refdrv's
+  // gap, no verdict on the code (it was a crash, and a difference).
+  kUnemulated,
 };
-inline constexpr std::size_t kFaultOutcomes = 6;
+inline constexpr std::size_t kFaultOutcomes = 7;
 
 [[nodiscard]] const char* fault_outcome_name(FaultOutcome o);  // "crash", "error returned", ...
 
@@ -65,6 +68,10 @@ struct SweepPoint {
   // Outcome or traces differ between the implementations: the first
   // difference against the first implementation, and a reproducer.
   bool differs = false;
+  // A run stopped at a kernel function refdrv does not emulate: the point
+  // says nothing of error handling, and is no difference (the sweep is no
+  // verdict there).
+  bool unemulated = false;
   std::vector<std::optional<Divergence>> divergence;
   std::string reproducer;
 };
@@ -134,6 +141,9 @@ struct SweepReport {
   // (The sweep's rule comes before the scenario's own, so every access made
   // is failed; one such point means the sweep did not do what it says.)
   [[nodiscard]] std::size_t uninjected() const;
+  // Points at which a run stopped at a kernel function refdrv does not
+  // emulate (SweepPoint::unemulated): no verdict there.
+  [[nodiscard]] std::size_t unemulated() const;
   // Whether anything was compared: two implementations or more, and a point.
   [[nodiscard]] bool compared() const { return impls.size() >= 2 && !points.empty(); }
   // Why nothing was compared, in words ("" when something was).
@@ -144,7 +154,8 @@ struct SweepReport {
   // 0: no difference; 1: implementations differ somewhere, a run stops (a
   // crash, a hang) at a fault, or one already stops without a fault; 2: no
   // pair was swept, no run made an access to fail (an empty run is no
-  // verdict), or the sweep failed to inject its fault at a point.
+  // verdict), the sweep failed to inject its fault at a point, or a run
+  // stopped at a function refdrv does not emulate.
   [[nodiscard]] int exit_code() const;
 };
 

@@ -799,7 +799,12 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
     j["not_compared"] = rep.not_compared();
     j["uninjected_points"] = rep.uninjected();
     j["has_uninjected"] = rep.uninjected() > 0;  // said in the section (refdrv report exits 2)
-    j["identical"] = rep.compared() && diffs.empty() && broken.empty() && stopped.empty() && rep.uninjected() == 0;
+    // Points where a run stopped at a function refdrv does not emulate: no
+    // verdict there either (they were crashes, and differences).
+    j["unemulated_points"] = rep.unemulated();
+    j["has_unemulated"] = rep.unemulated() > 0;
+    j["identical"] = rep.compared() && diffs.empty() && broken.empty() && stopped.empty() && rep.uninjected() == 0 &&
+                     rep.unemulated() == 0;
   } else {
     j["swept"] = false;
   }
@@ -1739,6 +1744,11 @@ std::vector<std::string> report_failures(const nlohmann::json& r) {
     out.emplace_back("nothing ran: no selected implementation has a driver for a model of the suite (section 1)");
   if (const auto n = r.value("faults", json::object()).value("uninjected_points", 0); n > 0)
     out.push_back(fmt::format("the fault sweep injected no fault at {} of its points (section 3)", n));
+  if (const auto n = r.value("faults", json::object()).value("unemulated_points", 0); n > 0)
+    out.push_back(
+        fmt::format("at {} of the fault sweep's points a run called a kernel function refdrv does not "
+                    "emulate (section 3)",
+                    n));
   // Each measurement that ran as a tool and failed says so in its section
   // (tool_failed, with a note that says why).
   const auto failed = [](const json& section) {

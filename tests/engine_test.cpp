@@ -743,6 +743,49 @@ TEST(CheckReport, EveryDifferingImplementationIsNamedAndCounted) {
   EXPECT_THAT(out, HasSubstr("0 failed run(s), 2 divergence(s) in 1 scenario/model pair(s)."));
 }
 
+// check --commits: a commit whose check fails only where a run stopped at
+// a kernel function refdrv does not emulate was not checked (refdrv's gap);
+// it was named the first commit that broke the check. A finding in another
+// pair, or an expectation that failed before the stop, still is one.
+TEST(CheckReport, ACommitWhoseOnlyFindingIsAnUnemulatedFunctionIsNotChecked) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n  - expect: {link: up}\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  const auto row_of = [&](bool gap) {
+    CheckRow row;
+    row.scenario = std::make_shared<const Scenario>(*sc);
+    row.model = "AX88772A";
+    row.impls = {Impl::kC, Impl::kRust};
+    for (Impl impl : row.impls) {
+      RunResult r;
+      r.impl = impl;
+      r.steps_run = 2;
+      if (gap && impl == Impl::kC) r.stop = "unemulated kernel function krealloc_noprof() was called";  // in step 2
+      row.runs.push_back(std::move(r));
+    }
+    row.divergence.resize(2);
+    row.reproducers.resize(2);
+    return row;
+  };
+  CheckReport rep;
+  rep.impls = {Impl::kC, Impl::kRust};
+  rep.rows = {row_of(false), row_of(true)};
+  ASSERT_EQ(rep.exit_code(), 1);  // check alone: a failed run
+  const auto gap = unemulated_gap(rep);
+  ASSERT_TRUE(gap);
+  EXPECT_THAT(*gap, HasSubstr("krealloc_noprof() (c on AX88772A, C): refdrv's gap, not the commit's finding"));
+  // An expectation that failed before the stop: the commit's finding.
+  rep.rows[1].runs[0].expectations.push_back({.step = 0, .where = "c.yaml:4:5", .ok = false, .message = "x"});
+  EXPECT_EQ(unemulated_gap(rep), std::nullopt);
+  rep.rows[1].runs[0].expectations.clear();
+  // A failure in a pair without the gap: a finding.
+  rep.rows[0].runs[1].stop = "crash: NULL pointer dereference";
+  EXPECT_EQ(unemulated_gap(rep), std::nullopt);
+  rep.rows[0].runs[1].stop.reset();
+  // No gap at all: nothing to say.
+  rep.rows.pop_back();
+  EXPECT_EQ(unemulated_gap(rep), std::nullopt);
+}
+
 // The fuzzers find divergences by their digests and check names them by
 // comparing keys: the two must agree on every field of every kind of event,
 // or a fuzz finding would not reproduce under check (or check would see a

@@ -116,7 +116,7 @@ TEST(FaultSweep, EveryAccessFailsOnceAndTheThreeImplementationsHandleEachAlike) 
   EXPECT_THAT(text, HasSubstr("Accesses phylib made itself (bus registration, state machine, phylib calls):"));
 
   const auto j = fault_report_json(rep);
-  EXPECT_EQ(j["schema"], "refdrv-faults/1");
+  EXPECT_EQ(j["schema"], "refdrv-faults/2");
   EXPECT_EQ(j["counts_by_origin"]["driver"]["c"]["ignored"], rep.counts_by_origin.at(Impl::kC)[driver][ignored]);
   EXPECT_EQ(j["points"].size(), rep.points.size());
   EXPECT_EQ(j["counts"]["rust"]["phylib_error_state"], rep.counts.at(Impl::kRust)[2]);
@@ -259,6 +259,61 @@ TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
   EXPECT_THAT(out, HasSubstr("At 1 point(s) the runs stopped (a crash or a hang) on every implementation swept"));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("identically")));
   EXPECT_EQ(fault_report_json(rep)["stopping_points"], 1);
+}
+
+// A run that stops at a kernel function refdrv does not emulate (a driver's
+// error path calling krealloc()) is refdrv's gap: the point is no verdict
+// and no difference, and the sweep is no verdict where nothing else was
+// found (it was a crash, "DIFFERS" and exit 1). And "identically" says of
+// how many pairs, where some were not swept.
+TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
+  auto sc = parse_scenario("name: s\nmodels: [AX88772A]\nsteps:\n  - attach\n", "s.yaml");
+  ASSERT_TRUE(sc);
+  RunResult base;
+  base.steps_run = 1;
+  RunResult stopped = base;
+  stopped.stop = "unemulated kernel function krealloc_noprof() was called";
+  EXPECT_EQ(classify_fault_run(stopped, base, 3).outcome, FaultOutcome::kUnemulated);
+  stopped.stop = "crash: NULL pointer dereference";
+  EXPECT_EQ(classify_fault_run(stopped, base, 3).outcome, FaultOutcome::kCrash);
+
+  SweepReport rep;
+  rep.impls = {Impl::kC, Impl::kRust};
+  rep.pairs.push_back({std::make_shared<const Scenario>(*sc), "AX88772A", 3, true});
+  rep.skipped.push_back({"q", "QT2025", "no C driver for QT2025 in this tree"});
+  for (Impl i : rep.impls) {
+    rep.counts[i] = {};
+    rep.mac_outcome_changed[i] = 0;
+    rep.warned[i] = 0;
+    rep.counts_by_origin[i] = {};
+    rep.mac_outcome_changed_by_origin[i] = {};
+    rep.warned_by_origin[i] = {};
+  }
+  SweepPoint ok;
+  ok.scenario = rep.pairs.front().scenario;
+  ok.model = "AX88772A";
+  ok.runs = {SweepRun{.outcome = FaultOutcome::kReturned}, SweepRun{.outcome = FaultOutcome::kReturned}};
+  rep.points.push_back(ok);
+  EXPECT_EQ(rep.exit_code(), 0);
+  EXPECT_THAT(format_fault_terminal(rep, {}),
+              HasSubstr("At all 1 points of the 1 pair(s) swept the implementations handled the error identically (1 "
+                        "pair(s) not swept, as said above)."));
+  SweepPoint gap = ok;
+  gap.index = 1;
+  gap.unemulated = true;
+  gap.runs = {SweepRun{.outcome = FaultOutcome::kUnemulated, .detail = "unemulated kernel function krealloc_noprof()"},
+              SweepRun{.outcome = FaultOutcome::kReturned}};
+  rep.points.push_back(gap);
+  EXPECT_EQ(rep.differing(), 0u);
+  EXPECT_EQ(rep.stopping(), 0u);
+  EXPECT_EQ(rep.unemulated(), 1u);
+  EXPECT_EQ(rep.exit_code(), 2);
+  EXPECT_THAT(rep.no_verdict(),
+              HasSubstr("at 1 of 2 points a run stopped at a kernel function refdrv does not emulate"));
+  const std::string out = format_fault_terminal(rep, {});
+  EXPECT_THAT(out, HasSubstr("NO VERDICT (a function refdrv does not emulate) s on AX88772A, access 1"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("identically")));
+  EXPECT_EQ(fault_report_json(rep)["unemulated_points"], 1);
 }
 
 // A point where every faulted run died in its worker (here a C driver that
