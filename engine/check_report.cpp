@@ -567,8 +567,9 @@ std::string commit_verdict(const CommitResult& r) {
     return r.build_failed ? "does not build: " + first : "not checked: " + first;
   }
   if (r.exit_code == 0)
-    return fmt::format("all expectations hold, {} ({} runs)",
-                       r.equivalent ? "all implementations equivalent" : "nothing to compare", r.runs);
+    return fmt::format("all expectations hold, {} ({} run{})",
+                       r.equivalent ? "all implementations equivalent" : "nothing to compare", r.runs,
+                       r.runs == 1 ? "" : "s");
   std::string out;
   if (r.divergences)
     out = fmt::format("NOT EQUIVALENT: {} divergence{} (first: {})", r.divergences, r.divergences == 1 ? "" : "s",
@@ -647,12 +648,16 @@ std::optional<std::size_t> first_of(const CommitsReport& rep, bool (*pred)(const
 }  // namespace
 
 std::string format_commits_summary(const CommitsReport& rep) {
+  std::string notes;
+  for (const auto& n : rep.notes) notes += "Note: " + n + ".\n";
   if (!rep.first_broken()) {
     const bool compared = std::all_of(rep.results.begin(), rep.results.end(), [](const CommitResult& r) { return r.equivalent; });
-    return fmt::format("{} commit{} of {}: every one passes the check{}.\n", rep.results.size(),
+    return notes +
+           fmt::format("{} commit{} of {}: every one passes the check{}.\n", rep.results.size(),
                        rep.results.size() == 1 ? "" : "s", rep.range,
-                       compared ? ", all implementations equivalent"
-                                : " (equivalence was not checked where a commit had no two implementations to compare)");
+                       compared
+                           ? ", all implementations equivalent"
+                           : " (equivalence was not checked where a commit had no two implementations to compare)");
   }
   // Each kind of trouble named on its own, in the range's order: a commit
   // that does not build does not hide a later one that breaks the check
@@ -671,7 +676,7 @@ std::string format_commits_summary(const CommitsReport& rep) {
   name([](const CommitResult& r) { return r.build_failed; }, "does not build", true);
   name(unchecked, "could not be checked", false);
   std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
+  std::string out = notes;
   for (const auto& [index, text] : parts) out += text;
   return out;
 }

@@ -151,6 +151,22 @@ Result<CommitsReport> check_commits(const CommitsOptions& o) {
   CommitsReport rep;
   rep.repo = o.env.kernel;
   rep.range = o.range;
+  // What the per-commit lines do not say: merged branches' commits are in
+  // the range (git log's topological order, oldest first), and edits not
+  // committed are in none of the commits checked.
+  std::size_t merges = 0;
+  for (const auto& c : *commits) merges += c.parents.size() > 1 ? 1 : 0;
+  if (merges)
+    rep.notes.push_back(
+        fmt::format("the range has {} merge commit(s): the commits of the branches they merged are checked too, in "
+                    "git log's topological order (oldest first), so a break named first may be on a merged branch "
+                    "(git log --first-parent {} lists the mainline's)",
+                    merges, o.range));
+  if (kernel::worktree_has_changes(o.env.kernel))
+    rep.notes.push_back(
+        fmt::format("{} has changes not committed: --commits checks the commits, not them (check "
+                    "--kernel {} checks the tree as it is)",
+                    o.env.kernel, o.env.kernel));
   for (std::size_t i = 0; i < commits->size(); ++i) {
     rep.results.push_back(check_one(o, (*commits)[i]));
     if (o.on_result) o.on_result(rep.results.back(), i, *commits);

@@ -47,6 +47,8 @@ struct CommitResult {
 struct CommitsReport {
   std::string repo, range;
   std::vector<CommitResult> results;
+  // What the lines do not say: merges in the range, uncommitted changes.
+  std::vector<std::string> notes;
   // The first commit that is not clean: not equivalent, a failed
   // expectation, or no check.
   [[nodiscard]] std::optional<std::size_t> first_broken() const;

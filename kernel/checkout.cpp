@@ -42,7 +42,9 @@ Result<std::string> git(const fs::path& repo, std::vector<std::string> args, con
   const std::vector<std::string> argv = git_argv(repo, args);
   std::error_code ec;
   fs::remove(log, ec);
-  auto out = capture({argv, {}, log, {"LC_ALL=C", "GIT_TERMINAL_PROMPT=0"}});
+  // GIT_OPTIONAL_LOCKS=0: no index refresh as a side effect (git status
+  // writes the user's .git/index otherwise).
+  auto out = capture({argv, {}, log, {"LC_ALL=C", "GIT_TERMINAL_PROMPT=0", "GIT_OPTIONAL_LOCKS=0"}});
   const std::string why = out ? std::string() : chomp(tail_of(log, 3));
   fs::remove(log, ec);
   if (out) return out;
@@ -68,6 +70,19 @@ bool archive_into(const fs::path& repo, const std::string& sha, const fs::path& 
 
 }  // namespace
 
+bool worktree_has_changes(const fs::path& repo_in) {
+  std::error_code ec;
+  const fs::path repo = fs::weakly_canonical(repo_in, ec);
+  const fs::path log = fs::temp_directory_path() / fmt::format("refdrv-git-{}.log", ::getpid());
+  // Staged or unstaged changes to tracked files (untracked ones are no
+  // edit of the tree's sources a user could think checked); a bare
+  // repository has no work tree.
+  auto bare = git(repo, {"rev-parse", "--is-bare-repository"}, log);
+  if (!bare || chomp(*bare) == "true") return false;
+  auto out = git(repo, {"status", "--porcelain", "--untracked-files=no"}, log);
+  return out && !chomp(*out).empty();
+}
+
 fs::path checkout_dir(const fs::path& repo) {
   return cache_root() / "checkouts" / (repo.filename().string() + "-" + hash_hex(repo.string()).substr(0, 12));
 }
@@ -76,9 +91,17 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
   std::error_code ec;
   const fs::path repo = fs::weakly_canonical(repo_in, ec);
   const fs::path log = fs::temp_directory_path() / fmt::format("refdrv-git-{}.log", ::getpid());
-  if (!git(repo, {"rev-parse", "--git-dir"}, log))
-    return fail(fmt::format("{} is not a git repository: --commits needs the git checkout of a Linux tree",
-                            repo_in.string()));
+  if (!fs::is_directory(repo_in, ec))
+    return fail(
+        fmt::format("{} is not a directory: --commits needs the git checkout of a Linux tree", repo_in.string()));
+  // git's own words where it refuses: "detected dubious ownership" (a
+  // repository of another user, sudo, a container: safe.directory) is not
+  // "not a git repository".
+  if (auto dir = git(repo, {"rev-parse", "--git-dir"}, log); !dir)
+    return fail(
+        fmt::format("{} is not a git repository git will read (git: {}): --commits needs the git checkout "
+                    "of a Linux tree",
+                    repo_in.string(), dir.error().message));
   // A subdirectory of a work tree (--kernel . in drivers/net/phy) would
   // export only itself, after the work.
   if (auto prefix = git(repo, {"rev-parse", "--show-prefix"}, log); prefix && !chomp(*prefix).empty()) {
@@ -121,7 +144,15 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
     for (std::string p; parents >> p;) c.parents.push_back(p);
     commits.push_back(std::move(c));
   }
-  if (commits.empty()) return fail(fmt::format("the range {} of {} has no commits", range, repo.string()));
+  if (commits.empty()) {
+    // A..B with B an ancestor of A: the reverse is what was meant, usually.
+    std::string hint;
+    if (ends.size() == 2)
+      if (auto back = git(repo, {"rev-list", "--count", ends[1] + ".." + ends[0], "--"}, log);
+          back && chomp(*back) != "0")
+        hint = fmt::format(" ({}..{} has {}: the older commit goes first)", ends[1], ends[0], chomp(*back));
+    return fail(fmt::format("the range {} of {} has no commits{}", range, repo.string(), hint));
+  }
   // A Linux tree at both ends of the range, before any work: another git
   // repository's commits would each fail as a kernel that "does not build",
   // the first named as the commit that breaks the check.

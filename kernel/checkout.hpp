@@ -22,6 +22,10 @@ struct GitCommit {
   [[nodiscard]] std::string short_sha() const { return sha.substr(0, 12); }
 };
 
+// Whether the work tree of the git repository `repo` has changes to its
+// tracked files, staged or not (read without writing its index).
+[[nodiscard]] bool worktree_has_changes(const std::filesystem::path& repo);
+
 // The commits of `range` ("A..B": reachable from B, not from A, as `git
 // rev-list A..B`), oldest first (topological order). Errors name the cause:
 // not a git repository, an unknown revision, an empty range.

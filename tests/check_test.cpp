@@ -1247,7 +1247,10 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   o.range = "nosuchref..HEAD";
   EXPECT_THAT(check_commits(o).error().message, HasSubstr("'nosuchref' is not a commit of"));
   o.range = "HEAD..HEAD";
-  EXPECT_THAT(check_commits(o).error().message, HasSubstr("has no commits"));
+  EXPECT_THAT(check_commits(o).error().message, ::testing::EndsWith("has no commits"));
+  o.range = "HEAD..HEAD~2";  // the wrong way round: said
+  EXPECT_THAT(check_commits(o).error().message,
+              HasSubstr("has no commits (HEAD~2..HEAD has 2: the older commit goes first)"));
   // A commit on which nothing ran (no selected implementation drives a
   // model of the scenarios) was not checked: not a commit that breaks the
   // check, and the range exits 2 (it exited 1, the commit named as breaking).

@@ -3,14 +3,16 @@
 // the comparator, without running a kernel.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <random>
 #include <regex>
-#include <unistd.h>
-#include <filesystem>
 #include <set>
-#include <fstream>
+#include <thread>
 
 #include "engine/check_report.hpp"
 #include "engine/commits.hpp"
@@ -23,6 +25,8 @@
 #include "engine/suite.hpp"
 #include "hw/catalog.hpp"
 #include "hw/clause45.hpp"
+#include "kernel/checkout.hpp"
+#include "kernel/process.hpp"
 
 namespace refdrv {
 namespace {
@@ -1354,6 +1358,45 @@ namespace {
 // review, 2026-12-07); a commit is said to be where it breaks only when its
 // parents were checked and pass (a merge's topic commit checked just before
 // it is no parent, and a parent that passed used to be called unchecked).
+// What the commit lines do not say comes first in the summary: merges in
+// the range, a work tree with changes not committed. Whether a work tree
+// has them is read without writing its index (git status would refresh it).
+TEST(Commits, TheSummarySaysMergesAndUncommittedChangesAndReadingThemWritesNothing) {
+  CommitsReport rep;
+  rep.range = "A..B";
+  rep.results = {CommitResult{}};
+  rep.results[0].commit = {"1111111111111111", "one", {}};
+  rep.results[0].checked = true;
+  rep.results[0].exit_code = 0;
+  rep.results[0].equivalent = true;
+  rep.notes = {"the range has 1 merge commit(s): x"};
+  EXPECT_THAT(format_commits_summary(rep),
+              ::testing::StartsWith("Note: the range has 1 merge commit(s): x.\n1 commit of A..B: every one passes"));
+
+  const std::filesystem::path repo =
+      std::filesystem::temp_directory_path() / fmt::format("refdrv-dirty-{}", ::getpid());
+  std::filesystem::remove_all(repo);
+  std::filesystem::create_directories(repo);
+  const auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", repo.string(), "-c", "user.name=t", "-c", "user.email=t@t"});
+    auto st = kernel::run({args, {}, {}, {}});
+    ASSERT_TRUE(st && *st == 0) << args[5];
+  };
+  git({"init", "-q"});
+  std::ofstream(repo / "Makefile") << "all:\n";
+  git({"add", "Makefile"});
+  git({"commit", "-q", "-m", "one"});
+  EXPECT_FALSE(kernel::worktree_has_changes(repo));
+  std::ofstream(repo / "untracked.c") << "int x;\n";
+  EXPECT_FALSE(kernel::worktree_has_changes(repo)) << "an untracked file is no edit of the tree";
+  std::ofstream(repo / "Makefile") << "all: x\n";
+  const auto index_before = std::filesystem::last_write_time(repo / ".git/index");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(kernel::worktree_has_changes(repo));
+  EXPECT_EQ(std::filesystem::last_write_time(repo / ".git/index"), index_before) << "the user's index was written";
+  std::filesystem::remove_all(repo);
+}
+
 TEST(Commits, TheRangesVerdictNamesWhatItKnowsAndNoMore) {
   auto commit = [](const std::string& sha, const std::string& subject, bool checked, int exit, bool build_failed) {
     CommitResult r;
