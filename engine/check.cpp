@@ -104,9 +104,32 @@ std::size_t CheckReport::compared_pairs() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.compared(); }));
 }
 
+std::optional<std::string> unemulated_gap(const CheckReport& rep) {
+  std::set<std::string> gaps;
+  bool finding_elsewhere = !rep.registration_differences.empty();
+  for (const auto& row : rep.rows) {
+    bool gap = false;
+    for (const auto& run : row.runs)
+      if (const std::string fn = unemulated_function_in(run.stop.value_or(""));
+          !fn.empty() && !run.failed_before_stop()) {
+        gaps.insert(fmt::format("{}() ({} on {}, {})", fn, row.scenario->name, row.model, impl_title(run.impl)));
+        gap = true;
+      }
+    if (gap) continue;
+    const bool diverged =
+        std::any_of(row.divergence.begin(), row.divergence.end(), [](const auto& d) { return d.has_value(); });
+    finding_elsewhere = finding_elsewhere || !row.passed() || diverged;
+  }
+  if (gaps.empty() || finding_elsewhere) return std::nullopt;
+  return fmt::format("refdrv does not emulate a kernel function a run called: {}: refdrv's gap, not a finding",
+                     fmt::join(gaps, ", "));
+}
+
 int CheckReport::exit_code() const {
   if (ran_pairs() == 0) return kExitBadInput;  // nothing ran (or nothing to run): no verdict
-  if (!all_passed() || !all_equivalent()) return kExitFailure;
+  // Every finding a stop at a function refdrv does not emulate: no verdict
+  // (exit 1 is a finding about the code; a review, 2026-12-07).
+  if (!all_passed() || !all_equivalent()) return unemulated_gap(*this) ? kExitBadInput : kExitFailure;
   // (A review, 2026-12-07: this was exit 0.)
   if (comparison_not_made()) return kExitBadInput;
   return 0;

@@ -90,6 +90,16 @@ struct CoverageEntry {
   std::vector<std::string> covered;
 };
 
+struct CheckReport;
+// Why a check's findings are refdrv's gap rather than findings, or nullopt:
+// a run stopped at a kernel function refdrv does not emulate (nothing
+// failed before it), and every finding of the check is in a pair with such
+// a run. Such a check is no verdict (exit 2), and check --commits does not
+// count the commit as checked (it was named the first commit that broke
+// the check: a review, 2026-12-07, a commit that started to call
+// krealloc()).
+[[nodiscard]] std::optional<std::string> unemulated_gap(const CheckReport& rep);
+
 struct CheckReport {
   std::string tree_version, tree_origin, rustc;
   std::string command = "refdrv check";  // what the outputs say ran (refdrv run)

@@ -244,6 +244,10 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
                       "there).",
                       row.scenario->name, row.model, fmt::join(*unfired, "; ")));
   }
+  // Every finding a stop at a function refdrv does not emulate: refdrv's
+  // gap, no verdict (exit 2).
+  if (auto gap = unemulated_gap(rep))
+    notes.push_back(*gap + ". Those runs say nothing of the code: no verdict (exit 2).");
   for (auto& note : state_observation_notes(rep.sampled_states(), rep.hooked_states()))
     notes.push_back(std::move(note));
   return notes;

@@ -10,29 +10,6 @@
 
 namespace refdrv {
 
-std::optional<std::string> unemulated_gap(const CheckReport& rep) {
-  std::set<std::string> gaps;
-  bool finding_elsewhere = !rep.registration_differences.empty();
-  for (const auto& row : rep.rows) {
-    bool gap = false;
-    for (const auto& run : row.runs)
-      if (const std::string fn = unemulated_function_in(run.stop.value_or(""));
-          !fn.empty() && !run.failed_before_stop()) {
-        gaps.insert(fmt::format("{}() ({} on {}, {})", fn, row.scenario->name, row.model, impl_title(run.impl)));
-        gap = true;
-      }
-    if (gap) continue;
-    const bool diverged =
-        std::any_of(row.divergence.begin(), row.divergence.end(), [](const auto& d) { return d.has_value(); });
-    finding_elsewhere = finding_elsewhere || !row.passed() || diverged;
-  }
-  if (gaps.empty() || finding_elsewhere) return std::nullopt;
-  return fmt::format(
-      "refdrv does not emulate a kernel function a run of this commit called: {}: refdrv's gap, not the commit's "
-      "finding",
-      fmt::join(gaps, ", "));
-}
-
 std::optional<std::size_t> CommitsReport::first_broken() const {
   for (std::size_t i = 0; i < results.size(); ++i)
     if (results[i].exit_code != 0) return i;

@@ -36,14 +36,6 @@ struct CommitResult {
   std::vector<std::string> registration;  // CheckReport::registration_differences: a divergence too
 };
 
-// Why a commit's check is refdrv's gap rather than a finding, or nullopt:
-// a run stopped at a kernel function refdrv does not emulate (nothing
-// failed before it), and every finding of the check is in a pair with such
-// a run. Such a commit is not checked; it was named the first commit that
-// broke the check (a review, 2026-12-07: a commit that started to call
-// krealloc()).
-[[nodiscard]] std::optional<std::string> unemulated_gap(const CheckReport& rep);
-
 struct CommitsReport {
   std::string repo, range;
   std::vector<CommitResult> results;

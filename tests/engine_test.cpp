@@ -773,10 +773,12 @@ TEST(CheckReport, ACommitWhoseOnlyFindingIsAnUnemulatedFunctionIsNotChecked) {
   CheckReport rep;
   rep.impls = {Impl::kC, Impl::kRust};
   rep.rows = {row_of(false), row_of(true)};
-  ASSERT_EQ(rep.exit_code(), 1);  // check alone: a failed run
+  // No verdict: exit 2 (it was 1, a finding about the code), and said.
+  EXPECT_EQ(rep.exit_code(), 2);
   const auto gap = unemulated_gap(rep);
   ASSERT_TRUE(gap);
-  EXPECT_THAT(*gap, HasSubstr("krealloc_noprof() (c on AX88772A, C): refdrv's gap, not the commit's finding"));
+  EXPECT_THAT(*gap, HasSubstr("krealloc_noprof() (c on AX88772A, C): refdrv's gap, not a finding"));
+  EXPECT_THAT(check_notes(rep), ::testing::Contains(HasSubstr("krealloc_noprof() (c on AX88772A, C)")));
   // An expectation that failed before the stop: the commit's finding.
   rep.rows[1].runs[0].expectations.push_back({.step = 0, .where = "c.yaml:4:5", .ok = false, .message = "x"});
   EXPECT_EQ(unemulated_gap(rep), std::nullopt);
@@ -784,6 +786,7 @@ TEST(CheckReport, ACommitWhoseOnlyFindingIsAnUnemulatedFunctionIsNotChecked) {
   // A failure in a pair without the gap: a finding.
   rep.rows[0].runs[1].stop = "crash: NULL pointer dereference";
   EXPECT_EQ(unemulated_gap(rep), std::nullopt);
+  EXPECT_EQ(rep.exit_code(), 1);
   rep.rows[0].runs[1].stop.reset();
   // No gap at all: nothing to say.
   rep.rows.pop_back();
