@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -362,12 +363,26 @@ Result<void> write_text(const std::string& path, const std::string& text) {
   }
   // A regular file (or none yet) is written beside itself and renamed onto
   // it: a write that fails half way leaves the previous file whole, not a
-  // truncated report a CI job reads as one. A device or FIFO (/dev/stdout,
-  // a pipe) is written in place.
+  // truncated report a CI job reads as one. Through a symbolic link, the
+  // file it names is replaced (not the link), with its permissions. A
+  // device or FIFO (/dev/stdout, a pipe), or a file in a directory refdrv
+  // may not create in, is written in place.
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);
-  const bool replace = !std::filesystem::exists(st) || std::filesystem::is_regular_file(st);
-  const std::string target = replace ? fmt::format("{}.tmp.{}", path, ::getpid()) : path;
+  const bool regular = std::filesystem::is_regular_file(st);
+  std::string dest = path;
+  if (regular && std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec)))
+    dest = std::filesystem::canonical(path, ec).string();
+  std::string target = path;
+  if (!std::filesystem::exists(st) || regular) {
+    const std::string tmp = fmt::format("{}.tmp.{}", dest, ::getpid());
+    if (std::ofstream(tmp)) {
+      target = tmp;
+      struct stat old {};
+      if (regular && ::stat(dest.c_str(), &old) == 0) (void)::chmod(tmp.c_str(), old.st_mode & 07777);
+    }
+  }
+  const bool replace = target != path;
   std::ofstream out(target);
   if (!out) return fail(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
   out << text;
@@ -377,7 +392,7 @@ Result<void> write_text(const std::string& path, const std::string& text) {
     if (replace) std::filesystem::remove(target, ec);
     return fail(fmt::format("cannot write {}: {}", path, std::strerror(err)));
   }
-  if (replace && ::rename(target.c_str(), path.c_str()) != 0) {
+  if (replace && ::rename(target.c_str(), dest.c_str()) != 0) {
     const int err = errno;
     std::filesystem::remove(target, ec);
     return fail(fmt::format("cannot write {}: {}", path, std::strerror(err)));

@@ -486,7 +486,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/10";
+  j["schema"] = "refdrv-check-report/11";
   j["registration"] = {{"compared_groups", rep.registration_compared}, {"differences", rep.registration_differences}};
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;
@@ -555,6 +555,11 @@ nlohmann::json check_report_json(const CheckReport& rep) {
   j["equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0;
   j["ran_pairs"] = rep.ran_pairs();
   j["compared_pairs"] = rep.compared_pairs();
+  // The exit status and the notes the terminal gives, for a job that reads
+  // the JSON alone: 2 when the check is no verdict (nothing ran, nothing
+  // compared, every finding a function refdrv does not emulate).
+  j["exit_code"] = rep.exit_code();
+  j["notes"] = check_notes(rep);
   return j;
 }
 

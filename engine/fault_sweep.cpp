@@ -39,9 +39,14 @@ std::size_t SweepReport::differing() const {
 
 bool SweepReport::stops(const SweepPoint& p) const {
   if (p.differs) return false;
-  return std::any_of(p.runs.begin(), p.runs.end(), [](const SweepRun& r) {
+  // Every run stopped (a crash or a hang; one at a function refdrv does
+  // not emulate stopped too), and one for a crash or a hang.
+  const auto stopped = [](const SweepRun& r) {
     return r.outcome == FaultOutcome::kCrash || r.outcome == FaultOutcome::kHang;
-  });
+  };
+  return std::any_of(p.runs.begin(), p.runs.end(), stopped) &&
+         std::all_of(p.runs.begin(), p.runs.end(),
+                     [&](const SweepRun& r) { return stopped(r) || r.outcome == FaultOutcome::kUnemulated; });
 }
 
 std::size_t SweepReport::stopping() const {
@@ -439,10 +444,19 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
         }
       next += n_impls;
       pt.divergence.resize(n_impls);
+      // A run stopped at a function refdrv does not emulate says nothing;
+      // the others are still compared among themselves (one stub hid a
+      // difference between the other two; a review, 2026-12-07).
       pt.unemulated = std::any_of(pt.runs.begin(), pt.runs.end(),
                                   [](const SweepRun& r) { return r.outcome == FaultOutcome::kUnemulated; });
-      for (std::size_t i = 1; i < n_impls && !pt.unemulated; ++i)
-        if (pt.runs[i].outcome != pt.runs[0].outcome || pt.runs[i].digest != pt.runs[0].digest) pt.differs = true;
+      const SweepRun* first = nullptr;
+      for (const SweepRun& r : pt.runs) {
+        if (r.outcome == FaultOutcome::kUnemulated) continue;
+        if (!first)
+          first = &r;
+        else if (r.outcome != first->outcome || r.digest != first->digest)
+          pt.differs = true;
+      }
       if (pt.differs) explain_difference(env, pt, opt, so, rep.problems);
       // A point where every implementation stopped is a finding too: its
       // reproducer is written as a difference's is (it had none).

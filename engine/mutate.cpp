@@ -220,7 +220,10 @@ struct Generator {
   // Whether a condition is one == or != comparison, outside any
   // parentheses, and nothing else joined to it: its negation is the
   // operator's mutant (`!(a == b)` is `a != b`), one change of meaning.
-  static bool one_equality(std::string_view cond) {
+  // (In C and C++, == binds tighter than &, | and ^: `a & b == c` is
+  // `a & (b == c)`, whose negation is not the operator's mutant; in Rust it
+  // is `(a & b) == c`, and is.)
+  bool one_equality(std::string_view cond) const {
     int depth = 0, equalities = 0;
     for (std::size_t i = 0; i < cond.size(); ++i) {
       const char ch = cond[i];
@@ -230,6 +233,8 @@ struct Generator {
       const std::string_view rest = cond.substr(i);
       if (rest.starts_with(" == ") || rest.starts_with(" != ")) ++equalities;
       if (rest.starts_with(" && ") || rest.starts_with(" || ") || rest.starts_with(" ? ")) return false;
+      if (lang != MutantLang::kRust && (rest.starts_with(" & ") || rest.starts_with(" | ") || rest.starts_with(" ^ ")))
+        return false;
     }
     return equalities == 1;
   }
@@ -302,11 +307,30 @@ struct Generator {
       // On integers `x < N + 1` is `x <= N`, `x >= N + 1` is `x > N`, and
       // `N + 1 > x` and `N + 1 <= x` are `N >= x` and `N < x`: the relational
       // operator's mutant, so one change of meaning was scored twice.
+      // Only where the literal is that whole operand: the comparison's
+      // other side ends (or starts) right at it (x < 4 * y and x - 1 > y
+      // are other changes).
+      const std::string_view text(src);
+      const auto operand_ends = [&](std::size_t at) {
+        const std::size_t q = text.find_first_not_of(" \t", at);
+        if (q == std::string_view::npos) return true;
+        const std::string_view rest = text.substr(q);
+        return std::string_view(")];,?:{\n").find(rest.front()) != std::string_view::npos || rest.starts_with("&&") ||
+               rest.starts_with("||");
+      };
+      const auto operand_starts = [&](std::size_t at) {  // `at`: just past the character before the literal
+        std::size_t q = at;
+        while (q > 0 && (text[q - 1] == ' ' || text[q - 1] == '\t')) --q;
+        if (q == 0) return true;
+        const char c = text[q - 1];
+        return std::string_view("([,;{?:=!\n").find(c) != std::string_view::npos ||
+               (q >= 2 && (text.substr(q - 2, 2) == "&&" || text.substr(q - 2, 2) == "||"));
+      };
       const auto before = [&](std::string_view op) {
-        return p >= op.size() && std::string_view(src).substr(p - op.size(), op.size()) == op;
+        return p >= op.size() && text.substr(p - op.size(), op.size()) == op && operand_ends(p + lit.size());
       };
       const auto after = [&](std::string_view op) {
-        return std::string_view(src).substr(p + lit.size(), op.size()) == op;
+        return text.substr(p + lit.size(), op.size()) == op && operand_starts(p);
       };
       if (before(" < ") || before(" >= ") || after(" > ") || after(" <= ")) continue;
       // C's and C++'s leading 0 is octal (Rust's is decimal: 0o is octal).
@@ -882,6 +906,13 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       return fail(fmt::format("no scenario of the suite runs on a model of the mutated driver's group ({}): every "
                               "mutant would survive a check that compares nothing; give scenarios on its models",
                               mutated_group().kconfig));
+    else if (base.comparison_not_made())
+      return fail(
+          fmt::format("no scenario of the suite runs on two implementations of the mutated driver's group "
+                      "({}): a mutant would be compared with nothing; give scenarios on its models",
+                      mutated_group().kconfig));
+    else if (const auto gap = unemulated_gap(base))
+      return fail(unmutated_fails(*gap));
     else if (base.exit_code() != 0)
       return fail(unmutated_fails(killed_by(base)));
   }

@@ -215,7 +215,15 @@ Result<Checkout> checkout_commit(const fs::path& repo_in, const GitCommit& commi
       const std::string& status = fields[i];
       const std::string& path = fields[i + 1];
       fs::remove(tree / path, ec);  // changed files get a new inode, deleted ones go
-      if (status != "D") rewrite.push_back(path);
+      if (status != "D") {
+        rewrite.push_back(path);
+        continue;
+      }
+      // A directory the commit emptied goes too, as git leaves none: an
+      // export of the commit has no such directory, and the checkout's
+      // listing (kernel/tree_record) would differ from every other tree's.
+      for (fs::path dir = fs::path(path).parent_path(); !dir.empty(); dir = dir.parent_path())
+        if (!fs::remove(tree / dir, ec)) break;  // removes only an empty one
     }
     const std::size_t n = fields.size() / 2;
     progress(fmt::format("checking out {} in {} ({} file{} differ{} from {})", commit.short_sha(), tree.string(), n,

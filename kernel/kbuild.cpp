@@ -402,18 +402,24 @@ Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std
   return {};
 }
 
-// The C compiler kbuild runs (`gcc` on PATH): its path and version. The
-// configure probes it (CONFIG_CC_VERSION_TEXT, every cc-option) and the
-// saved compile lines name it only as `gcc`, so without it in the key a
-// configured tree outlived an upgrade of the compiler, and so did every
-// object compiled from it. Once per process.
+// The C compiler kbuild runs (`gcc` on PATH): its path and version, and
+// the search paths of its environment (CPATH, LIBRARY_PATH, ...: which
+// headers and libraries it finds). The configure probes it
+// (CONFIG_CC_VERSION_TEXT, every cc-option) and the saved compile lines
+// name it only as `gcc`, so without it in the key a configured tree
+// outlived an upgrade of the compiler, and so did every object compiled
+// from it. Once per process.
 const std::string& c_compiler_identity() {
   static const std::string id = [] {
     const auto version = capture(Command{{"gcc", "--version"}, {}, {}, {}});
     std::error_code ec;
     const fs::path path = find_on_path("gcc");
-    return (path.empty() ? std::string("gcc (not on PATH)") : fs::weakly_canonical(path, ec).string()) + "\n" +
-           (version ? version->substr(0, version->find('\n')) : std::string("(gcc --version failed)"));
+    std::string out = (path.empty() ? std::string("gcc (not on PATH)") : fs::weakly_canonical(path, ec).string()) +
+                      "\n" +
+                      (version ? version->substr(0, version->find('\n')) : std::string("(gcc --version failed)"));
+    for (const char* name : {"CPATH", "C_INCLUDE_PATH", "LIBRARY_PATH", "GCC_EXEC_PREFIX", "COMPILER_PATH"})
+      if (const char* v = std::getenv(name)) out += fmt::format("\n{}={}", name, v);
+    return out;
   }();
   return id;
 }

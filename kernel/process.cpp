@@ -21,15 +21,17 @@ namespace refdrv::kernel {
 
 namespace {
 
-// Variables of the user's environment that kbuild, gcc or make read and
-// that no cache key of refdrv's holds: whichever run configured a tree
-// first would bake them into its compile lines (KCFLAGS=-DDEBUG, LLVM=1,
-// W=1 through MAKEFLAGS), and every later run, and every tree reusing that
-// configuration, would build with them; gcc's CPATH and the like would
-// change what a compile includes without a word. refdrv's builds are its
-// own, so its commands run without them (docs/drivers.md).
+// Variables of the user's environment that kbuild or make read and that
+// no cache key of refdrv's holds: whichever run configured a tree first
+// would bake them into its compile lines (KCFLAGS=-DDEBUG, LLVM=1, W=1
+// through MAKEFLAGS), and every later run, and every tree reusing that
+// configuration, would build with them. refdrv's builds are its own, so its
+// commands run without them. (gcc's own search paths, CPATH and the like,
+// are kept, and are in the configuration's key instead: a host whose
+// headers and libraries are found only through them, Spack's, conda's,
+// needs them; kernel/kbuild.cpp, c_compiler_identity.)
 bool changes_the_build(std::string_view entry) {
-  static constexpr std::array<std::string_view, 31> kNames = {"KCFLAGS",
+  static constexpr std::array<std::string_view, 26> kNames = {"KCFLAGS",
                                                               "KCPPFLAGS",
                                                               "KAFLAGS",
                                                               "KRUSTFLAGS",
@@ -49,11 +51,6 @@ bool changes_the_build(std::string_view entry) {
                                                               "LD",
                                                               "W",
                                                               "C",
-                                                              "CPATH",
-                                                              "C_INCLUDE_PATH",
-                                                              "LIBRARY_PATH",
-                                                              "GCC_EXEC_PREFIX",
-                                                              "COMPILER_PATH",
                                                               "DEPENDENCIES_OUTPUT",
                                                               "SUNPRO_DEPENDENCIES",
                                                               "MAKEFLAGS",

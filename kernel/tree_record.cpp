@@ -18,8 +18,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // 2: directory listings (D lines), every header under include/ and
-// arch/x86/include/, a compiled source another step reads kept.
-constexpr std::string_view kHeader = "# refdrv tree record 2";
+// arch/x86/include/, a compiled source another step reads kept. 3: the
+// listings hold build files, and subdirectories and headers only in the
+// include trees.
+constexpr std::string_view kHeader = "# refdrv tree record 3";
 
 // A file's state as stat() gives it (no content hash).
 FileState stat_state(const struct stat& st) {
@@ -43,18 +45,29 @@ bool build_file_name(const std::string& name) {
          (name.size() > 3 && name.compare(name.size() - 3, 3, ".mk") == 0);
 }
 
-// A directory entry that can change a build when added or removed: a
-// subdirectory (a header directory earlier on an include path), a build or
-// configuration file (kbuild reads a directory's Kbuild before its
-// Makefile), a header (one that shadows another on the include path).
-// Hidden names and everything else (editor backups, a patch's .rej) are
-// left out: adding one changes no build.
-bool listed(const fs::directory_entry& e) {
+// Whether a tree-relative directory is in one of the include trees on
+// every compile's include path (include/, arch/x86/include/).
+bool in_include_tree(const std::string& rel) {
+  for (std::string_view top : {"include", "arch/x86/include"})
+    if (rel == top || (rel.starts_with(top) && rel.size() > top.size() && rel[top.size()] == '/')) return true;
+  return false;
+}
+
+// A directory entry that can change a build when added or removed: a build
+// or configuration file anywhere (kbuild reads a directory's Kbuild before
+// its Makefile); in the include trees, a header or a subdirectory too (one
+// that shadows another on the include path: arch/x86/include/linux/x.h
+// before include/linux/x.h). Hidden names and everything else (an editor's
+// backup, a patch's .rej, a directory of reproducers refdrv wrote into the
+// tree's top) are left out: adding one changes no build. (Not seen: a
+// header added beside a source that a quoted #include finds before the one
+// it found on the include path.)
+bool listed(const fs::directory_entry& e, bool include_tree) {
   const std::string n = e.path().filename().string();
   if (n.empty() || n[0] == '.') return false;
   std::error_code ec;
-  if (e.is_directory(ec)) return true;
-  return build_file_name(n) || n.ends_with(".h");
+  if (e.is_directory(ec)) return include_tree;
+  return build_file_name(n) || (include_tree && n.ends_with(".h"));
 }
 
 template <typename T>
@@ -111,18 +124,19 @@ std::set<std::string> cmd_tree_files(const fs::path& cmd_file, const fs::path& r
   return out;
 }
 
-std::optional<std::vector<std::string>> listed_entries(const fs::path& dir) {
+std::optional<std::vector<std::string>> listed_entries(const fs::path& root, const std::string& rel) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (listed(e)) names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
+  const bool include_tree = in_include_tree(rel);
+  for (const auto& e : fs::directory_iterator(root / rel, ec))
+    if (listed(e, include_tree)) names.push_back(e.path().filename().string() + (e.is_directory(ec) ? "/" : ""));
   if (ec) return std::nullopt;
   std::sort(names.begin(), names.end());
   return names;
 }
 
-std::string directory_listing(const fs::path& dir) {
-  const auto names = listed_entries(dir);
+std::string directory_listing(const fs::path& root, const std::string& rel) {
+  const auto names = listed_entries(root, rel);
   if (!names) return "(unreadable)";
   std::string all;
   for (const auto& n : *names) all += n + "\n";
@@ -183,7 +197,7 @@ Result<TreeRecord> record_tree(const fs::path& root, const fs::path& kb, const O
     for (fs::path d = fs::path(rel).lexically_normal().parent_path(); !d.empty() && !d.string().starts_with("..");
          d = d.parent_path())
       if (!dirs.insert(d.string()).second) break;
-  for (const auto& d : dirs) r.dirs.emplace(d, directory_listing(root / d));
+  for (const auto& d : dirs) r.dirs.emplace(d, directory_listing(root, d));
   return r;
 }
 
@@ -251,7 +265,7 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
     }
   }
   for (const auto& [rel, listing] : r.dirs)
-    if (directory_listing(root / rel) != listing)
+    if (directory_listing(root, rel) != listing)
       return rel == "." ? std::string("the tree's top directory (a file or directory added or removed)")
                         : rel + "/ (a file or directory added or removed)";
   return std::nullopt;

@@ -61,8 +61,9 @@ struct TreeRecord {
   std::string config_key;  // what else went in: fragment, toolchain, recipe
   std::map<std::string, FileState> files;  // tree-relative path -> state
   // Tree-relative directory ("." the top) -> the hash of its entries that
-  // can change a build when added or removed (subdirectories, build files,
-  // headers): every directory on the way to a recorded file.
+  // can change a build when added or removed (build files; in include/ and
+  // arch/x86/include/, headers and subdirectories too): every directory on
+  // the way to a recorded file.
   std::map<std::string, std::string> dirs;
 };
 
@@ -70,10 +71,11 @@ struct TreeRecord {
 // the kbuild directory) of the objects it is compiled into.
 using OwnSources = std::map<std::string, std::set<std::string>>;
 
-// The entries of `dir` a directory listing of the record holds (see
-// TreeRecord::dirs), sorted, a subdirectory's with a trailing '/'; nullopt
-// if it cannot be read.
-[[nodiscard]] std::optional<std::vector<std::string>> listed_entries(const std::filesystem::path& dir);
+// The entries of the directory `rel` of the tree at `root` that a listing
+// of the record holds (see TreeRecord::dirs), sorted, a subdirectory's with
+// a trailing '/'; nullopt if it cannot be read.
+[[nodiscard]] std::optional<std::vector<std::string>> listed_entries(const std::filesystem::path& root,
+                                                                     const std::string& rel);
 
 // The record of the tree at `root`, configured in `kb`: every file of the
 // tree that a .cmd file of kbuild's output names (sources and headers of

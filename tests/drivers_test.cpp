@@ -176,7 +176,7 @@ TEST(Drivers, ABaselineTellsNewFailuresFromKnownOnes) {
   EXPECT_THAT(c.fixed, ElementsAre("c.c:C"));
   for (const auto& [name, text, why] :
        {std::tuple{"not-json", "{", "it is not JSON"},
-        std::tuple{"check", R"({"schema": "refdrv-check-report/10", "entries": []})", "is not refdrv-drivers/N"},
+        std::tuple{"check", R"({"schema": "refdrv-check-report/11", "entries": []})", "is not refdrv-drivers/N"},
         std::tuple{"no-entries", R"({"schema": "refdrv-drivers/4"})", "it has no \"entries\" list"},
         std::tuple{"bad-verdict",
                    R"({"schema": "refdrv-drivers/4", "entries": [{"file": "x", "name": "X", "conformance": "ok"}]})",

@@ -303,6 +303,16 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
               HasSubstr("test.yaml:1:7: not valid YAML: this quoted scalar's closing ' is missing"));
   EXPECT_THAT(error_of("name: x\nmodels: [AX88772C]\nsteps:\n  - expect:\n      driver: \"Asix Electronics AX88772C\n"),
               HasSubstr("test.yaml:5:15: not valid YAML: this quoted scalar's closing \" is missing"));
+  // A UTF-8 byte order mark: yaml-cpp counts positions after it (a valid
+  // file was refused as an unclosed quote three bytes early).
+  auto bom = parse_scenario("\xEF\xBB\xBFname: x\nmodels: [AX88772C]\ntags: ['x', y]\nsteps: [attach]\n", "t");
+  ASSERT_TRUE(bom) << bom.error().message;
+  EXPECT_THAT(error_of("\xEF\xBB\xBFname: 'x\nmodels: [AX88772C]\nsteps: [attach]\n"),
+              HasSubstr("test.yaml:1:7: not valid YAML: this quoted scalar's closing ' is missing"));
+  // The line of the first --- past the bound, not one inside a block scalar.
+  std::string block = "name: x\nmodels: [AX88772A]\nsteps: [attach]\ndescription: |\n  a\n  b\n  c\n  d\n";
+  for (int i = 0; i < 70; ++i) block += "---\n";
+  EXPECT_THAT(error_of(block), HasSubstr("test.yaml:9:1: not valid YAML after the scenario"));
   // Closed ones, with the quote escaped inside them, still parse.
   auto quoted = parse_scenario("name: \"a \\\" b\"\ndescription: 'it''s'\nmodels: [AX88772C]\nsteps: [attach]\n", "t");
   ASSERT_TRUE(quoted) << quoted.error().message;
@@ -779,6 +789,20 @@ TEST(CheckReport, ACommitWhoseOnlyFindingIsAnUnemulatedFunctionIsNotChecked) {
   ASSERT_TRUE(gap);
   EXPECT_THAT(*gap, HasSubstr("krealloc_noprof() (c on AX88772A, C): refdrv's gap, not a finding"));
   EXPECT_THAT(check_notes(rep), ::testing::Contains(HasSubstr("krealloc_noprof() (c on AX88772A, C)")));
+  // The JSON says both, for a job that reads it alone.
+  EXPECT_EQ(check_report_json(rep)["exit_code"], 2);
+  EXPECT_THAT(check_report_json(rep)["notes"].dump(), HasSubstr("krealloc_noprof()"));
+  // In the same pair: the other implementation's own failed expectation is
+  // a finding; so is a divergence in a step before the stop (step 2), not
+  // one in it (the stop's doing).
+  rep.rows[1].runs[1].expectations.push_back({.step = 1, .where = "c.yaml:5:5", .ok = false, .message = "y"});
+  EXPECT_EQ(unemulated_gap(rep), std::nullopt);
+  rep.rows[1].runs[1].expectations.clear();
+  rep.rows[1].divergence[1] = Divergence{.step = 0};
+  EXPECT_EQ(unemulated_gap(rep), std::nullopt);
+  rep.rows[1].divergence[1] = Divergence{.step = 1};
+  EXPECT_TRUE(unemulated_gap(rep));
+  rep.rows[1].divergence[1].reset();
   // An expectation that failed before the stop: the commit's finding.
   rep.rows[1].runs[0].expectations.push_back({.step = 0, .where = "c.yaml:4:5", .ok = false, .message = "x"});
   EXPECT_EQ(unemulated_gap(rep), std::nullopt);

@@ -273,10 +273,11 @@ TEST_F(FakeTree, AConfiguredTreeIsRefusedBecauseRefdrvNeverWritesIntoIt) {
   EXPECT_THAT(open_tree(root_).error().message, HasSubstr("configured in place"));
 }
 
-// What the user's environment would add to kbuild's and gcc's commands
-// (KCFLAGS, LLVM, W=1 through MAKEFLAGS, gcc's CPATH) is in no cache key:
-// the first run to configure a tree baked it into every later run's build.
-// refdrv's commands run without it; what refdrv itself passes stays.
+// What the user's environment would add to kbuild's commands (KCFLAGS,
+// LLVM, W=1 through MAKEFLAGS) is in no cache key: the first run to
+// configure a tree baked it into every later run's build. refdrv's commands
+// run without it; what refdrv itself passes stays, and so do gcc's search
+// paths (in the configuration's key: a host may need them).
 TEST(Commands, RunWithoutTheEnvironmentThatWouldChangeABuild) {
   const std::vector<std::pair<const char*, const char*>> set = {
       {"KCFLAGS", "-DDEBUG"}, {"LLVM", "1"}, {"MAKEFLAGS", "W=1"}, {"CPATH", "/tmp/x"}, {"REFDRV_KEPT", "yes"}};
@@ -285,7 +286,7 @@ TEST(Commands, RunWithoutTheEnvironmentThatWouldChangeABuild) {
       {"sh", "-c", "echo \"[$KCFLAGS][$LLVM][$MAKEFLAGS][$CPATH][$REFDRV_KEPT][$ARCH]\""}, {}, {}, {"ARCH=x86_64"}});
   for (const auto& [name, value] : set) ::unsetenv(name);
   ASSERT_TRUE(out) << out.error().message;
-  EXPECT_EQ(*out, "[][][][][yes][x86_64]\n");
+  EXPECT_EQ(*out, "[][][][/tmp/x][yes][x86_64]\n");
 }
 
 // Without HOME (nor XDG_CACHE_HOME, nor REFDRV_CACHE_DIR) the cache is this
@@ -306,9 +307,12 @@ TEST(Cache, WithoutAHomeIsThisUsersOwnPrivateDirectory) {
   EXPECT_TRUE(S_ISDIR(st.st_mode));
   EXPECT_EQ(st.st_uid, ::getuid());
   EXPECT_EQ(st.st_mode & 077, 0u) << "group or others may use " << dir;
-  EXPECT_EQ(cache_root(), std::filesystem::path(saved.count("REFDRV_CACHE_DIR") ? saved["REFDRV_CACHE_DIR"]
-                                                : saved.count("XDG_CACHE_HOME") ? saved["XDG_CACHE_HOME"] + "/refdrv"
-                                                                                : saved["HOME"] + "/.cache/refdrv"));
+  // The environment put back, so is the cache (the fallback again where the
+  // tests run without any of the three).
+  EXPECT_EQ(cache_root(), saved.count("REFDRV_CACHE_DIR") ? std::filesystem::path(saved["REFDRV_CACHE_DIR"])
+                          : saved.count("XDG_CACHE_HOME") ? std::filesystem::path(saved["XDG_CACHE_HOME"]) / "refdrv"
+                          : saved.count("HOME")           ? std::filesystem::path(saved["HOME"]) / ".cache/refdrv"
+                                                          : dir);
 }
 
 TEST(UserspaceFlags, AdaptsTheKbuildCompileLine) {

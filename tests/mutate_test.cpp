@@ -294,6 +294,24 @@ TEST(Mutate, OneChangeOfMeaningIsOneMutantAndEveryStatementShapeHasItsDeletion) 
   // made the next statement the branch's body.
   EXPECT_THAT(afters(ms, "deleted statement"), ::testing::ElementsAre(";", ";"));
 
+  // Only where the literal is the whole operand: `x < 4 * y` with 5 is no
+  // relational mutant, nor `x - 1 > y` with 2; and C's `a & b == c` is
+  // `a & (b == c)`, whose negation is not `a & b != c`.
+  const std::string operands =
+      "static int g(int x, int y, int a)\n"
+      "{\n"
+      "\tif (x < 4 * y)\n"
+      "\t\treturn 1;\n"
+      "\tif (x - 1 > y)\n"
+      "\t\treturn 2;\n"
+      "\tif (a & x == y)\n"
+      "\t\treturn 3;\n"
+      "\treturn 0;\n"
+      "}\n";
+  const auto om = generate_mutants(operands, MutantLang::kC);
+  EXPECT_THAT(afters(om, "constant"), ::testing::IsSupersetOf({"if (x < 5 * y)", "if (x - 2 > y)"}));
+  EXPECT_THAT(afters(om, "negated condition"), ::testing::Contains("if (!(a & x == y))"));
+
   const std::string rust =
       "fn f(dev: &mut Device) {\n"
       "    let _ = dev.init_hw();\n"

@@ -190,13 +190,14 @@ std::filesystem::path linux_git_repo() {
   namespace fs = std::filesystem;
   const fs::path src = environment("6.12").tree().root;
   // (-2: the branch build-fails joined; -3: the files below only; -4: and
-  // what the record's directories list. The
+  // what the record's directories list; -5: as record format 3 lists. The
   // repository of an earlier version is removed.)
-  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12-4";
+  const fs::path repo = kernel::cache_root() / "test-trees" / "git-6.12-5";
   auto lock = kernel::FileLock::acquire(kernel::cache_root() / "test-trees" / ".lock");
   if (fs::exists(repo / "READY")) return repo;
   fs::remove_all(kernel::cache_root() / "test-trees" / "git-6.12-2");
   fs::remove_all(kernel::cache_root() / "test-trees" / "git-6.12-3");
+  fs::remove_all(kernel::cache_root() / "test-trees" / "git-6.12-4");
   fs::remove_all(repo);
   fs::create_directories(repo);
   const std::vector<std::string> env = {"GIT_DIR=" + (repo / ".git").string(), "GIT_AUTHOR_NAME=refdrv",
@@ -235,7 +236,7 @@ std::filesystem::path linux_git_repo() {
   // subdirectory nothing above puts a file in gets its first file.
   if (record)
     for (const auto& [dir, listing] : record->dirs)
-      for (const auto& name : kernel::listed_entries(src / dir).value_or(std::vector<std::string>{})) {
+      for (const auto& name : kernel::listed_entries(src, dir).value_or(std::vector<std::string>{})) {
         const fs::path rel = (fs::path(dir) / name).lexically_normal();
         if (!name.ends_with("/")) {
           files.insert(rel.string());

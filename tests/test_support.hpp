@@ -71,7 +71,7 @@ std::map<std::string, std::filesystem::path> altered_error_path_overlay();
 // is_autoneg_completed() from the wrong bit of phy_device's bitfield.
 std::filesystem::path altered_rust_abstraction_tree();
 
-// A git repository (made once in refdrv's cache, test-trees/git-6.12-4)
+// A git repository (made once in refdrv's cache, test-trees/git-6.12-5)
 // whose first commit is Linux 6.12 as Debian ships it, less the files a
 // check of it does not read, and whose three next commits
 // change ax88796b.c: a comment, the BMCR_RESET toggle dropped, the toggle

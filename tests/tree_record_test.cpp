@@ -108,11 +108,16 @@ TEST_F(TreeRecordTest, RecordsHeadersScriptsAndBuildFilesButNotTheSourcesRefdrvC
 TEST_F(TreeRecordTest, AFileAddedWhereItCanChangeTheBuildIsADifferenceAnEditorsBackupIsNot) {
   TreeRecord r = record();
   bool refreshed = false;
-  // Not an editor's backup, a patch's leftovers, a hidden file, a source.
+  // Not an editor's backup, a patch's leftovers, a hidden file, a source,
+  // a directory or header outside the include trees (refdrv's own
+  // reproducers written into the tree's top: the next run was configured
+  // again, minutes).
   write(tree_ / "drivers/net/phy/ax.c~", "old\n");
   write(tree_ / "drivers/net/phy/ax.c.rej", "--- a\n");
   write(tree_ / "drivers/net/phy/.ax.c.swp", "swap\n");
   write(tree_ / "drivers/net/phy/new.c", "int z;\n");
+  write(tree_ / "drivers/net/phy/new.h", "int z;\n");
+  write(tree_ / "refdrv-repro/x.yaml", "name: x\n");
   EXPECT_EQ(first_difference(r, tree_, refreshed), std::nullopt);
   // kbuild reads a directory's Kbuild before its Makefile (it was reused
   // with a Kbuild adding -DDEBUG to phylib's flags, unseen).
@@ -127,9 +132,9 @@ TEST_F(TreeRecordTest, AFileAddedWhereItCanChangeTheBuildIsADifferenceAnEditorsB
   write(tree_ / "include/net/phy.h", "/* new */\n");
   EXPECT_EQ(first_difference(r, tree_, refreshed), "include/ (a file or directory added or removed)");
   fs::remove_all(tree_ / "include/net");
-  fs::create_directories(tree_ / "arch");
+  write(tree_ / "Kbuild", "obj-y += drivers/\n");
   EXPECT_EQ(first_difference(r, tree_, refreshed), "the tree's top directory (a file or directory added or removed)");
-  fs::remove_all(tree_ / "arch");
+  fs::remove(tree_ / "Kbuild");
   // The helpers' source is recorded: a change to it reconfigures.
   write(tree_ / "rust/helpers/helpers.c", "#include \"mutex.c\"\n#include \"new.c\"\n");
   EXPECT_EQ(first_difference(r, tree_, refreshed), "rust/helpers/helpers.c");
@@ -308,10 +313,12 @@ TEST_F(TreeRecordTest, TheRecordReadsBackAndABrokenOneIsAnError) {
   EXPECT_THAT(parse_record(text + "F\tabc\tnot-a-number\t1\t2\t3\tx\n").error().message,
               HasSubstr(fmt::format("line {}: malformed", 5 + r.files.size() + r.dirs.size())));
   EXPECT_EQ(back->dirs, r.dirs);
-  // A record of an older refdrv, without the directory listings, is none.
-  EXPECT_THAT(parse_record("# refdrv tree record 1\nroot\t/l\nversion\t6.12\n").error().message,
-              HasSubstr("not a tree record"));
-  EXPECT_THAT(parse_record("# refdrv tree record 2\nversion\t6.12\n").error().message, HasSubstr("incomplete"));
+  // A record of an older refdrv (without the directory listings, or with
+  // the broader ones of format 2) is none.
+  for (const char* older :
+       {"# refdrv tree record 1\nroot\t/l\nversion\t6.12\n", "# refdrv tree record 2\nroot\t/l\nversion\t6.12\n"})
+    EXPECT_THAT(parse_record(older).error().message, HasSubstr("not a tree record"));
+  EXPECT_THAT(parse_record("# refdrv tree record 3\nversion\t6.12\n").error().message, HasSubstr("incomplete"));
 }
 
 TEST_F(TreeRecordTest, CmdFilesNameTheTreeFilesOfTheirCommandsAndDependencies) {
