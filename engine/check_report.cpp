@@ -196,6 +196,22 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
     for (const auto& [file, how] : row.scenario->firmware)
       if (requested.contains(row.scenario->name) && !requested[row.scenario->name].contains(file))
         unrequested[row.scenario->name].insert(file);
+  // A file a driver asked for and no directory had (request_firmware()
+  // returned -ENOENT): input refdrv lacks, not the driver's doing; said by
+  // name (only the JSON had it).
+  std::set<std::string> missing;
+  for (const auto& row : rep.rows)
+    for (const auto& r : row.runs)
+      for (const auto& file : r.firmware_missing)
+        if (const auto it = row.scenario->firmware.find(file);  // not one the scenario made missing on purpose
+            it == row.scenario->firmware.end() || it->second.kind != FirmwareFile::Kind::kMissing)
+          missing.insert(file);
+  if (!missing.empty())
+    notes.push_back(
+        fmt::format("no file was found for the firmware {} a driver asked for (request_firmware() "
+                    "returned -ENOENT): --firmware DIR gives it (a --firmware directory replaces "
+                    "/lib/firmware and refdrv's test images).",
+                    fmt::join(missing, ", ")));
   for (const auto& [scenario, files] : unrequested)
     notes.push_back(
         fmt::format("{}'s firmware: names {}, which no run of it asked for: it changed nothing there "
@@ -339,8 +355,9 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
         c.red, c.reset);
     for (const auto& d : rep.registration_differences) out += "  " + d + "\n";
   }
-  out += fmt::format("\n{} runs of {} scenario/model pairs in {:.2f} s{}: ", rep.instances, rep.rows.size(),
-                     rep.wall_seconds, rep.stopped_at_first_failure ? " (stopped at the first that failed)" : "");
+  out += fmt::format("\n{} run{} of {} scenario/model pair{} in {:.2f} s{}: ", rep.instances,
+                     rep.instances == 1 ? "" : "s", rep.rows.size(), rep.rows.size() == 1 ? "" : "s", rep.wall_seconds,
+                     rep.stopped_at_first_failure ? " (stopped at the first that failed)" : "");
   // Scenarios without an expectation (steps: [], or only operations) hold
   // nothing: said, not "all expectations hold".
   const char* held = expectations ? "all expectations hold" : "no run had an expectation to check";

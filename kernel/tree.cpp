@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include "base/text.hpp"
 #include "kernel/cache.hpp"
@@ -91,9 +92,16 @@ std::string kconfig_depends(const fs::path& root, const std::string& sym) {
   std::smatch bm;
   if (!std::regex_search(*kconfig, bm, block)) return {};
   const std::string body = bm[1];
-  std::smatch dm;
-  if (std::regex_search(body, dm, std::regex(R"(depends on\s+([^\n]+))"))) return trimmed(dm[1].str());
-  return {};
+  // Every `depends on` line, as Kconfig ANDs them (the QT2025's second,
+  // RUST_FW_LOADER_ABSTRACTIONS, was left out).
+  static const std::regex depends(R"(depends on\s+([^\n]+))");
+  std::vector<std::string> all;
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), depends); it != std::sregex_iterator(); ++it)
+    all.push_back(trimmed((*it)[1].str()));
+  std::string out;
+  for (const auto& d : all)  // one line with || is bracketed where others join it
+    out += (out.empty() ? "" : " && ") + (all.size() > 1 && d.find("||") != std::string::npos ? "(" + d + ")" : d);
+  return out;
 }
 
 Result<LinuxTree> open_tree(const fs::path& root_in, std::string origin) {

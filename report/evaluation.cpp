@@ -243,6 +243,11 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   const std::size_t single = rep.single_pairs();
   j["single_pairs"] = single;
   j["has_single_pairs"] = single > 0;
+  // check's notes under its verdict (pairs in which no two implementations'
+  // own drivers ran, WARNs, fault rules that never fired, ...): the report's
+  // line said "all implementations equivalent" without them.
+  j["notes"] = check_notes(rep);
+  j["has_notes"] = !j["notes"].empty();
   json cov = json::array();
   for (const auto& c : rep.coverage) {
     std::string missing;

@@ -771,6 +771,12 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(html, HasSubstr("refdrv mutate failed (exit status 2)"));
   EXPECT_THAT(html, ::testing::Not(HasSubstr("score reaches")));
   const std::string md = report::render_markdown(r);
+  // check's notes under section 1's verdict: its "all implementations
+  // equivalent" came without them (the pair no two own drivers ran in, the
+  // WARNs).
+  EXPECT_THAT(md, HasSubstr("- Note: 1 compared pair(s) ran on a model no driver group claims"));
+  EXPECT_THAT(md, HasSubstr("kernel WARN(s)"));
+  EXPECT_THAT(report::render_html(r), HasSubstr("<ul class=\"notes\"><li>Note: "));
   // Section 2's rows one under the other (a blank line would end the table).
   EXPECT_THAT(md, HasSubstr("|---|---|---|---|---|---|---|---|\n| Rust driver (tree) |"));
   for (const char* row : {"| Rust abstraction (tree) |", "| the tree's Rust crates refdrv compiled (", "| C driver |"})
