@@ -225,13 +225,13 @@ steps:
 
 // A point where every implementation crashed (or hung) at the fault does
 // not differ, but it is no "handled identically": exit 1, named, counted.
-TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
-  auto sc = parse_scenario("name: s\nmodels: [AX88772A]\nsteps:\n  - attach\n", "s.yaml");
-  ASSERT_TRUE(sc);
+// A report of C and Rust on one pair of `sc` on the AX88772A, its tables'
+// counts zero (not what the tests that build their points test).
+SweepReport c_and_rust_report(const Scenario& sc) {
   SweepReport rep;
   rep.impls = {Impl::kC, Impl::kRust};
-  rep.pairs.push_back({std::make_shared<const Scenario>(*sc), "AX88772A", 3, true});
-  for (Impl i : rep.impls) {  // the tables' counts (not what is tested here)
+  rep.pairs.push_back({std::make_shared<const Scenario>(sc), "AX88772A", 3, true});
+  for (Impl i : rep.impls) {
     rep.counts[i] = {};
     rep.mac_outcome_changed[i] = 0;
     rep.warned[i] = 0;
@@ -239,6 +239,13 @@ TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
     rep.mac_outcome_changed_by_origin[i] = {};
     rep.warned_by_origin[i] = {};
   }
+  return rep;
+}
+
+TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
+  auto sc = parse_scenario("name: s\nmodels: [AX88772A]\nsteps:\n  - attach\n", "s.yaml");
+  ASSERT_TRUE(sc);
+  SweepReport rep = c_and_rust_report(*sc);
   SweepPoint ok;
   ok.scenario = rep.pairs.front().scenario;
   ok.model = "AX88772A";
@@ -277,18 +284,8 @@ TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
   stopped.stop = "crash: NULL pointer dereference";
   EXPECT_EQ(classify_fault_run(stopped, base, 3).outcome, FaultOutcome::kCrash);
 
-  SweepReport rep;
-  rep.impls = {Impl::kC, Impl::kRust};
-  rep.pairs.push_back({std::make_shared<const Scenario>(*sc), "AX88772A", 3, true});
+  SweepReport rep = c_and_rust_report(*sc);
   rep.skipped.push_back({"q", "QT2025", "no C driver for QT2025 in this tree"});
-  for (Impl i : rep.impls) {
-    rep.counts[i] = {};
-    rep.mac_outcome_changed[i] = 0;
-    rep.warned[i] = 0;
-    rep.counts_by_origin[i] = {};
-    rep.mac_outcome_changed_by_origin[i] = {};
-    rep.warned_by_origin[i] = {};
-  }
   SweepPoint ok;
   ok.scenario = rep.pairs.front().scenario;
   ok.model = "AX88772A";
