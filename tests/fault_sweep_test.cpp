@@ -225,8 +225,9 @@ steps:
 
 // A point where every implementation crashed (or hung) at the fault does
 // not differ, but it is no "handled identically": exit 1, named, counted.
-// A report of C and Rust on one pair of `sc` on the AX88772A, its tables'
-// counts zero (not what the tests that build their points test).
+// A report of C and Rust on one pair of `sc` on the AX88772A, with one
+// point at which both returned the error; its tables' counts zero (not what
+// the tests that build their points test).
 SweepReport c_and_rust_report(const Scenario& sc) {
   SweepReport rep;
   rep.impls = {Impl::kC, Impl::kRust};
@@ -239,6 +240,11 @@ SweepReport c_and_rust_report(const Scenario& sc) {
     rep.mac_outcome_changed_by_origin[i] = {};
     rep.warned_by_origin[i] = {};
   }
+  SweepPoint ok;
+  ok.scenario = rep.pairs.front().scenario;
+  ok.model = "AX88772A";
+  ok.runs = {SweepRun{.outcome = FaultOutcome::kReturned}, SweepRun{.outcome = FaultOutcome::kReturned}};
+  rep.points.push_back(ok);
   return rep;
 }
 
@@ -246,11 +252,7 @@ TEST(FaultSweep, RunsThatStopAlikeAtAFaultAreAFindingNotIdentical) {
   auto sc = parse_scenario("name: s\nmodels: [AX88772A]\nsteps:\n  - attach\n", "s.yaml");
   ASSERT_TRUE(sc);
   SweepReport rep = c_and_rust_report(*sc);
-  SweepPoint ok;
-  ok.scenario = rep.pairs.front().scenario;
-  ok.model = "AX88772A";
-  ok.runs = {SweepRun{.outcome = FaultOutcome::kReturned}, SweepRun{.outcome = FaultOutcome::kReturned}};
-  rep.points.push_back(ok);
+  const SweepPoint ok = rep.points.front();
   EXPECT_EQ(rep.exit_code(), 0);
   EXPECT_THAT(format_fault_terminal(rep, {}), HasSubstr("handled the error identically"));
   SweepPoint crash = ok;
@@ -286,11 +288,7 @@ TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
 
   SweepReport rep = c_and_rust_report(*sc);
   rep.skipped.push_back({"q", "QT2025", "no C driver for QT2025 in this tree"});
-  SweepPoint ok;
-  ok.scenario = rep.pairs.front().scenario;
-  ok.model = "AX88772A";
-  ok.runs = {SweepRun{.outcome = FaultOutcome::kReturned}, SweepRun{.outcome = FaultOutcome::kReturned}};
-  rep.points.push_back(ok);
+  const SweepPoint ok = rep.points.front();
   EXPECT_EQ(rep.exit_code(), 0);
   EXPECT_THAT(format_fault_terminal(rep, {}),
               HasSubstr("At all 1 points of the 1 pair(s) swept the implementations handled the error identically (1 "
