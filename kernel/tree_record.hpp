@@ -65,6 +65,9 @@ struct TreeRecord {
   // arch/x86/include/, headers and subdirectories too): every directory on
   // the way to a recorded file.
   std::map<std::string, std::string> dirs;
+  // Each listed directory's stat data when it was listed (mtime, dev, ino;
+  // no hash): one unchanged is not read again.
+  std::map<std::string, FileState> dir_states;
 };
 
 // The sources refdrv compiles itself, each with the .cmd files (relative to
