@@ -84,15 +84,15 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
                          p.model, p.baseline_problem, p.swept ? "" : " (not swept)");
 
   for (const auto& pt : rep.points) {
-    const bool stops = rep.stops(pt);
-    if (!pt.differs && !stops && !pt.unemulated && !style.all_points) continue;
-    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs || stops || pt.unemulated ? red : "",
-                       pt.differs      ? "DIFFERS"
-                       : stops         ? "STOPS"
-                       : pt.unemulated ? "NO VERDICT (a function refdrv does not emulate)"
-                                       : "point",
-                       pt.differs || stops || pt.unemulated ? reset : "", pt.scenario->name, pt.model, pt.index,
-                       pt.access, pt.step.empty() ? ", bus registration" : ", step " + pt.step);
+    const bool stops = rep.stops(pt), gap = pt.unemulated();
+    if (!pt.differs && !stops && !gap && !style.all_points) continue;
+    out += fmt::format("\n{}{}{} {} on {}, access {} ({}{}):\n", pt.differs || stops || gap ? red : "",
+                       pt.differs ? "DIFFERS"
+                       : stops    ? "STOPS"
+                       : gap      ? "NO VERDICT (a function refdrv does not emulate)"
+                                  : "point",
+                       pt.differs || stops || gap ? reset : "", pt.scenario->name, pt.model, pt.index, pt.access,
+                       pt.step.empty() ? ", bus registration" : ", step " + pt.step);
     for (std::size_t i = 0; i < rep.impls.size(); ++i) {
       const SweepRun& r = pt.runs[i];
       out += fmt::format("  {:<5} {:<20} {} access: {}{}{}\n", impl_title(rep.impls[i]), fault_outcome_name(r.outcome),

@@ -55,7 +55,7 @@ std::size_t SweepReport::stopping() const {
 
 std::size_t SweepReport::unemulated() const {
   return static_cast<std::size_t>(
-      std::count_if(points.begin(), points.end(), [](const SweepPoint& p) { return p.unemulated; }));
+      std::count_if(points.begin(), points.end(), [](const SweepPoint& p) { return p.unemulated(); }));
 }
 
 std::size_t SweepReport::uninjected() const {
@@ -447,8 +447,6 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
       // A run stopped at a function refdrv does not emulate says nothing;
       // the others are still compared among themselves (one stub hid a
       // difference between the other two; a review, 2026-12-07).
-      pt.unemulated = std::any_of(pt.runs.begin(), pt.runs.end(),
-                                  [](const SweepRun& r) { return r.outcome == FaultOutcome::kUnemulated; });
       const SweepRun* first = nullptr;
       for (const SweepRun& r : pt.runs) {
         if (r.outcome == FaultOutcome::kUnemulated) continue;

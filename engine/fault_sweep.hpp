@@ -6,6 +6,7 @@
 // implementations differ.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -71,7 +72,10 @@ struct SweepPoint {
   // A run stopped at a kernel function refdrv does not emulate: the point
   // says nothing of error handling, and is no difference (the sweep is no
   // verdict there).
-  bool unemulated = false;
+  [[nodiscard]] bool unemulated() const {
+    return std::any_of(runs.begin(), runs.end(),
+                       [](const SweepRun& r) { return r.outcome == FaultOutcome::kUnemulated; });
+  }
   std::vector<std::optional<Divergence>> divergence;
   std::string reproducer;
 };

@@ -156,6 +156,12 @@ Result<void> run_logged(const Command& cmd, const std::string& what) {
 
 namespace {
 
+// The .cmd file kbuild keeps beside object `obj` in `kb` (an empty `kb`:
+// its path relative to the output directory).
+std::string cmd_file_of(const fs::path& kb, const std::string& obj) {
+  return (kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd")).string();
+}
+
 // A kbuild .cmd file's saved command: the NAME=value words before the
 // compiler, the compiler's words, and what runs after it (`; objcopy ...`),
 // without objtool (which checks kernel code generation, not ours).
@@ -166,7 +172,7 @@ struct SavedCommand {
 };
 
 Result<SavedCommand> read_saved_command(const fs::path& kb, const std::string& obj) {
-  const fs::path p = kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd");
+  const fs::path p = cmd_file_of(kb, obj);
   auto text = read_file(p);
   if (!text) return std::unexpected(text.error());
   const auto nl = text->find('\n');
@@ -379,8 +385,7 @@ Result<void> configure(const Kbuild& k, const fs::path& fragment_file, const std
   std::vector<std::string> singles = {k.j()};
   for (const auto& g : k.tree.groups) {
     const std::string obj = fs::path(g.c_source).replace_extension(".o").string();
-    if (!fs::exists(k.kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd")))
-      singles.push_back(obj);
+    if (!fs::exists(cmd_file_of(k.kb, obj))) singles.push_back(obj);
   }
   if (singles.size() > 1)
     if (auto r = run_logged(k.make(singles), "building the C side of the reference groups with kbuild"); !r) return r;
@@ -729,10 +734,6 @@ Result<KernelObject> kernel_object(const LinuxTree& tree, const fs::path& kb, co
 // The tree's Rust crates, in dependency order (ffi exists from 6.13 on and
 // in some stable backports), and the C helpers they call.
 constexpr std::array kRustCrates = {"core", "compiler_builtins", "ffi", "build_error", "bindings", "uapi", "kernel"};
-
-std::string cmd_file_of(const fs::path& kb, const std::string& obj) {
-  return (kb / fs::path(obj).parent_path() / ("." + fs::path(obj).filename().string() + ".cmd")).string();
-}
 
 // Every object of the kernel side: phylib and the drivers (C and Rust, as
 // kbuild built drivers/net/phy), the C side of each reference group, the
@@ -1255,11 +1256,8 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
   const fs::path file = kb.parent_path() / kRecordFile;
   if (fs::exists(file)) return;
   OwnSources own;
-  for (const auto& k : objects) {
-    const fs::path obj(k.path);
-    const std::string cmd = (obj.parent_path() / ("." + obj.filename().string() + ".cmd")).string();
-    for (const auto& src : own_sources_of(tree, kb, k)) own[src].insert(cmd);
-  }
+  for (const auto& k : objects)
+    for (const auto& src : own_sources_of(tree, kb, k)) own[src].insert(cmd_file_of({}, k.path));
   auto rec = record_tree(tree.root, kb, own);
   Result<void> written = rec ? Result<void>{} : std::unexpected(rec.error());
   if (rec) {

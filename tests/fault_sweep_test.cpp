@@ -295,7 +295,6 @@ TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
                         "pair(s) not swept, as said above)."));
   SweepPoint gap = ok;
   gap.index = 1;
-  gap.unemulated = true;
   gap.runs = {SweepRun{.outcome = FaultOutcome::kUnemulated, .detail = "unemulated kernel function krealloc_noprof()"},
               SweepRun{.outcome = FaultOutcome::kReturned}};
   rep.points.push_back(gap);
