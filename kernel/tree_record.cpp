@@ -201,8 +201,9 @@ Result<TreeRecord> record_tree(const fs::path& root, const fs::path& kb, const O
       if (!dirs.insert(d.string()).second) break;
   for (const auto& d : dirs) {
     struct stat st {};
-    if (::stat((root / d).c_str(), &st) == 0) r.dir_states.emplace(d, stat_state(st));
-    r.dirs.emplace(d, directory_listing(root, d));
+    FileState s = ::stat((root / d).c_str(), &st) == 0 ? stat_state(st) : FileState{};
+    s.hash = directory_listing(root, d);
+    r.dirs.emplace(d, std::move(s));
   }
   return r;
 }
@@ -212,11 +213,8 @@ std::string format_record(const TreeRecord& r) {
                                 r.config_key);
   for (const auto& [rel, s] : r.files)
     out += fmt::format("F\t{}\t{}\t{}\t{}\t{}\t{}\n", s.hash, s.size, s.mtime_ns, s.dev, s.ino, rel);
-  for (const auto& [rel, listing] : r.dirs) {
-    const auto it = r.dir_states.find(rel);
-    const FileState s = it == r.dir_states.end() ? FileState{} : it->second;
-    out += fmt::format("D\t{}\t{}\t{}\t{}\t{}\n", listing, s.mtime_ns, s.dev, s.ino, rel);
-  }
+  for (const auto& [rel, s] : r.dirs)
+    out += fmt::format("D\t{}\t{}\t{}\t{}\t{}\n", s.hash, s.mtime_ns, s.dev, s.ino, rel);
   return out;
 }
 
@@ -257,9 +255,9 @@ Result<TreeRecord> parse_record(std::string_view text) {
       r.files.emplace(std::string(f[6]), std::move(s));
     } else if (f[0] == "D" && f.size() == 6 && !f[1].empty() && !f[5].empty()) {
       FileState s;
+      s.hash = std::string(f[1]);
       if (!parse_number(f[2], s.mtime_ns) || !parse_number(f[3], s.dev) || !parse_number(f[4], s.ino)) return bad();
-      r.dirs.emplace(std::string(f[5]), std::string(f[1]));
-      r.dir_states.emplace(std::string(f[5]), s);
+      r.dirs.emplace(std::string(f[5]), std::move(s));
     } else {
       return bad();
     }
@@ -277,22 +275,19 @@ std::optional<std::string> first_difference(TreeRecord& r, const fs::path& root,
       refreshed = true;
     }
   }
-  for (const auto& [rel, listing] : r.dirs) {
+  for (auto& [rel, known] : r.dirs) {
     // A directory with the stat data it was listed under is unchanged: an
     // entry added, removed or renamed moves its modification time.
     struct stat st {};
     const bool stated = ::stat((root / rel).c_str(), &st) == 0;
-    const auto known = r.dir_states.find(rel);
-    if (stated && known != r.dir_states.end()) {
-      const FileState now = stat_state(st);
-      if (now.dev == known->second.dev && now.ino == known->second.ino && now.mtime_ns == known->second.mtime_ns)
-        continue;
-    }
-    if (directory_listing(root, rel) != listing)
+    FileState now = stated ? stat_state(st) : FileState{};
+    if (stated && now.dev == known.dev && now.ino == known.ino && now.mtime_ns == known.mtime_ns) continue;
+    now.hash = directory_listing(root, rel);
+    if (now.hash != known.hash)
       return rel == "." ? std::string("the tree's top directory (a file or directory added or removed)")
                         : rel + "/ (a file or directory added or removed)";
     if (stated) {  // the same listing under new stat data (an editor's file came and went)
-      r.dir_states[rel] = stat_state(st);
+      known = std::move(now);
       refreshed = true;
     }
   }

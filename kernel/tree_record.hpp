@@ -60,14 +60,13 @@ struct TreeRecord {
   std::string version;
   std::string config_key;  // what else went in: fragment, toolchain, recipe
   std::map<std::string, FileState> files;  // tree-relative path -> state
-  // Tree-relative directory ("." the top) -> the hash of its entries that
-  // can change a build when added or removed (build files; in include/ and
-  // arch/x86/include/, headers and subdirectories too): every directory on
-  // the way to a recorded file.
-  std::map<std::string, std::string> dirs;
-  // Each listed directory's stat data when it was listed (mtime, dev, ino;
-  // no hash): one unchanged is not read again.
-  std::map<std::string, FileState> dir_states;
+  // Tree-relative directory ("." the top) -> its listing: as `hash`, the
+  // hash of its entries that can change a build when added or removed
+  // (build files; in include/ and arch/x86/include/, headers and
+  // subdirectories too), with the directory's modification time, device
+  // and inode when it was listed (one unchanged is not read again; no size
+  // is kept). Every directory on the way to a recorded file.
+  std::map<std::string, FileState> dirs;
 };
 
 // The sources refdrv compiles itself, each with the .cmd files (relative to
