@@ -1328,13 +1328,18 @@ std::atomic<std::uint64_t> g_safety_net_hits{0};
 // ending there (`name: "x` as the last line ran; as an expectation's last
 // line it read a trailing space into the expected text), where YAML makes
 // it an error.
-struct DocumentScan {
-  std::optional<YAML::Mark> second_document, first_alias, unclosed_quote, first_tag;
+// What the scan notes of one document's nodes.
+struct DocumentMarks {
+  std::optional<YAML::Mark> first_node, first_alias, unclosed_quote, first_tag;
   std::string tag_text;  // first_tag's
+  int last_line = 0;     // its last node's line (0-based)
+};
+struct DocumentScan {
+  DocumentMarks first;  // the first document's
+  std::optional<YAML::Mark> second_document;
   // More empty documents follow than are read: text yaml-cpp cannot
   // advance over, or --- after --- past the bound.
   bool documents_unbounded = false;
-  int last_line = 0;  // the first document's last node's line (0-based)
 };
 
 // Whether the quoted scalar opening at text[open] (a ' or ") is closed.
@@ -1355,12 +1360,9 @@ bool quote_closed(const std::string& text, std::size_t open) {
 }
 
 DocumentScan scan_documents(const std::string& text) {
-  struct Marks final : YAML::EventHandler {
+  struct Marks final : YAML::EventHandler, DocumentMarks {
     explicit Marks(const std::string& text) : text(text) {}
     const std::string& text;
-    std::optional<YAML::Mark> first_node, first_alias, unclosed_quote, first_tag;
-    std::string tag_text;
-    int last_line = 0;
     void note(const YAML::Mark& m, const std::string& tag) {
       if (!first_node) first_node = m;
       last_line = std::max(last_line, m.line);
@@ -1400,11 +1402,7 @@ DocumentScan scan_documents(const std::string& text) {
   DocumentScan out;
   Marks first(text);
   if (!parser.HandleNextDocument(first)) return out;
-  out.first_alias = first.first_alias;
-  out.unclosed_quote = first.unclosed_quote;
-  out.first_tag = first.first_tag;
-  out.tag_text = first.tag_text;
-  out.last_line = first.last_line;
+  out.first = first;
   // Past empty documents too (`---` twice, `...` then `---`): one with a
   // node after them would otherwise be dropped. At most 64 of them: past
   // that the text is what LoadAll would loop on, or a document hidden
@@ -1472,7 +1470,7 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
       return fail(fmt::format("{}:{}:{}: a second YAML document (after ---): a scenario file holds one scenario; "
                               "put this one in a file of its own",
                               file, second->line + 1, second->column + 1));
-    if (const auto& quote = scan.unclosed_quote)
+    if (const auto& quote = scan.first.unclosed_quote)
       return fail(fmt::format(
           "{}:{}:{}: not valid YAML: this quoted scalar's closing {} is missing (the text to the end "
           "of the file would be its value)",
@@ -1486,22 +1484,22 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
       int n = 0;
       int marker = 0, other = 0;
       for (std::string line; std::getline(lines, line);)
-        if (++n > scan.last_line + 1) {
+        if (++n > scan.first.last_line + 1) {
           if (!marker && (line.starts_with("---") || line.starts_with("..."))) marker = n;
           const auto c = line.find_first_not_of(" \t\r");
           if (!other && c != std::string::npos && line[c] != '#') other = n;
         }
-      const int at = marker ? marker : other ? other : scan.last_line + 2;
+      const int at = marker ? marker : other ? other : scan.first.last_line + 2;
       return fail(fmt::format("{}:{}:1: not valid YAML after the scenario: more than 64 further documents (--- "
                               "markers), or text the YAML parser cannot read past; a scenario file holds one scenario",
                               file, at));
     }
-    if (const auto& tag = scan.first_tag)
+    if (const auto& tag = scan.first.first_tag)
       return fail(
           fmt::format("{}:{}:{}: a YAML tag ({}): refdrv reads plain values and would ignore it; write the "
                       "value without it",
-                      file, tag->line + 1, tag->column + 1, scan.tag_text));
-    if (const auto& alias = scan.first_alias)
+                      file, tag->line + 1, tag->column + 1, scan.first.tag_text));
+    if (const auto& alias = scan.first.first_alias)
       return fail(
           fmt::format("{}:{}:{}: a YAML alias (*name): refdrv does not take aliases (what it says of the "
                       "node would name its anchor's line, not this one); write the node out here",
