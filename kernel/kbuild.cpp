@@ -615,10 +615,14 @@ void ensure_record(const LinuxTree& tree, const fs::path& kb, const std::string&
 // configuration of the same tree and toolchain that this one extends (the
 // default one, for the build with every PHY driver): that one is
 // configured first, and a first configure of this one starts from a copy
-// of it (seed_configuration).
+// of it (seed_configuration). `record_checked`: the caller has just found
+// this configuration's record current (own_configuration_current), so a
+// stamp that still matches under the lock is not checked against the tree
+// a second time (the record's 16 000 files and directories stat()ed again,
+// about 30 ms of every run's start).
 Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, const std::string& fragment,
                                  const RustToolchain* rust, const BuildOptions& opt,
-                                 const std::string* seed_fragment = nullptr) {
+                                 const std::string* seed_fragment = nullptr, bool record_checked = false) {
   const fs::path configured = configured_dir(tree, config_identity(tree, data, fragment, rust));
   Kbuild k{tree, configured / "kbuild", {"ARCH=x86_64", "LC_ALL=C", "KBUILD_VERBOSE=0"}, {},
            configured / "configure.log", opt.jobs > 0 ? opt.jobs : default_jobs()};
@@ -643,6 +647,7 @@ Result<fs::path> configured_tree(const LinuxTree& tree, const fs::path& data, co
     fs::remove(failed_file, ec);
   }
   if (auto old = read_file(stamp_file); old && *old == stamp) {
+    if (record_checked) return k.kb;
     const auto changed = changed_since_configured(configured, tree.root);
     if (!changed) return k.kb;
     if (changed->rfind(kRecordFile, 0) == 0)  // no record, or one that cannot be read
@@ -1789,14 +1794,16 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
   // again, minutes, where another tree's may fit as it is: check --commits'
   // checkout after a commit that changed a header and one that put it back,
   // or a range run again from its start).
-  if (opt.reuse_configured && !own_configuration_current(tree, plan->first_id))
+  const bool own_current = opt.reuse_configured && own_configuration_current(tree, plan->first_id);
+  if (opt.reuse_configured && !own_current)
     if (auto reused = build_on_reused_configuration(tree, plan->first_id, opt, data)) return std::move(*reused);
   std::optional<fs::path> kb;
   if (b.rust_declared) {
     if (!rust_frag) {
       b.rust_note = b.rust.problem;
     } else {
-      auto with_rust = configured_tree(tree, data, *rust_frag, &b.rust, opt, seed_rust ? &*seed_rust : nullptr);
+      auto with_rust =
+          configured_tree(tree, data, *rust_frag, &b.rust, opt, seed_rust ? &*seed_rust : nullptr, own_current);
       if (with_rust) {
         kb = *with_rust;
       } else if (const std::string at = tree_build_file_error(with_rust.error().message); !at.empty()) {
@@ -1818,7 +1825,10 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opt_
     b.rust_note = fmt::format("no Rust driver in this tree (Linux {})", tree.version);
   }
   if (!kb) {
-    auto c_only = configured_tree(tree, data, *fragment, nullptr, opt, seed_c ? &*seed_c : nullptr);
+    // (plan->first_id is this configuration's only when there is no Rust
+    // fragment: the one checked above.)
+    auto c_only =
+        configured_tree(tree, data, *fragment, nullptr, opt, seed_c ? &*seed_c : nullptr, own_current && !rust_frag);
     // Without Rust it fails too: that error, not the Rust side's, is the
     // cause (the Rust one is not blamed first).
     if (!c_only) return std::unexpected(c_only.error());
