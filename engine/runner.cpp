@@ -236,7 +236,13 @@ class Run {
     if (!e || (budgets.virtual_ns && e->run.virtual_ns > budgets.virtual_ns) ||
         (budgets.mdio_accesses && e->run.mdio_accesses > budgets.mdio_accesses))
       return false;
+    // A snapshot whose beginning drew no random number serves every seed
+    // (SnapshotKey::seed): its injector has made no draw (checked before
+    // anything is restored), so the run's own seed goes in.
+    const bool drew = e->snapshot.faults.draws() != 0;
+    if (drew && e->key.seed != sc_.seed) return false;
     if (!e->instance->restore(e->snapshot)) return false;
+    if (!drew) (void)e->instance->set_fault_seed(sc_.seed);
     inst_ = e->instance.get();
     shared_ = e->instance;  // kept while this run goes on, whatever the cache drops
     inst_->set_budgets(budgets.virtual_ns, budgets.mdio_accesses);

@@ -27,6 +27,15 @@ std::size_t snapshot_key_end(const Scenario& s, std::size_t point) {
   return point;
 }
 
+bool seed_decides(const Scenario& s, std::size_t point) {
+  const auto draws = [](const hw::FaultRule& f) { return f.trigger == hw::FaultTrigger::kProbability; };
+  if (std::any_of(s.faults.begin(), s.faults.end(), draws)) return true;
+  const std::size_t end = snapshot_key_end(s, point);
+  for (std::size_t i = 0; i < end && i < s.steps.size(); ++i)
+    if (s.steps[i].kind == Step::Kind::kFault && draws(s.steps[i].fault)) return true;
+  return false;
+}
+
 bool same_effect(const Step& a, const Step& b) {
   // A fault step's trace marker names where it was written (engine/runner.cpp
   // step_detail()): there the place is part of what the run records.
@@ -74,7 +83,7 @@ std::size_t snapshot_hash(const SnapshotQuery& q) {
   mix(h, s.page_register.value_or(0));
   if (s.partner) mix_partner(h, *s.partner);
   for (const auto& f : s.faults) mix_fault(h, f);
-  mix(h, s.seed);
+  if (seed_decides(s, q.point)) mix(h, s.seed);
   mix(h, s.mdio_frame_ns);
   for (const auto& t : {s.timing.reset, s.timing.autoneg, s.timing.parallel_detect, s.timing.forced_link})
     mix(h, t.value_or(0));
@@ -115,7 +124,7 @@ SnapshotKey::SnapshotKey(const SnapshotQuery& q)
       page_register(q.scenario.page_register),
       partner(q.scenario.partner),
       faults(q.scenario.faults),
-      seed(q.scenario.seed),
+      seed(seed_decides(q.scenario, q.point) ? std::optional(q.scenario.seed) : std::nullopt),
       mdio_frame_ns(q.scenario.mdio_frame_ns),
       timing(q.scenario.timing),
       firmware(q.scenario.firmware),
@@ -129,7 +138,7 @@ bool SnapshotKey::matches(const SnapshotQuery& q, std::size_t q_hash) const {
   const Scenario& s = q.scenario;
   return hash == q_hash && image == q.image && impl == q.impl && logs == q.logs && point == q.point && model == q.model &&
          phy_id == s.phy_id && page_register == s.page_register && partner == s.partner && faults == s.faults &&
-         seed == s.seed && mdio_frame_ns == s.mdio_frame_ns && timing == s.timing && firmware == s.firmware &&
+         (!seed || *seed == s.seed) && mdio_frame_ns == s.mdio_frame_ns && timing == s.timing && firmware == s.firmware &&
          prefix.size() == snapshot_key_end(s, q.point) && std::equal(prefix.begin(), prefix.end(), s.steps.begin(), same_effect);
 }
 

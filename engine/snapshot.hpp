@@ -71,6 +71,14 @@ struct SnapshotPoints {
 // snapshot's key covers the steps up to that call.
 [[nodiscard]] std::size_t snapshot_key_end(const Scenario& s, std::size_t point);
 
+// Whether the fault seed can have decided a run's state at `point`: only a
+// rule that fires with a probability draws from it (the scenario's own
+// `faults:` or a fault step before the point). Otherwise the key leaves the
+// seed out, and a run restoring the snapshot puts its own seed in
+// (Instance::set_fault_seed): the fuzzer's inputs differ in their seed byte
+// far more often than in the beginning it decides.
+[[nodiscard]] bool seed_decides(const Scenario& s, std::size_t point);
+
 // What decides a run's state at the snapshot point: the run's scenario up
 // to the point, its implementation and model, its log recording, the image.
 struct SnapshotQuery {
@@ -91,7 +99,8 @@ struct SnapshotKey {
   std::optional<unsigned> page_register;
   std::optional<hw::PartnerProfile> partner;
   std::vector<hw::FaultRule> faults;
-  std::uint64_t seed = 0, mdio_frame_ns = 0;
+  std::optional<std::uint64_t> seed;  // none where it decides nothing at the point (seed_decides)
+  std::uint64_t mdio_frame_ns = 0;
   hw::ModelTiming timing;
   std::map<std::string, FirmwareFile> firmware;
   bool logs = true;

@@ -141,6 +141,13 @@ class Instance final : public ContextBase {
   void set_firmware(std::function<std::optional<std::vector<std::uint8_t>>(const std::string& name)> firmware) {
     config_.firmware = std::move(firmware);
   }
+  // And its fault seed, where no random draw was made yet (false otherwise:
+  // hw::FaultInjector::reseed).
+  bool set_fault_seed(std::uint64_t seed) {
+    if (!faults_.reseed(seed)) return false;
+    config_.fault_seed = seed;
+    return true;
+  }
 
  private:
   void link_reported(const TraceEvent& ev) override;

@@ -35,12 +35,20 @@ FaultInjector::FaultInjector(std::vector<FaultRule> rules, std::uint64_t seed)
     : rules_(std::move(rules)),
       reg_counts_(rules_.size(), 0),
       tags_(rules_.size(), -1),
-      fired_(rules_.size(), false),
-      state_(seed ? seed : 0x853c49e6748fea9bULL) {}
+      fired_(rules_.size(), false) {
+  reseed(seed);
+}
+
+bool FaultInjector::reseed(std::uint64_t seed) {
+  if (draws_) return false;
+  state_ = seed ? seed : kSeedZeroState;
+  return true;
+}
 
 std::uint64_t FaultInjector::next_random() {
   // splitmix64: fully specified, so the same seed gives the same faults on
   // every platform and library version.
+  ++draws_;
   std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

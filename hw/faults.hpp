@@ -101,6 +101,11 @@ class FaultInjector {
   // Removes every rule the scenario added (not the harness's); the access
   // count goes on.
   void clear_rules();
+  // Starts the random draws from `seed` instead, as if constructed with it;
+  // only before the first draw (false after one: the draws made so far came
+  // from the old seed). A snapshot taken before any draw serves every seed.
+  bool reseed(std::uint64_t seed);
+  [[nodiscard]] std::uint64_t draws() const { return draws_; }
   // The indexes of the accesses a harness rule failed.
   [[nodiscard]] const std::vector<std::uint64_t>& harness_hits() const { return harness_hits_; }
 
@@ -111,7 +116,9 @@ class FaultInjector {
   std::vector<int> tags_;                  // per rule: add()'s tag
   std::vector<bool> fired_;                // per rule: its trigger fired on an access it applies to
   std::vector<int> cleared_unfired_;       // the tags of cleared rules that never fired
-  std::uint64_t state_ = 0x853c49e6748fea9bULL;
+  static constexpr std::uint64_t kSeedZeroState = 0x853c49e6748fea9bULL;  // what seed 0 starts from
+  std::uint64_t state_ = kSeedZeroState;
+  std::uint64_t draws_ = 0;
   std::uint64_t accesses_ = 0;
   std::uint64_t injected_ = 0;
   std::vector<std::uint64_t> harness_hits_;

@@ -437,6 +437,48 @@ TEST(Snapshot, ARunWhoseBudgetTheBeginningExceededStartsFresh) {
   expect_same_run(first, again, "the roomy budget again");
 }
 
+// The fault seed decides nothing before the first rule that draws: a
+// snapshot of a beginning without one serves a run of any seed, which then
+// draws from its own (the trace is the fresh run's); a beginning with one is
+// restored only for its own seed.
+TEST(Snapshot, ABeginningThatDrewNothingServesEverySeed) {
+  Environment& env = environment("6.12");
+  // attach, a fault step (an error with probability 0.5), start, wait 513 ms
+  auto input = [](std::uint8_t seed_byte) {
+    const std::uint8_t bytes[] = {0, 1, seed_byte, 0x00, 0x12, 14, 0xff, 0x02, 0x0d, 0x40};
+    return decode_fuzz_input(bytes);
+  };
+  const Scenario a = input(0), b = input(6);
+  ASSERT_EQ(a.steps.size(), 4u);
+  ASSERT_EQ(a.steps[1].kind, Step::Kind::kFault);
+  ASSERT_EQ(a.steps[1].fault.trigger, hw::FaultTrigger::kProbability);
+  ASSERT_NE(a.seed, b.seed);
+  EXPECT_FALSE(seed_decides(a, snapshot_points(a).attach)) << "nothing drew before the attach";
+  EXPECT_TRUE(seed_decides(a, snapshot_points(a).check)) << "the fault step is before the longer point";
+  {
+    Scenario with_own = a;
+    with_own.faults = {a.steps[1].fault};
+    EXPECT_TRUE(seed_decides(with_own, snapshot_points(a).attach)) << "a rule of the scenario's own draws from the start";
+  }
+  for (Impl impl : {Impl::kC, Impl::kRust, Impl::kCxx}) {
+    const std::string what = impl_name(impl);
+    const RunResult fresh_a = run_scenario(env, a, a.models.front(), impl, {});
+    const RunResult fresh_b = run_scenario(env, b, b.models.front(), impl, {});
+    ASSERT_NE(fresh_a.trace.format({}), fresh_b.trace.format({})) << what << ": the two seeds fail other accesses";
+    SnapshotCache cache;
+    RunOptions with;
+    with.snapshots = &cache;
+    for (int i = 0; i < 2; ++i) (void)run_scenario(env, a, a.models.front(), impl, with);
+    ASSERT_EQ(cache.size(), 2u) << what << ": both points of seed " << a.seed << " saved";
+    expect_same_run(fresh_b, run_scenario(env, b, b.models.front(), impl, with), what + ": seed " +
+                                                                                   std::to_string(b.seed));
+    EXPECT_EQ(cache.stats().restored, 1u) << what << ": the attach's snapshot, not the longer one of another seed";
+    expect_same_run(fresh_a, run_scenario(env, a, a.models.front(), impl, with), what + ": seed " +
+                                                                                   std::to_string(a.seed) + " again");
+    EXPECT_EQ(cache.stats().restored, 2u) << what;
+  }
+}
+
 // What the snapshot does not hold, it refuses to stand for: an instance that
 // stopped in its beginning is not saved (and the run's own result stands).
 TEST(Snapshot, AStopBeforeThePointIsNotSaved) {
