@@ -258,14 +258,20 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
                         held->new_failures.empty() ? "" : ": " + fmt::format("{}", fmt::join(held->new_failures, ", ")),
                         held->fixed.size(), held->fixed.empty() ? "" : ": ",
                         fmt::format("{}", fmt::join(held->fixed, ", ")));
+    if (!held->unchecked.empty())
+      text += fmt::format(
+          "Not checked now, checked in the baseline ({}; not the drivers' doing, but not checked "
+          "either): {}.\n",
+          held->unchecked.size(), fmt::join(held->unchecked, ", "));
   }
   if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", text);
   if (auto w = a.write(
           [&] {
             std::string k = report::drivers_ktap(*rep, held ? &*held : nullptr);
             if (held)
-              k += fmt::format("# baseline {}: {} known failure(s), {} new, {} fixed\n", baseline->path,
-                               held->known.size(), held->new_failures.size(), held->fixed.size());
+              k += fmt::format("# baseline {}: {} known failure(s), {} new, {} fixed, {} no longer checked\n",
+                               baseline->path, held->known.size(), held->new_failures.size(), held->fixed.size(),
+                               held->unchecked.size());
             return k;
           },
           [&] {
@@ -284,7 +290,18 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
   }
   // With a baseline, only a failure it does not have is a finding (its
   // known failures are said above, and in KTAP as "not ok" still).
-  if (held ? !held->new_failures.empty() : rep->count(report::Conformance::kFail) != 0) return kExitFailure;
+  if (held ? !held->new_failures.empty() : rep->count(report::Conformance::kFail) + rep->registration_failures() != 0)
+    return kExitFailure;
+  // Entries the baseline checked that were not checked now, for a reason of
+  // refdrv's: "nothing new fails" would say more than the run compared.
+  if (held && !held->unchecked.empty()) {
+    fmt::print(stderr,
+               "refdrv: error: {} entr{} the baseline checked {} not checked now (listed above), so the run gives no "
+               "verdict against it\n",
+               held->unchecked.size(), held->unchecked.size() == 1 ? "y" : "ies",
+               held->unchecked.size() == 1 ? "was" : "were");
+    return kExitBadInput;
+  }
   // Nothing ran (a --file whose entries are all skipped, or that has none):
   // no verdict, as for any other command that compared nothing.
   if (rep->runs == 0) {

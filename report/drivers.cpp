@@ -194,6 +194,13 @@ std::string reset_hint(const RunResult& r) {
 
 }  // namespace
 
+// A crash, hang or leak of one of the entry's runs, whatever failed first
+// (DriverRow::stopped, leaked).
+void note_trouble(const RunResult& r, DriverRow& row) {
+  if (r.stop && unemulated_function(r).empty()) row.stopped = true;
+  if (r.leaked_bytes) row.leaked = true;
+}
+
 // Bound: the expectation of step 2 (the entry's own driver is bound) held.
 // Then the first failure: a kernel service refdrv does not emulate (n/a:
 // not the driver's fault), else the first failed expectation, crash, hang
@@ -217,6 +224,7 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
   }
   row.vendor_registers.assign(vendor.begin(), vendor.end());
   row.vendor_mmd_registers.assign(vendor_mmd.begin(), vendor_mmd.end());
+  note_trouble(r, row);
   const ExpectationResult* first_failed = nullptr;
   for (const auto& e : r.expectations) {
     if (e.step == 1 && e.ok) row.bound = true;
@@ -494,6 +502,7 @@ std::optional<unsigned> page_register_of(const RunResult& r) {
 // What a leg found, into its row: the first failing leg fails the entry.
 void classify_leg(const RunResult& r, const Scenario& sc, const Leg& leg, DriverRow& row) {
   ++row.legs;
+  note_trouble(r, row);
   bool failed = r.stop.has_value() || r.leaked_bytes != 0;
   if (leg.attach_fault) {
     // The attach expectation (returns 0) failing is the error propagated.
@@ -765,6 +774,7 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     diff_runs = diff.size();
     for (const auto& p : pairs) {
       DriverRow& row = *p.row;
+      note_trouble(diff[p.other], row);
       // After a row's first divergence its other pairs are not compared, so
       // not counted.
       if (!row.divergence.empty()) continue;
@@ -808,7 +818,17 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     const std::size_t entries = text ? c_phy_driver_tables(*text).entries.size() : 0;
     row.file_entries = entries;
     const std::string not_run = entries ? fmt::format("; its {} phy_driver entries are not run", entries) : "";
-    if (row.built)
+    if (row.built && entries) {
+      // Its source declares entries and none registered: the module's
+      // phy_drivers_register() failed (an entry phylib refuses), which the
+      // kernel only logs. Every entry of the file is lost: a failure.
+      row.conformance = Conformance::kFail;
+      row.failed_step = "module registration";
+      row.reason = fmt::format(
+          "built, and its source declares {} phy_driver entr{}, but none registered: its module's registration "
+          "failed (refdrv trace --all-phy-drivers shows the log)",
+          entries, entries == 1 ? "y" : "ies");
+    } else if (row.built)
       row.reason =
           "built, but registers no phy_driver (a part of a module, a library of other drivers, or an MDIO "
           "device driver)";
@@ -825,6 +845,12 @@ Result<DriversReport> run_drivers(Environment& env, const std::set<std::string>&
     rep.rows.push_back(std::move(row));
   }
   return rep;
+}
+
+std::size_t DriversReport::registration_failures() const {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const DriverRow& r) {
+    return r.name.empty() && r.conformance == Conformance::kFail;
+  }));
 }
 
 namespace {
@@ -886,11 +912,16 @@ Result<DriversBaseline> read_drivers_baseline(const std::filesystem::path& file)
     if (!e.is_object() || !e.contains("file") || !e["file"].is_string() || !e.contains("conformance") ||
         !e["conformance"].is_string() || !e.contains("name"))
       return refuse(fmt::format("entry {} has no file, name and conformance", i + 1));
-    if (e["name"].is_null()) continue;  // a file without an entry
+    // A file without an entry: its row is keyed by its file and "".
+    if (!e["name"].is_null() && !e["name"].is_string())
+      return refuse(fmt::format("entry {}: its name is neither a string nor null", i + 1));
+    const std::string name = e["name"].is_null() ? std::string() : e["name"].get<std::string>();
     const std::string c = e["conformance"].get<std::string>();
     if (c != "pass" && c != "fail" && c != "n/a") return refuse(fmt::format("entry {}: conformance '{}'", i + 1, c));
-    b.entries[{e["file"].get<std::string>(), e["name"].get<std::string>()}] = {c, e.value("failed_step", std::string()),
-                                                                               e.value("reason", std::string())};
+    DriversBaseline::Verdict v{c, e.value("failed_step", std::string()), e.value("reason", std::string()), {}, {}};
+    if (e.contains("stopped") && e["stopped"].is_boolean()) v.stopped = e["stopped"].get<bool>();
+    if (e.contains("leaked") && e["leaked"].is_boolean()) v.leaked = e["leaked"].get<bool>();
+    b.entries[{e["file"].get<std::string>(), name}] = std::move(v);
   }
   return b;
 }
@@ -902,10 +933,26 @@ BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBa
     return reason.starts_with("stopped") ? "a stop" : reason.starts_with("leaked") ? "a leak" : "an expectation";
   };
   BaselineComparison c;
+  std::set<std::string> files;  // the files this report covers (all, or --file's)
+  std::set<std::pair<std::string, std::string>> seen;
   for (const auto& row : r.rows) {
-    if (row.name.empty()) continue;
+    files.insert(row.file);
+    if (row.name.empty()) {
+      // A file whose registration failed: one failure of its own.
+      if (row.conformance == Conformance::kFail) {
+        const auto was = b.entries.find({row.file, ""});
+        if (was != b.entries.end() && was->second.conformance == "fail")
+          c.known.push_back(in_phy_dir(row.file));
+        else
+          c.new_failures.push_back(
+              fmt::format("{} (registers none of its {} entries)", in_phy_dir(row.file), row.file_entries));
+      }
+      continue;
+    }
+    seen.insert({row.file, row.name});
     const std::string name = in_phy_dir(row.file) + ":" + row.name;
     const auto was = b.entries.find({row.file, row.name});
+    const bool checked_before = was != b.entries.end() && was->second.conformance != "n/a";
     const bool failed_before = was != b.entries.end() && was->second.conformance == "fail";
     if (row.conformance == Conformance::kFail) {
       if (!failed_before)
@@ -914,12 +961,33 @@ BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBa
       else if (was->second.failed_step != row.failed_step || how(was->second.reason) != how(row.reason))
         c.new_failures.push_back(fmt::format("{} (failed at {} by {}, now at {} by {})", name, was->second.failed_step,
                                              how(was->second.reason), row.failed_step, how(row.reason)));
+      // The first failure the same, and a crash, hang or leak after it
+      // that the baseline's run did not have.
+      else if (row.stopped && was->second.stopped == false)
+        c.new_failures.push_back(
+            fmt::format("{} (fails at {} as in the baseline, and now crashes or hangs too)", name, row.failed_step));
+      else if (row.leaked && was->second.leaked == false)
+        c.new_failures.push_back(
+            fmt::format("{} (fails at {} as in the baseline, and now leaks too)", name, row.failed_step));
       else
         c.known.push_back(name);
     } else if (failed_before && row.conformance == Conformance::kPass) {
       c.fixed.push_back(name);
+    } else if (checked_before && row.conformance == Conformance::kNotApplicable) {
+      // Checked then, not now. Not bound (its probe failed, another driver
+      // took its ID): the driver's doing, a failure. A kernel function
+      // refdrv does not emulate, or a firmware file it cannot find: not the
+      // driver's, but not checked either.
+      const std::string now = fmt::format("{} (was {}, now n/a: {})", name, was->second.conformance, row.reason);
+      (row.reason.starts_with("not bound") ? c.new_failures : c.unchecked).push_back(now);
     }
   }
+  // Entries the baseline checked that this run no longer has, in a file it
+  // covers: the file no longer registers them.
+  for (const auto& [key, was] : b.entries)
+    if (!key.second.empty() && files.contains(key.first) && !seen.contains(key) && was.conformance != "n/a")
+      c.new_failures.push_back(
+          fmt::format("{}:{} (was {}, now not registered)", in_phy_dir(key.first), key.second, was.conformance));
   return c;
 }
 
@@ -928,6 +996,7 @@ nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison&
           {"tree_version", b.tree_version},
           {"new_failures", c.new_failures},
           {"known_failures", c.known},
+          {"unchecked", c.unchecked},
           {"fixed", c.fixed}};
 }
 
@@ -940,10 +1009,11 @@ std::string format_drivers(const DriversReport& r) {
                      "conf", "reason");
   for (const auto& row : r.rows) {
     const std::string file = in_phy_dir(row.file);
-    out += fmt::format("{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", file, row.name.empty() ? "-" : row.name,
-                       row.name.empty() ? "-" : fmt::format("{:08x}", row.phy_id), row.built ? "yes" : "no",
-                       row.bound ? "yes" : "no", row.name.empty() ? "-" : conformance_name(row.conformance),
-                       row.failed_step.empty() ? row.reason : row.failed_step + ": " + row.reason);
+    out += fmt::format(
+        "{:<40} {:<28} {:<10} {:<5} {:<5} {:<5} {}\n", file, row.name.empty() ? "-" : row.name,
+        row.name.empty() ? "-" : fmt::format("{:08x}", row.phy_id), row.built ? "yes" : "no", row.bound ? "yes" : "no",
+        row.name.empty() && row.conformance != Conformance::kFail ? "-" : conformance_name(row.conformance),
+        row.failed_step.empty() ? row.reason : row.failed_step + ": " + row.reason);
   }
   const std::size_t entries = static_cast<std::size_t>(
       std::count_if(r.rows.begin(), r.rows.end(), [](const DriverRow& x) { return !x.name.empty(); }));
@@ -953,6 +1023,9 @@ std::string format_drivers(const DriversReport& r) {
       r.files(), r.files() == 1 ? "" : "s", r.files_built(), r.files_bound(), entries, entries == 1 ? "y" : "ies",
       r.seconds, r.count(Conformance::kPass),
       r.count(Conformance::kFail), r.count(Conformance::kNotApplicable));
+  if (const std::size_t lost = r.registration_failures())
+    out += fmt::format("{} built file{} registered none of the entries {} source declares (a failure each).\n", lost,
+                       lost == 1 ? "" : "s", lost == 1 ? "its" : "their");
   out += runs_summary(r) + "\n";
   if (!r.selected.empty()) out += selection_note(r) + "\n";
   // A pass on a generic model that stores vendor registers without meaning
@@ -996,7 +1069,7 @@ std::string drivers_ktap(const DriversReport& r, const BaselineComparison* basel
   for (const auto& row : r.rows) {
     ++n;
     const std::string name = ktap_escape(row.name.empty() ? row.file : row.file + ":" + row.name);
-    if (row.name.empty() || row.conformance == Conformance::kNotApplicable) {
+    if ((row.name.empty() && row.conformance != Conformance::kFail) || row.conformance == Conformance::kNotApplicable) {
       out += fmt::format("ok {} {} # SKIP {}\n", n, name, ktap_escape(row.reason));
     } else if (row.conformance == Conformance::kPass) {
       // A pass with less behind it says so (it was a bare "ok" in KTAP and
@@ -1009,7 +1082,7 @@ std::string drivers_ktap(const DriversReport& r, const BaselineComparison* basel
       // not ok, and says whether it is one of them (the totals alone, after
       // the last test, did not say which).
       if (baseline) {
-        const std::string key = in_phy_dir(row.file) + ":" + row.name;
+        const std::string key = in_phy_dir(row.file) + (row.name.empty() ? "" : ":" + row.name);
         const bool known = std::find(baseline->known.begin(), baseline->known.end(), key) != baseline->known.end();
         out += known ? "# known failure: the baseline has it, at the same step, the same way\n"
                      : "# new failure: not as in the baseline\n";
@@ -1051,6 +1124,8 @@ nlohmann::json drivers_json(const DriversReport& r) {
                                                      {"errors_ignored", row.attach_errors_ignored}})
                                    : nlohmann::json(nullptr)},
          {"reason", row.reason},
+         {"stopped", row.stopped},
+         {"leaked", row.leaked},
          {"file_entries", row.name.empty() ? nlohmann::json(row.file_entries) : nlohmann::json(nullptr)},
          {"caveat", [&] {
             const std::string c = pass_caveat(row);
@@ -1060,7 +1135,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
     return static_cast<std::size_t>(
         std::count_if(r.rows.begin(), r.rows.end(), [&](const DriverRow& row) { return pass_caveat_of(row) == c; }));
   };
-  return {{"schema", "refdrv-drivers/5"},
+  return {{"schema", "refdrv-drivers/6"},
           {"tree_version", r.tree_version},
           {"files", r.files()},
           {"selection", r.selected.empty() ? nlohmann::json(nullptr)
@@ -1072,6 +1147,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
            {{"stand_in_model", passes_with(PassCaveat::kStandInModel)},
             {"unchecked_vendor_registers", passes_with(PassCaveat::kUncheckedVendorRegisters)}}},
           {"fail", r.count(Conformance::kFail)},
+          {"registration_failures", r.registration_failures()},
           {"not_applicable", r.count(Conformance::kNotApplicable)},
           {"seconds", r.seconds},
           {"runs", r.runs},

@@ -76,6 +76,11 @@ struct DriverRow {
   std::vector<Impl> implementations;
   std::size_t comparisons = 0;
   std::string divergence;
+  // Whether any run of the entry (its main scenario, a leg, the
+  // differential's) crashed or hung (a stop at a function refdrv does not
+  // emulate is not counted), or leaked: `reason` names only the first
+  // failure, and a known failure that now crashes later too is new.
+  bool stopped = false, leaked = false;
 };
 
 // The entry ran on a vendor family's model whose own PHY is another of the
@@ -120,7 +125,9 @@ struct DriversReport {
   [[nodiscard]] std::size_t files() const;
   [[nodiscard]] std::size_t files_built() const;
   [[nodiscard]] std::size_t files_bound() const;  // files with at least one entry bound
-  [[nodiscard]] std::size_t count(Conformance c) const;
+  [[nodiscard]] std::size_t count(Conformance c) const;  // of the entries
+  // Files built whose source declares entries of which none registered.
+  [[nodiscard]] std::size_t registration_failures() const;
   [[nodiscard]] DifferentialTotals differential() const;
 };
 
@@ -167,6 +174,9 @@ struct DriversBaseline {
     std::string conformance;  // "pass", "fail", "n/a"
     std::string failed_step;  // where a failure was
     std::string reason;
+    // As the baseline's report said (schema refdrv-drivers/6 on); none from
+    // an older report.
+    std::optional<bool> stopped, leaked;
   };
   std::string path;
   std::string tree_version;
@@ -179,6 +189,10 @@ struct BaselineComparison {
   std::vector<std::string> new_failures;  // "file:name (was pass)": failing now, not in the baseline
   std::vector<std::string> known;         // failing now as in the baseline: at the same step, the same way
   std::vector<std::string> fixed;         // failing in the baseline, passing now
+  // Checked in the baseline (pass or fail), not checked now for a reason
+  // that is not the driver's (a kernel function refdrv does not emulate, a
+  // firmware file it cannot find): "file:name (was pass, now n/a: ...)".
+  std::vector<std::string> unchecked;
 };
 [[nodiscard]] BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBaseline& b);
 [[nodiscard]] nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison& c);

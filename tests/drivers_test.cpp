@@ -190,6 +190,74 @@ TEST(Drivers, ABaselineTellsNewFailuresFromKnownOnes) {
   fs::remove_all(dir);
 }
 
+// --baseline, what the first version missed (a review, 2026-12-07): an
+// entry checked then that is not bound now (its probe failed), or no longer
+// registered, is a new failure; one not checked now for refdrv's reason is
+// "unchecked"; a known failure that now also crashes or leaks after its
+// first failure is new (a report before schema 6 does not say, so such an
+// entry stays known); a file that registers none of its entries is a
+// failure of its own.
+TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-baseline-lost-{}", ::getpid());
+  fs::create_directories(dir);
+  const fs::path file = dir / "base.json";
+  std::ofstream(file) << R"json({"schema": "refdrv-drivers/6", "tree_version": "6.12.118", "entries": [
+        {"file": "drivers/net/phy/h.c", "name": "H", "conformance": "pass"},
+        {"file": "drivers/net/phy/i.c", "name": "I", "conformance": "pass"},
+        {"file": "drivers/net/phy/j.c", "name": "J", "conformance": "pass"},
+        {"file": "drivers/net/phy/j.c", "name": "K", "conformance": "pass"},
+        {"file": "drivers/net/phy/k.c", "name": "L", "conformance": "fail", "failed_step": "step 5 (expect)",
+         "reason": "expected link up", "stopped": false, "leaked": false},
+        {"file": "drivers/net/phy/k.c", "name": "M", "conformance": "fail", "failed_step": "step 5 (expect)",
+         "reason": "expected link up", "stopped": false, "leaked": false},
+        {"file": "drivers/net/phy/k.c", "name": "N", "conformance": "fail", "failed_step": "step 5 (expect)",
+         "reason": "expected link up"},
+        {"file": "drivers/net/phy/l.c", "name": null, "conformance": "fail", "failed_step": "module registration"},
+        {"file": "drivers/net/phy/m.c", "name": "X", "conformance": "pass"},
+        {"file": "drivers/net/phy/o.c", "name": "O", "conformance": "n/a"},
+        {"file": "drivers/net/phy/p.c", "name": "P", "conformance": "pass"}]})json";
+  const auto base = report::read_drivers_baseline(file);
+  ASSERT_TRUE(base) << base.error().message;
+  const auto row = [](const std::string& f, const std::string& name, report::Conformance c, const std::string& reason) {
+    report::DriverRow r;
+    r.file = "drivers/net/phy/" + f;
+    r.name = name;
+    r.conformance = c;
+    r.reason = reason;
+    if (c == report::Conformance::kFail) r.failed_step = name.empty() ? "module registration" : "step 5 (expect)";
+    return r;
+  };
+  using report::Conformance;
+  report::DriversReport now;
+  now.rows = {row("h.c", "H", Conformance::kNotApplicable, "not bound: its probe() returned -EIO"),
+              row("i.c", "I", Conformance::kNotApplicable, "needs foo (not emulated), step 3 (start)"),
+              row("j.c", "J", Conformance::kPass, ""),
+              row("k.c", "L", Conformance::kFail, "expected link up"),
+              row("k.c", "M", Conformance::kFail, "expected link up"),
+              row("k.c", "N", Conformance::kFail, "expected link up"),
+              row("l.c", "", Conformance::kFail, "none registered"),
+              row("m.c", "", Conformance::kFail, "none registered"),
+              row("o.c", "O", Conformance::kNotApplicable, "not bound: no model")};
+  now.rows[3].stopped = true;
+  now.rows[4].leaked = true;
+  now.rows[5].stopped = true;
+  now.rows[7].file_entries = 2;
+  // p.c is not in this run (--file left it out): its entry is not lost.
+  const auto c = report::compare_with_baseline(now, *base);
+  EXPECT_THAT(c.new_failures,
+              ElementsAre("h.c:H (was pass, now n/a: not bound: its probe() returned -EIO)",
+                          "k.c:L (fails at step 5 (expect) as in the baseline, and now crashes or hangs too)",
+                          "k.c:M (fails at step 5 (expect) as in the baseline, and now leaks too)",
+                          "m.c (registers none of its 2 entries)", "j.c:K (was pass, now not registered)",
+                          "m.c:X (was pass, now not registered)"));
+  EXPECT_THAT(c.unchecked, ElementsAre("i.c:I (was pass, now n/a: needs foo (not emulated), step 3 (start))"));
+  EXPECT_THAT(c.known, ElementsAre("k.c:N", "l.c"));
+  EXPECT_TRUE(c.fixed.empty());
+  EXPECT_EQ(now.registration_failures(), 2u);
+  EXPECT_EQ(now.count(Conformance::kFail), 3u) << "the entries' count leaves the file rows out";
+  fs::remove_all(dir);
+}
+
 // Another entry of the same ID registered first binds the PHY: this entry's
 // row says so, and the bound driver's errors and registers are not put on
 // it (VSC8572's row reported mscc's -ENOENT and registers as its own).
