@@ -57,6 +57,17 @@ int cmd_coverage_of(const Common& c, const fs::path& dir) {
   if (inputs->empty())
     return report_error({fmt::format("--coverage-of: {} holds no input (no regular file): nothing to count",
                                      dir.string())});
+  // A corpus holds fuzz inputs only: a findings directory (its scenarios,
+  // libFuzzer's log) given instead was counted as inputs, each decoded as
+  // bytes into some other scenario (a review, 2026-12-07).
+  for (const auto& f : *inputs) {
+    const std::string name = f.filename().string();
+    if (looks_like_a_scenario(f.string()) || name == "libfuzzer.log" || name == "libfuzzer-flags.log")
+      return report_error({fmt::format(
+          "--coverage-of: {} is {}, not a fuzz input: {} is no corpus (refdrv fuzz --corpus DIR keeps one; findings "
+          "and logs go to --findings)",
+          f.string(), name.ends_with(".log") ? "libFuzzer's log" : "a scenario", dir.string())});
+  }
   EnvironmentOptions eo = c.env;
   eo.kernel_coverage = true;
   auto env = Environment::open(eo);
@@ -159,18 +170,30 @@ int print_findings(const std::vector<Reproducer>& found, const std::vector<Impl>
     return 0;
   }
   for (const auto& r : found) {
-    fmt::print("\nFINDING {}: {}\n  reproducer: {} ({} step(s), shrunk from {} in {} candidate runs)\n",
-               r.verdict.signature, r.verdict.description, r.path, r.stats.steps_after, r.stats.steps_before,
-               r.stats.tests);
+    fmt::print("\n{} {}: {}\n  reproducer: {} ({} step(s), shrunk from {} in {} candidate runs)\n",
+               r.verdict.gap ? "NOT COMPARED" : "FINDING", r.verdict.signature, r.verdict.description, r.path,
+               r.stats.steps_after, r.stats.steps_before, r.stats.tests);
     for (const auto& n : r.notes) fmt::print("  {}\n", n);
   }
+  const auto gaps = static_cast<std::size_t>(
+      std::count_if(found.begin(), found.end(), [](const Reproducer& r) { return r.verdict.gap; }));
+  const std::size_t findings = found.size() - gaps;
+  const std::string counted =
+      gaps == 0 ? fmt::format("{} finding(s)", findings)
+      : findings == 0
+          ? fmt::format(
+                "No finding, but {} kind(s) of input stopped at a kernel function refdrv does not emulate "
+                "(NOT COMPARED above: refdrv's gap, so no verdict on those inputs)",
+                gaps)
+          : fmt::format("{} finding(s), and {} kind(s) of input stopped at a kernel function refdrv does not emulate",
+                        findings, gaps);
   const auto written = std::find_if(found.begin(), found.end(), [](const Reproducer& r) { return r.path != kNotWritten; });
   if (written == found.end())
-    fmt::print("\n{} finding(s); no reproducer could be written (see above)\n", found.size());
+    fmt::print("\n{}; no reproducer could be written (see above)\n", counted);
   else
-    fmt::print("\n{} finding(s); replay one with: refdrv run{} --impl {} {}\n", found.size(), replay,
-               impl_list(impl_set), shell_word(written->path));
-  return kExitFailure;
+    fmt::print("\n{}; replay one with: refdrv run{} --impl {} {}\n", counted, replay, impl_list(impl_set),
+               shell_word(written->path));
+  return findings ? kExitFailure : kExitBadInput;
 }
 
 int cmd_fuzz(const Common& c, const FuzzArgs& a) {
@@ -195,6 +218,18 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
               "--replace {}: that is a driver of the {} group, which refdrv fuzz never runs (its inputs run "
               "the {} models {}); refdrv check --replace runs it",
               path, g.title, kernel::reference_group().title, fmt::join(fuzz_models(), ", "))});
+    }
+    // Nor does a campaign run a driver of an implementation --impl leaves
+    // out (c,cxx with the Rust driver replaced: a review, 2026-12-07).
+    if (auto named = parse_impls(c.impls); named && !named->empty()) {
+      const kernel::GroupSources src = kernel::sources_of(*tree, kernel::reference_group());
+      for (const auto& [path, file] : c.env.overlay)
+        for (const auto& [source, impl] : {std::pair{src.c_source, Impl::kC}, std::pair{src.rust_source, Impl::kRust}})
+          if (!source.empty() && path == source && std::find(named->begin(), named->end(), impl) == named->end())
+            return report_error({fmt::format(
+                "--replace {}: that is the {} driver, and --impl {} leaves the {} implementation out, so no input "
+                "would run it; add {} to --impl",
+                path, impl_title(impl), c.impls, impl_title(impl), impl_name(impl))});
     }
   }
   auto env = Environment::open(c.env);
@@ -274,9 +309,9 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   // recorded before are findings, and without one the cause is the error.
   if (!cut_short.empty()) {
     if (found.empty()) return report_error(fail(cut_short).error());
-    print_findings(found, *impls, replay, false);
+    const int status = print_findings(found, *impls, replay, false);
     fmt::print("Note: {}; the finding(s) above are what it recorded before it stopped.\n", cut_short);
-    return kExitFailure;
+    return status;
   }
   print_campaign_summary(a, stats);
   // What the campaign flagged and its replay did not show is no "every input

@@ -12,6 +12,7 @@
 #include "engine/check_report.hpp"
 #include "engine/compare.hpp"
 #include "engine/environment.hpp"
+#include "engine/runner.hpp"
 #include "host/kernel_image.hpp"
 #include "kernel/cache.hpp"
 
@@ -47,9 +48,23 @@ std::size_t KernelCoverage::hits() const {
 void KernelCoverage::clear_counters() { std::fill(counters_.begin(), counters_.end(), std::uint8_t{0}); }
 
 FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs) {
+  // A stop at a kernel function refdrv does not emulate is its gap (as in
+  // check, drivers, mutate and faults), not a crash of the code: it was
+  // "crash-c" until a review (2026-12-07). Any other stop or leak of any
+  // run is still the finding.
+  std::optional<FuzzVerdict> gap;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const RunResult& r = runs[i];
     if (r.stop) {
+      if (const std::string fn = unemulated_function_in(*r.stop); !fn.empty()) {
+        if (!gap)
+          gap = FuzzVerdict{true, "unemulated-" + fn,
+                            fmt::format("the {} implementation called {}(), which refdrv does not emulate: the runs "
+                                        "were not compared (refdrv's gap, not a finding)",
+                                        impl_title(impls[i]), fn),
+                            true};
+        continue;
+      }
       const bool hang = classify_stop(r) == StopClass::kHang;
       return {true, fmt::format("{}-{}", hang ? "hang" : "crash", impl_name(impls[i])),
               fmt::format("the {} implementation stopped: {}", impl_title(impls[i]), *r.stop)};
@@ -58,6 +73,7 @@ FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResu
       return {true, fmt::format("leak-{}", impl_name(impls[i])),
               fmt::format("the {} implementation leaked {} bytes at teardown", impl_title(impls[i]), r.leaked_bytes)};
   }
+  if (gap) return *gap;
   // The first level at which any two differ, and who agrees with whom
   // there: the signature the shrinker keeps, so a candidate where another
   // implementation is the odd one out, or where all differ, is another

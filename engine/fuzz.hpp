@@ -58,6 +58,13 @@ struct FuzzVerdict {
   bool finding = false;
   std::string signature;    // stable across shrinking: "divergence-rust-mdio", "crash-cxx", "hang-c", "leak-c"
   std::string description;  // one line
+  // With `finding`: a run stopped at a kernel function refdrv does not
+  // emulate ("unemulated-NAME"), and no run crashed, hung or leaked. Not
+  // the code's finding but refdrv's gap: the runs were not compared (what
+  // one does after such a stop is not the kernel's), so the input gives no
+  // verdict. Kept and shrunk as findings are, so that it is seen; refdrv
+  // fuzz lists it apart and exits 2 when it is all there is.
+  bool gap = false;
 };
 
 // The runs of one scenario, one per implementation (impls[0] the reference).

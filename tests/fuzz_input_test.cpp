@@ -207,6 +207,31 @@ TEST(FuzzVerdict, TheOddImplementationOutIsNamedAndTheSignatureKeepsWhoAgrees) {
   EXPECT_EQ(p.description, "C and C++ differ: events: states, return codes, link changes, WARNs, log");
 }
 
+// A stop at a kernel function refdrv does not emulate is its gap, not the
+// code's crash ("crash-c" until a review, 2026-12-07): the verdict says so
+// (gap), and any other stop or leak, of any run, is still the finding.
+TEST(FuzzVerdict, AStopAtAnUnemulatedFunctionIsAGapNotACrash) {
+  const std::vector<Impl> three = {Impl::kC, Impl::kRust, Impl::kCxx};
+  std::vector<RunResult> runs(3);
+  runs[0].stop = "unemulated kernel function dump_stack() was called (refdrv has a stub for it)";
+  runs[0].digest = {1, 1, 1};
+  const FuzzVerdict gap = judge_runs(three, runs);
+  EXPECT_TRUE(gap.finding);
+  EXPECT_TRUE(gap.gap);
+  EXPECT_EQ(gap.signature, "unemulated-dump_stack");
+  EXPECT_THAT(gap.description, ::testing::HasSubstr("C implementation called dump_stack(), which refdrv does not "
+                                                    "emulate: the runs were not compared"));
+  runs[2].leaked_bytes = 64;
+  const FuzzVerdict leak = judge_runs(three, runs);
+  EXPECT_FALSE(leak.gap);
+  EXPECT_EQ(leak.signature, "leak-cxx");
+  runs[2].leaked_bytes = 0;
+  runs[1].stop = "kernel oops: NULL pointer dereference";
+  const FuzzVerdict crash = judge_runs(three, runs);
+  EXPECT_FALSE(crash.gap);
+  EXPECT_EQ(crash.signature, "crash-rust");
+}
+
 // A reproducer's replay command carries the wall-clock budget its finding
 // was judged with (refdrv fuzz's 10 s, or --wall-budget's), not refdrv run's
 // 30 s: a hang found at 2 ms passed at 30 s (a review, 2026-12-07).
