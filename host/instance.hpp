@@ -129,6 +129,7 @@ class Instance final : public ContextBase {
     refdrv_kinst* ki = nullptr;
     std::uint64_t mdio_accesses = 0, writes_during_reset = 0;
     std::vector<std::string> wire_mismatches;
+    bool wire_exempt = false;
   };
   // Fails, saying why, where the instance cannot be brought back: stopped,
   // torn down, or given firmware files (their bytes are in the kernel heap,

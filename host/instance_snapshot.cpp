@@ -24,6 +24,7 @@ Result<void> Instance::save(Snapshot& out) const {
   out.mdio_accesses = mdio_accesses_;
   out.writes_during_reset = writes_during_reset_;
   out.wire_mismatches = wire_mismatches_;
+  out.wire_exempt = wire_exempt_;
   return {};
 }
 
@@ -44,6 +45,7 @@ Result<void> Instance::restore(const Snapshot& snap) {
   mdio_accesses_ = snap.mdio_accesses;
   writes_during_reset_ = snap.writes_during_reset;
   wire_mismatches_ = snap.wire_mismatches;
+  wire_exempt_ = snap.wire_exempt;  // a later run's mdio-write set it on the shared instance
   leaked_bytes_ = 0;
   destroyed_ = false;
   budget_reason_.clear();
