@@ -355,7 +355,9 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
                    "the bus, probing, attaching and polling again; off: every run from nothing. Findings are always replayed from nothing. Off by "
                    "default: measured, it does not pay here (docs/robustness.md; default: off)")
       ->check(CLI::IsMember({"on", "off"}));
-  auto* no_build = fuzz->add_flag("--no-build", fa->no_build, "do not build the fuzz target if it is missing");
+  auto* no_build = fuzz->add_flag("--no-build", fa->no_build,
+                                  "do not build the fuzz target (refused if it is missing, or older than a source it "
+                                  "is built from: give such a binary as --fuzzer to use it as it is)");
   auto* wall_budget = fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
                    "this rounded up to whole seconds (default: 10)")
       ->check(number_in(0, 86400, true));

@@ -102,6 +102,24 @@ std::string libfuzzer_arg_problem(std::string_view arg) {
   return {};
 }
 
+// A file of the project's own sources compiled into the fuzz targets that
+// was modified after `bin` was, if any.
+std::optional<fs::path> source_newer_than(const fs::path& src, const fs::path& bin) {
+  std::error_code ec;
+  const auto built = fs::last_write_time(bin, ec);
+  if (ec) return std::nullopt;
+  for (const char* dir : {"abi", "base", "cxx", "engine", "fuzz", "host", "hw", "kernel", "scenarios", "cmake"}) {
+    for (auto it = fs::recursive_directory_iterator(src / dir, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code stat;
+      if (it->is_regular_file(stat) && it->last_write_time(stat) > built && !stat) return it->path();
+    }
+    ec.clear();
+  }
+  if (fs::last_write_time(src / "CMakeLists.txt", ec) > built && !ec) return src / "CMakeLists.txt";
+  return std::nullopt;
+}
+
 Result<fs::path> fuzzer_binary(const std::string& given, bool no_build, bool quiet) {
   if (!given.empty()) {
     if (!fs::exists(given)) return fail(fmt::format("--fuzzer {}: no such file", given));
@@ -110,9 +128,18 @@ Result<fs::path> fuzzer_binary(const std::string& given, bool no_build, bool qui
   const fs::path src = kernel::data_dir();
   const fs::path bin = src / "build-fuzz" / "fuzz" / kTarget;
   if (no_build) {
-    if (fs::exists(bin)) return bin;
-    return fail(fmt::format("{} is not built (drop --no-build, or: cmake --preset fuzz && cmake --build --preset fuzz)",
-                            bin.string()));
+    if (!fs::exists(bin))
+      return fail(fmt::format(
+          "{} is not built (drop --no-build, or: cmake --preset fuzz && cmake --build --preset fuzz)", bin.string()));
+    // The target holds the C++ driver, the input decoder and the judge: one
+    // built before a source it is made of changed fuzzes the old ones while
+    // the verdict names the new (a review, 2026-12-07).
+    if (const auto newer = source_newer_than(src, bin))
+      return fail(
+          fmt::format("{} is older than {}, which it is built from: it would fuzz what the sources were "
+                      "before (drop --no-build to rebuild it, or give it as --fuzzer to use it as it is)",
+                      bin.string(), newer->string()));
+    return bin;
   }
   if (!kernel::on_path("clang++-19"))
     return fail("the fuzz targets need clang-19 with libFuzzer: apt-get install clang-19 libclang-rt-19-dev");

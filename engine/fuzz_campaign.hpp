@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ namespace refdrv {
 // built with the `fuzz` CMake preset in refdrv's source tree unless
 // `no_build` (then it must exist).
 Result<std::filesystem::path> fuzzer_binary(const std::string& given, bool no_build, bool quiet);
+// A file of the project's sources under `src` compiled into the fuzz
+// targets (abi/, base/, cxx/, engine/, fuzz/, host/, hw/, kernel/,
+// scenarios/, cmake/, CMakeLists.txt) modified after `bin` was, if any:
+// with --no-build, such a target is refused as stale.
+[[nodiscard]] std::optional<std::filesystem::path> source_newer_than(const std::filesystem::path& src,
+                                                                     const std::filesystem::path& bin);
 
 // Writes the default suite, encoded, into `dir` as the seed corpus (files
 // already there are kept).

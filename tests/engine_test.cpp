@@ -1321,6 +1321,33 @@ TEST(FuzzCampaign, TheTargetReadsBackTheWholeEnvironment) {
 
 // What the target prints of its replaced sources is what the campaign
 // checks against --replace.
+// --no-build takes the fuzz target as built: one older than a source it is
+// built from is stale (it fuzzed the old C++ driver under the new one's
+// name; a review, 2026-12-07), a source of another directory does not count.
+TEST(FuzzCampaign, ATargetOlderThanItsSourcesIsStale) {
+  namespace fs = std::filesystem;
+  const fs::path src = fs::temp_directory_path() / fmt::format("refdrv-stale-{}", ::getpid());
+  fs::remove_all(src);
+  fs::create_directories(src / "cxx" / "drivers");
+  fs::create_directories(src / "docs");
+  fs::create_directories(src / "build-fuzz" / "fuzz");
+  const fs::path bin = src / "build-fuzz" / "fuzz" / "target";
+  for (const fs::path& f : {src / "CMakeLists.txt", src / "cxx" / "drivers" / "ax.cpp", src / "docs" / "x.md", bin})
+    std::ofstream(f) << "x";
+  const auto now = fs::file_time_type::clock::now();
+  for (const fs::path& f : {src / "CMakeLists.txt", src / "cxx" / "drivers" / "ax.cpp"})
+    fs::last_write_time(f, now - std::chrono::hours(2));
+  fs::last_write_time(bin, now - std::chrono::hours(1));
+  fs::last_write_time(src / "docs" / "x.md", now);
+  EXPECT_EQ(source_newer_than(src, bin), std::nullopt) << "docs/ is not compiled into it";
+  fs::last_write_time(src / "cxx" / "drivers" / "ax.cpp", now);
+  EXPECT_EQ(source_newer_than(src, bin), src / "cxx" / "drivers" / "ax.cpp");
+  fs::last_write_time(src / "cxx" / "drivers" / "ax.cpp", now - std::chrono::hours(2));
+  fs::last_write_time(src / "CMakeLists.txt", now);
+  EXPECT_EQ(source_newer_than(src, bin), src / "CMakeLists.txt");
+  fs::remove_all(src);
+}
+
 TEST(FuzzCampaign, TheStatisticsSayHowManySourcesTheTargetReplaced) {
   EXPECT_EQ(parse_fuzzer_stats("stat::number_of_executed_units: 5\n").replaced, -1);
   EXPECT_EQ(parse_fuzzer_stats("refdrv-fuzz-differential: sources replaced: 2 a=b c=d\n").replaced, 2);
