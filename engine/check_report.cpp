@@ -232,6 +232,24 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
                       "signal from it, as with no cable.",
                       row.scenario->name, row.model, fmt::join(other, ", "), hw::medium_name(medium)));
   }
+  // A partner-restart-aneg step with no partner on the cable then (none at
+  // the start, or unplugged before it): nothing restarted, and the runs
+  // passed as if it had.
+  std::set<std::string> restart_alone;
+  for (const auto& row : rep.rows) {
+    bool plugged = row.scenario->partner.has_value();
+    for (const auto& st : row.scenario->steps) {
+      if (st.kind == Step::Kind::kPlug) plugged = true;
+      if (st.kind == Step::Kind::kUnplug) plugged = false;
+      if (st.kind == Step::Kind::kPartnerRestartAneg && !plugged)
+        restart_alone.insert(fmt::format("{} ({})", row.scenario->name, st.where.str()));
+    }
+  }
+  if (!restart_alone.empty())
+    notes.push_back(
+        fmt::format("partner-restart-aneg with no partner on the cable at that step, so nothing "
+                    "restarted: {}.",
+                    fmt::join(restart_alone, ", ")));
   // A fault rule whose trigger never fired in any run of a pair that ran
   // to its end: the runs passed without the fault it describes (a register
   // the driver does not access there, an nth or access index past the
