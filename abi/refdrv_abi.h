@@ -220,6 +220,13 @@ enum refdrv_selftest_trap {
 	 * runs once, 20 jiffies after, logging "refdrv selftest: delayed work
 	 * queued at jiffy A ran at B (queue again: 0, mod: 1)". Returns 0. */
 	REFDRV_SELFTEST_DELAYED_WORK_REQUEUE,
+	/* schedule_timeout(10) with the task left TASK_RUNNING, then
+	 * schedule_timeout_uninterruptible(10), then schedule_timeout(10)
+	 * again: logs "refdrv selftest: schedule_timeout running R1 after J1
+	 * jiffies, uninterruptible R2 after J2, then running R3 after J3" (the
+	 * first and third return 10 at once, the second 0 after sleeping).
+	 * Returns 0. */
+	REFDRV_SELFTEST_SCHEDULE_TIMEOUT_STATE,
 };
 
 /* Advertised-mode bits for REFDRV_OP_KSETTINGS_SET (ethtool's link modes that a

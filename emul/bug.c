@@ -276,6 +276,19 @@ int emul_selftest_trap(long kind)
 		emul_selftest_again = queue_delayed_work(system_wq, &emul_selftest_dwork, 1);
 		emul_selftest_mod = mod_delayed_work(system_wq, &emul_selftest_dwork, 20);
 		return 0;
+	case REFDRV_SELFTEST_SCHEDULE_TIMEOUT_STATE: {
+		unsigned long j0 = jiffies, j1, j2;
+		long r1, r2, r3;
+
+		r1 = schedule_timeout(10);
+		j1 = jiffies;
+		r2 = schedule_timeout_uninterruptible(10);
+		j2 = jiffies;
+		r3 = schedule_timeout(10);
+		pr_info("refdrv selftest: schedule_timeout running %ld after %lu jiffies, uninterruptible %ld after %lu, "
+			"then running %ld after %lu\n", r1, j1 - j0, r2, j2 - j1, r3, jiffies - j2);
+		return 0;
+	}
 	case REFDRV_SELFTEST_UNINIT_WORK: {
 		static struct delayed_work never_set_up;
 

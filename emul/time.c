@@ -14,7 +14,8 @@
  *
  * How long each primitive sleeps, deterministically:
  *  - msleep(m), schedule_timeout(t): a timer of msecs_to_jiffies(m) jiffies
- *    (6.1: one more), or t, from the current tick, run as above.
+ *    (6.1: one more), or t, from the current tick, run as above; a
+ *    schedule_timeout() of a task left TASK_RUNNING does not sleep.
  *  - usleep_range(min, max): an hrtimer with slack; refdrv wakes at `max`,
  *    where an idle system's coalesced hrtimer typically fires.
  *  - udelay/ndelay: a busy wait of exactly that long.
@@ -129,7 +130,7 @@ void msleep(unsigned int msecs)
 	timeout += 1;  /* the 6.1 tree's msleep asks for one jiffy more (6.12's does not) */
 #endif
 	if (timeout)  /* 6.12's msleep(0) returns at once */
-		schedule_timeout(timeout);
+		schedule_timeout_uninterruptible(timeout);
 }
 
 unsigned long msleep_interruptible(unsigned int msecs)
@@ -165,21 +166,35 @@ void __delay(unsigned long loops)
 	emul_sleep_ns(loops);
 }
 
+/*
+ * As kernel/time/timer.c's (6.12): the caller sets its task state first
+ * (set_current_state(TASK_UNINTERRUPTIBLE), or a _uninterruptible variant
+ * does). A task still TASK_RUNNING is not taken off the run queue:
+ * schedule() returns at once and so does this, with the whole timeout left,
+ * having slept no time (the classic bug of a driver that forgot the state:
+ * its wait takes nothing on a kernel, so it must here too). After a sleep
+ * the timer's wake-up leaves the task running again.
+ */
 signed long schedule_timeout(signed long timeout)
 {
-	if (timeout == MAX_SCHEDULE_TIMEOUT)
-		emul_fatal("schedule_timeout(MAX_SCHEDULE_TIMEOUT): nothing can wake this single-threaded context");
-	if (timeout < 0) {
+	if (timeout < 0 && timeout != MAX_SCHEDULE_TIMEOUT) {
 		/* As the kernel: said, and no sleep (its stack dump left out). */
 		pr_err("%s: wrong timeout value %lx\n", __func__, timeout);
+		__set_current_state(TASK_RUNNING);
 		return 0;
 	}
+	if (READ_ONCE(current->__state) == TASK_RUNNING)
+		return timeout;
+	if (timeout == MAX_SCHEDULE_TIMEOUT)
+		emul_fatal("schedule_timeout(MAX_SCHEDULE_TIMEOUT): nothing can wake this single-threaded context");
 	emul_sleep_until_jiffies(emul_timer_tick(jiffies + timeout));
+	__set_current_state(TASK_RUNNING);
 	return 0;
 }
 
 signed long schedule_timeout_uninterruptible(signed long timeout)
 {
+	__set_current_state(TASK_UNINTERRUPTIBLE);
 	return schedule_timeout(timeout);
 }
 

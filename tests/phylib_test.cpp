@@ -748,6 +748,31 @@ TEST_F(Traps, ATimerArmedInThePastRunsOnTheNextTick) {
   EXPECT_EQ(ran, armed + 1);
 }
 
+// schedule_timeout() of a task still TASK_RUNNING returns at once with the
+// whole timeout left, as the kernel's (schedule() does not take a runnable
+// task off the run queue): a driver that forgot set_current_state() waits
+// no time on a kernel, and waited the whole timeout here (a review,
+// 2026-12-07). After a real sleep the task is running again.
+TEST_F(Traps, ScheduleTimeoutOfARunningTaskDoesNotSleep) {
+  const CallResult r = trap(REFDRV_SELFTEST_SCHEDULE_TIMEOUT_STATE);
+  ASSERT_FALSE(r.stop) << *r.stop;
+  EXPECT_EQ(r.ret, 0);
+  long r1 = -1, r2 = -1, r3 = -1;
+  unsigned long j1 = 99, j2 = 0, j3 = 99;
+  for (const auto& l : log())
+    if (std::sscanf(l.c_str(),
+                    "refdrv selftest: schedule_timeout running %ld after %lu jiffies, uninterruptible %ld after %lu, "
+                    "then running %ld after %lu",
+                    &r1, &j1, &r2, &j2, &r3, &j3) == 6)
+      break;
+  EXPECT_EQ(r1, 10);
+  EXPECT_EQ(j1, 0u);
+  EXPECT_EQ(r2, 0);
+  EXPECT_GE(j2, 10u);
+  EXPECT_EQ(r3, 10);
+  EXPECT_EQ(j3, 0u);
+}
+
 // devres_release_all() releases newest first, after taking the list off
 // the device as the kernel's remove_nodes() does: a release that
 // devm_kfree()s another of the device's resources finds none and WARNs, as
