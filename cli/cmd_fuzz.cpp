@@ -237,7 +237,11 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   auto impls = select_impls(**env, c.impls, nullptr);
   if (!impls) return report_error(impls.error());
   if (impls->size() < 2 && a.replay.empty())
-    fmt::print(stderr, "refdrv: note: one implementation only: findings are crashes, hangs and leaks, no divergences\n");
+    fmt::print(stderr,
+               "refdrv: note: one implementation only: findings are crashes, hangs and leaks, no divergences{}\n",
+               impls->front() == Impl::kNone
+                   ? "; with --impl none every instance binds phylib's Generic PHY driver, so no Asix driver runs"
+                   : "");
 
   std::vector<fs::path> inputs;
   FuzzerStats stats;
@@ -300,10 +304,16 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   ro.supervisor.wall_seconds = a.wall;
   ro.out_dir = a.findings;
   std::size_t unreproduced = 0;
-  const std::vector<Reproducer> found = reproduce_inputs(**env, inputs, ro, [&](const fs::path& in) {
-    fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
-    ++unreproduced;
-  });
+  const std::vector<Reproducer> found = reproduce_inputs(
+      **env, inputs, ro,
+      [&](const fs::path& in) {
+        fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
+        ++unreproduced;
+      },
+      [](const fs::path& in, const FuzzVerdict& v) {
+        fmt::print("{}: shows {} again, as an input before it did: not shrunk (one reproducer per finding)\n",
+                   in.string(), v.signature);
+      });
   const std::string replay = replay_options(c.env) + wall_budget_option(ro.supervisor);
   // A campaign cut short gives no verdict of its own: the findings it
   // recorded before are findings, and without one the cause is the error.

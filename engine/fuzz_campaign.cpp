@@ -372,7 +372,8 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
 
 std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs::path>& inputs,
                                          ReproduceOptions options,
-                                         const std::function<void(const fs::path&)>& not_reproduced) {
+                                         const std::function<void(const fs::path&)>& not_reproduced,
+                                         const std::function<void(const fs::path&, const FuzzVerdict&)>& again) {
   std::set<std::string> seen;
   std::vector<Reproducer> found;
   options.already = &seen;
@@ -387,7 +388,10 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs:
     // One reproducer per signature, the first input's: a later one with the
     // same signature is not shrunk, and its file would have replaced the
     // first's while the summary described the first (a review, 2026-12-07).
-    if (r.duplicate) continue;
+    if (r.duplicate) {
+      if (again) again(in, r.verdict);
+      continue;
+    }
     seen.insert(r.verdict.signature);
     found.push_back(std::move(r));
   }

@@ -103,9 +103,13 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
 // Every input of `inputs` decoded, replayed contained and, if it shows a
 // finding, shrunk and written (reproduce_finding); one reproducer per
 // signature. `not_reproduced` hears of inputs that showed nothing.
-std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<std::filesystem::path>& inputs,
-                                         ReproduceOptions options,
-                                         const std::function<void(const std::filesystem::path&)>& not_reproduced);
+// `again`: an input that shows a finding an earlier input showed (same
+// signature): not shrunk, one reproducer per finding; said, not dropped in
+// silence.
+std::vector<Reproducer> reproduce_inputs(
+    Environment& env, const std::vector<std::filesystem::path>& inputs, ReproduceOptions options,
+    const std::function<void(const std::filesystem::path&)>& not_reproduced,
+    const std::function<void(const std::filesystem::path&, const FuzzVerdict&)>& again = nullptr);
 
 // The inputs of a corpus directory, sorted; an error if `dir` is not a
 // directory (checked before the coverage kernel side is built).
