@@ -203,7 +203,33 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   // no verdict, and a failure of the report (refdrv check exits 2 alike).
   j["nothing_ran"] = rep.ran_pairs() == 0;
   j["all_passed"] = rep.ran_pairs() > 0 && rep.all_passed();
-  j["all_equivalent"] = rep.all_equivalent();
+  // As check's JSON: equivalent only where something was compared, and not
+  // where the implementations register different phy_drivers (a review,
+  // 2026-12-07: the report said "0 diverging pair(s)" and exited 0 where
+  // check exited 1 on a registration difference).
+  j["all_equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0;
+  j["registration_differences"] = rep.registration_differences;
+  j["has_registration_differences"] = !rep.registration_differences.empty();
+  std::size_t expectations = 0;
+  for (const auto& row : rep.rows)
+    for (const auto& run : row.runs) expectations += run.expectations.size();
+  j["expectations"] = expectations;
+  j["has_expectations"] = expectations > 0;
+  // check's own verdict: its exit status (0, 1 a finding, 2 none), and why
+  // there is none (nothing ran, the comparison asked for not made, every
+  // finding a stop at a kernel function refdrv does not emulate).
+  j["check_exit_code"] = rep.exit_code();
+  if (rep.ran_pairs() == 0)
+    j["no_verdict"] = "nothing ran: no selected implementation has a driver for a model of the suite";
+  else if (const auto gap = unemulated_gap(rep); gap && rep.exit_code() == kExitBadInput)
+    j["no_verdict"] = *gap;
+  else if (rep.comparison_not_made())
+    j["no_verdict"] = fmt::format(
+        "no scenario's model has a driver in two of the implementations asked for ({}): "
+        "the comparison asked for was not made",
+        impl_list(rep.impls));
+  else
+    j["no_verdict"] = nullptr;
   j["uncompared_pairs"] = rep.uncompared_pairs();
   j["has_uncompared_pairs"] = rep.uncompared_pairs() > 0;
   json impls = json::array();
@@ -1714,10 +1740,14 @@ json side_by_side_of(const std::string& c_text, const std::string& rust_text, co
 
 std::vector<std::string> report_findings(const nlohmann::json& r) {
   std::vector<std::string> out;
-  if (const auto& e = r.value("equivalence", json::object()); e.is_object()) {
+  // Section 1's findings are check's (its exit status 1): where check has
+  // no verdict (2), its failed runs are refdrv's gap, said as a failure.
+  if (const auto& e = r.value("equivalence", json::object()); e.is_object() && e.value("check_exit_code", 1) == 1) {
     if (e.value("failed_runs", 0) > 0) out.push_back(fmt::format("{} failed run(s) (section 1)", e.value("failed_runs", 0)));
     if (e.value("diverging_pairs", 0) > 0)
       out.push_back(fmt::format("{} diverging pair(s) (section 1)", e.value("diverging_pairs", 0)));
+    if (const std::size_t n = e.value("registration_differences", json::array()).size())
+      out.push_back(fmt::format("{} difference(s) in the drivers' registration (section 1)", n));
   }
   if (const auto& m = r.value("mutation", json::object()); m.is_object())
     for (const auto& d : m.value("drivers", json::array()))
@@ -1745,8 +1775,8 @@ std::vector<std::string> report_findings(const nlohmann::json& r) {
 
 std::vector<std::string> report_failures(const nlohmann::json& r) {
   std::vector<std::string> out;
-  if (r.value("equivalence", json::object()).value("nothing_ran", false))
-    out.emplace_back("nothing ran: no selected implementation has a driver for a model of the suite (section 1)");
+  if (const auto& e = r.value("equivalence", json::object()); e.contains("no_verdict") && e["no_verdict"].is_string())
+    out.push_back(fmt::format("{} (section 1)", e["no_verdict"].get<std::string>()));
   if (const auto n = r.value("faults", json::object()).value("uninjected_points", 0); n > 0)
     out.push_back(fmt::format("the fault sweep injected no fault at {} of its points (section 3)", n));
   if (const auto n = r.value("faults", json::object()).value("unemulated_points", 0); n > 0)

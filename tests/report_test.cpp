@@ -823,6 +823,7 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(alone_md, ::testing::Not(HasSubstr("handled the error identically")));
   EXPECT_THAT(report::render_html(alone), HasSubstr("no pair had two implementations to compare"));
   nlohmann::json bad = r;
+  bad["equivalence"]["check_exit_code"] = 1;
   bad["equivalence"]["failed_runs"] = 2;
   bad["equivalence"]["diverging_pairs"] = 1;
   bad["faults"]["identical"] = false;
@@ -865,6 +866,33 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
                           "1 fault point(s) where every implementation crashed or hung (section 3)",
                           "3 fault point(s) handled differently (section 3)"));
   EXPECT_THAT(report::report_failures(bad), ElementsAre("mutation testing of the Rust driver failed (section 1)"));
+  // Section 1's verdict is check's (a review, 2026-12-07): a registration
+  // difference is a finding though no pair diverged (it was "0 diverging
+  // pair(s)", exit 0); where check has none (exit 2) its failed runs are no
+  // finding, and the report is incomplete, saying why.
+  nlohmann::json registration = r;
+  registration["equivalence"]["check_exit_code"] = 1;
+  registration["equivalence"]["all_equivalent"] = false;
+  registration["equivalence"]["has_registration_differences"] = true;
+  registration["equivalence"]["registration_differences"] =
+      nlohmann::json::array({"AX88796B: phy_id_mask 0xfffffff0 (C) and 0xffffffe0 (Rust)"});
+  EXPECT_THAT(report::report_findings(registration),
+              ::testing::Contains("1 difference(s) in the drivers' registration (section 1)"));
+  const std::string registration_md = report::render_markdown(registration);
+  EXPECT_THAT(registration_md,
+              HasSubstr("0 diverging pair(s), and the implementations register different phy_drivers"));
+  EXPECT_THAT(registration_md, HasSubstr("- Registration differs: AX88796B: phy_id_mask 0xfffffff0 (C)"));
+  nlohmann::json gap = bad;
+  gap["equivalence"]["check_exit_code"] = 2;
+  gap["equivalence"]["no_verdict"] = "refdrv does not emulate a kernel function a run called: dump_stack()";
+  EXPECT_THAT(report::report_findings(gap), ::testing::Not(::testing::Contains("2 failed run(s) (section 1)")));
+  EXPECT_THAT(report::report_findings(gap), ::testing::Not(::testing::Contains("1 diverging pair(s) (section 1)")));
+  EXPECT_THAT(report::report_failures(gap),
+              ::testing::Contains("refdrv does not emulate a kernel function a run called: dump_stack() (section 1)"));
+  EXPECT_THAT(report::render_markdown(gap), HasSubstr("**No verdict:** refdrv does not emulate a kernel function"));
+  nlohmann::json no_expectations = r;
+  no_expectations["equivalence"]["has_expectations"] = false;
+  EXPECT_THAT(report::render_markdown(no_expectations), HasSubstr("no run had an expectation to check, "));
   // Tools asked for that failed are failures too, never a complete report.
   nlohmann::json tools = bad;
   tools["cost"]["tool_failed"] = true;
