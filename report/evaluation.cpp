@@ -183,7 +183,13 @@ std::string date_of(std::int64_t t) {
 
 double ratio(std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
 
-std::string pct(std::size_t a, std::size_t b) { return b ? fmt::format("{:.0f}%", 100.0 * a / b) : "-"; }
+// Cut down, never rounded up (199 of 200 is not "100%"), and a share that
+// is not nothing is not "0%" either.
+std::string pct(std::size_t a, std::size_t b) {
+  if (!b) return "-";
+  const double p = std::floor(100.0 * static_cast<double>(a) / static_cast<double>(b));
+  return a && p == 0 ? "<1%" : fmt::format("{:.0f}%", p);
+}
 
 // ---------------------------------------------------------------------------
 // 1. Equivalence
@@ -1029,7 +1035,8 @@ json history(const ReportOptions& opt, const kernel::LinuxTree& tree) {
   j["method"] = fmt::format(
       "libgit2 walk of HEAD's non-merge commits touching each file (renames followed). A commit is a fix when it has "
       "a Fixes: trailer or its subject says fix/fixes/fixed; a commit named by a Fixes: trailer introduced a bug; a "
-      "fix is a memory-safety fix when its message mentions: {}. The method of the published null_blk/rnull "
+      "fix is a memory-safety fix when its subject, or a sanitizer or oops report line its message quotes (BUG:, "
+      "KASAN:, UBSAN:, ...), mentions: {}. The method of the published null_blk/rnull "
       "bug-fix comparisons.",
       pats);
   if (opt.git.empty()) {

@@ -125,13 +125,28 @@ Message parse_message(const std::string& msg) {
   Message m;
   m.subject = msg.substr(0, msg.find('\n'));
   static const std::regex fixes(R"(^Fixes:\s*([0-9a-fA-F]{7,40}))", std::regex::multiline);
-  for (auto it = std::sregex_iterator(msg.begin(), msg.end(), fixes); it != std::sregex_iterator(); ++it)
-    m.fixes.push_back((*it)[1].str());
+  for (auto it = std::sregex_iterator(msg.begin(), msg.end(), fixes); it != std::sregex_iterator(); ++it) {
+    // Commit ids are kept in lower case: an upper-case trailer named none
+    // (a review, 2026-12-07).
+    std::string id = (*it)[1].str();
+    std::transform(id.begin(), id.end(), id.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    m.fixes.push_back(std::move(id));
+  }
   static const std::regex fix_word(R"(\bfix(es|ed|ing)?\b)", std::regex::icase);
   m.fix_subject = std::regex_search(m.subject, fix_word);
+  // What the fix is about: its subject, and the sanitizer or oops report
+  // lines a body quotes (BUG: KASAN: slab-use-after-free ...). Not the whole
+  // body: "spotted while hunting a memory leak elsewhere" in a typo fix made
+  // it a memory-safety fix (a review, 2026-12-07).
+  std::string about = m.subject;
+  static const std::regex report_line(
+      R"(^\s*(BUG: |KASAN: |UBSAN: |kmemleak: |Unable to handle kernel |general protection fault).*$)",
+      std::regex::multiline);
+  for (auto it = std::sregex_iterator(msg.begin(), msg.end(), report_line); it != std::sregex_iterator(); ++it)
+    about += "\n" + it->str();
   for (const auto& [label, pattern] : memory_safety_patterns()) {
     const std::regex re(pattern, std::regex::icase);
-    if (std::regex_search(msg, re)) m.memory_safety.push_back(label);
+    if (std::regex_search(about, re)) m.memory_safety.push_back(label);
   }
   return m;
 }

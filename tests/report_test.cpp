@@ -182,9 +182,15 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   repo.git({"mv", "drivers/net/phy/asix.c", "drivers/net/phy/ax88796b.c"});
   repo.commit("Bob", "2020-01-10T10:00:00", "net: phy: rename Asix PHY driver to ax88796b");
   repo.write("drivers/net/phy/ax88796b.c", c1 + "int c;\nint d;\n");
+  // A Fixes: trailer in upper case names the commit too, and a body that
+  // mentions a leak elsewhere does not make a fix a memory-safety fix (a
+  // review, 2026-12-07: the trailer named nothing, the body counted).
+  std::string upper_target = fix_target.substr(0, 12);
+  for (auto& ch : upper_target) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   repo.commit("Bob", "2020-02-01T10:00:00",
-              "net: phy: ax88796b: handle the reset timeout\n\nFixes: " + fix_target.substr(0, 12) +
-                  " (\"net: phy: asix: fix reset of the AX88796B\")\n");
+              "net: phy: ax88796b: handle the reset timeout\n\nSpotted while hunting a memory leak elsewhere.\n\n"
+              "Fixes: " +
+                  upper_target + " (\"net: phy: asix: fix reset of the AX88796B\")\n");
   repo.write("drivers/net/phy/ax88796b_rust.rs", "fn a() {}\n");
   repo.write("rust/kernel/net/phy.rs", "pub struct Device;\n");
   const std::string rust_intro = repo.commit("Carol", "2023-12-01T10:00:00", "net: phy: add Rust Asix PHY driver");
