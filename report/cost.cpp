@@ -62,7 +62,10 @@ CostReport measure_instructions(const std::vector<std::string>& worker_argv) {
   return rep;
 #endif
   if (!kernel::on_path("valgrind")) {
-    rep.note = "valgrind is not installed (apt-get install valgrind): no instruction counts";
+    // Asked for and not made: a failure of the report, not a section left
+    // out (that is --no-cost).
+    rep.note = "valgrind is not installed (apt-get install valgrind, or --no-cost): no instruction counts";
+    rep.failed = true;
     return rep;
   }
   const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-callgrind-{}", ::getpid());

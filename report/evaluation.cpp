@@ -370,10 +370,14 @@ json escape_hatches(const std::vector<const Source*>& files, bool run_tool) {
     tools.emplace_back(var, exe);
   }
   if (tools[0].second.empty() || tools[1].second.empty()) {
+    // Asked for (no --no-escape-hatches) and not made: the report is
+    // incomplete, as when the check fails (it said "not installed" and the
+    // report exited 0; a review, 2026-12-07).
     j["available"] = false;
+    j["tool_failed"] = true;
     j["note"] =
         "clang-tidy and clang-query are not installed (nor named by CLANG_TIDY and CLANG_QUERY): no "
-        "escape-hatch count (apt-get install clang-tidy-19 clang-tools-19)";
+        "escape-hatch count (apt-get install clang-tidy-19 clang-tools-19, or --no-escape-hatches)";
     return j;
   }
   // The key: the tool, the tools it runs (CLANG_TIDY, CLANG_QUERY) and their
@@ -1801,12 +1805,19 @@ std::vector<std::string> report_failures(const nlohmann::json& r) {
       if (failed(d))
         out.push_back(fmt::format("mutation testing of the {} driver failed (section 1)",
                                   d.value("implementation", std::string("?"))));
+  // Why, where the section says (a tool not installed reads as one).
+  const auto why = [](const json& section) {
+    const std::string note = section.value("note", std::string());
+    return note.empty() ? std::string() : ": " + note;
+  };
   if (const auto& s = r.value("safe_code", json::object()); s.is_object() && failed(s.value("cxx", json::object())))
-    out.emplace_back("the escape-hatch check of the C++ driver failed (section 2)");
+    out.push_back("the escape-hatch check of the C++ driver failed (section 2)" + why(s.value("cxx", json::object())));
   if (failed(r.value("drivers", json::object())))
     out.emplace_back("refdrv drivers failed (section 8)");
   if (failed(r.value("cost", json::object())))
-    out.emplace_back("the callgrind run failed (section 4)");
+    out.push_back(
+        "the callgrind run failed (section 4): " +
+        r.value("cost", json::object()).value("method", std::string("?")));  // its note, as the section shows it
   if (failed(r.value("history", json::object())))
     out.emplace_back("reading the history of the --git checkout failed (section 5)");
   if (failed(r.value("gaps", json::object())))

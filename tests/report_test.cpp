@@ -902,11 +902,18 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   // Tools asked for that failed are failures too, never a complete report.
   nlohmann::json tools = bad;
   tools["cost"]["tool_failed"] = true;
+  tools["cost"]["method"] = "valgrind is not installed (apt-get install valgrind, or --no-cost): no instruction counts";
+  tools["safe_code"]["cxx"] = {
+      {"available", false}, {"tool_failed", true}, {"note", "clang-tidy and clang-query are not installed"}};
   tools["history"]["tool_failed"] = true;
   tools["gaps"]["api_failed"] = true;
   tools["gaps"]["tool_failed"] = true;
   EXPECT_THAT(report::report_failures(tools),
-              ElementsAre("mutation testing of the Rust driver failed (section 1)", "the callgrind run failed (section 4)",
+              ElementsAre("mutation testing of the Rust driver failed (section 1)",
+                          "the escape-hatch check of the C++ driver failed (section 2): clang-tidy and clang-query are "
+                          "not installed",
+                          "the callgrind run failed (section 4): valgrind is not installed (apt-get install valgrind, "
+                          "or --no-cost): no instruction counts",
                           "reading the history of the --git checkout failed (section 5)",
                           "the abstraction-gap map failed (section 9)", "the phylib API map failed (section 9)"));
   // A pair whose runs without a fault already stop (a hang, on every
