@@ -1840,6 +1840,20 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   r["implementations_title"] = titles_in_words(opt.impls);
   const Sources s = read_sources(env);
 
+  // OUT/reproducers is the report's: the fault sweep's reproducers of an
+  // earlier report there (check removes its own) are removed too, so that
+  // after a fix, or with --no-sweep, none describes a difference this report
+  // does not have (a review, 2026-12-07). Files refdrv did not write stay.
+  {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(opt.out_dir / "reproducers", ec)) {
+      if (e.path().extension() != ".yaml" || !e.is_regular_file(ec)) continue;
+      std::ifstream in(e.path());
+      std::string first;
+      std::getline(in, first);
+      if (first.starts_with("# Reproducer written by refdrv faults")) fs::remove(e.path(), ec);
+    }
+  }
   if (opt.progress) opt.progress("equivalence (refdrv check)");
   CheckOptions co;
   co.impls = opt.impls;
