@@ -257,6 +257,7 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
                                "earlier), so this entry's driver never ran",
                                *other);
       if (r.stop) row.reason += fmt::format("; the run then stopped {} (in '{}'): {}", stopped_in(r, sc), *other, *r.stop);
+      row.stopped = row.leaked = false;  // the other driver's run, not this entry's
       row.vendor_registers.clear();
       row.vendor_mmd_registers.clear();
       return;
@@ -934,14 +935,17 @@ BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBa
   };
   BaselineComparison c;
   std::set<std::string> files;  // the files this report covers (all, or --file's)
+  std::map<std::string, std::string> not_built;  // of those, the ones not built: why
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& row : r.rows) {
     files.insert(row.file);
     if (row.name.empty()) {
+      if (!row.built) not_built[row.file] = row.reason;
       // A file whose registration failed: one failure of its own.
+      const auto was = b.entries.find({row.file, ""});
+      const bool failed_before = was != b.entries.end() && was->second.conformance == "fail";
       if (row.conformance == Conformance::kFail) {
-        const auto was = b.entries.find({row.file, ""});
-        if (was != b.entries.end() && was->second.conformance == "fail")
+        if (failed_before)
           c.known.push_back(in_phy_dir(row.file));
         else
           c.new_failures.push_back(
@@ -979,15 +983,35 @@ BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBa
       // refdrv does not emulate, or a firmware file it cannot find: not the
       // driver's, but not checked either.
       const std::string now = fmt::format("{} (was {}, now n/a: {})", name, was->second.conformance, row.reason);
-      (row.reason.starts_with("not bound") ? c.new_failures : c.unchecked).push_back(now);
+      if (row.reason.starts_with("not bound")) {
+        c.new_failures.push_back(now);
+        c.new_failure_entries.insert(name);  // KTAP's "not ok" for an n/a row
+      } else {
+        c.unchecked.push_back(now);
+      }
     }
   }
-  // Entries the baseline checked that this run no longer has, in a file it
-  // covers: the file no longer registers them.
+  // A file whose registration failed in the baseline and that registers its
+  // entries now.
   for (const auto& [key, was] : b.entries)
-    if (!key.second.empty() && files.contains(key.first) && !seen.contains(key) && was.conformance != "n/a")
-      c.new_failures.push_back(
-          fmt::format("{}:{} (was {}, now not registered)", in_phy_dir(key.first), key.second, was.conformance));
+    if (key.second.empty() && was.conformance == "fail" && files.contains(key.first) &&
+        std::none_of(r.rows.begin(), r.rows.end(), [&](const DriverRow& row) {
+          return row.file == key.first && row.name.empty() && row.conformance == Conformance::kFail;
+        }))
+      c.fixed.push_back(in_phy_dir(key.first));
+  // Entries the baseline checked that this run no longer has, in a file it
+  // covers: the file no longer registers them, or refdrv's configuration no
+  // longer builds it (not the driver's doing: unchecked).
+  for (const auto& [key, was] : b.entries) {
+    if (key.second.empty() || !files.contains(key.first) || seen.contains(key) || was.conformance == "n/a") continue;
+    const std::string name = in_phy_dir(key.first) + ":" + key.second;
+    if (const auto nb = not_built.find(key.first); nb != not_built.end()) {
+      c.unchecked.push_back(fmt::format("{} (was {}, now {})", name, was.conformance, nb->second));
+    } else {
+      c.new_failures.push_back(fmt::format("{} (was {}, now not registered)", name, was.conformance));
+      c.lost.push_back(name);
+    }
+  }
   return c;
 }
 
@@ -1064,11 +1088,21 @@ std::string drivers_ktap(const DriversReport& r, const BaselineComparison* basel
   std::string out = "KTAP version 1\n";
   out += fmt::format("# refdrv drivers: Linux {}\n# {}\n", r.tree_version, ktap_escape(runs_summary(r)));
   if (!r.selected.empty()) out += "# " + ktap_escape(selection_note(r)) + "\n";
-  out += fmt::format("1..{}\n", r.rows.size());
+  // With --baseline, the entries it had that this run no longer registers
+  // are tests too, after the rows (each a new failure).
+  out += fmt::format("1..{}\n", r.rows.size() + (baseline ? baseline->lost.size() : 0));
   std::size_t n = 0;
   for (const auto& row : r.rows) {
     ++n;
     const std::string name = ktap_escape(row.name.empty() ? row.file : row.file + ":" + row.name);
+    // An entry the baseline checked that is not bound now: a new failure,
+    // so "not ok" though n/a (it was "ok # SKIP" while the run exited 1).
+    if (baseline && row.conformance == Conformance::kNotApplicable && !row.name.empty() &&
+        baseline->new_failure_entries.contains(in_phy_dir(row.file) + ":" + row.name)) {
+      out += fmt::format("# {}\n# new failure: checked in the baseline, not bound now\n", ktap_escape(row.reason));
+      out += fmt::format("not ok {} {}\n", n, name);
+      continue;
+    }
     if ((row.name.empty() && row.conformance != Conformance::kFail) || row.conformance == Conformance::kNotApplicable) {
       out += fmt::format("ok {} {} # SKIP {}\n", n, name, ktap_escape(row.reason));
     } else if (row.conformance == Conformance::kPass) {
@@ -1090,6 +1124,10 @@ std::string drivers_ktap(const DriversReport& r, const BaselineComparison* basel
       out += fmt::format("not ok {} {}\n", n, name);
     }
   }
+  if (baseline)
+    for (const auto& lost : baseline->lost)
+      out += fmt::format("# new failure: in the baseline, not registered now\nnot ok {} {}\n", ++n,
+                         ktap_escape("drivers/net/phy/" + lost));
   return out;
 }
 

@@ -193,6 +193,11 @@ struct BaselineComparison {
   // that is not the driver's (a kernel function refdrv does not emulate, a
   // firmware file it cannot find): "file:name (was pass, now n/a: ...)".
   std::vector<std::string> unchecked;
+  // Keys ("file.c:name", as the lists above name them) of the entries that
+  // are n/a now and a new failure (not bound now), and of the entries no
+  // longer registered: KTAP says "not ok" for each.
+  std::set<std::string> new_failure_entries;
+  std::vector<std::string> lost;
 };
 [[nodiscard]] BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBaseline& b);
 [[nodiscard]] nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison& c);

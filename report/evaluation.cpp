@@ -224,18 +224,21 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   // check's own verdict: its exit status (0, 1 a finding, 2 none), and why
   // there is none (nothing ran, the comparison asked for not made, every
   // finding a stop at a kernel function refdrv does not emulate).
+  // Only where check has none (exit 2): a failed run beside a comparison
+  // not made is still check's finding (exit 1).
   j["check_exit_code"] = rep.exit_code();
-  if (rep.ran_pairs() == 0)
-    j["no_verdict"] = "nothing ran: no selected implementation has a driver for a model of the suite";
-  else if (const auto gap = unemulated_gap(rep); gap && rep.exit_code() == kExitBadInput)
-    j["no_verdict"] = *gap;
-  else if (rep.comparison_not_made())
-    j["no_verdict"] = fmt::format(
-        "no scenario's model has a driver in two of the implementations asked for ({}): "
-        "the comparison asked for was not made",
-        impl_list(rep.impls));
-  else
-    j["no_verdict"] = nullptr;
+  j["no_verdict"] = nullptr;
+  if (rep.exit_code() == kExitBadInput) {
+    if (rep.ran_pairs() == 0)
+      j["no_verdict"] = "nothing ran: no selected implementation has a driver for a model of the suite";
+    else if (const auto gap = unemulated_gap(rep))
+      j["no_verdict"] = *gap;
+    else
+      j["no_verdict"] = fmt::format(
+          "no scenario's model has a driver in two of the implementations asked for ({}): "
+          "the comparison asked for was not made",
+          impl_list(rep.impls));
+  }
   j["uncompared_pairs"] = rep.uncompared_pairs();
   j["has_uncompared_pairs"] = rep.uncompared_pairs() > 0;
   json impls = json::array();

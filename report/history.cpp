@@ -140,7 +140,7 @@ Message parse_message(const std::string& msg) {
   // it a memory-safety fix (a review, 2026-12-07).
   std::string about = m.subject;
   static const std::regex report_line(
-      R"(^\s*(BUG: |KASAN: |UBSAN: |kmemleak: |Unable to handle kernel |general protection fault).*$)",
+      R"(^\s*(\[\s*[0-9.]+\]\s*)?(BUG: |KASAN: |UBSAN: |kmemleak: |Unable to handle kernel |general protection fault).*$)",
       std::regex::multiline);
   for (auto it = std::sregex_iterator(msg.begin(), msg.end(), report_line); it != std::sregex_iterator(); ++it)
     about += "\n" + it->str();

@@ -215,7 +215,9 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
         {"file": "drivers/net/phy/l.c", "name": null, "conformance": "fail", "failed_step": "module registration"},
         {"file": "drivers/net/phy/m.c", "name": "X", "conformance": "pass"},
         {"file": "drivers/net/phy/o.c", "name": "O", "conformance": "n/a"},
-        {"file": "drivers/net/phy/p.c", "name": "P", "conformance": "pass"}]})json";
+        {"file": "drivers/net/phy/p.c", "name": "P", "conformance": "pass"},
+        {"file": "drivers/net/phy/q.c", "name": "Q", "conformance": "pass"},
+        {"file": "drivers/net/phy/r.c", "name": null, "conformance": "fail", "failed_step": "module registration"}]})json";
   const auto base = report::read_drivers_baseline(file);
   ASSERT_TRUE(base) << base.error().message;
   const auto row = [](const std::string& f, const std::string& name, report::Conformance c, const std::string& reason) {
@@ -237,7 +239,10 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
               row("k.c", "N", Conformance::kFail, "expected link up"),
               row("l.c", "", Conformance::kFail, "none registered"),
               row("m.c", "", Conformance::kFail, "none registered"),
-              row("o.c", "O", Conformance::kNotApplicable, "not bound: no model")};
+              row("o.c", "O", Conformance::kNotApplicable, "not bound: no model"),
+              row("q.c", "", Conformance::kNotApplicable, "not built: the tree's Kconfig turns CONFIG_Q off"),
+              row("r.c", "R", Conformance::kPass, "")};
+  for (auto& r : now.rows) r.built = r.file != "drivers/net/phy/q.c";
   now.rows[3].stopped = true;
   now.rows[4].leaked = true;
   now.rows[5].stopped = true;
@@ -250,9 +255,21 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
                           "k.c:M (fails at step 5 (expect) as in the baseline, and now leaks too)",
                           "m.c (registers none of its 2 entries)", "j.c:K (was pass, now not registered)",
                           "m.c:X (was pass, now not registered)"));
-  EXPECT_THAT(c.unchecked, ElementsAre("i.c:I (was pass, now n/a: needs foo (not emulated), step 3 (start))"));
+  // A file refdrv's configuration does not build now: its entries were not
+  // checked, for refdrv's reason (a review: "now not registered", exit 1).
+  EXPECT_THAT(c.unchecked, ElementsAre("i.c:I (was pass, now n/a: needs foo (not emulated), step 3 (start))",
+                                       "q.c:Q (was pass, now not built: the tree's Kconfig turns CONFIG_Q off)"));
   EXPECT_THAT(c.known, ElementsAre("k.c:N", "l.c"));
-  EXPECT_TRUE(c.fixed.empty());
+  EXPECT_THAT(c.fixed, ElementsAre("r.c")) << "its registration failed there, and it registers now";
+  // KTAP's "not ok" for the n/a row that is new, and for the entries lost.
+  EXPECT_THAT(c.new_failure_entries, ElementsAre("h.c:H"));
+  EXPECT_THAT(c.lost, ElementsAre("j.c:K", "m.c:X"));
+  const std::string ktap = report::drivers_ktap(now, &c);
+  EXPECT_THAT(ktap, HasSubstr("1..13\n"));
+  EXPECT_THAT(ktap,
+              HasSubstr("# new failure: checked in the baseline, not bound now\nnot ok 1 drivers/net/phy/h.c:H\n"));
+  EXPECT_THAT(ktap, HasSubstr("# new failure: in the baseline, not registered now\nnot ok 12 drivers/net/phy/j.c:K\n"));
+  EXPECT_THAT(ktap, HasSubstr("not ok 13 drivers/net/phy/m.c:X\n"));
   EXPECT_EQ(now.registration_failures(), 2u);
   EXPECT_EQ(now.count(Conformance::kFail), 3u) << "the entries' count leaves the file rows out";
   fs::remove_all(dir);
