@@ -76,6 +76,21 @@ void expect_same_run(const RunResult& fresh, const RunResult& restored, const st
   }
 }
 
+// The AX88772A with a 10/100 switch: attach, start, then 3 s of polling.
+Scenario attach_start_wait(const std::string& name) {
+  Scenario s;
+  s.name = name;
+  s.models = {"AX88772A"};
+  s.partner = *hw::find_partner("switch-10-100");
+  Step attach, start, wait;
+  attach.kind = Step::Kind::kAttach;
+  start.kind = Step::Kind::kStart;
+  wait.kind = Step::Kind::kWait;
+  wait.ns = 3'000'000'000;
+  s.steps = {attach, start, wait};
+  return s;
+}
+
 // Every seed input on every implementation, fresh and restored, on `env`.
 void every_seed_runs_identically_from_a_snapshot(Environment& env) {
   const auto suite = load_default_suite();
@@ -421,18 +436,7 @@ TEST(Snapshot, ARestoredRunIsWatchedAsItWasSavedAndSaysHow) {
 // restored: the new run must stop where a fresh one stops.
 TEST(Snapshot, ARunWhoseBudgetTheBeginningExceededStartsFresh) {
   Environment& env = environment("6.12");
-  Scenario s;
-  s.name = "attach-then-wait";
-  s.models = {"AX88772A"};
-  s.partner = *hw::find_partner("switch-10-100");
-  Step attach;
-  attach.kind = Step::Kind::kAttach;
-  Step start;
-  start.kind = Step::Kind::kStart;
-  Step wait;
-  wait.kind = Step::Kind::kWait;
-  wait.ns = 3'000'000'000;
-  s.steps = {attach, start, wait};
+  const Scenario s = attach_start_wait("attach-then-wait");
   ASSERT_EQ(snapshot_points(s).check, 3u) << "no step checks anything: the whole scenario is the beginning";
   ASSERT_EQ(snapshot_points(s).attach, 1u) << "and the attach a shorter one";
 
@@ -513,16 +517,7 @@ TEST(Snapshot, ABeginningThatDrewNothingServesEverySeed) {
 // varies them; a review, 2026-12-07).
 TEST(Snapshot, EachPartOfTheKeyChangedAloneRestoresNothing) {
   Environment& env = environment("6.12");
-  Scenario base;
-  base.name = "attach-start-wait";
-  base.models = {"AX88772A"};
-  base.partner = *hw::find_partner("switch-10-100");
-  Step attach, start, wait;
-  attach.kind = Step::Kind::kAttach;
-  start.kind = Step::Kind::kStart;
-  wait.kind = Step::Kind::kWait;
-  wait.ns = 3'000'000'000;
-  base.steps = {attach, start, wait};
+  const Scenario base = attach_start_wait("attach-start-wait");
   hw::FaultRule late;  // an error on the tenth BMSR read: during the wait
   late.kind = hw::FaultKind::kReadError;
   late.trigger = hw::FaultTrigger::kRegister;
