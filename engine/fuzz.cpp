@@ -47,7 +47,7 @@ std::size_t KernelCoverage::hits() const {
 
 void KernelCoverage::clear_counters() { std::fill(counters_.begin(), counters_.end(), std::uint8_t{0}); }
 
-FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs) {
+FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs, const Scenario* scenario) {
   // A stop at a kernel function refdrv does not emulate is its gap (as in
   // check, drivers, mutate and faults), not a crash of the code: it was
   // "crash-c" until a review (2026-12-07). Any other stop or leak of any
@@ -72,6 +72,26 @@ FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResu
     if (r.leaked_bytes)
       return {true, fmt::format("leak-{}", impl_name(impls[i])),
               fmt::format("the {} implementation leaked {} bytes at teardown", impl_title(impls[i]), r.leaked_bytes)};
+  }
+  if (gap && scenario) {
+    // The step each run stopped in at a stub; a divergence from the first
+    // implementation's run in a step before either run's stop is the code's.
+    const auto stub_step = [&](std::size_t i) -> std::optional<std::size_t> {
+      if (!runs[i].stop || unemulated_function_in(*runs[i].stop).empty()) return std::nullopt;
+      return runs[i].steps_run ? runs[i].steps_run - 1 : 0;
+    };
+    for (std::size_t i = 1; i < runs.size(); ++i) {
+      if (runs[0].trace_cut || runs[i].trace_cut) continue;
+      std::optional<std::size_t> stop = stub_step(0);
+      if (const auto other = stub_step(i)) stop = stop ? std::min(*stop, *other) : *other;
+      const auto d = compare(*scenario, runs[0], runs[i]);
+      if (d && (!stop || d->step < *stop))
+        return {
+            true, fmt::format("divergence-{}-{}", impl_name(impls[i]), level_slug(d->level)),
+            fmt::format("{} and {} differ in step {} ({}), before a stop at a kernel function refdrv does not "
+                        "emulate: {}",
+                        impl_title(impls[0]), impl_title(impls[i]), d->step + 1, d->step_name, level_name(d->level))};
+    }
   }
   if (gap) return *gap;
   // The first level at which any two differ, and who agrees with whom
@@ -134,7 +154,7 @@ FuzzVerdict judge_in_process(Environment& env, const Scenario& s, const std::vec
   RunOptions ro;
   ro.snapshots = snapshots;
   for (Impl impl : impls) out.push_back(run_scenario(env, s, s.models.front(), impl, ro));
-  return judge_runs(impls, out);
+  return judge_runs(impls, out, &s);
 }
 
 std::string wall_budget_option(const SupervisorOptions& o) {
@@ -151,7 +171,7 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
     RunOptions ro;
     for (Impl impl : opt.impls) jobs.push_back({shared, s.models.front(), impl, ro});
     std::vector<RunResult> runs = run_jobs(env, jobs, opt.supervisor);
-    FuzzVerdict v = judge_runs(opt.impls, runs);
+    FuzzVerdict v = judge_runs(opt.impls, runs, &s);
     if (keep) *keep = std::move(runs);
     return v;
   };

@@ -68,7 +68,11 @@ struct FuzzVerdict {
 };
 
 // The runs of one scenario, one per implementation (impls[0] the reference).
-[[nodiscard]] FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs);
+// With the scenario they ran, a stop at an unemulated function does not
+// hide a divergence in an earlier step (check's rule, unemulated_gap):
+// that is the finding. Without it, such a stop is a gap whatever came first.
+[[nodiscard]] FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResult>& runs,
+                                     const Scenario* scenario = nullptr);
 
 // Runs `s` on its first model with every implementation (in process, as the
 // libFuzzer target does) and judges. With `snapshots`, each run starts from

@@ -107,6 +107,46 @@ TEST(Fuzz, ARealDivergenceIsShrunkToTheStepThatShowsItAndReplays) {
   fs::remove_all(ro.out_dir);
 }
 
+// A stop at a kernel function refdrv does not emulate is no verdict on
+// what came after it, but a divergence in an earlier step is still the
+// finding, as in check (unemulated_gap): it was NOT COMPARED whatever came
+// first (a review, 2026-12-07).
+TEST(Fuzz, AStopAtAStubDoesNotHideAnEarlierDivergence) {
+  Environment& env = environment("6.12");
+  const std::uint8_t in[] = {0, 1, 0, 0x00, 0x02, 0x0d, 0x40};  // attach, start, wait 513 ms
+  const Scenario s = decode_fuzz_input(in);
+  ASSERT_EQ(s.steps.size(), 3u);
+  const std::vector<Impl> impls = {Impl::kC, Impl::kCxx};
+  std::vector<RunResult> runs;
+  for (Impl impl : impls) runs.push_back(run_scenario(env, s, s.models.front(), impl, {}));
+  ASSERT_FALSE(judge_runs(impls, runs, &s).finding);
+  // C++ stopped at a stub in step 2 (start); its runs so far agree with C's.
+  runs[1].stop = "unemulated kernel function dump_stack() was called";
+  runs[1].steps_run = 2;
+  const FuzzVerdict gap = judge_runs(impls, runs, &s);
+  EXPECT_TRUE(gap.gap) << gap.signature;
+  EXPECT_EQ(gap.signature, "unemulated-dump_stack");
+  // The same, with one of its reads in the attach (step 1) different.
+  Trace changed;
+  bool flipped = false, in_attach = false;
+  for (TraceEvent ev : runs[1].trace.events()) {
+    if (ev.kind == TraceKind::kStep) in_attach = ev.value == 0;
+    if (in_attach && !flipped && ev.kind == TraceKind::kMdioRead && ev.value >= 0) {
+      ev.value ^= 0x0004;  // BMSR's link bit, or another register's bit 2
+      flipped = true;
+    }
+    changed.add(ev);
+  }
+  ASSERT_TRUE(flipped) << "the attach reads a register";
+  runs[1].trace = std::move(changed);
+  const FuzzVerdict found = judge_runs(impls, runs, &s);
+  EXPECT_FALSE(found.gap);
+  EXPECT_TRUE(found.finding);
+  EXPECT_EQ(found.signature, "divergence-cxx-mdio");
+  EXPECT_THAT(found.description, ::testing::HasSubstr("differ in step 1 (attach), before a stop at a kernel function"));
+  EXPECT_TRUE(judge_runs(impls, runs).gap) << "without the scenario: the gap, as before";
+}
+
 TEST(Fuzz, AKernelSideCopiedAwayFromItsTreeAndCacheStillRuns) {
   // What OSS-Fuzz's build.sh ships next to the fuzz targets.
   Environment& env = environment("6.12");
