@@ -85,7 +85,7 @@ int cmd_report(const Common& c, const ReportArgs& a) {
     const std::vector<std::string> tree_args = environment_args(c.env);
     ro.drivers_worker.insert(ro.drivers_worker.end(), tree_args.begin(), tree_args.end());
   }
-  if (auto gaps = report::abstraction_gaps((*env)->tree().root, phy::offered_callbacks()))
+  if (auto gaps = report::abstraction_gaps((*env)->tree().root, phy::offered_callbacks(), c.env.overlay))
     ro.gaps = report::gaps_json(*gaps, (*env)->tree().version);
   else  // a failure of its own, not a section left out
     ro.gaps = {{"failed", "the abstraction-gap map failed: " + gaps.error().message}};

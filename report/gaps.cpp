@@ -30,7 +30,8 @@ std::vector<std::string> missing_from(const std::vector<std::string>& used, cons
 // The driver files of the tree: .c files under drivers/net/phy with at least
 // one phy_driver table, each entry's callbacks (fields that are function
 // pointers of struct phy_driver).
-Result<std::vector<DriverFileGaps>> scan_drivers(const fs::path& root, const std::set<std::string>& callbacks) {
+Result<std::vector<DriverFileGaps>> scan_drivers(const fs::path& root, const std::set<std::string>& callbacks,
+                                                 const std::map<std::string, fs::path>& overlay) {
   std::vector<DriverFileGaps> out;
   const fs::path dir = root / "drivers/net/phy";
   if (!fs::is_directory(dir)) return out;
@@ -44,7 +45,8 @@ Result<std::vector<DriverFileGaps>> scan_drivers(const fs::path& root, const std
     std::string object = fs::relative(e.path(), root).string();
     object.replace(object.size() - 2, 2, ".o");
     if (!objects.contains(object)) continue;
-    auto text = kernel::read_file(e.path());
+    const auto replaced = overlay.find(fs::relative(e.path(), root).string());
+    auto text = kernel::read_file(replaced == overlay.end() ? e.path() : replaced->second);
     if (!text) return std::unexpected(text.error());
     const CDriverTables tables = c_phy_driver_tables(*text);
     if (tables.entries.empty() && tables.unread == 0) continue;
@@ -65,15 +67,23 @@ Result<std::vector<DriverFileGaps>> scan_drivers(const fs::path& root, const std
 
 }  // namespace
 
-Result<GapsReport> abstraction_gaps(const fs::path& tree_root, const std::vector<std::string>& cxx_offers) {
+Result<GapsReport> abstraction_gaps(const fs::path& tree_root, const std::vector<std::string>& cxx_offers,
+                                    const std::map<std::string, fs::path>& overlay) {
   GapsReport r;
   r.tree_root = tree_root.string();
-  auto phy_h = kernel::read_file(tree_root / "include/linux/phy.h");
+  // A source --replace gave is read instead of the tree's (the Rust column
+  // was the tree's phy.rs while the API half came from the replaced build;
+  // a review, 2026-12-07).
+  const auto source = [&](const std::string& rel) {
+    const auto it = overlay.find(rel);
+    return it == overlay.end() ? tree_root / rel : it->second;
+  };
+  auto phy_h = kernel::read_file(source("include/linux/phy.h"));
   if (phy_h) r.phy_driver_callbacks = c_struct_function_pointers(*phy_h, "phy_driver");
   if (r.phy_driver_callbacks.empty())
     return fail(fmt::format("{}: include/linux/phy.h has no struct phy_driver with callbacks: not a Linux tree with phylib",
                             tree_root.string()));
-  const fs::path phy_rs = tree_root / "rust/kernel/net/phy.rs";
+  const fs::path phy_rs = source("rust/kernel/net/phy.rs");
   r.has_rust = fs::exists(phy_rs);
   if (r.has_rust) {
     auto text = kernel::read_file(phy_rs);
@@ -89,7 +99,7 @@ Result<GapsReport> abstraction_gaps(const fs::path& tree_root, const std::vector
   }
   r.cxx_offers = cxx_offers;
   const std::set<std::string> known(r.phy_driver_callbacks.begin(), r.phy_driver_callbacks.end());
-  auto files = scan_drivers(tree_root, known);
+  auto files = scan_drivers(tree_root, known, overlay);
   if (!files) return std::unexpected(files.error());
   r.files = std::move(*files);
   if (r.files.empty())

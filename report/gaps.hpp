@@ -49,7 +49,9 @@ struct GapsReport {
 // Scans `tree_root`. `cxx_offers`: the callbacks refdrv's C++ abstractions
 // offer. An error when the tree has no include/linux/phy.h with struct
 // phy_driver, or no driver tables under drivers/net/phy.
-Result<GapsReport> abstraction_gaps(const std::filesystem::path& tree_root, const std::vector<std::string>& cxx_offers);
+// `overlay`: tree-relative sources read from other files instead (--replace).
+Result<GapsReport> abstraction_gaps(const std::filesystem::path& tree_root, const std::vector<std::string>& cxx_offers,
+                                    const std::map<std::string, std::filesystem::path>& overlay = {});
 
 [[nodiscard]] std::string format_gaps(const GapsReport& r, const std::string& tree_version);
 [[nodiscard]] nlohmann::json gaps_json(const GapsReport& r, const std::string& tree_version);

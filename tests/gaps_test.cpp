@@ -176,6 +176,28 @@ TEST_F(GapTree, ARustAbstractionTheScannerCannotReadIsAnError) {
   EXPECT_THAT(r.error().message, HasSubstr("rust/kernel/net/phy.rs: no function of a `Driver` trait found"));
 }
 
+// --replace's sources are the ones the map reads: a replaced phy.rs that
+// offers config_init, and a replaced a.c that sets it, move the counts (the
+// Rust column was the tree's phy.rs under --replace; a review, 2026-12-07).
+TEST_F(GapTree, ReplacedSourcesAreReadInsteadOfTheTrees) {
+  const fs::path rs = root_ / "replaced-phy.rs", a = root_ / "replaced-a.c";
+  std::ofstream(rs) << "pub trait Driver {\n fn probe(d: &mut Device) -> Result;\n fn read_status(d: &mut Device) -> "
+                       "Result;\n fn config_init(d: &mut Device) -> Result;\n}\n";
+  auto plain = report::abstraction_gaps(root_, {});
+  ASSERT_TRUE(plain) << plain.error().message;
+  auto r = report::abstraction_gaps(root_, {}, {{"rust/kernel/net/phy.rs", rs}});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_THAT(plain->rust_offers, ::testing::Not(::testing::Contains("config_init")));
+  EXPECT_THAT(r->rust_offers, ::testing::Contains("config_init"));
+  EXPECT_GT(r->rust_expressible, plain->rust_expressible);
+  std::ofstream(a) << "static struct phy_driver a_drv[] = { { .name = \"A\", .config_intr = x } };";
+  auto with_a = report::abstraction_gaps(root_, {}, {{"drivers/net/phy/a.c", a}});
+  ASSERT_TRUE(with_a) << with_a.error().message;
+  ASSERT_FALSE(with_a->files.empty());
+  EXPECT_THAT(with_a->files[0].callbacks, ElementsAre("config_intr"));
+  EXPECT_THAT(plain->files[0].callbacks, ::testing::Not(ElementsAre("config_intr")));
+}
+
 TEST_F(GapTree, ATreeWithoutPhylibIsAnError) {
   fs::remove(root_ / "include/linux/phy.h");
   auto r = report::abstraction_gaps(root_, {});
