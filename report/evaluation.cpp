@@ -980,9 +980,15 @@ json history_json(const History& h) {
     json commits = json::array();
     json fixes = json::array();
     for (const auto& c : g.commits) {
-      json cj = {{"id", c.id.substr(0, 12)}, {"date", date_of(c.time)}, {"subject", c.subject},
-                 {"author", c.author}, {"fix", c.is_fix()}, {"fixes_trailer", c.fixes_trailer},
-                 {"introduced_bug", c.introduced_bug}, {"memory_safety", c.memory_safety}};
+      json cj = {{"id", c.id.substr(0, 12)},
+                 {"date", date_of(c.time)},
+                 {"subject", c.subject},
+                 {"author", c.author},
+                 {"fix", c.is_fix()},
+                 {"fixes_trailer", c.fixes_trailer},
+                 {"introduced_bug", c.introduced_bug},
+                 {"memory_safety", c.memory_safety},
+                 {"leak", c.leak}};
       commits.push_back(cj);
       if (c.is_fix()) fixes.push_back(cj);
     }
@@ -1001,6 +1007,7 @@ json history_json(const History& h) {
          {"fixes", g.fixes},
          {"fix_share", pct(g.fixes, g.commits.size())},
          {"memory_safety_fixes", g.memory_safety_fixes},
+         {"leak_fixes", g.leak_fixes},
          {"introduced_bugs", g.introduced_bugs},
          {"authors", g.authors.size()},
          // The earliest and latest author dates: the commits are in
@@ -1043,7 +1050,8 @@ json history(const ReportOptions& opt, const kernel::LinuxTree& tree) {
       "libgit2 walk of HEAD's non-merge commits touching each file (renames followed). A commit is a fix when it has "
       "a Fixes: trailer or its subject says fix/fixes/fixed; a commit named by a Fixes: trailer introduced a bug; a "
       "fix is a memory-safety fix when its subject, or a sanitizer or oops report line its message quotes (BUG:, "
-      "KASAN:, UBSAN:, ...), mentions: {}. The method of the published null_blk/rnull "
+      "KASAN:, UBSAN:, ...), mentions: {}; a fix of a memory leak is counted apart (leak fixes), since safe Rust does "
+      "not rule leaks out. The method of the published null_blk/rnull "
       "bug-fix comparisons.",
       pats);
   if (opt.git.empty()) {

@@ -34,6 +34,7 @@ struct CommitRecord {
   bool introduced_bug = false;              // named by another commit's Fixes: trailer
   std::vector<std::string> fixes;           // ids its Fixes: trailers name (as written)
   std::vector<std::string> memory_safety;   // what its message says (when it is a fix)
+  bool leak = false;                        // a fix of a memory leak (counted apart: safe Rust does not rule leaks out)
   std::map<std::string, std::pair<std::size_t, std::size_t>> churn;  // path -> lines added, deleted
   [[nodiscard]] bool is_fix() const { return fixes_trailer || fix_subject; }
 };
@@ -51,7 +52,7 @@ struct GroupHistory {
   std::vector<std::string> absent;
   [[nodiscard]] bool in_checkout() const { return absent.size() < group.paths.size(); }
   std::vector<CommitRecord> commits;  // oldest first
-  std::size_t fixes = 0, memory_safety_fixes = 0, introduced_bugs = 0;
+  std::size_t fixes = 0, memory_safety_fixes = 0, leak_fixes = 0, introduced_bugs = 0;
   std::set<std::string> authors;
   std::map<std::string, FileChurn> churn;  // per path
 };

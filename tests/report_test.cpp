@@ -197,7 +197,8 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   repo.write("rust/kernel/net/phy.rs", "pub struct Device;\npub struct Registration;\n");
   repo.commit("Dave", "2024-02-01T10:00:00",
               "rust: net::phy: fix the registration's lifetime\n\nThe drivers were freed while registered:\n\n"
-              "  [   12.345678] BUG: KASAN: slab-use-after-free in phy_drivers_unregister+0x20/0x60\n\n"
+              "  [   12.345678] BUG: KASAN: slab-use-after-free in phy_drivers_unregister+0x20/0x60\n"
+              "  kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)\n\n"
               "Fixes: " +
                   rust_intro.substr(0, 12) + " (\"net: phy: add Rust Asix PHY driver\")\n");
   repo.write("README", "unrelated\n");
@@ -241,6 +242,7 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   EXPECT_THAT(c.followed, ElementsAre("drivers/net/phy/asix.c"));
   EXPECT_EQ(c.fixes, 2u);  // a "fix" subject and a Fixes: trailer
   EXPECT_EQ(c.memory_safety_fixes, 0u);
+  EXPECT_EQ(c.leak_fixes, 0u) << "a leak its body mentions elsewhere is not what it fixes";
   EXPECT_EQ(c.introduced_bugs, 1u);
   EXPECT_TRUE(c.commits[1].introduced_bug);
   EXPECT_TRUE(c.commits[1].fix_subject);
@@ -265,8 +267,11 @@ TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   ASSERT_EQ(ra.commits.size(), 3u);  // the merge itself is not counted
   EXPECT_EQ(ra.fixes, 1u);
   EXPECT_EQ(ra.memory_safety_fixes, 1u);
-  // From the KASAN line it quotes, timestamp and all; not its subject.
+  // From the KASAN line it quotes, timestamp and all; not its subject. The
+  // leak kmemleak reports beside it is counted apart, not as memory safety.
   EXPECT_THAT(ra.commits[1].memory_safety, ElementsAre("use-after-free"));
+  EXPECT_TRUE(ra.commits[1].leak);
+  EXPECT_EQ(ra.leak_fixes, 1u);
   EXPECT_EQ(ra.introduced_bugs, 1u);
   EXPECT_EQ(ra.authors.size(), 3u);
   const auto years = report::commits_per_year(ra);
