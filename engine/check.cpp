@@ -108,29 +108,19 @@ std::optional<std::string> unemulated_gap(const CheckReport& rep) {
   std::set<std::string> gaps;
   bool finding = !rep.registration_differences.empty();
   for (const auto& row : rep.rows) {
-    // Per run: the step a run stopped in at a stub, with nothing failed
-    // before it; any other failure of a run is a finding.
-    std::vector<std::optional<std::size_t>> stub_step(row.runs.size());
-    for (std::size_t i = 0; i < row.runs.size(); ++i) {
-      const RunResult& run = row.runs[i];
-      if (const std::string fn = unemulated_function_in(run.stop.value_or(""));
-          !fn.empty() && !run.failed_before_stop()) {
-        gaps.insert(fmt::format("{}() ({} on {}, {})", fn, row.scenario->name, row.model, impl_title(run.impl)));
-        stub_step[i] = run.steps_run ? run.steps_run - 1 : 0;
-      } else if (!run.passed()) {
+    // Per run: a stop at a stub, with nothing failed before it, is the gap;
+    // any other failure of a run is a finding.
+    for (const RunResult& run : row.runs) {
+      if (stub_stop_step(run))
+        gaps.insert(fmt::format("{}() ({} on {}, {})", unemulated_function_in(*run.stop), row.scenario->name, row.model,
+                                impl_title(run.impl)));
+      else if (!run.passed())
         finding = true;
-      }
     }
-    // Per divergence (run 0 against run i): one in a step before either
-    // run's stop at a stub, or between two runs that did not stop at one,
-    // is a finding; after the stop it is the stop's doing.
-    for (std::size_t i = 1; i < row.divergence.size() && i < row.runs.size(); ++i) {
-      if (!row.divergence[i]) continue;
-      std::optional<std::size_t> stop;
-      for (std::size_t k : {std::size_t{0}, i})
-        if (stub_step[k]) stop = stop ? std::min(*stop, *stub_step[k]) : *stub_step[k];
-      if (!stop || row.divergence[i]->step < *stop) finding = true;
-    }
+    // Per divergence (run 0 against run i): one before either run's stop at
+    // a stub is a finding.
+    for (std::size_t i = 1; i < row.divergence.size() && i < row.runs.size(); ++i)
+      if (row.divergence[i] && diverged_before_stub(row.divergence[i]->step, row.runs[0], row.runs[i])) finding = true;
   }
   if (gaps.empty() || finding) return std::nullopt;
   return fmt::format("refdrv does not emulate a kernel function a run called: {}: refdrv's gap, not a finding",

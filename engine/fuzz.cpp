@@ -74,18 +74,12 @@ FuzzVerdict judge_runs(const std::vector<Impl>& impls, const std::vector<RunResu
               fmt::format("the {} implementation leaked {} bytes at teardown", impl_title(impls[i]), r.leaked_bytes)};
   }
   if (gap && scenario) {
-    // The step each run stopped in at a stub; a divergence from the first
-    // implementation's run in a step before either run's stop is the code's.
-    const auto stub_step = [&](std::size_t i) -> std::optional<std::size_t> {
-      if (!runs[i].stop || unemulated_function_in(*runs[i].stop).empty()) return std::nullopt;
-      return runs[i].steps_run ? runs[i].steps_run - 1 : 0;
-    };
+    // A divergence from the first implementation's run in a step before
+    // either run's stop at a stub is the code's (check's rule).
     for (std::size_t i = 1; i < runs.size(); ++i) {
       if (runs[0].trace_cut || runs[i].trace_cut) continue;
-      std::optional<std::size_t> stop = stub_step(0);
-      if (const auto other = stub_step(i)) stop = stop ? std::min(*stop, *other) : *other;
       const auto d = compare(*scenario, runs[0], runs[i]);
-      if (d && (!stop || d->step < *stop))
+      if (d && diverged_before_stub(d->step, runs[0], runs[i]))
         return {
             true, fmt::format("divergence-{}-{}", impl_name(impls[i]), level_slug(d->level)),
             fmt::format("{} and {} differ in step {} ({}), before a stop at a kernel function refdrv does not "

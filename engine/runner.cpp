@@ -47,6 +47,17 @@ const ExpectationResult* RunResult::failed_before_stop() const {
   return nullptr;
 }
 
+std::optional<std::size_t> stub_stop_step(const RunResult& r) {
+  if (unemulated_function_in(r.stop.value_or("")).empty() || r.failed_before_stop()) return std::nullopt;
+  return r.steps_run ? r.steps_run - 1 : 0;
+}
+
+bool diverged_before_stub(std::size_t step, const RunResult& a, const RunResult& b) {
+  std::optional<std::size_t> stop = stub_stop_step(a);
+  if (const auto other = stub_stop_step(b)) stop = stop ? std::min(*stop, *other) : *other;
+  return !stop || step < *stop;
+}
+
 std::string RunResult::failure_summary() const {
   if (stop) return "stopped: " + *stop;
   for (const auto& e : expectations)

@@ -164,6 +164,16 @@ struct RunResult {
   [[nodiscard]] const ExpectationResult* failed_before_stop() const;
 };
 
+// The step a run stopped in at a kernel function refdrv does not emulate,
+// having failed nothing before it (RunResult::failed_before_stop); none for
+// any other run.
+[[nodiscard]] std::optional<std::size_t> stub_stop_step(const RunResult& r);
+// Whether a divergence in step `step` between runs `a` and `b` is the
+// code's finding: neither stopped at a stub, or it came in a step before
+// the earlier of their stops (after one, it is the stop's doing). check's
+// rule and the fuzzer's.
+[[nodiscard]] bool diverged_before_stub(std::size_t step, const RunResult& a, const RunResult& b);
+
 // How many runs said why (states_sampled, states_hooked), and the first
 // reason given: what check and faults report of how phylib's state was seen.
 using RunCount = std::pair<std::size_t, std::string>;
