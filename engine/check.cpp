@@ -100,6 +100,13 @@ std::size_t CheckReport::single_pairs() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.runs.size() == 1; }));
 }
 
+std::size_t CheckReport::expectations() const {
+  std::size_t n = 0;
+  for (const auto& row : rows)
+    for (const auto& run : row.runs) n += run.expectations.size();
+  return n;
+}
+
 std::size_t CheckReport::compared_pairs() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.compared(); }));
 }

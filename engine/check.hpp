@@ -142,6 +142,9 @@ struct CheckReport {
   [[nodiscard]] std::size_t uncompared_pairs() const;
   // Pairs at least one implementation ran; 0 (with pairs): exit_code() 2.
   [[nodiscard]] std::size_t ran_pairs() const;
+  // Expectations checked over every run (none: "no run had an expectation
+  // to check", never "all expectations hold").
+  [[nodiscard]] std::size_t expectations() const;
   // Pairs that ran on one implementation only: nothing compared there.
   [[nodiscard]] std::size_t single_pairs() const;
   // Pairs that ran on two implementations or more: all_equivalent() is a

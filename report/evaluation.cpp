@@ -216,19 +216,17 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   j["all_equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0;
   j["registration_differences"] = rep.registration_differences;
   j["has_registration_differences"] = !rep.registration_differences.empty();
-  std::size_t expectations = 0;
-  for (const auto& row : rep.rows)
-    for (const auto& run : row.runs) expectations += run.expectations.size();
-  j["expectations"] = expectations;
-  j["has_expectations"] = expectations > 0;
-  // check's own verdict: its exit status (0, 1 a finding, 2 none), and why
-  // there is none (nothing ran, the comparison asked for not made, every
-  // finding a stop at a kernel function refdrv does not emulate).
-  // Only where check has none (exit 2): a failed run beside a comparison
-  // not made is still check's finding (exit 1).
-  j["check_exit_code"] = rep.exit_code();
+  j["expectations"] = rep.expectations();
+  j["has_expectations"] = rep.expectations() > 0;
+  // check's own verdict: its exit status (0, 1 a finding, 2 none), and,
+  // only where it has none, why (nothing ran, the comparison asked for not
+  // made, every finding a stop at a kernel function refdrv does not
+  // emulate): a failed run beside a comparison not made is still check's
+  // finding (exit 1).
+  const int check_exit = rep.exit_code();
+  j["check_exit_code"] = check_exit;
   j["no_verdict"] = nullptr;
-  if (rep.exit_code() == kExitBadInput) {
+  if (check_exit == kExitBadInput) {
     if (rep.ran_pairs() == 0)
       j["no_verdict"] = "nothing ran: no selected implementation has a driver for a model of the suite";
     else if (const auto gap = unemulated_gap(rep))
