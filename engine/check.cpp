@@ -255,14 +255,8 @@ void gather_coverage(Environment& env, CheckReport& report) {
 
 }  // namespace
 
-namespace {
-
-// The reproducers an earlier check wrote into `dir` (their first line says
-// so, check's and run's only), removed before this one writes its own: a directory of reproducers
-// is this run's divergences, not a clean run beside an earlier run's files.
-// Files without that first line are the user's and are left alone.
-std::size_t remove_earlier_reproducers(const std::string& dir, const std::vector<Scenario>& running,
-                                       std::vector<std::string>& problems) {
+std::size_t remove_reproducers_written_by(const std::string& dir, std::span<const std::string_view> headers,
+                                          const std::vector<Scenario>& running, std::vector<std::string>& problems) {
   std::error_code ec;
   if (dir.empty() || !std::filesystem::is_directory(dir, ec)) return 0;
   // Never a file this run reads (a reproducer replayed from the directory).
@@ -275,11 +269,8 @@ std::size_t remove_earlier_reproducers(const std::string& dir, const std::vector
     std::ifstream in(e.path());
     std::string first;
     std::getline(in, first);
-    const bool ours = std::ranges::any_of(
-        std::array{"# Reproducer written by refdrv check", "# Reproducer written by refdrv run",
-                   "# Written by refdrv check", "# Written by refdrv run"},
-        [&](const char* p) { return first.starts_with(p); });
-    if (!ours) continue;  // the user's, or another command's (refdrv faults)
+    const bool ours = std::ranges::any_of(headers, [&](std::string_view p) { return first.starts_with(p); });
+    if (!ours) continue;  // the user's, or another command's
     if (inputs.contains(std::filesystem::weakly_canonical(e.path(), ec))) continue;
     if (std::filesystem::remove(e.path(), ec)) ++removed;
     else if (ec)  // false without an error: another run removed it first
@@ -287,8 +278,6 @@ std::size_t remove_earlier_reproducers(const std::string& dir, const std::vector
   }
   return removed;
 }
-
-}  // namespace
 
 std::vector<std::string> phy_driver_member_names(const fs::path& tree_root) {
   const auto text = kernel::read_file(tree_root / "include/linux/phy.h");
@@ -401,7 +390,8 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
   // check's only: `refdrv run` replays reproducers, often from that very
   // directory, and leaves it as it is.
   if (opt.command == "refdrv check")
-    report.earlier_reproducers_removed = remove_earlier_reproducers(opt.repro_dir, scenarios, report.problems);
+    report.earlier_reproducers_removed =
+        remove_reproducers_written_by(opt.repro_dir, kCheckReproducerHeaders, scenarios, report.problems);
   report.tree_version = env.tree().version;
   report.tree_origin = env.tree().origin;
   if (!env.built().rust.rustc.empty()) report.rustc = env.built().rust.describe();

@@ -4,12 +4,14 @@
 // compared against the C driver, callback coverage gathered.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/compare.hpp"
@@ -99,6 +101,20 @@ struct CheckReport;
 // the check: a review, 2026-12-07, a commit that started to call
 // krealloc()).
 [[nodiscard]] std::optional<std::string> unemulated_gap(const CheckReport& rep);
+
+// The reproducers an earlier command wrote into `dir` (a .yaml file whose
+// first line starts with one of `headers`), removed before this one writes
+// its own: a directory of reproducers is this run's findings, not a clean
+// run beside an earlier run's files. Files without such a line are the
+// user's, or another command's, and are left alone, as is any file of
+// `running` (a reproducer replayed from the directory). Returns how many
+// went; one that could not go is said in `problems`.
+std::size_t remove_reproducers_written_by(const std::string& dir, std::span<const std::string_view> headers,
+                                          const std::vector<Scenario>& running, std::vector<std::string>& problems);
+// check's and run's first lines (refdrv faults' are its own).
+inline constexpr std::array<std::string_view, 4> kCheckReproducerHeaders = {
+    "# Reproducer written by refdrv check", "# Reproducer written by refdrv run", "# Written by refdrv check",
+    "# Written by refdrv run"};
 
 struct CheckReport {
   std::string tree_version, tree_origin, rustc;

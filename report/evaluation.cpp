@@ -1863,14 +1863,9 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   // after a fix, or with --no-sweep, none describes a difference this report
   // does not have (a review, 2026-12-07). Files refdrv did not write stay.
   {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(opt.out_dir / "reproducers", ec)) {
-      if (e.path().extension() != ".yaml" || !e.is_regular_file(ec)) continue;
-      std::ifstream in(e.path());
-      std::string first;
-      std::getline(in, first);
-      if (first.starts_with("# Reproducer written by refdrv faults")) fs::remove(e.path(), ec);
-    }
+    constexpr std::array<std::string_view, 1> kSweepHeader = {"# Reproducer written by refdrv faults"};
+    std::vector<std::string> ignored;  // a file that stays is one the sweep writes over, or the user's
+    (void)remove_reproducers_written_by((opt.out_dir / "reproducers").string(), kSweepHeader, {}, ignored);
   }
   if (opt.progress) opt.progress("equivalence (refdrv check)");
   CheckOptions co;
