@@ -193,9 +193,10 @@ struct BaselineComparison {
   // that is not the driver's (a kernel function refdrv does not emulate, a
   // firmware file it cannot find): "file:name (was pass, now n/a: ...)".
   std::vector<std::string> unchecked;
-  // Keys ("file.c:name", as the lists above name them) of the entries that
-  // are n/a now and a new failure (not bound now), and of the entries no
-  // longer registered: KTAP says "not ok" for each.
+  // KTAP says "not ok" for each of these: the entries that are n/a now and
+  // a new failure (not bound now), as the lists above name them
+  // ("file.c:name"), and the entries no longer registered, as KTAP names
+  // its tests ("drivers/net/phy/file.c:name").
   std::set<std::string> new_failure_entries;
   std::vector<std::string> lost;
 };

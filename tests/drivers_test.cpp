@@ -263,7 +263,7 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
   EXPECT_THAT(c.fixed, ElementsAre("r.c")) << "its registration failed there, and it registers now";
   // KTAP's "not ok" for the n/a row that is new, and for the entries lost.
   EXPECT_THAT(c.new_failure_entries, ElementsAre("h.c:H"));
-  EXPECT_THAT(c.lost, ElementsAre("j.c:K", "m.c:X"));
+  EXPECT_THAT(c.lost, ElementsAre("drivers/net/phy/j.c:K", "drivers/net/phy/m.c:X"));
   const std::string ktap = report::drivers_ktap(now, &c);
   EXPECT_THAT(ktap, HasSubstr("1..13\n"));
   EXPECT_THAT(ktap,
