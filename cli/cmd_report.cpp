@@ -331,7 +331,12 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
   add_impl_option(report, common);
   report->add_option("-o,--out", ra->out, "directory for report.html, report.md and report.json (default: refdrv-report)")
       ->check(directory_to_write());
-  report->add_option("--git", ra->git, "a git checkout of Linux, for the history section");
+  report
+      ->add_option("--git", ra->git, "a git checkout of Linux, for the history section")
+      // Given empty it was taken for absent: the history, asked for, was
+      // left out with "No git checkout given" and exit 0.
+      ->check(CLI::Validator(
+          [](std::string& in) { return in.empty() ? std::string("an empty path names no git checkout") : ""; }, ""));
   report->add_option("--scenario", ra->scenarios, "scenario files or directories (default: the embedded suite)");
   report->add_flag("--no-sweep", ra->no_sweep, "skip the single-fault sweep");
   report->add_flag("--no-cost", ra->no_cost, "skip the instruction counts (callgrind)");
