@@ -130,7 +130,8 @@ int bus_register(struct bus_type *bus)
 		INIT_LIST_HEAD(&emul_buses[i].drivers);
 		return 0;
 	}
-	emul_fatal("bus_register(%s): more than %d buses", bus->name, EMUL_MAX_BUSES);
+	emul_fatal("unemulated kernel function bus_register() was called (for %s, beyond the %d buses refdrv has room for)",
+		   bus->name, EMUL_MAX_BUSES);
 }
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
@@ -159,7 +160,8 @@ static int emul_class_register(const struct class *cls)
 		INIT_LIST_HEAD(&emul_classes[i].devices);
 		return 0;
 	}
-	emul_fatal("class_register(%s): more than %d classes", cls->name, EMUL_MAX_CLASSES);
+	emul_fatal("unemulated kernel function class_register() was called (for %s, beyond the %d classes refdrv has room for)",
+		   cls->name, EMUL_MAX_CLASSES);
 }
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
@@ -383,19 +385,64 @@ unsigned long long emul_phy_driver_members(const struct phy_driver *drv)
 	return set;
 }
 
+/*
+ * driver_find() as driver_register() uses it: the bus's driver of that name.
+ * One exception, refdrv's: the implementations of one driver group (the C
+ * and Rust Asix drivers, the C++ one) are alternatives Kconfig builds one of,
+ * loaded side by side here and each bound only by its own instances
+ * (emul_driver_eligible()), so they may share their names. Any other pair
+ * of drivers of one name is what the kernel refuses.
+ */
+static struct device_driver *emul_driver_find(struct emul_bus *b, const struct device_driver *drv,
+					      const struct emul_module *mine)
+{
+	struct driver_private *dp;
+
+	list_for_each_entry(dp, &b->drivers, bus_node) {
+		const struct device_driver *other = dp->driver;
+		const struct emul_module *theirs = dp->module;
+
+		if (!other->name)
+			continue;
+		/*
+		 * kset_find_obj() compares each name on the bus with strcmp():
+		 * a driver without a name faults there, as on a kernel, where
+		 * phylib's generic drivers are always on the bus before it.
+		 */
+		if (!drv->name)
+			(void)READ_ONCE(*drv->name);
+		if (strcmp(other->name, drv->name))
+			continue;
+		if (mine && theirs && emul_module_kconfig(mine) && emul_module_kconfig(theirs) &&
+		    !strcmp(emul_module_kconfig(mine), emul_module_kconfig(theirs)) &&
+		    emul_module_impl(mine) != emul_module_impl(theirs))
+			continue;
+		return dp->driver;
+	}
+	return NULL;
+}
+
 int driver_register(struct device_driver *drv)
 {
 	struct emul_bus *b = emul_find_bus(drv->bus);
+	struct emul_module *mine = emul_module_current();
 	struct device_private *p;
 	struct driver_private *dp;
 
-	if (!b)
-		emul_fatal("driver_register(%s) on a bus that is not registered", drv->name);
+	if (!b) {
+		pr_err("Driver '%s' was unable to register with bus_type '%s' because the bus was not initialized.\n",
+		       drv->name, drv->bus->name);
+		return -EINVAL;
+	}
+	if (emul_driver_find(b, drv, mine)) {
+		pr_err("Error: Driver '%s' is already registered, aborting...\n", drv->name);
+		return -EBUSY;
+	}
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
 	if (!dp)
 		return -ENOMEM;
 	dp->driver = drv;
-	dp->module = emul_module_current();
+	dp->module = mine;
 	drv->p = dp;
 	list_add_tail(&dp->bus_node, &b->drivers);
 
@@ -434,8 +481,11 @@ void driver_unregister(struct device_driver *drv)
 			device_release_driver(p->device);
 	list_del(&dp->bus_node);
 	if (drv->bus == &mdio_bus_type &&
-	    (to_mdio_common_driver(drv)->flags & MDIO_DEVICE_IS_PHY))
+	    (to_mdio_common_driver(drv)->flags & MDIO_DEVICE_IS_PHY)) {
+		if (dp->module)
+			emul_module_remove_driver(dp->module, drv->name, to_phy_driver(drv)->phy_id);
 		emul_unwrap_phy_driver(to_phy_driver(drv));
+	}
 	drv->p = NULL;
 	kfree(dp);
 }
@@ -601,33 +651,38 @@ int device_match_fwnode(struct device *dev, const void *fwnode)
 #define EMUL_PROP_DEV struct device
 #endif
 
-static void emul_no_fwnode(EMUL_PROP_DEV *dev)
+/*
+ * refdrv's limits stop the run as a call of a function it does not emulate
+ * (the same words as its stubs'): a gap of refdrv, which no comparison,
+ * mutant or fault point takes for the driver's finding.
+ */
+static void emul_no_fwnode(EMUL_PROP_DEV *dev, const char *fn)
 {
 	if (dev->fwnode)
-		emul_fatal("a device property of a firmware node: refdrv has no firmware nodes");
+		emul_fatal("unemulated kernel function %s() was called (on a firmware node: refdrv has no firmware nodes)", fn);
 }
 
 bool device_property_present(EMUL_PROP_DEV *dev, const char *propname)
 {
-	emul_no_fwnode(dev);
+	emul_no_fwnode(dev, __func__);
 	return false;
 }
 
 int device_property_read_u8_array(EMUL_PROP_DEV *dev, const char *propname, u8 *val, size_t nval)
 {
-	emul_no_fwnode(dev);
+	emul_no_fwnode(dev, __func__);
 	return -EINVAL;
 }
 
 int device_property_read_u32_array(EMUL_PROP_DEV *dev, const char *propname, u32 *val, size_t nval)
 {
-	emul_no_fwnode(dev);
+	emul_no_fwnode(dev, __func__);
 	return -EINVAL;
 }
 
 int device_property_read_string(EMUL_PROP_DEV *dev, const char *propname, const char **val)
 {
-	emul_no_fwnode(dev);
+	emul_no_fwnode(dev, __func__);
 	return -EINVAL;
 }
 
@@ -635,14 +690,14 @@ struct fwnode_handle *fwnode_handle_get(struct fwnode_handle *fwnode)
 {
 	if (!fwnode)
 		return NULL;
-	emul_fatal("fwnode_handle_get() on a firmware node: refdrv has no firmware nodes");
+	emul_fatal("unemulated kernel function fwnode_handle_get() was called (on a firmware node: refdrv has no firmware nodes)");
 }
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
 void fwnode_handle_put(struct fwnode_handle *fwnode)
 {
 	if (fwnode)
-		emul_fatal("fwnode_handle_put() on a firmware node: refdrv has no firmware nodes");
+		emul_fatal("unemulated kernel function fwnode_handle_put() was called (on a firmware node: refdrv has no firmware nodes)");
 }
 #endif
 

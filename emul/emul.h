@@ -79,6 +79,7 @@ const char *emul_module_name(const struct emul_module *m);
 bool emul_kconfig_has_impl(const char *kconfig, int impl);
 void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy_id, u32 mask,
 			    unsigned int callbacks, unsigned int flags, unsigned long long members);
+void emul_module_remove_driver(struct emul_module *m, const char *drv_name, u32 phy_id);
 int emul_modules_init(void);
 void emul_modules_exit(void);
 void emul_modules_load_time_data(const void **start, unsigned long *len);

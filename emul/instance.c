@@ -773,7 +773,8 @@ int emul_instance_status(struct refdrv_kinst *ki, struct refdrv_phy_status *out)
 		struct emul_module *m = emul_driver_module(phydev->mdio.dev.driver);
 
 		out->bound = 1;
-		strscpy(out->driver, drv->name, sizeof(out->driver));
+		/* refdrv's view, not the kernel's code: a name it lacks is not a fault here. */
+		strscpy(out->driver, drv->name ?: "(no name)", sizeof(out->driver));
 		out->impl = m ? emul_module_impl(m) : REFDRV_IMPL_NONE;
 	}
 	out->phy_id = phydev->phy_id;

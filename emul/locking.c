@@ -82,7 +82,8 @@ void mutex_lock(struct mutex *lock)
 		emul_fatal("mutex_lock(%s): held by a context that returned to the scheduler: deadlock",
 			   emul_lock_describe(lock));
 	if (emul_nheld == EMUL_MAX_HELD)
-		emul_fatal("more than %d mutexes held at once", EMUL_MAX_HELD);
+		emul_fatal("unemulated kernel function mutex_lock() was called (with more than the %d mutexes held at once refdrv has room for)",
+			   EMUL_MAX_HELD);
 	emul_observe_current();
 	atomic_long_set(&lock->owner, emul_lock_owner_token());
 	emul_held[emul_nheld++] = lock;

@@ -75,7 +75,8 @@ void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy
 			    unsigned int callbacks, unsigned int flags, unsigned long long members)
 {
 	if (m->ndrivers == EMUL_MAX_MODULE_DRIVERS)
-		emul_fatal("module %s registers more than %d phy_drivers", m->name, EMUL_MAX_MODULE_DRIVERS);
+		emul_fatal("unemulated kernel function driver_register() was called (module %s registers more than the %d phy_drivers refdrv has room for)",
+			   m->name, EMUL_MAX_MODULE_DRIVERS);
 	m->drivers[m->ndrivers] = drv_name;
 	m->ids[m->ndrivers] = phy_id;
 	m->masks[m->ndrivers] = mask;
@@ -83,6 +84,32 @@ void emul_module_add_driver(struct emul_module *m, const char *drv_name, u32 phy
 	m->flags[m->ndrivers] = flags;
 	m->members[m->ndrivers] = members;
 	m->ndrivers++;
+}
+
+/*
+ * A driver the module unregisters leaves its record: a module whose init
+ * failed after registering some of its drivers (phy_drivers_register()
+ * unregisters them again) registers none, as on a kernel, where the module
+ * does not load.
+ */
+void emul_module_remove_driver(struct emul_module *m, const char *drv_name, u32 phy_id)
+{
+	unsigned int i, j;
+
+	for (i = m->ndrivers; i-- > 0;) {
+		if (m->drivers[i] != drv_name || m->ids[i] != phy_id)
+			continue;
+		for (j = i; j + 1 < m->ndrivers; j++) {
+			m->drivers[j] = m->drivers[j + 1];
+			m->ids[j] = m->ids[j + 1];
+			m->masks[j] = m->masks[j + 1];
+			m->callbacks[j] = m->callbacks[j + 1];
+			m->flags[j] = m->flags[j + 1];
+			m->members[j] = m->members[j + 1];
+		}
+		m->ndrivers--;
+		return;
+	}
 }
 
 static struct emul_module *emul_module_get(const char *name)
@@ -93,7 +120,7 @@ static struct emul_module *emul_module_get(const char *name)
 		if (!strcmp(emul_modules[i].name, name))
 			return &emul_modules[i];
 	if (emul_nmodules == EMUL_MAX_MODULES)
-		emul_fatal("more than %d modules", EMUL_MAX_MODULES);
+		emul_fatal("unemulated kernel function do_init_module() was called (beyond the %d modules refdrv has room for)", EMUL_MAX_MODULES);
 	emul_modules[emul_nmodules].name = name;
 	return &emul_modules[emul_nmodules++];
 }
