@@ -65,12 +65,13 @@ bool reaches(const MutationReport& rep, double min_score) {
 // as the last test. A run with survivors whose score reaches the minimum
 // exits 0 while its KTAP has not ok lines: docs/mutate.md says so.
 std::string ktap_of(const MutationReport& rep, double min_score) {
-  std::string out = fmt::format(
-      "KTAP version 1\n# refdrv mutate: {} on Linux {}{}\n1..{}\n", ktap_escape(rep.source), rep.tree_version,
-      rep.results.size() < rep.generated
-          ? fmt::format(" (the first {} of its {} mutants: --limit)", rep.results.size(), rep.generated)
-          : "",
-      rep.results.size() + 1);
+  std::string out =
+      fmt::format("KTAP version 1\n# refdrv mutate: {} on Linux {}{}{}\n1..{}\n", ktap_escape(rep.source),
+                  rep.tree_version, rep.replaced.empty() ? "" : " with " + ktap_escape(rep.replaced),
+                  rep.results.size() < rep.generated
+                      ? fmt::format(" (the first {} of its {} mutants: --limit)", rep.results.size(), rep.generated)
+                      : "",
+                  rep.results.size() + 1);
   for (std::size_t i = 0; i < rep.results.size(); ++i) {
     const MutantResult& r = rep.results[i];
     const std::string name = fmt::format("mutant_{}_line_{}", r.mutant.id, r.mutant.line);
@@ -89,7 +90,12 @@ std::string ktap_of(const MutationReport& rep, double min_score) {
     }
   }
   if (const auto line = score_line(rep, min_score))
-    out += fmt::format("# {}\n{} {} score\n", *line, reaches(rep, min_score) ? "ok" : "not ok", rep.results.size() + 1);
+    // A --limit run's verdict is on those mutants only, and its name says
+    // so: a KTAP reader that takes "ok ... score" for the driver's is wrong.
+    out += fmt::format("# {}\n{} {} {}\n", *line, reaches(rep, min_score) ? "ok" : "not ok", rep.results.size() + 1,
+                       rep.results.size() < rep.generated
+                           ? fmt::format("score_of_the_first_{}_of_{}_mutants", rep.results.size(), rep.generated)
+                           : "score");
   else
     out += fmt::format(
         "# no mutant was scored (every one equivalent, stillborn or undecided): no mutation score\n"
@@ -122,14 +128,15 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   const std::optional<double> score = rep->score();
   const std::size_t killed = rep->count(MutantResult::Status::kKilled);
   fmt::print(text,
-             "\n{}: {} mutants on Linux {} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged or "
+             "\n{}: {} mutants on Linux {}{} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged or "
              "value dropped), "
              "{} stillborn (do not compile){}\n",
-             rep->source, rep->results.size(), rep->tree_version, rep->wall_seconds, killed,
-             rep->count(MutantResult::Status::kSurvived), rep->count(MutantResult::Status::kEquivalent),
-             rep->count(MutantResult::Status::kStillborn),
+             rep->source, rep->results.size(), rep->tree_version, rep->replaced.empty() ? "" : " with " + rep->replaced,
+             rep->wall_seconds, killed, rep->count(MutantResult::Status::kSurvived),
+             rep->count(MutantResult::Status::kEquivalent), rep->count(MutantResult::Status::kStillborn),
              rep->count(MutantResult::Status::kUndecided)
-                 ? fmt::format(", {} undecided (they called a kernel function refdrv does not emulate: not scored)",
+                 ? fmt::format(", {} undecided (stopped at refdrv's gap, a kernel function it does not emulate, or a "
+                               "worker killed from outside the run: not scored)",
                                rep->count(MutantResult::Status::kUndecided))
                  : "");
   if (auto w = a.out.write([&] { return ktap_of(*rep, a.min_score); },

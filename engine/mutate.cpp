@@ -24,19 +24,64 @@ namespace refdrv {
 namespace {
 
 // Why a mutant whose object is byte-identical is not scored: unobservable as
-// refdrv builds the driver (built in, where MODULE_DEVICE_TABLE and the
-// other module metadata compile to nothing), which is not to say equivalent
-// as a module (a changed device table changes its modalias).
+// refdrv builds the driver (code an unset #ifdef or a Rust cfg leaves out;
+// built in, MODULE_DEVICE_TABLE and the other module metadata compile to
+// nothing), which is not to say equivalent as a module (a changed device
+// table changes its modalias). An `#if 0` makes no mutant at all.
 constexpr const char* kObjectUnchanged =
-    "the compiled object is unchanged as refdrv builds it (built in: MODULE_DEVICE_TABLE and module metadata "
-    "compile to nothing, so a change there is not observable here; as a module it may be)";
+    "the compiled object is unchanged as refdrv builds it (the change is in code this configuration leaves out, "
+    "or in what compiles to nothing built in, such as MODULE_DEVICE_TABLE and module metadata; as a module it may "
+    "be observable)";
 
 namespace fs = std::filesystem;
 
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
+// A preprocessor line's directive ("if" of "#  if 0"), and the rest of it.
+std::pair<std::string_view, std::string_view> directive(std::string_view line) {
+  std::size_t k = line.find('#') + 1;
+  while (k < line.size() && (line[k] == ' ' || line[k] == '\t')) ++k;
+  std::size_t e = k;
+  while (e < line.size() && ident_char(line[e])) ++e;
+  std::string_view rest = line.substr(e);
+  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.remove_suffix(1);
+  return {line.substr(k, e - k), rest};
+}
+
+bool if_zero(std::string_view line) {
+  const auto [d, rest] = directive(line);
+  return d == "if" && (rest == "0" || rest.starts_with("0 ") || rest.starts_with("0\t") || rest.starts_with("0/"));
+}
+
+// Where the code an `#if 0` leaves out ends, from the end of that line: the
+// start of its #else or #elif (whose branch is code), or the end of its
+// #endif's line; nested conditionals are skipped whole.
+std::size_t end_of_if_zero(const std::string& s, std::size_t from) {
+  int depth = 0;
+  for (std::size_t b = from; b < s.size();) {
+    const std::size_t start = b + (s[b] == '\n' ? 1 : 0);
+    std::size_t e = s.find('\n', start);
+    if (e == std::string::npos) e = s.size();
+    const std::string_view line = std::string_view(s).substr(start, e - start);
+    const std::size_t hash = line.find_first_not_of(" \t");
+    if (hash != std::string_view::npos && line[hash] == '#') {
+      const std::string_view d = directive(line).first;
+      if (d == "if" || d == "ifdef" || d == "ifndef")
+        ++depth;
+      else if (d == "endif" && depth-- == 0)
+        return e;
+      else if ((d == "else" || d == "elif" || d == "elifdef" || d == "elifndef") && depth == 0)
+        return b;
+    }
+    b = e;
+  }
+  return s.size();
+}
+
 // Which bytes of `s` are code: not in a comment, a string, a character
-// literal, a preprocessor line (C) or an attribute (Rust).
+// literal, a preprocessor line or what an `#if 0` leaves out (C), or an
+// attribute (Rust).
 std::vector<bool> code_mask(const std::string& s, MutantLang lang) {
   std::vector<bool> code(s.size(), true);
   auto mask = [&](std::size_t from, std::size_t to) {
@@ -51,6 +96,7 @@ std::vector<bool> code_mask(const std::string& s, MutantLang lang) {
       if (j < s.size() && s[j] == '#') {  // #include/#define (with continuations), #[attr]
         std::size_t e = j;
         while (e < s.size() && !(s[e] == '\n' && s[e - 1] != '\\')) ++e;
+        if (lang != MutantLang::kRust && if_zero(std::string_view(s).substr(j, e - j))) e = end_of_if_zero(s, e);
         mask(i, e);
         i = e;
         continue;
@@ -725,6 +771,26 @@ std::string killed_by_json(const nlohmann::json& j) {
   return "check exited 1";
 }
 
+}  // namespace
+
+bool only_failed_step_is(const std::string& ninja_log, const std::string& object) {
+  std::istringstream in(ninja_log);
+  std::string line;
+  std::size_t failed = 0;
+  for (; std::getline(in, line);) {
+    if (!line.starts_with("FAILED: ")) continue;
+    ++failed;
+    // "FAILED: [code=1] DIR/NAME.o" (the code since ninja 1.12): the last
+    // word is the output, which must be the object itself.
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    const std::string out = line.substr(line.find_last_of(' ') + 1);
+    if (out != object && !out.ends_with("/" + object)) return false;
+  }
+  return failed > 0;
+}
+
+namespace {
+
 // The mutants of refdrv's C++ driver: each compiled into a second build of
 // refdrv (configured once in refdrv's cache, the driver's source replaced by
 // the mutant's; one object recompiled and refdrv relinked per mutant), whose
@@ -805,14 +871,16 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
     if (!st || *st != 0) {
       // Stillborn only when the compiler refused the mutant: a build that
       // did not run, was killed, or failed for the machine (memory, disk)
-      // is refdrv's failure, not a mutant left out of the score; so is an
-      // error whose output never names the mutant's file (refdrv's own
-      // sources, which this build compiles from the checkout, failed).
+      // is refdrv's failure, not a mutant left out of the score; so is a
+      // failed step other than the mutant's object (refdrv's own sources,
+      // which this build compiles from the checkout, or the link). ninja
+      // names each failed step on a FAILED: line; the log's other lines
+      // name the mutant's file whatever failed (its compile command).
       const std::string text = kernel::read_file(log).value_or("");
       static const std::regex diag(R"((error: [^\n]*))");
       std::smatch dm;
       const bool refused = st && *st > 0 && *st < 128 && std::regex_search(text, dm, diag) &&
-                           text.find(source.string()) != std::string::npos;
+                           only_failed_step_is(text, source.filename().string() + ".o");
       if (!refused || !kernel::machine_failure(text).empty()) {
         put(original);
         return fail(fmt::format("building refdrv with C++ mutant #{} failed, not for the mutant ({}): {}", m.id,
@@ -853,6 +921,21 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
 
 }  // namespace
 
+namespace {
+// The generic models' rows run no driver of the group (unless a mutant
+// makes one bind there): a suite of those alone lets every mutant survive
+// without reaching it, which is no score.
+Result<void> runs_the_group(const CheckReport& base) {
+  if (std::any_of(base.rows.begin(), base.rows.end(),
+                  [&](const CheckRow& r) { return !r.runs.empty() && group_of_model(r.model) == &mutated_group(); }))
+    return {};
+  return fail(
+      fmt::format("no scenario of the suite runs on a model of the mutated driver's group ({}): every mutant "
+                  "would survive a check that never runs the driver; give scenarios on its models",
+                  mutated_group().kconfig));
+}
+}  // namespace
+
 Result<MutationReport> run_mutation(const MutateOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   MutationReport rep;
@@ -882,8 +965,12 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     rel = *r;
     rep.source = rel;
     rep.tree_version = (*env)->tree().version;
+    rep.replaced = replaced_sources(opt.env.overlay);
     rep.impls = group_impls(**env, group);
     if (opt.impl == Impl::kCxx) {
+      CheckOptions co;
+      co.impls = rep.impls;
+      if (auto r = runs_the_group(run_check(**env, suite, co)); !r) return std::unexpected(r.error());
       auto text = kernel::read_file(kernel::data_dir() / rel);
       if (!text) return std::unexpected(text.error());
       std::vector<Mutant> mutants = generate_mutants(*text, MutantLang::kCxx);
@@ -910,11 +997,9 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     // only if the check passes without it.
     CheckOptions co;
     co.impls = rep.impls;
-    if (const CheckReport base = run_check(**env, suite, co); base.ran_pairs() == 0)
-      return fail(fmt::format("no scenario of the suite runs on a model of the mutated driver's group ({}): every "
-                              "mutant would survive a check that compares nothing; give scenarios on its models",
-                              mutated_group().kconfig));
-    else if (base.comparison_not_made())
+    const CheckReport base = run_check(**env, suite, co);
+    if (auto r = runs_the_group(base); !r) return std::unexpected(r.error());
+    if (base.comparison_not_made())
       return fail(
           fmt::format("no scenario of the suite runs on two implementations of the mutated driver's group "
                       "({}): a mutant would be compared with nothing; give scenarios on its models",
@@ -1000,6 +1085,7 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
   nlohmann::json j;
   j["tool"] = "refdrv mutate";
   j["tree"] = {{"version", rep.tree_version}};
+  if (!rep.replaced.empty()) j["tree"]["replaced"] = rep.replaced;
   j["source"] = rep.source;
   nlohmann::json impls = nlohmann::json::array();
   for (Impl i : rep.impls) impls.push_back(impl_name(i));

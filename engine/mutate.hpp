@@ -103,6 +103,10 @@ struct MutateOptions {
 struct MutationReport {
   std::string tree_version;
   std::string source;  // tree-relative path of the mutated file
+  // The sources --replace gave ("PATH replaced by FILE, ..."), "" for none:
+  // every output says so, as check's do, so that a score of a replaced
+  // driver does not read as the tree's.
+  std::string replaced;
   std::vector<Impl> impls;  // the implementations check compared
   std::vector<MutantResult> results;
   std::size_t generated = 0;  // mutants of the source: results has fewer with MutateOptions::limit
@@ -120,6 +124,11 @@ struct MutationReport {
 Result<std::string> mutation_source(const Environment& env, Impl impl);
 
 Result<MutationReport> run_mutation(const MutateOptions& options);
+
+// Whether ninja's output names failed steps (its FAILED: lines) and each is
+// the one that builds `object` (a file name, "x.cpp.o"): a C++ mutant is
+// stillborn only when its own compile failed, not the link or another source.
+[[nodiscard]] bool only_failed_step_is(const std::string& ninja_log, const std::string& object);
 
 // The report as `refdrv mutate --json` writes it: every mutant with its
 // operator, function, line, before and after, verdict and detail; counts,

@@ -408,5 +408,49 @@ TEST(Mutate, AStopAtAnUnemulatedKernelFunctionIsNoKill) {
   EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kUndecided);
 }
 
+// What an `#if 0` leaves out is no code to mutate: its mutants were built,
+// found byte-identical and called "equivalent" for a reason that was not
+// theirs (module metadata). Its #else branch and what follows are code.
+TEST(Mutate, WhatAnIfZeroLeavesOutMakesNoMutant) {
+  const std::string c =
+      "static int a(int x)\n{\n\treturn x + 1;\n}\n"
+      "#if 0\nstatic int b(int x)\n{\n#ifdef FOO\n\tx = x * 3;\n#endif\n\treturn x - 2;\n}\n"
+      "#else\nstatic int c(int x)\n{\n\treturn x - 4;\n}\n#endif\n"
+      "#  if 0 /* off */\nstatic int d(int x) { return x * 5; }\n#endif\n"
+      "static int e(int x)\n{\n\treturn x + 6;\n}\n";
+  const auto ms = generate_mutants(c, MutantLang::kC);
+  std::vector<std::string> functions;
+  for (const auto& m : ms)
+    if (std::find(functions.begin(), functions.end(), m.function) == functions.end()) functions.push_back(m.function);
+  EXPECT_THAT(functions, ::testing::ElementsAre("a", "c", "e"));
+  for (const auto& m : ms) {
+    EXPECT_EQ(m.after.find("x * 3"), std::string::npos) << m.after;
+    EXPECT_EQ(m.after.find("x - 2"), std::string::npos) << m.after;
+  }
+}
+
+// A C++ mutant is stillborn only when ninja's failed step is its own object:
+// the build log names the mutant's file in every compile command, so
+// finding the name proved nothing (a failed link or another source's
+// error dropped the mutant from the score).
+TEST(Mutate, OnlyTheMutantsOwnFailedCompileMakesItStillborn) {
+  const std::string obj = "ax88796b_cxx.cpp.o";
+  EXPECT_TRUE(only_failed_step_is(
+      "[1/3] Building CXX object CMakeFiles/d.dir/root/m/ax88796b_cxx.cpp.o\n"
+      "FAILED: CMakeFiles/d.dir/root/m/ax88796b_cxx.cpp.o \n/root/m/ax88796b_cxx.cpp:3:1: error: x\n",
+      obj));
+  EXPECT_TRUE(only_failed_step_is("FAILED: [code=1] CMakeFiles/d.dir/ax88796b_cxx.cpp.o\n", obj));
+  EXPECT_FALSE(only_failed_step_is(
+      "[1/3] Building CXX object CMakeFiles/d.dir/root/m/ax88796b_cxx.cpp.o\n[3/3] Linking CXX executable refdrv\n"
+      "FAILED: refdrv \ncollect2: error: ld returned 1 exit status\n",
+      obj))
+      << "the link failed";
+  EXPECT_FALSE(only_failed_step_is(
+      "FAILED: CMakeFiles/d.dir/root/m/ax88796b_cxx.cpp.o\nFAILED: CMakeFiles/r.dir/cli/main.cpp.o\n", obj))
+      << "another source failed too";
+  EXPECT_FALSE(only_failed_step_is("FAILED: CMakeFiles/r.dir/cli/x_ax88796b_cxx.cpp.o\n", obj));
+  EXPECT_FALSE(only_failed_step_is("/root/m/ax88796b_cxx.cpp:3:1: error: x\n", obj)) << "no failed step";
+}
+
 }  // namespace
 }  // namespace refdrv
