@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "refdrv/phy/device.hpp"
 #include "refdrv/phy/error.hpp"
@@ -26,6 +27,8 @@ namespace refdrv::phy {
 class CStr {
  public:
   template <std::size_t N>
+  // SAFETY: consteval, so the indexes below are checked by the compiler:
+  // one out of the literal's N bytes does not compile.
   consteval CStr(const char (&literal)[N]) : str_(literal), len_(N - 1) {  // NOLINT: implicit on purpose
     if (literal[N - 1] != '\0') throw "CStr needs a NUL-terminated string literal";
     // As Rust's c_str!: a NUL inside would cut the string C reads short.
@@ -36,6 +39,8 @@ class CStr {
   [[nodiscard]] constexpr const char* c_str() const { return str_; }
 
  private:
+  // SAFETY: only the consteval constructor sets it, from a string literal
+  // (static storage, NUL-terminated, checked there); C reads it as such.
   const char* str_;
   std::size_t len_;
 };
@@ -51,8 +56,8 @@ enum class Callback : std::uint32_t { REFDRV_PHY_CALLBACKS(REFDRV_PHY_CALLBACK_B
 class Callbacks {
  public:
   constexpr Callbacks() = default;
-  constexpr Callbacks(Callback c) : bits_(static_cast<std::uint32_t>(c)) {}  // NOLINT: implicit on purpose
-  [[nodiscard]] constexpr bool has(Callback c) const { return (bits_ & static_cast<std::uint32_t>(c)) != 0; }
+  constexpr Callbacks(Callback c) : bits_(std::to_underlying(c)) {}  // NOLINT: implicit on purpose
+  [[nodiscard]] constexpr bool has(Callback c) const { return (bits_ & std::to_underlying(c)) != 0; }
   friend constexpr Callbacks operator|(Callbacks a, Callbacks b) { return Callbacks(a.bits_ | b.bits_); }
 
  private:
@@ -74,8 +79,8 @@ enum class Flag : std::uint32_t {
 class Flags {
  public:
   constexpr Flags() = default;
-  constexpr Flags(Flag f) : bits_(static_cast<std::uint32_t>(f)) {}  // NOLINT: implicit on purpose
-  [[nodiscard]] constexpr bool has(Flag f) const { return (bits_ & static_cast<std::uint32_t>(f)) != 0; }
+  constexpr Flags(Flag f) : bits_(std::to_underlying(f)) {}  // NOLINT: implicit on purpose
+  [[nodiscard]] constexpr bool has(Flag f) const { return (bits_ & std::to_underlying(f)) != 0; }
   friend constexpr Flags operator|(Flags a, Flags b) { return Flags(a.bits_ | b.bits_); }
 
  private:
@@ -135,7 +140,9 @@ struct Signature {
   "static Result<> " #cb "(Device& dev, std::uint8_t devnum, std::uint16_t regnum, std::uint16_t val)"
 
 // Per callback: "does the driver have a member named X?" and "is it exactly
-// the expected static function?".
+// the expected static function?". SAFETY: the address of T::cb is only
+// named in a requires-expression and a decltype, unevaluated: no pointer
+// exists at run time.
 #define REFDRV_PHY_CALLBACK_TRAITS(cb, shape, foreign, cxx, locked) \
   REFDRV_PHY_IF_##cxx(template <class T> concept has_##cb = requires { &T::cb; }; \
                       template <class T> consteval bool exact_##cb() {            \

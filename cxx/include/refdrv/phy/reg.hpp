@@ -20,7 +20,7 @@ class C22 {
   template <std::uint8_t N>
   static consteval C22 vendor_specific() {
     static_assert(N > 0x0f && N < 0x20, "Vendor-specific register address must be between 16 and 31");
-    return C22(N);
+    return C22{N};
   }
 
   [[nodiscard]] constexpr std::uint8_t number() const { return num_; }
