@@ -32,11 +32,17 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
   std::size_t points = rep.points.size();
   const auto swept = static_cast<std::size_t>(
       std::count_if(rep.pairs.begin(), rep.pairs.end(), [](const SweepPair& p) { return p.swept; }));
-  out += fmt::format(
-      "Every MDIO access of {} scenario/model pairs failed once with -EIO{}: {} points, {} runs on {} "
-      "implementation(s), {:.1f} s.\n\n",
-      swept, rep.delivered ? " after reaching the PHY (--delivered: a write took effect, a read consumed its latches)" : "",
-      points, rep.runs, rep.impls.size(), rep.wall_seconds);
+  const char* delivered =
+      rep.delivered ? " after reaching the PHY (--delivered: a write took effect, a read consumed its latches)" : "";
+  // Nothing swept is not "every access of 0 pairs": what follows says why.
+  out += swept ? fmt::format(
+                     "Every MDIO access of {} scenario/model pairs failed once with -EIO{}: {} points, {} runs "
+                     "on {} implementation(s), {:.1f} s.\n\n",
+                     swept, delivered, points, rep.runs, rep.impls.size(), rep.wall_seconds)
+               : fmt::format(
+                     "No scenario/model pair was swept: {} run(s) without a fault on {} implementation(s), "
+                     "{:.1f} s.\n\n",
+                     rep.runs, rep.impls.size(), rep.wall_seconds);
   if (!rep.skipped.empty()) {
     out += fmt::format("Not swept ({} pair(s): every point compares {} implementation(s)):\n", rep.skipped.size(),
                        rep.impls.size());
@@ -134,13 +140,20 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     // Of the pairs swept: one not swept (its model lacks an implementation,
     // its runs are not the implementations' own) is said above, and not
     // part of "all".
-    const std::size_t unswept =
-        rep.skipped.size() + static_cast<std::size_t>(std::count_if(rep.pairs.begin(), rep.pairs.end(),
-                                                                    [](const SweepPair& p) { return !p.swept; }));
+    const auto noted = static_cast<std::size_t>(
+        std::count_if(rep.pairs.begin(), rep.pairs.end(), [](const SweepPair& p) { return !p.swept; }));
+    std::string unswept;
+    if (!rep.skipped.empty() && noted)
+      unswept = fmt::format(" ({} pair(s) not swept: {} under \"Not swept\", {} in the notes above)",
+                            rep.skipped.size() + noted, rep.skipped.size(), noted);
+    else if (!rep.skipped.empty())
+      unswept = fmt::format(" ({} pair(s) not swept, listed under \"Not swept\" above)", rep.skipped.size());
+    else if (noted)
+      unswept = fmt::format(" ({} pair(s) not swept, in the notes above)", noted);
     out += fmt::format(
         "\n{}At all {} points of the {} pair(s) swept the implementations handled the error "
         "identically{}.{}\n",
-        green, points, swept, unswept ? fmt::format(" ({} pair(s) not swept, as said above)", unswept) : "", reset);
+        green, points, swept, unswept, reset);
   }
   out += format_problems(rep.problems, red, reset);
   for (const auto& note : state_observation_notes(rep.states_sampled, rep.states_hooked)) out += "Note: " + note + "\n";

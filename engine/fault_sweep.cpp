@@ -285,8 +285,9 @@ std::vector<Job> faulted_jobs(Environment& env, const std::vector<Job>& base_job
       if (own < 2) {
         pair.swept = false;
         pair.baseline_problem = fmt::format(
-            "{} of the {} implementations' own drivers ran without a fault (the other instances bound another "
-            "driver, such as phylib's Generic PHY): its points would compare no two implementations' code",
+            "{} of the {} implementations' own drivers ran without a fault (the other instances' PHY was bound "
+            "by another driver, such as phylib's Generic PHY, or by none, as when the bus registration failed): "
+            "its points would compare no two implementations' code",
             own, n_impls);
         rep.pairs.push_back(std::move(pair));
         continue;
@@ -335,6 +336,17 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
   // First, as the sweep ran it: the first rule that matches an access
   // decides it (a scenario rule of its own would otherwise take access k).
   repro.faults.insert(repro.faults.begin(), fault_at(k, opt.delivered));
+  // Without the scenario's expectations: they describe the run without a
+  // fault, and the sweep compares the implementations, not them. Kept, a
+  // replay failed the implementations that returned the error and passed
+  // the one that ignored it (a review, 2026-12-07). An expectation reads
+  // no register, so access k stays the sweep's.
+  std::erase_if(repro.steps, [](const Step& st) { return st.kind == Step::Kind::kExpect; });
+  for (Step& st : repro.steps)
+    if (st.returns) {
+      st.returns.reset();
+      st.source = YAML::Node();  // written again from the step, without its returns:
+    }
   const bool clears = std::any_of(repro.steps.begin(), repro.steps.end(),
                                   [](const Step& st) { return st.kind == Step::Kind::kClearFaults; });
   std::error_code ec;
@@ -347,7 +359,9 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
   const auto w = kernel::write_file(
       path, scenario_to_yaml(repro, repro.steps.size(),
                              fmt::format("Reproducer written by refdrv faults: MDIO access {} ({}) of {} on {} fails "
-                                         "with -EIO{}. {}: {}.{} Replay: refdrv run{} --impl {} {}",
+                                         "with -EIO{}. {}: {}. The scenario's expectations and returns: are left "
+                                         "out (they are its run without a fault's); the replay compares the "
+                                         "implementations.{} Replay: refdrv run{} --impl {} {}",
                                          k, pt.access, pt.scenario->name, pt.model,
                                          opt.delivered ? " after reaching the PHY (--delivered)" : "", what, outcomes,
                                          clears ? " Note: its clear-faults steps remove this fault rule too on replay "

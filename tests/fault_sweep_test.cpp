@@ -292,7 +292,23 @@ TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
   EXPECT_EQ(rep.exit_code(), 0);
   EXPECT_THAT(format_fault_terminal(rep, {}),
               HasSubstr("At all 1 points of the 1 pair(s) swept the implementations handled the error identically (1 "
-                        "pair(s) not swept, as said above)."));
+                        "pair(s) not swept, listed under \"Not swept\" above)."));
+  // A pair not swept for its runs (here: one whose own drivers did not run)
+  // is in the notes, and the count says where each is.
+  SweepReport noted = rep;
+  SweepPair generic = noted.pairs.front();
+  generic.swept = false;
+  generic.baseline_problem = "1 of the 2 implementations' own drivers ran without a fault";
+  noted.pairs.push_back(generic);
+  EXPECT_THAT(format_fault_terminal(noted, {}),
+              HasSubstr("identically (2 pair(s) not swept: 1 under \"Not swept\", 1 in the notes above)."));
+  // Nothing swept: no "every access of 0 pairs".
+  SweepReport none;
+  none.impls = {Impl::kC, Impl::kRust};
+  none.runs = 2;
+  EXPECT_THAT(format_fault_terminal(none, {}),
+              HasSubstr("No scenario/model pair was swept: 2 run(s) without a fault on 2 implementation(s)"));
+  EXPECT_THAT(format_fault_terminal(none, {}), ::testing::Not(HasSubstr("Every MDIO access of 0")));
   SweepPoint gap = ok;
   gap.index = 1;
   gap.runs = {SweepRun{.outcome = FaultOutcome::kUnemulated, .detail = "unemulated kernel function krealloc_noprof()"},
@@ -455,6 +471,14 @@ TEST(FaultSweep, ADriverThatIgnoresAWriteErrorDiffersAndItsReproducerReplays) {
   EXPECT_EQ(repro->faults[0].kind, hw::FaultKind::kError);
   // Named as its file, model included: the directory replays as one run.
   EXPECT_EQ(repro->name, fs::path(first->reproducer).stem().string());
+  // Without the scenario's expectations (of its run without a fault) and
+  // returns: kept, the replay failed the implementation that returned the
+  // error and passed the one that ignored it.
+  ASSERT_TRUE(std::any_of(sc.front().steps.begin(), sc.front().steps.end(),
+                          [](const Step& st) { return st.kind == Step::Kind::kExpect || st.returns; }));
+  EXPECT_TRUE(std::none_of(repro->steps.begin(), repro->steps.end(),
+                           [](const Step& st) { return st.kind == Step::Kind::kExpect || st.returns; }));
+  EXPECT_THAT(kernel::read_file(first->reproducer).value_or(""), HasSubstr("expectations and returns: are left out"));
   auto all = load_scenarios({opt.repro_dir});
   ASSERT_TRUE(all) << all.error().message;
   // Replayed as a plain scenario, it shows the same first difference.
@@ -463,6 +487,8 @@ TEST(FaultSweep, ADriverThatIgnoresAWriteErrorDiffersAndItsReproducerReplays) {
   auto d = compare(*repro, a, b);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->a, first->divergence[1]->a);
+  EXPECT_TRUE(a.expectations.empty());
+  EXPECT_TRUE(b.expectations.empty());
   EXPECT_THAT(format_fault_terminal(rep, {}), HasSubstr("DIFFERS quirk-ax88796b-reset-toggle on AX88796B"));
   // The verdict line counts them, and says nothing of "identically".
   EXPECT_THAT(format_fault_terminal(rep, {}),
