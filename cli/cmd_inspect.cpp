@@ -142,7 +142,7 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     ro.check_wire = true;  // as check does: a link the MAC is told wrong fails here too
     const RunResult r = run_scenario(**env, sc, *model, impl, ro);
     fmt::print("# refdrv trace: {} on {} with {}; Linux {} ({})\n", sc.name, *model,
-               impl == Impl::kNone ? std::string("no implementation's driver (phylib's Generic PHY)")
+               impl == Impl::kNone ? std::string("no implementation's driver (phylib's generic drivers)")
                                    : fmt::format("the {} implementation", impl_title(impl)),
                (*env)->tree().version, (*env)->tree().origin);
     if (!note.empty()) fmt::print("# {} (its bind line below)\n", note);
@@ -167,8 +167,21 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     for (const auto& e : r.expectations)
       if (!e.ok) fmt::print("# FAIL {}: {}\n", e.where, e.message), ++failed;
     // The FAIL lines say what failed; a run that stopped says why here.
+    // Without expectations nothing judges the run: the calls phylib's API
+    // failed are said, or "did not stop" read as a clean run where the
+    // attach had failed (a review).
+    std::vector<std::string> errors;
+    for (const auto& ev : r.trace.events())
+      if (ev.kind == TraceKind::kApiExit && ev.value < 0) {
+        const std::string line = format_event(ev);
+        const std::size_t at = line.find("api    ");
+        errors.push_back(at == std::string::npos ? line : line.substr(at + 7));
+      }
     if (r.passed() && r.expectations.empty())
-      fmt::print("# no expectations to check; the run did not stop and leaked nothing\n");
+      fmt::print("# no expectations to check; the run did not stop and leaked nothing{}\n",
+                 errors.empty()
+                     ? ""
+                     : fmt::format("; {} API call(s) returned an error: {}", errors.size(), fmt::join(errors, ", ")));
     else if (r.passed())
       fmt::print("# all expectations hold\n");
     else if (r.stop || !failed)
@@ -228,6 +241,30 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   const RunResult a = run_scenario(**env, *s, model, (*impls)[0], ro);
   const RunResult b = run_scenario(**env, *s, model, (*impls)[1], ro);
   auto div = compare(*s, a, b);
+  // The two drivers' registrations (struct phy_driver: names, IDs and
+  // masks, flags, the callbacks set), compared as check compares them: a
+  // difference there is a finding whatever the runs show (diff said
+  // "equivalent" and exited 0 where check and run exit 1).
+  std::vector<std::string> registration;
+  if (const DriverGroup* g = group_of_model(model))
+    registration = registration_differences((*env)->image().modules(), *g, {(*impls)[0], (*impls)[1]},
+                                            phy_driver_member_names((*env)->tree().root))
+                       .value_or(std::vector<std::string>{});
+  const auto registration_note = [&] {
+    if (registration.empty()) return 0;
+    fmt::print(
+        "{} and {} register different phy_drivers (struct phy_driver, compared whether or not a scenario "
+        "reaches it):\n",
+        impl_title((*impls)[0]), impl_title((*impls)[1]));
+    for (const auto& r : registration) fmt::print("  {}\n", r);
+    return kExitFailure;
+  };
+  // A scenario without steps compared the bus registration and the probe
+  // alone, as run and check say.
+  const auto no_steps_note = [&] {
+    if (s->steps.empty())
+      fmt::print("({} has no steps: the runs compared the bus registration and the drivers' probe alone)\n", s->name);
+  };
   const auto only_model_note = [&] {
     if (d.model.empty() && s->models.size() > 1)
       fmt::print(
@@ -241,6 +278,7 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
                level_name(Level::kOutcome));
     // One model is compared; a scenario of several says which were not.
     only_model_note();
+    no_steps_note();
     if (bus_registration_failed(a) && bus_registration_failed(b))
       fmt::print(
           "(in both runs mdiobus_register() failed: no driver bound and no later step entered the kernel "
@@ -260,7 +298,8 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
         fmt::print("but the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
         status = kExitFailure;
       }
-    return status;
+    if (!registration.empty()) fmt::print("but ");
+    return std::max(status, registration_note());
   }
   fmt::print("{}\n", format_divergence(*div, (*impls)[0], (*impls)[1]));
   // Side by side from the first line that differs, the two traces aligned
@@ -303,8 +342,11 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
              impl_title((*impls)[0]), impl_title((*impls)[1]), s->name, model, level_name(div->level), div->step + 1,
              div->step_name);
   only_model_note();
+  no_steps_note();
   for (const RunResult* r : {&a, &b})
     if (!r->passed()) fmt::print("and the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
+  if (!registration.empty()) fmt::print("and ");
+  registration_note();
   return kExitFailure;
 }
 
