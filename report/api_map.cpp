@@ -138,13 +138,20 @@ std::string format_api_map(const ApiMap& m, std::size_t top) {
       m.by_file.size(), m.phylib_functions, m.has_rust ? std::to_string(m.rust_calls) : "none (no Rust in this build)",
       m.cxx_calls);
   out += fmt::format("  {:<36} {:>5}  {:<7} {}\n", "function", "files", "Rust", "C++");
-  std::size_t shown = 0;
+  std::size_t shown = 0, lacking = 0;
   for (const auto& u : m.uses) {
     if (u.rust && u.cxx) continue;
-    if (shown++ == top) break;
+    if (lacking++ >= top) continue;
+    ++shown;
     out += fmt::format("  {:<36} {:>5}  {:<7} {}\n", u.function, u.files,
                        !m.has_rust ? "-" : u.rust ? "calls" : "missing", u.cxx ? "calls" : "missing");
   }
+  // The table is the first `top`; the rest are counted, not dropped unsaid.
+  if (lacking > shown)
+    out += fmt::format(
+        "  ... and {} more function(s) an abstraction lacks, each called by as many driver files as "
+        "the last above or fewer (--json lists them all)\n",
+        lacking - shown);
   const auto silent = static_cast<std::size_t>(
       std::count_if(m.by_file.begin(), m.by_file.end(), [](const auto& f) { return f.second.empty(); }));
   out += fmt::format(

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 // The abstraction-gap map (refdrv gaps): the scanners it rests on, pinned on
 // small sources, and the map itself on a tree made here.
+#include "report/gaps.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "cxx/abstractions/registration.hpp"
-#include "report/gaps.hpp"
+#include "report/api_map.hpp"
 #include "report/source_scan.hpp"
 #include "tests/scratch_tree.hpp"
 
@@ -212,6 +213,24 @@ TEST(GapScanners, TheCxxAbstractionsOfferTheElevenCallbacksOfRust612) {
               UnorderedElementsAreArray({"soft_reset", "probe", "get_features", "match_phy_device", "config_aneg",
                                          "read_status", "suspend", "resume", "read_mmd", "write_mmd",
                                          "link_change_notify"}));
+}
+
+// The table shows the first functions an abstraction lacks and counts the
+// rest: it ended at its 25th row with no word of the 49 after it.
+TEST(GapScanners, TheApiTableSaysHowManyFunctionsItLeavesOut) {
+  report::ApiMap m;
+  m.has_rust = true;
+  m.uses = {{"phy_both", 9, true, true},
+            {"phy_a", 7, false, false},
+            {"phy_b", 5, true, false},
+            {"phy_c", 3, false, true},
+            {"phy_d", 1, false, false}};
+  const std::string two = report::format_api_map(m, 2);
+  EXPECT_THAT(two, ::testing::HasSubstr("phy_b"));
+  EXPECT_THAT(two, ::testing::Not(::testing::HasSubstr("phy_c")));
+  EXPECT_THAT(two, ::testing::Not(::testing::HasSubstr("phy_both")));
+  EXPECT_THAT(two, ::testing::HasSubstr("... and 2 more function(s) an abstraction lacks"));
+  EXPECT_THAT(report::format_api_map(m, 4), ::testing::Not(::testing::HasSubstr("more function(s)")));
 }
 
 }  // namespace
