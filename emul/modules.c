@@ -126,9 +126,11 @@ static struct emul_module *emul_module_get(const char *name)
 }
 
 /* .modinfo holds NUL-separated "modname.key=value" strings for built-in code. */
-static void emul_parse_modinfo(struct emul_module *m, const char *p, const char *end)
+/* Whether this object's modinfo gave the module its description. */
+static bool emul_parse_modinfo(struct emul_module *m, const char *p, const char *end)
 {
 	size_t prefix = strlen(m->name);
+	bool described = false;
 
 	for (; p && p < end; p += strlen(p) + 1) {
 		const char *kv = p;
@@ -140,10 +142,11 @@ static void emul_parse_modinfo(struct emul_module *m, const char *p, const char 
 		if (!strncmp(kv, "author=", 7) && !m->author)
 			m->author = kv + 7;
 		else if (!strncmp(kv, "description=", 12) && !m->description)
-			m->description = kv + 12;
+			m->description = kv + 12, described = true;
 		else if (!strncmp(kv, "license=", 8) && !m->license)
 			m->license = kv + 8;
 	}
+	return described;
 }
 
 static void emul_run_initcalls(const struct emul_object *o, unsigned int level)
@@ -222,7 +225,12 @@ int emul_modules_init(void)
 			m->kconfig = o->kconfig;
 			m->impl = o->impl;
 		}
-		emul_parse_modinfo(m, o->modinfo_start, o->modinfo_stop);
+		/* A module of several objects (libphy: phy.c, phy_device.c,
+		 * phy-c45.c, ...) is named by the source of its MODULE_DESCRIPTION,
+		 * where its MODULE_AUTHOR and MODULE_LICENSE sit too, not by the
+		 * first object linked. */
+		if (emul_parse_modinfo(m, o->modinfo_start, o->modinfo_stop))
+			m->source = o->source;
 	}
 
 	for (level = 0; level < EMUL_INITCALL_LEVELS; level++) {
