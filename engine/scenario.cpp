@@ -1454,6 +1454,24 @@ std::string yaml_error_hint(const std::string& text, const std::string& file, in
 }  // namespace
 
 Result<Scenario> parse_scenario(const std::string& text, const std::string& file) {
+  // A control character YAML does not allow (a NUL of a binary file): said
+  // as the byte it is, at its place. yaml-cpp called a NUL then \x01 an
+  // "unknown escape character" and its message carried the raw byte.
+  {
+    std::size_t line = 1, column = 1;
+    for (const char ch : text) {
+      const auto b = static_cast<unsigned char>(ch);
+      if ((b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f)
+        return fail(
+            fmt::format("{}:{}:{}: byte 0x{:02x}, a control character YAML does not allow: not a scenario "
+                        "(a binary or damaged file?)",
+                        file, line, column, b));
+      if (ch == '\n')
+        ++line, column = 1;
+      else
+        ++column;
+    }
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);

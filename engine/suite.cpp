@@ -85,6 +85,7 @@ Result<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& pat
       }
       continue;
     }
+    if (p.empty()) return fail("an empty path names no scenario file or directory");
     if (!std::filesystem::exists(p, ec)) return fail(fmt::format("{}: no such scenario file or directory", p));
     auto s = load_scenario(p);
     if (!s) return std::unexpected(s.error());

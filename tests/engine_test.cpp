@@ -406,6 +406,13 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
             "test.yaml:2:20: model AX88772A is listed twice");
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: error, register: BMSR, nth: 99999999999999999999}\n"),
             "test.yaml:4:47: nth 99999999999999999999 is out of range (64-bit)");
+  // A NUL (a binary file): the byte and its place, no raw control byte in
+  // the message (yaml-cpp said "unknown escape character" with a raw \x01).
+  EXPECT_EQ(error_of(std::string("name: x\nmodels: [AX88772A]\nsteps: []\n  \0\x01\n", 42)),
+            "test.yaml:4:3: byte 0x00, a control character YAML does not allow: not a scenario (a binary or damaged "
+            "file?)");
+  // CR (a file with CRLF line ends) and a tab in a value are allowed.
+  EXPECT_TRUE(parse_scenario("name: x\r\ndescription: \"a\tb\"\r\nmodels: [AX88772A]\r\nsteps: []\r\n", "t.yaml"));
 }
 
 // Found by the scenario-parser fuzzer (CI, 2026-12): a name ending in
