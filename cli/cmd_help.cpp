@@ -100,9 +100,14 @@ std::string failure_line(const CLI::App* app, const CLI::Error& e) {
 
 std::vector<Command> help_commands(CLI::App& app, Common& common) {
   auto* help = app.add_subcommand("help", "print the options of a command (refdrv help COMMAND), or the commands");
-  help->add_option("command", common.help_topic, "a command");
-  return {{help, [&app, &common]() -> int {
+  auto* topic_option = help->add_option("command", common.help_topic, "a command");
+  return {{help, [&app, &common, topic_option]() -> int {
              const std::string& topic = common.help_topic;
+             // Given empty is not absent: `refdrv help ""` printed the commands.
+             if (topic.empty() && topic_option->count() > 0) {
+               fmt::print(stderr, "refdrv: error: help: an empty command name names no command\n");
+               return kExitBadInput;
+             }
              if (topic.empty()) {
                // Not app.help(): that describes the selected command, this one.
                fmt::print("{}", app.get_formatter()->make_help(&app, "refdrv", CLI::AppFormatMode::Normal));

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv: run Linux PHY drivers (C, Rust, C++) on the real phylib against
 // hardware models, and compare them.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <system_error>
 #include <ios>
+#include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "cli/common.hpp"
@@ -46,6 +47,12 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
+    // --help and --version print to standard output and exit 0: unless it
+    // could not be written (a full disk, a closed pipe), as after a command.
+    if (code == 0 && (!std::cout.flush() || std::fflush(stdout) != 0 || std::ferror(stdout))) {
+      fmt::print(stderr, "refdrv: error: cannot write standard output (the output is incomplete)\n");
+      return refdrv::kExitBadInput;
+    }
     return code == 0 ? 0 : refdrv::kExitBadInput;
   }
   // A wait for another refdrv holding a cache lock is said (not with -q).
