@@ -263,6 +263,13 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
           "Not checked now, checked in the baseline ({}; not the drivers' doing, but not checked "
           "either): {}.\n",
           held->unchecked.size(), fmt::join(held->unchecked, ", "));
+    // A selection that shares no file with the baseline held no entry to
+    // it: "0 fail as in the baseline, 0 fixed" says nothing of it then.
+    if (held->baseline_entries_covered == 0 && !baseline->entries.empty())
+      text += fmt::format(
+          "Note: none of the baseline's {} entries is in a file this run covers: every failure here counts as new, "
+          "and nothing of the baseline was held to this run.\n",
+          baseline->entries.size());
   }
   if (!machine_stdout || !c.env.quiet) fmt::print(machine_stdout ? stderr : stdout, "{}", text);
   if (auto w = a.write(
@@ -383,9 +390,9 @@ std::vector<Command> report_commands(CLI::App& app, Common& common) {
                    "fails at another step or now by a crash, hang or leak (its known failures, a model's gaps "
                    "among them, are counted and said, and stay 'not ok' in KTAP)")
       ->type_name("FILE")
-      // Given empty it was taken for absent, and the run held to nothing.
-      ->check(CLI::Validator(
-          [](std::string& in) { return in.empty() ? std::string("an empty path names no file") : ""; }, ""));
+      // Given empty it was taken for absent, and the run held to nothing; a
+      // directory was "not JSON".
+      ->check(file_to_read());
   auto dfiles = std::make_shared<std::vector<std::string>>();
   drivers->add_option("--file", *dfiles,
                       "only this driver file's entries (repeatable): drivers/net/phy/davicom.c, davicom.c or davicom; aquantia_main for drivers/net/phy/aquantia/aquantia_main.c")

@@ -199,6 +199,9 @@ struct BaselineComparison {
   // its tests ("drivers/net/phy/file.c:name").
   std::set<std::string> new_failure_entries;
   std::vector<std::string> lost;
+  // The baseline's entries (and file rows) in the files this run covers: 0
+  // where the --file selection and the baseline share no file, which is said.
+  std::size_t baseline_entries_covered = 0;
 };
 [[nodiscard]] BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBaseline& b);
 [[nodiscard]] nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison& c);

@@ -272,6 +272,15 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
   EXPECT_THAT(ktap, HasSubstr("not ok 13 drivers/net/phy/m.c:X\n"));
   EXPECT_EQ(now.registration_failures(), 2u);
   EXPECT_EQ(now.count(Conformance::kFail), 3u) << "the entries' count leaves the file rows out";
+  // Of the baseline's 13 rows, p.c's is in no file of this run.
+  EXPECT_EQ(c.baseline_entries_covered, 12u);
+  EXPECT_EQ(report::baseline_json(*base, c)["entries_covered"], 12);
+  // A selection that shares no file with the baseline holds nothing to it.
+  report::DriversReport elsewhere;
+  elsewhere.rows = {row("z.c", "Z", Conformance::kFail, "expected link up")};
+  const auto none = report::compare_with_baseline(elsewhere, *base);
+  EXPECT_EQ(none.baseline_entries_covered, 0u);
+  EXPECT_THAT(none.new_failures, ElementsAre("z.c:Z (was not in the baseline)"));
   fs::remove_all(dir);
 }
 
