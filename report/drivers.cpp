@@ -877,10 +877,18 @@ std::string runs_summary(const DriversReport& r) {
   if (d.entries)
     out += fmt::format(
         " Differential: {} entr{} that {} register{} too ran each of {} scenarios again on C and on {}: {} "
-        "comparison{} with C, {} entr{} diverged.",
+        "comparison{} with C, {} entr{} diverged{}.",
         d.entries, d.entries == 1 ? "y" : "ies", fmt::join(d.others, " and "), d.others.size() == 1 ? "s" : "",
         d.entries == 1 ? "its" : "their", d.others.size() == 1 ? "it" : "each", d.comparisons,
-        d.comparisons == 1 ? "" : "s", d.diverged, d.diverged == 1 ? "y" : "ies");
+        d.comparisons == 1 ? "" : "s", d.diverged, d.diverged == 1 ? "y" : "ies",
+        // The runs were made; the comparisons counted end at an entry's
+        // first divergence (108 runs read as 3 comparisons, and only the
+        // first implementation that differed was named).
+        d.diverged ? fmt::format(" (an entry's comparisons end at its first divergence, which names the one "
+                                 "implementation that differed first: the later runs of {} were made, not "
+                                 "compared)",
+                                 d.diverged == 1 ? "it" : "those")
+                   : "");
   return out;
 }
 

@@ -377,5 +377,24 @@ TEST_F(MakefileTree, DriverObjectsSubdirectoriesAndCompositeModules) {
   EXPECT_THAT(wrong.error().message, ::testing::HasSubstr("'nope' is no PHY driver file"));
 }
 
+// The differential's comparisons end at an entry's first divergence: said,
+// where 108 runs read as "3 comparisons" and only Rust was named of the two
+// implementations that differed (a walkthrough).
+TEST(Drivers, TheDifferentialSaysItsComparisonsEndAtAFirstDivergence) {
+  report::DriversReport r;
+  report::DriverRow row;
+  row.file = "drivers/net/phy/a.c";
+  row.name = "A";
+  row.implementations = {Impl::kC, Impl::kRust, Impl::kCxx};
+  row.comparisons = 1;
+  row.divergence = "main scenario: Rust differs";
+  r.rows = {row};
+  EXPECT_THAT(report::format_drivers(r),
+              ::testing::HasSubstr(
+                  "1 comparison with C, 1 entry diverged (an entry's comparisons end at its first divergence"));
+  r.rows[0].divergence.clear();
+  EXPECT_THAT(report::format_drivers(r), ::testing::Not(::testing::HasSubstr("end at its first divergence")));
+}
+
 }  // namespace
 }  // namespace refdrv::test
