@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli/common.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <sys/stat.h>
@@ -51,6 +52,21 @@ CLI::Validator number_in(double min, double max, bool min_exclusive) {
 
 namespace {
 
+// Whether a file can be created in the existing directory `dir` ("" if so),
+// by creating one and removing it: access(W_OK) says yes to root anywhere,
+// and /sys or /proc refused the file only after the work it was to hold.
+std::string creation_problem(const std::filesystem::path& dir) {
+  const std::filesystem::path probe = dir / fmt::format(".refdrv-write-probe-{}", ::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return {};  // a probe of this pid left behind: the directory takes files
+    return fmt::format("{}: cannot create a file there: {}", dir.string(), std::strerror(errno));
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return {};
+}
+
 // Whether a directory can be made (or is) at `dir`: the nearest part of it
 // that exists must be a directory this process may write into ("" if so).
 std::string directory_problem(const std::filesystem::path& dir) {
@@ -67,7 +83,7 @@ std::string directory_problem(const std::filesystem::path& dir) {
   }
   if (!std::filesystem::is_directory(p, ec)) return fmt::format("{} exists and is not a directory", p.string());
   if (::access(p.c_str(), W_OK) != 0) return fmt::format("{}: {}", p.string(), std::strerror(errno));
-  return {};
+  return creation_problem(p);
 }
 
 }  // namespace
@@ -91,9 +107,10 @@ CLI::Validator file_to_write(bool dash) {
         const std::filesystem::path parent = std::filesystem::path(in).parent_path();
         if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
           return fmt::format("{}: no directory {} to write it in", in, parent.string());
-        if (std::filesystem::exists(in, ec) ? ::access(in.c_str(), W_OK) != 0
-                                            : ::access(parent.empty() ? "." : parent.c_str(), W_OK) != 0)
+        const bool exists = std::filesystem::exists(in, ec);
+        if (exists ? ::access(in.c_str(), W_OK) != 0 : ::access(parent.empty() ? "." : parent.c_str(), W_OK) != 0)
           return fmt::format("{}: {}", in, std::strerror(errno));
+        if (!exists) return creation_problem(parent.empty() ? "." : parent);
         return {};
       },
       "");
