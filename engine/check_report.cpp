@@ -282,6 +282,24 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
   // gap, no verdict (exit 2).
   if (auto gap = unemulated_gap(rep))
     notes.push_back(*gap + ". Those runs say nothing of the code: no verdict (exit 2).");
+  // Where a model's quirk acted, what the runs show rests on refdrv's
+  // reading of a record that leaves parts open: said per quirk, with the
+  // pairs (a maintainer weighs a pass or a divergence there by it).
+  std::map<std::string, std::vector<std::string>> quirk_pairs;
+  for (const auto& row : rep.rows) {
+    std::set<std::string> acted;
+    for (const auto& run : row.runs) acted.insert(run.quirks_acted.begin(), run.quirks_acted.end());
+    for (const auto& q : acted) quirk_pairs[q].push_back(fmt::format("{} on {}", row.scenario->name, row.model));
+  }
+  for (const auto& [q, pairs] : quirk_pairs)
+    notes.push_back(fmt::format(
+        "the model's quirk {} acted in {} pair(s) ({}{}): what those runs show rests on "
+        "refdrv's reading of its record, which `refdrv models` gives with what the record "
+        "leaves open.",
+        q, pairs.size(),
+        fmt::join(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(pairs.size(), 4)),
+                  ", "),
+        pairs.size() > 4 ? fmt::format(" and {} more", pairs.size() - 4) : ""));
   for (auto& note : state_observation_notes(rep.sampled_states(), rep.hooked_states()))
     notes.push_back(std::move(note));
   return notes;
@@ -518,7 +536,7 @@ std::string format_ktap(const CheckReport& rep) {
 nlohmann::json check_report_json(const CheckReport& rep) {
   using nlohmann::json;
   json j;
-  j["schema"] = "refdrv-check-report/11";
+  j["schema"] = "refdrv-check-report/12";
   j["registration"] = {{"compared_groups", rep.registration_compared}, {"differences", rep.registration_differences}};
   j["tree"] = {{"version", rep.tree_version}, {"origin", rep.tree_origin}};
   j["rustc"] = rep.rustc;

@@ -32,6 +32,14 @@ void count_run(RunCount& count, const std::string& why) {
   ++count.first;
 }
 
+std::vector<std::string> quirk_names(std::uint32_t bits) {
+  std::vector<std::string> out;
+  const auto catalog = hw::quirk_catalog();
+  for (std::size_t i = 0; i < catalog.size() && i < 32; ++i)
+    if (bits >> i & 1u) out.emplace_back(catalog[i].name);
+  return out;
+}
+
 std::string unemulated_function_in(std::string_view text) {
   constexpr std::string_view kStub = "unemulated kernel function ";
   const std::size_t at = text.find(kStub);
@@ -570,6 +578,7 @@ class Run {
     }
     result_.mdio_accesses = inst_->mdio_accesses();
     result_.writes_during_reset = inst_->writes_during_reset();
+    result_.quirks_acted = quirk_names(inst_->quirks_acted());
     for (const auto& [name, bytes] : inst_->firmware_requests()) {
       result_.firmware_requested.insert(name);
       if (!bytes) result_.firmware_missing.insert(name);

@@ -99,6 +99,8 @@ struct FaultEffect {
 // called") anywhere in `text`, "" when it names none. That stop is refdrv's
 // gap, not the code's finding: drivers, mutate and check --commits say so.
 [[nodiscard]] std::string unemulated_function_in(std::string_view text);
+// The names of the quirks whose bits are set (hw::MdioDevice::quirks_acted).
+[[nodiscard]] std::vector<std::string> quirk_names(std::uint32_t bits);
 
 struct RunResult {
   std::string scenario;
@@ -143,6 +145,10 @@ struct RunResult {
   std::uint64_t virtual_ns = 0;
   std::uint64_t mdio_accesses = 0;
   std::uint64_t writes_during_reset = 0;  // Clause-22 writes a resetting PHY ignored
+  // The model's quirks that changed what the bus or the link saw (their
+  // names, hw::quirk_catalog()'s order): what a run shows there rests on
+  // refdrv's reading of a record that leaves parts open.
+  std::vector<std::string> quirks_acted;
   double wall_seconds = 0;
   // A crash or hang contained in fork mode: the last trace lines before it
   // and what the run printed on stderr (a sanitizer report, an abort).

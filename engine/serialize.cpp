@@ -82,9 +82,12 @@ json run_result_to_json(const RunResult& r, bool with_trace) {
             {"virtual_ns", r.virtual_ns},
             {"mdio_accesses", r.mdio_accesses},
             {"writes_during_reset", r.writes_during_reset},
+            {"quirks_acted", r.quirks_acted},
             {"wall_seconds", r.wall_seconds},
-            {"leaked_bytes", r.leaked_bytes}, {"warnings", r.warnings},
-            {"states_sampled", r.states_sampled}, {"states_hooked", r.states_hooked}};
+            {"leaked_bytes", r.leaked_bytes},
+            {"warnings", r.warnings},
+            {"states_sampled", r.states_sampled},
+            {"states_hooked", r.states_hooked}};
   j["stop"] = r.stop ? json(*r.stop) : json(nullptr);
   j["callbacks"] = r.callbacks;
   j["firmware_requested"] = r.firmware_requested;
@@ -144,6 +147,7 @@ RunResult run_result_from_json(const json& j) {
   r.virtual_ns = j.value("virtual_ns", std::uint64_t{0});
   r.mdio_accesses = j.value("mdio_accesses", std::uint64_t{0});
   r.writes_during_reset = j.value("writes_during_reset", std::uint64_t{0});
+  r.quirks_acted = j.value("quirks_acted", std::vector<std::string>{});
   r.wall_seconds = j.value("wall_seconds", 0.0);
   r.leaked_bytes = j.value("leaked_bytes", std::size_t{0});
   r.warnings = j.value("warnings", std::size_t{0});

@@ -90,6 +90,12 @@ class Instance final : public ContextBase {
   [[nodiscard]] std::uint64_t mdio_accesses() const { return mdio_accesses_; }
   // Clause-22 writes that reached a PHY while its reset was in progress.
   [[nodiscard]] std::uint64_t writes_during_reset() const { return writes_during_reset_; }
+  // The models' quirks that acted in this run (hw::MdioDevice::quirks_acted).
+  [[nodiscard]] std::uint32_t quirks_acted() const {
+    std::uint32_t q = 0;
+    for (const auto& [addr, dev] : devices_) q |= dev->quirks_acted();
+    return q;
+  }
   [[nodiscard]] std::size_t leaked_bytes() const { return leaked_bytes_; }
 
   int mdio_read(int addr, int regnum) override;

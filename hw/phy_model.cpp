@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hw/phy_model.hpp"
 
-#include "hw/clause45.hpp"
-
 #include <algorithm>
 #include <utility>
+
+#include "hw/catalog.hpp"
+#include "hw/clause45.hpp"
 
 namespace refdrv::hw {
 
@@ -97,6 +98,12 @@ ModeSet modes_of_tech_bits(std::uint16_t v) {
 
 // ---- model ----
 
+void PhyModel::acted(bool Quirks::*quirk) const {
+  const auto catalog = quirk_catalog();
+  for (std::size_t i = 0; i < catalog.size() && i < 32; ++i)
+    if (catalog[i].flag == quirk) quirks_acted_ |= 1u << i;
+}
+
 PhyModel::PhyModel(PhyModelSpec spec) : spec_(std::move(spec)) {
   load_defaults();
   if (spec_.quirks.reset_needs_toggle) {
@@ -149,6 +156,7 @@ constexpr std::uint16_t kModeBits = bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::k
 
 std::uint16_t PhyModel::mode_bmcr() const {
   if (!spec_.quirks.bmcr_mode_at_reset) return regs_[kBmcr];
+  if ((regs_[kBmcr] & kModeBits) != (bmcr_committed_ & kModeBits)) acted(&Quirks::bmcr_mode_at_reset);
   return static_cast<std::uint16_t>((regs_[kBmcr] & ~kModeBits) | (bmcr_committed_ & kModeBits));
 }
 
@@ -186,6 +194,8 @@ void PhyModel::link_down(Nanos) {
     regs_[kLpa] = 0;
     regs_[kStat1000] = 0;
     regs_[kExpansion] = 0;
+  } else if (regs_[kLpa] || regs_[kStat1000] || regs_[kExpansion]) {
+    acted(&Quirks::lpa_stale_after_link_drop);  // the link partner's pages outlive the link
   }
 }
 
@@ -244,12 +254,17 @@ void PhyModel::finish_link(Nanos) {
       if (p.abilities.has(Mode::k1000Full)) stat1000 |= gbit::kLp1000Full;
     }
     if (p.remote_fault) rfault_latched_ = true;  // 22.2.4.2.11
-    if (p.legacy_an && spec_.quirks.lpa_zero_with_legacy_partner) lpa = 0;
+    if (p.legacy_an && spec_.quirks.lpa_zero_with_legacy_partner) {
+      lpa = 0;
+      if (!lpa_frozen_) acted(&Quirks::lpa_zero_with_legacy_partner);
+    }
     if (!lpa_frozen_) {
       page_received_latched_ = true;
       regs_[kLpa] = lpa;
       regs_[kExpansion] = expansion::kLpAnAble;  // page received is the latch above
       regs_[kStat1000] = stat1000;
+    } else if (regs_[kLpa] != lpa || regs_[kStat1000] != stat1000) {
+      acted(&Quirks::lpa_stale_after_link_drop);  // this negotiation's pages are not shown
     }
     auto hcd = (advertised_ & p.abilities).highest();  // Annex 28B.3
     if (!hcd) {
@@ -278,16 +293,20 @@ void PhyModel::finish_link(Nanos) {
       regs_[kLpa] = tech_bits(ModeSet{*half});
       regs_[kExpansion] = 0;
       regs_[kStat1000] = 0;
+    } else if (regs_[kLpa] != tech_bits(ModeSet{*half}) || regs_[kStat1000] || regs_[kExpansion]) {
+      acted(&Quirks::lpa_stale_after_link_drop);
     }
   }
   an_complete_ = true;
   phase_ = LinkPhase::kUp;
   ++negotiations_completed_;
   if (spec_.quirks.bmcr_shows_resolved_mode) {
+    const std::uint16_t before = regs_[kBmcr];
     regs_[kBmcr] &= static_cast<std::uint16_t>(~(bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::kFullDuplex));
     if (mode_speed(*mode_) == 100) regs_[kBmcr] |= bmcr::kSpeed100;
     if (mode_speed(*mode_) == 1000) regs_[kBmcr] |= bmcr::kSpeed1000;
     if (mode_full_duplex(*mode_)) regs_[kBmcr] |= bmcr::kFullDuplex;
+    if (regs_[kBmcr] != before) acted(&Quirks::bmcr_shows_resolved_mode);
   }
 }
 
@@ -302,6 +321,7 @@ void PhyModel::finish_reset(Nanos t) {
   if (spec_.quirks.soft_reset_keeps_registers) {
     regs_[kBmcr] &= static_cast<std::uint16_t>(~(bmcr::kReset | bmcr::kAnRestart));
     bmcr_committed_ = regs_[kBmcr];
+    acted(&Quirks::soft_reset_keeps_registers);  // a reset kept what 22.2.4.1.1 leaves open
   } else {
     load_defaults();
   }
@@ -572,6 +592,7 @@ void PhyModel::control_write(std::uint16_t value) {
       return;
     }
     // Quirk: no 0 -> 1 transition, the request is ignored and the bit stays set.
+    acted(&Quirks::reset_needs_toggle);
   } else {
     reset_armed_ = true;
   }

@@ -254,6 +254,11 @@ class MdioDevice {
   // device does not answer them: the bus reads its pull-ups.
   virtual std::uint16_t read_c45(unsigned /*devad*/, unsigned /*reg*/, Nanos /*now*/) { return 0xffff; }
   virtual void write_c45(unsigned /*devad*/, unsigned /*reg*/, std::uint16_t /*value*/, Nanos /*now*/) {}
+  // The model's quirks (hw/catalog.hpp's quirk_catalog(), bit i its entry
+  // i) that changed what the bus or the link saw in this run: a verdict
+  // that rests on such a run rests on refdrv's reading of a record that
+  // leaves parts open (QuirkInfo::beyond_the_record).
+  [[nodiscard]] virtual std::uint32_t quirks_acted() const { return 0; }
 };
 
 // A PHY with a line side: what a scenario does to the cable and the
@@ -355,6 +360,7 @@ class PhyModel final : public WiredPhy {
   [[nodiscard]] const std::optional<PartnerProfile>& partner() const { return partner_; }
   [[nodiscard]] std::uint16_t mmd_register(unsigned devad, unsigned reg) const;
   Quirks& quirks() { return spec_.quirks; }
+  [[nodiscard]] std::uint32_t quirks_acted() const override { return quirks_acted_; }
 
   // Clause 45 frames, when spec().clause45 (hw/phy_model_c45.cpp).
   std::uint16_t read_c45(unsigned devad, unsigned reg, Nanos now) override;
@@ -441,6 +447,10 @@ class PhyModel final : public WiredPhy {
 
   unsigned resets_completed_ = 0;
   unsigned negotiations_completed_ = 0;
+  // Observation, not state (mutable: a const read of the mode bits can be
+  // where a quirk acts).
+  void acted(bool Quirks::*quirk) const;
+  mutable std::uint32_t quirks_acted_ = 0;
 };
 
 }  // namespace refdrv::hw

@@ -513,6 +513,63 @@ TEST(QuirkLpaStaleAfterLinkDrop, WithoutTheQuirkLpaFollowsThePartner) {
   EXPECT_EQ(p.read(kLpa, t2) & adv::kTechMask, adv::k100Half | adv::k100Full);
 }
 
+// Which quirks acted, as a run reports them (RunResult::quirks_acted): set
+// where the quirk changed what the bus or the link saw, not merely because
+// the model has it. A mutant's kill and a check's notes weigh by it.
+std::uint32_t bit_of(bool Quirks::*q) {
+  const auto catalog = quirk_catalog();
+  for (std::size_t i = 0; i < catalog.size(); ++i)
+    if (catalog[i].flag == q) return 1u << i;
+  ADD_FAILURE() << "no such quirk in the catalog";
+  return 0;
+}
+
+TEST(QuirksActed, EachIsReportedWhereItChangedWhatWasSeen) {
+  // A reset with the toggle: the quirk never acted.
+  PhyModel toggled = model("AX88796B");
+  toggled.write(kBmcr, 0, 0);
+  toggled.write(kBmcr, bmcr::kReset, 0);
+  EXPECT_EQ(toggled.quirks_acted(), 0u);
+  // Without it the request is ignored: it acted.
+  PhyModel plain = model("AX88796B");
+  plain.write(kBmcr, bmcr::kReset, 0);
+  EXPECT_EQ(plain.quirks_acted(), bit_of(&Quirks::reset_needs_toggle));
+  // LPA zero only with an old switch; BMCR shows the resolved mode on the
+  // AX88772A (here 100/full, where BMCR's reset value has it: only a
+  // change counts, so a 10 Mb/s link is what acts).
+  PhyModel modern = model("AX88772A");
+  modern.plug(partner("switch-10-100"), 0);
+  (void)modern.read(kLpa, modern.spec().autoneg_duration);
+  EXPECT_EQ(modern.quirks_acted() & bit_of(&Quirks::lpa_zero_with_legacy_partner), 0u);
+  PhyModel old = model("AX88772A");
+  old.plug(partner("old-switch"), 0);
+  (void)old.read(kLpa, old.spec().autoneg_duration);
+  EXPECT_NE(old.quirks_acted() & bit_of(&Quirks::lpa_zero_with_legacy_partner), 0u);
+  PhyModel ten = model("AX88772A");
+  ten.plug(partner("forced-10-half"), 0);
+  EXPECT_TRUE(ten.link_up(ten.spec().parallel_detect_duration));
+  EXPECT_NE(ten.quirks_acted() & bit_of(&Quirks::bmcr_shows_resolved_mode), 0u);
+  // The stale LPA acts when a later negotiation's pages are not shown.
+  PhyModel stale = model("AX88772A");
+  stale.plug(partner("switch-10-100"), 0);
+  const Nanos t = stale.spec().autoneg_duration;
+  EXPECT_TRUE(stale.link_up(t));
+  EXPECT_EQ(stale.quirks_acted() & bit_of(&Quirks::lpa_stale_after_link_drop), 0u);
+  stale.unplug(t);
+  stale.plug(partner("switch-100-only"), t + kSec);
+  EXPECT_TRUE(stale.link_up(t + kSec + stale.spec().autoneg_duration));
+  EXPECT_NE(stale.quirks_acted() & bit_of(&Quirks::lpa_stale_after_link_drop), 0u);
+  // A model without quirks reports none whatever happens.
+  PhyModel generic = model("generic");
+  generic.write(kBmcr, bmcr::kReset, 0);
+  generic.plug(partner("old-switch"), 0);
+  EXPECT_TRUE(generic.link_up(generic.spec().reset_duration + generic.spec().autoneg_duration + kSec));
+  EXPECT_EQ(generic.quirks_acted(), 0u);
+  // A copy (an instance's snapshot) carries what acted.
+  const auto copy = plain.clone();
+  EXPECT_EQ(copy->quirks_acted(), plain.quirks_acted());
+}
+
 TEST(CableEvents, PartnerChangeWhileLinkedRenegotiates) {
   Nanos t;
   PhyModel p = linked_generic(&t);

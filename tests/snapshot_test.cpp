@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 
 // sizeof(RunResult) when expect_same_run was last brought up to its fields
 // (x86-64, libstdc++).
-constexpr std::size_t kRunResultSize = 752;
+constexpr std::size_t kRunResultSize = 776;
 
 // Everything a run's verdict and report are made of: every field of
 // RunResult but wall_seconds (the sizeof check below fails when a field is
@@ -66,6 +66,7 @@ void expect_same_run(const RunResult& fresh, const RunResult& restored, const st
   EXPECT_EQ(fresh.virtual_ns, restored.virtual_ns) << what;
   EXPECT_EQ(fresh.mdio_accesses, restored.mdio_accesses) << what;
   EXPECT_EQ(fresh.writes_during_reset, restored.writes_during_reset) << what;
+  EXPECT_EQ(fresh.quirks_acted, restored.quirks_acted) << what;
   EXPECT_EQ(fresh.states_sampled, restored.states_sampled) << what;
   ASSERT_EQ(fresh.expectations.size(), restored.expectations.size()) << what;
   for (std::size_t i = 0; i < fresh.expectations.size(); ++i) {
