@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 // refdrv mutate: mutation testing of a tree driver against the suite.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 
 #include "cli/common.hpp"
@@ -19,8 +22,19 @@ struct MutateArgs {
   MachineOutputs out;
   double min_score = 95;
   std::size_t limit = 0;
+  std::string compare_with;  // "" or a list: c,rust,cxx
   bool quiet_survivors = false;
 };
+
+// ", checked with C alone (--compare-with)" where --compare-with chose the
+// implementations, else "".
+std::string checked_with(const MutationReport& rep) {
+  if (!rep.impls_chosen) return {};
+  std::vector<std::string> names;
+  for (Impl i : rep.impls) names.push_back(impl_title(i));
+  return fmt::format(", checked with {}{} (--compare-with)", fmt::join(names, " and "),
+                     names.size() == 1 ? " alone" : "");
+}
 
 // The mutant as a unified-diff hunk of its line(s).
 std::string diff_of(const Mutant& m) {
@@ -34,7 +48,31 @@ std::string line_of(const MutantResult& r) {
   std::string out = fmt::format("{:<10} #{:<3} line {:<4} {:<20} {}", mutant_status_name(r.status), m.id, m.line,
                                 m.op, m.after.empty() ? "deleted: " + m.before : m.after);
   if (!r.by.empty()) out += fmt::format("\n           {}", r.by);
+  if (!r.model_quirks.empty())
+    out += fmt::format(
+        "\n           (in a run where the model's quirk {} acted: refdrv models says what its record "
+        "leaves open)",
+        fmt::join(r.model_quirks, ", "));
   return out;
+}
+
+// "3 of the 49 kills rest on runs in which a model's quirk acted
+// (bmcr-shows-resolved-mode 2, ...)", or "".
+std::string quirk_kills_line(const MutationReport& rep) {
+  std::map<std::string, std::size_t> by;
+  std::size_t with = 0;
+  for (const auto& r : rep.results) {
+    if (r.status != MutantResult::Status::kKilled || r.model_quirks.empty()) continue;
+    ++with;
+    for (const auto& q : r.model_quirks) ++by[q];
+  }
+  if (!with) return {};
+  std::vector<std::string> parts;
+  for (const auto& [q, n] : by) parts.push_back(fmt::format("{} {}", q, n));
+  return fmt::format(
+      "{} of the {} kills rest on runs in which a model's quirk acted ({}): refdrv models says what "
+      "each record leaves open",
+      with, rep.count(MutantResult::Status::kKilled), fmt::join(parts, ", "));
 }
 
 // The score's line, as the terminal's last: "mutation score: 49/50 = 98.0%
@@ -65,19 +103,22 @@ bool reaches(const MutationReport& rep, double min_score) {
 // as the last test. A run with survivors whose score reaches the minimum
 // exits 0 while its KTAP has not ok lines: docs/mutate.md says so.
 std::string ktap_of(const MutationReport& rep, double min_score) {
-  std::string out =
-      fmt::format("KTAP version 1\n# refdrv mutate: {} on Linux {}{}{}\n1..{}\n", ktap_escape(rep.source),
-                  rep.tree_version, rep.replaced.empty() ? "" : " with " + ktap_escape(rep.replaced),
-                  rep.results.size() < rep.generated
-                      ? fmt::format(" (the first {} of its {} mutants: --limit)", rep.results.size(), rep.generated)
-                      : "",
-                  rep.results.size() + 1);
+  std::string out = fmt::format(
+      "KTAP version 1\n# refdrv mutate: {} on Linux {}{}{}\n1..{}\n", ktap_escape(rep.source), rep.tree_version,
+      (rep.replaced.empty() ? "" : " with " + ktap_escape(rep.replaced)) + checked_with(rep),
+      rep.results.size() < rep.generated
+          ? fmt::format(" (the first {} of its {} mutants: --limit)", rep.results.size(), rep.generated)
+          : "",
+      rep.results.size() + 1);
   for (std::size_t i = 0; i < rep.results.size(); ++i) {
     const MutantResult& r = rep.results[i];
     const std::string name = fmt::format("mutant_{}_line_{}", r.mutant.id, r.mutant.line);
     switch (r.status) {
       case MutantResult::Status::kKilled:
         out += fmt::format("# killed by {}\n", ktap_escape(r.by));
+        if (!r.model_quirks.empty())
+          out += fmt::format("# in a run where the model's quirk {} acted\n",
+                             ktap_escape(fmt::format("{}", fmt::join(r.model_quirks, ", "))));
         out += fmt::format("ok {} {}\n", i + 1, name);
         break;
       case MutantResult::Status::kSurvived:
@@ -117,6 +158,13 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   opt.suite = std::move(*scenarios);
   opt.suite_paths = a.scenarios;
   opt.limit = a.limit;
+  if (!a.compare_with.empty()) {
+    auto with = parse_impls(a.compare_with, false);
+    if (!with) return report_error({"--compare-with: " + with.error().message});
+    if (std::find(with->begin(), with->end(), Impl::kNone) != with->end())
+      return report_error({"--compare-with: none is no implementation to compare a mutant with"});
+    opt.compare_with = *with;
+  }
   std::FILE* text = machine_stdout ? stderr : stdout;
   opt.on_result = [&](const MutantResult& r, std::size_t done, std::size_t total) {
     if (c.env.quiet && r.status != MutantResult::Status::kSurvived) return;
@@ -131,14 +179,16 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
              "\n{}: {} mutants on Linux {}{} in {:.0f} s: {} killed, {} survived, {} equivalent (object unchanged or "
              "value dropped), "
              "{} stillborn (do not compile){}\n",
-             rep->source, rep->results.size(), rep->tree_version, rep->replaced.empty() ? "" : " with " + rep->replaced,
-             rep->wall_seconds, killed, rep->count(MutantResult::Status::kSurvived),
-             rep->count(MutantResult::Status::kEquivalent), rep->count(MutantResult::Status::kStillborn),
+             rep->source, rep->results.size(), rep->tree_version,
+             (rep->replaced.empty() ? "" : " with " + rep->replaced) + checked_with(*rep), rep->wall_seconds, killed,
+             rep->count(MutantResult::Status::kSurvived), rep->count(MutantResult::Status::kEquivalent),
+             rep->count(MutantResult::Status::kStillborn),
              rep->count(MutantResult::Status::kUndecided)
                  ? fmt::format(", {} undecided (stopped at refdrv's gap, a kernel function it does not emulate, or a "
                                "worker killed from outside the run: not scored)",
                                rep->count(MutantResult::Status::kUndecided))
                  : "");
+  if (const std::string q = quirk_kills_line(*rep); !q.empty()) fmt::print(text, "{}\n", q);
   if (auto w = a.out.write([&] { return ktap_of(*rep, a.min_score); },
                            [&] { return mutation_report_json(*rep, a.min_score).dump(1) + "\n"; });
       !w)
@@ -168,6 +218,12 @@ std::vector<Command> mutate_commands(CLI::App& app, Common& common) {
   cmd->add_option("--min-score", ma->min_score, "the score (percent of scored mutants killed) below which it exits 1 (default: 95)")
       ->check(number_in(0, 100));
   cmd->add_option("--limit", ma->limit, "only the first N mutants (in source order)")->check(integer_in(1, 100000));
+  cmd->add_option("--compare-with", ma->compare_with,
+                  "the implementations each mutant is compared with, a list of c,rust,cxx (default: every "
+                  "implementation of the group; the mutated one always runs; alone, only the scenarios' "
+                  "expectations can kill a mutant)")
+      ->check(CLI::Validator(
+          [](std::string& in) { return in.empty() ? std::string("an empty list names no implementation") : ""; }, ""));
   add_machine_output_options(cmd, ma->out, "write KTAP to this file (- for stdout): a mutant per test, survivors not ok");
   return {{cmd, [&common, ma] { return cmd_mutate(common, *ma); }}};
 }

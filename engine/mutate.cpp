@@ -527,26 +527,53 @@ std::string unmutated_fails(const std::string& why) {
                      why);
 }
 
-void killed_or_undecided(MutantResult& res, std::string by) {
+struct Kill {
+  std::string by, kind;
+  std::vector<std::string> quirks;  // acted in the runs it rests on
+};
+
+void add_quirks(std::vector<std::string>& to, const std::vector<std::string>& from) {
+  for (const auto& q : from)
+    if (std::find(to.begin(), to.end(), q) == to.end()) to.push_back(q);
+}
+
+void killed_or_undecided(MutantResult& res, std::string by, std::string kind = "",
+                         std::vector<std::string> quirks = {}) {
   auto [status, said] = failure_verdict(std::move(by));
   res.status = status;
   res.by = std::move(said);
+  if (status == MutantResult::Status::kKilled) {
+    res.kind = std::move(kind);
+    res.model_quirks = std::move(quirks);
+  }
 }
 
-std::string killed_by(const CheckReport& rep) {
+void killed_or_undecided(MutantResult& res, Kill k) {
+  killed_or_undecided(res, std::move(k.by), std::move(k.kind), std::move(k.quirks));
+}
+
+Kill killed_by(const CheckReport& rep) {
   for (const auto& row : rep.rows) {
     for (std::size_t i = 0; i < row.runs.size(); ++i)
       if (!row.runs[i].passed())
-        return fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
-                           short_text(failed_by(row.runs[i]), 120));
+        return {fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
+                            short_text(failed_by(row.runs[i]), 120)),
+                row.runs[i].stop && !row.runs[i].failed_before_stop() ? "stop" : "expectation",
+                row.runs[i].quirks_acted};
     for (std::size_t i = 1; i < row.divergence.size(); ++i)
-      if (row.divergence[i])
-        return fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model,
-                           impl_title(row.impls[0]), impl_title(row.impls[i]), level_name(row.divergence[i]->level));
+      if (row.divergence[i]) {
+        Kill k{fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model, impl_title(row.impls[0]),
+                           impl_title(row.impls[i]), level_name(row.divergence[i]->level)),
+               "divergence", row.runs[0].quirks_acted};
+        add_quirks(k.quirks, row.runs[i].quirks_acted);
+        return k;
+      }
   }
   if (!rep.registration_differences.empty())
-    return "the drivers' registration differs (" + short_text(rep.registration_differences.front(), 160) + ")";
-  return "check exited 1";
+    return {"the drivers' registration differs (" + short_text(rep.registration_differences.front(), 160) + ")",
+            "registration",
+            {}};
+  return {"check exited 1", "", {}};
 }
 
 // The object's code and data without debug information: equal bytes mean
@@ -742,34 +769,56 @@ Result<std::string> mutation_source(const Environment& env, Impl impl) {
 namespace {
 
 // The first thing a refdrv check --json report says failed or diverged.
-std::string killed_by_json(const nlohmann::json& j) {
+Kill kill_of_json(const nlohmann::json& j) {
+  const auto quirks_of = [](const nlohmann::json& run) {
+    std::vector<std::string> q;
+    for (const auto& n : run.value("quirks_acted", nlohmann::json::array()))
+      if (n.is_string()) q.push_back(n.get<std::string>());
+    return q;
+  };
   for (const auto& row : j.value("results", nlohmann::json::array())) {
     const std::string where = fmt::format("{} on {}", row.value("scenario", "?"), row.value("model", "?"));
-    for (const auto& run : row.value("runs", nlohmann::json::array()))
+    const auto runs = row.value("runs", nlohmann::json::array());
+    for (const auto& run : runs)
       if (!run.value("passed", true)) {
         std::string why = run.contains("stop") && run["stop"].is_string() ? "stopped: " + run["stop"].get<std::string>() : "";
+        const bool stopped = !why.empty();
         // An expectation that failed before a stop at an unemulated
         // function is what killed the mutant (failed_by()).
         const bool gap = stop_is_no_verdict(why);
         const auto steps_run = run.value("steps_run", std::size_t{0});
+        bool expectation = false;
         for (const auto& e : run.value("expectations", nlohmann::json::array()))
           if (!e.value("ok", true) && (why.empty() || (gap && e.value("step", steps_run) + 1 < steps_run))) {
             why = e.value("where", "") + ": " + e.value("message", "");
+            expectation = true;
             break;
           }
-        return fmt::format("{}: {} fails ({})", where, impl_title(impl_from(run.value("implementation", "")).value_or(Impl::kNone)),
-                           short_text(why, 120));
+        return {fmt::format("{}: {} fails ({})", where,
+                            impl_title(impl_from(run.value("implementation", "")).value_or(Impl::kNone)),
+                            short_text(why, 120)),
+                stopped && !expectation ? "stop" : "expectation", quirks_of(run)};
       }
-    for (const auto& d : row.value("divergences", nlohmann::json::array()))
-      return fmt::format("{}: {} and {} differ ({})", where,
+    for (const auto& d : row.value("divergences", nlohmann::json::array())) {
+      Kill k{fmt::format("{}: {} and {} differ ({})", where,
                          impl_title(impl_from(d.value("against", "")).value_or(Impl::kNone)),
-                         impl_title(impl_from(d.value("implementation", "")).value_or(Impl::kNone)), d.value("level_name", "?"));
+                         impl_title(impl_from(d.value("implementation", "")).value_or(Impl::kNone)),
+                         d.value("level_name", "?")),
+             "divergence",
+             {}};
+      for (const auto& run : runs) add_quirks(k.quirks, quirks_of(run));
+      return k;
+    }
   }
   const auto reg = j.value("registration", nlohmann::json::object()).value("differences", nlohmann::json::array());
   if (!reg.empty() && reg.front().is_string())
-    return "the drivers' registration differs (" + short_text(reg.front().get<std::string>(), 160) + ")";
-  return "check exited 1";
+    return {"the drivers' registration differs (" + short_text(reg.front().get<std::string>(), 160) + ")",
+            "registration",
+            {}};
+  return {"check exited 1", "", {}};
 }
+
+std::string killed_by_json(const nlohmann::json& j) { return kill_of_json(j).by; }
 
 }  // namespace
 
@@ -833,7 +882,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   if (object.empty()) return fail(fmt::format("no object of {} in {}", source.string(), build.string()));
   const fs::path tmp = dir / fmt::format("strip-{}.o", ::getpid());
   const auto base_bytes = stripped(object, tmp);
-  std::vector<std::string> check = {(build / "refdrv").string(), "check", "-q"};
+  std::vector<std::string> check = {(build / "refdrv").string(), "check", "-q", "--impl", impl_list(rep.impls)};
   const std::vector<std::string> env = environment_args(opt.env);
   check.insert(check.end(), env.begin(), env.end());
   for (const auto& p : opt.suite_paths) check.insert(check.end(), {"--scenario", fs::absolute(p).string()});
@@ -908,7 +957,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
       if (*rc == 0) {
         res.status = MutantResult::Status::kSurvived;
       } else {
-        killed_or_undecided(res, j.is_discarded() ? "check exited 1" : killed_by_json(j));
+        killed_or_undecided(res, j.is_discarded() ? Kill{"check exited 1", "", {}} : kill_of_json(j));
       }
     }
     record(rep, std::move(res), opt, mutants.size());
@@ -967,6 +1016,19 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     rep.tree_version = (*env)->tree().version;
     rep.replaced = replaced_sources(opt.env.overlay);
     rep.impls = group_impls(**env, group);
+    if (!opt.compare_with.empty()) {
+      // The mutated implementation and those of --compare-with, in the
+      // group's order; one the group lacks is refused, not dropped.
+      for (Impl i : opt.compare_with)
+        if (std::find(rep.impls.begin(), rep.impls.end(), i) == rep.impls.end())
+          return fail(fmt::format("--compare-with: the {} implementation has no driver for CONFIG_{} here",
+                                  impl_title(i), group.kconfig));
+      std::erase_if(rep.impls, [&](Impl i) {
+        return i != opt.impl &&
+               std::find(opt.compare_with.begin(), opt.compare_with.end(), i) == opt.compare_with.end();
+      });
+      rep.impls_chosen = true;
+    }
     if (opt.impl == Impl::kCxx) {
       CheckOptions co;
       co.impls = rep.impls;
@@ -1007,7 +1069,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     else if (const auto gap = unemulated_gap(base))
       return fail(unmutated_fails(*gap));
     else if (base.exit_code() != 0)
-      return fail(unmutated_fails(killed_by(base)));
+      return fail(unmutated_fails(killed_by(base).by));
   }
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
   rep.generated = mutants.size();
@@ -1036,7 +1098,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       // It builds, and the kernel side stops or fails loading its module:
       // no scenario could run, which no suite would miss (unless what
       // stopped it is refdrv's gap).
-      killed_or_undecided(res, env.error().message);  // the stub's words may lie past any cut
+      killed_or_undecided(res, env.error().message, "load");  // the stub's words may lie past any cut
       res.by = short_text(res.by, 200);
     } else if (!env && env.error().origin == ErrorOrigin::kKernelBuild) {
       // Stillborn only when the compiler refused it (its diagnostic is in
@@ -1059,6 +1121,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
         // The mutant's driver no longer registers: check would compare the
         // others alone, which is no pass for it.
         res.status = MutantResult::Status::kKilled;
+        res.kind = "not registered";
         res.by = fmt::format("the {} driver no longer registers (no {} module for {})", impl_title(opt.impl),
                              impl_title(opt.impl), group.kconfig);
       } else if (base_bytes && bytes && *bytes == *base_bytes) {
@@ -1090,6 +1153,7 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
   nlohmann::json impls = nlohmann::json::array();
   for (Impl i : rep.impls) impls.push_back(impl_name(i));
   j["implementations"] = impls;
+  j["implementations_chosen"] = rep.impls_chosen;
   j["wall_seconds"] = rep.wall_seconds;
   nlohmann::json ms = nlohmann::json::array();
   for (const auto& r : rep.results)
@@ -1100,8 +1164,21 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
                   {"before", r.mutant.before},
                   {"after", r.mutant.after},
                   {"status", mutant_status_name(r.status)},
-                  {"detail", r.by}});
+                  {"detail", r.by},
+                  {"kill", r.status == MutantResult::Status::kKilled
+                               ? nlohmann::json({{"kind", r.kind}, {"model_quirks", r.model_quirks}})
+                               : nlohmann::json(nullptr)}});
   j["mutants"] = ms;
+  // The kills that rest on runs in which a model's quirk acted, per quirk:
+  // how much of the score is refdrv's reading of the records.
+  nlohmann::json by_quirk = nlohmann::json::object();
+  std::size_t with_quirks = 0;
+  for (const auto& r : rep.results) {
+    if (r.status != MutantResult::Status::kKilled || r.model_quirks.empty()) continue;
+    ++with_quirks;
+    for (const auto& q : r.model_quirks) by_quirk[q] = by_quirk.value(q, 0) + 1;
+  }
+  j["kills_with_model_quirks"] = {{"kills", with_quirks}, {"by_quirk", by_quirk}};
   j["counts"] = {{"killed", rep.count(MutantResult::Status::kKilled)},
                  {"survived", rep.count(MutantResult::Status::kSurvived)},
                  {"equivalent", rep.count(MutantResult::Status::kEquivalent)},

@@ -76,6 +76,12 @@ struct MutantResult {
   Status status = Status::kSurvived;
   std::string
       by;  // killed: which scenario, model and how; stillborn: the compiler's last words; undecided: the function
+  // Killed: by what kind of evidence ("expectation", "stop", "divergence",
+  // "registration", "not registered", "load"), and the model's quirks
+  // that acted in the runs that killed it (RunResult::quirks_acted): a kill
+  // that rests on refdrv's reading of a record, which `refdrv models` says.
+  std::string kind;
+  std::vector<std::string> model_quirks;
 };
 
 [[nodiscard]] const char* mutant_status_name(MutantResult::Status s);  // "killed", ...
@@ -97,6 +103,11 @@ struct MutateOptions {
   // for the refdrv a C++ mutant is built into, which loads it itself.
   std::vector<std::string> suite_paths;
   std::size_t limit = 0;  // 0: every mutant
+  // The implementations each mutant is checked against (the mutated one is
+  // always run): empty, every implementation of the group. refdrv report
+  // --impl gives its selection, so that a score does not rest on
+  // comparisons the report says it did not make.
+  std::vector<Impl> compare_with;
   std::function<void(const MutantResult&, std::size_t done, std::size_t total)> on_result;
 };
 
@@ -108,6 +119,7 @@ struct MutationReport {
   // driver does not read as the tree's.
   std::string replaced;
   std::vector<Impl> impls;  // the implementations check compared
+  bool impls_chosen = false;  // MutateOptions::compare_with narrowed them: every output says so
   std::vector<MutantResult> results;
   std::size_t generated = 0;  // mutants of the source: results has fewer with MutateOptions::limit
   double wall_seconds = 0;
