@@ -65,6 +65,14 @@ std::map<fs::path, std::string> quoted_includes(const fs::path& root, const std:
 
 namespace {
 
+// "C, Rust and C++" for the implementations a report covers.
+std::string titles_in_words(const std::vector<Impl>& impls) {
+  std::string out;
+  for (std::size_t i = 0; i < impls.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == impls.size() ? " and " : ", ") + std::string(impl_title(impls[i]));
+  return out;
+}
+
 // clang-tidy's own errors (the file did not compile), as the check's kinds say them.
 constexpr const char* kCompileError = "compile error";
 
@@ -276,6 +284,13 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   // Equivalence is a verdict only where a pair ran on two implementations.
   j["compared_pairs"] = rep.compared_pairs();
   j["equivalence_checked"] = rep.compared_pairs() > 0;
+  // As check's line says it: pairs compared in which no two
+  // implementations' own drivers ran (a generic PHY, a failed bus scan).
+  const auto no_own = static_cast<std::size_t>(std::count_if(rep.rows.begin(), rep.rows.end(), [](const CheckRow& row) {
+    return row.compared() && !row.own_drivers_compared();
+  }));
+  j["no_own_driver_pairs"] = no_own;
+  j["has_no_own_driver_pairs"] = no_own > 0;
   // Pairs that ran on one implementation: "all equivalent" says nothing of them.
   const std::size_t single = rep.single_pairs();
   j["single_pairs"] = single;
@@ -609,8 +624,9 @@ json safe_code(const Sources& s, bool run_tool) {
     }
     if (!where.empty()) text += ": " + where;
     text += d["unsafe_total"].get<std::size_t>() == 0
-                ? ". Every unsafe operation the driver needs sits behind the abstraction; the driver itself is safe "
-                  "code."
+                ? ". Every unsafe operation the driver needs sits behind the abstraction; the driver's own source "
+                  "is safe code (the unsafe code the module macros, module_phy_driver! and module!, expand into "
+                  "its crate is the abstraction's, and counted in neither figure)."
                 : ". The driver itself is not free of unsafe code.";
   } else {
     text += "This tree has no Rust reference driver.";
@@ -640,7 +656,9 @@ json safe_code(const Sources& s, bool run_tool) {
         "instead), while C++ proves neither: the escape-hatch check refuses a list of patterns (raw pointers, "
         "casts, unchecked accesses, indexes and iterators, views kept past their owner, ...; docs/cxx-driver.md), "
         "so a C++ zero says that none of those was written, not that no undefined behaviour (a signed overflow, "
-        "a dangling reference the patterns do not name) is possible.",
+        "a dangling reference the patterns do not name) is possible. The C between the C++ abstraction and "
+        "phylib (refdrv's emul/helpers.c: the casts from phy_device and the forwarding that phy.rs does in its "
+        "counted unsafe code) is in no C++ figure.",
         driver, abstraction, firmware, safety);
   }
   if (!unread.empty()) text += fmt::format(" Not counted, as refdrv could not read them: {}.", fmt::join(unread, ", "));
@@ -676,7 +694,7 @@ json dropped_json(const std::vector<DroppedResult>& d) {
 
 // How strong the suite is: refdrv mutate on each tree driver, each in a
 // process of its own (every mutant loads its own kernel side).
-json mutation(const Environment& env, const ReportOptions& opt) {
+json mutation(Environment& env, const ReportOptions& opt, int check_exit) {
   constexpr double kMinScore = 95;
   json j;
   j["method"] =
@@ -697,6 +715,17 @@ json mutation(const Environment& env, const ReportOptions& opt) {
   bool all_ran = true, all_reach = true;
   const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-mutate-{}", ::getpid());
   fs::create_directories(dir);
+  // The implementations the report compares: a mutant is checked against
+  // those, not against one --impl left out (section 1 would say the
+  // comparison was not made while the score rested on it).
+  std::vector<Impl> selected;
+  for (Impl i : opt.impls)
+    if (i == Impl::kC || i == Impl::kRust || i == Impl::kCxx) selected.push_back(i);
+  // Every implementation of the group the tree and refdrv have (without
+  // Rust, C and C++ are all there is to compare with).
+  const std::vector<Impl> group = group_impls(env, reference_group());
+  const bool all_selected =
+      std::ranges::all_of(group, [&](Impl i) { return std::ranges::find(selected, i) != selected.end(); });
   for (Impl impl : {Impl::kC, Impl::kRust}) {
     json d = {{"implementation", impl_title(impl)}};
     if (auto src = mutation_source(env, impl); !src) {
@@ -709,10 +738,31 @@ json mutation(const Environment& env, const ReportOptions& opt) {
       drivers.push_back(d);
       continue;
     }
+    if (std::ranges::find(selected, impl) == selected.end()) {
+      d["ran"] = false;
+      d["note"] =
+          fmt::format("not run: --impl {} leaves the {} implementation out", impl_list(opt.impls), impl_title(impl));
+      all_ran = false;  // "every driver's score reaches" would speak for it too
+      drivers.push_back(d);
+      continue;
+    }
+    // Section 1 failing (or without a verdict), mutate refuses: every
+    // mutant would be "killed" by the failure already there. Not a tool
+    // that failed: the report's verdict is section 1's.
+    if (check_exit != 0) {
+      d["ran"] = false;
+      d["note"] = check_exit == 1 ? "not run: the suite does not pass on the unmutated drivers (section 1's finding), "
+                                    "so every mutant would be called killed by a failure already there"
+                                  : "not run: section 1 has no verdict on the unmutated drivers";
+      all_ran = false;
+      drivers.push_back(d);
+      continue;
+    }
     if (opt.progress) opt.progress(fmt::format("mutation testing ({} driver)", impl_title(impl)));
     const fs::path out = dir / fmt::format("{}.json", impl_name(impl)), log = dir / fmt::format("{}.log", impl_name(impl));
     std::vector<std::string> argv = opt.mutate_worker;
     argv.insert(argv.end(), {"--impl", impl_name(impl), "--min-score", fmt::format("{}", kMinScore), "--json", out.string()});
+    if (!all_selected) argv.insert(argv.end(), {"--compare-with", impl_list(selected)});
     auto st = kernel::run({argv, {}, log, {}});
     auto text = kernel::read_file(out);
     json full;
@@ -753,6 +803,26 @@ json mutation(const Environment& env, const ReportOptions& opt) {
     d["score"] = std::floor(score * 10 + 1e-9) / 10;
     d["reaches_minimum"] = count("killed") + count("survived") > 0 && score + 1e-9 >= kMinScore;
     d["seconds"] = std::round(full.value("wall_seconds", 0.0));
+    // How many kills rest on runs in which a model's quirk acted: that much
+    // of the score is refdrv's reading of records that leave parts open.
+    const json qk = full.value("kills_with_model_quirks", json::object());
+    const auto quirk_kills = qk.value("kills", std::size_t{0});
+    d["kills_with_model_quirks"] = quirk_kills;
+    if (!all_selected)
+      d["scope_note"] = fmt::format("each mutant checked with {} only (--impl): {}", titles_in_words(selected),
+                                    selected.size() == 1 ? "only the scenarios' expectations could kill it"
+                                                         : "a difference from the implementations left out was "
+                                                           "not looked for");
+    if (quirk_kills) {
+      std::vector<std::string> parts;
+      const json by_quirk = qk.value("by_quirk", json::object());  // named: items() of a temporary dangles
+      for (const auto& [q, n] : by_quirk.items())
+        if (n.is_number_unsigned()) parts.push_back(fmt::format("{} {}", q, n.get<std::size_t>()));
+      d["quirk_note"] = fmt::format(
+          "{} of its {} kills rest on runs in which a model's quirk acted ({}): refdrv models says what each "
+          "record leaves open",
+          quirk_kills, count("killed"), fmt::join(parts, ", "));
+    }
     json survivors = json::array(), equivalent = json::array();
     // The worker's fields as it wrote them, null where one lacks a field
     // (a const json's operator[] on a missing key is undefined).
@@ -777,6 +847,9 @@ json mutation(const Environment& env, const ReportOptions& opt) {
   }
   fs::remove_all(dir);
   j["ran"] = all_ran;
+  // Its own, where the templates print one: absent, a mustache lookup goes
+  // on to the enclosing sections' "note".
+  if (!all_ran && !j.contains("note")) j["note"] = "Mutation testing did not give every driver a score:";
   j["drivers"] = drivers;
   j["all_reach_minimum"] = all_ran && all_reach;
   // The table when any driver has a score: one driver's failed run hid the
@@ -807,6 +880,7 @@ json faults(Environment& env, const std::vector<Scenario>& suite, const ReportOp
     const SweepReport rep = run_fault_sweep(env, suite, so);
     j["swept"] = true;
     j["points"] = rep.points.size();
+    j["has_points"] = !rep.points.empty();  // no table of zeros where nothing was swept
     j["runs"] = rep.runs;
     j["seconds"] = rep.wall_seconds;
     json counts = json::array();
@@ -1764,14 +1838,6 @@ json side_by_side(const Sources& s, const CheckReport& rep) {
   return j;
 }
 
-// "C, Rust and C++" for the implementations a report covers.
-std::string titles_in_words(const std::vector<Impl>& impls) {
-  std::string out;
-  for (std::size_t i = 0; i < impls.size(); ++i)
-    out += (i == 0 ? "" : i + 1 == impls.size() ? " and " : ", ") + std::string(impl_title(impls[i]));
-  return out;
-}
-
 }  // namespace
 
 json side_by_side_of(const std::string& c_text, const std::string& rust_text, const std::string& cxx_text,
@@ -1897,7 +1963,7 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   CheckReport check = run_check(env, suite, co);
   available_impls(env, &check.absent);
   r["equivalence"] = equivalence(check, opt.suite_name);
-  r["mutation"] = mutation(env, opt);
+  r["mutation"] = mutation(env, opt, check.exit_code());
   if (opt.progress) opt.progress("safe code");
   r["safe_code"] = safe_code(s, opt.escape_hatches);
   r["faults"] = faults(env, suite, opt, s);
