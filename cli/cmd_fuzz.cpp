@@ -48,6 +48,22 @@ struct FuzzArgs {
   std::string snapshots = "off";  // on: runs start from a snapshot taken after their attach
 };
 
+// A corpus holds fuzz inputs only: a findings directory (its scenarios,
+// libFuzzer's log) given instead was counted as inputs, each decoded as
+// bytes into some other scenario (a review, 2026-12-07); given as --corpus,
+// libFuzzer read its log as an input and added its own (a walkthrough).
+Result<void> no_corpus(const char* option, const std::vector<fs::path>& files, const fs::path& dir) {
+  for (const auto& f : files) {
+    const std::string name = f.filename().string();
+    if (looks_like_a_scenario(f.string()) || name == "libfuzzer.log" || name == "libfuzzer-flags.log")
+      return fail(
+          fmt::format("{}: {} is {}, not a fuzz input: {} is no corpus (refdrv fuzz --corpus DIR keeps one; findings "
+                      "and logs go to --findings)",
+                      option, f.string(), name.ends_with(".log") ? "libFuzzer's log" : "a scenario", dir.string()));
+  }
+  return {};
+}
+
 // Replays a corpus through the kernel side built with coverage and counts
 // the basic blocks it reaches: how much of phylib and the kernel drivers a
 // corpus drives, comparable between corpora.
@@ -57,17 +73,7 @@ int cmd_coverage_of(const Common& c, const fs::path& dir) {
   if (inputs->empty())
     return report_error({fmt::format("--coverage-of: {} holds no input (no regular file): nothing to count",
                                      dir.string())});
-  // A corpus holds fuzz inputs only: a findings directory (its scenarios,
-  // libFuzzer's log) given instead was counted as inputs, each decoded as
-  // bytes into some other scenario (a review, 2026-12-07).
-  for (const auto& f : *inputs) {
-    const std::string name = f.filename().string();
-    if (looks_like_a_scenario(f.string()) || name == "libfuzzer.log" || name == "libfuzzer-flags.log")
-      return report_error({fmt::format(
-          "--coverage-of: {} is {}, not a fuzz input: {} is no corpus (refdrv fuzz --corpus DIR keeps one; findings "
-          "and logs go to --findings)",
-          f.string(), name.ends_with(".log") ? "libFuzzer's log" : "a scenario", dir.string())});
-  }
+  if (auto r = no_corpus("--coverage-of", *inputs, dir); !r) return report_error(r.error());
   EnvironmentOptions eo = c.env;
   eo.kernel_coverage = true;
   auto env = Environment::open(eo);
@@ -269,6 +275,19 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     }
     inputs.assign(a.replay.begin(), a.replay.end());
   } else {
+    if (!a.corpus.empty()) {
+      std::error_code ec;
+      if (fs::weakly_canonical(fs::absolute(a.corpus), ec) == fs::weakly_canonical(fs::absolute(a.findings), ec))
+        return report_error(
+            {fmt::format("--corpus and --findings are the same directory ({}): the corpus would "
+                         "hold the findings, their scenarios and libFuzzer's log",
+                         a.corpus)});
+      if (fs::is_directory(a.corpus, ec)) {
+        auto inputs = corpus_inputs(a.corpus);
+        if (!inputs) return report_error(inputs.error());
+        if (auto r = no_corpus("--corpus", *inputs, a.corpus); !r) return report_error(r.error());
+      }
+    }
     auto bin = fuzzer_binary(a.fuzzer, a.no_build, c.env.quiet);
     if (!bin) return report_error(bin.error());
     CampaignOptions co;

@@ -226,6 +226,14 @@ void add_env_options(CLI::App* cmd, Common& c, bool firmware) {
               return fmt::format("{}: a directory, not a file", shown(in.substr(eq + 1)));
             if (!std::filesystem::is_regular_file(in.substr(eq + 1), ec))
               return fmt::format("{}: no such file", shown(in.substr(eq + 1)));
+            // The build compiles FILE by its name (gcc took drv.orig for a
+            // linker input, and the failure named no cause).
+            const auto want = std::filesystem::path(in.substr(0, eq)).extension().string();
+            if (std::filesystem::path(in.substr(eq + 1)).extension().string() != want)
+              return fmt::format(
+                  "{}: FILE's name must end in {}, as TREE_PATH's does (the build compiles it by its "
+                  "name): copy it to a name that does",
+                  shown(in.substr(eq + 1)), want.empty() ? "no extension" : want);
             return {};
           },
           ""));

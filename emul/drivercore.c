@@ -429,11 +429,16 @@ int driver_register(struct device_driver *drv)
 	struct device_private *p;
 	struct driver_private *dp;
 
-	if (!b) {
-		pr_err("Driver '%s' was unable to register with bus_type '%s' because the bus was not initialized.\n",
-		       drv->name, drv->bus->name);
-		return -EINVAL;
-	}
+	/*
+	 * The kernel refuses a bus not registered (-EINVAL, "was unable to
+	 * register"); here such a bus is one refdrv does not emulate (SPI,
+	 * I2C, ...), on a kernel registered before any driver: refdrv's gap,
+	 * not the driver's registration failing.
+	 */
+	if (!b)
+		emul_fatal("unemulated kernel function driver_register() was called (for %s, on bus %s, which refdrv "
+			   "does not register)",
+			   drv->name ?: "(no name)", drv->bus ? drv->bus->name : "(none)");
 	if (emul_driver_find(b, drv, mine)) {
 		pr_err("Error: Driver '%s' is already registered, aborting...\n", drv->name);
 		return -EBUSY;

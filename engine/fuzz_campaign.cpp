@@ -112,6 +112,13 @@ std::optional<fs::path> source_newer_than(const fs::path& src, const fs::path& b
     for (auto it = fs::recursive_directory_iterator(src / dir, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       std::error_code stat;
+      // What the build reads: sources, headers, CMake files, the embedded
+      // scenarios, the coverage ignorelist. Not a lint configuration or a
+      // document (cxx/drivers/.clang-tidy made every later --no-build
+      // refuse a target no rebuild would relink; a walkthrough).
+      static const std::set<std::string> kBuilt = {".c",   ".h",     ".cpp", ".hpp",  ".rs", ".S",    ".lds",
+                                                   ".inc", ".cmake", ".txt", ".yaml", ".in", ".json", ".mustache"};
+      if (!kBuilt.contains(it->path().extension().string())) continue;
       if (it->is_regular_file(stat) && it->last_write_time(stat) > built && !stat) return it->path();
     }
     ec.clear();

@@ -1457,7 +1457,13 @@ Result<Scenario> parse_scenario(const std::string& text, const std::string& file
   // A control character YAML does not allow (a NUL of a binary file): said
   // as the byte it is, at its place. yaml-cpp called a NUL then \x01 an
   // "unknown escape character" and its message carried the raw byte.
-  {
+  // Only for UTF-8 (what yaml-cpp reads without a byte-order mark or with
+  // EF BB BF): UTF-16 and UTF-32, which YAML allows and yaml-cpp decodes,
+  // have NULs in every ASCII character (their mark, or a NUL in the first
+  // two bytes, as YAML 1.2's 5.2 detects them).
+  const bool wide = text.size() >= 2 && (text[0] == '\0' || text[1] == '\0' || text.starts_with("\xFE\xFF") ||
+                                         text.starts_with("\xFF\xFE"));
+  if (!wide) {
     std::size_t line = 1, column = 1;
     for (const char ch : text) {
       const auto b = static_cast<unsigned char>(ch);

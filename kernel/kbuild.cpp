@@ -150,8 +150,34 @@ Result<void> run_logged(const Command& cmd, const std::string& what) {
   if (const std::string machine = machine_failure_of(cmd, *st); !machine.empty())
     return std::unexpected(machine_failed(cmd, what, *st, machine));
   // It ran, and the tree's build failed (a tool that cannot run is run()'s error).
-  return fail_build(
-      fmt::format("{} failed (exit status {}). Last lines of {}:\n{}", what, *st, cmd.log.string(), tail));
+  // The first compiler diagnostic on the first line, where a one-line
+  // summary (check --commits' "does not build: ...") shows it: the tail
+  // alone ended in a long command line, and the line named no error.
+  // Said there once: the tail's copy of that line is left out.
+  const std::string diag = first_compiler_error(read_file(cmd.log).value_or(""));
+  std::string shown_tail;
+  std::istringstream lines(tail);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t text = line.find_first_not_of(' ');
+    if (!diag.empty() && text != std::string::npos && line.compare(text, std::string::npos, diag) == 0) continue;
+    shown_tail += line + "\n";
+  }
+  if (!shown_tail.empty()) shown_tail.pop_back();
+  return fail_build(fmt::format("{} failed (exit status {}){}. Last lines of {}:\n{}", what, *st,
+                                diag.empty() ? "" : ": " + diag, cmd.log.string(), shown_tail));
+}
+
+std::string first_compiler_error(const std::string& log) {
+  static const std::regex gcc(R"(^\S+?:[0-9]+(:[0-9]+)?: (fatal )?error: .*)");
+  static const std::regex rustc(R"(^error(\[E[0-9]+\])?: .*)");
+  std::istringstream in(log);
+  std::string line;
+  std::string rust;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, gcc)) return line.size() > 300 ? line.substr(0, 297) + "..." : line;
+    if (rust.empty() && std::regex_match(line, rustc) && !line.starts_with("error: aborting")) rust = line;
+  }
+  return rust.size() > 300 ? rust.substr(0, 297) + "..." : rust;
 }
 
 namespace {

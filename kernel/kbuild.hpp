@@ -186,6 +186,9 @@ Result<BuiltKernel> build_kernel(const LinuxTree& tree, const BuildOptions& opti
 // step was killed, or its log shows the machine failing (a compiler killed
 // for memory, a full disk): then it is a plain error, no verdict on the code.
 Result<void> run_logged(const Command& cmd, const std::string& what);
+// The first compiler error of a build log ("ax88796b.c:37:45: error: ...",
+// rustc's "error[E0425]: ..."), cut to 300 characters, or "".
+[[nodiscard]] std::string first_compiler_error(const std::string& log);
 // What in a failed build's log says the machine failed, not the code: a
 // compiler the kernel killed (out of memory), a full disk, memory refused;
 // the sign found, or "" when there is none.

@@ -411,6 +411,13 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
   EXPECT_EQ(error_of(std::string("name: x\nmodels: [AX88772A]\nsteps: []\n  \0\x01\n", 42)),
             "test.yaml:4:3: byte 0x00, a control character YAML does not allow: not a scenario (a binary or damaged "
             "file?)");
+  // UTF-16 (with its byte-order mark), which YAML allows and yaml-cpp
+  // decodes, has a NUL in every ASCII character: not refused for them.
+  std::string utf16 = "\xFF\xFE";
+  for (const char ch : std::string("name: x\nmodels: [AX88772A]\nsteps: []\n")) utf16 += std::string{ch, '\0'};
+  const auto wide = parse_scenario(utf16, "t16.yaml");
+  ASSERT_TRUE(wide) << wide.error().message;
+  EXPECT_EQ(wide->name, "x");
   // CR (a file with CRLF line ends) and a tab in a value are allowed.
   EXPECT_TRUE(parse_scenario("name: x\r\ndescription: \"a\tb\"\r\nmodels: [AX88772A]\r\nsteps: []\r\n", "t.yaml"));
 }
@@ -1347,6 +1354,11 @@ TEST(FuzzCampaign, ATargetOlderThanItsSourcesIsStale) {
   fs::last_write_time(bin, now - std::chrono::hours(1));
   fs::last_write_time(src / "docs" / "x.md", now);
   EXPECT_EQ(source_newer_than(src, bin), std::nullopt) << "docs/ is not compiled into it";
+  // Nor is a lint configuration beside the sources (it made every later
+  // --no-build refuse a target no rebuild would relink).
+  std::ofstream(src / "cxx" / "drivers" / ".clang-tidy") << "Checks: -*";
+  fs::last_write_time(src / "cxx" / "drivers" / ".clang-tidy", now);
+  EXPECT_EQ(source_newer_than(src, bin), std::nullopt) << "a .clang-tidy is not compiled into it";
   fs::last_write_time(src / "cxx" / "drivers" / "ax.cpp", now);
   EXPECT_EQ(source_newer_than(src, bin), src / "cxx" / "drivers" / "ax.cpp");
   fs::last_write_time(src / "cxx" / "drivers" / "ax.cpp", now - std::chrono::hours(2));

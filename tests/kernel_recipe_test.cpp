@@ -561,5 +561,21 @@ TEST(ConfigureErrors, AStepTheMachineKilledIsNoVerdictOnTheCode) {
   fs::remove(log);
 }
 
+// A build that fails names its first compiler error on its first line,
+// where check --commits' one-line "does not build: ..." shows it (the line
+// ended in "Last lines of build.log:" and named no error).
+TEST(BuildErrors, TheFirstCompilerErrorIsNamed) {
+  EXPECT_EQ(first_compiler_error("  CC      drivers/net/phy/ax88796b.o\n"
+                                 "drivers/net/phy/ax88796b.c: In function 'asix_soft_reset':\n"
+                                 "drivers/net/phy/ax88796b.c:37:45: error: expected ';' before 'if'\n"
+                                 "drivers/net/phy/ax88796b.c:40:1: error: second\n"),
+            "drivers/net/phy/ax88796b.c:37:45: error: expected ';' before 'if'");
+  EXPECT_EQ(first_compiler_error(
+                "error[E0425]: cannot find value `x` in this scope\nerror: aborting due to 1 previous error\n"),
+            "error[E0425]: cannot find value `x` in this scope");
+  EXPECT_EQ(first_compiler_error("make: *** [Makefile:1] Error 2\n"), "");
+  EXPECT_EQ(first_compiler_error("x.c:1:1: warning: unused\n"), "");
+}
+
 }  // namespace
 }  // namespace refdrv::kernel
