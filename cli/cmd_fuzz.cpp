@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <ranges>
@@ -306,7 +308,10 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
     if (!c.env.quiet)
       co.on_start = [&](const fs::path& corpus, const fs::path& log) {
         const std::string replaced = replaced_sources(c.env.overlay);
-        fmt::print(stderr, "refdrv: fuzzing for {} s ({}; corpus {}; log {}{})\n", a.seconds,
+        // libFuzzer counts whole seconds: what will run, not what was typed.
+        const double whole = std::max(1.0, std::ceil(a.seconds));
+        fmt::print(stderr, "refdrv: fuzzing for {} s{} ({}; corpus {}; log {}{})\n", whole,
+                   whole != a.seconds ? fmt::format(" (--time {} rounded up to whole seconds)", a.seconds) : "",
                    fmt::join(*impls | std::views::transform(impl_title), ", "), corpus.string(), log.string(),
                    replaced.empty() ? "" : "; " + replaced);
       };
@@ -326,7 +331,8 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   const std::vector<Reproducer> found = reproduce_inputs(
       **env, inputs, ro,
       [&](const fs::path& in) {
-        fmt::print("{}: does not reproduce outside the fuzzer (no divergence, crash, hang or leak)\n", in.string());
+        fmt::print("{}: shows no finding when run outside the fuzzer (no divergence, crash, hang or leak)\n",
+                   in.string());
         ++unreproduced;
       },
       [](const fs::path& in, const FuzzVerdict& v) {

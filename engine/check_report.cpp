@@ -729,6 +729,10 @@ std::string format_commits_summary(const CommitsReport& rep) {
     std::string text = fmt::format("first commit that {}: {} {}\n  {}\n{}", what, r.commit.short_sha(),
                                    r.commit.subject, commit_verdict(r), against_parents ? provenance(rep, *at) : "");
     if (r.error.find('\n') != std::string::npos) text += r.error + "\n";  // a build's or a tool's own lines
+    // Where its reproducers are (README said; the output did not).
+    if (r.reproducers)
+      text += fmt::format("  its {} reproducer(s): {}/ (each names the command that replays it)\n", r.reproducers,
+                          r.reproducer_dir);
     parts.emplace_back(*at, std::move(text));
   };
   name(breaks, "breaks the check", true);

@@ -106,7 +106,9 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   // pairs with one each, compare nothing).
   r.equivalent = rep.compared_pairs() > 0 && rep.all_equivalent();
   r.registration = rep.registration_differences;
+  r.reproducer_dir = co.repro_dir;
   for (const auto& row : rep.rows) {
+    for (const auto& rp : row.reproducers) r.reproducers += rp.empty() ? 0 : 1;
     r.runs += row.runs.size();
     for (const auto& run : row.runs) r.failed_runs += run.passed() ? 0 : 1;
     for (std::size_t i = 1; i < row.divergence.size(); ++i) {

@@ -34,6 +34,9 @@ struct CommitResult {
   std::string first_divergence;  // "scenario on MODEL: C vs Rust", for the summary
   std::vector<std::string> problems;  // the check's, beside its verdict (CheckReport::problems)
   std::vector<std::string> registration;  // CheckReport::registration_differences: a divergence too
+  // Where this commit's reproducers were written, and how many ("", 0: none).
+  std::string reproducer_dir;
+  std::size_t reproducers = 0;
 };
 
 struct CommitsReport {

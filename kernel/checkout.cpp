@@ -113,7 +113,9 @@ Result<std::vector<GitCommit>> commit_range(const fs::path& repo_in, const std::
   // X^! for the one commit X (a merge or a root commit too).
   const auto dots = range.find("..");
   std::vector<std::string> ends;
-  if (dots != std::string::npos && range.find("...") == std::string::npos && range.size() > 2) {
+  // One "..": a..b..c split at its first was "'b..c' is not a commit".
+  if (dots != std::string::npos && range.find("...") == std::string::npos && range.size() > 2 &&
+      range.find("..", dots + 2) == std::string::npos) {
     for (const std::string& end : {range.substr(0, dots), range.substr(dots + 2)})
       if (!end.empty()) ends.push_back(end);
   } else if (range.size() > 2 && range.ends_with("^!") && range.find("..") == std::string::npos) {

@@ -801,6 +801,8 @@ json mutation(Environment& env, const ReportOptions& opt, int check_exit) {
     // Shown to 0.1, cut down, never rounded up: 94.96 shown as 95.0 beside
     // "below 95%" read as a score that reaches it.
     d["score"] = std::floor(score * 10 + 1e-9) / 10;
+    // One decimal always: 98.0 was shown as "98%" beside "96.5%".
+    d["score_text"] = fmt::format("{:.1f}", d["score"].get<double>());
     d["reaches_minimum"] = count("killed") + count("survived") > 0 && score + 1e-9 >= kMinScore;
     d["seconds"] = std::round(full.value("wall_seconds", 0.0));
     // How many kills rest on runs in which a model's quirk acted: that much

@@ -326,7 +326,7 @@ Result<void> refuse_partial(const std::string& path) {
   auto out = kernel::capture(
       {{"git", "-C", path, "config", "--local", "--get-regexp", R"(^(extensions\.partialclone|remote\..*\.promisor)$)"},
        {},
-       {},
+       "/dev/null",  // git's "fatal: ..." is not refdrv's one line: open_repository() says what is wrong
        {"LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1"}});
   // git config exits 1 where nothing matches: not partial.
   if (!out || out->empty()) return {};

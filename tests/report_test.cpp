@@ -857,6 +857,7 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
         {"mutants", 50},
         {"counts", {{"killed", 49}, {"survived", 1}, {"equivalent", 0}, {"stillborn", 0}, {"undecided", 0}}},
         {"score", 98.0},
+        {"score_text", "98.0"},
         {"reaches_minimum", true},
         {"survivors", nlohmann::json::array()}},
        {{"implementation", "Rust"},
@@ -864,12 +865,12 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
         {"tool_failed", true},
         {"note", "refdrv mutate failed (exit status 2)"}}});
   const std::string partial_md = report::render_markdown(partial);
-  EXPECT_THAT(partial_md, HasSubstr("| C (drivers/net/phy/ax88796b.c) | 50 | 49 | 1 | 0 | 0 | 0 | 98% |"));
+  EXPECT_THAT(partial_md, HasSubstr("| C (drivers/net/phy/ax88796b.c) | 50 | 49 | 1 | 0 | 0 | 0 | 98.0% |"));
   EXPECT_THAT(partial_md, HasSubstr("| Rust | refdrv mutate failed (exit status 2) |"));
   EXPECT_THAT(partial_md, HasSubstr("Not every driver has a score: no verdict on all of them."));
   EXPECT_THAT(partial_md, ::testing::Not(HasSubstr("A driver's score is below")));
   const std::string partial_html = report::render_html(partial);
-  EXPECT_THAT(partial_html, HasSubstr("<td class=\"num ok\">98%</td>"));
+  EXPECT_THAT(partial_html, HasSubstr("<td class=\"num ok\">98.0%</td>"));
   EXPECT_THAT(partial_html, HasSubstr("Not every driver has a score"));
   bad["mutation"]["drivers"][0] = {{"implementation", "C"}, {"ran", true}, {"reaches_minimum", false}};
   bad["safe_code"]["cxx"] = {{"available", true}};
