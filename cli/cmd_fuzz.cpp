@@ -279,15 +279,27 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
   } else {
     if (!a.corpus.empty()) {
       std::error_code ec;
-      if (fs::weakly_canonical(fs::absolute(a.corpus), ec) == fs::weakly_canonical(fs::absolute(a.findings), ec))
+      const fs::path corpus = fs::weakly_canonical(fs::absolute(a.corpus), ec);
+      const fs::path findings = fs::weakly_canonical(fs::absolute(a.findings), ec);
+      if (corpus == findings)
         return report_error(
             {fmt::format("--corpus and --findings are the same directory ({}): the corpus would "
                          "hold the findings, their scenarios and libFuzzer's log",
                          a.corpus)});
+      // libFuzzer reads a corpus directory recursively: findings inside it
+      // (--corpus . with the default refdrv-findings) would be read as
+      // inputs too.
+      if (const auto rel = findings.lexically_relative(corpus); !rel.empty() && *rel.begin() != "..")
+        return report_error(
+            {fmt::format("--findings {} lies inside --corpus {}: libFuzzer reads a corpus's "
+                         "subdirectories too, and would take the findings and its log for inputs",
+                         a.findings, a.corpus)});
       if (fs::is_directory(a.corpus, ec)) {
-        auto inputs = corpus_inputs(a.corpus);
-        if (!inputs) return report_error(inputs.error());
-        if (auto r = no_corpus("--corpus", *inputs, a.corpus); !r) return report_error(r.error());
+        std::vector<fs::path> files;
+        for (auto it = fs::recursive_directory_iterator(a.corpus, fs::directory_options::skip_permission_denied, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+          if (std::error_code f; it->is_regular_file(f)) files.push_back(it->path());
+        if (auto r = no_corpus("--corpus", files, a.corpus); !r) return report_error(r.error());
       }
     }
     auto bin = fuzzer_binary(a.fuzzer, a.no_build, c.env.quiet);

@@ -161,6 +161,8 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
   if (!a.compare_with.empty()) {
     auto with = parse_impls(a.compare_with, false);
     if (!with) return report_error({"--compare-with: " + with.error().message});
+    if (with->empty())  // "all": the default, given as if it chose
+      return report_error({"--compare-with: all is the default: leave the option out, or name implementations"});
     if (std::find(with->begin(), with->end(), Impl::kNone) != with->end())
       return report_error({"--compare-with: none is no implementation to compare a mutant with"});
     opt.compare_with = *with;

@@ -552,13 +552,22 @@ void killed_or_undecided(MutantResult& res, Kill k) {
   killed_or_undecided(res, std::move(k.by), std::move(k.kind), std::move(k.quirks));
 }
 
+// What a failed run failed by, as one word: a stop (a crash, a hang, an
+// oops: failure_summary() names it first), else an expectation, else a
+// leak at teardown.
+const char* failure_kind(bool stopped, bool expectation_failed) {
+  return stopped ? "stop" : expectation_failed ? "expectation" : "leak";
+}
+
 Kill killed_by(const CheckReport& rep) {
   for (const auto& row : rep.rows) {
     for (std::size_t i = 0; i < row.runs.size(); ++i)
       if (!row.runs[i].passed())
         return {fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
                             short_text(failed_by(row.runs[i]), 120)),
-                row.runs[i].stop && !row.runs[i].failed_before_stop() ? "stop" : "expectation",
+                failure_kind(row.runs[i].stop.has_value(),
+                             std::any_of(row.runs[i].expectations.begin(), row.runs[i].expectations.end(),
+                                         [](const ExpectationResult& e) { return !e.ok; })),
                 row.runs[i].quirks_acted};
     for (std::size_t i = 1; i < row.divergence.size(); ++i)
       if (row.divergence[i]) {
@@ -794,19 +803,26 @@ Kill kill_of_json(const nlohmann::json& j) {
             expectation = true;
             break;
           }
+        bool any_expectation = expectation;
+        for (const auto& e : run.value("expectations", nlohmann::json::array()))
+          any_expectation = any_expectation || !e.value("ok", true);
+        if (why.empty() && run.value("leaked_bytes", 0) > 0)
+          why = fmt::format("teardown leaked {} bytes", run.value("leaked_bytes", 0));
         return {fmt::format("{}: {} fails ({})", where,
                             impl_title(impl_from(run.value("implementation", "")).value_or(Impl::kNone)),
                             short_text(why, 120)),
-                stopped && !expectation ? "stop" : "expectation", quirks_of(run)};
+                failure_kind(stopped, any_expectation), quirks_of(run)};
       }
     for (const auto& d : row.value("divergences", nlohmann::json::array())) {
-      Kill k{fmt::format("{}: {} and {} differ ({})", where,
-                         impl_title(impl_from(d.value("against", "")).value_or(Impl::kNone)),
-                         impl_title(impl_from(d.value("implementation", "")).value_or(Impl::kNone)),
-                         d.value("level_name", "?")),
+      const std::string a = d.value("against", ""), b = d.value("implementation", "");
+      Kill k{fmt::format("{}: {} and {} differ ({})", where, impl_title(impl_from(a).value_or(Impl::kNone)),
+                         impl_title(impl_from(b).value_or(Impl::kNone)), d.value("level_name", "?")),
              "divergence",
              {}};
-      for (const auto& run : runs) add_quirks(k.quirks, quirks_of(run));
+      // The two runs compared, as killed_by() takes them.
+      for (const auto& run : runs)
+        if (const std::string i = run.value("implementation", ""); i == a || i == b)
+          add_quirks(k.quirks, quirks_of(run));
       return k;
     }
   }

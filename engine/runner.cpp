@@ -578,7 +578,6 @@ class Run {
     }
     result_.mdio_accesses = inst_->mdio_accesses();
     result_.writes_during_reset = inst_->writes_during_reset();
-    result_.quirks_acted = quirk_names(inst_->quirks_acted());
     for (const auto& [name, bytes] : inst_->firmware_requests()) {
       result_.firmware_requested.insert(name);
       if (!bytes) result_.firmware_missing.insert(name);
@@ -597,6 +596,9 @@ class Run {
                                              sc_.steps[static_cast<std::size_t>(tag - kStepFaultTag)].where.str())
                                : fmt::format("faults: entry {}", tag + 1));
     inst_->destroy();
+    // After the teardown, whose MDIO traffic the stop and the digests
+    // include too.
+    result_.quirks_acted = quirk_names(inst_->quirks_acted());
     result_.states_sampled = inst_->sampled_because();
     result_.states_hooked = inst_->hooks_because();
     result_.stop = inst_->stop_reason();

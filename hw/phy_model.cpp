@@ -113,6 +113,15 @@ PhyModel::PhyModel(PhyModelSpec spec) : spec_(std::move(spec)) {
   }
 }
 
+bool PhyModel::keeps_other_than_defaults() const {
+  if (regs_[kBmcr] != spec_.bmcr_default || regs_[kAdvertise] != spec_.advertise_default ||
+      regs_[kCtrl1000] != spec_.ctrl1000_default || !paged_regs_.empty() || mmd_regs_ != spec_.mmd_defaults)
+    return true;
+  for (unsigned i = 0; i < spec_.vendor_defaults.size(); ++i)
+    if (regs_[kFirstVendor + i] != spec_.vendor_defaults[i]) return true;
+  return false;
+}
+
 void PhyModel::load_defaults() {
   regs_.fill(0);
   regs_[kBmcr] = spec_.bmcr_default;
@@ -156,7 +165,6 @@ constexpr std::uint16_t kModeBits = bmcr::kSpeed100 | bmcr::kSpeed1000 | bmcr::k
 
 std::uint16_t PhyModel::mode_bmcr() const {
   if (!spec_.quirks.bmcr_mode_at_reset) return regs_[kBmcr];
-  if ((regs_[kBmcr] & kModeBits) != (bmcr_committed_ & kModeBits)) acted(&Quirks::bmcr_mode_at_reset);
   return static_cast<std::uint16_t>((regs_[kBmcr] & ~kModeBits) | (bmcr_committed_ & kModeBits));
 }
 
@@ -164,6 +172,10 @@ std::optional<Mode> PhyModel::forced_mode() const {
   // 22.2.4.1.3: speed selection bits 0.6 (MSB) and 0.13 (LSB); 0.8 duplex.
   // Both speed bits set is reserved: no link.
   const std::uint16_t b = mode_bmcr();
+  // The quirk acts where the forced mode comes from the bits held for the
+  // next reset instead of those written (other callers read AN enable only).
+  if (spec_.quirks.bmcr_mode_at_reset && (regs_[kBmcr] & kModeBits) != (bmcr_committed_ & kModeBits))
+    acted(&Quirks::bmcr_mode_at_reset);
   if ((b & bmcr::kSpeed1000) && (b & bmcr::kSpeed100)) return std::nullopt;
   const int speed = (b & bmcr::kSpeed1000) ? 1000 : (b & bmcr::kSpeed100) ? 100 : 10;
   auto m = mode_from(speed, (b & bmcr::kFullDuplex) != 0);
@@ -190,12 +202,13 @@ void PhyModel::link_down(Nanos) {
   phase_ = LinkPhase::kDown;
   mode_.reset();
   an_complete_ = false;
+  // Frozen, the pages outlive the link; phylib reads them only once a
+  // negotiation completes again, where the quirk is marked if it hides
+  // that negotiation's pages.
   if (!lpa_frozen_) {
     regs_[kLpa] = 0;
     regs_[kStat1000] = 0;
     regs_[kExpansion] = 0;
-  } else if (regs_[kLpa] || regs_[kStat1000] || regs_[kExpansion]) {
-    acted(&Quirks::lpa_stale_after_link_drop);  // the link partner's pages outlive the link
   }
 }
 
@@ -263,7 +276,8 @@ void PhyModel::finish_link(Nanos) {
       regs_[kLpa] = lpa;
       regs_[kExpansion] = expansion::kLpAnAble;  // page received is the latch above
       regs_[kStat1000] = stat1000;
-    } else if (regs_[kLpa] != lpa || regs_[kStat1000] != stat1000) {
+    } else if (regs_[kLpa] != lpa || regs_[kStat1000] != stat1000 || regs_[kExpansion] != expansion::kLpAnAble ||
+               !page_received_latched_) {
       acted(&Quirks::lpa_stale_after_link_drop);  // this negotiation's pages are not shown
     }
     auto hcd = (advertised_ & p.abilities).highest();  // Annex 28B.3
@@ -321,7 +335,9 @@ void PhyModel::finish_reset(Nanos t) {
   if (spec_.quirks.soft_reset_keeps_registers) {
     regs_[kBmcr] &= static_cast<std::uint16_t>(~(bmcr::kReset | bmcr::kAnRestart));
     bmcr_committed_ = regs_[kBmcr];
-    acted(&Quirks::soft_reset_keeps_registers);  // a reset kept what 22.2.4.1.1 leaves open
+    // Acted where a register kept differs from what a reset to the
+    // defaults would give (22.2.4.1.1 leaves that open).
+    if (keeps_other_than_defaults()) acted(&Quirks::soft_reset_keeps_registers);
   } else {
     load_defaults();
   }

@@ -450,6 +450,9 @@ class PhyModel final : public WiredPhy {
   // Observation, not state (mutable: a const read of the mode bits can be
   // where a quirk acts).
   void acted(bool Quirks::*quirk) const;
+  // After a reset that kept the registers: whether one differs from the
+  // power-on defaults (the quirk acted only then).
+  [[nodiscard]] bool keeps_other_than_defaults() const;
   mutable std::uint32_t quirks_acted_ = 0;
 };
 

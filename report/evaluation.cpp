@@ -694,7 +694,7 @@ json dropped_json(const std::vector<DroppedResult>& d) {
 
 // How strong the suite is: refdrv mutate on each tree driver, each in a
 // process of its own (every mutant loads its own kernel side).
-json mutation(Environment& env, const ReportOptions& opt, int check_exit) {
+json mutation(Environment& env, const ReportOptions& opt, int check_exit, bool suite_clean) {
   constexpr double kMinScore = 95;
   json j;
   j["method"] =
@@ -749,11 +749,11 @@ json mutation(Environment& env, const ReportOptions& opt, int check_exit) {
     // Section 1 failing (or without a verdict), mutate refuses: every
     // mutant would be "killed" by the failure already there. Not a tool
     // that failed: the report's verdict is section 1's.
-    if (check_exit != 0) {
+    if (check_exit == 2 || !suite_clean) {
       d["ran"] = false;
-      d["note"] = check_exit == 1 ? "not run: the suite does not pass on the unmutated drivers (section 1's finding), "
-                                    "so every mutant would be called killed by a failure already there"
-                                  : "not run: section 1 has no verdict on the unmutated drivers";
+      d["note"] = check_exit == 2 ? "not run: section 1 has no verdict on the unmutated drivers"
+                                  : "not run: the suite does not pass on the unmutated drivers (section 1's finding), "
+                                    "so every mutant would be called killed by a failure already there";
       all_ran = false;
       drivers.push_back(d);
       continue;
@@ -762,7 +762,14 @@ json mutation(Environment& env, const ReportOptions& opt, int check_exit) {
     const fs::path out = dir / fmt::format("{}.json", impl_name(impl)), log = dir / fmt::format("{}.log", impl_name(impl));
     std::vector<std::string> argv = opt.mutate_worker;
     argv.insert(argv.end(), {"--impl", impl_name(impl), "--min-score", fmt::format("{}", kMinScore), "--json", out.string()});
-    if (!all_selected) argv.insert(argv.end(), {"--compare-with", impl_list(selected)});
+    if (!all_selected) {
+      // The selection within the group: an implementation only another
+      // group has is none to compare an Asix mutant with.
+      std::vector<Impl> with;
+      for (Impl i : selected)
+        if (std::ranges::find(group, i) != group.end()) with.push_back(i);
+      argv.insert(argv.end(), {"--compare-with", impl_list(with)});
+    }
     auto st = kernel::run({argv, {}, log, {}});
     auto text = kernel::read_file(out);
     json full;
@@ -1965,7 +1972,19 @@ json build_report(Environment& env, const std::vector<Scenario>& suite, const Re
   CheckReport check = run_check(env, suite, co);
   available_impls(env, &check.absent);
   r["equivalence"] = equivalence(check, opt.suite_name);
-  r["mutation"] = mutation(env, opt, check.exit_code());
+  // What mutate runs of the suite (the reference group's models and the
+  // generic ones) must pass unmutated: a finding only on another group's
+  // models (the QT2025) does not stop it.
+  const bool mutation_suite_clean =
+      std::ranges::all_of(check.rows,
+                          [](const CheckRow& row) {
+                            const DriverGroup* g = group_of_model(row.model);
+                            return (g && g != &reference_group()) || row.runs.empty() ||
+                                   (row.passed() && row.equivalent() && row.uncompared.empty());
+                          }) &&
+      std::ranges::none_of(check.registration_differences,
+                           [](const std::string& d) { return d.starts_with(reference_group().title + ":"); });
+  r["mutation"] = mutation(env, opt, check.exit_code(), mutation_suite_clean);
   if (opt.progress) opt.progress("safe code");
   r["safe_code"] = safe_code(s, opt.escape_hatches);
   r["faults"] = faults(env, suite, opt, s);

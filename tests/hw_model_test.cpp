@@ -559,6 +559,29 @@ TEST(QuirksActed, EachIsReportedWhereItChangedWhatWasSeen) {
   stale.plug(partner("switch-100-only"), t + kSec);
   EXPECT_TRUE(stale.link_up(t + kSec + stale.spec().autoneg_duration));
   EXPECT_NE(stale.quirks_acted() & bit_of(&Quirks::lpa_stale_after_link_drop), 0u);
+  // The same partner again after a drop: the frozen pages are that
+  // negotiation's, nothing was hidden.
+  PhyModel same = model("AX88772A");
+  same.plug(partner("switch-10-100"), 0);
+  EXPECT_TRUE(same.link_up(t));
+  (void)same.read(kExpansion, t);  // as phylib reads it: the page-received latch is consumed
+  same.unplug(t);
+  same.plug(partner("switch-10-100"), t + kSec);
+  EXPECT_TRUE(same.link_up(t + kSec + same.spec().autoneg_duration));
+  EXPECT_EQ(same.quirks_acted() & bit_of(&Quirks::lpa_stale_after_link_drop),
+            bit_of(&Quirks::lpa_stale_after_link_drop))
+      << "the latch a new negotiation sets stays clear: ANER says no page received";
+  // A Marvell reset acts only where it kept something other than the
+  // power-on values.
+  PhyModel untouched = model("Marvell-88E1xxx");
+  untouched.write(kBmcr, untouched.read(kBmcr, 0) | bmcr::kReset, 0);
+  EXPECT_FALSE(untouched.read(kBmcr, untouched.spec().reset_duration) & bmcr::kReset);
+  EXPECT_EQ(untouched.quirks_acted() & bit_of(&Quirks::soft_reset_keeps_registers), 0u);
+  PhyModel written = model("Marvell-88E1xxx");
+  written.write(kAdvertise, adv::kSelector8023 | adv::k10Half, 0);
+  written.write(kBmcr, written.read(kBmcr, 0) | bmcr::kReset, 0);
+  EXPECT_FALSE(written.read(kBmcr, written.spec().reset_duration) & bmcr::kReset);
+  EXPECT_NE(written.quirks_acted() & bit_of(&Quirks::soft_reset_keeps_registers), 0u);
   // A model without quirks reports none whatever happens.
   PhyModel generic = model("generic");
   generic.write(kBmcr, bmcr::kReset, 0);
