@@ -70,8 +70,8 @@ std::string quirk_kills_line(const MutationReport& rep) {
   std::vector<std::string> parts;
   for (const auto& [q, n] : by) parts.push_back(fmt::format("{} {}", q, n));
   return fmt::format(
-      "{} of the {} kills rest on runs in which a model's quirk acted ({}): refdrv models says what "
-      "each record leaves open",
+      "{} of the {} kills rest on runs in which a model's quirk acted ({}; an upper bound: the quirk acted in "
+      "the run, not necessarily in what killed the mutant): refdrv models says what each record leaves open",
       with, rep.count(MutantResult::Status::kKilled), fmt::join(parts, ", "));
 }
 

@@ -828,8 +828,8 @@ json mutation(Environment& env, const ReportOptions& opt, int check_exit, bool s
       for (const auto& [q, n] : by_quirk.items())
         if (n.is_number_unsigned()) parts.push_back(fmt::format("{} {}", q, n.get<std::size_t>()));
       d["quirk_note"] = fmt::format(
-          "{} of its {} kills rest on runs in which a model's quirk acted ({}): refdrv models says what each "
-          "record leaves open",
+          "{} of its {} kills rest on runs in which a model's quirk acted ({}; an upper bound: the quirk acted in "
+          "the run, not necessarily in what killed the mutant): refdrv models says what each record leaves open",
           quirk_kills, count("killed"), fmt::join(parts, ", "));
     }
     json survivors = json::array(), equivalent = json::array();
