@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <memory>
 
 #include "cli/common.hpp"
@@ -54,25 +53,6 @@ std::string line_of(const MutantResult& r) {
         "leaves open)",
         fmt::join(r.model_quirks, ", "));
   return out;
-}
-
-// "3 of the 49 kills rest on runs in which a model's quirk acted
-// (bmcr-shows-resolved-mode 2, ...)", or "".
-std::string quirk_kills_line(const MutationReport& rep) {
-  std::map<std::string, std::size_t> by;
-  std::size_t with = 0;
-  for (const auto& r : rep.results) {
-    if (r.status != MutantResult::Status::kKilled || r.model_quirks.empty()) continue;
-    ++with;
-    for (const auto& q : r.model_quirks) ++by[q];
-  }
-  if (!with) return {};
-  std::vector<std::string> parts;
-  for (const auto& [q, n] : by) parts.push_back(fmt::format("{} {}", q, n));
-  return fmt::format(
-      "{} of the {} kills rest on runs in which a model's quirk acted ({}; an upper bound: the quirk acted in "
-      "the run, not necessarily in what killed the mutant): refdrv models says what each record leaves open",
-      with, rep.count(MutantResult::Status::kKilled), fmt::join(parts, ", "));
 }
 
 // The score's line, as the terminal's last: "mutation score: 49/50 = 98.0%
@@ -190,7 +170,8 @@ int cmd_mutate(const Common& c, const MutateArgs& a) {
                                "worker killed from outside the run: not scored)",
                                rep->count(MutantResult::Status::kUndecided))
                  : "");
-  if (const std::string q = quirk_kills_line(*rep); !q.empty()) fmt::print(text, "{}\n", q);
+  if (const std::string q = quirk_kills_sentence(quirk_kills(*rep), killed, "the"); !q.empty())
+    fmt::print(text, "{}\n", q);
   if (auto w = a.out.write([&] { return ktap_of(*rep, a.min_score); },
                            [&] { return mutation_report_json(*rep, a.min_score).dump(1) + "\n"; });
       !w)

@@ -96,6 +96,11 @@ std::size_t CheckReport::uncompared_pairs() const {
       std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return !r.uncompared.empty(); }));
 }
 
+std::size_t CheckReport::no_own_driver_pairs() const {
+  return static_cast<std::size_t>(std::count_if(
+      rows.begin(), rows.end(), [](const CheckRow& r) { return r.compared() && !r.own_drivers_compared(); }));
+}
+
 std::size_t CheckReport::single_pairs() const {
   return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const CheckRow& r) { return r.runs.size() == 1; }));
 }

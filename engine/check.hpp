@@ -166,6 +166,10 @@ struct CheckReport {
   // Pairs that ran on two implementations or more: all_equivalent() is a
   // verdict only where this is not 0.
   [[nodiscard]] std::size_t compared_pairs() const;
+  // Of those, the pairs in which no two implementations' own drivers ran
+  // (a generic PHY, an ID none matches, a failed bus scan): every verdict
+  // line that says "equivalent" counts them.
+  [[nodiscard]] std::size_t no_own_driver_pairs() const;
   // Pairs ran, two implementations or more were selected, and no pair ran
   // on two of them: the comparison asked for was not made (exit_code() 2).
   [[nodiscard]] bool comparison_not_made() const;

@@ -414,10 +414,7 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
               : "");
   } else if (!failed && !diverged && !registration) {
     out += fmt::format("{}{}, all implementations equivalent{}", c.green, held, c.reset);
-    const auto no_own =
-        static_cast<std::size_t>(std::count_if(rep.rows.begin(), rep.rows.end(), [](const CheckRow& row) {
-          return row.compared() && !row.own_drivers_compared();
-        }));
+    const std::size_t no_own = rep.no_own_driver_pairs();
     if (no_own == compared)
       out += " (but in no compared pair did two implementations' own drivers run: see the notes)";
     else if (no_own)

@@ -537,19 +537,14 @@ void add_quirks(std::vector<std::string>& to, const std::vector<std::string>& fr
     if (std::find(to.begin(), to.end(), q) == to.end()) to.push_back(q);
 }
 
-void killed_or_undecided(MutantResult& res, std::string by, std::string kind = "",
-                         std::vector<std::string> quirks = {}) {
-  auto [status, said] = failure_verdict(std::move(by));
+void killed_or_undecided(MutantResult& res, Kill k) {
+  auto [status, said] = failure_verdict(std::move(k.by));
   res.status = status;
   res.by = std::move(said);
   if (status == MutantResult::Status::kKilled) {
-    res.kind = std::move(kind);
-    res.model_quirks = std::move(quirks);
+    res.kind = std::move(k.kind);
+    res.model_quirks = std::move(k.quirks);
   }
-}
-
-void killed_or_undecided(MutantResult& res, Kill k) {
-  killed_or_undecided(res, std::move(k.by), std::move(k.kind), std::move(k.quirks));
 }
 
 // What a failed run failed by, as one word: a stop (a crash, a hang, an
@@ -796,16 +791,14 @@ Kill kill_of_json(const nlohmann::json& j) {
         // function is what killed the mutant (failed_by()).
         const bool gap = stop_is_no_verdict(why);
         const auto steps_run = run.value("steps_run", std::size_t{0});
-        bool expectation = false;
-        for (const auto& e : run.value("expectations", nlohmann::json::array()))
+        const auto expectations = run.value("expectations", nlohmann::json::array());
+        for (const auto& e : expectations)
           if (!e.value("ok", true) && (why.empty() || (gap && e.value("step", steps_run) + 1 < steps_run))) {
             why = e.value("where", "") + ": " + e.value("message", "");
-            expectation = true;
             break;
           }
-        bool any_expectation = expectation;
-        for (const auto& e : run.value("expectations", nlohmann::json::array()))
-          any_expectation = any_expectation || !e.value("ok", true);
+        const bool any_expectation =
+            std::any_of(expectations.begin(), expectations.end(), [](const auto& e) { return !e.value("ok", true); });
         if (why.empty() && run.value("leaked_bytes", 0) > 0)
           why = fmt::format("teardown leaked {} bytes", run.value("leaked_bytes", 0));
         return {fmt::format("{}: {} fails ({})", where,
@@ -1114,7 +1107,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       // It builds, and the kernel side stops or fails loading its module:
       // no scenario could run, which no suite would miss (unless what
       // stopped it is refdrv's gap).
-      killed_or_undecided(res, env.error().message, "load");  // the stub's words may lie past any cut
+      killed_or_undecided(res, {env.error().message, "load", {}});  // the stub's words may lie past any cut
       res.by = short_text(res.by, 200);
     } else if (!env && env.error().origin == ErrorOrigin::kKernelBuild) {
       // Stillborn only when the compiler refused it (its diagnostic is in
@@ -1160,6 +1153,26 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
   return rep;
 }
 
+QuirkKills quirk_kills(const MutationReport& rep) {
+  QuirkKills q;
+  for (const auto& r : rep.results) {
+    if (r.status != MutantResult::Status::kKilled || r.model_quirks.empty()) continue;
+    ++q.kills;
+    for (const auto& name : r.model_quirks) ++q.by_quirk[name];
+  }
+  return q;
+}
+
+std::string quirk_kills_sentence(const QuirkKills& q, std::size_t killed, std::string_view whose) {
+  if (!q.kills) return {};
+  std::vector<std::string> parts;
+  for (const auto& [name, n] : q.by_quirk) parts.push_back(fmt::format("{} {}", name, n));
+  return fmt::format(
+      "{} of {} {} kills rest on runs in which a model's quirk acted ({}; an upper bound: the quirk acted in the run, "
+      "not necessarily in what killed the mutant): refdrv models says what each record leaves open",
+      q.kills, whose, killed, fmt::join(parts, ", "));
+}
+
 nlohmann::json mutation_report_json(const MutationReport& rep, double min_score) {
   nlohmann::json j;
   j["tool"] = "refdrv mutate";
@@ -1185,16 +1198,9 @@ nlohmann::json mutation_report_json(const MutationReport& rep, double min_score)
                                ? nlohmann::json({{"kind", r.kind}, {"model_quirks", r.model_quirks}})
                                : nlohmann::json(nullptr)}});
   j["mutants"] = ms;
-  // The kills that rest on runs in which a model's quirk acted, per quirk:
-  // how much of the score is refdrv's reading of the records.
-  nlohmann::json by_quirk = nlohmann::json::object();
-  std::size_t with_quirks = 0;
-  for (const auto& r : rep.results) {
-    if (r.status != MutantResult::Status::kKilled || r.model_quirks.empty()) continue;
-    ++with_quirks;
-    for (const auto& q : r.model_quirks) by_quirk[q] = by_quirk.value(q, 0) + 1;
-  }
-  j["kills_with_model_quirks"] = {{"kills", with_quirks}, {"by_quirk", by_quirk}};
+  // How much of the score is refdrv's reading of the records.
+  const QuirkKills qk = quirk_kills(rep);
+  j["kills_with_model_quirks"] = {{"kills", qk.kills}, {"by_quirk", qk.by_quirk}};
   j["counts"] = {{"killed", rep.count(MutantResult::Status::kKilled)},
                  {"survived", rep.count(MutantResult::Status::kSurvived)},
                  {"equivalent", rep.count(MutantResult::Status::kEquivalent)},

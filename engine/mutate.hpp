@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/environment.hpp"
@@ -136,6 +137,18 @@ struct MutationReport {
 Result<std::string> mutation_source(const Environment& env, Impl impl);
 
 Result<MutationReport> run_mutation(const MutateOptions& options);
+
+// The kills that rest on runs in which a model's quirk acted: how many, and
+// per quirk (a kill can count under several). One count for mutate's
+// terminal and JSON, and the sentence report shows it in too.
+struct QuirkKills {
+  std::size_t kills = 0;
+  std::map<std::string, std::size_t> by_quirk;
+};
+[[nodiscard]] QuirkKills quirk_kills(const MutationReport& rep);
+// "15 of the 39 kills rest on runs in which a model's quirk acted (...; an
+// upper bound ...): ..." (`whose`: "the" or "its"), or "" without any.
+[[nodiscard]] std::string quirk_kills_sentence(const QuirkKills& q, std::size_t killed, std::string_view whose);
 
 // Whether ninja's output names failed steps (its FAILED: lines) and each is
 // the one that builds `object` (a file name, "x.cpp.o"): a C++ mutant is

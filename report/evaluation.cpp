@@ -286,9 +286,7 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   j["equivalence_checked"] = rep.compared_pairs() > 0;
   // As check's line says it: pairs compared in which no two
   // implementations' own drivers ran (a generic PHY, a failed bus scan).
-  const auto no_own = static_cast<std::size_t>(std::count_if(rep.rows.begin(), rep.rows.end(), [](const CheckRow& row) {
-    return row.compared() && !row.own_drivers_compared();
-  }));
+  const std::size_t no_own = rep.no_own_driver_pairs();
   j["no_own_driver_pairs"] = no_own;
   j["has_no_own_driver_pairs"] = no_own > 0;
   // Pairs that ran on one implementation: "all equivalent" says nothing of them.
@@ -823,14 +821,11 @@ json mutation(Environment& env, const ReportOptions& opt, int check_exit, bool s
                                                          : "a difference from the implementations left out was "
                                                            "not looked for");
     if (quirk_kills) {
-      std::vector<std::string> parts;
+      QuirkKills from_worker{.kills = quirk_kills};
       const json by_quirk = qk.value("by_quirk", json::object());  // named: items() of a temporary dangles
       for (const auto& [q, n] : by_quirk.items())
-        if (n.is_number_unsigned()) parts.push_back(fmt::format("{} {}", q, n.get<std::size_t>()));
-      d["quirk_note"] = fmt::format(
-          "{} of its {} kills rest on runs in which a model's quirk acted ({}; an upper bound: the quirk acted in "
-          "the run, not necessarily in what killed the mutant): refdrv models says what each record leaves open",
-          quirk_kills, count("killed"), fmt::join(parts, ", "));
+        if (n.is_number_unsigned()) from_worker.by_quirk[q] = n.get<std::size_t>();
+      d["quirk_note"] = quirk_kills_sentence(from_worker, count("killed"), "its");
     }
     json survivors = json::array(), equivalent = json::array();
     // The worker's fields as it wrote them, null where one lacks a field
