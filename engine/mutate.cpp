@@ -38,15 +38,12 @@ namespace fs = std::filesystem;
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // A preprocessor line's directive ("if" of "#  if 0"), and the rest of it.
-std::pair<std::string_view, std::string_view> directive(std::string_view line) {
+std::pair<std::string_view, std::string> directive(std::string_view line) {
   std::size_t k = line.find('#') + 1;
   while (k < line.size() && (line[k] == ' ' || line[k] == '\t')) ++k;
   std::size_t e = k;
   while (e < line.size() && ident_char(line[e])) ++e;
-  std::string_view rest = line.substr(e);
-  while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
-  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.remove_suffix(1);
-  return {line.substr(k, e - k), rest};
+  return {line.substr(k, e - k), trimmed(line.substr(e))};
 }
 
 bool if_zero(std::string_view line) {
