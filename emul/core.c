@@ -131,6 +131,15 @@ static void op_unregister_foreign_module(void *cookie, const struct refdrv_forei
 
 static void op_abandon(struct refdrv_kinst *ki)
 {
+	/*
+	 * A stop inside instance_create() (in bus registration, a probe) comes
+	 * before the host learns the instance: the kernel side's own record of
+	 * what was running names it, so its devices still leave the bus and
+	 * class lists (their nodes live in the instance's heap, which the next
+	 * instance reuses).
+	 */
+	if (!ki)
+		ki = emul_current.ki;
 	emul_depth = 0;
 	emul_current.cookie = NULL;
 	emul_current.ki = NULL;

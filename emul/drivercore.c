@@ -497,6 +497,21 @@ void driver_unregister(struct device_driver *drv)
 
 /* ---- devices ---- */
 
+/*
+ * The bus and class lists outlive instances while their nodes live in an
+ * instance's heap: a node an ended instance left behind would be written
+ * through by the next instance that reuses the heap. What CONFIG_DEBUG_LIST
+ * checks before an insertion is checked here, so such a leftover stops the
+ * run as refdrv's fault instead of corrupting it quietly.
+ */
+static void emul_list_append(struct list_head *node, struct list_head *head, const char *what, const char *name)
+{
+	if (head->prev->next != head || head->next->prev != head)
+		emul_fatal("device_add(%s): refdrv's list of the devices %s is corrupt (a device of an ended instance "
+			   "is still on it)", name, what);
+	list_add_tail(node, head);
+}
+
 int device_add(struct device *dev)
 {
 	struct device_private *p;
@@ -536,14 +551,14 @@ int device_add(struct device *dev)
 
 		if (!b)
 			emul_fatal("device_add(%s) on a bus that is not registered", dev_name(dev));
-		list_add_tail(&p->bus_node, &b->devices);
+		emul_list_append(&p->bus_node, &b->devices, "on its bus", dev_name(dev));
 	}
 	if (dev->class) {
 		struct emul_class *c = emul_find_class(dev->class);
 
 		if (!c)
 			emul_fatal("device_add(%s) in a class that is not registered", dev_name(dev));
-		list_add_tail(&p->class_node, &c->devices);
+		emul_list_append(&p->class_node, &c->devices, "of its class", dev_name(dev));
 	}
 	if (dev->bus)
 		emul_device_attach(dev);

@@ -108,6 +108,8 @@ void do_trace_netlink_extack(const char *msg)
 
 void emul_context_abandon(void)
 {
+	/* A stop inside schedule_timeout() leaves the task sleeping. */
+	emul_task.__state = TASK_RUNNING;
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 	pcpu_hot.preempt_count = PREEMPT_ENABLED;
 #else
