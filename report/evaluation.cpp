@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -337,8 +338,15 @@ json rust_group(const std::string& label, const std::vector<const Source*>& file
   json totals = {{"code_lines", 0}, {"unsafe_blocks", 0}, {"unsafe_fns", 0}, {"unsafe_impls", 0},
                  {"unsafe_traits", 0}, {"unsafe_other", 0}, {"unsafe_total", 0}, {"blocks_calling_c", 0},
                  {"safety_comments", 0}};
+  // A file refdrv could not read (or a tree without it: reg.rs came in 6.11)
+  // is in no count, and said (a review, 2026-12-07: it was skipped
+  // silently, and a missing phy.rs read as an abstraction of 0 lines).
+  json unread = json::array();
   for (const Source* s : files) {
-    if (!s->present) continue;
+    if (!s->present) {
+      unread.push_back(s->path);
+      continue;
+    }
     json f = rust_file(*s);
     for (auto& [k, v] : totals.items()) v = v.get<std::size_t>() + f[k].get<std::size_t>();
     fl.push_back(f);
@@ -349,6 +357,7 @@ json rust_group(const std::string& label, const std::vector<const Source*>& file
   }
   totals["file_count"] = fl.size();
   j["files"] = fl;
+  j["unread"] = unread;
   j["totals"] = totals;
   std::vector<std::pair<std::size_t, std::string>> top;
   for (const auto& [ctx, n] : where) top.emplace_back(n, ctx);
@@ -613,6 +622,9 @@ json safe_code(const Sources& s, bool run_tool) {
         a["totals"]["unsafe_total"].get<std::size_t>(), a["totals"]["unsafe_blocks"].get<std::size_t>(),
         a["totals"]["blocks_calling_c"].get<std::size_t>(), a["totals"]["unsafe_fns"].get<std::size_t>(),
         a["totals"]["unsafe_impls"].get<std::size_t>(), a["totals"]["code_lines"].get<std::size_t>());
+    if (!a["unread"].empty())
+      text += fmt::format(" (not in the tree or not readable, so in no figure: {})",
+                          fmt::join(a["unread"].get<std::vector<std::string>>(), ", "));
     std::string where;
     std::size_t shown = 0;
     for (const auto& c2 : a["concentration"]) {
@@ -623,8 +635,9 @@ json safe_code(const Sources& s, bool run_tool) {
     if (!where.empty()) text += ": " + where;
     text += d["unsafe_total"].get<std::size_t>() == 0
                 ? ". Every unsafe operation the driver needs sits behind the abstraction; the driver's own source "
-                  "is safe code (the unsafe code the module macros, module_phy_driver! and module!, expand into "
-                  "its crate is the abstraction's, and counted in neither figure)."
+                  "is safe code (module_phy_driver! is a macro_rules! of phy.rs, so its unsafe code is counted once, "
+                  "in the abstraction's figure, however many drivers expand it; the code the module! procedural "
+                  "macro of rust/macros writes into the driver's crate is counted in neither figure)."
                 : ". The driver itself is not free of unsafe code.";
   } else {
     text += "This tree has no Rust reference driver.";
@@ -1146,7 +1159,8 @@ json history(const ReportOptions& opt, const kernel::LinuxTree& tree) {
   for (const auto& [label, re] : memory_safety_patterns()) pats += (pats.empty() ? "" : ", ") + label;
   j["method"] = fmt::format(
       "libgit2 walk of HEAD's non-merge commits touching each file (renames followed). A commit is a fix when it has "
-      "a Fixes: trailer or its subject says fix/fixes/fixed; a commit named by a Fixes: trailer introduced a bug; a "
+      "a Fixes: trailer or its subject says fix/fixes/fixed; a commit named by a Fixes: trailer of those commits "
+      "introduced a bug (a fix that touches none of the files is not walked, so what it names is not seen); a "
       "fix is a memory-safety fix when its subject, or a sanitizer or oops report line its message quotes (BUG:, "
       "KASAN:, UBSAN:, ...), mentions: {}; a fix of a memory leak is counted apart (leak fixes), since safe Rust does "
       "not rule leaks out. The method of the published null_blk/rnull "
@@ -1247,10 +1261,29 @@ json c_maintenance(const Sources& s) {
   for (const auto& e : c_phy_driver_table(s.c_driver.text))
     for (const auto& [f, v] : e.fields) called.insert(v);
   const json used = api_used(called, offered);
-  return json({{"implementation", "C"}, {"path", s.c_driver.path},
-                   {"code_lines", count_lines(s.c_driver.text, Lang::kC).code}, {"drivers", drivers},
-                   {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
-                   {"abstraction", "phylib's C API (include/linux/phy.h)"}, {"abstraction_lines", 0}});
+  return json({{"implementation", "C"},
+               {"path", s.c_driver.path},
+               {"code_lines", count_lines(s.c_driver.text, Lang::kC).code},
+               {"drivers", drivers},
+               {"callbacks", callbacks},
+               {"api_used", used},
+               {"api_count", used.size()},
+               // No layer stands between the C driver and phylib, and
+               // phylib itself is not counted: no figure, rather than a
+               // 0 beside measured ones (a review, 2026-12-07).
+               {"abstraction", "none: the driver calls phylib's C API (include/linux/phy.h) directly"},
+               {"abstraction_lines", nullptr},
+               {"abstraction_lines_text", "(none; phylib not counted)"}});
+}
+
+// An abstraction's line count as the table shows it: with the files it
+// could not read named, so a missing file is not a smaller abstraction.
+std::string abstraction_lines_text(std::size_t lines, const std::vector<const Source*>& files) {
+  std::vector<std::string> unread;
+  for (const Source* f : files)
+    if (!f->present) unread.push_back(f->path);
+  if (unread.empty()) return std::to_string(lines);
+  return fmt::format("{} (without {}: not in the tree or not readable)", lines, fmt::join(unread, ", "));
 }
 
 json rust_maintenance(const Sources& s) {
@@ -1263,18 +1296,27 @@ json rust_maintenance(const Sources& s) {
     drivers.push_back({{"driver", d.name}, {"callbacks", d.functions.size()}});
   }
   const json used = api_used(called_names(s.rust_driver.text, Lang::kRust), offered);
-  return json({{"implementation", "Rust"}, {"path", s.rust_driver.path},
-                   {"code_lines", count_lines(s.rust_driver.text, Lang::kRust).code}, {"drivers", drivers},
-                   {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
-                   {"abstraction", "rust/kernel/net/phy.rs + phy/reg.rs"},
-                   {"abstraction_lines", count_lines(s.tree_phy.text, Lang::kRust).code +
-                                             count_lines(s.tree_reg.text, Lang::kRust).code}});
+  return json({{"implementation", "Rust"},
+               {"path", s.rust_driver.path},
+               {"code_lines", count_lines(s.rust_driver.text, Lang::kRust).code},
+               {"drivers", drivers},
+               {"callbacks", callbacks},
+               {"api_used", used},
+               {"api_count", used.size()},
+               {"abstraction", "rust/kernel/net/phy.rs + phy/reg.rs"},
+               {"abstraction_lines",
+                count_lines(s.tree_phy.text, Lang::kRust).code + count_lines(s.tree_reg.text, Lang::kRust).code},
+               {"abstraction_lines_text", abstraction_lines_text(count_lines(s.tree_phy.text, Lang::kRust).code +
+                                                                     count_lines(s.tree_reg.text, Lang::kRust).code,
+                                                                 {&s.tree_phy, &s.tree_reg})}});
 }
 
 json cxx_maintenance(const Sources& s) {
   std::set<std::string> offered;
   std::size_t abstraction_lines = 0;
+  std::vector<const Source*> cxx_files;
   for (const auto& f : s.cxx_abstraction) {
+    cxx_files.push_back(&f);
     for (const auto& w : words(f.text, Lang::kCxx)) offered.insert(w);
     abstraction_lines += count_lines(f.text, Lang::kCxx).code;
   }
@@ -1289,11 +1331,17 @@ json cxx_maintenance(const Sources& s) {
   for (const auto& d : cxx_driver_structs(s.cxx_driver.text))
     for (const auto& f : d.functions) called.erase(f);  // its own callbacks' definitions
   const json used = api_used(called, offered);
-  return json({{"implementation", "C++"}, {"path", s.cxx_driver.path},
-                   {"code_lines", count_lines(s.cxx_driver.text, Lang::kCxx).code}, {"drivers", drivers},
-                   {"callbacks", callbacks}, {"api_used", used}, {"api_count", used.size()},
-                   {"abstraction", "cxx/include/refdrv/phy + cxx/abstractions (not firmware.cpp) + abi/refdrv_phy_callbacks.h"},
-                   {"abstraction_lines", abstraction_lines}});
+  return json(
+      {{"implementation", "C++"},
+       {"path", s.cxx_driver.path},
+       {"code_lines", count_lines(s.cxx_driver.text, Lang::kCxx).code},
+       {"drivers", drivers},
+       {"callbacks", callbacks},
+       {"api_used", used},
+       {"api_count", used.size()},
+       {"abstraction", "cxx/include/refdrv/phy + cxx/abstractions (not firmware.cpp) + abi/refdrv_phy_callbacks.h"},
+       {"abstraction_lines", abstraction_lines},
+       {"abstraction_lines_text", abstraction_lines_text(abstraction_lines, cxx_files)}});
 }
 
 json maintenance(const Sources& s, const json& hist) {
@@ -1392,6 +1440,34 @@ std::string unpaired_note(std::string_view what, const std::string& name, const 
                      name, path);
 }
 
+// What phylib does where a driver leaves callback `cb` unset, read in 6.1's
+// and 6.12's phylib (phy_device.c, phy.c, phy-core.c, include/linux/phy.h):
+// a generic routine for some, nothing at all for others (a review,
+// 2026-12-07: every unset callback was said to run "phylib's generic
+// routine", a missing soft_reset or link_change_notify too).
+std::string unset_callback_note(std::string_view cb) {
+  static const std::map<std::string_view, std::string_view> generic = {
+      {"read_status", "phylib calls genphy_read_status()"},
+      {"config_aneg",
+       "phylib calls genphy_config_aneg() (genphy_c45_config_aneg() on a Clause-45 PHY without Clause-22 registers)"},
+      {"aneg_done", "phylib calls genphy_aneg_done() (genphy_c45_aneg_done() on a Clause-45 PHY)"},
+      {"get_features",
+       "phylib reads the abilities itself: genphy_read_abilities() (genphy_c45_pma_read_abilities() on a Clause-45 "
+       "PHY), unless .features is set"},
+      {"read_mmd", "phylib's own MMD access (Clause-45 frames, or registers 13 and 14 on a Clause-22 PHY)"},
+      {"write_mmd", "phylib's own MMD access (Clause-45 frames, or registers 13 and 14 on a Clause-22 PHY)"},
+      {"match_phy_device", "phylib matches .phy_id under .phy_id_mask"},
+      {"set_loopback", "phylib calls genphy_loopback()"},
+      {"config_intr", "no interrupt: phylib polls the PHY"},
+      {"handle_interrupt", "no interrupt: phylib polls the PHY"},
+  };
+  static const std::set<std::string_view> nothing = {
+      "soft_reset", "config_init", "probe", "remove", "suspend", "resume", "link_change_notify", "get_rate_matching"};
+  if (const auto g = generic.find(cb); g != generic.end()) return std::string(g->second);
+  if (nothing.contains(cb)) return "phylib calls nothing in its place";
+  return "what phylib does without it: see phylib's source";
+}
+
 // One callback of one driver in the three implementations (`r`, `x`: its
 // Rust and C++ types, null where there is none).
 json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, const DriverType* x,
@@ -1423,7 +1499,7 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
   } else if (e.order.empty()) {  // a Rust or C++ driver whose name no C entry has
     c_note = unpaired_note("C phy_driver entry", e.name, s.c_driver.path);
   } else {
-    c_note = "not set: phylib's generic routine";
+    c_note = "not set: " + unset_callback_note(cb);
   }
   row["c"] = code_cell(c_code, Lang::kC, s.c_driver.path, c_note);
   // A file without a driver of this name is a failed pairing, said as one,
@@ -1431,11 +1507,11 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
   row["rust"] =
       code_cell(r ? find_rust_fn(s.rust_driver.text, r->type, cb) : std::nullopt, Lang::kRust, s.rust_driver.path,
                 !s.rust_driver.present ? "no Rust driver in this tree"
-                : r                    ? "not implemented: phylib's generic routine"
+                : r                    ? "not implemented: " + unset_callback_note(cb)
                                        : unpaired_note("Rust driver", e.name, s.rust_driver.path));
   row["cxx"] = code_cell(
       x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx, s.cxx_driver.path,
-      x ? "not implemented: phylib's generic routine" : unpaired_note("C++ driver", e.name, s.cxx_driver.path));
+      x ? "not implemented: " + unset_callback_note(cb) : unpaired_note("C++ driver", e.name, s.cxx_driver.path));
   row["exercised"] = exercised_cells(ex, e.name, cb, {s.c_driver.present, s.rust_driver.present && r, x != nullptr});
   // The page never says "not implemented" next to a callback the suite ran:
   // the source scanner missing it is said instead.
@@ -1731,7 +1807,13 @@ json driver_side_by_side(const Sources& s, const CDriverEntry& e, const DriverTy
               {"callbacks", rows},
               {"divergences", div},
               {"unpaired", false},
-              {"pairing_note", ""}};
+              {"pairing_note", ""},
+              {"has_unread_items", !e.unread_items.empty()},
+              {"unread_note", e.unread_items.empty()
+                                  ? ""
+                                  : fmt::format("The C entry also sets fields through {}, which the page does not "
+                                                "read: a callback set there is not shown.",
+                                                fmt::join(e.unread_items, ", "))}};
   std::vector<std::string> lacking;
   if (s.c_driver.present && e.order.empty()) lacking.push_back("C");
   if (s.rust_driver.present && !r) lacking.push_back("Rust");
@@ -1776,11 +1858,25 @@ std::optional<Snippet> c_module_registration(std::string_view src) {
 
 json side_by_side(const Sources& s, const CheckReport& rep) {
   json j;
-  j["method"] = "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the "
-                "same tokenizer: each driver's callbacks matched by driver name and callback, with the scenarios of "
-                "the suite that exercised each one per implementation, and any divergence on that driver's model; "
-                "the Asix drivers in all three, then the other groups' (the QT2025: Rust and C++, no C driver in "
-                "the tree).";
+  // Which implementations each group has, in this tree (a review,
+  // 2026-12-07: the text named Rust drivers a 6.1 tree does not have).
+  const auto which = [](bool c, bool rust, bool cxx) {
+    std::vector<std::string> v;
+    if (c) v.emplace_back("C");
+    if (rust) v.emplace_back("Rust");
+    if (cxx) v.emplace_back("C++");
+    return v.empty() ? std::string("none") : fmt::format("{}", fmt::join(v, ", "));
+  };
+  std::string others;
+  for (const auto& o : s.others)
+    others += fmt::format("{}{}: {}", others.empty() ? "" : "; ", o.title, which(false, o.rust.present, o.cxx.present));
+  j["method"] = fmt::format(
+      "Extracted from the sources at each run (the tree's C and Rust drivers, refdrv's C++ driver) by the same "
+      "tokenizer: each driver's callbacks matched by driver name and callback, with the scenarios of the suite that "
+      "exercised each one per implementation, and any divergence on that driver's model; the Asix drivers ({} in "
+      "this tree and refdrv){}.",
+      which(s.c_driver.present, s.rust_driver.present, s.cxx_driver.present),
+      others.empty() ? "" : ", then the other groups' (" + others + "; no C driver in the tree)");
   const Exercised ex = exercised(rep);
   const auto c_table = c_phy_driver_table(s.c_driver.text);
   const auto rust = s.rust_driver.present ? rust_driver_impls(s.rust_driver.text) : std::vector<DriverType>{};

@@ -48,7 +48,23 @@ std::string render(std::string_view name, const nlohmann::json& report, bool htm
   if (!text) return fmt::format("refdrv: the report template {} is missing from this build\n", name);
   mu::mustache tmpl{std::string(*text)};
   if (!tmpl.is_valid()) return fmt::format("refdrv: the report template {} is broken: {}\n", name, tmpl.error_message());
-  if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
+  // Markdown: a value is one table cell or one run of text, so a `|` in it
+  // (a failure reason, a path) must not end a cell and a line break in it
+  // (a build log's tail) must not end a table row (a review, 2026-12-07).
+  if (!html)
+    tmpl.set_custom_escape([](const std::string& s) {
+      std::string out;
+      out.reserve(s.size());
+      for (const char ch : s) {
+        if (ch == '|')
+          out += "\\|";
+        else if (ch == '\n')
+          out += ' ';
+        else
+          out += ch;
+      }
+      return out;
+    });
   return tmpl.render(to_data(report));
 }
 

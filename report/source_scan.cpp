@@ -490,29 +490,48 @@ std::optional<Snippet> find_function(std::string_view src, Lang lang, std::strin
   return std::nullopt;
 }
 
+namespace {
+// The first `fn name` with a body in significant tokens [lo, hi), at depth 0
+// of that range (and, `module_level`, of the file).
+std::optional<Snippet> find_rust_fn_in(std::string_view src, const std::vector<Token>& all, const Sig& s,
+                                       std::size_t lo, std::size_t hi, std::string_view name, bool module_level);
+}  // namespace
+
 std::optional<Snippet> find_rust_fn(std::string_view src, std::string_view type, std::string_view name) {
   const auto all = tokenize(src, Lang::kRust);
   const Sig s = significant_tokens(src, all);
-  std::size_t lo = 0, hi = s.toks.size();
-  if (!type.empty()) {
-    bool found = false;
-    for (std::size_t k = 0; k < s.toks.size() && !found; ++k) {
-      if (s.text[k] != "impl") continue;
-      std::size_t b = k;
-      while (b < s.toks.size() && s.text[b] != "{" && s.text[b] != ";") ++b;
-      if (b >= s.toks.size() || s.text[b] != "{" || impl_self_type(s, k, b) != type) continue;
-      lo = b + 1;
-      hi = matching(s, b);
-      found = true;
-    }
-    if (!found) return std::nullopt;
+  if (type.empty()) return find_rust_fn_in(src, all, s, 0, s.toks.size(), name, true);
+  // Every impl of the type, its trait impls (`impl Driver for T`, where the
+  // callbacks are) before its inherent ones (a review, 2026-12-07: only the
+  // first impl was searched, so an `impl T { helpers }` above the trait impl
+  // hid every callback).
+  std::vector<std::pair<std::size_t, std::size_t>> trait_impls, inherent;
+  for (std::size_t k = 0; k < s.toks.size(); ++k) {
+    if (s.text[k] != "impl") continue;
+    std::size_t b = k;
+    while (b < s.toks.size() && s.text[b] != "{" && s.text[b] != ";") ++b;
+    if (b >= s.toks.size() || s.text[b] != "{" || impl_self_type(s, k, b) != type) continue;
+    const bool for_trait =
+        std::find(s.text.begin() + static_cast<std::ptrdiff_t>(k), s.text.begin() + static_cast<std::ptrdiff_t>(b),
+                  "for") != s.text.begin() + static_cast<std::ptrdiff_t>(b);
+    (for_trait ? trait_impls : inherent).emplace_back(b + 1, matching(s, b));
   }
+  for (const auto* blocks : {&trait_impls, &inherent})
+    for (const auto& [lo, hi] : *blocks)
+      if (auto f = find_rust_fn_in(src, all, s, lo, hi, name, false)) return f;
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<Snippet> find_rust_fn_in(std::string_view src, const std::vector<Token>& all, const Sig& s,
+                                       std::size_t lo, std::size_t hi, std::string_view name, bool module_level) {
   int depth = 0;
   for (std::size_t k = lo; k < hi; ++k) {
     if (s.text[k] == "{") ++depth;
     if (s.text[k] == "}") --depth;
     if (depth != 0 || s.text[k] != "fn" || k + 1 >= hi || s.text[k + 1] != name) continue;
-    if (type.empty()) {
+    if (module_level) {
       // Module level: not inside any impl/trait (depth counted from the file start).
       int file_depth = 0;
       for (std::size_t j = 0; j < k; ++j) file_depth += s.text[j] == "{" ? 1 : s.text[j] == "}" ? -1 : 0;
@@ -551,6 +570,8 @@ std::optional<Snippet> find_rust_fn(std::string_view src, std::string_view type,
   return std::nullopt;
 }
 
+}  // namespace
+
 std::optional<Snippet> find_cxx_member(std::string_view src, std::string_view type, std::string_view name) {
   const auto all = tokenize(src, Lang::kCxx);
   const Sig s = significant_tokens(src, all);
@@ -574,6 +595,20 @@ std::optional<Snippet> find_cxx_member(std::string_view src, std::string_view ty
         --from;
       return snippet(src, all, s, from, matching(s, ob));
     }
+  }
+  // Defined outside its struct: `Result<> PhyX::suspend(Device& dev) { ... }`
+  // at file (or namespace) scope.
+  for (std::size_t k = 0; k + 4 < s.toks.size(); ++k) {
+    if (s.text[k] != type || s.text[k + 1] != ":" || s.text[k + 2] != ":" || s.text[k + 3] != name ||
+        s.text[k + 4] != "(")
+      continue;
+    const std::size_t close = matching(s, k + 4);
+    std::size_t ob = close + 1;
+    while (ob < s.toks.size() && s.toks[ob].kind == Tok::kIdent) ++ob;
+    if (ob >= s.toks.size() || s.text[ob] != "{") continue;
+    std::size_t from = k;
+    while (from > 0 && s.text[from - 1] != ";" && s.text[from - 1] != "}" && s.text[from - 1] != "{") --from;
+    return snippet(src, all, s, from, matching(s, ob));
   }
   return std::nullopt;
 }
@@ -784,8 +819,15 @@ CDriverEntry parse_driver_entry(const Sig& s, std::size_t open, std::size_t clos
         entry.order.push_back("." + std::string(s.text[part + 1]));
       } else {
         for (std::size_t v = part; v < p; ++v) value += std::string(s.text[v]);
-        entry.fields["match"] = value;
-        entry.order.push_back("match");
+        // PHY_ID_MATCH_EXACT/MODEL/VENDOR() set .phy_id and .phy_id_mask;
+        // any other macro may set anything (callbacks too): one "match" key
+        // held them all, each overwriting the last (a review, 2026-12-07).
+        if (s.text[part].starts_with("PHY_ID_MATCH_")) {
+          entry.fields["match"] = value;
+          entry.order.push_back("match");
+        } else {
+          entry.unread_items.push_back(value);
+        }
       }
     }
     part = p + 1;
@@ -902,19 +944,33 @@ std::vector<DriverType> cxx_driver_structs(std::string_view src) {
   const Sig s = significant_tokens(src, all);
   std::vector<DriverType> out;
   for (std::size_t k = 0; k + 2 < s.toks.size(); ++k) {
-    if (s.text[k] != "struct" || s.toks[k + 1].kind != Tok::kIdent || s.text[k + 2] != "{") continue;
+    if (s.text[k] != "struct" || s.toks[k + 1].kind != Tok::kIdent) continue;
+    const std::size_t open = s.text[k + 2] == "final" && k + 3 < s.toks.size() ? k + 3 : k + 2;
+    if (s.text[open] != "{") continue;
     DriverType d;
     d.type = std::string(s.text[k + 1]);
     d.line = s.toks[k].line;
-    const std::size_t end = matching(s, k + 2);
+    const std::size_t end = matching(s, open);
+    // What registers a callback is the driver's `callbacks` declaration
+    // (driver.hpp checks it against the members at compile time), not a
+    // member function's body: a static helper in the struct is no callback,
+    // and a callback defined outside it is one (a review, 2026-12-07).
+    std::optional<std::vector<std::string>> declared;
     int depth = 0;
-    for (std::size_t j = k + 3; j < end; ++j) {
+    for (std::size_t j = open + 1; j < end; ++j) {
       if (s.text[j] == "{") ++depth;
       if (s.text[j] == "}") --depth;
       if (depth != 0) continue;
       if (s.text[j] == "name" && j > 0 && s.text[j - 1] == "CStr")
         for (std::size_t v = j; v < end && s.text[v] != ";"; ++v)
           if (s.toks[v].kind == Tok::kString) d.name = unquote(s.text[v]);
+      if (s.text[j] == "callbacks" && s.text[j - 1] == "Callbacks" && j + 1 < end && s.text[j + 1] == "=") {
+        declared.emplace();
+        for (std::size_t v = j + 2; v + 3 < end && s.text[v] != ";"; ++v)
+          if (s.text[v] == "Callback" && s.text[v + 1] == ":" && s.text[v + 2] == ":" &&
+              s.toks[v + 3].kind == Tok::kIdent)
+            declared->emplace_back(s.text[v + 3]);
+      }
       if (s.toks[j].kind == Tok::kIdent && j + 1 < end && s.text[j + 1] == "(") {
         const std::size_t close = matching(s, j + 1);
         std::size_t ob = close + 1;
@@ -924,6 +980,14 @@ std::vector<DriverType> cxx_driver_structs(std::string_view src) {
           j = matching(s, ob);
         }
       }
+    }
+    if (declared) {
+      std::vector<std::string> callbacks;
+      for (const auto& f : d.functions)
+        if (std::find(declared->begin(), declared->end(), f) != declared->end()) callbacks.push_back(f);
+      for (const auto& f : *declared)
+        if (std::find(callbacks.begin(), callbacks.end(), f) == callbacks.end()) callbacks.push_back(f);
+      d.functions = std::move(callbacks);
     }
     if (!d.name.empty()) out.push_back(std::move(d));
     k = end;

@@ -115,6 +115,9 @@ struct CDriverEntry {
   std::string name;  // the .name string, unquoted
   std::map<std::string, std::string> fields;
   std::vector<std::string> order;  // the fields as written
+  // Items that are neither `.field = value` nor phylib's PHY_ID_MATCH_*()
+  // (a macro that may set callbacks): not read, so said.
+  std::vector<std::string> unread_items;
   int line = 0;
 };
 // Every phy_driver table of a file (and single `struct phy_driver NAME =

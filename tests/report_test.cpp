@@ -126,7 +126,7 @@ TEST(SideBySide, AFailedPairingIsSaidAndNothingIsLeftOff) {
       "static int one_reset(struct phy_device *phydev) { return 0; }\n"
       "DEFINE_STATUS(one_status)\n"
       "static struct phy_driver drv[] = { {\n\t.name = \"One\",\n\t.soft_reset = one_reset,\n"
-      "\t.read_status = one_status,\n\t.suspend = genphy_suspend,\n},\n"
+      "\t.read_status = one_status,\n\t.suspend = genphy_suspend,\n\tCOMMON_PM_OPS,\n},\n"
       "MACRO_DRIVER(2) };\nmodule_phy_driver(drv);\n";
   const std::string rust =
       "struct PhyA;\n#[vtable]\nimpl Driver for PhyA {\n"
@@ -170,6 +170,15 @@ TEST(SideBySide, AFailedPairingIsSaidAndNothingIsLeftOff) {
               HasSubstr("one_status(), as .read_status = one_status: not found by refdrv's source scanner"));
   EXPECT_EQ(j["unread_c_entries"], 1);
   EXPECT_TRUE(j["has_unread_c_entries"].get<bool>());
+  // A macro inside an entry may set callbacks the page does not read: said.
+  EXPECT_TRUE(d[0]["has_unread_items"].get<bool>());
+  EXPECT_THAT(d[0]["unread_note"].get<std::string>(), HasSubstr("sets fields through COMMON_PM_OPS"));
+  EXPECT_FALSE(d[1]["has_unread_items"].get<bool>());
+  // What phylib does where a driver leaves a callback unset: its generic
+  // routine where it has one, nothing where it has none (a review,
+  // 2026-12-07: a missing suspend read "phylib's generic routine").
+  EXPECT_EQ(one_cb(d[0], "read_status")["rust"]["note"], "not implemented: phylib calls genphy_read_status()");
+  EXPECT_EQ(one_cb(d[0], "suspend")["rust"]["note"], "not implemented: phylib calls nothing in its place");
 }
 
 TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
@@ -680,7 +689,16 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_EQ(r["safe_code"]["rust_driver"]["totals"]["unsafe_total"], 0);
   EXPECT_GT(r["safe_code"]["rust_abstraction_tree"]["totals"]["unsafe_blocks"].get<int>(), 20);
   EXPECT_THAT(r["safe_code"]["summary"].get<std::string>(),
-              HasSubstr("the driver's own source is safe code (the unsafe code the module macros"));
+              HasSubstr("the driver's own source is safe code (module_phy_driver! is a macro_rules! of phy.rs, so its "
+                        "unsafe code is counted once, in the abstraction's figure"));
+  EXPECT_TRUE(r["safe_code"]["rust_abstraction_tree"]["unread"].empty());
+  // phylib is not counted as C's abstraction: no figure, not a 0 beside the
+  // measured ones (a review, 2026-12-07).
+  const auto& impls = r["maintenance"]["implementations"];
+  ASSERT_EQ(impls.size(), 3u);
+  EXPECT_TRUE(impls[0]["abstraction_lines"].is_null());
+  EXPECT_EQ(impls[0]["abstraction_lines_text"], "(none; phylib not counted)");
+  EXPECT_EQ(impls[1]["abstraction_lines_text"], std::to_string(impls[1]["abstraction_lines"].get<std::size_t>()));
   EXPECT_FALSE(r["mutation"]["ran"].get<bool>());
   EXPECT_FALSE(r["mutation"]["all_reach_minimum"].get<bool>());
   ASSERT_EQ(r["mutation"]["drivers"].size(), 2u);
@@ -907,6 +925,14 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   EXPECT_THAT(report::report_failures(gap),
               ::testing::Contains("refdrv does not emulate a kernel function a run called: dump_stack() (section 1)"));
   EXPECT_THAT(report::render_markdown(gap), HasSubstr("**No verdict:** refdrv does not emulate a kernel function"));
+  // A value is one Markdown cell: a `|` or a line break in a tool's output
+  // does not break the table (a review, 2026-12-07).
+  nlohmann::json broken_tool = r;
+  broken_tool["mutation"]["any_ran"] = true;
+  broken_tool["mutation"]["drivers"] = nlohmann::json::array(
+      {{{"implementation", "C"}, {"ran", false}, {"note", "the build failed:\nld: error | see the log"}}});
+  const std::string broken_md = report::render_markdown(broken_tool);
+  EXPECT_THAT(broken_md, HasSubstr("| C | the build failed: ld: error \\| see the log | | | | | | |\n"));
   nlohmann::json no_expectations = r;
   no_expectations["equivalence"]["has_expectations"] = false;
   EXPECT_THAT(report::render_markdown(no_expectations), HasSubstr("no run had an expectation to check, "));

@@ -200,6 +200,40 @@ impl Driver for PhyA {
 }
 )";
 
+// The callbacks are in the type's trait impl, wherever its inherent impls
+// are: one above it with helpers (one of them named like a callback) hid them
+// all (a review, 2026-12-07).
+TEST(RustSources, CallbacksAreFoundInTheTraitImplBehindAnInherentOne) {
+  constexpr std::string_view kTwoImpls = R"(
+impl PhyB {
+    fn read_status(dev: &mut phy::Device) -> Result<u16> {
+        dev.genphy_read_status()
+    }
+    fn helper() {}
+}
+
+#[vtable]
+impl Driver for PhyB {
+    fn read_status(dev: &mut phy::Device) -> Result<u16> {
+        dev.genphy_update_link()?;
+        Ok(0)
+    }
+    fn soft_reset(dev: &mut phy::Device) -> Result {
+        dev.genphy_soft_reset()
+    }
+}
+)";
+  const auto soft = find_rust_fn(kTwoImpls, "PhyB", "soft_reset");
+  ASSERT_TRUE(soft);
+  EXPECT_THAT(soft->code, HasSubstr("genphy_soft_reset"));
+  const auto read = find_rust_fn(kTwoImpls, "PhyB", "read_status");
+  ASSERT_TRUE(read);
+  EXPECT_THAT(read->code, HasSubstr("genphy_update_link")) << "the callback, not the helper of the same name";
+  const auto helper = find_rust_fn(kTwoImpls, "PhyB", "helper");
+  ASSERT_TRUE(helper);  // an inherent impl's own function is still found
+  EXPECT_FALSE(find_rust_fn(kTwoImpls, "PhyB", "suspend"));
+}
+
 TEST(RustSources, ImplsFunctionsAndDrops) {
   const auto impls = rust_driver_impls(kRust);
   ASSERT_EQ(impls.size(), 1u);
@@ -273,6 +307,32 @@ TEST(CxxSources, StructsMembersAndDrops) {
   EXPECT_EQ(d[2].how, "(void)");  // an unbraced if's body (it was not counted)
   EXPECT_EQ(d[2].call, "init_hw");
   EXPECT_EQ(count_safety_comments("// SAFETY: x\n/* SAFETY: y */ // not SAFETY\n", Lang::kCxx), 2u);
+}
+
+// The callbacks are what the driver's `callbacks` declaration registers: a
+// static helper in the struct is none, and a callback defined outside the
+// struct is one, its code found there (a review, 2026-12-07: both were read
+// from the member bodies alone).
+TEST(CxxSources, TheCallbacksAreTheDeclaredOnes) {
+  constexpr std::string_view kDeclared = R"(
+struct PhyB final {
+  static constexpr CStr name = "Two";
+  static constexpr Callbacks callbacks = Callback::soft_reset | Callback::suspend;
+  static int helper(Device& dev) { return 0; }
+  static Result<> soft_reset(Device& dev) { return dev.genphy_soft_reset(); }
+  static Result<> suspend(Device& dev);
+};
+
+Result<> PhyB::suspend(Device& dev) { return dev.genphy_suspend(); }
+)";
+  const auto s = cxx_driver_structs(kDeclared);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].name, "Two");
+  EXPECT_THAT(s[0].functions, ElementsAre("soft_reset", "suspend"));
+  const auto out_of_line = find_cxx_member(kDeclared, "PhyB", "suspend");
+  ASSERT_TRUE(out_of_line);
+  EXPECT_EQ(out_of_line->code, "Result<> PhyB::suspend(Device& dev) { return dev.genphy_suspend(); }");
+  EXPECT_FALSE(find_cxx_member(kDeclared, "PhyB", "resume"));
 }
 
 TEST(Highlight, EscapesAndMarksKinds) {

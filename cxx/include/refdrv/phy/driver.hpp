@@ -3,8 +3,9 @@
 // optional callbacks it implements is found at compile time and checked
 // against the list the driver declares; each one must have exactly the
 // signature phylib's counterpart has. Absent callbacks stay NULL in the C
-// operations table, so phylib falls back to its generic routine, exactly as
-// for a C driver.
+// operations table, so phylib does what it does without them (its generic
+// routine where it has one, nothing where it has none), exactly as for a C
+// driver.
 #pragma once
 
 #include <concepts>
