@@ -112,6 +112,11 @@ constexpr std::array<StepName, 23> kSteps = {{
     {Step::Kind::kExpect, "expect", false},
 }};
 
+// Operations whose kernel function returns a value a scenario can check.
+bool returns_value(Step::Kind k) {
+  return k != Step::Kind::kStart && k != Step::Kind::kStop && k != Step::Kind::kDetach;
+}
+
 std::string step_names() {
   std::string out;
   for (const auto& s : kSteps) out += (out.empty() ? "" : ", ") + std::string(s.name);
@@ -1037,6 +1042,15 @@ class Parser {
     // Operations and wire events without parameters; operations may say
     // what they must return.
     if (has_arg) {
+      // phy_start(), phy_stop() and phy_disconnect() return nothing: a
+      // returns: there could only check refdrv's own -ENODEV before attach
+      // (a review, 2026-12-07: five scenarios checked that and called it the
+      // PHY never starting).
+      if (it->operation && !returns_value(st.kind))
+        return error(arg, fmt::format("{} takes no argument: it runs {}, which returns nothing to check", what,
+                                      st.kind == Step::Kind::kStart  ? "phy_start()"
+                                      : st.kind == Step::Kind::kStop ? "phy_stop()"
+                                                                     : "phy_disconnect()"));
       if (!it->operation || !arg.IsMap())
         return error(arg, fmt::format("{} takes no argument{}", what, it->operation ? " but {returns: ...}" : ""));
       if (auto r = check_keys(arg, {"returns"}, what); !r) return std::unexpected(r.error());

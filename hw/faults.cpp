@@ -92,8 +92,11 @@ FaultDecision FaultInjector::decide(int addr, unsigned reg, bool write) {
     // whether or not another rule takes the access: a rule's own triggers
     // do not depend on the rules listed before it, so a run with one more
     // rule (the sweep's, placed first) counts the scenario's rules exactly
-    // as the run without it. The first rule that hits decides the access.
-    if (hit && applies) fired_[i] = true;
+    // as the run without it. The first rule that hits decides the access,
+    // and only it fired: a rule whose hit another rule took injected
+    // nothing (a review, 2026-12-07: it counted as fired, and the note on
+    // rules that never fired missed it).
+    if (hit && applies && !d.fault) fired_[i] = true;
     if (!hit || !applies || d.fault) continue;
     d.fault = true;
     d.rule = &r;

@@ -423,16 +423,17 @@ std::vector<Leg> legs_of(const DriverRow& row) {
     m.plug(p, 0);
     const auto mode = m.link_mode(10 * 1000 * hw::kMs);
     if (!mode) continue;  // no common technology: nothing to link (no such partner today)
-    out.push_back({"partner " + p.name,
-                   scenario_head("partner " + p.name, row.name, row.phy_id, row.model, p.name, row.page_register) +
-                       fmt::format("  - attach: {{returns: 0}}\n"
-                                   "  - expect: {{bound: true, driver: {}}}\n"
-                                   "  - start: {{returns: 0}}\n"
-                                   "  - wait: 6s\n"
-                                   "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
-                                   "  - stop: {{returns: 0}}\n"
-                                   "  - detach: {{returns: 0}}\n",
-                                   quoted(row.name), hw::mode_speed(*mode), hw::mode_full_duplex(*mode) ? "full" : "half")});
+    out.push_back(
+        {"partner " + p.name,
+         scenario_head("partner " + p.name, row.name, row.phy_id, row.model, p.name, row.page_register) +
+             fmt::format("  - attach: {{returns: 0}}\n"
+                         "  - expect: {{bound: true, driver: {}}}\n"
+                         "  - start\n"
+                         "  - wait: 6s\n"
+                         "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
+                         "  - stop\n"
+                         "  - detach\n",
+                         quoted(row.name), hw::mode_speed(*mode), hw::mode_full_duplex(*mode) ? "full" : "half")});
   }
   // Forced modes, against a partner forced alike (22.2.4.1.3). Clause 45
   // forces the speed only (45.2.1.1.3), always at full duplex: phylib refuses
@@ -443,16 +444,16 @@ std::vector<Leg> legs_of(const DriverRow& row) {
        {std::tuple{"forced-100-full", 100, "full"}, std::tuple{"forced-10-half", 10, "half"}}) {
     if (c45_only && std::string_view(duplex) == "half") continue;
     out.push_back({fmt::format("forced {}-{}", speed, duplex),
-                   scenario_head(fmt::format("forced {}-{}", speed, duplex), row.name, row.phy_id, row.model,
-                                 partner, row.page_register) +
+                   scenario_head(fmt::format("forced {}-{}", speed, duplex), row.name, row.phy_id, row.model, partner,
+                                 row.page_register) +
                        fmt::format("  - attach: {{returns: 0}}\n"
                                    "  - expect: {{bound: true, driver: {}}}\n"
-                                   "  - start: {{returns: 0}}\n"
+                                   "  - start\n"
                                    "  - ethtool: {{autoneg: off, speed: {}, duplex: {}}}\n"
                                    "  - wait: 6s\n"
                                    "  - expect: {{link: up, carrier: on, speed: {}, duplex: {}}}\n"
-                                   "  - stop: {{returns: 0}}\n"
-                                   "  - detach: {{returns: 0}}\n",
+                                   "  - stop\n"
+                                   "  - detach\n",
                                    quoted(row.name), speed, duplex, speed, duplex)});
   }
   // Each leg checks the entry's own driver bound first: its reproducer,
@@ -461,13 +462,13 @@ std::vector<Leg> legs_of(const DriverRow& row) {
   out.push_back({"flap", scenario_head("flap", row.name, row.phy_id, row.model, "switch-10-100", row.page_register) +
                              "  - attach: {returns: 0}\n" +
                              fmt::format("  - expect: {{bound: true, driver: {}}}\n", quoted(row.name)) +
-                             "  - start: {returns: 0}\n"
+                             "  - start\n"
                              "  - wait: 5s\n"
                              "  - flap: 100ms\n"
                              "  - wait: 6s\n"
                              "  - expect: {link: up, carrier: on}\n"
-                             "  - stop: {returns: 0}\n"
-                             "  - detach: {returns: 0}\n"});
+                             "  - stop\n"
+                             "  - detach\n"});
   // An MDIO error at each access of attach, every one (the most, 457 of a
   // Broadcom entry on 6.12, are a few hundred milliseconds of runs): attach
   // may fail, nothing may crash, hang or leak.
@@ -553,27 +554,27 @@ std::string conformance_scenario_yaml(const std::string& driver, std::uint32_t p
                                       std::optional<unsigned> page_register) {
   return scenario_head("conformance", driver, phy_id, model, "switch-10-100", page_register) +
          fmt::format(
-      "  - attach: {{returns: 0}}\n"
-      "  - expect: {{bound: true, driver: {}}}\n"
-      "  - start: {{returns: 0}}\n"
-      "  - wait: 5s\n"
-      "  - expect: {{link: up, carrier: on}}\n"
-      "  - unplug\n"
-      "  - wait: 3s\n"
-      "  - expect: {{link: down, carrier: off}}\n"
-      "  - plug: switch-10-100\n"
-      "  - wait: 5s\n"
-      "  - expect: {{link: up, carrier: on}}\n"
-      "  - restart-aneg: {{returns: 0}}\n"
-      "  - wait: 5s\n"
-      "  - expect: {{link: up}}\n"
-      "  - stop: {{returns: 0}}\n"
-      "  - start: {{returns: 0}}\n"
-      "  - wait: 5s\n"
-      "  - expect: {{link: up}}\n"
-      "  - stop: {{returns: 0}}\n"
-      "  - detach: {{returns: 0}}\n",
-      quoted(driver));
+             "  - attach: {{returns: 0}}\n"
+             "  - expect: {{bound: true, driver: {}}}\n"
+             "  - start\n"
+             "  - wait: 5s\n"
+             "  - expect: {{link: up, carrier: on}}\n"
+             "  - unplug\n"
+             "  - wait: 3s\n"
+             "  - expect: {{link: down, carrier: off}}\n"
+             "  - plug: switch-10-100\n"
+             "  - wait: 5s\n"
+             "  - expect: {{link: up, carrier: on}}\n"
+             "  - restart-aneg: {{returns: 0}}\n"
+             "  - wait: 5s\n"
+             "  - expect: {{link: up}}\n"
+             "  - stop\n"
+             "  - start\n"
+             "  - wait: 5s\n"
+             "  - expect: {{link: up}}\n"
+             "  - stop\n"
+             "  - detach\n",
+             quoted(driver));
 }
 
 namespace {

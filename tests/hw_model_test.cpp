@@ -681,6 +681,21 @@ TEST(Faults, EveryRuleCountsEveryAccessAndTheFirstThatHitsDecides) {
   EXPECT_EQ(alone.decide(1, 1, false).error, -kETIMEDOUT);
 }
 
+// A rule whose hit another rule took injected nothing: it has not fired.
+TEST(Faults, ARuleWhoseHitAnotherRuleTookHasNotFired) {
+  FaultInjector f({}, 1);
+  f.add({.kind = FaultKind::kError, .trigger = FaultTrigger::kAccessIndex, .index = 1}, 1);
+  f.add({.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}, 2);
+  EXPECT_FALSE(f.decide(1, 1, false).fault);
+  EXPECT_EQ(f.decide(1, 1, false).error, -kEIO);  // both hit: the first decides
+  EXPECT_EQ(f.never_fired(), (std::vector<int>{2}));
+  FaultInjector alone({}, 1);
+  alone.add({.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}, 2);
+  (void)alone.decide(1, 1, false);
+  EXPECT_EQ(alone.decide(1, 1, false).error, -kETIMEDOUT);
+  EXPECT_TRUE(alone.never_fired().empty());
+}
+
 TEST(Faults, ByRegisterNthAccessAndKinds) {
   FaultInjector f({{.kind = FaultKind::kTimeout, .trigger = FaultTrigger::kRegister, .reg = 1, .nth = 1}}, 1);
   EXPECT_FALSE(f.decide(1, 1, false).fault);
