@@ -179,9 +179,20 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
   }
   const std::vector<bool> foreign = opt.bound_drivers_only ? foreign_events(ev) : std::vector<bool>(ev.size());
   std::vector<Entry> states;  // phylib's states, compared as their own sequence
+  // The events level holds where the MDIO accesses fell among the events:
+  // how many came before each event since the one before it. Two runs with
+  // the same accesses and the same events, an access made in another
+  // callback (or before a state change, a log line instead of after), differ
+  // there (a review, 2026-12-07: the two levels were compared apart, and
+  // with accesses that take no virtual time nothing told the order).
+  std::uint64_t mdio_since = 0;
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
     if (foreign[i]) continue;
+    if (level == Level::kEvents && kept(e, Level::kMdio)) {
+      ++mdio_since;
+      continue;
+    }
     if (opt.bound_drivers_only && level == Level::kEvents && e.kind == TraceKind::kState) {
       // Next to another driver's callback, a state seen at a sample point
       // only one run has is left out: the first sight of the state (no old
@@ -193,7 +204,13 @@ std::vector<Entry> project(const RunResult& r, Level level, const CompareOptions
       if (!at_foreign || !a_sample) states.push_back({fmt::format("state {}", e.name.view()), i});
       continue;
     }
-    if (kept(e, level)) out.push_back({key_of(e, modules), i});
+    if (!kept(e, level)) continue;
+    std::string key = key_of(e, modules);
+    if (level == Level::kEvents) {
+      if (mdio_since) key += fmt::format(" [after {} MDIO access{}]", mdio_since, mdio_since == 1 ? "" : "es");
+      mdio_since = 0;
+    }
+    out.push_back({std::move(key), i});
   }
   out.insert(out.end(), states.begin(), states.end());
   return out;
@@ -332,11 +349,19 @@ namespace {
 
 struct DigestHashers {
   Hasher mdio, events, outcome;
+  std::uint64_t mdio_since = 0;  // as project() counts them for the events level
 
   void add(const TraceEvent& e, const std::vector<std::string>& modules) {
-    if (kept(e, Level::kMdio)) hash_event(mdio, e, modules);
-    else if (kept(e, Level::kEvents)) hash_event(events, e, modules);
-    else if (e.kind == TraceKind::kStep) outcome.add(e.name);
+    if (kept(e, Level::kMdio)) {
+      hash_event(mdio, e, modules);
+      ++mdio_since;
+    } else if (kept(e, Level::kEvents)) {
+      events.add(mdio_since);
+      mdio_since = 0;
+      hash_event(events, e, modules);
+    } else if (e.kind == TraceKind::kStep) {
+      outcome.add(e.name);
+    }
   }
 };
 
@@ -349,6 +374,7 @@ DigestPrefix digest_prefix(const Trace& t) {
   for (const auto& e : t.events()) h.add(e, p.modules);
   p.events = t.size();
   p.state = {h.mdio.value(), h.events.value(), h.outcome.value()};
+  p.mdio_since_event = h.mdio_since;
   return p;
 }
 
@@ -364,6 +390,7 @@ std::array<std::uint64_t, 3> digests(const RunResult& r, const DigestPrefix* pre
     h.mdio = Hasher(prefix->state[0]);
     h.events = Hasher(prefix->state[1]);
     h.outcome = Hasher(prefix->state[2]);
+    h.mdio_since = prefix->mdio_since_event;
     first = prefix->events;
   }
   for (std::size_t i = first; i < ev.size(); ++i) h.add(ev[i], modules);

@@ -54,6 +54,7 @@ struct Divergence {
 struct DigestPrefix {
   std::size_t events = 0;
   std::array<std::uint64_t, 3> state{};
+  std::uint64_t mdio_since_event = 0;  // MDIO accesses after the last event the events level keeps
   std::vector<std::string> modules;
 };
 [[nodiscard]] DigestPrefix digest_prefix(const Trace& t);

@@ -1075,6 +1075,40 @@ TEST(Comparator, ReturnCodesOfCallbacksAndApiCallsAreCompared) {
   EXPECT_NE(digests(run(-5, -5))[1], digests(run(-22, -5))[1]);
 }
 
+// The same MDIO accesses and the same events, one access made in another
+// callback: a divergence at the event level, where each event holds how
+// many accesses came before it (a review, 2026-12-07: the levels were
+// compared apart, and accesses that take no virtual time had no order).
+TEST(Comparator, WhereTheMdioAccessesFellAmongTheEventsIsCompared) {
+  auto sc = parse_scenario("name: c\nmodels: [AX88772A]\nsteps:\n  - attach\n", "c.yaml");
+  ASSERT_TRUE(sc);
+  const auto enter = [](const char* cb) {
+    return TraceEvent{.kind = TraceKind::kCallbackEnter, .name = cb, .detail = "Asix"};
+  };
+  const auto exit = [](const char* cb) { return TraceEvent{.kind = TraceKind::kCallbackExit, .value = 0, .name = cb}; };
+  const auto wr = TraceEvent{.kind = TraceKind::kMdioWrite, .addr = 16, .reg = 0, .value = 0};
+  const auto step = TraceEvent{.kind = TraceKind::kStep, .value = 0, .name = "attach"};
+  // BMCR <- 0 inside soft_reset, or inside read_status before it.
+  RunResult in_reset =
+      synthetic({step, enter("read_status"), exit("read_status"), enter("soft_reset"), wr, exit("soft_reset")}, {});
+  RunResult in_status =
+      synthetic({step, enter("read_status"), wr, exit("read_status"), enter("soft_reset"), exit("soft_reset")}, {});
+  auto d = compare(*sc, in_reset, in_status);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->level, Level::kEvents);
+  EXPECT_THAT(d->b, HasSubstr("read_status() = 0 [after 1 MDIO access]"));
+  EXPECT_NE(digests(in_reset)[1], digests(in_status)[1]);
+  EXPECT_EQ(digests(in_reset)[0], digests(in_status)[0]);  // the accesses themselves are the same
+  EXPECT_FALSE(compare(*sc, in_reset, in_reset));
+  // A digest resumed from a prefix that ends between an access and the
+  // event after it is the whole trace's.
+  Trace start;
+  for (std::size_t i = 0; i < 5; ++i) start.add(in_reset.trace.events()[i]);
+  const DigestPrefix p = digest_prefix(start);
+  EXPECT_EQ(p.mdio_since_event, 1u);
+  EXPECT_EQ(digests(in_reset, &p), digests(in_reset));
+}
+
 // refdrv drivers' differential (CompareOptions::bound_drivers_only): in a
 // build with every driver, the C run calls other drivers' match_phy_device()
 // during the scan and phylib's state is sampled at those calls; left out,
