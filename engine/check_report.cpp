@@ -250,6 +250,26 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
         fmt::format("partner-restart-aneg with no partner on the cable at that step, so nothing "
                     "restarted: {}.",
                     fmt::join(restart_alone, ", ")));
+  // A scenario without an expect step (nor a returns:) beside others that
+  // have some: "all expectations hold" says nothing of it, which only the
+  // comparison and what every run is held to (the MAC's link against the
+  // model's, crashes, hangs, leaks) checked (a review, 2026-12-07).
+  std::set<std::string> unchecked;
+  bool any_checked = false;
+  for (const auto& row : rep.rows) {
+    const bool checks = std::any_of(row.scenario->steps.begin(), row.scenario->steps.end(), [](const Step& st) {
+      return st.kind == Step::Kind::kExpect || st.returns.has_value();
+    });
+    if (checks)
+      any_checked = true;
+    else
+      unchecked.insert(row.scenario->name);
+  }
+  if (any_checked && !unchecked.empty())
+    notes.push_back(fmt::format(
+        "{} scenario(s) have no expect step and no returns: ({}): their runs were compared and held to the model's "
+        "link, crashes, hangs and leaks, and \"all expectations hold\" says nothing more of them.",
+        unchecked.size(), fmt::join(unchecked, ", ")));
   // A fault rule whose trigger never fired in any run of a pair that ran
   // to its end: the runs passed without the fault it describes (a register
   // the driver does not access there, an nth or access index past the

@@ -247,6 +247,27 @@ TEST(Check, ASingleImplementationRunSaysEquivalenceWasNotChecked) {
   EXPECT_EQ(rep.exit_code(), 0) << "one implementation asked for: its expectations are the check";
 }
 
+// A scenario with no expect step and no returns: beside others that have
+// some is named: "all expectations hold" says nothing of it (a review,
+// 2026-12-07).
+TEST(Check, AScenarioWithNothingToCheckIsNamed) {
+  Environment& env = environment("6.12");
+  auto bare = parse_scenario(
+      "name: bare\nmodels: [AX88772A]\npartner: switch-10-100\nsteps:\n  - attach\n  - start\n  - wait: 3s\n",
+      "bare.yaml");
+  ASSERT_TRUE(bare) << bare.error().message;
+  std::vector<Scenario> scenarios = only(suite(), {"link-up-switch-10-100"});
+  scenarios.push_back(*bare);
+  CheckOptions o;
+  o.impls = {Impl::kC, Impl::kRust};
+  const CheckReport rep = run_check(env, scenarios, o);
+  const std::string text = format_terminal(rep, {});
+  EXPECT_THAT(text, HasSubstr("1 scenario(s) have no expect step and no returns: (bare)"));
+  EXPECT_EQ(rep.exit_code(), 0) << text;
+  const CheckReport alone = run_check(env, only(suite(), {"link-up-switch-10-100"}), o);
+  EXPECT_THAT(format_terminal(alone, {}), Not(HasSubstr("have no expect step")));
+}
+
 // Two implementations asked for, and no model of the scenarios has a
 // driver in both: the comparison asked for was not made, which is no pass
 // (a review, 2026-12-07: exit 0, the summary's words alone said so).
