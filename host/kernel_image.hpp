@@ -85,7 +85,9 @@ class KernelImage {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   [[nodiscard]] std::vector<ModuleInfo> modules() const;
   [[nodiscard]] bool has_impl(Impl impl, std::string_view kconfig) const;
-  // Since the image was loaded: how phylib called each driver callback.
+  // Since the image was loaded (a snapshot's restore puts these counts back
+  // with the rest of the kernel side's data): how phylib called each driver
+  // callback.
   [[nodiscard]] CallbackLocking callback_locking() const {
     CallbackLocking l;
     ops_->callback_locking(l.locked.data(), l.unlocked.data());
@@ -103,7 +105,8 @@ class KernelImage {
   void set_hooks_first(bool on) { hooks_first_ = on; }
   [[nodiscard]] bool hooks_first() const { return hooks_first_; }
   // Stores to a watched word the hooks saw since the image was loaded (0
-  // without them): the fuzz target's check that they are there.
+  // without them; a snapshot's restore puts the count back too): the fuzz
+  // target's check that they are there.
   [[nodiscard]] unsigned long store_hook_hits() const;
 
   // Registers a module built with the host (a C++ driver module).

@@ -64,6 +64,9 @@ struct DriverRow {
   // The same for Clause-45 registers outside what the model drives
   // (hw::c45_vendor_register): (MMD, register) pairs.
   std::vector<std::pair<unsigned, unsigned>> vendor_mmd_registers;
+  // phylib's supported modes had 1000BASE-T after some step (the entry's
+  // .features, or what its get_features() read).
+  bool gigabit_supported = false;
   // On a model without pages of its own (generic): the register the
   // driver's write_page() wrote first, which then selects the model's pages
   // (the scenarios' page-register) for every run of the entry.
@@ -88,11 +91,15 @@ struct DriverRow {
 // abilities, and its vendor registers, are that PHY's.
 [[nodiscard]] bool model_stands_in(const DriverRow& row);
 // What a pass has less behind it ("" for none, and for any other verdict):
-// it ran on a vendor family's model standing in for its PHY, or on a
-// generic model that stores the vendor registers it used without meaning.
+// it ran on a vendor family's model standing in for its PHY, on a generic
+// model that stores the vendor registers it used without meaning, or, where
+// phylib took the PHY for a gigabit one, on a generic model, which has no
+// 1000BASE-T registers.
 [[nodiscard]] std::string pass_caveat(const DriverRow& row);
-enum class PassCaveat : std::uint8_t { kNone, kStandInModel, kUncheckedVendorRegisters };
-[[nodiscard]] PassCaveat pass_caveat_of(const DriverRow& row);  // which of those, for counting
+enum class PassCaveat : std::uint8_t { kNone, kStandInModel, kUncheckedVendorRegisters, kGigabitOnGenericModel };
+// Which of those apply (a pass can have several; each is counted).
+[[nodiscard]] std::vector<PassCaveat> pass_caveats(const DriverRow& row);
+[[nodiscard]] bool has_caveat(const DriverRow& row, PassCaveat c);
 
 // An entry's main run: bound (the expectation of step 2, the entry's own
 // driver is bound, held), then the first failure: a kernel service refdrv

@@ -1631,16 +1631,21 @@ json drivers_section(const ReportOptions& opt) {
   const json caveats = full.value("passes_with_a_caveat", json::object());
   const auto stand_in = caveats.value("stand_in_model", std::size_t{0});
   const auto unchecked = caveats.value("unchecked_vendor_registers", std::size_t{0});
+  const auto gigabit = caveats.value("gigabit_on_generic_model", std::size_t{0});
   j["summary"] = fmt::format(
       "{} driver files, {} built, {} with an entry bound; {} entries in {} runs: {} pass{}, {} fail, {} n/a.",
       full["files"].get<std::size_t>(), full["files_built"].get<std::size_t>(), full["files_bound"].get<std::size_t>(),
       full["pass"].get<std::size_t>() + full["fail"].get<std::size_t>() + full["not_applicable"].get<std::size_t>(),
       full["runs"].get<std::size_t>(), full["pass"].get<std::size_t>(),
-      stand_in + unchecked == 0
+      stand_in + unchecked + gigabit == 0
           ? ""
           : fmt::format(" ({} of them on a vendor family's model standing in for their PHY, {} on a generic model that "
-                        "stores the vendor registers they used without meaning)",
-                        stand_in, unchecked),
+                        "stores the vendor registers they used without meaning{})",
+                        stand_in, unchecked,
+                        gigabit ? fmt::format(", {} of PHYs phylib took for gigabit ones on a generic model with no "
+                                              "1000BASE-T registers",
+                                              gigabit)
+                                : ""),
       full["fail"].get<std::size_t>(), full["not_applicable"].get<std::size_t>());
   if (unbuilt_entries)
     j["summary"] = j["summary"].get<std::string>() +

@@ -326,6 +326,21 @@ TEST(Drivers, AnotherEntryBoundFirstAndAFamilyModelStandingInAreSaid) {
   report::DriverRow generic;
   generic.model = "generic";
   EXPECT_FALSE(report::model_stands_in(generic)) << "a generic model is said in its own note";
+  // A pass of a PHY phylib took for a gigabit one, on a generic model with
+  // no 1000BASE-T registers, says so, beside its other caveats (a review,
+  // 2026-12-07: nothing marked it).
+  generic.conformance = report::Conformance::kPass;
+  EXPECT_TRUE(report::pass_caveats(generic).empty());
+  generic.gigabit_supported = true;
+  generic.vendor_registers = {0x1f};
+  EXPECT_THAT(report::pass_caveats(generic),
+              ElementsAre(report::PassCaveat::kUncheckedVendorRegisters, report::PassCaveat::kGigabitOnGenericModel));
+  EXPECT_THAT(report::pass_caveat(generic), ::testing::HasSubstr("; passed on the generic model, which has no "
+                                                                 "1000BASE-T registers, while phylib took the PHY for "
+                                                                 "a gigabit one"));
+  rtl8211f.conformance = report::Conformance::kPass;
+  rtl8211f.gigabit_supported = true;
+  EXPECT_FALSE(report::has_caveat(rtl8211f, report::PassCaveat::kGigabitOnGenericModel)) << "its own model";
 }
 
 using MakefileTree = ScratchTree;
