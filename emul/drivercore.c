@@ -500,15 +500,23 @@ void driver_unregister(struct device_driver *drv)
 /*
  * The bus and class lists outlive instances while their nodes live in an
  * instance's heap: a node an ended instance left behind would be written
- * through by the next instance that reuses the heap. What CONFIG_DEBUG_LIST
- * checks before an insertion is checked here, so such a leftover stops the
- * run as refdrv's fault instead of corrupting it quietly.
+ * through by the next instance that reuses the heap. Before an insertion
+ * the whole list is walked (it holds a few devices) and each link checked
+ * both ways, as CONFIG_DEBUG_LIST checks the two nodes an insertion
+ * touches, and the node must not be on it already: a leftover anywhere on
+ * it stops the run as refdrv's fault instead of corrupting it quietly.
  */
 static void emul_list_append(struct list_head *node, struct list_head *head, const char *what, const char *name)
 {
-	if (head->prev->next != head || head->next->prev != head)
-		emul_fatal("device_add(%s): refdrv's list of the devices %s is corrupt (a device of an ended instance "
-			   "is still on it)", name, what);
+	struct list_head *p = head;
+	unsigned int n = 0;
+
+	do {
+		if (!p->next || p->next->prev != p || p->next == node || ++n > 4096)
+			emul_fatal("device_add(%s): refdrv's list of the devices %s is corrupt (a device of an ended "
+				   "instance is still on it, or this one twice)", name, what);
+		p = p->next;
+	} while (p != head);
 	list_add_tail(node, head);
 }
 

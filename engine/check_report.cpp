@@ -267,9 +267,9 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
   }
   if (any_checked && !unchecked.empty())
     notes.push_back(fmt::format(
-        "{} scenario(s) have no expect step and no returns: ({}): their runs were compared and held to the model's "
-        "link, crashes, hangs and leaks, and \"all expectations hold\" says nothing more of them.",
-        unchecked.size(), fmt::join(unchecked, ", ")));
+        "{} scenario(s) have no expect step and no returns: ({}): their runs were {}held to the model's link, "
+        "crashes, hangs and leaks, and \"all expectations hold\" says nothing more of them.",
+        unchecked.size(), fmt::join(unchecked, ", "), compared ? "compared where two implementations ran, and " : ""));
   // A fault rule whose trigger never fired in any run of a pair that ran
   // to its end: the runs passed without the fault it describes (a register
   // the driver does not access there, an nth or access index past the

@@ -83,7 +83,7 @@ std::optional<std::uint32_t> utf8_code_point(std::string_view s, std::size_t& i)
 struct StepName {
   Step::Kind kind;
   const char* name;
-  bool operation;  // runs kernel-side code and has a return value
+  bool operation;  // runs kernel-side code (and, but for start, stop and detach, has a return value)
 };
 
 constexpr std::array<StepName, 23> kSteps = {{

@@ -121,7 +121,7 @@ std::vector<PassCaveat> pass_caveats(const DriverRow& row) {
   // status, registers 9 and 10 read 0; no 1000BASE-T advertisement in
   // Clause 45): a gigabit driver's pass there covers 10 and 100 Mb/s (a
   // review, 2026-12-07).
-  if (hw::is_generic_model(row.model) && row.gigabit_supported) out.push_back(PassCaveat::kGigabitOnGenericModel);
+  if (hw::is_generic_model(row.model) && row.gigabit) out.push_back(PassCaveat::kGigabitOnGenericModel);
   return out;
 }
 
@@ -148,8 +148,9 @@ std::string pass_caveat(const DriverRow& row) {
         break;
       case PassCaveat::kGigabitOnGenericModel:
         parts.push_back(fmt::format(
-            "passed on the {} model, which has no 1000BASE-T registers, while phylib took the PHY for a gigabit "
-            "one: what the driver does at 1000 Mb/s (CTRL1000, STAT1000, master-slave) was not run",
+            "passed on the {} model, which has no 1000BASE-T registers, while the PHY was taken for a gigabit one "
+            "(1000BASE-T in phylib's supported modes, or CTRL1000, STAT1000 or ESTATUS accessed): what the driver "
+            "does at 1000 Mb/s was not run",
             row.model));
         break;
       case PassCaveat::kNone:
@@ -231,9 +232,11 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
   std::set<int> vendor;
   std::set<std::pair<unsigned, unsigned>> vendor_mmd;
   long probe_error = 0;
+  bool gigabit_registers = false;
   for (const auto& e : r.trace.events()) {
     if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) {
       const auto reg = static_cast<unsigned>(e.reg);
+      if (reg == 9 || reg == 10 || reg == 15) gigabit_registers = true;
       if (hw::c45::is_c45(reg)) {
         if (hw::c45_vendor_register(hw::c45::devad_of(reg), hw::c45::reg_of(reg)))
           vendor_mmd.emplace(hw::c45::devad_of(reg), hw::c45::reg_of(reg));
@@ -246,9 +249,10 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
   }
   row.vendor_registers.assign(vendor.begin(), vendor.end());
   row.vendor_mmd_registers.assign(vendor_mmd.begin(), vendor_mmd.end());
-  row.gigabit_supported = std::any_of(r.mac_after_step.begin(), r.mac_after_step.end(), [](const MacView& v) {
-    return (v.supported & (REFDRV_ADV_1000HALF | REFDRV_ADV_1000FULL)) != 0;
-  });
+  row.gigabit =
+      gigabit_registers || std::any_of(r.mac_after_step.begin(), r.mac_after_step.end(), [](const MacView& v) {
+        return (v.supported & (REFDRV_ADV_1000HALF | REFDRV_ADV_1000FULL)) != 0;
+      });
   note_trouble(r, row);
   const ExpectationResult* first_failed = nullptr;
   for (const auto& e : r.expectations) {
@@ -285,7 +289,7 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
       row.stopped = row.leaked = false;  // the other driver's run, not this entry's
       row.vendor_registers.clear();
       row.vendor_mmd_registers.clear();
-      row.gigabit_supported = false;
+      row.gigabit = false;
       return;
     }
     if (first_failed && first_failed->step <= 1)
@@ -1119,8 +1123,9 @@ std::string format_drivers(const DriversReport& r) {
     if (has_caveat(row, PassCaveat::kGigabitOnGenericModel)) gigabit.push_back(row.name);
   if (!gigabit.empty())
     out += fmt::format(
-        "Note: {} of the passes are of PHYs phylib took for gigabit ones, on a generic model with no "
-        "1000BASE-T registers ({}{}): what their drivers do at 1000 Mb/s was not run.\n",
+        "Note: {} of the passes are of PHYs taken for gigabit ones (1000BASE-T in phylib's supported modes, or "
+        "CTRL1000, STAT1000 or ESTATUS accessed), on a generic model with no 1000BASE-T registers ({}{}): what their "
+        "drivers do at 1000 Mb/s was not run.\n",
         gigabit.size(), fmt::join(gigabit.begin(), gigabit.begin() + std::min<std::size_t>(gigabit.size(), 6), ", "),
         gigabit.size() > 6 ? ", ..." : "");
   if (!r.states_sampled.empty())

@@ -64,9 +64,11 @@ struct DriverRow {
   // The same for Clause-45 registers outside what the model drives
   // (hw::c45_vendor_register): (MMD, register) pairs.
   std::vector<std::pair<unsigned, unsigned>> vendor_mmd_registers;
-  // phylib's supported modes had 1000BASE-T after some step (the entry's
-  // .features, or what its get_features() read).
-  bool gigabit_supported = false;
+  // Taken for a gigabit PHY: phylib's supported modes had 1000BASE-T after
+  // some step (the entry's .features, or what its get_features() read), or
+  // the run accessed CTRL1000, STAT1000 or ESTATUS (registers 9, 10, 15),
+  // which phylib's generic code reads only for a PHY it takes for one.
+  bool gigabit = false;
   // On a model without pages of its own (generic): the register the
   // driver's write_page() wrote first, which then selects the model's pages
   // (the scenarios' page-register) for every run of the entry.

@@ -1511,7 +1511,14 @@ json callback_row(const Sources& s, const CDriverEntry& e, const DriverType* r, 
                                        : unpaired_note("Rust driver", e.name, s.rust_driver.path));
   row["cxx"] = code_cell(
       x ? find_cxx_member(s.cxx_driver.text, x->type, cb) : std::nullopt, Lang::kCxx, s.cxx_driver.path,
-      x ? "not implemented: " + unset_callback_note(cb) : unpaired_note("C++ driver", e.name, s.cxx_driver.path));
+      !x ? unpaired_note("C++ driver", e.name, s.cxx_driver.path)
+      // Declared in its callbacks (driver.hpp holds every declared one to a
+      // member at compile time), its code not found: not "not implemented".
+      : std::find(x->functions.begin(), x->functions.end(), cb) != x->functions.end()
+          ? fmt::format("declared in {}'s callbacks; its code was not found by refdrv's source scanner: see the "
+                        "source",
+                        x->type)
+          : "not implemented: " + unset_callback_note(cb));
   row["exercised"] = exercised_cells(ex, e.name, cb, {s.c_driver.present, s.rust_driver.present && r, x != nullptr});
   // The page never says "not implemented" next to a callback the suite ran:
   // the source scanner missing it is said instead.

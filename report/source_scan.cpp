@@ -607,7 +607,9 @@ std::optional<Snippet> find_cxx_member(std::string_view src, std::string_view ty
     while (ob < s.toks.size() && s.toks[ob].kind == Tok::kIdent) ++ob;
     if (ob >= s.toks.size() || s.text[ob] != "{") continue;
     std::size_t from = k;
-    while (from > 0 && s.text[from - 1] != ";" && s.text[from - 1] != "}" && s.text[from - 1] != "{") --from;
+    while (from > 0 && s.text[from - 1] != ";" && s.text[from - 1] != "}" && s.text[from - 1] != "{" &&
+           s.toks[from - 1].kind != Tok::kPreproc)
+      --from;
     return snippet(src, all, s, from, matching(s, ob));
   }
   return std::nullopt;

@@ -331,15 +331,15 @@ TEST(Drivers, AnotherEntryBoundFirstAndAFamilyModelStandingInAreSaid) {
   // 2026-12-07: nothing marked it).
   generic.conformance = report::Conformance::kPass;
   EXPECT_TRUE(report::pass_caveats(generic).empty());
-  generic.gigabit_supported = true;
+  generic.gigabit = true;
   generic.vendor_registers = {0x1f};
   EXPECT_THAT(report::pass_caveats(generic),
               ElementsAre(report::PassCaveat::kUncheckedVendorRegisters, report::PassCaveat::kGigabitOnGenericModel));
-  EXPECT_THAT(report::pass_caveat(generic), ::testing::HasSubstr("; passed on the generic model, which has no "
-                                                                 "1000BASE-T registers, while phylib took the PHY for "
-                                                                 "a gigabit one"));
+  EXPECT_THAT(report::pass_caveat(generic),
+              ::testing::HasSubstr("; passed on the generic model, which has no 1000BASE-T registers, while the PHY "
+                                   "was taken for a gigabit one"));
   rtl8211f.conformance = report::Conformance::kPass;
-  rtl8211f.gigabit_supported = true;
+  rtl8211f.gigabit = true;
   EXPECT_FALSE(report::has_caveat(rtl8211f, report::PassCaveat::kGigabitOnGenericModel)) << "its own model";
 }
 

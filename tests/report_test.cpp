@@ -181,6 +181,29 @@ TEST(SideBySide, AFailedPairingIsSaidAndNothingIsLeftOff) {
   EXPECT_EQ(one_cb(d[0], "suspend")["rust"]["note"], "not implemented: phylib calls nothing in its place");
 }
 
+// A C++ callback the driver declares whose code the scanner did not find is
+// said so, never "not implemented": the build holds every declared one to a
+// member (a review, 2026-12-07).
+TEST(SideBySide, ADeclaredCxxCallbackWhoseCodeWasNotFoundIsNotCalledMissing) {
+  const std::string c =
+      "static int one_reset(struct phy_device *phydev) { return 0; }\n"
+      "static struct phy_driver drv[] = { {\n\t.name = \"One\",\n\t.soft_reset = one_reset,\n"
+      "\t.suspend = genphy_suspend,\n} };\n";
+  const std::string cxx =
+      "struct PhyA {\n  static constexpr CStr name = \"One\";\n"
+      "  static constexpr Callbacks callbacks = Callback::soft_reset | Callback::suspend;\n"
+      "  static Result<> soft_reset(Device& dev) { return {}; }\n  SUSPEND_LIKE_GENPHY\n};\n";
+  const auto j = report::side_by_side_of(c, "", cxx, CheckReport{});
+  ASSERT_EQ(j["drivers"].size(), 1u) << j.dump(1);
+  for (const auto& row : j["drivers"][0]["callbacks"]) {
+    if (row["callback"] != "suspend") continue;
+    EXPECT_EQ(row["cxx"]["note"],
+              "declared in PhyA's callbacks; its code was not found by refdrv's source scanner: see the source");
+    return;
+  }
+  ADD_FAILURE() << "no suspend row: " << j.dump(1);
+}
+
 TEST(History, CountsOnASyntheticRepositoryMatchWhatTheTestBuilt) {
   SyntheticRepo repo;
   const std::string c1 = "int a;\nint b;\n";
@@ -930,9 +953,19 @@ TEST(Report, OnLinux612EverySectionHasItsFiguresAndTheJsonValidates) {
   nlohmann::json broken_tool = r;
   broken_tool["mutation"]["any_ran"] = true;
   broken_tool["mutation"]["drivers"] = nlohmann::json::array(
-      {{{"implementation", "C"}, {"ran", false}, {"note", "the build failed:\nld: error | see the log"}}});
+      {{{"implementation", "C"}, {"ran", false}, {"note", "the build failed:\nld: error | see the log"}},
+       {{"implementation", "Rust"},
+        {"ran", false},
+        {"note", "-"},
+        {"survivors", nlohmann::json::array({{{"implementation", "Rust"},
+                                              {"line", 5},
+                                              {"function", "f"},
+                                              {"before", "a || b"},
+                                              {"after", "a && b"}}})}}});
   const std::string broken_md = report::render_markdown(broken_tool);
   EXPECT_THAT(broken_md, HasSubstr("| C | the build failed: ld: error \\| see the log | | | | | | |\n"));
+  // In a code span a backslash is shown, not an escape: the code as it is.
+  EXPECT_THAT(broken_md, HasSubstr("- Rust survivor, line 5 (f): `a || b` → `a && b`"));
   nlohmann::json no_expectations = r;
   no_expectations["equivalence"]["has_expectations"] = false;
   EXPECT_THAT(report::render_markdown(no_expectations), HasSubstr("no run had an expectation to check, "));
