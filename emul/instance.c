@@ -735,12 +735,38 @@ static int emul_do_op(struct refdrv_kinst *ki, int op, long a, long b, long c, l
 	return ret;
 }
 
+/*
+ * Operations a MAC driver makes only on the PHY it attached: with none
+ * attached the call is not made (the kernel function would dereference
+ * NULL), and the trace says so rather than showing the call return
+ * -ENODEV. The MII ioctl and ethtool paths go through the net device, whose
+ * helpers answer -ENODEV themselves when it has no PHY (phy_do_ioctl(),
+ * phy_ethtool_set_link_ksettings()), so they are traced as calls.
+ */
+static bool emul_op_needs_attached_phy(int op)
+{
+	switch (op) {
+	case REFDRV_OP_DETACH: case REFDRV_OP_START: case REFDRV_OP_STOP: case REFDRV_OP_SUSPEND:
+	case REFDRV_OP_RESUME: case REFDRV_OP_INIT_HW: case REFDRV_OP_START_ANEG: case REFDRV_OP_RESTART_ANEG:
+	case REFDRV_OP_GENPHY_SOFT_RESET: case REFDRV_OP_POLL:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int emul_instance_op(struct refdrv_kinst *ki, int op, long a, long b, long c, long d)
 {
 	const char *name = emul_op_name(op);
 	int ret;
 
 	emul_enter(ki->cookie, ki);
+	if (!ki->phydev && emul_op_needs_attached_phy(op)) {
+		emul_trace(REFDRV_TR_API_ENTER, -1, name, "not called: no PHY device is attached", 0);
+		emul_trace(REFDRV_TR_API_EXIT, -1, name, "not called: no PHY device is attached", -ENODEV);
+		emul_leave();
+		return -ENODEV;
+	}
 	emul_trace(REFDRV_TR_API_ENTER, ki->phydev ? ki->phydev->mdio.addr : -1, name, NULL, 0);
 	ret = emul_do_op(ki, op, a, b, c, d);
 	emul_observe_state(ki->phydev);

@@ -268,6 +268,24 @@ TEST(Check, AScenarioWithNothingToCheckIsNamed) {
   EXPECT_THAT(format_terminal(alone, {}), Not(HasSubstr("have no expect step")));
 }
 
+// A MAC driver starts, stops or suspends only the PHY it attached: before
+// an attach refdrv makes no such call, and the trace says so instead of
+// showing phy_start(), which returns nothing, return -ENODEV (a review,
+// 2026-12-07).
+TEST(Check, AnOperationWithNoPhyAttachedIsNotCalled) {
+  Environment& env = environment("6.12");
+  auto sc = parse_scenario(
+      "name: before-attach\nmodels: [AX88772A]\npartner: switch-10-100\nsteps:\n  - start\n  - mii-read: {register: "
+      "BMSR}\n",
+      "before-attach.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  const RunResult r = run_scenario(env, *sc, "AX88772A", Impl::kC, {});
+  const std::string trace = r.trace.format({});
+  EXPECT_THAT(trace, HasSubstr("api    phy_start(not called: no PHY device is attached) = -ENODEV"));
+  // The MII ioctl goes through the net device, whose helper answers itself.
+  EXPECT_THAT(trace, HasSubstr("api    phy_mii_ioctl(SIOCGMIIREG) = -ENODEV"));
+}
+
 // Two implementations asked for, and no model of the scenarios has a
 // driver in both: the comparison asked for was not made, which is no pass
 // (a review, 2026-12-07: exit 0, the summary's words alone said so).
