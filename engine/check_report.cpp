@@ -250,6 +250,25 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
         fmt::format("partner-restart-aneg with no partner on the cable at that step, so nothing "
                     "restarted: {}.",
                     fmt::join(restart_alone, ", ")));
+  // An operation a MAC driver makes only on the PHY it attached, run with
+  // none attached (before the attach, after a failed one or a detach): not
+  // called, so it checked nothing of the drivers (emul/instance.c traces it
+  // "not called").
+  std::set<std::string> not_called;
+  for (const auto& row : rep.rows)
+    for (const auto& r : row.runs) {
+      std::optional<std::size_t> step;
+      for (const auto& e : r.trace.events()) {
+        if (e.kind == TraceKind::kStep) step = static_cast<std::size_t>(e.value);
+        if (e.kind == TraceKind::kApiEnter && e.detail.view().starts_with("not called") && step &&
+            *step < row.scenario->steps.size())
+          not_called.insert(
+              fmt::format("{} ({}: {})", row.scenario->name, row.scenario->steps[*step].where.str(), e.name.view()));
+      }
+    }
+  if (!not_called.empty())
+    notes.push_back(
+        fmt::format("operation(s) run with no PHY device attached, so not called: {}.", fmt::join(not_called, ", ")));
   // A scenario without an expect step (nor a returns:) beside others that
   // have some: "all expectations hold" says nothing of it, which only the
   // comparison and what every run is held to (the MAC's link against the

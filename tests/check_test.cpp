@@ -284,6 +284,12 @@ TEST(Check, AnOperationWithNoPhyAttachedIsNotCalled) {
   EXPECT_THAT(trace, HasSubstr("api    phy_start(not called: no PHY device is attached) = -ENODEV"));
   // The MII ioctl goes through the net device, whose helper answers itself.
   EXPECT_THAT(trace, HasSubstr("api    phy_mii_ioctl(SIOCGMIIREG) = -ENODEV"));
+  // check names it.
+  CheckOptions o;
+  o.impls = {Impl::kC, Impl::kRust};
+  const std::string text = format_terminal(run_check(env, {*sc}, o), {});
+  EXPECT_THAT(text, HasSubstr("operation(s) run with no PHY device attached, so not called: before-attach "
+                              "(before-attach.yaml:5:5: phy_start)."));
 }
 
 // Two implementations asked for, and no model of the scenarios has a
