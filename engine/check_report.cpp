@@ -269,6 +269,20 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
   if (!not_called.empty())
     notes.push_back(
         fmt::format("operation(s) run with no PHY device attached, so not called: {}.", fmt::join(not_called, ", ")));
+  // firmware-loaded: on a model that takes no firmware: false always holds
+  // and true never does, whatever the driver did (a review, 2026-12-07).
+  std::set<std::string> no_firmware;
+  for (const auto& row : rep.rows) {
+    if (hw::model_takes_firmware(row.model)) continue;
+    for (const auto& st : row.scenario->steps)
+      if (st.kind == Step::Kind::kExpect && st.expect.firmware_loaded)
+        no_firmware.insert(fmt::format("{} on {} ({})", row.scenario->name, row.model, st.where.str()));
+  }
+  if (!no_firmware.empty())
+    notes.push_back(
+        fmt::format("firmware-loaded: on a model that takes no firmware, where false always holds and "
+                    "true never does: {}.",
+                    fmt::join(no_firmware, ", ")));
   // A scenario without an expect step (nor a returns:) beside others that
   // have some: "all expectations hold" says nothing of it, which only the
   // comparison and what every run is held to (the MAC's link against the

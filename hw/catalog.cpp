@@ -396,6 +396,11 @@ Medium model_medium(std::string_view model) {
                                                                                                  : Medium::kTwistedPair;
 }
 
+bool model_takes_firmware(std::string_view model) {
+  const auto qt = qt2025_models();
+  return std::any_of(qt.begin(), qt.end(), [&](const Qt2025Spec& q) { return q.name == model; });
+}
+
 const char* medium_name(Medium m) { return m == Medium::kFiber10G ? "10GBASE-R fibre" : "twisted pair"; }
 
 }  // namespace refdrv::hw

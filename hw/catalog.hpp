@@ -56,6 +56,9 @@ struct ModelInfo {
 // QT2025 models, twisted pair for every other.
 [[nodiscard]] Medium model_medium(std::string_view model);
 [[nodiscard]] const char* medium_name(Medium m);
+// Whether the model takes a firmware program (the QT2025 models): on any
+// other, firmware-loaded: false always holds and true never does.
+[[nodiscard]] bool model_takes_firmware(std::string_view model);
 
 // All built-in link-partner profiles.
 [[nodiscard]] std::span<const PartnerProfile> partner_profiles();

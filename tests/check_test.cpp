@@ -290,6 +290,16 @@ TEST(Check, AnOperationWithNoPhyAttachedIsNotCalled) {
   const std::string text = format_terminal(run_check(env, {*sc}, o), {});
   EXPECT_THAT(text, HasSubstr("operation(s) run with no PHY device attached, so not called: before-attach "
                               "(before-attach.yaml:5:5: phy_start)."));
+  // So is firmware-loaded: on a model that takes no firmware, where it
+  // checks nothing of the driver (a review, 2026-12-07).
+  auto fw = parse_scenario(
+      "name: no-firmware\nmodels: [AX88772A]\npartner: switch-10-100\nsteps:\n  - attach\n"
+      "  - expect: {firmware-loaded: false}\n",
+      "no-firmware.yaml");
+  ASSERT_TRUE(fw) << fw.error().message;
+  EXPECT_THAT(format_terminal(run_check(env, {*fw}, o), {}),
+              HasSubstr("firmware-loaded: on a model that takes no firmware, where false always holds and true "
+                        "never does: no-firmware on AX88772A (no-firmware.yaml:6:5)."));
 }
 
 // Two implementations asked for, and no model of the scenarios has a
