@@ -49,10 +49,16 @@ enum refdrv_trace_kind {
 	REFDRV_TR_CARRIER,            /* value = 1 on, 0 off */
 	REFDRV_TR_BIND,               /* name = driver, detail = module, value = enum refdrv_impl */
 	REFDRV_TR_UNBIND,             /* name = driver */
-	REFDRV_TR_API_ENTER,          /* name = API operation (phy_start, ...) */
+	REFDRV_TR_API_ENTER,          /* name = API operation (phy_start, ...); detail =
+	                                 REFDRV_TR_NOT_CALLED where it was not made */
 	REFDRV_TR_API_EXIT,           /* name = API operation, value = return code */
 	REFDRV_TR_WARN,               /* name = what, detail = where: a kernel-side assertion failed */
 };
+
+/* The detail of an API enter and exit the kernel side did not make: an
+ * operation a MAC driver makes only on the PHY it attached, with none
+ * attached. */
+#define REFDRV_TR_NOT_CALLED "not called: no PHY device is attached"
 
 struct refdrv_trace_event {
 	int kind;          /* enum refdrv_trace_kind */

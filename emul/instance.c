@@ -762,8 +762,8 @@ int emul_instance_op(struct refdrv_kinst *ki, int op, long a, long b, long c, lo
 
 	emul_enter(ki->cookie, ki);
 	if (!ki->phydev && emul_op_needs_attached_phy(op)) {
-		emul_trace(REFDRV_TR_API_ENTER, -1, name, "not called: no PHY device is attached", 0);
-		emul_trace(REFDRV_TR_API_EXIT, -1, name, "not called: no PHY device is attached", -ENODEV);
+		emul_trace(REFDRV_TR_API_ENTER, -1, name, REFDRV_TR_NOT_CALLED, 0);
+		emul_trace(REFDRV_TR_API_EXIT, -1, name, REFDRV_TR_NOT_CALLED, -ENODEV);
 		emul_leave();
 		return -ENODEV;
 	}

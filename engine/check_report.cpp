@@ -13,6 +13,7 @@
 #include "engine/groups.hpp"
 #include "engine/serialize.hpp"
 #include "hw/catalog.hpp"
+#include "refdrv_abi.h"
 
 namespace refdrv {
 
@@ -253,14 +254,14 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
   // An operation a MAC driver makes only on the PHY it attached, run with
   // none attached (before the attach, after a failed one or a detach): not
   // called, so it checked nothing of the drivers (emul/instance.c traces it
-  // "not called").
+  // with REFDRV_TR_NOT_CALLED).
   std::set<std::string> not_called;
   for (const auto& row : rep.rows)
     for (const auto& r : row.runs) {
       std::optional<std::size_t> step;
       for (const auto& e : r.trace.events()) {
         if (e.kind == TraceKind::kStep) step = static_cast<std::size_t>(e.value);
-        if (e.kind == TraceKind::kApiEnter && e.detail.view().starts_with("not called") && step &&
+        if (e.kind == TraceKind::kApiEnter && e.detail.view() == REFDRV_TR_NOT_CALLED && step &&
             *step < row.scenario->steps.size())
           not_called.insert(
               fmt::format("{} ({}: {})", row.scenario->name, row.scenario->steps[*step].where.str(), e.name.view()));

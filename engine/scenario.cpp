@@ -83,14 +83,17 @@ std::optional<std::uint32_t> utf8_code_point(std::string_view s, std::size_t& i)
 struct StepName {
   Step::Kind kind;
   const char* name;
-  bool operation;  // runs kernel-side code (and, but for start, stop and detach, has a return value)
+  bool operation;  // runs kernel-side code, and has a return value unless void_call names it
+  // The kernel function of an operation that returns nothing (no returns:
+  // there: it could only check refdrv's own -ENODEV before attach).
+  const char* void_call = nullptr;
 };
 
 constexpr std::array<StepName, 23> kSteps = {{
     {Step::Kind::kAttach, "attach", true},
-    {Step::Kind::kDetach, "detach", true},
-    {Step::Kind::kStart, "start", true},
-    {Step::Kind::kStop, "stop", true},
+    {Step::Kind::kDetach, "detach", true, "phy_disconnect()"},
+    {Step::Kind::kStart, "start", true, "phy_start()"},
+    {Step::Kind::kStop, "stop", true, "phy_stop()"},
     {Step::Kind::kSuspend, "suspend", true},
     {Step::Kind::kResume, "resume", true},
     {Step::Kind::kInitHw, "init-hw", true},
@@ -111,11 +114,6 @@ constexpr std::array<StepName, 23> kSteps = {{
     {Step::Kind::kClearFaults, "clear-faults", false},
     {Step::Kind::kExpect, "expect", false},
 }};
-
-// Operations whose kernel function returns a value a scenario can check.
-bool returns_value(Step::Kind k) {
-  return k != Step::Kind::kStart && k != Step::Kind::kStop && k != Step::Kind::kDetach;
-}
 
 std::string step_names() {
   std::string out;
@@ -1046,11 +1044,9 @@ class Parser {
       // returns: there could only check refdrv's own -ENODEV before attach
       // (a review, 2026-12-07: five scenarios checked that and called it the
       // PHY never starting).
-      if (it->operation && !returns_value(st.kind))
-        return error(arg, fmt::format("{} takes no argument: it runs {}, which returns nothing to check", what,
-                                      st.kind == Step::Kind::kStart  ? "phy_start()"
-                                      : st.kind == Step::Kind::kStop ? "phy_stop()"
-                                                                     : "phy_disconnect()"));
+      if (it->void_call)
+        return error(
+            arg, fmt::format("{} takes no argument: it runs {}, which returns nothing to check", what, it->void_call));
       if (!it->operation || !arg.IsMap())
         return error(arg, fmt::format("{} takes no argument{}", what, it->operation ? " but {returns: ...}" : ""));
       if (auto r = check_keys(arg, {"returns"}, what); !r) return std::unexpected(r.error());

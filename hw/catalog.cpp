@@ -390,16 +390,18 @@ std::optional<PartnerProfile> find_partner(std::string_view name) {
 
 std::span<const QuirkInfo> quirk_catalog() { return kQuirks; }
 
-Medium model_medium(std::string_view model) {
-  const auto qt = qt2025_models();
-  return std::any_of(qt.begin(), qt.end(), [&](const Qt2025Spec& q) { return q.name == model; }) ? Medium::kFiber10G
-                                                                                                 : Medium::kTwistedPair;
-}
-
-bool model_takes_firmware(std::string_view model) {
+namespace {
+bool is_qt2025_model(std::string_view model) {
   const auto qt = qt2025_models();
   return std::any_of(qt.begin(), qt.end(), [&](const Qt2025Spec& q) { return q.name == model; });
 }
+}  // namespace
+
+Medium model_medium(std::string_view model) {
+  return is_qt2025_model(model) ? Medium::kFiber10G : Medium::kTwistedPair;
+}
+
+bool model_takes_firmware(std::string_view model) { return is_qt2025_model(model); }
 
 const char* medium_name(Medium m) { return m == Medium::kFiber10G ? "10GBASE-R fibre" : "twisted pair"; }
 

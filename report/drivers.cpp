@@ -1069,6 +1069,14 @@ nlohmann::json baseline_json(const DriversBaseline& b, const BaselineComparison&
           {"entries_covered", c.baseline_entries_covered}};
 }
 
+namespace {
+// A note's list of entries: the first six, then "..." for the rest.
+std::string first_names(const std::vector<std::string>& names) {
+  return fmt::format("{}{}", fmt::join(names.begin(), names.begin() + std::min<std::size_t>(names.size(), 6), ", "),
+                     names.size() > 6 ? ", ..." : "");
+}
+}  // namespace
+
 std::string format_drivers(const DriversReport& r) {
   std::string out =
       fmt::format("refdrv drivers: Linux {}, every C PHY driver on refdrv's model of its PHY, of its vendor's family "
@@ -1113,21 +1121,20 @@ std::string format_drivers(const DriversReport& r) {
   for (const auto& row : r.rows)
     if (has_caveat(row, PassCaveat::kStandInModel)) stand_in.push_back(row.name);
   if (!stand_in.empty())
-    out += fmt::format("Note: {} of the passes ran on a vendor family's model standing in for their PHY ({}{}): "
-                       "its abilities and vendor registers are the family model's PHY's, not necessarily theirs (a "
-                       "10/100 part among them was taken through gigabit legs it cannot do).\n",
-                       stand_in.size(), fmt::join(stand_in.begin(), stand_in.begin() + std::min<std::size_t>(stand_in.size(), 6), ", "),
-                       stand_in.size() > 6 ? ", ..." : "");
+    out += fmt::format(
+        "Note: {} of the passes ran on a vendor family's model standing in for their PHY ({}): "
+        "its abilities and vendor registers are the family model's PHY's, not necessarily theirs (a "
+        "10/100 part among them was taken through gigabit legs it cannot do).\n",
+        stand_in.size(), first_names(stand_in));
   std::vector<std::string> gigabit;
   for (const auto& row : r.rows)
     if (has_caveat(row, PassCaveat::kGigabitOnGenericModel)) gigabit.push_back(row.name);
   if (!gigabit.empty())
     out += fmt::format(
         "Note: {} of the passes are of PHYs taken for gigabit ones (1000BASE-T in phylib's supported modes, or "
-        "CTRL1000, STAT1000 or ESTATUS accessed), on a generic model with no 1000BASE-T registers ({}{}): what their "
+        "CTRL1000, STAT1000 or ESTATUS accessed), on a generic model with no 1000BASE-T registers ({}): what their "
         "drivers do at 1000 Mb/s was not run.\n",
-        gigabit.size(), fmt::join(gigabit.begin(), gigabit.begin() + std::min<std::size_t>(gigabit.size(), 6), ", "),
-        gigabit.size() > 6 ? ", ..." : "");
+        gigabit.size(), first_names(gigabit));
   if (!r.states_sampled.empty())
     out += fmt::format("Note: phylib's state was sampled, not watched at every store ({}).\n", r.states_sampled);
   if (!r.states_hooked.empty())

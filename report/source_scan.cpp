@@ -491,39 +491,9 @@ std::optional<Snippet> find_function(std::string_view src, Lang lang, std::strin
 }
 
 namespace {
+
 // The first `fn name` with a body in significant tokens [lo, hi), at depth 0
 // of that range (and, `module_level`, of the file).
-std::optional<Snippet> find_rust_fn_in(std::string_view src, const std::vector<Token>& all, const Sig& s,
-                                       std::size_t lo, std::size_t hi, std::string_view name, bool module_level);
-}  // namespace
-
-std::optional<Snippet> find_rust_fn(std::string_view src, std::string_view type, std::string_view name) {
-  const auto all = tokenize(src, Lang::kRust);
-  const Sig s = significant_tokens(src, all);
-  if (type.empty()) return find_rust_fn_in(src, all, s, 0, s.toks.size(), name, true);
-  // Every impl of the type, its trait impls (`impl Driver for T`, where the
-  // callbacks are) before its inherent ones (a review, 2026-12-07: only the
-  // first impl was searched, so an `impl T { helpers }` above the trait impl
-  // hid every callback).
-  std::vector<std::pair<std::size_t, std::size_t>> trait_impls, inherent;
-  for (std::size_t k = 0; k < s.toks.size(); ++k) {
-    if (s.text[k] != "impl") continue;
-    std::size_t b = k;
-    while (b < s.toks.size() && s.text[b] != "{" && s.text[b] != ";") ++b;
-    if (b >= s.toks.size() || s.text[b] != "{" || impl_self_type(s, k, b) != type) continue;
-    const bool for_trait =
-        std::find(s.text.begin() + static_cast<std::ptrdiff_t>(k), s.text.begin() + static_cast<std::ptrdiff_t>(b),
-                  "for") != s.text.begin() + static_cast<std::ptrdiff_t>(b);
-    (for_trait ? trait_impls : inherent).emplace_back(b + 1, matching(s, b));
-  }
-  for (const auto* blocks : {&trait_impls, &inherent})
-    for (const auto& [lo, hi] : *blocks)
-      if (auto f = find_rust_fn_in(src, all, s, lo, hi, name, false)) return f;
-  return std::nullopt;
-}
-
-namespace {
-
 std::optional<Snippet> find_rust_fn_in(std::string_view src, const std::vector<Token>& all, const Sig& s,
                                        std::size_t lo, std::size_t hi, std::string_view name, bool module_level) {
   int depth = 0;
@@ -571,6 +541,31 @@ std::optional<Snippet> find_rust_fn_in(std::string_view src, const std::vector<T
 }
 
 }  // namespace
+
+std::optional<Snippet> find_rust_fn(std::string_view src, std::string_view type, std::string_view name) {
+  const auto all = tokenize(src, Lang::kRust);
+  const Sig s = significant_tokens(src, all);
+  if (type.empty()) return find_rust_fn_in(src, all, s, 0, s.toks.size(), name, true);
+  // Every impl of the type, its trait impls (`impl Driver for T`, where the
+  // callbacks are) before its inherent ones (a review, 2026-12-07: only the
+  // first impl was searched, so an `impl T { helpers }` above the trait impl
+  // hid every callback).
+  std::vector<std::pair<std::size_t, std::size_t>> trait_impls, inherent;
+  for (std::size_t k = 0; k < s.toks.size(); ++k) {
+    if (s.text[k] != "impl") continue;
+    std::size_t b = k;
+    while (b < s.toks.size() && s.text[b] != "{" && s.text[b] != ";") ++b;
+    if (b >= s.toks.size() || s.text[b] != "{" || impl_self_type(s, k, b) != type) continue;
+    const bool for_trait =
+        std::find(s.text.begin() + static_cast<std::ptrdiff_t>(k), s.text.begin() + static_cast<std::ptrdiff_t>(b),
+                  "for") != s.text.begin() + static_cast<std::ptrdiff_t>(b);
+    (for_trait ? trait_impls : inherent).emplace_back(b + 1, matching(s, b));
+  }
+  for (const auto* blocks : {&trait_impls, &inherent})
+    for (const auto& [lo, hi] : *blocks)
+      if (auto f = find_rust_fn_in(src, all, s, lo, hi, name, false)) return f;
+  return std::nullopt;
+}
 
 std::optional<Snippet> find_cxx_member(std::string_view src, std::string_view type, std::string_view name) {
   const auto all = tokenize(src, Lang::kCxx);
