@@ -64,7 +64,11 @@ std::vector<Command> fault_commands(CLI::App& app, Common& common) {
   faults->add_option("--scenario", fa->scenarios, "scenario files or directories (a directory: its *.yaml and *.yml files, not its subdirectories; default: the embedded suite)");
   faults->add_option("--json", fa->json, "write the JSON report (every point) to this file (- for stdout)")
       ->check(file_to_write());
-  faults->add_option("--repro-dir", fa->repro_dir, "where reproducers of differences are written (default: refdrv-repro)")
+  faults
+      ->add_option(
+          "--repro-dir", fa->repro_dir,
+          "where reproducers of points that differ, or where every implementation stopped, are written (default: "
+          "refdrv-repro)")
       ->check(directory_to_write());
   faults->add_flag("--all", fa->all, "list every point, not only where the implementations differ");
   faults->add_flag("--delivered", fa->delivered,

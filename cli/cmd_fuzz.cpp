@@ -274,6 +274,14 @@ int cmd_fuzz(const Common& c, const FuzzArgs& a) {
             {fmt::format("--replay: {} is a scenario file that does not load ({}); --replay "
                          "decodes the bytes libFuzzer wrote, refdrv run replays scenarios",
                          f, sc.error().message)});
+      // Nor is libFuzzer's log, which --corpus and --coverage-of refuse by
+      // name (a review, 2026-12-07: decoded, "No finding").
+      if (const std::string name = fs::path(f).filename().string();
+          name == "libfuzzer.log" || name == "libfuzzer-flags.log")
+        return report_error(
+            {fmt::format("--replay: {} is libFuzzer's log, not a fuzz input (--replay decodes the "
+                         "bytes libFuzzer wrote: the files in the findings directory's raw/)",
+                         f)});
     }
     inputs.assign(a.replay.begin(), a.replay.end());
   } else {
@@ -410,9 +418,12 @@ std::vector<Command> fuzz_commands(CLI::App& app, Common& common) {
   auto* no_build = fuzz->add_flag("--no-build", fa->no_build,
                                   "do not build the fuzz target (refused if it is missing, or older than a source it "
                                   "is built from: give such a binary as --fuzzer to use it as it is)");
-  auto* wall_budget = fuzz->add_option("--wall-budget", fa->wall, "seconds one input may take before it is a hang, up to 86400; libFuzzer's limit in a campaign is "
-                   "this rounded up to whole seconds (default: 10)")
-      ->check(number_in(0, 86400, true));
+  auto* wall_budget =
+      fuzz->add_option(
+              "--wall-budget", fa->wall,
+              "seconds one input may take before it is a hang, 0.01 to 86400; libFuzzer's limit in a campaign is "
+              "this rounded up to whole seconds (default: 10)")
+          ->check(number_in(0.01, 86400, false));
   auto* replay = fuzz->add_option("--replay", fa->replay, "decode these inputs (or libFuzzer artifacts), shrink and write them; no fuzzing")
       ->check(file_to_read());
   auto* write_seeds = fuzz->add_option("--write-seeds", fa->write_seeds, "write the seed corpus (the default suite, encoded) to DIR and stop")

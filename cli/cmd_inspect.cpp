@@ -12,14 +12,15 @@
 #include <span>
 #include <string_view>
 
+#include "abi/refdrv_abi.h"
 #include "cli/common.hpp"
 #include "engine/check.hpp"
-#include "engine/groups.hpp"
+#include "engine/check_report.hpp"
 #include "engine/compare.hpp"
+#include "engine/groups.hpp"
 #include "engine/suite.hpp"
 #include "hw/catalog.hpp"
 #include "hw/qt2025.hpp"
-#include "engine/check_report.hpp"
 
 namespace refdrv::cli {
 
@@ -38,8 +39,10 @@ struct TraceArgs {
 // A scenario for `trace` without a file: attach, start, run.
 Result<Scenario> quick_scenario(const std::string& model, const std::string& partner, double seconds) {
   const std::string yaml =
-      fmt::format("name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}ms\n",
-                  model, partner, std::llround(seconds * 1000));
+      // The seconds as given (fmt's shortest exact form): rounded to
+      // milliseconds, 0.0004 became "wait 0ms" (a review, 2026-12-07).
+      fmt::format("name: quick-trace\nmodels: [{}]\npartner: {}\nsteps:\n  - attach\n  - start\n  - wait: {}s\n", model,
+                  partner, seconds);
   return parse_scenario(yaml, "(command line)");
 }
 
@@ -170,13 +173,20 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     // Without expectations nothing judges the run: the calls phylib's API
     // failed are said, or "did not stop" read as a clean run where the
     // attach had failed (a review).
-    std::vector<std::string> errors;
+    std::vector<std::string> errors, not_called;
     for (const auto& ev : r.trace.events())
-      if (ev.kind == TraceKind::kApiExit && ev.value < 0) {
+      if (ev.kind == TraceKind::kApiExit && ev.detail.view() == REFDRV_TR_NOT_CALLED) {
+        // Not an error the kernel returned: refdrv made no call (a MAC
+        // driver has no PHY to start before it attached one).
+        not_called.emplace_back(ev.name.view());
+      } else if (ev.kind == TraceKind::kApiExit && ev.value < 0) {
         const std::string line = format_event(ev);
         const std::size_t at = line.find("api    ");
         errors.push_back(at == std::string::npos ? line : line.substr(at + 7));
       }
+    if (!not_called.empty())
+      fmt::print("# {} operation(s) not called, no PHY device being attached then: {}\n", not_called.size(),
+                 fmt::join(not_called, ", "));
     if (r.passed() && r.expectations.empty())
       fmt::print("# no expectations to check; the run did not stop and leaked nothing{}\n",
                  errors.empty()
@@ -189,7 +199,16 @@ int cmd_trace(const Common& c, const TraceArgs& t) {
     else
       fmt::print("# {} of {} expectation(s) failed{}\n", failed, r.expectations.size(),
                  r.leaked_bytes ? fmt::format("; teardown leaked {} bytes", r.leaked_bytes) : "");
-    if (!r.passed()) status = kExitFailure;
+    // A run that stopped at a kernel function refdrv does not emulate,
+    // having failed nothing before: refdrv's gap, no verdict (as run and
+    // check say it), unless another run failed for the code.
+    if (stub_stop_step(r)) {
+      fmt::print("# refdrv does not emulate {}(): refdrv's gap, not a finding (exit 2)\n",
+                 unemulated_function_in(*r.stop));
+      if (status == 0) status = kExitBadInput;
+    } else if (!r.passed()) {
+      status = kExitFailure;
+    }
   }
   return status;
 }
@@ -265,6 +284,23 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
     if (s->steps.empty())
       fmt::print("({} has no steps: the runs compared the bus registration and the drivers' probe alone)\n", s->name);
   };
+  // Every failure a stop at a kernel function refdrv does not emulate, and
+  // no divergence before it: refdrv's gap, no verdict (exit 2), as check
+  // and run have it (a review, 2026-12-07: exit 1).
+  const auto gap_only = [&] {
+    bool gap = false;
+    for (const RunResult* r : {&a, &b}) {
+      if (stub_stop_step(*r))
+        gap = true;
+      else if (!r->passed())
+        return false;
+    }
+    if (!gap || !registration.empty() || (div && diverged_before_stub(div->step, a, b))) return false;
+    fmt::print(
+        "(a run stopped at a kernel function refdrv does not emulate: refdrv's gap, not a finding: no verdict, "
+        "exit 2)\n");
+    return true;
+  };
   const auto only_model_note = [&] {
     if (d.model.empty() && s->models.size() > 1)
       fmt::print(
@@ -299,7 +335,17 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
         status = kExitFailure;
       }
     if (!registration.empty()) fmt::print("but ");
-    return std::max(status, registration_note());
+    if (const int reg = registration_note(); reg || status) return gap_only() ? kExitBadInput : kExitFailure;
+    // Equivalent instances none of whose drivers under test ran compared
+    // no drivers: no verdict, as check and run say (a review, 2026-12-07:
+    // exit 0).
+    const bool none_selected = (*impls)[0] == Impl::kNone || (*impls)[1] == Impl::kNone;
+    if (!none_selected && (!group_of_model(model) || !(own_driver_ran(**env, a) && own_driver_ran(**env, b)))) {
+      fmt::print("no verdict: the drivers of {} and {} were not compared (exit 2)\n", impl_title((*impls)[0]),
+                 impl_title((*impls)[1]));
+      return kExitBadInput;
+    }
+    return 0;
   }
   fmt::print("{}\n", format_divergence(*div, (*impls)[0], (*impls)[1]));
   // Side by side from the first line that differs, the two traces aligned
@@ -347,7 +393,7 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
     if (!r->passed()) fmt::print("and the {} run failed: {}\n", impl_title(r->impl), r->failure_summary());
   if (!registration.empty()) fmt::print("and ");
   registration_note();
-  return kExitFailure;
+  return gap_only() ? kExitBadInput : kExitFailure;
 }
 
 int cmd_list(const Common& c) {

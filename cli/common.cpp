@@ -433,9 +433,11 @@ void add_containment_options(CLI::App* cmd, ContainmentArgs& a) {
   // In this process nothing watches the wall clock (the virtual budgets
   // still hold): a --wall-budget there would be ignored, so it is refused.
   cmd->add_option("--wall-budget", a.wall,
-                  "wall-clock seconds one instance may take before it is a hang (up to 86400; default 30; not with "
+                  "wall-clock seconds one instance may take before it is a hang (0.01 to 86400; default 30; not with "
                   "--in-process, where only the virtual budgets hold)")
-      ->check(number_in(0, 86400, true))
+      // Less than a worker takes to start would call every run a hang of
+      // the driver's before any kernel code ran (a review, 2026-12-07).
+      ->check(number_in(0.01, 86400, false))
       ->excludes(in_process);
 }
 

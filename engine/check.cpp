@@ -146,10 +146,19 @@ int CheckReport::exit_code() const {
   if (!all_passed() || !all_equivalent()) return unemulated_gap(*this) ? kExitBadInput : kExitFailure;
   // (A review, 2026-12-07: this was exit 0.)
   if (comparison_not_made()) return kExitBadInput;
+  // Nor was "equivalent" over instances none of whose drivers under test
+  // ran (a review, 2026-12-07: exit 0, the verdict line's words alone said
+  // so).
+  if (drivers_not_compared()) return kExitBadInput;
   return 0;
 }
 
 bool CheckReport::comparison_not_made() const { return ran_pairs() > 0 && impls.size() > 1 && compared_pairs() == 0; }
+
+bool CheckReport::drivers_not_compared() const {
+  return impls.size() > 1 && std::find(impls.begin(), impls.end(), Impl::kNone) == impls.end() &&
+         compared_pairs() > 0 && no_own_driver_pairs() == compared_pairs();
+}
 
 std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>* absent) {
   std::vector<Impl> out;
@@ -502,15 +511,19 @@ CheckReport run_check(Environment& env, const std::vector<Scenario>& scenarios, 
         repro.models = {model};
         const std::size_t k = shortest.value_or(sc.steps.size());
         const std::string header =
-            shortest ? fmt::format("Reproducer written by {}: {} and {} differ at the {} level within the "
-                                   "first {} step(s) of {} ({}).",
-                                   opt.command, impl_title(impls[0]), impl_title(impls[i]), level_name(level), k,
-                                   sc.name, sc.file)
-                     : fmt::format("Written by {}: {} and {} differed at the {} level in {} ({}), but run "
-                                   "again to shorten it they did not (runs that are not deterministic?): this whole "
-                                   "scenario may not show it.",
-                                   opt.command, impl_title(impls[0]), impl_title(impls[i]), level_name(level), sc.name,
-                                   sc.file);
+            shortest
+                ? fmt::format("Reproducer written by {}: {} and {} differ at the {} level {} of {} ({}).", opt.command,
+                              impl_title(impls[0]), impl_title(impls[i]), level_name(level),
+                              // No step: the bus registration or the probe (a review,
+                              // 2026-12-07: "within the first 0 step(s)").
+                              k == 0 ? std::string("before the first step (in the bus registration or the probe)")
+                                     : fmt::format("within the first {} step(s)", k),
+                              sc.name, sc.file)
+                : fmt::format(
+                      "Written by {}: {} and {} differed at the {} level in {} ({}), but run "
+                      "again to shorten it they did not (runs that are not deterministic?): this whole "
+                      "scenario may not show it.",
+                      opt.command, impl_title(impls[0]), impl_title(impls[i]), level_name(level), sc.name, sc.file);
         if (!shortest)
           report.problems.push_back(fmt::format("{} on {}: {} and {} differed, but not when run again to shorten the "
                                                 "reproducer",

@@ -173,6 +173,12 @@ struct CheckReport {
   // Pairs ran, two implementations or more were selected, and no pair ran
   // on two of them: the comparison asked for was not made (exit_code() 2).
   [[nodiscard]] bool comparison_not_made() const;
+  // Pairs were compared, and in none of them did two of the selected
+  // implementations' own drivers run (a PHY ID none matches, a generic
+  // model, a failed bus scan): the instances were compared, the drivers
+  // not (exit_code() 2). Not with `none` selected, whose comparison against
+  // no driver is what was asked for.
+  [[nodiscard]] bool drivers_not_compared() const;
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
   [[nodiscard]] RunCount sampled_states() const;
@@ -180,7 +186,8 @@ struct CheckReport {
   // watchpoint, and the first reason given.
   [[nodiscard]] RunCount hooked_states() const;
   // 0 all good, 1 a failure or a divergence, 2 nothing ran, or two
-  // implementations or more were selected and no pair ran on two of them.
+  // implementations or more were selected and no pair ran on two of them
+  // (or on two of their own drivers).
   [[nodiscard]] int exit_code() const;
 };
 

@@ -141,7 +141,9 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
   // Where the bus never registered, no driver was even looked for.
   std::size_t no_bus = 0, foreign = 0;
   for (const auto& row : rep.rows) {
-    if (!row.compared()) continue;
+    // What "equivalent" there means: a pair that diverged is no such pair
+    // (a review, 2026-12-07: counted, under --impl c,none every one).
+    if (!row.compared() || !row.equivalent()) continue;
     if (std::all_of(row.runs.begin(), row.runs.end(), bus_registration_failed))
       ++no_bus;
     else if (group_of_model(row.model) && !row.own_drivers_compared())
@@ -284,6 +286,22 @@ std::vector<std::string> check_notes(const CheckReport& rep) {
         fmt::format("firmware-loaded: on a model that takes no firmware, where false always holds and "
                     "true never does: {}.",
                     fmt::join(no_firmware, ", ")));
+  // seed: seeds the probability fault rules alone: in a scenario with none
+  // (at the start or in a fault step) it changed nothing of its runs.
+  std::set<std::string> unseeded;
+  for (const auto& row : rep.rows) {
+    const Scenario& sc = *row.scenario;
+    const auto random = [](const hw::FaultRule& f) { return f.trigger == hw::FaultTrigger::kProbability; };
+    if (sc.seed_at && std::none_of(sc.faults.begin(), sc.faults.end(), random) &&
+        std::none_of(sc.steps.begin(), sc.steps.end(),
+                     [&](const Step& st) { return st.kind == Step::Kind::kFault && random(st.fault); }))
+      unseeded.insert(fmt::format("{} ({})", sc.name, sc.seed_at->str()));
+  }
+  if (!unseeded.empty())
+    notes.push_back(
+        fmt::format("seed: seeds only fault rules with a probability, and these scenarios have "
+                    "none, so it changed nothing: {}.",
+                    fmt::join(unseeded, ", ")));
   // A scenario without an expect step (nor a returns:) beside others that
   // have some: "all expectations hold" says nothing of it, which only the
   // comparison and what every run is held to (the MAC's link against the
@@ -466,6 +484,12 @@ std::string format_terminal(const CheckReport& rep, const TerminalStyle& style) 
                             "{}: the comparison asked for was not made)",
                             impl_list(rep.impls))
               : "");
+  } else if (!failed && !diverged && !registration && rep.drivers_not_compared()) {
+    out += fmt::format(
+        "{}{}; the instances were equivalent, but in no compared pair did two of the selected implementations' "
+        "own drivers run, so the drivers were not compared (see the notes; with one implementation selected, "
+        "--impl c, the expectations alone are the verdict){}{}.\n",
+        c.red, held, c.reset, not_run);
   } else if (!failed && !diverged && !registration) {
     out += fmt::format("{}{}, all implementations equivalent{}", c.green, held, c.reset);
     const std::size_t no_own = rep.no_own_driver_pairs();
@@ -511,7 +535,7 @@ std::string format_ktap(const CheckReport& rep) {
   // Two implementations or more asked for and none compared: the exit
   // status is 2, and a KTAP reader gets a test that is not ok, the last
   // (its leaves all pass; a diagnostic alone read as a pass to kunit.py).
-  const bool not_compared = rep.comparison_not_made();
+  const bool not_compared = rep.comparison_not_made() || rep.drivers_not_compared();
   out += fmt::format("1..{}\n", groups.size() + (registration ? 1 : 0) + (not_compared ? 1 : 0));
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const Scenario& sc = *groups[g].front()->scenario;
@@ -577,10 +601,11 @@ std::string format_ktap(const CheckReport& rep) {
         fmt::format("{} {} registration\n", rep.registration_differences.empty() ? "ok" : "not ok", groups.size() + 1);
   }
   if (not_compared)
-    out += fmt::format(
-        "# error: no pair ran on two of the selected implementations ({}): the comparison asked for was not made\n"
-        "not ok {} comparison\n",
-        impl_list(rep.impls), groups.size() + (registration ? 1 : 0) + 1);
+    out += fmt::format("# error: {} ({}): the comparison asked for was not made\nnot ok {} comparison\n",
+                       rep.comparison_not_made()
+                           ? "no pair ran on two of the selected implementations"
+                           : "in no compared pair did two of the selected implementations' own drivers run",
+                       impl_list(rep.impls), groups.size() + (registration ? 1 : 0) + 1);
   return out;
 }
 
@@ -653,7 +678,7 @@ nlohmann::json check_report_json(const CheckReport& rep) {
   // Verdicts only where something ran, or was compared: a job reading
   // .passed must not accept a run that checked nothing.
   j["passed"] = rep.all_passed() && rep.ran_pairs() > 0;
-  j["equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0;
+  j["equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0 && !rep.drivers_not_compared();
   j["ran_pairs"] = rep.ran_pairs();
   j["compared_pairs"] = rep.compared_pairs();
   // The exit status and the notes the terminal gives, for a job that reads

@@ -111,12 +111,19 @@ std::string format_fault_terminal(const SweepReport& rep, const FaultReportStyle
     if (!pt.reproducer.empty()) out += fmt::format("  reproducer: {}\n", pt.reproducer);
   }
   const std::size_t d = rep.differing();
-  std::size_t broken = 0;
-  for (const auto& p : rep.pairs) broken += p.baseline_ok ? 0 : 1;
+  std::size_t broken = 0, gaps = 0;
+  for (const auto& p : rep.pairs)
+    if (!p.baseline_ok) ++(p.baseline_gap ? gaps : broken);
   if (broken)
     out += fmt::format("\n{}{} scenario/model pair(s) already stop or differ without a fault: their points say "
                        "nothing.{}\n",
                        red, broken, reset);
+  if (gaps)
+    out += fmt::format(
+        "\n{}{} scenario/model pair(s) already stop without a fault at a kernel function refdrv does "
+        "not emulate (refdrv's gap, not the code's): not swept, so the sweep is no verdict.{}\n",
+        red, gaps, reset);
+  broken += gaps;
   const std::size_t stopping = rep.stopping();
   if (stopping)
     out += fmt::format("\n{}At {} point(s) the runs stopped (a crash or a hang) on every implementation swept: an "

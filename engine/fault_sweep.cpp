@@ -10,6 +10,7 @@
 
 #include "engine/check.hpp"
 #include "engine/environment.hpp"
+#include "engine/fuzz.hpp"
 #include "engine/groups.hpp"
 #include "kernel/cache.hpp"
 
@@ -108,11 +109,17 @@ int SweepReport::exit_code() const {
   // A pair whose runs already stop or differ without a fault has no
   // meaningful points: that is a finding, never a clean sweep (also where
   // no pair was left to sweep).
+  // Where every such stop is at a function refdrv does not emulate, the
+  // pair is refdrv's gap: no verdict (a review, 2026-12-07: exit 1).
+  bool gap = false;
   for (const auto& p : pairs)
-    if (!p.baseline_ok) return kExitFailure;
+    if (!p.baseline_ok) {
+      if (!p.baseline_gap) return kExitFailure;
+      gap = true;
+    }
   if (pairs.empty() || points.empty()) return kExitBadInput;
   if (differing() || stopping()) return kExitFailure;
-  return uninjected() || unemulated() ? kExitBadInput : 0;
+  return gap || uninjected() || unemulated() ? kExitBadInput : 0;
 }
 
 namespace {
@@ -243,15 +250,23 @@ std::vector<Job> faulted_jobs(Environment& env, const std::vector<Job>& base_job
     SweepPair pair;
     pair.scenario = base_jobs[p * n_impls].scenario;
     pair.model = base_jobs[p * n_impls].model;
+    bool other_stop = false;
     for (std::size_t i = 0; i < n_impls; ++i) {
       const RunResult& r = base[p * n_impls + i];
       pair.accesses = std::max(pair.accesses, mdio_events(r.trace));
-      if (r.stop && pair.baseline_ok) {
-        pair.baseline_ok = false;
-        pair.baseline_problem = fmt::format("the {} run already stops without a fault ({})", impl_title(opt.impls[i]),
-                                            *r.stop);
+      if (r.stop) {
+        (stub_stop_step(r) ? pair.baseline_gap : other_stop) = true;
+        if (pair.baseline_ok) {
+          pair.baseline_ok = false;
+          pair.baseline_problem =
+              fmt::format("the {} run already stops without a fault ({})", impl_title(opt.impls[i]), *r.stop);
+        }
       }
     }
+    // A stop of the code's beside one at refdrv's gap is the finding.
+    if (other_stop) pair.baseline_gap = false;
+    if (pair.baseline_gap)
+      pair.baseline_problem += ": a kernel function refdrv does not emulate, refdrv's gap, not a finding";
     // The runs without a fault must be equivalent for a point to say
     // anything about error handling.
     bool differs = false;
@@ -320,8 +335,30 @@ void tally(SweepReport& rep, Impl impl, const SweepRun& run) {
 // written to the reproducer directory; `what` says what the point found.
 // A reproducer that cannot be written is said (in `problems`); the finding
 // stays.
+// The clear-faults step of `sc` that the MDIO access `index` of `trace`
+// comes after (the last one before it), and how many accesses came before
+// that step; none where no clear-faults step precedes it.
+std::optional<std::pair<std::size_t, std::uint64_t>> clear_before(const Scenario& sc, const Trace& trace,
+                                                                  std::uint64_t index) {
+  std::optional<std::pair<std::size_t, std::uint64_t>> out;
+  std::uint64_t accesses = 0;
+  for (const auto& e : trace.events()) {
+    if (e.kind == TraceKind::kMdioRead || e.kind == TraceKind::kMdioWrite) {
+      if (accesses == index) return out;
+      ++accesses;
+    }
+    if (e.kind == TraceKind::kStep && e.value >= 0 && static_cast<std::size_t>(e.value) < sc.steps.size() &&
+        sc.steps[static_cast<std::size_t>(e.value)].kind == Step::Kind::kClearFaults)
+      out = std::pair{static_cast<std::size_t>(e.value), accesses};
+  }
+  return std::nullopt;  // the access was not made
+}
+
+// `trace`: a run of the point's (without the fault, or with it: the same up
+// to the access), to place the fault where a clear-faults step would remove
+// it.
 void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepOptions& opt, const std::string& what,
-                            std::vector<std::string>& problems) {
+                            const Trace& trace, std::vector<std::string>& problems) {
   const std::size_t n_impls = opt.impls.size();
   const std::uint64_t k = pt.index;
   if (opt.repro_dir.empty()) return;
@@ -335,7 +372,18 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
   repro.models = {pt.model};
   // First, as the sweep ran it: the first rule that matches an access
   // decides it (a scenario rule of its own would otherwise take access k).
-  repro.faults.insert(repro.faults.begin(), fault_at(k, opt.delivered));
+  // After a clear-faults step, which removes a scenario's rules (the
+  // sweep's own survived it), the fault is a step right after it, at the
+  // same access (a review, 2026-12-07: the file did not replay the point).
+  const auto cleared = clear_before(*pt.scenario, trace, k);
+  if (cleared) {
+    Step fault;
+    fault.kind = Step::Kind::kFault;
+    fault.fault = fault_at(k - cleared->second, opt.delivered);
+    repro.steps.insert(repro.steps.begin() + static_cast<std::ptrdiff_t>(cleared->first) + 1, fault);
+  } else {
+    repro.faults.insert(repro.faults.begin(), fault_at(k, opt.delivered));
+  }
   // Without the scenario's expectations: they describe the run without a
   // fault, and the sweep compares the implementations, not them. Kept, a
   // replay failed the implementations that returned the error and passed
@@ -347,8 +395,6 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
       st.returns.reset();
       st.source = YAML::Node();  // written again from the step, without its returns:
     }
-  const bool clears = std::any_of(repro.steps.begin(), repro.steps.end(),
-                                  [](const Step& st) { return st.kind == Step::Kind::kClearFaults; });
   std::error_code ec;
   std::filesystem::create_directories(opt.repro_dir, ec);
   const std::string path = fmt::format("{}/{}.yaml", opt.repro_dir, repro.name);
@@ -364,11 +410,15 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
                                          "implementations.{} Replay: refdrv run{} --impl {} {}",
                                          k, pt.access, pt.scenario->name, pt.model,
                                          opt.delivered ? " after reaching the PHY (--delivered)" : "", what, outcomes,
-                                         clears ? " Note: its clear-faults steps remove this fault rule too on replay "
-                                                  "(the sweep's own survived them), so a point after one does not "
-                                                  "replay from this file."
-                                                : "",
-                                         env.replay_options(), impl_list(opt.impls), shell_word(path))));
+                                         cleared ? fmt::format(" The access comes after the clear-faults step {}, "
+                                                               "which removes a scenario's fault rules: the fault "
+                                                               "is the fault step after it.",
+                                                               cleared->first + 1)
+                                                 : "",
+                                         // With the sweep's wall-clock budget: a hang at 1 s is a pass at run's 30 s.
+                                         env.replay_options() +
+                                             wall_budget_option(SupervisorOptions{.wall_seconds = opt.wall_seconds}),
+                                         impl_list(opt.impls), shell_word(path))));
   if (w)
     pt.reproducer = path;
   else
@@ -388,7 +438,7 @@ void explain_difference(Environment& env, SweepPoint& pt, const SweepOptions& op
     const RunResult b = run_contained(env, {pt.scenario, pt.model, opt.impls[i], o}, with_traces);
     pt.divergence[i] = compare(*pt.scenario, a, b);
   }
-  write_point_reproducer(env, pt, opt, "The implementations differ", problems);
+  write_point_reproducer(env, pt, opt, "The implementations differ", a.trace, problems);
 }
 
 }  // namespace
@@ -473,7 +523,7 @@ SweepReport run_fault_sweep(Environment& env, const std::vector<Scenario>& scena
       // A point where every implementation stopped is a finding too: its
       // reproducer is written as a difference's is (it had none).
       else if (rep.stops(pt))
-        write_point_reproducer(env, pt, opt, "Every implementation stopped", rep.problems);
+        write_point_reproducer(env, pt, opt, "Every implementation stopped", base[p * n_impls].trace, rep.problems);
       rep.points.push_back(std::move(pt));
     }
   }

@@ -101,6 +101,10 @@ struct SweepPair {
   // not swept: every point would show the difference the runs have without
   // any fault, and count it against error handling).
   std::string baseline_problem;
+  // Every run without a fault that stopped stopped at a kernel function
+  // refdrv does not emulate, having failed nothing before: refdrv's gap, not
+  // a finding (the sweep is then no verdict, as check is).
+  bool baseline_gap = false;
   bool swept = true;  // false where the runs without a fault already differ
 };
 

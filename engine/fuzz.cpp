@@ -186,7 +186,27 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
 
   // What the shrunk scenario shows, for the header and the terminal.
   std::vector<RunResult> runs;
-  const FuzzVerdict shrunk = run_all(rep.scenario, &runs);
+  FuzzVerdict shrunk = run_all(rep.scenario, &runs);
+  // Where it no longer shows the finding, the input as found is the
+  // reproducer if that still shows it: a file that shows another finding,
+  // or none, was written as this one's (a review, 2026-12-07).
+  bool unshrunk = false;
+  if (shrunk.signature != signature) {
+    Scenario whole = decoded;
+    whole.name = rep.scenario.name;
+    whole.description = rep.scenario.description;
+    std::vector<RunResult> whole_runs;
+    if (FuzzVerdict again = run_all(whole, &whole_runs); again.signature == signature) {
+      rep.scenario = std::move(whole);
+      rep.stats.steps_after = rep.stats.steps_before;
+      runs = std::move(whole_runs);
+      shrunk = std::move(again);
+      unshrunk = true;
+      rep.notes.push_back(
+          "the reproducer is the input as found, not shrunk: the shrunk scenario did not show the "
+          "finding when run again");
+    }
+  }
   std::filesystem::create_directories(opt.out_dir);
   rep.path = (std::filesystem::path(opt.out_dir) / (signature + ".yaml")).string();
   std::string header = fmt::format(
@@ -195,6 +215,7 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
       opt.origin, rep.verdict.description, rep.stats.steps_before, rep.stats.steps_after, rep.stats.tests,
       env.replay_options() + wall_budget_option(opt.supervisor), impl_list(opt.impls), shell_word(rep.path));
   std::string flaky;
+  if (unshrunk) header += " (not shrunk: the shrunk scenario did not show it when run again)";
   if (!shrunk.finding) {
     // Shrinking ended on a candidate that showed it, and a last run of it
     // did not: said, not "shows: " and nothing.
@@ -214,6 +235,16 @@ Reproducer reproduce_finding(Environment& env, const Scenario& decoded, const Re
   // not where the decoded input had them ((fuzz input):7:15 for its step 1).
   const auto written = parse_scenario(yaml, rep.path);
   const Scenario& named = written ? *written : rep.scenario;
+  // The file as a replay reads it, run: what it shows is what the terminal
+  // says of it, not of the scenario in memory it was written from.
+  if (!written)
+    rep.notes.push_back(fmt::format("the reproducer cannot be read back ({}): refdrv's own writing is at fault",
+                                    written.error().message));
+  else if (shrunk.finding && run_all(*written, nullptr).signature != shrunk.signature)
+    rep.notes.push_back(
+        fmt::format("the reproducer as written, read back and run, does not show {}: replay it "
+                    "before trusting it",
+                    shrunk.signature));
   for (std::size_t i = 0; i < runs.size(); ++i)
     if (runs[i].stop) {
       rep.notes.push_back(fmt::format("{} stopped: {}", impl_title(opt.impls[i]), *runs[i].stop));

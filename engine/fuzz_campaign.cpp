@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -193,6 +194,8 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
     if (line.rfind(kSnapshots, 0) == 0) s.snapshots = line.substr(kSnapshots.size());
     constexpr std::string_view kState = "refdrv-fuzz-differential: phylib's state: ";
     if (line.rfind(kState, 0) == 0) s.state = line.substr(kState.size());
+    constexpr std::string_view kImpls = "refdrv-fuzz-differential: implementations: ";
+    if (line.rfind(kImpls, 0) == 0) s.impls = line.substr(kImpls.size());
     constexpr std::string_view kReplaced = "refdrv-fuzz-differential: sources replaced: ";
     if (line.rfind(kReplaced, 0) == 0) s.replaced = std::atoi(line.c_str() + kReplaced.size());
     static const std::regex blocks(R"(^refdrv-fuzz-differential: kernel-side blocks reached: (\d+), without a counter: (\d+)$)");
@@ -206,12 +209,15 @@ FuzzerStats parse_fuzzer_stats(const std::string& log) {
 }
 
 std::vector<std::string> fuzz_target_environment(const EnvironmentOptions& env) {
+  // Each one set, empty where unused (the target reads empty as unset): one
+  // left out was the user's environment's, whatever refdrv was asked for.
   std::vector<std::string> out = {"REFDRV_FUZZ_SERIES=" + env.series};
-  if (!env.kernel.empty()) out.push_back("REFDRV_FUZZ_KERNEL=" + fs::absolute(env.kernel).string());
-  if (!env.firmware_dir.empty()) out.push_back("REFDRV_FUZZ_FIRMWARE=" + fs::absolute(env.firmware_dir).string());
+  out.push_back("REFDRV_FUZZ_KERNEL=" + (env.kernel.empty() ? std::string() : fs::absolute(env.kernel).string()));
+  out.push_back("REFDRV_FUZZ_FIRMWARE=" +
+                (env.firmware_dir.empty() ? std::string() : fs::absolute(env.firmware_dir).string()));
   std::string replace;
   for (const auto& [path, file] : env.overlay) replace += path + "=" + fs::absolute(file).string() + "\n";
-  if (!replace.empty()) out.push_back("REFDRV_FUZZ_REPLACE=" + replace);
+  out.push_back("REFDRV_FUZZ_REPLACE=" + replace);
   return out;
 }
 
@@ -320,7 +326,13 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   argv.insert(argv.end(), o.libfuzzer_args.begin(), o.libfuzzer_args.end());
   if (o.on_start) o.on_start(run.corpus, run.log);
   const auto t0 = std::chrono::steady_clock::now();
-  auto st = kernel::run({argv, {}, run.log, envv});
+  // Ctrl-C or a `timeout` ends libFuzzer, not refdrv: what the campaign
+  // recorded until then is still replayed and shrunk below (a review,
+  // 2026-12-07: refdrv died with it, the findings left unread).
+  auto st = kernel::run({.argv = argv, .log = run.log, .env = envv, .pass_on_interrupts = true});
+  const int interrupt = kernel::interrupted_by();
+  const std::string interrupted =
+      interrupt ? fmt::format(" (refdrv was sent SIG{} and passed it on)", sigabbrev_np(interrupt)) : "";
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!st) return std::unexpected(st.error());
   run.stats = parse_fuzzer_stats(kernel::read_file(run.log).value_or(""));
@@ -332,6 +344,12 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                             run.stats.replaced < 0 ? "did not say which sources it replaced"
                                                    : fmt::format("replaced {} source(s)", run.stats.replaced),
                             o.env.overlay.size(), run.log.string()));
+  // And fuzzed the implementations asked for: the verdict names them.
+  if (run.stats.execs && run.stats.impls != o.impls)
+    return fail(fmt::format("the fuzz target {} instead of {}, which refdrv asked for; see {}",
+                            run.stats.impls.empty() ? "did not say which implementations it fuzzed"
+                                                    : fmt::format("fuzzed {}", run.stats.impls),
+                            o.impls, run.log.string()));
   // libFuzzer's slow-unit-* artifacts are inputs that took long, not
   // findings: replayed, they showed nothing and made the campaign say it
   // flagged inputs that did not reproduce. (A hang is a timeout-* one.)
@@ -345,9 +363,9 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
   // review, 2026-12-07: it was dropped, and "executed no input" said).
   if (run.stats.execs == 0) {
     const std::string why = fmt::format(
-        "the fuzzer left no libFuzzer statistics in its log (exit status {}{}): it was killed or did not run; see "
+        "the fuzzer left no libFuzzer statistics in its log (exit status {}{}{}): it was killed or did not run; see "
         "{}{}",
-        *st, *st == 137 ? ", SIGKILL: the OOM killer?" : "", run.log.string(),
+        *st, *st == 137 ? ", SIGKILL: the OOM killer?" : "", interrupted, run.log.string(),
         target_refusal(kernel::read_file(run.log).value_or("")));
     if (run.raw.empty()) return fail(why);
     run.cut_short = why;
@@ -366,10 +384,10 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
     });
     if (!artifact) {
       const std::string why = fmt::format(
-          "libFuzzer stopped with exit status {} after {} executions ({:.1f} s of the {} s asked) "
+          "libFuzzer stopped with exit status {}{} after {} executions ({:.1f} s of the {} s asked) "
           "and left no input it caught (crash, timeout, OOM, leak): the campaign was cut short, "
           "so it gives no verdict; see {}",
-          *st, run.stats.execs, wall, whole_seconds(o.seconds), run.log.string());
+          *st, interrupted, run.stats.execs, wall, whole_seconds(o.seconds), run.log.string());
       if (run.raw.empty()) return fail(why);
       run.cut_short = why;  // the findings it recorded before are replayed
     }
@@ -407,7 +425,15 @@ std::vector<Reproducer> reproduce_inputs(Environment& env, const std::vector<fs:
 
 Result<std::vector<fs::path>> corpus_inputs(const fs::path& dir) {
   if (!fs::is_directory(dir)) return fail(fmt::format("--coverage-of {}: not a directory", dir.string()));
-  return files_in(dir);
+  // Its subdirectories too, as libFuzzer reads a corpus (a review,
+  // 2026-12-07: the top level alone was counted).
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file() && it->path().extension() != ".tmp") files.push_back(it->path());
+  if (ec) return fail(fmt::format("--coverage-of {}: cannot read it: {}", dir.string(), ec.message()));
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 CorpusCoverage corpus_coverage(Environment& env, const std::vector<fs::path>& files, const std::vector<Impl>& impls) {

@@ -42,6 +42,7 @@ struct FuzzerStats {
   std::string snapshots;    // the target's account of its snapshots at exit ("" none)
   std::string state;        // how the target observed phylib's state ("watched ...", "sampled ...", "" not said)
   int replaced = -1;        // how many --replace sources the target says it compiled in (-1: it did not say)
+  std::string impls;        // the implementations the target says it fuzzed ("c,rust,cxx"; "" not said)
   // The kernel side's coverage, as the target said at exit: the basic blocks
   // of phylib and the kernel drivers the campaign reached, and those that
   // ran after every counter was taken (-1: not said); off: it had none.

@@ -728,6 +728,8 @@ class Parser {
       if (!s || std::find(kStates.begin(), kStates.end(), *s) == kStates.end())
         return error(x, "state must be one of DOWN, READY, HALTED, ERROR, UP, RUNNING, NOLINK, CABLETEST "
                         "(or a list of them: any one will do)");
+      if (std::find(out.begin(), out.end(), *s) != out.end())
+        return error(x, fmt::format("state {} is listed twice", *s));
       out.push_back(*s);
     }
     return out;
@@ -1116,6 +1118,7 @@ class Parser {
                    "the name must not start with '- ' (it names KTAP subtests, where \"ok 1 - x\" is "
                    "the test x)");
     s.name = *name;
+    s.name_at = at(root["name"]);
     if (root["description"]) {
       auto d = text(root["description"], "description", true);
       if (!d) return std::unexpected(d.error());
@@ -1204,6 +1207,7 @@ class Parser {
                                                std::numeric_limits<long long>::max(),
                                                root["seed"].IsScalar() ? root["seed"].Scalar() : "(not a number)"));
       s.seed = static_cast<std::uint64_t>(*v);
+      s.seed_at = at(root["seed"]);
     }
     if (root["firmware"]) {
       auto fw = firmware_files(root["firmware"]);

@@ -108,6 +108,7 @@ struct Step {
 
 struct Scenario {
   std::string name;
+  SourceLocation name_at;  // the name's value in its file (a duplicate name is said there)
   std::string description;
   std::string file;                 // where it was loaded from ("(default suite)/x.yaml")
   std::vector<std::string> models;  // run on each
@@ -128,6 +129,7 @@ struct Scenario {
   hw::ModelTiming timing;           // the model's times, where given (timing:)
   std::vector<hw::FaultRule> faults;  // installed before the bus is registered
   std::uint64_t seed = 1;           // of the fault injector (probability rules)
+  std::optional<SourceLocation> seed_at;         // where seed: was given (check names one that seeds nothing)
   std::map<std::string, FirmwareFile> firmware;  // by file name; others: default
   std::vector<Step> steps;
 };

@@ -12,6 +12,10 @@ namespace refdrv {
 
 namespace {
 
+// Where a scenario's name is (file:line:col), or its file alone for one
+// built in code.
+std::string where(const Scenario& s) { return s.name_at.line > 0 ? s.name_at.str() : s.file; }
+
 // A scenario's name names its reproducers, KTAP subtests and report rows:
 // two scenarios of one run with the same name would overwrite and hide
 // each other.
@@ -29,15 +33,16 @@ Result<void> unique_names(const std::vector<Scenario>& scenarios) {
             fmt::format("{} is given twice (a scenario runs once per run; a directory given takes its files "
                         "too)",
                         s.file));
-      return fail(fmt::format("{}: the scenario name '{}' is also {}'s: names are unique in a run (they name "
-                              "reproducers and KTAP subtests)",
-                              s.file, s.name, it->second->file));
+      return fail(
+          fmt::format("{}: the scenario name '{}' is also {}'s: names are unique in a run (they name "
+                      "reproducers and KTAP subtests)",
+                      where(s), s.name, where(*it->second)));
     }
     if (const auto [it, fresh] = files.emplace(reproducer_name_part(s.name), &s); !fresh)
       return fail(
           fmt::format("{}: the scenario names '{}' and '{}' (of {}) both name reproducers '{}-...': names "
                       "must differ in a letter, a digit, '-' or '_'",
-                      s.file, s.name, it->second->name, it->second->file, it->first));
+                      where(s), s.name, it->second->name, where(*it->second), it->first));
   }
   return {};
 }

@@ -31,6 +31,7 @@
 // engine/snapshot.hpp, instead of from nothing; off by default: measured
 // in campaigns of this target it did not pay, see docs/robustness.md).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +40,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <ranges>
 #include <sstream>
 
 #include "cxx/drivers/modules.hpp"
@@ -119,6 +121,10 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** argv) {
   // not register would leave that implementation's instances binding
   // another's driver, judged equivalent.
   if (auto declared = require_declared_impls(*g_env, g_impls); !declared) die(declared.error().message);
+  // refdrv fuzz checks this against the implementations it asked for (an
+  // environment of the user's that said otherwise once won).
+  std::fprintf(stderr, "refdrv-fuzz-differential: implementations: %s\n",
+               fmt::format("{}", fmt::join(g_impls | std::views::transform(impl_name), ",")).c_str());
   // refdrv fuzz checks this against its --replace (one line: the count, then
   // what replaced what).
   std::string replaced;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <deque>
 #include <fstream>
@@ -72,9 +73,18 @@ SpawnResult spawn(const Command& cmd, int out_fd, int err_fd) {
   for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
 
+  // The command's own variables replace inherited ones of the same name:
+  // getenv() reads the first, so a REFDRV_FUZZ_FINDINGS in the user's
+  // environment sent the fuzz target's findings elsewhere while refdrv read
+  // an empty directory (a review, 2026-12-07).
+  const auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+  const auto set_here = [&](std::string_view entry) {
+    return std::any_of(cmd.env.begin(), cmd.env.end(),
+                       [&](const std::string& mine) { return name_of(mine) == name_of(entry); });
+  };
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e)
-    if (!changes_the_build(*e)) env_strings.emplace_back(*e);
+    if (!changes_the_build(*e) && !set_here(*e)) env_strings.emplace_back(*e);
   for (const auto& e : cmd.env) env_strings.push_back(e);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
@@ -108,7 +118,52 @@ Result<int> open_log(const Command& cmd) {
   return fd;
 }
 
+// run()'s command while it passes interrupts on (0: none yet), and the
+// signal that came.
+volatile sig_atomic_t g_child = 0;
+volatile sig_atomic_t g_interrupt = 0;
+
+void pass_on(int sig) {
+  g_interrupt = sig;
+  if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
+}
+
+constexpr std::array<int, 3> kInterrupts = {SIGINT, SIGTERM, SIGHUP};
+
+// Handlers installed for the lifetime of the object, the old ones restored
+// after; a signal that came before the child existed is passed on once it
+// does.
+class PassOnInterrupts {
+ public:
+  explicit PassOnInterrupts(bool on) : on_(on) {
+    g_interrupt = 0;
+    if (!on_) return;
+    struct sigaction sa {};
+    sa.sa_handler = pass_on;
+    sigemptyset(&sa.sa_mask);
+    for (std::size_t i = 0; i < kInterrupts.size(); ++i) sigaction(kInterrupts[i], &sa, &old_[i]);
+  }
+  void child(pid_t pid) {
+    if (!on_) return;
+    g_child = pid;
+    if (const int sig = g_interrupt; sig && pid > 0) ::kill(pid, sig);
+  }
+  ~PassOnInterrupts() {
+    if (!on_) return;
+    for (std::size_t i = 0; i < kInterrupts.size(); ++i) sigaction(kInterrupts[i], &old_[i], nullptr);
+    g_child = 0;
+  }
+  PassOnInterrupts(const PassOnInterrupts&) = delete;
+  PassOnInterrupts& operator=(const PassOnInterrupts&) = delete;
+
+ private:
+  bool on_;
+  std::array<struct sigaction, kInterrupts.size()> old_{};
+};
+
 }  // namespace
+
+int interrupted_by() { return g_interrupt; }
 
 Result<int> run(const Command& cmd) {
   auto log = open_log(cmd);
@@ -120,10 +175,12 @@ Result<int> run(const Command& cmd) {
     header += "\n";
     (void)!::write(fd, header.data(), header.size());
   }
+  PassOnInterrupts interrupts(cmd.pass_on_interrupts);
   SpawnResult s = spawn(cmd, fd, fd);
   if (fd >= 0) ::close(fd);
   if (s.error)
     return fail(fmt::format("cannot run {}: {}", cmd.argv.empty() ? "?" : cmd.argv[0], std::strerror(s.error)));
+  interrupts.child(s.pid);
   return wait_for(s.pid);
 }
 

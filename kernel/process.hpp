@@ -16,11 +16,20 @@ struct Command {
   std::filesystem::path cwd;        // empty: current directory
   std::filesystem::path log;        // empty: inherit stdout/stderr; else append both there
   std::vector<std::string> env;     // extra NAME=value entries
+  // run() only: while the command runs, SIGINT, SIGTERM and SIGHUP sent to
+  // refdrv are passed on to it instead of ending refdrv, so that refdrv can
+  // still read what the command left (a fuzzing campaign's findings, when
+  // Ctrl-C or `timeout` ends it). interrupted_by() says which came.
+  bool pass_on_interrupts = false;
 };
 
 // Runs the command and waits; returns its exit status (or an error if it
 // could not be started at all, e.g. the program is not installed).
 Result<int> run(const Command& cmd);
+
+// The signal (SIGINT, SIGTERM, SIGHUP) the last run() with
+// pass_on_interrupts passed on to its command; 0 if none came.
+[[nodiscard]] int interrupted_by();
 
 // Runs the command and returns its standard output; fails on non-zero exit.
 // With `log`, its standard error is appended there.

@@ -159,8 +159,12 @@ std::string format_gaps(const GapsReport& r, const std::string& tree_version) {
                      "C++", "only gap of (files: Rust / C++)");
   for (const auto& n : r.needs)
     out += fmt::format("  {:<26} {:>5} {:>7}  {:<4} {:<4} {} / {}\n", n.callback, n.files, n.entries,
-                       !r.has_rust ? "n/a" : n.rust ? "yes" : "-", n.cxx ? "yes" : "-", n.only_gap_rust,
-                       n.only_gap_cxx);
+                       !r.has_rust ? "n/a"
+                       : n.rust    ? "yes"
+                                   : "-",
+                       n.cxx ? "yes" : "-",
+                       // No abstraction: no gap of its to count (a review, 2026-12-07: 0).
+                       r.has_rust ? fmt::format("{}", n.only_gap_rust) : std::string("n/a"), n.only_gap_cxx);
   auto ranked = [&](bool rust) {
     std::vector<std::string> parts;
     for (const auto& n : r.needs)
@@ -194,9 +198,9 @@ nlohmann::json gaps_json(const GapsReport& r, const std::string& tree_version) {
                      {"entries", n.entries},
                      {"rust", r.has_rust ? json(n.rust) : json(nullptr)},
                      {"cxx", n.cxx},
-                     {"only_gap_rust", n.only_gap_rust},
+                     {"only_gap_rust", r.has_rust ? json(n.only_gap_rust) : json(nullptr)},
                      {"only_gap_cxx", n.only_gap_cxx}});
-  return {{"schema", "refdrv-gaps/1"},
+  return {{"schema", "refdrv-gaps/2"},
           {"tree", {{"root", r.tree_root}, {"version", tree_version}}},
           {"phy_driver_callbacks", r.phy_driver_callbacks},
           {"rust_offers", r.has_rust ? json(r.rust_offers) : json(nullptr)},

@@ -214,7 +214,13 @@ TEST(Check, AFailedBusRegistrationIsSaidNotPassedOffAsEquivalentDrivers) {
     EXPECT_EQ(marked, 2u) << "attach and start, not the wait";
   }
   const std::string text = format_terminal(rep, {});
-  EXPECT_THAT(text, HasSubstr("no run had an expectation to check, all implementations equivalent"));
+  // No verdict: the drivers were not compared (a review, 2026-12-07: it
+  // said "all implementations equivalent" and exited 0).
+  EXPECT_THAT(text, HasSubstr("no run had an expectation to check; the instances were equivalent, but in no compared "
+                              "pair did two of the selected implementations' own drivers run, so the drivers were "
+                              "not compared"));
+  EXPECT_EQ(rep.exit_code(), 2);
+  EXPECT_FALSE(check_report_json(rep)["equivalent"]);
   EXPECT_THAT(text, Not(HasSubstr("all expectations hold")));
   EXPECT_THAT(text, HasSubstr("in 1 compared pair(s) mdiobus_register() failed in every run"));
   EXPECT_THAT(text, Not(HasSubstr("the PHY ID matched none of them")));
@@ -300,6 +306,21 @@ TEST(Check, AnOperationWithNoPhyAttachedIsNotCalled) {
   EXPECT_THAT(format_terminal(run_check(env, {*fw}, o), {}),
               HasSubstr("firmware-loaded: on a model that takes no firmware, where false always holds and true "
                         "never does: no-firmware on AX88772A (no-firmware.yaml:6:5)."));
+  // And a seed: with no probability rule to seed.
+  auto seeded = parse_scenario(
+      "name: seeded\nmodels: [AX88772A]\npartner: switch-10-100\nseed: 7\nsteps:\n  - attach\n"
+      "  - fault: {kind: read-error, register: BMSR, nth: 1}\n  - expect: {state: READY}\n",
+      "seeded.yaml");
+  ASSERT_TRUE(seeded) << seeded.error().message;
+  EXPECT_THAT(format_terminal(run_check(env, {*seeded}, o), {}),
+              HasSubstr("seed: seeds only fault rules with a probability, and these scenarios have none, so it "
+                        "changed nothing: seeded (seeded.yaml:4:7)."));
+  auto random = parse_scenario(
+      "name: random\nmodels: [AX88772A]\npartner: switch-10-100\nseed: 7\nsteps:\n  - attach\n"
+      "  - fault: {kind: flip-bits, probability: 0.01, mask: 0x0020}\n  - expect: {bound: true}\n",
+      "random.yaml");
+  ASSERT_TRUE(random) << random.error().message;
+  EXPECT_THAT(format_terminal(run_check(env, {*random}, o), {}), Not(HasSubstr("seed: seeds only")));
 }
 
 // Two implementations asked for, and no model of the scenarios has a

@@ -414,6 +414,8 @@ TEST(ScenarioFormat, WhatWouldCheckLessThanWrittenIsRefused) {
       "the value without it");
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A, AX88772A]\nsteps: []\n"),
             "test.yaml:2:20: model AX88772A is listed twice");
+  EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - expect: {state: [READY, UP, READY]}\n"),
+            "test.yaml:4:33: state READY is listed twice");
   EXPECT_EQ(error_of("name: x\nmodels: [AX88772A]\nsteps:\n  - fault: {kind: error, register: BMSR, nth: 99999999999999999999}\n"),
             "test.yaml:4:47: nth 99999999999999999999 is out of range (64-bit)");
   // A NUL (a binary file): the byte and its place, no raw control byte in

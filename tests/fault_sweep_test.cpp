@@ -324,6 +324,22 @@ TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
   EXPECT_THAT(out, HasSubstr("NO VERDICT (a function refdrv does not emulate) s on AX88772A, access 1"));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("identically")));
   EXPECT_EQ(fault_report_json(rep)["unemulated_points"], 1);
+  // So is a pair whose run without a fault stopped there: refdrv's gap, no
+  // verdict (a review, 2026-12-07: exit 1, a finding); a stop of the code's
+  // is the finding.
+  SweepReport base_gap = c_and_rust_report(*sc);
+  SweepPair stub = base_gap.pairs.front();
+  stub.baseline_ok = false;
+  stub.swept = false;
+  stub.baseline_gap = true;
+  base_gap.pairs.push_back(stub);
+  EXPECT_EQ(base_gap.exit_code(), 2);
+  EXPECT_THAT(format_fault_terminal(base_gap, {}),
+              HasSubstr("1 scenario/model pair(s) already stop without a fault at a kernel function refdrv does not "
+                        "emulate (refdrv's gap, not the code's): not swept, so the sweep is no verdict."));
+  EXPECT_THAT(format_fault_terminal(base_gap, {}), ::testing::Not(HasSubstr("identically")));
+  base_gap.pairs.back().baseline_gap = false;
+  EXPECT_EQ(base_gap.exit_code(), 1);
 }
 
 // A point where every faulted run died in its worker (here a C driver that
@@ -369,6 +385,44 @@ TEST(FaultSweep, APointWhereEveryRunDiedSaysWhereItsAccessIs) {
       run_contained(env, {std::make_shared<const Scenario>(*replay), "generic", Impl::kC, {}}, fork);
   env.image().unregister_foreign_module(refdrv_test_broken_c_module);
   EXPECT_TRUE(again.stop) << "the replay did not stop";
+  fs::remove_all(opt.repro_dir);
+}
+
+// A point after a clear-faults step: the reproducer's fault is a step after
+// it, which the step does not remove, so the file replays the point (a
+// review, 2026-12-07: the rule was the scenario's, cleared on replay).
+TEST(FaultSweep, AReproducerOfAPointAfterClearFaultsReplaysIt) {
+  Environment& env = environment("6.12");
+  ASSERT_TRUE(env.image().register_foreign_module(refdrv_test_broken_c_module));
+  auto sc = parse_scenario(fmt::format("name: crash-after-clear\nmodels: [generic]\npartner: switch-10-100\n"
+                                       "phy-id: {:#010x}\nsteps:\n  - attach\n  - clear-faults\n  - start\n"
+                                       "  - wait: 2s\n",
+                                       REFDRV_TEST_PHY_CRASH_ON_ERROR),
+                           "crash-after-clear.yaml");
+  ASSERT_TRUE(sc) << sc.error().message;
+  SweepOptions opt;
+  opt.impls = {Impl::kC};
+  opt.repro_dir = (fs::temp_directory_path() / fmt::format("refdrv-clear-repro-{}", ::getpid())).string();
+  fs::remove_all(opt.repro_dir);
+  const SweepReport rep = run_fault_sweep(env, {*sc}, opt);
+  std::string reproducer;
+  for (const auto& p : rep.points)
+    if (rep.stops(p) && p.step != "attach" && !p.step.empty() && reproducer.empty()) reproducer = p.reproducer;
+  ASSERT_FALSE(reproducer.empty()) << format_fault_terminal(rep, {});
+  const auto text = kernel::read_file(reproducer);
+  ASSERT_TRUE(text);
+  EXPECT_THAT(*text, HasSubstr("The access comes after the clear-faults step 2, which removes a scenario's fault "
+                               "rules: the fault is the fault step after it."));
+  EXPECT_THAT(*text, HasSubstr("  - clear-faults\n  - fault: {kind: error, access: "));
+  auto replay = parse_scenario(*text, reproducer);
+  ASSERT_TRUE(replay) << replay.error().message;
+  EXPECT_TRUE(replay->faults.empty());
+  SupervisorOptions fork;
+  fork.containment = Containment::kFork;
+  const RunResult again =
+      run_contained(env, {std::make_shared<const Scenario>(*replay), "generic", Impl::kC, {}}, fork);
+  env.image().unregister_foreign_module(refdrv_test_broken_c_module);
+  EXPECT_TRUE(again.stop) << "the replay did not stop:\n" << *text;
   fs::remove_all(opt.repro_dir);
 }
 

@@ -153,7 +153,7 @@ TEST_F(GapTree, MissingCallbacksAreRankedByTheFilesThatSetThem) {
   EXPECT_THAT(text, HasSubstr("Rust: config_init: 2 files, config_intr: 1 file"));
   EXPECT_THAT(text, HasSubstr("not read: 2 entries written through macros, in 1 file: drivers/net/phy/d.c (2)"));
   const auto j = report::gaps_json(*r, "test");
-  EXPECT_EQ(j["schema"], "refdrv-gaps/1");
+  EXPECT_EQ(j["schema"], "refdrv-gaps/2");
   EXPECT_EQ(j["files"][1]["rust_missing"], nlohmann::json({"config_init"}));
 }
 
@@ -164,7 +164,13 @@ TEST_F(GapTree, WithoutTheTreesRustAbstractionTheRustColumnIsNotApplicable) {
   EXPECT_FALSE(r->has_rust);
   EXPECT_EQ(r->rust_expressible, 0u);
   EXPECT_THAT(report::format_gaps(*r, "test"), HasSubstr("not in this tree"));
-  EXPECT_TRUE(report::gaps_json(*r, "test")["rust_offers"].is_null());
+  const auto j = report::gaps_json(*r, "test");
+  EXPECT_TRUE(j["rust_offers"].is_null());
+  // Nor is any callback the Rust side's only gap of a file: not 0, n/a (a
+  // review, 2026-12-07).
+  ASSERT_FALSE(j["callbacks"].empty());
+  for (const auto& n : j["callbacks"]) EXPECT_TRUE(n["only_gap_rust"].is_null()) << n.dump();
+  EXPECT_THAT(report::format_gaps(*r, "test"), HasSubstr(" n/a / "));
 }
 
 // A phy.rs whose Driver trait the scanner does not find is an error, not a
