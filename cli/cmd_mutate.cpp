@@ -68,8 +68,14 @@ std::optional<std::string> score_line(const MutationReport& rep, double min_scor
       rep.results.size() < rep.generated
           ? fmt::format(" of the first {} of the source's {} mutants only (--limit)", rep.results.size(), rep.generated)
           : "";
-  return fmt::format("mutation score{}: {}/{} = {:.1f}% (minimum {:g}%)", partial, killed, scored,
-                     std::floor(*score * 10 + 1e-9) / 10, min_score);
+  // As many decimals as the minimum has (at least one): 28/29 printed as
+  // 96.5% beside a minimum of 96.55% that it reached (a review, 2026-12-07).
+  const std::string min_text = fmt::format("{:g}", min_score);
+  const std::size_t dot = min_text.find('.');
+  const int decimals = dot == std::string::npos ? 1 : std::max(1, static_cast<int>(min_text.size() - dot - 1));
+  const double unit = std::pow(10.0, decimals);
+  return fmt::format("mutation score{}: {}/{} = {:.{}f}% (minimum {}%)", partial, killed, scored,
+                     std::floor(*score * unit + 1e-9) / unit, decimals, min_text);
 }
 
 bool reaches(const MutationReport& rep, double min_score) {

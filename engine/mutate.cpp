@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -524,9 +525,28 @@ std::string unmutated_fails(const std::string& why) {
                      why);
 }
 
+// A worker that died of SIGKILL was killed from outside the run: refdrv
+// kills a hung worker itself and calls that a hang, and nothing a driver
+// does raises SIGKILL, but the machine's out-of-memory killer sends it. It
+// was a "crash" that killed the mutant (a review, 2026-12-07).
+bool killed_from_outside(const std::string& text) {
+  return text.find("crash: the process died with signal 9 (") != std::string::npos;
+}
+
+// A stop that says nothing of the mutant: a kernel function refdrv does
+// not emulate, a worker killed from outside.
+bool stop_is_no_verdict(const std::string& stop) {
+  return !unemulated_function_in(stop).empty() || killed_from_outside(stop);
+}
+
 struct Kill {
   std::string by, kind;
   std::vector<std::string> quirks;  // acted in the runs it rests on
+  // False where the failure is of an implementation that was not mutated:
+  // its runs passed unmutated and its drivers are not the mutant's, so what
+  // failed them was load or the harness (a wall-clock hang, a worker that
+  // died), not the mutant: not scored.
+  bool scored = true;
 };
 
 void add_quirks(std::vector<std::string>& to, const std::vector<std::string>& from) {
@@ -535,6 +555,11 @@ void add_quirks(std::vector<std::string>& to, const std::vector<std::string>& fr
 }
 
 void killed_or_undecided(MutantResult& res, Kill k) {
+  if (!k.scored) {
+    res.status = MutantResult::Status::kUndecided;
+    res.by = k.by + ": not scored";
+    return;
+  }
   auto [status, said] = failure_verdict(std::move(k.by));
   res.status = status;
   res.by = std::move(said);
@@ -544,25 +569,46 @@ void killed_or_undecided(MutantResult& res, Kill k) {
   }
 }
 
-// What a failed run failed by, as one word: a stop (a crash, a hang, an
-// oops: failure_summary() names it first), else an expectation, else a
-// leak at teardown.
-const char* failure_kind(bool stopped, bool expectation_failed) {
-  return stopped ? "stop" : expectation_failed ? "expectation" : "leak";
+// What a failed run failed by, as one word: the expectation failed_by()
+// names (one before a stop at a function refdrv does not emulate too), else
+// a stop (a crash, a hang, an oops), else a leak at teardown.
+const char* failure_kind(bool stopped, bool expectation_named) {
+  return expectation_named ? "expectation" : stopped ? "stop" : "leak";
 }
 
-Kill killed_by(const CheckReport& rep) {
+// The first thing a check of a mutant of `mutated` failed or diverged by,
+// by check's rules: a run's failure other than a stop at refdrv's gap, a
+// divergence before such a stop (a finding, as check has it), the
+// registration; else the gap (undecided), else another implementation's
+// failure (not scored).
+Kill killed_by(const CheckReport& rep, Impl mutated) {
+  std::optional<Kill> gap, other;
   for (const auto& row : rep.rows) {
-    for (std::size_t i = 0; i < row.runs.size(); ++i)
-      if (!row.runs[i].passed())
-        return {fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
-                            short_text(failed_by(row.runs[i]), 120)),
-                failure_kind(row.runs[i].stop.has_value(),
-                             std::any_of(row.runs[i].expectations.begin(), row.runs[i].expectations.end(),
-                                         [](const ExpectationResult& e) { return !e.ok; })),
-                row.runs[i].quirks_acted};
+    for (std::size_t i = 0; i < row.runs.size(); ++i) {
+      const RunResult& r = row.runs[i];
+      if (r.passed()) continue;
+      const bool expectation = r.stop ? r.failed_before_stop() && stop_is_no_verdict(*r.stop)
+                                      : std::any_of(r.expectations.begin(), r.expectations.end(),
+                                                    [](const ExpectationResult& e) { return !e.ok; });
+      Kill k{fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
+                         short_text(failed_by(r), 120)),
+             failure_kind(r.stop.has_value(), expectation), r.quirks_acted};
+      if (row.impls[i] != mutated) {
+        k.scored = false;
+        k.by += fmt::format(
+            ": {} was not mutated (it passed unmutated, and the mutant is not its driver: load or the "
+            "harness), so this says nothing of the mutant",
+            impl_title(row.impls[i]));
+        if (!other) other = std::move(k);
+      } else if (r.stop && stop_is_no_verdict(*r.stop) && !r.failed_before_stop()) {
+        if (!gap) gap = std::move(k);
+      } else {
+        return k;
+      }
+    }
     for (std::size_t i = 1; i < row.divergence.size(); ++i)
-      if (row.divergence[i]) {
+      if (row.divergence[i] && (row.impls[0] == mutated || row.impls[i] == mutated) &&
+          diverged_before_stub(row.divergence[i]->step, row.runs[0], row.runs[i])) {
         Kill k{fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model, impl_title(row.impls[0]),
                            impl_title(row.impls[i]), level_name(row.divergence[i]->level)),
                "divergence", row.runs[0].quirks_acted};
@@ -574,6 +620,12 @@ Kill killed_by(const CheckReport& rep) {
     return {"the drivers' registration differs (" + short_text(rep.registration_differences.front(), 160) + ")",
             "registration",
             {}};
+  if (gap) return *gap;
+  if (other) return *other;
+  // Nothing failed or diverged: check's exit status 2 (no comparison of
+  // the drivers was made) is no kill.
+  if (const int code = rep.exit_code(); code != 1)
+    return {fmt::format("check gave no verdict (exit status {})", code), "", {}, false};
   return {"check exited 1", "", {}};
 }
 
@@ -686,21 +738,9 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
 // expectation failed before the step it stopped in, when a stop at a kernel
 // function refdrv does not emulate came after the failure that kills the
 // mutant (that stop alone made it "undecided"; a review, 2026-12-07).
-namespace {
-// A worker that died of SIGKILL was killed from outside the run: refdrv
-// kills a hung worker itself and calls that a hang, and nothing a driver
-// does raises SIGKILL, but the machine's out-of-memory killer sends it. It
-// was a "crash" that killed the mutant (a review, 2026-12-07).
-bool killed_from_outside(const std::string& text) {
-  return text.find("crash: the process died with signal 9 (") != std::string::npos;
+void judge_mutant(MutantResult& res, const CheckReport& rep, Impl mutated) {
+  killed_or_undecided(res, killed_by(rep, mutated));
 }
-
-// A stop that says nothing of the mutant: a kernel function refdrv does
-// not emulate, a worker killed from outside.
-bool stop_is_no_verdict(const std::string& stop) {
-  return !unemulated_function_in(stop).empty() || killed_from_outside(stop);
-}
-}  // namespace
 
 std::string failed_by(const RunResult& r) {
   if (stop_is_no_verdict(r.stop.value_or("")))
@@ -770,41 +810,67 @@ Result<std::string> mutation_source(const Environment& env, Impl impl) {
 namespace {
 
 // The first thing a refdrv check --json report says failed or diverged.
-Kill kill_of_json(const nlohmann::json& j) {
+Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
   const auto quirks_of = [](const nlohmann::json& run) {
     std::vector<std::string> q;
     for (const auto& n : run.value("quirks_acted", nlohmann::json::array()))
       if (n.is_string()) q.push_back(n.get<std::string>());
     return q;
   };
+  const std::string mutated_name(impl_name(mutated));
+  std::optional<Kill> gap, other;
   for (const auto& row : j.value("results", nlohmann::json::array())) {
     const std::string where = fmt::format("{} on {}", row.value("scenario", "?"), row.value("model", "?"));
     const auto runs = row.value("runs", nlohmann::json::array());
+    // The step (0-based) a run stopped in at refdrv's gap, failing nothing
+    // before it (stub_stop_step()), by implementation.
+    std::map<std::string, std::size_t> gap_step;
     for (const auto& run : runs)
       if (!run.value("passed", true)) {
+        const std::string impl = run.value("implementation", "");
         std::string why = run.contains("stop") && run["stop"].is_string() ? "stopped: " + run["stop"].get<std::string>() : "";
         const bool stopped = !why.empty();
         // An expectation that failed before a stop at an unemulated
         // function is what killed the mutant (failed_by()).
-        const bool gap = stop_is_no_verdict(why);
+        const bool no_verdict_stop = stop_is_no_verdict(why);
         const auto steps_run = run.value("steps_run", std::size_t{0});
         const auto expectations = run.value("expectations", nlohmann::json::array());
+        bool expectation = false;
         for (const auto& e : expectations)
-          if (!e.value("ok", true) && (why.empty() || (gap && e.value("step", steps_run) + 1 < steps_run))) {
+          if (!e.value("ok", true) &&
+              (why.empty() || (no_verdict_stop && e.value("step", steps_run) + 1 < steps_run))) {
             why = e.value("where", "") + ": " + e.value("message", "");
+            expectation = true;
             break;
           }
-        const bool any_expectation =
-            std::any_of(expectations.begin(), expectations.end(), [](const auto& e) { return !e.value("ok", true); });
         if (why.empty() && run.value("leaked_bytes", 0) > 0)
           why = fmt::format("teardown leaked {} bytes", run.value("leaked_bytes", 0));
-        return {fmt::format("{}: {} fails ({})", where,
-                            impl_title(impl_from(run.value("implementation", "")).value_or(Impl::kNone)),
-                            short_text(why, 120)),
-                failure_kind(stopped, any_expectation), quirks_of(run)};
+        Kill k{fmt::format("{}: {} fails ({})", where, impl_title(impl_from(impl).value_or(Impl::kNone)),
+                           short_text(why, 120)),
+               failure_kind(stopped, expectation), quirks_of(run)};
+        if (impl != mutated_name) {
+          k.scored = false;
+          k.by += fmt::format(
+              ": {} was not mutated (it passed unmutated, and the mutant is not its driver: load or "
+              "the harness), so this says nothing of the mutant",
+              impl_title(impl_from(impl).value_or(Impl::kNone)));
+          if (!other) other = std::move(k);
+        } else if (no_verdict_stop && !expectation) {
+          gap_step[impl] = steps_run ? steps_run - 1 : 0;
+          if (!gap) gap = std::move(k);
+        } else {
+          return k;
+        }
       }
     for (const auto& d : row.value("divergences", nlohmann::json::array())) {
       const std::string a = d.value("against", ""), b = d.value("implementation", "");
+      if (a != mutated_name && b != mutated_name) continue;
+      // After the earlier of the two runs' stops at refdrv's gap, the stop's
+      // doing, not the code's (diverged_before_stub()).
+      const std::size_t step = d.value("step", std::size_t{1}) - 1;
+      const auto stop_a = gap_step.find(a), stop_b = gap_step.find(b);
+      if ((stop_a != gap_step.end() && step >= stop_a->second) || (stop_b != gap_step.end() && step >= stop_b->second))
+        continue;
       Kill k{fmt::format("{}: {} and {} differ ({})", where, impl_title(impl_from(a).value_or(Impl::kNone)),
                          impl_title(impl_from(b).value_or(Impl::kNone)), d.value("level_name", "?")),
              "divergence",
@@ -821,12 +887,40 @@ Kill kill_of_json(const nlohmann::json& j) {
     return {"the drivers' registration differs (" + short_text(reg.front().get<std::string>(), 160) + ")",
             "registration",
             {}};
+  if (gap) return *gap;
+  if (other) return *other;
+  if (const int code = j.value("exit_code", 1); code != 1)
+    return {fmt::format("check gave no verdict (exit status {})", code), "", {}, false};
   return {"check exited 1", "", {}};
 }
 
-std::string killed_by_json(const nlohmann::json& j) { return kill_of_json(j).by; }
+std::string killed_by_json(const nlohmann::json& j, Impl mutated) { return kill_of_json(j, mutated).by; }
 
 }  // namespace
+
+void judge_mutant_json(MutantResult& res, const nlohmann::json& check, Impl mutated) {
+  killed_or_undecided(res, kill_of_json(check, mutated));
+}
+
+bool names_an_error_in(const std::string& message, const fs::path& file) {
+  std::string text = message;
+  static const std::regex log_path(R"(Last lines of (\S+):)");
+  if (std::smatch m; std::regex_search(message, m, log_path)) text += "\n" + kernel::read_file(m[1].str()).value_or("");
+  const std::string f = file.string();
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t at = line.find(f + ":");
+    if (at == std::string::npos) continue;
+    const std::string_view before = std::string_view(line).substr(0, at);
+    // gcc: the line starts with the file (after a ": " of refdrv's summary),
+    // and says error:; rustc: the location line under an error.
+    if ((before.empty() || before.ends_with(": ")) && line.find(": error", at) != std::string::npos) return true;
+    if (before.find_first_not_of(' ') != std::string_view::npos &&
+        before.substr(before.find_first_not_of(' ')) == "--> ")
+      return true;
+  }
+  return false;
+}
 
 bool only_failed_step_is(const std::string& ninja_log, const std::string& object) {
   std::istringstream in(ninja_log);
@@ -865,9 +959,21 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
     if (auto cur = kernel::read_file(source); cur && *cur == text) return {};
     return kernel::write_file(source, text);
   };
+  // A child (ninja, the second refdrv's check) gets the SIGINT, SIGTERM or
+  // SIGHUP sent to refdrv alone, and refdrv stops after it: a child left
+  // running wrote the build directory and check.json a next run used (a
+  // review, 2026-12-07).
+  const auto run_child = [](kernel::Command cmd) -> Result<int> {
+    cmd.pass_on_interrupts = true;
+    auto st = kernel::run(cmd);
+    if (const int sig = kernel::interrupted_by())
+      return fail(fmt::format("interrupted: refdrv was sent SIG{} while running {}, and passed it on",
+                              sigabbrev_np(sig), cmd.argv.empty() ? "?" : cmd.argv[0]));
+    return st;
+  };
   auto build_refdrv = [&]() -> Result<int> {
     fs::remove(log, ec);
-    return kernel::run({{"ninja", "-C", build.string(), "refdrv"}, {}, log, {}});
+    return run_child({{"ninja", "-C", build.string(), "refdrv"}, {}, log, {}});
   };
   if (auto w = put(original); !w) return std::unexpected(w.error());
   if (!fs::exists(build / "build.ninja")) {
@@ -899,13 +1005,14 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
   check.insert(check.end(), {"--repro-dir", (dir / "repro").string()});
   {
     fs::remove(json_out, ec);
-    auto rc = kernel::run({check, {}, dir / "check.log", {}});
+    auto rc = run_child({check, {}, dir / "check.log", {}});
     if (!rc || *rc != 0) {
       const auto j = nlohmann::json::parse(kernel::read_file(json_out).value_or("{}"), nullptr, false);
-      return fail(unmutated_fails(rc && *rc == 1 && !j.is_discarded()
-                                      ? killed_by_json(j)
-                                      : fmt::format("{}: {}", rc ? fmt::format("exit status {}", *rc) : rc.error().message,
-                                                    kernel::tail_of(dir / "check.log", 6))));
+      return fail(
+          unmutated_fails(rc && *rc == 1 && !j.is_discarded()
+                              ? killed_by_json(j, opt.impl)
+                              : fmt::format("{}: {}", rc ? fmt::format("exit status {}", *rc) : rc.error().message,
+                                            kernel::tail_of(dir / "check.log", 6))));
     }
   }
   const std::string adapter_rel = "cxx/include/refdrv/phy/detail/adapter.hpp";
@@ -949,11 +1056,12 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
       res.by = kObjectUnchanged;
     } else {
       fs::remove(json_out, ec);
-      auto rc = kernel::run({check, {}, dir / "check.log", {}});
+      auto rc = run_child({check, {}, dir / "check.log", {}});
       // 2 is also a check whose only findings are stops at functions
       // refdrv does not emulate (no verdict): undecided, not refdrv failing.
       const auto j = nlohmann::json::parse(kernel::read_file(json_out).value_or("{}"), nullptr, false);
-      const bool gap = rc && *rc == 2 && !j.is_discarded() && !unemulated_function_in(killed_by_json(j)).empty();
+      const bool gap =
+          rc && *rc == 2 && !j.is_discarded() && !unemulated_function_in(killed_by_json(j, opt.impl)).empty();
       if (!rc || (*rc != 0 && *rc != 1 && !gap)) {
         put(original);
         return fail(fmt::format("refdrv check with C++ mutant #{} failed ({}): {}", m.id,
@@ -963,7 +1071,7 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
       if (*rc == 0) {
         res.status = MutantResult::Status::kSurvived;
       } else {
-        killed_or_undecided(res, j.is_discarded() ? Kill{"check exited 1", "", {}} : kill_of_json(j));
+        killed_or_undecided(res, j.is_discarded() ? Kill{"check exited 1", "", {}} : kill_of_json(j, opt.impl));
       }
     }
     record(rep, std::move(res), opt, mutants.size());
@@ -1022,6 +1130,14 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     rep.tree_version = (*env)->tree().version;
     rep.replaced = replaced_sources(opt.env.overlay);
     rep.impls = group_impls(**env, group);
+    // A driver the tree declares that refdrv could not run (the Rust one
+    // without a toolchain) would leave the mutants checked against the
+    // others alone without a word, as check refuses (a review, 2026-12-07).
+    // --compare-with names the oracle instead.
+    if (opt.compare_with.empty())
+      if (auto declared = require_declared_impls(**env); !declared)
+        return fail(declared.error().message +
+                    " (refdrv mutate: --compare-with names the implementations the mutants are checked against)");
     if (!opt.compare_with.empty()) {
       // The mutated implementation and those of --compare-with, in the
       // group's order; one the group lacks is refused, not dropped.
@@ -1075,7 +1191,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     else if (const auto gap = unemulated_gap(base))
       return fail(unmutated_fails(*gap));
     else if (base.exit_code() != 0)
-      return fail(unmutated_fails(killed_by(base).by));
+      return fail(unmutated_fails(killed_by(base, opt.impl).by));
   }
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
   rep.generated = mutants.size();
@@ -1117,6 +1233,14 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       if (!std::regex_search(msg, dm, diag))
         return fail(fmt::format("building mutant #{} ({}:{}) failed without a compiler error, not for the mutant: {}",
                                 m.id, rel, m.line, msg));
+      // And one in the mutant's own file (gcc's "FILE:L:C: error:", rustc's
+      // "--> FILE:L:C"): a failed link, or the base build failing, is
+      // refdrv's failure, not the mutant's (a review, 2026-12-07).
+      if (!names_an_error_in(msg, file))
+        return fail(
+            fmt::format("building mutant #{} ({}:{}) failed without a compiler error in the mutant's file, not "
+                        "for the mutant: {}",
+                        m.id, rel, m.line, msg));
       res.status = MutantResult::Status::kStillborn;
       res.by = dm[1].str();
     } else if (!env) {
@@ -1141,7 +1265,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
         if (cr.exit_code() == 0)
           res.status = MutantResult::Status::kSurvived;
         else
-          killed_or_undecided(res, killed_by(cr));
+          killed_or_undecided(res, killed_by(cr, opt.impl));
       }
     }
     record(rep, std::move(res), opt, mutants.size());

@@ -96,6 +96,18 @@ struct MutantResult {
 // refdrv does not emulate (then that expectation: the mutant was killed).
 [[nodiscard]] std::string failed_by(const RunResult& r);
 
+struct CheckReport;
+// The verdict on a mutant of `mutated`'s driver from its check (which
+// failed or had no verdict): killed by the first failure of the mutant's
+// own runs or divergence involving them, by check's rules (a divergence
+// before a stop at refdrv's gap is a kill); undecided where the only
+// failures are refdrv's gap, a worker killed from outside, another
+// implementation's run (not the mutant's driver) or a check with no
+// verdict. Sets status, by, kind and model_quirks of `res`.
+void judge_mutant(MutantResult& res, const CheckReport& rep, Impl mutated);
+// The same from a second refdrv's `check --json` (the C++ driver's mutants).
+void judge_mutant_json(MutantResult& res, const nlohmann::json& check, Impl mutated);
+
 struct MutateOptions {
   Impl impl = Impl::kC;  // whose driver is mutated (C or Rust: a tree source; C++: refdrv's own)
   EnvironmentOptions env;
@@ -153,6 +165,10 @@ struct QuirkKills {
 // Whether ninja's output names failed steps (its FAILED: lines) and each is
 // the one that builds `object` (a file name, "x.cpp.o"): a C++ mutant is
 // stillborn only when its own compile failed, not the link or another source.
+// Whether a build's failure `message` (and the build log it names) has a
+// compiler error in `file`: gcc's "FILE:L:C: error: ..." or rustc's location
+// line "--> FILE:L:C" (a C or Rust mutant is stillborn only then).
+[[nodiscard]] bool names_an_error_in(const std::string& message, const std::filesystem::path& file);
 [[nodiscard]] bool only_failed_step_is(const std::string& ninja_log, const std::string& object);
 
 // The report as `refdrv mutate --json` writes it: every mutant with its

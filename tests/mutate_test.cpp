@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "engine/check.hpp"
 #include "kernel/cache.hpp"
 
 namespace refdrv {
@@ -408,6 +409,86 @@ TEST(Mutate, AStopAtAnUnemulatedKernelFunctionIsNoKill) {
   EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kUndecided);
 }
 
+// A mutant's check is judged by check's rules and by whose run failed (a
+// review, 2026-12-07): a failure of an implementation that was not mutated
+// (its runs passed unmutated; the mutant is not its driver) is no kill; a
+// divergence before a stop at refdrv's gap is one, as check has it; the
+// kind names what killed it.
+TEST(Mutate, AMutantIsJudgedByItsOwnRunsAndByChecksRules) {
+  auto sc = std::make_shared<const Scenario>(Scenario{.name = "s"});
+  const auto row_of = [&](RunResult c, RunResult rust) {
+    CheckRow row;
+    row.scenario = sc;
+    row.model = "AX88772A";
+    row.impls = {Impl::kC, Impl::kRust};
+    c.impl = Impl::kC;
+    rust.impl = Impl::kRust;
+    row.runs = {c, rust};
+    row.divergence.resize(2);
+    row.own_driver_ran = {true, true};
+    return row;
+  };
+  RunResult ok;
+  ok.steps_run = 6;
+  RunResult hung = ok;
+  hung.stop = "hang: no result after 30 s of wall-clock time (the worker was killed)";
+  const auto judge = [](const CheckReport& rep, Impl mutated) {
+    MutantResult res;
+    judge_mutant(res, rep, mutated);
+    return res;
+  };
+  CheckReport rep;
+  rep.impls = {Impl::kC, Impl::kRust};
+  // The Rust run hung in a check of a C mutant: not the mutant's doing.
+  rep.rows = {row_of(ok, hung)};
+  MutantResult r = judge(rep, Impl::kC);
+  EXPECT_EQ(r.status, MutantResult::Status::kUndecided) << r.by;
+  EXPECT_THAT(r.by, HasSubstr("Rust was not mutated"));
+  // The same in a check of a Rust mutant kills it.
+  EXPECT_EQ(judge(rep, Impl::kRust).status, MutantResult::Status::kKilled);
+  EXPECT_EQ(judge(rep, Impl::kRust).kind, "stop");
+  // A divergence at step 2 before the mutant's run stopped at refdrv's gap
+  // in step 6: check's finding, so a kill (it was undecided).
+  RunResult gap = ok;
+  gap.stop = "unemulated kernel function krealloc_noprof() was called";
+  CheckRow diverged = row_of(gap, ok);
+  diverged.divergence[1] = Divergence{.level = Level::kMdio, .step = 1, .step_name = "start"};
+  rep.rows = {diverged};
+  r = judge(rep, Impl::kC);
+  EXPECT_EQ(r.status, MutantResult::Status::kKilled) << r.by;
+  EXPECT_EQ(r.kind, "divergence");
+  // After the stop: the stop's doing, undecided.
+  rep.rows.front().divergence[1]->step = 5;
+  EXPECT_EQ(judge(rep, Impl::kC).status, MutantResult::Status::kUndecided);
+  // An expectation that failed before the gap killed it, and is its kind.
+  RunResult expected = gap;
+  expected.expectations.push_back({.step = 2, .where = "s.yaml:7:5", .ok = false, .message = "expected link up"});
+  rep.rows = {row_of(expected, ok)};
+  r = judge(rep, Impl::kC);
+  EXPECT_EQ(r.status, MutantResult::Status::kKilled);
+  EXPECT_EQ(r.kind, "expectation");
+  // The same from a second refdrv's check --json.
+  nlohmann::json j = {{"exit_code", 1},
+                      {"results",
+                       {{{"scenario", "s"},
+                         {"model", "AX88772A"},
+                         {"runs",
+                          {{{"implementation", "c"}, {"passed", false}, {"steps_run", 6}, {"stop", *hung.stop}},
+                           {{"implementation", "cxx"}, {"passed", true}, {"steps_run", 6}}}},
+                         {"divergences", nlohmann::json::array()}}}}};
+  MutantResult from_json;
+  judge_mutant_json(from_json, j, Impl::kCxx);
+  EXPECT_EQ(from_json.status, MutantResult::Status::kUndecided) << from_json.by;
+  judge_mutant_json(from_json, j, Impl::kC);
+  EXPECT_EQ(from_json.status, MutantResult::Status::kKilled) << from_json.by;
+  j["results"][0]["runs"][0] = {{"implementation", "cxx"}, {"passed", false}, {"steps_run", 6}, {"stop", *gap.stop}};
+  j["results"][0]["runs"][1] = {{"implementation", "c"}, {"passed", true}, {"steps_run", 6}};
+  j["results"][0]["divergences"] = {{{"implementation", "cxx"}, {"against", "c"}, {"step", 2}, {"level_name", "MDIO"}}};
+  judge_mutant_json(from_json, j, Impl::kCxx);
+  EXPECT_EQ(from_json.status, MutantResult::Status::kKilled) << from_json.by;
+  EXPECT_EQ(from_json.kind, "divergence");
+}
+
 // What an `#if 0` leaves out is no code to mutate: its mutants were built,
 // found byte-identical and called "equivalent" for a reason that was not
 // theirs (module metadata). Its #else branch and what follows are code.
@@ -433,6 +514,29 @@ TEST(Mutate, WhatAnIfZeroLeavesOutMakesNoMutant) {
 // the build log names the mutant's file in every compile command, so
 // finding the name proved nothing (a failed link or another source's
 // error dropped the mutant from the score).
+// A C or Rust mutant is stillborn only where the compiler refused its own
+// file: a failed link or another file's error is refdrv's failure (a
+// review, 2026-12-07: any "error: " did).
+TEST(Mutate, AStillbornCOrRustMutantHasAnErrorInItsOwnFile) {
+  const std::filesystem::path c = "/cache/m/ab12.c", rs = "/cache/m/cd34.rs";
+  EXPECT_TRUE(names_an_error_in(
+      "building the kernel side failed (exit status 1): /cache/m/ab12.c:37:45: error: expected ';' before 'if'", c));
+  EXPECT_TRUE(
+      names_an_error_in("building the kernel side failed (exit status 1): error[E0308]: mismatched types. "
+                        "Last lines of /nonexistent/build.log:\n    error[E0308]: mismatched types\n"
+                        "       --> /cache/m/cd34.rs:89:28\n",
+                        rs));
+  EXPECT_FALSE(
+      names_an_error_in("building the kernel side failed (exit status 1): collect2: error: ld returned 1 exit "
+                        "status",
+                        c));
+  EXPECT_FALSE(names_an_error_in(
+      "building the kernel side failed (exit status 1): drivers/net/phy/phy.c:12:1: error: x\n/cache/m/ab12.c: In "
+      "function 'f':",
+      c));
+  EXPECT_FALSE(names_an_error_in("error: x\n   --> rust/kernel/net/phy.rs:3:1\n", rs));
+}
+
 TEST(Mutate, OnlyTheMutantsOwnFailedCompileMakesItStillborn) {
   const std::string obj = "ax88796b_cxx.cpp.o";
   EXPECT_TRUE(only_failed_step_is(
