@@ -289,11 +289,19 @@ int cmd_drivers(const Common& c, const MachineOutputs& a, const std::vector<std:
       !w)
     return report_error(w.error());
   if (!reproducers.empty()) {
+    // An earlier run's reproducers go first, as check's do: left, they read
+    // as this run's failing entries (a review, 2026-12-07). The user's own
+    // files (no such first line) stay.
+    static constexpr std::array<std::string_view, 1> kHeaders = {"# refdrv drivers: "};
+    std::vector<std::string> problems;
+    const std::size_t removed = remove_reproducers_written_by(reproducers, kHeaders, {}, problems);
+    for (const auto& p : problems) fmt::print(stderr, "refdrv: error: {}\n", p);
     const std::string replay = replay_options(eo);
     auto n = write_reproducers(*rep, reproducers, replay);
     if (!n) return report_error(n.error());
-    fmt::print(stderr, "Reproducers: {} failing entr{} written to {}; replay one with refdrv trace{} FILE\n", *n,
-               *n == 1 ? "y" : "ies", reproducers, replay);
+    fmt::print(stderr, "Reproducers: {} failing entr{} written to {}{}; replay one with refdrv trace{} FILE\n", *n,
+               *n == 1 ? "y" : "ies", reproducers,
+               removed ? fmt::format(" (the {} an earlier run wrote there removed first)", removed) : "", replay);
   }
   // With a baseline, only a failure it does not have is a finding (its
   // known failures are said above, and in KTAP as "not ok" still).

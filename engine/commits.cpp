@@ -75,9 +75,14 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   co.replay_command = [&](const std::string& impls, const std::string& path) {
     // X^!: the commit alone, a merge's or a root commit's too (X~1..X is
     // a merge's whole merged branch, and no range for a root commit).
-    return fmt::format("refdrv check --kernel {} --commits {} --impl {} --scenario {}",
+    // Its reproducers into a directory of the replay's own: check removes
+    // the earlier reproducers of the directory it writes to, and those
+    // beside the replayed file (the commit's other pairs') went (a review,
+    // 2026-12-07).
+    return fmt::format("refdrv check --kernel {} --commits {} --impl {} --repro-dir {} --scenario {}",
                        shell_word(std::filesystem::absolute(o.env.kernel).string()),
-                       shell_word(commit.short_sha() + "^!"), impls, path);
+                       shell_word(commit.short_sha() + "^!"), impls,
+                       shell_word((std::filesystem::path(co.repro_dir) / "replayed").string()), path);
   };
   const CheckReport rep = run_check(**env, o.scenarios, co);
   if (rep.ran_pairs() == 0) {
@@ -95,6 +100,18 @@ CommitResult check_one(const CommitsOptions& o, const kernel::GitCommit& commit)
   // A check whose every finding is refdrv's gap did not check the commit.
   if (auto gap = unemulated_gap(rep)) {
     r.error = *gap;
+    return done();
+  }
+  // Nor one that compared no two implementations' own drivers, or that is
+  // otherwise no verdict (exit 2): it was named the first commit that broke
+  // the check (a review, 2026-12-07).
+  if (rep.exit_code() == kExitBadInput) {
+    r.error = rep.drivers_not_compared()
+                  ? fmt::format(
+                        "nothing compared: in no compared pair did two of the selected implementations' own "
+                        "drivers run ({})",
+                        impl_list(rep.impls))
+                  : "the check gave no verdict (exit status 2)";
     return done();
   }
   r.checked = true;

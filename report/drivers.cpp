@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -282,9 +283,20 @@ void classify_conformance(const RunResult& r, const Scenario& sc, DriverRow& row
     // Another entry of the same ID bound first: its errors and registers
     // are not this entry's (they were reported as this one's).
     if (const auto other = bound_other(r, row); other && *other != "Generic PHY" && *other != "Generic Clause 45 PHY") {
-      row.reason = fmt::format("not bound: the driver '{}' bound the PHY (it matches this ID too and was registered "
-                               "earlier), so this entry's driver never ran",
-                               *other);
+      // An entry matching by its own match_phy_device() was not beaten by
+      // the order of registration: its function turned the model down (a
+      // review, 2026-12-07: mv88e2110's row blamed a driver registered
+      // after it).
+      row.reason = row.matches_by_callback
+                       ? fmt::format(
+                             "not bound: the driver '{}' bound the PHY; this entry matches with its own "
+                             "match_phy_device(), which did not accept the {} model (it may need more than "
+                             "the model gives it), so this entry's driver never ran",
+                             *other, row.model)
+                       : fmt::format(
+                             "not bound: the driver '{}' bound the PHY (it matches this ID too and was "
+                             "registered earlier), so this entry's driver never ran",
+                             *other);
       if (r.stop) row.reason += fmt::format("; the run then stopped {} (in '{}'): {}", stopped_in(r, sc), *other, *r.stop);
       row.stopped = row.leaked = false;  // the other driver's run, not this entry's
       row.vendor_registers.clear();
@@ -645,7 +657,7 @@ Result<std::set<std::string>> select_driver_files(const kernel::LinuxTree& tree,
     }
     // As run refuses a scenario given twice: a repeated --file (davicom and
     // davicom.c) is a mistake in what was asked, not a selection.
-    if (!out.insert(path).second) return fail(fmt::format("--file '{}' names {} a second time", w, in_phy_dir(path)));
+    if (!out.insert(path).second) return fail(fmt::format("'{}' names {} a second time", w, in_phy_dir(path)));
   }
   return out;
 }
@@ -945,10 +957,32 @@ Result<DriversBaseline> read_drivers_baseline(const std::filesystem::path& file)
   if (!j.is_object() || !j.contains("schema") || !j["schema"].is_string() ||
       !j["schema"].get<std::string>().starts_with("refdrv-drivers/"))
     return refuse("its \"schema\" is not refdrv-drivers/N");
+  // One this refdrv does not know (a later one's) may mean its fields
+  // otherwise: refused, not read as if it were (a review, 2026-12-07).
+  {
+    const std::string schema = j["schema"].get<std::string>();
+    int version = 0;
+    const char* const digits = schema.data() + std::string_view("refdrv-drivers/").size();
+    const auto [end, ec] = std::from_chars(digits, schema.data() + schema.size(), version);
+    if (ec != std::errc() || end != schema.data() + schema.size() || version < 1)
+      return refuse(fmt::format("its \"schema\" {} is not refdrv-drivers/N", schema));
+    if (version > kDriversSchemaVersion)
+      return refuse(fmt::format("its \"schema\" is {}, and this refdrv writes and reads up to refdrv-drivers/{}",
+                                schema, kDriversSchemaVersion));
+  }
   if (!j.contains("entries") || !j["entries"].is_array()) return refuse("it has no \"entries\" list");
+  // A field of the wrong type is said, not thrown (it ended refdrv with
+  // exit 134; a review, 2026-12-07).
+  const auto text_of = [](const nlohmann::json& o, const char* key) -> std::optional<std::string> {
+    if (!o.contains(key) || o[key].is_null()) return std::string();
+    if (!o[key].is_string()) return std::nullopt;
+    return o[key].get<std::string>();
+  };
   DriversBaseline b;
   b.path = file.string();
-  b.tree_version = j.value("tree_version", "");
+  const auto tree_version = text_of(j, "tree_version");
+  if (!tree_version) return refuse("its \"tree_version\" is not a string");
+  b.tree_version = *tree_version;
   for (std::size_t i = 0; i < j["entries"].size(); ++i) {
     const auto& e = j["entries"][i];
     if (!e.is_object() || !e.contains("file") || !e["file"].is_string() || !e.contains("conformance") ||
@@ -960,7 +994,13 @@ Result<DriversBaseline> read_drivers_baseline(const std::filesystem::path& file)
     const std::string name = e["name"].is_null() ? std::string() : e["name"].get<std::string>();
     const std::string c = e["conformance"].get<std::string>();
     if (c != "pass" && c != "fail" && c != "n/a") return refuse(fmt::format("entry {}: conformance '{}'", i + 1, c));
-    DriversBaseline::Verdict v{c, e.value("failed_step", std::string()), e.value("reason", std::string()), {}, {}};
+    const auto failed_step = text_of(e, "failed_step"), reason = text_of(e, "reason");
+    if (!failed_step || !reason)
+      return refuse(fmt::format("entry {}: its {} is not a string", i + 1, !failed_step ? "failed_step" : "reason"));
+    DriversBaseline::Verdict v{c, *failed_step, *reason, {}, {}};
+    for (const char* flag : {"stopped", "leaked"})
+      if (e.contains(flag) && !e[flag].is_null() && !e[flag].is_boolean())
+        return refuse(fmt::format("entry {}: its {} is not true or false", i + 1, flag));
     if (e.contains("stopped") && e["stopped"].is_boolean()) v.stopped = e["stopped"].get<bool>();
     if (e.contains("leaked") && e["leaked"].is_boolean()) v.leaked = e["leaked"].get<bool>();
     b.entries[{e["file"].get<std::string>(), name}] = std::move(v);
@@ -1008,6 +1048,13 @@ BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBa
       else if (was->second.failed_step != row.failed_step || how(was->second.reason) != how(row.reason))
         c.new_failures.push_back(fmt::format("{} (failed at {} by {}, now at {} by {})", name, was->second.failed_step,
                                              how(was->second.reason), row.failed_step, how(row.reason)));
+      // At the same step, otherwise (another errno, another mode told to
+      // the MAC): a change, not the known failure (a review, 2026-12-07:
+      // "the same way").
+      else if (!was->second.reason.empty() && was->second.reason != row.reason)
+        c.new_failures.push_back(
+            fmt::format("{} (fails at {} as in the baseline, but otherwise: was \"{}\", now \"{}\")", name,
+                        row.failed_step, was->second.reason, row.reason));
       // The first failure the same, and a crash, hang or leak after it
       // that the baseline's run did not have.
       else if (row.stopped && was->second.stopped == false)
@@ -1036,10 +1083,28 @@ BaselineComparison compare_with_baseline(const DriversReport& r, const DriversBa
   }
   // A file whose registration failed in the baseline and that registers its
   // entries now.
+  // Not built now, it was not checked: unchecked, not fixed (a review,
+  // 2026-12-07).
   for (const auto& [key, was] : b.entries)
     if (key.second.empty() && was.conformance == "fail" && files.contains(key.first) &&
-        !unregistered.contains(key.first))
-      c.fixed.push_back(in_phy_dir(key.first));
+        !unregistered.contains(key.first)) {
+      if (const auto nb = not_built.find(key.first); nb != not_built.end())
+        c.unchecked.push_back(
+            fmt::format("{} (registered none of its entries, now {})", in_phy_dir(key.first), nb->second));
+      else
+        c.fixed.push_back(in_phy_dir(key.first));
+    }
+  // A whole-tree run: a file the baseline checked that the tree no longer
+  // has among its PHY drivers (deleted, or its Makefile line gone) was not
+  // checked now; it was dropped without a word (a review, 2026-12-07).
+  if (r.selected.empty()) {
+    std::set<std::string> gone;
+    for (const auto& [key, was] : b.entries)
+      if (!files.contains(key.first) && was.conformance != "n/a") gone.insert(key.first);
+    for (const auto& file : gone)
+      c.unchecked.push_back(
+          fmt::format("{} (checked in the baseline; no longer among this tree's PHY driver files)", in_phy_dir(file)));
+  }
   // Entries the baseline checked that this run no longer has, in a file it
   // covers: the file no longer registers them, or refdrv's configuration no
   // longer builds it (not the driver's doing: unchecked).
@@ -1232,7 +1297,7 @@ nlohmann::json drivers_json(const DriversReport& r) {
     return static_cast<std::size_t>(
         std::count_if(r.rows.begin(), r.rows.end(), [&](const DriverRow& row) { return has_caveat(row, c); }));
   };
-  return {{"schema", "refdrv-drivers/8"},
+  return {{"schema", fmt::format("refdrv-drivers/{}", kDriversSchemaVersion)},
           {"tree_version", r.tree_version},
           {"files", r.files()},
           {"selection", r.selected.empty() ? nlohmann::json(nullptr)

@@ -27,6 +27,10 @@
 
 namespace refdrv::report {
 
+// The version of refdrv-drivers/N that drivers_json() writes; a --baseline
+// of a later one is refused.
+inline constexpr int kDriversSchemaVersion = 8;
+
 enum class Conformance : std::uint8_t { kPass, kFail, kNotApplicable };
 [[nodiscard]] const char* conformance_name(Conformance c);  // "pass", "fail", "n/a"
 

@@ -1339,6 +1339,25 @@ TEST(Commits, EachCommitOfARangeIsCheckedAndTheFirstThatBreaksIsNamed) {
   EXPECT_FALSE(none->results[0].checked);
   EXPECT_THAT(none->results[0].error, HasSubstr("nothing ran"));
   EXPECT_EQ(none->exit_code(), 2);
+  // Nor one whose check compared no two implementations' own drivers (a PHY
+  // ID none matches): it was named the first commit that breaks the check
+  // (a review, 2026-12-07).
+  auto foreign = parse_scenario(
+      "name: foreign-id\nmodels: [AX88772A]\nphy-id: 0x12345678\npartner: switch-10-100\nsteps:\n  - attach\n"
+      "  - start\n  - wait: 3s\n  - expect: {link: up}\n",
+      "foreign-id.yaml");
+  ASSERT_TRUE(foreign) << foreign.error().message;
+  o.scenarios = {*foreign};
+  o.select = every_impl;
+  auto uncompared = check_commits(o);
+  ASSERT_TRUE(uncompared) << uncompared.error().message;
+  ASSERT_EQ(uncompared->results.size(), 1u);
+  EXPECT_FALSE(uncompared->results[0].checked);
+  EXPECT_THAT(uncompared->results[0].error,
+              HasSubstr("nothing compared: in no compared pair did two of the selected implementations' own drivers "
+                        "run"));
+  EXPECT_EQ(uncompared->exit_code(), 2);
+  EXPECT_THAT(format_commits_summary(*uncompared), ::testing::Not(HasSubstr("breaks the check")));
   // A commit whose kernel side does not compile breaks the check: exit 1,
   // said with the compiler's message, the commit named.
   o.range = "HEAD..build-fails";

@@ -248,6 +248,9 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
   now.rows[5].stopped = true;
   now.rows[7].file_entries = 2;
   // p.c is not in this run (--file left it out): its entry is not lost.
+  for (const auto& r : now.rows)
+    if (std::find(now.selected.begin(), now.selected.end(), r.file) == now.selected.end())
+      now.selected.push_back(r.file);
   const auto c = report::compare_with_baseline(now, *base);
   EXPECT_THAT(c.new_failures,
               ElementsAre("h.c:H (was pass, now n/a: not bound: its probe() returned -EIO)",
@@ -281,6 +284,79 @@ TEST(Drivers, ABaselineSeesEntriesThatNoLongerRunAndLaterCrashes) {
   const auto none = report::compare_with_baseline(elsewhere, *base);
   EXPECT_EQ(none.baseline_entries_covered, 0u);
   EXPECT_THAT(none.new_failures, ElementsAre("z.c:Z (was not in the baseline)"));
+  fs::remove_all(dir);
+}
+
+// --baseline, what a review found the comparison hid (2026-12-07): a
+// known failure at the same step that fails otherwise; a file whose
+// registration failed there and that is not built now (unchecked, not
+// fixed); on a whole-tree run, a file the baseline checked that the tree no
+// longer has (unchecked, not dropped); and a baseline with a field of the
+// wrong type or of a later schema is refused, not thrown or misread.
+TEST(Drivers, ABaselineSeesFailuresThatChangedAndFilesThatWentAway) {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("refdrv-baseline-gone-{}", ::getpid());
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  const auto base = report::read_drivers_baseline(write("base.json", R"json({"schema": "refdrv-drivers/8",
+      "tree_version": "6.12.118", "entries": [
+        {"file": "drivers/net/phy/a.c", "name": "A", "conformance": "fail", "failed_step": "step 3 (attach)",
+         "reason": "attach returned -EINVAL, expected 0"},
+        {"file": "drivers/net/phy/b.c", "name": null, "conformance": "fail", "failed_step": "module registration"},
+        {"file": "drivers/net/phy/gone.c", "name": "Gone", "conformance": "pass"},
+        {"file": "drivers/net/phy/never.c", "name": "Never", "conformance": "n/a"}]})json"));
+  ASSERT_TRUE(base) << base.error().message;
+  report::DriversReport now;
+  report::DriverRow a;
+  a.file = "drivers/net/phy/a.c";
+  a.name = "A";
+  a.conformance = report::Conformance::kFail;
+  a.failed_step = "step 3 (attach)";
+  a.reason = "attach returned -ETIMEDOUT, expected 0";
+  report::DriverRow b;
+  b.file = "drivers/net/phy/b.c";
+  b.conformance = report::Conformance::kNotApplicable;
+  b.built = false;
+  b.reason = "not built: the tree's Kconfig turns CONFIG_B off";
+  now.rows = {a, b};
+  const auto c = report::compare_with_baseline(now, *base);
+  EXPECT_THAT(c.new_failures, ElementsAre("a.c:A (fails at step 3 (attach) as in the baseline, but otherwise: was "
+                                          "\"attach returned -EINVAL, expected 0\", now \"attach returned -ETIMEDOUT, "
+                                          "expected 0\")"));
+  EXPECT_THAT(c.fixed, ::testing::IsEmpty());
+  EXPECT_THAT(c.unchecked,
+              ElementsAre("b.c (registered none of its entries, now not built: the tree's Kconfig turns CONFIG_B off)",
+                          "gone.c (checked in the baseline; no longer among this tree's PHY driver files)"));
+  // With --file, a file left out is no file gone.
+  now.selected = {"drivers/net/phy/a.c", "drivers/net/phy/b.c"};
+  EXPECT_EQ(report::compare_with_baseline(now, *base).unchecked.size(), 1u);
+  for (const auto& [name, text, why] :
+       {std::tuple{"later", R"({"schema": "refdrv-drivers/99", "entries": []})",
+                   "its \"schema\" is refdrv-drivers/99, and this refdrv writes and reads up to refdrv-drivers/8"},
+        std::tuple{"not-a-number", R"({"schema": "refdrv-drivers/x", "entries": []})", "is not refdrv-drivers/N"},
+        std::tuple{"tree-number", R"({"schema": "refdrv-drivers/8", "tree_version": 612, "entries": []})",
+                   "its \"tree_version\" is not a string"},
+        std::tuple{"step-number",
+                   R"({"schema": "refdrv-drivers/8", "entries": [{"file": "x", "name": "X", "conformance": "fail",
+                       "failed_step": 5}]})",
+                   "entry 1: its failed_step is not a string"},
+        std::tuple{"stopped-text",
+                   R"({"schema": "refdrv-drivers/8", "entries": [{"file": "x", "name": "X", "conformance": "fail",
+                       "stopped": "yes"}]})",
+                   "entry 1: its stopped is not true or false"}}) {
+    const fs::path f = write(std::string(name) + ".json", text);
+    report::DriversBaseline r;
+    ASSERT_NO_THROW({
+      const auto read = report::read_drivers_baseline(f);
+      ASSERT_FALSE(read) << name;
+      EXPECT_THAT(read.error().message, HasSubstr(why)) << name;
+    });
+  }
+  EXPECT_TRUE(report::read_drivers_baseline(
+      write("null-reason.json", R"({"schema": "refdrv-drivers/8", "entries": [{"file": "x", "name": "X",
+             "conformance": "fail", "reason": null}]})")));
   fs::remove_all(dir);
 }
 
