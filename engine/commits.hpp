@@ -68,6 +68,11 @@ struct CommitsOptions {
 
 // The commits of the range are listed before any work: a bad range is an
 // error, not a report.
+// What the per-commit lines do not say of a range: its merges (their
+// branches' commits are in it), an A..B whose A is not an ancestor of B,
+// changes in `repo` not committed.
+[[nodiscard]] std::vector<std::string> commit_range_notes(const std::string& repo, const std::string& range,
+                                                          const std::vector<kernel::GitCommit>& commits);
 Result<CommitsReport> check_commits(const CommitsOptions& options);
 
 }  // namespace refdrv

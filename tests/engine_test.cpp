@@ -1513,6 +1513,20 @@ TEST(Commits, TheSummarySaysMergesAndUncommittedChangesAndReadingThemWritesNothi
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_TRUE(kernel::worktree_has_changes(repo));
   EXPECT_EQ(std::filesystem::last_write_time(repo / ".git/index"), index_before) << "the user's index was written";
+  // An A..B whose A is not an ancestor of B is said (a review, 2026-12-07).
+  git({"checkout", "-q", "--", "Makefile"});
+  git({"branch", "-M", "trunk"});  // whatever init.defaultBranch says
+  git({"branch", "side"});
+  std::ofstream(repo / "Makefile") << "all: two\n";
+  git({"commit", "-q", "-a", "-m", "two"});
+  git({"checkout", "-q", "side"});
+  std::ofstream(repo / "Makefile") << "all: three\n";
+  git({"commit", "-q", "-a", "-m", "three"});
+  const auto notes_of = [&](const std::string& range) { return commit_range_notes(repo.string(), range, {}); };
+  EXPECT_THAT(notes_of("side..trunk"),
+              ::testing::ElementsAre(HasSubstr("side is not an ancestor of trunk: side..trunk is the commits of "
+                                               "trunk that side lacks")));
+  EXPECT_THAT(notes_of("side~1..trunk"), ::testing::IsEmpty());
   std::filesystem::remove_all(repo);
 }
 
