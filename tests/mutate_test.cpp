@@ -487,6 +487,12 @@ TEST(Mutate, AMutantIsJudgedByItsOwnRunsAndByChecksRules) {
   judge_mutant_json(from_json, j, Impl::kCxx);
   EXPECT_EQ(from_json.status, MutantResult::Status::kKilled) << from_json.by;
   EXPECT_EQ(from_json.kind, "divergence");
+  // A row of another group's model (the QT2025: the second refdrv's check
+  // runs the whole suite) has no driver the mutant changed.
+  j["results"][0]["model"] = "QT2025";
+  judge_mutant_json(from_json, j, Impl::kCxx);
+  EXPECT_EQ(from_json.status, MutantResult::Status::kUndecided) << from_json.by;
+  EXPECT_THAT(from_json.by, HasSubstr("a model of another driver group than the mutant's"));
 }
 
 // What an `#if 0` leaves out is no code to mutate: its mutants were built,
