@@ -339,8 +339,12 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
     // Equivalent instances none of whose drivers under test ran compared
     // no drivers: no verdict, as check and run say (a review, 2026-12-07:
     // exit 0).
-    const bool none_selected = (*impls)[0] == Impl::kNone || (*impls)[1] == Impl::kNone;
-    if (!none_selected && (!group_of_model(model) || !(own_driver_ran(**env, a) && own_driver_ran(**env, b)))) {
+    // With `none` on one side, the other's own driver against none is what
+    // was asked for.
+    const bool a_none = (*impls)[0] == Impl::kNone, b_none = (*impls)[1] == Impl::kNone;
+    const bool drivers_ran = group_of_model(model) && (a_none || own_driver_ran(**env, a)) &&
+                             (b_none || own_driver_ran(**env, b)) && !(a_none && b_none);
+    if (!drivers_ran) {
       fmt::print("no verdict: the drivers of {} and {} were not compared (exit 2)\n", impl_title((*impls)[0]),
                  impl_title((*impls)[1]));
       return kExitBadInput;

@@ -70,7 +70,7 @@ std::optional<std::string> score_line(const MutationReport& rep, double min_scor
           : "";
   // As many decimals as the minimum has (at least one): 28/29 printed as
   // 96.5% beside a minimum of 96.55% that it reached (a review, 2026-12-07).
-  const std::string min_text = fmt::format("{:g}", min_score);
+  const std::string min_text = fmt::format("{}", min_score);  // shortest exact: {:g} cut 33.333333 to 33.3333
   const std::size_t dot = min_text.find('.');
   const int decimals = dot == std::string::npos ? 1 : std::max(1, static_cast<int>(min_text.size() - dot - 1));
   const double unit = std::pow(10.0, decimals);

@@ -176,8 +176,8 @@ struct CheckReport {
   // Pairs were compared, and in none of them did two of the selected
   // implementations' own drivers run (a PHY ID none matches, a generic
   // model, a failed bus scan): the instances were compared, the drivers
-  // not (exit_code() 2). Not with `none` selected, whose comparison against
-  // no driver is what was asked for.
+  // not (exit_code() 2). With `none` selected beside one implementation,
+  // that one's own driver against none is what was asked for.
   [[nodiscard]] bool drivers_not_compared() const;
   // Runs whose phylib state was sampled rather than watched at every store,
   // and the first reason given.
@@ -203,10 +203,13 @@ std::vector<Impl> available_impls(Environment& env, std::map<Impl, std::string>*
 // given): a Rust driver the tree declares that did not register is an error
 // for --impl c,rust too, where it was filtered out of its group's rows and
 // the others' "equivalent" stood for it (a review, 2026-12-07).
-Result<void> require_declared_impls(Environment& env, std::span<const Impl> only = {});
+// With `group`, that driver group's alone (mutate's).
+Result<void> require_declared_impls(Environment& env, std::span<const Impl> only = {},
+                                    const kernel::DriverGroup* group = nullptr);
 // Every such absence (each message as require_declared_impls gives the
 // first): modinfo lists them all.
-[[nodiscard]] std::vector<std::string> missing_declared_impls(Environment& env, std::span<const Impl> only = {});
+[[nodiscard]] std::vector<std::string> missing_declared_impls(Environment& env, std::span<const Impl> only = {},
+                                                              const kernel::DriverGroup* group = nullptr);
 
 // How the kernel configuration selects a module's implementation: the one
 // source `refdrv list` and `refdrv modinfo` both print. The C driver is

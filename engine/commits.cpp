@@ -159,8 +159,8 @@ std::vector<std::string> commit_range_notes(const std::string& repo, const std::
   // lacks, from their merge base on, not a line from A to B (a review,
   // 2026-12-07: said nothing).
   if (const std::size_t dots = range.find(".."); dots != std::string::npos && range.find("...") == std::string::npos) {
-    const std::string a = range.substr(0, dots), b = range.substr(dots + 2);
-    if (!a.empty() && !b.empty())
+    const std::string a = range.substr(0, dots), b = dots + 2 < range.size() ? range.substr(dots + 2) : "HEAD";
+    if (!a.empty())
       if (auto st = kernel::run({{"git", "-C", repo, "merge-base", "--is-ancestor", a, b}, {}, {}, {}}); st && *st == 1)
         notes.push_back(fmt::format(
             "{} is not an ancestor of {}: {} is the commits of {} that {} lacks, from where their histories part, not "

@@ -188,8 +188,13 @@ nlohmann::json fault_report_json(const SweepReport& rep) {
   j["state_observation"] = state_observation_json(rep.states_sampled, rep.states_hooked);
   json pairs = json::array();
   for (const auto& p : rep.pairs)
-    pairs.push_back({{"scenario", p.scenario->name}, {"model", p.model}, {"accesses", p.accesses},
-                     {"baseline_ok", p.baseline_ok}, {"baseline_problem", p.baseline_problem}, {"swept", p.swept}});
+    pairs.push_back({{"scenario", p.scenario->name},
+                     {"model", p.model},
+                     {"accesses", p.accesses},
+                     {"baseline_ok", p.baseline_ok},
+                     {"baseline_problem", p.baseline_problem},
+                     {"baseline_gap", p.baseline_gap},
+                     {"swept", p.swept}});
   j["pairs"] = pairs;
   json skipped = json::array();
   for (const auto& s : rep.skipped) skipped.push_back({{"scenario", s.scenario}, {"model", s.model}, {"reason", s.reason}});

@@ -102,6 +102,13 @@ std::string SweepReport::no_verdict() const {
         "the sweep is no verdict: at {} of {} points a run stopped at a kernel function refdrv does "
         "not emulate (refdrv's gap, not the code's)",
         n, points.size());
+  if (const auto n = static_cast<std::size_t>(std::count_if(
+          pairs.begin(), pairs.end(), [](const SweepPair& p) { return !p.baseline_ok && p.baseline_gap; }));
+      n && exit_code() == kExitBadInput)
+    return fmt::format(
+        "the sweep is no verdict: {} pair(s) already stop without a fault at a kernel function refdrv "
+        "does not emulate (refdrv's gap, not the code's), so they were not swept",
+        n);
   return {};
 }
 
@@ -267,6 +274,19 @@ std::vector<Job> faulted_jobs(Environment& env, const std::vector<Job>& base_job
     if (other_stop) pair.baseline_gap = false;
     if (pair.baseline_gap)
       pair.baseline_problem += ": a kernel function refdrv does not emulate, refdrv's gap, not a finding";
+    // A divergence before the stop at refdrv's gap is the code's finding,
+    // as check has it: the pair is then no gap (a review, 2026-12-07: a
+    // stop hid it).
+    if (pair.baseline_gap)
+      for (std::size_t i = 1; i < n_impls; ++i)
+        if (const auto d = compare(*pair.scenario, base[p * n_impls], base[p * n_impls + i]);
+            d && diverged_before_stub(d->step, base[p * n_impls], base[p * n_impls + i])) {
+          pair.baseline_gap = false;
+          pair.baseline_problem +=
+              fmt::format("; but the runs differ before it ({} vs {}, first at step {} {}): a finding, as check has it",
+                          impl_title(opt.impls[0]), impl_title(opt.impls[i]), d->step + 1, d->step_name);
+          break;
+        }
     // The runs without a fault must be equivalent for a point to say
     // anything about error handling.
     bool differs = false;
@@ -390,6 +410,11 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
   // the one that ignored it (a review, 2026-12-07). An expectation reads
   // no register, so access k stays the sweep's.
   std::erase_if(repro.steps, [](const Step& st) { return st.kind == Step::Kind::kExpect; });
+  // The clear-faults step's number in this file (its expect steps left out).
+  std::size_t cleared_step_here = 0;
+  if (cleared)
+    for (std::size_t i = 0; i <= cleared->first; ++i)
+      cleared_step_here += pt.scenario->steps[i].kind != Step::Kind::kExpect ? 1 : 0;
   for (Step& st : repro.steps)
     if (st.returns) {
       st.returns.reset();
@@ -413,7 +438,7 @@ void write_point_reproducer(const Environment& env, SweepPoint& pt, const SweepO
                                          cleared ? fmt::format(" The access comes after the clear-faults step {}, "
                                                                "which removes a scenario's fault rules: the fault "
                                                                "is the fault step after it.",
-                                                               cleared->first + 1)
+                                                               cleared_step_here)
                                                  : "",
                                          // With the sweep's wall-clock budget: a hang at 1 s is a pass at run's 30 s.
                                          env.replay_options() +

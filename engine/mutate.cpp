@@ -545,8 +545,10 @@ struct Kill {
   // False where the failure is of an implementation that was not mutated:
   // its runs passed unmutated and its drivers are not the mutant's, so what
   // failed them was load or the harness (a wall-clock hang, a worker that
-  // died), not the mutant: not scored.
+  // died), not the mutant: not scored. `unscored_why` says why, after `by`
+  // (not on the unmutated drivers' check, where no mutant exists).
   bool scored = true;
+  std::string unscored_why;
 };
 
 void add_quirks(std::vector<std::string>& to, const std::vector<std::string>& from) {
@@ -557,7 +559,7 @@ void add_quirks(std::vector<std::string>& to, const std::vector<std::string>& fr
 void killed_or_undecided(MutantResult& res, Kill k) {
   if (!k.scored) {
     res.status = MutantResult::Status::kUndecided;
-    res.by = k.by + ": not scored";
+    res.by = k.by + k.unscored_why + ": not scored";
     return;
   }
   auto [status, said] = failure_verdict(std::move(k.by));
@@ -595,7 +597,7 @@ Kill killed_by(const CheckReport& rep, Impl mutated) {
              failure_kind(r.stop.has_value(), expectation), r.quirks_acted};
       if (row.impls[i] != mutated) {
         k.scored = false;
-        k.by += fmt::format(
+        k.unscored_why = fmt::format(
             ": {} was not mutated (it passed unmutated, and the mutant is not its driver: load or the "
             "harness), so this says nothing of the mutant",
             impl_title(row.impls[i]));
@@ -828,10 +830,13 @@ Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
     if (const DriverGroup* g = group_of_model(row.value("model", "")); g && g != &mutated_group()) {
       if (!other && (!row.value("divergences", nlohmann::json::array()).empty() ||
                      std::any_of(runs.begin(), runs.end(), [](const auto& run) { return !run.value("passed", true); })))
-        other = Kill{fmt::format("{}: failed or diverged, a model of another driver group than the mutant's (CONFIG_{}), "
-                                 "so this says nothing of the mutant",
-                                 where, g->kconfig),
-                     "", {}, false};
+        other = Kill{fmt::format("{}: failed or diverged", where),
+                     "",
+                     {},
+                     false,
+                     fmt::format(", a model of another driver group than the mutant's (CONFIG_{}), so this says "
+                                 "nothing of the mutant",
+                                 g->kconfig)};
       continue;
     }
     // The step (0-based) a run stopped in at refdrv's gap, failing nothing
@@ -862,7 +867,7 @@ Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
                failure_kind(stopped, expectation), quirks_of(run)};
         if (impl != mutated_name) {
           k.scored = false;
-          k.by += fmt::format(
+          k.unscored_why = fmt::format(
               ": {} was not mutated (it passed unmutated, and the mutant is not its driver: load or "
               "the harness), so this says nothing of the mutant",
               impl_title(impl_from(impl).value_or(Impl::kNone)));
@@ -916,20 +921,34 @@ void judge_mutant_json(MutantResult& res, const nlohmann::json& check, Impl muta
 
 bool names_an_error_in(const std::string& message, const fs::path& file) {
   std::string text = message;
-  static const std::regex log_path(R"(Last lines of (\S+):)");
+  static const std::regex log_path(R"(Last lines of ([^\n]+):\n)");
   if (std::smatch m; std::regex_search(message, m, log_path)) text += "\n" + kernel::read_file(m[1].str()).value_or("");
-  const std::string f = file.string();
+  // As the compiler was given it: absolute (a relative cache directory
+  // printed another path than the one asked about).
+  const std::string f = fs::absolute(file).lexically_normal().string();
   std::istringstream in(text);
+  bool after_error = false;  // the lines after an error (its notes)
   for (std::string line; std::getline(in, line);) {
-    const std::size_t at = line.find(f + ":");
-    if (at == std::string::npos) continue;
-    const std::string_view before = std::string_view(line).substr(0, at);
-    // gcc: the line starts with the file (after a ": " of refdrv's summary),
-    // and says error:; rustc: the location line under an error.
-    if ((before.empty() || before.ends_with(": ")) && line.find(": error", at) != std::string::npos) return true;
-    if (before.find_first_not_of(' ') != std::string_view::npos &&
-        before.substr(before.find_first_not_of(' ')) == "--> ")
-      return true;
+    std::size_t from = 0;
+    for (std::size_t at; (at = line.find(f + ":", from)) != std::string::npos; from = at + 1) {
+      const std::string_view before = std::string_view(line).substr(0, at);
+      const std::string_view rest = std::string_view(line).substr(at + f.size());
+      // gcc: the file at the start of a diagnostic (of the line, or after
+      // refdrv's summary's ": "); an error, a fatal one, or the note
+      // "in expansion of macro" under an error whose location is a header.
+      const bool starts = before.empty() || before.ends_with(": ") || before.ends_with(' ');
+      if (starts &&
+          (rest.find(": error") != std::string_view::npos || rest.find(": fatal error") != std::string_view::npos ||
+           (after_error && rest.find(": note: in expansion of macro") != std::string_view::npos)))
+        return true;
+      // rustc: the location line under an error.
+      if (const auto text_at = before.find_first_not_of(' ');
+          text_at != std::string_view::npos && before.substr(text_at) == "--> ")
+        return true;
+    }
+    if (line.find(": error") != std::string::npos || line.find(": fatal error") != std::string::npos ||
+        line.starts_with("error"))
+      after_error = true;
   }
   return false;
 }
@@ -1069,11 +1088,13 @@ Result<MutationReport> run_cxx_mutation(const MutateOptions& opt, std::vector<Mu
     } else {
       fs::remove(json_out, ec);
       auto rc = run_child({check, {}, dir / "check.log", {}});
-      // 2 is also a check whose only findings are stops at functions
-      // refdrv does not emulate (no verdict): undecided, not refdrv failing.
+      // 2 is also a check that ran and gave no verdict (its JSON says so: its
+      // only findings stops at functions refdrv does not emulate, or no two
+      // implementations' own drivers compared), judged as the C and Rust
+      // paths judge it, not refdrv failing (a review, 2026-12-07: the
+      // second ended the run). A check that did not run is refdrv's failure.
       const auto j = nlohmann::json::parse(kernel::read_file(json_out).value_or("{}"), nullptr, false);
-      const bool gap =
-          rc && *rc == 2 && !j.is_discarded() && !unemulated_function_in(killed_by_json(j, opt.impl)).empty();
+      const bool gap = rc && *rc == 2 && !j.is_discarded() && j.is_object() && j.value("exit_code", 0) == 2;
       if (!rc || (*rc != 0 && *rc != 1 && !gap)) {
         put(original);
         return fail(fmt::format("refdrv check with C++ mutant #{} failed ({}): {}", m.id,
@@ -1147,7 +1168,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     // others alone without a word, as check refuses (a review, 2026-12-07).
     // --compare-with names the oracle instead.
     if (opt.compare_with.empty())
-      if (auto declared = require_declared_impls(**env); !declared)
+      if (auto declared = require_declared_impls(**env, {}, &group); !declared)  // the mutated group's alone
         return fail(declared.error().message +
                     " (refdrv mutate: --compare-with names the implementations the mutants are checked against)");
     if (!opt.compare_with.empty()) {

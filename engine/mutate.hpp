@@ -162,13 +162,14 @@ struct QuirkKills {
 // upper bound ...): ..." (`whose`: "the" or "its"), or "" without any.
 [[nodiscard]] std::string quirk_kills_sentence(const QuirkKills& q, std::size_t killed, std::string_view whose);
 
+// Whether a build's failure `message` (and the build log it names) has a
+// compiler error in `file`: gcc's "FILE:L:C: error: ..." (or a fatal one, or
+// "in expansion of macro" under an error in a header) or rustc's location
+// line "--> FILE:L:C" (a C or Rust mutant is stillborn only then).
+[[nodiscard]] bool names_an_error_in(const std::string& message, const std::filesystem::path& file);
 // Whether ninja's output names failed steps (its FAILED: lines) and each is
 // the one that builds `object` (a file name, "x.cpp.o"): a C++ mutant is
 // stillborn only when its own compile failed, not the link or another source.
-// Whether a build's failure `message` (and the build log it names) has a
-// compiler error in `file`: gcc's "FILE:L:C: error: ..." or rustc's location
-// line "--> FILE:L:C" (a C or Rust mutant is stillborn only then).
-[[nodiscard]] bool names_an_error_in(const std::string& message, const std::filesystem::path& file);
 [[nodiscard]] bool only_failed_step_is(const std::string& ninja_log, const std::string& object);
 
 // The report as `refdrv mutate --json` writes it: every mutant with its

@@ -124,8 +124,10 @@ volatile sig_atomic_t g_child = 0;
 volatile sig_atomic_t g_interrupt = 0;
 
 void pass_on(int sig) {
+  const int saved = errno;  // the interrupted code's
   g_interrupt = sig;
   if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
+  errno = saved;
 }
 
 constexpr std::array<int, 3> kInterrupts = {SIGINT, SIGTERM, SIGHUP};
@@ -136,8 +138,8 @@ constexpr std::array<int, 3> kInterrupts = {SIGINT, SIGTERM, SIGHUP};
 class PassOnInterrupts {
  public:
   explicit PassOnInterrupts(bool on) : on_(on) {
-    g_interrupt = 0;
     if (!on_) return;
+    g_interrupt = 0;
     struct sigaction sa {};
     sa.sa_handler = pass_on;
     sigemptyset(&sa.sa_mask);
@@ -148,6 +150,9 @@ class PassOnInterrupts {
     g_child = pid;
     if (const int sig = g_interrupt; sig && pid > 0) ::kill(pid, sig);
   }
+  // The child has exited (not yet reaped): no signal goes to its pid from
+  // here on, which the system may give another process once it is reaped.
+  void exited() { g_child = 0; }
   ~PassOnInterrupts() {
     if (!on_) return;
     for (std::size_t i = 0; i < kInterrupts.size(); ++i) sigaction(kInterrupts[i], &old_[i], nullptr);
@@ -181,6 +186,14 @@ Result<int> run(const Command& cmd) {
   if (s.error)
     return fail(fmt::format("cannot run {}: {}", cmd.argv.empty() ? "?" : cmd.argv[0], std::strerror(s.error)));
   interrupts.child(s.pid);
+  if (cmd.pass_on_interrupts) {
+    // Waited for without reaping it, so that its pid stays its own until
+    // the handler no longer sends to it.
+    siginfo_t info{};
+    while (::waitid(P_PID, static_cast<id_t>(s.pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+    }
+    interrupts.exited();
+  }
   return wait_for(s.pid);
 }
 

@@ -226,7 +226,7 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
   // where the implementations register different phy_drivers (a review,
   // 2026-12-07: the report said "0 diverging pair(s)" and exited 0 where
   // check exited 1 on a registration difference).
-  j["all_equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0;
+  j["all_equivalent"] = rep.all_equivalent() && rep.compared_pairs() > 0 && !rep.drivers_not_compared();
   j["registration_differences"] = rep.registration_differences;
   j["has_registration_differences"] = !rep.registration_differences.empty();
   j["expectations"] = rep.expectations();
@@ -244,6 +244,11 @@ json equivalence(const CheckReport& rep, const std::string& suite_name) {
       j["no_verdict"] = "nothing ran: no selected implementation has a driver for a model of the suite";
     else if (const auto gap = unemulated_gap(rep))
       j["no_verdict"] = *gap;
+    else if (rep.drivers_not_compared())
+      j["no_verdict"] = fmt::format(
+          "in no compared pair did two of the implementations asked for ({}) run their own drivers (a PHY ID none "
+          "matches, a generic model, a failed bus scan): the instances were compared, the drivers not",
+          impl_list(rep.impls));
     else
       j["no_verdict"] = fmt::format(
           "no scenario's model has a driver in two of the implementations asked for ({}): "

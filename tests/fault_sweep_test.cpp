@@ -338,6 +338,10 @@ TEST(FaultSweep, AStopAtAnUnemulatedFunctionIsNoVerdictNotACrash) {
               HasSubstr("1 scenario/model pair(s) already stop without a fault at a kernel function refdrv does not "
                         "emulate (refdrv's gap, not the code's): not swept, so the sweep is no verdict."));
   EXPECT_THAT(format_fault_terminal(base_gap, {}), ::testing::Not(HasSubstr("identically")));
+  // The exit 2 has its reason, and the JSON says which pair.
+  EXPECT_THAT(base_gap.no_verdict(), HasSubstr("1 pair(s) already stop without a fault at a kernel function refdrv "
+                                               "does not emulate"));
+  EXPECT_EQ(fault_report_json(base_gap)["pairs"].back()["baseline_gap"], true);
   base_gap.pairs.back().baseline_gap = false;
   EXPECT_EQ(base_gap.exit_code(), 1);
 }

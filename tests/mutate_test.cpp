@@ -516,10 +516,6 @@ TEST(Mutate, WhatAnIfZeroLeavesOutMakesNoMutant) {
   }
 }
 
-// A C++ mutant is stillborn only when ninja's failed step is its own object:
-// the build log names the mutant's file in every compile command, so
-// finding the name proved nothing (a failed link or another source's
-// error dropped the mutant from the score).
 // A C or Rust mutant is stillborn only where the compiler refused its own
 // file: a failed link or another file's error is refdrv's failure (a
 // review, 2026-12-07: any "error: " did).
@@ -541,8 +537,20 @@ TEST(Mutate, AStillbornCOrRustMutantHasAnErrorInItsOwnFile) {
       "function 'f':",
       c));
   EXPECT_FALSE(names_an_error_in("error: x\n   --> rust/kernel/net/phy.rs:3:1\n", rs));
+  // A fatal error, and an error located in a header while expanding a macro
+  // of the mutant's line, are the mutant's too (a review, 2026-12-07).
+  EXPECT_TRUE(names_an_error_in("x: /cache/m/ab12.c:3:10: fatal error: nosuch.h: No such file or directory", c));
+  EXPECT_TRUE(
+      names_an_error_in("include/linux/phy.h:9:5: error: expected expression\n"
+                        "/cache/m/ab12.c:40:2: note: in expansion of macro 'phy_write'\n",
+                        c));
+  EXPECT_FALSE(names_an_error_in("/cache/m/ab12.c:40:2: note: in expansion of macro 'x'\n", c)) << "no error above";
 }
 
+// A C++ mutant is stillborn only when ninja's failed step is its own object:
+// the build log names the mutant's file in every compile command, so
+// finding the name proved nothing (a failed link or another source's
+// error dropped the mutant from the score).
 TEST(Mutate, OnlyTheMutantsOwnFailedCompileMakesItStillborn) {
   const std::string obj = "ax88796b_cxx.cpp.o";
   EXPECT_TRUE(only_failed_step_is(
