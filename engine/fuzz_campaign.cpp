@@ -350,6 +350,10 @@ Result<CampaignRun> run_campaign(const Environment& env, const CampaignOptions& 
                             run.stats.impls.empty() ? "did not say which implementations it fuzzed"
                                                     : fmt::format("fuzzed {}", run.stats.impls),
                             o.impls, run.log.string()));
+  // And said how it observed phylib's state (watched, sampled): a target
+  // that does not say may not compare the states at all.
+  if (run.stats.execs && run.stats.state.empty())
+    return fail(fmt::format("the fuzz target did not say how it observed phylib's state; see {}", run.log.string()));
   // libFuzzer's slow-unit-* artifacts are inputs that took long, not
   // findings: replayed, they showed nothing and made the campaign say it
   // flagged inputs that did not reproduce. (A hang is a timeout-* one.)
