@@ -286,16 +286,19 @@ int cmd_diff(const Common& c, const DiffArgs& d) {
   };
   // Every failure a stop at a kernel function refdrv does not emulate, and
   // no divergence before it: refdrv's gap, no verdict (exit 2), as check
-  // and run have it (a review, 2026-12-07: exit 1).
+  // and run have it (a review, 2026-12-07: exit 1). check's own rule
+  // (unemulated_gap()), on this pair as a check of it.
   const auto gap_only = [&] {
-    bool gap = false;
-    for (const RunResult* r : {&a, &b}) {
-      if (stub_stop_step(*r))
-        gap = true;
-      else if (!r->passed())
-        return false;
-    }
-    if (!gap || !registration.empty() || (div && diverged_before_stub(div->step, a, b))) return false;
+    CheckRow row;
+    row.scenario = std::make_shared<const Scenario>(*s);
+    row.model = model;
+    row.impls = {(*impls)[0], (*impls)[1]};
+    row.runs = {a, b};
+    row.divergence = {std::nullopt, div};
+    CheckReport pair;
+    pair.rows.push_back(std::move(row));
+    pair.registration_differences = registration;
+    if (!unemulated_gap(pair)) return false;
     fmt::print(
         "(a run stopped at a kernel function refdrv does not emulate: refdrv's gap, not a finding: no verdict, "
         "exit 2)\n");

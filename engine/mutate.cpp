@@ -15,6 +15,7 @@
 
 #include "base/text.hpp"
 #include "engine/check.hpp"
+#include "engine/check_report.hpp"
 #include "engine/groups.hpp"
 #include "kernel/cache.hpp"
 #include "kernel/kbuild.hpp"
@@ -571,64 +572,11 @@ void killed_or_undecided(MutantResult& res, Kill k) {
   }
 }
 
-// What a failed run failed by, as one word: the expectation failed_by()
+// What a failed run failed by, as one word: the expectation kill_of_json()
 // names (one before a stop at a function refdrv does not emulate too), else
 // a stop (a crash, a hang, an oops), else a leak at teardown.
 const char* failure_kind(bool stopped, bool expectation_named) {
   return expectation_named ? "expectation" : stopped ? "stop" : "leak";
-}
-
-// The first thing a check of a mutant of `mutated` failed or diverged by,
-// by check's rules: a run's failure other than a stop at refdrv's gap, a
-// divergence before such a stop (a finding, as check has it), the
-// registration; else the gap (undecided), else another implementation's
-// failure (not scored).
-Kill killed_by(const CheckReport& rep, Impl mutated) {
-  std::optional<Kill> gap, other;
-  for (const auto& row : rep.rows) {
-    for (std::size_t i = 0; i < row.runs.size(); ++i) {
-      const RunResult& r = row.runs[i];
-      if (r.passed()) continue;
-      const bool expectation = r.stop ? r.failed_before_stop() && stop_is_no_verdict(*r.stop)
-                                      : std::any_of(r.expectations.begin(), r.expectations.end(),
-                                                    [](const ExpectationResult& e) { return !e.ok; });
-      Kill k{fmt::format("{} on {}: {} fails ({})", row.scenario->name, row.model, impl_title(row.impls[i]),
-                         short_text(failed_by(r), 120)),
-             failure_kind(r.stop.has_value(), expectation), r.quirks_acted};
-      if (row.impls[i] != mutated) {
-        k.scored = false;
-        k.unscored_why = fmt::format(
-            ": {} was not mutated (it passed unmutated, and the mutant is not its driver: load or the "
-            "harness), so this says nothing of the mutant",
-            impl_title(row.impls[i]));
-        if (!other) other = std::move(k);
-      } else if (r.stop && stop_is_no_verdict(*r.stop) && !r.failed_before_stop()) {
-        if (!gap) gap = std::move(k);
-      } else {
-        return k;
-      }
-    }
-    for (std::size_t i = 1; i < row.divergence.size(); ++i)
-      if (row.divergence[i] && (row.impls[0] == mutated || row.impls[i] == mutated) &&
-          diverged_before_stub(row.divergence[i]->step, row.runs[0], row.runs[i])) {
-        Kill k{fmt::format("{} on {}: {} and {} differ ({})", row.scenario->name, row.model, impl_title(row.impls[0]),
-                           impl_title(row.impls[i]), level_name(row.divergence[i]->level)),
-               "divergence", row.runs[0].quirks_acted};
-        add_quirks(k.quirks, row.runs[i].quirks_acted);
-        return k;
-      }
-  }
-  if (!rep.registration_differences.empty())
-    return {"the drivers' registration differs (" + short_text(rep.registration_differences.front(), 160) + ")",
-            "registration",
-            {}};
-  if (gap) return *gap;
-  if (other) return *other;
-  // Nothing failed or diverged: check's exit status 2 (no comparison of
-  // the drivers was made) is no kill.
-  if (const int code = rep.exit_code(); code != 1)
-    return {fmt::format("check gave no verdict (exit status {})", code), "", {}, false};
-  return {"check exited 1", "", {}};
 }
 
 // The object's code and data without debug information: equal bytes mean
@@ -736,20 +684,6 @@ std::vector<Mutant> generate_mutants(const std::string& source, MutantLang lang)
   return unique;
 }
 
-// What a failed run failed by, for killed_by: its stop, unless an
-// expectation failed before the step it stopped in, when a stop at a kernel
-// function refdrv does not emulate came after the failure that kills the
-// mutant (that stop alone made it "undecided"; a review, 2026-12-07).
-void judge_mutant(MutantResult& res, const CheckReport& rep, Impl mutated) {
-  killed_or_undecided(res, killed_by(rep, mutated));
-}
-
-std::string failed_by(const RunResult& r) {
-  if (stop_is_no_verdict(r.stop.value_or("")))
-    if (const ExpectationResult* e = r.failed_before_stop()) return e->where + ": " + e->message;
-  return r.failure_summary();
-}
-
 std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure) {
   if (killed_from_outside(first_failure))
     return {MutantResult::Status::kUndecided,
@@ -811,7 +745,11 @@ Result<std::string> mutation_source(const Environment& env, Impl impl) {
 
 namespace {
 
-// The first thing a refdrv check --json report says failed or diverged.
+// The first thing a refdrv check --json report of a mutant of `mutated`'s
+// driver says failed or diverged, by check's rules: a run's failure other
+// than a stop at refdrv's gap, a divergence before such a stop (a finding,
+// as check has it), the registration; else the gap (undecided), else another
+// implementation's or another group's failure (not scored).
 Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
   const auto quirks_of = [](const nlohmann::json& run) {
     std::vector<std::string> q;
@@ -839,16 +777,28 @@ Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
                                  g->kconfig)};
       continue;
     }
-    // The step (0-based) a run stopped in at refdrv's gap, failing nothing
-    // before it (stub_stop_step()), by implementation.
+    // The step (0-based) a run stopped in at a kernel function refdrv does
+    // not emulate, its first failed expectation not before that step
+    // (stub_stop_step()), by implementation, whichever was mutated.
     std::map<std::string, std::size_t> gap_step;
+    for (const auto& run : runs) {
+      if (!run.contains("stop") || !run["stop"].is_string() ||
+          unemulated_function_in(run["stop"].get<std::string>()).empty())
+        continue;
+      const auto steps_run = run.value("steps_run", std::size_t{0});
+      const auto expectations = run.value("expectations", nlohmann::json::array());
+      const auto first_failed =
+          std::find_if(expectations.begin(), expectations.end(), [](const auto& e) { return !e.value("ok", true); });
+      if (first_failed == expectations.end() || first_failed->value("step", steps_run) + 1 >= steps_run)
+        gap_step[run.value("implementation", "")] = steps_run ? steps_run - 1 : 0;
+    }
     for (const auto& run : runs)
       if (!run.value("passed", true)) {
         const std::string impl = run.value("implementation", "");
         std::string why = run.contains("stop") && run["stop"].is_string() ? "stopped: " + run["stop"].get<std::string>() : "";
         const bool stopped = !why.empty();
         // An expectation that failed before a stop at an unemulated
-        // function is what killed the mutant (failed_by()).
+        // function is what killed the mutant.
         const bool no_verdict_stop = stop_is_no_verdict(why);
         const auto steps_run = run.value("steps_run", std::size_t{0});
         const auto expectations = run.value("expectations", nlohmann::json::array());
@@ -873,7 +823,6 @@ Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
               impl_title(impl_from(impl).value_or(Impl::kNone)));
           if (!other) other = std::move(k);
         } else if (no_verdict_stop && !expectation) {
-          gap_step[impl] = steps_run ? steps_run - 1 : 0;
           if (!gap) gap = std::move(k);
         } else {
           return k;
@@ -892,7 +841,7 @@ Kill kill_of_json(const nlohmann::json& j, Impl mutated) {
                          impl_title(impl_from(b).value_or(Impl::kNone)), d.value("level_name", "?")),
              "divergence",
              {}};
-      // The two runs compared, as killed_by() takes them.
+      // The two runs compared.
       for (const auto& run : runs)
         if (const std::string i = run.value("implementation", ""); i == a || i == b)
           add_quirks(k.quirks, quirks_of(run));
@@ -917,6 +866,13 @@ std::string killed_by_json(const nlohmann::json& j, Impl mutated) { return kill_
 
 void judge_mutant_json(MutantResult& res, const nlohmann::json& check, Impl mutated) {
   killed_or_undecided(res, kill_of_json(check, mutated));
+}
+
+// In process, through the same JSON as a second refdrv's check writes: one
+// set of rules for both (the two copies had drifted: a stop at refdrv's gap
+// of the implementation not mutated bounded a divergence in one only).
+void judge_mutant(MutantResult& res, const CheckReport& rep, Impl mutated) {
+  judge_mutant_json(res, check_report_json(rep), mutated);
 }
 
 bool names_an_error_in(const std::string& message, const fs::path& file) {
@@ -1224,7 +1180,7 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
     else if (const auto gap = unemulated_gap(base))
       return fail(unmutated_fails(*gap));
     else if (base.exit_code() != 0)
-      return fail(unmutated_fails(killed_by(base, opt.impl).by));
+      return fail(unmutated_fails(kill_of_json(check_report_json(base), opt.impl).by));
   }
   std::vector<Mutant> mutants = generate_mutants(original, opt.impl == Impl::kC ? MutantLang::kC : MutantLang::kRust);
   rep.generated = mutants.size();
@@ -1293,12 +1249,12 @@ Result<MutationReport> run_mutation(const MutateOptions& opt) {
       } else {
         CheckOptions co;
         co.impls = rep.impls;
-        co.stop_at_first_failure = true;  // the first failure kills it, and is what killed_by names
+        co.stop_at_first_failure = true;  // the first failure kills it, and is what kill_of_json names
         const CheckReport cr = run_check(**env, suite, co);
         if (cr.exit_code() == 0)
           res.status = MutantResult::Status::kSurvived;
         else
-          killed_or_undecided(res, killed_by(cr, opt.impl));
+          judge_mutant(res, cr, opt.impl);
       }
     }
     record(rep, std::move(res), opt, mutants.size());

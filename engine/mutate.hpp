@@ -87,14 +87,10 @@ struct MutantResult {
 
 [[nodiscard]] const char* mutant_status_name(MutantResult::Status s);  // "killed", ...
 
-// A mutant's status from the first failure its check met (killed_by's
+// A mutant's status from the first failure its check met (kill_of_json's
 // words): killed, or undecided when that failure is refdrv's own (a stop at
 // a kernel function it does not emulate), with what to say.
 [[nodiscard]] std::pair<MutantResult::Status, std::string> failure_verdict(std::string first_failure);
-// What a failed run failed by, as killed_by says it: its stop, unless an
-// expectation failed before the step it stopped in at a kernel function
-// refdrv does not emulate (then that expectation: the mutant was killed).
-[[nodiscard]] std::string failed_by(const RunResult& r);
 
 struct CheckReport;
 // The verdict on a mutant of `mutated`'s driver from its check (which

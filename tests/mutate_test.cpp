@@ -330,6 +330,26 @@ TEST(Mutate, OneChangeOfMeaningIsOneMutantAndEveryStatementShapeHasItsDeletion) 
               ::testing::ElementsAre("if (dev.is_autoneg_enabled() && dev.is_autoneg_completed()) {}"));
 }
 
+// The verdict on a mutant of the C driver whose check ran `r` (the C run)
+// alone, as run_mutation() judges it.
+MutantResult judge_c_run(RunResult r) {
+  CheckReport rep;
+  rep.impls = {Impl::kC};
+  CheckRow row;
+  row.scenario = std::make_shared<const Scenario>(Scenario{.name = "s"});
+  row.model = "AX88772A";
+  row.impls = {Impl::kC};
+  r.impl = Impl::kC;
+  row.runs = {std::move(r)};
+  row.divergence.resize(1);
+  row.reproducers.resize(1);
+  row.own_driver_ran = {true};
+  rep.rows = {std::move(row)};
+  MutantResult res;
+  judge_mutant(res, rep, Impl::kC);
+  return res;
+}
+
 // A worker killed by SIGKILL was killed from outside the run (refdrv says
 // "hang" of one it killed itself): no verdict on the mutant.
 TEST(Mutate, AWorkerKilledFromOutsideIsNoKill) {
@@ -349,7 +369,7 @@ TEST(Mutate, AWorkerKilledFromOutsideIsNoKill) {
   r.steps_run = 6;
   r.stop = "crash: the process died with signal 9 (Killed)";
   r.expectations.push_back({.step = 2, .where = "s.yaml:7:5", .ok = false, .message = "expected link up"});
-  EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kKilled);
+  EXPECT_EQ(judge_c_run(r).status, MutantResult::Status::kKilled);
 }
 
 // A literal wider than 64 bits gets no constant mutant, and the others in
@@ -403,10 +423,11 @@ TEST(Mutate, AStopAtAnUnemulatedKernelFunctionIsNoKill) {
   r.stop = "unemulated kernel function phy_queue_state_change() was called";
   r.expectations.push_back(
       {.step = 2, .where = "s.yaml:7:5", .ok = false, .message = "expected link up (phylib: down)"});
-  EXPECT_EQ(failed_by(r), "s.yaml:7:5: expected link up (phylib: down)");
-  EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kKilled);
+  const MutantResult killed = judge_c_run(r);
+  EXPECT_EQ(killed.by, "s on AX88772A: C fails (s.yaml:7:5: expected link up (phylib: down))");
+  EXPECT_EQ(killed.status, MutantResult::Status::kKilled);
   r.expectations.back().step = 5;  // in the step it stopped in: the stop came first
-  EXPECT_EQ(failure_verdict(failed_by(r)).first, MutantResult::Status::kUndecided);
+  EXPECT_EQ(judge_c_run(r).status, MutantResult::Status::kUndecided);
 }
 
 // A mutant's check is judged by check's rules and by whose run failed (a
@@ -425,6 +446,7 @@ TEST(Mutate, AMutantIsJudgedByItsOwnRunsAndByChecksRules) {
     rust.impl = Impl::kRust;
     row.runs = {c, rust};
     row.divergence.resize(2);
+    row.reproducers.resize(2);  // as run_check() sizes them
     row.own_driver_ran = {true, true};
     return row;
   };
